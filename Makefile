@@ -1,0 +1,59 @@
+# The project's commands. README.md names them; .ci/run calls `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/iro
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: setup run test test-sqlite test-postgres lint bench demo clean
+
+## setup: create .venv, install pinned Python packages, npm assets and system packages
+setup: $(VENV)/.installed node_modules/.installed
+	@scripts/system-packages.sh
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## run: set up, migrate, load the demo authority when the database is empty, serve
+run: setup
+	$(BIN)/iro migrate --no-input -v 0
+	$(BIN)/iro demo --if-empty
+	@echo "Serving iro at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/gunicorn iro.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+
+## lint: ruff (style and errors)
+lint: setup
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+## test: set up, lint, check migrations, run every test on SQLite, then on PostgreSQL
+test: lint
+	IRO_ENV=test $(BIN)/iro makemigrations --check --dry-run
+	$(MAKE) --no-print-directory test-sqlite
+	@if scripts/postgres-available.sh; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else \
+		echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; \
+	fi
+
+test-sqlite: setup
+	IRO_ENV=test $(BIN)/python -m pytest
+
+test-postgres: setup
+	IRO_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
+
+## bench: benchmarks that print figures (not timed tests)
+bench: setup
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) node_modules var

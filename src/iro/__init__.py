@@ -1,0 +1,1 @@
+"""iro: the system an Independent Reviewing Officer (child protection) service runs on."""

@@ -1,0 +1,102 @@
+"""Named capabilities per role: the one table of who may do what.
+
+Views and services ask ``has_capability(user, X)``; nothing checks a role name
+elsewhere. Which *children* a user may see is ``access.scope``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from iro.people.models import Role
+
+
+class Capability(StrEnum):
+    VIEW_CHILDREN = "View children's records"
+    VIEW_CHILD_NAMES = "See children's names"
+    VIEW_MY_WORK = "Have a 'My work' list of conferences to chair"
+    RECORD_STRATEGY_DISCUSSION = "Record strategy discussions and Section 47 enquiries"
+    SCHEDULE_CONFERENCES = "Schedule conferences and allocate chairs"
+    CHAIR_CONFERENCES = "Chair conferences and record decisions"
+    AGREE_LATE_CONFERENCES = "Agree a conference held outside timescale"
+    VIEW_REPORTS = "Read performance reports"
+    EXPORT_RETURNS = "Export statutory returns"
+    RAISE_CHALLENGES = "Raise disputes and multi-agency challenges"
+    HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
+    ADMINISTER = "Manage users, teams, agencies and closure days"
+
+
+ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
+    Role.IRO: frozenset(
+        {
+            Capability.VIEW_CHILDREN,
+            Capability.VIEW_CHILD_NAMES,
+            Capability.VIEW_MY_WORK,
+            Capability.CHAIR_CONFERENCES,
+            Capability.RAISE_CHALLENGES,
+            Capability.VIEW_REPORTS,
+        }
+    ),
+    Role.IRO_MANAGER: frozenset(
+        {
+            Capability.VIEW_CHILDREN,
+            Capability.VIEW_CHILD_NAMES,
+            Capability.VIEW_MY_WORK,
+            Capability.CHAIR_CONFERENCES,
+            Capability.SCHEDULE_CONFERENCES,
+            Capability.AGREE_LATE_CONFERENCES,
+            Capability.RAISE_CHALLENGES,
+            Capability.VIEW_REPORTS,
+        }
+    ),
+    Role.COORDINATOR: frozenset(
+        {
+            Capability.VIEW_CHILDREN,
+            Capability.VIEW_CHILD_NAMES,
+            Capability.SCHEDULE_CONFERENCES,
+            Capability.RECORD_STRATEGY_DISCUSSION,
+        }
+    ),
+    Role.SOCIAL_WORKER: frozenset(
+        {
+            Capability.VIEW_CHILDREN,
+            Capability.VIEW_CHILD_NAMES,
+            Capability.RECORD_STRATEGY_DISCUSSION,
+        }
+    ),
+    Role.TEAM_MANAGER: frozenset(
+        {
+            Capability.VIEW_CHILDREN,
+            Capability.VIEW_CHILD_NAMES,
+            Capability.RECORD_STRATEGY_DISCUSSION,
+            Capability.VIEW_REPORTS,
+        }
+    ),
+    Role.SENIOR_MANAGER: frozenset(
+        {
+            Capability.VIEW_CHILDREN,
+            Capability.VIEW_CHILD_NAMES,
+            Capability.AGREE_LATE_CONFERENCES,
+            Capability.VIEW_REPORTS,
+        }
+    ),
+    # Analysts work with identifiers, not names: the journey and lists show the
+    # LA child ID in place of a name.
+    Role.ANALYST: frozenset(
+        {Capability.VIEW_CHILDREN, Capability.VIEW_REPORTS, Capability.EXPORT_RETURNS}
+    ),
+    Role.PARTNERSHIP: frozenset(
+        {Capability.HANDLE_MULTI_AGENCY_CHALLENGES, Capability.VIEW_REPORTS}
+    ),
+    Role.ADMIN: frozenset({Capability.ADMINISTER}),
+}
+
+
+def capabilities_of(user) -> frozenset[Capability]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    return ROLE_CAPABILITIES.get(user.role, frozenset())
+
+
+def has_capability(user, capability: Capability) -> bool:
+    return capability in capabilities_of(user)

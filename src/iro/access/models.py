@@ -1,0 +1,41 @@
+"""The access log: who viewed or exported which child's record, and when. Append-only."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AccessEvent(models.TextChoices):
+    VIEWED = "viewed", "Viewed"
+    EXPORTED = "exported", "Exported"
+    PRINTED = "printed", "Printed or downloaded"
+
+
+class AccessLogEntry(models.Model):
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="access_log"
+    )
+    event = models.CharField(max_length=10, choices=AccessEvent.choices)
+    child = models.ForeignKey(
+        "children.Child",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="access_log",
+    )
+    what = models.CharField(max_length=200, help_text="The page or export, e.g. 'journey'.")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name_plural = "access log entries"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The access log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The access log is append-only")

@@ -1,0 +1,311 @@
+"""The child's journey: episodes, strategy discussions, S47s, conferences, plans.
+
+Facts only. Due dates are never stored: they are computed from these records by
+``iro.timescales`` (see ``journey.selectors``). Writes go through
+``journey.services``, which validate and keep the history rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Category(models.TextChoices):
+    NEG = "NEG", "Neglect"
+    PHY = "PHY", "Physical abuse"
+    EMO = "EMO", "Emotional abuse"
+    SAB = "SAB", "Sexual abuse"
+    MUL = "MUL", "Multiple"
+
+
+class ReferralSource(models.TextChoices):
+    S1A = "1A", "Individual: family member, relative or carer"
+    S1B = "1B", "Individual: acquaintance"
+    S1C = "1C", "Individual: self"
+    S1D = "1D", "Individual: other"
+    S2A = "2A", "Schools"
+    S2B = "2B", "Education services"
+    S3A = "3A", "Health: GP"
+    S3B = "3B", "Health: health visitor"
+    S3C = "3C", "Health: school nurse"
+    S3D = "3D", "Health: other primary health services"
+    S3E = "3E", "Health: A&E"
+    S3F = "3F", "Health: other"
+    S4 = "4", "Housing"
+    S5A = "5A", "LA services: social care"
+    S5B = "5B", "LA services: other internal"
+    S5C = "5C", "LA services: external"
+    S5D = "5D", "LA services: early help"
+    S6 = "6", "Police"
+    S7 = "7", "Other legal agency"
+    S8 = "8", "Other"
+    S9 = "9", "Anonymous"
+    S10 = "10", "Unknown"
+
+
+class PrimaryNeed(models.TextChoices):
+    N0 = "N0", "Not stated"
+    N1 = "N1", "Abuse or neglect"
+    N2 = "N2", "Child's disability"
+    N3 = "N3", "Parental disability or illness"
+    N4 = "N4", "Family in acute stress"
+    N5 = "N5", "Family dysfunction"
+    N6 = "N6", "Socially unacceptable behaviour"
+    N7 = "N7", "Low income"
+    N8 = "N8", "Absent parenting"
+    N9 = "N9", "Cases other than children in need"
+
+
+class ClosureReason(models.TextChoices):
+    RC1 = "RC1", "Adopted"
+    RC2 = "RC2", "Died"
+    RC3 = "RC3", "Child arrangements order"
+    RC4 = "RC4", "Special guardianship order"
+    RC5 = "RC5", "Transferred to another local authority"
+    RC6 = "RC6", "Transferred to adult social care"
+    RC7 = "RC7", "Case closed for any other reason"
+    RC8 = "RC8", "Closed after assessment, no further action"
+    RC9 = "RC9", "Closed after assessment, referred to early help"
+
+
+class Episode(models.Model):
+    """A Child in Need episode, opened by a referral."""
+
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="episodes")
+    referral_date = models.DateField()
+    referral_source = models.CharField(max_length=2, choices=ReferralSource.choices, blank=True)
+    primary_need = models.CharField(max_length=2, choices=PrimaryNeed.choices, blank=True)
+    closure_date = models.DateField(null=True, blank=True)
+    closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
+    referral_nfa = models.BooleanField("referral: no further action", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "referral_date", "pk"]
+        indexes = [models.Index(fields=["child", "referral_date"])]
+
+    def __str__(self) -> str:
+        return f"Episode from {self.referral_date:%d %b %Y}"
+
+
+class CinPlanPeriod(models.Model):
+    """A Child in Need plan (the step down from, or before, a child protection plan)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="cin_plans")
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+
+
+class StrategyDiscussion(models.Model):
+    """Social care, police and health decide whether a Section 47 enquiry is needed."""
+
+    episode = models.ForeignKey(
+        Episode, on_delete=models.PROTECT, related_name="strategy_discussions"
+    )
+    held_on = models.DateField()
+    notes = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["held_on", "pk"]
+
+
+class Section47(models.Model):
+    """A Section 47 enquiry. Its start date is the strategy discussion's date."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="section47s")
+    strategy_discussion = models.OneToOneField(
+        StrategyDiscussion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="section47",
+    )
+    start_date = models.DateField()
+    icpc_not_required = models.BooleanField("ICPC not required", default=False)
+    icpc_requested_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+        verbose_name = "Section 47 enquiry"
+        verbose_name_plural = "Section 47 enquiries"
+        indexes = [models.Index(fields=["start_date"])]
+
+
+class ConferenceKind(models.TextChoices):
+    INITIAL = "initial", "Initial child protection conference"
+    REVIEW = "review", "Review child protection conference"
+    TRANSFER_IN = "transfer_in", "Transfer-in conference"
+
+
+class ConferenceStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class LatenessReason(models.TextChoices):
+    INTERPRETER = "interpreter", "Interpreter availability"
+    CHILD_PREPARING = "child_preparing", "Child wishes to attend and needs time to prepare"
+    UNAVAILABLE = "unavailable", "Family or professional unavailable"
+    REPORTS_NOT_READY = "reports_not_ready", "Reports not ready"
+    TRANSFER = "transfer", "Transfer from another authority"
+    OTHER = "other", "Other"
+
+
+class Conference(models.Model):
+    """One meeting. A sibling group is one conference with a row per child."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=12, choices=ConferenceKind.choices)
+    status = models.CharField(
+        max_length=10, choices=ConferenceStatus.choices, default=ConferenceStatus.SCHEDULED
+    )
+    scheduled_date = models.DateField(null=True, blank=True)
+    scheduled_time = models.TimeField(null=True, blank=True)
+    held_on = models.DateField(null=True, blank=True)
+    venue = models.CharField(max_length=200, blank=True)
+    virtual_link = models.URLField(blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chaired_conferences",
+    )
+    notified_on = models.DateField(
+        null=True, blank=True, help_text="Transfer-in: the date the authority was notified."
+    )
+    lateness_reason = models.CharField(max_length=20, choices=LatenessReason.choices, blank=True)
+    lateness_detail = models.TextField(blank=True)
+    late_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    late_agreed_on = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-held_on", "-scheduled_date", "pk"]
+        indexes = [
+            models.Index(fields=["kind", "held_on"]),
+            models.Index(fields=["chair", "scheduled_date"]),
+        ]
+
+    def __str__(self) -> str:
+        when = self.held_on or self.scheduled_date
+        return f"{self.get_kind_display()} ({when:%d %b %Y})" if when else self.get_kind_display()
+
+
+class Decision(models.TextChoices):
+    PLAN = "plan", "Child protection plan"
+    NO_PLAN = "no_plan", "No child protection plan"
+    CONTINUE = "continue", "Continue the plan"
+    END = "end", "End the plan"
+
+
+class ChildAttendance(models.TextChoices):
+    IN_PERSON = "in_person", "Attended in person"
+    VIRTUAL = "virtual", "Attended virtually"
+    PART = "part", "Attended for part"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+class ConferenceChild(models.Model):
+    """One child at one conference: their S47 or plan, decision and participation."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="children")
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="conference_rows"
+    )
+    section47 = models.ForeignKey(
+        Section47,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conference_rows",
+        help_text="At an initial conference: the enquiry that led to it.",
+    )
+    plan = models.ForeignKey(
+        "journey.Plan",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="conference_rows",
+        help_text="At a review: the plan reviewed. At an initial or transfer-in conference: the plan it started.",
+    )
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
+    category = models.CharField(max_length=3, choices=Category.choices, blank=True)
+    attendance = models.CharField(max_length=16, choices=ChildAttendance.choices, blank=True)
+    advocate_attended = models.BooleanField(default=False)
+    written_views = models.BooleanField(default=False)
+    direct_work = models.BooleanField(default=False)
+    advocacy_offered = models.BooleanField(default=False)
+    advocate_involved = models.BooleanField(default=False)
+    interpreter_needed = models.BooleanField(default=False)
+    pre_meeting_child = models.BooleanField("chair met the child beforehand", default=False)
+    pre_meeting_child_not_applicable = models.BooleanField(
+        "too young to meet the chair", default=False
+    )
+    pre_meeting_parents = models.BooleanField("chair met the parents beforehand", default=False)
+    worries = models.TextField(blank=True)
+    working_well = models.TextField(blank=True)
+    needs_to_happen = models.TextField(blank=True)
+    scaling_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "child"], name="one_row_per_child"),
+        ]
+        indexes = [models.Index(fields=["child", "conference"])]
+
+
+class PlanEndReason(models.TextChoices):
+    STEP_DOWN_CIN = "step_down_cin", "Stepped down to a Child in Need plan"
+    CLOSED = "closed", "Case closed"
+    LOOKED_AFTER = "looked_after", "Became looked after"
+    TRANSFERRED_OUT = "transferred_out", "Moved to another authority"
+    ADULT = "adult", "Reached 18"
+    DIED = "died", "Died"
+    OTHER = "other", "Other"
+
+
+class Plan(models.Model):
+    """A child protection plan. Its reviews are the review conferences linked to it."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="plans")
+    episode = models.ForeignKey(
+        Episode, null=True, blank=True, on_delete=models.PROTECT, related_name="plans"
+    )
+    start_date = models.DateField()
+    end_date = models.DateField(null=True, blank=True)
+    initial_category = models.CharField(max_length=3, choices=Category.choices)
+    latest_category = models.CharField(max_length=3, choices=Category.choices)
+    previous_plans = models.PositiveSmallIntegerField("number of previous plans", default=0)
+    end_reason = models.CharField(max_length=16, choices=PlanEndReason.choices, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "start_date", "pk"]
+        indexes = [
+            models.Index(fields=["start_date"]),
+            models.Index(fields=["end_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Plan from {self.start_date:%d %b %Y} ({self.get_latest_category_display()})"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PeopleConfig(AppConfig):
+    name = "iro.people"
+    verbose_name = "People, teams and agencies"

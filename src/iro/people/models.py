@@ -1,0 +1,100 @@
+"""Staff and structure: users with a role, social work teams, agencies, closure days."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class Role(models.TextChoices):
+    IRO = "iro", "Independent Reviewing Officer"
+    IRO_MANAGER = "iro_manager", "IRO service manager"
+    COORDINATOR = "coordinator", "Conference coordinator"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
+    SENIOR_MANAGER = "senior_manager", "Senior manager"
+    ANALYST = "analyst", "Performance analyst"
+    PARTNERSHIP = "partnership", "Safeguarding partnership officer"
+    ADMIN = "admin", "Administrator"
+
+
+class User(AbstractUser):
+    """A member of staff. Children, parents and professionals never log in."""
+
+    role = models.CharField(max_length=20, choices=Role.choices)
+    team = models.ForeignKey(
+        "people.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+        help_text="The social work team this person works in (social workers, team managers).",
+    )
+    line_manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    job_title = models.CharField(max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Team(models.Model):
+    """A social work team, with its manager and the IRO linked to it for advice."""
+
+    name = models.CharField(max_length=120, unique=True)
+    manager = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="managed_teams"
+    )
+    link_iro = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="linked_teams"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgencyKind(models.TextChoices):
+    SOCIAL_CARE = "social_care", "Children's social care"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    EDUCATION = "education", "Education"
+    PROBATION = "probation", "Probation"
+    HOUSING = "housing", "Housing"
+    ADVOCACY = "advocacy", "Advocacy"
+    VOLUNTARY = "voluntary", "Voluntary sector"
+    OTHER = "other", "Other"
+
+
+class Agency(models.Model):
+    name = models.CharField(max_length=160, unique=True)
+    kind = models.CharField(max_length=20, choices=AgencyKind.choices)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "agencies"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClosureDay(models.Model):
+    """A local non-working day (beyond bank holidays) that stops the timescale clock."""
+
+    date = models.DateField(unique=True)
+    description = models.CharField(max_length=160)
+
+    class Meta:
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d %b %Y}: {self.description}"
