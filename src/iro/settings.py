@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "iro.access",
     "iro.children",
     "iro.journey",
+    "iro.challenge",
+    "iro.reports",
+    "iro.census",
     "iro.demo",
 ]
 
