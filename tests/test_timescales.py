@@ -152,9 +152,9 @@ def test_a_friday_plus_one_working_day_skips_the_weekend() -> None:
 
 
 def test_adding_negative_working_days_is_refused() -> None:
-    with pytest.raises(ValueError, match="n must be 0 or more"):
+    with pytest.raises(ValueError) as raised:
         add_working_days(D("2023-01-09"), -1)
-    assert NEGATIVE_WORKING_DAYS.format(n=1) == "Cannot count back 1 working days; n must be 0 or more"
+    assert str(raised.value) == NEGATIVE_WORKING_DAYS.format(n=-1)
 
 
 def test_working_day_after_christmas_eve_2021_is_the_29th() -> None:
@@ -374,7 +374,9 @@ def test_the_walk_is_on_time_when_every_review_is_on_time() -> None:
 def test_the_walk_finds_a_review_one_day_late() -> None:
     walk = review_walk(D("2018-04-01"), [D("2018-07-02"), D("2018-12-20")], D("2019-03-31"))
     assert walk == ReviewWalk(
-        on_time=False, late_reviews=(D("2018-07-02"),), next_due=D("2019-06-20"),
+        on_time=False,
+        late_reviews=(D("2018-07-02"),),
+        next_due=D("2019-06-20"),
         overdue_at_end=False,
     )
 
@@ -469,9 +471,7 @@ def test_the_reporting_year_across_the_century_is_1999_00() -> None:
     ],
 )
 def test_quarters_start_in_april(label: str, first_day: str, last_day: str) -> None:
-    assert parse_period("quarterly", label) == Period(
-        "quarterly", label, D(first_day), D(last_day)
-    )
+    assert parse_period("quarterly", label) == Period("quarterly", label, D(first_day), D(last_day))
 
 
 def test_a_month_runs_from_its_first_to_its_last_day() -> None:
@@ -489,8 +489,18 @@ def test_the_same_label_is_a_year_or_a_month_by_the_kind_of_report() -> None:
 
 
 @pytest.mark.parametrize(
-    "label", ["2018-20", "2018-18", "2018-2019", "2018/19", "18-19", "2018-19-Q1", " 2018-19",
-              "２０１８-19", ""]
+    "label",
+    [
+        "2018-20",
+        "2018-18",
+        "2018-2019",
+        "2018/19",
+        "18-19",
+        "2018-19-Q1",
+        " 2018-19",
+        "２０１８-19",
+        "",
+    ],
 )
 def test_a_bad_reporting_year_names_the_expected_format(label: str) -> None:
     with pytest.raises(ValueError) as raised:
@@ -506,14 +516,18 @@ def test_the_reporting_year_error_reads_plainly() -> None:
     )
 
 
-@pytest.mark.parametrize("label", ["2018-19-Q5", "2018-19-Q0", "2018-19", "2018-20-Q1", "2018-19q1"])
+@pytest.mark.parametrize(
+    "label", ["2018-19-Q5", "2018-19-Q0", "2018-19", "2018-20-Q1", "2018-19q1"]
+)
 def test_a_bad_quarter_names_the_expected_format(label: str) -> None:
     with pytest.raises(ValueError) as raised:
         parse_period("quarterly", label)
     assert str(raised.value) == NOT_A_QUARTER.format(label=label)
 
 
-@pytest.mark.parametrize("label", ["2019-13", "2019-00", "2019-2", "201902", "2019-02-01", "0000-01"])
+@pytest.mark.parametrize(
+    "label", ["2019-13", "2019-00", "2019-2", "201902", "2019-02-01", "0000-01"]
+)
 def test_a_bad_month_names_the_expected_format(label: str) -> None:
     with pytest.raises(ValueError) as raised:
         parse_period("monthly", label)
@@ -570,13 +584,19 @@ def test_previous_year_is_the_same_kind_of_period_a_year_earlier(
 # --- Properties ---------------------------------------------------------------------------
 
 days = st.dates(min_value=date(1995, 1, 1), max_value=date(2045, 12, 31))
-closure_sets = st.frozensets(st.dates(min_value=date(1995, 1, 1), max_value=date(2046, 12, 31)))
+# Closure days near the start, where they can make a difference.
+closure_offsets = st.frozensets(st.integers(min_value=-5, max_value=200), max_size=30)
 
 
-@given(d=days, n=st.integers(min_value=1, max_value=400), closures=closure_sets)
+def _closures(d: date, offsets: frozenset[int]) -> frozenset[date]:
+    return frozenset(d + timedelta(days=o) for o in offsets)
+
+
+@given(d=days, n=st.integers(min_value=1, max_value=400), offsets=closure_offsets)
 def test_adding_working_days_always_lands_on_a_working_day(
-    d: date, n: int, closures: frozenset[date]
+    d: date, n: int, offsets: frozenset[int]
 ) -> None:
+    closures = _closures(d, offsets)
     assert is_working_day(add_working_days(d, n, closures=closures), closures=closures)
 
 
@@ -585,18 +605,20 @@ def test_adding_one_more_working_day_always_moves_later(d: date, n: int) -> None
     assert add_working_days(d, n) < add_working_days(d, n + 1)
 
 
-@given(d=days, n=st.integers(min_value=0, max_value=400), closures=closure_sets)
+@given(d=days, n=st.integers(min_value=0, max_value=400), offsets=closure_offsets)
 def test_working_days_between_undoes_add_working_days(
-    d: date, n: int, closures: frozenset[date]
+    d: date, n: int, offsets: frozenset[int]
 ) -> None:
+    closures = _closures(d, offsets)
     later = add_working_days(d, n, closures=closures)
     assert working_days_between(d, later, closures=closures) == n
 
 
-@given(start=days, length=st.integers(min_value=-10, max_value=120), closures=closure_sets)
+@given(start=days, length=st.integers(min_value=-10, max_value=120), offsets=closure_offsets)
 def test_working_days_between_counts_the_working_days_one_by_one(
-    start: date, length: int, closures: frozenset[date]
+    start: date, length: int, offsets: frozenset[int]
 ) -> None:
+    closures = _closures(start, offsets)
     end = start + timedelta(days=length)
     by_hand = sum(
         is_working_day(start + timedelta(days=i), closures=closures) for i in range(1, length + 1)
@@ -639,3 +661,11 @@ def test_reviews_held_on_their_due_dates_are_on_time(
     assert walk.on_time
     assert walk.late_reviews == ()
     assert all(review_in_timescale(plan_start, reviews, r) for r in reviews)
+
+
+@given(d=days, kind=st.sampled_from(["annual", "quarterly", "monthly"]))
+def test_the_period_containing_a_day_reads_back_from_its_label(d: date, kind: str) -> None:
+    period = period_containing(kind, d)
+    assert period.first_day <= d <= period.last_day
+    assert parse_period(kind, period.label) == period
+    assert period.previous_year().first_day == add_months(period.first_day, -12)

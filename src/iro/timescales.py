@@ -1,7 +1,7 @@
 """The statutory timescales of child protection, as plain functions of dates.
 
 This module is pure: standard library and ``holidays`` only, no Django, no project imports,
-no clock. Every rule here is defined in ``docs/metrics.md`` ("Periods and dates",
+no clock. Every rule here is defined in the measures contract, metrics.md ("Periods and dates",
 "Timeliness"); change it there first. Due dates are always computed from recorded dates,
 never stored.
 """
@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import lru_cache
+from functools import cache
 
 import holidays
 
@@ -59,7 +59,7 @@ UNKNOWN_PERIOD_KIND = 'Period kind "{kind}" is not one of annual, quarterly, mon
 NOT_A_REPORTING_YEAR = 'Period "{label}" is not a reporting year; expected YYYY-YY such as 2018-19'
 NOT_A_QUARTER = 'Period "{label}" is not a quarter; expected YYYY-YY-QN such as 2018-19-Q3'
 NOT_A_MONTH = 'Period "{label}" is not a month; expected YYYY-MM such as 2019-02'
-NEGATIVE_WORKING_DAYS = "Cannot count back {n} working days; n must be 0 or more"
+NEGATIVE_WORKING_DAYS = "The number of working days to add must be 0 or more, not {n}"
 REVIEW_BEFORE_PLAN = "Review on {review} is before the plan started on {plan_start}"
 
 # [0-9], not \d: \d would also accept non-ASCII digits such as "２０１８".
@@ -71,7 +71,7 @@ _MONTH_LABEL = re.compile(r"([0-9]{4})-([0-9]{2})")
 # --- Working days -------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=None)
+@cache  # one library call per year; the answer never changes
 def bank_holidays(year: int) -> frozenset[date]:
     """The England and Wales bank holidays of `year` that fall on a weekday.
 
@@ -100,7 +100,7 @@ def add_working_days(d: date, n: int, *, closures: Iterable[date] = ()) -> date:
     Raises ValueError for a negative n.
     """
     if n < 0:
-        raise ValueError(NEGATIVE_WORKING_DAYS.format(n=-n))
+        raise ValueError(NEGATIVE_WORKING_DAYS.format(n=n))
     closed = frozenset(closures)
     day = d
     remaining = n
