@@ -12,7 +12,9 @@ def log_view(*, user, child: Child, what: str) -> None:
     AccessLogEntry.objects.create(user=user, child=child, event=AccessEvent.VIEWED, what=what)
 
 
-def log_export(*, user, what: str, children: Iterable[int] = (), detail: dict | None = None) -> None:
+def log_export(
+    *, user, what: str, children: Iterable[int] = (), detail: dict | None = None
+) -> None:
     """One row for the export itself, and one per child in it (by primary key)."""
     AccessLogEntry.objects.create(
         user=user, event=AccessEvent.EXPORTED, what=what, detail=detail or {}

@@ -32,6 +32,9 @@ class AccessLogEntry(models.Model):
         ordering = ["-at", "-pk"]
         verbose_name_plural = "access log entries"
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.event} {self.what} at {self.at:%Y-%m-%d %H:%M}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValueError("The access log is append-only")

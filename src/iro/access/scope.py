@@ -35,8 +35,13 @@ def child_scope(user) -> Q:
         return NOTHING
     if user.role == Role.IRO and settings.IRO_CHILD_ACCESS == "chaired":
         return Q(conference_rows__conference__chair=user)
-    if user.role in (Role.IRO, Role.IRO_MANAGER, Role.COORDINATOR,
-                     Role.SENIOR_MANAGER, Role.ANALYST):
+    if user.role in (
+        Role.IRO,
+        Role.IRO_MANAGER,
+        Role.COORDINATOR,
+        Role.SENIOR_MANAGER,
+        Role.ANALYST,
+    ):
         return Q()
     if user.role == Role.TEAM_MANAGER:
         team_q = Q(team__manager=user)

@@ -103,6 +103,9 @@ class CinPlanPeriod(models.Model):
     class Meta:
         ordering = ["start_date", "pk"]
 
+    def __str__(self) -> str:
+        return f"Child in Need plan from {self.start_date:%d %b %Y}"
+
 
 class StrategyDiscussion(models.Model):
     """Social care, police and health decide whether a Section 47 enquiry is needed."""
@@ -119,6 +122,9 @@ class StrategyDiscussion(models.Model):
 
     class Meta:
         ordering = ["held_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"Strategy discussion on {self.held_on:%d %b %Y}"
 
 
 class Section47(models.Model):
@@ -142,6 +148,9 @@ class Section47(models.Model):
         verbose_name = "Section 47 enquiry"
         verbose_name_plural = "Section 47 enquiries"
         indexes = [models.Index(fields=["start_date"])]
+
+    def __str__(self) -> str:
+        return f"Section 47 enquiry from {self.start_date:%d %b %Y}"
 
 
 class ConferenceKind(models.TextChoices):
@@ -244,7 +253,10 @@ class ConferenceChild(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="conference_rows",
-        help_text="At a review: the plan reviewed. At an initial or transfer-in conference: the plan it started.",
+        help_text=(
+            "At a review: the plan reviewed. "
+            "At an initial or transfer-in conference: the plan it started."
+        ),
     )
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True)
     category = models.CharField(max_length=3, choices=Category.choices, blank=True)
@@ -271,6 +283,9 @@ class ConferenceChild(models.Model):
             models.UniqueConstraint(fields=["conference", "child"], name="one_row_per_child"),
         ]
         indexes = [models.Index(fields=["child", "conference"])]
+
+    def __str__(self) -> str:
+        return f"{self.child} at {self.conference}"
 
 
 class PlanEndReason(models.TextChoices):

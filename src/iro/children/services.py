@@ -1,0 +1,139 @@
+"""Writes of children's records. Each function is one transaction with its history row."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from iro.children.models import Child, Disability, Ethnicity, Family, Sex
+from iro.journey.checks import check_version, not_in_future, saved_by
+
+DUPLICATE_LA_CHILD_ID = "A child with LA child ID {id} already exists."
+LA_CHILD_ID_REQUIRED = "Enter the LA child ID."
+BIRTH_OR_EXPECTED = "Enter a date of birth or, for an unborn child, an expected date of birth."
+UNKNOWN_CODE = "{value!r} is not a valid {what} code."
+DEATH_BEFORE_BIRTH = "The date of death cannot be before the date of birth."
+
+CHILD_FIELDS = {
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "expected_date_of_birth",
+    "sex",
+    "ethnicity",
+    "disabilities",
+    "upn",
+    "former_upn",
+    "upn_unknown",
+    "date_of_death",
+    "preferred_language",
+    "family",
+    "team",
+    "social_worker",
+}
+
+
+def _validate(child: Child) -> None:
+    errors: dict[str, list[str]] = {}
+    if not child.la_child_id.strip():
+        errors.setdefault("la_child_id", []).append(LA_CHILD_ID_REQUIRED)
+    if child.sex not in Sex.values:
+        errors.setdefault("sex", []).append(UNKNOWN_CODE.format(value=child.sex, what="sex"))
+    if child.ethnicity not in Ethnicity.values:
+        errors.setdefault("ethnicity", []).append(
+            UNKNOWN_CODE.format(value=child.ethnicity, what="ethnicity")
+        )
+    for code in child.disabilities:
+        if code not in Disability.values:
+            errors.setdefault("disabilities", []).append(
+                UNKNOWN_CODE.format(value=code, what="disability")
+            )
+    for field in ("date_of_birth", "date_of_death"):
+        message = not_in_future(getattr(child, field))
+        if message:
+            errors.setdefault(field, []).append(message)
+    if child.date_of_birth and child.date_of_death and child.date_of_death < child.date_of_birth:
+        errors.setdefault("date_of_death", []).append(DEATH_BEFORE_BIRTH)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def create_child(
+    *,
+    acting_user,
+    la_child_id: str,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: date | None = None,
+    expected_date_of_birth: date | None = None,
+    sex: str = Sex.UNKNOWN,
+    ethnicity: str = Ethnicity.NOBT,
+    disabilities: Iterable[str] = (),
+    upn: str = "",
+    former_upn: str = "",
+    upn_unknown: str = "",
+    date_of_death: date | None = None,
+    preferred_language: str = "English",
+    family: Family | None = None,
+    team=None,
+    social_worker=None,
+) -> Child:
+    """Create a child record; the LA child ID must be new."""
+    la_child_id = la_child_id.strip()
+    if Child.objects.filter(la_child_id=la_child_id).exists():
+        raise ValidationError({"la_child_id": DUPLICATE_LA_CHILD_ID.format(id=la_child_id)})
+    child = Child(
+        la_child_id=la_child_id,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+        disabilities=list(disabilities),
+        upn=upn,
+        former_upn=former_upn,
+        upn_unknown=upn_unknown,
+        date_of_death=date_of_death,
+        preferred_language=preferred_language,
+        family=family,
+        team=team,
+        social_worker=social_worker,
+    )
+    _validate(child)
+    saved_by(child, acting_user).save()
+    return child
+
+
+@transaction.atomic
+def update_child(
+    *, child: Child, acting_user, expected_version: int | None = None, **fields
+) -> Child:
+    """Change a child's details. A stale ``expected_version`` is refused (no lost update)."""
+    unknown = set(fields) - CHILD_FIELDS
+    if unknown:
+        raise TypeError(f"update_child() got unknown fields: {', '.join(sorted(unknown))}")
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    check_version(child, expected_version)
+    changed = [name for name, value in fields.items() if getattr(child, name) != value]
+    if not changed:
+        return child
+    for name in changed:
+        value = fields[name]
+        setattr(child, name, list(value) if name == "disabilities" else value)
+    _validate(child)
+    child.version += 1
+    update_fields = [f"{n}_id" if n in {"family", "team", "social_worker"} else n for n in changed]
+    saved_by(child, acting_user).save(update_fields=[*update_fields, "version"])
+    return child
+
+
+@transaction.atomic
+def create_family(*, name: str, acting_user) -> Family:
+    family = Family(name=name)
+    saved_by(family, acting_user).save()
+    return family

@@ -1,0 +1,72 @@
+"""Small checks shared by the write services: dates, versions, who saved."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+STALE_RECORD = (
+    "Someone else changed this record while you were editing it. "
+    "Nothing of theirs or yours has been overwritten: reload the page, check their "
+    "changes and make yours again."
+)
+DATE_IN_FUTURE = "The date cannot be in the future."
+DATE_TOO_FAR_AHEAD = "The date cannot be more than a year from now."
+DATE_TOO_EARLY = "The date cannot be before 1 January 1990."
+
+EARLIEST_DATE = date(1990, 1, 1)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+def not_in_future(d: date | None) -> str | None:
+    """An error message when ``d`` is after today or implausibly early, else None."""
+    if d is None:
+        return None
+    if d > today():
+        return DATE_IN_FUTURE
+    if d < EARLIEST_DATE:
+        return DATE_TOO_EARLY
+    return None
+
+
+def not_far_ahead(d: date | None) -> str | None:
+    """For planned dates: at most a year ahead."""
+    if d is None:
+        return None
+    if d > today() + timedelta(days=366):
+        return DATE_TOO_FAR_AHEAD
+    if d < EARLIEST_DATE:
+        return DATE_TOO_EARLY
+    return None
+
+
+def check_version(record, expected_version: int | None) -> None:
+    """Refuse a save made from a stale copy (the second of two editors)."""
+    if expected_version is not None and record.version != expected_version:
+        raise ValidationError(STALE_RECORD, code="stale")
+
+
+def saved_by(instance, acting_user):
+    """Attach the acting user to the history row the next save writes."""
+    instance._history_user = acting_user
+    return instance
+
+
+class Errors:
+    """Collects field-level messages, then raises one ValidationError."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, field: str, message: str | None) -> None:
+        if message:
+            self.by_field.setdefault(field, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationError(self.by_field)

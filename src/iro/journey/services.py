@@ -1,0 +1,764 @@
+"""The write path of the child's journey: one function per state change.
+
+Each function is keyword-only, takes the ``acting_user``, runs in one
+transaction and saves through django-simple-history so every change has its
+history row. Rules that need dates use ``iro.timescales``; bad input raises a
+``ValidationError`` with field-level messages (the constants below), and
+nothing is written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from iro import timescales
+from iro.children.models import Child
+from iro.journey.checks import (
+    Errors,
+    check_version,
+    not_far_ahead,
+    not_in_future,
+    saved_by,
+)
+from iro.journey.models import (
+    Category,
+    CinPlanPeriod,
+    ClosureReason,
+    Conference,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    Episode,
+    LatenessReason,
+    Plan,
+    PlanEndReason,
+    PrimaryNeed,
+    ReferralSource,
+    Section47,
+    StrategyDiscussion,
+)
+from iro.people.models import Role
+from iro.people.selectors import closure_days
+
+# Messages (tests import these).
+EPISODE_CLOSED = "This Child in Need episode was closed on {date:%d %B %Y}."
+BEFORE_REFERRAL = "The date cannot be before the referral on {date:%d %B %Y}."
+CLOSURE_BEFORE_REFERRAL = "The closure date cannot be before the referral date."
+CLOSURE_REASON_REQUIRED = "Select the reason the episode closed."
+EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
+UNKNOWN_CODE = "{value!r} is not a valid {what}."
+S47_ALREADY_HAS_ICPC = "An initial conference has already been held for this enquiry."
+S47_ICPC_NOT_REQUIRED = "This enquiry is recorded as not needing an initial conference."
+NO_SUBJECTS = "Choose at least one child for the conference."
+ONE_FAMILY = "A conference for several children must be for children of one family."
+SAME_CHILD_TWICE = "A child can only be listed once in a conference."
+INITIAL_NEEDS_S47 = "An initial conference needs the child's Section 47 enquiry."
+REVIEW_NEEDS_PLAN = "A review conference is only for a child with a child protection plan."
+PLAN_NOT_OPEN = "This plan ended on {date:%d %B %Y}; it cannot be reviewed."
+BEFORE_S47 = "The conference cannot be before the strategy discussion on {date:%d %B %Y}."
+BEFORE_PLAN_START = "The date cannot be before the plan started on {date:%d %B %Y}."
+BEFORE_NOTIFICATION = "The conference cannot be before the transfer notification."
+NOTIFICATION_REQUIRED = "Enter the date the authority was told of the transfer."
+CHAIR_NOT_IRO = "The chair must be an Independent Reviewing Officer."
+CHAIR_NOT_INDEPENDENT_LINE_MANAGER = (
+    "{chair} cannot chair: they line-manage {child}'s social worker. "
+    "The chair must be independent of the case."
+)
+CHAIR_NOT_INDEPENDENT_TEAM = (
+    "{chair} cannot chair: they manage {team}, {child}'s team. "
+    "The chair must be independent of the case."
+)
+CHAIR_CLASH = "{chair} is already chairing a conference at {when}."
+ALREADY_HELD = "This conference has already been recorded as held."
+CANCELLED = "This conference was cancelled."
+OUTCOME_MISSING = "Record the decision for {child}."
+DECISION_WRONG_KIND = "{decision!r} is not a decision of this kind of conference."
+CATEGORY_REQUIRED = "Select the category of abuse for {child}'s plan."
+ALREADY_ON_PLAN = "{child} is already on a child protection plan (from {date:%d %B %Y})."
+LATENESS_REASON_REQUIRED = (
+    "The conference is outside timescale (due {due:%d %B %Y}): select why it is late."
+)
+LATENESS_DETAIL_REQUIRED = "Describe the other reason the conference is late."
+NOT_LATE = "The conference was held in timescale: there is nothing to agree."
+CANNOT_AGREE_LATE = "Only a manager can agree a conference held outside timescale."
+PLAN_END_BEFORE_START = "The plan cannot end before it started on {date:%d %B %Y}."
+PLAN_SAME_DAY = "A plan cannot start and end on the same day."
+PLAN_ALREADY_ENDED = "This plan has already ended."
+END_REASON_REQUIRED = "Select why the plan ended."
+SCALING_RANGE = "The scaling judgement must be a whole number from 0 to 10."
+OVERLAPPING_PLAN = "{child} already has a plan covering {date:%d %B %Y}."
+
+INITIAL_DECISIONS = {Decision.PLAN, Decision.NO_PLAN}
+REVIEW_DECISIONS = {Decision.CONTINUE, Decision.END}
+
+
+def _closures() -> frozenset[date]:
+    return closure_days()
+
+
+# ---------------------------------------------------------------- episodes
+
+
+@transaction.atomic
+def open_episode(
+    *,
+    child: Child,
+    referral_date: date,
+    acting_user,
+    referral_source: str = "",
+    primary_need: str = "",
+) -> Episode:
+    """A referral to children's social care opens a Child in Need episode."""
+    errors = Errors()
+    errors.add("referral_date", not_in_future(referral_date))
+    if referral_source and referral_source not in ReferralSource.values:
+        errors.add(
+            "referral_source", UNKNOWN_CODE.format(value=referral_source, what="referral source")
+        )
+    if primary_need and primary_need not in PrimaryNeed.values:
+        errors.add("primary_need", UNKNOWN_CODE.format(value=primary_need, what="primary need"))
+    errors.raise_if_any()
+    episode = Episode(
+        child=child,
+        referral_date=referral_date,
+        referral_source=referral_source,
+        primary_need=primary_need,
+    )
+    saved_by(episode, acting_user).save()
+    return episode
+
+
+@transaction.atomic
+def close_episode(
+    *, episode: Episode, closure_date: date, closure_reason: str, acting_user
+) -> Episode:
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    errors = Errors()
+    errors.add("closure_date", not_in_future(closure_date))
+    if closure_date < episode.referral_date:
+        errors.add("closure_date", CLOSURE_BEFORE_REFERRAL)
+    if not closure_reason:
+        errors.add("closure_reason", CLOSURE_REASON_REQUIRED)
+    elif closure_reason not in ClosureReason.values:
+        errors.add(
+            "closure_reason", UNKNOWN_CODE.format(value=closure_reason, what="closure reason")
+        )
+    if Plan.objects.filter(episode=episode, end_date__isnull=True).exists():
+        errors.add("closure_date", EPISODE_HAS_OPEN_PLAN)
+    errors.raise_if_any()
+    episode.closure_date = closure_date
+    episode.closure_reason = closure_reason
+    saved_by(episode, acting_user).save(update_fields=["closure_date", "closure_reason"])
+    return episode
+
+
+def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date) -> None:
+    errors.add(field, not_in_future(d))
+    if d < episode.referral_date:
+        errors.add(field, BEFORE_REFERRAL.format(date=episode.referral_date))
+    if episode.closure_date and d > episode.closure_date:
+        errors.add(field, EPISODE_CLOSED.format(date=episode.closure_date))
+
+
+@transaction.atomic
+def start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
+    errors = Errors()
+    _check_in_episode(errors, "start_date", episode, start_date)
+    errors.raise_if_any()
+    period = CinPlanPeriod(episode=episode, start_date=start_date)
+    saved_by(period, acting_user).save()
+    return period
+
+
+# ------------------------------------------------- strategy discussions, S47s
+
+
+@transaction.atomic
+def record_strategy_discussion(
+    *,
+    episode: Episode,
+    held_on: date,
+    acting_user,
+    start_section47: bool = True,
+    notes: str = "",
+) -> StrategyDiscussion:
+    """Record a strategy discussion and, when it decides so, the S47 it starts that day."""
+    errors = Errors()
+    _check_in_episode(errors, "held_on", episode, held_on)
+    errors.raise_if_any()
+    discussion = StrategyDiscussion(
+        episode=episode, held_on=held_on, notes=notes, recorded_by=acting_user
+    )
+    saved_by(discussion, acting_user).save()
+    if start_section47:
+        section47 = Section47(episode=episode, strategy_discussion=discussion, start_date=held_on)
+        saved_by(section47, acting_user).save()
+    return discussion
+
+
+@transaction.atomic
+def record_section47(
+    *,
+    episode: Episode,
+    start_date: date,
+    acting_user,
+    icpc_not_required: bool = False,
+) -> Section47:
+    """An S47 known without its strategy discussion (e.g. from a census file)."""
+    errors = Errors()
+    _check_in_episode(errors, "start_date", episode, start_date)
+    errors.raise_if_any()
+    section47 = Section47(
+        episode=episode, start_date=start_date, icpc_not_required=icpc_not_required
+    )
+    saved_by(section47, acting_user).save()
+    return section47
+
+
+@transaction.atomic
+def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Section47:
+    section47 = Section47.objects.select_for_update().get(pk=section47.pk)
+    errors = Errors()
+    errors.add("requested_on", not_in_future(requested_on))
+    if requested_on < section47.start_date:
+        errors.add("requested_on", BEFORE_S47.format(date=section47.start_date))
+    if section47.icpc_not_required:
+        errors.add("requested_on", S47_ICPC_NOT_REQUIRED)
+    errors.raise_if_any()
+    section47.icpc_requested_on = requested_on
+    saved_by(section47, acting_user).save(update_fields=["icpc_requested_on"])
+    return section47
+
+
+@transaction.atomic
+def record_icpc_not_required(*, section47: Section47, acting_user) -> Section47:
+    section47 = Section47.objects.select_for_update().get(pk=section47.pk)
+    if held_icpc_rows().filter(section47=section47).exists():
+        raise ValidationError({"icpc_not_required": S47_ALREADY_HAS_ICPC})
+    section47.icpc_not_required = True
+    saved_by(section47, acting_user).save(update_fields=["icpc_not_required"])
+    return section47
+
+
+def held_icpc_rows():
+    return ConferenceChild.objects.filter(
+        conference__kind=ConferenceKind.INITIAL, conference__status=ConferenceStatus.HELD
+    )
+
+
+# ------------------------------------------------------------- conferences
+
+
+@dataclass(frozen=True)
+class Subject:
+    """A child to be discussed at a conference, with the enquiry or plan it is about."""
+
+    child: Child
+    section47: Section47 | None = None
+    plan: Plan | None = None
+
+
+def review_dates(plan: Plan, *, before: date | None = None) -> list[date]:
+    """The plan's distinct held review dates, sorted (optionally only those before a date)."""
+    rows = ConferenceChild.objects.filter(
+        plan=plan,
+        conference__kind=ConferenceKind.REVIEW,
+        conference__status=ConferenceStatus.HELD,
+    )
+    if before is not None:
+        rows = rows.filter(conference__held_on__lt=before)
+    return sorted(set(rows.values_list("conference__held_on", flat=True)))
+
+
+def due_date(
+    *,
+    kind: str,
+    section47: Section47 | None = None,
+    plan: Plan | None = None,
+    notified_on: date | None = None,
+    before: date | None = None,
+    closures: Iterable[date] = (),
+) -> date | None:
+    """When a child's conference of ``kind`` is due, from the recorded facts.
+
+    ICPC: 15 working days from the S47 start. Transfer-in: 15 working days from
+    notification. Review: plan start + 3 months for the first, else the previous
+    review (held before ``before``) + 6 months.
+    """
+    if kind == ConferenceKind.INITIAL and section47 is not None:
+        return timescales.icpc_due(section47.start_date, closures=closures)
+    if kind == ConferenceKind.TRANSFER_IN and notified_on is not None:
+        return timescales.transfer_in_due(notified_on, closures=closures)
+    if kind == ConferenceKind.REVIEW and plan is not None:
+        return timescales.next_review_after(plan.start_date, review_dates(plan, before=before))
+    return None
+
+
+def _check_chair(
+    errors: Errors,
+    *,
+    chair,
+    children: list[Child],
+    scheduled_date: date | None,
+    scheduled_time: time | None,
+    exclude: Conference | None = None,
+) -> None:
+    if chair is None:
+        return
+    if chair.role not in (Role.IRO, Role.IRO_MANAGER):
+        errors.add("chair", CHAIR_NOT_IRO)
+        return
+    for child in children:
+        worker = child.social_worker
+        if worker is not None and worker.line_manager_id == chair.pk:
+            errors.add(
+                "chair",
+                CHAIR_NOT_INDEPENDENT_LINE_MANAGER.format(chair=chair, child=child),
+            )
+        if child.team is not None and child.team.manager_id == chair.pk:
+            errors.add(
+                "chair",
+                CHAIR_NOT_INDEPENDENT_TEAM.format(chair=chair, team=child.team, child=child),
+            )
+    if scheduled_date and scheduled_time:
+        clash = Conference.objects.filter(
+            chair=chair,
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_date=scheduled_date,
+            scheduled_time=scheduled_time,
+        )
+        if exclude is not None:
+            clash = clash.exclude(pk=exclude.pk)
+        if clash.exists():
+            when = f"{scheduled_time:%H:%M} on {scheduled_date:%d %B %Y}"
+            errors.add("chair", CHAIR_CLASH.format(chair=chair, when=when))
+
+
+@transaction.atomic
+def schedule_conference(
+    *,
+    kind: str,
+    subjects: Iterable[Subject],
+    scheduled_date: date,
+    acting_user,
+    scheduled_time: time | None = None,
+    chair=None,
+    venue: str = "",
+    virtual_link: str = "",
+    notified_on: date | None = None,
+) -> Conference:
+    """Book a conference for one child or a sibling group, optionally with its chair."""
+    subjects = list(subjects)
+    errors = Errors()
+    if not subjects:
+        errors.add("children", NO_SUBJECTS)
+    children = [s.child for s in subjects]
+    if len({c.pk for c in children}) != len(children):
+        errors.add("children", SAME_CHILD_TWICE)
+    families = {c.family_id for c in children}
+    if len(children) > 1 and (None in families or len(families) > 1):
+        errors.add("children", ONE_FAMILY)
+    errors.add("scheduled_date", not_far_ahead(scheduled_date))
+    for subject in subjects:
+        if kind == ConferenceKind.INITIAL:
+            s47 = subject.section47
+            if s47 is None:
+                errors.add("children", INITIAL_NEEDS_S47)
+                continue
+            if s47.icpc_not_required:
+                errors.add("children", S47_ICPC_NOT_REQUIRED)
+            if held_icpc_rows().filter(section47=s47).exists():
+                errors.add("children", S47_ALREADY_HAS_ICPC)
+            if scheduled_date < s47.start_date:
+                errors.add("scheduled_date", BEFORE_S47.format(date=s47.start_date))
+        elif kind == ConferenceKind.REVIEW:
+            plan = subject.plan
+            if plan is None:
+                errors.add("children", REVIEW_NEEDS_PLAN)
+                continue
+            if plan.end_date is not None:
+                errors.add("children", PLAN_NOT_OPEN.format(date=plan.end_date))
+            if scheduled_date < plan.start_date:
+                errors.add("scheduled_date", BEFORE_PLAN_START.format(date=plan.start_date))
+        elif kind == ConferenceKind.TRANSFER_IN:
+            if notified_on is None:
+                errors.add("notified_on", NOTIFICATION_REQUIRED)
+            elif scheduled_date < notified_on:
+                errors.add("scheduled_date", BEFORE_NOTIFICATION)
+        else:
+            errors.add("kind", UNKNOWN_CODE.format(value=kind, what="kind of conference"))
+    _check_chair(
+        errors,
+        chair=chair,
+        children=children,
+        scheduled_date=scheduled_date,
+        scheduled_time=scheduled_time,
+    )
+    errors.raise_if_any()
+    conference = Conference(
+        kind=kind,
+        scheduled_date=scheduled_date,
+        scheduled_time=scheduled_time,
+        chair=chair,
+        venue=venue,
+        virtual_link=virtual_link,
+        notified_on=notified_on,
+    )
+    saved_by(conference, acting_user).save()
+    for subject in subjects:
+        row = ConferenceChild(
+            conference=conference,
+            child=subject.child,
+            section47=subject.section47,
+            plan=subject.plan if kind == ConferenceKind.REVIEW else None,
+        )
+        saved_by(row, acting_user).save()
+    return conference
+
+
+@transaction.atomic
+def allocate_chair(
+    *, conference: Conference, chair, acting_user, expected_version: int | None = None
+) -> Conference:
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    children = [
+        row.child
+        for row in conference.children.select_related("child__team", "child__social_worker")
+    ]
+    errors = Errors()
+    _check_chair(
+        errors,
+        chair=chair,
+        children=children,
+        scheduled_date=conference.scheduled_date,
+        scheduled_time=conference.scheduled_time,
+        exclude=conference,
+    )
+    errors.raise_if_any()
+    conference.chair = chair
+    conference.version += 1
+    saved_by(conference, acting_user).save(update_fields=["chair", "version"])
+    return conference
+
+
+@dataclass(frozen=True)
+class ChildOutcome:
+    """What a conference decided for one child, and how the child took part."""
+
+    decision: str
+    category: str = ""
+    end_reason: str = PlanEndReason.STEP_DOWN_CIN
+    attendance: str = ""
+    advocate_attended: bool = False
+    written_views: bool = False
+    direct_work: bool = False
+    advocacy_offered: bool = False
+    advocate_involved: bool = False
+    interpreter_needed: bool = False
+    pre_meeting_child: bool = False
+    pre_meeting_child_not_applicable: bool = False
+    pre_meeting_parents: bool = False
+    worries: str = ""
+    working_well: str = ""
+    needs_to_happen: str = ""
+    scaling_score: int | None = None
+    previous_plans: int | None = None
+    # An import may link a plan it already knows rather than start a new one.
+    existing_plan: Plan | None = None
+
+
+PARTICIPATION_FIELDS = (
+    "attendance",
+    "advocate_attended",
+    "written_views",
+    "direct_work",
+    "advocacy_offered",
+    "advocate_involved",
+    "interpreter_needed",
+    "pre_meeting_child",
+    "pre_meeting_child_not_applicable",
+    "pre_meeting_parents",
+    "worries",
+    "working_well",
+    "needs_to_happen",
+    "scaling_score",
+)
+
+
+def _open_plan(child: Child, *, on: date) -> Plan | None:
+    return (
+        Plan.objects.filter(child=child, start_date__lte=on, end_date__isnull=True)
+        .order_by("-start_date")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_conference_held(
+    *,
+    conference: Conference,
+    held_on: date,
+    outcomes: Mapping[int, ChildOutcome],
+    acting_user,
+    lateness_reason: str = "",
+    lateness_detail: str = "",
+    expected_version: int | None = None,
+    imported: bool = False,
+) -> Conference:
+    """Record that the conference took place, and each child's decision.
+
+    ``outcomes`` maps child primary key to that child's outcome. An initial or
+    transfer-in "plan" decision starts a plan on ``held_on``; a review
+    "continue" may change the latest category, "end" ends the plan that day.
+    Held outside timescale, a reason is required (a census ``imported``
+    conference may not know it).
+    """
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    errors = Errors()
+    if conference.status == ConferenceStatus.HELD:
+        errors.add("held_on", ALREADY_HELD)
+    if conference.status == ConferenceStatus.CANCELLED:
+        errors.add("held_on", CANCELLED)
+    errors.add("held_on", not_in_future(held_on))
+    rows = list(conference.children.select_related("child", "section47", "plan").order_by("pk"))
+    closures = _closures()
+    latest_due: date | None = None
+    for row in rows:
+        child = row.child
+        outcome = outcomes.get(child.pk)
+        if outcome is None:
+            errors.add(f"outcome_{child.pk}", OUTCOME_MISSING.format(child=child))
+            continue
+        allowed = (
+            REVIEW_DECISIONS if conference.kind == ConferenceKind.REVIEW else INITIAL_DECISIONS
+        )
+        if outcome.decision not in allowed:
+            errors.add(
+                f"decision_{child.pk}", DECISION_WRONG_KIND.format(decision=outcome.decision)
+            )
+        if outcome.category and outcome.category not in Category.values:
+            errors.add(
+                f"category_{child.pk}",
+                UNKNOWN_CODE.format(value=outcome.category, what="category of abuse"),
+            )
+        if outcome.decision == Decision.PLAN and not outcome.category:
+            errors.add(f"category_{child.pk}", CATEGORY_REQUIRED.format(child=child))
+        if outcome.scaling_score is not None and not 0 <= outcome.scaling_score <= 10:
+            errors.add(f"scaling_score_{child.pk}", SCALING_RANGE)
+        if (
+            conference.kind == ConferenceKind.INITIAL
+            and row.section47
+            and held_on < row.section47.start_date
+        ):
+            errors.add("held_on", BEFORE_S47.format(date=row.section47.start_date))
+        if conference.kind == ConferenceKind.REVIEW and row.plan:
+            if held_on < row.plan.start_date:
+                errors.add("held_on", BEFORE_PLAN_START.format(date=row.plan.start_date))
+            if row.plan.end_date is not None:
+                errors.add("held_on", PLAN_NOT_OPEN.format(date=row.plan.end_date))
+        if (
+            outcome.decision == Decision.PLAN
+            and outcome.existing_plan is None
+            and (open_plan := _open_plan(child, on=held_on)) is not None
+        ):
+            errors.add(
+                f"decision_{child.pk}",
+                ALREADY_ON_PLAN.format(child=child, date=open_plan.start_date),
+            )
+        due = due_date(
+            kind=conference.kind,
+            section47=row.section47,
+            plan=row.plan,
+            notified_on=conference.notified_on,
+            before=held_on,
+            closures=closures,
+        )
+        if due is not None and held_on > due:
+            latest_due = due if latest_due is None else min(latest_due, due)
+    if lateness_reason and lateness_reason not in LatenessReason.values:
+        errors.add(
+            "lateness_reason", UNKNOWN_CODE.format(value=lateness_reason, what="lateness reason")
+        )
+    if latest_due is not None and not imported:
+        if not lateness_reason:
+            errors.add("lateness_reason", LATENESS_REASON_REQUIRED.format(due=latest_due))
+        elif lateness_reason == LatenessReason.OTHER and not lateness_detail.strip():
+            errors.add("lateness_detail", LATENESS_DETAIL_REQUIRED)
+    errors.raise_if_any()
+
+    conference.status = ConferenceStatus.HELD
+    conference.held_on = held_on
+    conference.lateness_reason = lateness_reason if latest_due is not None else ""
+    conference.lateness_detail = lateness_detail if latest_due is not None else ""
+    conference.version += 1
+    saved_by(conference, acting_user).save(
+        update_fields=["status", "held_on", "lateness_reason", "lateness_detail", "version"]
+    )
+    for row in rows:
+        outcome = outcomes[row.child.pk]
+        row.decision = outcome.decision
+        row.category = outcome.category
+        for name in PARTICIPATION_FIELDS:
+            setattr(row, name, getattr(outcome, name))
+        if outcome.decision == Decision.PLAN:
+            if outcome.existing_plan is not None:
+                row.plan = outcome.existing_plan
+            else:
+                row.plan = start_plan(
+                    child=row.child,
+                    start_date=held_on,
+                    category=outcome.category,
+                    previous_plans=outcome.previous_plans,
+                    episode=row.section47.episode if row.section47 else None,
+                    acting_user=acting_user,
+                )
+        elif conference.kind == ConferenceKind.REVIEW and row.plan is not None:
+            if outcome.category and outcome.category != row.plan.latest_category:
+                change_latest_category(
+                    plan=row.plan, category=outcome.category, acting_user=acting_user
+                )
+            if outcome.decision == Decision.END:
+                end_plan(
+                    plan=row.plan,
+                    ended_on=held_on,
+                    reason=outcome.end_reason,
+                    acting_user=acting_user,
+                )
+        saved_by(row, acting_user).save()
+    return conference
+
+
+@transaction.atomic
+def cancel_conference(
+    *, conference: Conference, acting_user, expected_version: int | None = None
+) -> Conference:
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    if conference.status == ConferenceStatus.HELD:
+        raise ValidationError({"status": ALREADY_HELD})
+    conference.status = ConferenceStatus.CANCELLED
+    conference.version += 1
+    saved_by(conference, acting_user).save(update_fields=["status", "version"])
+    return conference
+
+
+@transaction.atomic
+def agree_late_conference(*, conference: Conference, agreed_on: date, acting_user) -> Conference:
+    """A manager's agreement to a conference held outside timescale."""
+    from iro.access.capabilities import Capability, has_capability
+
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if not has_capability(acting_user, Capability.AGREE_LATE_CONFERENCES):
+        raise ValidationError({"late_agreed_by": CANNOT_AGREE_LATE})
+    if not conference.lateness_reason:
+        raise ValidationError({"late_agreed_by": NOT_LATE})
+    errors = Errors()
+    errors.add("late_agreed_on", not_in_future(agreed_on))
+    errors.raise_if_any()
+    conference.late_agreed_by = acting_user
+    conference.late_agreed_on = agreed_on
+    conference.version += 1
+    saved_by(conference, acting_user).save(
+        update_fields=["late_agreed_by", "late_agreed_on", "version"]
+    )
+    return conference
+
+
+# ------------------------------------------------------------------- plans
+
+
+@transaction.atomic
+def start_plan(
+    *,
+    child: Child,
+    start_date: date,
+    category: str,
+    acting_user,
+    latest_category: str | None = None,
+    previous_plans: int | None = None,
+    episode: Episode | None = None,
+) -> Plan:
+    """Start a child protection plan. ``previous_plans`` defaults to the child's earlier plans."""
+    errors = Errors()
+    errors.add("start_date", not_in_future(start_date))
+    for field, value in (("initial_category", category), ("latest_category", latest_category)):
+        if value is not None and value not in Category.values:
+            errors.add(field, UNKNOWN_CODE.format(value=value, what="category of abuse"))
+    overlapping = Plan.objects.filter(child=child, start_date__lte=start_date).filter(
+        end_date__isnull=True
+    ) | Plan.objects.filter(child=child, start_date__lte=start_date, end_date__gt=start_date)
+    if overlapping.exists():
+        errors.add("start_date", OVERLAPPING_PLAN.format(child=child, date=start_date))
+    if previous_plans is not None and previous_plans < 0:
+        errors.add("previous_plans", "The number of previous plans cannot be negative.")
+    errors.raise_if_any()
+    if previous_plans is None:
+        previous_plans = Plan.objects.filter(child=child, start_date__lt=start_date).count()
+    plan = Plan(
+        child=child,
+        episode=episode,
+        start_date=start_date,
+        initial_category=category,
+        latest_category=latest_category or category,
+        previous_plans=previous_plans,
+    )
+    saved_by(plan, acting_user).save()
+    return plan
+
+
+@transaction.atomic
+def change_latest_category(
+    *, plan: Plan, category: str, acting_user, expected_version: int | None = None
+) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    check_version(plan, expected_version)
+    if category not in Category.values:
+        raise ValidationError(
+            {"latest_category": UNKNOWN_CODE.format(value=category, what="category of abuse")}
+        )
+    plan.latest_category = category
+    plan.version += 1
+    saved_by(plan, acting_user).save(update_fields=["latest_category", "version"])
+    return plan
+
+
+@transaction.atomic
+def end_plan(
+    *,
+    plan: Plan,
+    ended_on: date,
+    reason: str,
+    acting_user,
+    expected_version: int | None = None,
+) -> Plan:
+    """End a plan; the child steps down (to a Child in Need plan) or the case closes."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    check_version(plan, expected_version)
+    errors = Errors()
+    if plan.end_date is not None:
+        errors.add("end_date", PLAN_ALREADY_ENDED)
+    errors.add("end_date", not_in_future(ended_on))
+    if ended_on < plan.start_date:
+        errors.add("end_date", PLAN_END_BEFORE_START.format(date=plan.start_date))
+    elif ended_on == plan.start_date:
+        errors.add("end_date", PLAN_SAME_DAY)
+    if not reason:
+        errors.add("end_reason", END_REASON_REQUIRED)
+    elif reason not in PlanEndReason.values:
+        errors.add("end_reason", UNKNOWN_CODE.format(value=reason, what="reason"))
+    errors.raise_if_any()
+    plan.end_date = ended_on
+    plan.end_reason = reason
+    plan.version += 1
+    saved_by(plan, acting_user).save(update_fields=["end_date", "end_reason", "version"])
+    if reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
+        start_cin_plan(episode=plan.episode, start_date=ended_on, acting_user=acting_user)
+    return plan
