@@ -276,6 +276,15 @@ def review_dates(plan: Plan, *, before: date | None = None) -> list[date]:
     return sorted(set(rows.values_list("conference__held_on", flat=True)))
 
 
+def _fresh(subject: Subject) -> Subject:
+    """The subject as the database has it now, not as the caller last saw it."""
+    return Subject(
+        child=Child.objects.select_related("team", "social_worker").get(pk=subject.child.pk),
+        section47=(Section47.objects.get(pk=subject.section47.pk) if subject.section47 else None),
+        plan=Plan.objects.get(pk=subject.plan.pk) if subject.plan else None,
+    )
+
+
 def due_date(
     *,
     kind: str,
@@ -354,7 +363,7 @@ def schedule_conference(
     notified_on: date | None = None,
 ) -> Conference:
     """Book a conference for one child or a sibling group, optionally with its chair."""
-    subjects = list(subjects)
+    subjects = [_fresh(s) for s in subjects]
     errors = Errors()
     if not subjects:
         errors.add("children", NO_SUBJECTS)

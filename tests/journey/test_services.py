@@ -1,0 +1,359 @@
+"""The journey write path: what it records, and what it refuses."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from iro.children.services import DUPLICATE_LA_CHILD_ID, create_child, create_family, update_child
+from iro.journey import services
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+from iro.journey.models import (
+    CinPlanPeriod,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    LatenessReason,
+    Plan,
+    Section47,
+)
+from iro.journey.services import ChildOutcome, Subject
+from iro.people.models import Role, Team, User
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        yield
+
+
+@pytest.fixture
+def coordinator():
+    return User.objects.create(username="cora", first_name="Cora", role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def iro():
+    return User.objects.create(username="ivy", first_name="Ivy", last_name="Reeve", role=Role.IRO)
+
+
+@pytest.fixture
+def team():
+    manager = User.objects.create(username="tom", first_name="Tom", role=Role.TEAM_MANAGER)
+    return Team.objects.create(name="North Family Support", manager=manager)
+
+
+@pytest.fixture
+def siblings(coordinator, team):
+    family = create_family(name="Fenwick-Adeyemi household", acting_user=coordinator)
+    return [
+        create_child(
+            acting_user=coordinator,
+            la_child_id=f"T{n}",
+            first_name=name,
+            last_name="Fenwick-Adeyemi",
+            date_of_birth=date(2016 + n, 3, 1),
+            family=family,
+            team=team,
+        )
+        for n, name in enumerate(["Ada", "Bo"], start=1)
+    ]
+
+
+def strategy_for(child, coordinator, held_on=date(2024, 1, 10)) -> Section47:
+    episode = services.open_episode(
+        child=child, referral_date=date(2024, 1, 8), referral_source="2A", acting_user=coordinator
+    )
+    discussion = services.record_strategy_discussion(
+        episode=episode, held_on=held_on, acting_user=coordinator
+    )
+    return discussion.section47
+
+
+def held_icpc(children, coordinator, iro, held_on, **kwargs) -> Conference:
+    subjects = [Subject(child=c, section47=strategy_for(c, coordinator)) for c in children]
+    conference = services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=subjects,
+        scheduled_date=held_on,
+        scheduled_time=time(10, 0),
+        chair=iro,
+        acting_user=coordinator,
+    )
+    return services.record_conference_held(
+        conference=conference,
+        held_on=held_on,
+        outcomes={c.pk: ChildOutcome(decision=Decision.PLAN, category="NEG") for c in children},
+        acting_user=iro,
+        **kwargs,
+    )
+
+
+def test_a_strategy_discussion_starts_the_section_47_that_day(siblings, coordinator):
+    section47 = strategy_for(siblings[0], coordinator, held_on=date(2024, 1, 10))
+    assert section47.start_date == date(2024, 1, 10)
+    assert section47.strategy_discussion.held_on == date(2024, 1, 10)
+
+
+def test_an_icpc_for_a_sibling_group_starts_a_plan_for_each_child(siblings, coordinator, iro):
+    conference = held_icpc(siblings, coordinator, iro, held_on=date(2024, 1, 31))
+    assert conference.status == ConferenceStatus.HELD
+    plans = Plan.objects.order_by("child__la_child_id")
+    assert [(p.child, p.start_date, p.latest_category) for p in plans] == [
+        (siblings[0], date(2024, 1, 31), "NEG"),
+        (siblings[1], date(2024, 1, 31), "NEG"),
+    ]
+    assert {row.plan for row in conference.children.all()} == set(plans)
+
+
+def test_an_icpc_on_the_16th_working_day_needs_a_reason(siblings, coordinator, iro):
+    # S47 from Wed 10 Jan 2024: the 15th working day is Wed 31 Jan, the 16th Thu 1 Feb.
+    with pytest.raises(ValidationError) as raised:
+        held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 2, 1))
+    assert "lateness_reason" in raised.value.message_dict
+    assert Plan.objects.count() == 0
+    assert not Conference.objects.filter(status=ConferenceStatus.HELD).exists()
+
+
+def test_a_late_icpc_with_a_reason_is_recorded(siblings, coordinator, iro):
+    conference = held_icpc(
+        siblings[:1],
+        coordinator,
+        iro,
+        held_on=date(2024, 2, 1),
+        lateness_reason=LatenessReason.INTERPRETER,
+    )
+    assert conference.lateness_reason == LatenessReason.INTERPRETER
+
+
+def test_other_as_the_lateness_reason_needs_words(siblings, coordinator, iro):
+    with pytest.raises(ValidationError) as raised:
+        held_icpc(
+            siblings[:1],
+            coordinator,
+            iro,
+            held_on=date(2024, 2, 5),
+            lateness_reason=LatenessReason.OTHER,
+        )
+    assert raised.value.message_dict["lateness_detail"] == [services.LATENESS_DETAIL_REQUIRED]
+
+
+def test_a_conference_before_its_strategy_discussion_is_refused(siblings, coordinator, iro):
+    section47 = strategy_for(siblings[0], coordinator, held_on=date(2024, 1, 10))
+    with pytest.raises(ValidationError) as raised:
+        services.schedule_conference(
+            kind=ConferenceKind.INITIAL,
+            subjects=[Subject(child=siblings[0], section47=section47)],
+            scheduled_date=date(2024, 1, 9),
+            acting_user=coordinator,
+        )
+    assert raised.value.message_dict["scheduled_date"] == [
+        services.BEFORE_S47.format(date=date(2024, 1, 10))
+    ]
+
+
+def test_a_review_for_a_child_with_no_plan_is_refused(siblings, coordinator):
+    with pytest.raises(ValidationError) as raised:
+        services.schedule_conference(
+            kind=ConferenceKind.REVIEW,
+            subjects=[Subject(child=siblings[0])],
+            scheduled_date=date(2024, 7, 1),
+            acting_user=coordinator,
+        )
+    assert raised.value.message_dict["children"] == [services.REVIEW_NEEDS_PLAN]
+
+
+def test_dates_in_the_future_are_refused(siblings, coordinator):
+    with pytest.raises(ValidationError) as raised:
+        services.open_episode(
+            child=siblings[0], referral_date=date(2030, 1, 1), acting_user=coordinator
+        )
+    assert raised.value.message_dict["referral_date"] == [DATE_IN_FUTURE]
+
+
+def test_a_sibling_conference_must_be_for_one_family(siblings, coordinator, team):
+    stranger = create_child(acting_user=coordinator, la_child_id="S9", team=team)
+    subjects = [
+        Subject(child=siblings[0], section47=strategy_for(siblings[0], coordinator)),
+        Subject(child=stranger, section47=strategy_for(stranger, coordinator)),
+    ]
+    with pytest.raises(ValidationError) as raised:
+        services.schedule_conference(
+            kind=ConferenceKind.INITIAL,
+            subjects=subjects,
+            scheduled_date=date(2024, 1, 20),
+            acting_user=coordinator,
+        )
+    assert raised.value.message_dict["children"] == [services.ONE_FAMILY]
+
+
+def test_the_manager_of_the_childs_team_cannot_chair(siblings, coordinator, team):
+    team.manager.role = Role.IRO_MANAGER
+    team.manager.save()
+    section47 = strategy_for(siblings[0], coordinator)
+    with pytest.raises(ValidationError) as raised:
+        services.schedule_conference(
+            kind=ConferenceKind.INITIAL,
+            subjects=[Subject(child=siblings[0], section47=section47)],
+            scheduled_date=date(2024, 1, 20),
+            chair=team.manager,
+            acting_user=coordinator,
+        )
+    assert "cannot chair" in raised.value.message_dict["chair"][0]
+
+
+def test_the_line_manager_of_the_childs_social_worker_cannot_chair(siblings, coordinator, iro):
+    worker = User.objects.create(username="sam", role=Role.SOCIAL_WORKER, line_manager=iro)
+    update_child(child=siblings[0], social_worker=worker, acting_user=coordinator)
+    section47 = strategy_for(siblings[0], coordinator)
+    with pytest.raises(ValidationError) as raised:
+        services.schedule_conference(
+            kind=ConferenceKind.INITIAL,
+            subjects=[Subject(child=siblings[0], section47=section47)],
+            scheduled_date=date(2024, 1, 20),
+            chair=iro,
+            acting_user=coordinator,
+        )
+    assert "line-manage" in raised.value.message_dict["chair"][0]
+
+
+def test_a_chair_cannot_be_in_two_conferences_at_once(siblings, coordinator, iro):
+    subjects = [Subject(child=c, section47=strategy_for(c, coordinator)) for c in siblings]
+    services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=subjects[:1],
+        scheduled_date=date(2024, 1, 22),
+        scheduled_time=time(10, 0),
+        chair=iro,
+        acting_user=coordinator,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.schedule_conference(
+            kind=ConferenceKind.INITIAL,
+            subjects=subjects[1:],
+            scheduled_date=date(2024, 1, 22),
+            scheduled_time=time(10, 0),
+            chair=iro,
+            acting_user=coordinator,
+        )
+    assert "already chairing" in raised.value.message_dict["chair"][0]
+
+
+def test_reviews_change_the_category_and_the_last_ends_the_plan(siblings, coordinator, iro):
+    held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
+    plan = Plan.objects.get()
+    review = services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=siblings[0], plan=plan)],
+        scheduled_date=date(2024, 4, 30),
+        acting_user=coordinator,
+    )
+    services.record_conference_held(
+        conference=review,
+        held_on=date(2024, 4, 30),
+        outcomes={siblings[0].pk: ChildOutcome(decision=Decision.CONTINUE, category="EMO")},
+        acting_user=iro,
+    )
+    plan.refresh_from_db()
+    assert (plan.initial_category, plan.latest_category) == ("NEG", "EMO")
+    second = services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=siblings[0], plan=plan)],
+        scheduled_date=date(2024, 6, 20),
+        acting_user=coordinator,
+    )
+    services.record_conference_held(
+        conference=second,
+        held_on=date(2024, 6, 20),
+        outcomes={siblings[0].pk: ChildOutcome(decision=Decision.END)},
+        acting_user=iro,
+    )
+    plan.refresh_from_db()
+    assert plan.end_date == date(2024, 6, 20)
+    assert services.review_dates(plan) == [date(2024, 4, 30), date(2024, 6, 20)]
+    assert CinPlanPeriod.objects.get().start_date == date(2024, 6, 20)
+
+
+def test_a_review_a_day_after_three_months_needs_a_reason(siblings, coordinator, iro):
+    held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
+    plan = Plan.objects.get()
+    review = services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=siblings[0], plan=plan)],
+        scheduled_date=date(2024, 5, 1),
+        acting_user=coordinator,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.record_conference_held(
+            conference=review,
+            held_on=date(2024, 5, 1),
+            outcomes={siblings[0].pk: ChildOutcome(decision=Decision.CONTINUE)},
+            acting_user=iro,
+        )
+    assert raised.value.message_dict["lateness_reason"] == [
+        services.LATENESS_REASON_REQUIRED.format(due=date(2024, 4, 30))
+    ]
+
+
+def test_a_plan_cannot_end_before_it_started(siblings, coordinator, iro):
+    held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
+    plan = Plan.objects.get()
+    with pytest.raises(ValidationError) as raised:
+        services.end_plan(
+            plan=plan, ended_on=date(2024, 1, 30), reason="closed", acting_user=coordinator
+        )
+    assert raised.value.message_dict["end_date"] == [
+        services.PLAN_END_BEFORE_START.format(date=date(2024, 1, 31))
+    ]
+    plan.refresh_from_db()
+    assert plan.end_date is None
+
+
+def test_the_second_of_two_editors_is_refused_and_nothing_is_lost(siblings, coordinator, iro):
+    held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
+    plan = Plan.objects.get()
+    seen_by_both = plan.version
+    services.change_latest_category(
+        plan=plan, category="PHY", acting_user=iro, expected_version=seen_by_both
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.change_latest_category(
+            plan=plan, category="SAB", acting_user=coordinator, expected_version=seen_by_both
+        )
+    assert raised.value.messages == [STALE_RECORD]
+    plan.refresh_from_db()
+    assert plan.latest_category == "PHY"
+
+
+def test_every_change_writes_a_history_row_naming_who_made_it(siblings, coordinator, iro):
+    held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
+    plan = Plan.objects.get()
+    services.change_latest_category(plan=plan, category="MUL", acting_user=coordinator)
+    history = list(plan.history.order_by("history_date"))
+    assert [h.latest_category for h in history] == ["NEG", "MUL"]
+    assert [h.history_user for h in history] == [iro, coordinator]
+
+
+def test_a_child_cannot_be_created_twice(siblings, coordinator):
+    with pytest.raises(ValidationError) as raised:
+        create_child(acting_user=coordinator, la_child_id="T1")
+    assert raised.value.message_dict["la_child_id"] == [DUPLICATE_LA_CHILD_ID.format(id="T1")]
+
+
+def test_an_icpc_can_be_marked_not_required(siblings, coordinator):
+    section47 = strategy_for(siblings[0], coordinator)
+    services.record_icpc_not_required(section47=section47, acting_user=coordinator)
+    with pytest.raises(ValidationError) as raised:
+        services.schedule_conference(
+            kind=ConferenceKind.INITIAL,
+            subjects=[Subject(child=siblings[0], section47=section47)],
+            scheduled_date=date(2024, 1, 20),
+            acting_user=coordinator,
+        )
+    assert raised.value.message_dict["children"] == [services.S47_ICPC_NOT_REQUIRED]
