@@ -1,0 +1,72 @@
+"""Settings come from the environment and fail loudly on bad values."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from iro.settings import envbool, envchoice
+
+
+def test_envbool_reads_the_usual_spellings(monkeypatch):
+    for text, expected in [("true", True), ("1", True), ("off", False), ("No", False)]:
+        monkeypatch.setenv("IRO_TEST_FLAG", text)
+        assert envbool("IRO_TEST_FLAG", default=not expected) is expected
+
+
+def test_envbool_uses_the_default_when_unset(monkeypatch):
+    monkeypatch.delenv("IRO_TEST_FLAG", raising=False)
+    assert envbool("IRO_TEST_FLAG", default=True) is True
+
+
+def test_envbool_refuses_a_value_it_cannot_read(monkeypatch):
+    monkeypatch.setenv("IRO_TEST_FLAG", "maybe")
+    with pytest.raises(ImproperlyConfigured, match="IRO_TEST_FLAG='maybe' is not a boolean"):
+        envbool("IRO_TEST_FLAG", default=False)
+
+
+def test_envchoice_names_the_allowed_values(monkeypatch):
+    monkeypatch.setenv("IRO_CHILD_ACCESS", "everyone")
+    with pytest.raises(ImproperlyConfigured, match="expected one of all, chaired"):
+        envchoice("IRO_CHILD_ACCESS", "all", ("all", "chaired"))
+
+
+def settings_in_subprocess(env: dict[str, str]) -> subprocess.CompletedProcess:
+    code = (
+        "import django, os;"
+        "os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'iro.settings');"
+        "django.setup()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    result = settings_in_subprocess(
+        {"IRO_ENV": "production", "IRO_VAR_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    )
+    assert result.returncode != 0
+    assert "IRO_SECRET_KEY must be set in production" in result.stderr
+
+
+def test_production_requires_a_second_factor_and_forbids_demo_logins(tmp_path):
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='iro.settings';"
+        "from django.conf import settings;"
+        "print(settings.IRO_REQUIRE_MFA, settings.DEMO_LOGINS_ALLOWED, settings.DEBUG)"
+    )
+    env = {
+        "IRO_ENV": "production",
+        "IRO_SECRET_KEY": "x" * 50,
+        "IRO_ALLOWED_HOSTS": "iro.example",
+        "IRO_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == ["True", "False", "False"]
