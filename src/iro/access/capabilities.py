@@ -23,6 +23,7 @@ class Capability(StrEnum):
     EXPORT_RETURNS = "Export statutory returns"
     RAISE_CHALLENGES = "Raise disputes and multi-agency challenges"
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
+    SET_TARGETS = "Set the action plan's targets for the annual report"
     ADMINISTER = "Manage users, teams, agencies and closure days"
 
 
@@ -47,6 +48,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.AGREE_LATE_CONFERENCES,
             Capability.RAISE_CHALLENGES,
             Capability.VIEW_REPORTS,
+            Capability.SET_TARGETS,
         }
     ),
     Role.COORDINATOR: frozenset(

@@ -1,0 +1,291 @@
+"""The IRO's challenge and the service's own records around a conference.
+
+- Disputes (DRP): the IRO challenges children's services about a child's plan. A dispute
+  starts informally (stage 1) and escalates one stage at a time up to stage 8; each stage
+  it reaches is a ``DisputeStage`` row, and it is resolved at the stage it is at.
+- Multi-agency challenges (MACP): a concern about another agency's professional, sent to
+  the safeguarding partnership, forwarded to that professional's manager, answered.
+- Feedback after a conference, with the giver's consent (or not) to quote it.
+- Action plan targets: per reporting year and measure, set by the IRO service manager.
+
+Facts only; writes go through ``challenge.services`` (history rows kept), reads of
+children's data through ``challenge.selectors``.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+
+class DisputeReason(models.TextChoices):
+    """The primary reason for a dispute; the keys are the report's (metrics.md)."""
+
+    ASSESSMENT = "assessment", "Quality or delay in assessments"
+    PLANNING = "planning", "Planning"
+    PRACTICE = "practice", "Practice"
+    PROGRESS = "progress", "Progress"
+
+
+class Stage(models.IntegerChoices):
+    """The stages of the Dispute Resolution Process, lowest first."""
+
+    INFORMAL = 1, "Informal challenge (stage 1)"
+    STAGE_2 = 2, "Stage 2: team manager"
+    STAGE_3 = 3, "Stage 3: service manager"
+    STAGE_4 = 4, "Stage 4: head of service"
+    STAGE_5 = 5, "Stage 5: senior leadership"
+    STAGE_6 = 6, "Stage 6: senior leadership"
+    STAGE_7 = 7, "Stage 7: senior leadership"
+    STAGE_8 = 8, "Stage 8: Director of Children's Services"
+
+
+FINAL_STAGE = Stage.STAGE_8
+
+
+def stage_report_key(stage: int) -> str:
+    """The key metrics.md gives a resolution stage: informal, stage_2 .. stage_4, stage_5_to_8."""
+    if stage == Stage.INFORMAL:
+        return "informal"
+    if stage >= Stage.STAGE_5:
+        return "stage_5_to_8"
+    return f"stage_{stage}"
+
+
+class Dispute(models.Model):
+    """One dispute about one child's plan, raised by an IRO."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="disputes")
+    plan = models.ForeignKey(
+        "journey.Plan", null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="disputes_raised"
+    )
+    raised_on = models.DateField()
+    reason = models.CharField("primary reason", max_length=12, choices=DisputeReason.choices)
+    detail = models.TextField(blank=True)
+    stage = models.PositiveSmallIntegerField(
+        choices=Stage.choices, default=Stage.INFORMAL, help_text="The stage it is at now."
+    )
+    resolved_on = models.DateField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_on", "pk"]
+        indexes = [
+            models.Index(fields=["raised_on"]),
+            models.Index(fields=["resolved_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"Dispute raised {self.raised_on:%d %b %Y} ({self.get_reason_display()})"
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_on is not None
+
+    @property
+    def resolved_at_key(self) -> str | None:
+        return stage_report_key(self.stage) if self.is_resolved else None
+
+
+class DisputeStage(models.Model):
+    """A stage a dispute reached: when, who it went to, and the response."""
+
+    dispute = models.ForeignKey(Dispute, on_delete=models.CASCADE, related_name="stages")
+    stage = models.PositiveSmallIntegerField(choices=Stage.choices)
+    started_on = models.DateField()
+    sent_to = models.CharField(
+        max_length=160, blank=True, help_text="The manager the dispute went to at this stage."
+    )
+    note = models.TextField(blank=True)
+    ended_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["dispute", "stage"]
+        constraints = [
+            models.UniqueConstraint(fields=["dispute", "stage"], name="one_row_per_dispute_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} from {self.started_on:%d %b %Y}"
+
+
+class StageTimescale(models.Model):
+    """The authority's response timescale for a dispute stage, in working days."""
+
+    stage = models.PositiveSmallIntegerField(choices=Stage.choices, unique=True)
+    working_days = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["stage"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()}: {self.working_days} working days"
+
+
+class ChallengeOutcome(models.TextChoices):
+    UPHELD = "upheld", "Concern upheld: action agreed"
+    PARTLY_UPHELD = "partly_upheld", "Concern partly upheld"
+    NOT_UPHELD = "not_upheld", "Concern not upheld"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class MultiAgencyChallenge(models.Model):
+    """An IRO's concern about another agency's professional (MACP)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    child = models.ForeignKey(
+        "children.Child", on_delete=models.PROTECT, related_name="multi_agency_challenges"
+    )
+    agency = models.ForeignKey("people.Agency", on_delete=models.PROTECT, related_name="challenges")
+    professional = models.CharField(
+        max_length=160, help_text="The professional's role (and name where known)."
+    )
+    concern = models.TextField()
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="challenges_raised"
+    )
+    raised_on = models.DateField()
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="challenges_forwarded",
+    )
+    forwarded_on = models.DateField(null=True, blank=True)
+    forwarded_to = models.CharField(
+        max_length=160, blank=True, help_text="The professional's manager."
+    )
+    responded_on = models.DateField(null=True, blank=True)
+    response = models.TextField(blank=True)
+    outcome = models.CharField(max_length=16, choices=ChallengeOutcome.choices, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-raised_on", "pk"]
+        indexes = [models.Index(fields=["raised_on"])]
+        verbose_name = "multi-agency challenge"
+
+    def __str__(self) -> str:
+        return f"Challenge to {self.agency} raised {self.raised_on:%d %b %Y}"
+
+
+class Respondent(models.TextChoices):
+    CHILD = "child", "Child or young person"
+    PARENT = "parent", "Parent"
+    CARER = "carer", "Carer or family member"
+    PROFESSIONAL = "professional", "Professional"
+
+
+class Feedback(models.Model):
+    """What someone said about a conference, and whether they agreed to be quoted."""
+
+    conference = models.ForeignKey(
+        "journey.Conference", on_delete=models.PROTECT, related_name="feedback"
+    )
+    respondent = models.CharField(max_length=12, choices=Respondent.choices)
+    attribution = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text='How a quote is attributed, without a name: "Mother, after a strength '
+        'based conference".',
+    )
+    text = models.TextField()
+    received_on = models.DateField()
+    consent_to_quote = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-received_on", "pk"]
+        indexes = [models.Index(fields=["received_on"])]
+        verbose_name_plural = "feedback"
+
+    def __str__(self) -> str:
+        return f"Feedback from {self.get_respondent_display().lower()} ({self.received_on})"
+
+
+class TargetMeasure(models.TextChoices):
+    """The measures of metrics.md a target can be set for (the key is the measure's key)."""
+
+    CHILDREN_ON_PLAN_AT_PERIOD_END = (
+        "children_on_plan_at_period_end",
+        "Children on a plan at the year end",
+    )
+    PLANS_STARTED_SECOND_OR_SUBSEQUENT = (
+        "plans_started_second_or_subsequent",
+        "Plans that are a second or later plan (%)",
+    )
+    ICPC_WITHIN_15_WORKING_DAYS = (
+        "icpc_within_15_working_days",
+        "Initial conferences within 15 working days (%)",
+    )
+    REVIEWS_ON_TIME = "reviews_on_time", "Children whose reviews were all on time (%)"
+    REVIEW_CONFERENCES_IN_TIMESCALE = (
+        "review_conferences_in_timescale",
+        "Review conferences in timescale (%)",
+    )
+    CHILDREN_WITH_DISPUTE_RAISED = (
+        "children_with_dispute_raised",
+        "Children with a dispute raised",
+    )
+    CHILD_ATTENDED = "child_attended", "Conferences the child attended (%)"
+    CHILD_VIEWS_REPRESENTED = (
+        "child_views_represented",
+        "Conferences where the child's views were represented (%)",
+    )
+    ADVOCATE_INVOLVED = "advocate_involved", "Conferences with an advocate involved (%)"
+    PRE_MEETINGS_HELD = "pre_meetings_held", "Conferences with pre-meetings held (%)"
+
+
+class TargetDirection(models.TextChoices):
+    AT_LEAST = "at_least", "At least"
+    AT_MOST = "at_most", "At most"
+
+
+class Target(models.Model):
+    """A target for one measure for one reporting year, set by the IRO service manager.
+
+    For a ratio measure the value is a percentage; for a count, a number.
+    """
+
+    year = models.CharField(max_length=7, help_text="A reporting year such as 2019-20.")
+    measure = models.CharField(max_length=40, choices=TargetMeasure.choices)
+    direction = models.CharField(
+        max_length=8, choices=TargetDirection.choices, default=TargetDirection.AT_LEAST
+    )
+    value = models.DecimalField(max_digits=7, decimal_places=1)
+    action = models.TextField(blank=True, help_text="What the service will do to meet it.")
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "measure"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "measure"], name="one_target_per_measure_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_measure_display()}: {self.direction} {self.value}"
+
+    def is_met_by(self, actual) -> bool | None:
+        """Whether `actual` (a number, or None when there was nothing to measure) meets it."""
+        if actual is None:
+            return None
+        if self.direction == TargetDirection.AT_MOST:
+            return actual <= self.value
+        return actual >= self.value

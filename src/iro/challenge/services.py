@@ -1,0 +1,407 @@
+"""The write path of disputes, multi-agency challenges, feedback and targets.
+
+Each function is keyword-only, takes the ``acting_user``, runs in one transaction and
+saves through django-simple-history so every change has its history row. Bad input
+raises ``ValidationError`` with field-level messages (the constants below) and writes
+nothing; a user without the capability gets ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from iro import timescales
+from iro.access.capabilities import Capability, has_capability
+from iro.access.scope import REFUSED_CHILD, visible_to
+from iro.challenge.models import (
+    FINAL_STAGE,
+    ChallengeOutcome,
+    Dispute,
+    DisputeReason,
+    DisputeStage,
+    Feedback,
+    MultiAgencyChallenge,
+    Respondent,
+    Stage,
+    Target,
+    TargetDirection,
+    TargetMeasure,
+)
+from iro.children.models import Child
+from iro.journey.checks import Errors, check_version, not_in_future, saved_by, today
+from iro.journey.models import Conference, ConferenceStatus, Plan
+
+# Messages (tests import these).
+CANNOT_RAISE = "Only an IRO or the IRO service manager can raise a dispute or a challenge."
+CANNOT_FORWARD = "Only the safeguarding partnership can forward a multi-agency challenge."
+CANNOT_RECORD_RESPONSE = (
+    "Only the safeguarding partnership or an IRO can record the response to a challenge."
+)
+CANNOT_RECORD_FEEDBACK = "Only the IRO service can record feedback on a conference."
+CANNOT_SET_TARGETS = "Only the IRO service manager can set the action plan's targets."
+UNKNOWN_CHOICE = "{value!r} is not a valid {what}."
+PLAN_OF_ANOTHER_CHILD = "This plan belongs to another child."
+TEXT_REQUIRED = "Enter the {what}."
+ALREADY_RESOLVED = "This dispute was resolved on {date:%d %B %Y}."
+AT_FINAL_STAGE = "This dispute is at the final stage (stage 8): it cannot be escalated further."
+BEFORE_STAGE_START = "The date cannot be before the current stage started on {date:%d %B %Y}."
+BEFORE_RAISED = "The date cannot be before the challenge was raised on {date:%d %B %Y}."
+ALREADY_FORWARDED = "This challenge was already forwarded on {date:%d %B %Y}."
+NOT_FORWARDED = "Forward the challenge to the professional's manager before recording a response."
+ALREADY_RESPONDED = "The response to this challenge was recorded on {date:%d %B %Y}."
+BEFORE_FORWARDED = "The date cannot be before the challenge was forwarded on {date:%d %B %Y}."
+CONFERENCE_NOT_HELD = "Feedback can only be recorded for a conference that has been held."
+BEFORE_CONFERENCE = "The date cannot be before the conference on {date:%d %B %Y}."
+NOT_A_YEAR = "{year!r} is not a reporting year; expected YYYY-YY such as 2019-20."
+NOT_A_NUMBER = "Enter the target as a number, such as 75 or 82.5."
+PERCENT_RANGE = "A target for a percentage must be from 0 to 100."
+NEGATIVE_TARGET = "A target for a count cannot be negative."
+TARGET_TOO_LARGE = "A target must be less than 1,000,000."
+
+# Targets of these measures are numbers of children; all others are percentages.
+COUNT_MEASURES = frozenset(
+    {
+        TargetMeasure.CHILDREN_ON_PLAN_AT_PERIOD_END,
+        TargetMeasure.CHILDREN_WITH_DISPUTE_RAISED,
+    }
+)
+
+
+def _require(user, capability: Capability, message: str) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied(message)
+
+
+def _require_visible(user, child: Child) -> None:
+    if not visible_to(user).filter(pk=child.pk).exists():
+        raise PermissionDenied(REFUSED_CHILD)
+
+
+def _check_text(errors: Errors, field: str, value: str, what: str) -> None:
+    if not value or not value.strip():
+        errors.add(field, TEXT_REQUIRED.format(what=what))
+
+
+# ------------------------------------------------------------------ disputes
+
+
+@transaction.atomic
+def raise_dispute(
+    *,
+    child: Child,
+    raised_on: date,
+    reason: str,
+    acting_user,
+    detail: str = "",
+    plan: Plan | None = None,
+    sent_to: str = "",
+) -> Dispute:
+    """Raise a dispute about a child's plan; it starts at the informal stage (stage 1)."""
+    _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    _require_visible(acting_user, child)
+    errors = Errors()
+    errors.add("raised_on", not_in_future(raised_on))
+    if reason not in DisputeReason.values:
+        errors.add("reason", UNKNOWN_CHOICE.format(value=reason, what="reason for a dispute"))
+    if plan is not None and plan.child_id != child.pk:
+        errors.add("plan", PLAN_OF_ANOTHER_CHILD)
+    errors.raise_if_any()
+    dispute = Dispute(
+        child=child,
+        plan=plan,
+        raised_by=acting_user,
+        raised_on=raised_on,
+        reason=reason,
+        detail=detail,
+        stage=Stage.INFORMAL,
+    )
+    saved_by(dispute, acting_user).save()
+    first = DisputeStage(
+        dispute=dispute, stage=Stage.INFORMAL, started_on=raised_on, sent_to=sent_to
+    )
+    saved_by(first, acting_user).save()
+    return dispute
+
+
+def _current_stage(dispute: Dispute) -> DisputeStage:
+    return dispute.stages.select_for_update().get(stage=dispute.stage)
+
+
+@transaction.atomic
+def escalate_dispute(
+    *,
+    dispute: Dispute,
+    escalated_on: date,
+    acting_user,
+    sent_to: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dispute:
+    """Move an unresolved dispute to the next stage; the current stage ends that day."""
+    _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    check_version(dispute, expected_version)
+    current = _current_stage(dispute)
+    errors = Errors()
+    if dispute.resolved_on is not None:
+        errors.add("escalated_on", ALREADY_RESOLVED.format(date=dispute.resolved_on))
+    elif dispute.stage >= FINAL_STAGE:
+        errors.add("escalated_on", AT_FINAL_STAGE)
+    errors.add("escalated_on", not_in_future(escalated_on))
+    if escalated_on < current.started_on:
+        errors.add("escalated_on", BEFORE_STAGE_START.format(date=current.started_on))
+    errors.raise_if_any()
+    current.ended_on = escalated_on
+    saved_by(current, acting_user).save(update_fields=["ended_on"])
+    dispute.stage += 1
+    dispute.version += 1
+    saved_by(dispute, acting_user).save(update_fields=["stage", "version"])
+    following = DisputeStage(
+        dispute=dispute, stage=dispute.stage, started_on=escalated_on, sent_to=sent_to, note=note
+    )
+    saved_by(following, acting_user).save()
+    return dispute
+
+
+@transaction.atomic
+def resolve_dispute(
+    *,
+    dispute: Dispute,
+    resolved_on: date,
+    resolution: str,
+    acting_user,
+    expected_version: int | None = None,
+) -> Dispute:
+    """Record that a dispute was resolved, at the stage it is at."""
+    _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    check_version(dispute, expected_version)
+    current = _current_stage(dispute)
+    errors = Errors()
+    if dispute.resolved_on is not None:
+        errors.add("resolved_on", ALREADY_RESOLVED.format(date=dispute.resolved_on))
+    errors.add("resolved_on", not_in_future(resolved_on))
+    if resolved_on < current.started_on:
+        errors.add("resolved_on", BEFORE_STAGE_START.format(date=current.started_on))
+    _check_text(errors, "resolution", resolution, "how the dispute was resolved")
+    errors.raise_if_any()
+    current.ended_on = resolved_on
+    saved_by(current, acting_user).save(update_fields=["ended_on"])
+    dispute.resolved_on = resolved_on
+    dispute.resolution = resolution.strip()
+    dispute.version += 1
+    saved_by(dispute, acting_user).save(update_fields=["resolved_on", "resolution", "version"])
+    return dispute
+
+
+# ------------------------------------------------------ multi-agency challenges
+
+
+@transaction.atomic
+def raise_multi_agency_challenge(
+    *,
+    child: Child,
+    agency,
+    professional: str,
+    concern: str,
+    raised_on: date,
+    acting_user,
+) -> MultiAgencyChallenge:
+    """An IRO's concern about another agency's professional, for the partnership to forward."""
+    _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    _require_visible(acting_user, child)
+    errors = Errors()
+    errors.add("raised_on", not_in_future(raised_on))
+    _check_text(errors, "professional", professional, "professional's role")
+    _check_text(errors, "concern", concern, "concern")
+    errors.raise_if_any()
+    challenge = MultiAgencyChallenge(
+        child=child,
+        agency=agency,
+        professional=professional.strip(),
+        concern=concern.strip(),
+        raised_by=acting_user,
+        raised_on=raised_on,
+    )
+    saved_by(challenge, acting_user).save()
+    return challenge
+
+
+@transaction.atomic
+def forward_multi_agency_challenge(
+    *, challenge: MultiAgencyChallenge, forwarded_on: date, forwarded_to: str, acting_user
+) -> MultiAgencyChallenge:
+    """The partnership sends the challenge to the professional's manager."""
+    _require(acting_user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES, CANNOT_FORWARD)
+    challenge = MultiAgencyChallenge.objects.select_for_update().get(pk=challenge.pk)
+    errors = Errors()
+    if challenge.forwarded_on is not None:
+        errors.add("forwarded_on", ALREADY_FORWARDED.format(date=challenge.forwarded_on))
+    errors.add("forwarded_on", not_in_future(forwarded_on))
+    if forwarded_on < challenge.raised_on:
+        errors.add("forwarded_on", BEFORE_RAISED.format(date=challenge.raised_on))
+    _check_text(errors, "forwarded_to", forwarded_to, "manager the challenge went to")
+    errors.raise_if_any()
+    challenge.forwarded_on = forwarded_on
+    challenge.forwarded_to = forwarded_to.strip()
+    challenge.forwarded_by = acting_user
+    challenge.version += 1
+    saved_by(challenge, acting_user).save(
+        update_fields=["forwarded_on", "forwarded_to", "forwarded_by", "version"]
+    )
+    return challenge
+
+
+@transaction.atomic
+def record_challenge_response(
+    *,
+    challenge: MultiAgencyChallenge,
+    responded_on: date,
+    response: str,
+    outcome: str,
+    acting_user,
+) -> MultiAgencyChallenge:
+    """The manager's response and the outcome. Only a withdrawal needs no forwarding first."""
+    if not (
+        has_capability(acting_user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES)
+        or has_capability(acting_user, Capability.RAISE_CHALLENGES)
+    ):
+        raise PermissionDenied(CANNOT_RECORD_RESPONSE)
+    challenge = MultiAgencyChallenge.objects.select_for_update().get(pk=challenge.pk)
+    errors = Errors()
+    if challenge.responded_on is not None:
+        errors.add("responded_on", ALREADY_RESPONDED.format(date=challenge.responded_on))
+    if outcome not in ChallengeOutcome.values:
+        errors.add("outcome", UNKNOWN_CHOICE.format(value=outcome, what="outcome"))
+    elif outcome != ChallengeOutcome.WITHDRAWN and challenge.forwarded_on is None:
+        errors.add("outcome", NOT_FORWARDED)
+    errors.add("responded_on", not_in_future(responded_on))
+    if challenge.forwarded_on is not None and responded_on < challenge.forwarded_on:
+        errors.add("responded_on", BEFORE_FORWARDED.format(date=challenge.forwarded_on))
+    elif responded_on < challenge.raised_on:
+        errors.add("responded_on", BEFORE_RAISED.format(date=challenge.raised_on))
+    _check_text(errors, "response", response, "response")
+    errors.raise_if_any()
+    challenge.responded_on = responded_on
+    challenge.response = response.strip()
+    challenge.outcome = outcome
+    challenge.version += 1
+    saved_by(challenge, acting_user).save(
+        update_fields=["responded_on", "response", "outcome", "version"]
+    )
+    return challenge
+
+
+# ------------------------------------------------------------------ feedback
+
+
+def _may_record_feedback(user) -> bool:
+    return has_capability(user, Capability.CHAIR_CONFERENCES) or has_capability(
+        user, Capability.SCHEDULE_CONFERENCES
+    )
+
+
+@transaction.atomic
+def record_feedback(
+    *,
+    conference: Conference,
+    respondent: str,
+    text: str,
+    received_on: date,
+    consent_to_quote: bool,
+    acting_user,
+    attribution: str = "",
+) -> Feedback:
+    """Feedback on a held conference; it may be quoted in reports only with consent."""
+    if not _may_record_feedback(acting_user):
+        raise PermissionDenied(CANNOT_RECORD_FEEDBACK)
+    errors = Errors()
+    if conference.status != ConferenceStatus.HELD or conference.held_on is None:
+        errors.add("conference", CONFERENCE_NOT_HELD)
+    elif received_on < conference.held_on:
+        errors.add("received_on", BEFORE_CONFERENCE.format(date=conference.held_on))
+    errors.add("received_on", not_in_future(received_on))
+    if respondent not in Respondent.values:
+        errors.add("respondent", UNKNOWN_CHOICE.format(value=respondent, what="respondent"))
+    _check_text(errors, "text", text, "feedback")
+    errors.raise_if_any()
+    feedback = Feedback(
+        conference=conference,
+        respondent=respondent,
+        attribution=attribution.strip(),
+        text=text.strip(),
+        received_on=received_on,
+        consent_to_quote=consent_to_quote,
+        recorded_by=acting_user,
+    )
+    saved_by(feedback, acting_user).save()
+    return feedback
+
+
+@transaction.atomic
+def withdraw_consent_to_quote(*, feedback: Feedback, acting_user) -> Feedback:
+    """The giver no longer agrees to be quoted: no report quotes it from now on."""
+    if not _may_record_feedback(acting_user):
+        raise PermissionDenied(CANNOT_RECORD_FEEDBACK)
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if feedback.consent_to_quote:
+        feedback.consent_to_quote = False
+        saved_by(feedback, acting_user).save(update_fields=["consent_to_quote"])
+    return feedback
+
+
+# ------------------------------------------------------------------- targets
+
+
+@transaction.atomic
+def set_target(
+    *,
+    year: str,
+    measure: str,
+    value,
+    acting_user,
+    direction: str = TargetDirection.AT_LEAST,
+    action: str = "",
+) -> Target:
+    """Set (or change) the target for one measure in one reporting year.
+
+    ``value`` is a percentage for ratio measures and a count for the two count measures.
+    """
+    _require(acting_user, Capability.SET_TARGETS, CANNOT_SET_TARGETS)
+    errors = Errors()
+    try:
+        timescales.parse_period(timescales.ANNUAL, year)
+    except ValueError:
+        errors.add("year", NOT_A_YEAR.format(year=year))
+    if measure not in TargetMeasure.values:
+        errors.add("measure", UNKNOWN_CHOICE.format(value=measure, what="measure"))
+    if direction not in TargetDirection.values:
+        errors.add("direction", UNKNOWN_CHOICE.format(value=direction, what="direction"))
+    try:
+        number = Decimal(str(value)).quantize(Decimal("0.1"))
+        if not number.is_finite():
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        errors.add("value", NOT_A_NUMBER)
+    else:
+        if number >= Decimal(1_000_000):
+            errors.add("value", TARGET_TOO_LARGE)
+        elif measure in COUNT_MEASURES and number < 0:
+            errors.add("value", NEGATIVE_TARGET)
+        elif measure not in COUNT_MEASURES and not Decimal(0) <= number <= Decimal(100):
+            errors.add("value", PERCENT_RANGE)
+    errors.raise_if_any()
+    target = Target.objects.select_for_update().filter(year=year, measure=measure).first()
+    if target is None:
+        target = Target(year=year, measure=measure)
+    target.direction = direction
+    target.value = number
+    target.action = action.strip()
+    target.set_by = acting_user
+    target.set_on = today()
+    saved_by(target, acting_user).save()
+    return target

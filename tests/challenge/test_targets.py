@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from iro.challenge import services
+from iro.challenge.models import Target, TargetDirection
+from iro.challenge.selectors import targets_for_year
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_iro_manager_sets_a_target_for_a_measure_and_year(staff):
+    target = services.set_target(
+        year="2019-20",
+        measure="child_attended",
+        value="25",
+        action="Work with children to make meetings child friendly.",
+        acting_user=staff.iro_manager,
+    )
+    assert (target.value, target.direction) == (Decimal("25.0"), TargetDirection.AT_LEAST)
+    assert targets_for_year("2019-20") == {"child_attended": target}
+
+
+def test_setting_a_target_again_changes_it_and_keeps_the_history(staff):
+    services.set_target(year="2019-20", measure="icpc_within_15_working_days", value=80,
+                        acting_user=staff.iro_manager)  # fmt: skip
+    services.set_target(year="2019-20", measure="icpc_within_15_working_days", value=85,
+                        acting_user=staff.iro_manager)  # fmt: skip
+    target = Target.objects.get()
+    assert target.value == Decimal("85.0")
+    assert target.history.count() == 2
+
+
+def test_a_count_target_can_be_at_most(staff):
+    target = services.set_target(
+        year="2019-20", measure="children_with_dispute_raised", value=40,
+        direction=TargetDirection.AT_MOST, acting_user=staff.iro_manager,
+    )  # fmt: skip
+    assert target.is_met_by(40) is True
+    assert target.is_met_by(41) is False
+    assert target.is_met_by(None) is None
+
+
+@pytest.mark.parametrize(
+    ("year", "measure", "value", "field", "message"),
+    [
+        ("2019-2020", "child_attended", 20, "year", services.NOT_A_YEAR.format(year="2019-2020")),
+        ("2019-20", "happiness", 20, "measure",
+         services.UNKNOWN_CHOICE.format(value="happiness", what="measure")),
+        ("2019-20", "child_attended", "lots", "value", services.NOT_A_NUMBER),
+        ("2019-20", "child_attended", "nan", "value", services.NOT_A_NUMBER),
+        ("2019-20", "child_attended", 101, "value", services.PERCENT_RANGE),
+        ("2019-20", "children_with_dispute_raised", -1, "value", services.NEGATIVE_TARGET),
+        ("2019-20", "children_with_dispute_raised", 10**6, "value", services.TARGET_TOO_LARGE),
+    ],
+)  # fmt: skip
+def test_it_refuses_a_bad_target(staff, year, measure, value, field, message):
+    with pytest.raises(ValidationError) as error:
+        services.set_target(year=year, measure=measure, value=value, acting_user=staff.iro_manager)
+    assert error.value.message_dict[field] == [message]
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["iro", "senior_manager", "analyst", "outsider"])
+def test_only_the_iro_manager_sets_targets(staff, who):
+    with pytest.raises(PermissionDenied, match=services.CANNOT_SET_TARGETS):
+        services.set_target(year="2019-20", measure="child_attended", value=20,
+                            acting_user=getattr(staff, who))  # fmt: skip
