@@ -1,0 +1,658 @@
+"""Streaming reader of DfE Children in Need census XML.
+
+``CensusStream(path)`` parses with lxml ``iterparse``, hardened: entities are never
+expanded, nothing is fetched from the network, no DTD is loaded and a file that declares a
+DOCTYPE (where entity declarations live) is refused. Each ``Child`` element becomes a plain
+``Child`` record and is then cleared from the tree with every sibling before it, so memory
+stays flat whatever the file's size.
+
+Values arrive typed (``date``, ``bool``, ``int``, codes as strings). A value that cannot be
+read (an impossible date such as 2021-02-30, an empty element, an unknown code) is left as
+``None`` (codes keep their raw text) and described by a ``Problem`` on the child, with the
+line it came from; reading never stops for a bad value. A file that is not well-formed XML
+(truncated, malformed, hostile) raises ``CensusFileError`` naming the line.
+
+No Django here: the reader and the rules run without a database.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+from lxml import etree
+
+from iro.census import codes
+
+# Error messages, shared with the tests and the command line.
+CANNOT_OPEN = "cannot open the file: {reason}"
+NOT_WELL_FORMED = "the file is not well-formed XML: {reason}"
+DOCTYPE_REFUSED = (
+    "the file declares a DOCTYPE (where entity declarations live); census files never "
+    "need one, so it is refused for safety"
+)
+WRONG_ROOT = "the file's top element is <{tag}>, not <Message>: this is not a CIN census file"
+NO_CHILDREN = "the file has no <Children> element: this is not a CIN census file"
+
+BAD_DATE = "{value!r} is not a real date (expected YYYY-MM-DD)"
+EMPTY = "the element is empty"
+BAD_CODE = "{value!r} is not a valid {what} code"
+BAD_YES_NO = "{value!r} is not a yes/no value (expected 0, 1, true or false)"
+BAD_NUMBER = "{value!r} is not a whole number"
+BAD_YEAR = "{value!r} is not a year"
+MISSING = "the element is missing"
+
+_DATE_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+# xs:date may carry a time zone (2024-03-31Z, 2024-03-31+01:00); it does not change the day.
+_ZONE = re.compile(r"(Z|[+-][0-9]{2}:[0-9]{2})$")
+
+
+class CensusFileError(Exception):
+    """The file cannot be read as a census file at all. ``str()`` names the line."""
+
+    def __init__(self, reason: str, *, line: int | None = None, path: str = "") -> None:
+        self.reason = reason
+        self.line = line
+        self.path = path
+        where = f"{path}: " if path else ""
+        at = f"line {line}: " if line else ""
+        super().__init__(f"{where}{at}{reason}")
+
+
+@dataclass(slots=True)
+class Problem:
+    """One value that could not be read. ``field`` is the element path within the child."""
+
+    field: str
+    message: str
+    value: str = ""
+    line: int | None = None
+    kind: str = ""  # date | empty | code | yes_no | number | missing
+
+
+@dataclass(slots=True)
+class Header:
+    collection: str | None = None
+    year: int | None = None
+    reference_date: date | None = None
+    lea: str | None = None
+    software_code: str | None = None
+    release: str | None = None
+    serial_no: str | None = None
+    date_time: str | None = None
+    present: bool = True
+    problems: list[Problem] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Assessment:
+    start_date: date | None = None
+    internal_review_date: date | None = None
+    authorisation_date: date | None = None
+    factors: list[str] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class CinPlan:
+    start_date: date | None = None
+    end_date: date | None = None
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Section47:
+    start_date: date | None = None
+    icpc_target: date | None = None
+    icpc_date: date | None = None
+    icpc_not_required: bool | None = None
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class ProtectionPlan:
+    start_date: date | None = None
+    end_date: date | None = None
+    initial_category: str | None = None
+    latest_category: str | None = None
+    previous_plans: int | None = None
+    review_dates: list[date] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Episode:
+    """One CINdetails group: a referral and what followed it."""
+
+    referral_date: date | None = None
+    referral_source: str | None = None
+    primary_need: str | None = None
+    closure_date: date | None = None
+    closure_reason: str | None = None
+    icpc_date: date | None = None
+    referral_nfa: bool | None = None
+    assessments: list[Assessment] = field(default_factory=list)
+    cin_plans: list[CinPlan] = field(default_factory=list)
+    section47s: list[Section47] = field(default_factory=list)
+    plans: list[ProtectionPlan] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass(slots=True)
+class Child:
+    la_child_id: str | None = None
+    upn: str | None = None
+    former_upn: str | None = None
+    upn_unknown: str | None = None
+    date_of_birth: date | None = None
+    expected_date_of_birth: date | None = None
+    sex: str | None = None
+    date_of_death: date | None = None
+    ethnicity: str | None = None
+    disabilities: list[str] = field(default_factory=list)
+    episodes: list[Episode] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    line: int | None = None
+
+
+# --- Values -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8192)  # the same dates recur throughout a file
+def parse_date(text: str) -> date | None:
+    """The date an xs:date string names, or None when it is not a real date."""
+    text = _ZONE.sub("", text)
+    if not _DATE_SHAPE.fullmatch(text):
+        return None
+    try:
+        return date(int(text[:4]), int(text[5:7]), int(text[8:10]))
+    except ValueError:
+        return None
+
+
+def parse_yes_no(text: str) -> bool | None:
+    return codes.YES_NO.get(text.lower())
+
+
+def _local(tag: str) -> str:
+    """The element's name without its namespace."""
+    return tag.rpartition("}")[2] if tag[:1] == "{" else tag
+
+
+def _drop_namespaces(el) -> None:
+    """Census files have no namespace; one that has gets it removed before reading."""
+    for e in el.iter():
+        if e.tag[:1] == "{":
+            e.tag = _local(e.tag)
+
+
+class _Values:
+    """Reads typed values from elements, collecting a Problem for each bad one."""
+
+    __slots__ = ("problems",)
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+
+    def text(self, el, path: str) -> str | None:
+        value = el.text
+        if value is not None:
+            value = value.strip()
+        if not value:
+            self.problems.append(Problem(path, EMPTY, "", el.sourceline, "empty"))
+            return None
+        return value
+
+    def date(self, el, path: str) -> date | None:
+        value = el.text
+        if value is not None:
+            value = value.strip()
+        if not value:
+            self.problems.append(Problem(path, EMPTY, "", el.sourceline, "empty"))
+            return None
+        parsed = parse_date(value)
+        if parsed is None:
+            self.problems.append(
+                Problem(path, BAD_DATE.format(value=value), value, el.sourceline, "date")
+            )
+        return parsed
+
+    def code(self, el, path: str, allowed: frozenset[str], what: str) -> str | None:
+        value = self.text(el, path)
+        if value is not None and value not in allowed:
+            self.problems.append(
+                Problem(path, BAD_CODE.format(value=value, what=what), value, el.sourceline, "code")
+            )
+        return value
+
+    def yes_no(self, el, path: str) -> bool | None:
+        value = self.text(el, path)
+        if value is None:
+            return None
+        parsed = parse_yes_no(value)
+        if parsed is None:
+            self.problems.append(
+                Problem(path, BAD_YES_NO.format(value=value), value, el.sourceline, "yes_no")
+            )
+        return parsed
+
+    def number(self, el, path: str) -> int | None:
+        value = self.text(el, path)
+        if value is None:
+            return None
+        try:
+            return int(value)
+        except ValueError:
+            self.problems.append(
+                Problem(path, BAD_NUMBER.format(value=value), value, el.sourceline, "number")
+            )
+            return None
+
+    def sex(self, el, path: str) -> str | None:
+        value = self.text(el, path)
+        if value is None:
+            return None
+        sex = codes.SEX_CODES.get(value.upper())
+        if sex is None:
+            self.problems.append(
+                Problem(
+                    path, BAD_CODE.format(value=value, what="sex"), value, el.sourceline, "code"
+                )
+            )
+        return sex
+
+    def missing(self, path: str, line: int | None) -> None:
+        self.problems.append(Problem(path, MISSING, "", line, "missing"))
+
+
+# --- Building records ---------------------------------------------------------------------
+
+
+def _section47(el, v: _Values) -> Section47:
+    s47 = Section47(line=el.sourceline)
+    seen_flag = False
+    for sub in el:
+        tag = sub.tag
+        if tag == "S47ActualStartDate":
+            s47.start_date = v.date(sub, "Section47/S47ActualStartDate")
+        elif tag == "InitialCPCtarget":
+            s47.icpc_target = v.date(sub, "Section47/InitialCPCtarget")
+        elif tag == "DateOfInitialCPC":
+            s47.icpc_date = v.date(sub, "Section47/DateOfInitialCPC")
+        elif tag == "ICPCnotRequired":
+            seen_flag = True
+            s47.icpc_not_required = v.yes_no(sub, "Section47/ICPCnotRequired")
+    if not seen_flag:
+        v.missing("Section47/ICPCnotRequired", el.sourceline)
+    return s47
+
+
+def _plan(el, v: _Values) -> ProtectionPlan:
+    plan = ProtectionPlan(line=el.sourceline)
+    for sub in el:
+        tag = sub.tag
+        if tag == "CPPstartDate":
+            plan.start_date = v.date(sub, "ChildProtectionPlans/CPPstartDate")
+        elif tag == "CPPendDate":
+            plan.end_date = v.date(sub, "ChildProtectionPlans/CPPendDate")
+        elif tag == "InitialCategoryOfAbuse":
+            # Checked by rule 8905, not here: the value is kept as written.
+            plan.initial_category = (sub.text or "").strip() or None
+        elif tag == "LatestCategoryOfAbuse":
+            plan.latest_category = (sub.text or "").strip() or None  # rule 8910
+        elif tag == "NumberOfPreviousCPP":
+            text = (sub.text or "").strip()
+            # Missing or below zero is rule 8730; only a non-number is a reading problem.
+            if text:
+                plan.previous_plans = v.number(sub, "ChildProtectionPlans/NumberOfPreviousCPP")
+        elif tag == "Reviews":
+            for review in sub:
+                if review.tag == "CPPreviewDate":
+                    d = v.date(review, "ChildProtectionPlans/Reviews/CPPreviewDate")
+                    if d is not None:
+                        plan.review_dates.append(d)
+    return plan
+
+
+def _assessment(el, v: _Values) -> Assessment:
+    a = Assessment(line=el.sourceline)
+    for sub in el:
+        tag = sub.tag
+        if tag == "AssessmentActualStartDate":
+            a.start_date = v.date(sub, "Assessments/AssessmentActualStartDate")
+        elif tag == "AssessmentInternalReviewDate":
+            a.internal_review_date = v.date(sub, "Assessments/AssessmentInternalReviewDate")
+        elif tag == "AssessmentAuthorisationDate":
+            a.authorisation_date = v.date(sub, "Assessments/AssessmentAuthorisationDate")
+        elif tag == "FactorsIdentifiedAtAssessment":
+            for factor in sub:
+                if factor.tag == "AssessmentFactors":
+                    text = (factor.text or "").strip()
+                    if text:
+                        a.factors.append(text)
+    return a
+
+
+def _cin_plan(el, v: _Values) -> CinPlan:
+    p = CinPlan(line=el.sourceline)
+    for sub in el:
+        tag = sub.tag
+        if tag == "CINPlanStartDate":
+            p.start_date = v.date(sub, "CINPlanDates/CINPlanStartDate")
+        elif tag == "CINPlanEndDate":
+            p.end_date = v.date(sub, "CINPlanDates/CINPlanEndDate")
+    return p
+
+
+def _episode(el, v: _Values) -> Episode:
+    ep = Episode(line=el.sourceline)
+    seen_referral = seen_nfa = False
+    for sub in el:
+        tag = sub.tag
+        if tag == "Section47":
+            ep.section47s.append(_section47(sub, v))
+        elif tag == "ChildProtectionPlans":
+            ep.plans.append(_plan(sub, v))
+        elif tag == "CINreferralDate":
+            seen_referral = True
+            ep.referral_date = v.date(sub, "CINdetails/CINreferralDate")
+        elif tag == "ReferralSource":
+            ep.referral_source = v.code(
+                sub, "CINdetails/ReferralSource", codes.REFERRAL_SOURCES, "referral source"
+            )
+        elif tag == "PrimaryNeedCode":
+            ep.primary_need = v.code(
+                sub, "CINdetails/PrimaryNeedCode", codes.PRIMARY_NEEDS, "primary need"
+            )
+        elif tag == "CINclosureDate":
+            ep.closure_date = v.date(sub, "CINdetails/CINclosureDate")
+        elif tag == "ReasonForClosure":
+            ep.closure_reason = v.code(
+                sub, "CINdetails/ReasonForClosure", codes.CLOSURE_REASONS, "reason for closure"
+            )
+        elif tag == "DateOfInitialCPC":
+            ep.icpc_date = v.date(sub, "CINdetails/DateOfInitialCPC")
+        elif tag == "ReferralNFA":
+            seen_nfa = True
+            ep.referral_nfa = v.yes_no(sub, "CINdetails/ReferralNFA")
+        elif tag == "Assessments":
+            ep.assessments.append(_assessment(sub, v))
+        elif tag == "CINPlanDates":
+            ep.cin_plans.append(_cin_plan(sub, v))
+    if not seen_referral:
+        v.missing("CINdetails/CINreferralDate", el.sourceline)
+    if not seen_nfa:
+        v.missing("CINdetails/ReferralNFA", el.sourceline)
+    return ep
+
+
+def _identifiers(el, child: Child, v: _Values) -> None:
+    for sub in el:
+        tag = sub.tag
+        if tag == "LAchildID":
+            child.la_child_id = v.text(sub, "ChildIdentifiers/LAchildID")
+        elif tag == "PersonBirthDate":
+            child.date_of_birth = v.date(sub, "ChildIdentifiers/PersonBirthDate")
+        elif tag in ("Sex", "GenderCurrent"):
+            child.sex = v.sex(sub, f"ChildIdentifiers/{tag}")
+        elif tag == "UPN":
+            child.upn = (sub.text or "").strip() or None
+        elif tag == "FormerUPN":
+            child.former_upn = (sub.text or "").strip() or None
+        elif tag == "UPNunknown":
+            child.upn_unknown = v.code(
+                sub, "ChildIdentifiers/UPNunknown", codes.UPN_UNKNOWN_REASONS, "UPN unknown"
+            )
+        elif tag == "ExpectedPersonBirthDate":
+            child.expected_date_of_birth = v.date(sub, "ChildIdentifiers/ExpectedPersonBirthDate")
+        elif tag == "PersonDeathDate":
+            child.date_of_death = v.date(sub, "ChildIdentifiers/PersonDeathDate")
+
+
+def _characteristics(el, child: Child, v: _Values) -> None:
+    for sub in el:
+        tag = sub.tag
+        if tag == "Ethnicity":
+            child.ethnicity = v.code(
+                sub, "ChildCharacteristics/Ethnicity", codes.ETHNICITIES, "ethnicity"
+            )
+        elif tag == "Disabilities":
+            for dis in sub:
+                if dis.tag == "Disability":
+                    code = v.code(
+                        dis,
+                        "ChildCharacteristics/Disabilities/Disability",
+                        codes.DISABILITIES,
+                        "disability",
+                    )
+                    if code is not None:
+                        child.disabilities.append(code)
+
+
+def build_child(el) -> Child:
+    """The ``Child`` record of one parsed <Child> element."""
+    child = Child(line=el.sourceline)
+    v = _Values(child.problems)
+    seen_identifiers = False
+    for sub in el:
+        tag = sub.tag
+        if tag == "CINdetails":
+            child.episodes.append(_episode(sub, v))
+        elif tag == "ChildIdentifiers":
+            seen_identifiers = True
+            _identifiers(sub, child, v)
+        elif tag == "ChildCharacteristics":
+            _characteristics(sub, child, v)
+    if not seen_identifiers or (child.la_child_id is None and not _has_empty_id(child)):
+        v.missing("ChildIdentifiers/LAchildID", el.sourceline)
+    if not child.episodes:
+        v.missing("CINdetails", el.sourceline)
+    return child
+
+
+def _has_empty_id(child: Child) -> bool:
+    return any(p.field == "ChildIdentifiers/LAchildID" for p in child.problems)
+
+
+def build_header(el) -> Header:
+    """The ``Header`` record of a parsed <Header> element."""
+    header = Header()
+    v = _Values(header.problems)
+    for part in el:
+        tag = part.tag
+        if tag == "CollectionDetails":
+            for sub in part:
+                name = sub.tag
+                if name == "Collection":
+                    header.collection = v.text(sub, "Header/CollectionDetails/Collection")
+                elif name == "Year":
+                    text = v.text(sub, "Header/CollectionDetails/Year")
+                    if text is not None:
+                        if text.isdigit() and len(text) == 4:
+                            header.year = int(text)
+                        else:
+                            header.problems.append(
+                                Problem(
+                                    "Header/CollectionDetails/Year",
+                                    BAD_YEAR.format(value=text),
+                                    text,
+                                    sub.sourceline,
+                                    "number",
+                                )
+                            )
+                elif name == "ReferenceDate":
+                    header.reference_date = v.date(sub, "Header/CollectionDetails/ReferenceDate")
+        elif tag == "Source" and header.lea is None:
+            for sub in part:
+                name = sub.tag
+                text = (sub.text or "").strip() or None
+                if name == "LEA":
+                    header.lea = text
+                elif name == "SoftwareCode":
+                    header.software_code = text
+                elif name == "Release":
+                    header.release = text
+                elif name == "SerialNo":
+                    header.serial_no = text
+                elif name == "DateTime":
+                    header.date_time = text
+    return header
+
+
+# --- The stream ---------------------------------------------------------------------------
+
+
+class _CountingFile:
+    """A binary file that counts the bytes read, for a progress bar."""
+
+    def __init__(self, raw) -> None:
+        self._raw = raw
+        self.position = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.position += len(data)
+        return data
+
+
+def _doctype_line(path: str, root_line: int) -> int | None:
+    """The line of the first DOCTYPE or ENTITY declaration before the root element."""
+    with open(path, "rb") as handle:
+        for number, raw_line in enumerate(handle, start=1):
+            if b"<!DOCTYPE" in raw_line or b"<!ENTITY" in raw_line:
+                return number
+            if number >= root_line:
+                break
+    return None
+
+
+class CensusStream:
+    """One census file, read once, front to back.
+
+    ``header`` is the file's header (an empty ``Header`` with ``present=False`` when the
+    file has none); ``children()`` yields each child. Both raise ``CensusFileError`` when
+    the file cannot be read, naming the line.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, track_progress: bool = False) -> None:
+        self.path = os.fspath(path)
+        try:
+            self.size = os.path.getsize(self.path)
+            handle = open(self.path, "rb")  # noqa: SIM115 - closed when the stream ends
+        except OSError as exc:
+            raise CensusFileError(CANNOT_OPEN.format(reason=exc.strerror), path=self.path) from exc
+        self._handle = handle
+        self._counter = _CountingFile(handle) if track_progress else None
+        self._events = self._parse()
+        self._pending: Child | None = None
+        self._header: Header | None = None
+        self._namespaced = False
+
+    @property
+    def bytes_read(self) -> int:
+        """How far into the file the parser has read (when tracking progress)."""
+        return self._counter.position if self._counter else 0
+
+    @property
+    def header(self) -> Header:
+        if self._header is None:
+            first = next(self._events, None)
+            if isinstance(first, Header):
+                self._header = first
+            else:
+                self._header = Header(present=False)
+                self._pending = first
+        return self._header
+
+    def children(self) -> Iterator[Child]:
+        _ = self.header
+        if self._pending is not None:
+            pending, self._pending = self._pending, None
+            yield pending
+        yield from self._events
+
+    def close(self) -> None:
+        self._handle.close()
+
+    def __enter__(self) -> CensusStream:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _fail(self, reason: str, line: int | None) -> CensusFileError:
+        return CensusFileError(reason, line=line, path=self.path)
+
+    def _check_root(self, root) -> None:
+        docinfo = root.getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:
+            raise self._fail(DOCTYPE_REFUSED, _doctype_line(self.path, root.sourceline or 1))
+        self._namespaced = root.tag[:1] == "{"
+        if _local(root.tag) != "Message":
+            raise self._fail(WRONG_ROOT.format(tag=_local(root.tag)), root.sourceline)
+
+    def _parse(self) -> Iterator[Header | Child]:
+        source = self._counter if self._counter is not None else self._handle
+        # libxml2 keeps one error log per thread: start it empty so an error names its cause.
+        etree.clear_error_log()
+        context = etree.iterparse(
+            source,
+            events=("end",),
+            tag=("{*}Header", "{*}Child", "{*}Children"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+        )
+        root_checked = children_seen = False
+        try:
+            for _event, el in context:
+                if not root_checked:
+                    root_checked = True
+                    self._check_root(el.getroottree().getroot())
+                tag = el.tag
+                if self._namespaced:
+                    tag = _local(tag)
+                    _drop_namespaces(el)
+                if tag == "Child":
+                    yield build_child(el)
+                    _forget(el)
+                elif tag == "Header":
+                    yield build_header(el)
+                    _forget(el)
+                else:
+                    children_seen = True
+            if not root_checked and getattr(context, "root", None) is not None:
+                self._check_root(context.root)
+            if not children_seen:
+                raise self._fail(NO_CHILDREN, None)
+        except etree.XMLSyntaxError as exc:
+            reason, line = _first_error(exc)
+            raise self._fail(NOT_WELL_FORMED.format(reason=reason), line) from None
+        finally:
+            self._handle.close()
+
+
+def _forget(el) -> None:
+    """Drop a processed element and every sibling before it, keeping memory flat."""
+    el.clear(keep_tail=False)
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
+def _first_error(exc: etree.XMLSyntaxError) -> tuple[str, int | None]:
+    """The first error libxml2 logged (the cause), else the exception's own message."""
+    for entry in exc.error_log:
+        if entry.level_name in ("ERROR", "FATAL") and entry.message:
+            return entry.message.strip(), entry.line or None
+    message = re.sub(r", line \d+, column \d+$", "", str(exc.msg or exc))
+    line = exc.lineno or (exc.position[0] if exc.position else None)
+    return message, line or None

@@ -1,0 +1,219 @@
+"""Synthetic census files: invented children for tests and benchmarks.
+
+``synthetic_children`` yields reader records for a census year that obey every rule in
+``iro.census.rules`` (so a clean file gives no findings), and ``write_synthetic_file``
+writes them. ``messy=True`` breaks about one child in ten in a known way, for tests of
+findings and benchmarks that look like real files. Nothing here is a real person.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from iro import timescales
+from iro.census import codes
+from iro.census.reader import Child, CinPlan, Episode, Header, ProtectionPlan, Section47
+from iro.census.writer import CensusWriter
+
+_CATEGORIES = sorted(codes.CATEGORIES)
+_SOURCES = sorted(codes.REFERRAL_SOURCES)
+_NEEDS = sorted(codes.PRIMARY_NEEDS - {"N0"})
+_ETHNICITIES = sorted(codes.ETHNICITIES)
+_DISABILITIES = sorted(codes.DISABILITIES - {"NONE"})
+
+
+def _working_day_on_or_after(d: date) -> date:
+    while not timescales.is_working_day(d):
+        d += timedelta(days=1)
+    return d
+
+
+def _reviews(start: date, until: date) -> list[date]:
+    """Review dates on time from `start` up to `until`, each on a working day."""
+    out = []
+    due = timescales.first_review_due(start)
+    while True:
+        review = _working_day_on_or_after(due - timedelta(days=7))
+        if review > until:
+            return out
+        out.append(review)
+        due = timescales.next_review_due(review)
+
+
+def _one_child(rng: random.Random, n: int, year: timescales.Period) -> Child:
+    first, last = year.first_day, year.last_day
+    child = Child(
+        la_child_id=f"SYN{n:07d}",
+        date_of_birth=last - timedelta(days=rng.randint(200, 17 * 365)),
+        sex=rng.choice("MFU"),
+        ethnicity=rng.choice(_ETHNICITIES),
+        disabilities=rng.sample(_DISABILITIES, k=rng.choice((0, 0, 0, 1, 2))),
+    )
+    if rng.random() < 0.5:
+        child.upn = f"A{rng.randrange(10**10, 10**11)}{rng.randrange(10)}"
+    kind = rng.random()
+    referral = first + timedelta(days=rng.randint(0, 300))
+    ep = Episode(
+        referral_date=referral,
+        referral_source=rng.choice(_SOURCES),
+        primary_need=rng.choice(_NEEDS),
+        referral_nfa=False,
+    )
+    child.episodes.append(ep)
+    if kind < 0.35:
+        # Child in need only; half closed within the year.
+        if rng.random() < 0.5:
+            ep.closure_date = min(referral + timedelta(days=rng.randint(10, 120)), last)
+            ep.closure_reason = rng.choice(("RC7", "RC8", "RC9"))
+        if rng.random() < 0.3:
+            ep.cin_plans.append(
+                CinPlan(start_date=referral + timedelta(days=5), end_date=ep.closure_date)
+            )
+        return child
+    if kind < 0.80:
+        # A Section 47 in the year, an ICPC within the year and, mostly, a plan from it.
+        s47_start = _working_day_on_or_after(referral + timedelta(days=rng.randint(0, 10)))
+        target = timescales.icpc_due(s47_start)
+        icpc = _working_day_on_or_after(
+            timescales.add_working_days(s47_start, rng.choice((8, 12, 14, 15, 18)))
+        )
+        if icpc > last:
+            # Too late in the year for an ICPC: an open enquiry started recently instead.
+            s47_start = _working_day_on_or_after(last - timedelta(days=14))
+            if s47_start > last or s47_start < referral:
+                return child
+            ep.section47s.append(
+                Section47(start_date=s47_start, icpc_target=timescales.icpc_due(s47_start))
+            )
+            ep.section47s[-1].icpc_not_required = False
+            return child
+        ep.section47s.append(
+            Section47(
+                start_date=s47_start,
+                icpc_target=target,
+                icpc_date=icpc,
+                icpc_not_required=False,
+            )
+        )
+        if rng.random() < 0.75:
+            end = None
+            if rng.random() < 0.4:
+                end = icpc + timedelta(days=rng.randint(60, 330))
+                end = end if end <= last else None
+            category = rng.choice(_CATEGORIES)
+            ep.plans.append(
+                ProtectionPlan(
+                    start_date=icpc,
+                    end_date=end,
+                    initial_category=category,
+                    latest_category=category if rng.random() < 0.8 else rng.choice(_CATEGORIES),
+                    previous_plans=rng.choice((0, 0, 0, 1, 2)),
+                    review_dates=_reviews(icpc, end or last),
+                )
+            )
+            if end is not None and rng.random() < 0.5:
+                ep.closure_date = end
+                ep.closure_reason = "RC7"
+        else:
+            ep.closure_date = min(icpc + timedelta(days=1), last)
+            ep.closure_reason = "RC8"
+        return child
+    if kind < 0.90:
+        # An enquiry that found no need for a conference; the episode closed.
+        s47_start = _working_day_on_or_after(referral + timedelta(days=2))
+        ep.section47s.append(
+            Section47(
+                start_date=s47_start,
+                icpc_target=timescales.icpc_due(s47_start),
+                icpc_not_required=True,
+            )
+        )
+        ep.closure_date = min(s47_start + timedelta(days=20), last)
+        ep.closure_reason = "RC8"
+        return child
+    # A plan that began before the year and is still running (or ends in it).
+    start = _working_day_on_or_after(first - timedelta(days=rng.randint(30, 500)))
+    ep.referral_date = start - timedelta(days=rng.randint(15, 40))
+    end = None
+    if rng.random() < 0.5:
+        end = first + timedelta(days=rng.randint(0, 300))
+    category = rng.choice(_CATEGORIES)
+    ep.plans.append(
+        ProtectionPlan(
+            start_date=start,
+            end_date=end,
+            initial_category=category,
+            latest_category=rng.choice(_CATEGORIES),
+            previous_plans=rng.choice((0, 1)),
+            review_dates=_reviews(start, end or last),
+        )
+    )
+    return child
+
+
+def _break(rng: random.Random, child: Child, year: timescales.Period) -> None:
+    """Break one rule on purpose (a messy file)."""
+    ep = child.episodes[0]
+    choice = rng.randrange(6)
+    if choice == 0 and ep.plans:
+        ep.plans[0].initial_category = "XXX"  # 8905
+    elif choice == 1 and ep.plans:
+        ep.plans[0].review_dates.append(ep.plans[0].start_date)  # 8841
+    elif choice == 2 and ep.section47s:
+        ep.section47s[0].icpc_date = ep.section47s[0].start_date - timedelta(days=3)  # 8615
+    elif choice == 3 and ep.referral_date:
+        ep.plans.append(
+            ProtectionPlan(
+                start_date=ep.referral_date - timedelta(days=10),  # 1105
+                initial_category="NEG",
+                latest_category="NEG",
+                previous_plans=0,
+            )
+        )
+    elif choice == 4:
+        child.la_child_id = f"{child.la_child_id[:-1]}0"  # a likely duplicate ID
+    else:
+        ep.referral_nfa = None
+
+
+def synthetic_children(
+    count: int, *, year: str = "2023-24", seed: int = 1, messy: bool = False
+) -> Iterator[Child]:
+    """`count` invented children for the census year `year` (e.g. "2023-24")."""
+    period = timescales.parse_period(timescales.ANNUAL, year)
+    rng = random.Random(seed)  # noqa: S311 - invented test data, not secrets
+    for n in range(1, count + 1):
+        child = _one_child(rng, n, period)
+        if messy and rng.random() < 0.1:
+            _break(rng, child, period)
+        yield child
+
+
+def synthetic_header(year: str = "2023-24") -> Header:
+    period = timescales.parse_period(timescales.ANNUAL, year)
+    return Header(
+        collection="CIN",
+        year=period.last_day.year,
+        reference_date=period.last_day,
+        lea="999",
+        software_code="iro-synthetic",
+        release="1",
+        serial_no="001",
+        date_time=f"{period.last_day.isoformat()}T12:00:00",
+    )
+
+
+def write_synthetic_file(
+    path: str | os.PathLike,
+    count: int,
+    *,
+    year: str = "2023-24",
+    seed: int = 1,
+    messy: bool = False,
+) -> None:
+    """Write a census file of `count` invented children."""
+    with CensusWriter(path, synthetic_header(year)) as writer:
+        writer.write_all(synthetic_children(count, year=year, seed=seed, messy=messy))
