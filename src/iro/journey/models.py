@@ -324,3 +324,159 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"Plan from {self.start_date:%d %b %Y} ({self.get_latest_category_display()})"
+
+
+# ------------------------------------------------- conference arrangements and the plan
+# Invitations, the chair's meetings before the conference, and the plan's outcomes,
+# actions and core group. Written by journey.services and journey.plan_services.
+
+
+class InviteeRole(models.TextChoices):
+    PARENT = "parent", "Parent or carer"
+    CHILD = "child", "Child or young person"
+    SOCIAL_WORKER = "social_worker", "Social worker"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    SCHOOL = "school", "School or education"
+    ADVOCATE = "advocate", "Advocate"
+    INTERPRETER = "interpreter", "Interpreter"
+    OTHER = "other", "Other professional"
+
+
+class InviteeAttendance(models.TextChoices):
+    ATTENDED = "attended", "Attended"
+    PART = "part", "Attended for part"
+    VIRTUAL = "virtual", "Attended virtually"
+    APOLOGIES = "apologies", "Sent apologies"
+    DID_NOT_ATTEND = "did_not_attend", "Did not attend"
+
+
+class CalendarEntry(models.Model):
+    """The conference as a calendar event: a UID that never changes and the RFC 5545
+    SEQUENCE, raised each time the date, time or place changes or it is cancelled."""
+
+    conference = models.OneToOneField(
+        Conference, on_delete=models.CASCADE, related_name="calendar_entry"
+    )
+    uid = models.CharField(max_length=200, unique=True)
+    sequence = models.PositiveIntegerField(default=0)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.uid} (sequence {self.sequence})"
+
+
+class Invitation(models.Model):
+    """Someone invited to a conference, and whether they came."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="invitations")
+    name = models.CharField(max_length=160)
+    role = models.CharField(max_length=16, choices=InviteeRole.choices)
+    agency = models.ForeignKey(
+        "people.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True, help_text="For a posted letter.")
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_sequence = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The calendar sequence of the last email sent."
+    )
+    attendance = models.CharField(max_length=16, choices=InviteeAttendance.choices, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["conference", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"
+
+
+class PreMeeting(models.Model):
+    """The chair's meetings with the child and the parents before the conference, and
+    the arrangements they lead to. The yes/no facts the reports count live on
+    ``ConferenceChild``; this keeps the dates and details."""
+
+    conference_child = models.OneToOneField(
+        ConferenceChild, on_delete=models.CASCADE, related_name="pre_meeting"
+    )
+    child_met_on = models.DateField(null=True, blank=True)
+    parents_met_on = models.DateField(null=True, blank=True)
+    advocate_organisation = models.CharField(max_length=160, blank=True)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    notes = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Before the conference: {self.conference_child}"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    IN_PROGRESS = "in_progress", "In progress"
+    DONE = "done", "Done"
+    NOT_DONE = "not_done", "Not done"
+    NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
+
+
+class PlanOutcome(models.Model):
+    """What the plan wants to be different for the child, in the family's words."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="outcomes")
+    text = models.TextField()
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class PlanAction(models.Model):
+    """What needs to happen, by whom, by when; its status is revisited at each review."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
+    outcome = models.ForeignKey(
+        PlanOutcome, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    what = models.TextField()
+    who = models.CharField(max_length=160)
+    agency = models.ForeignKey(
+        "people.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_when = models.DateField()
+    status = models.CharField(
+        max_length=16, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    progress = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "by_when", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.what[:60]} ({self.who}, by {self.by_when:%d %b %Y})"
+
+
+class CoreGroupMember(models.Model):
+    """A member of the core group that works the plan between conferences."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="core_group")
+    name = models.CharField(max_length=160)
+    role = models.CharField(max_length=16, choices=InviteeRole.choices)
+    agency = models.ForeignKey(
+        "people.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    email = models.EmailField(blank=True)
+    joined_on = models.DateField()
+    left_on = models.DateField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "left_on", "name", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_role_display()})"

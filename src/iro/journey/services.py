@@ -19,13 +19,16 @@ from django.db import transaction
 from iro import timescales
 from iro.children.models import Child
 from iro.journey.checks import (
+    STALE_RECORD,
     Errors,
     check_version,
     not_far_ahead,
     not_in_future,
     saved_by,
+    today,
 )
 from iro.journey.models import (
+    CalendarEntry,
     Category,
     CinPlanPeriod,
     ClosureReason,
@@ -35,9 +38,13 @@ from iro.journey.models import (
     ConferenceStatus,
     Decision,
     Episode,
+    Invitation,
+    InviteeAttendance,
+    InviteeRole,
     LatenessReason,
     Plan,
     PlanEndReason,
+    PreMeeting,
     PrimaryNeed,
     ReferralSource,
     Section47,
@@ -771,3 +778,280 @@ def end_plan(
     if reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
         start_cin_plan(episode=plan.episode, start_date=ended_on, acting_user=acting_user)
     return plan
+
+
+# ------------------------------------------ conference arrangements (invitations, pre-meetings)
+
+NOT_SCHEDULED = "Only a conference that is still scheduled can be changed."
+DATE_IN_PAST = "The new date cannot be in the past."
+NOTHING_CHANGED = "Nothing has changed: change the date, time or place, or go back."
+INVITEE_NAME_REQUIRED = "Enter the name of the person invited."
+INVITEE_ROLE_REQUIRED = "Select who the person is."
+INVITATION_NOT_HERE = "That invitation is not for this conference."
+ATTENDANCE_TOO_EARLY = "Attendance can only be recorded on or after the day of the conference."
+PRE_MEETING_AFTER_CONFERENCE = "The meeting cannot be after the conference on {date:%d %B %Y}."
+CHILD_MET_AND_TOO_YOUNG = "Either the chair met the child, or the child is too young: not both."
+INTERPRETER_LANGUAGE_REQUIRED = "Enter the language the interpreter is needed for."
+ADVOCATE_ORGANISATION_REQUIRED = "Enter who the advocate is from, for example NYAS."
+
+CALENDAR_UID = "conference-{public_id}@{domain}"
+CALENDAR_DOMAIN = "iro.invalid"  # RFC 2606: never a real host; the UID only needs to be unique
+
+
+def _subject_date_errors(errors: Errors, conference: Conference, on: date) -> None:
+    """A conference cannot be before what it is about (the S47, the plan start)."""
+    for row in conference.children.select_related("section47", "plan"):
+        s47, plan = row.section47, row.plan
+        if conference.kind == ConferenceKind.INITIAL and s47 and on < s47.start_date:
+            errors.add("scheduled_date", BEFORE_S47.format(date=s47.start_date))
+        if conference.kind == ConferenceKind.REVIEW and plan and on < plan.start_date:
+            errors.add("scheduled_date", BEFORE_PLAN_START.format(date=plan.start_date))
+    if (
+        conference.kind == ConferenceKind.TRANSFER_IN
+        and conference.notified_on
+        and on < conference.notified_on
+    ):
+        errors.add("scheduled_date", BEFORE_NOTIFICATION)
+
+
+def calendar_entry(conference: Conference, acting_user):
+    """The conference's calendar entry, made the first time it is needed."""
+    entry = CalendarEntry.objects.filter(conference=conference).first()
+    if entry is None:
+        entry = CalendarEntry(
+            conference=conference,
+            uid=CALENDAR_UID.format(public_id=conference.public_id, domain=CALENDAR_DOMAIN),
+        )
+        saved_by(entry, acting_user).save()
+    return entry
+
+
+def raise_calendar_sequence(conference: Conference, acting_user) -> bool:
+    """A significant change (RFC 5545 3.8.7.4): raise SEQUENCE. True if anyone was sent
+    the earlier version, so updates are due."""
+    entry = CalendarEntry.objects.select_for_update().filter(conference=conference).first()
+    if entry is None:
+        return False
+    entry.sequence += 1
+    saved_by(entry, acting_user).save(update_fields=["sequence"])
+    return conference.invitations.filter(sent_at__isnull=False).exists()
+
+
+@transaction.atomic
+def reschedule_conference(
+    *,
+    conference: Conference,
+    scheduled_date: date,
+    acting_user,
+    scheduled_time: time | None = None,
+    venue: str = "",
+    virtual_link: str = "",
+    expected_version: int | None = None,
+    send_updates: bool = True,
+) -> Conference:
+    """Move a scheduled conference (date, time or place).
+
+    The chair is checked again for a clash at the new time. Everyone already sent
+    an invitation is sent the update (a calendar request with a higher SEQUENCE)
+    once the change is committed.
+    """
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    errors = Errors()
+    if conference.status != ConferenceStatus.SCHEDULED:
+        errors.add("scheduled_date", NOT_SCHEDULED)
+        errors.raise_if_any()
+    errors.add("scheduled_date", not_far_ahead(scheduled_date))
+    if scheduled_date < today():
+        errors.add("scheduled_date", DATE_IN_PAST)
+    _subject_date_errors(errors, conference, scheduled_date)
+    children = [
+        row.child
+        for row in conference.children.select_related("child__team", "child__social_worker")
+    ]
+    _check_chair(
+        errors,
+        chair=conference.chair,
+        children=children,
+        scheduled_date=scheduled_date,
+        scheduled_time=scheduled_time,
+        exclude=conference,
+    )
+    new = {
+        "scheduled_date": scheduled_date,
+        "scheduled_time": scheduled_time,
+        "venue": venue.strip(),
+        "virtual_link": virtual_link.strip(),
+    }
+    if not errors.by_field and all(getattr(conference, k) == v for k, v in new.items()):
+        errors.add("scheduled_date", NOTHING_CHANGED)
+    errors.raise_if_any()
+    for name, value in new.items():
+        setattr(conference, name, value)
+    conference.version += 1
+    saved_by(conference, acting_user).save(update_fields=[*new, "version"])
+    if raise_calendar_sequence(conference, acting_user) and send_updates:
+        from iro.journey import invitations
+
+        pk = conference.pk
+        transaction.on_commit(
+            lambda: invitations.send_updates(
+                conference=Conference.objects.get(pk=pk), acting_user=acting_user
+            ),
+            robust=True,
+        )
+    return conference
+
+
+@transaction.atomic
+def add_invitee(
+    *,
+    conference: Conference,
+    name: str,
+    role: str,
+    acting_user,
+    agency=None,
+    email: str = "",
+    address: str = "",
+):
+    """Invite someone to a conference (the email is sent separately)."""
+    errors = Errors()
+    if conference.status != ConferenceStatus.SCHEDULED:
+        errors.add("name", NOT_SCHEDULED)
+    if not name.strip():
+        errors.add("name", INVITEE_NAME_REQUIRED)
+    if not role:
+        errors.add("role", INVITEE_ROLE_REQUIRED)
+    elif role not in InviteeRole.values:
+        errors.add("role", UNKNOWN_CODE.format(value=role, what="role"))
+    errors.raise_if_any()
+    invitation = Invitation(
+        conference=conference,
+        name=name.strip(),
+        role=role,
+        agency=agency,
+        email=email.strip(),
+        address=address.strip(),
+    )
+    saved_by(invitation, acting_user).save()
+    return invitation
+
+
+@transaction.atomic
+def remove_invitee(*, invitation, acting_user) -> None:
+    """Take someone off the list before the conference (the history keeps the row)."""
+    if invitation.conference.status != ConferenceStatus.SCHEDULED:
+        raise ValidationError({"name": NOT_SCHEDULED})
+    saved_by(invitation, acting_user).delete()
+
+
+@transaction.atomic
+def record_attendance(
+    *,
+    conference: Conference,
+    attendance: Mapping[int, str],
+    acting_user,
+    expected_version: int | None = None,
+) -> Conference:
+    """Who came: ``attendance`` maps invitation primary key to an attendance status
+    (blank for not yet known)."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    errors = Errors()
+    if conference.status == ConferenceStatus.CANCELLED:
+        errors.add("attendance", CANCELLED)
+    day = conference.held_on or conference.scheduled_date
+    if conference.status == ConferenceStatus.SCHEDULED and (day is None or day > today()):
+        errors.add("attendance", ATTENDANCE_TOO_EARLY)
+    invitations = {i.pk: i for i in conference.invitations.select_for_update()}
+    for pk, status in attendance.items():
+        if pk not in invitations:
+            errors.add("attendance", INVITATION_NOT_HERE)
+        elif status and status not in InviteeAttendance.values:
+            errors.add(f"attendance_{pk}", UNKNOWN_CODE.format(value=status, what="attendance"))
+    errors.raise_if_any()
+    for pk, status in attendance.items():
+        invitation = invitations[pk]
+        if invitation.attendance != status:
+            invitation.attendance = status
+            saved_by(invitation, acting_user).save(update_fields=["attendance"])
+    conference.version += 1
+    saved_by(conference, acting_user).save(update_fields=["version"])
+    return conference
+
+
+@transaction.atomic
+def record_pre_meeting(
+    *,
+    conference_child: ConferenceChild,
+    acting_user,
+    child_met_on: date | None = None,
+    child_too_young: bool = False,
+    parents_met_on: date | None = None,
+    advocacy_offered: bool = False,
+    advocate_involved: bool = False,
+    advocate_organisation: str = "",
+    interpreter_needed: bool = False,
+    interpreter_language: str = "",
+    notes: str = "",
+    expected_version: int | None = None,
+):
+    """The chair met the child and the parents before the conference; advocacy and
+    interpreters. Sets the yes/no facts the reports count on the child's row.
+
+    ``expected_version`` is the version the editor saw (0 when there was no record
+    yet); a different one is refused.
+    """
+    row = (
+        ConferenceChild.objects.select_for_update()
+        .select_related("conference")
+        .get(pk=conference_child.pk)
+    )
+    meeting = PreMeeting.objects.select_for_update().filter(conference_child=row).first()
+    current = meeting.version if meeting else 0
+    if expected_version is not None and expected_version != current:
+        raise ValidationError(STALE_RECORD, code="stale")
+    conference = row.conference
+    errors = Errors()
+    if conference.status == ConferenceStatus.CANCELLED:
+        errors.add("child_met_on", CANCELLED)
+    day = conference.held_on or conference.scheduled_date
+    for field, value in (("child_met_on", child_met_on), ("parents_met_on", parents_met_on)):
+        errors.add(field, not_in_future(value))
+        if value and day and value > day:
+            errors.add(field, PRE_MEETING_AFTER_CONFERENCE.format(date=day))
+    if child_met_on and child_too_young:
+        errors.add("child_met_on", CHILD_MET_AND_TOO_YOUNG)
+    if interpreter_needed and not interpreter_language.strip():
+        errors.add("interpreter_language", INTERPRETER_LANGUAGE_REQUIRED)
+    if advocate_involved and not advocate_organisation.strip():
+        errors.add("advocate_organisation", ADVOCATE_ORGANISATION_REQUIRED)
+    errors.raise_if_any()
+
+    meeting = meeting or PreMeeting(conference_child=row, version=0)
+    meeting.child_met_on = child_met_on
+    meeting.parents_met_on = parents_met_on
+    meeting.advocate_organisation = advocate_organisation.strip() if advocate_involved else ""
+    meeting.interpreter_language = interpreter_language.strip() if interpreter_needed else ""
+    meeting.notes = notes
+    meeting.version += 1
+    saved_by(meeting, acting_user).save()
+
+    row.pre_meeting_child = child_met_on is not None
+    row.pre_meeting_child_not_applicable = child_too_young
+    row.pre_meeting_parents = parents_met_on is not None
+    # An advocate who is involved was, by definition, offered.
+    row.advocacy_offered = advocacy_offered or advocate_involved
+    row.advocate_involved = advocate_involved
+    row.interpreter_needed = interpreter_needed
+    saved_by(row, acting_user).save(
+        update_fields=[
+            "pre_meeting_child",
+            "pre_meeting_child_not_applicable",
+            "pre_meeting_parents",
+            "advocacy_offered",
+            "advocate_involved",
+            "interpreter_needed",
+        ]
+    )
+    return meeting

@@ -1,0 +1,328 @@
+"""Invitations to a conference: the email, its calendar attachment, the parents' letter.
+
+The calendar text is written here by hand to RFC 5545 (iCalendar) and RFC 5546 (iTIP):
+one VEVENT whose UID never changes for a conference, with SEQUENCE raised on every
+change of date, time or place (``journey.services.reschedule_conference``) and on
+cancellation, so a calendar replaces the earlier entry instead of adding a second.
+Times are written in UTC, which needs no VTIMEZONE block.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from email.mime.text import MIMEText
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from iro.journey import services
+from iro.journey.checks import saved_by
+from iro.journey.models import (
+    CalendarEntry,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Invitation,
+    InviteeRole,
+)
+
+log = logging.getLogger(__name__)
+
+LONDON = ZoneInfo("Europe/London")
+# How long a conference is booked for in calendars; the statutory guidance sets no length.
+CONFERENCE_LENGTH = timedelta(hours=2)
+PRODID = "-//{council}//IRO service//EN"
+
+NO_ONE_TO_SEND_TO = "No one on the list has an email address that has not already been sent."
+NOT_SCHEDULED = "Invitations can only be sent for a conference that is still scheduled."
+NO_DATE = "Give the conference a date before sending invitations."
+
+# Family-facing words for each kind of conference (checked by tests for plain language).
+PLAIN_KIND = {
+    ConferenceKind.INITIAL: "a child protection conference",
+    ConferenceKind.REVIEW: "a review child protection conference",
+    ConferenceKind.TRANSFER_IN: "a child protection conference",
+}
+PLAIN_PURPOSE = {
+    ConferenceKind.INITIAL: (
+        "This is a meeting where your family and the people who work with your "
+        "children talk together about how to keep them safe, and decide if a plan is needed."
+    ),
+    ConferenceKind.REVIEW: (
+        "This is a meeting where your family and the people who work with your "
+        "children look at how the plan is going, and decide what happens next."
+    ),
+    ConferenceKind.TRANSFER_IN: (
+        "Your family has moved to our area. This is a meeting where your family and the "
+        "people who work with your children talk about the plan and how we will help."
+    ),
+}
+
+
+# --------------------------------------------------------------- iCalendar
+
+
+def _escape(text: str) -> str:
+    """RFC 5545 3.3.11 TEXT: backslash, semicolon, comma and newline are escaped."""
+    return (
+        text.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+    )
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 3.1: lines longer than 75 octets are folded (CRLF then a space),
+    never inside a multi-byte UTF-8 character."""
+    out: list[str] = []
+    current = ""
+    limit = 75
+    for char in line:
+        if len((current + char).encode()) > limit:
+            out.append(current)
+            current = " " + char
+            limit = 75
+        else:
+            current += char
+    out.append(current)
+    return "\r\n".join(out)
+
+
+def _utc(d: date, t: time) -> str:
+    return datetime.combine(d, t, tzinfo=LONDON).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _summary(conference: Conference) -> str:
+    # No child's name: a calendar entry is seen by more eyes than the email.
+    return f"{conference.get_kind_display()} ({council()} IRO service)"
+
+
+def council() -> str:
+    return settings.COUNCIL_NAME
+
+
+def calendar_text(
+    *,
+    conference: Conference,
+    entry: CalendarEntry,
+    method: str,
+    attendee: Invitation | None = None,
+    now: datetime | None = None,
+) -> str:
+    """The iCalendar object for ``conference``: ``method`` is REQUEST or CANCEL."""
+    now = now or timezone.now()
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID.format(council=council())}",
+        "CALSCALE:GREGORIAN",
+        f"METHOD:{method}",
+        "BEGIN:VEVENT",
+        f"UID:{entry.uid}",
+        f"SEQUENCE:{entry.sequence}",
+        f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
+    ]
+    day = conference.scheduled_date
+    if conference.scheduled_time is not None:
+        end = datetime.combine(day, conference.scheduled_time, tzinfo=LONDON) + CONFERENCE_LENGTH
+        lines += [
+            f"DTSTART:{_utc(day, conference.scheduled_time)}",
+            f"DTEND:{_utc(end.date(), end.timetz().replace(tzinfo=None))}",
+        ]
+    else:
+        lines += [
+            f"DTSTART;VALUE=DATE:{day:%Y%m%d}",
+            f"DTEND;VALUE=DATE:{day + timedelta(days=1):%Y%m%d}",
+        ]
+    lines.append(f"SUMMARY:{_escape(_summary(conference))}")
+    place = conference.venue or ("Online" if conference.virtual_link else "")
+    if place:
+        lines.append(f"LOCATION:{_escape(place)}")
+    if conference.virtual_link:
+        lines.append(f"URL:{conference.virtual_link}")
+    description = PLAIN_PURPOSE[conference.kind]
+    if conference.virtual_link:
+        description += f"\nJoin online: {conference.virtual_link}"
+    lines.append(f"DESCRIPTION:{_escape(description)}")
+    lines.append(
+        f"ORGANIZER;CN={_escape(council() + ' IRO service')}:mailto:{settings.DEFAULT_FROM_EMAIL}"
+    )
+    if attendee is not None and attendee.email:
+        lines.append(
+            f'ATTENDEE;CN="{attendee.name.replace(chr(34), "")}";ROLE=REQ-PARTICIPANT;'
+            f"PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{attendee.email}"
+        )
+    lines.append(f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}")
+    lines += ["END:VEVENT", "END:VCALENDAR"]
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+
+
+# ------------------------------------------------------------------ emails
+
+
+def children_names(conference: Conference) -> list[str]:
+    return [
+        row.child.first_name or row.child.la_child_id
+        for row in conference.children.select_related("child").order_by("child__date_of_birth")
+    ]
+
+
+def plain_list(names: Iterable[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def when_text(conference: Conference) -> str:
+    d = conference.scheduled_date
+    day = f"{d:%A} {d.day} {d:%B %Y}"
+    if conference.scheduled_time is None:
+        return day
+    t = conference.scheduled_time
+    hour = t.hour % 12 or 12
+    clock = f"{hour}:{t.minute:02d}{'am' if t.hour < 12 else 'pm'}"
+    return f"{day} at {clock}"
+
+
+def letter_context(invitation: Invitation) -> dict:
+    """What the email and the printed letter say, in the family's words."""
+    conference = invitation.conference
+    return {
+        "invitation": invitation,
+        "conference": conference,
+        "council_name": council(),
+        "family_member": invitation.role in (InviteeRole.PARENT, InviteeRole.CHILD),
+        "kind_words": PLAIN_KIND[conference.kind],
+        "purpose": PLAIN_PURPOSE[conference.kind],
+        "children": plain_list(children_names(conference)),
+        "when": when_text(conference),
+        "chair": conference.chair,
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+    }
+
+
+def _message(invitation: Invitation, *, entry: CalendarEntry, method: str) -> EmailMessage:
+    conference = invitation.conference
+    context = letter_context(invitation) | {"cancelled": method == "CANCEL"}
+    updated = invitation.sent_sequence is not None and method == "REQUEST"
+    context["updated"] = updated
+    prefix = "Cancelled: " if method == "CANCEL" else ("Changed: " if updated else "Invitation: ")
+    subject = f"{prefix}{conference.get_kind_display()} on {when_text(conference)}"
+    body = render_to_string("journey/conference/invitation_email.txt", context)
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[invitation.email],
+    )
+    part = MIMEText(
+        calendar_text(conference=conference, entry=entry, method=method, attendee=invitation),
+        "calendar",
+        "utf-8",
+    )
+    part.set_param("method", method)
+    part.add_header("Content-Disposition", "attachment", filename="conference.ics")
+    message.attach(part)
+    return message
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a send did: who was emailed, and who has no email address (post a letter)."""
+
+    emailed: list[Invitation]
+    without_email: list[Invitation]
+
+
+def _deliver(
+    *, conference: Conference, invitations: list[Invitation], method: str, acting_user
+) -> Sent:
+    entry = services.calendar_entry(conference, acting_user)
+    with_email = [i for i in invitations if i.email]
+    messages = [_message(i, entry=entry, method=method) for i in with_email]
+    if messages:
+        # Sent before the rows are stamped: if the mail server refuses, the
+        # transaction rolls back and nothing claims to have been sent.
+        get_connection().send_messages(messages)
+    now = timezone.now()
+    for invitation in with_email:
+        invitation.sent_at = now
+        invitation.sent_sequence = entry.sequence
+        saved_by(invitation, acting_user).save(update_fields=["sent_at", "sent_sequence"])
+    return Sent(emailed=with_email, without_email=[i for i in invitations if not i.email])
+
+
+@transaction.atomic
+def send_invitations(*, conference: Conference, acting_user) -> Sent:
+    """Email everyone on the list not yet sent the current version, with the .ics."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    if conference.status != ConferenceStatus.SCHEDULED:
+        raise ValidationError({"invitations": NOT_SCHEDULED})
+    if conference.scheduled_date is None:
+        raise ValidationError({"invitations": NO_DATE})
+    entry = services.calendar_entry(conference, acting_user)
+    due = [
+        i
+        for i in conference.invitations.select_for_update()
+        if i.sent_sequence is None or i.sent_sequence < entry.sequence
+    ]
+    if not any(i.email for i in due):
+        raise ValidationError({"invitations": NO_ONE_TO_SEND_TO})
+    return _deliver(
+        conference=conference, invitations=due, method="REQUEST", acting_user=acting_user
+    )
+
+
+@transaction.atomic
+def send_updates(*, conference: Conference, acting_user) -> Sent:
+    """After a change: email the new version to everyone sent an earlier one."""
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    entry = services.calendar_entry(conference, acting_user)
+    stale = [
+        i
+        for i in conference.invitations.select_for_update()
+        if i.sent_sequence is not None and i.sent_sequence < entry.sequence
+    ]
+    method = "CANCEL" if conference.status == ConferenceStatus.CANCELLED else "REQUEST"
+    sent = _deliver(
+        conference=conference, invitations=stale, method=method, acting_user=acting_user
+    )
+    log.info("Sent %d %s updates for conference %s", len(sent.emailed), method, conference.pk)
+    return sent
+
+
+@transaction.atomic
+def cancel_and_notify(
+    *, conference: Conference, acting_user, expected_version: int | None = None
+) -> Conference:
+    """Cancel the conference; everyone sent an invitation gets a calendar CANCEL."""
+    conference = services.cancel_conference(
+        conference=conference, acting_user=acting_user, expected_version=expected_version
+    )
+    if services.raise_calendar_sequence(conference, acting_user):
+        pk = conference.pk
+        transaction.on_commit(
+            lambda: send_updates(conference=Conference.objects.get(pk=pk), acting_user=acting_user),
+            robust=True,
+        )
+    return conference
+
+
+def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str:
+    """How the invitation stands, in words for the coordinator's list."""
+    if invitation.sent_at is None:
+        return "Not sent" if invitation.email else "No email: post the letter"
+    if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
+        return "Changed since sent: send the update"
+    return f"Sent {timezone.localtime(invitation.sent_at):%d %b %Y}"

@@ -1,0 +1,266 @@
+"""The write path of a child protection plan's content: outcomes, actions, core group.
+
+Like ``journey.services``: keyword-only, a required ``acting_user``, one transaction
+each, history rows through django-simple-history, field-level ``ValidationError``s
+with the messages below. The plan's dates and category are ``journey.services``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+
+from iro.journey.checks import Errors, check_version, not_far_ahead, not_in_future, saved_by
+from iro.journey.models import (
+    ActionStatus,
+    CoreGroupMember,
+    InviteeRole,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+)
+
+PLAN_ENDED = "This plan ended on {date:%d %B %Y}: it can no longer be changed."
+OUTCOME_REQUIRED = "Enter what needs to be different for the child."
+WHAT_REQUIRED = "Enter what needs to happen."
+WHO_REQUIRED = "Enter who will do it."
+BY_WHEN_REQUIRED = "Enter the date it needs to happen by."
+BY_WHEN_BEFORE_PLAN = "The date cannot be before the plan started on {date:%d %B %Y}."
+STATUS_UNKNOWN = "{value!r} is not a status of an action."
+OUTCOME_OF_ANOTHER_PLAN = "Choose one of this plan's outcomes."
+ACTION_OF_ANOTHER_PLAN = "That action is not part of this plan."
+MEMBER_NAME_REQUIRED = "Enter the core group member's name."
+MEMBER_ROLE_REQUIRED = "Select the member's role."
+JOINED_BEFORE_PLAN = "The date cannot be before the plan started on {date:%d %B %Y}."
+LEFT_BEFORE_JOINED = "The date cannot be before they joined on {date:%d %B %Y}."
+ALREADY_LEFT = "This member has already left the core group."
+
+
+def _open(plan: Plan, errors: Errors, field: str) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.end_date is not None:
+        errors.add(field, PLAN_ENDED.format(date=plan.end_date))
+    return plan
+
+
+def _check_outcome(errors: Errors, plan: Plan, outcome: PlanOutcome | None) -> None:
+    if outcome is not None and outcome.plan_id != plan.pk:
+        errors.add("outcome", OUTCOME_OF_ANOTHER_PLAN)
+
+
+def _check_action_fields(
+    errors: Errors, plan: Plan, *, what: str, who: str, by_when: date | None
+) -> None:
+    if not what.strip():
+        errors.add("what", WHAT_REQUIRED)
+    if not who.strip():
+        errors.add("who", WHO_REQUIRED)
+    if by_when is None:
+        errors.add("by_when", BY_WHEN_REQUIRED)
+    else:
+        errors.add("by_when", not_far_ahead(by_when))
+        if by_when < plan.start_date:
+            errors.add("by_when", BY_WHEN_BEFORE_PLAN.format(date=plan.start_date))
+
+
+# ---------------------------------------------------------------- outcomes
+
+
+@transaction.atomic
+def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
+    """Add what the plan wants to be different for the child."""
+    errors = Errors()
+    plan = _open(plan, errors, "text")
+    if not text.strip():
+        errors.add("text", OUTCOME_REQUIRED)
+    errors.raise_if_any()
+    outcome = PlanOutcome(plan=plan, text=text.strip())
+    saved_by(outcome, acting_user).save()
+    return outcome
+
+
+@transaction.atomic
+def update_outcome(
+    *, outcome: PlanOutcome, text: str, acting_user, expected_version: int | None = None
+) -> PlanOutcome:
+    outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
+    check_version(outcome, expected_version)
+    errors = Errors()
+    _open(outcome.plan, errors, "text")
+    if not text.strip():
+        errors.add("text", OUTCOME_REQUIRED)
+    errors.raise_if_any()
+    outcome.text = text.strip()
+    outcome.version += 1
+    saved_by(outcome, acting_user).save(update_fields=["text", "version"])
+    return outcome
+
+
+# ----------------------------------------------------------------- actions
+
+
+@transaction.atomic
+def add_action(
+    *,
+    plan: Plan,
+    what: str,
+    who: str,
+    by_when: date | None,
+    acting_user,
+    outcome: PlanOutcome | None = None,
+    agency=None,
+) -> PlanAction:
+    """Add what needs to happen, by whom and by when."""
+    errors = Errors()
+    plan = _open(plan, errors, "what")
+    _check_action_fields(errors, plan, what=what, who=who, by_when=by_when)
+    _check_outcome(errors, plan, outcome)
+    errors.raise_if_any()
+    action = PlanAction(
+        plan=plan,
+        outcome=outcome,
+        what=what.strip(),
+        who=who.strip(),
+        agency=agency,
+        by_when=by_when,
+    )
+    saved_by(action, acting_user).save()
+    return action
+
+
+@transaction.atomic
+def update_action(
+    *,
+    action: PlanAction,
+    what: str,
+    who: str,
+    by_when: date | None,
+    status: str,
+    acting_user,
+    progress: str = "",
+    outcome: PlanOutcome | None = None,
+    agency=None,
+    expected_version: int | None = None,
+) -> PlanAction:
+    """Change an action; a stale ``expected_version`` is refused."""
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    check_version(action, expected_version)
+    errors = Errors()
+    plan = _open(action.plan, errors, "what")
+    _check_action_fields(errors, plan, what=what, who=who, by_when=by_when)
+    _check_outcome(errors, plan, outcome)
+    if status not in ActionStatus.values:
+        errors.add("status", STATUS_UNKNOWN.format(value=status))
+    errors.raise_if_any()
+    action.what = what.strip()
+    action.who = who.strip()
+    action.by_when = by_when
+    action.status = status
+    action.progress = progress.strip()
+    action.outcome = outcome
+    action.agency = agency
+    action.version += 1
+    saved_by(action, acting_user).save()
+    return action
+
+
+@dataclass(frozen=True)
+class ActionReview:
+    """One action's status and progress as revisited at a review."""
+
+    status: str
+    progress: str = ""
+    expected_version: int | None = None
+
+
+@transaction.atomic
+def revisit_actions(
+    *, plan: Plan, reviews: Mapping[int, ActionReview], acting_user
+) -> list[PlanAction]:
+    """Record each action's status at a review, all or nothing.
+
+    ``reviews`` maps action primary key to its review. Any action changed by
+    someone else since it was read refuses the whole save.
+    """
+    errors = Errors()
+    plan = _open(plan, errors, "actions")
+    actions = {a.pk: a for a in PlanAction.objects.select_for_update().filter(plan=plan)}
+    for pk, review in reviews.items():
+        action = actions.get(pk)
+        if action is None:
+            errors.add("actions", ACTION_OF_ANOTHER_PLAN)
+            continue
+        check_version(action, review.expected_version)
+        if review.status not in ActionStatus.values:
+            errors.add(f"status_{pk}", STATUS_UNKNOWN.format(value=review.status))
+    errors.raise_if_any()
+    changed = []
+    for pk, review in reviews.items():
+        action = actions[pk]
+        if action.status == review.status and action.progress == review.progress.strip():
+            continue
+        action.status = review.status
+        action.progress = review.progress.strip()
+        action.version += 1
+        saved_by(action, acting_user).save(update_fields=["status", "progress", "version"])
+        changed.append(action)
+    return changed
+
+
+# -------------------------------------------------------------- core group
+
+
+@transaction.atomic
+def add_core_group_member(
+    *,
+    plan: Plan,
+    name: str,
+    role: str,
+    joined_on: date,
+    acting_user,
+    agency=None,
+    email: str = "",
+) -> CoreGroupMember:
+    """Add someone to the core group that works the plan between conferences."""
+    errors = Errors()
+    plan = _open(plan, errors, "name")
+    if not name.strip():
+        errors.add("name", MEMBER_NAME_REQUIRED)
+    if not role:
+        errors.add("role", MEMBER_ROLE_REQUIRED)
+    elif role not in InviteeRole.values:
+        errors.add("role", f"{role!r} is not a valid role.")
+    errors.add("joined_on", not_in_future(joined_on))
+    if joined_on < plan.start_date:
+        errors.add("joined_on", JOINED_BEFORE_PLAN.format(date=plan.start_date))
+    errors.raise_if_any()
+    member = CoreGroupMember(
+        plan=plan,
+        name=name.strip(),
+        role=role,
+        agency=agency,
+        email=email.strip(),
+        joined_on=joined_on,
+    )
+    saved_by(member, acting_user).save()
+    return member
+
+
+@transaction.atomic
+def end_core_group_membership(
+    *, member: CoreGroupMember, left_on: date, acting_user
+) -> CoreGroupMember:
+    member = CoreGroupMember.objects.select_for_update().get(pk=member.pk)
+    errors = Errors()
+    if member.left_on is not None:
+        errors.add("left_on", ALREADY_LEFT)
+    errors.add("left_on", not_in_future(left_on))
+    if left_on < member.joined_on:
+        errors.add("left_on", LEFT_BEFORE_JOINED.format(date=member.joined_on))
+    errors.raise_if_any()
+    member.left_on = left_on
+    saved_by(member, acting_user).save(update_fields=["left_on"])
+    return member

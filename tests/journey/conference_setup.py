@@ -1,0 +1,76 @@
+"""Shared set-up for the conference tests: a sibling group and its conference, built
+through the services so the records are those a user would make."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+from iro.children.models import Child
+from iro.children.services import create_child, create_family
+from iro.journey import services
+from iro.journey.models import Conference, ConferenceKind, Section47
+from iro.journey.services import Subject
+from tests.factories import Staff
+
+
+@dataclass
+class Siblings:
+    children: list[Child]
+    section47s: list[Section47]
+
+
+def sibling_group(
+    staff: Staff,
+    *,
+    strategy_on: date = date(2024, 6, 10),
+    surname: str = "Brackwater",
+    names: tuple[str, str] = ("Wren", "Alder"),
+) -> Siblings:
+    """Two children of one family in ``staff.team``, each with an S47 from ``strategy_on``."""
+    family = create_family(name=f"{surname} household", acting_user=staff.coordinator)
+    children = [
+        create_child(
+            acting_user=staff.coordinator,
+            la_child_id=f"{surname[:3].upper()}{n}",
+            first_name=name,
+            last_name=surname,
+            date_of_birth=date(2015 + n, 4, 2),
+            family=family,
+            team=staff.team,
+            social_worker=staff.social_worker,
+        )
+        for n, name in enumerate(names, start=1)
+    ]
+    section47s = []
+    for child in children:
+        episode = services.open_episode(
+            child=child, referral_date=strategy_on, acting_user=staff.coordinator
+        )
+        discussion = services.record_strategy_discussion(
+            episode=episode, held_on=strategy_on, acting_user=staff.coordinator
+        )
+        section47s.append(discussion.section47)
+    return Siblings(children, section47s)
+
+
+def book_icpc(
+    staff: Staff,
+    siblings: Siblings,
+    *,
+    on: date = date(2024, 6, 28),
+    at: time | None = time(10, 0),
+    chair=None,
+) -> Conference:
+    return services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=[
+            Subject(child=c, section47=s)
+            for c, s in zip(siblings.children, siblings.section47s, strict=True)
+        ],
+        scheduled_date=on,
+        scheduled_time=at,
+        chair=chair if chair is not None else staff.iro,
+        venue="Northmoor Civic Centre, Room 2",
+        acting_user=staff.coordinator,
+    )

@@ -1,0 +1,368 @@
+"""Rescheduling, invitations by email with a calendar file, attendance, pre-meetings."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+
+from iro.journey import invitations, services
+from iro.journey.checks import STALE_RECORD
+from iro.journey.models import (
+    CalendarEntry,
+    Conference,
+    ConferenceStatus,
+    InviteeAttendance,
+    InviteeRole,
+    PreMeeting,
+)
+from tests.factories import make_staff
+from tests.journey.conference_setup import book_icpc, sibling_group
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def conference(staff):
+    return book_icpc(staff, sibling_group(staff))
+
+
+def invite_family(conference, staff):
+    services.add_invitee(
+        conference=conference,
+        name="Hazel Brackwater",
+        role=InviteeRole.PARENT,
+        email="hazel@example.org",
+        acting_user=staff.coordinator,
+    )
+    services.add_invitee(
+        conference=conference,
+        name="PC Rook Ashdown",
+        role=InviteeRole.POLICE,
+        email="rook.ashdown@police.example",
+        acting_user=staff.coordinator,
+    )
+    services.add_invitee(
+        conference=conference,
+        name="Moss Brackwater",
+        role=InviteeRole.PARENT,
+        address="4 Fen Lane, Northmoor",
+        acting_user=staff.coordinator,
+    )
+
+
+def ics_of(message) -> str:
+    (part,) = [a for a in message.attachments if a.get_content_type() == "text/calendar"]
+    return part.get_payload(decode=True).decode()
+
+
+def unfolded(ics: str) -> str:
+    return ics.replace("\r\n ", "")
+
+
+# ------------------------------------------------------------------ invitations
+
+
+def test_invitations_go_by_email_with_a_calendar_request(conference, staff):
+    invite_family(conference, staff)
+    sent = invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    assert [m.to for m in mail.outbox] == [["hazel@example.org"], ["rook.ashdown@police.example"]]
+    assert [i.name for i in sent.without_email] == ["Moss Brackwater"]
+    ics = unfolded(ics_of(mail.outbox[0]))
+    assert ics.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
+    assert "METHOD:REQUEST\r\n" in ics
+    assert f"UID:conference-{conference.public_id}@iro.invalid\r\n" in ics
+    assert "SEQUENCE:0\r\n" in ics
+    # 10:00 in London in June is 09:00 UTC (British Summer Time).
+    assert "DTSTART:20240628T090000Z\r\n" in ics
+    assert "DTEND:20240628T110000Z\r\n" in ics
+    assert "LOCATION:Northmoor Civic Centre\\, Room 2\r\n" in ics
+    assert "mailto:hazel@example.org" in ics
+    assert ics.endswith("END:VEVENT\r\nEND:VCALENDAR\r\n")
+
+
+def test_the_calendar_part_says_it_is_a_request(conference, staff):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    (part,) = [a for a in mail.outbox[0].attachments if a.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "REQUEST"
+    assert part.get_filename() == "conference.ics"
+
+
+def test_a_parent_is_written_to_in_plain_words_and_the_police_as_a_professional(conference, staff):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    to_parent, to_police = mail.outbox
+    assert "how to keep them safe" in to_parent.body
+    assert "Wren and Alder" in to_parent.body
+    assert "Friday 28 June 2024 at 10:00am" in to_parent.body
+    assert "send your report" in to_police.body
+    assert "Brackwater" not in to_parent.subject
+
+
+def test_a_second_send_emails_no_one_twice(conference, staff):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    with pytest.raises(ValidationError) as raised:
+        invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    assert raised.value.message_dict["invitations"] == [invitations.NO_ONE_TO_SEND_TO]
+    assert len(mail.outbox) == 2
+
+
+def test_long_lines_are_folded_at_75_octets_without_splitting_a_character(conference, staff):
+    conference.venue = "Ystafell Gynadledda Ŵ, " * 6
+    conference.save()
+    entry = services.calendar_entry(conference, staff.coordinator)
+    ics = invitations.calendar_text(conference=conference, entry=entry, method="REQUEST")
+    lines = ics.split("\r\n")
+    assert all(len(line.encode()) <= 75 for line in lines)
+    assert "Ŵ" in unfolded(ics)
+
+
+def test_an_invitee_needs_a_name_and_a_role(conference, staff):
+    with pytest.raises(ValidationError) as raised:
+        services.add_invitee(conference=conference, name=" ", role="", acting_user=staff.iro)
+    assert raised.value.message_dict == {
+        "name": [services.INVITEE_NAME_REQUIRED],
+        "role": [services.INVITEE_ROLE_REQUIRED],
+    }
+
+
+# ------------------------------------------------------------------ rescheduling
+
+
+def test_rescheduling_sends_everyone_invited_an_update_with_a_higher_sequence(
+    conference, staff, django_capture_on_commit_callbacks
+):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.reschedule_conference(
+            conference=conference,
+            scheduled_date=date(2024, 7, 1),
+            scheduled_time=time(14, 0),
+            venue="Northmoor Civic Centre, Room 5",
+            acting_user=staff.coordinator,
+            expected_version=conference.version,
+        )
+    assert len(mail.outbox) == 2
+    assert mail.outbox[0].subject.startswith("Changed: ")
+    ics = unfolded(ics_of(mail.outbox[0]))
+    assert f"UID:conference-{conference.public_id}@iro.invalid\r\n" in ics
+    assert "SEQUENCE:1\r\n" in ics
+    assert "DTSTART:20240701T130000Z\r\n" in ics
+    assert CalendarEntry.objects.get(conference=conference).sequence == 1
+    states = {
+        i.name: invitations.invitation_state(i, conference.calendar_entry)
+        for i in conference.invitations.all()
+    }
+    assert states["Hazel Brackwater"] == "Sent 20 Jun 2024"
+    assert states["Moss Brackwater"] == "No email: post the letter"
+
+
+def test_rescheduling_from_a_stale_page_is_refused_and_changes_nothing(conference, staff):
+    stale_version = conference.version
+    services.allocate_chair(
+        conference=conference,
+        chair=staff.other_iro,
+        acting_user=staff.iro_manager,
+        expected_version=stale_version,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.reschedule_conference(
+            conference=conference,
+            scheduled_date=date(2024, 7, 2),
+            acting_user=staff.coordinator,
+            expected_version=stale_version,
+        )
+    assert raised.value.messages == [STALE_RECORD]
+    conference.refresh_from_db()
+    assert conference.scheduled_date == date(2024, 6, 28)
+    assert conference.chair == staff.other_iro
+
+
+def test_rescheduling_onto_the_chairs_other_conference_is_a_clash(conference, staff):
+    book_icpc(staff, sibling_group(staff, surname="Dunmere"), on=date(2024, 7, 3), at=time(10))
+    with pytest.raises(ValidationError) as raised:
+        services.reschedule_conference(
+            conference=conference,
+            scheduled_date=date(2024, 7, 3),
+            scheduled_time=time(10, 0),
+            acting_user=staff.coordinator,
+        )
+    assert raised.value.message_dict["chair"] == [
+        services.CHAIR_CLASH.format(chair=staff.iro, when="10:00 on 03 July 2024")
+    ]
+
+
+def test_rescheduling_into_the_past_or_before_the_strategy_discussion_is_refused(conference, staff):
+    with pytest.raises(ValidationError) as raised:
+        services.reschedule_conference(
+            conference=conference, scheduled_date=date(2024, 6, 7), acting_user=staff.coordinator
+        )
+    assert raised.value.message_dict["scheduled_date"] == [
+        services.DATE_IN_PAST,
+        services.BEFORE_S47.format(date=date(2024, 6, 10)),
+        services.BEFORE_S47.format(date=date(2024, 6, 10)),
+    ]
+
+
+def test_a_cancellation_sends_a_calendar_cancel(
+    conference, staff, django_capture_on_commit_callbacks
+):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.cancel_and_notify(
+            conference=conference,
+            acting_user=staff.coordinator,
+            expected_version=conference.version,
+        )
+    assert Conference.objects.get(pk=conference.pk).status == ConferenceStatus.CANCELLED
+    assert len(mail.outbox) == 2
+    ics = unfolded(ics_of(mail.outbox[0]))
+    assert "METHOD:CANCEL\r\n" in ics
+    assert "STATUS:CANCELLED\r\n" in ics
+    assert "SEQUENCE:1\r\n" in ics
+    assert mail.outbox[0].subject.startswith("Cancelled: ")
+
+
+# ------------------------------------------------------------------ attendance
+
+
+def test_attendance_cannot_be_recorded_before_the_day(conference, staff):
+    invite_family(conference, staff)
+    first = conference.invitations.first()
+    with pytest.raises(ValidationError) as raised:
+        services.record_attendance(
+            conference=conference,
+            attendance={first.pk: InviteeAttendance.ATTENDED},
+            acting_user=staff.coordinator,
+        )
+    assert raised.value.message_dict["attendance"] == [services.ATTENDANCE_TOO_EARLY]
+
+
+def test_attendance_is_recorded_per_invitee_on_the_day(conference, staff):
+    invite_family(conference, staff)
+    hazel, rook, moss = conference.invitations.order_by("pk")
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        services.record_attendance(
+            conference=conference,
+            attendance={
+                hazel.pk: InviteeAttendance.ATTENDED,
+                rook.pk: InviteeAttendance.APOLOGIES,
+                moss.pk: "",
+            },
+            acting_user=staff.coordinator,
+            expected_version=conference.version,
+        )
+    assert [i.attendance for i in conference.invitations.order_by("pk")] == [
+        "attended",
+        "apologies",
+        "",
+    ]
+
+
+def test_an_unknown_attendance_is_refused_on_its_field(conference, staff):
+    invite_family(conference, staff)
+    hazel = conference.invitations.first()
+    with time_machine.travel(date(2024, 6, 28), tick=False), pytest.raises(ValidationError) as e:
+        services.record_attendance(
+            conference=conference, attendance={hazel.pk: "maybe"}, acting_user=staff.coordinator
+        )
+    assert list(e.value.message_dict) == [f"attendance_{hazel.pk}"]
+
+
+# ------------------------------------------------------------------ before the conference
+
+
+def test_a_pre_meeting_sets_the_facts_the_reports_count(conference, staff):
+    row = conference.children.order_by("pk").first()
+    services.record_pre_meeting(
+        conference_child=row,
+        child_met_on=date(2024, 6, 18),
+        parents_met_on=date(2024, 6, 19),
+        advocate_involved=True,
+        advocate_organisation="NYAS",
+        interpreter_needed=True,
+        interpreter_language="Polish",
+        acting_user=staff.iro,
+        expected_version=0,
+    )
+    row.refresh_from_db()
+    assert (row.pre_meeting_child, row.pre_meeting_parents) == (True, True)
+    assert (row.advocacy_offered, row.advocate_involved, row.interpreter_needed) == (
+        True,
+        True,
+        True,
+    )
+    meeting = PreMeeting.objects.get(conference_child=row)
+    assert (meeting.advocate_organisation, meeting.interpreter_language, meeting.version) == (
+        "NYAS",
+        "Polish",
+        1,
+    )
+
+
+def test_a_pre_meeting_refuses_what_cannot_be_true(conference, staff):
+    row = conference.children.first()
+    with pytest.raises(ValidationError) as raised:
+        services.record_pre_meeting(
+            conference_child=row,
+            child_met_on=date(2024, 6, 18),
+            child_too_young=True,
+            parents_met_on=date(2024, 6, 21),
+            interpreter_needed=True,
+            acting_user=staff.iro,
+        )
+    assert raised.value.message_dict == {
+        "child_met_on": [services.CHILD_MET_AND_TOO_YOUNG],
+        "parents_met_on": [
+            "The date cannot be in the future.",
+        ],
+        "interpreter_language": [services.INTERPRETER_LANGUAGE_REQUIRED],
+    }
+    assert not PreMeeting.objects.exists()
+
+
+def test_a_pre_meeting_after_the_conference_is_refused(conference, staff):
+    row = conference.children.first()
+    with time_machine.travel(date(2024, 7, 5), tick=False), pytest.raises(ValidationError) as e:
+        services.record_pre_meeting(
+            conference_child=row, parents_met_on=date(2024, 7, 1), acting_user=staff.iro
+        )
+    assert e.value.message_dict["parents_met_on"] == [
+        services.PRE_MEETING_AFTER_CONFERENCE.format(date=date(2024, 6, 28))
+    ]
+
+
+def test_a_second_editor_of_a_pre_meeting_is_refused(conference, staff):
+    row = conference.children.first()
+    services.record_pre_meeting(
+        conference_child=row, parents_met_on=date(2024, 6, 19), acting_user=staff.iro,
+        expected_version=0,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        services.record_pre_meeting(
+            conference_child=row, child_too_young=True, acting_user=staff.iro_manager,
+            expected_version=0,
+        )  # fmt: skip
+    assert raised.value.messages == [STALE_RECORD]
+    row.refresh_from_db()
+    assert row.pre_meeting_parents and not row.pre_meeting_child_not_applicable
