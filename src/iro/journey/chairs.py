@@ -1,0 +1,201 @@
+"""Who should chair a conference, and when: the proposals the coordinator chooses from.
+
+The rules are domain.md's: continuity first (the children's previous chair, for every
+later review), independence (never the line manager of a child's social worker nor the
+manager of the child's team; the reason is shown and the service refuses it anyway),
+and balanced caseloads (each IRO's current load beside their name). Slots are working
+days from tomorrow to the due date at the service's usual start times, less the times
+each chair is already booked.
+
+Reads only; the choice is written by ``journey.services.allocate_chair`` or
+``schedule_conference``, which apply the same independence and clash rules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time
+
+from django.db.models import Count, Max, OuterRef, Subquery
+
+from iro import timescales
+from iro.children.models import Child
+from iro.journey.checks import Errors
+from iro.journey.models import Conference, ConferenceChild, ConferenceStatus, Plan
+from iro.journey.services import _check_chair
+from iro.people.selectors import closure_days, iros
+
+# The service's usual conference start times (a morning and an afternoon meeting).
+SLOT_TIMES = (time(9, 30), time(13, 30))
+SLOTS_SHOWN = 4
+# How far to look for free slots when the due date is far off or already passed.
+SLOT_SEARCH_WORKING_DAYS = 20
+
+
+@dataclass(frozen=True)
+class Slot:
+    day: date
+    at: time
+    in_time: bool  # on or before the due date
+
+    def __str__(self) -> str:
+        return f"{self.day:%a %d %b %Y} {self.at:%H:%M}"
+
+
+@dataclass(frozen=True)
+class ChairOption:
+    """One IRO as a possible chair, with everything the coordinator weighs."""
+
+    chair: object
+    refusals: tuple[str, ...] = ()
+    last_chaired_on: date | None = None
+    children_on_plan: int = 0
+    upcoming: int = 0
+    busy_at_time: bool = False
+    slots: tuple[Slot, ...] = field(default=())
+
+    @property
+    def allowed(self) -> bool:
+        return not self.refusals
+
+    @property
+    def previous(self) -> bool:
+        """Chaired a conference of one of these children before (continuity)."""
+        return self.last_chaired_on is not None
+
+    @property
+    def load(self) -> int:
+        return self.children_on_plan + self.upcoming
+
+
+def caseloads(chair_ids: Iterable[int], *, today: date) -> dict[int, tuple[int, int]]:
+    """Each IRO's current load: (children on an open plan whose latest held conference
+    they chaired, conferences booked for them to chair from today). Two queries."""
+    chair_ids = list(chair_ids)
+    latest_chair = (
+        ConferenceChild.objects.filter(
+            plan=OuterRef("pk"), conference__status=ConferenceStatus.HELD
+        )
+        .order_by("-conference__held_on", "-pk")
+        .values("conference__chair")[:1]
+    )
+    on_plan = dict(
+        Plan.objects.filter(end_date__isnull=True)
+        .annotate(latest_chair=Subquery(latest_chair))
+        .filter(latest_chair__in=chair_ids)
+        .values("latest_chair")
+        .annotate(n=Count("child", distinct=True))
+        .values_list("latest_chair", "n")
+    )
+    upcoming = dict(
+        Conference.objects.filter(
+            chair__in=chair_ids,
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_date__gte=today,
+        )
+        .values("chair")
+        .annotate(n=Count("pk"))
+        .values_list("chair", "n")
+    )
+    return {pk: (on_plan.get(pk, 0), upcoming.get(pk, 0)) for pk in chair_ids}
+
+
+def previous_chairs(children: Iterable[Child]) -> dict[int, date]:
+    """Who chaired these children's held conferences, with the latest date each did."""
+    return dict(
+        ConferenceChild.objects.filter(
+            child__in=list(children),
+            conference__status=ConferenceStatus.HELD,
+            conference__chair__isnull=False,
+        )
+        .values("conference__chair")
+        .annotate(last=Max("conference__held_on"))
+        .values_list("conference__chair", "last")
+    )
+
+
+def candidate_slots(*, today: date, due: date | None, closures: Iterable[date]) -> list[Slot]:
+    """Working-day slots from the next working day: up to the due date when it is ahead,
+    else the next few (marked late)."""
+    closures = frozenset(closures)
+    slots: list[Slot] = []
+    day = timescales.add_working_days(today, 1, closures=closures)
+    for _ in range(SLOT_SEARCH_WORKING_DAYS):
+        in_time = due is None or day <= due
+        if not in_time and any(s.in_time for s in slots):
+            break
+        slots.extend(Slot(day, at, in_time) for at in SLOT_TIMES)
+        day = timescales.add_working_days(day, 1, closures=closures)
+    return slots
+
+
+def propose_chairs(
+    *,
+    children: list[Child],
+    today: date,
+    due: date | None = None,
+    conference: Conference | None = None,
+) -> list[ChairOption]:
+    """Every active IRO as a chair option, best first: those who may chair before those
+    who may not; among them the children's previous chair first (most recent first),
+    then the lightest load. Each carries up to ``SLOTS_SHOWN`` free slots."""
+    chairs = list(iros().order_by("last_name", "first_name", "pk"))
+    ids = [c.pk for c in chairs]
+    loads = caseloads(ids, today=today)
+    previous = previous_chairs(children)
+    slots = candidate_slots(today=today, due=due, closures=closure_days())
+    booked = Conference.objects.filter(chair__in=ids, status=ConferenceStatus.SCHEDULED)
+    if conference is not None:
+        booked = booked.exclude(pk=conference.pk)
+    days = {s.day for s in slots}
+    if conference is not None and conference.scheduled_date:
+        days.add(conference.scheduled_date)
+    busy = set(
+        booked.filter(scheduled_date__in=days).values_list(
+            "chair", "scheduled_date", "scheduled_time"
+        )
+    )
+    options = []
+    for chair in chairs:
+        errors = Errors()
+        _check_chair(
+            errors, chair=chair, children=children, scheduled_date=None, scheduled_time=None
+        )
+        on_plan, upcoming = loads[chair.pk]
+        options.append(
+            ChairOption(
+                chair=chair,
+                refusals=tuple(errors.by_field.get("chair", ())),
+                last_chaired_on=previous.get(chair.pk),
+                children_on_plan=on_plan,
+                upcoming=upcoming,
+                busy_at_time=bool(
+                    conference is not None
+                    and conference.scheduled_time is not None
+                    and (chair.pk, conference.scheduled_date, conference.scheduled_time) in busy
+                ),
+                slots=tuple(s for s in slots if (chair.pk, s.day, s.at) not in busy)[:SLOTS_SHOWN],
+            )
+        )
+
+    def rank(option: ChairOption):
+        last = option.last_chaired_on
+        return (
+            not option.allowed,
+            option.busy_at_time,
+            last is None,
+            -(last.toordinal() if last else 0),
+            option.load,
+        )
+
+    return sorted(options, key=rank)
+
+
+def children_with_relations(children: Iterable[Child]) -> list[Child]:
+    """The children with what the independence rule reads, in one query."""
+    return list(
+        Child.objects.filter(pk__in=[c.pk for c in children]).select_related(
+            "team", "social_worker"
+        )
+    )
