@@ -1,0 +1,101 @@
+"""`iro cin validate FILE`: findings and a summary, exit 0; an unreadable file, exit 2."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.census.builders import child, message
+
+BAD_PLAN = """<CINdetails><CINreferralDate>2023-06-01</CINreferralDate>
+<ReferralSource>1A</ReferralSource>
+<Section47><S47ActualStartDate>2023-06-05</S47ActualStartDate>
+<DateOfInitialCPC>2023-06-20</DateOfInitialCPC><ICPCnotRequired>0</ICPCnotRequired></Section47>
+<ReferralNFA>0</ReferralNFA>
+<ChildProtectionPlans><CPPstartDate>2023-06-20</CPPstartDate>
+<InitialCategoryOfAbuse>XXX</InitialCategoryOfAbuse><LatestCategoryOfAbuse>NEG</LatestCategoryOfAbuse>
+<NumberOfPreviousCPP>0</NumberOfPreviousCPP></ChildProtectionPlans></CINdetails>"""
+
+
+def validate(*args: str) -> tuple[str, str]:
+    out, err = StringIO(), StringIO()
+    call_command("cin", "validate", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def file_with_findings(census_file):
+    return census_file(message(child(details=BAD_PLAN) + child()))
+
+
+def test_it_prints_each_finding_and_a_summary_and_exits_normally(file_with_findings):
+    out, _ = validate(str(file_with_findings))
+    assert "8905 (error) child C1, ChildProtectionPlans/InitialCategoryOfAbuse" in out
+    assert "'XXX' is not one of NEG, PHY, EMO, SAB, MUL" in out
+    assert "S-DUP (error) child C1" in out  # the second child reuses C1
+    assert "Summary: 2 children read; 2 errors, 0 queries." in out
+
+
+def test_json_output_carries_the_summary_and_every_finding(file_with_findings):
+    out, _ = validate(str(file_with_findings), "--format", "json")
+    document = json.loads(out)
+    assert document["reference_date"] == "2024-03-31"
+    assert document["summary"]["by_rule"] == {"8905": 1, "S-DUP": 1}
+    assert [f["rule"] for f in document["findings"]] == ["8905", "S-DUP"]
+    assert set(document["findings"][0]) == {"rule", "severity", "child", "field", "message",
+                                            "line"}  # fmt: skip
+
+
+def test_csv_output_has_a_row_per_finding_and_the_summary_on_stderr(file_with_findings):
+    out, err = validate(str(file_with_findings), "--format", "csv")
+    rows = list(csv.reader(StringIO(out)))
+    assert rows[0] == ["rule", "severity", "child", "field", "line", "message"]
+    assert [r[0] for r in rows[1:]] == ["8905", "S-DUP"]
+    assert "Summary: 2 children read" in err
+
+
+def test_csv_cells_cannot_become_formulas(census_file):
+    ids = '<LAchildID>=HYPERLINK("http://x.invalid")</LAchildID><Sex>M</Sex>'
+    out, _ = validate(str(census_file(message(child(ids, BAD_PLAN)))), "--format", "csv")
+    row = next(r for r in csv.reader(StringIO(out)) if r[0] == "8905")
+    assert row[2] == '\'=HYPERLINK("http://x.invalid")'
+
+
+def test_a_clean_file_has_an_empty_report(census_file):
+    out, _ = validate(str(census_file(message(child()))))
+    assert "Summary: 1 children read; 0 errors, 0 queries." in out
+
+
+def test_an_unreadable_file_is_one_error_naming_the_line_and_no_report(census_file):
+    broken = census_file(message(child(details=BAD_PLAN))[:-40])
+    with pytest.raises(CommandError) as refused:
+        validate(str(broken))
+    assert refused.value.returncode == 2
+    assert "line " in str(refused.value)
+
+
+def test_from_the_command_line_an_unreadable_file_exits_2_with_one_line(census_file):
+    hostile = census_file('<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY e "e">]>\n<Message/>')
+    done = subprocess.run(
+        [sys.executable, "-m", "iro.cli", "cin", "validate", str(hostile)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    (line,) = done.stderr.strip().splitlines()
+    assert "line 2: the file declares a DOCTYPE" in line
+
+
+def test_every_community_sample_validates_without_failing(samples):
+    for path in sorted(samples.glob("*.xml")):
+        out, _ = validate(str(path))
+        assert "Summary:" in out, path.name
