@@ -1,5 +1,93 @@
-from django.http import HttpResponse
+"""The first pages: home, My work, the caseload and a child's journey.
+
+Thin views: access through ``iro.access``, data from ``journey.selectors``; nothing
+here reads ``Child.objects`` or computes a date.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+
+from iro.access.capabilities import Capability, capabilities_of, has_capability
+from iro.access.log import log_view
+from iro.access.scope import child_for
+from iro.journey import selectors
+from iro.journey.forms import CaseloadFilterForm
+
+NO_MY_WORK = "My work is for conference chairs."
+NO_CHILDREN = "Your role does not include children's records."
 
 
-def home(request):
-    return HttpResponse("iro")
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to where their work starts: chairs to My work, others who see
+    children to the caseload, everyone else to a page of what they can do."""
+    if has_capability(request.user, Capability.VIEW_MY_WORK):
+        return redirect("my_work")
+    if has_capability(request.user, Capability.VIEW_CHILDREN):
+        return redirect("caseload")
+    capabilities = sorted(capabilities_of(request.user), key=lambda c: list(Capability).index(c))
+    return render(
+        request,
+        "journey/landing.html",
+        {"capabilities": [c.value for c in capabilities], "role": request.user.get_role_display()},
+    )
+
+
+def my_work(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.VIEW_MY_WORK):
+        raise PermissionDenied(NO_MY_WORK)
+    work = selectors.my_work(request.user)
+    return render(request, "journey/my_work.html", {"work": work, "active_nav": "my_work"})
+
+
+def _pagination(request: HttpRequest, page) -> dict:
+    """Links for the GOV.UK pagination component, keeping the filters."""
+
+    def href(number: int) -> str:
+        query: QueryDict = request.GET.copy()
+        query["page"] = str(number)
+        return f"?{query.urlencode()}"
+
+    paginator = page.paginator
+    items = []
+    for number in paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
+        if number == paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            items.append({"number": number, "href": href(number), "current": number == page.number})
+    return {
+        "items": items if paginator.num_pages > 1 else [],
+        "previous": href(page.previous_page_number()) if page.has_previous() else None,
+        "next": href(page.next_page_number()) if page.has_next() else None,
+    }
+
+
+def caseload(request: HttpRequest) -> HttpResponse:
+    if not has_capability(request.user, Capability.VIEW_CHILDREN):
+        raise PermissionDenied(NO_CHILDREN)
+    form = CaseloadFilterForm(request.GET)
+    result = selectors.caseload(
+        request.user, form.filters(), page_number=request.GET.get("page", 1)
+    )
+    return render(
+        request,
+        "journey/caseload.html",
+        {
+            "form": form,
+            "caseload": result,
+            "pagination": _pagination(request, result.page),
+            "filtered": any(request.GET.get(name) for name in form.fields),
+            "active_nav": "children",
+        },
+    )
+
+
+def child_journey(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    child = child_for(request.user, public_id)
+    log_view(user=request.user, child=child, what="journey")
+    journey = selectors.journey_for(request.user, child)
+    return render(request, "journey/child.html", {"journey": journey, "active_nav": "children"})

@@ -1,0 +1,936 @@
+"""Reads of the child's journey for the pages: My work, the caseload and a child's journey.
+
+Every function takes the user and starts from ``iro.access.scope.visible_to(user)``, so a
+page can only ever show children the user may see. Due dates are computed here from the
+recorded facts with ``iro.timescales`` (never stored); templates only display the
+results. Lists cost a fixed number of queries however many children they cover.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+from uuid import UUID
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from iro import timescales
+from iro.access.scope import display_name, shows_names, visible_to
+from iro.children.models import Child
+from iro.journey.models import (
+    Category,
+    ChildAttendance,
+    Conference,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    Episode,
+    Plan,
+    Section47,
+)
+from iro.people.models import User
+from iro.people.selectors import closure_days
+
+# My work: conferences in the next four weeks; a deadline is "at risk" when it falls
+# within the next ten working days.
+UPCOMING_DAYS = 28
+AT_RISK_WORKING_DAYS = 10
+CASELOAD_PAGE_SIZE = 50
+
+ICPC = "icpc"
+REVIEW = "review"
+DUE_LABELS = {
+    ICPC: "Initial child protection conference",
+    REVIEW: "Review child protection conference",
+}
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# --- Shared building blocks ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChildRef:
+    """A child as a page may show them: the name the user may see, and a link key."""
+
+    public_id: UUID
+    name: str
+    la_child_id: str
+
+
+def child_ref(user, child: Child) -> ChildRef:
+    return ChildRef(child.public_id, display_name(user, child), child.la_child_id)
+
+
+def _open_on(day: date) -> Q:
+    """Plans open on ``day``: started by then and not ended by then."""
+    return Q(start_date__lte=day) & (Q(end_date__isnull=True) | Q(end_date__gt=day))
+
+
+def _held(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}status": ConferenceStatus.HELD, f"{prefix}held_on__isnull": False})
+
+
+def _latest_held_row(child_ref_expr: str = "pk") -> QuerySet[ConferenceChild]:
+    return ConferenceChild.objects.filter(
+        _held("conference__"), child=OuterRef(child_ref_expr)
+    ).order_by("-conference__held_on", "-conference__pk")
+
+
+def _next_scheduled_row(child_ref_expr: str = "pk") -> QuerySet[ConferenceChild]:
+    return ConferenceChild.objects.filter(
+        child=OuterRef(child_ref_expr), conference__status=ConferenceStatus.SCHEDULED
+    ).order_by("conference__scheduled_date", "conference__pk")
+
+
+def current_chair_id() -> Coalesce:
+    """The child's current chair, as an annotation: the chair of their latest held
+    conference, or, before any is held, the chair allocated to the next scheduled one."""
+    return Coalesce(
+        Subquery(_latest_held_row().values("conference__chair")[:1]),
+        Subquery(_next_scheduled_row().values("conference__chair")[:1]),
+    )
+
+
+def _pending_section47s(children: QuerySet[Child], day: date) -> QuerySet[Section47]:
+    """Section 47 enquiries still waiting for their initial conference on ``day``.
+
+    Not marked "ICPC not required", in an episode still open, and no initial conference
+    held for the child since the enquiry started (linked to it, or held unlinked on or
+    after its start).
+    """
+    icpc_held = ConferenceChild.objects.filter(
+        _held("conference__"), conference__kind=ConferenceKind.INITIAL
+    ).filter(
+        Q(section47=OuterRef("pk"))
+        | Q(
+            section47__isnull=True,
+            child=OuterRef("episode__child"),
+            conference__held_on__gte=OuterRef("start_date"),
+        )
+    )
+    return (
+        Section47.objects.filter(episode__child__in=children.values("pk"), icpc_not_required=False)
+        .filter(Q(episode__closure_date__isnull=True) | Q(episode__closure_date__gt=day))
+        .filter(start_date__lte=day)
+        .exclude(Exists(icpc_held))
+    )
+
+
+def review_dates_by_plan(plan_ids: Iterable[int]) -> dict[int, list[date]]:
+    """The held review dates of each plan, in one query."""
+    dates: dict[int, list[date]] = defaultdict(list)
+    rows = ConferenceChild.objects.filter(
+        _held("conference__"), plan_id__in=list(plan_ids), conference__kind=ConferenceKind.REVIEW
+    ).values_list("plan_id", "conference__held_on")
+    for plan_id, held_on in rows:
+        dates[plan_id].append(held_on)
+    return dates
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One conference a child is waiting for, and when it is due by."""
+
+    child_id: int
+    kind: str  # ICPC or REVIEW
+    due: date
+    plan_id: int | None = None
+    section47_id: int | None = None
+
+
+def due_items(children: QuerySet[Child], *, day: date, closures: frozenset[date]) -> list[DueItem]:
+    """Every conference the given children are waiting for on ``day``: the next review
+    of each open plan and the initial conference of each pending Section 47 enquiry.
+
+    Three queries whatever the number of children.
+    """
+    plans = list(
+        Plan.objects.filter(_open_on(day), child__in=children.values("pk")).values_list(
+            "pk", "child_id", "start_date"
+        )
+    )
+    reviews = review_dates_by_plan(pk for pk, _, _ in plans)
+    items = [
+        DueItem(
+            child_id=child_id,
+            kind=REVIEW,
+            due=timescales.next_review_after(start, reviews.get(pk, ())),
+            plan_id=pk,
+        )
+        for pk, child_id, start in plans
+    ]
+    for pk, child_id, start in _pending_section47s(children, day).values_list(
+        "pk", "episode__child_id", "start_date"
+    ):
+        items.append(
+            DueItem(
+                child_id=child_id,
+                kind=ICPC,
+                due=timescales.icpc_due(start, closures=closures),
+                section47_id=pk,
+            )
+        )
+    return items
+
+
+# --- My work ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UpcomingConference:
+    public_id: UUID
+    kind: str
+    kind_label: str
+    scheduled_date: date
+    scheduled_time: time | None
+    venue: str
+    children: list[ChildRef]
+    due: date | None  # the earliest due date of its children
+    meets_due: bool | None  # None when no due date can be computed
+
+
+@dataclass(frozen=True)
+class Deadline:
+    child: ChildRef
+    kind: str
+    label: str
+    due: date
+    overdue: bool
+    working_days: int  # until the due date, or since it when overdue
+    booked_for: date | None
+
+
+@dataclass(frozen=True)
+class MyWork:
+    today: date
+    upcoming: list[UpcomingConference]
+    deadlines: list[Deadline]
+
+    @property
+    def overdue_count(self) -> int:
+        return sum(1 for d in self.deadlines if d.overdue)
+
+    @property
+    def at_risk_count(self) -> int:
+        return sum(1 for d in self.deadlines if not d.overdue)
+
+
+def _row_due(
+    row: ConferenceChild,
+    *,
+    reviews: dict[int, list[date]],
+    waiting: dict[tuple[int, str], date],
+    closures: frozenset[date],
+) -> date | None:
+    """When the conference is due for this child, from the S47, plan or notification."""
+    conference = row.conference
+    if conference.kind == ConferenceKind.INITIAL:
+        if row.section47 is not None:
+            return timescales.icpc_due(row.section47.start_date, closures=closures)
+        return waiting.get((row.child_id, ICPC))
+    if conference.kind == ConferenceKind.REVIEW:
+        if row.plan is not None:
+            return timescales.next_review_after(row.plan.start_date, reviews.get(row.plan_id, ()))
+        return waiting.get((row.child_id, REVIEW))
+    if conference.notified_on:
+        return timescales.transfer_in_due(conference.notified_on, closures=closures)
+    return None
+
+
+def my_work(user, *, day: date | None = None) -> MyWork:
+    """The chair's next four weeks and their children's deadlines at risk or overdue.
+
+    Conferences: those ``user`` chairs, still scheduled, dated ``day`` to ``day`` + 28.
+    Deadlines: for children whose current chair is ``user`` (see ``current_chair_id``) or
+    who have a scheduled conference ``user`` chairs, each due conference that is overdue
+    (due before ``day``) or due within the next 10 working days.
+    """
+    day = day or today()
+    closures = closure_days()
+    visible = visible_to(user)
+
+    conferences = list(
+        Conference.objects.filter(
+            chair=user,
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_date__gte=day,
+            scheduled_date__lte=day + timedelta(days=UPCOMING_DAYS),
+        ).order_by("scheduled_date", "scheduled_time", "pk")
+    )
+    rows = list(
+        ConferenceChild.objects.filter(
+            conference__in=conferences, child__in=visible.values("pk")
+        ).select_related("conference", "child", "section47", "plan")
+    )
+
+    mine = visible.annotate(chair_id=current_chair_id()).filter(
+        Q(chair_id=user.pk)
+        | Exists(
+            ConferenceChild.objects.filter(
+                child=OuterRef("pk"),
+                conference__status=ConferenceStatus.SCHEDULED,
+                conference__chair=user,
+            )
+        )
+    )
+    # A chair of a scheduled conference is that child's chair, so ``mine`` covers every
+    # child in ``rows`` too.
+    waiting_items = due_items(mine, day=day, closures=closures)
+    waiting: dict[tuple[int, str], date] = {}
+    for item in waiting_items:
+        key = (item.child_id, item.kind)
+        waiting[key] = min(item.due, waiting.get(key, item.due))
+    reviews = review_dates_by_plan({r.plan_id for r in rows if r.plan_id})
+
+    by_conference: dict[int, list[ConferenceChild]] = defaultdict(list)
+    for row in rows:
+        by_conference[row.conference_id].append(row)
+    upcoming = []
+    for conference in conferences:
+        its_rows = sorted(by_conference[conference.pk], key=lambda r: r.child.la_child_id)
+        dues = [
+            d
+            for d in (
+                _row_due(r, reviews=reviews, waiting=waiting, closures=closures) for r in its_rows
+            )
+            if d is not None
+        ]
+        due = min(dues) if dues else None
+        upcoming.append(
+            UpcomingConference(
+                public_id=conference.public_id,
+                kind=conference.kind,
+                kind_label=conference.get_kind_display(),
+                scheduled_date=conference.scheduled_date,
+                scheduled_time=conference.scheduled_time,
+                venue=conference.venue,
+                children=[child_ref(user, r.child) for r in its_rows],
+                due=due,
+                meets_due=None if due is None else conference.scheduled_date <= due,
+            )
+        )
+
+    at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
+    flagged = [i for i in waiting_items if i.due <= at_risk_until]
+    children = Child.objects.in_bulk({i.child_id for i in flagged})
+    booked = _booked_dates({i.child_id for i in flagged})
+    deadlines = []
+    for item in sorted(flagged, key=lambda i: (i.due, children[i.child_id].la_child_id)):
+        overdue = item.due < day
+        deadlines.append(
+            Deadline(
+                child=child_ref(user, children[item.child_id]),
+                kind=item.kind,
+                label=DUE_LABELS[item.kind],
+                due=item.due,
+                overdue=overdue,
+                working_days=(
+                    timescales.working_days_between(item.due, day, closures=closures)
+                    if overdue
+                    else timescales.working_days_between(day, item.due, closures=closures)
+                ),
+                booked_for=booked.get((item.child_id, item.kind)),
+            )
+        )
+    return MyWork(today=day, upcoming=upcoming, deadlines=deadlines)
+
+
+def _booked_dates(child_ids: set[int]) -> dict[tuple[int, str], date]:
+    """The earliest scheduled initial or review conference of each child, by kind."""
+    kinds = {ConferenceKind.INITIAL: ICPC, ConferenceKind.REVIEW: REVIEW}
+    booked: dict[tuple[int, str], date] = {}
+    rows = (
+        ConferenceChild.objects.filter(
+            child_id__in=child_ids,
+            conference__status=ConferenceStatus.SCHEDULED,
+            conference__kind__in=list(kinds),
+            conference__scheduled_date__isnull=False,
+        )
+        .order_by("conference__scheduled_date")
+        .values_list("child_id", "conference__kind", "conference__scheduled_date")
+    )
+    for child_id, kind, scheduled in rows:
+        booked.setdefault((child_id, kinds[kind]), scheduled)
+    return booked
+
+
+# --- Caseload -----------------------------------------------------------------------------
+
+ANY = ""
+YES = "yes"
+NO = "no"
+
+
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What the caseload is narrowed to; empty values mean "any"."""
+
+    team_id: int | None = None
+    chair_id: int | None = None
+    category: str = ANY
+    on_plan: str = ANY  # YES, NO or ANY
+    overdue: str = ANY  # YES, NO or ANY
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    child: ChildRef
+    team: str
+    category: str
+    plan_start: date | None
+    next_review_due: date | None
+    review_overdue: bool
+    icpc_due: date | None
+    icpc_overdue: bool
+    chair: str
+
+
+@dataclass(frozen=True)
+class Caseload:
+    today: date
+    page: Page
+    rows: list[CaseloadRow]
+
+    @property
+    def count(self) -> int:
+        return self.page.paginator.count
+
+
+def _earliest_due(items: Iterable[DueItem]) -> dict[tuple[int, str], date]:
+    earliest: dict[tuple[int, str], date] = {}
+    for item in items:
+        key = (item.child_id, item.kind)
+        earliest[key] = min(item.due, earliest.get(key, item.due))
+    return earliest
+
+
+def caseload(
+    user,
+    filters: CaseloadFilters | None = None,
+    *,
+    page_number: int | str | None = 1,
+    day: date | None = None,
+    per_page: int = CASELOAD_PAGE_SIZE,
+) -> Caseload:
+    """One page of the children ``user`` may see, narrowed by ``filters``.
+
+    Category and plan start are those of the child's open plan (the latest started if a
+    data error left two open); the chair is their current chair. "Overdue" means the
+    next review of an open plan or a pending initial conference was due before ``day``.
+    The number of queries does not depend on the number of children.
+    """
+    filters = filters or CaseloadFilters()
+    day = day or today()
+    closures = closure_days()
+    open_plan = Plan.objects.filter(_open_on(day), child=OuterRef("pk")).order_by(
+        "-start_date", "-pk"
+    )
+    children = visible_to(user).annotate(
+        plan_category=Subquery(open_plan.values("latest_category")[:1]),
+        plan_start=Subquery(open_plan.values("start_date")[:1]),
+        chair_id=current_chair_id(),
+    )
+    if filters.team_id is not None:
+        children = children.filter(team_id=filters.team_id)
+    if filters.chair_id is not None:
+        children = children.filter(chair_id=filters.chair_id)
+    if filters.category:
+        children = children.filter(plan_category=filters.category)
+    if filters.on_plan == YES:
+        children = children.filter(plan_start__isnull=False)
+    elif filters.on_plan == NO:
+        children = children.filter(plan_start__isnull=True)
+    if filters.overdue in (YES, NO):
+        overdue_ids = {
+            i.child_id for i in due_items(children, day=day, closures=closures) if i.due < day
+        }
+        children = (
+            children.filter(pk__in=overdue_ids)
+            if filters.overdue == YES
+            else children.exclude(pk__in=overdue_ids)
+        )
+    order = ("last_name", "first_name", "la_child_id") if shows_names(user) else ("la_child_id",)
+    children = children.select_related("team").order_by(*order)
+
+    page = Paginator(children, per_page).get_page(page_number)
+    on_page = list(page.object_list)
+    due = _earliest_due(
+        due_items(Child.objects.filter(pk__in=[c.pk for c in on_page]), day=day, closures=closures)
+    )
+    chairs = User.objects.in_bulk({c.chair_id for c in on_page if c.chair_id})
+    rows = []
+    for c in on_page:
+        review_due = due.get((c.pk, REVIEW))
+        icpc_due = due.get((c.pk, ICPC))
+        chair = chairs.get(c.chair_id)
+        rows.append(
+            CaseloadRow(
+                child=child_ref(user, c),
+                team=c.team.name if c.team else "",
+                category=Category(c.plan_category).label if c.plan_category else "",
+                plan_start=c.plan_start,
+                next_review_due=review_due,
+                review_overdue=review_due is not None and review_due < day,
+                icpc_due=icpc_due,
+                icpc_overdue=icpc_due is not None and icpc_due < day,
+                chair=str(chair) if chair else "",
+            )
+        )
+    return Caseload(today=day, page=page, rows=rows)
+
+
+# --- A child's journey --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InTime:
+    """Whether a conference was held in time, in words (never colour alone)."""
+
+    in_time: bool
+    detail: str
+
+    @property
+    def label(self) -> str:
+        return "Yes" if self.in_time else "No"
+
+
+@dataclass
+class Step:
+    """One line of the journey: what happened or is due, when, who chaired, in time?"""
+
+    stage: str
+    when: date | None = None  # the actual date
+    due: date | None = None
+    status: str = ""  # e.g. "Booked for 3 March 2025", "Not held", "Not required"
+    chair: str = ""
+    in_time: InTime | None = None
+    overdue: bool = False
+    notes: list[str] = field(default_factory=list)
+    sort_date: date | None = None
+    last_on_its_day: bool = False  # an episode's closure comes after all else that day
+
+
+@dataclass
+class EpisodeJourney:
+    title: str
+    referral_date: date | None
+    closure_date: date | None
+    steps: list[Step]
+
+    @property
+    def is_open(self) -> bool:
+        return self.closure_date is None
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    key: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ChildJourney:
+    child: Child
+    name: str
+    today: date
+    summary: list[SummaryRow]
+    siblings: list[ChildRef]
+    episodes: list[EpisodeJourney]
+
+
+def _date(d: date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else ""
+
+
+def _chair(conference: Conference) -> str:
+    return str(conference.chair) if conference.chair_id else "Not allocated"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _with_siblings(conference_id: int, siblings: dict[int, list[str]]) -> list[str]:
+    names = siblings.get(conference_id)
+    if not names:
+        return []
+    if len(names) == 1:
+        return [f"With {names[0]}"]
+    return [f"With {', '.join(names[:-1])} and {names[-1]}"]
+
+
+def _row_notes(row: ConferenceChild) -> list[str]:
+    notes = []
+    if row.decision:
+        notes.append(row.get_decision_display())
+    if row.category:
+        notes.append(f"Category: {row.get_category_display()}")
+    if row.attendance and row.attendance != ChildAttendance.DID_NOT_ATTEND:
+        notes.append(row.get_attendance_display())
+    return notes
+
+
+def _summary(user, child: Child) -> list[SummaryRow]:
+    rows = [SummaryRow("LA child ID", child.la_child_id)]
+    if child.date_of_birth:
+        rows.append(SummaryRow("Date of birth", _date(child.date_of_birth)))
+    elif child.expected_date_of_birth:
+        rows.append(SummaryRow("Expected date of birth", _date(child.expected_date_of_birth)))
+    else:
+        rows.append(SummaryRow("Date of birth", "Not recorded"))
+    if child.date_of_death:
+        rows.append(SummaryRow("Date of death", _date(child.date_of_death)))
+    rows.append(SummaryRow("Sex", child.get_sex_display()))
+    rows.append(SummaryRow("Ethnicity", child.get_ethnicity_display()))
+    if child.upn and shows_names(user):
+        rows.append(SummaryRow("UPN", child.upn))
+    rows.append(SummaryRow("Team", child.team.name if child.team else "Not allocated"))
+    rows.append(
+        SummaryRow(
+            "Social worker", str(child.social_worker) if child.social_worker else "Not allocated"
+        )
+    )
+    return rows
+
+
+def _plan_for_review(row: ConferenceChild, plans: list[Plan]) -> Plan | None:
+    """A review row's plan: the linked one, else the plan open on the conference date."""
+    if row.plan_id:
+        return next((p for p in plans if p.pk == row.plan_id), None)
+    on = row.conference.held_on or row.conference.scheduled_date
+    if on is None:
+        return None
+    covering = [p for p in plans if p.start_date <= on and (p.end_date is None or on <= p.end_date)]
+    return covering[-1] if covering else None
+
+
+def _episode_for(on: date, episodes: list[Episode]) -> Episode | None:
+    """The episode open on ``on``, else the latest that began before it."""
+    started = [e for e in episodes if e.referral_date <= on]
+    for episode in reversed(started):
+        if episode.closure_date is None or on <= episode.closure_date:
+            return episode
+    return started[-1] if started else None
+
+
+def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
+    """The child's whole journey as ``user`` may see it, each stage with its due date.
+
+    ``child`` must already have been fetched through ``access.scope.child_for``. For each
+    episode: the referral, strategy discussions and Section 47 enquiries, the initial
+    conference (due 15 working days after the S47 start), each plan with its reviews (the
+    first due 3 months after the plan start, each later one 6 months after the one
+    before), the next review of an open plan, the plan's end and the episode's closure.
+    Conferences shared with siblings name the siblings ``user`` may see.
+    """
+    day = day or today()
+    closures = closure_days()
+    child = Child.objects.select_related("team", "social_worker", "family").get(pk=child.pk)
+    name = display_name(user, child)
+
+    siblings: list[ChildRef] = []
+    if child.family_id:
+        siblings = [
+            child_ref(user, s)
+            for s in visible_to(user).filter(family_id=child.family_id).exclude(pk=child.pk)
+        ]
+
+    episodes = list(
+        Episode.objects.filter(child=child)
+        .prefetch_related("strategy_discussions", "section47s")
+        .order_by("referral_date", "pk")
+    )
+    plans = list(Plan.objects.filter(child=child).order_by("start_date", "pk"))
+    rows = list(
+        ConferenceChild.objects.filter(child=child)
+        .exclude(conference__status=ConferenceStatus.CANCELLED)
+        .select_related("conference__chair")
+        .order_by("conference__held_on", "conference__scheduled_date", "conference__pk")
+    )
+    # Other children at the same conferences, named only where the user may see them.
+    conference_ids = {r.conference_id for r in rows}
+    others = list(
+        ConferenceChild.objects.filter(conference_id__in=conference_ids)
+        .exclude(child=child)
+        .filter(child__in=visible_to(user).values("pk"))
+        .select_related("child")
+        .order_by("child__la_child_id")
+    )
+    sibling_names: dict[int, list[str]] = defaultdict(list)
+    for other in others:
+        sibling_names[other.conference_id].append(display_name(user, other.child))
+
+    # Which episode each stage belongs to.
+    steps_by_episode: dict[int | None, list[Step]] = defaultdict(list)
+    plan_episode = {
+        p.pk: (p.episode_id or getattr(_episode_for(p.start_date, episodes), "pk", None))
+        for p in plans
+    }
+
+    initial_rows = [r for r in rows if r.conference.kind == ConferenceKind.INITIAL]
+    used_initial: set[int] = set()
+    for episode in episodes:
+        steps = steps_by_episode[episode.pk]
+        notes = [
+            x
+            for x in (episode.get_referral_source_display(), episode.get_primary_need_display())
+            if x
+        ]
+        steps.append(Step("Referral", when=episode.referral_date, notes=notes))
+        s47_by_discussion = {s.strategy_discussion_id: s for s in episode.section47s.all()}
+        for discussion in episode.strategy_discussions.all():
+            started = discussion.pk in s47_by_discussion
+            steps.append(
+                Step(
+                    "Strategy discussion",
+                    when=discussion.held_on,
+                    notes=["Section 47 enquiry started"] if started else ["No Section 47 enquiry"],
+                )
+            )
+        for s47 in episode.section47s.all():
+            if s47.strategy_discussion_id is None:
+                steps.append(Step("Section 47 enquiry started", when=s47.start_date))
+            steps.append(
+                _icpc_step(
+                    s47,
+                    initial_rows,
+                    used_initial,
+                    day=day,
+                    closures=closures,
+                    siblings=sibling_names,
+                )
+            )
+        if episode.closure_date:
+            steps.append(
+                Step(
+                    "Episode closed",
+                    when=episode.closure_date,
+                    notes=[episode.get_closure_reason_display()] if episode.closure_reason else [],
+                    last_on_its_day=True,
+                )
+            )
+
+    # Initial conferences not tied to an S47 (recorded without one).
+    for row in initial_rows:
+        if row.pk in used_initial:
+            continue
+        conference = row.conference
+        on = conference.held_on or conference.scheduled_date
+        episode = _episode_for(on, episodes) if on else None
+        steps_by_episode[episode.pk if episode else None].append(
+            _conference_step("Initial child protection conference", row, None, day, sibling_names)
+        )
+
+    review_rows: dict[int, list[ConferenceChild]] = defaultdict(list)
+    loose_reviews: list[ConferenceChild] = []
+    for row in rows:
+        if row.conference.kind != ConferenceKind.REVIEW:
+            continue
+        plan = _plan_for_review(row, plans)
+        if plan is None:
+            loose_reviews.append(row)
+        else:
+            review_rows[plan.pk].append(row)
+    transfer_rows = {
+        r.plan_id: r for r in rows if r.conference.kind == ConferenceKind.TRANSFER_IN and r.plan_id
+    }
+    for plan in plans:
+        steps_by_episode[plan_episode[plan.pk]].extend(
+            _plan_steps(
+                plan,
+                review_rows[plan.pk],
+                transfer_rows.get(plan.pk),
+                day=day,
+                closures=closures,
+                siblings=sibling_names,
+            )
+        )
+    for row in loose_reviews:
+        conference = row.conference
+        on = conference.held_on or conference.scheduled_date
+        episode = _episode_for(on, episodes) if on else None
+        steps_by_episode[episode.pk if episode else None].append(
+            _conference_step(
+                "Review child protection conference (no plan recorded)",
+                row,
+                None,
+                day,
+                sibling_names,
+            )
+        )
+
+    journeys = []
+    for episode in reversed(episodes):
+        title = f"Referral on {_date(episode.referral_date)}"
+        title += f", closed {_date(episode.closure_date)}" if episode.closure_date else " (open)"
+        journeys.append(
+            EpisodeJourney(
+                title,
+                episode.referral_date,
+                episode.closure_date,
+                _ordered(steps_by_episode[episode.pk]),
+            )
+        )
+    if steps_by_episode.get(None):
+        journeys.append(
+            EpisodeJourney(
+                "Conferences and plans outside any episode",
+                None,
+                None,
+                _ordered(steps_by_episode[None]),
+            )
+        )
+    return ChildJourney(
+        child=child,
+        name=name,
+        today=day,
+        summary=_summary(user, child),
+        siblings=siblings,
+        episodes=journeys,
+    )
+
+
+def _ordered(steps: list[Step]) -> list[Step]:
+    """Steps in date order (actual, else booked, else due date); ties keep their order."""
+    far = date.max
+    return sorted(steps, key=lambda s: (s.sort_date or s.when or s.due or far, s.last_on_its_day))
+
+
+def _conference_step(
+    stage: str,
+    row: ConferenceChild,
+    due: date | None,
+    day: date,
+    siblings: dict[int, list[str]],
+) -> Step:
+    conference = row.conference
+    step = Step(stage, due=due, chair=_chair(conference))
+    if conference.status == ConferenceStatus.HELD and conference.held_on:
+        step.when = conference.held_on
+        step.notes = _row_notes(row)
+        if due is not None:
+            late_by = (conference.held_on - due).days
+            step.in_time = InTime(
+                late_by <= 0, "" if late_by <= 0 else f"{_plural(late_by, 'day')} late"
+            )
+    else:
+        booked = conference.scheduled_date
+        step.status = f"Booked for {_date(booked)}" if booked else "Not booked"
+        step.sort_date = booked
+        step.overdue = due is not None and due < day
+    if conference.lateness_reason:
+        step.notes.append(f"Reason for delay: {conference.get_lateness_reason_display()}")
+    step.notes.extend(_with_siblings(conference.pk, siblings))
+    return step
+
+
+def _icpc_step(
+    s47: Section47,
+    initial_rows: list[ConferenceChild],
+    used: set[int],
+    *,
+    day: date,
+    closures: frozenset[date],
+    siblings: dict[int, list[str]],
+) -> Step:
+    """The initial conference for one S47: due date, what happened, in time or not."""
+    stage = "Initial child protection conference"
+    due = timescales.icpc_due(s47.start_date, closures=closures)
+    linked = [r for r in initial_rows if r.section47_id == s47.pk and r.pk not in used]
+    if not linked:
+        # Recorded without a link to the enquiry: the first one on or after its start.
+        linked = [
+            r
+            for r in initial_rows
+            if r.section47_id is None
+            and r.pk not in used
+            and (r.conference.held_on or r.conference.scheduled_date or date.min) >= s47.start_date
+        ][:1]
+    held = [r for r in linked if r.conference.status == ConferenceStatus.HELD]
+    row = held[0] if held else (linked[0] if linked else None)
+    if row is not None:
+        used.add(row.pk)
+        step = _conference_step(stage, row, due, day, siblings)
+        if held:
+            held_on = row.conference.held_on
+            working = timescales.working_days_between(s47.start_date, held_on, closures=closures)
+            step.in_time = InTime(
+                held_on <= due, f"{_plural(working, 'working day')} after the S47 started"
+            )
+        if s47.icpc_not_required:
+            step.notes.append("Recorded as not required")
+        return step
+    if s47.icpc_not_required:
+        return Step(stage, due=due, status="Not required", sort_date=s47.start_date)
+    return Step(stage, due=due, status="Not held", overdue=due < day)
+
+
+def _plan_steps(
+    plan: Plan,
+    reviews: list[ConferenceChild],
+    transfer: ConferenceChild | None,
+    *,
+    day: date,
+    closures: frozenset[date],
+    siblings: dict[int, list[str]],
+) -> list[Step]:
+    steps = []
+    if transfer is not None:
+        due = (
+            timescales.transfer_in_due(transfer.conference.notified_on, closures=closures)
+            if transfer.conference.notified_on
+            else None
+        )
+        steps.append(_conference_step("Transfer-in conference", transfer, due, day, siblings))
+    notes = [f"Category: {plan.get_initial_category_display()}"]
+    if plan.latest_category != plan.initial_category:
+        notes.append(f"Latest category: {plan.get_latest_category_display()}")
+    if plan.previous_plans:
+        notes.append(f"{_plural(plan.previous_plans, 'previous plan')}")
+    steps.append(Step("Child protection plan started", when=plan.start_date, notes=notes))
+
+    held = [r for r in reviews if r.conference.status == ConferenceStatus.HELD]
+    held_dates = [r.conference.held_on for r in held]
+    rows_by_date: dict[date, list[ConferenceChild]] = defaultdict(list)
+    for r in held:
+        rows_by_date[r.conference.held_on].append(r)
+    for number, (review_date, due) in enumerate(
+        timescales.review_due_dates(plan.start_date, held_dates), start=1
+    ):
+        first = rows_by_date[review_date][0]
+        step = _conference_step(
+            f"Review child protection conference {number}", first, due, day, siblings
+        )
+        steps.append(step)
+
+    is_open = plan.end_date is None or plan.end_date > day
+    if is_open:
+        due = timescales.next_review_after(plan.start_date, held_dates)
+        scheduled = [r for r in reviews if r.conference.status == ConferenceStatus.SCHEDULED]
+        if scheduled:
+            steps.append(
+                _conference_step("Next review conference", scheduled[0], due, day, siblings)
+            )
+        else:
+            steps.append(
+                Step("Next review conference", due=due, status="Not booked", overdue=due < day)
+            )
+    if plan.end_date:
+        steps.append(
+            Step(
+                "Child protection plan ended",
+                when=plan.end_date,
+                notes=[plan.get_end_reason_display()] if plan.end_reason else [],
+                sort_date=plan.end_date,
+            )
+        )
+    return steps

@@ -1,0 +1,25 @@
+"""Template tags for the shared pages (the sign-in page's demo hint)."""
+
+from __future__ import annotations
+
+from django import template
+from django.conf import settings
+
+from iro.people.models import User
+
+register = template.Library()
+
+
+@register.simple_tag
+def demo_logins() -> list[tuple[str, str]]:
+    """The demo logins that exist (username, role), only where demo logins are allowed."""
+    if not settings.DEMO_LOGINS_ALLOWED:
+        return []
+    users = User.objects.filter(username__startswith="demo-", is_active=True).order_by("pk")
+    return [(u.username, u.get_role_display()) for u in users]
+
+
+@register.simple_tag
+def demo_password() -> str:
+    """The one demo password; empty where demo logins are not allowed."""
+    return settings.DEMO_PASSWORD if settings.DEMO_LOGINS_ALLOWED else ""

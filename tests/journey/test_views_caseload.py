@@ -1,0 +1,197 @@
+"""The caseload: children the user may see, filtered, paginated, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from iro.journey.forms import UNKNOWN_CHOICE
+from iro.journey.models import Category
+from iro.journey.selectors import CASELOAD_PAGE_SIZE, YES, CaseloadFilters, caseload
+from tests.factories import ChildFactory, child_on_plan, make_staff, s47_for
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2025, 10, 10)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+def children_on_plans(staff, n: int, *, start: int = 0):
+    """``n`` children on plans, alternately chaired, teamed and categorised, some overdue."""
+    categories = list(Category)
+    for i in range(start, start + n):
+        child_on_plan(
+            chair=staff.iro if i % 2 else staff.other_iro,
+            strategy=date(2025, 1, 6),
+            icpc_on=date(2025, 1, 24),
+            reviews=(date(2025, 4, 22),) if i % 3 else (),
+            category=categories[i % len(categories)],
+            team=staff.team if i % 2 else staff.other_team,
+            la_child_id=f"Q{i:05d}",
+        )
+
+
+def caseload_queries(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("caseload"), {"on_plan": "yes"})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_children(client, staff):
+    client.force_login(staff.iro_manager)
+    children_on_plans(staff, 5)
+    with_five = caseload_queries(client)
+    children_on_plans(staff, 45, start=5)
+    with_fifty = caseload_queries(client)
+    assert with_five == with_fifty, (with_five, with_fifty)
+    body = client.get(reverse("caseload")).content.decode()
+    assert body.count('href="/children/') == 50 + 1  # every child, plus the nav link
+
+
+def test_the_overdue_filter_costs_no_query_per_child(client, staff):
+    client.force_login(staff.iro_manager)
+    children_on_plans(staff, 5)
+    with CaptureQueriesContext(connection) as five:
+        client.get(reverse("caseload"), {"overdue": "yes"})
+    children_on_plans(staff, 25, start=5)
+    with CaptureQueriesContext(connection) as thirty:
+        client.get(reverse("caseload"), {"overdue": "yes"})
+    assert len(five.captured_queries) == len(thirty.captured_queries)
+
+
+def test_it_shows_each_childs_plan_review_and_chair(client, staff):
+    child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        reviews=(date(2025, 4, 22),), category=Category.EMO, team=staff.team,
+        first_name="Fenna", last_name="Hartwell", la_child_id="C000123",
+    )  # fmt: skip
+    client.force_login(staff.social_worker)
+    body = client.get(reverse("caseload")).content.decode()
+    row = body[body.index("Fenna Hartwell") :]
+    row = row[: row.index("</tr>")]
+    for expected in (
+        "C000123",
+        "Moorside Safeguarding Team",
+        "Emotional abuse",
+        "24 Jan 2025",
+        "22 Oct 2025",  # next review: 6 months after the review of 22 April
+        "Ivy Coldharbour",
+    ):
+        assert expected in row
+    assert "Overdue" not in row
+
+
+def test_it_flags_an_overdue_review_in_words(client, staff):
+    child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        team=staff.team, first_name="Galen", last_name="Inchbrook",
+    )  # fmt: skip
+    client.force_login(staff.social_worker)
+    body = client.get(reverse("caseload")).content.decode()
+    row = body[body.index("Galen Inchbrook") :]
+    row = row[: row.index("</tr>")]
+    assert "24 Apr 2025" in row  # first review: plan start + 3 months
+    assert "Overdue" in row
+
+
+def _listed(user, **filters) -> set[str]:
+    return {r.child.la_child_id for r in caseload(user, CaseloadFilters(**filters), day=TODAY).rows}
+
+
+def test_it_filters_by_team_chair_category_and_plan(staff):
+    children_on_plans(staff, 10)
+    not_on_plan = ChildFactory(team=staff.team, la_child_id="N00001")
+    manager = staff.iro_manager
+    everyone = _listed(manager)
+    assert len(everyone) == 11
+    assert _listed(manager, team_id=staff.team.pk) == {f"Q{i:05d}" for i in range(1, 10, 2)} | {
+        not_on_plan.la_child_id
+    }
+    assert _listed(manager, chair_id=staff.other_iro.pk) == {f"Q{i:05d}" for i in range(0, 10, 2)}
+    assert _listed(manager, category=Category.SAB) == {"Q00003", "Q00008"}
+    assert _listed(manager, on_plan=YES) == everyone - {"N00001"}
+    assert _listed(manager, on_plan="no") == {"N00001"}
+
+
+def test_the_overdue_filter_finds_overdue_reviews_and_initial_conferences(staff):
+    children_on_plans(staff, 6)  # i % 3 == 0 have had no review: first review overdue
+    waiting = ChildFactory(team=staff.team, la_child_id="W00001")
+    s47_for(waiting, referral=date(2025, 9, 1), strategy=date(2025, 9, 2))  # ICPC due 23 Sep
+    recent = ChildFactory(team=staff.team, la_child_id="W00002")
+    s47_for(recent, referral=date(2025, 10, 6), strategy=date(2025, 10, 7))  # due 28 Oct
+    manager = staff.iro_manager
+    assert _listed(manager, overdue=YES) == {"Q00000", "Q00003", "W00001"}
+    assert "W00002" in _listed(manager, overdue="no")
+    assert "W00001" not in _listed(manager, overdue="no")
+
+
+def test_a_chair_filter_uses_the_chair_of_the_latest_conference(staff):
+    journey = child_on_plan(
+        chair=staff.other_iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        la_child_id="H00001",
+    )  # fmt: skip
+    from tests.factories import hold_conference
+
+    hold_conference(
+        kind="review",
+        children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.iro,
+        held_on=date(2025, 4, 20),
+    )
+    assert _listed(staff.iro_manager, chair_id=staff.iro.pk) == {"H00001"}
+    assert _listed(staff.iro_manager, chair_id=staff.other_iro.pk) == set()
+
+
+def test_a_bad_filter_value_is_reported_and_ignored(client, staff):
+    children_on_plans(staff, 2)
+    client.force_login(staff.iro_manager)
+    response = client.get(reverse("caseload"), {"team": "not-a-team", "category": "XYZ"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "There is a problem" in body
+    assert body.count(UNKNOWN_CHOICE) == 4  # in the summary and by each of the two fields
+    assert "<title>Error: " in body
+    assert "Q00000" in body and "Q00001" in body
+
+
+def test_it_paginates_fifty_children_a_page_keeping_the_filters(client, staff):
+    for i in range(CASELOAD_PAGE_SIZE + 3):
+        ChildFactory(
+            team=staff.team,
+            la_child_id=f"P{i:05d}",
+            first_name=f"Ione{i:03d}",
+            last_name="Ashcombe",
+        )
+    client.force_login(staff.iro_manager)
+    first = client.get(reverse("caseload"), {"on_plan": "no"}).content.decode()
+    assert "P00049" in first and "P00050" not in first
+    assert 'aria-label="Pages of children"' in first
+    assert "?on_plan=no&amp;page=2" in first
+    second = client.get(reverse("caseload"), {"on_plan": "no", "page": 2}).content.decode()
+    assert "P00050" in second and "P00052" in second and "P00049" not in second
+    assert "53 children" in second
+    # A page number past the end shows the last page, not an error.
+    assert client.get(reverse("caseload"), {"page": 99}).status_code == 200
+
+
+def test_every_page_has_exactly_one_h1(client, staff):
+    client.force_login(staff.iro_manager)
+    body = client.get(reverse("caseload")).content.decode()
+    assert body.count("<h1") == 1
+    assert '<h1 class="govuk-heading-xl">Children</h1>' in body
