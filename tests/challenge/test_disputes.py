@@ -155,8 +155,14 @@ def test_it_lets_the_iro_manager_raise_a_dispute(staff, child):
 
 @pytest.mark.parametrize(
     ("stage", "key"),
-    [(1, "informal"), (2, "stage_2"), (3, "stage_3"), (4, "stage_4"), (5, "stage_5_to_8"),
-     (8, "stage_5_to_8")],
-)  # fmt: skip
+    [
+        (1, "informal"),
+        (2, "stage_2"),
+        (3, "stage_3"),
+        (4, "stage_4"),
+        (5, "stage_5_to_8"),
+        (8, "stage_5_to_8"),
+    ],
+)
 def test_each_stage_has_the_report_key_of_metrics_md(stage, key):
     assert stage_report_key(stage) == key

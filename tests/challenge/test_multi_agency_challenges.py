@@ -42,9 +42,11 @@ def test_the_partnership_forwards_it_to_the_professionals_manager(challenge, sta
 
 def test_the_response_and_outcome_are_recorded_after_forwarding(challenge, staff):
     services.forward_multi_agency_challenge(
-        challenge=challenge, forwarded_on=date(2019, 2, 6), forwarded_to="Team leader",
+        challenge=challenge,
+        forwarded_on=date(2019, 2, 6),
+        forwarded_to="Team leader",
         acting_user=staff.partnership,
-    )  # fmt: skip
+    )
     answered = services.record_challenge_response(
         challenge=challenge,
         responded_on=date(2019, 2, 20),
@@ -59,38 +61,50 @@ def test_the_response_and_outcome_are_recorded_after_forwarding(challenge, staff
 def test_it_refuses_a_response_before_the_challenge_is_forwarded(challenge, staff):
     with pytest.raises(ValidationError) as error:
         services.record_challenge_response(
-            challenge=challenge, responded_on=date(2019, 2, 20), response="Noted.",
-            outcome=ChallengeOutcome.NOT_UPHELD, acting_user=staff.partnership,
-        )  # fmt: skip
+            challenge=challenge,
+            responded_on=date(2019, 2, 20),
+            response="Noted.",
+            outcome=ChallengeOutcome.NOT_UPHELD,
+            acting_user=staff.partnership,
+        )
     assert error.value.message_dict["outcome"] == [services.NOT_FORWARDED]
 
 
 def test_an_iro_can_withdraw_a_challenge_never_forwarded(challenge, staff):
     withdrawn = services.record_challenge_response(
-        challenge=challenge, responded_on=date(2019, 2, 5), response="Resolved by phone.",
-        outcome=ChallengeOutcome.WITHDRAWN, acting_user=staff.iro,
-    )  # fmt: skip
+        challenge=challenge,
+        responded_on=date(2019, 2, 5),
+        response="Resolved by phone.",
+        outcome=ChallengeOutcome.WITHDRAWN,
+        acting_user=staff.iro,
+    )
     assert withdrawn.outcome == ChallengeOutcome.WITHDRAWN
 
 
 def test_it_refuses_forwarding_twice_or_before_it_was_raised(challenge, staff):
     with pytest.raises(ValidationError) as error:
         services.forward_multi_agency_challenge(
-            challenge=challenge, forwarded_on=date(2019, 2, 1), forwarded_to="Team leader",
+            challenge=challenge,
+            forwarded_on=date(2019, 2, 1),
+            forwarded_to="Team leader",
             acting_user=staff.partnership,
-        )  # fmt: skip
+        )
     assert error.value.message_dict["forwarded_on"] == [
         services.BEFORE_RAISED.format(date=date(2019, 2, 4))
     ]
     services.forward_multi_agency_challenge(
-        challenge=challenge, forwarded_on=date(2019, 2, 5), forwarded_to="Team leader",
+        challenge=challenge,
+        forwarded_on=date(2019, 2, 5),
+        forwarded_to="Team leader",
         acting_user=staff.partnership,
-    )  # fmt: skip
+    )
     with pytest.raises(ValidationError) as error:
         services.forward_multi_agency_challenge(
-            challenge=challenge, forwarded_on=date(2019, 2, 6), forwarded_to="Team leader",
+            challenge=challenge,
+            forwarded_on=date(2019, 2, 6),
+            forwarded_to="Team leader",
             acting_user=staff.partnership,
-        )  # fmt: skip
+        )
     assert services.ALREADY_FORWARDED.format(date=date(2019, 2, 5)) in error.value.messages
 
 
@@ -98,17 +112,23 @@ def test_it_refuses_forwarding_twice_or_before_it_was_raised(challenge, staff):
 def test_only_the_partnership_forwards(challenge, staff, who):
     with pytest.raises(PermissionDenied, match=services.CANNOT_FORWARD):
         services.forward_multi_agency_challenge(
-            challenge=challenge, forwarded_on=date(2019, 2, 6), forwarded_to="Team leader",
+            challenge=challenge,
+            forwarded_on=date(2019, 2, 6),
+            forwarded_to="Team leader",
             acting_user=getattr(staff, who),
-        )  # fmt: skip
+        )
 
 
 def test_it_refuses_a_challenge_without_a_concern(staff, child):
     with pytest.raises(ValidationError) as error:
         services.raise_multi_agency_challenge(
-            child=child, agency=AgencyFactory(), professional="GP", concern="",
-            raised_on=date(2019, 2, 4), acting_user=staff.iro,
-        )  # fmt: skip
+            child=child,
+            agency=AgencyFactory(),
+            professional="GP",
+            concern="",
+            raised_on=date(2019, 2, 4),
+            acting_user=staff.iro,
+        )
     assert error.value.message_dict == {"concern": [services.TEXT_REQUIRED.format(what="concern")]}
     assert not MultiAgencyChallenge.objects.exists()
 
@@ -116,6 +136,10 @@ def test_it_refuses_a_challenge_without_a_concern(staff, child):
 def test_it_refuses_a_challenge_from_someone_who_cannot_raise_one(staff, child):
     with pytest.raises(PermissionDenied):
         services.raise_multi_agency_challenge(
-            child=child, agency=AgencyFactory(), professional="GP", concern="Late reports.",
-            raised_on=date(2019, 2, 4), acting_user=staff.outsider,
-        )  # fmt: skip
+            child=child,
+            agency=AgencyFactory(),
+            professional="GP",
+            concern="Late reports.",
+            raised_on=date(2019, 2, 4),
+            acting_user=staff.outsider,
+        )

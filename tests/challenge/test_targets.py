@@ -25,10 +25,18 @@ def test_the_iro_manager_sets_a_target_for_a_measure_and_year(staff):
 
 
 def test_setting_a_target_again_changes_it_and_keeps_the_history(staff):
-    services.set_target(year="2019-20", measure="icpc_within_15_working_days", value=80,
-                        acting_user=staff.iro_manager)  # fmt: skip
-    services.set_target(year="2019-20", measure="icpc_within_15_working_days", value=85,
-                        acting_user=staff.iro_manager)  # fmt: skip
+    services.set_target(
+        year="2019-20",
+        measure="icpc_within_15_working_days",
+        value=80,
+        acting_user=staff.iro_manager,
+    )
+    services.set_target(
+        year="2019-20",
+        measure="icpc_within_15_working_days",
+        value=85,
+        acting_user=staff.iro_manager,
+    )
     target = Target.objects.get()
     assert target.value == Decimal("85.0")
     assert target.history.count() == 2
@@ -36,9 +44,12 @@ def test_setting_a_target_again_changes_it_and_keeps_the_history(staff):
 
 def test_a_count_target_can_be_at_most(staff):
     target = services.set_target(
-        year="2019-20", measure="children_with_dispute_raised", value=40,
-        direction=TargetDirection.AT_MOST, acting_user=staff.iro_manager,
-    )  # fmt: skip
+        year="2019-20",
+        measure="children_with_dispute_raised",
+        value=40,
+        direction=TargetDirection.AT_MOST,
+        acting_user=staff.iro_manager,
+    )
     assert target.is_met_by(40) is True
     assert target.is_met_by(41) is False
     assert target.is_met_by(None) is None
@@ -48,15 +59,20 @@ def test_a_count_target_can_be_at_most(staff):
     ("year", "measure", "value", "field", "message"),
     [
         ("2019-2020", "child_attended", 20, "year", services.NOT_A_YEAR.format(year="2019-2020")),
-        ("2019-20", "happiness", 20, "measure",
-         services.UNKNOWN_CHOICE.format(value="happiness", what="measure")),
+        (
+            "2019-20",
+            "happiness",
+            20,
+            "measure",
+            services.UNKNOWN_CHOICE.format(value="happiness", what="measure"),
+        ),
         ("2019-20", "child_attended", "lots", "value", services.NOT_A_NUMBER),
         ("2019-20", "child_attended", "nan", "value", services.NOT_A_NUMBER),
         ("2019-20", "child_attended", 101, "value", services.PERCENT_RANGE),
         ("2019-20", "children_with_dispute_raised", -1, "value", services.NEGATIVE_TARGET),
         ("2019-20", "children_with_dispute_raised", 10**6, "value", services.TARGET_TOO_LARGE),
     ],
-)  # fmt: skip
+)
 def test_it_refuses_a_bad_target(staff, year, measure, value, field, message):
     with pytest.raises(ValidationError) as error:
         services.set_target(year=year, measure=measure, value=value, acting_user=staff.iro_manager)
@@ -67,5 +83,6 @@ def test_it_refuses_a_bad_target(staff, year, measure, value, field, message):
 @pytest.mark.parametrize("who", ["iro", "senior_manager", "analyst", "outsider"])
 def test_only_the_iro_manager_sets_targets(staff, who):
     with pytest.raises(PermissionDenied, match=services.CANNOT_SET_TARGETS):
-        services.set_target(year="2019-20", measure="child_attended", value=20,
-                            acting_user=getattr(staff, who))  # fmt: skip
+        services.set_target(
+            year="2019-20", measure="child_attended", value=20, acting_user=getattr(staff, who)
+        )

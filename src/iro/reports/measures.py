@@ -1,0 +1,668 @@
+"""One function per measure of metrics.md, computed in the database.
+
+Every measure is ``measure(period, *, team=None, chair=None)`` and returns an ``int``, a
+``Ratio`` or a ``dict`` exactly as metrics.md defines it; ``MEASURES`` lists them in the
+contract's order. Definitions live in metrics.md; the docstrings here only say how.
+
+Filters, and the choices they need:
+
+- ``team`` (a ``people.Team``): the child's team as recorded now (``Child.team``).
+- ``chair`` (a ``people.User``):
+  - conference measures (ICPC timeliness, review conferences, participation): the chair
+    of the conference itself (for an S47, of the initial conference that gives its ICPC
+    date);
+  - plan and child measures (children and plans, categories, durations, reviews on time):
+    the chair of the child's latest held conference on or before the period's last day.
+    "On or before", not "in the period": a child on a plan for a whole month without a
+    conference in it still belongs to the chair who last saw them, so the breakdown by
+    chair adds up to the whole;
+  - disputes and multi-agency challenges: the IRO who raised them.
+
+Where the contract needs month arithmetic on two columns at once (the review walk of
+``reviews_on_time`` and ``review_conferences_in_timescale``), the minimal columns are
+fetched in a constant number of ordered queries and the walk runs in ``iro.timescales``.
+Everything else is aggregates, conditional counts and subqueries; a constant from the
+period (such as the latest plan start whose first review is due by the last day) is
+computed once in Python with ``iro.timescales``. No measure's number of queries grows
+with the number of children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+
+from iro import timescales
+from iro.challenge.models import (
+    Dispute,
+    DisputeReason,
+    MultiAgencyChallenge,
+    Stage,
+    stage_report_key,
+)
+from iro.journey.models import (
+    Category,
+    ChildAttendance,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    Plan,
+    Section47,
+)
+from iro.people.selectors import closure_days
+from iro.timescales import Period
+
+ONE_DECIMAL = Decimal("0.1")
+
+
+@dataclass(frozen=True)
+class Ratio:
+    """A share with its parts, so nobody has to trust a rounding.
+
+    ``percent`` is 100 x numerator / denominator to one decimal place, rounded half away
+    from zero in exact decimal arithmetic (81.25 gives 81.3), or None when the
+    denominator is 0.
+    """
+
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent_of(self.numerator, self.denominator)
+
+    def as_json(self) -> dict:
+        percent = self.percent
+        return {
+            "numerator": self.numerator,
+            "denominator": self.denominator,
+            "percent": None if percent is None else float(percent),
+        }
+
+
+def percent_of(part: int, whole: int) -> Decimal | None:
+    """100 x part / whole to one decimal, half away from zero; None when whole is 0.
+
+    Both are integers, so the quotient is exact to far more places than the one kept:
+    no quotient can fall within the default 28 digits' error of a true half.
+    """
+    if whole == 0:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+
+
+def share_breakdown(counts: dict[str, int]) -> dict[str, dict]:
+    """metrics.md's dispute breakdowns: each key's count and percent of their total."""
+    total = sum(counts.values())
+    return {
+        key: {"count": n, "percent": Ratio(n, total).as_json()["percent"]}
+        for key, n in counts.items()
+    }
+
+
+# --- Filters ------------------------------------------------------------------------------
+
+
+def _held_rows() -> QuerySet[ConferenceChild]:
+    return ConferenceChild.objects.filter(conference__status=ConferenceStatus.HELD)
+
+
+def latest_chair(period: Period, child_ref: str = "child") -> Subquery:
+    """The chair of the child's latest held conference on or before the period's last day."""
+    return Subquery(
+        _held_rows()
+        .filter(child=OuterRef(child_ref), conference__held_on__lte=period.last_day)
+        .order_by("-conference__held_on", "-conference_id")
+        .values("conference__chair")[:1]
+    )
+
+
+def _by_child(qs: QuerySet, period: Period, team, chair, child: str = "child") -> QuerySet:
+    """Filter rows that belong to a child by the child's team and latest chair."""
+    if team is not None:
+        qs = qs.filter(**{f"{child}__team": team})
+    if chair is not None:
+        qs = qs.alias(_latest_chair=latest_chair(period, child)).filter(_latest_chair=chair.pk)
+    return qs
+
+
+def _plans(period: Period, team, chair) -> QuerySet[Plan]:
+    return _by_child(Plan.objects.all(), period, team, chair)
+
+
+def plans_during(period: Period, team=None, chair=None) -> QuerySet[Plan]:
+    """Plans open at some time in the period: s <= last day and (e empty or e >= first)."""
+    return _plans(period, team, chair).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=period.first_day),
+        start_date__lte=period.last_day,
+    )
+
+
+def plans_at_end(period: Period, team=None, chair=None) -> QuerySet[Plan]:
+    """Plans open at the period's end: s <= last day and (e empty or e > last day)."""
+    return _plans(period, team, chair).filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=period.last_day),
+        start_date__lte=period.last_day,
+    )
+
+
+def current_plans_at_end(period: Period, team=None, chair=None) -> QuerySet[Plan]:
+    """Each child's one current plan at the period's end.
+
+    A child with two plans open at the end (a data error) keeps the later start (then the
+    later record).
+    """
+    later_open = Plan.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=period.last_day),
+        child=OuterRef("child"),
+        start_date__lte=period.last_day,
+    ).filter(
+        Q(start_date__gt=OuterRef("start_date"))
+        | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+    )
+    return plans_at_end(period, team, chair).exclude(Exists(later_open))
+
+
+def _conference_rows(period: Period, team, chair, kinds: Iterable[str] | None = None):
+    rows = _held_rows().filter(
+        conference__held_on__gte=period.first_day, conference__held_on__lte=period.last_day
+    )
+    if kinds is not None:
+        rows = rows.filter(conference__kind__in=list(kinds))
+    if team is not None:
+        rows = rows.filter(child__team=team)
+    if chair is not None:
+        rows = rows.filter(conference__chair=chair)
+    return rows
+
+
+def _disputes(team, chair) -> QuerySet[Dispute]:
+    qs = Dispute.objects.all()
+    if team is not None:
+        qs = qs.filter(child__team=team)
+    if chair is not None:
+        qs = qs.filter(raised_by=chair)
+    return qs
+
+
+def _count(qs: QuerySet, field: str = "pk", *, distinct: bool = False) -> int:
+    return qs.aggregate(n=Count(field, distinct=distinct))["n"]
+
+
+# --- Children and plans -------------------------------------------------------------------
+
+
+def children_on_plan_during_period(period: Period, *, team=None, chair=None) -> int:
+    return _count(plans_during(period, team, chair), "child", distinct=True)
+
+
+def children_on_plan_at_period_end(period: Period, *, team=None, chair=None) -> int:
+    return _count(plans_at_end(period, team, chair), "child", distinct=True)
+
+
+def plans_started_in(period: Period, team=None, chair=None) -> QuerySet[Plan]:
+    return _plans(period, team, chair).filter(
+        start_date__gte=period.first_day, start_date__lte=period.last_day
+    )
+
+
+def plans_ended_in(period: Period, team=None, chair=None) -> QuerySet[Plan]:
+    return _plans(period, team, chair).filter(
+        end_date__gte=period.first_day, end_date__lte=period.last_day
+    )
+
+
+def plans_started(period: Period, *, team=None, chair=None) -> int:
+    return _count(plans_started_in(period, team, chair))
+
+
+def plans_ended(period: Period, *, team=None, chair=None) -> int:
+    return _count(plans_ended_in(period, team, chair))
+
+
+def is_repeat_plan() -> Q:
+    """A second or later plan: an earlier-starting plan of the child, or a recorded count."""
+    earlier = Plan.objects.filter(child=OuterRef("child"), start_date__lt=OuterRef("start_date"))
+    return Q(Exists(earlier)) | Q(previous_plans__gte=1)
+
+
+def plans_started_second_or_subsequent(period: Period, *, team=None, chair=None) -> Ratio:
+    counts = plans_started_in(period, team, chair).aggregate(
+        units=Count("pk"), repeats=Count("pk", filter=is_repeat_plan())
+    )
+    return Ratio(counts["repeats"], counts["units"])
+
+
+CATEGORY_KEYS = tuple(Category.values)  # NEG, PHY, EMO, SAB, MUL
+
+
+def plans_at_period_end_by_latest_category(
+    period: Period, *, team=None, chair=None
+) -> dict[str, int]:
+    counts = dict.fromkeys(CATEGORY_KEYS, 0)
+    rows = (
+        current_plans_at_end(period, team, chair)
+        .values("latest_category")
+        .annotate(n=Count("child", distinct=True))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["latest_category"]] = row["n"]
+    return counts
+
+
+# Duration bands of metrics.md, each [lower, upper) in calendar months after the start.
+DURATION_BANDS: tuple[tuple[str, int | None, int | None], ...] = (
+    ("under_3_months", None, 3),
+    ("3_to_6_months", 3, 6),
+    ("6_to_12_months", 6, 12),
+    ("1_to_2_years", 12, 24),
+    ("2_years_and_over", 24, None),
+)
+
+
+def _ended_before_months(months: int) -> Q:
+    """e < s + ``months`` calendar months (clamped to the month's end), in portable SQL.
+
+    With d = the whole months from s's month to e's month: true when d < months, or when
+    d == months and e's day is before min(s's day, the length of e's month), that is
+    e.day < s.day and e is not the last day of its month.
+    """
+    return Q(_month_gap__lt=months) | (
+        Q(_month_gap=months, _end_day__lt=F("_start_day")) & ~Q(_day_after_end=1)
+    )
+
+
+def _with_month_gap(qs: QuerySet[Plan]) -> QuerySet[Plan]:
+    # annotate, not alias: conditional aggregates cannot refer to an alias.
+    return qs.annotate(
+        _month_gap=(ExtractYear("end_date") * 12 + ExtractMonth("end_date"))
+        - (ExtractYear("start_date") * 12 + ExtractMonth("start_date")),
+        _end_day=ExtractDay("end_date"),
+        _start_day=ExtractDay("start_date"),
+        _day_after_end=ExtractDay(
+            ExpressionWrapper(F("end_date") + timedelta(days=1), output_field=DateField())
+        ),
+    )
+
+
+def duration_band_filters() -> dict[str, Q]:
+    """Each duration band as a filter over plans annotated by ``_with_month_gap``."""
+    bands = {}
+    for key, lower, upper in DURATION_BANDS:
+        q = Q()
+        if lower is not None:
+            q &= ~_ended_before_months(lower)
+        if upper is not None:
+            q &= _ended_before_months(upper)
+        bands[key] = q
+    return bands
+
+
+def plans_ended_by_duration(period: Period, *, team=None, chair=None) -> dict[str, int]:
+    qs = _with_month_gap(plans_ended_in(period, team, chair))
+    return qs.aggregate(
+        **{key: Count("pk", filter=q) for key, q in duration_band_filters().items()}
+    )
+
+
+# --- Timeliness ---------------------------------------------------------------------------
+
+
+def _icpc_subquery(field: str) -> Subquery:
+    """The first held initial conference linked to the S47: its date, or its chair."""
+    return Subquery(
+        _held_rows()
+        .filter(section47=OuterRef("pk"), conference__kind=ConferenceKind.INITIAL)
+        .order_by("conference__held_on", "conference_id")
+        .values(field)[:1]
+    )
+
+
+def icpc_units(period: Period, team=None, chair=None) -> QuerySet[Section47]:
+    """S47s with an ICPC date in the period and a start on or before it, annotated with
+    ``icpc_date`` and ``icpc_chair``. Transfer-ins and ICPCs without an S47 are not units;
+    an S47 marked "ICPC not required" still counts when it has an ICPC date."""
+    qs = Section47.objects.annotate(
+        icpc_date=_icpc_subquery("conference__held_on"),
+        icpc_chair=_icpc_subquery("conference__chair"),
+    ).filter(
+        icpc_date__gte=period.first_day,
+        icpc_date__lte=period.last_day,
+        start_date__lte=F("icpc_date"),
+    )
+    if team is not None:
+        qs = qs.filter(episode__child__team=team)
+    if chair is not None:
+        qs = qs.filter(icpc_chair=chair.pk)
+    return qs
+
+
+@lru_cache(maxsize=64)
+def _earliest_timely_starts(period: Period, closures: frozenset[date]) -> tuple:
+    """For every day x of the period, the earliest S47 start d with icpc_due(d) >= x,
+    merged into runs of days sharing it: ((first x, last x, earliest d), ...).
+
+    ``icpc_due`` never decreases as d grows, so "ICPC x in time for start d" is exactly
+    "d >= earliest d for x": a comparison the database can make.
+    """
+    # 15 working days are under 4 calendar weeks unless closures pile up: go back far
+    # enough that the earliest candidate is late for every day of the period.
+    back = 60
+    while timescales.icpc_due(period.first_day - timedelta(days=back), closures=closures) >= (
+        period.first_day
+    ):
+        back *= 2
+    candidate = period.first_day - timedelta(days=back)
+    due = timescales.icpc_due(candidate, closures=closures)
+    runs: list[list] = []
+    day = period.first_day
+    while day <= period.last_day:
+        while due < day:
+            candidate += timedelta(days=1)
+            due = timescales.icpc_due(candidate, closures=closures)
+        if runs and runs[-1][2] == candidate:
+            runs[-1][1] = day
+        else:
+            runs.append([day, day, candidate])
+        day += timedelta(days=1)
+    return tuple(tuple(run) for run in runs)
+
+
+def icpc_in_time_filter(period: Period) -> Q:
+    """Over ``icpc_units``: ICPC date <= add_working_days(S47 start, 15)."""
+    runs = _earliest_timely_starts(period, closure_days())
+    earliest = Case(
+        *(
+            When(icpc_date__gte=first, icpc_date__lte=last, then=Value(start))
+            for first, last, start in runs
+        ),
+        output_field=DateField(),
+    )
+    return Q(start_date__gte=earliest)
+
+
+def icpc_within_15_working_days(period: Period, *, team=None, chair=None) -> Ratio:
+    counts = icpc_units(period, team, chair).aggregate(
+        units=Count("pk"), in_time=Count("pk", filter=icpc_in_time_filter(period))
+    )
+    return Ratio(counts["in_time"], counts["units"])
+
+
+def latest_first_review_start(period: Period) -> date:
+    """The latest plan start s whose first review has fallen due: s + 3 months <= last day.
+
+    ``add_months`` never decreases, so the starts that qualify are exactly those up to
+    this day. Clamping makes it more than "last day - 3 months": for 28 February 2019
+    it is 30 November 2018 (30 November + 3 months is 28 February).
+    """
+    s = timescales.add_months(period.last_day, -timescales.FIRST_REVIEW_MONTHS)
+    while timescales.first_review_due(s + timedelta(days=1)) <= period.last_day:
+        s += timedelta(days=1)
+    while timescales.first_review_due(s) > period.last_day:
+        s -= timedelta(days=1)
+    return s
+
+
+def _review_rows() -> QuerySet[ConferenceChild]:
+    return _held_rows().filter(conference__kind=ConferenceKind.REVIEW, plan__isnull=False)
+
+
+def _review_dates_by_plan(plan_ids: QuerySet, last_day: date) -> dict[int, list[date]]:
+    """Each plan's distinct held review dates up to ``last_day``, in one ordered query."""
+    dates: dict[int, list[date]] = {}
+    rows = (
+        _review_rows()
+        .filter(plan__in=plan_ids, conference__held_on__lte=last_day)
+        .values_list("plan_id", "conference__held_on")
+        .distinct()
+        .order_by("plan_id", "conference__held_on")
+    )
+    for plan_id, held_on in rows:
+        dates.setdefault(plan_id, []).append(held_on)
+    return dates
+
+
+@dataclass(frozen=True)
+class ReviewUnit:
+    """One unit of a review measure, with the facts that decided it."""
+
+    plan_id: int
+    child_id: int
+    start: date
+    on_time: bool
+    review: date | None = None  # the review date, for review_conferences_in_timescale
+    due: date | None = None
+
+
+def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+    """The units of ``reviews_on_time``: each child's current plan at the period's end
+    whose first review had fallen due, walked by ``timescales.review_walk``."""
+    plans = current_plans_at_end(period, team, chair).filter(
+        start_date__lte=latest_first_review_start(period)
+    )
+    rows = list(plans.values_list("pk", "child_id", "start_date", "end_date").order_by("pk"))
+    reviews = _review_dates_by_plan(plans.values("pk"), period.last_day)
+    units = []
+    for plan_id, child_id, start, end in rows:
+        walk = timescales.review_walk(
+            start, reviews.get(plan_id, ()), period.last_day, plan_end=end
+        )
+        units.append(ReviewUnit(plan_id, child_id, start, walk.on_time, due=walk.next_due))
+    return units
+
+
+def reviews_on_time(period: Period, *, team=None, chair=None) -> Ratio:
+    units = review_walk_units(period, team, chair)
+    return Ratio(sum(u.on_time for u in units), len(units))
+
+
+def review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+    """The units of ``review_conferences_in_timescale``: distinct (plan, review date)
+    pairs held in the period, each with its due date from all the plan's reviews.
+    Review dates before the plan's start or after its end are data errors: left out."""
+    rows = (
+        _conference_rows(period, team, chair, kinds=[ConferenceKind.REVIEW])
+        .filter(plan__isnull=False, conference__held_on__gte=F("plan__start_date"))
+        .filter(Q(plan__end_date__isnull=True) | Q(conference__held_on__lte=F("plan__end_date")))
+    )
+    pairs = list(
+        rows.values_list(
+            "plan_id", "child_id", "plan__start_date", "plan__end_date", "conference__held_on"
+        )
+        .distinct()
+        .order_by("plan_id", "conference__held_on")
+    )
+    reviews = _review_dates_by_plan(rows.values("plan_id"), period.last_day)
+    units = []
+    due_by: dict[int, dict[date, date]] = {}
+    for plan_id, child_id, start, end, held_on in pairs:
+        if plan_id not in due_by:
+            held = [r for r in reviews.get(plan_id, ()) if end is None or r <= end]
+            due_by[plan_id] = dict(timescales.review_due_dates(start, held))
+        due = due_by[plan_id][held_on]
+        units.append(ReviewUnit(plan_id, child_id, start, held_on <= due, held_on, due))
+    return units
+
+
+def review_conferences_in_timescale(period: Period, *, team=None, chair=None) -> Ratio:
+    units = review_conference_units(period, team, chair)
+    return Ratio(sum(u.on_time for u in units), len(units))
+
+
+# --- Disputes and challenges --------------------------------------------------------------
+
+
+def disputes_raised_in(period: Period, team=None, chair=None) -> QuerySet[Dispute]:
+    return _disputes(team, chair).filter(
+        raised_on__gte=period.first_day, raised_on__lte=period.last_day
+    )
+
+
+def disputes_resolved_in(period: Period, team=None, chair=None) -> QuerySet[Dispute]:
+    return _disputes(team, chair).filter(
+        resolved_on__gte=period.first_day, resolved_on__lte=period.last_day
+    )
+
+
+def children_with_dispute_raised(period: Period, *, team=None, chair=None) -> int:
+    return _count(disputes_raised_in(period, team, chair), "child", distinct=True)
+
+
+def disputes_raised(period: Period, *, team=None, chair=None) -> int:
+    return _count(disputes_raised_in(period, team, chair))
+
+
+REASON_KEYS = tuple(DisputeReason.values)  # assessment, planning, practice, progress
+STAGE_KEYS = ("informal", "stage_2", "stage_3", "stage_4", "stage_5_to_8")
+
+
+def dispute_reasons(period: Period, *, team=None, chair=None) -> dict[str, dict]:
+    counts = dict.fromkeys(REASON_KEYS, 0)
+    rows = disputes_raised_in(period, team, chair).values("reason").annotate(n=Count("pk"))
+    for row in rows.order_by():
+        counts[row["reason"]] = row["n"]
+    return share_breakdown(counts)
+
+
+def dispute_resolution_stage(period: Period, *, team=None, chair=None) -> dict[str, dict]:
+    counts = dict.fromkeys(STAGE_KEYS, 0)
+    rows = disputes_resolved_in(period, team, chair).values("stage").annotate(n=Count("pk"))
+    for row in rows.order_by():
+        counts[stage_report_key(Stage(row["stage"]))] += row["n"]
+    return share_breakdown(counts)
+
+
+def challenges_raised_in(period: Period, team=None, chair=None) -> QuerySet:
+    qs = MultiAgencyChallenge.objects.filter(
+        raised_on__gte=period.first_day, raised_on__lte=period.last_day
+    )
+    if team is not None:
+        qs = qs.filter(child__team=team)
+    if chair is not None:
+        qs = qs.filter(raised_by=chair)
+    return qs
+
+
+def multi_agency_challenges_raised(period: Period, *, team=None, chair=None) -> dict:
+    """``{"count": n, "by_agency": {agency name: count}}``, agencies by name."""
+    rows = (
+        challenges_raised_in(period, team, chair)
+        .values("agency__name")
+        .annotate(n=Count("pk"))
+        .order_by("agency__name")
+    )
+    by_agency = {row["agency__name"]: row["n"] for row in rows}
+    return {"count": sum(by_agency.values()), "by_agency": by_agency}
+
+
+# --- Participation ------------------------------------------------------------------------
+
+PARTICIPATION_KINDS = (ConferenceKind.INITIAL, ConferenceKind.REVIEW, ConferenceKind.TRANSFER_IN)
+
+ATTENDED = Q(
+    attendance__in=[ChildAttendance.IN_PERSON, ChildAttendance.VIRTUAL, ChildAttendance.PART]
+)
+VIEWS_REPRESENTED = (
+    ATTENDED | Q(advocate_attended=True) | Q(written_views=True) | Q(direct_work=True)
+)
+ADVOCATE_INVOLVED = Q(advocate_involved=True)
+# "The chair met the child (where of an age to) and the parents beforehand."
+PRE_MEETINGS_HELD = (Q(pre_meeting_child=True) | Q(pre_meeting_child_not_applicable=True)) & Q(
+    pre_meeting_parents=True
+)
+
+
+def conferences_held_rows(period: Period, team=None, chair=None) -> QuerySet[ConferenceChild]:
+    """Child-conferences (one per child per conference) held in the period."""
+    return _conference_rows(period, team, chair, kinds=PARTICIPATION_KINDS)
+
+
+def conferences_held(period: Period, *, team=None, chair=None) -> int:
+    return _count(conferences_held_rows(period, team, chair))
+
+
+def _of_conferences_held(period: Period, team, chair, condition: Q) -> Ratio:
+    counts = conferences_held_rows(period, team, chair).aggregate(
+        units=Count("pk"), met=Count("pk", filter=condition)
+    )
+    return Ratio(counts["met"], counts["units"])
+
+
+def child_attended(period: Period, *, team=None, chair=None) -> Ratio:
+    return _of_conferences_held(period, team, chair, ATTENDED)
+
+
+def child_views_represented(period: Period, *, team=None, chair=None) -> Ratio:
+    return _of_conferences_held(period, team, chair, VIEWS_REPRESENTED)
+
+
+def advocate_involved(period: Period, *, team=None, chair=None) -> Ratio:
+    return _of_conferences_held(period, team, chair, ADVOCATE_INVOLVED)
+
+
+def pre_meetings_held(period: Period, *, team=None, chair=None) -> Ratio:
+    return _of_conferences_held(period, team, chair, PRE_MEETINGS_HELD)
+
+
+# --- The list -----------------------------------------------------------------------------
+
+MeasureFunction = Callable[..., "int | Ratio | dict"]
+
+# Every measure of metrics.md, in its order: key -> function.
+MEASURES: dict[str, MeasureFunction] = {
+    f.__name__: f
+    for f in (
+        children_on_plan_during_period,
+        children_on_plan_at_period_end,
+        plans_started,
+        plans_ended,
+        plans_started_second_or_subsequent,
+        plans_at_period_end_by_latest_category,
+        plans_ended_by_duration,
+        icpc_within_15_working_days,
+        reviews_on_time,
+        review_conferences_in_timescale,
+        children_with_dispute_raised,
+        disputes_raised,
+        dispute_reasons,
+        dispute_resolution_stage,
+        multi_agency_challenges_raised,
+        conferences_held,
+        child_attended,
+        child_views_represented,
+        advocate_involved,
+        pre_meetings_held,
+    )
+}
+
+
+def compute_all(period: Period, *, team=None, chair=None) -> dict[str, int | Ratio | dict]:
+    """Every measure for one period (and optionally one team or chair)."""
+    return {key: fn(period, team=team, chair=chair) for key, fn in MEASURES.items()}
+
+
+def as_json(value: int | Ratio | dict) -> int | dict:
+    """A measure's value in the JSON shape of metrics.md."""
+    if isinstance(value, Ratio):
+        return value.as_json()
+    return value
