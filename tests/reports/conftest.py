@@ -1,0 +1,62 @@
+"""Fixtures for the measures: named staff, the reporting year 2018-19, and small helpers
+that build plans, reviews and initial conferences as a hand-worked example reads."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from iro.journey.models import Category, ConferenceKind, Decision
+from iro.timescales import parse_period
+from tests.factories import ChildFactory, PlanFactory, hold_conference, make_staff, s47_for
+
+YEAR = parse_period("annual", "2018-19")  # 2018-04-01 .. 2019-03-31
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+def a_child(staff, **fields):
+    return ChildFactory(**({"team": staff.team} | fields))
+
+
+def a_plan(staff, start: date, end: date | None = None, *, child=None, **fields):
+    """A plan of ``child`` (a new child of the staff's team when not given)."""
+    return PlanFactory(
+        child=child or a_child(staff),
+        start_date=start,
+        end_date=end,
+        end_reason="closed" if end else "",
+        **fields,
+    )
+
+
+def a_review(plan, held_on: date, *, chair, children=None):
+    """A held review conference of ``plan`` (or several children's plans: a sibling group)."""
+    subjects = children or [plan]
+    return hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(p.child, {"plan": p, "decision": Decision.CONTINUE}) for p in subjects],
+        chair=chair,
+        held_on=held_on,
+    )
+
+
+def an_icpc(section47, held_on: date, *, chair, kind=ConferenceKind.INITIAL, **row):
+    return hold_conference(
+        kind=kind,
+        children=[(section47.episode.child, {"section47": section47, **row})],
+        chair=chair,
+        held_on=held_on,
+    )
+
+
+def an_s47(staff, start: date, *, child=None, **fields):
+    child = child or a_child(staff)
+    return s47_for(child, referral=start, strategy=start, **fields)
+
+
+__all__ = ["YEAR", "Category", "a_child", "a_plan", "a_review", "an_icpc", "an_s47"]
