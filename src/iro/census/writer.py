@@ -57,6 +57,8 @@ def header_element(header: Header) -> etree._Element:
     _add(details, "Collection", header.collection or "CIN")
     _add(details, "Year", str(header.year) if header.year else None)
     _add_date(details, "ReferenceDate", header.reference_date)
+    if not header.lea:
+        return el  # Source is optional, but when present it must name the LEA
     source = etree.SubElement(el, "Source")
     _add(source, "SourceLevel", "L")
     _add(source, "LEA", header.lea)

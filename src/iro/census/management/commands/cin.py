@@ -1,62 +1,90 @@
 """``iro cin validate|export|import``: the DfE Children in Need census.
 
 - ``iro cin validate FILE [--format text|json|csv]`` checks a census file without
-  importing it. Findings are not failures: the command exits 0 whether or not it finds
-  any (read the summary); it exits 2, with one line on stderr, when the file cannot be
-  read at all.
+  importing it; ``iro cin validate --period 2023-24 --user NAME`` checks the records that
+  would make that year's return. Findings are not failures: the command exits 0 whether
+  or not it finds any (read the summary); it exits 2, with one line on stderr, when the
+  file cannot be read or the user may not read the records.
+- ``iro cin export --period 2023-24 --output FILE --user NAME [--lea 123]`` writes the
+  year's return from the records (access-logged).
 """
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+import re
 
+from django.core.management.base import BaseCommand, CommandParser
+
+from iro import timescales
+from iro.access.log import log_export
 from iro.census import report
-from iro.census.reader import CensusFileError, CensusStream
+from iro.census.export import (
+    ExportNotes,
+    ExportRefused,
+    children_in_return,
+    return_children,
+    return_header,
+    write_return,
+)
+from iro.census.management.common import Raw, exporting_user, fail, parse_year
+from iro.census.reader import CensusFileError, CensusStream, Header
 from iro.census.rules import Validator
 
 NO_SUCH_ACTION = "Say what to do: iro cin validate|export|import (see iro cin --help)."
-
-
-def fail(message: str) -> CommandError:
-    """A one-line error on stderr and exit status 2."""
-    return CommandError(message, returncode=2)
-
-
-class Raw:
-    """Django's stdout wrapper ends every write with a newline; reports write pieces."""
-
-    def __init__(self, wrapper) -> None:
-        self._wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self._wrapper.write(text, ending="")
+FILE_OR_PERIOD = "Give a census FILE to check, or --period (with --user) to check the records."
+BAD_LEA = "--lea must be the three-digit DfE local authority number, not {value!r}."
 
 
 class Command(BaseCommand):
-    help = "The DfE Children in Need census: validate a file (export and import to follow)."
+    help = "The DfE Children in Need census: validate a file or the records, export a return."
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", title="actions")
         validate = actions.add_parser(
             "validate",
-            help="check a census file against the DfE rules on S47s, ICPCs, plans and reviews",
+            help="check a census file, or a year's records, against the DfE rules",
             description=(
-                "Check a census file without importing it. Exit status 0 whether or not "
-                "there are findings (read the summary); 2 when the file cannot be read."
+                "Check a census file without importing it, or the records of a year before "
+                "its return. Exit status 0 whether or not there are findings (read the "
+                "summary); 2 when the file cannot be read or the user is refused."
             ),
         )
-        validate.add_argument("file", help="the census XML file")
+        validate.add_argument("file", nargs="?", help="the census XML file")
+        validate.add_argument("--period", help="a reporting year such as 2023-24")
+        validate.add_argument("--user", help="who is checking the records (with --period)")
         validate.add_argument("--format", choices=report.FORMATS, default="text")
+
+        export = actions.add_parser(
+            "export",
+            help="write the census return for a year from the records",
+            description="Write the year's CIN census return (access-logged).",
+        )
+        export.add_argument("--period", required=True, help="a reporting year such as 2023-24")
+        export.add_argument("--output", required=True, help="the XML file to write")
+        export.add_argument("--user", required=True, help="who is exporting (a username)")
+        export.add_argument("--lea", help="the three-digit DfE local authority number")
 
     def handle(self, *args, action: str | None = None, **options) -> None:
         if action == "validate":
-            self.validate(options["file"], output_format=options["format"])
+            if bool(options["file"]) == bool(options["period"]):
+                raise fail(FILE_OR_PERIOD)
+            if options["file"]:
+                self.validate_file(options["file"], output_format=options["format"])
+            else:
+                self.validate_records(
+                    parse_year(options["period"]),
+                    exporting_user(options["user"]),
+                    output_format=options["format"],
+                )
+        elif action == "export":
+            self.export(options)
         else:
             raise fail(NO_SUCH_ACTION)
 
-    def validate(self, path: str, *, output_format: str) -> None:
-        out = Raw(self.stdout)
+    # --- validate -------------------------------------------------------------------------
+
+    def validate_file(self, path: str, *, output_format: str) -> None:
         spool = report.FindingSpool()
         try:
             try:
@@ -65,26 +93,67 @@ class Command(BaseCommand):
                 spool.extend(validator.run(stream.children()))
             except CensusFileError as exc:
                 raise fail(str(exc)) from None
-            header, summary, year = stream.header, validator.summary(), validator.year
-            if output_format == "json":
-                about = {
-                    "file": path,
-                    "reference_date": header.reference_date.isoformat()
-                    if header.reference_date
-                    else None,
-                    "census_year_first_day": year.first_day.isoformat() if year else None,
-                    "lea": header.lea,
-                }
-                report.write_json(out, about=about, findings=spool, summary=summary)
-            elif output_format == "csv":
-                report.write_csv(out, findings=spool)
-                self.stderr.write("\n".join(report.summary_lines(summary)))
-            else:
-                if year:
-                    span = f"census year {year.first_day} to {year.reference_date}"
-                else:
-                    span = "no reference date"
-                title = f"{path}: {span}, LEA {header.lea or 'not given'}"
-                report.write_text(out, title=title, findings=spool, summary=summary)
+            self._report(path, stream.header, validator, spool, output_format)
         finally:
             spool.close()
+
+    def validate_records(self, period: timescales.Period, user, *, output_format: str) -> None:
+        header = return_header(period, lea=None)
+        validator = Validator(header)
+        notes = ExportNotes()
+        spool = report.FindingSpool()
+        try:
+            findings = validator.run(return_children(user=user, period=period, notes=notes))
+            # The header of a return made here is complete by construction: only the
+            # children's findings matter.
+            spool.extend(f for f in findings if not f.rule.startswith("S-HEADER"))
+            log_export(
+                user=user,
+                what=f"CIN census validation {period.label}",
+                children=children_in_return(user, period).values_list("pk", flat=True),
+                detail={"period": period.label, "findings": spool.count},
+            )
+            self._report(f"records for {period.label}", header, validator, spool, output_format)
+        finally:
+            spool.close()
+        for la_child_id, message in notes.lines:
+            self.stderr.write(f"note: child {la_child_id}: {message}")
+
+    def _report(self, source: str, header: Header, validator, spool, output_format: str) -> None:
+        out = Raw(self.stdout)
+        summary, year = validator.summary(), validator.year
+        if output_format == "json":
+            about = {
+                "file": source,
+                "reference_date": str(header.reference_date) if header.reference_date else None,
+                "census_year_first_day": str(year.first_day) if year else None,
+                "lea": header.lea,
+            }
+            report.write_json(out, about=about, findings=spool, summary=summary)
+        elif output_format == "csv":
+            report.write_csv(out, findings=spool)
+            self.stderr.write("\n".join(report.summary_lines(summary)))
+        else:
+            span = f"census year {year.first_day} to {year.reference_date}" if year else None
+            title = f"{source}: {span or 'no reference date'}, LEA {header.lea or 'not given'}"
+            report.write_text(out, title=title, findings=spool, summary=summary)
+
+    # --- export ---------------------------------------------------------------------------
+
+    def export(self, options) -> None:
+        period = parse_year(options["period"])
+        lea = options.get("lea")
+        if lea is not None and not re.fullmatch(r"[0-9]{3}", lea):
+            raise fail(BAD_LEA.format(value=lea))
+        user = exporting_user(options["user"])
+        try:
+            result = write_return(user=user, period=period, path=options["output"], lea=lea)
+        except ExportRefused as exc:
+            raise fail(str(exc)) from None
+        except OSError as exc:
+            raise fail(f"cannot write {options['output']}: {exc.strerror}") from None
+        for la_child_id, message in result.notes.lines:
+            self.stderr.write(f"note: child {la_child_id}: {message}")
+        self.stdout.write(
+            f"Wrote the {period.label} return ({result.children} children) to {options['output']}."
+        )
