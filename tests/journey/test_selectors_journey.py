@@ -99,7 +99,7 @@ def test_a_booked_review_shows_its_date_and_chair(staff):
     )  # fmt: skip
     following = steps_of(journey_for(staff.iro, journey.child, day=TODAY))["Next review conference"]
     assert following.due == date(2025, 12, 20)
-    assert following.status == "Booked for 15 December 2025"
+    assert following.status == "Booked for 15 Dec 2025"
     assert following.chair == "Otto Fallowfield"
     assert following.overdue is False
 

@@ -824,7 +824,7 @@ def _conference_step(
             )
     else:
         booked = conference.scheduled_date
-        step.status = f"Booked for {_date(booked)}" if booked else "Not booked"
+        step.status = f"Booked for {booked.day} {booked:%b %Y}" if booked else "Not booked"
         step.sort_date = booked
         step.overdue = due is not None and due < day
     if conference.lateness_reason:
