@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "iro.reports",
     "iro.census",
     "iro.demo",
+    "iro.documents",
 ]
 
 MIDDLEWARE = [

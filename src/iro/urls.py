@@ -13,5 +13,6 @@ urlpatterns = [
     path("healthz", healthz),
     path("reports/", include("iro.reports.urls")),
     path("census/", include("iro.census.urls")),
+    path("", include("iro.journey.conference_urls")),
     path("", include("iro.journey.urls")),
 ]

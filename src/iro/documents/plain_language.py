@@ -1,0 +1,173 @@
+"""A plain-language check for words a family will read: a readability score and the
+jargon and abbreviations found, each with plainer words to use instead.
+
+The score is the Flesch reading ease from textstat 0.7.8 (pinned: later versions
+fetch data at run time and fail offline). 60 or more is plain English that most
+adults read easily; below 50 is hard going for many parents. The jargon list is the
+service's own: the words professionals use to each other that families should not
+have to decode.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import textstat
+
+# Flesch reading ease bands (Flesch 1948; 60-70 "standard", what the Plain English
+# Campaign asks of public information).
+PLAIN = 60
+FAIRLY_HARD = 50
+# Below this many words a readability formula says nothing useful.
+MIN_WORDS = 8
+MAX_CHARS = 20_000
+
+SHORT = "short"
+GOOD = "good"
+FAIR = "fair"
+HARD = "hard"
+VERDICTS = {
+    SHORT: "Too short to score. Keep sentences short and words everyday.",
+    GOOD: "Plain English: most people can read this easily.",
+    FAIR: "Fairly hard to read. Try shorter sentences and everyday words.",
+    HARD: "Hard to read. Use shorter sentences and everyday words.",
+}
+
+# Abbreviations are matched as written (capitals), whole words only.
+ABBREVIATIONS: dict[str, str] = {
+    "S47": "the checks social workers make when they are worried a child may be harmed",
+    "ICPC": "the first child protection meeting",
+    "RCPC": "the review meeting",
+    "CPP": "child protection plan",
+    "CP": "child protection",
+    "CIN": "child in need",
+    "LADO": "the council officer who looks into worries about adults who work with children",
+    "DRP": "the way the independent chair raises a concern with the council",
+    "MACP": "a concern raised with another service",
+    "IRO": "the independent chair (the reviewing officer)",
+    "SW": "social worker",
+    "NFA": "no further action",
+    "LAC": "child in care",
+    "CLA": "child in care",
+    "CAMHS": "the children's mental health service",
+    "MASH": "the team that first looks at worries about a child",
+    "TAF": "team around the family",
+    "DV": "domestic abuse",
+    "DA": "domestic abuse",
+    "EHCP": "education, health and care plan",
+    "PLO": "the meeting before the council goes to court",
+    "YOT": "youth justice service",
+    "NYAS": "the advocacy service (someone who helps children have their say)",
+}
+
+# Phrases are matched in any case, whole words only.
+PHRASES: dict[str, str] = {
+    "section 47": "the checks social workers make when they are worried a child may be harmed",
+    "core group": "the group of people who meet to check the plan is working",
+    "significant harm": "serious harm",
+    "strategy discussion": "a meeting between social workers, police and health",
+    "strategy meeting": "a meeting between social workers, police and health",
+    "multi-agency": "different services working together",
+    "safeguarding": "keeping children safe",
+    "chronology": "a list of what happened and when",
+    "disclosure": "telling someone",
+    "disclosed": "told someone",
+    "escalate": "raise with a senior manager",
+    "non-engagement": "not taking part",
+    "engage": "take part",
+    "ascertain": "find out",
+    "facilitate": "help",
+    "in accordance with": "following",
+    "prior to": "before",
+    "commence": "start",
+    "utilise": "use",
+    "threshold": "the point at which we must act",
+    "statutory": "required by law",
+    "risk assessment": "a check of what could go wrong",
+    "protective factors": "things that help keep the child safe",
+    "presenting concerns": "what we are worried about",
+}
+
+
+def _pattern(term: str, *, ignore_case: bool) -> re.Pattern[str]:
+    flags = re.IGNORECASE if ignore_case else 0
+    return re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", flags)
+
+
+_CHECKS = [(t, s, _pattern(t, ignore_case=False)) for t, s in ABBREVIATIONS.items()] + [
+    (t, s, _pattern(t, ignore_case=True)) for t, s in PHRASES.items()
+]
+
+
+@dataclass(frozen=True)
+class Finding:
+    term: str
+    suggestion: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Check:
+    """The result of checking one text."""
+
+    words: int
+    reading_ease: float | None
+    grade: float | None
+    level: str
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        return VERDICTS[self.level]
+
+    def as_dict(self) -> dict:
+        return {
+            "words": self.words,
+            "reading_ease": self.reading_ease,
+            "grade": self.grade,
+            "level": self.level,
+            "verdict": self.verdict,
+            "findings": [
+                {"term": f.term, "suggestion": f.suggestion, "count": f.count}
+                for f in self.findings
+            ],
+        }
+
+
+def jargon(text: str) -> list[Finding]:
+    """The jargon and abbreviations in ``text``, in the order of the list."""
+    found = []
+    for term, suggestion, pattern in _CHECKS:
+        count = len(pattern.findall(text))
+        if count:
+            found.append(Finding(term, suggestion, count))
+    return found
+
+
+def check(text: str) -> Check:
+    """Score ``text`` for readability and list its jargon."""
+    text = text.strip()
+    words = textstat.lexicon_count(text) if text else 0
+    findings = jargon(text)
+    if words < MIN_WORDS:
+        return Check(words, None, None, SHORT, findings)
+    ease = round(float(textstat.flesch_reading_ease(text)), 1)
+    grade = round(float(textstat.flesch_kincaid_grade(text)), 1)
+    level = GOOD if ease >= PLAIN else FAIR if ease >= FAIRLY_HARD else HARD
+    return Check(words, ease, grade, level, findings)
+
+
+def check_fields(form, names: Iterable[str]) -> dict[str, Check]:
+    """Check the submitted text of ``form``'s fields, keyed by the fields' HTML names
+    (what the form templates look up)."""
+    results = {}
+    for name in names:
+        if name not in form.fields:
+            continue
+        bound = form[name]
+        value = bound.value() or ""
+        if str(value).strip():
+            results[bound.html_name] = check(str(value))
+    return results

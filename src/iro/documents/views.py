@@ -1,0 +1,57 @@
+"""Family-facing documents and the plain-language check behind the writing forms."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.http import require_POST
+
+from iro.access.capabilities import Capability, has_capability
+from iro.access.log import log_export
+from iro.documents import family_plan
+from iro.documents.plain_language import MAX_CHARS, check
+from iro.journey.plan_selectors import plan_for, plan_view
+
+TOO_LONG = f"The text is too long to check: the limit is {MAX_CHARS:,} characters."
+NOT_ALLOWED = "Your role does not include writing family documents."
+
+
+@require_POST
+def plain_language_check(request: HttpRequest) -> JsonResponse:
+    """The check of the posted ``text`` as JSON. POST: the text is a child's record
+    and does not belong in a URL or a server log. Nothing is stored."""
+    if not has_capability(request.user, Capability.VIEW_CHILD_NAMES):
+        return JsonResponse({"error": NOT_ALLOWED}, status=403)
+    text = request.POST.get("text", "")
+    if len(text) > MAX_CHARS:
+        return JsonResponse({"error": TOO_LONG}, status=400)
+    return JsonResponse(check(text).as_dict())
+
+
+def family_plan_html(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    plan = plan_for(request.user, public_id)
+    view = plan_view(request.user, plan)
+    log_export(
+        user=request.user,
+        what="family plan (HTML)",
+        children=[plan.child_id],
+        detail={"plan": str(plan.public_id)},
+    )
+    return HttpResponse(family_plan.render_html(view))
+
+
+def family_plan_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    plan = plan_for(request.user, public_id)
+    view = plan_view(request.user, plan)
+    pdf = family_plan.render_pdf(view)
+    log_export(
+        user=request.user,
+        what="family plan (PDF)",
+        children=[plan.child_id],
+        detail={"plan": str(plan.public_id)},
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = f"plan-{plan.child.la_child_id}-{plan.start_date:%Y-%m-%d}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

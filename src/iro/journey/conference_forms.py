@@ -1,0 +1,475 @@
+"""Forms of the conference pages: strategy discussion to recording the conference.
+
+Forms only parse and check the shape of input (a real date, a number from 0 to 10);
+the rules of the journey are the services', whose ``ValidationError``s are put back
+on the form's fields by ``apply_service_errors`` so each message shows against its
+field and in the GOV.UK error summary.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from iro.journey.models import (
+    Category,
+    ChildAttendance,
+    ConferenceKind,
+    Decision,
+    InviteeAttendance,
+    InviteeRole,
+    LatenessReason,
+    PlanEndReason,
+    ReferralSource,
+)
+from iro.people.models import Agency
+
+DATE_REQUIRED = "Enter {what}."
+DATE_INCOMPLETE = "{What} must include a {part}."
+DATE_NOT_REAL = "{What} must be a real date, for example 27 3 2024."
+TIME_INVALID = "Enter the time as hours and minutes, for example 10:00 or 14:30."
+URL_INVALID = "Enter the full link for joining online, starting with https://"
+EMAIL_INVALID = "Enter an email address like name@example.org."
+CHOOSE_ONE = "Select one of the options."
+CHOOSE_CHILDREN = "Select the children the conference is for."
+VENUE_OR_LINK = "Enter a venue, a link for joining online, or both."
+DECISION_REQUIRED = "Select the decision for this child."
+SCALING_RANGE = "The scaling judgement must be a whole number from 0 to 10."
+REFERRAL_DATE_NEEDED = (
+    "{name} has no open Child in Need episode: enter the date of the referral that opens one."
+)
+ICPC_DECISION_REQUIRED = "Select whether an initial conference is needed."
+REQUESTED_ON_REQUIRED = "Enter the date the initial conference was requested."
+OTHER_DETAIL = "Describe the other reason the conference is late."
+
+
+# ------------------------------------------------------------ GOV.UK date input
+
+
+class GovDateWidget(forms.MultiWidget):
+    """The GOV.UK date input: day, month and year boxes named ``<name>_day`` etc."""
+
+    def __init__(self, attrs=None):
+        widgets = {"day": forms.TextInput, "month": forms.TextInput, "year": forms.TextInput}
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        return [None, None, None]
+
+
+class GovDateField(forms.MultiValueField):
+    """A date entered as day, month and year, with GOV.UK's error messages.
+
+    ``what`` names the date in messages: "the date of the strategy discussion".
+    """
+
+    widget = GovDateWidget
+
+    def __init__(self, *, what: str, **kwargs):
+        self.what = what
+        parts = (forms.CharField(required=False),) * 3
+        super().__init__(
+            fields=parts,
+            require_all_fields=False,
+            error_messages={"required": DATE_REQUIRED.format(what=what)},
+            **kwargs,
+        )
+
+    def compress(self, data_list):
+        if not data_list or not any(v.strip() for v in data_list if v):
+            return None
+        day, month, year = (v.strip() if v else "" for v in data_list)
+        what = self.what[0].upper() + self.what[1:]
+        for part, value in (("day", day), ("month", month), ("year", year)):
+            if not value:
+                raise ValidationError(DATE_INCOMPLETE.format(What=what, part=part))
+        try:
+            if len(year) != 4:
+                raise ValueError
+            return date(int(year), int(month), int(day))
+        except ValueError:
+            raise ValidationError(DATE_NOT_REAL.format(What=what)) from None
+
+
+def field_anchor(field: forms.BoundField) -> str:
+    """The id the error summary links to: the day box of a date, else the control."""
+    if isinstance(field.field.widget, GovDateWidget):
+        return f"{field.auto_id}_day"
+    return field.auto_id
+
+
+def error_summary(*forms_: forms.Form | None) -> list[tuple[str, str]]:
+    """[(anchor, message)] for the GOV.UK error summary, in page order."""
+    items: list[tuple[str, str]] = []
+    for form in forms_:
+        if form is None or not form.is_bound:
+            continue
+        first = next((f for f in form.visible_fields()), None)
+        for message in form.non_field_errors():
+            items.append((field_anchor(first) if first else "main-content", message))
+        for field in form.visible_fields():
+            items.extend((field_anchor(field), message) for message in field.errors)
+    return items
+
+
+def apply_service_errors(
+    form: forms.Form, error: ValidationError, *, aliases: dict[str, str] | None = None
+) -> bool:
+    """Put a service's ``ValidationError`` on ``form``: each message on the field of
+    the same name (or its alias), the rest on the whole form. True if it was the
+    stale-record refusal."""
+    aliases = aliases or {}
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return any(getattr(e, "code", None) == "stale" for e in error.error_list)
+    for name, errors in error.error_dict.items():
+        target = aliases.get(name, name)
+        form.add_error(target if target in form.fields else None, errors)
+    return False
+
+
+def _radios(choices, **kwargs) -> forms.ChoiceField:
+    field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **kwargs)
+    field.error_messages["required"] = kwargs.get("error_messages", {}).get("required", CHOOSE_ONE)
+    field.error_messages["invalid_choice"] = CHOOSE_ONE
+    return field
+
+
+def _time_field(**kwargs) -> forms.TimeField:
+    return forms.TimeField(
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        error_messages={"invalid": TIME_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        **kwargs,
+    )
+
+
+def _agency_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"),
+        required=False,
+        label="Agency (optional)",
+        empty_label="Not from an agency",
+        error_messages={"invalid_choice": CHOOSE_ONE},
+    )
+
+
+class VersionedForm(forms.Form):
+    """A form editing a record: the version the editor saw travels with it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+# ------------------------------------------------------- strategy discussion, S47
+
+
+class StrategyDiscussionForm(forms.Form):
+    held_on = GovDateField(
+        what="the date of the strategy discussion",
+        label="When was the strategy discussion?",
+        help_text="For example, 27 3 2024",
+    )
+    start_section47 = forms.TypedChoiceField(
+        label="Did it decide to start a Section 47 enquiry?",
+        choices=[("yes", "Yes, a Section 47 enquiry starts today"), ("no", "No")],
+        widget=forms.RadioSelect,
+        coerce=lambda v: v == "yes",
+        error_messages={"required": "Select whether a Section 47 enquiry was started."},
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+    also_for = forms.MultipleChoiceField(
+        label="Record the same discussion for brothers and sisters",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Each child has their own enquiry and timescale.",
+    )
+    referral_date = GovDateField(
+        what="the referral date",
+        label="Referral date",
+        required=False,
+        help_text="Only for a child with no open Child in Need episode: the referral opens one.",
+    )
+    referral_source = forms.ChoiceField(
+        label="Referral source (optional)",
+        required=False,
+        choices=[("", "Not known"), *ReferralSource.choices],
+    )
+
+    def __init__(self, *args, siblings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["also_for"].choices = [(str(c.public_id), name) for c, name in siblings]
+        if not siblings:
+            del self.fields["also_for"]
+
+
+class IcpcDecisionForm(forms.Form):
+    REQUEST = "request"
+    NOT_REQUIRED = "not_required"
+
+    decision = _radios(
+        [
+            (REQUEST, "Yes: request an initial child protection conference"),
+            (NOT_REQUIRED, "No: the enquiry found no need for a conference"),
+        ],
+        label="Is an initial child protection conference needed?",
+        error_messages={"required": ICPC_DECISION_REQUIRED},
+    )
+    requested_on = GovDateField(
+        what="the date the conference was requested",
+        label="Date requested",
+        required=False,
+        help_text="Only when requesting a conference. For example, 27 3 2024",
+    )
+
+    def clean(self):
+        data = super().clean()
+        wanted = data.get("decision") == self.REQUEST
+        if wanted and not data.get("requested_on") and "requested_on" not in self.errors:
+            self.add_error("requested_on", REQUESTED_ON_REQUIRED)
+        return data
+
+
+# ------------------------------------------------------------- booking, chair
+
+
+class WhenWhereMixin(forms.Form):
+    scheduled_date = GovDateField(
+        what="the date of the conference", label="Date", help_text="For example, 8 7 2024"
+    )
+    scheduled_time = _time_field(
+        label="Start time", required=False, help_text="For example, 10:00 or 14:30"
+    )
+    venue = forms.CharField(label="Venue", required=False, max_length=200)
+    virtual_link = forms.URLField(
+        label="Link for joining online (optional)",
+        required=False,
+        assume_scheme="https",
+        error_messages={"invalid": URL_INVALID},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if (
+            not data.get("venue")
+            and not data.get("virtual_link")
+            and "virtual_link" not in self.errors
+        ):
+            self.add_error("venue", VENUE_OR_LINK)
+        return data
+
+
+class ConferenceBookingForm(WhenWhereMixin):
+    children = forms.MultipleChoiceField(
+        label="Which children is the conference for?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": CHOOSE_CHILDREN, "invalid_choice": CHOOSE_CHILDREN},
+    )
+    chair = forms.ChoiceField(label="Chair", required=False, widget=forms.RadioSelect)
+
+    def __init__(self, *args, candidates=(), chairs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].choices = [(str(c.public_id), label) for c, label in candidates]
+        self.fields["chair"].choices = [("", "Allocate a chair later")] + [
+            (str(u.pk), str(u)) for u in chairs
+        ]
+        self.fields["chair"].error_messages["invalid_choice"] = CHOOSE_ONE
+
+
+class RescheduleForm(VersionedForm, WhenWhereMixin):
+    pass
+
+
+class ChairForm(VersionedForm):
+    chair = forms.ChoiceField(
+        label="Who will chair?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the chair.", "invalid_choice": CHOOSE_ONE},
+    )
+
+    def __init__(self, *args, chairs=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chair"].choices = [(str(u.pk), str(u)) for u in chairs]
+
+
+class CancelForm(VersionedForm):
+    pass
+
+
+# --------------------------------------------------------------- invitations
+
+
+class InviteeForm(forms.Form):
+    name = forms.CharField(label="Name", max_length=160, required=False)
+    role = forms.ChoiceField(
+        label="Who are they?",
+        choices=[("", "Select a role"), *InviteeRole.choices],
+        required=False,
+    )
+    agency = _agency_field()
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        help_text="Without one, print the letter and post it.",
+        error_messages={"invalid": EMAIL_INVALID},
+    )
+    address = forms.CharField(
+        label="Postal address (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="For the printed letter.",
+    )
+
+
+class AttendanceForm(VersionedForm):
+    """One radio group per invitation, ``attendance_<pk>``."""
+
+    def __init__(self, *args, invitations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invitation_fields = []
+        for invitation in invitations:
+            name = f"attendance_{invitation.pk}"
+            self.fields[name] = _radios(
+                [("", "Not recorded"), *InviteeAttendance.choices],
+                label=f"{invitation.name} ({invitation.get_role_display()})",
+                required=False,
+                initial=invitation.attendance,
+            )
+            self.invitation_fields.append(name)
+
+    def bound_invitation_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.invitation_fields]
+
+    def attendance(self) -> dict[int, str]:
+        return {
+            int(n.rsplit("_", 1)[1]): self.cleaned_data.get(n) or "" for n in self.invitation_fields
+        }
+
+
+# ------------------------------------------------------- before the conference
+
+
+class PreMeetingForm(VersionedForm):
+    child_met_on = GovDateField(
+        what="the date the chair met the child",
+        label="When did the chair meet the child?",
+        required=False,
+        help_text="Leave blank if they have not met yet.",
+    )
+    child_too_young = forms.BooleanField(
+        label="The child is too young to meet the chair", required=False
+    )
+    parents_met_on = GovDateField(
+        what="the date the chair met the parents",
+        label="When did the chair meet the parents?",
+        required=False,
+        help_text="Leave blank if they have not met yet.",
+    )
+    advocacy_offered = forms.BooleanField(label="An advocate was offered", required=False)
+    advocate_involved = forms.BooleanField(label="An advocate is involved", required=False)
+    advocate_organisation = forms.CharField(
+        label="Who is the advocate from?",
+        required=False,
+        max_length=160,
+        help_text="For example, NYAS (National Youth Advocacy Service)",
+    )
+    interpreter_needed = forms.BooleanField(label="An interpreter is needed", required=False)
+    interpreter_language = forms.CharField(
+        label="Language for the interpreter", required=False, max_length=60
+    )
+    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+
+
+# --------------------------------------------------------- recording the conference
+
+
+class RecordConferenceForm(VersionedForm):
+    held_on = GovDateField(what="the date the conference was held", label="Date held")
+    lateness_reason = _radios(
+        [("", "It was held in time"), *LatenessReason.choices],
+        label="If the conference was held after its due date, why?",
+        required=False,
+    )
+    lateness_detail = forms.CharField(
+        label="Describe the other reason (only if Other)", required=False, widget=forms.Textarea
+    )
+
+
+class ChildOutcomeForm(forms.Form):
+    """One child's decision, participation and strength-based record."""
+
+    decision = _radios([], label="Decision", error_messages={"required": DECISION_REQUIRED})
+    category = forms.ChoiceField(
+        label="Category of abuse",
+        required=False,
+        choices=[("", "Not applicable"), *Category.choices],
+        help_text="Needed for a new plan; at a review, the latest category.",
+    )
+    end_reason = forms.ChoiceField(
+        label="If the plan ends, what happens next?",
+        required=False,
+        choices=PlanEndReason.choices,
+        initial=PlanEndReason.STEP_DOWN_CIN,
+    )
+    attendance = _radios(
+        [("", "Not recorded"), *ChildAttendance.choices],
+        label="Did the child attend?",
+        required=False,
+    )
+    advocate_attended = forms.BooleanField(label="An advocate attended", required=False)
+    written_views = forms.BooleanField(
+        label="The child's written views were shared", required=False
+    )
+    direct_work = forms.BooleanField(
+        label="Direct work with the child was brought to the meeting", required=False
+    )
+    worries = forms.CharField(
+        label="What are we worried about?", required=False, widget=forms.Textarea
+    )
+    working_well = forms.CharField(
+        label="What is working well?", required=False, widget=forms.Textarea
+    )
+    needs_to_happen = forms.CharField(
+        label="What needs to happen?", required=False, widget=forms.Textarea
+    )
+    scaling_score = forms.IntegerField(
+        label="Scaling judgement (0 to 10)",
+        required=False,
+        min_value=0,
+        max_value=10,
+        help_text="0: the child is not safe; 10: the child is safe enough to close the plan.",
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        error_messages={
+            "invalid": SCALING_RANGE,
+            "min_value": SCALING_RANGE,
+            "max_value": SCALING_RANGE,
+        },
+    )
+
+    def __init__(self, *args, kind: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kind == ConferenceKind.REVIEW:
+            choices = [(Decision.CONTINUE, "Continue the plan"), (Decision.END, "End the plan")]
+        else:
+            choices = [(Decision.PLAN, "Child protection plan"), (Decision.NO_PLAN, "No plan")]
+            del self.fields["end_reason"]
+        self.fields["decision"].choices = choices
+
+
+class AgreeLateForm(forms.Form):
+    agreed_on = GovDateField(what="the date of agreement", label="Date agreed")
+
+
+# ------------------------------------------------------------------- the plan
+
+
+class EndPlanForm(VersionedForm):
+    ended_on = GovDateField(what="the date the plan ended", label="Date the plan ended")
+    reason = _radios(
+        PlanEndReason.choices,
+        label="What happens next for the child?",
+        error_messages={"required": "Select why the plan ended."},
+    )

@@ -1,0 +1,1023 @@
+"""The conference pages: strategy discussion, the ICPC request, booking and the chair,
+invitations, the chair's meetings beforehand, recording the conference, lateness.
+
+Thin views: every child through ``access.scope`` (``conference_for`` asks it for
+every child of a conference), every action behind a ``Capability``, every change a
+POST through a service, whose field-level refusals go back onto the form. A form
+saved from a stale page is refused with ``STALE_RECORD``; what the user typed stays
+in the form beside the record as it now is, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from iro import timescales
+from iro.access.capabilities import Capability, has_capability
+from iro.access.log import log_export, log_view
+from iro.access.scope import child_for, display_name, visible_to
+from iro.children.models import Child
+from iro.documents.plain_language import check_fields
+from iro.journey import chairs, invitations, services
+from iro.journey.checks import today
+from iro.journey.conference_forms import (
+    REFERRAL_DATE_NEEDED,
+    AgreeLateForm,
+    AttendanceForm,
+    CancelForm,
+    ChairForm,
+    ChildOutcomeForm,
+    ConferenceBookingForm,
+    IcpcDecisionForm,
+    InviteeForm,
+    PreMeetingForm,
+    RecordConferenceForm,
+    RescheduleForm,
+    StrategyDiscussionForm,
+    apply_service_errors,
+    error_summary,
+)
+from iro.journey.models import (
+    Conference,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    Episode,
+    Invitation,
+    Plan,
+    PreMeeting,
+    Section47,
+)
+from iro.journey.services import ChildOutcome, Subject
+from iro.people.selectors import closure_days
+
+REFUSED_CONFERENCE = "You do not have access to every child at this conference."
+REFUSED_ACTION = "Your role does not include this: {what}."
+NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
+UNKNOWN_KIND = "Choose an initial or a review conference."
+NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
+
+PLAIN_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen")
+
+
+# ------------------------------------------------------------------- access
+
+
+def require(user, capability: Capability) -> None:
+    if not has_capability(user, capability):
+        raise PermissionDenied(REFUSED_ACTION.format(what=capability.value.lower()))
+
+
+def conference_for(user, public_id) -> Conference:
+    """The conference if ``user`` may see every child at it; 404 if none, 403 if not."""
+    try:
+        conference = Conference.objects.select_related("chair").get(public_id=public_id)
+    except (Conference.DoesNotExist, ValueError) as exc:
+        raise Http404("No such conference") from exc
+    child_ids = set(conference.children.values_list("child_id", flat=True))
+    seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+    if not child_ids or child_ids != seen:
+        raise PermissionDenied(REFUSED_CONFERENCE)
+    return conference
+
+
+def may_record(user, conference: Conference) -> bool:
+    """The chair records their conference; an IRO manager may for any."""
+    return has_capability(user, Capability.CHAIR_CONFERENCES) and (
+        conference.chair_id == user.pk or has_capability(user, Capability.SCHEDULE_CONFERENCES)
+    )
+
+
+def require_record(user, conference: Conference) -> None:
+    require(user, Capability.CHAIR_CONFERENCES)
+    if not may_record(user, conference):
+        raise PermissionDenied(NOT_THE_CHAIR)
+
+
+def _page(request, template: str, context: dict, *forms_) -> HttpResponse:
+    errors = error_summary(*forms_)
+    context = {"error_list": errors, "page_has_errors": bool(errors), **context}
+    return render(request, template, context, status=200)
+
+
+def _family(user, child: Child) -> list[Child]:
+    """The child and the brothers and sisters ``user`` may see, eldest first."""
+    if child.family_id is None:
+        return [child]
+    return list(
+        visible_to(user)
+        .filter(family_id=child.family_id)
+        .select_related("team", "social_worker")
+        .order_by("date_of_birth", "pk")
+    )
+
+
+def _stale_version(form, record) -> None:
+    """After a stale refusal the form carries the version now saved, so a deliberate
+    second save (after reading the other person's change) goes through."""
+    data = form.data.copy()
+    data["version"] = str(record.version)
+    form.data = data
+
+
+# ------------------------------------------------------------ conference rows
+
+
+@dataclass(frozen=True)
+class RowView:
+    row: ConferenceChild
+    name: str
+    due: date | None
+    in_time: bool | None
+    pre_meeting: PreMeeting | None
+
+
+def row_views(user, conference: Conference) -> list[RowView]:
+    """Each child at the conference with their own due date and whether it is met."""
+    closures = closure_days()
+    rows = conference.children.select_related("child", "section47", "plan", "pre_meeting").order_by(
+        "child__date_of_birth", "pk"
+    )
+    out = []
+    for row in rows:
+        due = services.due_date(
+            kind=conference.kind,
+            section47=row.section47,
+            plan=row.plan,
+            notified_on=conference.notified_on,
+            before=conference.held_on,
+            closures=closures,
+        )
+        when = conference.held_on or conference.scheduled_date
+        out.append(
+            RowView(
+                row=row,
+                name=display_name(user, row.child),
+                due=due,
+                in_time=None if due is None or when is None else when <= due,
+                pre_meeting=getattr(row, "pre_meeting", None),
+            )
+        )
+    return out
+
+
+def _conference_context(request, conference: Conference) -> dict:
+    user = request.user
+    rows = row_views(user, conference)
+    entry = getattr(conference, "calendar_entry", None)
+    return {
+        "conference": conference,
+        "rows": rows,
+        "names": invitations.plain_list(r.name for r in rows),
+        "may_schedule": has_capability(user, Capability.SCHEDULE_CONFERENCES),
+        "may_record": may_record(user, conference),
+        "may_agree_late": has_capability(user, Capability.AGREE_LATE_CONFERENCES),
+        "scheduled": conference.status == ConferenceStatus.SCHEDULED,
+        "held": conference.status == ConferenceStatus.HELD,
+        "invitations": [
+            (i, invitations.invitation_state(i, entry))
+            for i in conference.invitations.select_related("agency")
+        ],
+    }
+
+
+# ------------------------------------------------------------- the hub page
+
+
+def child_protection(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A child's child protection work: enquiries, conferences and plans, with what
+    can be done next."""
+    child = child_for(request.user, public_id)
+    log_view(user=request.user, child=child, what="child protection")
+    closures = closure_days()
+    section47s = []
+    for s47 in Section47.objects.filter(episode__child=child).select_related("strategy_discussion"):
+        rows = [
+            r
+            for r in s47.conference_rows.select_related("conference")
+            if r.conference.status != ConferenceStatus.CANCELLED
+        ]
+        section47s.append(
+            {
+                "s47": s47,
+                "due": timescales.icpc_due(s47.start_date, closures=closures),
+                "conference": rows[0].conference if rows else None,
+            }
+        )
+    conferences = (
+        ConferenceChild.objects.filter(child=child)
+        .select_related("conference", "conference__chair", "plan")
+        .order_by("-conference__scheduled_date", "-conference__pk")
+    )
+    plans = []
+    for plan in Plan.objects.filter(child=child).order_by("-start_date"):
+        reviews = services.review_dates(plan)
+        booked = ConferenceChild.objects.filter(
+            plan=plan,
+            conference__kind=ConferenceKind.REVIEW,
+            conference__status=ConferenceStatus.SCHEDULED,
+        ).exists()
+        plans.append(
+            {
+                "plan": plan,
+                "reviews": reviews,
+                "next_due": (
+                    None
+                    if plan.end_date
+                    else timescales.next_review_after(plan.start_date, reviews)
+                ),
+                "review_booked": booked,
+            }
+        )
+    return render(
+        request,
+        "journey/conference/child_protection.html",
+        {
+            "child": child,
+            "name": display_name(request.user, child),
+            "section47s": section47s,
+            "conferences": conferences,
+            "plans": plans,
+            "may_record_strategy": has_capability(
+                request.user, Capability.RECORD_STRATEGY_DISCUSSION
+            ),
+            "may_schedule": has_capability(request.user, Capability.SCHEDULE_CONFERENCES),
+            "may_chair": has_capability(request.user, Capability.CHAIR_CONFERENCES),
+            "active_nav": "children",
+        },
+    )
+
+
+# ------------------------------------------------------ strategy discussion
+
+
+def _open_episode_of(child: Child) -> Episode | None:
+    return (
+        Episode.objects.filter(child=child, closure_date__isnull=True)
+        .order_by("-referral_date", "-pk")
+        .first()
+    )
+
+
+def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    child = child_for(request.user, public_id)
+    require(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
+    name = display_name(request.user, child)
+    siblings = [
+        (c, display_name(request.user, c)) for c in _family(request.user, child) if c != child
+    ]
+    form = StrategyDiscussionForm(request.POST or None, siblings=siblings)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [child] + [c for c, _ in siblings if str(c.public_id) in data.get("also_for", [])]
+        episodes = {c.pk: _open_episode_of(c) for c in chosen}
+        for c in chosen:
+            if episodes[c.pk] is None and data["referral_date"] is None:
+                form.add_error(
+                    "referral_date",
+                    REFERRAL_DATE_NEEDED.format(name=display_name(request.user, c)),
+                )
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    discussions = []
+                    for c in chosen:
+                        episode = episodes[c.pk] or services.open_episode(
+                            child=c,
+                            referral_date=data["referral_date"],
+                            referral_source=data["referral_source"],
+                            acting_user=request.user,
+                        )
+                        discussions.append(
+                            services.record_strategy_discussion(
+                                episode=episode,
+                                held_on=data["held_on"],
+                                start_section47=data["start_section47"],
+                                notes=data["notes"],
+                                acting_user=request.user,
+                            )
+                        )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                names = invitations.plain_list(display_name(request.user, c) for c in chosen)
+                if data["start_section47"]:
+                    due = timescales.icpc_due(data["held_on"], closures=closure_days())
+                    messages.success(
+                        request,
+                        f"Strategy discussion recorded for {names}. The Section 47 enquiry "
+                        f"started on {data['held_on']:%-d %B %Y}: the initial child protection "
+                        f"conference is due by {due:%-d %B %Y}.",
+                    )
+                else:
+                    messages.success(request, f"Strategy discussion recorded for {names}.")
+                return redirect("child_protection", public_id=child.public_id)
+    return _page(
+        request,
+        "journey/conference/strategy_discussion.html",
+        {"child": child, "name": name, "form": form, "active_nav": "children"},
+        form,
+    )
+
+
+def section47_icpc(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Request the initial conference, or record that none is needed."""
+    child = child_for(request.user, public_id)
+    require(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
+    try:
+        s47 = Section47.objects.get(pk=pk, episode__child=child)
+    except Section47.DoesNotExist as exc:
+        raise Http404("No such enquiry") from exc
+    due = timescales.icpc_due(s47.start_date, closures=closure_days())
+    form = IcpcDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if data["decision"] == IcpcDecisionForm.REQUEST:
+                services.request_icpc(
+                    section47=s47, requested_on=data["requested_on"], acting_user=request.user
+                )
+                messages.success(
+                    request,
+                    f"Initial child protection conference requested: due by {due:%-d %B %Y}.",
+                )
+            else:
+                services.record_icpc_not_required(section47=s47, acting_user=request.user)
+                messages.success(request, "Recorded: no initial conference is needed.")
+        except ValidationError as error:
+            apply_service_errors(form, error, aliases={"icpc_not_required": "decision"})
+        else:
+            return redirect("child_protection", public_id=child.public_id)
+    return _page(
+        request,
+        "journey/conference/icpc_decision.html",
+        {
+            "child": child,
+            "name": display_name(request.user, child),
+            "s47": s47,
+            "due": due,
+            "form": form,
+            "active_nav": "children",
+        },
+        form,
+    )
+
+
+# ------------------------------------------------------------------ booking
+
+
+@dataclass(frozen=True)
+class Candidate:
+    child: Child
+    subject: Subject
+    due: date | None
+
+
+def _candidates(user, child: Child, kind: str) -> list[Candidate]:
+    """The family's children waiting for a conference of ``kind``, with their due date."""
+    closures = closure_days()
+    out = []
+    for c in _family(user, child):
+        if kind == ConferenceKind.INITIAL:
+            booked = ConferenceChild.objects.filter(
+                conference__kind=ConferenceKind.INITIAL,
+                conference__status__in=[ConferenceStatus.SCHEDULED, ConferenceStatus.HELD],
+                section47__isnull=False,
+            )
+            s47 = (
+                Section47.objects.filter(episode__child=c, icpc_not_required=False)
+                .exclude(pk__in=booked.values("section47"))
+                .order_by("-start_date", "-pk")
+                .first()
+            )
+            if s47 is not None:
+                out.append(
+                    Candidate(
+                        c,
+                        Subject(child=c, section47=s47),
+                        timescales.icpc_due(s47.start_date, closures=closures),
+                    )
+                )
+        else:
+            plan = (
+                Plan.objects.filter(child=c, end_date__isnull=True)
+                .exclude(
+                    conference_rows__conference__kind=ConferenceKind.REVIEW,
+                    conference_rows__conference__status=ConferenceStatus.SCHEDULED,
+                )
+                .first()
+            )
+            if plan is not None:
+                out.append(
+                    Candidate(
+                        c,
+                        Subject(child=c, plan=plan),
+                        timescales.next_review_after(plan.start_date, services.review_dates(plan)),
+                    )
+                )
+    return out
+
+
+def _chair_hints(options) -> dict[str, str]:
+    hints = {}
+    for o in options:
+        parts = []
+        if o.refusals:
+            parts.append("Cannot chair: " + " ".join(o.refusals))
+        if o.previous:
+            parts.append(f"Chaired these children before (last on {o.last_chaired_on:%-d %b %Y})")
+        parts.append(
+            f"{o.children_on_plan} child{'ren' if o.children_on_plan != 1 else ''} on a plan, "
+            f"{o.upcoming} conference{'s' if o.upcoming != 1 else ''} booked"
+        )
+        if o.busy_at_time:
+            parts.append("Already chairing a conference at this time")
+        if o.slots:
+            parts.append("Free: " + ", ".join(str(s) for s in o.slots))
+        hints[str(o.chair.pk)] = ". ".join(parts) + "."
+    return hints
+
+
+def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Book an initial or review conference for a child and their brothers and sisters."""
+    child = child_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    kind = request.GET.get("kind", ConferenceKind.INITIAL)
+    if kind not in (ConferenceKind.INITIAL, ConferenceKind.REVIEW):
+        raise Http404(UNKNOWN_KIND)
+    candidates = _candidates(request.user, child, kind)
+    name = display_name(request.user, child)
+    if not any(c.child == child for c in candidates):
+        messages.info(
+            request,
+            NOTHING_TO_BOOK.format(
+                name=name,
+                what="Section 47 enquiry" if kind == ConferenceKind.INITIAL else "open plan",
+            ),
+        )
+        return redirect("child_protection", public_id=child.public_id)
+    labels = [
+        (
+            c.child,
+            f"{display_name(request.user, c.child)}: due by {c.due:%-d %B %Y}"
+            if c.due
+            else display_name(request.user, c.child),
+        )
+        for c in candidates
+    ]
+    dues = [c.due for c in candidates if c.due]
+    options = chairs.propose_chairs(
+        children=[c.child for c in candidates], today=today(), due=min(dues) if dues else None
+    )
+    form = ConferenceBookingForm(
+        request.POST or None,
+        candidates=labels,
+        chairs=[o.chair for o in options],
+        initial={"children": [str(child.public_id)]},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [c for c in candidates if str(c.child.public_id) in data["children"]]
+        chair = next((o.chair for o in options if str(o.chair.pk) == data["chair"]), None)
+        try:
+            conference = services.schedule_conference(
+                kind=kind,
+                subjects=[c.subject for c in chosen],
+                scheduled_date=data["scheduled_date"],
+                scheduled_time=data["scheduled_time"],
+                chair=chair,
+                venue=data["venue"],
+                virtual_link=data["virtual_link"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "Conference booked. Next: invite the people who should come.")
+            return redirect("conference_detail", public_id=conference.public_id)
+    return _page(
+        request,
+        "journey/conference/book.html",
+        {
+            "child": child,
+            "name": name,
+            "kind": kind,
+            "kind_label": ConferenceKind(kind).label,
+            "form": form,
+            "options": options,
+            "hints": _chair_hints(options),
+            "active_nav": "children",
+        },
+        form,
+    )
+
+
+# ----------------------------------------------------------- the conference
+
+
+def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    context = _conference_context(request, conference)
+    for rv in context["rows"]:
+        log_view(user=request.user, child=rv.row.child, what="conference")
+    context["cancel_form"] = CancelForm(initial={"version": conference.version})
+    context["agree_form"] = AgreeLateForm(initial={"agreed_on": today()})
+    context["active_nav"] = "children"
+    return render(request, "journey/conference/detail.html", context)
+
+
+def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Change the date, time or place; everyone already invited is sent the update."""
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    form = RescheduleForm(
+        request.POST or None,
+        initial={
+            "scheduled_date": conference.scheduled_date,
+            "scheduled_time": conference.scheduled_time,
+            "venue": conference.venue,
+            "virtual_link": conference.virtual_link,
+            "version": conference.version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.reschedule_conference(
+                conference=conference,
+                scheduled_date=data["scheduled_date"],
+                scheduled_time=data["scheduled_time"],
+                venue=data["venue"],
+                virtual_link=data["virtual_link"],
+                expected_version=data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            sent = conference.invitations.filter(sent_at__isnull=False).exclude(email="")
+            messages.success(
+                request,
+                "The conference has been moved."
+                + (f" An update was emailed to {sent.count()} people." if sent.exists() else ""),
+            )
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {"form": form, "stale": stale, "active_nav": "children"}
+    return _page(request, "journey/conference/schedule.html", context, form)
+
+
+@require_POST
+def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    form = CancelForm(request.POST)
+    form.is_valid()
+    try:
+        invitations.cancel_and_notify(
+            conference=conference,
+            acting_user=request.user,
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "The conference has been cancelled.")
+    return redirect("conference_detail", public_id=conference.public_id)
+
+
+def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Allocate the chair, from proposals: continuity, independence, load, free slots."""
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    rows = row_views(request.user, conference)
+    dues = [r.due for r in rows if r.due]
+    options = chairs.propose_chairs(
+        children=chairs.children_with_relations(r.row.child for r in rows),
+        today=today(),
+        due=min(dues) if dues else None,
+        conference=conference,
+    )
+    form = ChairForm(
+        request.POST or None,
+        chairs=[o.chair for o in options],
+        initial={"version": conference.version, "chair": conference.chair_id},
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        chair = next(o.chair for o in options if str(o.chair.pk) == form.cleaned_data["chair"])
+        try:
+            services.allocate_chair(
+                conference=conference,
+                chair=chair,
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            messages.success(request, f"{chair} will chair the conference.")
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {
+        "form": form,
+        "options": options,
+        "hints": _chair_hints(options),
+        "stale": stale,
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/chair.html", context, form)
+
+
+# -------------------------------------------------------------- invitations
+
+
+def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    form = InviteeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitation = services.add_invitee(
+                conference=conference,
+                name=data["name"],
+                role=data["role"],
+                agency=data["agency"],
+                email=data["email"],
+                address=data["address"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{invitation.name} added to the list.")
+            return redirect("conference_invitations", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {"form": form, "active_nav": "children"}
+    return _page(request, "journey/conference/invitations.html", context, form)
+
+
+@require_POST
+def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    try:
+        sent = invitations.send_invitations(conference=conference, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        text = f"Invitations emailed to {len(sent.emailed)} people."
+        if sent.without_email:
+            text += " Print and post the letter to: " + invitations.plain_list(
+                i.name for i in sent.without_email
+            )
+        messages.success(request, text)
+    return redirect("conference_invitations", public_id=conference.public_id)
+
+
+def _invitation(conference: Conference, pk: int) -> Invitation:
+    try:
+        return conference.invitations.get(pk=pk)
+    except Invitation.DoesNotExist as exc:
+        raise Http404("No such invitation") from exc
+
+
+@require_POST
+def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    invitation = _invitation(conference, pk)
+    try:
+        services.remove_invitee(invitation=invitation, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"{invitation.name} taken off the list.")
+    return redirect("conference_invitations", public_id=conference.public_id)
+
+
+def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """The invitation as a printable letter in plain language."""
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    invitation = _invitation(conference, pk)
+    log_export(
+        user=request.user,
+        what="conference invitation letter",
+        children=conference.children.values_list("child_id", flat=True),
+        detail={"conference": str(conference.public_id), "invitation": invitation.pk},
+    )
+    context = invitations.letter_context(invitation) | {"today": today()}
+    return render(request, "journey/conference/letter.html", context)
+
+
+def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    if not (
+        has_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+        or may_record(request.user, conference)
+    ):
+        raise PermissionDenied(REFUSED_ACTION.format(what="recording attendance"))
+    invitations_ = list(conference.invitations.all())
+    form = AttendanceForm(
+        request.POST or None,
+        invitations=invitations_,
+        initial={"version": conference.version},
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_attendance(
+                conference=conference,
+                attendance=form.attendance(),
+                expected_version=form.cleaned_data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            first = form.invitation_fields[:1]
+            aliases = {"attendance": first[0]} if first else None
+            stale = apply_service_errors(form, error, aliases=aliases)
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            messages.success(request, "Attendance recorded.")
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {"form": form, "stale": stale, "active_nav": "children"}
+    return _page(request, "journey/conference/attendance.html", context, form)
+
+
+# ----------------------------------------------------- before the conference
+
+
+def conference_pre_meetings(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    context = _conference_context(request, conference) | {"active_nav": "children"}
+    return render(request, "journey/conference/pre_meetings.html", context)
+
+
+def conference_pre_meeting(request: HttpRequest, public_id: UUID, row_pk: int) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    require_record(request.user, conference)
+    try:
+        row = conference.children.select_related("child").get(pk=row_pk)
+    except ConferenceChild.DoesNotExist as exc:
+        raise Http404("No such child at this conference") from exc
+    meeting = PreMeeting.objects.filter(conference_child=row).first()
+    initial = {
+        "child_met_on": meeting.child_met_on if meeting else None,
+        "parents_met_on": meeting.parents_met_on if meeting else None,
+        "child_too_young": row.pre_meeting_child_not_applicable,
+        "advocacy_offered": row.advocacy_offered,
+        "advocate_involved": row.advocate_involved,
+        "advocate_organisation": meeting.advocate_organisation if meeting else "",
+        "interpreter_needed": row.interpreter_needed,
+        "interpreter_language": meeting.interpreter_language if meeting else "",
+        "notes": meeting.notes if meeting else "",
+        "version": meeting.version if meeting else 0,
+    }
+    form = PreMeetingForm(request.POST or None, initial=initial)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_pre_meeting(
+                conference_child=row,
+                child_met_on=data["child_met_on"],
+                child_too_young=data["child_too_young"],
+                parents_met_on=data["parents_met_on"],
+                advocacy_offered=data["advocacy_offered"],
+                advocate_involved=data["advocate_involved"],
+                advocate_organisation=data["advocate_organisation"],
+                interpreter_needed=data["interpreter_needed"],
+                interpreter_language=data["interpreter_language"],
+                notes=data["notes"],
+                expected_version=data["version"] if data["version"] is not None else 0,
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:
+                meeting = PreMeeting.objects.filter(conference_child=row).first()
+                data_ = form.data.copy()
+                data_["version"] = str(meeting.version if meeting else 0)
+                form.data = data_
+        else:
+            messages.success(
+                request,
+                f"Saved: before the conference, for {display_name(request.user, row.child)}.",
+            )
+            return redirect("conference_pre_meetings", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {
+        "form": form,
+        "row": row,
+        "name": display_name(request.user, row.child),
+        "meeting": meeting,
+        "stale": stale,
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/pre_meeting.html", context, form)
+
+
+# -------------------------------------------------------- recording it
+
+
+def _outcome_initial(row: ConferenceChild) -> dict:
+    return {
+        "decision": row.decision,
+        "category": row.category or (row.plan.latest_category if row.plan else ""),
+        "attendance": row.attendance,
+        "advocate_attended": row.advocate_attended,
+        "written_views": row.written_views,
+        "direct_work": row.direct_work,
+        "worries": row.worries,
+        "working_well": row.working_well,
+        "needs_to_happen": row.needs_to_happen,
+        "scaling_score": row.scaling_score,
+    }
+
+
+def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record the conference: date, lateness, and each child's decision and record."""
+    conference = conference_for(request.user, public_id)
+    require_record(request.user, conference)
+    rows = row_views(request.user, conference)
+    post = request.POST or None
+    form = RecordConferenceForm(
+        post,
+        initial={
+            "held_on": conference.held_on or conference.scheduled_date,
+            "version": conference.version,
+        },
+    )
+    child_forms = [
+        (
+            rv,
+            ChildOutcomeForm(
+                post,
+                kind=conference.kind,
+                prefix=f"child{rv.row.pk}",
+                initial=_outcome_initial(rv.row),
+            ),
+        )
+        for rv in rows
+    ]
+    checking = post is not None and "check_wording" in request.POST
+    plain_results = {}
+    if checking:
+        for _, child_form in child_forms:
+            plain_results |= check_fields(child_form, PLAIN_TEXT_FIELDS)
+    stale = False
+    if post is not None and not checking:
+        valid = form.is_valid() & all(f.is_valid() for _, f in child_forms)
+        if conference.status != ConferenceStatus.SCHEDULED:
+            held = conference.status == ConferenceStatus.HELD
+            form.add_error(None, services.ALREADY_HELD if held else services.CANCELLED)
+            valid = False
+        if valid:
+            outcomes = {}
+            for rv, child_form in child_forms:
+                d = child_form.cleaned_data
+                row = rv.row
+                outcomes[row.child_id] = ChildOutcome(
+                    decision=d["decision"],
+                    category=d["category"],
+                    end_reason=d.get("end_reason") or "",
+                    attendance=d["attendance"] or "",
+                    advocate_attended=d["advocate_attended"],
+                    written_views=d["written_views"],
+                    direct_work=d["direct_work"],
+                    # Set beforehand on the pre-meetings page; carried through unchanged.
+                    advocacy_offered=row.advocacy_offered,
+                    advocate_involved=row.advocate_involved,
+                    interpreter_needed=row.interpreter_needed,
+                    pre_meeting_child=row.pre_meeting_child,
+                    pre_meeting_child_not_applicable=row.pre_meeting_child_not_applicable,
+                    pre_meeting_parents=row.pre_meeting_parents,
+                    worries=d["worries"],
+                    working_well=d["working_well"],
+                    needs_to_happen=d["needs_to_happen"],
+                    scaling_score=d["scaling_score"],
+                )
+            try:
+                services.record_conference_held(
+                    conference=conference,
+                    held_on=form.cleaned_data["held_on"],
+                    outcomes=outcomes,
+                    lateness_reason=form.cleaned_data["lateness_reason"] or "",
+                    lateness_detail=form.cleaned_data["lateness_detail"],
+                    expected_version=form.cleaned_data["version"],
+                    acting_user=request.user,
+                )
+            except ValidationError as error:
+                stale = _record_errors(form, child_forms, error)
+                if stale:
+                    conference.refresh_from_db()
+                    _stale_version(form, conference)
+            else:
+                messages.success(request, _recorded_message(conference))
+                return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {
+        "form": form,
+        "child_forms": child_forms,
+        "plain_results": plain_results,
+        "stale": stale,
+        "active_nav": "children",
+    }
+    return _page(
+        request,
+        "journey/conference/record.html",
+        context,
+        form,
+        *(f for _, f in child_forms),
+    )
+
+
+def _record_errors(form, child_forms, error: ValidationError) -> bool:
+    """Service messages keyed ``decision_<child pk>`` go to that child's form."""
+    if not hasattr(error, "error_dict"):
+        return apply_service_errors(form, error)
+    by_child = {rv.row.child_id: f for rv, f in child_forms}
+    for key, errors in error.error_dict.items():
+        name, _, pk = key.rpartition("_")
+        if pk.isdigit() and int(pk) in by_child:
+            child_form = by_child[int(pk)]
+            target = {"outcome": "decision"}.get(name, name)
+            child_form.add_error(target if target in child_form.fields else None, errors)
+        else:
+            form.add_error(key if key in form.fields else None, errors)
+    return False
+
+
+def _recorded_message(conference: Conference) -> str:
+    conference.refresh_from_db()
+    started = conference.children.filter(decision=Decision.PLAN).count()
+    text = "The conference has been recorded."
+    if started:
+        text += " Next: write each plan's outcomes and actions."
+    if conference.lateness_reason:
+        text += " It was held outside timescale: a manager needs to agree it."
+    return text
+
+
+@require_POST
+def conference_agree_late(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    conference = conference_for(request.user, public_id)
+    require(request.user, Capability.AGREE_LATE_CONFERENCES)
+    form = AgreeLateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agree_late_conference(
+                conference=conference,
+                agreed_on=form.cleaned_data["agreed_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error, aliases={"late_agreed_on": "agreed_on"})
+        else:
+            messages.success(request, "You have agreed the late conference.")
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {
+        "agree_form": form,
+        "cancel_form": CancelForm(initial={"version": conference.version}),
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/detail.html", context, form)
+
+
+def conference_plans(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The plans this conference started or reviewed."""
+    conference = conference_for(request.user, public_id)
+    rows = [rv for rv in row_views(request.user, conference) if rv.row.plan_id]
+    if len(rows) == 1:
+        return redirect("plan_detail", public_id=rows[0].row.plan.public_id)
+    context = _conference_context(request, conference) | {
+        "plan_rows": rows,
+        "active_nav": "children",
+    }
+    return render(request, "journey/conference/plans.html", context)

@@ -1,0 +1,103 @@
+"""Forms of the plan pages: outcomes, actions (and their review), the core group.
+
+The family-facing words (outcomes, what needs to happen) are checked for plain
+language while they are written; see ``iro.documents.plain_language``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from iro.journey.conference_forms import (
+    CHOOSE_ONE,
+    EMAIL_INVALID,
+    GovDateField,
+    VersionedForm,
+    _agency_field,
+    _radios,
+)
+from iro.journey.models import ActionStatus, InviteeRole
+
+
+class OutcomeForm(VersionedForm):
+    text = forms.CharField(
+        label="What needs to be different for the child?",
+        help_text="Write it as you would say it to the family.",
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class ActionForm(VersionedForm):
+    what = forms.CharField(
+        label="What needs to happen?",
+        help_text="Write it as you would say it to the family.",
+        required=False,
+        widget=forms.Textarea,
+    )
+    who = forms.CharField(
+        label="Who will do it?", required=False, max_length=160, help_text="For example, Mum"
+    )
+    agency = _agency_field()
+    by_when = GovDateField(what="the date it needs to happen by", label="By when?", required=False)
+    outcome = forms.ChoiceField(label="Which outcome does it help?", required=False)
+    status = forms.ChoiceField(
+        label="Status", choices=ActionStatus.choices, initial=ActionStatus.NOT_STARTED
+    )
+    progress = forms.CharField(label="Progress (optional)", required=False, widget=forms.Textarea)
+
+    def __init__(self, *args, outcomes=(), editing: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].choices = [("", "Not linked to an outcome")] + [
+            (str(o.pk), o.text[:80]) for o in outcomes
+        ]
+        self.fields["outcome"].error_messages["invalid_choice"] = CHOOSE_ONE
+        if not editing:
+            del self.fields["status"]
+            del self.fields["progress"]
+
+
+class ReviewActionsForm(forms.Form):
+    """Each action's status and progress at a review: ``status_<pk>``, ``progress_<pk>``
+    and the hidden ``version_<pk>``."""
+
+    def __init__(self, *args, actions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actions = list(actions)
+        for action in self.actions:
+            self.fields[f"status_{action.pk}"] = _radios(
+                ActionStatus.choices, label=action.what, initial=action.status
+            )
+            self.fields[f"progress_{action.pk}"] = forms.CharField(
+                label="Progress",
+                required=False,
+                widget=forms.Textarea,
+                initial=action.progress,
+            )
+            self.fields[f"version_{action.pk}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=action.version, required=False
+            )
+
+    def rows(self):
+        return [
+            (a, self[f"status_{a.pk}"], self[f"progress_{a.pk}"], self[f"version_{a.pk}"])
+            for a in self.actions
+        ]
+
+
+class CoreGroupForm(forms.Form):
+    name = forms.CharField(label="Name", required=False, max_length=160)
+    role = forms.ChoiceField(
+        label="Role", choices=[("", "Select a role"), *InviteeRole.choices], required=False
+    )
+    agency = _agency_field()
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        error_messages={"invalid": EMAIL_INVALID},
+    )
+    joined_on = GovDateField(what="the date they joined", label="Joined the core group on")
+
+
+class LeaveCoreGroupForm(forms.Form):
+    left_on = GovDateField(what="the date they left", label="Left the core group on")

@@ -1,0 +1,129 @@
+"""Reads of a child protection plan for its pages and the family document.
+
+``plan_for`` is the one way to fetch a plan for a user: it asks ``access.scope``
+about the plan's child. Due dates are computed from the records by ``timescales``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from iro import timescales
+from iro.access.scope import REFUSED_CHILD, can_view_child, display_name
+from iro.journey import services
+from iro.journey.models import (
+    ActionStatus,
+    Category,
+    Conference,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    CoreGroupMember,
+    Plan,
+    PlanAction,
+    PlanOutcome,
+)
+
+# What each category means, in words a family can read (for the family document).
+PLAIN_CATEGORY = {
+    Category.NEG: (
+        "We are worried that {name} is not getting the care they need, like food, "
+        "warmth, a safe home, or help when they are ill. This is called neglect."
+    ),
+    Category.PHY: (
+        "We are worried that {name} has been hurt, or could be hurt, on their body. "
+        "This is called physical abuse."
+    ),
+    Category.EMO: (
+        "We are worried about how {name} is treated and how this makes them feel. "
+        "This is called emotional abuse."
+    ),
+    Category.SAB: (
+        "We are worried that {name} has been, or could be, sexually abused. "
+        "This is called sexual abuse."
+    ),
+    Category.MUL: "We have more than one kind of worry about {name}.",
+}
+
+
+def plan_for(user, public_id) -> Plan:
+    """The plan if ``user`` may see its child; 404 if none, 403 if refused."""
+    try:
+        plan = Plan.objects.select_related("child", "child__social_worker").get(public_id=public_id)
+    except (Plan.DoesNotExist, ValueError) as exc:
+        raise Http404("No such plan") from exc
+    if not can_view_child(user, plan.child):
+        raise PermissionDenied(REFUSED_CHILD)
+    return plan
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """Everything the plan page and the family document show."""
+
+    plan: Plan
+    name: str
+    first_name: str
+    reviews: list[date]
+    next_review_due: date | None
+    next_review: Conference | None
+    latest_record: ConferenceChild | None
+    outcomes: list[PlanOutcome]
+    actions: list[PlanAction]
+    unlinked_actions: list[PlanAction]
+    core_group: list[CoreGroupMember]
+    past_core_group: list[CoreGroupMember]
+    conferences: list[ConferenceChild]
+
+    @property
+    def open(self) -> bool:
+        return self.plan.end_date is None
+
+    @property
+    def why(self) -> str:
+        return PLAIN_CATEGORY[self.plan.latest_category].format(name=self.first_name)
+
+    @property
+    def actions_done(self) -> int:
+        return sum(1 for a in self.actions if a.status == ActionStatus.DONE)
+
+
+def plan_view(user, plan: Plan) -> PlanView:
+    """The plan with its outcomes, actions, core group, reviews and latest record."""
+    reviews = services.review_dates(plan)
+    rows = list(
+        ConferenceChild.objects.filter(plan=plan)
+        .select_related("conference", "conference__chair")
+        .order_by("conference__held_on", "conference__scheduled_date", "pk")
+    )
+    held = [r for r in rows if r.conference.status == ConferenceStatus.HELD]
+    scheduled_reviews = [
+        r.conference
+        for r in rows
+        if r.conference.status == ConferenceStatus.SCHEDULED
+        and r.conference.kind == ConferenceKind.REVIEW
+    ]
+    outcomes = list(plan.outcomes.prefetch_related("actions"))
+    actions = list(plan.actions.select_related("agency", "outcome"))
+    members = list(plan.core_group.select_related("agency"))
+    return PlanView(
+        plan=plan,
+        name=display_name(user, plan.child),
+        first_name=plan.child.first_name or display_name(user, plan.child),
+        reviews=reviews,
+        next_review_due=(
+            None if plan.end_date else timescales.next_review_after(plan.start_date, reviews)
+        ),
+        next_review=scheduled_reviews[0] if scheduled_reviews else None,
+        latest_record=held[-1] if held else None,
+        outcomes=outcomes,
+        actions=actions,
+        unlinked_actions=[a for a in actions if a.outcome_id is None],
+        core_group=[m for m in members if m.left_on is None],
+        past_core_group=[m for m in members if m.left_on is not None],
+        conferences=rows,
+    )

@@ -1,0 +1,345 @@
+"""The plan pages: outcomes and actions (revisited at reviews), the core group, the
+plain-language check of the family's words, and ending the plan.
+
+Reads through ``plan_selectors.plan_for`` (the child's access rule); writes are
+POSTs through ``plan_services`` and ``services.end_plan``, for users who may chair.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from iro.access.capabilities import Capability, has_capability
+from iro.access.log import log_view
+from iro.documents.plain_language import check, check_fields
+from iro.journey import plan_services, services
+from iro.journey.checks import today
+from iro.journey.conference_forms import EndPlanForm, apply_service_errors, error_summary
+from iro.journey.conference_views import require
+from iro.journey.models import ActionStatus, CoreGroupMember, PlanAction, PlanOutcome
+from iro.journey.plan_forms import (
+    ActionForm,
+    CoreGroupForm,
+    LeaveCoreGroupForm,
+    OutcomeForm,
+    ReviewActionsForm,
+)
+from iro.journey.plan_selectors import plan_for, plan_view
+from iro.journey.plan_services import ActionReview
+
+PLAN_FIELDS = ("text", "what")
+
+
+def _page(request, template: str, context: dict, *forms_) -> HttpResponse:
+    errors = error_summary(*forms_)
+    return render(
+        request,
+        template,
+        {"error_list": errors, "page_has_errors": bool(errors), "active_nav": "children"} | context,
+    )
+
+
+def _stale(form, version: int) -> None:
+    data = form.data.copy()
+    data["version"] = str(version)
+    form.data = data
+
+
+def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    plan = plan_for(request.user, public_id)
+    log_view(user=request.user, child=plan.child, what="plan")
+    view = plan_view(request.user, plan)
+    texts = [("Outcome", o.text) for o in view.outcomes] + [
+        ("Action", a.what) for a in view.actions
+    ]
+    record = view.latest_record
+    if record is not None:
+        texts += [
+            ("What we are worried about", record.worries),
+            ("What is working well", record.working_well),
+            ("What needs to happen", record.needs_to_happen),
+        ]
+    checks = [(label, text, check(text)) for label, text in texts if text.strip()]
+    return render(
+        request,
+        "journey/plan/detail.html",
+        {
+            "view": view,
+            "plan": plan,
+            "checks": checks,
+            "may_write": has_capability(request.user, Capability.CHAIR_CONFERENCES) and view.open,
+            "may_schedule": has_capability(request.user, Capability.SCHEDULE_CONFERENCES),
+            "end_form": EndPlanForm(initial={"version": plan.version, "ended_on": today()}),
+            "active_nav": "children",
+        },
+    )
+
+
+def _outcome(plan, pk: int) -> PlanOutcome:
+    try:
+        return plan.outcomes.get(pk=pk)
+    except PlanOutcome.DoesNotExist as exc:
+        raise Http404("No such outcome") from exc
+
+
+def _action(plan, pk: int) -> PlanAction:
+    try:
+        return plan.actions.get(pk=pk)
+    except PlanAction.DoesNotExist as exc:
+        raise Http404("No such action") from exc
+
+
+def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
+    """Add an outcome, or change one (``pk``)."""
+    plan = plan_for(request.user, public_id)
+    require(request.user, Capability.CHAIR_CONFERENCES)
+    outcome = _outcome(plan, pk) if pk is not None else None
+    initial = {"text": outcome.text, "version": outcome.version} if outcome else {}
+    form = OutcomeForm(request.POST or None, initial=initial)
+    plain_results = {}
+    if request.method == "POST" and "check_wording" in request.POST:
+        plain_results = check_fields(form, PLAN_FIELDS)
+    elif request.method == "POST" and form.is_valid():
+        try:
+            if outcome is None:
+                plan_services.add_outcome(
+                    plan=plan, text=form.cleaned_data["text"], acting_user=request.user
+                )
+            else:
+                plan_services.update_outcome(
+                    outcome=outcome,
+                    text=form.cleaned_data["text"],
+                    expected_version=form.cleaned_data["version"],
+                    acting_user=request.user,
+                )
+        except ValidationError as error:
+            if apply_service_errors(form, error):
+                outcome.refresh_from_db()
+                _stale(form, outcome.version)
+        else:
+            messages.success(request, "Outcome saved.")
+            return redirect("plan_detail", public_id=plan.public_id)
+    return _page(
+        request,
+        "journey/plan/outcome.html",
+        {
+            "plan": plan,
+            "view": plan_view(request.user, plan),
+            "form": form,
+            "outcome": outcome,
+            "plain_results": plain_results,
+        },
+        form,
+    )
+
+
+def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
+    """Add an action (what, who, by when), or change one (``pk``)."""
+    plan = plan_for(request.user, public_id)
+    require(request.user, Capability.CHAIR_CONFERENCES)
+    action = _action(plan, pk) if pk is not None else None
+    outcomes = list(plan.outcomes.all())
+    initial = {"outcome": request.GET.get("outcome", "")}
+    if action is not None:
+        initial = {
+            "what": action.what,
+            "who": action.who,
+            "agency": action.agency_id,
+            "by_when": action.by_when,
+            "outcome": action.outcome_id or "",
+            "status": action.status,
+            "progress": action.progress,
+            "version": action.version,
+        }
+    form = ActionForm(
+        request.POST or None, outcomes=outcomes, editing=action is not None, initial=initial
+    )
+    plain_results = {}
+    if request.method == "POST" and "check_wording" in request.POST:
+        plain_results = check_fields(form, PLAN_FIELDS)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        outcome = next((o for o in outcomes if str(o.pk) == data["outcome"]), None)
+        try:
+            if action is None:
+                plan_services.add_action(
+                    plan=plan,
+                    what=data["what"],
+                    who=data["who"],
+                    by_when=data["by_when"],
+                    outcome=outcome,
+                    agency=data["agency"],
+                    acting_user=request.user,
+                )
+            else:
+                plan_services.update_action(
+                    action=action,
+                    what=data["what"],
+                    who=data["who"],
+                    by_when=data["by_when"],
+                    status=data["status"],
+                    progress=data["progress"],
+                    outcome=outcome,
+                    agency=data["agency"],
+                    expected_version=data["version"],
+                    acting_user=request.user,
+                )
+        except ValidationError as error:
+            if apply_service_errors(form, error):
+                action.refresh_from_db()
+                _stale(form, action.version)
+        else:
+            messages.success(request, "Action saved.")
+            return redirect("plan_detail", public_id=plan.public_id)
+    return _page(
+        request,
+        "journey/plan/action.html",
+        {
+            "plan": plan,
+            "view": plan_view(request.user, plan),
+            "form": form,
+            "action": action,
+            "plain_results": plain_results,
+        },
+        form,
+    )
+
+
+def plan_actions_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Revisit every action at a review: its status and progress, saved together."""
+    plan = plan_for(request.user, public_id)
+    require(request.user, Capability.CHAIR_CONFERENCES)
+    actions = list(plan.actions.all())
+    form = ReviewActionsForm(request.POST or None, actions=actions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        reviews = {
+            a.pk: ActionReview(
+                status=data[f"status_{a.pk}"],
+                progress=data[f"progress_{a.pk}"],
+                expected_version=data[f"version_{a.pk}"],
+            )
+            for a in actions
+        }
+        try:
+            changed = plan_services.revisit_actions(
+                plan=plan, reviews=reviews, acting_user=request.user
+            )
+        except ValidationError as error:
+            if apply_service_errors(form, error):
+                data_ = form.data.copy()
+                for a in plan.actions.all():
+                    data_[f"version_{a.pk}"] = str(a.version)
+                form.data = data_
+        else:
+            messages.success(request, f"Actions reviewed: {len(changed)} changed.")
+            return redirect("plan_detail", public_id=plan.public_id)
+    return _page(
+        request,
+        "journey/plan/review_actions.html",
+        {
+            "plan": plan,
+            "view": plan_view(request.user, plan),
+            "form": form,
+            "statuses": ActionStatus,
+        },
+        form,
+    )
+
+
+def plan_core_group(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    plan = plan_for(request.user, public_id)
+    require(request.user, Capability.CHAIR_CONFERENCES)
+    form = CoreGroupForm(request.POST or None, initial={"joined_on": today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            member = plan_services.add_core_group_member(
+                plan=plan,
+                name=data["name"],
+                role=data["role"],
+                agency=data["agency"],
+                email=data["email"],
+                joined_on=data["joined_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{member.name} added to the core group.")
+            return redirect("plan_core_group", public_id=plan.public_id)
+    return _page(
+        request,
+        "journey/plan/core_group.html",
+        {
+            "plan": plan,
+            "view": plan_view(request.user, plan),
+            "form": form,
+            "leave_form": LeaveCoreGroupForm(initial={"left_on": today()}),
+        },
+        form,
+    )
+
+
+def plan_core_group_leave(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    plan = plan_for(request.user, public_id)
+    require(request.user, Capability.CHAIR_CONFERENCES)
+    try:
+        member = plan.core_group.get(pk=pk)
+    except CoreGroupMember.DoesNotExist as exc:
+        raise Http404("No such member") from exc
+    form = LeaveCoreGroupForm(request.POST or None, initial={"left_on": today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan_services.end_core_group_membership(
+                member=member, left_on=form.cleaned_data["left_on"], acting_user=request.user
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{member.name} has left the core group.")
+            return redirect("plan_core_group", public_id=plan.public_id)
+    return _page(
+        request,
+        "journey/plan/core_group_leave.html",
+        {"plan": plan, "view": plan_view(request.user, plan), "form": form, "member": member},
+        form,
+    )
+
+
+def plan_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """End the plan outside a review (the child moved away, became looked after...):
+    the end date and the reason; a step down starts a Child in Need plan."""
+    plan = plan_for(request.user, public_id)
+    require(request.user, Capability.CHAIR_CONFERENCES)
+    form = EndPlanForm(request.POST or None, initial={"version": plan.version, "ended_on": today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.end_plan(
+                plan=plan,
+                ended_on=data["ended_on"],
+                reason=data["reason"],
+                expected_version=data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            if apply_service_errors(
+                form, error, aliases={"end_date": "ended_on", "end_reason": "reason"}
+            ):
+                plan.refresh_from_db()
+                _stale(form, plan.version)
+        else:
+            messages.success(request, "The plan has ended.")
+            return redirect("plan_detail", public_id=plan.public_id)
+    return _page(
+        request,
+        "journey/plan/end.html",
+        {"plan": plan, "view": plan_view(request.user, plan), "form": form},
+        form,
+    )

@@ -1,0 +1,409 @@
+"""The conference pages: who may use them, what they record, and how they refuse."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core import mail
+from django.urls import reverse
+
+from iro.access.models import AccessLogEntry
+from iro.journey import services
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+from iro.journey.conference_forms import DATE_NOT_REAL, VENUE_OR_LINK
+from iro.journey.models import (
+    Conference,
+    ConferenceStatus,
+    Decision,
+    Invitation,
+    InviteeRole,
+    Plan,
+    Section47,
+)
+from tests.factories import make_staff
+from tests.journey.conference_setup import book_icpc, sibling_group
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def siblings(staff):
+    return sibling_group(staff)
+
+
+@pytest.fixture
+def conference(staff, siblings):
+    return book_icpc(staff, siblings)
+
+
+def date_data(name: str, d: date) -> dict[str, str]:
+    return {f"{name}_day": str(d.day), f"{name}_month": str(d.month), f"{name}_year": str(d.year)}
+
+
+def conference_urls(conference) -> list[str]:
+    row = conference.children.first()
+    names = ["conference_detail", "conference_schedule", "conference_chair"]
+    names += ["conference_invitations", "conference_attendance", "conference_pre_meetings"]
+    names += ["conference_record", "conference_plans"]
+    urls = [reverse(n, args=[conference.public_id]) for n in names]
+    return [*urls, reverse("conference_pre_meeting", args=[conference.public_id, row.pk])]
+
+
+# ------------------------------------------------------------------ access
+
+
+def test_every_conference_page_refuses_a_social_worker_of_another_team(client, staff, conference):
+    client.force_login(staff.outsider)
+    for url in conference_urls(conference):
+        assert client.get(url).status_code == 403, url
+
+
+def test_a_partnership_officer_sees_no_conference(client, staff, conference):
+    client.force_login(staff.partnership)
+    assert client.get(reverse("conference_detail", args=[conference.public_id])).status_code == 403
+
+
+def test_a_conference_with_one_child_out_of_reach_is_refused(client, staff, siblings, conference):
+    siblings.children[1].team = staff.other_team
+    siblings.children[1].save()
+    client.force_login(staff.social_worker)
+    assert client.get(reverse("conference_detail", args=[conference.public_id])).status_code == 403
+
+
+def test_each_action_needs_its_capability(client, staff, siblings, conference):
+    child = siblings.children[0]
+    client.force_login(staff.social_worker)
+    assert client.get(reverse("conference_detail", args=[conference.public_id])).status_code == 200
+    assert client.get(reverse("conference_chair", args=[conference.public_id])).status_code == 403
+    assert client.get(reverse("conference_record", args=[conference.public_id])).status_code == 403
+    url = reverse("conference_new", args=[child.public_id]) + "?kind=initial"
+    assert client.get(url).status_code == 403
+    client.force_login(staff.iro)
+    url = reverse("strategy_discussion_new", args=[child.public_id])
+    assert client.get(url).status_code == 403
+
+
+def test_an_iro_who_is_not_the_chair_cannot_record_the_conference(client, staff, conference):
+    client.force_login(staff.other_iro)
+    assert client.get(reverse("conference_record", args=[conference.public_id])).status_code == 403
+    client.force_login(staff.iro)
+    assert client.get(reverse("conference_record", args=[conference.public_id])).status_code == 200
+
+
+def test_no_page_changes_anything_on_get(client, staff, conference):
+    client.force_login(staff.iro_manager)
+    before = (
+        Conference.history.count(),
+        Invitation.history.count(),
+        Section47.history.count(),
+    )
+    for url in conference_urls(conference):
+        client.get(url)
+    assert client.get(reverse("conference_cancel", args=[conference.public_id])).status_code == 405
+    after = (Conference.history.count(), Invitation.history.count(), Section47.history.count())
+    assert before == after
+
+
+def test_viewing_a_conference_is_logged_for_each_child(client, staff, conference, siblings):
+    client.force_login(staff.coordinator)
+    client.get(reverse("conference_detail", args=[conference.public_id]))
+    logged = set(AccessLogEntry.objects.filter(what="conference").values_list("child", flat=True))
+    assert logged == {c.pk for c in siblings.children}
+
+
+# ------------------------------------------------------------------ strategy discussion
+
+
+def test_a_strategy_discussion_for_both_siblings_shows_the_icpc_due_date_at_once(client, staff):
+    siblings = sibling_group(staff, surname="Dunmere", names=("Ione", "Jory"))
+    child = siblings.children[0]
+    client.force_login(staff.social_worker)
+    response = client.post(
+        reverse("strategy_discussion_new", args=[child.public_id]),
+        {
+            **date_data("held_on", date(2024, 6, 19)),
+            "start_section47": "yes",
+            "also_for": [str(siblings.children[1].public_id)],
+        },
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == reverse("child_protection", args=[child.public_id])
+    # 15 working days from Wednesday 19 June 2024.
+    assert "the initial child protection conference is due by 10 July 2024" in (
+        response.content.decode()
+    )
+    for c in siblings.children:
+        assert Section47.objects.filter(episode__child=c, start_date=date(2024, 6, 19)).exists()
+
+
+def test_a_strategy_discussion_date_that_is_not_real_gets_a_field_error(client, staff, siblings):
+    client.force_login(staff.coordinator)
+    response = client.post(
+        reverse("strategy_discussion_new", args=[siblings.children[0].public_id]),
+        {"held_on_day": "31", "held_on_month": "2", "held_on_year": "2024"},
+    )
+    page = response.content.decode()
+    message = DATE_NOT_REAL.format(What="The date of the strategy discussion")
+    assert '<a href="#id_held_on_day">' + message in page
+    assert 'class="govuk-error-message"' in page
+    assert "<title>Error: " in page
+    assert "Select whether a Section 47 enquiry was started." in page
+
+
+def test_a_strategy_discussion_in_the_future_is_refused_on_its_field(client, staff, siblings):
+    client.force_login(staff.coordinator)
+    response = client.post(
+        reverse("strategy_discussion_new", args=[siblings.children[0].public_id]),
+        {**date_data("held_on", date(2024, 6, 21)), "start_section47": "yes"},
+    )
+    assert f'<a href="#id_held_on_day">{DATE_IN_FUTURE}</a>' in response.content.decode()
+
+
+def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):
+    s47 = siblings.section47s[0]
+    client.force_login(staff.coordinator)
+    url = reverse("section47_icpc", args=[siblings.children[0].public_id, s47.pk])
+    assert "Monday 1 July 2024" in client.get(url).content.decode()
+    client.post(url, {"decision": "request", **date_data("requested_on", date(2024, 6, 20))})
+    s47.refresh_from_db()
+    assert s47.icpc_requested_on == date(2024, 6, 20)
+
+
+def test_recording_that_no_icpc_is_needed(client, staff, siblings):
+    s47 = siblings.section47s[1]
+    client.force_login(staff.social_worker)
+    client.post(
+        reverse("section47_icpc", args=[siblings.children[1].public_id, s47.pk]),
+        {"decision": "not_required"},
+    )
+    s47.refresh_from_db()
+    assert s47.icpc_not_required
+
+
+# ------------------------------------------------------------------ booking, chair
+
+
+def test_booking_a_sibling_icpc_with_the_proposed_chair(client, staff, siblings):
+    child = siblings.children[0]
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + "?kind=initial"
+    page = client.get(url).content.decode()
+    assert "Wren Brackwater: due by 1 July 2024" in page
+    assert "0 children on a plan, 0 conferences booked" in page
+    response = client.post(
+        url,
+        {
+            "children": [str(c.public_id) for c in siblings.children],
+            **date_data("scheduled_date", date(2024, 6, 28)),
+            "scheduled_time": "10:00",
+            "venue": "Northmoor Civic Centre, Room 2",
+            "chair": str(staff.iro.pk),
+        },
+    )
+    conference = Conference.objects.get()
+    assert response.url == reverse("conference_detail", args=[conference.public_id])
+    assert conference.chair == staff.iro
+    assert conference.children.count() == 2
+
+
+def test_booking_without_a_place_or_a_date_gets_field_errors(client, staff, siblings):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[siblings.children[0].public_id]) + "?kind=initial"
+    page = client.post(url, {"children": [str(siblings.children[0].public_id)]}).content.decode()
+    assert f'<a href="#id_venue">{VENUE_OR_LINK}</a>' in page
+    assert '<a href="#id_scheduled_date_day">Enter the date of the conference.</a>' in page
+    assert not Conference.objects.exists()
+
+
+def test_a_chair_who_manages_the_childrens_team_is_refused_with_the_reason(client, staff, siblings):
+    staff.team.manager = staff.iro_manager
+    staff.team.save()
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[siblings.children[0].public_id]) + "?kind=initial"
+    page = client.post(
+        url,
+        {
+            "children": [str(siblings.children[0].public_id)],
+            **date_data("scheduled_date", date(2024, 6, 28)),
+            "venue": "Room 2",
+            "chair": str(staff.iro_manager.pk),
+        },
+    ).content.decode()
+    reason = services.CHAIR_NOT_INDEPENDENT_TEAM.format(
+        chair=staff.iro_manager, team=staff.team, child=siblings.children[0]
+    )
+    assert f'<a href="#id_chair">{reason.replace(chr(39), "&#x27;")}</a>' in page
+    assert not Conference.objects.exists()
+
+
+def test_allocating_a_chair_from_a_stale_page_is_refused_and_keeps_the_choice(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_chair", args=[conference.public_id])
+    stale = conference.version
+    services.reschedule_conference(
+        conference=conference,
+        scheduled_date=date(2024, 6, 27),
+        venue="Room 3",
+        acting_user=staff.iro_manager,
+    )
+    page = client.post(url, {"chair": str(staff.other_iro.pk), "version": stale}).content.decode()
+    assert STALE_RECORD.replace("'", "&#x27;") in page
+    assert f'value="{staff.other_iro.pk}" checked' in page
+    assert 'id="stale-record"' in page
+    conference.refresh_from_db()
+    assert conference.chair == staff.iro
+    # Having read the other change, a second save goes through.
+    client.post(url, {"chair": str(staff.other_iro.pk), "version": conference.version})
+    conference.refresh_from_db()
+    assert conference.chair == staff.other_iro
+
+
+# ------------------------------------------------------------------ invitations
+
+
+def test_invitations_are_added_emailed_and_printed(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
+    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    response = client.post(
+        reverse("conference_invitations_send", args=[conference.public_id]), follow=True
+    )
+    assert "Invitations emailed to 1 people. Print and post the letter to: Moss" in (
+        response.content.decode()
+    )
+    assert len(mail.outbox) == 1
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    letter = client.get(
+        reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+    )
+    assert "We would like you to come to a child protection conference about Wren and Alder" in (
+        letter.content.decode()
+    )
+    assert AccessLogEntry.objects.filter(what="conference invitation letter").exists()
+
+
+def test_an_invitee_without_a_name_gets_field_errors(client, staff, conference):
+    client.force_login(staff.coordinator)
+    page = client.post(
+        reverse("conference_invitations", args=[conference.public_id]),
+        {"name": "", "role": "", "email": "not-an-address"},
+    ).content.decode()
+    assert "Enter an email address like name@example.org." in page
+    assert not Invitation.objects.exists()
+
+
+# ------------------------------------------------------------------ recording
+
+
+def outcome_data(conference, decision=Decision.PLAN, category="NEG", **extra) -> dict:
+    data = {}
+    for row in conference.children.all():
+        prefix = f"child{row.pk}-"
+        data |= {prefix + "decision": decision, prefix + "category": category}
+        data |= {prefix + k: v for k, v in extra.items()}
+    return data
+
+
+def test_recording_the_icpc_starts_a_plan_for_each_child(client, staff, siblings, conference):
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        response = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {
+                **date_data("held_on", date(2024, 6, 28)),
+                "version": conference.version,
+                **outcome_data(conference, attendance="in_person", scaling_score="4"),
+            },
+        )
+    assert response.status_code == 302
+    assert Plan.objects.filter(child__in=siblings.children, start_date=date(2024, 6, 28)).count()
+    assert Plan.objects.count() == 2
+    assert set(conference.children.values_list("scaling_score", flat=True)) == {4}
+
+
+def test_a_late_conference_needs_a_reason_shown_against_its_field(client, staff, conference):
+    with time_machine.travel(date(2024, 7, 3), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {
+                **date_data("held_on", date(2024, 7, 2)),
+                "version": conference.version,
+                **outcome_data(conference),
+            },
+        ).content.decode()
+    message = services.LATENESS_REASON_REQUIRED.format(due=date(2024, 7, 1))
+    assert f'<a href="#id_lateness_reason">{message}</a>' in page
+    assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
+
+
+def test_a_plan_decision_without_a_category_is_refused_for_that_child(
+    client, staff, siblings, conference
+):
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {
+                **date_data("held_on", date(2024, 6, 28)),
+                "version": conference.version,
+                **outcome_data(conference, category="", scaling_score="11"),
+            },
+        ).content.decode()
+    row = conference.children.get(child=siblings.children[0])
+    assert f'href="#id_child{row.pk}-scaling_score">The scaling judgement' in page
+    assert not Plan.objects.exists()
+
+
+def test_checking_the_wording_saves_nothing_and_lists_the_jargon(client, staff, conference):
+    client.force_login(staff.iro)
+    row = conference.children.first()
+    page = client.post(
+        reverse("conference_record", args=[conference.public_id]),
+        {
+            **date_data("held_on", date(2024, 6, 20)),
+            "version": conference.version,
+            f"child{row.pk}-worries": "The S47 found significant harm.",
+            "check_wording": "1",
+        },
+    ).content.decode()
+    assert "“S47”: try" in page
+    assert "“significant harm”: try “serious harm”" in page
+    assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
+
+
+def test_a_manager_agrees_a_late_conference(client, staff, conference):
+    with time_machine.travel(date(2024, 7, 3), tick=False):
+        services.record_conference_held(
+            conference=conference,
+            held_on=date(2024, 7, 2),
+            outcomes={
+                r.child_id: services.ChildOutcome(decision=Decision.PLAN, category="NEG")
+                for r in conference.children.all()
+            },
+            lateness_reason="interpreter",
+            acting_user=staff.iro,
+        )
+        client.force_login(staff.iro)
+        url = reverse("conference_agree_late", args=[conference.public_id])
+        assert client.post(url, date_data("agreed_on", date(2024, 7, 3))).status_code == 403
+        client.force_login(staff.iro_manager)
+        client.post(url, date_data("agreed_on", date(2024, 7, 3)))
+    conference.refresh_from_db()
+    assert conference.late_agreed_by == staff.iro_manager
