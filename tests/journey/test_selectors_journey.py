@@ -219,3 +219,41 @@ def test_the_journey_costs_a_fixed_number_of_queries(staff):
     with CaptureQueriesContext(connection) as many:
         journey_for(staff.iro, journey.child, day=TODAY)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_a_transfer_in_conference_is_due_fifteen_working_days_after_notification(staff):
+    child = ChildFactory()
+    plan = PlanFactory(child=child, start_date=date(2025, 5, 28))
+    hold_conference(
+        kind=ConferenceKind.TRANSFER_IN,
+        children=[(child, {"plan": plan, "decision": Decision.PLAN})],
+        chair=staff.iro,
+        held_on=date(2025, 5, 28),
+        notified_on=date(2025, 5, 1),
+    )
+    result = journey_for(staff.iro, child, day=TODAY)
+    (episode,) = result.episodes
+    assert episode.title == "Conferences and plans outside any episode"
+    transfer = steps_of(result)["Transfer-in conference"]
+    # 15 working days from 1 May 2025, skipping the bank holidays of 5 and 26 May.
+    assert (transfer.due, transfer.when, transfer.in_time.label) == (
+        date(2025, 5, 23),
+        date(2025, 5, 28),
+        "No",
+    )
+
+
+def test_an_icpc_recorded_without_its_enquiry_still_counts_for_it(staff):
+    child = ChildFactory()
+    s47_for(child, referral=date(2025, 3, 2), strategy=date(2025, 3, 3))
+    hold_conference(
+        kind=ConferenceKind.INITIAL,
+        children=[(child, {"decision": Decision.NO_PLAN})],
+        chair=staff.iro,
+        held_on=date(2025, 3, 20),
+    )
+    steps = journey_for(staff.iro, child, day=TODAY).episodes[0].steps
+    icpcs = [s for s in steps if s.stage == "Initial child protection conference"]
+    assert len(icpcs) == 1
+    assert (icpcs[0].when, icpcs[0].in_time.label) == (date(2025, 3, 20), "Yes")
+    assert icpcs[0].notes == ["No child protection plan"]
