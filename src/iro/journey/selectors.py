@@ -517,6 +517,8 @@ class Step:
     notes: list[str] = field(default_factory=list)
     sort_date: date | None = None
     last_on_its_day: bool = False  # an episode's closure comes after all else that day
+    conference_id: UUID | None = None  # the conference's public id, for a link
+    plan_id: UUID | None = None  # the plan's public id, for a link
 
 
 @dataclass
@@ -813,7 +815,7 @@ def _conference_step(
     siblings: dict[int, list[str]],
 ) -> Step:
     conference = row.conference
-    step = Step(stage, due=due, chair=_chair(conference))
+    step = Step(stage, due=due, chair=_chair(conference), conference_id=conference.public_id)
     if conference.status == ConferenceStatus.HELD and conference.held_on:
         step.when = conference.held_on
         step.notes = _row_notes(row)
@@ -896,7 +898,14 @@ def _plan_steps(
         notes.append(f"Latest category: {plan.get_latest_category_display()}")
     if plan.previous_plans:
         notes.append(f"{_plural(plan.previous_plans, 'previous plan')}")
-    steps.append(Step("Child protection plan started", when=plan.start_date, notes=notes))
+    steps.append(
+        Step(
+            "Child protection plan started",
+            when=plan.start_date,
+            notes=notes,
+            plan_id=plan.public_id,
+        )
+    )
 
     held = [r for r in reviews if r.conference.status == ConferenceStatus.HELD]
     held_dates = [r.conference.held_on for r in held]
