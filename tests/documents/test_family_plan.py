@@ -1,0 +1,135 @@
+"""The plan as a family document (HTML and tagged PDF), and the parents' letter, in
+plain language."""
+
+from __future__ import annotations
+
+import re
+import zlib
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from iro.access.models import AccessLogEntry
+from iro.documents.plain_language import PLAIN, check
+from iro.journey import plan_services, services
+from iro.journey.invitations import letter_context
+from iro.journey.models import InviteeRole
+from tests.factories import child_on_plan, make_staff
+from tests.journey.conference_setup import book_icpc, sibling_group
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def plan(staff):
+    journey = child_on_plan(
+        chair=staff.iro,
+        strategy=date(2024, 3, 1),
+        icpc_on=date(2024, 3, 20),
+        team=staff.team,
+        first_name="Quilla",
+        last_name="Ashcombe",
+        social_worker=staff.social_worker,
+    )
+    row = journey.icpc.children.get()
+    row.worries = "Quilla has missed a lot of school and there is not always food at home."
+    row.working_well = "Quilla loves her gran, who lives close by."
+    row.scaling_score = 4
+    row.save()
+    outcome = plan_services.add_outcome(
+        plan=journey.plan, text="Quilla goes to school every day", acting_user=staff.iro
+    )
+    plan_services.add_action(
+        plan=journey.plan, outcome=outcome, what="Walk Quilla to school each morning",
+        who="Mum", by_when=date(2024, 7, 19), acting_user=staff.iro,
+    )  # fmt: skip
+    plan_services.add_core_group_member(
+        plan=journey.plan, name="Fern Oakley", role=InviteeRole.SCHOOL,
+        joined_on=date(2024, 3, 20), acting_user=staff.iro,
+    )  # fmt: skip
+    return journey.plan
+
+
+def inflated(pdf: bytes) -> bytes:
+    """The PDF with its compressed streams (object streams included) inflated."""
+    out = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(out)
+
+
+def visible_text(html: str) -> str:
+    body = html.split("<main>", 1)[1].split("</main>", 1)[0]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", body)).strip()
+
+
+def test_the_family_plan_says_what_needs_to_happen_in_plain_words(client, staff, plan):
+    client.force_login(staff.social_worker)
+    response = client.get(reverse("family_plan", args=[plan.public_id]))
+    html = response.content.decode()
+    assert '<html lang="en-GB">' in html
+    assert "Quilla's child protection plan" in html
+    assert "This is called neglect." in html
+    assert "Walk Quilla to school each morning" in html
+    assert "The meeting's answer was 4 out of 10." in html
+    assert "Fern Oakley, school or education" in html
+    assert "held by 20 June 2024" in html
+    assert "Your social worker is Sam Hartwell." in html
+    text = visible_text(html)
+    assert check(text).reading_ease >= PLAIN
+    assert AccessLogEntry.objects.filter(what="family plan (HTML)", child=plan.child).exists()
+
+
+def test_the_family_plan_pdf_is_tagged_with_its_language(client, staff, plan):
+    client.force_login(staff.iro)
+    response = client.get(reverse("family_plan_pdf", args=[plan.public_id]))
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="plan-{plan.child.la_child_id}-2024-03-20.pdf"'
+    )
+    assert response.content.startswith(b"%PDF-")
+    pdf = inflated(response.content)
+    assert b"pdfuaid" in pdf  # PDF/UA identification in the XMP metadata
+    assert b"/StructTreeRoot" in pdf  # tagged
+    assert b"/Lang (en-GB)" in pdf
+    assert b'<rdf:li xml:lang="x-default">Quilla\'s child protection plan' in pdf
+    assert AccessLogEntry.objects.filter(what="family plan (PDF)", child=plan.child).exists()
+
+
+def test_the_family_plan_refuses_a_social_worker_of_another_team(client, staff, plan):
+    client.force_login(staff.outsider)
+    assert client.get(reverse("family_plan_pdf", args=[plan.public_id])).status_code == 403
+
+
+def test_the_parents_letter_is_plain_english(client, staff):
+    conference = book_icpc(staff, sibling_group(staff))
+    invitation = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    html = client.get(
+        reverse("conference_invitation_letter", args=[conference.public_id, invitation.pk])
+    ).content.decode()
+    letter = html.split('<div class="iro-letter">', 1)[1].split("</main>", 1)[0]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", letter))
+    result = check(text)
+    assert result.reading_ease >= PLAIN, result
+    assert [f.term for f in result.findings] == []
+    assert letter_context(invitation)["children"] == "Wren and Alder"

@@ -1,0 +1,99 @@
+"""The plain-language check: readability bands and the jargon list."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from iro.documents.plain_language import FAIR, GOOD, HARD, SHORT, VERDICTS, check, jargon
+from iro.documents.views import TOO_LONG
+from tests.factories import make_staff
+
+PLAIN = (
+    "We are worried that Wren has been hurt at home. Mum will go to a parenting course "
+    "every week. The social worker will visit every two weeks to see how things are going."
+)
+HARD_TEXT = (
+    "The core group will convene to ascertain the efficacy of interventions pursuant to the "
+    "child protection plan, and the outcomes of the Section 47 enquiry will be considered in "
+    "accordance with statutory guidance regarding significant harm."
+)
+
+
+def terms(text: str) -> list[str]:
+    return [f.term for f in jargon(text)]
+
+
+def test_everyday_words_in_short_sentences_are_plain_english():
+    result = check(PLAIN)
+    assert result.level == GOOD
+    assert result.reading_ease >= 60
+    assert result.findings == []
+
+
+def test_long_sentences_of_professional_words_are_hard_and_their_jargon_is_named():
+    result = check(HARD_TEXT)
+    assert result.level in (HARD, FAIR) and result.reading_ease < 50
+    assert terms(HARD_TEXT) == [
+        "section 47",
+        "core group",
+        "significant harm",
+        "ascertain",
+        "in accordance with",
+        "statutory",
+    ]
+
+
+def test_abbreviations_are_found_as_whole_words_and_as_written():
+    assert terms("The ICPC and the RCPC; the CPP, not the CP.") == ["ICPC", "RCPC", "CPP", "CP"]
+    # Part of another word, or in lower case as an ordinary word, is not jargon.
+    assert terms("ICPCs are held in a CPPx room; a cin is a chin") == []
+    assert terms("S47 enquiry, LADO referral, CIN plan, DRP, MACP and the IRO") == [
+        "S47",
+        "CIN",
+        "LADO",
+        "DRP",
+        "MACP",
+        "IRO",
+    ]
+
+
+def test_each_finding_suggests_plainer_words_and_counts_them():
+    (finding,) = jargon("Significant harm. significant harm.")
+    assert (finding.term, finding.suggestion, finding.count) == (
+        "significant harm",
+        "serious harm",
+        2,
+    )
+
+
+def test_a_few_words_are_too_short_to_score_but_jargon_is_still_named():
+    result = check("See the LADO.")
+    assert result.level == SHORT and result.reading_ease is None
+    assert [f.term for f in result.findings] == ["LADO"]
+
+
+@pytest.mark.django_db
+def test_the_json_endpoint_checks_posted_text(client):
+    staff = make_staff()
+    client.force_login(staff.iro)
+    url = reverse("plain_language_check")
+    body = client.post(url, {"text": "The ICPC found significant harm to the child."}).json()
+    assert body["words"] == 8 and body["reading_ease"] is not None
+    assert body["verdict"] == VERDICTS[body["level"]]
+    assert [f["term"] for f in body["findings"]] == ["ICPC", "significant harm"]
+    assert body["findings"][1]["suggestion"] == "serious harm"
+
+
+@pytest.mark.django_db
+def test_the_json_endpoint_refuses_get_long_text_and_users_without_names(client):
+    staff = make_staff()
+    url = reverse("plain_language_check")
+    client.force_login(staff.iro)
+    assert client.get(url + "?text=secret").status_code == 405
+    response = client.post(url, {"text": "x" * 20_001})
+    assert (response.status_code, response.json()) == (400, {"error": TOO_LONG})
+    client.force_login(staff.partnership)
+    assert client.post(url, {"text": "hello"}).status_code == 403
+    client.force_login(staff.analyst)
+    assert client.post(url, {"text": "hello"}).status_code == 403

@@ -1,0 +1,237 @@
+"""The plan pages and reviews: actions, core group, booking a review with the previous
+chair, recording a review that continues or ends the plan, ending a plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from iro.journey import plan_services
+from iro.journey.checks import STALE_RECORD
+from iro.journey.models import (
+    ActionStatus,
+    CinPlanPeriod,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    PlanAction,
+    PlanEndReason,
+)
+from iro.journey.services import PLAN_END_BEFORE_START
+from tests.factories import child_on_plan, make_staff
+from tests.journey.test_conference_views import date_data
+
+pytestmark = [pytest.mark.django_db]
+
+TODAY = date(2024, 6, 20)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def journey(staff):
+    return child_on_plan(
+        chair=staff.other_iro,
+        strategy=date(2024, 3, 1),
+        icpc_on=date(2024, 3, 20),
+        team=staff.team,
+        first_name="Quilla",
+        last_name="Ashcombe",
+    )
+
+
+def test_the_plan_page_refuses_a_social_worker_of_another_team(client, staff, journey):
+    client.force_login(staff.outsider)
+    for name in ("plan_detail", "plan_action_new", "plan_core_group", "family_plan"):
+        assert client.get(reverse(name, args=[journey.plan.public_id])).status_code == 403, name
+
+
+def test_only_a_chair_writes_the_plan(client, staff, journey):
+    client.force_login(staff.social_worker)
+    assert client.get(reverse("plan_detail", args=[journey.plan.public_id])).status_code == 200
+    url = reverse("plan_action_new", args=[journey.plan.public_id])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"what": "x", "who": "y"}).status_code == 403
+    assert not PlanAction.objects.exists()
+
+
+def test_an_action_is_added_and_shown_on_the_plan(client, staff, journey):
+    client.force_login(staff.iro)
+    url = reverse("plan_action_new", args=[journey.plan.public_id])
+    response = client.post(
+        url,
+        {
+            "what": "Mum goes to the parenting course every Tuesday",
+            "who": "Mum",
+            **date_data("by_when", date(2024, 8, 30)),
+        },
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).content.decode()
+    assert "Mum goes to the parenting course every Tuesday" in page
+    assert "30 Aug 2024" in page
+
+
+def test_an_action_with_nothing_filled_in_gets_field_errors(client, staff, journey):
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("plan_action_new", args=[journey.plan.public_id]), {"what": "", "who": ""}
+    ).content.decode()
+    assert '<a href="#id_what">Enter what needs to happen.</a>' in page
+    assert '<a href="#id_who">Enter who will do it.</a>' in page
+    assert '<a href="#id_by_when_day">Enter the date it needs to happen by.</a>' in page
+
+
+def test_a_second_editor_of_an_action_is_refused_and_keeps_their_words(client, staff, journey):
+    action = plan_services.add_action(
+        plan=journey.plan, what="Dentist", who="Dad", by_when=date(2024, 7, 1),
+        acting_user=staff.iro,
+    )  # fmt: skip
+    seen = action.version
+    plan_services.update_action(
+        action=action, what="Dentist check-up", who="Dad", by_when=date(2024, 7, 1),
+        status=ActionStatus.DONE, acting_user=staff.other_iro, expected_version=seen,
+    )  # fmt: skip
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("plan_action", args=[journey.plan.public_id, action.pk]),
+        {
+            "what": "Dentist and optician",
+            "who": "Dad",
+            **date_data("by_when", date(2024, 7, 1)),
+            "status": ActionStatus.IN_PROGRESS,
+            "version": seen,
+        },
+    ).content.decode()
+    assert STALE_RECORD.replace("'", "&#x27;") in page
+    assert "Dentist and optician</textarea>" in page
+    action.refresh_from_db()
+    assert (action.what, action.status) == ("Dentist check-up", ActionStatus.DONE)
+
+
+def test_actions_are_revisited_together(client, staff, journey):
+    first = plan_services.add_action(
+        plan=journey.plan, what="Dentist", who="Dad", by_when=date(2024, 7, 1),
+        acting_user=staff.iro,
+    )  # fmt: skip
+    client.force_login(staff.iro)
+    client.post(
+        reverse("plan_actions_review", args=[journey.plan.public_id]),
+        {
+            f"status_{first.pk}": ActionStatus.DONE,
+            f"progress_{first.pk}": "Seen on 12 June",
+            f"version_{first.pk}": first.version,
+        },
+    )
+    first.refresh_from_db()
+    assert (first.status, first.progress) == (ActionStatus.DONE, "Seen on 12 June")
+
+
+def test_core_group_members_are_added(client, staff, journey):
+    client.force_login(staff.iro)
+    client.post(
+        reverse("plan_core_group", args=[journey.plan.public_id]),
+        {"name": "Fern Oakley", "role": "school", **date_data("joined_on", TODAY)},
+    )
+    page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).content.decode()
+    assert "Fern Oakley, school or education" in page
+
+
+def test_the_review_is_booked_with_the_previous_chair_first(client, staff, journey):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[journey.child.public_id]) + "?kind=review"
+    page = client.get(url).content.decode()
+    # First review: 3 months from the plan start on 20 March 2024.
+    assert "Quilla Ashcombe: due by 20 June 2024" in page
+    # The first radio is "Allocate a chair later"; then the chairs, best first.
+    options = page.split('name="chair" type="radio" value="')[1:]
+    assert options[0].startswith('"')
+    assert options[1].startswith(f'{staff.other_iro.pk}"')
+    assert "Chaired these children before (last on 20 Mar 2024)" in page
+
+
+def review_for(staff, journey, *, on: date) -> Conference:
+    from iro.journey import services
+    from iro.journey.services import Subject
+
+    return services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=journey.child, plan=journey.plan)],
+        scheduled_date=on,
+        chair=staff.other_iro,
+        venue="Room 1",
+        acting_user=staff.coordinator,
+    )
+
+
+def test_a_review_that_ends_the_plan_steps_the_child_down(client, staff, journey):
+    from iro.journey import services
+
+    episode_s47 = journey.section47
+    journey.plan.episode = episode_s47.episode
+    journey.plan.save()
+    conference = review_for(staff, journey, on=date(2024, 6, 18))
+    row = conference.children.get()
+    client.force_login(staff.other_iro)
+    response = client.post(
+        reverse("conference_record", args=[conference.public_id]),
+        {
+            **date_data("held_on", date(2024, 6, 18)),
+            "version": conference.version,
+            f"child{row.pk}-decision": Decision.END,
+            f"child{row.pk}-category": "NEG",
+            f"child{row.pk}-end_reason": PlanEndReason.STEP_DOWN_CIN,
+        },
+    )
+    assert response.status_code == 302
+    journey.plan.refresh_from_db()
+    assert (journey.plan.end_date, journey.plan.end_reason) == (
+        date(2024, 6, 18),
+        PlanEndReason.STEP_DOWN_CIN,
+    )
+    assert CinPlanPeriod.objects.filter(start_date=date(2024, 6, 18)).exists()
+    assert services.review_dates(journey.plan) == [date(2024, 6, 18)]
+    assert Conference.objects.get(pk=conference.pk).status == ConferenceStatus.HELD
+
+
+def test_a_plan_cannot_end_before_it_started(client, staff, journey):
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("plan_end", args=[journey.plan.public_id]),
+        {
+            **date_data("ended_on", date(2024, 3, 1)),
+            "reason": PlanEndReason.LOOKED_AFTER,
+            "version": journey.plan.version,
+        },
+    ).content.decode()
+    message = PLAN_END_BEFORE_START.format(date=date(2024, 3, 20))
+    assert f'<a href="#id_ended_on_day">{message}</a>' in page
+    journey.plan.refresh_from_db()
+    assert journey.plan.end_date is None
+
+
+def test_a_plan_ends_outside_a_review(client, staff, journey):
+    client.force_login(staff.iro)
+    client.post(
+        reverse("plan_end", args=[journey.plan.public_id]),
+        {
+            **date_data("ended_on", date(2024, 6, 19)),
+            "reason": PlanEndReason.LOOKED_AFTER,
+            "version": journey.plan.version,
+        },
+    )
+    journey.plan.refresh_from_db()
+    assert journey.plan.end_reason == PlanEndReason.LOOKED_AFTER
