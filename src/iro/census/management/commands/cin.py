@@ -7,6 +7,10 @@
   file cannot be read or the user may not read the records.
 - ``iro cin export --period 2023-24 --output FILE --user NAME [--lea 123]`` writes the
   year's return from the records (access-logged).
+- ``iro cin import FILE... --user NAME`` applies census files to the records, each file
+  in one transaction, and prints what it added, updated and skipped. A file that cannot
+  be read changes nothing (one line on stderr); the command then exits 2 after trying
+  the other files.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from iro.census.export import (
     return_header,
     write_return,
 )
+from iro.census.importer import ImportRefused, ImportSummary, import_file
 from iro.census.management.common import Raw, exporting_user, fail, parse_year
 from iro.census.reader import CensusFileError, CensusStream, Header
 from iro.census.rules import Validator
@@ -65,6 +70,18 @@ class Command(BaseCommand):
         export.add_argument("--user", required=True, help="who is exporting (a username)")
         export.add_argument("--lea", help="the three-digit DfE local authority number")
 
+        load = actions.add_parser(
+            "import",
+            help="apply census files to the records (each file all or nothing)",
+            description=(
+                "Import census XML files into the child protection records through the "
+                "journey services. Each file is one transaction; children that cannot be "
+                "represented are skipped and listed. Importing a file twice changes nothing."
+            ),
+        )
+        load.add_argument("files", nargs="+", metavar="FILE", help="census XML files")
+        load.add_argument("--user", required=True, help="who is importing (a username)")
+
     def handle(self, *args, action: str | None = None, **options) -> None:
         if action == "validate":
             if bool(options["file"]) == bool(options["period"]):
@@ -79,6 +96,8 @@ class Command(BaseCommand):
                 )
         elif action == "export":
             self.export(options)
+        elif action == "import":
+            self.import_files(options["files"], exporting_user(options["user"]))
         else:
             raise fail(NO_SUCH_ACTION)
 
@@ -157,3 +176,70 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Wrote the {period.label} return ({result.children} children) to {options['output']}."
         )
+
+    # --- import ---------------------------------------------------------------------------
+
+    def import_files(self, paths: list[str], user) -> None:
+        failed: list[str] = []
+        for path in paths:
+            progress = _ProgressBar(self.stderr, path) if self.stderr.isatty() else None
+            try:
+                summary = import_file(path, acting_user=user, progress=progress)
+            except CensusFileError as exc:
+                if progress:
+                    progress.clear()
+                self.stderr.write(f"{exc} (nothing from this file was imported)")
+                failed.append(path)
+                continue
+            except ImportRefused as exc:
+                raise fail(str(exc)) from None
+            if progress:
+                progress.clear()
+            self.stdout.write("\n".join(import_summary_lines(summary)))
+        if failed:
+            listed = ", ".join(failed)
+            raise fail(f"{len(failed)} of {len(paths)} files could not be read: {listed}")
+
+
+KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews")
+
+
+def import_summary_lines(summary: ImportSummary) -> list[str]:
+    added = ", ".join(f"{summary.added[k]} {k}" for k in KINDS)
+    updated = ", ".join(f"{summary.updated[k]} {k}" for k in KINDS if summary.updated[k])
+    lines = [
+        f"{summary.path}: {summary.children_read} children read.",
+        f"  added: {added}",
+        f"  updated: {updated or 'nothing'}",
+        f"  skipped: {len(summary.skipped)} children",
+    ]
+    for s in summary.skipped:
+        lines.append(f"    line {s.line}: child {s.la_child_id or '(no LAchildID)'}: {s.reason}")
+    for note, count in summary.notes.most_common():
+        lines.append(f"  not stored ({count}): {note}")
+    if summary.findings:
+        found = ", ".join(f"{rule}: {n}" for rule, n in summary.findings.items())
+        lines.append(f"  findings by rule: {found} (iro cin validate FILE lists them)")
+    else:
+        lines.append("  findings by rule: none")
+    return lines
+
+
+class _ProgressBar:
+    """A one-line progress bar on a terminal (never in a pipe or a log)."""
+
+    WIDTH = 30
+
+    def __init__(self, stream, label: str) -> None:
+        self.stream = stream
+        self.label = label
+
+    def __call__(self, done: int, total: int) -> None:
+        share = done / total if total else 1
+        filled = int(share * self.WIDTH)
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        self.stream.write(f"\r{self.label} [{bar}] {share:4.0%}", ending="")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        self.stream.write("\r" + " " * (len(self.label) + self.WIDTH + 10) + "\r", ending="")

@@ -1,0 +1,470 @@
+"""Importing census files into the child's journey, through the journey services.
+
+``import_file(path, acting_user=...)`` applies one file in one transaction: if the file
+cannot be read to its end (hostile, truncated, malformed), nothing of it is kept. Inside,
+each child is applied in a savepoint and goes in whole or not at all: a child the records
+cannot represent (no LAchildID, an unreadable date, a value the services refuse) is
+skipped and listed with the reason; the rest of the file goes in. Rule findings
+(``iro.census.rules``) are counted, never blocking.
+
+The census has no identifiers for episodes, enquiries, plans or reviews, so a file is
+matched to the records by child and dates (see docs/census.md):
+
+- a child by LAchildID;
+- an episode by its child and referral date;
+- a Section 47 enquiry by its episode and start date; its ICPC by the held initial
+  conference linked to it;
+- a plan by its child and start date;
+- a review by its plan and date (the held review conference linked to the plan that day).
+
+What matches is updated where the file says more (a new review, a plan or episode that has
+since ended, a changed latest category, corrected child details); what does not match is
+added. Importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import DataError, IntegrityError, transaction
+
+from iro.census import reader
+from iro.census.export import check_may_export
+from iro.census.rules import Validator
+from iro.children.models import Child
+from iro.children.services import create_child, update_child
+from iro.journey.models import (
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    Episode,
+    Plan,
+    PlanEndReason,
+    Section47,
+)
+from iro.journey.services import (
+    ChildOutcome,
+    Subject,
+    change_latest_category,
+    close_episode,
+    end_plan,
+    open_episode,
+    record_conference_held,
+    record_icpc_not_required,
+    record_section47,
+    review_dates,
+    schedule_conference,
+    start_plan,
+)
+
+# Reasons a child is skipped (the import's list says which child and line).
+SKIP_NO_ID = "the child has no LAchildID"
+SKIP_ID_TOO_LONG = "LAchildID {id!r} is longer than 10 characters"
+SKIP_DUPLICATE = "LAchildID {id} appears again (first on line {line}); the first is imported"
+SKIP_UNREADABLE = "{field} on line {line}: {message}"
+
+# Parts of a child the records cannot hold; noted (counted), the rest of the child goes in.
+NOTE_EPISODE_ICPC = "an ICPC date given on the episode with no Section 47 is not stored"
+NOTE_CIN_PLANS = "CIN plan dates are not stored (no service records them)"
+NOTE_REFERRAL_NFA = "ReferralNFA 1 is not stored (no service records it)"
+NOTE_EPISODE_CHANGED = (
+    "an episode's referral source or primary need differs from the records; not changed"
+)
+NOTE_CLOSURE_CHANGED = "an episode's closure differs from the records; not changed"
+NOTE_PLAN_END_CHANGED = "a plan's end date differs from the records; not changed"
+NOTE_PREVIOUS_CHANGED = "a plan's number of previous plans differs from the records; not changed"
+NOTE_REVIEW_AFTER_END = "a review date of a plan already ended in the records is not added"
+NOTE_ICPC_FLAG_IGNORED = "ICPC not required is ignored where an ICPC date is given"
+NOTE_BAD_UPN = "a UPN that is not 13 characters is not stored"
+
+# The census does not say why a plan ended.
+IMPORTED_PLAN_END_REASON = PlanEndReason.OTHER
+
+MAX_LA_CHILD_ID = Child._meta.get_field("la_child_id").max_length
+UPN_LENGTH = 13
+
+# Reading problems that leave a child unrepresentable: a value the records need could not
+# be read. Fields the records do not keep (assessments, the ICPC target date) do not count.
+_NOT_STORED = ("Assessments/", "Section47/InitialCPCtarget", "CINPlanDates/")
+_KEY_FIELDS = frozenset(
+    {
+        "ChildIdentifiers/LAchildID",
+        "CINdetails/CINreferralDate",
+        "Section47/S47ActualStartDate",
+        "ChildProtectionPlans/CPPstartDate",
+        "ChildProtectionPlans/Reviews/CPPreviewDate",
+        "CINdetails",
+    }
+)
+
+
+@dataclass
+class Skipped:
+    la_child_id: str | None
+    line: int | None
+    reason: str
+
+
+@dataclass
+class ImportSummary:
+    """What one file did to the records."""
+
+    path: str
+    children_read: int = 0
+    added: Counter = field(default_factory=Counter)  # children, episodes, s47s, icpcs, ...
+    updated: Counter = field(default_factory=Counter)
+    skipped: list[Skipped] = field(default_factory=list)
+    notes: Counter = field(default_factory=Counter)
+    findings: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(sum(self.added.values()) or sum(self.updated.values()))
+
+
+class ImportRefused(Exception):
+    """The user may not import."""
+
+
+def _blocking_problem(child: reader.Child) -> reader.Problem | None:
+    for p in child.problems:
+        if p.field.startswith(_NOT_STORED):
+            continue
+        if p.kind == "empty" and p.field not in _KEY_FIELDS:
+            continue  # an empty optional element says nothing: it is treated as absent
+        if p.kind == "missing" and p.field not in _KEY_FIELDS:
+            continue
+        return p
+    return None
+
+
+def _reason(error: Exception, step: str) -> str:
+    """The service's message(s), after what was being recorded when it refused."""
+    if isinstance(error, ValidationError):
+        messages = list(dict.fromkeys(error.messages))  # each message once, in order
+        text = " ".join(messages)
+    else:
+        text = str(error).strip().splitlines()[0]
+    return f"{step}: {text}" if step else text
+
+
+class _ChildImport:
+    """Applies one child's record through the services, counting what it changed."""
+
+    def __init__(self, record: reader.Child, acting_user) -> None:
+        self.record = record
+        self.user = acting_user
+        self.added: Counter = Counter()
+        self.updated: Counter = Counter()
+        self.notes: Counter = Counter()
+        self.step = ""  # what is being recorded, for the reason when a service refuses
+
+    def run(self) -> None:
+        child = self._child()
+        for ep_record in sorted(self.record.episodes, key=lambda e: e.referral_date):
+            self._episode(child, ep_record)
+
+    # --- the child ----------------------------------------------------------------------
+
+    def _child(self) -> Child:
+        r = self.record
+        self.step = "the child's details"
+        upn = r.upn
+        if upn is not None and len(upn) != UPN_LENGTH:
+            self.notes[NOTE_BAD_UPN] += 1
+            upn = None
+        fields = {
+            "sex": r.sex or "U",
+            "ethnicity": r.ethnicity or "NOBT",
+        }
+        # Optional details only replace what the records hold when the file gives them.
+        optional = {
+            "date_of_birth": r.date_of_birth,
+            "expected_date_of_birth": r.expected_date_of_birth,
+            "upn": upn,
+            "former_upn": r.former_upn if r.former_upn and len(r.former_upn) == 13 else None,
+            "upn_unknown": r.upn_unknown,
+            "date_of_death": r.date_of_death,
+            "disabilities": r.disabilities or None,
+        }
+        fields.update({k: v for k, v in optional.items() if v is not None})
+        child = Child.objects.filter(la_child_id=r.la_child_id).first()
+        if child is None:
+            self.added["children"] += 1
+            return create_child(acting_user=self.user, la_child_id=r.la_child_id, **fields)
+        before = child.version
+        child = update_child(child=child, acting_user=self.user, **fields)
+        if child.version != before:
+            self.updated["children"] += 1
+        return child
+
+    # --- an episode ---------------------------------------------------------------------
+
+    def _episode(self, child: Child, r: reader.Episode) -> None:
+        self.step = f"the episode from {r.referral_date}"
+        episode = Episode.objects.filter(child=child, referral_date=r.referral_date).first()
+        opened_now = episode is None
+        if episode is None:
+            episode = open_episode(
+                child=child,
+                referral_date=r.referral_date,
+                referral_source=r.referral_source or "",
+                primary_need=r.primary_need or "",
+                acting_user=self.user,
+            )
+            self.added["episodes"] += 1
+        elif (r.referral_source or episode.referral_source) != episode.referral_source or (
+            r.primary_need or episode.primary_need
+        ) != episode.primary_need:
+            self.notes[NOTE_EPISODE_CHANGED] += 1
+        if r.referral_nfa:
+            self.notes[NOTE_REFERRAL_NFA] += 1
+        if r.cin_plans:
+            self.notes[NOTE_CIN_PLANS] += 1
+
+        # Enquiries first; then plans and ICPCs in date order, each plan whole (its
+        # ICPC, reviews and end) before the next starts, as they happened.
+        enquiries = [
+            (s, self._section47(episode, s))
+            for s in sorted(r.section47s, key=lambda s: s.start_date)
+        ]
+        with_icpc = [pair for pair in enquiries if pair[0].icpc_date is not None]
+        icpc_on: dict[date, tuple[reader.Section47, Section47]] = {}
+        for pair in with_icpc:
+            icpc_on.setdefault(pair[0].icpc_date, pair)
+        plan_starts = {p.start_date for p in r.plans}
+        steps = [(p.start_date, 0, p) for p in r.plans] + [
+            (pair[0].icpc_date, 1, pair)
+            for pair in with_icpc
+            if not (pair[0].icpc_date in plan_starts and icpc_on[pair[0].icpc_date] is pair)
+        ]
+        for _day, _order, item in sorted(steps, key=lambda step: step[:2]):
+            if isinstance(item, reader.ProtectionPlan):
+                self._plan(child, episode, item, icpc_on.get(item.start_date))
+            else:
+                self._icpc(child, *item, plan_record=None)
+        if r.icpc_date is not None and r.icpc_date not in icpc_on:
+            self.notes[NOTE_EPISODE_ICPC] += 1
+        if r.closure_date is not None:
+            self.step = f"the episode's closure on {r.closure_date}"
+            if episode.closure_date is None:
+                close_episode(
+                    episode=episode,
+                    closure_date=r.closure_date,
+                    closure_reason=r.closure_reason or "",
+                    acting_user=self.user,
+                )
+                if not opened_now:
+                    self.updated["episodes"] += 1
+            elif episode.closure_date != r.closure_date:
+                self.notes[NOTE_CLOSURE_CHANGED] += 1
+
+    # --- a Section 47 and its ICPC ------------------------------------------------------
+
+    def _section47(self, episode: Episode, r: reader.Section47) -> Section47:
+        self.step = f"the Section 47 from {r.start_date}"
+        s47 = Section47.objects.filter(episode=episode, start_date=r.start_date).first()
+        not_required = bool(r.icpc_not_required)
+        if not_required and r.icpc_date is not None:
+            self.notes[NOTE_ICPC_FLAG_IGNORED] += 1
+            not_required = False
+        if s47 is None:
+            s47 = record_section47(
+                episode=episode,
+                start_date=r.start_date,
+                icpc_not_required=not_required,
+                acting_user=self.user,
+            )
+            self.added["section47s"] += 1
+        elif not_required and not s47.icpc_not_required:
+            s47 = record_icpc_not_required(section47=s47, acting_user=self.user)
+            self.updated["section47s"] += 1
+        return s47
+
+    def _icpc(
+        self,
+        child: Child,
+        r: reader.Section47,
+        s47: Section47,
+        *,
+        plan_record: reader.ProtectionPlan | None,
+    ) -> bool:
+        """Hold the enquiry's ICPC unless the records have it; True when held now.
+
+        With ``plan_record`` the conference starts that plan (or links it, when the
+        records already have a plan from that day).
+        """
+        self.step = f"the ICPC on {r.icpc_date}"
+        held = ConferenceChild.objects.filter(
+            section47=s47,
+            conference__kind=ConferenceKind.INITIAL,
+            conference__status=ConferenceStatus.HELD,
+        ).exists()
+        if held:
+            return False
+        existing_plan = (
+            Plan.objects.filter(child=child, start_date=r.icpc_date).first()
+            if plan_record
+            else None
+        )
+        conference = schedule_conference(
+            kind=ConferenceKind.INITIAL,
+            subjects=[Subject(child=child, section47=s47)],
+            scheduled_date=r.icpc_date,
+            acting_user=self.user,
+        )
+        outcome = ChildOutcome(
+            decision=Decision.PLAN if plan_record else Decision.NO_PLAN,
+            category=(plan_record.initial_category or "") if plan_record else "",
+            previous_plans=plan_record.previous_plans if plan_record else None,
+            existing_plan=existing_plan,
+        )
+        record_conference_held(
+            conference=conference,
+            held_on=r.icpc_date,
+            outcomes={child.pk: outcome},
+            acting_user=self.user,
+            imported=True,
+        )
+        self.added["icpcs"] += 1
+        return existing_plan is None and plan_record is not None
+
+    # --- a plan and its reviews ---------------------------------------------------------
+
+    def _plan(self, child, episode, r: reader.ProtectionPlan, icpc) -> None:
+        started_now = changed = False
+        if icpc is not None:
+            started_now = self._icpc(child, *icpc, plan_record=r)
+        self.step = f"the plan from {r.start_date}"
+        plan = Plan.objects.filter(child=child, start_date=r.start_date).first()
+        if plan is None:
+            plan = start_plan(
+                child=child,
+                start_date=r.start_date,
+                category=r.initial_category or "",
+                latest_category=r.latest_category,
+                previous_plans=r.previous_plans,
+                episode=episode,
+                acting_user=self.user,
+            )
+            started_now = True
+        if started_now:
+            self.added["plans"] += 1
+        if r.latest_category and r.latest_category != plan.latest_category:
+            plan = change_latest_category(
+                plan=plan, category=r.latest_category, acting_user=self.user
+            )
+            changed = True
+        if (
+            not started_now
+            and r.previous_plans is not None
+            and r.previous_plans != plan.previous_plans
+        ):
+            self.notes[NOTE_PREVIOUS_CHANGED] += 1
+        held = set(review_dates(plan))
+        for day in sorted(set(r.review_dates) - held):
+            if plan.end_date is not None:
+                self.notes[NOTE_REVIEW_AFTER_END] += 1
+                continue
+            self._review(child, plan, day)
+        if r.end_date is not None:
+            self.step = f"the end on {r.end_date} of the plan from {r.start_date}"
+            if plan.end_date is None:
+                end_plan(
+                    plan=plan,
+                    ended_on=r.end_date,
+                    reason=IMPORTED_PLAN_END_REASON,
+                    acting_user=self.user,
+                )
+                changed = True
+            elif plan.end_date != r.end_date:
+                self.notes[NOTE_PLAN_END_CHANGED] += 1
+        if changed and not started_now:
+            self.updated["plans"] += 1
+
+    def _review(self, child, plan: Plan, day: date) -> None:
+        self.step = f"the review on {day} of the plan from {plan.start_date}"
+        conference = schedule_conference(
+            kind=ConferenceKind.REVIEW,
+            subjects=[Subject(child=child, plan=plan)],
+            scheduled_date=day,
+            acting_user=self.user,
+        )
+        record_conference_held(
+            conference=conference,
+            held_on=day,
+            outcomes={child.pk: ChildOutcome(decision=Decision.CONTINUE)},
+            acting_user=self.user,
+            imported=True,
+        )
+        self.added["reviews"] += 1
+
+
+def import_file(
+    path,
+    *,
+    acting_user,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportSummary:
+    """Apply one census file to the records, in one transaction.
+
+    Raises ``reader.CensusFileError`` (and keeps nothing) when the file cannot be read to
+    its end; ``ImportRefused`` when the user may not import. ``progress(done, total)`` is
+    called now and then with bytes read and the file's size.
+    """
+    try:
+        check_may_export(acting_user)
+    except Exception as exc:
+        raise ImportRefused(str(exc)) from None
+    stream = reader.CensusStream(path, track_progress=progress is not None)
+    summary = ImportSummary(path=str(path))
+    first_lines: dict[str, int | None] = {}
+    with transaction.atomic():
+        validator = Validator(stream.header)
+        validator.header_findings()
+        for record in stream.children():
+            summary.children_read += 1
+            validator.check(record)
+            if progress is not None and summary.children_read % 100 == 0:
+                progress(stream.bytes_read, stream.size)
+            skip = _skip_reason(record, first_lines)
+            if skip is not None:
+                summary.skipped.append(Skipped(record.la_child_id, record.line, skip))
+                continue
+            first_lines[record.la_child_id] = record.line
+            work = _ChildImport(record, acting_user)
+            try:
+                with transaction.atomic():
+                    work.run()
+            except (ValidationError, DataError, IntegrityError) as exc:
+                summary.skipped.append(
+                    Skipped(record.la_child_id, record.line, _reason(exc, work.step))
+                )
+                continue
+            summary.added.update(work.added)
+            summary.updated.update(work.updated)
+            summary.notes.update(work.notes)
+    if progress is not None:
+        progress(stream.size, stream.size)
+    summary.findings = validator.summary()["by_rule"]
+    return summary
+
+
+def _skip_reason(record: reader.Child, first_lines: dict[str, int | None]) -> str | None:
+    if not record.la_child_id:
+        return SKIP_NO_ID
+    if len(record.la_child_id) > MAX_LA_CHILD_ID:
+        return SKIP_ID_TOO_LONG.format(id=record.la_child_id)
+    if record.la_child_id in first_lines:
+        return SKIP_DUPLICATE.format(id=record.la_child_id, line=first_lines[record.la_child_id])
+    problem = _blocking_problem(record)
+    if problem is not None:
+        return SKIP_UNREADABLE.format(
+            field=problem.field.rsplit("/", 1)[-1], line=problem.line, message=problem.message
+        )
+    return None
