@@ -142,14 +142,6 @@ def test_analysts_see_the_la_child_id_in_place_of_a_name(staff, children):
     assert display_name(staff.iro, child) == "Ayla Brackwater"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Django's User.has_perm answers True for every permission of an active superuser "
-        "before asking the rules backend, so a superuser administrator (as the demo makes) "
-        "passes has_perm('children.view_child') while visible_to() gives them no children."
-    ),
-)
 def test_a_superuser_administrator_is_refused_children_by_both_checks(staff, children):
     staff.admin.is_superuser = True
     staff.admin.save(update_fields=["is_superuser"])

@@ -5,9 +5,17 @@ from iro.access.models import AccessLogEntry
 
 @admin.register(AccessLogEntry)
 class AccessLogAdmin(admin.ModelAdmin):
-    list_display = ("at", "user", "event", "child", "what")
+    list_display = ("at", "user", "event", "la_child_id", "what")
     list_filter = ("event",)
-    readonly_fields = ("at", "user", "event", "child", "what", "detail")
+    list_select_related = ("user", "child")
+    # The log names children by LA child ID only: reading it must not itself show names.
+    fields = ("at", "user", "event", "la_child_id", "what", "detail")
+    readonly_fields = fields
+    search_fields = ("child__la_child_id", "user__username")
+
+    @admin.display(description="LA child ID")
+    def la_child_id(self, entry: AccessLogEntry) -> str:
+        return entry.child.la_child_id if entry.child else ""
 
     def has_add_permission(self, request):
         return False
