@@ -1,0 +1,322 @@
+"""Census benchmark: figures, not a timed test.
+
+For generated census files of 10,000 and 50,000 children (invented, about one child in
+ten breaking a rule on purpose), measures:
+
+- a bare lxml ``iterparse`` pass over the file (hardened the same way, elements cleared):
+  the floor;
+- ``iro cin validate``'s work: reading every child into records and running every rule;
+- ``iro cin import``: the file into an empty SQLite database through the journey
+  services;
+- optionally (``--round-trip``) import, export the year, import the export into another
+  empty database, and compare the two returns and the year's measures;
+- optionally (``--community PYTHON``) the community validator csc-validator-be-cin on
+  the same files, run with the given Python (one where it is installed).
+
+Each measurement runs in a fresh process, so its peak resident memory (``ru_maxrss``) is
+its own; parse and validate take the best of three runs. Run from the repository root:
+
+    .venv/bin/python benchmarks/census_bench.py [--sizes 10000 50000] [--skip-import]
+        [--round-trip] [--community /path/to/python]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SRC = REPO / "src"
+if str(SRC) not in sys.path:
+    sys.path.insert(0, str(SRC))
+
+
+# --- Measurements, each run in its own process ------------------------------------------
+
+
+def _peak_kib() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def measure_parse(path: str) -> dict:
+    from lxml import etree
+
+    start = time.perf_counter()
+    count = 0
+    for _event, el in etree.iterparse(
+        path,
+        events=("end",),
+        tag="Child",
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+    ):
+        count += 1
+        el.clear()
+        while el.getprevious() is not None:
+            del el.getparent()[0]
+    return {"seconds": time.perf_counter() - start, "children": count}
+
+
+def measure_validate(path: str) -> dict:
+    from iro.census.reader import CensusStream
+    from iro.census.rules import Validator
+
+    start = time.perf_counter()
+    stream = CensusStream(path)
+    validator = Validator(stream.header)
+    findings = sum(1 for _ in validator.run(stream.children()))
+    return {"seconds": time.perf_counter() - start, "children": validator.children,
+            "findings": findings}  # fmt: skip
+
+
+def _django(db_dir: str) -> None:
+    os.environ["IRO_VAR_DIR"] = db_dir
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iro.settings")
+    os.environ.pop("DATABASE_URL", None)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _analyst():
+    from iro.people.models import Role, User
+
+    user, _ = User.objects.get_or_create(username="bench-analyst", defaults={"role": Role.ANALYST})
+    return user
+
+
+def measure_import(path: str, db_dir: str) -> dict:
+    _django(db_dir)
+    from iro.census.importer import import_file
+
+    user = _analyst()
+    start = time.perf_counter()
+    summary = import_file(path, acting_user=user)
+    return {
+        "seconds": time.perf_counter() - start,
+        "children": summary.children_read,
+        "skipped": len(summary.skipped),
+        "added": dict(summary.added),
+    }
+
+
+def measure_export(db_dir: str, year: str, output: str) -> dict:
+    _django(db_dir)
+    from iro.census.export import write_return
+    from iro.reports.measures import as_json, compute_all
+    from iro.timescales import ANNUAL, parse_period
+
+    period = parse_period(ANNUAL, year)
+    start = time.perf_counter()
+    result = write_return(user=_analyst(), period=period, path=output, lea="999")
+    seconds = time.perf_counter() - start
+    measures = {k: as_json(v) for k, v in compute_all(period).items()}
+    return {"seconds": seconds, "children": result.children, "measures": measures}
+
+
+# The DfE child protection rules of iro.census.rules, for a like-for-like comparison.
+CP_RULES = [
+    "1104", "1105", "2884", "2885", "2889", "4001", "8615", "8675Q", "8715", "8730", "8740",
+    "8839", "8840", "8841", "8868", "8870Q", "8875", "8890", "8905", "8910", "8925", "8930",
+    "8935", "8940",
+]  # fmt: skip
+
+
+def measure_community(path: str, which: str) -> dict:
+    """csc-validator-be-cin as its own command line runs it, on the same file.
+
+    ``which`` is "all" (its whole 2023-24 ruleset) or "cp" (only the child protection
+    rules iro checks). Run with a Python where the package is installed.
+    """
+    import importlib
+    import xml.etree.ElementTree as ET
+
+    from cin_validator import cin_validator
+
+    start = time.perf_counter()
+    # The community validator's own way in (xml.etree), on our own generated files.
+    root = ET.parse(path).getroot()  # noqa: S314
+    data = cin_validator.process_data(cin_validator.convert_data(root))
+    registry = importlib.import_module("cin_validator.rules.cin2023_24").registry
+    selected = CP_RULES if which == "cp" else None
+    validator = cin_validator.CinValidator(data, registry, selected_rules=selected)
+    return {"seconds": time.perf_counter() - start, "issues": len(validator.full_issue_df)}
+
+
+MEASURES = {"parse": measure_parse, "validate": measure_validate}
+
+
+def child_main(argv: list[str]) -> None:
+    kind, *rest = argv
+    if kind == "import":
+        result = measure_import(*rest)
+    elif kind == "export":
+        result = measure_export(*rest)
+    elif kind == "community":
+        result = measure_community(*rest)
+    else:
+        result = MEASURES[kind](*rest)
+    result["peak_rss_mib"] = round(_peak_kib() / 1024, 1)
+    print(json.dumps(result))
+
+
+def run(kind: str, *args: str, python: str = sys.executable) -> dict:
+    done = subprocess.run(  # noqa: S603 - our own script, our own arguments
+        [python, __file__, "--child", kind, *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=REPO,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"{kind} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def best_of(n: int, kind: str, *args: str) -> dict:
+    runs = [run(kind, *args) for _ in range(n)]
+    best = min(runs, key=lambda r: r["seconds"])
+    best["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
+    return best
+
+
+# --- The report ---------------------------------------------------------------------------
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
+    parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--round-trip", action="store_true",
+                        help="also import, export and re-import the smallest size")  # fmt: skip
+    parser.add_argument("--community", metavar="PYTHON",
+                        help="a Python with csc-validator-be-cin installed")  # fmt: skip
+    parser.add_argument("--keep", metavar="DIR", help="keep the generated files here")
+    args = parser.parse_args()
+
+    from iro.census.synthetic import write_synthetic_file
+
+    work = Path(args.keep or tempfile.mkdtemp(prefix="census-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for size in args.sizes:
+        path = work / f"census-{size}.xml"
+        if not path.exists():
+            write_synthetic_file(path, size, year="2023-24", seed=size, messy=True)
+        mib = path.stat().st_size / 2**20
+        parse = best_of(3, "parse", str(path))
+        validate = best_of(3, "validate", str(path))
+        row = {"size": size, "mib": mib, "parse": parse, "validate": validate}
+        if not args.skip_import:
+            db = tempfile.mkdtemp(prefix="db-", dir=work)
+            row["import"] = run("import", str(path), db)
+        if args.community:
+            for which in ("cp", "all"):
+                try:
+                    row[f"community_{which}"] = run(
+                        "community", str(path), which, python=args.community
+                    )
+                except RuntimeError as exc:
+                    row["community_error"] = str(exc).strip().splitlines()[-1]
+        rows.append(row)
+        _print_row(row)
+    _print_summary(rows)
+    if args.round_trip:
+        _round_trip(work, min(args.sizes))
+
+
+def _rate(children: int, seconds: float) -> str:
+    return f"{children / seconds:>10,.0f} children/s"
+
+
+def _print_row(row: dict) -> None:
+    size, parse, validate = row["size"], row["parse"], row["validate"]
+    print(f"\n{size:,} children, {row['mib']:.1f} MiB "
+          f"({validate['findings']:,} findings)")  # fmt: skip
+    print(f"  bare iterparse  {parse['seconds']:7.2f} s {_rate(size, parse['seconds'])} "
+          f"peak {parse['peak_rss_mib']:6.1f} MiB")  # fmt: skip
+    print(f"  validate        {validate['seconds']:7.2f} s {_rate(size, validate['seconds'])} "
+          f"peak {validate['peak_rss_mib']:6.1f} MiB  "
+          f"= {validate['seconds'] / parse['seconds']:.2f} x bare parse")  # fmt: skip
+    if "import" in row:
+        imp = row["import"]
+        print(f"  import          {imp['seconds']:7.2f} s {_rate(size, imp['seconds'])} "
+              f"peak {imp['peak_rss_mib']:6.1f} MiB  "
+              f"({imp['skipped']} children skipped)")  # fmt: skip
+    for which, label in (("cp", "same CP rules"), ("all", "its full ruleset")):
+        com = row.get(f"community_{which}")
+        if com:
+            print(f"  csc-validator   {com['seconds']:7.2f} s {_rate(size, com['seconds'])} "
+                  f"peak {com['peak_rss_mib']:6.1f} MiB  "
+                  f"= {com['seconds'] / validate['seconds']:.1f} x our validate "
+                  f"({label}, {com['issues']:,} issues)")  # fmt: skip
+    if "community_error" in row:
+        print(f"  csc-validator   failed: {row['community_error']}")
+
+
+def _print_summary(rows: list[dict]) -> None:
+    if len(rows) < 2:
+        return
+    small, large = rows[0], rows[-1]
+    grow = large["size"] / small["size"]
+    print(f"\nFrom {small['size']:,} to {large['size']:,} children ({grow:.0f} x):")
+    for kind in ("parse", "validate", "import", "community_cp", "community_all"):
+        if kind in small and kind in large:
+            t = large[kind]["seconds"] / small[kind]["seconds"]
+            m = large[kind]["peak_rss_mib"] / small[kind]["peak_rss_mib"]
+            print(f"  {kind:<10} time x {t:5.2f}, peak memory x {m:4.2f}")
+
+
+def _round_trip(work: Path, size: int) -> None:
+    from iro.census.synthetic import write_synthetic_file
+
+    source = work / f"round-trip-{size}.xml"
+    write_synthetic_file(source, size, year="2023-24", seed=size + 1)
+    first_db, second_db = (tempfile.mkdtemp(prefix=p, dir=work) for p in ("rt1-", "rt2-"))
+    first_return, second_return = work / "return-1.xml", work / "return-2.xml"
+    loaded = run("import", str(source), first_db)
+    one = run("export", first_db, "2023-24", str(first_return))
+    again = run("import", str(first_return), second_db)
+    two = run("export", second_db, "2023-24", str(second_return))
+    same_measures = one["measures"] == two["measures"]
+    same_children = _children(first_return) == _children(second_return)
+    print(f"\nRound trip on {size:,} children: imported {loaded['children']:,} "
+          f"({loaded['skipped']} skipped), exported {one['children']:,}, re-imported "
+          f"{again['children']:,} ({again['skipped']} skipped), "
+          f"exported {two['children']:,}")  # fmt: skip
+    print(f"  the two returns carry the same children and records: {same_children}")
+    print(f"  the year's measures are the same: {same_measures}")
+
+
+def _children(path: Path) -> list:
+    """The children of a return as comparable values (without line numbers or header)."""
+    from iro.census.reader import CensusStream
+
+    out = []
+    for c in CensusStream(path).children():
+        c.line = None
+        for ep in c.episodes:
+            ep.line = None
+            for part in (*ep.section47s, *ep.plans, *ep.cin_plans):
+                part.line = None
+        out.append(c)
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child_main(sys.argv[2:])
+    else:
+        main()
