@@ -33,7 +33,7 @@ from django.core.exceptions import ValidationError
 from django.db import DataError, IntegrityError, transaction
 
 from iro.census import reader
-from iro.census.export import check_may_export
+from iro.census.export import ExportRefused, check_may_export
 from iro.census.rules import Validator
 from iro.children.models import Child
 from iro.children.services import create_child, update_child
@@ -419,7 +419,7 @@ def import_file(
     """
     try:
         check_may_export(acting_user)
-    except Exception as exc:
+    except ExportRefused as exc:
         raise ImportRefused(str(exc)) from None
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))

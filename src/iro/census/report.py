@@ -80,5 +80,5 @@ def write_csv(out: TextIO, *, findings: Iterable[Finding]) -> None:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for f in findings:
-        writer.writerow(safe_row([f.rule, f.severity, f.child or "", f.field, f.line or "",
-                                  f.message]))  # fmt: skip
+        row = [f.rule, f.severity, f.child or "", f.field, f.line or "", f.message]
+        writer.writerow(safe_row(row))
