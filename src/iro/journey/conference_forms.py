@@ -143,7 +143,7 @@ def _time_field(**kwargs) -> forms.TimeField:
     return forms.TimeField(
         input_formats=["%H:%M", "%H.%M", "%H%M"],
         error_messages={"invalid": TIME_INVALID},
-        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+        widget=forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}),
         **kwargs,
     )
 

@@ -513,6 +513,11 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "name": name,
             "kind": kind,
             "kind_label": ConferenceKind(kind).label,
+            "booking_title": (
+                "Book an initial child protection conference"
+                if kind == ConferenceKind.INITIAL
+                else "Book a review child protection conference"
+            ),
             "form": form,
             "options": options,
             "hints": _chair_hints(options),

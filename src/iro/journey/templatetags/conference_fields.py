@@ -21,10 +21,11 @@ def _kind(field: forms.BoundField) -> str:
         return "hidden"
     if isinstance(widget, GovDateWidget):
         return "date"
-    if isinstance(widget, forms.RadioSelect):
-        return "radios"
+    # CheckboxSelectMultiple is a RadioSelect subclass in Django: test it first.
     if isinstance(widget, forms.CheckboxSelectMultiple):
         return "checkboxes"
+    if isinstance(widget, forms.RadioSelect):
+        return "radios"
     if isinstance(widget, forms.CheckboxInput):
         return "checkbox"
     if isinstance(widget, forms.Textarea):
@@ -87,6 +88,9 @@ def gov_field(context, field: forms.BoundField, **options) -> str:
             }
             for n, (v, label) in enumerate(field.field.choices)
         ]
+    if kind == "input":
+        # The widget's own formatting: a time shows as 10:00, not 10:00:00.
+        ctx["value"] = "" if value is None else widget.format_value(value) or ""
     if kind == "checkbox":
         ctx["checked"] = bool(field.value())
     return render_to_string(f"journey/conference/fields/{kind}.html", ctx)
