@@ -3,11 +3,12 @@ that build plans, reviews and initial conferences as a hand-worked example reads
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from iro.journey.models import Category, ConferenceKind, Decision
+from iro.challenge.models import DisputeReason
+from iro.journey.models import ChildAttendance, ConferenceKind, Decision
 from iro.timescales import parse_period
 from tests.factories import ChildFactory, PlanFactory, hold_conference, make_staff, s47_for
 
@@ -59,4 +60,17 @@ def an_s47(staff, start: date, *, child=None, **fields):
     return s47_for(child, referral=start, strategy=start, **fields)
 
 
-__all__ = ["YEAR", "Category", "a_child", "a_plan", "a_review", "an_icpc", "an_s47"]
+def build_authority(staff, children: int) -> None:
+    """``children`` children over 2018-19 in two teams, each with an S47, an ICPC, a plan
+    (a third still open), a review, a dispute and a multi-agency challenge."""
+    from tests.challenge.factories import DisputeFactory, MultiAgencyChallengeFactory
+
+    for n in range(children):
+        day = date(2018, 4, 2) + timedelta(days=3 * n)
+        child = a_child(staff, team=staff.team if n % 2 else staff.other_team)
+        s47 = an_s47(staff, day - timedelta(days=10), child=child)
+        an_icpc(s47, day, chair=staff.iro, attendance=ChildAttendance.VIRTUAL)
+        plan = a_plan(staff, day, child=child, end=day + timedelta(days=200) if n % 3 else None)
+        a_review(plan, day + timedelta(days=80 + n % 20), chair=staff.other_iro)
+        DisputeFactory(child=child, raised_on=day, reason=DisputeReason.values[n % 4])
+        MultiAgencyChallengeFactory(child=child, raised_on=day)

@@ -36,18 +36,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.db.models import (
-    Case,
     Count,
     DateField,
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
@@ -66,7 +64,6 @@ from iro.journey.models import (
     ConferenceKind,
     ConferenceStatus,
     Plan,
-    Section47,
 )
 from iro.people.selectors import closure_days
 from iro.timescales import Period
@@ -328,32 +325,39 @@ def plans_ended_by_duration(period: Period, *, team=None, chair=None) -> dict[st
 # --- Timeliness ---------------------------------------------------------------------------
 
 
-def _icpc_subquery(field: str) -> Subquery:
-    """The first held initial conference linked to the S47: its date, or its chair."""
-    return Subquery(
-        _held_rows()
-        .filter(section47=OuterRef("pk"), conference__kind=ConferenceKind.INITIAL)
-        .order_by("conference__held_on", "conference_id")
-        .values(field)[:1]
+def icpc_units(period: Period, team=None, chair=None) -> QuerySet[ConferenceChild]:
+    """One row per unit: the first held initial-conference row of each S47 (its ICPC),
+    held in the period, on or after the S47 start. ``icpc_date`` is the conference date.
+
+    Transfer-ins and ICPCs without an S47 are not units; an S47 marked "ICPC not required"
+    still counts when it has an ICPC date. Rows, not S47s with a subquery, so the ICPC
+    date is a plain column the in-time comparison can use cheaply.
+    """
+    earlier_icpc = _held_rows().filter(
+        Q(conference__held_on__lt=OuterRef("conference__held_on"))
+        | Q(
+            conference__held_on=OuterRef("conference__held_on"),
+            conference_id__lt=OuterRef("conference_id"),
+        ),
+        section47=OuterRef("section47"),
+        conference__kind=ConferenceKind.INITIAL,
     )
-
-
-def icpc_units(period: Period, team=None, chair=None) -> QuerySet[Section47]:
-    """S47s with an ICPC date in the period and a start on or before it, annotated with
-    ``icpc_date`` and ``icpc_chair``. Transfer-ins and ICPCs without an S47 are not units;
-    an S47 marked "ICPC not required" still counts when it has an ICPC date."""
-    qs = Section47.objects.annotate(
-        icpc_date=_icpc_subquery("conference__held_on"),
-        icpc_chair=_icpc_subquery("conference__chair"),
-    ).filter(
-        icpc_date__gte=period.first_day,
-        icpc_date__lte=period.last_day,
-        start_date__lte=F("icpc_date"),
+    qs = (
+        _held_rows()
+        .filter(
+            conference__kind=ConferenceKind.INITIAL,
+            section47__isnull=False,
+            conference__held_on__gte=period.first_day,
+            conference__held_on__lte=period.last_day,
+            section47__start_date__lte=F("conference__held_on"),
+        )
+        .exclude(Exists(earlier_icpc))
+        .alias(icpc_date=F("conference__held_on"))
     )
     if team is not None:
-        qs = qs.filter(episode__child__team=team)
+        qs = qs.filter(section47__episode__child__team=team)
     if chair is not None:
-        qs = qs.filter(icpc_chair=chair.pk)
+        qs = qs.filter(conference__chair=chair)
     return qs
 
 
@@ -388,17 +392,36 @@ def _earliest_timely_starts(period: Period, closures: frozenset[date]) -> tuple:
     return tuple(tuple(run) for run in runs)
 
 
+class DateLookupTable(Func):
+    """``CASE WHEN d BETWEEN first AND last THEN value ... END`` for date runs.
+
+    The same SQL Django's ``Case(When(...))`` writes, compiled directly: with a branch per
+    working day of a year, ``Case`` spends far longer building and hashing its expression
+    tree than the database spends running it.
+    """
+
+    output_field = DateField()
+
+    def __init__(self, expression, runs: tuple[tuple[date, date, date], ...]):
+        super().__init__(expression)
+        self.runs = runs
+
+    def as_sql(self, compiler, connection, **extra):
+        column, column_params = compiler.compile(self.source_expressions[0])
+        adapt = connection.ops.adapt_datefield_value
+        # PostgreSQL types a CASE of untyped literals as text; say they are dates.
+        then = "CAST(%s AS date)" if connection.vendor == "postgresql" else "%s"
+        sql, params = [], []
+        for first, last, value in self.runs:
+            sql.append(f"WHEN {column} BETWEEN %s AND %s THEN {then}")
+            params += [*column_params, adapt(first), adapt(last), adapt(value)]
+        return f"(CASE {' '.join(sql)} ELSE NULL END)", params
+
+
 def icpc_in_time_filter(period: Period) -> Q:
     """Over ``icpc_units``: ICPC date <= add_working_days(S47 start, 15)."""
     runs = _earliest_timely_starts(period, closure_days())
-    earliest = Case(
-        *(
-            When(icpc_date__gte=first, icpc_date__lte=last, then=Value(start))
-            for first, last, start in runs
-        ),
-        output_field=DateField(),
-    )
-    return Q(start_date__gte=earliest)
+    return Q(section47__start_date__gte=DateLookupTable(F("conference__held_on"), runs))
 
 
 def icpc_within_15_working_days(period: Period, *, team=None, chair=None) -> Ratio:
@@ -444,14 +467,16 @@ def _review_dates_by_plan(plan_ids: QuerySet, last_day: date) -> dict[int, list[
 
 @dataclass(frozen=True)
 class ReviewUnit:
-    """One unit of a review measure, with the facts that decided it."""
+    """One unit of a review measure, with the facts that decided it and its groups."""
 
     plan_id: int
     child_id: int
     start: date
     on_time: bool
+    due: date  # the due date of the review (or, walking, of the next one)
     review: date | None = None  # the review date, for review_conferences_in_timescale
-    due: date | None = None
+    team_id: int | None = None  # the child's team
+    chair_id: int | None = None  # the chair the measure's chair filter uses
 
 
 def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
@@ -460,14 +485,22 @@ def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]
     plans = current_plans_at_end(period, team, chair).filter(
         start_date__lte=latest_first_review_start(period)
     )
-    rows = list(plans.values_list("pk", "child_id", "start_date", "end_date").order_by("pk"))
+    rows = list(
+        plans.annotate(_chair=latest_chair(period))
+        .values_list("pk", "child_id", "start_date", "end_date", "child__team_id", "_chair")
+        .order_by("pk")
+    )
     reviews = _review_dates_by_plan(plans.values("pk"), period.last_day)
     units = []
-    for plan_id, child_id, start, end in rows:
+    for plan_id, child_id, start, end, team_id, chair_id in rows:
         walk = timescales.review_walk(
             start, reviews.get(plan_id, ()), period.last_day, plan_end=end
         )
-        units.append(ReviewUnit(plan_id, child_id, start, walk.on_time, due=walk.next_due))
+        units.append(
+            ReviewUnit(
+                plan_id, child_id, start, walk.on_time, walk.next_due, None, team_id, chair_id
+            )
+        )
     return units
 
 
@@ -485,23 +518,29 @@ def review_conference_units(period: Period, team=None, chair=None) -> list[Revie
         .filter(plan__isnull=False, conference__held_on__gte=F("plan__start_date"))
         .filter(Q(plan__end_date__isnull=True) | Q(conference__held_on__lte=F("plan__end_date")))
     )
-    pairs = list(
-        rows.values_list(
-            "plan_id", "child_id", "plan__start_date", "plan__end_date", "conference__held_on"
-        )
-        .distinct()
-        .order_by("plan_id", "conference__held_on")
-    )
+    found = rows.values_list(
+        "plan_id",
+        "conference__held_on",
+        "child_id",
+        "plan__start_date",
+        "plan__end_date",
+        "child__team_id",
+        "conference__chair_id",
+    ).order_by("plan_id", "conference__held_on", "conference_id")
     reviews = _review_dates_by_plan(rows.values("plan_id"), period.last_day)
-    units = []
+    units: dict[tuple[int, date], ReviewUnit] = {}
     due_by: dict[int, dict[date, date]] = {}
-    for plan_id, child_id, start, end, held_on in pairs:
+    for plan_id, held_on, child_id, start, end, team_id, chair_id in found:
+        if (plan_id, held_on) in units:
+            continue  # the same date twice is one review (the first conference's chair)
         if plan_id not in due_by:
             held = [r for r in reviews.get(plan_id, ()) if end is None or r <= end]
             due_by[plan_id] = dict(timescales.review_due_dates(start, held))
         due = due_by[plan_id][held_on]
-        units.append(ReviewUnit(plan_id, child_id, start, held_on <= due, held_on, due))
-    return units
+        units[plan_id, held_on] = ReviewUnit(
+            plan_id, child_id, start, held_on <= due, due, held_on, team_id, chair_id
+        )
+    return list(units.values())
 
 
 def review_conferences_in_timescale(period: Period, *, team=None, chair=None) -> Ratio:
@@ -666,3 +705,208 @@ def as_json(value: int | Ratio | dict) -> int | dict:
     if isinstance(value, Ratio):
         return value.as_json()
     return value
+
+
+# --- Breakdowns by team and by chair ------------------------------------------------------
+#
+# The same measures for every team (or chair) at once, grouped in the database, so a
+# breakdown costs the same few queries however many teams, chairs or children there are.
+# Each group's figure equals the measure filtered by that team or chair (tests check).
+
+TEAM = "team"
+CHAIR = "chair"
+GROUPINGS = (TEAM, CHAIR)
+
+BREAKDOWN_KEYS = (
+    "children_on_plan_during_period",
+    "children_on_plan_at_period_end",
+    "plans_started",
+    "icpc_within_15_working_days",
+    "reviews_on_time",
+    "review_conferences_in_timescale",
+    "children_with_dispute_raised",
+    "child_attended",
+    "child_views_represented",
+)
+
+
+def _grouped(qs: QuerySet, group, **aggregates) -> dict:
+    rows = qs.annotate(_group=group).values("_group").annotate(**aggregates).order_by()
+    return {row.pop("_group"): row for row in rows}
+
+
+def _plan_group(period: Period, by: str):
+    return F("child__team") if by == TEAM else latest_chair(period)
+
+
+def _grouped_ratio(qs: QuerySet, group, condition: Q) -> dict:
+    rows = _grouped(qs, group, units=Count("pk"), met=Count("pk", filter=condition))
+    return {g: Ratio(r["met"], r["units"]) for g, r in rows.items()}
+
+
+def _grouped_units(units: list[ReviewUnit], by: str) -> dict:
+    tally: dict[int | None, list[int]] = {}
+    for unit in units:
+        group = unit.team_id if by == TEAM else unit.chair_id
+        counts = tally.setdefault(group, [0, 0])
+        counts[0] += unit.on_time
+        counts[1] += 1
+    return {g: Ratio(met, total) for g, (met, total) in tally.items()}
+
+
+def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
+    """``{group id: {key: value}}`` for ``BREAKDOWN_KEYS``, grouped by the child's team
+    (``by="team"``) or the chair (``by="chair"``, as each measure's chair filter defines
+    it). A group id is None for children without a team, or without a chair yet."""
+    if by not in GROUPINGS:
+        raise ValueError(f"Cannot group by {by!r}; expected team or chair")
+    plan_group = _plan_group(period, by)
+    found: dict[str, dict] = {
+        "children_on_plan_during_period": {
+            g: r["n"]
+            for g, r in _grouped(
+                plans_during(period, team, chair), plan_group, n=Count("child", distinct=True)
+            ).items()
+        },
+        "children_on_plan_at_period_end": {
+            g: r["n"]
+            for g, r in _grouped(
+                plans_at_end(period, team, chair), plan_group, n=Count("child", distinct=True)
+            ).items()
+        },
+        "plans_started": {
+            g: r["n"]
+            for g, r in _grouped(
+                plans_started_in(period, team, chair), plan_group, n=Count("pk")
+            ).items()
+        },
+        "icpc_within_15_working_days": _grouped_ratio(
+            icpc_units(period, team, chair),
+            F("section47__episode__child__team") if by == TEAM else F("conference__chair"),
+            icpc_in_time_filter(period),
+        ),
+        "reviews_on_time": _grouped_units(review_walk_units(period, team, chair), by),
+        "review_conferences_in_timescale": _grouped_units(
+            review_conference_units(period, team, chair), by
+        ),
+        "children_with_dispute_raised": {
+            g: r["n"]
+            for g, r in _grouped(
+                disputes_raised_in(period, team, chair),
+                F("child__team") if by == TEAM else F("raised_by"),
+                n=Count("child", distinct=True),
+            ).items()
+        },
+        "child_attended": _grouped_ratio(
+            conferences_held_rows(period, team, chair),
+            F("child__team") if by == TEAM else F("conference__chair"),
+            ATTENDED,
+        ),
+        "child_views_represented": _grouped_ratio(
+            conferences_held_rows(period, team, chair),
+            F("child__team") if by == TEAM else F("conference__chair"),
+            VIEWS_REPRESENTED,
+        ),
+    }
+    groups = {g for values in found.values() for g in values}
+    empty = {key: Ratio(0, 0) if key in RATIO_KEYS else 0 for key in BREAKDOWN_KEYS}
+    return {g: {key: found[key].get(g, empty[key]) for key in BREAKDOWN_KEYS} for g in groups}
+
+
+RATIO_KEYS = frozenset(
+    {
+        "plans_started_second_or_subsequent",
+        "icpc_within_15_working_days",
+        "reviews_on_time",
+        "review_conferences_in_timescale",
+        "child_attended",
+        "child_views_represented",
+        "advocate_involved",
+        "pre_meetings_held",
+    }
+)
+
+
+# --- Month by month -----------------------------------------------------------------------
+#
+# A trend needs a few measures for each of many months. Asking each month separately is
+# many small queries; these give every month's figure from one or two queries, by
+# conditional counts per month. Each month's figure equals the measure for that month
+# (tests check).
+
+SERIES_KEYS = (
+    "children_on_plan_at_period_end",
+    "plans_started",
+    "icpc_within_15_working_days",
+    "review_conferences_in_timescale",
+    "child_attended",
+)
+
+
+def _span(months: list[Period]) -> Period:
+    first, last = months[0].first_day, months[-1].last_day
+    return Period("span", f"{first.isoformat()}/{last.isoformat()}", first, last)
+
+
+def _in_month(field: str, month: Period) -> Q:
+    return Q(**{f"{field}__gte": month.first_day, f"{field}__lte": month.last_day})
+
+
+def monthly_series(months: list[Period], *, team=None, chair=None) -> list[dict[str, int | Ratio]]:
+    """``SERIES_KEYS`` for each of ``months`` (consecutive, in order)."""
+    span = _span(months)
+    series: list[dict[str, int | Ratio]] = [{} for _ in months]
+    if chair is None:
+        # A plan's chair depends on the month's last day: only unfiltered plans group.
+        plans = _plans(span, team, None).filter(start_date__lte=span.last_day)
+        aggregates = {}
+        for i, month in enumerate(months):
+            open_at_end = Q(start_date__lte=month.last_day) & (
+                Q(end_date__isnull=True) | Q(end_date__gt=month.last_day)
+            )
+            aggregates[f"end_{i}"] = Count("child", distinct=True, filter=open_at_end)
+            aggregates[f"started_{i}"] = Count("pk", filter=_in_month("start_date", month))
+        counts = plans.aggregate(**aggregates)
+        for i, values in enumerate(series):
+            values["children_on_plan_at_period_end"] = counts[f"end_{i}"]
+            values["plans_started"] = counts[f"started_{i}"]
+    else:
+        for month, values in zip(months, series, strict=True):
+            values["children_on_plan_at_period_end"] = children_on_plan_at_period_end(
+                month, team=team, chair=chair
+            )
+            values["plans_started"] = plans_started(month, team=team, chair=chair)
+
+    index = {(m.first_day.year, m.first_day.month): i for i, m in enumerate(months)}
+    # Grouped by month, so the long in-time CASE appears once in the SQL.
+    rows = (
+        icpc_units(span, team, chair)
+        .values(
+            _year=ExtractYear("conference__held_on"), _month=ExtractMonth("conference__held_on")
+        )
+        .annotate(units=Count("pk"), in_time=Count("pk", filter=icpc_in_time_filter(span)))
+        .order_by()
+    )
+    icpc = [Ratio(0, 0) for _ in months]
+    for row in rows:
+        icpc[index[row["_year"], row["_month"]]] = Ratio(row["in_time"], row["units"])
+    for values, ratio in zip(series, icpc, strict=True):
+        values["icpc_within_15_working_days"] = ratio
+
+    tally = [[0, 0] for _ in months]
+    for unit in review_conference_units(span, team, chair):
+        counts_of_month = tally[index[unit.review.year, unit.review.month]]
+        counts_of_month[0] += unit.on_time
+        counts_of_month[1] += 1
+    for values, (met, total) in zip(series, tally, strict=True):
+        values["review_conferences_in_timescale"] = Ratio(met, total)
+
+    aggregates = {}
+    for i, month in enumerate(months):
+        held = _in_month("conference__held_on", month)
+        aggregates[f"units_{i}"] = Count("pk", filter=held)
+        aggregates[f"met_{i}"] = Count("pk", filter=held & ATTENDED)
+    counts = conferences_held_rows(span, team, chair).aggregate(**aggregates)
+    for i, values in enumerate(series):
+        values["child_attended"] = Ratio(counts[f"met_{i}"], counts[f"units_{i}"])
+    return [{key: values[key] for key in SERIES_KEYS} for values in series]

@@ -1,0 +1,96 @@
+"""``iro report annual|quarterly|monthly --period LABEL --format FORMAT [--team NAME]
+[--chair USERNAME] [--output FILE]``: a performance report from the records.
+
+Without ``--output``, JSON and CSV go to standard output. Any bad argument (kind,
+period, format, team, chair, output) is one line on standard error and exit status 2.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from iro import timescales
+from iro.people.models import Role, Team, User
+from iro.reports.builders import REPORT_KINDS, build_report
+from iro.reports.renderers.tabular import render_csv
+
+FORMATS = ("json", "csv")
+TEXT_FORMATS = ("json", "csv")
+
+UNKNOWN_KIND = 'Report "{kind}" is not one of annual, quarterly, monthly'
+PERIOD_REQUIRED = "Give the period with --period, for example {example}"
+EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
+UNKNOWN_FORMAT = 'Format "{format}" is not one of {formats}'
+UNKNOWN_TEAM = 'There is no team named "{name}"'
+UNKNOWN_CHAIR = 'There is no IRO with the username "{username}"'
+OUTPUT_REQUIRED = "A {format} report is a file: give it with --output FILE"
+CANNOT_WRITE = "Cannot write {path}: {reason}"
+
+
+def _fail(message: str) -> CommandError:
+    return CommandError(message, returncode=2)
+
+
+class Command(BaseCommand):
+    help = "Write an annual, quarterly or monthly performance report."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        # Checked in handle(), not by argparse, so a mistake is one line, not a usage text.
+        parser.add_argument("kind", help="annual, quarterly or monthly")
+        parser.add_argument("--period", help="2018-19, 2018-19-Q3 or 2019-02 by the kind")
+        parser.add_argument("--format", default="json", help=", ".join(FORMATS))
+        parser.add_argument("--team", help="only the children of this team (its name)")
+        parser.add_argument("--chair", help="only this chair's conferences and children")
+        parser.add_argument("--output", help="the file to write (default: standard output)")
+
+    def handle(self, *args, kind, period, format, team, chair, output, **options) -> None:
+        if kind not in REPORT_KINDS:
+            raise _fail(UNKNOWN_KIND.format(kind=kind))
+        if not period:
+            raise _fail(PERIOD_REQUIRED.format(example=EXAMPLES[kind]))
+        try:
+            the_period = timescales.parse_period(kind, period)
+        except ValueError as error:
+            raise _fail(str(error)) from None
+        if format not in FORMATS:
+            raise _fail(UNKNOWN_FORMAT.format(format=format, formats=", ".join(FORMATS)))
+        if format not in TEXT_FORMATS and not output:
+            raise _fail(OUTPUT_REQUIRED.format(format=format.upper()))
+        the_team = self._team(team) if team else None
+        the_chair = self._chair(chair) if chair else None
+        report = build_report(kind, the_period, team=the_team, chair=the_chair)
+        content = self._render(report, format)
+        if output:
+            self._write(Path(output), content)
+        else:
+            self.stdout.write(content if isinstance(content, str) else content.decode(), ending="")
+
+    def _team(self, name: str) -> Team:
+        try:
+            return Team.objects.get(name=name)
+        except Team.DoesNotExist:
+            raise _fail(UNKNOWN_TEAM.format(name=name)) from None
+
+    def _chair(self, username: str) -> User:
+        try:
+            # Former chairs too: a past year's report names who chaired then.
+            return User.objects.get(username=username, role__in=[Role.IRO, Role.IRO_MANAGER])
+        except User.DoesNotExist:
+            raise _fail(UNKNOWN_CHAIR.format(username=username)) from None
+
+    def _render(self, report, format: str) -> str | bytes:
+        if format == "json":
+            return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
+        return render_csv(report)
+
+    def _write(self, path: Path, content: str | bytes) -> None:
+        try:
+            if isinstance(content, str):
+                path.write_text(content, encoding="utf-8")
+            else:
+                path.write_bytes(content)
+        except OSError as error:
+            raise _fail(CANNOT_WRITE.format(path=path, reason=error.strerror or error)) from None

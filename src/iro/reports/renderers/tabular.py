@@ -1,0 +1,73 @@
+"""A report's measures as rows (for CSV and spreadsheets), and safe cell text.
+
+One row per number: a ratio gives its numerator, denominator and percent; a breakdown
+gives one row per key; a share breakdown a count and a percent per key.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from iro.reports.builders import ITEM_LABELS, LABELS, Report
+from iro.reports.measures import Ratio
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: Any) -> Any:
+    """Text that cannot start a formula: a leading quote is added where it could."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _items(value: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(value, Ratio):
+        percent = value.percent
+        yield "numerator", value.numerator
+        yield "denominator", value.denominator
+        yield "percent", None if percent is None else float(percent)
+    elif isinstance(value, dict) and "by_agency" in value:
+        yield "count", value["count"]
+        for agency, n in value["by_agency"].items():
+            yield f"agency: {agency}", n
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(item, dict):
+                yield f"{ITEM_LABELS.get(key, key)}: count", item["count"]
+                yield f"{ITEM_LABELS.get(key, key)}: percent", item["percent"]
+            else:
+                yield ITEM_LABELS.get(key, key), item
+    else:
+        yield "", value
+
+
+def measure_rows(report: Report) -> list[list[Any]]:
+    """Header, then [key, label, item, this period, previous period] per number."""
+    rows: list[list[Any]] = [
+        ["measure", "label", "item", report.period.label, report.previous_period.label]
+    ]
+    for key, value in report.measures.items():
+        previous = dict(_items(report.previous[key]))
+        items = list(_items(value))
+        # An agency seen only last year still gets its row.
+        items += [(item, None) for item in previous if item not in dict(items)]
+        for item, number in items:
+            rows.append([key, LABELS[key], item, number, previous.get(item)])
+    return rows
+
+
+def to_csv(rows: Iterable[Iterable[Any]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in rows:
+        writer.writerow(["" if cell is None else safe_text(cell) for cell in row])
+    return out.getvalue()
+
+
+def render_csv(report: Report) -> str:
+    return to_csv(measure_rows(report))
