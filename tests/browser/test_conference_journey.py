@@ -134,7 +134,10 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     # ---- Monday 10 June 2024: the coordinator records the strategy discussion ----------
     clock.set(date(2024, 6, 10))
     coordinator = sign_in(staff.coordinator)
-    coordinator.goto(f"/children/{wren.public_id}/protection/")
+    coordinator.goto(f"/children/{wren.public_id}/")
+    coordinator.get_by_role(
+        "link", name="Enquiries, conferences and plans for Wren Brackwater"
+    ).click()
     expect(coordinator.locator("h1")).to_have_text("Wren Brackwater")
     check_page(coordinator, "c01-protection-empty")
     coordinator.get_by_role("link", name="Record a strategy discussion").click()

@@ -5,7 +5,16 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from iro.documents.plain_language import FAIR, GOOD, HARD, SHORT, VERDICTS, check, jargon
+from iro.documents.plain_language import (
+    EASY_BUT_JARGON,
+    FAIR,
+    GOOD,
+    HARD,
+    SHORT,
+    VERDICTS,
+    check,
+    jargon,
+)
 from iro.documents.views import TOO_LONG
 from tests.factories import make_staff
 
@@ -29,6 +38,13 @@ def test_everyday_words_in_short_sentences_are_plain_english():
     assert result.level == GOOD
     assert result.reading_ease >= 60
     assert result.findings == []
+    assert result.verdict == VERDICTS[GOOD]
+
+
+def test_easy_sentences_with_jargon_are_not_called_plain_english():
+    result = check("The S47 found a risk of significant harm to Wren at home.")
+    assert result.level == GOOD
+    assert result.verdict == EASY_BUT_JARGON
 
 
 def test_long_sentences_of_professional_words_are_hard_and_their_jargon_is_named():
@@ -80,7 +96,9 @@ def test_the_json_endpoint_checks_posted_text(client):
     url = reverse("plain_language_check")
     body = client.post(url, {"text": "The ICPC found significant harm to the child."}).json()
     assert body["words"] == 8 and body["reading_ease"] is not None
-    assert body["verdict"] == VERDICTS[body["level"]]
+    assert body["verdict"] == (
+        EASY_BUT_JARGON if body["level"] == GOOD else VERDICTS[body["level"]]
+    )
     assert [f["term"] for f in body["findings"]] == ["ICPC", "significant harm"]
     assert body["findings"][1]["suggestion"] == "serious harm"
 

@@ -34,6 +34,7 @@ VERDICTS = {
     FAIR: "Fairly hard to read. Try shorter sentences and everyday words.",
     HARD: "Hard to read. Use shorter sentences and everyday words.",
 }
+EASY_BUT_JARGON = "Easy to read, but it uses words a family may not know: see below."
 
 # Abbreviations are matched as written (capitals), whole words only.
 ABBREVIATIONS: dict[str, str] = {
@@ -120,6 +121,8 @@ class Check:
 
     @property
     def verdict(self) -> str:
+        if self.level == GOOD and self.findings:
+            return EASY_BUT_JARGON
         return VERDICTS[self.level]
 
     def as_dict(self) -> dict:
