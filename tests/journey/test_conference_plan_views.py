@@ -186,6 +186,8 @@ def test_a_review_that_ends_the_plan_steps_the_child_down(client, staff, journey
     conference = review_for(staff, journey, on=date(2024, 6, 18))
     row = conference.children.get()
     client.force_login(staff.other_iro)
+    form = client.get(reverse("conference_record", args=[conference.public_id])).content.decode()
+    assert reverse("plan_actions_review", args=[journey.plan.public_id]) in form
     response = client.post(
         reverse("conference_record", args=[conference.public_id]),
         {
