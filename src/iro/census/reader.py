@@ -22,7 +22,6 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 
 from lxml import etree
 
@@ -162,7 +161,12 @@ class Child:
 # --- Values -------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=8192)  # the same dates recur throughout a file
+# Good dates already parsed, by their exact text: the same dates recur throughout a file.
+# Bounded, so memory stays flat however many distinct dates a file has.
+_DATES: dict[str | None, date] = {}
+_DATES_KEPT = 20_000
+
+
 def parse_date(text: str) -> date | None:
     """The date an xs:date string names, or None when it is not a real date."""
     text = _ZONE.sub("", text)
@@ -208,9 +212,11 @@ class _Values:
         return value
 
     def date(self, el, path: str) -> date | None:
-        value = el.text
-        if value is not None:
-            value = value.strip()
+        raw = el.text
+        known = _DATES.get(raw)  # the usual case: a good date seen before
+        if known is not None:
+            return known
+        value = raw.strip() if raw is not None else ""
         if not value:
             self.problems.append(Problem(path, EMPTY, "", el.sourceline, "empty"))
             return None
@@ -219,9 +225,14 @@ class _Values:
             self.problems.append(
                 Problem(path, BAD_DATE.format(value=value), value, el.sourceline, "date")
             )
+        elif len(_DATES) < _DATES_KEPT:
+            _DATES[raw] = parsed
         return parsed
 
     def code(self, el, path: str, allowed: frozenset[str], what: str) -> str | None:
+        raw = el.text
+        if raw in allowed:
+            return raw
         value = self.text(el, path)
         if value is not None and value not in allowed:
             self.problems.append(
@@ -230,6 +241,9 @@ class _Values:
         return value
 
     def yes_no(self, el, path: str) -> bool | None:
+        known = codes.YES_NO.get(el.text)
+        if known is not None:
+            return known
         value = self.text(el, path)
         if value is None:
             return None
