@@ -319,3 +319,18 @@ def test_a_synthetic_year_goes_in_whole(staff, tmp_path):
     assert Plan.objects.count() == expected_plans
     assert summary.added["reviews"] == expected_reviews
     assert Child.objects.count() == 120
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal(staff, tmp_path):
+    path = tmp_path / "year.xml"
+    write_synthetic_file(path, 120, seed=3)
+    err = _Terminal()
+    call_command("cin", "import", str(path), "--user", "ana-analyst", stdout=StringIO(),
+                 stderr=err)  # fmt: skip
+    assert "\r" in err.getvalue()
+    assert "100%" in err.getvalue()
