@@ -334,3 +334,13 @@ def test_a_progress_bar_is_drawn_on_a_terminal(staff, tmp_path):
                  stderr=err)  # fmt: skip
     assert "\r" in err.getvalue()
     assert "100%" in err.getvalue()
+
+
+def test_an_enquiry_repeated_within_a_new_child_is_recorded_once(staff, census_file):
+    twice = s47_block("2023-06-05", "2023-06-22") * 2
+    text = message(child(ids("R1"), details(
+        "2023-06-01", s47s=twice, plans=plan_block("2023-06-22"))))  # fmt: skip
+    summary = import_file(census_file(text), acting_user=staff.analyst)
+    assert summary.skipped == []
+    assert Section47.objects.count() == 1
+    assert Conference.objects.filter(kind=ConferenceKind.INITIAL).count() == 1

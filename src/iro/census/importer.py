@@ -163,6 +163,11 @@ class _ChildImport:
         self.updated: Counter = Counter()
         self.notes: Counter = Counter()
         self.step = ""  # what is being recorded, for the reason when a service refuses
+        # A child new to the records has nothing to match: no need to look.
+        self.new_child = False
+        self.opened: set[date] = set()  # referral dates of episodes opened for a new child
+        self.recorded: set[tuple[int, date]] = set()  # (episode, start) of its new S47s
+        self.icpcs_held: set[int] = set()  # its S47s given an ICPC in this import
 
     def run(self) -> None:
         child = self._child()
@@ -196,6 +201,7 @@ class _ChildImport:
         child = Child.objects.filter(la_child_id=r.la_child_id).first()
         if child is None:
             self.added["children"] += 1
+            self.new_child = True
             return create_child(acting_user=self.user, la_child_id=r.la_child_id, **fields)
         before = child.version
         child = update_child(child=child, acting_user=self.user, **fields)
@@ -207,7 +213,11 @@ class _ChildImport:
 
     def _episode(self, child: Child, r: reader.Episode) -> None:
         self.step = f"the episode from {r.referral_date}"
-        episode = Episode.objects.filter(child=child, referral_date=r.referral_date).first()
+        episode = (
+            None
+            if self.new_child and r.referral_date not in self.opened
+            else Episode.objects.filter(child=child, referral_date=r.referral_date).first()
+        )
         opened_now = episode is None
         if episode is None:
             episode = open_episode(
@@ -217,6 +227,7 @@ class _ChildImport:
                 primary_need=r.primary_need or "",
                 acting_user=self.user,
             )
+            self.opened.add(r.referral_date)
             self.added["episodes"] += 1
         elif (r.referral_source or episode.referral_source) != episode.referral_source or (
             r.primary_need or episode.primary_need
@@ -268,7 +279,11 @@ class _ChildImport:
 
     def _section47(self, episode: Episode, r: reader.Section47) -> Section47:
         self.step = f"the Section 47 from {r.start_date}"
-        s47 = Section47.objects.filter(episode=episode, start_date=r.start_date).first()
+        s47 = (
+            None
+            if self.new_child and (episode.pk, r.start_date) not in self.recorded
+            else Section47.objects.filter(episode=episode, start_date=r.start_date).first()
+        )
         not_required = bool(r.icpc_not_required)
         if not_required and r.icpc_date is not None:
             self.notes[NOTE_ICPC_FLAG_IGNORED] += 1
@@ -280,6 +295,7 @@ class _ChildImport:
                 icpc_not_required=not_required,
                 acting_user=self.user,
             )
+            self.recorded.add((episode.pk, r.start_date))
             self.added["section47s"] += 1
         elif not_required and not s47.icpc_not_required:
             s47 = record_icpc_not_required(section47=s47, acting_user=self.user)
@@ -300,11 +316,14 @@ class _ChildImport:
         records already have a plan from that day).
         """
         self.step = f"the ICPC on {r.icpc_date}"
-        held = ConferenceChild.objects.filter(
-            section47=s47,
-            conference__kind=ConferenceKind.INITIAL,
-            conference__status=ConferenceStatus.HELD,
-        ).exists()
+        if self.new_child:
+            held = s47.pk in self.icpcs_held
+        else:
+            held = ConferenceChild.objects.filter(
+                section47=s47,
+                conference__kind=ConferenceKind.INITIAL,
+                conference__status=ConferenceStatus.HELD,
+            ).exists()
         if held:
             return False
         existing_plan = (
@@ -331,6 +350,7 @@ class _ChildImport:
             acting_user=self.user,
             imported=True,
         )
+        self.icpcs_held.add(s47.pk)
         self.added["icpcs"] += 1
         return existing_plan is None and plan_record is not None
 
@@ -366,7 +386,7 @@ class _ChildImport:
             and r.previous_plans != plan.previous_plans
         ):
             self.notes[NOTE_PREVIOUS_CHANGED] += 1
-        held = set(review_dates(plan))
+        held = set() if started_now else set(review_dates(plan))
         for day in sorted(set(r.review_dates) - held):
             if plan.end_date is not None:
                 self.notes[NOTE_REVIEW_AFTER_END] += 1
