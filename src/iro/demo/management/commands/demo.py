@@ -1,0 +1,151 @@
+"""``iro demo [--seed N] [--if-empty] [--today YYYY-MM-DD] [--scale X]``: the demo authority.
+
+Builds a synthetic authority (staff, teams, agencies and about six years of
+children's journeys, written through the services) in an empty database, and
+prints a summary and the demo logins. Refused under production settings.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from iro.children.models import Child
+from iro.demo.builder import DEFAULT_SEED, Summary, build_demo
+from iro.demo.guard import DEMO_LOGINS_REFUSED, DEMO_USERNAME_PREFIX
+from iro.demo.staff import DEMO_LOGINS
+from iro.people.models import Role, User
+
+BAD_TODAY = "--today {value!r} is not a date: expected YYYY-MM-DD, for example 2026-04-15"
+TODAY_IN_FUTURE = (
+    "--today {value} is after today ({today}): demo journeys are only recorded up to the real date"
+)
+TODAY_TOO_EARLY = "--today {value} is too early: the demo starts from {earliest} at the earliest"
+BAD_SCALE = "--scale {value!r} must be a number greater than 0 and at most 2"
+NOT_EMPTY = (
+    "The database is not empty ({what}): demo data is only loaded into an empty database "
+    "(--if-empty skips quietly)"
+)
+ALREADY_LOADED = "The database already holds data: demo data not loaded."
+NO_DEMO_LOGINS = "No demo logins in this database."
+EARLIEST_TODAY = date(2015, 4, 1)
+MAX_SCALE = 2.0
+
+
+def parse_today(value: str | None) -> date:
+    real_today = timezone.localdate()
+    if value is None:
+        return real_today
+    try:
+        if len(value) != 10:
+            raise ValueError(value)
+        today = date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(BAD_TODAY.format(value=value), returncode=2) from None
+    if today > real_today:
+        raise CommandError(TODAY_IN_FUTURE.format(value=today, today=real_today), returncode=2)
+    if today < EARLIEST_TODAY:
+        raise CommandError(
+            TODAY_TOO_EARLY.format(value=today, earliest=EARLIEST_TODAY), returncode=2
+        )
+    return today
+
+
+def parse_scale(value: str) -> float:
+    try:
+        scale = float(value)
+    except ValueError:
+        raise CommandError(BAD_SCALE.format(value=value), returncode=2) from None
+    if not 0 < scale <= MAX_SCALE:
+        raise CommandError(BAD_SCALE.format(value=value), returncode=2)
+    return scale
+
+
+def logins_table() -> list[str]:
+    """The demo logins in this database, one line each, as ``make run`` shows them."""
+    users = {
+        u.username: u
+        for u in User.objects.filter(username__startswith=DEMO_USERNAME_PREFIX, is_active=True)
+    }
+    rows = [(name, Role(role).label) for name, role in DEMO_LOGINS if name in users]
+    if not rows:
+        return [NO_DEMO_LOGINS]
+    width = max(len(name) for name, _ in rows) + 2
+    role_width = max(len(label) for _, label in rows) + 2
+    lines = [f"Demo logins (password: {settings.DEMO_PASSWORD}):"]
+    lines.append(f"  {'username':<{width}}{'role':<{role_width}}password")
+    lines += [
+        f"  {name:<{width}}{label:<{role_width}}{settings.DEMO_PASSWORD}" for name, label in rows
+    ]
+    return lines
+
+
+def summary_lines(summary: Summary, seconds: float) -> list[str]:
+    lines = [
+        f"Built the demo authority (seed {summary.seed}, today {summary.today:%Y-%m-%d}, "
+        f"scale {summary.scale:g}) in {seconds:.1f} s:",
+        f"  {summary.staff} staff in {summary.teams} teams and the IRO service; "
+        f"{summary.agencies} agencies",
+        f"  {summary.families} families, {summary.children} children; "
+        f"{summary.plans} plans ({summary.open_plans} open); "
+        f"{summary.conferences_held} conferences held, "
+        f"{summary.conferences_scheduled} scheduled",
+    ]
+    for year in summary.years:
+        percent = "n/a" if year.icpc_percent is None else f"{year.icpc_percent:.1f}%"
+        lines.append(
+            f"  {year.label}: {year.during} children on a plan during the year, "
+            f"{year.at_end} at 31 March; ICPCs within 15 working days {percent} "
+            f"({year.icpc_in_time} of {year.icpc_units})"
+        )
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Build a synthetic authority (staff, teams, children's journeys) in an empty "
+        "database, deterministic for --seed, and print the demo logins."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="do nothing (but print the logins) when the database already has children",
+        )
+        parser.add_argument(
+            "--today", help="the last day with recorded events, YYYY-MM-DD (default today)"
+        )
+        parser.add_argument(
+            "--scale",
+            default="1",
+            help="size of the authority relative to the full demo (tests use 0.1)",
+        )
+
+    def handle(self, *args, seed: int, if_empty: bool, today: str | None, scale: str, **options):
+        self.verbosity = options.get("verbosity", 1)
+        if not settings.DEMO_LOGINS_ALLOWED:
+            raise CommandError(DEMO_LOGINS_REFUSED, returncode=2)
+        day = parse_today(today)
+        size = parse_scale(scale)
+        children = Child.objects.count()
+        has_demo_users = User.objects.filter(username__startswith=DEMO_USERNAME_PREFIX).exists()
+        if children or has_demo_users:
+            if not if_empty:
+                what = f"{children} children" if children else "it has demo logins"
+                raise CommandError(NOT_EMPTY.format(what=what), returncode=2)
+            self.stdout.write(ALREADY_LOADED)
+        else:
+            started = time.monotonic()
+            summary = build_demo(seed=seed, today=day, scale=size, progress=self._progress)
+            self.stdout.write("\n".join(summary_lines(summary, time.monotonic() - started)))
+        self.stdout.write("\n".join(logins_table()))
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.verbosity >= 2:
+            self.stderr.write(f"  {done} of {total} families written")
