@@ -106,6 +106,10 @@ class DisputeStage(models.Model):
         max_length=160, blank=True, help_text="The manager the dispute went to at this stage."
     )
     note = models.TextField(blank=True)
+    responded_on = models.DateField(
+        null=True, blank=True, help_text="When the manager at this stage responded."
+    )
+    response = models.TextField(blank=True)
     ended_on = models.DateField(null=True, blank=True)
     history = HistoricalRecords()
 

@@ -49,6 +49,7 @@ TEXT_REQUIRED = "Enter the {what}."
 ALREADY_RESOLVED = "This dispute was resolved on {date:%d %B %Y}."
 AT_FINAL_STAGE = "This dispute is at the final stage (stage 8): it cannot be escalated further."
 BEFORE_STAGE_START = "The date cannot be before the current stage started on {date:%d %B %Y}."
+ALREADY_ANSWERED_AT_STAGE = "The response at this stage was recorded on {date:%d %B %Y}."
 BEFORE_RAISED = "The date cannot be before the challenge was raised on {date:%d %B %Y}."
 ALREADY_FORWARDED = "This challenge was already forwarded on {date:%d %B %Y}."
 NOT_FORWARDED = "Forward the challenge to the professional's manager before recording a response."
@@ -196,6 +197,42 @@ def resolve_dispute(
     dispute.version += 1
     saved_by(dispute, acting_user).save(update_fields=["resolved_on", "resolution", "version"])
     return dispute
+
+
+@transaction.atomic
+def record_stage_response(
+    *,
+    dispute: Dispute,
+    responded_on: date,
+    response: str,
+    acting_user,
+    expected_version: int | None = None,
+) -> DisputeStage:
+    """Record the manager's response at the stage the dispute is at (once per stage).
+
+    The IRO then resolves the dispute or escalates it; until a response is recorded the
+    stage's response timescale runs.
+    """
+    _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    check_version(dispute, expected_version)
+    current = _current_stage(dispute)
+    errors = Errors()
+    if dispute.resolved_on is not None:
+        errors.add("responded_on", ALREADY_RESOLVED.format(date=dispute.resolved_on))
+    elif current.responded_on is not None:
+        errors.add("responded_on", ALREADY_ANSWERED_AT_STAGE.format(date=current.responded_on))
+    errors.add("responded_on", not_in_future(responded_on))
+    if responded_on < current.started_on:
+        errors.add("responded_on", BEFORE_STAGE_START.format(date=current.started_on))
+    _check_text(errors, "response", response, "response")
+    errors.raise_if_any()
+    current.responded_on = responded_on
+    current.response = response.strip()
+    saved_by(current, acting_user).save(update_fields=["responded_on", "response"])
+    dispute.version += 1
+    saved_by(dispute, acting_user).save(update_fields=["version"])
+    return current
 
 
 # ------------------------------------------------------ multi-agency challenges

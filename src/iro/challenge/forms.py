@@ -1,0 +1,199 @@
+"""Forms of the dispute, multi-agency challenge and feedback pages.
+
+Forms parse the shape of input (a real date, one of the choices); the rules are the
+services' (``challenge.services``), whose field-level ``ValidationError``s are put back
+on these forms by ``apply_service_errors``. Text a service requires is left optional
+here so its one message shows, not two. The GOV.UK date input and the error summary
+are the conference pages' (``journey.conference_forms``), so every form of the service
+looks and refuses alike.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from iro.challenge.models import ChallengeOutcome, DisputeReason, Respondent
+from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm
+from iro.people.models import Agency
+
+REASON_REQUIRED = "Select the main reason for the dispute."
+AGENCY_REQUIRED = "Select the agency the professional works for."
+OUTCOME_REQUIRED = "Select the outcome."
+RESPONDENT_REQUIRED = "Select who gave the feedback."
+CONSENT_REQUIRED = "Select whether they agreed to be quoted."
+NOT_ABOUT_ONE_PLAN = "Not about one plan"
+
+
+def _radios(choices, *, label: str, required_message: str, **kwargs) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        choices=choices,
+        label=label,
+        widget=forms.RadioSelect,
+        error_messages={"required": required_message, "invalid_choice": CHOOSE_ONE},
+        **kwargs,
+    )
+
+
+def _text(label: str, *, help_text: str = "", max_length: int | None = None) -> forms.CharField:
+    return forms.CharField(label=label, required=False, help_text=help_text, max_length=max_length)
+
+
+def _long_text(label: str, *, help_text: str = "") -> forms.CharField:
+    return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Textarea)
+
+
+# ------------------------------------------------------------------- disputes
+
+
+class RaiseDisputeForm(forms.Form):
+    raised_on = GovDateField(
+        what="the date the dispute was raised",
+        label="When did you raise it?",
+        help_text="For example, 27 3 2024",
+    )
+    reason = _radios(
+        DisputeReason.choices,
+        label="What is the main reason?",
+        required_message=REASON_REQUIRED,
+    )
+    plan = forms.ChoiceField(
+        label="Which plan is it about?",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": CHOOSE_ONE},
+    )
+    sent_to = _text(
+        "Who did you raise it with?",
+        help_text="The manager at the informal stage, for example the team manager.",
+        max_length=160,
+    )
+    detail = _long_text(
+        "What are you worried about?",
+        help_text="What has drifted or is missing, and what you are asking for.",
+    )
+
+    def __init__(self, *args, plans=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(str(p.public_id), label) for p, label in plans]
+        if choices:
+            self.fields["plan"].choices = [*choices, ("", NOT_ABOUT_ONE_PLAN)]
+        else:
+            del self.fields["plan"]
+
+
+class StageResponseForm(VersionedForm):
+    responded_on = GovDateField(
+        what="the date of the response",
+        label="When did they respond?",
+        help_text="For example, 27 3 2024",
+    )
+    response = _long_text("What did they say?")
+
+
+class EscalateForm(VersionedForm):
+    escalated_on = GovDateField(
+        what="the date it was escalated",
+        label="When did you escalate it?",
+        help_text="The current stage ends that day and the next one starts.",
+    )
+    sent_to = _text(
+        "Who is it going to?",
+        help_text="The manager at the next stage, for example the service manager.",
+        max_length=160,
+    )
+    note = _long_text("Why are you escalating it? (optional)")
+
+
+class ResolveForm(VersionedForm):
+    resolved_on = GovDateField(
+        what="the date it was resolved",
+        label="When was it resolved?",
+        help_text="It is resolved at the stage it has reached.",
+    )
+    resolution = _long_text("How was it resolved?")
+
+
+# ------------------------------------------------------ multi-agency challenges
+
+
+class RaiseChallengeForm(forms.Form):
+    agency = forms.ModelChoiceField(
+        queryset=Agency.objects.order_by("name"),
+        label="Which agency does the professional work for?",
+        empty_label="Select an agency",
+        error_messages={"required": AGENCY_REQUIRED, "invalid_choice": CHOOSE_ONE},
+    )
+    professional = _text(
+        "Who is the professional?",
+        help_text="Their role, and their name where you know it, for example 'Health visitor'.",
+        max_length=160,
+    )
+    concern = _long_text(
+        "What is your concern?",
+        help_text="The partnership sends this to the professional's manager.",
+    )
+    raised_on = GovDateField(
+        what="the date the challenge was raised",
+        label="When did you raise it?",
+        help_text="For example, 27 3 2024",
+    )
+
+
+class ForwardForm(forms.Form):
+    forwarded_to = _text(
+        "Who is the professional's manager?",
+        help_text="Their name and role.",
+        max_length=160,
+    )
+    forwarded_on = GovDateField(
+        what="the date it was forwarded",
+        label="When did you send it to them?",
+        help_text="For example, 27 3 2024",
+    )
+
+
+class ChallengeResponseForm(forms.Form):
+    responded_on = GovDateField(
+        what="the date of the response",
+        label="When did the manager respond?",
+        help_text="For a withdrawal, the date it was withdrawn.",
+    )
+    outcome = _radios(
+        ChallengeOutcome.choices,
+        label="What was the outcome?",
+        required_message=OUTCOME_REQUIRED,
+    )
+    response = _long_text("What was the response?")
+
+
+# ------------------------------------------------------------------ feedback
+
+
+class FeedbackForm(forms.Form):
+    YES = "yes"
+    NO = "no"
+
+    respondent = _radios(
+        Respondent.choices,
+        label="Who gave the feedback?",
+        required_message=RESPONDENT_REQUIRED,
+    )
+    attribution = _text(
+        "How should a quote be attributed? (optional)",
+        help_text='Without a name, for example "Mother, after a review conference".',
+        max_length=120,
+    )
+    text = _long_text("What did they say?")
+    received_on = GovDateField(
+        what="the date the feedback was given",
+        label="When was it given?",
+        help_text="For example, 27 3 2024",
+    )
+    consent = _radios(
+        [(YES, "Yes, they agreed to be quoted"), (NO, "No")],
+        label="Did they agree to be quoted in reports?",
+        required_message=CONSENT_REQUIRED,
+    )
+
+    def consented(self) -> bool:
+        return self.cleaned_data["consent"] == self.YES

@@ -1,0 +1,291 @@
+"""Reads for the pages of disputes, multi-agency challenges and feedback.
+
+Every function that reaches a child's data takes the user and asks ``access.scope``:
+``dispute_for``, ``challenge_for`` and ``conference_for`` return the record or raise
+(404 when there is none, 403 when the user may not see it). The safeguarding
+partnership sees multi-agency challenges without seeing any child's record: its pages
+carry the LA child ID only, never a name.
+
+Response due dates are computed from each stage's start and the authority's
+``StageTimescale`` in working days (``iro.timescales``), never stored. Lists cost a
+fixed number of queries however many disputes or challenges they show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from iro import timescales
+from iro.access.capabilities import Capability, has_capability
+from iro.access.scope import REFUSED_CHILD, can_view_child, display_name, visible_to
+from iro.challenge.models import (
+    Dispute,
+    DisputeStage,
+    Feedback,
+    MultiAgencyChallenge,
+    StageTimescale,
+)
+from iro.challenge.selectors import challenges_for, disputes_for
+from iro.children.models import Child
+from iro.journey.models import Conference
+from iro.people.selectors import closure_days
+
+REFUSED_CHALLENGES = "Your role does not include multi-agency challenges."
+REFUSED_CONFERENCE = "You do not have access to every child at this conference."
+
+# The state of a stage's response, for the tag the pages show.
+ANSWERED = "answered"
+OVERDUE = "overdue"
+WAITING = "waiting"
+NO_TIMESCALE = "no_timescale"
+CLOSED_UNANSWERED = "closed_unanswered"
+
+
+# ------------------------------------------------------------------- access
+
+
+def dispute_for(user, public_id) -> Dispute:
+    """The dispute if ``user`` may see its child; 404 if none, 403 if refused."""
+    try:
+        dispute = Dispute.objects.select_related("child", "plan", "raised_by").get(
+            public_id=public_id
+        )
+    except (Dispute.DoesNotExist, ValueError) as exc:
+        raise Http404("No such dispute") from exc
+    if not can_view_child(user, dispute.child):
+        raise PermissionDenied(REFUSED_CHILD)
+    return dispute
+
+
+def may_handle_challenges(user) -> bool:
+    """The safeguarding partnership: forwards challenges, sees no child's record."""
+    return has_capability(user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES)
+
+
+def challenge_for(user, public_id) -> MultiAgencyChallenge:
+    """The challenge for the partnership (any) or for an IRO who may see its child."""
+    try:
+        challenge = MultiAgencyChallenge.objects.select_related(
+            "child", "agency", "raised_by", "forwarded_by"
+        ).get(public_id=public_id)
+    except (MultiAgencyChallenge.DoesNotExist, ValueError) as exc:
+        raise Http404("No such challenge") from exc
+    if may_handle_challenges(user):
+        return challenge
+    if not has_capability(user, Capability.RAISE_CHALLENGES):
+        raise PermissionDenied(REFUSED_CHALLENGES)
+    if not can_view_child(user, challenge.child):
+        raise PermissionDenied(REFUSED_CHILD)
+    return challenge
+
+
+def conference_for(user, public_id) -> Conference:
+    """The conference if ``user`` may see every child at it; 404 if none, 403 if not."""
+    try:
+        conference = Conference.objects.select_related("chair").get(public_id=public_id)
+    except (Conference.DoesNotExist, ValueError) as exc:
+        raise Http404("No such conference") from exc
+    child_ids = set(conference.children.values_list("child_id", flat=True))
+    seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+    if not child_ids or child_ids != seen:
+        raise PermissionDenied(REFUSED_CONFERENCE)
+    return conference
+
+
+# ------------------------------------------------------------ stage timescales
+
+
+def stage_timescales() -> dict[int, int]:
+    """The authority's response timescale of each stage, in working days."""
+    return dict(StageTimescale.objects.values_list("stage", "working_days"))
+
+
+@dataclass(frozen=True)
+class StageView:
+    """One stage a dispute reached, with its response due date and state."""
+
+    stage: DisputeStage
+    due: date | None
+    state: str
+    working_days_overdue: int = 0
+
+    @property
+    def is_current(self) -> bool:
+        return self.stage.ended_on is None and self.state != CLOSED_UNANSWERED
+
+
+def stage_view(
+    stage: DisputeStage,
+    *,
+    resolved: bool,
+    day: date,
+    timescale_days: dict[int, int],
+    closures: Iterable[date],
+) -> StageView:
+    """The stage's response due date (its start plus the stage's working days) and
+    whether the response came, is awaited, or is overdue on ``day``."""
+    days = timescale_days.get(stage.stage)
+    due = (
+        None
+        if days is None
+        else timescales.add_working_days(stage.started_on, days, closures=closures)
+    )
+    if stage.responded_on is not None:
+        return StageView(stage, due, ANSWERED)
+    if stage.ended_on is not None or resolved:
+        return StageView(stage, due, CLOSED_UNANSWERED)
+    if due is None:
+        return StageView(stage, due, NO_TIMESCALE)
+    if day > due:
+        late = timescales.working_days_between(due, day, closures=closures)
+        return StageView(stage, due, OVERDUE, late)
+    return StageView(stage, due, WAITING)
+
+
+def dispute_stages(dispute: Dispute, *, day: date) -> list[StageView]:
+    """Every stage the dispute reached, first to last (three queries)."""
+    timescale_days = stage_timescales()
+    closures = closure_days()
+    return [
+        stage_view(
+            s,
+            resolved=dispute.is_resolved,
+            day=day,
+            timescale_days=timescale_days,
+            closures=closures,
+        )
+        for s in dispute.stages.order_by("stage")
+    ]
+
+
+# ----------------------------------------------------------------- lists
+
+
+@dataclass(frozen=True)
+class DisputeRow:
+    dispute: Dispute
+    name: str
+    current: StageView | None
+
+
+def _with_current_stage(disputes: QuerySet[Dispute]) -> QuerySet[Dispute]:
+    return disputes.prefetch_related(
+        Prefetch("stages", queryset=DisputeStage.objects.order_by("stage"), to_attr="stage_rows")
+    )
+
+
+def _rows(user, disputes: Iterable[Dispute], *, day: date) -> list[DisputeRow]:
+    timescale_days = stage_timescales()
+    closures = closure_days()
+    rows = []
+    for dispute in disputes:
+        current = next((s for s in dispute.stage_rows if s.stage == dispute.stage), None)
+        rows.append(
+            DisputeRow(
+                dispute=dispute,
+                name=display_name(user, dispute.child),
+                current=(
+                    None
+                    if current is None
+                    else stage_view(
+                        current,
+                        resolved=dispute.is_resolved,
+                        day=day,
+                        timescale_days=timescale_days,
+                        closures=closures,
+                    )
+                ),
+            )
+        )
+    return rows
+
+
+def _urgency(row: DisputeRow):
+    current = row.current
+    state = current.state if current else NO_TIMESCALE
+    order = {OVERDUE: 0, WAITING: 1, NO_TIMESCALE: 2, ANSWERED: 3}.get(state, 4)
+    due = current.due if current and current.due else date.max
+    return (order, due, row.dispute.raised_on, row.dispute.pk)
+
+
+def open_dispute_rows(user, *, day: date) -> list[DisputeRow]:
+    """The open disputes about children ``user`` may see, overdue responses first, then
+    by response due date. A fixed number of queries, however many disputes."""
+    disputes = _with_current_stage(open_disputes(user))
+    return sorted(_rows(user, disputes, day=day), key=_urgency)
+
+
+def open_disputes(user) -> QuerySet[Dispute]:
+    return disputes_for(user).filter(resolved_on__isnull=True)
+
+
+def child_disputes(user, child: Child, *, day: date) -> list[DisputeRow]:
+    """A child's disputes, newest first (the caller has checked access to the child)."""
+    disputes = _with_current_stage(disputes_for(user).filter(child=child))
+    return _rows(user, disputes, day=day)
+
+
+def child_challenges(user, child: Child) -> QuerySet[MultiAgencyChallenge]:
+    return challenges_for(user).filter(child=child)
+
+
+@dataclass(frozen=True)
+class ChallengeRow:
+    challenge: MultiAgencyChallenge
+    name: str  # the child's name, or LA child ID for those who may not see names
+
+
+@dataclass(frozen=True)
+class ChallengeQueue:
+    """The multi-agency challenges a user works on, by what they wait for."""
+
+    to_forward: list[ChallengeRow]
+    awaiting_response: list[ChallengeRow]
+    answered: list[ChallengeRow]
+
+
+# The answered list is history: the most recent are enough for a working page.
+ANSWERED_SHOWN = 50
+
+
+def challenge_queue(user) -> ChallengeQueue:
+    """For the partnership every challenge (the child named by LA child ID only); for an
+    IRO those about children they may see. Three queries, however many challenges."""
+    if may_handle_challenges(user):
+        base = MultiAgencyChallenge.objects.all()
+    elif has_capability(user, Capability.RAISE_CHALLENGES):
+        base = challenges_for(user)
+    else:
+        raise PermissionDenied(REFUSED_CHALLENGES)
+    base = base.select_related("child", "agency", "raised_by")
+
+    def rows(queryset) -> list[ChallengeRow]:
+        return [ChallengeRow(c, display_name(user, c.child)) for c in queryset]
+
+    return ChallengeQueue(
+        to_forward=rows(
+            base.filter(forwarded_on__isnull=True, responded_on__isnull=True).order_by(
+                "raised_on", "pk"
+            )
+        ),
+        awaiting_response=rows(
+            base.filter(forwarded_on__isnull=False, responded_on__isnull=True).order_by(
+                "forwarded_on", "pk"
+            )
+        ),
+        answered=rows(
+            base.filter(responded_on__isnull=False).order_by("-responded_on", "-pk")[
+                :ANSWERED_SHOWN
+            ]
+        ),
+    )
+
+
+def conference_feedback(conference: Conference) -> QuerySet[Feedback]:
+    return conference.feedback.select_related("recorded_by").order_by("received_on", "pk")

@@ -1,0 +1,32 @@
+"""URLs of the dispute, multi-agency challenge and feedback pages (included at the root:
+a child's pages live under ``/children/<id>/``, a conference's under ``/conferences/<id>/``)."""
+
+from django.urls import path
+
+from iro.challenge import views
+
+child = "children/<uuid:public_id>/"
+dispute = "disputes/<uuid:public_id>/"
+challenge = "challenges/<uuid:public_id>/"
+conference = "conferences/<uuid:public_id>/"
+
+urlpatterns = [
+    path(child + "disputes/", views.child_worries, name="child_worries"),
+    path(child + "disputes/new", views.dispute_new, name="dispute_new"),
+    path(child + "challenges/new", views.challenge_new, name="challenge_new"),
+    path("disputes/", views.dispute_list, name="dispute_list"),
+    path(dispute, views.dispute_detail, name="dispute_detail"),
+    path(dispute + "response", views.dispute_response, name="dispute_response"),
+    path(dispute + "escalate", views.dispute_escalate, name="dispute_escalate"),
+    path(dispute + "resolve", views.dispute_resolve, name="dispute_resolve"),
+    path("challenges/", views.challenge_list, name="challenge_list"),
+    path(challenge, views.challenge_detail, name="challenge_detail"),
+    path(challenge + "forward", views.challenge_forward, name="challenge_forward"),
+    path(challenge + "response", views.challenge_response, name="challenge_response"),
+    path(conference + "feedback", views.conference_feedback, name="conference_feedback"),
+    path(
+        conference + "feedback/<int:pk>/withdraw-consent",
+        views.feedback_withdraw_consent,
+        name="feedback_withdraw_consent",
+    ),
+]

@@ -1,0 +1,120 @@
+"""Recording the manager's response at the stage a dispute has reached."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from iro.challenge import services
+from iro.challenge.models import DisputeReason, DisputeStage
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(date(2024, 7, 1), tick=False):
+        yield
+
+
+@pytest.fixture
+def dispute(staff, child):
+    return services.raise_dispute(
+        child=child,
+        raised_on=date(2024, 6, 3),
+        reason=DisputeReason.PLANNING,
+        sent_to="Tess Larkmoor, team manager",
+        acting_user=staff.iro,
+    )
+
+
+def respond(staff, dispute, **kwargs):
+    args = {
+        "dispute": dispute,
+        "responded_on": date(2024, 6, 10),
+        "response": "The assessment will be finished by Friday.",
+        "acting_user": staff.iro,
+    }
+    return services.record_stage_response(**(args | kwargs))
+
+
+def test_it_records_the_response_at_the_current_stage_with_its_history(staff, dispute):
+    stage = respond(staff, dispute)
+    assert (stage.stage, stage.responded_on) == (1, date(2024, 6, 10))
+    assert stage.response == "The assessment will be finished by Friday."
+    assert stage.history.count() == 2
+    assert stage.history.first().history_user == staff.iro
+    dispute.refresh_from_db()
+    assert dispute.version == 2
+
+
+def test_it_refuses_a_second_response_at_the_same_stage(staff, dispute):
+    respond(staff, dispute)
+    with pytest.raises(ValidationError) as refused:
+        respond(staff, dispute, responded_on=date(2024, 6, 12))
+    expected = services.ALREADY_ANSWERED_AT_STAGE.format(date=date(2024, 6, 10))
+    assert refused.value.message_dict["responded_on"] == [expected]
+
+
+def test_after_escalation_the_next_stage_takes_its_own_response(staff, dispute):
+    respond(staff, dispute)
+    services.escalate_dispute(
+        dispute=dispute, escalated_on=date(2024, 6, 14), acting_user=staff.iro
+    )
+    stage = respond(staff, dispute, responded_on=date(2024, 6, 20), response="Agreed.")
+    assert stage.stage == 2
+    responses = DisputeStage.objects.filter(dispute=dispute).values_list("stage", "responded_on")
+    assert sorted(responses) == [(1, date(2024, 6, 10)), (2, date(2024, 6, 20))]
+
+
+def test_it_refuses_a_date_before_the_stage_started_or_in_the_future(staff, dispute):
+    with pytest.raises(ValidationError) as early:
+        respond(staff, dispute, responded_on=date(2024, 6, 2))
+    assert early.value.message_dict["responded_on"] == [
+        services.BEFORE_STAGE_START.format(date=date(2024, 6, 3))
+    ]
+    with pytest.raises(ValidationError) as future:
+        respond(staff, dispute, responded_on=date(2024, 7, 2))
+    assert future.value.message_dict["responded_on"] == [DATE_IN_FUTURE]
+
+
+def test_it_requires_the_response(staff, dispute):
+    with pytest.raises(ValidationError) as refused:
+        respond(staff, dispute, response="  ")
+    assert refused.value.message_dict["response"] == [
+        services.TEXT_REQUIRED.format(what="response")
+    ]
+    assert DisputeStage.objects.get(dispute=dispute).responded_on is None
+
+
+def test_it_refuses_a_resolved_dispute(staff, dispute):
+    services.resolve_dispute(
+        dispute=dispute,
+        resolved_on=date(2024, 6, 7),
+        resolution="Plan updated.",
+        acting_user=staff.iro,
+    )
+    with pytest.raises(ValidationError) as refused:
+        respond(staff, dispute)
+    assert refused.value.message_dict["responded_on"] == [
+        services.ALREADY_RESOLVED.format(date=date(2024, 6, 7))
+    ]
+
+
+def test_it_refuses_a_save_from_a_stale_page(staff, dispute):
+    services.escalate_dispute(
+        dispute=dispute, escalated_on=date(2024, 6, 5), acting_user=staff.other_iro
+    )
+    with pytest.raises(ValidationError) as refused:
+        respond(staff, dispute, expected_version=1)
+    assert refused.value.messages == [STALE_RECORD]
+
+
+@pytest.mark.parametrize("who", ["social_worker", "team_manager", "partnership", "outsider"])
+def test_it_refuses_anyone_who_may_not_raise_disputes(staff, dispute, who):
+    with pytest.raises(PermissionDenied):
+        respond(staff, dispute, acting_user=getattr(staff, who))

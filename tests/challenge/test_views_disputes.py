@@ -1,0 +1,302 @@
+"""The dispute pages: a child's disputes, raising one, its stages, the response,
+escalation and resolution; who may do what, and how bad input is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from iro.access.models import AccessLogEntry
+from iro.challenge import services
+from iro.challenge.forms import REASON_REQUIRED
+from iro.challenge.models import Dispute, DisputeReason, DisputeStage, Stage
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+from tests.challenge.view_helpers import date_data, error_summary_links, html, shows
+from tests.factories import ChildFactory, PlanFactory
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2024, 7, 1)
+
+
+@pytest.fixture(autouse=True)
+def _today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def child(staff):
+    return ChildFactory(
+        team=staff.team, first_name="Linnet", last_name="Ashcombe", la_child_id="LA4410"
+    )
+
+
+@pytest.fixture
+def plan(child):
+    return PlanFactory(child=child, start_date=date(2024, 2, 5))
+
+
+@pytest.fixture
+def dispute(staff, child, plan):
+    return services.raise_dispute(
+        child=child,
+        plan=plan,
+        raised_on=date(2024, 6, 3),
+        reason=DisputeReason.ASSESSMENT,
+        detail="The parenting assessment is three months late.",
+        sent_to="Tess Larkmoor, team manager",
+        acting_user=staff.iro,
+    )
+
+
+def dispute_urls(dispute) -> dict[str, str]:
+    return {
+        name: reverse(name, args=[dispute.public_id])
+        for name in ("dispute_detail", "dispute_response", "dispute_escalate", "dispute_resolve")
+    }
+
+
+# ------------------------------------------------------------------ access
+
+
+def test_every_dispute_page_refuses_a_social_worker_of_another_team(client, staff, dispute):
+    client.force_login(staff.outsider)
+    child = dispute.child
+    for name in ("child_worries", "dispute_new", "challenge_new"):
+        assert client.get(reverse(name, args=[child.public_id])).status_code == 403, name
+    assert client.get(dispute_urls(dispute)["dispute_detail"]).status_code == 403
+    for name in ("dispute_response", "dispute_escalate", "dispute_resolve"):
+        assert client.post(dispute_urls(dispute)[name], {}).status_code == 403, name
+    assert not AccessLogEntry.objects.filter(user=staff.outsider).exists()
+
+
+def test_a_partnership_officer_sees_no_dispute(client, staff, dispute):
+    client.force_login(staff.partnership)
+    assert client.get(dispute_urls(dispute)["dispute_detail"]).status_code == 403
+    assert client.get(reverse("child_worries", args=[dispute.child.public_id])).status_code == 403
+    assert client.get(reverse("dispute_list")).status_code == 403
+
+
+def test_the_childs_social_worker_sees_the_dispute_but_cannot_change_it(client, staff, dispute):
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("child_worries", args=[dispute.child.public_id]))
+    assert page.status_code == 200
+    assert shows(page, "Linnet Ashcombe")
+    assert reverse("dispute_new", args=[dispute.child.public_id]) not in html(page)
+    detail = client.get(dispute_urls(dispute)["dispute_detail"])
+    assert detail.status_code == 200
+    assert "Escalate the dispute" not in html(detail)
+    assert client.get(reverse("dispute_new", args=[dispute.child.public_id])).status_code == 403
+    response = client.post(
+        dispute_urls(dispute)["dispute_escalate"],
+        {"version": "1", **date_data("escalated_on", TODAY)},
+    )
+    assert response.status_code == 403
+    assert Dispute.objects.get().stage == Stage.INFORMAL
+
+
+def test_an_unknown_dispute_is_not_found(client, staff):
+    client.force_login(staff.iro)
+    url = reverse("dispute_detail", args=["00000000-0000-0000-0000-000000000000"])
+    assert client.get(url).status_code == 404
+
+
+def test_the_state_changing_pages_refuse_get(client, staff, dispute):
+    client.force_login(staff.iro)
+    for name in ("dispute_response", "dispute_escalate", "dispute_resolve"):
+        assert client.get(dispute_urls(dispute)[name]).status_code == 405, name
+    assert Dispute.history.count() == 1
+
+
+def test_viewing_a_dispute_is_logged_against_the_child(client, staff, dispute):
+    client.force_login(staff.iro_manager)
+    client.get(dispute_urls(dispute)["dispute_detail"])
+    entry = AccessLogEntry.objects.get(user=staff.iro_manager)
+    assert (entry.child, entry.what) == (dispute.child, "dispute")
+
+
+# ------------------------------------------------------------ raising one
+
+
+def test_the_childs_journey_links_to_their_disputes(client, staff, child):
+    client.force_login(staff.iro)
+    page = client.get(reverse("child_journey", args=[child.public_id]))
+    assert reverse("child_worries", args=[child.public_id]) in html(page)
+
+
+def test_an_iro_raises_a_dispute_about_the_childs_open_plan(client, staff, child, plan):
+    client.force_login(staff.iro)
+    url = reverse("dispute_new", args=[child.public_id])
+    form = client.get(url)
+    assert form.status_code == 200
+    assert f'value="{plan.public_id}" checked' in html(form)
+    response = client.post(
+        url,
+        {
+            "reason": DisputeReason.PROGRESS,
+            "plan": str(plan.public_id),
+            "detail": "No core group has met since the conference.",
+            "sent_to": "Tess Larkmoor",
+            **date_data("raised_on", date(2024, 6, 28)),
+        },
+    )
+    dispute = Dispute.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("dispute_detail", args=[dispute.public_id])
+    assert (dispute.plan, dispute.reason, dispute.raised_by) == (plan, "progress", staff.iro)
+    stage = dispute.stages.get()
+    assert (stage.stage, stage.started_on, stage.sent_to) == (1, date(2024, 6, 28), "Tess Larkmoor")
+
+
+def test_raising_a_dispute_refuses_bad_input_with_field_level_errors(client, staff, child, plan):
+    client.force_login(staff.iro)
+    response = client.post(
+        reverse("dispute_new", args=[child.public_id]),
+        {"plan": str(plan.public_id), **date_data("raised_on", date(2024, 7, 2))},
+    )
+    assert response.status_code == 200
+    assert not Dispute.objects.exists()
+    assert shows(response, REASON_REQUIRED)
+    assert html(response).count("govuk-error-message") >= 1
+    assert error_summary_links(response) == ["id_reason"]
+    # The service's refusal of a future date shows on its field once the form is whole.
+    response = client.post(
+        reverse("dispute_new", args=[child.public_id]),
+        {"reason": "planning", "plan": "", **date_data("raised_on", date(2024, 7, 2))},
+    )
+    assert shows(response, DATE_IN_FUTURE)
+    assert error_summary_links(response) == ["id_raised_on_day"]
+    assert "<title>Error: " in html(response)
+    assert not Dispute.objects.exists()
+
+
+def test_a_date_that_is_not_real_is_refused(client, staff, child):
+    client.force_login(staff.iro)
+    response = client.post(
+        reverse("dispute_new", args=[child.public_id]),
+        {"reason": "planning", "raised_on_day": "31", "raised_on_month": "2",
+         "raised_on_year": "2024"},
+    )  # fmt: skip
+    assert shows(response, "The date the dispute was raised must be a real date")
+    assert not Dispute.objects.exists()
+
+
+# ------------------------------------------------------- its stages, changes
+
+
+def test_the_dispute_page_shows_each_stage_it_reached(client, staff, dispute):
+    services.record_stage_response(
+        dispute=dispute,
+        responded_on=date(2024, 6, 10),
+        response="We will finish it by the end of the month.",
+        acting_user=staff.iro,
+    )
+    services.escalate_dispute(
+        dispute=dispute,
+        escalated_on=date(2024, 6, 17),
+        sent_to="Rhea Moss, service manager",
+        note="The date was missed again.",
+        acting_user=staff.iro,
+    )
+    client.force_login(staff.iro)
+    page = client.get(reverse("dispute_detail", args=[dispute.public_id]))
+    body = html(page)
+    stages = body.split('id="stages"', 1)[1].split("</table>", 1)[0]
+    assert "Informal challenge (stage 1)" in stages
+    assert "Stage 2: team manager" in stages
+    assert "We will finish it by the end of the month." in stages
+    assert "Rhea Moss, service manager" in stages
+    assert "The date was missed again." in stages
+    assert body.count("<h1") == 1
+
+
+def test_the_iro_records_the_response_escalates_and_resolves(client, staff, dispute):
+    client.force_login(staff.iro)
+    urls = dispute_urls(dispute)
+    response = client.post(
+        urls["dispute_response"],
+        {"version": "1", "response": "Agreed to finish it.", **date_data("responded_on", TODAY)},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        urls["dispute_escalate"],
+        {"version": "2", "sent_to": "Service manager", **date_data("escalated_on", TODAY)},
+    )
+    assert response.status_code == 302
+    response = client.post(
+        urls["dispute_resolve"],
+        {"version": "3", "resolution": "Assessment finished.", **date_data("resolved_on", TODAY)},
+    )
+    assert response.status_code == 302
+    dispute.refresh_from_db()
+    assert (dispute.stage, dispute.resolved_on) == (Stage.STAGE_2, TODAY)
+    assert dispute.resolved_at_key == "stage_2"
+    page = client.get(urls["dispute_detail"])
+    assert shows(page, "Dispute resolved at stage 2: team manager.")
+    summary = html(page).split('id="dispute-summary"', 1)[1].split("</dl>", 1)[0]
+    assert "Resolved</strong> on 1 July 2024 at stage 2: team manager" in summary
+    assert "Resolve the dispute" not in html(page)
+
+
+def test_resolving_without_saying_how_is_refused_on_its_field(client, staff, dispute):
+    client.force_login(staff.iro)
+    response = client.post(
+        dispute_urls(dispute)["dispute_resolve"],
+        {"version": "1", "resolution": "", **date_data("resolved_on", TODAY)},
+    )
+    assert response.status_code == 200
+    message = services.TEXT_REQUIRED.format(what="how the dispute was resolved")
+    assert shows(response, message)
+    assert error_summary_links(response) == ["id_resolution"]
+    assert Dispute.objects.get().resolved_on is None
+
+
+def test_escalating_before_the_stage_started_is_refused(client, staff, dispute):
+    client.force_login(staff.iro)
+    response = client.post(
+        dispute_urls(dispute)["dispute_escalate"],
+        {"version": "1", **date_data("escalated_on", date(2024, 6, 1))},
+    )
+    assert shows(response, services.BEFORE_STAGE_START.format(date=date(2024, 6, 3)))
+    assert error_summary_links(response) == ["id_escalated_on_day"]
+    assert DisputeStage.objects.count() == 1
+
+
+def test_a_change_saved_from_a_stale_page_is_refused_and_kept(client, staff, dispute):
+    services.escalate_dispute(
+        dispute=dispute, escalated_on=date(2024, 6, 20), acting_user=staff.other_iro
+    )
+    client.force_login(staff.iro)
+    response = client.post(
+        dispute_urls(dispute)["dispute_resolve"],
+        {"version": "1", "resolution": "Plan agreed.", **date_data("resolved_on", TODAY)},
+    )
+    assert response.status_code == 200
+    assert shows(response, STALE_RECORD)
+    assert 'id="stale-record"' in html(response)
+    # What the user typed is still there, with the version now saved.
+    assert "Plan agreed." in html(response)
+    assert 'name="version" value="2"' in html(response)
+    assert Dispute.objects.get().resolved_on is None
+    again = client.post(
+        dispute_urls(dispute)["dispute_resolve"],
+        {"version": "2", "resolution": "Plan agreed.", **date_data("resolved_on", TODAY)},
+    )
+    assert again.status_code == 302
+    assert Dispute.objects.get().resolved_on == TODAY
+
+
+def test_a_dispute_at_the_final_stage_offers_no_escalation(client, staff, dispute):
+    for day in range(10, 17):
+        dispute = services.escalate_dispute(
+            dispute=dispute, escalated_on=date(2024, 6, day), acting_user=staff.iro
+        )
+    assert dispute.stage == Stage.STAGE_8
+    client.force_login(staff.iro)
+    page = client.get(dispute_urls(dispute)["dispute_detail"])
+    assert "Escalate the dispute" not in html(page)
+    assert "final stage" in html(page)
