@@ -113,3 +113,26 @@ def test_the_iro_command_prints_one_line_and_exits_2(staff, capsys):
     err = capsys.readouterr().err
     assert err.strip().count("\n") == 0
     assert "not a reporting year" in err
+
+
+def test_pdf_and_xlsx_are_written_to_the_output_file(staff, tmp_path):
+    build_authority(staff, 2)
+    pdf, xlsx = tmp_path / "annual.pdf", tmp_path / "annual.xlsx"
+    run("annual", "--period", "2018-19", "--format", "pdf", "--output", str(pdf))
+    run("annual", "--period", "2018-19", "--format", "xlsx", "--output", str(xlsx))
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert xlsx.read_bytes().startswith(b"PK")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "xlsx"])
+def test_a_binary_format_without_output_is_one_line_and_exit_status_2(staff, fmt):
+    with pytest.raises(CommandError) as error:
+        run("annual", "--period", "2018-19", "--format", fmt)
+    assert str(error.value) == command.OUTPUT_REQUIRED.format(format=fmt.upper())
+    assert error.value.returncode == 2
+
+
+def test_html_goes_to_standard_output(staff):
+    page = run("monthly", "--period", "2019-02", "--format", "html")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "<h1>Monthly report 2019-02</h1>" in page

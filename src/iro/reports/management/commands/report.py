@@ -7,7 +7,6 @@ period, format, team, chair, output) is one line on standard error and exit stat
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -15,10 +14,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from iro import timescales
 from iro.people.models import Role, Team, User
 from iro.reports.builders import REPORT_KINDS, build_report
-from iro.reports.renderers.tabular import render_csv
+from iro.reports.renderers import formats
 
-FORMATS = ("json", "csv")
-TEXT_FORMATS = ("json", "csv")
+FORMATS = formats.FORMATS
+TEXT_FORMATS = ("json", "csv", "html")
 
 UNKNOWN_KIND = 'Report "{kind}" is not one of annual, quarterly, monthly'
 PERIOD_REQUIRED = "Give the period with --period, for example {example}"
@@ -82,9 +81,7 @@ class Command(BaseCommand):
             raise _fail(UNKNOWN_CHAIR.format(username=username)) from None
 
     def _render(self, report, format: str) -> str | bytes:
-        if format == "json":
-            return json.dumps(report.as_json(), indent=2, ensure_ascii=False) + "\n"
-        return render_csv(report)
+        return formats.render(report, format)[0]
 
     def _write(self, path: Path, content: str | bytes) -> None:
         try:

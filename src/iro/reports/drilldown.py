@@ -1,0 +1,239 @@
+"""The children behind a figure: the units a measure counted, one row each.
+
+Each measure's units come from the same querysets (or walks) the measure counts, so the
+list and the figure cannot disagree: the rows are the denominator of a ratio (each
+marked in or out of the numerator), the members of a count, or the items of a
+breakdown (each with its key). Which children a user sees is ``access.scope``: rows of
+children outside the user's scope are counted, never shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import F
+
+from iro.access.scope import visible_to
+from iro.challenge.models import stage_report_key
+from iro.children.models import Child
+from iro.reports import measures as m
+from iro.reports.builders import ITEM_LABELS
+from iro.timescales import Period
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One row behind a figure: the child, the date that counted, what it shows."""
+
+    child_id: int
+    when: date | None
+    detail: str
+    counted: bool | None = None  # in the numerator of a ratio; None for counts
+    item: str = ""  # the breakdown key, for breakdowns
+
+
+@dataclass(frozen=True)
+class Row:
+    child: Child
+    unit: Unit
+
+    @property
+    def item_label(self) -> str:
+        return ITEM_LABELS.get(self.unit.item, self.unit.item)
+
+
+def _plan_units(plans, detail: Callable[[dict], str], when: str = "start_date") -> list[Unit]:
+    rows = plans.values("child_id", "start_date", "end_date", "latest_category").order_by(
+        when, "pk"
+    )
+    return [Unit(r["child_id"], r[when], detail(r)) for r in rows]
+
+
+def _plan_span(row: dict) -> str:
+    ended = f", ended {row['end_date']:%d %b %Y}" if row["end_date"] else ", open"
+    return f"Plan from {row['start_date']:%d %b %Y}{ended}"
+
+
+def _ratio_rows(qs, condition, fields, detail, when) -> list[Unit]:
+    rows = (
+        qs.annotate(_counted=_case(condition))
+        .values("_counted", "child_id", *fields)
+        .order_by(when, "pk")
+    )
+    return [Unit(r["child_id"], r[when], detail(r), bool(r["_counted"])) for r in rows]
+
+
+def _case(condition):
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
+    """The units behind measure ``key`` for the period (and team or chair)."""
+    if key not in m.MEASURES:
+        raise KeyError(key)
+    if key == "children_on_plan_during_period":
+        return _plan_units(m.plans_during(period, team, chair), _plan_span)
+    if key == "children_on_plan_at_period_end":
+        return _plan_units(m.plans_at_end(period, team, chair), _plan_span)
+    if key == "plans_started":
+        return _plan_units(m.plans_started_in(period, team, chair), _plan_span)
+    if key == "plans_ended":
+        return _plan_units(m.plans_ended_in(period, team, chair), _plan_span, when="end_date")
+    if key == "plans_started_second_or_subsequent":
+        return _ratio_rows(
+            m.plans_started_in(period, team, chair),
+            m.is_repeat_plan(),
+            ["start_date", "previous_plans"],
+            lambda r: (
+                f"Plan from {r['start_date']:%d %b %Y}; "
+                f"{r['previous_plans']} previous plan(s) recorded"
+            ),
+            "start_date",
+        )
+    if key == "plans_at_period_end_by_latest_category":
+        rows = (
+            m.current_plans_at_end(period, team, chair)
+            .values("child_id", "start_date", "end_date", "latest_category")
+            .order_by("latest_category", "start_date", "pk")
+        )
+        return [
+            Unit(r["child_id"], r["start_date"], _plan_span(r), item=r["latest_category"])
+            for r in rows
+        ]
+    if key == "plans_ended_by_duration":
+        qs = m._with_month_gap(m.plans_ended_in(period, team, chair))
+        found = []
+        for band, condition in m.duration_band_filters().items():
+            rows = qs.filter(condition).values("child_id", "start_date", "end_date")
+            found += [
+                Unit(r["child_id"], r["end_date"], _plan_span(r), item=band)
+                for r in rows.order_by("end_date", "pk")
+            ]
+        return found
+    if key == "icpc_within_15_working_days":
+        rows = (
+            m.icpc_units(period, team, chair)
+            .annotate(_counted=_case(m.icpc_in_time_filter(period)))
+            .values(
+                "_counted", "child_id", "section47__start_date", held_on=F("conference__held_on")
+            )
+            .order_by("conference__held_on", "pk")
+        )
+        return [
+            Unit(
+                r["child_id"],
+                r["held_on"],
+                f"S47 started {r['section47__start_date']:%d %b %Y}; ICPC {r['held_on']:%d %b %Y}",
+                bool(r["_counted"]),
+            )
+            for r in rows
+        ]
+    if key == "reviews_on_time":
+        return [
+            Unit(
+                u.child_id,
+                u.start,
+                f"Plan from {u.start:%d %b %Y}; next review due {u.due:%d %b %Y}",
+                u.on_time,
+            )
+            for u in m.review_walk_units(period, team, chair)
+        ]
+    if key == "review_conferences_in_timescale":
+        return [
+            Unit(
+                u.child_id,
+                u.review,
+                f"Review {u.review:%d %b %Y}, due by {u.due:%d %b %Y}",
+                u.on_time,
+            )
+            for u in m.review_conference_units(period, team, chair)
+        ]
+    if key in ("children_with_dispute_raised", "disputes_raised", "dispute_reasons"):
+        rows = m.disputes_raised_in(period, team, chair).values("child_id", "raised_on", "reason")
+        return [
+            Unit(
+                r["child_id"],
+                r["raised_on"],
+                f"Dispute raised {r['raised_on']:%d %b %Y}",
+                item=r["reason"] if key == "dispute_reasons" else "",
+            )
+            for r in rows.order_by("raised_on", "pk")
+        ]
+    if key == "dispute_resolution_stage":
+        rows = m.disputes_resolved_in(period, team, chair).values(
+            "child_id", "resolved_on", "stage"
+        )
+        return [
+            Unit(
+                r["child_id"],
+                r["resolved_on"],
+                f"Resolved {r['resolved_on']:%d %b %Y}",
+                item=stage_report_key(r["stage"]),
+            )
+            for r in rows.order_by("resolved_on", "pk")
+        ]
+    if key == "multi_agency_challenges_raised":
+        rows = m.challenges_raised_in(period, team, chair).values(
+            "child_id", "raised_on", "agency__name"
+        )
+        return [
+            Unit(
+                r["child_id"],
+                r["raised_on"],
+                f"Challenge raised {r['raised_on']:%d %b %Y}",
+                item=r["agency__name"],
+            )
+            for r in rows.order_by("raised_on", "pk")
+        ]
+    conditions = {
+        "child_attended": m.ATTENDED,
+        "child_views_represented": m.VIEWS_REPRESENTED,
+        "advocate_involved": m.ADVOCATE_INVOLVED,
+        "pre_meetings_held": m.PRE_MEETINGS_HELD,
+    }
+    rows_qs = m.conferences_held_rows(period, team, chair)
+    if key == "conferences_held":
+        rows = rows_qs.values(
+            "child_id", held_on=F("conference__held_on"), kind=F("conference__kind")
+        )
+        return [
+            Unit(r["child_id"], r["held_on"], f"{r['kind'].replace('_', '-')} conference")
+            for r in rows.order_by("conference__held_on", "pk")
+        ]
+    rows = (
+        rows_qs.annotate(_counted=_case(conditions[key]))
+        .values(
+            "_counted", "child_id", held_on=F("conference__held_on"), kind=F("conference__kind")
+        )
+        .order_by("conference__held_on", "pk")
+    )
+    return [
+        Unit(
+            r["child_id"],
+            r["held_on"],
+            f"{r['kind'].replace('_', '-').capitalize()} conference",
+            bool(r["_counted"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Behind:
+    """The rows a user may see behind a figure, and how many they may not."""
+
+    rows: list[Row]
+    hidden: int
+
+
+def children_behind(user, key: str, period: Period, *, team=None, chair=None) -> Behind:
+    """The units of ``key``, with the child of each, for the children ``user`` may see."""
+    found = units(key, period, team=team, chair=chair)
+    ids = {u.child_id for u in found}
+    children = {c.pk: c for c in visible_to(user).filter(pk__in=ids)}
+    rows = [Row(children[u.child_id], u) for u in found if u.child_id in children]
+    return Behind(rows, len(found) - len(rows))

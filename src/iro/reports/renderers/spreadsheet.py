@@ -1,0 +1,123 @@
+"""The report as a spreadsheet (XLSX) for analysts: one sheet per part of the report.
+
+Numbers are numbers (percentages too, with their parts beside them); text that could
+start a formula is neutralised, since agency names and quotes come from the records.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from iro.reports.builders import LABELS, Report
+from iro.reports.measures import BREAKDOWN_KEYS, Ratio, as_json
+from iro.reports.renderers.tabular import measure_rows, safe_text
+
+
+def _append(sheet, row: list[Any]) -> None:
+    sheet.append([safe_text(cell) for cell in row])
+
+
+def _ratio_cells(value: Any) -> list[Any]:
+    if isinstance(value, Ratio):
+        data = as_json(value)
+        return [data["percent"], data["numerator"], data["denominator"]]
+    return [value, None, None]
+
+
+def render_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    bold = Font(bold=True)
+    sheet = book.active
+    sheet.title = "Measures"
+    for row in measure_rows(report):
+        _append(sheet, row)
+    for cell in sheet[1]:
+        cell.font = bold
+    sheet.column_dimensions["A"].width = 38
+    sheet.column_dimensions["B"].width = 52
+    sheet.column_dimensions["C"].width = 30
+    sheet.freeze_panes = "A2"
+
+    trend = book.create_sheet("Trend")
+    keys = list(report.trend[0][1]) if report.trend else []
+    header = ["month"]
+    for key in keys:
+        header += [key, f"{key} numerator", f"{key} denominator"]
+    _append(trend, header)
+    for month, values in report.trend:
+        row: list[Any] = [month.label]
+        for key in keys:
+            row += _ratio_cells(values[key])
+        _append(trend, row)
+
+    if report.kind == "annual":
+        for title, groups in (("By team", report.by_team), ("By chair", report.by_chair)):
+            sheet = book.create_sheet(title)
+            header = [title.removeprefix("By ").capitalize()]
+            for key in BREAKDOWN_KEYS:
+                header += [key, f"{key} numerator", f"{key} denominator"]
+            _append(sheet, header)
+            for name, values in groups:
+                row = [name]
+                for key in BREAKDOWN_KEYS:
+                    row += _ratio_cells(values[key])
+                _append(sheet, row)
+        quotes = book.create_sheet("Quotes")
+        _append(quotes, ["received on", "attribution", "quote"])
+        for quote in report.quotes:
+            _append(quotes, [quote.received_on, quote.attribution, quote.text])
+        plan = book.create_sheet("Action plan")
+        _append(
+            plan,
+            [
+                "year",
+                "measure",
+                "label",
+                "direction",
+                "target",
+                "actual",
+                "previous",
+                "met",
+                "action",
+            ],
+        )
+        for line in report.progress:
+            _append(
+                plan,
+                [
+                    report.period.label,
+                    line.measure,
+                    LABELS[line.measure],
+                    line.direction,
+                    float(line.value),
+                    line.actual,
+                    line.baseline,
+                    line.met,
+                    line.action,
+                ],
+            )
+        for line in report.targets_next_year:
+            _append(
+                plan,
+                [
+                    report.next_year,
+                    line.measure,
+                    LABELS[line.measure],
+                    line.direction,
+                    float(line.value),
+                    None,
+                    None,
+                    None,
+                    line.action,
+                ],
+            )
+    for sheet in book.worksheets:
+        for cell in sheet[1]:
+            cell.font = bold
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -1,0 +1,66 @@
+"""The children behind each figure are exactly the units the measure counted."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from iro.challenge.models import Stage
+from iro.reports import drilldown, measures
+from iro.reports.measures import Ratio
+from tests.challenge.factories import DisputeFactory
+from tests.reports.conftest import YEAR, a_child, a_plan, build_authority
+
+pytestmark = pytest.mark.django_db
+
+DISTINCT_CHILDREN = {
+    "children_on_plan_during_period",
+    "children_on_plan_at_period_end",
+    "children_with_dispute_raised",
+}
+
+
+@pytest.fixture
+def year(staff):
+    build_authority(staff, 12)
+    child = a_child(staff)
+    a_plan(staff, date(2016, 5, 1), date(2018, 6, 1), child=child)
+    a_plan(staff, date(2018, 9, 1), child=child)
+    DisputeFactory(child=child, stage=Stage.STAGE_5, resolved_on=date(2018, 7, 1))
+    return staff
+
+
+@pytest.mark.parametrize("key", list(measures.MEASURES))
+@pytest.mark.parametrize("filters", ["none", "team", "chair"])
+def test_the_units_behind_a_figure_add_up_to_it(year, key, filters):
+    chosen = {"none": {}, "team": {"team": year.team}, "chair": {"chair": year.other_iro}}
+    value = measures.MEASURES[key](YEAR, **chosen[filters])
+    units = drilldown.units(key, YEAR, **chosen[filters])
+    if isinstance(value, Ratio):
+        assert value == Ratio(sum(bool(u.counted) for u in units), len(units))
+    elif key in DISTINCT_CHILDREN:
+        assert value == len({u.child_id for u in units})
+    elif isinstance(value, int):
+        assert value == len(units)
+    elif key == "multi_agency_challenges_raised":
+        assert value["by_agency"] == dict(Counter(u.item for u in units))
+    else:
+        counts = Counter(u.item for u in units)
+        for item, figure in value.items():
+            assert (figure["count"] if isinstance(figure, dict) else figure) == counts[item]
+
+
+def test_only_visible_children_are_returned_and_the_rest_are_counted(year):
+    behind = drilldown.children_behind(year.team_manager, "plans_started", YEAR)
+    assert {row.child.team_id for row in behind.rows} == {year.team.pk}
+    assert len(behind.rows) + behind.hidden == measures.plans_started(YEAR)
+    assert behind.hidden > 0
+    nothing = drilldown.children_behind(year.partnership, "plans_started", YEAR)
+    assert nothing.rows == [] and nothing.hidden == measures.plans_started(YEAR)
+
+
+def test_an_unknown_measure_is_refused(year):
+    with pytest.raises(KeyError):
+        drilldown.units("happiness", YEAR)

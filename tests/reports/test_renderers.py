@@ -1,0 +1,188 @@
+"""The report as a tagged PDF, a spreadsheet, CSV and charts: every section, safe cells."""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from iro.reports import builders, charts
+from iro.reports.renderers import document, spreadsheet, tabular
+from tests.challenge.factories import (
+    DisputeFactory,
+    FeedbackFactory,
+    MultiAgencyChallengeFactory,
+    TargetFactory,
+)
+from tests.factories import AgencyFactory, ConferenceFactory, TeamFactory
+from tests.reports.conftest import a_child, a_plan, build_authority
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def full_year(staff):
+    """A year with something in every section of the annual report."""
+    build_authority(staff, 6)
+    FeedbackFactory(
+        conference=ConferenceFactory(held_on=date(2018, 7, 2), chair=staff.iro),
+        text="Much better way than the old way.",
+        attribution="Mother, after a strength based conference",
+    )
+    TargetFactory(year="2018-19", measure="icpc_within_15_working_days", value=Decimal("80"))
+    TargetFactory(
+        year="2019-20",
+        measure="child_attended",
+        value=Decimal("30"),
+        action="Make meetings child friendly.",
+    )
+    return builders.annual_report("2018-19")
+
+
+SECTION_TITLES = [
+    "Children and young people on a child protection plan",
+    "Timeliness of conferences",
+    "When IROs have worries",
+    "Engagement with children and young people",
+    "By team and by chair",
+    "What people told us",
+    "Action plan",
+]
+
+
+def test_the_printable_annual_report_holds_every_section(full_year):
+    html = document.render_html(full_year)
+    for title in SECTION_TITLES:
+        assert f"<h2>{title}</h2>" in html
+    assert '<html lang="en-GB">' in html
+    assert "Much better way than the old way." in html
+    assert "Make meetings child friendly." in html
+    assert html.count('<img src="data:image/svg+xml;base64,') == html.count("<figure>") >= 5
+    assert 'alt=""' not in html
+
+
+def _pdf_objects(pdf: bytes) -> bytes:
+    """The PDF's bytes with its compressed streams inflated, to look for entries."""
+    parts = [pdf]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            parts.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            continue
+    return b"".join(parts)
+
+
+def test_the_pdf_is_tagged_pdf_ua_with_its_language_title_and_figure_alternatives(full_year):
+    pdf = document.render_pdf(full_year)
+    assert pdf.startswith(b"%PDF-")
+    content = _pdf_objects(pdf)
+    assert b'pdfuaid:part="1"' in content
+    assert b"/Lang (en-GB)" in content
+    assert b"/StructTreeRoot" in content
+    assert b"Annual report 2018-19" in content  # the title in the metadata
+    assert content.count(b"/Alt") >= 5
+
+
+def test_the_spreadsheet_has_a_sheet_per_part_and_numbers_as_numbers(full_year):
+    book = load_workbook(io.BytesIO(spreadsheet.render_xlsx(full_year)))
+    assert book.sheetnames == ["Measures", "Trend", "By team", "By chair", "Quotes", "Action plan"]
+    rows = list(book["Measures"].iter_rows(values_only=True))
+    assert rows[0] == ("measure", "label", "item", "2018-19", "2017-18")
+    by_item = {(r[0], r[2]): r[3] for r in rows[1:]}
+    assert by_item["children_on_plan_during_period", None] == 6
+    assert by_item["icpc_within_15_working_days", "percent"] == 100.0
+    plan = list(book["Action plan"].iter_rows(values_only=True))
+    assert plan[1][:5] == (
+        "2018-19",
+        "icpc_within_15_working_days",
+        "Initial conferences within 15 working days",
+        "at_least",
+        80.0,
+    )
+
+
+def test_text_from_the_records_cannot_become_a_formula(staff):
+    team = TeamFactory(name='=HYPERLINK("http://x.example","click")')
+    child = a_child(staff, team=team)
+    a_plan(staff, date(2018, 5, 1), child=child)
+    FeedbackFactory(
+        conference=ConferenceFactory(held_on=date(2018, 6, 1)),
+        text="-2+3 stars",
+        attribution="@professional",
+    )
+    MultiAgencyChallengeFactory(
+        child=child, agency=AgencyFactory(name="+Agency"), raised_on=date(2018, 6, 1)
+    )
+    report = builders.annual_report("2018-19")
+    book = load_workbook(io.BytesIO(spreadsheet.render_xlsx(report)))
+    teams = [row[0] for row in book["By team"].iter_rows(min_row=2, values_only=True)]
+    assert '\'=HYPERLINK("http://x.example","click")' in teams
+    quote = next(book["Quotes"].iter_rows(min_row=2, values_only=True))
+    assert quote[1:] == ("'@professional", "'-2+3 stars")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+
+
+@pytest.mark.parametrize(
+    ("text", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+44", "'+44"),
+        ("-3", "'-3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Neglect", "Neglect"),
+        (42, 42),
+        (None, None),
+    ],
+)
+def test_safe_text_neutralises_formula_starts(text, safe):
+    assert tabular.safe_text(text) == safe
+
+
+def test_csv_cells_are_neutralised_too(staff):
+    assert tabular.to_csv([["=cmd", 1, None]]) == "'=cmd,1,\n"
+
+
+def test_charts_are_svg_with_text_as_text_alt_text_and_unique_ids(full_year):
+    drawn = charts.charts_for(full_year)
+    assert set(drawn) == {
+        "trend_counts",
+        "trend_timeliness",
+        "year_on_year",
+        *charts.BREAKDOWN_CHARTS,
+    }
+    ids: list[str] = []
+    for key, chart in drawn.items():
+        assert chart.svg.startswith('<svg role="img"')
+        assert f'<title id="{key}-title">{chart.title}</title>' in chart.svg
+        assert "<text" in chart.svg  # svg.fonttype none: labels stay text
+        assert chart.alt and chart.rows
+        ids += re.findall(r'id="([^"]+)"', chart.svg)
+    assert len(ids) == len(set(ids))
+
+
+def test_the_same_report_draws_the_same_charts(full_year):
+    first = charts.charts_for(full_year)["year_on_year"].svg
+    assert charts.charts_for(full_year)["year_on_year"].svg == first
+
+
+def test_a_breakdown_with_nothing_in_either_year_is_not_drawn(staff):
+    report = builders.annual_report("2018-19")
+    drawn = charts.charts_for(report)
+    assert drawn["dispute_reasons"].empty
+    assert "nothing was recorded in either period" in document.render_html(report)
+
+
+def test_disputes_chart_alt_text_reads_the_figures(staff):
+    DisputeFactory(child=a_child(staff), raised_on=date(2018, 6, 1), reason="planning")
+    chart = charts.charts_for(builders.annual_report("2018-19"))["dispute_reasons"]
+    assert "Planning 1 against 0" in chart.alt
+    assert chart.rows[1] == ["Planning", 1, 0]

@@ -1,0 +1,178 @@
+"""The report pages: who may read them, downloads, and the children behind a figure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from iro.access.models import AccessLogEntry
+from iro.reports import views
+from tests.reports.conftest import a_child, a_plan, build_authority
+
+pytestmark = pytest.mark.django_db
+
+REPORT = "/reports/annual/2018-19/"
+
+
+@pytest.fixture
+def authority(staff):
+    build_authority(staff, 4)
+    return staff
+
+
+@pytest.mark.parametrize("who", ["iro", "senior_manager", "partnership"])
+def test_staff_who_read_reports_see_the_annual_report(client, authority, who):
+    client.force_login(getattr(authority, who))
+    response = client.get(REPORT)
+    assert response.status_code == 200
+    assert "<h1" in response.content.decode()
+    assert response.content.decode().count("<h1") == 1
+    assert response.context["report"].measures["children_on_plan_during_period"] == 4
+
+
+@pytest.mark.parametrize("who", ["social_worker", "coordinator", "admin", "outsider"])
+@pytest.mark.parametrize(
+    "url",
+    ["/reports/", REPORT, "/reports/annual/2018-19.pdf", "/reports/monthly/2018-04/plans_started/"],
+)
+def test_staff_without_reports_are_refused(client, authority, who, url):
+    client.force_login(getattr(authority, who))
+    response = client.get(url)
+    assert response.status_code == 403
+    assert views.NO_REPORTS in response.content.decode()
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, authority):
+    response = client.get(REPORT)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_the_page_links_each_figure_to_its_children_for_those_who_may_see_them(client, authority):
+    client.force_login(authority.senior_manager)
+    page = client.get(REPORT).content.decode()
+    assert 'href="/reports/annual/2018-19/icpc_within_15_working_days/"' in page
+    assert 'href="/reports/annual/2018-19/plans_at_period_end_by_latest_category/?item=NEG"' in page
+    client.force_login(authority.partnership)
+    page = client.get(REPORT).content.decode()
+    assert "/reports/annual/2018-19/icpc_within_15_working_days/" not in page
+
+
+def test_the_page_has_charts_with_alt_text_and_data_tables(client, authority):
+    client.force_login(authority.analyst)
+    page = client.get(REPORT).content.decode()
+    assert '<svg role="img" aria-labelledby="trend_counts-title trend_counts-desc"' in page
+    assert '<desc id="trend_counts-desc">Line and bar chart over 12 months' in page
+    assert "The data in “Children on a plan, month by month”" in page
+
+
+def test_the_children_behind_a_figure_are_those_the_user_may_see(client, authority):
+    client.force_login(authority.social_worker)  # no reports: refused outright
+    assert client.get("/reports/annual/2018-19/children_on_plan_during_period/").status_code == 403
+    client.force_login(authority.team_manager)  # reports, and only the team's children
+    response = client.get("/reports/annual/2018-19/children_on_plan_during_period/")
+    assert response.status_code == 200
+    shown = {row.child.team_id for row, _ in response.context["rows"]}
+    assert shown == {authority.team.pk}
+    assert len(response.context["rows"]) == 2
+    assert response.context["hidden"] == 2
+    assert (
+        "2 more rows belong to children whose records you cannot see" in response.content.decode()
+    )
+
+
+def test_an_analyst_sees_identifiers_not_names(client, authority):
+    client.force_login(authority.analyst)
+    response = client.get("/reports/annual/2018-19/plans_started/")
+    names = [name for _, name in response.context["rows"]]
+    assert names and all(name.startswith("Child T") for name in names)
+
+
+def test_the_partnership_reads_reports_but_not_the_children_behind_them(client, authority):
+    client.force_login(authority.partnership)
+    response = client.get("/reports/annual/2018-19/plans_started/")
+    assert response.status_code == 403
+    assert escape(views.NO_CHILDREN) in response.content.decode()
+
+
+def test_a_breakdown_item_shows_only_its_children(client, staff):
+    a_plan(staff, date(2018, 5, 1), initial_category="NEG")
+    a_plan(staff, date(2018, 5, 1), initial_category="PHY")
+    client.force_login(staff.iro)
+    response = client.get(
+        "/reports/annual/2018-19/plans_at_period_end_by_latest_category/?item=PHY"
+    )
+    assert [row.unit.item for row, _ in response.context["rows"]] == ["PHY"]
+    assert response.context["item_label"] == "Physical abuse"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/annual/2018-2019/",
+        "/reports/weekly/2018-19/",
+        "/reports/monthly/2019-13/",
+        "/reports/annual/2018-19/happiness/",
+        "/reports/annual/2018-19/?team=999999",
+        "/reports/annual/2018-19/?team=abc",
+        "/reports/annual/2018-19/?chair=sam-social-worker",
+    ],
+)
+def test_unknown_periods_measures_teams_and_chairs_are_not_found(client, authority, url):
+    client.force_login(authority.iro)
+    assert client.get(url).status_code == 404
+
+
+def test_a_team_and_chair_narrow_the_page(client, authority):
+    client.force_login(authority.iro)
+    response = client.get(f"{REPORT}?team={authority.team.pk}&chair=ivy-iro")
+    report = response.context["report"]
+    assert (report.team, report.chair) == (authority.team, authority.iro)
+    assert "Team Moorside Safeguarding Team, chair Ivy Coldharbour" in response.content.decode()
+
+
+def test_choosing_a_report_goes_to_its_page_and_a_bad_period_says_why(client, authority):
+    client.force_login(authority.iro)
+    response = client.get("/reports/", {"kind": "quarterly", "period": "2018-19-Q3"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/quarterly/2018-19-Q3/"
+    response = client.get("/reports/", {"kind": "quarterly", "period": "2018-19"})
+    assert response.status_code == 200
+    assert "is not a quarter" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("fmt", "content_type", "start"),
+    [
+        ("pdf", "application/pdf", b"%PDF"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+        ("csv", "text/csv; charset=utf-8", b"measure,label,item,2018-19,2017-18"),
+        ("json", "application/json", b"{"),
+    ],
+)
+def test_downloads_are_files_with_a_name_and_an_access_log_row(
+    client, authority, fmt, content_type, start
+):
+    client.force_login(authority.analyst)
+    response = client.get(f"/reports/annual/2018-19.{fmt}?team={authority.team.pk}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="iro-annual-report-2018-19-Moorside-Safeguarding-Team.{fmt}"'
+    )
+    assert response.content.startswith(start)
+    entry = AccessLogEntry.objects.get(user=authority.analyst)
+    assert entry.what == f"annual report 2018-19 ({fmt.upper()})"
+    assert entry.detail == {"team": "Moorside Safeguarding Team", "chair": None}
+
+
+def test_a_child_of_another_team_is_not_named_on_the_page_of_a_team_manager(client, staff):
+    hidden = a_child(staff, team=staff.other_team, first_name="Quilla", last_name="Larkmoor")
+    a_plan(staff, date(2018, 5, 1), child=hidden)
+    client.force_login(staff.team_manager)
+    response = client.get("/reports/annual/2018-19/plans_started/")
+    assert "Quilla" not in response.content.decode()
+    assert response.context["hidden"] == 1
