@@ -279,6 +279,17 @@ class ConferenceBookingForm(WhenWhereMixin):
         self.fields["chair"].error_messages["invalid_choice"] = CHOOSE_ONE
 
 
+class TransferNotifiedForm(forms.Form):
+    """The first step of booking a transfer-in conference: the date that starts its clock."""
+
+    notified_on = GovDateField(
+        what="the date the authority was told of the transfer",
+        label="When was the authority told the child had moved here?",
+        help_text="The conference is due within 15 working days of this date. "
+        "For example, 3 6 2024",
+    )
+
+
 class RescheduleForm(VersionedForm, WhenWhereMixin):
     pass
 

@@ -17,6 +17,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -28,7 +29,7 @@ from iro.access.scope import child_for, display_name, visible_to
 from iro.children.models import Child
 from iro.documents.plain_language import check_fields
 from iro.journey import chairs, invitations, services
-from iro.journey.checks import today
+from iro.journey.checks import not_in_future, today
 from iro.journey.conference_forms import (
     REFERRAL_DATE_NEEDED,
     AgreeLateForm,
@@ -43,10 +44,12 @@ from iro.journey.conference_forms import (
     RecordConferenceForm,
     RescheduleForm,
     StrategyDiscussionForm,
+    TransferNotifiedForm,
     apply_service_errors,
     error_summary,
 )
 from iro.journey.models import (
+    ActionStatus,
     Conference,
     ConferenceChild,
     ConferenceKind,
@@ -58,14 +61,24 @@ from iro.journey.models import (
     PreMeeting,
     Section47,
 )
+from iro.journey.selectors import review_dates_by_plan
 from iro.journey.services import ChildOutcome, Subject
 from iro.people.selectors import closure_days
 
 REFUSED_CONFERENCE = "You do not have access to every child at this conference."
 REFUSED_ACTION = "Your role does not include this: {what}."
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
-UNKNOWN_KIND = "Choose an initial or a review conference."
+UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
+NO_TRANSFER_IN = (
+    "There is nothing to book: {name} is already on a plan here or has a transfer-in "
+    "conference booked."
+)
+BOOKING_TITLES = {
+    ConferenceKind.INITIAL: "Book an initial child protection conference",
+    ConferenceKind.REVIEW: "Book a review child protection conference",
+    ConferenceKind.TRANSFER_IN: "Book a transfer-in conference",
+}
 
 PLAIN_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen")
 
@@ -194,40 +207,54 @@ def _conference_context(request, conference: Conference) -> dict:
 # ------------------------------------------------------------- the hub page
 
 
-def child_protection(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """A child's child protection work: enquiries, conferences and plans, with what
-    can be done next."""
-    child = child_for(request.user, public_id)
-    log_view(user=request.user, child=child, what="child protection")
+# Actions still to work on; done and no-longer-needed actions are closed.
+OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+def _protection_overview(child: Child) -> dict:
+    """The child's enquiries, plans and conferences for the hub page, in a fixed number
+    of queries however many enquiries, plans, reviews and actions there are."""
     closures = closure_days()
-    section47s = []
-    for s47 in Section47.objects.filter(episode__child=child).select_related("strategy_discussion"):
-        rows = [
-            r
-            for r in s47.conference_rows.select_related("conference")
-            if r.conference.status != ConferenceStatus.CANCELLED
-        ]
-        section47s.append(
-            {
-                "s47": s47,
-                "due": timescales.icpc_due(s47.start_date, closures=closures),
-                "conference": rows[0].conference if rows else None,
-            }
-        )
-    conferences = (
-        ConferenceChild.objects.filter(child=child)
-        .select_related("conference", "conference__chair", "plan")
-        .order_by("-conference__scheduled_date", "-conference__pk")
+    live_rows = Prefetch(
+        "conference_rows",
+        queryset=ConferenceChild.objects.exclude(conference__status=ConferenceStatus.CANCELLED)
+        .select_related("conference")
+        .order_by("pk"),
+        to_attr="live_rows",
     )
-    plans = []
-    for plan in Plan.objects.filter(child=child).order_by("-start_date"):
-        reviews = services.review_dates(plan)
-        booked = ConferenceChild.objects.filter(
-            plan=plan,
+    section47s = [
+        {
+            "s47": s47,
+            "due": timescales.icpc_due(s47.start_date, closures=closures),
+            "conference": s47.live_rows[0].conference if s47.live_rows else None,
+        }
+        for s47 in Section47.objects.filter(episode__child=child)
+        .select_related("strategy_discussion")
+        .prefetch_related(live_rows)
+    ]
+    plans = list(
+        Plan.objects.filter(child=child)
+        .annotate(
+            actions_total=Count("actions", distinct=True),
+            actions_open=Count(
+                "actions", filter=Q(actions__status__in=OPEN_ACTION_STATUSES), distinct=True
+            ),
+        )
+        .order_by("-start_date")
+    )
+    plan_ids = [p.pk for p in plans]
+    reviews_by_plan = review_dates_by_plan(plan_ids)
+    booked = set(
+        ConferenceChild.objects.filter(
+            plan_id__in=plan_ids,
             conference__kind=ConferenceKind.REVIEW,
             conference__status=ConferenceStatus.SCHEDULED,
-        ).exists()
-        plans.append(
+        ).values_list("plan_id", flat=True)
+    )
+    plan_items = []
+    for plan in plans:
+        reviews = sorted(set(reviews_by_plan.get(plan.pk, [])))
+        plan_items.append(
             {
                 "plan": plan,
                 "reviews": reviews,
@@ -236,18 +263,39 @@ def child_protection(request: HttpRequest, public_id: UUID) -> HttpResponse:
                     if plan.end_date
                     else timescales.next_review_after(plan.start_date, reviews)
                 ),
-                "review_booked": booked,
+                "review_booked": plan.pk in booked,
             }
         )
+    conferences = list(
+        ConferenceChild.objects.filter(child=child)
+        .select_related("conference", "conference__chair", "plan")
+        .order_by("-conference__scheduled_date", "-conference__pk")
+    )
+    return {
+        "section47s": section47s,
+        "plans": plan_items,
+        "conferences": conferences,
+        "may_book_transfer_in": not any(p.end_date is None for p in plans)
+        and not any(
+            r.conference.kind == ConferenceKind.TRANSFER_IN
+            and r.conference.status == ConferenceStatus.SCHEDULED
+            for r in conferences
+        ),
+    }
+
+
+def child_protection(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """A child's child protection work: enquiries, conferences and plans, with what
+    can be done next."""
+    child = child_for(request.user, public_id)
+    log_view(user=request.user, child=child, what="child protection")
     return render(
         request,
         "journey/conference/child_protection.html",
         {
             "child": child,
             "name": display_name(request.user, child),
-            "section47s": section47s,
-            "conferences": conferences,
-            "plans": plans,
+            **_protection_overview(child),
             "may_record_strategy": has_capability(
                 request.user, Capability.RECORD_STRATEGY_DISCUSSION
             ),
@@ -383,12 +431,28 @@ class Candidate:
     due: date | None
 
 
-def _candidates(user, child: Child, kind: str) -> list[Candidate]:
-    """The family's children waiting for a conference of ``kind``, with their due date."""
+def _candidates(
+    user, child: Child, kind: str, *, notified_on: date | None = None
+) -> list[Candidate]:
+    """The family's children waiting for a conference of ``kind``, with their due date.
+
+    A transfer-in conference is for a child not on a plan here and without one booked;
+    each is due 15 working days from ``notified_on``.
+    """
     closures = closure_days()
     out = []
     for c in _family(user, child):
-        if kind == ConferenceKind.INITIAL:
+        if kind == ConferenceKind.TRANSFER_IN:
+            on_plan = Plan.objects.filter(child=c, end_date__isnull=True).exists()
+            booked = ConferenceChild.objects.filter(
+                child=c,
+                conference__kind=ConferenceKind.TRANSFER_IN,
+                conference__status=ConferenceStatus.SCHEDULED,
+            ).exists()
+            if not on_plan and not booked and notified_on is not None:
+                due = timescales.transfer_in_due(notified_on, closures=closures)
+                out.append(Candidate(c, Subject(child=c), due))
+        elif kind == ConferenceKind.INITIAL:
             booked = ConferenceChild.objects.filter(
                 conference__kind=ConferenceKind.INITIAL,
                 conference__status__in=[ConferenceStatus.SCHEDULED, ConferenceStatus.HELD],
@@ -448,23 +512,52 @@ def _chair_hints(options) -> dict[str, str]:
     return hints
 
 
+def _transfer_notified(request: HttpRequest) -> tuple[TransferNotifiedForm, date | None]:
+    """The notification date of a transfer-in booking, carried in the query string so the
+    booking form posts back to the page that showed its due date."""
+    given = any(k.startswith("notified_on_") for k in request.GET)
+    form = TransferNotifiedForm(request.GET if given else None)
+    if not given or not form.is_valid():
+        return form, None
+    notified_on = form.cleaned_data["notified_on"]
+    problem = not_in_future(notified_on)
+    if problem:
+        form.add_error("notified_on", problem)
+        return form, None
+    return form, notified_on
+
+
 def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Book an initial or review conference for a child and their brothers and sisters."""
+    """Book an initial, review or transfer-in conference for a child and their brothers
+    and sisters. A transfer-in booking first asks when the authority was told."""
     child = child_for(request.user, public_id)
     require(request.user, Capability.SCHEDULE_CONFERENCES)
     kind = request.GET.get("kind", ConferenceKind.INITIAL)
-    if kind not in (ConferenceKind.INITIAL, ConferenceKind.REVIEW):
+    if kind not in BOOKING_TITLES:
         raise Http404(UNKNOWN_KIND)
-    candidates = _candidates(request.user, child, kind)
     name = display_name(request.user, child)
+    notified_on = None
+    if kind == ConferenceKind.TRANSFER_IN:
+        notified_form, notified_on = _transfer_notified(request)
+        if notified_on is None:
+            return _page(
+                request,
+                "journey/conference/transfer_notified.html",
+                {"child": child, "name": name, "form": notified_form, "active_nav": "children"},
+                notified_form,
+            )
+    candidates = _candidates(request.user, child, kind, notified_on=notified_on)
     if not any(c.child == child for c in candidates):
-        messages.info(
-            request,
-            NOTHING_TO_BOOK.format(
-                name=name,
-                what="Section 47 enquiry" if kind == ConferenceKind.INITIAL else "open plan",
-            ),
-        )
+        if kind == ConferenceKind.TRANSFER_IN:
+            messages.info(request, NO_TRANSFER_IN.format(name=name))
+        else:
+            messages.info(
+                request,
+                NOTHING_TO_BOOK.format(
+                    name=name,
+                    what="Section 47 enquiry" if kind == ConferenceKind.INITIAL else "open plan",
+                ),
+            )
         return redirect("child_protection", public_id=child.public_id)
     labels = [
         (
@@ -498,10 +591,11 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 chair=chair,
                 venue=data["venue"],
                 virtual_link=data["virtual_link"],
+                notified_on=notified_on,
                 acting_user=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            apply_service_errors(form, error, aliases={"notified_on": "scheduled_date"})
         else:
             messages.success(request, "Conference booked. Next: invite the people who should come.")
             return redirect("conference_detail", public_id=conference.public_id)
@@ -513,11 +607,9 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "name": name,
             "kind": kind,
             "kind_label": ConferenceKind(kind).label,
-            "booking_title": (
-                "Book an initial child protection conference"
-                if kind == ConferenceKind.INITIAL
-                else "Book a review child protection conference"
-            ),
+            "booking_title": BOOKING_TITLES[kind],
+            "notified_on": notified_on,
+            "transfer_due": min(dues) if notified_on and dues else None,
             "form": form,
             "options": options,
             "hints": _chair_hints(options),
@@ -677,7 +769,11 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
             messages.success(request, f"{invitation.name} added to the list.")
             return redirect("conference_invitations", public_id=conference.public_id)
     context = _conference_context(request, conference)
-    context |= {"form": form, "active_nav": "children"}
+    context |= {
+        "form": form,
+        "suggestions": invitations.suggested_invitees(conference),
+        "active_nav": "children",
+    }
     return _page(request, "journey/conference/invitations.html", context, form)
 
 

@@ -33,6 +33,7 @@ from iro.journey.models import (
     Invitation,
     InviteeRole,
 )
+from iro.people.models import Agency, AgencyKind
 
 log = logging.getLogger(__name__)
 
@@ -326,3 +327,51 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
         return "Changed since sent: send the update"
     return f"Sent {timezone.localtime(invitation.sent_at):%d %b %Y}"
+
+
+# ------------------------------------------------------------- suggested invitees
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """Someone the records say should be invited: the children's social worker and
+    their team manager. Offered on the invitations page, added only when chosen."""
+
+    name: str
+    role: str
+    email: str
+    why: str
+    agency_id: int | None = None
+
+
+def suggested_invitees(conference: Conference) -> list[Suggestion]:
+    """Each child's allocated social worker, then their team's manager, once each and
+    leaving out anyone already on the list (same email, or same name without one).
+    Three queries, however many children."""
+    rows = conference.children.select_related(
+        "child__social_worker", "child__team__manager"
+    ).order_by("child__date_of_birth", "pk")
+    invited = list(conference.invitations.values_list("name", "email"))
+    emails = {e.strip().lower() for _, e in invited if e}
+    names = {n.strip().lower() for n, _ in invited}
+    social_care = list(Agency.objects.filter(kind=AgencyKind.SOCIAL_CARE).values_list("pk")[:2])
+    # Only an unambiguous agency is filled in; with several, the coordinator chooses.
+    agency_id = social_care[0][0] if len(social_care) == 1 else None
+    people: dict[int, tuple[object, str]] = {}
+    for row in rows:
+        worker = row.child.social_worker
+        if worker is not None and worker.pk not in people:
+            people[worker.pk] = (worker, "Social worker")
+    for row in rows:
+        team = row.child.team
+        manager = team.manager if team is not None else None
+        if manager is not None and manager.pk not in people:
+            people[manager.pk] = (manager, f"Team manager, {team}")
+    out = []
+    for user, why in people.values():
+        name = user.get_full_name() or user.username
+        email = (user.email or "").strip()
+        if (email and email.lower() in emails) or name.lower() in names:
+            continue
+        out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why, agency_id))
+    return out

@@ -381,6 +381,8 @@ def schedule_conference(
     if len(children) > 1 and (None in families or len(families) > 1):
         errors.add("children", ONE_FAMILY)
     errors.add("scheduled_date", not_far_ahead(scheduled_date))
+    if kind == ConferenceKind.TRANSFER_IN:
+        errors.add("notified_on", not_in_future(notified_on))
     for subject in subjects:
         if kind == ConferenceKind.INITIAL:
             s47 = subject.section47
