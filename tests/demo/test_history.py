@@ -2,39 +2,63 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
-from iro.children.models import Family
-from iro.children.services import create_family
+from iro.children.models import Child, Family
+from iro.children.services import create_child, create_family, update_child
 from iro.demo.history import deferred_history
 from iro.people.models import Role, User
 
 pytestmark = [pytest.mark.django_db]
 
+IGNORED = {
+    "id",
+    "history_id",
+    "history_date",
+    "la_child_id",
+    "public_id",
+    "first_name",
+    "family_id",
+}
 
-def story(name: str, worker: User) -> Family:
-    family = create_family(name=name, acting_user=worker)
-    family.name = f"{name} (renamed)"
-    family.save(update_fields=["name"])
-    return family
+
+def story(name: str, worker: User) -> Child:
+    family = create_family(name=f"{name} family", acting_user=worker)
+    child = create_child(
+        acting_user=worker,
+        la_child_id=f"{name[:3]}1",
+        first_name=name,
+        last_name="Brackwater",
+        expected_date_of_birth=date(2024, 3, 1),
+        ethnicity="WBRI",
+        disabilities=["NONE"],
+        family=family,
+    )
+    return update_child(child=child, acting_user=worker, date_of_birth=date(2024, 2, 26), sex="F")
 
 
-def rows(family: Family) -> list[tuple]:
+def rows(child: Child) -> list[dict]:
     return [
-        (r.history_type, r.name.split(" ", 1)[1], r.history_user)
-        for r in family.history.order_by("history_id")
+        {k: v for k, v in vars(r).items() if k not in IGNORED and not k.startswith("_")}
+        for r in child.history.order_by("history_id")
     ]
 
 
 def test_the_rows_are_the_ones_simple_history_writes_itself():
     worker = User.objects.create(username="sam.hartwell", role=Role.SOCIAL_WORKER)
-    direct = story("Brackwater family", worker)
+    direct = story("Ava", worker)
     with deferred_history():
-        deferred = story("Larkmoor family", worker)
+        deferred = story("Mia", worker)
         assert not deferred.history.exists()
     assert rows(deferred) == rows(direct)
-    assert [r[0] for r in rows(deferred)] == ["+", "~"]
-    assert rows(deferred)[0][2] == worker
+    assert [(r["history_type"], r["history_user_id"]) for r in rows(deferred)] == [
+        ("+", worker.pk),
+        ("~", worker.pk),
+    ]
+    assert deferred.history.first().public_id == deferred.public_id
+    assert deferred.history.earliest("history_id").disabilities == ["NONE"]
 
 
 def test_history_is_immediate_again_after_the_block():

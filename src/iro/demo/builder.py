@@ -50,6 +50,7 @@ ICPC_IN_TIME_RANGE = (72.0, 90.0)
 ATTEMPTS = 25
 # Below this scale the counts are too small to hold to proportional ranges.
 CHECKED_FROM_SCALE = 0.5
+PROGRESS_EVERY = 250  # families
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class Writer:
         total = len(self.plan.families)
         for n, family in enumerate(self.plan.families, start=1):
             self.family(family)
-            if progress and n % 200 == 0:
+            if progress and n % PROGRESS_EVERY == 0:
                 progress(n, total)
 
     def family(self, fp: planner.FamilyPlan) -> None:

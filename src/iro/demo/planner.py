@@ -49,6 +49,7 @@ TRANSFER_IN_SHARE = 0.03
 PLAN_AT_ICPC = 0.86
 SIBLING_NO_PLAN = 0.04
 FAMILY_SIZES = [(1, 36), (2, 30), (3, 20), (4, 14)]
+MAX_SIBLINGS = 4
 UNBORN_SHARE = 0.08
 # Chance that a plan ends at its k-th review (k = 0 is the first, at 3 months).
 END_AT_REVIEW = [0.03, 0.32, 0.4, 0.4, 0.42, 0.45, 0.5, 0.55]
@@ -380,8 +381,8 @@ class Planner:
             born = strategy - timedelta(days=age_days)
             children.append(self._child(heritage, born, unborn=False))
             age_days -= rng.randint(365, 1400)
-        unborn_only = not children
-        if unborn_only or rng.random() < UNBORN_SHARE:
+        # A pre-birth conference: an unborn baby, alone or joining a sibling group of 1-3.
+        if not children or (rng.random() < UNBORN_SHARE and len(children) < MAX_SIBLINGS):
             expected = strategy + timedelta(days=rng.randint(20, 120))
             child = self._child(heritage, expected, unborn=True)
             child.born = expected + timedelta(days=rng.randint(-14, 7))

@@ -32,6 +32,10 @@ NOT_EMPTY = (
 )
 ALREADY_LOADED = "The database already holds data: demo data not loaded."
 NO_DEMO_LOGINS = "No demo logins in this database."
+BUILDING = (
+    "Building the demo authority (seed {seed}, up to {today:%Y-%m-%d}); "
+    "this takes about a minute..."
+)
 EARLIEST_TODAY = date(2015, 4, 1)
 MAX_SCALE = 2.0
 
@@ -141,11 +145,13 @@ class Command(BaseCommand):
                 raise CommandError(NOT_EMPTY.format(what=what), returncode=2)
             self.stdout.write(ALREADY_LOADED)
         else:
+            if self.verbosity >= 1:
+                self.stderr.write(BUILDING.format(seed=seed, today=day))
             started = time.monotonic()
             summary = build_demo(seed=seed, today=day, scale=size, progress=self._progress)
             self.stdout.write("\n".join(summary_lines(summary, time.monotonic() - started)))
         self.stdout.write("\n".join(logins_table()))
 
     def _progress(self, done: int, total: int) -> None:
-        if self.verbosity >= 2:
+        if self.verbosity >= 1:
             self.stderr.write(f"  {done} of {total} families written")
