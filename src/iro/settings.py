@@ -147,6 +147,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses demo-* usernames outright under production settings.
+    "iro.demo.guard.RefuseDemoLoginsBackend",
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",

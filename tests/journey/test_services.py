@@ -357,3 +357,48 @@ def test_an_icpc_can_be_marked_not_required(siblings, coordinator):
             acting_user=coordinator,
         )
     assert raised.value.message_dict["children"] == [services.S47_ICPC_NOT_REQUIRED]
+
+
+def test_closing_an_episode_ends_its_child_in_need_plan(siblings, coordinator):
+    episode = services.open_episode(
+        child=siblings[0], referral_date=date(2024, 1, 8), acting_user=coordinator
+    )
+    services.start_cin_plan(episode=episode, start_date=date(2024, 2, 1), acting_user=coordinator)
+    services.close_episode(
+        episode=episode,
+        closure_date=date(2024, 5, 31),
+        closure_reason="RC7",
+        acting_user=coordinator,
+    )
+    assert CinPlanPeriod.objects.get().end_date == date(2024, 5, 31)
+
+
+def test_an_episode_cannot_close_while_a_transfer_in_plan_is_open(siblings, coordinator, iro):
+    episode = services.open_episode(
+        child=siblings[0], referral_date=date(2024, 3, 1), acting_user=coordinator
+    )
+    conference = services.schedule_conference(
+        kind=ConferenceKind.TRANSFER_IN,
+        subjects=[Subject(child=siblings[0])],
+        scheduled_date=date(2024, 3, 15),
+        notified_on=date(2024, 3, 4),
+        acting_user=coordinator,
+    )
+    services.record_conference_held(
+        conference=conference,
+        held_on=date(2024, 3, 15),
+        outcomes={siblings[0].pk: ChildOutcome(decision=Decision.PLAN, category="PHY")},
+        acting_user=iro,
+    )
+    plan = Plan.objects.get()
+    assert plan.episode == episode
+    with pytest.raises(ValidationError) as raised:
+        services.close_episode(
+            episode=episode,
+            closure_date=date(2024, 6, 1),
+            closure_reason="RC7",
+            acting_user=coordinator,
+        )
+    assert raised.value.message_dict["closure_date"] == [services.EPISODE_HAS_OPEN_PLAN]
+    services.end_plan(plan=plan, ended_on=date(2024, 6, 1), reason="step_down_cin", acting_user=iro)
+    assert CinPlanPeriod.objects.get(episode=episode).start_date == date(2024, 6, 1)

@@ -15,6 +15,7 @@ from datetime import date, time
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from iro import timescales
 from iro.children.models import Child
@@ -58,6 +59,9 @@ EPISODE_CLOSED = "This Child in Need episode was closed on {date:%d %B %Y}."
 BEFORE_REFERRAL = "The date cannot be before the referral on {date:%d %B %Y}."
 CLOSURE_BEFORE_REFERRAL = "The closure date cannot be before the referral date."
 CLOSURE_REASON_REQUIRED = "Select the reason the episode closed."
+BEFORE_CIN_PLAN = (
+    "The episode cannot close before its Child in Need plan started on {date:%d %B %Y}."
+)
 EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
 S47_ALREADY_HAS_ICPC = "An initial conference has already been held for this enquiry."
@@ -156,13 +160,34 @@ def close_episode(
         errors.add(
             "closure_reason", UNKNOWN_CODE.format(value=closure_reason, what="closure reason")
         )
-    if Plan.objects.filter(episode=episode, end_date__isnull=True).exists():
+    open_plans = Plan.objects.filter(end_date__isnull=True).filter(
+        Q(episode=episode) | Q(episode__isnull=True, child_id=episode.child_id)
+    )
+    if open_plans.exists():
         errors.add("closure_date", EPISODE_HAS_OPEN_PLAN)
+    open_cin_plans = list(episode.cin_plans.filter(end_date__isnull=True))
+    for cin_plan in open_cin_plans:
+        if closure_date < cin_plan.start_date:
+            errors.add("closure_date", BEFORE_CIN_PLAN.format(date=cin_plan.start_date))
     errors.raise_if_any()
     episode.closure_date = closure_date
     episode.closure_reason = closure_reason
     saved_by(episode, acting_user).save(update_fields=["closure_date", "closure_reason"])
+    # Closing the episode ends its Child in Need plan the same day.
+    for cin_plan in open_cin_plans:
+        cin_plan.end_date = closure_date
+        saved_by(cin_plan, acting_user).save(update_fields=["end_date"])
     return episode
+
+
+def episode_open_on(child: Child, on: date) -> Episode | None:
+    """The child's latest episode referred on or before ``on`` and not closed before it."""
+    return (
+        Episode.objects.filter(child=child, referral_date__lte=on)
+        .filter(Q(closure_date__isnull=True) | Q(closure_date__gte=on))
+        .order_by("-referral_date", "-pk")
+        .first()
+    )
 
 
 def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date) -> None:
@@ -635,7 +660,12 @@ def record_conference_held(
                     start_date=held_on,
                     category=outcome.category,
                     previous_plans=outcome.previous_plans,
-                    episode=row.section47.episode if row.section47 else None,
+                    # A transfer-in has no S47 here: the plan joins the open episode.
+                    episode=(
+                        row.section47.episode
+                        if row.section47
+                        else episode_open_on(row.child, held_on)
+                    ),
                     acting_user=acting_user,
                 )
         elif conference.kind == ConferenceKind.REVIEW and row.plan is not None:
