@@ -21,3 +21,9 @@ def test_a_demo_login_is_refused_under_production_settings(settings):
     User.objects.create_user(username="demo-iro", password="demo-pass-123456", role=Role.IRO)
     settings.DEMO_LOGINS_ALLOWED = False
     assert authenticate(username="demo-iro", password="demo-pass-123456") is None
+
+
+def test_a_session_that_names_the_guard_still_reads_its_user(client):
+    user = User.objects.create_user(username="ivy", password="x-pass-123456", role=Role.IRO)
+    client.force_login(user, backend="iro.demo.guard.RefuseDemoLoginsBackend")
+    assert client.get("/my-work/").status_code == 200

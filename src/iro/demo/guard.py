@@ -49,3 +49,10 @@ class RefuseDemoLoginsBackend(BaseBackend):
         if not demo_logins_allowed() and is_demo_username(username):
             raise PermissionDenied(DEMO_LOGINS_REFUSED)
         return None
+
+    def get_user(self, user_id):
+        # A session may name this backend (force_login takes the first one listed);
+        # the user is then read as Django's own backend would.
+        from django.contrib.auth.backends import ModelBackend
+
+        return ModelBackend().get_user(user_id)
