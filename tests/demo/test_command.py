@@ -20,6 +20,7 @@ from iro.demo.management.commands.demo import (
     TODAY_IN_FUTURE,
 )
 from iro.people.models import Role, User
+from tests.demo.conftest import TODAY
 from tests.factories import ChildFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -93,3 +94,14 @@ def test_without_if_empty_it_refuses_a_database_with_children():
     error = refused("--scale", "0.05")
     assert str(error) == NOT_EMPTY.format(what="2 children")
     assert Child.objects.count() == 2
+
+
+def test_it_builds_an_authority_and_prints_each_years_figures(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    output = run("--scale", "0.05", "--today", TODAY.isoformat(), "-v", "0")
+    for label in ("2023-24", "2024-25", "2025-26"):
+        assert f"  {label}: disputes about " in output
+    assert "multi-agency challenges to" in output
+    assert "challenges waiting for the partnership to forward" in output
+    assert "Recent and coming conferences:" in output
+    assert "demo-partnership" in output

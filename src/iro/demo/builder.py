@@ -19,11 +19,27 @@ from django.db import transaction
 from django.db.models import Q
 
 from iro import timescales
+from iro.challenge.models import Dispute
 from iro.children.models import Child
 from iro.children.services import create_child, create_family, update_child
-from iro.demo import names, planner
+from iro.demo import challenges, names, planner
+from iro.demo.casework_writer import CaseworkCounts, CaseworkWriter
 from iro.demo.history import deferred_history
-from iro.demo.staff import Staff, create_agencies, create_closure_days, create_staff
+from iro.demo.staff import (
+    Staff,
+    create_agencies,
+    create_closure_days,
+    create_staff,
+    create_stage_timescales,
+)
+from iro.demo.worries_writer import (
+    WorriesWriter,
+    YearWorries,
+    next_year,
+    set_targets,
+    waiting_to_forward,
+    year_worries,
+)
 from iro.journey import services
 from iro.journey.models import (
     Conference,
@@ -84,6 +100,12 @@ class Summary:
     # The same figures as planned before writing: equal unless a service refused or
     # changed something the plan relied on.
     planned_years: list[YearFigures] = field(default_factory=list)
+    # Disputes, challenges, feedback and targets of each shown year, from the records.
+    worries: list[YearWorries] = field(default_factory=list)
+    casework: CaseworkCounts = field(default_factory=CaseworkCounts)
+    open_disputes: int = 0
+    waiting_to_forward: int = 0
+    targets: int = 0
 
 
 def window(today: date) -> tuple[date, list[timescales.Period]]:
@@ -189,10 +211,15 @@ def plan_authority(
 class Writer:
     """Writes each family's planned events through the services, in date order."""
 
-    def __init__(self, staff: Staff, plan: planner.AuthorityPlan) -> None:
+    def __init__(self, staff: Staff, plan: planner.AuthorityPlan, casework: CaseworkWriter) -> None:
         self.staff = staff
         self.plan = plan
         self.today = plan.today
+        self.casework = casework
+        # What the disputes, challenges and feedback written afterwards refer to.
+        self.children: dict[int, Child] = {}
+        self.plans: dict[tuple[int, date], Plan] = {}
+        self.conferences: dict[int, Conference] = {}  # id() of the planned meeting
 
     def write(self, progress: Callable[[int, int], None] | None = None) -> None:
         total = len(self.plan.families)
@@ -213,6 +240,8 @@ class Writer:
         episodes: dict = {}
         section47s: dict[int, Section47] = {}
         plans: dict[int, Plan] = {}
+        categories: dict[int, str] = {}  # child key -> the latest category decided
+        last_held: dict[int, date] = {}  # child key -> their latest conference held
         meeting_number = 0
         for event in fp.events:
             what = event.what
@@ -248,11 +277,18 @@ class Writer:
                 self._meeting(
                     event.meeting,
                     ref=f"{fp.key}-{meeting_number}",
+                    family=fp,
                     children=children,
                     section47s=section47s,
                     plans=plans,
+                    categories=categories,
+                    worker=worker,
                     coordinator=coordinator,
                 )
+                if event.meeting.held:
+                    for row in event.meeting.rows:
+                        last_held[row.child] = event.on
+                        categories[row.child] = row.category or categories.get(row.child, "")
             elif what == "end_plan":
                 for key in event.children:
                     services.end_plan(
@@ -279,6 +315,16 @@ class Writer:
                         first_name=spec.first_name,
                         sex=spec.sex_at_birth,
                     )
+        self.children.update(children)
+        for key, plan in plans.items():  # still open today
+            self.casework.open_plan(
+                plan=plan,
+                child=specs[key],
+                family=fp,
+                category=categories[key],
+                last_conference=last_held[key],
+                worker=worker,
+            )
 
     def _child(self, spec: planner.ChildPlan, fp: planner.FamilyPlan, family, team, worker):
         unborn = spec.expected is not None
@@ -303,9 +349,12 @@ class Writer:
         mp: planner.MeetingPlan,
         *,
         ref: str,
+        family: planner.FamilyPlan,
         children: dict[int, Child],
         section47s: dict[int, Section47],
         plans: dict[int, Plan],
+        categories: dict[int, str],
+        worker,
         coordinator,
     ) -> None:
         chair = self.staff.chairs[mp.chair]
@@ -328,6 +377,19 @@ class Writer:
             notified_on=mp.notified_on,
             acting_user=coordinator,
         )
+        invited = []
+        if self.casework.wanted(mp):
+            known = [categories.get(row.child, "") for row in mp.rows]
+            invited = self.casework.before(
+                conference=conference,
+                meeting=mp,
+                family=family,
+                category=next((r.category for r in mp.rows if r.category), max(known)),
+                worker=worker,
+                manager=self.staff.teams[family.team].manager,
+                coordinator=coordinator,
+                chair=chair,
+            )
         if not mp.held:
             return
         outcomes = {
@@ -340,7 +402,7 @@ class Writer:
             )
             for row in mp.rows
         }
-        services.record_conference_held(
+        conference = services.record_conference_held(
             conference=conference,
             held_on=mp.on,
             outcomes=outcomes,
@@ -348,12 +410,16 @@ class Writer:
             lateness_detail=mp.lateness_detail,
             acting_user=chair,
         )
+        self.conferences[id(mp)] = conference
+        if invited:
+            self.casework.after(conference=conference, invited=invited, coordinator=coordinator)
         if mp.kind in (planner.INITIAL, planner.TRANSFER_IN):
             by_child = {children[row.child].pk: row.child for row in mp.rows}
             for row in ConferenceChild.objects.filter(
                 conference=conference, plan__isnull=False
             ).select_related("plan"):
                 plans[by_child[row.child_id]] = row.plan
+                self.plans[(by_child[row.child_id], row.plan.start_date)] = row.plan
         else:
             for row in mp.rows:
                 if row.decision == "end":
@@ -418,13 +484,35 @@ def build_demo(
         plan = plan_authority(
             seed=seed, today=today, scale=scale, closures=closures, chairs=chairs, teams=teams
         )
+        calendar = planner.Calendar(closures)
+        worries = challenges.plan_worries(seed=seed, plan=plan, calendar=calendar, scale=scale)
+        create_stage_timescales(challenges.STAGE_WORKING_DAYS)
+        by_name = {agency.name: agency for agency in agencies}
+        casework = CaseworkWriter(seed=seed, today=today, calendar=calendar, agencies=by_name)
+        partnership = staff.demo["demo-partnership"]
         # The plan lives to the end: spare the cycle collector rescanning it.
         gc.freeze()
         try:
-            Writer(staff, plan).write(progress)
+            writer = Writer(staff, plan, casework)
+            writer.write(progress)
+            WorriesWriter(
+                staff=staff,
+                partnership=partnership,
+                families={f.key: f for f in plan.families},
+                children=writer.children,
+                plans=writer.plans,
+                conferences=writer.conferences,
+                agencies=by_name,
+            ).write(worries)
         finally:
             gc.unfreeze()
+        targets = set_targets(years=[*shown, next_year(shown[-1])], manager=staff.iro_manager)
     summary = Summary(seed=seed, today=today, scale=scale)
+    summary.casework = casework.counts
+    summary.targets = targets
+    summary.worries = [year_worries(p) for p in shown]
+    summary.open_disputes = Dispute.objects.filter(resolved_on__isnull=True).count()
+    summary.waiting_to_forward = waiting_to_forward(partnership)
     summary.staff = len(staff.everyone)
     summary.teams = len(staff.teams)
     summary.agencies = len(agencies)

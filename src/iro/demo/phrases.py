@@ -295,42 +295,42 @@ PROFESSIONAL_ATTRIBUTION = [
 TARGET_PLANS: dict[str, tuple[str, float, str]] = {
     "icpc_within_15_working_days": (
         "at_least",
-        3.0,
+        2.0,
         "Book the initial conference on the day of the strategy discussion.",
     ),
     "review_conferences_in_timescale": (
         "at_least",
-        2.0,
+        1.0,
         "Book the next review at the end of every conference.",
     ),
     "reviews_on_time": (
         "at_least",
-        2.0,
+        1.0,
         "The IRO manager checks every review due in the next month, each week.",
     ),
     "child_attended": (
         "at_least",
-        3.0,
+        1.0,
         "Ask every child of ten and over how and when they want to take part.",
     ),
     "child_views_represented": (
         "at_least",
-        4.0,
+        2.0,
         "Bring the child's own words, drawings or letter to every conference.",
     ),
     "advocate_involved": (
         "at_least",
-        5.0,
+        3.0,
         "Offer NYAS advocacy to every child of five and over before the conference.",
     ),
     "pre_meetings_held": (
         "at_least",
-        4.0,
+        1.0,
         "The chair meets the parents, and the child where old enough, before each conference.",
     ),
     "plans_started_second_or_subsequent": (
         "at_most",
-        -2.0,
+        -1.0,
         "Check the plan history of every child before an initial conference.",
     ),
 }

@@ -13,6 +13,7 @@ from datetime import date
 from django.contrib.auth.hashers import make_password
 
 from iro import timescales
+from iro.challenge.models import StageTimescale
 from iro.demo import names
 from iro.people.models import Agency, ClosureDay, Role, Team, User
 
@@ -223,3 +224,9 @@ def create_closure_days(first_year: int, last_year: int) -> frozenset[date]:
     for d in christmas_closures(first_year, last_year):
         ClosureDay.objects.get_or_create(date=d, defaults={"description": CLOSURE})
     return frozenset(ClosureDay.objects.values_list("date", flat=True))
+
+
+def create_stage_timescales(working_days: dict[int, int]) -> None:
+    """The authority's response timescale for each dispute stage, unless already set."""
+    for stage, days in working_days.items():
+        StageTimescale.objects.get_or_create(stage=stage, defaults={"working_days": days})

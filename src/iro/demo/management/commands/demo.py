@@ -1,8 +1,11 @@
 """``iro demo [--seed N] [--if-empty] [--today YYYY-MM-DD] [--scale X]``: the demo authority.
 
 Builds a synthetic authority (staff, teams, agencies and about six years of
-children's journeys, written through the services) in an empty database, and
-prints a summary and the demo logins. Refused under production settings.
+children's journeys, with the IRO's disputes and multi-agency challenges,
+feedback after conferences, the action plan's targets, invitations and
+attendance of recent conferences and the content of open plans, all written
+through the services) in an empty database, and prints a summary and the demo
+logins. Refused under production settings.
 """
 
 from __future__ import annotations
@@ -106,6 +109,23 @@ def summary_lines(summary: Summary, seconds: float) -> list[str]:
             f"{year.at_end} at 31 March; ICPCs within 15 working days {percent} "
             f"({year.icpc_in_time} of {year.icpc_units})"
         )
+    for worries in summary.worries:
+        lines.append(
+            f"  {worries.label}: disputes about {worries.children_with_dispute} children "
+            f"({worries.disputes} disputes); {worries.challenges} multi-agency challenges "
+            f"to {worries.agencies} agencies; {worries.feedback} feedback "
+            f"({worries.quotable} may be quoted); {worries.targets} targets"
+        )
+    work = summary.casework
+    lines.append(
+        f"  Recent and coming conferences: {work.invitations} invitations, "
+        f"{work.pre_meetings} pre-meetings; open plans: {work.outcomes} outcomes, "
+        f"{work.actions} actions, {work.core_group} core group members"
+    )
+    lines.append(
+        f"  Now: {summary.open_disputes} disputes open, "
+        f"{summary.waiting_to_forward} challenges waiting for the partnership to forward"
+    )
     return lines
 
 

@@ -1,0 +1,200 @@
+"""Write the casework of recent conferences and open plans through the services.
+
+Invitations, pre-meetings and attendance go through ``journey.services``
+(``add_invitee`` only records who is invited: nothing is emailed or posted while
+the demo is built); outcomes, actions and the core group through
+``journey.plan_services``. Only conferences from ``CASEWORK_SINCE`` before today
+and those still to come get invitations and pre-meetings: older ones keep only
+the participation facts on each child's row.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from iro.demo import casework, planner
+from iro.demo.casework import Cast, Person, who_text
+from iro.journey import plan_services, services
+from iro.journey.models import Conference, ConferenceChild, Invitation, Plan
+from iro.journey.plan_services import ActionReview
+from iro.people.models import Agency, User
+
+CASEWORK_SINCE = timedelta(days=183)
+ADVOCACY = "NYAS (National Youth Advocacy Service)"
+
+
+@dataclass
+class CaseworkCounts:
+    invitations: int = 0
+    pre_meetings: int = 0
+    outcomes: int = 0
+    actions: int = 0
+    core_group: int = 0
+
+
+def staff_person(user: User, title: str) -> Person:
+    return Person(user.get_full_name() or user.username, "social_worker", "", user.email, "", title)
+
+
+class CaseworkWriter:
+    """Invitations, pre-meetings, attendance and plan content, one family at a time."""
+
+    def __init__(
+        self,
+        *,
+        seed: int,
+        today: date,
+        calendar: planner.Calendar,
+        agencies: dict[str, Agency],
+    ) -> None:
+        self.rng = random.Random(f"{seed}:casework")
+        self.today = today
+        self.since = today - CASEWORK_SINCE
+        self.cal = calendar
+        self.agencies = agencies
+        self.casts: dict[int, Cast] = {}
+        self.counts = CaseworkCounts()
+
+    def cast(self, family: planner.FamilyPlan) -> Cast:
+        if family.key not in self.casts:
+            self.casts[family.key] = Cast(self.rng, family)
+        return self.casts[family.key]
+
+    def wanted(self, meeting: planner.MeetingPlan) -> bool:
+        """Recent and coming conferences have invitations and pre-meetings."""
+        return not meeting.held or meeting.on >= self.since
+
+    # -- before and after a conference
+
+    def before(
+        self,
+        *,
+        conference: Conference,
+        meeting: planner.MeetingPlan,
+        family: planner.FamilyPlan,
+        category: str,
+        worker: User,
+        manager: User,
+        coordinator: User,
+        chair: User,
+    ) -> list[tuple[Invitation, str]]:
+        """Invite, and record the chair's meetings before it; returns each invitation
+        with the attendance to record once the conference is held."""
+        people = casework.invitees(
+            self.rng,
+            self.cast(family),
+            meeting,
+            category=category,
+            worker=staff_person(worker, "Social worker"),
+            manager=staff_person(manager, "Team manager"),
+            language=family.language,
+        )
+        invited = []
+        for invitee in people:
+            person = invitee.person
+            invitation = services.add_invitee(
+                conference=conference,
+                name=person.name if person.role != "interpreter" else who_text(person),
+                role=person.role,
+                agency=self.agencies.get(person.agency),
+                email=person.email,
+                address=person.address,
+                acting_user=coordinator,
+            )
+            invited.append((invitation, invitee.attendance))
+        self.counts.invitations += len(invited)
+        plans = casework.pre_meetings(self.rng, family, meeting, cal=self.cal, today=self.today)
+        if plans:
+            # The conference's rows are in the order of the planned children.
+            rows = ConferenceChild.objects.filter(conference=conference).order_by("pk")
+            by_key = {row.child: r for row, r in zip(meeting.rows, rows, strict=True)}
+            for plan in plans:
+                services.record_pre_meeting(
+                    conference_child=by_key[plan.child],
+                    child_met_on=plan.child_met_on,
+                    child_too_young=plan.child_too_young,
+                    parents_met_on=plan.parents_met_on,
+                    advocacy_offered=plan.advocacy_offered,
+                    advocate_involved=plan.advocate_involved,
+                    advocate_organisation=ADVOCACY if plan.advocate_involved else "",
+                    interpreter_needed=bool(plan.interpreter_language),
+                    interpreter_language=plan.interpreter_language,
+                    notes=plan.notes,
+                    acting_user=chair,
+                )
+            self.counts.pre_meetings += len(plans)
+        return invited
+
+    def after(
+        self, *, conference: Conference, invited: list[tuple[Invitation, str]], coordinator: User
+    ) -> None:
+        """Who came to a conference that was held."""
+        attendance = {invitation.pk: came for invitation, came in invited if came}
+        if attendance:
+            services.record_attendance(
+                conference=conference, attendance=attendance, acting_user=coordinator
+            )
+
+    # -- open plans
+
+    def open_plan(
+        self,
+        *,
+        plan: Plan,
+        child: planner.ChildPlan,
+        family: planner.FamilyPlan,
+        category: str,
+        last_conference: date,
+        worker: User,
+    ) -> None:
+        """The plan's outcomes, actions (with their status now) and core group."""
+        content = casework.plan_content(
+            self.rng,
+            self.cast(family),
+            child,
+            category=category,
+            plan_start=plan.start_date,
+            last_conference=last_conference,
+            worker=staff_person(worker, "Social worker"),
+            today=self.today,
+            cal=self.cal,
+        )
+        outcomes = [
+            plan_services.add_outcome(plan=plan, text=text, acting_user=worker)
+            for text in content.outcomes
+        ]
+        reviews = {}
+        for action in content.actions:
+            written = plan_services.add_action(
+                plan=plan,
+                what=action.what,
+                who=who_text(action.who),
+                by_when=action.by_when,
+                outcome=outcomes[action.outcome] if action.outcome is not None else None,
+                agency=self.agencies.get(action.who.agency),
+                acting_user=worker,
+            )
+            if action.status != "not_started":
+                reviews[written.pk] = ActionReview(status=action.status, progress=action.progress)
+        if reviews:
+            plan_services.revisit_actions(plan=plan, reviews=reviews, acting_user=worker)
+        for member in content.core_group:
+            person = member.person
+            written = plan_services.add_core_group_member(
+                plan=plan,
+                name=person.name,
+                role=person.role,
+                joined_on=member.joined_on,
+                agency=self.agencies.get(person.agency),
+                email=person.email,
+                acting_user=worker,
+            )
+            if member.left_on is not None:
+                plan_services.end_core_group_membership(
+                    member=written, left_on=member.left_on, acting_user=worker
+                )
+        self.counts.outcomes += len(outcomes)
+        self.counts.actions += len(content.actions)
+        self.counts.core_group += len(content.core_group)

@@ -1,0 +1,214 @@
+"""Write the planned disputes, challenges, feedback and the action plan's targets.
+
+Each record goes through ``challenge.services`` (one transaction and history row
+each), as the IRO, the partnership officer, the coordinator or the IRO service
+manager would make it on the pages. Targets are set for each reporting year from
+the year before's figures, so the annual report's action plan shows this year's
+progress against the targets set for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from iro import timescales
+from iro.challenge import services
+from iro.challenge.models import Dispute, Feedback, MultiAgencyChallenge, Target
+from iro.challenge.selectors import challenges_to_forward
+from iro.children.models import Child
+from iro.demo import challenges, phrases, planner
+from iro.demo.staff import Staff
+from iro.journey.models import Conference, Plan
+from iro.people.models import Agency, User
+from iro.reports import measures
+from iro.timescales import Period
+
+
+@dataclass(frozen=True)
+class YearWorries:
+    """A reporting year's disputes, challenges, feedback and targets, from the records."""
+
+    label: str
+    children_with_dispute: int
+    disputes: int
+    resolved_by_stage: dict[str, int]
+    challenges: int
+    agencies: int
+    feedback: int
+    quotable: int
+    targets: int
+
+
+class WorriesWriter:
+    def __init__(
+        self,
+        *,
+        staff: Staff,
+        partnership: User,
+        families: dict[int, planner.FamilyPlan],
+        children: dict[int, Child],
+        plans: dict[tuple[int, date], Plan],
+        conferences: dict[int, Conference],
+        agencies: dict[str, Agency],
+    ) -> None:
+        self.staff = staff
+        self.partnership = partnership
+        self.families = families
+        self.children = children
+        self.plans = plans
+        self.conferences = conferences
+        self.agencies = agencies
+
+    def write(self, worries: challenges.WorriesPlan) -> None:
+        for dispute in worries.disputes:
+            self.dispute(dispute)
+        for challenge in worries.challenges:
+            self.challenge(challenge)
+        for feedback in worries.feedback:
+            self.feedback(feedback)
+
+    def _sent_to(self, family: planner.FamilyPlan, stage: int) -> str:
+        """Who a dispute goes to at ``stage``: up the line from the child's social worker."""
+        if 5 <= stage <= 7:
+            return phrases.STAGE_SENT_TO[stage]
+        # Social worker, team manager, service manager, head of service, director.
+        chain = [self.staff.workers[family.team][family.worker]]
+        while chain[-1].line_manager is not None:
+            chain.append(chain[-1].line_manager)
+        person = chain[-1] if stage == 8 else chain[min(stage, len(chain)) - 1]
+        return phrases.STAGE_SENT_TO[stage].format(name=person.get_full_name())
+
+    def dispute(self, plan: challenges.DisputePlan) -> Dispute:
+        chair = self.staff.chairs[plan.chair]
+        family = self.families[plan.family]
+        dispute = services.raise_dispute(
+            child=self.children[plan.child],
+            plan=self.plans[(plan.child, plan.plan_start)],
+            raised_on=plan.raised_on,
+            reason=plan.reason,
+            detail=plan.detail,
+            sent_to=self._sent_to(family, 1),
+            acting_user=chair,
+        )
+        for step in plan.stages:
+            if step.stage > 1:
+                dispute = services.escalate_dispute(
+                    dispute=dispute,
+                    escalated_on=step.started_on,
+                    sent_to=self._sent_to(family, step.stage),
+                    note=step.note,
+                    acting_user=chair,
+                )
+            if step.responded_on is not None:
+                services.record_stage_response(
+                    dispute=dispute,
+                    responded_on=step.responded_on,
+                    response=step.response,
+                    acting_user=chair,
+                )
+        if plan.resolved_on is not None:
+            dispute = services.resolve_dispute(
+                dispute=dispute,
+                resolved_on=plan.resolved_on,
+                resolution=plan.resolution,
+                acting_user=chair,
+            )
+        return dispute
+
+    def challenge(self, plan: challenges.ChallengePlan) -> MultiAgencyChallenge:
+        chair = self.staff.chairs[plan.chair]
+        challenge = services.raise_multi_agency_challenge(
+            child=self.children[plan.child],
+            agency=self.agencies[plan.agency],
+            professional=plan.professional,
+            concern=plan.concern,
+            raised_on=plan.raised_on,
+            acting_user=chair,
+        )
+        if plan.forwarded_on is not None:
+            challenge = services.forward_multi_agency_challenge(
+                challenge=challenge,
+                forwarded_on=plan.forwarded_on,
+                forwarded_to=plan.forwarded_to,
+                acting_user=self.partnership,
+            )
+        if plan.responded_on is not None:
+            challenge = services.record_challenge_response(
+                challenge=challenge,
+                responded_on=plan.responded_on,
+                response=plan.response,
+                outcome=plan.outcome,
+                acting_user=self.partnership if plan.forwarded_on else chair,
+            )
+        return challenge
+
+    def feedback(self, plan: challenges.FeedbackPlan) -> Feedback:
+        coordinators = self.staff.coordinators
+        return services.record_feedback(
+            conference=self.conferences[id(plan.meeting)],
+            respondent=plan.respondent,
+            attribution=plan.attribution,
+            text=plan.text,
+            received_on=plan.received_on,
+            consent_to_quote=plan.consent,
+            acting_user=coordinators[plan.family % len(coordinators)],
+        )
+
+
+def _percent(value) -> float | None:
+    percent = value.percent if isinstance(value, measures.Ratio) else None
+    return None if percent is None else float(percent)
+
+
+def set_targets(*, years: list[Period], manager: User) -> int:
+    """For each year, the IRO service manager's targets: a step on the year before's
+    figure for each measure of ``phrases.TARGET_PLANS``. Returns how many were set."""
+    made = 0
+    for period in years:
+        previous = period.previous_year()
+        for key, (_, _, action) in phrases.TARGET_PLANS.items():
+            target = challenges.target_value(key, _percent(measures.MEASURES[key](previous)))
+            if target is None:
+                continue
+            direction, value = target
+            services.set_target(
+                year=period.label,
+                measure=key,
+                value=Decimal(str(value)),
+                direction=direction,
+                action=action,
+                acting_user=manager,
+            )
+            made += 1
+    return made
+
+
+def next_year(period: Period) -> Period:
+    return timescales.period_containing(
+        timescales.ANNUAL, timescales.add_months(period.first_day, 12)
+    )
+
+
+def year_worries(period: Period) -> YearWorries:
+    """What the reports will show for ``period`` (metrics.md), and the year's feedback."""
+    a, b = period.first_day, period.last_day
+    feedback = Feedback.objects.filter(received_on__range=(a, b))
+    stages = measures.dispute_resolution_stage(period)
+    raised = measures.multi_agency_challenges_raised(period)
+    return YearWorries(
+        label=period.label,
+        children_with_dispute=measures.children_with_dispute_raised(period),
+        disputes=measures.disputes_raised(period),
+        resolved_by_stage={k: v["count"] for k, v in stages.items()},
+        challenges=raised["count"],
+        agencies=len(raised["by_agency"]),
+        feedback=feedback.count(),
+        quotable=feedback.filter(consent_to_quote=True).count(),
+        targets=Target.objects.filter(year=period.label).count(),
+    )
+
+
+def waiting_to_forward(partnership: User) -> int:
+    return challenges_to_forward(partnership).count()

@@ -1,0 +1,98 @@
+"""Invitations, attendance and pre-meetings of recent conferences, and open plans' content."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Count, Q
+
+from iro.demo.casework_writer import CASEWORK_SINCE
+from iro.journey.models import (
+    ActionStatus,
+    Conference,
+    ConferenceStatus,
+    Invitation,
+    InviteeRole,
+    Plan,
+    PlanAction,
+    PreMeeting,
+)
+from tests.demo.conftest import TODAY
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo")]
+
+SINCE = TODAY - CASEWORK_SINCE
+
+
+def test_recent_held_conferences_have_invitations_with_attendance():
+    recent = Conference.objects.filter(status=ConferenceStatus.HELD, held_on__gte=SINCE)
+    assert recent.count() > 20
+    for conference in recent.prefetch_related("invitations"):
+        invited = list(conference.invitations.all())
+        roles = {i.role for i in invited}
+        assert {InviteeRole.PARENT, InviteeRole.SOCIAL_WORKER} <= roles, conference
+        assert all(i.attendance for i in invited), conference
+
+
+def test_coming_conferences_have_invitations_and_no_attendance_yet():
+    coming = Conference.objects.filter(status=ConferenceStatus.SCHEDULED)
+    assert coming.exists()
+    assert not coming.annotate(n=Count("invitations")).filter(n=0).exists()
+    assert not Invitation.objects.filter(conference__in=coming).exclude(attendance="").exists()
+
+
+def test_older_conferences_have_no_invitations():
+    older = Conference.objects.filter(held_on__lt=SINCE)
+    assert older.exists()
+    assert not Invitation.objects.filter(conference__in=older).exists()
+
+
+def test_invitations_name_roles_and_agencies_and_nothing_was_sent():
+    invitations = Invitation.objects.all()
+    roles = set(invitations.values_list("role", flat=True))
+    assert {"parent", "social_worker", "police", "health", "school"} <= roles
+    assert invitations.filter(agency__isnull=False).values("agency").distinct().count() >= 5
+    assert not invitations.filter(sent_at__isnull=False).exists()
+    assert (
+        not invitations.exclude(email="")
+        .exclude(email__endswith=".example")
+        .exclude(email__endswith="example.com")
+        .exists()
+    )
+    families = invitations.filter(role=InviteeRole.PARENT)
+    assert families.exclude(address="").count() == families.count()
+
+
+def test_recent_conferences_have_the_chairs_pre_meetings():
+    held = PreMeeting.objects.filter(conference_child__conference__held_on__gte=SINCE)
+    assert held.count() > 20
+    assert held.filter(parents_met_on__isnull=False).exists()
+    coming = PreMeeting.objects.filter(
+        conference_child__conference__status=ConferenceStatus.SCHEDULED
+    )
+    assert all(m.parents_met_on is None or m.parents_met_on <= TODAY for m in coming)
+    assert not PreMeeting.objects.filter(conference_child__conference__held_on__lt=SINCE).exists()
+
+
+def test_every_open_plan_has_outcomes_actions_and_a_core_group():
+    open_plans = Plan.objects.filter(end_date__isnull=True).annotate(
+        outcomes_n=Count("outcomes", distinct=True),
+        actions_n=Count("actions", distinct=True),
+        members=Count("core_group", filter=Q(core_group__left_on__isnull=True), distinct=True),
+    )
+    assert open_plans.count() > 20
+    for plan in open_plans:
+        assert plan.outcomes_n >= 2 and plan.actions_n >= 2 and plan.members >= 2, plan
+    assert not Plan.objects.exclude(end_date=None).filter(actions__isnull=False).exists()
+
+
+def test_actions_say_who_and_by_when_and_some_are_overdue():
+    actions = PlanAction.objects.select_related("plan")
+    assert all(a.who and a.by_when >= a.plan.start_date for a in actions)
+    assert len({a.status for a in actions}) >= 4
+    overdue = actions.filter(
+        by_when__lt=TODAY, status__in=[ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS]
+    )
+    assert overdue.exists()
+    assert actions.filter(by_when__gte=TODAY + timedelta(days=1)).exists()
