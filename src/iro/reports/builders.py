@@ -287,6 +287,11 @@ def build_report(kind: str, period: Period, *, team=None, chair=None) -> Report:
         raise ValueError(timescales.UNKNOWN_PERIOD_KIND.format(kind=kind))
     if period.kind != kind:
         raise ValueError(f"A {kind} report cannot be for the {period.kind} period {period.label}")
+    with measures.one_report():
+        return _build(kind, period, team, chair)
+
+
+def _build(kind: str, period: Period, team, chair) -> Report:
     previous_period = period.previous_year()
     report = Report(
         kind=kind,

@@ -22,6 +22,8 @@ from iro.reports import measures as m
 from iro.reports.builders import ITEM_LABELS
 from iro.timescales import Period
 
+ID_CHUNK = 10_000
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -233,7 +235,11 @@ class Behind:
 def children_behind(user, key: str, period: Period, *, team=None, chair=None) -> Behind:
     """The units of ``key``, with the child of each, for the children ``user`` may see."""
     found = units(key, period, team=team, chair=chair)
-    ids = {u.child_id for u in found}
-    children = {c.pk: c for c in visible_to(user).filter(pk__in=ids)}
+    ids = sorted({u.child_id for u in found})
+    children: dict[int, Child] = {}
+    # In chunks: SQLite refuses a statement with more than 32,766 parameters.
+    for start in range(0, len(ids), ID_CHUNK):
+        chunk = ids[start : start + ID_CHUNK]
+        children |= {c.pk: c for c in visible_to(user).filter(pk__in=chunk)}
     rows = [Row(children[u.child_id], u) for u in found if u.child_id in children]
     return Behind(rows, len(found) - len(rows))

@@ -30,24 +30,26 @@ with the number of children.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 from django.db.models import (
+    CharField,
     Count,
     DateField,
     Exists,
-    ExpressionWrapper,
     F,
     Func,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
 )
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
 
 from iro import timescales
 from iro.challenge.models import (
@@ -289,16 +291,47 @@ def _ended_before_months(months: int) -> Q:
     )
 
 
+class DatePart(Func):
+    """A date's year, month or day as an integer, or the day of the month of the day
+    after it (``"next_day"``: 1 when the date is a month's last day).
+
+    Django's ``Extract`` on SQLite calls a Python function for every row; SQLite's own
+    ``strftime`` does the same work natively. PostgreSQL uses ``EXTRACT``.
+    """
+
+    output_field = IntegerField()
+    SQLITE = {
+        "year": "'%%Y', {}",
+        "month": "'%%m', {}",
+        "day": "'%%d', {}",
+        "next_day": "'%%d', {}, '+1 day'",
+    }
+    POSTGRES = {
+        "year": "YEAR FROM {}",
+        "month": "MONTH FROM {}",
+        "day": "DAY FROM {}",
+        "next_day": "DAY FROM ({} + 1)",
+    }
+
+    def __init__(self, expression, part: str):
+        super().__init__(expression)
+        self.part = part
+
+    def as_sql(self, compiler, connection, **extra):
+        column, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "sqlite":
+            return f"CAST(strftime({self.SQLITE[self.part].format(column)}) AS INTEGER)", params
+        return f"CAST(EXTRACT({self.POSTGRES[self.part].format(column)}) AS INTEGER)", params
+
+
 def _with_month_gap(qs: QuerySet[Plan]) -> QuerySet[Plan]:
     # annotate, not alias: conditional aggregates cannot refer to an alias.
     return qs.annotate(
-        _month_gap=(ExtractYear("end_date") * 12 + ExtractMonth("end_date"))
-        - (ExtractYear("start_date") * 12 + ExtractMonth("start_date")),
-        _end_day=ExtractDay("end_date"),
-        _start_day=ExtractDay("start_date"),
-        _day_after_end=ExtractDay(
-            ExpressionWrapper(F("end_date") + timedelta(days=1), output_field=DateField())
-        ),
+        _month_gap=(DatePart("end_date", "year") * 12 + DatePart("end_date", "month"))
+        - (DatePart("start_date", "year") * 12 + DatePart("start_date", "month")),
+        _end_day=DatePart("end_date", "day"),
+        _start_day=DatePart("start_date", "day"),
+        _day_after_end=DatePart("end_date", "next_day"),
     )
 
 
@@ -446,8 +479,30 @@ def latest_first_review_start(period: Period) -> date:
     return s
 
 
+class Unindexed(Func):
+    """The column's value, telling SQLite not to look it up through an index.
+
+    Review rows are wanted by plan (a few each, through the plan index), but without
+    statistics SQLite prefers the (kind, held_on) index and reads every review ever held;
+    a unary ``+`` is SQLite's documented way to rule an index out. PostgreSQL, which
+    keeps statistics, gets the plain column.
+    """
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"+{sql}", params
+
+    def as_sql(self, compiler, connection, **extra):
+        return compiler.compile(self.source_expressions[0])
+
+
 def _review_rows() -> QuerySet[ConferenceChild]:
-    return _held_rows().filter(conference__kind=ConferenceKind.REVIEW, plan__isnull=False)
+    """Rows of held review conferences with a plan, to be looked up by plan."""
+    return (
+        _held_rows()
+        .alias(_kind=Unindexed("conference__kind", output_field=CharField()))
+        .filter(_kind=ConferenceKind.REVIEW, plan__isnull=False)
+    )
 
 
 def _review_dates_by_plan(plan_ids: QuerySet, last_day: date) -> dict[int, list[date]]:
@@ -479,7 +534,42 @@ class ReviewUnit:
     chair_id: int | None = None  # the chair the measure's chair filter uses
 
 
+_memo: ContextVar[dict | None] = ContextVar("iro_report_memo", default=None)
+
+
+@contextmanager
+def one_report():
+    """Within it, the review units of a period (and team, chair) are found once and
+    reused: a report asks for them for its measures, its breakdowns and its trend."""
+    token = _memo.set({})
+    try:
+        yield
+    finally:
+        _memo.reset(token)
+
+
+def _remembered(name: str, compute, period: Period, team, chair):
+    memo = _memo.get()
+    if memo is None:
+        return compute(period, team, chair)
+    key = (
+        name,
+        period.first_day,
+        period.last_day,
+        getattr(team, "pk", None),
+        getattr(chair, "pk", None),
+    )
+    if key not in memo:
+        memo[key] = compute(period, team, chair)
+    return memo[key]
+
+
 def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+    """The units of ``reviews_on_time`` (see ``_review_walk_units``), found once per report."""
+    return _remembered("walk", _review_walk_units, period, team, chair)
+
+
+def _review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
     """The units of ``reviews_on_time``: each child's current plan at the period's end
     whose first review had fallen due, walked by ``timescales.review_walk``."""
     plans = current_plans_at_end(period, team, chair).filter(
@@ -510,33 +600,56 @@ def reviews_on_time(period: Period, *, team=None, chair=None) -> Ratio:
 
 
 def review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+    """The units of ``review_conferences_in_timescale``, found once per report."""
+    return _remembered("reviews", _review_conference_units, period, team, chair)
+
+
+def _review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
     """The units of ``review_conferences_in_timescale``: distinct (plan, review date)
-    pairs held in the period, each with its due date from all the plan's reviews.
-    Review dates before the plan's start or after its end are data errors: left out."""
+    pairs held in the period, each with its due date.
+
+    A review's due date needs only the review before it (the latest distinct review
+    date of the plan before it, on or after the plan's start): the database finds it
+    for each unit, and ``timescales`` adds the months. Review dates before the plan's
+    start or after its end are data errors: left out.
+    """
     rows = (
         _conference_rows(period, team, chair, kinds=[ConferenceKind.REVIEW])
         .filter(plan__isnull=False, conference__held_on__gte=F("plan__start_date"))
         .filter(Q(plan__end_date__isnull=True) | Q(conference__held_on__lte=F("plan__end_date")))
     )
-    found = rows.values_list(
-        "plan_id",
-        "conference__held_on",
-        "child_id",
-        "plan__start_date",
-        "plan__end_date",
-        "child__team_id",
-        "conference__chair_id",
-    ).order_by("plan_id", "conference__held_on", "conference_id")
-    reviews = _review_dates_by_plan(rows.values("plan_id"), period.last_day)
+    previous_review = Subquery(
+        _review_rows()
+        .filter(
+            plan=OuterRef("plan"),
+            conference__held_on__lt=OuterRef("conference__held_on"),
+            conference__held_on__gte=OuterRef("plan__start_date"),
+        )
+        .order_by("-conference__held_on")
+        .values("conference__held_on")[:1]
+    )
+    found = (
+        rows.annotate(_previous=previous_review)
+        .values_list(
+            "plan_id",
+            "conference__held_on",
+            "child_id",
+            "plan__start_date",
+            "child__team_id",
+            "conference__chair_id",
+            "_previous",
+        )
+        .order_by("plan_id", "conference__held_on", "conference_id")
+    )
     units: dict[tuple[int, date], ReviewUnit] = {}
-    due_by: dict[int, dict[date, date]] = {}
-    for plan_id, held_on, child_id, start, end, team_id, chair_id in found:
+    for plan_id, held_on, child_id, start, team_id, chair_id, previous in found:
         if (plan_id, held_on) in units:
             continue  # the same date twice is one review (the first conference's chair)
-        if plan_id not in due_by:
-            held = [r for r in reviews.get(plan_id, ()) if end is None or r <= end]
-            due_by[plan_id] = dict(timescales.review_due_dates(start, held))
-        due = due_by[plan_id][held_on]
+        due = (
+            timescales.next_review_due(previous)
+            if previous is not None
+            else timescales.first_review_due(start)
+        )
         units[plan_id, held_on] = ReviewUnit(
             plan_id, child_id, start, held_on <= due, due, held_on, team_id, chair_id
         )
@@ -636,31 +749,50 @@ def conferences_held_rows(period: Period, team=None, chair=None) -> QuerySet[Con
     return _conference_rows(period, team, chair, kinds=PARTICIPATION_KINDS)
 
 
-def conferences_held(period: Period, *, team=None, chair=None) -> int:
-    return _count(conferences_held_rows(period, team, chair))
+PARTICIPATION = {
+    "attended": ATTENDED,
+    "views": VIEWS_REPRESENTED,
+    "advocate": ADVOCATE_INVOLVED,
+    "pre_meetings": PRE_MEETINGS_HELD,
+}
 
 
-def _of_conferences_held(period: Period, team, chair, condition: Q) -> Ratio:
-    counts = conferences_held_rows(period, team, chair).aggregate(
-        units=Count("pk"), met=Count("pk", filter=condition)
+def _participation(period: Period, team=None, chair=None) -> dict[str, int]:
+    """The child-conferences held and how many met each participation condition, in one
+    query over the same rows (and once per report)."""
+    return conferences_held_rows(period, team, chair).aggregate(
+        units=Count("pk"),
+        **{name: Count("pk", filter=condition) for name, condition in PARTICIPATION.items()},
     )
-    return Ratio(counts["met"], counts["units"])
+
+
+def _participation_counts(period: Period, team, chair) -> dict[str, int]:
+    return _remembered("participation", _participation, period, team, chair)
+
+
+def conferences_held(period: Period, *, team=None, chair=None) -> int:
+    return _participation_counts(period, team, chair)["units"]
+
+
+def _of_conferences_held(period: Period, team, chair, name: str) -> Ratio:
+    counts = _participation_counts(period, team, chair)
+    return Ratio(counts[name], counts["units"])
 
 
 def child_attended(period: Period, *, team=None, chair=None) -> Ratio:
-    return _of_conferences_held(period, team, chair, ATTENDED)
+    return _of_conferences_held(period, team, chair, "attended")
 
 
 def child_views_represented(period: Period, *, team=None, chair=None) -> Ratio:
-    return _of_conferences_held(period, team, chair, VIEWS_REPRESENTED)
+    return _of_conferences_held(period, team, chair, "views")
 
 
 def advocate_involved(period: Period, *, team=None, chair=None) -> Ratio:
-    return _of_conferences_held(period, team, chair, ADVOCATE_INVOLVED)
+    return _of_conferences_held(period, team, chair, "advocate")
 
 
 def pre_meetings_held(period: Period, *, team=None, chair=None) -> Ratio:
-    return _of_conferences_held(period, team, chair, PRE_MEETINGS_HELD)
+    return _of_conferences_held(period, team, chair, "pre_meetings")
 
 
 # --- The list -----------------------------------------------------------------------------
@@ -797,16 +929,19 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
                 n=Count("child", distinct=True),
             ).items()
         },
-        "child_attended": _grouped_ratio(
-            conferences_held_rows(period, team, chair),
-            F("child__team") if by == TEAM else F("conference__chair"),
-            ATTENDED,
-        ),
-        "child_views_represented": _grouped_ratio(
-            conferences_held_rows(period, team, chair),
-            F("child__team") if by == TEAM else F("conference__chair"),
-            VIEWS_REPRESENTED,
-        ),
+    }
+    participation = _grouped(
+        conferences_held_rows(period, team, chair),
+        F("child__team") if by == TEAM else F("conference__chair"),
+        units=Count("pk"),
+        attended=Count("pk", filter=ATTENDED),
+        views=Count("pk", filter=VIEWS_REPRESENTED),
+    )
+    found["child_attended"] = {
+        g: Ratio(r["attended"], r["units"]) for g, r in participation.items()
+    }
+    found["child_views_represented"] = {
+        g: Ratio(r["views"], r["units"]) for g, r in participation.items()
     }
     groups = {g for values in found.values() for g in values}
     empty = {key: Ratio(0, 0) if key in RATIO_KEYS else 0 for key in BREAKDOWN_KEYS}
@@ -882,7 +1017,8 @@ def monthly_series(months: list[Period], *, team=None, chair=None) -> list[dict[
     rows = (
         icpc_units(span, team, chair)
         .values(
-            _year=ExtractYear("conference__held_on"), _month=ExtractMonth("conference__held_on")
+            _year=DatePart("conference__held_on", "year"),
+            _month=DatePart("conference__held_on", "month"),
         )
         .annotate(units=Count("pk"), in_time=Count("pk", filter=icpc_in_time_filter(span)))
         .order_by()

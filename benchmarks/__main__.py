@@ -1,0 +1,9 @@
+"""``python -m benchmarks``: the report benchmark (the census one is
+``benchmarks/census_bench.py``, run on its own)."""
+
+from __future__ import annotations
+
+from benchmarks.report_bench import main
+
+if __name__ == "__main__":
+    main()

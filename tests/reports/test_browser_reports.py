@@ -1,0 +1,35 @@
+"""The report pages in a real browser: axe-core (WCAG 2.2 AA) on the report, the
+children behind a figure and the choice of report, with screenshots to look at."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import browser, check_page, page  # noqa: F401 - fixtures
+from tests.factories import PASSWORD, make_staff
+from tests.reports.conftest import build_authority
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, username: str) -> None:  # noqa: F811 - the fixture is passed in
+    page.goto("/accounts/login/")
+    page.fill("#id_login", username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_the_report_pages_pass_axe_and_link_to_the_children(page):  # noqa: F811
+    staff = make_staff()
+    build_authority(staff, 6)
+    sign_in(page, staff.senior_manager.username)
+    page.goto("/reports/")
+    check_page(page, "reports-index")
+    page.get_by_role("link", name="Reports").first.click()
+    page.goto("/reports/annual/2018-19/")
+    check_page(page, "report-annual-2018-19")
+    page.locator('a[href="/reports/annual/2018-19/icpc_within_15_working_days/"]').first.click()
+    assert page.locator("h1").inner_text() == "Initial conferences within 15 working days"
+    check_page(page, "report-children-icpc")
+    page.goto("/reports/monthly/2018-06/")
+    check_page(page, "report-monthly-2018-06")
