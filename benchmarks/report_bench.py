@@ -29,6 +29,7 @@ import json
 import os
 import random
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -366,6 +367,8 @@ def worker(backend: str, children: int, year: str, database_url: str | None) -> 
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     report = build_report("annual", period)
+    connection.close()
+    shutil.rmtree(var, ignore_errors=True)  # the SQLite file (empty for PostgreSQL)
     return {
         "backend": backend,
         "children": children,

@@ -18,13 +18,17 @@ Filters, and the choices they need:
     chair adds up to the whole;
   - disputes and multi-agency challenges: the IRO who raised them.
 
-Where the contract needs month arithmetic on two columns at once (the review walk of
-``reviews_on_time`` and ``review_conferences_in_timescale``), the minimal columns are
-fetched in a constant number of ordered queries and the walk runs in ``iro.timescales``.
-Everything else is aggregates, conditional counts and subqueries; a constant from the
-period (such as the latest plan start whose first review is due by the last day) is
-computed once in Python with ``iro.timescales``. No measure's number of queries grows
-with the number of children.
+Where the contract needs month arithmetic on two columns at once, the review measures
+fetch the minimal columns in a constant number of ordered queries and let
+``iro.timescales`` do the months: ``reviews_on_time`` walks each current plan's review
+dates; ``review_conferences_in_timescale`` gets, for each review held in the period, the
+review before it (a subquery) and adds 3 or 6 months. Everything else is aggregates,
+conditional counts and subqueries: plan durations compare calendar months through date
+parts in portable SQL, ICPC timeliness compares the S47 start with the earliest start
+still in time for each ICPC date (a table computed once per period from
+``timescales.icpc_due``). No measure's number of queries grows with the number of
+children; within ``one_report()`` a report reuses the review units and participation
+counts it has already found.
 """
 
 from __future__ import annotations
@@ -993,7 +997,11 @@ def monthly_series(months: list[Period], *, team=None, chair=None) -> list[dict[
     series: list[dict[str, int | Ratio]] = [{} for _ in months]
     if chair is None:
         # A plan's chair depends on the month's last day: only unfiltered plans group.
-        plans = _plans(span, team, None).filter(start_date__lte=span.last_day)
+        # Only plans open at some time in the span can count in any month.
+        plans = _plans(span, team, None).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=span.first_day),
+            start_date__lte=span.last_day,
+        )
         aggregates = {}
         for i, month in enumerate(months):
             open_at_end = Q(start_date__lte=month.last_day) & (
