@@ -211,15 +211,26 @@ def plan_authority(
 class Writer:
     """Writes each family's planned events through the services, in date order."""
 
-    def __init__(self, staff: Staff, plan: planner.AuthorityPlan, casework: CaseworkWriter) -> None:
+    def __init__(
+        self,
+        staff: Staff,
+        plan: planner.AuthorityPlan,
+        casework: CaseworkWriter,
+        worries: challenges.WorriesPlan,
+    ) -> None:
         self.staff = staff
         self.plan = plan
         self.today = plan.today
         self.casework = casework
-        # What the disputes, challenges and feedback written afterwards refer to.
+        # What the disputes, challenges and feedback written afterwards refer to. Only
+        # those are kept: fewer live objects for the cycle collector to scan.
         self.children: dict[int, Child] = {}
         self.plans: dict[tuple[int, date], Plan] = {}
-        self.conferences: dict[int, Conference] = {}  # id() of the planned meeting
+        self.conferences: dict[int, Conference] = {}  # by id() of the planned meeting
+        self.wanted_conferences = {id(f.meeting) for f in worries.feedback}
+        self.wanted_children = {d.child for d in worries.disputes}
+        self.wanted_children |= {c.child for c in worries.challenges}
+        self.wanted_plans = {(d.child, d.plan_start) for d in worries.disputes}
 
     def write(self, progress: Callable[[int, int], None] | None = None) -> None:
         total = len(self.plan.families)
@@ -315,7 +326,7 @@ class Writer:
                         first_name=spec.first_name,
                         sex=spec.sex_at_birth,
                     )
-        self.children.update(children)
+        self.children.update((k, c) for k, c in children.items() if k in self.wanted_children)
         for key, plan in plans.items():  # still open today
             self.casework.open_plan(
                 plan=plan,
@@ -410,7 +421,8 @@ class Writer:
             lateness_detail=mp.lateness_detail,
             acting_user=chair,
         )
-        self.conferences[id(mp)] = conference
+        if id(mp) in self.wanted_conferences:
+            self.conferences[id(mp)] = conference
         if invited:
             self.casework.after(conference=conference, invited=invited, coordinator=coordinator)
         if mp.kind in (planner.INITIAL, planner.TRANSFER_IN):
@@ -419,7 +431,9 @@ class Writer:
                 conference=conference, plan__isnull=False
             ).select_related("plan"):
                 plans[by_child[row.child_id]] = row.plan
-                self.plans[(by_child[row.child_id], row.plan.start_date)] = row.plan
+                key = (by_child[row.child_id], row.plan.start_date)
+                if key in self.wanted_plans:
+                    self.plans[key] = row.plan
         else:
             for row in mp.rows:
                 if row.decision == "end":
@@ -493,7 +507,7 @@ def build_demo(
         # The plan lives to the end: spare the cycle collector rescanning it.
         gc.freeze()
         try:
-            writer = Writer(staff, plan, casework)
+            writer = Writer(staff, plan, casework, worries)
             writer.write(progress)
             WorriesWriter(
                 staff=staff,

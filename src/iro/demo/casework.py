@@ -305,6 +305,8 @@ def pre_meetings(
             child_on = None
             if p.get("pre_meeting_child"):
                 child_on = cal.on_or_before(meeting.on - timedelta(days=rng.randint(1, 8)))
+            if child_on is None and not p.get("pre_meeting_parents"):
+                continue  # the chair met nobody beforehand: there is nothing to record
             out.append(
                 PreMeetingPlan(
                     child=row.child,
@@ -379,7 +381,7 @@ def plan_content(
     if "police" in slots:
         by_role["police"] = cast.professional("police")
     actions = [(w, r) for w, r in phrases.PLAN_ACTIONS if r in by_role and fits(w)]
-    for i, (what, role) in enumerate(rng.sample(actions, min(len(actions), rng.randint(3, 6)))):
+    for i, (what, role) in enumerate(rng.sample(actions, min(len(actions), rng.randint(3, 5)))):
         by_when = last_conference + timedelta(days=rng.randint(*ACTIONS_DUE_WITHIN))
         by_when = cal.on_or_after(max(by_when, plan_start))
         status = _pick(rng, PAST_DUE_STATUS if by_when < today else FUTURE_STATUS)

@@ -58,8 +58,9 @@ class CaseworkWriter:
         self.counts = CaseworkCounts()
 
     def cast(self, family: planner.FamilyPlan) -> Cast:
+        # Families are written one after another: only the current family's are kept.
         if family.key not in self.casts:
-            self.casts[family.key] = Cast(self.rng, family)
+            self.casts = {family.key: Cast(self.rng, family)}
         return self.casts[family.key]
 
     def wanted(self, meeting: planner.MeetingPlan) -> bool:

@@ -454,7 +454,7 @@ class WorriesPlanner:
         if rng.random() < 0.75:
             relation = _pick(rng, [("mother", 70), ("father", 22), ("carer", 8)])
             respondent = "carer" if relation == "carer" else "parent"
-            texts = [t for t in phrases.PARENT_FEEDBACK if english != ("interpreter" in t)]
+            texts = [t for t in phrases.PARENT_FEEDBACK if not english or "interpreter" not in t]
             attribution = phrases.PARENT_ATTRIBUTION[relation].format(kind=kind)
             givers.append((respondent, attribution, rng.choice(texts)))
         young = [
@@ -464,9 +464,12 @@ class WorriesPlanner:
         ]
         young = [(row, age) for row, age in young if age >= 10]
         if young and rng.random() < 0.6:
-            _, age = rng.choice(young)
+            row, age = rng.choice(young)
+            texts = list(phrases.CHILD_FEEDBACK)
+            if row.participation.get("advocate_involved"):
+                texts.append(phrases.CHILD_WITH_ADVOCATE_FEEDBACK)
             attribution = phrases.CHILD_ATTRIBUTION.format(age=age)
-            givers.append(("child", attribution, rng.choice(phrases.CHILD_FEEDBACK)))
+            givers.append(("child", attribution, rng.choice(texts)))
         if rng.random() < 0.55 or not givers:
             attribution = rng.choice(phrases.PROFESSIONAL_ATTRIBUTION)
             givers.append(("professional", attribution, rng.choice(phrases.PROFESSIONAL_FEEDBACK)))

@@ -38,24 +38,25 @@ DISPUTE_DETAIL = {
         "{name}'s records do not show the visits the plan asked for.",
     ],
 }
+# Responses at each stage, true of any reason: the manager's answer to the IRO's worry.
 STAGE_RESPONSE = {
     1: [
-        "The social worker agreed to book the assessment this week.",
+        "The social worker accepted the worry and will put it right within two weeks.",
         "The social worker will hold a core group meeting within ten working days.",
-        "The social worker accepted the worry and has updated the plan.",
+        "The social worker explained the delay and gave new dates for the work.",
     ],
     2: [
-        "The team manager has allocated a new social worker and set up a core group meeting.",
-        "The team manager agreed the assessment will be finished within four weeks.",
+        "The team manager agreed new dates and will check the work in supervision.",
+        "The team manager has given the social worker more time for this family.",
         "The team manager will supervise the case every two weeks until the review.",
     ],
     3: [
-        "The service manager has agreed extra resources to finish the assessment.",
+        "The service manager has agreed extra support to get the plan back on track.",
         "The service manager agreed a case review with the team and the IRO.",
-        "The service manager has asked for a new plan to be written with the family.",
+        "The service manager has asked for the plan to be rewritten with the family.",
     ],
     4: [
-        "The head of service agreed to fund the specialist assessment.",
+        "The head of service agreed to fund the specialist work the plan needs.",
         "The head of service has set up a meeting with the family and the team.",
     ],
     5: [
@@ -248,15 +249,16 @@ PARENT_FEEDBACK = [
     "The meeting was online and it was easier for me than going to the office.",
     "The plan is clear. I know what I need to do and who will help me.",
 ]
+# From young people who came to their conference (for all of it or part).
 CHILD_FEEDBACK = [
     "It was okay. I liked that I could say what I wanted before it started.",
-    "I was nervous but my advocate helped me say things.",
-    "I didn't want to come in, but it was good that they read out my letter.",
     "The chair talked to me like a person, not a problem.",
     "There were too many people. I wanted to leave after a bit.",
     "I liked the drawing I did being shown. People listened to it.",
     "I want my meetings to be after school, not in the morning.",
+    "I was scared at first but everyone was kind to me.",
 ]
+CHILD_WITH_ADVOCATE_FEEDBACK = "I was nervous but my advocate helped me say things."
 PROFESSIONAL_FEEDBACK = [
     "The IRO was really good with the family. They explained the process and "
     "encouraged them to share their views.",
