@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import browser, check_page, page  # noqa: F401 - fixtures
+from tests.browser.conftest import check_page
 from tests.factories import PASSWORD, make_staff
 from tests.reports.conftest import build_authority
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def sign_in(page, username: str) -> None:  # noqa: F811 - the fixture is passed in
+def sign_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.fill("#id_login", username)
     page.fill("#id_password", PASSWORD)
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_the_report_pages_pass_axe_and_link_to_the_children(page):  # noqa: F811
+def test_the_report_pages_pass_axe_and_link_to_the_children(page):
     staff = make_staff()
     build_authority(staff, 6)
     sign_in(page, staff.senior_manager.username)
