@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.db.models import Count, Q
 
-from iro.demo.casework_writer import CASEWORK_SINCE
+from iro.demo.casework_writer import CASEWORK_SINCE, INVITED_AHEAD
 from iro.journey.models import (
     ActionStatus,
     Conference,
@@ -35,11 +35,15 @@ def test_recent_held_conferences_have_invitations_with_attendance():
         assert all(i.attendance for i in invited), conference
 
 
-def test_coming_conferences_have_invitations_and_no_attendance_yet():
-    coming = Conference.objects.filter(status=ConferenceStatus.SCHEDULED)
+def test_conferences_of_the_next_four_weeks_have_invitations_and_no_attendance_yet():
+    scheduled = Conference.objects.filter(status=ConferenceStatus.SCHEDULED)
+    coming = scheduled.filter(scheduled_date__lte=TODAY + INVITED_AHEAD)
     assert coming.exists()
     assert not coming.annotate(n=Count("invitations")).filter(n=0).exists()
-    assert not Invitation.objects.filter(conference__in=coming).exclude(attendance="").exists()
+    assert not Invitation.objects.filter(conference__in=scheduled).exclude(attendance="").exists()
+    later = scheduled.filter(scheduled_date__gt=TODAY + INVITED_AHEAD)
+    assert later.exists()
+    assert not Invitation.objects.filter(conference__in=later).exists()
 
 
 def test_older_conferences_have_no_invitations():

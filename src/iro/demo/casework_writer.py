@@ -4,8 +4,9 @@ Invitations, pre-meetings and attendance go through ``journey.services``
 (``add_invitee`` only records who is invited: nothing is emailed or posted while
 the demo is built); outcomes, actions and the core group through
 ``journey.plan_services``. Only conferences from ``CASEWORK_SINCE`` before today
-and those still to come get invitations and pre-meetings: older ones keep only
-the participation facts on each child's row.
+and those in the next ``INVITED_AHEAD`` get invitations and pre-meetings: older
+ones keep only the participation facts on each child's row, and later bookings
+are not sent out yet.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from iro.journey.plan_services import ActionReview
 from iro.people.models import Agency, User
 
 CASEWORK_SINCE = timedelta(days=183)
+# Invitations go out a few weeks before a conference: later bookings have none yet.
+INVITED_AHEAD = timedelta(days=28)
 ADVOCACY = "NYAS (National Youth Advocacy Service)"
 
 
@@ -64,8 +67,11 @@ class CaseworkWriter:
         return self.casts[family.key]
 
     def wanted(self, meeting: planner.MeetingPlan) -> bool:
-        """Recent and coming conferences have invitations and pre-meetings."""
-        return not meeting.held or meeting.on >= self.since
+        """Conferences of the last six months and of the next four weeks have
+        invitations and pre-meetings."""
+        if meeting.held:
+            return meeting.on >= self.since
+        return meeting.on <= self.today + INVITED_AHEAD
 
     # -- before and after a conference
 

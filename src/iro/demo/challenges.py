@@ -43,8 +43,9 @@ DISPUTE_CHILDREN_PER_YEAR = (57, 66)
 # Reasons: the seed's main theme is delay in progressing plans.
 DISPUTE_REASONS = [("progress", 48), ("practice", 19), ("planning", 17), ("assessment", 16)]
 # The stage a dispute is resolved at (the seed: informal 26%, stage 2 55%, stage 3 18%,
-# stage 4 2-4%, stages 5-8 up to 5%).
-FINAL_STAGE_WEIGHTS = [(1, 27), (2, 52), (3, 14), (4, 4), (5, 2), (6, 0.5), (7, 0.3), (8, 0.2)]
+# stage 4 2-4%, stages 5-8 up to 5%). Stages 4-8 are weighted above the seed's shares
+# because a sibling group's dispute draws again when it lands there (see below).
+FINAL_STAGE_WEIGHTS = [(1, 26), (2, 46), (3, 14), (4, 8), (5, 3.5), (6, 1.2), (7, 0.8), (8, 0.5)]
 # A worry about one child of a sibling group is usually about them all.
 WHOLE_SIBLING_GROUP = 0.7
 SIBLINGS_BELOW_STAGE = 4
