@@ -3,7 +3,11 @@
 ``build_demo`` is the whole of ``iro demo``: one transaction, deterministic for
 a seed. The journeys are planned first as plain data (``iro.demo.planner``),
 then each family's events are written in date order by the same services the
-pages use, so demo data obeys exactly the rules real data does.
+pages use, so demo data obeys exactly the rules real data does. Recent and
+coming conferences get their invitations, pre-meetings and attendance, and open
+plans their content, as each family is written (``casework_writer``); the
+disputes, challenges and feedback planned from the journeys (``challenges``)
+and each year's targets follow (``worries_writer``).
 """
 
 from __future__ import annotations
@@ -390,6 +394,7 @@ class Writer:
         )
         invited = []
         if self.casework.wanted(mp):
+            # The worry the conference is about: decided there, else decided before.
             known = [categories.get(row.child, "") for row in mp.rows]
             invited = self.casework.before(
                 conference=conference,
