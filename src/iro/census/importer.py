@@ -64,7 +64,7 @@ from iro.journey.services import (
 
 # Reasons a child is skipped (the import's list says which child and line).
 SKIP_NO_ID = "the child has no LAchildID"
-SKIP_ID_TOO_LONG = "LAchildID {id!r} is longer than 10 characters"
+SKIP_ID_TOO_LONG = "LAchildID {id!r} is longer than {max} characters"
 SKIP_DUPLICATE = "LAchildID {id} appears again (first on line {line}); the first is imported"
 SKIP_UNREADABLE = "{field} on line {line}: {message}"
 
@@ -479,7 +479,7 @@ def _skip_reason(record: reader.Child, first_lines: dict[str, int | None]) -> st
     if not record.la_child_id:
         return SKIP_NO_ID
     if len(record.la_child_id) > MAX_LA_CHILD_ID:
-        return SKIP_ID_TOO_LONG.format(id=record.la_child_id)
+        return SKIP_ID_TOO_LONG.format(id=record.la_child_id, max=MAX_LA_CHILD_ID)
     if record.la_child_id in first_lines:
         return SKIP_DUPLICATE.format(id=record.la_child_id, line=first_lines[record.la_child_id])
     problem = _blocking_problem(record)

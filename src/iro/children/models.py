@@ -69,7 +69,7 @@ class Family(models.Model):
 
 class Child(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    la_child_id = models.CharField("LA child ID", max_length=10, unique=True)
+    la_child_id = models.CharField("LA child ID", max_length=40, unique=True)
     first_name = models.CharField(max_length=80, blank=True)
     last_name = models.CharField(max_length=80, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
