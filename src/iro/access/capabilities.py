@@ -102,3 +102,14 @@ def capabilities_of(user) -> frozenset[Capability]:
 
 def has_capability(user, capability: Capability) -> bool:
     return capability in capabilities_of(user)
+
+
+REFUSED_ACTION = "Your role does not include this: {what}."
+
+
+def require_capability(user, capability: Capability) -> None:
+    """Raise PermissionDenied (a 403 page) naming what the user's role does not include."""
+    if not has_capability(user, capability):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied(REFUSED_ACTION.format(what=capability.value.lower()))

@@ -23,7 +23,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iro.access.capabilities import Capability, has_capability
+from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.log import log_view
 from iro.access.scope import child_for, display_name
 from iro.challenge import page_selectors as pages
@@ -43,13 +43,7 @@ from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.models import ConferenceStatus, Plan
 
-REFUSED_ACTION = "Your role does not include this: {what}."
 NO_SUCH_FEEDBACK = "No such feedback for this conference."
-
-
-def _require(user, capability: Capability) -> None:
-    if not has_capability(user, capability):
-        raise PermissionDenied(REFUSED_ACTION.format(what=capability.value.lower()))
 
 
 def _may_record_feedback(user) -> bool:
@@ -120,7 +114,7 @@ def _plan_choices(child) -> list[tuple[Plan, str]]:
 
 def dispute_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for(request.user, public_id)
-    _require(request.user, Capability.RAISE_CHALLENGES)
+    require_capability(request.user, Capability.RAISE_CHALLENGES)
     plans = _plan_choices(child)
     open_plan = next((p for p, _ in plans if p.end_date is None), None)
     form = RaiseDisputeForm(
@@ -212,7 +206,7 @@ def _dispute_action(request, public_id: UUID, form_class, form_key: str, act):
     """POST one change of a dispute: ``act(dispute, data)`` makes it through a service and
     returns the message to show. On refusal, the dispute page with the form's errors."""
     dispute = pages.dispute_for(request.user, public_id)
-    _require(request.user, Capability.RAISE_CHALLENGES)
+    require_capability(request.user, Capability.RAISE_CHALLENGES)
     form = form_class(request.POST)
     stale = False
     if form.is_valid():
@@ -277,7 +271,7 @@ def dispute_resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def dispute_list(request: HttpRequest) -> HttpResponse:
     """Open disputes with each current stage's response timescale, overdue first."""
-    _require(request.user, Capability.RAISE_CHALLENGES)
+    require_capability(request.user, Capability.RAISE_CHALLENGES)
     rows = pages.open_dispute_rows(request.user, day=today())
     return render(
         request,
@@ -295,7 +289,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
 
 def challenge_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for(request.user, public_id)
-    _require(request.user, Capability.RAISE_CHALLENGES)
+    require_capability(request.user, Capability.RAISE_CHALLENGES)
     form = RaiseChallengeForm(request.POST or None, initial={"raised_on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -381,7 +375,7 @@ def challenge_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def challenge_forward(request: HttpRequest, public_id: UUID) -> HttpResponse:
     challenge = pages.challenge_for(request.user, public_id)
-    _require(request.user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES)
+    require_capability(request.user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES)
     form = ForwardForm(request.POST)
     if form.is_valid():
         try:

@@ -23,7 +23,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from iro import timescales
-from iro.access.capabilities import Capability, has_capability
+from iro.access.capabilities import (
+    REFUSED_ACTION,
+    Capability,
+    has_capability,
+    require_capability,
+)
 from iro.access.log import log_export, log_view
 from iro.access.scope import child_for, display_name, visible_to
 from iro.children.models import Child
@@ -66,7 +71,6 @@ from iro.journey.services import ChildOutcome, Subject
 from iro.people.selectors import closure_days
 
 REFUSED_CONFERENCE = "You do not have access to every child at this conference."
-REFUSED_ACTION = "Your role does not include this: {what}."
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
 UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
@@ -84,11 +88,6 @@ PLAIN_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen")
 
 
 # ------------------------------------------------------------------- access
-
-
-def require(user, capability: Capability) -> None:
-    if not has_capability(user, capability):
-        raise PermissionDenied(REFUSED_ACTION.format(what=capability.value.lower()))
 
 
 def conference_for(user, public_id) -> Conference:
@@ -112,7 +111,7 @@ def may_record(user, conference: Conference) -> bool:
 
 
 def require_record(user, conference: Conference) -> None:
-    require(user, Capability.CHAIR_CONFERENCES)
+    require_capability(user, Capability.CHAIR_CONFERENCES)
     if not may_record(user, conference):
         raise PermissionDenied(NOT_THE_CHAIR)
 
@@ -319,7 +318,7 @@ def _open_episode_of(child: Child) -> Episode | None:
 
 def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for(request.user, public_id)
-    require(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
+    require_capability(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
     name = display_name(request.user, child)
     siblings = [
         (c, display_name(request.user, c)) for c in _family(request.user, child) if c != child
@@ -381,7 +380,7 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
 def section47_icpc(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     """Request the initial conference, or record that none is needed."""
     child = child_for(request.user, public_id)
-    require(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
+    require_capability(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
     try:
         s47 = Section47.objects.get(pk=pk, episode__child=child)
     except Section47.DoesNotExist as exc:
@@ -531,7 +530,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Book an initial, review or transfer-in conference for a child and their brothers
     and sisters. A transfer-in booking first asks when the authority was told."""
     child = child_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     kind = request.GET.get("kind", ConferenceKind.INITIAL)
     if kind not in BOOKING_TITLES:
         raise Http404(UNKNOWN_KIND)
@@ -636,7 +635,7 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Change the date, time or place; everyone already invited is sent the update."""
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     form = RescheduleForm(
         request.POST or None,
         initial={
@@ -681,7 +680,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
 @require_POST
 def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     form = CancelForm(request.POST)
     form.is_valid()
     try:
@@ -701,7 +700,7 @@ def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Allocate the chair, from proposals: continuity, independence, load, free slots."""
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     rows = row_views(request.user, conference)
     dues = [r.due for r in rows if r.due]
     options = chairs.propose_chairs(
@@ -749,7 +748,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     form = InviteeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -780,7 +779,7 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
 @require_POST
 def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     try:
         sent = invitations.send_invitations(conference=conference, acting_user=request.user)
     except ValidationError as error:
@@ -806,7 +805,7 @@ def _invitation(conference: Conference, pk: int) -> Invitation:
 @require_POST
 def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
     try:
         services.remove_invitee(invitation=invitation, acting_user=request.user)
@@ -821,7 +820,7 @@ def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int)
 def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     """The invitation as a printable letter in plain language."""
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
     log_export(
         user=request.user,
@@ -1088,7 +1087,7 @@ def _recorded_message(conference: Conference) -> str:
 @require_POST
 def conference_agree_late(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
-    require(request.user, Capability.AGREE_LATE_CONFERENCES)
+    require_capability(request.user, Capability.AGREE_LATE_CONFERENCES)
     form = AgreeLateForm(request.POST)
     if form.is_valid():
         try:

@@ -14,13 +14,12 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from iro.access.capabilities import Capability, has_capability
+from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.log import log_view
 from iro.documents.plain_language import check, check_fields
 from iro.journey import plan_services, services
 from iro.journey.checks import today
 from iro.journey.conference_forms import EndPlanForm, apply_service_errors, error_summary
-from iro.journey.conference_views import require
 from iro.journey.models import ActionStatus, CoreGroupMember, PlanAction, PlanOutcome
 from iro.journey.plan_forms import (
     ActionForm,
@@ -97,7 +96,7 @@ def _action(plan, pk: int) -> PlanAction:
 def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
     """Add an outcome, or change one (``pk``)."""
     plan = plan_for(request.user, public_id)
-    require(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
     outcome = _outcome(plan, pk) if pk is not None else None
     initial = {"text": outcome.text, "version": outcome.version} if outcome else {}
     form = OutcomeForm(request.POST or None, initial=initial)
@@ -141,7 +140,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
 def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
     """Add an action (what, who, by when), or change one (``pk``)."""
     plan = plan_for(request.user, public_id)
-    require(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
     action = _action(plan, pk) if pk is not None else None
     outcomes = list(plan.outcomes.all())
     initial = {"outcome": request.GET.get("outcome", "")}
@@ -213,7 +212,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
 def plan_actions_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Revisit every action at a review: its status and progress, saved together."""
     plan = plan_for(request.user, public_id)
-    require(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
     actions = list(plan.actions.all())
     form = ReviewActionsForm(request.POST or None, actions=actions)
     if request.method == "POST" and form.is_valid():
@@ -254,7 +253,7 @@ def plan_actions_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def plan_core_group(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = plan_for(request.user, public_id)
-    require(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
     form = CoreGroupForm(request.POST or None, initial={"joined_on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -288,7 +287,7 @@ def plan_core_group(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def plan_core_group_leave(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     plan = plan_for(request.user, public_id)
-    require(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
     try:
         member = plan.core_group.get(pk=pk)
     except CoreGroupMember.DoesNotExist as exc:
@@ -316,7 +315,7 @@ def plan_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """End the plan outside a review (the child moved away, became looked after...):
     the end date and the reason; a step down starts a Child in Need plan."""
     plan = plan_for(request.user, public_id)
-    require(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
     form = EndPlanForm(request.POST or None, initial={"version": plan.version, "ended_on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
