@@ -16,7 +16,7 @@ from django.db import transaction
 
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
-from iro.access.scope import REFUSED_CHILD, visible_to
+from iro.access.scope import REFUSED_CHILD, can_view_child
 from iro.challenge.models import (
     FINAL_STAGE,
     ChallengeOutcome,
@@ -78,7 +78,7 @@ def _require(user, capability: Capability, message: str) -> None:
 
 
 def _require_visible(user, child: Child) -> None:
-    if not visible_to(user).filter(pk=child.pk).exists():
+    if not can_view_child(user, child):
         raise PermissionDenied(REFUSED_CHILD)
 
 
