@@ -65,7 +65,7 @@ IRO_CHILD_ACCESS = envchoice("IRO_CHILD_ACCESS", "all", ("all", "chaired"))
 COUNCIL_NAME = os.environ.get("IRO_COUNCIL_NAME", "Northmoor Council")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "iro.access.admin_apps.IroAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "iro.demo.guard.RefuseDemoSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",

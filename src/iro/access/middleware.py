@@ -1,13 +1,41 @@
-"""Every page needs a signed-in user, except sign-in itself and static files."""
+"""Every page needs a signed-in user, except sign-in itself and static files.
+
+When a second factor is required (``IRO_REQUIRE_MFA``, on in production), it is the
+*session* that must have passed it, not merely the account that must own one: a session
+signed in by a password alone (from before the switch to production, or by any door
+that skipped the second factor) is signed out and sent back to sign in. A user with no
+second factor yet is sent to set one up, and setting it up (a valid code) counts as
+passing it for that session.
+"""
 
 from __future__ import annotations
 
+from allauth.account.authentication import get_authentication_records
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
 MFA_PREFIXES = ("/accounts/", "/static/")
+
+SIGN_IN_AGAIN = "Please sign in again with your second factor (your authenticator app)."
+
+
+def passed_second_factor(request, user) -> bool:
+    """True if this session's sign-in included the second factor."""
+    return any(
+        record.get("method") == "mfa" for record in get_authentication_records(request, user)
+    )
+
+
+def record_second_factor_set_up(sender, request, user, authenticator, **kwargs) -> None:
+    """``authenticator_added``: a code from the new authenticator was just checked."""
+    from allauth.account.internal.flows.login import record_authentication
+
+    if request is not None and getattr(request, "user", None) == user:
+        record_authentication(request, user, "mfa", type=authenticator.type, set_up=True)
 
 
 class LoginRequiredMiddleware:
@@ -20,8 +48,20 @@ class LoginRequiredMiddleware:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if settings.IRO_REQUIRE_MFA and not path.startswith(MFA_PREFIXES):
-                from allauth.mfa.models import Authenticator
-
-                if not Authenticator.objects.filter(user=request.user).exists():
-                    return redirect("mfa_activate_totp")
+                refused = self._second_factor_missing(request)
+                if refused is not None:
+                    return refused
         return self.get_response(request)
+
+    def _second_factor_missing(self, request):
+        from allauth.mfa.models import Authenticator
+
+        user = request.user
+        if not Authenticator.objects.filter(user=user).exists():
+            return redirect("mfa_activate_totp")
+        if not passed_second_factor(request, user):
+            next_path = request.get_full_path()
+            logout(request)
+            messages.warning(request, SIGN_IN_AGAIN)
+            return redirect_to_login(next_path)
+        return None

@@ -7,7 +7,9 @@ Three locks, all keyed on ``settings.DEMO_LOGINS_ALLOWED`` (False in production)
   ``pre_save`` receiver connected in ``DemoConfig.ready``), so the admin,
   ``createsuperuser`` or a script cannot make one either;
 - no such user can sign in (``RefuseDemoLoginsBackend``, listed first in
-  ``AUTHENTICATION_BACKENDS``), for a database that was copied from a demo.
+  ``AUTHENTICATION_BACKENDS``), for a database that was copied from a demo;
+- no such user stays signed in (``RefuseDemoSessionsMiddleware``): a session opened
+  before the switch to production is ended at its next request.
 """
 
 from __future__ import annotations
@@ -56,3 +58,24 @@ class RefuseDemoLoginsBackend(BaseBackend):
         from django.contrib.auth.backends import ModelBackend
 
         return ModelBackend().get_user(user_id)
+
+
+class RefuseDemoSessionsMiddleware:
+    """Signs out a demo user's session under production settings (a session from
+    before the switch would otherwise stay signed in until it expired)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not demo_logins_allowed()
+            and is_demo_username(user.get_username())
+        ):
+            from django.contrib.auth import logout
+
+            logout(request)
+        return self.get_response(request)
