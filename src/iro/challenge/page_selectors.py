@@ -23,7 +23,7 @@ from django.http import Http404
 
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
-from iro.access.scope import REFUSED_CHILD, can_view_child, display_name, visible_to
+from iro.access.scope import REFUSED_CHILD, can_view_child, display_name, shows_names, visible_to
 from iro.challenge.models import (
     Dispute,
     DisputeStage,
@@ -34,6 +34,8 @@ from iro.challenge.models import (
 from iro.challenge.selectors import challenges_for, disputes_for
 from iro.children.models import Child
 from iro.journey.models import Conference
+from iro.journey.selectors import known_names_by_child
+from iro.names import screen
 from iro.people.selectors import closure_days
 
 REFUSED_CHALLENGES = "Your role does not include multi-agency challenges."
@@ -239,6 +241,7 @@ def child_challenges(user, child: Child) -> QuerySet[MultiAgencyChallenge]:
 class ChallengeRow:
     challenge: MultiAgencyChallenge
     name: str  # the child's name, or LA child ID for those who may not see names
+    concern: str  # with the names around the child screened out for those readers
 
 
 @dataclass(frozen=True)
@@ -265,25 +268,41 @@ def challenge_queue(user) -> ChallengeQueue:
         raise PermissionDenied(REFUSED_CHALLENGES)
     base = base.select_related("child", "agency", "raised_by")
 
-    def rows(queryset) -> list[ChallengeRow]:
-        return [ChallengeRow(c, display_name(user, c.child)) for c in queryset]
-
-    return ChallengeQueue(
-        to_forward=rows(
+    lists = (
+        list(
             base.filter(forwarded_on__isnull=True, responded_on__isnull=True).order_by(
                 "raised_on", "pk"
             )
         ),
-        awaiting_response=rows(
+        list(
             base.filter(forwarded_on__isnull=False, responded_on__isnull=True).order_by(
                 "forwarded_on", "pk"
             )
         ),
-        answered=rows(
+        list(
             base.filter(responded_on__isnull=False).order_by("-responded_on", "-pk")[
                 :ANSWERED_SHOWN
             ]
         ),
+    )
+    names = (
+        None
+        if shows_names(user)
+        else known_names_by_child({c.child for challenges in lists for c in challenges})
+    )
+
+    def rows(challenges) -> list[ChallengeRow]:
+        return [
+            ChallengeRow(
+                c,
+                display_name(user, c.child),
+                c.concern if names is None else screen(c.concern, names[c.child_id]),
+            )
+            for c in challenges
+        ]
+
+    return ChallengeQueue(
+        to_forward=rows(lists[0]), awaiting_response=rows(lists[1]), answered=rows(lists[2])
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.http import require_POST
 
@@ -15,6 +16,18 @@ from iro.journey.plan_selectors import plan_for, plan_view
 
 TOO_LONG = f"The text is too long to check: the limit is {MAX_CHARS:,} characters."
 NOT_ALLOWED = "Your role does not include writing family documents."
+FAMILY_DOCUMENT_REFUSED = (
+    "The family's plan is written to the family by name; your role sees identifiers, "
+    "not names, so it cannot open or print it."
+)
+
+
+def _plan_for_the_family(request: HttpRequest, public_id: UUID):
+    """The plan, for a user who may see the child and their family's names."""
+    plan = plan_for(request.user, public_id)
+    if not has_capability(request.user, Capability.VIEW_CHILD_NAMES):
+        raise PermissionDenied(FAMILY_DOCUMENT_REFUSED)
+    return plan
 
 
 @require_POST
@@ -30,7 +43,7 @@ def plain_language_check(request: HttpRequest) -> JsonResponse:
 
 
 def family_plan_html(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    plan = plan_for(request.user, public_id)
+    plan = _plan_for_the_family(request, public_id)
     view = plan_view(request.user, plan)
     log_export(
         user=request.user,
@@ -42,7 +55,7 @@ def family_plan_html(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def family_plan_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    plan = plan_for(request.user, public_id)
+    plan = _plan_for_the_family(request, public_id)
     view = plan_view(request.user, plan)
     pdf = family_plan.render_pdf(view)
     log_export(

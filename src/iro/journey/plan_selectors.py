@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from iro import timescales
-from iro.access.scope import REFUSED_CHILD, can_view_child, display_name
+from iro.access.scope import REFUSED_CHILD, can_view_child, display_name, shows_names
 from iro.journey import services
 from iro.journey.models import (
     ActionStatus,
@@ -113,7 +113,11 @@ def plan_view(user, plan: Plan) -> PlanView:
     return PlanView(
         plan=plan,
         name=display_name(user, plan.child),
-        first_name=plan.child.first_name or display_name(user, plan.child),
+        first_name=(
+            plan.child.first_name
+            if shows_names(user) and plan.child.first_name
+            else display_name(user, plan.child)
+        ),
         reviews=reviews,
         next_review_due=(
             None if plan.end_date else timescales.next_review_after(plan.start_date, reviews)

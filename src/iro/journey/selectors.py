@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from iro import timescales
 from iro.access.scope import display_name, shows_names, visible_to
-from iro.children.models import Child
+from iro.children.models import Child, Family
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -29,10 +29,14 @@ from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
+    CoreGroupMember,
     Episode,
+    Invitation,
+    InviteeRole,
     Plan,
     Section47,
 )
+from iro.names import name_parts
 from iro.people.models import User
 from iro.people.selectors import closure_days
 
@@ -943,3 +947,44 @@ def _plan_steps(
             )
         )
     return steps
+
+
+# --- Names known around a child, for screening free text ---------------------------------
+
+FAMILY_ROLES = (InviteeRole.PARENT, InviteeRole.CHILD)
+
+
+def known_names(child: Child) -> frozenset[str]:
+    """The name parts recorded around ``child`` (``iro.names.name_parts``): theirs, their
+    family's and its children's, and the family members invited to their conferences or
+    in their plans' core groups."""
+    return known_names_by_child([child])[child.pk]
+
+
+def known_names_by_child(children: Iterable[Child]) -> dict[int, frozenset[str]]:
+    """``known_names`` for many children in four queries, however many there are."""
+    children = list(children)
+    names: dict[int, list[str]] = {c.pk: [c.first_name, c.last_name] for c in children}
+    by_family: dict[int, list[int]] = defaultdict(list)
+    for c in children:
+        if c.family_id:
+            by_family[c.family_id].append(c.pk)
+    # Subqueries rather than lists of ids, so the count of queries never changes.
+    families = Child.objects.filter(pk__in=[c.pk for c in children]).values("family_id")
+    for family_id, first, last in Child.objects.filter(family_id__in=families).values_list(
+        "family_id", "first_name", "last_name"
+    ):
+        for pk in by_family[family_id]:
+            names[pk] += [first, last]
+    for family_id, name in Family.objects.filter(pk__in=families).values_list("pk", "name"):
+        for pk in by_family[family_id]:
+            names[pk].append(name)
+    for pk, name in Invitation.objects.filter(
+        conference__children__child__in=names, role__in=FAMILY_ROLES
+    ).values_list("conference__children__child", "name"):
+        names[pk].append(name)
+    for pk, name in CoreGroupMember.objects.filter(
+        plan__child__in=names, role__in=FAMILY_ROLES
+    ).values_list("plan__child", "name"):
+        names[pk].append(name)
+    return {pk: name_parts(found) for pk, found in names.items()}

@@ -1,0 +1,125 @@
+"""Roles that see identifiers, not names (the analyst, the partnership officer): the plan,
+conference and challenge pages show them no child's or family member's name, in the
+record's own fields or in its free text; the family's plan is not theirs to open."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from iro.children.models import Family
+from iro.documents.views import FAMILY_DOCUMENT_REFUSED
+from iro.journey.models import CoreGroupMember, Invitation, InviteeRole, PlanAction, PlanOutcome
+from tests.challenge.factories import MultiAgencyChallengeFactory
+from tests.factories import child_on_plan, make_staff
+
+pytestmark = [pytest.mark.django_db]
+
+NAMES = ("Quorrelle", "Vossberg", "Zanthe", "Ibbotrove")
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def journey(staff):
+    family = Family.objects.create(name="Vossberg family")
+    journey = child_on_plan(
+        chair=staff.iro,
+        strategy=date(2024, 3, 1),
+        icpc_on=date(2024, 3, 20),
+        team=staff.team,
+        family=family,
+        first_name="Quorrelle",
+        last_name="Vossberg",
+    )
+    plan = journey.plan
+    outcome = PlanOutcome.objects.create(plan=plan, text="Quorrelle sleeps in her own bed")
+    PlanAction.objects.create(
+        plan=plan,
+        outcome=outcome,
+        what="Zanthe Ibbotrove takes Quorrelle to the GP",
+        who="Zanthe (mother)",
+        by_when=date(2024, 5, 1),
+        progress="Zanthe has booked it",
+    )
+    CoreGroupMember.objects.create(
+        plan=plan, name="Zanthe Ibbotrove", role=InviteeRole.PARENT, joined_on=date(2024, 3, 20)
+    )
+    Invitation.objects.create(
+        conference=journey.icpc, name="Zanthe Ibbotrove", role=InviteeRole.PARENT
+    )
+    row = journey.icpc.children.get()
+    row.worries = "Quorrelle said she is scared when Zanthe shouts."
+    row.save(update_fields=["worries"])
+    journey.icpc.venue = "Town Hall"
+    journey.icpc.scheduled_time = time(10)
+    journey.icpc.save(update_fields=["venue", "scheduled_time"])
+    return journey
+
+
+def _page(client, user, url) -> str:
+    client.force_login(user)
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def _assert_no_names(page: str) -> None:
+    lowered = page.lower()
+    for name in NAMES:
+        assert name.lower() not in lowered, name
+
+
+def test_the_analyst_reads_the_plan_without_any_family_name(client, staff, journey):
+    page = _page(client, staff.analyst, reverse("plan_detail", args=[journey.plan.public_id]))
+    _assert_no_names(page)
+    assert "[name] sleeps in her own bed" in page
+    assert "Parent or carer" in page
+
+
+def test_the_analyst_reads_the_conference_without_any_family_name(client, staff, journey):
+    url = reverse("conference_detail", args=[journey.icpc.public_id])
+    page = _page(client, staff.analyst, url)
+    _assert_no_names(page)
+    assert "[name] said she is scared when [name] shouts." in page
+
+
+def test_an_iro_still_reads_the_names(client, staff, journey):
+    page = _page(client, staff.iro, reverse("plan_detail", args=[journey.plan.public_id]))
+    assert "Quorrelle sleeps in her own bed" in page
+    assert "Zanthe Ibbotrove" in page
+
+
+@pytest.mark.parametrize("url_name", ["family_plan", "family_plan_pdf"])
+def test_the_family_plan_is_refused_to_the_analyst(client, staff, journey, url_name):
+    client.force_login(staff.analyst)
+    response = client.get(reverse(url_name, args=[journey.plan.public_id]))
+    assert response.status_code == 403
+    assert escape(FAMILY_DOCUMENT_REFUSED) in response.content.decode()
+    _assert_no_names(response.content.decode())
+
+
+def test_the_plan_page_offers_the_analyst_no_family_plan(client, staff, journey):
+    page = _page(client, staff.analyst, reverse("plan_detail", args=[journey.plan.public_id]))
+    assert reverse("family_plan", args=[journey.plan.public_id]) not in page
+
+
+def test_the_partnership_reads_a_concern_without_the_childs_name(client, staff, journey):
+    challenge = MultiAgencyChallengeFactory(
+        child=journey.child,
+        concern="The health visitor did not see Quorrelle or tell Zanthe.",
+        raised_by=staff.iro,
+    )
+    detail = _page(
+        client, staff.partnership, reverse("challenge_detail", args=[challenge.public_id])
+    )
+    listing = _page(client, staff.partnership, reverse("challenge_list"))
+    for page in (detail, listing):
+        _assert_no_names(page)
+        assert "did not see [name] or tell [name]" in page
