@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz),
+    path("", include("iro.access.urls")),
     path("reports/", include("iro.reports.urls")),
     path("census/", include("iro.census.urls")),
     path("", include("iro.challenge.urls")),

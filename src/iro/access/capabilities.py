@@ -25,6 +25,7 @@ class Capability(StrEnum):
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
     SET_TARGETS = "Set the action plan's targets for the annual report"
     ADMINISTER = "Manage users, teams, agencies and closure days"
+    REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -49,6 +50,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RAISE_CHALLENGES,
             Capability.VIEW_REPORTS,
             Capability.SET_TARGETS,
+            Capability.REVIEW_ROLE_GRANTS,
         }
     ),
     Role.COORDINATOR: frozenset(

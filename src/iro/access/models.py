@@ -42,3 +42,40 @@ class AccessLogEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The access log is append-only")
+
+
+class RoleGrant(models.Model):
+    """Every role given to a user: whom, which role, by whom, when. Append-only.
+
+    Written only by ``access.grants.change_role``; read by the IRO service manager on
+    the "Roles given" page. ``granted_by`` is empty for the server's console (the first
+    administrator is given their role with ``iro grant-role``)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_grants"
+    )
+    from_role = models.CharField(max_length=20, blank=True)
+    to_role = models.CharField(max_length=20)
+    opens_children = models.BooleanField(help_text="Whether the new role opens children's records.")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.user} given {self.to_role} at {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("The record of roles given is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("The record of roles given is append-only")

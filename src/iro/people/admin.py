@@ -2,11 +2,18 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from iro.access import grants
 from iro.people.models import Agency, ClosureDay, Team, User
+
+# What nobody may change on their own account: the role (and with it which children's
+# records they open) and the admin's own flags and permissions.
+OWN_ACCOUNT_LOCKED = ("role", "is_superuser", "is_staff", "is_active", "groups", "user_permissions")
 
 
 @admin.register(User)
 class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
+    """Users. A role is given through ``access.grants`` (logged, never to oneself)."""
+
     list_display = ("username", "first_name", "last_name", "role", "team", "is_active")
     list_filter = ("role", "team", "is_active")
     fieldsets = (
@@ -17,6 +24,26 @@ class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
         *UserAdmin.add_fieldsets,
         ("Role in the service", {"fields": ("role", "team", "line_manager")}),
     )
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += OWN_ACCOUNT_LOCKED
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            grants.check_new_user(user=obj, acting_user=request.user)
+            super().save_model(request, obj, form, change)
+            grants.record_new_user(user=obj, acting_user=request.user)
+            return
+        if "role" in form.changed_data:
+            new_role = obj.role
+            obj.role = form.initial["role"]
+            super().save_model(request, obj, form, change)
+            grants.change_role(user=obj, role=new_role, acting_user=request.user)
+            return
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Team)
