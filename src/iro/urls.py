@@ -13,6 +13,7 @@ urlpatterns = [
     path("healthz", healthz),
     path("reports/", include("iro.reports.urls")),
     path("census/", include("iro.census.urls")),
+    path("", include("iro.rights.urls")),
     path("", include("iro.challenge.urls")),
     path("", include("iro.journey.conference_urls")),
     path("", include("iro.journey.urls")),

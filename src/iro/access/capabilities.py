@@ -25,6 +25,9 @@ class Capability(StrEnum):
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
     SET_TARGETS = "Set the action plan's targets for the annual report"
     ADMINISTER = "Manage users, teams, agencies and closure days"
+    RESTRICT_RECORDS = "Restrict a child's record to named people"
+    EXPORT_SUBJECT_ACCESS = "Export everything held about a child (subject access)"
+    REVIEW_RETENTION = "See the records past the retention period"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -49,6 +52,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RAISE_CHALLENGES,
             Capability.VIEW_REPORTS,
             Capability.SET_TARGETS,
+            Capability.RESTRICT_RECORDS,
+            Capability.EXPORT_SUBJECT_ACCESS,
+            Capability.REVIEW_RETENTION,
         }
     ),
     Role.COORDINATOR: frozenset(

@@ -23,7 +23,13 @@ from django.http import Http404
 
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
-from iro.access.scope import REFUSED_CHILD, can_view_child, display_name, visible_to
+from iro.access.scope import (
+    can_view_child,
+    display_name,
+    hidden_restricted,
+    refuse,
+    visible_to,
+)
 from iro.challenge.models import (
     Dispute,
     DisputeStage,
@@ -59,7 +65,7 @@ def dispute_for(user, public_id) -> Dispute:
     except (Dispute.DoesNotExist, ValueError) as exc:
         raise Http404("No such dispute") from exc
     if not can_view_child(user, dispute.child):
-        raise PermissionDenied(REFUSED_CHILD)
+        raise refuse(dispute.child)
     return dispute
 
 
@@ -81,7 +87,7 @@ def challenge_for(user, public_id) -> MultiAgencyChallenge:
     if not has_capability(user, Capability.RAISE_CHALLENGES):
         raise PermissionDenied(REFUSED_CHALLENGES)
     if not can_view_child(user, challenge.child):
-        raise PermissionDenied(REFUSED_CHILD)
+        raise refuse(challenge.child)
     return challenge
 
 
@@ -92,9 +98,15 @@ def conference_for(user, public_id) -> Conference:
     except (Conference.DoesNotExist, ValueError) as exc:
         raise Http404("No such conference") from exc
     child_ids = set(conference.children.values_list("child_id", flat=True))
+    # A restricted child the user is not allowed is left out, as if not there.
+    hidden = hidden_restricted(user, child_ids)
+    if hidden and hidden == child_ids:
+        raise Http404("No such conference")
+    child_ids -= hidden
     seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
     if not child_ids or child_ids != seen:
         raise PermissionDenied(REFUSED_CONFERENCE)
+    conference.hidden_child_ids = hidden
     return conference
 
 

@@ -447,7 +447,11 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "Feedback recorded.")
             return redirect("conference_feedback", public_id=conference.public_id)
-    rows = list(conference.children.select_related("child").order_by("child__date_of_birth"))
+    rows = list(
+        conference.children.exclude(child_id__in=conference.hidden_child_ids)
+        .select_related("child")
+        .order_by("child__date_of_birth")
+    )
     return _page(
         request,
         "challenge/feedback.html",
