@@ -19,7 +19,7 @@ before anything is disclosed; making it is access-logged.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from uuid import UUID
 
@@ -77,8 +77,10 @@ def _value(field: models.Field, obj) -> tuple[str, object]:
             return field.name, user.username if user else None
         return field.attname, getattr(obj, field.attname)
     value = getattr(obj, field.attname)
-    if isinstance(value, (date, datetime, UUID, Decimal)):
-        value = value.isoformat() if isinstance(value, (date, datetime)) else str(value)
+    if isinstance(value, (date, datetime, time)):
+        value = value.isoformat()
+    elif isinstance(value, (UUID, Decimal)):
+        value = str(value)
     return field.name, value
 
 
@@ -278,19 +280,27 @@ def _words(value) -> str:
     return str(value)
 
 
+LABELS = {
+    "la_child_id": "LA child ID",
+    "upn": "UPN",
+    "former_upn": "Former UPN",
+    "upn_unknown": "UPN unknown reason",
+    "referral_nfa": "Referral: no further action",
+}
+
+
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize().replace("Icpc", "ICPC").replace("Upn", "UPN")
+    return LABELS.get(key) or key.replace("_", " ").capitalize().replace("Icpc", "ICPC")
 
 
 def _pairs(item: dict) -> list[tuple[str, str]]:
     """The plain fields of a record, labels in words; a choice shows its label."""
     out = []
     for key, value in item.items():
-        if isinstance(value, (dict, list)) and not (
-            isinstance(value, list) and all(isinstance(v, str) for v in value)
-        ):
-            continue
-        if key.endswith("_label") or key in ("id", "version"):
+        if isinstance(value, dict) or (isinstance(value, list) and key != "disabilities"):
+            continue  # a part of the record, shown under its own heading
+        internal = key.endswith("_id") and key != "la_child_id"
+        if internal or key.endswith("_label") or key in ("id", "public_id", "version"):
             continue
         shown = item.get(f"{key}_label") if f"{key}_label" in item else value
         out.append((_label(key), _words(shown)))
