@@ -214,3 +214,24 @@ def test_the_restriction_page_refuses_other_roles_and_hides_from_managers_off_th
     )  # fmt: skip
     restricted_url = reverse("child_restriction", args=[group.restricted.public_id])
     assert _get(client, staff.iro_manager, restricted_url).status_code == 404
+
+
+def test_the_partnerships_challenge_queue_does_not_identify_a_restricted_child(
+    client, staff, group
+):
+    from tests.challenge.factories import MultiAgencyChallengeFactory
+
+    challenge = MultiAgencyChallengeFactory(
+        child=group.restricted, raised_by=staff.iro, raised_on=date(2024, 6, 12)
+    )
+    MultiAgencyChallengeFactory(child=group.open, raised_by=staff.iro, raised_on=date(2024, 6, 12))
+    queue = _get(client, staff.partnership, reverse("challenge_list")).content.decode()
+    assert group.open.la_child_id in queue
+    assert group.restricted.la_child_id not in queue
+    detail = _get(
+        client, staff.partnership, reverse("challenge_detail", args=[challenge.public_id])
+    )
+    assert detail.status_code == 200  # the partnership still forwards it
+    assert group.restricted.la_child_id not in detail.content.decode()
+    other = reverse("challenge_detail", args=[challenge.public_id])
+    assert _get(client, staff.other_iro, other).status_code == 404

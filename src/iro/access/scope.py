@@ -96,8 +96,9 @@ def statutory_return_children(user) -> QuerySet[Child]:
 def hidden_restricted(user, child_ids) -> set[int]:
     """Of ``child_ids``, the restricted children ``user`` is not allowed: pages that
     show several children (a sibling group's conference) leave these out entirely."""
+    ids = child_ids if isinstance(child_ids, QuerySet) else list(child_ids)
     return set(
-        Child.objects.filter(pk__in=list(child_ids), restricted=True)
+        Child.objects.filter(pk__in=ids, restricted=True)
         .exclude(restricted_access__user=user)
         .values_list("pk", flat=True)
     )

@@ -266,6 +266,17 @@ class ChallengeQueue:
 ANSWERED_SHOWN = 50
 
 
+CHILD_NOT_NAMED = "Child not named"
+
+
+def challenge_child_name(user, child: Child, hidden: set[int] | None = None) -> str:
+    """How a challenge names its child: as ``display_name``, except a restricted child
+    the user is not allowed (the partnership sees every challenge) is not identified."""
+    if hidden is None:
+        hidden = hidden_restricted(user, [child.pk]) if child.restricted else set()
+    return CHILD_NOT_NAMED if child.pk in hidden else display_name(user, child)
+
+
 def challenge_queue(user) -> ChallengeQueue:
     """For the partnership every challenge (the child named by LA child ID only); for an
     IRO those about children they may see. Three queries, however many challenges."""
@@ -276,9 +287,11 @@ def challenge_queue(user) -> ChallengeQueue:
     else:
         raise PermissionDenied(REFUSED_CHALLENGES)
     base = base.select_related("child", "agency", "raised_by")
+    # A restricted child is not identified, even by LA child ID, to anyone off its list.
+    hidden = hidden_restricted(user, base.values_list("child_id", flat=True))
 
     def rows(queryset) -> list[ChallengeRow]:
-        return [ChallengeRow(c, display_name(user, c.child)) for c in queryset]
+        return [ChallengeRow(c, challenge_child_name(user, c.child, hidden)) for c in queryset]
 
     return ChallengeQueue(
         to_forward=rows(

@@ -353,7 +353,7 @@ def _challenge_page(
     day = today()
     context = {
         "challenge": challenge,
-        "name": display_name(user, challenge.child),
+        "name": pages.challenge_child_name(user, challenge.child),
         # The partnership has no access to children's records: no link to the journey.
         "link_child": has_capability(user, Capability.VIEW_CHILDREN),
         "partnership": partnership,
