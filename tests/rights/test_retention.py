@@ -134,3 +134,12 @@ def test_the_retention_setting_defaults_to_seven_years(monkeypatch):
     assert envyears("IRO_RETENTION_YEARS", 7) == 7
     monkeypatch.setenv("IRO_RETENTION_YEARS", "35")
     assert envyears("IRO_RETENTION_YEARS", 7) == 35
+
+
+def test_the_command_refuses_an_unknown_format_in_one_line():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        call_command("retention", "--format", "xml")
+    assert refused.value.returncode == 2
+    assert str(refused.value) == "--format 'xml': choose text or csv."

@@ -183,13 +183,15 @@ def test_the_command_writes_the_file_and_logs_it(staff, record, tmp_path):
         ("NOPE1", "mona-manager", "No child you may see has LA child ID 'NOPE1'."),
         ("BRA1", "nobody", "No user is called 'nobody'."),
         ("BRA1", "ivy-iro", "ivy-iro may not do this"),
+        ("BRA1", "mona-manager/xml", "--format 'xml': choose json or pdf."),
     ],
 )
 def test_the_command_refuses_bad_input_in_one_line(staff, record, tmp_path, child, user, message):
     out = tmp_path / "x.json"
+    user, _, output_format = user.partition("/")
     with pytest.raises(CommandError) as refused:
         call_command(
-            "subject-access", "--child", child, "--format", "json",
+            "subject-access", "--child", child, "--format", output_format or "json",
             "--output", str(out), "--user", user,
         )  # fmt: skip
     assert refused.value.returncode == 2

@@ -9,9 +9,11 @@ from __future__ import annotations
 import csv
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from iro.rights import retention
+
+BAD_FORMAT = "--format {value!r}: choose text or csv."
 
 
 class Command(BaseCommand):
@@ -19,9 +21,11 @@ class Command(BaseCommand):
     requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--format", choices=("text", "csv"), default="text", dest="fmt")
+        parser.add_argument("--format", default="text", dest="fmt", help="text or csv")
 
     def handle(self, *args, fmt, **options):
+        if fmt not in ("text", "csv"):
+            raise CommandError(BAD_FORMAT.format(value=fmt), returncode=2)
         rows = retention.past_retention()
         if fmt == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
