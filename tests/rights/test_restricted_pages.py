@@ -235,3 +235,10 @@ def test_the_partnerships_challenge_queue_does_not_identify_a_restricted_child(
     assert group.restricted.la_child_id not in detail.content.decode()
     other = reverse("challenge_detail", args=[challenge.public_id])
     assert _get(client, staff.other_iro, other).status_code == 404
+
+
+def test_people_on_the_list_are_told_the_record_is_restricted(client, staff, group):
+    page = _get(client, staff.iro, reverse("child_journey", args=[group.restricted.public_id]))
+    assert "Restricted record" in page.content.decode()
+    open_page = _get(client, staff.iro, reverse("child_journey", args=[group.open.public_id]))
+    assert "Restricted record" not in open_page.content.decode()
