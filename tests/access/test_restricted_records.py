@@ -94,3 +94,31 @@ def test_lifting_the_restriction_gives_everyone_their_roles_view_back(staff, ald
 def test_statutory_returns_still_cover_a_restricted_child(staff, alder):
     assert statutory_return_children(staff.analyst).filter(pk=alder.pk).exists()
     assert not statutory_return_children(staff.partnership).exists()
+
+
+def test_with_chaired_access_chairing_the_childs_conference_is_not_a_way_in(staff, alder, settings):
+    from datetime import date
+
+    from tests.factories import child_on_plan
+
+    settings.IRO_CHILD_ACCESS = "chaired"
+    child_on_plan(
+        child=alder, chair=staff.other_iro, strategy=date(2024, 3, 4), icpc_on=date(2024, 3, 20)
+    )
+    assert not can_view_child(staff.other_iro, alder)  # chairs it, not on the list
+    assert can_view_child(staff.iro, alder)  # on the list, chairs nothing
+    assert visible_to(staff.iro).filter(pk=alder.pk).count() == 1
+
+
+def test_annex_a_still_lists_a_restricted_child(staff, alder):
+    from datetime import date
+
+    from iro import timescales
+    from iro.census.annex_a import list_7_rows
+    from tests.factories import child_on_plan
+
+    child_on_plan(
+        child=alder, chair=staff.iro, strategy=date(2024, 5, 1), icpc_on=date(2024, 5, 20)
+    )
+    rows = list(list_7_rows(staff.analyst, timescales.parse_period("annual", "2024-25")))
+    assert [row[0] for row in rows] == [alder.la_child_id]
