@@ -64,6 +64,22 @@ IRO_CHILD_ACCESS = envchoice("IRO_CHILD_ACCESS", "all", ("all", "chaired"))
 
 COUNCIL_NAME = os.environ.get("IRO_COUNCIL_NAME", "Northmoor Council")
 
+
+def envyears(name: str, default: int) -> int:
+    value = (os.environ.get(name) or "").strip()
+    if not value:
+        return default
+    if not value.isdigit() or not 1 <= int(value) <= 100:
+        raise ImproperlyConfigured(f"{name}={value!r}; expected a whole number of years, 1 to 100")
+    return int(value)
+
+
+# Retention (iro retention, the retention page): a record passes its retention period
+# this many years after the later of the child's 18th birthday and its last activity.
+# The default keeps every record to the child's 25th birthday at least. Nothing is
+# deleted automatically: the report lists records for a person to act on.
+IRO_RETENTION_YEARS = envyears("IRO_RETENTION_YEARS", 7)
+
 INSTALLED_APPS = [
     "iro.access.admin_apps.IroAdminConfig",
     "django.contrib.auth",
@@ -88,6 +104,7 @@ INSTALLED_APPS = [
     "iro.census",
     "iro.demo",
     "iro.documents",
+    "iro.rights",
 ]
 
 MIDDLEWARE = [

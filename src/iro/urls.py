@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("iro.access.urls")),
     path("reports/", include("iro.reports.urls")),
     path("census/", include("iro.census.urls")),
+    path("", include("iro.rights.urls")),
     path("", include("iro.challenge.urls")),
     path("", include("iro.journey.conference_urls")),
     path("", include("iro.journey.urls")),

@@ -26,6 +26,9 @@ class Capability(StrEnum):
     SET_TARGETS = "Set the action plan's targets for the annual report"
     ADMINISTER = "Manage users, teams, agencies and closure days"
     REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
+    RESTRICT_RECORDS = "Restrict a child's record to named people"
+    EXPORT_SUBJECT_ACCESS = "Export everything held about a child (subject access)"
+    REVIEW_RETENTION = "See the records past the retention period"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -51,6 +54,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_REPORTS,
             Capability.SET_TARGETS,
             Capability.REVIEW_ROLE_GRANTS,
+            Capability.RESTRICT_RECORDS,
+            Capability.EXPORT_SUBJECT_ACCESS,
+            Capability.REVIEW_RETENTION,
         }
     ),
     Role.COORDINATOR: frozenset(

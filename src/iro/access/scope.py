@@ -10,6 +10,14 @@ and the ``rules`` predicate ``can_view_child`` asks the database with the same
 - Social workers: children allocated to their team.
 - Team managers: children of the teams they manage and their own team.
 - Partnership officers and administrators: no children's records.
+
+A *restricted* child (``Child.restricted``, e.g. a member of staff's relative) is
+visible only to the people named on its access list (``RestrictedAccess``), whatever
+their role would otherwise see; the list is set by the IRO service manager. To
+everyone else a restricted child does not exist: ``child_for`` answers 404, never
+403, and no list, count or search shows it. Reports' figures still count it (they do
+not go through this module) and statutory returns still include it
+(``statutory_return_children``); exports are logged.
 """
 
 from __future__ import annotations
@@ -17,11 +25,11 @@ from __future__ import annotations
 import rules
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from iro.access.capabilities import Capability, has_capability
-from iro.children.models import Child
+from iro.children.models import Child, RestrictedAccess
 from iro.people.models import Role
 
 NOTHING = Q(pk__in=[])
@@ -30,7 +38,16 @@ REFUSED_CHILD = "You do not have access to this child's record."
 
 
 def child_scope(user) -> Q:
-    """The children ``user`` may see, as a filter on ``Child``."""
+    """The children ``user`` may see, as a filter on ``Child``: those their role sees
+    that are not restricted, and the restricted ones whose access list names them."""
+    if not has_capability(user, Capability.VIEW_CHILDREN):
+        return NOTHING
+    on_list = Exists(RestrictedAccess.objects.filter(child=OuterRef("pk"), user=user))
+    return (Q(restricted=False) & _role_scope(user)) | (Q(restricted=True) & Q(on_list))
+
+
+def _role_scope(user) -> Q:
+    """The children ``user``'s role sees, restriction aside."""
     if not has_capability(user, Capability.VIEW_CHILDREN):
         return NOTHING
     if user.role == Role.IRO and settings.IRO_CHILD_ACCESS == "chaired":
@@ -55,14 +72,44 @@ def child_scope(user) -> Q:
 
 def visible_to(user) -> QuerySet[Child]:
     """Every list of children starts here."""
-    scope = child_scope(user)
-    if scope == NOTHING:
+    role = _role_scope(user)
+    if role == NOTHING:
         return Child.objects.none()
-    queryset = Child.objects.filter(scope)
-    if scope != Q():
+    queryset = Child.objects.filter(child_scope(user))
+    if role != Q():
         # A join through conferences can repeat a child.
         queryset = queryset.distinct()
     return queryset
+
+
+def statutory_return_children(user) -> QuerySet[Child]:
+    """The children a statutory return (CIN census, Ofsted Annex A) covers for ``user``:
+    those their role sees, restricted children included, because the return goes to the
+    DfE or Ofsted by identifier and must be complete. The export is logged per child."""
+    role = _role_scope(user)
+    if role == NOTHING:
+        return Child.objects.none()
+    queryset = Child.objects.filter(role)
+    return queryset.distinct() if role != Q() else queryset
+
+
+def hidden_restricted(user, child_ids) -> set[int]:
+    """Of ``child_ids``, the restricted children ``user`` is not allowed: pages that
+    show several children (a sibling group's conference) leave these out entirely."""
+    ids = child_ids if isinstance(child_ids, QuerySet) else list(child_ids)
+    return set(
+        Child.objects.filter(pk__in=ids, restricted=True)
+        .exclude(restricted_access__user=user)
+        .values_list("pk", flat=True)
+    )
+
+
+def refuse(child: Child):
+    """The refusal for a child ``user`` may not see: 404 for a restricted child (nobody
+    outside its list learns it exists), 403 otherwise. Raise what this returns."""
+    if child.restricted:
+        return Http404("No such child")
+    return PermissionDenied(REFUSED_CHILD)
 
 
 @rules.predicate
@@ -76,13 +123,14 @@ rules.add_perm("children.view_child", can_view_child)
 
 
 def child_for(user, public_id) -> Child:
-    """The child with ``public_id`` if ``user`` may see them; 404 if none, 403 if refused."""
+    """The child with ``public_id`` if ``user`` may see them; 404 if none (or restricted
+    and ``user`` is not on its list), 403 if refused."""
     try:
         child = Child.objects.get(public_id=public_id)
     except (Child.DoesNotExist, ValueError) as exc:
         raise Http404("No such child") from exc
     if not can_view_child(user, child):
-        raise PermissionDenied(REFUSED_CHILD)
+        raise refuse(child)
     return child
 
 

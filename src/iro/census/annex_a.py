@@ -30,7 +30,7 @@ from openpyxl.styles import Font
 
 from iro import timescales
 from iro.access.log import log_export
-from iro.access.scope import visible_to
+from iro.access.scope import statutory_return_children
 from iro.census.cells import safe_cell
 from iro.census.export import check_may_export
 from iro.children.models import Child, Sex
@@ -165,7 +165,7 @@ def list_5_rows(user, period: timescales.Period) -> Iterator[list]:
         conference_rows__conference__status=ConferenceStatus.HELD,
         conference_rows__conference__held_on__range=(first, last),
     )
-    children = visible_to(user).filter(
+    children = statutory_return_children(user).filter(
         pk__in=Section47.objects.filter(in_period).values("episode__child")
     )
     for batch in _batches(children):
@@ -200,7 +200,9 @@ def list_5_rows(user, period: timescales.Period) -> Iterator[list]:
 def list_7_rows(user, period: timescales.Period) -> Iterator[list]:
     first, last = period.first_day, period.last_day
     open_in_period = Q(start_date__lte=last) & (Q(end_date__isnull=True) | Q(end_date__gte=first))
-    children = visible_to(user).filter(pk__in=Plan.objects.filter(open_in_period).values("child"))
+    children = statutory_return_children(user).filter(
+        pk__in=Plan.objects.filter(open_in_period).values("child")
+    )
     for batch in _batches(children):
         ids = [c.pk for c in batch]
         plans = defaultdict(list)
@@ -302,7 +304,9 @@ def write_list(*, user, period: timescales.Period, list_number: str, output_form
             by_id.setdefault(row[0], None)
             yield row
         children.update(
-            visible_to(user).filter(la_child_id__in=list(by_id)).values_list("pk", flat=True)
+            statutory_return_children(user)
+            .filter(la_child_id__in=list(by_id))
+            .values_list("pk", flat=True)
         )
 
     try:

@@ -39,7 +39,7 @@ from django.db.models import Exists, OuterRef, Q
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
-from iro.access.scope import visible_to
+from iro.access.scope import statutory_return_children
 from iro.census import reader
 from iro.census.writer import CensusWriter, now_stamp
 from iro.children.models import Child
@@ -92,8 +92,9 @@ def children_in_return(user, period: timescales.Period):
     open_plan = Plan.objects.filter(child=OuterRef("pk"), start_date__lte=last).filter(
         Q(end_date__isnull=True) | Q(end_date__gte=first)
     )
+    # Restricted children are included: the return must be complete (see access.scope).
     return (
-        visible_to(user)
+        statutory_return_children(user)
         .filter(Exists(open_episode) | Exists(open_plan))
         .order_by("la_child_id", "pk")
     )

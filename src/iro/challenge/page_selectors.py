@@ -23,7 +23,14 @@ from django.http import Http404
 
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
-from iro.access.scope import REFUSED_CHILD, can_view_child, display_name, shows_names, visible_to
+from iro.access.scope import (
+    can_view_child,
+    display_name,
+    hidden_restricted,
+    refuse,
+    shows_names,
+    visible_to,
+)
 from iro.challenge.models import (
     Dispute,
     DisputeStage,
@@ -61,7 +68,7 @@ def dispute_for(user, public_id) -> Dispute:
     except (Dispute.DoesNotExist, ValueError) as exc:
         raise Http404("No such dispute") from exc
     if not can_view_child(user, dispute.child):
-        raise PermissionDenied(REFUSED_CHILD)
+        raise refuse(dispute.child)
     return dispute
 
 
@@ -83,7 +90,7 @@ def challenge_for(user, public_id) -> MultiAgencyChallenge:
     if not has_capability(user, Capability.RAISE_CHALLENGES):
         raise PermissionDenied(REFUSED_CHALLENGES)
     if not can_view_child(user, challenge.child):
-        raise PermissionDenied(REFUSED_CHILD)
+        raise refuse(challenge.child)
     return challenge
 
 
@@ -94,9 +101,15 @@ def conference_for(user, public_id) -> Conference:
     except (Conference.DoesNotExist, ValueError) as exc:
         raise Http404("No such conference") from exc
     child_ids = set(conference.children.values_list("child_id", flat=True))
+    # A restricted child the user is not allowed is left out, as if not there.
+    hidden = hidden_restricted(user, child_ids)
+    if hidden and hidden == child_ids:
+        raise Http404("No such conference")
+    child_ids -= hidden
     seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
     if not child_ids or child_ids != seen:
         raise PermissionDenied(REFUSED_CONFERENCE)
+    conference.hidden_child_ids = hidden
     return conference
 
 
@@ -257,6 +270,17 @@ class ChallengeQueue:
 ANSWERED_SHOWN = 50
 
 
+CHILD_NOT_NAMED = "Child not named"
+
+
+def challenge_child_name(user, child: Child, hidden: set[int] | None = None) -> str:
+    """How a challenge names its child: as ``display_name``, except a restricted child
+    the user is not allowed (the partnership sees every challenge) is not identified."""
+    if hidden is None:
+        hidden = hidden_restricted(user, [child.pk]) if child.restricted else set()
+    return CHILD_NOT_NAMED if child.pk in hidden else display_name(user, child)
+
+
 def challenge_queue(user) -> ChallengeQueue:
     """For the partnership every challenge (the child named by LA child ID only); for an
     IRO those about children they may see. Three queries, however many challenges."""
@@ -267,6 +291,8 @@ def challenge_queue(user) -> ChallengeQueue:
     else:
         raise PermissionDenied(REFUSED_CHALLENGES)
     base = base.select_related("child", "agency", "raised_by")
+    # A restricted child is not identified, even by LA child ID, to anyone off its list.
+    hidden = hidden_restricted(user, base.values_list("child_id", flat=True))
 
     lists = (
         list(
@@ -295,7 +321,7 @@ def challenge_queue(user) -> ChallengeQueue:
         return [
             ChallengeRow(
                 c,
-                display_name(user, c.child),
+                challenge_child_name(user, c.child, hidden),
                 c.concern if names is None else screen(c.concern, names[c.child_id]),
             )
             for c in challenges

@@ -353,7 +353,7 @@ def _challenge_page(
     day = today()
     context = {
         "challenge": challenge,
-        "name": display_name(user, challenge.child),
+        "name": pages.challenge_child_name(user, challenge.child),
         # The partnership has no access to children's records: no link to the journey.
         "link_child": has_capability(user, Capability.VIEW_CHILDREN),
         "partnership": partnership,
@@ -447,7 +447,11 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "Feedback recorded.")
             return redirect("conference_feedback", public_id=conference.public_id)
-    rows = list(conference.children.select_related("child").order_by("child__date_of_birth"))
+    rows = list(
+        conference.children.exclude(child_id__in=conference.hidden_child_ids)
+        .select_related("child")
+        .order_by("child__date_of_birth")
+    )
     return _page(
         request,
         "challenge/feedback.html",

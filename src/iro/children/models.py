@@ -102,6 +102,11 @@ class Child(models.Model):
         on_delete=models.SET_NULL,
         related_name="allocated_children",
     )
+    restricted = models.BooleanField(
+        default=False,
+        help_text="Only the people on the child's access list may see the record "
+        "(see RestrictedAccess).",
+    )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -115,3 +120,30 @@ class Child(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+
+class RestrictedAccess(models.Model):
+    """A person named on a restricted child's access list (for example when the child is
+    a member of staff's relative). For a restricted child this list is the only way in;
+    it is set by the IRO service manager through ``children.services.set_restriction``."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="restricted_access")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="restricted_children"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["child", "user__last_name", "user__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "user"], name="one_access_per_user_child")
+        ]
+        verbose_name = "restricted record access"
+        verbose_name_plural = "restricted record access"
+
+    def __str__(self) -> str:
+        return f"{self.user} may see {self.child.la_child_id}"

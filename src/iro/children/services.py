@@ -8,7 +8,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from iro.children.models import Child, Disability, Ethnicity, Family, Sex
+from iro.children.models import Child, Disability, Ethnicity, Family, RestrictedAccess, Sex
 from iro.journey.checks import check_version, not_in_future, saved_by
 
 DUPLICATE_LA_CHILD_ID = "A child with LA child ID {id} already exists."
@@ -137,3 +137,71 @@ def create_family(*, name: str, acting_user) -> Family:
     family = Family(name=name)
     saved_by(family, acting_user).save()
     return family
+
+
+# ------------------------------------------------------------------ restricted records
+
+RESTRICTION_LIST_EMPTY = (
+    "Name at least one person who may see a restricted record: it cannot be left with "
+    "nobody on its list."
+)
+RESTRICTION_NOT_ELIGIBLE = "{user} cannot be named: their role does not include children's records."
+
+
+@transaction.atomic
+def set_restriction(
+    *, child: Child, acting_user, restricted: bool, allowed_users: Iterable = ()
+) -> Child:
+    """Restrict ``child``'s record to ``allowed_users``, change that list, or lift it.
+
+    The IRO service manager's action (``Capability.RESTRICT_RECORDS``) on a child they
+    can see. Restricting a record that was open puts ``acting_user`` on the list too, so
+    they keep access; after that the list is exactly ``allowed_users``, and a change that
+    would leave it empty is refused. Lifting the restriction removes the list. Every
+    change writes history rows (the child's flag and each list entry added or removed).
+    """
+    from iro.access.capabilities import Capability, has_capability, require_capability
+    from iro.access.scope import child_for
+
+    require_capability(acting_user, Capability.RESTRICT_RECORDS)
+    child_for(acting_user, child.public_id)
+    child = Child.objects.select_for_update().get(pk=child.pk)
+    current = {a.user_id: a for a in RestrictedAccess.objects.filter(child=child)}
+    wanted: dict[int, object] = {}
+    if restricted:
+        for user in allowed_users:
+            wanted[user.pk] = user
+        if not child.restricted:
+            wanted.setdefault(acting_user.pk, acting_user)
+        if not wanted:
+            raise ValidationError({"allowed_users": RESTRICTION_LIST_EMPTY})
+        refused = [
+            RESTRICTION_NOT_ELIGIBLE.format(user=user)
+            for user in wanted.values()
+            if not has_capability(user, Capability.VIEW_CHILDREN)
+        ]
+        if refused:
+            raise ValidationError({"allowed_users": refused})
+    for user_id, entry in current.items():
+        if user_id not in wanted:
+            saved_by(entry, acting_user).delete()
+    for user_id, user in wanted.items():
+        if user_id not in current:
+            saved_by(
+                RestrictedAccess(child=child, user=user, added_by=acting_user), acting_user
+            ).save()
+    if child.restricted != restricted:
+        child.restricted = restricted
+        child.version += 1
+        saved_by(child, acting_user).save(update_fields=["restricted", "version"])
+    return child
+
+
+def restriction_history(child: Child) -> list:
+    """Each change of the child's access list, newest first: who was added or removed,
+    by whom and when (from the history rows)."""
+    return list(
+        RestrictedAccess.history.filter(child_id=child.pk)
+        .select_related("user", "history_user")
+        .order_by("-history_date", "-history_id")
+    )

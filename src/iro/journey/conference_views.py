@@ -30,7 +30,7 @@ from iro.access.capabilities import (
     require_capability,
 )
 from iro.access.log import log_export, log_view
-from iro.access.scope import child_for, display_name, visible_to
+from iro.access.scope import child_for, display_name, hidden_restricted, visible_to
 from iro.children.models import Child
 from iro.documents.plain_language import check_fields
 from iro.journey import chairs, invitations, services
@@ -90,16 +90,27 @@ PLAIN_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen")
 # ------------------------------------------------------------------- access
 
 
-def conference_for(user, public_id) -> Conference:
-    """The conference if ``user`` may see every child at it; 404 if none, 403 if not."""
+def conference_for(user, public_id, *, every_child: bool = False) -> Conference:
+    """The conference if ``user`` may see every child at it; 404 if none, 403 if not.
+
+    A restricted child ``user`` is not allowed is left out as if it were not there
+    (``conference.hidden_child_ids``; ``row_views`` skips it). Pages that act on or
+    print every child (booking, the chair, invitations and letters, recording) pass
+    ``every_child``: with a hidden child they answer 404, as for no conference.
+    """
     try:
         conference = Conference.objects.select_related("chair").get(public_id=public_id)
     except (Conference.DoesNotExist, ValueError) as exc:
         raise Http404("No such conference") from exc
     child_ids = set(conference.children.values_list("child_id", flat=True))
+    hidden = hidden_restricted(user, child_ids)
+    if hidden and (every_child or hidden == child_ids):
+        raise Http404("No such conference")
+    child_ids -= hidden
     seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
     if not child_ids or child_ids != seen:
         raise PermissionDenied(REFUSED_CONFERENCE)
+    conference.hidden_child_ids = hidden
     return conference
 
 
@@ -157,8 +168,10 @@ class RowView:
 def row_views(user, conference: Conference) -> list[RowView]:
     """Each child at the conference with their own due date and whether it is met."""
     closures = closure_days()
-    rows = conference.children.select_related("child", "section47", "plan", "pre_meeting").order_by(
-        "child__date_of_birth", "pk"
+    rows = (
+        conference.children.exclude(child_id__in=getattr(conference, "hidden_child_ids", ()))
+        .select_related("child", "section47", "plan", "pre_meeting")
+        .order_by("child__date_of_birth", "pk")
     )
     out = []
     for row in rows:
@@ -634,7 +647,7 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Change the date, time or place; everyone already invited is sent the update."""
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     form = RescheduleForm(
         request.POST or None,
@@ -679,7 +692,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     form = CancelForm(request.POST)
     form.is_valid()
@@ -699,7 +712,7 @@ def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Allocate the chair, from proposals: continuity, independence, load, free slots."""
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     rows = row_views(request.user, conference)
     dues = [r.due for r in rows if r.due]
@@ -747,7 +760,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     form = InviteeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -778,7 +791,7 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
 
 @require_POST
 def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     try:
         sent = invitations.send_invitations(conference=conference, acting_user=request.user)
@@ -804,7 +817,7 @@ def _invitation(conference: Conference, pk: int) -> Invitation:
 
 @require_POST
 def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
     try:
@@ -819,7 +832,7 @@ def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int)
 
 def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     """The invitation as a printable letter in plain language."""
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
     log_export(
@@ -882,7 +895,11 @@ def conference_pre_meeting(request: HttpRequest, public_id: UUID, row_pk: int) -
     conference = conference_for(request.user, public_id)
     require_record(request.user, conference)
     try:
-        row = conference.children.select_related("child").get(pk=row_pk)
+        row = (
+            conference.children.exclude(child_id__in=conference.hidden_child_ids)
+            .select_related("child")
+            .get(pk=row_pk)
+        )
     except ConferenceChild.DoesNotExist as exc:
         raise Http404("No such child at this conference") from exc
     meeting = PreMeeting.objects.filter(conference_child=row).first()
@@ -962,7 +979,7 @@ def _outcome_initial(row: ConferenceChild) -> dict:
 
 def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record the conference: date, lateness, and each child's decision and record."""
-    conference = conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id, every_child=True)
     require_record(request.user, conference)
     rows = row_views(request.user, conference)
     post = request.POST or None

@@ -9,11 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from iro import timescales
-from iro.access.scope import REFUSED_CHILD, can_view_child, display_name, shows_names
+from iro.access.scope import can_view_child, display_name, refuse, shows_names
 from iro.journey import services
 from iro.journey.models import (
     ActionStatus,
@@ -57,7 +56,7 @@ def plan_for(user, public_id) -> Plan:
     except (Plan.DoesNotExist, ValueError) as exc:
         raise Http404("No such plan") from exc
     if not can_view_child(user, plan.child):
-        raise PermissionDenied(REFUSED_CHILD)
+        raise refuse(plan.child)
     return plan
 
 

@@ -268,7 +268,17 @@ def my_work(user, *, day: date | None = None) -> MyWork:
             status=ConferenceStatus.SCHEDULED,
             scheduled_date__gte=day,
             scheduled_date__lte=day + timedelta(days=UPCOMING_DAYS),
-        ).order_by("scheduled_date", "scheduled_time", "pk")
+        )
+        # Only conferences with a child the user may see (a restricted child's
+        # conference is not shown to a chair who is not on its list).
+        .filter(
+            Exists(
+                ConferenceChild.objects.filter(
+                    conference=OuterRef("pk"), child__in=visible.values("pk")
+                )
+            )
+        )
+        .order_by("scheduled_date", "scheduled_time", "pk")
     )
     rows = list(
         ConferenceChild.objects.filter(
