@@ -650,3 +650,40 @@ def test_the_users_cover_every_role():
     from iro.people.models import Role
 
     assert {w.role for w in USERS.values()} - {None} == set(Role.values)
+
+
+# ------------------------------------------------- the checks check themselves
+
+
+@pytest.mark.django_db
+def test_the_names_come_from_children_families_invitations_and_the_core_group(authority):
+    assert {"Quorrelle", "Pellavine", "Vossberg", "Zanthe", "Dacian", "Marlowby"} <= (
+        authority.names["this_team"]
+    )
+    assert "Ysolde" in authority.names["every"] - authority.names["this_team"]
+    assert not {"Aldous", "Fenwright", "household"} & authority.names["every"]  # police; a word
+
+
+def test_names_are_found_as_whole_words_whatever_the_case():
+    names = frozenset({"Quorrelle", "Vossberg"})
+    assert names_shown("Seen by QUORRELLE's worker", names) == ["quorrelle"]
+    assert names_shown("Vossbergs and Quorrellean", names) == []
+
+
+def test_a_pdf_and_a_spreadsheet_are_read_as_text():
+    import openpyxl
+    from django.http import HttpResponse
+    from weasyprint import HTML
+
+    pdf = HttpResponse(HTML(string="<p>Met Quorrelle</p>").write_pdf())
+    pdf["Content-Type"] = "application/pdf"
+    assert "Quorrelle" in text_of(pdf)
+    book = openpyxl.Workbook()
+    book.active["B2"] = "Zanthe Vossberg"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    xlsx = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    assert "Zanthe Vossberg" in text_of(xlsx)
