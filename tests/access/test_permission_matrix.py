@@ -464,14 +464,9 @@ def methods(page: Page | None, who: Who) -> tuple[str, ...]:
 # ---------------------------------------------------------------- the checks
 
 
-@pytest.fixture(autouse=True)
-def _fast_and_isolated():
-    """The matrix makes thousands of requests: tests/conftest.py's settings, once for the
-    module (see ``_module_settings``), without a temporary folder per cell."""
-
-
 @pytest.fixture(scope="module", autouse=True)
 def _module_settings():
+    """tests/conftest.py's settings (set there per test) while the authority is built."""
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
