@@ -294,7 +294,7 @@ def walk(resolver=None, route: str = "", namespace: str = "", routes_only: bool 
             yield from walk(p, route + text, ns, only)
         elif isinstance(p, URLPattern):
             names, positional = _groups(p.pattern)
-            parents = _parent_kwargs(resolver, route)
+            parents = _parent_kwargs(route)
             yield Url(
                 name=f"{namespace}:{p.name}".strip(":") if p.name else None,
                 route=route + text,
@@ -304,8 +304,8 @@ def walk(resolver=None, route: str = "", namespace: str = "", routes_only: bool 
             )
 
 
-def _parent_kwargs(resolver, route: str) -> list[str]:
-    # No include() of this project takes a parameter; if one ever does, fill() finds it.
+def _parent_kwargs(route: str) -> list[str]:
+    """The parameters of the include()s above (none today; fill() would find them)."""
     return re.findall(r"<(?:\w+:)?(\w+)>", route) + re.findall(r"\(\?P<(\w+)>", route)
 
 
