@@ -260,7 +260,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     fill_date(iro, "parents_met_on", date(2024, 6, 24))
     submit(iro, "Save")
     pre = iro.locator("#pre-meetings").inner_text()
-    assert "Chair met Wren on 24 Jun 2024" in pre and "Advocate involved (NYAS)" in pre
+    assert "Chair met the child on 24 Jun 2024" in pre and "Advocate involved (NYAS)" in pre
     assert "Too young to meet the chair" in pre
 
     # ---- Thursday 27 June: the chair records the initial conference ----------------------
