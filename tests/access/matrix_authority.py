@@ -24,6 +24,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 
 from iro.access.log import log_view
+from iro.access.models import RoleGrant
 from iro.challenge.models import Stage, StageTimescale
 from iro.children.models import Child, Family
 from iro.journey import plan_services, services
@@ -40,7 +41,7 @@ from iro.journey.models import (
     PlanOutcome,
     Section47,
 )
-from iro.people.models import AgencyKind, User
+from iro.people.models import AgencyKind, Role, User
 from tests.challenge.factories import (
     DisputeFactory,
     FeedbackFactory,
@@ -258,6 +259,13 @@ def build_authority() -> Authority:
         username="nobody", ip_address="192.0.2.1", user_agent="test", locked_out=False
     )
     _authenticator(staff.iro)
+    RoleGrant.objects.create(
+        user=staff.social_worker,
+        from_role="",
+        to_role=Role.SOCIAL_WORKER,
+        opens_children=True,
+        granted_by=staff.admin,
+    )
 
     main_family = [child, sibling, transfer_child]
     return Authority(

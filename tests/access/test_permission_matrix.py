@@ -5,8 +5,9 @@ filled with the ids of a small rich authority (``matrix_authority``), as one use
 checks the outcome the table ``PAGES`` below expects:
 
 - anonymous: sent to sign in;
-- refused: 403 or 404 (the Django admin sends a signed-in non-administrator to its own
-  sign-in page), never a 200 and never a 500, and a refused POST changes nothing;
+- refused: 403 or 404 (the Django admin too: it has no sign-in form of its own and
+  refuses a signed-in non-administrator), never a 200 and never a 500, and a refused
+  POST changes nothing;
 - allowed: the page (200, or a download or a redirect where that is its nature); a POST
   with an empty body is never a 500;
 - and no page a user may open shows a name they must not see: the analyst, the
@@ -127,8 +128,9 @@ class Page:
     rule: Rule | None  # None: open to everyone, signed in or not
     ok: tuple[int, ...] = (200,)  # an allowed GET's status
     post_only: bool = False  # a GET is 405 for everyone signed in
+    get_only: bool = False  # a POST is 405 for everyone signed in
     conference: str = "review"  # which conference a conferences/<id>/ URL opens
-    admin: bool = False  # refused means the admin's own sign-in page
+    admin: bool = False  # a page of the Django admin
     read_only: bool = False  # allowed users' POSTs are refused (403) by its nature
     # The same for every user allowed and slow to make (a report): opened only by the
     # allowed users who must not see names and one who may, and POSTed only by the refused.
@@ -178,8 +180,9 @@ PAGES: dict[str, Page] = {
     "plan_end": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     # documents
     "plain_language_check": post_only(can(C.VIEW_CHILD_NAMES)),
-    "family_plan": Page(CHILD),
-    "family_plan_pdf": Page(CHILD),
+    # The family's own document, written to them by name: not for roles that see none.
+    "family_plan": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
+    "family_plan_pdf": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
     # challenge
     "child_worries": Page(CHILD),
     "dispute_new": Page(CHILD & can(C.RAISE_CHALLENGES)),
@@ -208,9 +211,16 @@ PAGES: dict[str, Page] = {
     "report": Page(can(C.VIEW_REPORTS), heavy=True),
     "report_download": Page(can(C.VIEW_REPORTS), heavy=True),
     "report_children": Page(can(C.VIEW_REPORTS) & can(C.VIEW_CHILDREN)),
+    # access
+    "role_grants": Page(can(C.REVIEW_ROLE_GRANTS)),
+    # rights
+    "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
+    "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),
+    "retention_report": Page(can(C.REVIEW_RETENTION), get_only=True),
     # the Django admin (per model: see admin_page)
     "admin:index": Page(ADMIN_SITE, admin=True),
-    "admin:login": Page(SIGNED_IN, ok=(200, 302)),
+    # No form of its own: the administrator is sent on, anyone else refused.
+    "admin:login": Page(ADMIN_SITE, ok=(302,), admin=True),
     "admin:logout": post_only(ADMIN_SITE, admin=True),
     "admin:password_change": Page(ADMIN_SITE, admin=True),
     "admin:password_change_done": Page(ADMIN_SITE, admin=True),
@@ -225,6 +235,7 @@ PAGES: dict[str, Page] = {
 # What a model's admin refuses to everyone, the administrator included.
 ADMIN_REFUSES = {
     "access.accesslogentry": {"add", "delete", "change"},  # the access log: read only
+    "access.rolegrant": {"add", "delete", "change"},  # roles given: read only
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add"},
     "axes.accessfailurelog": {"add"},
@@ -359,6 +370,8 @@ def variants(url: Url) -> list[str]:
     """One cell per variant: each download format, each admin app."""
     if "fmt" in url.kwargs:
         return list(DOWNLOADS)
+    if "output_format" in url.kwargs:
+        return ["json", "pdf"]
     if "app_label" in url.kwargs:
         return sorted({m._meta.app_label for m in admin.site._registry})
     return [""]
@@ -394,7 +407,7 @@ def fill(url: Url, variant: str, a: Authority, page: Page) -> tuple[dict, list]:
             kwargs[kwarg] = PKS[before](a)
         elif kwarg in REPORT:
             kwargs[kwarg] = REPORT[kwarg]
-        elif kwarg in ("fmt", "app_label"):
+        elif kwarg in ("fmt", "app_label", "output_format"):
             kwargs[kwarg] = variant
         elif kwarg == "object_id" and url.name == "admin:view_on_site":
             kwargs[kwarg] = a.staff.team.pk
@@ -546,13 +559,6 @@ class Outcome:
 
 
 def _refusal_problem(page: Page, got: Outcome) -> str | None:
-    if page.admin:
-        # Its sign-in page; from its sign-out, its front door (which sends there).
-        if got.status == 302 and (
-            got.location.startswith("/admin/login/") or got.location == "/admin/"
-        ):
-            return None
-        return f"refused: expected the admin's sign-in page, got {got.status} {got.location}"
     if got.status in (403, 404):
         return None
     return f"refused: expected 403 or 404, got {got.status} {got.location}"
@@ -567,6 +573,8 @@ def expected_problem(page: Page, who: Who, method: str, got: Outcome) -> str | N
             return None
         return f"anonymous: expected the sign-in page, got {got.status} {got.location}"
     if page.rule is None:  # open pages: anything but an error
+        return None
+    if page.get_only and method == "POST" and got.status == 405:
         return None
     if not page.rule(who):
         if page.post_only and method == "GET" and got.status == 405:

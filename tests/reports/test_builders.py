@@ -15,7 +15,7 @@ from iro.reports import builders, measures
 from iro.reports.measures import Ratio
 from iro.timescales import parse_period
 from tests.challenge.factories import FeedbackFactory, TargetFactory
-from tests.factories import ConferenceFactory
+from tests.factories import ChildFactory, ConferenceChildFactory, ConferenceFactory, FamilyFactory
 from tests.reports.conftest import YEAR, a_plan, a_review, build_authority
 
 pytestmark = pytest.mark.django_db
@@ -108,6 +108,21 @@ def test_quotes_are_feedback_in_the_year_given_with_consent(staff):
     FeedbackFactory(conference=conference, text="Next year.", received_on=date(2019, 4, 1))
     quotes = builders.annual_report("2018-19").quotes
     assert [(q.text, q.attribution) for q in quotes] == [("Much better way.", "Mother")]
+
+
+def test_a_quote_never_names_the_child_or_their_family(staff):
+    conference = ConferenceFactory(held_on=date(2018, 6, 1), chair=staff.iro)
+    family = FamilyFactory(name="Vossberg family")
+    child = ChildFactory(first_name="Quorrelle", last_name="Vossberg", family=family)
+    ChildFactory(first_name="Pellavine", last_name="Vossberg", family=family)
+    ConferenceChildFactory(conference=conference, child=child)
+    FeedbackFactory(
+        conference=conference,
+        text="Pellavine and Quorrelle felt heard.",
+        attribution="Mrs Vossberg",
+    )
+    [quote] = builders.annual_report("2018-19").quotes
+    assert (quote.text, quote.attribution) == ("[name] and [name] felt heard.", "Mrs [name]")
 
 
 def test_the_action_plan_has_next_years_targets_and_progress_against_this_years(staff):

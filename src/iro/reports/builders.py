@@ -16,6 +16,7 @@ children: each measure is one or two queries, breakdowns are grouped in the data
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,10 @@ from typing import Any
 from iro import timescales
 from iro.challenge.models import Respondent, TargetMeasure
 from iro.challenge.selectors import quotable_feedback, targets_for_year
+from iro.children.models import Child
+from iro.journey.models import ConferenceChild
+from iro.journey.selectors import known_names_by_child
+from iro.names import screen
 from iro.people.models import Team, User
 from iro.reports import measures
 from iro.reports.measures import Ratio
@@ -241,15 +246,32 @@ def _named_groups(grouped: dict, names: dict, none_label: str) -> list[tuple[str
 
 
 def _quotes(period: Period, team, chair) -> list[Quote]:
+    """Quotable feedback, with every name recorded around the conference's children
+    screened out (``iro.names``): a report is read by roles that see no names and may
+    be published, so a quote never names a child or their family."""
     feedback = quotable_feedback(period.first_day, period.last_day)
     if chair is not None:
         feedback = feedback.filter(conference__chair=chair)
     if team is not None:
         feedback = feedback.filter(conference__children__child__team=team).distinct()
+    feedback = list(
+        feedback.only("conference_id", "respondent", "attribution", "text", "received_on")
+    )
+    rows = ConferenceChild.objects.filter(
+        conference_id__in={f.conference_id for f in feedback}
+    ).select_related("child")
+    children_of: dict[int, list[Child]] = defaultdict(list)
+    for row in rows:
+        children_of[row.conference_id].append(row.child)
+    names = known_names_by_child({c for found in children_of.values() for c in found})
+
+    def around(f) -> frozenset[str]:
+        return frozenset().union(*(names[c.pk] for c in children_of[f.conference_id]))
+
     return [
         Quote(
-            f.text,
-            f.attribution or Respondent(f.respondent).label,
+            screen(f.text, around(f)),
+            screen(f.attribution, around(f)) or Respondent(f.respondent).label,
             f.received_on,
         )
         for f in feedback
