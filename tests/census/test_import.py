@@ -357,3 +357,14 @@ def test_an_la_child_id_with_unsafe_characters_is_skipped_with_the_reason(
     printed = out.getvalue()
     assert f"child {skipped.la_child_id!r}: LAchildID" in printed
     assert "\r" not in printed
+
+
+def test_a_file_in_another_namespace_is_refused_and_nothing_is_imported(staff, census_file):
+    path = census_file(message(YEAR_1).replace("<Message>", '<Message xmlns="urn:other:cin">'))
+    err = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("cin", "import", str(path), "--user", "ana-analyst",
+                     stdout=StringIO(), stderr=err)  # fmt: skip
+    assert failed.value.returncode == 2
+    assert "the file uses the XML namespace 'urn:other:cin'" in err.getvalue()
+    assert not Child.objects.exists()

@@ -99,3 +99,11 @@ def test_every_community_sample_validates_without_failing(samples):
     for path in sorted(samples.glob("*.xml")):
         out, _ = validate(str(path))
         assert "Summary:" in out, path.name
+
+
+def test_a_file_in_another_namespace_is_refused_naming_it(census_file):
+    path = census_file(message(child()).replace("<Message>", '<Message xmlns="urn:other:cin">'))
+    with pytest.raises(CommandError) as refused:
+        validate(str(path))
+    assert refused.value.returncode == 2
+    assert "the file uses the XML namespace 'urn:other:cin'" in str(refused.value)
