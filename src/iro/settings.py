@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "iro.census",
     "iro.demo",
     "iro.documents",
+    "iro.operations",
 ]
 
 MIDDLEWARE = [
