@@ -18,6 +18,7 @@ import pytest
 from iro.operations import backups
 from iro.operations.backups import (
     HOLDS_DATA,
+    MISSING_PROGRAM,
     NOT_A_BACKUP,
     NOT_FOUND,
     POSTGRESQL,
@@ -400,3 +401,22 @@ def test_a_sqlite_backup_cannot_be_restored_into_postgresql(postgres, live, tmp_
     assert str(raised.value) == WRONG_KIND.format(
         path=target, found="SQLite", expected="PostgreSQL"
     )
+
+
+def test_without_the_postgresql_client_programs_the_backup_says_so_and_leaves_no_file(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setattr(backups.shutil, "which", lambda name: None)
+    db = Database(POSTGRESQL, "iro", host="127.0.0.1")
+    with pytest.raises(BackupError) as raised:
+        backup(db, tmp_path / "iro.dump")
+    assert str(raised.value) == MISSING_PROGRAM.format(program="pg_dump")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_only_looks_like_a_dump_is_not_a_backup(postgres, tmp_path):
+    fake = tmp_path / "fake.dump"
+    fake.write_bytes(b"PGDMP" + b"rubbish" * 20)
+    with pytest.raises(BackupError) as raised:
+        restore(postgres, fake, force=True)
+    assert str(raised.value).startswith(f"{fake} is not an iro backup (pg_restore failed")

@@ -174,7 +174,10 @@ def data_summary(counts: Mapping[str, int]) -> str:
     for table, word in (("children_child", "children"), ("people_user", "users")):
         if held.get(table):
             parts.append(f"{held[table]:,} {word}")
-    parts.append(f"{sum(held.values()):,} rows in {len(held)} tables")
+    rows, tables = sum(held.values()), len(held)
+    parts.append(
+        f"{rows:,} row{'' if rows == 1 else 's'} in {tables} table{'' if tables == 1 else 's'}"
+    )
     return ", ".join(parts)
 
 
@@ -375,7 +378,11 @@ def check_restorable(db: Database, source: Path, *, force: bool) -> dict[str, in
         _check_sqlite_file(source)
     else:
         _args, env = _pg_arguments(db)
-        _run("pg_restore", ["--list", str(source)], env)
+        _program("pg_restore")  # a missing program is not a bad file
+        try:
+            _run("pg_restore", ["--list", str(source)], env)
+        except BackupError as exc:
+            raise BackupError(NOT_A_BACKUP.format(path=source, why=str(exc))) from None
     counts = row_counts(db)
     if holds_data(counts) and not force:
         raise BackupError(HOLDS_DATA.format(summary=data_summary(counts)))
