@@ -18,7 +18,7 @@ from tests.journey.conference_setup import book_icpc, sibling_group
 pytestmark = [pytest.mark.django_db]
 
 HOSTILE_NAME = 'Hazel "Q" Brackwater\r\nATTENDEE;CN=Eve:mailto:eve@example.org\rX\nY'
-HOSTILE_VENUE = "Room 2\rLOCATION:Elsewhere\nDESCRIPTION:spoof\r\n\x00\x0b\u2028END:VEVENT"
+HOSTILE_VENUE = "Room 2\rLOCATION:Elsewhere\nDESCRIPTION:spoof\r\n\x01\x0b\u2028END:VEVENT"
 
 
 @pytest.fixture(autouse=True)
