@@ -11,7 +11,10 @@ ten breaking a rule on purpose), measures:
 - optionally (``--round-trip``) import, export the year, import the export into another
   empty database, and compare the two returns and the year's measures;
 - optionally (``--community PYTHON``) the community validator csc-validator-be-cin on
-  the same files, run with the given Python (one where it is installed).
+  the same files, run with the given Python (one where it is installed);
+- a damaged file: a census file cut off inside a tag and padded with NUL bytes
+  (``--damaged-mib``, 200 by default), which the reader must refuse at once, in the
+  memory of one chunk.
 
 Each measurement runs in a fresh process, so its peak resident memory (``ru_maxrss``) is
 its own; parse and validate take the best of three runs. Run from the repository root:
@@ -155,7 +158,27 @@ def measure_community(path: str, which: str) -> dict:
     return {"seconds": time.perf_counter() - start, "issues": len(validator.full_issue_df)}
 
 
-MEASURES = {"parse": measure_parse, "validate": measure_validate}
+def measure_damaged(path: str) -> dict:
+    from iro.census.reader import CensusFileError, CensusStream
+
+    start = time.perf_counter()
+    try:
+        sum(1 for _ in CensusStream(path).children())
+    except CensusFileError as exc:
+        return {"seconds": time.perf_counter() - start, "refused": exc.reason}
+    return {"seconds": time.perf_counter() - start, "refused": ""}
+
+
+def write_damaged(path: Path, mib: int) -> None:
+    """A census file cut off inside a tag, then ``mib`` MiB of NUL bytes."""
+    chunk = b"\0" * 2**20
+    with path.open("wb") as handle:
+        handle.write(b"<?xml version='1.0'?>\n<Message>\n<Children>\n<Child><ChildIdent")
+        for _ in range(mib):
+            handle.write(chunk)
+
+
+MEASURES = {"parse": measure_parse, "validate": measure_validate, "damaged": measure_damaged}
 
 
 def child_main(argv: list[str]) -> None:
@@ -204,6 +227,8 @@ def main() -> None:
     parser.add_argument("--community", metavar="PYTHON",
                         help="a Python with csc-validator-be-cin installed")  # fmt: skip
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files here")
+    parser.add_argument("--damaged-mib", type=int, default=200,
+                        help="size of the damaged (NUL-padded) file, 0 to skip")  # fmt: skip
     args = parser.parse_args()
 
     from iro.census.synthetic import write_synthetic_file
@@ -233,6 +258,14 @@ def main() -> None:
         rows.append(row)
         _print_row(row)
     _print_summary(rows)
+    if args.damaged_mib:
+        damaged = work / "damaged.xml"
+        write_damaged(damaged, args.damaged_mib)
+        result = run("damaged", str(damaged))
+        damaged.unlink()
+        print(f"\nA truncated file padded with {args.damaged_mib} MiB of NUL bytes: refused in "
+              f"{result['seconds']:.3f} s, peak {result['peak_rss_mib']:.1f} MiB "
+              f"({result['refused'] or 'NOT REFUSED'})")  # fmt: skip
     if args.round_trip:
         _round_trip(work, min(args.sizes))
 

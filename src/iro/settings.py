@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "iro.demo",
     "iro.documents",
     "iro.rights",
+    "iro.operations",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ from iro.census.importer import (
     MAX_LA_CHILD_ID,
     NOTE_EPISODE_ICPC,
     SKIP_DUPLICATE,
+    SKIP_ID_CHARACTERS,
     SKIP_ID_TOO_LONG,
     SKIP_NO_ID,
     import_file,
@@ -22,6 +23,7 @@ from iro.census.importer import (
 from iro.census.reader import CensusFileError
 from iro.census.synthetic import synthetic_children, write_synthetic_file
 from iro.children.models import Child
+from iro.children.services import LA_CHILD_ID_CHARACTERS
 from iro.journey.models import (
     Conference,
     ConferenceChild,
@@ -331,3 +333,38 @@ def test_an_enquiry_repeated_within_a_new_child_is_recorded_once(staff, census_f
     assert summary.skipped == []
     assert Section47.objects.count() == 1
     assert Conference.objects.filter(kind=ConferenceKind.INITIAL).count() == 1
+
+
+@pytest.mark.parametrize(
+    "written",
+    ["CR&#13;&#10;LF", "Q&quot;T", "M&lt;b&gt;ARK&lt;/b&gt;", "SP ACE", "A;B", "Ŵ1"],
+)
+def test_an_la_child_id_with_unsafe_characters_is_skipped_with_the_reason(
+    staff, census_file, written
+):
+    unsafe = child(ids(written), details("2023-06-01"))
+    good = child(ids("S_1-a"), details("2023-06-01"))
+    out = StringIO()
+    path = census_file(message(unsafe + good))
+    call_command("cin", "import", str(path), "--user", "ana-analyst", stdout=out)
+    summary = import_file(path, acting_user=staff.analyst)
+    (skipped,) = summary.skipped
+    assert skipped.reason == SKIP_ID_CHARACTERS.format(
+        id=skipped.la_child_id, message=LA_CHILD_ID_CHARACTERS
+    )
+    assert list(Child.objects.values_list("la_child_id", flat=True)) == ["S_1-a"]
+    # The summary quotes the ID, so a line break in it cannot start a line of its own.
+    printed = out.getvalue()
+    assert f"child {skipped.la_child_id!r}: LAchildID" in printed
+    assert "\r" not in printed
+
+
+def test_a_file_in_another_namespace_is_refused_and_nothing_is_imported(staff, census_file):
+    path = census_file(message(YEAR_1).replace("<Message>", '<Message xmlns="urn:other:cin">'))
+    err = StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("cin", "import", str(path), "--user", "ana-analyst",
+                     stdout=StringIO(), stderr=err)  # fmt: skip
+    assert failed.value.returncode == 2
+    assert "the file uses the XML namespace 'urn:other:cin'" in err.getvalue()
+    assert not Child.objects.exists()

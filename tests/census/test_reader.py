@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import tracemalloc
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from iro.census import reader
 from iro.census.reader import (
     BAD_CODE,
     BAD_DATE,
     BAD_YES_NO,
     DOCTYPE_REFUSED,
     EMPTY,
+    MAX_WITHOUT_MARKUP,
     NO_CHILDREN,
+    NOT_XML_BYTE,
+    WRONG_NAMESPACE,
     CensusFileError,
     CensusStream,
 )
@@ -264,11 +272,132 @@ def test_a_file_without_header_still_yields_its_children(census_file):
     assert [c.la_child_id for c in children] == ["C1"]
 
 
-def test_it_reads_a_file_with_a_default_namespace(census_file):
-    text = message(FULL_CHILD).replace("<Message>", '<Message xmlns="urn:example:cin">')
+def test_a_schema_location_attribute_is_allowed(census_file):
+    text = message(FULL_CHILD).replace(
+        "<Message>",
+        '<Message xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '
+        'xmlns:xsd="http://www.w3.org/2001/XMLSchema" '
+        'xsi:noNamespaceSchemaLocation="CIN_schema.xsd">',
+    )
     header, (c,) = read(census_file(text))
     assert header.reference_date == date(2024, 3, 31)
     assert c.episodes[0].plans[0].review_dates == [date(2023, 9, 1), date(2024, 1, 10)]
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("<Message>", '<Message xmlns="urn:example:cin">'),
+        ("<Message>", '<cin:Message xmlns:cin="urn:example:cin">'),
+        ("<Child>", '<Child xmlns="urn:example:cin">'),
+        ("<Sex>F</Sex>", '<x:Sex xmlns:x="urn:example:cin">F</x:Sex>'),
+    ],
+)
+def test_a_file_in_another_namespace_is_refused_naming_it(census_file, before, after):
+    text = message(FULL_CHILD).replace(before, after)
+    if "cin:Message" in text:
+        text = text.replace("</Message>", "</cin:Message>")
+    with pytest.raises(CensusFileError) as raised:
+        read(census_file(text))
+    assert raised.value.reason == WRONG_NAMESPACE.format(uri="urn:example:cin")
+
+
+def test_an_element_in_a_schema_namespace_is_refused_too(census_file):
+    text = (
+        message(FULL_CHILD)
+        .replace("<Message>", '<xsd:Message xmlns:xsd="http://www.w3.org/2001/XMLSchema">')
+        .replace("</Message>", "</xsd:Message>")
+    )
+    with pytest.raises(CensusFileError) as raised:
+        read(census_file(text))
+    assert raised.value.reason == WRONG_NAMESPACE.format(uri="http://www.w3.org/2001/XMLSchema")
+
+
+# A valid start, cut off inside a tag name: libxml2 alone would hold everything after it
+# in memory, waiting for the tag to end.
+TRUNCATED = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<Message>\n<Children>\n<Child>\n'
+    b"<ChildIdentifiers><LAchi"
+)
+
+
+def _padded(path, padding: bytes, megabytes: int):
+    chunk = padding * (1 << 20)
+    with path.open("wb") as handle:
+        handle.write(TRUNCATED)
+        for _ in range(megabytes):
+            handle.write(chunk)
+    return path
+
+
+def _reads_until_refused(monkeypatch, path) -> tuple[CensusFileError, int]:
+    """The error, and how many bytes the parser asked the file for before it."""
+    asked: list[int] = []
+    read_chunk = reader._GuardedFile.read
+
+    def counting(self, size=-1):
+        asked.append(size)
+        return read_chunk(self, size)
+
+    monkeypatch.setattr(reader._GuardedFile, "read", counting)
+    with pytest.raises(CensusFileError) as raised:
+        read(path)
+    return raised.value, sum(asked)
+
+
+def test_a_truncated_file_padded_with_nul_bytes_stops_at_the_first_chunk(tmp_path, monkeypatch):
+    path = _padded(tmp_path / "padded.xml", b"\0", 64)
+    error, asked = _reads_until_refused(monkeypatch, path)
+    assert error.reason == NOT_XML_BYTE.format(offset=len(TRUNCATED), byte=0)
+    assert error.line == 5
+    assert f"line 5: the file is not well-formed XML: byte {len(TRUNCATED)} is 0x00" in str(error)
+    assert asked <= 64 * 1024  # one or two of the parser's chunks, of a 64 MB file
+
+
+def test_a_truncated_file_padded_with_other_garbage_stops_within_a_megabyte(tmp_path, monkeypatch):
+    path = _padded(tmp_path / "padded.xml", b"A", 64)
+    error, asked = _reads_until_refused(monkeypatch, path)
+    assert f"bytes from byte {len(TRUNCATED) - len(b'<LAchi')} hold no markup" in error.reason
+    assert error.line == 5
+    assert asked <= MAX_WITHOUT_MARKUP + 64 * 1024
+
+
+# VmHWM (peak resident size, KiB) starts afresh with the new program, unlike ru_maxrss,
+# which keeps the peak of the forked test process.
+PEAK_WHILE_REFUSING = """
+import re, sys
+from iro.census.reader import CensusFileError, CensusStream
+try:
+    list(CensusStream(sys.argv[1]).children())
+except CensusFileError:
+    with open("/proc/self/status") as status:
+        print(re.search(r"VmHWM:\\s*(\\d+) kB", status.read())[1])
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux /proc")
+def test_refusing_a_padded_file_holds_little_memory_whatever_its_size(tmp_path):
+    # Measured in a process of its own: libxml2's memory is not Python's, and a peak
+    # resident size is per process. Without the guard this reads 200 MB into memory.
+    path = _padded(tmp_path / "padded.xml", b"\0", 200)
+    source = str(Path(reader.__file__).parents[2])
+    result = subprocess.run(
+        [sys.executable, "-c", PEAK_WHILE_REFUSING, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": source},
+    )
+    peak_kib = int(result.stdout)
+    assert peak_kib < 80 * 1024  # under 80 MiB for a 200 MB file (Python and lxml alone ~20)
+
+
+def test_a_file_with_a_stray_control_character_names_its_line(census_file):
+    text = message(FULL_CHILD).replace("<Sex>F</Sex>", "<Sex>F\x01</Sex>")
+    with pytest.raises(CensusFileError) as raised:
+        read(census_file(text))
+    assert raised.value.line == text[: text.index("\x01")].count("\n") + 1
+    assert "0x01, which XML never allows" in raised.value.reason
 
 
 def test_comments_between_elements_are_ignored(census_file):

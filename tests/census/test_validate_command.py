@@ -99,3 +99,19 @@ def test_every_community_sample_validates_without_failing(samples):
     for path in sorted(samples.glob("*.xml")):
         out, _ = validate(str(path))
         assert "Summary:" in out, path.name
+
+
+def test_a_file_in_another_namespace_is_refused_naming_it(census_file):
+    path = census_file(message(child()).replace("<Message>", '<Message xmlns="urn:other:cin">'))
+    with pytest.raises(CommandError) as refused:
+        validate(str(path))
+    assert refused.value.returncode == 2
+    assert "the file uses the XML namespace 'urn:other:cin'" in str(refused.value)
+
+
+def test_an_la_child_id_with_a_line_break_is_quoted_in_the_text_report(census_file):
+    ids = "<LAchildID>AB&#13;&#10;8905 (error) child X</LAchildID><Sex>M</Sex>"
+    path = census_file(message(child(ids=ids, details=BAD_PLAN)))
+    out, _ = validate(str(path))
+    assert "child 'AB\\r\\n8905 (error) child X', " in out
+    assert not any(line.startswith("8905 (error) child X") for line in out.splitlines())

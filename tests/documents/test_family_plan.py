@@ -12,6 +12,7 @@ import time_machine
 from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
+from iro.children.models import Child
 from iro.documents.plain_language import PLAIN, check
 from iro.journey import plan_services, services
 from iro.journey.invitations import letter_context
@@ -133,3 +134,16 @@ def test_the_parents_letter_is_plain_english(client, staff):
     assert result.reading_ease >= PLAIN, result
     assert [f.term for f in result.findings] == []
     assert letter_context(invitation)["children"] == "Wren and Alder"
+
+
+@pytest.mark.parametrize(
+    "stored", ["AB\r\nSet-Cookie: x=1", 'A"B', "<b>A</b>;x", "Ŵ 12", "\r\n", "a" * 36 + "/..\\"]
+)
+def test_the_pdf_file_name_is_safe_whatever_id_an_older_import_stored(client, staff, plan, stored):
+    Child.objects.filter(pk=plan.child_id).update(la_child_id=stored)
+    client.force_login(staff.iro)
+    response = client.get(reverse("family_plan_pdf", args=[plan.public_id]))
+    assert response.status_code == 200
+    disposition = response["Content-Disposition"]
+    assert re.fullmatch(r'attachment; filename="plan-[A-Za-z0-9_-]+-2024-03-20\.pdf"', disposition)
+    assert AccessLogEntry.objects.filter(what="family plan (PDF)", child=plan.child).exists()

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from iro.journey.management.commands.due import BAD_DATE
+from iro.journey.management.commands.due import BAD_DATE, FIRST_YEAR, LAST_YEAR, OUT_OF_RANGE
 from iro.people.models import ClosureDay
 
 
@@ -66,4 +66,36 @@ def test_the_console_command_exits_2_with_one_line_on_stderr():
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1
     assert "YYYY-MM-DD" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["icpc", "first-review", "next-review"])
+@pytest.mark.parametrize(
+    "day", ["9999-12-31", "9999-07-01", "9999-12-20", "2201-01-01", "0001-01-01"]
+)
+def test_a_date_whose_due_date_could_overflow_is_refused_with_one_line(kind, day):
+    with pytest.raises(CommandError) as raised:
+        call_command("due", kind, day)
+    assert str(raised.value) == OUT_OF_RANGE.format(value=day, first=FIRST_YEAR, last=LAST_YEAR)
+    assert raised.value.returncode == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["icpc", "first-review", "next-review"])
+def test_the_first_and_last_years_of_the_range_still_work(kind):
+    assert run_due(kind, "1900-01-01")
+    assert run_due(kind, "2200-12-31").startswith("2201-")
+
+
+@pytest.mark.parametrize("kind", ["icpc", "first-review", "next-review"])
+def test_the_console_command_prints_no_traceback_for_the_last_day_of_the_calendar(kind):
+    result = subprocess.run(
+        [sys.executable, "-m", "iro.cli", "due", kind, "9999-12-31"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr

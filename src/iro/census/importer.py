@@ -36,7 +36,7 @@ from iro.census import reader
 from iro.census.export import ExportRefused, check_may_export
 from iro.census.rules import Validator
 from iro.children.models import Child
-from iro.children.services import create_child, update_child
+from iro.children.services import create_child, la_child_id_problem, update_child
 from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
@@ -65,6 +65,7 @@ from iro.journey.services import (
 # Reasons a child is skipped (the import's list says which child and line).
 SKIP_NO_ID = "the child has no LAchildID"
 SKIP_ID_TOO_LONG = "LAchildID {id!r} is longer than {max} characters"
+SKIP_ID_CHARACTERS = "LAchildID {id!r}: {message}"
 SKIP_DUPLICATE = "LAchildID {id} appears again (first on line {line}); the first is imported"
 SKIP_UNREADABLE = "{field} on line {line}: {message}"
 
@@ -480,6 +481,9 @@ def _skip_reason(record: reader.Child, first_lines: dict[str, int | None]) -> st
         return SKIP_NO_ID
     if len(record.la_child_id) > MAX_LA_CHILD_ID:
         return SKIP_ID_TOO_LONG.format(id=record.la_child_id, max=MAX_LA_CHILD_ID)
+    problem = la_child_id_problem(record.la_child_id)
+    if problem is not None:
+        return SKIP_ID_CHARACTERS.format(id=record.la_child_id, message=problem)
     if record.la_child_id in first_lines:
         return SKIP_DUPLICATE.format(id=record.la_child_id, line=first_lines[record.la_child_id])
     problem = _blocking_problem(record)

@@ -10,7 +10,11 @@ Values arrive typed (``date``, ``bool``, ``int``, codes as strings). A value tha
 read (an impossible date such as 2021-02-30, an empty element, an unknown code) is left as
 ``None`` (codes keep their raw text) and described by a ``Problem`` on the child, with the
 line it came from; reading never stops for a bad value. A file that is not well-formed XML
-(truncated, malformed, hostile) raises ``CensusFileError`` naming the line.
+(truncated, malformed, hostile) raises ``CensusFileError`` naming the line. The bytes are
+checked as they are read: a byte XML never allows (a file padded with NUL bytes) or a
+megabyte without markup stops the reading at once, so a damaged file of any size is
+refused in the memory of one chunk. DfE census files have no XML namespace (the schema
+declares no target namespace): a file whose elements are in one is refused, naming it.
 
 No Django here: the reader and the rules run without a database.
 """
@@ -36,6 +40,18 @@ DOCTYPE_REFUSED = (
 )
 WRONG_ROOT = "the file's top element is <{tag}>, not <Message>: this is not a CIN census file"
 NO_CHILDREN = "the file has no <Children> element: this is not a CIN census file"
+WRONG_NAMESPACE = (
+    "the file uses the XML namespace {uri!r}; DfE census files use no namespace, so this "
+    "is not a CIN census file"
+)
+NOT_XML_BYTE = (
+    "the file is not well-formed XML: byte {offset} is 0x{byte:02X}, which XML never "
+    "allows (the file may be damaged, or truncated and padded with NUL bytes)"
+)
+NO_MARKUP = (
+    "the file is not well-formed XML: {size:,} bytes from byte {offset} hold no markup "
+    "(the file may be damaged or truncated, or not XML at all)"
+)
 
 BAD_DATE = "{value!r} is not a real date (expected YYYY-MM-DD)"
 EMPTY = "the element is empty"
@@ -185,13 +201,6 @@ def parse_yes_no(text: str) -> bool | None:
 def _local(tag: str) -> str:
     """The element's name without its namespace."""
     return tag.rpartition("}")[2] if tag[:1] == "{" else tag
-
-
-def _drop_namespaces(el) -> None:
-    """Census files have no namespace; one that has gets it removed before reading."""
-    for e in el.iter():
-        if e.tag[:1] == "{":
-            e.tag = _local(e.tag)
 
 
 class _Values:
@@ -520,17 +529,67 @@ def build_header(el) -> Header:
 # --- The stream ---------------------------------------------------------------------------
 
 
-class _CountingFile:
-    """A binary file that counts the bytes read, for a progress bar."""
+# Bytes XML 1.0 never allows (the C0 controls but tab, LF and CR), in a UTF-8 file.
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# Every other byte: deleting these from a chunk leaves only the bad ones, a quick test
+# (the regular expression is ten times slower, so it only locates one already found).
+_XML_BYTES = bytes(b for b in range(256) if not _NOT_XML.match(bytes([b])))
+# No tag or value in a census file comes near this; without a limit libxml2 would hold
+# a truncated tag followed by any amount of padding in memory, waiting for its end.
+MAX_WITHOUT_MARKUP = 1 << 20
+# The W3C schema namespaces a generator may declare for attributes such as
+# xsi:noNamespaceSchemaLocation; any other namespace is refused.
+SCHEMA_NAMESPACES = frozenset(
+    {"http://www.w3.org/2001/XMLSchema-instance", "http://www.w3.org/2001/XMLSchema"}
+)
 
-    def __init__(self, raw) -> None:
+
+class _GuardedFile:
+    """The file as the parser reads it, in chunks: counts bytes and lines, and stops at
+    the first byte XML never allows or after ``MAX_WITHOUT_MARKUP`` bytes without a
+    ``<`` or ``>``, so a damaged file is refused in the memory of one chunk, whatever
+    its size."""
+
+    def __init__(self, raw, path: str) -> None:
         self._raw = raw
+        self._path = path
         self.position = 0
+        self._lines = 0
+        self._last_markup = 0
+        self._check_bytes: bool | None = None
 
     def read(self, size: int = -1) -> bytes:
         data = self._raw.read(size)
-        self.position += len(data)
+        if not data:
+            return data
+        if self._check_bytes is None:
+            # A UTF-16 or UTF-32 file is made of NUL bytes; census files are UTF-8.
+            self._check_bytes = not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00", b"<\x00"))
+        start = self.position
+        if self._check_bytes and data.translate(None, _XML_BYTES):
+            bad = _NOT_XML.search(data)
+            if bad is not None:
+                at = bad.start()
+                raise self._fail(
+                    NOT_XML_BYTE.format(offset=start + at, byte=data[at]),
+                    self._lines + data.count(b"\n", 0, at) + 1,
+                )
+        markup = max(data.rfind(b"<"), data.rfind(b">"))
+        if markup >= 0:
+            self._last_markup = start + markup
+        end = start + len(data)
+        if end - self._last_markup > MAX_WITHOUT_MARKUP:
+            after = self._last_markup
+            raise self._fail(
+                NO_MARKUP.format(size=end - after, offset=after),
+                self._lines + data.count(b"\n", 0, max(0, after - start)) + 1,
+            )
+        self._lines += data.count(b"\n")
+        self.position = end
         return data
+
+    def _fail(self, reason: str, line: int) -> CensusFileError:
+        return CensusFileError(reason, line=line, path=self._path)
 
 
 def _doctype_line(path: str, root_line: int) -> int | None:
@@ -553,6 +612,7 @@ class CensusStream:
     """
 
     def __init__(self, path: str | os.PathLike, *, track_progress: bool = False) -> None:
+        # ``track_progress`` is kept for callers: bytes read are always counted now.
         self.path = os.fspath(path)
         try:
             self.size = os.path.getsize(self.path)
@@ -560,16 +620,15 @@ class CensusStream:
         except OSError as exc:
             raise CensusFileError(CANNOT_OPEN.format(reason=exc.strerror), path=self.path) from exc
         self._handle = handle
-        self._counter = _CountingFile(handle) if track_progress else None
+        self._source = _GuardedFile(handle, self.path)
         self._events = self._parse()
         self._pending: Child | None = None
         self._header: Header | None = None
-        self._namespaced = False
 
     @property
     def bytes_read(self) -> int:
-        """How far into the file the parser has read (when tracking progress)."""
-        return self._counter.position if self._counter else 0
+        """How far into the file the parser has read."""
+        return self._source.position
 
     @property
     def header(self) -> Header:
@@ -605,17 +664,19 @@ class CensusStream:
         docinfo = root.getroottree().docinfo
         if docinfo.doctype or docinfo.internalDTD is not None:
             raise self._fail(DOCTYPE_REFUSED, _doctype_line(self.path, root.sourceline or 1))
-        self._namespaced = root.tag[:1] == "{"
+        if root.tag[:1] == "{":
+            raise self._fail(
+                WRONG_NAMESPACE.format(uri=root.tag[1:].partition("}")[0]), root.sourceline
+            )
         if _local(root.tag) != "Message":
             raise self._fail(WRONG_ROOT.format(tag=_local(root.tag)), root.sourceline)
 
     def _parse(self) -> Iterator[Header | Child]:
-        source = self._counter if self._counter is not None else self._handle
         # libxml2 keeps one error log per thread: start it empty so an error names its cause.
         etree.clear_error_log()
         context = etree.iterparse(
-            source,
-            events=("end",),
+            self._source,
+            events=("end", "start-ns"),
             tag=("{*}Header", "{*}Child", "{*}Children"),
             resolve_entities=False,
             no_network=True,
@@ -626,14 +687,20 @@ class CensusStream:
         )
         root_checked = children_seen = False
         try:
-            for _event, el in context:
+            for event, el in context:
+                if event == "start-ns":
+                    _prefix, uri = el
+                    if uri and uri not in SCHEMA_NAMESPACES:
+                        raise self._fail(WRONG_NAMESPACE.format(uri=uri), None)
+                    continue
                 if not root_checked:
                     root_checked = True
                     self._check_root(el.getroottree().getroot())
                 tag = el.tag
-                if self._namespaced:
-                    tag = _local(tag)
-                    _drop_namespaces(el)
+                if tag[:1] == "{":  # a schema namespace used for an element
+                    raise self._fail(
+                        WRONG_NAMESPACE.format(uri=tag[1:].partition("}")[0]), el.sourceline
+                    )
                 if tag == "Child":
                     yield build_child(el)
                     _forget(el)

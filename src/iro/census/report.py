@@ -60,7 +60,10 @@ def write_text(out: TextIO, *, title: str, findings: Iterable[Finding], summary:
     out.write(title + "\n")
     for f in findings:
         where = f"line {f.line}: " if f.line else ""
-        who = f"child {f.child}, " if f.child else ""
+        # An ID with a line break or other control character is quoted, so it cannot
+        # start a line of the report (the import refuses such IDs).
+        child = f.child if f.child is None or f.child.isprintable() else repr(f.child)
+        who = f"child {child}, " if child else ""
         out.write(f"{where}{f.rule} ({f.severity}) {who}{f.field}: {f.message}\n")
     out.write("\n".join(summary_lines(summary)) + "\n")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 
@@ -13,9 +14,16 @@ from iro.journey.checks import check_version, not_in_future, saved_by
 
 DUPLICATE_LA_CHILD_ID = "A child with LA child ID {id} already exists."
 LA_CHILD_ID_REQUIRED = "Enter the LA child ID."
+LA_CHILD_ID_CHARACTERS = (
+    "The LA child ID can only contain letters A to Z, digits, hyphens (-) and underscores (_)."
+)
 BIRTH_OR_EXPECTED = "Enter a date of birth or, for an unborn child, an expected date of birth."
 UNKNOWN_CODE = "{value!r} is not a valid {what} code."
 DEATH_BEFORE_BIRTH = "The date of death cannot be before the date of birth."
+
+# What case systems and census files use (letters, digits, an underscore or hyphen). The ID
+# appears in file names, headers, census files and reports, so nothing else is stored.
+_LA_CHILD_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 CHILD_FIELDS = {
     "first_name",
@@ -34,6 +42,15 @@ CHILD_FIELDS = {
     "team",
     "social_worker",
 }
+
+
+def la_child_id_problem(la_child_id: str) -> str | None:
+    """Why ``la_child_id`` (already stripped) cannot be a new child's ID, else None."""
+    if not la_child_id:
+        return LA_CHILD_ID_REQUIRED
+    if not _LA_CHILD_ID.fullmatch(la_child_id):
+        return LA_CHILD_ID_CHARACTERS
+    return None
 
 
 def _validate(child: Child) -> None:
@@ -84,6 +101,9 @@ def create_child(
 ) -> Child:
     """Create a child record; the LA child ID must be new."""
     la_child_id = la_child_id.strip()
+    problem = la_child_id_problem(la_child_id)
+    if problem is not None:
+        raise ValidationError({"la_child_id": problem})
     if Child.objects.filter(la_child_id=la_child_id).exists():
         raise ValidationError({"la_child_id": DUPLICATE_LA_CHILD_ID.format(id=la_child_id)})
     child = Child(

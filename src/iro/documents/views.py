@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from iro.access.capabilities import Capability, has_capability
@@ -28,6 +31,9 @@ def _plan_for_the_family(request: HttpRequest, public_id: UUID):
     if not has_capability(request.user, Capability.VIEW_CHILD_NAMES):
         raise PermissionDenied(FAMILY_DOCUMENT_REFUSED)
     return plan
+
+
+_UNSAFE_IN_FILENAME = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 @require_POST
@@ -58,13 +64,22 @@ def family_plan_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = _plan_for_the_family(request, public_id)
     view = plan_view(request.user, plan)
     pdf = family_plan.render_pdf(view)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # Built before the read is logged, so nothing after the log can fail.
+    response["Content-Disposition"] = content_disposition_header(
+        True, pdf_filename(plan.child.la_child_id, plan.start_date)
+    )
     log_export(
         user=request.user,
         what="family plan (PDF)",
         children=[plan.child_id],
         detail={"plan": str(plan.public_id)},
     )
-    response = HttpResponse(pdf, content_type="application/pdf")
-    filename = f"plan-{plan.child.la_child_id}-{plan.start_date:%Y-%m-%d}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def pdf_filename(la_child_id: str, start: date) -> str:
+    """plan-ID-DATE.pdf, with anything but letters, digits, - and _ in the ID replaced,
+    so no ID (whatever an older import stored) can break or inject a header."""
+    safe = _UNSAFE_IN_FILENAME.sub("_", la_child_id)[:40].strip("_") or "child"
+    return f"plan-{safe}-{start:%Y-%m-%d}.pdf"

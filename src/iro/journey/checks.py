@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -16,7 +17,11 @@ DATE_IN_FUTURE = "The date cannot be in the future."
 DATE_TOO_FAR_AHEAD = "The date cannot be more than a year from now."
 DATE_TOO_EARLY = "The date cannot be before 1 January 1990."
 
+CONTROL_CHARACTERS = "This cannot contain line breaks or other control characters."
+
 EARLIEST_DATE = date(1990, 1, 1)
+# C0 and C1 control characters (CR, LF, tab, NUL...) and the Unicode line separators.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def today() -> date:
@@ -42,6 +47,15 @@ def not_far_ahead(d: date | None) -> str | None:
         return DATE_TOO_FAR_AHEAD
     if d < EARLIEST_DATE:
         return DATE_TOO_EARLY
+    return None
+
+
+def one_line(text: str | None) -> str | None:
+    """An error message when ``text`` holds a line break or another control character,
+    else None. One-line values (names, places) go into calendar files and headers, where
+    a line break would start a line of its own."""
+    if text and _CONTROL.search(text):
+        return CONTROL_CHARACTERS
     return None
 
 

@@ -10,6 +10,7 @@ Times are written in UTC, which needs no VTIMEZONE block.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -71,15 +72,29 @@ PLAIN_PURPOSE = {
 # --------------------------------------------------------------- iCalendar
 
 
+# Any line break (CRLF, a lone CR or LF, the Unicode separators) and the other control
+# characters: none may reach the calendar text raw, or it would start a content line.
+_NEWLINES = re.compile(r"\r\n|[\r\n\x0b\x0c\x85\u2028\u2029]")
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 def _escape(text: str) -> str:
-    """RFC 5545 3.3.11 TEXT: backslash, semicolon, comma and newline are escaped."""
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-    )
+    """RFC 5545 3.3.11 TEXT: backslash, semicolon and comma are escaped, every kind of
+    line break becomes ``\\n`` and other control characters are dropped (tab is kept)."""
+    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    return _CONTROL.sub("", _NEWLINES.sub(r"\\n", text))
+
+
+def _param(text: str) -> str:
+    """RFC 5545 3.2 param-value, always quoted: a quoted string may hold any character
+    but a control character or DQUOTE, so line breaks become spaces and the rest go."""
+    text = _NEWLINES.sub(" ", text)
+    return '"' + _CONTROL.sub("", text).replace('"', "") + '"'
+
+
+def _uri(text: str) -> str:
+    """A URI value (mailto:, the meeting link): no control character and no space."""
+    return re.sub(r"\s+", "", _CONTROL.sub("", _NEWLINES.sub("", text)))
 
 
 def _fold(line: str) -> str:
@@ -125,7 +140,7 @@ def calendar_text(
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
-        f"PRODID:{PRODID.format(council=council())}",
+        f"PRODID:{_escape(PRODID.format(council=council()))}",
         "CALSCALE:GREGORIAN",
         f"METHOD:{method}",
         "BEGIN:VEVENT",
@@ -150,18 +165,17 @@ def calendar_text(
     if place:
         lines.append(f"LOCATION:{_escape(place)}")
     if conference.virtual_link:
-        lines.append(f"URL:{conference.virtual_link}")
+        lines.append(f"URL:{_uri(conference.virtual_link)}")
     description = PLAIN_PURPOSE[conference.kind]
     if conference.virtual_link:
         description += f"\nJoin online: {conference.virtual_link}"
     lines.append(f"DESCRIPTION:{_escape(description)}")
-    lines.append(
-        f"ORGANIZER;CN={_escape(council() + ' IRO service')}:mailto:{settings.DEFAULT_FROM_EMAIL}"
-    )
+    organizer = _uri(settings.DEFAULT_FROM_EMAIL)
+    lines.append(f"ORGANIZER;CN={_param(council() + ' IRO service')}:mailto:{organizer}")
     if attendee is not None and attendee.email:
         lines.append(
-            f'ATTENDEE;CN="{attendee.name.replace(chr(34), "")}";ROLE=REQ-PARTICIPANT;'
-            f"PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{attendee.email}"
+            f"ATTENDEE;CN={_param(attendee.name)};ROLE=REQ-PARTICIPANT;"
+            f"PARTSTAT=NEEDS-ACTION;RSVP=FALSE:mailto:{_uri(attendee.email)}"
         )
     lines.append(f"STATUS:{'CANCELLED' if method == 'CANCEL' else 'CONFIRMED'}")
     lines += ["END:VEVENT", "END:VCALENDAR"]

@@ -25,6 +25,7 @@ from iro.journey.checks import (
     check_version,
     not_far_ahead,
     not_in_future,
+    one_line,
     saved_by,
     today,
 )
@@ -406,6 +407,8 @@ def schedule_conference(
     if len(children) > 1 and (None in families or len(families) > 1):
         errors.add("children", ONE_FAMILY)
     errors.add("scheduled_date", not_far_ahead(scheduled_date))
+    errors.add("venue", one_line(venue))
+    errors.add("virtual_link", one_line(virtual_link))
     if kind == ConferenceKind.TRANSFER_IN:
         errors.add("notified_on", not_in_future(notified_on))
     for subject in subjects:
@@ -896,6 +899,8 @@ def reschedule_conference(
     errors.add("scheduled_date", not_far_ahead(scheduled_date))
     if scheduled_date < today():
         errors.add("scheduled_date", DATE_IN_PAST)
+    errors.add("venue", one_line(venue))
+    errors.add("virtual_link", one_line(virtual_link))
     _subject_date_errors(errors, conference, scheduled_date)
     children = [
         row.child
@@ -952,6 +957,8 @@ def add_invitee(
         errors.add("name", NOT_SCHEDULED)
     if not name.strip():
         errors.add("name", INVITEE_NAME_REQUIRED)
+    errors.add("name", one_line(name))
+    errors.add("email", one_line(email))
     if not role:
         errors.add("role", INVITEE_ROLE_REQUIRED)
     elif role not in InviteeRole.values:

@@ -34,6 +34,7 @@ from iro.census.importer import ImportRefused, ImportSummary, import_file
 from iro.census.management.common import Raw, exporting_user, fail, parse_year
 from iro.census.reader import CensusFileError, CensusStream, Header
 from iro.census.rules import Validator
+from iro.children.services import la_child_id_problem
 
 NO_SUCH_ACTION = "Say what to do: iro cin validate|export|import (see iro cin --help)."
 FILE_OR_PERIOD = "Give a census FILE to check, or --period (with --user) to check the records."
@@ -204,6 +205,13 @@ class Command(BaseCommand):
 KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews")
 
 
+def shown_id(la_child_id: str | None) -> str:
+    """An LAchildID as printed: quoted with escapes when it holds anything unsafe."""
+    if not la_child_id:
+        return "(no LAchildID)"
+    return repr(la_child_id) if la_child_id_problem(la_child_id) else la_child_id
+
+
 def import_summary_lines(summary: ImportSummary) -> list[str]:
     added = ", ".join(f"{summary.added[k]} {k}" for k in KINDS)
     updated = ", ".join(f"{summary.updated[k]} {k}" for k in KINDS if summary.updated[k])
@@ -214,7 +222,7 @@ def import_summary_lines(summary: ImportSummary) -> list[str]:
         f"  skipped: {len(summary.skipped)} children",
     ]
     for s in summary.skipped:
-        lines.append(f"    line {s.line}: child {s.la_child_id or '(no LAchildID)'}: {s.reason}")
+        lines.append(f"    line {s.line}: child {shown_id(s.la_child_id)}: {s.reason}")
     for note, count in summary.notes.most_common():
         lines.append(f"  not stored ({count}): {note}")
     if summary.findings:

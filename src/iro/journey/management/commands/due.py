@@ -11,6 +11,11 @@ from django.db import DatabaseError
 from iro import timescales
 
 BAD_DATE = "{value!r} is not a date: expected YYYY-MM-DD, for example 2024-03-28"
+OUT_OF_RANGE = "{value} is outside the years {first} to {last}: check the date"
+# Casework dates are never near the calendar's ends; outside these years a due date
+# could run past 9999-12-31, so the date is refused before anything is computed.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
 KINDS = {
     "icpc": "the initial conference due after a strategy discussion on DATE (15 working days)",
     "first-review": "the first review due after an initial conference on DATE (3 months)",
@@ -27,6 +32,13 @@ def parse_iso_date(value: str) -> date:
         raise CommandError(BAD_DATE.format(value=value), returncode=2) from None
 
 
+def in_range(day: date) -> date:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        message = OUT_OF_RANGE.format(value=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
+        raise CommandError(message, returncode=2)
+    return day
+
+
 class Command(BaseCommand):
     help = "Print a statutory due date: " + "; ".join(f"{k}: {v}" for k, v in KINDS.items())
     requires_system_checks: list[str] = []
@@ -36,7 +48,7 @@ class Command(BaseCommand):
         parser.add_argument("date", help="the date it runs from, YYYY-MM-DD")
 
     def handle(self, *args, kind: str, date: str, **options) -> None:
-        start = parse_iso_date(date)
+        start = in_range(parse_iso_date(date))
         if kind == "icpc":
             due = timescales.icpc_due(start, closures=self._closures())
         elif kind == "first-review":
