@@ -37,6 +37,19 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def envint(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of at least {minimum}")
+    return number
+
+
 IRO_ENV = envchoice("IRO_ENV", "demo", ("demo", "production", "test"))
 PRODUCTION = IRO_ENV == "production"
 
@@ -224,9 +237,25 @@ CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- HTTPS behind the council's TLS proxy (security review, finding 15) -----------
+# Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (and
+# overwrites any value a client sent). Every setting can be changed from the
+# environment; the production defaults pass `iro check --deploy` with no warning.
 if PRODUCTION:
-    SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain-HTTP requests that reach Django are redirected to HTTPS, except the health
+    # check, which a load balancer may call over HTTP on the internal network.
+    SECURE_SSL_REDIRECT = envbool("IRO_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = envint("IRO_HSTS_SECONDS", 31536000)
+    # The service's own host name and any below it (e.g. iro.council.gov.uk and
+    # *.iro.council.gov.uk): never the council's other sites.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("IRO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Says the service may be preloaded; it only takes effect if the council submits its
+    # domain to the browsers' preload list, which is the council's decision.
+    SECURE_HSTS_PRELOAD = envbool("IRO_HSTS_PRELOAD", default=True)
+# --- end HTTPS ---------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,
