@@ -194,11 +194,40 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Production requires a second factor for everyone (enforced in access.middleware).
 IRO_REQUIRE_MFA = envbool("IRO_REQUIRE_MFA", default=PRODUCTION)
 
-AXES_USERNAME_FORM_FIELD = "login"
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
-AXES_RESET_ON_SUCCESS = True
+
+# --- Sign-in lockout (security review, finding 5; see iro/access/signin.py) ---------
+# django-axes counts failed sign-ins in the database, so every worker sees the same
+# count, per account *and* address: one person's failures never lock out colleagues
+# behind the same proxy, and a success resets only that account at that address.
+# Wrong second-factor codes count too (MFA_FORMS).
 AXES_ENABLED = envbool("IRO_AXES_ENABLED", default=True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "iro.access.signin.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "iro.access.signin.client_ip"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours, from the latest failure
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "iro.access.signin.locked_out_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# How many proxies of the council's, each appending to X-Forwarded-For, stand in front
+# of gunicorn. 0: the address is REMOTE_ADDR (the header is not trusted).
+IRO_TRUSTED_PROXY_COUNT = envint("IRO_TRUSTED_PROXY_COUNT", 0)
+MFA_FORMS = {
+    "authenticate": "iro.access.signin.SecondFactorForm",
+    "reauthenticate": "iro.access.signin.SecondFactorReauthenticateForm",
+}
+# axes is the one counter of failed sign-ins; allauth's other rate limits (password
+# changes, re-authentication...) live in the database cache, shared by every worker.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "iro_cache",  # made by `iro createcachetable` (make run does it)
+    }
+}
+# --- end sign-in lockout -------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
