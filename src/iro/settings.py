@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iro.access.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -265,6 +266,26 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy and request size (security review, finding 18) --------
+# Written on every response by iro.access.security_headers (its docstring says why
+# each source is there). style-src also gets a per-request nonce for the family plan.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],  # data: the family plan's empty icon (no request)
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],  # the plain-language check
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The largest legitimate form is a conference record: a sibling group's three texts
+# each (iro.text_limits.CONFERENCE_RECORD) and the rest. Longer bodies get a 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # bytes
+# --- end Content-Security-Policy ----------------------------------------------------
 SECURE_REFERRER_POLICY = "same-origin"
 
 # --- HTTPS behind the council's TLS proxy (security review, finding 15) -----------
