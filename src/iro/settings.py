@@ -274,7 +274,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
     "style-src": ["'self'"],
-    "img-src": ["'self'", "data:"],  # data: the family plan's empty icon (no request)
+    "img-src": ["'self'", "data:"],  # data: the family plan's empty icon
     "font-src": ["'self'"],
     "connect-src": ["'self'"],  # the plain-language check
     "object-src": ["'none'"],
