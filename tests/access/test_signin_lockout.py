@@ -15,6 +15,7 @@ from axes.handlers.proxy import AxesProxyHandler
 from axes.models import AccessAttempt
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from iro.access.signin import LOCKED_OUT, LOCKED_OUT_STATUS, client_ip
 from tests.factories import PASSWORD, UserFactory
@@ -200,6 +201,17 @@ def test_a_locked_account_cannot_pass_the_second_factor_from_a_stage_begun_earli
     fail_passwords("ann", 5)  # meanwhile someone else guesses at the same address
     assert_locked_out_page(send_code(client, valid_codes(secret).pop()))
     assert not signed_in(client)
+
+
+def test_wrong_codes_when_confirming_a_sensitive_change_count_too(ann_with_totp):
+    ann, secret = ann_with_totp
+    client = Client()
+    client.force_login(ann)
+    response = client.post(
+        reverse("mfa_reauthenticate"), {"code": wrong_code(secret)}, REMOTE_ADDR=OFFICE
+    )
+    assert response.status_code == 200
+    assert AccessAttempt.objects.get(username="ann", ip_address=OFFICE).failures_since_start == 1
 
 
 # The client's address -----------------------------------------------------------
