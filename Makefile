@@ -26,7 +26,6 @@ node_modules/.installed: package.json package-lock.json
 ## run: set up, migrate, load the demo authority when the database is empty, serve
 run: setup
 	$(BIN)/iro migrate --no-input -v 0
-	$(BIN)/iro createcachetable
 	$(BIN)/iro demo --if-empty
 	@echo "Serving iro at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
 	$(BIN)/gunicorn iro.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning

@@ -225,7 +225,7 @@ ACCOUNT_RATE_LIMITS = {"login_failed": None}
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "iro_cache",  # made by `iro createcachetable` (make run does it)
+        "LOCATION": "iro_cache",  # made by `iro migrate` (iro.access.apps)
     }
 }
 # --- end sign-in lockout -------------------------------------------------------------

@@ -235,3 +235,21 @@ def test_behind_one_trusted_proxy_the_address_it_saw_is_used(rf, settings):
     request = request_with(rf, "127.0.0.1", "198.51.100.1, 203.0.113.9")
     assert client_ip(request) == "203.0.113.9"
     assert client_ip(request_with(rf, "127.0.0.1")) == "127.0.0.1"
+
+
+# The shared cache ---------------------------------------------------------------
+
+
+def test_migrate_makes_the_shared_cache_table_if_it_is_missing(settings):
+    from django.db import connection
+
+    from iro.access.apps import create_cache_table
+
+    table = settings.CACHES["default"]["LOCATION"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+    assert table not in connection.introspection.table_names()
+    create_cache_table(using="default")
+    assert table in connection.introspection.table_names()
+    cache.set("probe", 1)
+    assert cache.get("probe") == 1

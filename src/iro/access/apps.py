@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(using: str = "default", **kwargs) -> None:
+    """``iro migrate`` also makes the database cache's table (``CACHES``), so no
+    deployment can forget it. It does nothing when the table is there."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class AccessConfig(AppConfig):
@@ -7,3 +16,5 @@ class AccessConfig(AppConfig):
 
     def ready(self) -> None:
         from iro.access import checks  # noqa: F401  (registers the system checks)
+
+        post_migrate.connect(create_cache_table, sender=self)
