@@ -237,6 +237,12 @@ def test_behind_one_trusted_proxy_the_address_it_saw_is_used(rf, settings):
     assert client_ip(request_with(rf, "127.0.0.1")) == "127.0.0.1"
 
 
+def test_anything_but_an_ip_address_is_not_taken_as_the_address(rf, settings):
+    settings.IRO_TRUSTED_PROXY_COUNT = 1
+    assert client_ip(request_with(rf, "127.0.0.1", "unknown")) == "127.0.0.1"
+    assert client_ip(request_with(rf, "not-an-address")) is None
+
+
 # The shared cache ---------------------------------------------------------------
 
 

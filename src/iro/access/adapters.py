@@ -11,4 +11,4 @@ class NoSignupAdapter(DefaultAccountAdapter):
         # The same address the sign-in lockout counts under (IRO_TRUSTED_PROXY_COUNT).
         from iro.access.signin import client_ip
 
-        return client_ip(request)
+        return client_ip(request) or super().get_client_ip(request)

@@ -17,6 +17,7 @@ axes is the one counter. allauth's other rate limits use the shared database cac
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import timedelta
 
 from allauth.core import context
@@ -51,18 +52,28 @@ def lockout_username(request: HttpRequest | None, credentials: dict | None) -> s
     return value.strip().lower()
 
 
-def client_ip(request: HttpRequest) -> str:
+def client_ip(request: HttpRequest) -> str | None:
     """The client's address. Behind ``IRO_TRUSTED_PROXY_COUNT`` proxies that append to
     ``X-Forwarded-For``, the address the nearest of them saw; otherwise ``REMOTE_ADDR``
     (a client can write anything in ``X-Forwarded-For``, so it is read only when the
-    operator says how many proxies of theirs are in front)."""
+    operator says how many proxies of theirs are in front). Only a real IP address is
+    returned (the database keeps it as one), else None."""
     trusted = getattr(settings, "IRO_TRUSTED_PROXY_COUNT", 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if trusted > 0 and forwarded:
         hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= trusted:
+        if len(hops) >= trusted and _is_ip(hops[-trusted]):
             return hops[-trusted]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    remote = request.META.get("REMOTE_ADDR", "")
+    return remote if _is_ip(remote) else None
+
+
+def _is_ip(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text)
+    except ValueError:
+        return False
+    return True
 
 
 def locked_out_response(request: HttpRequest, original_response=None, credentials=None):
