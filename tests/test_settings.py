@@ -70,3 +70,16 @@ def test_production_requires_a_second_factor_and_forbids_demo_logins(tmp_path):
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
     )
     assert result.stdout.split() == ["True", "False", "False"]
+
+
+def test_envint_reads_a_whole_number_and_refuses_anything_else(monkeypatch):
+    from iro.settings import envint
+
+    monkeypatch.setenv("IRO_TEST_NUMBER", "300")
+    assert envint("IRO_TEST_NUMBER", 5) == 300
+    monkeypatch.delenv("IRO_TEST_NUMBER")
+    assert envint("IRO_TEST_NUMBER", 5) == 5
+    for bad in ("a year", "-1", "1.5"):
+        monkeypatch.setenv("IRO_TEST_NUMBER", bad)
+        with pytest.raises(ImproperlyConfigured, match="is not a whole number of at least 0"):
+            envint("IRO_TEST_NUMBER", 5)

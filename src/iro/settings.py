@@ -37,6 +37,19 @@ def envchoice(name: str, default: str, choices: tuple[str, ...]) -> str:
     return value
 
 
+def envint(name: str, default: int, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        number = int(value.strip())
+    except ValueError:
+        number = None
+    if number is None or number < minimum:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of at least {minimum}")
+    return number
+
+
 IRO_ENV = envchoice("IRO_ENV", "demo", ("demo", "production", "test"))
 PRODUCTION = IRO_ENV == "production"
 
@@ -110,6 +123,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "iro.access.security_headers.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -200,11 +214,40 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Production requires a second factor for everyone (enforced in access.middleware).
 IRO_REQUIRE_MFA = envbool("IRO_REQUIRE_MFA", default=PRODUCTION)
 
-AXES_USERNAME_FORM_FIELD = "login"
-AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = 1  # hours
-AXES_RESET_ON_SUCCESS = True
+
+# --- Sign-in lockout (security review, finding 5; see iro/access/signin.py) ---------
+# django-axes counts failed sign-ins in the database, so every worker sees the same
+# count, per account *and* address: one person's failures never lock out colleagues
+# behind the same proxy, and a success resets only that account at that address.
+# Wrong second-factor codes count too (MFA_FORMS).
 AXES_ENABLED = envbool("IRO_AXES_ENABLED", default=True)
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "iro.access.signin.lockout_username"
+AXES_CLIENT_IP_CALLABLE = "iro.access.signin.client_ip"
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1  # hours, from the latest failure
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "iro.access.signin.locked_out_response"
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# How many proxies of the council's, each appending to X-Forwarded-For, stand in front
+# of gunicorn. 0: the address is REMOTE_ADDR (the header is not trusted).
+IRO_TRUSTED_PROXY_COUNT = envint("IRO_TRUSTED_PROXY_COUNT", 0)
+MFA_FORMS = {
+    "authenticate": "iro.access.signin.SecondFactorForm",
+    "reauthenticate": "iro.access.signin.SecondFactorReauthenticateForm",
+}
+# axes is the one counter of failed sign-ins; allauth's other rate limits (password
+# changes, re-authentication...) live in the database cache, shared by every worker.
+ACCOUNT_RATE_LIMITS = {"login_failed": None}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "iro_cache",  # made by `iro migrate` (iro.access.apps)
+    }
+}
+# --- end sign-in lockout -------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
@@ -242,10 +285,46 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy and request size (security review, finding 18) --------
+# Written on every response by iro.access.security_headers (its docstring says why
+# each source is there). style-src also gets a per-request nonce for the family plan.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],  # data: the family plan's empty icon
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],  # the plain-language check
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+# The largest legitimate form is a conference record: a sibling group's three texts
+# each (iro.text_limits.CONFERENCE_RECORD) and the rest. Longer bodies get a 400 page.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_000_000  # bytes
+# --- end Content-Security-Policy ----------------------------------------------------
 SECURE_REFERRER_POLICY = "same-origin"
+
+# --- HTTPS behind the council's TLS proxy (security review, finding 15) -----------
+# Production sits behind a TLS-terminating proxy that sets X-Forwarded-Proto (and
+# overwrites any value a client sent). Every setting can be changed from the
+# environment; the production defaults pass `iro check --deploy` with no warning.
 if PRODUCTION:
-    SECURE_HSTS_SECONDS = 31536000
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Plain-HTTP requests that reach Django are redirected to HTTPS, except the health
+    # check, which a load balancer may call over HTTP on the internal network.
+    SECURE_SSL_REDIRECT = envbool("IRO_SSL_REDIRECT", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = envint("IRO_HSTS_SECONDS", 31536000)
+    # The service's own host name and any below it (e.g. iro.council.gov.uk and
+    # *.iro.council.gov.uk): never the council's other sites.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("IRO_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    # Says the service may be preloaded; it only takes effect if the council submits its
+    # domain to the browsers' preload list, which is the council's decision.
+    SECURE_HSTS_PRELOAD = envbool("IRO_HSTS_PRELOAD", default=True)
+# --- end HTTPS ---------------------------------------------------------------------
 
 LOGGING = {
     "version": 1,

@@ -58,19 +58,28 @@ def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
     page = context.new_page()
     errors: list[str] = []
+    csp_violations: list[str] = []
+
+    def on_console(msg) -> None:
+        if msg.type == "error":
+            errors.append(msg.text)
+        if "Content Security Policy" in msg.text:
+            csp_violations.append(f"{page.url}: {msg.text}")
+
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on(
-        "console",
-        lambda msg: errors.append(msg.text) if msg.type == "error" else None,
-    )
+    page.on("console", on_console)
     page.js_errors = errors
+    page.csp_violations = csp_violations
     yield page
     context.close()
+    # Every page a browser test opens must keep to the Content-Security-Policy.
+    assert not csp_violations, "Content Security Policy violations:\n" + "\n".join(csp_violations)
 
 
 def axe_violations(page) -> list[dict]:
     """Run axe-core on the page for WCAG 2.0, 2.1 and 2.2 A and AA; return its violations."""
-    page.add_script_tag(path=str(Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js"))
+    # Evaluated, not added as a <script> element: the page's CSP refuses inline script.
+    page.evaluate((Path(settings.NODE_MODULES) / "axe-core" / "axe.min.js").read_text())
     result = page.evaluate(
         "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
         AXE_TAGS,

@@ -97,6 +97,15 @@ def test_the_family_plan_says_what_needs_to_happen_in_plain_words(client, staff,
     assert AccessLogEntry.objects.filter(what="family plan (HTML)", child=plan.child).exists()
 
 
+def test_the_family_plan_stylesheet_carries_the_nonce_its_page_allows(client, staff, plan):
+    client.force_login(staff.social_worker)
+    response = client.get(reverse("family_plan", args=[plan.public_id]))
+    nonce = re.search(r'<style nonce="([^"]+)">', response.content.decode()).group(1)
+    policy = response["Content-Security-Policy"]
+    assert f"style-src 'self' 'nonce-{nonce}'" in policy
+    assert " style=" not in response.content.decode()
+
+
 def test_the_family_plan_pdf_is_tagged_with_its_language(client, staff, plan):
     client.force_login(staff.iro)
     response = client.get(reverse("family_plan_pdf", args=[plan.public_id]))

@@ -169,6 +169,13 @@ def test_charts_are_svg_with_text_as_text_alt_text_and_unique_ids(full_year):
     assert len(ids) == len(set(ids))
 
 
+def test_charts_carry_no_inline_css_which_the_pages_policy_would_refuse(full_year):
+    for chart in charts.charts_for(full_year).values():
+        assert " style=" not in chart.svg
+        assert "<style" not in chart.svg
+        assert 'fill="' in chart.svg  # the colours are presentation attributes instead
+
+
 def test_the_same_report_draws_the_same_charts(full_year):
     first = charts.charts_for(full_year)["year_on_year"].svg
     assert charts.charts_for(full_year)["year_on_year"].svg == first

@@ -6,3 +6,9 @@ class NoSignupAdapter(DefaultAccountAdapter):
 
     def is_open_for_signup(self, request) -> bool:
         return False
+
+    def get_client_ip(self, request) -> str:
+        # The same address the sign-in lockout counts under (IRO_TRUSTED_PROXY_COUNT).
+        from iro.access.signin import client_ip
+
+        return client_ip(request) or super().get_client_ip(request)

@@ -1,4 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def create_cache_table(using: str = "default", **kwargs) -> None:
+    """``iro migrate`` also makes the database cache's table (``CACHES``), so no
+    deployment can forget it. It does nothing when the table is there."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)
 
 
 class AccessConfig(AppConfig):
@@ -11,3 +20,6 @@ class AccessConfig(AppConfig):
         from iro.access.middleware import record_second_factor_set_up
 
         authenticator_added.connect(record_second_factor_set_up, dispatch_uid="iro-mfa-set-up")
+        from iro.access import checks  # noqa: F401  (registers the system checks)
+
+        post_migrate.connect(create_cache_table, sender=self)

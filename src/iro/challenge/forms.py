@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django import forms
 
+from iro import text_limits
 from iro.challenge.models import ChallengeOutcome, DisputeReason, Respondent
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm
 from iro.people.models import Agency
@@ -38,8 +39,16 @@ def _text(label: str, *, help_text: str = "", max_length: int | None = None) -> 
     return forms.CharField(label=label, required=False, help_text=help_text, max_length=max_length)
 
 
-def _long_text(label: str, *, help_text: str = "") -> forms.CharField:
-    return forms.CharField(label=label, required=False, help_text=help_text, widget=forms.Textarea)
+def _long_text(
+    label: str, *, help_text: str = "", limit: int = text_limits.NOTE
+) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(limit)],
+    )
 
 
 # ------------------------------------------------------------------- disputes

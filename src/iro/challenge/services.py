@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from iro import timescales
+from iro import text_limits, timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import REFUSED_CHILD, can_view_child
 from iro.challenge.models import (
@@ -82,9 +82,12 @@ def _require_visible(user, child: Child) -> None:
         raise PermissionDenied(REFUSED_CHILD)
 
 
-def _check_text(errors: Errors, field: str, value: str, what: str) -> None:
+def _check_text(
+    errors: Errors, field: str, value: str, what: str, limit: int = text_limits.NOTE
+) -> None:
     if not value or not value.strip():
         errors.add(field, TEXT_REQUIRED.format(what=what))
+    errors.add(field, text_limits.too_long(value, limit))
 
 
 # ------------------------------------------------------------------ disputes
@@ -110,6 +113,7 @@ def raise_dispute(
         errors.add("reason", UNKNOWN_CHOICE.format(value=reason, what="reason for a dispute"))
     if plan is not None and plan.child_id != child.pk:
         errors.add("plan", PLAN_OF_ANOTHER_CHILD)
+    errors.add("detail", text_limits.too_long(detail, text_limits.NOTE))
     errors.raise_if_any()
     dispute = Dispute(
         child=child,
@@ -155,6 +159,7 @@ def escalate_dispute(
     errors.add("escalated_on", not_in_future(escalated_on))
     if escalated_on < current.started_on:
         errors.add("escalated_on", BEFORE_STAGE_START.format(date=current.started_on))
+    errors.add("note", text_limits.too_long(note, text_limits.NOTE))
     errors.raise_if_any()
     current.ended_on = escalated_on
     saved_by(current, acting_user).save(update_fields=["ended_on"])
@@ -418,6 +423,7 @@ def set_target(
         errors.add("measure", UNKNOWN_CHOICE.format(value=measure, what="measure"))
     if direction not in TargetDirection.values:
         errors.add("direction", UNKNOWN_CHOICE.format(value=direction, what="direction"))
+    errors.add("action", text_limits.too_long(action, text_limits.PLAN_ITEM))
     try:
         number = Decimal(str(value)).quantize(Decimal("0.1"))
         if not number.is_finite():

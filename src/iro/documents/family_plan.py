@@ -9,6 +9,7 @@ screen readers can read it.
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from iro.journey.plan_selectors import PlanView
@@ -29,8 +30,9 @@ def context(view: PlanView) -> dict:
     }
 
 
-def render_html(view: PlanView) -> str:
-    return render_to_string("documents/family_plan.html", context(view))
+def render_html(view: PlanView, request: HttpRequest | None = None) -> str:
+    """The request, when there is one, gives the page's CSP nonce for its stylesheet."""
+    return render_to_string("documents/family_plan.html", context(view), request=request)
 
 
 def render_pdf(view: PlanView) -> bytes:

@@ -57,7 +57,7 @@ def family_plan_html(request: HttpRequest, public_id: UUID) -> HttpResponse:
         children=[plan.child_id],
         detail={"plan": str(plan.public_id)},
     )
-    return HttpResponse(family_plan.render_html(view))
+    return HttpResponse(family_plan.render_html(view, request))
 
 
 def family_plan_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:

@@ -13,6 +13,7 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 
+from iro import text_limits
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -180,7 +181,12 @@ class StrategyDiscussionForm(forms.Form):
         coerce=lambda v: v == "yes",
         error_messages={"required": "Select whether a Section 47 enquiry was started."},
     )
-    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.NOTE)],
+    )
     also_for = forms.MultipleChoiceField(
         label="Record the same discussion for brothers and sisters",
         required=False,
@@ -332,6 +338,7 @@ class InviteeForm(forms.Form):
         required=False,
         widget=forms.Textarea,
         help_text="For the printed letter.",
+        validators=[text_limits.MaxChars(text_limits.ADDRESS)],
     )
 
 
@@ -391,7 +398,12 @@ class PreMeetingForm(VersionedForm):
     interpreter_language = forms.CharField(
         label="Language for the interpreter", required=False, max_length=60
     )
-    notes = forms.CharField(label="Notes (optional)", required=False, widget=forms.Textarea)
+    notes = forms.CharField(
+        label="Notes (optional)",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.NOTE)],
+    )
 
 
 # --------------------------------------------------------- recording the conference
@@ -405,7 +417,10 @@ class RecordConferenceForm(VersionedForm):
         required=False,
     )
     lateness_detail = forms.CharField(
-        label="Describe the other reason (only if Other)", required=False, widget=forms.Textarea
+        label="Describe the other reason (only if Other)",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.REASON)],
     )
 
 
@@ -438,13 +453,22 @@ class ChildOutcomeForm(forms.Form):
         label="Direct work with the child was brought to the meeting", required=False
     )
     worries = forms.CharField(
-        label="What are we worried about?", required=False, widget=forms.Textarea
+        label="What are we worried about?",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
     )
     working_well = forms.CharField(
-        label="What is working well?", required=False, widget=forms.Textarea
+        label="What is working well?",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
     )
     needs_to_happen = forms.CharField(
-        label="What needs to happen?", required=False, widget=forms.Textarea
+        label="What needs to happen?",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
     )
     scaling_score = forms.IntegerField(
         label="Scaling judgement (0 to 10)",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django import forms
 
+from iro import text_limits
 from iro.journey.conference_forms import (
     CHOOSE_ONE,
     EMAIL_INVALID,
@@ -25,6 +26,7 @@ class OutcomeForm(VersionedForm):
         help_text="Write it as you would say it to the family.",
         required=False,
         widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
     )
 
 
@@ -34,6 +36,7 @@ class ActionForm(VersionedForm):
         help_text="Write it as you would say it to the family.",
         required=False,
         widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
     )
     who = forms.CharField(
         label="Who will do it?", required=False, max_length=160, help_text="For example, Mum"
@@ -44,7 +47,12 @@ class ActionForm(VersionedForm):
     status = forms.ChoiceField(
         label="Status", choices=ActionStatus.choices, initial=ActionStatus.NOT_STARTED
     )
-    progress = forms.CharField(label="Progress (optional)", required=False, widget=forms.Textarea)
+    progress = forms.CharField(
+        label="Progress (optional)",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
+    )
 
     def __init__(self, *args, outcomes=(), editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,6 +81,7 @@ class ReviewActionsForm(forms.Form):
                 required=False,
                 widget=forms.Textarea,
                 initial=action.progress,
+                validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
             )
             self.fields[f"version_{action.pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=action.version, required=False

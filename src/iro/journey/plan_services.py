@@ -13,6 +13,7 @@ from datetime import date
 
 from django.db import transaction
 
+from iro import text_limits
 from iro.journey.checks import Errors, check_version, not_far_ahead, not_in_future, saved_by
 from iro.journey.models import (
     ActionStatus,
@@ -56,6 +57,7 @@ def _check_action_fields(
 ) -> None:
     if not what.strip():
         errors.add("what", WHAT_REQUIRED)
+    errors.add("what", text_limits.too_long(what.strip(), text_limits.PLAN_ITEM))
     if not who.strip():
         errors.add("who", WHO_REQUIRED)
     if by_when is None:
@@ -76,6 +78,7 @@ def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
     plan = _open(plan, errors, "text")
     if not text.strip():
         errors.add("text", OUTCOME_REQUIRED)
+    errors.add("text", text_limits.too_long(text.strip(), text_limits.PLAN_ITEM))
     errors.raise_if_any()
     outcome = PlanOutcome(plan=plan, text=text.strip())
     saved_by(outcome, acting_user).save()
@@ -92,6 +95,7 @@ def update_outcome(
     _open(outcome.plan, errors, "text")
     if not text.strip():
         errors.add("text", OUTCOME_REQUIRED)
+    errors.add("text", text_limits.too_long(text.strip(), text_limits.PLAN_ITEM))
     errors.raise_if_any()
     outcome.text = text.strip()
     outcome.version += 1
@@ -154,6 +158,7 @@ def update_action(
     _check_outcome(errors, plan, outcome)
     if status not in ActionStatus.values:
         errors.add("status", STATUS_UNKNOWN.format(value=status))
+    errors.add("progress", text_limits.too_long(progress.strip(), text_limits.PLAN_ITEM))
     errors.raise_if_any()
     action.what = what.strip()
     action.who = who.strip()
@@ -196,6 +201,10 @@ def revisit_actions(
         check_version(action, review.expected_version)
         if review.status not in ActionStatus.values:
             errors.add(f"status_{pk}", STATUS_UNKNOWN.format(value=review.status))
+        errors.add(
+            f"progress_{pk}",
+            text_limits.too_long(review.progress.strip(), text_limits.PLAN_ITEM),
+        )
     errors.raise_if_any()
     changed = []
     for pk, review in reviews.items():

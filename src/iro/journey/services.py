@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from iro import timescales
+from iro import text_limits, timescales
 from iro.children.models import Child
 from iro.journey.checks import (
     STALE_RECORD,
@@ -224,6 +224,7 @@ def record_strategy_discussion(
     """Record a strategy discussion and, when it decides so, the S47 it starts that day."""
     errors = Errors()
     _check_in_episode(errors, "held_on", episode, held_on)
+    errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
     errors.raise_if_any()
     discussion = StrategyDiscussion(
         episode=episode, held_on=held_on, notes=notes, recorded_by=acting_user
@@ -599,6 +600,11 @@ def record_conference_held(
             errors.add(f"category_{child.pk}", CATEGORY_REQUIRED.format(child=child))
         if outcome.scaling_score is not None and not 0 <= outcome.scaling_score <= 10:
             errors.add(f"scaling_score_{child.pk}", SCALING_RANGE)
+        for field in ("worries", "working_well", "needs_to_happen"):
+            errors.add(
+                f"{field}_{child.pk}",
+                text_limits.too_long(getattr(outcome, field), text_limits.CONFERENCE_RECORD),
+            )
         if (
             conference.kind == ConferenceKind.INITIAL
             and row.section47
@@ -638,6 +644,7 @@ def record_conference_held(
             errors.add("lateness_reason", LATENESS_REASON_REQUIRED.format(due=latest_due))
         elif lateness_reason == LatenessReason.OTHER and not lateness_detail.strip():
             errors.add("lateness_detail", LATENESS_DETAIL_REQUIRED)
+    errors.add("lateness_detail", text_limits.too_long(lateness_detail, text_limits.REASON))
     errors.raise_if_any()
 
     conference.status = ConferenceStatus.HELD
@@ -963,6 +970,7 @@ def add_invitee(
         errors.add("role", INVITEE_ROLE_REQUIRED)
     elif role not in InviteeRole.values:
         errors.add("role", UNKNOWN_CODE.format(value=role, what="role"))
+    errors.add("address", text_limits.too_long(address, text_limits.ADDRESS))
     errors.raise_if_any()
     invitation = Invitation(
         conference=conference,
@@ -1065,6 +1073,7 @@ def record_pre_meeting(
         errors.add("interpreter_language", INTERPRETER_LANGUAGE_REQUIRED)
     if advocate_involved and not advocate_organisation.strip():
         errors.add("advocate_organisation", ADVOCATE_ORGANISATION_REQUIRED)
+    errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
     errors.raise_if_any()
 
     meeting = meeting or PreMeeting(conference_child=row, version=0)

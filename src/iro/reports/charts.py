@@ -54,6 +54,7 @@ def _svg(figure, key: str, title: str, alt: str) -> str:
         figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None})
     svg = out.getvalue()
     svg = svg[svg.index("<svg") :]  # drop the XML prologue and DOCTYPE: the SVG is inline
+    svg = _without_inline_css(svg)
     # Several charts share a page: every id gets the chart's key so none repeats.
     svg = re.sub(r'id="([^"]+)"', rf'id="{key}-\1"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", rf"url(#{key}-\1)", svg)
@@ -67,6 +68,49 @@ def _svg(figure, key: str, title: str, alt: str) -> str:
         + f'<desc id="{key}-desc">{_escape(alt)}</desc>'
         + svg[head_end:]
     )
+
+
+_STYLE_ATTRIBUTE = re.compile(r'(<[A-Za-z][^<>]*?)\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style[^>]*>(.*?)</style>", re.S)
+
+
+def _declarations(css: str) -> list[tuple[str, str]]:
+    pairs = []
+    for declaration in css.split(";"):
+        name, colon, value = declaration.partition(":")
+        if colon and name.strip() and value.strip():
+            pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _without_inline_css(svg: str) -> str:
+    """The page's Content-Security-Policy refuses inline CSS (``style`` attributes and
+    elements), so matplotlib's CSS becomes SVG presentation attributes, which it allows:
+    ``style="fill: #fff; stroke-width: 0.8"`` becomes ``fill="#fff" stroke-width="0.8"``.
+    Every property matplotlib writes (fill, stroke*, opacity, font-size, font-family,
+    text-anchor...) is one. Its one rule, ``*{stroke-linejoin: round; ...}``, goes on
+    the root element, where every element without its own value inherits it."""
+
+    def to_attributes(match: re.Match) -> str:
+        tag = match.group(1)
+        attributes = [
+            f'{name}="{value}"'
+            for name, value in _declarations(match.group(2))
+            if not re.search(rf"\s{re.escape(name)}=", tag)
+        ]
+        return tag + "".join(" " + a for a in attributes)
+
+    root_rules: list[tuple[str, str]] = []
+    for css in _STYLE_ELEMENT.findall(svg):
+        for selector, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            if selector.strip() == "*":
+                root_rules += _declarations(body)
+    svg = _STYLE_ELEMENT.sub("", svg)
+    svg = _STYLE_ATTRIBUTE.sub(to_attributes, svg)
+    if root_rules:
+        attributes = "".join(f' {name}="{value}"' for name, value in root_rules)
+        svg = svg.replace("<svg ", f"<svg{attributes} ", 1)
+    return svg
 
 
 def _escape(text: str) -> str:

@@ -1,0 +1,44 @@
+"""How long free text may be: one limit per kind of field.
+
+Every free-text field a form writes has one of these limits, checked by the form (so
+the page says so beside the field) and again by the service that saves it (so an import,
+a script or a hand-made request meets the same rule). Nothing is saved when a text is
+too long. Issue 9 refines the limits per field: change them here.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+
+NOTE = 5_000  # notes, a dispute's detail and resolution, concerns, responses, feedback
+CONFERENCE_RECORD = 10_000  # a child's worries, what is working well, what needs to happen
+PLAN_ITEM = 2_000  # a plan's outcome, an action and its progress, a target's action
+REASON = 1_000  # a short explanation, e.g. why a conference was late
+ADDRESS = 500  # a postal address
+
+TOO_LONG = "This is {length:,} characters long: shorten it to {limit:,} characters or fewer."
+
+
+def too_long(text: str | None, limit: int) -> str | None:
+    """The message when ``text`` is longer than ``limit`` characters, else None."""
+    if text and len(text) > limit:
+        return TOO_LONG.format(length=len(text), limit=limit)
+    return None
+
+
+class MaxChars:
+    """A form field validator giving the same message as the services."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+
+    def __call__(self, value: str) -> None:
+        message = too_long(value, self.limit)
+        if message:
+            raise ValidationError(message, code="max_length")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, MaxChars) and other.limit == self.limit
+
+    def deconstruct(self):
+        return ("iro.text_limits.MaxChars", (self.limit,), {})
