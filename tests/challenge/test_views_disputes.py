@@ -116,7 +116,7 @@ def test_viewing_a_dispute_is_logged_against_the_child(client, staff, dispute):
     client.force_login(staff.iro_manager)
     client.get(dispute_urls(dispute)["dispute_detail"])
     entry = AccessLogEntry.objects.get(user=staff.iro_manager)
-    assert (entry.child, entry.what) == (dispute.child, "dispute")
+    assert (entry.child, entry.what) == (dispute.child, "dispute_detail")
 
 
 # ------------------------------------------------------------ raising one
