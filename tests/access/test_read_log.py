@@ -8,9 +8,9 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.db import connection
 
 from iro.access import read_log
 from iro.access.models import AccessEvent, AccessLogEntry
@@ -56,7 +56,7 @@ def test_a_page_nobody_declared_is_refused():
     with pytest.raises(ImproperlyConfigured):
         read_log.read_plan("widget", "widgets/<uuid:public_id>/", {"public_id"})
     with pytest.raises(ImproperlyConfigured):
-        read_log.read_plan("x", "plans/<uuid:public_id>/x/<int:other_pk>", {"public_id", "other_pk"})
+        read_log.read_plan("x", "plans/<uuid:public_id>/x/<int:n>", {"public_id", "n"})
 
 
 # ------------------------------------------------------------ each page writes a row
@@ -93,7 +93,9 @@ def journey(staff):
         first_name="Tamsin",
         last_name="Oakhurst",
     )
-    plan_services.add_outcome(plan=journey.plan, text="Tamsin is safe at home.", acting_user=staff.iro_manager)
+    plan_services.add_outcome(
+        plan=journey.plan, text="Tamsin is safe at home.", acting_user=staff.iro_manager
+    )
     return journey
 
 
