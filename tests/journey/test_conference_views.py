@@ -120,7 +120,8 @@ def test_no_page_changes_anything_on_get(client, staff, conference):
 def test_viewing_a_conference_is_logged_for_each_child(client, staff, conference, siblings):
     client.force_login(staff.coordinator)
     client.get(reverse("conference_detail", args=[conference.public_id]))
-    logged = set(AccessLogEntry.objects.filter(what="conference_detail").values_list("child", flat=True))
+    rows = AccessLogEntry.objects.filter(what="conference_detail")
+    logged = set(rows.values_list("child", flat=True))
     assert logged == {c.pk for c in siblings.children}
 
 

@@ -78,9 +78,7 @@ PARTS = {"pk"}
 NARROWING = {("conferences", "row_pk")}
 
 # Pages that list children without naming one in the URL: the view calls ``shown``.
-LIST_PAGES = frozenset(
-    {"my_work", "caseload", "dispute_list", "challenge_list", "report_children"}
-)
+LIST_PAGES = frozenset({"my_work", "caseload", "dispute_list", "challenge_list", "report_children"})
 
 # iro's pages that show no child's data (by URL name; the route for an unnamed URL).
 NO_CHILD_DATA = frozenset(
@@ -145,9 +143,7 @@ def _children_read(request, plan: ReadPlan, kwargs: dict) -> list[int]:
         if public_ids:
             from iro.children.models import Child
 
-            found = Child.objects.filter(public_id__in=set(public_ids)).values_list(
-                "pk", flat=True
-            )
+            found = Child.objects.filter(public_id__in=set(public_ids)).values_list("pk", flat=True)
             pks = list(dict.fromkeys([*pks, *found]))
         return pks
     return []

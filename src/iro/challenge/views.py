@@ -23,8 +23,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access import read_log
+from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.scope import child_for, display_name
 from iro.challenge import page_selectors as pages
 from iro.challenge import services

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
-from iro.access.capabilities import Capability, capabilities_of, has_capability
 from iro.access import read_log
+from iro.access.capabilities import Capability, capabilities_of, has_capability
 from iro.access.scope import child_for
 from iro.journey import selectors
 from iro.journey.forms import CaseloadFilterForm

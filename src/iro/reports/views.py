@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from iro import timescales
-from iro.access.capabilities import Capability, has_capability
 from iro.access import read_log
+from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import display_name
 from iro.people.models import Role, Team, User
