@@ -35,6 +35,7 @@ def story(name: str, worker: User) -> Child:
         ethnicity="WBRI",
         disabilities=["NONE"],
         family=family,
+        social_worker=worker,
     )
     return update_child(child=child, acting_user=worker, date_of_birth=date(2024, 2, 26), sex="F")
 

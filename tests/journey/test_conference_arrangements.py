@@ -135,7 +135,9 @@ def test_long_lines_are_folded_at_75_octets_without_splitting_a_character(confer
 
 def test_an_invitee_needs_a_name_and_a_role(conference, staff):
     with pytest.raises(ValidationError) as raised:
-        services.add_invitee(conference=conference, name=" ", role="", acting_user=staff.iro)
+        services.add_invitee(
+            conference=conference, name=" ", role="", acting_user=staff.coordinator
+        )
     assert raised.value.message_dict == {
         "name": [services.INVITEE_NAME_REQUIRED],
         "role": [services.INVITEE_ROLE_REQUIRED],

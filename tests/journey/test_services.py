@@ -44,6 +44,11 @@ def iro():
 
 
 @pytest.fixture
+def iro_manager():
+    return User.objects.create(username="mo", first_name="Mo", role=Role.IRO_MANAGER)
+
+
+@pytest.fixture
 def team():
     manager = User.objects.create(username="tom", first_name="Tom", role=Role.TEAM_MANAGER)
     return Team.objects.create(name="North Family Support", manager=manager)
@@ -305,9 +310,7 @@ def test_a_plan_cannot_end_before_it_started(siblings, coordinator, iro):
     held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
     plan = Plan.objects.get()
     with pytest.raises(ValidationError) as raised:
-        services.end_plan(
-            plan=plan, ended_on=date(2024, 1, 30), reason="closed", acting_user=coordinator
-        )
+        services.end_plan(plan=plan, ended_on=date(2024, 1, 30), reason="closed", acting_user=iro)
     assert raised.value.message_dict["end_date"] == [
         services.PLAN_END_BEFORE_START.format(date=date(2024, 1, 31))
     ]
@@ -315,7 +318,9 @@ def test_a_plan_cannot_end_before_it_started(siblings, coordinator, iro):
     assert plan.end_date is None
 
 
-def test_the_second_of_two_editors_is_refused_and_nothing_is_lost(siblings, coordinator, iro):
+def test_the_second_of_two_editors_is_refused_and_nothing_is_lost(
+    siblings, coordinator, iro, iro_manager
+):
     held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
     plan = Plan.objects.get()
     seen_by_both = plan.version
@@ -324,20 +329,22 @@ def test_the_second_of_two_editors_is_refused_and_nothing_is_lost(siblings, coor
     )
     with pytest.raises(ValidationError) as raised:
         services.change_latest_category(
-            plan=plan, category="SAB", acting_user=coordinator, expected_version=seen_by_both
+            plan=plan, category="SAB", acting_user=iro_manager, expected_version=seen_by_both
         )
     assert raised.value.messages == [STALE_RECORD]
     plan.refresh_from_db()
     assert plan.latest_category == "PHY"
 
 
-def test_every_change_writes_a_history_row_naming_who_made_it(siblings, coordinator, iro):
+def test_every_change_writes_a_history_row_naming_who_made_it(
+    siblings, coordinator, iro, iro_manager
+):
     held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
     plan = Plan.objects.get()
-    services.change_latest_category(plan=plan, category="MUL", acting_user=coordinator)
+    services.change_latest_category(plan=plan, category="MUL", acting_user=iro_manager)
     history = list(plan.history.order_by("history_date"))
     assert [h.latest_category for h in history] == ["NEG", "MUL"]
-    assert [h.history_user for h in history] == [iro, coordinator]
+    assert [h.history_user for h in history] == [iro, iro_manager]
 
 
 def test_a_child_cannot_be_created_twice(siblings, coordinator):

@@ -29,9 +29,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 
+from iro.access.guards import census_import
 from iro.census import reader
 from iro.census.export import ExportRefused, check_may_export
 from iro.census.rules import Validator
@@ -444,7 +445,7 @@ def import_file(
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
-    with transaction.atomic():
+    with transaction.atomic(), census_import(acting_user):
         validator = Validator(stream.header)
         validator.header_findings()
         for record in stream.children():
@@ -461,7 +462,7 @@ def import_file(
             try:
                 with transaction.atomic():
                     work.run()
-            except (ValidationError, DataError, IntegrityError) as exc:
+            except (ValidationError, PermissionDenied, DataError, IntegrityError) as exc:
                 summary.skipped.append(
                     Skipped(record.la_child_id, record.line, _reason(exc, work.step))
                 )

@@ -8,6 +8,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from iro.access.capabilities import Capability
+from iro.access.guards import require
 from iro.children.models import Child, Disability, Ethnicity, Family, Sex
 from iro.journey.checks import check_version, not_in_future, saved_by
 
@@ -83,6 +85,7 @@ def create_child(
     social_worker=None,
 ) -> Child:
     """Create a child record; the LA child ID must be new."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, importable=True)
     la_child_id = la_child_id.strip()
     if Child.objects.filter(la_child_id=la_child_id).exists():
         raise ValidationError({"la_child_id": DUPLICATE_LA_CHILD_ID.format(id=la_child_id)})
@@ -114,6 +117,7 @@ def update_child(
     *, child: Child, acting_user, expected_version: int | None = None, **fields
 ) -> Child:
     """Change a child's details. A stale ``expected_version`` is refused (no lost update)."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     unknown = set(fields) - CHILD_FIELDS
     if unknown:
         raise TypeError(f"update_child() got unknown fields: {', '.join(sorted(unknown))}")
@@ -134,6 +138,7 @@ def update_child(
 
 @transaction.atomic
 def create_family(*, name: str, acting_user) -> Family:
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, importable=True)
     family = Family(name=name)
     saved_by(family, acting_user).save()
     return family

@@ -257,6 +257,7 @@ class Writer:
         plans: dict[int, Plan] = {}
         categories: dict[int, str] = {}  # child key -> the latest category decided
         last_held: dict[int, date] = {}  # child key -> their latest conference held
+        last_chair: dict = {}  # child key -> who chaired it (records the plan)
         meeting_number = 0
         for event in fp.events:
             what = event.what
@@ -303,6 +304,7 @@ class Writer:
                 if event.meeting.held:
                     for row in event.meeting.rows:
                         last_held[row.child] = event.on
+                        last_chair[row.child] = staff.chairs[event.meeting.chair]
                         categories[row.child] = row.category or categories.get(row.child, "")
             elif what == "end_plan":
                 for key in event.children:
@@ -310,7 +312,7 @@ class Writer:
                         plan=plans.pop(key),
                         ended_on=event.on,
                         reason=event.reason,
-                        acting_user=worker,
+                        acting_user=last_chair[key],
                     )
             elif what == "close":
                 for key in event.children:
@@ -339,6 +341,7 @@ class Writer:
                 category=categories[key],
                 last_conference=last_held[key],
                 worker=worker,
+                chair=last_chair[key],
             )
 
     def _child(self, spec: planner.ChildPlan, fp: planner.FamilyPlan, family, team, worker):

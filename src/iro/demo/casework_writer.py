@@ -155,8 +155,10 @@ class CaseworkWriter:
         category: str,
         last_conference: date,
         worker: User,
+        chair: User,
     ) -> None:
-        """The plan's outcomes, actions (with their status now) and core group."""
+        """The plan's outcomes, actions (with their status now) and core group, recorded by
+        the chair of the plan's latest conference."""
         content = casework.plan_content(
             self.rng,
             self.cast(family),
@@ -169,7 +171,7 @@ class CaseworkWriter:
             cal=self.cal,
         )
         outcomes = [
-            plan_services.add_outcome(plan=plan, text=text, acting_user=worker)
+            plan_services.add_outcome(plan=plan, text=text, acting_user=chair)
             for text in content.outcomes
         ]
         reviews = {}
@@ -181,12 +183,12 @@ class CaseworkWriter:
                 by_when=action.by_when,
                 outcome=outcomes[action.outcome] if action.outcome is not None else None,
                 agency=self.agencies.get(action.who.agency),
-                acting_user=worker,
+                acting_user=chair,
             )
             if action.status != "not_started":
                 reviews[written.pk] = ActionReview(status=action.status, progress=action.progress)
         if reviews:
-            plan_services.revisit_actions(plan=plan, reviews=reviews, acting_user=worker)
+            plan_services.revisit_actions(plan=plan, reviews=reviews, acting_user=chair)
         for member in content.core_group:
             person = member.person
             written = plan_services.add_core_group_member(
@@ -196,11 +198,11 @@ class CaseworkWriter:
                 joined_on=member.joined_on,
                 agency=self.agencies.get(person.agency),
                 email=person.email,
-                acting_user=worker,
+                acting_user=chair,
             )
             if member.left_on is not None:
                 plan_services.end_core_group_membership(
-                    member=written, left_on=member.left_on, acting_user=worker
+                    member=written, left_on=member.left_on, acting_user=chair
                 )
         self.counts.outcomes += len(outcomes)
         self.counts.actions += len(content.actions)

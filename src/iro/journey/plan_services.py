@@ -13,6 +13,8 @@ from datetime import date
 
 from django.db import transaction
 
+from iro.access.capabilities import Capability
+from iro.access.guards import require
 from iro.journey.checks import Errors, check_version, not_far_ahead, not_in_future, saved_by
 from iro.journey.models import (
     ActionStatus,
@@ -72,6 +74,7 @@ def _check_action_fields(
 @transaction.atomic
 def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
     """Add what the plan wants to be different for the child."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "text")
     if not text.strip():
@@ -86,6 +89,7 @@ def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
 def update_outcome(
     *, outcome: PlanOutcome, text: str, acting_user, expected_version: int | None = None
 ) -> PlanOutcome:
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=outcome.plan.child_id)
     outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
     check_version(outcome, expected_version)
     errors = Errors()
@@ -114,6 +118,7 @@ def add_action(
     agency=None,
 ) -> PlanAction:
     """Add what needs to happen, by whom and by when."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "what")
     _check_action_fields(errors, plan, what=what, who=who, by_when=by_when)
@@ -146,6 +151,7 @@ def update_action(
     expected_version: int | None = None,
 ) -> PlanAction:
     """Change an action; a stale ``expected_version`` is refused."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=action.plan.child_id)
     action = PlanAction.objects.select_for_update().get(pk=action.pk)
     check_version(action, expected_version)
     errors = Errors()
@@ -185,6 +191,7 @@ def revisit_actions(
     ``reviews`` maps action primary key to its review. Any action changed by
     someone else since it was read refuses the whole save.
     """
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "actions")
     actions = {a.pk: a for a in PlanAction.objects.select_for_update().filter(plan=plan)}
@@ -225,6 +232,7 @@ def add_core_group_member(
     email: str = "",
 ) -> CoreGroupMember:
     """Add someone to the core group that works the plan between conferences."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "name")
     if not name.strip():
@@ -253,6 +261,7 @@ def add_core_group_member(
 def end_core_group_membership(
     *, member: CoreGroupMember, left_on: date, acting_user
 ) -> CoreGroupMember:
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=member.plan.child_id)
     member = CoreGroupMember.objects.select_for_update().get(pk=member.pk)
     errors = Errors()
     if member.left_on is not None:

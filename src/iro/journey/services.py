@@ -18,6 +18,8 @@ from django.db import transaction
 from django.db.models import Q
 
 from iro import timescales
+from iro.access.capabilities import Capability, has_capability
+from iro.access.guards import require, require_conference_children
 from iro.children.models import Child
 from iro.journey.checks import (
     STALE_RECORD,
@@ -126,6 +128,7 @@ def open_episode(
     primary_need: str = "",
 ) -> Episode:
     """A referral to children's social care opens a Child in Need episode."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     errors = Errors()
     errors.add("referral_date", not_in_future(referral_date))
     if referral_source and referral_source not in ReferralSource.values:
@@ -149,6 +152,9 @@ def open_episode(
 def close_episode(
     *, episode: Episode, closure_date: date, closure_reason: str, acting_user
 ) -> Episode:
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     errors = Errors()
     errors.add("closure_date", not_in_future(closure_date))
@@ -200,6 +206,14 @@ def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date) -> 
 
 @transaction.atomic
 def start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    return _start_cin_plan(episode=episode, start_date=start_date, acting_user=acting_user)
+
+
+def _start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
+    """Also the step down at a plan's end, under the chair's capability to end it."""
     errors = Errors()
     _check_in_episode(errors, "start_date", episode, start_date)
     errors.raise_if_any()
@@ -221,6 +235,7 @@ def record_strategy_discussion(
     notes: str = "",
 ) -> StrategyDiscussion:
     """Record a strategy discussion and, when it decides so, the S47 it starts that day."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id)
     errors = Errors()
     _check_in_episode(errors, "held_on", episode, held_on)
     errors.raise_if_any()
@@ -243,6 +258,9 @@ def record_section47(
     icpc_not_required: bool = False,
 ) -> Section47:
     """An S47 known without its strategy discussion (e.g. from a census file)."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
     errors = Errors()
     _check_in_episode(errors, "start_date", episode, start_date)
     errors.raise_if_any()
@@ -255,6 +273,7 @@ def record_section47(
 
 @transaction.atomic
 def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Section47:
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=section47.episode.child_id)
     section47 = Section47.objects.select_for_update().get(pk=section47.pk)
     errors = Errors()
     errors.add("requested_on", not_in_future(requested_on))
@@ -270,6 +289,12 @@ def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Se
 
 @transaction.atomic
 def record_icpc_not_required(*, section47: Section47, acting_user) -> Section47:
+    require(
+        acting_user,
+        Capability.RECORD_STRATEGY_DISCUSSION,
+        child=section47.episode.child_id,
+        importable=True,
+    )
     section47 = Section47.objects.select_for_update().get(pk=section47.pk)
     if held_icpc_rows().filter(section47=section47).exists():
         raise ValidationError({"icpc_not_required": S47_ALREADY_HAS_ICPC})
@@ -395,6 +420,13 @@ def schedule_conference(
     notified_on: date | None = None,
 ) -> Conference:
     """Book a conference for one child or a sibling group, optionally with its chair."""
+    subjects = list(subjects)
+    require(
+        acting_user,
+        Capability.SCHEDULE_CONFERENCES,
+        children=[s.child for s in subjects],
+        importable=True,
+    )
     subjects = [_fresh(s) for s in subjects]
     errors = Errors()
     if not subjects:
@@ -469,6 +501,7 @@ def schedule_conference(
 def allocate_chair(
     *, conference: Conference, chair, acting_user, expected_version: int | None = None
 ) -> Conference:
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     children = [
@@ -563,6 +596,7 @@ def record_conference_held(
     Held outside timescale, a reason is required (a census ``imported``
     conference may not know it).
     """
+    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference, importable=True)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     errors = Errors()
@@ -688,6 +722,7 @@ def record_conference_held(
 def cancel_conference(
     *, conference: Conference, acting_user, expected_version: int | None = None
 ) -> Conference:
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     if conference.status == ConferenceStatus.HELD:
@@ -701,11 +736,10 @@ def cancel_conference(
 @transaction.atomic
 def agree_late_conference(*, conference: Conference, agreed_on: date, acting_user) -> Conference:
     """A manager's agreement to a conference held outside timescale."""
-    from iro.access.capabilities import Capability, has_capability
-
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not has_capability(acting_user, Capability.AGREE_LATE_CONFERENCES):
         raise ValidationError({"late_agreed_by": CANNOT_AGREE_LATE})
+    require_conference_children(acting_user, conference)
     if not conference.lateness_reason:
         raise ValidationError({"late_agreed_by": NOT_LATE})
     errors = Errors()
@@ -735,6 +769,7 @@ def start_plan(
     episode: Episode | None = None,
 ) -> Plan:
     """Start a child protection plan. ``previous_plans`` defaults to the child's earlier plans."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=child, importable=True)
     errors = Errors()
     errors.add("start_date", not_in_future(start_date))
     for field, value in (("initial_category", category), ("latest_category", latest_category)):
@@ -766,6 +801,7 @@ def start_plan(
 def change_latest_category(
     *, plan: Plan, category: str, acting_user, expected_version: int | None = None
 ) -> Plan:
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id, importable=True)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     check_version(plan, expected_version)
     if category not in Category.values:
@@ -788,6 +824,7 @@ def end_plan(
     expected_version: int | None = None,
 ) -> Plan:
     """End a plan; the child steps down (to a Child in Need plan) or the case closes."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id, importable=True)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     check_version(plan, expected_version)
     errors = Errors()
@@ -808,7 +845,7 @@ def end_plan(
     plan.version += 1
     saved_by(plan, acting_user).save(update_fields=["end_date", "end_reason", "version"])
     if reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
-        start_cin_plan(episode=plan.episode, start_date=ended_on, acting_user=acting_user)
+        _start_cin_plan(episode=plan.episode, start_date=ended_on, acting_user=acting_user)
     return plan
 
 
@@ -887,6 +924,7 @@ def reschedule_conference(
     an invitation is sent the update (a calendar request with a higher SEQUENCE)
     once the change is committed.
     """
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     errors = Errors()
@@ -947,6 +985,7 @@ def add_invitee(
     address: str = "",
 ):
     """Invite someone to a conference (the email is sent separately)."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     errors = Errors()
     if conference.status != ConferenceStatus.SCHEDULED:
         errors.add("name", NOT_SCHEDULED)
@@ -972,6 +1011,7 @@ def add_invitee(
 @transaction.atomic
 def remove_invitee(*, invitation, acting_user) -> None:
     """Take someone off the list before the conference (the history keeps the row)."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=invitation.conference_id)
     if invitation.conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"name": NOT_SCHEDULED})
     saved_by(invitation, acting_user).delete()
@@ -987,6 +1027,11 @@ def record_attendance(
 ) -> Conference:
     """Who came: ``attendance`` maps invitation primary key to an attendance status
     (blank for not yet known)."""
+    require(
+        acting_user,
+        (Capability.SCHEDULE_CONFERENCES, Capability.CHAIR_CONFERENCES),
+        conference=conference,
+    )
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     errors = Errors()
@@ -1034,6 +1079,7 @@ def record_pre_meeting(
     ``expected_version`` is the version the editor saw (0 when there was no record
     yet); a different one is refused.
     """
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=conference_child.child_id)
     row = (
         ConferenceChild.objects.select_for_update()
         .select_related("conference")
