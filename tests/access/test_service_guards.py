@@ -16,6 +16,7 @@ from iro.challenge import services as challenge_services
 from iro.challenge.models import ChallengeOutcome, Dispute, DisputeReason, MultiAgencyChallenge
 from iro.children.services import update_child
 from iro.journey import invitations, plan_services, services
+from iro.journey.checks import current_version
 from iro.journey.models import Conference, ConferenceKind, ConferenceStatus, Episode
 from iro.journey.services import Subject
 from tests.factories import AgencyFactory, child_on_plan, make_staff
@@ -110,7 +111,10 @@ def test_an_iro_who_cannot_see_the_child_cannot_record_a_challenge_response(
 def test_an_iro_who_cannot_see_the_child_cannot_escalate_a_dispute(staff, dispute, chaired_only):
     with pytest.raises(PermissionDenied, match=REFUSED_CHILD):
         challenge_services.escalate_dispute(
-            dispute=dispute, escalated_on=date(2024, 6, 10), acting_user=staff.other_iro
+            dispute=dispute,
+            escalated_on=date(2024, 6, 10),
+            acting_user=staff.other_iro,
+            expected_version=current_version(dispute),
         )
     assert Dispute.objects.get().stage == dispute.stage
 
@@ -129,7 +133,7 @@ def test_a_social_worker_cannot_cancel_a_conference(staff, conference):
         services.cancel_conference(
             conference=conference,
             acting_user=staff.social_worker,
-            expected_version=conference.version,
+            expected_version=current_version(conference),
         )
     assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
 
@@ -139,7 +143,12 @@ def test_a_social_worker_cannot_cancel_a_conference(staff, conference):
 
 def test_a_social_worker_of_another_team_cannot_change_a_childs_details(staff, journey):
     with pytest.raises(PermissionDenied, match=REFUSED_CHILD):
-        update_child(child=journey.child, acting_user=staff.outsider, first_name="Changed")
+        update_child(
+            child=journey.child,
+            acting_user=staff.outsider,
+            first_name="Changed",
+            expected_version=current_version(journey.child),
+        )
     journey.child.refresh_from_db()
     assert journey.child.first_name != "Changed"
 
@@ -194,7 +203,7 @@ def test_an_iro_who_cannot_see_a_child_of_the_conference_cannot_record_it(
             conference=conference,
             attendance={},
             acting_user=staff.other_iro,
-            expected_version=conference.version,
+            expected_version=current_version(conference),
         )
 
 

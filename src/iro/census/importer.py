@@ -38,6 +38,7 @@ from iro.census.export import ExportRefused, check_may_export
 from iro.census.rules import Validator
 from iro.children.models import Child
 from iro.children.services import create_child, update_child
+from iro.journey.checks import current_version
 from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
@@ -205,7 +206,7 @@ class _ChildImport:
             self.new_child = True
             return create_child(acting_user=self.user, la_child_id=r.la_child_id, **fields)
         before = child.version
-        child = update_child(child=child, acting_user=self.user, **fields)
+        child = update_child(child=child, acting_user=self.user, expected_version=before, **fields)
         if child.version != before:
             self.updated["children"] += 1
         return child
@@ -350,6 +351,7 @@ class _ChildImport:
             outcomes={child.pk: outcome},
             acting_user=self.user,
             imported=True,
+            expected_version=current_version(conference),
         )
         self.icpcs_held.add(s47.pk)
         self.added["icpcs"] += 1
@@ -378,7 +380,10 @@ class _ChildImport:
             self.added["plans"] += 1
         if r.latest_category and r.latest_category != plan.latest_category:
             plan = change_latest_category(
-                plan=plan, category=r.latest_category, acting_user=self.user
+                plan=plan,
+                category=r.latest_category,
+                acting_user=self.user,
+                expected_version=current_version(plan),
             )
             changed = True
         if (
@@ -401,6 +406,7 @@ class _ChildImport:
                     ended_on=r.end_date,
                     reason=IMPORTED_PLAN_END_REASON,
                     acting_user=self.user,
+                    expected_version=current_version(plan),
                 )
                 changed = True
             elif plan.end_date != r.end_date:
@@ -422,6 +428,7 @@ class _ChildImport:
             outcomes={child.pk: ChildOutcome(decision=Decision.CONTINUE)},
             acting_user=self.user,
             imported=True,
+            expected_version=current_version(conference),
         )
         self.added["reviews"] += 1
 

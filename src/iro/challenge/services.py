@@ -139,7 +139,7 @@ def escalate_dispute(
     acting_user,
     sent_to: str = "",
     note: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Dispute:
     """Move an unresolved dispute to the next stage; the current stage ends that day."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
@@ -175,7 +175,7 @@ def resolve_dispute(
     resolved_on: date,
     resolution: str,
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Dispute:
     """Record that a dispute was resolved, at the stage it is at."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
@@ -207,7 +207,7 @@ def record_stage_response(
     responded_on: date,
     response: str,
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> DisputeStage:
     """Record the manager's response at the stage the dispute is at (once per stage).
 

@@ -113,9 +113,7 @@ def create_child(
 
 
 @transaction.atomic
-def update_child(
-    *, child: Child, acting_user, expected_version: int | None = None, **fields
-) -> Child:
+def update_child(*, child: Child, acting_user, expected_version: int, **fields) -> Child:
     """Change a child's details. A stale ``expected_version`` is refused (no lost update)."""
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     unknown = set(fields) - CHILD_FIELDS

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from iro.demo import casework, planner
 from iro.demo.casework import Cast, Person, who_text
 from iro.journey import plan_services, services
+from iro.journey.checks import current_version
 from iro.journey.models import Conference, ConferenceChild, Invitation, Plan
 from iro.journey.plan_services import ActionReview
 from iro.people.models import Agency, User
@@ -130,6 +131,7 @@ class CaseworkWriter:
                     interpreter_language=plan.interpreter_language,
                     notes=plan.notes,
                     acting_user=chair,
+                    expected_version=0,
                 )
             self.counts.pre_meetings += len(plans)
         return invited
@@ -141,7 +143,10 @@ class CaseworkWriter:
         attendance = {invitation.pk: came for invitation, came in invited if came}
         if attendance:
             services.record_attendance(
-                conference=conference, attendance=attendance, acting_user=coordinator
+                conference=conference,
+                attendance=attendance,
+                acting_user=coordinator,
+                expected_version=current_version(conference),
             )
 
     # -- open plans
@@ -186,7 +191,11 @@ class CaseworkWriter:
                 acting_user=chair,
             )
             if action.status != "not_started":
-                reviews[written.pk] = ActionReview(status=action.status, progress=action.progress)
+                reviews[written.pk] = ActionReview(
+                    status=action.status,
+                    progress=action.progress,
+                    expected_version=current_version(written),
+                )
         if reviews:
             plan_services.revisit_actions(plan=plan, reviews=reviews, acting_user=chair)
         for member in content.core_group:

@@ -911,7 +911,7 @@ def conference_pre_meeting(request: HttpRequest, public_id: UUID, row_pk: int) -
                 interpreter_needed=data["interpreter_needed"],
                 interpreter_language=data["interpreter_language"],
                 notes=data["notes"],
-                expected_version=data["version"] if data["version"] is not None else 0,
+                expected_version=data["version"],
                 acting_user=request.user,
             )
         except ValidationError as error:

@@ -308,9 +308,7 @@ def send_updates(*, conference: Conference, acting_user) -> Sent:
 
 
 @transaction.atomic
-def cancel_and_notify(
-    *, conference: Conference, acting_user, expected_version: int | None = None
-) -> Conference:
+def cancel_and_notify(*, conference: Conference, acting_user, expected_version: int) -> Conference:
     """Cancel the conference; everyone sent an invitation gets a calendar CANCEL."""
     conference = services.cancel_conference(
         conference=conference, acting_user=acting_user, expected_version=expected_version

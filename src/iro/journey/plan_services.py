@@ -87,7 +87,7 @@ def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
 
 @transaction.atomic
 def update_outcome(
-    *, outcome: PlanOutcome, text: str, acting_user, expected_version: int | None = None
+    *, outcome: PlanOutcome, text: str, acting_user, expected_version: int
 ) -> PlanOutcome:
     require(acting_user, Capability.CHAIR_CONFERENCES, child=outcome.plan.child_id)
     outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
@@ -148,7 +148,7 @@ def update_action(
     progress: str = "",
     outcome: PlanOutcome | None = None,
     agency=None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> PlanAction:
     """Change an action; a stale ``expected_version`` is refused."""
     require(acting_user, Capability.CHAIR_CONFERENCES, child=action.plan.child_id)
@@ -175,7 +175,8 @@ def update_action(
 
 @dataclass(frozen=True)
 class ActionReview:
-    """One action's status and progress as revisited at a review."""
+    """One action's status and progress as revisited at a review, with the version of the
+    action the editor saw (a review without it is refused, as a stale one is)."""
 
     status: str
     progress: str = ""

@@ -97,7 +97,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     require_capability(request.user, Capability.CHAIR_CONFERENCES)
     outcome = _outcome(plan, pk) if pk is not None else None
     initial = {"text": outcome.text, "version": outcome.version} if outcome else {}
-    form = OutcomeForm(request.POST or None, initial=initial)
+    form = OutcomeForm(request.POST or None, initial=initial, editing=outcome is not None)
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
         plain_results = check_fields(form, PLAN_FIELDS)

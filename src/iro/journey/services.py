@@ -23,6 +23,7 @@ from iro.access.guards import require, require_conference_children
 from iro.children.models import Child
 from iro.journey.checks import (
     STALE_RECORD,
+    VERSION_MISSING,
     Errors,
     check_version,
     not_far_ahead,
@@ -499,7 +500,7 @@ def schedule_conference(
 
 @transaction.atomic
 def allocate_chair(
-    *, conference: Conference, chair, acting_user, expected_version: int | None = None
+    *, conference: Conference, chair, acting_user, expected_version: int
 ) -> Conference:
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
@@ -585,7 +586,7 @@ def record_conference_held(
     acting_user,
     lateness_reason: str = "",
     lateness_detail: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
     imported: bool = False,
 ) -> Conference:
     """Record that the conference took place, and each child's decision.
@@ -705,7 +706,10 @@ def record_conference_held(
         elif conference.kind == ConferenceKind.REVIEW and row.plan is not None:
             if outcome.category and outcome.category != row.plan.latest_category:
                 change_latest_category(
-                    plan=row.plan, category=outcome.category, acting_user=acting_user
+                    plan=row.plan,
+                    category=outcome.category,
+                    acting_user=acting_user,
+                    expected_version=row.plan.version,
                 )
             if outcome.decision == Decision.END:
                 end_plan(
@@ -713,15 +717,14 @@ def record_conference_held(
                     ended_on=held_on,
                     reason=outcome.end_reason,
                     acting_user=acting_user,
+                    expected_version=row.plan.version,
                 )
         saved_by(row, acting_user).save()
     return conference
 
 
 @transaction.atomic
-def cancel_conference(
-    *, conference: Conference, acting_user, expected_version: int | None = None
-) -> Conference:
+def cancel_conference(*, conference: Conference, acting_user, expected_version: int) -> Conference:
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
@@ -799,7 +802,7 @@ def start_plan(
 
 @transaction.atomic
 def change_latest_category(
-    *, plan: Plan, category: str, acting_user, expected_version: int | None = None
+    *, plan: Plan, category: str, acting_user, expected_version: int
 ) -> Plan:
     require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id, importable=True)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
@@ -821,7 +824,7 @@ def end_plan(
     ended_on: date,
     reason: str,
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Plan:
     """End a plan; the child steps down (to a Child in Need plan) or the case closes."""
     require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id, importable=True)
@@ -915,7 +918,7 @@ def reschedule_conference(
     scheduled_time: time | None = None,
     venue: str = "",
     virtual_link: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
     send_updates: bool = True,
 ) -> Conference:
     """Move a scheduled conference (date, time or place).
@@ -1023,7 +1026,7 @@ def record_attendance(
     conference: Conference,
     attendance: Mapping[int, str],
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Conference:
     """Who came: ``attendance`` maps invitation primary key to an attendance status
     (blank for not yet known)."""
@@ -1071,7 +1074,7 @@ def record_pre_meeting(
     interpreter_needed: bool = False,
     interpreter_language: str = "",
     notes: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ):
     """The chair met the child and the parents before the conference; advocacy and
     interpreters. Sets the yes/no facts the reports count on the child's row.
@@ -1087,7 +1090,9 @@ def record_pre_meeting(
     )
     meeting = PreMeeting.objects.select_for_update().filter(conference_child=row).first()
     current = meeting.version if meeting else 0
-    if expected_version is not None and expected_version != current:
+    if expected_version is None:
+        raise ValidationError(VERSION_MISSING, code="stale")
+    if expected_version != current:
         raise ValidationError(STALE_RECORD, code="stale")
     conference = row.conference
     errors = Errors()
