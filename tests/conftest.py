@@ -11,3 +11,40 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_log_triggers():
+    """The access and sign-in logs and the roles given refuse DELETE (database triggers).
+    SQLite empties tables with DELETE when a transactional test flushes the database, so
+    the flush lifts the SQLite triggers and puts them back (PostgreSQL uses TRUNCATE)."""
+    from importlib import import_module
+
+    from django.db import connection
+
+    triggers = [
+        import_module(f"iro.access.migrations.{name}")
+        for name in ("0004_access_log_append_only", "0005_role_grants")
+    ]
+    operations = type(connection.ops)
+    original = operations.execute_sql_flush
+
+    def run(statements) -> None:
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
+    def execute_sql_flush(self, sql_list):
+        if self.connection.vendor != "sqlite":
+            return original(self, sql_list)
+        for module in triggers:
+            run(module.SQLITE_DROP)
+        try:
+            original(self, sql_list)
+        finally:
+            for module in triggers:
+                run(module.SQLITE_CREATE)
+
+    operations.execute_sql_flush = execute_sql_flush
+    yield
+    operations.execute_sql_flush = original

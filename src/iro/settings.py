@@ -136,6 +136,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "iro.access.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "iro.access.read_log.ReadLogMiddleware",
 ]
 
 ROOT_URLCONF = "iro.urls"

@@ -131,3 +131,18 @@ def test_the_console_refuses_an_unknown_user_or_role(args, message):
     with pytest.raises(CommandError, match=message) as error:
         call_command("grant-role", *args)
     assert error.value.returncode == 2
+
+
+def test_the_database_refuses_to_change_or_delete_a_role_given(administrator):
+    from django.db import DatabaseError, connection, transaction
+
+    colleague = UserFactory(role=Role.PARTNERSHIP)
+    grant = grants.change_role(user=colleague, role=Role.IRO, acting_user=administrator)
+    for sql in (
+        "UPDATE access_rolegrant SET to_role = 'admin' WHERE id = %s",
+        "DELETE FROM access_rolegrant WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(sql, [grant.pk])
+    grant.refresh_from_db()
+    assert grant.to_role == Role.IRO

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from iro.challenge import services
 from iro.challenge.models import Dispute, DisputeReason, Stage, stage_report_key
-from iro.journey.checks import DATE_IN_FUTURE, today
+from iro.journey.checks import DATE_IN_FUTURE, current_version, today
 from tests.factories import ChildFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +35,16 @@ def test_it_raises_a_dispute_at_the_informal_stage_with_its_first_stage_row(staf
 def test_it_escalates_one_stage_at_a_time_ending_the_stage_before(staff, child):
     dispute = _raise(staff, child)
     services.escalate_dispute(
-        dispute=dispute, escalated_on=date(2019, 1, 14), acting_user=staff.iro
+        dispute=dispute,
+        escalated_on=date(2019, 1, 14),
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     dispute = services.escalate_dispute(
-        dispute=dispute, escalated_on=date(2019, 1, 21), acting_user=staff.iro
+        dispute=dispute,
+        escalated_on=date(2019, 1, 21),
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     assert dispute.stage == Stage.STAGE_3
     rows = list(dispute.stages.values_list("stage", "started_on", "ended_on"))
@@ -51,12 +57,18 @@ def test_it_escalates_one_stage_at_a_time_ending_the_stage_before(staff, child):
 
 def test_it_resolves_a_dispute_at_the_stage_it_has_reached(staff, child):
     dispute = _raise(staff, child)
-    services.escalate_dispute(dispute=dispute, escalated_on=date(2019, 1, 9), acting_user=staff.iro)
+    services.escalate_dispute(
+        dispute=dispute,
+        escalated_on=date(2019, 1, 9),
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
+    )
     dispute = services.resolve_dispute(
         dispute=dispute,
         resolved_on=date(2019, 1, 30),
         resolution="Assessment completed and plan updated.",
         acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     assert dispute.resolved_on == date(2019, 1, 30)
     assert dispute.resolved_at_key == "stage_2"
@@ -66,11 +78,18 @@ def test_it_resolves_a_dispute_at_the_stage_it_has_reached(staff, child):
 def test_it_refuses_to_escalate_a_resolved_dispute(staff, child):
     dispute = _raise(staff, child)
     services.resolve_dispute(
-        dispute=dispute, resolved_on=date(2019, 1, 8), resolution="Agreed.", acting_user=staff.iro
+        dispute=dispute,
+        resolved_on=date(2019, 1, 8),
+        resolution="Agreed.",
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     with pytest.raises(ValidationError) as error:
         services.escalate_dispute(
-            dispute=dispute, escalated_on=date(2019, 1, 9), acting_user=staff.iro
+            dispute=dispute,
+            escalated_on=date(2019, 1, 9),
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     assert error.value.message_dict["escalated_on"] == [
         services.ALREADY_RESOLVED.format(date=date(2019, 1, 8))
@@ -80,7 +99,11 @@ def test_it_refuses_to_escalate_a_resolved_dispute(staff, child):
 def test_it_refuses_to_resolve_twice(staff, child):
     dispute = _raise(staff, child)
     services.resolve_dispute(
-        dispute=dispute, resolved_on=date(2019, 1, 8), resolution="Agreed.", acting_user=staff.iro
+        dispute=dispute,
+        resolved_on=date(2019, 1, 8),
+        resolution="Agreed.",
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     with pytest.raises(ValidationError) as error:
         services.resolve_dispute(
@@ -88,6 +111,7 @@ def test_it_refuses_to_resolve_twice(staff, child):
             resolved_on=date(2019, 1, 9),
             resolution="Again.",
             acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     assert services.ALREADY_RESOLVED.format(date=date(2019, 1, 8)) in error.value.messages
 
@@ -96,12 +120,18 @@ def test_it_refuses_to_escalate_beyond_stage_8(staff, child):
     dispute = _raise(staff, child)
     for day in range(8, 15):
         dispute = services.escalate_dispute(
-            dispute=dispute, escalated_on=date(2019, 1, day), acting_user=staff.iro
+            dispute=dispute,
+            escalated_on=date(2019, 1, day),
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     assert dispute.stage == Stage.STAGE_8
     with pytest.raises(ValidationError) as error:
         services.escalate_dispute(
-            dispute=dispute, escalated_on=date(2019, 1, 20), acting_user=staff.iro
+            dispute=dispute,
+            escalated_on=date(2019, 1, 20),
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     assert error.value.message_dict["escalated_on"] == [services.AT_FINAL_STAGE]
     assert stage_report_key(dispute.stage) == "stage_5_to_8"
@@ -111,7 +141,10 @@ def test_it_refuses_an_escalation_before_the_current_stage_started(staff, child)
     dispute = _raise(staff, child)
     with pytest.raises(ValidationError) as error:
         services.escalate_dispute(
-            dispute=dispute, escalated_on=date(2019, 1, 6), acting_user=staff.iro
+            dispute=dispute,
+            escalated_on=date(2019, 1, 6),
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     assert error.value.message_dict["escalated_on"] == [
         services.BEFORE_STAGE_START.format(date=date(2019, 1, 7))
@@ -123,7 +156,11 @@ def test_it_refuses_a_resolution_without_saying_how(staff, child):
     dispute = _raise(staff, child)
     with pytest.raises(ValidationError) as error:
         services.resolve_dispute(
-            dispute=dispute, resolved_on=date(2019, 1, 8), resolution="  ", acting_user=staff.iro
+            dispute=dispute,
+            resolved_on=date(2019, 1, 8),
+            resolution="  ",
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     assert error.value.message_dict["resolution"] == [
         services.TEXT_REQUIRED.format(what="how the dispute was resolved")

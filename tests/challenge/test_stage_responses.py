@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from iro.challenge import services
 from iro.challenge.models import DisputeReason, DisputeStage
-from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,7 @@ def respond(staff, dispute, **kwargs):
         "responded_on": date(2024, 6, 10),
         "response": "The assessment will be finished by Friday.",
         "acting_user": staff.iro,
+        "expected_version": current_version(dispute),
     }
     return services.record_stage_response(**(args | kwargs))
 
@@ -63,7 +64,10 @@ def test_it_refuses_a_second_response_at_the_same_stage(staff, dispute):
 def test_after_escalation_the_next_stage_takes_its_own_response(staff, dispute):
     respond(staff, dispute)
     services.escalate_dispute(
-        dispute=dispute, escalated_on=date(2024, 6, 14), acting_user=staff.iro
+        dispute=dispute,
+        escalated_on=date(2024, 6, 14),
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     stage = respond(staff, dispute, responded_on=date(2024, 6, 20), response="Agreed.")
     assert stage.stage == 2
@@ -97,6 +101,7 @@ def test_it_refuses_a_resolved_dispute(staff, dispute):
         resolved_on=date(2024, 6, 7),
         resolution="Plan updated.",
         acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     with pytest.raises(ValidationError) as refused:
         respond(staff, dispute)
@@ -107,7 +112,10 @@ def test_it_refuses_a_resolved_dispute(staff, dispute):
 
 def test_it_refuses_a_save_from_a_stale_page(staff, dispute):
     services.escalate_dispute(
-        dispute=dispute, escalated_on=date(2024, 6, 5), acting_user=staff.other_iro
+        dispute=dispute,
+        escalated_on=date(2024, 6, 5),
+        acting_user=staff.other_iro,
+        expected_version=current_version(dispute),
     )
     with pytest.raises(ValidationError) as refused:
         respond(staff, dispute, expected_version=1)

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from iro.challenge import services
 from iro.challenge.models import DisputeReason, StageTimescale
+from iro.journey.checks import current_version
 from tests.challenge.view_helpers import html
 from tests.factories import ChildFactory, ClosureDayFactory
 
@@ -60,15 +61,26 @@ def test_it_flags_overdue_responses_first_then_the_soonest_due(client, staff):
     raise_for(staff, "Brin Elmstead", date(2024, 6, 26))  # due 3 July
     answered = raise_for(staff, "Cato Fallowfield", date(2024, 6, 3))
     services.record_stage_response(
-        dispute=answered, responded_on=date(2024, 6, 7), response="Done.", acting_user=staff.iro
+        dispute=answered,
+        responded_on=date(2024, 6, 7),
+        response="Done.",
+        acting_user=staff.iro,
+        expected_version=current_version(answered),
     )
     at_stage_2 = raise_for(staff, "Dela Greyfriar", date(2024, 6, 3))
     services.escalate_dispute(
-        dispute=at_stage_2, escalated_on=date(2024, 6, 17), acting_user=staff.iro
+        dispute=at_stage_2,
+        escalated_on=date(2024, 6, 17),
+        acting_user=staff.iro,
+        expected_version=current_version(at_stage_2),
     )  # stage 2 due 1 July: today, so not yet overdue
     resolved = raise_for(staff, "Emrys Hartwell", date(2024, 6, 3))
     services.resolve_dispute(
-        dispute=resolved, resolved_on=date(2024, 6, 5), resolution="Agreed.", acting_user=staff.iro
+        dispute=resolved,
+        resolved_on=date(2024, 6, 5),
+        resolution="Agreed.",
+        acting_user=staff.iro,
+        expected_version=current_version(resolved),
     )
     client.force_login(staff.iro_manager)
     response = client.get(reverse("dispute_list"))
@@ -114,7 +126,10 @@ def test_the_list_costs_the_same_queries_for_one_dispute_or_many(client, staff):
     for n, name in enumerate(["Ione Larkmoor", "Jory Millbeck", "Kestrel Northolme"]):
         dispute = raise_for(staff, name, date(2024, 6, 3 + n))
         services.escalate_dispute(
-            dispute=dispute, escalated_on=date(2024, 6, 10), acting_user=staff.iro
+            dispute=dispute,
+            escalated_on=date(2024, 6, 10),
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("dispute_list"))

@@ -13,7 +13,7 @@ from iro.access.models import AccessLogEntry
 from iro.challenge import services
 from iro.challenge.forms import REASON_REQUIRED
 from iro.challenge.models import Dispute, DisputeReason, DisputeStage, Stage
-from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
 from tests.challenge.view_helpers import date_data, error_summary_links, html, shows
 from tests.factories import ChildFactory, PlanFactory
 
@@ -116,7 +116,7 @@ def test_viewing_a_dispute_is_logged_against_the_child(client, staff, dispute):
     client.force_login(staff.iro_manager)
     client.get(dispute_urls(dispute)["dispute_detail"])
     entry = AccessLogEntry.objects.get(user=staff.iro_manager)
-    assert (entry.child, entry.what) == (dispute.child, "dispute")
+    assert (entry.child, entry.what) == (dispute.child, "dispute_detail")
 
 
 # ------------------------------------------------------------ raising one
@@ -194,6 +194,7 @@ def test_the_dispute_page_shows_each_stage_it_reached(client, staff, dispute):
         responded_on=date(2024, 6, 10),
         response="We will finish it by the end of the month.",
         acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     services.escalate_dispute(
         dispute=dispute,
@@ -201,6 +202,7 @@ def test_the_dispute_page_shows_each_stage_it_reached(client, staff, dispute):
         sent_to="Rhea Moss, service manager",
         note="The date was missed again.",
         acting_user=staff.iro,
+        expected_version=current_version(dispute),
     )
     client.force_login(staff.iro)
     page = client.get(reverse("dispute_detail", args=[dispute.public_id]))
@@ -268,7 +270,10 @@ def test_escalating_before_the_stage_started_is_refused(client, staff, dispute):
 
 def test_a_change_saved_from_a_stale_page_is_refused_and_kept(client, staff, dispute):
     services.escalate_dispute(
-        dispute=dispute, escalated_on=date(2024, 6, 20), acting_user=staff.other_iro
+        dispute=dispute,
+        escalated_on=date(2024, 6, 20),
+        acting_user=staff.other_iro,
+        expected_version=current_version(dispute),
     )
     client.force_login(staff.iro)
     response = client.post(
@@ -293,7 +298,10 @@ def test_a_change_saved_from_a_stale_page_is_refused_and_kept(client, staff, dis
 def test_a_dispute_at_the_final_stage_offers_no_escalation(client, staff, dispute):
     for day in range(10, 17):
         dispute = services.escalate_dispute(
-            dispute=dispute, escalated_on=date(2024, 6, day), acting_user=staff.iro
+            dispute=dispute,
+            escalated_on=date(2024, 6, day),
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
         )
     assert dispute.stage == Stage.STAGE_8
     client.force_login(staff.iro)

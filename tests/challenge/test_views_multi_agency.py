@@ -235,7 +235,7 @@ def test_viewing_a_challenge_is_logged_against_the_child(client, staff, challeng
     client.force_login(staff.partnership)
     client.get(detail(challenge))
     entry = AccessLogEntry.objects.get(user=staff.partnership)
-    assert (entry.child, entry.what) == (challenge.child, "multi-agency challenge")
+    assert (entry.child, entry.what) == (challenge.child, "challenge_detail")
 
 
 def test_the_list_costs_the_same_queries_for_one_challenge_or_many(client, staff, challenge):

@@ -9,6 +9,7 @@ import pytest
 from iro.children.models import Child, Family
 from iro.children.services import create_child, create_family, update_child
 from iro.demo.history import deferred_history
+from iro.journey.checks import current_version
 from iro.people.models import Role, User
 
 pytestmark = [pytest.mark.django_db]
@@ -35,8 +36,15 @@ def story(name: str, worker: User) -> Child:
         ethnicity="WBRI",
         disabilities=["NONE"],
         family=family,
+        social_worker=worker,
     )
-    return update_child(child=child, acting_user=worker, date_of_birth=date(2024, 2, 26), sex="F")
+    return update_child(
+        child=child,
+        acting_user=worker,
+        date_of_birth=date(2024, 2, 26),
+        sex="F",
+        expected_version=current_version(child),
+    )
 
 
 def rows(child: Child) -> list[dict]:

@@ -10,6 +10,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from iro.journey import chairs, services
+from iro.journey.checks import current_version
 from iro.journey.models import ConferenceKind
 from iro.people.models import Role
 from tests.factories import ClosureDayFactory, UserFactory, child_on_plan, make_staff
@@ -85,7 +86,10 @@ def test_the_line_manager_of_the_social_worker_cannot_be_allocated(staff):
     assert not option_for(options, staff.other_iro).allowed
     with pytest.raises(ValidationError) as raised:
         services.allocate_chair(
-            conference=conference, chair=staff.other_iro, acting_user=staff.coordinator
+            conference=conference,
+            chair=staff.other_iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
         )
     assert (
         services.CHAIR_NOT_INDEPENDENT_LINE_MANAGER.format(
@@ -101,7 +105,10 @@ def test_someone_who_is_not_an_iro_cannot_chair(staff):
     conference = book_icpc(staff, sibling_group(staff))
     with pytest.raises(ValidationError) as raised:
         services.allocate_chair(
-            conference=conference, chair=staff.team_manager, acting_user=staff.coordinator
+            conference=conference,
+            chair=staff.team_manager,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
         )
     assert raised.value.message_dict["chair"] == [services.CHAIR_NOT_IRO]
 
@@ -118,7 +125,10 @@ def test_a_chair_booked_at_the_same_time_clashes_and_is_shown_busy(staff):
     assert not option_for(options, staff.other_iro).busy_at_time
     with pytest.raises(ValidationError) as raised:
         services.allocate_chair(
-            conference=conference, chair=staff.iro, acting_user=staff.coordinator
+            conference=conference,
+            chair=staff.iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
         )
     assert raised.value.message_dict["chair"] == [
         services.CHAIR_CLASH.format(chair=staff.iro, when="10:00 on 27 June 2024")

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
 from iro.journey import services
-from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
 from iro.journey.conference_forms import DATE_NOT_REAL, VENUE_OR_LINK
 from iro.journey.models import (
     Conference,
@@ -120,7 +120,8 @@ def test_no_page_changes_anything_on_get(client, staff, conference):
 def test_viewing_a_conference_is_logged_for_each_child(client, staff, conference, siblings):
     client.force_login(staff.coordinator)
     client.get(reverse("conference_detail", args=[conference.public_id]))
-    logged = set(AccessLogEntry.objects.filter(what="conference").values_list("child", flat=True))
+    rows = AccessLogEntry.objects.filter(what="conference_detail")
+    logged = set(rows.values_list("child", flat=True))
     assert logged == {c.pk for c in siblings.children}
 
 
@@ -260,6 +261,7 @@ def test_allocating_a_chair_from_a_stale_page_is_refused_and_keeps_the_choice(
         scheduled_date=date(2024, 6, 27),
         venue="Room 3",
         acting_user=staff.iro_manager,
+        expected_version=stale,
     )
     page = client.post(url, {"chair": str(staff.other_iro.pk), "version": stale}).content.decode()
     assert STALE_RECORD.replace("'", "&#x27;") in page
@@ -399,6 +401,7 @@ def test_a_manager_agrees_a_late_conference(client, staff, conference):
             },
             lateness_reason="interpreter",
             acting_user=staff.iro,
+            expected_version=current_version(conference),
         )
         client.force_login(staff.iro)
         url = reverse("conference_agree_late", args=[conference.public_id])

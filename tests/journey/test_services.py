@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from iro.children.services import DUPLICATE_LA_CHILD_ID, create_child, create_family, update_child
 from iro.journey import services
-from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD
+from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
 from iro.journey.models import (
     CinPlanPeriod,
     Conference,
@@ -41,6 +41,11 @@ def coordinator():
 @pytest.fixture
 def iro():
     return User.objects.create(username="ivy", first_name="Ivy", last_name="Reeve", role=Role.IRO)
+
+
+@pytest.fixture
+def iro_manager():
+    return User.objects.create(username="mo", first_name="Mo", role=Role.IRO_MANAGER)
 
 
 @pytest.fixture
@@ -91,7 +96,7 @@ def held_icpc(children, coordinator, iro, held_on, **kwargs) -> Conference:
         held_on=held_on,
         outcomes={c.pk: ChildOutcome(decision=Decision.PLAN, category="NEG") for c in children},
         acting_user=iro,
-        **kwargs,
+        **({"expected_version": current_version(conference)} | kwargs),
     )
 
 
@@ -210,7 +215,12 @@ def test_the_manager_of_the_childs_team_cannot_chair(siblings, coordinator, team
 
 def test_the_line_manager_of_the_childs_social_worker_cannot_chair(siblings, coordinator, iro):
     worker = User.objects.create(username="sam", role=Role.SOCIAL_WORKER, line_manager=iro)
-    update_child(child=siblings[0], social_worker=worker, acting_user=coordinator)
+    update_child(
+        child=siblings[0],
+        social_worker=worker,
+        acting_user=coordinator,
+        expected_version=current_version(siblings[0]),
+    )
     section47 = strategy_for(siblings[0], coordinator)
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
@@ -259,6 +269,7 @@ def test_reviews_change_the_category_and_the_last_ends_the_plan(siblings, coordi
         held_on=date(2024, 4, 30),
         outcomes={siblings[0].pk: ChildOutcome(decision=Decision.CONTINUE, category="EMO")},
         acting_user=iro,
+        expected_version=current_version(review),
     )
     plan.refresh_from_db()
     assert (plan.initial_category, plan.latest_category) == ("NEG", "EMO")
@@ -273,6 +284,7 @@ def test_reviews_change_the_category_and_the_last_ends_the_plan(siblings, coordi
         held_on=date(2024, 6, 20),
         outcomes={siblings[0].pk: ChildOutcome(decision=Decision.END)},
         acting_user=iro,
+        expected_version=current_version(second),
     )
     plan.refresh_from_db()
     assert plan.end_date == date(2024, 6, 20)
@@ -295,6 +307,7 @@ def test_a_review_a_day_after_three_months_needs_a_reason(siblings, coordinator,
             held_on=date(2024, 5, 1),
             outcomes={siblings[0].pk: ChildOutcome(decision=Decision.CONTINUE)},
             acting_user=iro,
+            expected_version=current_version(review),
         )
     assert raised.value.message_dict["lateness_reason"] == [
         services.LATENESS_REASON_REQUIRED.format(due=date(2024, 4, 30))
@@ -306,7 +319,11 @@ def test_a_plan_cannot_end_before_it_started(siblings, coordinator, iro):
     plan = Plan.objects.get()
     with pytest.raises(ValidationError) as raised:
         services.end_plan(
-            plan=plan, ended_on=date(2024, 1, 30), reason="closed", acting_user=coordinator
+            plan=plan,
+            ended_on=date(2024, 1, 30),
+            reason="closed",
+            acting_user=iro,
+            expected_version=current_version(plan),
         )
     assert raised.value.message_dict["end_date"] == [
         services.PLAN_END_BEFORE_START.format(date=date(2024, 1, 31))
@@ -315,7 +332,9 @@ def test_a_plan_cannot_end_before_it_started(siblings, coordinator, iro):
     assert plan.end_date is None
 
 
-def test_the_second_of_two_editors_is_refused_and_nothing_is_lost(siblings, coordinator, iro):
+def test_the_second_of_two_editors_is_refused_and_nothing_is_lost(
+    siblings, coordinator, iro, iro_manager
+):
     held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
     plan = Plan.objects.get()
     seen_by_both = plan.version
@@ -324,20 +343,24 @@ def test_the_second_of_two_editors_is_refused_and_nothing_is_lost(siblings, coor
     )
     with pytest.raises(ValidationError) as raised:
         services.change_latest_category(
-            plan=plan, category="SAB", acting_user=coordinator, expected_version=seen_by_both
+            plan=plan, category="SAB", acting_user=iro_manager, expected_version=seen_by_both
         )
     assert raised.value.messages == [STALE_RECORD]
     plan.refresh_from_db()
     assert plan.latest_category == "PHY"
 
 
-def test_every_change_writes_a_history_row_naming_who_made_it(siblings, coordinator, iro):
+def test_every_change_writes_a_history_row_naming_who_made_it(
+    siblings, coordinator, iro, iro_manager
+):
     held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
     plan = Plan.objects.get()
-    services.change_latest_category(plan=plan, category="MUL", acting_user=coordinator)
+    services.change_latest_category(
+        plan=plan, category="MUL", acting_user=iro_manager, expected_version=current_version(plan)
+    )
     history = list(plan.history.order_by("history_date"))
     assert [h.latest_category for h in history] == ["NEG", "MUL"]
-    assert [h.history_user for h in history] == [iro, coordinator]
+    assert [h.history_user for h in history] == [iro, iro_manager]
 
 
 def test_a_child_cannot_be_created_twice(siblings, coordinator):
@@ -389,6 +412,7 @@ def test_an_episode_cannot_close_while_a_transfer_in_plan_is_open(siblings, coor
         held_on=date(2024, 3, 15),
         outcomes={siblings[0].pk: ChildOutcome(decision=Decision.PLAN, category="PHY")},
         acting_user=iro,
+        expected_version=current_version(conference),
     )
     plan = Plan.objects.get()
     assert plan.episode == episode
@@ -400,5 +424,11 @@ def test_an_episode_cannot_close_while_a_transfer_in_plan_is_open(siblings, coor
             acting_user=coordinator,
         )
     assert raised.value.message_dict["closure_date"] == [services.EPISODE_HAS_OPEN_PLAN]
-    services.end_plan(plan=plan, ended_on=date(2024, 6, 1), reason="step_down_cin", acting_user=iro)
+    services.end_plan(
+        plan=plan,
+        ended_on=date(2024, 6, 1),
+        reason="step_down_cin",
+        acting_user=iro,
+        expected_version=current_version(plan),
+    )
     assert CinPlanPeriod.objects.get(episode=episode).start_date == date(2024, 6, 1)

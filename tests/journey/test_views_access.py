@@ -136,7 +136,7 @@ def test_viewing_a_journey_writes_one_access_log_row(client, staff, child):
         staff.social_worker,
         child,
         AccessEvent.VIEWED,
-        "journey",
+        "child_journey",
     )
 
 

@@ -1,3 +1,5 @@
+import axes.admin  # axes registers its admin classes on import: first, so they can be replaced
+from axes.models import AccessFailureLog, AccessLog
 from django.contrib import admin
 
 from iro.access.models import AccessLogEntry, RoleGrant
@@ -27,15 +29,15 @@ class AccessLogAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(RoleGrant)
-class RoleGrantAdmin(admin.ModelAdmin):
-    """Read only: roles are given on the user's page, through ``access.grants``."""
+# django-axes' sign-in history is append-only too (database triggers refuse changes but
+# axes' own setting of logout_time): read-only here, with no delete. The attempt counters
+# (AccessAttempt) keep axes' admin, whose delete is how an administrator lifts a lockout.
 
-    list_display = ("at", "user", "from_role", "to_role", "opens_children", "granted_by")
-    list_filter = ("opens_children", "to_role")
-    list_select_related = ("user", "granted_by")
 
-    def has_add_permission(self, request):
+class ReadOnlyLogAdmin:
+    actions = None
+
+    def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
@@ -43,3 +45,26 @@ class RoleGrantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class SignInLogAdmin(ReadOnlyLogAdmin, axes.admin.AccessLogAdmin):
+    pass
+
+
+class FailedSignInLogAdmin(ReadOnlyLogAdmin, axes.admin.AccessFailureLogAdmin):
+    pass
+
+
+for _model, _admin_class in ((AccessLog, SignInLogAdmin), (AccessFailureLog, FailedSignInLogAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _admin_class)
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(ReadOnlyLogAdmin, admin.ModelAdmin):
+    """Read only: roles are given on the user's page, through ``access.grants``."""
+
+    list_display = ("at", "user", "from_role", "to_role", "opens_children", "granted_by")
+    list_filter = ("opens_children", "to_role")
+    list_select_related = ("user", "granted_by")

@@ -5,6 +5,24 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+APPEND_ONLY = "The access log is append-only: its rows cannot be changed or deleted."
+
+
+class AccessLogQuerySet(models.QuerySet):
+    """No bulk change or delete through the ORM (the database refuses them too)."""
+
+    def update(self, **kwargs):
+        raise ValueError(APPEND_ONLY)
+
+    def delete(self):
+        raise ValueError(APPEND_ONLY)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError(APPEND_ONLY)
+
+    def update_or_create(self, *args, **kwargs):
+        raise ValueError(APPEND_ONLY)
+
 
 class AccessEvent(models.TextChoices):
     VIEWED = "viewed", "Viewed"
@@ -28,6 +46,8 @@ class AccessLogEntry(models.Model):
     what = models.CharField(max_length=200, help_text="The page or export, e.g. 'journey'.")
     detail = models.JSONField(default=dict, blank=True)
 
+    objects = AccessLogQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name_plural = "access log entries"
@@ -37,11 +57,11 @@ class AccessLogEntry(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise ValueError("The access log is append-only")
+            raise ValueError(APPEND_ONLY)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise ValueError("The access log is append-only")
+        raise ValueError(APPEND_ONLY)
 
 
 class RoleGrant(models.Model):

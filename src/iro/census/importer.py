@@ -29,14 +29,16 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 
+from iro.access.guards import census_import
 from iro.census import reader
 from iro.census.export import ExportRefused, check_may_export
 from iro.census.rules import Validator
 from iro.children.models import Child
 from iro.children.services import create_child, la_child_id_problem, update_child
+from iro.journey.checks import current_version
 from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
@@ -205,7 +207,7 @@ class _ChildImport:
             self.new_child = True
             return create_child(acting_user=self.user, la_child_id=r.la_child_id, **fields)
         before = child.version
-        child = update_child(child=child, acting_user=self.user, **fields)
+        child = update_child(child=child, acting_user=self.user, expected_version=before, **fields)
         if child.version != before:
             self.updated["children"] += 1
         return child
@@ -350,6 +352,7 @@ class _ChildImport:
             outcomes={child.pk: outcome},
             acting_user=self.user,
             imported=True,
+            expected_version=current_version(conference),
         )
         self.icpcs_held.add(s47.pk)
         self.added["icpcs"] += 1
@@ -378,7 +381,10 @@ class _ChildImport:
             self.added["plans"] += 1
         if r.latest_category and r.latest_category != plan.latest_category:
             plan = change_latest_category(
-                plan=plan, category=r.latest_category, acting_user=self.user
+                plan=plan,
+                category=r.latest_category,
+                acting_user=self.user,
+                expected_version=current_version(plan),
             )
             changed = True
         if (
@@ -401,6 +407,7 @@ class _ChildImport:
                     ended_on=r.end_date,
                     reason=IMPORTED_PLAN_END_REASON,
                     acting_user=self.user,
+                    expected_version=current_version(plan),
                 )
                 changed = True
             elif plan.end_date != r.end_date:
@@ -422,6 +429,7 @@ class _ChildImport:
             outcomes={child.pk: ChildOutcome(decision=Decision.CONTINUE)},
             acting_user=self.user,
             imported=True,
+            expected_version=current_version(conference),
         )
         self.added["reviews"] += 1
 
@@ -445,7 +453,7 @@ def import_file(
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
-    with transaction.atomic():
+    with transaction.atomic(), census_import(acting_user):
         validator = Validator(stream.header)
         validator.header_findings()
         for record in stream.children():
@@ -462,7 +470,7 @@ def import_file(
             try:
                 with transaction.atomic():
                     work.run()
-            except (ValidationError, DataError, IntegrityError) as exc:
+            except (ValidationError, PermissionDenied, DataError, IntegrityError) as exc:
                 summary.skipped.append(
                     Skipped(record.la_child_id, record.line, _reason(exc, work.step))
                 )

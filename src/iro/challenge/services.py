@@ -16,7 +16,7 @@ from django.db import transaction
 
 from iro import text_limits, timescales
 from iro.access.capabilities import Capability, has_capability
-from iro.access.scope import REFUSED_CHILD, can_view_child
+from iro.access.guards import require_child, require_conference_children
 from iro.challenge.models import (
     FINAL_STAGE,
     ChallengeOutcome,
@@ -77,9 +77,8 @@ def _require(user, capability: Capability, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _require_visible(user, child: Child) -> None:
-    if not can_view_child(user, child):
-        raise PermissionDenied(REFUSED_CHILD)
+def _require_visible(user, child: Child | int) -> None:
+    require_child(user, child)
 
 
 def _check_text(
@@ -144,10 +143,11 @@ def escalate_dispute(
     acting_user,
     sent_to: str = "",
     note: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Dispute:
     """Move an unresolved dispute to the next stage; the current stage ends that day."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    _require_visible(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     check_version(dispute, expected_version)
     current = _current_stage(dispute)
@@ -180,10 +180,11 @@ def resolve_dispute(
     resolved_on: date,
     resolution: str,
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Dispute:
     """Record that a dispute was resolved, at the stage it is at."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    _require_visible(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     check_version(dispute, expected_version)
     current = _current_stage(dispute)
@@ -211,7 +212,7 @@ def record_stage_response(
     responded_on: date,
     response: str,
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> DisputeStage:
     """Record the manager's response at the stage the dispute is at (once per stage).
 
@@ -219,6 +220,7 @@ def record_stage_response(
     stage's response timescale runs.
     """
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+    _require_visible(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     check_version(dispute, expected_version)
     current = _current_stage(dispute)
@@ -313,6 +315,9 @@ def record_challenge_response(
         or has_capability(acting_user, Capability.RAISE_CHALLENGES)
     ):
         raise PermissionDenied(CANNOT_RECORD_RESPONSE)
+    if not has_capability(acting_user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES):
+        # The partnership handles challenges without seeing children; an IRO must see the child.
+        _require_visible(acting_user, challenge.child_id)
     challenge = MultiAgencyChallenge.objects.select_for_update().get(pk=challenge.pk)
     errors = Errors()
     if challenge.responded_on is not None:
@@ -361,6 +366,7 @@ def record_feedback(
     """Feedback on a held conference; it may be quoted in reports only with consent."""
     if not _may_record_feedback(acting_user):
         raise PermissionDenied(CANNOT_RECORD_FEEDBACK)
+    require_conference_children(acting_user, conference)
     errors = Errors()
     if conference.status != ConferenceStatus.HELD or conference.held_on is None:
         errors.add("conference", CONFERENCE_NOT_HELD)
@@ -389,6 +395,7 @@ def withdraw_consent_to_quote(*, feedback: Feedback, acting_user) -> Feedback:
     """The giver no longer agrees to be quoted: no report quotes it from now on."""
     if not _may_record_feedback(acting_user):
         raise PermissionDenied(CANNOT_RECORD_FEEDBACK)
+    require_conference_children(acting_user, feedback.conference_id)
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.consent_to_quote:
         feedback.consent_to_quote = False

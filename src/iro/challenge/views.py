@@ -23,8 +23,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability, require_capability
-from iro.access.log import log_view
 from iro.access.scope import child_for, display_name
 from iro.challenge import page_selectors as pages
 from iro.challenge import services
@@ -80,7 +80,6 @@ def _carry_version(form, version: int) -> None:
 def child_worries(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A child's disputes and multi-agency challenges, for everyone who may see the child."""
     child = child_for(request.user, public_id)
-    log_view(user=request.user, child=child, what="disputes and challenges")
     may_raise = has_capability(request.user, Capability.RAISE_CHALLENGES)
     return render(
         request,
@@ -198,7 +197,6 @@ def _dispute_page(
 
 def dispute_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     dispute = pages.dispute_for(request.user, public_id)
-    log_view(user=request.user, child=dispute.child, what="dispute")
     return _dispute_page(request, dispute)
 
 
@@ -273,6 +271,7 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     """Open disputes with each current stage's response timescale, overdue first."""
     require_capability(request.user, Capability.RAISE_CHALLENGES)
     rows = pages.open_dispute_rows(request.user, day=today())
+    read_log.shown(request, pks=[r.dispute.child_id for r in rows])
     return render(
         request,
         "challenge/dispute_list.html",
@@ -326,6 +325,14 @@ def challenge_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
     queue = pages.challenge_queue(request.user)
+    read_log.shown(
+        request,
+        pks=[
+            r.challenge.child_id
+            for rows in (queue.to_forward, queue.awaiting_response, queue.answered)
+            for r in rows
+        ],
+    )
     return render(
         request,
         "challenge/challenge_list.html",
@@ -368,7 +375,6 @@ def _challenge_page(
 
 def challenge_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     challenge = pages.challenge_for(request.user, public_id)
-    log_view(user=request.user, child=challenge.child, what="multi-agency challenge")
     return _challenge_page(request, challenge)
 
 

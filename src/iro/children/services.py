@@ -9,6 +9,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from iro.access.capabilities import Capability
+from iro.access.guards import require
 from iro.children.models import Child, Disability, Ethnicity, Family, RestrictedAccess, Sex
 from iro.journey.checks import check_version, not_in_future, saved_by
 
@@ -100,6 +102,7 @@ def create_child(
     social_worker=None,
 ) -> Child:
     """Create a child record; the LA child ID must be new."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, importable=True)
     la_child_id = la_child_id.strip()
     problem = la_child_id_problem(la_child_id)
     if problem is not None:
@@ -130,10 +133,9 @@ def create_child(
 
 
 @transaction.atomic
-def update_child(
-    *, child: Child, acting_user, expected_version: int | None = None, **fields
-) -> Child:
+def update_child(*, child: Child, acting_user, expected_version: int, **fields) -> Child:
     """Change a child's details. A stale ``expected_version`` is refused (no lost update)."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     unknown = set(fields) - CHILD_FIELDS
     if unknown:
         raise TypeError(f"update_child() got unknown fields: {', '.join(sorted(unknown))}")
@@ -154,6 +156,7 @@ def update_child(
 
 @transaction.atomic
 def create_family(*, name: str, acting_user) -> Family:
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, importable=True)
     family = Family(name=name)
     saved_by(family, acting_user).save()
     return family

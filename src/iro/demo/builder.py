@@ -45,6 +45,7 @@ from iro.demo.worries_writer import (
     year_worries,
 )
 from iro.journey import services
+from iro.journey.checks import current_version
 from iro.journey.models import (
     Conference,
     ConferenceChild,
@@ -257,6 +258,7 @@ class Writer:
         plans: dict[int, Plan] = {}
         categories: dict[int, str] = {}  # child key -> the latest category decided
         last_held: dict[int, date] = {}  # child key -> their latest conference held
+        last_chair: dict = {}  # child key -> who chaired it (records the plan)
         meeting_number = 0
         for event in fp.events:
             what = event.what
@@ -303,14 +305,17 @@ class Writer:
                 if event.meeting.held:
                     for row in event.meeting.rows:
                         last_held[row.child] = event.on
+                        last_chair[row.child] = staff.chairs[event.meeting.chair]
                         categories[row.child] = row.category or categories.get(row.child, "")
             elif what == "end_plan":
                 for key in event.children:
+                    ending = plans.pop(key)
                     services.end_plan(
-                        plan=plans.pop(key),
+                        plan=ending,
                         ended_on=event.on,
                         reason=event.reason,
-                        acting_user=worker,
+                        acting_user=last_chair[key],
+                        expected_version=current_version(ending),
                     )
             elif what == "close":
                 for key in event.children:
@@ -329,6 +334,7 @@ class Writer:
                         date_of_birth=spec.born,
                         first_name=spec.first_name,
                         sex=spec.sex_at_birth,
+                        expected_version=current_version(children[key]),
                     )
         self.children.update((k, c) for k, c in children.items() if k in self.wanted_children)
         for key, plan in plans.items():  # still open today
@@ -339,6 +345,7 @@ class Writer:
                 category=categories[key],
                 last_conference=last_held[key],
                 worker=worker,
+                chair=last_chair[key],
             )
 
     def _child(self, spec: planner.ChildPlan, fp: planner.FamilyPlan, family, team, worker):
@@ -425,6 +432,7 @@ class Writer:
             lateness_reason=mp.lateness_reason,
             lateness_detail=mp.lateness_detail,
             acting_user=chair,
+            expected_version=current_version(conference),
         )
         if id(mp) in self.wanted_conferences:
             self.conferences[id(mp)] = conference

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 from iro.demo import casework, planner
 from iro.demo.casework import Cast, Person, who_text
 from iro.journey import plan_services, services
+from iro.journey.checks import current_version
 from iro.journey.models import Conference, ConferenceChild, Invitation, Plan
 from iro.journey.plan_services import ActionReview
 from iro.people.models import Agency, User
@@ -130,6 +131,7 @@ class CaseworkWriter:
                     interpreter_language=plan.interpreter_language,
                     notes=plan.notes,
                     acting_user=chair,
+                    expected_version=0,
                 )
             self.counts.pre_meetings += len(plans)
         return invited
@@ -141,7 +143,10 @@ class CaseworkWriter:
         attendance = {invitation.pk: came for invitation, came in invited if came}
         if attendance:
             services.record_attendance(
-                conference=conference, attendance=attendance, acting_user=coordinator
+                conference=conference,
+                attendance=attendance,
+                acting_user=coordinator,
+                expected_version=current_version(conference),
             )
 
     # -- open plans
@@ -155,8 +160,10 @@ class CaseworkWriter:
         category: str,
         last_conference: date,
         worker: User,
+        chair: User,
     ) -> None:
-        """The plan's outcomes, actions (with their status now) and core group."""
+        """The plan's outcomes, actions (with their status now) and core group, recorded by
+        the chair of the plan's latest conference."""
         content = casework.plan_content(
             self.rng,
             self.cast(family),
@@ -169,7 +176,7 @@ class CaseworkWriter:
             cal=self.cal,
         )
         outcomes = [
-            plan_services.add_outcome(plan=plan, text=text, acting_user=worker)
+            plan_services.add_outcome(plan=plan, text=text, acting_user=chair)
             for text in content.outcomes
         ]
         reviews = {}
@@ -181,12 +188,16 @@ class CaseworkWriter:
                 by_when=action.by_when,
                 outcome=outcomes[action.outcome] if action.outcome is not None else None,
                 agency=self.agencies.get(action.who.agency),
-                acting_user=worker,
+                acting_user=chair,
             )
             if action.status != "not_started":
-                reviews[written.pk] = ActionReview(status=action.status, progress=action.progress)
+                reviews[written.pk] = ActionReview(
+                    status=action.status,
+                    progress=action.progress,
+                    expected_version=current_version(written),
+                )
         if reviews:
-            plan_services.revisit_actions(plan=plan, reviews=reviews, acting_user=worker)
+            plan_services.revisit_actions(plan=plan, reviews=reviews, acting_user=chair)
         for member in content.core_group:
             person = member.person
             written = plan_services.add_core_group_member(
@@ -196,11 +207,11 @@ class CaseworkWriter:
                 joined_on=member.joined_on,
                 agency=self.agencies.get(person.agency),
                 email=person.email,
-                acting_user=worker,
+                acting_user=chair,
             )
             if member.left_on is not None:
                 plan_services.end_core_group_membership(
-                    member=written, left_on=member.left_on, acting_user=worker
+                    member=written, left_on=member.left_on, acting_user=chair
                 )
         self.counts.outcomes += len(outcomes)
         self.counts.actions += len(content.actions)

@@ -20,6 +20,7 @@ from iro.challenge.selectors import challenges_to_forward
 from iro.children.models import Child
 from iro.demo import challenges, phrases, planner
 from iro.demo.staff import Staff
+from iro.journey.checks import current_version
 from iro.journey.models import Conference, Plan
 from iro.people.models import Agency, User
 from iro.reports import measures
@@ -100,6 +101,7 @@ class WorriesWriter:
                     sent_to=self._sent_to(family, step.stage),
                     note=step.note,
                     acting_user=chair,
+                    expected_version=current_version(dispute),
                 )
             if step.responded_on is not None:
                 services.record_stage_response(
@@ -107,6 +109,7 @@ class WorriesWriter:
                     responded_on=step.responded_on,
                     response=step.response,
                     acting_user=chair,
+                    expected_version=current_version(dispute),
                 )
         if plan.resolved_on is not None:
             dispute = services.resolve_dispute(
@@ -114,6 +117,7 @@ class WorriesWriter:
                 resolved_on=plan.resolved_on,
                 resolution=plan.resolution,
                 acting_user=chair,
+                expected_version=current_version(dispute),
             )
         return dispute
 

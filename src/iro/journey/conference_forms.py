@@ -14,6 +14,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from iro import text_limits
+from iro.journey.checks import VERSION_MISSING
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -160,9 +161,21 @@ def _agency_field() -> forms.ModelChoiceField:
 
 
 class VersionedForm(forms.Form):
-    """A form editing a record: the version the editor saw travels with it."""
+    """A form editing a record: the version the editor saw travels with it, and a form
+    sent without it is refused (it could overwrite someone else's change unseen).
+    ``editing=False`` for a form that creates the record."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, editing: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def full_clean(self):
+        super().full_clean()
+        if self.is_bound and self.editing and self.cleaned_data.get("version") is None:
+            # On the whole form: the field is hidden, so the error summary shows this.
+            self.add_error(None, ValidationError(VERSION_MISSING, code="stale"))
 
 
 # ------------------------------------------------------- strategy discussion, S47

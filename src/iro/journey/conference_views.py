@@ -29,7 +29,7 @@ from iro.access.capabilities import (
     has_capability,
     require_capability,
 )
-from iro.access.log import log_export, log_view
+from iro.access.log import log_export
 from iro.access.scope import child_for, display_name, hidden_restricted, visible_to
 from iro.children.models import Child
 from iro.documents.plain_language import check_fields
@@ -300,7 +300,6 @@ def child_protection(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """A child's child protection work: enquiries, conferences and plans, with what
     can be done next."""
     child = child_for(request.user, public_id)
-    log_view(user=request.user, child=child, what="child protection")
     return render(
         request,
         "journey/conference/child_protection.html",
@@ -637,8 +636,6 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
     context = _conference_context(request, conference)
-    for rv in context["rows"]:
-        log_view(user=request.user, child=rv.row.child, what="conference")
     context["cancel_form"] = CancelForm(initial={"version": conference.version})
     context["agree_form"] = AgreeLateForm(initial={"agreed_on": today()})
     context["active_nav"] = "children"
@@ -931,7 +928,7 @@ def conference_pre_meeting(request: HttpRequest, public_id: UUID, row_pk: int) -
                 interpreter_needed=data["interpreter_needed"],
                 interpreter_language=data["interpreter_language"],
                 notes=data["notes"],
-                expected_version=data["version"] if data["version"] is not None else 0,
+                expected_version=data["version"],
                 acting_user=request.user,
             )
         except ValidationError as error:

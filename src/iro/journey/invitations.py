@@ -24,6 +24,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from iro.access.capabilities import Capability
+from iro.access.guards import require
 from iro.journey import services
 from iro.journey.checks import saved_by
 from iro.journey.models import (
@@ -281,6 +283,7 @@ def _deliver(
 @transaction.atomic
 def send_invitations(*, conference: Conference, acting_user) -> Sent:
     """Email everyone on the list not yet sent the current version, with the .ics."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"invitations": NOT_SCHEDULED})
@@ -302,6 +305,7 @@ def send_invitations(*, conference: Conference, acting_user) -> Sent:
 @transaction.atomic
 def send_updates(*, conference: Conference, acting_user) -> Sent:
     """After a change: email the new version to everyone sent an earlier one."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     entry = services.calendar_entry(conference, acting_user)
     stale = [
@@ -318,9 +322,7 @@ def send_updates(*, conference: Conference, acting_user) -> Sent:
 
 
 @transaction.atomic
-def cancel_and_notify(
-    *, conference: Conference, acting_user, expected_version: int | None = None
-) -> Conference:
+def cancel_and_notify(*, conference: Conference, acting_user, expected_version: int) -> Conference:
     """Cancel the conference; everyone sent an invitation gets a calendar CANCEL."""
     conference = services.cancel_conference(
         conference=conference, acting_user=acting_user, expected_version=expected_version

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 
 from iro import text_limits
+from iro.journey.checks import VERSION_MISSING
 from iro.journey.conference_forms import (
     CHOOSE_ONE,
     EMAIL_INVALID,
@@ -55,7 +56,7 @@ class ActionForm(VersionedForm):
     )
 
     def __init__(self, *args, outcomes=(), editing: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, editing=editing, **kwargs)
         self.fields["outcome"].choices = [("", "Not linked to an outcome")] + [
             (str(o.pk), o.text[:80]) for o in outcomes
         ]
@@ -86,6 +87,12 @@ class ReviewActionsForm(forms.Form):
             self.fields[f"version_{action.pk}"] = forms.IntegerField(
                 widget=forms.HiddenInput, initial=action.version, required=False
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(cleaned.get(f"version_{a.pk}") is None for a in self.actions):
+            raise forms.ValidationError(VERSION_MISSING, code="stale")
+        return cleaned
 
     def rows(self):
         return [

@@ -14,6 +14,8 @@ from datetime import date
 from django.db import transaction
 
 from iro import text_limits
+from iro.access.capabilities import Capability
+from iro.access.guards import require
 from iro.journey.checks import Errors, check_version, not_far_ahead, not_in_future, saved_by
 from iro.journey.models import (
     ActionStatus,
@@ -74,6 +76,7 @@ def _check_action_fields(
 @transaction.atomic
 def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
     """Add what the plan wants to be different for the child."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "text")
     if not text.strip():
@@ -87,8 +90,9 @@ def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
 
 @transaction.atomic
 def update_outcome(
-    *, outcome: PlanOutcome, text: str, acting_user, expected_version: int | None = None
+    *, outcome: PlanOutcome, text: str, acting_user, expected_version: int
 ) -> PlanOutcome:
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=outcome.plan.child_id)
     outcome = PlanOutcome.objects.select_for_update().get(pk=outcome.pk)
     check_version(outcome, expected_version)
     errors = Errors()
@@ -118,6 +122,7 @@ def add_action(
     agency=None,
 ) -> PlanAction:
     """Add what needs to happen, by whom and by when."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "what")
     _check_action_fields(errors, plan, what=what, who=who, by_when=by_when)
@@ -147,9 +152,10 @@ def update_action(
     progress: str = "",
     outcome: PlanOutcome | None = None,
     agency=None,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> PlanAction:
     """Change an action; a stale ``expected_version`` is refused."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=action.plan.child_id)
     action = PlanAction.objects.select_for_update().get(pk=action.pk)
     check_version(action, expected_version)
     errors = Errors()
@@ -174,7 +180,8 @@ def update_action(
 
 @dataclass(frozen=True)
 class ActionReview:
-    """One action's status and progress as revisited at a review."""
+    """One action's status and progress as revisited at a review, with the version of the
+    action the editor saw (a review without it is refused, as a stale one is)."""
 
     status: str
     progress: str = ""
@@ -190,6 +197,7 @@ def revisit_actions(
     ``reviews`` maps action primary key to its review. Any action changed by
     someone else since it was read refuses the whole save.
     """
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "actions")
     actions = {a.pk: a for a in PlanAction.objects.select_for_update().filter(plan=plan)}
@@ -234,6 +242,7 @@ def add_core_group_member(
     email: str = "",
 ) -> CoreGroupMember:
     """Add someone to the core group that works the plan between conferences."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "name")
     if not name.strip():
@@ -262,6 +271,7 @@ def add_core_group_member(
 def end_core_group_membership(
     *, member: CoreGroupMember, left_on: date, acting_user
 ) -> CoreGroupMember:
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=member.plan.child_id)
     member = CoreGroupMember.objects.select_for_update().get(pk=member.pk)
     errors = Errors()
     if member.left_on is not None:

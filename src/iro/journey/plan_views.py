@@ -15,7 +15,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from iro.access.capabilities import Capability, has_capability, require_capability
-from iro.access.log import log_view
 from iro.documents.plain_language import check, check_fields
 from iro.journey import plan_services, services
 from iro.journey.checks import today
@@ -51,7 +50,6 @@ def _stale(form, version: int) -> None:
 
 def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = plan_for(request.user, public_id)
-    log_view(user=request.user, child=plan.child, what="plan")
     view = plan_view(request.user, plan)
     texts = [("Outcome", o.text) for o in view.outcomes] + [
         ("Action", a.what) for a in view.actions
@@ -99,7 +97,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     require_capability(request.user, Capability.CHAIR_CONFERENCES)
     outcome = _outcome(plan, pk) if pk is not None else None
     initial = {"text": outcome.text, "version": outcome.version} if outcome else {}
-    form = OutcomeForm(request.POST or None, initial=initial)
+    form = OutcomeForm(request.POST or None, initial=initial, editing=outcome is not None)
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
         plain_results = check_fields(form, PLAN_FIELDS)

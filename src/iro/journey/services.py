@@ -18,9 +18,12 @@ from django.db import transaction
 from django.db.models import Q
 
 from iro import text_limits, timescales
+from iro.access.capabilities import Capability, has_capability
+from iro.access.guards import require, require_conference_children
 from iro.children.models import Child
 from iro.journey.checks import (
     STALE_RECORD,
+    VERSION_MISSING,
     Errors,
     check_version,
     not_far_ahead,
@@ -127,6 +130,7 @@ def open_episode(
     primary_need: str = "",
 ) -> Episode:
     """A referral to children's social care opens a Child in Need episode."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     errors = Errors()
     errors.add("referral_date", not_in_future(referral_date))
     if referral_source and referral_source not in ReferralSource.values:
@@ -150,6 +154,9 @@ def open_episode(
 def close_episode(
     *, episode: Episode, closure_date: date, closure_reason: str, acting_user
 ) -> Episode:
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
     episode = Episode.objects.select_for_update().get(pk=episode.pk)
     errors = Errors()
     errors.add("closure_date", not_in_future(closure_date))
@@ -201,6 +208,14 @@ def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date) -> 
 
 @transaction.atomic
 def start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    return _start_cin_plan(episode=episode, start_date=start_date, acting_user=acting_user)
+
+
+def _start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
+    """Also the step down at a plan's end, under the chair's capability to end it."""
     errors = Errors()
     _check_in_episode(errors, "start_date", episode, start_date)
     errors.raise_if_any()
@@ -222,6 +237,7 @@ def record_strategy_discussion(
     notes: str = "",
 ) -> StrategyDiscussion:
     """Record a strategy discussion and, when it decides so, the S47 it starts that day."""
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id)
     errors = Errors()
     _check_in_episode(errors, "held_on", episode, held_on)
     errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
@@ -245,6 +261,9 @@ def record_section47(
     icpc_not_required: bool = False,
 ) -> Section47:
     """An S47 known without its strategy discussion (e.g. from a census file)."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
     errors = Errors()
     _check_in_episode(errors, "start_date", episode, start_date)
     errors.raise_if_any()
@@ -257,6 +276,7 @@ def record_section47(
 
 @transaction.atomic
 def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Section47:
+    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=section47.episode.child_id)
     section47 = Section47.objects.select_for_update().get(pk=section47.pk)
     errors = Errors()
     errors.add("requested_on", not_in_future(requested_on))
@@ -272,6 +292,12 @@ def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Se
 
 @transaction.atomic
 def record_icpc_not_required(*, section47: Section47, acting_user) -> Section47:
+    require(
+        acting_user,
+        Capability.RECORD_STRATEGY_DISCUSSION,
+        child=section47.episode.child_id,
+        importable=True,
+    )
     section47 = Section47.objects.select_for_update().get(pk=section47.pk)
     if held_icpc_rows().filter(section47=section47).exists():
         raise ValidationError({"icpc_not_required": S47_ALREADY_HAS_ICPC})
@@ -397,6 +423,13 @@ def schedule_conference(
     notified_on: date | None = None,
 ) -> Conference:
     """Book a conference for one child or a sibling group, optionally with its chair."""
+    subjects = list(subjects)
+    require(
+        acting_user,
+        Capability.SCHEDULE_CONFERENCES,
+        children=[s.child for s in subjects],
+        importable=True,
+    )
     subjects = [_fresh(s) for s in subjects]
     errors = Errors()
     if not subjects:
@@ -471,8 +504,9 @@ def schedule_conference(
 
 @transaction.atomic
 def allocate_chair(
-    *, conference: Conference, chair, acting_user, expected_version: int | None = None
+    *, conference: Conference, chair, acting_user, expected_version: int
 ) -> Conference:
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     children = [
@@ -556,7 +590,7 @@ def record_conference_held(
     acting_user,
     lateness_reason: str = "",
     lateness_detail: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
     imported: bool = False,
 ) -> Conference:
     """Record that the conference took place, and each child's decision.
@@ -567,6 +601,7 @@ def record_conference_held(
     Held outside timescale, a reason is required (a census ``imported``
     conference may not know it).
     """
+    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference, importable=True)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     errors = Errors()
@@ -681,7 +716,10 @@ def record_conference_held(
         elif conference.kind == ConferenceKind.REVIEW and row.plan is not None:
             if outcome.category and outcome.category != row.plan.latest_category:
                 change_latest_category(
-                    plan=row.plan, category=outcome.category, acting_user=acting_user
+                    plan=row.plan,
+                    category=outcome.category,
+                    acting_user=acting_user,
+                    expected_version=row.plan.version,
                 )
             if outcome.decision == Decision.END:
                 end_plan(
@@ -689,15 +727,15 @@ def record_conference_held(
                     ended_on=held_on,
                     reason=outcome.end_reason,
                     acting_user=acting_user,
+                    expected_version=row.plan.version,
                 )
         saved_by(row, acting_user).save()
     return conference
 
 
 @transaction.atomic
-def cancel_conference(
-    *, conference: Conference, acting_user, expected_version: int | None = None
-) -> Conference:
+def cancel_conference(*, conference: Conference, acting_user, expected_version: int) -> Conference:
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     if conference.status == ConferenceStatus.HELD:
@@ -711,11 +749,10 @@ def cancel_conference(
 @transaction.atomic
 def agree_late_conference(*, conference: Conference, agreed_on: date, acting_user) -> Conference:
     """A manager's agreement to a conference held outside timescale."""
-    from iro.access.capabilities import Capability, has_capability
-
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not has_capability(acting_user, Capability.AGREE_LATE_CONFERENCES):
         raise ValidationError({"late_agreed_by": CANNOT_AGREE_LATE})
+    require_conference_children(acting_user, conference)
     if not conference.lateness_reason:
         raise ValidationError({"late_agreed_by": NOT_LATE})
     errors = Errors()
@@ -745,6 +782,7 @@ def start_plan(
     episode: Episode | None = None,
 ) -> Plan:
     """Start a child protection plan. ``previous_plans`` defaults to the child's earlier plans."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=child, importable=True)
     errors = Errors()
     errors.add("start_date", not_in_future(start_date))
     for field, value in (("initial_category", category), ("latest_category", latest_category)):
@@ -774,8 +812,9 @@ def start_plan(
 
 @transaction.atomic
 def change_latest_category(
-    *, plan: Plan, category: str, acting_user, expected_version: int | None = None
+    *, plan: Plan, category: str, acting_user, expected_version: int
 ) -> Plan:
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id, importable=True)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     check_version(plan, expected_version)
     if category not in Category.values:
@@ -795,9 +834,10 @@ def end_plan(
     ended_on: date,
     reason: str,
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Plan:
     """End a plan; the child steps down (to a Child in Need plan) or the case closes."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id, importable=True)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     check_version(plan, expected_version)
     errors = Errors()
@@ -818,7 +858,7 @@ def end_plan(
     plan.version += 1
     saved_by(plan, acting_user).save(update_fields=["end_date", "end_reason", "version"])
     if reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
-        start_cin_plan(episode=plan.episode, start_date=ended_on, acting_user=acting_user)
+        _start_cin_plan(episode=plan.episode, start_date=ended_on, acting_user=acting_user)
     return plan
 
 
@@ -888,7 +928,7 @@ def reschedule_conference(
     scheduled_time: time | None = None,
     venue: str = "",
     virtual_link: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
     send_updates: bool = True,
 ) -> Conference:
     """Move a scheduled conference (date, time or place).
@@ -897,6 +937,7 @@ def reschedule_conference(
     an invitation is sent the update (a calendar request with a higher SEQUENCE)
     once the change is committed.
     """
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     errors = Errors()
@@ -959,6 +1000,7 @@ def add_invitee(
     address: str = "",
 ):
     """Invite someone to a conference (the email is sent separately)."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     errors = Errors()
     if conference.status != ConferenceStatus.SCHEDULED:
         errors.add("name", NOT_SCHEDULED)
@@ -987,6 +1029,7 @@ def add_invitee(
 @transaction.atomic
 def remove_invitee(*, invitation, acting_user) -> None:
     """Take someone off the list before the conference (the history keeps the row)."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=invitation.conference_id)
     if invitation.conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"name": NOT_SCHEDULED})
     saved_by(invitation, acting_user).delete()
@@ -998,10 +1041,15 @@ def record_attendance(
     conference: Conference,
     attendance: Mapping[int, str],
     acting_user,
-    expected_version: int | None = None,
+    expected_version: int,
 ) -> Conference:
     """Who came: ``attendance`` maps invitation primary key to an attendance status
     (blank for not yet known)."""
+    require(
+        acting_user,
+        (Capability.SCHEDULE_CONFERENCES, Capability.CHAIR_CONFERENCES),
+        conference=conference,
+    )
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     errors = Errors()
@@ -1041,7 +1089,7 @@ def record_pre_meeting(
     interpreter_needed: bool = False,
     interpreter_language: str = "",
     notes: str = "",
-    expected_version: int | None = None,
+    expected_version: int,
 ):
     """The chair met the child and the parents before the conference; advocacy and
     interpreters. Sets the yes/no facts the reports count on the child's row.
@@ -1049,6 +1097,7 @@ def record_pre_meeting(
     ``expected_version`` is the version the editor saw (0 when there was no record
     yet); a different one is refused.
     """
+    require(acting_user, Capability.CHAIR_CONFERENCES, child=conference_child.child_id)
     row = (
         ConferenceChild.objects.select_for_update()
         .select_related("conference")
@@ -1056,7 +1105,9 @@ def record_pre_meeting(
     )
     meeting = PreMeeting.objects.select_for_update().filter(conference_child=row).first()
     current = meeting.version if meeting else 0
-    if expected_version is not None and expected_version != current:
+    if expected_version is None:
+        raise ValidationError(VERSION_MISSING, code="stale")
+    if expected_version != current:
         raise ValidationError(STALE_RECORD, code="stale")
     conference = row.conference
     errors = Errors()

@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 
+from iro.access import read_log
 from iro.access.capabilities import Capability, capabilities_of, has_capability
-from iro.access.log import log_view
 from iro.access.scope import child_for
 from iro.journey import selectors
 from iro.journey.forms import CaseloadFilterForm
@@ -41,6 +41,11 @@ def my_work(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.VIEW_MY_WORK):
         raise PermissionDenied(NO_MY_WORK)
     work = selectors.my_work(request.user)
+    read_log.shown(
+        request,
+        public_ids=[c.public_id for u in work.upcoming for c in u.children]
+        + [d.child.public_id for d in work.deadlines],
+    )
     return render(request, "journey/my_work.html", {"work": work, "active_nav": "my_work"})
 
 
@@ -73,6 +78,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     result = selectors.caseload(
         request.user, form.filters(), page_number=request.GET.get("page", 1)
     )
+    read_log.shown(request, public_ids=[row.child.public_id for row in result.rows])
     return render(
         request,
         "journey/caseload.html",
@@ -88,6 +94,5 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 def child_journey(request: HttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for(request.user, public_id)
-    log_view(user=request.user, child=child, what="journey")
     journey = selectors.journey_for(request.user, child)
     return render(request, "journey/child.html", {"journey": journey, "active_nav": "children"})

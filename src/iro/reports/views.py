@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 
 from iro import timescales
+from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import display_name
@@ -213,6 +214,7 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
     behind = drilldown.children_behind(request.user, measure, period, team=team, chair=chair)
     rows = [row for row in behind.rows if not item or row.unit.item == item]
     hidden = behind.hidden if not item else None
+    read_log.shown(request, pks=[row.child.pk for row in rows])
     return render(
         request,
         "reports/children.html",

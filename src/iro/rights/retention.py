@@ -54,6 +54,7 @@ class PastRetention:
     la_child_id: str
     why: str
     passed_on: date
+    child_pk: int  # for the access log of the page that lists it
 
 
 def _words(d: date) -> str:
@@ -108,7 +109,10 @@ def past_retention(*, day: date | None = None, years: int | None = None) -> list
         if passed_on <= day:
             rows.append(
                 PastRetention(
-                    la_child_id, template.format(years=years, anchor=_words(anchor)), passed_on
+                    la_child_id,
+                    template.format(years=years, anchor=_words(anchor)),
+                    passed_on,
+                    pk,
                 )
             )
     rows.sort(key=lambda r: (r.passed_on, r.la_child_id))

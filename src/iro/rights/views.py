@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
+from iro.access import read_log
 from iro.access.capabilities import Capability, require_capability
 from iro.access.log import log_view
 from iro.access.scope import child_for, display_name
@@ -105,6 +106,7 @@ def retention_report(request: HttpRequest) -> HttpResponse:
     """Records past the retention period, for a person to act on; CSV with ?format=csv."""
     require_capability(request.user, Capability.REVIEW_RETENTION)
     rows = retention.past_retention()
+    read_log.shown(request, pks=[r.child_pk for r in rows])
     if request.GET.get("format") == "csv":
         out = io.StringIO()
         writer = csv.writer(out)

@@ -1,0 +1,182 @@
+"""Every read of a child's data writes an access-log row: in one place, the middleware.
+
+After a successful response (2xx, GET or POST) of one of iro's pages, ``ReadLogMiddleware``
+writes one ``viewed`` row per child concerned, with ``what`` = the URL's name:
+
+- a page whose URL names a record (``children/<id>/``, ``conferences/<id>/``,
+  ``plans/<id>/``, ``disputes/<id>/``, ``challenges/<id>/``) concerns that record's
+  children, found from the URL's keywords with one query (``OWNERS``); a conference's
+  page for one child (``row_pk``) concerns that child only;
+- a page listing named children (``LIST_PAGES``: the caseload, My work, the report
+  drill-down...) tells the middleware which children it showed with ``shown()``;
+- every other page of iro is declared in ``NO_CHILD_DATA``.
+
+``read_plan`` refuses a page of iro that fits none of these, and a test walks every URL
+pattern through it: a new page cannot go unlogged by being forgotten. Rows are written
+with one ``bulk_create``, so a page costs the same queries whatever the number of children.
+Exports still call ``access.log.log_export`` too: those rows carry the export's detail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
+
+from iro.access.models import AccessEvent, AccessLogEntry
+
+UNKNOWN_PAGE = (
+    "The access log does not know which children the page {name!r} ({route!r}) shows: "
+    "add it to iro.access.read_log (OWNERS, LIST_PAGES or NO_CHILD_DATA)."
+)
+LIST_NOT_DECLARED = (
+    "The page {name!r} lists children but did not say which: call "
+    "iro.access.read_log.shown(request, ...) in its view."
+)
+
+
+def _children_of_child(public_id) -> QuerySet:
+    from iro.children.models import Child
+
+    return Child.objects.filter(public_id=public_id).values_list("pk", flat=True)
+
+
+def _children_of_conference(public_id, row_pk=None) -> QuerySet:
+    from iro.journey.models import ConferenceChild
+
+    rows = ConferenceChild.objects.filter(conference__public_id=public_id)
+    if row_pk is not None:
+        rows = rows.filter(pk=row_pk)
+    return rows.values_list("child_id", flat=True)
+
+
+def _child_of(model_path: str) -> Callable[..., QuerySet]:
+    def children(public_id) -> QuerySet:
+        from django.apps import apps
+
+        model = apps.get_model(model_path)
+        return model.objects.filter(public_id=public_id).values_list("child_id", flat=True)
+
+    return children
+
+
+# The first segment of a URL that names a record by ``public_id``, and how to find the
+# record's children. Keywords after the record (``pk`` of an invitation, outcome, action,
+# core group member or feedback, a Section 47's ``pk``) are parts of that record: the
+# page concerns the same children, except ``row_pk`` (one child of a conference).
+OWNERS: dict[str, Callable[..., QuerySet]] = {
+    "children": _children_of_child,
+    "conferences": _children_of_conference,
+    "plans": _child_of("journey.Plan"),
+    "disputes": _child_of("challenge.Dispute"),
+    "challenges": _child_of("challenge.MultiAgencyChallenge"),
+}
+PARTS = {"pk", "output_format"}
+NARROWING = {("conferences", "row_pk")}
+
+# Pages that list children without naming one in the URL: the view calls ``shown``.
+LIST_PAGES = frozenset(
+    {"my_work", "caseload", "dispute_list", "challenge_list", "report_children", "retention_report"}
+)
+
+# iro's pages that show no child's data (by URL name; the route for an unnamed URL).
+NO_CHILD_DATA = frozenset(
+    {
+        "healthz",
+        "home",
+        "plain_language_check",
+        "reports_index",
+        "report",
+        "report_download",  # aggregate figures; logged as an export by the view
+        "role_grants",  # staff and their roles
+    }
+)
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """How to find the children a page showed."""
+
+    owner: str | None = None  # a key of OWNERS
+    narrow: tuple[str, ...] = ()  # keywords passed on to the owner's lookup
+    is_list: bool = False
+
+
+NOTHING = ReadPlan()
+
+
+def read_plan(name: str | None, route: str, keywords: Iterable[str]) -> ReadPlan:
+    """The plan for a page of iro; ``ImproperlyConfigured`` for a page nobody declared."""
+    key = name or route
+    keywords = set(keywords)
+    if key in LIST_PAGES:
+        return ReadPlan(is_list=True)
+    if key in NO_CHILD_DATA:
+        return NOTHING
+    owner = route.split("/", 1)[0]
+    if owner in OWNERS and "public_id" in keywords:
+        rest = keywords - {"public_id"}
+        narrow = tuple(sorted(k for k in rest if (owner, k) in NARROWING))
+        if rest <= PARTS | set(narrow):
+            return ReadPlan(owner=owner, narrow=narrow)
+    raise ImproperlyConfigured(UNKNOWN_PAGE.format(name=name, route=route))
+
+
+def shown(request, *, pks: Iterable[int] = (), public_ids: Iterable[UUID] = ()) -> None:
+    """A list page says which children it showed (by primary key or public id)."""
+    before_pks, before_ids = getattr(request, "_iro_children_shown", ((), ()))
+    request._iro_children_shown = ([*before_pks, *pks], [*before_ids, *public_ids])
+
+
+def _children_read(request, plan: ReadPlan, kwargs: dict) -> list[int]:
+    if plan.owner is not None:
+        lookup = OWNERS[plan.owner]
+        return list(lookup(kwargs["public_id"], **{k: kwargs[k] for k in plan.narrow}))
+    if plan.is_list:
+        declared = getattr(request, "_iro_children_shown", None)
+        if declared is None:
+            raise ImproperlyConfigured(
+                LIST_NOT_DECLARED.format(name=request.resolver_match.url_name)
+            )
+        pks, public_ids = declared
+        pks = list(dict.fromkeys(pks))
+        if public_ids:
+            from iro.children.models import Child
+
+            found = Child.objects.filter(public_id__in=set(public_ids)).values_list("pk", flat=True)
+            pks = list(dict.fromkeys([*pks, *found]))
+        return pks
+    return []
+
+
+def is_iro_page(match) -> bool:
+    return match is not None and match.func.__module__.startswith("iro.")
+
+
+def log_read(request, response) -> None:
+    """Write the rows for one response (nothing for a refusal, an error or a redirect)."""
+    match = getattr(request, "resolver_match", None)
+    if not is_iro_page(match) or not 200 <= response.status_code < 300:
+        return
+    user = request.user
+    if not user.is_authenticated:
+        return
+    plan = read_plan(match.url_name, match.route, match.kwargs)
+    children = dict.fromkeys(_children_read(request, plan, match.kwargs))
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(user=user, child_id=pk, event=AccessEvent.VIEWED, what=match.url_name)
+        for pk in children
+    )
+
+
+class ReadLogMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        log_read(request, response)
+        return response
