@@ -237,8 +237,8 @@ ADMIN_REFUSES = {
     "access.accesslogentry": {"add", "delete", "change"},  # the access log: read only
     "access.rolegrant": {"add", "delete", "change"},  # roles given: read only
     "axes.accessattempt": {"add"},
-    "axes.accesslog": {"add"},
-    "axes.accessfailurelog": {"add"},
+    "axes.accesslog": {"add", "delete", "change"},  # the sign-in history: read only
+    "axes.accessfailurelog": {"add", "delete", "change"},
 }
 
 # django-allauth's sign-in, sign-out, password and two-factor pages: open, never a 500.

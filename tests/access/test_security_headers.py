@@ -23,9 +23,13 @@ REQUIRED = [
     "form-action 'self'",
     "frame-ancestors 'none'",
 ]
-# Standalone documents with their own stylesheet: the family plan (nonce) and the report
-# document (a downloaded file, never served as a page).
-OWN_STYLESHEET = {"documents/family_plan.html", "reports/document.html"}
+# Standalone documents with their own stylesheet: the family plan (nonce), and the report
+# document and the subject access export (downloaded PDFs, never served as a page).
+OWN_STYLESHEET = {
+    "documents/family_plan.html",
+    "reports/document.html",
+    "rights/subject_access.html",
+}
 
 
 def assert_policy(response) -> None:

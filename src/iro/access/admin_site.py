@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from functools import wraps
 
 from django.contrib import admin
 from django.contrib.admin.utils import NestedObjects
@@ -97,6 +98,7 @@ class IroAdminSite(admin.AdminSite):
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
 
+        @wraps(inner)
         def guarded(request, *args, **kwargs):
             # A signed-in user who is not an administrator is refused outright rather
             # than offered the admin's sign-in form for another account.

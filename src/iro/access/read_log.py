@@ -153,7 +153,12 @@ def _children_read(request, plan: ReadPlan, kwargs: dict) -> list[int]:
 
 
 def is_iro_page(match) -> bool:
-    return match is not None and match.func.__module__.startswith("iro.")
+    """iro's own pages; not the Django admin (whose site class is iro's) nor sign-in."""
+    return (
+        match is not None
+        and match.func.__module__.startswith("iro.")
+        and "admin" not in match.namespaces
+    )
 
 
 def log_read(request, response) -> None:
