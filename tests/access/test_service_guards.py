@@ -233,3 +233,39 @@ def test_an_iro_who_cannot_see_the_children_cannot_record_feedback(staff, journe
             consent_to_quote=False,
             acting_user=staff.other_iro,
         )
+
+
+# --- Restricted records: roles that see every child are still refused ---------------------
+
+
+def test_a_role_that_sees_every_child_is_refused_a_restricted_child_off_its_list(staff, journey):
+    from iro.children.services import set_restriction
+
+    set_restriction(
+        child=journey.child,
+        acting_user=staff.iro_manager,
+        restricted=True,
+        allowed_users=[staff.iro_manager],
+    )
+    journey.child.refresh_from_db()
+    with pytest.raises(PermissionDenied):
+        plan_services.add_outcome(plan=journey.plan, text="Safe at home", acting_user=staff.iro)
+    with pytest.raises(PermissionDenied):
+        services.cancel_conference(
+            conference=journey.icpc,
+            expected_version=journey.icpc.version,
+            acting_user=staff.coordinator,
+        )
+
+
+def test_a_restricted_childs_list_lets_its_people_write(staff, journey):
+    from iro.children.services import set_restriction
+
+    set_restriction(
+        child=journey.child,
+        acting_user=staff.iro_manager,
+        restricted=True,
+        allowed_users=[staff.iro_manager, staff.iro],
+    )
+    journey.child.refresh_from_db()
+    plan_services.add_outcome(plan=journey.plan, text="Safe at home", acting_user=staff.iro)

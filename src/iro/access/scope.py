@@ -70,6 +70,11 @@ def _role_scope(user) -> Q:
     return NOTHING
 
 
+def sees_every_unrestricted_child(user) -> bool:
+    """True for the roles that see every child that is not restricted."""
+    return _role_scope(user) == Q()
+
+
 def visible_to(user) -> QuerySet[Child]:
     """Every list of children starts here."""
     role = _role_scope(user)
