@@ -29,7 +29,6 @@ from iro.access.scope import (
     hidden_restricted,
     refuse,
     shows_names,
-    visible_to,
 )
 from iro.challenge.models import (
     Dispute,
@@ -46,7 +45,6 @@ from iro.names import screen
 from iro.people.selectors import closure_days
 
 REFUSED_CHALLENGES = "Your role does not include multi-agency challenges."
-REFUSED_CONFERENCE = "You do not have access to every child at this conference."
 
 # The state of a stage's response, for the tag the pages show.
 ANSWERED = "answered"
@@ -92,25 +90,6 @@ def challenge_for(user, public_id) -> MultiAgencyChallenge:
     if not can_view_child(user, challenge.child):
         raise refuse(challenge.child)
     return challenge
-
-
-def conference_for(user, public_id) -> Conference:
-    """The conference if ``user`` may see every child at it; 404 if none, 403 if not."""
-    try:
-        conference = Conference.objects.select_related("chair").get(public_id=public_id)
-    except (Conference.DoesNotExist, ValueError) as exc:
-        raise Http404("No such conference") from exc
-    child_ids = set(conference.children.values_list("child_id", flat=True))
-    # A restricted child the user is not allowed is left out, as if not there.
-    hidden = hidden_restricted(user, child_ids)
-    if hidden and hidden == child_ids:
-        raise Http404("No such conference")
-    child_ids -= hidden
-    seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
-    if not child_ids or child_ids != seen:
-        raise PermissionDenied(REFUSED_CONFERENCE)
-    conference.hidden_child_ids = hidden
-    return conference
 
 
 # ------------------------------------------------------------ stage timescales

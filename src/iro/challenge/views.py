@@ -42,6 +42,7 @@ from iro.challenge.models import FINAL_STAGE, Dispute, Feedback, MultiAgencyChal
 from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.models import ConferenceStatus, Plan
+from iro.journey.selectors import conference_for
 
 NO_SUCH_FEEDBACK = "No such feedback for this conference."
 
@@ -431,7 +432,7 @@ def challenge_response(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Feedback after a held conference, with each giver's consent to be quoted."""
-    conference = pages.conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id)
     if not _may_record_feedback(request.user):
         raise PermissionDenied(services.CANNOT_RECORD_FEEDBACK)
     held = conference.status == ConferenceStatus.HELD
@@ -475,7 +476,7 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 @require_POST
 def feedback_withdraw_consent(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
-    conference = pages.conference_for(request.user, public_id)
+    conference = conference_for(request.user, public_id)
     if not _may_record_feedback(request.user):
         raise PermissionDenied(services.CANNOT_RECORD_FEEDBACK)
     feedback = Feedback.objects.filter(conference=conference, pk=pk).first()

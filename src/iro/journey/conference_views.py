@@ -30,7 +30,7 @@ from iro.access.capabilities import (
     require_capability,
 )
 from iro.access.log import log_export
-from iro.access.scope import child_for, display_name, hidden_restricted, visible_to
+from iro.access.scope import child_for, display_name, visible_to
 from iro.children.models import Child
 from iro.documents.plain_language import check_fields
 from iro.journey import chairs, invitations, services
@@ -66,11 +66,10 @@ from iro.journey.models import (
     PreMeeting,
     Section47,
 )
-from iro.journey.selectors import review_dates_by_plan
+from iro.journey.selectors import conference_for, review_dates_by_plan
 from iro.journey.services import ChildOutcome, Subject
 from iro.people.selectors import closure_days
 
-REFUSED_CONFERENCE = "You do not have access to every child at this conference."
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
 UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
@@ -88,30 +87,6 @@ PLAIN_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen")
 
 
 # ------------------------------------------------------------------- access
-
-
-def conference_for(user, public_id, *, every_child: bool = False) -> Conference:
-    """The conference if ``user`` may see every child at it; 404 if none, 403 if not.
-
-    A restricted child ``user`` is not allowed is left out as if it were not there
-    (``conference.hidden_child_ids``; ``row_views`` skips it). Pages that act on or
-    print every child (booking, the chair, invitations and letters, recording) pass
-    ``every_child``: with a hidden child they answer 404, as for no conference.
-    """
-    try:
-        conference = Conference.objects.select_related("chair").get(public_id=public_id)
-    except (Conference.DoesNotExist, ValueError) as exc:
-        raise Http404("No such conference") from exc
-    child_ids = set(conference.children.values_list("child_id", flat=True))
-    hidden = hidden_restricted(user, child_ids)
-    if hidden and (every_child or hidden == child_ids):
-        raise Http404("No such conference")
-    child_ids -= hidden
-    seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
-    if not child_ids or child_ids != seen:
-        raise PermissionDenied(REFUSED_CONFERENCE)
-    conference.hidden_child_ids = hidden
-    return conference
 
 
 def may_record(user, conference: Conference) -> bool:

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.utils import timezone
 
 from iro import timescales
-from iro.access.scope import display_name, shows_names, visible_to
+from iro.access.scope import display_name, hidden_restricted, shows_names, visible_to
 from iro.children.models import Child, Family
 from iro.journey.models import (
     Category,
@@ -957,6 +959,35 @@ def _plan_steps(
             )
         )
     return steps
+
+
+# --- A conference for a user ---------------------------------------------------------------
+
+REFUSED_CONFERENCE = "You do not have access to every child at this conference."
+
+
+def conference_for(user, public_id, *, every_child: bool = False) -> Conference:
+    """The conference if ``user`` may see every child at it; 404 if none, 403 if not.
+
+    A restricted child ``user`` is not allowed is left out as if it were not there
+    (``conference.hidden_child_ids``; ``row_views`` skips it). Pages that act on or
+    print every child (booking, the chair, invitations and letters, recording) pass
+    ``every_child``: with a hidden child they answer 404, as for no conference.
+    """
+    try:
+        conference = Conference.objects.select_related("chair").get(public_id=public_id)
+    except (Conference.DoesNotExist, ValueError) as exc:
+        raise Http404("No such conference") from exc
+    child_ids = set(conference.children.values_list("child_id", flat=True))
+    hidden = hidden_restricted(user, child_ids)
+    if hidden and (every_child or hidden == child_ids):
+        raise Http404("No such conference")
+    child_ids -= hidden
+    seen = set(visible_to(user).filter(pk__in=child_ids).values_list("pk", flat=True))
+    if not child_ids or child_ids != seen:
+        raise PermissionDenied(REFUSED_CONFERENCE)
+    conference.hidden_child_ids = hidden
+    return conference
 
 
 # --- Names known around a child, for screening free text ---------------------------------
