@@ -20,7 +20,6 @@ from django.views.decorators.http import require_GET
 
 from iro.access import read_log
 from iro.access.capabilities import Capability, require_capability
-from iro.access.log import log_view
 from iro.access.scope import child_for, display_name
 from iro.children import services
 from iro.children.models import RestrictedAccess
@@ -64,8 +63,6 @@ def restriction(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if restricted and request.user.pk not in {u.pk for u in form.chosen_users()}:
                 return redirect("caseload")
             return redirect("child_restriction", public_id=child.public_id)
-    else:
-        log_view(user=request.user, child=child, what="restricted record list")
     errors = error_summary(form)
     return render(
         request,
