@@ -77,10 +77,6 @@ def _require(user, capability: Capability, message: str) -> None:
         raise PermissionDenied(message)
 
 
-def _require_visible(user, child: Child | int) -> None:
-    require_child(user, child)
-
-
 def _check_text(
     errors: Errors, field: str, value: str, what: str, limit: int = text_limits.NOTE
 ) -> None:
@@ -105,7 +101,7 @@ def raise_dispute(
 ) -> Dispute:
     """Raise a dispute about a child's plan; it starts at the informal stage (stage 1)."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
-    _require_visible(acting_user, child)
+    require_child(acting_user, child)
     errors = Errors()
     errors.add("raised_on", not_in_future(raised_on))
     if reason not in DisputeReason.values:
@@ -147,7 +143,7 @@ def escalate_dispute(
 ) -> Dispute:
     """Move an unresolved dispute to the next stage; the current stage ends that day."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
-    _require_visible(acting_user, dispute.child_id)
+    require_child(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     check_version(dispute, expected_version)
     current = _current_stage(dispute)
@@ -184,7 +180,7 @@ def resolve_dispute(
 ) -> Dispute:
     """Record that a dispute was resolved, at the stage it is at."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
-    _require_visible(acting_user, dispute.child_id)
+    require_child(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     check_version(dispute, expected_version)
     current = _current_stage(dispute)
@@ -220,7 +216,7 @@ def record_stage_response(
     stage's response timescale runs.
     """
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
-    _require_visible(acting_user, dispute.child_id)
+    require_child(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
     check_version(dispute, expected_version)
     current = _current_stage(dispute)
@@ -257,7 +253,7 @@ def raise_multi_agency_challenge(
 ) -> MultiAgencyChallenge:
     """An IRO's concern about another agency's professional, for the partnership to forward."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
-    _require_visible(acting_user, child)
+    require_child(acting_user, child)
     errors = Errors()
     errors.add("raised_on", not_in_future(raised_on))
     _check_text(errors, "professional", professional, "professional's role")
@@ -317,7 +313,7 @@ def record_challenge_response(
         raise PermissionDenied(CANNOT_RECORD_RESPONSE)
     if not has_capability(acting_user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES):
         # The partnership handles challenges without seeing children; an IRO must see the child.
-        _require_visible(acting_user, challenge.child_id)
+        require_child(acting_user, challenge.child_id)
     challenge = MultiAgencyChallenge.objects.select_for_update().get(pk=challenge.pk)
     errors = Errors()
     if challenge.responded_on is not None:
