@@ -28,7 +28,7 @@ from iro.journey.models import (
     Section47,
     StrategyDiscussion,
 )
-from iro.people.models import Agency, AgencyKind, ClosureDay, Role, Team, User
+from iro.people.models import Agency, AgencyKind, ClosureDay, Leave, Role, Team, User
 
 PASSWORD = "correct-horse-battery-staple"
 
@@ -90,6 +90,16 @@ class ClosureDayFactory(DjangoModelFactory):
 
     date = factory.Sequence(lambda n: date(2024, 12, 27) + timedelta(days=365 * n))
     description = "Council closure day"
+
+
+class LeaveFactory(DjangoModelFactory):
+    class Meta:
+        model = Leave
+
+    user = factory.SubFactory(UserFactory, role=Role.IRO)
+    start_date = date(2025, 8, 4)
+    end_date = factory.LazyAttribute(lambda leave: leave.start_date + timedelta(days=4))
+    description = "Annual leave"
 
 
 # --- Children -----------------------------------------------------------------------------

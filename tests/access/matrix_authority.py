@@ -52,6 +52,7 @@ from tests.factories import (
     AgencyFactory,
     ChildFactory,
     ClosureDayFactory,
+    LeaveFactory,
     FamilyFactory,
     PlanFactory,
     Staff,
@@ -118,6 +119,7 @@ def build_authority() -> Authority:
     admin.save(update_fields=["is_staff", "is_superuser"])
     agency = AgencyFactory(name="Northmoor Police", kind=AgencyKind.POLICE)
     ClosureDayFactory()
+    LeaveFactory(user=staff.iro)
     TargetFactory(set_by=staff.iro_manager)
 
     family = FamilyFactory(name="Vossberg household")

@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from iro.access import grants
-from iro.people.models import Agency, ClosureDay, Team, User
+from iro.people.models import Agency, ClosureDay, Leave, Team, User
 
 # What nobody may change on their own account: the role (and with it which children's
 # records they open) and the admin's own flags and permissions.
@@ -60,3 +60,10 @@ class AgencyAdmin(admin.ModelAdmin):
 @admin.register(ClosureDay)
 class ClosureDayAdmin(admin.ModelAdmin):
     list_display = ("date", "description")
+
+
+@admin.register(Leave)
+class LeaveAdmin(SimpleHistoryAdmin):
+    list_display = ("user", "start_date", "end_date", "description")
+    list_filter = ("user",)
+    date_hierarchy = "start_date"

@@ -112,3 +112,30 @@ class ClosureDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d %b %Y}: {self.description}"
+
+
+class Leave(models.Model):
+    """A period a member of staff is away (annual leave, training, sickness): they are
+    not booked to chair on these days and their conferences show as needing cover."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="leave")
+    start_date = models.DateField()
+    end_date = models.DateField(help_text="The last day away (inclusive).")
+    description = models.CharField(max_length=160, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["user", "start_date", "pk"]
+        verbose_name_plural = "leave"
+        indexes = [models.Index(fields=["user", "start_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")),
+                name="leave_ends_after_it_starts",
+            )
+        ]
+
+    def __str__(self) -> str:
+        if self.start_date == self.end_date:
+            return f"{self.user} away on {self.start_date:%d %b %Y}"
+        return f"{self.user} away {self.start_date:%d %b %Y} to {self.end_date:%d %b %Y}"
