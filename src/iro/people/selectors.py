@@ -25,7 +25,9 @@ def leave_on(user_ids, on: date) -> dict[int, Leave]:
 def leave_between(user_ids, start: date, end: date) -> dict[int, list[Leave]]:
     """Each user's leave overlapping ``start``..``end`` (inclusive), in date order."""
     found: dict[int, list[Leave]] = {}
-    rows = Leave.objects.filter(user_id__in=list(user_ids), start_date__lte=end, end_date__gte=start)
+    rows = Leave.objects.filter(
+        user_id__in=list(user_ids), start_date__lte=end, end_date__gte=start
+    )
     for leave in rows.order_by("start_date", "pk"):
         found.setdefault(leave.user_id, []).append(leave)
     return found
