@@ -1,0 +1,45 @@
+"""The shape every work queue has, whichever app computes it.
+
+A queue is a titled list of rows; each row is one click from its action. Queues are
+computed by selectors in the app that owns the records (journey for conferences,
+challenge for disputes and challenges) and shown by the role's landing page. A queue's
+selector runs a fixed number of queries, whatever the size of the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Row:
+    """One piece of waiting work. ``cells`` line up with the queue's ``columns``; the
+    first cell is usually who or what it is about (a child shown as the user may see
+    them: ``iro.access.scope.display_name``)."""
+
+    href: str
+    action: str
+    cells: tuple[str, ...]
+    child_public_ids: tuple[UUID, ...] = ()
+    flag: str = ""
+
+
+@dataclass(frozen=True)
+class Queue:
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    empty: str = "Nothing is waiting."
+    hint: str = ""
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.rows)
+
+    @property
+    def child_public_ids(self) -> list[UUID]:
+        """Every child a shown queue names, for ``iro.access.read_log.shown``."""
+        return [pid for row in self.rows for pid in row.child_public_ids]
