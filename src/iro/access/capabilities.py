@@ -23,6 +23,7 @@ class Capability(StrEnum):
     EXPORT_RETURNS = "Export statutory returns"
     RAISE_CHALLENGES = "Raise disputes and multi-agency challenges"
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
+    ANSWER_DISPUTES = "Answer the disputes sent to them"
     SET_TARGETS = "Set the action plan's targets for the annual report"
     ADMINISTER = "Manage users, teams, agencies and closure days"
     REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
@@ -71,6 +72,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
         }
     ),
@@ -78,6 +80,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.VIEW_REPORTS,
         }
@@ -86,6 +89,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.ANSWER_DISPUTES,
             Capability.AGREE_LATE_CONFERENCES,
             Capability.VIEW_REPORTS,
         }

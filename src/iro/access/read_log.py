@@ -79,7 +79,15 @@ NARROWING = {("conferences", "row_pk")}
 
 # Pages that list children without naming one in the URL: the view calls ``shown``.
 LIST_PAGES = frozenset(
-    {"my_work", "caseload", "dispute_list", "challenge_list", "report_children", "retention_report"}
+    {
+        "my_work",
+        "caseload",
+        "dispute_list",
+        "disputes_waiting",
+        "challenge_list",
+        "report_children",
+        "retention_report",
+    }
 )
 
 # iro's pages that show no child's data (by URL name; the route for an unnamed URL).
@@ -92,6 +100,9 @@ NO_CHILD_DATA = frozenset(
         "report",
         "report_download",  # aggregate figures; logged as an export by the view
         "role_grants",  # staff and their roles
+        "notice_list",  # a notice names no child, only links to its page
+        "target_list",  # aggregate figures
+        "target_edit",
     }
 )
 
