@@ -268,9 +268,15 @@ def _is_count(measure: str) -> bool:
 def target_words(measure: str, direction: str, value) -> str:
     """'At least 90%' or 'At most 60 children'."""
     number = f"{value.normalize():f}" if hasattr(value, "normalize") else str(value)
-    unit = " children" if _is_count(measure) else "%"
-    return f"{TargetDirection(direction).label} {number}{unit}"
+    return f"{TargetDirection(direction).label} {_with_unit(measure, number)}"
 
 
 def figure_words(measure: str, actual) -> str:
-    return f"{actual} children" if _is_count(measure) else f"{actual}%"
+    """A year-to-date figure as the target reads: '82.5%' or '2 children'."""
+    return _with_unit(measure, str(actual))
+
+
+def _with_unit(measure: str, number: str) -> str:
+    if not _is_count(measure):
+        return f"{number}%"
+    return f"{number} {'child' if number == '1' else 'children'}"

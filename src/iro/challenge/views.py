@@ -694,7 +694,7 @@ def target_edit(request: HttpRequest, year: str, measure: str) -> HttpResponse:
             messages.success(request, f"Target {'changed' if target else 'set'}.")
             return redirect(f"{reverse('target_list')}?year={period.label}")
     history = (
-        list(target.history.select_related("history_user").order_by("-history_date"))
+        list(target.history.select_related("history_user").order_by("-history_date", "-history_id"))
         if target
         else []
     )
