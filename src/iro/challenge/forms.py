@@ -113,6 +113,20 @@ class StageResponseForm(VersionedForm):
     response = _long_text("What did they say?")
 
 
+class AnswerForm(StageResponseForm):
+    """The addressee's own answer: the same fields, in their words."""
+
+    response = _long_text(
+        "What is your answer?",
+        help_text="What you will do about the worry, or why you disagree. The IRO reads it.",
+    )
+    responded_on = GovDateField(
+        what="the date of your answer",
+        label="When did you answer?",
+        help_text="Today, unless you answered outside iro before.",
+    )
+
+
 class EscalateForm(VersionedForm):
     escalated_on = GovDateField(
         what="the date it was escalated",

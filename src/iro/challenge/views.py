@@ -32,6 +32,7 @@ from iro.challenge import page_selectors as pages
 from iro.challenge import queues as challenge_queues
 from iro.challenge import services
 from iro.challenge.forms import (
+    AnswerForm,
     ChallengeResponseForm,
     EscalateForm,
     FeedbackForm,
@@ -329,7 +330,7 @@ def dispute_answer(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not pages.is_addressed_to(request.user, dispute):
         raise PermissionDenied(NOT_ADDRESSED_TO_YOU)
     day = today()
-    form = StageResponseForm(
+    form = AnswerForm(
         request.POST or None, initial={"version": dispute.version, "responded_on": day}
     )
     stale = False
@@ -381,7 +382,7 @@ def disputes_waiting(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "challenge/queue_page.html",
-        {"queues": [queue], "title": queue.title, "active_nav": "disputes_waiting"},
+        {"queues": [queue], "single": True, "title": queue.title, "active_nav": "disputes_waiting"},
     )
 
 
