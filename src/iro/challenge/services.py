@@ -294,7 +294,9 @@ def record_stage_response(
     were addressed to a member of staff (no ``addressed_to``) is answered as before: the
     IRO records the reply they were given.
     """
-    dispute = Dispute.objects.select_for_update().select_related("child").get(pk=dispute.pk)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",)).select_related("child").get(pk=dispute.pk)
+    )
     current = _current_stage(dispute)
     if current.addressed_to_id is None:
         _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
