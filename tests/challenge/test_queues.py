@@ -141,12 +141,29 @@ def test_dispute_queues_cost_the_same_queries_for_one_or_many(staff):
     for extra in ([], ["Ione Larkmoor", "Jory Millbeck", "Kestrel Northolme"]):
         for n, name in enumerate(extra):
             raise_for(staff, name, date(2024, 6, 3 + n))
+            answer(raise_for(staff, name, date(2024, 6, 3 + n)), staff.team_manager)
         with CaptureQueriesContext(connection) as waiting:
             queues.disputes_waiting_for_answer(staff.team_manager, day=TODAY)
         with CaptureQueriesContext(connection) as overdue:
             queues.dispute_responses_overdue(staff.iro_manager, day=TODAY)
-        counts.append((len(waiting), len(overdue)))
+        with CaptureQueriesContext(connection) as to_decide:
+            queues.answers_to_decide(staff.iro, day=TODAY)
+        counts.append((len(waiting), len(overdue), len(to_decide)))
     assert counts[0] == counts[1]
+
+
+def test_answers_to_decide_lists_the_iros_open_disputes_answered_at_their_stage(staff):
+    answered = raise_for(staff, "Ayla Dunmere", date(2024, 6, 3))
+    answer(answered, staff.team_manager)
+    raise_for(staff, "Brin Elmstead", date(2024, 6, 3))  # not answered yet
+    moved_on = raise_for(staff, "Cato Fallowfield", date(2024, 6, 3))
+    answer(moved_on, staff.team_manager)
+    escalate(staff, moved_on, staff.senior_manager)  # the new stage waits for its answer
+    queue = queues.answers_to_decide(staff.iro, day=TODAY)
+    assert names(queue) == ["Ayla Dunmere"]
+    assert queue.rows[0].cells[2:] == ("Tess Larkmoor, Team manager", "7 Jun 2024")
+    assert queues.answers_to_decide(staff.other_iro, day=TODAY).rows == ()  # not theirs
+    assert queues.answers_to_decide(staff.team_manager, day=TODAY).rows == ()
 
 
 # ------------------------------------------------------ multi-agency challenges

@@ -5,6 +5,7 @@ a user whose role does not do that work), in a fixed number of queries however m
 records there are. Which role's landing page shows which:
 
 - social worker, team manager, senior manager: ``disputes_waiting_for_answer``;
+- IRO (and the IRO service manager, who raises disputes too): ``answers_to_decide``;
 - IRO service manager: ``dispute_responses_overdue`` and ``targets_this_year``;
 - safeguarding partnership officer: ``challenges_to_forward`` and
   ``challenges_without_response``.
@@ -18,12 +19,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.db.models import F
 from django.urls import reverse
 
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
-from iro.access.scope import display_name, hidden_restricted
-from iro.challenge.models import MultiAgencyChallenge, TargetDirection
+from iro.access.scope import display_name, hidden_restricted, visible_to
+from iro.challenge.models import DisputeStage, MultiAgencyChallenge, TargetDirection
 from iro.challenge.page_selectors import (
     OVERDUE,
     challenge_child_name,
@@ -118,6 +120,45 @@ def dispute_responses_overdue(user, *, day: date) -> Queue:
             )
             for r in late
         )
+    )
+
+
+def answers_to_decide(user, *, day: date) -> Queue:
+    """For an IRO: their open disputes whose current stage has been answered, waiting for
+    them to accept the answer (resolve) or escalate, oldest answer first (two queries)."""
+    stages = []
+    if has_capability(user, Capability.RAISE_CHALLENGES):
+        stages = list(
+            DisputeStage.objects.filter(
+                dispute__child__in=visible_to(user),
+                dispute__raised_by=user,
+                dispute__resolved_on__isnull=True,
+                stage=F("dispute__stage"),
+                responded_on__isnull=False,
+            )
+            .select_related("dispute__child")
+            .order_by("responded_on", "pk")
+        )
+    return Queue(
+        key="answers_to_decide",
+        title="Answers to your disputes",
+        columns=("Child", "Stage", "Answered by", "Answered on"),
+        rows=tuple(
+            Row(
+                href=reverse("dispute_detail", kwargs={"public_id": s.dispute.public_id}),
+                action="Accept or escalate",
+                cells=(
+                    display_name(user, s.dispute.child),
+                    s.get_stage_display(),
+                    s.sent_to or "Not recorded",
+                    _d(s.responded_on),
+                ),
+                child_public_ids=(s.dispute.child.public_id,),
+            )
+            for s in stages
+        ),
+        empty="No answer is waiting for you.",
+        hint="Resolve the dispute if the answer settles your worry; otherwise escalate it.",
     )
 
 
