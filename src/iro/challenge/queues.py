@@ -25,6 +25,7 @@ from django.urls import reverse
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, hidden_restricted, visible_to
+from iro.challenge import selectors
 from iro.challenge.models import DisputeStage, MultiAgencyChallenge, TargetDirection
 from iro.challenge.page_selectors import (
     OVERDUE,
@@ -193,15 +194,8 @@ def _challenge_rows(user, challenges, cells) -> tuple[Row, ...]:
 def challenges_to_forward(user, *, day: date) -> Queue:
     """For the partnership officer: challenges not yet sent to the professional's
     manager, oldest first (two queries)."""
-    challenges = []
-    if has_capability(user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES):
-        challenges = list(
-            MultiAgencyChallenge.objects.filter(
-                forwarded_on__isnull=True, responded_on__isnull=True
-            )
-            .select_related("child", "agency")
-            .order_by("raised_on", "pk")
-        )
+    # The selector answers nothing to a user who does not handle challenges.
+    challenges = list(selectors.challenges_to_forward(user).select_related("child"))
     return Queue(
         key="challenges_to_forward",
         title="Challenges to forward",
