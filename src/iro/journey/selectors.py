@@ -966,19 +966,25 @@ def _plan_steps(
 REFUSED_CONFERENCE = "You do not have access to every child at this conference."
 
 
-def conference_for(user, public_id, *, every_child: bool = False) -> Conference:
+def conference_for(
+    user, public_id, *, every_child: bool = False, voided: bool = False
+) -> Conference:
     """The conference if ``user`` may see every child at it; 404 if none, 403 if not.
 
     A restricted child ``user`` is not allowed is left out as if it were not there
     (``conference.hidden_child_ids``; ``row_views`` skips it). Pages that act on or
     print every child (booking, the chair, invitations and letters, recording) pass
     ``every_child``: with a hidden child they answer 404, as for no conference.
+    A voided conference is found only with ``voided`` (its restore page), and then only
+    a voided one.
     """
+    found = Conference.all_objects.filter(voided_at__isnull=False) if voided else Conference.objects
     try:
-        conference = Conference.objects.select_related("chair").get(public_id=public_id)
+        conference = found.select_related("chair").get(public_id=public_id)
     except (Conference.DoesNotExist, ValueError) as exc:
         raise Http404("No such conference") from exc
-    child_ids = set(conference.children.values_list("child_id", flat=True))
+    rows = ConferenceChild.all_objects.filter(conference=conference)
+    child_ids = set(rows.values_list("child_id", flat=True))
     hidden = hidden_restricted(user, child_ids)
     if hidden and (every_child or hidden == child_ids):
         raise Http404("No such conference")
