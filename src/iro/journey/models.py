@@ -24,6 +24,10 @@ class LiveManager(models.Manager):
         return super().get_queryset().filter(voided_at__isnull=True)
 
 
+class AllRecordsManager(models.Manager):
+    """Every row, voided or not: for history, the subject access export and restores."""
+
+
 class Voidable(models.Model):
     """A record a manager can void (wrongly entered) and restore; ``journey.corrections``
     is the one write path, and ``Correction`` keeps every void and restore."""
@@ -40,7 +44,7 @@ class Voidable(models.Model):
     void_reason = models.TextField(blank=True, editable=False)
 
     objects = LiveManager()
-    all_objects = models.Manager()
+    all_objects = AllRecordsManager()
 
     class Meta:
         abstract = True
@@ -323,7 +327,7 @@ class ConferenceChild(models.Model):
     history = HistoricalRecords()
 
     objects = LiveConferenceRowManager()
-    all_objects = models.Manager()
+    all_objects = AllRecordsManager()
 
     class Meta:
         constraints = [
