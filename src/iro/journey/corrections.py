@@ -477,7 +477,7 @@ def restore_conference(*, conference: Conference, reason: str, acting_user) -> C
 # ------------------------------------------------------------------ plan ends
 
 
-def _reopen(plan: Plan, *, acting_user, reason: str, at, conference_id: int | None) -> None:
+def _reopen(plan: Plan, *, acting_user, reason: str, at, conference_id: int | None) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     undone = {
         "end_date": plan.end_date.isoformat(),
@@ -500,6 +500,7 @@ def _reopen(plan: Plan, *, acting_user, reason: str, at, conference_id: int | No
         at=at,
         undone=undone,
     )
+    return plan
 
 
 def _open_voided_ends(*, plan_id: int | None = None, conference_id: int | None = None):
@@ -568,8 +569,9 @@ def void_plan_end(*, plan: Plan, reason: str, acting_user) -> Plan:
                 child=plan.child, start=plan.start_date, later=later.start_date
             )
         )
-    _reopen(plan, acting_user=acting_user, reason=reason, at=timezone.now(), conference_id=None)
-    return plan
+    return _reopen(
+        plan, acting_user=acting_user, reason=reason, at=timezone.now(), conference_id=None
+    )
 
 
 @transaction.atomic

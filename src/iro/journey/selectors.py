@@ -535,6 +535,8 @@ class Step:
     last_on_its_day: bool = False  # an episode's closure comes after all else that day
     conference_id: UUID | None = None  # the conference's public id, for a link
     plan_id: UUID | None = None  # the plan's public id, for a link
+    discussion_pk: int | None = None  # for the manager's "void" link
+    section47_pk: int | None = None  # for the manager's "void" link
 
 
 @dataclass
@@ -712,11 +714,15 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
                     "Strategy discussion",
                     when=discussion.held_on,
                     notes=["Section 47 enquiry started"] if started else ["No Section 47 enquiry"],
+                    discussion_pk=discussion.pk,
+                    section47_pk=s47_by_discussion[discussion.pk].pk if started else None,
                 )
             )
         for s47 in episode.section47s.all():
             if s47.strategy_discussion_id is None:
-                steps.append(Step("Section 47 enquiry started", when=s47.start_date))
+                steps.append(
+                    Step("Section 47 enquiry started", when=s47.start_date, section47_pk=s47.pk)
+                )
             steps.append(
                 _icpc_step(
                     s47,
