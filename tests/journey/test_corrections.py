@@ -226,7 +226,9 @@ def test_a_conference_whose_plan_has_reviews_is_refused_naming_the_plan(staff, m
     with pytest.raises(ValidationError) as error:
         corrections.void_conference(conference=journey.icpc, reason=WHY, acting_user=manager)
     assert _messages(error) == [
-        corrections.PLAN_HAS_REVIEWS.format(child=journey.child, start=date(2025, 1, 27), count=1)
+        corrections.PLAN_HAS_REVIEWS.format(
+            child=journey.child, start=date(2025, 1, 27), reviews="1 later conference", them="it"
+        )
     ]
     assert Conference.objects.count() == 2
     assert Correction.objects.count() == 0
@@ -237,7 +239,7 @@ def test_a_conference_whose_plan_has_a_dispute_is_refused(staff, manager):
     DisputeFactory(child=journey.child, plan=journey.plan)
     with pytest.raises(ValidationError) as error:
         corrections.void_conference(conference=journey.icpc, reason=WHY, acting_user=manager)
-    assert "1 dispute(s) about it" in _messages(error)[0]
+    assert "which has 1 dispute about it: void it first." in _messages(error)[0]
 
 
 def test_voiding_the_review_that_ended_a_plan_reopens_it_and_a_restore_ends_it_again(

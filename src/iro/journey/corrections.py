@@ -69,7 +69,7 @@ CONFERENCE_S47_VOIDED = (
 )
 PLAN_HAS_REVIEWS = (
     "This conference started {child}'s plan from {start:%d %B %Y}, which has "
-    "{count} later conference(s) of its own: void those first."
+    "{reviews} of its own: void {them} first."
 )
 PLAN_HAS_ENDED = (
     "This conference started {child}'s plan from {start:%d %B %Y}, which ended on "
@@ -77,7 +77,7 @@ PLAN_HAS_ENDED = (
 )
 PLAN_HAS_DISPUTES = (
     "This conference started {child}'s plan from {start:%d %B %Y}, which has "
-    "{count} dispute(s) about it: void those first."
+    "{disputes} about it: void {them} first."
 )
 PLAN_WOULD_OVERLAP = (
     "Reopening {child}'s plan from {start:%d %B %Y} would overlap their later plan "
@@ -96,6 +96,10 @@ PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%d %B %Y}."
 
 VOID = "void"
 RESTORE = "restore"
+
+
+def _counted(n: int, word: str) -> dict[str, str]:
+    return {"them": "it" if n == 1 else "them", "count": f"{n} {word}" + ("" if n == 1 else "s")}
 
 
 def _date(d: date | None) -> str:
@@ -378,13 +382,26 @@ def void_conference(*, conference: Conference, reason: str, acting_user) -> Conf
             plan = row.plan
             reviews = ConferenceChild.objects.filter(plan=plan).exclude(conference=conference)
             if count := reviews.count():
-                _refuse(PLAN_HAS_REVIEWS.format(child=child, start=plan.start_date, count=count))
+                said = _counted(count, "later conference")
+                _refuse(
+                    PLAN_HAS_REVIEWS.format(
+                        child=child, start=plan.start_date, reviews=said["count"], them=said["them"]
+                    )
+                )
             if plan.end_date is not None:
                 _refuse(
                     PLAN_HAS_ENDED.format(child=child, start=plan.start_date, end=plan.end_date)
                 )
             if count := Dispute.objects.filter(plan=plan).count():
-                _refuse(PLAN_HAS_DISPUTES.format(child=child, start=plan.start_date, count=count))
+                said = _counted(count, "dispute")
+                _refuse(
+                    PLAN_HAS_DISPUTES.format(
+                        child=child,
+                        start=plan.start_date,
+                        disputes=said["count"],
+                        them=said["them"],
+                    )
+                )
             started.append(row)
         elif _ended_plan(conference, row):
             later = _later_plan(row.plan)
