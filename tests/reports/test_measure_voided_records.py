@@ -96,3 +96,18 @@ def test_a_voided_scheduled_conference_is_not_a_conference_held(staff):
     corrections.void_conference(conference=held, reason=WHY, acting_user=staff.iro_manager)
     assert measures.conferences_held(YEAR) == 0
     assert measures.icpc_within_15_working_days(YEAR) == Ratio(0, 0)
+
+
+def test_feedback_on_a_voided_conference_is_not_quoted_in_the_report(staff):
+    from iro.challenge.selectors import quotable_feedback
+    from tests.challenge.factories import FeedbackFactory
+
+    child = a_child(staff)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(child, {})], chair=staff.iro,
+        held_on=date(2018, 6, 20),
+    )  # fmt: skip
+    FeedbackFactory(conference=conference, received_on=date(2018, 6, 21))
+    assert quotable_feedback(YEAR.first_day, YEAR.last_day).count() == 1
+    corrections.void_conference(conference=conference, reason=WHY, acting_user=staff.iro_manager)
+    assert quotable_feedback(YEAR.first_day, YEAR.last_day).count() == 0
