@@ -209,6 +209,9 @@ def test_a_voided_conference_takes_the_plan_it_started_with_it(staff, manager):
     assert not ConferenceChild.objects.exists()
     assert not Plan.objects.exists()
     assert Plan.all_objects.get().void_reason == WHY
+    assert Correction.objects.get().what == (
+        "Initial child protection conference held 27 January 2025, and the plan it started"
+    )
     corrections.restore_conference(conference=journey.icpc, reason=BACK, acting_user=manager)
     assert Conference.objects.count() == 1
     assert ConferenceChild.objects.count() == 1

@@ -414,11 +414,14 @@ def void_conference(*, conference: Conference, reason: str, acting_user) -> Conf
             ended.append(row)
     at = timezone.now()
     _mark(conference, acting_user=acting_user, reason=reason, at=at)
+    what = describe(CorrectionKind.CONFERENCE, conference)
+    if started:
+        what += ", and the plan it started" if len(started) == 1 else ", and the plans it started"
     _log(
         children=[r.child_id for r in rows],
         kind=CorrectionKind.CONFERENCE,
         record_id=conference.pk,
-        what=describe(CorrectionKind.CONFERENCE, conference),
+        what=what,
         action=CorrectionAction.VOID,
         reason=reason,
         acting_user=acting_user,
