@@ -340,3 +340,20 @@ def test_an_open_plan_has_no_end_to_void(staff, manager):
     with pytest.raises(ValidationError) as error:
         corrections.void_plan_end(plan=journey.plan, reason=WHY, acting_user=manager)
     assert _messages(error) == [corrections.PLAN_NOT_ENDED]
+
+
+def test_a_restore_that_would_give_the_child_two_plans_at_once_is_refused(staff, manager):
+    journey = child_on_plan(chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27))
+    corrections.void_conference(conference=journey.icpc, reason=WHY, acting_user=manager)
+    Plan.objects.create(
+        child=journey.child, start_date=date(2025, 2, 10), initial_category="NEG",
+        latest_category="NEG",
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        corrections.restore_conference(conference=journey.icpc, reason=BACK, acting_user=manager)
+    assert _messages(error) == [
+        corrections.RESTORE_OVERLAP.format(
+            child=journey.child, other=date(2025, 2, 10), start=date(2025, 1, 27)
+        )
+    ]
+    assert not Conference.objects.exists()

@@ -85,7 +85,7 @@ PLAN_WOULD_OVERLAP = (
 )
 RESTORE_OVERLAP = (
     "Restoring would give {child} two plans at once: their plan from {other:%d %B %Y} "
-    "covers {start:%d %B %Y}."
+    "overlaps the plan from {start:%d %B %Y} this conference started."
 )
 PLAN_NOT_ENDED = "This plan has not ended: there is no end to void."
 PLAN_END_BY_CONFERENCE = (
@@ -459,9 +459,11 @@ def restore_conference(*, conference: Conference, reason: str, acting_user) -> C
             _refuse(CONFERENCE_S47_VOIDED.format(child=row.child, start=row.section47.start_date))
         plan = row.plan
         if plan is not None and plan.voided_at == voided_at:
+            # The plan comes back open: any live plan not ended by its start overlaps it.
             other = (
-                Plan.objects.filter(child_id=plan.child_id, start_date__lte=plan.start_date)
+                Plan.objects.filter(child_id=plan.child_id)
                 .exclude(end_date__lte=plan.start_date)
+                .order_by("start_date")
                 .first()
             )
             if other is not None:
