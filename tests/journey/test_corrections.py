@@ -357,3 +357,20 @@ def test_a_restore_that_would_give_the_child_two_plans_at_once_is_refused(staff,
         )
     ]
     assert not Conference.objects.exists()
+
+
+def test_the_log_of_corrections_cannot_be_changed_or_deleted(staff, manager):
+    from iro.journey.models import CORRECTIONS_APPEND_ONLY
+
+    dispute = DisputeFactory(child=_child(staff))
+    corrections.void_dispute(dispute=dispute, reason=WHY, acting_user=manager)
+    entry = Correction.objects.get()
+    for attempt in (
+        lambda: Correction.objects.update(reason="nothing"),
+        lambda: Correction.objects.all().delete(),
+        entry.delete,
+        entry.save,
+    ):
+        with pytest.raises(ValueError, match=CORRECTIONS_APPEND_ONLY):
+            attempt()
+    assert Correction.objects.get().reason == WHY

@@ -551,6 +551,22 @@ class CorrectionAction(models.TextChoices):
     RESTORE = "restore", "Restored"
 
 
+CORRECTIONS_APPEND_ONLY = "The log of voids and restores is append-only."
+
+
+class CorrectionQuerySet(models.QuerySet):
+    """No bulk change or delete through the ORM: the log is the history of corrections."""
+
+    def update(self, **kwargs):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)
+
+    def delete(self):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)
+
+
 class Correction(models.Model):
     """One void or restore of a wrongly entered record, for one child it concerns.
 
@@ -569,6 +585,8 @@ class Correction(models.Model):
     at = models.DateTimeField()
     undone = models.JSONField(default=dict, blank=True)
 
+    objects = CorrectionQuerySet.as_manager()
+
     class Meta:
         ordering = ["at", "pk"]
         indexes = [
@@ -578,3 +596,11 @@ class Correction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what}: {self.get_action_display().lower()} {self.at:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(CORRECTIONS_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)
