@@ -129,6 +129,8 @@ def test_a_plan_end_is_voided_and_restored_through_the_plan_pages(client, staff)
     assert journey.plan.end_date is None
     page = client.get(restore_url).content.decode()
     assert "End of the plan from 27 January 2025 on 1 March 2025" in page
+    plan_page = client.get(reverse("plan_detail", args=[journey.plan.public_id]))
+    assert restore_url in plan_page.content.decode()
     client.post(restore_url, {"reason": BACK})
     journey.plan.refresh_from_db()
     assert journey.plan.end_date == date(2025, 3, 1)
