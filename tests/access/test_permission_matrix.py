@@ -180,6 +180,19 @@ PAGES: dict[str, Page] = {
     "plan_core_group": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_core_group_leave": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_end": Page(CHILD & can(C.CHAIR_CONFERENCES)),
+    # corrections: void and restore (a restore page of a live record sends on to it)
+    "conference_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "conference_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "plan_end_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "plan_end_restore": Page(CHILD & can(C.VOID_RECORDS)),
+    "dispute_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "dispute_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "challenge_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "challenge_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "strategy_discussion_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "strategy_discussion_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "section47_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "section47_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
     # documents
     "plain_language_check": post_only(can(C.VIEW_CHILD_NAMES)),
     # The family's own document, written to them by name: not for roles that see none.
@@ -360,6 +373,7 @@ PUBLIC_IDS = {
 }
 PKS = {
     "section-47": lambda a: a.section47.pk,
+    "strategy-discussions": lambda a: a.section47.strategy_discussion_id,
     "invitations": lambda a: a.parent_invitation.pk,
     "feedback": lambda a: a.feedback.pk,
     "outcomes": lambda a: a.outcome.pk,

@@ -30,6 +30,7 @@ class Capability(StrEnum):
     RESTRICT_RECORDS = "Restrict a child's record to named people"
     EXPORT_SUBJECT_ACCESS = "Export everything held about a child (subject access)"
     REVIEW_RETENTION = "See the records past the retention period"
+    VOID_RECORDS = "Void wrongly entered records and restore them"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -58,6 +59,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RESTRICT_RECORDS,
             Capability.EXPORT_SUBJECT_ACCESS,
             Capability.REVIEW_RETENTION,
+            Capability.VOID_RECORDS,
         }
     ),
     Role.COORDINATOR: frozenset(

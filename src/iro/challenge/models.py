@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from iro.journey.models import Voidable
+
 
 class DisputeReason(models.TextChoices):
     """The primary reason for a dispute; the keys are the report's (metrics.md)."""
@@ -55,7 +57,7 @@ def stage_report_key(stage: int) -> str:
     return f"stage_{stage}"
 
 
-class Dispute(models.Model):
+class Dispute(Voidable):
     """One dispute about one child's plan, raised by an IRO."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -161,7 +163,7 @@ class ChallengeOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class MultiAgencyChallenge(models.Model):
+class MultiAgencyChallenge(Voidable):
     """An IRO's concern about another agency's professional (MACP)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

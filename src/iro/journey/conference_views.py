@@ -462,8 +462,12 @@ def _candidates(
             plan = (
                 Plan.objects.filter(child=c, end_date__isnull=True)
                 .exclude(
-                    conference_rows__conference__kind=ConferenceKind.REVIEW,
-                    conference_rows__conference__status=ConferenceStatus.SCHEDULED,
+                    # Through the live rows' manager, so a voided booking does not count.
+                    pk__in=ConferenceChild.objects.filter(
+                        conference__kind=ConferenceKind.REVIEW,
+                        conference__status=ConferenceStatus.SCHEDULED,
+                        plan__isnull=False,
+                    ).values("plan")
                 )
                 .first()
             )
