@@ -23,8 +23,8 @@ from iro import timescales
 from iro.children.models import Child
 from iro.journey.checks import Errors
 from iro.journey.models import Conference, ConferenceChild, ConferenceStatus, Plan
-from iro.journey.services import _check_chair
-from iro.people.selectors import closure_days, iros
+from iro.journey.services import DEFAULT_DURATION_MINUTES, _check_chair, times_overlap
+from iro.people.selectors import closure_days, iros, leave_between
 
 # The service's usual conference start times (a morning and an afternoon meeting).
 SLOT_TIMES = (time(9, 30), time(13, 30))
@@ -151,11 +151,32 @@ def propose_chairs(
     days = {s.day for s in slots}
     if conference is not None and conference.scheduled_date:
         days.add(conference.scheduled_date)
-    busy = set(
-        booked.filter(scheduled_date__in=days).values_list(
-            "chair", "scheduled_date", "scheduled_time"
+    # Each chair's bookings by day, and the days they are on leave: a slot or the
+    # conference's own time is busy when it overlaps either (the services' rule).
+    bookings: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
+    for chair_id, day, at, minutes in booked.filter(scheduled_date__in=days).values_list(
+        "chair", "scheduled_date", "scheduled_time", "duration_minutes"
+    ):
+        bookings.setdefault((chair_id, day), []).append((at, minutes))
+    away: set[tuple[int, date]] = set()
+    if days:
+        for chair_id, periods in leave_between(ids, min(days), max(days)).items():
+            away.update(
+                (chair_id, day)
+                for day in days
+                for leave in periods
+                if leave.start_date <= day <= leave.end_date
+            )
+    length = conference.duration_minutes if conference is not None else DEFAULT_DURATION_MINUTES
+
+    def busy(chair_id: int, day: date | None, at: time | None) -> bool:
+        if day is None:
+            return False
+        return (chair_id, day) in away or any(
+            times_overlap(other, minutes, at, length)
+            for other, minutes in bookings.get((chair_id, day), ())
         )
-    )
+
     options = []
     for chair in chairs:
         errors = Errors()
@@ -172,10 +193,9 @@ def propose_chairs(
                 upcoming=upcoming,
                 busy_at_time=bool(
                     conference is not None
-                    and conference.scheduled_time is not None
-                    and (chair.pk, conference.scheduled_date, conference.scheduled_time) in busy
+                    and busy(chair.pk, conference.scheduled_date, conference.scheduled_time)
                 ),
-                slots=tuple(s for s in slots if (chair.pk, s.day, s.at) not in busy)[:SLOTS_SHOWN],
+                slots=tuple(s for s in slots if not busy(chair.pk, s.day, s.at))[:SLOTS_SHOWN],
             )
         )
 
