@@ -104,7 +104,7 @@ CHAIR_ON_LEAVE = (
 )
 DURATION_RANGE = "The conference length must be from {min} to {max} minutes."
 # Bookings that need an explicit confirmation with the reason.
-BOOKING_NON_WORKING_DAY = "{day:%A %d %B %Y} is {why}, not a working day."
+BOOKING_NON_WORKING_DAY = "{day:%d %B %Y} is {why}, not a working day."
 BOOKING_IN_PAST = "{day:%d %B %Y} is in the past."
 BOOKING_AFTER_DUE = "{day:%d %B %Y} is after the conference is due on {due:%d %B %Y}."
 BOOKING_CONFIRMATION_REQUIRED = (
