@@ -29,6 +29,7 @@ class Capability(StrEnum):
     RESTRICT_RECORDS = "Restrict a child's record to named people"
     EXPORT_SUBJECT_ACCESS = "Export everything held about a child (subject access)"
     REVIEW_RETENTION = "See the records past the retention period"
+    MANAGE_LEAVE = "Record the IROs' leave"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -57,6 +58,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RESTRICT_RECORDS,
             Capability.EXPORT_SUBJECT_ACCESS,
             Capability.REVIEW_RETENTION,
+            Capability.MANAGE_LEAVE,
         }
     ),
     Role.COORDINATOR: frozenset(

@@ -92,6 +92,7 @@ NO_CHILD_DATA = frozenset(
         "report",
         "report_download",  # aggregate figures; logged as an export by the view
         "role_grants",  # staff and their roles
+        "staff_leave",  # the IROs' leave, and counts of their bookings
     }
 )
 

@@ -219,3 +219,24 @@ def children_with_relations(children: Iterable[Child]) -> list[Child]:
             "team", "social_worker"
         )
     )
+
+
+def booked_during(leaves) -> dict[int, int]:
+    """For each leave, how many scheduled conferences its person is booked to chair in it
+    (these need another chair). One query."""
+    leaves = list(leaves)
+    if not leaves:
+        return {}
+    booked = Conference.objects.filter(
+        chair__in={leave.user_id for leave in leaves},
+        status=ConferenceStatus.SCHEDULED,
+        scheduled_date__gte=min(leave.start_date for leave in leaves),
+        scheduled_date__lte=max(leave.end_date for leave in leaves),
+    ).values_list("chair", "scheduled_date")
+    days: dict[int, list[date]] = {}
+    for chair_id, day in booked:
+        days.setdefault(chair_id, []).append(day)
+    return {
+        leave.pk: sum(leave.start_date <= d <= leave.end_date for d in days.get(leave.user_id, ()))
+        for leave in leaves
+    }
