@@ -266,6 +266,7 @@ class WhenWhereMixin(forms.Form):
     duration_minutes = forms.IntegerField(
         label="Length in minutes",
         required=False,
+        initial=120,  # journey.services.DEFAULT_DURATION_MINUTES
         help_text="The chair is booked for this long: 120 (two hours) unless you change it.",
         error_messages={"invalid": DURATION_INVALID},
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
