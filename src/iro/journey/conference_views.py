@@ -491,7 +491,7 @@ def _chair_hints(options) -> dict[str, str]:
             f"{o.upcoming} conference{'s' if o.upcoming != 1 else ''} booked"
         )
         if o.busy_at_time:
-            parts.append("Already chairing a conference at this time")
+            parts.append("Already chairing a conference, or on leave, at this time")
         if o.slots:
             parts.append("Free: " + ", ".join(str(s) for s in o.slots))
         hints[str(o.chair.pk)] = ". ".join(parts) + "."
