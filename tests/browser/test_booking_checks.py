@@ -87,3 +87,30 @@ def test_an_overlapping_booking_is_refused_and_a_saturday_needs_a_reason(
     check_page(coordinator, "booking-confirmed")
     booked = Conference.objects.get(scheduled_date=date(2026, 12, 19))
     assert booked.booking_reason == "The family can only come at weekends"
+
+
+def test_the_iro_manager_records_an_iros_leave(
+    browser,
+    live_server,
+    sign_in,  # noqa: F811
+    clock,  # noqa: F811
+):
+    clock.set(TODAY)
+    staff = make_staff()
+    manager = sign_in(staff.iro_manager)
+    manager.goto("/")
+    manager.get_by_role("link", name="Leave").click()
+    manager.wait_for_load_state()
+    check_page(manager, "leave-empty")
+    submit(manager, "Record the leave")
+    expect(manager.locator(".govuk-error-summary")).to_contain_text(
+        "Select the IRO who will be away."
+    )
+    check_page(manager, "leave-errors")
+    manager.select_option("#id_user", str(staff.iro.pk))
+    fill_date(manager, "start_date", date(2026, 12, 21))
+    fill_date(manager, "end_date", date(2026, 12, 23))
+    manager.fill("#id_description", "Annual leave")
+    submit(manager, "Record the leave")
+    expect(manager.locator("#leave")).to_contain_text("Ivy Coldharbour")
+    check_page(manager, "leave-recorded")
