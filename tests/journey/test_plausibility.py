@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 
 from iro.challenge import services as challenge
 from iro.challenge.models import DisputeReason
+from iro.children.services import update_child
 from iro.journey import services
 from iro.journey.checks import current_version
 from iro.journey.models import ConferenceKind, PlanEndReason
@@ -223,4 +224,21 @@ def test_a_review_cannot_be_before_its_plan(staff):
         )
     assert raised.value.message_dict == {
         "scheduled_date": ["The date cannot be before the plan started on 24 August 2026."]
+    }
+
+
+def test_a_date_of_birth_after_the_childs_recorded_work_is_refused(staff, born_2011):
+    EpisodeFactory(child=born_2011, referral_date=date(2024, 3, 4))
+    with pytest.raises(ValidationError) as raised:
+        update_child(
+            child=born_2011,
+            date_of_birth=date(2025, 6, 1),
+            acting_user=staff.coordinator,
+            expected_version=born_2011.version,
+        )
+    assert raised.value.message_dict == {
+        "date_of_birth": [
+            "The date of birth cannot be 01 June 2025: the child's first referral, on "
+            "04 March 2024, would be more than 40 weeks before it."
+        ]
     }
