@@ -285,7 +285,7 @@ class WhenWhereMixin(forms.Form):
     confirm_reason = forms.CharField(
         label="Why this date?",
         required=False,
-        max_length=text_limits.REASON,
+        validators=[text_limits.MaxChars(text_limits.REASON)],
         widget=forms.Textarea,
         help_text="Kept with the booking and shown in the lists of conferences.",
     )
