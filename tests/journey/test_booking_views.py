@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from iro.journey import services
 from iro.journey.models import Conference, ConferenceKind
+from iro.journey.services import Subject
 from tests.factories import ChildFactory, make_staff, s47_for
 
 pytestmark = [pytest.mark.django_db]
@@ -104,3 +106,39 @@ def test_my_work_flags_a_booking_confirmed_despite_a_warning(client, staff, chil
     page = client.get(reverse("my_work")).content.decode()
     assert "Booked anyway" in page
     assert "19 December 2026 is a Saturday, not a working day." in page
+
+
+def test_moving_a_booking_past_its_due_date_asks_for_the_confirmation(client, staff, child):
+    s47 = child.episodes.get().section47s.get()
+    conference = services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=[Subject(child=child, section47=s47)],
+        scheduled_date=date(2027, 1, 4),
+        venue="Civic Centre",
+        acting_user=staff.coordinator,
+    )
+    client.force_login(staff.coordinator)
+    url = reverse("conference_schedule", args=[conference.public_id])
+    move = {
+        "scheduled_date_day": "6",
+        "scheduled_date_month": "1",
+        "scheduled_date_year": "2027",
+        "scheduled_time": "10:00",
+        "duration_minutes": "120",
+        "venue": "Civic Centre",
+        "version": str(conference.version),
+    }
+    page = client.post(url, move).content.decode()
+    assert "06 January 2027 is after the conference is due on 05 January 2027." in page
+    assert 'name="confirmed_date" value="2027-01-06"' in page
+    confirmed = {
+        "confirm_booking": "on",
+        "confirm_reason": "The police officer is away until then",
+        "confirmed_date": "2027-01-06",
+    }
+    assert client.post(url, move | confirmed).status_code == 302
+    conference.refresh_from_db()
+    assert (conference.scheduled_date, conference.booking_reason) == (
+        date(2027, 1, 6),
+        "The police officer is away until then",
+    )
