@@ -19,6 +19,7 @@ from tests.factories import (
     ClosureDayFactory,
     LeaveFactory,
     child_on_plan,
+    hold_conference,
     make_staff,
     s47_for,
 )
@@ -101,6 +102,26 @@ def test_a_conference_with_no_time_holds_the_chair_for_the_day(staff):
         "Nia Marlow at Civic Centre, at a time not yet set (which holds the chair for the "
         "whole day) on 17 December 2026; this one would run 15:00–17:00."
     ]
+
+
+def test_a_clash_does_not_name_a_child_the_person_booking_may_not_see(staff):
+    hidden = ChildFactory(first_name="Sol", last_name="Quist", team=staff.team, restricted=True)
+    hold_conference(
+        kind=ConferenceKind.INITIAL,
+        children=[(hidden, {})],
+        chair=staff.iro,
+        scheduled_date=DAY,
+        scheduled_time=time(9, 30),
+        venue="Civic Centre",
+    )
+    with pytest.raises(ValidationError) as raised:
+        book_review(staff, on_plan(staff, "Oli"), at=time(10))
+    (message,) = raised.value.message_dict["chair"]
+    assert "Sol" not in message
+    assert message.startswith(
+        "Ivy Coldharbour is already chairing the initial child protection conference for "
+        "a child whose record you cannot open at Civic Centre, 09:30–11:30"
+    )
 
 
 def test_a_chair_on_leave_that_day_cannot_be_booked_or_allocated(staff):

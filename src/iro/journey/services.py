@@ -20,7 +20,7 @@ from django.db.models import Q
 from iro import text_limits, timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.guards import require, require_conference_children
-from iro.access.scope import display_name
+from iro.access.scope import display_name, visible_to
 from iro.children.models import Child
 from iro.journey.checks import (
     STALE_RECORD,
@@ -98,6 +98,8 @@ CHAIR_CLASH = (
 # A conference booked without a time holds its chair for the whole day: nobody can tell
 # when in the day it will be, so any other booking that day could clash with it.
 NO_TIME_SET = "at a time not yet set (which holds the chair for the whole day)"
+# A child of the other conference whose record the person booking may not see.
+UNSEEN_CHILD = "a child whose record you cannot open"
 CHAIR_ON_LEAVE = (
     "{chair} is on leave on {day:%d %B %Y} (recorded leave {start:%d %B %Y} to "
     "{end:%d %B %Y}{what})."
@@ -458,13 +460,21 @@ def _chair_clashes(
     ).prefetch_related("children__child")
     if exclude is not None:
         booked = booked.exclude(pk=exclude.pk)
-    for other in booked.order_by("scheduled_time", "pk"):
-        if not times_overlap(
+    clashes = [
+        other
+        for other in booked.order_by("scheduled_time", "pk")
+        if times_overlap(
             other.scheduled_time, other.duration_minutes, scheduled_time, duration_minutes
-        ):
-            continue
+        )
+    ]
+    # Name only the children the person booking may see (a restricted record stays hidden).
+    seen = set()
+    if viewer is not None and clashes:
+        ids = {row.child_id for other in clashes for row in other.children.all()}
+        seen = set(visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+    for other in clashes:
         children = sorted(
-            display_name(viewer, row.child) if viewer is not None else str(row.child)
+            display_name(viewer, row.child) if row.child_id in seen else UNSEEN_CHILD
             for row in other.children.all()
         )
         problems.append(
@@ -1218,7 +1228,8 @@ def reschedule_conference(
         closures=_closures(),
         on=today(),
     )
-    _check_confirmation(errors, warnings, confirm_reason)
+    if scheduled_date >= today():  # a move into the past is refused outright above
+        _check_confirmation(errors, warnings, confirm_reason)
     errors.raise_if_any()
     for name, value in new.items():
         setattr(conference, name, value)
