@@ -5,10 +5,10 @@ later review), independence (never the line manager of a child's social worker n
 manager of the child's team; the reason is shown and the service refuses it anyway),
 and balanced caseloads (each IRO's current load beside their name). Slots are working
 days from tomorrow to the due date at the service's usual start times, less the times
-each chair is already booked.
+that would overlap a chair's bookings (each has a length) and the chair's days of leave.
 
 Reads only; the choice is written by ``journey.services.allocate_chair`` or
-``schedule_conference``, which apply the same independence and clash rules.
+``schedule_conference``, which apply the same independence, overlap and leave rules.
 """
 
 from __future__ import annotations
