@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz),
     path("", include("iro.access.urls")),
+    path("", include("iro.people.urls")),
     path("reports/", include("iro.reports.urls")),
     path("census/", include("iro.census.urls")),
     path("", include("iro.rights.urls")),

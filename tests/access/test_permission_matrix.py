@@ -234,6 +234,8 @@ PAGES: dict[str, Page] = {
     "report_children": Page(can(C.VIEW_REPORTS) & can(C.VIEW_CHILDREN)),
     # access
     "role_grants": Page(can(C.REVIEW_ROLE_GRANTS)),
+    # people
+    "staff_leave": Page(can(C.MANAGE_LEAVE)),
     # rights
     "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
     "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),

@@ -31,6 +31,7 @@ class Capability(StrEnum):
     EXPORT_SUBJECT_ACCESS = "Export everything held about a child (subject access)"
     REVIEW_RETENTION = "See the records past the retention period"
     VOID_RECORDS = "Void wrongly entered records and restore them"
+    MANAGE_LEAVE = "Record the IROs' leave"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -60,6 +61,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_SUBJECT_ACCESS,
             Capability.REVIEW_RETENTION,
             Capability.VOID_RECORDS,
+            Capability.MANAGE_LEAVE,
         }
     ),
     Role.COORDINATOR: frozenset(

@@ -104,6 +104,7 @@ NO_CHILD_DATA = frozenset(
         "notice_list",  # a notice names no child, only links to its page
         "target_list",  # aggregate figures
         "target_edit",
+        "staff_leave",  # the IROs' leave, and counts of their bookings
     }
 )
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from iro import text_limits, timescales
 from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
 from iro.access.guards import require_child, require_conference_children
+from iro.access.scope import display_name
 from iro.challenge.models import (
     FINAL_STAGE,
     ChallengeOutcome,
@@ -33,8 +34,15 @@ from iro.challenge.models import (
     TargetMeasure,
 )
 from iro.children.models import Child, RestrictedAccess
-from iro.journey.checks import Errors, check_version, not_in_future, saved_by, today
-from iro.journey.models import Conference, ConferenceStatus, Plan
+from iro.journey.checks import (
+    Errors,
+    before_birth,
+    check_version,
+    not_in_future,
+    saved_by,
+    today,
+)
+from iro.journey.models import Conference, ConferenceStatus, Episode, Plan
 from iro.notices.services import notify
 from iro.people.models import User
 
@@ -48,6 +56,14 @@ CANNOT_RECORD_FEEDBACK = "Only the IRO service can record feedback on a conferen
 CANNOT_SET_TARGETS = "Only the IRO service manager can set the action plan's targets."
 UNKNOWN_CHOICE = "{value!r} is not a valid {what}."
 PLAN_OF_ANOTHER_CHILD = "This plan belongs to another child."
+BEFORE_PLAN = (
+    "The dispute cannot be raised on {date:%d %B %Y}: the plan it is about started on "
+    "{start:%d %B %Y}."
+)
+BEFORE_INVOLVEMENT = (
+    "The {what} cannot be raised on {date:%d %B %Y}: the service's involvement with "
+    "{child} began with the referral on {referral:%d %B %Y}."
+)
 TEXT_REQUIRED = "Enter the {what}."
 ALREADY_RESOLVED = "This dispute was resolved on {date:%d %B %Y}."
 AT_FINAL_STAGE = "This dispute is at the final stage (stage 8): it cannot be escalated further."
@@ -134,6 +150,22 @@ def _check_text(
     errors.add(field, text_limits.too_long(value, limit))
 
 
+def _before_involvement(user, child: Child, raised_on: date, what: str) -> str | None:
+    """A dispute or challenge is about the service's work with the child: it cannot be
+    raised before the child's first referral (when the records hold one)."""
+    first = (
+        Episode.objects.filter(child=child)
+        .order_by("referral_date")
+        .values_list("referral_date", flat=True)
+        .first()
+    )
+    if first is None or raised_on >= first:
+        return None
+    return BEFORE_INVOLVEMENT.format(
+        what=what, date=raised_on, child=display_name(user, child), referral=first
+    )
+
+
 # ------------------------------------------------------------------ disputes
 
 
@@ -158,6 +190,13 @@ def raise_dispute(
         errors.add("reason", UNKNOWN_CHOICE.format(value=reason, what="reason for a dispute"))
     if plan is not None and plan.child_id != child.pk:
         errors.add("plan", PLAN_OF_ANOTHER_CHILD)
+    elif plan is not None and raised_on < plan.start_date:
+        errors.add("raised_on", BEFORE_PLAN.format(date=raised_on, start=plan.start_date))
+    elif plan is None:
+        errors.add("raised_on", _before_involvement(acting_user, child, raised_on, "dispute"))
+    errors.add(
+        "raised_on", before_birth(raised_on, child=child, name=display_name(acting_user, child))
+    )
     _check_addressee(errors, "addressed_to", addressed_to, child, ADDRESSEE_REQUIRED)
     if not detail or not detail.strip():
         errors.add("detail", DETAIL_REQUIRED)
@@ -363,6 +402,10 @@ def raise_multi_agency_challenge(
     require_child(acting_user, child)
     errors = Errors()
     errors.add("raised_on", not_in_future(raised_on))
+    errors.add("raised_on", _before_involvement(acting_user, child, raised_on, "challenge"))
+    errors.add(
+        "raised_on", before_birth(raised_on, child=child, name=display_name(acting_user, child))
+    )
     _check_text(errors, "professional", professional, "professional's role")
     _check_text(errors, "concern", concern, "concern")
     errors.raise_if_any()

@@ -495,7 +495,7 @@ def _chair_hints(options) -> dict[str, str]:
             f"{o.upcoming} conference{'s' if o.upcoming != 1 else ''} booked"
         )
         if o.busy_at_time:
-            parts.append("Already chairing a conference at this time")
+            parts.append("Already chairing a conference, or on leave, at this time")
         if o.slots:
             parts.append("Free: " + ", ".join(str(s) for s in o.slots))
         hints[str(o.chair.pk)] = ". ".join(parts) + "."
@@ -515,6 +515,15 @@ def _transfer_notified(request: HttpRequest) -> tuple[TransferNotifiedForm, date
         form.add_error("notified_on", problem)
         return form, None
     return form, notified_on
+
+
+def _confirm_for(form, error: ValidationError) -> date | None:
+    """The date to ask a confirmation for: when the service asked for one, or the person
+    had already started to give it (so a refusal for another reason keeps their reason)."""
+    data = form.cleaned_data
+    asked = "confirm_reason" in getattr(error, "error_dict", {})
+    started = data.get("confirm_booking") or data.get("confirm_reason")
+    return data.get("scheduled_date") if asked or started else None
 
 
 def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -568,6 +577,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         chairs=[o.chair for o in options],
         initial={"children": [str(child.public_id)]},
     )
+    confirm_for = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = [c for c in candidates if str(c.child.public_id) in data["children"]]
@@ -582,9 +592,12 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 venue=data["venue"],
                 virtual_link=data["virtual_link"],
                 notified_on=notified_on,
+                duration_minutes=data["duration_minutes"] or services.DEFAULT_DURATION_MINUTES,
+                confirm_reason=form.confirmation(),
                 acting_user=request.user,
             )
         except ValidationError as error:
+            confirm_for = _confirm_for(form, error)  # before the errors take fields out
             apply_service_errors(form, error, aliases={"notified_on": "scheduled_date"})
         else:
             messages.success(request, "Conference booked. Next: invite the people who should come.")
@@ -603,6 +616,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "form": form,
             "options": options,
             "hints": _chair_hints(options),
+            "confirm_for": confirm_for,
             "active_nav": "children",
         },
         form,
@@ -630,12 +644,14 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={
             "scheduled_date": conference.scheduled_date,
             "scheduled_time": conference.scheduled_time,
+            "duration_minutes": conference.duration_minutes,
             "venue": conference.venue,
             "virtual_link": conference.virtual_link,
             "version": conference.version,
         },
     )
     stale = False
+    confirm_for = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -643,12 +659,15 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 conference=conference,
                 scheduled_date=data["scheduled_date"],
                 scheduled_time=data["scheduled_time"],
+                duration_minutes=data["duration_minutes"],
                 venue=data["venue"],
                 virtual_link=data["virtual_link"],
                 expected_version=data["version"],
+                confirm_reason=form.confirmation(),
                 acting_user=request.user,
             )
         except ValidationError as error:
+            confirm_for = _confirm_for(form, error)  # before the errors take fields out
             stale = apply_service_errors(form, error)
             if stale:
                 conference.refresh_from_db()
@@ -662,7 +681,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
-    context |= {"form": form, "stale": stale, "active_nav": "children"}
+    context |= {"form": form, "stale": stale, "confirm_for": confirm_for, "active_nav": "children"}
     return _page(request, "journey/conference/schedule.html", context, form)
 
 

@@ -232,6 +232,9 @@ class Conference(Voidable):
     )
     scheduled_date = models.DateField(null=True, blank=True)
     scheduled_time = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=120, help_text="How long the chair is booked for, in minutes."
+    )
     held_on = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     virtual_link = models.URLField(blank=True)
@@ -251,6 +254,14 @@ class Conference(Voidable):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     late_agreed_on = models.DateField(null=True, blank=True)
+    booking_warnings = models.TextField(
+        blank=True,
+        help_text="Why the booked date needed a confirmation (not a working day, in the "
+        "past, after the due date), as the booking service said it.",
+    )
+    booking_reason = models.TextField(
+        blank=True, help_text="The reason given when the booking was confirmed anyway."
+    )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 

@@ -202,6 +202,9 @@ class UpcomingConference:
     children: list[ChildRef]
     due: date | None  # the earliest due date of its children
     meets_due: bool | None  # None when no due date can be computed
+    # Set when the booking was confirmed despite a warning (see schedule_conference).
+    booking_warnings: str = ""
+    booking_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,8 @@ def my_work(user, *, day: date | None = None) -> MyWork:
                 children=[child_ref(user, r.child) for r in its_rows],
                 due=due,
                 meets_due=None if due is None else conference.scheduled_date <= due,
+                booking_warnings=conference.booking_warnings,
+                booking_reason=conference.booking_reason,
             )
         )
 
