@@ -12,6 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from iro.timescales import (
+    FIRST_CORE_GROUP_WORKING_DAYS,
     FIRST_REVIEW_MONTHS,
     ICPC_WORKING_DAYS,
     LATER_REVIEW_MONTHS,
@@ -26,6 +27,7 @@ from iro.timescales import (
     add_months,
     add_working_days,
     bank_holidays,
+    first_core_group_due,
     first_review_due,
     icpc_due,
     icpc_in_time,
@@ -669,3 +671,15 @@ def test_the_period_containing_a_day_reads_back_from_its_label(d: date, kind: st
     assert period.first_day <= d <= period.last_day
     assert parse_period(kind, period.label) == period
     assert period.previous_year().first_day == add_months(period.first_day, -12)
+
+
+def test_the_first_core_group_is_due_ten_working_days_after_the_conference() -> None:
+    assert FIRST_CORE_GROUP_WORKING_DAYS == 10
+    # Thursday 18 April 2024: Good Friday was 29 March, so ten plain weekdays.
+    assert first_core_group_due(date(2024, 4, 18)) == date(2024, 5, 2)
+    # Thursday 23 May 2024: the spring bank holiday on Monday 27 May does not count.
+    assert first_core_group_due(date(2024, 5, 23)) == date(2024, 6, 7)
+
+
+def test_a_local_closure_day_moves_the_first_core_group_due_date() -> None:
+    assert first_core_group_due(date(2024, 4, 18), closures=[date(2024, 4, 22)]) == date(2024, 5, 3)
