@@ -975,9 +975,7 @@ def _outcome_initial(row: ConferenceChild, agencies: list[str]) -> dict:
         "needs_to_happen": row.needs_to_happen,
         "scaling_score": row.scaling_score,
     }
-    if row.pk:
-        initial |= recommendation_initial(agencies, row.recommendations.all())
-    return initial
+    return initial | recommendation_initial(agencies, row.recommendations.all())
 
 
 def _agencies_for(conference: Conference, row: ConferenceChild) -> list[str]:
