@@ -334,3 +334,10 @@ def test_the_analyst_reads_the_history_without_the_familys_names(client, staff, 
     assert "is hungry." in page
     assert first.first_name not in page
     assert first.last_name not in page
+
+
+def test_opening_the_record_form_of_a_held_conference_leads_to_amending_it(client, staff, held):
+    client.force_login(staff.iro)
+    response = client.get(reverse("conference_record", args=[held.public_id]))
+    assert response.status_code == 302
+    assert response.url == reverse("conference_amend", args=[held.public_id])

@@ -1051,6 +1051,9 @@ def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record the conference: date, lateness, and each child's decision and record."""
     conference = conference_for(request.user, public_id, every_child=True)
     require_record(request.user, conference)
+    if conference.status == ConferenceStatus.HELD:
+        # A held record is completed or corrected by amending it, with a reason.
+        return redirect("conference_amend", public_id=conference.public_id)
     post = request.POST or None
     form = RecordConferenceForm(
         post,
