@@ -16,6 +16,7 @@ urlpatterns = [
     path("census/", include("iro.census.urls")),
     path("", include("iro.rights.urls")),
     path("", include("iro.challenge.urls")),
+    path("", include("iro.children.urls")),
     path("", include("iro.journey.conference_urls")),
     path("", include("iro.journey.urls")),
 ]

@@ -79,7 +79,16 @@ NARROWING = {("conferences", "row_pk")}
 
 # Pages that list children without naming one in the URL: the view calls ``shown``.
 LIST_PAGES = frozenset(
-    {"my_work", "caseload", "dispute_list", "challenge_list", "report_children", "retention_report"}
+    {
+        "my_work",
+        "caseload",
+        "child_search",
+        "child_new",  # the brother or sister added to, and possible duplicates shown
+        "dispute_list",
+        "challenge_list",
+        "report_children",
+        "retention_report",
+    }
 )
 
 # iro's pages that show no child's data (by URL name; the route for an unnamed URL).
