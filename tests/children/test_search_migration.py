@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 
+from iro.children import migrations as children_migrations
 from iro.children.models import Child, ChildSearchTerm
 from iro.children.search import terms_for
 from tests.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db
 
-migration = importlib.import_module(
-    "iro.children.migrations.0006_index_existing_children_for_search"
+# Found by name, not number: merges may renumber the migration.
+_FILE = next(
+    Path(children_migrations.__file__).parent.glob("*_index_existing_children_for_search.py")
 )
+migration = importlib.import_module(f"iro.children.migrations.{_FILE.stem}")
 
 
 def test_existing_children_get_the_same_terms_the_services_write():
