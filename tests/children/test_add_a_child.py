@@ -105,7 +105,9 @@ def test_the_import_is_not_asked_to_confirm(staff, amara):
 # ---------------------------------------------------------------------- who may add
 
 
-@pytest.mark.parametrize("who", ["analyst", "partnership", "admin", "iro", "senior_manager"])
+@pytest.mark.parametrize(
+    "who", ["analyst", "partnership", "admin", "iro", "iro_manager", "senior_manager"]
+)
 def test_roles_that_do_not_add_children_are_refused(staff, who):
     with pytest.raises(PermissionDenied):
         create_child(acting_user=getattr(staff, who), la_child_id="LA-300")
