@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -86,18 +85,15 @@ def names_of(child: Child) -> tuple[str, ...]:
     return (child.first_name, child.last_name, family_name)
 
 
-def index_child(child: Child) -> None:
-    """Rewrite ``child``'s search terms from their names (the services call this)."""
-    ChildSearchTerm.objects.filter(child=child).delete()
+def index_child(child: Child, *, new: bool = False) -> None:
+    """Rewrite ``child``'s search terms from their names (the services call this);
+    ``new`` for a child just created, who has none to remove."""
+    if not new:
+        ChildSearchTerm.objects.filter(child=child).delete()
     ChildSearchTerm.objects.bulk_create(
         ChildSearchTerm(child=child, term=term, word_start=start)
         for term, start in terms_for(*names_of(child))
     )
-
-
-def index_children(children: Iterable[Child]) -> None:
-    for child in children:
-        index_child(child)
 
 
 def _after(prefix: str) -> str | None:

@@ -181,12 +181,15 @@ def create_child(
         if candidates:
             raise PossibleDuplicate(candidates)
     saved_by(child, acting_user).save()
-    index_child(child)
-    if team is not None or social_worker is not None:
-        from iro.access.scope import visible_to
+    index_child(child, new=True)
+    from iro.access.scope import sees_every_unrestricted_child, visible_to
 
-        if not visible_to(acting_user).filter(pk=child.pk).exists():
-            raise ValidationError({"team": NOT_YOUR_TEAM})
+    # A new child is not restricted: roles that see every such child need no query.
+    if (
+        not sees_every_unrestricted_child(acting_user)
+        and not visible_to(acting_user).filter(pk=child.pk).exists()
+    ):
+        raise ValidationError({"team": NOT_YOUR_TEAM})
     return child
 
 
