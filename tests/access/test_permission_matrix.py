@@ -119,6 +119,8 @@ RECORDER = can(C.CHAIR_CONFERENCES) & (
     Rule(lambda w: w.chairs, "chairs it") | can(C.SCHEDULE_CONFERENCES)
 )
 ADMIN_SITE = Rule(lambda w: w.admin_site, "administrator")
+# The matrix's dispute waits at a stage addressed to the team manager.
+ADDRESSEE = Rule(lambda w: w.key == "team_manager", "the dispute's stage is addressed to them")
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,12 @@ PAGES: dict[str, Page] = {
     "dispute_response": post_only(CHILD & can(C.RAISE_CHALLENGES)),
     "dispute_escalate": post_only(CHILD & can(C.RAISE_CHALLENGES)),
     "dispute_resolve": post_only(CHILD & can(C.RAISE_CHALLENGES)),
+    "dispute_answer": Page(ADDRESSEE & can(C.ANSWER_DISPUTES)),
+    "disputes_waiting": Page(can(C.ANSWER_DISPUTES)),
+    "target_list": Page(can(C.SET_TARGETS)),
+    "target_edit": Page(can(C.SET_TARGETS)),
+    # notices
+    "notice_list": Page(SIGNED_IN),
     "challenge_list": Page(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES)),
     "challenge_detail": Page(
         can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))
@@ -344,6 +352,7 @@ class CannotFill(Exception):
 
 
 REPORT = {"kind": "annual", "label": "2025-26", "measure": "children_on_plan_during_period"}
+TARGET = {"year": "2025-26", "measure": "child_attended"}
 DOWNLOADS = ("pdf", "xlsx", "csv", "json")
 # The id after each kind of path segment.
 PUBLIC_IDS = {
@@ -409,6 +418,8 @@ def fill(url: Url, variant: str, a: Authority, page: Page) -> tuple[dict, list]:
             kwargs[kwarg] = PUBLIC_IDS[before](a, page)
         elif kwarg in ("pk", "row_pk") and before in PKS:
             kwargs[kwarg] = PKS[before](a)
+        elif url.name == "target_edit" and kwarg in TARGET:
+            kwargs[kwarg] = TARGET[kwarg]
         elif kwarg in REPORT:
             kwargs[kwarg] = REPORT[kwarg]
         elif kwarg in ("fmt", "app_label", "output_format"):

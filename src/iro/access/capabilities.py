@@ -24,6 +24,7 @@ class Capability(StrEnum):
     EXPORT_RETURNS = "Export statutory returns"
     RAISE_CHALLENGES = "Raise disputes and multi-agency challenges"
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
+    ANSWER_DISPUTES = "Answer the disputes sent to them"
     SET_TARGETS = "Set the action plan's targets for the annual report"
     ADMINISTER = "Manage users, teams, agencies and closure days"
     REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
@@ -73,6 +74,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
         }
@@ -81,6 +83,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
             Capability.VIEW_REPORTS,
@@ -90,6 +93,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.ANSWER_DISPUTES,
             Capability.AGREE_LATE_CONFERENCES,
             Capability.VIEW_REPORTS,
         }

@@ -85,6 +85,7 @@ LIST_PAGES = frozenset(
         "child_search",
         "child_new",  # the brother or sister added to, and possible duplicates shown
         "dispute_list",
+        "disputes_waiting",
         "challenge_list",
         "report_children",
         "retention_report",
@@ -101,6 +102,9 @@ NO_CHILD_DATA = frozenset(
         "report",
         "report_download",  # aggregate figures; logged as an export by the view
         "role_grants",  # staff and their roles
+        "notice_list",  # a notice names no child, only links to its page
+        "target_list",  # aggregate figures
+        "target_edit",
     }
 )
 

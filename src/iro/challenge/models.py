@@ -111,6 +111,24 @@ class DisputeStage(models.Model):
     )
     response = models.TextField(blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    # The person the stage is addressed to: they see it in their work list and answer
+    # it. ``sent_to`` keeps their name and job as it was (and the text of older stages).
+    addressed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispute_stages_addressed",
+        help_text="The member of staff who answers the dispute at this stage.",
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who wrote the response in iro.",
+    )
     history = HistoricalRecords()
 
     class Meta:
