@@ -115,6 +115,7 @@ class FamilyFactory(DjangoModelFactory):
 class ChildFactory(DjangoModelFactory):
     class Meta:
         model = Child
+        skip_postgeneration_save = True
 
     la_child_id = factory.Sequence(lambda n: f"T{n:06d}")
     first_name = _cycle(FIRST_NAMES)
@@ -123,6 +124,14 @@ class ChildFactory(DjangoModelFactory):
     sex = Sex.FEMALE
     ethnicity = "WBRI"
     team = factory.SubFactory(TeamFactory)
+
+    @factory.post_generation
+    def search_terms(child, create, extracted, **kwargs):
+        """The services keep a child findable by name; so do the factories."""
+        if create:
+            from iro.children.search import index_child
+
+            index_child(child)
 
 
 # --- Journey ------------------------------------------------------------------------------

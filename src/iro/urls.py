@@ -17,6 +17,7 @@ urlpatterns = [
     path("census/", include("iro.census.urls")),
     path("", include("iro.rights.urls")),
     path("", include("iro.challenge.urls")),
+    path("", include("iro.children.urls")),
     path("", include("iro.notices.urls")),
     path("", include("iro.journey.correction_urls")),
     path("", include("iro.journey.conference_urls")),

@@ -16,6 +16,7 @@ class Capability(StrEnum):
     VIEW_CHILD_NAMES = "See children's names"
     VIEW_MY_WORK = "Have a 'My work' list of conferences to chair"
     RECORD_STRATEGY_DISCUSSION = "Record strategy discussions and Section 47 enquiries"
+    ADD_CHILDREN = "Add children, families and referrals"
     SCHEDULE_CONFERENCES = "Schedule conferences and allocate chairs"
     CHAIR_CONFERENCES = "Chair conferences and record decisions"
     AGREE_LATE_CONFERENCES = "Agree a conference held outside timescale"
@@ -70,6 +71,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.SCHEDULE_CONFERENCES,
             Capability.RECORD_STRATEGY_DISCUSSION,
+            Capability.ADD_CHILDREN,
         }
     ),
     Role.SOCIAL_WORKER: frozenset(
@@ -78,6 +80,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
+            Capability.ADD_CHILDREN,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -86,6 +89,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
+            Capability.ADD_CHILDREN,
             Capability.VIEW_REPORTS,
         }
     ),

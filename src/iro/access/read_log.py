@@ -83,6 +83,8 @@ LIST_PAGES = frozenset(
     {
         "my_work",
         "caseload",
+        "child_search",
+        "child_new",  # the brother or sister added to, and possible duplicates shown
         "dispute_list",
         "disputes_waiting",
         "challenge_list",

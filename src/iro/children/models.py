@@ -113,6 +113,13 @@ class Child(models.Model):
     class Meta:
         verbose_name_plural = "children"
         ordering = ["last_name", "first_name", "la_child_id"]
+        # What the search in the header looks up (names go through ChildSearchTerm).
+        indexes = [
+            models.Index(fields=["upn"], name="child_upn_idx"),
+            models.Index(fields=["former_upn"], name="child_former_upn_idx"),
+            models.Index(fields=["date_of_birth"], name="child_dob_idx"),
+            models.Index(fields=["expected_date_of_birth"], name="child_expected_dob_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name or self.la_child_id
@@ -147,3 +154,55 @@ class RestrictedAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} may see {self.child.la_child_id}"
+
+
+class ChildSearchTerm(models.Model):
+    """One searchable piece of a child's names (``children.search``): every ending of
+    each word of their first name, last name and family's name, folded (accents and case
+    removed), so that any part of a name is a *prefix* of a stored term and an index
+    finds it on SQLite and PostgreSQL alike. Derived from the child's record and
+    rewritten by ``children.search.index_child`` whenever the names change, so it keeps
+    no history of its own (the child's history holds the names)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="search_terms")
+    term = models.CharField(max_length=80)
+    word_start = models.BooleanField(
+        default=False, help_text="The term is a whole word, not the ending of one."
+    )
+
+    class Meta:
+        indexes = [models.Index(fields=["term"], name="child_search_term_idx")]
+
+    def __str__(self) -> str:
+        return self.term
+
+
+class Relationship(models.TextChoices):
+    MOTHER = "mother", "Mother"
+    FATHER = "father", "Father"
+    STEP_PARENT = "step_parent", "Step-parent or parent's partner"
+    GRANDPARENT = "grandparent", "Grandparent"
+    OTHER_RELATIVE = "relative", "Other relative"
+    CARER = "carer", "Carer (not a relative)"
+    OTHER = "other", "Other"
+
+
+class FamilyMember(models.Model):
+    """An adult around the family's children: a parent, carer or relative, with the
+    details the service needs to reach them (invitations, letters, interpreters)."""
+
+    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="adults")
+    name = models.CharField(max_length=160)
+    relationship = models.CharField(max_length=12, choices=Relationship.choices)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    address = models.TextField(blank=True)
+    preferred_language = models.CharField(max_length=60, blank=True, default="English")
+    interpreter_needed = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

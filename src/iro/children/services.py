@@ -11,8 +11,20 @@ from django.db import transaction
 
 from iro.access.capabilities import Capability
 from iro.access.guards import require
-from iro.children.models import Child, Disability, Ethnicity, Family, RestrictedAccess, Sex
+from iro.children.models import (
+    Child,
+    Disability,
+    Ethnicity,
+    Family,
+    FamilyMember,
+    Relationship,
+    RestrictedAccess,
+    Sex,
+)
+from iro.children.search import index_child
+from iro.children.selectors import possible_duplicates
 from iro.journey.checks import before_birth, check_version, not_in_future, saved_by
+from iro.text_limits import ADDRESS, too_long
 
 DUPLICATE_LA_CHILD_ID = "A child with LA child ID {id} already exists."
 LA_CHILD_ID_REQUIRED = "Enter the LA child ID."
@@ -22,6 +34,28 @@ LA_CHILD_ID_CHARACTERS = (
 BIRTH_OR_EXPECTED = "Enter a date of birth or, for an unborn child, an expected date of birth."
 UNKNOWN_CODE = "{value!r} is not a valid {what} code."
 DEATH_BEFORE_BIRTH = "The date of death cannot be before the date of birth."
+POSSIBLE_DUPLICATE = (
+    "This child may already be recorded (see the children listed). Check them, then "
+    "confirm that this is a different child."
+)
+NOT_YOUR_TEAM = (
+    "You would not be able to see a child allocated to this team: choose a team whose "
+    "children you work with."
+)
+FAMILY_NAME_REQUIRED = "Enter the family's name."
+ADULT_NAME_REQUIRED = "Enter the adult's name."
+RELATIONSHIP_REQUIRED = "Select how they are related to the children."
+NAME_TOO_LONG = "The name must be {limit} characters or fewer."
+
+
+class PossibleDuplicate(ValidationError):
+    """Adding a child who may already be recorded, without confirming they are
+    different; ``candidates`` are those children (whoever may see them)."""
+
+    def __init__(self, candidates: list[Child]):
+        super().__init__({"different_child": POSSIBLE_DUPLICATE})
+        self.candidates = candidates
+
 
 # What case systems and census files use (letters, digits, an underscore or hyphen). The ID
 # appears in file names, headers, census files and reports, so nothing else is stored.
@@ -116,9 +150,18 @@ def create_child(
     family: Family | None = None,
     team=None,
     social_worker=None,
+    duplicates_confirmed: bool | None = None,
 ) -> Child:
-    """Create a child record; the LA child ID must be new."""
-    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, importable=True)
+    """Create a child record; the LA child ID must be new.
+
+    ``duplicates_confirmed`` False (the pages) refuses, with ``PossibleDuplicate``, a child
+    whose name and date of birth or UPN match a recorded child's
+    (``children.selectors.possible_duplicates``); True records the person's confirmation
+    that they are different. None skips the check (the census import and the demo write
+    children whose LA child IDs already identify them). The acting user must be able to
+    see the child they add (a social worker adds to their own team).
+    """
+    require(acting_user, Capability.ADD_CHILDREN, importable=True)
     la_child_id = la_child_id.strip()
     problem = la_child_id_problem(la_child_id)
     if problem is not None:
@@ -144,7 +187,25 @@ def create_child(
         social_worker=social_worker,
     )
     _validate(child)
+    if duplicates_confirmed is False:
+        candidates = possible_duplicates(
+            first_name=first_name,
+            last_name=last_name,
+            date_of_birth=date_of_birth or expected_date_of_birth,
+            upn=upn,
+        )
+        if candidates:
+            raise PossibleDuplicate(candidates)
     saved_by(child, acting_user).save()
+    index_child(child, new=True)
+    from iro.access.scope import sees_every_unrestricted_child, visible_to
+
+    # A new child is not restricted: roles that see every such child need no query.
+    if (
+        not sees_every_unrestricted_child(acting_user)
+        and not visible_to(acting_user).filter(pk=child.pk).exists()
+    ):
+        raise ValidationError({"team": NOT_YOUR_TEAM})
     return child
 
 
@@ -169,15 +230,89 @@ def update_child(*, child: Child, acting_user, expected_version: int, **fields) 
     child.version += 1
     update_fields = [f"{n}_id" if n in {"family", "team", "social_worker"} else n for n in changed]
     saved_by(child, acting_user).save(update_fields=[*update_fields, "version"])
+    if {"first_name", "last_name", "family"} & set(changed):
+        index_child(child)
     return child
 
 
 @transaction.atomic
 def create_family(*, name: str, acting_user) -> Family:
-    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, importable=True)
+    """A new family (household); its children are added with ``create_child(family=)``
+    and the adults around them with ``add_family_member``."""
+    require(acting_user, Capability.ADD_CHILDREN, importable=True)
+    name = name.strip()
+    if not name:
+        raise ValidationError({"family_name": FAMILY_NAME_REQUIRED})
+    if len(name) > Family._meta.get_field("name").max_length:
+        limit = Family._meta.get_field("name").max_length
+        raise ValidationError({"family_name": NAME_TOO_LONG.format(limit=limit)})
     family = Family(name=name)
     saved_by(family, acting_user).save()
     return family
+
+
+@transaction.atomic
+def ensure_family(*, child: Child, acting_user) -> Family:
+    """``child``'s family, created (named after their last name) if they have none, so
+    that brothers, sisters and adults can be added to it."""
+    require(acting_user, Capability.ADD_CHILDREN, child=child)
+    if child.family_id:
+        return child.family
+    family = create_family(
+        name=f"{child.last_name or child.la_child_id} family", acting_user=acting_user
+    )
+    update_child(
+        child=child, acting_user=acting_user, expected_version=child.version, family=family
+    )
+    return family
+
+
+@transaction.atomic
+def add_family_member(
+    *,
+    family: Family,
+    acting_user,
+    name: str,
+    relationship: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    preferred_language: str = "English",
+    interpreter_needed: bool = False,
+) -> FamilyMember:
+    """An adult around ``family``'s children (a parent, carer or relative) with how to
+    reach them. The acting user must see every child of the family."""
+    require(
+        acting_user,
+        Capability.ADD_CHILDREN,
+        children=list(family.children.values_list("pk", flat=True)),
+    )
+    errors: dict[str, str] = {}
+    name = name.strip()
+    if not name:
+        errors["name"] = ADULT_NAME_REQUIRED
+    elif len(name) > FamilyMember._meta.get_field("name").max_length:
+        errors["name"] = NAME_TOO_LONG.format(limit=FamilyMember._meta.get_field("name").max_length)
+    if not relationship:
+        errors["relationship"] = RELATIONSHIP_REQUIRED
+    elif relationship not in Relationship.values:
+        errors["relationship"] = UNKNOWN_CODE.format(value=relationship, what="relationship")
+    if message := too_long(address, ADDRESS):
+        errors["address"] = message
+    if errors:
+        raise ValidationError(errors)
+    member = FamilyMember(
+        family=family,
+        name=name,
+        relationship=relationship,
+        phone=phone.strip(),
+        email=email.strip(),
+        address=address.strip(),
+        preferred_language=preferred_language.strip(),
+        interpreter_needed=interpreter_needed,
+    )
+    saved_by(member, acting_user).save()
+    return member
 
 
 # ------------------------------------------------------------------ restricted records

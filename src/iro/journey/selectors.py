@@ -23,7 +23,9 @@ from django.utils import timezone
 
 from iro import timescales
 from iro.access.scope import display_name, hidden_restricted, shows_names, visible_to
-from iro.children.models import Child, Family
+from iro.children.models import Child, Family, FamilyMember
+from iro.children.search import Search
+from iro.children.selectors import find_children
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -435,6 +437,17 @@ def _earliest_due(items: Iterable[DueItem]) -> dict[tuple[int, str], date]:
     return earliest
 
 
+def _with_plan_and_chair(children: QuerySet[Child], day: date) -> QuerySet[Child]:
+    open_plan = Plan.objects.filter(_open_on(day), child=OuterRef("pk")).order_by(
+        "-start_date", "-pk"
+    )
+    return children.annotate(
+        plan_category=Subquery(open_plan.values("latest_category")[:1]),
+        plan_start=Subquery(open_plan.values("start_date")[:1]),
+        chair_id=current_chair_id(),
+    )
+
+
 def caseload(
     user,
     filters: CaseloadFilters | None = None,
@@ -453,14 +466,7 @@ def caseload(
     filters = filters or CaseloadFilters()
     day = day or today()
     closures = closure_days()
-    open_plan = Plan.objects.filter(_open_on(day), child=OuterRef("pk")).order_by(
-        "-start_date", "-pk"
-    )
-    children = visible_to(user).annotate(
-        plan_category=Subquery(open_plan.values("latest_category")[:1]),
-        plan_start=Subquery(open_plan.values("start_date")[:1]),
-        chair_id=current_chair_id(),
-    )
+    children = _with_plan_and_chair(visible_to(user), day)
     if filters.team_id is not None:
         children = children.filter(team_id=filters.team_id)
     if filters.chair_id is not None:
@@ -480,6 +486,16 @@ def caseload(
             if filters.overdue == YES
             else children.exclude(pk__in=overdue_ids)
         )
+    return _caseload_page(
+        user, children, page_number=page_number, day=day, per_page=per_page, closures=closures
+    )
+
+
+def _caseload_page(
+    user, children, *, page_number, day: date, per_page: int, closures=None
+) -> Caseload:
+    """One page of ``children`` (a queryset annotated as ``caseload`` does) as rows."""
+    closures = closure_days() if closures is None else closures
     order = ("last_name", "first_name", "la_child_id") if shows_names(user) else ("la_child_id",)
     children = children.select_related("team").order_by(*order)
 
@@ -508,6 +524,40 @@ def caseload(
             )
         )
     return Caseload(today=day, page=page, rows=rows)
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """What a search found: the text as read (with its error, if any) and a page of
+    rows like the caseload's."""
+
+    search: Search
+    result: Caseload | None
+
+    @property
+    def error(self) -> str:
+        return self.search.error
+
+
+def child_search(
+    user,
+    text: str,
+    *,
+    page_number: int | str | None = 1,
+    day: date | None = None,
+    per_page: int = CASELOAD_PAGE_SIZE,
+) -> SearchResult:
+    """The children ``user`` may see that ``text`` finds (``children.selectors.
+    find_children``), as caseload rows. The number of queries does not depend on the
+    number found."""
+    search, found = find_children(user, text)
+    if search.error:
+        return SearchResult(search, None)
+    day = day or today()
+    children = _with_plan_and_chair(found, day)
+    return SearchResult(
+        search, _caseload_page(user, children, page_number=page_number, day=day, per_page=per_page)
+    )
 
 
 # --- A child's journey --------------------------------------------------------------------
@@ -571,6 +621,7 @@ class ChildJourney:
     summary: list[SummaryRow]
     siblings: list[ChildRef]
     episodes: list[EpisodeJourney]
+    adults: list[FamilyMember] = field(default_factory=list)
 
 
 def _date(d: date | None) -> str:
@@ -826,6 +877,9 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
         summary=_summary(user, child),
         siblings=siblings,
         episodes=journeys,
+        adults=list(FamilyMember.objects.filter(family_id=child.family_id))
+        if child.family_id
+        else [],
     )
 
 
@@ -1070,7 +1124,7 @@ def known_names(child: Child) -> frozenset[str]:
 
 
 def known_names_by_child(children: Iterable[Child]) -> dict[int, frozenset[str]]:
-    """``known_names`` for many children in four queries, however many there are."""
+    """``known_names`` for many children in five queries, however many there are."""
     children = list(children)
     names: dict[int, list[str]] = {c.pk: [c.first_name, c.last_name] for c in children}
     by_family: dict[int, list[int]] = defaultdict(list)
@@ -1085,6 +1139,11 @@ def known_names_by_child(children: Iterable[Child]) -> dict[int, frozenset[str]]
         for pk in by_family[family_id]:
             names[pk] += [first, last]
     for family_id, name in Family.objects.filter(pk__in=families).values_list("pk", "name"):
+        for pk in by_family[family_id]:
+            names[pk].append(name)
+    for family_id, name in FamilyMember.objects.filter(family_id__in=families).values_list(
+        "family_id", "name"
+    ):
         for pk in by_family[family_id]:
             names[pk].append(name)
     for pk, name in Invitation.objects.filter(

@@ -1,0 +1,193 @@
+"""Forms for adding children, the adults of their family and referrals.
+
+They parse and check the shape of input; the rules (a new LA child ID, possible
+duplicates, who may be allocated) are the services', whose errors
+``apply_service_errors`` puts back on the fields.
+"""
+
+from __future__ import annotations
+
+from django import forms
+
+from iro import text_limits
+from iro.children.models import Relationship, Sex
+from iro.journey.conference_forms import CHOOSE_ONE, GovDateField
+from iro.journey.models import PrimaryNeed, ReferralSource
+
+BORN = "born"
+UNBORN = "unborn"
+BIRTH_DATE_REQUIRED = "Enter the date of birth."
+EXPECTED_DATE_REQUIRED = "Enter the expected date of birth."
+LAST_NAME_REQUIRED = "Enter the child's last name."
+BORN_REQUIRED = "Select whether the child has been born."
+UPN_SHAPE = "A UPN is 13 characters: a letter, then 11 digits, then a digit or letter."
+SOURCE_REQUIRED = "Select where the referral came from."
+NEED_REQUIRED = "Select the child's primary need."
+EMAIL_INVALID = "Enter an email address like name@example.org."
+
+
+class ReferralFields(forms.Form):
+    referral_source = forms.ChoiceField(
+        label="Where did the referral come from?",
+        choices=[("", "Select the source"), *ReferralSource.choices],
+        error_messages={"required": SOURCE_REQUIRED, "invalid_choice": CHOOSE_ONE},
+    )
+    primary_need = forms.ChoiceField(
+        label="Primary need",
+        choices=[("", "Select the need"), *PrimaryNeed.choices],
+        error_messages={"required": NEED_REQUIRED, "invalid_choice": CHOOSE_ONE},
+    )
+
+
+class ReferralForm(ReferralFields):
+    referral_date = GovDateField(
+        what="the date of the referral",
+        label="Date of the referral",
+        help_text="For example, 27 3 2025",
+    )
+    field_order = ["referral_date", "referral_source", "primary_need"]
+
+
+class ChildForm(ReferralFields):
+    """A new child (or unborn baby), optionally with the referral that brings them."""
+
+    la_child_id = forms.CharField(
+        label="LA child ID",
+        max_length=40,
+        help_text="The child's ID in the case management system.",
+        error_messages={"required": "Enter the LA child ID."},
+    )
+    first_name = forms.CharField(
+        label="First name", max_length=80, required=False, help_text="Leave blank if not known."
+    )
+    last_name = forms.CharField(
+        label="Last name", max_length=80, error_messages={"required": LAST_NAME_REQUIRED}
+    )
+    born = forms.ChoiceField(
+        label="Has the child been born?",
+        choices=[(BORN, "Yes"), (UNBORN, "No, an unborn baby")],
+        widget=forms.RadioSelect,
+        error_messages={"required": BORN_REQUIRED, "invalid_choice": CHOOSE_ONE},
+    )
+    date_of_birth = GovDateField(
+        what="the date of birth",
+        label="Date of birth",
+        required=False,
+        help_text="For example, 3 4 2015",
+    )
+    expected_date_of_birth = GovDateField(
+        what="the expected date of birth",
+        label="Expected date of birth (unborn baby)",
+        required=False,
+        help_text="For example, 3 4 2027",
+    )
+    sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
+    upn = forms.CharField(
+        label="Unique pupil number (UPN)",
+        max_length=13,
+        required=False,
+        help_text="Leave blank if the child has none yet.",
+    )
+    preferred_language = forms.CharField(
+        label="Preferred language", max_length=60, initial="English"
+    )
+    team = forms.ChoiceField(label="Social work team", required=False)
+    family_name = forms.CharField(
+        label="Family name (optional)",
+        max_length=160,
+        required=False,
+        help_text="For example, the Okafor family. Brothers and sisters added later join it.",
+    )
+    referral_date = GovDateField(
+        what="the date of the referral",
+        label="Date of the referral (optional)",
+        required=False,
+        help_text="A referral opens a Child in Need episode. For example, 27 3 2025",
+    )
+    different_child = forms.BooleanField(
+        label="I have checked: this is a different child from those listed", required=False
+    )
+
+    field_order = [
+        "la_child_id",
+        "first_name",
+        "last_name",
+        "born",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "sex",
+        "upn",
+        "preferred_language",
+        "team",
+        "family_name",
+        "referral_date",
+        "referral_source",
+        "primary_need",
+        "different_child",
+    ]
+
+    def __init__(self, *args, teams=(), sibling_family: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        team_field = self.fields["team"]
+        team_field.choices = [("", "Not allocated"), *((str(t.pk), t.name) for t in teams)]
+        team_field.error_messages["invalid_choice"] = CHOOSE_ONE
+        if sibling_family:
+            del self.fields["family_name"]
+        # The referral is optional here: its source and need only with a date.
+        self.fields["referral_source"].required = False
+        self.fields["primary_need"].required = False
+
+    def clean_upn(self) -> str:
+        upn = self.cleaned_data["upn"].strip().upper()
+        if upn and (len(upn) != 13 or not upn[0].isalpha() or not upn[1:12].isdigit()):
+            raise forms.ValidationError(UPN_SHAPE)
+        return upn
+
+    def clean(self):
+        data = super().clean()
+        born = data.get("born")
+        for when, field, message in (
+            (BORN, "date_of_birth", BIRTH_DATE_REQUIRED),
+            (UNBORN, "expected_date_of_birth", EXPECTED_DATE_REQUIRED),
+        ):
+            if born == when and not data.get(field) and field not in self.errors:
+                self.add_error(field, message)
+        if data.get("born") == BORN:
+            data["expected_date_of_birth"] = None
+        elif data.get("born") == UNBORN:
+            data["date_of_birth"] = None
+        if data.get("referral_date"):
+            if not data.get("referral_source") and "referral_source" not in self.errors:
+                self.add_error("referral_source", SOURCE_REQUIRED)
+            if not data.get("primary_need") and "primary_need" not in self.errors:
+                self.add_error("primary_need", NEED_REQUIRED)
+        return data
+
+
+class FamilyMemberForm(forms.Form):
+    name = forms.CharField(
+        label="Full name", max_length=160, error_messages={"required": "Enter the adult's name."}
+    )
+    relationship = forms.ChoiceField(
+        label="Relationship to the children",
+        choices=Relationship.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select how they are related to the children.",
+            "invalid_choice": CHOOSE_ONE,
+        },
+    )
+    phone = forms.CharField(label="Phone (optional)", max_length=40, required=False)
+    email = forms.EmailField(
+        label="Email (optional)", required=False, error_messages={"invalid": EMAIL_INVALID}
+    )
+    address = forms.CharField(
+        label="Address (optional)",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.ADDRESS)],
+    )
+    preferred_language = forms.CharField(
+        label="Preferred language", max_length=60, initial="English"
+    )
+    interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)

@@ -1,0 +1,86 @@
+"""Reads of children's records: finding a child, and children who may be the same.
+
+``find_children`` takes the user and goes through ``iro.access.scope``: it finds only
+children the user may see, and a role that sees no names can only find by LA child ID
+(a name typed by them is read as an ID, so nothing tells them a child of that name
+exists). ``possible_duplicates`` is the service layer's check before a child is added
+(it looks at every child: the page decides what to show of those the user may not see).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from difflib import SequenceMatcher
+
+from django.db.models import Q, QuerySet
+
+from iro.children.models import Child
+from iro.children.search import Search, fold, matching, parse
+
+# How alike two folded full names must be to be worth a second look.
+SIMILAR_NAME = 0.8
+
+
+def find_children(user, text: str) -> tuple[Search, QuerySet[Child]]:
+    """What ``text`` means for ``user``, and the children it finds among those they may
+    see (unordered; every look-up is indexed)."""
+    from iro.access.scope import shows_names, visible_to
+
+    search = parse(text, by_name=shows_names(user))
+    return search, visible_to(user).filter(matching(search))
+
+
+def _similar(a: Child, first_name: str, last_name: str) -> bool:
+    first, last = fold(first_name), fold(last_name)
+    their_first, their_last = fold(a.first_name), fold(a.last_name)
+    if not (first or last):
+        return False
+    if last and last == their_last and (not first or first[:1] == their_first[:1]):
+        return True
+    if first and first == their_first and (not last or last[:1] == their_last[:1]):
+        return True
+    # Swapped, or spelt a little differently ("Aleksander Nowak", "Alexander Novak").
+    mine = f"{first} {last}".strip()
+    return any(
+        SequenceMatcher(None, mine, theirs).ratio() >= SIMILAR_NAME
+        for theirs in (f"{their_first} {their_last}".strip(), f"{their_last} {their_first}")
+    )
+
+
+def possible_duplicates(
+    *,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: date | None = None,
+    upn: str = "",
+    exclude: Child | None = None,
+) -> list[Child]:
+    """Recorded children who may be the one described: the same UPN (current or
+    former), or a similar name and the same date of birth (or expected date)."""
+    q = Q(pk__in=[])
+    upn = (upn or "").strip().upper()
+    if upn:
+        q |= Q(upn=upn) | Q(former_upn=upn)
+    if date_of_birth is not None:
+        q |= Q(date_of_birth=date_of_birth) | Q(expected_date_of_birth=date_of_birth)
+    found = Child.objects.filter(q).select_related("team")
+    if exclude is not None:
+        found = found.exclude(pk=exclude.pk)
+    return [
+        c
+        for c in found.order_by("last_name", "first_name", "la_child_id")
+        if (upn and upn in (c.upn, c.former_upn)) or _similar(c, first_name, last_name)
+    ]
+
+
+def allocatable_teams(user) -> list:
+    """The teams ``user`` may allocate a new child to: those whose children they would
+    then see (a social worker their own team, a team manager the teams they manage and
+    their own, the IRO service every team)."""
+    from iro.access.scope import sees_every_unrestricted_child
+    from iro.people.models import Team
+
+    teams = Team.objects.order_by("name")
+    if sees_every_unrestricted_child(user):
+        return list(teams)
+    return list(teams.filter(Q(pk=user.team_id) | Q(manager=user)).distinct())

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from iro.children import views
+
+urlpatterns = [
+    path("children/search/", views.child_search, name="child_search"),
+    path("children/new/", views.child_new, name="child_new"),
+    path(
+        "children/<uuid:public_id>/family/adults/new/",
+        views.family_adult_new,
+        name="family_adult_new",
+    ),
+    path("children/<uuid:public_id>/referrals/new/", views.referral_new, name="referral_new"),
+]

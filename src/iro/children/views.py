@@ -1,0 +1,204 @@
+"""Pages for finding a child and adding children, the adults of their family and
+referrals. Thin: reads through ``children.selectors`` and ``journey.selectors`` (which
+take the user), writes through the services."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from iro.access import read_log
+from iro.access.capabilities import Capability, has_capability, require_capability
+from iro.access.scope import child_for, display_name, shows_names, visible_to
+from iro.children import services
+from iro.children.forms import ChildForm, FamilyMemberForm, ReferralForm
+from iro.children.selectors import allocatable_teams
+from iro.journey import selectors as journey_selectors
+from iro.journey.conference_forms import apply_service_errors, error_summary
+from iro.journey.services import open_episode
+from iro.journey.views import _pagination
+
+NO_CHILDREN = "Your role does not include children's records."
+
+
+def _page(request, template: str, context: dict, *forms_) -> HttpResponse:
+    errors = error_summary(*forms_)
+    context = {"error_list": errors, "page_has_errors": bool(errors), **context}
+    return render(request, template, {"active_nav": "children", **context})
+
+
+# ------------------------------------------------------------------------------ search
+
+
+def child_search(request: HttpRequest) -> HttpResponse:
+    """The header's search: the children the user may see that the text finds; one
+    child found is opened straight away."""
+    if not has_capability(request.user, Capability.VIEW_CHILDREN):
+        raise PermissionDenied(NO_CHILDREN)
+    text = request.GET.get("q", "")
+    found = journey_selectors.child_search(
+        request.user, text, page_number=request.GET.get("page", 1)
+    )
+    rows = found.result.rows if found.result else []
+    if found.result and found.result.count == 1 and request.GET.get("page") is None:
+        return redirect("child_journey", rows[0].child.public_id)
+    read_log.shown(request, public_ids=[row.child.public_id for row in rows])
+    return render(
+        request,
+        "children/search.html",
+        {
+            "query": found.search.text,
+            "error": found.error if "q" in request.GET else "",
+            "caseload": found.result,
+            "pagination": _pagination(request, found.result.page) if found.result else {},
+            "by_name": shows_names(request.user),
+            "active_nav": "children",
+        },
+    )
+
+
+# --------------------------------------------------------------------------- add a child
+
+
+def child_new(request: HttpRequest) -> HttpResponse:
+    """Add a child (or an unborn baby), with a family name or as a brother or sister of
+    a child the user can see, and optionally the referral that brings them."""
+    require_capability(request.user, Capability.ADD_CHILDREN)
+    user = request.user
+    sibling = None
+    if request.GET.get("sibling"):
+        try:
+            sibling = child_for(user, UUID(request.GET["sibling"]))
+        except ValueError as exc:
+            raise Http404("No such child") from exc
+    teams = allocatable_teams(user)
+    initial = {"team": str(user.team_id) if user.team_id else "", "born": ""}
+    if sibling is not None:
+        initial |= {
+            "last_name": sibling.last_name,
+            "team": str(sibling.team_id or ""),
+            "preferred_language": sibling.preferred_language,
+        }
+    form = ChildForm(
+        request.POST or None, teams=teams, sibling_family=sibling is not None, initial=initial
+    )
+    candidates: list = []
+    hidden_candidates = 0
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        team = next((t for t in teams if str(t.pk) == data["team"]), None)
+        try:
+            with transaction.atomic():
+                if sibling is not None:
+                    family = services.ensure_family(child=sibling, acting_user=user)
+                elif data.get("family_name"):
+                    family = services.create_family(name=data["family_name"], acting_user=user)
+                else:
+                    family = None
+                child = services.create_child(
+                    acting_user=user,
+                    la_child_id=data["la_child_id"],
+                    first_name=data["first_name"].strip(),
+                    last_name=data["last_name"].strip(),
+                    date_of_birth=data["date_of_birth"],
+                    expected_date_of_birth=data["expected_date_of_birth"],
+                    sex=data["sex"],
+                    upn=data["upn"],
+                    preferred_language=data["preferred_language"].strip(),
+                    family=family,
+                    team=team,
+                    social_worker=user if user.role == "social_worker" else None,
+                    duplicates_confirmed=bool(data.get("different_child")),
+                )
+                if data.get("referral_date"):
+                    open_episode(
+                        child=child,
+                        referral_date=data["referral_date"],
+                        referral_source=data["referral_source"],
+                        primary_need=data["primary_need"],
+                        acting_user=user,
+                    )
+        except services.PossibleDuplicate as duplicate:
+            apply_service_errors(form, duplicate)
+            ids = [c.pk for c in duplicate.candidates]
+            seen = set(visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+            candidates = [c for c in duplicate.candidates if c.pk in seen]
+            # Unseen restricted children are not even counted: for this user they do not exist.
+            hidden_candidates = sum(
+                1 for c in duplicate.candidates if c.pk not in seen and not c.restricted
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{display_name(user, child)} has been added.")
+            return redirect("child_journey", child.public_id)
+    read_log.shown(
+        request, pks=[c.pk for c in candidates] + ([sibling.pk] if sibling is not None else [])
+    )
+    return _page(
+        request,
+        "children/child_new.html",
+        {
+            "form": form,
+            "sibling": sibling,
+            "sibling_name": display_name(user, sibling) if sibling is not None else "",
+            "candidates": [
+                (c, display_name(user, c), c.team.name if c.team_id else "") for c in candidates
+            ],
+            "hidden_candidates": hidden_candidates,
+        },
+        form,
+    )
+
+
+# ------------------------------------------------------------------ family and referrals
+
+
+def family_adult_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Add a parent, carer or relative to the child's family."""
+    child = child_for(request.user, public_id)
+    require_capability(request.user, Capability.ADD_CHILDREN)
+    name = display_name(request.user, child)
+    form = FamilyMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                family = services.ensure_family(child=child, acting_user=request.user)
+                services.add_family_member(
+                    family=family, acting_user=request.user, **form.cleaned_data
+                )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The adult has been added to the family.")
+            return redirect("child_journey", child.public_id)
+    return _page(
+        request,
+        "children/family_adult_new.html",
+        {"form": form, "child": child, "name": name},
+        form,
+    )
+
+
+def referral_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record a referral for the child: it opens a Child in Need episode."""
+    child = child_for(request.user, public_id)
+    require_capability(request.user, Capability.ADD_CHILDREN)
+    name = display_name(request.user, child)
+    form = ReferralForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            open_episode(child=child, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, "The referral has been recorded.")
+            return redirect("child_journey", child.public_id)
+    return _page(
+        request, "children/referral_new.html", {"form": form, "child": child, "name": name}, form
+    )
