@@ -27,6 +27,9 @@ TRANSFER_IN_WORKING_DAYS = 15
 # Working Together to Safeguard Children 2023, ch. 2: the first review conference is held
 # within 3 months of the initial conference (metrics.md: of the plan start) ...
 FIRST_REVIEW_MONTHS = 3
+# Working Together to Safeguard Children 2023, ch. 2: the core group meets for the first
+# time within 10 working days of the initial child protection conference.
+FIRST_CORE_GROUP_WORKING_DAYS = 10
 # ... and later reviews at intervals of not more than 6 months.
 LATER_REVIEW_MONTHS = 6
 
@@ -156,6 +159,12 @@ def icpc_due(strategy_discussion: date, *, closures: Iterable[date] = ()) -> dat
 def transfer_in_due(notified: date, *, closures: Iterable[date] = ()) -> date:
     """The last day a transfer-in conference is in time: 15 working days after notification."""
     return add_working_days(notified, TRANSFER_IN_WORKING_DAYS, closures=closures)
+
+
+def first_core_group_due(icpc: date, *, closures: Iterable[date] = ()) -> date:
+    """The last day the core group's first meeting is in time: 10 working days after the
+    initial conference."""
+    return add_working_days(icpc, FIRST_CORE_GROUP_WORKING_DAYS, closures=closures)
 
 
 def first_review_due(plan_start_or_icpc: date) -> date:

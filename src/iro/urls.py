@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("iro.challenge.urls")),
     path("", include("iro.journey.conference_urls")),
     path("", include("iro.journey.urls")),
+    path("", include("iro.work.urls")),
 ]

@@ -148,6 +148,11 @@ PAGES: dict[str, Page] = {
     # journey
     "home": Page(SIGNED_IN, ok=(200, 302)),  # chairs and caseload holders are sent on
     "my_work": Page(can(C.VIEW_MY_WORK)),
+    # work: each role's landing page
+    "service_work": Page(can(C.VIEW_SERVICE_WORK)),
+    "booking_work": Page(can(C.VIEW_BOOKING_WORK)),
+    "team_work": Page(can(C.VIEW_TEAM_WORK)),
+    "service_figures": Page(can(C.VIEW_SERVICE_FIGURES)),
     "caseload": Page(can(C.VIEW_CHILDREN)),
     "child_journey": Page(CHILD),
     "child_protection": Page(CHILD),
@@ -162,12 +167,14 @@ PAGES: dict[str, Page] = {
     "conference_invitations": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations_send": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_remove": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    "conference_invitation_posted": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_letter": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_attendance": Page(CHILD & (can(C.SCHEDULE_CONFERENCES) | RECORDER)),
     "conference_pre_meetings": Page(CHILD),
     "conference_pre_meeting": Page(CHILD & RECORDER),
     "conference_record": Page(CHILD & RECORDER),
     "conference_agree_late": post_only(CHILD & can(C.AGREE_LATE_CONFERENCES)),
+    "conference_minutes_sent": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_plans": Page(CHILD, ok=(200, 302), conference="icpc"),
     "plan_detail": Page(CHILD),
     "plan_outcome_new": Page(CHILD & can(C.CHAIR_CONFERENCES)),

@@ -79,7 +79,19 @@ NARROWING = {("conferences", "row_pk")}
 
 # Pages that list children without naming one in the URL: the view calls ``shown``.
 LIST_PAGES = frozenset(
-    {"my_work", "caseload", "dispute_list", "challenge_list", "report_children", "retention_report"}
+    {
+        "my_work",
+        "caseload",
+        "dispute_list",
+        "challenge_list",
+        "report_children",
+        "retention_report",
+        # The landing pages of work (iro.work).
+        "service_work",
+        "booking_work",
+        "team_work",
+        "service_figures",
+    }
 )
 
 # iro's pages that show no child's data (by URL name; the route for an unnamed URL).

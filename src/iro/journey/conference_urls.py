@@ -37,6 +37,11 @@ urlpatterns = [
         name="conference_invitation_remove",
     ),
     path(
+        conference + "invitations/<int:pk>/posted",
+        cv.conference_invitation_posted,
+        name="conference_invitation_posted",
+    ),
+    path(
         conference + "invitations/<int:pk>/letter",
         cv.conference_invitation_letter,
         name="conference_invitation_letter",
@@ -50,6 +55,7 @@ urlpatterns = [
     ),
     path(conference + "record", cv.conference_record, name="conference_record"),
     path(conference + "agree-late", cv.conference_agree_late, name="conference_agree_late"),
+    path(conference + "minutes-sent", cv.conference_minutes_sent, name="conference_minutes_sent"),
     path(conference + "plan", cv.conference_plans, name="conference_plans"),
     path(plan, pv.plan_detail, name="plan_detail"),
     path(plan + "outcomes/new", pv.plan_outcome, name="plan_outcome_new"),
