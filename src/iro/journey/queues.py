@@ -333,7 +333,13 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
                     else reverse("conference_new", args=[child.public_id]) + "?kind=review"
                 ),
                 action="See the booking" if booked_for else "Book the review",
-                cells=(chair_of(plan), display_name(user, child), _d(d), left, _d(booked_for)),
+                cells=(
+                    chair_of(plan),
+                    display_name(user, child),
+                    _d(d),
+                    left,
+                    _d(booked_for) if booked_for else "Not booked",
+                ),
                 child_public_ids=(child.public_id,),
                 flag=flag or AT_RISK,
                 tone=tone or ORANGE,
