@@ -370,7 +370,12 @@ def test_plan_actions_overdue_are_open_actions_past_their_date(staff):
     queue = queues.plan_actions_overdue(staff.social_worker, TODAY)
 
     assert [row.cells[1] for row in queue.rows] == ["Visit the family weekly", "Parenting course"]
-    assert queue.rows[0].href == reverse("plan_action", args=[plan.public_id, late.pk])
+    assert queue.rows[0].href == reverse("plan_detail", args=[plan.public_id])
+    assert queue.rows[0].action == "See the plan"
+    # A chair (who may change the actions) goes straight to the action.
+    (chairs,) = [r for r in queues.plan_actions_overdue(staff.iro, TODAY).rows if r.cells[1] ==
+                 "Visit the family weekly"]  # fmt: skip
+    assert chairs.href == reverse("plan_action", args=[plan.public_id, late.pk])
 
 
 def test_first_core_groups_due_are_listed_for_recent_plans(staff):
@@ -382,7 +387,7 @@ def test_first_core_groups_due_are_listed_for_recent_plans(staff):
 
     assert names(queue) == ["Ayla Ashcombe"]
     assert queue.rows[0].cells[2:] == ("20 Oct 2025", "6 working days left")
-    assert queue.rows[0].href == reverse("plan_core_group", args=[recent.public_id])
+    assert queue.rows[0].href == reverse("plan_detail", args=[recent.public_id])
 
 
 def test_a_restricted_child_is_listed_only_for_the_people_on_its_list(staff):

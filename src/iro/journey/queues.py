@@ -18,6 +18,7 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from iro import timescales
+from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, shows_names, visible_to
 from iro.children.models import Child
 from iro.journey.chairs import caseloads
@@ -654,13 +655,19 @@ def plan_actions_overdue(user, day: date) -> Queue:
         .select_related("plan__child")
         .order_by("by_when", "pk")
     )
+    # Only chairs change a plan's actions; everyone else reads them on the plan.
+    writes = has_capability(user, Capability.CHAIR_CONFERENCES)
     rows = []
     for a in actions:
         child = a.plan.child
         rows.append(
             Row(
-                href=reverse("plan_action", args=[a.plan.public_id, a.pk]),
-                action="Update the action",
+                href=(
+                    reverse("plan_action", args=[a.plan.public_id, a.pk])
+                    if writes
+                    else reverse("plan_detail", args=[a.plan.public_id])
+                ),
+                action="Update the action" if writes else "See the plan",
                 cells=(
                     display_name(user, child),
                     _short(a.what),
@@ -707,14 +714,15 @@ def core_groups_due(user, day: date) -> Queue:
         ((timescales.first_core_group_due(p.start_date, closures=closures), p) for p in plans),
         key=lambda pair: (pair[0], pair[1].child.la_child_id),
     )
+    writes = has_capability(user, Capability.CHAIR_CONFERENCES)
     rows = []
     for due, plan in dated:
         child = plan.child
         left, flag, tone = _days_left(day, due, closures)
         rows.append(
             Row(
-                href=reverse("plan_core_group", args=[plan.public_id]),
-                action="See the core group",
+                href=reverse("plan_core_group" if writes else "plan_detail", args=[plan.public_id]),
+                action="Change the core group" if writes else "See the plan",
                 cells=(display_name(user, child), _d(plan.start_date), _d(due), left),
                 child_public_ids=(child.public_id,),
                 flag=flag,
