@@ -465,3 +465,15 @@ def test_a_review_booked_at_a_set_time_shows_its_time(staff):
     )
     (row,) = queues.conferences_without_a_chair(staff.iro_manager, TODAY).rows
     assert row.cells[2] == "20 Oct 2025 09:30"
+
+
+def test_a_conference_due_that_is_booked_in_time_is_not_flagged(staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        reviews=(date(2025, 4, 20),), first_name="Ayla", last_name="Ashcombe", team=staff.team,
+    )  # fmt: skip
+    booked(journey.child, kind=ConferenceKind.REVIEW, chair=staff.iro, plan=journey.plan,
+           on=date(2025, 10, 17))  # fmt: skip
+    (row,) = queues.conferences_due(staff.social_worker, TODAY).rows
+    assert row.cells[2:] == ("20 Oct 2025", "6 working days left", "17 Oct 2025")
+    assert row.flag == ""

@@ -608,6 +608,8 @@ def conferences_due(user, day: date) -> Queue:
         child = children[child_id]
         left, flag, tone = _days_left(day, due, closures)
         booked_for = booked.get((child_id, kind))
+        if booked_for is not None and day <= due and booked_for <= due:
+            flag = tone = ""  # booked in time: nothing to worry about
         if s47 is not None and not booked_for and s47.icpc_requested_on is None:
             href = reverse("section47_icpc", args=[child.public_id, s47.pk])
             action = "Request the conference"
@@ -683,7 +685,7 @@ def plan_actions_overdue(user, day: date) -> Queue:
     return Queue(
         key="actions-overdue",
         title="Plan actions overdue",
-        columns=("Child", "Action", "Who", "By when", "Status"),
+        columns=("Child", "What", "Who", "By when", "Progress"),
         rows=tuple(rows),
         empty="No plan action is overdue.",
     )
