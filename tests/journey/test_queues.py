@@ -238,6 +238,7 @@ def test_conferences_booked_without_invitations_sent(staff):
     sent = booked(child(staff, "Cato"), chair=staff.iro, on=date(2025, 10, 16))
     invite(sent, "Jory Coldharbour", email="j@example.org", sent_sequence=0)
     booked(child(staff, "Dela"), chair=staff.iro, on=date(2025, 10, 1))  # in the past
+    booked(child(staff, "Emrys"), chair=staff.iro, on=date(2025, 11, 10))  # invited later
 
     queue = queues.conferences_without_invitations(staff.coordinator, TODAY)
 

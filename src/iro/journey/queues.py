@@ -407,11 +407,16 @@ def section47s_to_book(user, day: date) -> Queue:
 
 
 def conferences_without_invitations(user, day: date) -> Queue:
-    """Conferences booked from ``day`` on with no invitation sent yet. Two queries."""
+    """Conferences booked in the next four weeks with no invitation sent yet (later ones
+    are invited nearer the time). Two queries."""
     sent = Invitation.objects.filter(conference=OuterRef("pk"), sent_at__isnull=False)
     conferences = list(
         _visible_conferences(user)
-        .filter(status=ConferenceStatus.SCHEDULED, scheduled_date__gte=day)
+        .filter(
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_date__gte=day,
+            scheduled_date__lte=day + timedelta(days=UPCOMING_DAYS),
+        )
         .exclude(Exists(sent))
         .annotate(invited=Count("invitations"))
         .order_by("scheduled_date", "scheduled_time", "pk")
@@ -437,10 +442,10 @@ def conferences_without_invitations(user, day: date) -> Queue:
         )
     return Queue(
         key="invitations-not-sent",
-        title="Conferences booked without invitations sent",
+        title="Conferences in the next 4 weeks without invitations sent",
         columns=("Children", "Conference", "Date", "Invitations"),
         rows=tuple(rows),
-        empty="Every booked conference has had its invitations sent.",
+        empty="Every conference in the next 4 weeks has had its invitations sent.",
     )
 
 
