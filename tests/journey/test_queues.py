@@ -478,3 +478,13 @@ def test_a_conference_due_that_is_booked_in_time_is_not_flagged(staff):
     (row,) = queues.conferences_due(staff.social_worker, TODAY).rows
     assert row.cells[2:] == ("20 Oct 2025", "6 working days left", "17 Oct 2025")
     assert row.flag == ""
+
+
+def test_a_child_with_two_open_plans_is_listed_once_by_the_later_plan(staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        first_name="Ayla", last_name="Ashcombe", team=staff.team,
+    )  # fmt: skip
+    PlanFactory(child=journey.child, start_date=date(2025, 7, 1))  # a data error
+    (row,) = queues.reviews_to_book(staff.coordinator, TODAY).rows
+    assert row.cells[2:4] == ("1 Jul 2025", "1 Oct 2025")

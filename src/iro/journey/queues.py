@@ -288,8 +288,16 @@ def icpcs_requested_not_booked(user, day: date) -> Queue:
 
 
 def _reviews_due(children: QuerySet[Child], day: date) -> list[tuple[Plan, date]]:
-    """The next review of each open plan of ``children``, with its due date. Two queries."""
-    plans = list(Plan.objects.filter(_open_on(day), child__in=children.values("pk")))
+    """The next review of each child's current plan, with its due date. Two queries.
+
+    A child with two plans open (a data error) counts once, by the later started plan,
+    as in the caseload."""
+    current: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(_open_on(day), child__in=children.values("pk")).order_by(
+        "child_id", "-start_date", "-pk"
+    ):
+        current.setdefault(plan.child_id, plan)
+    plans = list(current.values())
     held = review_dates_by_plan(p.pk for p in plans)
     return [(p, timescales.next_review_after(p.start_date, held.get(p.pk, ()))) for p in plans]
 
