@@ -189,6 +189,15 @@ def test_the_coordinator_lands_on_bookings_and_books_an_initial_conference(page)
     page.get_by_role("link", name="Work", exact=True).click()
     expect(page.locator("main")).not_to_contain_text("Orrin Dunmere")
 
+    page.get_by_role("link", name="Print and post the letter for Nyra Ashcombe").click()
+    expect(page.locator("h1")).to_have_text("Invitations")
+    check_page(page, "work-06-letter-to-post")
+    page.get_by_role("button", name="Record as posted for Nyra Ashcombe").click()
+    expect(page.locator("main")).to_contain_text("the letter to Nyra Ashcombe was posted")
+    page.get_by_role("link", name="Work", exact=True).click()
+    expect(page.locator("#letters-to-post")).to_contain_text("0")
+    expect(page.locator("main")).not_to_contain_text("Nyra Ashcombe")
+
 
 def test_the_social_worker_lands_on_the_teams_work_and_opens_an_overdue_actions_plan(page):
     staff = build_service()
