@@ -122,6 +122,7 @@ def test_the_dispute_service_refuses_100_kb_of_detail(staff):
             child=child,
             raised_on=date(2024, 6, 3),
             reason=DisputeReason.PLANNING,
+            addressed_to=staff.team_manager,
             acting_user=staff.iro,
             detail=HUNDRED_KB,
         )

@@ -19,6 +19,7 @@ from iro.timescales import (
     NOT_A_MONTH,
     NOT_A_QUARTER,
     NOT_A_REPORTING_YEAR,
+    PRE_BIRTH_WEEKS,
     TRANSFER_IN_WORKING_DAYS,
     UNKNOWN_PERIOD_KIND,
     Period,
@@ -26,6 +27,7 @@ from iro.timescales import (
     add_months,
     add_working_days,
     bank_holidays,
+    earliest_event,
     first_core_group_due,
     first_review_due,
     icpc_due,
@@ -33,6 +35,7 @@ from iro.timescales import (
     is_working_day,
     next_review_after,
     next_review_due,
+    non_working_day,
     parse_period,
     period_containing,
     review_due_dates,
@@ -675,3 +678,17 @@ def test_the_period_containing_a_day_reads_back_from_its_label(d: date, kind: st
     assert period.first_day <= d <= period.last_day
     assert parse_period(kind, period.label) == period
     assert period.previous_year().first_day == add_months(period.first_day, -12)
+
+
+def test_non_working_day_says_why_a_day_is_not_a_working_day():
+    assert non_working_day(date(2026, 12, 19)) == "a Saturday"
+    assert non_working_day(date(2026, 12, 20)) == "a Sunday"
+    assert non_working_day(date(2026, 12, 25)) == "a bank holiday (Christmas Day)"
+    closure = date(2026, 12, 24)
+    assert non_working_day(closure, closures=[closure]) == "a local closure day"
+    assert non_working_day(date(2026, 12, 23)) is None
+
+
+def test_the_earliest_event_of_a_child_is_a_pregnancy_before_the_birth():
+    assert earliest_event(date(2011, 5, 3)) == date(2010, 7, 27)
+    assert PRE_BIRTH_WEEKS == 40

@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "iro.children",
     "iro.journey",
     "iro.challenge",
+    "iro.notices",
     "iro.reports",
     "iro.census",
     "iro.demo",

@@ -48,6 +48,11 @@ ONE_OFF_BANK_HOLIDAYS: frozenset[date] = frozenset(
     }
 )
 
+# Work for an unborn child (a pre-birth referral, S47, conference or plan) starts in
+# pregnancy: nothing about a child can be dated more than a full-term pregnancy (40
+# weeks, NHS) before the child's birth.
+PRE_BIRTH_WEEKS = 40
+
 SATURDAY = 5  # date.weekday(): Monday is 0
 
 ANNUAL = "annual"
@@ -69,6 +74,12 @@ REVIEW_BEFORE_PLAN = "Review on {review} is before the plan started on {plan_sta
 _YEAR_LABEL = re.compile(r"([0-9]{4})-([0-9]{2})")
 _QUARTER_LABEL = re.compile(r"([0-9]{4})-([0-9]{2})-Q([1-4])")
 _MONTH_LABEL = re.compile(r"([0-9]{4})-([0-9]{2})")
+
+
+def earliest_event(date_of_birth: date) -> date:
+    """The earliest date an event of a child born on `date_of_birth` can have: work
+    before the birth (pre-birth conference, plan) is at most a pregnancy ahead of it."""
+    return date_of_birth - timedelta(weeks=PRE_BIRTH_WEEKS)
 
 
 # --- Working days -------------------------------------------------------------------------
@@ -94,6 +105,19 @@ def _is_working_day(d: date, closed: frozenset[date]) -> bool:
 def is_working_day(d: date, *, closures: Iterable[date] = ()) -> bool:
     """True when `d` is Monday to Friday, not a bank holiday and not a local closure day."""
     return _is_working_day(d, frozenset(closures))
+
+
+def non_working_day(d: date, *, closures: Iterable[date] = ()) -> str | None:
+    """Why `d` is not a working day ("a Saturday", "a bank holiday", "a local closure
+    day"), or None when it is one."""
+    if d.weekday() >= SATURDAY:
+        return f"a {calendar.day_name[d.weekday()]}"
+    if d in bank_holidays(d.year):
+        name = holidays.country_holidays("GB", subdiv="ENG", years=d.year).get(d)
+        return f"a bank holiday ({name})" if name else "a bank holiday"
+    if d in frozenset(closures):
+        return "a local closure day"
+    return None
 
 
 def add_working_days(d: date, n: int, *, closures: Iterable[date] = ()) -> date:

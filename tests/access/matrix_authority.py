@@ -210,6 +210,8 @@ def build_authority() -> Authority:
         stage=Stage.INFORMAL + 1,
         detail="Quorrelle's plan has no action for Dacian Marlowby's drinking.",
     )  # fmt: skip
+    # Stage 2 waits for the team manager's answer (they have a page to give it).
+    dispute.stages.filter(stage=dispute.stage).update(addressed_to=staff.team_manager)
     challenge = MultiAgencyChallengeFactory(
         child=child, agency=agency, raised_by=staff.iro, raised_on=date(2025, 5, 14),
         professional="Police officer",

@@ -119,6 +119,8 @@ RECORDER = can(C.CHAIR_CONFERENCES) & (
     Rule(lambda w: w.chairs, "chairs it") | can(C.SCHEDULE_CONFERENCES)
 )
 ADMIN_SITE = Rule(lambda w: w.admin_site, "administrator")
+# The matrix's dispute waits at a stage addressed to the team manager.
+ADDRESSEE = Rule(lambda w: w.key == "team_manager", "the dispute's stage is addressed to them")
 
 
 @dataclass(frozen=True)
@@ -185,6 +187,19 @@ PAGES: dict[str, Page] = {
     "plan_core_group": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_core_group_leave": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_end": Page(CHILD & can(C.CHAIR_CONFERENCES)),
+    # corrections: void and restore (a restore page of a live record sends on to it)
+    "conference_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "conference_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "plan_end_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "plan_end_restore": Page(CHILD & can(C.VOID_RECORDS)),
+    "dispute_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "dispute_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "challenge_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "challenge_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "strategy_discussion_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "strategy_discussion_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "section47_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "section47_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
     # documents
     "plain_language_check": post_only(can(C.VIEW_CHILD_NAMES)),
     # The family's own document, written to them by name: not for roles that see none.
@@ -199,6 +214,12 @@ PAGES: dict[str, Page] = {
     "dispute_response": post_only(CHILD & can(C.RAISE_CHALLENGES)),
     "dispute_escalate": post_only(CHILD & can(C.RAISE_CHALLENGES)),
     "dispute_resolve": post_only(CHILD & can(C.RAISE_CHALLENGES)),
+    "dispute_answer": Page(ADDRESSEE & can(C.ANSWER_DISPUTES)),
+    "disputes_waiting": Page(can(C.ANSWER_DISPUTES)),
+    "target_list": Page(can(C.SET_TARGETS)),
+    "target_edit": Page(can(C.SET_TARGETS)),
+    # notices
+    "notice_list": Page(SIGNED_IN),
     "challenge_list": Page(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES)),
     "challenge_detail": Page(
         can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))
@@ -220,6 +241,8 @@ PAGES: dict[str, Page] = {
     "report_children": Page(can(C.VIEW_REPORTS) & can(C.VIEW_CHILDREN)),
     # access
     "role_grants": Page(can(C.REVIEW_ROLE_GRANTS)),
+    # people
+    "staff_leave": Page(can(C.MANAGE_LEAVE)),
     # rights
     "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
     "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),
@@ -347,6 +370,7 @@ class CannotFill(Exception):
 
 
 REPORT = {"kind": "annual", "label": "2025-26", "measure": "children_on_plan_during_period"}
+TARGET = {"year": "2025-26", "measure": "child_attended"}
 DOWNLOADS = ("pdf", "xlsx", "csv", "json")
 # The id after each kind of path segment.
 PUBLIC_IDS = {
@@ -358,6 +382,7 @@ PUBLIC_IDS = {
 }
 PKS = {
     "section-47": lambda a: a.section47.pk,
+    "strategy-discussions": lambda a: a.section47.strategy_discussion_id,
     "invitations": lambda a: a.parent_invitation.pk,
     "feedback": lambda a: a.feedback.pk,
     "outcomes": lambda a: a.outcome.pk,
@@ -412,6 +437,8 @@ def fill(url: Url, variant: str, a: Authority, page: Page) -> tuple[dict, list]:
             kwargs[kwarg] = PUBLIC_IDS[before](a, page)
         elif kwarg in ("pk", "row_pk") and before in PKS:
             kwargs[kwarg] = PKS[before](a)
+        elif url.name == "target_edit" and kwarg in TARGET:
+            kwargs[kwarg] = TARGET[kwarg]
         elif kwarg in REPORT:
             kwargs[kwarg] = REPORT[kwarg]
         elif kwarg in ("fmt", "app_label", "output_format"):

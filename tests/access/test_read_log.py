@@ -205,7 +205,7 @@ def test_the_dispute_and_challenge_lists_log_their_children(client, staff, journ
         raised_on=date(2024, 6, 3),
         reason=DisputeReason.ASSESSMENT,
         detail="The assessment is late.",
-        sent_to="Team manager",
+        addressed_to=staff.team_manager,
         acting_user=staff.iro,
     )
     challenge_services.raise_multi_agency_challenge(

@@ -74,7 +74,7 @@ def dispute(staff, journey):
         raised_on=date(2024, 6, 3),
         reason=DisputeReason.ASSESSMENT,
         detail="The assessment is late.",
-        sent_to="Team manager",
+        addressed_to=staff.team_manager,
         acting_user=staff.iro,
     )
 
@@ -113,6 +113,7 @@ def test_an_iro_who_cannot_see_the_child_cannot_escalate_a_dispute(staff, disput
         challenge_services.escalate_dispute(
             dispute=dispute,
             escalated_on=date(2024, 6, 10),
+            addressed_to=staff.senior_manager,
             acting_user=staff.other_iro,
             expected_version=current_version(dispute),
         )

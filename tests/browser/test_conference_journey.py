@@ -350,7 +350,15 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     coordinator.fill("#id_venue", "Northmoor Civic Centre, Room 2")
     coordinator.check(f"input[name=chair][value='{staff.iro.pk}']")
     submit(coordinator, "Book the conference")
+    # After the due date: booked only once confirmed, with the reason.
+    expect(coordinator.locator(".govuk-error-summary")).to_contain_text(
+        "30 September 2024 is after the conference is due on 27 September 2024."
+    )
+    coordinator.check("#id_confirm_booking")
+    coordinator.fill("#id_confirm_reason", "The police officer is away until then")
+    submit(coordinator, "Book the conference")
     review1 = Conference.objects.get(kind=ConferenceKind.REVIEW)
+    assert review1.booking_reason == "The police officer is away until then"
     expect(coordinator.locator("#conference-children .govuk-tag--red")).to_have_count(2)
 
     # ---- Monday 30 September: the first review, three days late -------------------------

@@ -1,6 +1,7 @@
 """The IRO's worries in a real browser: an IRO raises a dispute about a child's plan,
-the IRO manager sees its response overdue, the IRO records the response, escalates and
-resolves it; an IRO raises a multi-agency challenge and a partnership officer, who sees
+the IRO manager sees its response overdue, the social worker it was raised with answers
+it in iro, the IRO escalates it to the team manager, who is told and answers, and the IRO
+accepts the answer; an IRO raises a multi-agency challenge and a partnership officer, who sees
 no child's record, forwards it and records the outcome. Each page is checked with
 axe-core (WCAG 2.2 AA).
 
@@ -124,7 +125,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     expect(iro.locator(".govuk-error-summary")).to_contain_text("The date cannot be in the future.")
     fill_date(iro, "raised_on", date(2024, 6, 10))
     iro.fill("#id_detail", "No core group has met since the plan started in January.")
-    iro.fill("#id_sent_to", "Sam Hartwell, social worker")
+    iro.select_option("#id_addressed_to", str(staff.social_worker.pk))
     submit(iro, "Raise the dispute")
     expect(iro.locator("h1")).to_have_text("Dispute about Ayla Brackwater")
     expect(iro.locator("#stages")).to_contain_text("Awaiting response due by 17 Jun 2024")
@@ -140,45 +141,85 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     expect(row).to_contain_text("Response overdue due by 17 Jun 2024, 5 working days ago")
     check_page(manager, "w04-open-disputes-overdue")
 
-    # ---- the IRO records the late response, escalates, and the dispute is resolved -------
+    # ---- the social worker answers it, late, in iro ----------------------------------------
     # (Sessions last eight hours: after the clock moves on, each person signs in again.)
     dispute_url = f"/disputes/{Dispute.objects.get().public_id}/"
+    worker = sign_in(staff.social_worker)
+    worker.get_by_role("link", name="Disputes for you").click()
+    waiting = worker.locator("#queue-disputes_waiting_for_answer")
+    expect(waiting).to_contain_text("Ayla Brackwater")
+    expect(waiting).to_contain_text("5 working days late")
+    check_page(worker, "w05-disputes-for-you")
+    waiting.get_by_role("link", name=re.compile("^Answer")).click()
+    expect(worker.locator("h1")).to_have_text("Dispute about Ayla Brackwater")
+    submit(worker, "Send your answer")  # nothing said: refused
+    expect(worker.locator(".govuk-error-summary")).to_contain_text("Enter the response.")
+    check_page(worker, "w06-answer-errors")
+    fill_date(worker, "responded_on", date(2024, 6, 21))
+    worker.fill("#id_response", "The core group will meet next month.")
+    submit(worker, "Send your answer")
+    expect(worker.locator(".govuk-notification-banner")).to_contain_text("Answer sent.")
+    expect(worker.locator("#your-answer")).to_contain_text("The core group will meet next month.")
+
+    # ---- the IRO does not accept it: escalates to the team manager -----------------------
     iro = sign_in(staff.iro)
     iro.goto(dispute_url)
-    fill_date(iro, "responded_on", date(2024, 6, 21))
-    iro.fill("#id_response", "The core group will meet next month.")
-    submit(iro, "Record the response")
-    expect(iro.locator(".govuk-notification-banner")).to_contain_text("Response recorded.")
     expect(iro.locator("#stages")).to_contain_text("The core group will meet next month.")
     expect(iro.locator("#stages")).to_contain_text(
         "Responded on 21 Jun 2024, late: it was due by 17 Jun 2024"
     )
-    iro.fill("#id_sent_to", "Tess Larkmoor, team manager")
+    expect(iro.locator("#record-response")).to_have_count(0)  # nobody's answer is typed in
+    submit(iro, "Escalate to the next stage")  # nobody named: refused
+    expect(iro.locator(".govuk-error-summary")).to_contain_text(
+        "Select who the dispute is going to at the next stage."
+    )
+    iro.select_option("#id_addressed_to", str(staff.team_manager.pk))
     iro.fill("#id_note", "Next month is too late for Ayla.")
     fill_date(iro, "escalated_on", date(2024, 6, 24))
     submit(iro, "Escalate to the next stage")
     expect(iro.locator(".govuk-notification-banner")).to_contain_text(
         "Dispute escalated to stage 2: team manager."
     )
-    expect(iro.locator("#stages")).to_contain_text("Tess Larkmoor, team manager")
+    expect(iro.locator("#stages")).to_contain_text("Tess Larkmoor, Team manager")
     expect(iro.locator("#stages")).to_contain_text("Awaiting response due by 8 Jul 2024")
-    check_page(iro, "w05-dispute-escalated")
+    expect(iro.locator("#dispute-notices")).to_contain_text("Not sent yet")
+    check_page(iro, "w07-dispute-escalated")
 
+    # ---- the team manager is told, and answers stage 2 ------------------------------------
+    clock.set(date(2024, 6, 26))
+    manager_tm = sign_in(staff.team_manager)
+    manager_tm.get_by_role("link", name="Messages").click()
+    notices = manager_tm.locator("#notices")
+    expect(notices).to_contain_text("A dispute is waiting for your answer")
+    expect(notices).to_contain_text("Not sent yet")
+    assert "Ayla" not in notices.inner_text()
+    check_page(manager_tm, "w08-messages")
+    notices.get_by_role("link", name="A dispute is waiting for your answer").click()
+    expect(manager_tm.locator("#earlier-stages")).to_contain_text("next month")
+    check_page(manager_tm, "w09-answer-stage-2")
+    manager_tm.fill("#id_response", "The core group meets on 26 June; the plan will be updated.")
+    fill_date(manager_tm, "responded_on", date(2024, 6, 26))
+    submit(manager_tm, "Send your answer")
+    expect(manager_tm.locator("#your-answer")).to_contain_text("The core group meets on 26 June")
+    check_page(manager_tm, "w10-answered")
+
+    # ---- the IRO accepts the answer: the dispute is resolved at stage 2 -------------------
     clock.set(date(2024, 6, 27))
     iro = sign_in(staff.iro)
     iro.goto(dispute_url)
+    expect(iro.locator("#answer-given")).to_be_visible()
     submit(iro, "Resolve at stage 2: team manager")  # nothing said about how: refused
     expect(iro.locator(".govuk-error-summary")).to_contain_text(
         "Enter the how the dispute was resolved."
     )
-    check_page(iro, "w06-resolve-errors")
+    check_page(iro, "w11-resolve-errors")
     iro.fill("#id_resolution", "The core group met on 26 June and the plan was updated.")
     fill_date(iro, "resolved_on", date(2024, 6, 27))
     submit(iro, "Resolve at stage 2: team manager")
     expect(iro.locator("#dispute-summary")).to_contain_text(
         "Resolved on 27 June 2024 at stage 2: team manager"
     )
-    check_page(iro, "w07-dispute-resolved")
+    check_page(iro, "w12-dispute-resolved")
     dispute = Dispute.objects.get()
     assert (dispute.stage, dispute.resolved_on, dispute.resolved_at_key) == (
         Stage.STAGE_2,
@@ -250,3 +291,30 @@ def test_a_partnership_officer_forwards_a_multi_agency_challenge(
     expect(partnership.locator("#answered")).to_contain_text("Child COL2002")
     challenge = MultiAgencyChallenge.objects.get()
     assert (challenge.forwarded_by, challenge.outcome) == (staff.partnership, "upheld")
+
+
+def test_the_iro_manager_sets_a_target_with_its_reasoning(browser, live_server, sign_in, clock):
+    staff = make_staff()
+    clock.set(date(2024, 7, 1))
+    manager = sign_in(staff.iro_manager)
+    manager.get_by_role("link", name="Targets").click()
+    expect(manager.locator("h1")).to_have_text("Targets for 2024-25")
+    check_page(manager, "t01-targets")
+    icpc = manager.locator("#targets tr", has_text="Initial conferences within 15 working days")
+    icpc.get_by_role("link", name=re.compile("^Set a target")).click()
+    manager.get_by_label("At least").check()
+    manager.fill("#id_value", "150")
+    submit(manager, "Set the target")  # over 100% and no reasoning: refused
+    summary = manager.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("A target for a percentage must be from 0 to 100.")
+    expect(summary).to_contain_text("Enter the reasoning")
+    check_page(manager, "t02-target-errors")
+    manager.fill("#id_value", "85")
+    manager.fill("#id_action", "Book the conference the day the Section 47 ends.")
+    submit(manager, "Set the target")
+    row = manager.locator("#targets tr", has_text="Initial conferences within 15 working days")
+    expect(row).to_contain_text("At least 85%")
+    expect(row).to_contain_text("No figure yet")
+    row.get_by_role("link", name=re.compile("^Change")).click()
+    expect(manager.locator("#target-history")).to_contain_text("Mona Greyfriar")
+    check_page(manager, "t03-target-history")

@@ -18,17 +18,24 @@ def _raise(staff, child, **kwargs):
         "child": child,
         "raised_on": date(2019, 1, 7),
         "reason": DisputeReason.PLANNING,
+        "detail": "The plan has drifted.",
+        "addressed_to": staff.team_manager,
         "acting_user": staff.iro,
     }
     return services.raise_dispute(**(args | kwargs))
 
 
 def test_it_raises_a_dispute_at_the_informal_stage_with_its_first_stage_row(staff, child):
-    dispute = _raise(staff, child, sent_to="Team manager")
+    dispute = _raise(staff, child)
     assert dispute.stage == Stage.INFORMAL
     assert dispute.raised_by == staff.iro
     (stage,) = dispute.stages.all()
-    assert (stage.stage, stage.started_on, stage.sent_to) == (1, date(2019, 1, 7), "Team manager")
+    assert (stage.stage, stage.started_on, stage.addressed_to) == (
+        1,
+        date(2019, 1, 7),
+        staff.team_manager,
+    )
+    assert stage.sent_to == "Tess Larkmoor, Team manager"
     assert dispute.history.count() == 1
 
 
@@ -37,12 +44,14 @@ def test_it_escalates_one_stage_at_a_time_ending_the_stage_before(staff, child):
     services.escalate_dispute(
         dispute=dispute,
         escalated_on=date(2019, 1, 14),
+        addressed_to=staff.senior_manager,
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
     dispute = services.escalate_dispute(
         dispute=dispute,
         escalated_on=date(2019, 1, 21),
+        addressed_to=staff.senior_manager,
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -60,6 +69,7 @@ def test_it_resolves_a_dispute_at_the_stage_it_has_reached(staff, child):
     services.escalate_dispute(
         dispute=dispute,
         escalated_on=date(2019, 1, 9),
+        addressed_to=staff.senior_manager,
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -88,6 +98,7 @@ def test_it_refuses_to_escalate_a_resolved_dispute(staff, child):
         services.escalate_dispute(
             dispute=dispute,
             escalated_on=date(2019, 1, 9),
+            addressed_to=staff.senior_manager,
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )
@@ -122,6 +133,7 @@ def test_it_refuses_to_escalate_beyond_stage_8(staff, child):
         dispute = services.escalate_dispute(
             dispute=dispute,
             escalated_on=date(2019, 1, day),
+            addressed_to=staff.senior_manager,
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )
@@ -130,6 +142,7 @@ def test_it_refuses_to_escalate_beyond_stage_8(staff, child):
         services.escalate_dispute(
             dispute=dispute,
             escalated_on=date(2019, 1, 20),
+            addressed_to=staff.senior_manager,
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )
@@ -143,6 +156,7 @@ def test_it_refuses_an_escalation_before_the_current_stage_started(staff, child)
         services.escalate_dispute(
             dispute=dispute,
             escalated_on=date(2019, 1, 6),
+            addressed_to=staff.senior_manager,
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )

@@ -27,7 +27,8 @@ def dispute(staff, child):
         child=child,
         raised_on=date(2024, 6, 3),
         reason=DisputeReason.PLANNING,
-        sent_to="Tess Larkmoor, team manager",
+        addressed_to=staff.team_manager,
+        detail="The plan has drifted.",
         acting_user=staff.iro,
     )
 
@@ -37,10 +38,16 @@ def respond(staff, dispute, **kwargs):
         "dispute": dispute,
         "responded_on": date(2024, 6, 10),
         "response": "The assessment will be finished by Friday.",
-        "acting_user": staff.iro,
+        "acting_user": addressee(dispute),
         "expected_version": current_version(dispute),
     }
     return services.record_stage_response(**(args | kwargs))
+
+
+def addressee(dispute):
+    """The person the dispute's current stage is addressed to, who answers it."""
+    dispute.refresh_from_db()
+    return dispute.stages.get(stage=dispute.stage).addressed_to
 
 
 def test_it_records_the_response_at_the_current_stage_with_its_history(staff, dispute):
@@ -48,7 +55,7 @@ def test_it_records_the_response_at_the_current_stage_with_its_history(staff, di
     assert (stage.stage, stage.responded_on) == (1, date(2024, 6, 10))
     assert stage.response == "The assessment will be finished by Friday."
     assert stage.history.count() == 2
-    assert stage.history.first().history_user == staff.iro
+    assert stage.history.first().history_user == staff.team_manager
     dispute.refresh_from_db()
     assert dispute.version == 2
 
@@ -66,6 +73,7 @@ def test_after_escalation_the_next_stage_takes_its_own_response(staff, dispute):
     services.escalate_dispute(
         dispute=dispute,
         escalated_on=date(2024, 6, 14),
+        addressed_to=staff.senior_manager,
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -114,6 +122,7 @@ def test_it_refuses_a_save_from_a_stale_page(staff, dispute):
     services.escalate_dispute(
         dispute=dispute,
         escalated_on=date(2024, 6, 5),
+        addressed_to=staff.senior_manager,
         acting_user=staff.other_iro,
         expected_version=current_version(dispute),
     )
@@ -122,7 +131,9 @@ def test_it_refuses_a_save_from_a_stale_page(staff, dispute):
     assert refused.value.messages == [STALE_RECORD]
 
 
-@pytest.mark.parametrize("who", ["social_worker", "team_manager", "partnership", "outsider"])
-def test_it_refuses_anyone_who_may_not_raise_disputes(staff, dispute, who):
+@pytest.mark.parametrize(
+    "who", ["iro", "social_worker", "senior_manager", "partnership", "outsider"]
+)
+def test_it_refuses_anyone_but_the_addressee(staff, dispute, who):
     with pytest.raises(PermissionDenied):
         respond(staff, dispute, acting_user=getattr(staff, who))

@@ -29,12 +29,14 @@ def test_setting_a_target_again_changes_it_and_keeps_the_history(staff):
         year="2019-20",
         measure="icpc_within_15_working_days",
         value=80,
+        action="Book conferences on the day the S47 ends.",
         acting_user=staff.iro_manager,
     )
     services.set_target(
         year="2019-20",
         measure="icpc_within_15_working_days",
         value=85,
+        action="Book conferences on the day the S47 ends.",
         acting_user=staff.iro_manager,
     )
     target = Target.objects.get()
@@ -48,6 +50,7 @@ def test_a_count_target_can_be_at_most(staff):
         measure="children_with_dispute_raised",
         value=40,
         direction=TargetDirection.AT_MOST,
+        action="Resolve worries before they need a dispute.",
         acting_user=staff.iro_manager,
     )
     assert target.is_met_by(40) is True
@@ -86,3 +89,13 @@ def test_only_the_iro_manager_sets_targets(staff, who):
         services.set_target(
             year="2019-20", measure="child_attended", value=20, acting_user=getattr(staff, who)
         )
+
+
+def test_a_target_needs_its_reasoning(staff):
+    with pytest.raises(ValidationError) as error:
+        services.set_target(
+            year="2019-20", measure="child_attended", value=20, action=" ",
+            acting_user=staff.iro_manager,
+        )  # fmt: skip
+    assert error.value.message_dict["action"] == [services.REASONING_REQUIRED]
+    assert not Target.objects.exists()

@@ -41,6 +41,8 @@ def raise_for(staff, name: str, raised_on: date, *, by=None):
         child=child,
         raised_on=raised_on,
         reason=DisputeReason.PLANNING,
+        addressed_to=staff.team_manager,
+        detail="The plan has drifted.",
         acting_user=by or staff.iro,
     )
 
@@ -64,13 +66,14 @@ def test_it_flags_overdue_responses_first_then_the_soonest_due(client, staff):
         dispute=answered,
         responded_on=date(2024, 6, 7),
         response="Done.",
-        acting_user=staff.iro,
+        acting_user=staff.team_manager,
         expected_version=current_version(answered),
     )
     at_stage_2 = raise_for(staff, "Dela Greyfriar", date(2024, 6, 3))
     services.escalate_dispute(
         dispute=at_stage_2,
         escalated_on=date(2024, 6, 17),
+        addressed_to=staff.senior_manager,
         acting_user=staff.iro,
         expected_version=current_version(at_stage_2),
     )  # stage 2 due 1 July: today, so not yet overdue
@@ -128,6 +131,7 @@ def test_the_list_costs_the_same_queries_for_one_dispute_or_many(client, staff):
         services.escalate_dispute(
             dispute=dispute,
             escalated_on=date(2024, 6, 10),
+            addressed_to=staff.senior_manager,
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )

@@ -48,7 +48,7 @@ def dispute(staff, child, plan):
         raised_on=date(2024, 6, 3),
         reason=DisputeReason.ASSESSMENT,
         detail="The parenting assessment is three months late.",
-        sent_to="Tess Larkmoor, team manager",
+        addressed_to=staff.team_manager,
         acting_user=staff.iro,
     )
 
@@ -140,7 +140,7 @@ def test_an_iro_raises_a_dispute_about_the_childs_open_plan(client, staff, child
             "reason": DisputeReason.PROGRESS,
             "plan": str(plan.public_id),
             "detail": "No core group has met since the conference.",
-            "sent_to": "Tess Larkmoor",
+            "addressed_to": str(staff.team_manager.pk),
             **date_data("raised_on", date(2024, 6, 28)),
         },
     )
@@ -149,7 +149,11 @@ def test_an_iro_raises_a_dispute_about_the_childs_open_plan(client, staff, child
     assert response["Location"] == reverse("dispute_detail", args=[dispute.public_id])
     assert (dispute.plan, dispute.reason, dispute.raised_by) == (plan, "progress", staff.iro)
     stage = dispute.stages.get()
-    assert (stage.stage, stage.started_on, stage.sent_to) == (1, date(2024, 6, 28), "Tess Larkmoor")
+    assert (stage.stage, stage.started_on, stage.addressed_to) == (
+        1,
+        date(2024, 6, 28),
+        staff.team_manager,
+    )
 
 
 def test_raising_a_dispute_refuses_bad_input_with_field_level_errors(client, staff, child, plan):
@@ -169,7 +173,9 @@ def test_raising_a_dispute_refuses_bad_input_with_field_level_errors(client, sta
         {"reason": "planning", "plan": "", **date_data("raised_on", date(2024, 7, 2))},
     )
     assert shows(response, DATE_IN_FUTURE)
-    assert error_summary_links(response) == ["id_raised_on_day"]
+    assert shows(response, services.ADDRESSEE_REQUIRED)
+    assert shows(response, services.DETAIL_REQUIRED)
+    assert error_summary_links(response) == ["id_raised_on_day", "id_addressed_to", "id_detail"]
     assert "<title>Error: " in html(response)
     assert not Dispute.objects.exists()
 
@@ -193,13 +199,13 @@ def test_the_dispute_page_shows_each_stage_it_reached(client, staff, dispute):
         dispute=dispute,
         responded_on=date(2024, 6, 10),
         response="We will finish it by the end of the month.",
-        acting_user=staff.iro,
+        acting_user=staff.team_manager,
         expected_version=current_version(dispute),
     )
     services.escalate_dispute(
         dispute=dispute,
         escalated_on=date(2024, 6, 17),
-        sent_to="Rhea Moss, service manager",
+        addressed_to=staff.senior_manager,
         note="The date was missed again.",
         acting_user=staff.iro,
         expected_version=current_version(dispute),
@@ -211,22 +217,27 @@ def test_the_dispute_page_shows_each_stage_it_reached(client, staff, dispute):
     assert "Informal challenge (stage 1)" in stages
     assert "Stage 2: team manager" in stages
     assert "We will finish it by the end of the month." in stages
-    assert "Rhea Moss, service manager" in stages
+    assert "Seren Elmstead, Senior manager" in stages
     assert "The date was missed again." in stages
     assert body.count("<h1") == 1
 
 
-def test_the_iro_records_the_response_escalates_and_resolves(client, staff, dispute):
-    client.force_login(staff.iro)
+def test_the_iro_escalates_and_resolves_after_the_addressee_answers(client, staff, dispute):
     urls = dispute_urls(dispute)
+    client.force_login(staff.team_manager)
     response = client.post(
-        urls["dispute_response"],
+        reverse("dispute_answer", args=[dispute.public_id]),
         {"version": "1", "response": "Agreed to finish it.", **date_data("responded_on", TODAY)},
     )
     assert response.status_code == 302
+    client.force_login(staff.iro)
     response = client.post(
         urls["dispute_escalate"],
-        {"version": "2", "sent_to": "Service manager", **date_data("escalated_on", TODAY)},
+        {
+            "version": "2",
+            "addressed_to": str(staff.team_manager.pk),
+            **date_data("escalated_on", TODAY),
+        },
     )
     assert response.status_code == 302
     response = client.post(
@@ -264,7 +275,7 @@ def test_escalating_before_the_stage_started_is_refused(client, staff, dispute):
         {"version": "1", **date_data("escalated_on", date(2024, 6, 1))},
     )
     assert shows(response, services.BEFORE_STAGE_START.format(date=date(2024, 6, 3)))
-    assert error_summary_links(response) == ["id_escalated_on_day"]
+    assert error_summary_links(response) == ["id_escalated_on_day", "id_addressed_to"]
     assert DisputeStage.objects.count() == 1
 
 
@@ -272,6 +283,7 @@ def test_a_change_saved_from_a_stale_page_is_refused_and_kept(client, staff, dis
     services.escalate_dispute(
         dispute=dispute,
         escalated_on=date(2024, 6, 20),
+        addressed_to=staff.senior_manager,
         acting_user=staff.other_iro,
         expected_version=current_version(dispute),
     )
@@ -300,6 +312,7 @@ def test_a_dispute_at_the_final_stage_offers_no_escalation(client, staff, disput
         dispute = services.escalate_dispute(
             dispute=dispute,
             escalated_on=date(2024, 6, day),
+            addressed_to=staff.senior_manager,
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )

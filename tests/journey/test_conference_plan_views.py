@@ -174,6 +174,7 @@ def review_for(staff, journey, *, on: date) -> Conference:
         chair=staff.other_iro,
         venue="Room 1",
         acting_user=staff.coordinator,
+        confirm_reason="Recorded after the event",
     )
 
 

@@ -84,6 +84,7 @@ def strategy_for(child, coordinator, held_on=date(2024, 1, 10)) -> Section47:
 def held_icpc(children, coordinator, iro, held_on, **kwargs) -> Conference:
     subjects = [Subject(child=c, section47=strategy_for(c, coordinator)) for c in children]
     conference = services.schedule_conference(
+        confirm_reason="Recorded after the event",
         kind=ConferenceKind.INITIAL,
         subjects=subjects,
         scheduled_date=held_on,
@@ -153,6 +154,7 @@ def test_a_conference_before_its_strategy_discussion_is_refused(siblings, coordi
     section47 = strategy_for(siblings[0], coordinator, held_on=date(2024, 1, 10))
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
+            confirm_reason="Recorded after the event",
             kind=ConferenceKind.INITIAL,
             subjects=[Subject(child=siblings[0], section47=section47)],
             scheduled_date=date(2024, 1, 9),
@@ -166,6 +168,7 @@ def test_a_conference_before_its_strategy_discussion_is_refused(siblings, coordi
 def test_a_review_for_a_child_with_no_plan_is_refused(siblings, coordinator):
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
+            confirm_reason="Recorded after the event",
             kind=ConferenceKind.REVIEW,
             subjects=[Subject(child=siblings[0])],
             scheduled_date=date(2024, 7, 1),
@@ -190,6 +193,7 @@ def test_a_sibling_conference_must_be_for_one_family(siblings, coordinator, team
     ]
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
+            confirm_reason="Recorded after the event",
             kind=ConferenceKind.INITIAL,
             subjects=subjects,
             scheduled_date=date(2024, 1, 20),
@@ -204,6 +208,7 @@ def test_the_manager_of_the_childs_team_cannot_chair(siblings, coordinator, team
     section47 = strategy_for(siblings[0], coordinator)
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
+            confirm_reason="Recorded after the event",
             kind=ConferenceKind.INITIAL,
             subjects=[Subject(child=siblings[0], section47=section47)],
             scheduled_date=date(2024, 1, 20),
@@ -224,6 +229,7 @@ def test_the_line_manager_of_the_childs_social_worker_cannot_chair(siblings, coo
     section47 = strategy_for(siblings[0], coordinator)
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
+            confirm_reason="Recorded after the event",
             kind=ConferenceKind.INITIAL,
             subjects=[Subject(child=siblings[0], section47=section47)],
             scheduled_date=date(2024, 1, 20),
@@ -236,6 +242,7 @@ def test_the_line_manager_of_the_childs_social_worker_cannot_chair(siblings, coo
 def test_a_chair_cannot_be_in_two_conferences_at_once(siblings, coordinator, iro):
     subjects = [Subject(child=c, section47=strategy_for(c, coordinator)) for c in siblings]
     services.schedule_conference(
+        confirm_reason="Recorded after the event",
         kind=ConferenceKind.INITIAL,
         subjects=subjects[:1],
         scheduled_date=date(2024, 1, 22),
@@ -245,6 +252,7 @@ def test_a_chair_cannot_be_in_two_conferences_at_once(siblings, coordinator, iro
     )
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
+            confirm_reason="Recorded after the event",
             kind=ConferenceKind.INITIAL,
             subjects=subjects[1:],
             scheduled_date=date(2024, 1, 22),
@@ -259,6 +267,7 @@ def test_reviews_change_the_category_and_the_last_ends_the_plan(siblings, coordi
     held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
     plan = Plan.objects.get()
     review = services.schedule_conference(
+        confirm_reason="Recorded after the event",
         kind=ConferenceKind.REVIEW,
         subjects=[Subject(child=siblings[0], plan=plan)],
         scheduled_date=date(2024, 4, 30),
@@ -274,6 +283,7 @@ def test_reviews_change_the_category_and_the_last_ends_the_plan(siblings, coordi
     plan.refresh_from_db()
     assert (plan.initial_category, plan.latest_category) == ("NEG", "EMO")
     second = services.schedule_conference(
+        confirm_reason="Recorded after the event",
         kind=ConferenceKind.REVIEW,
         subjects=[Subject(child=siblings[0], plan=plan)],
         scheduled_date=date(2024, 6, 20),
@@ -296,6 +306,7 @@ def test_a_review_a_day_after_three_months_needs_a_reason(siblings, coordinator,
     held_icpc(siblings[:1], coordinator, iro, held_on=date(2024, 1, 31))
     plan = Plan.objects.get()
     review = services.schedule_conference(
+        confirm_reason="Recorded after the event",
         kind=ConferenceKind.REVIEW,
         subjects=[Subject(child=siblings[0], plan=plan)],
         scheduled_date=date(2024, 5, 1),
@@ -374,6 +385,7 @@ def test_an_icpc_can_be_marked_not_required(siblings, coordinator):
     services.record_icpc_not_required(section47=section47, acting_user=coordinator)
     with pytest.raises(ValidationError) as raised:
         services.schedule_conference(
+            confirm_reason="Recorded after the event",
             kind=ConferenceKind.INITIAL,
             subjects=[Subject(child=siblings[0], section47=section47)],
             scheduled_date=date(2024, 1, 20),
@@ -401,6 +413,7 @@ def test_an_episode_cannot_close_while_a_transfer_in_plan_is_open(siblings, coor
         child=siblings[0], referral_date=date(2024, 3, 1), acting_user=coordinator
     )
     conference = services.schedule_conference(
+        confirm_reason="Recorded after the event",
         kind=ConferenceKind.TRANSFER_IN,
         subjects=[Subject(child=siblings[0])],
         scheduled_date=date(2024, 3, 15),

@@ -99,7 +99,7 @@ def test_actions_reviewed_without_their_versions_are_refused(client, staff, jour
 def test_a_dispute_escalated_without_the_version_is_refused(client, staff, journey):
     dispute = challenge_services.raise_dispute(
         child=journey.child, plan=journey.plan, raised_on=date(2024, 6, 3),
-        reason=DisputeReason.ASSESSMENT, detail="Late.", sent_to="Manager",
+        reason=DisputeReason.ASSESSMENT, detail="Late.", addressed_to=staff.team_manager,
         acting_user=staff.iro,
     )  # fmt: skip
     client.force_login(staff.iro)

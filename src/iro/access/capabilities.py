@@ -29,12 +29,15 @@ class Capability(StrEnum):
     EXPORT_RETURNS = "Export statutory returns"
     RAISE_CHALLENGES = "Raise disputes and multi-agency challenges"
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
+    ANSWER_DISPUTES = "Answer the disputes sent to them"
     SET_TARGETS = "Set the action plan's targets for the annual report"
     ADMINISTER = "Manage users, teams, agencies and closure days"
     REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
     RESTRICT_RECORDS = "Restrict a child's record to named people"
     EXPORT_SUBJECT_ACCESS = "Export everything held about a child (subject access)"
     REVIEW_RETENTION = "See the records past the retention period"
+    VOID_RECORDS = "Void wrongly entered records and restore them"
+    MANAGE_LEAVE = "Record the IROs' leave"
 
 
 ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
@@ -66,6 +69,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RESTRICT_RECORDS,
             Capability.EXPORT_SUBJECT_ACCESS,
             Capability.REVIEW_RETENTION,
+            Capability.VOID_RECORDS,
+            Capability.MANAGE_LEAVE,
         }
     ),
     Role.COORDINATOR: frozenset(
@@ -82,6 +87,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
+            Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
         }
     ),
@@ -90,6 +96,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
+            Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.VIEW_REPORTS,
         }
@@ -99,6 +106,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_SERVICE_FIGURES,
+            Capability.ANSWER_DISPUTES,
             Capability.AGREE_LATE_CONFERENCES,
             Capability.VIEW_REPORTS,
         }

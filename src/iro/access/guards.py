@@ -90,7 +90,8 @@ def require_conference_children(user, conference) -> None:
     """Refuse ``user`` unless they may see every child of ``conference`` (one query)."""
     from iro.journey.models import ConferenceChild
 
-    children = ConferenceChild.objects.filter(conference=conference).values("child_id")
+    # Every row, a voided conference's too: a guard must never pass for want of rows.
+    children = ConferenceChild.all_objects.filter(conference=conference).values("child_id")
     if sees_every_unrestricted_child(user):
         # The role sees them all but a restricted child off whose list the user is.
         refused = bool(hidden_restricted(user, children))

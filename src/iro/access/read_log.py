@@ -47,7 +47,8 @@ def _children_of_child(public_id) -> QuerySet:
 def _children_of_conference(public_id, row_pk=None) -> QuerySet:
     from iro.journey.models import ConferenceChild
 
-    rows = ConferenceChild.objects.filter(conference__public_id=public_id)
+    # ``all_objects``: a voided conference's pages still concern its children.
+    rows = ConferenceChild.all_objects.filter(conference__public_id=public_id)
     if row_pk is not None:
         rows = rows.filter(pk=row_pk)
     return rows.values_list("child_id", flat=True)
@@ -58,7 +59,7 @@ def _child_of(model_path: str) -> Callable[..., QuerySet]:
         from django.apps import apps
 
         model = apps.get_model(model_path)
-        return model.objects.filter(public_id=public_id).values_list("child_id", flat=True)
+        return model._base_manager.filter(public_id=public_id).values_list("child_id", flat=True)
 
     return children
 
@@ -91,6 +92,7 @@ LIST_PAGES = frozenset(
         "booking_work",
         "team_work",
         "service_figures",
+        "disputes_waiting",
     }
 )
 
@@ -104,6 +106,10 @@ NO_CHILD_DATA = frozenset(
         "report",
         "report_download",  # aggregate figures; logged as an export by the view
         "role_grants",  # staff and their roles
+        "notice_list",  # a notice names no child, only links to its page
+        "target_list",  # aggregate figures
+        "target_edit",
+        "staff_leave",  # the IROs' leave, and counts of their bookings
     }
 )
 

@@ -51,7 +51,10 @@ def _role_scope(user) -> Q:
     if not has_capability(user, Capability.VIEW_CHILDREN):
         return NOTHING
     if user.role == Role.IRO and settings.IRO_CHILD_ACCESS == "chaired":
-        return Q(conference_rows__conference__chair=user)
+        return Q(
+            conference_rows__conference__chair=user,
+            conference_rows__conference__voided_at__isnull=True,
+        )
     if user.role in (
         Role.IRO,
         Role.IRO_MANAGER,

@@ -85,6 +85,10 @@ NOTE_REVIEW_AFTER_END = "a review date of a plan already ended in the records is
 NOTE_ICPC_FLAG_IGNORED = "ICPC not required is ignored where an ICPC date is given"
 NOTE_BAD_UPN = "a UPN that is not 13 characters is not stored"
 
+# A census conference is history: booked after the event (often for a day in the past
+# that the return gives, whatever day of the week it was). The booking says so.
+IMPORTED_BOOKING_REASON = "Recorded from a census return"
+
 # The census does not say why a plan ended.
 IMPORTED_PLAN_END_REASON = PlanEndReason.OTHER
 
@@ -339,6 +343,7 @@ class _ChildImport:
             subjects=[Subject(child=child, section47=s47)],
             scheduled_date=r.icpc_date,
             acting_user=self.user,
+            confirm_reason=IMPORTED_BOOKING_REASON,
         )
         outcome = ChildOutcome(
             decision=Decision.PLAN if plan_record else Decision.NO_PLAN,
@@ -422,6 +427,7 @@ class _ChildImport:
             subjects=[Subject(child=child, plan=plan)],
             scheduled_date=day,
             acting_user=self.user,
+            confirm_reason=IMPORTED_BOOKING_REASON,
         )
         record_conference_held(
             conference=conference,

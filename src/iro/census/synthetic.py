@@ -179,6 +179,15 @@ def _break(rng: random.Random, child: Child, year: timescales.Period) -> None:
         ep.referral_nfa = None
 
 
+def _born_before_the_work(child: Child) -> None:
+    """A child is born before the work about them (the services refuse an event more
+    than a pregnancy before the birth): a child drawn too young is born a month before
+    the first referral. Takes nothing from the random stream, so seeds keep their data."""
+    first = min((ep.referral_date for ep in child.episodes if ep.referral_date), default=None)
+    if first is not None and child.date_of_birth and child.date_of_birth > first:
+        child.date_of_birth = first - timedelta(days=30)
+
+
 def synthetic_children(
     count: int, *, year: str = "2023-24", seed: int = 1, messy: bool = False
 ) -> Iterator[Child]:
@@ -187,6 +196,7 @@ def synthetic_children(
     rng = random.Random(seed)  # noqa: S311 - invented test data, not secrets
     for n in range(1, count + 1):
         child = _one_child(rng, n, period)
+        _born_before_the_work(child)
         if messy and rng.random() < 0.1:
             _break(rng, child, period)
         yield child

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django import forms
 
 from iro import text_limits
-from iro.challenge.models import ChallengeOutcome, DisputeReason, Respondent
+from iro.challenge.models import ChallengeOutcome, DisputeReason, Respondent, TargetDirection
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm
 from iro.people.models import Agency
 
@@ -23,6 +23,8 @@ OUTCOME_REQUIRED = "Select the outcome."
 RESPONDENT_REQUIRED = "Select who gave the feedback."
 CONSENT_REQUIRED = "Select whether they agreed to be quoted."
 NOT_ABOUT_ONE_PLAN = "Not about one plan"
+CHOOSE_PERSON = "Choose a person"
+DIRECTION_REQUIRED = "Select whether the figure should be at least or at most the target."
 
 
 def _radios(choices, *, label: str, required_message: str, **kwargs) -> forms.ChoiceField:
@@ -37,6 +39,18 @@ def _radios(choices, *, label: str, required_message: str, **kwargs) -> forms.Ch
 
 def _text(label: str, *, help_text: str = "", max_length: int | None = None) -> forms.CharField:
     return forms.CharField(label=label, required=False, help_text=help_text, max_length=max_length)
+
+
+def _person(label: str, *, help_text: str = "") -> forms.TypedChoiceField:
+    """A member of staff from a list (grouped); the service says when none is chosen."""
+    return forms.TypedChoiceField(
+        label=label,
+        required=False,
+        help_text=help_text,
+        coerce=int,
+        empty_value=None,
+        error_messages={"invalid_choice": CHOOSE_ONE},
+    )
 
 
 def _long_text(
@@ -71,18 +85,18 @@ class RaiseDisputeForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"invalid_choice": CHOOSE_ONE},
     )
-    sent_to = _text(
+    addressed_to = _person(
         "Who did you raise it with?",
-        help_text="The manager at the informal stage, for example the team manager.",
-        max_length=160,
+        help_text="They answer it in iro, and are told it is waiting for them.",
     )
     detail = _long_text(
         "What are you worried about?",
         help_text="What has drifted or is missing, and what you are asking for.",
     )
 
-    def __init__(self, *args, plans=(), **kwargs):
+    def __init__(self, *args, plans=(), people=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].choices = [("", CHOOSE_PERSON), *people]
         choices = [(str(p.public_id), label) for p, label in plans]
         if choices:
             self.fields["plan"].choices = [*choices, ("", NOT_ABOUT_ONE_PLAN)]
@@ -99,18 +113,36 @@ class StageResponseForm(VersionedForm):
     response = _long_text("What did they say?")
 
 
+class AnswerForm(StageResponseForm):
+    """The addressee's own answer: the same fields, in their words."""
+
+    response = _long_text(
+        "What is your answer?",
+        help_text="What you will do about the worry, or why you disagree. The IRO reads it.",
+    )
+    responded_on = GovDateField(
+        what="the date of your answer",
+        label="When did you answer?",
+        help_text="Today, unless you answered outside iro before.",
+    )
+
+
 class EscalateForm(VersionedForm):
     escalated_on = GovDateField(
         what="the date it was escalated",
         label="When did you escalate it?",
         help_text="The current stage ends that day and the next one starts.",
     )
-    sent_to = _text(
+    addressed_to = _person(
         "Who is it going to?",
-        help_text="The manager at the next stage, for example the service manager.",
-        max_length=160,
+        help_text="The manager at the next stage, for example the service manager. They "
+        "answer it in iro.",
     )
     note = _long_text("Why are you escalating it? (optional)")
+
+    def __init__(self, *args, people=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["addressed_to"].choices = [("", CHOOSE_PERSON), *people]
 
 
 class ResolveForm(VersionedForm):
@@ -206,3 +238,22 @@ class FeedbackForm(forms.Form):
 
     def consented(self) -> bool:
         return self.cleaned_data["consent"] == self.YES
+
+
+# ------------------------------------------------------------------- targets
+
+
+class TargetForm(forms.Form):
+    direction = _radios(
+        TargetDirection.choices,
+        label="Should the figure be at least or at most the target?",
+        required_message=DIRECTION_REQUIRED,
+    )
+    # Text, so the service's one message explains a bad number ("such as 75 or 82.5").
+    value = _text("What is the target?", max_length=20)
+    action = _long_text(
+        "Why this target?",
+        help_text="The reasoning, and what the service will do to meet it. It appears in "
+        "the annual report's action plan.",
+        limit=text_limits.PLAN_ITEM,
+    )

@@ -20,6 +20,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from iro.journey.models import Voidable
+
 
 class DisputeReason(models.TextChoices):
     """The primary reason for a dispute; the keys are the report's (metrics.md)."""
@@ -55,7 +57,7 @@ def stage_report_key(stage: int) -> str:
     return f"stage_{stage}"
 
 
-class Dispute(models.Model):
+class Dispute(Voidable):
     """One dispute about one child's plan, raised by an IRO."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -111,6 +113,24 @@ class DisputeStage(models.Model):
     )
     response = models.TextField(blank=True)
     ended_on = models.DateField(null=True, blank=True)
+    # The person the stage is addressed to: they see it in their work list and answer
+    # it. ``sent_to`` keeps their name and job as it was (and the text of older stages).
+    addressed_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="dispute_stages_addressed",
+        help_text="The member of staff who answers the dispute at this stage.",
+    )
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="Who wrote the response in iro.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -143,7 +163,7 @@ class ChallengeOutcome(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class MultiAgencyChallenge(models.Model):
+class MultiAgencyChallenge(Voidable):
     """An IRO's concern about another agency's professional (MACP)."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from iro import timescales
-from iro.access.capabilities import Capability, has_capability
+from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
 from iro.access.scope import (
     can_view_child,
     display_name,
@@ -42,6 +42,7 @@ from iro.children.models import Child
 from iro.journey.models import Conference
 from iro.journey.selectors import known_names_by_child
 from iro.names import screen
+from iro.people.models import Role, User
 from iro.people.selectors import closure_days
 
 REFUSED_CHALLENGES = "Your role does not include multi-agency challenges."
@@ -58,16 +59,43 @@ CLOSED_UNANSWERED = "closed_unanswered"
 
 
 def dispute_for(user, public_id) -> Dispute:
-    """The dispute if ``user`` may see its child; 404 if none, 403 if refused."""
+    """The dispute if ``user`` may see its child, or if it waits at a stage addressed to
+    them (``is_addressed_to``); 404 if none, 403 if refused."""
     try:
         dispute = Dispute.objects.select_related("child", "plan", "raised_by").get(
             public_id=public_id
         )
     except (Dispute.DoesNotExist, ValueError) as exc:
         raise Http404("No such dispute") from exc
-    if not can_view_child(user, dispute.child):
+    if not can_view_child(user, dispute.child) and not is_addressed_to(user, dispute):
         raise refuse(dispute.child)
     return dispute
+
+
+def is_addressed_to(user, dispute: Dispute) -> bool:
+    """The narrow grant of an addressee: while an open dispute's current stage is
+    addressed to ``user`` (who answers disputes), they may read that dispute and answer
+    it, even if their role does not see the child (a team manager of another team). The
+    grant is the dispute only, never the child's record; it ends when the dispute moves
+    on. A restricted child's dispute only to someone on its access list."""
+    if dispute.is_resolved or not has_capability(user, Capability.ANSWER_DISPUTES):
+        return False
+    stage = current_stages_addressed_to(user).filter(dispute=dispute)
+    return stage.exists()
+
+
+def current_stages_addressed_to(user) -> QuerySet[DisputeStage]:
+    """The stages of open disputes, at the stage they are at, addressed to ``user``
+    (restricted children's only if ``user`` is on the child's access list)."""
+    if not has_capability(user, Capability.ANSWER_DISPUTES):
+        return DisputeStage.objects.none()
+    return DisputeStage.objects.filter(
+        Q(dispute__child__restricted=False) | Q(dispute__child__restricted_access__user=user),
+        addressed_to=user,
+        stage=F("dispute__stage"),
+        dispute__resolved_on__isnull=True,
+        ended_on__isnull=True,
+    ).distinct()
 
 
 def may_handle_challenges(user) -> bool:
@@ -313,3 +341,34 @@ def challenge_queue(user) -> ChallengeQueue:
 
 def conference_feedback(conference: Conference) -> QuerySet[Feedback]:
     return conference.feedback.select_related("recorded_by").order_by("received_on", "pk")
+
+
+# ------------------------------------------------------------- who answers
+
+
+def addressee_choices(child: Child) -> list[tuple[int, str]]:
+    """Who a dispute about ``child`` can be sent to, as (user pk, label): the child's
+    team (its social workers and manager) first, then senior managers, then other teams'
+    managers; for a restricted child only those on its access list. One query."""
+    roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.ANSWER_DISPUTES in caps]
+    people = (
+        User.objects.filter(role__in=roles, is_active=True)
+        .select_related("team")
+        .order_by("last_name", "first_name", "pk")
+    )
+    if child.restricted:
+        people = people.filter(restricted_children__child=child)
+    team_manager_id = child.team.manager_id if child.team_id else None
+    order = {Role.SENIOR_MANAGER: 1, Role.TEAM_MANAGER: 2}
+    chosen = []
+    for person in people:
+        in_team = (child.team_id and person.team_id == child.team_id) or (
+            person.pk == team_manager_id
+        )
+        if not in_team and person.role == Role.SOCIAL_WORKER:
+            continue  # another team's social worker does not answer for this child
+        job = person.job_title or person.get_role_display()
+        team = f" ({person.team.name})" if person.team_id else ""
+        label = f"{person.get_full_name() or person.username}, {job}{team}"
+        chosen.append((0 if in_team else order.get(person.role, 3), label, person.pk))
+    return [(pk, label) for _, label, pk in sorted(chosen, key=lambda c: c[0])]

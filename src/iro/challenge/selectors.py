@@ -70,7 +70,11 @@ def quotable_feedback(first_day: date, last_day: date) -> QuerySet[Feedback]:
     """Feedback received in the period whose giver agreed to be quoted (no child named)."""
     return (
         Feedback.objects.filter(
-            consent_to_quote=True, received_on__gte=first_day, received_on__lte=last_day
+            consent_to_quote=True,
+            received_on__gte=first_day,
+            received_on__lte=last_day,
+            # A join is not filtered by the default manager: not about a voided conference.
+            conference__voided_at__isnull=True,
         )
         .only("respondent", "attribution", "text", "received_on")
         .order_by("received_on", "pk")

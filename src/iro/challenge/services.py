@@ -13,10 +13,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.urls import reverse
 
 from iro import text_limits, timescales
-from iro.access.capabilities import Capability, has_capability
+from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
 from iro.access.guards import require_child, require_conference_children
+from iro.access.scope import display_name
 from iro.challenge.models import (
     FINAL_STAGE,
     ChallengeOutcome,
@@ -31,9 +33,18 @@ from iro.challenge.models import (
     TargetDirection,
     TargetMeasure,
 )
-from iro.children.models import Child
-from iro.journey.checks import Errors, check_version, not_in_future, saved_by, today
-from iro.journey.models import Conference, ConferenceStatus, Plan
+from iro.children.models import Child, RestrictedAccess
+from iro.journey.checks import (
+    Errors,
+    before_birth,
+    check_version,
+    not_in_future,
+    saved_by,
+    today,
+)
+from iro.journey.models import Conference, ConferenceStatus, Episode, Plan
+from iro.notices.services import notify
+from iro.people.models import User
 
 # Messages (tests import these).
 CANNOT_RAISE = "Only an IRO or the IRO service manager can raise a dispute or a challenge."
@@ -45,6 +56,14 @@ CANNOT_RECORD_FEEDBACK = "Only the IRO service can record feedback on a conferen
 CANNOT_SET_TARGETS = "Only the IRO service manager can set the action plan's targets."
 UNKNOWN_CHOICE = "{value!r} is not a valid {what}."
 PLAN_OF_ANOTHER_CHILD = "This plan belongs to another child."
+BEFORE_PLAN = (
+    "The dispute cannot be raised on {date:%d %B %Y}: the plan it is about started on "
+    "{start:%d %B %Y}."
+)
+BEFORE_INVOLVEMENT = (
+    "The {what} cannot be raised on {date:%d %B %Y}: the service's involvement with "
+    "{child} began with the referral on {referral:%d %B %Y}."
+)
 TEXT_REQUIRED = "Enter the {what}."
 ALREADY_RESOLVED = "This dispute was resolved on {date:%d %B %Y}."
 AT_FINAL_STAGE = "This dispute is at the final stage (stage 8): it cannot be escalated further."
@@ -62,6 +81,25 @@ NOT_A_NUMBER = "Enter the target as a number, such as 75 or 82.5."
 PERCENT_RANGE = "A target for a percentage must be from 0 to 100."
 NEGATIVE_TARGET = "A target for a count cannot be negative."
 TARGET_TOO_LARGE = "A target must be less than 1,000,000."
+DETAIL_REQUIRED = "Enter what you are worried about."
+REASONING_REQUIRED = (
+    "Enter the reasoning: why this target, and what the service will do to meet it."
+)
+ADDRESSEE_REQUIRED = "Select who you raised it with."
+NEXT_ADDRESSEE_REQUIRED = "Select who the dispute is going to at the next stage."
+ADDRESSEE_CANNOT_ANSWER = (
+    "{name} cannot answer disputes in iro: choose a social worker, team manager or senior manager."
+)
+ADDRESSEE_NOT_ON_LIST = (
+    "{name} is not on this child's access list: choose someone who is, or ask the IRO "
+    "service manager to add them."
+)
+NOT_ADDRESSED_TO_YOU = "This stage of the dispute was sent to {name}: only they can answer it."
+
+# What a notice says (never a child's name: the link's page checks the reader's access).
+DISPUTE_WAITING = "A dispute is waiting for your answer"
+ANSWER_WAITING = "An answer to a dispute you raised is waiting for you"
+CHALLENGE_WAITING = "A multi-agency challenge is waiting to be forwarded"
 
 # Targets of these measures are numbers of children; all others are percentages.
 COUNT_MEASURES = frozenset(
@@ -77,12 +115,55 @@ def _require(user, capability: Capability, message: str) -> None:
         raise PermissionDenied(message)
 
 
+def _check_addressee(errors: Errors, field: str, person, child: Child, missing: str) -> None:
+    """The person a dispute stage goes to: someone who answers disputes in iro and, for a
+    restricted child, is on its access list (the stage lets them read the dispute)."""
+    if person is None:
+        errors.add(field, missing)
+        return
+    name = person.get_full_name() or person.username
+    if not has_capability(person, Capability.ANSWER_DISPUTES):
+        errors.add(field, ADDRESSEE_CANNOT_ANSWER.format(name=name))
+    elif child.restricted and not _on_access_list(person, child):
+        errors.add(field, ADDRESSEE_NOT_ON_LIST.format(name=name))
+
+
+def _on_access_list(person, child: Child) -> bool:
+    return RestrictedAccess.objects.filter(child=child, user=person).exists()
+
+
+def _addressee_words(person) -> str:
+    """The name and job kept in ``sent_to``, as they were when the stage was sent."""
+    job = person.job_title or person.get_role_display()
+    return f"{person.get_full_name() or person.username}, {job}"[:160]
+
+
+def _answer_link(dispute: Dispute) -> str:
+    return reverse("dispute_answer", kwargs={"public_id": dispute.public_id})
+
+
 def _check_text(
     errors: Errors, field: str, value: str, what: str, limit: int = text_limits.NOTE
 ) -> None:
     if not value or not value.strip():
         errors.add(field, TEXT_REQUIRED.format(what=what))
     errors.add(field, text_limits.too_long(value, limit))
+
+
+def _before_involvement(user, child: Child, raised_on: date, what: str) -> str | None:
+    """A dispute or challenge is about the service's work with the child: it cannot be
+    raised before the child's first referral (when the records hold one)."""
+    first = (
+        Episode.objects.filter(child=child)
+        .order_by("referral_date")
+        .values_list("referral_date", flat=True)
+        .first()
+    )
+    if first is None or raised_on >= first:
+        return None
+    return BEFORE_INVOLVEMENT.format(
+        what=what, date=raised_on, child=display_name(user, child), referral=first
+    )
 
 
 # ------------------------------------------------------------------ disputes
@@ -97,9 +178,10 @@ def raise_dispute(
     acting_user,
     detail: str = "",
     plan: Plan | None = None,
-    sent_to: str = "",
+    addressed_to: User | None = None,
 ) -> Dispute:
-    """Raise a dispute about a child's plan; it starts at the informal stage (stage 1)."""
+    """Raise a dispute about a child's plan; it starts at the informal stage (stage 1),
+    addressed to the person it was raised with, who is told it is waiting for them."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
     require_child(acting_user, child)
     errors = Errors()
@@ -108,6 +190,16 @@ def raise_dispute(
         errors.add("reason", UNKNOWN_CHOICE.format(value=reason, what="reason for a dispute"))
     if plan is not None and plan.child_id != child.pk:
         errors.add("plan", PLAN_OF_ANOTHER_CHILD)
+    elif plan is not None and raised_on < plan.start_date:
+        errors.add("raised_on", BEFORE_PLAN.format(date=raised_on, start=plan.start_date))
+    elif plan is None:
+        errors.add("raised_on", _before_involvement(acting_user, child, raised_on, "dispute"))
+    errors.add(
+        "raised_on", before_birth(raised_on, child=child, name=display_name(acting_user, child))
+    )
+    _check_addressee(errors, "addressed_to", addressed_to, child, ADDRESSEE_REQUIRED)
+    if not detail or not detail.strip():
+        errors.add("detail", DETAIL_REQUIRED)
     errors.add("detail", text_limits.too_long(detail, text_limits.NOTE))
     errors.raise_if_any()
     dispute = Dispute(
@@ -116,14 +208,24 @@ def raise_dispute(
         raised_by=acting_user,
         raised_on=raised_on,
         reason=reason,
-        detail=detail,
+        detail=detail.strip(),
         stage=Stage.INFORMAL,
     )
     saved_by(dispute, acting_user).save()
     first = DisputeStage(
-        dispute=dispute, stage=Stage.INFORMAL, started_on=raised_on, sent_to=sent_to
+        dispute=dispute,
+        stage=Stage.INFORMAL,
+        started_on=raised_on,
+        sent_to=_addressee_words(addressed_to),
+        addressed_to=addressed_to,
     )
     saved_by(first, acting_user).save()
+    notify(
+        recipient=addressed_to,
+        subject=DISPUTE_WAITING,
+        link=_answer_link(dispute),
+        acting_user=acting_user,
+    )
     return dispute
 
 
@@ -137,11 +239,12 @@ def escalate_dispute(
     dispute: Dispute,
     escalated_on: date,
     acting_user,
-    sent_to: str = "",
+    addressed_to: User | None = None,
     note: str = "",
     expected_version: int,
 ) -> Dispute:
-    """Move an unresolved dispute to the next stage; the current stage ends that day."""
+    """Move an unresolved dispute to the next stage, addressed to a named person who is
+    told it is waiting for them; the current stage ends that day."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
     require_child(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
@@ -155,6 +258,7 @@ def escalate_dispute(
     errors.add("escalated_on", not_in_future(escalated_on))
     if escalated_on < current.started_on:
         errors.add("escalated_on", BEFORE_STAGE_START.format(date=current.started_on))
+    _check_addressee(errors, "addressed_to", addressed_to, dispute.child, NEXT_ADDRESSEE_REQUIRED)
     errors.add("note", text_limits.too_long(note, text_limits.NOTE))
     errors.raise_if_any()
     current.ended_on = escalated_on
@@ -163,9 +267,20 @@ def escalate_dispute(
     dispute.version += 1
     saved_by(dispute, acting_user).save(update_fields=["stage", "version"])
     following = DisputeStage(
-        dispute=dispute, stage=dispute.stage, started_on=escalated_on, sent_to=sent_to, note=note
+        dispute=dispute,
+        stage=dispute.stage,
+        started_on=escalated_on,
+        sent_to=_addressee_words(addressed_to),
+        addressed_to=addressed_to,
+        note=note,
     )
     saved_by(following, acting_user).save()
+    notify(
+        recipient=addressed_to,
+        subject=DISPUTE_WAITING,
+        link=_answer_link(dispute),
+        acting_user=acting_user,
+    )
     return dispute
 
 
@@ -210,16 +325,24 @@ def record_stage_response(
     acting_user,
     expected_version: int,
 ) -> DisputeStage:
-    """Record the manager's response at the stage the dispute is at (once per stage).
+    """The answer at the stage the dispute is at (once per stage), written by the person
+    the stage is addressed to; the IRO who raised it is told an answer is waiting.
 
-    The IRO then resolves the dispute or escalates it; until a response is recorded the
-    stage's response timescale runs.
+    The IRO then resolves the dispute (accepting the answer) or escalates it; until an
+    answer is recorded the stage's response timescale runs. A stage from before stages
+    were addressed to a member of staff (no ``addressed_to``) is answered as before: the
+    IRO records the reply they were given.
     """
-    _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
-    require_child(acting_user, dispute.child_id)
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
-    check_version(dispute, expected_version)
+    dispute = (
+        Dispute.objects.select_for_update(of=("self",)).select_related("child").get(pk=dispute.pk)
+    )
     current = _current_stage(dispute)
+    if current.addressed_to_id is None:
+        _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
+        require_child(acting_user, dispute.child_id)
+    else:
+        _require_addressee(acting_user, dispute, current)
+    check_version(dispute, expected_version)
     errors = Errors()
     if dispute.resolved_on is not None:
         errors.add("responded_on", ALREADY_RESOLVED.format(date=dispute.resolved_on))
@@ -232,10 +355,33 @@ def record_stage_response(
     errors.raise_if_any()
     current.responded_on = responded_on
     current.response = response.strip()
-    saved_by(current, acting_user).save(update_fields=["responded_on", "response"])
+    current.responded_by = acting_user
+    saved_by(current, acting_user).save(update_fields=["responded_on", "response", "responded_by"])
     dispute.version += 1
     saved_by(dispute, acting_user).save(update_fields=["version"])
+    if current.addressed_to_id is not None:
+        notify(
+            recipient=dispute.raised_by,
+            subject=ANSWER_WAITING,
+            link=reverse("dispute_detail", kwargs={"public_id": dispute.public_id}),
+            acting_user=acting_user,
+        )
     return current
+
+
+def _require_addressee(user, dispute: Dispute, stage: DisputeStage) -> None:
+    """Refuse anyone but the person the stage is addressed to (who may still answer
+    disputes and, for a restricted child, is still on its access list)."""
+    allowed = (
+        user.pk == stage.addressed_to_id
+        and has_capability(user, Capability.ANSWER_DISPUTES)
+        and (not dispute.child.restricted or _on_access_list(user, dispute.child))
+    )
+    if not allowed:
+        person = stage.addressed_to
+        raise PermissionDenied(
+            NOT_ADDRESSED_TO_YOU.format(name=person.get_full_name() or person.username)
+        )
 
 
 # ------------------------------------------------------ multi-agency challenges
@@ -256,6 +402,10 @@ def raise_multi_agency_challenge(
     require_child(acting_user, child)
     errors = Errors()
     errors.add("raised_on", not_in_future(raised_on))
+    errors.add("raised_on", _before_involvement(acting_user, child, raised_on, "challenge"))
+    errors.add(
+        "raised_on", before_birth(raised_on, child=child, name=display_name(acting_user, child))
+    )
     _check_text(errors, "professional", professional, "professional's role")
     _check_text(errors, "concern", concern, "concern")
     errors.raise_if_any()
@@ -268,7 +418,19 @@ def raise_multi_agency_challenge(
         raised_on=raised_on,
     )
     saved_by(challenge, acting_user).save()
+    link = reverse("challenge_detail", kwargs={"public_id": challenge.public_id})
+    for officer in _partnership_officers():
+        notify(recipient=officer, subject=CHALLENGE_WAITING, link=link, acting_user=acting_user)
     return challenge
+
+
+def _partnership_officers():
+    roles = [
+        role
+        for role, capabilities in ROLE_CAPABILITIES.items()
+        if Capability.HANDLE_MULTI_AGENCY_CHALLENGES in capabilities
+    ]
+    return User.objects.filter(role__in=roles, is_active=True).order_by("pk")
 
 
 @transaction.atomic
@@ -426,6 +588,8 @@ def set_target(
         errors.add("measure", UNKNOWN_CHOICE.format(value=measure, what="measure"))
     if direction not in TargetDirection.values:
         errors.add("direction", UNKNOWN_CHOICE.format(value=direction, what="direction"))
+    if not action or not action.strip():
+        errors.add("action", REASONING_REQUIRED)
     errors.add("action", text_limits.too_long(action, text_limits.PLAN_ITEM))
     try:
         number = Decimal(str(value)).quantize(Decimal("0.1"))

@@ -21,14 +21,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from iro import timescales
 from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability, require_capability
-from iro.access.scope import child_for, display_name
+from iro.access.scope import can_view_child, child_for, display_name
 from iro.challenge import page_selectors as pages
+from iro.challenge import queues as challenge_queues
 from iro.challenge import services
 from iro.challenge.forms import (
+    AnswerForm,
     ChallengeResponseForm,
     EscalateForm,
     FeedbackForm,
@@ -37,14 +41,26 @@ from iro.challenge.forms import (
     RaiseDisputeForm,
     ResolveForm,
     StageResponseForm,
+    TargetForm,
 )
-from iro.challenge.models import FINAL_STAGE, Dispute, Feedback, MultiAgencyChallenge
+from iro.challenge.models import (
+    FINAL_STAGE,
+    Dispute,
+    Feedback,
+    MultiAgencyChallenge,
+    Target,
+    TargetMeasure,
+)
 from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.models import ConferenceStatus, Plan
 from iro.journey.selectors import conference_for
+from iro.notices.selectors import notices_about
+from iro.people.models import User
+from iro.reports.builders import targets_with_position
 
 NO_SUCH_FEEDBACK = "No such feedback for this conference."
+NOT_ADDRESSED_TO_YOU = "This dispute is not waiting for your answer."
 
 
 def _may_record_feedback(user) -> bool:
@@ -117,9 +133,11 @@ def dispute_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     require_capability(request.user, Capability.RAISE_CHALLENGES)
     plans = _plan_choices(child)
     open_plan = next((p for p, _ in plans if p.end_date is None), None)
+    people = pages.addressee_choices(child)
     form = RaiseDisputeForm(
         request.POST or None,
         plans=plans,
+        people=people,
         initial={
             "raised_on": today(),
             "plan": str(open_plan.public_id) if open_plan else "",
@@ -135,13 +153,17 @@ def dispute_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 reason=data["reason"],
                 detail=data["detail"].strip(),
                 plan=plan,
-                sent_to=data["sent_to"].strip(),
+                addressed_to=_person(data["addressed_to"]),
                 acting_user=request.user,
             )
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            messages.success(request, "Dispute raised at the informal stage (stage 1).")
+            messages.success(
+                request,
+                "Dispute raised at the informal stage (stage 1). "
+                f"{dispute.stages.get().sent_to} is told it is waiting for their answer.",
+            )
             return redirect("dispute_detail", public_id=dispute.public_id)
     return _page(
         request,
@@ -156,6 +178,11 @@ def dispute_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
 
 
+def _person(pk: int | None):
+    """The member of staff chosen on a form (the service checks who they may be)."""
+    return None if pk is None else User.objects.filter(pk=pk).first()
+
+
 def _dispute_page(
     request,
     dispute: Dispute,
@@ -166,22 +193,35 @@ def _dispute_page(
     stale: bool = False,
 ) -> HttpResponse:
     day = today()
+    user = request.user
     stages = pages.dispute_stages(dispute, day=day)
     current = next((s for s in stages if s.stage.stage == dispute.stage), None)
-    may_act = has_capability(request.user, Capability.RAISE_CHALLENGES) and not dispute.is_resolved
+    may_act = has_capability(user, Capability.RAISE_CHALLENGES) and not dispute.is_resolved
     version = {"version": dispute.version}
+    unanswered = current is not None and current.stage.responded_on is None
+    addressed = current is not None and current.stage.addressed_to_id is not None
+    people = pages.addressee_choices(dispute.child) if may_act else []
     context = {
         "dispute": dispute,
         "child": dispute.child,
-        "name": display_name(request.user, dispute.child),
+        "name": display_name(user, dispute.child),
+        # An addressee who does not see the child by role reads the dispute only.
+        "sees_child": can_view_child(user, dispute.child),
         "stages": stages,
         "current": current,
         "may_act": may_act,
-        "may_respond": may_act and current is not None and current.stage.responded_on is None,
+        # A stage sent to a member of staff is answered by them; an older one, by the IRO.
+        "may_respond": may_act and unanswered and not addressed,
+        "may_answer": unanswered and addressed and current.stage.addressed_to_id == user.pk,
         "may_escalate": may_act and dispute.stage < FINAL_STAGE,
+        # The IRO service sees who was told what, and that mail is not sent yet.
+        "notices": list(notices_about(_answer_path(dispute), _detail_path(dispute)))
+        if has_capability(user, Capability.RAISE_CHALLENGES)
+        else [],
         "response_form": response_form
         or StageResponseForm(initial=version | {"responded_on": day}),
-        "escalate_form": escalate_form or EscalateForm(initial=version | {"escalated_on": day}),
+        "escalate_form": escalate_form
+        or EscalateForm(people=people, initial=version | {"escalated_on": day}),
         "resolve_form": resolve_form or ResolveForm(initial=version | {"resolved_on": day}),
         "stale": stale,
         "active_nav": "children",
@@ -196,6 +236,14 @@ def _dispute_page(
     )
 
 
+def _answer_path(dispute: Dispute) -> str:
+    return reverse("dispute_answer", kwargs={"public_id": dispute.public_id})
+
+
+def _detail_path(dispute: Dispute) -> str:
+    return reverse("dispute_detail", kwargs={"public_id": dispute.public_id})
+
+
 def dispute_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     dispute = pages.dispute_for(request.user, public_id)
     return _dispute_page(request, dispute)
@@ -206,7 +254,10 @@ def _dispute_action(request, public_id: UUID, form_class, form_key: str, act):
     returns the message to show. On refusal, the dispute page with the form's errors."""
     dispute = pages.dispute_for(request.user, public_id)
     require_capability(request.user, Capability.RAISE_CHALLENGES)
-    form = form_class(request.POST)
+    if form_class is EscalateForm:
+        form = form_class(request.POST, people=pages.addressee_choices(dispute.child))
+    else:
+        form = form_class(request.POST)
     stale = False
     if form.is_valid():
         try:
@@ -243,12 +294,16 @@ def dispute_escalate(request: HttpRequest, public_id: UUID) -> HttpResponse:
         escalated = services.escalate_dispute(
             dispute=dispute,
             escalated_on=data["escalated_on"],
-            sent_to=data["sent_to"].strip(),
+            addressed_to=_person(data["addressed_to"]),
             note=data["note"].strip(),
             expected_version=data["version"],
             acting_user=request.user,
         )
-        return f"Dispute escalated to {_stage_words(escalated)}."
+        return (
+            f"Dispute escalated to {_stage_words(escalated)}. "
+            f"{escalated.stages.get(stage=escalated.stage).sent_to} is told it is waiting "
+            "for their answer."
+        )
 
     return _dispute_action(request, public_id, EscalateForm, "escalate_form", act)
 
@@ -266,6 +321,69 @@ def dispute_resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
         return f"Dispute resolved at {_stage_words(resolved)}."
 
     return _dispute_action(request, public_id, ResolveForm, "resolve_form", act)
+
+
+def dispute_answer(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The page of the person a dispute's current stage is addressed to: the worry, the
+    stages so far, and their answer (which the IRO then accepts or escalates)."""
+    dispute = pages.dispute_for(request.user, public_id)
+    if not pages.is_addressed_to(request.user, dispute):
+        raise PermissionDenied(NOT_ADDRESSED_TO_YOU)
+    day = today()
+    form = AnswerForm(
+        request.POST or None, initial={"version": dispute.version, "responded_on": day}
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_stage_response(
+                dispute=dispute,
+                responded_on=data["responded_on"],
+                response=data["response"],
+                expected_version=data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:
+                dispute.refresh_from_db()
+                _carry_version(form, dispute.version)
+        else:
+            messages.success(
+                request,
+                "Answer sent. The IRO is told it is waiting: they accept it or escalate the "
+                "dispute.",
+            )
+            return redirect("dispute_answer", public_id=dispute.public_id)
+    stages = pages.dispute_stages(dispute, day=day)
+    current = next(s for s in stages if s.stage.stage == dispute.stage)
+    return _page(
+        request,
+        "challenge/dispute_answer.html",
+        {
+            "dispute": dispute,
+            "name": display_name(request.user, dispute.child),
+            "stages": stages,
+            "current": current,
+            "form": form,
+            "stale": stale,
+            "active_nav": "disputes_waiting",
+        },
+        form,
+    )
+
+
+def disputes_waiting(request: HttpRequest) -> HttpResponse:
+    """The disputes waiting for the signed-in member of staff's answer."""
+    require_capability(request.user, Capability.ANSWER_DISPUTES)
+    queue = challenge_queues.disputes_waiting_for_answer(request.user, day=today())
+    read_log.shown(request, public_ids=queue.child_public_ids)
+    return render(
+        request,
+        "challenge/queue_page.html",
+        {"queues": [queue], "single": True, "title": queue.title, "active_nav": "disputes_waiting"},
+    )
 
 
 def dispute_list(request: HttpRequest) -> HttpResponse:
@@ -340,6 +458,8 @@ def challenge_list(request: HttpRequest) -> HttpResponse:
         {
             "queue": queue,
             "partnership": pages.may_handle_challenges(request.user),
+            # The challenges the partnership officer must chase (also in awaiting_response).
+            "late": challenge_queues.challenges_without_response(request.user, day=today()),
             "active_nav": "challenges",
         },
     )
@@ -485,3 +605,114 @@ def feedback_withdraw_consent(request: HttpRequest, public_id: UUID, pk: int) ->
     services.withdraw_consent_to_quote(feedback=feedback, acting_user=request.user)
     messages.success(request, "Consent withdrawn: reports will not quote this feedback.")
     return redirect("conference_feedback", public_id=conference.public_id)
+
+
+# ------------------------------------------------------------------- targets
+
+NO_SUCH_YEAR = "No such reporting year."
+NO_SUCH_MEASURE = "No target can be set for that measure."
+
+
+def _year(label: str | None, day) -> timescales.Period:
+    if not label:
+        return timescales.period_containing(timescales.ANNUAL, day)
+    try:
+        return timescales.parse_period(timescales.ANNUAL, label)
+    except ValueError as exc:
+        raise Http404(NO_SUCH_YEAR) from exc
+
+
+def target_list(request: HttpRequest) -> HttpResponse:
+    """A reporting year's targets, one line per measure, with the year's figure so far
+    (the reports' measures); the IRO service manager sets and changes them here."""
+    require_capability(request.user, Capability.SET_TARGETS)
+    day = today()
+    year = _year(request.GET.get("year"), day)
+    set_lines = {line.measure: line for line in targets_with_position(year.label, day=day)}
+    lines = [
+        {
+            "measure": key,
+            "label": label,
+            "line": set_lines.get(key),
+            "target": (
+                challenge_queues.target_words(key, line.direction, line.value) if line else ""
+            ),
+            "actual": (
+                challenge_queues.figure_words(key, line.actual)
+                if line and line.actual is not None
+                else ""
+            ),
+        }
+        for key, label in TargetMeasure.choices
+        for line in [set_lines.get(key)]
+    ]
+    return render(
+        request,
+        "challenge/targets.html",
+        {
+            "year": year,
+            "current_year": timescales.period_containing(timescales.ANNUAL, day),
+            "previous_year": year.previous_year(),
+            "next_year": timescales.period_containing(
+                timescales.ANNUAL, timescales.add_months(year.first_day, 12)
+            ),
+            "lines": lines,
+            "to_date": min(day, year.last_day),
+            "started": day >= year.first_day,
+            "active_nav": "targets",
+        },
+    )
+
+
+def target_edit(request: HttpRequest, year: str, measure: str) -> HttpResponse:
+    """Set or change one measure's target for one year, with the reasoning; its history."""
+    require_capability(request.user, Capability.SET_TARGETS)
+    period = _year(year, today())
+    if measure not in TargetMeasure.values:
+        raise Http404(NO_SUCH_MEASURE)
+    target = Target.objects.filter(year=period.label, measure=measure).first()
+    initial = (
+        {"direction": target.direction, "value": f"{target.value.normalize():f}",
+         "action": target.action}
+        if target
+        else {}
+    )  # fmt: skip
+    form = TargetForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_target(
+                year=period.label,
+                measure=measure,
+                value=data["value"].strip(),
+                direction=data["direction"],
+                action=data["action"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"Target {'changed' if target else 'set'}.")
+            return redirect(f"{reverse('target_list')}?year={period.label}")
+    history = (
+        list(target.history.select_related("history_user").order_by("-history_date", "-history_id"))
+        if target
+        else []
+    )
+    return _page(
+        request,
+        "challenge/target_edit.html",
+        {
+            "year": period,
+            "measure": measure,
+            "label": TargetMeasure(measure).label,
+            "is_count": measure in services.COUNT_MEASURES,
+            "target": target,
+            "form": form,
+            "history": [
+                (h, challenge_queues.target_words(measure, h.direction, h.value)) for h in history
+            ],
+            "active_nav": "targets",
+        },
+        form,
+    )

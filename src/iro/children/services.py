@@ -12,7 +12,7 @@ from django.db import transaction
 from iro.access.capabilities import Capability
 from iro.access.guards import require
 from iro.children.models import Child, Disability, Ethnicity, Family, RestrictedAccess, Sex
-from iro.journey.checks import check_version, not_in_future, saved_by
+from iro.journey.checks import before_birth, check_version, not_in_future, saved_by
 
 DUPLICATE_LA_CHILD_ID = "A child with LA child ID {id} already exists."
 LA_CHILD_ID_REQUIRED = "Enter the LA child ID."
@@ -55,6 +55,12 @@ def la_child_id_problem(la_child_id: str) -> str | None:
     return None
 
 
+BIRTH_AFTER_REFERRAL = (
+    "The date of birth cannot be {born:%d %B %Y}: the child's first referral, on "
+    "{first:%d %B %Y}, would be more than 40 weeks before it."
+)
+
+
 def _validate(child: Child) -> None:
     errors: dict[str, list[str]] = {}
     if not child.la_child_id.strip():
@@ -78,6 +84,16 @@ def _validate(child: Child) -> None:
         errors.setdefault("date_of_death", []).append(DEATH_BEFORE_BIRTH)
     if errors:
         raise ValidationError(errors)
+
+
+def _check_birth_before_referral(child: Child) -> None:
+    """A date of birth cannot put the child's recorded work implausibly before it (the
+    journey services' rule, ``journey.checks.before_birth``, from the other side)."""
+    first = child.episodes.order_by("referral_date").values_list("referral_date", flat=True).first()
+    if first is not None and before_birth(first, child=child, name=str(child)):
+        raise ValidationError(
+            {"date_of_birth": [BIRTH_AFTER_REFERRAL.format(born=child.date_of_birth, first=first)]}
+        )
 
 
 @transaction.atomic
@@ -148,6 +164,8 @@ def update_child(*, child: Child, acting_user, expected_version: int, **fields) 
         value = fields[name]
         setattr(child, name, list(value) if name == "disabilities" else value)
     _validate(child)
+    if "date_of_birth" in changed:
+        _check_birth_before_referral(child)
     child.version += 1
     update_fields = [f"{n}_id" if n in {"family", "team", "social_worker"} else n for n in changed]
     saved_by(child, acting_user).save(update_fields=[*update_fields, "version"])

@@ -70,6 +70,7 @@ DURING_RANGE = (680, 790)
 AT_END_RANGE = (405, 490)
 ICPC_IN_TIME_RANGE = (72.0, 90.0)
 ATTEMPTS = 25
+DEMO_BOOKING_REASON = "Booked as the demo authority's history has it"
 # Below this scale the counts are too small to hold to proportional ranges.
 CHECKED_FROM_SCALE = 0.5
 PROGRESS_EVERY = 250  # families
@@ -405,6 +406,8 @@ class Writer:
             virtual_link=names.VIRTUAL_LINK.format(ref=ref) if mp.virtual else "",
             notified_on=mp.notified_on,
             acting_user=coordinator,
+            # The demo books its history after the event (past dates, late ones).
+            confirm_reason=DEMO_BOOKING_REASON,
         )
         invited = []
         if self.casework.wanted(mp):

@@ -83,16 +83,6 @@ DISPUTE_RESOLUTION = {
         "A consistent social worker is in place and has met the family.",
     ],
 }
-STAGE_SENT_TO = {
-    1: "{name}, social worker",
-    2: "{name}, team manager",
-    3: "{name}, service manager",
-    4: "{name}, Head of Children's Social Work",
-    5: "Senior leadership team",
-    6: "Senior leadership team",
-    7: "Senior leadership team",
-    8: "{name}, Director of Children's Services",
-}
 ESCALATION_NOTE = [
     "No response within the timescale.",
     "The response did not resolve the worry.",

@@ -70,16 +70,14 @@ class WorriesWriter:
         for feedback in worries.feedback:
             self.feedback(feedback)
 
-    def _sent_to(self, family: planner.FamilyPlan, stage: int) -> str:
-        """Who a dispute goes to at ``stage``: up the line from the child's social worker."""
-        if 5 <= stage <= 7:
-            return phrases.STAGE_SENT_TO[stage]
-        # Social worker, team manager, service manager, head of service, director.
+    def _addressee(self, family: planner.FamilyPlan, stage: int) -> User:
+        """Who a dispute goes to at ``stage``: up the line from the child's social worker
+        (social worker, team manager, service manager, head of service, director; the
+        senior leadership stages 5-7 and stage 8 go to the top of the line)."""
         chain = [self.staff.workers[family.team][family.worker]]
         while chain[-1].line_manager is not None:
             chain.append(chain[-1].line_manager)
-        person = chain[-1] if stage == 8 else chain[min(stage, len(chain)) - 1]
-        return phrases.STAGE_SENT_TO[stage].format(name=person.get_full_name())
+        return chain[-1] if stage >= 5 else chain[min(stage, len(chain)) - 1]
 
     def dispute(self, plan: challenges.DisputePlan) -> Dispute:
         chair = self.staff.chairs[plan.chair]
@@ -90,25 +88,27 @@ class WorriesWriter:
             raised_on=plan.raised_on,
             reason=plan.reason,
             detail=plan.detail,
-            sent_to=self._sent_to(family, 1),
+            addressed_to=self._addressee(family, 1),
             acting_user=chair,
         )
         for step in plan.stages:
+            addressee = self._addressee(family, step.stage)
             if step.stage > 1:
                 dispute = services.escalate_dispute(
                     dispute=dispute,
                     escalated_on=step.started_on,
-                    sent_to=self._sent_to(family, step.stage),
+                    addressed_to=addressee,
                     note=step.note,
                     acting_user=chair,
                     expected_version=current_version(dispute),
                 )
             if step.responded_on is not None:
+                # The person the stage went to answers it in iro.
                 services.record_stage_response(
                     dispute=dispute,
                     responded_on=step.responded_on,
                     response=step.response,
-                    acting_user=chair,
+                    acting_user=addressee,
                     expected_version=current_version(dispute),
                 )
         if plan.resolved_on is not None:

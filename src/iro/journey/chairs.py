@@ -5,10 +5,10 @@ later review), independence (never the line manager of a child's social worker n
 manager of the child's team; the reason is shown and the service refuses it anyway),
 and balanced caseloads (each IRO's current load beside their name). Slots are working
 days from tomorrow to the due date at the service's usual start times, less the times
-each chair is already booked.
+that would overlap a chair's bookings (each has a length) and the chair's days of leave.
 
 Reads only; the choice is written by ``journey.services.allocate_chair`` or
-``schedule_conference``, which apply the same independence and clash rules.
+``schedule_conference``, which apply the same independence, overlap and leave rules.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from iro import timescales
 from iro.children.models import Child
 from iro.journey.checks import Errors
 from iro.journey.models import Conference, ConferenceChild, ConferenceStatus, Plan
-from iro.journey.services import _check_chair
-from iro.people.selectors import closure_days, iros
+from iro.journey.services import DEFAULT_DURATION_MINUTES, _check_chair, times_overlap
+from iro.people.selectors import closure_days, iros, leave_between
 
 # The service's usual conference start times (a morning and an afternoon meeting).
 SLOT_TIMES = (time(9, 30), time(13, 30))
@@ -152,11 +152,32 @@ def propose_chairs(
     days = {s.day for s in slots}
     if conference is not None and conference.scheduled_date:
         days.add(conference.scheduled_date)
-    busy = set(
-        booked.filter(scheduled_date__in=days).values_list(
-            "chair", "scheduled_date", "scheduled_time"
+    # Each chair's bookings by day, and the days they are on leave: a slot or the
+    # conference's own time is busy when it overlaps either (the services' rule).
+    bookings: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
+    for chair_id, day, at, minutes in booked.filter(scheduled_date__in=days).values_list(
+        "chair", "scheduled_date", "scheduled_time", "duration_minutes"
+    ):
+        bookings.setdefault((chair_id, day), []).append((at, minutes))
+    away: set[tuple[int, date]] = set()
+    if days:
+        for chair_id, periods in leave_between(ids, min(days), max(days)).items():
+            away.update(
+                (chair_id, day)
+                for day in days
+                for leave in periods
+                if leave.start_date <= day <= leave.end_date
+            )
+    length = conference.duration_minutes if conference is not None else DEFAULT_DURATION_MINUTES
+
+    def busy(chair_id: int, day: date | None, at: time | None) -> bool:
+        if day is None:
+            return False
+        return (chair_id, day) in away or any(
+            times_overlap(other, minutes, at, length)
+            for other, minutes in bookings.get((chair_id, day), ())
         )
-    )
+
     options = []
     for chair in chairs:
         errors = Errors()
@@ -173,10 +194,9 @@ def propose_chairs(
                 upcoming=upcoming,
                 busy_at_time=bool(
                     conference is not None
-                    and conference.scheduled_time is not None
-                    and (chair.pk, conference.scheduled_date, conference.scheduled_time) in busy
+                    and busy(chair.pk, conference.scheduled_date, conference.scheduled_time)
                 ),
-                slots=tuple(s for s in slots if (chair.pk, s.day, s.at) not in busy)[:SLOTS_SHOWN],
+                slots=tuple(s for s in slots if not busy(chair.pk, s.day, s.at))[:SLOTS_SHOWN],
             )
         )
 
@@ -200,3 +220,24 @@ def children_with_relations(children: Iterable[Child]) -> list[Child]:
             "team", "social_worker"
         )
     )
+
+
+def booked_during(leaves) -> dict[int, int]:
+    """For each leave, how many scheduled conferences its person is booked to chair in it
+    (these need another chair). One query."""
+    leaves = list(leaves)
+    if not leaves:
+        return {}
+    booked = Conference.objects.filter(
+        chair__in={leave.user_id for leave in leaves},
+        status=ConferenceStatus.SCHEDULED,
+        scheduled_date__gte=min(leave.start_date for leave in leaves),
+        scheduled_date__lte=max(leave.end_date for leave in leaves),
+    ).values_list("chair", "scheduled_date")
+    days: dict[int, list[date]] = {}
+    for chair_id, day in booked:
+        days.setdefault(chair_id, []).append(day)
+    return {
+        leave.pk: sum(leave.start_date <= d <= leave.end_date for d in days.get(leave.user_id, ()))
+        for leave in leaves
+    }

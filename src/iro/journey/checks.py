@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from iro import timescales
+
 STALE_RECORD = (
     "Someone else changed this record while you were editing it. "
     "Nothing of theirs or yours has been overwritten: reload the page, check their "
@@ -20,6 +22,11 @@ VERSION_MISSING = (
 DATE_IN_FUTURE = "The date cannot be in the future."
 DATE_TOO_FAR_AHEAD = "The date cannot be more than a year from now."
 DATE_TOO_EARLY = "The date cannot be before 1 January 1990."
+
+BEFORE_BIRTH = (
+    "{date:%d %B %Y} is before {child} was born on {born:%d %B %Y}: work before a birth "
+    "starts at most 40 weeks ahead of it."
+)
 
 CONTROL_CHARACTERS = "This cannot contain line breaks or other control characters."
 
@@ -52,6 +59,17 @@ def not_far_ahead(d: date | None) -> str | None:
     if d < EARLIEST_DATE:
         return DATE_TOO_EARLY
     return None
+
+
+def before_birth(d: date | None, *, child, name: str) -> str | None:
+    """An error message when ``d`` is before the child could have been known to the
+    service (more than a pregnancy before the recorded birth), else None. ``name`` is the
+    child as the acting user may see them. A child not yet born (no date of birth) has
+    no limit: a pre-birth conference is ordinary work."""
+    born = getattr(child, "date_of_birth", None)
+    if d is None or born is None or d >= timescales.earliest_event(born):
+        return None
+    return BEFORE_BIRTH.format(date=d, child=name, born=born)
 
 
 def one_line(text: str | None) -> str | None:

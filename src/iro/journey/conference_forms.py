@@ -45,6 +45,7 @@ REFERRAL_DATE_NEEDED = (
 ICPC_DECISION_REQUIRED = "Select whether an initial conference is needed."
 REQUESTED_ON_REQUIRED = "Enter the date the initial conference was requested."
 OTHER_DETAIL = "Describe the other reason the conference is late."
+DURATION_INVALID = "Enter the length as a whole number of minutes, for example 90."
 
 
 # ------------------------------------------------------------ GOV.UK date input
@@ -262,6 +263,14 @@ class WhenWhereMixin(forms.Form):
     scheduled_time = _time_field(
         label="Start time", required=False, help_text="For example, 10:00 or 14:30"
     )
+    duration_minutes = forms.IntegerField(
+        label="Length in minutes",
+        required=False,
+        initial=120,  # journey.services.DEFAULT_DURATION_MINUTES
+        help_text="The chair is booked for this long: 120 (two hours) unless you change it.",
+        error_messages={"invalid": DURATION_INVALID},
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
+    )
     venue = forms.CharField(label="Venue", required=False, max_length=200)
     virtual_link = forms.URLField(
         label="Link for joining online (optional)",
@@ -269,6 +278,26 @@ class WhenWhereMixin(forms.Form):
         assume_scheme="https",
         error_messages={"invalid": URL_INVALID},
     )
+    # Shown once the service has said the date needs a confirmation (see
+    # journey/conference/_confirm_booking.html); ``confirmed_date`` is the date the
+    # warning was shown for, so a confirmation never covers a date nobody was warned of.
+    confirm_booking = forms.BooleanField(label="Book this date anyway", required=False)
+    confirm_reason = forms.CharField(
+        label="Why this date?",
+        required=False,
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+        widget=forms.Textarea,
+        help_text="Kept with the booking and shown in the lists of conferences.",
+    )
+    confirmed_date = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def confirmation(self) -> str:
+        """The reason to give the service: only when the box is ticked for this date."""
+        data = self.cleaned_data
+        day = data.get("scheduled_date")
+        if data.get("confirm_booking") and day and data.get("confirmed_date") == day.isoformat():
+            return data.get("confirm_reason") or ""
+        return ""
 
     def clean(self):
         data = super().clean()

@@ -463,8 +463,12 @@ def _candidates(
             plan = (
                 Plan.objects.filter(child=c, end_date__isnull=True)
                 .exclude(
-                    conference_rows__conference__kind=ConferenceKind.REVIEW,
-                    conference_rows__conference__status=ConferenceStatus.SCHEDULED,
+                    # Through the live rows' manager, so a voided booking does not count.
+                    pk__in=ConferenceChild.objects.filter(
+                        conference__kind=ConferenceKind.REVIEW,
+                        conference__status=ConferenceStatus.SCHEDULED,
+                        plan__isnull=False,
+                    ).values("plan")
                 )
                 .first()
             )
@@ -492,7 +496,7 @@ def _chair_hints(options) -> dict[str, str]:
             f"{o.upcoming} conference{'s' if o.upcoming != 1 else ''} booked"
         )
         if o.busy_at_time:
-            parts.append("Already chairing a conference at this time")
+            parts.append("Already chairing a conference, or on leave, at this time")
         if o.slots:
             parts.append("Free: " + ", ".join(str(s) for s in o.slots))
         hints[str(o.chair.pk)] = ". ".join(parts) + "."
@@ -512,6 +516,15 @@ def _transfer_notified(request: HttpRequest) -> tuple[TransferNotifiedForm, date
         form.add_error("notified_on", problem)
         return form, None
     return form, notified_on
+
+
+def _confirm_for(form, error: ValidationError) -> date | None:
+    """The date to ask a confirmation for: when the service asked for one, or the person
+    had already started to give it (so a refusal for another reason keeps their reason)."""
+    data = form.cleaned_data
+    asked = "confirm_reason" in getattr(error, "error_dict", {})
+    started = data.get("confirm_booking") or data.get("confirm_reason")
+    return data.get("scheduled_date") if asked or started else None
 
 
 def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -565,6 +578,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         chairs=[o.chair for o in options],
         initial={"children": [str(child.public_id)]},
     )
+    confirm_for = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = [c for c in candidates if str(c.child.public_id) in data["children"]]
@@ -579,9 +593,12 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 venue=data["venue"],
                 virtual_link=data["virtual_link"],
                 notified_on=notified_on,
+                duration_minutes=data["duration_minutes"] or services.DEFAULT_DURATION_MINUTES,
+                confirm_reason=form.confirmation(),
                 acting_user=request.user,
             )
         except ValidationError as error:
+            confirm_for = _confirm_for(form, error)  # before the errors take fields out
             apply_service_errors(form, error, aliases={"notified_on": "scheduled_date"})
         else:
             messages.success(request, "Conference booked. Next: invite the people who should come.")
@@ -600,6 +617,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "form": form,
             "options": options,
             "hints": _chair_hints(options),
+            "confirm_for": confirm_for,
             "active_nav": "children",
         },
         form,
@@ -630,12 +648,14 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={
             "scheduled_date": conference.scheduled_date,
             "scheduled_time": conference.scheduled_time,
+            "duration_minutes": conference.duration_minutes,
             "venue": conference.venue,
             "virtual_link": conference.virtual_link,
             "version": conference.version,
         },
     )
     stale = False
+    confirm_for = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -643,12 +663,15 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 conference=conference,
                 scheduled_date=data["scheduled_date"],
                 scheduled_time=data["scheduled_time"],
+                duration_minutes=data["duration_minutes"],
                 venue=data["venue"],
                 virtual_link=data["virtual_link"],
                 expected_version=data["version"],
+                confirm_reason=form.confirmation(),
                 acting_user=request.user,
             )
         except ValidationError as error:
+            confirm_for = _confirm_for(form, error)  # before the errors take fields out
             stale = apply_service_errors(form, error)
             if stale:
                 conference.refresh_from_db()
@@ -662,7 +685,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
-    context |= {"form": form, "stale": stale, "active_nav": "children"}
+    context |= {"form": form, "stale": stale, "confirm_for": confirm_for, "active_nav": "children"}
     return _page(request, "journey/conference/schedule.html", context, form)
 
 

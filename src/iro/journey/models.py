@@ -14,6 +14,54 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 
+class LiveManager(models.Manager):
+    """The default manager of a record that can be voided: voided rows are left out, so
+    every list, due date and measure reads only live records. ``all_objects`` keeps them
+    (history, restore). Forward foreign keys use the base manager and still reach a voided
+    record; joins through a relation are not filtered (see ``LiveConferenceRowManager``)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(voided_at__isnull=True)
+
+
+class AllRecordsManager(models.Manager):
+    """Every row, voided or not: for history, the subject access export and restores."""
+
+
+class Voidable(models.Model):
+    """A record a manager can void (wrongly entered) and restore; ``journey.corrections``
+    is the one write path, and ``Correction`` keeps every void and restore."""
+
+    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    void_reason = models.TextField(blank=True, editable=False)
+
+    objects = LiveManager()
+    all_objects = AllRecordsManager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_voided(self) -> bool:
+        return self.voided_at is not None
+
+
+class LiveConferenceRowManager(models.Manager):
+    """A child's row at a voided conference counts nowhere: every query that starts
+    from ``ConferenceChild.objects`` (the measures, due dates, lists) leaves it out."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(conference__voided_at__isnull=True)
+
+
 class Category(models.TextChoices):
     NEG = "NEG", "Neglect"
     PHY = "PHY", "Physical abuse"
@@ -107,7 +155,7 @@ class CinPlanPeriod(models.Model):
         return f"Child in Need plan from {self.start_date:%d %b %Y}"
 
 
-class StrategyDiscussion(models.Model):
+class StrategyDiscussion(Voidable):
     """Social care, police and health decide whether a Section 47 enquiry is needed."""
 
     episode = models.ForeignKey(
@@ -127,7 +175,7 @@ class StrategyDiscussion(models.Model):
         return f"Strategy discussion on {self.held_on:%d %b %Y}"
 
 
-class Section47(models.Model):
+class Section47(Voidable):
     """A Section 47 enquiry. Its start date is the strategy discussion's date."""
 
     episode = models.ForeignKey(Episode, on_delete=models.PROTECT, related_name="section47s")
@@ -174,7 +222,7 @@ class LatenessReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Conference(models.Model):
+class Conference(Voidable):
     """One meeting. A sibling group is one conference with a row per child."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -184,6 +232,9 @@ class Conference(models.Model):
     )
     scheduled_date = models.DateField(null=True, blank=True)
     scheduled_time = models.TimeField(null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(
+        default=120, help_text="How long the chair is booked for, in minutes."
+    )
     held_on = models.DateField(null=True, blank=True)
     venue = models.CharField(max_length=200, blank=True)
     virtual_link = models.URLField(blank=True)
@@ -208,6 +259,14 @@ class Conference(models.Model):
         null=True,
         blank=True,
         help_text="The day the coordinator sent the minutes and plan to those invited.",
+    )
+    booking_warnings = models.TextField(
+        blank=True,
+        help_text="Why the booked date needed a confirmation (not a working day, in the "
+        "past, after the due date), as the booking service said it.",
+    )
+    booking_reason = models.TextField(
+        blank=True, help_text="The reason given when the booking was confirmed anyway."
     )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
@@ -284,6 +343,9 @@ class ConferenceChild(models.Model):
     scaling_score = models.PositiveSmallIntegerField(null=True, blank=True)
     history = HistoricalRecords()
 
+    objects = LiveConferenceRowManager()
+    all_objects = AllRecordsManager()
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["conference", "child"], name="one_row_per_child"),
@@ -304,7 +366,7 @@ class PlanEndReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
-class Plan(models.Model):
+class Plan(Voidable):
     """A child protection plan. Its reviews are the review conferences linked to it."""
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -486,3 +548,76 @@ class CoreGroupMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_role_display()})"
+
+
+# ------------------------------------------------------------------ corrections (voids)
+
+
+class CorrectionKind(models.TextChoices):
+    STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
+    SECTION47 = "section47", "Section 47 enquiry"
+    CONFERENCE = "conference", "Conference"
+    PLAN = "plan", "Child protection plan"
+    PLAN_END = "plan_end", "End of a child protection plan"
+    DISPUTE = "dispute", "Dispute"
+    CHALLENGE = "challenge", "Multi-agency challenge"
+
+
+class CorrectionAction(models.TextChoices):
+    VOID = "void", "Voided"
+    RESTORE = "restore", "Restored"
+
+
+CORRECTIONS_APPEND_ONLY = "The log of voids and restores is append-only."
+
+
+class CorrectionQuerySet(models.QuerySet):
+    """No bulk change or delete through the ORM: the log is the history of corrections."""
+
+    def update(self, **kwargs):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)
+
+    def delete(self):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)
+
+
+class Correction(models.Model):
+    """One void or restore of a wrongly entered record, for one child it concerns.
+
+    Append-only, written by ``journey.corrections`` in the same transaction as the change:
+    the child's page shows "voided on … by … because …" from these rows, and a plan end's
+    row keeps the end it took away (``undone``) so a restore can put it back.
+    """
+
+    child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=CorrectionKind.choices)
+    record_id = models.PositiveBigIntegerField()
+    what = models.CharField(max_length=200, help_text="The record, as it read when voided.")
+    action = models.CharField(max_length=8, choices=CorrectionAction.choices)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    undone = models.JSONField(default=dict, blank=True)
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "pk"]
+        indexes = [
+            models.Index(fields=["child", "at"]),
+            models.Index(fields=["kind", "record_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.what}: {self.get_action_display().lower()} {self.at:%d %b %Y}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError(CORRECTIONS_APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError(CORRECTIONS_APPEND_ONLY)

@@ -19,6 +19,7 @@ from iro.documents.plain_language import check, check_fields
 from iro.journey import plan_services, services
 from iro.journey.checks import today
 from iro.journey.conference_forms import EndPlanForm, apply_service_errors, error_summary
+from iro.journey.corrections import voided_plan_end
 from iro.journey.models import ActionStatus, CoreGroupMember, PlanAction, PlanOutcome
 from iro.journey.plan_forms import (
     ActionForm,
@@ -72,6 +73,12 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "may_write": has_capability(request.user, Capability.CHAIR_CONFERENCES) and view.open,
             "may_schedule": has_capability(request.user, Capability.SCHEDULE_CONFERENCES),
             "end_form": EndPlanForm(initial={"version": plan.version, "ended_on": today()}),
+            # A wrongly entered end the manager voided, waiting to be restored.
+            "voided_end": (
+                voided_plan_end(plan)
+                if has_capability(request.user, Capability.VOID_RECORDS) and view.open
+                else None
+            ),
             "active_nav": "children",
         },
     )

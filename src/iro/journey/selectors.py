@@ -202,6 +202,9 @@ class UpcomingConference:
     children: list[ChildRef]
     due: date | None  # the earliest due date of its children
     meets_due: bool | None  # None when no due date can be computed
+    # Set when the booking was confirmed despite a warning (see schedule_conference).
+    booking_warnings: str = ""
+    booking_reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,8 @@ def my_work(user, *, day: date | None = None) -> MyWork:
                 children=[child_ref(user, r.child) for r in its_rows],
                 due=due,
                 meets_due=None if due is None else conference.scheduled_date <= due,
+                booking_warnings=conference.booking_warnings,
+                booking_reason=conference.booking_reason,
             )
         )
 
@@ -535,6 +540,8 @@ class Step:
     last_on_its_day: bool = False  # an episode's closure comes after all else that day
     conference_id: UUID | None = None  # the conference's public id, for a link
     plan_id: UUID | None = None  # the plan's public id, for a link
+    discussion_pk: int | None = None  # for the manager's "void" link
+    section47_pk: int | None = None  # for the manager's "void" link
 
 
 @dataclass
@@ -712,11 +719,15 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
                     "Strategy discussion",
                     when=discussion.held_on,
                     notes=["Section 47 enquiry started"] if started else ["No Section 47 enquiry"],
+                    discussion_pk=discussion.pk,
+                    section47_pk=s47_by_discussion[discussion.pk].pk if started else None,
                 )
             )
         for s47 in episode.section47s.all():
             if s47.strategy_discussion_id is None:
-                steps.append(Step("Section 47 enquiry started", when=s47.start_date))
+                steps.append(
+                    Step("Section 47 enquiry started", when=s47.start_date, section47_pk=s47.pk)
+                )
             steps.append(
                 _icpc_step(
                     s47,
@@ -966,19 +977,25 @@ def _plan_steps(
 REFUSED_CONFERENCE = "You do not have access to every child at this conference."
 
 
-def conference_for(user, public_id, *, every_child: bool = False) -> Conference:
+def conference_for(
+    user, public_id, *, every_child: bool = False, voided: bool = False
+) -> Conference:
     """The conference if ``user`` may see every child at it; 404 if none, 403 if not.
 
     A restricted child ``user`` is not allowed is left out as if it were not there
     (``conference.hidden_child_ids``; ``row_views`` skips it). Pages that act on or
     print every child (booking, the chair, invitations and letters, recording) pass
     ``every_child``: with a hidden child they answer 404, as for no conference.
+    A voided conference is found only with ``voided`` (its restore page), and then only
+    a voided one.
     """
+    found = Conference.all_objects.filter(voided_at__isnull=False) if voided else Conference.objects
     try:
-        conference = Conference.objects.select_related("chair").get(public_id=public_id)
+        conference = found.select_related("chair").get(public_id=public_id)
     except (Conference.DoesNotExist, ValueError) as exc:
         raise Http404("No such conference") from exc
-    child_ids = set(conference.children.values_list("child_id", flat=True))
+    rows = ConferenceChild.all_objects.filter(conference=conference)
+    child_ids = set(rows.values_list("child_id", flat=True))
     hidden = hidden_restricted(user, child_ids)
     if hidden and (every_child or hidden == child_ids):
         raise Http404("No such conference")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,11 +20,13 @@ from django.db.models import Q
 from iro import text_limits, timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.guards import require, require_conference_children
+from iro.access.scope import display_name, visible_to
 from iro.children.models import Child
 from iro.journey.checks import (
     STALE_RECORD,
     VERSION_MISSING,
     Errors,
+    before_birth,
     check_version,
     not_far_ahead,
     not_in_future,
@@ -56,7 +58,7 @@ from iro.journey.models import (
     StrategyDiscussion,
 )
 from iro.people.models import Role
-from iro.people.selectors import closure_days
+from iro.people.selectors import closure_days, leave_on
 
 # Messages (tests import these).
 EPISODE_CLOSED = "This Child in Need episode was closed on {date:%d %B %Y}."
@@ -89,7 +91,27 @@ CHAIR_NOT_INDEPENDENT_TEAM = (
     "{chair} cannot chair: they manage {team}, {child}'s team. "
     "The chair must be independent of the case."
 )
-CHAIR_CLASH = "{chair} is already chairing a conference at {when}."
+CHAIR_CLASH = (
+    "{chair} is already chairing the {kind} for {children} at {place}, {times} on "
+    "{day:%d %B %Y}; this one would run {this}."
+)
+# A conference booked without a time holds its chair for the whole day: nobody can tell
+# when in the day it will be, so any other booking that day could clash with it.
+NO_TIME_SET = "at a time not yet set (which holds the chair for the whole day)"
+# A child of the other conference whose record the person booking may not see.
+UNSEEN_CHILD = "a child whose record you cannot open"
+CHAIR_ON_LEAVE = (
+    "{chair} is on leave on {day:%d %B %Y} (recorded leave {start:%d %B %Y} to "
+    "{end:%d %B %Y}{what})."
+)
+DURATION_RANGE = "The conference length must be from {min} to {max} minutes."
+# Bookings that need an explicit confirmation with the reason.
+BOOKING_NON_WORKING_DAY = "{day:%d %B %Y} is {why}, not a working day."
+BOOKING_IN_PAST = "{day:%d %B %Y} is in the past."
+BOOKING_AFTER_DUE = "{day:%d %B %Y} is after the conference is due on {due:%d %B %Y}."
+BOOKING_CONFIRMATION_REQUIRED = (
+    "Confirm the booking and give the reason, or choose another date: {warnings}"
+)
 ALREADY_HELD = "This conference has already been recorded as held."
 CANCELLED = "This conference was cancelled."
 OUTCOME_MISSING = "Record the decision for {child}."
@@ -108,9 +130,17 @@ CANNOT_AGREE_LATE = "Only a manager can agree a conference held outside timescal
 PLAN_END_BEFORE_START = "The plan cannot end before it started on {date:%d %B %Y}."
 PLAN_SAME_DAY = "A plan cannot start and end on the same day."
 PLAN_ALREADY_ENDED = "This plan has already ended."
+PLAN_END_BEFORE_REVIEW = (
+    "The plan cannot end on {end:%d %B %Y}: the review conference on {review:%d %B %Y} "
+    "decided to continue it."
+)
 END_REASON_REQUIRED = "Select why the plan ended."
 SCALING_RANGE = "The scaling judgement must be a whole number from 0 to 10."
 OVERLAPPING_PLAN = "{child} already has a plan covering {date:%d %B %Y}."
+
+DEFAULT_DURATION_MINUTES = 120
+MIN_DURATION_MINUTES = 15
+MAX_DURATION_MINUTES = 8 * 60
 
 INITIAL_DECISIONS = {Decision.PLAN, Decision.NO_PLAN}
 REVIEW_DECISIONS = {Decision.CONTINUE, Decision.END}
@@ -136,6 +166,10 @@ def open_episode(
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     errors = Errors()
     errors.add("referral_date", not_in_future(referral_date))
+    errors.add(
+        "referral_date",
+        before_birth(referral_date, child=child, name=display_name(acting_user, child)),
+    )
     if referral_source and referral_source not in ReferralSource.values:
         errors.add(
             "referral_source", UNKNOWN_CODE.format(value=referral_source, what="referral source")
@@ -201,8 +235,10 @@ def episode_open_on(child: Child, on: date) -> Episode | None:
     )
 
 
-def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date) -> None:
+def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date, user) -> None:
     errors.add(field, not_in_future(d))
+    child = episode.child
+    errors.add(field, before_birth(d, child=child, name=display_name(user, child)))
     if d < episode.referral_date:
         errors.add(field, BEFORE_REFERRAL.format(date=episode.referral_date))
     if episode.closure_date and d > episode.closure_date:
@@ -220,7 +256,7 @@ def start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPla
 def _start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
     """Also the step down at a plan's end, under the chair's capability to end it."""
     errors = Errors()
-    _check_in_episode(errors, "start_date", episode, start_date)
+    _check_in_episode(errors, "start_date", episode, start_date, acting_user)
     errors.raise_if_any()
     period = CinPlanPeriod(episode=episode, start_date=start_date)
     saved_by(period, acting_user).save()
@@ -242,7 +278,7 @@ def record_strategy_discussion(
     """Record a strategy discussion and, when it decides so, the S47 it starts that day."""
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id)
     errors = Errors()
-    _check_in_episode(errors, "held_on", episode, held_on)
+    _check_in_episode(errors, "held_on", episode, held_on, acting_user)
     errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
     errors.raise_if_any()
     discussion = StrategyDiscussion(
@@ -268,7 +304,7 @@ def record_section47(
         acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
     )
     errors = Errors()
-    _check_in_episode(errors, "start_date", episode, start_date)
+    _check_in_episode(errors, "start_date", episode, start_date, acting_user)
     errors.raise_if_any()
     section47 = Section47(
         episode=episode, start_date=start_date, icpc_not_required=icpc_not_required
@@ -372,6 +408,92 @@ def due_date(
     return None
 
 
+def span(at: time | None, minutes: int) -> str:
+    """A conference's times as people write them ("09:30–11:30")."""
+    if at is None:
+        return NO_TIME_SET
+    end = (datetime.combine(date(2000, 1, 1), at) + timedelta(minutes=minutes)).time()
+    return f"{at:%H:%M}–{end:%H:%M}"
+
+
+def times_overlap(a: time | None, a_minutes: int, b: time | None, b_minutes: int) -> bool:
+    """Whether two conferences on one day overlap; one without a time holds the day."""
+    if a is None or b is None:
+        return True
+    a0, b0 = a.hour * 60 + a.minute, b.hour * 60 + b.minute
+    return a0 < b0 + b_minutes and b0 < a0 + a_minutes
+
+
+def _kind_label(kind: str) -> str:
+    label = str(ConferenceKind(kind).label)
+    return label[0].lower() + label[1:]
+
+
+def _place(conference: Conference) -> str:
+    if conference.venue:
+        return conference.venue
+    return "online" if conference.virtual_link else "a place not yet set"
+
+
+def _chair_clashes(
+    *,
+    chair,
+    scheduled_date: date,
+    scheduled_time: time | None,
+    duration_minutes: int,
+    exclude: Conference | None,
+    viewer,
+) -> list[str]:
+    """What stops ``chair`` from chairing at that time: leave, overlapping conferences."""
+    problems = []
+    leave = leave_on([chair.pk], scheduled_date).get(chair.pk)
+    if leave is not None:
+        what = f": {leave.description}" if leave.description else ""
+        problems.append(
+            CHAIR_ON_LEAVE.format(
+                chair=chair,
+                day=scheduled_date,
+                start=leave.start_date,
+                end=leave.end_date,
+                what=what,
+            )
+        )
+    booked = Conference.objects.filter(
+        chair=chair, status=ConferenceStatus.SCHEDULED, scheduled_date=scheduled_date
+    ).prefetch_related("children__child")
+    if exclude is not None:
+        booked = booked.exclude(pk=exclude.pk)
+    clashes = [
+        other
+        for other in booked.order_by("scheduled_time", "pk")
+        if times_overlap(
+            other.scheduled_time, other.duration_minutes, scheduled_time, duration_minutes
+        )
+    ]
+    # Name only the children the person booking may see (a restricted record stays hidden).
+    seen = set()
+    if viewer is not None and clashes:
+        ids = {row.child_id for other in clashes for row in other.children.all()}
+        seen = set(visible_to(viewer).filter(pk__in=ids).values_list("pk", flat=True))
+    for other in clashes:
+        children = sorted(
+            display_name(viewer, row.child) if row.child_id in seen else UNSEEN_CHILD
+            for row in other.children.all()
+        )
+        problems.append(
+            CHAIR_CLASH.format(
+                chair=chair,
+                kind=_kind_label(other.kind),
+                children=" and ".join(children) or "no child yet",
+                place=_place(other),
+                times=span(other.scheduled_time, other.duration_minutes),
+                day=scheduled_date,
+                this=span(scheduled_time, duration_minutes),
+            )
+        )
+    return problems
+
+
 def _check_chair(
     errors: Errors,
     *,
@@ -379,7 +501,9 @@ def _check_chair(
     children: list[Child],
     scheduled_date: date | None,
     scheduled_time: time | None,
+    duration_minutes: int = DEFAULT_DURATION_MINUTES,
     exclude: Conference | None = None,
+    viewer=None,
 ) -> None:
     if chair is None:
         return
@@ -398,18 +522,48 @@ def _check_chair(
                 "chair",
                 CHAIR_NOT_INDEPENDENT_TEAM.format(chair=chair, team=child.team, child=child),
             )
-    if scheduled_date and scheduled_time:
-        clash = Conference.objects.filter(
+    if scheduled_date is not None:
+        for problem in _chair_clashes(
             chair=chair,
-            status=ConferenceStatus.SCHEDULED,
             scheduled_date=scheduled_date,
             scheduled_time=scheduled_time,
+            duration_minutes=duration_minutes,
+            exclude=exclude,
+            viewer=viewer,
+        ):
+            errors.add("chair", problem)
+
+
+def booking_warnings(
+    *, scheduled_date: date, due: date | None, closures: Iterable[date], on: date
+) -> list[str]:
+    """Why a booking on ``scheduled_date`` needs a confirmation with its reason (booked
+    on ``on``): a non-working day, a date in the past, a date after the due date."""
+    warnings = []
+    why = timescales.non_working_day(scheduled_date, closures=closures)
+    if why:
+        warnings.append(BOOKING_NON_WORKING_DAY.format(day=scheduled_date, why=why))
+    if scheduled_date < on:
+        warnings.append(BOOKING_IN_PAST.format(day=scheduled_date))
+    if due is not None and scheduled_date > due:
+        warnings.append(BOOKING_AFTER_DUE.format(day=scheduled_date, due=due))
+    return warnings
+
+
+def _check_confirmation(errors: Errors, warnings: list[str], confirm_reason: str) -> None:
+    if warnings and not confirm_reason.strip():
+        errors.add(
+            "confirm_reason", BOOKING_CONFIRMATION_REQUIRED.format(warnings=" ".join(warnings))
         )
-        if exclude is not None:
-            clash = clash.exclude(pk=exclude.pk)
-        if clash.exists():
-            when = f"{scheduled_time:%H:%M} on {scheduled_date:%d %B %Y}"
-            errors.add("chair", CHAIR_CLASH.format(chair=chair, when=when))
+    errors.add("confirm_reason", text_limits.too_long(confirm_reason, text_limits.REASON))
+
+
+def _check_duration(errors: Errors, minutes: int) -> None:
+    if not MIN_DURATION_MINUTES <= minutes <= MAX_DURATION_MINUTES:
+        errors.add(
+            "duration_minutes",
+            DURATION_RANGE.format(min=MIN_DURATION_MINUTES, max=MAX_DURATION_MINUTES),
+        )
 
 
 @transaction.atomic
@@ -424,8 +578,14 @@ def schedule_conference(
     venue: str = "",
     virtual_link: str = "",
     notified_on: date | None = None,
+    duration_minutes: int = DEFAULT_DURATION_MINUTES,
+    confirm_reason: str = "",
 ) -> Conference:
-    """Book a conference for one child or a sibling group, optionally with its chair."""
+    """Book a conference for one child or a sibling group, optionally with its chair.
+
+    A date that is not a working day, in the past or after the conference is due needs
+    ``confirm_reason``: the booking keeps the warnings and the reason, and lists flag it.
+    """
     subjects = list(subjects)
     require(
         acting_user,
@@ -448,7 +608,18 @@ def schedule_conference(
     errors.add("virtual_link", one_line(virtual_link))
     if kind == ConferenceKind.TRANSFER_IN:
         errors.add("notified_on", not_in_future(notified_on))
+    _check_duration(errors, duration_minutes)
+    closures = _closures()
+    dues = []
     for subject in subjects:
+        errors.add(
+            "scheduled_date",
+            before_birth(
+                scheduled_date,
+                child=subject.child,
+                name=display_name(acting_user, subject.child),
+            ),
+        )
         if kind == ConferenceKind.INITIAL:
             s47 = subject.section47
             if s47 is None:
@@ -476,22 +647,43 @@ def schedule_conference(
                 errors.add("scheduled_date", BEFORE_NOTIFICATION)
         else:
             errors.add("kind", UNKNOWN_CODE.format(value=kind, what="kind of conference"))
+        due = due_date(
+            kind=kind,
+            section47=subject.section47,
+            plan=subject.plan,
+            notified_on=notified_on,
+            closures=closures,
+        )
+        if due is not None:
+            dues.append(due)
     _check_chair(
         errors,
         chair=chair,
         children=children,
         scheduled_date=scheduled_date,
         scheduled_time=scheduled_time,
+        duration_minutes=duration_minutes,
+        viewer=acting_user,
     )
+    warnings = booking_warnings(
+        scheduled_date=scheduled_date,
+        due=min(dues) if dues else None,
+        closures=closures,
+        on=today(),
+    )
+    _check_confirmation(errors, warnings, confirm_reason)
     errors.raise_if_any()
     conference = Conference(
         kind=kind,
         scheduled_date=scheduled_date,
         scheduled_time=scheduled_time,
+        duration_minutes=duration_minutes,
         chair=chair,
         venue=venue,
         virtual_link=virtual_link,
         notified_on=notified_on,
+        booking_warnings=" ".join(warnings),
+        booking_reason=confirm_reason.strip() if warnings else "",
     )
     saved_by(conference, acting_user).save()
     for subject in subjects:
@@ -523,7 +715,9 @@ def allocate_chair(
         children=children,
         scheduled_date=conference.scheduled_date,
         scheduled_time=conference.scheduled_time,
+        duration_minutes=conference.duration_minutes,
         exclude=conference,
+        viewer=acting_user,
     )
     errors.raise_if_any()
     conference.chair = chair
@@ -618,6 +812,9 @@ def record_conference_held(
     latest_due: date | None = None
     for row in rows:
         child = row.child
+        errors.add(
+            "held_on", before_birth(held_on, child=child, name=display_name(acting_user, child))
+        )
         outcome = outcomes.get(child.pk)
         if outcome is None:
             errors.add(f"outcome_{child.pk}", OUTCOME_MISSING.format(child=child))
@@ -811,6 +1008,10 @@ def start_plan(
     require(acting_user, Capability.CHAIR_CONFERENCES, child=child, importable=True)
     errors = Errors()
     errors.add("start_date", not_in_future(start_date))
+    errors.add(
+        "start_date",
+        before_birth(start_date, child=child, name=display_name(acting_user, child)),
+    )
     for field, value in (("initial_category", category), ("latest_category", latest_category)):
         if value is not None and value not in Category.values:
             errors.add(field, UNKNOWN_CODE.format(value=value, what="category of abuse"))
@@ -874,6 +1075,20 @@ def end_plan(
         errors.add("end_date", PLAN_END_BEFORE_START.format(date=plan.start_date))
     elif ended_on == plan.start_date:
         errors.add("end_date", PLAN_SAME_DAY)
+    continued = (
+        ConferenceChild.objects.filter(
+            plan=plan,
+            decision=Decision.CONTINUE,
+            conference__kind=ConferenceKind.REVIEW,
+            conference__status=ConferenceStatus.HELD,
+            conference__held_on__gt=ended_on,
+        )
+        .order_by("-conference__held_on")
+        .values_list("conference__held_on", flat=True)
+        .first()
+    )
+    if continued is not None:
+        errors.add("end_date", PLAN_END_BEFORE_REVIEW.format(end=ended_on, review=continued))
     if not reason:
         errors.add("end_reason", END_REASON_REQUIRED)
     elif reason not in PlanEndReason.values:
@@ -922,6 +1137,26 @@ def _subject_date_errors(errors: Errors, conference: Conference, on: date) -> No
         errors.add("scheduled_date", BEFORE_NOTIFICATION)
 
 
+def conference_due(conference: Conference) -> date | None:
+    """The earliest due date of the conference's children, from the recorded facts."""
+    closures = _closures()
+    dues = [
+        due
+        for row in conference.children.select_related("section47", "plan")
+        if (
+            due := due_date(
+                kind=conference.kind,
+                section47=row.section47,
+                plan=row.plan,
+                notified_on=conference.notified_on,
+                closures=closures,
+            )
+        )
+        is not None
+    ]
+    return min(dues) if dues else None
+
+
 def calendar_entry(conference: Conference, acting_user):
     """The conference's calendar entry, made the first time it is needed."""
     entry = CalendarEntry.objects.filter(conference=conference).first()
@@ -956,10 +1191,14 @@ def reschedule_conference(
     virtual_link: str = "",
     expected_version: int,
     send_updates: bool = True,
+    duration_minutes: int | None = None,
+    confirm_reason: str = "",
 ) -> Conference:
-    """Move a scheduled conference (date, time or place).
+    """Move a scheduled conference (date, time, length or place).
 
-    The chair is checked again for a clash at the new time. Everyone already sent
+    The chair is checked again for a clash and for leave at the new time. A new date
+    that is not a working day or is after the due date needs ``confirm_reason`` (see
+    ``schedule_conference``); the length stays as it was unless given. Everyone already sent
     an invitation is sent the update (a calendar request with a higher SEQUENCE)
     once the change is committed.
     """
@@ -975,6 +1214,9 @@ def reschedule_conference(
         errors.add("scheduled_date", DATE_IN_PAST)
     errors.add("venue", one_line(venue))
     errors.add("virtual_link", one_line(virtual_link))
+    if duration_minutes is None:
+        duration_minutes = conference.duration_minutes
+    _check_duration(errors, duration_minutes)
     _subject_date_errors(errors, conference, scheduled_date)
     children = [
         row.child
@@ -986,21 +1228,43 @@ def reschedule_conference(
         children=children,
         scheduled_date=scheduled_date,
         scheduled_time=scheduled_time,
+        duration_minutes=duration_minutes,
         exclude=conference,
+        viewer=acting_user,
     )
     new = {
         "scheduled_date": scheduled_date,
         "scheduled_time": scheduled_time,
+        "duration_minutes": duration_minutes,
         "venue": venue.strip(),
         "virtual_link": virtual_link.strip(),
     }
     if not errors.by_field and all(getattr(conference, k) == v for k, v in new.items()):
         errors.add("scheduled_date", NOTHING_CHANGED)
+    if (
+        not confirm_reason.strip()
+        and scheduled_date == conference.scheduled_date
+        and conference.booking_reason
+    ):
+        # The date stays: the confirmation already given for it still stands.
+        confirm_reason = conference.booking_reason
+    warnings = booking_warnings(
+        scheduled_date=scheduled_date,
+        due=conference_due(conference),
+        closures=_closures(),
+        on=today(),
+    )
+    if scheduled_date >= today():  # a move into the past is refused outright above
+        _check_confirmation(errors, warnings, confirm_reason)
     errors.raise_if_any()
     for name, value in new.items():
         setattr(conference, name, value)
+    conference.booking_warnings = " ".join(warnings)
+    conference.booking_reason = confirm_reason.strip() if warnings else ""
     conference.version += 1
-    saved_by(conference, acting_user).save(update_fields=[*new, "version"])
+    saved_by(conference, acting_user).save(
+        update_fields=[*new, "booking_warnings", "booking_reason", "version"]
+    )
     if raise_calendar_sequence(conference, acting_user) and send_updates:
         from iro.journey import invitations
 

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from iro.access import read_log
 from iro.access.capabilities import Capability, capabilities_of, has_capability
 from iro.access.scope import child_for
-from iro.journey import selectors
+from iro.journey import correction_selectors, selectors
 from iro.journey.forms import CaseloadFilterForm
 from iro.work.landings import landing_for
 
@@ -97,4 +97,9 @@ def caseload(request: HttpRequest) -> HttpResponse:
 def child_journey(request: HttpRequest, public_id: UUID) -> HttpResponse:
     child = child_for(request.user, public_id)
     journey = selectors.journey_for(request.user, child)
-    return render(request, "journey/child.html", {"journey": journey, "active_nav": "children"})
+    corrections = correction_selectors.corrections_for(request.user, child)
+    return render(
+        request,
+        "journey/child.html",
+        {"journey": journey, "corrections": corrections, "active_nav": "children"},
+    )

@@ -31,3 +31,12 @@ def leave_between(user_ids, start: date, end: date) -> dict[int, list[Leave]]:
     for leave in rows.order_by("start_date", "pk"):
         found.setdefault(leave.user_id, []).append(leave)
     return found
+
+
+def leave_from(day: date):
+    """The IROs' leave that has not ended by ``day``, earliest first, with each person."""
+    return (
+        Leave.objects.filter(end_date__gte=day, user__role__in=[Role.IRO, Role.IRO_MANAGER])
+        .select_related("user")
+        .order_by("start_date", "user__last_name", "pk")
+    )

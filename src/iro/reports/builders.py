@@ -278,8 +278,10 @@ def _quotes(period: Period, team, chair) -> list[Quote]:
     ]
 
 
-def _target_lines(year: str, current: dict | None, previous: dict | None) -> list[TargetLine]:
-    targets = targets_for_year(year)
+def _target_lines(
+    year: str, current: dict | None, previous: dict | None, *, targets: dict | None = None
+) -> list[TargetLine]:
+    targets = targets_for_year(year) if targets is None else targets
     lines = []
     for key in TargetMeasure.values:
         target = targets.get(key)
@@ -360,3 +362,18 @@ def quarterly_report(label: str, **filters) -> Report:
 
 def monthly_report(label: str, **filters) -> Report:
     return build_report(MONTHLY, timescales.parse_period(MONTHLY, label), **filters)
+
+
+def targets_with_position(year: str, *, day: date) -> list[TargetLine]:
+    """The targets set for reporting ``year`` with the year's figure so far: each target's
+    measure (the report's own function) over the year from 1 April to ``day`` (the whole
+    year once it is over; no figure for a year not yet begun). ``met`` says whether the
+    figure so far meets the target. One measure computed per target set."""
+    period = timescales.parse_period(ANNUAL, year)
+    if day < period.first_day:
+        return _target_lines(year, None, None)
+    so_far = Period(ANNUAL, period.label, period.first_day, min(day, period.last_day))
+    targets = targets_for_year(year)
+    with measures.one_report():
+        current = {key: measures.MEASURES[key](so_far) for key in targets}
+    return _target_lines(year, current, None, targets=targets)

@@ -135,7 +135,8 @@ def _user_fks(model) -> list[str]:
 
 
 def _q(model):
-    return model.objects.select_related(*_user_fks(model))
+    # Voided records are still held about the child: ``all_objects`` keeps them.
+    return getattr(model, "all_objects", model.objects).select_related(*_user_fks(model))
 
 
 def collect(child: Child) -> dict:
@@ -146,9 +147,9 @@ def collect(child: Child) -> dict:
     episode_ids = [e.pk for e in episodes]
     cin_plans = _by(CinPlanPeriod.objects.filter(episode_id__in=episode_ids), "episode_id")
     discussions = list(_q(StrategyDiscussion).filter(episode_id__in=episode_ids))
-    section47s = list(Section47.objects.filter(episode_id__in=episode_ids))
+    section47s = list(Section47.all_objects.filter(episode_id__in=episode_ids))
     rows = list(
-        ConferenceChild.objects.filter(child=child)
+        ConferenceChild.all_objects.filter(child=child)
         .select_related("conference__chair", "conference__late_agreed_by")
         .order_by("conference__scheduled_date", "conference__held_on", "conference__pk")
     )
@@ -158,7 +159,7 @@ def collect(child: Child) -> dict:
     }
     invitations = _by(Invitation.objects.filter(conference_id__in=conference_ids), "conference_id")
     feedback = _by(_q(Feedback).filter(conference_id__in=conference_ids), "conference_id")
-    plans = list(Plan.objects.filter(child=child).order_by("start_date", "pk"))
+    plans = list(Plan.all_objects.filter(child=child).order_by("start_date", "pk"))
     plan_ids = [p.pk for p in plans]
     outcomes = _by(PlanOutcome.objects.filter(plan_id__in=plan_ids), "plan_id")
     actions = _by(PlanAction.objects.filter(plan_id__in=plan_ids), "plan_id")

@@ -1,8 +1,9 @@
 """Each role's landing page: which queues it shows, in order, and who may open it.
 
-A queue is a function ``(user, day) -> Queue`` (``iro.work.queues``) computed by the app
-that owns the records. Adding one to a page is one line in its list below: the disputes
-and challenges queues of ``iro.challenge`` join here the same way.
+A queue is a function ``(user, day=...) -> Queue`` (``iro.work.queues``) computed by the
+app that owns the records: ``journey.queues`` for conferences and plans,
+``challenge.queues`` for disputes, challenges and targets. Adding one to a page is one
+line in its list below.
 """
 
 from __future__ import annotations
@@ -12,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from iro.access.capabilities import Capability, has_capability
+from iro.challenge import queues as challenge
 from iro.journey import queues as journey
 from iro.work.queues import Queue
 
-QueueFunction = Callable[[object, date], Queue]
+QueueFunction = Callable[..., Queue]  # (user, *, day) -> Queue
 
 # --- The queues of each page, in the order shown ------------------------------------------
 
@@ -24,7 +26,10 @@ SERVICE_MANAGER_QUEUES: list[QueueFunction] = [
     journey.conferences_without_a_chair,
     journey.icpcs_requested_not_booked,
     journey.reviews_overdue_or_at_risk,
+    challenge.dispute_responses_overdue,
+    challenge.answers_to_decide,
     journey.iro_loads,
+    challenge.targets_this_year,
 ]
 
 COORDINATOR_QUEUES: list[QueueFunction] = [
@@ -39,10 +44,13 @@ TEAM_QUEUES: list[QueueFunction] = [
     journey.conferences_due,
     journey.plan_actions_overdue,
     journey.core_groups_due,
+    challenge.disputes_waiting_for_answer,
 ]
 
-# Shown under the headline figures (the year's targets join here).
-SENIOR_MANAGER_QUEUES: list[QueueFunction] = []
+# Shown under the headline figures.
+SENIOR_MANAGER_QUEUES: list[QueueFunction] = [
+    challenge.disputes_waiting_for_answer,
+]
 
 
 @dataclass(frozen=True)
@@ -115,4 +123,4 @@ def work_pages(user) -> list[Landing]:
 
 
 def run(landing: Landing, user, day: date) -> list[Queue]:
-    return [queue(user, day) for queue in landing.queues]
+    return [queue(user, day=day) for queue in landing.queues]

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journey', '0003_invitations_pre_meetings_plan_actions_core_group'),
+        ('journey', '0005_conference_length_and_booking_confirmation'),
     ]
 
     operations = [

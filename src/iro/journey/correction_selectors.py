@@ -1,0 +1,163 @@
+"""Reads for voiding and restoring records: finding a record (live or voided) for a user,
+and the child's list of voids and restores.
+
+Every lookup goes through the user's access (``access.scope``); a voided record is found
+only through ``all_objects`` here, for its restore page and the child's history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from uuid import UUID
+
+from django.http import Http404
+from django.urls import reverse
+
+from iro.access.capabilities import Capability, has_capability
+from iro.access.scope import can_view_child, child_for, refuse
+from iro.challenge.models import Dispute, MultiAgencyChallenge
+from iro.children.models import Child
+from iro.journey.corrections import voided_plan_end
+from iro.journey.models import (
+    Conference,
+    ConferenceChild,
+    Correction,
+    CorrectionAction,
+    CorrectionKind,
+    Plan,
+    Section47,
+    StrategyDiscussion,
+)
+from iro.journey.selectors import conference_for
+
+NO_SUCH_RECORD = "No such record"
+
+
+def _found(queryset, *, voided: bool, **lookup):
+    queryset = queryset.filter(voided_at__isnull=not voided)
+    try:
+        return queryset.get(**lookup)
+    except (queryset.model.DoesNotExist, ValueError) as exc:
+        raise Http404(NO_SUCH_RECORD) from exc
+
+
+def _seen(user, record):
+    if not can_view_child(user, record.child):
+        raise refuse(record.child)
+    return record
+
+
+def conference(user, public_id: UUID, *, voided: bool) -> Conference:
+    return conference_for(user, public_id, every_child=True, voided=voided)
+
+
+def dispute(user, public_id: UUID, *, voided: bool) -> Dispute:
+    found = Dispute.all_objects.select_related("child")
+    return _seen(user, _found(found, voided=voided, public_id=public_id))
+
+
+def challenge(user, public_id: UUID, *, voided: bool) -> MultiAgencyChallenge:
+    found = MultiAgencyChallenge.all_objects.select_related("child", "agency")
+    return _seen(user, _found(found, voided=voided, public_id=public_id))
+
+
+def plan(user, public_id: UUID) -> Plan:
+    found = Plan.objects.select_related("child")
+    return _seen(user, _found(found, voided=False, public_id=public_id))
+
+
+def strategy_discussion(user, public_id: UUID, pk: int, *, voided: bool) -> StrategyDiscussion:
+    child = child_for(user, public_id)
+    found = StrategyDiscussion.all_objects.filter(episode__child=child)
+    return _found(found, voided=voided, pk=pk)
+
+
+def section47(user, public_id: UUID, pk: int, *, voided: bool) -> Section47:
+    child = child_for(user, public_id)
+    found = Section47.all_objects.filter(episode__child=child)
+    return _found(found, voided=voided, pk=pk)
+
+
+def conference_children(conference: Conference) -> list[Child]:
+    rows = ConferenceChild.all_objects.filter(conference=conference).select_related("child")
+    return [r.child for r in rows.order_by("child__la_child_id")]
+
+
+# ------------------------------------------------------------------ a child's history
+
+
+@dataclass(frozen=True)
+class CorrectionEntry:
+    what: str
+    kind: str
+    action: str  # "Voided" or "Restored"
+    by: str
+    at: datetime
+    reason: str
+    restore_url: str  # set while the record is still voided and the user may restore it
+
+
+def _restore_urls(child: Child, voids: list[Correction]) -> dict[tuple[str, int], str]:
+    """The restore page of each record that is voided now, in one query per kind."""
+    ids: dict[str, set[int]] = {}
+    for c in voids:
+        ids.setdefault(c.kind, set()).add(c.record_id)
+    urls: dict[tuple[str, int], str] = {}
+    simple = {
+        CorrectionKind.CONFERENCE: (Conference, "conference_restore"),
+        CorrectionKind.DISPUTE: (Dispute, "dispute_restore"),
+        CorrectionKind.CHALLENGE: (MultiAgencyChallenge, "challenge_restore"),
+    }
+    for kind, (model, name) in simple.items():
+        if kind in ids:
+            for pk, public_id in model.all_objects.filter(
+                pk__in=ids[kind], voided_at__isnull=False
+            ).values_list("pk", "public_id"):
+                urls[(kind, pk)] = reverse(name, args=[public_id])
+    for kind, model, name in (
+        (CorrectionKind.STRATEGY_DISCUSSION, StrategyDiscussion, "strategy_discussion_restore"),
+        (CorrectionKind.SECTION47, Section47, "section47_restore"),
+    ):
+        if kind in ids:
+            for pk in model.all_objects.filter(
+                pk__in=ids[kind], voided_at__isnull=False
+            ).values_list("pk", flat=True):
+                urls[(kind, pk)] = reverse(name, args=[child.public_id, pk])
+    if CorrectionKind.PLAN_END in ids:
+        for plan_record in Plan.objects.filter(pk__in=ids[CorrectionKind.PLAN_END]):
+            if voided_plan_end(plan_record) is not None and plan_record.end_date is None:
+                urls[(CorrectionKind.PLAN_END, plan_record.pk)] = reverse(
+                    "plan_end_restore", args=[plan_record.public_id]
+                )
+    return urls
+
+
+def corrections_for(user, child: Child) -> list[CorrectionEntry]:
+    """Every void and restore of ``child``'s records, newest first; the latest void of a
+    record still voided carries its restore page for a user who may restore it.
+    ``child`` must come from ``access.scope.child_for``."""
+    rows = list(Correction.objects.filter(child=child).select_related("by").order_by("-at", "-pk"))
+    if not rows:
+        return []
+    may_restore = has_capability(user, Capability.VOID_RECORDS)
+    urls = _restore_urls(child, [c for c in rows if c.action == CorrectionAction.VOID])
+    entries, offered = [], set()
+    for c in rows:
+        key = (c.kind, c.record_id)
+        url = ""
+        if may_restore and c.action == CorrectionAction.VOID and key not in offered:
+            url = urls.get(key, "")
+        offered.add(key)
+        entries.append(
+            CorrectionEntry(
+                what=c.what,
+                kind=c.get_kind_display(),
+                action=c.get_action_display(),
+                by=str(c.by),
+                at=c.at,
+                reason=c.reason,
+                restore_url=url,
+            )
+        )
+    return entries

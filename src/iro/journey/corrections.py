@@ -1,0 +1,695 @@
+"""Voiding wrongly entered records, and restoring them: the one write path.
+
+A manager (``Capability.VOID_RECORDS``) voids a strategy discussion, a Section 47
+enquiry, a conference, a plan's end, a dispute or a multi-agency challenge with a
+reason. A voided record keeps its row (``voided_at``, ``voided_by``, ``void_reason``) and
+its history, but the default managers leave it out (``journey.models.LiveManager``), so
+it disappears from lists, due dates, measures and the census; a ``Correction`` row per
+child says who voided it, when and why, and a restore puts it back the same way.
+
+What hangs on a record decides what a void does (each rule says why):
+
+- A strategy discussion is voided with the Section 47 enquiry it started: the enquiry's
+  start *is* the discussion, so it cannot stand without it.
+- A Section 47 enquiry (or its discussion) whose initial conference is recorded is
+  refused: the conference would lose what it was about. Void the conference first.
+- A conference is voided with the plans it started and takes back the plan ends it
+  decided: those facts exist only because it was recorded. It is refused while a plan
+  it started has anything of its own (a review, an end, a dispute), or when reopening a
+  plan it ended would overlap a later plan; the message names the plan and what depends.
+- A plan's end is voided by reopening the plan; refused when a review conference decided
+  the end (void that conference) or a later plan would overlap.
+
+Every function runs in one transaction and raises ``ValidationError`` with exact
+messages (the constants below), writing nothing on refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from iro import text_limits
+from iro.access.capabilities import Capability
+from iro.access.guards import require
+from iro.challenge.models import Dispute, MultiAgencyChallenge
+from iro.journey.checks import Errors, saved_by
+from iro.journey.models import (
+    Conference,
+    ConferenceChild,
+    ConferenceKind,
+    Correction,
+    CorrectionAction,
+    CorrectionKind,
+    Decision,
+    Plan,
+    PlanEndReason,
+    Section47,
+    StrategyDiscussion,
+)
+
+# Messages (tests import these).
+VOID_REASON_REQUIRED = "Enter why this record is being voided."
+RESTORE_REASON_REQUIRED = "Enter why this record is being restored."
+ALREADY_VOIDED = "This record was already voided on {date:%d %B %Y}."
+NOT_VOIDED = "This record is not voided: there is nothing to restore."
+S47_HAS_CONFERENCE = (
+    "The Section 47 enquiry from {start:%d %B %Y} led to the initial conference on "
+    "{on:%d %B %Y}: void that conference first."
+)
+S47_DISCUSSION_VOIDED = (
+    "This enquiry was voided with its strategy discussion on {date:%d %B %Y}: "
+    "restore the strategy discussion instead."
+)
+CONFERENCE_S47_VOIDED = (
+    "{child}'s Section 47 enquiry from {start:%d %B %Y} is voided: restore it first."
+)
+PLAN_HAS_REVIEWS = (
+    "This conference started {child}'s plan from {start:%d %B %Y}, which has "
+    "{reviews} of its own: void {them} first."
+)
+PLAN_HAS_ENDED = (
+    "This conference started {child}'s plan from {start:%d %B %Y}, which ended on "
+    "{end:%d %B %Y}: void that end first."
+)
+PLAN_HAS_DISPUTES = (
+    "This conference started {child}'s plan from {start:%d %B %Y}, which has "
+    "{disputes} about it: void {them} first."
+)
+PLAN_WOULD_OVERLAP = (
+    "Reopening {child}'s plan from {start:%d %B %Y} would overlap their later plan "
+    "from {later:%d %B %Y}: void that plan's conference first."
+)
+RESTORE_OVERLAP = (
+    "Restoring would give {child} two plans at once: their plan from {other:%d %B %Y} "
+    "overlaps the plan from {start:%d %B %Y} this conference started."
+)
+PLAN_NOT_ENDED = "This plan has not ended: there is no end to void."
+PLAN_END_BY_CONFERENCE = (
+    "The review conference on {on:%d %B %Y} decided this end: void that conference instead."
+)
+PLAN_END_NOTHING_TO_RESTORE = "No voided end of this plan is waiting to be restored."
+PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%d %B %Y}."
+
+VOID = "void"
+RESTORE = "restore"
+
+
+def _counted(n: int, word: str) -> dict[str, str]:
+    return {"them": "it" if n == 1 else "them", "count": f"{n} {word}" + ("" if n == 1 else "s")}
+
+
+def _date(d: date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else "no date"
+
+
+def _check_reason(reason: str, *, action: str) -> None:
+    errors = Errors()
+    if not reason or not reason.strip():
+        errors.add("reason", VOID_REASON_REQUIRED if action == VOID else RESTORE_REASON_REQUIRED)
+    errors.add("reason", text_limits.too_long(reason, text_limits.REASON))
+    errors.raise_if_any()
+
+
+def _refuse(message: str) -> None:
+    raise ValidationError({"reason": message})
+
+
+def _log(
+    *,
+    children,
+    kind: str,
+    record_id: int,
+    what: str,
+    action: str,
+    reason: str,
+    acting_user,
+    at,
+    undone: dict | None = None,
+) -> None:
+    Correction.objects.bulk_create(
+        Correction(
+            child_id=getattr(child, "pk", child),
+            kind=kind,
+            record_id=record_id,
+            what=what[:200],
+            action=action,
+            reason=reason.strip(),
+            by=acting_user,
+            at=at,
+            undone=undone or {},
+        )
+        for child in dict.fromkeys(getattr(c, "pk", c) for c in children)
+    )
+
+
+def _mark(record, *, acting_user, reason: str, at) -> None:
+    record.voided_at = at
+    record.voided_by = acting_user
+    record.void_reason = reason.strip()
+    fields = ["voided_at", "voided_by", "void_reason"]
+    if hasattr(record, "version"):
+        record.version += 1
+        fields.append("version")
+    saved_by(record, acting_user).save(update_fields=fields)
+
+
+def _unmark(record, *, acting_user) -> None:
+    record.voided_at = None
+    record.voided_by = None
+    record.void_reason = ""
+    fields = ["voided_at", "voided_by", "void_reason"]
+    if hasattr(record, "version"):
+        record.version += 1
+        fields.append("version")
+    saved_by(record, acting_user).save(update_fields=fields)
+
+
+def _locked(model, pk: int):
+    return model.all_objects.select_for_update().get(pk=pk)
+
+
+def _not_voided(record) -> None:
+    if record.voided_at is not None:
+        _refuse(ALREADY_VOIDED.format(date=timezone.localdate(record.voided_at)))
+
+
+def _voided(record) -> None:
+    if record.voided_at is None:
+        _refuse(NOT_VOIDED)
+
+
+# ------------------------------------------------------- descriptions (as the log keeps them)
+
+
+def describe(kind: str, record) -> str:
+    """The record in a few words, as the child's page lists it once voided."""
+    if kind == CorrectionKind.STRATEGY_DISCUSSION:
+        return f"Strategy discussion on {_date(record.held_on)}"
+    if kind == CorrectionKind.SECTION47:
+        return f"Section 47 enquiry from {_date(record.start_date)}"
+    if kind == CorrectionKind.CONFERENCE:
+        when = record.held_on or record.scheduled_date
+        verb = "held" if record.held_on else "booked for"
+        return f"{record.get_kind_display()} {verb} {_date(when)}"
+    if kind == CorrectionKind.PLAN:
+        return f"Child protection plan from {_date(record.start_date)}"
+    if kind == CorrectionKind.PLAN_END:
+        return f"End of the plan from {_date(record.start_date)}"
+    if kind == CorrectionKind.DISPUTE:
+        return f"Dispute raised {_date(record.raised_on)} ({record.get_reason_display()})"
+    return f"Multi-agency challenge to {record.agency} raised {_date(record.raised_on)}"
+
+
+# ------------------------------------------------------- strategy discussions and S47s
+
+
+def _live_icpc(section47: Section47) -> ConferenceChild | None:
+    return (
+        ConferenceChild.objects.filter(section47=section47)
+        .select_related("conference")
+        .order_by("conference__held_on", "conference__scheduled_date")
+        .first()
+    )
+
+
+@transaction.atomic
+def void_strategy_discussion(
+    *, discussion: StrategyDiscussion, reason: str, acting_user
+) -> StrategyDiscussion:
+    """Void a strategy discussion, and the Section 47 enquiry it started with it."""
+    discussion = _locked(StrategyDiscussion, discussion.pk)
+    child_id = discussion.episode.child_id
+    require(acting_user, Capability.VOID_RECORDS, child=child_id)
+    _check_reason(reason, action=VOID)
+    _not_voided(discussion)
+    s47 = Section47.all_objects.filter(strategy_discussion=discussion).first()
+    if s47 is not None and (row := _live_icpc(s47)) is not None:
+        on = row.conference.held_on or row.conference.scheduled_date
+        _refuse(S47_HAS_CONFERENCE.format(start=s47.start_date, on=on))
+    at = timezone.now()
+    _mark(discussion, acting_user=acting_user, reason=reason, at=at)
+    kind = CorrectionKind.STRATEGY_DISCUSSION
+    _log(
+        children=[child_id],
+        kind=kind,
+        record_id=discussion.pk,
+        what=describe(kind, discussion),
+        action=CorrectionAction.VOID,
+        reason=reason,
+        acting_user=acting_user,
+        at=at,
+    )
+    if s47 is not None and s47.voided_at is None:
+        _mark(s47, acting_user=acting_user, reason=reason, at=at)
+    return discussion
+
+
+@transaction.atomic
+def restore_strategy_discussion(
+    *, discussion: StrategyDiscussion, reason: str, acting_user
+) -> StrategyDiscussion:
+    """Restore a voided strategy discussion and the enquiry voided with it."""
+    discussion = _locked(StrategyDiscussion, discussion.pk)
+    child_id = discussion.episode.child_id
+    require(acting_user, Capability.VOID_RECORDS, child=child_id)
+    _check_reason(reason, action=RESTORE)
+    _voided(discussion)
+    voided_at = discussion.voided_at
+    s47 = Section47.all_objects.filter(strategy_discussion=discussion).first()
+    _unmark(discussion, acting_user=acting_user)
+    kind = CorrectionKind.STRATEGY_DISCUSSION
+    _log(
+        children=[child_id],
+        kind=kind,
+        record_id=discussion.pk,
+        what=describe(kind, discussion),
+        action=CorrectionAction.RESTORE,
+        reason=reason,
+        acting_user=acting_user,
+        at=timezone.now(),
+    )
+    if s47 is not None and s47.voided_at == voided_at:
+        _unmark(s47, acting_user=acting_user)
+    return discussion
+
+
+@transaction.atomic
+def void_section47(*, section47: Section47, reason: str, acting_user) -> Section47:
+    """Void a Section 47 enquiry (its strategy discussion stays, with no enquiry)."""
+    section47 = _locked(Section47, section47.pk)
+    child_id = section47.episode.child_id
+    require(acting_user, Capability.VOID_RECORDS, child=child_id)
+    _check_reason(reason, action=VOID)
+    _not_voided(section47)
+    if (row := _live_icpc(section47)) is not None:
+        on = row.conference.held_on or row.conference.scheduled_date
+        _refuse(S47_HAS_CONFERENCE.format(start=section47.start_date, on=on))
+    at = timezone.now()
+    _mark(section47, acting_user=acting_user, reason=reason, at=at)
+    kind = CorrectionKind.SECTION47
+    _log(
+        children=[child_id],
+        kind=kind,
+        record_id=section47.pk,
+        what=describe(kind, section47),
+        action=CorrectionAction.VOID,
+        reason=reason,
+        acting_user=acting_user,
+        at=at,
+    )
+    return section47
+
+
+@transaction.atomic
+def restore_section47(*, section47: Section47, reason: str, acting_user) -> Section47:
+    section47 = _locked(Section47, section47.pk)
+    child_id = section47.episode.child_id
+    require(acting_user, Capability.VOID_RECORDS, child=child_id)
+    _check_reason(reason, action=RESTORE)
+    _voided(section47)
+    discussion = section47.strategy_discussion_id and StrategyDiscussion.all_objects.get(
+        pk=section47.strategy_discussion_id
+    )
+    if discussion and discussion.voided_at is not None:
+        _refuse(S47_DISCUSSION_VOIDED.format(date=timezone.localdate(discussion.voided_at)))
+    _unmark(section47, acting_user=acting_user)
+    kind = CorrectionKind.SECTION47
+    _log(
+        children=[child_id],
+        kind=kind,
+        record_id=section47.pk,
+        what=describe(kind, section47),
+        action=CorrectionAction.RESTORE,
+        reason=reason,
+        acting_user=acting_user,
+        at=timezone.now(),
+    )
+    return section47
+
+
+# ------------------------------------------------------------------ conferences
+
+
+def _started_plan(conference: Conference, row: ConferenceChild) -> bool:
+    """Whether ``row``'s plan was started by this conference (not one it only reviewed)."""
+    return (
+        row.plan_id is not None
+        and conference.kind in (ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN)
+        and row.decision == Decision.PLAN
+        and row.plan.start_date == conference.held_on
+    )
+
+
+def _ended_plan(conference: Conference, row: ConferenceChild) -> bool:
+    return (
+        row.plan_id is not None
+        and conference.kind == ConferenceKind.REVIEW
+        and row.decision == Decision.END
+        and row.plan.end_date is not None
+        and row.plan.end_date == conference.held_on
+    )
+
+
+def _later_plan(plan: Plan) -> Plan | None:
+    return (
+        Plan.objects.filter(child_id=plan.child_id, start_date__gt=plan.start_date)
+        .exclude(pk=plan.pk)
+        .order_by("start_date")
+        .first()
+    )
+
+
+@transaction.atomic
+def void_conference(*, conference: Conference, reason: str, acting_user) -> Conference:
+    """Void a conference, with the plans it started and the plan ends it decided."""
+    conference = _locked(Conference, conference.pk)
+    rows = list(
+        ConferenceChild.all_objects.filter(conference=conference)
+        .select_related("child", "plan")
+        .order_by("pk")
+    )
+    require(acting_user, Capability.VOID_RECORDS, children=[r.child_id for r in rows])
+    _check_reason(reason, action=VOID)
+    _not_voided(conference)
+    started, ended = [], []
+    for row in rows:
+        child = row.child
+        if _started_plan(conference, row):
+            plan = row.plan
+            reviews = ConferenceChild.objects.filter(plan=plan).exclude(conference=conference)
+            if count := reviews.count():
+                said = _counted(count, "later conference")
+                _refuse(
+                    PLAN_HAS_REVIEWS.format(
+                        child=child, start=plan.start_date, reviews=said["count"], them=said["them"]
+                    )
+                )
+            if plan.end_date is not None:
+                _refuse(
+                    PLAN_HAS_ENDED.format(child=child, start=plan.start_date, end=plan.end_date)
+                )
+            if count := Dispute.objects.filter(plan=plan).count():
+                said = _counted(count, "dispute")
+                _refuse(
+                    PLAN_HAS_DISPUTES.format(
+                        child=child,
+                        start=plan.start_date,
+                        disputes=said["count"],
+                        them=said["them"],
+                    )
+                )
+            started.append(row)
+        elif _ended_plan(conference, row):
+            later = _later_plan(row.plan)
+            if later is not None:
+                _refuse(
+                    PLAN_WOULD_OVERLAP.format(
+                        child=child, start=row.plan.start_date, later=later.start_date
+                    )
+                )
+            ended.append(row)
+    at = timezone.now()
+    _mark(conference, acting_user=acting_user, reason=reason, at=at)
+    what = describe(CorrectionKind.CONFERENCE, conference)
+    if started:
+        what += ", and the plan it started" if len(started) == 1 else ", and the plans it started"
+    _log(
+        children=[r.child_id for r in rows],
+        kind=CorrectionKind.CONFERENCE,
+        record_id=conference.pk,
+        what=what,
+        action=CorrectionAction.VOID,
+        reason=reason,
+        acting_user=acting_user,
+        at=at,
+    )
+    for row in started:
+        _mark(row.plan, acting_user=acting_user, reason=reason, at=at)
+    for row in ended:
+        _reopen(
+            row.plan,
+            acting_user=acting_user,
+            reason=reason,
+            at=at,
+            conference_id=conference.pk,
+        )
+    return conference
+
+
+@transaction.atomic
+def restore_conference(*, conference: Conference, reason: str, acting_user) -> Conference:
+    """Restore a voided conference, with the plans and plan ends voided with it."""
+    conference = _locked(Conference, conference.pk)
+    rows = list(
+        ConferenceChild.all_objects.filter(conference=conference)
+        .select_related("child", "plan", "section47")
+        .order_by("pk")
+    )
+    require(acting_user, Capability.VOID_RECORDS, children=[r.child_id for r in rows])
+    _check_reason(reason, action=RESTORE)
+    _voided(conference)
+    voided_at = conference.voided_at
+    plans = []
+    for row in rows:
+        if row.section47 is not None and row.section47.voided_at is not None:
+            _refuse(CONFERENCE_S47_VOIDED.format(child=row.child, start=row.section47.start_date))
+        plan = row.plan
+        if plan is not None and plan.voided_at == voided_at:
+            # The plan comes back open: any live plan not ended by its start overlaps it.
+            other = (
+                Plan.objects.filter(child_id=plan.child_id)
+                .exclude(end_date__lte=plan.start_date)
+                .order_by("start_date")
+                .first()
+            )
+            if other is not None:
+                _refuse(
+                    RESTORE_OVERLAP.format(
+                        child=row.child, other=other.start_date, start=plan.start_date
+                    )
+                )
+            plans.append(plan)
+    ends = _open_voided_ends(conference_id=conference.pk)
+    for correction in ends:
+        plan = Plan.objects.get(pk=correction.record_id)
+        if plan.end_date is not None:
+            _refuse(PLAN_ENDED_AGAIN.format(date=plan.end_date))
+    _unmark(conference, acting_user=acting_user)
+    _log(
+        children=[r.child_id for r in rows],
+        kind=CorrectionKind.CONFERENCE,
+        record_id=conference.pk,
+        what=describe(CorrectionKind.CONFERENCE, conference),
+        action=CorrectionAction.RESTORE,
+        reason=reason,
+        acting_user=acting_user,
+        at=timezone.now(),
+    )
+    for plan in plans:
+        _unmark(plan, acting_user=acting_user)
+    for correction in ends:
+        _put_back_end(correction, acting_user=acting_user, reason=reason)
+    return conference
+
+
+# ------------------------------------------------------------------ plan ends
+
+
+def _reopen(plan: Plan, *, acting_user, reason: str, at, conference_id: int | None) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    undone = {
+        "end_date": plan.end_date.isoformat(),
+        "end_reason": plan.end_reason,
+        "conference": conference_id,
+    }
+    what = describe(CorrectionKind.PLAN_END, plan) + f" on {_date(plan.end_date)}"
+    plan.end_date = None
+    plan.end_reason = ""
+    plan.version += 1
+    saved_by(plan, acting_user).save(update_fields=["end_date", "end_reason", "version"])
+    _log(
+        children=[plan.child_id],
+        kind=CorrectionKind.PLAN_END,
+        record_id=plan.pk,
+        what=what,
+        action=CorrectionAction.VOID,
+        reason=reason,
+        acting_user=acting_user,
+        at=at,
+        undone=undone,
+    )
+    return plan
+
+
+def _open_voided_ends(*, plan_id: int | None = None, conference_id: int | None = None):
+    """The plan-end voids not restored since (for one plan, or made by one conference)."""
+    voids = Correction.objects.filter(kind=CorrectionKind.PLAN_END, action=CorrectionAction.VOID)
+    if plan_id is not None:
+        voids = voids.filter(record_id=plan_id)
+    found = []
+    for correction in voids.order_by("-at", "-pk"):
+        if conference_id is not None and correction.undone.get("conference") != conference_id:
+            continue
+        restored = Correction.objects.filter(
+            kind=CorrectionKind.PLAN_END,
+            action=CorrectionAction.RESTORE,
+            record_id=correction.record_id,
+            at__gte=correction.at,
+        ).exists()
+        if not restored and correction.record_id not in {c.record_id for c in found}:
+            found.append(correction)
+    return found
+
+
+def _put_back_end(correction: Correction, *, acting_user, reason: str) -> Plan:
+    plan = Plan.objects.select_for_update().get(pk=correction.record_id)
+    plan.end_date = date.fromisoformat(correction.undone["end_date"])
+    plan.end_reason = correction.undone.get("end_reason") or PlanEndReason.OTHER
+    plan.version += 1
+    saved_by(plan, acting_user).save(update_fields=["end_date", "end_reason", "version"])
+    _log(
+        children=[plan.child_id],
+        kind=CorrectionKind.PLAN_END,
+        record_id=plan.pk,
+        what=correction.what,
+        action=CorrectionAction.RESTORE,
+        reason=reason,
+        acting_user=acting_user,
+        at=timezone.now(),
+    )
+    return plan
+
+
+@transaction.atomic
+def void_plan_end(*, plan: Plan, reason: str, acting_user) -> Plan:
+    """Void a wrongly entered end: the plan is open again; the log keeps the end."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    require(acting_user, Capability.VOID_RECORDS, child=plan.child_id)
+    _check_reason(reason, action=VOID)
+    if plan.end_date is None:
+        _refuse(PLAN_NOT_ENDED)
+    decided = (
+        ConferenceChild.objects.filter(
+            plan=plan,
+            decision=Decision.END,
+            conference__kind=ConferenceKind.REVIEW,
+            conference__held_on=plan.end_date,
+        )
+        .select_related("conference")
+        .first()
+    )
+    if decided is not None:
+        _refuse(PLAN_END_BY_CONFERENCE.format(on=decided.conference.held_on))
+    later = _later_plan(plan)
+    if later is not None:
+        _refuse(
+            PLAN_WOULD_OVERLAP.format(
+                child=plan.child, start=plan.start_date, later=later.start_date
+            )
+        )
+    return _reopen(
+        plan, acting_user=acting_user, reason=reason, at=timezone.now(), conference_id=None
+    )
+
+
+@transaction.atomic
+def restore_plan_end(*, plan: Plan, reason: str, acting_user) -> Plan:
+    """Put back the end last voided (unless the plan has ended again since)."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    require(acting_user, Capability.VOID_RECORDS, child=plan.child_id)
+    _check_reason(reason, action=RESTORE)
+    waiting = [c for c in _open_voided_ends(plan_id=plan.pk) if not c.undone.get("conference")]
+    if not waiting:
+        _refuse(PLAN_END_NOTHING_TO_RESTORE)
+    if plan.end_date is not None:
+        _refuse(PLAN_ENDED_AGAIN.format(date=plan.end_date))
+    return _put_back_end(waiting[0], acting_user=acting_user, reason=reason)
+
+
+def voided_plan_end(plan: Plan) -> Correction | None:
+    """The void of this plan's end that a restore would undo, if any."""
+    waiting = [c for c in _open_voided_ends(plan_id=plan.pk) if not c.undone.get("conference")]
+    return waiting[0] if waiting else None
+
+
+# ------------------------------------------------------- disputes and challenges
+
+
+def _void_simple(model, kind: str, record, *, reason: str, acting_user, restore: bool):
+    record = _locked(model, record.pk)
+    require(acting_user, Capability.VOID_RECORDS, child=record.child_id)
+    _check_reason(reason, action=RESTORE if restore else VOID)
+    at = timezone.now()
+    if restore:
+        _voided(record)
+        _unmark(record, acting_user=acting_user)
+    else:
+        _not_voided(record)
+        _mark(record, acting_user=acting_user, reason=reason, at=at)
+    _log(
+        children=[record.child_id],
+        kind=kind,
+        record_id=record.pk,
+        what=describe(kind, record),
+        action=CorrectionAction.RESTORE if restore else CorrectionAction.VOID,
+        reason=reason,
+        acting_user=acting_user,
+        at=at,
+    )
+    return record
+
+
+@transaction.atomic
+def void_dispute(*, dispute: Dispute, reason: str, acting_user) -> Dispute:
+    return _void_simple(
+        Dispute,
+        CorrectionKind.DISPUTE,
+        dispute,
+        reason=reason,
+        acting_user=acting_user,
+        restore=False,
+    )
+
+
+@transaction.atomic
+def restore_dispute(*, dispute: Dispute, reason: str, acting_user) -> Dispute:
+    return _void_simple(
+        Dispute,
+        CorrectionKind.DISPUTE,
+        dispute,
+        reason=reason,
+        acting_user=acting_user,
+        restore=True,
+    )
+
+
+@transaction.atomic
+def void_challenge(
+    *, challenge: MultiAgencyChallenge, reason: str, acting_user
+) -> MultiAgencyChallenge:
+    return _void_simple(
+        MultiAgencyChallenge,
+        CorrectionKind.CHALLENGE,
+        challenge,
+        reason=reason,
+        acting_user=acting_user,
+        restore=False,
+    )
+
+
+@transaction.atomic
+def restore_challenge(
+    *, challenge: MultiAgencyChallenge, reason: str, acting_user
+) -> MultiAgencyChallenge:
+    return _void_simple(
+        MultiAgencyChallenge,
+        CorrectionKind.CHALLENGE,
+        challenge,
+        reason=reason,
+        acting_user=acting_user,
+        restore=True,
+    )

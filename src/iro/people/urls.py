@@ -1,0 +1,7 @@
+from django.urls import path
+
+from iro.people import views
+
+urlpatterns = [
+    path("staff/leave/", views.staff_leave, name="staff_leave"),
+]

@@ -1,0 +1,267 @@
+"""Booking a conference: a chair is never booked for two conferences whose times
+overlap, nor on a day of their leave; a date that is not a working day, in the past or
+after the due date needs a confirmation with its reason, kept on the booking."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from iro.journey import chairs, services
+from iro.journey.checks import current_version
+from iro.journey.models import ConferenceKind
+from iro.journey.services import Subject
+from tests.factories import (
+    ChildFactory,
+    ClosureDayFactory,
+    LeaveFactory,
+    child_on_plan,
+    hold_conference,
+    make_staff,
+    s47_for,
+)
+
+pytestmark = [pytest.mark.django_db]
+
+TODAY = date(2026, 12, 14)  # a Monday
+DAY = date(2026, 12, 17)  # a Thursday
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+def on_plan(staff, first_name: str):
+    return child_on_plan(
+        chair=staff.iro,
+        strategy=date(2026, 10, 5),
+        icpc_on=date(2026, 10, 26),
+        first_name=first_name,
+        last_name="Marlow",
+        team=staff.team,
+    )
+
+
+def book_review(staff, journey, *, at, venue="Civic Centre", day=DAY, **kwargs):
+    return services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=journey.child, plan=journey.plan)],
+        scheduled_date=day,
+        scheduled_time=at,
+        chair=staff.iro,
+        venue=venue,
+        acting_user=staff.coordinator,
+        **kwargs,
+    )
+
+
+# ------------------------------------------------------------------ chair clashes
+
+
+def test_a_chair_cannot_chair_two_conferences_whose_times_overlap(staff):
+    book_review(staff, on_plan(staff, "Nia"), at=time(9, 30))
+    with pytest.raises(ValidationError) as raised:
+        book_review(staff, on_plan(staff, "Oli"), at=time(10), venue="Town Hall")
+    assert raised.value.message_dict == {
+        "chair": [
+            "Ivy Coldharbour is already chairing the review child protection conference for "
+            "Nia Marlow at Civic Centre, 09:30–11:30 on 17 December 2026; this one would run "
+            "10:00–12:00."
+        ]
+    }
+
+
+def test_the_length_of_each_conference_decides_the_overlap(staff):
+    book_review(staff, on_plan(staff, "Nia"), at=time(9, 30), duration_minutes=60)
+    # 10:30 starts as the first ends: no overlap.
+    second = book_review(staff, on_plan(staff, "Oli"), at=time(10, 30))
+    assert second.duration_minutes == services.DEFAULT_DURATION_MINUTES
+    with pytest.raises(ValidationError) as raised:
+        book_review(staff, on_plan(staff, "Pip"), at=time(12), duration_minutes=90)
+    (message,) = raised.value.message_dict["chair"]
+    assert "for Oli Marlow at Civic Centre, 10:30–12:30 on 17 December 2026" in message
+    assert message.endswith("this one would run 12:00–13:30.")
+
+
+def test_a_conference_with_no_time_holds_the_chair_for_the_day(staff):
+    book_review(staff, on_plan(staff, "Nia"), at=None)
+    with pytest.raises(ValidationError) as raised:
+        book_review(staff, on_plan(staff, "Oli"), at=time(15))
+    assert raised.value.message_dict["chair"] == [
+        "Ivy Coldharbour is already chairing the review child protection conference for "
+        "Nia Marlow at Civic Centre, at a time not yet set (which holds the chair for the "
+        "whole day) on 17 December 2026; this one would run 15:00–17:00."
+    ]
+
+
+def test_a_clash_does_not_name_a_child_the_person_booking_may_not_see(staff):
+    hidden = ChildFactory(first_name="Sol", last_name="Quist", team=staff.team, restricted=True)
+    hold_conference(
+        kind=ConferenceKind.INITIAL,
+        children=[(hidden, {})],
+        chair=staff.iro,
+        scheduled_date=DAY,
+        scheduled_time=time(9, 30),
+        venue="Civic Centre",
+    )
+    with pytest.raises(ValidationError) as raised:
+        book_review(staff, on_plan(staff, "Oli"), at=time(10))
+    (message,) = raised.value.message_dict["chair"]
+    assert "Sol" not in message
+    assert message.startswith(
+        "Ivy Coldharbour is already chairing the initial child protection conference for "
+        "a child whose record you cannot open at Civic Centre, 09:30–11:30"
+    )
+
+
+def test_a_chair_on_leave_that_day_cannot_be_booked_or_allocated(staff):
+    LeaveFactory(
+        user=staff.iro, start_date=date(2026, 12, 16), end_date=date(2026, 12, 18),
+        description="Annual leave",
+    )  # fmt: skip
+    expected = (
+        "Ivy Coldharbour is on leave on 17 December 2026 (recorded leave 16 December 2026 "
+        "to 18 December 2026: Annual leave)."
+    )
+    with pytest.raises(ValidationError) as raised:
+        book_review(staff, on_plan(staff, "Nia"), at=time(9, 30))
+    assert raised.value.message_dict == {"chair": [expected]}
+    journey = on_plan(staff, "Oli")
+    conference = services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=journey.child, plan=journey.plan)],
+        scheduled_date=DAY,
+        scheduled_time=time(9, 30),
+        venue="Civic Centre",
+        acting_user=staff.coordinator,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.allocate_chair(
+            conference=conference,
+            chair=staff.iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    assert raised.value.message_dict == {"chair": [expected]}
+
+
+def test_proposals_leave_out_slots_on_leave_and_slots_that_overlap_a_booking(staff):
+    LeaveFactory(user=staff.iro, start_date=date(2026, 12, 15), end_date=date(2026, 12, 15))
+    book_review(staff, on_plan(staff, "Nia"), at=time(10), day=date(2026, 12, 16))
+    children = chairs.children_with_relations([on_plan(staff, "Oli").child])
+    options = chairs.propose_chairs(children=children, today=TODAY, due=date(2026, 12, 18))
+    (ivy,) = [o for o in options if o.chair == staff.iro]
+    # Tuesday: on leave. Wednesday 09:30 overlaps the 10:00 review; 13:30 is free.
+    assert [(s.day, s.at) for s in ivy.slots] == [
+        (date(2026, 12, 16), time(13, 30)),
+        (date(2026, 12, 17), time(9, 30)),
+        (date(2026, 12, 17), time(13, 30)),
+        (date(2026, 12, 18), time(9, 30)),
+    ]
+
+
+# ----------------------------------------------------------- confirmations
+
+
+@pytest.fixture
+def s47(staff):
+    child = ChildFactory(first_name="Rae", last_name="Holt", team=staff.team)
+    return s47_for(child, referral=date(2026, 12, 9), strategy=date(2026, 12, 10))
+
+
+def book_icpc(staff, s47, day, **kwargs):
+    return services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=[Subject(child=s47.episode.child, section47=s47)],
+        scheduled_date=day,
+        scheduled_time=time(10),
+        venue="Civic Centre",
+        acting_user=staff.coordinator,
+        **kwargs,
+    )
+
+
+def confirmation_needed(warning: str) -> dict[str, list[str]]:
+    return {
+        "confirm_reason": [
+            f"Confirm the booking and give the reason, or choose another date: {warning}"
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("day", "warning"),
+    [
+        (
+            date(2026, 12, 25),
+            "25 December 2026 is a bank holiday (Christmas Day), not a working day.",
+        ),
+        (date(2026, 12, 19), "19 December 2026 is a Saturday, not a working day."),
+        (date(2026, 12, 11), "11 December 2026 is in the past."),
+        (date(2027, 1, 6), "06 January 2027 is after the conference is due on 05 January 2027."),
+    ],
+)
+def test_a_date_that_needs_a_confirmation_is_refused_without_one(staff, s47, day, warning):
+    with pytest.raises(ValidationError) as raised:
+        book_icpc(staff, s47, day)
+    assert raised.value.message_dict == confirmation_needed(warning)
+
+
+def test_a_local_closure_day_needs_a_confirmation_too(staff, s47):
+    ClosureDayFactory(date=date(2026, 12, 22))
+    with pytest.raises(ValidationError) as raised:
+        book_icpc(staff, s47, date(2026, 12, 22))
+    assert raised.value.message_dict == confirmation_needed(
+        "22 December 2026 is a local closure day, not a working day."
+    )
+
+
+def test_a_confirmed_booking_keeps_its_warnings_and_reason_in_the_record_and_history(staff, s47):
+    conference = book_icpc(
+        staff, s47, date(2026, 12, 19), confirm_reason="The family can only come at weekends"
+    )
+    assert conference.booking_warnings == "19 December 2026 is a Saturday, not a working day."
+    assert conference.booking_reason == "The family can only come at weekends"
+    assert conference.history.get().booking_reason == "The family can only come at weekends"
+
+
+def test_a_booking_on_a_working_day_in_time_needs_no_confirmation(staff, s47):
+    conference = book_icpc(staff, s47, date(2026, 12, 17), confirm_reason="Not needed")
+    assert (conference.booking_warnings, conference.booking_reason) == ("", "")
+
+
+def test_moving_an_icpc_past_its_due_date_needs_a_confirmation(staff, s47):
+    conference = book_icpc(staff, s47, date(2027, 1, 4))
+    move = {
+        "conference": conference,
+        "scheduled_date": date(2027, 1, 6),
+        "scheduled_time": time(10),
+        "venue": "Civic Centre",
+        "acting_user": staff.coordinator,
+    }
+    with pytest.raises(ValidationError) as raised:
+        services.reschedule_conference(**move, expected_version=current_version(conference))
+    assert raised.value.message_dict == confirmation_needed(
+        "06 January 2027 is after the conference is due on 05 January 2027."
+    )
+    moved = services.reschedule_conference(
+        **move,
+        expected_version=current_version(conference),
+        confirm_reason="The police officer cannot attend before",
+    )
+    assert moved.booking_reason == "The police officer cannot attend before"
+    # A later change of place on the same date keeps the confirmation.
+    again = services.reschedule_conference(
+        **(move | {"venue": "Town Hall"}), expected_version=current_version(conference)
+    )
+    assert again.booking_reason == "The police officer cannot attend before"

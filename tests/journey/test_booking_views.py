@@ -1,0 +1,144 @@
+"""The booking pages ask for the confirmation the service needs: the warning, a box to
+tick and the reason, for the date it was shown for; the lists flag the booking."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from iro.journey import services
+from iro.journey.models import Conference, ConferenceKind
+from iro.journey.services import Subject
+from tests.factories import ChildFactory, make_staff, s47_for
+
+pytestmark = [pytest.mark.django_db]
+
+TODAY = date(2026, 12, 14)  # a Monday
+SATURDAY = date(2026, 12, 19)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def child(staff):
+    child = ChildFactory(first_name="Rae", last_name="Holt", team=staff.team)
+    s47_for(child, referral=date(2026, 12, 9), strategy=date(2026, 12, 10))
+    return child
+
+
+def booking(child, day: date, **extra) -> dict:
+    return {
+        "children": [str(child.public_id)],
+        "scheduled_date_day": str(day.day),
+        "scheduled_date_month": str(day.month),
+        "scheduled_date_year": str(day.year),
+        "scheduled_time": "10:00",
+        "venue": "Civic Centre",
+        "chair": "",
+    } | extra
+
+
+def test_a_saturday_is_refused_with_the_warning_and_the_confirmation_asked(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    page = client.post(url, booking(child, SATURDAY)).content.decode()
+    assert "19 December 2026 is a Saturday, not a working day." in page
+    assert 'id="booking-warning"' in page
+    assert 'name="confirmed_date" value="2026-12-19"' in page
+    assert not Conference.objects.exists()
+
+
+def test_a_confirmation_given_for_another_date_does_not_count(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    confirmed = {
+        "confirm_booking": "on",
+        "confirm_reason": "The family can only come at weekends",
+        "confirmed_date": "2026-12-12",
+    }
+    page = client.post(url, booking(child, SATURDAY, **confirmed)).content.decode()
+    assert "19 December 2026 is a Saturday, not a working day." in page
+    assert not Conference.objects.exists()
+
+
+def test_a_confirmed_saturday_is_booked_and_flagged_in_the_childs_list(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    confirmed = {
+        "confirm_booking": "on",
+        "confirm_reason": "The family can only come at weekends",
+        "confirmed_date": "2026-12-19",
+        "duration_minutes": "90",
+    }
+    response = client.post(url, booking(child, SATURDAY, **confirmed))
+    conference = Conference.objects.get()
+    assert response.status_code == 302
+    assert conference.duration_minutes == 90
+    assert conference.booking_reason == "The family can only come at weekends"
+    page = client.get(reverse("child_protection", args=[child.public_id])).content.decode()
+    assert "Booked anyway" in page
+    assert "Reason: The family can only come at weekends" in page
+
+
+def test_my_work_flags_a_booking_confirmed_despite_a_warning(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    confirmed = {
+        "confirm_booking": "on",
+        "confirm_reason": "The family can only come at weekends",
+        "confirmed_date": "2026-12-19",
+        "chair": str(staff.iro.pk),
+    }
+    assert client.post(url, booking(child, SATURDAY, **confirmed)).status_code == 302
+    client.force_login(staff.iro)
+    page = client.get(reverse("my_work")).content.decode()
+    assert "Booked anyway" in page
+    assert "19 December 2026 is a Saturday, not a working day." in page
+
+
+def test_moving_a_booking_past_its_due_date_asks_for_the_confirmation(client, staff, child):
+    s47 = child.episodes.get().section47s.get()
+    conference = services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=[Subject(child=child, section47=s47)],
+        scheduled_date=date(2027, 1, 4),
+        venue="Civic Centre",
+        acting_user=staff.coordinator,
+    )
+    client.force_login(staff.coordinator)
+    url = reverse("conference_schedule", args=[conference.public_id])
+    move = {
+        "scheduled_date_day": "6",
+        "scheduled_date_month": "1",
+        "scheduled_date_year": "2027",
+        "scheduled_time": "10:00",
+        "duration_minutes": "120",
+        "venue": "Civic Centre",
+        "version": str(conference.version),
+    }
+    page = client.post(url, move).content.decode()
+    assert "06 January 2027 is after the conference is due on 05 January 2027." in page
+    assert 'name="confirmed_date" value="2027-01-06"' in page
+    confirmed = {
+        "confirm_booking": "on",
+        "confirm_reason": "The police officer is away until then",
+        "confirmed_date": "2027-01-06",
+    }
+    assert client.post(url, move | confirmed).status_code == 302
+    conference.refresh_from_db()
+    assert (conference.scheduled_date, conference.booking_reason) == (
+        date(2027, 1, 6),
+        "The police officer is away until then",
+    )

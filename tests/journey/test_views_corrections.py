@@ -1,0 +1,152 @@
+"""The void and restore pages: a manager voids a record with a reason, lands on the
+record shown as voided (when, by whom, why) with a Restore form, and restores it; an
+IRO and an analyst are refused; refusals go into the error summary."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from iro.access.models import AccessLogEntry
+from iro.challenge.models import Dispute
+from iro.journey import corrections
+from iro.journey.models import Conference, Plan, PlanEndReason
+from tests.challenge.factories import DisputeFactory
+from tests.factories import ChildFactory, child_on_plan, make_staff
+
+pytestmark = pytest.mark.django_db
+
+WHY = "Entered on the wrong child's record."
+BACK = "It was the right child after all."
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def journey(staff):
+    return child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27), team=staff.team,
+        first_name="Wren", last_name="Ashcombe",
+    )  # fmt: skip
+
+
+def test_a_manager_voids_a_conference_and_sees_it_voided_with_a_restore(client, staff, journey):
+    client.force_login(staff.iro_manager)
+    detail = client.get(reverse("conference_detail", args=[journey.icpc.public_id]))
+    void_url = reverse("conference_void", args=[journey.icpc.public_id])
+    assert void_url in detail.content.decode()
+
+    page = client.get(void_url).content.decode()
+    assert page.count("<h1") == 1 and "Void this record" in page
+    assert "Initial child protection conference held 27 January 2025" in page
+
+    response = client.post(void_url, {"reason": WHY})
+    restore_url = reverse("conference_restore", args=[journey.icpc.public_id])
+    assert response.status_code == 302 and response["Location"] == restore_url
+    assert not Conference.objects.exists()
+
+    page = client.get(restore_url).content.decode()
+    assert "Voided" in page and WHY.replace("'", "&#x27;") in page
+    assert str(staff.iro_manager) in page
+    journey_page = client.get(reverse("child_journey", args=[journey.child.public_id]))
+    assert restore_url in journey_page.content.decode()
+
+    response = client.post(restore_url, {"reason": BACK})
+    assert response["Location"] == reverse("conference_detail", args=[journey.icpc.public_id])
+    assert Conference.objects.count() == 1
+    assert Plan.objects.count() == 1
+    # Each page read is in the access log under the child.
+    assert AccessLogEntry.objects.filter(child=journey.child, what="conference_restore").exists()
+
+
+def test_a_missing_reason_is_shown_in_the_error_summary(client, staff, journey):
+    client.force_login(staff.iro_manager)
+    url = reverse("conference_void", args=[journey.icpc.public_id])
+    page = client.post(url, {"reason": ""}).content.decode()
+    assert "govuk-error-summary" in page
+    assert corrections.VOID_REASON_REQUIRED in page
+    assert "<title>Error: " in page
+    assert Conference.objects.count() == 1
+
+
+def test_a_refusal_names_what_depends_on_the_record(client, staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27),
+        reviews=(date(2025, 4, 20),), team=staff.team,
+    )  # fmt: skip
+    client.force_login(staff.iro_manager)
+    page = client.post(
+        reverse("conference_void", args=[journey.icpc.public_id]), {"reason": WHY}
+    ).content.decode()
+    assert "1 later conference of its own: void it first." in page
+    assert Conference.objects.count() == 2
+
+
+@pytest.mark.parametrize("who", ["iro", "analyst"])
+def test_an_iro_and_an_analyst_are_refused(client, staff, journey, who):
+    client.force_login(getattr(staff, who))
+    for name in ("conference_void", "conference_restore"):
+        url = reverse(name, args=[journey.icpc.public_id])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"reason": WHY}).status_code == 403
+    assert Conference.objects.count() == 1
+
+
+def test_an_iro_sees_no_void_link(client, staff, journey):
+    client.force_login(staff.iro)
+    page = client.get(reverse("conference_detail", args=[journey.icpc.public_id]))
+    assert reverse("conference_void", args=[journey.icpc.public_id]) not in page.content.decode()
+
+
+def test_a_dispute_is_voided_and_restored_through_its_pages(client, staff):
+    dispute = DisputeFactory(child=ChildFactory(team=staff.team))
+    client.force_login(staff.iro_manager)
+    response = client.post(reverse("dispute_void", args=[dispute.public_id]), {"reason": WHY})
+    assert response["Location"] == reverse("dispute_restore", args=[dispute.public_id])
+    assert client.get(reverse("dispute_detail", args=[dispute.public_id])).status_code == 404
+    client.post(reverse("dispute_restore", args=[dispute.public_id]), {"reason": BACK})
+    assert Dispute.objects.count() == 1
+
+
+def test_a_plan_end_is_voided_and_restored_through_the_plan_pages(client, staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27),
+        ended_on=date(2025, 3, 1), end_reason=PlanEndReason.TRANSFERRED_OUT, team=staff.team,
+    )  # fmt: skip
+    client.force_login(staff.iro_manager)
+    plan_page = client.get(reverse("plan_detail", args=[journey.plan.public_id]))
+    void_url = reverse("plan_end_void", args=[journey.plan.public_id])
+    assert void_url in plan_page.content.decode()
+    response = client.post(void_url, {"reason": WHY})
+    restore_url = reverse("plan_end_restore", args=[journey.plan.public_id])
+    assert response["Location"] == restore_url
+    journey.plan.refresh_from_db()
+    assert journey.plan.end_date is None
+    page = client.get(restore_url).content.decode()
+    assert "End of the plan from 27 January 2025 on 1 March 2025" in page
+    plan_page = client.get(reverse("plan_detail", args=[journey.plan.public_id]))
+    assert restore_url in plan_page.content.decode()
+    client.post(restore_url, {"reason": BACK})
+    journey.plan.refresh_from_db()
+    assert journey.plan.end_date == date(2025, 3, 1)
+
+
+def test_a_strategy_discussion_is_voided_from_the_childs_page(client, staff):
+    child = ChildFactory(team=staff.team)
+    from tests.factories import s47_for
+
+    s47 = s47_for(child, referral=date(2025, 10, 1), strategy=date(2025, 10, 2))
+    client.force_login(staff.iro_manager)
+    void_url = reverse(
+        "strategy_discussion_void", args=[child.public_id, s47.strategy_discussion_id]
+    )
+    assert void_url in client.get(reverse("child_journey", args=[child.public_id])).content.decode()
+    client.post(void_url, {"reason": WHY})
+    page = client.get(reverse("child_journey", args=[child.public_id])).content.decode()
+    assert "Voided and restored records" in page
+    assert "<s>Strategy discussion on 2 October 2025</s>" in page

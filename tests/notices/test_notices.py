@@ -1,0 +1,54 @@
+"""The recorded outbox: a notice is kept for its recipient, not sent (mail is not set up),
+and the Messages page shows each user their own only."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from iro.notices.models import Notice
+from iro.notices.selectors import notices_about, notices_for
+from iro.notices.services import notify
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff(db):
+    return make_staff()
+
+
+def test_notify_records_the_notice_unsent_with_its_history(staff):
+    notice = notify(
+        recipient=staff.team_manager,
+        subject="A dispute is waiting for your answer",
+        link="/disputes/x/answer",
+        acting_user=staff.iro,
+    )
+    assert (notice.sender, notice.sent_at, notice.is_sent) == (staff.iro, None, False)
+    assert notice.body == (
+        "A dispute is waiting for your answer in iro.\n\nOpen it: /disputes/x/answer\n"
+    )
+    assert notice.history.get().history_user == staff.iro
+    assert mail.outbox == []  # nothing is sent
+
+
+def test_each_user_sees_only_their_own_messages(client, staff):
+    notify(recipient=staff.team_manager, subject="For Tess", link="/a", acting_user=staff.iro)
+    notify(recipient=staff.senior_manager, subject="For Seren", link="/b", acting_user=staff.iro)
+    assert [n.subject for n in notices_for(staff.team_manager)] == ["For Tess"]
+    assert [n.subject for n in notices_about("/a", "/b")] == ["For Tess", "For Seren"]
+    client.force_login(staff.team_manager)
+    page = client.get(reverse("notice_list")).content.decode()
+    assert "For Tess" in page and "For Seren" not in page
+    assert "Not sent yet" in page
+
+
+def test_a_user_with_no_messages_is_told_so(client, staff):
+    client.force_login(staff.admin)
+    page = client.get(reverse("notice_list"))
+    assert page.status_code == 200
+    assert 'id="no-notices"' in page.content.decode()
+    assert not Notice.objects.exists()

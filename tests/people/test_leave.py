@@ -1,0 +1,123 @@
+"""The IROs' leave: the IRO service manager records it (and only for an IRO, never
+overlapping), removes it, and sees whose bookings fall in it."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from iro.people import services
+from iro.people.models import Leave
+from tests.factories import LeaveFactory, child_on_plan, hold_conference, make_staff
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 14)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+def record(staff, **kwargs):
+    args = {
+        "user": staff.iro,
+        "start_date": date(2026, 12, 21),
+        "end_date": date(2026, 12, 23),
+        "description": "Annual leave",
+        "acting_user": staff.iro_manager,
+    }
+    return services.record_leave(**(args | kwargs))
+
+
+def test_the_iro_manager_records_an_iros_leave_with_its_history(staff):
+    leave = record(staff)
+    assert (leave.user, leave.start_date, leave.end_date) == (
+        staff.iro,
+        date(2026, 12, 21),
+        date(2026, 12, 23),
+    )
+    assert leave.history.get().history_user == staff.iro_manager
+
+
+def test_only_the_iro_manager_may_record_leave(staff):
+    with pytest.raises(PermissionDenied):
+        record(staff, acting_user=staff.coordinator)
+    assert not Leave.objects.exists()
+
+
+def test_leave_that_overlaps_ends_before_it_starts_or_is_not_an_iros_is_refused(staff):
+    record(staff)
+    with pytest.raises(ValidationError) as raised:
+        record(staff, start_date=date(2026, 12, 23), end_date=date(2026, 12, 22))
+    assert raised.value.message_dict == {
+        "end_date": [services.END_BEFORE_START],
+        "start_date": [
+            "Ivy Coldharbour already has leave recorded from 21 December 2026 to 23 December 2026."
+        ],
+    }
+    with pytest.raises(ValidationError) as raised:
+        record(staff, user=staff.coordinator)
+    assert raised.value.message_dict == {"user": [services.NOT_AN_IRO]}
+
+
+def test_removing_leave_keeps_its_history(staff):
+    leave = record(staff)
+    services.remove_leave(leave_id=leave.pk, acting_user=staff.iro_manager)
+    assert not Leave.objects.exists()
+    assert Leave.history.filter(id=leave.pk).count() == 2
+
+
+def test_the_page_lists_leave_with_the_bookings_that_need_another_chair(client, staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2026, 10, 5), icpc_on=date(2026, 10, 26), team=staff.team
+    )
+    hold_conference(
+        kind="review",
+        children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.iro,
+        scheduled_date=date(2026, 12, 22),
+        scheduled_time=time(10),
+    )
+    LeaveFactory(user=staff.other_iro, start_date=date(2026, 12, 1), end_date=date(2026, 12, 4))
+    client.force_login(staff.iro_manager)
+    response = client.post(
+        reverse("staff_leave"),
+        {
+            "user": staff.iro.pk,
+            "start_date_day": "21",
+            "start_date_month": "12",
+            "start_date_year": "2026",
+            "end_date_day": "23",
+            "end_date_month": "12",
+            "end_date_year": "2026",
+            "description": "Annual leave",
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert (
+        "Leave recorded for Ivy Coldharbour: 21 December 2026 to 23 December 2026. "
+        "Ivy Coldharbour is booked to chair 1 conference in it: allocate another chair."
+    ) in page
+    assert "1 conference</strong> needing another chair" in page
+    assert "Otto Fallowfield" not in page.split('id="leave"')[1].split("</table>")[0]
+
+
+def test_the_page_shows_what_is_missing_and_refuses_other_roles(client, staff):
+    client.force_login(staff.iro_manager)
+    page = client.post(reverse("staff_leave"), {}).content.decode()
+    assert "There is a problem" in page and "Select the IRO who will be away." in page
+    client.force_login(staff.coordinator)
+    assert client.get(reverse("staff_leave")).status_code == 403
