@@ -356,3 +356,22 @@ def child_on_plan(
         for r in reviews
     ]
     return Journey(child, s47.episode, s47, icpc, plan, held_reviews)
+
+
+def complete_outcome(decision: str, *, held_on: date | None = None, **fields):
+    """A child's outcome with everything ``services.record_errors`` asks of a record made
+    by a chair (a new plan needs ``held_on`` for its first core group date)."""
+    from iro.journey.models import ChildAttendance, Decision
+    from iro.journey.services import ChildOutcome
+
+    values = {
+        "attendance": ChildAttendance.DID_NOT_ATTEND,
+        "wishes_feelings": "Told the social worker she wants to stay at her school.",
+        "worries": "Nobody checks the home is warm.",
+        "working_well": "Her grandmother visits every day.",
+        "needs_to_happen": "A health visitor calls each week.",
+    }
+    if decision == Decision.PLAN:
+        values["outline_plan"] = "Weekly visits; a warm, safe home."
+        values["first_core_group_on"] = (held_on or date.today()) + timedelta(days=7)
+    return ChildOutcome(decision=decision, **(values | fields))

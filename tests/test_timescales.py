@@ -12,6 +12,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from iro.timescales import (
+    FIRST_CORE_GROUP_WORKING_DAYS,
     FIRST_REVIEW_MONTHS,
     ICPC_WORKING_DAYS,
     LATER_REVIEW_MONTHS,
@@ -692,3 +693,15 @@ def test_non_working_day_says_why_a_day_is_not_a_working_day():
 def test_the_earliest_event_of_a_child_is_a_pregnancy_before_the_birth():
     assert earliest_event(date(2011, 5, 3)) == date(2010, 7, 27)
     assert PRE_BIRTH_WEEKS == 40
+
+
+def test_the_first_core_group_is_due_ten_working_days_after_the_conference() -> None:
+    assert FIRST_CORE_GROUP_WORKING_DAYS == 10
+    # Thursday 18 April 2024: Good Friday was 29 March, so ten plain weekdays.
+    assert first_core_group_due(date(2024, 4, 18)) == date(2024, 5, 2)
+    # Thursday 23 May 2024: the spring bank holiday on Monday 27 May does not count.
+    assert first_core_group_due(date(2024, 5, 23)) == date(2024, 6, 7)
+
+
+def test_a_local_closure_day_moves_the_first_core_group_due_date() -> None:
+    assert first_core_group_due(date(2024, 4, 18), closures=[date(2024, 4, 22)]) == date(2024, 5, 3)

@@ -27,11 +27,11 @@ TRANSFER_IN_WORKING_DAYS = 15
 # Working Together to Safeguard Children 2023, ch. 2: the first review conference is held
 # within 3 months of the initial conference (metrics.md: of the plan start) ...
 FIRST_REVIEW_MONTHS = 3
+# ... and later reviews at intervals of not more than 6 months.
+LATER_REVIEW_MONTHS = 6
 # Working Together to Safeguard Children 2023, ch. 2: the core group meets for the first
 # time within 10 working days of the initial child protection conference.
 FIRST_CORE_GROUP_WORKING_DAYS = 10
-# ... and later reviews at intervals of not more than 6 months.
-LATER_REVIEW_MONTHS = 6
 
 # The one-off England and Wales bank holidays metrics.md names, by royal proclamation.
 # holidays 0.109 already has every one of them; they are added again so the contract's
@@ -185,10 +185,10 @@ def transfer_in_due(notified: date, *, closures: Iterable[date] = ()) -> date:
     return add_working_days(notified, TRANSFER_IN_WORKING_DAYS, closures=closures)
 
 
-def first_core_group_due(icpc: date, *, closures: Iterable[date] = ()) -> date:
+def first_core_group_due(conference_held: date, *, closures: Iterable[date] = ()) -> date:
     """The last day the core group's first meeting is in time: 10 working days after the
-    initial conference."""
-    return add_working_days(icpc, FIRST_CORE_GROUP_WORKING_DAYS, closures=closures)
+    conference that started the plan."""
+    return add_working_days(conference_held, FIRST_CORE_GROUP_WORKING_DAYS, closures=closures)
 
 
 def first_review_due(plan_start_or_icpc: date) -> date:

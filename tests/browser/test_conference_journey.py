@@ -113,6 +113,23 @@ def submit(page, name: str) -> None:
     page.wait_for_load_state()
 
 
+def complete_the_record(page, prefix: str, *, core_group_on: date | None = None) -> None:
+    """Fill what a record must hold and the test has not (``services.record_errors``)."""
+    if not page.locator(f"input[name={prefix[4:]}-attendance]:checked").count():
+        page.check(f"{prefix}-attendance-3")  # did not attend
+    page.fill(f"{prefix}-wishes_feelings", "Told her advocate she wants to stay with Mum.")
+    for field, text in (
+        ("worries", "There is not always food at home."),
+        ("working_well", "Gran lives close by."),
+        ("needs_to_happen", "Breakfast every day."),
+    ):
+        if not page.input_value(f"{prefix}-{field}"):
+            page.fill(f"{prefix}-{field}", text)
+    if core_group_on is not None:
+        page.fill(f"{prefix}-outline_plan", "School every day; food in the house.")
+        fill_date(page, f"{prefix[4:]}-first_core_group_on", core_group_on)
+
+
 def rows_of(conference: Conference) -> dict[str, ConferenceChild]:
     return {r.child.first_name: r for r in conference.children.select_related("child")}
 
@@ -278,7 +295,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     for prefix in (w, a):
         iro.check(f"{prefix}-decision")  # Child protection plan
         iro.select_option(f"{prefix}-category", "NEG")
-    iro.check(f"{w}-attendance-1")  # attended in person
+    iro.check(f"{w}-attendance")  # attended in person
     iro.get_by_label("The child's written views were shared").first.check()
     iro.fill(f"{w}-scaling_score", "3")
     # The plain-language check runs while the chair writes.
@@ -288,6 +305,8 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     iro.fill(f"{w}-worries", "Wren has missed a lot of school. There is not always food at home.")
     iro.fill(f"{w}-working_well", "Wren loves her gran, who lives close by.")
     iro.fill(f"{w}-needs_to_happen", "Wren needs to be at school every day, with breakfast.")
+    for prefix in (w, a):
+        complete_the_record(iro, prefix, core_group_on=date(2024, 7, 5))
     submit(iro, "Save the conference record")
     expect(iro.locator(".govuk-notification-banner")).to_contain_text(
         "Next: write each plan's outcomes and actions."
@@ -369,6 +388,8 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     w, a = f"#id_child{rows['Wren'].pk}", f"#id_child{rows['Alder'].pk}"
     for prefix in (w, a):
         iro.check(f"{prefix}-decision")  # Continue the plan
+        complete_the_record(iro, prefix)
+    assert "carried from the conference of 27 June 2024" in main_text(iro)
     iro.select_option(f"{a}-category", "EMO")
     submit(iro, "Save the conference record")
     expect(iro.locator(".govuk-error-summary")).to_contain_text(
@@ -398,6 +419,33 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
         "Agreed by Mona Greyfriar on 1 October 2024"
     )
 
+    # ---- Wednesday 2 October: the chair corrects the first review's record --------------
+    clock.set(date(2024, 10, 2))
+    iro = sign_in(staff.iro)
+    iro.goto(f"/conferences/{review1.public_id}/")
+    iro.get_by_role("link", name="Amend the record").click()
+    w = f"#id_child{rows_of(review1)['Wren'].pk}"
+    said = "Told her advocate she wants to stay with Mum."
+    assert iro.input_value(f"{w}-wishes_feelings") == said
+    words = "Wren told her advocate: I want to live with Mum and see Gran every week."
+    iro.fill(f"{w}-wishes_feelings", words)
+    submit(iro, "Save the amended record")
+    expect(iro.locator(".govuk-error-summary")).to_contain_text(
+        "Enter why the record is being amended."
+    )
+    check_page(iro, "i10-amend-errors")
+    iro.fill("#id_reason", "The advocate sent Wren's own words after the conference.")
+    submit(iro, "Save the amended record")
+    expect(iro.locator("#amended")).to_contain_text(
+        f"Amended on 2 October 2024 by {staff.iro} because The advocate sent Wren's own words"
+    )
+    assert words in main_text(iro)
+    iro.get_by_role("link", name="See what changed").click()
+    history = iro.locator("main table").inner_text()
+    assert "The child's wishes and feelings" in history
+    assert said in history and words in history
+    check_page(iro, "i11-record-history")
+
     # ---- March 2025: the second review ends the plans -----------------------------------
     clock.set(date(2025, 3, 10))
     coordinator = sign_in(staff.coordinator)
@@ -417,7 +465,8 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     rows = rows_of(review2)
     for row in rows.values():
         iro.check(f"#id_child{row.pk}-decision-1")  # End the plan
-        iro.select_option(f"#id_child{row.pk}-end_reason", PlanEndReason.STEP_DOWN_CIN)
+        iro.check(f"#id_child{row.pk}-end_reason")  # Stepped down to a Child in Need plan
+        complete_the_record(iro, f"#id_child{row.pk}")
     submit(iro, "Save the conference record")
     expect(iro.locator("h1")).to_contain_text("Review child protection conference")
     for plan in Plan.objects.all():

@@ -74,3 +74,22 @@ def book_icpc(
         venue="Northmoor Civic Centre, Room 2",
         acting_user=staff.coordinator,
     )
+
+
+def record_data(row_pk: int, *, core_group_on: date | None = None) -> dict[str, str]:
+    """The parts of one child's record form that ``services.record_errors`` asks of every
+    record made by a chair (add the decision and category; ``core_group_on`` for a new
+    plan)."""
+    prefix = f"child{row_pk}-"
+    data = {
+        prefix + "attendance": "did_not_attend",
+        prefix + "wishes_feelings": "Wants to stay at home with her brother.",
+        prefix + "worries": "The home is cold.",
+        prefix + "working_well": "School attendance is good.",
+        prefix + "needs_to_happen": "Weekly visits.",
+        prefix + "outline_plan": "Weekly visits; a warm home.",
+    }
+    if core_group_on is not None:
+        for part in ("day", "month", "year"):
+            data[f"{prefix}first_core_group_on_{part}"] = str(getattr(core_group_on, part))
+    return data

@@ -23,6 +23,7 @@ from iro.journey.models import (
 )
 from iro.journey.services import PLAN_END_BEFORE_START
 from tests.factories import child_on_plan, make_staff
+from tests.journey.conference_setup import record_data
 from tests.journey.test_conference_views import date_data
 
 pytestmark = [pytest.mark.django_db]
@@ -197,6 +198,7 @@ def test_a_review_that_ends_the_plan_steps_the_child_down(client, staff, journey
             f"child{row.pk}-decision": Decision.END,
             f"child{row.pk}-category": "NEG",
             f"child{row.pk}-end_reason": PlanEndReason.STEP_DOWN_CIN,
+            **record_data(row.pk),
         },
     )
     assert response.status_code == 302

@@ -22,8 +22,8 @@ from iro.journey.models import (
     Plan,
     Section47,
 )
-from tests.factories import make_staff
-from tests.journey.conference_setup import book_icpc, sibling_group
+from tests.factories import complete_outcome, make_staff
+from tests.journey.conference_setup import book_icpc, record_data, sibling_group
 
 pytestmark = [pytest.mark.django_db]
 
@@ -314,10 +314,12 @@ def test_an_invitee_without_a_name_gets_field_errors(client, staff, conference):
 
 
 def outcome_data(conference, decision=Decision.PLAN, category="NEG", **extra) -> dict:
+    """Each child's record, complete as ``services.record_errors`` asks."""
     data = {}
     for row in conference.children.all():
         prefix = f"child{row.pk}-"
         data |= {prefix + "decision": decision, prefix + "category": category}
+        data |= record_data(row.pk, core_group_on=date(2024, 7, 5))
         data |= {prefix + k: v for k, v in extra.items()}
     return data
 
@@ -396,7 +398,9 @@ def test_a_manager_agrees_a_late_conference(client, staff, conference):
             conference=conference,
             held_on=date(2024, 7, 2),
             outcomes={
-                r.child_id: services.ChildOutcome(decision=Decision.PLAN, category="NEG")
+                r.child_id: complete_outcome(
+                    Decision.PLAN, category="NEG", held_on=date(2024, 7, 2)
+                )
                 for r in conference.children.all()
             },
             lateness_reason="interpreter",

@@ -141,6 +141,8 @@ def test_a_dispute_before_the_plan_it_is_about_is_refused(staff, born_2011):
             plan=plan,
             raised_on=date(2020, 5, 1),
             reason=DisputeReason.PLANNING,
+            detail="The plan has no date for the health assessment.",
+            addressed_to=staff.team_manager,
             acting_user=staff.iro,
         )
     assert raised.value.message_dict == {
@@ -162,6 +164,8 @@ def test_a_dispute_or_challenge_before_the_childs_first_referral_is_refused(staf
             child=born_2011,
             raised_on=date(2020, 5, 1),
             reason=DisputeReason.PLANNING,
+            detail="The plan has no date for the health assessment.",
+            addressed_to=staff.team_manager,
             acting_user=staff.iro,
         )
     assert raised.value.message_dict == {"raised_on": [expected.format(what="dispute")]}

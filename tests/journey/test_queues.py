@@ -379,10 +379,17 @@ def test_plan_actions_overdue_are_open_actions_past_their_date(staff):
     assert chairs.href == reverse("plan_action", args=[plan.public_id, late.pk])
 
 
-def test_first_core_groups_due_are_listed_for_recent_plans(staff):
+def test_first_core_groups_due_are_listed_for_recent_plans_with_no_date_recorded(staff):
     recent = PlanFactory(child=child(staff, "Ayla"), start_date=date(2025, 10, 6))
     PlanFactory(child=child(staff, "Brin"), start_date=date(2025, 7, 1))
     PlanFactory(child=child(staff, "Cato", team=staff.other_team), start_date=date(2025, 10, 6))
+    dated = child(staff, "Dela")
+    dated_plan = PlanFactory(child=dated, start_date=date(2025, 10, 6))
+    hold_conference(
+        kind=ConferenceKind.INITIAL, chair=staff.iro, held_on=date(2025, 10, 6),
+        children=[(dated, {"plan": dated_plan, "decision": "plan",
+                           "first_core_group_on": date(2025, 10, 16)})],
+    )  # fmt: skip
 
     queue = queues.core_groups_due(staff.social_worker, TODAY)
 

@@ -21,8 +21,9 @@ from iro.journey.models import (
     Plan,
     Section47,
 )
-from iro.journey.services import ChildOutcome, Subject
+from iro.journey.services import Subject
 from iro.people.models import Role, Team, User
+from tests.factories import complete_outcome
 
 pytestmark = [pytest.mark.django_db]
 
@@ -95,7 +96,9 @@ def held_icpc(children, coordinator, iro, held_on, **kwargs) -> Conference:
     return services.record_conference_held(
         conference=conference,
         held_on=held_on,
-        outcomes={c.pk: ChildOutcome(decision=Decision.PLAN, category="NEG") for c in children},
+        outcomes={
+            c.pk: complete_outcome(Decision.PLAN, category="NEG", held_on=held_on) for c in children
+        },
         acting_user=iro,
         **({"expected_version": current_version(conference)} | kwargs),
     )
@@ -276,7 +279,7 @@ def test_reviews_change_the_category_and_the_last_ends_the_plan(siblings, coordi
     services.record_conference_held(
         conference=review,
         held_on=date(2024, 4, 30),
-        outcomes={siblings[0].pk: ChildOutcome(decision=Decision.CONTINUE, category="EMO")},
+        outcomes={siblings[0].pk: complete_outcome(Decision.CONTINUE, category="EMO")},
         acting_user=iro,
         expected_version=current_version(review),
     )
@@ -292,7 +295,7 @@ def test_reviews_change_the_category_and_the_last_ends_the_plan(siblings, coordi
     services.record_conference_held(
         conference=second,
         held_on=date(2024, 6, 20),
-        outcomes={siblings[0].pk: ChildOutcome(decision=Decision.END)},
+        outcomes={siblings[0].pk: complete_outcome(Decision.END, end_reason="step_down_cin")},
         acting_user=iro,
         expected_version=current_version(second),
     )
@@ -316,7 +319,7 @@ def test_a_review_a_day_after_three_months_needs_a_reason(siblings, coordinator,
         services.record_conference_held(
             conference=review,
             held_on=date(2024, 5, 1),
-            outcomes={siblings[0].pk: ChildOutcome(decision=Decision.CONTINUE)},
+            outcomes={siblings[0].pk: complete_outcome(Decision.CONTINUE, category="NEG")},
             acting_user=iro,
             expected_version=current_version(review),
         )
@@ -423,7 +426,11 @@ def test_an_episode_cannot_close_while_a_transfer_in_plan_is_open(siblings, coor
     services.record_conference_held(
         conference=conference,
         held_on=date(2024, 3, 15),
-        outcomes={siblings[0].pk: ChildOutcome(decision=Decision.PLAN, category="PHY")},
+        outcomes={
+            siblings[0].pk: complete_outcome(
+                Decision.PLAN, category="PHY", held_on=date(2024, 3, 15)
+            )
+        },
         acting_user=iro,
         expected_version=current_version(conference),
     )

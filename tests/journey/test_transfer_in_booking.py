@@ -16,6 +16,7 @@ from iro.journey.conference_views import NO_TRANSFER_IN
 from iro.journey.models import Conference, ConferenceKind, Decision, Plan
 from iro.journey.services import BEFORE_NOTIFICATION, CHAIR_NOT_INDEPENDENT_TEAM
 from tests.factories import ChildFactory, FamilyFactory, PlanFactory, make_staff
+from tests.journey.conference_setup import record_data
 
 pytestmark = pytest.mark.django_db
 
@@ -171,6 +172,7 @@ def test_the_transfer_in_is_recorded_and_starts_the_plan(client, staff, siblings
     for row in conference.children.all():
         data[f"child{row.pk}-decision"] = Decision.PLAN
         data[f"child{row.pk}-category"] = "EMO"
+        data |= record_data(row.pk, core_group_on=TODAY)
     response = client.post(reverse("conference_record", args=[conference.public_id]), data)
     assert response.status_code == 302, response.content.decode()[:3000]
     plans = Plan.objects.order_by("child__date_of_birth")

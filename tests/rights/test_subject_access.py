@@ -198,3 +198,31 @@ def test_the_command_refuses_bad_input_in_one_line(staff, record, tmp_path, chil
     assert str(refused.value).startswith(message)
     assert "\n" not in str(refused.value)
     assert not out.exists()
+
+
+def test_the_json_holds_the_agencies_recommendations_and_the_records_amendments(staff, record):
+    from django.utils import timezone
+
+    from iro.journey.models import ConferenceAmendment, ConferenceRecommendation
+
+    row = record.conference_rows.get()
+    ConferenceRecommendation.objects.create(
+        conference_child=row, agency="Health", recommendation="plan", comment="Weight loss."
+    )
+    sibling = row.conference.children.exclude(pk=row.pk).get()
+    ConferenceAmendment.objects.create(
+        conference=row.conference, amended_by=staff.iro, amended_at=timezone.now(),
+        reason="Typed in the wrong box.", version=2,
+        changes=[
+            {"child": record.pk, "field": "Dissent", "before": "", "after": "Police"},
+            {"child": sibling.child_id, "field": "Dissent", "before": "", "after": "School"},
+        ],
+    )  # fmt: skip
+    [conference] = subject_access.collect(record)["conferences"]
+    assert [(r["agency"], r["comment"]) for r in conference["recommendations"]] == [
+        ("Health", "Weight loss.")
+    ]
+    [amendment] = conference["amendments"]
+    assert amendment["reason"] == "Typed in the wrong box."
+    # Only this child's changes: the sibling's belong to the sibling's own export.
+    assert [c["after"] for c in amendment["changes"]] == ["Police"]

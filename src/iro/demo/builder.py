@@ -51,6 +51,7 @@ from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
+    Decision,
     Plan,
     Section47,
 )
@@ -425,13 +426,22 @@ class Writer:
             )
         if not mp.held:
             return
+        # The planner writes the strength-based record only for recent conferences; the
+        # older ones stand for history from before the service used iro, recorded with
+        # the plan facts alone, as the census import records them (``imported``).
+        complete = all(row.participation.get("worries") for row in mp.rows)
+        records = {
+            row.child: row.participation
+            | (_full_record(mp, row, children[row.child]) if complete else {})
+            for row in mp.rows
+        }
         outcomes = {
             children[row.child].pk: ChildOutcome(
                 decision=row.decision,
                 category=row.category,
-                end_reason=row.end_reason,
+                end_reason=row.end_reason if row.decision == Decision.END else "",
                 previous_plans=row.previous_plans,
-                **row.participation,
+                **records[row.child],
             )
             for row in mp.rows
         }
@@ -443,6 +453,7 @@ class Writer:
             lateness_detail=mp.lateness_detail,
             acting_user=chair,
             expected_version=current_version(conference),
+            imported=not complete,
         )
         if id(mp) in self.wanted_conferences:
             self.conferences[id(mp)] = conference
@@ -510,6 +521,34 @@ def year_figures(period: timescales.Period, closures: frozenset[date]) -> YearFi
         units,
         in_time,
     )
+
+
+# The first core group meets a few working days after the conference that starts a plan.
+DEMO_CORE_GROUP_WORKING_DAYS = 8
+
+
+def _full_record(mp: planner.MeetingPlan, row: planner.RowPlan, child: Child) -> dict:
+    """What a chair's record holds beyond the planner's participation and notes: the
+    child's wishes and feelings and, for a new plan, its outline and first core group.
+    Worded from facts already drawn, so the demo's random sequence is unchanged."""
+    p = row.participation
+    name = child.first_name
+    if p.get("pre_meeting_child_not_applicable"):
+        wishes = f"Too young to give views: the health visitor described how {name} is at home."
+    elif p.get("attendance") in ("in_person", "virtual", "part"):
+        wishes = f"{name} told the conference they want home to feel calm and safe."
+    elif p.get("advocate_involved"):
+        wishes = f"{name}'s advocate shared what {name} wants to happen."
+    else:
+        wishes = f"{name}'s views were gathered by the social worker before the conference."
+    # An unborn baby's row has no attendance drawn: they did not attend.
+    extra = {"wishes_feelings": wishes, "attendance": p.get("attendance") or "did_not_attend"}
+    if row.decision == Decision.PLAN:
+        extra["outline_plan"] = p.get("needs_to_happen", "")
+        extra["first_core_group_on"] = timescales.add_working_days(
+            mp.on, DEMO_CORE_GROUP_WORKING_DAYS
+        )
+    return extra
 
 
 def build_demo(

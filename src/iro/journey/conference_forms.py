@@ -8,6 +8,7 @@ field and in the GOV.UK error summary.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django import forms
@@ -26,6 +27,7 @@ from iro.journey.models import (
     PlanEndReason,
     ReferralSource,
 )
+from iro.journey.services import Recommendation
 from iro.people.models import Agency
 
 DATE_REQUIRED = "Enter {what}."
@@ -467,7 +469,9 @@ class RecordConferenceForm(VersionedForm):
 
 
 class ChildOutcomeForm(forms.Form):
-    """One child's decision, participation and strength-based record."""
+    """One child's decision, participation, wishes and feelings, agencies'
+    recommendations and strength-based record. What must be filled in is the
+    service's rule (``services.record_errors``): the form only checks shapes."""
 
     decision = _radios([], label="Decision", error_messages={"required": DECISION_REQUIRED})
     category = forms.ChoiceField(
@@ -476,14 +480,33 @@ class ChildOutcomeForm(forms.Form):
         choices=[("", "Not applicable"), *Category.choices],
         help_text="Needed for a new plan; at a review, the latest category.",
     )
-    end_reason = forms.ChoiceField(
+    end_reason = _radios(
+        PlanEndReason.choices,
         label="If the plan ends, what happens next?",
         required=False,
-        choices=PlanEndReason.choices,
-        initial=PlanEndReason.STEP_DOWN_CIN,
+    )
+    first_core_group_on = GovDateField(
+        what="the date of the first core group meeting",
+        label="Date of the first core group meeting",
+        required=False,
+        help_text="Needed when a plan starts: due within 10 working days of the conference.",
+    )
+    outline_plan = forms.CharField(
+        label="Outline child protection plan",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Needed when a plan starts: what must change, and who will help.",
+        validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
+    )
+    dissent = forms.CharField(
+        label="Did anyone disagree with the decision? (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Who disagreed, and why. Leave blank if nobody did.",
+        validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
     )
     attendance = _radios(
-        [("", "Not recorded"), *ChildAttendance.choices],
+        ChildAttendance.choices,
         label="Did the child attend?",
         required=False,
     )
@@ -493,6 +516,16 @@ class ChildOutcomeForm(forms.Form):
     )
     direct_work = forms.BooleanField(
         label="Direct work with the child was brought to the meeting", required=False
+    )
+    wishes_feelings = forms.CharField(
+        label="The child's wishes and feelings",
+        required=False,
+        widget=forms.Textarea,
+        help_text=(
+            "In the child's own words where you can, or how they were gathered "
+            "(for example by an advocate). If they could not be gathered, say why."
+        ),
+        validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
     )
     worries = forms.CharField(
         label="What are we worried about?",
@@ -526,14 +559,64 @@ class ChildOutcomeForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, kind: str, **kwargs):
+    def __init__(self, *args, kind: str, agencies: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
         if kind == ConferenceKind.REVIEW:
             choices = [(Decision.CONTINUE, "Continue the plan"), (Decision.END, "End the plan")]
+            del self.fields["first_core_group_on"]
         else:
             choices = [(Decision.PLAN, "Child protection plan"), (Decision.NO_PLAN, "No plan")]
             del self.fields["end_reason"]
         self.fields["decision"].choices = choices
+        self.agencies = list(agencies)
+        for i, agency in enumerate(self.agencies):
+            self.fields[f"rec_{i}"] = forms.ChoiceField(
+                label=f"{agency}: recommendation",
+                required=False,
+                choices=[("", "No recommendation given"), *choices],
+                error_messages={"invalid_choice": CHOOSE_ONE},
+            )
+            self.fields[f"rec_comment_{i}"] = forms.CharField(
+                label=f"{agency}: reasons or comment (optional)",
+                required=False,
+                widget=forms.Textarea,
+                validators=[text_limits.MaxChars(text_limits.REASON)],
+            )
+
+    def recommendation_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [(self[f"rec_{i}"], self[f"rec_comment_{i}"]) for i in range(len(self.agencies))]
+
+    def recommendations(self) -> tuple[Recommendation, ...]:
+        """The recommendations given, from cleaned data."""
+        d = self.cleaned_data
+        return tuple(
+            Recommendation(
+                agency=agency, recommendation=d[f"rec_{i}"], comment=d[f"rec_comment_{i}"]
+            )
+            for i, agency in enumerate(self.agencies)
+            if d.get(f"rec_{i}")
+        )
+
+
+def recommendation_initial(agencies: Sequence[str], given: Iterable) -> dict[str, str]:
+    """The form's initial values for the ``ConferenceRecommendation`` rows ``given``."""
+    by_agency = {r.agency: r for r in given}
+    initial = {}
+    for i, agency in enumerate(agencies):
+        if (rec := by_agency.get(agency)) is not None:
+            initial[f"rec_{i}"] = rec.recommendation
+            initial[f"rec_comment_{i}"] = rec.comment
+    return initial
+
+
+class AmendReasonForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why are you amending the record?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Everyone who reads the record sees this, with your name and the date.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
 
 
 class AgreeLateForm(forms.Form):

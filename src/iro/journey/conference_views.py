@@ -38,6 +38,7 @@ from iro.journey.checks import not_in_future, today
 from iro.journey.conference_forms import (
     REFERRAL_DATE_NEEDED,
     AgreeLateForm,
+    AmendReasonForm,
     AttendanceForm,
     CancelForm,
     ChairForm,
@@ -53,6 +54,7 @@ from iro.journey.conference_forms import (
     TransferNotifiedForm,
     apply_service_errors,
     error_summary,
+    recommendation_initial,
 )
 from iro.journey.models import (
     ActionStatus,
@@ -67,7 +69,13 @@ from iro.journey.models import (
     PreMeeting,
     Section47,
 )
-from iro.journey.selectors import conference_for, review_dates_by_plan
+from iro.journey.selectors import (
+    amendments,
+    carried_record,
+    conference_for,
+    recommending_agencies,
+    review_dates_by_plan,
+)
 from iro.journey.services import ChildOutcome, Subject
 from iro.people.selectors import closure_days
 
@@ -147,6 +155,7 @@ def row_views(user, conference: Conference) -> list[RowView]:
     rows = (
         conference.children.exclude(child_id__in=getattr(conference, "hidden_child_ids", ()))
         .select_related("child", "section47", "plan", "pre_meeting")
+        .prefetch_related("recommendations")
         .order_by("child__date_of_birth", "pk")
     )
     out = []
@@ -183,6 +192,7 @@ def _conference_context(request, conference: Conference) -> dict:
         "may_schedule": has_capability(user, Capability.SCHEDULE_CONFERENCES),
         "may_record": may_record(user, conference),
         "may_agree_late": has_capability(user, Capability.AGREE_LATE_CONFERENCES),
+        **_record_context(user, conference),
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
         "held": conference.status == ConferenceStatus.HELD,
         "invitations": [
@@ -639,6 +649,16 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "journey/conference/detail.html", context)
 
 
+def _record_context(user, conference: Conference) -> dict:
+    """What the record part of the conference page shows beyond the rows."""
+    held = conference.status == ConferenceStatus.HELD
+    corrections = amendments(conference) if held else []
+    return {
+        "may_amend": held and services.may_amend(user, conference),
+        "latest_amendment": corrections[0] if corrections else None,
+    }
+
+
 def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Change the date, time or place; everyone already invited is sent the update."""
     conference = conference_for(request.user, public_id, every_child=True)
@@ -977,26 +997,106 @@ def conference_pre_meeting(request: HttpRequest, public_id: UUID, row_pk: int) -
 # -------------------------------------------------------- recording it
 
 
-def _outcome_initial(row: ConferenceChild) -> dict:
-    return {
+RECORD_TEXT = ("worries", "working_well", "needs_to_happen")
+
+
+def _outcome_initial(row: ConferenceChild, agencies: list[str]) -> dict:
+    initial = {
         "decision": row.decision,
         "category": row.category or (row.plan.latest_category if row.plan else ""),
+        "end_reason": row.plan.end_reason if row.plan and row.decision == Decision.END else "",
+        "first_core_group_on": row.first_core_group_on,
+        "outline_plan": row.outline_plan,
+        "dissent": row.dissent,
         "attendance": row.attendance,
         "advocate_attended": row.advocate_attended,
         "written_views": row.written_views,
         "direct_work": row.direct_work,
+        "wishes_feelings": row.wishes_feelings,
         "worries": row.worries,
         "working_well": row.working_well,
         "needs_to_happen": row.needs_to_happen,
         "scaling_score": row.scaling_score,
     }
+    return initial | recommendation_initial(agencies, row.recommendations.all())
+
+
+def _agencies_for(conference: Conference, row: ConferenceChild) -> list[str]:
+    """The invited agencies, then any that gave a recommendation without an invitation."""
+    agencies = recommending_agencies(conference)
+    for rec in row.recommendations.all():
+        if rec.agency not in agencies:
+            agencies.append(rec.agency)
+    return agencies
+
+
+@dataclass(frozen=True)
+class ChildRecordForm:
+    rv: RowView
+    form: ChildOutcomeForm
+    carried_from: date | None  # the conference the worries and strengths were carried from
+
+
+def _child_record_forms(conference: Conference, rows: list[RowView], post) -> list:
+    out = []
+    for rv in rows:
+        agencies = _agencies_for(conference, rv.row)
+        initial = _outcome_initial(rv.row, agencies)
+        carried_from = None
+        if conference.status == ConferenceStatus.SCHEDULED and not any(
+            initial[f] for f in RECORD_TEXT
+        ):
+            previous = carried_record(rv.row)
+            if previous is not None and any(getattr(previous, f) for f in RECORD_TEXT):
+                initial |= {f: getattr(previous, f) for f in RECORD_TEXT}
+                carried_from = previous.conference.held_on
+        form = ChildOutcomeForm(
+            post,
+            kind=conference.kind,
+            agencies=agencies,
+            prefix=f"child{rv.row.pk}",
+            initial=initial,
+        )
+        out.append(ChildRecordForm(rv=rv, form=form, carried_from=carried_from))
+    return out
+
+
+def _outcome(row: ConferenceChild, child_form: ChildOutcomeForm) -> ChildOutcome:
+    d = child_form.cleaned_data
+    return ChildOutcome(
+        decision=d["decision"],
+        category=d["category"],
+        end_reason=d.get("end_reason") or "",
+        first_core_group_on=d.get("first_core_group_on"),
+        outline_plan=d["outline_plan"],
+        dissent=d["dissent"],
+        attendance=d["attendance"] or "",
+        advocate_attended=d["advocate_attended"],
+        written_views=d["written_views"],
+        direct_work=d["direct_work"],
+        # Set beforehand on the pre-meetings page; carried through unchanged.
+        advocacy_offered=row.advocacy_offered,
+        advocate_involved=row.advocate_involved,
+        interpreter_needed=row.interpreter_needed,
+        pre_meeting_child=row.pre_meeting_child,
+        pre_meeting_child_not_applicable=row.pre_meeting_child_not_applicable,
+        pre_meeting_parents=row.pre_meeting_parents,
+        wishes_feelings=d["wishes_feelings"],
+        worries=d["worries"],
+        working_well=d["working_well"],
+        needs_to_happen=d["needs_to_happen"],
+        scaling_score=d["scaling_score"],
+        recommendations=child_form.recommendations(),
+    )
 
 
 def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Record the conference: date, lateness, and each child's decision and record."""
     conference = conference_for(request.user, public_id, every_child=True)
     require_record(request.user, conference)
-    rows = row_views(request.user, conference)
+    if conference.status == ConferenceStatus.HELD:
+        # A held record is completed or corrected by amending it, with a reason.
+        return redirect("conference_amend", public_id=conference.public_id)
     post = request.POST or None
     form = RecordConferenceForm(
         post,
@@ -1005,72 +1105,69 @@ def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "version": conference.version,
         },
     )
-    child_forms = [
-        (
-            rv,
-            ChildOutcomeForm(
-                post,
-                kind=conference.kind,
-                prefix=f"child{rv.row.pk}",
-                initial=_outcome_initial(rv.row),
-            ),
-        )
-        for rv in rows
-    ]
+    return _record_page(request, conference, form, amending=False)
+
+
+def conference_amend(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Amend a held conference's record: the same form, prefilled, with a reason."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
+    if not services.may_amend(request.user, conference):
+        raise PermissionDenied(services.AMEND_NOT_CHAIR)
+    if conference.status != ConferenceStatus.HELD:
+        messages.error(request, services.AMEND_NOT_HELD)
+        return redirect("conference_detail", public_id=conference.public_id)
+    form = AmendReasonForm(request.POST or None, initial={"version": conference.version})
+    return _record_page(request, conference, form, amending=True)
+
+
+def _record_page(request, conference: Conference, form, *, amending: bool) -> HttpResponse:
+    rows = row_views(request.user, conference)
+    post = request.POST or None
+    child_forms = _child_record_forms(conference, rows, post)
     checking = post is not None and "check_wording" in request.POST
     plain_results = {}
     if checking:
-        for _, child_form in child_forms:
-            plain_results |= check_fields(child_form, PLAIN_TEXT_FIELDS)
+        for c in child_forms:
+            plain_results |= check_fields(c.form, PLAIN_TEXT_FIELDS)
     stale = False
     if post is not None and not checking:
-        valid = form.is_valid() & all(f.is_valid() for _, f in child_forms)
-        if conference.status != ConferenceStatus.SCHEDULED:
+        valid = form.is_valid() & all(c.form.is_valid() for c in child_forms)
+        if not amending and conference.status != ConferenceStatus.SCHEDULED:
             held = conference.status == ConferenceStatus.HELD
             form.add_error(None, services.ALREADY_HELD if held else services.CANCELLED)
             valid = False
         if valid:
-            outcomes = {}
-            for rv, child_form in child_forms:
-                d = child_form.cleaned_data
-                row = rv.row
-                outcomes[row.child_id] = ChildOutcome(
-                    decision=d["decision"],
-                    category=d["category"],
-                    end_reason=d.get("end_reason") or "",
-                    attendance=d["attendance"] or "",
-                    advocate_attended=d["advocate_attended"],
-                    written_views=d["written_views"],
-                    direct_work=d["direct_work"],
-                    # Set beforehand on the pre-meetings page; carried through unchanged.
-                    advocacy_offered=row.advocacy_offered,
-                    advocate_involved=row.advocate_involved,
-                    interpreter_needed=row.interpreter_needed,
-                    pre_meeting_child=row.pre_meeting_child,
-                    pre_meeting_child_not_applicable=row.pre_meeting_child_not_applicable,
-                    pre_meeting_parents=row.pre_meeting_parents,
-                    worries=d["worries"],
-                    working_well=d["working_well"],
-                    needs_to_happen=d["needs_to_happen"],
-                    scaling_score=d["scaling_score"],
-                )
+            outcomes = {c.rv.row.child_id: _outcome(c.rv.row, c.form) for c in child_forms}
             try:
-                services.record_conference_held(
-                    conference=conference,
-                    held_on=form.cleaned_data["held_on"],
-                    outcomes=outcomes,
-                    lateness_reason=form.cleaned_data["lateness_reason"] or "",
-                    lateness_detail=form.cleaned_data["lateness_detail"],
-                    expected_version=form.cleaned_data["version"],
-                    acting_user=request.user,
-                )
+                if amending:
+                    services.amend_conference_record(
+                        conference=conference,
+                        outcomes=outcomes,
+                        reason=form.cleaned_data["reason"],
+                        expected_version=form.cleaned_data["version"],
+                        acting_user=request.user,
+                    )
+                else:
+                    services.record_conference_held(
+                        conference=conference,
+                        held_on=form.cleaned_data["held_on"],
+                        outcomes=outcomes,
+                        lateness_reason=form.cleaned_data["lateness_reason"] or "",
+                        lateness_detail=form.cleaned_data["lateness_detail"],
+                        expected_version=form.cleaned_data["version"],
+                        acting_user=request.user,
+                    )
             except ValidationError as error:
-                stale = _record_errors(form, child_forms, error)
+                stale = _record_errors(form, [(c.rv, c.form) for c in child_forms], error)
                 if stale:
                     conference.refresh_from_db()
                     _stale_version(form, conference)
             else:
-                messages.success(request, _recorded_message(conference))
+                if amending:
+                    messages.success(request, "The record has been amended.")
+                else:
+                    messages.success(request, _recorded_message(conference))
                 return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
     context |= {
@@ -1078,6 +1175,7 @@ def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "child_forms": child_forms,
         "plain_results": plain_results,
         "stale": stale,
+        "amending": amending,
         "active_nav": "children",
     }
     return _page(
@@ -1085,8 +1183,25 @@ def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "journey/conference/record.html",
         context,
         form,
-        *(f for _, f in child_forms),
+        *(c.form for c in child_forms),
     )
+
+
+def conference_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The conference record's corrections: who, when, why, and what changed."""
+    conference = conference_for(request.user, public_id)
+    context = _conference_context(request, conference)
+    by_child = {rv.row.child_id: rv for rv in context["rows"]}
+    entries = []
+    for amendment in amendments(conference):
+        changes = [
+            (by_child[c["child"]], c)
+            for c in amendment.changes
+            if c["child"] in by_child  # a hidden (restricted) child's changes stay hidden
+        ]
+        entries.append((amendment, changes))
+    context |= {"entries": entries, "active_nav": "children"}
+    return render(request, "journey/conference/history.html", context)
 
 
 def _record_errors(form, child_forms, error: ValidationError) -> bool:

@@ -341,6 +341,18 @@ class ConferenceChild(models.Model):
     working_well = models.TextField(blank=True)
     needs_to_happen = models.TextField(blank=True)
     scaling_score = models.PositiveSmallIntegerField(null=True, blank=True)
+    wishes_feelings = models.TextField(
+        "the child's wishes and feelings",
+        blank=True,
+        help_text="In the child's words, or how they were gathered (or why they could not be).",
+    )
+    outline_plan = models.TextField("outline child protection plan", blank=True)
+    dissent = models.TextField(
+        blank=True, help_text="Who disagreed with the decision, and why. Blank: nobody."
+    )
+    first_core_group_on = models.DateField(
+        "date of the first core group meeting", null=True, blank=True
+    )
     history = HistoricalRecords()
 
     objects = LiveConferenceRowManager()
@@ -354,6 +366,50 @@ class ConferenceChild(models.Model):
 
     def __str__(self) -> str:
         return f"{self.child} at {self.conference}"
+
+
+class ConferenceRecommendation(models.Model):
+    """One agency's recommendation for one child at a conference."""
+
+    conference_child = models.ForeignKey(
+        ConferenceChild, on_delete=models.CASCADE, related_name="recommendations"
+    )
+    agency = models.CharField(
+        max_length=160, help_text="The agency or role, for example Health (St Mary's)."
+    )
+    recommendation = models.CharField(max_length=10, choices=Decision.choices)
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["conference_child", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.agency}: {self.get_recommendation_display()}"
+
+
+class ConferenceAmendment(models.Model):
+    """A correction of a held conference's record: who, when, why and what changed.
+
+    ``changes`` is the readable difference, written by the amending service in the same
+    transaction: ``[{"child": pk, "field": label, "before": text, "after": text}]``.
+    The full earlier rows stay in the history tables too."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="amendments")
+    amended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    amended_at = models.DateTimeField()
+    reason = models.TextField()
+    version = models.PositiveIntegerField(help_text="The conference's version after it.")
+    changes = models.JSONField(default=list)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["conference", "amended_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Amended on {self.amended_at:%d %b %Y} by {self.amended_by}"
 
 
 class PlanEndReason(models.TextChoices):

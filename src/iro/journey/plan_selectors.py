@@ -14,6 +14,7 @@ from django.http import Http404
 from iro import timescales
 from iro.access.scope import can_view_child, display_name, refuse, shows_names
 from iro.journey import services
+from iro.journey.checks import today
 from iro.journey.models import (
     ActionStatus,
     Category,
@@ -22,10 +23,12 @@ from iro.journey.models import (
     ConferenceKind,
     ConferenceStatus,
     CoreGroupMember,
+    Decision,
     Plan,
     PlanAction,
     PlanOutcome,
 )
+from iro.people.selectors import closure_days
 
 # What each category means, in words a family can read (for the family document).
 PLAIN_CATEGORY = {
@@ -61,6 +64,30 @@ def plan_for(user, public_id) -> Plan:
 
 
 @dataclass(frozen=True)
+class FirstCoreGroup:
+    """The core group's first meeting: the date the conference set and when it was due."""
+
+    on: date | None
+    due: date
+    # "in_time", "late" (set after its due date), "overdue" (none set, due date passed),
+    # or "due" (none set yet, still in time).
+    status: str
+
+
+def first_core_group(start: ConferenceChild | None, *, day: date) -> FirstCoreGroup | None:
+    """For a plan started at a conference (``start``), its first core group meeting."""
+    if start is None or start.conference.held_on is None:
+        return None
+    due = timescales.first_core_group_due(start.conference.held_on, closures=closure_days())
+    on = start.first_core_group_on
+    if on is not None:
+        status = "in_time" if on <= due else "late"
+    else:
+        status = "overdue" if day > due else "due"
+    return FirstCoreGroup(on=on, due=due, status=status)
+
+
+@dataclass(frozen=True)
 class PlanView:
     """Everything the plan page and the family document show."""
 
@@ -77,6 +104,7 @@ class PlanView:
     core_group: list[CoreGroupMember]
     past_core_group: list[CoreGroupMember]
     conferences: list[ConferenceChild]
+    first_core_group: FirstCoreGroup | None = None
 
     @property
     def open(self) -> bool:
@@ -129,4 +157,7 @@ def plan_view(user, plan: Plan) -> PlanView:
         core_group=[m for m in members if m.left_on is None],
         past_core_group=[m for m in members if m.left_on is not None],
         conferences=rows,
+        first_core_group=first_core_group(
+            next((r for r in held if r.decision == Decision.PLAN), None), day=today()
+        ),
     )

@@ -29,6 +29,7 @@ from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
+    Decision,
     Invitation,
     Plan,
     PlanAction,
@@ -710,34 +711,35 @@ def _short(text: str, limit: int = 80) -> str:
 
 
 def plans_without_first_core_group(children: QuerySet[Child], day: date) -> QuerySet[Plan]:
-    """Open plans started in the last six weeks whose first core group meeting is not
-    recorded. Nothing records that meeting yet, so every recent plan is listed; when the
-    conference record holds the date, filter on it here (this is the one place)."""
+    """Open plans started in the last six weeks whose first core group meeting has no date
+    on the record of the conference that started them. The one place this is decided."""
+    dated = ConferenceChild.objects.filter(
+        plan=OuterRef("pk"), decision=Decision.PLAN, first_core_group_on__isnull=False
+    )
     return Plan.objects.filter(
         _open_on(day),
         child__in=children.values("pk"),
         start_date__gte=day - timedelta(days=CORE_GROUP_LOOKBACK_DAYS),
-    )
+    ).exclude(Exists(dated))
 
 
 def core_groups_due(user, day: date) -> Queue:
-    """Plans waiting for their first core group meeting, due 10 working days after the
-    initial conference, by due date. Two queries."""
+    """Plans with no date yet for their first core group meeting, due 10 working days
+    after the conference that started them, by due date. Two queries."""
     closures = closure_days()
     plans = list(plans_without_first_core_group(visible_to(user), day).select_related("child"))
     dated = sorted(
         ((timescales.first_core_group_due(p.start_date, closures=closures), p) for p in plans),
         key=lambda pair: (pair[0], pair[1].child.la_child_id),
     )
-    writes = has_capability(user, Capability.CHAIR_CONFERENCES)
     rows = []
     for due, plan in dated:
         child = plan.child
         left, flag, tone = _days_left(day, due, closures)
         rows.append(
             Row(
-                href=reverse("plan_core_group" if writes else "plan_detail", args=[plan.public_id]),
-                action="Change the core group" if writes else "See the plan",
+                href=reverse("plan_detail", args=[plan.public_id]),
+                action="See the plan",
                 cells=(display_name(user, child), _d(plan.start_date), _d(due), left),
                 child_public_ids=(child.public_id,),
                 flag=flag,
@@ -749,9 +751,9 @@ def core_groups_due(user, day: date) -> Queue:
         title="First core group meetings due",
         columns=("Child", "Plan started", "First meeting due by", "Time left"),
         rows=tuple(rows),
-        empty="No plan started in the last 6 weeks is waiting for its first core group.",
+        empty="Every plan started in the last 6 weeks has its first core group date recorded.",
         hint=(
-            "Plans started in the last 6 weeks: the first core group meets within 10 working "
-            "days of the initial conference. No meeting date is recorded yet."
+            "Plans started in the last 6 weeks with no first core group date on the "
+            "conference record: the first core group meets within 10 working days."
         ),
     )

@@ -28,6 +28,7 @@ from iro.journey.models import (
     Category,
     ChildAttendance,
     Conference,
+    ConferenceAmendment,
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
@@ -1005,6 +1006,55 @@ def conference_for(
         raise PermissionDenied(REFUSED_CONFERENCE)
     conference.hidden_child_ids = hidden
     return conference
+
+
+# --- The record of a conference: what a review starts from, and its amendments ------------
+
+# The professionals whose agencies give a recommendation (not the family, the advocate
+# who speaks for the child, or the interpreter).
+RECOMMENDING_ROLES = (
+    InviteeRole.SOCIAL_WORKER,
+    InviteeRole.POLICE,
+    InviteeRole.HEALTH,
+    InviteeRole.SCHOOL,
+    InviteeRole.OTHER,
+)
+
+
+def carried_record(row: ConferenceChild) -> ConferenceChild | None:
+    """At a review not yet recorded: the plan's last held conference record for the child,
+    whose worries and strengths the review's form starts from."""
+    if row.plan_id is None or row.conference.kind != ConferenceKind.REVIEW:
+        return None
+    return (
+        ConferenceChild.objects.filter(
+            plan_id=row.plan_id, child_id=row.child_id, conference__status=ConferenceStatus.HELD
+        )
+        .exclude(conference_id=row.conference_id)
+        .select_related("conference")
+        .order_by("-conference__held_on", "-pk")
+        .first()
+    )
+
+
+def recommending_agencies(conference: Conference) -> list[str]:
+    """The agencies invited to ``conference`` that give a recommendation, as labels
+    ("Health (Northside NHS Trust)"), in the order invited, each once."""
+    labels: list[str] = []
+    for invitation in conference.invitations.filter(role__in=RECOMMENDING_ROLES).select_related(
+        "agency"
+    ):
+        label = invitation.get_role_display()
+        if invitation.agency is not None:
+            label = f"{label} ({invitation.agency.name})"
+        if label not in labels:
+            labels.append(label)
+    return labels
+
+
+def amendments(conference: Conference) -> list[ConferenceAmendment]:
+    """The corrections of ``conference``'s record, newest first."""
+    return list(conference.amendments.select_related("amended_by").order_by("-amended_at", "-pk"))
 
 
 # --- Names known around a child, for screening free text ---------------------------------

@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from iro import text_limits, timescales
 from iro.access.capabilities import Capability, has_capability
@@ -28,6 +29,7 @@ from iro.journey.checks import (
     Errors,
     before_birth,
     check_version,
+    current_version,
     not_far_ahead,
     not_in_future,
     one_line,
@@ -37,11 +39,14 @@ from iro.journey.checks import (
 from iro.journey.models import (
     CalendarEntry,
     Category,
+    ChildAttendance,
     CinPlanPeriod,
     ClosureReason,
     Conference,
+    ConferenceAmendment,
     ConferenceChild,
     ConferenceKind,
+    ConferenceRecommendation,
     ConferenceStatus,
     Decision,
     Episode,
@@ -727,12 +732,22 @@ def allocate_chair(
 
 
 @dataclass(frozen=True)
+class Recommendation:
+    """One agency's recommendation for one child: a decision of the conference's kind."""
+
+    agency: str
+    recommendation: str
+    comment: str = ""
+
+
+@dataclass(frozen=True)
 class ChildOutcome:
     """What a conference decided for one child, and how the child took part."""
 
     decision: str
     category: str = ""
-    end_reason: str = PlanEndReason.STEP_DOWN_CIN
+    # No default: a plan's end is always given its reason by the person recording it.
+    end_reason: str = ""
     attendance: str = ""
     advocate_attended: bool = False
     written_views: bool = False
@@ -747,6 +762,11 @@ class ChildOutcome:
     working_well: str = ""
     needs_to_happen: str = ""
     scaling_score: int | None = None
+    wishes_feelings: str = ""
+    outline_plan: str = ""
+    dissent: str = ""
+    first_core_group_on: date | None = None
+    recommendations: tuple[Recommendation, ...] = ()
     previous_plans: int | None = None
     # An import may link a plan it already knows rather than start a new one.
     existing_plan: Plan | None = None
@@ -767,7 +787,155 @@ PARTICIPATION_FIELDS = (
     "working_well",
     "needs_to_happen",
     "scaling_score",
+    "wishes_feelings",
+    "outline_plan",
+    "dissent",
+    "first_core_group_on",
 )
+RECORD_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen", "wishes_feelings")
+
+# ------------------------------------------- what a held conference's record must hold
+#
+# Decided once, here: the record and amend forms, the demo and the census import all go
+# through ``record_errors``, and the forms show its messages in their error summary.
+#
+# A record must hold, for each child: the decision; the category when a plan starts or
+# continues; the reason when a plan ends (never a default); whether the child attended;
+# their wishes and feelings (their words, how they were gathered, or why they could not
+# be); what we are worried about, what is working well and what needs to happen; and,
+# when a plan starts, its outline and the date of the first core group meeting.
+#
+# It may be saved without: the scaling judgement (not every conference makes one), a
+# dissent (blank: nobody disagreed), agencies' recommendations (an agency may give none,
+# and an agency not present gives none), and the advocate and written-views ticks.
+#
+# An ``imported`` record holds only the plan facts: the decision, a new plan's category
+# and an ending plan's reason. The census import is one (the CIN census carries no
+# wishes and feelings, worries or core group dates, and refusing its records would lose
+# the plan facts the statutory returns are made of); the demo's history from before
+# the service used iro is the other. Those records show "Not recorded" honestly.
+
+ATTENDANCE_REQUIRED = "Select whether {child} attended the conference."
+WISHES_REQUIRED = (
+    "Enter {child}'s wishes and feelings: in their words, how they were gathered, "
+    "or why they could not be."
+)
+WORRIES_REQUIRED = "Enter what we are worried about for {child}."
+WORKING_WELL_REQUIRED = "Enter what is working well for {child}."
+NEEDS_TO_HAPPEN_REQUIRED = "Enter what needs to happen for {child}."
+OUTLINE_PLAN_REQUIRED = "Enter the outline child protection plan for {child}."
+CORE_GROUP_DATE_REQUIRED = "Enter the date of the first core group meeting for {child}'s plan."
+CORE_GROUP_BEFORE_CONFERENCE = "The first core group meeting cannot be before the conference."
+CORE_GROUP_WITHOUT_PLAN = "A first core group meeting is only for a child who has a new plan."
+PLAN_END_REASON_REQUIRED = "Select what happens next for {child} now the plan ends."
+END_REASON_WITHOUT_END = "A reason the plan ended is only for a plan that ends."
+RECOMMENDATION_AGENCY_REQUIRED = "Enter which agency made each recommendation."
+RECOMMENDATION_UNKNOWN = (
+    "{agency}'s recommendation must be one of the decisions of this conference."
+)
+
+REQUIRED_TEXT = {
+    "wishes_feelings": WISHES_REQUIRED,
+    "worries": WORRIES_REQUIRED,
+    "working_well": WORKING_WELL_REQUIRED,
+    "needs_to_happen": NEEDS_TO_HAPPEN_REQUIRED,
+}
+
+
+def record_errors(
+    errors: Errors,
+    *,
+    kind: str,
+    child: Child,
+    outcome: ChildOutcome,
+    held_on: date,
+    imported: bool,
+) -> None:
+    """Add to ``errors`` what one child's record lacks or gets wrong (keys ``<field>_<pk>``)."""
+    key = f"_{child.pk}"
+    decisions = REVIEW_DECISIONS if kind == ConferenceKind.REVIEW else INITIAL_DECISIONS
+    if outcome.decision not in decisions:
+        errors.add(f"decision{key}", DECISION_WRONG_KIND.format(decision=outcome.decision))
+    if outcome.category and outcome.category not in Category.values:
+        errors.add(
+            f"category{key}", UNKNOWN_CODE.format(value=outcome.category, what="category of abuse")
+        )
+    needs_category = outcome.decision == Decision.PLAN or (
+        outcome.decision == Decision.CONTINUE and not imported
+    )
+    if needs_category and not outcome.category:
+        errors.add(f"category{key}", CATEGORY_REQUIRED.format(child=child))
+    if outcome.decision == Decision.END:
+        if not outcome.end_reason:
+            errors.add(f"end_reason{key}", PLAN_END_REASON_REQUIRED.format(child=child))
+        elif outcome.end_reason not in PlanEndReason.values:
+            errors.add(
+                f"end_reason{key}", UNKNOWN_CODE.format(value=outcome.end_reason, what="reason")
+            )
+    elif outcome.end_reason:
+        errors.add(f"end_reason{key}", END_REASON_WITHOUT_END)
+    if outcome.scaling_score is not None and not 0 <= outcome.scaling_score <= 10:
+        errors.add(f"scaling_score{key}", SCALING_RANGE)
+    for field in (*RECORD_TEXT_FIELDS, "outline_plan", "dissent"):
+        errors.add(
+            f"{field}{key}",
+            text_limits.too_long(getattr(outcome, field), text_limits.CONFERENCE_RECORD),
+        )
+    core_group = outcome.first_core_group_on
+    if core_group is not None:
+        if outcome.decision != Decision.PLAN:
+            errors.add(f"first_core_group_on{key}", CORE_GROUP_WITHOUT_PLAN)
+        elif core_group < held_on:
+            errors.add(f"first_core_group_on{key}", CORE_GROUP_BEFORE_CONFERENCE)
+        else:
+            errors.add(f"first_core_group_on{key}", not_far_ahead(core_group))
+    allowed = {d.value: d.label for d in Decision if d in decisions}
+    for rec in outcome.recommendations:
+        if not rec.agency.strip():
+            errors.add(f"recommendations{key}", RECOMMENDATION_AGENCY_REQUIRED)
+        errors.add(f"recommendations{key}", one_line(rec.agency))
+        errors.add(f"recommendations{key}", text_limits.too_long(rec.agency, 160))
+        if rec.recommendation not in allowed:
+            errors.add(
+                f"recommendations{key}", RECOMMENDATION_UNKNOWN.format(agency=rec.agency.strip())
+            )
+        errors.add(f"recommendations{key}", text_limits.too_long(rec.comment, text_limits.REASON))
+    if imported:
+        return
+    if not outcome.attendance:
+        errors.add(f"attendance{key}", ATTENDANCE_REQUIRED.format(child=child))
+    for field, message in REQUIRED_TEXT.items():
+        if not getattr(outcome, field).strip():
+            errors.add(f"{field}{key}", message.format(child=child))
+    if outcome.decision == Decision.PLAN:
+        if not outcome.outline_plan.strip():
+            errors.add(f"outline_plan{key}", OUTLINE_PLAN_REQUIRED.format(child=child))
+        if core_group is None:
+            errors.add(f"first_core_group_on{key}", CORE_GROUP_DATE_REQUIRED.format(child=child))
+
+
+def _write_record(row: ConferenceChild, outcome: ChildOutcome, acting_user) -> None:
+    """Copy the outcome's record onto ``row`` and replace its recommendations."""
+    row.decision = outcome.decision
+    row.category = outcome.category
+    for name in PARTICIPATION_FIELDS:
+        setattr(row, name, getattr(outcome, name))
+    wanted = [(r.agency.strip(), r.recommendation, r.comment) for r in outcome.recommendations]
+    existing = list(row.recommendations.all()) if row.pk else []
+    if [(r.agency, r.recommendation, r.comment) for r in existing] == wanted:
+        return
+    for old in existing:
+        saved_by(old, acting_user).delete()
+    for rec in outcome.recommendations:
+        saved_by(
+            ConferenceRecommendation(
+                conference_child=row,
+                agency=rec.agency.strip(),
+                recommendation=rec.recommendation,
+                comment=rec.comment,
+            ),
+            acting_user,
+        ).save()
 
 
 def _open_plan(child: Child, *, on: date) -> Plan | None:
@@ -796,7 +964,8 @@ def record_conference_held(
     transfer-in "plan" decision starts a plan on ``held_on``; a review
     "continue" may change the latest category, "end" ends the plan that day.
     Held outside timescale, a reason is required (a census ``imported``
-    conference may not know it).
+    conference may not know it). What each child's record must hold is
+    ``record_errors``'s; an ``imported`` record holds only the plan facts.
     """
     require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference, importable=True)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
@@ -819,27 +988,14 @@ def record_conference_held(
         if outcome is None:
             errors.add(f"outcome_{child.pk}", OUTCOME_MISSING.format(child=child))
             continue
-        allowed = (
-            REVIEW_DECISIONS if conference.kind == ConferenceKind.REVIEW else INITIAL_DECISIONS
+        record_errors(
+            errors,
+            kind=conference.kind,
+            child=child,
+            outcome=outcome,
+            held_on=held_on,
+            imported=imported,
         )
-        if outcome.decision not in allowed:
-            errors.add(
-                f"decision_{child.pk}", DECISION_WRONG_KIND.format(decision=outcome.decision)
-            )
-        if outcome.category and outcome.category not in Category.values:
-            errors.add(
-                f"category_{child.pk}",
-                UNKNOWN_CODE.format(value=outcome.category, what="category of abuse"),
-            )
-        if outcome.decision == Decision.PLAN and not outcome.category:
-            errors.add(f"category_{child.pk}", CATEGORY_REQUIRED.format(child=child))
-        if outcome.scaling_score is not None and not 0 <= outcome.scaling_score <= 10:
-            errors.add(f"scaling_score_{child.pk}", SCALING_RANGE)
-        for field in ("worries", "working_well", "needs_to_happen"):
-            errors.add(
-                f"{field}_{child.pk}",
-                text_limits.too_long(getattr(outcome, field), text_limits.CONFERENCE_RECORD),
-            )
         if (
             conference.kind == ConferenceKind.INITIAL
             and row.section47
@@ -892,10 +1048,7 @@ def record_conference_held(
     )
     for row in rows:
         outcome = outcomes[row.child.pk]
-        row.decision = outcome.decision
-        row.category = outcome.category
-        for name in PARTICIPATION_FIELDS:
-            setattr(row, name, getattr(outcome, name))
+        _write_record(row, outcome, acting_user)
         if outcome.decision == Decision.PLAN:
             if outcome.existing_plan is not None:
                 row.plan = outcome.existing_plan
@@ -988,6 +1141,298 @@ def record_minutes_sent(
     conference.version += 1
     saved_by(conference, acting_user).save(update_fields=["minutes_sent_on", "version"])
     return conference
+
+
+# ------------------------------------------------- amending a held conference's record
+
+AMEND_NOT_CHAIR = "Only the conference's chair or an IRO manager can amend its record."
+AMEND_NOT_HELD = "Only a conference recorded as held can be amended."
+AMEND_REASON_REQUIRED = "Enter why the record is being amended."
+AMEND_NOTHING_CHANGED = "Nothing has changed: change the record, or go back."
+DECISION_CHANGE_REFUSED = (
+    "{child}'s decision cannot be changed from “{before}” to “{after}” by "
+    "amending the record: the plan facts that decision made are relied on elsewhere. "
+    "Only a decision to continue a plan can be corrected to ending it."
+)
+LATER_CONFERENCE = (
+    "{child}'s plan has been reviewed since this conference: correct the {what} at its "
+    "latest review instead."
+)
+PLAN_ALREADY_ENDED_AMEND = (
+    "{child}'s plan has already ended, on {date:%d %B %Y}: the decision to continue it "
+    "cannot be corrected to ending it here."
+)
+CIN_PLAN_MOVED_ON = (
+    "The Child in Need plan that followed {child}'s plan has ended since: the reason the "
+    "child protection plan ended cannot be changed by amending."
+)
+
+# The fields an amendment compares, with the words the history shows.
+AMENDED_FIELDS = {
+    "decision": "Decision",
+    "category": "Category of abuse",
+    "end_reason": "What happens next",
+    "attendance": "Did the child attend?",
+    "advocate_attended": "An advocate attended",
+    "written_views": "Written views shared",
+    "direct_work": "Direct work shared",
+    "wishes_feelings": "The child's wishes and feelings",
+    "worries": "What we are worried about",
+    "working_well": "What is working well",
+    "needs_to_happen": "What needs to happen",
+    "scaling_score": "Scaling judgement",
+    "outline_plan": "Outline plan",
+    "first_core_group_on": "First core group meeting",
+    "recommendations": "Agencies' recommendations",
+    "dissent": "Dissent",
+}
+
+
+def may_amend(user, conference: Conference) -> bool:
+    """The chair amends their conference's record; an IRO manager may amend any."""
+    return has_capability(user, Capability.CHAIR_CONFERENCES) and (
+        conference.chair_id == user.pk or has_capability(user, Capability.SCHEDULE_CONFERENCES)
+    )
+
+
+def _shown(field: str, value) -> str:
+    """A value as the history shows it."""
+    if field == "recommendations":
+        return "\n".join(
+            f"{agency}: {Decision(rec).label}" + (f" ({comment})" if comment else "")
+            for agency, rec, comment in value
+        )
+    if value in (None, ""):
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return f"{value:%-d %B %Y}"
+    if isinstance(value, int):
+        return f"{value} out of 10"
+    choices = {
+        "decision": Decision,
+        "category": Category,
+        "end_reason": PlanEndReason,
+        "attendance": ChildAttendance,
+    }.get(field)
+    return str(choices(value).label) if choices else str(value)
+
+
+def _snapshot(row: ConferenceChild, end_reason: str, recommendations) -> dict[str, str]:
+    values = {name: getattr(row, name, None) for name in AMENDED_FIELDS}
+    values["end_reason"] = end_reason
+    values["recommendations"] = recommendations
+    return {name: _shown(name, value) for name, value in values.items()}
+
+
+def _reviewed_since(plan: Plan, conference: Conference) -> bool:
+    """True when a later held conference has reviewed ``plan``."""
+    return (
+        ConferenceChild.objects.filter(
+            plan=plan,
+            conference__status=ConferenceStatus.HELD,
+            conference__held_on__gt=conference.held_on,
+        )
+        .exclude(conference=conference)
+        .exists()
+    )
+
+
+def _amend_plan_errors(
+    errors: Errors, conference: Conference, row: ConferenceChild, outcome: ChildOutcome
+) -> None:
+    """Refuse the decision and plan changes an amendment cannot apply safely."""
+    child, key, plan = row.child, f"_{row.child_id}", row.plan
+    if outcome.decision != row.decision:
+        continue_to_end = row.decision == Decision.CONTINUE and outcome.decision == Decision.END
+        if not continue_to_end:
+            errors.add(
+                f"decision{key}",
+                DECISION_CHANGE_REFUSED.format(
+                    child=child,
+                    before=_shown("decision", row.decision),
+                    after=_shown("decision", outcome.decision),
+                ),
+            )
+            return
+        if plan is not None and plan.end_date is not None:
+            errors.add(
+                f"decision{key}", PLAN_ALREADY_ENDED_AMEND.format(child=child, date=plan.end_date)
+            )
+            return
+    if plan is None:
+        return
+    later = _reviewed_since(plan, conference)
+    if _plan_category_changes(row, outcome) and later:
+        errors.add(f"category{key}", LATER_CONFERENCE.format(child=child, what="category"))
+    ending_changed = outcome.decision == Decision.END and (
+        outcome.decision != row.decision or outcome.end_reason != plan.end_reason
+    )
+    if ending_changed and later:
+        errors.add(f"decision{key}", LATER_CONFERENCE.format(child=child, what="plan's ending"))
+
+
+def _plan_category_changes(row: ConferenceChild, outcome: ChildOutcome) -> bool:
+    """True when the amended category changes the plan's own (initial when the conference
+    started it, else latest)."""
+    if row.plan is None or not outcome.category:
+        return False
+    own = row.plan.initial_category if row.decision == Decision.PLAN else row.plan.latest_category
+    return outcome.category != own
+
+
+def _correct_initial_category(*, plan: Plan, category: str, acting_user, reason: str) -> None:
+    """A plan started at the amended conference, not reviewed since: its category as a
+    whole is corrected (the latest is the initial one until a review changes it)."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    plan.initial_category = plan.latest_category = category
+    plan.version += 1
+    plan._change_reason = reason
+    saved_by(plan, acting_user).save(
+        update_fields=["initial_category", "latest_category", "version"]
+    )
+
+
+def _correct_end_reason(*, plan: Plan, reason: str, acting_user, why: str, child) -> None:
+    """Correct why a plan ended; the Child in Need plan a step down starts follows it."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.end_reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
+        stepped_down = CinPlanPeriod.objects.filter(
+            episode=plan.episode, start_date=plan.end_date
+        ).first()
+        if stepped_down is not None and stepped_down.end_date is not None:
+            raise ValidationError(
+                {f"end_reason_{plan.child_id}": CIN_PLAN_MOVED_ON.format(child=child)}
+            )
+        if stepped_down is not None:
+            stepped_down._change_reason = why
+            saved_by(stepped_down, acting_user).delete()
+    if reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
+        _start_cin_plan(episode=plan.episode, start_date=plan.end_date, acting_user=acting_user)
+    plan.end_reason = reason
+    plan.version += 1
+    plan._change_reason = why
+    saved_by(plan, acting_user).save(update_fields=["end_reason", "version"])
+
+
+@transaction.atomic
+def amend_conference_record(
+    *,
+    conference: Conference,
+    outcomes: Mapping[int, ChildOutcome],
+    reason: str,
+    acting_user,
+    expected_version: int,
+) -> ConferenceAmendment:
+    """Correct a held conference's record, with a reason: never a silent change.
+
+    The record must be as complete as a new one (``record_errors``). The date held and
+    the lateness are not amended here. A decision to continue a plan may be corrected to
+    ending it (the plan ends through ``end_plan``, with its reason); other decision
+    changes are refused, as are plan changes once a later conference has reviewed the
+    plan. The amendment row keeps who, when, why, and each field from what to what.
+    """
+    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference)
+    if not may_amend(acting_user, conference):
+        raise PermissionDenied(AMEND_NOT_CHAIR)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    if conference.status != ConferenceStatus.HELD:
+        raise ValidationError({"reason": AMEND_NOT_HELD})
+    errors = Errors()
+    reason = reason.strip()
+    if not reason:
+        errors.add("reason", AMEND_REASON_REQUIRED)
+    errors.add("reason", text_limits.too_long(reason, text_limits.REASON))
+    rows = list(
+        conference.children.select_related("child", "plan")
+        .prefetch_related("recommendations")
+        .order_by("pk")
+    )
+    for row in rows:
+        outcome = outcomes.get(row.child_id)
+        if outcome is None:
+            errors.add(f"outcome_{row.child_id}", OUTCOME_MISSING.format(child=row.child))
+            continue
+        record_errors(
+            errors,
+            kind=conference.kind,
+            child=row.child,
+            outcome=outcome,
+            held_on=conference.held_on,
+            imported=False,
+        )
+        _amend_plan_errors(errors, conference, row, outcome)
+    errors.raise_if_any()
+
+    changes = []
+    for row in rows:
+        outcome = outcomes[row.child_id]
+        plan = row.plan
+        old_end = plan.end_reason if plan is not None and row.decision == Decision.END else ""
+        old_recs = [(r.agency, r.recommendation, r.comment) for r in row.recommendations.all()]
+        before = _snapshot(row, old_end, old_recs)
+        new_recs = [
+            (r.agency.strip(), r.recommendation, r.comment) for r in outcome.recommendations
+        ]
+        if plan is not None:
+            if _plan_category_changes(row, outcome):
+                if row.decision == Decision.PLAN:
+                    _correct_initial_category(
+                        plan=plan, category=outcome.category, acting_user=acting_user, reason=reason
+                    )
+                else:
+                    change_latest_category(
+                        plan=plan,
+                        category=outcome.category,
+                        acting_user=acting_user,
+                        expected_version=current_version(plan),
+                    )
+            if outcome.decision == Decision.END and row.decision == Decision.CONTINUE:
+                end_plan(
+                    plan=plan,
+                    ended_on=conference.held_on,
+                    reason=outcome.end_reason,
+                    acting_user=acting_user,
+                    expected_version=current_version(plan),
+                )
+            elif outcome.decision == Decision.END and outcome.end_reason != old_end:
+                _correct_end_reason(
+                    plan=plan,
+                    reason=outcome.end_reason,
+                    acting_user=acting_user,
+                    why=reason,
+                    child=row.child,
+                )
+        _write_record(row, outcome, acting_user)
+        after = _snapshot(row, outcome.end_reason, new_recs)
+        changed = [name for name in AMENDED_FIELDS if before[name] != after[name]]
+        if changed:
+            row._change_reason = reason
+            saved_by(row, acting_user).save()
+        changes += [
+            {
+                "child": row.child_id,
+                "field": AMENDED_FIELDS[name],
+                "before": before[name],
+                "after": after[name],
+            }
+            for name in changed
+        ]
+    if not changes:
+        raise ValidationError({NON_FIELD_ERRORS: AMEND_NOTHING_CHANGED})
+    conference.version += 1
+    conference._change_reason = reason
+    saved_by(conference, acting_user).save(update_fields=["version"])
+    return ConferenceAmendment.objects.create(
+        conference=conference,
+        amended_by=acting_user,
+        amended_at=timezone.now(),
+        reason=reason,
+        version=conference.version,
+        changes=changes,
+    )
 
 
 # ------------------------------------------------------------------- plans

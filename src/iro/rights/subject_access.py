@@ -37,7 +37,9 @@ from iro.children.models import Child, Family, RestrictedAccess
 from iro.journey.models import (
     CinPlanPeriod,
     Conference,
+    ConferenceAmendment,
     ConferenceChild,
+    ConferenceRecommendation,
     CoreGroupMember,
     Episode,
     Invitation,
@@ -158,6 +160,15 @@ def collect(child: Child) -> dict:
         p.conference_child_id: p for p in PreMeeting.objects.filter(conference_child__in=rows)
     }
     invitations = _by(Invitation.objects.filter(conference_id__in=conference_ids), "conference_id")
+    recommendations = _by(
+        ConferenceRecommendation.objects.filter(conference_child__in=rows), "conference_child_id"
+    )
+    amendments = _by(
+        ConferenceAmendment.objects.filter(conference_id__in=conference_ids).select_related(
+            "amended_by"
+        ),
+        "conference_id",
+    )
     feedback = _by(_q(Feedback).filter(conference_id__in=conference_ids), "conference_id")
     plans = list(Plan.all_objects.filter(child=child).order_by("start_date", "pk"))
     plan_ids = [p.pk for p in plans]
@@ -186,6 +197,11 @@ def collect(child: Child) -> dict:
         ("conference_child", ConferenceChild, [r.pk for r in rows]),
         ("pre_meeting", PreMeeting, [p.pk for p in pre_meetings.values()]),
         ("invitation", Invitation, [i.pk for i in all_invitations]),
+        (
+            "conference_recommendation",
+            ConferenceRecommendation,
+            [x.pk for g in recommendations.values() for x in g],
+        ),
         ("feedback", Feedback, [f.pk for f in all_feedback]),
         ("plan", Plan, plan_ids),
         ("plan_outcome", PlanOutcome, [o.pk for g in outcomes.values() for o in g]),
@@ -222,6 +238,13 @@ def collect(child: Child) -> dict:
             "row": record(r),
             "pre_meeting": record(pre) if pre else None,
             "invitations": [record(i) for i in invitations.get(r.conference_id, [])],
+            "recommendations": [record(x) for x in recommendations.get(r.pk, [])],
+            # Each correction of the record, with what changed for this child only.
+            "amendments": [
+                record(a, exclude=("changes",))
+                | {"changes": [c for c in a.changes if c.get("child") == child.pk]}
+                for a in amendments.get(r.conference_id, [])
+            ],
             "feedback": [record(f) for f in feedback.get(r.conference_id, [])],
         }
 

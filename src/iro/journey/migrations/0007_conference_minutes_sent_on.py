@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('journey', '0005_conference_length_and_booking_confirmation'),
+        ('journey', '0006_conference_record_complete_and_amendments'),
     ]
 
     operations = [

@@ -1,0 +1,154 @@
+"""The record form: what it asks, what a review starts from, and what the plan shows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from iro.journey import services
+from iro.journey.checks import current_version
+from iro.journey.models import ConferenceKind, Decision, InviteeRole, Plan
+from iro.journey.plan_selectors import first_core_group
+from iro.journey.services import ChildOutcome, Subject
+from tests.factories import complete_outcome, make_staff
+from tests.journey.conference_setup import book_icpc, record_data, sibling_group
+
+pytestmark = [pytest.mark.django_db]
+
+HELD = date(2024, 6, 28)  # a Friday: the first core group is due by Friday 12 July
+
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(date(2024, 7, 1), tick=False):
+        yield
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def siblings(staff):
+    return sibling_group(staff)
+
+
+def hold_icpc(staff, siblings, *, imported=False, **fields):
+    conference = book_icpc(staff, siblings)
+    outcome = (
+        ChildOutcome(decision=Decision.PLAN, category="NEG")
+        if imported
+        else complete_outcome(Decision.PLAN, category="NEG", held_on=HELD, **fields)
+    )
+    services.record_conference_held(
+        conference=conference,
+        held_on=HELD,
+        outcomes={c.pk: outcome for c in siblings.children},
+        acting_user=staff.iro,
+        expected_version=current_version(conference),
+        imported=imported,
+    )
+    conference.refresh_from_db()
+    return conference
+
+
+def test_a_review_starts_from_the_last_conferences_worries_and_strengths(client, staff, siblings):
+    hold_icpc(staff, siblings)
+    child = siblings.children[0]
+    plan = Plan.objects.get(child=child)
+    review = services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=child, plan=plan)],
+        scheduled_date=date(2024, 7, 1),
+        chair=staff.iro,
+        acting_user=staff.coordinator,
+    )
+    client.force_login(staff.iro)
+    page = client.get(reverse("conference_record", args=[review.public_id])).text
+    assert "carried from the conference of 28 June 2024: keep them or change them" in page
+    assert "Nobody checks the home is warm." in page
+    assert "Her grandmother visits every day." in page
+    assert "A health visitor calls each week." in page
+
+
+def test_each_invited_agency_is_asked_for_its_recommendation(client, staff, siblings):
+    conference = book_icpc(staff, siblings)
+    services.add_invitee(
+        conference=conference,
+        name="PC Dana Holt",
+        role=InviteeRole.POLICE,
+        acting_user=staff.coordinator,
+    )
+    client.force_login(staff.iro)
+    url = reverse("conference_record", args=[conference.public_id])
+    assert "Police: recommendation" in client.get(url).text
+    data = {"version": conference.version, "held_on_day": "28", "held_on_month": "6",
+            "held_on_year": "2024"}  # fmt: skip
+    for row in conference.children.all():
+        p = f"child{row.pk}-"
+        data |= {p + "decision": Decision.PLAN, p + "category": "NEG", p + "rec_0": "plan",
+                 p + "rec_comment_0": "Repeated call-outs.", p + "dissent": "",
+                 **record_data(row.pk, core_group_on=date(2024, 7, 8))}  # fmt: skip
+    assert client.post(url, data).status_code == 302
+    row = conference.children.first()
+    assert [(r.agency, r.recommendation, r.comment) for r in row.recommendations.all()] == [
+        ("Police", Decision.PLAN, "Repeated call-outs.")
+    ]
+    detail = client.get(reverse("conference_detail", args=[conference.public_id])).text
+    assert "Police: Child protection plan (Repeated call-outs.)" in detail
+    assert "Wants to stay at home with her brother." in detail
+
+
+def test_the_record_form_refuses_a_plan_end_with_no_reason_chosen(client, staff, siblings):
+    hold_icpc(staff, siblings)
+    child = siblings.children[0]
+    plan = Plan.objects.get(child=child)
+    review = services.schedule_conference(
+        kind=ConferenceKind.REVIEW,
+        subjects=[Subject(child=child, plan=plan)],
+        scheduled_date=date(2024, 7, 1),
+        chair=staff.iro,
+        acting_user=staff.coordinator,
+    )
+    row = review.children.get()
+    client.force_login(staff.iro)
+    data = {"version": review.version, "held_on_day": "1", "held_on_month": "7",
+            "held_on_year": "2024", f"child{row.pk}-decision": "end",
+            f"child{row.pk}-category": "NEG", **record_data(row.pk)}  # fmt: skip
+    page = client.post(reverse("conference_record", args=[review.public_id]), data).text
+    assert "There is a problem" in page
+    assert services.PLAN_END_REASON_REQUIRED.format(child=child).replace("'", "&#x27;") in page
+    plan.refresh_from_db()
+    assert plan.end_date is None
+
+
+def test_the_plan_shows_its_first_core_group_in_time(client, staff, siblings):
+    hold_icpc(staff, siblings)
+    plan = Plan.objects.get(child=siblings.children[0])
+    client.force_login(staff.iro)
+    page = client.get(reverse("plan_detail", args=[plan.public_id])).text
+    assert "First core group meeting: 5 July 2024 (due by 12 July 2024" in page
+    assert "In time" in page
+
+
+def test_a_plan_with_no_first_core_group_date_is_overdue_after_ten_working_days(
+    client, staff, siblings
+):
+    hold_icpc(staff, siblings, imported=True)
+    plan = Plan.objects.get(child=siblings.children[0])
+    with time_machine.travel(date(2024, 7, 15), tick=False):
+        client.force_login(staff.iro)
+        page = client.get(reverse("plan_detail", args=[plan.public_id])).text
+    assert "First core group meeting: no date set (due by 12 July 2024" in page
+    assert "Overdue" in page
+
+
+def test_the_first_core_group_is_late_when_set_after_its_due_date(staff, siblings):
+    conference = hold_icpc(staff, siblings, first_core_group_on=date(2024, 7, 16))
+    row = conference.children.first()
+    shown = first_core_group(row, day=date(2024, 7, 2))
+    assert (shown.on, shown.due, shown.status) == (date(2024, 7, 16), date(2024, 7, 12), "late")
