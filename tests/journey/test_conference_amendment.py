@@ -183,6 +183,7 @@ def held_review(staff, child, plan, on):
         subjects=[Subject(child=child, plan=plan)],
         scheduled_date=on,
         chair=staff.iro,
+        confirm_reason="Recorded after the event",
         acting_user=staff.coordinator,
     )
     services.record_conference_held(
@@ -241,6 +242,7 @@ def test_a_wrong_end_reason_is_corrected_and_the_step_down_follows_it(staff, sib
             subjects=[Subject(child=first, plan=plan)],
             scheduled_date=date(2024, 9, 27),
             chair=staff.iro,
+            confirm_reason="Recorded after the event",
             acting_user=staff.coordinator,
         )
         services.record_conference_held(

@@ -65,6 +65,7 @@ def test_a_review_starts_from_the_last_conferences_worries_and_strengths(client,
         subjects=[Subject(child=child, plan=plan)],
         scheduled_date=date(2024, 7, 1),
         chair=staff.iro,
+        confirm_reason="Recorded after the event",
         acting_user=staff.coordinator,
     )
     client.force_login(staff.iro)
@@ -112,6 +113,7 @@ def test_the_record_form_refuses_a_plan_end_with_no_reason_chosen(client, staff,
         subjects=[Subject(child=child, plan=plan)],
         scheduled_date=date(2024, 7, 1),
         chair=staff.iro,
+        confirm_reason="Recorded after the event",
         acting_user=staff.coordinator,
     )
     row = review.children.get()

@@ -162,6 +162,7 @@ def review_of(staff, child, plan, on):
         subjects=[Subject(child=child, plan=plan)],
         scheduled_date=on,
         chair=staff.iro,
+        confirm_reason="Recorded after the event",
         acting_user=staff.coordinator,
     )
 
