@@ -238,6 +238,11 @@ def test_icpc_due_runs_over_christmas_and_new_year() -> None:
     assert working_days_between(D("2022-12-15"), D("2023-01-10")) == 15
 
 
+def test_the_first_core_group_is_due_10_working_days_after_the_icpc() -> None:
+    # ICPC Thu 15 Dec 2022: 16 (1), 19-23 (2-6), 28-30 (7-9), Tue 3 Jan (10).
+    assert first_core_group_due(D("2022-12-15")) == D("2023-01-03")
+
+
 def test_icpc_due_skips_good_friday_and_easter_monday_2023() -> None:
     # Mon 3 April 2023: 4-6 (1-3), Fri 7 and Mon 10 Easter, 11-14 (4-7), 17-21 (8-12),
     # 24-26 (13-15).

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "iro.documents",
     "iro.rights",
     "iro.operations",
+    "iro.work",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "iro.access.context_processors.service",
+                "iro.work.context_processors.work",
             ],
         },
     }

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("iro.journey.correction_urls")),
     path("", include("iro.journey.conference_urls")),
     path("", include("iro.journey.urls")),
+    path("", include("iro.work.urls")),
 ]

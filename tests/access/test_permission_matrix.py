@@ -150,6 +150,11 @@ PAGES: dict[str, Page] = {
     # journey
     "home": Page(SIGNED_IN, ok=(200, 302)),  # chairs and caseload holders are sent on
     "my_work": Page(can(C.VIEW_MY_WORK)),
+    # work: each role's landing page
+    "service_work": Page(can(C.VIEW_SERVICE_WORK)),
+    "booking_work": Page(can(C.VIEW_BOOKING_WORK)),
+    "team_work": Page(can(C.VIEW_TEAM_WORK)),
+    "service_figures": Page(can(C.VIEW_SERVICE_FIGURES)),
     "caseload": Page(can(C.VIEW_CHILDREN)),
     "child_journey": Page(CHILD),
     "child_search": Page(can(C.VIEW_CHILDREN)),
@@ -168,6 +173,7 @@ PAGES: dict[str, Page] = {
     "conference_invitations": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations_send": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_remove": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    "conference_invitation_posted": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_letter": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_attendance": Page(CHILD & (can(C.SCHEDULE_CONFERENCES) | RECORDER)),
     "conference_pre_meetings": Page(CHILD),
@@ -176,6 +182,7 @@ PAGES: dict[str, Page] = {
     "conference_amend": Page(CHILD & RECORDER, conference="icpc"),
     "conference_history": Page(CHILD, conference="icpc"),
     "conference_agree_late": post_only(CHILD & can(C.AGREE_LATE_CONFERENCES)),
+    "conference_minutes_sent": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_plans": Page(CHILD, ok=(200, 302), conference="icpc"),
     "plan_detail": Page(CHILD),
     "plan_outcome_new": Page(CHILD & can(C.CHAIR_CONFERENCES)),

@@ -24,7 +24,7 @@ def test_the_manager_restricts_a_record_and_reads_the_retention_report(page):
 
     page.goto("/")
     sign_in(page, staff.iro_manager.username, PASSWORD)
-    page.wait_for_url("**/my-work/")
+    page.wait_for_url("**/work/service/")
     page.goto(f"/children/{child.public_id}/")
     page.get_by_role("link", name="Who may see this record").click()
     expect(page.locator("h1")).to_have_text("Restricted record")

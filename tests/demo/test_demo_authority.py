@@ -135,6 +135,21 @@ def test_siblings_share_the_strategy_discussion_and_one_conference():
     assert len(set(dates)) == 1
 
 
+def test_the_manager_has_agreed_late_conferences_but_the_last_weeks():
+    waiting = Conference.objects.exclude(lateness_reason="").filter(late_agreed_by__isnull=True)
+    assert not waiting.filter(held_on__lt=TODAY - timedelta(days=7)).exists()
+
+
+def test_minutes_went_out_within_five_days_but_for_the_last_few_conferences():
+    recent = Conference.objects.filter(
+        status=ConferenceStatus.HELD, held_on__gte=TODAY - timedelta(days=90)
+    )
+    assert recent.filter(minutes_sent_on=F("held_on") + timedelta(days=5)).exists()
+    assert not recent.filter(
+        minutes_sent_on__isnull=True, held_on__lt=TODAY - timedelta(days=5)
+    ).exists()
+
+
 def test_late_conferences_have_a_reason_and_some_were_agreed():
     closures = frozenset(ClosureDay.objects.values_list("date", flat=True))
     late = Conference.objects.exclude(lateness_reason="")

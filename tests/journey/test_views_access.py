@@ -52,11 +52,11 @@ def test_it_sends_anonymous_users_to_sign_in_from_a_childs_journey(client, child
     ("who", "target"),
     [
         ("iro", "my_work"),
-        ("iro_manager", "my_work"),
-        ("coordinator", "caseload"),
-        ("social_worker", "caseload"),
-        ("team_manager", "caseload"),
-        ("senior_manager", "caseload"),
+        ("iro_manager", "service_work"),
+        ("coordinator", "booking_work"),
+        ("social_worker", "team_work"),
+        ("team_manager", "team_work"),
+        ("senior_manager", "service_figures"),
         ("analyst", "caseload"),
     ],
 )

@@ -15,6 +15,12 @@ class Capability(StrEnum):
     VIEW_CHILDREN = "View children's records"
     VIEW_CHILD_NAMES = "See children's names"
     VIEW_MY_WORK = "Have a 'My work' list of conferences to chair"
+    VIEW_SERVICE_WORK = (
+        "See the service's waiting work: late conferences, chairs, bookings, reviews, loads"
+    )
+    VIEW_BOOKING_WORK = "See the bookings waiting: conferences, invitations, letters, minutes"
+    VIEW_TEAM_WORK = "See the team's conferences due, overdue plan actions and core groups"
+    VIEW_SERVICE_FIGURES = "See the service's headline figures for the year to date"
     RECORD_STRATEGY_DISCUSSION = "Record strategy discussions and Section 47 enquiries"
     ADD_CHILDREN = "Add children, families and referrals"
     SCHEDULE_CONFERENCES = "Schedule conferences and allocate chairs"
@@ -51,6 +57,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_MY_WORK,
+            Capability.VIEW_SERVICE_WORK,
+            Capability.VIEW_BOOKING_WORK,
+            Capability.VIEW_SERVICE_FIGURES,
             Capability.CHAIR_CONFERENCES,
             Capability.SCHEDULE_CONFERENCES,
             Capability.AGREE_LATE_CONFERENCES,
@@ -69,6 +78,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.VIEW_BOOKING_WORK,
             Capability.SCHEDULE_CONFERENCES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
@@ -78,6 +88,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.VIEW_TEAM_WORK,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
@@ -87,6 +98,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.VIEW_TEAM_WORK,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
@@ -97,6 +109,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
         {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
+            Capability.VIEW_SERVICE_FIGURES,
             Capability.ANSWER_DISPUTES,
             Capability.AGREE_LATE_CONFERENCES,
             Capability.VIEW_REPORTS,

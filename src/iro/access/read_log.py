@@ -86,10 +86,15 @@ LIST_PAGES = frozenset(
         "child_search",
         "child_new",  # the brother or sister added to, and possible duplicates shown
         "dispute_list",
-        "disputes_waiting",
         "challenge_list",
         "report_children",
         "retention_report",
+        # The landing pages of work (iro.work).
+        "service_work",
+        "booking_work",
+        "team_work",
+        "service_figures",
+        "disputes_waiting",
     }
 )
 

@@ -55,6 +55,7 @@ from iro.journey.models import (
     Plan,
     Section47,
 )
+from iro.journey.queues import MINUTES_LOOKBACK_DAYS
 from iro.journey.services import ChildOutcome, Subject
 
 DEFAULT_SEED = 2026
@@ -74,6 +75,12 @@ DEMO_BOOKING_REASON = "Booked as the demo authority's history has it"
 # Below this scale the counts are too small to hold to proportional ranges.
 CHECKED_FROM_SCALE = 0.5
 PROGRESS_EVERY = 250  # families
+# After a conference: the manager agrees a late one left for them within a week, and the
+# coordinator sends the minutes and plan within five days (recorded for the conferences
+# the coordinator's list looks back over), so only the last few are still waiting.
+AGREED_WITHIN = timedelta(days=7)
+MINUTES_WITHIN = timedelta(days=5)
+MINUTES_RECORDED_FOR = timedelta(days=MINUTES_LOOKBACK_DAYS)
 
 
 @dataclass(frozen=True)
@@ -470,6 +477,19 @@ class Writer:
                 conference=conference,
                 agreed_on=mp.agreed_on,
                 acting_user=self.staff.iro_manager,
+            )
+        elif conference.lateness_reason and mp.on + AGREED_WITHIN < self.today:
+            services.agree_late_conference(
+                conference=conference,
+                agreed_on=mp.on + AGREED_WITHIN,
+                acting_user=self.staff.iro_manager,
+            )
+        if self.today - MINUTES_RECORDED_FOR <= mp.on and mp.on + MINUTES_WITHIN < self.today:
+            services.record_minutes_sent(
+                conference=conference,
+                sent_on=mp.on + MINUTES_WITHIN,
+                acting_user=coordinator,
+                expected_version=current_version(conference),
             )
 
 

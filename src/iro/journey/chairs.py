@@ -69,9 +69,12 @@ class ChairOption:
         return self.children_on_plan + self.upcoming
 
 
-def caseloads(chair_ids: Iterable[int], *, today: date) -> dict[int, tuple[int, int]]:
+def caseloads(
+    chair_ids: Iterable[int], *, today: date, until: date | None = None
+) -> dict[int, tuple[int, int]]:
     """Each IRO's current load: (children on an open plan whose latest held conference
-    they chaired, conferences booked for them to chair from today). Two queries."""
+    they chaired, conferences booked for them to chair from today, up to ``until`` when
+    given). Two queries."""
     chair_ids = list(chair_ids)
     latest_chair = (
         ConferenceChild.objects.filter(
@@ -88,16 +91,14 @@ def caseloads(chair_ids: Iterable[int], *, today: date) -> dict[int, tuple[int, 
         .annotate(n=Count("child", distinct=True))
         .values_list("latest_chair", "n")
     )
-    upcoming = dict(
-        Conference.objects.filter(
-            chair__in=chair_ids,
-            status=ConferenceStatus.SCHEDULED,
-            scheduled_date__gte=today,
-        )
-        .values("chair")
-        .annotate(n=Count("pk"))
-        .values_list("chair", "n")
+    booked = Conference.objects.filter(
+        chair__in=chair_ids,
+        status=ConferenceStatus.SCHEDULED,
+        scheduled_date__gte=today,
     )
+    if until is not None:
+        booked = booked.filter(scheduled_date__lte=until)
+    upcoming = dict(booked.values("chair").annotate(n=Count("pk")).values_list("chair", "n"))
     return {pk: (on_plan.get(pk, 0), upcoming.get(pk, 0)) for pk in chair_ids}
 
 

@@ -623,6 +623,12 @@ class AgreeLateForm(forms.Form):
     agreed_on = GovDateField(what="the date of agreement", label="Date agreed")
 
 
+class MinutesSentForm(VersionedForm):
+    sent_on = GovDateField(
+        what="the date the minutes were sent", label="Date the minutes and plan were sent"
+    )
+
+
 # ------------------------------------------------------------------- the plan
 
 

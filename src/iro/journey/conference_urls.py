@@ -37,6 +37,11 @@ urlpatterns = [
         name="conference_invitation_remove",
     ),
     path(
+        conference + "invitations/<int:pk>/posted",
+        cv.conference_invitation_posted,
+        name="conference_invitation_posted",
+    ),
+    path(
         conference + "invitations/<int:pk>/letter",
         cv.conference_invitation_letter,
         name="conference_invitation_letter",
@@ -52,6 +57,7 @@ urlpatterns = [
     path(conference + "amend", cv.conference_amend, name="conference_amend"),
     path(conference + "history", cv.conference_history, name="conference_history"),
     path(conference + "agree-late", cv.conference_agree_late, name="conference_agree_late"),
+    path(conference + "minutes-sent", cv.conference_minutes_sent, name="conference_minutes_sent"),
     path(conference + "plan", cv.conference_plans, name="conference_plans"),
     path(plan, pv.plan_detail, name="plan_detail"),
     path(plan + "outcomes/new", pv.plan_outcome, name="plan_outcome_new"),

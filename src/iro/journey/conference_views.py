@@ -46,6 +46,7 @@ from iro.journey.conference_forms import (
     ConferenceBookingForm,
     IcpcDecisionForm,
     InviteeForm,
+    MinutesSentForm,
     PreMeetingForm,
     RecordConferenceForm,
     RescheduleForm,
@@ -641,6 +642,9 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = _conference_context(request, conference)
     context["cancel_form"] = CancelForm(initial={"version": conference.version})
     context["agree_form"] = AgreeLateForm(initial={"agreed_on": today()})
+    context["minutes_form"] = MinutesSentForm(
+        initial={"sent_on": today(), "version": conference.version}
+    )
     context["active_nav"] = "children"
     return render(request, "journey/conference/detail.html", context)
 
@@ -842,6 +846,22 @@ def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int)
             messages.error(request, message)
     else:
         messages.success(request, f"{invitation.name} taken off the list.")
+    return redirect("conference_invitations", public_id=conference.public_id)
+
+
+@require_POST
+def conference_invitation_posted(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Record that the letter to someone without an email address went in the post."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    invitation = _invitation(conference, pk)
+    try:
+        invitations.record_letter_posted(invitation=invitation, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"Recorded: the letter to {invitation.name} was posted.")
     return redirect("conference_invitations", public_id=conference.public_id)
 
 
@@ -1231,6 +1251,38 @@ def conference_agree_late(request: HttpRequest, public_id: UUID) -> HttpResponse
     context = _conference_context(request, conference)
     context |= {
         "agree_form": form,
+        "minutes_form": MinutesSentForm(
+            initial={"sent_on": today(), "version": conference.version}
+        ),
+        "cancel_form": CancelForm(initial={"version": conference.version}),
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/detail.html", context, form)
+
+
+@require_POST
+def conference_minutes_sent(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record the day the minutes and plan went out (the coordinator's list clears)."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    form = MinutesSentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_minutes_sent(
+                conference=conference,
+                sent_on=form.cleaned_data["sent_on"],
+                acting_user=request.user,
+                expected_version=form.cleaned_data.get("version"),
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error, aliases={"minutes_sent_on": "sent_on"})
+        else:
+            messages.success(request, "Recorded: the minutes and plan have been sent.")
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    context |= {
+        "minutes_form": form,
+        "agree_form": AgreeLateForm(initial={"agreed_on": today()}),
         "cancel_form": CancelForm(initial={"version": conference.version}),
         "active_nav": "children",
     }

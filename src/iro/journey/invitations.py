@@ -48,6 +48,8 @@ PRODID = "-//{council}//IRO service//EN"
 NO_ONE_TO_SEND_TO = "No one on the list has an email address that has not already been sent."
 NOT_SCHEDULED = "Invitations can only be sent for a conference that is still scheduled."
 NO_DATE = "Give the conference a date before sending invitations."
+LETTER_HAS_EMAIL = "This person is invited by email: send the invitations instead."
+LETTER_NOT_SCHEDULED = "Letters can only be posted for a conference that is still scheduled."
 
 # Family-facing words for each kind of conference (checked by tests for plain language).
 PLAIN_KIND = {
@@ -336,13 +338,35 @@ def cancel_and_notify(*, conference: Conference, acting_user, expected_version: 
     return conference
 
 
+@transaction.atomic
+def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
+    """Record that the letter to someone with no email address was posted, for the
+    conference as it now stands (its calendar sequence): a later change of date, time or
+    place puts the letter back on the coordinator's list to post again."""
+    conference = invitation.conference
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.email:
+        raise ValidationError({"invitations": LETTER_HAS_EMAIL})
+    if conference.status != ConferenceStatus.SCHEDULED:
+        raise ValidationError({"invitations": LETTER_NOT_SCHEDULED})
+    entry = services.calendar_entry(conference, acting_user)
+    invitation.sent_at = timezone.now()
+    invitation.sent_sequence = entry.sequence
+    saved_by(invitation, acting_user).save(update_fields=["sent_at", "sent_sequence"])
+    return invitation
+
+
 def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str:
     """How the invitation stands, in words for the coordinator's list."""
     if invitation.sent_at is None:
         return "Not sent" if invitation.email else "No email: post the letter"
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
+        if not invitation.email:
+            return "Changed since posted: post the new letter"
         return "Changed since sent: send the update"
-    return f"Sent {timezone.localtime(invitation.sent_at):%d %b %Y}"
+    how = "Sent" if invitation.email else "Letter posted"
+    return f"{how} {timezone.localtime(invitation.sent_at):%d %b %Y}"
 
 
 # ------------------------------------------------------------- suggested invitees

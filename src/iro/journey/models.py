@@ -254,6 +254,12 @@ class Conference(Voidable):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     late_agreed_on = models.DateField(null=True, blank=True)
+    minutes_sent_on = models.DateField(
+        "minutes and plan sent on",
+        null=True,
+        blank=True,
+        help_text="The day the coordinator sent the minutes and plan to those invited.",
+    )
     booking_warnings = models.TextField(
         blank=True,
         help_text="Why the booked date needed a confirmation (not a working day, in the "

@@ -127,6 +127,9 @@ LATENESS_REASON_REQUIRED = (
     "The conference is outside timescale (due {due:%d %B %Y}): select why it is late."
 )
 LATENESS_DETAIL_REQUIRED = "Describe the other reason the conference is late."
+MINUTES_NOT_HELD = "Minutes can only be sent for a conference that has been held."
+MINUTES_BEFORE_HELD = "The minutes cannot be sent before the conference on {date:%d %B %Y}."
+MINUTES_ALREADY_SENT = "The minutes were already recorded as sent on {date:%d %B %Y}."
 NOT_LATE = "The conference was held in timescale: there is nothing to agree."
 CANNOT_AGREE_LATE = "Only a manager can agree a conference held outside timescale."
 PLAN_END_BEFORE_START = "The plan cannot end before it started on {date:%d %B %Y}."
@@ -1114,6 +1117,29 @@ def agree_late_conference(*, conference: Conference, agreed_on: date, acting_use
     saved_by(conference, acting_user).save(
         update_fields=["late_agreed_by", "late_agreed_on", "version"]
     )
+    return conference
+
+
+@transaction.atomic
+def record_minutes_sent(
+    *, conference: Conference, sent_on: date, acting_user, expected_version: int
+) -> Conference:
+    """Record the day the minutes and plan of a held conference were sent out."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    errors = Errors()
+    if conference.status != ConferenceStatus.HELD or conference.held_on is None:
+        errors.add("minutes_sent_on", MINUTES_NOT_HELD)
+    elif conference.minutes_sent_on is not None:
+        errors.add("minutes_sent_on", MINUTES_ALREADY_SENT.format(date=conference.minutes_sent_on))
+    elif sent_on < conference.held_on:
+        errors.add("minutes_sent_on", MINUTES_BEFORE_HELD.format(date=conference.held_on))
+    errors.add("minutes_sent_on", not_in_future(sent_on))
+    errors.raise_if_any()
+    conference.minutes_sent_on = sent_on
+    conference.version += 1
+    saved_by(conference, acting_user).save(update_fields=["minutes_sent_on", "version"])
     return conference
 
 

@@ -17,18 +17,20 @@ from iro.access.capabilities import Capability, capabilities_of, has_capability
 from iro.access.scope import child_for
 from iro.journey import correction_selectors, selectors
 from iro.journey.forms import CaseloadFilterForm
+from iro.work.landings import landing_for
 
 NO_MY_WORK = "My work is for conference chairs."
 NO_CHILDREN = "Your role does not include children's records."
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """Send each user to where their work starts: chairs to My work, others who see
-    children to the caseload, everyone else to a page of what they can do."""
-    if has_capability(request.user, Capability.VIEW_MY_WORK):
-        return redirect("my_work")
-    if has_capability(request.user, Capability.VIEW_CHILDREN):
-        return redirect("caseload")
+    """Send each user to where their work starts (``iro.work.landings.landing_for``:
+    chairs to My work, the service manager, coordinators, social workers, team managers
+    and senior managers to their landing page, analysts to the caseload), everyone else
+    to a page of what they can do."""
+    landing = landing_for(request.user)
+    if landing is not None:
+        return redirect(landing)
     capabilities = sorted(capabilities_of(request.user), key=lambda c: list(Capability).index(c))
     return render(
         request,

@@ -22,7 +22,8 @@ class Row:
     action: str
     cells: tuple[str, ...]
     child_public_ids: tuple[UUID, ...] = ()
-    flag: str = ""
+    flag: str = ""  # a word or two shown as a tag ("Overdue", "At risk")
+    tone: str = ""  # the tag's colour: "red", "orange" or "" (grey)
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,17 @@ class Queue:
     empty: str = "Nothing is waiting."
     hint: str = ""
     extra: dict = field(default_factory=dict)
+    # False for a table that is not waiting work (each IRO's load): no count at the top.
+    counted: bool = True
 
     @property
     def count(self) -> int:
         return len(self.rows)
+
+    @property
+    def flagged(self) -> bool:
+        """Whether any row carries a flag (the page then shows a status column)."""
+        return any(row.flag for row in self.rows)
 
     @property
     def child_public_ids(self) -> list[UUID]:

@@ -1,0 +1,759 @@
+"""The work queues of conferences and plans, for each role's landing page (``iro.work``).
+
+Each queue is a selector taking ``(user, day)`` and returning an ``iro.work.queues.Queue``:
+rows of waiting work, each linking straight to its action. Every queue starts from the
+children ``user`` may see (``iro.access.scope.visible_to``) and names them with
+``display_name``; a conference is listed when at least one of its children is visible,
+and only the visible children are named. Each runs a fixed number of queries, whatever
+the number of children, conferences or plans.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.urls import reverse
+
+from iro import timescales
+from iro.access.capabilities import Capability, has_capability
+from iro.access.scope import display_name, shows_names, visible_to
+from iro.children.models import Child
+from iro.journey.chairs import caseloads
+from iro.journey.models import (
+    ActionStatus,
+    CalendarEntry,
+    Conference,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    Invitation,
+    Plan,
+    PlanAction,
+    Section47,
+)
+from iro.journey.selectors import (
+    AT_RISK_WORKING_DAYS,
+    FAMILY_ROLES,
+    ICPC,
+    REVIEW,
+    UPCOMING_DAYS,
+    _booked_dates,
+    _open_on,
+    _pending_section47s,
+    current_chair_id,
+    review_dates_by_plan,
+)
+from iro.people.models import Leave, User
+from iro.people.selectors import closure_days, iros, leave_between
+from iro.work.queues import Queue, Row
+
+# The coordinator books reviews due in the next eight weeks.
+REVIEWS_TO_BOOK_DAYS = 56
+# Conferences held this long ago or more are not listed for minutes: the record of
+# sending minutes began after them, so their absence says nothing.
+MINUTES_LOOKBACK_DAYS = 90
+# Plans whose first core group meeting is listed: those started this recently.
+CORE_GROUP_LOOKBACK_DAYS = 42
+
+OVERDUE = "Overdue"
+AT_RISK = "At risk"
+RED = "red"
+ORANGE = "orange"
+
+
+def _d(d: date | None) -> str:
+    return f"{d.day} {d:%b %Y}" if d else "Not set"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _days_left(day: date, due: date, closures: frozenset[date]) -> tuple[str, str, str]:
+    """The working days left before ``due`` in words, with a flag and its colour."""
+    if due < day:
+        late = timescales.working_days_between(due, day, closures=closures)
+        return f"{_plural(late, 'working day')} overdue", OVERDUE, RED
+    left = timescales.working_days_between(day, due, closures=closures)
+    at_risk = left <= AT_RISK_WORKING_DAYS
+    words = "Due today" if left == 0 else f"{_plural(left, 'working day')} left"
+    return words, AT_RISK if at_risk else "", ORANGE if at_risk else ""
+
+
+def _visible_conferences(user) -> QuerySet[Conference]:
+    """Conferences with at least one child ``user`` may see."""
+    visible = visible_to(user).values("pk")
+    return Conference.objects.filter(
+        Exists(ConferenceChild.objects.filter(conference=OuterRef("pk"), child__in=visible))
+    )
+
+
+def _children_of(user, conference_ids: Iterable[int]) -> dict[int, list[Child]]:
+    """The children ``user`` may see at each conference, in one query."""
+    children: dict[int, list[Child]] = defaultdict(list)
+    rows = (
+        ConferenceChild.objects.filter(
+            conference_id__in=list(conference_ids), child__in=visible_to(user).values("pk")
+        )
+        .select_related("child")
+        .order_by("child__la_child_id")
+    )
+    for row in rows:
+        children[row.conference_id].append(row.child)
+    return children
+
+
+def _names(user, children: list[Child]) -> str:
+    return ", ".join(display_name(user, c) for c in children) or "No children you can see"
+
+
+def _ids(children: Iterable[Child]) -> tuple:
+    return tuple(c.public_id for c in children)
+
+
+def _when(conference: Conference) -> str:
+    when = _d(conference.held_on or conference.scheduled_date)
+    if conference.held_on is None and conference.scheduled_time:
+        when += f" {conference.scheduled_time:%H:%M}"
+    return when
+
+
+# --- IRO service manager ------------------------------------------------------------------
+
+
+def late_conferences_to_agree(user, day: date) -> Queue:
+    """Conferences held outside timescale (a lateness reason recorded) that no manager
+    has agreed yet, oldest first. Three queries."""
+    conferences = list(
+        _visible_conferences(user)
+        .filter(status=ConferenceStatus.HELD, late_agreed_by__isnull=True)
+        .exclude(lateness_reason="")
+        .select_related("chair")
+        .order_by("held_on", "pk")
+    )
+    children = _children_of(user, [c.pk for c in conferences])
+    rows = []
+    for c in conferences:
+        kids = children[c.pk]
+        rows.append(
+            Row(
+                href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
+                action="Agree or query",
+                cells=(
+                    _names(user, kids),
+                    c.get_kind_display(),
+                    _d(c.held_on),
+                    str(c.chair) if c.chair_id else "Not allocated",
+                    c.get_lateness_reason_display(),
+                ),
+                child_public_ids=_ids(kids),
+            )
+        )
+    return Queue(
+        key="late-to-agree",
+        title="Late conferences waiting for your agreement",
+        columns=("Children", "Conference", "Held on", "Chair", "Why it was late"),
+        rows=tuple(rows),
+        empty="No late conference is waiting for agreement.",
+    )
+
+
+def conferences_without_a_chair(user, day: date) -> Queue:
+    """Scheduled conferences from ``day`` on (or with no date yet) that have no chair, or
+    whose chair is on leave on the day, soonest first. Four queries."""
+    on_leave = Exists(
+        Leave.objects.filter(
+            user=OuterRef("chair"),
+            start_date__lte=OuterRef("scheduled_date"),
+            end_date__gte=OuterRef("scheduled_date"),
+        )
+    )
+    conferences = list(
+        _visible_conferences(user)
+        .filter(status=ConferenceStatus.SCHEDULED)
+        .filter(Q(scheduled_date__gte=day) | Q(scheduled_date__isnull=True))
+        .filter(Q(chair__isnull=True) | on_leave)
+        .select_related("chair")
+        .order_by(F("scheduled_date").asc(nulls_last=True), "scheduled_time", "pk")
+    )
+    chair_ids = {c.chair_id for c in conferences if c.chair_id}
+    last = max((c.scheduled_date for c in conferences if c.chair_id), default=day)
+    leave = leave_between(chair_ids, day, last)
+    children = _children_of(user, [c.pk for c in conferences])
+    rows = []
+    for c in conferences:
+        kids = children[c.pk]
+        if c.chair_id:
+            away = next(
+                (
+                    lv
+                    for lv in leave.get(c.chair_id, [])
+                    if lv.start_date <= c.scheduled_date <= lv.end_date
+                ),
+                None,
+            )
+            chair = f"{c.chair} is on leave"
+            if away is not None:
+                chair += f" {_d(away.start_date)} to {_d(away.end_date)}"
+            action, flag = "Change the chair", "Chair away"
+        else:
+            chair, action, flag = "No chair", "Allocate a chair", "No chair"
+        rows.append(
+            Row(
+                href=reverse("conference_chair", args=[c.public_id]),
+                action=action,
+                cells=(_names(user, kids), c.get_kind_display(), _when(c), chair),
+                child_public_ids=_ids(kids),
+                flag=flag,
+                tone=ORANGE,
+            )
+        )
+    return Queue(
+        key="no-chair",
+        title="Conferences with no chair, or whose chair is away",
+        columns=("Children", "Conference", "Date", "Chair"),
+        rows=tuple(rows),
+        empty="Every booked conference has a chair who is at work that day.",
+    )
+
+
+def _s47s_not_booked(user, day: date) -> QuerySet[Section47]:
+    """Section 47 enquiries still waiting for their initial conference on ``day`` with
+    none booked: no scheduled initial conference linked to the enquiry, nor one for the
+    child unlinked and dated on or after its start. A cancelled booking does not count."""
+    booked = ConferenceChild.objects.filter(
+        conference__status=ConferenceStatus.SCHEDULED, conference__kind=ConferenceKind.INITIAL
+    ).filter(
+        Q(section47=OuterRef("pk"))
+        | Q(
+            section47__isnull=True,
+            child=OuterRef("episode__child"),
+            conference__scheduled_date__gte=OuterRef("start_date"),
+        )
+    )
+    return (
+        _pending_section47s(visible_to(user), day)
+        .exclude(Exists(booked))
+        .select_related("episode__child__team")
+    )
+
+
+def _icpc_rows(user, day: date, s47s: list[Section47], closures: frozenset[date]) -> list[Row]:
+    dated = sorted(
+        ((timescales.icpc_due(s.start_date, closures=closures), s) for s in s47s),
+        key=lambda pair: (pair[0], pair[1].episode.child.la_child_id),
+    )
+    rows = []
+    for due, s in dated:
+        child = s.episode.child
+        left, flag, tone = _days_left(day, due, closures)
+        rows.append(
+            Row(
+                href=reverse("conference_new", args=[child.public_id]) + "?kind=initial",
+                action="Book the conference",
+                cells=(
+                    display_name(user, child),
+                    child.team.name if child.team else "No team",
+                    _d(s.start_date),
+                    _d(s.icpc_requested_on) if s.icpc_requested_on else "Not yet requested",
+                    _d(due),
+                    left,
+                ),
+                child_public_ids=(child.public_id,),
+                flag=flag,
+                tone=tone,
+            )
+        )
+    return rows
+
+
+ICPC_COLUMNS = ("Child", "Team", "Enquiry started", "Requested", "Due by", "Time left")
+
+
+def icpcs_requested_not_booked(user, day: date) -> Queue:
+    """Initial conferences the social worker has requested that nobody has booked, by
+    the working days left before they are due. Two queries."""
+    closures = closure_days()
+    s47s = list(_s47s_not_booked(user, day).filter(icpc_requested_on__isnull=False))
+    return Queue(
+        key="icpc-not-booked",
+        title="Initial conferences requested but not booked",
+        columns=ICPC_COLUMNS,
+        rows=tuple(_icpc_rows(user, day, s47s, closures)),
+        empty="Every requested initial conference is booked.",
+    )
+
+
+def _reviews_due(children: QuerySet[Child], day: date) -> list[tuple[Plan, date]]:
+    """The next review of each child's current plan, with its due date. Two queries.
+
+    A child with two plans open (a data error) counts once, by the later started plan,
+    as in the caseload."""
+    current: dict[int, Plan] = {}
+    for plan in Plan.objects.filter(_open_on(day), child__in=children.values("pk")).order_by(
+        "child_id", "-start_date", "-pk"
+    ):
+        current.setdefault(plan.child_id, plan)
+    plans = list(current.values())
+    held = review_dates_by_plan(p.pk for p in plans)
+    return [(p, timescales.next_review_after(p.start_date, held.get(p.pk, ()))) for p in plans]
+
+
+def reviews_overdue_or_at_risk(user, day: date) -> Queue:
+    """Across the service, reviews overdue or due within 10 working days and not booked
+    in time, grouped by the child's current chair. Six queries."""
+    closures = closure_days()
+    at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
+    visible = visible_to(user)
+    due = [(p, d) for p, d in _reviews_due(visible, day) if d <= at_risk_until]
+    child_ids = {p.child_id for p, _ in due}
+    booked = _booked_dates(child_ids)
+    # Overdue reviews stay listed even when booked; those at risk only until booked in time.
+    due = [
+        (p, d)
+        for p, d in due
+        if d < day or booked.get((p.child_id, REVIEW)) is None or booked[(p.child_id, REVIEW)] > d
+    ]
+    children = {
+        c.pk: c
+        for c in Child.objects.filter(pk__in={p.child_id for p, _ in due}).annotate(
+            chair_id=current_chair_id()
+        )
+    }
+    chairs = User.objects.in_bulk({c.chair_id for c in children.values() if c.chair_id})
+
+    def chair_of(plan: Plan) -> str:
+        chair = chairs.get(children[plan.child_id].chair_id)
+        return str(chair) if chair else "No chair yet"
+
+    rows = []
+    for plan, d in sorted(due, key=lambda pd: (chair_of(pd[0]), pd[1], pd[0].pk)):
+        child = children[plan.child_id]
+        left, flag, tone = _days_left(day, d, closures)
+        booked_for = booked.get((child.pk, REVIEW))
+        rows.append(
+            Row(
+                href=(
+                    reverse("child_protection", args=[child.public_id])
+                    if booked_for
+                    else reverse("conference_new", args=[child.public_id]) + "?kind=review"
+                ),
+                action="See the booking" if booked_for else "Book the review",
+                cells=(
+                    chair_of(plan),
+                    display_name(user, child),
+                    _d(d),
+                    left,
+                    _d(booked_for) if booked_for else "Not booked",
+                ),
+                child_public_ids=(child.public_id,),
+                flag=flag or AT_RISK,
+                tone=tone or ORANGE,
+            )
+        )
+    return Queue(
+        key="reviews-at-risk",
+        title="Reviews overdue or at risk, by chair",
+        columns=("Chair", "Child", "Due by", "Time left", "Booked for"),
+        rows=tuple(rows),
+        empty="No review is overdue or due in the next 10 working days without a booking.",
+        hint="Reviews overdue, or due within 10 working days and not booked by their due date.",
+    )
+
+
+def iro_loads(user, day: date) -> Queue:
+    """Each IRO's load, heaviest first: children on a plan they chair and conferences
+    booked for them in the next four weeks, with leave in those weeks. Four queries.
+
+    Counts, not names: like the reports' figures they count every child."""
+    until = day + timedelta(days=UPCOMING_DAYS)
+    chairs = list(iros().order_by("last_name", "first_name", "pk"))
+    loads = caseloads([c.pk for c in chairs], today=day, until=until)
+    leave = leave_between([c.pk for c in chairs], day, until)
+    rows = []
+    for chair in sorted(chairs, key=lambda c: (-sum(loads[c.pk]), c.last_name, c.first_name)):
+        on_plan, upcoming = loads[chair.pk]
+        away = "; ".join(
+            f"{_d(lv.start_date)} to {_d(lv.end_date)}" for lv in leave.get(chair.pk, [])
+        )
+        rows.append(
+            Row(
+                href=reverse("caseload") + f"?chair={chair.pk}",
+                action="See their children",
+                cells=(str(chair), str(on_plan), str(upcoming), away or "None"),
+            )
+        )
+    return Queue(
+        key="iro-loads",
+        title="Each IRO's load",
+        columns=("IRO", "Children on a plan", "Conferences in the next 4 weeks", "Leave"),
+        rows=tuple(rows),
+        empty="There are no active IROs.",
+        hint="So that work can be moved: children whose latest conference they chaired.",
+        counted=False,
+    )
+
+
+# --- Conference coordinator ---------------------------------------------------------------
+
+
+def section47s_to_book(user, day: date) -> Queue:
+    """Section 47 enquiries waiting for an initial conference with none booked, by due
+    date (requested or not yet). Two queries."""
+    closures = closure_days()
+    s47s = list(_s47s_not_booked(user, day))
+    return Queue(
+        key="icpc-to-book",
+        title="Section 47 enquiries waiting for an initial conference to be booked",
+        columns=ICPC_COLUMNS,
+        rows=tuple(_icpc_rows(user, day, s47s, closures)),
+        empty="No Section 47 enquiry is waiting for an initial conference to be booked.",
+    )
+
+
+def conferences_without_invitations(user, day: date) -> Queue:
+    """Conferences booked in the next four weeks with no invitation sent yet (later ones
+    are invited nearer the time). Two queries."""
+    sent = Invitation.objects.filter(conference=OuterRef("pk"), sent_at__isnull=False)
+    conferences = list(
+        _visible_conferences(user)
+        .filter(
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_date__gte=day,
+            scheduled_date__lte=day + timedelta(days=UPCOMING_DAYS),
+        )
+        .exclude(Exists(sent))
+        .annotate(invited=Count("invitations"))
+        .order_by("scheduled_date", "scheduled_time", "pk")
+    )
+    children = _children_of(user, [c.pk for c in conferences])
+    rows = []
+    for c in conferences:
+        kids = children[c.pk]
+        rows.append(
+            Row(
+                href=reverse("conference_invitations", args=[c.public_id]),
+                action="Send the invitations",
+                cells=(
+                    _names(user, kids),
+                    c.get_kind_display(),
+                    _when(c),
+                    f"{_plural(c.invited, 'person')} listed, none sent".replace("persons", "people")
+                    if c.invited
+                    else "Nobody invited yet",
+                ),
+                child_public_ids=_ids(kids),
+            )
+        )
+    return Queue(
+        key="invitations-not-sent",
+        title="Conferences in the next 4 weeks without invitations sent",
+        columns=("Children", "Conference", "Date", "Invitations"),
+        rows=tuple(rows),
+        empty="Every conference in the next 4 weeks has had its invitations sent.",
+    )
+
+
+def invitations_to_post(user, day: date) -> Queue:
+    """Letters to post for conferences from ``day`` on: invitees with no email address
+    not yet posted a letter, and those posted one before the conference changed (the
+    calendar sequence rose since). Three queries."""
+    current = CalendarEntry.objects.filter(conference=OuterRef("conference")).values("sequence")
+    invitations = list(
+        Invitation.objects.filter(
+            email="",
+            conference__in=_visible_conferences(user).filter(
+                status=ConferenceStatus.SCHEDULED, scheduled_date__gte=day
+            ),
+        )
+        .annotate(current=current[:1])
+        .filter(Q(sent_sequence__isnull=True) | Q(sent_sequence__lt=F("current")))
+        .select_related("conference")
+        .order_by("conference__scheduled_date", "conference__scheduled_time", "conference", "pk")
+    )
+    children = _children_of(user, {i.conference_id for i in invitations})
+    rows = []
+    for i in invitations:
+        c = i.conference
+        kids = children[c.pk]
+        again = i.sent_sequence is not None
+        rows.append(
+            Row(
+                href=reverse("conference_invitations", args=[c.public_id]) + "#invitations",
+                action="Print and post the letter",
+                cells=(
+                    _person(user, i),
+                    i.get_role_display(),
+                    _names(user, kids),
+                    _when(c),
+                    "Changed since posted: post the new letter" if again else "Not posted",
+                ),
+                child_public_ids=_ids(kids),
+                flag="Post again" if again else "",
+                tone=ORANGE if again else "",
+            )
+        )
+    return Queue(
+        key="letters-to-post",
+        title="Invitations to post",
+        columns=("Invited", "Role", "Children", "Conference date", "Letter"),
+        rows=tuple(rows),
+        empty="No letter is waiting to be posted.",
+        hint="People with no email address, and letters to send again after a change.",
+    )
+
+
+def _person(user, invitation: Invitation) -> str:
+    """An invitee as ``user`` may see them: family members' names are not shown to the
+    roles that see no names (the same rule as the ``person`` template tag)."""
+    if invitation.role in FAMILY_ROLES and not shows_names(user):
+        return invitation.get_role_display()
+    return invitation.name
+
+
+def minutes_to_send(user, day: date) -> Queue:
+    """Conferences held in the last 90 days with no record that the minutes and plan
+    were sent, oldest first. Two queries."""
+    closures = closure_days()
+    conferences = list(
+        _visible_conferences(user)
+        .filter(
+            status=ConferenceStatus.HELD,
+            minutes_sent_on__isnull=True,
+            held_on__gte=day - timedelta(days=MINUTES_LOOKBACK_DAYS),
+            held_on__lte=day,
+        )
+        .select_related("chair")
+        .order_by("held_on", "pk")
+    )
+    children = _children_of(user, [c.pk for c in conferences])
+    rows = []
+    for c in conferences:
+        kids = children[c.pk]
+        since = timescales.working_days_between(c.held_on, day, closures=closures)
+        rows.append(
+            Row(
+                href=reverse("conference_detail", args=[c.public_id]) + "#minutes",
+                action="Record the minutes sent",
+                cells=(
+                    _names(user, kids),
+                    c.get_kind_display(),
+                    _d(c.held_on),
+                    str(c.chair) if c.chair_id else "Not allocated",
+                    f"{_plural(since, 'working day')} ago",
+                ),
+                child_public_ids=_ids(kids),
+            )
+        )
+    return Queue(
+        key="minutes-to-send",
+        title="Minutes and plans to send",
+        columns=("Children", "Conference", "Held on", "Chair", "Held"),
+        rows=tuple(rows),
+        empty="Every conference held in the last 90 days has its minutes recorded as sent.",
+    )
+
+
+def reviews_to_book(user, day: date) -> Queue:
+    """Reviews due in the next eight weeks (or overdue) with no review booked, by due
+    date. Four queries."""
+    closures = closure_days()
+    until = day + timedelta(days=REVIEWS_TO_BOOK_DAYS)
+    due = [(p, d) for p, d in _reviews_due(visible_to(user), day) if d <= until]
+    booked = _booked_dates({p.child_id for p, _ in due})
+    due = [(p, d) for p, d in due if (p.child_id, REVIEW) not in booked]
+    children = Child.objects.select_related("team").in_bulk({p.child_id for p, _ in due})
+    rows = []
+    for plan, d in sorted(due, key=lambda pd: (pd[1], children[pd[0].child_id].la_child_id)):
+        child = children[plan.child_id]
+        left, flag, tone = _days_left(day, d, closures)
+        rows.append(
+            Row(
+                href=reverse("conference_new", args=[child.public_id]) + "?kind=review",
+                action="Book the review",
+                cells=(
+                    display_name(user, child),
+                    child.team.name if child.team else "No team",
+                    _d(plan.start_date),
+                    _d(d),
+                    left,
+                ),
+                child_public_ids=(child.public_id,),
+                flag=flag,
+                tone=tone,
+            )
+        )
+    return Queue(
+        key="reviews-to-book",
+        title="Reviews to book in the next 8 weeks",
+        columns=("Child", "Team", "Plan started", "Due by", "Time left"),
+        rows=tuple(rows),
+        empty="No review due in the next 8 weeks is waiting to be booked.",
+    )
+
+
+# --- Social worker and team manager -------------------------------------------------------
+
+
+def conferences_due(user, day: date) -> Queue:
+    """The user's children's conferences overdue or due in the next four weeks: initial
+    conferences of pending Section 47 enquiries and the next review of each open plan,
+    with the booked date. Six queries."""
+    closures = closure_days()
+    until = day + timedelta(days=UPCOMING_DAYS)
+    visible = visible_to(user)
+    items: list[tuple[int, str, date, Section47 | None]] = [
+        (p.child_id, REVIEW, d, None) for p, d in _reviews_due(visible, day) if d <= until
+    ]
+    for s in _pending_section47s(visible, day).select_related("episode"):
+        due = timescales.icpc_due(s.start_date, closures=closures)
+        if due <= until:
+            items.append((s.episode.child_id, ICPC, due, s))
+    booked = _booked_dates({child_id for child_id, *_ in items})
+    children = Child.objects.in_bulk({child_id for child_id, *_ in items})
+    rows = []
+    for child_id, kind, due, s47 in sorted(
+        items, key=lambda i: (i[2], children[i[0]].la_child_id, i[1])
+    ):
+        child = children[child_id]
+        left, flag, tone = _days_left(day, due, closures)
+        booked_for = booked.get((child_id, kind))
+        if booked_for is not None and day <= due and booked_for <= due:
+            flag = tone = ""  # booked in time: nothing to worry about
+        if s47 is not None and not booked_for and s47.icpc_requested_on is None:
+            href = reverse("section47_icpc", args=[child.public_id, s47.pk])
+            action = "Request the conference"
+        else:
+            href = reverse("child_protection", args=[child.public_id])
+            action = "See the child's protection"
+        rows.append(
+            Row(
+                href=href,
+                action=action,
+                cells=(
+                    display_name(user, child),
+                    "Initial conference" if kind == ICPC else "Review conference",
+                    _d(due),
+                    left,
+                    _d(booked_for) if booked_for else "Not booked",
+                ),
+                child_public_ids=(child.public_id,),
+                flag=flag,
+                tone=tone,
+            )
+        )
+    return Queue(
+        key="conferences-due",
+        title="Conferences due",
+        columns=("Child", "Conference", "Due by", "Time left", "Booked for"),
+        rows=tuple(rows),
+        empty="No conference is overdue or due in the next 4 weeks.",
+        hint="Overdue, or due in the next 4 weeks.",
+    )
+
+
+OPEN_ACTION = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
+def plan_actions_overdue(user, day: date) -> Queue:
+    """Actions of open plans past their "by when" date and neither done nor set aside,
+    oldest first. One query."""
+    actions = list(
+        PlanAction.objects.filter(
+            by_when__lt=day,
+            status__in=OPEN_ACTION,
+            plan__in=Plan.objects.filter(_open_on(day), child__in=visible_to(user).values("pk")),
+        )
+        .select_related("plan__child")
+        .order_by("by_when", "pk")
+    )
+    # Only chairs change a plan's actions; everyone else reads them on the plan.
+    writes = has_capability(user, Capability.CHAIR_CONFERENCES)
+    rows = []
+    for a in actions:
+        child = a.plan.child
+        rows.append(
+            Row(
+                href=(
+                    reverse("plan_action", args=[a.plan.public_id, a.pk])
+                    if writes
+                    else reverse("plan_detail", args=[a.plan.public_id])
+                ),
+                action="Update the action" if writes else "See the plan",
+                cells=(
+                    display_name(user, child),
+                    _short(a.what),
+                    a.who,
+                    _d(a.by_when),
+                    a.get_status_display(),
+                ),
+                child_public_ids=(child.public_id,),
+                flag=OVERDUE,
+                tone=RED,
+            )
+        )
+    return Queue(
+        key="actions-overdue",
+        title="Plan actions overdue",
+        columns=("Child", "What", "Who", "By when", "Progress"),
+        rows=tuple(rows),
+        empty="No plan action is overdue.",
+    )
+
+
+def _short(text: str, limit: int = 80) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def plans_without_first_core_group(children: QuerySet[Child], day: date) -> QuerySet[Plan]:
+    """Open plans started in the last six weeks whose first core group meeting has no date
+    on the record of the conference that started them. The one place this is decided."""
+    dated = ConferenceChild.objects.filter(
+        plan=OuterRef("pk"), decision=Decision.PLAN, first_core_group_on__isnull=False
+    )
+    return Plan.objects.filter(
+        _open_on(day),
+        child__in=children.values("pk"),
+        start_date__gte=day - timedelta(days=CORE_GROUP_LOOKBACK_DAYS),
+    ).exclude(Exists(dated))
+
+
+def core_groups_due(user, day: date) -> Queue:
+    """Plans with no date yet for their first core group meeting, due 10 working days
+    after the conference that started them, by due date. Two queries."""
+    closures = closure_days()
+    plans = list(plans_without_first_core_group(visible_to(user), day).select_related("child"))
+    dated = sorted(
+        ((timescales.first_core_group_due(p.start_date, closures=closures), p) for p in plans),
+        key=lambda pair: (pair[0], pair[1].child.la_child_id),
+    )
+    rows = []
+    for due, plan in dated:
+        child = plan.child
+        left, flag, tone = _days_left(day, due, closures)
+        rows.append(
+            Row(
+                href=reverse("plan_detail", args=[plan.public_id]),
+                action="See the plan",
+                cells=(display_name(user, child), _d(plan.start_date), _d(due), left),
+                child_public_ids=(child.public_id,),
+                flag=flag,
+                tone=tone,
+            )
+        )
+    return Queue(
+        key="core-groups-due",
+        title="First core group meetings due",
+        columns=("Child", "Plan started", "First meeting due by", "Time left"),
+        rows=tuple(rows),
+        empty="Every plan started in the last 6 weeks has its first core group date recorded.",
+        hint=(
+            "Plans started in the last 6 weeks with no first core group date on the "
+            "conference record: the first core group meets within 10 working days."
+        ),
+    )

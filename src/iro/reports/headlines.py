@@ -1,0 +1,87 @@
+"""The service's headline figures for the year to date, for the senior manager's page.
+
+The same measures as the reports (``reports.measures``), over the reporting year from
+1 April to the given day, beside the same stretch of last year. Figures only: no child,
+family member or chair is named. A fixed number of queries whatever the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from iro import timescales
+from iro.reports import measures
+from iro.reports.builders import LABELS
+from iro.reports.measures import Ratio
+from iro.timescales import ANNUAL, Period
+
+# The headline measures, in the order the page shows them.
+HEADLINE_KEYS = (
+    "children_on_plan_at_period_end",
+    "plans_started",
+    "plans_ended",
+    "icpc_within_15_working_days",
+    "review_conferences_in_timescale",
+    "conferences_held",
+    "child_views_represented",
+    "disputes_raised",
+)
+# A headline's label when "at the period end" means "today".
+HEADLINE_LABELS = {"children_on_plan_at_period_end": "Children subject to a plan today"}
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    value: str  # as read: "42" or "81.3% (13 of 16)"
+    last_year: str
+
+
+@dataclass(frozen=True)
+class Headlines:
+    period: Period
+    last_year: Period
+    figures: list[Figure]
+
+
+def year_to_date(day: date) -> Period:
+    """The reporting year that ``day`` falls in, from 1 April up to ``day``."""
+    year = timescales.period_containing(ANNUAL, day)
+    return Period(ANNUAL, f"{year.label} to date", year.first_day, day)
+
+
+def _same_stretch_last_year(period: Period) -> Period:
+    first = timescales.add_months(period.first_day, -12)
+    last = timescales.add_months(period.last_day, -12)
+    return Period(ANNUAL, f"{period.label} last year", first, last)
+
+
+def _read(value) -> str:
+    if isinstance(value, Ratio):
+        percent: Decimal | None = value.percent
+        if percent is None:
+            return "None yet"
+        return f"{percent}% ({value.numerator} of {value.denominator})"
+    return str(value)
+
+
+def headlines(day: date) -> Headlines:
+    """The headline measures for the year to ``day`` and the same stretch last year."""
+    period = year_to_date(day)
+    last_year = _same_stretch_last_year(period)
+    figures = []
+    with measures.one_report():
+        for key in HEADLINE_KEYS:
+            fn = measures.MEASURES[key]
+            figures.append(
+                Figure(
+                    key=key,
+                    label=HEADLINE_LABELS.get(key, LABELS[key]),
+                    value=_read(fn(period)),
+                    last_year=_read(fn(last_year)),
+                )
+            )
+    return Headlines(period=period, last_year=last_year, figures=figures)

@@ -1,0 +1,54 @@
+"""The landing pages of work: counts that link to lists, then the lists.
+
+Thin views: each queue comes from the selectors listed in ``iro.work.landings``; every
+child a page names is declared to the access log.
+"""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from iro.access import read_log
+from iro.access.capabilities import require_capability
+from iro.journey.checks import today
+from iro.reports.headlines import headlines
+from iro.work import landings
+from iro.work.landings import Landing
+
+
+def _landing(request: HttpRequest, landing: Landing, **context) -> HttpResponse:
+    require_capability(request.user, landing.capability)
+    day = today()
+    queues = landings.run(landing, request.user, day)
+    read_log.shown(request, public_ids=[pid for q in queues for pid in q.child_public_ids])
+    return render(
+        request,
+        "work/landing.html",
+        {
+            "landing": landing,
+            "queues": queues,
+            "counted": [q for q in queues if q.counted],
+            "other_pages": [p for p in landings.work_pages(request.user) if p != landing],
+            "today": day,
+            "active_nav": "work",
+            **context,
+        },
+    )
+
+
+def service_work(request: HttpRequest) -> HttpResponse:
+    return _landing(request, landings.SERVICE)
+
+
+def booking_work(request: HttpRequest) -> HttpResponse:
+    return _landing(request, landings.BOOKINGS)
+
+
+def team_work(request: HttpRequest) -> HttpResponse:
+    return _landing(request, landings.TEAM)
+
+
+def service_figures(request: HttpRequest) -> HttpResponse:
+    require_capability(request.user, landings.FIGURES.capability)
+    return _landing(request, landings.FIGURES, headlines=headlines(today()))

@@ -1,0 +1,160 @@
+"""Recording that the minutes and plan went out, and that a letter was posted: the facts
+that clear the coordinator's lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import time_machine
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from iro.journey import invitations, services
+from iro.journey.models import CalendarEntry, Conference, ConferenceKind, Invitation, InviteeRole
+from iro.journey.queues import invitations_to_post, minutes_to_send
+from tests.factories import ChildFactory, hold_conference, make_staff
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2025, 10, 10)
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def held(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    return hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(kid, {})], chair=staff.iro,
+        held_on=date(2025, 10, 6),
+    )  # fmt: skip
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_recording_the_minutes_sent_takes_the_conference_off_the_list(staff, held):
+    assert minutes_to_send(staff.coordinator, TODAY).count == 1
+    services.record_minutes_sent(
+        conference=held, sent_on=date(2025, 10, 8), acting_user=staff.coordinator,
+        expected_version=held.version,
+    )  # fmt: skip
+    held.refresh_from_db()
+    assert held.minutes_sent_on == date(2025, 10, 8)
+    (recorded,) = held.history.filter(minutes_sent_on__isnull=False)
+    assert recorded.history_user == staff.coordinator
+    assert minutes_to_send(staff.coordinator, TODAY).count == 0
+
+
+@time_machine.travel(TODAY, tick=False)
+@pytest.mark.parametrize(
+    ("sent_on", "message"),
+    [
+        (date(2025, 10, 5), services.MINUTES_BEFORE_HELD.format(date=date(2025, 10, 6))),
+        (date(2025, 10, 11), "future"),
+    ],
+)
+def test_the_minutes_cannot_be_sent_before_the_conference_or_in_the_future(
+    staff, held, sent_on, message
+):
+    with pytest.raises(ValidationError) as error:
+        services.record_minutes_sent(
+            conference=held, sent_on=sent_on, acting_user=staff.coordinator,
+            expected_version=held.version,
+        )  # fmt: skip
+    assert message in " ".join(error.value.message_dict["minutes_sent_on"])
+    assert Conference.objects.get(pk=held.pk).minutes_sent_on is None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_minutes_are_only_for_a_held_conference_and_only_by_those_who_book(staff):
+    kid = ChildFactory(team=staff.team)
+    booked = hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2025, 10, 20),
+    )  # fmt: skip
+    with pytest.raises(ValidationError, match="has been held"):
+        services.record_minutes_sent(
+            conference=booked, sent_on=TODAY, acting_user=staff.coordinator,
+            expected_version=booked.version,
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        services.record_minutes_sent(
+            conference=booked, sent_on=TODAY, acting_user=staff.social_worker,
+            expected_version=booked.version,
+        )  # fmt: skip
+
+
+def test_the_conference_page_records_the_minutes_sent(client, staff, held):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_detail", args=[held.public_id])
+    assert 'id="minutes"' in client.get(url).content.decode()
+    today = date.today()
+    response = client.post(
+        reverse("conference_minutes_sent", args=[held.public_id]),
+        {
+            "sent_on_day": today.day, "sent_on_month": today.month, "sent_on_year": today.year,
+            "version": held.version,
+        },
+    )  # fmt: skip
+    assert response.status_code == 302
+    held.refresh_from_db()
+    assert held.minutes_sent_on == today
+    assert "Record the minutes and plan as sent" not in client.get(url).content.decode()
+
+
+def test_an_empty_minutes_form_shows_the_error_and_saves_nothing(client, staff, held):
+    client.force_login(staff.coordinator)
+    response = client.post(
+        reverse("conference_minutes_sent", args=[held.public_id]), {"version": held.version}
+    )
+    assert response.status_code == 200
+    assert "govuk-error-summary" in response.content.decode()
+    held.refresh_from_db()
+    assert held.minutes_sent_on is None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_posted_letter_leaves_the_list_until_the_conference_changes(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2025, 10, 20),
+    )  # fmt: skip
+    letter = Invitation.objects.create(
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+    )
+    assert invitations_to_post(staff.coordinator, TODAY).count == 1
+
+    invitations.record_letter_posted(invitation=letter, acting_user=staff.coordinator)
+    letter.refresh_from_db()
+    assert letter.sent_at is not None
+    entry = CalendarEntry.objects.get(conference=conference)
+    assert letter.sent_sequence == entry.sequence
+    assert invitations.invitation_state(letter, entry).startswith("Letter posted")
+    assert invitations_to_post(staff.coordinator, TODAY).count == 0
+
+    entry.sequence += 1  # as rescheduling does
+    entry.save()
+    (row,) = invitations_to_post(staff.coordinator, TODAY).rows
+    assert row.flag == "Post again"
+    assert invitations.invitation_state(letter, entry) == (
+        "Changed since posted: post the new letter"
+    )
+
+
+def test_an_emailed_invitation_is_not_recorded_as_posted(staff):
+    kid = ChildFactory(team=staff.team)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2030, 10, 20),
+    )  # fmt: skip
+    emailed = Invitation.objects.create(
+        conference=conference, name="Jory", role=InviteeRole.POLICE, email="j@example.org"
+    )
+    with pytest.raises(ValidationError, match="by email"):
+        invitations.record_letter_posted(invitation=emailed, acting_user=staff.coordinator)
+    with pytest.raises(PermissionDenied):
+        invitations.record_letter_posted(invitation=emailed, acting_user=staff.social_worker)

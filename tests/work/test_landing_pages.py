@@ -1,0 +1,153 @@
+"""The landing pages of work: who may open each, what they show, what they log, and that
+a page costs the same queries whatever the number of children."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from iro.access.models import AccessLogEntry
+from iro.journey.models import ConferenceKind, LatenessReason
+from iro.reports import measures
+from iro.reports.headlines import headlines, year_to_date
+from tests.factories import (
+    ChildFactory,
+    child_on_plan,
+    hold_conference,
+    make_staff,
+    s47_for,
+)
+
+pytestmark = pytest.mark.django_db
+
+PAGES = {
+    "service_work": {"iro_manager"},
+    "booking_work": {"iro_manager", "coordinator"},
+    "team_work": {"social_worker", "team_manager", "outsider"},
+    "service_figures": {"iro_manager", "senior_manager"},
+}
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+def html(response) -> str:
+    return response.content.decode()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_only_the_roles_of_a_page_may_open_it(client, staff, page):
+    for who, user in staff.everyone().items():
+        client.force_login(user)
+        response = client.get(reverse(page))
+        expected = 200 if who in PAGES[page] else 403
+        assert response.status_code == expected, (page, who)
+
+
+def late_and_waiting(staff, n: int, offset: int = 0) -> None:
+    """``n`` children with a late conference to agree and ``n`` waiting for an ICPC."""
+    today = timezone.localdate()
+    for i in range(offset, offset + n):
+        late = ChildFactory(first_name=f"Late{i}", last_name="Ashcombe", team=staff.team)
+        hold_conference(
+            kind=ConferenceKind.INITIAL, children=[(late, {})], chair=staff.iro,
+            held_on=today - timedelta(days=3), lateness_reason=LatenessReason.INTERPRETER,
+        )  # fmt: skip
+        waiting = ChildFactory(first_name=f"Wait{i}", last_name="Ashcombe", team=staff.team)
+        s47 = s47_for(
+            waiting, referral=today - timedelta(days=3), strategy=today - timedelta(days=2)
+        )
+        s47.icpc_requested_on = today - timedelta(days=1)
+        s47.save()
+
+
+def test_the_service_managers_page_counts_link_to_lists_whose_rows_link_to_actions(client, staff):
+    late_and_waiting(staff, 1)
+    client.force_login(staff.iro_manager)
+
+    page = html(client.get(reverse("service_work")))
+
+    assert page.count("<h1") == 1
+    assert 'href="#late-to-agree"' in page and 'id="late-to-agree"' in page
+    assert "Late0 Ashcombe" in page and "Wait0 Ashcombe" in page
+    assert "#lateness" in page  # agree the late conference
+    assert "?kind=initial" in page  # book the ICPC
+    assert f'href="{reverse("booking_work")}"' in page  # the manager's other pages
+    # Every child named is in the access log, once.
+    logged = AccessLogEntry.objects.filter(user=staff.iro_manager, what="service_work")
+    assert logged.count() == 2
+
+
+def test_the_menu_leads_each_role_to_its_work(client, staff):
+    client.force_login(staff.coordinator)
+    page = html(client.get(reverse("caseload")))
+    assert f'href="{reverse("booking_work")}">Work</a>' in page
+    client.force_login(staff.iro)
+    assert ">Work</a>" not in html(client.get(reverse("my_work")))
+
+
+@pytest.mark.parametrize(
+    ("page", "who"),
+    [
+        ("service_work", "iro_manager"),
+        ("booking_work", "coordinator"),
+        ("team_work", "team_manager"),
+        ("service_figures", "senior_manager"),
+    ],
+)
+def test_a_landing_page_costs_the_same_queries_for_2_or_10_children(client, staff, page, who):
+    client.force_login(getattr(staff, who))
+    late_and_waiting(staff, 2)
+    client.get(reverse(page))  # the session and caches warm up
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(reverse(page)).status_code == 200
+    late_and_waiting(staff, 8, offset=2)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse(page)).status_code == 200
+    assert len(many) == len(few)
+
+
+def test_the_headlines_are_the_reports_measures_for_the_year_to_date(staff):
+    day = date(2025, 10, 10)
+    for first in ("Ayla", "Brin"):
+        child_on_plan(
+            chair=staff.iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20),
+            first_name=first,
+        )  # fmt: skip
+    child_on_plan(
+        chair=staff.iro, strategy=date(2024, 6, 3), icpc_on=date(2024, 6, 21), first_name="Cato",
+    )  # fmt: skip
+
+    result = headlines(day)
+
+    assert result.period.first_day == date(2025, 4, 1)
+    assert result.period.last_day == day
+    assert result.last_year.first_day == date(2024, 4, 1)
+    assert result.last_year.last_day == date(2024, 10, 10)
+    figures = {f.key: f for f in result.figures}
+    assert figures["plans_started"].value == "2"
+    assert figures["plans_started"].last_year == "1"
+    assert figures["children_on_plan_at_period_end"].label == "Children subject to a plan today"
+    assert figures["children_on_plan_at_period_end"].value == str(
+        measures.children_on_plan_at_period_end(year_to_date(day))
+    )
+    icpc = figures["icpc_within_15_working_days"].value
+    assert icpc == "100.0% (2 of 2)"
+
+
+def test_the_senior_managers_page_names_no_child(client, staff):
+    child_on_plan(
+        chair=staff.iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20),
+        first_name="Ayla", last_name="Ashcombe",
+    )  # fmt: skip
+    client.force_login(staff.senior_manager)
+    page = html(client.get(reverse("service_figures")))
+    assert "Children subject to a plan today" in page
+    assert "Ayla" not in page and str(staff.iro) not in page.split("</header>")[-1]
