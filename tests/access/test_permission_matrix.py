@@ -154,6 +154,7 @@ PAGES: dict[str, Page] = {
     "service_work": Page(can(C.VIEW_SERVICE_WORK)),
     "booking_work": Page(can(C.VIEW_BOOKING_WORK)),
     "team_work": Page(can(C.VIEW_TEAM_WORK)),
+    "challenge_work": Page(can(C.HANDLE_MULTI_AGENCY_CHALLENGES)),
     "service_figures": Page(can(C.VIEW_SERVICE_FIGURES)),
     "caseload": Page(can(C.VIEW_CHILDREN)),
     "child_journey": Page(CHILD),

@@ -12,10 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from iro.access.models import AccessLogEntry
+from iro.challenge.models import MultiAgencyChallenge
 from iro.journey.models import ConferenceKind, LatenessReason
 from iro.reports import measures
 from iro.reports.headlines import headlines, year_to_date
+from tests.challenge.factories import MultiAgencyChallengeFactory
 from tests.factories import (
+    AgencyFactory,
     ChildFactory,
     child_on_plan,
     hold_conference,
@@ -30,6 +33,7 @@ PAGES = {
     "booking_work": {"iro_manager", "coordinator"},
     "team_work": {"social_worker", "team_manager", "outsider"},
     "service_figures": {"iro_manager", "senior_manager"},
+    "challenge_work": {"partnership"},
 }
 
 
@@ -151,3 +155,31 @@ def test_the_senior_managers_page_names_no_child(client, staff):
     page = html(client.get(reverse("service_figures")))
     assert "Children subject to a plan today" in page
     assert "Ayla" not in page and str(staff.iro) not in page.split("</header>")[-1]
+
+
+def raised_challenges(staff, n: int, offset: int = 0) -> None:
+    for i in range(offset, offset + n):
+        child = ChildFactory(first_name=f"Chal{i}", last_name="Ashcombe", team=staff.team)
+        MultiAgencyChallengeFactory(
+            child=child, agency=AgencyFactory(), raised_by=staff.iro, forwarded_on=None
+        )
+
+
+def test_the_partnership_officer_lands_on_the_challenges_to_forward_without_names(client, staff):
+    raised_challenges(staff, 2)
+    client.force_login(staff.partnership)
+
+    response = client.get(reverse("home"))
+    assert response["Location"] == reverse("challenge_work")
+    page = html(client.get(reverse("challenge_work")))
+
+    assert "Challenges to forward" in page
+    for challenge in MultiAgencyChallenge.objects.all():
+        assert reverse("challenge_detail", args=[challenge.public_id]) in page
+    assert "Chal0" not in page and "Ashcombe" not in page
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("challenge_work"))
+    raised_challenges(staff, 8, offset=2)
+    with CaptureQueriesContext(connection) as many:
+        client.get(reverse("challenge_work"))
+    assert len(many) == len(few)

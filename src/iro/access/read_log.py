@@ -92,6 +92,7 @@ LIST_PAGES = frozenset(
         # The landing pages of work (iro.work).
         "service_work",
         "booking_work",
+        "challenge_work",
         "team_work",
         "service_figures",
         "disputes_waiting",

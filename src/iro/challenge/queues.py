@@ -195,7 +195,7 @@ def challenges_to_forward(user, *, day: date) -> Queue:
     """For the partnership officer: challenges not yet sent to the professional's
     manager, oldest first (two queries)."""
     # The selector answers nothing to a user who does not handle challenges.
-    challenges = list(selectors.challenges_to_forward(user).select_related("child"))
+    challenges = list(selectors.challenges_to_forward(user).select_related("child", "agency"))
     return Queue(
         key="challenges_to_forward",
         title="Challenges to forward",

@@ -47,6 +47,11 @@ TEAM_QUEUES: list[QueueFunction] = [
     challenge.disputes_waiting_for_answer,
 ]
 
+PARTNERSHIP_QUEUES: list[QueueFunction] = [
+    challenge.challenges_to_forward,
+    challenge.challenges_without_response,
+]
+
 # Shown under the headline figures.
 SENIOR_MANAGER_QUEUES: list[QueueFunction] = [
     challenge.disputes_waiting_for_answer,
@@ -87,6 +92,14 @@ TEAM = Landing(
     "For the children of your team: conferences due, plan actions overdue and core groups.",
     TEAM_QUEUES,
 )
+CHALLENGES = Landing(
+    "challenge_work",
+    "Challenges waiting",
+    "Challenges waiting",
+    Capability.HANDLE_MULTI_AGENCY_CHALLENGES,
+    "Multi-agency challenges to forward, and forwarded ones still waiting for a response.",
+    PARTNERSHIP_QUEUES,
+)
 FIGURES = Landing(
     "service_figures",
     "Service figures",
@@ -104,6 +117,7 @@ LANDING_ORDER: list[tuple[Capability, str]] = [
     (Capability.VIEW_BOOKING_WORK, BOOKINGS.url_name),
     (Capability.VIEW_TEAM_WORK, TEAM.url_name),
     (Capability.VIEW_SERVICE_FIGURES, FIGURES.url_name),
+    (Capability.HANDLE_MULTI_AGENCY_CHALLENGES, CHALLENGES.url_name),
     (Capability.VIEW_CHILDREN, "caseload"),
 ]
 
@@ -117,7 +131,7 @@ def work_pages(user) -> list[Landing]:
     """The landing pages ``user`` may open, for the menu."""
     return [
         landing
-        for landing in (SERVICE, BOOKINGS, TEAM, FIGURES)
+        for landing in (SERVICE, BOOKINGS, TEAM, FIGURES, CHALLENGES)
         if has_capability(user, landing.capability)
     ]
 

@@ -49,6 +49,10 @@ def team_work(request: HttpRequest) -> HttpResponse:
     return _landing(request, landings.TEAM)
 
 
+def challenge_work(request: HttpRequest) -> HttpResponse:
+    return _landing(request, landings.CHALLENGES)
+
+
 def service_figures(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, landings.FIGURES.capability)
     return _landing(request, landings.FIGURES, headlines=headlines(today()))
