@@ -274,7 +274,7 @@ def test_the_list_costs_the_same_queries_for_one_challenge_or_many(client, staff
 
 def test_the_menu_leads_the_partnership_and_iros_to_their_lists(client, staff):
     client.force_login(staff.partnership)
-    home = html(client.get(reverse("home")))
+    home = html(client.get(reverse("home"), follow=True))
     assert f'href="{reverse("challenge_list")}"' in home
     assert f'href="{reverse("dispute_list")}"' not in home
     client.force_login(staff.iro)
