@@ -13,6 +13,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from iro import text_limits
 from iro.journey.checks import VERSION_MISSING
@@ -119,6 +120,15 @@ def error_summary(*forms_: forms.Form | None) -> list[tuple[str, str]]:
         for field in form.visible_fields():
             items.extend((field_anchor(field), message) for message in field.errors)
     return items
+
+
+def wording_only(*forms_: forms.Form) -> None:
+    """Show ``forms_`` as typed without validating them: "Check the wording" checks the
+    words, it is not a save, so a missing date or decision is not an error yet."""
+    for form in forms_:
+        # Django validates on the first read of ``errors``; an empty ErrorDict is
+        # what a form that has been cleaned without findings holds.
+        form._errors = ErrorDict()
 
 
 def apply_service_errors(

@@ -55,6 +55,7 @@ from iro.journey.conference_forms import (
     apply_service_errors,
     error_summary,
     recommendation_initial,
+    wording_only,
 )
 from iro.journey.models import (
     ActionStatus,
@@ -1128,6 +1129,7 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
     checking = post is not None and "check_wording" in request.POST
     plain_results = {}
     if checking:
+        wording_only(form, *(c.form for c in child_forms))
         for c in child_forms:
             plain_results |= check_fields(c.form, PLAIN_TEXT_FIELDS)
     stale = False

@@ -18,7 +18,12 @@ from iro.access.capabilities import Capability, has_capability, require_capabili
 from iro.documents.plain_language import check, check_fields
 from iro.journey import plan_services, services
 from iro.journey.checks import today
-from iro.journey.conference_forms import EndPlanForm, apply_service_errors, error_summary
+from iro.journey.conference_forms import (
+    EndPlanForm,
+    apply_service_errors,
+    error_summary,
+    wording_only,
+)
 from iro.journey.corrections import voided_plan_end
 from iro.journey.models import ActionStatus, CoreGroupMember, PlanAction, PlanOutcome
 from iro.journey.plan_forms import (
@@ -107,6 +112,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     form = OutcomeForm(request.POST or None, initial=initial, editing=outcome is not None)
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
+        wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
     elif request.method == "POST" and form.is_valid():
         try:
@@ -165,6 +171,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
     )
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
+        wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
