@@ -283,7 +283,9 @@ class WhenWhereMixin(forms.Form):
         error_messages={"invalid": DURATION_INVALID},
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    venue = forms.CharField(label="Venue", required=False, max_length=200)
+    venue = forms.CharField(
+        label="Venue", required=False, validators=[text_limits.MaxChars(text_limits.VENUE)]
+    )
     virtual_link = forms.URLField(
         label="Link for joining online (optional)",
         required=False,
@@ -374,7 +376,9 @@ class CancelForm(VersionedForm):
 
 
 class InviteeForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=160, required=False)
+    name = forms.CharField(
+        label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]
+    )
     role = forms.ChoiceField(
         label="Who are they?",
         choices=[("", "Select a role"), *InviteeRole.choices],
@@ -445,12 +449,14 @@ class PreMeetingForm(VersionedForm):
     advocate_organisation = forms.CharField(
         label="Who is the advocate from?",
         required=False,
-        max_length=160,
+        validators=[text_limits.MaxChars(text_limits.NAME)],
         help_text="For example, NYAS (National Youth Advocacy Service)",
     )
     interpreter_needed = forms.BooleanField(label="An interpreter is needed", required=False)
     interpreter_language = forms.CharField(
-        label="Language for the interpreter", required=False, max_length=60
+        label="Language for the interpreter",
+        required=False,
+        validators=[text_limits.MaxChars(text_limits.LANGUAGE)],
     )
     notes = forms.CharField(
         label="Notes (optional)",

@@ -27,7 +27,7 @@ class OutcomeForm(VersionedForm):
         help_text="Write it as you would say it to the family.",
         required=False,
         widget=forms.Textarea,
-        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
+        validators=[text_limits.MaxChars(text_limits.OUTCOME)],
     )
 
 
@@ -37,10 +37,13 @@ class ActionForm(VersionedForm):
         help_text="Write it as you would say it to the family.",
         required=False,
         widget=forms.Textarea,
-        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
+        validators=[text_limits.MaxChars(text_limits.ACTION)],
     )
     who = forms.CharField(
-        label="Who will do it?", required=False, max_length=160, help_text="For example, Mum"
+        label="Who will do it?",
+        required=False,
+        validators=[text_limits.MaxChars(text_limits.NAME)],
+        help_text="For example, Mum",
     )
     agency = _agency_field()
     by_when = GovDateField(what="the date it needs to happen by", label="By when?", required=False)
@@ -102,7 +105,9 @@ class ReviewActionsForm(forms.Form):
 
 
 class CoreGroupForm(forms.Form):
-    name = forms.CharField(label="Name", required=False, max_length=160)
+    name = forms.CharField(
+        label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]
+    )
     role = forms.ChoiceField(
         label="Role", choices=[("", "Select a role"), *InviteeRole.choices], required=False
     )

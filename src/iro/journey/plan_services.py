@@ -59,9 +59,10 @@ def _check_action_fields(
 ) -> None:
     if not what.strip():
         errors.add("what", WHAT_REQUIRED)
-    errors.add("what", text_limits.too_long(what.strip(), text_limits.PLAN_ITEM))
+    errors.add("what", text_limits.too_long(what.strip(), text_limits.ACTION))
     if not who.strip():
         errors.add("who", WHO_REQUIRED)
+    errors.add("who", text_limits.too_long(who.strip(), text_limits.NAME))
     if by_when is None:
         errors.add("by_when", BY_WHEN_REQUIRED)
     else:
@@ -81,7 +82,7 @@ def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
     plan = _open(plan, errors, "text")
     if not text.strip():
         errors.add("text", OUTCOME_REQUIRED)
-    errors.add("text", text_limits.too_long(text.strip(), text_limits.PLAN_ITEM))
+    errors.add("text", text_limits.too_long(text.strip(), text_limits.OUTCOME))
     errors.raise_if_any()
     outcome = PlanOutcome(plan=plan, text=text.strip())
     saved_by(outcome, acting_user).save()
@@ -99,7 +100,7 @@ def update_outcome(
     _open(outcome.plan, errors, "text")
     if not text.strip():
         errors.add("text", OUTCOME_REQUIRED)
-    errors.add("text", text_limits.too_long(text.strip(), text_limits.PLAN_ITEM))
+    errors.add("text", text_limits.too_long(text.strip(), text_limits.OUTCOME))
     errors.raise_if_any()
     outcome.text = text.strip()
     outcome.version += 1
@@ -247,6 +248,7 @@ def add_core_group_member(
     plan = _open(plan, errors, "name")
     if not name.strip():
         errors.add("name", MEMBER_NAME_REQUIRED)
+    errors.add("name", text_limits.too_long(name.strip(), text_limits.NAME))
     if not role:
         errors.add("role", MEMBER_ROLE_REQUIRED)
     elif role not in InviteeRole.values:
