@@ -12,7 +12,7 @@ from datetime import date
 from django.http import Http404
 
 from iro import timescales
-from iro.access.scope import can_view_child, display_name, refuse, shows_names
+from iro.access.scope import can_view_child, display_name, refuse, shows_names, visible_to
 from iro.journey import services
 from iro.journey.checks import today
 from iro.journey.models import (
@@ -61,6 +61,30 @@ def plan_for(user, public_id) -> Plan:
     if not can_view_child(user, plan.child):
         raise refuse(plan.child)
     return plan
+
+
+def sibling_plans(user, plan: Plan) -> list[tuple[Plan, str]]:
+    """The open plans of the other children at the latest conference held on ``plan``
+    (a sibling group's conference starts or reviews one plan per child), those of
+    children ``user`` may see, eldest first, each with the name ``user`` is shown.
+    One query."""
+    latest = (
+        ConferenceChild.objects.filter(plan=plan, conference__status=ConferenceStatus.HELD)
+        .order_by("-conference__held_on", "-pk")
+        .values("conference_id")[:1]
+    )
+    rows = (
+        ConferenceChild.objects.filter(
+            conference__in=latest,
+            plan__isnull=False,
+            plan__end_date__isnull=True,
+            child__in=visible_to(user),
+        )
+        .exclude(plan=plan)
+        .select_related("plan__child")
+        .order_by("child__date_of_birth", "pk")
+    )
+    return [(row.plan, display_name(user, row.plan.child)) for row in rows]
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ with the messages below. The plan's dates and category are ``journey.services``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -90,6 +90,13 @@ def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
 
 
 @transaction.atomic
+def add_outcome_to_each(*, plans: Sequence[Plan], text: str, acting_user) -> list[PlanOutcome]:
+    """The same outcome on each of ``plans`` (a sibling group's), written once and then
+    changed per child as needed: all of them, or none if any is refused."""
+    return [add_outcome(plan=plan, text=text, acting_user=acting_user) for plan in plans]
+
+
+@transaction.atomic
 def update_outcome(
     *, outcome: PlanOutcome, text: str, acting_user, expected_version: int
 ) -> PlanOutcome:
@@ -139,6 +146,42 @@ def add_action(
     )
     saved_by(action, acting_user).save()
     return action
+
+
+@transaction.atomic
+def add_action_to_each(
+    *,
+    plans: Sequence[Plan],
+    what: str,
+    who: str,
+    by_when: date | None,
+    acting_user,
+    outcome: PlanOutcome | None = None,
+    agency=None,
+) -> list[PlanAction]:
+    """The same action on each of ``plans`` (a sibling group's): all of them, or none if
+    any is refused. ``outcome`` belongs to one of the plans; on each other plan the
+    action helps that plan's outcome of the same words (as written for all the children
+    at once), or none."""
+    same_words = {}
+    if outcome is not None:
+        same_words = {
+            o.plan_id: o
+            for o in PlanOutcome.objects.filter(plan__in=plans, text=outcome.text).order_by("-pk")
+        }
+        same_words[outcome.plan_id] = outcome
+    return [
+        add_action(
+            plan=plan,
+            what=what,
+            who=who,
+            by_when=by_when,
+            outcome=same_words.get(plan.pk),
+            agency=agency,
+            acting_user=acting_user,
+        )
+        for plan in plans
+    ]
 
 
 @transaction.atomic

@@ -33,7 +33,7 @@ from iro.journey.plan_forms import (
     OutcomeForm,
     ReviewActionsForm,
 )
-from iro.journey.plan_selectors import plan_for, plan_view
+from iro.journey.plan_selectors import plan_for, plan_view, sibling_plans
 from iro.journey.plan_services import ActionReview
 
 PLAN_FIELDS = ("text", "what")
@@ -103,13 +103,38 @@ def _action(plan, pk: int) -> PlanAction:
         raise Http404("No such action") from exc
 
 
+def _siblings(request: HttpRequest, plan) -> list:
+    """The sibling group's other open plans a new outcome or action may also go on."""
+    return sibling_plans(request.user, plan)
+
+
+def _with_siblings(plan, form, siblings) -> list:
+    """This plan and the siblings' plans ticked on ``form``."""
+    chosen = form.chosen_siblings()
+    return [plan, *(p for p, _ in siblings if str(p.public_id) in chosen)]
+
+
+def _saved(what: str, plans: list) -> str:
+    if len(plans) == 1:
+        return f"{what} saved."
+    return f"{what} saved on {len(plans)} children's plans: change any of them on its own."
+
+
 def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
-    """Add an outcome, or change one (``pk``)."""
+    """Add an outcome (to the sibling group's other plans too, if chosen), or change one
+    (``pk``)."""
     plan = plan_for(request.user, public_id)
     require_capability(request.user, Capability.CHAIR_CONFERENCES)
     outcome = _outcome(plan, pk) if pk is not None else None
     initial = {"text": outcome.text, "version": outcome.version} if outcome else {}
-    form = OutcomeForm(request.POST or None, initial=initial, editing=outcome is not None)
+    siblings = _siblings(request, plan) if outcome is None else []
+    form = OutcomeForm(
+        request.POST or None,
+        initial=initial,
+        editing=outcome is not None,
+        siblings=[(p.public_id, name) for p, name in siblings],
+    )
+    plans = [plan]
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
         wording_only(form)
@@ -117,8 +142,9 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     elif request.method == "POST" and form.is_valid():
         try:
             if outcome is None:
-                plan_services.add_outcome(
-                    plan=plan, text=form.cleaned_data["text"], acting_user=request.user
+                plans = _with_siblings(plan, form, siblings)
+                plan_services.add_outcome_to_each(
+                    plans=plans, text=form.cleaned_data["text"], acting_user=request.user
                 )
             else:
                 plan_services.update_outcome(
@@ -132,7 +158,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
                 outcome.refresh_from_db()
                 _stale(form, outcome.version)
         else:
-            messages.success(request, "Outcome saved.")
+            messages.success(request, _saved("Outcome", plans))
             return redirect("plan_detail", public_id=plan.public_id)
     return _page(
         request,
@@ -166,9 +192,15 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "progress": action.progress,
             "version": action.version,
         }
+    siblings = _siblings(request, plan) if action is None else []
     form = ActionForm(
-        request.POST or None, outcomes=outcomes, editing=action is not None, initial=initial
+        request.POST or None,
+        outcomes=outcomes,
+        editing=action is not None,
+        initial=initial,
+        siblings=[(p.public_id, name) for p, name in siblings],
     )
+    plans = [plan]
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
         wording_only(form)
@@ -178,8 +210,9 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
         outcome = next((o for o in outcomes if str(o.pk) == data["outcome"]), None)
         try:
             if action is None:
-                plan_services.add_action(
-                    plan=plan,
+                plans = _with_siblings(plan, form, siblings)
+                plan_services.add_action_to_each(
+                    plans=plans,
                     what=data["what"],
                     who=data["who"],
                     by_when=data["by_when"],
@@ -205,7 +238,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
                 action.refresh_from_db()
                 _stale(form, action.version)
         else:
-            messages.success(request, "Action saved.")
+            messages.success(request, _saved("Action", plans))
             return redirect("plan_detail", public_id=plan.public_id)
     return _page(
         request,
