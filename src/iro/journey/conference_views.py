@@ -804,9 +804,34 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
     context |= {
         "form": form,
         "suggestions": invitations.suggested_invitees(conference),
+        "carried": invitations.carried_forward(conference),
         "active_nav": "children",
     }
     return _page(request, "journey/conference/invitations.html", context, form)
+
+
+NONE_KEPT = "Select the people to invite again, or add people one by one below."
+
+
+@require_POST
+def conference_invitations_keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Invite again the people ticked from the last conference and the core group."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    try:
+        added = invitations.invite_again(
+            conference=conference, keys=request.POST.getlist("keep"), acting_user=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if added:
+            people = "person" if len(added) == 1 else "people"
+            messages.success(request, f"{len(added)} {people} added to the list.")
+        else:
+            messages.error(request, NONE_KEPT)
+    return redirect("conference_invitations", public_id=conference.public_id)
 
 
 @require_POST

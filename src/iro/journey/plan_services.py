@@ -313,6 +313,25 @@ def add_core_group_member(
 
 
 @transaction.atomic
+def add_core_group_members(*, plan: Plan, people: Sequence, acting_user) -> list[CoreGroupMember]:
+    """Add each of ``people`` (with ``name``, ``role``, ``agency``, ``email``: the
+    invitees or a sibling's core group offered for a new plan) from the plan's start,
+    through ``add_core_group_member``: all of them, or none if one is refused."""
+    return [
+        add_core_group_member(
+            plan=plan,
+            name=p.name,
+            role=p.role,
+            agency=p.agency,
+            email=p.email,
+            joined_on=plan.start_date,
+            acting_user=acting_user,
+        )
+        for p in people
+    ]
+
+
+@transaction.atomic
 def end_core_group_membership(
     *, member: CoreGroupMember, left_on: date, acting_user
 ) -> CoreGroupMember:

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.documents.plain_language import check, check_fields
@@ -33,7 +34,7 @@ from iro.journey.plan_forms import (
     OutcomeForm,
     ReviewActionsForm,
 )
-from iro.journey.plan_selectors import plan_for, plan_view, sibling_plans
+from iro.journey.plan_selectors import core_group_offers, plan_for, plan_view, sibling_plans
 from iro.journey.plan_services import ActionReview
 
 PLAN_FIELDS = ("text", "what")
@@ -325,9 +326,34 @@ def plan_core_group(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "view": plan_view(request.user, plan),
             "form": form,
             "leave_form": LeaveCoreGroupForm(initial={"left_on": today()}),
+            "offers": core_group_offers(request.user, plan),
         },
         form,
     )
+
+
+NONE_KEPT = "Select the people for the core group, or add people one by one below."
+
+
+@require_POST
+def plan_core_group_keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Add the ticked people offered for a new plan's core group."""
+    plan = plan_for(request.user, public_id)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
+    wanted = set(request.POST.getlist("keep"))
+    people = [o for o in core_group_offers(request.user, plan) if o.key in wanted]
+    if not people:
+        messages.error(request, NONE_KEPT)
+        return redirect("plan_core_group", public_id=plan.public_id)
+    try:
+        plan_services.add_core_group_members(plan=plan, people=people, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        noun = "person" if len(people) == 1 else "people"
+        messages.success(request, f"{len(people)} {noun} added to the core group.")
+    return redirect("plan_core_group", public_id=plan.public_id)
 
 
 def plan_core_group_leave(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
