@@ -120,6 +120,8 @@ def test_a_review_offers_the_last_conferences_invitees_then_the_core_group(
     )
     assert offers[5].why == "In the core group"
     client.force_login(staff.coordinator)
+    detail = client.get(reverse("conference_detail", args=[review.public_id])).content.decode()
+    assert "Invitations</a>: 6 people from the last conference to invite again" in detail
     page = client.get(reverse("conference_invitations", args=[review.public_id])).content.decode()
     assert "Invite again from the last conference" in page
     assert page.count('name="keep" type="checkbox"') == 6

@@ -647,6 +647,9 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={"sent_on": today(), "version": conference.version}
     )
     context["active_nav"] = "children"
+    if context.get("scheduled") and context.get("may_schedule"):
+        # A review just booked: its invitations start from the last conference's.
+        context["carried_count"] = len(invitations.carried_forward(conference))
     return render(request, "journey/conference/detail.html", context)
 
 
