@@ -22,6 +22,7 @@ from iro.documents import family_plan
 from iro.journey import conference_forms, plan_forms, plan_services, services
 from iro.journey.models import Invitation, PlanAction
 from iro.journey.plan_selectors import plan_view
+from iro.journey.templatetags.screening import wrappable
 from iro.text_limits import TOO_LONG
 from tests.factories import child_on_plan, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
@@ -145,8 +146,30 @@ def test_a_text_area_counts_its_characters_and_a_text_input_takes_no_more(client
 def test_the_page_stylesheet_wraps_long_words():
     css = (SRC / "static" / "iro" / "iro.css").read_text()
     assert ".govuk-template__body {\n  overflow-wrap: break-word;" in css
-    assert ".govuk-table__cell,\n.govuk-summary-list__value," in css
-    assert "overflow-wrap: anywhere;" in css
+    assert ".iro-long-run {\n  word-break: break-all;\n}" in css
+    assert ".iro-free-text,\n.govuk-summary-list__value," in css
+
+
+def test_a_long_run_without_a_space_gets_break_opportunities_and_words_do_not():
+    run = "a" * 31
+    assert wrappable(f"See {run} now") == f'See <span class="iro-long-run">{run}</span> now'
+    assert wrappable("Northmoor Community Safeguarding Partnership") == (
+        "Northmoor Community Safeguarding Partnership"
+    )
+    assert (
+        wrappable("<b>" + "x" * 30) == '<span class="iro-long-run">&lt;b&gt;' + "x" * 30 + "</span>"
+    )
+    assert wrappable(None) == ""
+
+
+def test_long_free_text_in_a_table_is_wrappable(client, staff, journey):
+    plan_services.add_action(
+        plan=journey.plan, what="a" * 1_000, who="Mum", by_when=date(2024, 8, 30),
+        acting_user=staff.iro,
+    )  # fmt: skip
+    client.force_login(staff.iro)
+    page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).content.decode()
+    assert '<span class="iro-long-run">' + "a" * 1_000 + "</span>" in page
 
 
 @pytest.mark.parametrize(
@@ -158,18 +181,18 @@ def test_the_page_stylesheet_wraps_long_words():
     ],
 )
 def test_every_pdf_stylesheet_wraps_long_words(template):
-    assert "body, td, th, p, li, h1, h2, h3 { overflow-wrap: anywhere; }" in (
-        (SRC / template).read_text()
-    )
+    css = (SRC / template).read_text()
+    assert "html { overflow-wrap: break-word; }" in css
+    assert ".iro-long-run { word-break: break-all; }" in css
 
 
 def test_a_3000_character_word_stays_inside_the_family_plan_pdf_page(staff, journey):
     from weasyprint import HTML
 
-    plan_services.add_outcome(plan=journey.plan, text="o" * 1_000, acting_user=staff.iro)
+    outcome = plan_services.add_outcome(plan=journey.plan, text="o" * 1_000, acting_user=staff.iro)
     plan_services.add_action(
-        plan=journey.plan, what="a" * 1_000, who="Mum", by_when=date(2024, 8, 30),
-        acting_user=staff.iro,
+        plan=journey.plan, outcome=outcome, what="a" * 1_000, who="w" * 160,
+        by_when=date(2024, 8, 30), acting_user=staff.iro,
     )  # fmt: skip
     row = journey.icpc.children.get()
     row.worries = LONG_WORD
