@@ -45,7 +45,8 @@ def test_a_review_and_a_sibling_group_with_less_typing(browser, live_server, set
     try:
         staff = make_staff()
         group = sibling_group(staff)
-        icpc = book_icpc(staff, group)
+        with time_machine.travel(datetime(2024, 6, 20, 9, tzinfo=LONDON)):
+            icpc = book_icpc(staff, group)
         for name, role, email in (
             ("Dana Brackwater", InviteeRole.PARENT, ""),
             ("PC Ivo Marsh", InviteeRole.POLICE, "ivo.marsh@police.example"),

@@ -51,7 +51,8 @@ def group(staff):
 def icpc(staff, group):
     """The sibling group's initial conference: a parent, a police officer, a health
     visitor, an interpreter and the elder child invited; both children on plans."""
-    conference = book_icpc(staff, group)
+    with time_machine.travel(date(2024, 6, 20), tick=False):  # booked before the day
+        conference = book_icpc(staff, group)
     police = AgencyFactory(name="Northmoor Police")
     for name, role, email, agency in (
         ("Dana Brackwater", InviteeRole.PARENT, "", None),
@@ -162,7 +163,8 @@ def test_nothing_ticked_adds_nobody_and_says_so(client, staff, group, icpc):
 
 
 def test_an_initial_conference_has_nothing_to_carry_forward(staff, group):
-    assert invitations.carried_forward(book_icpc(staff, group)) == []
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        assert invitations.carried_forward(book_icpc(staff, group)) == []
 
 
 def test_someone_who_may_not_book_conferences_cannot_invite_again(client, staff, group, icpc):
@@ -214,11 +216,12 @@ def test_a_babys_new_plan_offers_the_siblings_core_group(staff, group, icpc):
     s47 = services.record_strategy_discussion(
         episode=episode, held_on=date(2024, 7, 1), acting_user=staff.coordinator
     ).section47
-    conference = services.schedule_conference(
-        kind=ConferenceKind.INITIAL, subjects=[Subject(child=baby, section47=s47)],
-        scheduled_date=date(2024, 7, 9), chair=staff.iro, venue="Room 1",
-        acting_user=staff.coordinator,
-    )  # fmt: skip
+    with time_machine.travel(date(2024, 7, 5), tick=False):  # booked before the day
+        conference = services.schedule_conference(
+            kind=ConferenceKind.INITIAL, subjects=[Subject(child=baby, section47=s47)],
+            scheduled_date=date(2024, 7, 9), chair=staff.iro, venue="Room 1",
+            acting_user=staff.coordinator,
+        )  # fmt: skip
     services.record_conference_held(
         conference=conference, held_on=date(2024, 7, 9),
         outcomes={baby.pk: services.ChildOutcome(decision=Decision.PLAN, category="NEG")},

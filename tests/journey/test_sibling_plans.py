@@ -38,7 +38,8 @@ def staff():
 def siblings(staff):
     """Wren and Alder Brackwater, each on a plan from the same initial conference."""
     group = sibling_group(staff)
-    conference = book_icpc(staff, group)
+    with time_machine.travel(date(2024, 6, 20), tick=False):  # booked before the day
+        conference = book_icpc(staff, group)
     services.record_conference_held(
         conference=conference,
         held_on=date(2024, 6, 28),
