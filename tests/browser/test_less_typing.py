@@ -17,7 +17,7 @@ from iro.journey.checks import current_version
 from iro.journey.models import ConferenceKind, Decision, InviteeRole, Plan, PlanOutcome
 from iro.journey.services import Subject
 from tests.browser.conftest import check_page
-from tests.factories import PASSWORD, make_staff
+from tests.factories import PASSWORD, complete_outcome, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -57,7 +57,7 @@ def test_a_review_and_a_sibling_group_with_less_typing(browser, live_server, set
         services.record_conference_held(
             conference=icpc, held_on=date(2024, 6, 28),
             outcomes={
-                c.pk: services.ChildOutcome(decision=Decision.PLAN, category="NEG")
+                c.pk: complete_outcome(Decision.PLAN, held_on=date(2024, 6, 28), category="NEG")
                 for c in group.children
             },
             acting_user=staff.iro, expected_version=current_version(icpc),

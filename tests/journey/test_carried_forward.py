@@ -25,7 +25,7 @@ from iro.journey.models import (
 )
 from iro.journey.plan_selectors import core_group_offers
 from iro.journey.services import Subject
-from tests.factories import AgencyFactory, make_staff
+from tests.factories import AgencyFactory, complete_outcome, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
 
 pytestmark = pytest.mark.django_db
@@ -71,7 +71,7 @@ def icpc(staff, group):
         conference=conference,
         held_on=date(2024, 6, 28),
         outcomes={
-            c.pk: services.ChildOutcome(decision=Decision.PLAN, category="NEG")
+            c.pk: complete_outcome(Decision.PLAN, held_on=date(2024, 6, 28), category="NEG")
             for c in group.children
         },
         acting_user=staff.iro,
@@ -224,7 +224,9 @@ def test_a_babys_new_plan_offers_the_siblings_core_group(staff, group, icpc):
         )  # fmt: skip
     services.record_conference_held(
         conference=conference, held_on=date(2024, 7, 9),
-        outcomes={baby.pk: services.ChildOutcome(decision=Decision.PLAN, category="NEG")},
+        outcomes={
+            baby.pk: complete_outcome(Decision.PLAN, held_on=date(2024, 7, 9), category="NEG")
+        },
         acting_user=staff.iro, expected_version=current_version(conference),
     )  # fmt: skip
     offers = core_group_offers(staff.iro, Plan.objects.get(child=baby))

@@ -16,7 +16,7 @@ from iro.journey import plan_services, services
 from iro.journey.checks import current_version
 from iro.journey.models import Decision, Plan, PlanAction, PlanOutcome
 from iro.journey.plan_selectors import sibling_plans
-from tests.factories import make_staff
+from tests.factories import complete_outcome, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
 from tests.journey.test_conference_views import date_data
 
@@ -44,7 +44,7 @@ def siblings(staff):
         conference=conference,
         held_on=date(2024, 6, 28),
         outcomes={
-            c.pk: services.ChildOutcome(decision=Decision.PLAN, category="NEG")
+            c.pk: complete_outcome(Decision.PLAN, held_on=date(2024, 6, 28), category="NEG")
             for c in group.children
         },
         acting_user=staff.iro,
