@@ -72,7 +72,7 @@ def test_a_100_kb_action_posted_to_the_plan_gets_the_fields_error_and_nothing_is
         {"what": HUNDRED_KB, "who": "Mum", **date_data("by_when", date(2024, 8, 30))},
     )
     assert response.status_code == 200
-    assert message(text_limits.PLAN_ITEM) in response.content.decode()
+    assert message(text_limits.ACTION) in response.content.decode()
     assert not PlanAction.objects.exists()
 
 
@@ -85,14 +85,14 @@ def test_the_action_service_refuses_100_kb_too(staff, journey):
             by_when=date(2024, 8, 30),
             acting_user=staff.iro,
         )
-    assert refused.value.message_dict == {"what": [message(text_limits.PLAN_ITEM)]}
+    assert refused.value.message_dict == {"what": [message(text_limits.ACTION)]}
     assert not PlanAction.objects.exists()
 
 
 def test_the_outcome_service_refuses_100_kb(staff, journey):
     with pytest.raises(ValidationError) as refused:
         plan_services.add_outcome(plan=journey.plan, text=HUNDRED_KB, acting_user=staff.iro)
-    assert refused.value.message_dict == {"text": [message(text_limits.PLAN_ITEM)]}
+    assert refused.value.message_dict == {"text": [message(text_limits.OUTCOME)]}
     assert not PlanOutcome.objects.exists()
 
 
@@ -133,12 +133,12 @@ def test_the_dispute_service_refuses_100_kb_of_detail(staff):
 def test_text_at_the_limit_is_kept(staff, journey):
     action = plan_services.add_action(
         plan=journey.plan,
-        what="y" * text_limits.PLAN_ITEM,
+        what="y" * text_limits.ACTION,
         who="Mum",
         by_when=date(2024, 8, 30),
         acting_user=staff.iro,
     )
-    assert len(action.what) == text_limits.PLAN_ITEM
+    assert len(action.what) == text_limits.ACTION
 
 
 def test_a_body_larger_than_any_form_is_refused_with_a_page_and_nothing_saved(

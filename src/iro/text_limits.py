@@ -12,9 +12,21 @@ from django.core.exceptions import ValidationError
 
 NOTE = 5_000  # notes, a dispute's detail and resolution, concerns, responses, feedback
 CONFERENCE_RECORD = 10_000  # a child's worries, what is working well, what needs to happen
-PLAN_ITEM = 2_000  # a plan's outcome, an action and its progress, a target's action
+PLAN_ITEM = 2_000  # an action's progress, a target's action
+# A plan is read by the family and the core group: an outcome is what must be different
+# for the child, an action one task someone can do and be checked on. A sentence or two
+# each; a longer text is a note or the conference record, not a plan item.
+OUTCOME = 1_000
+ACTION = 1_000
 REASON = 1_000  # a short explanation, e.g. why a conference was late
 ADDRESS = 500  # a postal address
+# One-line values are held in columns of a fixed width: the limit is the column's, so a
+# long value gets this message instead of a database error.
+VENUE = 200  # where the conference meets (Conference.venue)
+NAME = 160  # a person's, family's or organisation's name, or who is to do an action
+ATTRIBUTION = 120  # who gave feedback, as they agreed to be quoted ("a parent")
+LANGUAGE = 60  # a language, e.g. for the interpreter
+CHILD_NAME = 80  # a child's first or last name (Child.first_name, Child.last_name)
 
 TOO_LONG = "This is {length:,} characters long: shorten it to {limit:,} characters or fewer."
 

@@ -173,6 +173,7 @@ PAGES: dict[str, Page] = {
     "conference_chair": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations_send": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    "conference_invitations_keep": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_remove": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_posted": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_letter": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
@@ -192,6 +193,7 @@ PAGES: dict[str, Page] = {
     "plan_actions_review": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_action": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_core_group": Page(CHILD & can(C.CHAIR_CONFERENCES)),
+    "plan_core_group_keep": post_only(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_core_group_leave": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_end": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     # corrections: void and restore (a restore page of a live record sends on to it)

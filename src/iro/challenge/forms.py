@@ -38,7 +38,8 @@ def _radios(choices, *, label: str, required_message: str, **kwargs) -> forms.Ch
 
 
 def _text(label: str, *, help_text: str = "", max_length: int | None = None) -> forms.CharField:
-    return forms.CharField(label=label, required=False, help_text=help_text, max_length=max_length)
+    validators = [text_limits.MaxChars(max_length)] if max_length else []
+    return forms.CharField(label=label, required=False, help_text=help_text, validators=validators)
 
 
 def _person(label: str, *, help_text: str = "") -> forms.TypedChoiceField:
@@ -167,7 +168,7 @@ class RaiseChallengeForm(forms.Form):
     professional = _text(
         "Who is the professional?",
         help_text="Their role, and their name where you know it, for example 'Health visitor'.",
-        max_length=160,
+        max_length=text_limits.NAME,
     )
     concern = _long_text(
         "What is your concern?",
@@ -184,7 +185,7 @@ class ForwardForm(forms.Form):
     forwarded_to = _text(
         "Who is the professional's manager?",
         help_text="Their name and role.",
-        max_length=160,
+        max_length=text_limits.NAME,
     )
     forwarded_on = GovDateField(
         what="the date it was forwarded",
@@ -222,7 +223,7 @@ class FeedbackForm(forms.Form):
     attribution = _text(
         "How should a quote be attributed? (optional)",
         help_text='Without a name, for example "Mother, after a review conference".',
-        max_length=120,
+        max_length=text_limits.ATTRIBUTION,
     )
     text = _long_text("What did they say?")
     received_on = GovDateField(

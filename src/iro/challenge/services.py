@@ -406,7 +406,7 @@ def raise_multi_agency_challenge(
     errors.add(
         "raised_on", before_birth(raised_on, child=child, name=display_name(acting_user, child))
     )
-    _check_text(errors, "professional", professional, "professional's role")
+    _check_text(errors, "professional", professional, "professional's role", text_limits.NAME)
     _check_text(errors, "concern", concern, "concern")
     errors.raise_if_any()
     challenge = MultiAgencyChallenge(
@@ -446,7 +446,9 @@ def forward_multi_agency_challenge(
     errors.add("forwarded_on", not_in_future(forwarded_on))
     if forwarded_on < challenge.raised_on:
         errors.add("forwarded_on", BEFORE_RAISED.format(date=challenge.raised_on))
-    _check_text(errors, "forwarded_to", forwarded_to, "manager the challenge went to")
+    _check_text(
+        errors, "forwarded_to", forwarded_to, "manager the challenge went to", text_limits.NAME
+    )
     errors.raise_if_any()
     challenge.forwarded_on = forwarded_on
     challenge.forwarded_to = forwarded_to.strip()
@@ -534,6 +536,7 @@ def record_feedback(
     if respondent not in Respondent.values:
         errors.add("respondent", UNKNOWN_CHOICE.format(value=respondent, what="respondent"))
     _check_text(errors, "text", text, "feedback")
+    errors.add("attribution", text_limits.too_long(attribution.strip(), text_limits.ATTRIBUTION))
     errors.raise_if_any()
     feedback = Feedback(
         conference=conference,

@@ -9,6 +9,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from iro import text_limits
 from iro.access.capabilities import Capability
 from iro.access.guards import require
 from iro.children.models import (
@@ -110,6 +111,14 @@ def _validate(child: Child) -> None:
             errors.setdefault("disabilities", []).append(
                 UNKNOWN_CODE.format(value=code, what="disability")
             )
+    for field, limit in (
+        ("first_name", text_limits.CHILD_NAME),
+        ("last_name", text_limits.CHILD_NAME),
+        ("preferred_language", text_limits.LANGUAGE),
+    ):
+        message = text_limits.too_long(getattr(child, field), limit)
+        if message:
+            errors.setdefault(field, []).append(message)
     for field in ("date_of_birth", "date_of_death"):
         message = not_in_future(getattr(child, field))
         if message:

@@ -13,6 +13,7 @@ from datetime import date
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 
 from iro import text_limits
 from iro.journey.checks import VERSION_MISSING
@@ -119,6 +120,15 @@ def error_summary(*forms_: forms.Form | None) -> list[tuple[str, str]]:
         for field in form.visible_fields():
             items.extend((field_anchor(field), message) for message in field.errors)
     return items
+
+
+def wording_only(*forms_: forms.Form) -> None:
+    """Show ``forms_`` as typed without validating them: "Check the wording" checks the
+    words, it is not a save, so a missing date or decision is not an error yet."""
+    for form in forms_:
+        # Django validates on the first read of ``errors``; an empty ErrorDict is
+        # what a form that has been cleaned without findings holds.
+        form._errors = ErrorDict()
 
 
 def apply_service_errors(
@@ -273,7 +283,9 @@ class WhenWhereMixin(forms.Form):
         error_messages={"invalid": DURATION_INVALID},
         widget=forms.TextInput(attrs={"inputmode": "numeric"}),
     )
-    venue = forms.CharField(label="Venue", required=False, max_length=200)
+    venue = forms.CharField(
+        label="Venue", required=False, validators=[text_limits.MaxChars(text_limits.VENUE)]
+    )
     virtual_link = forms.URLField(
         label="Link for joining online (optional)",
         required=False,
@@ -364,7 +376,9 @@ class CancelForm(VersionedForm):
 
 
 class InviteeForm(forms.Form):
-    name = forms.CharField(label="Name", max_length=160, required=False)
+    name = forms.CharField(
+        label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]
+    )
     role = forms.ChoiceField(
         label="Who are they?",
         choices=[("", "Select a role"), *InviteeRole.choices],
@@ -435,12 +449,14 @@ class PreMeetingForm(VersionedForm):
     advocate_organisation = forms.CharField(
         label="Who is the advocate from?",
         required=False,
-        max_length=160,
+        validators=[text_limits.MaxChars(text_limits.NAME)],
         help_text="For example, NYAS (National Youth Advocacy Service)",
     )
     interpreter_needed = forms.BooleanField(label="An interpreter is needed", required=False)
     interpreter_language = forms.CharField(
-        label="Language for the interpreter", required=False, max_length=60
+        label="Language for the interpreter",
+        required=False,
+        validators=[text_limits.MaxChars(text_limits.LANGUAGE)],
     )
     notes = forms.CharField(
         label="Notes (optional)",

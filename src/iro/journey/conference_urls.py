@@ -32,6 +32,11 @@ urlpatterns = [
         name="conference_invitations_send",
     ),
     path(
+        conference + "invitations/keep",
+        cv.conference_invitations_keep,
+        name="conference_invitations_keep",
+    ),
+    path(
         conference + "invitations/<int:pk>/remove",
         cv.conference_invitation_remove,
         name="conference_invitation_remove",
@@ -66,6 +71,7 @@ urlpatterns = [
     path(plan + "actions/review", pv.plan_actions_review, name="plan_actions_review"),
     path(plan + "actions/<int:pk>", pv.plan_action, name="plan_action"),
     path(plan + "core-group", pv.plan_core_group, name="plan_core_group"),
+    path(plan + "core-group/keep", pv.plan_core_group_keep, name="plan_core_group_keep"),
     path(
         plan + "core-group/<int:pk>/leave",
         pv.plan_core_group_leave,

@@ -55,6 +55,7 @@ from iro.journey.conference_forms import (
     apply_service_errors,
     error_summary,
     recommendation_initial,
+    wording_only,
 )
 from iro.journey.models import (
     ActionStatus,
@@ -646,6 +647,9 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={"sent_on": today(), "version": conference.version}
     )
     context["active_nav"] = "children"
+    if context.get("scheduled") and context.get("may_schedule"):
+        # A review just booked: its invitations start from the last conference's.
+        context["carried_count"] = len(invitations.carried_forward(conference))
     return render(request, "journey/conference/detail.html", context)
 
 
@@ -803,9 +807,34 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
     context |= {
         "form": form,
         "suggestions": invitations.suggested_invitees(conference),
+        "carried": invitations.carried_forward(conference),
         "active_nav": "children",
     }
     return _page(request, "journey/conference/invitations.html", context, form)
+
+
+NONE_KEPT = "Select the people to invite again, or add people one by one below."
+
+
+@require_POST
+def conference_invitations_keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Invite again the people ticked from the last conference and the core group."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    try:
+        added = invitations.invite_again(
+            conference=conference, keys=request.POST.getlist("keep"), acting_user=request.user
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        if added:
+            people = "person" if len(added) == 1 else "people"
+            messages.success(request, f"{len(added)} {people} added to the list.")
+        else:
+            messages.error(request, NONE_KEPT)
+    return redirect("conference_invitations", public_id=conference.public_id)
 
 
 @require_POST
@@ -1128,6 +1157,7 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
     checking = post is not None and "check_wording" in request.POST
     plain_results = {}
     if checking:
+        wording_only(form, *(c.form for c in child_forms))
         for c in child_forms:
             plain_results |= check_fields(c.form, PLAIN_TEXT_FIELDS)
     stale = False

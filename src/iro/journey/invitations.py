@@ -33,6 +33,7 @@ from iro.journey.models import (
     Conference,
     ConferenceKind,
     ConferenceStatus,
+    CoreGroupMember,
     Invitation,
     InviteeRole,
 )
@@ -415,3 +416,106 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
             continue
         out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why, agency_id))
     return out
+
+
+# ------------------------------------------------- carried forward from the last conference
+
+
+@dataclass(frozen=True)
+class Offer:
+    """Someone from the last conference (an invitee) or the plan's core group, offered
+    to keep on a later conference's list. ``key`` names them in the checklist."""
+
+    key: str
+    name: str
+    role: str
+    role_label: str
+    email: str
+    why: str
+    agency: Agency | None = None
+    address: str = ""
+
+
+def previous_conference(conference: Conference) -> Conference | None:
+    """The last conference held on the plans ``conference`` reviews (the initial one
+    or the previous review), or None for a conference that starts plans."""
+    return (
+        Conference.objects.filter(
+            status=ConferenceStatus.HELD,
+            children__plan__in=conference.children.filter(plan__isnull=False).values("plan"),
+        )
+        .exclude(pk=conference.pk)
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+
+
+def _who(name: str, email: str) -> str:
+    return email.strip().lower() or name.strip().lower()
+
+
+def carried_forward(conference: Conference) -> list[Offer]:
+    """For a review with nobody invited yet: the last conference's invitees, then the
+    plans' current core group members not among them, each once (same email, or same
+    name without one). Empty once anyone is on the list: the coordinator has chosen."""
+    if conference.status != ConferenceStatus.SCHEDULED or conference.invitations.exists():
+        return []
+    previous = previous_conference(conference)
+    if previous is None:
+        return []
+    day = previous.held_on
+    held = f"{previous.get_kind_display().lower()} on {day.day} {day:%B %Y}"
+    offers: dict[str, Offer] = {}
+    for i in previous.invitations.select_related("agency"):
+        came = f" ({i.get_attendance_display().lower()})" if i.attendance else ""
+        offers.setdefault(
+            _who(i.name, i.email),
+            Offer(
+                key=f"invitation-{i.pk}",
+                name=i.name,
+                role=i.role,
+                role_label=i.get_role_display(),
+                email=i.email,
+                why=f"Invited to the {held}{came}",
+                agency=i.agency,
+                address=i.address,
+            ),
+        )
+    members = CoreGroupMember.objects.filter(
+        plan__in=conference.children.values("plan"), left_on__isnull=True
+    ).select_related("agency")
+    for m in members.order_by("name", "pk"):
+        offers.setdefault(
+            _who(m.name, m.email),
+            Offer(
+                key=f"member-{m.pk}",
+                name=m.name,
+                role=m.role,
+                role_label=m.get_role_display(),
+                email=m.email,
+                why="In the core group",
+                agency=m.agency,
+            ),
+        )
+    return list(offers.values())
+
+
+def invite_again(*, conference: Conference, keys: Iterable[str], acting_user) -> list[Invitation]:
+    """Add the people of ``carried_forward`` named by ``keys`` to the list, through
+    ``services.add_invitee``: all of them, or none if one is refused."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
+    wanted = set(keys)
+    with transaction.atomic():
+        return [
+            services.add_invitee(
+                conference=conference,
+                name=o.name,
+                role=o.role,
+                agency=o.agency,
+                email=o.email,
+                address=o.address,
+                acting_user=acting_user,
+            )
+            for o in carried_forward(conference)
+            if o.key in wanted
+        ]

@@ -20,27 +20,58 @@ from iro.journey.conference_forms import (
 )
 from iro.journey.models import ActionStatus, InviteeRole
 
+SIBLINGS_HINT = "Each child's copy can then be changed on its own."
 
-class OutcomeForm(VersionedForm):
+
+class SiblingsMixin:
+    """A new outcome or action for a sibling group is written once: ``siblings`` lists
+    the other children's open plans ([(public id, name)]), all ticked at first."""
+
+    def add_siblings_field(self, siblings, what: str) -> None:
+        if not siblings:
+            return
+        choices = [(str(public_id), name) for public_id, name in siblings]
+        self.fields["siblings"] = forms.MultipleChoiceField(
+            label=f"Add the same {what} to the plans of",
+            choices=choices,
+            initial=[value for value, _ in choices],
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            help_text=SIBLINGS_HINT,
+            error_messages={"invalid_choice": CHOOSE_ONE},
+        )
+
+    def chosen_siblings(self) -> set[str]:
+        return set(self.cleaned_data.get("siblings") or ())
+
+
+class OutcomeForm(SiblingsMixin, VersionedForm):
     text = forms.CharField(
         label="What needs to be different for the child?",
         help_text="Write it as you would say it to the family.",
         required=False,
         widget=forms.Textarea,
-        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
+        validators=[text_limits.MaxChars(text_limits.OUTCOME)],
     )
 
+    def __init__(self, *args, siblings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.add_siblings_field(siblings, "outcome")
 
-class ActionForm(VersionedForm):
+
+class ActionForm(SiblingsMixin, VersionedForm):
     what = forms.CharField(
         label="What needs to happen?",
         help_text="Write it as you would say it to the family.",
         required=False,
         widget=forms.Textarea,
-        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
+        validators=[text_limits.MaxChars(text_limits.ACTION)],
     )
     who = forms.CharField(
-        label="Who will do it?", required=False, max_length=160, help_text="For example, Mum"
+        label="Who will do it?",
+        required=False,
+        validators=[text_limits.MaxChars(text_limits.NAME)],
+        help_text="For example, Mum",
     )
     agency = _agency_field()
     by_when = GovDateField(what="the date it needs to happen by", label="By when?", required=False)
@@ -55,8 +86,9 @@ class ActionForm(VersionedForm):
         validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
     )
 
-    def __init__(self, *args, outcomes=(), editing: bool = False, **kwargs):
+    def __init__(self, *args, outcomes=(), editing: bool = False, siblings=(), **kwargs):
         super().__init__(*args, editing=editing, **kwargs)
+        self.add_siblings_field(siblings, "action")
         self.fields["outcome"].choices = [("", "Not linked to an outcome")] + [
             (str(o.pk), o.text[:80]) for o in outcomes
         ]
@@ -102,7 +134,9 @@ class ReviewActionsForm(forms.Form):
 
 
 class CoreGroupForm(forms.Form):
-    name = forms.CharField(label="Name", required=False, max_length=160)
+    name = forms.CharField(
+        label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]
+    )
     role = forms.ChoiceField(
         label="Role", choices=[("", "Select a role"), *InviteeRole.choices], required=False
     )

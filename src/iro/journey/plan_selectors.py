@@ -12,9 +12,10 @@ from datetime import date
 from django.http import Http404
 
 from iro import timescales
-from iro.access.scope import can_view_child, display_name, refuse, shows_names
+from iro.access.scope import can_view_child, display_name, refuse, shows_names, visible_to
 from iro.journey import services
 from iro.journey.checks import today
+from iro.journey.invitations import Offer
 from iro.journey.models import (
     ActionStatus,
     Category,
@@ -24,6 +25,7 @@ from iro.journey.models import (
     ConferenceStatus,
     CoreGroupMember,
     Decision,
+    InviteeRole,
     Plan,
     PlanAction,
     PlanOutcome,
@@ -61,6 +63,94 @@ def plan_for(user, public_id) -> Plan:
     if not can_view_child(user, plan.child):
         raise refuse(plan.child)
     return plan
+
+
+def sibling_plans(user, plan: Plan) -> list[tuple[Plan, str]]:
+    """The open plans of the other children at the latest conference held on ``plan``
+    (a sibling group's conference starts or reviews one plan per child), those of
+    children ``user`` may see, eldest first, each with the name ``user`` is shown.
+    One query."""
+    latest = (
+        ConferenceChild.objects.filter(plan=plan, conference__status=ConferenceStatus.HELD)
+        .order_by("-conference__held_on", "-pk")
+        .values("conference_id")[:1]
+    )
+    rows = (
+        ConferenceChild.objects.filter(
+            conference__in=latest,
+            plan__isnull=False,
+            plan__end_date__isnull=True,
+            child__in=visible_to(user),
+        )
+        .exclude(plan=plan)
+        .select_related("plan__child")
+        .order_by("child__date_of_birth", "pk")
+    )
+    return [(row.plan, display_name(user, row.plan.child)) for row in rows]
+
+
+# Invitees not offered for the core group: the interpreter comes for the meeting, and
+# the child takes part through the chair and their advocate.
+NOT_CORE_GROUP = (InviteeRole.CHILD, InviteeRole.INTERPRETER)
+
+
+def core_group_offers(user, plan: Plan) -> list[Offer]:
+    """For a new plan with no core group yet: the people invited to the conference that
+    started it (the professionals and the parents or carers), then the current core
+    group of brothers' and sisters' open plans, each once (same email, or same name
+    without one). Three queries."""
+    if plan.end_date is not None or plan.core_group.exists():
+        return []
+    offers: dict[str, Offer] = {}
+    start = (
+        ConferenceChild.objects.filter(
+            plan=plan,
+            conference__status=ConferenceStatus.HELD,
+            conference__kind__in=(ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN),
+        )
+        .select_related("conference")
+        .order_by("conference__held_on", "pk")
+        .first()
+    )
+    if start is not None:
+        conference = start.conference
+        held = (
+            f"{conference.get_kind_display().lower()} on "
+            f"{conference.held_on.day} {conference.held_on:%B %Y}"
+        )
+        invitees = conference.invitations.exclude(role__in=NOT_CORE_GROUP)
+        for i in invitees.select_related("agency"):
+            came = f" ({i.get_attendance_display().lower()})" if i.attendance else ""
+            offers.setdefault(
+                (i.email.strip().lower() or i.name.strip().lower()),
+                Offer(
+                    key=f"invitation-{i.pk}", name=i.name, role=i.role,
+                    role_label=i.get_role_display(), email=i.email,
+                    why=f"Invited to the {held}{came}", agency=i.agency,
+                ),
+            )  # fmt: skip
+    if plan.child.family_id is not None:
+        members = (
+            CoreGroupMember.objects.filter(
+                plan__child__family=plan.child.family_id,
+                plan__child__in=visible_to(user),
+                plan__end_date__isnull=True,
+                left_on__isnull=True,
+            )
+            .exclude(plan=plan)
+            .select_related("agency")
+            .order_by("name", "pk")
+        )
+        for m in members:
+            offers.setdefault(
+                (m.email.strip().lower() or m.name.strip().lower()),
+                Offer(
+                    key=f"member-{m.pk}", name=m.name, role=m.role,
+                    role_label=m.get_role_display(), email=m.email,
+                    why="In the core group of a brother's or sister's plan", agency=m.agency,
+                ),
+            )  # fmt: skip
+    return list(offers.values())
 
 
 @dataclass(frozen=True)

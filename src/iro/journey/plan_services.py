@@ -7,7 +7,7 @@ with the messages below. The plan's dates and category are ``journey.services``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,9 +59,10 @@ def _check_action_fields(
 ) -> None:
     if not what.strip():
         errors.add("what", WHAT_REQUIRED)
-    errors.add("what", text_limits.too_long(what.strip(), text_limits.PLAN_ITEM))
+    errors.add("what", text_limits.too_long(what.strip(), text_limits.ACTION))
     if not who.strip():
         errors.add("who", WHO_REQUIRED)
+    errors.add("who", text_limits.too_long(who.strip(), text_limits.NAME))
     if by_when is None:
         errors.add("by_when", BY_WHEN_REQUIRED)
     else:
@@ -81,11 +82,18 @@ def add_outcome(*, plan: Plan, text: str, acting_user) -> PlanOutcome:
     plan = _open(plan, errors, "text")
     if not text.strip():
         errors.add("text", OUTCOME_REQUIRED)
-    errors.add("text", text_limits.too_long(text.strip(), text_limits.PLAN_ITEM))
+    errors.add("text", text_limits.too_long(text.strip(), text_limits.OUTCOME))
     errors.raise_if_any()
     outcome = PlanOutcome(plan=plan, text=text.strip())
     saved_by(outcome, acting_user).save()
     return outcome
+
+
+@transaction.atomic
+def add_outcome_to_each(*, plans: Sequence[Plan], text: str, acting_user) -> list[PlanOutcome]:
+    """The same outcome on each of ``plans`` (a sibling group's), written once and then
+    changed per child as needed: all of them, or none if any is refused."""
+    return [add_outcome(plan=plan, text=text, acting_user=acting_user) for plan in plans]
 
 
 @transaction.atomic
@@ -99,7 +107,7 @@ def update_outcome(
     _open(outcome.plan, errors, "text")
     if not text.strip():
         errors.add("text", OUTCOME_REQUIRED)
-    errors.add("text", text_limits.too_long(text.strip(), text_limits.PLAN_ITEM))
+    errors.add("text", text_limits.too_long(text.strip(), text_limits.OUTCOME))
     errors.raise_if_any()
     outcome.text = text.strip()
     outcome.version += 1
@@ -138,6 +146,42 @@ def add_action(
     )
     saved_by(action, acting_user).save()
     return action
+
+
+@transaction.atomic
+def add_action_to_each(
+    *,
+    plans: Sequence[Plan],
+    what: str,
+    who: str,
+    by_when: date | None,
+    acting_user,
+    outcome: PlanOutcome | None = None,
+    agency=None,
+) -> list[PlanAction]:
+    """The same action on each of ``plans`` (a sibling group's): all of them, or none if
+    any is refused. ``outcome`` belongs to one of the plans; on each other plan the
+    action helps that plan's outcome of the same words (as written for all the children
+    at once), or none."""
+    same_words = {}
+    if outcome is not None:
+        same_words = {
+            o.plan_id: o
+            for o in PlanOutcome.objects.filter(plan__in=plans, text=outcome.text).order_by("-pk")
+        }
+        same_words[outcome.plan_id] = outcome
+    return [
+        add_action(
+            plan=plan,
+            what=what,
+            who=who,
+            by_when=by_when,
+            outcome=same_words.get(plan.pk),
+            agency=agency,
+            acting_user=acting_user,
+        )
+        for plan in plans
+    ]
 
 
 @transaction.atomic
@@ -247,6 +291,7 @@ def add_core_group_member(
     plan = _open(plan, errors, "name")
     if not name.strip():
         errors.add("name", MEMBER_NAME_REQUIRED)
+    errors.add("name", text_limits.too_long(name.strip(), text_limits.NAME))
     if not role:
         errors.add("role", MEMBER_ROLE_REQUIRED)
     elif role not in InviteeRole.values:
@@ -265,6 +310,25 @@ def add_core_group_member(
     )
     saved_by(member, acting_user).save()
     return member
+
+
+@transaction.atomic
+def add_core_group_members(*, plan: Plan, people: Sequence, acting_user) -> list[CoreGroupMember]:
+    """Add each of ``people`` (with ``name``, ``role``, ``agency``, ``email``: the
+    invitees or a sibling's core group offered for a new plan) from the plan's start,
+    through ``add_core_group_member``: all of them, or none if one is refused."""
+    return [
+        add_core_group_member(
+            plan=plan,
+            name=p.name,
+            role=p.role,
+            agency=p.agency,
+            email=p.email,
+            joined_on=plan.start_date,
+            acting_user=acting_user,
+        )
+        for p in people
+    ]
 
 
 @transaction.atomic

@@ -13,12 +13,18 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
 
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.documents.plain_language import check, check_fields
 from iro.journey import plan_services, services
 from iro.journey.checks import today
-from iro.journey.conference_forms import EndPlanForm, apply_service_errors, error_summary
+from iro.journey.conference_forms import (
+    EndPlanForm,
+    apply_service_errors,
+    error_summary,
+    wording_only,
+)
 from iro.journey.corrections import voided_plan_end
 from iro.journey.models import ActionStatus, CoreGroupMember, PlanAction, PlanOutcome
 from iro.journey.plan_forms import (
@@ -28,7 +34,7 @@ from iro.journey.plan_forms import (
     OutcomeForm,
     ReviewActionsForm,
 )
-from iro.journey.plan_selectors import plan_for, plan_view
+from iro.journey.plan_selectors import core_group_offers, plan_for, plan_view, sibling_plans
 from iro.journey.plan_services import ActionReview
 
 PLAN_FIELDS = ("text", "what")
@@ -98,21 +104,48 @@ def _action(plan, pk: int) -> PlanAction:
         raise Http404("No such action") from exc
 
 
+def _siblings(request: HttpRequest, plan) -> list:
+    """The sibling group's other open plans a new outcome or action may also go on."""
+    return sibling_plans(request.user, plan)
+
+
+def _with_siblings(plan, form, siblings) -> list:
+    """This plan and the siblings' plans ticked on ``form``."""
+    chosen = form.chosen_siblings()
+    return [plan, *(p for p, _ in siblings if str(p.public_id) in chosen)]
+
+
+def _saved(what: str, plans: list) -> str:
+    if len(plans) == 1:
+        return f"{what} saved."
+    return f"{what} saved on {len(plans)} children's plans: change any of them on its own."
+
+
 def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
-    """Add an outcome, or change one (``pk``)."""
+    """Add an outcome (to the sibling group's other plans too, if chosen), or change one
+    (``pk``)."""
     plan = plan_for(request.user, public_id)
     require_capability(request.user, Capability.CHAIR_CONFERENCES)
     outcome = _outcome(plan, pk) if pk is not None else None
     initial = {"text": outcome.text, "version": outcome.version} if outcome else {}
-    form = OutcomeForm(request.POST or None, initial=initial, editing=outcome is not None)
+    siblings = _siblings(request, plan) if outcome is None else []
+    form = OutcomeForm(
+        request.POST or None,
+        initial=initial,
+        editing=outcome is not None,
+        siblings=[(p.public_id, name) for p, name in siblings],
+    )
+    plans = [plan]
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
+        wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
     elif request.method == "POST" and form.is_valid():
         try:
             if outcome is None:
-                plan_services.add_outcome(
-                    plan=plan, text=form.cleaned_data["text"], acting_user=request.user
+                plans = _with_siblings(plan, form, siblings)
+                plan_services.add_outcome_to_each(
+                    plans=plans, text=form.cleaned_data["text"], acting_user=request.user
                 )
             else:
                 plan_services.update_outcome(
@@ -126,7 +159,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
                 outcome.refresh_from_db()
                 _stale(form, outcome.version)
         else:
-            messages.success(request, "Outcome saved.")
+            messages.success(request, _saved("Outcome", plans))
             return redirect("plan_detail", public_id=plan.public_id)
     return _page(
         request,
@@ -160,19 +193,27 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "progress": action.progress,
             "version": action.version,
         }
+    siblings = _siblings(request, plan) if action is None else []
     form = ActionForm(
-        request.POST or None, outcomes=outcomes, editing=action is not None, initial=initial
+        request.POST or None,
+        outcomes=outcomes,
+        editing=action is not None,
+        initial=initial,
+        siblings=[(p.public_id, name) for p, name in siblings],
     )
+    plans = [plan]
     plain_results = {}
     if request.method == "POST" and "check_wording" in request.POST:
+        wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outcome = next((o for o in outcomes if str(o.pk) == data["outcome"]), None)
         try:
             if action is None:
-                plan_services.add_action(
-                    plan=plan,
+                plans = _with_siblings(plan, form, siblings)
+                plan_services.add_action_to_each(
+                    plans=plans,
                     what=data["what"],
                     who=data["who"],
                     by_when=data["by_when"],
@@ -198,7 +239,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
                 action.refresh_from_db()
                 _stale(form, action.version)
         else:
-            messages.success(request, "Action saved.")
+            messages.success(request, _saved("Action", plans))
             return redirect("plan_detail", public_id=plan.public_id)
     return _page(
         request,
@@ -285,9 +326,34 @@ def plan_core_group(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "view": plan_view(request.user, plan),
             "form": form,
             "leave_form": LeaveCoreGroupForm(initial={"left_on": today()}),
+            "offers": core_group_offers(request.user, plan),
         },
         form,
     )
+
+
+NONE_KEPT = "Select the people for the core group, or add people one by one below."
+
+
+@require_POST
+def plan_core_group_keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Add the ticked people offered for a new plan's core group."""
+    plan = plan_for(request.user, public_id)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
+    wanted = set(request.POST.getlist("keep"))
+    people = [o for o in core_group_offers(request.user, plan) if o.key in wanted]
+    if not people:
+        messages.error(request, NONE_KEPT)
+        return redirect("plan_core_group", public_id=plan.public_id)
+    try:
+        plan_services.add_core_group_members(plan=plan, people=people, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        noun = "person" if len(people) == 1 else "people"
+        messages.success(request, f"{len(people)} {noun} added to the core group.")
+    return redirect("plan_core_group", public_id=plan.public_id)
 
 
 def plan_core_group_leave(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:

@@ -610,6 +610,7 @@ def schedule_conference(
         errors.add("children", ONE_FAMILY)
     errors.add("scheduled_date", not_far_ahead(scheduled_date))
     errors.add("venue", one_line(venue))
+    errors.add("venue", text_limits.too_long(venue.strip(), text_limits.VENUE))
     errors.add("virtual_link", one_line(virtual_link))
     if kind == ConferenceKind.TRANSFER_IN:
         errors.add("notified_on", not_in_future(notified_on))
@@ -1658,6 +1659,7 @@ def reschedule_conference(
     if scheduled_date < today():
         errors.add("scheduled_date", DATE_IN_PAST)
     errors.add("venue", one_line(venue))
+    errors.add("venue", text_limits.too_long(venue.strip(), text_limits.VENUE))
     errors.add("virtual_link", one_line(virtual_link))
     if duration_minutes is None:
         duration_minutes = conference.duration_minutes
@@ -1742,6 +1744,7 @@ def add_invitee(
     if not name.strip():
         errors.add("name", INVITEE_NAME_REQUIRED)
     errors.add("name", one_line(name))
+    errors.add("name", text_limits.too_long(name.strip(), text_limits.NAME))
     errors.add("email", one_line(email))
     if not role:
         errors.add("role", INVITEE_ROLE_REQUIRED)
@@ -1860,6 +1863,14 @@ def record_pre_meeting(
     if advocate_involved and not advocate_organisation.strip():
         errors.add("advocate_organisation", ADVOCATE_ORGANISATION_REQUIRED)
     errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
+    errors.add(
+        "advocate_organisation",
+        text_limits.too_long(advocate_organisation.strip(), text_limits.NAME),
+    )
+    errors.add(
+        "interpreter_language",
+        text_limits.too_long(interpreter_language.strip(), text_limits.LANGUAGE),
+    )
     errors.raise_if_any()
 
     meeting = meeting or PreMeeting(conference_child=row, version=0)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django import forms, template
 from django.template.loader import render_to_string
 
+from iro import text_limits
 from iro.journey.conference_forms import GovDateWidget, field_anchor
 
 register = template.Library()
@@ -35,6 +36,14 @@ def _kind(field: forms.BoundField) -> str:
     return "input"
 
 
+def _limit(field: forms.BoundField) -> int | None:
+    """The most characters ``field`` takes: its text limit, else its ``max_length``."""
+    for validator in field.field.validators:
+        if isinstance(validator, text_limits.MaxChars):
+            return validator.limit
+    return getattr(field.field, "max_length", None)
+
+
 def _selected(field: forms.BoundField) -> set[str]:
     value = field.value()
     if value is None:
@@ -49,7 +58,8 @@ def gov_field(context, field: forms.BoundField, **options) -> str:
     """Render ``field``; options: ``hint``, ``classes`` (the control), ``legend``
     ("s", "m", "l" size of a fieldset legend), ``inline`` (radios side by side),
     ``plain`` (wire the live plain-language check), ``hints`` (a dict of choice
-    value to hint text)."""
+    value to hint text). A text area with a limit counts its characters (the GOV.UK
+    character count); a text input with one takes no more (``maxlength``)."""
     kind = _kind(field)
     if kind == "hidden":
         return str(field)
@@ -66,7 +76,9 @@ def gov_field(context, field: forms.BoundField, **options) -> str:
         "plain": options.get("plain", False),
         "rows": options.get("rows", 5),
         "plain_result": (context.get("plain_results") or {}).get(field.html_name),
+        "limit": _limit(field),
     }
+    ctx["counted"] = kind == "textarea" and bool(ctx["limit"])
     if kind == "date":
         parts = value if isinstance(value, list | tuple) else widget.decompress(value)
         ctx["parts"] = [

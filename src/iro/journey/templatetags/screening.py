@@ -7,17 +7,46 @@ member by their role, never their name. Names are looked up once per child per r
 
     {% screened rv.row.worries rv.row.child as worries %}{{ worries|linebreaksbr }}
     {% person member %}
+    {{ invitation.email|wrappable }}
+
+Both tags, and the ``wrappable`` filter, also let a long run of characters without a
+space (a pasted link, a key held down) wrap: see ``wrappable``.
 """
 
 from __future__ import annotations
 
+import re
+
 from django import template
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 
 from iro.access.scope import shows_names
 from iro.journey.selectors import known_names
 from iro.names import screen
 
 register = template.Library()
+
+# A run this long without a space is no word (a pasted link, a key held down).
+LONG_RUN = re.compile(r"(\S{31,})")
+LONG_RUN_HTML = '<span class="iro-long-run">{}</span>'
+
+
+@register.filter(is_safe=True)
+def wrappable(text) -> SafeString:
+    """``text`` escaped, each run of more than 30 characters without a space marked
+    ``iro-long-run``, which the stylesheets let break anywhere. CSS alone cannot pick
+    these out: a rule letting any word of a table cell break also lets the table squeeze
+    the ordinary words of its other columns mid-word."""
+    if not text:
+        return mark_safe("")
+    parts = LONG_RUN.split(str(text))
+    return mark_safe(
+        "".join(
+            LONG_RUN_HTML.format(conditional_escape(part)) if n % 2 else conditional_escape(part)
+            for n, part in enumerate(parts)
+        )
+    )
 
 
 def _reader(context):
@@ -29,11 +58,11 @@ def _reader(context):
 def screened(context, text, child) -> str:
     user, request = _reader(context)
     if not text or (user is not None and shows_names(user)):
-        return text or ""
+        return wrappable(text)
     cache = request.__dict__.setdefault("_iro_known_names", {}) if request else {}
     if child.pk not in cache:
         cache[child.pk] = known_names(child)
-    return screen(text, cache[child.pk])
+    return wrappable(screen(text, cache[child.pk]))
 
 
 @register.simple_tag(takes_context=True)
@@ -41,5 +70,5 @@ def person(context, member) -> str:
     """An invitee or core group member: their name, or their role for readers who see none."""
     user, _ = _reader(context)
     if user is not None and shows_names(user):
-        return member.name
+        return wrappable(member.name)
     return member.get_role_display()
