@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,7 @@ from iro.journey.models import (
 )
 from iro.people.models import Team
 from tests.browser.conftest import check_page
+from tests.challenge.factories import MultiAgencyChallengeFactory
 from tests.factories import (
     PASSWORD,
     ChildFactory,
@@ -228,3 +230,20 @@ def test_the_senior_manager_lands_on_the_services_figures(page):
     page.wait_for_url("**/work/figures/")
     expect(page.locator("#headline-figures")).to_contain_text("Children subject to a plan today")
     check_page(page, "work-05-senior-manager")
+
+
+def test_the_partnership_officer_lands_on_challenges_to_forward_and_opens_one(page):
+    staff = build_service()
+    child = ChildFactory(first_name="Rowan", last_name="Quillfeather", team=staff.team)
+    MultiAgencyChallengeFactory(child=child, raised_by=staff.iro, raised_on=timezone.localdate())
+    sign_in(page, staff.partnership.username)
+    page.wait_for_url("**/work/challenges/")
+    main = page.locator("main")
+    expect(main).to_contain_text("Challenges to forward")
+    # The partnership officer sees no child's name, only the LA child ID.
+    assert "Quillfeather" not in main.inner_text()
+    check_page(page, "work-06-partnership")
+
+    forward = re.compile(rf"^Forward for .*{re.escape(child.la_child_id)}$")
+    page.get_by_role("link", name=forward).click()
+    expect(page.locator("#forward")).to_contain_text("Send it to the professional's manager")
