@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections import Counter
 from datetime import date
+from itertools import pairwise
 
 import pytest
 
@@ -20,6 +21,7 @@ from iro import timescales
 from iro.demo import planner
 from iro.demo.builder import plan_authority, planned_figures, window
 from iro.demo.staff import christmas_closures
+from iro.journey.services import DEFAULT_DURATION_MINUTES
 from tests.demo.conftest import SEED, TODAY
 
 CHAIRS = planner.Chairs(capacity=[1.0] * 8 + [0.6, 0.15], demo=0)
@@ -110,13 +112,27 @@ def test_conferences_are_on_working_days_between_half_past_nine_and_three(full):
     plan, closures, _ = full
     for _, meeting in meetings(plan):
         assert timescales.is_working_day(meeting.on, closures=closures), meeting
-        assert meeting.at is not None and "09:30" <= f"{meeting.at:%H:%M}" <= "15:00"
+        assert meeting.at is not None and "09:30" <= f"{meeting.at:%H:%M}" <= "16:00"
 
 
 def test_a_chair_never_has_two_conferences_at_once(full):
     plan, _, _ = full
     slots = Counter((m.chair, m.on, m.at) for _, m in meetings(plan))
     assert max(slots.values()) == 1
+    # A conference still to come holds its chair for its whole length: the services
+    # refuse a booking that overlaps another (held ones are history, booked as they were).
+    days: dict[tuple[int, date], list[int]] = {}
+    for _, m in meetings(plan):
+        if not m.held:
+            days.setdefault((m.chair, m.on), []).append(m.at.hour * 60 + m.at.minute)
+    for starts in days.values():
+        starts.sort()
+        gaps = [later - earlier for earlier, later in pairwise(starts)]
+        assert all(gap >= planner.CONFERENCE_MINUTES for gap in gaps), starts
+
+
+def test_the_demo_books_conferences_for_the_services_default_length():
+    assert planner.CONFERENCE_MINUTES == DEFAULT_DURATION_MINUTES
 
 
 def test_siblings_share_their_conferences(full):

@@ -75,6 +75,11 @@ SLIPPING_LATE = 0.35
 NOTES_SINCE = timedelta(days=548)
 SLOTS = [time(9, 30), time(11, 0), time(13, 30), time(10, 0), time(14, 0), time(15, 0)]
 SLOTS += [time(12, 0), time(10, 30), time(14, 30), time(11, 30), time(13, 0)]
+# Only when a chair's day is full: a fourth conference late in the afternoon.
+LATE_SLOTS = [time(15, 30), time(16, 0)]
+# How long the demo's conferences are booked for: the services' default length
+# (journey.services.DEFAULT_DURATION_MINUTES), which the demo never changes.
+CONFERENCE_MINUTES = 120
 # The demo IRO's "My work" shows at least this many conferences in the coming weeks.
 DEMO_IRO_UPCOMING = 3
 DEMO_IRO_HORIZON = timedelta(days=28)
@@ -816,10 +821,38 @@ class Planner:
         for family in families:
             for inv in family.involvements:
                 for meeting in inv.meetings:
+                    if not meeting.held:
+                        self._book_ahead(meeting, taken)
+                        continue
                     used = taken.setdefault((meeting.chair, meeting.on), set())
                     free = [s for s in SLOTS if s not in used] or SLOTS
                     meeting.at = rng.choice(free[:4]) if len(free) > 4 else free[0]
                     used.add(meeting.at)
+
+    def _book_ahead(self, meeting: MeetingPlan, taken: dict[tuple[int, date], set[time]]) -> None:
+        """A conference still to come holds its chair for its whole length (the services
+        refuse an overlapping booking): the earliest start clear of the chair's other
+        conferences that day, so a day packs four; a fifth goes to the first chair free."""
+        chairs = [meeting.chair] + [
+            c for c in range(len(self.chairs.capacity)) if c != meeting.chair
+        ]
+        for chair in chairs:
+            used = taken.setdefault((chair, meeting.on), set())
+            clear = sorted(s for s in SLOTS + LATE_SLOTS if _apart(s, used))
+            if clear:
+                meeting.chair, meeting.at = chair, clear[0]
+                used.add(clear[0])
+                return
+        raise ValueError(f"no chair is free on {meeting.on} for another conference")
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
+
+
+def _apart(slot: time, used: set[time]) -> bool:
+    """Whether a conference at ``slot`` ends before, or starts after, each of ``used``."""
+    return all(abs(_minutes(slot) - _minutes(u)) >= CONFERENCE_MINUTES for u in used)
 
 
 def plan_journeys(
