@@ -134,7 +134,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     # ---- Monday 24 June: the manager sees the response overdue ---------------------------
     clock.set(date(2024, 6, 24))
     manager = sign_in(staff.iro_manager)
-    manager.get_by_role("link", name="Disputes").click()
+    manager.get_by_role("link", name="Disputes", exact=True).click()
     expect(manager.locator("h1")).to_have_text("Open disputes")
     row = manager.locator("#open-disputes tbody tr").first
     expect(row).to_contain_text("Ayla Brackwater")
@@ -255,7 +255,7 @@ def test_a_partnership_officer_forwards_a_multi_agency_challenge(
 
     clock.set(date(2024, 6, 12))
     partnership = sign_in(staff.partnership)
-    partnership.get_by_role("link", name="Challenges").click()
+    partnership.get_by_role("link", name="Challenges", exact=True).click()
     to_forward = partnership.locator("#to-forward")
     expect(to_forward).to_contain_text("Child COL2002")
     expect(to_forward).to_contain_text("Health visitor")
@@ -297,7 +297,7 @@ def test_the_iro_manager_sets_a_target_with_its_reasoning(browser, live_server, 
     staff = make_staff()
     clock.set(date(2024, 7, 1))
     manager = sign_in(staff.iro_manager)
-    manager.get_by_role("link", name="Targets").click()
+    manager.get_by_role("link", name="Targets", exact=True).click()
     expect(manager.locator("h1")).to_have_text("Targets for 2024-25")
     check_page(manager, "t01-targets")
     icpc = manager.locator("#targets tr", has_text="Initial conferences within 15 working days")
