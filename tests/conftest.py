@@ -15,7 +15,8 @@ def _fast_and_isolated(settings, tmp_path):
 
 @pytest.fixture(autouse=True, scope="session")
 def _flush_past_the_log_triggers():
-    """The access and sign-in logs and the roles given refuse DELETE (database triggers).
+    """The access and sign-in logs, the roles given and the log of voids and restores
+    refuse DELETE (database triggers).
     SQLite empties tables with DELETE when a transactional test flushes the database, so
     the flush lifts the SQLite triggers and puts them back (PostgreSQL uses TRUNCATE)."""
     from importlib import import_module
@@ -23,8 +24,12 @@ def _flush_past_the_log_triggers():
     from django.db import connection
 
     triggers = [
-        import_module(f"iro.access.migrations.{name}")
-        for name in ("0004_access_log_append_only", "0005_role_grants")
+        import_module(f"iro.{name}")
+        for name in (
+            "access.migrations.0004_access_log_append_only",
+            "access.migrations.0005_role_grants",
+            "journey.migrations.0008_correction_log_append_only",
+        )
     ]
     operations = type(connection.ops)
     original = operations.execute_sql_flush

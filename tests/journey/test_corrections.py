@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DatabaseError, connection, transaction
 
 from iro import text_limits
 from iro.challenge.models import Dispute, MultiAgencyChallenge
@@ -373,4 +374,21 @@ def test_the_log_of_corrections_cannot_be_changed_or_deleted(staff, manager):
     ):
         with pytest.raises(ValueError, match=CORRECTIONS_APPEND_ONLY):
             attempt()
+    assert Correction.objects.get().reason == WHY
+
+
+def test_the_database_refuses_sql_that_changes_or_deletes_the_log_of_corrections(staff, manager):
+    dispute = DisputeFactory(child=_child(staff))
+    corrections.void_dispute(dispute=dispute, reason=WHY, acting_user=manager)
+    entry = Correction.objects.get()
+    for sql in (
+        "UPDATE journey_correction SET reason = 'nothing' WHERE id = %s",
+        "DELETE FROM journey_correction WHERE id = %s",
+    ):
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert Correction.objects.get().reason == WHY
