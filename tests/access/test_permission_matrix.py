@@ -192,6 +192,7 @@ PAGES: dict[str, Page] = {
     "plan_action_new": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_actions_review": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_action": Page(CHILD & can(C.CHAIR_CONFERENCES)),
+    "plan_action_progress": Page(CHILD & can(C.RECORD_ACTION_PROGRESS)),
     "plan_core_group": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_core_group_keep": post_only(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_core_group_leave": Page(CHILD & can(C.CHAIR_CONFERENCES)),

@@ -209,8 +209,14 @@ def test_the_social_worker_lands_on_the_teams_work_and_opens_an_overdue_actions_
     assert "Perrin Elmstead" in main and "Quilla" not in main
     check_page(page, "work-03-social-worker")
 
-    page.get_by_role("link", name="See the plan for Perrin Elmstead").first.click()
+    page.get_by_role("link", name="Record progress for Perrin Elmstead").first.click()
     expect(page.locator("main")).to_contain_text("Health visitor to visit Perrin at home")
+    check_page(page, "work-03b-record-progress")
+    page.get_by_label("Status").select_option("in_progress")
+    page.get_by_label("Progress").fill("The health visitor came on Monday and will come weekly.")
+    page.get_by_role("button", name="Save the progress").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text("Progress recorded")
+    expect(page.locator("main")).to_contain_text("will come weekly")
 
 
 def test_the_team_manager_lands_on_the_teams_work_and_opens_a_plan_awaiting_its_core_group(page):

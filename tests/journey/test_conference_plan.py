@@ -6,13 +6,13 @@ from datetime import date
 
 import pytest
 import time_machine
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from iro.journey import plan_services
 from iro.journey.checks import DATE_TOO_FAR_AHEAD, STALE_RECORD, current_version
 from iro.journey.models import ActionStatus, InviteeRole, PlanAction
 from iro.journey.plan_services import ActionReview
-from tests.factories import PlanFactory, make_staff
+from tests.factories import ChildFactory, PlanFactory, make_staff
 
 pytestmark = [pytest.mark.django_db]
 
@@ -164,4 +164,74 @@ def test_a_core_group_member_needs_a_name_a_role_and_a_date_within_the_plan(plan
         "name": [plan_services.MEMBER_NAME_REQUIRED],
         "role": [plan_services.MEMBER_ROLE_REQUIRED],
         "joined_on": [plan_services.JOINED_BEFORE_PLAN.format(date=date(2024, 5, 1))],
+    }
+
+
+def test_the_social_worker_records_an_actions_progress_between_conferences(staff):
+    plan = PlanFactory(start_date=date(2024, 5, 1), child=ChildFactory(team=staff.team))
+    action = an_action(plan, staff)
+
+    plan_services.record_action_progress(
+        action=action,
+        status=ActionStatus.IN_PROGRESS,
+        progress="Mum went to the first two sessions.",
+        expected_version=action.version,
+        acting_user=staff.social_worker,
+    )
+
+    action.refresh_from_db()
+    assert (action.status, action.progress, action.version) == (
+        ActionStatus.IN_PROGRESS,
+        "Mum went to the first two sessions.",
+        2,
+    )
+    # What the conference decided stays as it was.
+    assert (action.what, action.who) == ("Go to the parenting course", "Mum")
+    assert action.history.first().history_user == staff.social_worker
+
+
+def test_only_the_childs_team_and_chairs_record_progress_and_only_chairs_change_the_action(
+    staff,
+):
+    plan = PlanFactory(start_date=date(2024, 5, 1), child=ChildFactory(team=staff.team))
+    action = an_action(plan, staff)
+    for refused in (staff.outsider, staff.analyst, staff.coordinator):
+        with pytest.raises(PermissionDenied):
+            plan_services.record_action_progress(
+                action=action, status=ActionStatus.DONE, progress="", acting_user=refused,
+                expected_version=action.version,
+            )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        plan_services.update_action(
+            action=action, what="Something else", who="Mum", by_when=date(2024, 8, 1),
+            status=ActionStatus.DONE, acting_user=staff.social_worker,
+            expected_version=action.version,
+        )  # fmt: skip
+    action.refresh_from_db()
+    assert (action.status, action.version) == (ActionStatus.NOT_STARTED, 1)
+
+
+def test_progress_on_an_action_someone_else_changed_or_an_ended_plan_is_refused(staff):
+    plan = PlanFactory(start_date=date(2024, 5, 1), child=ChildFactory(team=staff.team))
+    action = an_action(plan, staff)
+    with pytest.raises(ValidationError) as raised:
+        plan_services.record_action_progress(
+            action=action, status="finished", progress="x" * 2001,
+            acting_user=staff.team_manager, expected_version=action.version,
+        )  # fmt: skip
+    assert set(raised.value.message_dict) == {"status", "progress"}
+    with pytest.raises(ValidationError, match="changed"):
+        plan_services.record_action_progress(
+            action=action, status=ActionStatus.DONE, progress="",
+            acting_user=staff.team_manager, expected_version=action.version - 1,
+        )  # fmt: skip
+    plan.end_date = date(2024, 6, 10)
+    plan.save()
+    with pytest.raises(ValidationError) as raised:
+        plan_services.record_action_progress(
+            action=action, status=ActionStatus.DONE, progress="",
+            acting_user=staff.team_manager, expected_version=action.version,
+        )  # fmt: skip
+    assert raised.value.message_dict == {
+        "status": [plan_services.PLAN_ENDED.format(date=date(2024, 6, 10))]
     }

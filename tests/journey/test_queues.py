@@ -371,8 +371,9 @@ def test_plan_actions_overdue_are_open_actions_past_their_date(staff):
     queue = queues.plan_actions_overdue(staff.social_worker, TODAY)
 
     assert [row.cells[1] for row in queue.rows] == ["Visit the family weekly", "Parenting course"]
-    assert queue.rows[0].href == reverse("plan_detail", args=[plan.public_id])
-    assert queue.rows[0].action == "See the plan"
+    # The social worker carries out the plan: one click to record the action's progress.
+    assert queue.rows[0].href == reverse("plan_action_progress", args=[plan.public_id, late.pk])
+    assert queue.rows[0].action == "Record progress"
     # A chair (who may change the actions) goes straight to the action.
     (chairs,) = [r for r in queues.plan_actions_overdue(staff.iro, TODAY).rows if r.cells[1] ==
                  "Visit the family weekly"]  # fmt: skip

@@ -25,6 +25,7 @@ class Capability(StrEnum):
     ADD_CHILDREN = "Add children, families and referrals"
     SCHEDULE_CONFERENCES = "Schedule conferences and allocate chairs"
     CHAIR_CONFERENCES = "Chair conferences and record decisions"
+    RECORD_ACTION_PROGRESS = "Record the progress of plan actions between conferences"
     AGREE_LATE_CONFERENCES = "Agree a conference held outside timescale"
     VIEW_REPORTS = "Read performance reports"
     EXPORT_RETURNS = "Export statutory returns"
@@ -48,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_MY_WORK,
             Capability.CHAIR_CONFERENCES,
+            Capability.RECORD_ACTION_PROGRESS,
             Capability.RAISE_CHALLENGES,
             Capability.VIEW_REPORTS,
         }
@@ -61,6 +63,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_BOOKING_WORK,
             Capability.VIEW_SERVICE_FIGURES,
             Capability.CHAIR_CONFERENCES,
+            Capability.RECORD_ACTION_PROGRESS,
             Capability.SCHEDULE_CONFERENCES,
             Capability.AGREE_LATE_CONFERENCES,
             Capability.RAISE_CHALLENGES,
@@ -89,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
+            Capability.RECORD_ACTION_PROGRESS,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
@@ -99,6 +103,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILDREN,
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
+            Capability.RECORD_ACTION_PROGRESS,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,

@@ -70,6 +70,7 @@ urlpatterns = [
     path(plan + "actions/new", pv.plan_action, name="plan_action_new"),
     path(plan + "actions/review", pv.plan_actions_review, name="plan_actions_review"),
     path(plan + "actions/<int:pk>", pv.plan_action, name="plan_action"),
+    path(plan + "actions/<int:pk>/progress", pv.plan_action_progress, name="plan_action_progress"),
     path(plan + "core-group", pv.plan_core_group, name="plan_core_group"),
     path(plan + "core-group/keep", pv.plan_core_group_keep, name="plan_core_group_keep"),
     path(

@@ -59,6 +59,19 @@ class OutcomeForm(SiblingsMixin, VersionedForm):
         self.add_siblings_field(siblings, "outcome")
 
 
+class ActionProgressForm(VersionedForm):
+    """How an action is going, between conferences."""
+
+    status = forms.ChoiceField(label="Status", choices=ActionStatus.choices)
+    progress = forms.CharField(
+        label="Progress",
+        help_text="What has happened since the plan was made, in words the family will follow.",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.PLAN_ITEM)],
+    )
+
+
 class ActionForm(SiblingsMixin, VersionedForm):
     what = forms.CharField(
         label="What needs to happen?",

@@ -222,6 +222,30 @@ def update_action(
     return action
 
 
+@transaction.atomic
+def record_action_progress(
+    *, action: PlanAction, status: str, progress: str, acting_user, expected_version: int
+) -> PlanAction:
+    """Between conferences, whoever carries out the plan (the social worker and their
+    team manager, or the chair) records how an action is going: its status and progress.
+    What the action is, who does it and by when stay as the conference decided
+    (``update_action``, for chairs)."""
+    require(acting_user, Capability.RECORD_ACTION_PROGRESS, child=action.plan.child_id)
+    action = PlanAction.objects.select_for_update().get(pk=action.pk)
+    check_version(action, expected_version)
+    errors = Errors()
+    _open(action.plan, errors, "status")
+    if status not in ActionStatus.values:
+        errors.add("status", STATUS_UNKNOWN.format(value=status))
+    errors.add("progress", text_limits.too_long(progress.strip(), text_limits.PLAN_ITEM))
+    errors.raise_if_any()
+    action.status = status
+    action.progress = progress.strip()
+    action.version += 1
+    saved_by(action, acting_user).save()
+    return action
+
+
 @dataclass(frozen=True)
 class ActionReview:
     """One action's status and progress as revisited at a review, with the version of the

@@ -29,6 +29,7 @@ from iro.journey.corrections import voided_plan_end
 from iro.journey.models import ActionStatus, CoreGroupMember, PlanAction, PlanOutcome
 from iro.journey.plan_forms import (
     ActionForm,
+    ActionProgressForm,
     CoreGroupForm,
     LeaveCoreGroupForm,
     OutcomeForm,
@@ -77,6 +78,9 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "plan": plan,
             "checks": checks,
             "may_write": has_capability(request.user, Capability.CHAIR_CONFERENCES) and view.open,
+            "may_record_progress": (
+                has_capability(request.user, Capability.RECORD_ACTION_PROGRESS) and view.open
+            ),
             "may_schedule": has_capability(request.user, Capability.SCHEDULE_CONFERENCES),
             "end_form": EndPlanForm(initial={"version": plan.version, "ended_on": today()}),
             # A wrongly entered end the manager voided, waiting to be restored.
@@ -251,6 +255,41 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "action": action,
             "plain_results": plain_results,
         },
+        form,
+    )
+
+
+def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Between conferences: the status and progress of one action, recorded by whoever
+    carries out the plan (what, who and by when stay as the conference decided)."""
+    plan = plan_for(request.user, public_id)
+    require_capability(request.user, Capability.RECORD_ACTION_PROGRESS)
+    action = _action(plan, pk)
+    form = ActionProgressForm(
+        request.POST or None,
+        initial={"status": action.status, "progress": action.progress, "version": action.version},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.record_action_progress(
+                action=action,
+                status=data["status"],
+                progress=data["progress"],
+                expected_version=data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            if apply_service_errors(form, error):
+                action.refresh_from_db()
+                _stale(form, action.version)
+        else:
+            messages.success(request, "Progress recorded.")
+            return redirect("plan_detail", public_id=plan.public_id)
+    return _page(
+        request,
+        "journey/plan/action_progress.html",
+        {"plan": plan, "view": plan_view(request.user, plan), "form": form, "action": action},
         form,
     )
 

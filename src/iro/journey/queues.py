@@ -671,19 +671,23 @@ def plan_actions_overdue(user, day: date) -> Queue:
         .select_related("plan__child")
         .order_by("by_when", "pk")
     )
-    # Only chairs change a plan's actions; everyone else reads them on the plan.
+    # Chairs change a plan's actions; those carrying out the plan record their progress.
     writes = has_capability(user, Capability.CHAIR_CONFERENCES)
+    progress = has_capability(user, Capability.RECORD_ACTION_PROGRESS)
     rows = []
     for a in actions:
         child = a.plan.child
+        if writes:
+            href, verb = reverse("plan_action", args=[a.plan.public_id, a.pk]), "Update the action"
+        elif progress:
+            href = reverse("plan_action_progress", args=[a.plan.public_id, a.pk])
+            verb = "Record progress"
+        else:
+            href, verb = reverse("plan_detail", args=[a.plan.public_id]), "See the plan"
         rows.append(
             Row(
-                href=(
-                    reverse("plan_action", args=[a.plan.public_id, a.pk])
-                    if writes
-                    else reverse("plan_detail", args=[a.plan.public_id])
-                ),
-                action="Update the action" if writes else "See the plan",
+                href=href,
+                action=verb,
                 cells=(
                     display_name(user, child),
                     _short(a.what),
