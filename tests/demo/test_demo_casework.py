@@ -100,3 +100,19 @@ def test_actions_say_who_and_by_when_and_some_are_overdue():
     )
     assert overdue.exists()
     assert actions.filter(by_when__gte=TODAY + timedelta(days=1)).exists()
+
+
+def test_the_parents_invited_to_recent_conferences_are_the_familys_adults():
+    recent = Conference.objects.filter(status=ConferenceStatus.HELD, held_on__gte=SINCE)
+    checked = 0
+    for conference in recent.prefetch_related("invitations", "children__child__family__adults"):
+        family = conference.children.all()[0].child.family
+        adults = {adult.name: adult for adult in family.adults.all()}
+        for parent in conference.invitations.all():
+            if parent.role != InviteeRole.PARENT:
+                continue
+            assert parent.name in adults, (conference, parent.name)
+            assert adults[parent.name].relationship in {"mother", "father", "grandparent"}
+            assert adults[parent.name].address == parent.address
+            checked += 1
+    assert checked > 20

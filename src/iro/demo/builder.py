@@ -24,8 +24,8 @@ from django.db.models import Q
 
 from iro import timescales
 from iro.challenge.models import Dispute
-from iro.children.models import Child
-from iro.children.services import create_child, create_family, update_child
+from iro.children.models import Child, Relationship
+from iro.children.services import add_family_member, create_child, create_family, update_child
 from iro.demo import challenges, names, planner
 from iro.demo.casework_writer import CaseworkCounts, CaseworkWriter
 from iro.demo.history import deferred_history
@@ -81,6 +81,13 @@ PROGRESS_EVERY = 250  # families
 AGREED_WITHIN = timedelta(days=7)
 MINUTES_WITHIN = timedelta(days=5)
 MINUTES_RECORDED_FOR = timedelta(days=MINUTES_LOOKBACK_DAYS)
+
+# How the casework's family members (casework.Cast.parents) are related to the children.
+ADULT_RELATIONSHIPS = {
+    "Mother": Relationship.MOTHER,
+    "Father": Relationship.FATHER,
+    "Grandmother": Relationship.GRANDPARENT,
+}
 
 
 @dataclass(frozen=True)
@@ -355,6 +362,20 @@ class Writer:
                 last_conference=last_held[key],
                 worker=worker,
                 chair=last_chair[key],
+            )
+        # The adults the family's recent casework names (invited to its conferences, in
+        # its core groups) are the family's adults on each child's page.
+        cast = self.casework.casts.get(fp.key)
+        for parent in cast.parents if cast is not None else ():
+            add_family_member(
+                family=family,
+                acting_user=worker,
+                name=parent.name,
+                relationship=ADULT_RELATIONSHIPS.get(parent.title, Relationship.OTHER_RELATIVE),
+                email=parent.email,
+                address=parent.address,
+                preferred_language=fp.language,
+                interpreter_needed=fp.language != "English",
             )
 
     def _child(self, spec: planner.ChildPlan, fp: planner.FamilyPlan, family, team, worker):
