@@ -49,6 +49,14 @@ def _open(plan: Plan, errors: Errors, field: str) -> Plan:
     return plan
 
 
+def _check_progress(errors: Errors, status: str, progress: str, *, suffix: str = "") -> None:
+    """An action's status and progress, as the chair or the social worker records them
+    (``suffix`` names the fields of one action among several, as at a review)."""
+    if status not in ActionStatus.values:
+        errors.add(f"status{suffix}", STATUS_UNKNOWN.format(value=status))
+    errors.add(f"progress{suffix}", text_limits.too_long(progress.strip(), text_limits.PLAN_ITEM))
+
+
 def _check_outcome(errors: Errors, plan: Plan, outcome: PlanOutcome | None) -> None:
     if outcome is not None and outcome.plan_id != plan.pk:
         errors.add("outcome", OUTCOME_OF_ANOTHER_PLAN)
@@ -206,9 +214,7 @@ def update_action(
     plan = _open(action.plan, errors, "what")
     _check_action_fields(errors, plan, what=what, who=who, by_when=by_when)
     _check_outcome(errors, plan, outcome)
-    if status not in ActionStatus.values:
-        errors.add("status", STATUS_UNKNOWN.format(value=status))
-    errors.add("progress", text_limits.too_long(progress.strip(), text_limits.PLAN_ITEM))
+    _check_progress(errors, status, progress)
     errors.raise_if_any()
     action.what = what.strip()
     action.who = who.strip()
@@ -235,9 +241,7 @@ def record_action_progress(
     check_version(action, expected_version)
     errors = Errors()
     _open(action.plan, errors, "status")
-    if status not in ActionStatus.values:
-        errors.add("status", STATUS_UNKNOWN.format(value=status))
-    errors.add("progress", text_limits.too_long(progress.strip(), text_limits.PLAN_ITEM))
+    _check_progress(errors, status, progress)
     errors.raise_if_any()
     action.status = status
     action.progress = progress.strip()
@@ -275,12 +279,7 @@ def revisit_actions(
             errors.add("actions", ACTION_OF_ANOTHER_PLAN)
             continue
         check_version(action, review.expected_version)
-        if review.status not in ActionStatus.values:
-            errors.add(f"status_{pk}", STATUS_UNKNOWN.format(value=review.status))
-        errors.add(
-            f"progress_{pk}",
-            text_limits.too_long(review.progress.strip(), text_limits.PLAN_ITEM),
-        )
+        _check_progress(errors, review.status, review.progress, suffix=f"_{pk}")
     errors.raise_if_any()
     changed = []
     for pk, review in reviews.items():

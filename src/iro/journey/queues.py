@@ -44,6 +44,7 @@ from iro.journey.selectors import (
     _booked_dates,
     _open_on,
     _pending_section47s,
+    _plural,
     current_chair_id,
     review_dates_by_plan,
 )
@@ -67,10 +68,6 @@ ORANGE = "orange"
 
 def _d(d: date | None) -> str:
     return f"{d.day} {d:%b %Y}" if d else "Not set"
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _days_left(day: date, due: date, closures: frozenset[date]) -> tuple[str, str, str]:
