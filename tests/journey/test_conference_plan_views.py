@@ -240,3 +240,37 @@ def test_a_plan_ends_outside_a_review(client, staff, journey):
     )
     journey.plan.refresh_from_db()
     assert journey.plan.end_reason == PlanEndReason.LOOKED_AFTER
+
+
+def test_the_social_worker_records_progress_and_too_long_progress_is_refused_unsaved(
+    client, staff, journey
+):
+    action = PlanAction.objects.create(
+        plan=journey.plan, what="Weekly visits", who="Social worker", by_when=date(2024, 6, 1)
+    )
+    url = reverse("plan_action_progress", args=[journey.plan.public_id, action.pk])
+    client.force_login(staff.outsider)
+    assert client.get(url).status_code == 403
+    client.force_login(staff.social_worker)
+    plan_page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).content.decode()
+    assert f'href="{url}"' in plan_page
+
+    response = client.post(
+        url, {"status": "in_progress", "progress": "x" * 2001, "version": action.version}
+    )
+
+    assert response.status_code == 200
+    assert "There is a problem" in response.content.decode()
+    action.refresh_from_db()
+    assert (action.status, action.progress, action.version) == ("not_started", "", 1)
+
+    response = client.post(
+        url, {"status": "in_progress", "progress": "Two visits so far.", "version": 1}
+    )
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.status, action.progress, action.version) == (
+        "in_progress",
+        "Two visits so far.",
+        2,
+    )
