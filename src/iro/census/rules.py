@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, timedelta
 
 from iro import timescales
@@ -889,6 +890,7 @@ def _former_upn_ok(upn: str) -> bool:
     )
 
 
+@lru_cache(maxsize=64)
 def working_days_before(d: date, n: int) -> date:
     """The n-th working day before `d` (England and Wales bank holidays)."""
     while n:
@@ -902,6 +904,18 @@ def _school_age_born_by(reference_date: date) -> date:
     """Children born on or before this date are of school age in the census year's
     following autumn term (31 August, six years before the August after the census)."""
     return date(reference_date.year - 6, 8, 31)
+
+
+@lru_cache(maxsize=16)
+def _year_marks(reference_date: date) -> tuple[date, date, date, date]:
+    """Dates the child rules compare with, once per reference date: the range of expected
+    births (8530Q), 25 years before (8775Q) and the school-age birth date (8770Q)."""
+    return (
+        reference_date - timedelta(days=30),
+        timescales.add_months(reference_date, 9),
+        timescales.add_months(reference_date, -300),
+        _school_age_born_by(reference_date),
+    )
 
 
 def _add(out: list[Finding], code: str, child: Child, field: str, detail: str, line) -> None:
@@ -962,14 +976,13 @@ def _child_rules(child: Child, year: CensusYear | None, out: list[Finding]) -> N
         ref = year.reference_date
         if dob is not None and dob > ref:
             _add(out, "8520", child, "ChildIdentifiers/PersonBirthDate", str(dob), line)
-        if expected is not None and not (
-            ref - timedelta(days=30) <= expected <= timescales.add_months(ref, 9)
-        ):
+        earliest_expected, latest_expected, born_25_years, school_age = _year_marks(ref)
+        if expected is not None and not (earliest_expected <= expected <= latest_expected):
             _add(out, "8530Q", child, "ChildIdentifiers/ExpectedPersonBirthDate", str(expected),
                  line)  # fmt: skip
         if death is not None and death not in year:
             _add(out, "8545Q", child, "ChildIdentifiers/PersonDeathDate", str(death), line)
-        if dob is not None and dob < timescales.add_months(ref, -300):
+        if dob is not None and dob < born_25_years:
             aged_25 = timescales.add_months(dob, 300)
             if any(ep.closure_date is None or ep.closure_date > aged_25 for ep in episodes):
                 _add(out, "8775Q", child, "ChildIdentifiers/PersonBirthDate", f"born {dob}",
@@ -979,7 +992,7 @@ def _child_rules(child: Child, year: CensusYear | None, out: list[Finding]) -> N
             and upn is None
             and child.upn_unknown in (None, "UN1")
             and dob is not None
-            and dob <= _school_age_born_by(ref)
+            and dob <= school_age
         ):
             _add(out, "8770Q", child, "ChildIdentifiers/UPN", f"born {dob}", line)
     if not episodes:
