@@ -12,10 +12,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from iro.census.synthetic import write_synthetic_file
 from tests.census.builders import child, message
 
 BAD_PLAN = """<CINdetails><CINreferralDate>2023-06-01</CINreferralDate>
-<ReferralSource>1A</ReferralSource>
+<ReferralSource>1A</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>
+<Assessments><AssessmentActualStartDate>2023-06-01</AssessmentActualStartDate>
+<AssessmentAuthorisationDate>2023-06-15</AssessmentAuthorisationDate>
+<FactorsIdentifiedAtAssessment><AssessmentFactors>2B</AssessmentFactors>
+</FactorsIdentifiedAtAssessment></Assessments>
 <Section47><S47ActualStartDate>2023-06-05</S47ActualStartDate>
 <DateOfInitialCPC>2023-06-20</DateOfInitialCPC><ICPCnotRequired>0</ICPCnotRequired></Section47>
 <ReferralNFA>0</ReferralNFA>
@@ -39,16 +44,19 @@ def test_it_prints_each_finding_and_a_summary_and_exits_normally(file_with_findi
     out, _ = validate(str(file_with_findings))
     assert "8905 (error) child C1, ChildProtectionPlans/InitialCategoryOfAbuse" in out
     assert "'XXX' is not one of NEG, PHY, EMO, SAB, MUL" in out
-    assert "S-DUP (error) child C1" in out  # the second child reuses C1
-    assert "Summary: 2 children read; 2 errors, 0 queries." in out
+    assert "8510 (error) child C1" in out  # the second child reuses C1
+    # The DfE's two queries on a whole return: eight disability codes used, and some
+    # child with more than one.
+    assert "2887Q (query) the file" in out or "2887Q (query)" in out
+    assert "Summary: 2 children read; 2 errors, 2 queries." in out
 
 
 def test_json_output_carries_the_summary_and_every_finding(file_with_findings):
     out, _ = validate(str(file_with_findings), "--format", "json")
     document = json.loads(out)
     assert document["reference_date"] == "2024-03-31"
-    assert document["summary"]["by_rule"] == {"8905": 1, "S-DUP": 1}
-    assert [f["rule"] for f in document["findings"]] == ["8905", "S-DUP"]
+    assert document["summary"]["by_rule"] == {"2887Q": 1, "2888Q": 1, "8510": 1, "8905": 1}
+    assert [f["rule"] for f in document["findings"]] == ["8905", "8510", "2887Q", "2888Q"]
     assert set(document["findings"][0]) == {"rule", "severity", "child", "field", "message",
                                             "line"}  # fmt: skip
 
@@ -57,7 +65,7 @@ def test_csv_output_has_a_row_per_finding_and_the_summary_on_stderr(file_with_fi
     out, err = validate(str(file_with_findings), "--format", "csv")
     rows = list(csv.reader(StringIO(out)))
     assert rows[0] == ["rule", "severity", "child", "field", "line", "message"]
-    assert [r[0] for r in rows[1:]] == ["8905", "S-DUP"]
+    assert [r[0] for r in rows[1:]] == ["8905", "8510", "2887Q", "2888Q"]
     assert "Summary: 2 children read" in err
 
 
@@ -68,9 +76,11 @@ def test_csv_cells_cannot_become_formulas(census_file):
     assert row[2] == '\'=HYPERLINK("http://x.invalid")'
 
 
-def test_a_clean_file_has_an_empty_report(census_file):
-    out, _ = validate(str(census_file(message(child()))))
-    assert "Summary: 1 children read; 0 errors, 0 queries." in out
+def test_a_clean_file_has_an_empty_report(tmp_path):
+    path = tmp_path / "clean.xml"
+    write_synthetic_file(path, 300, year="2024-25", seed=3)
+    out, _ = validate(str(path))
+    assert "Summary: 300 children read; 0 errors, 0 queries." in out
 
 
 def test_an_unreadable_file_is_one_error_naming_the_line_and_no_report(census_file):

@@ -40,7 +40,7 @@ from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import statutory_return_children
-from iro.census import reader
+from iro.census import reader, schema
 from iro.census.writer import CensusWriter, now_stamp
 from iro.children.models import Child
 from iro.journey.models import (
@@ -283,6 +283,10 @@ NO_CHILDREN = (
     "No child is in the return for {period}: nothing was written (the DfE schema needs at "
     "least one child)."
 )
+NOT_VALID = (
+    "The return does not match the census schema, so nothing was written: {errors}. "
+    "This is a fault in iro; please report it."
+)
 
 
 @dataclass
@@ -319,6 +323,9 @@ def write_return(*, user, period: timescales.Period, path, lea: str | None = Non
     try:
         with CensusWriter(temporary, return_header(period, lea=lea)) as writer:
             writer.write_all(return_children(user=user, period=period, notes=notes))
+        errors = schema.check_file(temporary)
+        if errors:
+            raise ExportRefused(NOT_VALID.format(errors="; ".join(errors)))
         with transaction.atomic():
             log_export(
                 user=user,

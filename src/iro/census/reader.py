@@ -136,6 +136,7 @@ class ProtectionPlan:
     latest_category: str | None = None
     previous_plans: int | None = None
     review_dates: list[date] = field(default_factory=list)
+    reviews_without_date: int = 0  # <Reviews> groups with no readable CPPreviewDate (8842Q)
     line: int | None = None
 
 
@@ -333,11 +334,15 @@ def _plan(el, v: _Values) -> ProtectionPlan:
             if text:
                 plan.previous_plans = v.number(sub, "ChildProtectionPlans/NumberOfPreviousCPP")
         elif tag == "Reviews":
+            dated = False
             for review in sub:
                 if review.tag == "CPPreviewDate":
                     d = v.date(review, "ChildProtectionPlans/Reviews/CPPreviewDate")
                     if d is not None:
                         plan.review_dates.append(d)
+                        dated = True
+            if not dated:
+                plan.reviews_without_date += 1
     return plan
 
 

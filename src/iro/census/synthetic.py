@@ -15,7 +15,16 @@ from datetime import date, timedelta
 
 from iro import timescales
 from iro.census import codes
-from iro.census.reader import Child, CinPlan, Episode, Header, ProtectionPlan, Section47
+from iro.census.reader import (
+    Assessment,
+    Child,
+    CinPlan,
+    Episode,
+    Header,
+    ProtectionPlan,
+    Section47,
+)
+from iro.census.rules import upn_check_letter
 from iro.census.writer import CensusWriter
 
 _CATEGORIES = sorted(codes.CATEGORIES)
@@ -23,6 +32,7 @@ _SOURCES = sorted(codes.REFERRAL_SOURCES)
 _NEEDS = sorted(codes.PRIMARY_NEEDS - {"N0"})
 _ETHNICITIES = sorted(codes.ETHNICITIES)
 _DISABILITIES = sorted(codes.DISABILITIES - {"NONE"})
+_FACTORS = ("1B", "2B", "3A", "4B", "6A", "8B", "9A", "10A", "14A", "18B", "19C", "22A")
 
 
 def _working_day_on_or_after(d: date) -> date:
@@ -45,15 +55,22 @@ def _reviews(start: date, until: date) -> list[date]:
 
 def _one_child(rng: random.Random, n: int, year: timescales.Period) -> Child:
     first, last = year.first_day, year.last_day
+    sex = rng.choice("MFU")
+    if sex == "U" and n % 100:
+        sex = "MF"[n % 2]  # sex not recorded for 1 child in 100 (2886Q asks about 2%)
     child = Child(
         la_child_id=f"SYN{n:07d}",
         date_of_birth=last - timedelta(days=rng.randint(200, 17 * 365)),
-        sex=rng.choice("MFU"),
+        sex=sex,
         ethnicity=rng.choice(_ETHNICITIES),
-        disabilities=rng.sample(_DISABILITIES, k=rng.choice((0, 0, 0, 1, 2))),
+        disabilities=rng.sample(_DISABILITIES, k=rng.choice((0, 0, 0, 1, 2))) or ["NONE"],
     )
     if rng.random() < 0.5:
-        child.upn = f"A{rng.randrange(10**10, 10**11)}{rng.randrange(10)}"
+        digits = f"{rng.randrange(10**10, 10**11)}{rng.randrange(10)}"
+        body = f"{201 + n % 13}{digits[3:]}"  # an LA code (201-213), then nine digits
+        child.upn = upn_check_letter(f"?{body}") + body
+    else:
+        child.upn_unknown = "UN4"
     kind = rng.random()
     referral = first + timedelta(days=rng.randint(0, 300))
     ep = Episode(
@@ -68,7 +85,7 @@ def _one_child(rng: random.Random, n: int, year: timescales.Period) -> Child:
         if rng.random() < 0.5:
             ep.closure_date = min(referral + timedelta(days=rng.randint(10, 120)), last)
             ep.closure_reason = rng.choice(("RC7", "RC8", "RC9"))
-        if rng.random() < 0.3:
+        if rng.random() < 0.3 and ep.closure_reason not in ("RC8", "RC9"):  # rule 2990
             ep.cin_plans.append(
                 CinPlan(start_date=referral + timedelta(days=5), end_date=ep.closure_date)
             )
@@ -119,7 +136,7 @@ def _one_child(rng: random.Random, n: int, year: timescales.Period) -> Child:
                 ep.closure_reason = "RC7"
         else:
             ep.closure_date = min(icpc + timedelta(days=1), last)
-            ep.closure_reason = "RC8"
+            ep.closure_reason = "RC7"  # RC8 and RC9 allow no Section 47 (rule 2990)
         return child
     if kind < 0.90:
         # An enquiry that found no need for a conference; the episode closed.
@@ -132,7 +149,7 @@ def _one_child(rng: random.Random, n: int, year: timescales.Period) -> Child:
             )
         )
         ep.closure_date = min(s47_start + timedelta(days=20), last)
-        ep.closure_reason = "RC8"
+        ep.closure_reason = "RC7"
         return child
     # A plan that began before the year and is still running (or ends in it).
     start = _working_day_on_or_after(first - timedelta(days=rng.randint(30, 500)))
@@ -188,6 +205,22 @@ def _born_before_the_work(child: Child) -> None:
         child.date_of_birth = first - timedelta(days=30)
 
 
+def _assessed(child: Child, n: int, year: timescales.Period) -> None:
+    """Each episode referred in the year has its assessment, started on the referral day
+    and authorised ten days later (or by the closure or the year's end), with a factor.
+    Takes nothing from the random stream, so seeds keep their data."""
+    for ep in child.episodes:
+        referral = ep.referral_date
+        if referral is None or referral < year.first_day or ep.referral_nfa is not False:
+            continue
+        done = min(referral + timedelta(days=10), ep.closure_date or year.last_day, year.last_day)
+        ep.assessments.append(
+            Assessment(
+                start_date=referral, authorisation_date=done, factors=[_FACTORS[n % len(_FACTORS)]]
+            )
+        )
+
+
 def synthetic_children(
     count: int, *, year: str = "2023-24", seed: int = 1, messy: bool = False
 ) -> Iterator[Child]:
@@ -197,6 +230,7 @@ def synthetic_children(
     for n in range(1, count + 1):
         child = _one_child(rng, n, period)
         _born_before_the_work(child)
+        _assessed(child, n, period)
         if messy and rng.random() < 0.1:
             _break(rng, child, period)
         yield child
