@@ -102,6 +102,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Widget templates found through TEMPLATES (FORM_RENDERER below), so the project
+    # may repair one of Django admin's widgets (templates/admin/widgets).
+    "django.forms",
     "rules.apps.AutodiscoverRulesConfig",
     "simple_history",
     "axes",
@@ -262,6 +265,8 @@ SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 STATICFILES_DIRS = [BASE_DIR / "static"]
 NODE_MODULES = PROJECT_DIR / "node_modules"
 if (NODE_MODULES / "govuk-frontend" / "dist" / "govuk").exists():

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from simple_history.admin import SimpleHistoryAdmin
 
 from iro.access import grants
@@ -15,6 +16,9 @@ class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
     """Users. A role is given through ``access.grants`` (logged, never to oneself)."""
 
     list_display = ("username", "first_name", "last_name", "role", "team", "is_active")
+    # Plain multiple selects: Django's two-box filter widget gives a span a prohibited
+    # aria-label (WCAG 4.1.2), and the lists here are short.
+    filter_horizontal = ()
     list_filter = ("role", "team", "is_active")
     fieldsets = (
         *UserAdmin.fieldsets,
@@ -44,6 +48,16 @@ class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
             grants.change_role(user=obj, role=new_role, acting_user=request.user)
             return
         super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class IroGroupAdmin(GroupAdmin):
+    """Groups, with a plain multiple select for permissions (as users, above)."""
+
+    filter_horizontal = ()
 
 
 @admin.register(Team)
