@@ -47,17 +47,15 @@ class Heartbeat(threading.Thread):
         self._stopped = threading.Event()
 
     def run(self) -> None:
-        try:
-            while not self._stopped.is_set():
-                try:
-                    beat(self.worker_id)
-                except DatabaseError:
-                    pass
-                finally:
-                    connections.close_all()
-                self._stopped.wait(self.interval)
-        finally:
-            connections.close_all()
+        while True:  # a beat at once, then one per interval until stopped
+            try:
+                beat(self.worker_id)
+            except DatabaseError:
+                pass
+            finally:
+                connections.close_all()
+            if self._stopped.wait(self.interval):
+                return
 
     def stop(self) -> None:
         self._stopped.set()

@@ -19,3 +19,4 @@ class Command(DbWorkerCommand):
             super().handle(*args, **options)
         finally:
             beat.stop()
+            beat.join(timeout=30)
