@@ -280,6 +280,9 @@ ADMIN_REFUSES = {
     "axes.accessattempt": {"add"},
     "axes.accesslog": {"add", "delete", "change"},  # the sign-in history: read only
     "axes.accessfailurelog": {"add", "delete", "change"},
+    # Background work: every try's result is kept as it happened.
+    "django_tasks_database.dbtaskresult": {"add", "delete", "change"},
+    "operations.workerheartbeat": {"add", "change"},  # written by the worker only
 }
 
 # django-allauth's sign-in, sign-out, password and two-factor pages: open, never a 500.
