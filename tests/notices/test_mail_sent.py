@@ -119,6 +119,21 @@ def test_a_reschedule_and_then_voiding_the_booking_send_an_update_and_a_cancella
     )
 
 
+def test_reminders_go_two_days_before_once_per_version_of_the_invitation(
+    smtp, staff, conference, client
+):
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    assert invitations.send_reminders(today=date(2024, 6, 25)) == 0  # the 28th: too early
+    assert invitations.send_reminders(today=date(2024, 6, 26)) == 2
+    assert invitations.send_reminders(today=date(2024, 6, 27)) == 0  # already reminded
+    reminders = [a.message for a in smtp.mailbox.arrived[2:]]
+    assert [m["To"] for m in reminders] == ["hazel@example.org", "rook.ashdown@police.example"]
+    assert reminders[0]["Subject"].startswith("Reminder: Initial child protection conference")
+    assert "This is a reminder" in reminders[0].get_body(("plain",)).get_content()
+    assert calendar_of(reminders[0])["SEQUENCE"] == ["0"]  # the same calendar entry
+    assert "Reminder: Sent" in invitations_page(client, staff, conference)
+
+
 def test_a_refusing_server_leaves_the_invitation_failed_with_its_answer_after_three_tries(
     smtp, staff, conference, client
 ):
@@ -169,3 +184,17 @@ def test_mail_kept_on_this_machine_is_never_called_sent(settings, tmp_path, staf
     page = client.get(reverse("notice_list")).content.decode()
     assert "Kept on this machine, not sent" in page
     assert ">Sent" not in page
+
+
+def test_the_daily_command_queues_the_reminders_due(staff, conference):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    out = StringIO()
+    with time_machine.travel(date(2024, 6, 26), tick=True):
+        call_command("send_reminders", stdout=out)
+    assert out.getvalue() == "2 reminders queued\n"
+    kinds = OutgoingMail.objects.filter(kind="reminder").values_list("state", flat=True)
+    assert list(kinds) == [MailState.KEPT] * 2  # the tests' memory backend: kept here

@@ -233,11 +233,13 @@ def letter_context(invitation: Invitation) -> dict:
     }
 
 
-def _mail_parts(invitation: Invitation, *, entry: CalendarEntry, method: str) -> dict:
+def _mail_parts(
+    invitation: Invitation, *, entry: CalendarEntry, method: str, reminder: bool = False
+) -> dict:
     """The subject, body and calendar request of ``invitation``'s email."""
     conference = invitation.conference
-    context = letter_context(invitation) | {"cancelled": method == "CANCEL"}
-    updated = invitation.sent_sequence is not None and method == "REQUEST"
+    context = letter_context(invitation) | {"cancelled": method == "CANCEL", "reminder": reminder}
+    updated = invitation.sent_sequence is not None and method == "REQUEST" and not reminder
     context["updated"] = updated
     prefix = "Cancelled: " if method == "CANCEL" else ("Changed: " if updated else "Invitation: ")
     kind = (
@@ -245,6 +247,8 @@ def _mail_parts(invitation: Invitation, *, entry: CalendarEntry, method: str) ->
         if method == "CANCEL"
         else (MailKind.UPDATE if updated else MailKind.INVITATION)
     )
+    if reminder:
+        prefix, kind = "Reminder: ", MailKind.REMINDER
     return {
         "kind": kind,
         "subject": f"{prefix}{conference.get_kind_display()} on {when_text(conference)}",
@@ -344,6 +348,44 @@ def cancel_and_notify(*, conference: Conference, acting_user, expected_version: 
     return conference
 
 
+# Reminders go this many calendar days before the conference (`iro send-reminders`, daily).
+REMINDER_DAYS_BEFORE = 2
+
+
+def send_reminders(*, today: date) -> int:
+    """Remind everyone emailed the current version of a conference held
+    ``REMINDER_DAYS_BEFORE`` days after ``today`` (or sooner, if a day's run was missed),
+    once per invitation and version: a reschedule's update makes a new reminder due.
+    Returns how many were queued. Run by the system (cron), not by a user."""
+    due = Conference.objects.filter(
+        status=ConferenceStatus.SCHEDULED,
+        scheduled_date__gt=today,
+        scheduled_date__lte=today + timedelta(days=REMINDER_DAYS_BEFORE),
+    )
+    queued = 0
+    for conference in due.select_related("calendar_entry", "chair"):
+        entry = getattr(conference, "calendar_entry", None)
+        if entry is None:
+            continue
+        link = reverse("conference_invitations", kwargs={"public_id": conference.public_id})
+        with transaction.atomic():
+            for invitation in conference.invitations.select_for_update().exclude(email=""):
+                if invitation.sent_sequence != entry.sequence or invitation.sent_at is None:
+                    continue  # not sent this version: the coordinator's list says so
+                if invitation.mails.filter(
+                    kind=MailKind.REMINDER, queued_at__gte=invitation.sent_at
+                ).exists():
+                    continue
+                queue_mail(
+                    to=invitation.email,
+                    link=link,
+                    invitation=invitation,
+                    **_mail_parts(invitation, entry=entry, method="REQUEST", reminder=True),
+                )
+                queued += 1
+    return queued
+
+
 def cancel_voided(*, conference: Conference, acting_user) -> Sent:
     """A conference voided while still to be held: everyone sent an invitation gets a
     calendar CANCEL, so it leaves their calendars. Called by
@@ -395,7 +437,9 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str
     mail = invitation.mails.order_by("-queued_at", "-pk").first()
     if mail is None:  # issued before mail was queued
         return f"Recorded {timezone.localtime(invitation.sent_at):%d %b %Y}"
-    return state_words(mail)
+    if mail.kind == MailKind.INVITATION:
+        return state_words(mail)
+    return f"{mail.get_kind_display()}: {state_words(mail)}"
 
 
 # ------------------------------------------------------------- suggested invitees
