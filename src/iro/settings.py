@@ -296,6 +296,7 @@ EMAIL_BACKEND = os.environ.get(
     SMTP_BACKEND if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Default: a mail relay on this host (localhost:25); otherwise the council's server.
 EMAIL_HOST = os.environ.get("IRO_SMTP_HOST", "localhost")
 EMAIL_PORT = envint("IRO_SMTP_PORT", 25, minimum=1)
 EMAIL_HOST_USER = os.environ.get("IRO_SMTP_USER", "")
@@ -306,8 +307,6 @@ EMAIL_USE_SSL = envbool("IRO_SMTP_SSL", default=False)
 if EMAIL_USE_TLS and EMAIL_USE_SSL:
     raise ImproperlyConfigured("Set IRO_SMTP_STARTTLS or IRO_SMTP_SSL, not both")
 EMAIL_TIMEOUT = envint("IRO_SMTP_TIMEOUT", 30, minimum=1)
-if PRODUCTION and EMAIL_BACKEND == SMTP_BACKEND and not os.environ.get("IRO_SMTP_HOST"):
-    raise ImproperlyConfigured("IRO_SMTP_HOST must be set in production (the mail server)")
 # How many times a message is tried, and the first pause between tries (doubled each time).
 IRO_MAIL_ATTEMPTS = envint("IRO_MAIL_ATTEMPTS", 5, minimum=1)
 IRO_MAIL_RETRY_SECONDS = envint("IRO_MAIL_RETRY_SECONDS", 60, minimum=0)
