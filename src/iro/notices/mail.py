@@ -11,6 +11,8 @@ message tried again (``IRO_MAIL_ATTEMPTS`` tries, the pause doubling from
 from __future__ import annotations
 
 import smtplib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.mime.text import MIMEText
 
 from django.conf import settings
@@ -23,6 +25,24 @@ from iro.operations.background import background, backoff
 
 # What a try can meet that is worth another try: the server refusing, or not answering.
 MAIL_ERRORS = (smtplib.SMTPException, OSError)
+
+
+_recorded_only: ContextVar[bool] = ContextVar("recorded_only", default=False)
+
+
+@contextmanager
+def recorded_only():
+    """Inside the block notices are recorded but not emailed (the demo's generated past:
+    nobody is told today of work handed over years ago)."""
+    token = _recorded_only.set(True)
+    try:
+        yield
+    finally:
+        _recorded_only.reset(token)
+
+
+def emailing() -> bool:
+    return not _recorded_only.get()
 
 
 def mail_leaves_this_machine() -> bool:

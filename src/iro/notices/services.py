@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from iro.notices.mail import queue_mail
+from iro.notices.mail import emailing, queue_mail
 from iro.notices.models import MailKind, Notice
 
 SITE_NAME = "iro"
@@ -25,7 +25,7 @@ def notify(*, recipient, subject: str, link: str, acting_user) -> Notice:
     notice = Notice(recipient=recipient, sender=acting_user, subject=subject, body=body, link=link)
     notice._history_user = acting_user  # the history row names who caused it
     notice.save()
-    if recipient.email:
+    if recipient.email and emailing():
         queue_mail(
             kind=MailKind.NOTICE,
             to=recipient.email,

@@ -47,15 +47,17 @@ class Heartbeat(threading.Thread):
         self._stopped = threading.Event()
 
     def run(self) -> None:
-        while True:  # a beat at once, then one per interval until stopped
+        # The worker beat once at start; then one per interval until stopped. A beat
+        # that fails (database busy or away) is tried again a second later.
+        pause = self.interval
+        while not self._stopped.wait(pause):
             try:
                 beat(self.worker_id)
+                pause = self.interval
             except DatabaseError:
-                pass
+                pause = min(1.0, self.interval)
             finally:
                 connections.close_all()
-            if self._stopped.wait(self.interval):
-                return
 
     def stop(self) -> None:
         self._stopped.set()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from iro.operations.heartbeat import Heartbeat
+from iro.operations.heartbeat import Heartbeat, beat
 
 
 class Command(DbWorkerCommand):
@@ -13,10 +13,11 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         options.setdefault("queue_name", "*")
-        beat = Heartbeat(options["worker_id"])
-        beat.start()
+        beat(options["worker_id"])  # at once: /healthz sees the worker as soon as it runs
+        heartbeat = Heartbeat(options["worker_id"])
+        heartbeat.start()
         try:
             super().handle(*args, **options)
         finally:
-            beat.stop()
-            beat.join(timeout=30)
+            heartbeat.stop()
+            heartbeat.join(timeout=30)
