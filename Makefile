@@ -23,12 +23,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-## run: set up, migrate, load the demo authority when the database is empty, serve
+## run: set up, migrate, load the demo authority when the database is empty, serve with
+## the background worker beside gunicorn (mail is kept in var/mail, never sent)
 run: setup
 	$(BIN)/iro migrate --no-input -v 0
 	$(BIN)/iro demo --if-empty
-	@echo "Serving iro at http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn iro.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile - --log-level warning
+	@echo "Serving iro at http://$(HOST):$(PORT)/ with its worker (Ctrl-C stops both)"
+	@echo "Mail is kept on this machine in var/mail, not sent"
+	@BIN=$(BIN) HOST=$(HOST) PORT=$(PORT) scripts/serve.sh
 
 ## lint: ruff (style and errors)
 lint: setup

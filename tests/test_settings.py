@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -83,3 +84,45 @@ def test_envint_reads_a_whole_number_and_refuses_anything_else(monkeypatch):
         monkeypatch.setenv("IRO_TEST_NUMBER", bad)
         with pytest.raises(ImproperlyConfigured, match="is not a whole number of at least 0"):
             envint("IRO_TEST_NUMBER", 5)
+
+
+def test_production_mail_goes_over_smtp_to_the_server_named_in_the_environment(tmp_path):
+    code = (
+        "import os; os.environ['DJANGO_SETTINGS_MODULE']='iro.settings';"
+        "from django.conf import settings as s;"
+        "print(s.EMAIL_BACKEND, s.EMAIL_HOST, s.EMAIL_PORT, s.EMAIL_HOST_USER,"
+        " s.EMAIL_HOST_PASSWORD, s.EMAIL_USE_TLS, s.EMAIL_USE_SSL)"
+    )
+    env = {
+        "IRO_ENV": "production",
+        "IRO_SECRET_KEY": "x" * 50,
+        "IRO_ALLOWED_HOSTS": "iro.example",
+        "IRO_VAR_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src"),
+        "IRO_SMTP_HOST": "smtp.council.example",
+        "IRO_SMTP_PORT": "587",
+        "IRO_SMTP_USER": "iro-service",
+        "IRO_SMTP_PASSWORD": "pw",
+        "IRO_SMTP_STARTTLS": "true",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.stdout.split() == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "smtp.council.example",
+        "587",
+        "iro-service",
+        "pw",
+        "True",
+        "False",
+    ]
+    both = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env | {"IRO_SMTP_SSL": "true"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Set IRO_SMTP_STARTTLS or IRO_SMTP_SSL, not both" in both.stderr

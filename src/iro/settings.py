@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "django_tasks",
+    "django_tasks_db",  # before iro.operations, whose admin replaces its task list
     "iro.people",
     "iro.access",
     "iro.children",
@@ -142,6 +144,7 @@ MIDDLEWARE = [
     "iro.access.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
     "iro.access.read_log.ReadLogMiddleware",
+    "iro.operations.routers.ReplicaMiddleware",
 ]
 
 ROOT_URLCONF = "iro.urls"
@@ -182,6 +185,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 DATABASES["default"].setdefault("TEST", {})
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica for reports and exports (iro.operations.routers): with none set, they
+# read the primary. The replica is only ever read; migrations run on the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(
+        os.environ["DATABASE_REPLICA_URL"],
+        conn_max_age=int(os.environ.get("IRO_DB_CONN_MAX_AGE", "0")),
+    )
+    # Tests: the replica is the primary's test database, as a real replica would be.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["iro.operations.routers.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.User"
@@ -278,14 +291,51 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = not PRODUCTION
 
+# --- Mail (iro.notices.mail): every message is queued, then sent by the worker ----------
+# Production sends over SMTP to the server named here; elsewhere mail is written to files
+# in var/mail and the pages say "kept on this machine, not sent". IRO_EMAIL_BACKEND can
+# name another Django backend (e.g. ...console.EmailBackend).
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 EMAIL_BACKEND = os.environ.get(
     "IRO_EMAIL_BACKEND",
-    "django.core.mail.backends.smtp.EmailBackend"
-    if PRODUCTION
-    else "django.core.mail.backends.filebased.EmailBackend",
+    SMTP_BACKEND if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend",
 )
 EMAIL_FILE_PATH = VAR_DIR / "mail"
+# Default: a mail relay on this host (localhost:25); otherwise the council's server.
+EMAIL_HOST = os.environ.get("IRO_SMTP_HOST", "localhost")
+EMAIL_PORT = envint("IRO_SMTP_PORT", 25, minimum=1)
+EMAIL_HOST_USER = os.environ.get("IRO_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("IRO_SMTP_PASSWORD", "")
+# STARTTLS on the plain port (587), or TLS from the first byte (465): one of them at most.
+EMAIL_USE_TLS = envbool("IRO_SMTP_STARTTLS", default=False)
+EMAIL_USE_SSL = envbool("IRO_SMTP_SSL", default=False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set IRO_SMTP_STARTTLS or IRO_SMTP_SSL, not both")
+EMAIL_TIMEOUT = envint("IRO_SMTP_TIMEOUT", 30, minimum=1)
+# How many times a message is tried, and the first pause between tries (doubled each time).
+IRO_MAIL_ATTEMPTS = envint("IRO_MAIL_ATTEMPTS", 5, minimum=1)
+IRO_MAIL_RETRY_SECONDS = envint("IRO_MAIL_RETRY_SECONDS", 60, minimum=0)
 DEFAULT_FROM_EMAIL = os.environ.get("IRO_FROM_EMAIL", "iro-service@northmoor.example")
+# The address staff open the service at, for links in mail (no trailing slash).
+IRO_SITE_URL = os.environ.get("IRO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# --- end mail --------------------------------------------------------------------------
+
+# --- Background work (iro.operations.background; docs/architecture.md) ----------------
+# The database backend: a task is a row written in the caller's transaction, run by
+# `iro worker` (its own process). Tests run tasks at once in the caller (immediate);
+# the worker's own tests switch to the database backend and run a real worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if IRO_ENV == "test"
+        else "django_tasks_db.DatabaseBackend",
+    }
+}
+# The worker records a heartbeat this often; /healthz is unhealthy when the newest
+# heartbeat is older than IRO_WORKER_STALE_SECONDS.
+IRO_WORKER_HEARTBEAT_SECONDS = envint("IRO_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
+IRO_WORKER_STALE_SECONDS = envint("IRO_WORKER_STALE_SECONDS", 120, minimum=1)
+# --- end background work -----------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 60 * 60

@@ -1,11 +1,7 @@
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+from iro.operations.heartbeat import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ from datetime import date, time
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from django_tasks_db.backend import DatabaseBackend
 
 from iro.access.log import log_view
 from iro.access.models import RoleGrant
@@ -41,6 +42,8 @@ from iro.journey.models import (
     PlanOutcome,
     Section47,
 )
+from iro.notices.mail import send_mail
+from iro.operations.heartbeat import beat
 from iro.people.models import AgencyKind, Role, User
 from tests.challenge.factories import (
     DisputeFactory,
@@ -263,6 +266,9 @@ def build_authority() -> Authority:
         username="nobody", ip_address="192.0.2.1", user_agent="test", locked_out=False
     )
     _authenticator(staff.iro)
+    beat("matrix-worker")
+    # A task waiting in the database queue (the tests otherwise run tasks at once).
+    DatabaseBackend("default", {}).enqueue(send_mail, [parent_invitation.pk], {})
     RoleGrant.objects.create(
         user=staff.social_worker,
         from_role="",

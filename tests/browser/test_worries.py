@@ -182,7 +182,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     )
     expect(iro.locator("#stages")).to_contain_text("Tess Larkmoor, Team manager")
     expect(iro.locator("#stages")).to_contain_text("Awaiting response due by 8 Jul 2024")
-    expect(iro.locator("#dispute-notices")).to_contain_text("Not sent yet")
+    expect(iro.locator("#dispute-notices")).to_contain_text("Kept on this machine, not sent")
     check_page(iro, "w07-dispute-escalated")
 
     # ---- the team manager is told, and answers stage 2 ------------------------------------
@@ -191,7 +191,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     manager_tm.get_by_role("link", name="Messages").click()
     notices = manager_tm.locator("#notices")
     expect(notices).to_contain_text("A dispute is waiting for your answer")
-    expect(notices).to_contain_text("Not sent yet")
+    expect(notices).to_contain_text("Kept on this machine, not sent")
     assert "Ayla" not in notices.inner_text()
     check_page(manager_tm, "w08-messages")
     notices.get_by_role("link", name="A dispute is waiting for your answer").click()

@@ -108,4 +108,4 @@ def test_the_same_seed_builds_the_same_authority(mailoutbox):
     assert first[0]["Child"] > 50
     assert first[0]["Dispute"] > 0 and first[0]["Invitation"] > 0
     assert build_and_forget(SEED) == first
-    assert mailoutbox == []  # invitations are recorded, never sent, while building
+    assert mailoutbox == []  # invitations and notices are recorded, never emailed, while building

@@ -1,5 +1,5 @@
-"""The recorded outbox: a notice is kept for its recipient, not sent (mail is not set up),
-and the Messages page shows each user their own only."""
+"""The outbox: a notice is kept for its recipient and emailed to them (queued, sent by
+the worker), and the Messages page shows each user their own only, with its email's state."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def staff(db):
     return make_staff()
 
 
-def test_notify_records_the_notice_unsent_with_its_history(staff):
+def test_notify_records_the_notice_with_its_history_and_queues_its_email(staff):
     notice = notify(
         recipient=staff.team_manager,
         subject="A dispute is waiting for your answer",
@@ -32,7 +32,25 @@ def test_notify_records_the_notice_unsent_with_its_history(staff):
         "A dispute is waiting for your answer in iro.\n\nOpen it: /disputes/x/answer\n"
     )
     assert notice.history.get().history_user == staff.iro
-    assert mail.outbox == []  # nothing is sent
+    # Tests run tasks at once, into Django's memory backend: kept here, not sent.
+    [sent] = mail.outbox
+    assert sent.to == [staff.team_manager.email]
+    assert sent.subject == "iro: A dispute is waiting for your answer"
+    assert "Open it: http://127.0.0.1:8000/disputes/x/answer" in sent.body
+    [outgoing] = notice.mails.all()
+    assert (outgoing.state, outgoing.kind, outgoing.attempts) == ("kept", "notice", 1)
+    notice.refresh_from_db()
+    assert notice.sent_at is None  # kept on this machine is never "sent"
+
+
+def test_a_recipient_without_an_email_address_gets_the_notice_only(staff):
+    staff.team_manager.email = ""
+    staff.team_manager.save(update_fields=["email"])
+    notice = notify(
+        recipient=staff.team_manager, subject="Waiting", link="/a", acting_user=staff.iro
+    )
+    assert not notice.mails.exists()
+    assert mail.outbox == []
 
 
 def test_each_user_sees_only_their_own_messages(client, staff):
@@ -43,7 +61,8 @@ def test_each_user_sees_only_their_own_messages(client, staff):
     client.force_login(staff.team_manager)
     page = client.get(reverse("notice_list")).content.decode()
     assert "For Tess" in page and "For Seren" not in page
-    assert "Not sent yet" in page
+    assert "Kept on this machine, not sent" in page
+    assert ">Sent" not in page
 
 
 def test_a_user_with_no_messages_is_told_so(client, staff):

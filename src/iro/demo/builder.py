@@ -57,6 +57,7 @@ from iro.journey.models import (
 )
 from iro.journey.queues import MINUTES_LOOKBACK_DAYS
 from iro.journey.services import ChildOutcome, Subject
+from iro.notices.mail import recorded_only
 
 DEFAULT_SEED = 2026
 YEARS_SHOWN = 3  # the reporting years the demo is tuned for: the last three complete
@@ -585,7 +586,8 @@ def build_demo(
     children and ``today`` is not after the real date.
     """
     start, shown = window(today)
-    with transaction.atomic(), deferred_history():
+    # The generated past's notices are recorded, not emailed (notices.mail.recorded_only).
+    with transaction.atomic(), deferred_history(), recorded_only():
         staff = create_staff(random.Random(f"{seed}:staff"), demo_password=settings.DEMO_PASSWORD)
         agencies = create_agencies()
         warm = start - timedelta(days=round(365.25 * planner.WARM_START_YEARS))

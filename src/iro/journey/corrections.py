@@ -437,6 +437,10 @@ def void_conference(*, conference: Conference, reason: str, acting_user) -> Conf
             at=at,
             conference_id=conference.pk,
         )
+    # A booked conference voided before it was held: the people invited are told.
+    from iro.journey.invitations import cancel_voided
+
+    cancel_voided(conference=conference, acting_user=acting_user)
     return conference
 
 

@@ -14,14 +14,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from email.mime.text import MIMEText
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from iro.access.capabilities import Capability
@@ -37,6 +36,8 @@ from iro.journey.models import (
     Invitation,
     InviteeRole,
 )
+from iro.notices.mail import queue_mail, state_words
+from iro.notices.models import MailKind
 from iro.people.models import Agency, AgencyKind
 
 log = logging.getLogger(__name__)
@@ -232,29 +233,31 @@ def letter_context(invitation: Invitation) -> dict:
     }
 
 
-def _message(invitation: Invitation, *, entry: CalendarEntry, method: str) -> EmailMessage:
+def _mail_parts(
+    invitation: Invitation, *, entry: CalendarEntry, method: str, reminder: bool = False
+) -> dict:
+    """The subject, body and calendar request of ``invitation``'s email."""
     conference = invitation.conference
-    context = letter_context(invitation) | {"cancelled": method == "CANCEL"}
-    updated = invitation.sent_sequence is not None and method == "REQUEST"
+    context = letter_context(invitation) | {"cancelled": method == "CANCEL", "reminder": reminder}
+    updated = invitation.sent_sequence is not None and method == "REQUEST" and not reminder
     context["updated"] = updated
     prefix = "Cancelled: " if method == "CANCEL" else ("Changed: " if updated else "Invitation: ")
-    subject = f"{prefix}{conference.get_kind_display()} on {when_text(conference)}"
-    body = render_to_string("journey/conference/invitation_email.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[invitation.email],
+    kind = (
+        MailKind.CANCELLATION
+        if method == "CANCEL"
+        else (MailKind.UPDATE if updated else MailKind.INVITATION)
     )
-    part = MIMEText(
-        calendar_text(conference=conference, entry=entry, method=method, attendee=invitation),
-        "calendar",
-        "utf-8",
-    )
-    part.set_param("method", method)
-    part.add_header("Content-Disposition", "attachment", filename="conference.ics")
-    message.attach(part)
-    return message
+    if reminder:
+        prefix, kind = "Reminder: ", MailKind.REMINDER
+    return {
+        "kind": kind,
+        "subject": f"{prefix}{conference.get_kind_display()} on {when_text(conference)}",
+        "body": render_to_string("journey/conference/invitation_email.txt", context),
+        "calendar": (
+            method,
+            calendar_text(conference=conference, entry=entry, method=method, attendee=invitation),
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -270,11 +273,17 @@ def _deliver(
 ) -> Sent:
     entry = services.calendar_entry(conference, acting_user)
     with_email = [i for i in invitations if i.email]
-    messages = [_message(i, entry=entry, method=method) for i in with_email]
-    if messages:
-        # Sent before the rows are stamped: if the mail server refuses, the
-        # transaction rolls back and nothing claims to have been sent.
-        get_connection().send_messages(messages)
+    link = reverse("conference_invitations", kwargs={"public_id": conference.public_id})
+    # Queued in this transaction, sent by the worker: the invitations page shows each
+    # message's state (queued, sent, kept on this machine, failed with the answer).
+    for invitation in with_email:
+        queue_mail(
+            to=invitation.email,
+            link=link,
+            acting_user=acting_user,
+            invitation=invitation,
+            **_mail_parts(invitation, entry=entry, method=method),
+        )
     now = timezone.now()
     for invitation in with_email:
         invitation.sent_at = now
@@ -339,6 +348,62 @@ def cancel_and_notify(*, conference: Conference, acting_user, expected_version: 
     return conference
 
 
+# Reminders go this many calendar days before the conference (`iro send-reminders`, daily).
+REMINDER_DAYS_BEFORE = 2
+
+
+def send_reminders(*, today: date) -> int:
+    """Remind everyone emailed the current version of a conference held
+    ``REMINDER_DAYS_BEFORE`` days after ``today`` (or sooner, if a day's run was missed),
+    once per invitation and version: a reschedule's update makes a new reminder due.
+    Returns how many were queued. Run by the system (cron), not by a user."""
+    due = Conference.objects.filter(
+        status=ConferenceStatus.SCHEDULED,
+        scheduled_date__gt=today,
+        scheduled_date__lte=today + timedelta(days=REMINDER_DAYS_BEFORE),
+    )
+    queued = 0
+    for conference in due.select_related("calendar_entry", "chair"):
+        entry = getattr(conference, "calendar_entry", None)
+        if entry is None:
+            continue
+        link = reverse("conference_invitations", kwargs={"public_id": conference.public_id})
+        with transaction.atomic():
+            for invitation in conference.invitations.select_for_update().exclude(email=""):
+                if invitation.sent_sequence != entry.sequence or invitation.sent_at is None:
+                    continue  # not sent this version: the coordinator's list says so
+                if invitation.mails.filter(
+                    kind=MailKind.REMINDER, queued_at__gte=invitation.sent_at
+                ).exists():
+                    continue
+                queue_mail(
+                    to=invitation.email,
+                    link=link,
+                    invitation=invitation,
+                    **_mail_parts(invitation, entry=entry, method="REQUEST", reminder=True),
+                )
+                queued += 1
+    return queued
+
+
+def cancel_voided(*, conference: Conference, acting_user) -> Sent:
+    """A conference voided while still to be held: everyone sent an invitation gets a
+    calendar CANCEL, so it leaves their calendars. Called by
+    ``corrections.void_conference`` inside its transaction, after its own check."""
+    if conference.status != ConferenceStatus.SCHEDULED or conference.scheduled_date is None:
+        return Sent(emailed=[], without_email=[])
+    if not services.raise_calendar_sequence(conference, acting_user):
+        return Sent(emailed=[], without_email=[])
+    told = [
+        i
+        for i in conference.invitations.select_for_update()
+        if i.sent_sequence is not None and i.email
+    ]
+    return _deliver(
+        conference=conference, invitations=told, method="CANCEL", acting_user=acting_user
+    )
+
+
 @transaction.atomic
 def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
     """Record that the letter to someone with no email address was posted, for the
@@ -366,8 +431,15 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str
         if not invitation.email:
             return "Changed since posted: post the new letter"
         return "Changed since sent: send the update"
-    how = "Sent" if invitation.email else "Letter posted"
-    return f"{how} {timezone.localtime(invitation.sent_at):%d %b %Y}"
+    if not invitation.email:
+        return f"Letter posted {timezone.localtime(invitation.sent_at):%d %b %Y}"
+    # The email's own state: queued, sent, kept on this machine, or failed (the answer).
+    mail = invitation.mails.order_by("-queued_at", "-pk").first()
+    if mail is None:  # issued before mail was queued
+        return f"Recorded {timezone.localtime(invitation.sent_at):%d %b %Y}"
+    if mail.kind == MailKind.INVITATION:
+        return state_words(mail)
+    return f"{mail.get_kind_display()}: {state_words(mail)}"
 
 
 # ------------------------------------------------------------- suggested invitees

@@ -15,6 +15,7 @@ def notices_for(user) -> QuerySet[Notice]:
     return (
         Notice.objects.filter(recipient=user)
         .select_related("sender")
+        .prefetch_related("mails")
         .order_by("-created_at", "-pk")
     )
 
@@ -24,5 +25,6 @@ def notices_about(*links: str) -> QuerySet[Notice]:
     return (
         Notice.objects.filter(link__in=links)
         .select_related("recipient")
+        .prefetch_related("mails")
         .order_by("created_at", "pk")
     )

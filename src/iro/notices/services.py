@@ -6,7 +6,10 @@ acting user: a notice is recorded with the change that made it, or not at all.
 
 from __future__ import annotations
 
-from iro.notices.models import Notice
+from django.conf import settings
+
+from iro.notices.mail import emailing, queue_mail
+from iro.notices.models import MailKind, Notice
 
 SITE_NAME = "iro"
 
@@ -14,11 +17,22 @@ SITE_NAME = "iro"
 def notify(*, recipient, subject: str, link: str, acting_user) -> Notice:
     """Record that ``recipient`` is to be told ``subject``, with a link to the page.
 
-    The subject must not name a child (the callers' texts are fixed sentences). Mail is
-    not sent yet: the notice waits with ``sent_at`` empty.
+    The subject must not name a child (the callers' texts are fixed sentences). When the
+    recipient has an email address the notice is also queued as mail (sent by the
+    worker; ``sent_at`` is stamped when the mail server takes it).
     """
     body = f"{subject} in {SITE_NAME}.\n\nOpen it: {link}\n"
     notice = Notice(recipient=recipient, sender=acting_user, subject=subject, body=body, link=link)
     notice._history_user = acting_user  # the history row names who caused it
     notice.save()
+    if recipient.email and emailing():
+        queue_mail(
+            kind=MailKind.NOTICE,
+            to=recipient.email,
+            subject=f"{SITE_NAME}: {subject}",
+            body=f"{subject} in {SITE_NAME}.\n\nOpen it: {settings.IRO_SITE_URL}{link}\n",
+            link=link,
+            acting_user=acting_user,
+            notice=notice,
+        )
     return notice
