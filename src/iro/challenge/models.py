@@ -316,6 +316,14 @@ class Feedback(models.Model):
     def ratings(self) -> dict[str, int | None]:
         return {field: getattr(self, field) for field in RATING_QUESTIONS}
 
+    def rating_lines(self) -> list[tuple[str, int]]:
+        """The questions answered, as asked, with their rating."""
+        return [
+            (question, getattr(self, field))
+            for field, question in RATING_QUESTIONS.items()
+            if getattr(self, field) is not None
+        ]
+
     def theme_labels(self) -> list[str]:
         return [Theme(t).label for t in self.themes if t in Theme.values]
 
