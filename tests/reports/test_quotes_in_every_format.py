@@ -91,7 +91,7 @@ def test_no_format_of_any_report_holds_the_refused_words(quotes, kind, label):
             assert "A parent or carer" in text, fmt
     # Every format has the feedback as figures: two pieces from a parent or carer, and
     # the one rating given.
-    assert "feedback_received,\"Feedback received, by who gave it\",Parent or carer,2," in (
+    assert 'feedback_received,"Feedback received, by who gave it",Parent or carer,2,' in (
         text_of(report, "csv")
     )
     assert "feedback_rating,The plan is clear,average,4.0," in text_of(report, "csv")
