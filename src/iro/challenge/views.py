@@ -689,11 +689,12 @@ def quote_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
         data = form.cleaned_data
+        wording = data["wording"]
         try:
             if action == QuoteApprovalForm.APPROVE:
                 services.approve_quote(
                     feedback=feedback,
-                    wording=data["wording"],
+                    wording=wording,
                     themes=data["themes"],
                     acting_user=request.user,
                 )
@@ -706,7 +707,7 @@ def quote_review(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, QUOTE_ACTION_REQUIRED)
         except ValidationError as error:
             apply_service_errors(form, error)
-            found_in_wording = services.names_in_wording(feedback, data["wording"])
+            found_in_wording = services.names_in_wording(feedback, wording)
     found_in_text = services.names_in_wording(feedback, feedback.text)
     children = _conference_children(request, [feedback.conference_id])
     history = list(
