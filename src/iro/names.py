@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 REDACTED = "[name]"
 # Shorter parts ("Jo" is a name; "A" or an initial is not worth a false match).
@@ -53,3 +54,147 @@ def screen(text: str, parts: frozenset[str]) -> str:
 
 def contains_name(text: str, parts: frozenset[str]) -> bool:
     return screen(text, parts) != (text or "")
+
+
+# ------------------------------------------------------------ checking a quote for names
+#
+# Before a quote is published, the IRO service manager's approval refuses a wording that
+# contains a name the system knows (``parts``: the child's, their family's, every member
+# of staff) or a word that looks like a name, and shows where. "Looks like a name" is a
+# heuristic, deliberately simple so a person can predict it:
+#
+#   a word starting with a capital letter, not at the start of a sentence (nor after a
+#   colon, a bullet or an opening quote), that is not all capitals (IRO, CAMHS, GP), not
+#   "I" or a contraction of it, and not a common English word or a word for a role,
+#   relation, day or month (``COMMON_WORDS``).
+#
+# Its limits: a name at the start of a sentence passes ("Sara helped us"), as does a name
+# that is also a common word ("Hope", "Will", "Grace") and a name written in lower case;
+# those are caught only if the system knows the name. A place or an organisation
+# ("Barnardo's", "Leeds") is flagged: the manager rewords it ("the advocacy service").
+# A false alarm costs a rewording; a missed name would be published. So the check
+# helps the manager read; it does not replace reading.
+
+KNOWN = "known"
+LOOKS_LIKE = "looks_like"
+
+_COMMON_TEXT = """
+    a about above after again against all also always am an and any are as at away back
+    be because been before being below best better between both but by can could did do
+    does doing done down during each even ever every everyone everything few first for
+    from further get give given go going good got great had has have having he her here
+    hers herself him himself his how however i if in into is it its itself just know last
+    let like little lot lots made make many may me more most much must my myself need
+    never new next no nobody nor not nothing now of off often on once one only or other
+    our ours ourselves out over own people please really right said same say see she
+    should so some someone something sometimes still such sure than thank thanks that the
+    their theirs them themselves then there these they thing things think this those
+    though through time to today together too under understand understood until up upon
+    us very want was way we well were what when where which while who whom why will with
+    without would yes yet you your yours yourself yourselves okay ok dear hello hi sorry
+    felt feel feeling help helped helpful heard listen listened listening kind clear
+    clearer happy sad worried worry worries safe safer honest fair hard easy easier
+    explained explain explaining asked ask meeting meetings conference conferences
+    review reviews plan plans report reports minutes notes views voice questions
+    everybody nice lovely brilliant amazing excellent fantastic supportive respectful
+    calm scary difficult
+    mum mummy mom dad daddy mother father parent parents carer carers nan nana nanny gran
+    granny grandma grandad grandpa grandmother grandfather aunt auntie uncle cousin sister
+    brother sisters brothers son daughter baby child children young person family
+    families foster partner stepdad stepmum
+    chair chairs chairperson iro iros independent reviewing officer officers social
+    worker workers work manager managers team teams service services council court judge
+    solicitor police officer school teacher teachers head headteacher college nursery
+    health visitor doctor nurse midwife hospital gp paediatrician therapist camhs
+    advocate advocacy interpreter professional professionals agency agencies housing
+    probation youth offending education safeguarding lead designated core group
+    child protection children's
+    monday tuesday wednesday thursday friday saturday sunday january february march april
+    may june july august september october november december christmas easter english
+    british welsh scottish irish
+"""
+COMMON_WORDS = frozenset(_COMMON_TEXT.split())
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_SENTENCE_BREAK = re.compile(r"""(?:^|[.!?:;\n•*–—]|[“"‘(\[])[\s“"‘'(\[]*$""")
+
+
+@dataclass(frozen=True)
+class Found:
+    """A word in a quote that is, or looks like, a name: where it is and why."""
+
+    start: int
+    end: int
+    word: str
+    reason: str  # KNOWN or LOOKS_LIKE
+
+
+def known_names_in(text: str, parts: frozenset[str]) -> list[Found]:
+    """Each occurrence in ``text`` of a name part the system knows (as ``screen`` finds)."""
+    if not text or not parts:
+        return []
+    alternatives = "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![\w'’-])(?:{alternatives})(?:['’]s)?(?![\w'’-])", re.IGNORECASE)
+    return [Found(m.start(), m.end(), m.group(), KNOWN) for m in pattern.finditer(text)]
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    return bool(_SENTENCE_BREAK.search(text[:start]))
+
+
+def _is_common(word: str) -> bool:
+    lowered = word.lower()
+    for suffix in ("'s", "’s"):
+        lowered = lowered.removesuffix(suffix)
+    if lowered in COMMON_WORDS:
+        return True
+    # A contraction: "I'm", "I've", "Don't" -- judged by the part before the apostrophe.
+    head = re.split(r"['’]", lowered, maxsplit=1)[0]
+    return head in COMMON_WORDS and lowered != head
+
+
+def name_like_words(text: str) -> list[Found]:
+    """Words in ``text`` that look like a name (the heuristic described above)."""
+    found = []
+    for match in _WORD.finditer(text or ""):
+        word = match.group()
+        if not word[0].isupper() or len(word) < MIN_LENGTH:
+            continue
+        letters = [c for c in word if c.isalpha()]
+        if all(c.isupper() for c in letters):
+            continue  # an acronym: IRO, CAMHS, GP
+        if _at_sentence_start(text, match.start()):
+            continue
+        pieces = [p for p in re.split(r"-", word) if p]
+        if all(_is_common(p) or not p[0].isupper() for p in pieces):
+            continue
+        found.append(Found(match.start(), match.end(), word, LOOKS_LIKE))
+    return found
+
+
+def names_in(text: str, parts: frozenset[str]) -> list[Found]:
+    """Known names and name-like words in ``text``, in order; a known name wins where
+    both are found at the same place."""
+    known = known_names_in(text, parts)
+    taken = [(f.start, f.end) for f in known]
+    others = [
+        f for f in name_like_words(text) if not any(f.start < e and s < f.end for s, e in taken)
+    ]
+    return sorted(known + others, key=lambda f: f.start)
+
+
+def marked(text: str, found: list[Found]) -> list[tuple[str, str | None]]:
+    """``text`` cut into pieces, each with the reason it is marked (None for the rest),
+    for a page to highlight where the names are."""
+    pieces: list[tuple[str, str | None]] = []
+    at = 0
+    for f in sorted(found, key=lambda f: f.start):
+        if f.start < at:
+            continue
+        if f.start > at:
+            pieces.append((text[at : f.start], None))
+        pieces.append((text[f.start : f.end], f.reason))
+        at = f.end
+    if at < len(text):
+        pieces.append((text[at:], None))
+    return pieces

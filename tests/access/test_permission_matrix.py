@@ -229,6 +229,9 @@ PAGES: dict[str, Page] = {
     "disputes_waiting": Page(can(C.ANSWER_DISPUTES)),
     "target_list": Page(can(C.SET_TARGETS)),
     "target_edit": Page(can(C.SET_TARGETS)),
+    "quote_list": Page(can(C.APPROVE_QUOTES)),
+    "quote_review": Page(CHILD & can(C.APPROVE_QUOTES)),
+    "quote_feature": post_only(CHILD & can(C.APPROVE_QUOTES), ok=(302,)),
     # notices
     "notice_list": Page(SIGNED_IN),
     "challenge_list": Page(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES)),
@@ -399,6 +402,7 @@ PKS = {
     "strategy-discussions": lambda a: a.section47.strategy_discussion_id,
     "invitations": lambda a: a.parent_invitation.pk,
     "feedback": lambda a: a.feedback.pk,
+    "quotes": lambda a: a.feedback.pk,
     "outcomes": lambda a: a.outcome.pk,
     "actions": lambda a: a.action.pk,
     "core-group": lambda a: a.core_group_parent.pk,

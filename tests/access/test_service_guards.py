@@ -228,7 +228,7 @@ def test_an_iro_who_cannot_see_the_children_cannot_record_feedback(staff, journe
     with pytest.raises(PermissionDenied, match=REFUSED_CONFERENCE_CHILD):
         challenge_services.record_feedback(
             conference=journey.icpc,
-            respondent="parent",
+            respondent="parent_or_carer",
             text="Clear.",
             received_on=date(2024, 2, 1),
             consent_to_quote=False,

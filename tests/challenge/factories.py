@@ -12,12 +12,14 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
+from iro import timescales
 from iro.challenge.models import (
     Dispute,
     DisputeReason,
     DisputeStage,
     Feedback,
     MultiAgencyChallenge,
+    QuoteStatus,
     Respondent,
     Stage,
     Target,
@@ -77,6 +79,17 @@ class FeedbackFactory(DjangoModelFactory):
     received_on = factory.LazyAttribute(lambda o: o.conference.held_on)
     consent_to_quote = True
     recorded_by = factory.SubFactory(UserFactory, role=Role.IRO)
+
+    class Params:
+        # Approved as given and featured in the annual report of the year received, as
+        # the IRO service manager would (tests of the service go through it instead).
+        featured = factory.Trait(
+            quote_status=QuoteStatus.APPROVED,
+            published_wording=factory.LazyAttribute(lambda o: o.text),
+            featured_in=factory.LazyAttribute(
+                lambda o: timescales.period_containing(timescales.ANNUAL, o.received_on).label
+            ),
+        )
 
 
 class TargetFactory(DjangoModelFactory):

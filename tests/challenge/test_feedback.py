@@ -21,7 +21,7 @@ def conference(staff):
 def _record(staff, conference, **kwargs):
     args = {
         "conference": conference,
-        "respondent": Respondent.PARENT,
+        "respondent": Respondent.PARENT_OR_CARER,
         "attribution": "Mother, after a strength based conference",
         "text": "I felt you wanted to listen to what I thought.",
         "received_on": date(2019, 3, 5),

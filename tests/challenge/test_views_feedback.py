@@ -46,7 +46,7 @@ def url(conference) -> str:
 
 def post(client, conference, **fields):
     data = {
-        "respondent": Respondent.PARENT,
+        "respondent": Respondent.PARENT_OR_CARER,
         "text": "I understood what was worrying people for the first time.",
         "attribution": "Mother, after a review conference",
         "consent": "yes",
@@ -66,7 +66,7 @@ def test_the_chair_records_feedback_with_consent_to_quote(client, staff, confere
     response = post(client, conference)
     assert response.status_code == 302
     feedback = Feedback.objects.get()
-    assert (feedback.respondent, feedback.consent_to_quote) == ("parent", True)
+    assert (feedback.respondent, feedback.consent_to_quote) == ("parent_or_carer", True)
     assert feedback.recorded_by == staff.iro
     page = client.get(url(conference))
     assert shows(page, "I understood what was worrying people for the first time.")
@@ -79,14 +79,14 @@ def test_a_coordinator_may_record_feedback_without_consent(client, staff, confer
     assert Feedback.objects.get().consent_to_quote is False
 
 
-def test_consent_must_be_answered_and_the_text_given(client, staff, conference):
+def test_consent_must_be_answered_and_a_comment_or_a_rating_given(client, staff, conference):
     client.force_login(staff.iro)
     response = post(client, conference, consent="", text="")
     assert response.status_code == 200
     assert shows(response, CONSENT_REQUIRED)
     assert error_summary_links(response) == ["id_consent"]
     response = post(client, conference, text=" ")
-    assert shows(response, services.TEXT_REQUIRED.format(what="feedback"))
+    assert shows(response, services.NOTHING_GIVEN)
     assert error_summary_links(response) == ["id_text"]
     assert not Feedback.objects.exists()
 

@@ -161,7 +161,7 @@ def test_feedback_comes_from_parents_children_and_professionals_mostly_quotable(
         given = [f for f in worries.feedback if year_of(f.received_on) == label]
         assert 100 <= len(given) <= 300, (label, len(given))
         respondents = Counter(f.respondent for f in given)
-        assert {"parent", "child", "professional"} <= set(respondents)
+        assert {"parent_or_carer", "child", "professional"} <= set(respondents)
         assert 0.55 <= sum(f.consent for f in given) / len(given) <= 0.9
     for feedback in worries.feedback:
         assert feedback.meeting.held

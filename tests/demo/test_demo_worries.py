@@ -7,6 +7,7 @@ import pytest
 from iro import timescales
 from iro.access.scope import visible_to
 from iro.challenge.models import (
+    ATTRIBUTION,
     Dispute,
     DisputeStage,
     Feedback,
@@ -39,7 +40,7 @@ def test_each_year_has_disputes_challenges_and_quotable_feedback(label):
     assert measures.multi_agency_challenges_raised(period)["count"] > 0
     assert quotable_feedback(period.first_day, period.last_day).exists()
     given = Feedback.objects.filter(received_on__range=(period.first_day, period.last_day))
-    assert {"parent", "professional"} <= set(given.values_list("respondent", flat=True))
+    assert {"parent_or_carer", "professional"} <= set(given.values_list("respondent", flat=True))
 
 
 def test_the_summary_counts_what_the_reports_count(small_demo):
@@ -111,3 +112,33 @@ def test_recorded_participation_still_matches_the_pre_meetings():
         assert row.advocate_involved == bool(meeting.advocate_organisation)
         day = row.conference.held_on or row.conference.scheduled_date
         assert meeting.parents_met_on is None or meeting.parents_met_on <= min(day, TODAY)
+
+
+@pytest.mark.parametrize("label", SHOWN)
+def test_each_years_report_quotes_a_handful_of_approved_quotes_none_repeated(label):
+    from iro.demo.worries_writer import FEATURED_PER_YEAR
+
+    quotes = annual_report(label).quotes
+    assert 1 <= len(quotes) <= FEATURED_PER_YEAR
+    assert len({q.text for q in quotes}) == len(quotes)
+    assert {q.attribution for q in quotes} <= set(ATTRIBUTION.values())
+    figures = annual_report(label).feedback
+    assert any(r["answers"] for r in figures["ratings"].values())
+    assert sum(figures["themes"].values()) > 0
+
+
+def test_the_manager_has_quotes_awaiting_approval_one_naming_a_family_member():
+    from django.core.exceptions import ValidationError
+
+    from iro.challenge import services
+    from iro.challenge.selectors import quotes_awaiting_approval
+    from iro.demo.worries_writer import NAMED_FEEDBACK
+
+    manager = User.objects.get(username="demo-manager")
+    waiting = quotes_awaiting_approval(manager)
+    assert waiting.count() >= 2
+    prefix = NAMED_FEEDBACK.split("{name}")[1]
+    named = waiting.get(text__endswith=prefix)
+    with pytest.raises(ValidationError) as error:
+        services.approve_quote(feedback=named, wording=named.text, acting_user=manager)
+    assert named.text.split()[0] in " ".join(error.value.messages)

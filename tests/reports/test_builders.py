@@ -101,13 +101,33 @@ def test_the_breakdowns_by_team_and_chair_match_the_filtered_measures(staff):
     assert chairs["Mona Greyfriar"]["review_conferences_in_timescale"] == Ratio(1, 1)
 
 
-def test_quotes_are_feedback_in_the_year_given_with_consent(staff):
+def test_quotes_are_the_approved_wordings_featured_for_the_year_attributed_by_role(staff):
     conference = ConferenceFactory(held_on=date(2018, 6, 1), chair=staff.iro)
-    FeedbackFactory(conference=conference, text="Much better way.", attribution="Mother")
-    FeedbackFactory(conference=conference, text="Not for quoting.", consent_to_quote=False)
-    FeedbackFactory(conference=conference, text="Next year.", received_on=date(2019, 4, 1))
+    FeedbackFactory(
+        conference=conference,
+        respondent="parent_or_carer",
+        text="Much better way.",
+        attribution="Mother",
+        featured=True,
+    )
+    FeedbackFactory(conference=conference, text="Awaiting approval.")
+    FeedbackFactory(conference=conference, text="Approved, not featured.", quote_status="approved",
+                    published_wording="Approved, not featured.")  # fmt: skip
+    FeedbackFactory(
+        conference=conference, text="Not for quoting.", consent_to_quote=False, featured=True
+    )
+    FeedbackFactory(
+        conference=conference, text="Next year.", received_on=date(2019, 4, 1), featured=True
+    )
     quotes = builders.annual_report("2018-19").quotes
-    assert [(q.text, q.attribution) for q in quotes] == [("Much better way.", "Mother")]
+    assert [(q.text, q.attribution) for q in quotes] == [("Much better way.", "A parent or carer")]
+
+
+def test_a_report_never_prints_the_same_wording_twice(staff):
+    conference = ConferenceFactory(held_on=date(2018, 6, 1), chair=staff.iro)
+    FeedbackFactory(conference=conference, text="It helped.", featured=True)
+    FeedbackFactory(conference=conference, text="it  helped", featured=True)
+    assert [q.text for q in builders.annual_report("2018-19").quotes] == ["It helped."]
 
 
 def test_a_quote_never_names_the_child_or_their_family(staff):
@@ -120,9 +140,11 @@ def test_a_quote_never_names_the_child_or_their_family(staff):
         conference=conference,
         text="Pellavine and Quorrelle felt heard.",
         attribution="Mrs Vossberg",
+        respondent="professional",
+        featured=True,  # as if approved before the names were recorded
     )
     [quote] = builders.annual_report("2018-19").quotes
-    assert (quote.text, quote.attribution) == ("[name] and [name] felt heard.", "Mrs [name]")
+    assert (quote.text, quote.attribution) == ("[name] and [name] felt heard.", "A professional")
 
 
 def test_the_action_plan_has_next_years_targets_and_progress_against_this_years(staff):

@@ -26,6 +26,7 @@ METRICS_MD_KEYS = [
     "child_views_represented",
     "advocate_involved",
     "pre_meetings_held",
+    "feedback_received",
 ]
 
 

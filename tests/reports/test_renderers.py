@@ -33,6 +33,7 @@ def full_year(staff):
         conference=ConferenceFactory(held_on=date(2018, 7, 2), chair=staff.iro),
         text="Much better way than the old way.",
         attribution="Mother, after a strength based conference",
+        featured=True,
     )
     TargetFactory(year="2018-19", measure="icpc_within_15_working_days", value=Decimal("80"))
     TargetFactory(
@@ -49,6 +50,7 @@ SECTION_TITLES = [
     "Timeliness of conferences",
     "When IROs have worries",
     "Engagement with children and young people",
+    "Feedback from children, families and professionals",
     "By team and by chair",
     "What people told us",
     "Action plan",
@@ -114,6 +116,7 @@ def test_text_from_the_records_cannot_become_a_formula(staff):
         conference=ConferenceFactory(held_on=date(2018, 6, 1)),
         text="-2+3 stars",
         attribution="@professional",
+        featured=True,
     )
     MultiAgencyChallengeFactory(
         child=child, agency=AgencyFactory(name="+Agency"), raised_on=date(2018, 6, 1)
@@ -123,7 +126,7 @@ def test_text_from_the_records_cannot_become_a_formula(staff):
     teams = [row[0] for row in book["By team"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://x.example","click")' in teams
     quote = next(book["Quotes"].iter_rows(min_row=2, values_only=True))
-    assert quote[1:] == ("'@professional", "'-2+3 stars")
+    assert quote[1:] == ("A professional", "'-2+3 stars")
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:

@@ -96,6 +96,9 @@ LIST_PAGES = frozenset(
         "team_work",
         "service_figures",
         "disputes_waiting",
+        # The IRO service manager's quotes: each with its conference's children.
+        "quote_list",
+        "quote_review",
     }
 )
 
@@ -112,6 +115,7 @@ NO_CHILD_DATA = frozenset(
         "notice_list",  # a notice names no child, only links to its page
         "target_list",  # aggregate figures
         "target_edit",
+        "quote_feature",  # a POST that redirects
         "staff_leave",  # the IROs' leave, and counts of their bookings
     }
 )

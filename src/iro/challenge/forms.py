@@ -13,7 +13,14 @@ from __future__ import annotations
 from django import forms
 
 from iro import text_limits
-from iro.challenge.models import ChallengeOutcome, DisputeReason, Respondent, TargetDirection
+from iro.challenge.models import (
+    RATING_QUESTIONS,
+    ChallengeOutcome,
+    DisputeReason,
+    Respondent,
+    TargetDirection,
+    Theme,
+)
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm
 from iro.people.models import Agency
 
@@ -211,6 +218,37 @@ class ChallengeResponseForm(forms.Form):
 # ------------------------------------------------------------------ feedback
 
 
+RATING_CHOICES = [
+    ("1", "1, not at all"),
+    ("2", "2"),
+    ("3", "3"),
+    ("4", "4"),
+    ("5", "5, completely"),
+]
+
+
+def _rating(question: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=RATING_CHOICES,
+        label=f"\u201c{question}\u201d (optional)",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": CHOOSE_ONE},
+    )
+
+
+def _themes(label: str) -> forms.MultipleChoiceField:
+    return forms.MultipleChoiceField(
+        choices=Theme.choices,
+        label=label,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": CHOOSE_ONE},
+    )
+
+
 class FeedbackForm(forms.Form):
     YES = "yes"
     NO = "no"
@@ -220,12 +258,15 @@ class FeedbackForm(forms.Form):
         label="Who gave the feedback?",
         required_message=RESPONDENT_REQUIRED,
     )
-    attribution = _text(
-        "How should a quote be attributed? (optional)",
-        help_text='Without a name, for example "Mother, after a review conference".',
-        max_length=text_limits.ATTRIBUTION,
+    rating_understood = _rating(RATING_QUESTIONS["rating_understood"])
+    rating_listened_to = _rating(RATING_QUESTIONS["rating_listened_to"])
+    rating_plan_clear = _rating(RATING_QUESTIONS["rating_plan_clear"])
+    text = _long_text(
+        "What did they say? (optional)",
+        help_text="Their words as given. A quote is published only after the IRO service "
+        "manager approves a wording of it without names.",
     )
-    text = _long_text("What did they say?")
+    themes = _themes("What was it about? (optional)")
     received_on = GovDateField(
         what="the date the feedback was given",
         label="When was it given?",
@@ -239,6 +280,25 @@ class FeedbackForm(forms.Form):
 
     def consented(self) -> bool:
         return self.cleaned_data["consent"] == self.YES
+
+    def ratings(self) -> dict[str, int | None]:
+        return {field: self.cleaned_data.get(field) for field in RATING_QUESTIONS}
+
+
+class QuoteApprovalForm(forms.Form):
+    APPROVE = "approve"
+    DECLINE = "decline"
+
+    wording = _long_text(
+        "Wording to publish",
+        help_text="Edit it if you need to: take out anything that identifies someone. The "
+        "comment as given is kept unchanged. It is attributed by role only.",
+    )
+    themes = _themes("What was it about?")
+
+
+class FeatureQuoteForm(forms.Form):
+    featured = forms.ChoiceField(choices=[("yes", "yes"), ("no", "no")])
 
 
 # ------------------------------------------------------------------- targets

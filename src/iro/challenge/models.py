@@ -206,28 +206,88 @@ class MultiAgencyChallenge(Voidable):
 
 
 class Respondent(models.TextChoices):
+    """Who gave the feedback; the keys are ``feedback_received``'s (metrics.md)."""
+
     CHILD = "child", "Child or young person"
-    PARENT = "parent", "Parent"
-    CARER = "carer", "Carer or family member"
+    PARENT_OR_CARER = "parent_or_carer", "Parent or carer"
     PROFESSIONAL = "professional", "Professional"
+    OTHER = "other", "Someone else"
+
+
+# How a published quote is attributed: always a role, never a name.
+ATTRIBUTION: dict[str, str] = {
+    Respondent.CHILD: "A young person",
+    Respondent.PARENT_OR_CARER: "A parent or carer",
+    Respondent.PROFESSIONAL: "A professional",
+    Respondent.OTHER: "Someone at the conference",
+}
+
+# The fixed questions a giver may rate from 1 (not at all) to 5 (completely): the field
+# on ``Feedback`` and the question as asked. The report shows each question's average.
+RATING_QUESTIONS: dict[str, str] = {
+    "rating_understood": "I understood why the conference happened",
+    "rating_listened_to": "I was listened to",
+    "rating_plan_clear": "The plan is clear",
+}
+RATING_MIN, RATING_MAX = 1, 5
+
+
+class Theme(models.TextChoices):
+    """What the feedback was about; the recorder or the IRO service manager ticks them."""
+
+    PREPARATION = "preparation", "Being prepared for the conference"
+    BEING_HEARD = "being_heard", "Being listened to"
+    UNDERSTANDING = "understanding", "Understanding the worries and the plan"
+    THE_CHAIR = "the_chair", "How the chair ran the conference"
+    REPORTS = "reports", "Reports shared before the conference"
+    PRACTICAL = "practical", "Time, place and access"
+    WORKING_TOGETHER = "working_together", "Professionals working together"
+
+
+class QuoteStatus(models.TextChoices):
+    """Whether the IRO service manager has approved the feedback to be quoted."""
+
+    AWAITING = "awaiting", "Awaiting approval"
+    APPROVED = "approved", "Approved"
+    DECLINED = "declined", "Not to be quoted"
 
 
 class Feedback(models.Model):
-    """What someone said about a conference, and whether they agreed to be quoted."""
+    """What someone said about a conference: ratings, a comment, and whether it may be
+    quoted. A quote is published only after the IRO service manager approves a wording
+    of it (``published_wording``: no name, checked by ``iro.names``) and features it in
+    its year's annual report (``featured_in``); the comment as given is kept unchanged."""
 
     conference = models.ForeignKey(
         "journey.Conference", on_delete=models.PROTECT, related_name="feedback"
     )
-    respondent = models.CharField(max_length=12, choices=Respondent.choices)
-    attribution = models.CharField(
-        max_length=120,
-        blank=True,
-        help_text='How a quote is attributed, without a name: "Mother, after a strength '
-        'based conference".',
-    )
-    text = models.TextField()
+    respondent = models.CharField(max_length=16, choices=Respondent.choices)
+    # How the recorder noted who said it. Never published: a quote is attributed by role.
+    attribution = models.CharField(max_length=120, blank=True)
+    text = models.TextField(blank=True, help_text="The comment, as given.")
     received_on = models.DateField()
     consent_to_quote = models.BooleanField(default=False)
+    rating_understood = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_listened_to = models.PositiveSmallIntegerField(null=True, blank=True)
+    rating_plan_clear = models.PositiveSmallIntegerField(null=True, blank=True)
+    themes = models.JSONField(default=list, blank=True, help_text="Keys of Theme.")
+    quote_status = models.CharField(
+        max_length=8, choices=QuoteStatus.choices, default=QuoteStatus.AWAITING
+    )
+    published_wording = models.TextField(blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    approved_on = models.DateField(null=True, blank=True)
+    featured_in = models.CharField(
+        max_length=7,
+        blank=True,
+        help_text="The reporting year (such as 2025-26) whose annual report quotes it.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -235,11 +295,37 @@ class Feedback(models.Model):
 
     class Meta:
         ordering = ["-received_on", "pk"]
-        indexes = [models.Index(fields=["received_on"])]
+        indexes = [
+            models.Index(fields=["received_on"]),
+            models.Index(fields=["featured_in"]),
+        ]
         verbose_name_plural = "feedback"
 
     def __str__(self) -> str:
         return f"Feedback from {self.get_respondent_display().lower()} ({self.received_on})"
+
+    @property
+    def role_attribution(self) -> str:
+        return ATTRIBUTION.get(self.respondent, ATTRIBUTION[Respondent.OTHER])
+
+    @property
+    def quotable(self) -> bool:
+        """Given with consent and with words to quote."""
+        return self.consent_to_quote and bool(self.text.strip())
+
+    def ratings(self) -> dict[str, int | None]:
+        return {field: getattr(self, field) for field in RATING_QUESTIONS}
+
+    def rating_lines(self) -> list[tuple[str, int]]:
+        """The questions answered, as asked, with their rating."""
+        return [
+            (question, getattr(self, field))
+            for field, question in RATING_QUESTIONS.items()
+            if getattr(self, field) is not None
+        ]
+
+    def theme_labels(self) -> list[str]:
+        return [Theme(t).label for t in self.themes if t in Theme.values]
 
 
 class TargetMeasure(models.TextChoices):

@@ -11,28 +11,34 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
 from iro import text_limits, timescales
 from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
-from iro.access.guards import require_child, require_conference_children
+from iro.access.guards import require, require_child, require_conference_children
 from iro.access.scope import display_name
 from iro.challenge.models import (
     FINAL_STAGE,
+    RATING_MAX,
+    RATING_MIN,
+    RATING_QUESTIONS,
     ChallengeOutcome,
     Dispute,
     DisputeReason,
     DisputeStage,
     Feedback,
     MultiAgencyChallenge,
+    QuoteStatus,
     Respondent,
     Stage,
     Target,
     TargetDirection,
     TargetMeasure,
+    Theme,
 )
+from iro.challenge.selectors import names_known_around
 from iro.children.models import Child, RestrictedAccess
 from iro.journey.checks import (
     Errors,
@@ -43,6 +49,7 @@ from iro.journey.checks import (
     today,
 )
 from iro.journey.models import Conference, ConferenceStatus, Episode, Plan
+from iro.names import names_in
 from iro.notices.services import notify
 from iro.people.models import User
 
@@ -76,6 +83,21 @@ ALREADY_RESPONDED = "The response to this challenge was recorded on {date:%d %B 
 BEFORE_FORWARDED = "The date cannot be before the challenge was forwarded on {date:%d %B %Y}."
 CONFERENCE_NOT_HELD = "Feedback can only be recorded for a conference that has been held."
 BEFORE_CONFERENCE = "The date cannot be before the conference on {date:%d %B %Y}."
+NOTHING_GIVEN = "Enter what they said, or at least one of their ratings."
+BAD_RATING = "Choose a rating from 1 to 5."
+NOT_QUOTABLE = "This feedback was not given with consent to quote it, or has no words to quote."
+WORDING_REQUIRED = "Enter the wording to publish."
+WORDING_HAS_NAMES = (
+    "The wording contains a name, or a word that looks like one: {words}. "
+    'Reword it without names (for example "my social worker" or "the chair").'
+)
+NOT_APPROVED = "Only an approved quote can be featured in a report."
+ALREADY_FEATURED_WORDING = (
+    "A quote with the same wording is already featured in the annual report {year}."
+)
+TOO_MANY_FEATURED = "The annual report {year} already features {limit} quotes: remove one first."
+# A handful: the report's quotes are chosen, not every one received.
+FEATURED_LIMIT = 8
 NOT_A_YEAR = "{year!r} is not a reporting year; expected YYYY-YY such as 2019-20."
 NOT_A_NUMBER = "Enter the target as a number, such as 75 or 82.5."
 PERCENT_RANGE = "A target for a percentage must be from 0 to 100."
@@ -512,6 +534,28 @@ def _may_record_feedback(user) -> bool:
     )
 
 
+def _check_ratings(errors: Errors, ratings: dict[str, int | None]) -> dict[str, int | None]:
+    checked = {}
+    for field in RATING_QUESTIONS:
+        value = ratings.get(field)
+        if value is not None and not (isinstance(value, int) and RATING_MIN <= value <= RATING_MAX):
+            errors.add(field, BAD_RATING)
+        checked[field] = value
+    unknown = set(ratings) - set(RATING_QUESTIONS)
+    for field in sorted(unknown):
+        errors.add("ratings", UNKNOWN_CHOICE.format(value=field, what="rating question"))
+    return checked
+
+
+def _check_themes(errors: Errors, themes) -> list[str]:
+    themes = list(dict.fromkeys(themes or ()))
+    for theme in themes:
+        if theme not in Theme.values:
+            errors.add("themes", UNKNOWN_CHOICE.format(value=theme, what="theme"))
+    # Kept in the fixed list's order, so the same ticks always read the same.
+    return [t for t in Theme.values if t in themes]
+
+
 @transaction.atomic
 def record_feedback(
     *,
@@ -522,8 +566,13 @@ def record_feedback(
     consent_to_quote: bool,
     acting_user,
     attribution: str = "",
+    ratings: dict[str, int | None] | None = None,
+    themes=(),
 ) -> Feedback:
-    """Feedback on a held conference; it may be quoted in reports only with consent."""
+    """Feedback on a held conference: who gave it, their ratings of the fixed questions
+    (``RATING_QUESTIONS``, 1 to 5, each optional), their comment, the themes it touches.
+    It may be quoted only with consent, and only once the IRO service manager approves
+    a wording of it (``approve_quote``)."""
     if not _may_record_feedback(acting_user):
         raise PermissionDenied(CANNOT_RECORD_FEEDBACK)
     require_conference_children(acting_user, conference)
@@ -535,17 +584,24 @@ def record_feedback(
     errors.add("received_on", not_in_future(received_on))
     if respondent not in Respondent.values:
         errors.add("respondent", UNKNOWN_CHOICE.format(value=respondent, what="respondent"))
-    _check_text(errors, "text", text, "feedback")
+    text = (text or "").strip()
+    errors.add("text", text_limits.too_long(text, text_limits.NOTE))
+    checked = _check_ratings(errors, ratings or {})
+    if not text and all(v is None for v in checked.values()):
+        errors.add("text", NOTHING_GIVEN)
+    chosen = _check_themes(errors, themes)
     errors.add("attribution", text_limits.too_long(attribution.strip(), text_limits.ATTRIBUTION))
     errors.raise_if_any()
     feedback = Feedback(
         conference=conference,
         respondent=respondent,
         attribution=attribution.strip(),
-        text=text.strip(),
+        text=text,
         received_on=received_on,
         consent_to_quote=consent_to_quote,
+        themes=chosen,
         recorded_by=acting_user,
+        **checked,
     )
     saved_by(feedback, acting_user).save()
     return feedback
@@ -553,14 +609,113 @@ def record_feedback(
 
 @transaction.atomic
 def withdraw_consent_to_quote(*, feedback: Feedback, acting_user) -> Feedback:
-    """The giver no longer agrees to be quoted: no report quotes it from now on."""
+    """The giver no longer agrees to be quoted: no report quotes it from now on (an
+    approval and a place in a report are withdrawn with it)."""
     if not _may_record_feedback(acting_user):
         raise PermissionDenied(CANNOT_RECORD_FEEDBACK)
     require_conference_children(acting_user, feedback.conference_id)
     feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
     if feedback.consent_to_quote:
         feedback.consent_to_quote = False
-        saved_by(feedback, acting_user).save(update_fields=["consent_to_quote"])
+        feedback.featured_in = ""
+        saved_by(feedback, acting_user).save(update_fields=["consent_to_quote", "featured_in"])
+    return feedback
+
+
+def names_in_wording(feedback: Feedback, wording: str):
+    """Where ``wording`` has a name the system knows or a word that looks like one
+    (``iro.names.names_in``): what approval refuses, for the page to highlight."""
+    return names_in(wording, names_known_around(feedback))
+
+
+def _approvable(acting_user, feedback: Feedback) -> Feedback:
+    require(acting_user, Capability.APPROVE_QUOTES, conference=feedback.conference_id)
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if not feedback.quotable:
+        raise ValidationError({"wording": [NOT_QUOTABLE]})
+    return feedback
+
+
+@transaction.atomic
+def approve_quote(
+    *, feedback: Feedback, wording: str, acting_user, themes=None, on: date | None = None
+) -> Feedback:
+    """The IRO service manager approves ``wording`` (the comment as given, or their edit
+    of it) to be published, attributed by role only. Refused while the wording holds a
+    name the system knows or a word that looks like one; the comment as given is kept."""
+    feedback = _approvable(acting_user, feedback)
+    errors = Errors()
+    wording = (wording or "").strip()
+    if not wording:
+        errors.add("wording", WORDING_REQUIRED)
+    errors.add("wording", text_limits.too_long(wording, text_limits.NOTE))
+    found = names_in_wording(feedback, wording)
+    if found:
+        words = ", ".join(dict.fromkeys(f"\u201c{f.word}\u201d" for f in found))
+        errors.add("wording", WORDING_HAS_NAMES.format(words=words))
+    chosen = _check_themes(errors, themes) if themes is not None else feedback.themes
+    errors.raise_if_any()
+    if feedback.featured_in and wording != feedback.published_wording:
+        _refuse_repeated(feedback, feedback.featured_in, wording)
+    feedback.published_wording = wording
+    feedback.quote_status = QuoteStatus.APPROVED
+    feedback.approved_by = acting_user
+    feedback.approved_on = on or today()
+    feedback.themes = chosen
+    saved_by(feedback, acting_user).save()
+    return feedback
+
+
+@transaction.atomic
+def decline_quote(*, feedback: Feedback, acting_user) -> Feedback:
+    """The IRO service manager decides the feedback is not to be quoted (it still counts
+    in the report's figures)."""
+    require(acting_user, Capability.APPROVE_QUOTES, conference=feedback.conference_id)
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    feedback.quote_status = QuoteStatus.DECLINED
+    feedback.featured_in = ""
+    feedback.approved_by = acting_user
+    feedback.approved_on = today()
+    saved_by(feedback, acting_user).save()
+    return feedback
+
+
+def _normalised(wording: str) -> str:
+    return " ".join(wording.lower().split()).strip(" .!\"'\u201c\u201d")
+
+
+def _refuse_repeated(feedback: Feedback, year: str, wording: str) -> None:
+    others = Feedback.objects.filter(featured_in=year).exclude(pk=feedback.pk)
+    if any(_normalised(o.published_wording) == _normalised(wording) for o in others):
+        raise ValidationError({"wording": [ALREADY_FEATURED_WORDING.format(year=year)]})
+
+
+@transaction.atomic
+def feature_quote(*, feedback: Feedback, featured: bool, acting_user) -> Feedback:
+    """Feature an approved quote in the annual report of the year it was received in (or
+    take it out). A report features at most ``FEATURED_LIMIT`` quotes, and never the
+    same wording twice."""
+    require(acting_user, Capability.APPROVE_QUOTES, conference=feedback.conference_id)
+    feedback = Feedback.objects.select_for_update().get(pk=feedback.pk)
+    if not featured:
+        if feedback.featured_in:
+            feedback.featured_in = ""
+            saved_by(feedback, acting_user).save(update_fields=["featured_in"])
+        return feedback
+    if not feedback.quotable or feedback.quote_status != QuoteStatus.APPROVED:
+        raise ValidationError({"featured": [NOT_APPROVED]})
+    year = timescales.period_containing(timescales.ANNUAL, feedback.received_on).label
+    if feedback.featured_in == year:
+        return feedback
+    # Serialise choices for one year: two managers cannot both take the last place.
+    list(Feedback.objects.select_for_update().filter(featured_in=year).values_list("pk"))
+    if Feedback.objects.filter(featured_in=year).count() >= FEATURED_LIMIT:
+        raise ValidationError(
+            {"featured": [TOO_MANY_FEATURED.format(year=year, limit=FEATURED_LIMIT)]}
+        )
+    _refuse_repeated(feedback, year, feedback.published_wording)
+    feedback.featured_in = year
+    saved_by(feedback, acting_user).save(update_fields=["featured_in"])
     return feedback
 
 

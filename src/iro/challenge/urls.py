@@ -27,6 +27,9 @@ urlpatterns = [
     path(challenge, views.challenge_detail, name="challenge_detail"),
     path(challenge + "forward", views.challenge_forward, name="challenge_forward"),
     path(challenge + "response", views.challenge_response, name="challenge_response"),
+    path("quotes/", views.quote_list, name="quote_list"),
+    path("quotes/<int:pk>", views.quote_review, name="quote_review"),
+    path("quotes/<int:pk>/feature", views.quote_feature, name="quote_feature"),
     path(conference + "feedback", views.conference_feedback, name="conference_feedback"),
     path(
         conference + "feedback/<int:pk>/withdraw-consent",

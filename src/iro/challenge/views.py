@@ -27,16 +27,19 @@ from django.views.decorators.http import require_POST
 from iro import timescales
 from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability, require_capability
+from iro.access.guards import require_conference_children
 from iro.access.scope import can_view_child, child_for, display_name
 from iro.challenge import page_selectors as pages
 from iro.challenge import queues as challenge_queues
-from iro.challenge import services
+from iro.challenge import selectors, services
 from iro.challenge.forms import (
     AnswerForm,
     ChallengeResponseForm,
     EscalateForm,
+    FeatureQuoteForm,
     FeedbackForm,
     ForwardForm,
+    QuoteApprovalForm,
     RaiseChallengeForm,
     RaiseDisputeForm,
     ResolveForm,
@@ -45,16 +48,19 @@ from iro.challenge.forms import (
 )
 from iro.challenge.models import (
     FINAL_STAGE,
+    RATING_QUESTIONS,
     Dispute,
     Feedback,
     MultiAgencyChallenge,
+    QuoteStatus,
     Target,
     TargetMeasure,
 )
 from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
-from iro.journey.models import ConferenceStatus, Plan
+from iro.journey.models import ConferenceChild, ConferenceStatus, Plan
 from iro.journey.selectors import conference_for
+from iro.names import marked
 from iro.notices.selectors import notices_about
 from iro.people.models import User
 from iro.reports.builders import targets_with_position
@@ -563,10 +569,11 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
             services.record_feedback(
                 conference=conference,
                 respondent=data["respondent"],
-                attribution=data["attribution"],
                 text=data["text"],
                 received_on=data["received_on"],
                 consent_to_quote=form.consented(),
+                ratings=form.ratings(),
+                themes=data["themes"],
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -605,6 +612,167 @@ def feedback_withdraw_consent(request: HttpRequest, public_id: UUID, pk: int) ->
     services.withdraw_consent_to_quote(feedback=feedback, acting_user=request.user)
     messages.success(request, "Consent withdrawn: reports will not quote this feedback.")
     return redirect("conference_feedback", public_id=conference.public_id)
+
+
+# -------------------------------------------------------------------- quotes
+
+NO_SUCH_QUOTE = "No such feedback."
+QUOTE_ACTION_REQUIRED = "Choose to approve the wording or not to quote it."
+
+
+def _conference_children(request, conference_ids) -> dict[int, list[str]]:
+    """The children of each conference as the user may see them named (``display_name``),
+    and the page's record of which children it showed."""
+    rows = (
+        ConferenceChild.objects.filter(conference_id__in=set(conference_ids))
+        .select_related("child")
+        .order_by("child__date_of_birth", "pk")
+    )
+    names: dict[int, list[str]] = {}
+    shown = []
+    for row in rows:
+        names.setdefault(row.conference_id, []).append(display_name(request.user, row.child))
+        shown.append(row.child_id)
+    read_log.shown(request, pks=shown)
+    return names
+
+
+def quote_list(request: HttpRequest) -> HttpResponse:
+    """Quotes awaiting the IRO service manager's approval, and a year's approved quotes
+    with those chosen for its annual report (a handful, none repeated)."""
+    require_capability(request.user, Capability.APPROVE_QUOTES)
+    day = today()
+    year = _year(request.GET.get("year"), day)
+    awaiting = list(selectors.quotes_awaiting_approval(request.user))
+    approved = list(selectors.approved_quotes(request.user, year.first_day, year.last_day))
+    children = _conference_children(
+        request, [f.conference_id for f in awaiting] + [f.conference_id for f in approved]
+    )
+    return render(
+        request,
+        "challenge/quotes.html",
+        {
+            "year": year,
+            "current_year": timescales.period_containing(timescales.ANNUAL, day),
+            "previous_year": year.previous_year(),
+            "awaiting": [(f, children.get(f.conference_id, [])) for f in awaiting],
+            "approved": [(f, children.get(f.conference_id, [])) for f in approved],
+            "featured_count": sum(1 for f in approved if f.featured_in == year.label),
+            "limit": services.FEATURED_LIMIT,
+            "active_nav": "targets",
+        },
+    )
+
+
+def _quote_for(request, pk: int) -> Feedback:
+    require_capability(request.user, Capability.APPROVE_QUOTES)
+    feedback = (
+        Feedback.objects.filter(pk=pk, conference__voided_at__isnull=True)
+        .select_related("conference", "approved_by")
+        .first()
+    )
+    if feedback is None:
+        raise Http404(NO_SUCH_QUOTE)
+    # Refused (403) unless the user may see every child of the conference.
+    require_conference_children(request.user, feedback.conference_id)
+    return feedback
+
+
+def quote_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """One piece of feedback for the IRO service manager: the comment as given, with the
+    names found in it marked; approve a wording (refused while it holds a name, with the
+    places shown) or decide it is not to be quoted."""
+    feedback = _quote_for(request, pk)
+    initial = {"wording": feedback.published_wording or feedback.text, "themes": feedback.themes}
+    form = QuoteApprovalForm(request.POST or None, initial=initial)
+    found_in_wording = None
+    if request.method == "POST" and form.is_valid():
+        action = request.POST.get("action")
+        data = form.cleaned_data
+        wording = data["wording"]
+        try:
+            if action == QuoteApprovalForm.APPROVE:
+                services.approve_quote(
+                    feedback=feedback,
+                    wording=wording,
+                    themes=data["themes"],
+                    acting_user=request.user,
+                )
+                messages.success(request, "Quote approved: it can now be chosen for the report.")
+                return redirect(f"{reverse('quote_list')}?year={_received_year(feedback)}")
+            if action == QuoteApprovalForm.DECLINE:
+                services.decline_quote(feedback=feedback, acting_user=request.user)
+                messages.success(request, "This feedback will not be quoted.")
+                return redirect("quote_list")
+            form.add_error(None, QUOTE_ACTION_REQUIRED)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+            found_in_wording = services.names_in_wording(feedback, wording)
+    found_in_text = services.names_in_wording(feedback, feedback.text)
+    children = _conference_children(request, [feedback.conference_id])
+    history = list(
+        feedback.history.select_related("history_user").order_by("-history_date", "-history_id")
+    )
+    return _page(
+        request,
+        "challenge/quote_review.html",
+        {
+            "feedback": feedback,
+            "children": children.get(feedback.conference_id, []),
+            "text_pieces": marked(feedback.text, found_in_text),
+            "found_in_text": found_in_text,
+            "wording_pieces": marked(form.data.get("wording", ""), found_in_wording)
+            if found_in_wording
+            else None,
+            "found_in_wording": found_in_wording,
+            "ratings": [(q, getattr(feedback, f)) for f, q in RATING_QUESTIONS.items()],
+            "history": _wordings(history),
+            "awaiting": feedback.quote_status == QuoteStatus.AWAITING,
+            "form": form,
+            "active_nav": "targets",
+        },
+        form,
+    )
+
+
+def _wordings(history) -> list:
+    """Each approved wording once, newest first (the history of the quote's words)."""
+    seen, found = set(), []
+    for h in history:
+        if h.published_wording and h.published_wording not in seen:
+            seen.add(h.published_wording)
+            found.append(h)
+    return found
+
+
+def _received_year(feedback: Feedback) -> str:
+    return timescales.period_containing(timescales.ANNUAL, feedback.received_on).label
+
+
+@require_POST
+def quote_feature(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose an approved quote for its year's annual report, or take it out."""
+    feedback = _quote_for(request, pk)
+    form = FeatureQuoteForm(request.POST)
+    year = _received_year(feedback)
+    back = f"{reverse('quote_list')}?year={year}"
+    if not form.is_valid():
+        messages.error(request, "Choose whether to feature the quote.")
+        return redirect(back)
+    featured = form.cleaned_data["featured"] == "yes"
+    try:
+        services.feature_quote(feedback=feedback, featured=featured, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Quote featured in the annual report {year}."
+            if featured
+            else f"Quote taken out of the annual report {year}.",
+        )
+    return redirect(back)
 
 
 # ------------------------------------------------------------------- targets

@@ -39,6 +39,8 @@ from iro.demo.staff import (
 from iro.demo.worries_writer import (
     WorriesWriter,
     YearWorries,
+    approve_quotes,
+    named_feedback,
     next_year,
     set_targets,
     waiting_to_forward,
@@ -619,6 +621,9 @@ def build_demo(
         finally:
             gc.unfreeze()
         targets = set_targets(years=[*shown, next_year(shown[-1])], manager=staff.iro_manager)
+        current = timescales.period_containing(timescales.ANNUAL, today)
+        named_feedback(current=current, coordinator=staff.coordinators[0])
+        approve_quotes(current=current, manager=staff.iro_manager)
     summary = Summary(seed=seed, today=today, scale=scale)
     summary.casework = casework.counts
     summary.targets = targets

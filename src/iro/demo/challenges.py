@@ -63,7 +63,21 @@ NAMED_PROFESSIONAL = 0.6
 WAITING_TO_FORWARD = 3
 # Feedback: the share of held conferences someone gives feedback on, and consent to quote.
 FEEDBACK_SHARE = 0.14
-CONSENT = {"parent": 0.65, "carer": 0.65, "child": 0.55, "professional": 0.8}
+CONSENT = {"parent_or_carer": 0.65, "child": 0.55, "professional": 0.8, "other": 0.7}
+# Someone else (an interpreter, a family friend) gives feedback on this share of the
+# conferences with feedback; drawn from their own random stream, as are the ratings and
+# themes, so adding them left every other planned record as it was.
+OTHER_SHARE = 0.08
+RATING_WEIGHTS = [(1, 3), (2, 6), (3, 18), (4, 38), (5, 35)]
+THEMES = (
+    "preparation",
+    "being_heard",
+    "understanding",
+    "the_chair",
+    "reports",
+    "practical",
+    "working_together",
+)
 ATTENDED = ("in_person", "virtual", "part")
 
 
@@ -115,6 +129,19 @@ class FeedbackPlan:
     text: str
     received_on: date
     consent: bool
+    ratings: dict[str, int | None] = field(default_factory=dict)
+    themes: list[str] = field(default_factory=list)
+
+
+def _ratings_and_themes(key: str) -> tuple[dict[str, int | None], list[str]]:
+    """A giver's ratings (some questions left unanswered) and one or two themes."""
+    rng = random.Random(key)
+    ratings = {
+        field: (None if rng.random() < 0.15 else _pick(rng, RATING_WEIGHTS))
+        for field in ("rating_understood", "rating_listened_to", "rating_plan_clear")
+    }
+    themes = rng.sample(THEMES, rng.choice([1, 1, 2]))
+    return ratings, themes
 
 
 @dataclass
@@ -454,7 +481,7 @@ class WorriesPlanner:
         givers: list[tuple[str, str, str]] = []  # respondent, attribution, text
         if rng.random() < 0.75:
             relation = _pick(rng, [("mother", 70), ("father", 22), ("carer", 8)])
-            respondent = "carer" if relation == "carer" else "parent"
+            respondent = "parent_or_carer"
             texts = [t for t in phrases.PARENT_FEEDBACK if not english or "interpreter" not in t]
             attribution = phrases.PARENT_ATTRIBUTION[relation].format(kind=kind)
             givers.append((respondent, attribution, rng.choice(texts)))
@@ -475,10 +502,11 @@ class WorriesPlanner:
             attribution = rng.choice(phrases.PROFESSIONAL_ATTRIBUTION)
             givers.append(("professional", attribution, rng.choice(phrases.PROFESSIONAL_FEEDBACK)))
         out = []
-        for respondent, attribution, text in givers:
+        for n, (respondent, attribution, text) in enumerate(givers):
             received = self.cal.add(meeting.on, rng.randint(0, 8))
             if received > self.today:
                 continue
+            ratings, themes = _ratings_and_themes(f"{fam.family.key}:{meeting.on}:{n}")
             out.append(
                 FeedbackPlan(
                     family=fam.family.key,
@@ -488,8 +516,28 @@ class WorriesPlanner:
                     text=text,
                     received_on=received,
                     consent=rng.random() < CONSENT[respondent],
+                    ratings=ratings,
+                    themes=themes,
                 )
             )
+        other = random.Random(f"{fam.family.key}:{meeting.on}:other")
+        if other.random() < OTHER_SHARE:
+            received = self.cal.add(meeting.on, other.randint(0, 8))
+            if received <= self.today:
+                ratings, themes = _ratings_and_themes(f"{fam.family.key}:{meeting.on}:o")
+                out.append(
+                    FeedbackPlan(
+                        family=fam.family.key,
+                        meeting=meeting,
+                        respondent="other",
+                        attribution=other.choice(phrases.OTHER_ATTRIBUTION),
+                        text=other.choice(phrases.OTHER_FEEDBACK),
+                        received_on=received,
+                        consent=other.random() < CONSENT["other"],
+                        ratings=ratings,
+                        themes=themes,
+                    )
+                )
         return out
 
     def feedback(self) -> list[FeedbackPlan]:

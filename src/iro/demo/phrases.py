@@ -260,6 +260,13 @@ PROFESSIONAL_FEEDBACK = [
     "Good use of the scaling question: the family could see where things stand.",
     "I felt able to challenge and be challenged in a respectful way.",
 ]
+# From someone else at the conference: an interpreter, a family friend.
+OTHER_FEEDBACK = [
+    "Everyone spoke slowly and checked I could keep up with the interpreting.",
+    "I came to support the family. I was made welcome and could say what I saw.",
+    "The room was too small for everyone, but the meeting itself was fair.",
+]
+OTHER_ATTRIBUTION = ["Interpreter", "Family friend, supporting the parents"]
 PARENT_ATTRIBUTION = {
     "mother": "Mother, after {kind}",
     "father": "Father, after {kind}",

@@ -10,12 +10,14 @@ progress against the targets set for it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+
+from django.core.exceptions import ValidationError
 
 from iro import timescales
 from iro.challenge import services
-from iro.challenge.models import Dispute, Feedback, MultiAgencyChallenge, Target
+from iro.challenge.models import Dispute, Feedback, MultiAgencyChallenge, QuoteStatus, Target
 from iro.challenge.selectors import challenges_to_forward
 from iro.children.models import Child
 from iro.demo import challenges, phrases, planner
@@ -157,8 +159,99 @@ class WorriesWriter:
             text=plan.text,
             received_on=plan.received_on,
             consent_to_quote=plan.consent,
+            ratings=plan.ratings,
+            themes=plan.themes,
             acting_user=coordinators[plan.family % len(coordinators)],
         )
+
+
+# The IRO service manager's quotes: per complete year, this many approved (distinct
+# wordings) and this many of them featured in its annual report; the rest declined.
+APPROVED_PER_YEAR = 10
+FEATURED_PER_YEAR = 5
+# In the year under way: a few approved and featured, the rest awaiting approval.
+APPROVED_SO_FAR = 4
+FEATURED_SO_FAR = 2
+# A parent's words about a family member, by name: awaiting approval, so a demo user
+# sees the approval refuse it and show where the name is.
+NAMED_FEEDBACK = "{name} was at the conference and the chair made sure she could speak."
+
+
+def _quotable(period: Period):
+    return (
+        Feedback.objects.filter(
+            consent_to_quote=True,
+            quote_status=QuoteStatus.AWAITING,
+            received_on__range=(period.first_day, period.last_day),
+        )
+        .exclude(text="")
+        .order_by("received_on", "pk")
+    )
+
+
+def approve_quotes(*, current: Period, manager: User) -> int:
+    """The manager approves and features a handful of quotes per year (as given: the
+    demo's words name nobody; a wording the check refuses is left awaiting) and declines
+    the rest of a complete year; the year under way keeps most awaiting. Returns how many
+    quotes are featured."""
+    featured = 0
+    first = Feedback.objects.order_by("received_on").values_list("received_on", flat=True)
+    if not first:
+        return 0
+    years = [timescales.period_containing(timescales.ANNUAL, first[0])]
+    while years[-1].last_day < current.first_day:
+        years.append(next_year(years[-1]))
+    for period in years:
+        under_way = period == current
+        quotable = list(_quotable(period))
+        # In the year under way, at most half so far: the rest await the manager.
+        approve_n = min(APPROVED_SO_FAR, len(quotable) // 2) if under_way else APPROVED_PER_YEAR
+        feature_n = FEATURED_SO_FAR if under_way else FEATURED_PER_YEAR
+        seen: set[str] = set()
+        approved = []
+        for feedback in quotable:
+            if feedback.text in seen or len(approved) >= approve_n:
+                if not under_way:
+                    services.decline_quote(feedback=feedback, acting_user=manager)
+                continue
+            try:
+                approved.append(
+                    services.approve_quote(
+                        feedback=feedback,
+                        wording=feedback.text,
+                        acting_user=manager,
+                        on=min(feedback.received_on + timedelta(days=14), period.last_day),
+                    )
+                )
+            except ValidationError:
+                continue  # a name, or what looks like one: it waits for a rewording
+            seen.add(feedback.text)
+        for feedback in approved[:feature_n]:
+            services.feature_quote(feedback=feedback, featured=True, acting_user=manager)
+            featured += 1
+    return featured
+
+
+def named_feedback(*, current: Period, coordinator: User) -> Feedback | None:
+    """One piece of feedback from a parent naming a family member, awaiting approval."""
+    for feedback in _quotable(current).filter(respondent="parent_or_carer").reverse():
+        row = feedback.conference.children.select_related("child__family").first()
+        family = row.child.family if row else None
+        member = family.adults.order_by("pk").first() if family else None
+        if member is None:
+            continue
+        return services.record_feedback(
+            conference=feedback.conference,
+            respondent="parent_or_carer",
+            attribution="Parent, after a conference",
+            text=NAMED_FEEDBACK.format(name=member.name.split()[0]),
+            received_on=feedback.received_on,
+            consent_to_quote=True,
+            ratings={"rating_listened_to": 5},
+            themes=["being_heard"],
+            acting_user=coordinator,
+        )
+    return None
 
 
 def _percent(value) -> float | None:

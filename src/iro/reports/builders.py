@@ -6,9 +6,13 @@ year earlier, optionally for one team or chair. Its JSON is the shape of metrics
 goes under ``filters`` (only when a team or chair is chosen) and ``sections``:
 
 - every report: ``trend``, chosen measures for each of the 12 months up to the period's end;
+  ``feedback``, the feedback's average rating per question and its themes, this period
+  and the period a year earlier (``measures.feedback_figures``);
 - the annual report also: ``by_team`` and ``by_chair`` (measures per team and chair),
-  ``quotes`` (feedback whose giver agreed to be quoted) and ``action_plan`` (next year's
-  targets, and this year's progress against the targets set for it).
+  ``quotes`` (the quotes the IRO service manager approved and featured for the year:
+  the approved wording, attributed by role, never the raw comment, never twice) and
+  ``action_plan`` (next year's targets, and this year's progress against the targets set
+  for it).
 
 A report is read-only and costs a fixed number of queries whatever the number of
 children: each measure is one or two queries, breakdowns are grouped in the database.
@@ -23,8 +27,8 @@ from decimal import Decimal
 from typing import Any
 
 from iro import timescales
-from iro.challenge.models import Respondent, TargetMeasure
-from iro.challenge.selectors import quotable_feedback, targets_for_year
+from iro.challenge.models import ATTRIBUTION, RATING_QUESTIONS, Respondent, TargetMeasure, Theme
+from iro.challenge.selectors import featured_quotes, targets_for_year
 from iro.children.models import Child
 from iro.journey.models import ConferenceChild
 from iro.journey.selectors import known_names_by_child
@@ -62,7 +66,12 @@ LABELS: dict[str, str] = {
     "child_views_represented": "The child's views were represented",
     "advocate_involved": "An advocate was involved",
     "pre_meetings_held": "The chair met the child and parents beforehand",
+    "feedback_received": "Feedback received, by who gave it",
 }
+
+# The feedback section's rows: the rating questions as asked, and the themes.
+RATING_LABELS: dict[str, str] = dict(RATING_QUESTIONS)
+THEME_LABELS: dict[str, str] = dict(Theme.choices)
 
 ITEM_LABELS: dict[str, str] = {
     "NEG": "Neglect",
@@ -84,6 +93,11 @@ ITEM_LABELS: dict[str, str] = {
     "stage_3": "Stage 3",
     "stage_4": "Stage 4",
     "stage_5_to_8": "Stages 5 to 8",
+    # feedback_received's keys
+    "child": "Child or young person",
+    "parent_or_carer": "Parent or carer",
+    "professional": "Professional",
+    "other": "Other",
 }
 
 NO_TEAM = "No team recorded"
@@ -155,6 +169,8 @@ class Report:
     by_team: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     by_chair: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     quotes: list[Quote] = field(default_factory=list)
+    feedback: dict[str, Any] = field(default_factory=dict)
+    previous_feedback: dict[str, Any] = field(default_factory=dict)
     next_year: str | None = None
     targets_next_year: list[TargetLine] = field(default_factory=list)
     progress: list[TargetLine] = field(default_factory=list)
@@ -196,7 +212,11 @@ class Report:
                     "measures": {k: measures.as_json(v) for k, v in m.items()},
                 }
                 for p, m in self.trend
-            ]
+            ],
+            "feedback": {
+                **self.feedback,
+                "previous": {"period": period_json(self.previous_period), **self.previous_feedback},
+            },
         }
         if self.kind == ANNUAL:
             sections["by_team"] = [
@@ -245,17 +265,23 @@ def _named_groups(grouped: dict, names: dict, none_label: str) -> list[tuple[str
     return sorted(rows, key=lambda row: (row[0] == none_label, row[0].lower()))
 
 
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split()).strip(" .!\"'\u201c\u201d")
+
+
 def _quotes(period: Period, team, chair) -> list[Quote]:
-    """Quotable feedback, with every name recorded around the conference's children
-    screened out (``iro.names``): a report is read by roles that see no names and may
-    be published, so a quote never names a child or their family."""
-    feedback = quotable_feedback(period.first_day, period.last_day)
+    """The quotes approved and featured for the year by the IRO service manager: their
+    approved wording (never the comment as given), attributed by the giver's role, each
+    wording once. Approval already refused any name; every name recorded around the
+    conference's children is screened out again (``iro.names``) should a name have been
+    recorded after the approval."""
+    feedback = featured_quotes(period.first_day, period.last_day, period.label)
     if chair is not None:
         feedback = feedback.filter(conference__chair=chair)
     if team is not None:
         feedback = feedback.filter(conference__children__child__team=team).distinct()
     feedback = list(
-        feedback.only("conference_id", "respondent", "attribution", "text", "received_on")
+        feedback.only("conference_id", "respondent", "published_wording", "received_on")
     )
     rows = ConferenceChild.objects.filter(
         conference_id__in={f.conference_id for f in feedback}
@@ -268,14 +294,15 @@ def _quotes(period: Period, team, chair) -> list[Quote]:
     def around(f) -> frozenset[str]:
         return frozenset().union(*(names[c.pk] for c in children_of[f.conference_id]))
 
-    return [
-        Quote(
-            screen(f.text, around(f)),
-            screen(f.attribution, around(f)) or Respondent(f.respondent).label,
-            f.received_on,
-        )
-        for f in feedback
-    ]
+    quotes, seen = [], set()
+    for f in feedback:
+        text = screen(f.published_wording, around(f))
+        if _normalised(text) in seen:
+            continue
+        seen.add(_normalised(text))
+        attribution = ATTRIBUTION.get(f.respondent, ATTRIBUTION[Respondent.OTHER])
+        quotes.append(Quote(text, attribution, f.received_on))
+    return quotes
 
 
 def _target_lines(
@@ -326,6 +353,8 @@ def _build(kind: str, period: Period, team, chair) -> Report:
         team=team,
         chair=chair,
         trend=_trend(period, team, chair),
+        feedback=measures.feedback_figures(period, team=team, chair=chair),
+        previous_feedback=measures.feedback_figures(previous_period, team=team, chair=chair),
     )
     if kind == ANNUAL:
         _add_annual_sections(report)

@@ -13,11 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Subquery
 
 from iro.access.scope import visible_to
 from iro.challenge.models import stage_report_key
 from iro.children.models import Child
+from iro.journey.models import ConferenceChild
 from iro.reports import measures as m
 from iro.reports.builders import ITEM_LABELS
 from iro.timescales import Period
@@ -190,6 +191,27 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
                 item=r["agency__name"],
             )
             for r in rows.order_by("raised_on", "pk")
+        ]
+    if key == "feedback_received":
+        # One row per piece of feedback, under the first child of its conference.
+        first_child = (
+            ConferenceChild.objects.filter(conference=OuterRef("conference"))
+            .order_by("pk")
+            .values("child_id")[:1]
+        )
+        rows = (
+            m.feedback_in(period, team, chair)
+            .annotate(_child=Subquery(first_child))
+            .values("_child", "received_on", "respondent")
+        )
+        return [
+            Unit(
+                r["_child"],
+                r["received_on"],
+                f"Feedback received {r['received_on']:%d %b %Y}",
+                item=r["respondent"],
+            )
+            for r in rows.order_by("received_on", "pk")
         ]
     conditions = {
         "child_attended": m.ATTENDED,

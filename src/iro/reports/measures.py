@@ -57,10 +57,14 @@ from django.db.models import (
 
 from iro import timescales
 from iro.challenge.models import (
+    RATING_QUESTIONS,
     Dispute,
     DisputeReason,
+    Feedback,
     MultiAgencyChallenge,
+    Respondent,
     Stage,
+    Theme,
     stage_report_key,
 )
 from iro.journey.models import (
@@ -799,6 +803,65 @@ def pre_meetings_held(period: Period, *, team=None, chair=None) -> Ratio:
     return _of_conferences_held(period, team, chair, "pre_meetings")
 
 
+# --- Feedback -----------------------------------------------------------------------------
+
+RESPONDENT_KEYS = tuple(Respondent.values)  # child, parent_or_carer, professional, other
+
+
+def feedback_in(period: Period, team=None, chair=None) -> QuerySet[Feedback]:
+    """Feedback received in the period (first and last day included), not about a voided
+    conference; for a team, about a conference of one of its children; for a chair,
+    about a conference they chaired."""
+    qs = Feedback.objects.filter(
+        received_on__gte=period.first_day,
+        received_on__lte=period.last_day,
+        conference__voided_at__isnull=True,
+    )
+    if chair is not None:
+        qs = qs.filter(conference__chair=chair)
+    if team is not None:
+        # A subquery, so a conference of two of the team's children counts once.
+        qs = qs.filter(
+            conference__in=ConferenceChild.objects.filter(child__team=team).values("conference")
+        )
+    return qs
+
+
+def feedback_received(period: Period, *, team=None, chair=None) -> dict[str, int]:
+    """Pieces of feedback received in the period by who gave it (integer counts)."""
+    counts = dict.fromkeys(RESPONDENT_KEYS, 0)
+    rows = feedback_in(period, team, chair).values("respondent").annotate(n=Count("pk"))
+    for row in rows.order_by():
+        counts[row["respondent"]] = row["n"]
+    return counts
+
+
+def feedback_figures(period: Period, *, team=None, chair=None) -> dict:
+    """The feedback's ratings and themes (not a measure of metrics.md; the report's
+    feedback section): each rating question's average of the answers given (one
+    decimal, half up; None where nobody answered) and the count of answers, and how many
+    pieces of feedback touched each theme."""
+    rows = list(feedback_in(period, team, chair).values_list(*RATING_QUESTIONS, "themes"))
+    ratings = {}
+    for i, field in enumerate(RATING_QUESTIONS):
+        answers = [row[i] for row in rows if row[i] is not None]
+        average = (
+            (Decimal(sum(answers)) / len(answers)).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
+            if answers
+            else None
+        )
+        ratings[field] = {
+            "average": None if average is None else float(average),
+            "answers": len(answers),
+        }
+    themes = dict.fromkeys(Theme.values, 0)
+    for row in rows:
+        for theme in row[-1] or ():
+            if theme in themes:
+                themes[theme] += 1
+    return {"ratings": ratings, "themes": themes}
+
+
 # --- The list -----------------------------------------------------------------------------
 
 MeasureFunction = Callable[..., "int | Ratio | dict"]
@@ -827,6 +890,7 @@ MEASURES: dict[str, MeasureFunction] = {
         child_views_represented,
         advocate_involved,
         pre_meetings_held,
+        feedback_received,
     )
 }
 

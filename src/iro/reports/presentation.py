@@ -10,7 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from iro.reports.builders import ITEM_LABELS, LABELS, Report, TargetLine
+from iro.reports.builders import (
+    ITEM_LABELS,
+    LABELS,
+    RATING_LABELS,
+    THEME_LABELS,
+    Report,
+    TargetLine,
+)
 from iro.reports.measures import Ratio
 
 NO_DATA = "no data"
@@ -72,6 +79,7 @@ BREAKDOWN_FIRST = {
     "dispute_reasons": "Reason",
     "dispute_resolution_stage": "Stage",
     "multi_agency_challenges_raised": "Agency",
+    "feedback_received": "Who gave it",
 }
 
 
@@ -222,7 +230,73 @@ def sections(report: Report) -> list[Section]:
         ],
         ["year_on_year"],
     )
-    return [plans, timeliness, worries, participation]
+    return [plans, timeliness, worries, participation, feedback_section(report)]
+
+
+def rating_text(rating: dict | None) -> str:
+    """A question's average rating: '4.2 out of 5 (37 answers)'; 'no data' for none."""
+    if not rating or rating.get("average") is None:
+        return NO_DATA
+    answers = rating["answers"]
+    return f"{rating['average']:.1f} out of 5 ({answers:,} answer{'' if answers == 1 else 's'})"
+
+
+def feedback_section(report: Report) -> Section:
+    """What families, children and professionals told us, as figures: how many pieces of
+    feedback and from whom (``feedback_received``), the average rating of each fixed
+    question, and how often each theme came up."""
+    this, last = report.measures["feedback_received"], report.previous["feedback_received"]
+    received = _breakdown(report, "feedback_received")
+    received = Table(
+        received.title,
+        [
+            Line(
+                "feedback_received",
+                "All feedback",
+                show(sum(this.values())),
+                show(sum(last.values())),
+            ),
+            *received.lines,
+        ],
+        received.first,
+    )
+    now, before = report.feedback or {}, report.previous_feedback or {}
+    ratings = Table(
+        "Average rating, from 1 (not at all) to 5 (completely)",
+        [
+            Line(
+                "",
+                label,
+                rating_text(now.get("ratings", {}).get(field)),
+                rating_text(before.get("ratings", {}).get(field)),
+            )
+            for field, label in RATING_LABELS.items()
+        ],
+        "Question",
+    )
+    themes = Table(
+        "What the feedback was about",
+        [
+            Line(
+                "",
+                label,
+                show(now.get("themes", {}).get(theme, 0)),
+                show(before.get("themes", {}).get(theme, 0)),
+            )
+            for theme, label in THEME_LABELS.items()
+        ],
+        "Theme",
+    )
+    return Section(
+        "feedback",
+        "Feedback from children, families and professionals",
+        "Feedback given after conferences: who gave it, how they rated the fixed questions, "
+        "and what it was about. Quotes appear in the annual report only once the IRO "
+        "service manager has approved their wording, and never with a name.",
+        [],
+        [received, ratings, themes],
+        [],
+    )
 
 
 BREAKDOWN_COLUMNS = [

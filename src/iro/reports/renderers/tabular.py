@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from iro.reports.builders import ITEM_LABELS, LABELS, Report
+from iro.reports.builders import ITEM_LABELS, LABELS, RATING_LABELS, THEME_LABELS, Report
 from iro.reports.measures import Ratio
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
@@ -58,6 +58,29 @@ def measure_rows(report: Report) -> list[list[Any]]:
         items += [(item, None) for item in previous if item not in dict(items)]
         for item, number in items:
             rows.append([key, LABELS[key], item, number, previous.get(item)])
+    return rows + feedback_rows(report)
+
+
+def feedback_rows(report: Report) -> list[list[Any]]:
+    """The feedback's average rating per question (with the number of answers) and its
+    themes' counts, in the same five columns as the measures."""
+    now, before = report.feedback or {}, report.previous_feedback or {}
+    rows: list[list[Any]] = []
+    for field, label in RATING_LABELS.items():
+        this = now.get("ratings", {}).get(field, {})
+        last = before.get("ratings", {}).get(field, {})
+        rows.append(["feedback_rating", label, "average", this.get("average"), last.get("average")])
+        rows.append(["feedback_rating", label, "answers", this.get("answers"), last.get("answers")])
+    for theme, label in THEME_LABELS.items():
+        rows.append(
+            [
+                "feedback_theme",
+                label,
+                "count",
+                now.get("themes", {}).get(theme),
+                before.get("themes", {}).get(theme),
+            ]
+        )
     return rows
 
 
