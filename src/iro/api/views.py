@@ -306,6 +306,7 @@ class ConferenceList(ApiView):
             )
         except ValidationError as error:
             return validation_response(error, request)
+        shown(request, pks=[subject.child.pk for subject in subjects])
         out = s.ConferenceSerializer(conference, context={"request": request}).data
         return etag(Response(out, status=status.HTTP_201_CREATED), conference)
 
