@@ -35,9 +35,9 @@ def test_a_token_over_its_rate_gets_429_with_retry_after_and_another_token_does_
 
 def test_the_limit_is_counted_in_the_shared_database_cache(settings):
     assert settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache")
-    assert "iro.api.throttling.PerTokenThrottle" in settings.REST_FRAMEWORK[
-        "DEFAULT_THROTTLE_CLASSES"
-    ]
+    assert (
+        "iro.api.throttling.PerTokenThrottle" in settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]
+    )
     assert api_settings.DEFAULT_THROTTLE_RATES["token"]
 
 
@@ -45,6 +45,8 @@ def test_a_change_by_session_needs_the_csrf_token(case, staff):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff.iro_manager)
     path = f"/api/conferences/{case.review.public_id}/chair/"
-    response = client.post(path, {"chair": "otto-iro", "version": 1}, content_type="application/json")
+    response = client.post(
+        path, {"chair": "otto-iro", "version": 1}, content_type="application/json"
+    )
     assert response.status_code == 403
     assert "CSRF" in response.json()["detail"]

@@ -43,7 +43,10 @@ def test_an_expired_token_is_refused(staff):
     with time_machine.travel(ApiToken.objects.get().expires_at, tick=False):
         response = Api(raw).get(CHILDREN)
     assert response.status_code == 401
-    assert response.json()["detail"] == "The API token is not valid: it may be mistyped, expired or revoked."
+    assert (
+        response.json()["detail"]
+        == "The API token is not valid: it may be mistyped, expired or revoked."
+    )
 
 
 def test_a_revoked_token_is_refused(staff):

@@ -97,9 +97,7 @@ def test_the_chair_records_a_conference_outcome(case, staff, api_as):
     assert (row.decision, row.worries) == (Decision.CONTINUE, "Nobody checks the home is warm.")
 
 
-def test_a_record_missing_what_the_form_asks_gets_the_forms_messages_by_child(
-    case, staff, api_as
-):
+def test_a_record_missing_what_the_form_asks_gets_the_forms_messages_by_child(case, staff, api_as):
     response = api_as(staff.iro).post(
         f"/api/conferences/{case.review.public_id}/record/",
         record(case, attendance="", worries=""),

@@ -16,11 +16,28 @@ from iro.journey.models import (
     Decision,
     LatenessReason,
 )
+from iro.names import screen
 
 VERSION_HELP = (
     "The version of the record the change was made from (or send it as the If-Match "
     "header). A stale version is refused with 409 (412 with If-Match); none with 428."
 )
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "description": "A local time (Europe/London), HH:MM.",
+        "example": "10:30",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the service's local time, as ``HH:MM`` (no offset: OpenAPI's
+    ``format: time`` would demand one)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -34,6 +51,30 @@ class ErrorSerializer(serializers.Serializer):
 
 def _viewer(context):
     return context["request"].user
+
+
+class ScreenedText(serializers.CharField):
+    """Free text people wrote about a child: as written for readers who see names; for
+    the others (analysts, the partnership), with the child's and family's names taken
+    out, as the pages' ``{% screened %}`` does."""
+
+    def __init__(self, *, child: str, **kwargs):
+        self.child_path = child
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        text = super().get_attribute(instance)
+        if not text or shows_names(_viewer(self.context)):
+            return text
+        from iro.journey.selectors import known_names
+
+        child = instance
+        for part in self.child_path.split("."):
+            child = getattr(child, part)
+        cache = self.context.setdefault("_known_names", {})
+        if child.pk not in cache:
+            cache[child.pk] = known_names(child)
+        return screen(text, cache[child.pk])
 
 
 class ChildRefSerializer(serializers.Serializer):
@@ -121,7 +162,7 @@ class ConferenceSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ConferenceKind.choices)
     status = serializers.ChoiceField(choices=ConferenceStatus.choices)
     scheduled_date = serializers.DateField(allow_null=True)
-    scheduled_time = serializers.TimeField(allow_null=True)
+    scheduled_time = LocalTimeField(allow_null=True)
     duration_minutes = serializers.IntegerField()
     held_on = serializers.DateField(allow_null=True)
     venue = serializers.CharField()
@@ -148,7 +189,7 @@ class BookConferenceSerializer(serializers.Serializer):
         help_text="The public ids of the child, or of the brothers and sisters.",
     )  # fmt: skip
     scheduled_date = serializers.DateField()
-    scheduled_time = serializers.TimeField(required=False, allow_null=True)
+    scheduled_time = LocalTimeField(required=False, allow_null=True)
     duration_minutes = serializers.IntegerField(required=False, min_value=0, max_value=32767)
     chair = serializers.CharField(required=False, allow_blank=True, max_length=150)
     venue = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
@@ -215,18 +256,18 @@ class RecordConferenceSerializer(VersionedSerializer):
 
 class PlanOutcomeSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
-    text = serializers.CharField()
+    text = ScreenedText(child="plan.child")
     version = serializers.IntegerField()
 
 
 class PlanActionSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="pk")
     outcome = serializers.IntegerField(source="outcome_id", allow_null=True)
-    what = serializers.CharField()
-    who = serializers.CharField()
+    what = ScreenedText(child="plan.child")
+    who = ScreenedText(child="plan.child")
     by_when = serializers.DateField()
     status = serializers.ChoiceField(choices=ActionStatus.choices)
-    progress = serializers.CharField()
+    progress = ScreenedText(child="plan.child")
     version = serializers.IntegerField()
 
 
@@ -250,7 +291,7 @@ class DisputeStageSerializer(serializers.Serializer):
     started_on = serializers.DateField()
     sent_to = serializers.CharField()
     responded_on = serializers.DateField(allow_null=True)
-    response = serializers.CharField()
+    response = ScreenedText(child="dispute.child")
     ended_on = serializers.DateField(allow_null=True)
 
 
@@ -261,10 +302,10 @@ class DisputeSerializer(serializers.Serializer):
     raised_by = serializers.CharField(source="raised_by.username")
     raised_on = serializers.DateField()
     reason = serializers.CharField()
-    detail = serializers.CharField()
+    detail = ScreenedText(child="child")
     stage = serializers.IntegerField()
     resolved_on = serializers.DateField(allow_null=True)
-    resolution = serializers.CharField()
+    resolution = ScreenedText(child="child")
     version = serializers.IntegerField()
     stages = DisputeStageSerializer(many=True, source="stages.all")
 
@@ -274,12 +315,12 @@ class ChallengeSerializer(serializers.Serializer):
     child = serializers.SerializerMethodField()
     agency = serializers.CharField(source="agency.name")
     professional = serializers.CharField()
-    concern = serializers.CharField()
+    concern = ScreenedText(child="child")
     raised_on = serializers.DateField()
     forwarded_on = serializers.DateField(allow_null=True)
     forwarded_to = serializers.CharField()
     responded_on = serializers.DateField(allow_null=True)
-    response = serializers.CharField()
+    response = ScreenedText(child="child")
     outcome = serializers.CharField()
     version = serializers.IntegerField()
 

@@ -18,6 +18,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework import status
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
@@ -75,6 +76,7 @@ BAD_VERSION = "The If-Match header must be the record's version, as in its ETag.
 NO_SUCH_CHAIR = "There is no IRO with this username."
 NO_SUCH_TEAM = "There is no such team."
 BAD_DATE = "Enter a date as YYYY-MM-DD."
+BAD_CURSOR = "This cursor is not one the API gave: use the next or previous link as given."
 
 
 class Page(CursorPagination):
@@ -82,6 +84,12 @@ class Page(CursorPagination):
     max_page_size = 200
     page_size_query_param = "page_size"
     ordering = "pk"
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except NotFound:
+            raise ValidationError({"cursor": [BAD_CURSOR]}) from None
 
 
 def shown(request, *, pks=()) -> None:
@@ -498,6 +506,7 @@ class PlanOutcomes(ApiView):
     )  # fmt: skip
     def post(self, request, public_id: UUID):
         plan = plan_for(request.user, public_id)
+        require_capability(request.user, Capability.CHAIR_CONFERENCES)
         form = s.NewOutcomeSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         try:
@@ -506,7 +515,10 @@ class PlanOutcomes(ApiView):
             )
         except ValidationError as error:
             return validation_response(error, request)
-        return Response(s.PlanOutcomeSerializer(outcome).data, status=status.HTTP_201_CREATED)
+        return Response(
+            s.PlanOutcomeSerializer(outcome, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 class ActionProgress(ApiView):
@@ -518,6 +530,7 @@ class ActionProgress(ApiView):
     )
     def post(self, request, public_id: UUID, pk: int):
         plan = plan_for(request.user, public_id)
+        require_capability(request.user, Capability.RECORD_ACTION_PROGRESS)
         action = PlanAction.objects.filter(plan=plan, pk=pk).first()
         if action is None:
             raise Http404("No such action")
@@ -533,7 +546,9 @@ class ActionProgress(ApiView):
             )
         except ValidationError as error:
             return validation_response(error, request)
-        return etag(Response(s.PlanActionSerializer(action).data), action)
+        return etag(
+            Response(s.PlanActionSerializer(action, context={"request": request}).data), action
+        )
 
 
 # ------------------------------------------------------------ disputes, challenges
