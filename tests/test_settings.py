@@ -83,3 +83,15 @@ def test_envint_reads_a_whole_number_and_refuses_anything_else(monkeypatch):
         monkeypatch.setenv("IRO_TEST_NUMBER", bad)
         with pytest.raises(ImproperlyConfigured, match="is not a whole number of at least 0"):
             envint("IRO_TEST_NUMBER", 5)
+
+
+def test_envrate_reads_a_rate_per_unit_and_refuses_anything_else(monkeypatch):
+    from iro.settings import envrate
+
+    assert envrate("IRO_TEST_RATE", "600/hour") == "600/hour"
+    monkeypatch.setenv("IRO_TEST_RATE", "1000/day")
+    assert envrate("IRO_TEST_RATE", "600/hour") == "1000/day"
+    for bad in ("lots", "0/hour", "10/fortnight", "10 per hour"):
+        monkeypatch.setenv("IRO_TEST_RATE", bad)
+        with pytest.raises(ImproperlyConfigured, match="is not a rate"):
+            envrate("IRO_TEST_RATE", "600/hour")

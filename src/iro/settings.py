@@ -8,6 +8,7 @@ A bad value fails loudly at start-up rather than half-working.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,17 @@ def envint(name: str, default: int, minimum: int = 0) -> int:
     if number is None or number < minimum:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of at least {minimum}")
     return number
+
+
+def envrate(name: str, default: str) -> str:
+    """A request rate such as ``600/hour`` (per second, minute, hour or day)."""
+    value = (os.environ.get(name) or default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; use a number per second, minute, hour or day, "
+            "e.g. 600/hour"
+        )
+    return value
 
 
 IRO_ENV = envchoice("IRO_ENV", "demo", ("demo", "production", "test"))
@@ -268,7 +280,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_THROTTLE_CLASSES": ["iro.api.throttling.PerTokenThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("IRO_API_RATE", "600/hour")},
+    "DEFAULT_THROTTLE_RATES": {"token": envrate("IRO_API_RATE", "600/hour")},
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

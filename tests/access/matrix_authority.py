@@ -24,8 +24,8 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
 
 from iro.access.log import log_view
-from iro.api.services import create_token
 from iro.access.models import RoleGrant
+from iro.api.services import create_token
 from iro.challenge.models import Stage, StageTimescale
 from iro.children.models import Child, Family
 from iro.journey import plan_services, services

@@ -280,9 +280,7 @@ PAGES: dict[str, Page] = {
     "api_children": api(can(C.VIEW_CHILDREN)),
     "api_child": api(CHILD),
     "api_child_journey": api(CHILD),
-    "api_conferences": Page(
-        can(C.VIEW_CHILDREN), api=True, post_rule=can(C.SCHEDULE_CONFERENCES)
-    ),
+    "api_conferences": Page(can(C.VIEW_CHILDREN), api=True, post_rule=can(C.SCHEDULE_CONFERENCES)),
     "api_conference": api(CHILD),
     "api_conference_chair": api_post(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "api_conference_record": api_post(CHILD & RECORDER),
@@ -298,9 +296,7 @@ PAGES: dict[str, Page] = {
     "api_disputes": api(can(C.RAISE_CHALLENGES)),
     "api_dispute": api(CHILD),
     "api_challenges": api(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES)),
-    "api_challenge": api(
-        can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))
-    ),
+    "api_challenge": api(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))),
     "api_report": api(can(C.VIEW_REPORTS), heavy=True),
     "api_census_validate": api_post(can(C.EXPORT_RETURNS)),
     "api_census_export": api(can(C.EXPORT_RETURNS), ok=(200, 400)),
