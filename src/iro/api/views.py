@@ -65,6 +65,7 @@ WRITE_ERRORS = {
     400: OpenApiResponse(E, "The change is not valid: field-level messages in errors."),
     409: OpenApiResponse(E, "The record changed since the version given (stale)."),
     412: OpenApiResponse(E, "The If-Match version is stale."),
+    415: OpenApiResponse(E, "The body is not JSON (or, for a file, multipart/form-data)."),
     428: OpenApiResponse(E, "No version given (If-Match header or version field)."),
 }
 IF_MATCH = OpenApiParameter(
@@ -678,7 +679,7 @@ class CensusValidate(ApiView):
     @extend_schema(
         summary="Validate a CIN census file (nothing is imported)",
         request={"multipart/form-data": s.CensusValidateSerializer},
-        responses={200: OpenApiTypes.OBJECT, **READ_ERRORS},
+        responses={200: OpenApiTypes.OBJECT, 415: WRITE_ERRORS[415], **READ_ERRORS},
     )
     def post(self, request):
         from iro.census import report
