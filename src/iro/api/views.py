@@ -771,6 +771,7 @@ class DocsView(SpectacularSwaggerSplitView):
     url_name = "api_schema"
     permission_classes = (AllowAny,)
 
+    @extend_schema(exclude=True)
     def get(self, request, *args, **kwargs):
         if not request.user or not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
