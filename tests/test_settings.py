@@ -126,3 +126,15 @@ def test_production_mail_goes_over_smtp_to_the_server_named_in_the_environment(t
         check=False,
     )
     assert "Set IRO_SMTP_STARTTLS or IRO_SMTP_SSL, not both" in both.stderr
+
+
+def test_envrate_reads_a_rate_per_unit_and_refuses_anything_else(monkeypatch):
+    from iro.settings import envrate
+
+    assert envrate("IRO_TEST_RATE", "600/hour") == "600/hour"
+    monkeypatch.setenv("IRO_TEST_RATE", "1000/day")
+    assert envrate("IRO_TEST_RATE", "600/hour") == "1000/day"
+    for bad in ("lots", "0/hour", "10/fortnight", "10 per hour"):
+        monkeypatch.setenv("IRO_TEST_RATE", bad)
+        with pytest.raises(ImproperlyConfigured, match="is not a rate"):
+            envrate("IRO_TEST_RATE", "600/hour")

@@ -8,6 +8,7 @@ A bad value fails loudly at start-up rather than half-working.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -48,6 +49,17 @@ def envint(name: str, default: int, minimum: int = 0) -> int:
     if number is None or number < minimum:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number of at least {minimum}")
     return number
+
+
+def envrate(name: str, default: str) -> str:
+    """A request rate such as ``600/hour`` (per second, minute, hour or day)."""
+    value = (os.environ.get(name) or default).strip()
+    if not re.fullmatch(r"[1-9][0-9]*/(second|minute|hour|day)", value):
+        raise ImproperlyConfigured(
+            f"{name}={value!r} is not a rate; use a number per second, minute, hour or day, "
+            "e.g. 600/hour"
+        )
+    return value
 
 
 IRO_ENV = envchoice("IRO_ENV", "demo", ("demo", "production", "test"))
@@ -113,6 +125,9 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "django_tasks",
     "django_tasks_db",  # before iro.operations, whose admin replaces its task list
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "iro.people",
     "iro.access",
     "iro.children",
@@ -126,6 +141,7 @@ INSTALLED_APPS = [
     "iro.rights",
     "iro.operations",
     "iro.work",
+    "iro.api",
 ]
 
 MIDDLEWARE = [
@@ -268,6 +284,46 @@ CACHES = {
     }
 }
 # --- end sign-in lockout -------------------------------------------------------------
+
+# --- the API (iro.api) ------------------------------------------------------------
+# Tokens or the browser's session; the same capabilities and object rules as the pages
+# (the views ask them); one error body (iro.api.errors); counters of the rate limit in
+# the default (database) cache, so the limit holds across worker processes.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "iro.api.authentication.TokenAuthentication",
+        "iro.api.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["iro.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": envrate("IRO_API_RATE", "600/hour")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "iro.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "iro API",
+    "DESCRIPTION": (
+        "The IRO service's records for other systems: children, journeys, conferences, "
+        "plans, disputes, reports and the CIN census. Authenticate with a token made on "
+        "the API tokens page (Authorization: Bearer iro_...)."
+    ),
+    "VERSION": "1",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ConferenceStatusEnum": "iro.journey.models.ConferenceStatus",
+        "ActionStatusEnum": "iro.journey.models.ActionStatus",
+        "DecisionEnum": "iro.journey.models.Decision",
+    },
+}
+# --- end the API ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("iro.journey.conference_urls")),
     path("", include("iro.journey.urls")),
     path("", include("iro.work.urls")),
+    path("", include("iro.api.urls")),
 ]

@@ -26,6 +26,7 @@ from django_tasks_db.backend import DatabaseBackend
 
 from iro.access.log import log_view
 from iro.access.models import RoleGrant
+from iro.api.services import create_token
 from iro.challenge.models import Stage, StageTimescale
 from iro.children.models import Child, Family
 from iro.journey import plan_services, services
@@ -91,6 +92,7 @@ class Authority:
     dispute: object
     challenge: object
     feedback: object
+    api_token: object  # Ivy's
     names: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
@@ -277,6 +279,8 @@ def build_authority() -> Authority:
         granted_by=staff.admin,
     )
 
+    api_token, _ = create_token(user=staff.iro, name="Case system", days=30, acting_user=staff.iro)
+
     main_family = [child, sibling, transfer_child]
     return Authority(
         staff=staff,
@@ -298,6 +302,7 @@ def build_authority() -> Authority:
         dispute=dispute,
         challenge=challenge,
         feedback=feedback,
+        api_token=api_token,
         names={
             "every": _names_of_family([*main_family, other_child]),
             "this_team": _names_of_family(main_family),

@@ -137,10 +137,27 @@ class Page:
     # The same for every user allowed and slow to make (a report): opened only by the
     # allowed users who must not see names and one who may, and POSTed only by the refused.
     heavy: bool = False
+    # An endpoint of the API (/api/): it answers 401 to the anonymous, not the sign-in page.
+    api: bool = False
+    # Who may POST, when not the same as who may GET (an API list that also creates).
+    post_rule: Rule | None = None
+
+    def rule_for(self, method: str) -> Rule | None:
+        return self.post_rule if method == "POST" and self.post_rule else self.rule
 
 
 def post_only(rule: Rule, **kw) -> Page:
     return Page(rule, post_only=True, **kw)
+
+
+def api(rule: Rule, **kw) -> Page:
+    """An API endpoint that answers GET only."""
+    return Page(rule, api=True, get_only=True, **kw)
+
+
+def api_post(rule: Rule, **kw) -> Page:
+    """An API endpoint that answers POST only."""
+    return Page(rule, api=True, post_only=True, **kw)
 
 
 # One line per URL name: who may open it. A new page fails its cells until it is here.
@@ -261,6 +278,35 @@ PAGES: dict[str, Page] = {
     "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
     "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),
     "retention_report": Page(can(C.REVIEW_RETENTION), get_only=True),
+    # the API (iro.api): the same rules as the pages they stand beside
+    "api_schema": api(SIGNED_IN),
+    "api_docs": api(SIGNED_IN),
+    "api_children": api(can(C.VIEW_CHILDREN)),
+    "api_child": api(CHILD),
+    "api_child_journey": api(CHILD),
+    "api_conferences": Page(can(C.VIEW_CHILDREN), api=True, post_rule=can(C.SCHEDULE_CONFERENCES)),
+    "api_conference": api(CHILD),
+    "api_conference_chair": api_post(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    "api_conference_record": api_post(CHILD & RECORDER),
+    "api_conference_feedback": Page(
+        CHILD & (can(C.CHAIR_CONFERENCES) | can(C.SCHEDULE_CONFERENCES)),
+        api=True,
+        conference="icpc",
+    ),
+    "api_plans": api(can(C.VIEW_CHILDREN)),
+    "api_plan": api(CHILD),
+    "api_plan_outcomes": api_post(CHILD & can(C.CHAIR_CONFERENCES)),
+    "api_action_progress": api_post(CHILD & can(C.RECORD_ACTION_PROGRESS)),
+    "api_disputes": api(can(C.RAISE_CHALLENGES)),
+    "api_dispute": api(CHILD),
+    "api_challenges": api(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES)),
+    "api_challenge": api(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))),
+    "api_report": api(can(C.VIEW_REPORTS), heavy=True),
+    "api_census_validate": api_post(can(C.EXPORT_RETURNS)),
+    "api_census_export": api(can(C.EXPORT_RETURNS), ok=(200, 400)),
+    # Each user's own API tokens; a token of someone else's is not found.
+    "api_tokens": Page(SIGNED_IN),
+    "api_token_revoke": post_only(SIGNED_IN, ok=(302, 404)),
     # the Django admin (per model: see admin_page)
     "admin:index": Page(ADMIN_SITE, admin=True),
     # No form of its own: the administrator is sent on, anyone else refused.
@@ -286,6 +332,7 @@ ADMIN_REFUSES = {
     # Background work: every try's result is kept as it happened.
     "django_tasks_database.dbtaskresult": {"add", "delete", "change"},
     "operations.workerheartbeat": {"add", "change"},  # written by the worker only
+    "api.apitoken": {"delete", "change"},  # revoked (an action), never changed or deleted
 }
 
 # django-allauth's sign-in, sign-out, password and two-factor pages: open, never a 500.
@@ -407,6 +454,7 @@ PKS = {
     "actions": lambda a: a.action.pk,
     "core-group": lambda a: a.core_group_parent.pk,
     "pre-meetings": lambda a: a.review_row.pk,
+    "tokens": lambda a: a.api_token.pk,
 }
 # The object each model's admin pages open: the one most likely to name a child.
 ADMIN_OBJECT = {
@@ -459,6 +507,8 @@ def fill(url: Url, variant: str, a: Authority, page: Page) -> tuple[dict, list]:
             kwargs[kwarg] = TARGET[kwarg]
         elif kwarg in REPORT:
             kwargs[kwarg] = REPORT[kwarg]
+        elif kwarg == "year" and url.name == "api_census_export":
+            kwargs[kwarg] = REPORT["label"]
         elif kwarg in ("fmt", "app_label", "output_format"):
             kwargs[kwarg] = variant
         elif kwarg == "object_id" and url.name == "admin:view_on_site":
@@ -620,15 +670,18 @@ def expected_problem(page: Page, who: Who, method: str, got: Outcome) -> str | N
     """Why this outcome is wrong for this cell, or None."""
     if got.status >= 500:
         return f"server error {got.status}"
-    if page.rule is not None and who.role is None:
+    rule = page.rule_for(method)
+    if rule is not None and who.role is None:
+        if page.api and got.status == 401:
+            return None
         if got.status == 302 and got.location.startswith("/accounts/login/"):
             return None
         return f"anonymous: expected the sign-in page, got {got.status} {got.location}"
-    if page.rule is None:  # open pages: anything but an error
+    if rule is None:  # open pages: anything but an error
         return None
     if page.get_only and method == "POST" and got.status == 405:
         return None
-    if not page.rule(who):
+    if not rule(who):
         if page.post_only and method == "GET" and got.status == 405:
             return None
         return _refusal_problem(page, got)
@@ -637,9 +690,9 @@ def expected_problem(page: Page, who: Who, method: str, got: Outcome) -> str | N
     if method == "POST" and page.read_only:
         return None if got.status == 403 else f"POST to a read-only page: {got.status}, not 403"
     if method == "GET" and page.ok and got.status not in page.ok:
-        return f"allowed ({page.rule}): expected {page.ok}, got {got.status} {got.location}"
+        return f"allowed ({rule}): expected {page.ok}, got {got.status} {got.location}"
     if method == "POST" and got.status in (403, 404) and got.status not in page.ok:
-        return f"allowed ({page.rule}): the POST was refused with {got.status}"
+        return f"allowed ({rule}): the POST was refused with {got.status}"
     return None
 
 
@@ -664,7 +717,8 @@ def test_matrix(client, authority, url, variant, user):
 
 
 def _problems(client, authority, page: Page, who: Who, method: str, path: str) -> list[str]:
-    refused = page.rule is not None and not page.rule(who)
+    rule = page.rule_for(method)
+    refused = rule is not None and not rule(who)
     before = snapshot() if method == "POST" and refused else None
     response = client.get(path) if method == "GET" else client.post(path, {})
     got = Outcome(response.status_code, response.get("Location", ""))

@@ -17,7 +17,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# The API answers for itself (a token or the session, else 401: iro.api.authentication).
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/")
 MFA_PREFIXES = ("/accounts/", "/static/")
 
 SIGN_IN_AGAIN = "Please sign in again with your second factor (your authenticator app)."

@@ -99,6 +99,12 @@ LIST_PAGES = frozenset(
         # The IRO service manager's quotes: each with its conference's children.
         "quote_list",
         "quote_review",
+        # The API's lists (iro.api): each says which children it returned.
+        "api_children",
+        "api_conferences",
+        "api_plans",
+        "api_disputes",
+        "api_challenges",
     }
 )
 
@@ -117,8 +123,21 @@ NO_CHILD_DATA = frozenset(
         "target_edit",
         "quote_feature",  # a POST that redirects
         "staff_leave",  # the IROs' leave, and counts of their bookings
+        # The API's pages without a child's data: its schema and docs, a report's
+        # aggregate figures and a census return (both logged as exports by the view), a
+        # census file checked (the caller's own file), and the API token pages.
+        "api_schema",
+        "api_docs",
+        "api_report",
+        "api_census_validate",
+        "api_census_export",
+        "api_tokens",
+        "api_token_revoke",
     }
 )
+
+# The API names records under /api/ as the pages do at the root (``api/children/<id>/``).
+API_PREFIX = "api/"
 
 
 @dataclass(frozen=True)
@@ -141,7 +160,7 @@ def read_plan(name: str | None, route: str, keywords: Iterable[str]) -> ReadPlan
         return ReadPlan(is_list=True)
     if key in NO_CHILD_DATA:
         return NOTHING
-    owner = route.split("/", 1)[0]
+    owner = route.removeprefix(API_PREFIX).split("/", 1)[0]
     if owner in OWNERS and "public_id" in keywords:
         rest = keywords - {"public_id"}
         narrow = tuple(sorted(k for k in rest if (owner, k) in NARROWING))

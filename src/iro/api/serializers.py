@@ -1,0 +1,355 @@
+"""What the API reads and writes. Reads are plain shapes built from records already
+fetched through ``iro.access.scope``; writes are checked here only for shape (types,
+required keys) and then go to the services, which hold every rule."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from iro.access.scope import display_name, shows_names
+from iro.journey.models import (
+    ActionStatus,
+    ChildAttendance,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    LatenessReason,
+)
+from iro.names import screen
+
+VERSION_HELP = (
+    "The version of the record the change was made from (or send it as the If-Match "
+    "header). A stale version is refused with 409 (412 with If-Match); none with 428."
+)
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        "description": "A local time (Europe/London), HH:MM.",
+        "example": "10:30",
+    }
+)
+class LocalTimeField(serializers.TimeField):
+    """A time of day in the service's local time, as ``HH:MM`` (no offset: OpenAPI's
+    ``format: time`` would demand one)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", input_formats=["%H:%M"], **kwargs)
+
+
+class ErrorSerializer(serializers.Serializer):
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        help_text="Field name to its messages; 'non_field_errors' for the rest.",
+    )
+
+
+def _viewer(context):
+    return context["request"].user
+
+
+class ScreenedText(serializers.CharField):
+    """Free text people wrote about a child: as written for readers who see names; for
+    the others (analysts, the partnership), with the child's and family's names taken
+    out, as the pages' ``{% screened %}`` does."""
+
+    def __init__(self, *, child: str, **kwargs):
+        self.child_path = child
+        super().__init__(**kwargs)
+
+    def get_attribute(self, instance):
+        text = super().get_attribute(instance)
+        if not text or shows_names(_viewer(self.context)):
+            return text
+        from iro.journey.selectors import known_names
+
+        child = instance
+        for part in self.child_path.split("."):
+            child = getattr(child, part)
+        cache = self.context.setdefault("_known_names", {})
+        if child.pk not in cache:
+            cache[child.pk] = known_names(child)
+        return screen(text, cache[child.pk])
+
+
+class ChildRefSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    la_child_id = serializers.CharField()
+    name = serializers.SerializerMethodField(
+        help_text="The child's name for roles that see names, else 'Child <LA child ID>'."
+    )
+
+    def get_name(self, child) -> str:
+        return display_name(_viewer(self.context), child)
+
+
+class ChildSerializer(ChildRefSerializer):
+    first_name = serializers.SerializerMethodField()
+    last_name = serializers.SerializerMethodField()
+    date_of_birth = serializers.DateField(allow_null=True)
+    expected_date_of_birth = serializers.DateField(allow_null=True)
+    sex = serializers.CharField()
+    ethnicity = serializers.CharField()
+    upn = serializers.CharField()
+    team = serializers.CharField(source="team.name", allow_null=True, default=None)
+    version = serializers.IntegerField()
+
+    def get_first_name(self, child) -> str | None:
+        return child.first_name if shows_names(_viewer(self.context)) else None
+
+    def get_last_name(self, child) -> str | None:
+        return child.last_name if shows_names(_viewer(self.context)) else None
+
+
+class EpisodeSerializer(serializers.Serializer):
+    referral_date = serializers.DateField()
+    referral_source = serializers.CharField()
+    primary_need = serializers.CharField()
+    closure_date = serializers.DateField(allow_null=True)
+    closure_reason = serializers.CharField()
+
+
+class Section47Serializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    start_date = serializers.DateField()
+    icpc_not_required = serializers.BooleanField()
+    icpc_requested_on = serializers.DateField(allow_null=True)
+
+
+class PlanSummarySerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
+    initial_category = serializers.CharField()
+    latest_category = serializers.CharField()
+    end_reason = serializers.CharField()
+    version = serializers.IntegerField()
+
+
+class JourneyConferenceSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField(source="conference.public_id")
+    kind = serializers.CharField(source="conference.kind")
+    status = serializers.CharField(source="conference.status")
+    scheduled_date = serializers.DateField(source="conference.scheduled_date", allow_null=True)
+    held_on = serializers.DateField(source="conference.held_on", allow_null=True)
+    decision = serializers.CharField()
+    category = serializers.CharField()
+
+
+class JourneySerializer(serializers.Serializer):
+    child = ChildSerializer()
+    episodes = EpisodeSerializer(many=True)
+    section47s = Section47Serializer(many=True)
+    conferences = JourneyConferenceSerializer(many=True)
+    plans = PlanSummarySerializer(many=True)
+
+
+class ConferenceChildSerializer(serializers.Serializer):
+    child = ChildRefSerializer()
+    decision = serializers.CharField()
+    category = serializers.CharField()
+    attendance = serializers.CharField()
+    plan = serializers.UUIDField(source="plan.public_id", allow_null=True, default=None)
+
+
+class ConferenceSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    kind = serializers.ChoiceField(choices=ConferenceKind.choices)
+    status = serializers.ChoiceField(choices=ConferenceStatus.choices)
+    scheduled_date = serializers.DateField(allow_null=True)
+    scheduled_time = LocalTimeField(allow_null=True)
+    duration_minutes = serializers.IntegerField()
+    held_on = serializers.DateField(allow_null=True)
+    venue = serializers.CharField()
+    virtual_link = serializers.CharField()
+    chair = serializers.CharField(source="chair.username", allow_null=True, default=None)
+    lateness_reason = serializers.CharField()
+    version = serializers.IntegerField()
+    children = serializers.SerializerMethodField()
+
+    def get_children(self, conference) -> list[dict]:
+        hidden = getattr(conference, "hidden_child_ids", set())
+        rows = [
+            r
+            for r in conference.children.select_related("child", "plan").order_by("pk")
+            if r.child_id not in hidden
+        ]
+        return ConferenceChildSerializer(rows, many=True, context=self.context).data
+
+
+class BookConferenceSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=ConferenceKind.choices)
+    children = serializers.ListField(
+        child=serializers.UUIDField(), min_length=1, max_length=20,
+        help_text="The public ids of the child, or of the brothers and sisters.",
+    )  # fmt: skip
+    scheduled_date = serializers.DateField()
+    scheduled_time = LocalTimeField(required=False, allow_null=True)
+    duration_minutes = serializers.IntegerField(required=False, min_value=0, max_value=32767)
+    chair = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    venue = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    virtual_link = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    notified_on = serializers.DateField(required=False, allow_null=True)
+    confirm_reason = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class VersionedSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        required=False, min_value=0, max_value=2_147_483_647, help_text=VERSION_HELP
+    )
+
+
+class AllocateChairSerializer(VersionedSerializer):
+    chair = serializers.CharField(
+        allow_blank=True, max_length=150, help_text="The chair's username; blank to clear."
+    )
+
+
+class RecommendationSerializer(serializers.Serializer):
+    agency = serializers.CharField(allow_blank=True, max_length=10_000)
+    recommendation = serializers.ChoiceField(choices=Decision.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+
+
+class ChildOutcomeSerializer(serializers.Serializer):
+    child = serializers.UUIDField(help_text="The child's public id.")
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    category = serializers.CharField(required=False, allow_blank=True, max_length=3)
+    end_reason = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    attendance = serializers.ChoiceField(
+        choices=ChildAttendance.choices, required=False, allow_blank=True
+    )
+    advocate_attended = serializers.BooleanField(required=False, default=False)
+    written_views = serializers.BooleanField(required=False, default=False)
+    direct_work = serializers.BooleanField(required=False, default=False)
+    advocacy_offered = serializers.BooleanField(required=False, default=False)
+    advocate_involved = serializers.BooleanField(required=False, default=False)
+    interpreter_needed = serializers.BooleanField(required=False, default=False)
+    pre_meeting_child = serializers.BooleanField(required=False, default=False)
+    pre_meeting_child_not_applicable = serializers.BooleanField(required=False, default=False)
+    pre_meeting_parents = serializers.BooleanField(required=False, default=False)
+    worries = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    working_well = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    needs_to_happen = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    scaling_score = serializers.IntegerField(required=False, allow_null=True, min_value=0,
+                                             max_value=10)  # fmt: skip
+    wishes_feelings = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    outline_plan = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    dissent = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    first_core_group_on = serializers.DateField(required=False, allow_null=True)
+    recommendations = RecommendationSerializer(many=True, required=False)
+
+
+class RecordConferenceSerializer(VersionedSerializer):
+    held_on = serializers.DateField()
+    lateness_reason = serializers.ChoiceField(
+        choices=LatenessReason.choices, required=False, allow_blank=True
+    )
+    lateness_detail = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
+    outcomes = ChildOutcomeSerializer(many=True, max_length=20)
+
+
+class PlanOutcomeSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    text = ScreenedText(child="plan.child")
+    version = serializers.IntegerField()
+
+
+class PlanActionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    outcome = serializers.IntegerField(source="outcome_id", allow_null=True)
+    what = ScreenedText(child="plan.child")
+    who = ScreenedText(child="plan.child")
+    by_when = serializers.DateField()
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    progress = ScreenedText(child="plan.child")
+    version = serializers.IntegerField()
+
+
+class PlanSerializer(PlanSummarySerializer):
+    child = ChildRefSerializer()
+    outcomes = PlanOutcomeSerializer(many=True, source="outcomes.all")
+    actions = PlanActionSerializer(many=True, source="actions.all")
+
+
+class NewOutcomeSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True, max_length=100_000)
+
+
+class ActionProgressSerializer(VersionedSerializer):
+    status = serializers.ChoiceField(choices=ActionStatus.choices)
+    progress = serializers.CharField(allow_blank=True, max_length=100_000)
+
+
+class DisputeStageSerializer(serializers.Serializer):
+    stage = serializers.IntegerField()
+    started_on = serializers.DateField()
+    sent_to = serializers.CharField()
+    responded_on = serializers.DateField(allow_null=True)
+    response = ScreenedText(child="dispute.child")
+    ended_on = serializers.DateField(allow_null=True)
+
+
+class DisputeSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    child = ChildRefSerializer()
+    plan = serializers.UUIDField(source="plan.public_id", allow_null=True, default=None)
+    raised_by = serializers.CharField(source="raised_by.username")
+    raised_on = serializers.DateField()
+    reason = serializers.CharField()
+    detail = ScreenedText(child="child")
+    stage = serializers.IntegerField()
+    resolved_on = serializers.DateField(allow_null=True)
+    resolution = ScreenedText(child="child")
+    version = serializers.IntegerField()
+    stages = DisputeStageSerializer(many=True, source="stages.all")
+
+
+class ChallengeSerializer(serializers.Serializer):
+    public_id = serializers.UUIDField()
+    child = serializers.SerializerMethodField()
+    agency = serializers.CharField(source="agency.name")
+    professional = serializers.CharField()
+    concern = ScreenedText(child="child")
+    raised_on = serializers.DateField()
+    forwarded_on = serializers.DateField(allow_null=True)
+    forwarded_to = serializers.CharField()
+    responded_on = serializers.DateField(allow_null=True)
+    response = ScreenedText(child="child")
+    outcome = serializers.CharField()
+    version = serializers.IntegerField()
+
+    @extend_schema_field(ChildRefSerializer(allow_null=True))
+    def get_child(self, challenge):
+        from iro.access.scope import can_view_child
+
+        user = _viewer(self.context)
+        if not can_view_child(user, challenge.child):
+            return None  # the partnership handles challenges without the child's record
+        return ChildRefSerializer(challenge.child, context=self.context).data
+
+
+class FeedbackSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="pk")
+    respondent = serializers.CharField()
+    attribution = serializers.CharField()
+    text = serializers.CharField()
+    received_on = serializers.DateField()
+    consent_to_quote = serializers.BooleanField()
+
+
+class NewFeedbackSerializer(serializers.Serializer):
+    respondent = serializers.CharField(max_length=12)
+    attribution = serializers.CharField(allow_blank=True, max_length=10_000)
+    text = serializers.CharField(allow_blank=True, max_length=100_000)
+    received_on = serializers.DateField()
+    consent_to_quote = serializers.BooleanField(default=False)
+
+
+class CensusValidateSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A CIN census XML file.")
