@@ -157,6 +157,16 @@ class TargetLine:
     # The figure is for a period not yet over: ``met`` then says "on track", not "met".
     provisional: bool = False
 
+    @property
+    def verdict(self) -> str | None:
+        """ "Met" or "Not met" for a completed year, "On track" or "Not on track" for one
+        not yet over; None without a figure."""
+        if self.met is None:
+            return None
+        if self.provisional:
+            return "On track" if self.met else "Not on track"
+        return "Met" if self.met else "Not met"
+
     def as_json(self) -> dict:
         data = {
             "measure": self.measure,

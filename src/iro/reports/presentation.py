@@ -255,11 +255,7 @@ def target_text(line: TargetLine) -> str:
 
 
 def progress_text(line: TargetLine) -> str:
-    if line.met is None:
-        return "No data this year"
-    if line.provisional:
-        return "On track" if line.met else "Not on track"
-    return "Met" if line.met else "Not met"
+    return line.verdict or "No data this year"
 
 
 def figure_text(line: TargetLine, value) -> str:
