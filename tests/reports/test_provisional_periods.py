@@ -183,6 +183,8 @@ def test_the_report_page_shows_on_track(client, staff, review_due_next_month, re
     assert NOTE in page
     assert "On track" in page
     assert ">Met<" not in page
+    assert 'href="/reports/annual/2025-26/"' in page  # the year before
+    assert 'href="/reports/annual/2027-28/"' not in page  # no link to a year not begun
 
 
 def test_a_period_not_yet_begun_has_no_report(staff):

@@ -195,6 +195,7 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
     ]
     may_see_children = has_capability(request.user, Capability.VIEW_CHILDREN)
     charts = charts_for(report)
+    later = _neighbour(report.period, 1)
     return {
         "report": report,
         "sections": presentation.laid_out(report, charts),
@@ -216,7 +217,8 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         "children_base": base if may_see_children else None,
         "query": query,
         "earlier": _neighbour(report.period, -1),
-        "later": _neighbour(report.period, 1),
+        # No link to a period not yet begun: it has no report.
+        "later": later if later.first_day <= report.as_at else None,
         "active_nav": "reports",
         **_choices(),
         "team": team,
