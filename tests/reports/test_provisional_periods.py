@@ -114,6 +114,18 @@ def test_breakdowns_and_drill_down_read_the_same_span(staff):
     assert report.measures["plans_started"] == 2
 
 
+def test_the_children_behind_a_figure_are_those_counted_so_far(client, staff):
+    a_plan(staff, date(2026, 11, 20))
+    a_plan(staff, date(2026, 12, 20))  # starts after today: not yet a plan started
+    client.force_login(staff.iro_manager)
+    with on(date(2026, 12, 2)):
+        page = client.get("/reports/monthly/2026-11/plans_started/").content.decode()
+        assert "1 row behind this figure" in page
+        page = client.get("/reports/annual/2026-27/plans_started/").content.decode()
+    assert "1 row behind this figure" in page
+    assert "provisional, 1 April 2026 to 2 December 2026" in page
+
+
 def test_a_quarter_or_month_says_period_to_date(staff):
     with on(date(2026, 12, 2)):
         quarter = builders.quarterly_report("2026-27-Q3")
