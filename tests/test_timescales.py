@@ -24,6 +24,7 @@ from iro.timescales import (
     TRANSFER_IN_WORKING_DAYS,
     UNKNOWN_PERIOD_KIND,
     Period,
+    PeriodNotBegun,
     ReviewWalk,
     add_months,
     add_working_days,
@@ -705,3 +706,56 @@ def test_the_first_core_group_is_due_ten_working_days_after_the_conference() -> 
 
 def test_a_local_closure_day_moves_the_first_core_group_due_date() -> None:
     assert first_core_group_due(date(2024, 4, 18), closures=[date(2024, 4, 22)]) == date(2024, 5, 3)
+
+
+# --- Periods read before they end (provisional) --------------------------------------------
+
+
+def test_a_period_read_after_it_ends_is_the_whole_period():
+    year = parse_period("annual", "2025-26")
+    assert year.as_at(date(2026, 12, 2)) == year
+    assert year.as_at(date(2026, 3, 31)) == year
+    assert not year.as_at(date(2026, 3, 31)).provisional
+
+
+def test_a_period_read_while_it_runs_ends_on_the_as_at_date_and_is_provisional():
+    so_far = parse_period("annual", "2026-27").as_at(date(2026, 12, 2))
+    assert so_far.provisional
+    assert (so_far.label, so_far.first_day, so_far.last_day) == (
+        "2026-27",
+        date(2026, 4, 1),
+        date(2026, 12, 2),
+    )
+    assert so_far.ends_on == date(2027, 3, 31)
+    assert so_far.whole == parse_period("annual", "2026-27")
+
+
+def test_a_period_on_its_first_day_is_provisional_with_one_day():
+    so_far = parse_period("monthly", "2026-12").as_at(date(2026, 12, 1))
+    assert so_far.provisional
+    assert so_far.first_day == so_far.last_day == date(2026, 12, 1)
+
+
+def test_a_period_not_yet_begun_is_refused_saying_when_it_starts():
+    with pytest.raises(PeriodNotBegun) as error:
+        parse_period("annual", "2030-31").as_at(date(2026, 12, 2))
+    assert str(error.value) == (
+        "The annual period 2030-31 has not begun: it starts on 1 April 2030, and today is "
+        "2 December 2026. A report is only made for a period that has begun"
+    )
+
+
+def test_a_provisional_period_compares_with_the_same_span_a_year_earlier():
+    so_far = parse_period("quarterly", "2026-27-Q3").as_at(date(2026, 12, 2))
+    earlier = so_far.previous_year()
+    assert (earlier.label, earlier.first_day, earlier.last_day) == (
+        "2025-26-Q3",
+        date(2025, 10, 1),
+        date(2025, 12, 2),
+    )
+    assert earlier.provisional and earlier.ends_on == date(2025, 12, 31)
+
+
+def test_a_29_february_as_at_date_compares_with_28_february_a_year_earlier():
+    earlier = parse_period("annual", "2027-28").as_at(date(2028, 2, 29)).previous_year()
+    assert earlier.last_day == date(2027, 2, 28)

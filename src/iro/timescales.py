@@ -67,6 +67,10 @@ UNKNOWN_PERIOD_KIND = 'Period kind "{kind}" is not one of annual, quarterly, mon
 NOT_A_REPORTING_YEAR = 'Period "{label}" is not a reporting year; expected YYYY-YY such as 2018-19'
 NOT_A_QUARTER = 'Period "{label}" is not a quarter; expected YYYY-YY-QN such as 2018-19-Q3'
 NOT_A_MONTH = 'Period "{label}" is not a month; expected YYYY-MM such as 2019-02'
+NOT_BEGUN = (
+    "The {kind} period {label} has not begun: it starts on {first_day}, and today is {as_at}. "
+    "A report is only made for a period that has begun"
+)
 NEGATIVE_WORKING_DAYS = "The number of working days to add must be 0 or more, not {n}"
 REVIEW_BEFORE_PLAN = "Review on {review} is before the plan started on {plan_start}"
 
@@ -311,10 +315,62 @@ class Period:
     label: str
     first_day: date
     last_day: date
+    # Set only on a period read before it ended (``as_at``): its own last day, while
+    # ``last_day`` is the as-at date that every measure reads as the period's last day.
+    ends_on: date | None = None
+
+    @property
+    def provisional(self) -> bool:
+        """Read before it ended: the figures are the period to date, not the period."""
+        return self.ends_on is not None
+
+    @property
+    def whole(self) -> Period:
+        """The whole period, whatever day it was read on."""
+        if self.ends_on is None:
+            return self
+        return Period(self.kind, self.label, self.first_day, self.ends_on)
+
+    def as_at(self, day: date) -> Period:
+        """This period read on ``day``: the whole period once it is over; the period to
+        ``day`` (provisional, ``last_day`` is ``day``) while it runs. Raises PeriodNotBegun
+        for a period whose first day is after ``day``: it has no figures, not zeros."""
+        whole = self.whole
+        if day < whole.first_day:
+            raise PeriodNotBegun(whole, day)
+        if day >= whole.last_day:
+            return whole
+        return Period(self.kind, self.label, self.first_day, day, ends_on=whole.last_day)
 
     def previous_year(self) -> Period:
-        """The same kind of period one year earlier (2018-19-Q3 gives 2017-18-Q3)."""
-        return period_containing(self.kind, add_months(self.first_day, -12))
+        """The same kind of period one year earlier (2018-19-Q3 gives 2017-18-Q3). For a
+        provisional period, the same span a year earlier: its first day to the as-at date,
+        each a year back, so the two figures cover the same stretch of the year."""
+        earlier = period_containing(self.kind, add_months(self.first_day, -12))
+        if self.provisional:
+            return earlier.as_at(add_months(self.last_day, -12))
+        return earlier
+
+
+def long_date(d: date) -> str:
+    """A date as people write it: 2 December 2026."""
+    return f"{d.day} {d:%B %Y}"
+
+
+class PeriodNotBegun(ValueError):
+    """A period read before its first day: there is no report for it yet."""
+
+    def __init__(self, period: Period, day: date):
+        self.period = period
+        self.day = day
+        super().__init__(
+            NOT_BEGUN.format(
+                kind=period.kind,
+                label=period.label,
+                first_day=long_date(period.first_day),
+                as_at=long_date(day),
+            )
+        )
 
 
 def _year_label(first_year: int) -> str:

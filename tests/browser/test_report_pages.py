@@ -33,3 +33,32 @@ def test_the_report_pages_pass_axe_and_link_to_the_children(page):
     check_page(page, "report-children-icpc")
     page.goto("/reports/monthly/2018-06/")
     check_page(page, "report-monthly-2018-06")
+
+
+def test_the_pickers_a_provisional_report_and_a_refused_period_pass_axe(page):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from iro import timescales
+    from tests.reports.conftest import a_plan
+
+    staff = make_staff()
+    today = timezone.localdate()
+    a_plan(staff, today - timedelta(days=400))
+    this_year = timescales.period_containing(timescales.ANNUAL, today)
+    next_year = timescales.period_containing(
+        timescales.ANNUAL, timescales.add_months(this_year.first_day, 12)
+    )
+    sign_in(page, staff.senior_manager.username)
+    page.goto("/reports/")
+    check_page(page, "reports-index-pickers")
+    page.get_by_role("link", name=f"Annual report {this_year.label}").click()
+    assert "Provisional: year to date" in page.locator("main").inner_text()
+    check_page(page, "report-annual-provisional")
+    response = page.goto(f"/reports/annual/{next_year.label}/")
+    assert response.status == 404
+    # The browser logs the page's own 404 status as a console error; nothing else may be.
+    page.js_errors.clear()
+    assert page.locator("h1").inner_text() == f"There is no report yet for {next_year.label}"
+    check_page(page, "report-not-begun")

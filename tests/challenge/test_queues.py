@@ -243,8 +243,8 @@ def test_the_targets_queue_shows_this_years_position_from_the_reports(staff):
         "Children with a dispute raised",
         "At most 1 child",
         "2 children",
-        "Not met so far",
+        "Not on track",
     )
-    assert row.flag == "not met"
+    assert row.flag == "not on track"
     assert queues.targets_this_year(staff.iro, day=TODAY).rows == ()
     assert queues.targets_this_year(staff.analyst, day=TODAY).rows == ()

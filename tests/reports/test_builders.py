@@ -24,13 +24,24 @@ pytestmark = pytest.mark.django_db
 def test_an_annual_report_has_the_shape_of_metrics_md_with_last_year_under_previous(staff):
     build_authority(staff, 4)
     data = json.loads(json.dumps(builders.annual_report("2018-19").as_json()))
-    assert list(data) == ["report", "period", "measures", "previous", "sections"]
+    assert list(data) == [
+        "report",
+        "period",
+        "provisional",
+        "as_at",
+        "measures",
+        "previous",
+        "sections",
+    ]
     assert data["report"] == "annual"
     assert data["period"] == {
         "label": "2018-19",
         "first_day": "2018-04-01",
         "last_day": "2019-03-31",
     }
+    assert data["provisional"] is False
+    assert data["as_at"] == "2019-03-31"
+    assert data["previous"]["as_at"] == "2018-03-31"
     assert data["previous"]["period"] == {
         "label": "2017-18",
         "first_day": "2017-04-01",

@@ -279,9 +279,9 @@ def targets_this_year(user, *, day: date) -> Queue:
                 line.label,
                 target_words(line.measure, line.direction, line.value),
                 "No figure yet" if line.actual is None else figure_words(line.measure, line.actual),
-                {True: "Met so far", False: "Not met so far", None: "Not measured yet"}[line.met],
+                line.verdict or "Not measured yet",
             ),
-            flag="not met" if line.met is False else "",
+            flag=(line.verdict or "").lower() if line.met is False else "",
         )
         for line in lines
     )

@@ -14,6 +14,12 @@ goes under ``filters`` (only when a team or chair is chosen) and ``sections``:
   ``action_plan`` (next year's targets, and this year's progress against the targets set
   for it).
 
+A period not yet over is **provisional**: the report reads it as at today (the as-at
+date), so every measure, breakdown, trend month and drill-down takes the as-at date as the
+period's last day (``timescales.Period.as_at``), the comparison is the same span a year
+earlier, and targets are "on track" or "not on track". A period not yet begun has no
+report (``timescales.PeriodNotBegun``).
+
 A report is read-only and costs a fixed number of queries whatever the number of
 children: each measure is one or two queries, breakdowns are grouped in the database.
 """
@@ -26,6 +32,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from iro import timescales
 from iro.challenge.models import ATTRIBUTION, RATING_QUESTIONS, Respondent, TargetMeasure, Theme
 from iro.challenge.selectors import featured_quotes, targets_for_year
@@ -36,7 +44,7 @@ from iro.names import screen
 from iro.people.models import Team, User
 from iro.reports import measures
 from iro.reports.measures import Ratio
-from iro.timescales import ANNUAL, MONTHLY, QUARTERLY, Period
+from iro.timescales import ANNUAL, MONTHLY, QUARTERLY, Period, PeriodNotBegun, long_date
 
 REPORT_KINDS = (ANNUAL, QUARTERLY, MONTHLY)
 
@@ -104,11 +112,31 @@ NO_TEAM = "No team recorded"
 NO_CHAIR = "No conference yet"
 
 
+def as_at_today(period: Period) -> Period:
+    """``period`` read as at today: provisional while it runs. Raises PeriodNotBegun."""
+    return period.as_at(timezone.localdate())
+
+
+def to_date_words(period: Period) -> str:
+    """What a provisional period's figures cover: "year to date" or "period to date"."""
+    return "year to date" if period.kind == ANNUAL else "period to date"
+
+
+def provisional_words(period: Period) -> str | None:
+    """What every format says of a provisional period, None for a completed one."""
+    if not period.provisional:
+        return None
+    return f"Provisional: {to_date_words(period)}, as at {long_date(period.last_day)}"
+
+
 def period_json(period: Period) -> dict:
+    """The period's label and its own first and last days (for a provisional period, its
+    last day, not the as-at date; ``as_at`` says that)."""
+    whole = period.whole
     return {
-        "label": period.label,
-        "first_day": period.first_day.isoformat(),
-        "last_day": period.last_day.isoformat(),
+        "label": whole.label,
+        "first_day": whole.first_day.isoformat(),
+        "last_day": whole.last_day.isoformat(),
     }
 
 
@@ -140,6 +168,18 @@ class TargetLine:
     actual: float | int | None = None  # this year's figure (a percent for a ratio)
     baseline: float | int | None = None  # last year's figure
     met: bool | None = None
+    # The figure is for a period not yet over: ``met`` then says "on track", not "met".
+    provisional: bool = False
+
+    @property
+    def verdict(self) -> str | None:
+        """ "Met" or "Not met" for a completed year, "On track" or "Not on track" for one
+        not yet over; None without a figure."""
+        if self.met is None:
+            return None
+        if self.provisional:
+            return "On track" if self.met else "Not on track"
+        return "Met" if self.met else "Not met"
 
     def as_json(self) -> dict:
         data = {
@@ -150,7 +190,8 @@ class TargetLine:
             "action": self.action,
         }
         if self.actual is not None or self.met is not None or self.baseline is not None:
-            data |= {"actual": self.actual, "previous": self.baseline, "met": self.met}
+            data |= {"actual": self.actual, "previous": self.baseline}
+            data |= {"on_track": self.met} if self.provisional else {"met": self.met}
         return data
 
 
@@ -181,6 +222,20 @@ class Report:
         return f"{kind[self.kind]} {self.period.label}"
 
     @property
+    def provisional(self) -> bool:
+        return self.period.provisional
+
+    @property
+    def as_at(self) -> date:
+        """The day the figures are as at: the period's last day once it is over."""
+        return self.period.last_day
+
+    @property
+    def provisional_note(self) -> str | None:
+        """ "Provisional: year to date, as at 2 December 2026", None once the period is over."""
+        return provisional_words(self.period)
+
+    @property
     def scope(self) -> str:
         """Who the figures cover, in words."""
         parts = []
@@ -194,9 +249,12 @@ class Report:
         data: dict[str, Any] = {
             "report": self.kind,
             "period": period_json(self.period),
+            "provisional": self.provisional,
+            "as_at": self.as_at.isoformat(),
             "measures": {k: measures.as_json(v) for k, v in self.measures.items()},
             "previous": {
                 "period": period_json(self.previous_period),
+                "as_at": self.previous_period.last_day.isoformat(),
                 "measures": {k: measures.as_json(v) for k, v in self.previous.items()},
             },
         }
@@ -209,6 +267,7 @@ class Report:
             "trend": [
                 {
                     "period": period_json(p),
+                    **({"as_at": p.last_day.isoformat()} if p.provisional else {}),
                     "measures": {k: measures.as_json(v) for k, v in m.items()},
                 }
                 for p, m in self.trend
@@ -245,8 +304,9 @@ class Report:
 
 
 def trend_months(period: Period) -> list[Period]:
-    """The 12 months up to and including the month of the period's last day, in order."""
-    months = [timescales.period_containing(MONTHLY, period.last_day)]
+    """The 12 months up to and including the month of the period's last day, in order; for
+    a provisional period the last is the month to the as-at date."""
+    months = [timescales.period_containing(MONTHLY, period.last_day).as_at(period.last_day)]
     while len(months) < TREND_MONTHS:
         earlier = timescales.add_months(months[-1].first_day, -1)
         months.append(timescales.period_containing(MONTHLY, earlier))
@@ -306,7 +366,12 @@ def _quotes(period: Period, team, chair) -> list[Quote]:
 
 
 def _target_lines(
-    year: str, current: dict | None, previous: dict | None, *, targets: dict | None = None
+    year: str,
+    current: dict | None,
+    previous: dict | None,
+    *,
+    targets: dict | None = None,
+    provisional: bool = False,
 ) -> list[TargetLine]:
     targets = targets_for_year(year) if targets is None else targets
     lines = []
@@ -326,18 +391,27 @@ def _target_lines(
                 actual=actual,
                 baseline=baseline,
                 met=target.is_met_by(actual) if current is not None else None,
+                provisional=provisional,
             )
         )
     return lines
 
 
-def build_report(kind: str, period: Period, *, team=None, chair=None) -> Report:
+def build_report(
+    kind: str, period: Period, *, team=None, chair=None, as_at: date | None = None
+) -> Report:
     """The report of ``kind`` for ``period`` (a Period of that kind), this period beside the
-    same period a year earlier, for the whole service or one team or chair."""
+    same period a year earlier, for the whole service or one team or chair.
+
+    The period is read as at ``as_at`` (today by default): this is the one place a report's
+    period is cut to the as-at date, so everything built from ``report.period`` (measures,
+    previous year, trend, breakdowns, targets, drill-down links) reads the same span.
+    Raises PeriodNotBegun for a period whose first day is after the as-at date."""
     if kind not in REPORT_KINDS:
         raise ValueError(timescales.UNKNOWN_PERIOD_KIND.format(kind=kind))
     if period.kind != kind:
         raise ValueError(f"A {kind} report cannot be for the {period.kind} period {period.label}")
+    period = period.as_at(timezone.localdate() if as_at is None else as_at)
     with measures.one_report():
         return _build(kind, period, team, chair)
 
@@ -378,7 +452,9 @@ def _add_annual_sections(report: Report) -> None:
     next_year = timescales.period_containing(ANNUAL, timescales.add_months(period.first_day, 12))
     report.next_year = next_year.label
     report.targets_next_year = _target_lines(next_year.label, None, None)
-    report.progress = _target_lines(period.label, report.measures, report.previous)
+    report.progress = _target_lines(
+        period.label, report.measures, report.previous, provisional=period.provisional
+    )
 
 
 def annual_report(label: str, **filters) -> Report:
@@ -395,14 +471,15 @@ def monthly_report(label: str, **filters) -> Report:
 
 def targets_with_position(year: str, *, day: date) -> list[TargetLine]:
     """The targets set for reporting ``year`` with the year's figure so far: each target's
-    measure (the report's own function) over the year from 1 April to ``day`` (the whole
-    year once it is over; no figure for a year not yet begun). ``met`` says whether the
-    figure so far meets the target. One measure computed per target set."""
-    period = timescales.parse_period(ANNUAL, year)
-    if day < period.first_day:
+    measure (the report's own function) over the year read as at ``day`` (the whole year
+    once it is over; no figure for a year not yet begun). ``met`` says whether the figure
+    meets the target: "on track" while the year runs (``provisional``), "met" once over.
+    One measure computed per target set."""
+    try:
+        so_far = timescales.parse_period(ANNUAL, year).as_at(day)
+    except PeriodNotBegun:
         return _target_lines(year, None, None)
-    so_far = Period(ANNUAL, period.label, period.first_day, min(day, period.last_day))
     targets = targets_for_year(year)
     with measures.one_report():
         current = {key: measures.MEASURES[key](so_far) for key in targets}
-    return _target_lines(year, current, None, targets=targets)
+    return _target_lines(year, current, None, targets=targets, provisional=so_far.provisional)

@@ -48,15 +48,14 @@ class Headlines:
 
 
 def year_to_date(day: date) -> Period:
-    """The reporting year that ``day`` falls in, from 1 April up to ``day``."""
-    year = timescales.period_containing(ANNUAL, day)
-    return Period(ANNUAL, f"{year.label} to date", year.first_day, day)
+    """The reporting year that ``day`` falls in, from 1 April up to ``day``: the year read
+    as at ``day``, as the annual report reads a year not yet over."""
+    return timescales.period_containing(ANNUAL, day).as_at(day)
 
 
 def _same_stretch_last_year(period: Period) -> Period:
-    first = timescales.add_months(period.first_day, -12)
-    last = timescales.add_months(period.last_day, -12)
-    return Period(ANNUAL, f"{period.label} last year", first, last)
+    """1 April to the same day a year earlier, as the annual report compares."""
+    return period.previous_year()
 
 
 def _read(value) -> str:

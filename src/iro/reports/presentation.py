@@ -329,9 +329,7 @@ def target_text(line: TargetLine) -> str:
 
 
 def progress_text(line: TargetLine) -> str:
-    if line.met is None:
-        return "No data this year"
-    return "Met" if line.met else "Not met"
+    return line.verdict or "No data this year"
 
 
 def figure_text(line: TargetLine, value) -> str:

@@ -20,8 +20,16 @@ from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import display_name
 from iro.people.models import Role, Team, User
-from iro.reports import drilldown, presentation
-from iro.reports.builders import ITEM_LABELS, LABELS, REPORT_KINDS, Report, build_report
+from iro.reports import drilldown, periods, presentation
+from iro.reports.builders import (
+    ITEM_LABELS,
+    LABELS,
+    REPORT_KINDS,
+    Report,
+    as_at_today,
+    build_report,
+    to_date_words,
+)
 from iro.reports.charts import charts_for
 from iro.reports.measures import MEASURES
 from iro.reports.renderers import formats
@@ -40,12 +48,31 @@ def _require_reports(user) -> None:
 
 
 def _period(kind: str, label: str) -> timescales.Period:
+    """The period a URL names, read as at today (provisional while it runs). Raises
+    PeriodNotBegun for a period not yet begun, Http404 for one that is no period."""
     if kind not in REPORT_KINDS:
         raise Http404(UNKNOWN_PERIOD)
     try:
-        return timescales.parse_period(kind, label)
+        period = timescales.parse_period(kind, label)
     except ValueError as error:
         raise Http404(str(error)) from None
+    return as_at_today(period)
+
+
+def _not_begun(request: HttpRequest, error: timescales.PeriodNotBegun) -> HttpResponse:
+    """A period not yet begun has no report: a page that says so (404, never zeros)."""
+    current = timescales.period_containing(error.period.kind, error.day)
+    return render(
+        request,
+        "reports/not_begun.html",
+        {
+            "period": error.period,
+            "as_at": error.day,
+            "current": current,
+            "active_nav": "reports",
+        },
+        status=404,
+    )
 
 
 def _filters(request: HttpRequest) -> tuple[Team | None, User | None]:
@@ -83,7 +110,8 @@ def _choices() -> dict:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    """Choose a report: kind, period, team, chair. GET only; the choice is a link."""
+    """Choose a report: from the lists of years, quarters and months with data, or by
+    kind, period, team and chair. GET only; the choice is a link."""
     _require_reports(request.user)
     kind = request.GET.get("kind", "")
     label = request.GET.get("period", "").strip()
@@ -93,17 +121,13 @@ def index(request: HttpRequest) -> HttpResponse:
             error = "Choose annual, quarterly or monthly."
         else:
             try:
-                timescales.parse_period(kind, label)
-            except ValueError as problem:
+                as_at_today(timescales.parse_period(kind, label))
+            except ValueError as problem:  # PeriodNotBegun too
                 error = str(problem)
             else:
                 team, chair = _filters(request)
                 url = reverse("report", args=[kind, label]) + _query(team, chair)
                 return redirect(url)
-    today = timescales.period_containing(timescales.ANNUAL, _today())
-    recent_years = [today.previous_year()]
-    while len(recent_years) < 4:
-        recent_years.append(recent_years[-1].previous_year())
     return render(
         request,
         "reports/index.html",
@@ -112,11 +136,34 @@ def index(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "label": label,
             "examples": EXAMPLES,
-            "recent_years": [today, *recent_years],
             "active_nav": "reports",
+            **_pickers(request.GET.get("year", "")),
             **_choices(),
         },
     )
+
+
+def _listed(period: timescales.Period) -> tuple[timescales.Period, str | None]:
+    """A period to list, with "year to date" or "period to date" while it runs."""
+    return period, to_date_words(period) if as_at_today(period).provisional else None
+
+
+def _pickers(chosen: str) -> dict:
+    """The years with data (newest first), and the quarters and months of the chosen year
+    (the latest by default) that have begun."""
+    today = _today()
+    earliest = periods.earliest_record()
+    years = periods.years_with_data(today, earliest)
+    if not years:
+        return {"years": [], "year": None, "quarters": [], "months": []}
+    year = next((y for y in years if y.label == chosen), years[0])
+    quarters, months = periods.quarters_and_months(year, today, earliest)
+    return {
+        "years": [_listed(y) for y in years],
+        "year": year,
+        "quarters": [_listed(q) for q in quarters],
+        "months": [_listed(m) for m in months],
+    }
 
 
 def _today():
@@ -127,9 +174,12 @@ def _today():
 
 def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     _require_reports(request.user)
-    period = _period(kind, label)
+    try:
+        period = _period(kind, label)
+    except timescales.PeriodNotBegun as error:
+        return _not_begun(request, error)
     team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair)
+    report = build_report(kind, period, team=team, chair=chair, as_at=period.last_day)
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
 
@@ -145,6 +195,7 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
     ]
     may_see_children = has_capability(request.user, Capability.VIEW_CHILDREN)
     charts = charts_for(report)
+    later = _neighbour(report.period, 1)
     return {
         "report": report,
         "sections": presentation.laid_out(report, charts),
@@ -166,7 +217,8 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         "children_base": base if may_see_children else None,
         "query": query,
         "earlier": _neighbour(report.period, -1),
-        "later": _neighbour(report.period, 1),
+        # No link to a period not yet begun: it has no report.
+        "later": later if later.first_day <= report.as_at else None,
         "active_nav": "reports",
         **_choices(),
         "team": team,
@@ -184,9 +236,12 @@ def _neighbour(period: timescales.Period, step: int) -> timescales.Period:
 def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:
     """The report as a file: PDF (tagged, PDF/UA-1), XLSX, CSV or JSON."""
     _require_reports(request.user)
-    period = _period(kind, label)
+    try:
+        period = _period(kind, label)
+    except timescales.PeriodNotBegun as error:
+        return _not_begun(request, error)
     team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair)
+    report = build_report(kind, period, team=team, chair=chair, as_at=period.last_day)
     content, content_type = formats.render(report, fmt)
     log_export(
         user=request.user,
@@ -206,7 +261,10 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
     _require_reports(request.user)
     if not has_capability(request.user, Capability.VIEW_CHILDREN):
         raise PermissionDenied(NO_CHILDREN)
-    period = _period(kind, label)
+    try:
+        period = _period(kind, label)
+    except timescales.PeriodNotBegun as error:
+        return _not_begun(request, error)
     if measure not in MEASURES:
         raise Http404("There is no such measure.")
     team, chair = _filters(request)

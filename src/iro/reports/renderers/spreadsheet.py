@@ -81,7 +81,7 @@ def render_xlsx(report: Report) -> bytes:
                 "target",
                 "actual",
                 "previous",
-                "met",
+                "on track" if report.provisional else "met",
                 "action",
             ],
         )

@@ -13,6 +13,7 @@ from typing import Any
 
 from iro.reports.builders import ITEM_LABELS, LABELS, RATING_LABELS, THEME_LABELS, Report
 from iro.reports.measures import Ratio
+from iro.timescales import long_date
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -46,11 +47,20 @@ def _items(value: Any) -> Iterator[tuple[str, Any]]:
         yield "", value
 
 
+def column_titles(report: Report) -> list[str]:
+    """The two figure columns' titles: the periods' labels, saying in words when the period
+    is provisional and that the comparison is the same stretch a year earlier."""
+    if not report.provisional:
+        return [report.period.label, report.previous_period.label]
+    return [
+        f"{report.period.label} ({report.provisional_note})",
+        f"{report.previous_period.label} (to {long_date(report.previous_period.last_day)})",
+    ]
+
+
 def measure_rows(report: Report) -> list[list[Any]]:
     """Header, then [key, label, item, this period, previous period] per number."""
-    rows: list[list[Any]] = [
-        ["measure", "label", "item", report.period.label, report.previous_period.label]
-    ]
+    rows: list[list[Any]] = [["measure", "label", "item", *column_titles(report)]]
     for key, value in report.measures.items():
         previous = dict(_items(report.previous[key]))
         items = list(_items(value))

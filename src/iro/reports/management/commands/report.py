@@ -2,7 +2,9 @@
 [--chair USERNAME] [--output FILE]``: a performance report from the records.
 
 Without ``--output``, JSON and CSV go to standard output. Any bad argument (kind,
-period, format, team, chair, output) is one line on standard error and exit status 2.
+period, format, team, chair, output) is one line on standard error and exit status 2; so
+is a period not yet begun. A period begun but not over is reported as at today,
+provisional (``timescales.Period.as_at``).
 """
 
 from __future__ import annotations
@@ -60,7 +62,10 @@ class Command(BaseCommand):
             raise _fail(OUTPUT_REQUIRED.format(format=format.upper()))
         the_team = self._team(team) if team else None
         the_chair = self._chair(chair) if chair else None
-        report = build_report(kind, the_period, team=the_team, chair=the_chair)
+        try:
+            report = build_report(kind, the_period, team=the_team, chair=the_chair)
+        except timescales.PeriodNotBegun as error:
+            raise _fail(str(error)) from None
         content = self._render(report, format)
         if output:
             self._write(Path(output), content)
