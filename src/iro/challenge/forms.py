@@ -13,13 +13,20 @@ from __future__ import annotations
 from django import forms
 
 from iro import text_limits
-from iro.challenge.models import ChallengeOutcome, DisputeReason, Respondent, TargetDirection
+from iro.challenge.models import (
+    ChallengeOutcome,
+    DisputeOutcome,
+    DisputeReason,
+    Respondent,
+    TargetDirection,
+)
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm
 from iro.people.models import Agency
 
 REASON_REQUIRED = "Select the main reason for the dispute."
 AGENCY_REQUIRED = "Select the agency the professional works for."
 OUTCOME_REQUIRED = "Select the outcome."
+DISPUTE_OUTCOME_REQUIRED = "Select whether the resolution addressed your concern."
 RESPONDENT_REQUIRED = "Select who gave the feedback."
 CONSENT_REQUIRED = "Select whether they agreed to be quoted."
 NOT_ABOUT_ONE_PLAN = "Not about one plan"
@@ -153,6 +160,11 @@ class ResolveForm(VersionedForm):
         help_text="It is resolved at the stage it has reached.",
     )
     resolution = _long_text("How was it resolved?")
+    outcome = _radios(
+        DisputeOutcome.choices,
+        label="Did the resolution address your concern?",
+        required_message=DISPUTE_OUTCOME_REQUIRED,
+    )
 
 
 # ------------------------------------------------------ multi-agency challenges
