@@ -402,10 +402,6 @@ class ComparisonMeasure(models.TextChoices):
     )
     ICPC = "icpc_within_15_working_days", "Initial conferences within 15 working days (%)"
     REVIEWS = "review_conferences_in_timescale", "Review conferences in timescale (%)"
-    TWO_YEARS = (
-        "plans_open_two_years_or_more_at_period_end",
-        "Children on a plan for two years or more at the year end",
-    )
 
 
 class Comparison(models.Model):

@@ -62,6 +62,35 @@ LABELS: dict[str, str] = {
     "child_views_represented": "The child's views were represented",
     "advocate_involved": "An advocate was involved",
     "pre_meetings_held": "The chair met the child and parents beforehand",
+    "initial_conferences_held": "Initial conferences held (children)",
+    "review_conferences_held": "Review conferences held (children)",
+    "icpc_leading_to_plan": "Initial conferences that led to a plan",
+    "late_icpc_reasons": "Late initial conferences, by reason",
+    "late_review_reasons": "Late review conferences, by reason",
+    "plans_open_two_years_or_more_at_period_end": (
+        "Children on a plan for two years or more at the period end"
+    ),
+    "plans_started_within_two_years_of_previous": (
+        "Plans started within two years of a previous plan ending"
+    ),
+    "children_on_plan_at_period_end_per_10000": (
+        "Children on a plan at the period end, per 10,000 children"
+    ),
+    "children_on_plan_at_period_end_by_age": "Children on a plan at the end, by age",
+    "children_on_plan_at_period_end_by_sex": "Children on a plan at the end, by sex",
+    "children_on_plan_at_period_end_by_ethnicity": (
+        "Children on a plan at the end, by ethnic group"
+    ),
+    "children_on_plan_at_period_end_with_disability": (
+        "Children on a plan at the end with a disability"
+    ),
+    "participation_units": "Child conferences held where the child was 5 or over",
+    "dispute_stage_responses_in_time": "Responses to a dispute stage received in time",
+    "dispute_outcomes": "Disputes resolved, by outcome",
+    "multi_agency_challenge_outcomes": "Multi-agency challenges closed, by outcome",
+    "iro_caseload_per_fte_at_period_end": (
+        "Children on a plan per full-time IRO at the period end"
+    ),
 }
 
 ITEM_LABELS: dict[str, str] = {
@@ -84,6 +113,34 @@ ITEM_LABELS: dict[str, str] = {
     "stage_3": "Stage 3",
     "stage_4": "Stage 4",
     "stage_5_to_8": "Stages 5 to 8",
+    "interpreter": "Interpreter availability",
+    "child_preparing": "Child wishes to attend and needs time to prepare",
+    "unavailable": "Family or professional unavailable",
+    "reports_not_ready": "Reports not ready",
+    "transfer": "Transfer from another authority",
+    "other": "Other",
+    "not_recorded": "Not recorded",
+    "unborn": "Unborn",
+    "under_1": "Under 1",
+    "1_to_4": "1 to 4",
+    "5_to_9": "5 to 9",
+    "10_to_15": "10 to 15",
+    "16_and_over": "16 and over",
+    "male": "Male",
+    "female": "Female",
+    "unknown": "Not known",
+    "white": "White",
+    "mixed": "Mixed or multiple",
+    "asian": "Asian or Asian British",
+    "black": "Black or Black British",
+    "not_known": "Not known (refused or not obtained)",
+    "concern_addressed": "Concern addressed",
+    "partly_addressed": "Concern partly addressed",
+    "not_addressed": "Concern not addressed",
+    "withdrawn": "Withdrawn",
+    "upheld": "Upheld",
+    "partly_upheld": "Partly upheld",
+    "not_upheld": "Not upheld",
 }
 
 NO_TEAM = "No team recorded"
