@@ -26,6 +26,23 @@ METRICS_MD_KEYS = [
     "child_views_represented",
     "advocate_involved",
     "pre_meetings_held",
+    "initial_conferences_held",
+    "review_conferences_held",
+    "icpc_leading_to_plan",
+    "late_icpc_reasons",
+    "late_review_reasons",
+    "plans_open_two_years_or_more_at_period_end",
+    "plans_started_within_two_years_of_previous",
+    "children_on_plan_at_period_end_per_10000",
+    "children_on_plan_at_period_end_by_age",
+    "children_on_plan_at_period_end_by_sex",
+    "children_on_plan_at_period_end_by_ethnicity",
+    "children_on_plan_at_period_end_with_disability",
+    "participation_units",
+    "dispute_stage_responses_in_time",
+    "dispute_outcomes",
+    "multi_agency_challenge_outcomes",
+    "iro_caseload_per_fte_at_period_end",
 ]
 
 
