@@ -339,7 +339,9 @@ class Target(models.Model):
 class Population(models.Model):
     """The authority's population aged 0 to 17 for one reporting year."""
 
-    year = models.CharField(max_length=7, unique=True, help_text="A reporting year such as 2019-20.")
+    year = models.CharField(
+        max_length=7, unique=True, help_text="A reporting year such as 2019-20."
+    )
     children = models.PositiveIntegerField("children aged 0 to 17")
     source = models.CharField(max_length=200, help_text="Where the figure comes from.")
     recorded_by = models.ForeignKey(

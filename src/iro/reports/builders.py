@@ -23,7 +23,13 @@ from decimal import Decimal
 from typing import Any
 
 from iro import timescales
-from iro.challenge.models import Respondent, TargetMeasure
+from iro.challenge.models import (
+    Comparison,
+    ComparisonArea,
+    ComparisonMeasure,
+    Respondent,
+    TargetMeasure,
+)
 from iro.challenge.selectors import quotable_feedback, targets_for_year
 from iro.children.models import Child
 from iro.journey.models import ConferenceChild
@@ -197,6 +203,25 @@ class TargetLine:
         return data
 
 
+@dataclass(frozen=True)
+class ComparisonRow:
+    """Another area's published figure for one measure, this year and the year before,
+    each with its source: shown beside ours, never mixed into our measures."""
+
+    area: str
+    this: Decimal | None
+    previous: Decimal | None
+    this_source: str = ""
+    previous_source: str = ""
+
+    @property
+    def label(self) -> str:
+        sources = [s for s in (self.this_source, self.previous_source) if s]
+        named = "; ".join(dict.fromkeys(sources))
+        area = ComparisonArea(self.area).label
+        return f"{area} (source: {named})" if named else area
+
+
 @dataclass
 class Report:
     """A built report: figures only, ready for any renderer."""
@@ -215,6 +240,8 @@ class Report:
     next_year: str | None = None
     targets_next_year: list[TargetLine] = field(default_factory=list)
     progress: list[TargetLine] = field(default_factory=list)
+    # Measure key -> other areas' figures for this year and last (annual reports).
+    comparisons: dict[str, list[ComparisonRow]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -272,6 +299,25 @@ class Report:
                 }
                 for q in self.quotes
             ]
+            sections["comparisons"] = {
+                key: [
+                    {
+                        "area": row.area,
+                        "this_year": {
+                            "year": self.period.label,
+                            "value": None if row.this is None else float(row.this),
+                            "source": row.this_source or None,
+                        },
+                        "previous_year": {
+                            "year": self.previous_period.label,
+                            "value": None if row.previous is None else float(row.previous),
+                            "source": row.previous_source or None,
+                        },
+                    }
+                    for row in rows
+                ]
+                for key, rows in self.comparisons.items()
+            }
             sections["action_plan"] = {
                 "next_year": self.next_year,
                 "targets": [t.as_json() for t in self.targets_next_year],
@@ -407,6 +453,32 @@ def _add_annual_sections(report: Report) -> None:
     report.next_year = next_year.label
     report.targets_next_year = _target_lines(next_year.label, None, None)
     report.progress = _target_lines(period.label, report.measures, report.previous)
+    report.comparisons = comparisons_for(period.label, report.previous_period.label)
+
+
+def comparisons_for(year: str, previous_year: str) -> dict[str, list[ComparisonRow]]:
+    """The comparison figures recorded for two reporting years, by measure and area (in
+    the order of ``ComparisonMeasure`` and ``ComparisonArea``), in one query."""
+    found = {
+        (c.measure, c.area, c.year): c
+        for c in Comparison.objects.filter(year__in=[year, previous_year])
+    }
+    result: dict[str, list[ComparisonRow]] = {}
+    for key in ComparisonMeasure.values:
+        for area in ComparisonArea.values:
+            this, last = found.get((key, area, year)), found.get((key, area, previous_year))
+            if this is None and last is None:
+                continue
+            result.setdefault(key, []).append(
+                ComparisonRow(
+                    area,
+                    this.value if this else None,
+                    last.value if last else None,
+                    this.source if this else "",
+                    last.source if last else "",
+                )
+            )
+    return result
 
 
 def annual_report(label: str, **filters) -> Report:

@@ -1059,9 +1059,7 @@ def children_on_plan_at_period_end_by_ethnicity(
 WITH_DISABILITY = ~Q(child__disabilities=[]) & ~Q(child__disabilities=["NONE"])
 
 
-def children_on_plan_at_period_end_with_disability(
-    period: Period, *, team=None, chair=None
-) -> int:
+def children_on_plan_at_period_end_with_disability(period: Period, *, team=None, chair=None) -> int:
     return _children_at_end_by(period, team, chair, {"n": WITH_DISABILITY})["n"]
 
 
@@ -1158,9 +1156,7 @@ def fte_at(day: date, people=None) -> Decimal:
     return records.aggregate(total=Sum("fte"))["total"] or Decimal(0)
 
 
-def iro_caseload_per_fte_at_period_end(
-    period: Period, *, team=None, chair=None
-) -> Decimal | None:
+def iro_caseload_per_fte_at_period_end(period: Period, *, team=None, chair=None) -> Decimal | None:
     """For the whole service, or one chair (their own children over their own hours);
     ``None`` for a team, whose children are chaired by IROs of every team."""
     if team is not None:

@@ -12,7 +12,7 @@ register = template.Library()
 def children_url(context, key: str, item: str = "") -> str:
     """The URL of the children behind figure ``key`` (and breakdown ``item``), or ""."""
     base = context.get("children_base")
-    if not base:
+    if not base or not key:
         return ""
     params = {}
     if context.get("team"):
