@@ -112,6 +112,10 @@ NO_CHILD_DATA = frozenset(
         "notice_list",  # a notice names no child, only links to its page
         "target_list",  # aggregate figures
         "target_edit",
+        "report_figures",  # population, staff hours, other areas' figures
+        "population_edit",
+        "comparison_edit",
+        "working_hours_edit",
         "staff_leave",  # the IROs' leave, and counts of their bookings
     }
 )

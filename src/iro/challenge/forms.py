@@ -15,6 +15,7 @@ from django import forms
 from iro import text_limits
 from iro.challenge.models import (
     ChallengeOutcome,
+    ComparisonArea,
     DisputeOutcome,
     DisputeReason,
     Respondent,
@@ -270,3 +271,27 @@ class TargetForm(forms.Form):
         "the annual report's action plan.",
         limit=text_limits.PLAN_ITEM,
     )
+
+
+# ------------------------------------------------------ figures the reports need
+# Text fields, so the service's one message explains a bad number.
+
+
+class PopulationForm(forms.Form):
+    children = _text("How many children aged 0 to 17 live in the authority?", max_length=20)
+    source = _text("Where does the figure come from?", max_length=200)
+
+
+class WorkingHoursForm(forms.Form):
+    fte = _text("Full-time equivalent", max_length=10)
+    starts_on = GovDateField(what="the date the hours start", label="From when?", required=False)
+
+
+class ComparisonForm(forms.Form):
+    """A figure and its source for each area; a blank figure means none is recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for area, label in ComparisonArea.choices:
+            self.fields[f"{area}_value"] = _text(f"{label}: figure", max_length=20)
+            self.fields[f"{area}_source"] = _text(f"{label}: source", max_length=200)

@@ -44,7 +44,6 @@ from functools import lru_cache
 from django.db.models import (
     CharField,
     Count,
-    Sum,
     DateField,
     Exists,
     F,
@@ -54,6 +53,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 
 from iro import timescales
@@ -1153,7 +1153,8 @@ def fte_at(day: date, people=None) -> Decimal:
     records = WorkingHours.objects.filter(starts_on__lte=day).exclude(Exists(later))
     if people is not None:
         records = records.filter(person__in=people)
-    return records.aggregate(total=Sum("fte"))["total"] or Decimal(0)
+    total = records.aggregate(total=Sum("fte"))["total"] or 0
+    return Decimal(total).quantize(Decimal("0.01"))
 
 
 def iro_caseload_per_fte_at_period_end(period: Period, *, team=None, chair=None) -> Decimal | None:
