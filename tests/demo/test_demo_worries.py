@@ -111,3 +111,21 @@ def test_recorded_participation_still_matches_the_pre_meetings():
         assert row.advocate_involved == bool(meeting.advocate_organisation)
         day = row.conference.held_on or row.conference.scheduled_date
         assert meeting.parents_met_on is None or meeting.parents_met_on <= min(day, TODAY)
+
+
+@pytest.mark.parametrize("label", SHOWN)
+def test_each_year_has_a_population_hours_comparisons_and_dispute_outcomes(label):
+    period = year(label)
+    rate = measures.children_on_plan_at_period_end_per_10000(period)
+    assert rate is not None and rate > 0
+    assert measures.iro_caseload_per_fte_at_period_end(period) is not None
+    report = annual_report(label)
+    assert {row.area for row in report.comparisons["children_on_plan_at_period_end_per_10000"]} == {
+        "england",
+        "region",
+        "neighbours",
+    }
+    outcomes = measures.dispute_outcomes(period)
+    resolved = sum(v["count"] for v in measures.dispute_resolution_stage(period).values())
+    assert sum(outcomes.values()) == resolved
+    assert outcomes["not_recorded"] == 0

@@ -28,6 +28,7 @@ from iro.children.models import Child, Relationship
 from iro.children.services import add_family_member, create_child, create_family, update_child
 from iro.demo import challenges, names, planner
 from iro.demo.casework_writer import CaseworkCounts, CaseworkWriter
+from iro.demo.figures import record_figures
 from iro.demo.history import deferred_history
 from iro.demo.staff import (
     Staff,
@@ -617,6 +618,7 @@ def build_demo(
         finally:
             gc.unfreeze()
         targets = set_targets(years=[*shown, next_year(shown[-1])], manager=staff.iro_manager)
+        record_figures(years=shown, manager=staff.iro_manager, chairs=staff.chairs, since=start)
     summary = Summary(seed=seed, today=today, scale=scale)
     summary.casework = casework.counts
     summary.targets = targets
