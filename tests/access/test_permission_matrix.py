@@ -249,6 +249,10 @@ PAGES: dict[str, Page] = {
     "quote_list": Page(can(C.APPROVE_QUOTES)),
     "quote_review": Page(CHILD & can(C.APPROVE_QUOTES)),
     "quote_feature": post_only(CHILD & can(C.APPROVE_QUOTES), ok=(302,)),
+    "report_figures": Page(can(C.RECORD_REPORT_FIGURES)),
+    "population_edit": Page(can(C.RECORD_REPORT_FIGURES)),
+    "comparison_edit": Page(can(C.RECORD_REPORT_FIGURES)),
+    "working_hours_edit": Page(can(C.RECORD_REPORT_FIGURES)),
     # notices
     "notice_list": Page(SIGNED_IN),
     "challenge_list": Page(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES)),
@@ -435,6 +439,7 @@ class CannotFill(Exception):
 
 REPORT = {"kind": "annual", "label": "2025-26", "measure": "children_on_plan_during_period"}
 TARGET = {"year": "2025-26", "measure": "child_attended"}
+FIGURES = {"year": "2025-26", "measure": "children_on_plan_at_period_end_per_10000"}
 DOWNLOADS = ("pdf", "xlsx", "csv", "json")
 # The id after each kind of path segment.
 PUBLIC_IDS = {
@@ -455,6 +460,7 @@ PKS = {
     "core-group": lambda a: a.core_group_parent.pk,
     "pre-meetings": lambda a: a.review_row.pk,
     "tokens": lambda a: a.api_token.pk,
+    "hours": lambda a: a.staff.iro.pk,
 }
 # The object each model's admin pages open: the one most likely to name a child.
 ADMIN_OBJECT = {
@@ -505,6 +511,8 @@ def fill(url: Url, variant: str, a: Authority, page: Page) -> tuple[dict, list]:
             kwargs[kwarg] = PKS[before](a)
         elif url.name == "target_edit" and kwarg in TARGET:
             kwargs[kwarg] = TARGET[kwarg]
+        elif url.name in ("population_edit", "comparison_edit") and kwarg in FIGURES:
+            kwargs[kwarg] = FIGURES[kwarg]
         elif kwarg in REPORT:
             kwargs[kwarg] = REPORT[kwarg]
         elif kwarg == "year" and url.name == "api_census_export":

@@ -122,7 +122,12 @@ def test_a_team_manager_answers_a_stage_2_dispute_and_the_iro_accepts_it(client,
     assert 'id="record-response"' not in html(page)  # the IRO does not type it in
     response = client.post(
         reverse("dispute_resolve", args=[dispute.public_id]),
-        {"version": "3", "resolution": "Answer accepted.", **date_data("resolved_on", TODAY)},
+        {
+            "version": "3",
+            "resolution": "Answer accepted.",
+            "outcome": "concern_addressed",
+            **date_data("resolved_on", TODAY),
+        },
     )
     assert response.status_code == 302
     dispute.refresh_from_db()

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
 from iro.challenge import services
-from iro.challenge.forms import REASON_REQUIRED
+from iro.challenge.forms import DISPUTE_OUTCOME_REQUIRED, REASON_REQUIRED
 from iro.challenge.models import Dispute, DisputeReason, DisputeStage, Stage
 from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
 from tests.challenge.view_helpers import date_data, error_summary_links, html, shows
@@ -242,11 +242,17 @@ def test_the_iro_escalates_and_resolves_after_the_addressee_answers(client, staf
     assert response.status_code == 302
     response = client.post(
         urls["dispute_resolve"],
-        {"version": "3", "resolution": "Assessment finished.", **date_data("resolved_on", TODAY)},
+        {
+            "version": "3",
+            "resolution": "Assessment finished.",
+            "outcome": "partly_addressed",
+            **date_data("resolved_on", TODAY),
+        },
     )
     assert response.status_code == 302
     dispute.refresh_from_db()
     assert (dispute.stage, dispute.resolved_on) == (Stage.STAGE_2, TODAY)
+    assert dispute.outcome == "partly_addressed"
     assert dispute.resolved_at_key == "stage_2"
     page = client.get(urls["dispute_detail"])
     assert shows(page, "Dispute resolved at stage 2: team manager.")
@@ -259,12 +265,29 @@ def test_resolving_without_saying_how_is_refused_on_its_field(client, staff, dis
     client.force_login(staff.iro)
     response = client.post(
         dispute_urls(dispute)["dispute_resolve"],
-        {"version": "1", "resolution": "", **date_data("resolved_on", TODAY)},
+        {
+            "version": "1",
+            "resolution": "",
+            "outcome": "concern_addressed",
+            **date_data("resolved_on", TODAY),
+        },
     )
     assert response.status_code == 200
     message = services.TEXT_REQUIRED.format(what="how the dispute was resolved")
     assert shows(response, message)
     assert error_summary_links(response) == ["id_resolution"]
+    assert Dispute.objects.get().resolved_on is None
+
+
+def test_resolving_without_the_outcome_is_refused_on_its_field(client, staff, dispute):
+    client.force_login(staff.iro)
+    response = client.post(
+        dispute_urls(dispute)["dispute_resolve"],
+        {"version": "1", "resolution": "Plan agreed.", **date_data("resolved_on", TODAY)},
+    )
+    assert response.status_code == 200
+    assert shows(response, DISPUTE_OUTCOME_REQUIRED)
+    assert error_summary_links(response) == ["id_outcome"]
     assert Dispute.objects.get().resolved_on is None
 
 
@@ -290,7 +313,12 @@ def test_a_change_saved_from_a_stale_page_is_refused_and_kept(client, staff, dis
     client.force_login(staff.iro)
     response = client.post(
         dispute_urls(dispute)["dispute_resolve"],
-        {"version": "1", "resolution": "Plan agreed.", **date_data("resolved_on", TODAY)},
+        {
+            "version": "1",
+            "resolution": "Plan agreed.",
+            "outcome": "concern_addressed",
+            **date_data("resolved_on", TODAY),
+        },
     )
     assert response.status_code == 200
     assert shows(response, STALE_RECORD)
@@ -301,7 +329,12 @@ def test_a_change_saved_from_a_stale_page_is_refused_and_kept(client, staff, dis
     assert Dispute.objects.get().resolved_on is None
     again = client.post(
         dispute_urls(dispute)["dispute_resolve"],
-        {"version": "2", "resolution": "Plan agreed.", **date_data("resolved_on", TODAY)},
+        {
+            "version": "2",
+            "resolution": "Plan agreed.",
+            "outcome": "concern_addressed",
+            **date_data("resolved_on", TODAY),
+        },
     )
     assert again.status_code == 302
     assert Dispute.objects.get().resolved_on == TODAY

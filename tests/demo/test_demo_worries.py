@@ -142,3 +142,20 @@ def test_the_manager_has_quotes_awaiting_approval_one_naming_a_family_member():
     with pytest.raises(ValidationError) as error:
         services.approve_quote(feedback=named, wording=named.text, acting_user=manager)
     assert named.text.split()[0] in " ".join(error.value.messages)
+
+
+def test_each_year_has_a_population_hours_comparisons_and_dispute_outcomes(label):
+    period = year(label)
+    rate = measures.children_on_plan_at_period_end_per_10000(period)
+    assert rate is not None and rate > 0
+    assert measures.iro_caseload_per_fte_at_period_end(period) is not None
+    report = annual_report(label)
+    assert {row.area for row in report.comparisons["children_on_plan_at_period_end_per_10000"]} == {
+        "england",
+        "region",
+        "neighbours",
+    }
+    outcomes = measures.dispute_outcomes(period)
+    resolved = sum(v["count"] for v in measures.dispute_resolution_stage(period).values())
+    assert sum(outcomes.values()) == resolved
+    assert outcomes["not_recorded"] == 0

@@ -19,7 +19,11 @@ DISTINCT_CHILDREN = {
     "children_on_plan_during_period",
     "children_on_plan_at_period_end",
     "children_with_dispute_raised",
+    "plans_open_two_years_or_more_at_period_end",
+    "children_on_plan_at_period_end_with_disability",
 }
+# Rates over children on a plan at period end: their units are those children.
+RATES = {"children_on_plan_at_period_end_per_10000", "iro_caseload_per_fte_at_period_end"}
 
 
 @pytest.fixture
@@ -40,6 +44,12 @@ def test_the_units_behind_a_figure_add_up_to_it(year, key, filters):
     units = drilldown.units(key, YEAR, **chosen[filters])
     if isinstance(value, Ratio):
         assert value == Ratio(sum(bool(u.counted) for u in units), len(units))
+    elif key in RATES:
+        # Behind a rate: the children on a plan at the end, where it has a figure at all.
+        whole = filters == "none" or (filters == "chair" and key.startswith("iro_caseload"))
+        behind = measures.children_on_plan_at_period_end(YEAR, **chosen[filters])
+        assert len({u.child_id for u in units}) == (behind if whole else 0)
+        assert whole or value is None
     elif key in DISTINCT_CHILDREN:
         assert value == len({u.child_id for u in units})
     elif isinstance(value, int):

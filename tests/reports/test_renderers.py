@@ -92,7 +92,15 @@ def test_the_pdf_is_tagged_pdf_ua_with_its_language_title_and_figure_alternative
 
 def test_the_spreadsheet_has_a_sheet_per_part_and_numbers_as_numbers(full_year):
     book = load_workbook(io.BytesIO(spreadsheet.render_xlsx(full_year)))
-    assert book.sheetnames == ["Measures", "Trend", "By team", "By chair", "Quotes", "Action plan"]
+    assert book.sheetnames == [
+        "Measures",
+        "Trend",
+        "By team",
+        "By chair",
+        "Comparisons",
+        "Quotes",
+        "Action plan",
+    ]
     rows = list(book["Measures"].iter_rows(values_only=True))
     assert rows[0] == ("measure", "label", "item", "2018-19", "2017-18")
     by_item = {(r[0], r[2]): r[3] for r in rows[1:]}
@@ -196,3 +204,80 @@ def test_disputes_chart_alt_text_reads_the_figures(staff):
     chart = charts.charts_for(builders.annual_report("2018-19"))["dispute_reasons"]
     assert "Planning 1 against 0" in chart.alt
     assert chart.rows[1] == ["Planning", 1, 0]
+
+
+NEW_KEYS = [
+    "initial_conferences_held",
+    "review_conferences_held",
+    "icpc_leading_to_plan",
+    "late_icpc_reasons",
+    "late_review_reasons",
+    "plans_open_two_years_or_more_at_period_end",
+    "plans_started_within_two_years_of_previous",
+    "children_on_plan_at_period_end_per_10000",
+    "children_on_plan_at_period_end_by_age",
+    "children_on_plan_at_period_end_by_sex",
+    "children_on_plan_at_period_end_by_ethnicity",
+    "children_on_plan_at_period_end_with_disability",
+    "participation_units",
+    "dispute_stage_responses_in_time",
+    "dispute_outcomes",
+    "multi_agency_challenge_outcomes",
+    "iro_caseload_per_fte_at_period_end",
+]
+
+
+@pytest.fixture
+def compared_year(staff):
+    from iro.challenge.models import Comparison, Population
+
+    build_authority(staff, 6)
+    for year, children, england in (("2018-19", 60_000, "43.7"), ("2017-18", 59_800, "45.3")):
+        Population.objects.create(
+            year=year,
+            children=children,
+            source="ONS",
+            recorded_by=staff.iro_manager,
+            recorded_on=date(2019, 5, 1),
+        )
+        Comparison.objects.create(
+            year=year,
+            measure="children_on_plan_at_period_end_per_10000",
+            area="england",
+            value=Decimal(england),
+            source=f"Children in need {year}",
+            recorded_by=staff.iro_manager,
+            recorded_on=date(2019, 11, 1),
+        )
+    return builders.annual_report("2018-19")
+
+
+def test_every_new_measure_is_in_every_format_beside_the_year_before(compared_year):
+    rows = tabular.measure_rows(compared_year)
+    assert {row[0] for row in rows[1:]} >= set(NEW_KEYS)
+    (rate,) = [r for r in rows if r[0] == "children_on_plan_at_period_end_per_10000"]
+    # 2 children on a plan at the end of the year: 10,000 x 2 / 60,000 = 0.333..: 0.3;
+    # none the year before, over its own population: 0.0.
+    assert rate[3:] == [Decimal("0.3"), Decimal("0.0")]
+    book = load_workbook(io.BytesIO(spreadsheet.render_xlsx(compared_year)))
+    keys = {row[0] for row in book["Measures"].iter_rows(values_only=True)}
+    assert keys >= set(NEW_KEYS)
+    assert list(book["Comparisons"].iter_rows(values_only=True))[1:] == [
+        (
+            "children_on_plan_at_period_end_per_10000",
+            builders.LABELS["children_on_plan_at_period_end_per_10000"],
+            "england",
+            year,
+            value,
+            f"Children in need {year}",
+        )
+        for year, value in (("2018-19", 43.7), ("2017-18", 45.3))
+    ]
+    html = document.render_html(compared_year)
+    for key in NEW_KEYS:
+        assert builders.LABELS[key] in html.replace("&#x27;", "'"), key
+    assert "England (source: Children in need 2018-19; Children in need 2017-18)" in html
+    data = compared_year.as_json()
+    assert set(NEW_KEYS) <= set(data["measures"]) and set(NEW_KEYS) <= set(
+        data["previous"]["measures"]
+    )

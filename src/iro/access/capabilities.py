@@ -34,6 +34,9 @@ class Capability(StrEnum):
     ANSWER_DISPUTES = "Answer the disputes sent to them"
     SET_TARGETS = "Set the action plan's targets for the annual report"
     APPROVE_QUOTES = "Approve feedback quotes and choose those the annual report features"
+    RECORD_REPORT_FIGURES = (
+        "Record the figures reports need: population, IROs' hours, comparison figures"
+    )
     ADMINISTER = "Manage users, teams, agencies and closure days"
     REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
     RESTRICT_RECORDS = "Restrict a child's record to named people"
@@ -71,6 +74,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_REPORTS,
             Capability.SET_TARGETS,
             Capability.APPROVE_QUOTES,
+            Capability.RECORD_REPORT_FIGURES,
             Capability.REVIEW_ROLE_GRANTS,
             Capability.RESTRICT_RECORDS,
             Capability.EXPORT_SUBJECT_ACCESS,

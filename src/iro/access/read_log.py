@@ -122,6 +122,10 @@ NO_CHILD_DATA = frozenset(
         "target_list",  # aggregate figures
         "target_edit",
         "quote_feature",  # a POST that redirects
+        "report_figures",  # population, staff hours, other areas' figures
+        "population_edit",
+        "comparison_edit",
+        "working_hours_edit",
         "staff_leave",  # the IROs' leave, and counts of their bookings
         # The API's pages without a child's data: its schema and docs, a report's
         # aggregate figures and a census return (both logged as exports by the view), a

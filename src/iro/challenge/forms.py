@@ -16,6 +16,8 @@ from iro import text_limits
 from iro.challenge.models import (
     RATING_QUESTIONS,
     ChallengeOutcome,
+    ComparisonArea,
+    DisputeOutcome,
     DisputeReason,
     Respondent,
     TargetDirection,
@@ -27,6 +29,7 @@ from iro.people.models import Agency
 REASON_REQUIRED = "Select the main reason for the dispute."
 AGENCY_REQUIRED = "Select the agency the professional works for."
 OUTCOME_REQUIRED = "Select the outcome."
+DISPUTE_OUTCOME_REQUIRED = "Select whether the resolution addressed your concern."
 RESPONDENT_REQUIRED = "Select who gave the feedback."
 CONSENT_REQUIRED = "Select whether they agreed to be quoted."
 NOT_ABOUT_ONE_PLAN = "Not about one plan"
@@ -160,6 +163,11 @@ class ResolveForm(VersionedForm):
         help_text="It is resolved at the stage it has reached.",
     )
     resolution = _long_text("How was it resolved?")
+    outcome = _radios(
+        DisputeOutcome.choices,
+        label="Did the resolution address your concern?",
+        required_message=DISPUTE_OUTCOME_REQUIRED,
+    )
 
 
 # ------------------------------------------------------ multi-agency challenges
@@ -318,3 +326,27 @@ class TargetForm(forms.Form):
         "the annual report's action plan.",
         limit=text_limits.PLAN_ITEM,
     )
+
+
+# ------------------------------------------------------ figures the reports need
+# Text fields, so the service's one message explains a bad number.
+
+
+class PopulationForm(forms.Form):
+    children = _text("How many children aged 0 to 17 live in the authority?", max_length=20)
+    source = _text("Where does the figure come from?", max_length=200)
+
+
+class WorkingHoursForm(forms.Form):
+    fte = _text("Full-time equivalent", max_length=10)
+    starts_on = GovDateField(what="the date the hours start", label="From when?", required=False)
+
+
+class ComparisonForm(forms.Form):
+    """A figure and its source for each area; a blank figure means none is recorded."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for area, label in ComparisonArea.choices:
+            self.fields[f"{area}_value"] = _text(f"{label}: figure", max_length=20)
+            self.fields[f"{area}_source"] = _text(f"{label}: source", max_length=200)

@@ -57,6 +57,15 @@ def stage_report_key(stage: int) -> str:
     return f"stage_{stage}"
 
 
+class DisputeOutcome(models.TextChoices):
+    """The IRO's view of a dispute's resolution, chosen when accepting it (metrics.md keys)."""
+
+    CONCERN_ADDRESSED = "concern_addressed", "The concern was addressed"
+    PARTLY_ADDRESSED = "partly_addressed", "The concern was partly addressed"
+    NOT_ADDRESSED = "not_addressed", "The concern was not addressed, but the IRO went no further"
+    WITHDRAWN = "withdrawn", "The IRO withdrew the dispute"
+
+
 class Dispute(Voidable):
     """One dispute about one child's plan, raised by an IRO."""
 
@@ -76,6 +85,12 @@ class Dispute(Voidable):
     )
     resolved_on = models.DateField(null=True, blank=True)
     resolution = models.TextField(blank=True)
+    outcome = models.CharField(
+        max_length=20,
+        choices=DisputeOutcome.choices,
+        blank=True,
+        help_text="The IRO's view of the resolution. Blank: not recorded (older records).",
+    )
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
@@ -399,3 +414,108 @@ class Target(models.Model):
         if self.direction == TargetDirection.AT_MOST:
             return actual <= self.value
         return actual >= self.value
+
+
+# ------------------------------------------------------- figures the reports need
+# Recorded by the IRO service manager (challenge.figure_services), kept with history:
+# the authority's child population per reporting year, the IROs' working hours as a
+# full-time equivalent from a date, and published figures to compare ours with.
+
+
+class Population(models.Model):
+    """The authority's population aged 0 to 17 for one reporting year."""
+
+    year = models.CharField(
+        max_length=7, unique=True, help_text="A reporting year such as 2019-20."
+    )
+    children = models.PositiveIntegerField("children aged 0 to 17")
+    source = models.CharField(max_length=200, help_text="Where the figure comes from.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.children:,} children aged 0 to 17"
+
+
+class WorkingHours(models.Model):
+    """An IRO's full-time equivalent from a date, until their next record.
+
+    A record of 0 says the IRO stopped working in the service from that date.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="working_hours"
+    )
+    starts_on = models.DateField("from")
+    fte = models.DecimalField("full-time equivalent", max_digits=3, decimal_places=2)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["person", "starts_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "starts_on"], name="one_fte_per_person_date")
+        ]
+        verbose_name_plural = "working hours"
+
+    def __str__(self) -> str:
+        return f"{self.fte} FTE from {self.starts_on:%d %b %Y}"
+
+
+class ComparisonArea(models.TextChoices):
+    ENGLAND = "england", "England"
+    REGION = "region", "Our region"
+    NEIGHBOURS = "neighbours", "Statistical neighbours"
+
+
+class ComparisonMeasure(models.TextChoices):
+    """Measures that published tables give for other areas (the key is the measure's)."""
+
+    PER_10000 = (
+        "children_on_plan_at_period_end_per_10000",
+        "Children on a plan at the year end, per 10,000 children",
+    )
+    SECOND_OR_SUBSEQUENT = (
+        "plans_started_second_or_subsequent",
+        "Plans that were a second or later plan (%)",
+    )
+    ICPC = "icpc_within_15_working_days", "Initial conferences within 15 working days (%)"
+    REVIEWS = "review_conferences_in_timescale", "Review conferences in timescale (%)"
+
+
+class Comparison(models.Model):
+    """Another area's published figure for one measure and reporting year, with its source.
+
+    Shown beside ours in a report, never mixed into our measures.
+    """
+
+    year = models.CharField(max_length=7, help_text="A reporting year such as 2019-20.")
+    measure = models.CharField(max_length=60, choices=ComparisonMeasure.choices)
+    area = models.CharField(max_length=12, choices=ComparisonArea.choices)
+    value = models.DecimalField(max_digits=8, decimal_places=1)
+    source = models.CharField(max_length=200, help_text="The published table it comes from.")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_on = models.DateField()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["year", "measure", "area"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "measure", "area"], name="one_comparison_per_area"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_area_display()}: {self.value}"

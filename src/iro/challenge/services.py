@@ -26,6 +26,7 @@ from iro.challenge.models import (
     RATING_QUESTIONS,
     ChallengeOutcome,
     Dispute,
+    DisputeOutcome,
     DisputeReason,
     DisputeStage,
     Feedback,
@@ -314,8 +315,10 @@ def resolve_dispute(
     resolution: str,
     acting_user,
     expected_version: int,
+    outcome: str = "",
 ) -> Dispute:
-    """Record that a dispute was resolved, at the stage it is at."""
+    """Record that a dispute was resolved, at the stage it is at, with the IRO's view of
+    the outcome (``DisputeOutcome``; the page requires it, older records have none)."""
     _require(acting_user, Capability.RAISE_CHALLENGES, CANNOT_RAISE)
     require_child(acting_user, dispute.child_id)
     dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
@@ -328,13 +331,18 @@ def resolve_dispute(
     if resolved_on < current.started_on:
         errors.add("resolved_on", BEFORE_STAGE_START.format(date=current.started_on))
     _check_text(errors, "resolution", resolution, "how the dispute was resolved")
+    if outcome and outcome not in DisputeOutcome.values:
+        errors.add("outcome", UNKNOWN_CHOICE.format(value=outcome, what="outcome"))
     errors.raise_if_any()
     current.ended_on = resolved_on
     saved_by(current, acting_user).save(update_fields=["ended_on"])
     dispute.resolved_on = resolved_on
     dispute.resolution = resolution.strip()
+    dispute.outcome = outcome
     dispute.version += 1
-    saved_by(dispute, acting_user).save(update_fields=["resolved_on", "resolution", "version"])
+    saved_by(dispute, acting_user).save(
+        update_fields=["resolved_on", "resolution", "outcome", "version"]
+    )
     return dispute
 
 

@@ -3,7 +3,7 @@ a child's pages live under ``/children/<id>/``, a conference's under ``/conferen
 
 from django.urls import path
 
-from iro.challenge import views
+from iro.challenge import figure_views, views
 
 child = "children/<uuid:public_id>/"
 dispute = "disputes/<uuid:public_id>/"
@@ -23,6 +23,14 @@ urlpatterns = [
     path("disputes/waiting", views.disputes_waiting, name="disputes_waiting"),
     path("targets/", views.target_list, name="target_list"),
     path("targets/<str:year>/<str:measure>", views.target_edit, name="target_edit"),
+    path("figures/", figure_views.report_figures, name="report_figures"),
+    path("figures/hours/<int:pk>", figure_views.working_hours_edit, name="working_hours_edit"),
+    path("figures/<str:year>/population", figure_views.population_edit, name="population_edit"),
+    path(
+        "figures/<str:year>/comparisons/<str:measure>",
+        figure_views.comparison_edit,
+        name="comparison_edit",
+    ),
     path("challenges/", views.challenge_list, name="challenge_list"),
     path(challenge, views.challenge_detail, name="challenge_detail"),
     path(challenge + "forward", views.challenge_forward, name="challenge_forward"),

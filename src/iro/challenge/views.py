@@ -321,6 +321,7 @@ def dispute_resolve(request: HttpRequest, public_id: UUID) -> HttpResponse:
             dispute=dispute,
             resolved_on=data["resolved_on"],
             resolution=data["resolution"],
+            outcome=data["outcome"],
             expected_version=data["version"],
             acting_user=request.user,
         )

@@ -28,6 +28,7 @@ from iro.children.models import Child, Relationship
 from iro.children.services import add_family_member, create_child, create_family, update_child
 from iro.demo import challenges, names, planner
 from iro.demo.casework_writer import CaseworkCounts, CaseworkWriter
+from iro.demo.figures import record_figures
 from iro.demo.history import deferred_history
 from iro.demo.staff import (
     Staff,
@@ -624,6 +625,7 @@ def build_demo(
         current = timescales.period_containing(timescales.ANNUAL, today)
         named_feedback(current=current, coordinator=staff.coordinators[0])
         approve_quotes(current=current, manager=staff.iro_manager)
+        record_figures(years=shown, manager=staff.iro_manager, chairs=staff.chairs, since=start)
     summary = Summary(seed=seed, today=today, scale=scale)
     summary.casework = casework.counts
     summary.targets = targets

@@ -35,7 +35,16 @@ from typing import Any
 from django.utils import timezone
 
 from iro import timescales
-from iro.challenge.models import ATTRIBUTION, RATING_QUESTIONS, Respondent, TargetMeasure, Theme
+from iro.challenge.models import (
+    ATTRIBUTION,
+    RATING_QUESTIONS,
+    Comparison,
+    ComparisonArea,
+    ComparisonMeasure,
+    Respondent,
+    TargetMeasure,
+    Theme,
+)
 from iro.challenge.selectors import featured_quotes, targets_for_year
 from iro.children.models import Child
 from iro.journey.models import ConferenceChild
@@ -74,6 +83,35 @@ LABELS: dict[str, str] = {
     "child_views_represented": "The child's views were represented",
     "advocate_involved": "An advocate was involved",
     "pre_meetings_held": "The chair met the child and parents beforehand",
+    "initial_conferences_held": "Initial conferences held (children)",
+    "review_conferences_held": "Review conferences held (children)",
+    "icpc_leading_to_plan": "Initial conferences that led to a plan",
+    "late_icpc_reasons": "Late initial conferences, by reason",
+    "late_review_reasons": "Late review conferences, by reason",
+    "plans_open_two_years_or_more_at_period_end": (
+        "Children on a plan for two years or more at the period end"
+    ),
+    "plans_started_within_two_years_of_previous": (
+        "Plans started within two years of a previous plan ending"
+    ),
+    "children_on_plan_at_period_end_per_10000": (
+        "Children on a plan at the period end, per 10,000 children"
+    ),
+    "children_on_plan_at_period_end_by_age": "Children on a plan at the end, by age",
+    "children_on_plan_at_period_end_by_sex": "Children on a plan at the end, by sex",
+    "children_on_plan_at_period_end_by_ethnicity": (
+        "Children on a plan at the end, by ethnic group"
+    ),
+    "children_on_plan_at_period_end_with_disability": (
+        "Children on a plan at the end with a disability"
+    ),
+    "participation_units": "Child conferences held where the child was 5 or over",
+    "dispute_stage_responses_in_time": "Responses to a dispute stage received in time",
+    "dispute_outcomes": "Disputes resolved, by outcome",
+    "multi_agency_challenge_outcomes": "Multi-agency challenges closed, by outcome",
+    "iro_caseload_per_fte_at_period_end": (
+        "Children on a plan per full-time IRO at the period end"
+    ),
     "feedback_received": "Feedback received, by who gave it",
 }
 
@@ -106,6 +144,33 @@ ITEM_LABELS: dict[str, str] = {
     "parent_or_carer": "Parent or carer",
     "professional": "Professional",
     "other": "Other",
+    "interpreter": "Interpreter availability",
+    "child_preparing": "Child wishes to attend and needs time to prepare",
+    "unavailable": "Family or professional unavailable",
+    "reports_not_ready": "Reports not ready",
+    "transfer": "Transfer from another authority",
+    "not_recorded": "Not recorded",
+    "unborn": "Unborn",
+    "under_1": "Under 1",
+    "1_to_4": "1 to 4",
+    "5_to_9": "5 to 9",
+    "10_to_15": "10 to 15",
+    "16_and_over": "16 and over",
+    "male": "Male",
+    "female": "Female",
+    "unknown": "Not known",
+    "white": "White",
+    "mixed": "Mixed or multiple",
+    "asian": "Asian or Asian British",
+    "black": "Black or Black British",
+    "not_known": "Not known (refused or not obtained)",
+    "concern_addressed": "Concern addressed",
+    "partly_addressed": "Concern partly addressed",
+    "not_addressed": "Concern not addressed",
+    "withdrawn": "Withdrawn",
+    "upheld": "Upheld",
+    "partly_upheld": "Partly upheld",
+    "not_upheld": "Not upheld",
 }
 
 NO_TEAM = "No team recorded"
@@ -195,6 +260,25 @@ class TargetLine:
         return data
 
 
+@dataclass(frozen=True)
+class ComparisonRow:
+    """Another area's published figure for one measure, this year and the year before,
+    each with its source: shown beside ours, never mixed into our measures."""
+
+    area: str
+    this: Decimal | None
+    previous: Decimal | None
+    this_source: str = ""
+    previous_source: str = ""
+
+    @property
+    def label(self) -> str:
+        sources = [s for s in (self.this_source, self.previous_source) if s]
+        named = "; ".join(dict.fromkeys(sources))
+        area = ComparisonArea(self.area).label
+        return f"{area} (source: {named})" if named else area
+
+
 @dataclass
 class Report:
     """A built report: figures only, ready for any renderer."""
@@ -215,6 +299,8 @@ class Report:
     next_year: str | None = None
     targets_next_year: list[TargetLine] = field(default_factory=list)
     progress: list[TargetLine] = field(default_factory=list)
+    # Measure key -> other areas' figures for this year and last (annual reports).
+    comparisons: dict[str, list[ComparisonRow]] = field(default_factory=dict)
 
     @property
     def title(self) -> str:
@@ -294,6 +380,25 @@ class Report:
                 }
                 for q in self.quotes
             ]
+            sections["comparisons"] = {
+                key: [
+                    {
+                        "area": row.area,
+                        "this_year": {
+                            "year": self.period.label,
+                            "value": None if row.this is None else float(row.this),
+                            "source": row.this_source or None,
+                        },
+                        "previous_year": {
+                            "year": self.previous_period.label,
+                            "value": None if row.previous is None else float(row.previous),
+                            "source": row.previous_source or None,
+                        },
+                    }
+                    for row in rows
+                ]
+                for key, rows in self.comparisons.items()
+            }
             sections["action_plan"] = {
                 "next_year": self.next_year,
                 "targets": [t.as_json() for t in self.targets_next_year],
@@ -455,6 +560,32 @@ def _add_annual_sections(report: Report) -> None:
     report.progress = _target_lines(
         period.label, report.measures, report.previous, provisional=period.provisional
     )
+    report.comparisons = comparisons_for(period.label, report.previous_period.label)
+
+
+def comparisons_for(year: str, previous_year: str) -> dict[str, list[ComparisonRow]]:
+    """The comparison figures recorded for two reporting years, by measure and area (in
+    the order of ``ComparisonMeasure`` and ``ComparisonArea``), in one query."""
+    found = {
+        (c.measure, c.area, c.year): c
+        for c in Comparison.objects.filter(year__in=[year, previous_year])
+    }
+    result: dict[str, list[ComparisonRow]] = {}
+    for key in ComparisonMeasure.values:
+        for area in ComparisonArea.values:
+            this, last = found.get((key, area, year)), found.get((key, area, previous_year))
+            if this is None and last is None:
+                continue
+            result.setdefault(key, []).append(
+                ComparisonRow(
+                    area,
+                    this.value if this else None,
+                    last.value if last else None,
+                    this.source if this else "",
+                    last.source if last else "",
+                )
+            )
+    return result
 
 
 def annual_report(label: str, **filters) -> Report:

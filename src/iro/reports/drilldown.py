@@ -213,14 +213,33 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             )
             for r in rows.order_by("received_on", "pk")
         ]
+    more = _more_units(key, period, team, chair)
+    if more is not None:
+        return more
     conditions = {
         "child_attended": m.ATTENDED,
         "child_views_represented": m.VIEWS_REPRESENTED,
         "advocate_involved": m.ADVOCATE_INVOLVED,
         "pre_meetings_held": m.PRE_MEETINGS_HELD,
+        "icpc_leading_to_plan": m.PARTICIPATION["initial_plan"],
     }
-    rows_qs = m.conferences_held_rows(period, team, chair)
-    if key == "conferences_held":
+    rows_qs = m._with_age_parts(
+        m.conferences_held_rows(period, team, chair),
+        "child__date_of_birth",
+        "conference__held_on",
+    )
+    if key in m.OVER_PARTICIPATION_UNITS:
+        rows_qs = rows_qs.filter(m.OF_AN_AGE)
+    elif key in ("initial_conferences_held", "icpc_leading_to_plan"):
+        rows_qs = rows_qs.filter(conference__kind="initial")
+    elif key == "review_conferences_held":
+        rows_qs = rows_qs.filter(conference__kind="review")
+    if key in (
+        "conferences_held",
+        "participation_units",
+        "initial_conferences_held",
+        "review_conferences_held",
+    ):
         rows = rows_qs.values(
             "child_id", held_on=F("conference__held_on"), kind=F("conference__kind")
         )
@@ -265,3 +284,103 @@ def children_behind(user, key: str, period: Period, *, team=None, chair=None) ->
         children |= {c.pk: c for c in visible_to(user).filter(pk__in=chunk)}
     rows = [Row(children[u.child_id], u) for u in found if u.child_id in children]
     return Behind(rows, len(found) - len(rows))
+
+
+def _more_units(key: str, period: Period, team, chair) -> list[Unit] | None:
+    """The units of the measures of "More measures" that are not conference rows."""
+    if key == "late_icpc_reasons":
+        rows = (
+            m.icpc_units(period, team, chair)
+            .exclude(m.icpc_in_time_filter(period))
+            .values("child_id", "conference__lateness_reason", held_on=F("conference__held_on"))
+            .order_by("conference__held_on", "pk")
+        )
+        return [
+            Unit(
+                r["child_id"],
+                r["held_on"],
+                f"ICPC {r['held_on']:%d %b %Y}, late",
+                item=r["conference__lateness_reason"] or m.NOT_RECORDED,
+            )
+            for r in rows
+        ]
+    if key == "late_review_reasons":
+        return [
+            Unit(
+                u.child_id,
+                u.review,
+                f"Review {u.review:%d %b %Y}, due by {u.due:%d %b %Y}",
+                item=u.lateness_reason or m.NOT_RECORDED,
+            )
+            for u in m.review_conference_units(period, team, chair)
+            if not u.on_time
+        ]
+    if key == "plans_open_two_years_or_more_at_period_end":
+        plans = m.current_plans_at_end(period, team, chair).filter(
+            start_date__lte=m.two_years_before(period.last_day)
+        )
+        return _plan_units(plans, _plan_span)
+    if key == "plans_started_within_two_years_of_previous":
+        return _ratio_rows(
+            m.plans_started_in(period, team, chair),
+            m.previous_plan_within_two_years(),
+            ["start_date", "end_date"],
+            lambda r: f"Plan from {r['start_date']:%d %b %Y}",
+            "start_date",
+        )
+    if key in (
+        "children_on_plan_at_period_end_per_10000",
+        "iro_caseload_per_fte_at_period_end",
+    ):
+        if team is not None or (chair is not None and key.endswith("10000")):
+            return []
+        return _plan_units(m.current_plans_at_end(period, team, chair), _plan_span)
+    bands = {
+        "children_on_plan_at_period_end_by_age": m._age_bands(period.last_day),
+        "children_on_plan_at_period_end_by_sex": m.SEX_BANDS,
+        "children_on_plan_at_period_end_by_ethnicity": m.ETHNICITY_BANDS,
+        "children_on_plan_at_period_end_with_disability": {"": m.WITH_DISABILITY},
+    }.get(key)
+    if bands is not None:
+        found = []
+        for band, condition in bands.items():
+            rows = (
+                m.current_plans_at_end(period, team, chair)
+                .filter(condition)
+                .values("child_id", "start_date", "end_date")
+                .order_by("start_date", "pk")
+            )
+            found += [Unit(r["child_id"], r["start_date"], _plan_span(r), item=band) for r in rows]
+        return found
+    if key == "dispute_stage_responses_in_time":
+        return [
+            Unit(u.child_id, u.responded_on, u.detail, u.in_time)
+            for u in m.stage_response_units(period, team, chair)
+        ]
+    if key == "dispute_outcomes":
+        rows = m.disputes_resolved_in(period, team, chair).values(
+            "child_id", "resolved_on", "outcome"
+        )
+        return [
+            Unit(
+                r["child_id"],
+                r["resolved_on"],
+                f"Resolved {r['resolved_on']:%d %b %Y}",
+                item=r["outcome"] or m.NOT_RECORDED,
+            )
+            for r in rows.order_by("resolved_on", "pk")
+        ]
+    if key == "multi_agency_challenge_outcomes":
+        rows = m.challenges_closed_in(period, team, chair).values(
+            "child_id", "responded_on", "outcome"
+        )
+        return [
+            Unit(
+                r["child_id"],
+                r["responded_on"],
+                f"Response {r['responded_on']:%d %b %Y}",
+                item=r["outcome"] or m.NOT_RECORDED,
+            )
+            for r in rows.order_by("responded_on", "pk")
+        ]
+    return None

@@ -53,26 +53,36 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 
 from iro import timescales
 from iro.challenge.models import (
     RATING_QUESTIONS,
+    ChallengeOutcome,
     Dispute,
+    DisputeOutcome,
     DisputeReason,
+    DisputeStage,
     Feedback,
     MultiAgencyChallenge,
+    Population,
     Respondent,
     Stage,
+    StageTimescale,
     Theme,
+    WorkingHours,
     stage_report_key,
 )
+from iro.children.models import Sex
 from iro.journey.models import (
     Category,
     ChildAttendance,
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
+    Decision,
+    LatenessReason,
     Plan,
 )
 from iro.people.selectors import closure_days
@@ -104,6 +114,11 @@ class Ratio:
             "denominator": self.denominator,
             "percent": None if percent is None else float(percent),
         }
+
+
+def one_decimal(value: Decimal) -> Decimal:
+    """A figure to one decimal place, half away from zero (as percentages are)."""
+    return value.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
 
 def percent_of(part: int, whole: int) -> Decimal | None:
@@ -540,6 +555,7 @@ class ReviewUnit:
     review: date | None = None  # the review date, for review_conferences_in_timescale
     team_id: int | None = None  # the child's team
     chair_id: int | None = None  # the chair the measure's chair filter uses
+    lateness_reason: str = ""  # the conference's recorded reason, for late_review_reasons
 
 
 _memo: ContextVar[dict | None] = ContextVar("iro_report_memo", default=None)
@@ -646,11 +662,12 @@ def _review_conference_units(period: Period, team=None, chair=None) -> list[Revi
             "child__team_id",
             "conference__chair_id",
             "_previous",
+            "conference__lateness_reason",
         )
         .order_by("plan_id", "conference__held_on", "conference_id")
     )
     units: dict[tuple[int, date], ReviewUnit] = {}
-    for plan_id, held_on, child_id, start, team_id, chair_id, previous in found:
+    for plan_id, held_on, child_id, start, team_id, chair_id, previous, reason in found:
         if (plan_id, held_on) in units:
             continue  # the same date twice is one review (the first conference's chair)
         due = (
@@ -659,7 +676,7 @@ def _review_conference_units(period: Period, team=None, chair=None) -> list[Revi
             else timescales.first_review_due(start)
         )
         units[plan_id, held_on] = ReviewUnit(
-            plan_id, child_id, start, held_on <= due, due, held_on, team_id, chair_id
+            plan_id, child_id, start, held_on <= due, due, held_on, team_id, chair_id, reason
         )
     return list(units.values())
 
@@ -757,18 +774,56 @@ def conferences_held_rows(period: Period, team=None, chair=None) -> QuerySet[Con
     return _conference_rows(period, team, chair, kinds=PARTICIPATION_KINDS)
 
 
+def aged_at_least(years: int, born: str, day: str) -> Q:
+    """The person born on the date column ``born`` is ``years`` or over on the date column
+    ``day`` (whole years; a 29 February birthday falls on 1 March in other years). For
+    rows annotated by ``_with_age_parts``; no date of birth (unborn) is never true."""
+    months = 12 * years
+    return Q(**{f"{born}__isnull": False}) & (
+        Q(_age_months__gt=months) | Q(_age_months=months, _age_day__gte=F("_born_day"))
+    )
+
+
+def _with_age_parts(qs: QuerySet, born: str, day: str) -> QuerySet:
+    """Annotate the whole months from the birth month to the day's month, and both days."""
+    return qs.annotate(
+        _age_months=(DatePart(day, "year") * 12 + DatePart(day, "month"))
+        - (DatePart(born, "year") * 12 + DatePart(born, "month")),
+        _age_day=DatePart(day, "day"),
+        _born_day=DatePart(born, "day"),
+    )
+
+
+# "Where the child was aged 5 or over on the day": the units of the participation ratios.
+PARTICIPATION_AGE = 5
+OF_AN_AGE = aged_at_least(PARTICIPATION_AGE, "child__date_of_birth", "conference__held_on")
+
+# The ratios over participation_units rather than conferences_held.
+OVER_PARTICIPATION_UNITS = frozenset(
+    {"participation_units", "child_attended", "child_views_represented", "advocate_involved"}
+)
+
+# Conditions counted over the child-conferences held (pre-meetings), or over those where
+# the child was of an age to take part (the other three).
 PARTICIPATION = {
-    "attended": ATTENDED,
-    "views": VIEWS_REPRESENTED,
-    "advocate": ADVOCATE_INVOLVED,
+    "attended": OF_AN_AGE & ATTENDED,
+    "views": OF_AN_AGE & VIEWS_REPRESENTED,
+    "advocate": OF_AN_AGE & ADVOCATE_INVOLVED,
     "pre_meetings": PRE_MEETINGS_HELD,
+    "participation_units": OF_AN_AGE,
+    "initial": Q(conference__kind=ConferenceKind.INITIAL),
+    "review": Q(conference__kind=ConferenceKind.REVIEW),
+    "initial_plan": Q(conference__kind=ConferenceKind.INITIAL, decision=Decision.PLAN),
 }
 
 
 def _participation(period: Period, team=None, chair=None) -> dict[str, int]:
     """The child-conferences held and how many met each participation condition, in one
     query over the same rows (and once per report)."""
-    return conferences_held_rows(period, team, chair).aggregate(
+    rows = _with_age_parts(
+        conferences_held_rows(period, team, chair), "child__date_of_birth", "conference__held_on"
+    )
+    return rows.aggregate(
         units=Count("pk"),
         **{name: Count("pk", filter=condition) for name, condition in PARTICIPATION.items()},
     )
@@ -787,20 +842,335 @@ def _of_conferences_held(period: Period, team, chair, name: str) -> Ratio:
     return Ratio(counts[name], counts["units"])
 
 
+def participation_units(period: Period, *, team=None, chair=None) -> int:
+    return _participation_counts(period, team, chair)["participation_units"]
+
+
+def _of_participation_units(period: Period, team, chair, name: str) -> Ratio:
+    counts = _participation_counts(period, team, chair)
+    return Ratio(counts[name], counts["participation_units"])
+
+
 def child_attended(period: Period, *, team=None, chair=None) -> Ratio:
-    return _of_conferences_held(period, team, chair, "attended")
+    return _of_participation_units(period, team, chair, "attended")
 
 
 def child_views_represented(period: Period, *, team=None, chair=None) -> Ratio:
-    return _of_conferences_held(period, team, chair, "views")
+    return _of_participation_units(period, team, chair, "views")
 
 
 def advocate_involved(period: Period, *, team=None, chair=None) -> Ratio:
-    return _of_conferences_held(period, team, chair, "advocate")
+    return _of_participation_units(period, team, chair, "advocate")
 
 
 def pre_meetings_held(period: Period, *, team=None, chair=None) -> Ratio:
     return _of_conferences_held(period, team, chair, "pre_meetings")
+
+
+# --- More measures ------------------------------------------------------------------------
+
+
+def initial_conferences_held(period: Period, *, team=None, chair=None) -> int:
+    return _participation_counts(period, team, chair)["initial"]
+
+
+def review_conferences_held(period: Period, *, team=None, chair=None) -> int:
+    return _participation_counts(period, team, chair)["review"]
+
+
+def icpc_leading_to_plan(period: Period, *, team=None, chair=None) -> Ratio:
+    counts = _participation_counts(period, team, chair)
+    return Ratio(counts["initial_plan"], counts["initial"])
+
+
+NOT_RECORDED = "not_recorded"
+LATENESS_KEYS = (*LatenessReason.values, NOT_RECORDED)
+
+
+def _tally(keys: Iterable[str], rows: Iterable[tuple[str, int]]) -> dict[str, int]:
+    """Counts under ``keys``, a blank (or unknown) recorded value under ``not_recorded``."""
+    counts = dict.fromkeys(keys, 0)
+    for value, n in rows:
+        counts[value if value in counts and value != NOT_RECORDED else NOT_RECORDED] += n
+    return counts
+
+
+def late_icpc_reasons(period: Period, *, team=None, chair=None) -> dict[str, int]:
+    rows = (
+        icpc_units(period, team, chair)
+        .exclude(icpc_in_time_filter(period))
+        .values_list("conference__lateness_reason")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _tally(LATENESS_KEYS, rows)
+
+
+def late_review_reasons(period: Period, *, team=None, chair=None) -> dict[str, int]:
+    late = [u for u in review_conference_units(period, team, chair) if not u.on_time]
+    return _tally(LATENESS_KEYS, ((u.lateness_reason, 1) for u in late))
+
+
+def two_years_before(day: date) -> date:
+    """``day`` less 24 calendar months (29 February 2020 gives 28 February 2018)."""
+    return timescales.add_months(day, -24)
+
+
+def plans_open_two_years_or_more_at_period_end(period: Period, *, team=None, chair=None) -> int:
+    plans = current_plans_at_end(period, team, chair).filter(
+        start_date__lte=two_years_before(period.last_day)
+    )
+    return _count(plans, "child", distinct=True)
+
+
+def previous_plan_within_two_years() -> Q:
+    """Over plans: the child has another plan that ended on or before this one's start
+    and on or after (this start - 24 months), compared by month and day in SQL."""
+    start = OuterRef("start_date")
+    earlier = (
+        Plan.objects.filter(child=OuterRef("child"), end_date__lte=start)
+        .exclude(pk=OuterRef("pk"))
+        .annotate(
+            _gap=(DatePart("end_date", "year") * 12 + DatePart("end_date", "month"))
+            - (DatePart(start, "year") * 12 + DatePart(start, "month")),
+            _end_day=DatePart("end_date", "day"),
+            _start_day=DatePart(start, "day"),
+            _day_after_end=DatePart("end_date", "next_day"),
+        )
+        # e >= s - 24 months: a later month, or the same month on or after the day (the
+        # month's last day when it is shorter: 28 February for a 29 February start).
+        .filter(
+            Q(_gap__gt=-24)
+            | Q(_gap=-24, _end_day__gte=F("_start_day"))
+            | Q(_gap=-24, _day_after_end=1)
+        )
+    )
+    return Q(Exists(earlier))
+
+
+def plans_started_within_two_years_of_previous(period: Period, *, team=None, chair=None) -> Ratio:
+    counts = plans_started_in(period, team, chair).aggregate(
+        units=Count("pk"), met=Count("pk", filter=previous_plan_within_two_years())
+    )
+    return Ratio(counts["met"], counts["units"])
+
+
+def reporting_year(period: Period) -> str:
+    """The label of the reporting year a period falls in (by its last day)."""
+    return timescales.period_containing(timescales.ANNUAL, period.last_day).label
+
+
+def population(period: Period) -> int | None:
+    """The authority's recorded population aged 0-17 for the period's reporting year."""
+    found = Population.objects.filter(year=reporting_year(period)).values_list(
+        "children", flat=True
+    )
+    return next(iter(found), None)
+
+
+def children_on_plan_at_period_end_per_10000(
+    period: Period, *, team=None, chair=None
+) -> Decimal | None:
+    """Over the authority's whole population, so only for the whole service: ``None``
+    for one team or chair (whose children are not a population)."""
+    if team is not None or chair is not None:
+        return None
+    children = population(period)
+    if not children:
+        return None
+    on_plan = children_on_plan_at_period_end(period)
+    return one_decimal(Decimal(10_000 * on_plan) / Decimal(children))
+
+
+def born_on_or_before_for_age(day: date, years: int) -> date:
+    """The latest date of birth of someone aged ``years`` or over on ``day``."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February in a year without one: born on the 28th or before
+        return date(day.year - years, 2, 28)
+
+
+AGE_KEYS = ("unborn", "under_1", "1_to_4", "5_to_9", "10_to_15", "16_and_over")
+
+
+def _age_bands(day: date) -> dict[str, Q]:
+    """Each age band on ``day`` as a filter on the child's date of birth. A child with no
+    date of birth, or born after the day, was unborn on it."""
+    born = "child__date_of_birth"
+
+    def aged(years: int) -> Q:
+        return Q(**{f"{born}__lte": born_on_or_before_for_age(day, years)})
+
+    born_by_then = Q(**{f"{born}__lte": day})
+    return {
+        "unborn": Q(**{f"{born}__isnull": True}) | Q(**{f"{born}__gt": day}),
+        "under_1": born_by_then & ~aged(1),
+        "1_to_4": aged(1) & ~aged(5),
+        "5_to_9": aged(5) & ~aged(10),
+        "10_to_15": aged(10) & ~aged(16),
+        "16_and_over": aged(16),
+    }
+
+
+def _children_at_end_by(period: Period, team, chair, bands: dict[str, Q]) -> dict[str, int]:
+    """Children on a plan at period end (each once, by their current plan) in each band."""
+    return current_plans_at_end(period, team, chair).aggregate(
+        **{key: Count("child", distinct=True, filter=q) for key, q in bands.items()}
+    )
+
+
+def children_on_plan_at_period_end_by_age(
+    period: Period, *, team=None, chair=None
+) -> dict[str, int]:
+    return _children_at_end_by(period, team, chair, _age_bands(period.last_day))
+
+
+SEX_BANDS = {
+    "male": Q(child__sex=Sex.MALE),
+    "female": Q(child__sex=Sex.FEMALE),
+    "unknown": ~Q(child__sex__in=[Sex.MALE, Sex.FEMALE]),
+}
+
+
+def children_on_plan_at_period_end_by_sex(
+    period: Period, *, team=None, chair=None
+) -> dict[str, int]:
+    return _children_at_end_by(period, team, chair, SEX_BANDS)
+
+
+# The DfE ethnicity codes by major group (Chinese is in "any other ethnic group", as
+# the children in need statistics group it); refused or not obtained: not known.
+ETHNIC_GROUPS = {
+    "white": ("WBRI", "WIRI", "WIRT", "WOTH", "WROM"),
+    "mixed": ("MWBC", "MWBA", "MWAS", "MOTH"),
+    "asian": ("AIND", "APKN", "ABAN", "AOTH"),
+    "black": ("BCRB", "BAFR", "BOTH"),
+    "other": ("CHNE", "OOTH"),
+}
+ETHNICITY_BANDS = {
+    **{key: Q(child__ethnicity__in=codes) for key, codes in ETHNIC_GROUPS.items()},
+    "not_known": ~Q(child__ethnicity__in=[c for codes in ETHNIC_GROUPS.values() for c in codes]),
+}
+
+
+def children_on_plan_at_period_end_by_ethnicity(
+    period: Period, *, team=None, chair=None
+) -> dict[str, int]:
+    return _children_at_end_by(period, team, chair, ETHNICITY_BANDS)
+
+
+# At least one recorded disability other than NONE: the list is neither empty nor NONE.
+WITH_DISABILITY = ~Q(child__disabilities=[]) & ~Q(child__disabilities=["NONE"])
+
+
+def children_on_plan_at_period_end_with_disability(period: Period, *, team=None, chair=None) -> int:
+    return _children_at_end_by(period, team, chair, {"n": WITH_DISABILITY})["n"]
+
+
+@dataclass(frozen=True)
+class StageResponse:
+    """One response to a dispute stage, with its due date."""
+
+    child_id: int
+    responded_on: date
+    due: date
+    in_time: bool
+
+    @property
+    def detail(self) -> str:
+        return f"Response {self.responded_on:%d %b %Y}, due by {self.due:%d %b %Y}"
+
+
+def stage_response_units(period: Period, team=None, chair=None) -> list[StageResponse]:
+    """Responses received in the period at a stage with a recorded timescale (a stage
+    without one has no due date), each in time when received on or before the stage's
+    start plus its working days. A few disputes a year reach a stage: the due dates are
+    worked out here by ``timescales``, in two queries."""
+    days = dict(StageTimescale.objects.values_list("stage", "working_days"))
+    stages = (
+        DisputeStage.objects.filter(
+            dispute__in=_disputes(team, chair),
+            responded_on__gte=period.first_day,
+            responded_on__lte=period.last_day,
+            stage__in=list(days),
+        )
+        .values_list("dispute__child_id", "stage", "started_on", "responded_on")
+        .order_by("responded_on", "pk")
+    )
+    closures = closure_days()
+    units = []
+    for child_id, stage, started_on, responded_on in stages:
+        due = timescales.add_working_days(started_on, days[stage], closures=closures)
+        units.append(StageResponse(child_id, responded_on, due, responded_on <= due))
+    return units
+
+
+def dispute_stage_responses_in_time(period: Period, *, team=None, chair=None) -> Ratio:
+    units = stage_response_units(period, team, chair)
+    return Ratio(sum(u.in_time for u in units), len(units))
+
+
+DISPUTE_OUTCOME_KEYS = (*DisputeOutcome.values, NOT_RECORDED)
+
+
+def dispute_outcomes(period: Period, *, team=None, chair=None) -> dict[str, int]:
+    rows = (
+        disputes_resolved_in(period, team, chair)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _tally(DISPUTE_OUTCOME_KEYS, rows)
+
+
+CHALLENGE_OUTCOME_KEYS = (*ChallengeOutcome.values, NOT_RECORDED)
+
+
+def challenges_closed_in(period: Period, team=None, chair=None) -> QuerySet:
+    """Challenges whose response (and outcome) came in the period."""
+    qs = MultiAgencyChallenge.objects.filter(
+        responded_on__gte=period.first_day, responded_on__lte=period.last_day
+    )
+    if team is not None:
+        qs = qs.filter(child__team=team)
+    if chair is not None:
+        qs = qs.filter(raised_by=chair)
+    return qs
+
+
+def multi_agency_challenge_outcomes(period: Period, *, team=None, chair=None) -> dict[str, int]:
+    rows = (
+        challenges_closed_in(period, team, chair)
+        .values_list("outcome")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return _tally(CHALLENGE_OUTCOME_KEYS, rows)
+
+
+def fte_at(day: date, people=None) -> Decimal:
+    """The sum of each person's full-time equivalent on ``day``: their latest record
+    starting on or before it (0 for people with none)."""
+    later = WorkingHours.objects.filter(
+        person=OuterRef("person"), starts_on__lte=day, starts_on__gt=OuterRef("starts_on")
+    )
+    records = WorkingHours.objects.filter(starts_on__lte=day).exclude(Exists(later))
+    if people is not None:
+        records = records.filter(person__in=people)
+    total = records.aggregate(total=Sum("fte"))["total"] or 0
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
+def iro_caseload_per_fte_at_period_end(period: Period, *, team=None, chair=None) -> Decimal | None:
+    """For the whole service, or one chair (their own children over their own hours);
+    ``None`` for a team, whose children are chaired by IROs of every team."""
+    if team is not None:
+        return None
+    fte = fte_at(period.last_day, None if chair is None else [chair.pk])
+    if not fte:
+        return None
+    on_plan = children_on_plan_at_period_end(period, chair=chair)
+    return one_decimal(Decimal(on_plan) / fte)
 
 
 # --- Feedback -----------------------------------------------------------------------------
@@ -890,6 +1260,23 @@ MEASURES: dict[str, MeasureFunction] = {
         child_views_represented,
         advocate_involved,
         pre_meetings_held,
+        initial_conferences_held,
+        review_conferences_held,
+        icpc_leading_to_plan,
+        late_icpc_reasons,
+        late_review_reasons,
+        plans_open_two_years_or_more_at_period_end,
+        plans_started_within_two_years_of_previous,
+        children_on_plan_at_period_end_per_10000,
+        children_on_plan_at_period_end_by_age,
+        children_on_plan_at_period_end_by_sex,
+        children_on_plan_at_period_end_by_ethnicity,
+        children_on_plan_at_period_end_with_disability,
+        participation_units,
+        dispute_stage_responses_in_time,
+        dispute_outcomes,
+        multi_agency_challenge_outcomes,
+        iro_caseload_per_fte_at_period_end,
         feedback_received,
     )
 }
@@ -900,10 +1287,12 @@ def compute_all(period: Period, *, team=None, chair=None) -> dict[str, int | Rat
     return {key: fn(period, team=team, chair=chair) for key, fn in MEASURES.items()}
 
 
-def as_json(value: int | Ratio | dict) -> int | dict:
-    """A measure's value in the JSON shape of metrics.md."""
+def as_json(value: int | Ratio | dict | Decimal | None) -> int | float | dict | None:
+    """A measure's value in the JSON shape of metrics.md (a rate as a number)."""
     if isinstance(value, Ratio):
         return value.as_json()
+    if isinstance(value, Decimal):
+        return float(value)
     return value
 
 
@@ -927,6 +1316,10 @@ BREAKDOWN_KEYS = (
     "children_with_dispute_raised",
     "child_attended",
     "child_views_represented",
+    "initial_conferences_held",
+    "review_conferences_held",
+    "icpc_leading_to_plan",
+    "plans_open_two_years_or_more_at_period_end",
 )
 
 
@@ -998,18 +1391,39 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
             ).items()
         },
     }
+    found["plans_open_two_years_or_more_at_period_end"] = {
+        g: r["n"]
+        for g, r in _grouped(
+            current_plans_at_end(period, team, chair).filter(
+                start_date__lte=two_years_before(period.last_day)
+            ),
+            plan_group,
+            n=Count("child", distinct=True),
+        ).items()
+    }
     participation = _grouped(
-        conferences_held_rows(period, team, chair),
+        _with_age_parts(
+            conferences_held_rows(period, team, chair),
+            "child__date_of_birth",
+            "conference__held_on",
+        ),
         F("child__team") if by == TEAM else F("conference__chair"),
-        units=Count("pk"),
-        attended=Count("pk", filter=ATTENDED),
-        views=Count("pk", filter=VIEWS_REPRESENTED),
+        **{
+            name: Count("pk", filter=PARTICIPATION[name])
+            for name in ("participation_units", "attended", "views", "initial", "review")
+        },
+        initial_plan=Count("pk", filter=PARTICIPATION["initial_plan"]),
     )
     found["child_attended"] = {
-        g: Ratio(r["attended"], r["units"]) for g, r in participation.items()
+        g: Ratio(r["attended"], r["participation_units"]) for g, r in participation.items()
     }
     found["child_views_represented"] = {
-        g: Ratio(r["views"], r["units"]) for g, r in participation.items()
+        g: Ratio(r["views"], r["participation_units"]) for g, r in participation.items()
+    }
+    found["initial_conferences_held"] = {g: r["initial"] for g, r in participation.items()}
+    found["review_conferences_held"] = {g: r["review"] for g, r in participation.items()}
+    found["icpc_leading_to_plan"] = {
+        g: Ratio(r["initial_plan"], r["initial"]) for g, r in participation.items()
     }
     groups = {g for values in found.values() for g in values}
     empty = {key: Ratio(0, 0) if key in RATIO_KEYS else 0 for key in BREAKDOWN_KEYS}
@@ -1026,6 +1440,9 @@ RATIO_KEYS = frozenset(
         "child_views_represented",
         "advocate_involved",
         "pre_meetings_held",
+        "icpc_leading_to_plan",
+        "plans_started_within_two_years_of_previous",
+        "dispute_stage_responses_in_time",
     }
 )
 
@@ -1111,10 +1528,12 @@ def monthly_series(months: list[Period], *, team=None, chair=None) -> list[dict[
 
     aggregates = {}
     for i, month in enumerate(months):
-        held = _in_month("conference__held_on", month)
+        held = _in_month("conference__held_on", month) & OF_AN_AGE
         aggregates[f"units_{i}"] = Count("pk", filter=held)
         aggregates[f"met_{i}"] = Count("pk", filter=held & ATTENDED)
-    counts = conferences_held_rows(span, team, chair).aggregate(**aggregates)
+    counts = _with_age_parts(
+        conferences_held_rows(span, team, chair), "child__date_of_birth", "conference__held_on"
+    ).aggregate(**aggregates)
     for i, values in enumerate(series):
         values["child_attended"] = Ratio(counts[f"met_{i}"], counts[f"units_{i}"])
     return [{key: values[key] for key in SERIES_KEYS} for values in series]

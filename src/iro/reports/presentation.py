@@ -18,7 +18,7 @@ from iro.reports.builders import (
     Report,
     TargetLine,
 )
-from iro.reports.measures import Ratio
+from iro.reports.measures import RATIO_KEYS, Ratio
 
 NO_DATA = "no data"
 
@@ -79,6 +79,13 @@ BREAKDOWN_FIRST = {
     "dispute_reasons": "Reason",
     "dispute_resolution_stage": "Stage",
     "multi_agency_challenges_raised": "Agency",
+    "children_on_plan_at_period_end_by_age": "Age",
+    "children_on_plan_at_period_end_by_sex": "Sex",
+    "children_on_plan_at_period_end_by_ethnicity": "Ethnic group",
+    "late_icpc_reasons": "Reason",
+    "late_review_reasons": "Reason",
+    "dispute_outcomes": "Outcome",
+    "multi_agency_challenge_outcomes": "Outcome",
     "feedback_received": "Who gave it",
 }
 
@@ -158,11 +165,20 @@ def sections(report: Report) -> list[Section]:
                         "plans_started",
                         "plans_ended",
                         "plans_started_second_or_subsequent",
+                        "plans_started_within_two_years_of_previous",
+                        "plans_open_two_years_or_more_at_period_end",
+                        "children_on_plan_at_period_end_per_10000",
+                        "children_on_plan_at_period_end_with_disability",
+                        "iro_caseload_per_fte_at_period_end",
                     ],
                 ),
             ),
+            *_comparison_tables(report),
             _breakdown(report, "plans_at_period_end_by_latest_category"),
             _breakdown(report, "plans_ended_by_duration"),
+            _breakdown(report, "children_on_plan_at_period_end_by_age"),
+            _breakdown(report, "children_on_plan_at_period_end_by_sex"),
+            _breakdown(report, "children_on_plan_at_period_end_by_ethnicity"),
         ],
         ["trend_counts"],
     )
@@ -182,12 +198,17 @@ def sections(report: Report) -> list[Section]:
                 _lines(
                     report,
                     [
+                        "initial_conferences_held",
+                        "icpc_leading_to_plan",
                         "icpc_within_15_working_days",
+                        "review_conferences_held",
                         "reviews_on_time",
                         "review_conferences_in_timescale",
                     ],
                 ),
-            )
+            ),
+            _breakdown(report, "late_icpc_reasons"),
+            _breakdown(report, "late_review_reasons"),
         ],
         ["trend_timeliness"],
     )
@@ -199,19 +220,32 @@ def sections(report: Report) -> list[Section]:
         "agencies (the multi-agency challenge process).",
         [_highlight(report, "children_with_dispute_raised")],
         [
-            Table("Disputes", _lines(report, ["children_with_dispute_raised", "disputes_raised"])),
+            Table(
+                "Disputes",
+                _lines(
+                    report,
+                    [
+                        "children_with_dispute_raised",
+                        "disputes_raised",
+                        "dispute_stage_responses_in_time",
+                    ],
+                ),
+            ),
             _breakdown(report, "dispute_reasons"),
             _breakdown(report, "dispute_resolution_stage"),
+            _breakdown(report, "dispute_outcomes"),
             _breakdown(report, "multi_agency_challenges_raised"),
+            _breakdown(report, "multi_agency_challenge_outcomes"),
         ],
         [],
     )
     participation = Section(
         "participation",
         "Engagement with children and young people",
-        "Of the child conferences held (one per child per conference): whether the child "
-        "attended, whether their views reached the conference, whether an advocate was "
-        "involved, and whether the chair met the child and parents beforehand.",
+        "Of the child conferences held (one per child per conference) where the child was "
+        "5 or over on the day: whether the child attended, whether their views reached the "
+        "conference and whether an advocate was involved. Of every child conference held: "
+        "whether the chair met the child and parents beforehand.",
         [_highlight(report, "child_attended"), _highlight(report, "advocate_involved")],
         [
             Table(
@@ -220,6 +254,7 @@ def sections(report: Report) -> list[Section]:
                     report,
                     [
                         "conferences_held",
+                        "participation_units",
                         "child_attended",
                         "child_views_represented",
                         "advocate_involved",
@@ -299,6 +334,30 @@ def feedback_section(report: Report) -> Section:
     )
 
 
+def _published(key: str, value) -> str:
+    """Another area's figure: a percent for a ratio measure, else the number."""
+    if value is None:
+        return NO_DATA
+    return f"{value}%" if key in RATIO_KEYS else f"{value}"
+
+
+def _comparison_tables(report: Report) -> list[Table]:
+    """Our figure beside other areas' published figures, one table per measure that has
+    any recorded: each area's row names its source and the year it is for."""
+    tables = []
+    for key, rows in report.comparisons.items():
+        lines = [
+            Line(key, "This authority", show(report.measures[key]), show(report.previous[key]))
+        ]
+        for row in rows:
+            lines.append(
+                # No key: another area's figure has no children behind it here.
+                Line("", row.label, _published(key, row.this), _published(key, row.previous))
+            )
+        tables.append(Table(f"Compared with others: {LABELS[key].lower()}", lines, "Area"))
+    return tables
+
+
 BREAKDOWN_COLUMNS = [
     ("children_on_plan_during_period", "On a plan during"),
     ("children_on_plan_at_period_end", "On a plan at end"),
@@ -308,6 +367,9 @@ BREAKDOWN_COLUMNS = [
     ("reviews_on_time", "Reviews all on time"),
     ("children_with_dispute_raised", "Children with a dispute"),
     ("child_attended", "Child attended"),
+    ("initial_conferences_held", "Initial conferences"),
+    ("icpc_leading_to_plan", "ICPC led to a plan"),
+    ("plans_open_two_years_or_more_at_period_end", "On a plan 2 years or more"),
 ]
 
 

@@ -66,6 +66,16 @@ def render_xlsx(report: Report) -> bytes:
                 for key in BREAKDOWN_KEYS:
                     row += _ratio_cells(values[key])
                 _append(sheet, row)
+        compared = book.create_sheet("Comparisons")
+        _append(compared, ["measure", "label", "area", "year", "value", "source"])
+        for key, rows in report.comparisons.items():
+            for row in rows:
+                for year, value, source in (
+                    (report.period.label, row.this, row.this_source),
+                    (report.previous_period.label, row.previous, row.previous_source),
+                ):
+                    if value is not None:
+                        _append(compared, [key, LABELS[key], row.area, year, float(value), source])
         quotes = book.create_sheet("Quotes")
         _append(quotes, ["received on", "attribution", "quote"])
         for quote in report.quotes:
