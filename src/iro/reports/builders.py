@@ -158,6 +158,8 @@ class Report:
     next_year: str | None = None
     targets_next_year: list[TargetLine] = field(default_factory=list)
     progress: list[TargetLine] = field(default_factory=list)
+    # Set by ``reports.cache`` on a report it keeps: the key its charts are kept under.
+    cache_key: str = field(default="", compare=False, repr=False)
 
     @property
     def title(self) -> str:

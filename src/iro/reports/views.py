@@ -21,8 +21,8 @@ from iro.access.log import log_export
 from iro.access.scope import display_name
 from iro.people.models import Role, Team, User
 from iro.reports import drilldown, presentation
-from iro.reports.builders import ITEM_LABELS, LABELS, REPORT_KINDS, Report, build_report
-from iro.reports.charts import charts_for
+from iro.reports.builders import ITEM_LABELS, LABELS, REPORT_KINDS, Report
+from iro.reports.cache import cached_charts, cached_report
 from iro.reports.measures import MEASURES
 from iro.reports.renderers import formats
 
@@ -129,7 +129,7 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     _require_reports(request.user)
     period = _period(kind, label)
     team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair)
+    report = cached_report(kind, period, team=team, chair=chair)
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
 
@@ -144,7 +144,7 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         for fmt in ("pdf", "xlsx", "csv", "json")
     ]
     may_see_children = has_capability(request.user, Capability.VIEW_CHILDREN)
-    charts = charts_for(report)
+    charts = cached_charts(report)
     return {
         "report": report,
         "sections": presentation.laid_out(report, charts),
@@ -186,7 +186,7 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
     _require_reports(request.user)
     period = _period(kind, label)
     team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair)
+    report = cached_report(kind, period, team=team, chair=chair)
     content, content_type = formats.render(report, fmt)
     log_export(
         user=request.user,

@@ -14,14 +14,14 @@ from django.template.loader import render_to_string
 
 from iro.reports import presentation
 from iro.reports.builders import Report
-from iro.reports.charts import charts_for
+from iro.reports.cache import cached_charts, cached_pdf
 
 PDF_VARIANT = "pdf/ua-1"
 LANGUAGE = "en-GB"
 
 
 def context(report: Report) -> dict:
-    charts = charts_for(report)
+    charts = cached_charts(report)
     images = {
         key: "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode()).decode()
         for key, chart in charts.items()
@@ -54,7 +54,10 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report as a tagged PDF (PDF/UA-1) with its language and title set."""
-    from weasyprint import HTML  # imported here: loading it costs a second at start-up
 
-    html = render_html(report)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    def make(html: str) -> bytes:
+        from weasyprint import HTML  # imported here: loading it costs a second at start-up
+
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+
+    return cached_pdf(render_html(report), make)

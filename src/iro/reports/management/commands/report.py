@@ -13,7 +13,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from iro import timescales
 from iro.people.models import Role, Team, User
-from iro.reports.builders import REPORT_KINDS, build_report
+from iro.reports.builders import REPORT_KINDS
+from iro.reports.cache import cached_report
 from iro.reports.renderers import formats
 
 FORMATS = formats.FORMATS
@@ -60,7 +61,7 @@ class Command(BaseCommand):
             raise _fail(OUTPUT_REQUIRED.format(format=format.upper()))
         the_team = self._team(team) if team else None
         the_chair = self._chair(chair) if chair else None
-        report = build_report(kind, the_period, team=the_team, chair=the_chair)
+        report = cached_report(kind, the_period, team=the_team, chair=the_chair)
         content = self._render(report, format)
         if output:
             self._write(Path(output), content)
