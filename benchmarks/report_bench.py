@@ -493,7 +493,7 @@ def main(argv: list[str] | None = None) -> None:
             continue
         for label, children in sizes:
             url = None
-            name = f"iro_bench_{label}"
+            name = f"iro_bench_{label}_{os.getpid()}"  # two runs at once never share one
             if backend == "postgres":
                 url = _pg_database(name, create=True)
             print(f"{backend:8} {label:5} {children:>8,} children ...", end=" ", flush=True)

@@ -158,8 +158,11 @@ class Report:
     next_year: str | None = None
     targets_next_year: list[TargetLine] = field(default_factory=list)
     progress: list[TargetLine] = field(default_factory=list)
-    # Set by ``reports.cache`` on a report it keeps: the key its charts are kept under.
+    # Set by ``reports.cache`` on a report it keeps: the key it is kept under.
     cache_key: str = field(default="", compare=False, repr=False)
+    # The reader's management lists (monthly and quarterly reports): added for each
+    # request by ``management_lists``, never kept with the cached report.
+    management: list = field(default_factory=list, compare=False, repr=False)
 
     @property
     def title(self) -> str:
@@ -222,6 +225,8 @@ class Report:
                 "targets": [t.as_json() for t in self.targets_next_year],
                 "progress": [t.as_json() for t in self.progress],
             }
+        if self.management:
+            sections["management"] = [lst.as_json() for lst in self.management]
         data["sections"] = sections
         return data
 
