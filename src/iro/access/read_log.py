@@ -88,6 +88,7 @@ LIST_PAGES = frozenset(
         "dispute_list",
         "challenge_list",
         "report_children",
+        "report",  # monthly and quarterly reports list children for managers
         "retention_report",
         # The landing pages of work (iro.work).
         "service_work",
@@ -115,7 +116,6 @@ NO_CHILD_DATA = frozenset(
         "home",
         "plain_language_check",
         "reports_index",
-        "report",
         "report_download",  # aggregate figures; logged as an export by the view
         "role_grants",  # staff and their roles
         "notice_list",  # a notice names no child, only links to its page

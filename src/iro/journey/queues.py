@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
@@ -596,12 +597,22 @@ def reviews_to_book(user, day: date) -> Queue:
 # --- Social worker and team manager -------------------------------------------------------
 
 
-def conferences_due(user, day: date) -> Queue:
-    """The user's children's conferences overdue or due in the next four weeks: initial
-    conferences of pending Section 47 enquiries and the next review of each open plan,
-    with the booked date. Six queries."""
+@dataclass(frozen=True)
+class DueConference:
+    """A conference a child needs: an initial conference for a pending Section 47
+    enquiry, or the next review of their current plan, with the date it is booked for."""
+
+    child: Child
+    kind: str  # ICPC or REVIEW
+    due: date
+    booked_for: date | None
+    section47: Section47 | None = None
+
+
+def conferences_due_by(user, day: date, until: date) -> list[DueConference]:
+    """The conferences of the children ``user`` may see that are overdue on ``day`` or
+    due by ``until``, by due date then child ID. Five queries."""
     closures = closure_days()
-    until = day + timedelta(days=UPCOMING_DAYS)
     visible = visible_to(user)
     items: list[tuple[int, str, date, Section47 | None]] = [
         (p.child_id, REVIEW, d, None) for p, d in _reviews_due(visible, day) if d <= until
@@ -611,14 +622,30 @@ def conferences_due(user, day: date) -> Queue:
         if due <= until:
             items.append((s.episode.child_id, ICPC, due, s))
     booked = _booked_dates({child_id for child_id, *_ in items})
-    children = Child.objects.in_bulk({child_id for child_id, *_ in items})
+    children = Child.objects.select_related("team").in_bulk({child_id for child_id, *_ in items})
+    return [
+        DueConference(children[child_id], kind, due, booked.get((child_id, kind)), s47)
+        for child_id, kind, due, s47 in sorted(
+            items, key=lambda i: (i[2], children[i[0]].la_child_id, i[1])
+        )
+    ]
+
+
+def conferences_due(user, day: date) -> Queue:
+    """The user's children's conferences overdue or due in the next four weeks: initial
+    conferences of pending Section 47 enquiries and the next review of each open plan,
+    with the booked date. Six queries."""
+    closures = closure_days()
     rows = []
-    for child_id, kind, due, s47 in sorted(
-        items, key=lambda i: (i[2], children[i[0]].la_child_id, i[1])
-    ):
-        child = children[child_id]
+    for item in conferences_due_by(user, day, day + timedelta(days=UPCOMING_DAYS)):
+        child, kind, due, s47, booked_for = (
+            item.child,
+            item.kind,
+            item.due,
+            item.section47,
+            item.booked_for,
+        )
         left, flag, tone = _days_left(day, due, closures)
-        booked_for = booked.get((child_id, kind))
         if booked_for is not None and day <= due and booked_for <= due:
             flag = tone = ""  # booked in time: nothing to worry about
         if s47 is not None and not booked_for and s47.icpc_requested_on is None:

@@ -301,6 +301,11 @@ class Report:
     progress: list[TargetLine] = field(default_factory=list)
     # Measure key -> other areas' figures for this year and last (annual reports).
     comparisons: dict[str, list[ComparisonRow]] = field(default_factory=dict)
+    # Set by ``reports.cache`` on a report it keeps: the key it is kept under.
+    cache_key: str = field(default="", compare=False, repr=False)
+    # The reader's management lists (monthly and quarterly reports): added for each
+    # request by ``management_lists``, never kept with the cached report.
+    management: list = field(default_factory=list, compare=False, repr=False)
 
     @property
     def title(self) -> str:
@@ -404,6 +409,8 @@ class Report:
                 "targets": [t.as_json() for t in self.targets_next_year],
                 "progress": [t.as_json() for t in self.progress],
             }
+        if self.management:
+            sections["management"] = [lst.as_json() for lst in self.management]
         data["sections"] = sections
         return data
 

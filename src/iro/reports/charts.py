@@ -143,16 +143,25 @@ def _shown(value: float | int | None, suffix: str = "") -> str:
     return f"{value:.1f}{suffix}" if suffix == "%" else f"{value:g}{suffix}"
 
 
+def _month_ticks(axes, months: list[str]) -> None:
+    """The months as labels of numbered positions: drawn as matplotlib draws category
+    labels, without its trying to read each label as a date (a third of a chart's time)."""
+    axes.set_xticks(range(len(months)), months)
+    axes.set_xlim(-0.6, len(months) - 0.4)
+    axes.tick_params(axis="x", rotation=45)
+
+
 def trend_counts(report: Report) -> Chart:
     """Children on a plan at each month's end, and plans started each month."""
     months = [p.label for p, _ in report.trend]
     on_plan = [m["children_on_plan_at_period_end"] for _, m in report.trend]
     started = [m["plans_started"] for _, m in report.trend]
     figure, axes = _figure()
-    axes.plot(months, on_plan, marker="o", color=LINE_COLOURS[0], label="On a plan at month end")
-    axes.bar(months, started, color=LAST_YEAR, label="Plans started in the month")
+    x = range(len(months))
+    axes.plot(x, on_plan, marker="o", color=LINE_COLOURS[0], label="On a plan at month end")
+    axes.bar(x, started, color=LAST_YEAR, label="Plans started in the month")
+    _month_ticks(axes, months)
     axes.set_ylabel("Children", fontsize=9)
-    axes.tick_params(axis="x", rotation=45)
     _legend_above(axes)
     _style(axes)
     figure.tight_layout()
@@ -192,7 +201,7 @@ def trend_timeliness(report: Report) -> Chart:
         values = [_percent(m[key]) for _, m in report.trend]
         series[key] = values
         axes.plot(
-            months,
+            range(len(months)),
             [float("nan") if v is None else v for v in values],
             marker=MARKERS[i],
             color=LINE_COLOURS[i],
@@ -200,7 +209,7 @@ def trend_timeliness(report: Report) -> Chart:
         )
     axes.set_ylim(0, 105)
     axes.set_ylabel("Per cent", fontsize=9)
-    axes.tick_params(axis="x", rotation=45)
+    _month_ticks(axes, months)
     _legend_above(axes)
     _style(axes)
     figure.tight_layout()

@@ -8,6 +8,8 @@ an access-log row.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -18,7 +20,7 @@ from iro import timescales
 from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
-from iro.access.scope import display_name
+from iro.access.scope import display_name, shows_names
 from iro.people.models import Role, Team, User
 from iro.reports import drilldown, periods, presentation
 from iro.reports.builders import (
@@ -27,10 +29,10 @@ from iro.reports.builders import (
     REPORT_KINDS,
     Report,
     as_at_today,
-    build_report,
     to_date_words,
 )
-from iro.reports.charts import charts_for
+from iro.reports.cache import cached_charts, cached_report
+from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.reports.measures import MEASURES
 from iro.reports.renderers import formats
 
@@ -179,8 +181,22 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     except timescales.PeriodNotBegun as error:
         return _not_begun(request, error)
     team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair, as_at=period.last_day)
+    report = _with_lists(
+        request.user,
+        cached_report(kind, period, team=team, chair=chair, as_at=period.last_day),
+    )
+    read_log.shown(request, pks=_children_listed(report))
     return render(request, "reports/report.html", _context(request, report, team, chair))
+
+
+def _with_lists(user, report: Report) -> Report:
+    """The cached report with this reader's management lists (monthly and quarterly)."""
+    lists = management_lists(user, report.period, day=_today())
+    return replace(report, management=lists) if lists else report
+
+
+def _children_listed(report: Report) -> list[int]:
+    return [pk for lst in report.management for pk in lst.child_ids]
 
 
 def _context(request: HttpRequest, report: Report, team, chair) -> dict:
@@ -194,9 +210,10 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         for fmt in ("pdf", "xlsx", "csv", "json")
     ]
     may_see_children = has_capability(request.user, Capability.VIEW_CHILDREN)
-    charts = charts_for(report)
+    charts = cached_charts(replace(report, management=[]))
     later = _neighbour(report.period, 1)
     return {
+        "counts_only": None if shows_names(request.user) else COUNTS_ONLY,
         "report": report,
         "sections": presentation.laid_out(report, charts),
         "by_team": presentation.breakdown_rows(report.by_team),
@@ -241,11 +258,15 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
     except timescales.PeriodNotBegun as error:
         return _not_begun(request, error)
     team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair, as_at=period.last_day)
+    report = _with_lists(
+        request.user,
+        cached_report(kind, period, team=team, chair=chair, as_at=period.last_day),
+    )
     content, content_type = formats.render(report, fmt)
     log_export(
         user=request.user,
         what=f"{kind} report {label} ({fmt.upper()})",
+        children=_children_listed(report),
         detail={"team": team.name if team else None, "chair": chair.username if chair else None},
     )
     response = HttpResponse(content, content_type=content_type)

@@ -8,26 +8,31 @@ structure tree gives every figure a text alternative. The document language is s
 from __future__ import annotations
 
 import base64
+from dataclasses import replace
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
 from iro.reports import presentation
 from iro.reports.builders import Report
-from iro.reports.charts import charts_for
+from iro.reports.cache import cached_charts, cached_pdf
+from iro.reports.management_lists import COUNTS_ONLY
 
 PDF_VARIANT = "pdf/ua-1"
 LANGUAGE = "en-GB"
 
 
 def context(report: Report) -> dict:
-    charts = charts_for(report)
+    charts = cached_charts(replace(report, management=[]))
     images = {
         key: "data:image/svg+xml;base64," + base64.b64encode(chart.svg.encode()).decode()
         for key, chart in charts.items()
     }
     return {
         "report": report,
+        "counts_only": COUNTS_ONLY
+        if any(lst.named and lst.count and not lst.rows for lst in report.management)
+        else None,
         "council_name": settings.COUNCIL_NAME,
         "language": LANGUAGE,
         "sections": presentation.laid_out(report, charts, images),
@@ -54,7 +59,10 @@ def render_html(report: Report) -> str:
 
 def render_pdf(report: Report) -> bytes:
     """The report as a tagged PDF (PDF/UA-1) with its language and title set."""
-    from weasyprint import HTML  # imported here: loading it costs a second at start-up
 
-    html = render_html(report)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    def make(html: str) -> bytes:
+        from weasyprint import HTML  # imported here: loading it costs a second at start-up
+
+        return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+
+    return cached_pdf(render_html(report), make)

@@ -125,6 +125,17 @@ def render_xlsx(report: Report) -> bytes:
                     line.action,
                 ],
             )
+    if report.management:
+        lists = book.create_sheet("For managers")
+        _append(lists, ["list", "count"])
+        for lst in report.management:
+            _append(lists, [lst.title, lst.count])
+        for lst in report.management:
+            if lst.rows:
+                sheet = book.create_sheet(lst.title[:31].replace(",", ""))
+                _append(sheet, list(lst.columns))
+                for row in lst.rows:
+                    _append(sheet, list(row))
     for sheet in book.worksheets:
         for cell in sheet[1]:
             cell.font = bold

@@ -102,5 +102,17 @@ def to_csv(rows: Iterable[Iterable[Any]]) -> str:
     return out.getvalue()
 
 
+def management_rows(report: Report) -> list[list[Any]]:
+    """The management lists after the measures: a blank row, then per list its title and
+    count, its column headings and its rows (no rows for a role that sees no names)."""
+    rows: list[list[Any]] = []
+    for lst in report.management:
+        rows += [[], [lst.title, lst.count]]
+        if lst.rows:
+            rows.append(list(lst.columns))
+            rows += [list(row) for row in lst.rows]
+    return rows
+
+
 def render_csv(report: Report) -> str:
-    return to_csv(measure_rows(report))
+    return to_csv(measure_rows(report) + management_rows(report))

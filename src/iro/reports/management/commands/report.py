@@ -15,7 +15,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from iro import timescales
 from iro.people.models import Role, Team, User
-from iro.reports.builders import REPORT_KINDS, build_report
+from iro.reports.builders import REPORT_KINDS
+from iro.reports.cache import cached_report
 from iro.reports.renderers import formats
 
 FORMATS = formats.FORMATS
@@ -63,7 +64,7 @@ class Command(BaseCommand):
         the_team = self._team(team) if team else None
         the_chair = self._chair(chair) if chair else None
         try:
-            report = build_report(kind, the_period, team=the_team, chair=the_chair)
+            report = cached_report(kind, the_period, team=the_team, chair=the_chair)
         except timescales.PeriodNotBegun as error:
             raise _fail(str(error)) from None
         content = self._render(report, format)

@@ -1,0 +1,237 @@
+"""Reports built once and kept until the records change.
+
+Building the demo authority's annual report (every measure this year and last, the trend,
+the breakdowns) and drawing its charts takes seconds; reading it again should not. So:
+
+- **The records' version.** ``DataVersion`` (one row) holds a random token. Any save or
+  delete of a model of the apps reports read (``SOURCE_APPS``), or a change to a
+  many-to-many link between them, puts a new token in that row *in the same
+  transaction* (once per transaction): the new token becomes visible exactly when the
+  change does, and a change rolled back takes its token with it. A token is never
+  reused, so whatever was cached under an old token is never read again. Signing in (which
+  saves only ``last_login``) is not a change to the records.
+- **The built report** is cached (Django's ``reports`` cache: a database table, shared by
+  every app server) under its kind, period, every option it was built with (team, chair,
+  and whatever later options ``build_report`` takes), today's date (a period not yet over
+  is computed as at today, and lists of what is overdue depend on the day), the records'
+  token and a fingerprint of the code. The whole report is cached, not measure by
+  measure, so new measures and sections are cached without any change here.
+- **Its charts** are cached under a hash of the whole built report, and **a PDF** under a
+  hash of the HTML it is made from: the same figures always give the same charts and the
+  same HTML the same PDF, so neither can be staler than the report, and a change to
+  records a report does not count (another year's) redraws nothing.
+
+The token is read before the report is built. A change committed while a report is being
+built gets a new token, so the report stored under the old one is never served after it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.core.cache import caches
+from django.db import connections, models, router
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+from simple_history.models import HistoricalChanges
+
+# The apps whose records reports are built from (children, their journeys, plans and
+# conferences, disputes and feedback, people and teams, and the reports' own inputs
+# such as narratives and population figures).
+SOURCE_APPS = frozenset({"children", "journey", "challenge", "people", "reports"})
+CACHE_ALIAS = "reports"
+TIMEOUT = 60 * 60 * 24  # a day: the key holds the date, so nothing older is ever read
+SINGLETON = 1
+
+
+def _cache():
+    return caches[CACHE_ALIAS]
+
+
+# --- The records' version -----------------------------------------------------------------
+
+
+def bump(using: str = "default") -> str:
+    """Give the records a new token (in the caller's transaction, if any)."""
+    from iro.reports.models import DataVersion
+
+    token = uuid.uuid4().hex
+    now = timezone.now()
+    rows = DataVersion.objects.using(using)
+    if not rows.filter(pk=SINGLETON).update(token=token, changed_at=now):
+        rows.bulk_create(
+            [DataVersion(pk=SINGLETON, token=token, changed_at=now)], ignore_conflicts=True
+        )
+    return token
+
+
+def current_token(using: str = "default") -> str:
+    """The token of the records as they are now."""
+    from iro.reports.models import DataVersion
+
+    connection = connections[using]
+    connection._iro_report_token_reads = _reads(connection) + 1
+    token = DataVersion.objects.using(using).filter(pk=SINGLETON).values_list("token", flat=True)
+    found = token.first()
+    if found is None:
+        bump(using)
+        found = token.first()
+    return found
+
+
+class _Bumped:
+    """Registered with ``on_commit`` to say "this transaction has bumped the token since
+    the token was last read". A rollback (of the transaction, or of the savepoint it was
+    registered in) removes it together with the bump, so the next change bumps again; a
+    read of the token in between (a report built mid-transaction) makes it out of date,
+    so the next change bumps again too."""
+
+    def __init__(self, reads: int) -> None:
+        self.reads = reads
+
+    def __call__(self) -> None:
+        pass
+
+
+def _reads(connection) -> int:
+    return getattr(connection, "_iro_report_token_reads", 0)
+
+
+def _is_source(model) -> bool:
+    from iro.reports.models import DataVersion
+
+    if model._meta.app_label not in SOURCE_APPS or model is DataVersion:
+        return False
+    if issubclass(model, HistoricalChanges):
+        return False  # a history row: the save of the record itself is the change
+    # Models of a migration's state (data migrations) are not the app's own classes.
+    try:
+        from django.apps import apps
+
+        return apps.get_model(model._meta.label) is model
+    except LookupError:
+        return False
+
+
+def record_changed(sender, using: str | None = None, **kwargs) -> None:
+    """Signal receiver: a record reports read was saved, deleted or relinked."""
+    if not _is_source(sender):
+        return
+    if kwargs.get("signal") is m2m_changed and not kwargs.get("action", "").startswith("post_"):
+        return
+    update_fields = kwargs.get("update_fields")
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return  # signing in
+    using = using or router.db_for_write(sender)
+    connection = connections[using]
+    if connection.in_atomic_block:
+        reads = _reads(connection)
+        if any(
+            isinstance(func, _Bumped) and func.reads == reads
+            for _, func, _ in connection.run_on_commit
+        ):
+            return  # already bumped in this transaction since the token was read
+        bump(using)
+        connection.on_commit(_Bumped(reads))
+    else:
+        bump(using)
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(record_changed, dispatch_uid=f"iro-reports-{id(signal)}")
+
+
+# --- The code's fingerprint ---------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of the project's Python code: a deployment that changes how any figure is
+    computed or drawn never serves a report built by the code before it."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+# --- Built reports, charts and PDFs -------------------------------------------------------
+
+
+def _option(value: Any) -> str:
+    if isinstance(value, models.Model):
+        return f"{value._meta.label}:{value.pk}"
+    return repr(value)
+
+
+def report_key(kind: str, period, options: dict[str, Any], *, today, token: str) -> str:
+    parts = [
+        kind,
+        period.kind,
+        period.label,
+        period.first_day.isoformat(),
+        period.last_day.isoformat(),
+        *(f"{name}={_option(value)}" for name, value in sorted(options.items())),
+        today.isoformat(),
+        token,
+        code_fingerprint(),
+    ]
+    return "report:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def _today():
+    from iro.journey.checks import today
+
+    return today()
+
+
+def cached_report(kind: str, period, **options):
+    """``build_report(kind, period, **options)``, built once per state of the records."""
+    from iro.reports.builders import build_report
+
+    key = report_key(kind, period, options, today=_today(), token=current_token())
+    report = _cache().get(key)
+    if report is None:
+        report = build_report(kind, period, **options)
+        _cache().set(key, report, TIMEOUT)
+    report.cache_key = key
+    return report
+
+
+def charts_key(report) -> str:
+    """The key of a report's charts: a hash of everything the built report holds (its
+    ``repr``), so the charts are drawn again exactly when some figure changed, and a
+    change to records the report does not count (a later year's) keeps them."""
+    return "charts:" + hashlib.sha256((code_fingerprint() + repr(report)).encode()).hexdigest()
+
+
+def cached_charts(report) -> dict:
+    """The report's charts, drawn once for the same figures."""
+    from iro.reports.charts import charts_for
+
+    key = charts_key(report)
+    charts = _cache().get(key)
+    if charts is None:
+        charts = charts_for(report)
+        _cache().set(key, charts, TIMEOUT)
+    return charts
+
+
+def pdf_key(html: str) -> str:
+    return "pdf:" + hashlib.sha256((code_fingerprint() + html).encode()).hexdigest()
+
+
+def cached_pdf(html: str, make) -> bytes:
+    """The PDF of ``html`` (``make(html)``), made once for the same HTML."""
+    key = pdf_key(html)
+    pdf = _cache().get(key)
+    if pdf is None:
+        pdf = make(html)
+        _cache().set(key, pdf, TIMEOUT)
+    return pdf

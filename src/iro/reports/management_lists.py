@@ -1,0 +1,236 @@
+"""The lists a manager reads each month, in monthly and quarterly reports.
+
+- **Conferences due next period**: initial conferences and reviews due by the end of the
+  period after the report's, not yet held nor booked, as the records stand today (those
+  already overdue today say so). The work queues' own selector
+  (``journey.queues.conferences_due_by``).
+- **Plans open 15 months or more** at the period's end (started on or before the day 15
+  calendar months before it), longest first.
+- **Late conferences not yet agreed**: held outside timescale with a reason for the
+  lateness recorded, waiting for a manager's agreement today (the IRO service manager's
+  queue, ``journey.queues.late_conferences_to_agree``).
+- **IRO loads**: per chair, the children on a plan at the period's end whose latest
+  conference they chaired, and the conferences they chaired in the period (the measures'
+  own definitions: ``measures.latest_chair``, ``measures.conferences_held_rows``).
+
+The first three name children, so they are read through the user's access
+(``access.scope``): a role that sees names gets the rows, a role that does not gets only
+how many there are. They are the user's, not the report's, so they are made for each
+request and never kept with the cached report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import Count, Q
+
+from iro import timescales
+from iro.access.scope import display_name, shows_names, visible_to
+from iro.journey.models import Plan
+from iro.journey.queues import ICPC, conferences_due_by, late_conferences_to_agree
+from iro.people.models import User
+from iro.reports.measures import conferences_held_rows, latest_chair, plans_at_end
+from iro.timescales import MONTHLY, QUARTERLY, Period
+
+KINDS = (MONTHLY, QUARTERLY)
+LONG_PLAN_MONTHS = 15
+NO_CHAIR = "No conference yet"
+COUNTS_ONLY = (
+    "Your role does not include children's names, so only how many children each list "
+    "holds is shown."
+)
+
+
+@dataclass(frozen=True)
+class ManagementList:
+    """One list: its rows (when the reader may see them) and how many there are."""
+
+    key: str
+    title: str
+    intro: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    count: int
+    empty: str
+    named: bool  # rows name children (False: figures only, shown to every reader)
+    child_ids: tuple[int, ...] = ()  # the children in the rows (for the access log)
+
+    def as_json(self) -> dict:
+        data = {"key": self.key, "title": self.title, "count": self.count}
+        if self.rows or not self.named:
+            data["columns"] = list(self.columns)
+            data["rows"] = [list(row) for row in self.rows]
+        return data
+
+
+def _d(day: date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _whole_months(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    return months - 1 if timescales.add_months(start, months) > end else months
+
+
+def _next_period(period: Period) -> Period:
+    months = 3 if period.kind == QUARTERLY else 1
+    return timescales.period_containing(
+        period.kind, timescales.add_months(period.first_day, months)
+    )
+
+
+def conferences_due_next_period(user, period: Period, *, day: date) -> ManagementList:
+    following = _next_period(period)
+    due = [
+        item
+        for item in conferences_due_by(user, day, following.last_day)
+        if item.booked_for is None
+    ]
+    rows = tuple(
+        (
+            display_name(user, item.child),
+            item.child.team.name if item.child.team else "No team",
+            "Initial conference" if item.kind == ICPC else "Review conference",
+            _d(item.due),
+            "Overdue" if item.due < day else "",
+        )
+        for item in due
+    )
+    return ManagementList(
+        key="conferences_due",
+        title=f"Conferences due by the end of {following.label}, not yet booked",
+        intro=(
+            f"Initial conferences and reviews due by {_d(following.last_day)} that are "
+            f"neither held nor booked on {_d(day)}; those already past their due date say "
+            "so."
+        ),
+        columns=("Child", "Team", "Conference", "Due by", "Overdue"),
+        rows=rows,
+        count=len(rows),
+        empty="Every conference due by then is held or booked.",
+        named=True,
+        child_ids=tuple(item.child.pk for item in due),
+    )
+
+
+def long_plans(user, period: Period) -> ManagementList:
+    end = period.last_day
+    started_by = timescales.add_months(end, -LONG_PLAN_MONTHS)
+    plans = list(
+        Plan.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gt=end),
+            start_date__lte=started_by,
+            child__in=visible_to(user).values("pk"),
+        )
+        .select_related("child__team")
+        .order_by("start_date", "child__la_child_id", "pk")
+    )
+    rows = tuple(
+        (
+            display_name(user, plan.child),
+            plan.child.team.name if plan.child.team else "No team",
+            _d(plan.start_date),
+            f"{_whole_months(plan.start_date, end)} months",
+        )
+        for plan in plans
+    )
+    return ManagementList(
+        key="long_plans",
+        title=f"Plans open {LONG_PLAN_MONTHS} months or more",
+        intro=(
+            f"Plans open on {_d(end)} that started on or before {_d(started_by)}, longest first."
+        ),
+        columns=("Child", "Team", "Plan started", "Open for"),
+        rows=rows,
+        count=len(rows),
+        empty=f"No plan had been open {LONG_PLAN_MONTHS} months or more.",
+        named=True,
+        child_ids=tuple(plan.child_id for plan in plans),
+    )
+
+
+def late_not_agreed(user, *, day: date) -> ManagementList:
+    queue = late_conferences_to_agree(user, day)
+    child_ids = tuple(
+        visible_to(user)
+        .filter(public_id__in={pid for row in queue.rows for pid in row.child_public_ids})
+        .values_list("pk", flat=True)
+    )
+    return ManagementList(
+        key="late_not_agreed",
+        title="Late conferences whose lateness is not yet agreed",
+        intro=(
+            "Conferences held outside timescale, with the reason recorded, that no manager "
+            f"had agreed on {_d(day)}."
+        ),
+        columns=queue.columns,
+        rows=tuple(row.cells for row in queue.rows),
+        count=len(queue.rows),
+        empty=queue.empty,
+        named=True,
+        child_ids=child_ids,
+    )
+
+
+def iro_loads(period: Period) -> ManagementList:
+    on_plan = dict(
+        plans_at_end(period)
+        .annotate(_chair=latest_chair(period))
+        .values("_chair")
+        .annotate(n=Count("child", distinct=True))
+        .order_by()
+        .values_list("_chair", "n")
+    )
+    chaired = dict(
+        conferences_held_rows(period)
+        .values("conference__chair")
+        .annotate(n=Count("conference", distinct=True))
+        .order_by()
+        .values_list("conference__chair", "n")
+    )
+    chairs = User.objects.in_bulk([pk for pk in {*on_plan, *chaired} if pk is not None])
+
+    def name(pk) -> str:
+        chair = chairs.get(pk)
+        return (chair.get_full_name() or chair.username) if chair else NO_CHAIR
+
+    keys = sorted(
+        {*on_plan, *chaired},
+        key=lambda pk: (pk is None, -on_plan.get(pk, 0), name(pk).lower()),
+    )
+    rows = tuple((name(pk), str(on_plan.get(pk, 0)), str(chaired.get(pk, 0))) for pk in keys)
+    return ManagementList(
+        key="iro_loads",
+        title="Each IRO's load",
+        intro=(
+            f"Children on a plan on {_d(period.last_day)} whose latest conference each IRO "
+            f"chaired, and the conferences each chaired in {period.label}."
+        ),
+        columns=("IRO", "Children on a plan at the end", "Conferences chaired"),
+        rows=rows,
+        count=len(rows),
+        empty="No IRO chaired a conference or had a child on a plan.",
+        named=False,
+    )
+
+
+def management_lists(user, period: Period, *, day: date) -> list[ManagementList]:
+    """The lists for ``user``, rows only when their role sees names; [] for an annual
+    report. ``day`` is today (what is due, overdue or waiting is as the records stand)."""
+    if period.kind not in KINDS:
+        return []
+    named = [
+        conferences_due_next_period(user, period, day=day),
+        long_plans(user, period),
+        late_not_agreed(user, day=day),
+    ]
+    if not shows_names(user):
+        named = [
+            ManagementList(
+                lst.key, lst.title, lst.intro, lst.columns, (), lst.count, lst.empty, True
+            )
+            for lst in named
+        ]
+    return [*named, iro_loads(period)]

@@ -1,0 +1,200 @@
+"""The management lists of monthly and quarterly reports, worked by hand.
+
+Today is 2 December 2026; the report is November 2026, so the next period is December
+2026 (due by 31 December). Plans and their reviews:
+
+- A: plan from 10 Sep 2026, no review: first review due 10 Dec 2026 -> due, not overdue.
+- B: plan from 1 Aug 2026, no review: due 1 Nov 2026 -> due and overdue.
+- C: plan from 20 Oct 2026: due 20 Jan 2027 -> after December, not listed.
+- D: plan from 5 Sep 2026, review booked for 4 Dec 2026 -> booked, not listed.
+- E: plan from 30 Aug 2025 (exactly 15 months before 30 Nov 2026), reviewed 5 Nov 2026
+  by the IRO -> open 15 months; next review May 2027.
+- F: plan from 31 Aug 2025 (a day short of 15 months), reviewed 1 Oct 2026 by the other
+  IRO -> not a long plan.
+
+IRO loads at 30 November: the IRO chaired E's latest conference (1 child, 1 conference
+in November); the other IRO F's (1 child, none in November); A, B, C and D have had no
+conference (4 children).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+import time_machine
+from django.utils.html import escape
+
+from iro.journey.models import ConferenceKind, LatenessReason
+from iro.reports.management_lists import COUNTS_ONLY, management_lists
+from iro.timescales import parse_period
+from tests.factories import hold_conference
+from tests.reports.conftest import a_child, a_plan, a_review
+
+pytestmark = pytest.mark.django_db
+
+TODAY = date(2026, 12, 2)
+NOVEMBER = parse_period("monthly", "2026-11")
+MONTH = "/reports/monthly/2026-11/"
+
+
+@pytest.fixture
+def service(staff):
+    with time_machine.travel(TODAY, tick=False):
+        kids = {
+            name: a_child(staff, first_name=f"Kid{name}", last_name="Testcase") for name in "ABCDEF"
+        }
+        a_plan(staff, date(2026, 9, 10), child=kids["A"])
+        a_plan(staff, date(2026, 8, 1), child=kids["B"])
+        a_plan(staff, date(2026, 10, 20), child=kids["C"])
+        d = a_plan(staff, date(2026, 9, 5), child=kids["D"])
+        hold_conference(
+            kind=ConferenceKind.REVIEW,
+            children=[(kids["D"], {"plan": d})],
+            chair=staff.iro,
+            scheduled_date=date(2026, 12, 4),
+        )
+        e = a_plan(staff, date(2025, 8, 30), child=kids["E"])
+        review = a_review(e, date(2026, 11, 5), chair=staff.iro)
+        review.lateness_reason = LatenessReason.INTERPRETER
+        review.save()
+        f = a_plan(staff, date(2025, 8, 31), child=kids["F"])
+        agreed = a_review(f, date(2026, 10, 1), chair=staff.other_iro)
+        agreed.lateness_reason = LatenessReason.OTHER
+        agreed.late_agreed_by = staff.iro_manager
+        agreed.late_agreed_on = date(2026, 10, 3)
+        agreed.save()
+    staff.kids = kids
+    return staff
+
+
+def lists_for(user):
+    with time_machine.travel(TODAY, tick=False):
+        return {lst.key: lst for lst in management_lists(user, NOVEMBER, day=TODAY)}
+
+
+def test_conferences_due_next_period_are_those_not_booked_with_the_overdue_marked(service):
+    due = lists_for(service.iro_manager)["conferences_due"]
+    assert [(row[0], row[3], row[4]) for row in due.rows] == [
+        ("KidB Testcase", "1 Nov 2026", "Overdue"),
+        ("KidA Testcase", "10 Dec 2026", ""),
+    ]
+    assert due.count == 2
+    assert "2026-12" in due.title
+
+
+def test_plans_open_15_months_start_exactly_15_months_before_the_period_end(service):
+    long = lists_for(service.iro_manager)["long_plans"]
+    assert [(row[0], row[2], row[3]) for row in long.rows] == [
+        ("KidE Testcase", "30 Aug 2025", "15 months")
+    ]
+
+
+def test_late_conferences_not_agreed_are_the_managers_queue(service):
+    late = lists_for(service.iro_manager)["late_not_agreed"]
+    assert late.count == 1
+    assert late.rows[0][0] == "KidE Testcase"
+    assert late.rows[0][-1] == LatenessReason.INTERPRETER.label
+
+
+def test_iro_loads_count_children_at_the_end_and_conferences_in_the_period(service):
+    loads = lists_for(service.iro_manager)["iro_loads"]
+    by_name = {row[0]: row[1:] for row in loads.rows}
+    assert by_name == {
+        service.iro.get_full_name(): ("1", "1"),
+        service.other_iro.get_full_name(): ("1", "0"),
+        "No conference yet": ("4", "0"),
+    }
+    assert loads.rows[-1][0] == "No conference yet"
+
+
+def test_a_role_that_sees_no_names_gets_the_counts_only(service):
+    lists = lists_for(service.analyst)
+    assert lists["conferences_due"].count == 2
+    assert lists["long_plans"].count == 1
+    assert all(lists[key].rows == () for key in ("conferences_due", "long_plans"))
+    assert lists["late_not_agreed"].rows == ()
+
+
+def test_an_annual_report_has_no_management_lists(service):
+    assert management_lists(service.iro_manager, parse_period("annual", "2026-27"), day=TODAY) == []
+
+
+def test_the_monthly_page_lists_the_children_for_the_manager(client, service):
+    client.force_login(service.iro_manager)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(MONTH).content.decode()
+    assert "For managers: what needs doing" in page
+    assert "KidB Testcase" in page and "KidE Testcase" in page
+
+
+def test_the_page_names_no_child_to_the_analyst_but_gives_the_counts(client, service):
+    client.force_login(service.analyst)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(MONTH).content.decode()
+    assert escape(COUNTS_ONLY) in page
+    assert "Testcase" not in page
+    assert "not yet booked (2)" in page
+
+
+def test_every_format_carries_the_lists_for_the_manager_and_no_names_for_the_analyst(
+    client, service
+):
+    for who, named in ((service.iro_manager, True), (service.analyst, False)):
+        client.force_login(who)
+        for fmt in ("csv", "json", "pdf", "xlsx"):
+            with time_machine.travel(TODAY, tick=False):
+                response = client.get(f"/reports/monthly/2026-11.{fmt}")
+            assert response.status_code == 200, fmt
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            if fmt == "json":
+                lists = json.loads(body)["sections"]["management"]
+                assert [lst["count"] for lst in lists[:2]] == [2, 1]
+                assert ("KidB Testcase" in body.decode()) is named
+            if fmt == "csv":
+                rows = list(csv.reader(io.StringIO(body.decode())))
+                assert any(r and r[0] == "KidE Testcase" for r in rows) is named
+            if fmt == "xlsx":
+                from openpyxl import load_workbook
+
+                book = load_workbook(io.BytesIO(body))
+                assert "For managers" in book.sheetnames
+                cells = {c.value for s in book.worksheets for r in s.iter_rows() for c in r}
+                assert ("KidB Testcase" in cells) is named
+
+
+def test_the_pdfs_document_lists_the_children_for_the_manager_only(service):
+    """The PDF is made from this HTML (``document.render_pdf``)."""
+    from iro.reports import views
+    from iro.reports.cache import cached_report
+    from iro.reports.renderers.document import render_html
+
+    with time_machine.travel(TODAY, tick=False):
+        report = cached_report("monthly", NOVEMBER)
+        manager = render_html(views._with_lists(service.iro_manager, report))
+        analyst = render_html(views._with_lists(service.analyst, report))
+    assert "KidB Testcase" in manager
+    assert "Testcase" not in analyst
+    assert escape(COUNTS_ONLY) in analyst
+
+
+def test_a_role_without_reports_is_refused_the_monthly_report(client, service):
+    client.force_login(service.social_worker)
+    assert client.get(MONTH).status_code == 403
+
+
+def test_the_children_listed_are_logged_as_read(client, service):
+    from iro.access.models import AccessLogEntry
+
+    client.force_login(service.iro_manager)
+    with time_machine.travel(TODAY, tick=False):
+        client.get(MONTH)
+    logged = set(
+        AccessLogEntry.objects.filter(user=service.iro_manager, child__isnull=False).values_list(
+            "child__first_name", flat=True
+        )
+    )
+    assert {"KidA", "KidB", "KidE"} <= logged
