@@ -90,7 +90,16 @@ def test_the_pdf_is_tagged_pdf_ua_with_its_language_title_and_figure_alternative
 
 def test_the_spreadsheet_has_a_sheet_per_part_and_numbers_as_numbers(full_year):
     book = load_workbook(io.BytesIO(spreadsheet.render_xlsx(full_year)))
-    assert book.sheetnames == ["Measures", "Trend", "By team", "By chair", "Quotes", "Action plan"]
+    assert book.sheetnames == [
+        "Measures",
+        "Trend",
+        "By team",
+        "By chair",
+        "Quotes",
+        "Action plan",
+        "Words",
+        "Definitions",
+    ]
     rows = list(book["Measures"].iter_rows(values_only=True))
     assert rows[0] == ("measure", "label", "item", "2018-19", "2017-18")
     by_item = {(r[0], r[2]): r[3] for r in rows[1:]}

@@ -33,6 +33,7 @@ class Capability(StrEnum):
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
     ANSWER_DISPUTES = "Answer the disputes sent to them"
     SET_TARGETS = "Set the action plan's targets for the annual report"
+    WRITE_REPORT_NARRATIVE = "Write the words of the reports: context, achievements, next steps"
     ADMINISTER = "Manage users, teams, agencies and closure days"
     REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
     RESTRICT_RECORDS = "Restrict a child's record to named people"
@@ -69,6 +70,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RAISE_CHALLENGES,
             Capability.VIEW_REPORTS,
             Capability.SET_TARGETS,
+            Capability.WRITE_REPORT_NARRATIVE,
             Capability.REVIEW_ROLE_GRANTS,
             Capability.RESTRICT_RECORDS,
             Capability.EXPORT_SUBJECT_ACCESS,

@@ -112,6 +112,7 @@ NO_CHILD_DATA = frozenset(
         "notice_list",  # a notice names no child, only links to its page
         "target_list",  # aggregate figures
         "target_edit",
+        "report_narrative",  # the report's words, which name no one
         "staff_leave",  # the IROs' leave, and counts of their bookings
     }
 )

@@ -5,10 +5,21 @@ year earlier, optionally for one team or chair. Its JSON is the shape of metrics
 (``report``, ``period``, ``measures``, ``previous``); what the contract does not define
 goes under ``filters`` (only when a team or chair is chosen) and ``sections``:
 
-- every report: ``trend``, chosen measures for each of the 12 months up to the period's end;
-- the annual report also: ``by_team`` and ``by_chair`` (measures per team and chair),
+- every report: ``edition``, ``narrative`` (the report's words), ``definitions`` (each
+  measure in plain words), ``trend`` (chosen measures for each of the 12 months up to the
+  period's end);
+- the annual report also: ``by_team`` and ``by_chair`` (measures per team and chair; no
+  ``by_chair`` in the published edition),
   ``quotes`` (feedback whose giver agreed to be quoted) and ``action_plan`` (next year's
   targets, and this year's progress against the targets set for it).
+
+Every report comes in one of two editions (``EDITIONS``): the **internal** edition keeps
+the chairs' names (the by-chair table, a chair's filter) and is the one whose pages link
+figures to the children behind them; the **published** edition, for the public website and
+the roles that see no names, has no by-chair table, cannot be for one chair, and its
+renderers draw no link to children. Both carry the report's words (``narrative``, written by
+the IRO service manager, names screened out) and the definitions appendix
+(``definitions``). The edition is a parameter of building, so a cache can key on it.
 
 A report is read-only and costs a fixed number of queries whatever the number of
 children: each measure is one or two queries, breakdowns are grouped in the database.
@@ -29,12 +40,22 @@ from iro.children.models import Child
 from iro.journey.models import ConferenceChild
 from iro.journey.selectors import known_names_by_child
 from iro.names import screen
+from iro.narrative.selectors import report_sections
 from iro.people.models import Team, User
-from iro.reports import measures
+from iro.reports import definitions, measures
 from iro.reports.measures import Ratio
 from iro.timescales import ANNUAL, MONTHLY, QUARTERLY, Period
 
 REPORT_KINDS = (ANNUAL, QUARTERLY, MONTHLY)
+
+INTERNAL = "internal"
+PUBLISHED = "published"
+EDITIONS = (INTERNAL, PUBLISHED)
+UNKNOWN_EDITION = 'Edition "{edition}" is not one of internal, published'
+PUBLISHED_FOR_A_CHAIR = (
+    "The published edition names no chair, so it cannot be for one chair: "
+    "choose the whole service or a team."
+)
 
 # Measures shown month by month (the trend charts), all months in a few queries.
 TREND_KEYS = measures.SERIES_KEYS
@@ -158,6 +179,19 @@ class Report:
     next_year: str | None = None
     targets_next_year: list[TargetLine] = field(default_factory=list)
     progress: list[TargetLine] = field(default_factory=list)
+    edition: str = INTERNAL
+    # The report's words: (field, title, text) per written section, names screened out.
+    narrative: list[tuple[str, str, str]] = field(default_factory=list)
+    # The definitions appendix: (key, definition) per measure of the report.
+    definitions: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def published(self) -> bool:
+        return self.edition == PUBLISHED
+
+    def words(self, section: str) -> str:
+        """The text of one section of the report's words ("" when not written)."""
+        return next((text for f, _, text in self.narrative if f == section), "")
 
     @property
     def title(self) -> str:
@@ -190,6 +224,7 @@ class Report:
                 "chair": self.chair.username if self.chair else None,
             }
         sections: dict[str, Any] = {
+            "edition": self.edition,
             "trend": [
                 {
                     "period": period_json(p),
@@ -203,10 +238,11 @@ class Report:
                 {"team": name, "measures": {k: measures.as_json(v) for k, v in m.items()}}
                 for name, m in self.by_team
             ]
-            sections["by_chair"] = [
-                {"chair": name, "measures": {k: measures.as_json(v) for k, v in m.items()}}
-                for name, m in self.by_chair
-            ]
+            if not self.published:
+                sections["by_chair"] = [
+                    {"chair": name, "measures": {k: measures.as_json(v) for k, v in m.items()}}
+                    for name, m in self.by_chair
+                ]
             sections["quotes"] = [
                 {
                     "text": q.text,
@@ -220,6 +256,13 @@ class Report:
                 "targets": [t.as_json() for t in self.targets_next_year],
                 "progress": [t.as_json() for t in self.progress],
             }
+        sections["narrative"] = [
+            {"section": f, "title": title, "text": text} for f, title, text in self.narrative
+        ]
+        sections["definitions"] = [
+            {"measure": key, "label": LABELS.get(key, key), "definition": text}
+            for key, text in self.definitions
+        ]
         data["sections"] = sections
         return data
 
@@ -304,18 +347,28 @@ def _target_lines(
     return lines
 
 
-def build_report(kind: str, period: Period, *, team=None, chair=None) -> Report:
+def build_report(
+    kind: str, period: Period, *, team=None, chair=None, edition: str = INTERNAL
+) -> Report:
     """The report of ``kind`` for ``period`` (a Period of that kind), this period beside the
-    same period a year earlier, for the whole service or one team or chair."""
+    same period a year earlier, for the whole service or one team or chair, in ``edition``
+    (``EDITIONS``; the published edition cannot be for one chair)."""
     if kind not in REPORT_KINDS:
         raise ValueError(timescales.UNKNOWN_PERIOD_KIND.format(kind=kind))
     if period.kind != kind:
         raise ValueError(f"A {kind} report cannot be for the {period.kind} period {period.label}")
+    if edition not in EDITIONS:
+        raise ValueError(UNKNOWN_EDITION.format(edition=edition))
+    if edition == PUBLISHED and chair is not None:
+        raise ValueError(PUBLISHED_FOR_A_CHAIR)
     with measures.one_report():
-        return _build(kind, period, team, chair)
+        report = _build(kind, period, team, chair, edition)
+    report.narrative = report_sections(kind, period.label)
+    report.definitions = definitions.for_measures(report.measures)
+    return report
 
 
-def _build(kind: str, period: Period, team, chair) -> Report:
+def _build(kind: str, period: Period, team, chair, edition: str = INTERNAL) -> Report:
     previous_period = period.previous_year()
     report = Report(
         kind=kind,
@@ -326,6 +379,7 @@ def _build(kind: str, period: Period, team, chair) -> Report:
         team=team,
         chair=chair,
         trend=_trend(period, team, chair),
+        edition=edition,
     )
     if kind == ANNUAL:
         _add_annual_sections(report)
@@ -335,7 +389,12 @@ def _build(kind: str, period: Period, team, chair) -> Report:
 def _add_annual_sections(report: Report) -> None:
     period, team, chair = report.period, report.team, report.chair
     by_team = measures.measures_by(period, measures.TEAM, team=team, chair=chair)
-    by_chair = measures.measures_by(period, measures.CHAIR, team=team, chair=chair)
+    # The published edition names no chair: the by-chair figures are not even computed.
+    by_chair = (
+        {}
+        if report.published
+        else measures.measures_by(period, measures.CHAIR, team=team, chair=chair)
+    )
     team_names = dict(
         Team.objects.filter(pk__in=[g for g in by_team if g]).values_list("pk", "name")
     )

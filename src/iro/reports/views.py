@@ -4,6 +4,11 @@ Thin views: every figure comes from ``builders``; children come through
 ``access.scope`` (in ``drilldown``). Reports need ``VIEW_REPORTS``; the children behind a
 figure also need ``VIEW_CHILDREN``. Downloads say so in their name and headers and leave
 an access-log row.
+
+Each report page and download is in one edition (``?edition=internal|published``). Roles
+that see names get the internal edition unless they choose the published one; roles that
+see no names (``access.scope.shows_names``) get the published edition only. The published
+edition has no chair filter, no by-chair table and no links to children.
 """
 
 from __future__ import annotations
@@ -18,10 +23,20 @@ from iro import timescales
 from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
-from iro.access.scope import display_name
+from iro.access.scope import display_name, shows_names
 from iro.people.models import Role, Team, User
 from iro.reports import drilldown, presentation
-from iro.reports.builders import ITEM_LABELS, LABELS, REPORT_KINDS, Report, build_report
+from iro.reports.builders import (
+    EDITIONS,
+    INTERNAL,
+    ITEM_LABELS,
+    LABELS,
+    PUBLISHED,
+    PUBLISHED_FOR_A_CHAIR,
+    REPORT_KINDS,
+    Report,
+    build_report,
+)
 from iro.reports.charts import charts_for
 from iro.reports.measures import MEASURES
 from iro.reports.renderers import formats
@@ -32,6 +47,11 @@ NO_CHILDREN = (
 )
 UNKNOWN_PERIOD = "There is no such report period."
 EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
+UNKNOWN_EDITION = "There is no such edition: choose internal or published."
+PUBLISHED_ONLY = (
+    "Your role sees no names, so it reads the published edition of reports, "
+    "which names no chair and no child."
+)
 
 
 def _require_reports(user) -> None:
@@ -48,7 +68,19 @@ def _period(kind: str, label: str) -> timescales.Period:
         raise Http404(str(error)) from None
 
 
-def _filters(request: HttpRequest) -> tuple[Team | None, User | None]:
+def _edition(request: HttpRequest) -> str:
+    """The edition asked for, or the user's default: internal for roles that see names,
+    published (the only one they may have) for roles that see none."""
+    may_see_internal = shows_names(request.user)
+    edition = request.GET.get("edition") or (INTERNAL if may_see_internal else PUBLISHED)
+    if edition not in EDITIONS:
+        raise Http404(UNKNOWN_EDITION)
+    if edition == INTERNAL and not may_see_internal:
+        raise PermissionDenied(PUBLISHED_ONLY)
+    return edition
+
+
+def _filters(request: HttpRequest, edition: str = INTERNAL) -> tuple[Team | None, User | None]:
     """The team (by id) and chair (by username) of the query string; 404 for unknown ones."""
     team = chair = None
     if team_id := request.GET.get("team"):
@@ -56,6 +88,8 @@ def _filters(request: HttpRequest) -> tuple[Team | None, User | None]:
         if team is None:
             raise Http404("There is no such team.")
     if username := request.GET.get("chair"):
+        if edition == PUBLISHED:
+            raise Http404(PUBLISHED_FOR_A_CHAIR)
         chair = User.objects.filter(
             username=username, role__in=[Role.IRO, Role.IRO_MANAGER]
         ).first()
@@ -64,8 +98,11 @@ def _filters(request: HttpRequest) -> tuple[Team | None, User | None]:
     return team, chair
 
 
-def _query(team, chair) -> str:
-    params = {}
+def _query(team, chair, edition: str | None = None) -> str:
+    """The query string of a report's filters and (when not the user's default) edition."""
+    params: dict = {}
+    if edition is not None:
+        params["edition"] = edition
     if team is not None:
         params["team"] = team.pk
     if chair is not None:
@@ -128,22 +165,27 @@ def _today():
 def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     _require_reports(request.user)
     period = _period(kind, label)
-    team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair)
+    edition = _edition(request)
+    team, chair = _filters(request, edition)
+    report = build_report(kind, period, team=team, chair=chair, edition=edition)
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
 
 def _context(request: HttpRequest, report: Report, team, chair) -> dict:
-    query = _query(team, chair)
+    chosen = report.edition if request.GET.get("edition") else None
+    query = _query(team, chair, chosen)
     base = reverse("report", args=[report.kind, report.period.label])
+    may_choose = shows_names(request.user)
     downloads = [
         (
             fmt.upper(),
-            reverse("report_download", args=[report.kind, report.period.label, fmt]) + query,
+            reverse("report_download", args=[report.kind, report.period.label, fmt])
+            + _query(team, chair, report.edition),
         )
         for fmt in ("pdf", "xlsx", "csv", "json")
     ]
     may_see_children = has_capability(request.user, Capability.VIEW_CHILDREN)
+    may_see_children = may_see_children and not report.published
     charts = charts_for(report)
     return {
         "report": report,
@@ -171,6 +213,18 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         **_choices(),
         "team": team,
         "chair": chair,
+        "edition": report.edition,
+        "chosen_edition": chosen or "",
+        "editions": (
+            [
+                (INTERNAL, "Internal", base + _query(team, chair, INTERNAL)),
+                (PUBLISHED, "Published", base + _query(team, None, PUBLISHED)),
+            ]
+            if may_choose
+            else []
+        ),
+        **presentation.words_and_definitions(report),
+        "may_write": has_capability(request.user, Capability.WRITE_REPORT_NARRATIVE),
     }
 
 
@@ -185,16 +239,19 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
     """The report as a file: PDF (tagged, PDF/UA-1), XLSX, CSV or JSON."""
     _require_reports(request.user)
     period = _period(kind, label)
-    team, chair = _filters(request)
-    report = build_report(kind, period, team=team, chair=chair)
+    edition = _edition(request)
+    team, chair = _filters(request, edition)
+    report = build_report(kind, period, team=team, chair=chair, edition=edition)
     content, content_type = formats.render(report, fmt)
     log_export(
         user=request.user,
-        what=f"{kind} report {label} ({fmt.upper()})",
+        what=f"{kind} report {label} ({fmt.upper()})"
+        + (", published edition" if edition == PUBLISHED else ""),
         detail={"team": team.name if team else None, "chair": chair.username if chair else None},
     )
     response = HttpResponse(content, content_type=content_type)
-    suffix = f"-{team.name}" if team else ""
+    suffix = "-published" if edition == PUBLISHED else ""
+    suffix += f"-{team.name}" if team else ""
     suffix += f"-{chair.username}" if chair else ""
     filename = f"iro-{kind}-report-{label}{suffix}.{fmt}".replace(" ", "-").replace('"', "")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
