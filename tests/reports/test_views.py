@@ -161,7 +161,8 @@ def test_downloads_are_files_with_a_name_and_an_access_log_row(
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
-        f'attachment; filename="iro-annual-report-2018-19-published-Moorside-Safeguarding-Team.{fmt}"'
+        'attachment; filename="iro-annual-report-2018-19-published-'
+        f'Moorside-Safeguarding-Team.{fmt}"'
     )
     assert response.content.startswith(start)
     entry = AccessLogEntry.objects.get(user=authority.analyst)

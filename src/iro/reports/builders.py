@@ -231,7 +231,7 @@ class Report:
                     "measures": {k: measures.as_json(v) for k, v in m.items()},
                 }
                 for p, m in self.trend
-            ]
+            ],
         }
         if self.kind == ANNUAL:
             sections["by_team"] = [

@@ -62,9 +62,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--output", help="the file to write (default: standard output)")
 
-    def handle(
-        self, *args, kind, period, format, team, chair, edition, output, **options
-    ) -> None:
+    def handle(self, *args, kind, period, format, team, chair, edition, output, **options) -> None:
         if kind not in REPORT_KINDS:
             raise _fail(UNKNOWN_KIND.format(kind=kind))
         if not period:
