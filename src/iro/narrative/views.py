@@ -41,7 +41,8 @@ def _period(kind: str, label: str) -> timescales.Period:
 def _changes(history: list) -> list[tuple]:
     """(history row, titles of the sections it changed), newest first."""
     rows = []
-    for newer, older in zip(history, [*history[1:], None], strict=True):
+    for i, newer in enumerate(history):
+        older = history[i + 1] if i + 1 < len(history) else None
         if older is None:
             changed = [f for f in FIELDS if getattr(newer, f)]
         else:
