@@ -135,6 +135,7 @@ INSTALLED_APPS = [
     "iro.challenge",
     "iro.notices",
     "iro.reports",
+    "iro.narrative",
     "iro.census",
     "iro.demo",
     "iro.documents",

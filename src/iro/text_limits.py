@@ -18,6 +18,8 @@ PLAN_ITEM = 2_000  # an action's progress, a target's action
 # each; a longer text is a note or the conference record, not a plan item.
 OUTCOME = 1_000
 ACTION = 1_000
+# A section of a report's words (context, what went well...): a page or so of A4.
+NARRATIVE_SECTION = 6_000
 REASON = 1_000  # a short explanation, e.g. why a conference was late
 ADDRESS = 500  # a postal address
 # One-line values are held in columns of a fixed width: the limit is the column's, so a

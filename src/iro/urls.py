@@ -9,6 +9,8 @@ urlpatterns = [
     path("healthz", healthz),
     path("", include("iro.access.urls")),
     path("", include("iro.people.urls")),
+    # Before the reports: their <kind>/<label>/<measure>/ would take these URLs.
+    path("reports/narrative/", include("iro.narrative.urls")),
     path("reports/", include("iro.reports.urls")),
     path("census/", include("iro.census.urls")),
     path("", include("iro.rights.urls")),

@@ -274,6 +274,8 @@ PAGES: dict[str, Page] = {
     "report": Page(can(C.VIEW_REPORTS), heavy=True),
     "report_download": Page(can(C.VIEW_REPORTS), heavy=True),
     "report_children": Page(can(C.VIEW_REPORTS) & can(C.VIEW_CHILDREN)),
+    # The IRO service manager writes the report's words; every other role is refused.
+    "report_narrative": Page(can(C.WRITE_REPORT_NARRATIVE)),
     # access
     "role_grants": Page(can(C.REVIEW_ROLE_GRANTS)),
     # people

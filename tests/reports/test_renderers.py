@@ -100,6 +100,8 @@ def test_the_spreadsheet_has_a_sheet_per_part_and_numbers_as_numbers(full_year):
         "Comparisons",
         "Quotes",
         "Action plan",
+        "Words",
+        "Definitions",
     ]
     rows = list(book["Measures"].iter_rows(values_only=True))
     assert rows[0] == ("measure", "label", "item", "2018-19", "2017-18")

@@ -156,16 +156,17 @@ def test_choosing_a_report_goes_to_its_page_and_a_bad_period_says_why(client, au
 def test_downloads_are_files_with_a_name_and_an_access_log_row(
     client, authority, fmt, content_type, start
 ):
-    client.force_login(authority.analyst)
+    client.force_login(authority.analyst)  # who sees no names: the published edition
     response = client.get(f"/reports/annual/2018-19.{fmt}?team={authority.team.pk}")
     assert response.status_code == 200
     assert response["Content-Type"] == content_type
     assert response["Content-Disposition"] == (
-        f'attachment; filename="iro-annual-report-2018-19-Moorside-Safeguarding-Team.{fmt}"'
+        'attachment; filename="iro-annual-report-2018-19-published-'
+        f'Moorside-Safeguarding-Team.{fmt}"'
     )
     assert response.content.startswith(start)
     entry = AccessLogEntry.objects.get(user=authority.analyst)
-    assert entry.what == f"annual report 2018-19 ({fmt.upper()})"
+    assert entry.what == f"annual report 2018-19 ({fmt.upper()}), published edition"
     assert entry.detail == {"team": "Moorside Safeguarding Team", "chair": None}
 
 

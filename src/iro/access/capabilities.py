@@ -37,6 +37,7 @@ class Capability(StrEnum):
     RECORD_REPORT_FIGURES = (
         "Record the figures reports need: population, IROs' hours, comparison figures"
     )
+    WRITE_REPORT_NARRATIVE = "Write the words of the reports: context, achievements, next steps"
     ADMINISTER = "Manage users, teams, agencies and closure days"
     REVIEW_ROLE_GRANTS = "See every role given, and who gave it"
     RESTRICT_RECORDS = "Restrict a child's record to named people"
@@ -75,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.SET_TARGETS,
             Capability.APPROVE_QUOTES,
             Capability.RECORD_REPORT_FIGURES,
+            Capability.WRITE_REPORT_NARRATIVE,
             Capability.REVIEW_ROLE_GRANTS,
             Capability.RESTRICT_RECORDS,
             Capability.EXPORT_SUBJECT_ACCESS,

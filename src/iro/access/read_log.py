@@ -126,6 +126,7 @@ NO_CHILD_DATA = frozenset(
         "population_edit",
         "comparison_edit",
         "working_hours_edit",
+        "report_narrative",  # the report's words, which name no one
         "staff_leave",  # the IROs' leave, and counts of their bookings
         # The API's pages without a child's data: its schema and docs, a report's
         # aggregate figures and a census return (both logged as exports by the view), a

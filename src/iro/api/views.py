@@ -630,13 +630,18 @@ class ReportView(ApiView):
                              description="2018-19, 2018-19-Q3 or 2019-02 by the kind."),
             OpenApiParameter("team", OpenApiTypes.INT, description="Only this team's children."),
             OpenApiParameter("chair", OpenApiTypes.STR, description="Only this chair's."),
+            OpenApiParameter("edition", OpenApiTypes.STR, enum=["internal", "published"],
+                             description="internal (names chairs; roles that see names) or "
+                             "published (names no one; the default for roles that see none)."),
         ],
         responses={200: OpenApiTypes.OBJECT, **READ_ERRORS},
     )  # fmt: skip
     def get(self, request, kind: str, label: str):
         from iro.access.log import log_export
-        from iro.reports.builders import REPORT_KINDS, build_report
+        from iro.reports.builders import PUBLISHED, PUBLISHED_FOR_A_CHAIR, REPORT_KINDS
+        from iro.reports.cache import cached_report
         from iro.reports.renderers import formats
+        from iro.reports.views import edition_for
 
         require_capability(request.user, Capability.VIEW_REPORTS)
         if kind not in REPORT_KINDS:
@@ -657,11 +662,18 @@ class ReportView(ApiView):
             ).first()
             if chair is None:
                 raise ValidationError({"chair": [NO_SUCH_CHAIR]})
-        report = build_report(kind, period, team=team, chair=chair)
+        edition = edition_for(request.user, request.query_params.get("edition"))
+        if edition == PUBLISHED and chair is not None:
+            raise ValidationError({"chair": [PUBLISHED_FOR_A_CHAIR]})
+        try:
+            report = cached_report(kind, period, team=team, chair=chair, edition=edition)
+        except timescales.PeriodNotBegun as error:
+            raise Http404(str(error)) from None
         content = formats.render(report, "json")[0]
         log_export(
             user=request.user,
-            what=f"{kind} report {period.label} (API)",
+            what=f"{kind} report {period.label} (API"
+            + (", published edition)" if edition == PUBLISHED else ")"),
             detail={
                 "team": team.name if team else None,
                 "chair": chair.username if chair else None,

@@ -5,10 +5,12 @@ year earlier, optionally for one team or chair. Its JSON is the shape of metrics
 (``report``, ``period``, ``measures``, ``previous``); what the contract does not define
 goes under ``filters`` (only when a team or chair is chosen) and ``sections``:
 
-- every report: ``trend``, chosen measures for each of the 12 months up to the period's end;
-  ``feedback``, the feedback's average rating per question and its themes, this period
-  and the period a year earlier (``measures.feedback_figures``);
-- the annual report also: ``by_team`` and ``by_chair`` (measures per team and chair),
+- every report: ``edition``, ``narrative`` (the report's words), ``definitions`` (each
+  measure in plain words), ``trend`` (chosen measures for each of the 12 months up to the
+  period's end), ``feedback`` (the feedback's average rating per question and its
+  themes, this period and the period a year earlier: ``measures.feedback_figures``);
+- the annual report also: ``by_team`` and ``by_chair`` (measures per team and chair; no
+  ``by_chair`` in the published edition),
   ``quotes`` (the quotes the IRO service manager approved and featured for the year:
   the approved wording, attributed by role, never the raw comment, never twice) and
   ``action_plan`` (next year's targets, and this year's progress against the targets set
@@ -19,6 +21,14 @@ date), so every measure, breakdown, trend month and drill-down takes the as-at d
 period's last day (``timescales.Period.as_at``), the comparison is the same span a year
 earlier, and targets are "on track" or "not on track". A period not yet begun has no
 report (``timescales.PeriodNotBegun``).
+
+Every report comes in one of two editions (``EDITIONS``): the **internal** edition keeps
+the chairs' names (the by-chair table, a chair's filter) and is the one whose pages link
+figures to the children behind them; the **published** edition, for the public website and
+the roles that see no names, has no by-chair table, cannot be for one chair, and its
+renderers draw no link to children. Both carry the report's words (``narrative``, written by
+the IRO service manager, names screened out) and the definitions appendix
+(``definitions``). The edition is a parameter of building, so a cache can key on it.
 
 A report is read-only and costs a fixed number of queries whatever the number of
 children: each measure is one or two queries, breakdowns are grouped in the database.
@@ -50,12 +60,22 @@ from iro.children.models import Child
 from iro.journey.models import ConferenceChild
 from iro.journey.selectors import known_names_by_child
 from iro.names import screen
+from iro.narrative.selectors import report_sections
 from iro.people.models import Team, User
-from iro.reports import measures
+from iro.reports import definitions, measures
 from iro.reports.measures import Ratio
 from iro.timescales import ANNUAL, MONTHLY, QUARTERLY, Period, PeriodNotBegun, long_date
 
 REPORT_KINDS = (ANNUAL, QUARTERLY, MONTHLY)
+
+INTERNAL = "internal"
+PUBLISHED = "published"
+EDITIONS = (INTERNAL, PUBLISHED)
+UNKNOWN_EDITION = 'Edition "{edition}" is not one of internal, published'
+PUBLISHED_FOR_A_CHAIR = (
+    "The published edition names no chair, so it cannot be for one chair: "
+    "choose the whole service or a team."
+)
 
 # Measures shown month by month (the trend charts), all months in a few queries.
 TREND_KEYS = measures.SERIES_KEYS
@@ -306,6 +326,19 @@ class Report:
     # The reader's management lists (monthly and quarterly reports): added for each
     # request by ``management_lists``, never kept with the cached report.
     management: list = field(default_factory=list, compare=False, repr=False)
+    edition: str = INTERNAL
+    # The report's words: (field, title, text) per written section, names screened out.
+    narrative: list[tuple[str, str, str]] = field(default_factory=list)
+    # The definitions appendix: (key, definition) per measure of the report.
+    definitions: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def published(self) -> bool:
+        return self.edition == PUBLISHED
+
+    def words(self, section: str) -> str:
+        """The text of one section of the report's words ("" when not written)."""
+        return next((text for f, _, text in self.narrative if f == section), "")
 
     @property
     def title(self) -> str:
@@ -355,6 +388,7 @@ class Report:
                 "chair": self.chair.username if self.chair else None,
             }
         sections: dict[str, Any] = {
+            "edition": self.edition,
             "trend": [
                 {
                     "period": period_json(p),
@@ -373,10 +407,11 @@ class Report:
                 {"team": name, "measures": {k: measures.as_json(v) for k, v in m.items()}}
                 for name, m in self.by_team
             ]
-            sections["by_chair"] = [
-                {"chair": name, "measures": {k: measures.as_json(v) for k, v in m.items()}}
-                for name, m in self.by_chair
-            ]
+            if not self.published:
+                sections["by_chair"] = [
+                    {"chair": name, "measures": {k: measures.as_json(v) for k, v in m.items()}}
+                    for name, m in self.by_chair
+                ]
             sections["quotes"] = [
                 {
                     "text": q.text,
@@ -411,6 +446,13 @@ class Report:
             }
         if self.management:
             sections["management"] = [lst.as_json() for lst in self.management]
+        sections["narrative"] = [
+            {"section": f, "title": title, "text": text} for f, title, text in self.narrative
+        ]
+        sections["definitions"] = [
+            {"measure": key, "label": LABELS.get(key, key), "definition": text}
+            for key, text in self.definitions
+        ]
         data["sections"] = sections
         return data
 
@@ -510,10 +552,17 @@ def _target_lines(
 
 
 def build_report(
-    kind: str, period: Period, *, team=None, chair=None, as_at: date | None = None
+    kind: str,
+    period: Period,
+    *,
+    team=None,
+    chair=None,
+    as_at: date | None = None,
+    edition: str = INTERNAL,
 ) -> Report:
     """The report of ``kind`` for ``period`` (a Period of that kind), this period beside the
-    same period a year earlier, for the whole service or one team or chair.
+    same period a year earlier, for the whole service or one team or chair, in ``edition``
+    (``EDITIONS``; the published edition cannot be for one chair).
 
     The period is read as at ``as_at`` (today by default): this is the one place a report's
     period is cut to the as-at date, so everything built from ``report.period`` (measures,
@@ -523,12 +572,19 @@ def build_report(
         raise ValueError(timescales.UNKNOWN_PERIOD_KIND.format(kind=kind))
     if period.kind != kind:
         raise ValueError(f"A {kind} report cannot be for the {period.kind} period {period.label}")
+    if edition not in EDITIONS:
+        raise ValueError(UNKNOWN_EDITION.format(edition=edition))
+    if edition == PUBLISHED and chair is not None:
+        raise ValueError(PUBLISHED_FOR_A_CHAIR)
     period = period.as_at(timezone.localdate() if as_at is None else as_at)
     with measures.one_report():
-        return _build(kind, period, team, chair)
+        report = _build(kind, period, team, chair, edition)
+    report.narrative = report_sections(kind, period.label)
+    report.definitions = definitions.for_measures(report.measures)
+    return report
 
 
-def _build(kind: str, period: Period, team, chair) -> Report:
+def _build(kind: str, period: Period, team, chair, edition: str = INTERNAL) -> Report:
     previous_period = period.previous_year()
     report = Report(
         kind=kind,
@@ -541,6 +597,7 @@ def _build(kind: str, period: Period, team, chair) -> Report:
         trend=_trend(period, team, chair),
         feedback=measures.feedback_figures(period, team=team, chair=chair),
         previous_feedback=measures.feedback_figures(previous_period, team=team, chair=chair),
+        edition=edition,
     )
     if kind == ANNUAL:
         _add_annual_sections(report)
@@ -550,7 +607,12 @@ def _build(kind: str, period: Period, team, chair) -> Report:
 def _add_annual_sections(report: Report) -> None:
     period, team, chair = report.period, report.team, report.chair
     by_team = measures.measures_by(period, measures.TEAM, team=team, chair=chair)
-    by_chair = measures.measures_by(period, measures.CHAIR, team=team, chair=chair)
+    # The published edition names no chair: the by-chair figures are not even computed.
+    by_chair = (
+        {}
+        if report.published
+        else measures.measures_by(period, measures.CHAIR, team=team, chair=chair)
+    )
     team_names = dict(
         Team.objects.filter(pk__in=[g for g in by_team if g]).values_list("pk", "name")
     )

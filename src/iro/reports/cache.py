@@ -42,7 +42,7 @@ from simple_history.models import HistoricalChanges
 # The apps whose records reports are built from (children, their journeys, plans and
 # conferences, disputes and feedback, people and teams, and the reports' own inputs
 # such as narratives and population figures).
-SOURCE_APPS = frozenset({"children", "journey", "challenge", "people", "reports"})
+SOURCE_APPS = frozenset({"children", "journey", "challenge", "people", "reports", "narrative"})
 CACHE_ALIAS = "reports"
 TIMEOUT = 60 * 60 * 24  # a day: the key holds the date, so nothing older is ever read
 SINGLETON = 1

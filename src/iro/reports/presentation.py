@@ -429,3 +429,16 @@ def laid_out(report: Report, charts: dict, images: dict | None = None) -> list[t
         own = [(charts[key], images.get(key, "")) for key in section.charts]
         result.append((section, blocks, own))
     return result
+
+
+def words_and_definitions(report: Report) -> dict:
+    """The report's words by section (``context_words``, ``went_well``, ``was_hard``,
+    ``next_steps``: "" where not written) and its definitions appendix as
+    ``(key, label, definition)``, for the page and the printable document."""
+    return {
+        "context_words": report.words("context"),
+        "went_well": report.words("went_well"),
+        "was_hard": report.words("was_hard"),
+        "next_steps": report.words("next_steps"),
+        "definitions": [(key, LABELS.get(key, key), text) for key, text in report.definitions],
+    }

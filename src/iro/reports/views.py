@@ -4,6 +4,11 @@ Thin views: every figure comes from ``builders``; children come through
 ``access.scope`` (in ``drilldown``). Reports need ``VIEW_REPORTS``; the children behind a
 figure also need ``VIEW_CHILDREN``. Downloads say so in their name and headers and leave
 an access-log row.
+
+Each report page and download is in one edition (``?edition=internal|published``). Roles
+that see names get the internal edition unless they choose the published one; roles that
+see no names (``access.scope.shows_names``) get the published edition only. The published
+edition has no chair filter, no by-chair table and no links to children.
 """
 
 from __future__ import annotations
@@ -24,8 +29,12 @@ from iro.access.scope import display_name, shows_names
 from iro.people.models import Role, Team, User
 from iro.reports import drilldown, periods, presentation
 from iro.reports.builders import (
+    EDITIONS,
+    INTERNAL,
     ITEM_LABELS,
     LABELS,
+    PUBLISHED,
+    PUBLISHED_FOR_A_CHAIR,
     REPORT_KINDS,
     Report,
     as_at_today,
@@ -42,6 +51,11 @@ NO_CHILDREN = (
 )
 UNKNOWN_PERIOD = "There is no such report period."
 EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
+UNKNOWN_EDITION = "There is no such edition: choose internal or published."
+PUBLISHED_ONLY = (
+    "Your role sees no names, so it reads the published edition of reports, "
+    "which names no chair and no child."
+)
 
 
 def _require_reports(user) -> None:
@@ -77,7 +91,25 @@ def _not_begun(request: HttpRequest, error: timescales.PeriodNotBegun) -> HttpRe
     )
 
 
-def _filters(request: HttpRequest) -> tuple[Team | None, User | None]:
+def edition_for(user, asked: str | None) -> str:
+    """The edition ``user`` asked for, or their default: internal for roles that see names,
+    published (the only one they may have) for roles that see none. Http404 for an
+    unknown edition, PermissionDenied for internal to a role that sees no names. The
+    pages and the API ask the same."""
+    may_see_internal = shows_names(user)
+    edition = asked or (INTERNAL if may_see_internal else PUBLISHED)
+    if edition not in EDITIONS:
+        raise Http404(UNKNOWN_EDITION)
+    if edition == INTERNAL and not may_see_internal:
+        raise PermissionDenied(PUBLISHED_ONLY)
+    return edition
+
+
+def _edition(request: HttpRequest) -> str:
+    return edition_for(request.user, request.GET.get("edition"))
+
+
+def _filters(request: HttpRequest, edition: str = INTERNAL) -> tuple[Team | None, User | None]:
     """The team (by id) and chair (by username) of the query string; 404 for unknown ones."""
     team = chair = None
     if team_id := request.GET.get("team"):
@@ -85,6 +117,8 @@ def _filters(request: HttpRequest) -> tuple[Team | None, User | None]:
         if team is None:
             raise Http404("There is no such team.")
     if username := request.GET.get("chair"):
+        if edition == PUBLISHED:
+            raise Http404(PUBLISHED_FOR_A_CHAIR)
         chair = User.objects.filter(
             username=username, role__in=[Role.IRO, Role.IRO_MANAGER]
         ).first()
@@ -93,8 +127,11 @@ def _filters(request: HttpRequest) -> tuple[Team | None, User | None]:
     return team, chair
 
 
-def _query(team, chair) -> str:
-    params = {}
+def _query(team, chair, edition: str | None = None) -> str:
+    """The query string of a report's filters and (when not the user's default) edition."""
+    params: dict = {}
+    if edition is not None:
+        params["edition"] = edition
     if team is not None:
         params["team"] = team.pk
     if chair is not None:
@@ -180,17 +217,25 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
         period = _period(kind, label)
     except timescales.PeriodNotBegun as error:
         return _not_begun(request, error)
-    team, chair = _filters(request)
-    report = _with_lists(
-        request.user,
-        cached_report(kind, period, team=team, chair=chair, as_at=period.last_day),
-    )
+    edition = _edition(request)
+    team, chair = _filters(request, edition)
+    report = _with_lists(request.user, _report(kind, period, team, chair, edition))
     read_log.shown(request, pks=_children_listed(report))
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
 
+def _report(kind: str, period, team, chair, edition: str) -> Report:
+    """The report as kept until the records change, read as at the period's cut day."""
+    return cached_report(
+        kind, period, team=team, chair=chair, as_at=period.last_day, edition=edition
+    )
+
+
 def _with_lists(user, report: Report) -> Report:
-    """The cached report with this reader's management lists (monthly and quarterly)."""
+    """The cached report with this reader's management lists (monthly and quarterly);
+    none in the published edition, whose readers see no names (IRO loads name chairs)."""
+    if report.published:
+        return report
     lists = management_lists(user, report.period, day=_today())
     return replace(report, management=lists) if lists else report
 
@@ -200,16 +245,20 @@ def _children_listed(report: Report) -> list[int]:
 
 
 def _context(request: HttpRequest, report: Report, team, chair) -> dict:
-    query = _query(team, chair)
+    chosen = report.edition if request.GET.get("edition") else None
+    query = _query(team, chair, chosen)
     base = reverse("report", args=[report.kind, report.period.label])
+    may_choose = shows_names(request.user)
     downloads = [
         (
             fmt.upper(),
-            reverse("report_download", args=[report.kind, report.period.label, fmt]) + query,
+            reverse("report_download", args=[report.kind, report.period.label, fmt])
+            + _query(team, chair, report.edition),
         )
         for fmt in ("pdf", "xlsx", "csv", "json")
     ]
     may_see_children = has_capability(request.user, Capability.VIEW_CHILDREN)
+    may_see_children = may_see_children and not report.published
     charts = cached_charts(replace(report, management=[]))
     later = _neighbour(report.period, 1)
     return {
@@ -240,6 +289,18 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         **_choices(),
         "team": team,
         "chair": chair,
+        "edition": report.edition,
+        "chosen_edition": chosen or "",
+        "editions": (
+            [
+                (INTERNAL, "Internal", base + _query(team, chair, INTERNAL)),
+                (PUBLISHED, "Published", base + _query(team, None, PUBLISHED)),
+            ]
+            if may_choose
+            else []
+        ),
+        **presentation.words_and_definitions(report),
+        "may_write": has_capability(request.user, Capability.WRITE_REPORT_NARRATIVE),
     }
 
 
@@ -257,20 +318,20 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
         period = _period(kind, label)
     except timescales.PeriodNotBegun as error:
         return _not_begun(request, error)
-    team, chair = _filters(request)
-    report = _with_lists(
-        request.user,
-        cached_report(kind, period, team=team, chair=chair, as_at=period.last_day),
-    )
+    edition = _edition(request)
+    team, chair = _filters(request, edition)
+    report = _with_lists(request.user, _report(kind, period, team, chair, edition))
     content, content_type = formats.render(report, fmt)
     log_export(
         user=request.user,
-        what=f"{kind} report {label} ({fmt.upper()})",
+        what=f"{kind} report {label} ({fmt.upper()})"
+        + (", published edition" if edition == PUBLISHED else ""),
         children=_children_listed(report),
         detail={"team": team.name if team else None, "chair": chair.username if chair else None},
     )
     response = HttpResponse(content, content_type=content_type)
-    suffix = f"-{team.name}" if team else ""
+    suffix = "-published" if edition == PUBLISHED else ""
+    suffix += f"-{team.name}" if team else ""
     suffix += f"-{chair.username}" if chair else ""
     filename = f"iro-{kind}-report-{label}{suffix}.{fmt}".replace(" ", "-").replace('"', "")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -3,6 +3,8 @@
 The same sections, tables and charts as the web page (``presentation``), laid out for A4.
 Charts are SVG images with their alt text, each followed by its data table, so the PDF's
 structure tree gives every figure a text alternative. The document language is set.
+The published edition has no by-chair table; every edition carries the report's words and
+the definitions appendix.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def context(report: Report) -> dict:
             for line in report.progress
         ],
         "targets": [(line, presentation.target_text(line)) for line in report.targets_next_year],
+        **presentation.words_and_definitions(report),
     }
 
 

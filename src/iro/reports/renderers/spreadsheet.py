@@ -1,5 +1,8 @@
 """The report as a spreadsheet (XLSX) for analysts: one sheet per part of the report.
 
+The published edition has no "By chair" sheet; every edition has the report's words
+("Words": one row per section) and the definitions appendix ("Definitions").
+
 Numbers are numbers (percentages too, with their parts beside them); text that could
 start a formula is neutralised, since agency names and quotes come from the records.
 """
@@ -27,7 +30,7 @@ def _ratio_cells(value: Any) -> list[Any]:
 
 def render_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     book = Workbook()
     bold = Font(bold=True)
@@ -55,7 +58,10 @@ def render_xlsx(report: Report) -> bytes:
         _append(trend, row)
 
     if report.kind == "annual":
-        for title, groups in (("By team", report.by_team), ("By chair", report.by_chair)):
+        breakdowns = [("By team", report.by_team)]
+        if not report.published:
+            breakdowns.append(("By chair", report.by_chair))
+        for title, groups in breakdowns:
             sheet = book.create_sheet(title)
             header = [title.removeprefix("By ").capitalize()]
             for key in BREAKDOWN_KEYS:
@@ -136,6 +142,22 @@ def render_xlsx(report: Report) -> bytes:
                 _append(sheet, list(lst.columns))
                 for row in lst.rows:
                     _append(sheet, list(row))
+    words = book.create_sheet("Words")
+    _append(words, ["section", "title", "text"])
+    for section, title, text in report.narrative:
+        _append(words, [section, title, text])
+    words.column_dimensions["B"].width = 30
+    words.column_dimensions["C"].width = 100
+    appendix = book.create_sheet("Definitions")
+    _append(appendix, ["measure", "label", "definition"])
+    for key, text in report.definitions:
+        _append(appendix, [key, LABELS.get(key, key), text])
+    appendix.column_dimensions["A"].width = 38
+    appendix.column_dimensions["B"].width = 45
+    appendix.column_dimensions["C"].width = 100
+    for sheet in (words, appendix):
+        for cell in sheet["C"]:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     for sheet in book.worksheets:
         for cell in sheet[1]:
             cell.font = bold

@@ -1,5 +1,9 @@
 """``iro report annual|quarterly|monthly --period LABEL --format FORMAT [--team NAME]
-[--chair USERNAME] [--output FILE]``: a performance report from the records.
+[--chair USERNAME] [--edition internal|published] [--output FILE]``: a performance report
+from the records.
+
+The internal edition (the default) names the chairs; the published edition, for the public
+website, names no chair and no child, so it cannot be for one chair.
 
 Without ``--output``, JSON and CSV go to standard output. Any bad argument (kind,
 period, format, team, chair, output) is one line on standard error and exit status 2; so
@@ -15,7 +19,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from iro import timescales
 from iro.people.models import Role, Team, User
-from iro.reports.builders import REPORT_KINDS
+from iro.reports.builders import (
+    EDITIONS,
+    INTERNAL,
+    PUBLISHED,
+    PUBLISHED_FOR_A_CHAIR,
+    REPORT_KINDS,
+    UNKNOWN_EDITION,
+)
 from iro.reports.cache import cached_report
 from iro.reports.renderers import formats
 
@@ -46,9 +57,14 @@ class Command(BaseCommand):
         parser.add_argument("--format", default="json", help=", ".join(FORMATS))
         parser.add_argument("--team", help="only the children of this team (its name)")
         parser.add_argument("--chair", help="only this chair's conferences and children")
+        parser.add_argument(
+            "--edition",
+            default=INTERNAL,
+            help="internal (names the chairs; the default) or published (names no one)",
+        )
         parser.add_argument("--output", help="the file to write (default: standard output)")
 
-    def handle(self, *args, kind, period, format, team, chair, output, **options) -> None:
+    def handle(self, *args, kind, period, format, team, chair, edition, output, **options) -> None:
         if kind not in REPORT_KINDS:
             raise _fail(UNKNOWN_KIND.format(kind=kind))
         if not period:
@@ -61,10 +77,16 @@ class Command(BaseCommand):
             raise _fail(UNKNOWN_FORMAT.format(format=format, formats=", ".join(FORMATS)))
         if format not in TEXT_FORMATS and not output:
             raise _fail(OUTPUT_REQUIRED.format(format=format.upper()))
+        if edition not in EDITIONS:
+            raise _fail(UNKNOWN_EDITION.format(edition=edition))
+        if edition == PUBLISHED and chair:
+            raise _fail(PUBLISHED_FOR_A_CHAIR)
         the_team = self._team(team) if team else None
         the_chair = self._chair(chair) if chair else None
         try:
-            report = cached_report(kind, the_period, team=the_team, chair=the_chair)
+            report = cached_report(
+                kind, the_period, team=the_team, chair=the_chair, edition=edition
+            )
         except timescales.PeriodNotBegun as error:
             raise _fail(str(error)) from None
         content = self._render(report, format)

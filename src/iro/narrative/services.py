@@ -1,0 +1,76 @@
+"""The one write path of a report's words.
+
+``write_narrative`` is keyword-only, takes the ``acting_user`` (who must hold
+``WRITE_REPORT_NARRATIVE``), runs in one transaction and saves through
+django-simple-history, so each change is kept with who made it and when. Bad input
+raises ``ValidationError`` with a message per section and writes nothing.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from iro import text_limits, timescales
+from iro.access.capabilities import Capability
+from iro.access.guards import require
+from iro.journey.checks import Errors, saved_by
+from iro.narrative.models import Narrative
+from iro.narrative.sections import FIELDS
+from iro.narrative.selectors import known_name_parts, names_in
+
+# Messages (tests import these).
+NAMES_SOMEONE = (
+    "This names someone the system knows: {names}. A report may be published and is read "
+    "by people who see no names: say who by their role, such as “an IRO” or “a parent”."
+)
+NOT_A_PERIOD = "There is no such report period."
+UNKNOWN_SECTION = "There is no section called {field!r}."
+
+
+def _names_list(found: list[str]) -> str:
+    quoted = [f"“{name}”" for name in found]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+@transaction.atomic
+def write_narrative(*, kind: str, period: str, texts: dict[str, str], acting_user) -> Narrative:
+    """Save the words of the ``kind`` report for ``period`` (a label such as 2019-20):
+    each section given in ``texts`` (by field name) is replaced, the others are kept."""
+    require(acting_user, Capability.WRITE_REPORT_NARRATIVE)
+    errors = Errors()
+    try:
+        the_period = timescales.parse_period(kind, period)
+    except ValueError:
+        errors.add("__all__", NOT_A_PERIOD)
+        errors.raise_if_any()
+        raise
+    parts = None
+    for field, text in texts.items():
+        if field not in FIELDS:
+            errors.add("__all__", UNKNOWN_SECTION.format(field=field))
+            continue
+        text = (text or "").strip()
+        errors.add(field, text_limits.too_long(text, text_limits.NARRATIVE_SECTION))
+        if text:
+            parts = known_name_parts() if parts is None else parts
+            found = names_in(text, parts)
+            if found:
+                errors.add(field, NAMES_SOMEONE.format(names=_names_list(found)))
+    errors.raise_if_any()
+    narrative = (
+        Narrative.objects.select_for_update().filter(kind=kind, period=the_period.label).first()
+    )
+    if narrative is None:
+        narrative = Narrative(kind=kind, period=the_period.label)
+    changed = False
+    for field, text in texts.items():
+        text = (text or "").strip()
+        if getattr(narrative, field) != text:
+            setattr(narrative, field, text)
+            changed = True
+    if changed or narrative.pk is None:
+        narrative.written_by = acting_user
+        narrative.written_at = timezone.now()
+        saved_by(narrative, acting_user).save()
+    return narrative
