@@ -144,6 +144,7 @@ def test_the_manager_has_quotes_awaiting_approval_one_naming_a_family_member():
     assert named.text.split()[0] in " ".join(error.value.messages)
 
 
+@pytest.mark.parametrize("label", SHOWN)
 def test_each_year_has_a_population_hours_comparisons_and_dispute_outcomes(label):
     period = year(label)
     rate = measures.children_on_plan_at_period_end_per_10000(period)
