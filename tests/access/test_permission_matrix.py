@@ -274,6 +274,9 @@ PAGES: dict[str, Page] = {
     "report": Page(can(C.VIEW_REPORTS), heavy=True),
     "report_download": Page(can(C.VIEW_REPORTS), heavy=True),
     "report_children": Page(can(C.VIEW_REPORTS) & can(C.VIEW_CHILDREN)),
+    # The annual report summary: the published edition, for every report reader.
+    "report_summary": Page(can(C.VIEW_REPORTS), heavy=True),
+    "report_summary_download": Page(can(C.VIEW_REPORTS), heavy=True),
     # The IRO service manager writes the report's words; every other role is refused.
     "report_narrative": Page(can(C.WRITE_REPORT_NARRATIVE)),
     # access
@@ -474,6 +477,8 @@ ADMIN_OBJECT = {
 
 def variants(url: Url) -> list[str]:
     """One cell per variant: each download format, each admin app."""
+    if url.name == "report_summary_download":
+        return ["pdf", "html", "json"]
     if "fmt" in url.kwargs:
         return list(DOWNLOADS)
     if "output_format" in url.kwargs:

@@ -117,6 +117,8 @@ NO_CHILD_DATA = frozenset(
         "plain_language_check",
         "reports_index",
         "report_download",  # aggregate figures; logged as an export by the view
+        "report_summary",  # the published summary: figures, no child
+        "report_summary_download",  # logged as an export by the view
         "role_grants",  # staff and their roles
         "notice_list",  # a notice names no child, only links to its page
         "target_list",  # aggregate figures

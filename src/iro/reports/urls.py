@@ -9,6 +9,12 @@ urlpatterns = [
         views.download,
         name="report_download",
     ),
+    re_path(
+        r"^annual/(?P<label>[0-9-]+)/summary\.(?P<fmt>pdf|html|json)$",
+        views.summary_download,
+        name="report_summary_download",
+    ),
+    path("annual/<str:label>/summary/", views.summary_page, name="report_summary"),
     path("<str:kind>/<str:label>/", views.report_page, name="report"),
     path("<str:kind>/<str:label>/<str:measure>/", views.children_page, name="report_children"),
 ]

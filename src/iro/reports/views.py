@@ -27,8 +27,9 @@ from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import display_name, shows_names
 from iro.people.models import Role, Team, User
-from iro.reports import drilldown, periods, presentation
+from iro.reports import drilldown, periods, presentation, summary
 from iro.reports.builders import (
+    ANNUAL,
     EDITIONS,
     INTERNAL,
     ITEM_LABELS,
@@ -209,6 +210,39 @@ def _today():
     from iro.journey.checks import today
 
     return today()
+
+
+def _summary(request: HttpRequest, label: str):
+    """The annual report summary for ``label`` (published edition: every report reader
+    may have it); PeriodNotBegun for a year not yet begun."""
+    _require_reports(request.user)
+    period = _period(ANNUAL, label)
+    return summary.build_summary(period.label, as_at=period.last_day)
+
+
+def summary_page(request: HttpRequest, label: str) -> HttpResponse:
+    """The annual report summary for families and partners, in the page."""
+    try:
+        found = _summary(request, label)
+    except timescales.PeriodNotBegun as error:
+        return _not_begun(request, error)
+    return render(
+        request, "reports/summary.html", {**summary.context(found), "active_nav": "reports"}
+    )
+
+
+def summary_download(request: HttpRequest, label: str, fmt: str) -> HttpResponse:
+    """The annual report summary as a tagged A4 PDF, an HTML document or JSON."""
+    try:
+        found = _summary(request, label)
+    except timescales.PeriodNotBegun as error:
+        return _not_begun(request, error)
+    content, content_type = summary.render(found, fmt)
+    log_export(user=request.user, what=f"annual report summary {label} ({fmt.upper()})")
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"iro-annual-report-summary-{found.year}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:

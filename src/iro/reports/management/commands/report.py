@@ -33,7 +33,10 @@ from iro.reports.renderers import formats
 FORMATS = formats.FORMATS
 TEXT_FORMATS = ("json", "csv", "html")
 
-UNKNOWN_KIND = 'Report "{kind}" is not one of annual, quarterly, monthly'
+UNKNOWN_KIND = 'Report "{kind}" is not one of annual, quarterly, monthly, summary'
+SUMMARY = "summary"  # the annual report summary (published edition): pdf, html or json
+SUMMARY_FORMAT = 'The summary is a pdf, html or json file, not "{format}"'
+SUMMARY_FILTERS = "The summary is of the whole service: it takes no --team or --chair"
 PERIOD_REQUIRED = "Give the period with --period, for example {example}"
 EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
 UNKNOWN_FORMAT = 'Format "{format}" is not one of {formats}'
@@ -52,7 +55,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         # Checked in handle(), not by argparse, so a mistake is one line, not a usage text.
-        parser.add_argument("kind", help="annual, quarterly or monthly")
+        parser.add_argument("kind", help="annual, quarterly, monthly or summary")
         parser.add_argument("--period", help="2018-19, 2018-19-Q3 or 2019-02 by the kind")
         parser.add_argument("--format", default="json", help=", ".join(FORMATS))
         parser.add_argument("--team", help="only the children of this team (its name)")
@@ -65,6 +68,8 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="the file to write (default: standard output)")
 
     def handle(self, *args, kind, period, format, team, chair, edition, output, **options) -> None:
+        if kind == SUMMARY:
+            return self._summary(period, format, team or chair, output)
         if kind not in REPORT_KINDS:
             raise _fail(UNKNOWN_KIND.format(kind=kind))
         if not period:
@@ -94,6 +99,28 @@ class Command(BaseCommand):
             self._write(Path(output), content)
         else:
             self.stdout.write(content if isinstance(content, str) else content.decode(), ending="")
+
+    def _summary(self, period: str | None, format: str, filtered, output: str | None) -> None:
+        """``iro report summary --period 2018-19 --format pdf --output FILE``."""
+        from iro.reports import summary
+
+        if not period:
+            raise _fail(PERIOD_REQUIRED.format(example=EXAMPLES["annual"]))
+        if format not in summary.SUMMARY_FORMATS:
+            raise _fail(SUMMARY_FORMAT.format(format=format))
+        if filtered:
+            raise _fail(SUMMARY_FILTERS)
+        if format == "pdf" and not output:
+            raise _fail(OUTPUT_REQUIRED.format(format="PDF"))
+        try:
+            found = summary.build_summary(period)
+        except ValueError as error:  # no such year, or one not yet begun
+            raise _fail(str(error)) from None
+        content = summary.render(found, format)[0]
+        if output:
+            self._write(Path(output), content)
+        else:
+            self.stdout.write(content, ending="")
 
     def _team(self, name: str) -> Team:
         try:
