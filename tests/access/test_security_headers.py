@@ -24,10 +24,12 @@ REQUIRED = [
     "frame-ancestors 'none'",
 ]
 # Standalone documents with their own stylesheet: the family plan (nonce), and the report
-# document and the subject access export (downloaded PDFs, never served as a page).
+# document, its summary and the subject access export (downloaded PDFs and HTML files,
+# never served as a page).
 OWN_STYLESHEET = {
     "documents/family_plan.html",
     "reports/document.html",
+    "reports/summary_document.html",
     "rights/subject_access.html",
 }
 
