@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 
@@ -31,8 +32,26 @@ def test_a_report_is_the_clis_json_for_the_same_period(staff, api_as, kind, labe
     response = api_as(staff.analyst).get(f"/api/reports/{kind}/{label}/")
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
-    assert response.content.decode() == cli(kind, "--period", label, "--format", "json")
+    # The analyst sees no names, so reads the published edition, as on the pages.
+    published = cli(kind, "--period", label, "--format", "json", "--edition", "published")
+    assert response.content.decode() == published
     assert json.loads(response.content)["measures"]["children_on_plan_during_period"] > 0
+    internal = api_as(staff.senior_manager).get(f"/api/reports/{kind}/{label}/")
+    assert internal.content.decode() == cli(kind, "--period", label, "--format", "json")
+
+
+def test_a_role_that_sees_no_names_is_refused_the_internal_edition(staff, api_as):
+    api = api_as(staff.analyst)
+    refused = api.get("/api/reports/annual/2018-19/", edition="internal")
+    assert refused.status_code == 403
+    assert "published edition" in refused.json()["detail"]
+    assert api.get("/api/reports/annual/2018-19/", edition="draft").status_code == 404
+
+
+@time_machine.travel("2026-12-02", tick=False)
+def test_a_year_not_begun_has_no_report(staff, api_as):
+    response = api_as(staff.senior_manager).get("/api/reports/annual/2027-28/")
+    assert response.status_code == 404
 
 
 def test_a_team_narrows_the_report_as_on_the_command_line(staff, api_as):
@@ -45,7 +64,10 @@ def test_a_team_narrows_the_report_as_on_the_command_line(staff, api_as):
 def test_a_report_is_logged_as_an_export(staff, api_as):
     api_as(staff.analyst).get("/api/reports/annual/2018-19/")
     entry = AccessLogEntry.objects.get(event=AccessEvent.EXPORTED)
-    assert (entry.user, entry.what) == (staff.analyst, "annual report 2018-19 (API)")
+    assert (entry.user, entry.what) == (
+        staff.analyst,
+        "annual report 2018-19 (API, published edition)",
+    )
 
 
 def test_a_bad_period_is_a_404_and_a_role_without_reports_a_403(staff, api_as):

@@ -131,28 +131,31 @@ def test_the_monthly_page_lists_the_children_for_the_manager(client, service):
     assert "KidB Testcase" in page and "KidE Testcase" in page
 
 
-def test_the_page_names_no_child_to_the_analyst_but_gives_the_counts(client, service):
-    client.force_login(service.analyst)
-    with time_machine.travel(TODAY, tick=False):
-        page = client.get(MONTH).content.decode()
-    assert escape(COUNTS_ONLY) in page
-    assert "Testcase" not in page
-    assert "not yet booked (2)" in page
-
-
-def test_every_format_carries_the_lists_for_the_manager_and_no_names_for_the_analyst(
-    client, service
-):
-    for who, named in ((service.iro_manager, True), (service.analyst, False)):
+def test_the_published_edition_has_no_lists_for_the_analyst_nor_the_manager(client, service):
+    """The lists are the internal edition's: the published one (the analyst's, and the
+    public website's) names no child and no chair, and IRO loads name chairs."""
+    for who, query in ((service.analyst, ""), (service.iro_manager, "?edition=published")):
         client.force_login(who)
+        with time_machine.travel(TODAY, tick=False):
+            page = client.get(MONTH + query).content.decode()
+        assert "Testcase" not in page
+        assert "not yet booked" not in page
+        assert "For managers: what needs doing" not in page
+
+
+def test_every_format_carries_the_lists_in_the_internal_edition_only(client, service):
+    for who, named in ((service.iro_manager, True), (service.iro_manager, False)):
+        client.force_login(who)
+        # The manager's internal edition names the children; the published one has no lists.
+        query = "" if named else "?edition=published"
         for fmt in ("csv", "json", "pdf", "xlsx"):
             with time_machine.travel(TODAY, tick=False):
-                response = client.get(f"/reports/monthly/2026-11.{fmt}")
+                response = client.get(f"/reports/monthly/2026-11.{fmt}{query}")
             assert response.status_code == 200, fmt
             body = b"".join(response.streaming_content) if response.streaming else response.content
             if fmt == "json":
-                lists = json.loads(body)["sections"]["management"]
-                assert [lst["count"] for lst in lists[:2]] == [2, 1]
+                lists = json.loads(body)["sections"].get("management", [])
+                assert [lst["count"] for lst in lists[:2]] == ([2, 1] if named else [])
                 assert ("KidB Testcase" in body.decode()) is named
             if fmt == "csv":
                 rows = list(csv.reader(io.StringIO(body.decode())))
@@ -161,7 +164,7 @@ def test_every_format_carries_the_lists_for_the_manager_and_no_names_for_the_ana
                 from openpyxl import load_workbook
 
                 book = load_workbook(io.BytesIO(body))
-                assert "For managers" in book.sheetnames
+                assert ("For managers" in book.sheetnames) is named
                 cells = {c.value for s in book.worksheets for r in s.iter_rows() for c in r}
                 assert ("KidB Testcase" in cells) is named
 
