@@ -83,6 +83,19 @@ def test_a_target_set_through_its_service_is_in_the_next_report(staff):
     assert [line.measure for line in report().progress] == ["child_attended"]
 
 
+def test_the_reports_words_written_after_a_report_are_in_the_next_one(staff):
+    from iro.narrative.services import write_narrative
+
+    assert report().narrative == []
+    write_narrative(
+        kind="annual",
+        period="2018-19",
+        texts={"went_well": "More children came to their conference."},
+        acting_user=staff.iro_manager,
+    )
+    assert report().words("went_well") == "More children came to their conference."
+
+
 def test_a_team_renamed_after_a_report_is_named_anew(staff):
     a_plan(staff, date(2018, 5, 1))
     assert staff.team.name in [name for name, _ in report().by_team]
