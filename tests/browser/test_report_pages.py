@@ -62,3 +62,15 @@ def test_the_pickers_a_provisional_report_and_a_refused_period_pass_axe(page):
     page.js_errors.clear()
     assert page.locator("h1").inner_text() == f"There is no report yet for {next_year.label}"
     check_page(page, "report-not-begun")
+
+
+def test_the_analyst_reads_the_annual_report_summary_from_the_full_report(page):
+    staff = make_staff()
+    build_authority(staff, 6)
+    sign_in(page, staff.analyst.username)
+    page.goto("/reports/annual/2018-19/")
+    page.get_by_role("link", name="Annual report summary 2018-19").click()
+    assert page.locator("h1").inner_text() == "Annual report summary 2018-19"
+    for heading in ("What an IRO does", "The child's journey", "What needs to be done next"):
+        assert page.get_by_role("heading", name=heading).count() == 1
+    check_page(page, "report-summary")

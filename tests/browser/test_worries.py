@@ -209,11 +209,12 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     iro.goto(dispute_url)
     expect(iro.locator("#answer-given")).to_be_visible()
     submit(iro, "Resolve at stage 2: team manager")  # nothing said about how: refused
-    expect(iro.locator(".govuk-error-summary")).to_contain_text(
-        "Enter the how the dispute was resolved."
-    )
+    errors = iro.locator(".govuk-error-summary")
+    expect(errors).to_contain_text("Enter how the dispute was resolved.")
+    expect(errors).to_contain_text("Select whether the resolution addressed your concern.")
     check_page(iro, "w11-resolve-errors")
     iro.fill("#id_resolution", "The core group met on 26 June and the plan was updated.")
+    iro.get_by_label("The concern was addressed", exact=True).check()
     fill_date(iro, "resolved_on", date(2024, 6, 27))
     submit(iro, "Resolve at stage 2: team manager")
     expect(iro.locator("#dispute-summary")).to_contain_text(

@@ -30,6 +30,7 @@ REASON_REQUIRED = "Select the main reason for the dispute."
 AGENCY_REQUIRED = "Select the agency the professional works for."
 OUTCOME_REQUIRED = "Select the outcome."
 DISPUTE_OUTCOME_REQUIRED = "Select whether the resolution addressed your concern."
+RESOLUTION_REQUIRED = "Enter how the dispute was resolved."
 RESPONDENT_REQUIRED = "Select who gave the feedback."
 CONSENT_REQUIRED = "Select whether they agreed to be quoted."
 NOT_ABOUT_ONE_PLAN = "Not about one plan"
@@ -168,6 +169,14 @@ class ResolveForm(VersionedForm):
         label="Did the resolution address your concern?",
         required_message=DISPUTE_OUTCOME_REQUIRED,
     )
+
+    def clean(self):
+        # Said here as well as by the service, so that a blank form gets every error at
+        # once: the outcome's (a form rule) and this one (the service's, not reached).
+        data = super().clean()
+        if not (data.get("resolution") or "").strip():
+            self.add_error("resolution", RESOLUTION_REQUIRED)
+        return data
 
 
 # ------------------------------------------------------ multi-agency challenges
