@@ -10,7 +10,7 @@ import time_machine
 from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
-from iro.challenge import services
+from iro.challenge import forms, services
 from iro.challenge.forms import DISPUTE_OUTCOME_REQUIRED, REASON_REQUIRED
 from iro.challenge.models import Dispute, DisputeReason, DisputeStage, Stage
 from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
@@ -273,8 +273,7 @@ def test_resolving_without_saying_how_is_refused_on_its_field(client, staff, dis
         },
     )
     assert response.status_code == 200
-    message = services.TEXT_REQUIRED.format(what="how the dispute was resolved")
-    assert shows(response, message)
+    assert shows(response, forms.RESOLUTION_REQUIRED)
     assert error_summary_links(response) == ["id_resolution"]
     assert Dispute.objects.get().resolved_on is None
 
