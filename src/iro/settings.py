@@ -400,6 +400,8 @@ TASKS = {
 # heartbeat is older than IRO_WORKER_STALE_SECONDS.
 IRO_WORKER_HEARTBEAT_SECONDS = envint("IRO_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
 IRO_WORKER_STALE_SECONDS = envint("IRO_WORKER_STALE_SECONDS", 120, minimum=1)
+# The largest census file the import page and the API take (bigger: iro cin import).
+IRO_CENSUS_UPLOAD_MAX_MB = envint("IRO_CENSUS_UPLOAD_MAX_MB", 200, minimum=1)
 # --- end background work -----------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

@@ -93,6 +93,7 @@ class Authority:
     challenge: object
     feedback: object
     api_token: object  # Ivy's
+    census_import: object  # an import of the analyst's, done
     names: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
@@ -281,6 +282,18 @@ def build_authority() -> Authority:
 
     api_token, _ = create_token(user=staff.iro, name="Case system", days=30, acting_user=staff.iro)
 
+    from iro.census.models import CensusImport, ImportSource, ImportState
+
+    census_import = CensusImport.objects.create(
+        file_name="cin-2023-24.xml",
+        size=1234,
+        sha256="0" * 64,
+        source=ImportSource.PAGE,
+        started_by=staff.analyst,
+        state=ImportState.DONE,
+        summary={"children_read": 1, "added": {"children": 1}, "skipped_count": 0},
+    )
+
     main_family = [child, sibling, transfer_child]
     return Authority(
         staff=staff,
@@ -303,6 +316,7 @@ def build_authority() -> Authority:
         challenge=challenge,
         feedback=feedback,
         api_token=api_token,
+        census_import=census_import,
         names={
             "every": _names_of_family([*main_family, other_child]),
             "this_team": _names_of_family(main_family),

@@ -283,6 +283,9 @@ PAGES: dict[str, Page] = {
     "role_grants": Page(can(C.REVIEW_ROLE_GRANTS)),
     # people
     "staff_leave": Page(can(C.MANAGE_LEAVE)),
+    # census: the analyst imports returns
+    "census_imports": Page(can(C.IMPORT_RETURNS)),
+    "census_import": Page(can(C.IMPORT_RETURNS), get_only=True),
     # rights
     "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
     "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),
@@ -313,6 +316,8 @@ PAGES: dict[str, Page] = {
     "api_report": api(can(C.VIEW_REPORTS), heavy=True),
     "api_census_validate": api_post(can(C.EXPORT_RETURNS)),
     "api_census_export": api(can(C.EXPORT_RETURNS), ok=(200, 400)),
+    "api_census_imports": Page(can(C.IMPORT_RETURNS), api=True, ok=(200,)),
+    "api_census_import": api(can(C.IMPORT_RETURNS)),
     # Each user's own API tokens; a token of someone else's is not found.
     "api_tokens": Page(SIGNED_IN),
     "api_token_revoke": post_only(SIGNED_IN, ok=(302, 404)),
@@ -453,6 +458,7 @@ PUBLIC_IDS = {
     "plans": lambda a, page: a.plan.public_id,
     "disputes": lambda a, page: a.dispute.public_id,
     "challenges": lambda a, page: a.challenge.public_id,
+    "imports": lambda a, page: a.census_import.public_id,
 }
 PKS = {
     "section-47": lambda a: a.section47.pk,

@@ -11,10 +11,10 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from iro.census.export import REFUSED
 from iro.census.importer import (
     MAX_LA_CHILD_ID,
     NOTE_EPISODE_ICPC,
+    REFUSED,
     SKIP_DUPLICATE,
     SKIP_ID_CHARACTERS,
     SKIP_ID_TOO_LONG,
@@ -253,8 +253,8 @@ def test_the_command_prints_a_summary_and_goes_on_past_an_unreadable_file(staff,
         call_command("cin", "import", str(hostile), str(good), "--user", "ana-analyst",
                      stdout=out, stderr=err)  # fmt: skip
     assert failed.value.returncode == 2
-    assert "line 2: the file declares a DOCTYPE" in err.getvalue()
-    assert "(nothing from this file was imported)" in err.getvalue()
+    assert f"{hostile}: Line 2: the file declares a DOCTYPE" in err.getvalue()
+    assert "Nothing of the file was imported." in err.getvalue()
     text = out.getvalue()
     assert "1 children read." in text
     assert "added: 1 children, 1 episodes, 1 section47s, 1 icpcs, 1 plans, 1 reviews" in text
@@ -367,5 +367,5 @@ def test_a_file_in_another_namespace_is_refused_and_nothing_is_imported(staff, c
         call_command("cin", "import", str(path), "--user", "ana-analyst",
                      stdout=StringIO(), stderr=err)  # fmt: skip
     assert failed.value.returncode == 2
-    assert "the file uses the XML namespace 'urn:other:cin'" in err.getvalue()
+    assert "The file uses the XML namespace 'urn:other:cin'" in err.getvalue()
     assert not Child.objects.exists()

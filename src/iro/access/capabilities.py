@@ -29,6 +29,7 @@ class Capability(StrEnum):
     AGREE_LATE_CONFERENCES = "Agree a conference held outside timescale"
     VIEW_REPORTS = "Read performance reports"
     EXPORT_RETURNS = "Export statutory returns"
+    IMPORT_RETURNS = "Import statutory returns into the records (the CIN census)"
     RAISE_CHALLENGES = "Raise disputes and multi-agency challenges"
     HANDLE_MULTI_AGENCY_CHALLENGES = "Receive and forward multi-agency challenges"
     ANSWER_DISPUTES = "Answer the disputes sent to them"
@@ -131,7 +132,12 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
     # Analysts work with identifiers, not names: the journey and lists show the
     # LA child ID in place of a name.
     Role.ANALYST: frozenset(
-        {Capability.VIEW_CHILDREN, Capability.VIEW_REPORTS, Capability.EXPORT_RETURNS}
+        {
+            Capability.VIEW_CHILDREN,
+            Capability.VIEW_REPORTS,
+            Capability.EXPORT_RETURNS,
+            Capability.IMPORT_RETURNS,
+        }
     ),
     Role.PARTNERSHIP: frozenset(
         {Capability.HANDLE_MULTI_AGENCY_CHALLENGES, Capability.VIEW_REPORTS}

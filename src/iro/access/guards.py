@@ -7,7 +7,7 @@ same first; the services ask again because the API, the census import and the de
 them directly.
 
 The census import writes whole case histories (conferences, plans) as recorded in a
-statutory return: ``census_import(user)`` lets a user who may export returns do that,
+statutory return: ``census_import(user)`` lets a user who may import returns do that,
 for the import only (the importer wraps its work in it); the child must still be
 visible to them.
 """
@@ -35,9 +35,9 @@ _importing: ContextVar[int | None] = ContextVar("iro_census_import", default=Non
 
 @contextmanager
 def census_import(user) -> Iterator[None]:
-    """The census import, by ``user`` who may export statutory returns."""
-    if not has_capability(user, Capability.EXPORT_RETURNS):
-        raise PermissionDenied(REFUSED_ACTION.format(what=Capability.EXPORT_RETURNS.lower()))
+    """The census import, by ``user`` who may import statutory returns."""
+    if not has_capability(user, Capability.IMPORT_RETURNS):
+        raise PermissionDenied(REFUSED_ACTION.format(what=Capability.IMPORT_RETURNS.lower()))
     token = _importing.set(user.pk)
     try:
         yield

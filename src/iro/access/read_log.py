@@ -130,6 +130,12 @@ NO_CHILD_DATA = frozenset(
         "working_hours_edit",
         "report_narrative",  # the report's words, which name no one
         "staff_leave",  # the IROs' leave, and counts of their bookings
+        # Census imports: what a file did (counts, DfE rule findings) and the file's own
+        # lines it could not import, by LA child ID: the importer's file, not the records.
+        "census_imports",
+        "census_import",
+        "api_census_imports",
+        "api_census_import",
         # The API's pages without a child's data: its schema and docs, a report's
         # aggregate figures and a census return (both logged as exports by the view), a
         # census file checked (the caller's own file), and the API token pages.

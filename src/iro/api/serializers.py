@@ -353,3 +353,51 @@ class NewFeedbackSerializer(serializers.Serializer):
 
 class CensusValidateSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="A CIN census XML file.")
+
+
+class CensusImportSerializer(serializers.Serializer):
+    """A census import job: how far it has gone and, once done, what it did."""
+
+    id = serializers.UUIDField(source="public_id")
+    url = serializers.SerializerMethodField()
+    file_name = serializers.CharField()
+    size = serializers.IntegerField(help_text="The file's size in bytes.")
+    sha256 = serializers.CharField()
+    source = serializers.ChoiceField(choices=["page", "api", "command"])
+    started_by = serializers.CharField(source="started_by.username")
+    state = serializers.ChoiceField(
+        choices=["queued", "running", "done", "failed"],
+        help_text="queued, running, then done (summary) or failed (error; nothing imported).",
+    )
+    queued_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+    progress = serializers.SerializerMethodField()
+    summary = serializers.JSONField(
+        help_text="Once done: children_read, added and updated by kind, skipped_count, "
+        "skipped (line, la_child_id, reason; the first 1,000), not_stored, findings_by_rule."
+    )
+    error = serializers.CharField(help_text="Once failed: why nothing was imported.")
+
+    def get_url(self, job) -> str:
+        from django.urls import reverse
+
+        path = reverse("api_census_import", kwargs={"public_id": job.public_id})
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request else path
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "properties": {
+                "bytes_done": {"type": "integer"},
+                "size": {"type": "integer"},
+                "children_read": {"type": "integer"},
+                "percent": {"type": "integer"},
+            },
+        }
+    )
+    def get_progress(self, job) -> dict:
+        from iro.census.jobs import progress_of
+
+        return progress_of(job)

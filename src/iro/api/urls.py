@@ -56,6 +56,12 @@ api_patterns = [
     ),
     path("api/reports/<str:kind>/<str:label>/", views.ReportView.as_view(), name="api_report"),
     path("api/census/validate/", views.CensusValidate.as_view(), name="api_census_validate"),
+    path("api/census/imports/", views.CensusImports.as_view(), name="api_census_imports"),
+    path(
+        "api/census/imports/<uuid:public_id>/",
+        views.CensusImportDetail.as_view(),
+        name="api_census_import",
+    ),
     path("api/census/<str:year>/export/", views.CensusExport.as_view(), name="api_census_export"),
 ]
 

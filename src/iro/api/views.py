@@ -730,6 +730,66 @@ class CensusValidate(ApiView):
             os.unlink(path)
 
 
+class CensusImports(ApiView):
+    parser_classes = (MultiPartParser,)
+
+    @extend_schema(
+        summary="Census imports, oldest first (every import, from the pages, API or CLI)",
+        parameters=[OpenApiParameter("page_size", OpenApiTypes.INT)],
+        responses={200: s.CensusImportSerializer(many=True), **LIST_ERRORS},
+    )
+    def get(self, request):
+        from iro.census import jobs
+
+        require_capability(request.user, Capability.IMPORT_RETURNS)
+        found = jobs.imports_for(request.user)
+        page = self.paginator.paginate_queryset(found, request, view=self)
+        data = s.CensusImportSerializer(page, many=True, context={"request": request}).data
+        return self.paginator.get_paginated_response(data)
+
+    @extend_schema(
+        summary="Import a CIN census file: queued for the worker; poll its URL for progress",
+        request={"multipart/form-data": s.CensusValidateSerializer},
+        responses={
+            202: s.CensusImportSerializer,
+            415: WRITE_ERRORS[415],
+            **{k: v for k, v in WRITE_ERRORS.items() if k in (400, 401, 403, 429)},
+        },
+    )
+    def post(self, request):
+        from iro.census import jobs
+        from iro.census.models import ImportSource
+
+        require_capability(request.user, Capability.IMPORT_RETURNS)
+        form = s.CensusValidateSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            job = jobs.queue_import(
+                upload=form.validated_data["file"],
+                acting_user=request.user,
+                source=ImportSource.API,
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        data = s.CensusImportSerializer(job, context={"request": request}).data
+        return Response(data, status=status.HTTP_202_ACCEPTED, headers={"Location": data["url"]})
+
+
+class CensusImportDetail(ApiView):
+    @extend_schema(
+        summary="A census import: its state, progress and, once done, its summary",
+        responses={200: s.CensusImportSerializer, **READ_ERRORS},
+    )
+    def get(self, request, public_id: UUID):
+        from iro.census import jobs
+
+        require_capability(request.user, Capability.IMPORT_RETURNS)
+        job = jobs.imports_for(request.user).filter(public_id=public_id).first()
+        if job is None:
+            raise Http404("No such census import")
+        return Response(s.CensusImportSerializer(job, context={"request": request}).data)
+
+
 class CensusExport(ApiView):
     @extend_schema(
         summary="Export the CIN census return for a year (XML), logged as an export",

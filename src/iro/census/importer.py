@@ -32,9 +32,9 @@ from datetime import date
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, transaction
 
+from iro.access.capabilities import Capability, has_capability
 from iro.access.guards import census_import
 from iro.census import reader
-from iro.census.export import ExportRefused, check_may_export
 from iro.census.rules import Validator
 from iro.children.models import Child
 from iro.children.services import create_child, la_child_id_problem, update_child
@@ -110,6 +110,10 @@ _KEY_FIELDS = frozenset(
 )
 
 
+# The kinds of record an import adds or updates, in the order summaries list them.
+RECORD_KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews")
+
+
 @dataclass
 class Skipped:
     la_child_id: str | None
@@ -136,6 +140,14 @@ class ImportSummary:
 
 class ImportRefused(Exception):
     """The user may not import."""
+
+
+REFUSED = "{user} may not import statutory returns."
+
+
+def check_may_import(user) -> None:
+    if not has_capability(user, Capability.IMPORT_RETURNS):
+        raise ImportRefused(REFUSED.format(user=getattr(user, "username", user)))
 
 
 def _blocking_problem(child: reader.Child) -> reader.Problem | None:
@@ -444,18 +456,15 @@ def import_file(
     path,
     *,
     acting_user,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[int, int, int], None] | None = None,
 ) -> ImportSummary:
     """Apply one census file to the records, in one transaction.
 
     Raises ``reader.CensusFileError`` (and keeps nothing) when the file cannot be read to
-    its end; ``ImportRefused`` when the user may not import. ``progress(done, total)`` is
-    called now and then with bytes read and the file's size.
+    its end; ``ImportRefused`` when the user may not import. ``progress(done, total,
+    children)`` is called now and then with bytes read, the file's size and children read.
     """
-    try:
-        check_may_export(acting_user)
-    except ExportRefused as exc:
-        raise ImportRefused(str(exc)) from None
+    check_may_import(acting_user)
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
@@ -466,7 +475,7 @@ def import_file(
             summary.children_read += 1
             validator.check(record)
             if progress is not None and summary.children_read % 100 == 0:
-                progress(stream.bytes_read, stream.size)
+                progress(stream.bytes_read, stream.size, summary.children_read)
             skip = _skip_reason(record, first_lines)
             if skip is not None:
                 summary.skipped.append(Skipped(record.la_child_id, record.line, skip))
@@ -485,7 +494,7 @@ def import_file(
             summary.updated.update(work.updated)
             summary.notes.update(work.notes)
     if progress is not None:
-        progress(stream.size, stream.size)
+        progress(stream.size, stream.size, summary.children_read)
     summary.findings = validator.summary()["by_rule"]
     return summary
 

@@ -1,1 +1,8 @@
-urlpatterns: list = []
+from django.urls import path
+
+from iro.census import views
+
+urlpatterns = [
+    path("imports/", views.import_list, name="census_imports"),
+    path("imports/<uuid:public_id>/", views.import_detail, name="census_import"),
+]

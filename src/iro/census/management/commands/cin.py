@@ -30,8 +30,16 @@ from iro.census.export import (
     return_header,
     write_return,
 )
-from iro.census.importer import ImportRefused, ImportSummary, import_file
-from iro.census.management.common import Raw, exporting_user, fail, parse_year
+from iro.census.importer import RECORD_KINDS as KINDS
+from iro.census.importer import ImportSummary
+from iro.census.jobs import record_command_import, run_import
+from iro.census.management.common import (
+    Raw,
+    exporting_user,
+    fail,
+    importing_user,
+    parse_year,
+)
 from iro.census.reader import CensusFileError, CensusStream, Header
 from iro.census.rules import Validator
 from iro.children.services import la_child_id_problem
@@ -98,7 +106,7 @@ class Command(BaseCommand):
         elif action == "export":
             self.export(options)
         elif action == "import":
-            self.import_files(options["files"], exporting_user(options["user"]))
+            self.import_files(options["files"], importing_user(options["user"]))
         else:
             raise fail(NO_SUCH_ACTION)
 
@@ -181,28 +189,22 @@ class Command(BaseCommand):
     # --- import ---------------------------------------------------------------------------
 
     def import_files(self, paths: list[str], user) -> None:
+        """Each file is a census import job, as from the page, run here and now."""
         failed: list[str] = []
         for path in paths:
             progress = _ProgressBar(self.stderr, path) if self.stderr.isatty() else None
-            try:
-                summary = import_file(path, acting_user=user, progress=progress)
-            except CensusFileError as exc:
-                if progress:
-                    progress.clear()
-                self.stderr.write(f"{exc} (nothing from this file was imported)")
-                failed.append(path)
-                continue
-            except ImportRefused as exc:
-                raise fail(str(exc)) from None
+            job = record_command_import(path=path, acting_user=user)
+            summary = run_import(job, path=path, progress=progress)
             if progress:
                 progress.clear()
+            if summary is None:
+                self.stderr.write(f"{path}: {job.error}")
+                failed.append(path)
+                continue
             self.stdout.write("\n".join(import_summary_lines(summary)))
         if failed:
             listed = ", ".join(failed)
             raise fail(f"{len(failed)} of {len(paths)} files could not be read: {listed}")
-
-
-KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews")
 
 
 def shown_id(la_child_id: str | None) -> str:
@@ -242,7 +244,7 @@ class _ProgressBar:
         self.stream = stream
         self.label = label
 
-    def __call__(self, done: int, total: int) -> None:
+    def __call__(self, done: int, total: int, children: int = 0) -> None:
         share = done / total if total else 1
         filled = int(share * self.WIDTH)
         bar = "#" * filled + "-" * (self.WIDTH - filled)

@@ -1,0 +1,313 @@
+"""Census imports as jobs: queued from the page or the API, run by the worker; the
+command line runs the same job in its own process (``iro cin import``).
+
+``queue_import`` keeps the uploaded file (gzipped) in a ``CensusImport`` row and enqueues
+``run_census_import`` in the same transaction. ``run_import`` applies it with
+``importer.import_file``, which keeps the whole file or nothing (one transaction), and
+records the outcome on the row: the summary, or why nothing was imported.
+
+Progress while the file is applied. The import's own transaction cannot report it (no
+one sees its writes before the end), so the job writes the bytes and children read
+through a connection of its own: on PostgreSQL an update of the row that commits at once;
+on SQLite, which lets only one connection write at a time, a small file beside the
+database, read back by ``progress_of``. Progress is a courtesy: if it cannot be written
+the import goes on.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.utils import timezone
+
+from iro.access.capabilities import REFUSED_ACTION, Capability, has_capability
+from iro.census.importer import ImportRefused, ImportSummary, import_file
+from iro.census.models import CensusImport, ImportSource, ImportState
+from iro.census.reader import CensusFileError
+from iro.operations.background import background
+
+log = logging.getLogger(__name__)
+
+NO_FILE = "Choose a CIN census file to import."
+EMPTY_FILE = "The file is empty: choose the CIN census XML file."
+NOT_XML = "The file is not XML: a CIN census return is an XML file (it starts with '<')."
+TOO_BIG = "The file is larger than {limit} MB, the most the import page takes: use iro cin import."
+NAME_TOO_LONG = "The file's name is longer than 255 characters: rename it and try again."
+STOPPED = (
+    "The import stopped with an unexpected error, so nothing of the file was imported. "
+    "The administrator can see the error in the tasks of the administration site."
+)
+NOTHING_IMPORTED = " Nothing of the file was imported."
+
+# The summary keeps at most this many skipped children (the count is always whole).
+SKIPPED_KEPT = 1000
+# Progress is written at most this often (seconds).
+PROGRESS_EVERY = 1.0
+
+
+def may_import(user) -> bool:
+    return has_capability(user, Capability.IMPORT_RETURNS)
+
+
+def imports_for(user):
+    """The imports a user may see: every import, for those who may import."""
+    if not may_import(user):
+        return CensusImport.objects.none()
+    return CensusImport.objects.select_related("started_by").defer("content")
+
+
+def _refuse_unless_may_import(user) -> None:
+    if not may_import(user):
+        raise PermissionDenied(REFUSED_ACTION.format(what=Capability.IMPORT_RETURNS.lower()))
+
+
+def queue_import(*, upload, acting_user, source: str = ImportSource.PAGE) -> CensusImport:
+    """Keep an uploaded census file and enqueue its import; the job is returned queued
+    (or, where tasks run at once, already finished).
+
+    Raises ``ValidationError`` (field ``file``) for no file, an empty file, one that is
+    not XML or one over ``IRO_CENSUS_UPLOAD_MAX_MB``; ``PermissionDenied`` for a user
+    who may not import. Nothing is kept when it raises.
+    """
+    _refuse_unless_may_import(acting_user)
+    if upload is None:
+        raise ValidationError({"file": [NO_FILE]})
+    name = os.path.basename(upload.name or "census.xml")
+    if len(name) > 255:
+        raise ValidationError({"file": [NAME_TOO_LONG]})
+    limit = settings.IRO_CENSUS_UPLOAD_MAX_MB
+    if upload.size > limit * 1024 * 1024:
+        raise ValidationError({"file": [TOO_BIG.format(limit=limit)]})
+    if not upload.size:
+        raise ValidationError({"file": [EMPTY_FILE]})
+    with tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024) as packed:
+        digest, first = hashlib.sha256(), b""
+        with gzip.GzipFile(fileobj=packed, mode="wb") as out:
+            for chunk in upload.chunks():
+                if len(first) < 64:
+                    first += chunk[:64]
+                digest.update(chunk)
+                out.write(chunk)
+        if not first.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            raise ValidationError({"file": [NOT_XML]})
+        packed.seek(0)
+        with transaction.atomic():
+            job = CensusImport.objects.create(
+                file_name=name,
+                size=upload.size,
+                sha256=digest.hexdigest(),
+                content=packed.read(),
+                source=source,
+                started_by=acting_user,
+            )
+            run_census_import.enqueue(job.pk)  # a task row in this transaction: both or neither
+    job.refresh_from_db()
+    return job
+
+
+@background()
+def run_census_import(job_id: int) -> str:
+    job = CensusImport.objects.filter(pk=job_id).first()
+    if job is None:
+        return "no such import"
+    run_import(job)
+    return job.state
+
+
+def record_command_import(*, path, acting_user) -> CensusImport:
+    """The row for a file imported from the command line, read where it lies."""
+    _refuse_unless_may_import(acting_user)
+    path = Path(path)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1024 * 1024), b""):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        pass  # the import itself says why the file cannot be read
+    return CensusImport.objects.create(
+        file_name=path.name[:255],
+        size=size,
+        sha256=digest.hexdigest(),
+        source=ImportSource.COMMAND,
+        started_by=acting_user,
+    )
+
+
+def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary | None:
+    """Apply a queued import; ``path`` for a command-line import (else the kept upload).
+
+    Returns the summary, or None when nothing was imported (the job says why). A job
+    already taken by another worker is left alone. ``progress`` is also told.
+    """
+    now = timezone.now()
+    taken = CensusImport.objects.filter(pk=job.pk, state=ImportState.QUEUED).update(
+        state=ImportState.RUNNING, started_at=now
+    )
+    if not taken:
+        return None
+    job.refresh_from_db()
+    board = _ProgressBoard(job, also=progress)
+    try:
+        with _file_of(job, path) as file_path:
+            summary = import_file(file_path, acting_user=job.started_by, progress=board)
+    except CensusFileError as exc:
+        where = f"line {exc.line}: " if exc.line else ""
+        _finish(
+            job, state=ImportState.FAILED, error=_sentence(where + exc.reason) + NOTHING_IMPORTED
+        )
+        return None
+    except (ImportRefused, PermissionDenied) as exc:
+        _finish(job, state=ImportState.FAILED, error=_sentence(str(exc)) + NOTHING_IMPORTED)
+        return None
+    except BaseException:
+        _finish(job, state=ImportState.FAILED, error=STOPPED)
+        raise
+    finally:
+        board.close()
+    _finish(
+        job,
+        state=ImportState.DONE,
+        summary=summary_data(summary),
+        children_read=summary.children_read,
+        bytes_done=job.size,
+    )
+    return summary
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(".") else text + "."
+
+
+def _finish(job: CensusImport, **fields) -> None:
+    fields.update(finished_at=timezone.now(), content=None)
+    CensusImport.objects.filter(pk=job.pk).update(**fields)
+    _ProgressBoard.forget(job)
+    for name, value in fields.items():
+        setattr(job, name, value)
+
+
+@contextmanager
+def _file_of(job: CensusImport, path):
+    if path is not None:
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="iro-census-") as tmp:
+        unpacked = os.path.join(tmp, "census.xml")
+        content = CensusImport.objects.filter(pk=job.pk).values_list("content", flat=True)[0]
+        with gzip.GzipFile(fileobj=io.BytesIO(bytes(content))) as src, open(unpacked, "wb") as out:
+            shutil.copyfileobj(src, out, 1024 * 1024)
+        yield unpacked
+
+
+def summary_data(summary: ImportSummary) -> dict:
+    """The summary as kept on the job (and given by the API)."""
+    return {
+        "children_read": summary.children_read,
+        "added": dict(summary.added),
+        "updated": dict(summary.updated),
+        "skipped_count": len(summary.skipped),
+        "skipped": [
+            {"la_child_id": s.la_child_id, "line": s.line, "reason": s.reason}
+            for s in summary.skipped[:SKIPPED_KEPT]
+        ],
+        "not_stored": dict(summary.notes.most_common()),
+        "findings_by_rule": dict(summary.findings),
+    }
+
+
+def progress_of(job: CensusImport) -> dict:
+    """How far a job has gone: bytes done, the file's size, children read, percent."""
+    done, children = job.bytes_done, job.children_read
+    if job.state == ImportState.RUNNING:
+        written = _ProgressBoard.read_file(job)
+        if written:
+            done, children = written
+    percent = (
+        100
+        if job.state == ImportState.DONE
+        else (min(99, int(100 * done / job.size)) if job.size else 0)
+    )
+    return {"bytes_done": done, "size": job.size, "children_read": children, "percent": percent}
+
+
+class _ProgressBoard:
+    """Where a running import writes how far it has gone (see the module's docstring)."""
+
+    def __init__(self, job: CensusImport, *, also=None) -> None:
+        self.job = job
+        self.also = also
+        self.last = 0.0
+        self.connection = None
+        self.broken = False
+
+    def __call__(self, done: int, total: int, children: int = 0) -> None:
+        if self.also is not None:
+            self.also(done, total, children)
+        now = time.monotonic()
+        if self.broken or now - self.last < PROGRESS_EVERY:
+            return
+        self.last = now
+        try:
+            if connection.vendor == "sqlite":
+                self._write_file(done, children)
+            else:
+                self._write_row(done, children)
+        except (DatabaseError, OSError) as exc:
+            log.warning("census import %s: progress not written (%s)", self.job.pk, exc)
+            self.broken = True
+
+    def _write_row(self, done: int, children: int) -> None:
+        if self.connection is None:
+            self.connection = connections.create_connection(DEFAULT_DB_ALIAS)
+        with self.connection.cursor() as cursor:
+            table = CensusImport._meta.db_table  # the model's own name, never input
+            cursor.execute(
+                f"UPDATE {table} SET bytes_done = %s, children_read = %s WHERE id = %s",  # noqa: S608
+                [done, children, self.job.pk],
+            )
+
+    @staticmethod
+    def _path(job: CensusImport) -> Path:
+        return Path(settings.VAR_DIR) / "census-imports" / f"{job.public_id}.json"
+
+    def _write_file(self, done: int, children: int) -> None:
+        path = self._path(self.job)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(".part")
+        partial.write_text(json.dumps([done, children]))
+        partial.replace(path)
+
+    @classmethod
+    def read_file(cls, job: CensusImport) -> tuple[int, int] | None:
+        try:
+            done, children = json.loads(cls._path(job).read_text())
+        except (OSError, ValueError, TypeError):
+            return None
+        return int(done), int(children)
+
+    @classmethod
+    def forget(cls, job: CensusImport) -> None:
+        cls._path(job).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None

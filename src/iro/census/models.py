@@ -1,0 +1,63 @@
+"""One census import: a file applied to the records, by whom, how far it has gone, and
+what it did (``iro.census.jobs``).
+
+An upload from the page or the API is kept here (compressed) until the worker has
+applied it, then dropped: the records hold what it said, and the summary what it did.
+An import from the command line (``iro cin import``) reads its file where it lies and
+is recorded the same way, so the page lists every import, however it was started.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class ImportState(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Importing"
+    DONE = "done", "Imported"
+    FAILED = "failed", "Not imported"
+
+
+class ImportSource(models.TextChoices):
+    PAGE = "page", "Uploaded on the census import page"
+    API = "api", "Sent to the API"
+    COMMAND = "command", "The command line (iro cin import)"
+
+
+class CensusImport(models.Model):
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file_name = models.CharField(max_length=255)
+    size = models.BigIntegerField(help_text="The file's size in bytes.")
+    sha256 = models.CharField(max_length=64)
+    content = models.BinaryField(
+        null=True, blank=True, help_text="The uploaded file, gzipped; dropped once applied."
+    )
+    source = models.CharField(max_length=10, choices=ImportSource.choices)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=ImportState.choices, default=ImportState.QUEUED)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    bytes_done = models.BigIntegerField(default=0)
+    children_read = models.IntegerField(default=0)
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="What the import added, updated, skipped, found."
+    )
+    error = models.TextField(blank=True, help_text="Why nothing of the file was imported.")
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ImportState.DONE, ImportState.FAILED)

@@ -1,0 +1,112 @@
+"""The census import page: the analyst uploads a return, follows it in and reads what it
+did; every other role is refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils.html import escape
+
+from iro.census import jobs
+from iro.census.models import CensusImport
+from iro.children.models import Child
+from tests.census.builders import child, message
+from tests.census.test_import import HOSTILE, YEAR_1, details, ids, plan_block, s47_block
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+def xml(text: str, name: str = "cin-2023-24.xml") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, text.encode(), content_type="application/xml")
+
+
+def test_the_analyst_uploads_a_return_and_reads_what_it_did(client, staff):
+    bad = child(ids("B2"), details(
+        "2023-06-01", s47s=s47_block("2023-06-05", "2023-06-22"),
+        plans=plan_block("2023-06-22", initial="XXX")))  # fmt: skip
+    client.force_login(staff.analyst)
+    response = client.post(reverse("census_imports"), {"file": xml(message(YEAR_1 + bad))})
+    job = CensusImport.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("census_import", kwargs={"public_id": job.public_id})
+    page = client.get(response.url).content.decode()
+    assert "cin-2023-24.xml" in page
+    assert "2 children read, 1 skipped" in page
+    assert "B2" in page and "is not a valid category of abuse" in page  # the skipped child
+    assert ">8905</th>" in page  # the DfE rule the file breaks
+    listing = client.get(reverse("census_imports")).content.decode()
+    assert job.file_name in listing and "Imported" in listing
+    assert Child.objects.filter(la_child_id="K1").exists()
+
+
+def test_a_file_that_cannot_be_read_is_shown_as_not_imported_with_the_reason(client, staff):
+    client.force_login(staff.analyst)
+    client.post(reverse("census_imports"), {"file": xml(HOSTILE, "hostile.xml")})
+    job = CensusImport.objects.get()
+    page = client.get(reverse("census_import", kwargs={"public_id": job.public_id}))
+    text = page.content.decode()
+    assert "The file was not imported" in text
+    assert "Line 2: the file declares a DOCTYPE" in text
+    assert not Child.objects.exists()
+
+
+def test_submitting_without_a_file_says_what_is_missing(client, staff):
+    client.force_login(staff.analyst)
+    response = client.post(reverse("census_imports"), {})
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert jobs.NO_FILE in text
+    assert "govuk-error-summary" in text
+    assert not CensusImport.objects.exists()
+
+
+def test_a_file_that_is_not_xml_is_refused_on_the_page(client, staff):
+    client.force_login(staff.analyst)
+    response = client.post(reverse("census_imports"), {"file": xml("K1,F\n", "return.csv")})
+    assert response.status_code == 200
+    assert escape(jobs.NOT_XML) in response.content.decode()
+    assert not CensusImport.objects.exists()
+
+
+def test_a_running_import_answers_how_far_it_has_gone(client, staff):
+    job = jobs.record_command_import(path="/nowhere/cin.xml", acting_user=staff.analyst)
+    CensusImport.objects.filter(pk=job.pk).update(
+        state="running", size=1000, bytes_done=250, children_read=40
+    )
+    client.force_login(staff.analyst)
+    url = reverse("census_import", kwargs={"public_id": job.public_id})
+    page = client.get(url).content.decode()
+    assert 'value="25"' in page and "40 children so far" in page
+    assert "census-progress.js" in page
+    answer = client.get(url, {"progress": ""}).json()
+    assert answer == {
+        "state": "running", "finished": False, "bytes_done": 250, "size": 1000,
+        "children_read": 40, "percent": 25,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("who", ["coordinator", "iro_manager", "social_worker", "admin"])
+def test_other_roles_are_refused_and_their_uploads_change_nothing(client, staff, who):
+    job = jobs.queue_import(upload=xml(message(YEAR_1)), acting_user=staff.analyst)
+    before = Child.objects.count()
+    client.force_login(getattr(staff, who))
+    assert client.get(reverse("census_imports")).status_code == 403
+    assert client.get(reverse("census_import", args=[job.public_id])).status_code == 403
+    response = client.post(reverse("census_imports"), {"file": xml(message(YEAR_1))})
+    assert response.status_code == 403
+    assert CensusImport.objects.count() == 1
+    assert Child.objects.count() == before
+
+
+def test_the_menu_offers_the_census_import_to_the_analyst_only(client, staff):
+    client.force_login(staff.analyst)
+    assert reverse("census_imports") in client.get(reverse("reports_index")).content.decode()
+    client.force_login(staff.iro_manager)
+    assert reverse("census_imports") not in client.get(reverse("reports_index")).content.decode()

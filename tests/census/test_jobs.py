@@ -1,0 +1,152 @@
+"""Census imports as jobs: a kept upload applied by the worker's task, its progress
+readable while it runs, and its outcome recorded; the command line runs the same job."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.test import override_settings
+
+from iro.census import jobs
+from iro.census.models import CensusImport, ImportSource, ImportState
+from iro.census.synthetic import write_synthetic_file
+from iro.children.models import Child
+from tests.census.builders import message
+from tests.census.test_import import HOSTILE, YEAR_1, row_counts
+from tests.factories import make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+def upload(content: str | bytes, name: str = "cin-2023-24.xml") -> SimpleUploadedFile:
+    if isinstance(content, str):
+        content = content.encode()
+    return SimpleUploadedFile(name, content, content_type="application/xml")
+
+
+def test_an_uploaded_file_is_imported_by_the_task_and_the_job_says_what_it_did(staff):
+    job = jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=staff.analyst)
+    assert job.state == ImportState.DONE
+    assert (job.source, job.started_by, job.file_name) == (
+        ImportSource.PAGE, staff.analyst, "cin-2023-24.xml",
+    )  # fmt: skip
+    assert job.summary["children_read"] == 1
+    assert job.summary["added"] == {
+        "children": 1, "episodes": 1, "section47s": 1, "icpcs": 1, "plans": 1, "reviews": 1,
+    }  # fmt: skip
+    assert job.summary["skipped_count"] == 0
+    assert job.content is None  # the records hold what it said; the file is not kept
+    assert job.started_at <= job.finished_at
+    assert jobs.progress_of(job)["percent"] == 100
+    assert Child.objects.filter(la_child_id="K1").exists()
+
+
+def test_importing_the_same_upload_again_changes_nothing(staff):
+    jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=staff.analyst)
+    before = row_counts()
+    again = jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=staff.analyst)
+    assert again.state == ImportState.DONE
+    assert again.summary["added"] == {}
+    assert row_counts() == before
+
+
+def test_an_unreadable_file_fails_naming_the_line_and_keeps_nothing(staff):
+    before = row_counts()
+    job = jobs.queue_import(upload=upload(HOSTILE), acting_user=staff.analyst)
+    assert job.state == ImportState.FAILED
+    assert job.error.startswith("Line 2: the file declares a DOCTYPE")
+    assert job.error.endswith("Nothing of the file was imported.")
+    assert "iro-census-" not in job.error  # the server's own paths are never shown
+    assert job.content is None
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("content", "message_"),
+    [
+        (b"", jobs.EMPTY_FILE),
+        (b"LAchildID,Sex\nK1,F\n", jobs.NOT_XML),
+        (b"\x89PNG\r\n\x1a\n", jobs.NOT_XML),
+    ],
+)
+def test_a_file_that_is_not_a_census_file_is_refused_at_once_and_nothing_is_kept(
+    staff, content, message_
+):
+    with pytest.raises(ValidationError) as refused:
+        jobs.queue_import(upload=upload(content), acting_user=staff.analyst)
+    assert refused.value.message_dict == {"file": [message_]}
+    assert not CensusImport.objects.exists()
+
+
+@override_settings(IRO_CENSUS_UPLOAD_MAX_MB=1)
+def test_a_file_over_the_size_limit_is_refused_pointing_to_the_command_line(staff):
+    big = upload(b"<Message>" + b" " * (1024 * 1024) + b"</Message>")
+    with pytest.raises(ValidationError) as refused:
+        jobs.queue_import(upload=big, acting_user=staff.analyst)
+    assert refused.value.message_dict == {"file": [jobs.TOO_BIG.format(limit=1)]}
+    assert "iro cin import" in jobs.TOO_BIG
+    assert not CensusImport.objects.exists()
+
+
+def test_no_file_is_refused_with_the_pages_message(staff):
+    with pytest.raises(ValidationError) as refused:
+        jobs.queue_import(upload=None, acting_user=staff.analyst)
+    assert refused.value.message_dict == {"file": [jobs.NO_FILE]}
+
+
+@pytest.mark.parametrize("who", ["coordinator", "iro", "iro_manager", "admin"])
+def test_only_those_who_may_import_returns_can_queue_an_import(staff, who):
+    with pytest.raises(PermissionDenied):
+        jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=getattr(staff, who))
+    assert not CensusImport.objects.exists()
+    assert not Child.objects.exists()
+    assert not jobs.imports_for(getattr(staff, who)).exists()
+
+
+def test_a_job_already_taken_is_not_run_twice(staff):
+    job = jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=staff.analyst)
+    assert jobs.run_import(job) is None
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE
+
+
+def test_the_command_line_import_is_recorded_as_a_job(staff, tmp_path):
+    path = tmp_path / "cin.xml"
+    path.write_text(message(YEAR_1))
+    call_command("cin", "import", str(path), "--user", "ana-analyst", stdout=StringIO())
+    (job,) = CensusImport.objects.all()
+    assert (job.source, job.state, job.file_name) == (ImportSource.COMMAND, "done", "cin.xml")
+    assert job.size == path.stat().st_size
+    assert job.summary["added"]["children"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_can_be_read_from_outside_while_the_file_is_applied(tmp_path, monkeypatch):
+    staff = make_staff()
+    monkeypatch.setattr(jobs, "PROGRESS_EVERY", 0)
+    path = tmp_path / "year.xml"
+    write_synthetic_file(path, 300, seed=4)
+    job = jobs.record_command_import(path=path, acting_user=staff.analyst)
+    seen: list[dict] = []
+
+    def look(done, total, children):
+        # A reader elsewhere: the job's row as committed, and the progress written for it.
+        seen.append(jobs.progress_of(CensusImport.objects.get(pk=job.pk)))
+
+    jobs.run_import(job, path=path, progress=look)
+    during = [p for p in seen if 0 < p["percent"] < 100]
+    assert during, seen
+    assert during[-1]["children_read"] >= during[0]["children_read"] > 0
+    assert all(p["size"] == path.stat().st_size for p in seen)
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE
+    assert jobs.progress_of(job)["percent"] == 100
