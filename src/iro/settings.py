@@ -330,6 +330,9 @@ SPECTACULAR_SETTINGS = {
         "ConferenceStatusEnum": "iro.journey.models.ConferenceStatus",
         "ActionStatusEnum": "iro.journey.models.ActionStatus",
         "DecisionEnum": "iro.journey.models.Decision",
+        "DisputeReasonEnum": "iro.challenge.models.DisputeReason",
+        "DisputeOutcomeEnum": "iro.challenge.models.DisputeOutcome",
+        "ChallengeOutcomeEnum": "iro.challenge.models.ChallengeOutcome",
     },
 }
 # --- end the API ---------------------------------------------------------------------

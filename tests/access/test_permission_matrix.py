@@ -309,10 +309,24 @@ PAGES: dict[str, Page] = {
     "api_plan": api(CHILD),
     "api_plan_outcomes": api_post(CHILD & can(C.CHAIR_CONFERENCES)),
     "api_action_progress": api_post(CHILD & can(C.RECORD_ACTION_PROGRESS)),
-    "api_disputes": api(can(C.RAISE_CHALLENGES)),
+    "api_disputes": Page(can(C.RAISE_CHALLENGES), api=True),
     "api_dispute": api(CHILD),
-    "api_challenges": api(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES)),
+    "api_dispute_escalate": api_post(CHILD & can(C.RAISE_CHALLENGES)),
+    "api_dispute_resolve": api_post(CHILD & can(C.RAISE_CHALLENGES)),
+    # By the IRO service, or by the person the dispute's current stage was sent to.
+    "api_dispute_responses": api_post(
+        (CHILD & can(C.RAISE_CHALLENGES)) | (ADDRESSEE & can(C.ANSWER_DISPUTES))
+    ),
+    "api_challenges": Page(
+        can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | can(C.RAISE_CHALLENGES),
+        api=True,
+        post_rule=can(C.RAISE_CHALLENGES),
+    ),
     "api_challenge": api(can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))),
+    "api_challenge_forward": api_post(can(C.HANDLE_MULTI_AGENCY_CHALLENGES)),
+    "api_challenge_responses": api_post(
+        can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))
+    ),
     "api_report": api(can(C.VIEW_REPORTS), heavy=True),
     "api_census_validate": api_post(can(C.EXPORT_RETURNS)),
     "api_census_export": api(can(C.EXPORT_RETURNS), ok=(200, 400)),

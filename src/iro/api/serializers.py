@@ -8,6 +8,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from iro.access.scope import display_name, shows_names
+from iro.challenge import forms as challenge_forms
+from iro.challenge.models import ChallengeOutcome, DisputeOutcome, DisputeReason
+from iro.journey.conference_forms import DATE_REQUIRED
 from iro.journey.models import (
     ActionStatus,
     ChildAttendance,
@@ -332,6 +335,112 @@ class ChallengeSerializer(serializers.Serializer):
         if not can_view_child(user, challenge.child):
             return None  # the partnership handles challenges without the child's record
         return ChildRefSerializer(challenge.child, context=self.context).data
+
+
+class PageChoiceField(serializers.ChoiceField):
+    """A choice the page asks with radio buttons: left out or blank, it gets the page's
+    own message ("Select the outcome.")."""
+
+    def __init__(self, *, choices, message: str, **kwargs):
+        super().__init__(
+            choices=choices, error_messages={"required": message, "null": message}, **kwargs
+        )
+
+    def to_internal_value(self, data):
+        if data == "":
+            self.fail("required")
+        return super().to_internal_value(data)
+
+
+def _date(what: str, **kwargs) -> serializers.DateField:
+    """A date the page asks for, with the page's message when it is left out."""
+    message = DATE_REQUIRED.format(what=what)
+    return serializers.DateField(error_messages={"required": message, "null": message}, **kwargs)
+
+
+def _text(help_text: str = "", max_length: int = 100_000) -> serializers.CharField:
+    """Text the service requires (or not): left out, it is blank, so the service's one
+    message shows, as the page's."""
+    return serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=max_length, help_text=help_text
+    )
+
+
+ADDRESSEE_HELP = (
+    "The username of the member of staff who answers the dispute at this stage: a social "
+    "worker or the team manager of the child's team, another team's manager or a senior "
+    "manager (for a restricted child, one on its access list)."
+)
+
+
+class RaiseDisputeSerializer(serializers.Serializer):
+    child = serializers.UUIDField(help_text="The child's public id.")
+    plan = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="The public id of the child's plan it is about; left out or null when it "
+        "is not about one plan.",
+    )
+    raised_on = _date("the date the dispute was raised")
+    reason = PageChoiceField(choices=DisputeReason.choices, message=challenge_forms.REASON_REQUIRED)
+    addressed_to = _text(ADDRESSEE_HELP, max_length=150)
+    detail = _text("What the IRO is worried about.")
+
+
+class EscalateDisputeSerializer(VersionedSerializer):
+    escalated_on = _date("the date it was escalated")
+    addressed_to = _text(ADDRESSEE_HELP, max_length=150)
+    note = _text("Why it is escalated (optional).")
+
+
+class ResolveDisputeSerializer(VersionedSerializer):
+    resolved_on = _date("the date it was resolved")
+    resolution = _text("How the dispute was resolved.")
+    outcome = PageChoiceField(
+        choices=DisputeOutcome.choices, message=challenge_forms.DISPUTE_OUTCOME_REQUIRED
+    )
+
+    def validate_resolution(self, value: str) -> str:
+        # The page's own message for a blank resolution (its form says it, with the
+        # outcome's, before the service is asked).
+        if not value.strip():
+            raise serializers.ValidationError(challenge_forms.RESOLUTION_REQUIRED)
+        return value
+
+
+class StageResponseSerializer(VersionedSerializer):
+    responded_on = _date("the date of the response")
+    response = _text("What the person the stage went to answered.")
+
+
+class RaiseChallengeSerializer(serializers.Serializer):
+    child = serializers.UUIDField(help_text="The child's public id.")
+    agency = serializers.CharField(
+        max_length=160,
+        help_text="The name of the agency the professional works for, as a challenge's "
+        "agency reads.",
+        error_messages={
+            "required": challenge_forms.AGENCY_REQUIRED,
+            "blank": challenge_forms.AGENCY_REQUIRED,
+            "null": challenge_forms.AGENCY_REQUIRED,
+        },
+    )
+    professional = _text("The professional's role, and their name where known.", 1_000)
+    concern = _text("The concern, as the partnership sends it to the professional's manager.")
+    raised_on = _date("the date the challenge was raised")
+
+
+class ForwardChallengeSerializer(serializers.Serializer):
+    forwarded_to = _text("The professional's manager: their name and role.", 1_000)
+    forwarded_on = _date("the date it was forwarded")
+
+
+class ChallengeResponseSerializer(serializers.Serializer):
+    responded_on = _date("the date of the response")
+    outcome = PageChoiceField(
+        choices=ChallengeOutcome.choices, message=challenge_forms.OUTCOME_REQUIRED
+    )
+    response = _text("The manager's response.")
 
 
 class FeedbackSerializer(serializers.Serializer):

@@ -48,11 +48,36 @@ api_patterns = [
     ),
     path("api/disputes/", views.DisputeList.as_view(), name="api_disputes"),
     path("api/disputes/<uuid:public_id>/", views.DisputeDetail.as_view(), name="api_dispute"),
+    path(
+        "api/disputes/<uuid:public_id>/escalate/",
+        views.DisputeEscalate.as_view(),
+        name="api_dispute_escalate",
+    ),
+    path(
+        "api/disputes/<uuid:public_id>/resolve/",
+        views.DisputeResolve.as_view(),
+        name="api_dispute_resolve",
+    ),
+    path(
+        "api/disputes/<uuid:public_id>/responses/",
+        views.DisputeResponses.as_view(),
+        name="api_dispute_responses",
+    ),
     path("api/challenges/", views.ChallengeList.as_view(), name="api_challenges"),
     path(
         "api/challenges/<uuid:public_id>/",
         views.ChallengeDetail.as_view(),
         name="api_challenge",
+    ),
+    path(
+        "api/challenges/<uuid:public_id>/forward/",
+        views.ChallengeForward.as_view(),
+        name="api_challenge_forward",
+    ),
+    path(
+        "api/challenges/<uuid:public_id>/responses/",
+        views.ChallengeResponses.as_view(),
+        name="api_challenge_responses",
     ),
     path("api/reports/<str:kind>/<str:label>/", views.ReportView.as_view(), name="api_report"),
     path("api/census/validate/", views.CensusValidate.as_view(), name="api_census_validate"),

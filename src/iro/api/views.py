@@ -34,7 +34,12 @@ from iro.api import serializers as s
 from iro.api.errors import NON_FIELD, body, validation_response
 from iro.challenge import services as challenge_services
 from iro.challenge.models import Feedback
-from iro.challenge.page_selectors import challenge_for, dispute_for
+from iro.challenge.page_selectors import (
+    addressee_choices,
+    challenge_for,
+    dispute_for,
+    is_addressed_to,
+)
 from iro.challenge.selectors import challenges_for, disputes_for
 from iro.children.models import Child
 from iro.children.selectors import find_children
@@ -49,7 +54,7 @@ from iro.journey.models import (
 )
 from iro.journey.plan_selectors import plan_for
 from iro.journey.selectors import conference_for
-from iro.people.models import Role, Team, User
+from iro.people.models import Agency, Role, Team, User
 
 E = s.ErrorSerializer
 READ_ERRORS = {
@@ -68,6 +73,8 @@ WRITE_ERRORS = {
     415: OpenApiResponse(E, "The body is not JSON (or, for a file, multipart/form-data)."),
     428: OpenApiResponse(E, "No version given (If-Match header or version field)."),
 }
+# A write whose service checks no version (a new record, or a one-time step).
+UNVERSIONED_WRITE_ERRORS = {k: v for k, v in WRITE_ERRORS.items() if k not in (409, 412, 428)}
 IF_MATCH = OpenApiParameter(
     "If-Match",
     OpenApiTypes.STR,
@@ -80,6 +87,17 @@ NO_SUCH_CHAIR = "There is no IRO with this username."
 NO_SUCH_TEAM = "There is no such team."
 BAD_DATE = "Enter a date as YYYY-MM-DD."
 BAD_CURSOR = "This cursor is not one the API gave: use the next or previous link as given."
+NO_SUCH_ADDRESSEE = (
+    "There is no one with this username a dispute about this child can be sent to: a "
+    "social worker or the team manager of the child's team, another team's manager or a "
+    "senior manager (for a restricted child, one on its access list)."
+)
+NO_SUCH_PLAN = "This child has no plan with this id."
+NO_SUCH_AGENCY = "There is no agency with this name."
+CANNOT_RECORD_STAGE_RESPONSE = (
+    "Only the IRO service, or the person the dispute's current stage was sent to, can "
+    "record the response."
+)
 
 
 class Page(CursorPagination):
@@ -289,9 +307,8 @@ class ConferenceList(ApiView):
     @extend_schema(
         summary="Book a conference",
         request=s.BookConferenceSerializer,
-        responses={201: s.ConferenceSerializer, **{k: v for k, v in WRITE_ERRORS.items()
-                                                   if k not in (409, 412, 428)}},
-    )  # fmt: skip
+        responses={201: s.ConferenceSerializer, **UNVERSIONED_WRITE_ERRORS},
+    )
     def post(self, request):
         require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
         form = s.BookConferenceSerializer(data=request.data)
@@ -448,9 +465,8 @@ class ConferenceFeedback(ApiView):
     @extend_schema(
         summary="Record feedback on a held conference",
         request=s.NewFeedbackSerializer,
-        responses={201: s.FeedbackSerializer, **{k: v for k, v in WRITE_ERRORS.items()
-                                                 if k not in (409, 412, 428)}},
-    )  # fmt: skip
+        responses={201: s.FeedbackSerializer, **UNVERSIONED_WRITE_ERRORS},
+    )
     def post(self, request, public_id: UUID):
         conference = self._conference(request, public_id)
         form = s.NewFeedbackSerializer(data=request.data)
@@ -504,9 +520,8 @@ class PlanOutcomes(ApiView):
     @extend_schema(
         summary="Add an outcome to an open plan",
         request=s.NewOutcomeSerializer,
-        responses={201: s.PlanOutcomeSerializer, **{k: v for k, v in WRITE_ERRORS.items()
-                                                    if k not in (409, 412, 428)}},
-    )  # fmt: skip
+        responses={201: s.PlanOutcomeSerializer, **UNVERSIONED_WRITE_ERRORS},
+    )
     def post(self, request, public_id: UUID):
         plan = plan_for(request.user, public_id)
         require_capability(request.user, Capability.CHAIR_CONFERENCES)
@@ -557,6 +572,22 @@ class ActionProgress(ApiView):
 # ------------------------------------------------------------ disputes, challenges
 
 
+def _addressee(username: str, child: Child, field: str = "addressed_to") -> User | None:
+    """The member of staff a dispute stage is sent to, by username, from the people the
+    page offers (``addressee_choices``); blank is None (the service asks for someone)."""
+    if not username:
+        return None
+    person = User.objects.filter(username=username, is_active=True).first()
+    if person is None or person.pk not in dict(addressee_choices(child)):
+        raise ValidationError({field: [NO_SUCH_ADDRESSEE]})
+    return person
+
+
+def _dispute_body(request, dispute, *, code: int = status.HTTP_200_OK) -> Response:
+    data = s.DisputeSerializer(dispute, context={"request": request}).data
+    return etag(Response(data, status=code), dispute)
+
+
 class DisputeList(ApiView):
     @extend_schema(
         summary="Disputes (DRP) about the children the user may see",
@@ -576,13 +607,138 @@ class DisputeList(ApiView):
             child_pks=lambda page: [d.child_id for d in page],
         )  # fmt: skip
 
+    @extend_schema(
+        summary="Raise a dispute about a child's plan (at the informal stage, stage 1)",
+        description="Sent to the person named in addressed_to, who is told it is waiting "
+        "for their answer.",
+        request=s.RaiseDisputeSerializer,
+        responses={201: s.DisputeSerializer, **UNVERSIONED_WRITE_ERRORS},
+    )
+    def post(self, request):
+        require_capability(request.user, Capability.RAISE_CHALLENGES)
+        form = s.RaiseDisputeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        child = child_for(request.user, data["child"])
+        plan = None
+        if data.get("plan") is not None:
+            plan = Plan.objects.filter(child=child, public_id=data["plan"]).first()
+            if plan is None:
+                raise ValidationError({"plan": [NO_SUCH_PLAN]})
+        try:
+            dispute = challenge_services.raise_dispute(
+                child=child,
+                raised_on=data["raised_on"],
+                reason=data["reason"],
+                detail=data["detail"].strip(),
+                plan=plan,
+                addressed_to=_addressee(data["addressed_to"], child),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        shown(request, pks=[child.pk])
+        return _dispute_body(request, dispute, code=status.HTTP_201_CREATED)
+
 
 class DisputeDetail(ApiView):
     @extend_schema(summary="A dispute", responses={200: s.DisputeSerializer, **READ_ERRORS})
     def get(self, request, public_id: UUID):
         dispute = dispute_for(request.user, public_id)
-        data = s.DisputeSerializer(dispute, context={"request": request}).data
-        return etag(Response(data), dispute)
+        return _dispute_body(request, dispute)
+
+
+class DisputeEscalate(ApiView):
+    @extend_schema(
+        summary="Escalate a dispute to the next stage, sent to a named person",
+        request=s.EscalateDisputeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.DisputeSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, public_id: UUID):
+        dispute = dispute_for(request.user, public_id)
+        require_capability(request.user, Capability.RAISE_CHALLENGES)
+        form = s.EscalateDisputeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            dispute = challenge_services.escalate_dispute(
+                dispute=dispute,
+                escalated_on=data["escalated_on"],
+                addressed_to=_addressee(data["addressed_to"], dispute.child),
+                note=data["note"].strip(),
+                acting_user=request.user,
+                expected_version=expected_version(request, data),
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        return _dispute_body(request, dispute)
+
+
+class DisputeResolve(ApiView):
+    @extend_schema(
+        summary="Resolve a dispute at the stage it is at, with the IRO's view of the outcome",
+        request=s.ResolveDisputeSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.DisputeSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, public_id: UUID):
+        dispute = dispute_for(request.user, public_id)
+        require_capability(request.user, Capability.RAISE_CHALLENGES)
+        form = s.ResolveDisputeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            dispute = challenge_services.resolve_dispute(
+                dispute=dispute,
+                resolved_on=data["resolved_on"],
+                resolution=data["resolution"],
+                outcome=data["outcome"],
+                acting_user=request.user,
+                expected_version=expected_version(request, data),
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        return _dispute_body(request, dispute)
+
+
+class DisputeResponses(ApiView):
+    @extend_schema(
+        summary="Record the response at the dispute's current stage",
+        description="By the person the stage was sent to (their answer; the IRO who raised "
+        "it is told it is waiting), or, for an older stage sent to no one in iro, by the "
+        "IRO service (the reply they were given). Once per stage.",
+        request=s.StageResponseSerializer,
+        parameters=[IF_MATCH],
+        responses={200: s.DisputeSerializer, **WRITE_ERRORS},
+    )
+    def post(self, request, public_id: UUID):
+        dispute = dispute_for(request.user, public_id)
+        if not (
+            has_capability(request.user, Capability.RAISE_CHALLENGES)
+            or is_addressed_to(request.user, dispute)
+        ):
+            raise PermissionDenied(CANNOT_RECORD_STAGE_RESPONSE)
+        form = s.StageResponseSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            challenge_services.record_stage_response(
+                dispute=dispute,
+                responded_on=data["responded_on"],
+                response=data["response"],
+                acting_user=request.user,
+                expected_version=expected_version(request, data),
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        dispute.refresh_from_db()
+        return _dispute_body(request, dispute)
+
+
+def _challenge_body(request, challenge, *, code: int = status.HTTP_200_OK) -> Response:
+    data = s.ChallengeSerializer(challenge, context={"request": request}).data
+    return etag(Response(data, status=code), challenge)
 
 
 class ChallengeList(ApiView):
@@ -606,6 +762,34 @@ class ChallengeList(ApiView):
             child_pks=lambda page: [c.child_id for c in page if c.child_id in seen],
         )  # fmt: skip
 
+    @extend_schema(
+        summary="Raise a multi-agency challenge, for the partnership to forward",
+        request=s.RaiseChallengeSerializer,
+        responses={201: s.ChallengeSerializer, **UNVERSIONED_WRITE_ERRORS},
+    )
+    def post(self, request):
+        require_capability(request.user, Capability.RAISE_CHALLENGES)
+        form = s.RaiseChallengeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        child = child_for(request.user, data["child"])
+        agency = Agency.objects.filter(name=data["agency"]).first()
+        if agency is None:
+            raise ValidationError({"agency": [NO_SUCH_AGENCY]})
+        try:
+            challenge = challenge_services.raise_multi_agency_challenge(
+                child=child,
+                agency=agency,
+                professional=data["professional"],
+                concern=data["concern"],
+                raised_on=data["raised_on"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        shown(request, pks=[child.pk])
+        return _challenge_body(request, challenge, code=status.HTTP_201_CREATED)
+
 
 class ChallengeDetail(ApiView):
     @extend_schema(
@@ -613,8 +797,63 @@ class ChallengeDetail(ApiView):
     )
     def get(self, request, public_id: UUID):
         challenge = challenge_for(request.user, public_id)
-        data = s.ChallengeSerializer(challenge, context={"request": request}).data
-        return etag(Response(data), challenge)
+        return _challenge_body(request, challenge)
+
+
+# The challenge services check no version: each step is taken once (a second forward or
+# response is refused with the date of the first), so a stale copy cannot overwrite one.
+
+
+class ChallengeForward(ApiView):
+    @extend_schema(
+        summary="Forward a multi-agency challenge to the professional's manager",
+        request=s.ForwardChallengeSerializer,
+        responses={200: s.ChallengeSerializer, **UNVERSIONED_WRITE_ERRORS},
+    )
+    def post(self, request, public_id: UUID):
+        challenge = challenge_for(request.user, public_id)
+        require_capability(request.user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES)
+        form = s.ForwardChallengeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        try:
+            challenge = challenge_services.forward_multi_agency_challenge(
+                challenge=challenge,
+                forwarded_on=form.validated_data["forwarded_on"],
+                forwarded_to=form.validated_data["forwarded_to"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        return _challenge_body(request, challenge)
+
+
+class ChallengeResponses(ApiView):
+    @extend_schema(
+        summary="Record the manager's response to a multi-agency challenge, and its outcome",
+        request=s.ChallengeResponseSerializer,
+        responses={200: s.ChallengeSerializer, **UNVERSIONED_WRITE_ERRORS},
+    )
+    def post(self, request, public_id: UUID):
+        challenge = challenge_for(request.user, public_id)
+        if not (
+            has_capability(request.user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES)
+            or has_capability(request.user, Capability.RAISE_CHALLENGES)
+        ):
+            raise PermissionDenied(challenge_services.CANNOT_RECORD_RESPONSE)
+        form = s.ChallengeResponseSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        data = form.validated_data
+        try:
+            challenge = challenge_services.record_challenge_response(
+                challenge=challenge,
+                responded_on=data["responded_on"],
+                response=data["response"],
+                outcome=data["outcome"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            return validation_response(error, request)
+        return _challenge_body(request, challenge)
 
 
 # ------------------------------------------------------------------------- reports
