@@ -286,6 +286,7 @@ PAGES: dict[str, Page] = {
     # census: the analyst imports returns
     "census_imports": Page(can(C.IMPORT_RETURNS)),
     "census_import": Page(can(C.IMPORT_RETURNS), get_only=True),
+    "census_import_findings": Page(can(C.IMPORT_RETURNS), get_only=True),
     # rights
     "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
     "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),
@@ -499,6 +500,8 @@ def variants(url: Url) -> list[str]:
     """One cell per variant: each download format, each admin app."""
     if url.name == "report_summary_download":
         return ["pdf", "html", "json"]
+    if url.name == "census_import_findings":
+        return ["csv", "xlsx"]
     if "fmt" in url.kwargs:
         return list(DOWNLOADS)
     if "output_format" in url.kwargs:

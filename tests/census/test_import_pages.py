@@ -3,6 +3,8 @@ did; every other role is refused."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -110,3 +112,32 @@ def test_the_menu_offers_the_census_import_to_the_analyst_only(client, staff):
     assert reverse("census_imports") in client.get(reverse("reports_index")).content.decode()
     client.force_login(staff.iro_manager)
     assert reverse("census_imports") not in client.get(reverse("reports_index")).content.decode()
+
+
+def test_the_findings_download_as_csv_and_spreadsheet_and_are_logged(client, staff):
+    from openpyxl import load_workbook
+
+    from iro.access.models import AccessEvent, AccessLogEntry
+
+    bad = child(ids("B2"), details(
+        "2023-06-01", s47s=s47_block("2023-06-05", "2023-06-22"),
+        plans=plan_block("2023-06-22", initial="XXX")))  # fmt: skip
+    job = jobs.queue_import(upload=xml(message(YEAR_1 + bad)), acting_user=staff.analyst)
+    client.force_login(staff.analyst)
+    page = client.get(reverse("census_import", args=[job.public_id])).content.decode()
+    csv_url = reverse("census_import_findings", args=[job.public_id, "csv"])
+    assert csv_url in page
+    response = client.get(csv_url)
+    assert response["Content-Disposition"] == 'attachment; filename="cin-2023-24-findings.csv"'
+    lines = response.content.decode().splitlines()
+    assert lines[0] == "rule,severity,child,field,line,message"
+    assert any(line.startswith("8905,error,B2,") for line in lines)
+    book = client.get(reverse("census_import_findings", args=[job.public_id, "xlsx"]))
+    sheet = load_workbook(io.BytesIO(book.content)).active
+    rows = list(sheet.values)
+    assert rows[0] == ("rule", "severity", "child", "field", "line", "message")
+    assert len(rows) == len(lines)
+    exports = AccessLogEntry.objects.filter(user=staff.analyst, event=AccessEvent.EXPORTED)
+    assert exports.count() == 2
+    client.force_login(staff.iro_manager)
+    assert client.get(csv_url).status_code == 403

@@ -3,6 +3,8 @@ readable while it runs, and its outcome recorded; the command line runs the same
 
 from __future__ import annotations
 
+import csv
+import io
 from io import StringIO
 
 import pytest
@@ -13,10 +15,20 @@ from django.test import override_settings
 
 from iro.census import jobs
 from iro.census.models import CensusImport, ImportSource, ImportState
+from iro.census.reader import CensusStream
+from iro.census.rules import Validator
 from iro.census.synthetic import write_synthetic_file
 from iro.children.models import Child
-from tests.census.builders import message
-from tests.census.test_import import HOSTILE, YEAR_1, row_counts
+from tests.census.builders import child, message
+from tests.census.test_import import (
+    HOSTILE,
+    YEAR_1,
+    details,
+    ids,
+    plan_block,
+    row_counts,
+    s47_block,
+)
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -150,3 +162,30 @@ def test_progress_can_be_read_from_outside_while_the_file_is_applied(tmp_path, m
     job.refresh_from_db()
     assert job.state == ImportState.DONE
     assert jobs.progress_of(job)["percent"] == 100
+
+
+def test_an_imports_findings_are_those_of_validating_the_file(staff, tmp_path):
+    path = tmp_path / "year.xml"
+    path.write_text(message(YEAR_1))  # one child: too few disability codes for a return
+    stream = CensusStream(path)
+    validator = Validator(stream.header)
+    list(validator.run(stream.children()))
+    job = jobs.record_command_import(path=path, acting_user=staff.analyst)
+    jobs.run_import(job, path=path)
+    assert job.summary["findings_by_rule"] == validator.summary()["by_rule"]
+    assert "2887Q" in job.summary["findings_by_rule"]  # a rule of the whole file
+
+
+def test_every_finding_is_kept_as_the_csv_of_validating_the_file(staff, tmp_path):
+    path = tmp_path / "year.xml"
+    bad = child(ids("B2"), details(
+        "2023-06-01", s47s=s47_block("2023-06-05", "2023-06-22"),
+        plans=plan_block("2023-06-22", initial="XXX")))  # fmt: skip
+    path.write_text(message(YEAR_1 + bad))
+    out = StringIO()
+    call_command("cin", "validate", str(path), "--format", "csv", stdout=out, stderr=StringIO())
+    expected = list(csv.reader(io.StringIO(out.getvalue())))
+    job = jobs.record_command_import(path=path, acting_user=staff.analyst)
+    jobs.run_import(job, path=path)
+    assert list(jobs.findings_rows(job)) == expected
+    assert job.findings_count == len(expected) - 1 > 0

@@ -134,6 +134,7 @@ NO_CHILD_DATA = frozenset(
         # lines it could not import, by LA child ID: the importer's file, not the records.
         "census_imports",
         "census_import",
+        "census_import_findings",  # the file's findings; logged as an export by the view
         "api_census_imports",
         "api_census_import",
         # The API's pages without a child's data: its schema and docs, a report's

@@ -35,7 +35,7 @@ from django.db import DataError, IntegrityError, transaction
 from iro.access.capabilities import Capability, has_capability
 from iro.access.guards import census_import
 from iro.census import reader
-from iro.census.rules import Validator
+from iro.census.rules import Finding, Validator
 from iro.children.models import Child
 from iro.children.services import create_child, la_child_id_problem, update_child
 from iro.journey.checks import current_version
@@ -457,12 +457,14 @@ def import_file(
     *,
     acting_user,
     progress: Callable[[int, int, int], None] | None = None,
+    findings: Callable[[list[Finding]], None] | None = None,
 ) -> ImportSummary:
     """Apply one census file to the records, in one transaction.
 
     Raises ``reader.CensusFileError`` (and keeps nothing) when the file cannot be read to
     its end; ``ImportRefused`` when the user may not import. ``progress(done, total,
-    children)`` is called now and then with bytes read, the file's size and children read.
+    children)`` is called now and then with bytes read, the file's size and children read;
+    ``findings(list)`` with every DfE rule finding, in file order (the header's first).
     """
     check_may_import(acting_user)
     stream = reader.CensusStream(path, track_progress=progress is not None)
@@ -470,10 +472,11 @@ def import_file(
     first_lines: dict[str, int | None] = {}
     with transaction.atomic(), census_import(acting_user):
         validator = Validator(stream.header)
-        validator.header_findings()
+        tell = findings or (lambda found: None)
+        tell(validator.header_findings())
         for record in stream.children():
             summary.children_read += 1
-            validator.check(record)
+            tell(validator.check(record))
             if progress is not None and summary.children_read % 100 == 0:
                 progress(stream.bytes_read, stream.size, summary.children_read)
             skip = _skip_reason(record, first_lines)
@@ -493,6 +496,7 @@ def import_file(
             summary.added.update(work.added)
             summary.updated.update(work.updated)
             summary.notes.update(work.notes)
+    tell(validator.finish())  # the file-wide rules: the findings of `iro cin validate`
     if progress is not None:
         progress(stream.size, stream.size, summary.children_read)
     summary.findings = validator.summary()["by_rule"]

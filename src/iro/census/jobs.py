@@ -16,6 +16,7 @@ the import goes on.
 
 from __future__ import annotations
 
+import csv
 import gzip
 import hashlib
 import io
@@ -34,6 +35,7 @@ from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, 
 from django.utils import timezone
 
 from iro.access.capabilities import REFUSED_ACTION, Capability, has_capability
+from iro.census import report
 from iro.census.importer import ImportRefused, ImportSummary, import_file
 from iro.census.models import CensusImport, ImportSource, ImportState
 from iro.census.reader import CensusFileError
@@ -66,7 +68,7 @@ def imports_for(user):
     """The imports a user may see: every import, for those who may import."""
     if not may_import(user):
         return CensusImport.objects.none()
-    return CensusImport.objects.select_related("started_by").defer("content")
+    return CensusImport.objects.select_related("started_by").defer("content", "findings_csv")
 
 
 def _refuse_unless_may_import(user) -> None:
@@ -163,9 +165,12 @@ def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary 
         return None
     job.refresh_from_db()
     board = _ProgressBoard(job, also=progress)
+    kept = _FindingsFile()
     try:
         with _file_of(job, path) as file_path:
-            summary = import_file(file_path, acting_user=job.started_by, progress=board)
+            summary = import_file(
+                file_path, acting_user=job.started_by, progress=board, findings=kept.add
+            )
     except CensusFileError as exc:
         where = f"line {exc.line}: " if exc.line else ""
         _finish(
@@ -186,8 +191,45 @@ def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary 
         summary=summary_data(summary),
         children_read=summary.children_read,
         bytes_done=job.size,
+        findings_csv=kept.content(),
+        findings_count=kept.count,
     )
     return summary
+
+
+class _FindingsFile:
+    """Every finding of an import, written as CSV (gzipped) as the file is read."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._raw = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)  # noqa: SIM115
+        self._gzip = gzip.GzipFile(fileobj=self._raw, mode="wb")
+        self._text = io.TextIOWrapper(self._gzip, encoding="utf-8", newline="")
+        self._writer = csv.writer(self._text)
+        self._writer.writerow(report.CSV_COLUMNS)
+
+    def add(self, found) -> None:
+        for f in found:
+            self._writer.writerow(report.csv_row(f))
+            self.count += 1
+
+    def content(self) -> bytes:
+        self._text.flush()
+        self._text.detach()
+        self._gzip.close()
+        self._raw.seek(0)
+        data = self._raw.read()
+        self._raw.close()
+        return data
+
+
+def findings_rows(job: CensusImport):
+    """The rows of a finished import's findings CSV (header first)."""
+    content = CensusImport.objects.filter(pk=job.pk).values_list("findings_csv", flat=True)[0]
+    if not content:
+        return
+    with gzip.GzipFile(fileobj=io.BytesIO(bytes(content))) as packed:
+        yield from csv.reader(io.TextIOWrapper(packed, encoding="utf-8", newline=""))
 
 
 def _sentence(text: str) -> str:

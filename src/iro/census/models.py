@@ -51,6 +51,10 @@ class CensusImport(models.Model):
         default=dict, blank=True, help_text="What the import added, updated, skipped, found."
     )
     error = models.TextField(blank=True, help_text="Why nothing of the file was imported.")
+    findings_csv = models.BinaryField(
+        null=True, blank=True, help_text="Every DfE rule finding of the file, as gzipped CSV."
+    )
+    findings_count = models.IntegerField(default=0)
 
     class Meta:
         ordering = ["-queued_at", "-pk"]

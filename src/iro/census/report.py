@@ -79,9 +79,13 @@ def write_json(out: TextIO, *, about: dict, findings: Iterable[Finding], summary
     out.write("\n  ]\n}\n")
 
 
+def csv_row(f: Finding) -> list:
+    """A finding as a row of ``CSV_COLUMNS``, safe to open in a spreadsheet."""
+    return safe_row([f.rule, f.severity, f.child or "", f.field, f.line or "", f.message])
+
+
 def write_csv(out: TextIO, *, findings: Iterable[Finding]) -> None:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for f in findings:
-        row = [f.rule, f.severity, f.child or "", f.field, f.line or "", f.message]
-        writer.writerow(safe_row(row))
+        writer.writerow(csv_row(f))

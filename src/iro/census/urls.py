@@ -5,4 +5,9 @@ from iro.census import views
 urlpatterns = [
     path("imports/", views.import_list, name="census_imports"),
     path("imports/<uuid:public_id>/", views.import_detail, name="census_import"),
+    path(
+        "imports/<uuid:public_id>/findings.<str:fmt>",
+        views.import_findings,
+        name="census_import_findings",
+    ),
 ]

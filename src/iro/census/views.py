@@ -8,7 +8,12 @@ the children a file could not import, never a name.
 
 from __future__ import annotations
 
+import csv
+import io
+from pathlib import Path
+
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from iro.access.capabilities import Capability, require_capability
 from iro.census import jobs
 from iro.census.importer import RECORD_KINDS
+from iro.census.models import ImportState
 from iro.journey.conference_forms import apply_service_errors, error_summary
 
 SHOWN = 50  # imports listed on the page
@@ -86,3 +92,64 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
             "active_nav": "census",
         },
     )
+
+
+# The most rows a spreadsheet holds (Excel's limit, less the header row).
+XLSX_MAX_ROWS = 1_048_575
+TOO_MANY_FOR_XLSX = (
+    "This import has {count:,} findings, more than a spreadsheet holds: download the CSV."
+)
+
+
+@require_http_methods(["GET"])
+def import_findings(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """Every DfE rule finding of an import, as CSV or a spreadsheet (logged as an export)."""
+    from iro.access.log import log_export
+
+    require_capability(request.user, Capability.IMPORT_RETURNS)
+    job = jobs.imports_for(request.user).filter(public_id=public_id).first()
+    if job is None or job.state != ImportState.DONE or fmt not in ("csv", "xlsx"):
+        raise Http404("No findings to download")
+    stem = Path(job.file_name).stem or "census"
+    if fmt == "xlsx" and job.findings_count > XLSX_MAX_ROWS:
+        messages.error(request, TOO_MANY_FOR_XLSX.format(count=job.findings_count))
+        return redirect("census_import", public_id=job.public_id)
+    log_export(
+        user=request.user,
+        what=f"census import findings ({job.file_name}, {fmt})",
+        detail={"import": str(job.public_id), "findings": job.findings_count},
+    )
+    rows = jobs.findings_rows(job)
+    if fmt == "csv":
+        out = io.StringIO()
+        csv.writer(out).writerows(rows)
+        response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(_workbook(rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{stem}-findings.{fmt}"'
+    return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _workbook(rows) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Findings")
+    for number, row in enumerate(rows):
+        if number == 0:
+            cells = []
+            for title in row:
+                cell = WriteOnlyCell(sheet, value=title)
+                cell.font = Font(bold=True)
+                cells.append(cell)
+            sheet.append(cells)
+        else:
+            sheet.append([int(v) if k == 4 and v.isdigit() else v for k, v in enumerate(row)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
