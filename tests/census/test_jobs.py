@@ -189,3 +189,21 @@ def test_every_finding_is_kept_as_the_csv_of_validating_the_file(staff, tmp_path
     jobs.run_import(job, path=path)
     assert list(jobs.findings_rows(job)) == expected
     assert job.findings_count == len(expected) - 1 > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_upload_waits_queued_until_the_worker_applies_it(settings):
+    from tests.operations.test_worker import DATABASE_BACKEND, run_worker
+
+    settings.TASKS = DATABASE_BACKEND  # as in demo and production
+    staff = make_staff()
+    job = jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=staff.analyst)
+    assert job.state == ImportState.QUEUED
+    assert jobs.progress_of(job)["percent"] == 0
+    assert job.content  # kept until applied
+    assert not Child.objects.exists()
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == ImportState.DONE
+    assert job.content is None
+    assert Child.objects.filter(la_child_id="K1").exists()
