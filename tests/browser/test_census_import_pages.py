@@ -24,7 +24,7 @@ def test_the_analyst_imports_a_return_and_reads_what_it_did(page, tmp_path):
     assert page.locator("h1").inner_text() == "Census import"
     check_page(page, "census-imports-empty")
 
-    page.get_by_role("button", name="Import the file").click()
+    page.get_by_role("button", name="Import the files").click()
     summary = page.locator(".govuk-error-summary").inner_text()
     assert "Choose a CIN census file to import." in summary
     check_page(page, "census-imports-no-file")
@@ -37,7 +37,7 @@ def test_the_analyst_imports_a_return_and_reads_what_it_did(page, tmp_path):
     text = path.read_text()
     path.write_text(text.replace("</Children>", bad + "</Children>"))
     page.set_input_files("#id_file", str(path))
-    page.get_by_role("button", name="Import the file").click()
+    page.get_by_role("button", name="Import the files").click()
     assert page.locator(".govuk-panel__title").inner_text() == "Imported"
     assert "26 children read, 1 skipped" in page.locator(".govuk-panel__body").inner_text()
     assert "B2" in page.locator("#skipped").inner_text()

@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from iro.census import jobs
 from iro.census.models import CensusImport
+from iro.census.rules import RULES
 from iro.children.models import Child
 from tests.census.builders import child, message
 from tests.census.test_import import HOSTILE, YEAR_1, details, ids, plan_block, s47_block
@@ -43,6 +44,11 @@ def test_the_analyst_uploads_a_return_and_reads_what_it_did(client, staff):
     assert "2 children read, 1 skipped" in page
     assert "B2" in page and "is not a valid category of abuse" in page  # the skipped child
     assert ">8905</th>" in page  # the DfE rule the file breaks
+    assert escape(RULES["8905"].title) in page  # with what the DfE requires
+    k1 = Child.objects.get(la_child_id="K1")
+    link = reverse("child_journey", kwargs={"public_id": k1.public_id})
+    assert f'<a class="govuk-link" href="{link}">K1</a>' in page  # a finding links to the child
+    assert "(the whole file)" in page  # a rule of the whole return, such as 2887Q
     listing = client.get(reverse("census_imports")).content.decode()
     assert job.file_name in listing and "Imported" in listing
     assert Child.objects.filter(la_child_id="K1").exists()
@@ -105,6 +111,20 @@ def test_other_roles_are_refused_and_their_uploads_change_nothing(client, staff,
     assert response.status_code == 403
     assert CensusImport.objects.count() == 1
     assert Child.objects.count() == before
+
+
+def test_several_files_are_imported_at_once_and_a_refused_one_is_named(client, staff):
+    client.force_login(staff.analyst)
+    two = [xml(message(YEAR_1), "a.xml"), xml(message(YEAR_1), "b.xml")]
+    response = client.post(reverse("census_imports"), {"file": two}, follow=True)
+    assert "2 files are being imported" in response.content.decode()
+    assert CensusImport.objects.count() == 2
+    mixed = [xml(message(YEAR_1), "c.xml"), xml("K1,F", "d.csv")]
+    response = client.post(reverse("census_imports"), {"file": mixed})
+    text = response.content.decode()
+    assert escape(f"d.csv: {jobs.NOT_XML}") in text
+    assert "1 of the files chosen are being imported" in text
+    assert CensusImport.objects.count() == 3
 
 
 def test_the_menu_offers_the_census_import_to_the_analyst_only(client, staff):

@@ -100,6 +100,8 @@ LIST_PAGES = frozenset(
         # The IRO service manager's quotes: each with its conference's children.
         "quote_list",
         "quote_review",
+        # A census import's page: the first findings, linked to the children's records.
+        "census_import",
         # The API's lists (iro.api): each says which children it returned.
         "api_children",
         "api_conferences",
@@ -130,10 +132,9 @@ NO_CHILD_DATA = frozenset(
         "working_hours_edit",
         "report_narrative",  # the report's words, which name no one
         "staff_leave",  # the IROs' leave, and counts of their bookings
-        # Census imports: what a file did (counts, DfE rule findings) and the file's own
-        # lines it could not import, by LA child ID: the importer's file, not the records.
+        # Census imports: what a file did (counts by rule), and its findings downloaded
+        # (logged as an export by the view): the importer's own file, not the records.
         "census_imports",
-        "census_import",
         "census_import_findings",  # the file's findings; logged as an export by the view
         "api_census_imports",
         "api_census_import",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from itertools import islice
 from pathlib import Path
 
 from django import forms
@@ -19,11 +20,15 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from iro.access.capabilities import Capability, require_capability
+from iro.access import read_log
+from iro.access.capabilities import Capability, has_capability, require_capability
+from iro.access.scope import visible_to
 from iro.census import jobs
 from iro.census.importer import RECORD_KINDS
 from iro.census.models import ImportState
-from iro.journey.conference_forms import apply_service_errors, error_summary
+from iro.census.report import CSV_COLUMNS
+from iro.census.rules import RULES
+from iro.journey.conference_forms import error_summary
 
 SHOWN = 50  # imports listed on the page
 KIND_WORDS = {
@@ -38,11 +43,15 @@ KIND_WORDS = {
 
 class UploadForm(forms.Form):
     file = forms.FileField(
-        label="CIN census file",
-        help_text="The XML file of a Children in Need census return. Each file goes in whole "
-        "or not at all; importing the same file again changes nothing.",
+        label="CIN census files",
+        help_text="The XML files of Children in Need census returns (choose one or several). "
+        "Each file goes in whole or not at all; importing the same file again changes nothing.",
         required=False,
     )
+
+
+QUEUED = "{n} files are being imported: each one's state is in the list below."
+SOME_REFUSED = "{n} of the files chosen are being imported; the others were refused (above)."
 
 
 @require_http_methods(["GET", "POST"])
@@ -50,12 +59,16 @@ def import_list(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, Capability.IMPORT_RETURNS)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
     if request.method == "POST" and form.is_valid():
-        try:
-            job = jobs.queue_import(upload=form.cleaned_data["file"], acting_user=request.user)
-        except ValidationError as error:
-            apply_service_errors(form, error)
+        queued, refused = _queue_each(request, request.FILES.getlist("file"))
+        if refused:
+            form.add_error("file", refused)
+            if queued:
+                messages.success(request, SOME_REFUSED.format(n=len(queued)))
+        elif len(queued) == 1:
+            return redirect("census_import", public_id=queued[0].public_id)
         else:
-            return redirect("census_import", public_id=job.public_id)
+            messages.success(request, QUEUED.format(n=len(queued)))
+            return redirect("census_imports")
     imports = list(jobs.imports_for(request.user)[:SHOWN])
     return render(
         request,
@@ -69,6 +82,20 @@ def import_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _queue_each(request, uploads) -> tuple[list, list[str]]:
+    """Queue every file chosen; the refusals as "name: why" (one file: just why)."""
+    if not uploads:
+        return [], [jobs.NO_FILE]
+    queued, refused = [], []
+    for upload in uploads:
+        try:
+            queued.append(jobs.queue_import(upload=upload, acting_user=request.user))
+        except ValidationError as error:
+            why = " ".join(error.message_dict.get("file", error.messages))
+            refused.append(why if len(uploads) == 1 else f"{upload.name}: {why}")
+    return queued, refused
+
+
 @require_http_methods(["GET"])
 def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     require_capability(request.user, Capability.IMPORT_RETURNS)
@@ -77,10 +104,20 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
         raise Http404("No such census import")
     progress = jobs.progress_of(job)
     if "progress" in request.GET:
+        read_log.shown(request)
         return JsonResponse({"state": job.state, "finished": job.finished, **progress})
     summary = job.summary or {}
     added, updated = summary.get("added") or {}, summary.get("updated") or {}
     rows = [(KIND_WORDS[k], added.get(k, 0), updated.get(k, 0)) for k in RECORD_KINDS]
+    first = []
+    if job.state == ImportState.DONE:
+        first = [dict(zip(CSV_COLUMNS, row, strict=False)) for row in
+                 islice(jobs.findings_rows(job), 1, FINDINGS_SHOWN + 1)]  # fmt: skip
+    records = _records_of(request.user, {f["child"] for f in first if f["child"]})
+    read_log.shown(request, pks=[pk for _, pk in records.values()])
+    for finding in first:
+        finding["record"] = records.get(finding["child"], (None,))[0]
+        finding["field_parts"] = finding["field"].split("/")  # wrapped at the slashes
     return render(
         request,
         "census/import.html",
@@ -89,9 +126,41 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
             "progress": progress,
             "summary": summary,
             "rows": rows,
+            "rules": _rules(summary.get("findings_by_rule") or {}),
+            "findings": first,
+            "findings_shown": FINDINGS_SHOWN,
             "active_nav": "census",
         },
     )
+
+
+# The findings listed on an import's page (every one is in the downloads).
+FINDINGS_SHOWN = 200
+
+
+def _rules(counts: dict[str, int]) -> list[dict]:
+    """Findings by rule: the DfE's code, error or query, what it requires, how many."""
+    found = []
+    for code, count in counts.items():
+        rule = RULES.get(code)
+        found.append(
+            {
+                "code": code,
+                "severity": rule.severity if rule else "",
+                "title": rule.title if rule else "",
+                "count": count,
+            }
+        )
+    return found
+
+
+def _records_of(user, la_child_ids: set[str]) -> dict[str, tuple]:
+    """The records the user may open, by LA child ID: (public id, primary key)."""
+    if not la_child_ids or not has_capability(user, Capability.VIEW_CHILDREN):
+        return {}
+    found = visible_to(user).filter(la_child_id__in=la_child_ids)
+    return {cid: (public_id, pk) for cid, public_id, pk in
+            found.values_list("la_child_id", "public_id", "pk")}  # fmt: skip
 
 
 # The most rows a spreadsheet holds (Excel's limit, less the header row).
