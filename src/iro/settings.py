@@ -403,6 +403,10 @@ TASKS = {
 # heartbeat is older than IRO_WORKER_STALE_SECONDS.
 IRO_WORKER_HEARTBEAT_SECONDS = envint("IRO_WORKER_HEARTBEAT_SECONDS", 15, minimum=1)
 IRO_WORKER_STALE_SECONDS = envint("IRO_WORKER_STALE_SECONDS", 120, minimum=1)
+# The worker keeps the reports most read ready (iro.reports.keeping), looking this often
+# (0: never); meanwhile a page may be given a copy at most IRO_REPORT_STALE_SECONDS old.
+IRO_REPORT_KEEP_SECONDS = envint("IRO_REPORT_KEEP_SECONDS", 20, minimum=0)
+IRO_REPORT_STALE_SECONDS = envint("IRO_REPORT_STALE_SECONDS", 300, minimum=0)
 # The largest census file the import page and the API take (bigger: iro cin import).
 IRO_CENSUS_UPLOAD_MAX_MB = envint("IRO_CENSUS_UPLOAD_MAX_MB", 200, minimum=1)
 # --- end background work -----------------------------------------------------------------

@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -323,6 +323,9 @@ class Report:
     comparisons: dict[str, list[ComparisonRow]] = field(default_factory=dict)
     # Set by ``reports.cache`` on a report it keeps: the key it is kept under.
     cache_key: str = field(default="", compare=False, repr=False)
+    # Set by ``reports.cache`` on a copy built for the records a little earlier, served
+    # while the worker makes the new one: when its figures were made.
+    figures_at: datetime | None = field(default=None, compare=False, repr=False)
     # The reader's management lists (monthly and quarterly reports): added for each
     # request by ``management_lists``, never kept with the cached report.
     management: list = field(default_factory=list, compare=False, repr=False)

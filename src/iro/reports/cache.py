@@ -191,16 +191,75 @@ def _today():
     return today()
 
 
-def cached_report(kind: str, period, **options):
-    """``build_report(kind, period, **options)``, built once per state of the records."""
+def cached_report(kind: str, period, *, recent_ok: bool = False, **options):
+    """``build_report(kind, period, **options)``, built once per state of the records.
+
+    With ``recent_ok`` (a report page), when it is not built for the records as they are
+    now, a copy built for them a little earlier is served instead (``report.figures_at``
+    says when) if a worker is keeping reports (``iro.reports.keeping``) and the copy is
+    at most ``IRO_REPORT_STALE_SECONDS`` old: the worker is making the new one, so no
+    reader waits for it. Otherwise (files, the API, the command line, the worker itself)
+    it is built here and now."""
     from iro.reports.builders import build_report
 
-    key = report_key(kind, period, options, today=_today(), token=current_token())
+    today = _today()
+    key = report_key(kind, period, options, today=today, token=current_token())
     report = _cache().get(key)
     if report is None:
+        recent = _recent_copy(kind, period, options, today) if recent_ok else None
+        if recent is not None:
+            return recent
+        built_at = timezone.now()
         report = build_report(kind, period, **options)
         _cache().set(key, report, TIMEOUT)
+        _cache().set(latest_key(kind, period, options, today=today), (key, built_at), TIMEOUT)
     report.cache_key = key
+    return report
+
+
+def page_options(period, *, team=None, chair=None, edition: str) -> dict[str, Any]:
+    """The options the report pages build a report with (``period`` as at today)."""
+    return {"team": team, "chair": chair, "as_at": period.last_day, "edition": edition}
+
+
+def page_report(kind: str, period, *, team=None, chair=None, edition: str, recent_ok=False):
+    """The report as the report pages read it: ``period`` as at today (``as_at_today``),
+    read as at its cut day. The worker keeps the same ones ready."""
+    options = page_options(period, team=team, chair=chair, edition=edition)
+    return cached_report(kind, period, recent_ok=recent_ok, **options)
+
+
+def report_kept(kind: str, period, **options) -> bool:
+    """Whether the report is kept for the records as they are now."""
+    key = report_key(kind, period, options, today=_today(), token=current_token())
+    return _cache().get(key) is not None
+
+
+def latest_key(kind: str, period, options: dict[str, Any], *, today=None) -> str:
+    """Where the key of the newest build of a report is kept (whatever the records'
+    token): the report a reader may be given while the worker makes the new one."""
+    return "latest:" + report_key(kind, period, options, today=today or _today(), token="")
+
+
+def _recent_copy(kind: str, period, options: dict[str, Any], today):
+    from django.conf import settings
+
+    from iro.reports.keeping import keeper_alive
+
+    limit = settings.IRO_REPORT_STALE_SECONDS
+    if not limit:
+        return None
+    latest = _cache().get(latest_key(kind, period, options, today=today))
+    if latest is None:
+        return None
+    key, built_at = latest
+    if (timezone.now() - built_at).total_seconds() > limit or not keeper_alive():
+        return None
+    report = _cache().get(key)
+    if report is None:
+        return None
+    report.cache_key = key
+    report.figures_at = built_at
     return report
 
 

@@ -41,7 +41,7 @@ from iro.reports.builders import (
     as_at_today,
     to_date_words,
 )
-from iro.reports.cache import cached_charts, cached_report
+from iro.reports.cache import cached_charts, page_report
 from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.reports.measures import MEASURES
 from iro.reports.renderers import formats
@@ -258,11 +258,11 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
 
-def _report(kind: str, period, team, chair, edition: str) -> Report:
-    """The report as kept until the records change, read as at the period's cut day."""
-    return cached_report(
-        kind, period, team=team, chair=chair, as_at=period.last_day, edition=edition
-    )
+def _report(kind: str, period, team, chair, edition: str, *, recent_ok=True) -> Report:
+    """The report as kept until the records change, read as at the period's cut day. A
+    page may show a copy a little older while the worker makes the new one (it says so);
+    a file never does."""
+    return page_report(kind, period, team=team, chair=chair, edition=edition, recent_ok=recent_ok)
 
 
 def _with_lists(user, report: Report) -> Report:
@@ -354,7 +354,8 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
         return _not_begun(request, error)
     edition = _edition(request)
     team, chair = _filters(request, edition)
-    report = _with_lists(request.user, _report(kind, period, team, chair, edition))
+    report = _report(kind, period, team, chair, edition, recent_ok=False)
+    report = _with_lists(request.user, report)
     content, content_type = formats.render(report, fmt)
     log_export(
         user=request.user,

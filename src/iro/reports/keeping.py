@@ -1,0 +1,111 @@
+"""Keeping the reports people read ready, so that no reader waits for one to be built.
+
+A change to the records makes every kept report out of date (``iro.reports.cache``).
+``iro worker`` runs a ``ReportKeeper`` beside its tasks: every
+``IRO_REPORT_KEEP_SECONDS`` it looks at the records' token and today's date, and when
+either has changed since it last looked it builds the reports most read, as the report
+pages read them, with their charts: this year and last, this quarter and last, this
+month and last, for the whole service, in both editions. Until a new one is ready the
+pages are given the copy built a little earlier (at most ``IRO_REPORT_STALE_SECONDS``
+old, and saying when its figures were made), but only while a worker is alive to make
+the new one; without one, a page builds what it needs itself, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import replace
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import DatabaseError, connections
+from django.utils import timezone
+
+from iro import timescales
+from iro.reports.builders import ANNUAL, INTERNAL, MONTHLY, PUBLISHED, QUARTERLY, as_at_today
+
+log = logging.getLogger(__name__)
+
+KINDS = (ANNUAL, QUARTERLY, MONTHLY)
+EDITIONS = (INTERNAL, PUBLISHED)
+
+
+def reports_to_keep(day) -> list[tuple[str, timescales.Period]]:
+    """The periods most read on ``day``: the current and the previous of each kind."""
+    periods = []
+    for kind in KINDS:
+        current = timescales.period_containing(kind, day)
+        before = timescales.period_containing(kind, current.first_day - timedelta(days=1))
+        periods += [(kind, current), (kind, before)]
+    return periods
+
+
+def keep_reports() -> int:
+    """Build (if not already built for the records as they are) each report most read,
+    with its charts. Returns how many were built or drawn here."""
+    from iro.reports.cache import cached_charts, page_options, page_report, report_kept
+
+    made = 0
+    for kind, period in reports_to_keep(timezone.localdate()):
+        try:
+            period = as_at_today(period)
+        except timescales.PeriodNotBegun:
+            continue
+        for edition in EDITIONS:
+            fresh = not report_kept(kind, period, **page_options(period, edition=edition))
+            report = page_report(kind, period, edition=edition, recent_ok=False)
+            made += fresh
+            cached_charts(replace(report, management=[]))
+    return made
+
+
+def keeper_alive() -> bool:
+    """Whether a worker is keeping reports: keeping is on and a worker beat lately."""
+    from iro.operations.models import WorkerHeartbeat
+
+    if not settings.IRO_REPORT_KEEP_SECONDS:
+        return False
+    since = timezone.now() - timedelta(seconds=settings.IRO_WORKER_STALE_SECONDS)
+    return WorkerHeartbeat.objects.filter(beat_at__gte=since).exists()
+
+
+class ReportKeeper(threading.Thread):
+    """Runs ``keep_reports`` whenever the records or the date have changed, looking every
+    ``IRO_REPORT_KEEP_SECONDS``, on its own database connection, until ``stop()``."""
+
+    def __init__(self, interval: float | None = None):
+        super().__init__(name="iro-report-keeper", daemon=True)
+        self.interval = interval or settings.IRO_REPORT_KEEP_SECONDS
+        self._stopped = threading.Event()
+        self.last_state = None
+        self.rounds = 0  # how many times it has built (tests and the log)
+
+    def run(self) -> None:
+        pause = 0.0  # at once: a worker that starts makes the reports ready
+        while not self._stopped.wait(pause):
+            pause = self.interval
+            try:
+                self.keep_if_changed()
+            except DatabaseError as error:
+                log.warning("reports not kept this time (%s); trying again", error)
+            except Exception:
+                log.exception("reports not kept this time; trying again")
+            finally:
+                connections.close_all()
+
+    def keep_if_changed(self) -> None:
+        from iro.reports.cache import current_token
+
+        state = (current_token(), timezone.localdate())
+        if state == self.last_state:
+            return
+        started = time.monotonic()
+        made = keep_reports()
+        self.last_state = state
+        self.rounds += 1
+        log.info("kept %s reports ready in %.1f s", made, time.monotonic() - started)
+
+    def stop(self) -> None:
+        self._stopped.set()

@@ -1,0 +1,140 @@
+"""The worker keeps the reports most read ready, so no reader of a report page waits for
+one to be built; while it makes new ones after a change, a page is given the copy made a
+little earlier and says so; files, the API and the command line never are."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from iro.operations.models import WorkerHeartbeat
+from iro.reports import builders, cache, keeping
+from tests.reports.conftest import a_plan
+
+pytestmark = pytest.mark.django_db
+
+ON_PLAN = "children_on_plan_during_period"
+TODAY = date(2019, 2, 14)  # in 2018-19, 2018-19-Q4 and 2019-02
+
+
+@pytest.fixture(autouse=True)
+def _in_the_year():
+    with time_machine.travel(TODAY, tick=False):
+        yield
+
+
+def a_worker_is_alive() -> None:
+    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now(), host="h", pid=1)
+
+
+def test_the_reports_kept_are_this_and_the_last_period_of_each_kind():
+    kept = [(kind, period.label) for kind, period in keeping.reports_to_keep(TODAY)]
+    assert kept == [
+        ("annual", "2018-19"), ("annual", "2017-18"),
+        ("quarterly", "2018-19-Q4"), ("quarterly", "2018-19-Q3"),
+        ("monthly", "2019-02"), ("monthly", "2019-01"),
+    ]  # fmt: skip
+
+
+def test_after_keeping_every_report_page_kept_is_read_without_building(staff, client,
+                                                                       monkeypatch):  # fmt: skip
+    a_plan(staff, date(2018, 5, 1))
+    assert keeping.keep_reports() == 12  # six periods, two editions
+    assert keeping.keep_reports() == 0  # nothing changed: nothing to make
+    monkeypatch.setattr(builders, "build_report", _refuse)
+    client.force_login(staff.iro_manager)
+    for url in ("/reports/annual/2018-19/", "/reports/quarterly/2018-19-Q4/",
+                "/reports/monthly/2019-01/"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"These figures were made at" not in response.content
+
+
+def _refuse(*args, **kwargs):
+    raise AssertionError("a report was built for the reader")
+
+
+def test_after_a_change_a_page_gets_the_earlier_copy_while_a_worker_makes_the_new_one(
+    staff, client, monkeypatch
+):
+    a_plan(staff, date(2018, 5, 1))
+    keeping.keep_reports()
+    a_plan(staff, date(2018, 6, 1))  # the records change: the kept reports are out of date
+    a_worker_is_alive()
+    monkeypatch.setattr(builders, "build_report", _refuse)
+    client.force_login(staff.iro_manager)
+    page = client.get("/reports/annual/2018-19/")
+    assert page.status_code == 200
+    assert b"These figures were made at" in page.content
+    assert page.context["report"].measures[ON_PLAN] == 1  # the earlier copy's figure
+
+
+def test_the_keeper_makes_the_new_report_and_pages_then_have_the_new_figures(staff, client):
+    a_plan(staff, date(2018, 5, 1))
+    keeper = keeping.ReportKeeper(interval=1)
+    keeper.keep_if_changed()
+    a_plan(staff, date(2018, 6, 1))
+    a_worker_is_alive()
+    keeper.keep_if_changed()
+    keeper.keep_if_changed()  # nothing changed since: nothing made
+    assert keeper.rounds == 2
+    client.force_login(staff.iro_manager)
+    page = client.get("/reports/annual/2018-19/")
+    assert b"These figures were made at" not in page.content
+    assert page.context["report"].measures[ON_PLAN] == 2
+
+
+def test_without_a_worker_the_page_builds_the_new_report_itself(staff, client):
+    a_plan(staff, date(2018, 5, 1))
+    keeping.keep_reports()
+    a_plan(staff, date(2018, 6, 1))
+    client.force_login(staff.iro_manager)
+    page = client.get("/reports/annual/2018-19/")
+    assert page.context["report"].measures[ON_PLAN] == 2
+    assert b"These figures were made at" not in page.content
+
+
+def test_a_copy_older_than_the_limit_is_never_given(staff, client, settings):
+    settings.IRO_REPORT_STALE_SECONDS = 60
+    a_plan(staff, date(2018, 5, 1))
+    keeping.keep_reports()
+    a_plan(staff, date(2018, 6, 1))
+    a_worker_is_alive()
+    client.force_login(staff.iro_manager)
+    with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
+        WorkerHeartbeat.objects.update(beat_at=timezone.now())
+        page = client.get("/reports/annual/2018-19/")
+    assert page.context["report"].measures[ON_PLAN] == 2
+
+
+def test_files_the_api_and_the_command_line_always_have_the_newest_figures(staff, client):
+    a_plan(staff, date(2018, 5, 1))
+    keeping.keep_reports()
+    a_plan(staff, date(2018, 6, 1))
+    a_worker_is_alive()
+    client.force_login(staff.iro_manager)
+    download = client.get("/reports/annual/2018-19.json")
+    assert download.status_code == 200, download.content[:200]
+    assert download.json()["measures"][ON_PLAN] == 2
+    period = builders.as_at_today(builders.timescales.parse_period("annual", "2018-19"))
+    assert cache.cached_report("annual", period, edition="internal").measures[ON_PLAN] == 2
+
+
+def test_keeping_is_off_when_its_interval_is_zero(staff, settings):
+    settings.IRO_REPORT_KEEP_SECONDS = 0
+    a_worker_is_alive()
+    assert not keeping.keeper_alive()
+    settings.IRO_REPORT_KEEP_SECONDS = 20
+    assert keeping.keeper_alive()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_keeper_thread_keeps_reports_then_stops():
+    keeper = keeping.ReportKeeper(interval=60)
+    keeper.start()
+    keeper.stop()
+    keeper.join(timeout=60)
+    assert not keeper.is_alive()
