@@ -409,6 +409,8 @@ IRO_REPORT_KEEP_SECONDS = envint("IRO_REPORT_KEEP_SECONDS", 20, minimum=0)
 IRO_REPORT_STALE_SECONDS = envint("IRO_REPORT_STALE_SECONDS", 300, minimum=0)
 # The largest census file the import page and the API take (bigger: iro cin import).
 IRO_CENSUS_UPLOAD_MAX_MB = envint("IRO_CENSUS_UPLOAD_MAX_MB", 200, minimum=1)
+# A running census import silent this long has stopped (its worker or command died).
+IRO_CENSUS_IMPORT_STALLED_SECONDS = envint("IRO_CENSUS_IMPORT_STALLED_SECONDS", 600, minimum=1)
 # --- end background work -----------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

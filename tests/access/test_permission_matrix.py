@@ -287,6 +287,8 @@ PAGES: dict[str, Page] = {
     "census_imports": Page(can(C.IMPORT_RETURNS)),
     "census_import": Page(can(C.IMPORT_RETURNS), get_only=True),
     "census_import_findings": Page(can(C.IMPORT_RETURNS), get_only=True),
+    # the matrix's import is done, so starting it again is refused with a message
+    "census_import_again": post_only(can(C.IMPORT_RETURNS), ok=(302,)),
     # rights
     "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
     "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),

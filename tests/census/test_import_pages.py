@@ -161,3 +161,27 @@ def test_the_findings_download_as_csv_and_spreadsheet_and_are_logged(client, sta
     assert exports.count() == 2
     client.force_login(staff.iro_manager)
     assert client.get(csv_url).status_code == 403
+
+
+def test_a_stalled_upload_says_so_and_is_started_again_from_its_page(client, staff, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    job = jobs.queue_import(upload=xml(message(YEAR_1)), acting_user=staff.analyst)
+    then = timezone.now() - timedelta(hours=1)
+    CensusImport.objects.filter(pk=job.pk).update(state="running", started_at=then,
+                                                  progress_at=then)  # fmt: skip
+    client.force_login(staff.analyst)
+    page = client.get(reverse("census_import", args=[job.public_id])).content.decode()
+    assert "has probably stopped" in page and "Start the import again" in page
+    assert "census-progress.js" not in page  # nothing to follow
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    client.force_login(staff.coordinator)
+    assert client.post(reverse("census_import_again", args=[job.public_id])).status_code == 403
+    client.force_login(staff.analyst)
+    done = client.post(reverse("census_import_again", args=[job.public_id]), follow=True)
+    assert "The import has been started again." in done.content.decode()
+    assert CensusImport.objects.get(pk=job.pk).state == "done"
+    assert Child.objects.filter(la_child_id="K1").exists()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from io import StringIO
 
 import pytest
@@ -12,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from iro.census import jobs
 from iro.census.models import CensusImport, ImportSource, ImportState
@@ -207,3 +209,42 @@ def test_an_upload_waits_queued_until_the_worker_applies_it(settings):
     assert job.state == ImportState.DONE
     assert job.content is None
     assert Child.objects.filter(la_child_id="K1").exists()
+
+
+def _stop_mid_file(job, *, minutes_ago: int) -> None:
+    """As if the worker running ``job`` died: running, silent since ``minutes_ago``."""
+    then = timezone.now() - timedelta(minutes=minutes_ago)
+    CensusImport.objects.filter(pk=job.pk).update(
+        state=ImportState.RUNNING, started_at=then, progress_at=then
+    )
+    job.refresh_from_db()
+
+
+def test_an_upload_whose_worker_died_is_seen_as_stalled_and_can_be_started_again(staff, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    job = jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=staff.analyst)
+    _stop_mid_file(job, minutes_ago=11)
+    assert jobs.stalled(job) and jobs.may_start_again(job)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    again = jobs.start_again(job=job, acting_user=staff.analyst)
+    assert again.state == ImportState.DONE
+    assert Child.objects.filter(la_child_id="K1").exists()
+
+
+def test_an_import_still_moving_or_finished_cannot_be_started_again(staff, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    job = jobs.queue_import(upload=upload(message(YEAR_1)), acting_user=staff.analyst)
+    _stop_mid_file(job, minutes_ago=2)
+    assert not jobs.stalled(job)
+    with pytest.raises(ValidationError) as refused:
+        jobs.start_again(job=job, acting_user=staff.analyst)
+    assert refused.value.messages == [jobs.AGAIN_REFUSED]
+    with pytest.raises(PermissionDenied):
+        jobs.start_again(job=job, acting_user=staff.coordinator)
+
+
+def test_a_stalled_command_line_import_is_run_again_by_the_command_not_the_page(staff):
+    job = jobs.record_command_import(path="/nowhere/cin.xml", acting_user=staff.analyst)
+    _stop_mid_file(job, minutes_ago=30)
+    assert jobs.stalled(job)
+    assert not jobs.may_start_again(job)

@@ -135,6 +135,7 @@ NO_CHILD_DATA = frozenset(
         # Census imports: what a file did (counts by rule), and its findings downloaded
         # (logged as an export by the view): the importer's own file, not the records.
         "census_imports",
+        "census_import_again",  # a POST that redirects
         "census_import_findings",  # the file's findings; logged as an export by the view
         "api_census_imports",
         "api_census_import",

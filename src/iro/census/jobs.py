@@ -27,6 +27,7 @@ import shutil
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
@@ -159,7 +160,7 @@ def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary 
     """
     now = timezone.now()
     taken = CensusImport.objects.filter(pk=job.pk, state=ImportState.QUEUED).update(
-        state=ImportState.RUNNING, started_at=now
+        state=ImportState.RUNNING, started_at=now, progress_at=now
     )
     if not taken:
         return None
@@ -275,6 +276,58 @@ def summary_data(summary: ImportSummary) -> dict:
     }
 
 
+STALLED = (
+    "This import has said nothing since {since:%-d %B %Y %H:%M}: the worker or the command "
+    "that ran it has probably stopped. Nothing of the file is in the records (a file goes "
+    "in whole or not at all)."
+)
+AGAIN_REFUSED = "Only an import that has stopped, with its file still kept, can be started again."
+
+
+def last_sign_of_life(job: CensusImport):
+    """When a running import last said how far it had gone (the row, or on SQLite its
+    progress file)."""
+    seen = job.progress_at or job.started_at or job.queued_at
+    path = _ProgressBoard._path(job)
+    try:
+        written = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
+    except OSError:
+        return seen
+    return max(seen, written)
+
+
+def stalled(job: CensusImport) -> bool:
+    """A running import that has shown no progress for ``IRO_CENSUS_IMPORT_STALLED_SECONDS``."""
+    if job.state != ImportState.RUNNING:
+        return False
+    quiet = (timezone.now() - last_sign_of_life(job)).total_seconds()
+    return quiet > settings.IRO_CENSUS_IMPORT_STALLED_SECONDS
+
+
+def may_start_again(job: CensusImport) -> bool:
+    return stalled(job) and job.source != ImportSource.COMMAND
+
+
+def start_again(*, job: CensusImport, acting_user) -> CensusImport:
+    """Queue a stalled upload again from its kept file (its first run kept nothing)."""
+    _refuse_unless_may_import(acting_user)
+    with transaction.atomic():
+        job = CensusImport.objects.select_for_update().defer("content").get(pk=job.pk)
+        if (
+            not may_start_again(job)
+            or not CensusImport.objects.filter(pk=job.pk, content__isnull=False).exists()
+        ):
+            raise ValidationError(AGAIN_REFUSED)
+        CensusImport.objects.filter(pk=job.pk).update(
+            state=ImportState.QUEUED, started_at=None, progress_at=None, bytes_done=0,
+            children_read=0, queued_at=timezone.now(),
+        )  # fmt: skip
+        _ProgressBoard.forget(job)
+        run_census_import.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
+
+
 def progress_of(job: CensusImport) -> dict:
     """How far a job has gone: bytes done, the file's size, children read, percent."""
     done, children = job.bytes_done, job.children_read
@@ -322,8 +375,9 @@ class _ProgressBoard:
         with self.connection.cursor() as cursor:
             table = CensusImport._meta.db_table  # the model's own name, never input
             cursor.execute(
-                f"UPDATE {table} SET bytes_done = %s, children_read = %s WHERE id = %s",  # noqa: S608
-                [done, children, self.job.pk],
+                f"UPDATE {table} SET bytes_done = %s, children_read = %s, progress_at = %s "  # noqa: S608
+                "WHERE id = %s",
+                [done, children, timezone.now(), self.job.pk],
             )
 
     @staticmethod

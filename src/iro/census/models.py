@@ -46,6 +46,9 @@ class CensusImport(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     bytes_done = models.BigIntegerField(default=0)
+    progress_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the import last said how far it had gone."
+    )
     children_read = models.IntegerField(default=0)
     summary = models.JSONField(
         default=dict, blank=True, help_text="What the import added, updated, skipped, found."

@@ -5,6 +5,7 @@ from iro.census import views
 urlpatterns = [
     path("imports/", views.import_list, name="census_imports"),
     path("imports/<uuid:public_id>/", views.import_detail, name="census_import"),
+    path("imports/<uuid:public_id>/again/", views.import_again, name="census_import_again"),
     path(
         "imports/<uuid:public_id>/findings.<str:fmt>",
         views.import_findings,

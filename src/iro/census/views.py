@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from iro.access import read_log
@@ -123,6 +124,10 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
         "census/import.html",
         {
             "job": job,
+            "stalled": jobs.STALLED.format(since=localtime(jobs.last_sign_of_life(job)))
+            if jobs.stalled(job)
+            else "",
+            "may_start_again": jobs.may_start_again(job),
             "progress": progress,
             "summary": summary,
             "rows": rows,
@@ -133,6 +138,24 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
         },
     )
 
+
+@require_http_methods(["POST"])
+def import_again(request: HttpRequest, public_id) -> HttpResponse:
+    """Start a stalled upload again from its kept file."""
+    require_capability(request.user, Capability.IMPORT_RETURNS)
+    job = jobs.imports_for(request.user).filter(public_id=public_id).first()
+    if job is None:
+        raise Http404("No such census import")
+    try:
+        jobs.start_again(job=job, acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, STARTED_AGAIN)
+    return redirect("census_import", public_id=job.public_id)
+
+
+STARTED_AGAIN = "The import has been started again."
 
 # The findings listed on an import's page (every one is in the downloads).
 FINDINGS_SHOWN = 200
