@@ -20,7 +20,7 @@ from iro.children.models import Child, Family, FamilyMember, Relationship
 from iro.journey.models import CoreGroupMember, Invitation, InviteeRole
 from iro.names import name_parts
 from iro.people.models import Role, User
-from iro.reports import builders, views
+from iro.reports import builders, editions
 from iro.reports.management.commands import report as command
 from iro.reports.renderers import formats
 from tests.factories import FamilyFactory, UserFactory
@@ -208,7 +208,7 @@ def test_roles_that_see_no_names_are_refused_the_internal_edition(client, staff,
     ):
         response = client.get(url)
         assert response.status_code == 403
-        assert escape(views.PUBLISHED_ONLY) in response.content.decode()
+        assert escape(editions.PUBLISHED_ONLY) in response.content.decode()
 
 
 def test_the_iro_manager_reads_the_internal_edition_and_may_switch(client, staff, named_authority):

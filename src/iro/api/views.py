@@ -879,8 +879,8 @@ class ReportView(ApiView):
         from iro.access.log import log_export
         from iro.reports.builders import PUBLISHED, PUBLISHED_FOR_A_CHAIR, REPORT_KINDS
         from iro.reports.cache import cached_report
+        from iro.reports.editions import edition_for
         from iro.reports.renderers import formats
-        from iro.reports.views import edition_for
 
         require_capability(request.user, Capability.VIEW_REPORTS)
         if kind not in REPORT_KINDS:

@@ -30,7 +30,6 @@ from iro.people.models import Role, Team, User
 from iro.reports import drilldown, periods, presentation, summary
 from iro.reports.builders import (
     ANNUAL,
-    EDITIONS,
     INTERNAL,
     ITEM_LABELS,
     LABELS,
@@ -42,6 +41,7 @@ from iro.reports.builders import (
     to_date_words,
 )
 from iro.reports.cache import cached_charts, page_report
+from iro.reports.editions import edition_for
 from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.reports.measures import MEASURES
 from iro.reports.renderers import formats
@@ -52,11 +52,6 @@ NO_CHILDREN = (
 )
 UNKNOWN_PERIOD = "There is no such report period."
 EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
-UNKNOWN_EDITION = "There is no such edition: choose internal or published."
-PUBLISHED_ONLY = (
-    "Your role sees no names, so it reads the published edition of reports, "
-    "which names no chair and no child."
-)
 
 
 def _require_reports(user) -> None:
@@ -90,20 +85,6 @@ def _not_begun(request: HttpRequest, error: timescales.PeriodNotBegun) -> HttpRe
         },
         status=404,
     )
-
-
-def edition_for(user, asked: str | None) -> str:
-    """The edition ``user`` asked for, or their default: internal for roles that see names,
-    published (the only one they may have) for roles that see none. Http404 for an
-    unknown edition, PermissionDenied for internal to a role that sees no names. The
-    pages and the API ask the same."""
-    may_see_internal = shows_names(user)
-    edition = asked or (INTERNAL if may_see_internal else PUBLISHED)
-    if edition not in EDITIONS:
-        raise Http404(UNKNOWN_EDITION)
-    if edition == INTERNAL and not may_see_internal:
-        raise PermissionDenied(PUBLISHED_ONLY)
-    return edition
 
 
 def _edition(request: HttpRequest) -> str:
