@@ -46,6 +46,17 @@ def _records(path) -> dict:
     return {c.la_child_id: plain(c) for c in CensusStream(path).children()}
 
 
+def _modules(path) -> dict:
+    """Per child, each episode's referral date, ReferralNFA and CIN plan dates."""
+    return {
+        c.la_child_id: [
+            (ep.referral_date, ep.referral_nfa, [(p.start_date, p.end_date) for p in ep.cin_plans])
+            for ep in c.episodes
+        ]
+        for c in CensusStream(path).children()
+    }
+
+
 def test_import_export_import_keeps_the_year_and_its_measures(tmp_path):
     period = parse_period(ANNUAL, "2023-24")
     source, first_return, second_return = (tmp_path / n for n in ("in.xml", "a.xml", "b.xml"))
@@ -71,6 +82,9 @@ def test_import_export_import_keeps_the_year_and_its_measures(tmp_path):
     first, second = _records(first_return), _records(second_return)
     assert len(first) == CHILDREN
     assert second == first
+    # Every module of the source return came back out: ReferralNFA and CIN plans too.
+    assert _modules(first_return) == _modules(source)
+    assert sum(len(cin) for c in _modules(source).values() for _r, _n, cin in c) > CHILDREN / 20
     # The year's child protection data is all there: enquiries, ICPCs, plans, reviews.
     episodes = [ep for c in first.values() for ep in c.episodes]
     assert sum(len(ep.section47s) for ep in episodes) > CHILDREN / 3

@@ -14,12 +14,13 @@ matched to the records by child and dates (see docs/census.md):
 - an episode by its child and referral date;
 - a Section 47 enquiry by its episode and start date; its ICPC by the held initial
   conference linked to it;
+- a Child in Need plan by its episode and start date;
 - a plan by its child and start date;
 - a review by its plan and date (the held review conference linked to the plan that day).
 
-What matches is updated where the file says more (a new review, a plan or episode that has
-since ended, a changed latest category, corrected child details); what does not match is
-added. Importing the same file twice changes nothing.
+What matches is updated where the file says more (a new review, a plan, Child in Need
+plan or episode that has since ended, a changed latest category or ReferralNFA, corrected
+child details); what does not match is added. Importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from iro.children.models import Child
 from iro.children.services import create_child, la_child_id_problem, update_child
 from iro.journey.checks import current_version
 from iro.journey.models import (
+    CinPlanPeriod,
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
@@ -54,10 +56,13 @@ from iro.journey.services import (
     Subject,
     change_latest_category,
     close_episode,
+    end_cin_plan,
     end_plan,
     open_episode,
+    record_cin_plan,
     record_conference_held,
     record_icpc_not_required,
+    record_referral_nfa,
     record_section47,
     review_dates,
     schedule_conference,
@@ -73,13 +78,12 @@ SKIP_UNREADABLE = "{field} on line {line}: {message}"
 
 # Parts of a child the records cannot hold; noted (counted), the rest of the child goes in.
 NOTE_EPISODE_ICPC = "an ICPC date given on the episode with no Section 47 is not stored"
-NOTE_CIN_PLANS = "CIN plan dates are not stored (no service records them)"
-NOTE_REFERRAL_NFA = "ReferralNFA 1 is not stored (no service records it)"
 NOTE_EPISODE_CHANGED = (
     "an episode's referral source or primary need differs from the records; not changed"
 )
 NOTE_CLOSURE_CHANGED = "an episode's closure differs from the records; not changed"
 NOTE_PLAN_END_CHANGED = "a plan's end date differs from the records; not changed"
+NOTE_CIN_PLAN_END_CHANGED = "a Child in Need plan's end date differs from the records; not changed"
 NOTE_PREVIOUS_CHANGED = "a plan's number of previous plans differs from the records; not changed"
 NOTE_REVIEW_AFTER_END = "a review date of a plan already ended in the records is not added"
 NOTE_ICPC_FLAG_IGNORED = "ICPC not required is ignored where an ICPC date is given"
@@ -97,7 +101,7 @@ UPN_LENGTH = 13
 
 # Reading problems that leave a child unrepresentable: a value the records need could not
 # be read. Fields the records do not keep (assessments, the ICPC target date) do not count.
-_NOT_STORED = ("Assessments/", "Section47/InitialCPCtarget", "CINPlanDates/")
+_NOT_STORED = ("Assessments/", "Section47/InitialCPCtarget")
 _KEY_FIELDS = frozenset(
     {
         "ChildIdentifiers/LAchildID",
@@ -105,13 +109,14 @@ _KEY_FIELDS = frozenset(
         "Section47/S47ActualStartDate",
         "ChildProtectionPlans/CPPstartDate",
         "ChildProtectionPlans/Reviews/CPPreviewDate",
+        "CINPlanDates/CINPlanStartDate",
         "CINdetails",
     }
 )
 
 
 # The kinds of record an import adds or updates, in the order summaries list them.
-RECORD_KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews")
+RECORD_KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews", "cin_plans")
 
 
 @dataclass
@@ -187,6 +192,7 @@ class _ChildImport:
         self.opened: set[date] = set()  # referral dates of episodes opened for a new child
         self.recorded: set[tuple[int, date]] = set()  # (episode, start) of its new S47s
         self.icpcs_held: set[int] = set()  # its S47s given an ICPC in this import
+        self.cin_recorded: set[tuple[int, date]] = set()  # (episode, start) of new CIN plans
 
     def run(self) -> None:
         child = self._child()
@@ -244,18 +250,22 @@ class _ChildImport:
                 referral_date=r.referral_date,
                 referral_source=r.referral_source or "",
                 primary_need=r.primary_need or "",
+                referral_nfa=bool(r.referral_nfa),
                 acting_user=self.user,
             )
             self.opened.add(r.referral_date)
             self.added["episodes"] += 1
-        elif (r.referral_source or episode.referral_source) != episode.referral_source or (
-            r.primary_need or episode.primary_need
-        ) != episode.primary_need:
-            self.notes[NOTE_EPISODE_CHANGED] += 1
-        if r.referral_nfa:
-            self.notes[NOTE_REFERRAL_NFA] += 1
-        if r.cin_plans:
-            self.notes[NOTE_CIN_PLANS] += 1
+        else:
+            if (r.referral_source or episode.referral_source) != episode.referral_source or (
+                r.primary_need or episode.primary_need
+            ) != episode.primary_need:
+                self.notes[NOTE_EPISODE_CHANGED] += 1
+            if r.referral_nfa is not None and r.referral_nfa != episode.referral_nfa:
+                self.step = f"the ReferralNFA of the episode from {r.referral_date}"
+                episode = record_referral_nfa(
+                    episode=episode, referral_nfa=r.referral_nfa, acting_user=self.user
+                )
+                self.updated["episodes"] += 1
 
         # Enquiries first; then plans and ICPCs in date order, each plan whole (its
         # ICPC, reviews and end) before the next starts, as they happened.
@@ -280,6 +290,8 @@ class _ChildImport:
                 self._icpc(child, *item, plan_record=None)
         if r.icpc_date is not None and r.icpc_date not in icpc_on:
             self.notes[NOTE_EPISODE_ICPC] += 1
+        for cin_record in sorted(r.cin_plans, key=lambda c: c.start_date):
+            self._cin_plan(episode, cin_record, opened_now)
         if r.closure_date is not None:
             self.step = f"the episode's closure on {r.closure_date}"
             if episode.closure_date is None:
@@ -293,6 +305,31 @@ class _ChildImport:
                     self.updated["episodes"] += 1
             elif episode.closure_date != r.closure_date:
                 self.notes[NOTE_CLOSURE_CHANGED] += 1
+
+    # --- a Child in Need plan ------------------------------------------------------------
+
+    def _cin_plan(self, episode: Episode, r: reader.CinPlan, opened_now: bool) -> None:
+        self.step = f"the Child in Need plan from {r.start_date}"
+        period = (
+            None
+            if opened_now and (episode.pk, r.start_date) not in self.cin_recorded
+            else CinPlanPeriod.objects.filter(episode=episode, start_date=r.start_date).first()
+        )
+        if period is None:
+            record_cin_plan(
+                episode=episode,
+                start_date=r.start_date,
+                end_date=r.end_date,
+                acting_user=self.user,
+            )
+            self.cin_recorded.add((episode.pk, r.start_date))
+            self.added["cin_plans"] += 1
+        elif r.end_date is not None and period.end_date is None:
+            self.step = f"the end on {r.end_date} of the Child in Need plan from {r.start_date}"
+            end_cin_plan(cin_plan=period, end_date=r.end_date, acting_user=self.user)
+            self.updated["cin_plans"] += 1
+        elif r.end_date is not None and period.end_date != r.end_date:
+            self.notes[NOTE_CIN_PLAN_END_CHANGED] += 1
 
     # --- a Section 47 and its ICPC ------------------------------------------------------
 

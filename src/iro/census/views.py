@@ -38,6 +38,7 @@ KIND_WORDS = {
     "icpcs": "Initial conferences",
     "plans": "Child protection plans",
     "reviews": "Reviews",
+    "cin_plans": "Child in Need plans",
 }
 
 

@@ -723,7 +723,7 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
 
     episodes = list(
         Episode.objects.filter(child=child)
-        .prefetch_related("strategy_discussions", "section47s")
+        .prefetch_related("strategy_discussions", "section47s", "cin_plans")
         .order_by("referral_date", "pk")
     )
     plans = list(Plan.objects.filter(child=child).order_by("start_date", "pk"))
@@ -762,7 +762,19 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
             for x in (episode.get_referral_source_display(), episode.get_primary_need_display())
             if x
         ]
+        if episode.referral_nfa:
+            notes.append("No further action")
         steps.append(Step("Referral", when=episode.referral_date, notes=notes))
+        for cin_plan in episode.cin_plans.all():
+            steps.append(Step("Child in Need plan started", when=cin_plan.start_date))
+            if cin_plan.end_date:
+                steps.append(
+                    Step(
+                        "Child in Need plan ended",
+                        when=cin_plan.end_date,
+                        notes=[f"Started {_date(cin_plan.start_date)}"],
+                    )
+                )
         s47_by_discussion = {s.strategy_discussion_id: s for s in episode.section47s.all()}
         for discussion in episode.strategy_discussions.all():
             started = discussion.pk in s47_by_discussion

@@ -73,6 +73,14 @@ CLOSURE_REASON_REQUIRED = "Select the reason the episode closed."
 BEFORE_CIN_PLAN = (
     "The episode cannot close before its Child in Need plan started on {date:%d %B %Y}."
 )
+CIN_PLAN_END_BEFORE_START = (
+    "The Child in Need plan cannot end before it started on {date:%d %B %Y}."
+)
+CIN_PLAN_OVERLAPS = (
+    "The episode already has a Child in Need plan from {start:%d %B %Y}{until}: "
+    "Child in Need plans of one episode cannot overlap."
+)
+CIN_PLAN_ALREADY_ENDED = "This Child in Need plan already ended on {date:%d %B %Y}."
 EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
 S47_ALREADY_HAS_ICPC = "An initial conference has already been held for this enquiry."
@@ -166,8 +174,10 @@ def open_episode(
     acting_user,
     referral_source: str = "",
     primary_need: str = "",
+    referral_nfa: bool = False,
 ) -> Episode:
-    """A referral to children's social care opens a Child in Need episode."""
+    """A referral to children's social care opens a Child in Need episode (``referral_nfa``:
+    the referral led to no further action)."""
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     errors = Errors()
     errors.add("referral_date", not_in_future(referral_date))
@@ -187,6 +197,7 @@ def open_episode(
         referral_date=referral_date,
         referral_source=referral_source,
         primary_need=primary_need,
+        referral_nfa=bool(referral_nfa),
     )
     saved_by(episode, acting_user).save()
     return episode
@@ -248,6 +259,100 @@ def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date, use
         errors.add(field, BEFORE_REFERRAL.format(date=episode.referral_date))
     if episode.closure_date and d > episode.closure_date:
         errors.add(field, EPISODE_CLOSED.format(date=episode.closure_date))
+
+
+@transaction.atomic
+def record_referral_nfa(*, episode: Episode, referral_nfa: bool, acting_user) -> Episode:
+    """Record whether the referral led to no further action (the census ReferralNFA)."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.referral_nfa != bool(referral_nfa):
+        episode.referral_nfa = bool(referral_nfa)
+        saved_by(episode, acting_user).save(update_fields=["referral_nfa"])
+    return episode
+
+
+def _cin_plan_until(period: CinPlanPeriod) -> str:
+    return f" to {period.end_date:%d %B %Y}" if period.end_date else " (not ended)"
+
+
+def _check_cin_plan_dates(
+    errors: Errors,
+    *,
+    episode: Episode,
+    start_date: date,
+    end_date: date | None,
+    acting_user,
+    other_than: int | None = None,
+) -> None:
+    """A Child in Need plan's dates: within the episode, the end not before the start, and
+    no overlap with the episode's other Child in Need plans."""
+    _check_in_episode(errors, "start_date", episode, start_date, acting_user)
+    if end_date is not None:
+        errors.add("end_date", not_in_future(end_date))
+        if end_date < start_date:
+            errors.add("end_date", CIN_PLAN_END_BEFORE_START.format(date=start_date))
+        if episode.closure_date and end_date > episode.closure_date:
+            errors.add("end_date", EPISODE_CLOSED.format(date=episode.closure_date))
+    if errors.by_field:
+        return
+    until = end_date or date.max
+    for other in episode.cin_plans.exclude(pk=other_than):
+        other_until = other.end_date or date.max
+        if other.start_date <= until and start_date <= other_until:
+            errors.add(
+                "start_date",
+                CIN_PLAN_OVERLAPS.format(start=other.start_date, until=_cin_plan_until(other)),
+            )
+            break
+
+
+@transaction.atomic
+def record_cin_plan(
+    *, episode: Episode, start_date: date, acting_user, end_date: date | None = None
+) -> CinPlanPeriod:
+    """A Child in Need plan of the episode, known with its dates (e.g. from a census
+    return): several per episode, none overlapping another."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    errors = Errors()
+    _check_cin_plan_dates(
+        errors, episode=episode, start_date=start_date, end_date=end_date, acting_user=acting_user
+    )
+    errors.raise_if_any()
+    period = CinPlanPeriod(episode=episode, start_date=start_date, end_date=end_date)
+    saved_by(period, acting_user).save()
+    return period
+
+
+@transaction.atomic
+def end_cin_plan(*, cin_plan: CinPlanPeriod, end_date: date, acting_user) -> CinPlanPeriod:
+    """The Child in Need plan ended (stepped up, closed, or the return says so)."""
+    episode = Episode.objects.select_for_update().get(pk=cin_plan.episode_id)
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    cin_plan = CinPlanPeriod.objects.select_for_update().get(pk=cin_plan.pk)
+    errors = Errors()
+    if cin_plan.end_date is not None:
+        errors.add("end_date", CIN_PLAN_ALREADY_ENDED.format(date=cin_plan.end_date))
+        errors.raise_if_any()
+    _check_cin_plan_dates(
+        errors,
+        episode=episode,
+        start_date=cin_plan.start_date,
+        end_date=end_date,
+        acting_user=acting_user,
+        other_than=cin_plan.pk,
+    )
+    errors.raise_if_any()
+    cin_plan.end_date = end_date
+    saved_by(cin_plan, acting_user).save(update_fields=["end_date"])
+    return cin_plan
 
 
 @transaction.atomic
