@@ -284,12 +284,17 @@ def test_the_community_samples_import_without_failing(staff, samples):
 
 def test_the_samples_children_go_in_or_are_skipped_saying_why(staff, samples):
     summary = import_file(samples / "CIN_Census_2024.xml", acting_user=staff.analyst)
-    (skipped,) = summary.skipped
-    # Its Section 47 (2 June 2022) and plan (17 February 2022) predate its referral.
-    assert skipped.reason == (
+    first, second = summary.skipped
+    # The first's Section 47 (2 June 2022) and plan (17 February 2022) predate its referral;
+    # the second's assessment predates its referral (DfE 1103): assessments are kept now,
+    # so the records refuse it like any other date before the referral.
+    assert first.reason == (
         "the Section 47 from 2022-06-02: The date cannot be before the referral on 06 October 2022."
     )
-    assert summary.added["children"] == 1
+    assert second.reason == (
+        "the assessment from 2023-12-25: The date cannot be before the referral on 24 October 2024."
+    )
+    assert summary.added["children"] == 0
 
     summary = import_file(samples / "fake_CIN_data.xml", acting_user=staff.analyst)
     assert summary.added["children"] + len(summary.skipped) == 332

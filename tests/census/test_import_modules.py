@@ -1,5 +1,6 @@
-"""Every module of a return is kept: ReferralNFA and Child in Need plans go in through the
-journey services, come back out in the export, and a second import changes nothing."""
+"""Every module of a return is kept: ReferralNFA, Child in Need plans and assessments go in
+through the journey services, come back out in the export, and a second import changes
+nothing."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 from iro.census.export import write_return
 from iro.census.importer import import_file
 from iro.census.reader import CensusStream
-from iro.journey.models import CinPlanPeriod, Episode
+from iro.journey.models import Assessment, CinPlanPeriod, Episode
 from iro.timescales import ANNUAL, parse_period
 from tests.census.builders import child, message
 from tests.census.test_import import ids, row_counts
@@ -31,7 +32,19 @@ def cin_block(start, end=None):
     return f"<CINPlanDates><CINPlanStartDate>{start}</CINPlanStartDate>{end_el}</CINPlanDates>"
 
 
-def details(referral, *, cin_plans="", nfa=0, closure=None):
+def assessment_block(start, authorised=None, factors=()):
+    done = f"<AssessmentAuthorisationDate>{authorised}</AssessmentAuthorisationDate>"
+    listed = "".join(f"<AssessmentFactors>{f}</AssessmentFactors>" for f in factors)
+    return (
+        f"<Assessments><AssessmentActualStartDate>{start}</AssessmentActualStartDate>"
+        + (done if authorised else "")
+        + (f"<FactorsIdentifiedAtAssessment>{listed}</FactorsIdentifiedAtAssessment>"
+           if factors else "")
+        + "</Assessments>"
+    )  # fmt: skip
+
+
+def details(referral, *, cin_plans="", nfa=0, closure=None, assessments=""):
     closure_els = (
         f"<CINclosureDate>{closure}</CINclosureDate><ReasonForClosure>RC7</ReasonForClosure>"
         if closure
@@ -40,7 +53,7 @@ def details(referral, *, cin_plans="", nfa=0, closure=None):
     return (
         f"<CINdetails><CINreferralDate>{referral}</CINreferralDate>"
         f"<ReferralSource>6</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>"
-        f"{closure_els}{cin_plans}<ReferralNFA>{nfa}</ReferralNFA></CINdetails>"
+        f"{closure_els}{assessments}{cin_plans}<ReferralNFA>{nfa}</ReferralNFA></CINdetails>"
     )
 
 
@@ -48,11 +61,15 @@ def details(referral, *, cin_plans="", nfa=0, closure=None):
 YEAR_1 = child(
     ids("M1"),
     details(
-        "2023-05-02", cin_plans=cin_block("2023-05-10", "2023-09-01") + cin_block("2023-10-02")
+        "2023-05-02",
+        cin_plans=cin_block("2023-05-10", "2023-09-01") + cin_block("2023-10-02"),
+        assessments=assessment_block("2023-05-02", "2023-05-09", ["3B", "4B"])
+        + assessment_block("2024-03-11"),
     ),
 ) + child(ids("M2"), details("2023-11-06", nfa=1, closure="2023-11-06"))
 
-# The next return: the open CIN plan has ended and another started.
+# The next return: the open CIN plan has ended and another started; the open assessment
+# has been authorised.
 YEAR_2 = child(
     ids("M1"),
     details(
@@ -60,6 +77,7 @@ YEAR_2 = child(
         cin_plans=cin_block("2023-05-10", "2023-09-01")
         + cin_block("2023-10-02", "2024-05-01")
         + cin_block("2024-06-03"),
+        assessments=assessment_block("2024-03-11", "2024-04-19", ["21"]),
     ),
 )
 
@@ -68,7 +86,12 @@ def modules(path) -> dict:
     """What a return says of these modules, child by child and episode by episode."""
     return {
         c.la_child_id: [
-            (ep.referral_date, ep.referral_nfa, [(p.start_date, p.end_date) for p in ep.cin_plans])
+            (
+                ep.referral_date,
+                ep.referral_nfa,
+                [(p.start_date, p.end_date) for p in ep.cin_plans],
+                [(a.start_date, a.authorisation_date, a.factors) for a in ep.assessments],
+            )
             for ep in c.episodes
         ]
         for c in CensusStream(path).children()
@@ -145,3 +168,32 @@ def test_the_modules_survive_import_then_export(staff, census_file, tmp_path):
     before = row_counts()
     assert not import_file(exported, acting_user=staff.analyst).changed
     assert row_counts() == before
+
+
+def test_assessments_go_in_with_their_dates_and_factors(staff, census_file):
+    summary = import_file(census_file(message(YEAR_1)), acting_user=staff.analyst)
+    assert summary.added["assessments"] == 2
+    assert list(Assessment.objects.values_list("start_date", "authorisation_date", "factors")) == [
+        (date(2023, 5, 2), date(2023, 5, 9), ["3B", "4B"]),
+        (date(2024, 3, 11), None, []),
+    ]
+    assert Assessment.objects.first().history.first().history_user == staff.analyst
+
+
+def test_a_later_return_authorises_an_open_assessment(staff, census_file):
+    import_file(census_file(message(YEAR_1)), acting_user=staff.analyst)
+    summary = import_file(census_file(message(YEAR_2, ref="2025-03-31")),
+                          acting_user=staff.analyst)  # fmt: skip
+    assert (summary.added["assessments"], summary.updated["assessments"]) == (0, 1)
+    assert Assessment.objects.get(start_date=date(2024, 3, 11)).factors == ["21"]
+    assert Assessment.objects.get(start_date=date(2024, 3, 11)).authorisation_date == date(
+        2024, 4, 19
+    )
+
+
+def test_an_assessment_before_the_referral_skips_the_child_saying_why(staff, census_file):
+    early = child(ids("M4"), details("2023-05-02", assessments=assessment_block("2023-04-20")))
+    (skipped,) = import_file(census_file(message(early)), acting_user=staff.analyst).skipped
+    assert skipped.reason == (
+        "the assessment from 2023-04-20: The date cannot be before the referral on 02 May 2023."
+    )

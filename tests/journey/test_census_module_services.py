@@ -1,6 +1,7 @@
 """The parts of a census return the journey keeps beside enquiries and plans: a referral's
-no further action and the episode's Child in Need plans. Recorded with who did it, refused
-to a user who may not, and refused with a plain message when the dates cannot be."""
+no further action, the episode's Child in Need plans and its assessments. Recorded with who
+did it, refused to a user who may not, and refused with a plain message when the dates or
+codes cannot be."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from iro.access.capabilities import REFUSED_ACTION, Capability
 from iro.access.scope import REFUSED_CHILD
 from iro.journey import services
 from iro.journey.checks import DATE_IN_FUTURE
-from iro.journey.models import CinPlanPeriod, Episode
+from iro.journey.models import Assessment, CinPlanPeriod, Episode
 from tests.factories import ChildFactory, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -172,4 +173,86 @@ def test_a_child_in_need_plan_cannot_end_after_its_episode_closed_or_twice(staff
         )  # fmt: skip
     assert refused.value.message_dict["end_date"] == [
         services.EPISODE_CLOSED.format(date=date(2024, 4, 30))
+    ]
+
+
+# --- assessments ----------------------------------------------------------------------
+
+
+def test_an_assessment_is_recorded_then_authorised_with_its_factors(staff, episode):
+    assessment = services.record_assessment(
+        episode=episode, start_date=date(2024, 1, 9), acting_user=staff.social_worker
+    )
+    services.authorise_assessment(
+        assessment=assessment, authorisation_date=date(2024, 2, 20), factors=["3B", "4B"],
+        acting_user=staff.social_worker,
+    )  # fmt: skip
+    assessment = Assessment.objects.get()
+    assert (assessment.start_date, assessment.authorisation_date, assessment.factors) == (
+        date(2024, 1, 9), date(2024, 2, 20), ["3B", "4B"],
+    )  # fmt: skip
+    assert assessment.history.count() == 2
+    assert assessment.history.first().history_user == staff.social_worker
+    assert assessment.factor_labels() == [
+        "Domestic violence: the parents or carers are the subject",
+        "Mental health of the parents or carers",
+    ]
+
+
+@pytest.mark.parametrize(("who", "message"), [("senior_manager", REFUSED),
+                                              ("analyst", REFUSED),
+                                              ("outsider", REFUSED_CHILD)])  # fmt: skip
+def test_assessments_are_refused_to_a_user_who_may_not_record_them(staff, episode, who, message):
+    with pytest.raises(PermissionDenied) as refused:
+        services.record_assessment(
+            episode=episode, start_date=date(2024, 1, 9), acting_user=getattr(staff, who)
+        )
+    assert str(refused.value) == message
+    assessment = services.record_assessment(
+        episode=episode, start_date=date(2024, 1, 9), acting_user=staff.social_worker
+    )
+    with pytest.raises(PermissionDenied):
+        services.authorise_assessment(
+            assessment=assessment, authorisation_date=date(2024, 2, 1),
+            acting_user=getattr(staff, who),
+        )  # fmt: skip
+    assert Assessment.objects.get().authorisation_date is None
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"start_date": date(2024, 1, 2)}, "start_date",
+         services.BEFORE_REFERRAL.format(date=date(2024, 1, 8))),
+        ({"authorisation_date": date(2024, 1, 8)}, "authorisation_date",
+         "The assessment cannot be authorised before it started on 09 January 2024."),
+        ({"internal_review_date": date(2024, 1, 8)}, "internal_review_date",
+         "The assessment cannot be reviewed before it started on 09 January 2024."),
+        ({"authorisation_date": date(2024, 7, 1)}, "authorisation_date", DATE_IN_FUTURE),
+        ({"factors": ["3B", "99Z"]}, "factors", "'99Z' is not a valid assessment factor."),
+        ({"factors": ["3B", "3B"]}, "factors", "The factor '3B' is given more than once."),
+    ],
+)  # fmt: skip
+def test_an_assessment_with_impossible_dates_or_codes_is_refused_saying_why(
+    staff, episode, fields, field, message
+):
+    given = {"start_date": date(2024, 1, 9)} | fields
+    with pytest.raises(ValidationError) as refused:
+        services.record_assessment(episode=episode, acting_user=staff.social_worker, **given)
+    assert refused.value.message_dict[field] == [message]
+    assert not Assessment.objects.exists()
+
+
+def test_an_assessment_is_authorised_once(staff, episode):
+    assessment = services.record_assessment(
+        episode=episode, start_date=date(2024, 1, 9), authorisation_date=date(2024, 2, 1),
+        acting_user=staff.social_worker,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as refused:
+        services.authorise_assessment(
+            assessment=assessment, authorisation_date=date(2024, 3, 1),
+            acting_user=staff.social_worker,
+        )  # fmt: skip
+    assert refused.value.message_dict["authorisation_date"] == [
+        "This assessment was already authorised on 01 February 2024."
     ]

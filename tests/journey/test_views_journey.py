@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from iro.journey.models import Assessment
 from tests.factories import (
     ChildFactory,
     CinPlanPeriodFactory,
@@ -51,7 +52,7 @@ def test_the_page_shows_each_stage_and_links_to_conferences_and_plans(client, st
     assert "15 working days after the S47 started" in body
 
 
-def test_the_page_shows_child_in_need_plans_and_a_referral_with_no_further_action(client, staff):
+def test_the_page_shows_assessments_child_in_need_plans_and_no_further_action(client, staff):
     child = ChildFactory(team=staff.team, first_name="Wren", last_name="Ashdown")
     EpisodeFactory(child=child, referral_date=date(2024, 2, 5), referral_nfa=True,
                    closure_date=date(2024, 2, 5), closure_reason="RC7")  # fmt: skip
@@ -59,6 +60,13 @@ def test_the_page_shows_child_in_need_plans_and_a_referral_with_no_further_actio
     CinPlanPeriodFactory(episode=episode, start_date=date(2025, 1, 20),
                          end_date=date(2025, 4, 11))  # fmt: skip
     CinPlanPeriodFactory(episode=episode, start_date=date(2025, 5, 2))
+    Assessment.objects.create(
+        episode=episode,
+        start_date=date(2025, 1, 7),
+        authorisation_date=date(2025, 1, 17),
+        factors=["7A", "21"],
+    )
+    Assessment.objects.create(episode=episode, start_date=date(2025, 6, 9))
     client.force_login(staff.social_worker)
     with time_machine.travel(date(2025, 10, 10), tick=False):
         body = client.get(reverse("child_journey", args=[child.public_id])).content.decode()
@@ -68,8 +76,14 @@ def test_the_page_shows_child_in_need_plans_and_a_referral_with_no_further_actio
     for shown in ("20 Jan 2025", "11 Apr 2025", "2 May 2025", "Started 20 January 2025"):
         assert shown in body
     assert "No further action" in body
+    assert body.count("Assessment started</th>") == 2
+    assert "Assessment authorised</th>" in body
+    assert "Factors: Young carer; No factors identified" in body
+    for shown in ("7 Jan 2025", "17 Jan 2025", "9 Jun 2025"):
+        assert shown in body
     # Someone who may not see the child sees none of it.
     client.force_login(staff.outsider)
     refused = client.get(reverse("child_journey", args=[child.public_id]))
     assert refused.status_code == 403
     assert "Child in Need plan" not in refused.content.decode()
+    assert "Assessment" not in refused.content.decode()

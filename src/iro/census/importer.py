@@ -14,13 +14,14 @@ matched to the records by child and dates (see docs/census.md):
 - an episode by its child and referral date;
 - a Section 47 enquiry by its episode and start date; its ICPC by the held initial
   conference linked to it;
-- a Child in Need plan by its episode and start date;
+- a Child in Need plan, or an assessment, by its episode and start date;
 - a plan by its child and start date;
 - a review by its plan and date (the held review conference linked to the plan that day).
 
 What matches is updated where the file says more (a new review, a plan, Child in Need
-plan or episode that has since ended, a changed latest category or ReferralNFA, corrected
-child details); what does not match is added. Importing the same file twice changes nothing.
+plan or episode that has since ended, an assessment since authorised, a changed latest
+category or ReferralNFA, corrected child details); what does not match is added.
+Importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from iro.children.models import Child
 from iro.children.services import create_child, la_child_id_problem, update_child
 from iro.journey.checks import current_version
 from iro.journey.models import (
+    Assessment,
     CinPlanPeriod,
     ConferenceChild,
     ConferenceKind,
@@ -54,11 +56,13 @@ from iro.journey.models import (
 from iro.journey.services import (
     ChildOutcome,
     Subject,
+    authorise_assessment,
     change_latest_category,
     close_episode,
     end_cin_plan,
     end_plan,
     open_episode,
+    record_assessment,
     record_cin_plan,
     record_conference_held,
     record_icpc_not_required,
@@ -75,6 +79,7 @@ SKIP_ID_TOO_LONG = "LAchildID {id!r} is longer than {max} characters"
 SKIP_ID_CHARACTERS = "LAchildID {id!r}: {message}"
 SKIP_DUPLICATE = "LAchildID {id} appears again (first on line {line}); the first is imported"
 SKIP_UNREADABLE = "{field} on line {line}: {message}"
+NO_START_DATE = "{what} on line {line} has no start date"
 
 # Parts of a child the records cannot hold; noted (counted), the rest of the child goes in.
 NOTE_EPISODE_ICPC = "an ICPC date given on the episode with no Section 47 is not stored"
@@ -84,6 +89,9 @@ NOTE_EPISODE_CHANGED = (
 NOTE_CLOSURE_CHANGED = "an episode's closure differs from the records; not changed"
 NOTE_PLAN_END_CHANGED = "a plan's end date differs from the records; not changed"
 NOTE_CIN_PLAN_END_CHANGED = "a Child in Need plan's end date differs from the records; not changed"
+NOTE_ASSESSMENT_CHANGED = (
+    "an assessment's authorisation, review date or factors differ from the records; not changed"
+)
 NOTE_PREVIOUS_CHANGED = "a plan's number of previous plans differs from the records; not changed"
 NOTE_REVIEW_AFTER_END = "a review date of a plan already ended in the records is not added"
 NOTE_ICPC_FLAG_IGNORED = "ICPC not required is ignored where an ICPC date is given"
@@ -100,8 +108,8 @@ MAX_LA_CHILD_ID = Child._meta.get_field("la_child_id").max_length
 UPN_LENGTH = 13
 
 # Reading problems that leave a child unrepresentable: a value the records need could not
-# be read. Fields the records do not keep (assessments, the ICPC target date) do not count.
-_NOT_STORED = ("Assessments/", "Section47/InitialCPCtarget")
+# be read. Fields the records do not keep (the ICPC target date, computed) do not count.
+_NOT_STORED = ("Section47/InitialCPCtarget",)
 _KEY_FIELDS = frozenset(
     {
         "ChildIdentifiers/LAchildID",
@@ -110,13 +118,23 @@ _KEY_FIELDS = frozenset(
         "ChildProtectionPlans/CPPstartDate",
         "ChildProtectionPlans/Reviews/CPPreviewDate",
         "CINPlanDates/CINPlanStartDate",
+        "Assessments/AssessmentActualStartDate",
         "CINdetails",
     }
 )
 
 
 # The kinds of record an import adds or updates, in the order summaries list them.
-RECORD_KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews", "cin_plans")
+RECORD_KINDS = (
+    "children",
+    "episodes",
+    "section47s",
+    "icpcs",
+    "plans",
+    "reviews",
+    "cin_plans",
+    "assessments",
+)
 
 
 @dataclass
@@ -193,6 +211,7 @@ class _ChildImport:
         self.recorded: set[tuple[int, date]] = set()  # (episode, start) of its new S47s
         self.icpcs_held: set[int] = set()  # its S47s given an ICPC in this import
         self.cin_recorded: set[tuple[int, date]] = set()  # (episode, start) of new CIN plans
+        self.assessed: set[tuple[int, date]] = set()  # (episode, start) of new assessments
 
     def run(self) -> None:
         child = self._child()
@@ -290,7 +309,9 @@ class _ChildImport:
                 self._icpc(child, *item, plan_record=None)
         if r.icpc_date is not None and r.icpc_date not in icpc_on:
             self.notes[NOTE_EPISODE_ICPC] += 1
-        for cin_record in sorted(r.cin_plans, key=lambda c: c.start_date):
+        for a_record in sorted(r.assessments, key=lambda a: a.start_date or date.min):
+            self._assessment(episode, a_record, opened_now)
+        for cin_record in sorted(r.cin_plans, key=lambda c: c.start_date or date.min):
             self._cin_plan(episode, cin_record, opened_now)
         if r.closure_date is not None:
             self.step = f"the episode's closure on {r.closure_date}"
@@ -309,6 +330,8 @@ class _ChildImport:
     # --- a Child in Need plan ------------------------------------------------------------
 
     def _cin_plan(self, episode: Episode, r: reader.CinPlan, opened_now: bool) -> None:
+        if r.start_date is None:
+            raise ValidationError(NO_START_DATE.format(what="a Child in Need plan", line=r.line))
         self.step = f"the Child in Need plan from {r.start_date}"
         period = (
             None
@@ -330,6 +353,48 @@ class _ChildImport:
             self.updated["cin_plans"] += 1
         elif r.end_date is not None and period.end_date != r.end_date:
             self.notes[NOTE_CIN_PLAN_END_CHANGED] += 1
+
+    # --- an assessment -----------------------------------------------------------------
+
+    def _assessment(self, episode: Episode, r: reader.Assessment, opened_now: bool) -> None:
+        if r.start_date is None:
+            raise ValidationError(NO_START_DATE.format(what="an assessment", line=r.line))
+        self.step = f"the assessment from {r.start_date}"
+        assessment = (
+            None
+            if opened_now and (episode.pk, r.start_date) not in self.assessed
+            else Assessment.objects.filter(episode=episode, start_date=r.start_date).first()
+        )
+        if assessment is None:
+            record_assessment(
+                episode=episode,
+                start_date=r.start_date,
+                internal_review_date=r.internal_review_date,
+                authorisation_date=r.authorisation_date,
+                factors=r.factors,
+                acting_user=self.user,
+            )
+            self.assessed.add((episode.pk, r.start_date))
+            self.added["assessments"] += 1
+        elif r.authorisation_date is not None and assessment.authorisation_date is None:
+            self.step = (
+                f"the authorisation on {r.authorisation_date} of the assessment from {r.start_date}"
+            )
+            authorise_assessment(
+                assessment=assessment,
+                authorisation_date=r.authorisation_date,
+                internal_review_date=r.internal_review_date,
+                factors=r.factors,
+                acting_user=self.user,
+            )
+            self.updated["assessments"] += 1
+        elif (
+            (r.authorisation_date or assessment.authorisation_date) != assessment.authorisation_date
+            or (r.internal_review_date or assessment.internal_review_date)
+            != assessment.internal_review_date
+            or (r.factors and r.factors != assessment.factors)
+        ):
+            self.notes[NOTE_ASSESSMENT_CHANGED] += 1
 
     # --- a Section 47 and its ICPC ------------------------------------------------------
 

@@ -39,6 +39,7 @@ KIND_WORDS = {
     "plans": "Child protection plans",
     "reviews": "Reviews",
     "cin_plans": "Child in Need plans",
+    "assessments": "Assessments",
 }
 
 

@@ -723,7 +723,7 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
 
     episodes = list(
         Episode.objects.filter(child=child)
-        .prefetch_related("strategy_discussions", "section47s", "cin_plans")
+        .prefetch_related("strategy_discussions", "section47s", "cin_plans", "assessments")
         .order_by("referral_date", "pk")
     )
     plans = list(Plan.objects.filter(child=child).order_by("start_date", "pk"))
@@ -765,6 +765,26 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
         if episode.referral_nfa:
             notes.append("No further action")
         steps.append(Step("Referral", when=episode.referral_date, notes=notes))
+        for assessment in episode.assessments.all():
+            steps.append(Step("Assessment started", when=assessment.start_date))
+            if assessment.internal_review_date:
+                steps.append(
+                    Step(
+                        "Assessment reviewed",
+                        when=assessment.internal_review_date,
+                        notes=[f"Started {_date(assessment.start_date)}"],
+                    )
+                )
+            if assessment.authorisation_date:
+                factors = assessment.factor_labels()
+                steps.append(
+                    Step(
+                        "Assessment authorised",
+                        when=assessment.authorisation_date,
+                        notes=[f"Started {_date(assessment.start_date)}"]
+                        + ([f"Factors: {'; '.join(factors)}"] if factors else []),
+                    )
+                )
         for cin_plan in episode.cin_plans.all():
             steps.append(Step("Child in Need plan started", when=cin_plan.start_date))
             if cin_plan.end_date:

@@ -37,6 +37,8 @@ from iro.journey.checks import (
     today,
 )
 from iro.journey.models import (
+    Assessment,
+    AssessmentFactor,
     CalendarEntry,
     Category,
     ChildAttendance,
@@ -81,6 +83,9 @@ CIN_PLAN_OVERLAPS = (
     "Child in Need plans of one episode cannot overlap."
 )
 CIN_PLAN_ALREADY_ENDED = "This Child in Need plan already ended on {date:%d %B %Y}."
+ASSESSMENT_BEFORE_START = "The assessment cannot be {what} before it started on {date:%d %B %Y}."
+ASSESSMENT_ALREADY_AUTHORISED = "This assessment was already authorised on {date:%d %B %Y}."
+FACTOR_TWICE = "The factor {code!r} is given more than once."
 EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
 S47_ALREADY_HAS_ICPC = "An initial conference has already been held for this enquiry."
@@ -353,6 +358,122 @@ def end_cin_plan(*, cin_plan: CinPlanPeriod, end_date: date, acting_user) -> Cin
     cin_plan.end_date = end_date
     saved_by(cin_plan, acting_user).save(update_fields=["end_date"])
     return cin_plan
+
+
+def _check_assessment(
+    errors: Errors,
+    *,
+    episode: Episode,
+    start_date: date,
+    internal_review_date: date | None,
+    authorisation_date: date | None,
+    factors: list[str],
+    acting_user,
+) -> None:
+    """An assessment's dates lie in the episode, after its start; its factors are census
+    codes, each given once."""
+    _check_in_episode(errors, "start_date", episode, start_date, acting_user)
+    for field, when, what in (
+        ("internal_review_date", internal_review_date, "reviewed"),
+        ("authorisation_date", authorisation_date, "authorised"),
+    ):
+        if when is None:
+            continue
+        errors.add(field, not_in_future(when))
+        if when < start_date:
+            errors.add(field, ASSESSMENT_BEFORE_START.format(what=what, date=start_date))
+        if episode.closure_date and when > episode.closure_date:
+            errors.add(field, EPISODE_CLOSED.format(date=episode.closure_date))
+    seen: set[str] = set()
+    for code in factors:
+        if code not in AssessmentFactor.values:
+            errors.add("factors", UNKNOWN_CODE.format(value=code, what="assessment factor"))
+        elif code in seen:
+            errors.add("factors", FACTOR_TWICE.format(code=code))
+        seen.add(code)
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    episode: Episode,
+    start_date: date,
+    acting_user,
+    internal_review_date: date | None = None,
+    authorisation_date: date | None = None,
+    factors: Iterable[str] = (),
+) -> Assessment:
+    """A Child in Need assessment of the episode: its start and, once complete, its
+    authorisation and the factors it identified (census codes)."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    factors = list(factors)
+    errors = Errors()
+    _check_assessment(
+        errors,
+        episode=episode,
+        start_date=start_date,
+        internal_review_date=internal_review_date,
+        authorisation_date=authorisation_date,
+        factors=factors,
+        acting_user=acting_user,
+    )
+    errors.raise_if_any()
+    assessment = Assessment(
+        episode=episode,
+        start_date=start_date,
+        internal_review_date=internal_review_date,
+        authorisation_date=authorisation_date,
+        factors=factors,
+    )
+    saved_by(assessment, acting_user).save()
+    return assessment
+
+
+@transaction.atomic
+def authorise_assessment(
+    *,
+    assessment: Assessment,
+    authorisation_date: date,
+    acting_user,
+    factors: Iterable[str] = (),
+    internal_review_date: date | None = None,
+) -> Assessment:
+    """The assessment is complete: its authorisation date and the factors identified
+    (a review date already recorded is kept unless one is given)."""
+    episode = Episode.objects.select_for_update().get(pk=assessment.episode_id)
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    errors = Errors()
+    if assessment.authorisation_date is not None:
+        errors.add(
+            "authorisation_date",
+            ASSESSMENT_ALREADY_AUTHORISED.format(date=assessment.authorisation_date),
+        )
+        errors.raise_if_any()
+    factors = list(factors)
+    review = internal_review_date or assessment.internal_review_date
+    _check_assessment(
+        errors,
+        episode=episode,
+        start_date=assessment.start_date,
+        internal_review_date=review,
+        authorisation_date=authorisation_date,
+        factors=factors,
+        acting_user=acting_user,
+    )
+    errors.raise_if_any()
+    assessment.authorisation_date = authorisation_date
+    assessment.internal_review_date = review
+    assessment.factors = factors
+    saved_by(assessment, acting_user).save(
+        update_fields=["authorisation_date", "internal_review_date", "factors"]
+    )
+    return assessment
 
 
 @transaction.atomic
