@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 
 from iro.census.importer import (
     MAX_LA_CHILD_ID,
-    NOTE_EPISODE_ICPC,
     REFUSED,
     SKIP_DUPLICATE,
     SKIP_ID_CHARACTERS,
@@ -227,10 +226,11 @@ def test_a_truncated_file_is_rolled_back_whole(staff, tmp_path):
     assert row_counts() == before
 
 
-def test_an_episode_icpc_without_an_enquiry_is_noted_not_invented(staff, census_file):
+def test_an_episode_icpc_without_an_enquiry_is_kept_on_the_episode_not_invented(staff, census_file):
     summary = import_file(census_file(message(child(ids("E1"), details(
         "2023-06-01", icpc="2023-06-22")))), acting_user=staff.analyst)  # fmt: skip
-    assert summary.notes[NOTE_EPISODE_ICPC] == 1
+    assert summary.notes == {}
+    assert Episode.objects.get(child__la_child_id="E1").icpc_date == date(2023, 6, 22)
     assert not Conference.objects.filter(kind=ConferenceKind.INITIAL).exists()
 
 
@@ -299,7 +299,8 @@ def test_the_samples_children_go_in_or_are_skipped_saying_why(staff, samples):
     summary = import_file(samples / "fake_CIN_data.xml", acting_user=staff.analyst)
     assert summary.added["children"] + len(summary.skipped) == 332
     assert summary.added["children"] > 300
-    assert summary.notes[NOTE_EPISODE_ICPC] > 0  # ICPC dates on episodes with no enquiry
+    # ICPC dates on episodes with no enquiry are kept on the episodes.
+    assert Episode.objects.filter(icpc_date__isnull=False).count() > 300
 
 
 def test_a_synthetic_year_goes_in_whole(staff, tmp_path):

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from iro.census.export import write_return
-from iro.census.importer import import_file
+from iro.census.importer import NOTE_EPISODE_ICPC_CHANGED, import_file
 from iro.census.reader import CensusStream
 from iro.journey.models import Assessment, CinPlanPeriod, Episode
 from iro.timescales import ANNUAL, parse_period
@@ -44,20 +44,23 @@ def assessment_block(start, authorised=None, factors=()):
     )  # fmt: skip
 
 
-def details(referral, *, cin_plans="", nfa=0, closure=None, assessments=""):
+def details(referral, *, cin_plans="", nfa=0, closure=None, assessments="", icpc=None):
     closure_els = (
         f"<CINclosureDate>{closure}</CINclosureDate><ReasonForClosure>RC7</ReasonForClosure>"
         if closure
         else ""
     )
+    icpc_el = f"<DateOfInitialCPC>{icpc}</DateOfInitialCPC>" if icpc else ""
     return (
         f"<CINdetails><CINreferralDate>{referral}</CINreferralDate>"
         f"<ReferralSource>6</ReferralSource><PrimaryNeedCode>N1</PrimaryNeedCode>"
-        f"{closure_els}{assessments}{cin_plans}<ReferralNFA>{nfa}</ReferralNFA></CINdetails>"
+        f"{closure_els}{icpc_el}{assessments}{cin_plans}"
+        f"<ReferralNFA>{nfa}</ReferralNFA></CINdetails>"
     )
 
 
-# Two CIN plans on one episode (the first ended), and a referral with no further action.
+# Two CIN plans and two assessments on one episode (the first of each ended), a referral
+# with no further action, and an ICPC date given on an episode with no Section 47.
 YEAR_1 = child(
     ids("M1"),
     details(
@@ -66,7 +69,9 @@ YEAR_1 = child(
         assessments=assessment_block("2023-05-02", "2023-05-09", ["3B", "4B"])
         + assessment_block("2024-03-11"),
     ),
-) + child(ids("M2"), details("2023-11-06", nfa=1, closure="2023-11-06"))
+)
+YEAR_1 += child(ids("M2"), details("2023-11-06", nfa=1, closure="2023-11-06"))
+YEAR_1 += child(ids("M5"), details("2023-08-14", icpc="2023-09-04"))
 
 # The next return: the open CIN plan has ended and another started; the open assessment
 # has been authorised.
@@ -91,6 +96,7 @@ def modules(path) -> dict:
                 ep.referral_nfa,
                 [(p.start_date, p.end_date) for p in ep.cin_plans],
                 [(a.start_date, a.authorisation_date, a.factors) for a in ep.assessments],
+                ep.icpc_date,
             )
             for ep in c.episodes
         ]
@@ -197,3 +203,13 @@ def test_an_assessment_before_the_referral_skips_the_child_saying_why(staff, cen
     assert skipped.reason == (
         "the assessment from 2023-04-20: The date cannot be before the referral on 02 May 2023."
     )
+
+
+def test_an_episode_icpc_date_goes_in_once_and_a_differing_one_is_noted(staff, census_file):
+    import_file(census_file(message(YEAR_1)), acting_user=staff.analyst)
+    assert Episode.objects.get(child__la_child_id="M5").icpc_date == date(2023, 9, 4)
+    other = child(ids("M5"), details("2023-08-14", icpc="2023-09-11"))
+    summary = import_file(census_file(message(other)), acting_user=staff.analyst)
+    assert summary.notes == {NOTE_EPISODE_ICPC_CHANGED: 1}
+    assert not summary.changed
+    assert Episode.objects.get(child__la_child_id="M5").icpc_date == date(2023, 9, 4)

@@ -48,7 +48,8 @@ def _records(path) -> dict:
 
 
 def _modules(path) -> dict:
-    """Per child, each episode's referral date, ReferralNFA, CIN plan dates and assessments."""
+    """Per child, each episode's referral date, ReferralNFA, CIN plan dates, assessments and
+    ICPC date given on the episode."""
     return {
         c.la_child_id: [
             (
@@ -56,6 +57,7 @@ def _modules(path) -> dict:
                 ep.referral_nfa,
                 [(p.start_date, p.end_date) for p in ep.cin_plans],
                 [(a.start_date, a.authorisation_date, a.factors) for a in ep.assessments],
+                ep.icpc_date,
             )
             for ep in c.episodes
         ]
@@ -90,8 +92,8 @@ def test_import_export_import_keeps_the_year_and_its_measures(tmp_path):
     # Every module of the source return came back out: ReferralNFA and CIN plans too.
     assert _modules(first_return) == _modules(source)
     episodes_in = [ep for c in _modules(source).values() for ep in c]
-    assert sum(len(cin) for _r, _n, cin, _a in episodes_in) > CHILDREN / 20
-    assert sum(len(assessed) for _r, _n, _c, assessed in episodes_in) > CHILDREN / 2
+    assert sum(len(cin) for _r, _n, cin, _a, _i in episodes_in) > CHILDREN / 20
+    assert sum(len(assessed) for _r, _n, _c, assessed, _i in episodes_in) > CHILDREN / 2
     # The year's child protection data is all there: enquiries, ICPCs, plans, reviews.
     episodes = [ep for c in first.values() for ep in c.episodes]
     assert sum(len(ep.section47s) for ep in episodes) > CHILDREN / 3

@@ -256,3 +256,54 @@ def test_an_assessment_is_authorised_once(staff, episode):
     assert refused.value.message_dict["authorisation_date"] == [
         "This assessment was already authorised on 01 February 2024."
     ]
+
+
+# --- an ICPC date given on the episode ------------------------------------------------
+
+
+def test_an_icpc_date_given_on_the_episode_is_kept_once(staff, episode):
+    services.record_episode_icpc(
+        episode=episode, held_on=date(2024, 1, 29), acting_user=staff.social_worker
+    )
+    episode.refresh_from_db()
+    assert episode.icpc_date == date(2024, 1, 29)
+    assert episode.history.first().history_user == staff.social_worker
+    with pytest.raises(ValidationError) as refused:
+        services.record_episode_icpc(
+            episode=episode, held_on=date(2024, 2, 5), acting_user=staff.social_worker
+        )
+    assert refused.value.message_dict["icpc_date"] == [
+        "The episode already has an initial conference date, 29 January 2024, given on it."
+    ]
+
+
+@pytest.mark.parametrize(("who", "message"), [("senior_manager", REFUSED),
+                                              ("analyst", REFUSED),
+                                              ("outsider", REFUSED_CHILD)])  # fmt: skip
+def test_an_episode_icpc_date_is_refused_to_a_user_who_may_not_record_it(
+    staff, episode, who, message
+):
+    with pytest.raises(PermissionDenied) as refused:
+        services.record_episode_icpc(
+            episode=episode, held_on=date(2024, 1, 29), acting_user=getattr(staff, who)
+        )
+    assert str(refused.value) == message
+    assert Episode.objects.get(pk=episode.pk).icpc_date is None
+
+
+@pytest.mark.parametrize(
+    ("held_on", "message"),
+    [
+        (date(2024, 1, 5), services.BEFORE_REFERRAL.format(date=date(2024, 1, 8))),
+        (date(2024, 7, 1), DATE_IN_FUTURE),
+    ],
+)
+def test_an_episode_icpc_date_outside_the_episode_is_refused_saying_why(
+    staff, episode, held_on, message
+):
+    with pytest.raises(ValidationError) as refused:
+        services.record_episode_icpc(
+            episode=episode, held_on=held_on, acting_user=staff.social_worker
+        )
+    assert refused.value.message_dict["icpc_date"] == [message]
+    assert Episode.objects.get(pk=episode.pk).icpc_date is None

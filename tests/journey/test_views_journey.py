@@ -52,11 +52,13 @@ def test_the_page_shows_each_stage_and_links_to_conferences_and_plans(client, st
     assert "15 working days after the S47 started" in body
 
 
-def test_the_page_shows_assessments_child_in_need_plans_and_no_further_action(client, staff):
+def test_the_page_shows_every_module_of_a_census_return(client, staff):
     child = ChildFactory(team=staff.team, first_name="Wren", last_name="Ashdown")
     EpisodeFactory(child=child, referral_date=date(2024, 2, 5), referral_nfa=True,
                    closure_date=date(2024, 2, 5), closure_reason="RC7")  # fmt: skip
-    episode = EpisodeFactory(child=child, referral_date=date(2025, 1, 6))
+    episode = EpisodeFactory(
+        child=child, referral_date=date(2025, 1, 6), icpc_date=date(2025, 2, 3)
+    )
     CinPlanPeriodFactory(episode=episode, start_date=date(2025, 1, 20),
                          end_date=date(2025, 4, 11))  # fmt: skip
     CinPlanPeriodFactory(episode=episode, start_date=date(2025, 5, 2))
@@ -79,7 +81,8 @@ def test_the_page_shows_assessments_child_in_need_plans_and_no_further_action(cl
     assert body.count("Assessment started</th>") == 2
     assert "Assessment authorised</th>" in body
     assert "Factors: Young carer; No factors identified" in body
-    for shown in ("7 Jan 2025", "17 Jan 2025", "9 Jun 2025"):
+    assert "Date from a census return, with no Section 47 enquiry recorded" in body
+    for shown in ("7 Jan 2025", "17 Jan 2025", "9 Jun 2025", "3 Feb 2025"):
         assert shown in body
     # Someone who may not see the child sees none of it.
     client.force_login(staff.outsider)

@@ -271,12 +271,15 @@ def _episode_of_plan(plan: Plan, episodes: list[Episode]) -> Episode | None:
 def _episode_icpc(
     ep: Episode, unlinked: list[date], record: reader.Episode, period: timescales.Period
 ) -> date | None:
-    """An ICPC held in the episode but tied to no enquiry (the CINdetails level), if any."""
+    """An ICPC held in the episode but tied to no enquiry (the CINdetails level), if any:
+    an initial conference held without an enquiry, or the date a return gave on the episode.
+    """
     end = ep.closure_date or period.last_day
     linked = {s.icpc_date for s in record.section47s}
+    given = [ep.icpc_date] if ep.icpc_date is not None else []
     days = [
         d
-        for d in unlinked
+        for d in [*unlinked, *given]
         if ep.referral_date <= d <= min(end, period.last_day) and d not in linked
     ]
     return max(days) if days else None

@@ -13,7 +13,8 @@ matched to the records by child and dates (see docs/census.md):
 - a child by LAchildID;
 - an episode by its child and referral date;
 - a Section 47 enquiry by its episode and start date; its ICPC by the held initial
-  conference linked to it;
+  conference linked to it; an ICPC date given on the episode with no enquiry for it, by
+  the episode (kept as a date: no conference is recorded without an enquiry);
 - a Child in Need plan, or an assessment, by its episode and start date;
 - a plan by its child and start date;
 - a review by its plan and date (the held review conference linked to the plan that day).
@@ -65,6 +66,7 @@ from iro.journey.services import (
     record_assessment,
     record_cin_plan,
     record_conference_held,
+    record_episode_icpc,
     record_icpc_not_required,
     record_referral_nfa,
     record_section47,
@@ -82,7 +84,9 @@ SKIP_UNREADABLE = "{field} on line {line}: {message}"
 NO_START_DATE = "{what} on line {line} has no start date"
 
 # Parts of a child the records cannot hold; noted (counted), the rest of the child goes in.
-NOTE_EPISODE_ICPC = "an ICPC date given on the episode with no Section 47 is not stored"
+NOTE_EPISODE_ICPC_CHANGED = (
+    "an ICPC date given on the episode differs from the one the records hold; not changed"
+)
 NOTE_EPISODE_CHANGED = (
     "an episode's referral source or primary need differs from the records; not changed"
 )
@@ -308,7 +312,7 @@ class _ChildImport:
             else:
                 self._icpc(child, *item, plan_record=None)
         if r.icpc_date is not None and r.icpc_date not in icpc_on:
-            self.notes[NOTE_EPISODE_ICPC] += 1
+            self._episode_icpc(child, episode, r.icpc_date, opened_now)
         for a_record in sorted(r.assessments, key=lambda a: a.start_date or date.min):
             self._assessment(episode, a_record, opened_now)
         for cin_record in sorted(r.cin_plans, key=lambda c: c.start_date or date.min):
@@ -326,6 +330,30 @@ class _ChildImport:
                     self.updated["episodes"] += 1
             elif episode.closure_date != r.closure_date:
                 self.notes[NOTE_CLOSURE_CHANGED] += 1
+
+    def _episode_icpc(self, child: Child, episode: Episode, day: date, opened_now: bool) -> None:
+        """An ICPC date on the episode with no enquiry of the file for it: kept on the
+        episode, unless the records hold an initial conference held that day without an
+        enquiry (the export writes such a conference's day here)."""
+        self.step = f"the ICPC on {day} given on the episode"
+        if episode.icpc_date == day:
+            return
+        if episode.icpc_date is not None:
+            self.notes[NOTE_EPISODE_ICPC_CHANGED] += 1
+            return
+        if not opened_now and (
+            ConferenceChild.objects.filter(
+                child=child,
+                section47__isnull=True,
+                conference__kind=ConferenceKind.INITIAL,
+                conference__status=ConferenceStatus.HELD,
+                conference__held_on=day,
+            ).exists()
+        ):
+            return
+        record_episode_icpc(episode=episode, held_on=day, acting_user=self.user)
+        if not opened_now:
+            self.updated["episodes"] += 1
 
     # --- a Child in Need plan ------------------------------------------------------------
 

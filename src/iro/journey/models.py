@@ -130,6 +130,14 @@ class Episode(models.Model):
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
     referral_nfa = models.BooleanField("referral: no further action", default=False)
+    icpc_date = models.DateField(
+        "initial conference date given on the episode",
+        null=True,
+        blank=True,
+        help_text="A census return's episode-level ICPC date, where the return has no "
+        "Section 47 enquiry for it (so no conference is recorded). ICPCs held in iro are "
+        "conferences, never this date.",
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -765,6 +765,14 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
         if episode.referral_nfa:
             notes.append("No further action")
         steps.append(Step("Referral", when=episode.referral_date, notes=notes))
+        if episode.icpc_date:
+            steps.append(
+                Step(
+                    "Initial child protection conference",
+                    when=episode.icpc_date,
+                    notes=["Date from a census return, with no Section 47 enquiry recorded"],
+                )
+            )
         for assessment in episode.assessments.all():
             steps.append(Step("Assessment started", when=assessment.start_date))
             if assessment.internal_review_date:

@@ -86,6 +86,9 @@ CIN_PLAN_ALREADY_ENDED = "This Child in Need plan already ended on {date:%d %B %
 ASSESSMENT_BEFORE_START = "The assessment cannot be {what} before it started on {date:%d %B %Y}."
 ASSESSMENT_ALREADY_AUTHORISED = "This assessment was already authorised on {date:%d %B %Y}."
 FACTOR_TWICE = "The factor {code!r} is given more than once."
+EPISODE_ICPC_RECORDED = (
+    "The episode already has an initial conference date, {date:%d %B %Y}, given on it."
+)
 EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
 S47_ALREADY_HAS_ICPC = "An initial conference has already been held for this enquiry."
@@ -276,6 +279,26 @@ def record_referral_nfa(*, episode: Episode, referral_nfa: bool, acting_user) ->
     if episode.referral_nfa != bool(referral_nfa):
         episode.referral_nfa = bool(referral_nfa)
         saved_by(episode, acting_user).save(update_fields=["referral_nfa"])
+    return episode
+
+
+@transaction.atomic
+def record_episode_icpc(*, episode: Episode, held_on: date, acting_user) -> Episode:
+    """The date of an initial conference a census return gives on the episode, with no
+    Section 47 enquiry for it (so no conference can be recorded): kept as the return
+    says it, once."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    errors = Errors()
+    if episode.icpc_date is not None and episode.icpc_date != held_on:
+        errors.add("icpc_date", EPISODE_ICPC_RECORDED.format(date=episode.icpc_date))
+    _check_in_episode(errors, "icpc_date", episode, held_on, acting_user)
+    errors.raise_if_any()
+    if episode.icpc_date != held_on:
+        episode.icpc_date = held_on
+        saved_by(episode, acting_user).save(update_fields=["icpc_date"])
     return episode
 
 
