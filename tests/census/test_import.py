@@ -13,7 +13,6 @@ from django.core.management.base import CommandError
 
 from iro.census.importer import (
     MAX_LA_CHILD_ID,
-    NOTE_EPISODE_ICPC,
     REFUSED,
     SKIP_DUPLICATE,
     SKIP_ID_CHARACTERS,
@@ -227,10 +226,11 @@ def test_a_truncated_file_is_rolled_back_whole(staff, tmp_path):
     assert row_counts() == before
 
 
-def test_an_episode_icpc_without_an_enquiry_is_noted_not_invented(staff, census_file):
+def test_an_episode_icpc_without_an_enquiry_is_kept_on_the_episode_not_invented(staff, census_file):
     summary = import_file(census_file(message(child(ids("E1"), details(
         "2023-06-01", icpc="2023-06-22")))), acting_user=staff.analyst)  # fmt: skip
-    assert summary.notes[NOTE_EPISODE_ICPC] == 1
+    assert summary.notes == {}
+    assert Episode.objects.get(child__la_child_id="E1").icpc_date == date(2023, 6, 22)
     assert not Conference.objects.filter(kind=ConferenceKind.INITIAL).exists()
 
 
@@ -284,17 +284,23 @@ def test_the_community_samples_import_without_failing(staff, samples):
 
 def test_the_samples_children_go_in_or_are_skipped_saying_why(staff, samples):
     summary = import_file(samples / "CIN_Census_2024.xml", acting_user=staff.analyst)
-    (skipped,) = summary.skipped
-    # Its Section 47 (2 June 2022) and plan (17 February 2022) predate its referral.
-    assert skipped.reason == (
+    first, second = summary.skipped
+    # The first's Section 47 (2 June 2022) and plan (17 February 2022) predate its referral;
+    # the second's assessment predates its referral (DfE 1103): assessments are kept now,
+    # so the records refuse it like any other date before the referral.
+    assert first.reason == (
         "the Section 47 from 2022-06-02: The date cannot be before the referral on 06 October 2022."
     )
-    assert summary.added["children"] == 1
+    assert second.reason == (
+        "the assessment from 2023-12-25: The date cannot be before the referral on 24 October 2024."
+    )
+    assert summary.added["children"] == 0
 
     summary = import_file(samples / "fake_CIN_data.xml", acting_user=staff.analyst)
     assert summary.added["children"] + len(summary.skipped) == 332
     assert summary.added["children"] > 300
-    assert summary.notes[NOTE_EPISODE_ICPC] > 0  # ICPC dates on episodes with no enquiry
+    # ICPC dates on episodes with no enquiry are kept on the episodes.
+    assert Episode.objects.filter(icpc_date__isnull=False).count() > 300
 
 
 def test_a_synthetic_year_goes_in_whole(staff, tmp_path):

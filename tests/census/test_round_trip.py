@@ -38,12 +38,31 @@ def _records(path) -> dict:
                 section47s=[replace(s, line=None) for s in ep.section47s],
                 plans=[replace(p, line=None) for p in ep.plans],
                 cin_plans=[replace(cp, line=None) for cp in ep.cin_plans],
+                assessments=[replace(a, line=None) for a in ep.assessments],
             )
             for ep in c.episodes
         ]
         return replace(c, line=None, episodes=episodes)
 
     return {c.la_child_id: plain(c) for c in CensusStream(path).children()}
+
+
+def _modules(path) -> dict:
+    """Per child, each episode's referral date, ReferralNFA, CIN plan dates, assessments and
+    ICPC date given on the episode."""
+    return {
+        c.la_child_id: [
+            (
+                ep.referral_date,
+                ep.referral_nfa,
+                [(p.start_date, p.end_date) for p in ep.cin_plans],
+                [(a.start_date, a.authorisation_date, a.factors) for a in ep.assessments],
+                ep.icpc_date,
+            )
+            for ep in c.episodes
+        ]
+        for c in CensusStream(path).children()
+    }
 
 
 def test_import_export_import_keeps_the_year_and_its_measures(tmp_path):
@@ -61,16 +80,20 @@ def test_import_export_import_keeps_the_year_and_its_measures(tmp_path):
     staff = make_staff()
     again = import_file(first_return, acting_user=staff.analyst)
     assert again.skipped == []
-    # iro does not store assessments yet, so its return has none: the DfE queries that ask
-    # for one on an episode with a Section 47 (2991Q) or closed after assessment (8825Q)
-    # are the only findings.
-    assert set(again.findings) <= {"2991Q", "8825Q"}
+    # Assessments are kept, so the return carries them: the DfE queries that ask for one
+    # on an episode with a Section 47 (2991Q) or closed after assessment (8825Q) are gone.
+    assert again.findings == {}
     assert _measures(period) == measures
     write_return(user=staff.analyst, period=period, path=second_return, lea="999")
 
     first, second = _records(first_return), _records(second_return)
     assert len(first) == CHILDREN
     assert second == first
+    # Every module of the source return came back out: ReferralNFA and CIN plans too.
+    assert _modules(first_return) == _modules(source)
+    episodes_in = [ep for c in _modules(source).values() for ep in c]
+    assert sum(len(cin) for _r, _n, cin, _a, _i in episodes_in) > CHILDREN / 20
+    assert sum(len(assessed) for _r, _n, _c, assessed, _i in episodes_in) > CHILDREN / 2
     # The year's child protection data is all there: enquiries, ICPCs, plans, reviews.
     episodes = [ep for c in first.values() for ep in c.episodes]
     assert sum(len(ep.section47s) for ep in episodes) > CHILDREN / 3

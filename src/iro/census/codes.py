@@ -30,6 +30,15 @@ DISABILITIES = frozenset(
     {"NONE", "MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "BEH", "CON", "AUT", "DDA"}
 )
 
+ASSESSMENT_FACTORS = frozenset(
+    {
+        "1A", "1B", "1C", "2A", "2B", "2C", "3A", "3B", "3C", "4A", "4B", "4C", "5A", "5B",
+        "5C", "6A", "6B", "6C", "7A", "8B", "8C", "8D", "8E", "8F", "9A", "10A", "11A", "12A",
+        "13A", "14A", "15A", "16A", "17A", "18A", "18B", "18C", "19A", "19B", "19C", "20",
+        "21", "22A", "23A", "24A",
+    }
+)  # fmt: skip
+
 UPN_UNKNOWN_REASONS = frozenset({f"UN{n}" for n in range(1, 8)})
 
 # Sex since 2024-25 (M, F, U); GenderCurrent before it (1 male, 2 female, 0 not recorded,

@@ -16,7 +16,9 @@ What is in the return for a year (first day .. reference date, the year's last d
   reference date; NumberOfPreviousCPP is the larger of the recorded number and the
   child's earlier plans in the records, so earlier plans left out of the return still
   count (and a second import of the return keeps the same number);
-- dates after the reference date are left out: a plan ended later is open in the return.
+- assessments and Child in Need plans of those episodes open at some time in the year;
+- dates after the reference date are left out: a plan ended later is open in the return
+  (and an assessment authorised later is open, without its factors).
 
 The ICPC date of an enquiry is the day its held initial conference was held (the
 conference row linking the enquiry); a plan's reviews are the distinct days its held
@@ -44,6 +46,7 @@ from iro.census import reader, schema
 from iro.census.writer import CensusWriter, now_stamp
 from iro.children.models import Child
 from iro.journey.models import (
+    Assessment,
     CinPlanPeriod,
     ConferenceChild,
     ConferenceKind,
@@ -141,6 +144,9 @@ def _batch(pks, period, closures, notes) -> Iterator[reader.Child]:
     cin_plans = defaultdict(list)
     for c in CinPlanPeriod.objects.filter(episode_id__in=episode_ids).order_by("start_date"):
         cin_plans[c.episode_id].append(c)
+    assessments = defaultdict(list)
+    for a in Assessment.objects.filter(episode_id__in=episode_ids).order_by("start_date", "pk"):
+        assessments[a.episode_id].append(a)
 
     for child in children:
         record = _child_record(child)
@@ -193,6 +199,20 @@ def _batch(pks, period, closures, notes) -> Iterator[reader.Child]:
             if ep.pk not in chosen:
                 continue
             ep_record = chosen[ep.pk]
+            for a in assessments[ep.pk]:
+                if a.start_date <= period.last_day and (
+                    a.authorisation_date is None or a.authorisation_date >= period.first_day
+                ):
+                    authorised = _as_of(a.authorisation_date, period)
+                    ep_record.assessments.append(
+                        reader.Assessment(
+                            start_date=a.start_date,
+                            internal_review_date=_as_of(a.internal_review_date, period),
+                            authorisation_date=authorised,
+                            # The factors are known once the assessment is authorised.
+                            factors=list(a.factors) if authorised else [],
+                        )
+                    )
             for c in cin_plans[ep.pk]:
                 if c.start_date <= period.last_day and (
                     c.end_date is None or c.end_date >= period.first_day
@@ -251,12 +271,15 @@ def _episode_of_plan(plan: Plan, episodes: list[Episode]) -> Episode | None:
 def _episode_icpc(
     ep: Episode, unlinked: list[date], record: reader.Episode, period: timescales.Period
 ) -> date | None:
-    """An ICPC held in the episode but tied to no enquiry (the CINdetails level), if any."""
+    """An ICPC held in the episode but tied to no enquiry (the CINdetails level), if any:
+    an initial conference held without an enquiry, or the date a return gave on the episode.
+    """
     end = ep.closure_date or period.last_day
     linked = {s.icpc_date for s in record.section47s}
+    given = [ep.icpc_date] if ep.icpc_date is not None else []
     days = [
         d
-        for d in unlinked
+        for d in [*unlinked, *given]
         if ep.referral_date <= d <= min(end, period.last_day) and d not in linked
     ]
     return max(days) if days else None

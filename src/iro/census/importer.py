@@ -13,13 +13,16 @@ matched to the records by child and dates (see docs/census.md):
 - a child by LAchildID;
 - an episode by its child and referral date;
 - a Section 47 enquiry by its episode and start date; its ICPC by the held initial
-  conference linked to it;
+  conference linked to it; an ICPC date given on the episode with no enquiry for it, by
+  the episode (kept as a date: no conference is recorded without an enquiry);
+- a Child in Need plan, or an assessment, by its episode and start date;
 - a plan by its child and start date;
 - a review by its plan and date (the held review conference linked to the plan that day).
 
-What matches is updated where the file says more (a new review, a plan or episode that has
-since ended, a changed latest category, corrected child details); what does not match is
-added. Importing the same file twice changes nothing.
+What matches is updated where the file says more (a new review, a plan, Child in Need
+plan or episode that has since ended, an assessment since authorised, a changed latest
+category or ReferralNFA, corrected child details); what does not match is added.
+Importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ from iro.children.models import Child
 from iro.children.services import create_child, la_child_id_problem, update_child
 from iro.journey.checks import current_version
 from iro.journey.models import (
+    Assessment,
+    CinPlanPeriod,
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
@@ -52,12 +57,18 @@ from iro.journey.models import (
 from iro.journey.services import (
     ChildOutcome,
     Subject,
+    authorise_assessment,
     change_latest_category,
     close_episode,
+    end_cin_plan,
     end_plan,
     open_episode,
+    record_assessment,
+    record_cin_plan,
     record_conference_held,
+    record_episode_icpc,
     record_icpc_not_required,
+    record_referral_nfa,
     record_section47,
     review_dates,
     schedule_conference,
@@ -70,16 +81,21 @@ SKIP_ID_TOO_LONG = "LAchildID {id!r} is longer than {max} characters"
 SKIP_ID_CHARACTERS = "LAchildID {id!r}: {message}"
 SKIP_DUPLICATE = "LAchildID {id} appears again (first on line {line}); the first is imported"
 SKIP_UNREADABLE = "{field} on line {line}: {message}"
+NO_START_DATE = "{what} on line {line} has no start date"
 
 # Parts of a child the records cannot hold; noted (counted), the rest of the child goes in.
-NOTE_EPISODE_ICPC = "an ICPC date given on the episode with no Section 47 is not stored"
-NOTE_CIN_PLANS = "CIN plan dates are not stored (no service records them)"
-NOTE_REFERRAL_NFA = "ReferralNFA 1 is not stored (no service records it)"
+NOTE_EPISODE_ICPC_CHANGED = (
+    "an ICPC date given on the episode differs from the one the records hold; not changed"
+)
 NOTE_EPISODE_CHANGED = (
     "an episode's referral source or primary need differs from the records; not changed"
 )
 NOTE_CLOSURE_CHANGED = "an episode's closure differs from the records; not changed"
 NOTE_PLAN_END_CHANGED = "a plan's end date differs from the records; not changed"
+NOTE_CIN_PLAN_END_CHANGED = "a Child in Need plan's end date differs from the records; not changed"
+NOTE_ASSESSMENT_CHANGED = (
+    "an assessment's authorisation, review date or factors differ from the records; not changed"
+)
 NOTE_PREVIOUS_CHANGED = "a plan's number of previous plans differs from the records; not changed"
 NOTE_REVIEW_AFTER_END = "a review date of a plan already ended in the records is not added"
 NOTE_ICPC_FLAG_IGNORED = "ICPC not required is ignored where an ICPC date is given"
@@ -96,8 +112,8 @@ MAX_LA_CHILD_ID = Child._meta.get_field("la_child_id").max_length
 UPN_LENGTH = 13
 
 # Reading problems that leave a child unrepresentable: a value the records need could not
-# be read. Fields the records do not keep (assessments, the ICPC target date) do not count.
-_NOT_STORED = ("Assessments/", "Section47/InitialCPCtarget", "CINPlanDates/")
+# be read. Fields the records do not keep (the ICPC target date, computed) do not count.
+_NOT_STORED = ("Section47/InitialCPCtarget",)
 _KEY_FIELDS = frozenset(
     {
         "ChildIdentifiers/LAchildID",
@@ -105,13 +121,24 @@ _KEY_FIELDS = frozenset(
         "Section47/S47ActualStartDate",
         "ChildProtectionPlans/CPPstartDate",
         "ChildProtectionPlans/Reviews/CPPreviewDate",
+        "CINPlanDates/CINPlanStartDate",
+        "Assessments/AssessmentActualStartDate",
         "CINdetails",
     }
 )
 
 
 # The kinds of record an import adds or updates, in the order summaries list them.
-RECORD_KINDS = ("children", "episodes", "section47s", "icpcs", "plans", "reviews")
+RECORD_KINDS = (
+    "children",
+    "episodes",
+    "section47s",
+    "icpcs",
+    "plans",
+    "reviews",
+    "cin_plans",
+    "assessments",
+)
 
 
 @dataclass
@@ -187,6 +214,8 @@ class _ChildImport:
         self.opened: set[date] = set()  # referral dates of episodes opened for a new child
         self.recorded: set[tuple[int, date]] = set()  # (episode, start) of its new S47s
         self.icpcs_held: set[int] = set()  # its S47s given an ICPC in this import
+        self.cin_recorded: set[tuple[int, date]] = set()  # (episode, start) of new CIN plans
+        self.assessed: set[tuple[int, date]] = set()  # (episode, start) of new assessments
 
     def run(self) -> None:
         child = self._child()
@@ -244,18 +273,22 @@ class _ChildImport:
                 referral_date=r.referral_date,
                 referral_source=r.referral_source or "",
                 primary_need=r.primary_need or "",
+                referral_nfa=bool(r.referral_nfa),
                 acting_user=self.user,
             )
             self.opened.add(r.referral_date)
             self.added["episodes"] += 1
-        elif (r.referral_source or episode.referral_source) != episode.referral_source or (
-            r.primary_need or episode.primary_need
-        ) != episode.primary_need:
-            self.notes[NOTE_EPISODE_CHANGED] += 1
-        if r.referral_nfa:
-            self.notes[NOTE_REFERRAL_NFA] += 1
-        if r.cin_plans:
-            self.notes[NOTE_CIN_PLANS] += 1
+        else:
+            if (r.referral_source or episode.referral_source) != episode.referral_source or (
+                r.primary_need or episode.primary_need
+            ) != episode.primary_need:
+                self.notes[NOTE_EPISODE_CHANGED] += 1
+            if r.referral_nfa is not None and r.referral_nfa != episode.referral_nfa:
+                self.step = f"the ReferralNFA of the episode from {r.referral_date}"
+                episode = record_referral_nfa(
+                    episode=episode, referral_nfa=r.referral_nfa, acting_user=self.user
+                )
+                self.updated["episodes"] += 1
 
         # Enquiries first; then plans and ICPCs in date order, each plan whole (its
         # ICPC, reviews and end) before the next starts, as they happened.
@@ -279,7 +312,11 @@ class _ChildImport:
             else:
                 self._icpc(child, *item, plan_record=None)
         if r.icpc_date is not None and r.icpc_date not in icpc_on:
-            self.notes[NOTE_EPISODE_ICPC] += 1
+            self._episode_icpc(child, episode, r.icpc_date, opened_now)
+        for a_record in sorted(r.assessments, key=lambda a: a.start_date or date.min):
+            self._assessment(episode, a_record, opened_now)
+        for cin_record in sorted(r.cin_plans, key=lambda c: c.start_date or date.min):
+            self._cin_plan(episode, cin_record, opened_now)
         if r.closure_date is not None:
             self.step = f"the episode's closure on {r.closure_date}"
             if episode.closure_date is None:
@@ -293,6 +330,99 @@ class _ChildImport:
                     self.updated["episodes"] += 1
             elif episode.closure_date != r.closure_date:
                 self.notes[NOTE_CLOSURE_CHANGED] += 1
+
+    def _episode_icpc(self, child: Child, episode: Episode, day: date, opened_now: bool) -> None:
+        """An ICPC date on the episode with no enquiry of the file for it: kept on the
+        episode, unless the records hold an initial conference held that day without an
+        enquiry (the export writes such a conference's day here)."""
+        self.step = f"the ICPC on {day} given on the episode"
+        if episode.icpc_date == day:
+            return
+        if episode.icpc_date is not None:
+            self.notes[NOTE_EPISODE_ICPC_CHANGED] += 1
+            return
+        if not opened_now and (
+            ConferenceChild.objects.filter(
+                child=child,
+                section47__isnull=True,
+                conference__kind=ConferenceKind.INITIAL,
+                conference__status=ConferenceStatus.HELD,
+                conference__held_on=day,
+            ).exists()
+        ):
+            return
+        record_episode_icpc(episode=episode, held_on=day, acting_user=self.user)
+        if not opened_now:
+            self.updated["episodes"] += 1
+
+    # --- a Child in Need plan ------------------------------------------------------------
+
+    def _cin_plan(self, episode: Episode, r: reader.CinPlan, opened_now: bool) -> None:
+        if r.start_date is None:
+            raise ValidationError(NO_START_DATE.format(what="a Child in Need plan", line=r.line))
+        self.step = f"the Child in Need plan from {r.start_date}"
+        period = (
+            None
+            if opened_now and (episode.pk, r.start_date) not in self.cin_recorded
+            else CinPlanPeriod.objects.filter(episode=episode, start_date=r.start_date).first()
+        )
+        if period is None:
+            record_cin_plan(
+                episode=episode,
+                start_date=r.start_date,
+                end_date=r.end_date,
+                acting_user=self.user,
+            )
+            self.cin_recorded.add((episode.pk, r.start_date))
+            self.added["cin_plans"] += 1
+        elif r.end_date is not None and period.end_date is None:
+            self.step = f"the end on {r.end_date} of the Child in Need plan from {r.start_date}"
+            end_cin_plan(cin_plan=period, end_date=r.end_date, acting_user=self.user)
+            self.updated["cin_plans"] += 1
+        elif r.end_date is not None and period.end_date != r.end_date:
+            self.notes[NOTE_CIN_PLAN_END_CHANGED] += 1
+
+    # --- an assessment -----------------------------------------------------------------
+
+    def _assessment(self, episode: Episode, r: reader.Assessment, opened_now: bool) -> None:
+        if r.start_date is None:
+            raise ValidationError(NO_START_DATE.format(what="an assessment", line=r.line))
+        self.step = f"the assessment from {r.start_date}"
+        assessment = (
+            None
+            if opened_now and (episode.pk, r.start_date) not in self.assessed
+            else Assessment.objects.filter(episode=episode, start_date=r.start_date).first()
+        )
+        if assessment is None:
+            record_assessment(
+                episode=episode,
+                start_date=r.start_date,
+                internal_review_date=r.internal_review_date,
+                authorisation_date=r.authorisation_date,
+                factors=r.factors,
+                acting_user=self.user,
+            )
+            self.assessed.add((episode.pk, r.start_date))
+            self.added["assessments"] += 1
+        elif r.authorisation_date is not None and assessment.authorisation_date is None:
+            self.step = (
+                f"the authorisation on {r.authorisation_date} of the assessment from {r.start_date}"
+            )
+            authorise_assessment(
+                assessment=assessment,
+                authorisation_date=r.authorisation_date,
+                internal_review_date=r.internal_review_date,
+                factors=r.factors,
+                acting_user=self.user,
+            )
+            self.updated["assessments"] += 1
+        elif (
+            (r.authorisation_date or assessment.authorisation_date) != assessment.authorisation_date
+            or (r.internal_review_date or assessment.internal_review_date)
+            != assessment.internal_review_date
+            or (r.factors and r.factors != assessment.factors)
+        ):
+            self.notes[NOTE_ASSESSMENT_CHANGED] += 1
 
     # --- a Section 47 and its ICPC ------------------------------------------------------
 

@@ -39,6 +39,8 @@ KIND_WORDS = {
     "icpcs": "Initial conferences",
     "plans": "Child protection plans",
     "reviews": "Reviews",
+    "cin_plans": "Child in Need plans",
+    "assessments": "Assessments",
 }
 
 

@@ -130,6 +130,14 @@ class Episode(models.Model):
     closure_date = models.DateField(null=True, blank=True)
     closure_reason = models.CharField(max_length=3, choices=ClosureReason.choices, blank=True)
     referral_nfa = models.BooleanField("referral: no further action", default=False)
+    icpc_date = models.DateField(
+        "initial conference date given on the episode",
+        null=True,
+        blank=True,
+        help_text="A census return's episode-level ICPC date, where the return has no "
+        "Section 47 enquiry for it (so no conference is recorded). ICPCs held in iro are "
+        "conferences, never this date.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -153,6 +161,79 @@ class CinPlanPeriod(models.Model):
 
     def __str__(self) -> str:
         return f"Child in Need plan from {self.start_date:%d %b %Y}"
+
+
+class AssessmentFactor(models.TextChoices):
+    """The factors identified at the end of an assessment, as the census codes them (the
+    DfE's descriptions, shortened). 18A and 19A are the older codes the DfE now queries
+    (8945Q, 8950Q); they are kept so older returns go in."""
+
+    F1A = "1A", "Alcohol misuse by the child"
+    F1B = "1B", "Alcohol misuse by the parents or carers"
+    F1C = "1C", "Alcohol misuse by another person in the household"
+    F2A = "2A", "Drug misuse by the child"
+    F2B = "2B", "Drug misuse by the parents or carers"
+    F2C = "2C", "Drug misuse by another person in the household"
+    F3A = "3A", "Domestic violence: the child is the subject"
+    F3B = "3B", "Domestic violence: the parents or carers are the subject"
+    F3C = "3C", "Domestic violence: another person in the household is the subject"
+    F4A = "4A", "Mental health of the child"
+    F4B = "4B", "Mental health of the parents or carers"
+    F4C = "4C", "Mental health of another person in the family or household"
+    F5A = "5A", "Learning disability of the child"
+    F5B = "5B", "Learning disability of the parents or carers"
+    F5C = "5C", "Learning disability of another person in the family or household"
+    F6A = "6A", "Physical disability or illness of the child"
+    F6B = "6B", "Physical disability or illness of the parents or carers"
+    F6C = "6C", "Physical disability or illness of another person in the family or household"
+    F7A = "7A", "Young carer"
+    F8B = "8B", "Privately fostered: overseas child who intends to return"
+    F8C = "8C", "Privately fostered: overseas child who intends to stay"
+    F8D = "8D", "Privately fostered: UK child in an educational placement"
+    F8E = "8E", "Privately fostered: UK child in an alternative family arrangement"
+    F8F = "8F", "Privately fostered: other"
+    F9A = "9A", "Unaccompanied asylum-seeking child"
+    F10A = "10A", "Missing"
+    F11A = "11A", "Child sexual exploitation"
+    F12A = "12A", "Trafficking"
+    F13A = "13A", "Gangs"
+    F14A = "14A", "Socially unacceptable behaviour"
+    F15A = "15A", "Self-harm"
+    F16A = "16A", "Neglect"
+    F17A = "17A", "Emotional abuse"
+    F18A = "18A", "Physical abuse (older code)"
+    F18B = "18B", "Physical abuse, child on child"
+    F18C = "18C", "Physical abuse, adult on child"
+    F19A = "19A", "Sexual abuse (older code)"
+    F19B = "19B", "Sexual abuse, child on child"
+    F19C = "19C", "Sexual abuse, adult on child"
+    F20 = "20", "Other"
+    F21 = "21", "No factors identified"
+    F22A = "22A", "Female genital mutilation"
+    F23A = "23A", "Abuse linked to faith or belief"
+    F24A = "24A", "Child criminal exploitation"
+
+
+class Assessment(models.Model):
+    """A Child in Need assessment of the episode: started, and authorised when complete,
+    with the factors it identified (census codes, ``AssessmentFactor``)."""
+
+    episode = models.ForeignKey(Episode, on_delete=models.CASCADE, related_name="assessments")
+    start_date = models.DateField()
+    internal_review_date = models.DateField(null=True, blank=True)
+    authorisation_date = models.DateField(null=True, blank=True)
+    factors = models.JSONField(default=list, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["start_date", "pk"]
+
+    def __str__(self) -> str:
+        return f"Assessment from {self.start_date:%d %b %Y}"
+
+    def factor_labels(self) -> list[str]:
+        labels = dict(AssessmentFactor.choices)
+        return [labels.get(code, code) for code in self.factors]
 
 
 class StrategyDiscussion(Voidable):

@@ -723,7 +723,7 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
 
     episodes = list(
         Episode.objects.filter(child=child)
-        .prefetch_related("strategy_discussions", "section47s")
+        .prefetch_related("strategy_discussions", "section47s", "cin_plans", "assessments")
         .order_by("referral_date", "pk")
     )
     plans = list(Plan.objects.filter(child=child).order_by("start_date", "pk"))
@@ -762,7 +762,47 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
             for x in (episode.get_referral_source_display(), episode.get_primary_need_display())
             if x
         ]
+        if episode.referral_nfa:
+            notes.append("No further action")
         steps.append(Step("Referral", when=episode.referral_date, notes=notes))
+        if episode.icpc_date:
+            steps.append(
+                Step(
+                    "Initial child protection conference",
+                    when=episode.icpc_date,
+                    notes=["Date from a census return, with no Section 47 enquiry recorded"],
+                )
+            )
+        for assessment in episode.assessments.all():
+            steps.append(Step("Assessment started", when=assessment.start_date))
+            if assessment.internal_review_date:
+                steps.append(
+                    Step(
+                        "Assessment reviewed",
+                        when=assessment.internal_review_date,
+                        notes=[f"Started {_date(assessment.start_date)}"],
+                    )
+                )
+            if assessment.authorisation_date:
+                factors = assessment.factor_labels()
+                steps.append(
+                    Step(
+                        "Assessment authorised",
+                        when=assessment.authorisation_date,
+                        notes=[f"Started {_date(assessment.start_date)}"]
+                        + ([f"Factors: {'; '.join(factors)}"] if factors else []),
+                    )
+                )
+        for cin_plan in episode.cin_plans.all():
+            steps.append(Step("Child in Need plan started", when=cin_plan.start_date))
+            if cin_plan.end_date:
+                steps.append(
+                    Step(
+                        "Child in Need plan ended",
+                        when=cin_plan.end_date,
+                        notes=[f"Started {_date(cin_plan.start_date)}"],
+                    )
+                )
         s47_by_discussion = {s.strategy_discussion_id: s for s in episode.section47s.all()}
         for discussion in episode.strategy_discussions.all():
             started = discussion.pk in s47_by_discussion

@@ -37,6 +37,8 @@ from iro.journey.checks import (
     today,
 )
 from iro.journey.models import (
+    Assessment,
+    AssessmentFactor,
     CalendarEntry,
     Category,
     ChildAttendance,
@@ -72,6 +74,20 @@ CLOSURE_BEFORE_REFERRAL = "The closure date cannot be before the referral date."
 CLOSURE_REASON_REQUIRED = "Select the reason the episode closed."
 BEFORE_CIN_PLAN = (
     "The episode cannot close before its Child in Need plan started on {date:%d %B %Y}."
+)
+CIN_PLAN_END_BEFORE_START = (
+    "The Child in Need plan cannot end before it started on {date:%d %B %Y}."
+)
+CIN_PLAN_OVERLAPS = (
+    "The episode already has a Child in Need plan from {start:%d %B %Y}{until}: "
+    "Child in Need plans of one episode cannot overlap."
+)
+CIN_PLAN_ALREADY_ENDED = "This Child in Need plan already ended on {date:%d %B %Y}."
+ASSESSMENT_BEFORE_START = "The assessment cannot be {what} before it started on {date:%d %B %Y}."
+ASSESSMENT_ALREADY_AUTHORISED = "This assessment was already authorised on {date:%d %B %Y}."
+FACTOR_TWICE = "The factor {code!r} is given more than once."
+EPISODE_ICPC_RECORDED = (
+    "The episode already has an initial conference date, {date:%d %B %Y}, given on it."
 )
 EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
@@ -166,8 +182,10 @@ def open_episode(
     acting_user,
     referral_source: str = "",
     primary_need: str = "",
+    referral_nfa: bool = False,
 ) -> Episode:
-    """A referral to children's social care opens a Child in Need episode."""
+    """A referral to children's social care opens a Child in Need episode (``referral_nfa``:
+    the referral led to no further action)."""
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     errors = Errors()
     errors.add("referral_date", not_in_future(referral_date))
@@ -187,6 +205,7 @@ def open_episode(
         referral_date=referral_date,
         referral_source=referral_source,
         primary_need=primary_need,
+        referral_nfa=bool(referral_nfa),
     )
     saved_by(episode, acting_user).save()
     return episode
@@ -248,6 +267,236 @@ def _check_in_episode(errors: Errors, field: str, episode: Episode, d: date, use
         errors.add(field, BEFORE_REFERRAL.format(date=episode.referral_date))
     if episode.closure_date and d > episode.closure_date:
         errors.add(field, EPISODE_CLOSED.format(date=episode.closure_date))
+
+
+@transaction.atomic
+def record_referral_nfa(*, episode: Episode, referral_nfa: bool, acting_user) -> Episode:
+    """Record whether the referral led to no further action (the census ReferralNFA)."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    if episode.referral_nfa != bool(referral_nfa):
+        episode.referral_nfa = bool(referral_nfa)
+        saved_by(episode, acting_user).save(update_fields=["referral_nfa"])
+    return episode
+
+
+@transaction.atomic
+def record_episode_icpc(*, episode: Episode, held_on: date, acting_user) -> Episode:
+    """The date of an initial conference a census return gives on the episode, with no
+    Section 47 enquiry for it (so no conference can be recorded): kept as the return
+    says it, once."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    errors = Errors()
+    if episode.icpc_date is not None and episode.icpc_date != held_on:
+        errors.add("icpc_date", EPISODE_ICPC_RECORDED.format(date=episode.icpc_date))
+    _check_in_episode(errors, "icpc_date", episode, held_on, acting_user)
+    errors.raise_if_any()
+    if episode.icpc_date != held_on:
+        episode.icpc_date = held_on
+        saved_by(episode, acting_user).save(update_fields=["icpc_date"])
+    return episode
+
+
+def _cin_plan_until(period: CinPlanPeriod) -> str:
+    return f" to {period.end_date:%d %B %Y}" if period.end_date else " (not ended)"
+
+
+def _check_cin_plan_dates(
+    errors: Errors,
+    *,
+    episode: Episode,
+    start_date: date,
+    end_date: date | None,
+    acting_user,
+    other_than: int | None = None,
+) -> None:
+    """A Child in Need plan's dates: within the episode, the end not before the start, and
+    no overlap with the episode's other Child in Need plans."""
+    _check_in_episode(errors, "start_date", episode, start_date, acting_user)
+    if end_date is not None:
+        errors.add("end_date", not_in_future(end_date))
+        if end_date < start_date:
+            errors.add("end_date", CIN_PLAN_END_BEFORE_START.format(date=start_date))
+        if episode.closure_date and end_date > episode.closure_date:
+            errors.add("end_date", EPISODE_CLOSED.format(date=episode.closure_date))
+    if errors.by_field:
+        return
+    until = end_date or date.max
+    for other in episode.cin_plans.exclude(pk=other_than):
+        other_until = other.end_date or date.max
+        if other.start_date <= until and start_date <= other_until:
+            errors.add(
+                "start_date",
+                CIN_PLAN_OVERLAPS.format(start=other.start_date, until=_cin_plan_until(other)),
+            )
+            break
+
+
+@transaction.atomic
+def record_cin_plan(
+    *, episode: Episode, start_date: date, acting_user, end_date: date | None = None
+) -> CinPlanPeriod:
+    """A Child in Need plan of the episode, known with its dates (e.g. from a census
+    return): several per episode, none overlapping another."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    errors = Errors()
+    _check_cin_plan_dates(
+        errors, episode=episode, start_date=start_date, end_date=end_date, acting_user=acting_user
+    )
+    errors.raise_if_any()
+    period = CinPlanPeriod(episode=episode, start_date=start_date, end_date=end_date)
+    saved_by(period, acting_user).save()
+    return period
+
+
+@transaction.atomic
+def end_cin_plan(*, cin_plan: CinPlanPeriod, end_date: date, acting_user) -> CinPlanPeriod:
+    """The Child in Need plan ended (stepped up, closed, or the return says so)."""
+    episode = Episode.objects.select_for_update().get(pk=cin_plan.episode_id)
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    cin_plan = CinPlanPeriod.objects.select_for_update().get(pk=cin_plan.pk)
+    errors = Errors()
+    if cin_plan.end_date is not None:
+        errors.add("end_date", CIN_PLAN_ALREADY_ENDED.format(date=cin_plan.end_date))
+        errors.raise_if_any()
+    _check_cin_plan_dates(
+        errors,
+        episode=episode,
+        start_date=cin_plan.start_date,
+        end_date=end_date,
+        acting_user=acting_user,
+        other_than=cin_plan.pk,
+    )
+    errors.raise_if_any()
+    cin_plan.end_date = end_date
+    saved_by(cin_plan, acting_user).save(update_fields=["end_date"])
+    return cin_plan
+
+
+def _check_assessment(
+    errors: Errors,
+    *,
+    episode: Episode,
+    start_date: date,
+    internal_review_date: date | None,
+    authorisation_date: date | None,
+    factors: list[str],
+    acting_user,
+) -> None:
+    """An assessment's dates lie in the episode, after its start; its factors are census
+    codes, each given once."""
+    _check_in_episode(errors, "start_date", episode, start_date, acting_user)
+    for field, when, what in (
+        ("internal_review_date", internal_review_date, "reviewed"),
+        ("authorisation_date", authorisation_date, "authorised"),
+    ):
+        if when is None:
+            continue
+        errors.add(field, not_in_future(when))
+        if when < start_date:
+            errors.add(field, ASSESSMENT_BEFORE_START.format(what=what, date=start_date))
+        if episode.closure_date and when > episode.closure_date:
+            errors.add(field, EPISODE_CLOSED.format(date=episode.closure_date))
+    seen: set[str] = set()
+    for code in factors:
+        if code not in AssessmentFactor.values:
+            errors.add("factors", UNKNOWN_CODE.format(value=code, what="assessment factor"))
+        elif code in seen:
+            errors.add("factors", FACTOR_TWICE.format(code=code))
+        seen.add(code)
+
+
+@transaction.atomic
+def record_assessment(
+    *,
+    episode: Episode,
+    start_date: date,
+    acting_user,
+    internal_review_date: date | None = None,
+    authorisation_date: date | None = None,
+    factors: Iterable[str] = (),
+) -> Assessment:
+    """A Child in Need assessment of the episode: its start and, once complete, its
+    authorisation and the factors it identified (census codes)."""
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    factors = list(factors)
+    errors = Errors()
+    _check_assessment(
+        errors,
+        episode=episode,
+        start_date=start_date,
+        internal_review_date=internal_review_date,
+        authorisation_date=authorisation_date,
+        factors=factors,
+        acting_user=acting_user,
+    )
+    errors.raise_if_any()
+    assessment = Assessment(
+        episode=episode,
+        start_date=start_date,
+        internal_review_date=internal_review_date,
+        authorisation_date=authorisation_date,
+        factors=factors,
+    )
+    saved_by(assessment, acting_user).save()
+    return assessment
+
+
+@transaction.atomic
+def authorise_assessment(
+    *,
+    assessment: Assessment,
+    authorisation_date: date,
+    acting_user,
+    factors: Iterable[str] = (),
+    internal_review_date: date | None = None,
+) -> Assessment:
+    """The assessment is complete: its authorisation date and the factors identified
+    (a review date already recorded is kept unless one is given)."""
+    episode = Episode.objects.select_for_update().get(pk=assessment.episode_id)
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    errors = Errors()
+    if assessment.authorisation_date is not None:
+        errors.add(
+            "authorisation_date",
+            ASSESSMENT_ALREADY_AUTHORISED.format(date=assessment.authorisation_date),
+        )
+        errors.raise_if_any()
+    factors = list(factors)
+    review = internal_review_date or assessment.internal_review_date
+    _check_assessment(
+        errors,
+        episode=episode,
+        start_date=assessment.start_date,
+        internal_review_date=review,
+        authorisation_date=authorisation_date,
+        factors=factors,
+        acting_user=acting_user,
+    )
+    errors.raise_if_any()
+    assessment.authorisation_date = authorisation_date
+    assessment.internal_review_date = review
+    assessment.factors = factors
+    saved_by(assessment, acting_user).save(
+        update_fields=["authorisation_date", "internal_review_date", "factors"]
+    )
+    return assessment
 
 
 @transaction.atomic

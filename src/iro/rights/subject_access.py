@@ -35,6 +35,7 @@ from iro.access.scope import child_for
 from iro.challenge.models import Dispute, DisputeStage, Feedback, MultiAgencyChallenge
 from iro.children.models import Child, Family, RestrictedAccess
 from iro.journey.models import (
+    Assessment,
     CinPlanPeriod,
     Conference,
     ConferenceAmendment,
@@ -148,6 +149,7 @@ def collect(child: Child) -> dict:
     episodes = list(Episode.objects.filter(child=child).order_by("referral_date", "pk"))
     episode_ids = [e.pk for e in episodes]
     cin_plans = _by(CinPlanPeriod.objects.filter(episode_id__in=episode_ids), "episode_id")
+    assessments = _by(Assessment.objects.filter(episode_id__in=episode_ids), "episode_id")
     discussions = list(_q(StrategyDiscussion).filter(episode_id__in=episode_ids))
     section47s = list(Section47.all_objects.filter(episode_id__in=episode_ids))
     rows = list(
@@ -191,6 +193,7 @@ def collect(child: Child) -> dict:
         ("family", Family, [family.pk] if family else []),
         ("episode", Episode, episode_ids),
         ("cin_plan", CinPlanPeriod, [c.pk for g in cin_plans.values() for c in g]),
+        ("assessment", Assessment, [a.pk for g in assessments.values() for a in g]),
         ("strategy_discussion", StrategyDiscussion, [d.pk for d in discussions]),
         ("section47", Section47, [s.pk for s in section47s]),
         ("conference", Conference, conference_ids),
@@ -227,6 +230,7 @@ def collect(child: Child) -> dict:
 
     def episode_record(e: Episode) -> dict:
         return record(e) | {
+            "assessments": [record(a) for a in assessments.get(e.pk, [])],
             "cin_plans": [record(c) for c in cin_plans.get(e.pk, [])],
             "strategy_discussions": [record(d) for d in discussions if d.episode_id == e.pk],
             "section47s": [record(s) for s in section47s if s.episode_id == e.pk],
@@ -321,7 +325,9 @@ def _pairs(item: dict) -> list[tuple[str, str]]:
     """The plain fields of a record, labels in words; a choice shows its label."""
     out = []
     for key, value in item.items():
-        if isinstance(value, dict) or (isinstance(value, list) and key != "disabilities"):
+        if isinstance(value, dict) or (
+            isinstance(value, list) and key not in ("disabilities", "factors")
+        ):
             continue  # a part of the record, shown under its own heading
         internal = key.endswith("_id") and key != "la_child_id"
         if internal or key.endswith("_label") or key in ("id", "public_id", "version"):
@@ -360,6 +366,7 @@ def presentation(data: dict) -> list[dict]:
                 "Episode",
                 data["episodes"],
                 (
+                    ("assessments", "Assessment"),
                     ("cin_plans", "Child in Need plan"),
                     ("strategy_discussions", "Strategy discussion"),
                     ("section47s", "Section 47 enquiry"),
