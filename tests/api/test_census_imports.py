@@ -87,3 +87,30 @@ def test_an_unknown_import_is_a_404_in_the_apis_error_shape(staff, api_as):
     missing = api_as(staff.analyst).get("/api/census/imports/00000000-0000-4000-8000-000000000000/")
     assert missing.status_code == 404
     assert missing.json()["status"] == 404
+
+
+def test_a_childs_journey_gives_every_module_the_return_brought(staff, api_as, tmp_path):
+    from iro.journey.models import Assessment, CinPlanPeriod
+
+    path = tmp_path / "cin.xml"
+    write_synthetic_file(path, 60, seed=21)
+    api = api_as(staff.analyst)
+    post_file(api, path)
+    assessment = Assessment.objects.exclude(authorisation_date=None).select_related(
+        "episode__child").first()  # fmt: skip
+    journey = api.get(f"/api/children/{assessment.episode.child.public_id}/journey/").json()
+    (episode,) = [e for e in journey["episodes"]
+                  if e["referral_date"] == str(assessment.episode.referral_date)]  # fmt: skip
+    assert {
+        "start_date": str(assessment.start_date),
+        "internal_review_date": None if assessment.internal_review_date is None
+        else str(assessment.internal_review_date),
+        "authorisation_date": str(assessment.authorisation_date),
+        "factors": assessment.factors,
+    } in episode["assessments"]  # fmt: skip
+    assert set(episode) >= {"referral_nfa", "icpc_date", "cin_plans"}
+    cin = CinPlanPeriod.objects.select_related("episode__child").first()
+    journey = api.get(f"/api/children/{cin.episode.child.public_id}/journey/").json()
+    assert {"start_date": str(cin.start_date),
+            "end_date": None if cin.end_date is None else str(cin.end_date)} in [
+        plan for e in journey["episodes"] for plan in e["cin_plans"]]  # fmt: skip

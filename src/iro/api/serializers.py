@@ -109,12 +109,32 @@ class ChildSerializer(ChildRefSerializer):
         return child.last_name if shows_names(_viewer(self.context)) else None
 
 
+class CinPlanSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    end_date = serializers.DateField(allow_null=True)
+
+
+class AssessmentSerializer(serializers.Serializer):
+    start_date = serializers.DateField()
+    internal_review_date = serializers.DateField(allow_null=True)
+    authorisation_date = serializers.DateField(allow_null=True)
+    factors = serializers.ListField(
+        child=serializers.CharField(), help_text="The DfE's assessment factor codes."
+    )
+
+
 class EpisodeSerializer(serializers.Serializer):
     referral_date = serializers.DateField()
     referral_source = serializers.CharField()
+    referral_nfa = serializers.BooleanField(help_text="The referral led to no further action.")
     primary_need = serializers.CharField()
     closure_date = serializers.DateField(allow_null=True)
     closure_reason = serializers.CharField()
+    icpc_date = serializers.DateField(
+        allow_null=True, help_text="An initial conference date a return gave with no Section 47."
+    )
+    assessments = AssessmentSerializer(many=True, source="assessments.all")
+    cin_plans = CinPlanSerializer(many=True, source="cin_plans.all")
 
 
 class Section47Serializer(serializers.Serializer):

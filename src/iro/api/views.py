@@ -227,7 +227,9 @@ class ChildJourney(ApiView):
         child = child_for(request.user, public_id)
         journey = {
             "child": child,
-            "episodes": child.episodes.order_by("referral_date", "pk"),
+            "episodes": child.episodes.order_by("referral_date", "pk").prefetch_related(
+                "assessments", "cin_plans"
+            ),
             "section47s": Section47.objects.filter(episode__child=child).order_by(
                 "start_date", "pk"
             ),
