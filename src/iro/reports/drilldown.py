@@ -358,29 +358,20 @@ def _more_units(key: str, period: Period, team, chair) -> list[Unit] | None:
             for u in m.stage_response_units(period, team, chair)
         ]
     if key == "dispute_outcomes":
-        rows = m.disputes_resolved_in(period, team, chair).values(
-            "child_id", "resolved_on", "outcome"
-        )
-        return [
-            Unit(
-                r["child_id"],
-                r["resolved_on"],
-                f"Resolved {r['resolved_on']:%d %b %Y}",
-                item=r["outcome"] or m.NOT_RECORDED,
-            )
-            for r in rows.order_by("resolved_on", "pk")
-        ]
+        found = m.disputes_resolved_in(period, team, chair)
+        return _outcome_units(found, "resolved_on", "Resolved")
     if key == "multi_agency_challenge_outcomes":
-        rows = m.challenges_closed_in(period, team, chair).values(
-            "child_id", "responded_on", "outcome"
-        )
-        return [
-            Unit(
-                r["child_id"],
-                r["responded_on"],
-                f"Response {r['responded_on']:%d %b %Y}",
-                item=r["outcome"] or m.NOT_RECORDED,
-            )
-            for r in rows.order_by("responded_on", "pk")
-        ]
+        found = m.challenges_closed_in(period, team, chair)
+        return _outcome_units(found, "responded_on", "Response")
     return None
+
+
+def _outcome_units(found, day: str, words: str) -> list[Unit]:
+    """A unit per dispute or challenge closed, by its outcome (``NOT_RECORDED`` for none)."""
+    rows = found.values("child_id", day, "outcome").order_by(day, "pk")
+    return [
+        Unit(
+            r["child_id"], r[day], f"{words} {r[day]:%d %b %Y}", item=r["outcome"] or m.NOT_RECORDED
+        )
+        for r in rows
+    ]
