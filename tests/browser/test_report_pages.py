@@ -74,3 +74,25 @@ def test_the_analyst_reads_the_annual_report_summary_from_the_full_report(page):
     for heading in ("What an IRO does", "The child's journey", "What needs to be done next"):
         assert page.get_by_role("heading", name=heading).count() == 1
     check_page(page, "report-summary")
+
+
+def test_a_report_made_a_little_earlier_says_so_and_passes_axe(page):
+    from datetime import date
+
+    import time_machine
+    from django.utils import timezone
+
+    from iro.operations.models import WorkerHeartbeat
+    from iro.reports import keeping
+    from tests.reports.conftest import a_plan
+
+    staff = make_staff()
+    with time_machine.travel(date(2019, 2, 14), tick=True):
+        a_plan(staff, date(2018, 5, 1))
+        keeping.keep_reports()
+        a_plan(staff, date(2018, 6, 1))  # the records change after the reports were kept
+        WorkerHeartbeat.objects.create(worker_id="w", beat_at=timezone.now(), host="h", pid=1)
+        sign_in(page, staff.iro_manager.username)
+        page.goto("/reports/annual/2018-19/")
+        assert "These figures were made at" in page.locator("#figures-at").inner_text()
+        check_page(page, "report-made-a-little-earlier")
