@@ -248,3 +248,46 @@ def test_a_stalled_command_line_import_is_run_again_by_the_command_not_the_page(
     _stop_mid_file(job, minutes_ago=30)
     assert jobs.stalled(job)
     assert not jobs.may_start_again(job)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_others_can_write_while_a_large_file_goes_in(tmp_path, monkeypatch):
+    from django.db import connection, connections
+
+    from iro.census import importer
+    from iro.people.models import Team
+
+    if importer.writes_whole_file():
+        pytest.skip("PostgreSQL writes a file in one transaction, without locking others out")
+    monkeypatch.setattr(importer, "SQLITE_BATCH", 1)
+    staff = make_staff()
+    path = tmp_path / "year.xml"
+    write_synthetic_file(path, 250, seed=9)
+    other = connections.create_connection("default")  # another user's request
+    other.settings_dict["OPTIONS"] = {**other.settings_dict.get("OPTIONS", {}), "timeout": 1}
+    renamed = []
+
+    def meanwhile(done, total, children):
+        with other.cursor() as cursor:  # fails with "database is locked" if the file held it
+            cursor.execute("UPDATE people_team SET name = %s WHERE id = %s",
+                           [f"Team {children}", staff.team.pk])  # fmt: skip
+        renamed.append(children)
+
+    assert connection.vendor == "sqlite"
+    importer.import_file(path, acting_user=staff.analyst, progress=meanwhile)
+    other.close()
+    assert renamed[:2] == [100, 200]
+    assert Team.objects.get(pk=staff.team.pk).name.startswith("Team ")
+    assert Child.objects.count() == 250
+
+
+def test_on_sqlite_a_file_unreadable_at_its_end_still_changes_nothing(staff, tmp_path):
+    path = tmp_path / "cut.xml"
+    write_synthetic_file(path, 60, seed=5)
+    text = path.read_text()
+    path.write_text(text[: int(len(text) * 0.9)])  # most children complete, the end cut
+    before = row_counts()
+    job = jobs.record_command_import(path=path, acting_user=staff.analyst)
+    assert jobs.run_import(job, path=path) is None
+    assert job.state == ImportState.FAILED
+    assert row_counts() == before

@@ -1,7 +1,8 @@
 """Importing census files into the child's journey, through the journey services.
 
-``import_file(path, acting_user=...)`` applies one file in one transaction: if the file
-cannot be read to its end (hostile, truncated, malformed), nothing of it is kept. Inside,
+``import_file(path, acting_user=...)`` applies one file in one transaction (on SQLite, in
+short ones once the file has been read: see ``import_file``): if the file cannot be read
+to its end (hostile, truncated, malformed), nothing of it is kept. Inside,
 each child is applied in a savepoint and goes in whole or not at all: a child the records
 cannot represent (no LAchildID, an unreadable date, a value the services refuse) is
 skipped and listed with the reason; the rest of the file goes in. Rule findings
@@ -27,13 +28,15 @@ Importing the same file twice changes nothing.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import DataError, IntegrityError, transaction
+from django.db import DataError, IntegrityError, connection, transaction
 
 from iro.access.capabilities import Capability, has_capability
 from iro.access.guards import census_import
@@ -589,7 +592,16 @@ def import_file(
     progress: Callable[[int, int, int], None] | None = None,
     findings: Callable[[list[Finding]], None] | None = None,
 ) -> ImportSummary:
-    """Apply one census file to the records, in one transaction.
+    """Apply one census file to the records: in one transaction on PostgreSQL; on SQLite,
+    once the whole file has been read, in short transactions of a few children.
+
+    SQLite lets one connection write at a time, so one transaction for a whole file would
+    stop everyone else's changes (and the access log of every page read) until it ended:
+    minutes for a large file. There the file is first read to its end (so a file that
+    cannot be read still changes nothing), then written ``SQLITE_BATCH`` children at a
+    time. An import stopped half-way on SQLite (the process killed) leaves the children
+    written so far; importing the file again completes it, as a file imported twice
+    changes nothing.
 
     Raises ``reader.CensusFileError`` (and keeps nothing) when the file cannot be read to
     its end; ``ImportRefused`` when the user may not import. ``progress(done, total,
@@ -597,40 +609,102 @@ def import_file(
     ``findings(list)`` with every DfE rule finding, in file order (the header's first).
     """
     check_may_import(acting_user)
+    whole_file = writes_whole_file()
+    if not whole_file:
+        for _child in reader.CensusStream(path).children():
+            pass  # read to the end first: an unreadable file raises before any write
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
-    with transaction.atomic(), census_import(acting_user):
+    batches = _Batches(None if whole_file else SQLITE_BATCH)
+    with transaction.atomic() if whole_file else nullcontext(), census_import(acting_user):
         validator = Validator(stream.header)
         tell = findings or (lambda found: None)
         tell(validator.header_findings())
-        for record in stream.children():
-            summary.children_read += 1
-            tell(validator.check(record))
-            if progress is not None and summary.children_read % 100 == 0:
-                progress(stream.bytes_read, stream.size, summary.children_read)
-            skip = _skip_reason(record, first_lines)
-            if skip is not None:
-                summary.skipped.append(Skipped(record.la_child_id, record.line, skip))
-                continue
-            first_lines[record.la_child_id] = record.line
-            work = _ChildImport(record, acting_user)
-            try:
-                with transaction.atomic():
-                    work.run()
-            except (ValidationError, PermissionDenied, DataError, IntegrityError) as exc:
-                summary.skipped.append(
-                    Skipped(record.la_child_id, record.line, _reason(exc, work.step))
-                )
-                continue
-            summary.added.update(work.added)
-            summary.updated.update(work.updated)
-            summary.notes.update(work.notes)
+        with batches:
+            for record in stream.children():
+                summary.children_read += 1
+                tell(validator.check(record))
+                if progress is not None and summary.children_read % 100 == 0:
+                    progress(stream.bytes_read, stream.size, summary.children_read)
+                skip = _skip_reason(record, first_lines)
+                if skip is not None:
+                    summary.skipped.append(Skipped(record.la_child_id, record.line, skip))
+                    continue
+                first_lines[record.la_child_id] = record.line
+                work = _ChildImport(record, acting_user)
+                batches.begin_child()
+                try:
+                    with transaction.atomic():
+                        work.run()
+                except (ValidationError, PermissionDenied, DataError, IntegrityError) as exc:
+                    summary.skipped.append(
+                        Skipped(record.la_child_id, record.line, _reason(exc, work.step))
+                    )
+                else:
+                    summary.added.update(work.added)
+                    summary.updated.update(work.updated)
+                    summary.notes.update(work.notes)
+                batches.end_child()
     tell(validator.finish())  # the file-wide rules: the findings of `iro cin validate`
     if progress is not None:
         progress(stream.size, stream.size, summary.children_read)
     summary.findings = validator.summary()["by_rule"]
     return summary
+
+
+# On SQLite, a short transaction ends after this many children or this many seconds,
+# then the import pauses long enough for those waiting to write (SQLite's busy handler
+# looks again every 100 ms at most) to go first.
+SQLITE_BATCH = 50
+SQLITE_BATCH_SECONDS = 0.3
+SQLITE_PAUSE_SECONDS = 0.12
+
+
+def writes_whole_file() -> bool:
+    """Whether an import writes its whole file in one transaction (not on SQLite)."""
+    return connection.vendor != "sqlite"
+
+
+class _Batches:
+    """Transactions of at most ``size`` children each (``None``: none of its own, the
+    caller's), ended early after ``SQLITE_BATCH_SECONDS``, each followed by a pause."""
+
+    def __init__(self, size: int | None) -> None:
+        self.size = size
+        self.block = None
+        self.count = 0
+        self.started = 0.0
+        # Inside a caller's transaction (a test's) nobody else can go first: no pause.
+        self.pause = SQLITE_PAUSE_SECONDS if not connection.in_atomic_block else 0.0
+
+    def begin_child(self) -> None:
+        if self.size is not None and self.block is None:
+            self.block = transaction.atomic()
+            self.block.__enter__()
+            self.started = time.monotonic()
+
+    def end_child(self) -> None:
+        if self.size is None:
+            return
+        self.count += 1
+        if self.count >= self.size or time.monotonic() - self.started >= SQLITE_BATCH_SECONDS:
+            self._end(None)
+            time.sleep(self.pause)
+
+    def _end(self, error: BaseException | None) -> None:
+        block, self.block, self.count = self.block, None, 0
+        if block is not None:
+            if error is None:
+                block.__exit__(None, None, None)
+            else:
+                block.__exit__(type(error), error, error.__traceback__)
+
+    def __enter__(self) -> _Batches:
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        self._end(error)
 
 
 def _skip_reason(record: reader.Child, first_lines: dict[str, int | None]) -> str | None:

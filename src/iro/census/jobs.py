@@ -37,7 +37,7 @@ from django.utils import timezone
 
 from iro.access.capabilities import REFUSED_ACTION, Capability, has_capability
 from iro.census import report
-from iro.census.importer import ImportRefused, ImportSummary, import_file
+from iro.census.importer import ImportRefused, ImportSummary, import_file, writes_whole_file
 from iro.census.models import CensusImport, ImportSource, ImportState
 from iro.census.reader import CensusFileError
 from iro.operations.background import background
@@ -52,6 +52,11 @@ NAME_TOO_LONG = "The file's name is longer than 255 characters: rename it and tr
 STOPPED = (
     "The import stopped with an unexpected error, so nothing of the file was imported. "
     "The administrator can see the error in the tasks of the administration site."
+)
+STOPPED_PART_WRITTEN = (
+    "The import stopped with an unexpected error. Some of the file's children may be in "
+    "the records: import the file again to complete it (a file imported twice changes "
+    "nothing). The administrator can see the error in the tasks of the administration site."
 )
 NOTHING_IMPORTED = " Nothing of the file was imported."
 
@@ -182,7 +187,8 @@ def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary 
         _finish(job, state=ImportState.FAILED, error=_sentence(str(exc)) + NOTHING_IMPORTED)
         return None
     except BaseException:
-        _finish(job, state=ImportState.FAILED, error=STOPPED)
+        stopped = STOPPED if writes_whole_file() else STOPPED_PART_WRITTEN
+        _finish(job, state=ImportState.FAILED, error=stopped)
         raise
     finally:
         board.close()
@@ -281,6 +287,11 @@ STALLED = (
     "that ran it has probably stopped. Nothing of the file is in the records (a file goes "
     "in whole or not at all)."
 )
+STALLED_PART_WRITTEN = (
+    "This import has said nothing since {since:%-d %B %Y %H:%M}: the worker or the command "
+    "that ran it has probably stopped. Some of the file's children may be in the records: "
+    "import it again to complete it (a file imported twice changes nothing)."
+)
 AGAIN_REFUSED = "Only an import that has stopped, with its file still kept, can be started again."
 
 
@@ -302,6 +313,14 @@ def stalled(job: CensusImport) -> bool:
         return False
     quiet = (timezone.now() - last_sign_of_life(job)).total_seconds()
     return quiet > settings.IRO_CENSUS_IMPORT_STALLED_SECONDS
+
+
+def stalled_words(job: CensusImport) -> str:
+    """What the page says of a stalled import ("" for one that is not)."""
+    from django.utils.timezone import localtime
+
+    words = STALLED if writes_whole_file() else STALLED_PART_WRITTEN
+    return words.format(since=localtime(last_sign_of_life(job))) if stalled(job) else ""
 
 
 def may_start_again(job: CensusImport) -> bool:

@@ -18,7 +18,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.timezone import localtime
 from django.views.decorators.http import require_http_methods
 
 from iro.access import read_log
@@ -126,9 +125,7 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
         "census/import.html",
         {
             "job": job,
-            "stalled": jobs.STALLED.format(since=localtime(jobs.last_sign_of_life(job)))
-            if jobs.stalled(job)
-            else "",
+            "stalled": jobs.stalled_words(job),
             "may_start_again": jobs.may_start_again(job),
             "progress": progress,
             "summary": summary,
