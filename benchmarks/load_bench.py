@@ -66,6 +66,7 @@ if str(SRC) not in sys.path:
 BIN = Path(sys.executable).parent
 DEMO_USERS = ("demo-iro", "demo-manager")
 CASE_PAGES = ("my work", "caseload", "search", "journey")
+PAGES = (*CASE_PAGES, "progress", "monthly report", "annual report")  # --pages
 P95_GOAL_MS = 300
 RPS_GOAL = 100
 LOOP = 8  # requests in one pass of the loop
@@ -247,9 +248,17 @@ class Stop(Exception):
 
 
 def user_loop(
-    browser: Browser, targets: Targets, tally: Tally, *, index: int, think: float, seed: int
+    browser: Browser,
+    targets: Targets,
+    tally: Tally,
+    *,
+    index: int,
+    think: float,
+    seed: int,
+    pages: tuple[str, ...] = PAGES,
 ) -> None:
-    """One simulated user: the loop of pages until the bounds are reached."""
+    """One simulated user: the loop of ``pages`` until the bounds are reached
+    ("progress" is the action's progress form and the POST that records it)."""
     rng = random.Random(seed)  # noqa: S311 - think times and which child, not secrets
 
     def get(page: str, path: str, ok=(200,)) -> Answer:
@@ -278,15 +287,17 @@ def user_loop(
     action = targets.actions[index % len(targets.actions)] if targets.actions else None
     try:
         while True:
-            get("my work", "/my-work/")
-            team = rng.choice(targets.teams) if targets.teams else ""
-            get("caseload", f"/children/?team={team}&on_plan=yes")
-            if targets.la_child_ids:
+            if "my work" in pages:
+                get("my work", "/my-work/")
+            if "caseload" in pages:
+                team = rng.choice(targets.teams) if targets.teams else ""
+                get("caseload", f"/children/?team={team}&on_plan=yes")
+            if targets.la_child_ids and "search" in pages:
                 q = urllib.parse.quote(rng.choice(targets.la_child_ids))
                 get("search", f"/children/search/?q={q}", ok=(200, 302))
-            if targets.children:
+            if targets.children and "journey" in pages:
                 get("journey", f"/children/{rng.choice(targets.children)}/")
-            if action:
+            if action and "progress" in pages:
                 path = f"/plans/{action[0]}/actions/{action[1]}/progress"
                 form = get("progress form", path)
                 token, version = _CSRF.search(form.body), _VERSION.search(form.body)
@@ -302,8 +313,10 @@ def user_loop(
                             "progress": f"Load test: progress noted ({rng.randrange(10**6)}).",
                         },
                     )
-            get("monthly report", f"/reports/monthly/{targets.month}/")
-            get("annual report", f"/reports/annual/{targets.year}/")
+            if "monthly report" in pages:
+                get("monthly report", f"/reports/monthly/{targets.month}/")
+            if "annual report" in pages:
+                get("annual report", f"/reports/annual/{targets.year}/")
     except Stop:
         return
 
@@ -318,6 +331,7 @@ def run_load(
     duration: float,
     max_requests: int,
     seed: int = 1,
+    pages: tuple[str, ...] = PAGES,
 ) -> dict:
     """Sign in ``users`` sessions (cycling through ``logins``), then run them together
     within the bounds; the tally by page and the wall time of the load."""
@@ -332,7 +346,7 @@ def run_load(
         threading.Thread(
             target=user_loop,
             args=(browser, targets, tally),
-            kwargs={"index": i, "think": think, "seed": seed * 1000 + i},
+            kwargs={"index": i, "think": think, "seed": seed * 1000 + i, "pages": pages},
             daemon=True,
         )
         for i, browser in enumerate(browsers)
@@ -553,6 +567,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--think", type=float, default=2.0, help="seconds between requests")
     parser.add_argument("--duration", type=float, default=60.0, help="at most, in seconds")
     parser.add_argument("--max-requests", type=int, default=20000, help="at most, in all")
+    parser.add_argument(
+        "--pages", nargs="+", choices=PAGES, default=list(PAGES), help="the loop's pages"
+    )
     parser.add_argument("--baseline-loops", type=int, default=3, help="one user alone")
     parser.add_argument("--scale", type=float, default=1.0, help="of the demo authority")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
@@ -578,15 +595,16 @@ def main(argv: list[str] | None = None) -> None:
         from django.conf import settings
 
         targets = discover_targets()
+        loop = len(args.pages) + ("progress" in args.pages)  # the progress form and its POST
         logins = [(name, settings.DEMO_PASSWORD) for name in DEMO_USERS]
         with Server(var_dir, args.database_url, args.host, args.workers) as server:
             print(f"serving at {server.url} ({args.workers} gunicorn workers)", flush=True)
             # A warm-up loop (first requests fill the reports' cache), then the baseline.
             run_load(server.url, logins, targets, users=1, think=0, duration=120,
-                     max_requests=LOOP)  # fmt: skip
+                     max_requests=loop, pages=tuple(args.pages))  # fmt: skip
             baseline = run_load(
                 server.url, logins, targets, users=1, think=0, duration=300,
-                max_requests=LOOP * args.baseline_loops,
+                max_requests=loop * args.baseline_loops, pages=tuple(args.pages),
             )  # fmt: skip
             print_summary("Baseline: one user alone, no think time", summarise(baseline))
             print(f"\nSigning in {args.users} users ...", flush=True)
@@ -602,11 +620,13 @@ def main(argv: list[str] | None = None) -> None:
                 think=args.think,
                 duration=args.duration,
                 max_requests=args.max_requests,
+                pages=tuple(args.pages),
             )
         summary = summarise(result, baseline)
         print_summary(
             f"Load: {args.users} users, think time {args.think:g} s, "
-            f"at most {args.duration:g} s and {args.max_requests} requests ({backend})",
+            f"at most {args.duration:g} s and {args.max_requests} requests ({backend}; "
+            f"pages: {', '.join(args.pages)})",
             summary,
         )
         print_goals(summary, args.think)
