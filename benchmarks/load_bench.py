@@ -247,6 +247,15 @@ class Stop(Exception):
     """The bounds are reached."""
 
 
+def _fetch(browser: Browser, path: str, data: dict | None = None) -> Answer:
+    """The answer; a connection refused, reset or timed out is an answer with status 0."""
+    started = time.perf_counter()
+    try:
+        return browser.request(path, data)
+    except OSError as error:
+        return Answer(0, "", time.perf_counter() - started, f"({error})")
+
+
 def user_loop(
     browser: Browser,
     targets: Targets,
@@ -266,10 +275,7 @@ def user_loop(
             time.sleep(think * rng.uniform(0.5, 1.5))
         if not tally.claim():
             raise Stop
-        try:
-            answer = browser.request(path)
-        except OSError as error:  # refused, reset, timed out: an error, not a crash
-            answer = Answer(0, str(error), browser.timeout)
+        answer = _fetch(browser, path)
         tally.record(page, answer, answer.status in ok)
         return answer
 
@@ -278,10 +284,7 @@ def user_loop(
             time.sleep(think * rng.uniform(0.5, 1.5))
         if not tally.claim():
             raise Stop
-        try:
-            answer = browser.request(path, data)
-        except OSError as error:
-            answer = Answer(0, str(error), browser.timeout)
+        answer = _fetch(browser, path, data)
         tally.record(page, answer, answer.status == 302)
 
     action = targets.actions[index % len(targets.actions)] if targets.actions else None
@@ -459,6 +462,15 @@ class Server:
         self.__exit__(None, None, None)
         raise SystemExit(f"the server did not answer within 60 s; see {self.log_path}")
 
+    def stopped(self) -> str:
+        """Empty while serving; otherwise the exit status and the end of the log (serve.sh
+        stops gunicorn when the worker stops, and the other way round)."""
+        if not self.process or self.process.poll() is None:
+            return ""
+        self.log.flush()
+        tail = self.log_path.read_text(errors="replace").splitlines()[-15:]
+        return f"exit status {self.process.returncode}; the end of its log:\n" + "\n".join(tail)
+
     def __exit__(self, *exc) -> None:
         if self.process and self.process.poll() is None:
             self.process.send_signal(signal.SIGTERM)  # serve.sh stops both
@@ -627,6 +639,8 @@ def main(argv: list[str] | None = None) -> None:
                 max_requests=args.max_requests,
                 pages=tuple(args.pages),
             )
+            if stopped := server.stopped():
+                print(f"\nThe server stopped during the load: {stopped}")
         summary = summarise(result, baseline)
         print_summary(
             f"Load: {args.users} users, think time {args.think:g} s, "

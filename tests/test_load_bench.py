@@ -96,3 +96,12 @@ def test_the_loopback_is_accepted():
     assert load_bench.require_loopback("http://127.0.0.1:8000") == "127.0.0.1"
     assert load_bench.require_loopback("http://[::1]:8000/") == "::1"
     assert load_bench.require_loopback("localhost") == "localhost"
+
+
+def test_a_refused_connection_is_an_error_answer_not_a_crash():
+    port = load_bench._free_port("127.0.0.1")  # nothing listens there now
+
+    answer = load_bench._fetch(load_bench.Browser(f"http://127.0.0.1:{port}"), "/my-work/")
+
+    assert answer.status == 0
+    assert "refused" in answer.location.lower()
