@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/iro
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench demo clean
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-load demo clean
 
 ## setup: create .venv, install pinned Python packages, npm assets and system packages
 setup: $(VENV)/.installed node_modules/.installed
@@ -56,6 +56,11 @@ test-postgres: setup
 ## bench: benchmarks that print figures (not timed tests)
 bench: setup
 	$(BIN)/python -m benchmarks
+
+## bench-load: the served demo under simulated signed-in users, on the loopback only
+## (docs/performance.md, "Under load"); e.g. make bench-load LOAD_ARGS="--users 10 --think 0"
+bench-load: setup
+	$(BIN)/python -m benchmarks load $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var

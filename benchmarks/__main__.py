@@ -1,9 +1,17 @@
-"""``python -m benchmarks``: the report benchmark (the census one is
-``benchmarks/census_bench.py``, run on its own)."""
+"""``python -m benchmarks``: the report benchmark; ``python -m benchmarks load [...]``: the
+load benchmark (``benchmarks/load_bench.py``, the served demo under simulated users). The
+census one is ``benchmarks/census_bench.py``, run on its own."""
 
 from __future__ import annotations
 
-from benchmarks.report_bench import main
+import sys
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["load"]:
+        from benchmarks.load_bench import main as load
+
+        load(sys.argv[2:])
+    else:
+        from benchmarks.report_bench import main
+
+        main()

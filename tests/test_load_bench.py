@@ -1,0 +1,107 @@
+"""The load benchmark's request loop, run once against a live server: it signs in through
+the real sign-in page, opens every page of the loop, records progress on an action, and
+refuses to aim at anything but this machine's loopback. No timings are checked."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from benchmarks import load_bench
+
+from iro.journey.models import PlanAction
+from tests.factories import PASSWORD, child_on_plan, make_staff
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def authority():
+    staff = make_staff()
+    journey = child_on_plan(
+        chair=staff.iro,
+        strategy=date(2025, 3, 3),
+        icpc_on=date(2025, 3, 20),
+        team=staff.team,
+        la_child_id="LB000001",
+    )
+    action = PlanAction.objects.create(
+        plan=journey.plan, what="Book the dentist.", who="Mum", by_when=date(2025, 6, 1)
+    )
+    return staff, action
+
+
+def one_loop(url: str, username: str):
+    targets = load_bench.discover_targets(today=date(2025, 11, 15))
+    return load_bench.run_load(
+        url,
+        [(username, PASSWORD)],
+        targets,
+        users=1,
+        think=0,
+        duration=60,
+        max_requests=load_bench.LOOP,
+    )
+
+
+def test_one_user_opens_every_page_of_the_loop_and_records_progress(live_server, authority):
+    staff, action = authority
+
+    result = one_loop(live_server.url, staff.iro.username)
+
+    summary = load_bench.summarise(result)
+    assert summary["requests"] == load_bench.LOOP
+    assert {page: row["errors"] for page, row in summary["pages"].items()} == {
+        "my work": 0,
+        "caseload": 0,
+        "search": 0,
+        "journey": 0,
+        "progress form": 0,
+        "record progress (POST)": 0,
+        "monthly report": 0,
+        "annual report": 0,
+    }
+    action.refresh_from_db()
+    assert action.progress.startswith("Load test: progress noted")
+
+
+def test_a_user_without_access_to_children_is_counted_as_errors_and_records_nothing(
+    live_server, authority
+):
+    staff, action = authority
+
+    result = one_loop(live_server.url, staff.admin.username)
+
+    summary = load_bench.summarise(result)
+    assert summary["requests"] == load_bench.LOOP
+    assert summary["errors"] == summary["requests"]
+    assert "record progress (POST)" not in summary["pages"]
+    action.refresh_from_db()
+    assert action.progress == ""
+
+
+@pytest.mark.parametrize(
+    "url", ["http://192.0.2.10:8000", "http://example.org", "http://0.0.0.0:8000"]
+)
+def test_the_load_is_never_aimed_at_another_machine(url):
+    with pytest.raises(ValueError, match="not this machine's loopback"):
+        load_bench.Browser(url)
+    with pytest.raises(ValueError, match="not this machine's loopback"):
+        load_bench.run_load(
+            url, [("nobody", "x")], None, users=1, think=0, duration=1, max_requests=1
+        )
+
+
+def test_the_loopback_is_accepted():
+    assert load_bench.require_loopback("http://127.0.0.1:8000") == "127.0.0.1"
+    assert load_bench.require_loopback("http://[::1]:8000/") == "::1"
+    assert load_bench.require_loopback("localhost") == "localhost"
+
+
+def test_a_refused_connection_is_an_error_answer_not_a_crash():
+    port = load_bench._free_port("127.0.0.1")  # nothing listens there now
+
+    answer = load_bench._fetch(load_bench.Browser(f"http://127.0.0.1:{port}"), "/my-work/")
+
+    assert answer.status == 0
+    assert "refused" in answer.location.lower()
