@@ -1,5 +1,5 @@
 """``python -m benchmarks``: the report benchmark (the census one is
-``benchmarks/census_bench.py``, run on its own)."""
+``benchmarks/census_bench.py``; ``make bench`` runs both)."""
 
 from __future__ import annotations
 

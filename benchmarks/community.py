@@ -295,7 +295,9 @@ def report(comparison: Comparison, *, examples: int = 3) -> list[str]:
 # miss (docs/census.md, "Against the community validator", says more).
 EXTRA_REASONS = {
     "1104": "it checks only Section 47 ICPC dates, not the episode's DateOfInitialCPC",
-    "4003": "it reads only the first review date of each <Reviews> group",
+    "1510": "it skips a UPN whose 13th character is a letter (a temporary UPN)",
+    "4003": "it reads only the first review date of each <Reviews> group, and compares a "
+    "review only for a plan with an end date",
     "8525Q": "it reads a date before 1677 (pandas' first) as missing",
     "8530Q": "it reads a date before 1677 (pandas' first) as missing",
     "8565": "its 8565 compares closures with a one-row table written into the rule, not the "
@@ -303,8 +305,9 @@ EXTRA_REASONS = {
     "on some files",
     "8841": "it reads only the first review date of each <Reviews> group",
     "8875": "it checks only Section 47 ICPC dates, not the episode's DateOfInitialCPC",
-    "8935": "it counts open plans per plan number of an episode, so never two plans of one "
-    "child (only two records sharing an LAchildID)",
+    "8890": "it skips two enquiries with the same start and ICPC dates (one recorded twice)",
+    "8935": "it counts open plans per LAchildID and plan number (numbered within each "
+    "episode), so never two open plans of one episode",
 }
 
 SHARED_ID = (
