@@ -53,9 +53,12 @@ test-sqlite: setup
 test-postgres: setup
 	IRO_ENV=test DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest
 
-## bench: benchmarks that print figures (not timed tests)
+## bench: benchmarks that print figures (not timed tests): the report one, then the census
+## one (no import), which installs the community validator csc-validator-be-cin from PyPI
+## into var/bench-community-venv and compares iro with it
 bench: setup
 	$(BIN)/python -m benchmarks
+	$(BIN)/python benchmarks/census_bench.py --skip-import
 
 ## bench-load: the served demo under simulated signed-in users, on the loopback only
 ## (docs/performance.md, "Under load"); e.g. make bench-load LOAD_ARGS="--users 10 --think 0"

@@ -1,6 +1,7 @@
 """``python -m benchmarks``: the report benchmark; ``python -m benchmarks load [...]``: the
 load benchmark (``benchmarks/load_bench.py``, the served demo under simulated users). The
-census one is ``benchmarks/census_bench.py``, run on its own."""
+census one is ``benchmarks/census_bench.py``; ``make bench`` runs the report and census
+ones."""
 
 from __future__ import annotations
 

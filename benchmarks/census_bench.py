@@ -10,8 +10,14 @@ ten breaking a rule on purpose), measures:
   services;
 - optionally (``--round-trip``) import, export the year, import the export into another
   empty database, and compare the two returns and the year's measures;
-- optionally (``--community PYTHON``) the community validator csc-validator-be-cin on
-  the same files, run with the given Python (one where it is installed);
+- the community validator csc-validator-be-cin (``benchmarks/community.py``), installed
+  from PyPI into an environment of its own (``--community-venv``, kept between runs;
+  ``--community PYTHON`` uses a Python where it is already installed, ``--no-community``
+  skips it), on the same files at the sizes of ``--community-sizes`` (10,000 by default)
+  and on the community's own sample files where ``../shared/reference/cin-census-samples``
+  is beside the repository: its time against iro's validation, and its findings against
+  iro's as (rule, LAchildID) pairs: what each found by rule, what it found that iro did
+  not (there must be nothing), and iro's extra findings by rule;
 - a damaged file: a census file cut off inside a tag and padded with NUL bytes
   (``--damaged-mib``, 200 by default), which the reader must refuse at once, in the
   memory of one chunk.
@@ -20,7 +26,8 @@ Each measurement runs in a fresh process, so its peak resident memory (``ru_maxr
 its own; parse and validate take the best of three runs. Run from the repository root:
 
     .venv/bin/python benchmarks/census_bench.py [--sizes 10000 50000] [--skip-import]
-        [--round-trip] [--community /path/to/python]
+        [--round-trip] [--community-venv var/bench-community-venv] [--community PYTHON]
+        [--community-sizes 10000] [--no-community]
 """
 
 from __future__ import annotations
@@ -37,9 +44,22 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
+for _path in (SRC, REPO):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+SAMPLES = REPO.parent / "shared" / "reference" / "cin-census-samples"
 
+from benchmarks.community import (  # noqa: E402 - after the path above; standard library only
+    PACKAGE,
+    RULESET,
+    community_python,
+    compare,
+    explain,
+    iro_pairs,
+    read_community_output,
+    report,
+    write_unique_ids,
+)
 
 # --- Measurements, each run in its own process ------------------------------------------
 
@@ -129,33 +149,11 @@ def measure_export(db_dir: str, year: str, output: str) -> dict:
     return {"seconds": seconds, "children": result.children, "measures": measures}
 
 
-# The DfE child protection rules of iro.census.rules, for a like-for-like comparison.
-CP_RULES = [
-    "1104", "1105", "2884", "2885", "2889", "4001", "8615", "8675Q", "8715", "8730", "8740",
-    "8839", "8840", "8841", "8868", "8870Q", "8875", "8890", "8905", "8910", "8925", "8930",
-    "8935", "8940",
-]  # fmt: skip
+def measure_community(path: str, out_dir: str) -> dict:
+    """csc-validator-be-cin on the file, run with the Python of its own environment."""
+    from benchmarks.community import run_community
 
-
-def measure_community(path: str, which: str) -> dict:
-    """csc-validator-be-cin as its own command line runs it, on the same file.
-
-    ``which`` is "all" (its whole 2023-24 ruleset) or "cp" (only the child protection
-    rules iro checks). Run with a Python where the package is installed.
-    """
-    import importlib
-    import xml.etree.ElementTree as ET
-
-    from cin_validator import cin_validator
-
-    start = time.perf_counter()
-    # The community validator's own way in (xml.etree), on our own generated files.
-    root = ET.parse(path).getroot()  # noqa: S314
-    data = cin_validator.process_data(cin_validator.convert_data(root))
-    registry = importlib.import_module("cin_validator.rules.cin2023_24").registry
-    selected = CP_RULES if which == "cp" else None
-    validator = cin_validator.CinValidator(data, registry, selected_rules=selected)
-    return {"seconds": time.perf_counter() - start, "issues": len(validator.full_issue_df)}
+    return run_community(path, out_dir)
 
 
 def measure_damaged(path: str) -> dict:
@@ -226,6 +224,7 @@ def best_side_by_side(n: int, kinds: tuple[str, ...], *args: str) -> list[dict]:
     for kind in kinds:
         best = min(runs[kind], key=lambda r: r["seconds"])
         best["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs[kind])
+        best["slowest"] = max(r["seconds"] for r in runs[kind])
         out.append(best)
     return out
 
@@ -239,8 +238,15 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--round-trip", action="store_true",
                         help="also import, export and re-import the smallest size")  # fmt: skip
+    parser.add_argument("--community-venv", metavar="DIR", type=Path,
+                        default=REPO / "var" / "bench-community-venv",
+                        help="the community validator's environment, made if absent")  # fmt: skip
     parser.add_argument("--community", metavar="PYTHON",
-                        help="a Python with csc-validator-be-cin installed")  # fmt: skip
+                        help="a Python where csc-validator-be-cin is installed")  # fmt: skip
+    parser.add_argument("--community-sizes", type=int, nargs="*", default=[10_000],
+                        help="the sizes to run the community validator on")  # fmt: skip
+    parser.add_argument("--no-community", action="store_true",
+                        help="leave the community validator out")  # fmt: skip
     parser.add_argument("--keep", metavar="DIR", help="keep the generated files here")
     parser.add_argument("--damaged-mib", type=int, default=200,
                         help="size of the damaged (NUL-padded) file, 0 to skip")  # fmt: skip
@@ -250,6 +256,9 @@ def main() -> None:
 
     work = Path(args.keep or tempfile.mkdtemp(prefix="census-bench-"))
     work.mkdir(parents=True, exist_ok=True)
+    community = None
+    if not args.no_community:
+        community = args.community or community_python(args.community_venv)
     rows = []
     for size in args.sizes:
         path = work / f"census-{size}.xml"
@@ -261,17 +270,16 @@ def main() -> None:
         if not args.skip_import:
             db = tempfile.mkdtemp(prefix="db-", dir=work)
             row["import"] = run("import", str(path), db)
-        if args.community:
-            for which in ("cp", "all"):
-                try:
-                    row[f"community_{which}"] = run(
-                        "community", str(path), which, python=args.community
-                    )
-                except RuntimeError as exc:
-                    row["community_error"] = str(exc).strip().splitlines()[-1]
+        if community and size in args.community_sizes:
+            row["community"] = _against_community(community, path, work)
+            unique = work / f"census-{size}-unique-ids.xml"
+            if write_unique_ids(path, unique):
+                row["community_unique"] = _against_community(community, unique, work)
         rows.append(row)
         _print_row(row)
     _print_summary(rows)
+    if community and SAMPLES.is_dir():
+        _community_samples(community, work)
     if args.damaged_mib:
         damaged = work / "damaged.xml"
         write_damaged(damaged, args.damaged_mib)
@@ -302,15 +310,22 @@ def _print_row(row: dict) -> None:
         print(f"  import          {imp['seconds']:7.2f} s {_rate(size, imp['seconds'])} "
               f"peak {imp['peak_rss_mib']:6.1f} MiB  "
               f"({imp['skipped']} children skipped)")  # fmt: skip
-    for which, label in (("cp", "same CP rules"), ("all", "its full ruleset")):
-        com = row.get(f"community_{which}")
-        if com:
-            print(f"  csc-validator   {com['seconds']:7.2f} s {_rate(size, com['seconds'])} "
-                  f"peak {com['peak_rss_mib']:6.1f} MiB  "
-                  f"= {com['seconds'] / validate['seconds']:.1f} x our validate "
-                  f"({label}, {com['issues']:,} issues)")  # fmt: skip
-    if "community_error" in row:
-        print(f"  csc-validator   failed: {row['community_error']}")
+    com = row.get("community")
+    if com and "error" in com:
+        print(f"  csc-validator   failed: {com['error']}")
+    elif com:
+        fast, slow = validate["seconds"], validate["slowest"]
+        print(f"  csc-validator   {com['seconds']:7.2f} s {_rate(size, com['seconds'])} "
+              f"peak {com['peak_rss_mib']:6.1f} MiB  "
+              f"= {com['seconds'] / fast:,.0f} x our validate "
+              f"({com['seconds'] / slow:,.0f} x our slowest of five; "
+              f"its ruleset {RULESET}, all rules)")  # fmt: skip
+        print(f"  Against the community validator on this file ({PACKAGE}):")
+        print("\n".join(report(com["comparison"])))
+    twin = row.get("community_unique")
+    if twin:
+        print("  Against it again, on the same file with each LAchildID made unique (untimed):")
+        print("\n".join(report(twin["comparison"])) if "comparison" in twin else twin["error"])
 
 
 def _print_summary(rows: list[dict]) -> None:
@@ -319,11 +334,43 @@ def _print_summary(rows: list[dict]) -> None:
     small, large = rows[0], rows[-1]
     grow = large["size"] / small["size"]
     print(f"\nFrom {small['size']:,} to {large['size']:,} children ({grow:.0f} x):")
-    for kind in ("parse", "validate", "import", "community_cp", "community_all"):
-        if kind in small and kind in large:
+    for kind in ("parse", "validate", "import", "community"):
+        if "seconds" in small.get(kind, {}) and "seconds" in large.get(kind, {}):
             t = large[kind]["seconds"] / small[kind]["seconds"]
             m = large[kind]["peak_rss_mib"] / small[kind]["peak_rss_mib"]
             print(f"  {kind:<10} time x {t:5.2f}, peak memory x {m:4.2f}")
+
+
+def _against_community(python: str, path: Path, work: Path) -> dict:
+    """The community validator on ``path`` (timed, in its own environment) and its
+    findings against iro's; a failure is reported, never raised."""
+    from iro.census.reader import CensusFileError
+
+    out = Path(tempfile.mkdtemp(prefix=f"community-{path.stem}-", dir=work))
+    try:
+        result = run("community", str(path), str(out), python=python)
+        theirs = read_community_output(out)
+    except (RuntimeError, OSError, ValueError) as exc:
+        return {"error": str(exc).strip().splitlines()[-1]}
+    try:
+        ours = iro_pairs(path)
+    except CensusFileError as exc:
+        return {"error": f"iro refused the file: {exc}"}
+    result["comparison"] = explain(compare(ours, theirs, result.get("crashed")), path)
+    return result
+
+
+def _community_samples(python: str, work: Path) -> None:
+    """The community's own sample files, read where they are (never copied)."""
+    print(f"\nThe community validator's samples ({SAMPLES}), {PACKAGE} against iro:")
+    for sample in sorted(SAMPLES.glob("*.xml")):
+        result = _against_community(python, sample, work)
+        print(f"\n  {sample.name}")
+        if "error" in result:
+            print(f"    not compared: {result['error']}")
+            continue
+        print(f"    csc-validator {result['seconds']:.2f} s")
+        print("\n".join(report(result["comparison"])))
 
 
 def _round_trip(work: Path, size: int) -> None:

@@ -174,6 +174,8 @@ CASES = [
         kid(ep(cin_plans=[cin("2023-06-05", "2023-06-20")], plans=[cpp("2023-06-20")])),
     ),
     ("4180", kid(sex=None), kid(sex="F")),
+    ("4180", kid(sex="M", sex_given="GenderCurrent 1"), kid(sex="M")),  # the old element
+    ("4180", kid(sex="M", sex_given="Sex 1"), kid(sex="M")),  # an old number in <Sex>
     ("4220", kid(ethnicity="XXXX"), kid(ethnicity="AIND")),
     ("4220", kid(ethnicity=None), kid(ethnicity="NOBT")),
     ("8500", kid(la_child_id=None), kid(la_child_id="C1")),
@@ -285,6 +287,11 @@ CASES = [
         "8820",
         kid(ep("2023-05-01", closure="2023-09-01"), ep("2023-08-01", closure="2023-10-01")),
         kid(ep("2023-05-01", closure="2023-07-01"), ep("2023-08-01", closure="2023-10-01")),
+    ),
+    (
+        "8820",  # the DfE's note: an episode may start on the day the one before it closed
+        kid(ep("2023-05-01", closure="2023-08-02"), ep("2023-08-01", closure="2023-10-01")),
+        kid(ep("2023-05-01", closure="2023-08-01"), ep("2023-08-01", closure="2023-10-01")),
     ),
     (
         "8825Q",
@@ -431,6 +438,13 @@ def test_2886q_more_than_2_percent_of_born_children_without_a_sex():
     unborn = [_varied(n, sex="U", date_of_birth=None, expected_date_of_birth=date(2024, 5, 1))
               for n in range(2)]  # fmt: skip
     assert "2886Q" not in {rule for rule, _ in _rules(_run(unborn + kept[2:]))}
+
+
+def test_2886q_counts_a_sex_given_only_in_the_old_gender_current_as_none_recorded():
+    old = [_varied(n, sex="M", sex_given="GenderCurrent 1" if n < 2 else None) for n in range(50)]
+    assert ("2886Q", None) in _rules(_run(old))
+    in_sex = [_varied(n, sex="M", sex_given="Sex 1" if n < 2 else None) for n in range(50)]
+    assert "2886Q" not in {rule for rule, _ in _rules(_run(in_sex))}  # recorded, wrongly (4180)
 
 
 def test_2887q_fewer_than_8_disability_codes_in_the_return():

@@ -132,6 +132,19 @@ def test_it_accepts_sex_and_gender_current(census_file, element, value, sex):
     assert c.problems == []
 
 
+@pytest.mark.parametrize(
+    ("ids", "given"),
+    [
+        ("<Sex>F</Sex>", None),
+        ("<Sex>1</Sex>", "Sex 1"),
+        ("<GenderCurrent>2</GenderCurrent>", "GenderCurrent 2"),
+    ],
+)
+def test_it_keeps_a_sex_given_in_an_old_form_for_rule_4180(census_file, ids, given):
+    _, (c,) = read(census_file(message(child(f"<LAchildID>C1</LAchildID>{ids}"))))
+    assert c.sex_given == given
+
+
 @pytest.mark.parametrize(("text", "value"), [("0", False), ("1", True), ("true", True),
                                               ("false", False), ("TRUE", True)])  # fmt: skip
 def test_it_accepts_yes_no_as_digits_or_words(census_file, text, value):

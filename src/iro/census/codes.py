@@ -43,7 +43,8 @@ UPN_UNKNOWN_REASONS = frozenset({f"UN{n}" for n in range(1, 8)})
 
 # Sex since 2024-25 (M, F, U); GenderCurrent before it (1 male, 2 female, 0 not recorded,
 # 9 indeterminate). Some files put the old numbers in the new element, so both are read
-# from either element.
+# from either element (rule 4180 still asks for a <Sex> of M, F or U).
+SEX = frozenset({"M", "F", "U"})
 SEX_CODES = {"M": "M", "F": "F", "U": "U", "1": "M", "2": "F", "0": "U", "9": "U"}
 
 # Yes/no elements: 0/1 since 2023-24, true/false in older files.

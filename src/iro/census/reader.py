@@ -167,6 +167,9 @@ class Child:
     date_of_birth: date | None = None
     expected_date_of_birth: date | None = None
     sex: str | None = None
+    # The sex as the file gives it ("GenderCurrent 1", "Sex 1") when that is not a <Sex> of
+    # M, F or U (the DfE's form since 2024-25): read for the records, broken for rule 4180.
+    sex_given: str | None = None
     date_of_death: date | None = None
     ethnicity: str | None = None
     disabilities: list[str] = field(default_factory=list)
@@ -427,6 +430,9 @@ def _identifiers(el, child: Child, v: _Values) -> None:
             child.date_of_birth = v.date(sub, "ChildIdentifiers/PersonBirthDate")
         elif tag in ("Sex", "GenderCurrent"):
             child.sex = v.sex(sub, f"ChildIdentifiers/{tag}")
+            text = (sub.text or "").strip()
+            if tag != "Sex" or text not in codes.SEX:
+                child.sex_given = f"{tag} {text}".strip()
         elif tag == "UPN":
             child.upn = (sub.text or "").strip() or None
         elif tag == "FormerUPN":

@@ -944,8 +944,10 @@ def _child_rules(child: Child, year: CensusYear | None, out: list[Finding]) -> N
     if former is not None and not _former_upn_ok(former):
         _add(out, "1560Q", child, "ChildIdentifiers/FormerUPN", former, line)
     sex = child.sex
-    if sex is None:
-        _add(out, "4180", child, "ChildIdentifiers/Sex", "", line)
+    if sex is None or child.sex_given is not None:
+        # The DfE's 4180 asks for a <Sex> of M, F or U: the old GenderCurrent element, or
+        # its numbers in <Sex>, are read for the records but break the rule.
+        _add(out, "4180", child, "ChildIdentifiers/Sex", child.sex_given or "", line)
     if child.ethnicity not in codes.ETHNICITIES:
         _add(out, "4220", child, "ChildCharacteristics/Ethnicity", child.ethnicity or "", line)
     dob, expected, death = child.date_of_birth, child.expected_date_of_birth, child.date_of_death
@@ -1028,7 +1030,9 @@ def _episodes_rules(child: Child, year: CensusYear | None, out: list[Finding]) -
                 until = ref
             else:
                 continue
-            if other.referral_date <= start <= until and not (
+            # "Between" the other's referral and its closure (or the reference date): the
+            # DfE's note lets one episode start on the day the other closed.
+            if other.referral_date <= start < until and not (
                 other.referral_date == start
                 and other.line is not None
                 and ep.line is not None
@@ -1441,8 +1445,10 @@ class Validator:
         return found
 
     def _tally(self, child: Child) -> None:
-        if child.expected_date_of_birth is None and child.sex in (None, "U"):
-            self._sex_unknown += 1
+        if child.expected_date_of_birth is None and (
+            child.sex in (None, "U") or (child.sex_given or "").startswith("GenderCurrent")
+        ):
+            self._sex_unknown += 1  # no <Sex> recorded (an old GenderCurrent is not one)
         disabilities = child.disabilities
         if disabilities:
             self._disability_codes.update(disabilities)
