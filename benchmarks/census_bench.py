@@ -23,7 +23,8 @@ ten breaking a rule on purpose), measures:
   memory of one chunk.
 
 Each measurement runs in a fresh process, so its peak resident memory (``ru_maxrss``) is
-its own; parse and validate take the best of three runs. Run from the repository root:
+its own; parse and validate take the best of five runs, taken in turn. Run from the
+repository root:
 
     .venv/bin/python benchmarks/census_bench.py [--sizes 10000 50000] [--skip-import]
         [--round-trip] [--community-venv var/bench-community-venv] [--community PYTHON]
@@ -204,13 +205,6 @@ def run(kind: str, *args: str, python: str = sys.executable) -> dict:
     if done.returncode != 0:
         raise RuntimeError(f"{kind} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def best_of(n: int, kind: str, *args: str) -> dict:
-    runs = [run(kind, *args) for _ in range(n)]
-    best = min(runs, key=lambda r: r["seconds"])
-    best["peak_rss_mib"] = max(r["peak_rss_mib"] for r in runs)
-    return best
 
 
 def best_side_by_side(n: int, kinds: tuple[str, ...], *args: str) -> list[dict]:

@@ -123,7 +123,7 @@ def test_several_files_are_imported_at_once_and_a_refused_one_is_named(client, s
     response = client.post(reverse("census_imports"), {"file": mixed})
     text = response.content.decode()
     assert escape(f"d.csv: {jobs.NOT_XML}") in text
-    assert "1 of the files chosen are being imported" in text
+    assert "Of the 2 files chosen, 1 is being imported; the others were refused." in text
     assert CensusImport.objects.count() == 3
 
 

@@ -177,18 +177,11 @@ def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary 
             summary = import_file(
                 file_path, acting_user=job.started_by, progress=board, findings=kept.add
             )
-    except CensusFileError as exc:
-        where = f"line {exc.line}: " if exc.line else ""
-        _finish(
-            job, state=ImportState.FAILED, error=_sentence(where + exc.reason) + NOTHING_IMPORTED
-        )
-        return None
-    except (ImportRefused, PermissionDenied) as exc:
-        _finish(job, state=ImportState.FAILED, error=_sentence(str(exc)) + NOTHING_IMPORTED)
-        return None
-    except BaseException:
-        stopped = STOPPED if writes_whole_file() else STOPPED_PART_WRITTEN
-        _finish(job, state=ImportState.FAILED, error=stopped)
+    except BaseException as exc:
+        kept.discard()
+        _finish(job, state=ImportState.FAILED, error=_why_not_imported(exc))
+        if isinstance(exc, CensusFileError | ImportRefused | PermissionDenied):
+            return None
         raise
     finally:
         board.close()
@@ -220,6 +213,10 @@ class _FindingsFile:
             self._writer.writerow(report.csv_row(f))
             self.count += 1
 
+    def discard(self) -> None:
+        """Drop what was written (the import did not finish)."""
+        self._raw.close()
+
     def content(self) -> bytes:
         self._text.flush()
         self._text.detach()
@@ -237,6 +234,15 @@ def findings_rows(job: CensusImport):
         return
     with gzip.GzipFile(fileobj=io.BytesIO(bytes(content))) as packed:
         yield from csv.reader(io.TextIOWrapper(packed, encoding="utf-8", newline=""))
+
+
+def _why_not_imported(exc: BaseException) -> str:
+    if isinstance(exc, CensusFileError):
+        where = f"line {exc.line}: " if exc.line else ""
+        return _sentence(where + exc.reason) + NOTHING_IMPORTED
+    if isinstance(exc, ImportRefused | PermissionDenied):
+        return _sentence(str(exc)) + NOTHING_IMPORTED
+    return STOPPED if writes_whole_file() else STOPPED_PART_WRITTEN
 
 
 def _sentence(text: str) -> str:

@@ -53,7 +53,7 @@ class UploadForm(forms.Form):
 
 
 QUEUED = "{n} files are being imported: each one's state is in the list below."
-SOME_REFUSED = "{n} of the files chosen are being imported; the others were refused (above)."
+SOME_REFUSED = "Of the {total} files chosen, {n} {verb} being imported; the others were refused."
 
 
 @require_http_methods(["GET", "POST"])
@@ -65,7 +65,12 @@ def import_list(request: HttpRequest) -> HttpResponse:
         if refused:
             form.add_error("file", refused)
             if queued:
-                messages.success(request, SOME_REFUSED.format(n=len(queued)))
+                words = SOME_REFUSED.format(
+                    total=len(queued) + len(refused),
+                    n=len(queued),
+                    verb="is" if len(queued) == 1 else "are",
+                )
+                messages.success(request, words)
         elif len(queued) == 1:
             return redirect("census_import", public_id=queued[0].public_id)
         else:
