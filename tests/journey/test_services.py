@@ -401,7 +401,7 @@ def test_closing_an_episode_ends_its_child_in_need_plan(siblings, coordinator):
     episode = services.open_episode(
         child=siblings[0], referral_date=date(2024, 1, 8), acting_user=coordinator
     )
-    services.start_cin_plan(episode=episode, start_date=date(2024, 2, 1), acting_user=coordinator)
+    services.record_cin_plan(episode=episode, start_date=date(2024, 2, 1), acting_user=coordinator)
     services.close_episode(
         episode=episode,
         closure_date=date(2024, 5, 31),

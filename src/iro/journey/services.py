@@ -499,16 +499,9 @@ def authorise_assessment(
     return assessment
 
 
-@transaction.atomic
-def start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
-    require(
-        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
-    )
-    return _start_cin_plan(episode=episode, start_date=start_date, acting_user=acting_user)
-
-
 def _start_cin_plan(*, episode: Episode, start_date: date, acting_user) -> CinPlanPeriod:
-    """Also the step down at a plan's end, under the chair's capability to end it."""
+    """The step down to a Child in Need plan at a plan's end, under the chair's capability
+    to end it (a plan known with its dates is ``record_cin_plan``)."""
     errors = Errors()
     _check_in_episode(errors, "start_date", episode, start_date, acting_user)
     errors.raise_if_any()
