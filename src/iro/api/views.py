@@ -1024,10 +1024,7 @@ class CensusImportDetail(ApiView):
     def get(self, request, public_id: UUID):
         from iro.census import jobs
 
-        require_capability(request.user, Capability.IMPORT_RETURNS)
-        job = jobs.imports_for(request.user).filter(public_id=public_id).first()
-        if job is None:
-            raise Http404("No such census import")
+        job = jobs.import_for(request.user, public_id)
         return Response(s.CensusImportSerializer(job, context={"request": request}).data)
 
 

@@ -33,9 +33,10 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections, transaction
+from django.http import Http404
 from django.utils import timezone
 
-from iro.access.capabilities import REFUSED_ACTION, Capability, has_capability
+from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.census import report
 from iro.census.importer import ImportRefused, ImportSummary, import_file, writes_whole_file
 from iro.census.models import CensusImport, ImportSource, ImportState
@@ -49,14 +50,14 @@ EMPTY_FILE = "The file is empty: choose the CIN census XML file."
 NOT_XML = "The file is not XML: a CIN census return is an XML file (it starts with '<')."
 TOO_BIG = "The file is larger than {limit} MB, the most the import page takes: use iro cin import."
 NAME_TOO_LONG = "The file's name is longer than 255 characters: rename it and try again."
-STOPPED = (
-    "The import stopped with an unexpected error, so nothing of the file was imported. "
-    "The administrator can see the error in the tasks of the administration site."
+# Why a file went in only in part, or not at all (see ``importer.writes_whole_file``).
+NOTHING_KEPT = "Nothing of the file is in the records (a file goes in whole or not at all)."
+PART_KEPT = (
+    "Some of the file's children may be in the records: import the file again to complete "
+    "it (a file imported twice changes nothing)."
 )
-STOPPED_PART_WRITTEN = (
-    "The import stopped with an unexpected error. Some of the file's children may be in "
-    "the records: import the file again to complete it (a file imported twice changes "
-    "nothing). The administrator can see the error in the tasks of the administration site."
+STOPPED = "The import stopped with an unexpected error. {kept} " + (
+    "The administrator can see the error in the tasks of the administration site."
 )
 NOTHING_IMPORTED = " Nothing of the file was imported."
 
@@ -66,20 +67,20 @@ SKIPPED_KEPT = 1000
 PROGRESS_EVERY = 1.0
 
 
-def may_import(user) -> bool:
-    return has_capability(user, Capability.IMPORT_RETURNS)
-
-
 def imports_for(user):
     """The imports a user may see: every import, for those who may import."""
-    if not may_import(user):
+    if not has_capability(user, Capability.IMPORT_RETURNS):
         return CensusImport.objects.none()
     return CensusImport.objects.select_related("started_by").defer("content", "findings_csv")
 
 
-def _refuse_unless_may_import(user) -> None:
-    if not may_import(user):
-        raise PermissionDenied(REFUSED_ACTION.format(what=Capability.IMPORT_RETURNS.lower()))
+def import_for(user, public_id) -> CensusImport:
+    """One import: 403 for a user who may not import, 404 for no such import."""
+    require_capability(user, Capability.IMPORT_RETURNS)
+    job = imports_for(user).filter(public_id=public_id).first()
+    if job is None:
+        raise Http404("No such census import")
+    return job
 
 
 def queue_import(*, upload, acting_user, source: str = ImportSource.PAGE) -> CensusImport:
@@ -90,7 +91,7 @@ def queue_import(*, upload, acting_user, source: str = ImportSource.PAGE) -> Cen
     not XML or one over ``IRO_CENSUS_UPLOAD_MAX_MB``; ``PermissionDenied`` for a user
     who may not import. Nothing is kept when it raises.
     """
-    _refuse_unless_may_import(acting_user)
+    require_capability(acting_user, Capability.IMPORT_RETURNS)
     if upload is None:
         raise ValidationError({"file": [NO_FILE]})
     name = os.path.basename(upload.name or "census.xml")
@@ -137,7 +138,7 @@ def run_census_import(job_id: int) -> str:
 
 def record_command_import(*, path, acting_user) -> CensusImport:
     """The row for a file imported from the command line, read where it lies."""
-    _refuse_unless_may_import(acting_user)
+    require_capability(acting_user, Capability.IMPORT_RETURNS)
     path = Path(path)
     digest = hashlib.sha256()
     size = 0
@@ -242,7 +243,7 @@ def _why_not_imported(exc: BaseException) -> str:
         return _sentence(where + exc.reason) + NOTHING_IMPORTED
     if isinstance(exc, ImportRefused | PermissionDenied):
         return _sentence(str(exc)) + NOTHING_IMPORTED
-    return STOPPED if writes_whole_file() else STOPPED_PART_WRITTEN
+    return STOPPED.format(kept=_what_is_kept())
 
 
 def _sentence(text: str) -> str:
@@ -290,13 +291,7 @@ def summary_data(summary: ImportSummary) -> dict:
 
 STALLED = (
     "This import has said nothing since {since:%-d %B %Y %H:%M}: the worker or the command "
-    "that ran it has probably stopped. Nothing of the file is in the records (a file goes "
-    "in whole or not at all)."
-)
-STALLED_PART_WRITTEN = (
-    "This import has said nothing since {since:%-d %B %Y %H:%M}: the worker or the command "
-    "that ran it has probably stopped. Some of the file's children may be in the records: "
-    "import it again to complete it (a file imported twice changes nothing)."
+    "that ran it has probably stopped. {kept}"
 )
 AGAIN_REFUSED = "Only an import that has stopped, with its file still kept, can be started again."
 
@@ -325,8 +320,14 @@ def stalled_words(job: CensusImport) -> str:
     """What the page says of a stalled import ("" for one that is not)."""
     from django.utils.timezone import localtime
 
-    words = STALLED if writes_whole_file() else STALLED_PART_WRITTEN
-    return words.format(since=localtime(last_sign_of_life(job))) if stalled(job) else ""
+    if not stalled(job):
+        return ""
+    return STALLED.format(since=localtime(last_sign_of_life(job)), kept=_what_is_kept())
+
+
+def _what_is_kept() -> str:
+    """What of a file an import that stopped half-way has left in the records."""
+    return NOTHING_KEPT if writes_whole_file() else PART_KEPT
 
 
 def may_start_again(job: CensusImport) -> bool:
@@ -335,7 +336,7 @@ def may_start_again(job: CensusImport) -> bool:
 
 def start_again(*, job: CensusImport, acting_user) -> CensusImport:
     """Queue a stalled upload again from its kept file (its first run kept nothing)."""
-    _refuse_unless_may_import(acting_user)
+    require_capability(acting_user, Capability.IMPORT_RETURNS)
     with transaction.atomic():
         job = CensusImport.objects.select_for_update().defer("content").get(pk=job.pk)
         if (

@@ -105,10 +105,7 @@ def _queue_each(request, uploads) -> tuple[list, list[str]]:
 
 @require_http_methods(["GET"])
 def import_detail(request: HttpRequest, public_id) -> HttpResponse:
-    require_capability(request.user, Capability.IMPORT_RETURNS)
-    job = jobs.imports_for(request.user).filter(public_id=public_id).first()
-    if job is None:
-        raise Http404("No such census import")
+    job = jobs.import_for(request.user, public_id)
     progress = jobs.progress_of(job)
     if "progress" in request.GET:
         read_log.shown(request)
@@ -146,10 +143,7 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
 @require_http_methods(["POST"])
 def import_again(request: HttpRequest, public_id) -> HttpResponse:
     """Start a stalled upload again from its kept file."""
-    require_capability(request.user, Capability.IMPORT_RETURNS)
-    job = jobs.imports_for(request.user).filter(public_id=public_id).first()
-    if job is None:
-        raise Http404("No such census import")
+    job = jobs.import_for(request.user, public_id)
     try:
         jobs.start_again(job=job, acting_user=request.user)
     except ValidationError as error:
@@ -202,9 +196,8 @@ def import_findings(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     """Every DfE rule finding of an import, as CSV or a spreadsheet (logged as an export)."""
     from iro.access.log import log_export
 
-    require_capability(request.user, Capability.IMPORT_RETURNS)
-    job = jobs.imports_for(request.user).filter(public_id=public_id).first()
-    if job is None or job.state != ImportState.DONE or fmt not in ("csv", "xlsx"):
+    job = jobs.import_for(request.user, public_id)
+    if job.state != ImportState.DONE or fmt not in ("csv", "xlsx"):
         raise Http404("No findings to download")
     stem = Path(job.file_name).stem or "census"
     if fmt == "xlsx" and job.findings_count > XLSX_MAX_ROWS:
