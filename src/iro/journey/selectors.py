@@ -294,7 +294,13 @@ def my_work(user, *, day: date | None = None) -> MyWork:
         ).select_related("conference", "child", "section47", "plan")
     )
 
-    mine = visible.annotate(chair_id=current_chair_id()).filter(
+    # A child's current chair chaired one of their conferences, so only the children of
+    # the user's own conferences are asked who their current chair is (not every child
+    # the user may see: thousands in a region, each a correlated subquery).
+    chaired = visible.filter(
+        pk__in=ConferenceChild.objects.filter(conference__chair=user).values("child_id")
+    )
+    mine = chaired.annotate(chair_id=current_chair_id()).filter(
         Q(chair_id=user.pk)
         | Exists(
             ConferenceChild.objects.filter(
