@@ -62,7 +62,9 @@ def page(browser, live_server):
 
     def on_console(msg) -> None:
         if msg.type == "error":
-            errors.append(msg.text)
+            # "Failed to load resource" says which resource only in its location.
+            where = (msg.location or {}).get("url", "")
+            errors.append(f"{msg.text} ({where})" if where else msg.text)
         if "Content Security Policy" in msg.text:
             csp_violations.append(f"{page.url}: {msg.text}")
 
