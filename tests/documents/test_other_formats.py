@@ -3,13 +3,16 @@ document's structured text, in the background, for those who may read the docume
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import subprocess
 import zlib
+from datetime import date
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.urls import reverse
 
 from iro.access.models import AccessEvent, AccessLogEntry
@@ -19,17 +22,23 @@ from iro.documents.models import FormatRequest, FormatState
 from iro.documents.structured import HEADING, LIST, from_html
 from iro.journey import services
 from iro.journey.models import InviteeRole
-from tests.documents.test_family_plan import _frozen_today, plan, staff  # noqa: F401
+from tests.browser.conftest import SHOTS
 from tests.journey.conference_setup import book_icpc, sibling_group
 
 pytestmark = [pytest.mark.django_db]
 
-SHOTS = Path("/tmp/shots")
+
+@pytest.fixture(autouse=True)
+def _frozen_today():
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        yield
+
+
 HEADINGS = ("Why there is a plan", "What we are worried about", "What is working well",
             "What needs to happen", "Who is helping", "Who to talk to")  # fmt: skip
 
 
-def ask(client, user, plan, fmt):  # noqa: F811
+def ask(client, user, plan, fmt):
     client.force_login(user)
     return client.post(
         reverse("format_request_new"),
@@ -37,7 +46,7 @@ def ask(client, user, plan, fmt):  # noqa: F811
     )
 
 
-def made(client, user, plan, fmt) -> tuple[FormatRequest, bytes]:  # noqa: F811
+def made(client, user, plan, fmt) -> tuple[FormatRequest, bytes]:
     """Ask for the format on the page, then download it, as ``user``."""
     response = ask(client, user, plan, fmt)
     assert response.status_code == 302, response.content.decode()[:500]
@@ -50,11 +59,11 @@ def made(client, user, plan, fmt) -> tuple[FormatRequest, bytes]:  # noqa: F811
     return job, download.content
 
 
-def family_plan_text(user, plan):  # noqa: F811
+def family_plan_text(user, plan):
     return sources.find(user, "family_plan", {"plan": str(plan.public_id)}).structured()
 
 
-def test_the_family_plan_reads_into_headings_paragraphs_and_lists(staff, plan):  # noqa: F811
+def test_the_family_plan_reads_into_headings_paragraphs_and_lists(staff, plan):
     text = family_plan_text(staff.social_worker, plan)
     assert text.title == "Quilla's child protection plan"
     assert text.language == "en-GB"
@@ -78,7 +87,7 @@ def test_skipped_parts_of_a_page_are_left_out_of_the_structured_text():
     assert [b.text for b in text.blocks] == ["Kept words", "Seen here"]
 
 
-def test_the_braille_file_keeps_to_40_cells_and_25_lines_and_reads_back(client, staff, plan):  # noqa: F811
+def test_the_braille_file_keeps_to_40_cells_and_25_lines_and_reads_back(client, staff, plan):
     job, content = made(client, staff.social_worker, plan, BRAILLE)
     assert job.file_name.endswith("-braille.brf")
     brf = content.decode("ascii")
@@ -99,7 +108,7 @@ def test_the_braille_file_keeps_to_40_cells_and_25_lines_and_reads_back(client, 
     assert "quilla" in words and "walk quilla to school each morning" in words
 
 
-def test_a_braille_heading_is_never_the_last_line_of_a_page(staff, plan):  # noqa: F811
+def test_a_braille_heading_is_never_the_last_line_of_a_page(staff, plan):
     text = family_plan_text(staff.social_worker, plan)
     brf = formats.braille(text).decode("ascii")
     headings = set(formats._translate(text.headings, formats._table_list(text)))
@@ -119,7 +128,7 @@ def ogg_playing_seconds(content: bytes, tmp_path) -> float:
 
 
 @pytest.mark.skipif(not shutil.which("ogginfo"), reason="ogginfo (vorbis-tools) is missing")
-def test_the_audio_is_ogg_vorbis_as_long_as_its_words_take_to_say(client, staff, plan, tmp_path):  # noqa: F811
+def test_the_audio_is_ogg_vorbis_as_long_as_its_words_take_to_say(client, staff, plan, tmp_path):
     job, content = made(client, staff.social_worker, plan, AUDIO)
     assert content.startswith(b"OggS") and b"\x01vorbis" in content
     seconds = ogg_playing_seconds(content, tmp_path)
@@ -131,7 +140,7 @@ def test_the_audio_is_ogg_vorbis_as_long_as_its_words_take_to_say(client, staff,
     assert 100 <= per_minute <= 250, f"{words} words in {seconds:.1f}s: {per_minute:.0f} a minute"
 
 
-def test_the_audio_pauses_at_each_heading(staff, plan):  # noqa: F811
+def test_the_audio_pauses_at_each_heading(staff, plan):
     text = family_plan_text(staff.social_worker, plan)
     sections = text.sections()
     ssml = formats._ssml(sections[1], "en-GB")
@@ -169,8 +178,8 @@ def page_lines(pdf_path: Path) -> list[list[tuple[float, float, float, float]]]:
     return pages
 
 
-def test_the_large_print_pdf_is_18_point_and_more_in_one_column(client, staff, plan, tmp_path):  # noqa: F811
-    job, content = made(client, staff.social_worker, plan, LARGE_PRINT)
+def test_the_large_print_pdf_is_18_point_and_more_in_one_column(client, staff, plan, tmp_path):
+    _, content = made(client, staff.social_worker, plan, LARGE_PRINT)
     assert content.startswith(b"%PDF-") and b"/StructTreeRoot" in zlib_all(content)
     sizes = font_sizes_in_points(content)
     assert min(sizes) >= 18, sorted(sizes)
@@ -181,7 +190,7 @@ def test_the_large_print_pdf_is_18_point_and_more_in_one_column(client, staff, p
     assert len(pages) >= 2
     for lines in pages:
         ordered = sorted(lines, key=lambda line: line[1])
-        for above, below in zip(ordered, ordered[1:], strict=False):
+        for above, below in itertools.pairwise(ordered):
             assert below[1] >= above[3] - 0.5, "two lines side by side: not one column"
     SHOTS.mkdir(parents=True, exist_ok=True)
     subprocess.run(
@@ -200,17 +209,20 @@ def zlib_all(pdf: bytes) -> bytes:
     return b"".join(out)
 
 
-def test_a_download_is_logged_as_an_export_of_the_childs_record(client, staff, plan):  # noqa: F811
+def test_a_download_is_logged_as_an_export_of_the_childs_record(client, staff, plan):
     job, _ = made(client, staff.social_worker, plan, BRAILLE)
     logged = AccessLogEntry.objects.filter(
-        user=staff.social_worker, event=AccessEvent.EXPORTED, what="the plan for the family (braille)"
+        user=staff.social_worker,
+        event=AccessEvent.EXPORTED,
+        what="the plan for the family (braille)",
     )
     assert logged.filter(child=plan.child).count() == 1
-    assert logged.get(child=None).detail == {"request": str(job.public_id), "plan": str(plan.public_id)}
+    detail = logged.get(child=None).detail
+    assert detail == {"request": str(job.public_id), "plan": str(plan.public_id)}
 
 
 def test_a_missing_program_makes_its_format_unavailable_and_the_page_says_why(
-    client, staff, plan, settings  # noqa: F811
+    client, staff, plan, settings
 ):
     settings.IRO_FORMAT_PROGRAMS = {"espeak-ng": "/nowhere/espeak-ng"}
     why = formats.availability(AUDIO, "en-GB").why
@@ -250,7 +262,7 @@ def test_every_family_language_has_its_voice_and_braille_table_or_says_why():
             assert found.available or language.name in found.why, (code, fmt, found.why)
 
 
-def test_a_social_worker_of_another_team_is_refused_the_formats(client, staff, plan):  # noqa: F811
+def test_a_social_worker_of_another_team_is_refused_the_formats(client, staff, plan):
     assert ask(client, staff.outsider, plan, BRAILLE).status_code == 403
     assert ask(client, staff.analyst, plan, BRAILLE).status_code == 403  # no names
     assert not FormatRequest.objects.exists()
@@ -262,7 +274,7 @@ def test_a_social_worker_of_another_team_is_refused_the_formats(client, staff, p
     assert page.status_code == 403
 
 
-def test_a_request_whose_access_is_gone_is_not_handed_over(client, staff, plan):  # noqa: F811
+def test_a_request_whose_access_is_gone_is_not_handed_over(client, staff, plan):
     job, _ = made(client, staff.social_worker, plan, BRAILLE)
     staff.social_worker.team = staff.other_team
     staff.social_worker.save()
@@ -270,7 +282,7 @@ def test_a_request_whose_access_is_gone_is_not_handed_over(client, staff, plan):
     assert client.get(reverse("format_request_download", args=[job.public_id])).status_code == 403
 
 
-def test_a_request_being_made_shows_its_progress(client, staff, plan):  # noqa: F811
+def test_a_request_being_made_shows_its_progress(client, staff, plan):
     job = FormatRequest.objects.create(
         kind="family_plan", document={"plan": str(plan.public_id)}, key="x", format=AUDIO,
         title="Quilla's child protection plan", requested_by=staff.social_worker,
@@ -296,8 +308,8 @@ def test_the_invitation_letter_comes_in_braille_for_the_coordinator(client, staf
     assert "When and where" in text.headings and "Before the meeting" in text.headings
     assert not any("Print this page" in b.text for b in text.blocks)
     client.force_login(staff.coordinator)
-    letter_page = reverse("conference_invitation_letter", args=[conference.public_id, invitation.pk])
-    assert "Make it in braille" in client.get(letter_page).content.decode()
+    letter = reverse("conference_invitation_letter", args=[conference.public_id, invitation.pk])
+    assert "Make it in braille" in client.get(letter).content.decode()
     response = client.post(
         reverse("format_request_new"), {"kind": "letter", **document, "format": BRAILLE}
     )

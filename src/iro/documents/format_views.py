@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_POST
@@ -15,6 +15,7 @@ from iro.documents import format_requests, formats, sources
 
 # The ids a document is named by, as posted by the "Other formats" form.
 DOCUMENT_FIELDS = ("plan", "conference", "invitation", "year")
+NO_DOCUMENT = "The form did not say which document to make: go back to it and try again."
 
 
 @require_POST
@@ -22,6 +23,8 @@ def format_request_new(request: HttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     document = {k: request.POST[k] for k in DOCUMENT_FIELDS if request.POST.get(k)}
     fmt = request.POST.get("format", "")
+    if kind not in sources.FINDERS or not document:
+        return HttpResponseBadRequest(NO_DOCUMENT)
     try:
         job = format_requests.request_format(
             user=request.user, kind=kind, document=document, fmt=fmt
