@@ -320,3 +320,39 @@ def test_the_invitation_letter_comes_in_braille_for_the_coordinator(client, staf
     assert client.post(
         reverse("format_request_new"), {"kind": "letter", **document, "format": BRAILLE}
     ).status_code in (403, 404)
+
+
+def test_the_annual_report_summary_comes_in_large_print_for_report_readers(client, staff):
+    from tests.reports.conftest import YEAR, build_authority
+
+    with time_machine.travel(date(2026, 12, 2), tick=False):
+        build_authority(staff, 2)
+        document = {"year": YEAR.label}
+        text = sources.find(staff.analyst, "annual_summary", document).structured()
+        assert text.title == f"Annual report summary {YEAR.label}"
+        assert len(text.headings) >= 6 and text.words > 300
+        client.force_login(staff.analyst)
+        summary_page = client.get(reverse("report_summary", args=[YEAR.label])).content.decode()
+        assert "Make it in large print" in summary_page
+        response = client.post(
+            reverse("format_request_new"),
+            {"kind": "annual_summary", **document, "format": LARGE_PRINT},
+        )
+        job = FormatRequest.objects.get(requested_by=staff.analyst)
+        assert response["Location"] == reverse("format_request", args=[job.public_id])
+        assert job.state == FormatState.DONE, job.error
+        assert job.file_name == f"iro-annual-report-summary-{YEAR.label}-large-print.pdf"
+        # The coordinator does not read reports: refused, and nothing kept.
+        client.force_login(staff.coordinator)
+        refused = client.post(
+            reverse("format_request_new"),
+            {"kind": "annual_summary", **document, "format": LARGE_PRINT},
+        )
+        assert refused.status_code == 403
+        assert FormatRequest.objects.count() == 1
+
+
+def test_the_large_print_runs_right_to_left_in_arabic_and_urdu():
+    arabic = from_html('<html lang="ar"><main><h1>خطة</h1><p>نص</p></main></html>')
+    assert 'dir="rtl"' in formats.large_print_html(arabic)
+    assert 'dir="ltr"' in formats.large_print_html(from_html("<main><h1>Plan</h1></main>"))

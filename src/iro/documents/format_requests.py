@@ -118,9 +118,9 @@ def run(job: FormatRequest) -> None:
     )
 
 
-def request_for(user, public_id) -> FormatRequest:
-    """The user's own request (404 for anyone else's or none), the document's access
-    asked again (403 when it is gone)."""
+def request_for(user, public_id) -> tuple[FormatRequest, sources.Source]:
+    """The user's own request (404 for anyone else's or none) and its document, whose
+    access is asked again (403 when it is gone)."""
     job = (
         FormatRequest.objects.defer("content")
         .filter(public_id=public_id, requested_by=user)
@@ -128,16 +128,14 @@ def request_for(user, public_id) -> FormatRequest:
     )
     if job is None:
         raise Http404("No such request")
-    sources.find(user, job.kind, job.document)
-    return job
+    return job, sources.find(user, job.kind, job.document)
 
 
 def download(user, public_id) -> tuple[FormatRequest, bytes]:
     """The made file, its export logged (one row, and one per child in the document)."""
-    job = request_for(user, public_id)
+    job, source = request_for(user, public_id)
     if job.state != FormatState.DONE:
         raise Http404("Not made yet")
-    source = sources.find(user, job.kind, job.document)
     content = bytes(FormatRequest.objects.values_list("content", flat=True).get(pk=job.pk))
     log_export(
         user=user,

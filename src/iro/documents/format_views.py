@@ -41,8 +41,7 @@ def format_request_new(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def format_request(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    job = format_requests.request_for(request.user, public_id)
-    source = sources.find(request.user, job.kind, job.document)
+    job, source = format_requests.request_for(request.user, public_id)
     read_log.shown(request, pks=source.children)
     if "progress" in request.GET:
         return JsonResponse({"state": job.state, "finished": job.finished, "percent": job.progress})

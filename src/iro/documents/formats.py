@@ -226,10 +226,21 @@ def _run(args: list[str], *, input: str | None = None, what: str) -> str:
 # Large print ----------------------------------------------------------------------------
 
 
+# Languages written right to left: the large print runs from the right.
+RIGHT_TO_LEFT = frozenset({"ar", "ur", "fa", "he"})
+
+
 def large_print_html(text: StructuredText) -> str:
+    code, _ = language_of(text.language)
     return render_to_string(
         "documents/large_print.html",
-        {"text": text, "council_name": settings.COUNCIL_NAME, "HEADING": HEADING, "LIST": LIST},
+        {
+            "text": text,
+            "direction": "rtl" if code in RIGHT_TO_LEFT else "ltr",
+            "council_name": settings.COUNCIL_NAME,
+            "HEADING": HEADING,
+            "LIST": LIST,
+        },
     )
 
 
