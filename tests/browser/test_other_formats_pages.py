@@ -83,3 +83,19 @@ def test_a_request_being_made_is_followed_until_it_is_ready(page, staff, plan):
     page.wait_for_selector(".govuk-panel__title >> text=Ready", timeout=10_000)
     assert "61 seconds long" in page.locator(".govuk-panel__body").inner_text()
     check_page(page, "format-request-followed-to-ready")
+
+
+def test_the_invitation_letter_offers_its_other_formats(page, staff):
+    from iro.journey import services
+    from tests.journey.conference_setup import book_icpc, sibling_group
+
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        conference = book_icpc(staff, sibling_group(staff))
+        invitation = services.add_invitee(
+            conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+            acting_user=staff.coordinator,
+        )  # fmt: skip
+    sign_in(page, staff.coordinator.username)
+    page.goto(f"/conferences/{conference.public_id}/invitations/{invitation.pk}/letter")
+    assert page.get_by_role("button", name="Make it in Braille").is_visible()
+    check_page(page, "letter-other-formats")

@@ -233,7 +233,7 @@ def test_a_missing_program_makes_its_format_unavailable_and_the_page_says_why(
     client.force_login(staff.social_worker)
     page = client.get(reverse("plan_detail", args=[plan.public_id])).content.decode()
     assert "Audio: unavailable." in page and why in page
-    assert "Make it in braille" in page and "Make it in large print" in page
+    assert "Make it in Braille" in page and "Make it in large print" in page
     refused = ask(client, staff.social_worker, plan, AUDIO)
     assert refused.status_code == 200
     assert why in refused.content.decode() and "govuk-error-summary" in refused.content.decode()
@@ -309,7 +309,7 @@ def test_the_invitation_letter_comes_in_braille_for_the_coordinator(client, staf
     assert not any("Print this page" in b.text for b in text.blocks)
     client.force_login(staff.coordinator)
     letter = reverse("conference_invitation_letter", args=[conference.public_id, invitation.pk])
-    assert "Make it in braille" in client.get(letter).content.decode()
+    assert "Make it in Braille" in client.get(letter).content.decode()
     response = client.post(
         reverse("format_request_new"), {"kind": "letter", **document, "format": BRAILLE}
     )

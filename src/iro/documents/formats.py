@@ -37,6 +37,8 @@ AUDIO = "audio"
 BRAILLE = "braille"
 
 FORMAT_NAMES = {LARGE_PRINT: "Large print", AUDIO: "Audio", BRAILLE: "Braille"}
+# In a sentence ("Make it in Braille").
+FORMAT_WORDS = {LARGE_PRINT: "large print", AUDIO: "audio", BRAILLE: "Braille"}
 FORMAT_FILES = {
     LARGE_PRINT: ("pdf", "application/pdf"),
     AUDIO: ("ogg", "audio/ogg"),
@@ -118,6 +120,10 @@ class Availability:
     @property
     def name(self) -> str:
         return FORMAT_NAMES[self.format]
+
+    @property
+    def words(self) -> str:
+        return FORMAT_WORDS[self.format]
 
     @property
     def description(self) -> str:
