@@ -8,12 +8,13 @@ import re
 import shutil
 import subprocess
 import zlib
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from iro.access.models import AccessEvent, AccessLogEntry
 from iro.documents import formats, sources
@@ -356,3 +357,42 @@ def test_the_large_print_runs_right_to_left_in_arabic_and_urdu():
     arabic = from_html('<html lang="ar"><main><h1>خطة</h1><p>نص</p></main></html>')
     assert 'dir="rtl"' in formats.large_print_html(arabic)
     assert 'dir="ltr"' in formats.large_print_html(from_html("<main><h1>Plan</h1></main>"))
+
+
+def test_a_request_the_worker_never_finished_says_it_stopped(client, staff, plan):
+    job = FormatRequest.objects.create(
+        kind="family_plan", document={"plan": str(plan.public_id)}, key="x", format=BRAILLE,
+        title="Quilla's child protection plan", requested_by=staff.social_worker,
+        queued_at=timezone.now() - timedelta(minutes=31),
+    )  # fmt: skip
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("format_request", args=[job.public_id])).content.decode()
+    assert "has not finished 30 minutes after it was asked for" in page
+    assert "format-progress.js" not in page
+    FormatRequest.objects.filter(pk=job.pk).update(queued_at=timezone.now())
+    page = client.get(reverse("format_request", args=[job.public_id])).content.decode()
+    assert "has not finished" not in page and "Waiting for the worker to start it." in page
+
+
+@pytest.mark.parametrize("language", ["cy", "ar", "pl", "fr", "de"])
+def test_braille_in_another_language_uses_its_table_within_40_by_25(language):
+    html = (
+        f'<html lang="{language}"><main><h1>Plan</h1>'
+        + "<h2>Un deux trois</h2><p>"
+        + " ".join(["Llais, صوت, głos, voix, Stimme."] * 60)
+        + "</p></main></html>"
+    )
+    text = from_html(html)
+    brf = formats.produce(BRAILLE, text).decode("ascii")
+    pages = brf.split("\f")
+    assert len(pages) >= 2
+    for page in pages:
+        lines = page.rstrip("\r\n").split("\r\n")
+        assert len(lines) <= formats.LINES and max(len(line) for line in lines) <= formats.CELLS
+
+
+@pytest.mark.parametrize("language", ["cy", "pl", "ur"])
+def test_audio_in_another_language_uses_its_voice(language):
+    text = from_html(f'<html lang="{language}"><main><h1>Plan</h1><p>Un dau tri</p></main></html>')
+    sound = formats.produce(AUDIO, text)
+    assert sound.startswith(b"OggS") and 0.5 < formats.ogg_seconds(sound) < 10

@@ -4,12 +4,22 @@ made in the background and kept for the person who asked."""
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
 from iro.documents.formats import AUDIO, BRAILLE, LARGE_PRINT
+
+# A request not finished this long after it was asked for has stopped (the worker is
+# down, or stopped while making it): the page says so.
+STALLED_AFTER = timedelta(minutes=30)
+STALLED = (
+    "This has not finished {minutes} minutes after it was asked for: the background "
+    "worker may have stopped. Ask for it again from the document; if it stops again, "
+    "tell the administrator."
+)
 
 
 class DocumentKind(models.TextChoices):
@@ -64,3 +74,10 @@ class FormatRequest(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in {FormatState.DONE, FormatState.FAILED}
+
+    @property
+    def stalled_words(self) -> str:
+        """Why an unfinished request looks stopped, or ""."""
+        if self.finished or timezone.now() - self.queued_at < STALLED_AFTER:
+            return ""
+        return STALLED.format(minutes=int(STALLED_AFTER.total_seconds() // 60))
