@@ -193,9 +193,15 @@ def test_the_large_print_pdf_is_18_point_and_more_in_one_column(client, staff, p
         ordered = sorted(lines, key=lambda line: line[1])
         for above, below in itertools.pairwise(ordered):
             assert below[1] >= above[3] - 0.5, "two lines side by side: not one column"
+    shot(content, "family-plan-large-print")
+
+
+def shot(pdf: bytes, name: str) -> None:
+    """The PDF's pages as PNGs at 60 dpi in the screenshots folder, for a person to see."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / f"{name}.pdf").write_bytes(pdf)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "60", str(path), str(SHOTS / "family-plan-large-print")],
+        ["pdftoppm", "-png", "-r", "60", str(SHOTS / f"{name}.pdf"), str(SHOTS / name)],
         check=True,
     )
 
@@ -343,6 +349,8 @@ def test_the_annual_report_summary_comes_in_large_print_for_report_readers(clien
         assert response["Location"] == reverse("format_request", args=[job.public_id])
         assert job.state == FormatState.DONE, job.error
         assert job.file_name == f"iro-annual-report-summary-{YEAR.label}-large-print.pdf"
+        assert min(font_sizes_in_points(bytes(job.content))) >= 18
+        shot(bytes(job.content), "annual-summary-large-print")
         # The coordinator does not read reports: refused, and nothing kept.
         client.force_login(staff.coordinator)
         refused = client.post(
@@ -396,3 +404,15 @@ def test_audio_in_another_language_uses_its_voice(language):
     text = from_html(f'<html lang="{language}"><main><h1>Plan</h1><p>Un dau tri</p></main></html>')
     sound = formats.produce(AUDIO, text)
     assert sound.startswith(b"OggS") and 0.5 < formats.ogg_seconds(sound) < 10
+
+
+def test_a_table_row_reads_each_cell_after_its_column_heading():
+    text = from_html(
+        "<main><h1>Figures</h1><table><caption>Children</caption><thead><tr><th></th>"
+        "<th>2018-19</th><th>2017-18</th></tr></thead><tbody><tr><th>Plans started</th>"
+        "<td>2</td><td>0</td></tr></tbody></table></main>"
+    )
+    assert [(b.text, b.items) for b in text.blocks] == [
+        ("Children", ()),
+        ("", ("Plans started. 2018-19: 2. 2017-18: 0",)),
+    ]

@@ -101,7 +101,7 @@ def _table(table) -> list[Block]:
     for row in table.xpath("./tbody/tr | ./tr"):
         cells = [_text(cell) for cell in row.xpath("./th | ./td")]
         if head and len(head) == len(cells):
-            words = [f"{h}: {c}" for h, c in zip(head, cells, strict=True) if c]
+            words = [f"{h}: {c}" if h else c for h, c in zip(head, cells, strict=True) if c]
         else:
             words = [c for c in cells if c]
         if words:
