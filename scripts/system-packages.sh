@@ -2,7 +2,7 @@
 # Install the Debian packages Python cannot bring (stack.md), where apt is available
 # and we are root; otherwise say what is missing and which features need it.
 set -u
-PACKAGES=(chromium fonts-liberation2 espeak-ng libpulse0 liblouis-bin liblouis-data poppler-utils
+PACKAGES=(chromium fonts-liberation2 espeak-ng libpulse0 vorbis-tools liblouis-bin liblouis-data poppler-utils
   postgresql-client)
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -17,7 +17,7 @@ if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
 fi
 echo "Missing system packages: ${missing[*]}"
 echo "  chromium: browser tests; fonts-liberation2, poppler-utils: PDF reports;"
-echo "  espeak-ng, libpulse0: audio documents; liblouis-*: Braille documents;"
+echo "  espeak-ng, libpulse0, vorbis-tools: audio documents (oggenc); liblouis-*: Braille documents;"
 echo "  postgresql-client: iro backup and iro restore on PostgreSQL (pg_dump, pg_restore)."
 echo "  Those features will say they are unavailable until these are installed."
 exit 0

@@ -94,6 +94,7 @@ class Authority:
     feedback: object
     api_token: object  # Ivy's
     census_import: object  # an import of the analyst's, done
+    format_request: object  # the plan for the family in Braille, asked for by the social worker
     names: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
@@ -294,6 +295,22 @@ def build_authority() -> Authority:
         summary={"children_read": 1, "added": {"children": 1}, "skipped_count": 0},
     )
 
+    from iro.documents.models import FormatRequest, FormatState
+
+    format_request = FormatRequest.objects.create(
+        kind="family_plan",
+        document={"plan": str(plan.public_id)},
+        key=f'{{"plan": "{plan.public_id}"}}',
+        format="braille",
+        title="The plan for the family",
+        requested_by=staff.social_worker,
+        state=FormatState.DONE,
+        progress=100,
+        content=b",PLAN\r\n",
+        content_type="application/x-brf",
+        file_name="plan-braille.brf",
+    )
+
     main_family = [child, sibling, transfer_child]
     return Authority(
         staff=staff,
@@ -317,6 +334,7 @@ def build_authority() -> Authority:
         feedback=feedback,
         api_token=api_token,
         census_import=census_import,
+        format_request=format_request,
         names={
             "every": _names_of_family([*main_family, other_child]),
             "this_team": _names_of_family(main_family),

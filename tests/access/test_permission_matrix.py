@@ -119,6 +119,8 @@ RECORDER = can(C.CHAIR_CONFERENCES) & (
     Rule(lambda w: w.chairs, "chairs it") | can(C.SCHEDULE_CONFERENCES)
 )
 ADMIN_SITE = Rule(lambda w: w.admin_site, "administrator")
+# The matrix's request for another format was made by the social worker.
+ASKER = Rule(lambda w: w.key == "social_worker", "asked for it")
 # The matrix's dispute waits at a stage addressed to the team manager.
 ADDRESSEE = Rule(lambda w: w.key == "team_manager", "the dispute's stage is addressed to them")
 
@@ -233,6 +235,11 @@ PAGES: dict[str, Page] = {
     # The family's own document, written to them by name: not for roles that see none.
     "family_plan": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
     "family_plan_pdf": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
+    # Other formats: asked for by anyone signed in (the view asks the document's own
+    # access; an empty form is a 400), and the request is its asker's alone.
+    "format_request_new": post_only(SIGNED_IN),
+    "format_request": Page(ASKER, get_only=True),
+    "format_request_download": Page(ASKER, get_only=True),
     # challenge
     "child_worries": Page(CHILD),
     "dispute_new": Page(CHILD & can(C.RAISE_CHALLENGES)),
@@ -476,6 +483,7 @@ PUBLIC_IDS = {
     "disputes": lambda a, page: a.dispute.public_id,
     "challenges": lambda a, page: a.challenge.public_id,
     "imports": lambda a, page: a.census_import.public_id,
+    "other-formats": lambda a, page: a.format_request.public_id,
 }
 PKS = {
     "section-47": lambda a: a.section47.pk,

@@ -102,6 +102,8 @@ LIST_PAGES = frozenset(
         "quote_review",
         # A census import's page: the first findings, linked to the children's records.
         "census_import",
+        # A family document asked for in another format: its title names the child.
+        "format_request",
         # The API's lists (iro.api): each says which children it returned.
         "api_children",
         "api_conferences",
@@ -137,6 +139,10 @@ NO_CHILD_DATA = frozenset(
         "census_imports",
         "census_import_again",  # a POST that redirects
         "census_import_findings",  # the file's findings; logged as an export by the view
+        # A family document in another format: asked for (a POST that redirects) and
+        # downloaded (logged as an export by the view, one row per child).
+        "format_request_new",
+        "format_request_download",
         "api_census_imports",
         "api_census_import",
         # The API's pages without a child's data: its schema and docs, a report's

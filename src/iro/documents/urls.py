@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iro.documents import views
+from iro.documents import format_views, views
 
 urlpatterns = [
     path(
@@ -9,5 +9,16 @@ urlpatterns = [
         name="plain_language_check",
     ),
     path("plans/<uuid:public_id>/family-plan", views.family_plan_html, name="family_plan"),
+    path("documents/other-formats", format_views.format_request_new, name="format_request_new"),
+    path(
+        "documents/other-formats/<uuid:public_id>",
+        format_views.format_request,
+        name="format_request",
+    ),
+    path(
+        "documents/other-formats/<uuid:public_id>/download",
+        format_views.format_request_download,
+        name="format_request_download",
+    ),
     path("plans/<uuid:public_id>/family-plan.pdf", views.family_plan_pdf, name="family_plan_pdf"),
 ]
