@@ -233,6 +233,9 @@ PAGES: dict[str, Page] = {
     # The family's own document, written to them by name: not for roles that see none.
     "family_plan": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
     "family_plan_pdf": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
+    "family_journey": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
+    "family_journey_leaflet": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
+    "family_journey_pdf": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
     # challenge
     "child_worries": Page(CHILD),
     "dispute_new": Page(CHILD & can(C.RAISE_CHALLENGES)),
