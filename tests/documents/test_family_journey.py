@@ -385,6 +385,7 @@ def test_the_staff_page_suggests_the_version_for_the_childs_age(client, staff, o
     html = client.get(url).content.decode()
     assert 'id="audience-under-8" name="audience" type="radio" value="under-8" checked' in html
     assert "For Quilla's age (6)" in html
+    assert "The leaflet for children under 8 (with pictures)" in html
     assert f"leaflet?audience={UNDER_8}" in html
     html = client.get(url, {"audience": AGED_13_UP}).content.decode()
     assert f"leaflet.pdf?audience={AGED_13_UP}" in html
