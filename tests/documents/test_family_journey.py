@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-from datetime import date
+from datetime import date, time
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -27,11 +28,14 @@ from iro.documents.family_journey import (
     audience_for,
 )
 from iro.documents.plain_language import PLAIN, check
+from iro.journey import selectors
 from iro.journey.models import ConferenceKind, Decision
 from iro.people.selectors import closure_days
 from tests.documents.test_family_plan import inflated
 from tests.factories import (
     ChildFactory,
+    EpisodeFactory,
+    Section47Factory,
     child_on_plan,
     hold_conference,
     make_staff,
@@ -124,6 +128,62 @@ def test_a_booked_first_conference_shows_its_day_and_its_chair(client, staff):
     text = main_text(leaflet(client, child, PARENTS))
     assert "It is on Friday 28 June 2024." in text
     assert "The meetings about Wren are chaired by Otto Fallowfield." in text
+
+
+def test_a_booked_meeting_gives_its_time_and_place(client, staff):
+    child = ChildFactory(first_name="Wren", date_of_birth=born(10), team=staff.team)
+    s47 = s47_for(child, referral=date(2024, 6, 9), strategy=date(2024, 6, 10))
+    hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(child, {"section47": s47})],
+        chair=staff.other_iro, scheduled_date=date(2024, 6, 28),
+        scheduled_time=time(10, 30), venue="Moorside Family Centre",
+    )  # fmt: skip
+    client.force_login(staff.social_worker)
+    text = main_text(leaflet(client, child, AGED_8_TO_12))
+    assert "It is on Friday 28 June 2024. It starts at 10:30 a.m." in text
+    assert "Where: Moorside Family Centre" in text
+
+
+def test_a_first_conference_past_its_due_date_is_called_late(client, staff):
+    child = ChildFactory(first_name="Wren", date_of_birth=born(10), team=staff.team)
+    s47_for(child, referral=date(2024, 5, 1), strategy=date(2024, 5, 2))
+    due = timescales.icpc_due(date(2024, 5, 2), closures=closure_days())
+    journey = family_journey.build(staff.social_worker, child)
+    assert journey.next.kind == INITIAL and journey.next.late and journey.next.due == due
+    client.force_login(staff.social_worker)
+    text = main_text(leaflet(client, child, PARENTS))
+    assert (
+        f"It should have taken place by {due.day} May 2024. We are sorry that it is late." in text
+    )
+
+
+def test_a_booking_whose_day_passed_unrecorded_is_not_given_as_the_date(staff):
+    child = ChildFactory(first_name="Wren", date_of_birth=born(10), team=staff.team)
+    s47 = s47_for(child, referral=date(2024, 6, 3), strategy=date(2024, 6, 4))
+    hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(child, {"section47": s47})],
+        chair=staff.other_iro, scheduled_date=date(2024, 6, 19),
+    )  # fmt: skip
+    journey = family_journey.build(staff.social_worker, child)
+    assert journey.next.kind == INITIAL and journey.next.booked is None
+    assert journey.next.due == timescales.icpc_due(date(2024, 6, 4), closures=closure_days())
+
+
+def test_an_enquiry_without_a_recorded_discussion_is_a_step_of_its_own(staff):
+    child = ChildFactory(first_name="Wren", date_of_birth=born(10), team=staff.team)
+    episode = EpisodeFactory(child=child, referral_date=date(2024, 6, 3))
+    Section47Factory(episode=episode, strategy_discussion=None, start_date=date(2024, 6, 5))
+    journey = family_journey.build(staff.social_worker, child)
+    assert kinds(journey) == [family_journey.REFERRAL, family_journey.ENQUIRY]
+    assert journey.happened[1].on == date(2024, 6, 5)
+    assert journey.next.kind == INITIAL
+
+
+def test_the_leaflet_knows_every_stage_name_the_journey_uses():
+    """The leaflet reads the journey's stages by name: a renamed stage must fail here."""
+    source = Path(selectors.__file__).read_text()
+    for stage in [*family_journey.STAGES, family_journey.REVIEW_PREFIX]:
+        assert f'"{stage}' in source, stage
 
 
 def test_a_child_on_a_plan_has_the_first_review_next_due_three_months_after_the_start(

@@ -15,7 +15,7 @@ translation; nothing typed by staff appears in the leaflet.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from django.conf import settings
@@ -172,6 +172,9 @@ class Next:
     words: str
     due: date | None  # the latest date it should happen (from the timescales)
     booked: date | None  # the date it is booked for, if it is
+    late: bool = False  # not booked, and its due date has passed
+    time: time | None = None  # the booked time and place, as the booking recorded them
+    venue: str = ""
 
 
 @dataclass
@@ -209,10 +212,12 @@ def _words(kind: str, audience: str, first_name: str) -> str:
     return str(WORDS[kind][REGISTER[audience]]).format(name=first_name)
 
 
+def _booking(conference_public_id) -> Conference | None:
+    return Conference.objects.select_related("chair").filter(public_id=conference_public_id).first()
+
+
 def _chair_name(conference_public_id) -> str:
-    conference = (
-        Conference.objects.select_related("chair").filter(public_id=conference_public_id).first()
-    )
+    conference = _booking(conference_public_id)
     if conference is None or conference.chair is None:
         return ""
     return conference.chair.get_full_name() or ""
@@ -264,13 +269,22 @@ def build(user, child: Child, *, audience: str | None = None, day: date | None =
             if kind in (PLAN_ENDED, CLOSED):
                 result.on_plan = False
         elif result.next is None and step.status != "Not required" and kind in (INITIAL, REVIEW):
+            booking = _booking(step.conference_id) if step.conference_id else None
+            # A booking whose day has passed without the meeting being recorded as held
+            # is not a date to give the family.
+            booked = booking.scheduled_date if booking else None
+            if booked is not None and booked < day:
+                booking, booked = None, None
             result.next = Next(
                 kind,
                 _words(kind, audience, first_name),
                 due=step.due,
-                booked=step.sort_date if step.status.startswith("Booked") else None,
+                booked=booked,
+                late=booked is None and step.due is not None and step.due < day,
+                time=booking.scheduled_time if booking else None,
+                venue=booking.venue if booking else "",
             )
-            if step.conference_id and step.chair != "Not allocated":
+            if booking is not None and booking.chair_id:
                 chair_conference = step.conference_id
     if latest.closure_date is not None:
         result.next = None
