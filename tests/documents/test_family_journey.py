@@ -433,9 +433,11 @@ def pdf_text(pdf: bytes) -> str:
     return re.sub(r"\s+", " ", out.stdout.decode())
 
 
-def test_the_childs_page_links_to_the_journey_for_the_family(client, staff, on_plan):
+def test_the_childs_page_and_the_plan_link_to_the_journey_for_the_family(client, staff, on_plan):
     client.force_login(staff.social_worker)
     html = client.get(reverse("child_journey", args=[on_plan.child.public_id])).content.decode()
+    assert reverse("family_journey", args=[on_plan.child.public_id]) in html
+    html = client.get(reverse("plan_detail", args=[on_plan.plan.public_id])).content.decode()
     assert reverse("family_journey", args=[on_plan.child.public_id]) in html
 
 

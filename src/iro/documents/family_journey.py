@@ -235,7 +235,8 @@ def build(user, child: Child, *, audience: str | None = None, day: date | None =
     audience = audience or suggested
     if audience not in AUDIENCES:
         raise ValueError(f"No leaflet for {audience!r}")
-    first_name = child.first_name or child.full_name
+    # A child not yet named (usually not yet born) is "your child" to the parents.
+    first_name = child.first_name or str(_("your child"))
     result = FamilyJourney(
         child=child,
         first_name=first_name,
