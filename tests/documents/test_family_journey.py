@@ -462,3 +462,19 @@ def test_the_staff_page_explains_a_choice_it_does_not_know(client, staff, on_pla
     assert "There is a problem" in html
     assert "Choose who the leaflet is for from the list." in html
     assert "leaflet?audience" not in html
+
+
+def test_every_fixed_word_of_the_leaflets_is_marked_for_translation():
+    """Words outside {% translate %} and {% blocktranslate %} would stay English in every
+    language: none are left in the leaflets' templates or the choice page."""
+    folder = Path(family_journey.__file__).parent / "templates" / "documents"
+    templates = [*folder.glob("family_journey/*.html"), folder / "family_journey_choose.html"]
+    assert len(templates) == 6
+    for template in templates:
+        text = template.read_text()
+        text = re.sub(r"<style.*?</style>", "", text, flags=re.S)
+        text = re.sub(r"{% blocktranslate.*?{% endblocktranslate %}", "", text, flags=re.S)
+        text = re.sub(r"{% translate (\"[^\"]*\"|'[^']*') %}", "", text)
+        text = re.sub(r"{%.*?%}|{{.*?}}", "", text, flags=re.S)
+        text = re.sub(r"<[^>]+>", "", text)
+        assert re.findall(r"[A-Za-z]{2,}", text) == [], template.name
