@@ -240,6 +240,9 @@ PAGES: dict[str, Page] = {
     "format_request_new": post_only(SIGNED_IN),
     "format_request": Page(ASKER, get_only=True),
     "format_request_download": Page(ASKER, get_only=True),
+    "family_journey": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
+    "family_journey_leaflet": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
+    "family_journey_pdf": Page(CHILD & can(C.VIEW_CHILD_NAMES)),
     # challenge
     "child_worries": Page(CHILD),
     "dispute_new": Page(CHILD & can(C.RAISE_CHALLENGES)),

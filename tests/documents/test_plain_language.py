@@ -83,6 +83,15 @@ def test_each_finding_suggests_plainer_words_and_counts_them():
     )
 
 
+def test_the_reading_age_is_the_flesch_kincaid_grade_plus_five():
+    result = check(PLAIN)
+    assert result.reading_age == round(result.grade + 5, 1)
+    assert result.as_dict()["reading_age"] == result.reading_age
+    # Short everyday sentences read younger than long professional ones.
+    assert result.reading_age < 12 < check(HARD_TEXT).reading_age
+    assert check("See the LADO.").reading_age is None
+
+
 def test_a_few_words_are_too_short_to_score_but_jargon_is_still_named():
     result = check("See the LADO.")
     assert result.level == SHORT and result.reading_ease is None
@@ -96,6 +105,7 @@ def test_the_json_endpoint_checks_posted_text(client):
     url = reverse("plain_language_check")
     body = client.post(url, {"text": "The ICPC found significant harm to the child."}).json()
     assert body["words"] == 8 and body["reading_ease"] is not None
+    assert body["reading_age"] == round(body["grade"] + 5, 1)
     assert body["verdict"] == (
         EASY_BUT_JARGON if body["level"] == GOOD else VERDICTS[body["level"]]
     )

@@ -3,7 +3,9 @@ jargon and abbreviations found, each with plainer words to use instead.
 
 The score is the Flesch reading ease from textstat 0.7.8 (pinned: later versions
 fetch data at run time and fail offline). 60 or more is plain English that most
-adults read easily; below 50 is hard going for many parents. The jargon list is the
+adults read easily; below 50 is hard going for many parents. The reading age is the
+Flesch-Kincaid grade (a US school year) plus 5, the usual conversion to years of age:
+words for children should read at about 9 to 11. The jargon list is the
 service's own: the words professionals use to each other that families should not
 have to decode.
 """
@@ -22,6 +24,8 @@ PLAIN = 60
 FAIRLY_HARD = 50
 # Below this many words a readability formula says nothing useful.
 MIN_WORDS = 8
+# A US school grade is about five years less than the age of its pupils.
+READING_AGE_OVER_GRADE = 5
 MAX_CHARS = 20_000
 
 SHORT = "short"
@@ -120,6 +124,13 @@ class Check:
     findings: list[Finding] = field(default_factory=list)
 
     @property
+    def reading_age(self) -> float | None:
+        """The age of a reader who can read this easily, in years."""
+        if self.grade is None:
+            return None
+        return round(self.grade + READING_AGE_OVER_GRADE, 1)
+
+    @property
     def verdict(self) -> str:
         if self.level == GOOD and self.findings:
             return EASY_BUT_JARGON
@@ -130,6 +141,7 @@ class Check:
             "words": self.words,
             "reading_ease": self.reading_ease,
             "grade": self.grade,
+            "reading_age": self.reading_age,
             "level": self.level,
             "verdict": self.verdict,
             "findings": [

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from iro.documents import format_views, views
+from iro.documents import family_journey_views, format_views, views
 
 urlpatterns = [
     path(
@@ -21,4 +21,19 @@ urlpatterns = [
         name="format_request_download",
     ),
     path("plans/<uuid:public_id>/family-plan.pdf", views.family_plan_pdf, name="family_plan_pdf"),
+    path(
+        "children/<uuid:public_id>/family-journey/",
+        family_journey_views.family_journey_choose,
+        name="family_journey",
+    ),
+    path(
+        "children/<uuid:public_id>/family-journey/leaflet",
+        family_journey_views.family_journey_html,
+        name="family_journey_leaflet",
+    ),
+    path(
+        "children/<uuid:public_id>/family-journey/leaflet.pdf",
+        family_journey_views.family_journey_pdf,
+        name="family_journey_pdf",
+    ),
 ]

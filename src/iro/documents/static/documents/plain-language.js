@@ -26,7 +26,10 @@
     if (result.reading_ease !== null) {
       summary.appendChild(
         document.createTextNode(
-          " Reading ease " + result.reading_ease + " out of 100 (60 or more is plain English)."
+          " Reading ease " + result.reading_ease + " out of 100 (60 or more is plain English)" +
+            (result.reading_age !== null
+              ? "; reading age about " + Math.round(result.reading_age) + "."
+              : ".")
         )
       );
     }
