@@ -102,7 +102,8 @@ ENGLISH = "en-gb"
 # ------------------------------------------------------------------ secrets
 
 
-def _digest(kind: str, secret: str) -> str:
+def digest(kind: str, secret: str) -> str:
+    """The keyed hash kept for a secret (``kind``: "token" or "code")."""
     key = settings.SECRET_KEY.encode()
     return hmac.new(key, f"feedback-{kind}:{secret}".encode(), hashlib.sha256).hexdigest()
 
@@ -212,7 +213,7 @@ def issue_feedback_links(
         token = None
         if invitation.email:
             token = new_token()
-            link.token_hash = _digest("token", token)
+            link.token_hash = digest("token", token)
         saved_by(link, acting_user).save()
         if token is not None and emailing():
             _send(link, invitation, token, acting_user)
@@ -259,7 +260,7 @@ def letter_code(*, link: FeedbackLink, acting_user, now: datetime | None = None)
     if link.used_at is not None or link.expires_at <= now:
         raise_error(LINK_FINISHED)
     code = new_code()
-    link.code_hash = _digest("code", code)
+    link.code_hash = digest("code", code)
     link.code_made_at = now
     saved_by(link, acting_user).save(update_fields=["code_hash", "code_made_at"])
     return code
@@ -277,23 +278,24 @@ def _lookup(*, token: str | None = None, code: str | None = None) -> tuple[str, 
     if token is not None:
         if not token or len(token) > 64:
             return None
-        return "token_hash", _digest("token", token)
+        return "token_hash", digest("token", token)
     code = normalised_code(code or "")
     if len(code) != CODE_LENGTH:
         return None
-    return "code_hash", _digest("code", code)
+    return "code_hash", digest("code", code)
 
 
-def _usable(link: FeedbackLink | None, column: str, digest: str, now: datetime) -> bool:
+def _usable(link: FeedbackLink | None, column: str, hashed: str, now: datetime) -> bool:
     # The row was found by its digest; comparing in constant time as well costs nothing.
     if link is None:
         return False
     stored = getattr(link, column) or ""
     return (
-        hmac.compare_digest(stored, digest)
+        hmac.compare_digest(stored, hashed)
         and link.used_at is None
         and link.expires_at > now
         and link.conference.status == ConferenceStatus.HELD
+        and link.conference.voided_at is None
     )
 
 
@@ -303,10 +305,10 @@ def usable_link(
     """The link a secret opens, or None: unknown, altered, used and expired alike."""
     now = now or timezone.now()
     found = _lookup(token=token, code=code)
-    column, digest = found or ("token_hash", _digest("token", "-"))
+    column, hashed = found or ("token_hash", digest("token", "-"))
     # The query runs whatever was typed, so a malformed secret takes the time a wrong one does.
-    link = FeedbackLink.objects.select_related("conference").filter(**{column: digest}).first()
-    return link if found and _usable(link, column, digest, now) else None
+    link = FeedbackLink.objects.select_related("conference").filter(**{column: hashed}).first()
+    return link if found and _usable(link, column, hashed, now) else None
 
 
 @transaction.atomic
@@ -326,14 +328,14 @@ def give_feedback(
     found = _lookup(token=token, code=code)
     if found is None:
         return None
-    column, digest = found
+    column, hashed = found
     link = (
         FeedbackLink.objects.select_for_update()
         .select_related("conference")
-        .filter(**{column: digest})
+        .filter(**{column: hashed})
         .first()
     )
-    if not _usable(link, column, digest, now):
+    if not _usable(link, column, hashed, now):
         return None
     feedback = write_feedback(
         conference=link.conference,

@@ -45,7 +45,7 @@ urlpatterns = [
         name="feedback_withdraw_consent",
     ),
     path(
-        conference + "feedback/<int:pk>/letter",
+        conference + "feedback-links/<int:pk>/letter",
         views.feedback_letter,
         name="feedback_letter",
     ),
