@@ -441,3 +441,11 @@ def test_the_manager_sees_the_feedback_in_the_quotes_awaiting_approval(staff, he
     assert "Given through their feedback link" in page
     assert "Feedback given" in page
     assert "print the feedback letter" in page.lower()
+
+
+def test_a_refused_link_is_not_written_to_the_log(held, caplog):
+    token = token_for("rowan@example.org")
+    with at(29), caplog.at_level("DEBUG"):
+        assert Client().get(reverse("feedback_give", args=[altered(token)])).status_code == 404
+        assert Client().get(reverse("feedback_give", args=[token])).status_code == 404
+    assert token[:20] not in caplog.text

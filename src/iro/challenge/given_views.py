@@ -28,8 +28,9 @@ ANSWERS_STEP = "answers"
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    """Neither kept by a cache nor passed on as a referrer, nor indexed."""
-    response["Referrer-Policy"] = "no-referrer"
+    """Not indexed, and not passed on as a referrer to another site (same-origin: a
+    stricter "no-referrer" makes the browser send "Origin: null", which CSRF refuses)."""
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -38,15 +39,23 @@ def _words() -> dict:
     return {"from_email": settings.DEFAULT_FROM_EMAIL}
 
 
+def _unlogged(response: HttpResponse) -> HttpResponse:
+    """Django's request log writes every 4xx with its path, which here holds the secret:
+    marked as logged already (Django's own flag), the refusal is not written there."""
+    response._has_been_logged = True
+    return response
+
+
 def _refused(request: HttpRequest) -> HttpResponse:
     links.count("refused", client_ip(request))
-    return _private(render(request, "challenge/given/refused.html", _words(), status=404))
+    response = render(request, "challenge/given/refused.html", _words(), status=404)
+    return _unlogged(_private(response))
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
     response = render(request, "challenge/given/too_many.html", _words(), status=429)
     response["Retry-After"] = str(links.WINDOW_SECONDS)
-    return _private(response)
+    return _unlogged(_private(response))
 
 
 def _form_page(
