@@ -201,7 +201,7 @@ def issue_feedback_links(
         return []
     issued = []
     waiting = conference.invitations.filter(feedback_link__isnull=True).order_by("pk")
-    for invitation in waiting.select_for_update():
+    for invitation in waiting.select_for_update(of=("self",)):
         link = FeedbackLink(
             invitation=invitation,
             conference=conference,
@@ -253,7 +253,11 @@ def letter_code(*, link: FeedbackLink, acting_user, now: datetime | None = None)
     stop working). The link's 28 days are not extended."""
     conference = link.conference
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
-    link = FeedbackLink.objects.select_for_update().select_related("invitation").get(pk=link.pk)
+    link = (
+        FeedbackLink.objects.select_for_update(of=("self",))
+        .select_related("invitation")
+        .get(pk=link.pk)
+    )
     now = now or timezone.now()
     if link.token_hash:
         raise_error(LETTER_HAS_EMAIL)
@@ -330,7 +334,7 @@ def give_feedback(
         return None
     column, hashed = found
     link = (
-        FeedbackLink.objects.select_for_update()
+        FeedbackLink.objects.select_for_update(of=("self",))
         .select_related("conference")
         .filter(**{column: hashed})
         .first()
