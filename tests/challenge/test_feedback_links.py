@@ -4,12 +4,14 @@ the conference is recorded as held, refused alike when used, expired, altered or
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -256,6 +258,38 @@ def test_two_answers_sent_with_one_link_make_one_feedback(held):
         first = links.give_feedback(token=token, **answer)
         second = links.give_feedback(token=token, **answer)
     assert first is not None and second is None
+    assert Feedback.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_sent_at_the_same_moment_make_one_feedback(held):
+    """Two requests racing with one link, each in its own connection (PostgreSQL: the
+    row lock makes the second wait, then find the link used)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections writing at once need PostgreSQL")
+    token = token_for("sam@example.org")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def answer():
+        try:
+            barrier.wait(timeout=10)
+            results.append(
+                links.give_feedback(
+                    token=token, ratings={"rating_understood": 5}, text="", consent_to_quote=False
+                )
+            )
+        finally:
+            connection.close()
+
+    with at(1):
+        threads = [threading.Thread(target=answer) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert len(results) == 2
+    assert sum(r is not None for r in results) == 1
     assert Feedback.objects.count() == 1
 
 
