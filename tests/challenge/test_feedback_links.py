@@ -468,7 +468,9 @@ def test_the_manager_sees_the_feedback_in_the_quotes_awaiting_approval(staff, he
         quotes = client.get(reverse("quote_list")).content.decode()
         client.force_login(staff.iro)
         conference_page = client.get(reverse("conference_feedback", args=[held.public_id]))
+        api = client.get(reverse("api_conference_feedback", args=[held.public_id])).json()
     assert Feedback.objects.get().rating_plan_clear == 3
+    assert [f["origin"] for f in api] == ["link"]
     assert "The chair explained everything" in quotes
     assert "A young person" in quotes
     page = conference_page.content.decode()
