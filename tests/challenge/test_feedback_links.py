@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
@@ -141,6 +142,9 @@ def test_holding_the_conference_makes_one_link_per_invitee_and_emails_those_with
     ]
     token = token_for("rowan@example.org")
     assert len(token) >= 43
+    body = OutgoingMail.objects.get(to="sam@example.org").body
+    assert f"{settings.IRO_SITE_URL}/feedback/" in body
+    assert "The link works once, until 29 July 2024." in body
     stored = FeedbackLink.objects.filter(conference=held).values_list("token_hash", "code_hash")
     assert all(token not in (h or "") for pair in stored for h in pair)
     # The respondent and the language are the invitee's, copied when the link was made.
