@@ -17,17 +17,19 @@ names them as real people would.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
 from iro.access.log import log_view
 from iro.access.models import RoleGrant
 from iro.api.services import create_token
-from iro.challenge.models import Stage, StageTimescale
+from iro.challenge import feedback_links
+from iro.challenge.models import FeedbackLink, Respondent, Stage, StageTimescale
 from iro.children.models import Child, Family
 from iro.journey import plan_services, services
 from iro.journey.models import (
@@ -66,6 +68,7 @@ from tests.factories import (
 )
 
 PARENTS = ("Zanthe Vossberg", "Dacian Marlowby")
+FEEDBACK_TOKEN = "matrix-feedback-link-token-0123456789abcdefghijklmno"
 
 # Words that are part of a family's name but are no one's name.
 NOT_NAMES = frozenset({"family", "household", "the", "and"})
@@ -92,6 +95,8 @@ class Authority:
     dispute: object
     challenge: object
     feedback: object
+    feedback_token: str  # opens the public feedback form (an emailed link's)
+    letter_link: object  # a feedback link waiting for its letter
     api_token: object  # Ivy's
     census_import: object  # an import of the analyst's, done
     format_request: object  # the plan for the family in Braille, asked for by the social worker
@@ -310,6 +315,24 @@ def build_authority() -> Authority:
         content_type="application/x-brf",
         file_name="plan-braille.brf",
     )
+    # Feedback links on the initial conference: one emailed (its token known here), one
+    # waiting for its letter (printed with a code by the coordinator).
+    now = timezone.now()
+    link_times = {"created_at": now, "expires_at": now + timedelta(days=feedback_links.LINK_DAYS)}
+    emailed = Invitation.objects.create(
+        conference=icpc, name=PARENTS[0], role=InviteeRole.PARENT, email="parent@example.org"
+    )
+    FeedbackLink.objects.create(
+        invitation=emailed, conference=icpc, respondent=Respondent.PARENT_OR_CARER,
+        token_hash=feedback_links.digest("token", FEEDBACK_TOKEN), **link_times,
+    )  # fmt: skip
+    posted = Invitation.objects.create(
+        conference=icpc, name="Quorrelle Vossberg", role=InviteeRole.CHILD,
+        address="4 Hollin Row, Northmoor",
+    )  # fmt: skip
+    letter_link = FeedbackLink.objects.create(
+        invitation=posted, conference=icpc, respondent=Respondent.CHILD, **link_times
+    )
 
     main_family = [child, sibling, transfer_child]
     return Authority(
@@ -332,6 +355,8 @@ def build_authority() -> Authority:
         dispute=dispute,
         challenge=challenge,
         feedback=feedback,
+        feedback_token=FEEDBACK_TOKEN,
+        letter_link=letter_link,
         api_token=api_token,
         census_import=census_import,
         format_request=format_request,

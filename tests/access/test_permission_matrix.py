@@ -273,6 +273,10 @@ PAGES: dict[str, Page] = {
     "challenge_response": post_only(
         can(C.HANDLE_MULTI_AGENCY_CHALLENGES) | (CHILD & can(C.RAISE_CHALLENGES))
     ),
+    # The public feedback form: open to everyone (a link or code opens it, not a role).
+    "feedback_code": Page(None),
+    "feedback_give": Page(None),
+    "feedback_letter": post_only(CHILD & can(C.SCHEDULE_CONFERENCES), conference="icpc"),
     "conference_feedback": Page(
         CHILD & (can(C.CHAIR_CONFERENCES) | can(C.SCHEDULE_CONFERENCES)), conference="icpc"
     ),
@@ -493,6 +497,7 @@ PKS = {
     "strategy-discussions": lambda a: a.section47.strategy_discussion_id,
     "invitations": lambda a: a.parent_invitation.pk,
     "feedback": lambda a: a.feedback.pk,
+    "feedback-links": lambda a: a.letter_link.pk,
     "quotes": lambda a: a.feedback.pk,
     "outcomes": lambda a: a.outcome.pk,
     "actions": lambda a: a.action.pk,
@@ -556,6 +561,8 @@ def fill(url: Url, variant: str, a: Authority, page: Page) -> tuple[dict, list]:
             kwargs[kwarg] = TARGET[kwarg]
         elif url.name in ("population_edit", "comparison_edit") and kwarg in FIGURES:
             kwargs[kwarg] = FIGURES[kwarg]
+        elif kwarg == "token" and url.name == "feedback_give":
+            kwargs[kwarg] = a.feedback_token
         elif kwarg in REPORT:
             kwargs[kwarg] = REPORT[kwarg]
         elif kwarg == "year" and url.name == "api_census_export":

@@ -18,7 +18,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
 # The API answers for itself (a token or the session, else 401: iro.api.authentication).
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/")
+# /feedback/ is the form for people without an account, opened by a single-use link or
+# code (iro.challenge.given_views).
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/", "/feedback/")
 MFA_PREFIXES = ("/accounts/", "/static/")
 
 SIGN_IN_AGAIN = "Please sign in again with your second factor (your authenticator app)."

@@ -118,6 +118,9 @@ NO_CHILD_DATA = frozenset(
     {
         "healthz",
         "home",
+        # The public feedback form: no name, no date, nothing about the family.
+        "feedback_code",
+        "feedback_give",
         "plain_language_check",
         "reports_index",
         "report_download",  # aggregate figures; logged as an export by the view

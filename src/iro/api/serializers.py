@@ -470,6 +470,9 @@ class FeedbackSerializer(serializers.Serializer):
     text = serializers.CharField()
     received_on = serializers.DateField()
     consent_to_quote = serializers.BooleanField()
+    origin = serializers.CharField(
+        help_text="recorded (by the IRO service) or link (given through a feedback link)"
+    )
 
 
 class NewFeedbackSerializer(serializers.Serializer):

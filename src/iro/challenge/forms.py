@@ -11,6 +11,7 @@ looks and refuses alike.
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from iro import text_limits
 from iro.challenge.models import (
@@ -359,3 +360,94 @@ class ComparisonForm(forms.Form):
         for area, label in ComparisonArea.choices:
             self.fields[f"{area}_value"] = _text(f"{label}: figure", max_length=20)
             self.fields[f"{area}_source"] = _text(f"{label}: source", max_length=200)
+
+
+# ------------------------------------------------- feedback given through a link
+# The public form (challenge.given_views): no account, in the giver's language, so every
+# word is marked for translation. The child's version asks the same three questions in
+# fewer words and answers them with three faces (1, 3 or 5).
+
+ADULT_QUESTIONS = {
+    "rating_understood": _("I understood why the meeting happened"),
+    "rating_listened_to": _("I was listened to"),
+    "rating_plan_clear": _("The plan is clear to me"),
+}
+CHILD_QUESTIONS = {
+    "rating_understood": _("I knew why we met"),
+    "rating_listened_to": _("People listened to me"),
+    "rating_plan_clear": _("I know what happens next"),
+}
+ADULT_ANSWERS = [
+    ("1", _("Not at all")),
+    ("2", _("A little")),
+    ("3", _("Partly")),
+    ("4", _("Mostly")),
+    ("5", _("Completely")),
+]
+# Each face: its value, its word, its picture and the picture's alternative text.
+CHILD_ANSWERS = [
+    ("1", _("No"), "challenge/faces/sad.svg", _("A sad face")),
+    ("3", _("A bit"), "challenge/faces/unsure.svg", _("A face that is not sure")),
+    ("5", _("Yes"), "challenge/faces/happy.svg", _("A happy face")),
+]
+GIVE_SOMETHING = _("Answer at least one question, or write what you think.")
+GIVE_SOMETHING_CHILD = _("Choose a face, or write what you think.")
+
+
+class GivenFeedbackForm(forms.Form):
+    """What the giver sends: three optional ratings, a comment, consent to quote."""
+
+    rating_understood = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    rating_listened_to = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    rating_plan_clear = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    text = forms.CharField(
+        required=False, validators=[text_limits.MaxChars(text_limits.NOTE)], strip=True
+    )
+    consent = forms.BooleanField(required=False)
+
+    def __init__(self, *args, child: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.child = child
+        answers = [(a[0], a[1]) for a in CHILD_ANSWERS] if child else ADULT_ANSWERS
+        questions = CHILD_QUESTIONS if child else ADULT_QUESTIONS
+        for field, question in questions.items():
+            self.fields[field].choices = answers
+            self.fields[field].label = question
+            self.fields[field].error_messages["invalid_choice"] = _("Choose one of the answers.")
+
+    def questions(self) -> list[dict]:
+        """Each question with its answers, as the template draws them."""
+        out = []
+        for field in RATING_QUESTIONS:
+            bound = self[field]
+            value = str(bound.value() or "")
+            choices = CHILD_ANSWERS if self.child else [(v, t, "", "") for v, t in ADULT_ANSWERS]
+            out.append(
+                {
+                    "name": field,
+                    "label": self.fields[field].label,
+                    "errors": bound.errors,
+                    "answers": [
+                        {
+                            "value": v,
+                            "label": label,
+                            "picture": picture,
+                            "alt": alt,
+                            "id": f"{field}-{v}",
+                            "checked": v == value,
+                        }
+                        for v, label, picture, alt in choices
+                    ],
+                }
+            )
+        return out
+
+    def clean(self):
+        data = super().clean()
+        ratings = [data.get(f) for f in RATING_QUESTIONS]
+        if not self.errors and not (data.get("text") or any(r is not None for r in ratings)):
+            self.add_error("text", GIVE_SOMETHING_CHILD if self.child else GIVE_SOMETHING)
+        return data
+
+    def ratings(self) -> dict[str, int | None]:
+        return {field: self.cleaned_data.get(field) for field in RATING_QUESTIONS}

@@ -267,11 +267,22 @@ class QuoteStatus(models.TextChoices):
     DECLINED = "declined", "Not to be quoted"
 
 
+class FeedbackOrigin(models.TextChoices):
+    """How the feedback reached iro."""
+
+    RECORDED = "recorded", "Recorded by the IRO service"
+    LINK = "link", "Given through a feedback link"
+
+
 class Feedback(models.Model):
     """What someone said about a conference: ratings, a comment, and whether it may be
     quoted. A quote is published only after the IRO service manager approves a wording
     of it (``published_wording``: no name, checked by ``iro.names``) and features it in
-    its year's annual report (``featured_in``); the comment as given is kept unchanged."""
+    its year's annual report (``featured_in``); the comment as given is kept unchanged.
+
+    Feedback is recorded by a member of the IRO service (``recorded_by``), or given by
+    the person themselves through their single-use feedback link (``origin`` LINK, no
+    one recorded it: ``recorded_by`` is empty and the link says which invitation)."""
 
     conference = models.ForeignKey(
         "journey.Conference", on_delete=models.PROTECT, related_name="feedback"
@@ -303,8 +314,11 @@ class Feedback(models.Model):
         blank=True,
         help_text="The reporting year (such as 2025-26) whose annual report quotes it.",
     )
+    origin = models.CharField(
+        max_length=8, choices=FeedbackOrigin.choices, default=FeedbackOrigin.RECORDED
+    )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     history = HistoricalRecords()
 
@@ -313,6 +327,13 @@ class Feedback(models.Model):
         indexes = [
             models.Index(fields=["received_on"]),
             models.Index(fields=["featured_in"]),
+        ]
+        constraints = [
+            # Staff feedback names who recorded it; only a link's has no recorder.
+            models.CheckConstraint(
+                condition=models.Q(origin="link") | models.Q(recorded_by__isnull=False),
+                name="feedback_recorded_by_staff_or_given_by_link",
+            )
         ]
         verbose_name_plural = "feedback"
 
@@ -341,6 +362,49 @@ class Feedback(models.Model):
 
     def theme_labels(self) -> list[str]:
         return [Theme(t).label for t in self.themes if t in Theme.values]
+
+
+# ------------------------------------------------------------ feedback links
+# After a conference is held each person invited gets a single-use link (by email) or a
+# short code (in a posted letter) to a feedback form that needs no account
+# (``challenge.feedback_links``). Only hashes of the secrets are kept.
+
+
+class FeedbackLink(models.Model):
+    """One invitee's single-use way in to the feedback form of a held conference.
+
+    ``token_hash`` is the SHA-256 of the secret in the emailed link; ``code_hash`` that
+    of the short code printed on the posted letter (made when the letter is printed, a
+    reprint replacing it). Neither secret is stored: a lost one is replaced, never
+    recovered. The respondent kind and the language are copied from the invitation when
+    the link is made, so the public form reads nothing about the family."""
+
+    invitation = models.OneToOneField(
+        "journey.Invitation", on_delete=models.PROTECT, related_name="feedback_link"
+    )
+    conference = models.ForeignKey(
+        "journey.Conference", on_delete=models.PROTECT, related_name="feedback_links"
+    )
+    respondent = models.CharField(max_length=16, choices=Respondent.choices)
+    language = models.CharField(
+        max_length=10, default="en-gb", help_text="The language code the form is shown in."
+    )
+    token_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    code_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    code_made_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    feedback = models.OneToOneField(
+        Feedback, null=True, blank=True, on_delete=models.PROTECT, related_name="link"
+    )
+    history = HistoricalRecords(excluded_fields=["token_hash", "code_hash"])
+
+    class Meta:
+        ordering = ["conference", "pk"]
+
+    def __str__(self) -> str:
+        return f"Feedback link for invitation {self.invitation_id}"
 
 
 class TargetMeasure(models.TextChoices):

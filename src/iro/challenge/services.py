@@ -30,6 +30,7 @@ from iro.challenge.models import (
     DisputeReason,
     DisputeStage,
     Feedback,
+    FeedbackOrigin,
     MultiAgencyChallenge,
     QuoteStatus,
     Respondent,
@@ -584,6 +585,35 @@ def record_feedback(
     if not _may_record_feedback(acting_user):
         raise PermissionDenied(CANNOT_RECORD_FEEDBACK)
     require_conference_children(acting_user, conference)
+    return write_feedback(
+        conference=conference,
+        respondent=respondent,
+        text=text,
+        received_on=received_on,
+        consent_to_quote=consent_to_quote,
+        recorded_by=acting_user,
+        attribution=attribution,
+        ratings=ratings,
+        themes=themes,
+    )
+
+
+def write_feedback(
+    *,
+    conference: Conference,
+    respondent: str,
+    text: str,
+    received_on: date,
+    consent_to_quote: bool,
+    recorded_by,
+    origin: str = FeedbackOrigin.RECORDED,
+    attribution: str = "",
+    ratings: dict[str, int | None] | None = None,
+    themes=(),
+) -> Feedback:
+    """The checks and the save shared by ``record_feedback`` (staff, after its access
+    checks) and ``feedback_links.give_feedback`` (the giver, through their link, with no
+    one recording it: ``recorded_by`` None, ``origin`` LINK). Called by those two only."""
     errors = Errors()
     if conference.status != ConferenceStatus.HELD or conference.held_on is None:
         errors.add("conference", CONFERENCE_NOT_HELD)
@@ -608,10 +638,11 @@ def record_feedback(
         received_on=received_on,
         consent_to_quote=consent_to_quote,
         themes=chosen,
-        recorded_by=acting_user,
+        origin=origin,
+        recorded_by=recorded_by,
         **checked,
     )
-    saved_by(feedback, acting_user).save()
+    saved_by(feedback, recorded_by).save()
     return feedback
 
 

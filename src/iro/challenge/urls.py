@@ -3,7 +3,7 @@ a child's pages live under ``/children/<id>/``, a conference's under ``/conferen
 
 from django.urls import path
 
-from iro.challenge import figure_views, views
+from iro.challenge import figure_views, given_views, views
 
 child = "children/<uuid:public_id>/"
 dispute = "disputes/<uuid:public_id>/"
@@ -44,4 +44,12 @@ urlpatterns = [
         views.feedback_withdraw_consent,
         name="feedback_withdraw_consent",
     ),
+    path(
+        conference + "feedback-links/<int:pk>/letter",
+        views.feedback_letter,
+        name="feedback_letter",
+    ),
+    # The public pages (no sign-in: iro.access.middleware.OPEN_PREFIXES).
+    path("feedback/", given_views.feedback_code, name="feedback_code"),
+    path("feedback/<str:token>", given_views.feedback_give, name="feedback_give"),
 ]

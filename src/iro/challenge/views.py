@@ -17,21 +17,24 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from iro import timescales
 from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.guards import require_conference_children
+from iro.access.log import log_export
 from iro.access.scope import can_view_child, child_for, display_name
+from iro.challenge import feedback_links, selectors, services
 from iro.challenge import page_selectors as pages
 from iro.challenge import queues as challenge_queues
-from iro.challenge import selectors, services
 from iro.challenge.forms import (
     AnswerForm,
     ChallengeResponseForm,
@@ -51,8 +54,10 @@ from iro.challenge.models import (
     RATING_QUESTIONS,
     Dispute,
     Feedback,
+    FeedbackLink,
     MultiAgencyChallenge,
     QuoteStatus,
+    Respondent,
     Target,
     TargetMeasure,
 )
@@ -595,11 +600,56 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "names": [display_name(request.user, r.child) for r in rows],
             "held": held,
             "feedback": list(pages.conference_feedback(conference)),
+            "link_states": feedback_links.link_states(conference),
+            "link_days": feedback_links.LINK_DAYS,
+            "may_print_letters": has_capability(request.user, Capability.SCHEDULE_CONFERENCES),
             "form": form,
             "active_nav": "children",
         },
         form,
     )
+
+
+@require_POST
+def feedback_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """The feedback letter for someone without email, with a new short code: shown once
+    (only its hash is kept), so printing again makes a new code and the last one stops."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    link = FeedbackLink.objects.filter(conference=conference, pk=pk).select_related("invitation")
+    link = link.first()
+    if link is None:
+        raise Http404(NO_SUCH_FEEDBACK_LINK)
+    try:
+        code = feedback_links.letter_code(link=link, acting_user=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("conference_feedback", public_id=conference.public_id)
+    log_export(
+        user=request.user,
+        what="feedback letter",
+        children=conference.children.values_list("child_id", flat=True),
+        detail={"conference": str(conference.public_id), "invitation": link.invitation_id},
+    )
+    response = render(
+        request,
+        "challenge/feedback_letter.html",
+        {
+            "conference": conference,
+            "invitation": link.invitation,
+            "code": feedback_links.grouped(code),
+            "code_page": feedback_links.code_page_url(),
+            "expires_on": timezone.localtime(link.expires_at).date(),
+            "child": link.respondent == Respondent.CHILD,
+            "language": link.language,
+            "council_name": settings.COUNCIL_NAME,
+            "from_email": settings.DEFAULT_FROM_EMAIL,
+            "today": today(),
+        },
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @require_POST
@@ -613,6 +663,9 @@ def feedback_withdraw_consent(request: HttpRequest, public_id: UUID, pk: int) ->
     services.withdraw_consent_to_quote(feedback=feedback, acting_user=request.user)
     messages.success(request, "Consent withdrawn: reports will not quote this feedback.")
     return redirect("conference_feedback", public_id=conference.public_id)
+
+
+NO_SUCH_FEEDBACK_LINK = "No such feedback link."
 
 
 # -------------------------------------------------------------------- quotes

@@ -1326,6 +1326,12 @@ def record_conference_held(
                     expected_version=row.plan.version,
                 )
         saved_by(row, acting_user).save()
+    if not imported:
+        # Everyone invited is asked what they thought: a single-use link each, emailed
+        # or printed in a letter (challenge.feedback_links), in this same transaction.
+        from iro.challenge.feedback_links import issue_feedback_links
+
+        issue_feedback_links(conference=conference, acting_user=acting_user)
     return conference
 
 

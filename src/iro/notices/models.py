@@ -58,6 +58,7 @@ class MailKind(models.TextChoices):
     CANCELLATION = "cancellation", "Cancellation"
     REMINDER = "reminder", "Reminder"
     NOTICE = "notice", "Notice"
+    FEEDBACK = "feedback", "Feedback request"
 
 
 class MailState(models.TextChoices):

@@ -1,0 +1,491 @@
+"""Feedback from people without an account: a single-use link or code each, made when
+the conference is recorded as held, refused alike when used, expired, altered or unknown."""
+
+from __future__ import annotations
+
+import re
+import threading
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from iro.challenge import feedback_links as links
+from iro.challenge.models import Feedback, FeedbackLink, FeedbackOrigin, QuoteStatus, Respondent
+from iro.children.models import Relationship
+from iro.children.services import add_family_member
+from iro.journey import services
+from iro.journey.checks import current_version
+from iro.journey.models import Decision, InviteeRole
+from iro.notices.models import MailKind, OutgoingMail
+from tests.factories import complete_outcome, make_staff
+from tests.journey.conference_setup import book_icpc, sibling_group
+
+pytestmark = [pytest.mark.django_db]
+
+HELD = date(2024, 6, 28)
+RECORDED_AT = datetime(2024, 7, 1, 9, 0, tzinfo=UTC)
+TOKEN_IN_MAIL = re.compile(r"/feedback/([A-Za-z0-9_-]{20,})")
+CODE_ON_LETTER = re.compile(r"\b([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{2})\b")
+ANSWERS = {
+    "rating_understood": "4",
+    "rating_listened_to": "5",
+    "rating_plan_clear": "3",
+    "text": "The chair explained everything and let me speak.",
+    "consent": "on",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def held(staff):
+    """An initial conference for Wren and Alder Brackwater, held on 28 June 2024 and
+    recorded on 1 July, with a parent emailed, a parent by post, Wren and a social worker."""
+    with time_machine.travel(RECORDED_AT, tick=False):
+        siblings = sibling_group(staff)
+        family = siblings.children[0].family
+        add_family_member(
+            family=family,
+            acting_user=staff.coordinator,
+            name="Rowan Brackwater",
+            relationship=Relationship.MOTHER,
+            email="rowan@example.org",
+            preferred_language="Polish",
+        )
+        conference = book_icpc(staff, siblings)
+        for name, role, email, address in [
+            ("Rowan Brackwater", InviteeRole.PARENT, "rowan@example.org", ""),
+            ("Heath Brackwater", InviteeRole.PARENT, "", "4 Mill Lane\nNorthmoor NM1 2AB"),
+            ("Wren Brackwater", InviteeRole.CHILD, "wren@example.org", ""),
+            ("Sam Hartwell", InviteeRole.SOCIAL_WORKER, "sam@example.org", ""),
+        ]:
+            services.add_invitee(
+                conference=conference,
+                name=name,
+                role=role,
+                email=email,
+                address=address,
+                acting_user=staff.coordinator,
+            )
+        services.record_conference_held(
+            conference=conference,
+            held_on=HELD,
+            outcomes={
+                c.pk: complete_outcome(Decision.PLAN, category="NEG", held_on=HELD)
+                for c in siblings.children
+            },
+            acting_user=staff.iro,
+            expected_version=current_version(conference),
+        )
+    return conference
+
+
+def token_for(email: str) -> str:
+    mail = OutgoingMail.objects.get(kind=MailKind.FEEDBACK, to=email)
+    return TOKEN_IN_MAIL.search(mail.body).group(1)
+
+
+def link_of(conference, name: str) -> FeedbackLink:
+    return FeedbackLink.objects.get(conference=conference, invitation__name=name)
+
+
+def print_letter(staff, conference, name: str) -> str:
+    client = Client()
+    client.force_login(staff.coordinator)
+    url = reverse("feedback_letter", args=[conference.public_id, link_of(conference, name).pk])
+    response = client.post(url)
+    assert response.status_code == 200
+    return CODE_ON_LETTER.search(response.content.decode()).group(1)
+
+
+def altered(secret: str, at: int = -1) -> str:
+    """``secret`` with one character changed to another of the same kind."""
+    chars = list(secret)
+    pool = links.CODE_ALPHABET if secret.isupper() or "-" in secret[4:5] else "abcdefgh"
+    chars[at] = next(c for c in pool if c != chars[at])
+    return "".join(chars)
+
+
+def at(days: float):
+    return time_machine.travel(RECORDED_AT + timedelta(days=days), tick=False)
+
+
+# ------------------------------------------------------------------- making them
+
+
+def test_holding_the_conference_makes_one_link_per_invitee_and_emails_those_with_an_address(
+    held,
+):
+    assert FeedbackLink.objects.filter(conference=held).count() == 4
+    mails = OutgoingMail.objects.filter(kind=MailKind.FEEDBACK)
+    assert sorted(m.to for m in mails) == [
+        "rowan@example.org",
+        "sam@example.org",
+        "wren@example.org",
+    ]
+    token = token_for("rowan@example.org")
+    assert len(token) >= 43
+    body = OutgoingMail.objects.get(to="sam@example.org").body
+    assert f"{settings.IRO_SITE_URL}/feedback/" in body
+    assert "The link works once, until 29 July 2024." in body
+    stored = FeedbackLink.objects.filter(conference=held).values_list("token_hash", "code_hash")
+    assert all(token not in (h or "") for pair in stored for h in pair)
+    # The respondent and the language are the invitee's, copied when the link was made.
+    assert link_of(held, "Wren Brackwater").respondent == Respondent.CHILD
+    assert link_of(held, "Sam Hartwell").respondent == Respondent.PROFESSIONAL
+    assert link_of(held, "Rowan Brackwater").language == "pl"
+    assert link_of(held, "Heath Brackwater").language == "en-gb"
+
+
+def test_a_letter_carries_a_short_code_and_the_page_to_type_it_in(staff, held):
+    with at(1):
+        client = Client()
+        client.force_login(staff.coordinator)
+        link = link_of(held, "Heath Brackwater")
+        response = client.post(reverse("feedback_letter", args=[held.public_id, link.pk]))
+    page = response.content.decode()
+    code = CODE_ON_LETTER.search(page).group(1)
+    assert "4 Mill Lane" in page
+    assert "/feedback/" in page
+    link.refresh_from_db()
+    assert link.code_hash and code.replace("-", "") not in link.code_hash
+
+
+def test_someone_emailed_gets_no_letter(staff, held):
+    client = Client()
+    client.force_login(staff.coordinator)
+    link = link_of(held, "Rowan Brackwater")
+    with at(1):
+        response = client.post(reverse("feedback_letter", args=[held.public_id, link.pk]))
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.code_hash is None
+
+
+def test_a_social_worker_of_another_team_cannot_print_a_letter(staff, held):
+    client = Client()
+    client.force_login(staff.outsider)
+    link = link_of(held, "Heath Brackwater")
+    with at(1):
+        response = client.post(reverse("feedback_letter", args=[held.public_id, link.pk]))
+    assert response.status_code in (403, 404)
+    link.refresh_from_db()
+    assert link.code_hash is None
+
+
+def test_an_imported_conference_asks_no_one(staff):
+    with time_machine.travel(RECORDED_AT, tick=False):
+        siblings = sibling_group(staff)
+        conference = book_icpc(staff, siblings)
+        services.add_invitee(
+            conference=conference,
+            name="Rowan Brackwater",
+            role=InviteeRole.PARENT,
+            email="rowan@example.org",
+            acting_user=staff.coordinator,
+        )
+        services.record_conference_held(
+            conference=conference,
+            held_on=HELD,
+            outcomes={
+                c.pk: services.ChildOutcome(decision=Decision.PLAN, category="NEG")
+                for c in siblings.children
+            },
+            acting_user=staff.iro,
+            expected_version=current_version(conference),
+            imported=True,
+        )
+    assert not FeedbackLink.objects.exists()
+    assert not OutgoingMail.objects.filter(kind=MailKind.FEEDBACK).exists()
+
+
+def test_the_command_makes_links_for_recent_conferences_held_before_and_only_once(held):
+    FeedbackLink.objects.filter(invitation__name="Sam Hartwell").delete()
+    with at(2):
+        call_command("issue_feedback_links")
+        call_command("issue_feedback_links")
+    assert FeedbackLink.objects.filter(conference=held).count() == 4
+    assert OutgoingMail.objects.filter(kind=MailKind.FEEDBACK, to="sam@example.org").count() == 2
+    FeedbackLink.objects.filter(invitation__name="Sam Hartwell").delete()
+    with at(30):  # held 33 days before: too late to ask
+        call_command("issue_feedback_links")
+    assert FeedbackLink.objects.filter(conference=held).count() == 3
+
+
+# ------------------------------------------------------------------- using them
+
+
+def test_a_link_works_once_and_is_refused_the_second_time(held):
+    token = token_for("rowan@example.org")
+    url = reverse("feedback_give", args=[token])
+    client = Client()
+    with at(2):
+        assert client.get(url).status_code == 200
+        thanks = client.post(url, ANSWERS)
+        assert thanks.status_code == 200
+        assert "Thank you" in thanks.content.decode() or 'lang="pl"' in thanks.content.decode()
+        again = client.get(url)
+        posted_again = client.post(url, ANSWERS)
+    assert again.status_code == 404
+    assert posted_again.status_code == 404
+    feedback = Feedback.objects.get()
+    assert feedback.origin == FeedbackOrigin.LINK
+    assert feedback.recorded_by is None
+    assert feedback.respondent == Respondent.PARENT_OR_CARER
+    assert feedback.quote_status == QuoteStatus.AWAITING
+    assert (feedback.rating_understood, feedback.rating_listened_to) == (4, 5)
+    assert feedback.received_on == date(2024, 7, 3)
+    assert link_of(held, "Rowan Brackwater").feedback == feedback
+
+
+def test_two_answers_sent_with_one_link_make_one_feedback(held):
+    token = token_for("sam@example.org")
+    answer = {"ratings": {"rating_understood": 5}, "text": "", "consent_to_quote": False}
+    with at(1):
+        first = links.give_feedback(token=token, **answer)
+        second = links.give_feedback(token=token, **answer)
+    assert first is not None and second is None
+    assert Feedback.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_answers_sent_at_the_same_moment_make_one_feedback(held):
+    """Two requests racing with one link, each in its own connection (PostgreSQL: the
+    row lock makes the second wait, then find the link used)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("two connections writing at once need PostgreSQL")
+    token = token_for("sam@example.org")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def answer():
+        try:
+            barrier.wait(timeout=10)
+            results.append(
+                links.give_feedback(
+                    token=token, ratings={"rating_understood": 5}, text="", consent_to_quote=False
+                )
+            )
+        finally:
+            connection.close()
+
+    with at(1):
+        threads = [threading.Thread(target=answer) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=30)
+    assert len(results) == 2
+    assert sum(r is not None for r in results) == 1
+    assert Feedback.objects.count() == 1
+
+
+def test_a_link_is_refused_after_28_days(held):
+    url = reverse("feedback_give", args=[token_for("rowan@example.org")])
+    with at(27.9):
+        assert Client().get(url).status_code == 200
+    with at(28):
+        assert Client().get(url).status_code == 404
+        assert Client().post(url, ANSWERS).status_code == 404
+    assert not Feedback.objects.exists()
+
+
+@pytest.mark.parametrize("position", [0, 20, -1])
+def test_a_link_altered_by_one_character_is_refused(held, position):
+    token = token_for("rowan@example.org")
+    with at(1):
+        response = Client().post(reverse("feedback_give", args=[altered(token, position)]), ANSWERS)
+        assert Client().get(reverse("feedback_give", args=[token])).status_code == 200
+    assert response.status_code == 404
+    assert not Feedback.objects.exists()
+
+
+def test_a_code_works_once_typed_any_way_and_is_refused_altered_or_again(staff, held):
+    with at(1):
+        code = print_letter(staff, held, "Heath Brackwater")
+        client = Client()
+        page = reverse("feedback_code")
+        wrong = client.post(page, {"code": altered(code)})
+        typed = code.replace("-", " ").lower()
+        opened = client.post(page, {"code": typed})
+        assert opened.status_code == 200
+        assert 'name="rating_understood"' in opened.content.decode()
+        sent = client.post(page, {"code": typed, "answers": "1", **ANSWERS})
+        again = client.post(page, {"code": code})
+    assert wrong.status_code == 404
+    assert sent.status_code == 200
+    assert again.status_code == 404
+    assert Feedback.objects.get().respondent == Respondent.PARENT_OR_CARER
+
+
+def test_printing_the_letter_again_stops_the_first_code(staff, held):
+    with at(1):
+        first = print_letter(staff, held, "Heath Brackwater")
+        second = print_letter(staff, held, "Heath Brackwater")
+        client = Client()
+        assert client.post(reverse("feedback_code"), {"code": first}).status_code == 404
+        assert client.post(reverse("feedback_code"), {"code": second}).status_code == 200
+
+
+def test_a_code_of_the_wrong_shape_is_explained_on_the_page(held):
+    with at(1):
+        response = Client().post(reverse("feedback_code"), {"code": "ABC"})
+    assert response.status_code == 200
+    assert "10 letters and numbers" in response.content.decode()
+
+
+def test_used_expired_altered_and_unknown_links_get_the_same_page(staff, held):
+    used = token_for("rowan@example.org")
+    expired = token_for("sam@example.org")
+    with at(1):
+        Client().post(reverse("feedback_give", args=[used]), ANSWERS)
+    with at(29):
+        pages = {
+            what: Client().get(reverse("feedback_give", args=[token]))
+            for what, token in {
+                "used": used,
+                "expired": expired,
+                "altered": altered(token_for("wren@example.org")),
+                "unknown": links.new_token(),
+            }.items()
+        }
+    assert {r.status_code for r in pages.values()} == {404}
+    assert len({r.content for r in pages.values()}) == 1
+    assert "This link does not work" in pages["unknown"].content.decode()
+
+
+def test_an_address_with_too_many_refusals_is_told_to_wait(held, monkeypatch):
+    monkeypatch.setattr(links, "REFUSALS_PER_WINDOW", 3)
+    good = reverse("feedback_give", args=[token_for("rowan@example.org")])
+    client = Client(REMOTE_ADDR="198.51.100.7")
+    with at(1):
+        for _ in range(3):
+            assert client.get(reverse("feedback_give", args=[links.new_token()])).status_code == 404
+        blocked = client.get(good)
+        other_address = Client(REMOTE_ADDR="198.51.100.8").get(good)
+    assert blocked.status_code == 429
+    assert "try again" in blocked.content.decode()
+    assert other_address.status_code == 200
+    with at(1 + 20 / (24 * 60)):  # the next window
+        assert client.get(good).status_code == 200
+
+
+def test_an_address_may_type_only_so_many_codes(staff, held, monkeypatch):
+    monkeypatch.setattr(links, "CODES_PER_WINDOW", 2)
+    monkeypatch.setattr(links, "REFUSALS_PER_WINDOW", 100)
+    with at(1):
+        code = print_letter(staff, held, "Heath Brackwater")
+        client = Client(REMOTE_ADDR="198.51.100.9")
+        for _ in range(2):
+            client.post(reverse("feedback_code"), {"code": "ABCD-EFGH-JK"})
+        assert client.post(reverse("feedback_code"), {"code": code}).status_code == 429
+
+
+def test_the_form_needs_the_csrf_token(held):
+    client = Client(enforce_csrf_checks=True)
+    with at(1):
+        response = client.post(
+            reverse("feedback_give", args=[token_for("sam@example.org")]), ANSWERS
+        )
+    assert response.status_code == 403
+    assert not Feedback.objects.exists()
+
+
+def test_an_empty_answer_is_refused_on_the_form_and_the_link_still_works(held):
+    url = reverse("feedback_give", args=[token_for("sam@example.org")])
+    with at(1):
+        empty = Client().post(url, {"text": "  "})
+        assert Client().get(url).status_code == 200
+    assert empty.status_code == 200
+    assert "Answer at least one question" in empty.content.decode()
+    assert not Feedback.objects.exists()
+
+
+# ------------------------------------------------------------------- what it shows
+
+
+def test_the_form_shows_no_personal_data(held):
+    with at(1):
+        pages = [
+            Client().get(reverse("feedback_give", args=[token_for(email)])).content.decode()
+            for email in ("rowan@example.org", "wren@example.org", "sam@example.org")
+        ]
+    for page in pages:
+        for private in ("Brackwater", "Wren", "Alder", "Rowan", "Hartwell", "Civic Centre", "2024"):
+            assert private not in page
+        assert "Ivy" not in page and "Coldharbour" not in page  # the chair
+
+
+def test_the_childs_faces_answer_only_1_3_or_5(held):
+    url = reverse("feedback_give", args=[token_for("wren@example.org")])
+    with at(1):
+        refused = Client().post(url, {"rating_understood": "4"})
+    assert refused.status_code == 200
+    assert "Choose one of the answers" in refused.content.decode()
+    assert not Feedback.objects.exists()
+
+
+def test_the_childs_form_asks_with_faces_and_few_words(held):
+    with at(1):
+        child = Client().get(reverse("feedback_give", args=[token_for("wren@example.org")]))
+        adult = Client().get(reverse("feedback_give", args=[token_for("sam@example.org")]))
+    child_page, adult_page = child.content.decode(), adult.content.decode()
+    assert "challenge/faces/happy" in child_page and 'alt="A happy face"' in child_page
+    assert "faces" not in adult_page and "Completely" in adult_page
+    assert len(re.sub(r"<[^>]+>", " ", child_page).split()) < len(
+        re.sub(r"<[^>]+>", " ", adult_page).split()
+    )
+
+
+def test_the_form_is_in_the_invitees_language(held):
+    with at(1):
+        page = Client().get(reverse("feedback_give", args=[token_for("rowan@example.org")]))
+    assert '<html lang="pl"' in page.content.decode()
+
+
+def test_the_manager_sees_the_feedback_in_the_quotes_awaiting_approval(staff, held):
+    with at(1):
+        child_answers = ANSWERS | {"rating_understood": "5", "rating_listened_to": "3"}
+        given = Client().post(
+            reverse("feedback_give", args=[token_for("wren@example.org")]), child_answers
+        )
+        assert "We got your answers" in given.content.decode()
+        client = Client()
+        client.force_login(staff.iro_manager)
+        quotes = client.get(reverse("quote_list")).content.decode()
+        client.force_login(staff.iro)
+        conference_page = client.get(reverse("conference_feedback", args=[held.public_id]))
+        api = client.get(reverse("api_conference_feedback", args=[held.public_id])).json()
+    assert Feedback.objects.get().rating_plan_clear == 3
+    assert [f["origin"] for f in api] == ["link"]
+    assert "The chair explained everything" in quotes
+    assert "A young person" in quotes
+    page = conference_page.content.decode()
+    assert "Given through their feedback link" in page
+    assert "Feedback given" in page
+    assert "print the feedback letter" in page.lower()
+
+
+def test_a_refused_link_is_not_written_to_the_log(held, caplog):
+    token = token_for("rowan@example.org")
+    with at(29), caplog.at_level("DEBUG"):
+        assert Client().get(reverse("feedback_give", args=[altered(token)])).status_code == 404
+        assert Client().get(reverse("feedback_give", args=[token])).status_code == 404
+    assert token[:20] not in caplog.text
