@@ -14,10 +14,9 @@ from django.urls import reverse
 from iro.access.models import AccessLogEntry
 from iro.children.models import Child
 from iro.documents.plain_language import PLAIN, check
-from iro.journey import plan_services, services
+from iro.journey import services
 from iro.journey.invitations import letter_context
 from iro.journey.models import InviteeRole
-from tests.factories import child_on_plan, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
 
 pytestmark = [pytest.mark.django_db]
@@ -27,41 +26,6 @@ pytestmark = [pytest.mark.django_db]
 def _frozen_today():
     with time_machine.travel(date(2024, 6, 20), tick=False):
         yield
-
-
-@pytest.fixture
-def staff():
-    return make_staff()
-
-
-@pytest.fixture
-def plan(staff):
-    journey = child_on_plan(
-        chair=staff.iro,
-        strategy=date(2024, 3, 1),
-        icpc_on=date(2024, 3, 20),
-        team=staff.team,
-        first_name="Quilla",
-        last_name="Ashcombe",
-        social_worker=staff.social_worker,
-    )
-    row = journey.icpc.children.get()
-    row.worries = "Quilla has missed a lot of school and there is not always food at home."
-    row.working_well = "Quilla loves her gran, who lives close by."
-    row.scaling_score = 4
-    row.save()
-    outcome = plan_services.add_outcome(
-        plan=journey.plan, text="Quilla goes to school every day", acting_user=staff.iro
-    )
-    plan_services.add_action(
-        plan=journey.plan, outcome=outcome, what="Walk Quilla to school each morning",
-        who="Mum", by_when=date(2024, 7, 19), acting_user=staff.iro,
-    )  # fmt: skip
-    plan_services.add_core_group_member(
-        plan=journey.plan, name="Fern Oakley", role=InviteeRole.SCHOOL,
-        joined_on=date(2024, 3, 20), acting_user=staff.iro,
-    )  # fmt: skip
-    return journey.plan
 
 
 def inflated(pdf: bytes) -> bytes:
@@ -84,7 +48,7 @@ def test_the_family_plan_says_what_needs_to_happen_in_plain_words(client, staff,
     client.force_login(staff.social_worker)
     response = client.get(reverse("family_plan", args=[plan.public_id]))
     html = response.content.decode()
-    assert '<html lang="en-GB">' in html
+    assert '<html lang="en-GB" dir="ltr">' in html
     assert "Quilla's child protection plan" in html
     assert "This is called neglect." in html
     assert "Walk Quilla to school each morning" in html
@@ -137,7 +101,8 @@ def test_the_parents_letter_is_plain_english(client, staff):
     html = client.get(
         reverse("conference_invitation_letter", args=[conference.public_id, invitation.pk])
     ).content.decode()
-    letter = html.split('<div class="iro-letter">', 1)[1].split("</main>", 1)[0]
+    letter = html.split('<div class="iro-letter" lang="en-GB" dir="ltr">', 1)[1]
+    letter = letter.split("</main>", 1)[0]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", letter))
     result = check(text)
     assert result.reading_ease >= PLAIN, result
