@@ -19,6 +19,15 @@ from functools import cache
 from fontTools.ttLib import TTCollection, TTFont
 
 TOOLS = all(shutil.which(tool) for tool in ("pdffonts", "fc-list"))
+# Debian's fonts-noto-core and fonts-noto-cjk (scripts/system-packages.sh).
+NOTO_FAMILIES = ("Noto Naskh Arabic", "Noto Nastaliq Urdu", "Noto Sans Bengali", "Noto Sans CJK SC")
+
+
+def noto_installed() -> bool:
+    return TOOLS and all(
+        subprocess.run(["fc-list", f":family={family}"], capture_output=True, text=True).stdout
+        for family in NOTO_FAMILIES
+    )
 
 
 def embedded_fonts(pdf: bytes) -> list[str]:
@@ -38,8 +47,20 @@ def embedded_fonts(pdf: bytes) -> list[str]:
     return names
 
 
+def _characters(name: str) -> frozenset[int]:
+    """Every character the family of the embedded font ``name`` maps: "Liberation Sans
+    Bold" is a face of the family "Liberation Sans"."""
+    words = name.split()
+    for end in range(len(words), 0, -1):
+        try:
+            return _family_characters(" ".join(words[:end]))
+        except LookupError:
+            continue
+    raise LookupError(f"no font file for {name}")
+
+
 @cache
-def _characters(family: str) -> frozenset[int]:
+def _family_characters(family: str) -> frozenset[int]:
     """Every character some font file of ``family`` maps."""
     files = subprocess.run(
         ["fc-list", f":family={family}", "file"], capture_output=True, text=True, check=True
