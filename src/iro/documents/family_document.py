@@ -66,6 +66,8 @@ def parts(
             values = context() if callable(context) else dict(context)
             values["has_written"] = values.get("has_written", False) and (language.code != ENGLISH)
             details = part(index == 0, bilingual)
+            # One h1 on a page: a second part's title is an h2 that looks the same.
+            values["title_tag"] = "h1" if index == 0 else "h2"
             html = render_to_string(template, values | details | {"language": language})
         # Rendered by the template engine, which escaped what it was given.
         rendered.append({"language": language, "html": mark_safe(html), **details})
