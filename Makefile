@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/iro
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test test-sqlite test-postgres lint bench bench-load demo clean
+.PHONY: setup run test test-sqlite test-postgres lint bench bench-load demo messages clean
 
 ## setup: create .venv, install pinned Python packages, npm assets and system packages
 setup: $(VENV)/.installed node_modules/.installed
@@ -64,6 +64,14 @@ bench: setup
 ## (docs/performance.md, "Under load"); e.g. make bench-load LOAD_ARGS="--users 10 --think 0"
 bench-load: setup
 	$(BIN)/python -m benchmarks load $(LOAD_ARGS)
+
+## messages: update the family documents' catalogues (src/iro/locale) from the marked
+## strings, then compile them (needs gettext's msgfmt); docs/languages.md says the rest
+LOCALES := ar bn zh_Hans fr de hi ms pl pa es tr ur cy
+messages: setup
+	cd src/iro && $(abspath $(BIN))/iro makemessages $(foreach l,$(LOCALES),-l $(l)) \
+		--add-location=file --ignore "static/*" --ignore "templates/simple_history/*"
+	cd src/iro && $(abspath $(BIN))/iro compilemessages
 
 clean:
 	rm -rf $(VENV) node_modules var

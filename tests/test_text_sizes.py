@@ -175,7 +175,7 @@ def test_long_free_text_in_a_table_is_wrappable(client, staff, journey):
 @pytest.mark.parametrize(
     "template",
     [
-        "documents/templates/documents/family_plan.html",
+        "documents/templates/documents/family_document.css",
         "reports/templates/reports/document.html",
         "rights/templates/rights/subject_access.html",
     ],

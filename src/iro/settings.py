@@ -338,6 +338,27 @@ SPECTACULAR_SETTINGS = {
 # --- end the API ---------------------------------------------------------------------
 
 LANGUAGE_CODE = "en-gb"
+# The family documents (the plan for the family, the invitation letter) are translated
+# into the thirteen languages below through the gettext catalogues in iro/locale
+# (docs/languages.md). Staff pages stay in English: no LocaleMiddleware, so a page is
+# translated only where a family document asks for its language (translation.override).
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("ar", "Arabic"),
+    ("bn", "Bengali"),
+    ("zh-hans", "Chinese (simplified)"),
+    ("fr", "French"),
+    ("de", "German"),
+    ("hi", "Hindi"),
+    ("ms", "Malay"),
+    ("pl", "Polish"),
+    ("pa", "Punjabi"),
+    ("es", "Spanish"),
+    ("tr", "Turkish"),
+    ("ur", "Urdu"),
+    ("cy", "Welsh"),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

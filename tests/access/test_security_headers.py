@@ -23,11 +23,11 @@ REQUIRED = [
     "form-action 'self'",
     "frame-ancestors 'none'",
 ]
-# Standalone documents with their own stylesheet: the family plan (nonce), and the report
+# Standalone documents with their own stylesheet: the family documents (nonce), and the report
 # document, its summary and the subject access export (downloaded PDFs and HTML files,
 # never served as a page).
 OWN_STYLESHEET = {
-    "documents/family_plan.html",
+    "documents/family_document.html",
     "reports/document.html",
     "reports/summary_document.html",
     "rights/subject_access.html",

@@ -1,5 +1,5 @@
-"""The family documents' shared records: staff, and Quilla's plan with its worries, an
-outcome and action, and a core group."""
+"""The plan every family document test starts from: Quilla's, with a worry, what is
+working well, a score, an outcome with an action and a core group member."""
 
 from __future__ import annotations
 

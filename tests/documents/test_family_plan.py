@@ -48,7 +48,7 @@ def test_the_family_plan_says_what_needs_to_happen_in_plain_words(client, staff,
     client.force_login(staff.social_worker)
     response = client.get(reverse("family_plan", args=[plan.public_id]))
     html = response.content.decode()
-    assert '<html lang="en-GB">' in html
+    assert '<html lang="en-GB" dir="ltr">' in html
     assert "Quilla's child protection plan" in html
     assert "This is called neglect." in html
     assert "Walk Quilla to school each morning" in html
@@ -101,7 +101,8 @@ def test_the_parents_letter_is_plain_english(client, staff):
     html = client.get(
         reverse("conference_invitation_letter", args=[conference.public_id, invitation.pk])
     ).content.decode()
-    letter = html.split('<div class="iro-letter">', 1)[1].split("</main>", 1)[0]
+    letter = html.split('<div class="iro-letter" lang="en-GB" dir="ltr">', 1)[1]
+    letter = letter.split("</main>", 1)[0]
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", letter))
     result = check(text)
     assert result.reading_ease >= PLAIN, result

@@ -4,17 +4,22 @@ Written for the family: the worry in everyday words, what is working well, what 
 to happen (by whom and by when), who is in the core group, and when the next review
 meeting is. The PDF is tagged and has its language set (WeasyPrint ``pdf/ua-1``), so
 screen readers can read it.
+
+In the family's language (iro/languages.py) with the English version after it: the
+fixed wording is translated (iro/locale), the words staff typed stay as typed.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
+from iro.documents import family_document
 from iro.journey.plan_selectors import PlanView
+from iro.languages import Choice
 
-PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANT = family_document.PDF_VARIANT
 
 
 def context(view: PlanView) -> dict:
@@ -27,17 +32,38 @@ def context(view: PlanView) -> dict:
         "social_worker": social_worker,
         "chair": record.conference.chair if record else None,
         "record": record,
+        "has_written": bool(
+            (record and (record.worries or record.working_well or record.needs_to_happen))
+            or view.outcomes
+            or view.actions
+        ),
     }
 
 
-def render_html(view: PlanView, request: HttpRequest | None = None) -> str:
+def _part(view: PlanView, first: bool, bilingual: bool) -> dict:
+    return {
+        "title": gettext("%(name)s's child protection plan") % {"name": view.first_name},
+        "description": gettext("The child protection plan for %(name)s, written for the family")
+        % {"name": view.first_name},
+        "language_note": (
+            gettext("The same plan in English follows this one.") if first and bilingual else ""
+        ),
+    }
+
+
+def render_html(
+    view: PlanView, request: HttpRequest | None = None, choice: Choice | None = None
+) -> str:
     """The request, when there is one, gives the page's CSP nonce for its stylesheet."""
-    return render_to_string("documents/family_plan.html", context(view), request=request)
+    return family_document.render(
+        "documents/family_plan_part.html",
+        context(view),
+        part=lambda first, bilingual: _part(view, first, bilingual),
+        choice=choice,
+        request=request,
+    )
 
 
-def render_pdf(view: PlanView) -> bytes:
+def render_pdf(view: PlanView, choice: Choice | None = None) -> bytes:
     """The family document as a tagged PDF (PDF/UA-1) with its language set."""
-    from weasyprint import HTML  # imported here: loading it costs a second at start-up
-
-    html = render_html(view)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    return family_document.pdf(render_html(view, choice=choice))

@@ -23,9 +23,10 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from iro.access.capabilities import Capability, has_capability, require_capability
+from iro.documents import family_document
 from iro.documents.structured import StructuredText, from_html
 
 FAMILY_PLAN = "family_plan"
@@ -102,14 +103,23 @@ def letter(user, document: dict) -> Source:
         invitation = conference.invitations.get(pk=int(document.get("invitation")))
     except (TypeError, ValueError, conference.invitations.model.DoesNotExist) as exc:
         raise Http404("No such invitation") from exc
-    context = letter_context(invitation) | {"today": today()}
+
+    def render() -> str:
+        # The letter's own part, in English: the same template the letter page and its
+        # PDF render once per language.
+        return family_document.render(
+            "journey/conference/letter_part.html",
+            lambda: letter_context(invitation) | {"today": today()},
+            part=lambda first, bilingual: {"title": gettext("An invitation to a meeting")},
+        )
+
     return Source(
         kind=LETTER,
         document={"conference": str(conference.public_id), "invitation": invitation.pk},
         title=f"Letter to {invitation.name}",
         file_stem=f"letter-{str(conference.public_id)[:8]}-{invitation.pk}",
         children=list(conference.children.values_list("child_id", flat=True)),
-        render=lambda: render_to_string("journey/conference/_letter_body.html", context),
+        render=render,
     )
 
 

@@ -14,8 +14,10 @@ from django.views.decorators.http import require_POST
 from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.documents import family_plan
+from iro.documents.family_document import family_choice
 from iro.documents.plain_language import MAX_CHARS, check
 from iro.journey.plan_selectors import plan_for, plan_view
+from iro.languages import ENGLISH
 
 TOO_LONG = f"The text is too long to check: the limit is {MAX_CHARS:,} characters."
 NOT_ALLOWED = "Your role does not include writing family documents."
@@ -51,35 +53,39 @@ def plain_language_check(request: HttpRequest) -> JsonResponse:
 def family_plan_html(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = _plan_for_the_family(request, public_id)
     view = plan_view(request.user, plan)
+    choice = family_choice(plan.child, request.GET.get("lang"))
     log_export(
         user=request.user,
         what="family plan (HTML)",
         children=[plan.child_id],
-        detail={"plan": str(plan.public_id)},
+        detail={"plan": str(plan.public_id), "language": choice.code},
     )
-    return HttpResponse(family_plan.render_html(view, request))
+    return HttpResponse(family_plan.render_html(view, request, choice))
 
 
 def family_plan_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = _plan_for_the_family(request, public_id)
     view = plan_view(request.user, plan)
-    pdf = family_plan.render_pdf(view)
+    choice = family_choice(plan.child, request.GET.get("lang"))
+    pdf = family_plan.render_pdf(view, choice)
     response = HttpResponse(pdf, content_type="application/pdf")
     # Built before the read is logged, so nothing after the log can fail.
     response["Content-Disposition"] = content_disposition_header(
-        True, pdf_filename(plan.child.la_child_id, plan.start_date)
+        True, pdf_filename(plan.child.la_child_id, plan.start_date, choice.code)
     )
     log_export(
         user=request.user,
         what="family plan (PDF)",
         children=[plan.child_id],
-        detail={"plan": str(plan.public_id)},
+        detail={"plan": str(plan.public_id), "language": choice.code},
     )
     return response
 
 
-def pdf_filename(la_child_id: str, start: date) -> str:
-    """plan-ID-DATE.pdf, with anything but letters, digits, - and _ in the ID replaced,
-    so no ID (whatever an older import stored) can break or inject a header."""
+def pdf_filename(la_child_id: str, start: date, language: str = ENGLISH) -> str:
+    """plan-ID-DATE.pdf (plan-ID-DATE-LANG.pdf in another language than English), with
+    anything but letters, digits, - and _ in the ID replaced, so no ID (whatever an older
+    import stored) can break or inject a header."""
     safe = _UNSAFE_IN_FILENAME.sub("_", la_child_id)[:40].strip("_") or "child"
-    return f"plan-{safe}-{start:%Y-%m-%d}.pdf"
+    suffix = "" if language == ENGLISH else f"-{language}"
+    return f"plan-{safe}-{start:%Y-%m-%d}{suffix}.pdf"

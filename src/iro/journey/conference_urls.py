@@ -51,6 +51,11 @@ urlpatterns = [
         cv.conference_invitation_letter,
         name="conference_invitation_letter",
     ),
+    path(
+        conference + "invitations/<int:pk>/letter.pdf",
+        cv.conference_invitation_letter_pdf,
+        name="conference_invitation_letter_pdf",
+    ),
     path(conference + "attendance", cv.conference_attendance, name="conference_attendance"),
     path(conference + "pre-meetings", cv.conference_pre_meetings, name="conference_pre_meetings"),
     path(

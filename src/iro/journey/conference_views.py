@@ -20,6 +20,8 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from iro import timescales
@@ -32,6 +34,8 @@ from iro.access.capabilities import (
 from iro.access.log import log_export
 from iro.access.scope import child_for, display_name, visible_to
 from iro.children.models import Child
+from iro.documents import family_document
+from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import check_fields
 from iro.journey import chairs, invitations, services
 from iro.journey.checks import not_in_future, today
@@ -78,6 +82,7 @@ from iro.journey.selectors import (
     review_dates_by_plan,
 )
 from iro.journey.services import ChildOutcome, Subject
+from iro.languages import ENGLISH, SUPPORTED
 from iro.people.selectors import closure_days
 
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
@@ -905,8 +910,73 @@ def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int)
         children=conference.children.values_list("child_id", flat=True),
         detail={"conference": str(conference.public_id), "invitation": invitation.pk},
     )
-    context = invitations.letter_context(invitation) | {"today": today()}
-    return render(request, "journey/conference/letter.html", context)
+    choice = invitation_choice(invitation, request.GET.get("lang"))
+    return render(
+        request,
+        "journey/conference/letter.html",
+        invitations.letter_context(invitation)
+        | {
+            "parts": _letter_parts(invitation, choice),
+            "choice": choice,
+            "languages": SUPPORTED,
+        },
+    )
+
+
+def _letter_parts(invitation: Invitation, choice) -> list[dict]:
+    """The letter in the chosen language, then in English: each part's words are built
+    with its language active."""
+    return family_document.parts(
+        "journey/conference/letter_part.html",
+        lambda: invitations.letter_context(invitation) | {"today": today(), "has_written": True},
+        part=lambda first, bilingual: _letter_titles(invitation, first, bilingual),
+        choice=choice,
+    )
+
+
+def _letter_titles(invitation: Invitation, first: bool, bilingual: bool) -> dict:
+    title = gettext("An invitation to a meeting")
+    return {
+        "title": title,
+        "description": title,
+        "language_note": (
+            gettext("The same letter in English follows this one.") if first and bilingual else ""
+        ),
+    }
+
+
+def conference_invitation_letter_pdf(
+    request: HttpRequest, public_id: UUID, pk: int
+) -> HttpResponse:
+    """The letter as a tagged PDF to print and post: the family's language first, then
+    English."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    invitation = _invitation(conference, pk)
+    choice = invitation_choice(invitation, request.GET.get("lang"))
+    html = family_document.render(
+        "journey/conference/letter_part.html",
+        lambda: invitations.letter_context(invitation) | {"today": today(), "has_written": True},
+        part=lambda first, bilingual: _letter_titles(invitation, first, bilingual),
+        choice=choice,
+        caption=False,
+    )
+    response = HttpResponse(family_document.pdf(html), content_type="application/pdf")
+    suffix = "" if choice.code == ENGLISH else f"-{choice.code}"
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"letter-{conference.scheduled_date:%Y-%m-%d}-{invitation.pk}{suffix}.pdf"
+    )
+    log_export(
+        user=request.user,
+        what="conference invitation letter (PDF)",
+        children=conference.children.values_list("child_id", flat=True),
+        detail={
+            "conference": str(conference.public_id),
+            "invitation": invitation.pk,
+            "language": choice.code,
+        },
+    )
+    return response
 
 
 def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse:

@@ -21,7 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext_lazy as _
 
 from iro.access.capabilities import Capability
 from iro.access.guards import require
@@ -54,21 +56,28 @@ LETTER_HAS_EMAIL = "This person is invited by email: send the invitations instea
 LETTER_NOT_SCHEDULED = "Letters can only be posted for a conference that is still scheduled."
 
 # Family-facing words for each kind of conference (checked by tests for plain language).
+# Lazy: the letter shows them in the family's language (the family documents), the
+# emails and calendar entries in English.
 PLAIN_KIND = {
-    ConferenceKind.INITIAL: "a child protection conference",
-    ConferenceKind.REVIEW: "a review child protection conference",
-    ConferenceKind.TRANSFER_IN: "a child protection conference",
+    ConferenceKind.INITIAL: _("a child protection conference"),
+    ConferenceKind.REVIEW: _("a review child protection conference"),
+    ConferenceKind.TRANSFER_IN: _("a child protection conference"),
+}
+KIND_NAME = {
+    ConferenceKind.INITIAL: _("initial child protection conference"),
+    ConferenceKind.REVIEW: _("review child protection conference"),
+    ConferenceKind.TRANSFER_IN: _("transfer-in conference"),
 }
 PLAIN_PURPOSE = {
-    ConferenceKind.INITIAL: (
+    ConferenceKind.INITIAL: _(
         "This is a meeting where your family and the people who work with your "
         "children talk together about how to keep them safe, and decide if a plan is needed."
     ),
-    ConferenceKind.REVIEW: (
+    ConferenceKind.REVIEW: _(
         "This is a meeting where your family and the people who work with your "
         "children look at how the plan is going, and decide what happens next."
     ),
-    ConferenceKind.TRANSFER_IN: (
+    ConferenceKind.TRANSFER_IN: _(
         "Your family has moved to our area. This is a meeting where your family and the "
         "people who work with your children talk about the plan and how we will help."
     ),
@@ -172,7 +181,7 @@ def calendar_text(
         lines.append(f"LOCATION:{_escape(place)}")
     if conference.virtual_link:
         lines.append(f"URL:{_uri(conference.virtual_link)}")
-    description = PLAIN_PURPOSE[conference.kind]
+    description = str(PLAIN_PURPOSE[conference.kind])
     if conference.virtual_link:
         description += f"\nJoin online: {conference.virtual_link}"
     lines.append(f"DESCRIPTION:{_escape(description)}")
@@ -198,15 +207,33 @@ def children_names(conference: Conference) -> list[str]:
     ]
 
 
+def _english() -> bool:
+    return (get_language() or "en").startswith("en")
+
+
 def plain_list(names: Iterable[str]) -> str:
+    """ "Wren, Alder and Ash", in the active language."""
     names = list(names)
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    if _english():
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return gettext("%(names)s and %(last)s") % {
+        "names": gettext(", ").join(names[:-1]),
+        "last": names[-1],
+    }
 
 
 def when_text(conference: Conference) -> str:
+    """The day and time of ``conference`` in words: English by default, the active
+    language in a family document."""
     d = conference.scheduled_date
+    if not _english():
+        day = f"{formats.date_format(d, 'l')} {formats.date_format(d, 'DATE_FORMAT')}"
+        if conference.scheduled_time is None:
+            return day
+        clock = formats.time_format(conference.scheduled_time, "TIME_FORMAT")
+        return gettext("%(day)s at %(time)s") % {"day": day, "time": clock}
     day = f"{d:%A} {d.day} {d:%B %Y}"
     if conference.scheduled_time is None:
         return day
@@ -225,6 +252,7 @@ def letter_context(invitation: Invitation) -> dict:
         "council_name": council(),
         "family_member": invitation.role in (InviteeRole.PARENT, InviteeRole.CHILD),
         "kind_words": PLAIN_KIND[conference.kind],
+        "kind_name": KIND_NAME[conference.kind],
         "purpose": PLAIN_PURPOSE[conference.kind],
         "children": plain_list(children_names(conference)),
         "when": when_text(conference),

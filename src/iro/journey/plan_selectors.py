@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from iro import timescales
 from iro.access.scope import can_view_child, display_name, refuse, shows_names, visible_to
@@ -34,23 +35,23 @@ from iro.people.selectors import closure_days
 
 # What each category means, in words a family can read (for the family document).
 PLAIN_CATEGORY = {
-    Category.NEG: (
+    Category.NEG: _(
         "We are worried that {name} is not getting the care they need, like food, "
         "warmth, a safe home, or help when they are ill. This is called neglect."
     ),
-    Category.PHY: (
+    Category.PHY: _(
         "We are worried that {name} has been hurt, or could be hurt, on their body. "
         "This is called physical abuse."
     ),
-    Category.EMO: (
+    Category.EMO: _(
         "We are worried about how {name} is treated and how this makes them feel. "
         "This is called emotional abuse."
     ),
-    Category.SAB: (
+    Category.SAB: _(
         "We are worried that {name} has been, or could be, sexually abused. "
         "This is called sexual abuse."
     ),
-    Category.MUL: "We have more than one kind of worry about {name}.",
+    Category.MUL: _("We have more than one kind of worry about {name}."),
 }
 
 

@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from iro.access.capabilities import Capability, has_capability, require_capability
+from iro.documents.family_document import family_choice
 from iro.documents.plain_language import check, check_fields
 from iro.journey import plan_services, services
 from iro.journey.checks import today
@@ -37,6 +38,7 @@ from iro.journey.plan_forms import (
 )
 from iro.journey.plan_selectors import core_group_offers, plan_for, plan_view, sibling_plans
 from iro.journey.plan_services import ActionReview
+from iro.languages import SUPPORTED
 
 PLAN_FIELDS = ("text", "what")
 
@@ -89,6 +91,8 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 if has_capability(request.user, Capability.VOID_RECORDS) and view.open
                 else None
             ),
+            "family_language": family_choice(plan.child),
+            "languages": SUPPORTED,
             "active_nav": "children",
         },
     )

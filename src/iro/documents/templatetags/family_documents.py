@@ -1,0 +1,45 @@
+"""Dates and times in a family document's language: English keeps the house style
+("20 June 2024", "2:30 pm"); another language takes its own formats from Django."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils import formats
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+def _english() -> bool:
+    return (get_language() or "en").startswith("en")
+
+
+@register.filter
+def family_date(value, weekday: bool = False):
+    if not value:
+        return ""
+    if _english():
+        return formats.date_format(value, "l j F Y" if weekday else "j F Y")
+    day = formats.date_format(value, "DATE_FORMAT")
+    return f"{formats.date_format(value, 'l')} {day}" if weekday else day
+
+
+@register.filter
+def family_time(value):
+    if not value:
+        return ""
+    return formats.time_format(value, "g:i a" if _english() else "TIME_FORMAT")
+
+
+@register.filter
+def status_words(status) -> str:
+    from iro.documents.family_document import STATUS_WORDS
+
+    return str(STATUS_WORDS.get(status, status))
+
+
+@register.filter
+def role_words(role) -> str:
+    from iro.documents.family_document import ROLE_WORDS
+
+    return str(ROLE_WORDS.get(role, role))
