@@ -27,9 +27,7 @@ class _Rollback(Exception):
 
 def _models():
     return [
-        model
-        for app in ("children", "journey")
-        for model in apps.get_app_config(app).get_models()
+        model for app in ("children", "journey") for model in apps.get_app_config(app).get_models()
     ]
 
 
@@ -102,9 +100,7 @@ def analyst():
     return make_staff().analyst
 
 
-def test_a_generated_file_gives_the_same_records_in_bulk_as_one_child_at_a_time(
-    analyst, tmp_path
-):
+def test_a_generated_file_gives_the_same_records_in_bulk_as_one_child_at_a_time(analyst, tmp_path):
     path = tmp_path / "cin.xml"
     write_synthetic_file(path, 300, messy=True)
     one_by_one, in_bulk = import_both_ways(path, user=analyst)
@@ -121,9 +117,7 @@ def test_a_later_return_and_new_children_give_the_same_records_both_ways(analyst
     assert_same(one_by_one, in_bulk)
 
 
-def test_new_children_are_written_in_bulk_with_history_naming_the_importing_user(
-    analyst, tmp_path
-):
+def test_new_children_are_written_in_bulk_with_history_naming_the_importing_user(analyst, tmp_path):
     path = tmp_path / "cin.xml"
     write_synthetic_file(path, 200)
     with CaptureQueriesContext(connection) as queries:
@@ -164,4 +158,3 @@ def test_a_child_the_rules_refuse_is_skipped_with_the_services_reason_in_both_pa
             pass
     assert skipped[True] == skipped[False]
     assert any("cannot" in reason or "before" in reason for *_, reason in skipped[True])
-
