@@ -21,7 +21,8 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db.models import Model
+from django.db import connections, router
+from django.db.models import CharField, Model
 from django.utils import timezone
 
 from iro.access.capabilities import Capability
@@ -95,6 +96,14 @@ class OneByOne(Exception):
     """The child goes through the services one by one (see the module's docstring)."""
 
 
+class Refused(Exception):
+    """A rule refuses the child: ``reason`` is the one the services' refusal gives."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def may_write_in_bulk(user) -> bool:
     """Whether ``user``'s import may write new children in bulk: the services' access
     checks, asked once. Every capability the services ask for (or the census import under
@@ -111,6 +120,75 @@ def may_write_in_bulk(user) -> bool:
     return sees_every_unrestricted_child(user)
 
 
+class _Table:
+    """One history table: its columns, and how each is read from a record."""
+
+    def __init__(self, model: type) -> None:
+        self.history = getattr(model, model._meta.simple_history_manager_attribute).model
+        tracked = {f.attname: f for f in self.history.tracked_fields}
+        self.pk = model._meta.pk.attname
+        self.columns = [
+            f
+            for f in self.history._meta.concrete_fields
+            if not f.primary_key and (f.attname in tracked or f.attname in _HISTORY_COLUMNS)
+        ]
+        missing = set(_HISTORY_COLUMNS) - {f.attname for f in self.columns}
+        if missing:  # a simple-history that names its columns differently
+            raise RuntimeError(f"{self.history.__name__} has no {', '.join(sorted(missing))}")
+        # (attname, name of the reference or None) of each tracked column, the record's
+        # primary key apart (read at write time).
+        self.read = [
+            (f.attname, tracked[f.attname].name if tracked[f.attname].is_relation else None)
+            for f in self.columns
+            if f.attname in tracked and f.attname != self.pk
+        ]
+
+    def snapshot(self, instance) -> dict:
+        return {
+            attname: getattr(instance, name if name else attname) for attname, name in self.read
+        }
+
+    def write(self, rows: list, user) -> None:
+        """Insert ``rows`` (record, type, date, snapshot) with one ``executemany``."""
+        if not rows:
+            return
+        connection = connections[router.db_for_write(self.history)]
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.columns)
+        placeholders = ", ".join(["%s"] * len(self.columns))
+        # Names from the model's own metadata, quoted; every value is a parameter.
+        table = quote(self.history._meta.db_table)
+        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        params = []
+        for instance, history_type, when, values in rows:
+            extra = {
+                "history_date": when,
+                "history_type": history_type,
+                "history_user_id": user.pk,
+                "history_change_reason": None,
+                self.pk: instance.pk,
+            }
+            row = []
+            for f in self.columns:
+                value = extra[f.attname] if f.attname in extra else values[f.attname]
+                if isinstance(value, Model):
+                    value = value.pk
+                row.append(f.get_db_prep_save(value, connection))
+            params.append(row)
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, params)
+
+
+_HISTORY_COLUMNS = ("history_date", "history_type", "history_user_id", "history_change_reason")
+_tables: dict[type, _Table] = {}
+
+
+def _table(model: type) -> _Table:
+    if model not in _tables:
+        _tables[model] = _Table(model)
+    return _tables[model]
+
+
 class _History:
     """History rows kept as the saves would write them; references resolved at write
     time (the records they name are created in the same batch)."""
@@ -121,39 +199,13 @@ class _History:
 
     def add(self, instance, history_type: str) -> None:
         model = type(instance)
-        history = model.history.model
-        values = {}
-        for field in history.tracked_fields:
-            if field.primary_key:
-                continue
-            if field.is_relation:
-                values[field.attname] = getattr(instance, field.name)  # the object, or None
-            else:
-                values[field.attname] = getattr(instance, field.attname)
-        self.rows[model].append((instance, history_type, timezone.now(), values))
+        self.rows[model].append(
+            (instance, history_type, timezone.now(), _table(model).snapshot(instance))
+        )
 
     def write(self) -> None:
         for model in _TABLES:
-            history = model.history.model
-            pk = model._meta.pk.attname
-            rows = []
-            for instance, history_type, when, values in self.rows.get(model, ()):
-                fields = {
-                    name: (value.pk if isinstance(value, Model) else value)
-                    for name, value in values.items()
-                }
-                fields[pk] = instance.pk
-                rows.append(
-                    history(
-                        history_date=when,
-                        history_type=history_type,
-                        history_user=self.user,
-                        history_change_reason=None,
-                        **fields,
-                    )
-                )
-            if rows:
-                history.objects.bulk_create(rows)
+            _table(model).write(self.rows.get(model, []), self.user)
 
 
 class _NewChild:
@@ -183,19 +235,36 @@ class _NewChild:
     def _changed(self, instance) -> None:
         self.history.add(instance, "~")
 
-    @staticmethod
-    def _check(errors: Errors) -> None:
+    def _check(self, errors: Errors) -> None:
         if errors.by_field:
-            raise OneByOne
+            self._refuse(ValidationError(errors.by_field))
+
+    def _refuse(self, error: ValidationError):
+        """Refused as ``_ChildImport`` would be at this step, with the same words."""
+        from iro.census.importer import _reason
+
+        raise Refused(_reason(error, self.step))
+
+    def _check_lengths(self) -> None:
+        """Text longer than its column holds: the database would refuse it (PostgreSQL
+        does, SQLite does not), so the child goes through the services."""
+        for model, rows in self.created.items():
+            limits = _lengths(model)
+            for row in rows:
+                for attname, limit in limits:
+                    value = getattr(row, attname)
+                    if value is not None and len(value) > limit:
+                        raise OneByOne
 
     # --- the child ----------------------------------------------------------------------
 
     def run(self) -> None:
         r = self.record
+        self.step = "the child's details"
         try:
             self.child = new_child(la_child_id=r.la_child_id.strip(), **child_fields(r, self.notes))
         except ValidationError as error:
-            raise OneByOne from error
+            self._refuse(error)
         self._new(self.child)
         self.added["children"] += 1
         dates = [e.referral_date for e in r.episodes]
@@ -203,6 +272,7 @@ class _NewChild:
             raise OneByOne
         for ep_record in sorted(r.episodes, key=lambda e: e.referral_date):
             self._episode(ep_record)
+        self._check_lengths()
 
     def search_terms(self) -> list[ChildSearchTerm]:
         return [
@@ -213,6 +283,7 @@ class _NewChild:
     # --- an episode ---------------------------------------------------------------------
 
     def _episode(self, r: reader.Episode) -> None:
+        self.step = f"the episode from {r.referral_date}"
         errors = Errors()
         check_referral(
             errors,
@@ -250,6 +321,7 @@ class _NewChild:
             else:
                 self._icpc(*item, plan_record=None)
         if r.icpc_date is not None and r.icpc_date not in icpc_on:
+            self.step = f"the ICPC on {r.icpc_date} given on the episode"
             errors = Errors()
             _check_in_episode(errors, "icpc_date", episode, r.icpc_date, self.user)
             self._check(errors)
@@ -267,6 +339,7 @@ class _NewChild:
             if episode.closure_date != r.closure_date:
                 self.notes[NOTE_CLOSURE_CHANGED] += 1
             return
+        self.step = f"the episode's closure on {r.closure_date}"
         open_cin_plans = [c for c in self.cin_plans if c.end_date is None]
         errors = Errors()
         check_closure(
@@ -292,7 +365,10 @@ class _NewChild:
 
     def _cin_plan(self, episode: Episode, r: reader.CinPlan) -> None:
         if r.start_date is None:
-            raise OneByOne(NO_START_DATE)
+            self._refuse(
+                ValidationError(NO_START_DATE.format(what="a Child in Need plan", line=r.line))
+            )
+        self.step = f"the Child in Need plan from {r.start_date}"
         errors = Errors()
         _check_cin_plan_dates(
             errors,
@@ -311,7 +387,8 @@ class _NewChild:
 
     def _assessment(self, episode: Episode, r: reader.Assessment) -> None:
         if r.start_date is None:
-            raise OneByOne(NO_START_DATE)
+            self._refuse(ValidationError(NO_START_DATE.format(what="an assessment", line=r.line)))
+        self.step = f"the assessment from {r.start_date}"
         factors = list(r.factors)
         errors = Errors()
         _check_assessment(
@@ -338,6 +415,7 @@ class _NewChild:
     # --- Section 47s and conferences ------------------------------------------------------
 
     def _section47(self, episode: Episode, r: reader.Section47) -> Section47:
+        self.step = f"the Section 47 from {r.start_date}"
         not_required = bool(r.icpc_not_required)
         if not_required and r.icpc_date is not None:
             self.notes[NOTE_ICPC_FLAG_IGNORED] += 1
@@ -415,6 +493,7 @@ class _NewChild:
         return conference, row
 
     def _icpc(self, r: reader.Section47, s47: Section47, *, plan_record) -> bool:
+        self.step = f"the ICPC on {r.icpc_date}"
         if id(s47) in self.icpcs_held:
             return False
         existing_plan = self.plans.get(r.icpc_date) if plan_record else None
@@ -475,6 +554,7 @@ class _NewChild:
         started_now = changed = False
         if icpc is not None:
             started_now = self._icpc(*icpc, plan_record=r)
+        self.step = f"the plan from {r.start_date}"
         plan = self.plans.get(r.start_date)
         if plan is None:
             plan = self._start_plan(
@@ -489,7 +569,15 @@ class _NewChild:
             self.added["plans"] += 1
         if r.latest_category and r.latest_category != plan.latest_category:
             if r.latest_category not in Category.values:
-                raise OneByOne(UNKNOWN_CODE)
+                self._refuse(
+                    ValidationError(
+                        {
+                            "latest_category": UNKNOWN_CODE.format(
+                                value=r.latest_category, what="category of abuse"
+                            )
+                        }
+                    )
+                )
             plan.latest_category = r.latest_category
             plan.version += 1
             self._changed(plan)
@@ -505,6 +593,7 @@ class _NewChild:
             if plan.end_date is not None:
                 self.notes[NOTE_REVIEW_AFTER_END] += 1
                 continue
+            self.step = f"the review on {day} of the plan from {plan.start_date}"
             _conference, row = self._conference(
                 ConferenceKind.REVIEW,
                 Subject(child=self.child, plan=plan),
@@ -515,6 +604,7 @@ class _NewChild:
             self.reviews[id(plan)].append((day, Decision.CONTINUE))
             self.added["reviews"] += 1
         if r.end_date is not None:
+            self.step = f"the end on {r.end_date} of the plan from {r.start_date}"
             if plan.end_date is None:
                 self._end_plan(plan, r.end_date)
                 changed = True
@@ -544,6 +634,19 @@ class _NewChild:
         self._changed(plan)
 
 
+_length_limits: dict[type, list[tuple[str, int]]] = {}
+
+
+def _lengths(model: type) -> list[tuple[str, int]]:
+    if model not in _length_limits:
+        _length_limits[model] = [
+            (f.attname, f.max_length)
+            for f in model._meta.concrete_fields
+            if isinstance(f, CharField) and f.max_length
+        ]
+    return _length_limits[model]
+
+
 def build(record: reader.Child, user, closures, history: _History) -> _NewChild:
     """A new child's records in memory, or ``OneByOne`` (nothing of it kept in
     ``history``: the caller passes a history of its own per child)."""
@@ -560,13 +663,16 @@ class Batch:
         self.closures = _closures()
         self.children: list[_NewChild] = []
 
-    def add(self, record: reader.Child) -> _NewChild | None:
-        """The child built in memory, or None when it must go one by one."""
+    def add(self, record: reader.Child) -> _NewChild | str | None:
+        """The child built in memory; or the reason a rule refuses it, as the services
+        give it; or None when it must go through the services one by one."""
         history = _History(self.user)
         try:
             work = build(record, self.user, self.closures, history)
         except OneByOne:
             return None
+        except Refused as refused:
+            return refused.reason
         work.history = history
         self.children.append(work)
         return work

@@ -651,9 +651,10 @@ def import_file(
             tell(validator.check(record))
             if progress is not None and summary.children_read % 100 == 0:
                 progress(stream.bytes_read, stream.size, summary.children_read)
+            writer.order[id(record)] = summary.children_read
             skip = _skip_reason(record, first_lines)
             if skip is not None:
-                summary.skipped.append(Skipped(record.la_child_id, record.line, skip))
+                writer._skip(record, skip)
                 continue
             first_lines[record.la_child_id] = record.line
             pending.append(record)
@@ -661,7 +662,7 @@ def import_file(
                 writer.write(pending)
                 pending = []
         writer.write(pending)
-    summary.skipped.sort(key=lambda s: s.line or 0)  # in file order
+    summary.skipped.sort(key=lambda s: writer.order[id(s)])  # in file order
     tell(validator.finish())  # the file-wide rules: the findings of `iro cin validate`
     if progress is not None:
         progress(stream.size, stream.size, summary.children_read)
@@ -685,6 +686,9 @@ class _Writer:
         self.whole_file = whole_file
         self.bulk = bulk and bulk_path.may_write_in_bulk(user)
         self.written_in_bulk = 0
+        # Where each record and skipped child came in the file: the list of skipped
+        # children is in file order, whichever path refused them.
+        self.order: dict[int, int] = {}
 
     def write(self, records: list[reader.Child]) -> None:
         if not records:
@@ -703,6 +707,9 @@ class _Writer:
                 if work is None:
                     one_by_one.append(record)
                     continue
+                if isinstance(work, str):  # refused by a rule, with the services' reason
+                    self._skip(record, work)
+                    continue
                 self.summary.added.update(work.added)
                 self.summary.updated.update(work.updated)
                 self.summary.notes.update(work.notes)
@@ -716,6 +723,10 @@ class _Writer:
             for record in one_by_one:
                 self._one(record, batches)
 
+    def _skip(self, record: reader.Child, reason: str) -> None:
+        self.summary.skipped.append(Skipped(record.la_child_id, record.line, reason))
+        self.order[id(self.summary.skipped[-1])] = self.order[id(record)]
+
     def _one(self, record: reader.Child, batches: _Batches) -> None:
         work = _ChildImport(record, self.user)
         batches.begin_child()
@@ -723,9 +734,7 @@ class _Writer:
             with transaction.atomic():
                 work.run()
         except (ValidationError, PermissionDenied, DataError, IntegrityError) as exc:
-            self.summary.skipped.append(
-                Skipped(record.la_child_id, record.line, _reason(exc, work.step))
-            )
+            self._skip(record, _reason(exc, work.step))
         else:
             self.summary.added.update(work.added)
             self.summary.updated.update(work.updated)
