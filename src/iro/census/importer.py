@@ -641,7 +641,9 @@ def import_file(
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
     with transaction.atomic() if whole_file else nullcontext(), census_import(acting_user):
-        writer = _Writer(summary, acting_user, whole_file=whole_file, bulk=bulk)
+        writer = _Writer(
+            summary, acting_user, whole_file=whole_file, bulk=bulk, header=stream.header
+        )
         validator = Validator(stream.header)
         tell = findings or (lambda found: None)
         tell(validator.header_findings())
@@ -677,7 +679,9 @@ BULK_BATCH = 1000
 class _Writer:
     """Writes the file's children a batch at a time (see ``import_file``)."""
 
-    def __init__(self, summary: ImportSummary, user, *, whole_file: bool, bulk: bool) -> None:
+    def __init__(
+        self, summary: ImportSummary, user, *, whole_file: bool, bulk: bool, header
+    ) -> None:
         from iro.census import bulk as bulk_path
 
         self.bulk_path = bulk_path
@@ -686,6 +690,7 @@ class _Writer:
         self.whole_file = whole_file
         self.bulk = bulk and bulk_path.may_write_in_bulk(user)
         self.written_in_bulk = 0
+        self.period = bulk_path.year_of(header)
         # Where each record and skipped child came in the file: the list of skipped
         # children is in file order, whichever path refused them.
         self.order: dict[int, int] = {}
@@ -695,14 +700,17 @@ class _Writer:
             return
         one_by_one = records
         if self.bulk:
-            known = set(
+            known = dict(
                 Child.objects.filter(la_child_id__in=[r.la_child_id for r in records]).values_list(
-                    "la_child_id", flat=True
+                    "la_child_id", "pk"
                 )
             )
+            same = self.bulk_path.unchanged(records, known, self.user, self.period)
             batch = self.bulk_path.Batch(self.user)
             one_by_one = []
             for record in records:
+                if record.la_child_id in same:
+                    continue  # the records hold this child's year exactly as the file says
                 work = None if record.la_child_id in known else batch.add(record)
                 if work is None:
                     one_by_one.append(record)
