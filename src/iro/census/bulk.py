@@ -23,7 +23,14 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import connections, router
-from django.db.models import CharField, Model
+from django.db.models import (
+    BooleanField,
+    CharField,
+    ForeignKey,
+    IntegerField,
+    Model,
+    TextField,
+)
 from django.utils import timezone
 
 from iro import timescales
@@ -135,6 +142,9 @@ class _Table:
             for f in self.history._meta.concrete_fields
             if not f.primary_key and (f.attname in tracked or f.attname in _HISTORY_COLUMNS)
         ]
+        # Text, numbers, yes/no and references go to the driver as they are; the rest
+        # (dates, times, JSON, UUIDs) through the field, as Django's own insert does.
+        self.convert = [not isinstance(f, _AS_IS) for f in self.columns]
         missing = set(_HISTORY_COLUMNS) - {f.attname for f in self.columns}
         if missing:  # a simple-history that names its columns differently
             raise RuntimeError(f"{self.history.__name__} has no {', '.join(sorted(missing))}")
@@ -172,16 +182,17 @@ class _Table:
                 self.pk: instance.pk,
             }
             row = []
-            for f in self.columns:
+            for f, convert in zip(self.columns, self.convert, strict=True):
                 value = extra[f.attname] if f.attname in extra else values[f.attname]
                 if isinstance(value, Model):
                     value = value.pk
-                row.append(f.get_db_prep_save(value, connection))
+                row.append(f.get_db_prep_save(value, connection) if convert else value)
             params.append(row)
         with connection.cursor() as cursor:
             cursor.executemany(sql, params)
 
 
+_AS_IS = (CharField, TextField, IntegerField, BooleanField, ForeignKey)
 _HISTORY_COLUMNS = ("history_date", "history_type", "history_user_id", "history_change_reason")
 _tables: dict[type, _Table] = {}
 
