@@ -102,16 +102,23 @@ def measure_validate(path: str) -> dict:
             "findings": findings}  # fmt: skip
 
 
-def _django(db_dir: str) -> None:
+def _django(db_dir: str, database_url: str = "") -> None:
+    """Django on an empty database: SQLite in ``db_dir``, or the PostgreSQL database of
+    ``database_url``, emptied first (it must be one kept for benchmarks)."""
     os.environ["IRO_VAR_DIR"] = db_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iro.settings")
-    os.environ.pop("DATABASE_URL", None)
+    if database_url:
+        os.environ["DATABASE_URL"] = database_url
+    else:
+        os.environ.pop("DATABASE_URL", None)
     import django
 
     django.setup()
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+    if database_url:
+        call_command("flush", interactive=False, verbosity=0)
 
 
 def _analyst():
@@ -121,15 +128,34 @@ def _analyst():
     return user
 
 
-def measure_import(path: str, db_dir: str) -> dict:
-    _django(db_dir)
+def measure_import(path: str, db_dir: str, database_url: str = "", year: str = "2023-24") -> dict:
+    """The file into an empty database (new children: the bulk path), then again (every
+    child known, nothing changed), then the year's return exported."""
+    _django(db_dir, database_url)
+    from iro.census.export import write_return
     from iro.census.importer import import_file
+    from iro.timescales import ANNUAL, parse_period
 
     user = _analyst()
     start = time.perf_counter()
     summary = import_file(path, acting_user=user)
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    again = import_file(path, acting_user=user)
+    repeat = time.perf_counter() - start
+    start = time.perf_counter()
+    exported = write_return(
+        user=user,
+        period=parse_period(ANNUAL, year),
+        path=str(Path(db_dir) / "export.xml"),
+        lea="999",
+    )
     return {
-        "seconds": time.perf_counter() - start,
+        "seconds": first,
+        "repeat_seconds": repeat,
+        "repeat_changed": again.changed,
+        "export_seconds": time.perf_counter() - start,
+        "exported": exported.children,
         "children": summary.children_read,
         "skipped": len(summary.skipped),
         "added": dict(summary.added),
@@ -230,6 +256,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 50_000])
     parser.add_argument("--skip-import", action="store_true")
+    parser.add_argument("--postgres", metavar="URL",
+                        help="also import into this PostgreSQL database (emptied first: "
+                             "one kept for benchmarks), e.g. "
+                             "postgres://postgres@127.0.0.1:5432/iro_bench")  # fmt: skip
     parser.add_argument("--round-trip", action="store_true",
                         help="also import, export and re-import the smallest size")  # fmt: skip
     parser.add_argument("--community-venv", metavar="DIR", type=Path,
@@ -264,6 +294,8 @@ def main() -> None:
         if not args.skip_import:
             db = tempfile.mkdtemp(prefix="db-", dir=work)
             row["import"] = run("import", str(path), db)
+            if args.postgres:
+                row["import_postgres"] = run("import", str(path), db, args.postgres)
         if community and size in args.community_sizes:
             row["community"] = _against_community(community, path, work)
             unique = work / f"census-{size}-unique-ids.xml"
@@ -299,11 +331,22 @@ def _print_row(row: dict) -> None:
     print(f"  validate        {validate['seconds']:7.2f} s {_rate(size, validate['seconds'])} "
           f"peak {validate['peak_rss_mib']:6.1f} MiB  "
           f"= {validate['seconds'] / parse['seconds']:.2f} x bare parse")  # fmt: skip
-    if "import" in row:
-        imp = row["import"]
-        print(f"  import          {imp['seconds']:7.2f} s {_rate(size, imp['seconds'])} "
-              f"peak {imp['peak_rss_mib']:6.1f} MiB  "
-              f"({imp['skipped']} children skipped)")  # fmt: skip
+    for key, where in (("import", "SQLite"), ("import_postgres", "PostgreSQL")):
+        if key not in row:
+            continue
+        imp, bare = row[key], parse["seconds"]
+        print(f"  import ({where})")
+        print(f"    first         {imp['seconds']:7.2f} s {_rate(size, imp['seconds'])} "
+              f"= {imp['seconds'] / bare:5.1f} x bare parse  peak {imp['peak_rss_mib']:6.1f} MiB "
+              f"(peak of the three)  ({imp['skipped']} children skipped)")  # fmt: skip
+        print(f"    repeat        {imp['repeat_seconds']:7.2f} s "
+              f"{_rate(size, imp['repeat_seconds'])} "
+              f"= {imp['repeat_seconds'] / bare:5.1f} x bare parse  "
+              f"({'CHANGED' if imp['repeat_changed'] else 'nothing changed'})")  # fmt: skip
+        print(f"    export        {imp['export_seconds']:7.2f} s "
+              f"{_rate(imp['exported'], imp['export_seconds'])} "
+              f"= {imp['export_seconds'] / bare:5.1f} x bare parse  "
+              f"({imp['exported']:,} children)")  # fmt: skip
     com = row.get("community")
     if com and "error" in com:
         print(f"  csc-validator   failed: {com['error']}")
@@ -328,7 +371,7 @@ def _print_summary(rows: list[dict]) -> None:
     small, large = rows[0], rows[-1]
     grow = large["size"] / small["size"]
     print(f"\nFrom {small['size']:,} to {large['size']:,} children ({grow:.0f} x):")
-    for kind in ("parse", "validate", "import", "community"):
+    for kind in ("parse", "validate", "import", "import_postgres", "community"):
         if "seconds" in small.get(kind, {}) and "seconds" in large.get(kind, {}):
             t = large[kind]["seconds"] / small[kind]["seconds"]
             m = large[kind]["peak_rss_mib"] / small[kind]["peak_rss_mib"]

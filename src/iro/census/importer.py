@@ -202,6 +202,49 @@ def _reason(error: Exception, step: str) -> str:
     return f"{step}: {text}" if step else text
 
 
+def child_fields(r: reader.Child, notes: Counter) -> dict:
+    """The child's details as the services take them, from the file's record (a UPN that
+    cannot be one is noted and left out)."""
+    upn = r.upn
+    if upn is not None and len(upn) != UPN_LENGTH:
+        notes[NOTE_BAD_UPN] += 1
+        upn = None
+    fields = {
+        "sex": r.sex or "U",
+        "ethnicity": r.ethnicity or "NOBT",
+    }
+    # Optional details only replace what the records hold when the file gives them.
+    optional = {
+        "date_of_birth": r.date_of_birth,
+        "expected_date_of_birth": r.expected_date_of_birth,
+        "upn": upn,
+        "former_upn": r.former_upn if r.former_upn and len(r.former_upn) == 13 else None,
+        "upn_unknown": r.upn_unknown,
+        "date_of_death": r.date_of_death,
+        "disabilities": r.disabilities or None,
+    }
+    fields.update({k: v for k, v in optional.items() if v is not None})
+    return fields
+
+
+def episode_steps(r: reader.Episode, enquiries: list) -> tuple[list, dict]:
+    """The order in which an episode's plans and ICPCs are recorded, as they happened:
+    ``enquiries`` are (file record, enquiry) pairs in start order; returns the steps
+    (a ``reader.ProtectionPlan``, or an enquiry pair whose ICPC started no plan of the
+    file) in date order, and the enquiry pair whose ICPC is on each day."""
+    with_icpc = [pair for pair in enquiries if pair[0].icpc_date is not None]
+    icpc_on: dict[date, tuple] = {}
+    for pair in with_icpc:
+        icpc_on.setdefault(pair[0].icpc_date, pair)
+    plan_starts = {p.start_date for p in r.plans}
+    steps = [(p.start_date, 0, p) for p in r.plans] + [
+        (pair[0].icpc_date, 1, pair)
+        for pair in with_icpc
+        if not (pair[0].icpc_date in plan_starts and icpc_on[pair[0].icpc_date] is pair)
+    ]
+    return [item for *_key, item in sorted(steps, key=lambda step: step[:2])], icpc_on
+
+
 class _ChildImport:
     """Applies one child's record through the services, counting what it changed."""
 
@@ -230,25 +273,7 @@ class _ChildImport:
     def _child(self) -> Child:
         r = self.record
         self.step = "the child's details"
-        upn = r.upn
-        if upn is not None and len(upn) != UPN_LENGTH:
-            self.notes[NOTE_BAD_UPN] += 1
-            upn = None
-        fields = {
-            "sex": r.sex or "U",
-            "ethnicity": r.ethnicity or "NOBT",
-        }
-        # Optional details only replace what the records hold when the file gives them.
-        optional = {
-            "date_of_birth": r.date_of_birth,
-            "expected_date_of_birth": r.expected_date_of_birth,
-            "upn": upn,
-            "former_upn": r.former_upn if r.former_upn and len(r.former_upn) == 13 else None,
-            "upn_unknown": r.upn_unknown,
-            "date_of_death": r.date_of_death,
-            "disabilities": r.disabilities or None,
-        }
-        fields.update({k: v for k, v in optional.items() if v is not None})
+        fields = child_fields(r, self.notes)
         child = Child.objects.filter(la_child_id=r.la_child_id).first()
         if child is None:
             self.added["children"] += 1
@@ -299,17 +324,8 @@ class _ChildImport:
             (s, self._section47(episode, s))
             for s in sorted(r.section47s, key=lambda s: s.start_date)
         ]
-        with_icpc = [pair for pair in enquiries if pair[0].icpc_date is not None]
-        icpc_on: dict[date, tuple[reader.Section47, Section47]] = {}
-        for pair in with_icpc:
-            icpc_on.setdefault(pair[0].icpc_date, pair)
-        plan_starts = {p.start_date for p in r.plans}
-        steps = [(p.start_date, 0, p) for p in r.plans] + [
-            (pair[0].icpc_date, 1, pair)
-            for pair in with_icpc
-            if not (pair[0].icpc_date in plan_starts and icpc_on[pair[0].icpc_date] is pair)
-        ]
-        for _day, _order, item in sorted(steps, key=lambda step: step[:2]):
+        steps, icpc_on = episode_steps(r, enquiries)
+        for item in steps:
             if isinstance(item, reader.ProtectionPlan):
                 self._plan(child, episode, item, icpc_on.get(item.start_date))
             else:
@@ -591,6 +607,7 @@ def import_file(
     acting_user,
     progress: Callable[[int, int, int], None] | None = None,
     findings: Callable[[list[Finding]], None] | None = None,
+    bulk: bool = True,
 ) -> ImportSummary:
     """Apply one census file to the records: in one transaction on PostgreSQL; on SQLite,
     once the whole file has been read, in short transactions of a few children.
@@ -607,6 +624,13 @@ def import_file(
     its end; ``ImportRefused`` when the user may not import. ``progress(done, total,
     children)`` is called now and then with bytes read, the file's size and children read;
     ``findings(list)`` with every DfE rule finding, in file order (the header's first).
+
+    The file is read and checked ``BULK_BATCH`` children at a time; of each batch, the
+    children new to the records are built in memory under the services' rules and
+    written with one statement per table (``iro.census.bulk``); the others (already in
+    the records, or one the in-memory pass cannot take) go through the services one by
+    one. ``bulk=False`` sends every child through the services (the tests compare the
+    two).
     """
     check_may_import(acting_user)
     whole_file = writes_whole_file()
@@ -616,41 +640,114 @@ def import_file(
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
-    batches = _Batches(None if whole_file else SQLITE_BATCH)
     with transaction.atomic() if whole_file else nullcontext(), census_import(acting_user):
+        writer = _Writer(
+            summary, acting_user, whole_file=whole_file, bulk=bulk, header=stream.header
+        )
         validator = Validator(stream.header)
         tell = findings or (lambda found: None)
         tell(validator.header_findings())
-        with batches:
-            for record in stream.children():
-                summary.children_read += 1
-                tell(validator.check(record))
-                if progress is not None and summary.children_read % 100 == 0:
-                    progress(stream.bytes_read, stream.size, summary.children_read)
-                skip = _skip_reason(record, first_lines)
-                if skip is not None:
-                    summary.skipped.append(Skipped(record.la_child_id, record.line, skip))
-                    continue
-                first_lines[record.la_child_id] = record.line
-                work = _ChildImport(record, acting_user)
-                batches.begin_child()
-                try:
-                    with transaction.atomic():
-                        work.run()
-                except (ValidationError, PermissionDenied, DataError, IntegrityError) as exc:
-                    summary.skipped.append(
-                        Skipped(record.la_child_id, record.line, _reason(exc, work.step))
-                    )
-                else:
-                    summary.added.update(work.added)
-                    summary.updated.update(work.updated)
-                    summary.notes.update(work.notes)
-                batches.end_child()
+        pending: list[reader.Child] = []
+        for record in stream.children():
+            summary.children_read += 1
+            tell(validator.check(record))
+            if progress is not None and summary.children_read % 100 == 0:
+                progress(stream.bytes_read, stream.size, summary.children_read)
+            writer.order[id(record)] = summary.children_read
+            skip = _skip_reason(record, first_lines)
+            if skip is not None:
+                writer._skip(record, skip)
+                continue
+            first_lines[record.la_child_id] = record.line
+            pending.append(record)
+            if len(pending) >= BULK_BATCH:
+                writer.write(pending)
+                pending = []
+        writer.write(pending)
+    summary.skipped.sort(key=lambda s: writer.order[id(s)])  # in file order
     tell(validator.finish())  # the file-wide rules: the findings of `iro cin validate`
     if progress is not None:
         progress(stream.size, stream.size, summary.children_read)
     summary.findings = validator.summary()["by_rule"]
     return summary
+
+
+# Children read, checked and written together (new ones with one statement per table).
+BULK_BATCH = 1000
+
+
+class _Writer:
+    """Writes the file's children a batch at a time (see ``import_file``)."""
+
+    def __init__(
+        self, summary: ImportSummary, user, *, whole_file: bool, bulk: bool, header
+    ) -> None:
+        from iro.census import bulk as bulk_path
+
+        self.bulk_path = bulk_path
+        self.summary = summary
+        self.user = user
+        self.whole_file = whole_file
+        self.bulk = bulk and bulk_path.may_write_in_bulk(user)
+        self.written_in_bulk = 0
+        self.period = bulk_path.year_of(header)
+        # Where each record and skipped child came in the file: the list of skipped
+        # children is in file order, whichever path refused them.
+        self.order: dict[int, int] = {}
+
+    def write(self, records: list[reader.Child]) -> None:
+        if not records:
+            return
+        one_by_one = records
+        if self.bulk:
+            known = dict(
+                Child.objects.filter(la_child_id__in=[r.la_child_id for r in records]).values_list(
+                    "la_child_id", "pk"
+                )
+            )
+            same = self.bulk_path.unchanged(records, known, self.user, self.period)
+            batch = self.bulk_path.Batch(self.user)
+            one_by_one = []
+            for record in records:
+                if record.la_child_id in same:
+                    continue  # the records hold this child's year exactly as the file says
+                work = None if record.la_child_id in known else batch.add(record)
+                if work is None:
+                    one_by_one.append(record)
+                    continue
+                if isinstance(work, str):  # refused by a rule, with the services' reason
+                    self._skip(record, work)
+                    continue
+                self.summary.added.update(work.added)
+                self.summary.updated.update(work.updated)
+                self.summary.notes.update(work.notes)
+            self.written_in_bulk += len(batch.children)
+            if batch.children:
+                with nullcontext() if self.whole_file else transaction.atomic():
+                    batch.write()
+                if not self.whole_file and not connection.in_atomic_block:
+                    time.sleep(SQLITE_PAUSE_SECONDS)
+        with _Batches(None if self.whole_file else SQLITE_BATCH) as batches:
+            for record in one_by_one:
+                self._one(record, batches)
+
+    def _skip(self, record: reader.Child, reason: str) -> None:
+        self.summary.skipped.append(Skipped(record.la_child_id, record.line, reason))
+        self.order[id(self.summary.skipped[-1])] = self.order[id(record)]
+
+    def _one(self, record: reader.Child, batches: _Batches) -> None:
+        work = _ChildImport(record, self.user)
+        batches.begin_child()
+        try:
+            with transaction.atomic():
+                work.run()
+        except (ValidationError, PermissionDenied, DataError, IntegrityError) as exc:
+            self._skip(record, _reason(exc, work.step))
+        else:
+            self.summary.added.update(work.added)
+            self.summary.updated.update(work.updated)
+            self.summary.notes.update(work.notes)
+        batches.end_child()
 
 
 # On SQLite, a short transaction ends after this many children or this many seconds,

@@ -96,7 +96,8 @@ BIRTH_AFTER_REFERRAL = (
 )
 
 
-def _validate(child: Child) -> None:
+def check_child(child: Child) -> None:
+    """A child's details: codes known, text within limits, dates plausible."""
     errors: dict[str, list[str]] = {}
     if not child.la_child_id.strip():
         errors.setdefault("la_child_id", []).append(LA_CHILD_ID_REQUIRED)
@@ -139,6 +140,49 @@ def _check_birth_before_referral(child: Child) -> None:
         )
 
 
+def new_child(
+    *,
+    la_child_id: str,
+    first_name: str = "",
+    last_name: str = "",
+    date_of_birth: date | None = None,
+    expected_date_of_birth: date | None = None,
+    sex: str = Sex.UNKNOWN,
+    ethnicity: str = Ethnicity.NOBT,
+    disabilities: Iterable[str] = (),
+    upn: str = "",
+    former_upn: str = "",
+    upn_unknown: str = "",
+    date_of_death: date | None = None,
+    preferred_language: str = "English",
+    family: Family | None = None,
+    team=None,
+    social_worker=None,
+) -> Child:
+    """A new child's record in memory, checked (``check_child``), not saved:
+    ``create_child``'s, and the bulk census import's, for children new to the records."""
+    child = Child(
+        la_child_id=la_child_id,
+        first_name=first_name,
+        last_name=last_name,
+        date_of_birth=date_of_birth,
+        expected_date_of_birth=expected_date_of_birth,
+        sex=sex,
+        ethnicity=ethnicity,
+        disabilities=list(disabilities),
+        upn=upn,
+        former_upn=former_upn,
+        upn_unknown=upn_unknown,
+        date_of_death=date_of_death,
+        preferred_language=preferred_language,
+        family=family,
+        team=team,
+        social_worker=social_worker,
+    )
+    check_child(child)
+    return child
+
+
 @transaction.atomic
 def create_child(
     *,
@@ -177,7 +221,7 @@ def create_child(
         raise ValidationError({"la_child_id": problem})
     if Child.objects.filter(la_child_id=la_child_id).exists():
         raise ValidationError({"la_child_id": DUPLICATE_LA_CHILD_ID.format(id=la_child_id)})
-    child = Child(
+    child = new_child(
         la_child_id=la_child_id,
         first_name=first_name,
         last_name=last_name,
@@ -195,7 +239,6 @@ def create_child(
         team=team,
         social_worker=social_worker,
     )
-    _validate(child)
     if duplicates_confirmed is False:
         candidates = possible_duplicates(
             first_name=first_name,
@@ -233,7 +276,7 @@ def update_child(*, child: Child, acting_user, expected_version: int, **fields) 
     for name in changed:
         value = fields[name]
         setattr(child, name, list(value) if name == "disabilities" else value)
-    _validate(child)
+    check_child(child)
     if "date_of_birth" in changed:
         _check_birth_before_referral(child)
     child.version += 1

@@ -174,6 +174,29 @@ def _closures() -> frozenset[date]:
 # ---------------------------------------------------------------- episodes
 
 
+def check_referral(
+    errors: Errors,
+    *,
+    child: Child,
+    referral_date: date,
+    referral_source: str,
+    primary_need: str,
+    acting_user,
+) -> None:
+    """A referral's date and codes (``open_episode``'s rules, on values in memory)."""
+    errors.add("referral_date", not_in_future(referral_date))
+    errors.add(
+        "referral_date",
+        before_birth(referral_date, child=child, name=display_name(acting_user, child)),
+    )
+    if referral_source and referral_source not in ReferralSource.values:
+        errors.add(
+            "referral_source", UNKNOWN_CODE.format(value=referral_source, what="referral source")
+        )
+    if primary_need and primary_need not in PrimaryNeed.values:
+        errors.add("primary_need", UNKNOWN_CODE.format(value=primary_need, what="primary need"))
+
+
 @transaction.atomic
 def open_episode(
     *,
@@ -188,17 +211,14 @@ def open_episode(
     the referral led to no further action)."""
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     errors = Errors()
-    errors.add("referral_date", not_in_future(referral_date))
-    errors.add(
-        "referral_date",
-        before_birth(referral_date, child=child, name=display_name(acting_user, child)),
+    check_referral(
+        errors,
+        child=child,
+        referral_date=referral_date,
+        referral_source=referral_source,
+        primary_need=primary_need,
+        acting_user=acting_user,
     )
-    if referral_source and referral_source not in ReferralSource.values:
-        errors.add(
-            "referral_source", UNKNOWN_CODE.format(value=referral_source, what="referral source")
-        )
-    if primary_need and primary_need not in PrimaryNeed.values:
-        errors.add("primary_need", UNKNOWN_CODE.format(value=primary_need, what="primary need"))
     errors.raise_if_any()
     episode = Episode(
         child=child,
@@ -211,15 +231,17 @@ def open_episode(
     return episode
 
 
-@transaction.atomic
-def close_episode(
-    *, episode: Episode, closure_date: date, closure_reason: str, acting_user
-) -> Episode:
-    require(
-        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
-    )
-    episode = Episode.objects.select_for_update().get(pk=episode.pk)
-    errors = Errors()
+def check_closure(
+    errors: Errors,
+    *,
+    episode: Episode,
+    closure_date: date,
+    closure_reason: str,
+    has_open_plan: bool,
+    open_cin_plans: Iterable[CinPlanPeriod],
+) -> None:
+    """An episode's closure (``close_episode``'s rules, given what the records hold: an
+    open plan of the episode, its open Child in Need plans)."""
     errors.add("closure_date", not_in_future(closure_date))
     if closure_date < episode.referral_date:
         errors.add("closure_date", CLOSURE_BEFORE_REFERRAL)
@@ -229,15 +251,34 @@ def close_episode(
         errors.add(
             "closure_reason", UNKNOWN_CODE.format(value=closure_reason, what="closure reason")
         )
-    open_plans = Plan.objects.filter(end_date__isnull=True).filter(
-        Q(episode=episode) | Q(episode__isnull=True, child_id=episode.child_id)
-    )
-    if open_plans.exists():
+    if has_open_plan:
         errors.add("closure_date", EPISODE_HAS_OPEN_PLAN)
-    open_cin_plans = list(episode.cin_plans.filter(end_date__isnull=True))
     for cin_plan in open_cin_plans:
         if closure_date < cin_plan.start_date:
             errors.add("closure_date", BEFORE_CIN_PLAN.format(date=cin_plan.start_date))
+
+
+@transaction.atomic
+def close_episode(
+    *, episode: Episode, closure_date: date, closure_reason: str, acting_user
+) -> Episode:
+    require(
+        acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=episode.child_id, importable=True
+    )
+    episode = Episode.objects.select_for_update().get(pk=episode.pk)
+    errors = Errors()
+    open_plans = Plan.objects.filter(end_date__isnull=True).filter(
+        Q(episode=episode) | Q(episode__isnull=True, child_id=episode.child_id)
+    )
+    open_cin_plans = list(episode.cin_plans.filter(end_date__isnull=True))
+    check_closure(
+        errors,
+        episode=episode,
+        closure_date=closure_date,
+        closure_reason=closure_reason,
+        has_open_plan=open_plans.exists(),
+        open_cin_plans=open_cin_plans,
+    )
     errors.raise_if_any()
     episode.closure_date = closure_date
     episode.closure_reason = closure_reason
@@ -314,9 +355,11 @@ def _check_cin_plan_dates(
     end_date: date | None,
     acting_user,
     other_than: int | None = None,
+    others: Iterable[CinPlanPeriod] | None = None,
 ) -> None:
     """A Child in Need plan's dates: within the episode, the end not before the start, and
-    no overlap with the episode's other Child in Need plans."""
+    no overlap with the episode's other Child in Need plans (``others``: those plans, when
+    the caller holds them in memory; else read)."""
     _check_in_episode(errors, "start_date", episode, start_date, acting_user)
     if end_date is not None:
         errors.add("end_date", not_in_future(end_date))
@@ -327,7 +370,9 @@ def _check_cin_plan_dates(
     if errors.by_field:
         return
     until = end_date or date.max
-    for other in episode.cin_plans.exclude(pk=other_than):
+    if others is None:
+        others = episode.cin_plans.exclude(pk=other_than)
+    for other in others:
         other_until = other.end_date or date.max
         if other.start_date <= until and start_date <= other_until:
             errors.add(
@@ -639,19 +684,23 @@ def due_date(
     notified_on: date | None = None,
     before: date | None = None,
     closures: Iterable[date] = (),
+    reviews: Iterable[date] | None = None,
 ) -> date | None:
     """When a child's conference of ``kind`` is due, from the recorded facts.
 
     ICPC: 15 working days from the S47 start. Transfer-in: 15 working days from
     notification. Review: plan start + 3 months for the first, else the previous
-    review (held before ``before``) + 6 months.
+    review (held before ``before``) + 6 months. ``reviews``: the plan's held review dates
+    before ``before``, when the caller holds them in memory (else read).
     """
     if kind == ConferenceKind.INITIAL and section47 is not None:
         return timescales.icpc_due(section47.start_date, closures=closures)
     if kind == ConferenceKind.TRANSFER_IN and notified_on is not None:
         return timescales.transfer_in_due(notified_on, closures=closures)
     if kind == ConferenceKind.REVIEW and plan is not None:
-        return timescales.next_review_after(plan.start_date, review_dates(plan, before=before))
+        if reviews is None:
+            reviews = review_dates(plan, before=before)
+        return timescales.next_review_after(plan.start_date, list(reviews))
     return None
 
 
@@ -813,6 +862,114 @@ def _check_duration(errors: Errors, minutes: int) -> None:
         )
 
 
+def check_booking(
+    errors: Errors,
+    *,
+    kind: str,
+    subjects: list[Subject],
+    scheduled_date: date,
+    acting_user,
+    closures: Iterable[date],
+    scheduled_time: time | None = None,
+    chair=None,
+    venue: str = "",
+    virtual_link: str = "",
+    notified_on: date | None = None,
+    duration_minutes: int = DEFAULT_DURATION_MINUTES,
+    icpc_held=None,
+    held_reviews=None,
+) -> list[str]:
+    """``schedule_conference``'s rules for a booking of ``subjects`` (as the records hold
+    them); returns the warnings a booking must be confirmed past. ``icpc_held(s47)`` and
+    ``held_reviews(plan)`` answer from memory when the caller holds the records (the bulk
+    census import); else they are read."""
+    if not subjects:
+        errors.add("children", NO_SUBJECTS)
+    children = [s.child for s in subjects]
+    if len({c.pk for c in children}) != len(children):
+        errors.add("children", SAME_CHILD_TWICE)
+    families = {c.family_id for c in children}
+    if len(children) > 1 and (None in families or len(families) > 1):
+        errors.add("children", ONE_FAMILY)
+    errors.add("scheduled_date", not_far_ahead(scheduled_date))
+    errors.add("venue", one_line(venue))
+    errors.add("venue", text_limits.too_long(venue.strip(), text_limits.VENUE))
+    errors.add("virtual_link", one_line(virtual_link))
+    if kind == ConferenceKind.TRANSFER_IN:
+        errors.add("notified_on", not_in_future(notified_on))
+    _check_duration(errors, duration_minutes)
+    dues = []
+    for subject in subjects:
+        errors.add(
+            "scheduled_date",
+            before_birth(
+                scheduled_date,
+                child=subject.child,
+                name=display_name(acting_user, subject.child),
+            ),
+        )
+        if kind == ConferenceKind.INITIAL:
+            s47 = subject.section47
+            if s47 is None:
+                errors.add("children", INITIAL_NEEDS_S47)
+                continue
+            if s47.icpc_not_required:
+                errors.add("children", S47_ICPC_NOT_REQUIRED)
+            if (
+                held_icpc_rows().filter(section47=s47).exists()
+                if icpc_held is None
+                else icpc_held(s47)
+            ):
+                errors.add("children", S47_ALREADY_HAS_ICPC)
+            if scheduled_date < s47.start_date:
+                errors.add("scheduled_date", BEFORE_S47.format(date=s47.start_date))
+        elif kind == ConferenceKind.REVIEW:
+            plan = subject.plan
+            if plan is None:
+                errors.add("children", REVIEW_NEEDS_PLAN)
+                continue
+            if plan.end_date is not None:
+                errors.add("children", PLAN_NOT_OPEN.format(date=plan.end_date))
+            if scheduled_date < plan.start_date:
+                errors.add("scheduled_date", BEFORE_PLAN_START.format(date=plan.start_date))
+        elif kind == ConferenceKind.TRANSFER_IN:
+            if notified_on is None:
+                errors.add("notified_on", NOTIFICATION_REQUIRED)
+            elif scheduled_date < notified_on:
+                errors.add("scheduled_date", BEFORE_NOTIFICATION)
+        else:
+            errors.add("kind", UNKNOWN_CODE.format(value=kind, what="kind of conference"))
+        due = due_date(
+            kind=kind,
+            section47=subject.section47,
+            plan=subject.plan,
+            notified_on=notified_on,
+            closures=closures,
+            reviews=(
+                held_reviews(subject.plan)
+                if held_reviews is not None and subject.plan is not None
+                else None
+            ),
+        )
+        if due is not None:
+            dues.append(due)
+    _check_chair(
+        errors,
+        chair=chair,
+        children=children,
+        scheduled_date=scheduled_date,
+        scheduled_time=scheduled_time,
+        duration_minutes=duration_minutes,
+        viewer=acting_user,
+    )
+    return booking_warnings(
+        scheduled_date=scheduled_date,
+        due=min(dues) if dues else None,
+        closures=closures,
+        on=today(),
+    )
+
+
 @transaction.atomic
 def schedule_conference(
     *,
@@ -842,82 +999,19 @@ def schedule_conference(
     )
     subjects = [_fresh(s) for s in subjects]
     errors = Errors()
-    if not subjects:
-        errors.add("children", NO_SUBJECTS)
-    children = [s.child for s in subjects]
-    if len({c.pk for c in children}) != len(children):
-        errors.add("children", SAME_CHILD_TWICE)
-    families = {c.family_id for c in children}
-    if len(children) > 1 and (None in families or len(families) > 1):
-        errors.add("children", ONE_FAMILY)
-    errors.add("scheduled_date", not_far_ahead(scheduled_date))
-    errors.add("venue", one_line(venue))
-    errors.add("venue", text_limits.too_long(venue.strip(), text_limits.VENUE))
-    errors.add("virtual_link", one_line(virtual_link))
-    if kind == ConferenceKind.TRANSFER_IN:
-        errors.add("notified_on", not_in_future(notified_on))
-    _check_duration(errors, duration_minutes)
-    closures = _closures()
-    dues = []
-    for subject in subjects:
-        errors.add(
-            "scheduled_date",
-            before_birth(
-                scheduled_date,
-                child=subject.child,
-                name=display_name(acting_user, subject.child),
-            ),
-        )
-        if kind == ConferenceKind.INITIAL:
-            s47 = subject.section47
-            if s47 is None:
-                errors.add("children", INITIAL_NEEDS_S47)
-                continue
-            if s47.icpc_not_required:
-                errors.add("children", S47_ICPC_NOT_REQUIRED)
-            if held_icpc_rows().filter(section47=s47).exists():
-                errors.add("children", S47_ALREADY_HAS_ICPC)
-            if scheduled_date < s47.start_date:
-                errors.add("scheduled_date", BEFORE_S47.format(date=s47.start_date))
-        elif kind == ConferenceKind.REVIEW:
-            plan = subject.plan
-            if plan is None:
-                errors.add("children", REVIEW_NEEDS_PLAN)
-                continue
-            if plan.end_date is not None:
-                errors.add("children", PLAN_NOT_OPEN.format(date=plan.end_date))
-            if scheduled_date < plan.start_date:
-                errors.add("scheduled_date", BEFORE_PLAN_START.format(date=plan.start_date))
-        elif kind == ConferenceKind.TRANSFER_IN:
-            if notified_on is None:
-                errors.add("notified_on", NOTIFICATION_REQUIRED)
-            elif scheduled_date < notified_on:
-                errors.add("scheduled_date", BEFORE_NOTIFICATION)
-        else:
-            errors.add("kind", UNKNOWN_CODE.format(value=kind, what="kind of conference"))
-        due = due_date(
-            kind=kind,
-            section47=subject.section47,
-            plan=subject.plan,
-            notified_on=notified_on,
-            closures=closures,
-        )
-        if due is not None:
-            dues.append(due)
-    _check_chair(
+    warnings = check_booking(
         errors,
-        chair=chair,
-        children=children,
+        kind=kind,
+        subjects=subjects,
         scheduled_date=scheduled_date,
+        acting_user=acting_user,
+        closures=_closures(),
         scheduled_time=scheduled_time,
+        chair=chair,
+        venue=venue,
+        virtual_link=virtual_link,
+        notified_on=notified_on,
         duration_minutes=duration_minutes,
-        viewer=acting_user,
-    )
-    warnings = booking_warnings(
-        scheduled_date=scheduled_date,
-        due=min(dues) if dues else None,
-        closures=closures,
-        on=today(),
     )
     _check_confirmation(errors, warnings, confirm_reason)
     errors.raise_if_any()
@@ -1189,38 +1283,30 @@ def _open_plan(child: Child, *, on: date) -> Plan | None:
     )
 
 
-@transaction.atomic
-def record_conference_held(
+def check_held(
+    errors: Errors,
     *,
     conference: Conference,
+    rows: list[ConferenceChild],
     held_on: date,
     outcomes: Mapping[int, ChildOutcome],
     acting_user,
+    closures: Iterable[date],
     lateness_reason: str = "",
     lateness_detail: str = "",
-    expected_version: int,
     imported: bool = False,
-) -> Conference:
-    """Record that the conference took place, and each child's decision.
-
-    ``outcomes`` maps child primary key to that child's outcome. An initial or
-    transfer-in "plan" decision starts a plan on ``held_on``; a review
-    "continue" may change the latest category, "end" ends the plan that day.
-    Held outside timescale, a reason is required (a census ``imported``
-    conference may not know it). What each child's record must hold is
-    ``record_errors``'s; an ``imported`` record holds only the plan facts.
-    """
-    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference, importable=True)
-    conference = Conference.objects.select_for_update().get(pk=conference.pk)
-    check_version(conference, expected_version)
-    errors = Errors()
+    plan_open_on=None,
+    held_reviews=None,
+) -> date | None:
+    """``record_conference_held``'s rules for the conference and its ``rows`` (as the
+    records hold them); returns the earliest due date passed, if any. ``plan_open_on(child,
+    on=)`` and ``held_reviews(plan)`` answer from memory when the caller holds the records
+    (the bulk census import); else they are read."""
     if conference.status == ConferenceStatus.HELD:
         errors.add("held_on", ALREADY_HELD)
     if conference.status == ConferenceStatus.CANCELLED:
         errors.add("held_on", CANCELLED)
     errors.add("held_on", not_in_future(held_on))
-    rows = list(conference.children.select_related("child", "section47", "plan").order_by("pk"))
-    closures = _closures()
     latest_due: date | None = None
     for row in rows:
         child = row.child
@@ -1253,7 +1339,12 @@ def record_conference_held(
         if (
             outcome.decision == Decision.PLAN
             and outcome.existing_plan is None
-            and (open_plan := _open_plan(child, on=held_on)) is not None
+            and (
+                open_plan := (_open_plan if plan_open_on is None else plan_open_on)(
+                    child, on=held_on
+                )
+            )
+            is not None
         ):
             errors.add(
                 f"decision_{child.pk}",
@@ -1266,6 +1357,11 @@ def record_conference_held(
             notified_on=conference.notified_on,
             before=held_on,
             closures=closures,
+            reviews=(
+                [d for d in held_reviews(row.plan) if d < held_on]
+                if held_reviews is not None and row.plan is not None
+                else None
+            ),
         )
         if due is not None and held_on > due:
             latest_due = due if latest_due is None else min(latest_due, due)
@@ -1279,6 +1375,47 @@ def record_conference_held(
         elif lateness_reason == LatenessReason.OTHER and not lateness_detail.strip():
             errors.add("lateness_detail", LATENESS_DETAIL_REQUIRED)
     errors.add("lateness_detail", text_limits.too_long(lateness_detail, text_limits.REASON))
+    return latest_due
+
+
+@transaction.atomic
+def record_conference_held(
+    *,
+    conference: Conference,
+    held_on: date,
+    outcomes: Mapping[int, ChildOutcome],
+    acting_user,
+    lateness_reason: str = "",
+    lateness_detail: str = "",
+    expected_version: int,
+    imported: bool = False,
+) -> Conference:
+    """Record that the conference took place, and each child's decision.
+
+    ``outcomes`` maps child primary key to that child's outcome. An initial or
+    transfer-in "plan" decision starts a plan on ``held_on``; a review
+    "continue" may change the latest category, "end" ends the plan that day.
+    Held outside timescale, a reason is required (a census ``imported``
+    conference may not know it). What each child's record must hold is
+    ``record_errors``'s; an ``imported`` record holds only the plan facts.
+    """
+    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference, importable=True)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    errors = Errors()
+    rows = list(conference.children.select_related("child", "section47", "plan").order_by("pk"))
+    latest_due = check_held(
+        errors,
+        conference=conference,
+        rows=rows,
+        held_on=held_on,
+        outcomes=outcomes,
+        acting_user=acting_user,
+        closures=_closures(),
+        lateness_reason=lateness_reason,
+        lateness_detail=lateness_detail,
+        imported=imported,
+    )
     errors.raise_if_any()
 
     conference.status = ConferenceStatus.HELD
@@ -1687,6 +1824,37 @@ def amend_conference_record(
 # ------------------------------------------------------------------- plans
 
 
+def plan_overlaps(plan: Plan, start_date: date) -> bool:
+    """Whether ``plan`` covers ``start_date`` (a plan cannot start inside another)."""
+    return plan.start_date <= start_date and (plan.end_date is None or plan.end_date > start_date)
+
+
+def check_plan_start(
+    errors: Errors,
+    *,
+    child: Child,
+    start_date: date,
+    category: str,
+    latest_category: str | None,
+    previous_plans: int | None,
+    acting_user,
+    overlaps: bool,
+) -> None:
+    """``start_plan``'s rules (``overlaps``: another plan of the child covers the start)."""
+    errors.add("start_date", not_in_future(start_date))
+    errors.add(
+        "start_date",
+        before_birth(start_date, child=child, name=display_name(acting_user, child)),
+    )
+    for field, value in (("initial_category", category), ("latest_category", latest_category)):
+        if value is not None and value not in Category.values:
+            errors.add(field, UNKNOWN_CODE.format(value=value, what="category of abuse"))
+    if overlaps:
+        errors.add("start_date", OVERLAPPING_PLAN.format(child=child, date=start_date))
+    if previous_plans is not None and previous_plans < 0:
+        errors.add("previous_plans", "The number of previous plans cannot be negative.")
+
+
 @transaction.atomic
 def start_plan(
     *,
@@ -1701,21 +1869,19 @@ def start_plan(
     """Start a child protection plan. ``previous_plans`` defaults to the child's earlier plans."""
     require(acting_user, Capability.CHAIR_CONFERENCES, child=child, importable=True)
     errors = Errors()
-    errors.add("start_date", not_in_future(start_date))
-    errors.add(
-        "start_date",
-        before_birth(start_date, child=child, name=display_name(acting_user, child)),
-    )
-    for field, value in (("initial_category", category), ("latest_category", latest_category)):
-        if value is not None and value not in Category.values:
-            errors.add(field, UNKNOWN_CODE.format(value=value, what="category of abuse"))
     overlapping = Plan.objects.filter(child=child, start_date__lte=start_date).filter(
         end_date__isnull=True
     ) | Plan.objects.filter(child=child, start_date__lte=start_date, end_date__gt=start_date)
-    if overlapping.exists():
-        errors.add("start_date", OVERLAPPING_PLAN.format(child=child, date=start_date))
-    if previous_plans is not None and previous_plans < 0:
-        errors.add("previous_plans", "The number of previous plans cannot be negative.")
+    check_plan_start(
+        errors,
+        child=child,
+        start_date=start_date,
+        category=category,
+        latest_category=latest_category,
+        previous_plans=previous_plans,
+        acting_user=acting_user,
+        overlaps=overlapping.exists(),
+    )
     errors.raise_if_any()
     if previous_plans is None:
         previous_plans = Plan.objects.filter(child=child, start_date__lt=start_date).count()
@@ -1748,6 +1914,26 @@ def change_latest_category(
     return plan
 
 
+def check_plan_end(
+    errors: Errors, *, plan: Plan, ended_on: date, reason: str, continued: date | None
+) -> None:
+    """``end_plan``'s rules (``continued``: the latest held review after ``ended_on`` that
+    continued the plan, if any)."""
+    if plan.end_date is not None:
+        errors.add("end_date", PLAN_ALREADY_ENDED)
+    errors.add("end_date", not_in_future(ended_on))
+    if ended_on < plan.start_date:
+        errors.add("end_date", PLAN_END_BEFORE_START.format(date=plan.start_date))
+    elif ended_on == plan.start_date:
+        errors.add("end_date", PLAN_SAME_DAY)
+    if continued is not None:
+        errors.add("end_date", PLAN_END_BEFORE_REVIEW.format(end=ended_on, review=continued))
+    if not reason:
+        errors.add("end_reason", END_REASON_REQUIRED)
+    elif reason not in PlanEndReason.values:
+        errors.add("end_reason", UNKNOWN_CODE.format(value=reason, what="reason"))
+
+
 @transaction.atomic
 def end_plan(
     *,
@@ -1762,13 +1948,6 @@ def end_plan(
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     check_version(plan, expected_version)
     errors = Errors()
-    if plan.end_date is not None:
-        errors.add("end_date", PLAN_ALREADY_ENDED)
-    errors.add("end_date", not_in_future(ended_on))
-    if ended_on < plan.start_date:
-        errors.add("end_date", PLAN_END_BEFORE_START.format(date=plan.start_date))
-    elif ended_on == plan.start_date:
-        errors.add("end_date", PLAN_SAME_DAY)
     continued = (
         ConferenceChild.objects.filter(
             plan=plan,
@@ -1781,12 +1960,7 @@ def end_plan(
         .values_list("conference__held_on", flat=True)
         .first()
     )
-    if continued is not None:
-        errors.add("end_date", PLAN_END_BEFORE_REVIEW.format(end=ended_on, review=continued))
-    if not reason:
-        errors.add("end_reason", END_REASON_REQUIRED)
-    elif reason not in PlanEndReason.values:
-        errors.add("end_reason", UNKNOWN_CODE.format(value=reason, what="reason"))
+    check_plan_end(errors, plan=plan, ended_on=ended_on, reason=reason, continued=continued)
     errors.raise_if_any()
     plan.end_date = ended_on
     plan.end_reason = reason
