@@ -23,6 +23,7 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.templatetags.static import static
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from iro import timescales
@@ -208,8 +209,13 @@ def _kind(step: Step) -> str | None:
     return STAGES.get(step.stage)
 
 
-def _words(kind: str, audience: str, first_name: str) -> str:
+def _words_now(kind: str, audience: str, first_name: str) -> str:
     return str(WORDS[kind][REGISTER[audience]]).format(name=first_name)
+
+
+# A step's words are put in the language active when the leaflet is rendered, not when
+# the journey is built (one journey is rendered in the family's language, then English).
+_words = lazy(_words_now, str)
 
 
 def _booking(conference_public_id) -> Conference | None:
@@ -236,7 +242,7 @@ def build(user, child: Child, *, audience: str | None = None, day: date | None =
     if audience not in AUDIENCES:
         raise ValueError(f"No leaflet for {audience!r}")
     # A child not yet named (usually not yet born) is "your child" to the parents.
-    first_name = child.first_name or str(_("your child"))
+    first_name = child.first_name or _("your child")
     result = FamilyJourney(
         child=child,
         first_name=first_name,
@@ -325,13 +331,21 @@ def render_html(
         )
 
 
-def render_pdf(journey: FamilyJourney, *, language: str | None = None) -> bytes:
+def render_pdf(
+    journey: FamilyJourney, *, language: str | None = None, languages: list[str] | None = None
+) -> bytes:
     """The leaflet as a tagged PDF (PDF/UA-1) with its language set; the pictures are
-    read from this app's static files."""
+    read from this app's static files. With ``languages`` (the family's, then English),
+    one PDF holds the leaflet in each, one after the other, each starting on a new page."""
     from weasyprint import HTML  # imported here: loading it costs a second at start-up
 
-    with translation.override(language or settings.LANGUAGE_CODE):
-        html = render_to_string(
-            TEMPLATES[journey.audience], _context(journey, PICTURES_DIR.as_uri() + "/")
-        )
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(pdf_variant=PDF_VARIANT)
+    documents = []
+    for code in languages or [language or settings.LANGUAGE_CODE]:
+        with translation.override(code):
+            html = render_to_string(
+                TEMPLATES[journey.audience], _context(journey, PICTURES_DIR.as_uri() + "/")
+            )
+        documents.append(HTML(string=html, base_url=str(settings.BASE_DIR)).render())
+    first = documents[0]
+    pages = [page for document in documents for page in document.pages]
+    return first.copy(pages).write_pdf(pdf_variant=PDF_VARIANT)

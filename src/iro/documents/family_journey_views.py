@@ -24,7 +24,9 @@ from iro.access.log import log_export
 from iro.access.scope import child_for
 from iro.children.models import Child
 from iro.documents import family_journey
+from iro.documents.family_document import family_choice
 from iro.documents.views import _UNSAFE_IN_FILENAME
+from iro.languages import ENGLISH, SUPPORTED, Choice
 
 REFUSED = _(
     "The journey for the family is written to the family by name; your role sees "
@@ -54,6 +56,11 @@ def _audience(request: HttpRequest) -> str | None:
     if audience is not None and audience not in family_journey.AUDIENCES:
         raise Http404(UNKNOWN_AUDIENCE)
     return audience
+
+
+def _language(request: HttpRequest, child: Child) -> Choice:
+    """The family's recorded language by default; another when the chooser asks."""
+    return family_choice(child, request.GET.get("lang"))
 
 
 def _log(request: HttpRequest, journey: family_journey.FamilyJourney, output: str) -> None:
@@ -90,6 +97,9 @@ def family_journey_choose(request: HttpRequest, public_id: UUID) -> HttpResponse
                 }
                 for value, label in family_journey.AUDIENCES.items()
             ],
+            "language": _language(request, child),
+            "languages": SUPPORTED,
+            "english": ENGLISH,
             "active_nav": "children",
         },
     )
@@ -98,7 +108,8 @@ def family_journey_choose(request: HttpRequest, public_id: UUID) -> HttpResponse
 def family_journey_html(request: HttpRequest, public_id: UUID) -> HttpResponse:
     child = _child_for_the_family(request, public_id)
     journey = family_journey.build(request.user, child, audience=_audience(request))
-    html = family_journey.render_html(journey, request)
+    choice = _language(request, child)
+    html = family_journey.render_html(journey, request, language=choice.code)
     _log(request, journey, "HTML")
     return HttpResponse(html)
 
@@ -106,16 +117,21 @@ def family_journey_html(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def family_journey_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     child = _child_for_the_family(request, public_id)
     journey = family_journey.build(request.user, child, audience=_audience(request))
-    response = HttpResponse(family_journey.render_pdf(journey), content_type="application/pdf")
+    choice = _language(request, child)
+    # The family's language first, then the English leaflet: one file to print and post.
+    pdf = family_journey.render_pdf(journey, languages=[lang.code for lang in choice.languages])
+    response = HttpResponse(pdf, content_type="application/pdf")
     # Built before the read is logged, so nothing after the log can fail.
     response["Content-Disposition"] = content_disposition_header(
-        True, pdf_filename(child.la_child_id, journey.audience)
+        True, pdf_filename(child.la_child_id, journey.audience, choice.code)
     )
     _log(request, journey, "PDF")
     return response
 
 
-def pdf_filename(la_child_id: str, audience: str) -> str:
-    """journey-ID-AUDIENCE.pdf, the ID made safe for a header as for the family plan."""
+def pdf_filename(la_child_id: str, audience: str, language: str = ENGLISH) -> str:
+    """journey-ID-AUDIENCE[-LANGUAGE].pdf, the ID made safe for a header as for the
+    family plan."""
     safe = _UNSAFE_IN_FILENAME.sub("_", la_child_id)[:40].strip("_") or "child"
-    return f"journey-{safe}-{audience}.pdf"
+    suffix = "" if language == ENGLISH else f"-{language}"
+    return f"journey-{safe}-{audience}{suffix}.pdf"

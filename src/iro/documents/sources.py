@@ -32,6 +32,7 @@ from iro.documents.structured import StructuredText, from_html
 FAMILY_PLAN = "family_plan"
 LETTER = "letter"
 ANNUAL_SUMMARY = "annual_summary"
+FAMILY_JOURNEY = "family_journey"
 
 NO_NAMES = (
     "This document is written to the family by name; your role sees identifiers, not "
@@ -123,6 +124,32 @@ def letter(user, document: dict) -> Source:
     )
 
 
+def journey_leaflet(user, document: dict) -> Source:
+    """The child's journey for the family: one version (``audience``) in one language
+    (``lang``, the family's by default), as its leaflet page shows it."""
+    from iro.access.scope import child_for
+    from iro.documents import family_journey
+    from iro.documents.family_document import family_choice
+
+    child = child_for(user, _uuid(document.get("child")))
+    if not has_capability(user, Capability.VIEW_CHILD_NAMES):
+        raise PermissionDenied(NO_NAMES)
+    audience = document.get("audience") or None
+    if audience is not None and audience not in family_journey.AUDIENCES:
+        raise Http404("No such version of the leaflet")
+    journey = family_journey.build(user, child, audience=audience)
+    choice = family_choice(child, document.get("lang"))
+    return Source(
+        kind=FAMILY_JOURNEY,
+        document={"child": str(child.public_id), "audience": journey.audience, "lang": choice.code},
+        title=f"Journey for the family: {journey.first_name} ({journey.audience_label})",
+        file_stem=f"journey-{safe(child.la_child_id)}-{journey.audience}-{choice.code}",
+        children=[child.pk],
+        render=lambda: family_journey.render_html(journey, language=choice.code),
+        language=choice.language.tag,
+    )
+
+
 def annual_summary(user, document: dict) -> Source:
     from iro import timescales
     from iro.reports import summary
@@ -148,7 +175,12 @@ def annual_summary(user, document: dict) -> Source:
     )
 
 
-FINDERS = {FAMILY_PLAN: family_plan, LETTER: letter, ANNUAL_SUMMARY: annual_summary}
+FINDERS = {
+    FAMILY_PLAN: family_plan,
+    LETTER: letter,
+    ANNUAL_SUMMARY: annual_summary,
+    FAMILY_JOURNEY: journey_leaflet,
+}
 
 
 def find(user, kind: str, document: dict) -> Source:
