@@ -28,6 +28,8 @@ REQUIRED = [
 # never served as a page).
 OWN_STYLESHEET = {
     "documents/family_document.html",
+    "documents/family_journey/base.html",
+    "documents/large_print.html",
     "reports/document.html",
     "reports/summary_document.html",
     "rights/subject_access.html",

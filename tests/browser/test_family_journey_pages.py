@@ -49,7 +49,7 @@ def test_a_social_worker_opens_each_version_of_the_journey_for_the_family(page, 
         page.goto(f"/children/{child.public_id}/family-journey/")
         page.get_by_label(str(label)).check()
         page.get_by_role("button", name="Choose this version").click()
-        page.get_by_role("link", name="Open the leaflet (web page)").click()
+        page.get_by_role("link", name="Open the leaflet in English (web page)").click()
         assert "Quilla" in page.locator("h1").inner_text()
         assert "Ivy Coldharbour" in page.locator("main").inner_text()
         check_page(page, f"family-journey-{audience}")
