@@ -83,6 +83,13 @@ def code_for(preferred: str | None) -> str | None:
     return None
 
 
+def then_english(code: str | None) -> list[Language]:
+    """A family document's parts in order: the language ``code`` (when iro has it),
+    then English, which always goes too."""
+    first = BY_CODE.get(code or ENGLISH, BY_CODE[ENGLISH])
+    return [first] if first.code == ENGLISH else [first, BY_CODE[ENGLISH]]
+
+
 @dataclass(frozen=True)
 class Choice:
     """Which language a family document is shown in, and why."""
@@ -98,7 +105,7 @@ class Choice:
     @property
     def languages(self) -> list[Language]:
         """The document's languages in order: the chosen one, then English."""
-        return [self.language] if self.code == ENGLISH else [self.language, BY_CODE[ENGLISH]]
+        return then_english(self.code)
 
     @property
     def unsupported_note(self) -> str:

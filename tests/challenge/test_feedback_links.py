@@ -168,6 +168,44 @@ def test_a_letter_carries_a_short_code_and_the_page_to_type_it_in(staff, held):
     assert link.code_hash and code.replace("-", "") not in link.code_hash
 
 
+def test_a_letter_in_the_invitees_language_has_the_same_letter_in_english_after_it(
+    staff, held
+):
+    link = link_of(held, "Heath Brackwater")
+    FeedbackLink.objects.filter(pk=link.pk).update(language="ar")
+    with at(1):
+        client = Client()
+        client.force_login(staff.coordinator)
+        response = client.post(reverse("feedback_letter", args=[held.public_id, link.pk]))
+    page = response.content.decode()
+    arabic = page.index('<div class="iro-letter" lang="ar" dir="rtl">')
+    english = page.index('<div class="iro-letter iro-letter--next" lang="en-GB" dir="ltr">')
+    assert arabic < english
+    assert "Tell us what you thought of the meeting</h1>" in page[english:]
+    # One code, printed in both parts, its letters and digits kept left to right.
+    codes = CODE_ON_LETTER.findall(page)
+    assert len(codes) == 2 and codes[0] == codes[1]
+    assert f'<span dir="ltr">{codes[0]}</span>' in page[arabic:english]
+    # Each part sends the reader to the code page in its own language.
+    assert "/feedback/?lang=ar</strong>" in page[arabic:english]
+    assert "/feedback/</strong>" in page[english:]
+
+
+@pytest.mark.parametrize(
+    ("recorded", "shown_in"),
+    [
+        ("Polish", "pl"),
+        ("  polski ", "pl"),
+        ("Urdu/Punjabi", "ur"),
+        ("Mandarin", "zh-hans"),
+        ("Tigrinya", "en-gb"),
+        ("", "en-gb"),
+    ],
+)
+def test_a_recorded_language_is_read_as_the_family_documents_read_it(recorded, shown_in):
+    assert links.language_for(recorded) == shown_in
+
+
 def test_someone_emailed_gets_no_letter(staff, held):
     client = Client()
     client.force_login(staff.coordinator)

@@ -25,6 +25,24 @@ FAMILY_SOURCES = [
     "documents/family_plan.py",
     "journey/invitations.py",
     "journey/plan_selectors.py",
+    # The child's journey, for parents and for children by age group.
+    "documents/templates/documents/family_journey/base.html",
+    "documents/templates/documents/family_journey/parents.html",
+    "documents/templates/documents/family_journey/under_8.html",
+    "documents/templates/documents/family_journey/8_to_12.html",
+    "documents/templates/documents/family_journey/13_and_over.html",
+    "documents/family_journey.py",
+    # Feedback from families without an account: the form, its email and letter.
+    "challenge/templates/challenge/given/_base.html",
+    "challenge/templates/challenge/given/form.html",
+    "challenge/templates/challenge/given/code.html",
+    "challenge/templates/challenge/given/thanks.html",
+    "challenge/templates/challenge/given/refused.html",
+    "challenge/templates/challenge/given/too_many.html",
+    "challenge/templates/challenge/given/email.txt",
+    "challenge/templates/challenge/feedback_letter.html",
+    "challenge/templates/challenge/_feedback_slip.html",
+    "challenge/forms.py",
 ]
 _TAG = re.compile(r"{%\s*(?:translate|trans)\s+\"((?:[^\"\\]|\\.)*)\"")
 
@@ -65,7 +83,7 @@ def test_every_family_document_source_is_in_the_catalogues():
     assert set(FAMILY_SOURCES) <= sources
     msgids = {entry.msgid for entry in entries}
     for name in FAMILY_SOURCES:
-        if name.endswith(".html"):
+        if name.endswith((".html", ".txt")):
             for found in _TAG.findall((SRC / name).read_text(encoding="utf-8")):
                 assert found in msgids, f"{name}: {found!r} is not in the catalogues"
 

@@ -40,6 +40,7 @@ from iro.challenge.models import Feedback, FeedbackLink, FeedbackOrigin, Respond
 from iro.challenge.services import write_feedback
 from iro.journey.checks import saved_by
 from iro.journey.models import Conference, ConferenceStatus, Invitation, InviteeRole
+from iro.languages import ENGLISH, code_for
 from iro.notices.mail import emailing, queue_mail
 from iro.notices.models import MailKind
 
@@ -75,28 +76,6 @@ RESPONDENT_OF_ROLE = {
     InviteeRole.INTERPRETER: Respondent.OTHER,
 }
 
-# A family's preferred language as recorded (free text) to the code the form is shown
-# in; anything else is English. The catalogues are the translations' (issue 12).
-LANGUAGE_CODES = {
-    "english": "en-gb",
-    "arabic": "ar",
-    "bengali": "bn",
-    "bangla": "bn",
-    "chinese": "zh-hans",
-    "chinese (simplified)": "zh-hans",
-    "mandarin": "zh-hans",
-    "french": "fr",
-    "german": "de",
-    "hindi": "hi",
-    "malay": "ms",
-    "polish": "pl",
-    "punjabi": "pa",
-    "spanish": "es",
-    "turkish": "tr",
-    "urdu": "ur",
-    "welsh": "cy",
-}
-ENGLISH = "en-gb"
 
 
 # ------------------------------------------------------------------ secrets
@@ -128,8 +107,11 @@ def normalised_code(typed: str) -> str:
     return "".join(ch for ch in typed.upper() if ch.isalnum())
 
 
-def language_for(code: str) -> str:
-    return LANGUAGE_CODES.get((code or "").strip().lower(), ENGLISH)
+def language_for(preferred: str) -> str:
+    """The language a form is shown in for a recorded preferred language: one iro has
+    a translation for, read as the family documents read it ("polski", "Urdu/Punjabi"),
+    else English."""
+    return code_for(preferred) or ENGLISH
 
 
 def invitee_language(invitation: Invitation) -> str:
@@ -173,8 +155,11 @@ def feedback_url(token: str) -> str:
     return settings.IRO_SITE_URL + reverse("feedback_give", kwargs={"token": token})
 
 
-def code_page_url() -> str:
-    return settings.IRO_SITE_URL + reverse("feedback_code")
+def code_page_url(language: str = ENGLISH) -> str:
+    """The page to type a letter's code on, in the ``language`` of the letter's part
+    that prints it (the form behind the code is in the link's own language)."""
+    url = settings.IRO_SITE_URL + reverse("feedback_code")
+    return url if language == ENGLISH else f"{url}?lang={language}"
 
 
 def asks_feedback(conference: Conference, *, today: date | None = None) -> bool:

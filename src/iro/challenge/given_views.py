@@ -23,6 +23,7 @@ from iro.access.signin import client_ip
 from iro.challenge import feedback_links as links
 from iro.challenge.forms import GivenFeedbackForm
 from iro.challenge.models import FeedbackLink, Respondent
+from iro.languages import BY_CODE, ENGLISH
 
 ANSWERS_STEP = "answers"
 
@@ -114,7 +115,14 @@ CODE_SHAPE = gettext_noop("The code is 10 letters and numbers, like ABCD-EFGH-JK
 @never_cache
 @require_http_methods(["GET", "POST"])
 def feedback_code(request: HttpRequest) -> HttpResponse:
-    """Type the code from a posted letter; a right one opens the form."""
+    """Type the code from a posted letter; a right one opens the form. The page is in
+    the language of the letter's part that sent the reader here (``?lang=``)."""
+    language = request.GET.get("lang", "")
+    with translation.override(language if language in BY_CODE else ENGLISH):
+        return _code_page(request, language if language in BY_CODE else "")
+
+
+def _code_page(request: HttpRequest, language: str) -> HttpResponse:
     ip = client_ip(request)
     if links.over_limit(ip):
         return _too_many(request)
@@ -137,7 +145,7 @@ def feedback_code(request: HttpRequest) -> HttpResponse:
         render(
             request,
             "challenge/given/code.html",
-            {"error": error, "typed": typed[: links.MAX_TYPED]},
+            {"error": error, "typed": typed[: links.MAX_TYPED], "lang": language},
             status=200,
         )
     )

@@ -65,6 +65,7 @@ from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.models import ConferenceChild, ConferenceStatus, Plan
 from iro.journey.selectors import conference_for
+from iro.languages import then_english
 from iro.names import marked
 from iro.notices.selectors import notices_about
 from iro.people.models import User
@@ -639,10 +640,13 @@ def feedback_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpRespo
             "conference": conference,
             "invitation": link.invitation,
             "code": feedback_links.grouped(code),
-            "code_page": feedback_links.code_page_url(),
             "expires_on": timezone.localtime(link.expires_at).date(),
             "child": link.respondent == Respondent.CHILD,
-            "language": link.language,
+            # In the invitee's language, then in English (the English always goes too).
+            "parts": [
+                {"language": language, "code_page": feedback_links.code_page_url(language.code)}
+                for language in then_english(link.language)
+            ],
             "council_name": settings.COUNCIL_NAME,
             "from_email": settings.DEFAULT_FROM_EMAIL,
             "today": today(),
