@@ -156,7 +156,7 @@ def form_in(conference, respondent: str, code: str) -> str:
     return response.content.decode()
 
 
-@pytest.mark.parametrize("respondent", [Respondent.PARENT, Respondent.CHILD])
+@pytest.mark.parametrize("respondent", [Respondent.PARENT_OR_CARER, Respondent.CHILD])
 @pytest.mark.parametrize("code", CODES)
 def test_the_feedback_form_is_in_each_language(held, code, respondent):
     html = form_in(held, respondent, code)
