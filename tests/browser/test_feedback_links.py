@@ -136,3 +136,43 @@ def test_feedback_given_through_links_and_a_code(page, sign_in, monkeypatch):
     coordinator.wait_for_load_state()
     expect(coordinator.locator(".iro-code")).to_have_text(re.compile(r"[A-Z2-9]{4}-[A-Z2-9]{4}"))
     check_page(coordinator, "fb-11-feedback-letter")
+
+
+def test_the_forms_in_arabic_and_urdu_read_right_to_left(page, sign_in):
+    """The child's faces in Arabic and the parent's form in Urdu: each radio's circle is
+    drawn at the start of its answer (on the right), and the letter's code page follows."""
+    staff = make_staff()
+    conference = held_conference(staff)
+    FeedbackLink.objects.filter(invitation__name="Wren Brackwater").update(language="ar")
+    FeedbackLink.objects.filter(invitation__name="Rowan Brackwater").update(language="ur")
+
+    for email, name in [
+        ("wren@example.org", "fb-12-child-form-ar"),
+        ("rowan@example.org", "fb-13-form-ur"),
+    ]:
+        page.goto(link_path(email))
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        check_page(page, name)
+        label = page.locator(".govuk-radios__label").first
+        circle_right = label.evaluate("e => getComputedStyle(e, '::before').right")
+        assert circle_right == "2px"
+        item = page.locator(".govuk-radios__item").first.bounding_box()
+        radio = page.locator(".govuk-radios__input").first.bounding_box()
+        assert radio["x"] + radio["width"] >= item["x"] + item["width"] - 1  # at the start
+
+    # The coordinator prints Alder's letter in Arabic, then English.
+    FeedbackLink.objects.filter(invitation__name="Alder Brackwater").update(language="ar")
+    coordinator = sign_in(staff.coordinator)
+    coordinator.goto(f"/conferences/{conference.public_id}/feedback")
+    coordinator.get_by_role("button", name="Print the feedback letter to Alder Brackwater").click()
+    coordinator.wait_for_load_state()
+    parts = coordinator.locator(".iro-letter")
+    expect(parts).to_have_count(2)
+    expect(parts.nth(0)).to_have_attribute("dir", "rtl")
+    expect(parts.nth(1)).to_have_attribute("lang", "en-GB")
+    check_page(coordinator, "fb-14-feedback-letter-ar")
+    code_page = parts.nth(0).locator("strong[dir=ltr]").inner_text()
+    assert code_page.endswith("/feedback/?lang=ar")
+    page.goto("/feedback/?lang=ar")
+    expect(page.locator("html")).to_have_attribute("lang", "ar")
+    check_page(page, "fb-15-code-ar")
