@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from iro.challenge import feedback_links as links
 from iro.challenge.models import FeedbackLink, Respondent
+from iro.documents import formats, sources
 from iro.documents.family_journey import AUDIENCES
 from iro.journey import services
 from iro.journey.checks import current_version
@@ -56,9 +57,9 @@ def child(staff):
 
 
 def root(html: str) -> tuple[str, str]:
-    """The page's lang and dir."""
+    """The page's lang (tags are not case-sensitive: zh-Hans is zh-hans) and dir."""
     found = re.search(r'<html lang="([^"]+)" dir="(\w+)"', html)
-    return found[1], found[2]
+    return found[1].lower(), found[2]
 
 
 def main_words(html: str) -> str:
@@ -178,3 +179,19 @@ def test_the_page_for_a_letters_code_is_in_the_language_of_the_letter(code):
 def test_the_page_for_a_code_is_in_english_unless_a_translation_is_asked_for(asked):
     html = Client().get(reverse("feedback_code"), {"lang": asked}).content.decode()
     assert root(html) == ("en-gb", "ltr")
+
+
+# ------------------------------------------------------------------ large print
+
+
+@needs_noto
+@pytest.mark.parametrize("code", ["ar", "ur", "bn", "zh-hans"])
+def test_the_large_print_journey_is_in_the_familys_script_and_direction(staff, child, code):
+    document = {"child": str(child.public_id), "audience": "parents", "lang": code}
+    text = sources.find(staff.social_worker, sources.FAMILY_JOURNEY, document).structured()
+    html = formats.large_print_html(text)
+    assert root(html) == (code, "rtl" if BY_CODE[code].rtl else "ltr")
+    pdf = formats.large_print(text)
+    words_in_pdf = " ".join([text.title, *(block.text for block in text.blocks)])
+    words_in_pdf += " ".join(item for block in text.blocks for item in block.items)
+    assert missing_glyphs(pdf, words_in_pdf) == set()
