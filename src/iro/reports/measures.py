@@ -41,6 +41,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from django.db import connections, router, transaction
 from django.db.models import (
     CharField,
     Count,
@@ -564,12 +565,36 @@ _memo: ContextVar[dict | None] = ContextVar("iro_report_memo", default=None)
 @contextmanager
 def one_report():
     """Within it, the review units of a period (and team, chair) are found once and
-    reused: a report asks for them for its measures, its breakdowns and its trend."""
+    reused: a report asks for them for its measures, its breakdowns and its trend; and
+    on PostgreSQL its queries run without just-in-time compilation (``_without_jit``)."""
     token = _memo.set({})
     try:
-        yield
+        with _without_jit():
+            yield
     finally:
         _memo.reset(token)
+
+
+@contextmanager
+def _without_jit():
+    """PostgreSQL's just-in-time compilation off for the block, in a transaction
+    (``SET LOCAL``: it ends with the block, whatever a connection pooler does).
+
+    A report's queries each read a year of a national authority's records: their
+    estimated cost passes ``jit_above_cost``, and compiling them (close to a second
+    each at 130,000 children, measured by ``EXPLAIN ANALYZE``) costs far more than
+    running them. The block is one read-only transaction on the database the reports
+    read from; other databases do nothing.
+    """
+    alias = router.db_for_read(ConferenceChild)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def _remembered(name: str, compute, period: Period, team, chair):
@@ -633,52 +658,98 @@ def _review_conference_units(period: Period, team=None, chair=None) -> list[Revi
     pairs held in the period, each with its due date.
 
     A review's due date needs only the review before it (the latest distinct review
-    date of the plan before it, on or after the plan's start): the database finds it
-    for each unit, and ``timescales`` adds the months. Review dates before the plan's
-    start or after its end are data errors: left out.
+    date of the plan before it, on or after the plan's start), and ``timescales`` adds
+    the months. One query, read as it comes: the unit rows beside each plan's review
+    dates with the one before each (``_previous_reviews_sql``, a window over the plan's
+    reviews, whoever chaired them). Review dates before the plan's start or after its
+    end are data errors: left out.
     """
     rows = (
         _conference_rows(period, team, chair, kinds=[ConferenceKind.REVIEW])
         .filter(plan__isnull=False, conference__held_on__gte=F("plan__start_date"))
         .filter(Q(plan__end_date__isnull=True) | Q(conference__held_on__lte=F("plan__end_date")))
+        .values(
+            _p=F("plan_id"),
+            _d=F("conference__held_on"),
+            _conference=F("conference_id"),
+            _child=F("child_id"),
+            _start=F("plan__start_date"),
+            _team=F("child__team_id"),
+            _chair=F("conference__chair_id"),
+            _reason=F("conference__lateness_reason"),
+        )
+        .order_by()
     )
-    previous_review = Subquery(
+    units_sql, units_params = rows.query.sql_with_params()
+    previous_sql, previous_params = _previous_reviews_sql(period)
+    # Both parts are SQL Django compiled from querysets; every value is a parameter.
+    query = (
+        "SELECT u._p, u._d, u._child, u._start, u._team, u._chair, u._reason, w._previous"  # noqa: S608
+        f" FROM ({units_sql}) u INNER JOIN ({previous_sql}) w ON w._p = u._p AND w._d = u._d"
+        " ORDER BY u._p, u._d, u._conference"
+    )
+    units: list[ReviewUnit] = []
+    last_key = None
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(query, [*units_params, *previous_params])
+        while batch := cursor.fetchmany(2000):
+            for plan_id, held_on, child_id, start, team_id, chair_id, reason, previous in batch:
+                if (plan_id, held_on) == last_key:
+                    continue  # the same date twice is one review (the first conference's chair)
+                last_key = plan_id, held_on
+                held_on, start, previous = _as_date(held_on), _as_date(start), _as_date(previous)
+                due = (
+                    _next_review_due(previous) if previous is not None else _first_review_due(start)
+                )
+                units.append(
+                    ReviewUnit(
+                        plan_id,
+                        child_id,
+                        start,
+                        held_on <= due,
+                        due,
+                        held_on,
+                        team_id,
+                        chair_id,
+                        reason,
+                    )
+                )
+    return units
+
+
+def _previous_reviews_sql(period: Period) -> tuple[str, tuple]:
+    """SQL for ``(_p, _d, _previous)``: each distinct review date ``_d`` of each plan
+    ``_p`` open in the period, from the plan's start to the period's last day, with the
+    plan's review date before it (``LAG``, a window function: SQLite 3.25 and later), or
+    NULL. Every unit's plan is open in the period (its review is, on or after the start
+    and on or before the end)."""
+    dates = (
         _review_rows()
         .filter(
-            plan=OuterRef("plan"),
-            conference__held_on__lt=OuterRef("conference__held_on"),
-            conference__held_on__gte=OuterRef("plan__start_date"),
+            Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=period.first_day),
+            plan__start_date__lte=period.last_day,
+            conference__held_on__gte=F("plan__start_date"),
+            conference__held_on__lte=period.last_day,
         )
-        .order_by("-conference__held_on")
-        .values("conference__held_on")[:1]
+        .values(_p=F("plan_id"), _d=F("conference__held_on"))
+        .distinct()
+        .order_by()
     )
-    found = (
-        rows.annotate(_previous=previous_review)
-        .values_list(
-            "plan_id",
-            "conference__held_on",
-            "child_id",
-            "plan__start_date",
-            "child__team_id",
-            "conference__chair_id",
-            "_previous",
-            "conference__lateness_reason",
-        )
-        .order_by("plan_id", "conference__held_on", "conference_id")
-    )
-    units: dict[tuple[int, date], ReviewUnit] = {}
-    for plan_id, held_on, child_id, start, team_id, chair_id, previous, reason in found:
-        if (plan_id, held_on) in units:
-            continue  # the same date twice is one review (the first conference's chair)
-        due = (
-            timescales.next_review_due(previous)
-            if previous is not None
-            else timescales.first_review_due(start)
-        )
-        units[plan_id, held_on] = ReviewUnit(
-            plan_id, child_id, start, held_on <= due, due, held_on, team_id, chair_id, reason
-        )
-    return list(units.values())
+    sql, params = dates.query.sql_with_params()
+    # Django's SQL, compiled from the queryset, with its parameters.
+    window = "LAG(d._d) OVER (PARTITION BY d._p ORDER BY d._d)"
+    return f"SELECT d._p, d._d, {window} AS _previous FROM ({sql}) d", params  # noqa: S608
+
+
+def _as_date(value) -> date | None:
+    """A date from raw SQL (SQLite gives its ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# The due dates repeat from plan to plan (a few thousand distinct days a year): each
+# month sum is worked out once per process.
+_first_review_due = lru_cache(maxsize=8192)(timescales.first_review_due)
+_next_review_due = lru_cache(maxsize=8192)(timescales.next_review_due)
 
 
 def review_conferences_in_timescale(period: Period, *, team=None, chair=None) -> Ratio:
