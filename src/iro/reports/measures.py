@@ -1403,6 +1403,46 @@ def _plan_group(period: Period, by: str):
     return F("child__team") if by == TEAM else latest_chair(period)
 
 
+def _plan_measures_by(period: Period, group, team, chair) -> dict[str, dict]:
+    """The breakdowns' four plan measures in one query over the plans any of them
+    counts (open at some time in the period, or started in it), so a plan's group (for
+    a chair, a subquery per plan) is found once, not four times. Each measure counts
+    the rows of its own filter (``plans_during``, ``plans_at_end``, ``plans_started_in``,
+    ``current_plans_at_end``), and a group appears only where it counts something, as
+    it would by a query of its own."""
+    first, last = period.first_day, period.last_day
+    open_during = Q(end_date__isnull=True) | Q(end_date__gte=first)
+    open_at_end = Q(end_date__isnull=True) | Q(end_date__gt=last)
+    started = Q(start_date__gte=first)  # and on or before the last day, as all these
+    later_open = Plan.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=last),
+        child=OuterRef("child"),
+        start_date__lte=last,
+    ).filter(
+        Q(start_date__gt=OuterRef("start_date"))
+        | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+    )
+    open_two_years = (
+        open_at_end & ~Q(Exists(later_open)) & Q(start_date__lte=two_years_before(last))
+    )
+    plans = _plans(period, team, chair).filter(open_during | started, start_date__lte=last)
+    rows = _grouped(
+        plans,
+        group,
+        during=Count("child", distinct=True, filter=open_during),
+        at_end=Count("child", distinct=True, filter=open_at_end),
+        started=Count("pk", filter=started),
+        two_years=Count("child", distinct=True, filter=open_two_years),
+    )
+    keys = {
+        "children_on_plan_during_period": "during",
+        "children_on_plan_at_period_end": "at_end",
+        "plans_started": "started",
+        "plans_open_two_years_or_more_at_period_end": "two_years",
+    }
+    return {key: {g: r[name] for g, r in rows.items() if r[name]} for key, name in keys.items()}
+
+
 def _grouped_ratio(qs: QuerySet, group, condition: Q) -> dict:
     rows = _grouped(qs, group, units=Count("pk"), met=Count("pk", filter=condition))
     return {g: Ratio(r["met"], r["units"]) for g, r in rows.items()}
@@ -1426,24 +1466,7 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
         raise ValueError(f"Cannot group by {by!r}; expected team or chair")
     plan_group = _plan_group(period, by)
     found: dict[str, dict] = {
-        "children_on_plan_during_period": {
-            g: r["n"]
-            for g, r in _grouped(
-                plans_during(period, team, chair), plan_group, n=Count("child", distinct=True)
-            ).items()
-        },
-        "children_on_plan_at_period_end": {
-            g: r["n"]
-            for g, r in _grouped(
-                plans_at_end(period, team, chair), plan_group, n=Count("child", distinct=True)
-            ).items()
-        },
-        "plans_started": {
-            g: r["n"]
-            for g, r in _grouped(
-                plans_started_in(period, team, chair), plan_group, n=Count("pk")
-            ).items()
-        },
+        **_plan_measures_by(period, plan_group, team, chair),
         "icpc_within_15_working_days": _grouped_ratio(
             icpc_units(period, team, chair),
             F("section47__episode__child__team") if by == TEAM else F("conference__chair"),
@@ -1461,16 +1484,6 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
                 n=Count("child", distinct=True),
             ).items()
         },
-    }
-    found["plans_open_two_years_or_more_at_period_end"] = {
-        g: r["n"]
-        for g, r in _grouped(
-            current_plans_at_end(period, team, chair).filter(
-                start_date__lte=two_years_before(period.last_day)
-            ),
-            plan_group,
-            n=Count("child", distinct=True),
-        ).items()
     }
     participation = _grouped(
         _with_age_parts(
