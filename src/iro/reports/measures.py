@@ -33,6 +33,7 @@ counts it has already found.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -529,19 +530,26 @@ def _review_rows() -> QuerySet[ConferenceChild]:
     )
 
 
-def _review_dates_by_plan(plan_ids: QuerySet, last_day: date) -> dict[int, list[date]]:
-    """Each plan's distinct held review dates up to ``last_day``, in one ordered query."""
-    dates: dict[int, list[date]] = {}
+def _review_dates_by_plan(plan_ids: QuerySet, last_day: date):
+    """``(plan, [its distinct held review dates up to last_day])`` for each plan of
+    ``plan_ids`` with a review, by plan id, read as the one ordered query streams in."""
     rows = (
         _review_rows()
         .filter(plan__in=plan_ids, conference__held_on__lte=last_day)
         .values_list("plan_id", "conference__held_on")
         .distinct()
         .order_by("plan_id", "conference__held_on")
+        .iterator(chunk_size=2000)
     )
+    plan, dates = None, []
     for plan_id, held_on in rows:
-        dates.setdefault(plan_id, []).append(held_on)
-    return dates
+        if plan_id != plan:
+            if dates:
+                yield plan, dates
+            plan, dates = plan_id, []
+        dates.append(held_on)
+    if dates:
+        yield plan, dates
 
 
 @dataclass(frozen=True)
@@ -557,6 +565,51 @@ class ReviewUnit:
     team_id: int | None = None  # the child's team
     chair_id: int | None = None  # the chair the measure's chair filter uses
     lateness_reason: str = ""  # the conference's recorded reason, for late_review_reasons
+
+
+@dataclass
+class ReviewTally:
+    """What a report needs of a review measure's units, counted as they stream by so
+    a report's memory does not grow with the records: the units on time and in all,
+    the same by team, by chair and by month of the review, and the late units by
+    recorded lateness reason. Each ``[met, total]``."""
+
+    met: int = 0
+    total: int = 0
+    by_team: dict = dataclasses.field(default_factory=dict)
+    by_chair: dict = dataclasses.field(default_factory=dict)
+    by_month: dict = dataclasses.field(default_factory=dict)
+    late_reasons: dict = dataclasses.field(default_factory=dict)
+
+    def add(self, unit: ReviewUnit) -> None:
+        self.met += unit.on_time
+        self.total += 1
+        groups = [(self.by_team, unit.team_id), (self.by_chair, unit.chair_id)]
+        if unit.review is not None:
+            groups.append((self.by_month, (unit.review.year, unit.review.month)))
+        for tally, key in groups:
+            counts = tally.setdefault(key, [0, 0])
+            counts[0] += unit.on_time
+            counts[1] += 1
+        if not unit.on_time:
+            reason = unit.lateness_reason
+            self.late_reasons[reason] = self.late_reasons.get(reason, 0) + 1
+
+    @property
+    def ratio(self) -> Ratio:
+        return Ratio(self.met, self.total)
+
+    def grouped(self, by: str) -> dict:
+        """``{team or chair id: Ratio}``, for the breakdowns."""
+        tally = self.by_team if by == TEAM else self.by_chair
+        return {g: Ratio(met, total) for g, (met, total) in tally.items()}
+
+
+def _tallied(units: Iterable[ReviewUnit]) -> ReviewTally:
+    tally = ReviewTally()
+    for unit in units:
+        tally.add(unit)
+    return tally
 
 
 _memo: ContextVar[dict | None] = ContextVar("iro_report_memo", default=None)
@@ -614,46 +667,64 @@ def _remembered(name: str, compute, period: Period, team, chair):
 
 
 def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
-    """The units of ``reviews_on_time`` (see ``_review_walk_units``), found once per report."""
-    return _remembered("walk", _review_walk_units, period, team, chair)
+    """The units of ``reviews_on_time`` (see ``_review_walk_units``), as a list."""
+    return list(_review_walk_units(period, team, chair))
 
 
-def _review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+def review_walk_tally(period: Period, team=None, chair=None) -> ReviewTally:
+    """The units of ``reviews_on_time`` counted (``ReviewTally``), once per report."""
+    return _remembered(
+        "walk", lambda *args: _tallied(_review_walk_units(*args)), period, team, chair
+    )
+
+
+def _review_walk_units(period: Period, team=None, chair=None):
     """The units of ``reviews_on_time``: each child's current plan at the period's end
-    whose first review had fallen due, walked by ``timescales.review_walk``."""
+    whose first review had fallen due, walked by ``timescales.review_walk``. Two
+    queries ordered by plan, streamed side by side: the plans, and their review dates."""
     plans = current_plans_at_end(period, team, chair).filter(
         start_date__lte=latest_first_review_start(period)
     )
-    rows = list(
+    rows = (
         plans.annotate(_chair=latest_chair(period))
         .values_list("pk", "child_id", "start_date", "end_date", "child__team_id", "_chair")
         .order_by("pk")
+        .iterator(chunk_size=2000)
     )
     reviews = _review_dates_by_plan(plans.values("pk"), period.last_day)
-    units = []
+    pending = next(reviews, None)
     for plan_id, child_id, start, end, team_id, chair_id in rows:
-        walk = timescales.review_walk(
-            start, reviews.get(plan_id, ()), period.last_day, plan_end=end
+        while pending is not None and pending[0] < plan_id:
+            pending = next(reviews, None)
+        dates = ()
+        if pending is not None and pending[0] == plan_id:
+            dates = pending[1]
+            pending = next(reviews, None)
+        walk = timescales.review_walk(start, dates, period.last_day, plan_end=end)
+        yield ReviewUnit(
+            plan_id, child_id, start, walk.on_time, walk.next_due, None, team_id, chair_id
         )
-        units.append(
-            ReviewUnit(
-                plan_id, child_id, start, walk.on_time, walk.next_due, None, team_id, chair_id
-            )
-        )
-    return units
 
 
 def reviews_on_time(period: Period, *, team=None, chair=None) -> Ratio:
-    units = review_walk_units(period, team, chair)
-    return Ratio(sum(u.on_time for u in units), len(units))
+    return review_walk_tally(period, team, chair).ratio
 
 
 def review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
-    """The units of ``review_conferences_in_timescale``, found once per report."""
-    return _remembered("reviews", _review_conference_units, period, team, chair)
+    """The units of ``review_conferences_in_timescale`` (see ``_review_conference_units``),
+    as a list."""
+    return list(_review_conference_units(period, team, chair))
 
 
-def _review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+def review_conference_tally(period: Period, team=None, chair=None) -> ReviewTally:
+    """The units of ``review_conferences_in_timescale`` counted (``ReviewTally``), once
+    per report."""
+    return _remembered(
+        "reviews", lambda *args: _tallied(_review_conference_units(*args)), period, team, chair
+    )
+
+
+def _review_conference_units(period: Period, team=None, chair=None):
     """The units of ``review_conferences_in_timescale``: distinct (plan, review date)
     pairs held in the period, each with its due date.
 
@@ -688,7 +759,6 @@ def _review_conference_units(period: Period, team=None, chair=None) -> list[Revi
         f" FROM ({units_sql}) u INNER JOIN ({previous_sql}) w ON w._p = u._p AND w._d = u._d"
         " ORDER BY u._p, u._d, u._conference"
     )
-    units: list[ReviewUnit] = []
     last_key = None
     with connections[rows.db].cursor() as cursor:
         cursor.execute(query, [*units_params, *previous_params])
@@ -701,20 +771,17 @@ def _review_conference_units(period: Period, team=None, chair=None) -> list[Revi
                 due = (
                     _next_review_due(previous) if previous is not None else _first_review_due(start)
                 )
-                units.append(
-                    ReviewUnit(
-                        plan_id,
-                        child_id,
-                        start,
-                        held_on <= due,
-                        due,
-                        held_on,
-                        team_id,
-                        chair_id,
-                        reason,
-                    )
+                yield ReviewUnit(
+                    plan_id,
+                    child_id,
+                    start,
+                    held_on <= due,
+                    due,
+                    held_on,
+                    team_id,
+                    chair_id,
+                    reason,
                 )
-    return units
 
 
 def _previous_reviews_sql(period: Period) -> tuple[str, tuple]:
@@ -753,8 +820,7 @@ _next_review_due = lru_cache(maxsize=8192)(timescales.next_review_due)
 
 
 def review_conferences_in_timescale(period: Period, *, team=None, chair=None) -> Ratio:
-    units = review_conference_units(period, team, chair)
-    return Ratio(sum(u.on_time for u in units), len(units))
+    return review_conference_tally(period, team, chair).ratio
 
 
 # --- Disputes and challenges --------------------------------------------------------------
@@ -978,8 +1044,8 @@ def late_icpc_reasons(period: Period, *, team=None, chair=None) -> dict[str, int
 
 
 def late_review_reasons(period: Period, *, team=None, chair=None) -> dict[str, int]:
-    late = [u for u in review_conference_units(period, team, chair) if not u.on_time]
-    return _tally(LATENESS_KEYS, ((u.lateness_reason, 1) for u in late))
+    late = review_conference_tally(period, team, chair).late_reasons
+    return _tally(LATENESS_KEYS, late.items())
 
 
 def two_years_before(day: date) -> date:
@@ -1448,16 +1514,6 @@ def _grouped_ratio(qs: QuerySet, group, condition: Q) -> dict:
     return {g: Ratio(r["met"], r["units"]) for g, r in rows.items()}
 
 
-def _grouped_units(units: list[ReviewUnit], by: str) -> dict:
-    tally: dict[int | None, list[int]] = {}
-    for unit in units:
-        group = unit.team_id if by == TEAM else unit.chair_id
-        counts = tally.setdefault(group, [0, 0])
-        counts[0] += unit.on_time
-        counts[1] += 1
-    return {g: Ratio(met, total) for g, (met, total) in tally.items()}
-
-
 def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
     """``{group id: {key: value}}`` for ``BREAKDOWN_KEYS``, grouped by the child's team
     (``by="team"``) or the chair (``by="chair"``, as each measure's chair filter defines
@@ -1472,10 +1528,8 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
             F("section47__episode__child__team") if by == TEAM else F("conference__chair"),
             icpc_in_time_filter(period),
         ),
-        "reviews_on_time": _grouped_units(review_walk_units(period, team, chair), by),
-        "review_conferences_in_timescale": _grouped_units(
-            review_conference_units(period, team, chair), by
-        ),
+        "reviews_on_time": review_walk_tally(period, team, chair).grouped(by),
+        "review_conferences_in_timescale": review_conference_tally(period, team, chair).grouped(by),
         "children_with_dispute_raised": {
             g: r["n"]
             for g, r in _grouped(
@@ -1602,12 +1656,9 @@ def monthly_series(months: list[Period], *, team=None, chair=None) -> list[dict[
     for values, ratio in zip(series, icpc, strict=True):
         values["icpc_within_15_working_days"] = ratio
 
-    tally = [[0, 0] for _ in months]
-    for unit in review_conference_units(span, team, chair):
-        counts_of_month = tally[index[unit.review.year, unit.review.month]]
-        counts_of_month[0] += unit.on_time
-        counts_of_month[1] += 1
-    for values, (met, total) in zip(series, tally, strict=True):
+    by_month = review_conference_tally(span, team, chair).by_month
+    for month, values in zip(months, series, strict=True):
+        met, total = by_month.get((month.first_day.year, month.first_day.month), (0, 0))
         values["review_conferences_in_timescale"] = Ratio(met, total)
 
     aggregates = {}
