@@ -22,13 +22,14 @@ Where the contract needs month arithmetic on two columns at once, the review mea
 fetch the minimal columns in a constant number of ordered queries and let
 ``iro.timescales`` do the months: ``reviews_on_time`` walks each current plan's review
 dates; ``review_conferences_in_timescale`` gets, for each review held in the period, the
-review before it (a subquery) and adds 3 or 6 months. Everything else is aggregates,
-conditional counts and subqueries: plan durations compare calendar months through date
-parts in portable SQL, ICPC timeliness compares the S47 start with the earliest start
+review before it (a window function over the plan's review dates) and adds 3 or 6
+months; both stream their rows and keep only counts (``ReviewTally``). Everything else
+is aggregates, conditional counts and subqueries: plan durations compare calendar months
+through date parts in portable SQL, ICPC timeliness compares the S47 start with the earliest start
 still in time for each ICPC date (a table computed once per period from
 ``timescales.icpc_due``). No measure's number of queries grows with the number of
 children; within ``one_report()`` a report reuses the review units and participation
-counts it has already found.
+counts it has already found, and runs its queries without PostgreSQL's JIT.
 """
 
 from __future__ import annotations
@@ -636,7 +637,7 @@ def _without_jit():
     A report's queries each read a year of a national authority's records: their
     estimated cost passes ``jit_above_cost``, and compiling them (close to a second
     each at 130,000 children, measured by ``EXPLAIN ANALYZE``) costs far more than
-    running them. The block is one read-only transaction on the database the reports
+    running them. The block is one transaction on the database the reports
     read from; other databases do nothing.
     """
     alias = router.db_for_read(ConferenceChild)
