@@ -22,17 +22,19 @@ Where the contract needs month arithmetic on two columns at once, the review mea
 fetch the minimal columns in a constant number of ordered queries and let
 ``iro.timescales`` do the months: ``reviews_on_time`` walks each current plan's review
 dates; ``review_conferences_in_timescale`` gets, for each review held in the period, the
-review before it (a subquery) and adds 3 or 6 months. Everything else is aggregates,
-conditional counts and subqueries: plan durations compare calendar months through date
-parts in portable SQL, ICPC timeliness compares the S47 start with the earliest start
+review before it (a window function over the plan's review dates) and adds 3 or 6
+months; both stream their rows and keep only counts (``ReviewTally``). Everything else
+is aggregates, conditional counts and subqueries: plan durations compare calendar months
+through date parts in portable SQL, ICPC timeliness compares the S47 start with the earliest start
 still in time for each ICPC date (a table computed once per period from
 ``timescales.icpc_due``). No measure's number of queries grows with the number of
 children; within ``one_report()`` a report reuses the review units and participation
-counts it has already found.
+counts it has already found, and runs its queries without PostgreSQL's JIT.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,6 +43,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from django.db import connections, router, transaction
 from django.db.models import (
     CharField,
     Count,
@@ -528,19 +531,26 @@ def _review_rows() -> QuerySet[ConferenceChild]:
     )
 
 
-def _review_dates_by_plan(plan_ids: QuerySet, last_day: date) -> dict[int, list[date]]:
-    """Each plan's distinct held review dates up to ``last_day``, in one ordered query."""
-    dates: dict[int, list[date]] = {}
+def _review_dates_by_plan(plan_ids: QuerySet, last_day: date):
+    """``(plan, [its distinct held review dates up to last_day])`` for each plan of
+    ``plan_ids`` with a review, by plan id, read as the one ordered query streams in."""
     rows = (
         _review_rows()
         .filter(plan__in=plan_ids, conference__held_on__lte=last_day)
         .values_list("plan_id", "conference__held_on")
         .distinct()
         .order_by("plan_id", "conference__held_on")
+        .iterator(chunk_size=2000)
     )
+    plan, dates = None, []
     for plan_id, held_on in rows:
-        dates.setdefault(plan_id, []).append(held_on)
-    return dates
+        if plan_id != plan:
+            if dates:
+                yield plan, dates
+            plan, dates = plan_id, []
+        dates.append(held_on)
+    if dates:
+        yield plan, dates
 
 
 @dataclass(frozen=True)
@@ -558,18 +568,87 @@ class ReviewUnit:
     lateness_reason: str = ""  # the conference's recorded reason, for late_review_reasons
 
 
+@dataclass
+class ReviewTally:
+    """What a report needs of a review measure's units, counted as they stream by so
+    a report's memory does not grow with the records: the units on time and in all,
+    the same by team, by chair and by month of the review, and the late units by
+    recorded lateness reason. Each ``[met, total]``."""
+
+    met: int = 0
+    total: int = 0
+    by_team: dict = dataclasses.field(default_factory=dict)
+    by_chair: dict = dataclasses.field(default_factory=dict)
+    by_month: dict = dataclasses.field(default_factory=dict)
+    late_reasons: dict = dataclasses.field(default_factory=dict)
+
+    def add(self, unit: ReviewUnit) -> None:
+        self.met += unit.on_time
+        self.total += 1
+        groups = [(self.by_team, unit.team_id), (self.by_chair, unit.chair_id)]
+        if unit.review is not None:
+            groups.append((self.by_month, (unit.review.year, unit.review.month)))
+        for tally, key in groups:
+            counts = tally.setdefault(key, [0, 0])
+            counts[0] += unit.on_time
+            counts[1] += 1
+        if not unit.on_time:
+            reason = unit.lateness_reason
+            self.late_reasons[reason] = self.late_reasons.get(reason, 0) + 1
+
+    @property
+    def ratio(self) -> Ratio:
+        return Ratio(self.met, self.total)
+
+    def grouped(self, by: str) -> dict:
+        """``{team or chair id: Ratio}``, for the breakdowns."""
+        tally = self.by_team if by == TEAM else self.by_chair
+        return {g: Ratio(met, total) for g, (met, total) in tally.items()}
+
+
+def _tallied(units: Iterable[ReviewUnit]) -> ReviewTally:
+    tally = ReviewTally()
+    for unit in units:
+        tally.add(unit)
+    return tally
+
+
 _memo: ContextVar[dict | None] = ContextVar("iro_report_memo", default=None)
 
 
 @contextmanager
 def one_report():
     """Within it, the review units of a period (and team, chair) are found once and
-    reused: a report asks for them for its measures, its breakdowns and its trend."""
+    reused: a report asks for them for its measures, its breakdowns and its trend; and
+    on PostgreSQL its queries run without just-in-time compilation (``_without_jit``)."""
     token = _memo.set({})
     try:
-        yield
+        with _without_jit():
+            yield
     finally:
         _memo.reset(token)
+
+
+@contextmanager
+def _without_jit():
+    """PostgreSQL's just-in-time compilation off for the block, in a transaction
+    (``SET LOCAL``: it ends with the block, whatever a connection pooler does).
+
+    A report's queries each read a year of a national authority's records: their
+    estimated cost passes ``jit_above_cost``, and compiling them (close to a second
+    each at 130,000 children, measured by ``EXPLAIN ANALYZE``) costs far more than
+    running them. The block is one transaction on the database the reports
+    read from; other databases do nothing.
+    """
+    alias = router.db_for_read(ConferenceChild)
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(using=alias):
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        yield
 
 
 def _remembered(name: str, compute, period: Period, team, chair):
@@ -589,101 +668,160 @@ def _remembered(name: str, compute, period: Period, team, chair):
 
 
 def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
-    """The units of ``reviews_on_time`` (see ``_review_walk_units``), found once per report."""
-    return _remembered("walk", _review_walk_units, period, team, chair)
+    """The units of ``reviews_on_time`` (see ``_review_walk_units``), as a list."""
+    return list(_review_walk_units(period, team, chair))
 
 
-def _review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+def review_walk_tally(period: Period, team=None, chair=None) -> ReviewTally:
+    """The units of ``reviews_on_time`` counted (``ReviewTally``), once per report."""
+    return _remembered(
+        "walk", lambda *args: _tallied(_review_walk_units(*args)), period, team, chair
+    )
+
+
+def _review_walk_units(period: Period, team=None, chair=None):
     """The units of ``reviews_on_time``: each child's current plan at the period's end
-    whose first review had fallen due, walked by ``timescales.review_walk``."""
+    whose first review had fallen due, walked by ``timescales.review_walk``. Two
+    queries ordered by plan, streamed side by side: the plans, and their review dates."""
     plans = current_plans_at_end(period, team, chair).filter(
         start_date__lte=latest_first_review_start(period)
     )
-    rows = list(
+    rows = (
         plans.annotate(_chair=latest_chair(period))
         .values_list("pk", "child_id", "start_date", "end_date", "child__team_id", "_chair")
         .order_by("pk")
+        .iterator(chunk_size=2000)
     )
     reviews = _review_dates_by_plan(plans.values("pk"), period.last_day)
-    units = []
+    pending = next(reviews, None)
     for plan_id, child_id, start, end, team_id, chair_id in rows:
-        walk = timescales.review_walk(
-            start, reviews.get(plan_id, ()), period.last_day, plan_end=end
+        while pending is not None and pending[0] < plan_id:
+            pending = next(reviews, None)
+        dates = ()
+        if pending is not None and pending[0] == plan_id:
+            dates = pending[1]
+            pending = next(reviews, None)
+        walk = timescales.review_walk(start, dates, period.last_day, plan_end=end)
+        yield ReviewUnit(
+            plan_id, child_id, start, walk.on_time, walk.next_due, None, team_id, chair_id
         )
-        units.append(
-            ReviewUnit(
-                plan_id, child_id, start, walk.on_time, walk.next_due, None, team_id, chair_id
-            )
-        )
-    return units
 
 
 def reviews_on_time(period: Period, *, team=None, chair=None) -> Ratio:
-    units = review_walk_units(period, team, chair)
-    return Ratio(sum(u.on_time for u in units), len(units))
+    return review_walk_tally(period, team, chair).ratio
 
 
 def review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
-    """The units of ``review_conferences_in_timescale``, found once per report."""
-    return _remembered("reviews", _review_conference_units, period, team, chair)
+    """The units of ``review_conferences_in_timescale`` (see ``_review_conference_units``),
+    as a list."""
+    return list(_review_conference_units(period, team, chair))
 
 
-def _review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
+def review_conference_tally(period: Period, team=None, chair=None) -> ReviewTally:
+    """The units of ``review_conferences_in_timescale`` counted (``ReviewTally``), once
+    per report."""
+    return _remembered(
+        "reviews", lambda *args: _tallied(_review_conference_units(*args)), period, team, chair
+    )
+
+
+def _review_conference_units(period: Period, team=None, chair=None):
     """The units of ``review_conferences_in_timescale``: distinct (plan, review date)
     pairs held in the period, each with its due date.
 
     A review's due date needs only the review before it (the latest distinct review
-    date of the plan before it, on or after the plan's start): the database finds it
-    for each unit, and ``timescales`` adds the months. Review dates before the plan's
-    start or after its end are data errors: left out.
+    date of the plan before it, on or after the plan's start), and ``timescales`` adds
+    the months. One query, read as it comes: the unit rows beside each plan's review
+    dates with the one before each (``_previous_reviews_sql``, a window over the plan's
+    reviews, whoever chaired them). Review dates before the plan's start or after its
+    end are data errors: left out.
     """
     rows = (
         _conference_rows(period, team, chair, kinds=[ConferenceKind.REVIEW])
         .filter(plan__isnull=False, conference__held_on__gte=F("plan__start_date"))
         .filter(Q(plan__end_date__isnull=True) | Q(conference__held_on__lte=F("plan__end_date")))
+        .values(
+            _p=F("plan_id"),
+            _d=F("conference__held_on"),
+            _conference=F("conference_id"),
+            _child=F("child_id"),
+            _start=F("plan__start_date"),
+            _team=F("child__team_id"),
+            _chair=F("conference__chair_id"),
+            _reason=F("conference__lateness_reason"),
+        )
+        .order_by()
     )
-    previous_review = Subquery(
+    units_sql, units_params = rows.query.sql_with_params()
+    previous_sql, previous_params = _previous_reviews_sql(period)
+    # Both parts are SQL Django compiled from querysets; every value is a parameter.
+    query = (
+        "SELECT u._p, u._d, u._child, u._start, u._team, u._chair, u._reason, w._previous"  # noqa: S608
+        f" FROM ({units_sql}) u INNER JOIN ({previous_sql}) w ON w._p = u._p AND w._d = u._d"
+        " ORDER BY u._p, u._d, u._conference"
+    )
+    last_key = None
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(query, [*units_params, *previous_params])
+        while batch := cursor.fetchmany(2000):
+            for plan_id, held_on, child_id, start, team_id, chair_id, reason, previous in batch:
+                if (plan_id, held_on) == last_key:
+                    continue  # the same date twice is one review (the first conference's chair)
+                last_key = plan_id, held_on
+                held_on, start, previous = _as_date(held_on), _as_date(start), _as_date(previous)
+                due = (
+                    _next_review_due(previous) if previous is not None else _first_review_due(start)
+                )
+                yield ReviewUnit(
+                    plan_id,
+                    child_id,
+                    start,
+                    held_on <= due,
+                    due,
+                    held_on,
+                    team_id,
+                    chair_id,
+                    reason,
+                )
+
+
+def _previous_reviews_sql(period: Period) -> tuple[str, tuple]:
+    """SQL for ``(_p, _d, _previous)``: each distinct review date ``_d`` of each plan
+    ``_p`` open in the period, from the plan's start to the period's last day, with the
+    plan's review date before it (``LAG``, a window function: SQLite 3.25 and later), or
+    NULL. Every unit's plan is open in the period (its review is, on or after the start
+    and on or before the end)."""
+    dates = (
         _review_rows()
         .filter(
-            plan=OuterRef("plan"),
-            conference__held_on__lt=OuterRef("conference__held_on"),
-            conference__held_on__gte=OuterRef("plan__start_date"),
+            Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=period.first_day),
+            plan__start_date__lte=period.last_day,
+            conference__held_on__gte=F("plan__start_date"),
+            conference__held_on__lte=period.last_day,
         )
-        .order_by("-conference__held_on")
-        .values("conference__held_on")[:1]
+        .values(_p=F("plan_id"), _d=F("conference__held_on"))
+        .distinct()
+        .order_by()
     )
-    found = (
-        rows.annotate(_previous=previous_review)
-        .values_list(
-            "plan_id",
-            "conference__held_on",
-            "child_id",
-            "plan__start_date",
-            "child__team_id",
-            "conference__chair_id",
-            "_previous",
-            "conference__lateness_reason",
-        )
-        .order_by("plan_id", "conference__held_on", "conference_id")
-    )
-    units: dict[tuple[int, date], ReviewUnit] = {}
-    for plan_id, held_on, child_id, start, team_id, chair_id, previous, reason in found:
-        if (plan_id, held_on) in units:
-            continue  # the same date twice is one review (the first conference's chair)
-        due = (
-            timescales.next_review_due(previous)
-            if previous is not None
-            else timescales.first_review_due(start)
-        )
-        units[plan_id, held_on] = ReviewUnit(
-            plan_id, child_id, start, held_on <= due, due, held_on, team_id, chair_id, reason
-        )
-    return list(units.values())
+    sql, params = dates.query.sql_with_params()
+    # Django's SQL, compiled from the queryset, with its parameters.
+    window = "LAG(d._d) OVER (PARTITION BY d._p ORDER BY d._d)"
+    return f"SELECT d._p, d._d, {window} AS _previous FROM ({sql}) d", params  # noqa: S608
+
+
+def _as_date(value) -> date | None:
+    """A date from raw SQL (SQLite gives its ISO text)."""
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# The due dates repeat from plan to plan (a few thousand distinct days a year): each
+# month sum is worked out once per process.
+_first_review_due = lru_cache(maxsize=8192)(timescales.first_review_due)
+_next_review_due = lru_cache(maxsize=8192)(timescales.next_review_due)
 
 
 def review_conferences_in_timescale(period: Period, *, team=None, chair=None) -> Ratio:
-    units = review_conference_units(period, team, chair)
-    return Ratio(sum(u.on_time for u in units), len(units))
+    return review_conference_tally(period, team, chair).ratio
 
 
 # --- Disputes and challenges --------------------------------------------------------------
@@ -907,8 +1045,8 @@ def late_icpc_reasons(period: Period, *, team=None, chair=None) -> dict[str, int
 
 
 def late_review_reasons(period: Period, *, team=None, chair=None) -> dict[str, int]:
-    late = [u for u in review_conference_units(period, team, chair) if not u.on_time]
-    return _tally(LATENESS_KEYS, ((u.lateness_reason, 1) for u in late))
+    late = review_conference_tally(period, team, chair).late_reasons
+    return _tally(LATENESS_KEYS, late.items())
 
 
 def two_years_before(day: date) -> date:
@@ -1012,17 +1150,37 @@ def _age_bands(day: date) -> dict[str, Q]:
     }
 
 
-def _children_at_end_by(period: Period, team, chair, bands: dict[str, Q]) -> dict[str, int]:
-    """Children on a plan at period end (each once, by their current plan) in each band."""
-    return current_plans_at_end(period, team, chair).aggregate(
-        **{key: Count("child", distinct=True, filter=q) for key, q in bands.items()}
+def _children_at_end_by(period: Period, team, chair, name: str) -> dict[str, int]:
+    """Children on a plan at period end (each once, by their current plan) in each band
+    of ``name`` (``"age"``, ``"sex"``, ``"ethnicity"``, ``"disability"``): all four
+    breakdowns are counted in one query over the same plans, once per report."""
+    return dict(_remembered("at_end_bands", _children_at_end_in_bands, period, team, chair)[name])
+
+
+def _children_at_end_in_bands(period: Period, team, chair) -> dict[str, dict[str, int]]:
+    groups = {
+        "age": _age_bands(period.last_day),
+        "sex": SEX_BANDS,
+        "ethnicity": ETHNICITY_BANDS,
+        "disability": {"n": WITH_DISABILITY},
+    }
+    names = [(name, key, q) for name, bands in groups.items() for key, q in bands.items()]
+    counts = current_plans_at_end(period, team, chair).aggregate(
+        **{
+            f"band_{i}": Count("child", distinct=True, filter=q)
+            for i, (_, _, q) in enumerate(names)
+        }
     )
+    found: dict[str, dict[str, int]] = {name: {} for name in groups}
+    for i, (name, key, _) in enumerate(names):
+        found[name][key] = counts[f"band_{i}"]
+    return found
 
 
 def children_on_plan_at_period_end_by_age(
     period: Period, *, team=None, chair=None
 ) -> dict[str, int]:
-    return _children_at_end_by(period, team, chair, _age_bands(period.last_day))
+    return _children_at_end_by(period, team, chair, "age")
 
 
 SEX_BANDS = {
@@ -1035,7 +1193,7 @@ SEX_BANDS = {
 def children_on_plan_at_period_end_by_sex(
     period: Period, *, team=None, chair=None
 ) -> dict[str, int]:
-    return _children_at_end_by(period, team, chair, SEX_BANDS)
+    return _children_at_end_by(period, team, chair, "sex")
 
 
 # The DfE ethnicity codes by major group (Chinese is in "any other ethnic group", as
@@ -1056,7 +1214,7 @@ ETHNICITY_BANDS = {
 def children_on_plan_at_period_end_by_ethnicity(
     period: Period, *, team=None, chair=None
 ) -> dict[str, int]:
-    return _children_at_end_by(period, team, chair, ETHNICITY_BANDS)
+    return _children_at_end_by(period, team, chair, "ethnicity")
 
 
 # At least one recorded disability other than NONE: the list is neither empty nor NONE.
@@ -1064,7 +1222,7 @@ WITH_DISABILITY = ~Q(child__disabilities=[]) & ~Q(child__disabilities=["NONE"])
 
 
 def children_on_plan_at_period_end_with_disability(period: Period, *, team=None, chair=None) -> int:
-    return _children_at_end_by(period, team, chair, {"n": WITH_DISABILITY})["n"]
+    return _children_at_end_by(period, team, chair, "disability")["n"]
 
 
 @dataclass(frozen=True)
@@ -1332,19 +1490,49 @@ def _plan_group(period: Period, by: str):
     return F("child__team") if by == TEAM else latest_chair(period)
 
 
+def _plan_measures_by(period: Period, group, team, chair) -> dict[str, dict]:
+    """The breakdowns' four plan measures in one query over the plans any of them
+    counts (open at some time in the period, or started in it), so a plan's group (for
+    a chair, a subquery per plan) is found once, not four times. Each measure counts
+    the rows of its own filter (``plans_during``, ``plans_at_end``, ``plans_started_in``,
+    ``current_plans_at_end``), and a group appears only where it counts something, as
+    it would by a query of its own."""
+    first, last = period.first_day, period.last_day
+    open_during = Q(end_date__isnull=True) | Q(end_date__gte=first)
+    open_at_end = Q(end_date__isnull=True) | Q(end_date__gt=last)
+    started = Q(start_date__gte=first)  # and on or before the last day, as all these
+    later_open = Plan.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=last),
+        child=OuterRef("child"),
+        start_date__lte=last,
+    ).filter(
+        Q(start_date__gt=OuterRef("start_date"))
+        | Q(start_date=OuterRef("start_date"), pk__gt=OuterRef("pk"))
+    )
+    open_two_years = (
+        open_at_end & ~Q(Exists(later_open)) & Q(start_date__lte=two_years_before(last))
+    )
+    plans = _plans(period, team, chair).filter(open_during | started, start_date__lte=last)
+    rows = _grouped(
+        plans,
+        group,
+        during=Count("child", distinct=True, filter=open_during),
+        at_end=Count("child", distinct=True, filter=open_at_end),
+        started=Count("pk", filter=started),
+        two_years=Count("child", distinct=True, filter=open_two_years),
+    )
+    keys = {
+        "children_on_plan_during_period": "during",
+        "children_on_plan_at_period_end": "at_end",
+        "plans_started": "started",
+        "plans_open_two_years_or_more_at_period_end": "two_years",
+    }
+    return {key: {g: r[name] for g, r in rows.items() if r[name]} for key, name in keys.items()}
+
+
 def _grouped_ratio(qs: QuerySet, group, condition: Q) -> dict:
     rows = _grouped(qs, group, units=Count("pk"), met=Count("pk", filter=condition))
     return {g: Ratio(r["met"], r["units"]) for g, r in rows.items()}
-
-
-def _grouped_units(units: list[ReviewUnit], by: str) -> dict:
-    tally: dict[int | None, list[int]] = {}
-    for unit in units:
-        group = unit.team_id if by == TEAM else unit.chair_id
-        counts = tally.setdefault(group, [0, 0])
-        counts[0] += unit.on_time
-        counts[1] += 1
-    return {g: Ratio(met, total) for g, (met, total) in tally.items()}
 
 
 def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
@@ -1355,33 +1543,14 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
         raise ValueError(f"Cannot group by {by!r}; expected team or chair")
     plan_group = _plan_group(period, by)
     found: dict[str, dict] = {
-        "children_on_plan_during_period": {
-            g: r["n"]
-            for g, r in _grouped(
-                plans_during(period, team, chair), plan_group, n=Count("child", distinct=True)
-            ).items()
-        },
-        "children_on_plan_at_period_end": {
-            g: r["n"]
-            for g, r in _grouped(
-                plans_at_end(period, team, chair), plan_group, n=Count("child", distinct=True)
-            ).items()
-        },
-        "plans_started": {
-            g: r["n"]
-            for g, r in _grouped(
-                plans_started_in(period, team, chair), plan_group, n=Count("pk")
-            ).items()
-        },
+        **_plan_measures_by(period, plan_group, team, chair),
         "icpc_within_15_working_days": _grouped_ratio(
             icpc_units(period, team, chair),
             F("section47__episode__child__team") if by == TEAM else F("conference__chair"),
             icpc_in_time_filter(period),
         ),
-        "reviews_on_time": _grouped_units(review_walk_units(period, team, chair), by),
-        "review_conferences_in_timescale": _grouped_units(
-            review_conference_units(period, team, chair), by
-        ),
+        "reviews_on_time": review_walk_tally(period, team, chair).grouped(by),
+        "review_conferences_in_timescale": review_conference_tally(period, team, chair).grouped(by),
         "children_with_dispute_raised": {
             g: r["n"]
             for g, r in _grouped(
@@ -1390,16 +1559,6 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
                 n=Count("child", distinct=True),
             ).items()
         },
-    }
-    found["plans_open_two_years_or_more_at_period_end"] = {
-        g: r["n"]
-        for g, r in _grouped(
-            current_plans_at_end(period, team, chair).filter(
-                start_date__lte=two_years_before(period.last_day)
-            ),
-            plan_group,
-            n=Count("child", distinct=True),
-        ).items()
     }
     participation = _grouped(
         _with_age_parts(
@@ -1518,12 +1677,9 @@ def monthly_series(months: list[Period], *, team=None, chair=None) -> list[dict[
     for values, ratio in zip(series, icpc, strict=True):
         values["icpc_within_15_working_days"] = ratio
 
-    tally = [[0, 0] for _ in months]
-    for unit in review_conference_units(span, team, chair):
-        counts_of_month = tally[index[unit.review.year, unit.review.month]]
-        counts_of_month[0] += unit.on_time
-        counts_of_month[1] += 1
-    for values, (met, total) in zip(series, tally, strict=True):
+    by_month = review_conference_tally(span, team, chair).by_month
+    for month, values in zip(months, series, strict=True):
+        met, total = by_month.get((month.first_day.year, month.first_day.month), (0, 0))
         values["review_conferences_in_timescale"] = Ratio(met, total)
 
     aggregates = {}
