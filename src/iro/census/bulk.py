@@ -213,7 +213,9 @@ def _table(model: type) -> _Table:
 def _preparer(field, connection):
     """How a value of ``field`` goes to the driver, as Django's own insert prepares it
     (dates through the backend's adapter, the rest through the field)."""
-    if isinstance(field, DateField) and not isinstance(field, DateTimeField):
+    if isinstance(field, DateTimeField):  # aware times (``timezone.now()``) as they are
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, DateField):
         return connection.ops.adapt_datefield_value
     return lambda value: field.get_db_prep_save(value, connection)
 
