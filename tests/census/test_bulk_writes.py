@@ -150,3 +150,17 @@ def test_choice_values_are_the_choices_values_read_once():
     assert checks.choice_values(Sex) is checks.choice_values(Sex)
     assert Sex.values[0] in checks.choice_values(Sex)
     assert "not a code" not in checks.choice_values(Sex)
+
+
+def test_an_export_logs_every_child_a_chunk_at_a_time(monkeypatch):
+    from iro.access import log
+    from iro.access.models import AccessEvent, AccessLogEntry
+    from tests.factories import make_staff
+
+    user = make_staff().analyst
+    pks = [Child.objects.create(la_child_id=f"LOG-{n}").pk for n in range(5)]
+    monkeypatch.setattr(log, "EXPORT_LOG_CHUNK", 2)
+    log.log_export(user=user, what="CIN census return", children=iter(pks))
+    rows = AccessLogEntry.objects.filter(event=AccessEvent.EXPORTED, user=user)
+    assert sorted(rows.exclude(child=None).values_list("child_id", flat=True)) == pks
+    assert rows.filter(child=None).count() == 1
