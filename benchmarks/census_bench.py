@@ -6,8 +6,9 @@ ten breaking a rule on purpose), measures:
 - a bare lxml ``iterparse`` pass over the file (hardened the same way, elements cleared):
   the floor;
 - ``iro cin validate``'s work: reading every child into records and running every rule;
-- ``iro cin import``: the file into an empty SQLite database through the journey
-  services;
+- ``iro cin import``: the file into an empty SQLite database (and with ``--postgres``,
+  a PostgreSQL one), the same file again, and the year's export, each phase in a fresh
+  process (its peak memory its own);
 - optionally (``--round-trip``) import, export the year, import the export into another
   empty database, and compare the two returns and the year's measures;
 - the community validator csc-validator-be-cin (``benchmarks/community.py``), installed
