@@ -6,8 +6,9 @@ ten breaking a rule on purpose), measures:
 - a bare lxml ``iterparse`` pass over the file (hardened the same way, elements cleared):
   the floor;
 - ``iro cin validate``'s work: reading every child into records and running every rule;
-- ``iro cin import``: the file into an empty SQLite database through the journey
-  services;
+- ``iro cin import``: the file into an empty SQLite database (and with ``--postgres``,
+  a PostgreSQL one), the same file again, and the year's export, each phase in a fresh
+  process (its peak memory its own);
 - optionally (``--round-trip``) import, export the year, import the export into another
   empty database, and compare the two returns and the year's measures;
 - the community validator csc-validator-be-cin (``benchmarks/community.py``), installed
@@ -102,9 +103,10 @@ def measure_validate(path: str) -> dict:
             "findings": findings}  # fmt: skip
 
 
-def _django(db_dir: str, database_url: str = "") -> None:
-    """Django on an empty database: SQLite in ``db_dir``, or the PostgreSQL database of
-    ``database_url``, emptied first (it must be one kept for benchmarks)."""
+def _django(db_dir: str, database_url: str = "", *, empty: bool = True) -> None:
+    """Django on the database: SQLite in ``db_dir``, or the PostgreSQL database of
+    ``database_url``, emptied first unless ``empty`` is false (it must be one kept for
+    benchmarks)."""
     os.environ["IRO_VAR_DIR"] = db_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "iro.settings")
     if database_url:
@@ -117,7 +119,7 @@ def _django(db_dir: str, database_url: str = "") -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    if database_url:
+    if database_url and empty:
         call_command("flush", interactive=False, verbosity=0)
 
 
@@ -128,37 +130,54 @@ def _analyst():
     return user
 
 
-def measure_import(path: str, db_dir: str, database_url: str = "", year: str = "2023-24") -> dict:
-    """The file into an empty database (new children: the bulk path), then again (every
-    child known, nothing changed), then the year's return exported."""
-    _django(db_dir, database_url)
+IMPORT_PHASES = ("first", "repeat", "export")
+
+
+def measure_import(
+    path: str, db_dir: str, database_url: str = "", phase: str = "first", year: str = "2023-24"
+) -> dict:
+    """One phase, in a process of its own (its peak memory is its own): ``first`` the
+    file into an empty database (new children: the bulk path); ``repeat`` the file again
+    into the database the first left (every child known, nothing changed); ``export`` the
+    year's return from it."""
+    _django(db_dir, database_url, empty=phase == "first")
     from iro.census.export import write_return
     from iro.census.importer import import_file
     from iro.timescales import ANNUAL, parse_period
 
     user = _analyst()
     start = time.perf_counter()
+    if phase == "export":
+        exported = write_return(
+            user=user,
+            period=parse_period(ANNUAL, year),
+            path=str(Path(db_dir) / "export.xml"),
+            lea="999",
+        )
+        return {"seconds": time.perf_counter() - start, "exported": exported.children}
     summary = import_file(path, acting_user=user)
-    first = time.perf_counter() - start
-    start = time.perf_counter()
-    again = import_file(path, acting_user=user)
-    repeat = time.perf_counter() - start
-    start = time.perf_counter()
-    exported = write_return(
-        user=user,
-        period=parse_period(ANNUAL, year),
-        path=str(Path(db_dir) / "export.xml"),
-        lea="999",
-    )
     return {
-        "seconds": first,
-        "repeat_seconds": repeat,
-        "repeat_changed": again.changed,
-        "export_seconds": time.perf_counter() - start,
-        "exported": exported.children,
+        "seconds": time.perf_counter() - start,
+        "changed": summary.changed,
         "children": summary.children_read,
         "skipped": len(summary.skipped),
         "added": dict(summary.added),
+    }
+
+
+def import_phases(path: str, db_dir: str, database_url: str = "") -> dict:
+    """The first import, the repeat and the export, each in a fresh process."""
+    first, repeat, exported = (
+        run("import", path, db_dir, database_url, phase) for phase in IMPORT_PHASES
+    )
+    return {
+        **first,
+        "repeat_seconds": repeat["seconds"],
+        "repeat_changed": repeat["changed"],
+        "export_seconds": exported["seconds"],
+        "exported": exported["exported"],
+        "peak_rss_mib": max(r["peak_rss_mib"] for r in (first, repeat, exported)),
+        "peaks": [r["peak_rss_mib"] for r in (first, repeat, exported)],
     }
 
 
@@ -293,9 +312,9 @@ def main() -> None:
         row = {"size": size, "mib": mib, "parse": parse, "validate": validate}
         if not args.skip_import:
             db = tempfile.mkdtemp(prefix="db-", dir=work)
-            row["import"] = run("import", str(path), db)
+            row["import"] = import_phases(str(path), db)
             if args.postgres:
-                row["import_postgres"] = run("import", str(path), db, args.postgres)
+                row["import_postgres"] = import_phases(str(path), db, args.postgres)
         if community and size in args.community_sizes:
             row["community"] = _against_community(community, path, work)
             unique = work / f"census-{size}-unique-ids.xml"
@@ -337,15 +356,17 @@ def _print_row(row: dict) -> None:
         imp, bare = row[key], parse["seconds"]
         print(f"  import ({where})")
         print(f"    first         {imp['seconds']:7.2f} s {_rate(size, imp['seconds'])} "
-              f"= {imp['seconds'] / bare:5.1f} x bare parse  peak {imp['peak_rss_mib']:6.1f} MiB "
-              f"(peak of the three)  ({imp['skipped']} children skipped)")  # fmt: skip
+              f"= {imp['seconds'] / bare:5.1f} x bare parse  peak {imp['peaks'][0]:6.1f} MiB "
+              f"({imp['skipped']} children skipped)")  # fmt: skip
         print(f"    repeat        {imp['repeat_seconds']:7.2f} s "
               f"{_rate(size, imp['repeat_seconds'])} "
               f"= {imp['repeat_seconds'] / bare:5.1f} x bare parse  "
+              f"peak {imp['peaks'][1]:6.1f} MiB "
               f"({'CHANGED' if imp['repeat_changed'] else 'nothing changed'})")  # fmt: skip
         print(f"    export        {imp['export_seconds']:7.2f} s "
               f"{_rate(imp['exported'], imp['export_seconds'])} "
               f"= {imp['export_seconds'] / bare:5.1f} x bare parse  "
+              f"peak {imp['peaks'][2]:6.1f} MiB "
               f"({imp['exported']:,} children)")  # fmt: skip
     com = row.get("community")
     if com and "error" in com:

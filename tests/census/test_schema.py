@@ -62,3 +62,20 @@ def test_what_iro_writes_is_valid_against_the_dfe_schemas_too(tmp_path, schemas,
     write_synthetic_file(path, 400, year="2024-25", seed=5)
     dfe = etree.XMLSchema(etree.parse(str(schemas / f"CIN_schema_{schema_year}.xsd")))
     assert dfe.validate(etree.parse(str(path))), dfe.error_log
+
+
+def test_the_streaming_check_agrees_with_the_whole_file_check(tmp_path):
+    from iro.census.schema import schema, streams_valid
+
+    for name, messy in (("valid.xml", False), ("messy.xml", True)):
+        path = tmp_path / name
+        write_synthetic_file(path, 300, year="2024-25", seed=3, messy=messy)
+        whole = schema().validate(etree.parse(str(path)))
+        assert streams_valid(path) == whole == (not messy)
+        assert (check_file(path) == []) == whole
+
+
+def test_a_file_that_is_not_xml_is_still_refused_by_the_parser(census_file):
+    path = census_file(message(child()).replace("</Children>", ""))
+    with pytest.raises(etree.XMLSyntaxError):
+        check_file(path)

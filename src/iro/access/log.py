@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import islice
 
 from iro.access.models import AccessEvent, AccessLogEntry
 from iro.children.models import Child
@@ -19,7 +20,14 @@ def log_export(
     AccessLogEntry.objects.create(
         user=user, event=AccessEvent.EXPORTED, what=what, detail=detail or {}
     )
-    AccessLogEntry.objects.bulk_create(
-        AccessLogEntry(user=user, child_id=pk, event=AccessEvent.EXPORTED, what=what)
-        for pk in children
-    )
+    # A few thousand rows at a time: a return of every child would otherwise hold one
+    # model instance per child in memory at once.
+    children = iter(children)
+    while chunk := list(islice(children, EXPORT_LOG_CHUNK)):
+        AccessLogEntry.objects.bulk_create(
+            AccessLogEntry(user=user, child_id=pk, event=AccessEvent.EXPORTED, what=what)
+            for pk in chunk
+        )
+
+
+EXPORT_LOG_CHUNK = 2000

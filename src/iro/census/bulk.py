@@ -22,10 +22,12 @@ from dataclasses import fields, is_dataclass
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router
+from django.db import DatabaseError, connections, router
 from django.db.models import (
     BooleanField,
     CharField,
+    DateField,
+    DateTimeField,
     ForeignKey,
     IntegerField,
     Model,
@@ -53,7 +55,7 @@ from iro.census.importer import (
 from iro.children.models import Child, ChildSearchTerm
 from iro.children.search import names_of, terms_for
 from iro.children.services import new_child
-from iro.journey.checks import Errors
+from iro.journey.checks import Errors, choice_values
 from iro.journey.models import (
     Assessment,
     Category,
@@ -162,16 +164,12 @@ class _Table:
         }
 
     def write(self, rows: list, user) -> None:
-        """Insert ``rows`` (record, type, date, snapshot) with one ``executemany``."""
+        """Insert ``rows`` (record, type, date, snapshot) in one statement (``insert``)."""
         if not rows:
             return
         connection = connections[router.db_for_write(self.history)]
-        quote = connection.ops.quote_name
-        columns = ", ".join(quote(f.column) for f in self.columns)
-        placeholders = ", ".join(["%s"] * len(self.columns))
-        # Names from the model's own metadata, quoted; every value is a parameter.
-        table = quote(self.history._meta.db_table)
-        sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders})"  # noqa: S608
+        prepare = [_preparer(f, connection) if convert else None
+                   for f, convert in zip(self.columns, self.convert, strict=True)]  # fmt: skip
         params = []
         for instance, history_type, when, values in rows:
             extra = {
@@ -182,17 +180,26 @@ class _Table:
                 self.pk: instance.pk,
             }
             row = []
-            for f, convert in zip(self.columns, self.convert, strict=True):
+            for f, to_db in zip(self.columns, prepare, strict=True):
                 value = extra[f.attname] if f.attname in extra else values[f.attname]
                 if isinstance(value, Model):
                     value = value.pk
-                row.append(f.get_db_prep_save(value, connection) if convert else value)
+                row.append(to_db(value) if to_db is not None and value is not None else value)
             params.append(row)
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, params)
+        insert(connection, self.history._meta.db_table, [f.column for f in self.columns], params)
 
 
 _AS_IS = (CharField, TextField, IntegerField, BooleanField, ForeignKey)
+_record_tables: dict[tuple[type, str], _Records] = {}
+
+
+def _records(model: type, connection) -> _Records:
+    key = (model, connection.alias)
+    if key not in _record_tables:
+        _record_tables[key] = _Records(model, connection)
+    return _record_tables[key]
+
+
 _HISTORY_COLUMNS = ("history_date", "history_type", "history_user_id", "history_change_reason")
 _tables: dict[type, _Table] = {}
 
@@ -201,6 +208,125 @@ def _table(model: type) -> _Table:
     if model not in _tables:
         _tables[model] = _Table(model)
     return _tables[model]
+
+
+def _preparer(field, connection):
+    """How a value of ``field`` goes to the driver, as Django's own insert prepares it
+    (dates through the backend's adapter, the rest through the field)."""
+    if isinstance(field, DateTimeField):  # aware times (``timezone.now()``) as they are
+        return connection.ops.adapt_datetimefield_value
+    if isinstance(field, DateField):
+        return connection.ops.adapt_datefield_value
+    return lambda value: field.get_db_prep_save(value, connection)
+
+
+def insert(connection, table: str, columns: list[str], rows: list) -> None:
+    """Insert ``rows`` (values already prepared for the driver, in the order of
+    ``columns``) into ``table``: with ``COPY`` on PostgreSQL, one ``executemany``
+    elsewhere. The caller gives names from the models' own metadata; every value is
+    data, never SQL."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        else:
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({placeholders})"  # noqa: S608
+            cursor.executemany(sql, rows)
+
+
+def reserve_ids(model: type, count: int) -> list[int]:
+    """``count`` primary keys for new rows of ``model``, taken before they are written so
+    the rows that refer to them can be written in the same statement.
+
+    PostgreSQL: the table's own sequence, in one query (what an insert would take; other
+    writers keep taking theirs). SQLite: after the largest key the table holds or has
+    held (``sqlite_sequence``, so a deleted row's key is not reused, as AUTOINCREMENT
+    promises), inside the caller's transaction, which on SQLite holds the write lock
+    from its start (``transaction_mode`` IMMEDIATE): no one else inserts meanwhile."""
+    if count <= 0:
+        return []
+    connection = connections[router.db_for_write(model)]
+    table, column = model._meta.db_table, model._meta.pk.column
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [connection.ops.quote_name(table), column, count],
+            )
+            return [row[0] for row in cursor.fetchall()]
+        if not connection.in_atomic_block:
+            raise RuntimeError("reserve_ids needs the transaction the rows are written in")
+        quote = connection.ops.quote_name
+        cursor.execute(f"SELECT max({quote(column)}) FROM {quote(table)}")  # noqa: S608
+        largest = cursor.fetchone()[0] or 0
+        try:
+            cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+            held = cursor.fetchone()
+        except DatabaseError:  # no AUTOINCREMENT table in the database yet
+            held = None
+        first = max(largest, held[0] if held else 0) + 1
+        return list(range(first, first + count))
+
+
+class _Records:
+    """One table of the records: its rows written as Django's ``bulk_create`` writes
+    them (each field's value prepared by the field), keys reserved by ``reserve_ids``."""
+
+    def __init__(self, model: type, connection) -> None:
+        self.model = model
+        self.fields = list(model._meta.concrete_fields)
+        self.pk = model._meta.pk
+        self.prepare = []
+        for f in self.fields:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                self.prepare.append(("pre_save", f, None))
+            elif f.is_relation:
+                self.prepare.append(("relation", f, None))
+            elif isinstance(f, _AS_IS) or f.primary_key:
+                self.prepare.append(("as_is", f, None))
+            else:
+                self.prepare.append(("prepare", f, _preparer(f, connection)))
+
+    def write(self, instances: list, connection) -> None:
+        if not instances:
+            return
+        for instance, pk in zip(instances, reserve_ids(self.model, len(instances)), strict=True):
+            setattr(instance, self.pk.attname, pk)
+        rows = []
+        for instance in instances:
+            row = []
+            for how, f, to_db in self.prepare:
+                if how == "as_is":
+                    value = getattr(instance, f.attname)
+                elif how == "relation":
+                    value = getattr(instance, f.attname)
+                    if value is None and f.is_cached(instance):
+                        related = getattr(instance, f.name)
+                        if related is not None:
+                            if related.pk is None:
+                                raise ValueError(
+                                    f"{f.name} of a new {self.model.__name__} is not written"
+                                )
+                            value = related.pk
+                            setattr(instance, f.attname, value)
+                elif how == "pre_save":
+                    value = f.get_db_prep_save(f.pre_save(instance, True), connection)
+                else:
+                    value = getattr(instance, f.attname)
+                    if value is not None:
+                        value = to_db(value)
+                row.append(value)
+            rows.append(row)
+        insert(connection, self.model._meta.db_table, [f.column for f in self.fields], rows)
+        for instance in instances:
+            instance._state.adding = False
+            instance._state.db = connection.alias
 
 
 class _History:
@@ -582,7 +708,7 @@ class _NewChild:
         if started_now:
             self.added["plans"] += 1
         if r.latest_category and r.latest_category != plan.latest_category:
-            if r.latest_category not in Category.values:
+            if r.latest_category not in choice_values(Category):
                 self._refuse(
                     ValidationError(
                         {
@@ -694,13 +820,13 @@ class Batch:
     def write(self) -> None:
         if not self.children:
             return
-        for model in _TABLES:
-            rows = [row for work in self.children for row in work.created.get(model, ())]
-            if rows:
-                model.objects.bulk_create(rows)
-        terms = [term for work in self.children for term in work.search_terms()]
-        if terms:
-            ChildSearchTerm.objects.bulk_create(terms)
+        connection = connections[router.db_for_write(Child)]
+        for model in (*_TABLES, ChildSearchTerm):
+            if model is ChildSearchTerm:
+                rows = [term for work in self.children for term in work.search_terms()]
+            else:
+                rows = [row for work in self.children for row in work.created.get(model, ())]
+            _records(model, connection).write(rows, connection)
         history = _History(self.user)
         for work in self.children:
             for model, rows in work.history.rows.items():

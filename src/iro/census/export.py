@@ -48,6 +48,7 @@ from iro.children.models import Child
 from iro.journey.models import (
     Assessment,
     CinPlanPeriod,
+    Conference,
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
@@ -123,12 +124,27 @@ def _batch(pks, period, closures, notes) -> Iterator[reader.Child]:
     s47s = defaultdict(list)
     for s in Section47.objects.filter(episode_id__in=episode_ids).order_by("start_date", "pk"):
         s47s[s.episode_id].append(s)
-    held_initial = ConferenceChild.objects.filter(
-        child_id__in=pks,
-        conference__kind=ConferenceKind.INITIAL,
-        conference__status=ConferenceStatus.HELD,
-        conference__held_on__isnull=False,
-    ).values_list("child_id", "section47_id", "conference__held_on")
+    # The batch's held initial conferences, read from the children's rows first and then
+    # their conferences (two indexed lookups): one join filtered on the conference's kind
+    # lets SQLite's planner read every initial conference of the records for each batch.
+    rows = list(
+        ConferenceChild.all_objects.filter(child_id__in=pks).values_list(
+            "child_id", "section47_id", "conference_id"
+        )
+    )
+    held_on_of = dict(
+        Conference.objects.filter(  # live conferences only, as ConferenceChild.objects
+            pk__in={conference_id for *_, conference_id in rows},
+            kind=ConferenceKind.INITIAL,
+            status=ConferenceStatus.HELD,
+            held_on__isnull=False,
+        ).values_list("pk", "held_on")
+    )
+    held_initial = [
+        (child_id, s47_id, held_on_of[conference_id])
+        for child_id, s47_id, conference_id in rows
+        if conference_id in held_on_of
+    ]
     icpc_of_s47: dict[int, date] = {}
     unlinked_icpcs = defaultdict(list)  # child -> ICPC days not tied to an enquiry
     for child_id, s47_id, held_on in held_initial:

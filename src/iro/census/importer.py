@@ -44,7 +44,7 @@ from iro.census import reader
 from iro.census.rules import Finding, Validator
 from iro.children.models import Child
 from iro.children.services import create_child, la_child_id_problem, update_child
-from iro.journey.checks import current_version
+from iro.journey.checks import current_version, one_day
 from iro.journey.models import (
     Assessment,
     CinPlanPeriod,
@@ -640,7 +640,12 @@ def import_file(
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
-    with transaction.atomic() if whole_file else nullcontext(), census_import(acting_user):
+    # The rules judge every date of the file against one day (``checks.one_day``).
+    with (
+        transaction.atomic() if whole_file else nullcontext(),
+        census_import(acting_user),
+        one_day(),
+    ):
         writer = _Writer(
             summary, acting_user, whole_file=whole_file, bulk=bulk, header=stream.header
         )

@@ -24,7 +24,13 @@ from iro.children.models import (
 )
 from iro.children.search import index_child
 from iro.children.selectors import possible_duplicates
-from iro.journey.checks import before_birth, check_version, not_in_future, saved_by
+from iro.journey.checks import (
+    before_birth,
+    check_version,
+    choice_values,
+    not_in_future,
+    saved_by,
+)
 from iro.text_limits import ADDRESS, too_long
 
 DUPLICATE_LA_CHILD_ID = "A child with LA child ID {id} already exists."
@@ -101,14 +107,14 @@ def check_child(child: Child) -> None:
     errors: dict[str, list[str]] = {}
     if not child.la_child_id.strip():
         errors.setdefault("la_child_id", []).append(LA_CHILD_ID_REQUIRED)
-    if child.sex not in Sex.values:
+    if child.sex not in choice_values(Sex):
         errors.setdefault("sex", []).append(UNKNOWN_CODE.format(value=child.sex, what="sex"))
-    if child.ethnicity not in Ethnicity.values:
+    if child.ethnicity not in choice_values(Ethnicity):
         errors.setdefault("ethnicity", []).append(
             UNKNOWN_CODE.format(value=child.ethnicity, what="ethnicity")
         )
     for code in child.disabilities:
-        if code not in Disability.values:
+        if code not in choice_values(Disability):
             errors.setdefault("disabilities", []).append(
                 UNKNOWN_CODE.format(value=code, what="disability")
             )
@@ -347,7 +353,7 @@ def add_family_member(
         errors["name"] = NAME_TOO_LONG.format(limit=FamilyMember._meta.get_field("name").max_length)
     if not relationship:
         errors["relationship"] = RELATIONSHIP_REQUIRED
-    elif relationship not in Relationship.values:
+    elif relationship not in choice_values(Relationship):
         errors["relationship"] = UNKNOWN_CODE.format(value=relationship, what="relationship")
     if message := too_long(address, ADDRESS):
         errors["address"] = message

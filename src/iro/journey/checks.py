@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, timedelta
+from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -35,8 +38,41 @@ EARLIEST_DATE = date(1990, 1, 1)
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
+# The day fixed by ``one_day`` for the work under way, if any.
+_fixed_day: ContextVar[date | None] = ContextVar("iro_checks_fixed_day", default=None)
+
+
 def today() -> date:
-    return timezone.localdate()
+    """Today in the service's time zone; the day ``one_day`` fixed, inside it."""
+    fixed = _fixed_day.get()
+    return fixed if fixed is not None else timezone.localdate()
+
+
+@contextmanager
+def one_day():
+    """Every check inside takes today to be the day this was entered (read once).
+
+    For long work that checks many records in one go (a census import): the rules are the
+    same, asked of one day, instead of reading the clock for each date checked. Work that
+    runs past midnight keeps judging "in the future" against the day it started, as one
+    transaction would. Nested, the outermost day holds."""
+    if _fixed_day.get() is not None:
+        yield
+        return
+    token = _fixed_day.set(timezone.localdate())
+    try:
+        yield
+    finally:
+        _fixed_day.reset(token)
+
+
+@cache
+def choice_values(choices) -> frozenset[str]:
+    """The stored values of a ``TextChoices`` (or other ``Choices``) class, read once.
+
+    ``SomeChoices.values`` builds a new list on every call; the checks ask for membership
+    many times in an import, and a class's members never change while the process runs."""
+    return frozenset(choices.values)
 
 
 def not_in_future(d: date | None) -> str | None:

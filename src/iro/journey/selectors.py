@@ -135,13 +135,24 @@ def _pending_section47s(children: QuerySet[Child], day: date) -> QuerySet[Sectio
 
 
 def review_dates_by_plan(plan_ids: Iterable[int]) -> dict[int, list[date]]:
-    """The held review dates of each plan, in one query."""
+    """The held review dates of each plan, in two queries."""
     dates: dict[int, list[date]] = defaultdict(list)
-    rows = ConferenceChild.objects.filter(
-        _held("conference__"), plan_id__in=list(plan_ids), conference__kind=ConferenceKind.REVIEW
-    ).values_list("plan_id", "conference__held_on")
-    for plan_id, held_on in rows:
-        dates[plan_id].append(held_on)
+    # The plans' rows first, then their conferences (two indexed lookups): one join
+    # filtered on the conference's kind lets SQLite's planner read every held review of
+    # the records, however few plans are asked about.
+    rows = list(
+        ConferenceChild.all_objects.filter(plan_id__in=list(plan_ids)).values_list(
+            "plan_id", "conference_id"
+        )
+    )
+    held_on_of = dict(
+        Conference.objects.filter(  # live conferences only, as ConferenceChild.objects
+            _held(), pk__in={conference_id for _, conference_id in rows}, kind=ConferenceKind.REVIEW
+        ).values_list("pk", "held_on")
+    )
+    for plan_id, conference_id in rows:
+        if conference_id in held_on_of:
+            dates[plan_id].append(held_on_of[conference_id])
     return dates
 
 

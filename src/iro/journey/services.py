@@ -29,6 +29,7 @@ from iro.journey.checks import (
     Errors,
     before_birth,
     check_version,
+    choice_values,
     current_version,
     not_far_ahead,
     not_in_future,
@@ -189,11 +190,11 @@ def check_referral(
         "referral_date",
         before_birth(referral_date, child=child, name=display_name(acting_user, child)),
     )
-    if referral_source and referral_source not in ReferralSource.values:
+    if referral_source and referral_source not in choice_values(ReferralSource):
         errors.add(
             "referral_source", UNKNOWN_CODE.format(value=referral_source, what="referral source")
         )
-    if primary_need and primary_need not in PrimaryNeed.values:
+    if primary_need and primary_need not in choice_values(PrimaryNeed):
         errors.add("primary_need", UNKNOWN_CODE.format(value=primary_need, what="primary need"))
 
 
@@ -247,7 +248,7 @@ def check_closure(
         errors.add("closure_date", CLOSURE_BEFORE_REFERRAL)
     if not closure_reason:
         errors.add("closure_reason", CLOSURE_REASON_REQUIRED)
-    elif closure_reason not in ClosureReason.values:
+    elif closure_reason not in choice_values(ClosureReason):
         errors.add(
             "closure_reason", UNKNOWN_CODE.format(value=closure_reason, what="closure reason")
         )
@@ -454,7 +455,7 @@ def _check_assessment(
             errors.add(field, EPISODE_CLOSED.format(date=episode.closure_date))
     seen: set[str] = set()
     for code in factors:
-        if code not in AssessmentFactor.values:
+        if code not in choice_values(AssessmentFactor):
             errors.add("factors", UNKNOWN_CODE.format(value=code, what="assessment factor"))
         elif code in seen:
             errors.add("factors", FACTOR_TWICE.format(code=code))
@@ -1193,7 +1194,7 @@ def record_errors(
     decisions = REVIEW_DECISIONS if kind == ConferenceKind.REVIEW else INITIAL_DECISIONS
     if outcome.decision not in decisions:
         errors.add(f"decision{key}", DECISION_WRONG_KIND.format(decision=outcome.decision))
-    if outcome.category and outcome.category not in Category.values:
+    if outcome.category and outcome.category not in choice_values(Category):
         errors.add(
             f"category{key}", UNKNOWN_CODE.format(value=outcome.category, what="category of abuse")
         )
@@ -1205,7 +1206,7 @@ def record_errors(
     if outcome.decision == Decision.END:
         if not outcome.end_reason:
             errors.add(f"end_reason{key}", PLAN_END_REASON_REQUIRED.format(child=child))
-        elif outcome.end_reason not in PlanEndReason.values:
+        elif outcome.end_reason not in choice_values(PlanEndReason):
             errors.add(
                 f"end_reason{key}", UNKNOWN_CODE.format(value=outcome.end_reason, what="reason")
             )
@@ -1365,7 +1366,7 @@ def check_held(
         )
         if due is not None and held_on > due:
             latest_due = due if latest_due is None else min(latest_due, due)
-    if lateness_reason and lateness_reason not in LatenessReason.values:
+    if lateness_reason and lateness_reason not in choice_values(LatenessReason):
         errors.add(
             "lateness_reason", UNKNOWN_CODE.format(value=lateness_reason, what="lateness reason")
         )
@@ -1847,7 +1848,7 @@ def check_plan_start(
         before_birth(start_date, child=child, name=display_name(acting_user, child)),
     )
     for field, value in (("initial_category", category), ("latest_category", latest_category)):
-        if value is not None and value not in Category.values:
+        if value is not None and value not in choice_values(Category):
             errors.add(field, UNKNOWN_CODE.format(value=value, what="category of abuse"))
     if overlaps:
         errors.add("start_date", OVERLAPPING_PLAN.format(child=child, date=start_date))
@@ -1904,7 +1905,7 @@ def change_latest_category(
     require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id, importable=True)
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     check_version(plan, expected_version)
-    if category not in Category.values:
+    if category not in choice_values(Category):
         raise ValidationError(
             {"latest_category": UNKNOWN_CODE.format(value=category, what="category of abuse")}
         )
@@ -1930,7 +1931,7 @@ def check_plan_end(
         errors.add("end_date", PLAN_END_BEFORE_REVIEW.format(end=ended_on, review=continued))
     if not reason:
         errors.add("end_reason", END_REASON_REQUIRED)
-    elif reason not in PlanEndReason.values:
+    elif reason not in choice_values(PlanEndReason):
         errors.add("end_reason", UNKNOWN_CODE.format(value=reason, what="reason"))
 
 
@@ -2170,7 +2171,7 @@ def add_invitee(
     errors.add("email", one_line(email))
     if not role:
         errors.add("role", INVITEE_ROLE_REQUIRED)
-    elif role not in InviteeRole.values:
+    elif role not in choice_values(InviteeRole):
         errors.add("role", UNKNOWN_CODE.format(value=role, what="role"))
     errors.add("address", text_limits.too_long(address, text_limits.ADDRESS))
     errors.raise_if_any()
@@ -2222,7 +2223,7 @@ def record_attendance(
     for pk, status in attendance.items():
         if pk not in invitations:
             errors.add("attendance", INVITATION_NOT_HERE)
-        elif status and status not in InviteeAttendance.values:
+        elif status and status not in choice_values(InviteeAttendance):
             errors.add(f"attendance_{pk}", UNKNOWN_CODE.format(value=status, what="attendance"))
     errors.raise_if_any()
     for pk, status in attendance.items():
