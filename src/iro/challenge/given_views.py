@@ -117,9 +117,10 @@ CODE_SHAPE = gettext_noop("The code is 10 letters and numbers, like ABCD-EFGH-JK
 def feedback_code(request: HttpRequest) -> HttpResponse:
     """Type the code from a posted letter; a right one opens the form. The page is in
     the language of the letter's part that sent the reader here (``?lang=``)."""
-    language = request.GET.get("lang", "")
-    with translation.override(language if language in BY_CODE else ENGLISH):
-        return _code_page(request, language if language in BY_CODE else "")
+    asked = request.GET.get("lang", "")
+    language = asked if asked in BY_CODE else ""
+    with translation.override(language or ENGLISH):
+        return _code_page(request, language)
 
 
 def _code_page(request: HttpRequest, language: str) -> HttpResponse:
