@@ -1,5 +1,7 @@
 """``python -m benchmarks``: the report benchmark; ``python -m benchmarks load [...]``: the
-load benchmark (``benchmarks/load_bench.py``, the served demo under simulated users). The
+load benchmark (``benchmarks/load_bench.py``, the served demo under simulated users);
+``python -m benchmarks plans [...]``: the list pages' and reports' query plans
+(``benchmarks/query_plans.py``). The
 census one is ``benchmarks/census_bench.py``; ``make bench`` runs the report and census
 ones."""
 
@@ -12,6 +14,10 @@ if __name__ == "__main__":
         from benchmarks.load_bench import main as load
 
         load(sys.argv[2:])
+    elif sys.argv[1:2] == ["plans"]:
+        from benchmarks.query_plans import main as plans
+
+        plans(sys.argv[2:])
     else:
         from benchmarks.report_bench import main
 

@@ -21,27 +21,31 @@ Filters, and the choices they need:
 Where the contract needs month arithmetic on two columns at once, the review measures
 fetch the minimal columns in a constant number of ordered queries and let
 ``iro.timescales`` do the months: ``reviews_on_time`` walks each current plan's review
-dates; ``review_conferences_in_timescale`` gets, for each review held in the period, the
-review before it (a window function over the plan's review dates) and adds 3 or 6
-months; both stream their rows and keep only counts (``ReviewTally``). Everything else
+dates; ``review_conferences_in_timescale`` takes, for each review held in the period, the
+plan's review date before it and adds 3 or 6 months. Both read the same ordered stream
+of the reviews of the plans open in the period (``_review_units``), once per report, and
+keep only counts (``ReviewTally``). Everything else
 is aggregates, conditional counts and subqueries: plan durations compare calendar months
 through date parts in portable SQL, ICPC timeliness compares the S47 start with the earliest start
 still in time for each ICPC date (a table computed once per period from
 ``timescales.icpc_due``). No measure's number of queries grows with the number of
-children; within ``one_report()`` a report reuses the review units and participation
-counts it has already found, and runs its queries without PostgreSQL's JIT.
+children; within ``one_report()`` a report reads each of a period's review rows,
+participation counts and ICPCs once (grouped by team and month, so the totals, the
+breakdown by team and an annual report's trend are sums of the same few thousand rows),
+and runs its queries without PostgreSQL's JIT.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from typing import Any, NamedTuple
 
 from django.db import connections, router, transaction
 from django.db.models import (
@@ -484,10 +488,40 @@ def icpc_in_time_filter(period: Period) -> Q:
 
 
 def icpc_within_15_working_days(period: Period, *, team=None, chair=None) -> Ratio:
-    counts = icpc_units(period, team, chair).aggregate(
-        units=Count("pk"), in_time=Count("pk", filter=icpc_in_time_filter(period))
+    met, units = _icpc_by(period, team, chair, lambda key: None).get(None, (0, 0))
+    return Ratio(met, units)
+
+
+def _icpc_grouped(period: Period, team, chair) -> dict[tuple, tuple[int, int]]:
+    """``{(child's team, lateness reason, year, month): (in time, units)}`` of
+    ``icpc_units``: one query over the period's ICPCs, grouped (a few thousand rows at
+    most, whatever the number of children), from which the ratio, its breakdown by
+    team, the late units' reasons and the trend's months are all summed."""
+    rows = (
+        icpc_units(period, team, chair)
+        .values_list(
+            F("section47__episode__child__team"),
+            F("conference__lateness_reason"),
+            DatePart("conference__held_on", "year"),
+            DatePart("conference__held_on", "month"),
+        )
+        .annotate(met=Count("pk", filter=icpc_in_time_filter(period)), units=Count("pk"))
+        .order_by()
     )
-    return Ratio(counts["in_time"], counts["units"])
+    return {tuple(key): (met, units) for *key, met, units in rows}
+
+
+def _icpc_by(period: Period, team, chair, group: Callable[[tuple], Any]) -> dict:
+    """``{group(key): [in time, units]}`` summed from ``_icpc_grouped`` (once per
+    report) by ``group`` of each ``(team, reason, year, month)`` key."""
+    summed: dict = {}
+    for key, (met, units) in _remembered("icpc", _icpc_grouped, period, team, chair).items():
+        counts = summed.get(group(key))
+        if counts is None:
+            summed[group(key)] = counts = [0, 0]
+        counts[0] += met
+        counts[1] += units
+    return summed
 
 
 def latest_first_review_start(period: Period) -> date:
@@ -531,31 +565,47 @@ def _review_rows() -> QuerySet[ConferenceChild]:
     )
 
 
-def _review_dates_by_plan(plan_ids: QuerySet, last_day: date):
-    """``(plan, [its distinct held review dates up to last_day])`` for each plan of
-    ``plan_ids`` with a review, by plan id, read as the one ordered query streams in."""
+def _reviews_of_plans_open_in(period: Period, team) -> Iterator[tuple[int, list[tuple]]]:
+    """``(plan, its rows)`` for each plan open in the period with a held review on or
+    after its start and on or before the period's last day, by plan id: each row
+    ``(date, child, plan start, plan end, child's team, chair, lateness reason)``, by
+    date then conference. One ordered query, read as it streams in."""
+    rows = _review_rows().filter(
+        Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=period.first_day),
+        plan__start_date__lte=period.last_day,
+        conference__held_on__gte=F("plan__start_date"),
+        conference__held_on__lte=period.last_day,
+    )
+    if team is not None:
+        rows = rows.filter(child__team=team)
     rows = (
-        _review_rows()
-        .filter(plan__in=plan_ids, conference__held_on__lte=last_day)
-        .values_list("plan_id", "conference__held_on")
-        .distinct()
-        .order_by("plan_id", "conference__held_on")
+        rows.values_list(
+            "plan_id",
+            "conference__held_on",
+            "child_id",
+            "plan__start_date",
+            "plan__end_date",
+            "child__team_id",
+            "conference__chair_id",
+            "conference__lateness_reason",
+        )
+        .order_by("plan_id", "conference__held_on", "conference_id")
         .iterator(chunk_size=2000)
     )
-    plan, dates = None, []
-    for plan_id, held_on in rows:
+    plan, found = None, []
+    for plan_id, *row in rows:
         if plan_id != plan:
-            if dates:
-                yield plan, dates
-            plan, dates = plan_id, []
-        dates.append(held_on)
-    if dates:
-        yield plan, dates
+            if found:
+                yield plan, found
+            plan, found = plan_id, []
+        found.append(row)
+    if found:
+        yield plan, found
 
 
-@dataclass(frozen=True)
-class ReviewUnit:
-    """One unit of a review measure, with the facts that decided it and its groups."""
+class ReviewUnit(NamedTuple):
+    """One unit of a review measure, with the facts that decided it and its groups (a
+    named tuple: a national report makes about 100,000 of them)."""
 
     plan_id: int
     child_id: int
@@ -583,16 +633,14 @@ class ReviewTally:
     late_reasons: dict = dataclasses.field(default_factory=dict)
 
     def add(self, unit: ReviewUnit) -> None:
-        self.met += unit.on_time
+        on_time = unit.on_time
+        self.met += on_time
         self.total += 1
-        groups = [(self.by_team, unit.team_id), (self.by_chair, unit.chair_id)]
+        _count_in(self.by_team, unit.team_id, on_time)
+        _count_in(self.by_chair, unit.chair_id, on_time)
         if unit.review is not None:
-            groups.append((self.by_month, (unit.review.year, unit.review.month)))
-        for tally, key in groups:
-            counts = tally.setdefault(key, [0, 0])
-            counts[0] += unit.on_time
-            counts[1] += 1
-        if not unit.on_time:
+            _count_in(self.by_month, (unit.review.year, unit.review.month), on_time)
+        if not on_time:
             reason = unit.lateness_reason
             self.late_reasons[reason] = self.late_reasons.get(reason, 0) + 1
 
@@ -606,20 +654,15 @@ class ReviewTally:
         return {g: Ratio(met, total) for g, (met, total) in tally.items()}
 
 
-def _tallied(units: Iterable[ReviewUnit]) -> ReviewTally:
-    tally = ReviewTally()
-    for unit in units:
-        tally.add(unit)
-    return tally
-
-
 _memo: ContextVar[dict | None] = ContextVar("iro_report_memo", default=None)
 
 
 @contextmanager
 def one_report():
-    """Within it, the review units of a period (and team, chair) are found once and
-    reused: a report asks for them for its measures, its breakdowns and its trend; and
+    """Within it, what several measures of a period (and team, chair) read is read once
+    and reused: the review units of both review measures (``_review_tallies``), the
+    participation counts (``_participation``) and the ICPCs (``_icpc_grouped``), which
+    a report asks for its measures, its breakdowns and its trend; and
     on PostgreSQL its queries run without just-in-time compilation (``_without_jit``)."""
     token = _memo.set({})
     try:
@@ -651,60 +694,42 @@ def _without_jit():
         yield
 
 
-def _remembered(name: str, compute, period: Period, team, chair):
-    memo = _memo.get()
-    if memo is None:
-        return compute(period, team, chair)
-    key = (
+def _count_in(tally: dict, key, on_time: bool) -> None:
+    counts = tally.get(key)
+    if counts is None:
+        tally[key] = counts = [0, 0]
+    counts[0] += on_time
+    counts[1] += 1
+
+
+def _memo_key(name: str, period: Period, team, chair) -> tuple:
+    return (
         name,
         period.first_day,
         period.last_day,
         getattr(team, "pk", None),
         getattr(chair, "pk", None),
     )
+
+
+def _remembered(name: str, compute, period: Period, team, chair):
+    memo = _memo.get()
+    if memo is None:
+        return compute(period, team, chair)
+    key = _memo_key(name, period, team, chair)
     if key not in memo:
         memo[key] = compute(period, team, chair)
     return memo[key]
 
 
 def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
-    """The units of ``reviews_on_time`` (see ``_review_walk_units``), as a list."""
-    return list(_review_walk_units(period, team, chair))
+    """The units of ``reviews_on_time`` (see ``_review_units``), as a list."""
+    return [u for kind, u in _review_units(period, team, chair, walk=True) if kind is WALK]
 
 
 def review_walk_tally(period: Period, team=None, chair=None) -> ReviewTally:
     """The units of ``reviews_on_time`` counted (``ReviewTally``), once per report."""
-    return _remembered(
-        "walk", lambda *args: _tallied(_review_walk_units(*args)), period, team, chair
-    )
-
-
-def _review_walk_units(period: Period, team=None, chair=None):
-    """The units of ``reviews_on_time``: each child's current plan at the period's end
-    whose first review had fallen due, walked by ``timescales.review_walk``. Two
-    queries ordered by plan, streamed side by side: the plans, and their review dates."""
-    plans = current_plans_at_end(period, team, chair).filter(
-        start_date__lte=latest_first_review_start(period)
-    )
-    rows = (
-        plans.annotate(_chair=latest_chair(period))
-        .values_list("pk", "child_id", "start_date", "end_date", "child__team_id", "_chair")
-        .order_by("pk")
-        .iterator(chunk_size=2000)
-    )
-    reviews = _review_dates_by_plan(plans.values("pk"), period.last_day)
-    pending = next(reviews, None)
-    for plan_id, child_id, start, end, team_id, chair_id in rows:
-        while pending is not None and pending[0] < plan_id:
-            pending = next(reviews, None)
-        dates = ()
-        if pending is not None and pending[0] == plan_id:
-            dates = pending[1]
-            pending = next(reviews, None)
-        walk = timescales.review_walk(start, dates, period.last_day, plan_end=end)
-        yield ReviewUnit(
-            plan_id, child_id, start, walk.on_time, walk.next_due, None, team_id, chair_id
-        )
+    return _review_tallies(period, team, chair)[0]
 
 
 def reviews_on_time(period: Period, *, team=None, chair=None) -> Ratio:
@@ -712,106 +737,111 @@ def reviews_on_time(period: Period, *, team=None, chair=None) -> Ratio:
 
 
 def review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
-    """The units of ``review_conferences_in_timescale`` (see ``_review_conference_units``),
-    as a list."""
-    return list(_review_conference_units(period, team, chair))
+    """The units of ``review_conferences_in_timescale`` (see ``_review_units``), as a
+    list, by plan, review date and conference."""
+    units = _review_units(period, team, chair, walk=False)
+    return [u for kind, u in units if kind is CONFERENCE]
 
 
 def review_conference_tally(period: Period, team=None, chair=None) -> ReviewTally:
     """The units of ``review_conferences_in_timescale`` counted (``ReviewTally``), once
-    per report."""
-    return _remembered(
-        "reviews", lambda *args: _tallied(_review_conference_units(*args)), period, team, chair
-    )
+    per report: with the walk's when a report's measures asked for them first
+    (``_review_tallies``), else on their own (a trend's span)."""
+    both = (_memo.get() or {}).get(_memo_key("walk", period, team, chair))
+    if both is not None:
+        return both[1]
+    return _remembered("reviews", _review_conference_tally, period, team, chair)
 
 
-def _review_conference_units(period: Period, team=None, chair=None):
-    """The units of ``review_conferences_in_timescale``: distinct (plan, review date)
-    pairs held in the period, each with its due date.
+def _review_conference_tally(period: Period, team, chair) -> ReviewTally:
+    tally = ReviewTally()
+    for _kind, unit in _review_units(period, team, chair, walk=False):
+        tally.add(unit)
+    return tally
 
-    A review's due date needs only the review before it (the latest distinct review
-    date of the plan before it, on or after the plan's start), and ``timescales`` adds
-    the months. One query, read as it comes: the unit rows beside each plan's review
-    dates with the one before each (``_previous_reviews_sql``, a window over the plan's
-    reviews, whoever chaired them). Review dates before the plan's start or after its
-    end are data errors: left out.
+
+def _review_tallies(period: Period, team, chair) -> tuple[ReviewTally, ReviewTally]:
+    """Both review measures' tallies (the walk's, the conferences'), from one reading of
+    the review rows, once per report."""
+
+    def both(period, team, chair):
+        walk, conferences = ReviewTally(), ReviewTally()
+        for kind, unit in _review_units(period, team, chair, walk=True):
+            (walk if kind is WALK else conferences).add(unit)
+        return walk, conferences
+
+    return _remembered("walk", both, period, team, chair)
+
+
+WALK = "walk"  # a unit of reviews_on_time
+CONFERENCE = "conference"  # a unit of review_conferences_in_timescale
+
+
+def _review_units(period: Period, team, chair, *, walk: bool) -> Iterator[tuple[str, ReviewUnit]]:
+    """The units of both review measures, ``(WALK or CONFERENCE, unit)``, from the held
+    reviews of the plans open in the period read once (``_reviews_of_plans_open_in``).
+
+    ``reviews_on_time`` (``walk=True``): each child's current plan at the period's end
+    whose first review had fallen due, walked by ``timescales.review_walk`` over its
+    distinct review dates; the plans are a second query by plan id, read beside the
+    reviews, each with its child's latest chair (the measure's chair filter).
+
+    ``review_conferences_in_timescale``: distinct (plan, review date) pairs held in the
+    period, each with its due date: from the plan's start for its first review, else
+    from the plan's distinct review date before it, whoever chaired that one. The same
+    date twice is one review, the first conference's (its chair); with a chair filter,
+    the first of that chair's. Review dates before the plan's start or after its end
+    are data errors: left out.
     """
-    rows = (
-        _conference_rows(period, team, chair, kinds=[ConferenceKind.REVIEW])
-        .filter(plan__isnull=False, conference__held_on__gte=F("plan__start_date"))
-        .filter(Q(plan__end_date__isnull=True) | Q(conference__held_on__lte=F("plan__end_date")))
-        .values(
-            _p=F("plan_id"),
-            _d=F("conference__held_on"),
-            _conference=F("conference_id"),
-            _child=F("child_id"),
-            _start=F("plan__start_date"),
-            _team=F("child__team_id"),
-            _chair=F("conference__chair_id"),
-            _reason=F("conference__lateness_reason"),
+    plans = iter(())
+    if walk:
+        plans = (
+            current_plans_at_end(period, team, chair)
+            .filter(start_date__lte=latest_first_review_start(period))
+            .annotate(_chair=latest_chair(period))
+            .values_list("pk", "child_id", "start_date", "end_date", "child__team_id", "_chair")
+            .order_by("pk")
+            .iterator(chunk_size=2000)
         )
-        .order_by()
-    )
-    units_sql, units_params = rows.query.sql_with_params()
-    previous_sql, previous_params = _previous_reviews_sql(period)
-    # Both parts are SQL Django compiled from querysets; every value is a parameter.
-    query = (
-        "SELECT u._p, u._d, u._child, u._start, u._team, u._chair, u._reason, w._previous"  # noqa: S608
-        f" FROM ({units_sql}) u INNER JOIN ({previous_sql}) w ON w._p = u._p AND w._d = u._d"
-        " ORDER BY u._p, u._d, u._conference"
-    )
-    last_key = None
-    with connections[rows.db].cursor() as cursor:
-        cursor.execute(query, [*units_params, *previous_params])
-        while batch := cursor.fetchmany(2000):
-            for plan_id, held_on, child_id, start, team_id, chair_id, reason, previous in batch:
-                if (plan_id, held_on) == last_key:
-                    continue  # the same date twice is one review (the first conference's chair)
-                last_key = plan_id, held_on
-                held_on, start, previous = _as_date(held_on), _as_date(start), _as_date(previous)
-                due = (
-                    _next_review_due(previous) if previous is not None else _first_review_due(start)
-                )
-                yield ReviewUnit(
-                    plan_id,
-                    child_id,
-                    start,
-                    held_on <= due,
-                    due,
-                    held_on,
-                    team_id,
-                    chair_id,
-                    reason,
-                )
+    first, last = period.first_day, period.last_day
+    chair_id = getattr(chair, "pk", None)
 
+    def conference_units(plan_id, rows):
+        previous = held = None
+        counted = False
+        for day, child_id, start, end, team_id, by, reason in rows:
+            if day != held:
+                previous, held, counted = held, day, False
+            if counted or day < first or (end is not None and day > end):
+                continue
+            if chair_id is not None and by != chair_id:
+                continue
+            counted = True
+            due = _next_review_due(previous) if previous is not None else _first_review_due(start)
+            unit = ReviewUnit(plan_id, child_id, start, day <= due, due, day, team_id, by, reason)
+            yield CONFERENCE, unit
 
-def _previous_reviews_sql(period: Period) -> tuple[str, tuple]:
-    """SQL for ``(_p, _d, _previous)``: each distinct review date ``_d`` of each plan
-    ``_p`` open in the period, from the plan's start to the period's last day, with the
-    plan's review date before it (``LAG``, a window function: SQLite 3.25 and later), or
-    NULL. Every unit's plan is open in the period (its review is, on or after the start
-    and on or before the end)."""
-    dates = (
-        _review_rows()
-        .filter(
-            Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=period.first_day),
-            plan__start_date__lte=period.last_day,
-            conference__held_on__gte=F("plan__start_date"),
-            conference__held_on__lte=period.last_day,
+    reviews = _reviews_of_plans_open_in(period, team)
+    pending = next(reviews, None)
+    for plan_id, child_id, start, end, team_id, plan_chair in plans:
+        while pending is not None and pending[0] < plan_id:
+            yield from conference_units(*pending)
+            pending = next(reviews, None)
+        dates: list[date] = []
+        if pending is not None and pending[0] == plan_id:
+            yield from conference_units(*pending)
+            dates = sorted({row[0] for row in pending[1]})
+            pending = next(reviews, None)
+        on = timescales.review_walk(start, dates, last, plan_end=end)
+        yield (
+            WALK,
+            ReviewUnit(
+                plan_id, child_id, start, on.on_time, on.next_due, None, team_id, plan_chair
+            ),
         )
-        .values(_p=F("plan_id"), _d=F("conference__held_on"))
-        .distinct()
-        .order_by()
-    )
-    sql, params = dates.query.sql_with_params()
-    # Django's SQL, compiled from the queryset, with its parameters.
-    window = "LAG(d._d) OVER (PARTITION BY d._p ORDER BY d._d)"
-    return f"SELECT d._p, d._d, {window} AS _previous FROM ({sql}) d", params  # noqa: S608
-
-
-def _as_date(value) -> date | None:
-    """A date from raw SQL (SQLite gives its ISO text)."""
-    return date.fromisoformat(value) if isinstance(value, str) else value
+    while pending is not None:
+        yield from conference_units(*pending)
+        pending = next(reviews, None)
 
 
 # The due dates repeat from plan to plan (a few thousand distinct days a year): each
@@ -955,20 +985,48 @@ PARTICIPATION = {
 }
 
 
-def _participation(period: Period, team=None, chair=None) -> dict[str, int]:
-    """The child-conferences held and how many met each participation condition, in one
-    query over the same rows (and once per report)."""
-    rows = _with_age_parts(
-        conferences_held_rows(period, team, chair), "child__date_of_birth", "conference__held_on"
+def _participation(period: Period, team=None, chair=None) -> dict[tuple, dict[str, int]]:
+    """``{(child's team, year, month): counts}``: the child-conferences held and how many
+    met each participation condition, in one query over the period's rows grouped by the
+    child's team and the month held (a few thousand rows at most, whatever the number of
+    children), so the totals, the breakdown by team and the trend's months share it."""
+    rows = (
+        _with_age_parts(
+            conferences_held_rows(period, team, chair),
+            "child__date_of_birth",
+            "conference__held_on",
+        )
+        .values(
+            _team=F("child__team"),
+            _year=DatePart("conference__held_on", "year"),
+            _month=DatePart("conference__held_on", "month"),
+        )
+        .annotate(
+            units=Count("pk"),
+            **{name: Count("pk", filter=condition) for name, condition in PARTICIPATION.items()},
+        )
+        .order_by()
     )
-    return rows.aggregate(
-        units=Count("pk"),
-        **{name: Count("pk", filter=condition) for name, condition in PARTICIPATION.items()},
-    )
+    return {(row.pop("_team"), row.pop("_year"), row.pop("_month")): row for row in rows}
+
+
+PARTICIPATION_COUNTS = ("units", *PARTICIPATION)
+
+
+def _participation_by(period: Period, team, chair, group: Callable[[tuple], Any]) -> dict:
+    """The participation counts (``_participation``, once per report) summed by
+    ``group(key)`` of each ``(team, year, month)`` key."""
+    summed: dict = {}
+    for key, counts in _remembered("participation", _participation, period, team, chair).items():
+        into = summed.setdefault(group(key), dict.fromkeys(PARTICIPATION_COUNTS, 0))
+        for name in PARTICIPATION_COUNTS:
+            into[name] += counts[name]
+    return summed
 
 
 def _participation_counts(period: Period, team, chair) -> dict[str, int]:
-    return _remembered("participation", _participation, period, team, chair)
+    summed = _participation_by(period, team, chair, lambda key: None)
+    return summed.get(None) or dict.fromkeys(PARTICIPATION_COUNTS, 0)
 
 
 def conferences_held(period: Period, *, team=None, chair=None) -> int:
@@ -1034,14 +1092,8 @@ def _tally(keys: Iterable[str], rows: Iterable[tuple[str, int]]) -> dict[str, in
 
 
 def late_icpc_reasons(period: Period, *, team=None, chair=None) -> dict[str, int]:
-    rows = (
-        icpc_units(period, team, chair)
-        .exclude(icpc_in_time_filter(period))
-        .values_list("conference__lateness_reason")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    return _tally(LATENESS_KEYS, rows)
+    by_reason = _icpc_by(period, team, chair, lambda key: key[1])
+    return _tally(LATENESS_KEYS, ((r, units - met) for r, (met, units) in by_reason.items()))
 
 
 def late_review_reasons(period: Period, *, team=None, chair=None) -> dict[str, int]:
@@ -1442,6 +1494,8 @@ MEASURES: dict[str, MeasureFunction] = {
 
 def compute_all(period: Period, *, team=None, chair=None) -> dict[str, int | Ratio | dict]:
     """Every measure for one period (and optionally one team or chair)."""
+    if _memo.get() is not None:
+        _review_tallies(period, team, chair)  # both review measures from one reading
     return {key: fn(period, team=team, chair=chair) for key, fn in MEASURES.items()}
 
 
@@ -1544,10 +1598,15 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
     plan_group = _plan_group(period, by)
     found: dict[str, dict] = {
         **_plan_measures_by(period, plan_group, team, chair),
-        "icpc_within_15_working_days": _grouped_ratio(
-            icpc_units(period, team, chair),
-            F("section47__episode__child__team") if by == TEAM else F("conference__chair"),
-            icpc_in_time_filter(period),
+        "icpc_within_15_working_days": (
+            {
+                g: Ratio(met, units)
+                for g, (met, units) in _icpc_by(period, team, chair, lambda key: key[0]).items()
+            }
+            if by == TEAM
+            else _grouped_ratio(
+                icpc_units(period, team, chair), F("conference__chair"), icpc_in_time_filter(period)
+            )
         ),
         "reviews_on_time": review_walk_tally(period, team, chair).grouped(by),
         "review_conferences_in_timescale": review_conference_tally(period, team, chair).grouped(by),
@@ -1560,19 +1619,22 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
             ).items()
         },
     }
-    participation = _grouped(
-        _with_age_parts(
-            conferences_held_rows(period, team, chair),
-            "child__date_of_birth",
-            "conference__held_on",
-        ),
-        F("child__team") if by == TEAM else F("conference__chair"),
-        **{
-            name: Count("pk", filter=PARTICIPATION[name])
-            for name in ("participation_units", "attended", "views", "initial", "review")
-        },
-        initial_plan=Count("pk", filter=PARTICIPATION["initial_plan"]),
-    )
+    if by == TEAM:
+        participation = _participation_by(period, team, chair, lambda key: key[0])
+    else:
+        participation = _grouped(
+            _with_age_parts(
+                conferences_held_rows(period, team, chair),
+                "child__date_of_birth",
+                "conference__held_on",
+            ),
+            F("conference__chair"),
+            **{
+                name: Count("pk", filter=PARTICIPATION[name])
+                for name in ("participation_units", "attended", "views", "initial", "review")
+            },
+            initial_plan=Count("pk", filter=PARTICIPATION["initial_plan"]),
+        )
     found["child_attended"] = {
         g: Ratio(r["attended"], r["participation_units"]) for g, r in participation.items()
     }
@@ -1660,36 +1722,21 @@ def monthly_series(months: list[Period], *, team=None, chair=None) -> list[dict[
             )
             values["plans_started"] = plans_started(month, team=team, chair=chair)
 
-    index = {(m.first_day.year, m.first_day.month): i for i, m in enumerate(months)}
-    # Grouped by month, so the long in-time CASE appears once in the SQL.
-    rows = (
-        icpc_units(span, team, chair)
-        .values(
-            _year=DatePart("conference__held_on", "year"),
-            _month=DatePart("conference__held_on", "month"),
-        )
-        .annotate(units=Count("pk"), in_time=Count("pk", filter=icpc_in_time_filter(span)))
-        .order_by()
-    )
-    icpc = [Ratio(0, 0) for _ in months]
-    for row in rows:
-        icpc[index[row["_year"], row["_month"]]] = Ratio(row["in_time"], row["units"])
-    for values, ratio in zip(series, icpc, strict=True):
-        values["icpc_within_15_working_days"] = ratio
+    # The span's ICPCs by month: for an annual report, the year's (one query).
+    icpc = _icpc_by(span, team, chair, lambda key: key[2:])
+    for month, values in zip(months, series, strict=True):
+        met, units = icpc.get((month.first_day.year, month.first_day.month), (0, 0))
+        values["icpc_within_15_working_days"] = Ratio(met, units)
 
     by_month = review_conference_tally(span, team, chair).by_month
     for month, values in zip(months, series, strict=True):
         met, total = by_month.get((month.first_day.year, month.first_day.month), (0, 0))
         values["review_conferences_in_timescale"] = Ratio(met, total)
 
-    aggregates = {}
-    for i, month in enumerate(months):
-        held = _in_month("conference__held_on", month) & OF_AN_AGE
-        aggregates[f"units_{i}"] = Count("pk", filter=held)
-        aggregates[f"met_{i}"] = Count("pk", filter=held & ATTENDED)
-    counts = _with_age_parts(
-        conferences_held_rows(span, team, chair), "child__date_of_birth", "conference__held_on"
-    ).aggregate(**aggregates)
-    for i, values in enumerate(series):
-        values["child_attended"] = Ratio(counts[f"met_{i}"], counts[f"units_{i}"])
+    # The span's participation by month: for an annual report, the year's (one query).
+    by_month = _participation_by(span, team, chair, lambda key: key[1:])
+    for month, values in zip(months, series, strict=True):
+        counts = by_month.get((month.first_day.year, month.first_day.month))
+        met, units = (counts["attended"], counts["participation_units"]) if counts else (0, 0)
+        values["child_attended"] = Ratio(met, units)
     return [{key: values[key] for key in SERIES_KEYS} for values in series]
