@@ -14,6 +14,7 @@ Run from the repository root, on the loopback only:
 
     .venv/bin/python -m benchmarks plans --database-url postgres://postgres@127.0.0.1:5432/DB
         [--iro demo-iro] [--manager demo-manager] [--big 20000] [--show-scans]
+        [--only "bookings" "annual report"]
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def measure_page(client, label: str, path: str, big: dict[str, int]) -> PageFigu
     return figures
 
 
-def run(iro: str, manager: str, big_rows: int) -> list[PageFigures]:
+def run(iro: str, manager: str, big_rows: int, only: list[str] | None = None) -> list[PageFigures]:
     from django.db import connection
     from django.test import Client
     from django.test.utils import override_settings
@@ -165,6 +166,8 @@ def run(iro: str, manager: str, big_rows: int) -> list[PageFigures]:
     results = []
     with override_settings(ALLOWED_HOSTS=["testserver"], DEBUG=False):
         for label, username, path in pages(iro, manager):
+            if only and not any(word in label for word in only):
+                continue
             if username not in clients:
                 user = User.objects.filter(username=username).first()
                 if user is None:
@@ -202,6 +205,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--manager", default="demo-manager", help="who reads the rest")
     parser.add_argument("--big", type=int, default=BIG_ROWS, help="rows that make a table big")
     parser.add_argument("--show-scans", action="store_true", help="print each slowest query")
+    parser.add_argument("--only", nargs="+", help="only the pages whose label has one of these")
     args = parser.parse_args(argv)
     try:
         require_loopback(args.database_url)
@@ -217,7 +221,7 @@ def main(argv: list[str] | None = None) -> None:
     django.setup()
     # A page a user may not open answers 403: shown in the table, not as a traceback.
     logging.getLogger("django.request").setLevel(logging.ERROR)
-    print_figures(run(args.iro, args.manager, args.big), show_scans=args.show_scans)
+    print_figures(run(args.iro, args.manager, args.big, args.only), show_scans=args.show_scans)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from iro.challenge.models import MultiAgencyChallenge
 from iro.journey.models import ConferenceKind, LatenessReason
 from iro.reports import measures
 from iro.reports.headlines import headlines, year_to_date
+from iro.work import views
 from tests.challenge.factories import MultiAgencyChallengeFactory
 from tests.factories import (
     AgencyFactory,
@@ -87,6 +88,39 @@ def test_the_service_managers_page_counts_link_to_lists_whose_rows_link_to_actio
     # Every child named is in the access log, once.
     logged = AccessLogEntry.objects.filter(user=staff.iro_manager, what="service_work")
     assert logged.count() == 2
+
+
+def test_a_long_queue_shows_its_first_rows_and_a_link_to_them_all(client, staff, monkeypatch):
+    monkeypatch.setattr(views, "ROWS_SHOWN", 2)
+    late_and_waiting(staff, 3)
+    client.force_login(staff.iro_manager)
+
+    page = html(client.get(reverse("service_work")))
+
+    late = page[
+        page.index('id="late-to-agree"') : page.index(
+            "</section>", page.index('id="late-to-agree"')
+        )
+    ]
+    assert late.count('scope="row"') == 2
+    assert "Showing the first 2 of 3." in late
+    assert 'href="?all=late-to-agree#late-to-agree"' in late
+    assert '<span class="iro-count__number">3</span> ' in page  # the count is of them all
+    # Only the children shown are in the access log: two late, two waiting.
+    logged = AccessLogEntry.objects.filter(user=staff.iro_manager, what="service_work")
+    assert logged.count() == 4
+
+    page = html(client.get(reverse("service_work") + "?all=late-to-agree"))
+
+    late = page[
+        page.index('id="late-to-agree"') : page.index(
+            "</section>", page.index('id="late-to-agree"')
+        )
+    ]
+    assert late.count('scope="row"') == 3
+    assert "Showing the first" not in late
+    waiting = page[page.index('id="icpc-not-booked"') :]
+    assert "Showing the first 2 of 3." in waiting  # the other queues stay short
 
 
 def test_the_menu_leads_each_role_to_its_work(client, staff):

@@ -37,17 +37,29 @@ class Queue:
     extra: dict = field(default_factory=dict)
     # False for a table that is not waiting work (each IRO's load): no count at the top.
     counted: bool = True
+    # How many rows a page shows (None: all); the count is still of every row.
+    limit: int | None = None
 
     @property
     def count(self) -> int:
         return len(self.rows)
 
     @property
+    def shown(self) -> tuple[Row, ...]:
+        """The rows a page shows: the first ``limit`` of them, in the queue's order."""
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def more(self) -> int:
+        """How many rows the page does not show."""
+        return self.count - len(self.shown)
+
+    @property
     def flagged(self) -> bool:
-        """Whether any row carries a flag (the page then shows a status column)."""
-        return any(row.flag for row in self.rows)
+        """Whether any shown row carries a flag (the page then shows a status column)."""
+        return any(row.flag for row in self.shown)
 
     @property
     def child_public_ids(self) -> list[UUID]:
-        """Every child a shown queue names, for ``iro.access.read_log.shown``."""
-        return [pid for row in self.rows for pid in row.child_public_ids]
+        """Every child the shown rows name, for ``iro.access.read_log.shown``."""
+        return [pid for row in self.shown for pid in row.child_public_ids]

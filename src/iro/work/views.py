@@ -6,6 +6,8 @@ child a page names is declared to the access log.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -16,11 +18,20 @@ from iro.reports.headlines import headlines
 from iro.work import landings
 from iro.work.landings import Landing
 
+# A landing page shows the first this many rows of each queue, and a link to all of them
+# (``?all=<queue key>``): a large service's queue can hold thousands, and a page of them
+# all takes seconds to make and is no use to read.
+ROWS_SHOWN = 100
+
 
 def _landing(request: HttpRequest, landing: Landing, **context) -> HttpResponse:
     require_capability(request.user, landing.capability)
     day = today()
-    queues = landings.run(landing, request.user, day)
+    every = request.GET.get("all", "")
+    queues = [
+        replace(q, limit=None if q.key == every else ROWS_SHOWN)
+        for q in landings.run(landing, request.user, day)
+    ]
     read_log.shown(request, public_ids=[pid for q in queues for pid in q.child_public_ids])
     return render(
         request,
