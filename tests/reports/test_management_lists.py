@@ -29,6 +29,7 @@ import time_machine
 from django.utils.html import escape
 
 from iro.journey.models import ConferenceKind, LatenessReason
+from iro.reports import views
 from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.timescales import parse_period
 from tests.factories import hold_conference
@@ -129,6 +130,22 @@ def test_the_monthly_page_lists_the_children_for_the_manager(client, service):
         page = client.get(MONTH).content.decode()
     assert "For managers: what needs doing" in page
     assert "KidB Testcase" in page and "KidE Testcase" in page
+
+
+def test_the_page_shows_a_lists_first_rows_and_sends_the_reader_to_the_files_for_all(
+    client, service, monkeypatch
+):
+    monkeypatch.setattr(views, "LIST_ROWS_SHOWN", 1)
+    client.force_login(service.iro_manager)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(MONTH).content.decode()
+        spreadsheet = client.get("/reports/monthly/2026-11.csv").content.decode()
+    due = page[page.index('id="list-conferences_due"') : page.index('id="list-long_plans"')]
+    assert "KidB Testcase" in due and "KidA Testcase" not in due
+    assert "Showing the first 1 of 2. The spreadsheet, CSV and PDF" in due
+    long = page[page.index('id="list-long_plans"') : page.index('id="list-late_not_agreed"')]
+    assert "KidE Testcase" in long and "Showing the first" not in long  # one row: all shown
+    assert "KidB Testcase" in spreadsheet and "KidA Testcase" in spreadsheet
 
 
 def test_the_published_edition_has_no_lists_for_the_analyst_nor_the_manager(client, service):

@@ -56,6 +56,16 @@ class ManagementList:
     empty: str
     named: bool  # rows name children (False: figures only, shown to every reader)
     child_ids: tuple[int, ...] = ()  # the children in the rows (for the access log)
+    limit: int | None = None  # rows a page shows (None: all; the files always hold all)
+
+    @property
+    def shown(self) -> tuple[tuple[str, ...], ...]:
+        return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def more(self) -> int:
+        """Rows the page leaves to the files."""
+        return len(self.rows) - len(self.shown)
 
     def as_json(self) -> dict:
         data = {"key": self.key, "title": self.title, "count": self.count}

@@ -226,6 +226,11 @@ def summary_download(request: HttpRequest, label: str, fmt: str) -> HttpResponse
     return response
 
 
+# The management lists' rows a report page shows (a large service's list of conferences
+# due holds thousands); the spreadsheet, CSV and PDF hold every row.
+LIST_ROWS_SHOWN = 100
+
+
 def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     _require_reports(request.user)
     try:
@@ -236,6 +241,9 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     team, chair = _filters(request, edition)
     report = _with_lists(request.user, _report(kind, period, team, chair, edition))
     read_log.shown(request, pks=_children_listed(report))
+    # A page shows the first rows of each list; the files hold them all.
+    shorter = [replace(lst, limit=LIST_ROWS_SHOWN) for lst in report.management]
+    report = replace(report, management=shorter)
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
 
