@@ -166,6 +166,7 @@ class ImportSummary:
     skipped: list[Skipped] = field(default_factory=list)
     notes: Counter = field(default_factory=Counter)
     findings: dict[str, int] = field(default_factory=dict)
+    in_bulk: int = 0  # children new to the records written by the fast path
 
     @property
     def changed(self) -> bool:
@@ -700,6 +701,7 @@ def import_file(
                 writer.write(pending)
                 pending = []
         writer.write(pending)
+    summary.in_bulk = writer.written_in_bulk
     summary.skipped.sort(key=lambda s: writer.order[id(s)])  # in file order
     tell(validator.finish())  # the file-wide rules: the findings of `iro cin validate`
     if progress is not None:

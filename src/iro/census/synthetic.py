@@ -270,9 +270,10 @@ def write_synthetic_file(
 PLAN_AFTER_ICPC = 0.8
 # Enquiries that find no need for a conference, for each one that leads to an ICPC.
 S47_WITHOUT_ICPC = 0.3
-# How long a plan lasts, in days (triangular: shortest, longest, most likely); the mean
-# (about 11 months, as in England) sets how many are on a plan for a given flow.
-PLAN_DAYS = (60, 800, 200)
+# How long a plan lasts, in days (triangular: shortest, longest, most likely). The mean,
+# about 11 months, sets how many are on a plan for a given flow (England: about 50,000
+# children on a plan and 70,000 ICPCs a year).
+PLAN_DAYS = (60, 760, 160)
 MEAN_PLAN_YEARS = sum(PLAN_DAYS) / 3 / 365.25
 # Journeys start this long before the first year, so that it opens with plans under way.
 WARM_UP_DAYS = PLAN_DAYS[1] + 60
