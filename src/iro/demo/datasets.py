@@ -152,15 +152,17 @@ def create_authorities(
         zip(_authority_names(rng, dataset.authorities), shares, strict=True)
     ):
         prefix = f"A{i:03d}"
-        if i == 0:
-            # demo-iro and the demo's other IROs (the manager chairs little: not here).
-            authorities.append(Authority(prefix, name, share, staff.teams, staff.chairs[:-1]))
-            continue
         caseload = on_plan * share / total
+        iros = max(1, math.ceil(caseload / CASELOAD))
+        if i == 0:
+            # demo-iro (first) and as many of the demo's IROs as the caseload needs.
+            chairs = staff.chairs[: min(iros, len(staff.chairs) - 1)]
+            authorities.append(Authority(prefix, name, share, staff.teams, chairs))
+            continue
         manager = people.make(Role.IRO_MANAGER, f"IRO Service Manager, {name}")
         chairs = [
             people.make(Role.IRO, f"Independent Reviewing Officer, {name}", line_manager=manager)
-            for _ in range(max(1, math.ceil(caseload / CASELOAD)))
+            for _ in range(iros)
         ]
         teams = []
         for t in range(max(1, math.ceil(caseload / TEAM_CASELOAD))):
