@@ -38,10 +38,16 @@ from iro.census.writer import CensusWriter
 from iro.children.models import Child
 from iro.demo import names, phrases
 from iro.demo.history import deferred_history
-from iro.demo.staff import Staff, _People, create_closure_days, create_staff
+from iro.demo.staff import (
+    People,
+    Staff,
+    create_authority_staff,
+    create_closure_days,
+    create_staff,
+)
 from iro.journey import plan_services
 from iro.journey.models import Conference, ConferenceChild, ConferenceKind, ConferenceStatus, Plan
-from iro.people.models import Role, Team, User
+from iro.people.models import Team, User
 from iro.reports.cache import bump
 
 
@@ -66,7 +72,6 @@ DATASETS = {
 BAD_DATASET = "--dataset {value!r} is not a dataset: choose {choices}"
 CASELOAD = 65  # children an IRO chairs for (roughly 50 to 80)
 TEAM_CASELOAD = 120  # children on a plan per social work team
-WORKERS_PER_TEAM = 3
 PLAN_CONTENT_FOR = 40  # demo-iro's open plans given outcomes and actions (at most)
 DATASET_SEED = 2026
 
@@ -147,7 +152,7 @@ def create_authorities(
     shares = [rng.lognormvariate(0, dataset.spread) for _ in range(dataset.authorities)]
     total = sum(shares)
     authorities = []
-    people = _People(rng, demo_hash="")
+    people = People(rng, demo_hash="")
     for i, (name, share) in enumerate(
         zip(_authority_names(rng, dataset.authorities), shares, strict=True)
     ):
@@ -159,24 +164,9 @@ def create_authorities(
             chairs = staff.chairs[: min(iros, len(staff.chairs) - 1)]
             authorities.append(Authority(prefix, name, share, staff.teams, chairs))
             continue
-        manager = people.make(Role.IRO_MANAGER, f"IRO Service Manager, {name}")
-        chairs = [
-            people.make(Role.IRO, f"Independent Reviewing Officer, {name}", line_manager=manager)
-            for _ in range(iros)
-        ]
-        teams = []
-        for t in range(max(1, math.ceil(caseload / TEAM_CASELOAD))):
-            locality = names.LOCALITIES[t % len(names.LOCALITIES)]
-            kind = names.TEAM_KINDS[t // len(names.LOCALITIES) % len(names.TEAM_KINDS)]
-            team = Team(name=f"{name} {locality} {kind}", link_iro=chairs[t % len(chairs)])
-            team.save()
-            team.manager = people.make(Role.TEAM_MANAGER, "Team Manager", team=team)
-            team.save(update_fields=["manager"])
-            for _ in range(WORKERS_PER_TEAM):
-                people.make(
-                    Role.SOCIAL_WORKER, "Social Worker", team=team, line_manager=team.manager
-                )
-            teams.append(team)
+        teams, chairs = create_authority_staff(
+            people, name, iros=iros, teams=max(1, math.ceil(caseload / TEAM_CASELOAD))
+        )
         authorities.append(Authority(prefix, name, share, teams, chairs))
     staff.everyone.extend(people.made)
     return authorities
