@@ -49,6 +49,7 @@ from iro.census.importer import (
     NOTE_PLAN_END_CHANGED,
     NOTE_PREVIOUS_CHANGED,
     NOTE_REVIEW_AFTER_END,
+    Allocation,
     child_fields,
     episode_steps,
 )
@@ -359,7 +360,7 @@ class _NewChild:
         user,
         closures,
         history: _History,
-        allocate=None,
+        allocate: Allocation | None = None,
         busy: frozenset[int] = frozenset(),
     ) -> None:
         self.record = record
@@ -816,7 +817,7 @@ def build(
     user,
     closures,
     history: _History,
-    allocate=None,
+    allocate: Allocation | None = None,
     busy: frozenset[int] = frozenset(),
 ) -> _NewChild:
     """A new child's records in memory, or ``OneByOne`` (nothing of it kept in
@@ -839,7 +840,7 @@ def busy_chairs() -> frozenset[int]:
 class Batch:
     """New children of one batch, written together."""
 
-    def __init__(self, user, allocate=None) -> None:
+    def __init__(self, user, allocate: Allocation | None = None) -> None:
         self.user = user
         self.closures = _closures()
         self.children: list[_NewChild] = []
