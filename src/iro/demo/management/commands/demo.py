@@ -234,7 +234,9 @@ class Command(BaseCommand):
                     today=day,
                     authorities=dataset.authorities,
                     on_plan=round(dataset.on_plan * dataset_size),
-                    minutes="a few minutes" if dataset.on_plan < 10_000 else "half an hour or so",
+                    minutes="about five minutes"
+                    if dataset.on_plan < 10_000
+                    else "about half an hour",
                 )
             )
             started = time.monotonic()
