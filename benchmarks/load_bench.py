@@ -7,6 +7,8 @@ this machine's loopback only:
 1. builds the demo authority (``iro demo``, optionally ``--scale``d) in a temporary
    ``IRO_VAR_DIR`` on SQLite, or in a PostgreSQL database given by ``--database-url``;
    ``--var-dir`` keeps it and a second run reuses it (``iro demo --if-empty``);
+   ``--dataset regional|national`` builds (or reuses) that dataset instead
+   (``iro demo --dataset``: years of census returns loaded with the bulk import);
 2. starts ``scripts/serve.sh`` on 127.0.0.1 and a free port (a non-loopback host is
    refused, here and for every request);
 3. signs in demo users (``demo-iro`` and ``demo-manager``, who need no second factor
@@ -30,7 +32,8 @@ timed tests); requests per second overall and for the case pages (My work, casel
 search, journey). Run from the repository root:
 
     .venv/bin/python -m benchmarks.load_bench [--users 20] [--think 2] [--duration 60]
-        [--max-requests 20000] [--scale 1] [--database-url postgres://...] [--var-dir DIR]
+        [--max-requests 20000] [--scale 1 | --dataset regional|national]
+        [--database-url postgres://...] [--var-dir DIR]
 """
 
 from __future__ import annotations
@@ -383,9 +386,11 @@ def _env(var_dir: Path, database_url: str | None) -> dict:
     return env
 
 
-def prepare_database(var_dir: Path, database_url: str | None, scale: float) -> float:
-    """Migrate and build the demo authority when the database has no children (a kept
-    ``--var-dir`` or database is reused); the seconds it took."""
+def prepare_database(
+    var_dir: Path, database_url: str | None, scale: float, dataset: str | None = None
+) -> float:
+    """Migrate and build the demo authority (or ``dataset``) when the database has no
+    children (a kept ``--var-dir`` or database is reused); the seconds it took."""
     if database_url:
         _create_pg_database(database_url)
     env = _env(var_dir, database_url)
@@ -393,7 +398,11 @@ def prepare_database(var_dir: Path, database_url: str | None, scale: float) -> f
     with open(var_dir / "demo.log", "a") as log:
         for args in (
             ["migrate", "--no-input", "-v", "0"],
-            ["demo", "--if-empty", "--scale", str(scale)],
+            [
+                "demo",
+                "--if-empty",
+                *(["--dataset", dataset] if dataset else ["--scale", str(scale)]),
+            ],
         ):
             subprocess.run(  # noqa: S603 - our own command, our own arguments
                 [str(BIN / "iro"), *args], env=env, cwd=REPO, stdout=log, stderr=log, check=True
@@ -589,6 +598,11 @@ def main(argv: list[str] | None = None) -> None:
     )
     parser.add_argument("--baseline-loops", type=int, default=3, help="one user alone")
     parser.add_argument("--scale", type=float, default=1.0, help="of the demo authority")
+    parser.add_argument(
+        "--dataset",
+        choices=("regional", "national"),
+        help="data at scale instead of the demo authority (iro demo --dataset)",
+    )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--host", default="127.0.0.1", help="a loopback address")
     parser.add_argument("--database-url", help="PostgreSQL on the loopback (default SQLite)")
@@ -605,8 +619,9 @@ def main(argv: list[str] | None = None) -> None:
     var_dir.mkdir(parents=True, exist_ok=True)
     try:
         backend = "PostgreSQL" if args.database_url else "SQLite"
-        print(f"{backend} demo authority (scale {args.scale}) in {var_dir} ...", flush=True)
-        built = prepare_database(var_dir, args.database_url, args.scale)
+        what = f"{args.dataset} dataset" if args.dataset else f"demo authority (scale {args.scale})"
+        print(f"{backend} {what} in {var_dir} ...", flush=True)
+        built = prepare_database(var_dir, args.database_url, args.scale, args.dataset)
         print(f"ready in {built:.0f} s", flush=True)
         _setup_django(var_dir, args.database_url)
         from django.conf import settings

@@ -105,3 +105,17 @@ def test_a_refused_connection_is_an_error_answer_not_a_crash():
 
     assert answer.status == 0
     assert "refused" in answer.location.lower()
+
+
+@pytest.mark.parametrize(
+    ("dataset", "demo_args"),
+    [
+        (None, ["demo", "--if-empty", "--scale", "0.5"]),
+        ("regional", ["demo", "--if-empty", "--dataset", "regional"]),
+    ],
+)
+def test_it_builds_the_demo_or_the_dataset_asked_for(tmp_path, monkeypatch, dataset, demo_args):
+    ran = []
+    monkeypatch.setattr(load_bench.subprocess, "run", lambda args, **kw: ran.append(args[1:]))
+    load_bench.prepare_database(tmp_path, None, 0.5, dataset)
+    assert ran == [["migrate", "--no-input", "-v", "0"], demo_args]

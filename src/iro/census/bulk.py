@@ -49,6 +49,7 @@ from iro.census.importer import (
     NOTE_PLAN_END_CHANGED,
     NOTE_PREVIOUS_CHANGED,
     NOTE_REVIEW_AFTER_END,
+    Allocation,
     child_fields,
     episode_steps,
 )
@@ -75,6 +76,7 @@ from iro.journey.services import (
     ChildOutcome,
     Subject,
     _check_assessment,
+    _check_chair,
     _check_cin_plan_dates,
     _check_confirmation,
     _check_in_episode,
@@ -88,6 +90,7 @@ from iro.journey.services import (
     check_referral,
     plan_overlaps,
 )
+from iro.people.models import Leave
 from iro.people.selectors import closure_days
 from iro.reports.cache import record_changed
 
@@ -351,11 +354,26 @@ class _History:
 class _NewChild:
     """One new child's records, built in memory as ``_ChildImport`` records them."""
 
-    def __init__(self, record: reader.Child, user, closures, history: _History) -> None:
+    def __init__(
+        self,
+        record: reader.Child,
+        user,
+        closures,
+        history: _History,
+        allocate: Allocation | None = None,
+        busy: frozenset[int] = frozenset(),
+    ) -> None:
         self.record = record
         self.user = user
         self.closures = closures
         self.history = history
+        # The importer's ``Allocation`` (the child's team, its conferences' chair), and
+        # the chairs with leave or a booked conference: a booking of theirs is checked
+        # against the records, by the services.
+        self.team = allocate.team_for(record) if allocate is not None else None
+        self.chair = allocate.chair_for(record) if allocate is not None else None
+        if self.chair is not None and self.chair.pk in busy:
+            raise OneByOne
         self.added: Counter = Counter()
         self.updated: Counter = Counter()
         self.notes: Counter = Counter()
@@ -402,7 +420,9 @@ class _NewChild:
         r = self.record
         self.step = "the child's details"
         try:
-            self.child = new_child(la_child_id=r.la_child_id.strip(), **child_fields(r, self.notes))
+            self.child = new_child(
+                la_child_id=r.la_child_id.strip(), team=self.team, **child_fields(r, self.notes)
+            )
         except ValidationError as error:
             self._refuse(error)
         self._new(self.child)
@@ -590,12 +610,17 @@ class _NewChild:
             icpc_held=lambda s47: id(s47) in self.icpcs_held,
             held_reviews=self._held_reviews,
         )
+        # The chair's role and independence (``schedule_conference``'s ``_check_chair``);
+        # their leave and bookings need no reading: a busy chair's child is not here.
+        _check_chair(errors, chair=self.chair, children=[subject.child], scheduled_date=None,
+                     scheduled_time=None)  # fmt: skip
         _check_confirmation(errors, warnings, IMPORTED_BOOKING_REASON)
         self._check(errors)
         conference = self._new(
             Conference(
                 kind=kind,
                 scheduled_date=day,
+                chair=self.chair,
                 booking_warnings=" ".join(warnings),
                 booking_reason=IMPORTED_BOOKING_REASON if warnings else "",
             )
@@ -787,28 +812,47 @@ def _lengths(model: type) -> list[tuple[str, int]]:
     return _length_limits[model]
 
 
-def build(record: reader.Child, user, closures, history: _History) -> _NewChild:
+def build(
+    record: reader.Child,
+    user,
+    closures,
+    history: _History,
+    allocate: Allocation | None = None,
+    busy: frozenset[int] = frozenset(),
+) -> _NewChild:
     """A new child's records in memory, or ``OneByOne`` (nothing of it kept in
     ``history``: the caller passes a history of its own per child)."""
-    work = _NewChild(record, user, closures, history)
+    work = _NewChild(record, user, closures, history, allocate, busy)
     work.run()
     return work
+
+
+def busy_chairs() -> frozenset[int]:
+    """The people with recorded leave or a conference booked to chair (not yet held): a
+    booking of theirs may clash, which the services check against the records."""
+    return frozenset(Leave.objects.values_list("user_id", flat=True).distinct()) | frozenset(
+        Conference.objects.filter(status=ConferenceStatus.SCHEDULED, chair__isnull=False)
+        .values_list("chair_id", flat=True)
+        .distinct()
+    )
 
 
 class Batch:
     """New children of one batch, written together."""
 
-    def __init__(self, user) -> None:
+    def __init__(self, user, allocate: Allocation | None = None) -> None:
         self.user = user
         self.closures = _closures()
         self.children: list[_NewChild] = []
+        self.allocate = allocate
+        self.busy = busy_chairs() if allocate is not None else frozenset()
 
     def add(self, record: reader.Child) -> _NewChild | str | None:
         """The child built in memory; or the reason a rule refuses it, as the services
         give it; or None when it must go through the services one by one."""
         history = _History(self.user)
         try:
-            work = build(record, self.user, self.closures, history)
+            work = build(record, self.user, self.closures, history, self.allocate, self.busy)
         except OneByOne:
             return None
         except Refused as refused:

@@ -34,6 +34,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING, Protocol
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DataError, IntegrityError, connection, transaction
@@ -77,6 +78,9 @@ from iro.journey.services import (
     schedule_conference,
     start_plan,
 )
+
+if TYPE_CHECKING:
+    from iro.people.models import Team, User
 
 # Reasons a child is skipped (the import's list says which child and line).
 SKIP_NO_ID = "the child has no LAchildID"
@@ -162,6 +166,7 @@ class ImportSummary:
     skipped: list[Skipped] = field(default_factory=list)
     notes: Counter = field(default_factory=Counter)
     findings: dict[str, int] = field(default_factory=dict)
+    in_bulk: int = 0  # children new to the records written by the fast path
 
     @property
     def changed(self) -> bool:
@@ -245,12 +250,24 @@ def episode_steps(r: reader.Episode, enquiries: list) -> tuple[list, dict]:
     return [item for *_key, item in sorted(steps, key=lambda step: step[:2])], icpc_on
 
 
+class Allocation(Protocol):
+    """Who works with the children of a file (a census file names no staff)."""
+
+    def team_for(self, record: reader.Child) -> Team | None:
+        """The team a child new to the records is allocated to."""
+
+    def chair_for(self, record: reader.Child) -> User | None:
+        """The IRO who chairs the conferences the file adds for the child."""
+
+
 class _ChildImport:
     """Applies one child's record through the services, counting what it changed."""
 
-    def __init__(self, record: reader.Child, acting_user) -> None:
+    def __init__(self, record: reader.Child, acting_user, allocate: Allocation | None = None):
         self.record = record
         self.user = acting_user
+        self.allocate = allocate
+        self.chair = allocate.chair_for(record) if allocate is not None else None
         self.added: Counter = Counter()
         self.updated: Counter = Counter()
         self.notes: Counter = Counter()
@@ -278,7 +295,10 @@ class _ChildImport:
         if child is None:
             self.added["children"] += 1
             self.new_child = True
-            return create_child(acting_user=self.user, la_child_id=r.la_child_id, **fields)
+            team = self.allocate.team_for(r) if self.allocate is not None else None
+            return create_child(
+                acting_user=self.user, la_child_id=r.la_child_id, team=team, **fields
+            )
         before = child.version
         child = update_child(child=child, acting_user=self.user, expected_version=before, **fields)
         if child.version != before:
@@ -503,6 +523,7 @@ class _ChildImport:
             kind=ConferenceKind.INITIAL,
             subjects=[Subject(child=child, section47=s47)],
             scheduled_date=r.icpc_date,
+            chair=self.chair,
             acting_user=self.user,
             confirm_reason=IMPORTED_BOOKING_REASON,
         )
@@ -587,6 +608,7 @@ class _ChildImport:
             kind=ConferenceKind.REVIEW,
             subjects=[Subject(child=child, plan=plan)],
             scheduled_date=day,
+            chair=self.chair,
             acting_user=self.user,
             confirm_reason=IMPORTED_BOOKING_REASON,
         )
@@ -608,6 +630,7 @@ def import_file(
     progress: Callable[[int, int, int], None] | None = None,
     findings: Callable[[list[Finding]], None] | None = None,
     bulk: bool = True,
+    allocate: Allocation | None = None,
 ) -> ImportSummary:
     """Apply one census file to the records: in one transaction on PostgreSQL; on SQLite,
     once the whole file has been read, in short transactions of a few children.
@@ -631,6 +654,10 @@ def import_file(
     the records, or one the in-memory pass cannot take) go through the services one by
     one. ``bulk=False`` sends every child through the services (the tests compare the
     two).
+
+    A census file names no staff: ``allocate`` (an ``Allocation``) gives each child new
+    to the records its team, and the conferences the file adds their chair, on either
+    path and under the same rules (the chair must be an IRO, independent of the case).
     """
     check_may_import(acting_user)
     whole_file = writes_whole_file()
@@ -647,7 +674,12 @@ def import_file(
         one_day(),
     ):
         writer = _Writer(
-            summary, acting_user, whole_file=whole_file, bulk=bulk, header=stream.header
+            summary,
+            acting_user,
+            whole_file=whole_file,
+            bulk=bulk,
+            header=stream.header,
+            allocate=allocate,
         )
         validator = Validator(stream.header)
         tell = findings or (lambda found: None)
@@ -669,6 +701,7 @@ def import_file(
                 writer.write(pending)
                 pending = []
         writer.write(pending)
+    summary.in_bulk = writer.written_in_bulk
     summary.skipped.sort(key=lambda s: writer.order[id(s)])  # in file order
     tell(validator.finish())  # the file-wide rules: the findings of `iro cin validate`
     if progress is not None:
@@ -685,7 +718,14 @@ class _Writer:
     """Writes the file's children a batch at a time (see ``import_file``)."""
 
     def __init__(
-        self, summary: ImportSummary, user, *, whole_file: bool, bulk: bool, header
+        self,
+        summary: ImportSummary,
+        user,
+        *,
+        whole_file: bool,
+        bulk: bool,
+        header,
+        allocate: Allocation | None = None,
     ) -> None:
         from iro.census import bulk as bulk_path
 
@@ -693,6 +733,7 @@ class _Writer:
         self.summary = summary
         self.user = user
         self.whole_file = whole_file
+        self.allocate = allocate
         self.bulk = bulk and bulk_path.may_write_in_bulk(user)
         self.written_in_bulk = 0
         self.period = bulk_path.year_of(header)
@@ -711,7 +752,7 @@ class _Writer:
                 )
             )
             same = self.bulk_path.unchanged(records, known, self.user, self.period)
-            batch = self.bulk_path.Batch(self.user)
+            batch = self.bulk_path.Batch(self.user, self.allocate)
             one_by_one = []
             for record in records:
                 if record.la_child_id in same:
@@ -741,7 +782,7 @@ class _Writer:
         self.order[id(self.summary.skipped[-1])] = self.order[id(record)]
 
     def _one(self, record: reader.Child, batches: _Batches) -> None:
-        work = _ChildImport(record, self.user)
+        work = _ChildImport(record, self.user, self.allocate)
         batches.begin_child()
         try:
             with transaction.atomic():

@@ -8,6 +8,7 @@ findings and benchmarks that look like real files. Nothing here is a real person
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 from collections.abc import Iterator
@@ -261,3 +262,171 @@ def write_synthetic_file(
     """Write a census file of `count` invented children."""
     with CensusWriter(path, synthetic_header(year)) as writer:
         writer.write_all(synthetic_children(count, year=year, seed=seed, messy=messy))
+
+
+# --- Several years of child protection journeys, one return per child -------------------
+
+# Of the initial conferences, the share that start a plan (England: about four in five).
+PLAN_AFTER_ICPC = 0.8
+# Enquiries that find no need for a conference, for each one that leads to an ICPC.
+S47_WITHOUT_ICPC = 0.3
+# How long a plan lasts, in days (triangular: shortest, longest, most likely). The mean,
+# about 11 months, sets how many are on a plan for a given flow (England: about 50,000
+# children on a plan and 70,000 ICPCs a year).
+PLAN_DAYS = (60, 760, 160)
+MEAN_PLAN_YEARS = sum(PLAN_DAYS) / 3 / 365.25
+# Journeys start this long before the first year, so that it opens with plans under way.
+WARM_UP_DAYS = PLAN_DAYS[1] + 60
+
+
+# Dates a journey draws again and again, worked out once (a run draws hundreds of
+# thousands of journeys over a few thousand days).
+_due = functools.lru_cache(maxsize=None)(timescales.icpc_due)
+_plus_working_days = functools.lru_cache(maxsize=None)(timescales.add_working_days)
+_on_or_after = functools.lru_cache(maxsize=None)(_working_day_on_or_after)
+
+
+@functools.lru_cache(maxsize=8192)
+def _review_run(start: date) -> tuple[date, ...]:
+    return tuple(_reviews(start, start + timedelta(days=PLAN_DAYS[1] + 30)))
+
+
+def _reviews_until(start: date, until: date) -> list[date]:
+    return [day for day in _review_run(start) if day <= until]
+
+
+def _year_end(d: date) -> date:
+    """The 31 March that ends the census year of ``d``."""
+    return date(d.year if d.month <= 3 else d.year + 1, 3, 31)
+
+
+def icpcs_for(on_plan: int) -> int:
+    """The ICPCs a year that keep about ``on_plan`` children on a plan at any time."""
+    return round(on_plan / (PLAN_AFTER_ICPC * MEAN_PLAN_YEARS))
+
+
+def _journey(
+    rng: random.Random, la_child_id: str, referral: date, last: date
+) -> tuple[Child, date | None]:
+    """One child's journey from a referral: an enquiry and, mostly, an ICPC and a plan
+    with its reviews up to its end or ``last``; and the day the episode closed (None:
+    open on ``last``). Every date is a working day no later than ``last``; the episode
+    closes in the census year its plan ended (rule 8930 asks the end in the year)."""
+    s47_start = _on_or_after(referral + timedelta(days=rng.randint(0, 10)))
+    child = Child(
+        la_child_id=la_child_id,
+        date_of_birth=referral - timedelta(days=rng.randint(30, 16 * 365)),
+        sex=rng.choice("MF"),
+        ethnicity=rng.choice(_ETHNICITIES),
+        disabilities=rng.sample(_DISABILITIES, k=rng.choice((0, 0, 0, 1, 2))) or ["NONE"],
+        upn_unknown="UN4",
+    )
+    ep = Episode(
+        referral_date=referral,
+        referral_source=rng.choice(_SOURCES),
+        primary_need=rng.choice(_NEEDS),
+        referral_nfa=False,
+    )
+    child.episodes.append(ep)
+    # Every episode has its assessment, from the referral (rule 2991Q).
+    authorised = referral + timedelta(days=10)
+    factor = rng.choice(_FACTORS)
+    ep.assessments.append(
+        Assessment(start_date=referral, authorisation_date=authorised, factors=[factor])
+        if authorised <= last
+        else Assessment(start_date=referral)  # factors once authorised (rule 8614)
+    )
+    if s47_start > last:
+        return child, None
+    icpc = _on_or_after(_plus_working_days(s47_start, rng.choice((8, 12, 14, 15, 15, 18))))
+    if icpc > last:  # an enquiry under way (its ICPC not yet due: rule 8675Q)
+        if _due(s47_start) >= last:
+            ep.section47s.append(
+                Section47(
+                    start_date=s47_start, icpc_target=_due(s47_start), icpc_not_required=False
+                )
+            )
+        return child, None
+    if rng.random() < S47_WITHOUT_ICPC / (1 + S47_WITHOUT_ICPC):
+        ep.section47s.append(
+            Section47(
+                start_date=s47_start,
+                icpc_target=_due(s47_start),
+                icpc_not_required=True,
+            )
+        )
+        closed = _on_or_after(s47_start + timedelta(days=rng.randint(15, 40)))
+    else:
+        ep.section47s.append(
+            Section47(
+                start_date=s47_start,
+                icpc_target=_due(s47_start),
+                icpc_date=icpc,
+                icpc_not_required=False,
+            )
+        )
+        if rng.random() < PLAN_AFTER_ICPC:
+            end = _on_or_after(icpc + timedelta(days=round(rng.triangular(*PLAN_DAYS))))
+            end = end if end <= last else None
+            category = rng.choice(_CATEGORIES)
+            ep.plans.append(
+                ProtectionPlan(
+                    start_date=icpc,
+                    end_date=end,
+                    initial_category=category,
+                    latest_category=category if rng.random() < 0.85 else rng.choice(_CATEGORIES),
+                    previous_plans=rng.choice((0, 0, 0, 0, 1)),
+                    review_dates=_reviews_until(icpc, end - timedelta(days=1) if end else last),
+                )
+            )
+            closed = None
+            if end is not None:
+                closed = min(end + timedelta(days=rng.randint(0, 60)), _year_end(end))
+        else:
+            closed = _on_or_after(icpc + timedelta(days=rng.randint(1, 30)))
+    if closed is not None and closed <= last:
+        ep.closure_date = closed
+        ep.closure_reason = "RC7"
+    else:
+        closed = None
+    return child, closed
+
+
+def synthetic_returns(
+    *,
+    authorities: dict[str, float],
+    years: list[timescales.Period],
+    on_plan: int,
+    seed: int = 1,
+) -> dict[str, list[Child]]:
+    """Several years of child protection journeys in ``authorities`` (each one's prefix of
+    LAchildIDs and share of the work), as the census returns of ``years`` (labels to
+    records, in order). About ``on_plan`` children are on a plan at any time (``icpcs_for``
+    gives the ICPCs a year): referral, enquiry, ICPC (or none needed), plan, reviews at
+    three then every six months, end, closure.
+
+    Each child is in the return of ONE year: the year its episode closed, or the last
+    year while it is open. So a file's children are all new to the records when the
+    returns are imported in order (the bulk import's fast path), and the records hold
+    every event. What a return of one year holds of earlier years (a plan's start, its
+    reviews) is as the DfE asks, but for an ICPC or an assessment completed in an
+    earlier year (rules 8715 and 8696: a real return leaves them out; the records need
+    them)."""
+    rng = random.Random(f"{seed}:journeys")  # noqa: S311 - invented data, not secrets
+    first, last = years[0].first_day, years[-1].last_day
+    start = first - timedelta(days=WARM_UP_DAYS)
+    days = (last - start).days + 1
+    total = sum(authorities.values())
+    returns: dict[str, list[Child]] = {p.label: [] for p in years}
+    by_end = {p.last_day: p.label for p in years}
+    for prefix, share in authorities.items():
+        journeys = icpcs_for(on_plan * share / total) * (1 + S47_WITHOUT_ICPC)
+        count = round(journeys * days / 365.25)
+        referrals = sorted(start + timedelta(days=rng.randrange(days)) for _ in range(count))
+        for n, referral in enumerate(referrals, start=1):
+            child, closed = _journey(rng, f"{prefix}{n:07d}", _on_or_after(referral), last)
+            if closed is not None and closed < first:
+                continue  # over before the years shown: in no return
+            _born_before_the_work(child)
+            returns[by_end[_year_end(closed or last)]].append(child)
+    return returns

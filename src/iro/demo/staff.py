@@ -32,6 +32,7 @@ DEMO_LOGINS: list[tuple[str, str]] = [
 IROS = 9  # besides the IRO service manager, who chairs a few conferences too
 COORDINATORS = 3
 TEAMS = 12
+WORKERS_PER_TEAM = 3  # in another authority's teams (the datasets at scale)
 MANAGER_CAPACITY = 0.15  # the share of a full caseload the IRO manager chairs
 PART_TIME_IRO_CAPACITY = 0.6
 SERVICE_MANAGER = "Service Manager, Children and Families"
@@ -52,7 +53,7 @@ class Staff:
     demo: dict[str, User] = field(default_factory=dict)
 
 
-class _People:
+class People:
     """Makes users with unique usernames and invented names."""
 
     def __init__(self, rng: random.Random, demo_hash: str) -> None:
@@ -110,7 +111,7 @@ class _People:
 
 def create_staff(rng: random.Random, *, demo_password: str) -> Staff:
     """Senior managers, the IRO service, twelve social work teams and the rest."""
-    people = _People(rng, make_password(demo_password))
+    people = People(rng, make_password(demo_password))
     make = people.make
     director = make(Role.SENIOR_MANAGER, "Director of Children's Services")
     head_safeguarding = make(
@@ -199,6 +200,30 @@ def create_staff(rng: random.Random, *, demo_password: str) -> Staff:
         everyone=people.made,
         demo=people.demo,
     )
+
+
+def create_authority_staff(
+    people: People, authority: str, *, iros: int, teams: int
+) -> tuple[list[Team], list[User]]:
+    """Another authority's IRO service (a manager and ``iros`` IROs) and its ``teams``
+    social work teams (a manager and social workers each), for the datasets at scale."""
+    manager = people.make(Role.IRO_MANAGER, f"IRO Service Manager, {authority}")
+    chairs = [
+        people.make(Role.IRO, f"Independent Reviewing Officer, {authority}", line_manager=manager)
+        for _ in range(iros)
+    ]
+    made = []
+    for t in range(teams):
+        locality = names.LOCALITIES[t % len(names.LOCALITIES)]
+        kind = names.TEAM_KINDS[t // len(names.LOCALITIES) % len(names.TEAM_KINDS)]
+        team = Team(name=f"{authority} {locality} {kind}", link_iro=chairs[t % len(chairs)])
+        team.save()
+        team.manager = people.make(Role.TEAM_MANAGER, "Team Manager", team=team)
+        team.save(update_fields=["manager"])
+        for _ in range(WORKERS_PER_TEAM):
+            people.make(Role.SOCIAL_WORKER, "Social Worker", team=team, line_manager=team.manager)
+        made.append(team)
+    return made, chairs
 
 
 def create_agencies() -> list[Agency]:

@@ -1,4 +1,4 @@
-"""``iro demo [--seed N] [--if-empty] [--today YYYY-MM-DD] [--scale X]``: the demo authority.
+"""``iro demo [--seed N] [--if-empty] [--today YYYY-MM-DD] [--scale X | --dataset NAME]``.
 
 Builds a synthetic authority (staff, teams, agencies and about six years of
 children's journeys, with the IRO's disputes and multi-agency challenges,
@@ -6,10 +6,15 @@ feedback after conferences, the action plan's targets, invitations and
 attendance of recent conferences and the content of open plans, all written
 through the services) in an empty database, and prints a summary and the demo
 logins. Refused under production settings.
+
+``--dataset regional|national`` builds data at scale instead: ten (or 150) authorities'
+staff and years of child protection journeys, loaded as census returns through the bulk
+import (``iro.demo.datasets``).
 """
 
 from __future__ import annotations
 
+import argparse
 import time
 from datetime import date
 
@@ -19,6 +24,7 @@ from django.utils import timezone
 
 from iro.children.models import Child
 from iro.demo.builder import DEFAULT_SEED, Summary, build_demo
+from iro.demo.datasets import BAD_DATASET, DATASETS, Dataset, DatasetSummary, build_dataset
 from iro.demo.guard import DEMO_LOGINS_REFUSED, DEMO_USERNAME_PREFIX
 from iro.demo.staff import DEMO_LOGINS
 from iro.people.models import Role, User
@@ -39,6 +45,12 @@ BUILDING = (
     "Building the demo authority (seed {seed}, up to {today:%Y-%m-%d}); "
     "this takes about a minute..."
 )
+BUILDING_DATASET = (
+    "Building the {name} dataset (seed {seed}, up to {today:%Y-%m-%d}): {authorities} "
+    "authorities, about {on_plan:,} children on a plan; this takes {minutes}..."
+)
+SCALE_WITH_DATASET = "--scale is for the demo authority: a --dataset has its own size"
+BAD_SIZE = "--dataset-size {value!r} must be a number greater than 0 and at most 1"
 EARLIEST_TODAY = date(2015, 4, 1)
 MAX_SCALE = 2.0
 
@@ -70,6 +82,41 @@ def parse_scale(value: str) -> float:
     if not 0 < scale <= MAX_SCALE:
         raise CommandError(BAD_SCALE.format(value=value), returncode=2)
     return scale
+
+
+def parse_dataset(value: str | None) -> Dataset | None:
+    if value is None:
+        return None
+    if value not in DATASETS:
+        choices = " or ".join(DATASETS)
+        raise CommandError(BAD_DATASET.format(value=value, choices=choices), returncode=2)
+    return DATASETS[value]
+
+
+def parse_size(value: str) -> float:
+    try:
+        size = float(value)
+    except ValueError:
+        raise CommandError(BAD_SIZE.format(value=value), returncode=2) from None
+    if not 0 < size <= 1:
+        raise CommandError(BAD_SIZE.format(value=value), returncode=2)
+    return size
+
+
+def dataset_lines(summary: DatasetSummary, seconds: float) -> list[str]:
+    lines = [
+        f"Built the {summary.dataset} dataset in {seconds:.0f} s "
+        f"({', '.join(f'{what} {s:.0f} s' for what, s in summary.seconds.items())}):",
+        f"  {summary.authorities} authorities, {summary.staff} staff in {summary.teams} teams; "
+        f"{summary.children:,} children ({summary.in_bulk:,} through the bulk import, "
+        f"{summary.one_by_one:,} one by one, {summary.skipped} skipped)",
+    ]
+    for label, icpcs, on_plan in summary.years:
+        lines.append(f"  {label}: {icpcs:,} ICPCs held; {on_plan:,} children on a plan at 31 March")
+    lines.append(
+        f"  demo-iro's open plans given outcomes and actions: {summary.plans_with_content}"
+    )
+    return lines
 
 
 def logins_table() -> list[str]:
@@ -150,6 +197,17 @@ class Command(BaseCommand):
             default="1",
             help="size of the authority relative to the full demo (tests use 0.1)",
         )
+        parser.add_argument(
+            "--dataset",
+            help="data at scale instead of the demo authority: "
+            + ", ".join(
+                f"{d.name} ({d.authorities} authorities, about {d.on_plan:,} children on "
+                f"a plan, {d.years} years)"
+                for d in DATASETS.values()
+            ),
+        )
+        # The tests' small variant of a dataset (a share of its caseload).
+        parser.add_argument("--dataset-size", default="1", help=argparse.SUPPRESS)
 
     def handle(self, *args, seed: int, if_empty: bool, today: str | None, scale: str, **options):
         self.verbosity = options.get("verbosity", 1)
@@ -157,6 +215,10 @@ class Command(BaseCommand):
             raise CommandError(DEMO_LOGINS_REFUSED, returncode=2)
         day = parse_today(today)
         size = parse_scale(scale)
+        dataset = parse_dataset(options.get("dataset"))
+        dataset_size = parse_size(options.get("dataset_size") or "1")
+        if dataset is not None and scale != "1":
+            raise CommandError(SCALE_WITH_DATASET, returncode=2)
         children = Child.objects.count()
         has_demo_users = User.objects.filter(username__startswith=DEMO_USERNAME_PREFIX).exists()
         if children or has_demo_users:
@@ -164,6 +226,22 @@ class Command(BaseCommand):
                 what = f"{children} children" if children else "it has demo logins"
                 raise CommandError(NOT_EMPTY.format(what=what), returncode=2)
             self.stdout.write(ALREADY_LOADED)
+        elif dataset is not None:
+            self._say(
+                BUILDING_DATASET.format(
+                    name=dataset.name,
+                    seed=seed,
+                    today=day,
+                    authorities=dataset.authorities,
+                    on_plan=round(dataset.on_plan * dataset_size),
+                    minutes="about five minutes"
+                    if dataset.on_plan < 10_000
+                    else "about half an hour",
+                )
+            )
+            started = time.monotonic()
+            built = build_dataset(dataset, seed=seed, today=day, size=dataset_size, say=self._say)
+            self.stdout.write("\n".join(dataset_lines(built, time.monotonic() - started)))
         else:
             if self.verbosity >= 1:
                 self.stderr.write(BUILDING.format(seed=seed, today=day))
@@ -171,6 +249,10 @@ class Command(BaseCommand):
             summary = build_demo(seed=seed, today=day, scale=size, progress=self._progress)
             self.stdout.write("\n".join(summary_lines(summary, time.monotonic() - started)))
         self.stdout.write("\n".join(logins_table()))
+
+    def _say(self, line: str) -> None:
+        if self.verbosity >= 1:
+            self.stderr.write(line)
 
     def _progress(self, done: int, total: int) -> None:
         if self.verbosity >= 1:
