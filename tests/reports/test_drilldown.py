@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
+from iro.access.models import AccessLogEntry
 from iro.challenge.models import Stage
-from iro.reports import drilldown, measures
+from iro.reports import drilldown, measures, views
 from iro.reports.measures import Ratio
 from tests.challenge.factories import DisputeFactory
 from tests.reports.conftest import YEAR, a_child, a_plan, build_authority
@@ -74,3 +75,26 @@ def test_only_visible_children_are_returned_and_the_rest_are_counted(year):
 def test_an_unknown_measure_is_refused(year):
     with pytest.raises(KeyError):
         drilldown.units("happiness", YEAR)
+
+
+def test_the_children_behind_a_figure_come_a_page_at_a_time(client, year, monkeypatch):
+    monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 5)
+    client.force_login(year.iro_manager)
+    url = f"/reports/annual/{YEAR.label}/plans_started/?team={year.team.pk}"
+    behind = drilldown.children_behind(year.iro_manager, "plans_started", YEAR, team=year.team)
+    assert len(behind.rows) > 5
+
+    first = client.get(url).content.decode()
+
+    assert f"{len(behind.rows)} rows behind this figure" in first
+    assert "Rows 1 to 5 are shown." in first
+    assert first.count('<th scope="row"') == 5
+    assert f'href="?team={year.team.pk}&amp;page=2" rel="next"' in first
+    assert 'rel="prev"' not in first
+    logged = AccessLogEntry.objects.filter(user=year.iro_manager, what="report_children")
+    assert logged.count() == 5  # only the children shown are read
+
+    second = client.get(url + "&page=2").content.decode()
+
+    assert f"Rows 6 to {min(10, len(behind.rows))} are shown." in second
+    assert f'href="?team={year.team.pk}&amp;page=1" rel="prev"' in second

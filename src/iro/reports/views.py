@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -362,6 +363,11 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
     return response
 
 
+# The children behind a figure, a page at a time (a national review measure has tens of
+# thousands).
+CHILDREN_PER_PAGE = 200
+
+
 def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> HttpResponse:
     """The children behind one figure, for users who may see children's records."""
     _require_reports(request.user)
@@ -378,7 +384,14 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
     behind = drilldown.children_behind(request.user, measure, period, team=team, chair=chair)
     rows = [row for row in behind.rows if not item or row.unit.item == item]
     hidden = behind.hidden if not item else None
-    read_log.shown(request, pks=[row.child.pk for row in rows])
+    page = Paginator(rows, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    read_log.shown(request, pks=[row.child.pk for row in page.object_list])
+
+    def page_url(number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = str(number)
+        return "?" + query.urlencode()
+
     return render(
         request,
         "reports/children.html",
@@ -388,7 +401,11 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
             "item_label": ITEM_LABELS.get(item, item),
             "period": period,
             "kind": kind,
-            "rows": [(row, display_name(request.user, row.child)) for row in rows],
+            "count": len(rows),
+            "page": page,
+            "previous_url": page_url(page.previous_page_number()) if page.has_previous() else "",
+            "next_url": page_url(page.next_page_number()) if page.has_next() else "",
+            "rows": [(row, display_name(request.user, row.child)) for row in page.object_list],
             "is_ratio": any(row.unit.counted is not None for row in rows),
             "has_items": any(row.unit.item for row in rows),
             "hidden": hidden,
