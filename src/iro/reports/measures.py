@@ -985,21 +985,22 @@ PARTICIPATION = {
 }
 
 
-def _participation(period: Period, team=None, chair=None) -> dict[tuple, dict[str, int]]:
-    """``{(child's team, year, month): counts}``: the child-conferences held and how many
-    met each participation condition, in one query over the period's rows grouped by the
-    child's team and the month held (a few thousand rows at most, whatever the number of
-    children), so the totals, the breakdown by team and the trend's months share it."""
+def _participation(period: Period, team=None, chair=None) -> dict[tuple, tuple[int, ...]]:
+    """``{(child's team, year, month): counts}``, the counts in ``PARTICIPATION_COUNTS``'s
+    order: the child-conferences held and how many met each participation condition, in
+    one query over the period's rows grouped by the child's team and the month held (a
+    few thousand rows at most, whatever the number of children), so the totals, the
+    breakdown by team and the trend's months share it."""
     rows = (
         _with_age_parts(
             conferences_held_rows(period, team, chair),
             "child__date_of_birth",
             "conference__held_on",
         )
-        .values(
-            _team=F("child__team"),
-            _year=DatePart("conference__held_on", "year"),
-            _month=DatePart("conference__held_on", "month"),
+        .values_list(
+            F("child__team"),
+            DatePart("conference__held_on", "year"),
+            DatePart("conference__held_on", "month"),
         )
         .annotate(
             units=Count("pk"),
@@ -1007,7 +1008,7 @@ def _participation(period: Period, team=None, chair=None) -> dict[tuple, dict[st
         )
         .order_by()
     )
-    return {(row.pop("_team"), row.pop("_year"), row.pop("_month")): row for row in rows}
+    return {tuple(row[:3]): tuple(row[3:]) for row in rows}
 
 
 PARTICIPATION_COUNTS = ("units", *PARTICIPATION)
@@ -1015,13 +1016,15 @@ PARTICIPATION_COUNTS = ("units", *PARTICIPATION)
 
 def _participation_by(period: Period, team, chair, group: Callable[[tuple], Any]) -> dict:
     """The participation counts (``_participation``, once per report) summed by
-    ``group(key)`` of each ``(team, year, month)`` key."""
+    ``group(key)`` of each ``(team, year, month)`` key, as ``{name: count}``."""
     summed: dict = {}
     for key, counts in _remembered("participation", _participation, period, team, chair).items():
-        into = summed.setdefault(group(key), dict.fromkeys(PARTICIPATION_COUNTS, 0))
-        for name in PARTICIPATION_COUNTS:
-            into[name] += counts[name]
-    return summed
+        into = summed.get(group(key))
+        if into is None:
+            summed[group(key)] = into = [0] * len(PARTICIPATION_COUNTS)
+        for i, n in enumerate(counts):
+            into[i] += n
+    return {g: dict(zip(PARTICIPATION_COUNTS, counts, strict=True)) for g, counts in summed.items()}
 
 
 def _participation_counts(period: Period, team, chair) -> dict[str, int]:
