@@ -706,6 +706,7 @@ class CensusStream:
         self._events = self._parse()
         self._pending: Child | None = None
         self._header: Header | None = None
+        self._build = True  # children as records; ``read_to_end`` only counts them
 
     @property
     def bytes_read(self) -> int:
@@ -729,6 +730,14 @@ class CensusStream:
             pending, self._pending = self._pending, None
             yield pending
         yield from self._events
+
+    def read_to_end(self) -> int:
+        """Parse the rest of the file without building records: raises ``CensusFileError``
+        wherever ``children()`` would (what makes a file unreadable is the XML, never a
+        value) for about the cost of the bare parse. The number of children read."""
+        _ = self.header
+        self._build = False
+        return sum(1 for _ in self.children())
 
     def close(self) -> None:
         self._handle.close()
@@ -784,7 +793,7 @@ class CensusStream:
                         WRONG_NAMESPACE.format(uri=tag[1:].partition("}")[0]), el.sourceline
                     )
                 if tag == "Child":
-                    yield build_child(el)
+                    yield build_child(el) if self._build else None
                     _forget(el)
                 elif tag == "Header":
                     yield build_header(el)
