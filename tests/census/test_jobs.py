@@ -281,6 +281,27 @@ def test_on_sqlite_others_can_write_while_a_large_file_goes_in(tmp_path, monkeyp
     assert Child.objects.count() == 250
 
 
+def test_on_sqlite_the_next_transaction_waits_only_for_what_is_left_of_the_pause(monkeypatch):
+    from types import SimpleNamespace
+
+    from iro.census import importer
+
+    clock, slept = [100.0], []
+    monkeypatch.setattr(importer.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(importer.time, "sleep", slept.append)
+    monkeypatch.setattr(importer, "connection", SimpleNamespace(in_atomic_block=False))
+    turns = importer._Turns()
+    turns.wait()  # the import's first transaction: nobody to make way for yet
+    turns.ended()
+    clock[0] += 0.05  # 50 ms of reading and building the next batch
+    turns.wait()
+    assert slept == [pytest.approx(importer.SQLITE_PAUSE_SECONDS - 0.05)]
+    turns.ended()
+    clock[0] += 1.0  # a batch that took longer to build than the pause
+    turns.wait()
+    assert len(slept) == 1
+
+
 def test_on_sqlite_a_file_unreadable_at_its_end_still_changes_nothing(staff, tmp_path):
     path = tmp_path / "cut.xml"
     write_synthetic_file(path, 60, seed=5)

@@ -257,6 +257,23 @@ def test_it_names_the_line_where_a_truncated_file_ends(census_file):
     assert [c.la_child_id for c in read_before_error] == ["C1"]
 
 
+def test_reading_to_the_end_without_records_refuses_a_file_where_reading_it_would(census_file):
+    text = message(child() + "\n" + child("<LAchildID>C2</LAchildID><Sex>M</Sex>"))
+    assert CensusStream(census_file(text)).read_to_end() == 2
+    cut = text[: text.rindex("<Ethnicity>") + 5]
+    with pytest.raises(CensusFileError) as broken:
+        CensusStream(census_file(cut)).read_to_end()
+    assert broken.value.line == cut.count("\n") + 1
+    assert "not well-formed" in str(broken.value)
+
+
+def test_reading_to_the_end_counts_a_child_with_unreadable_values_it_does_not_refuse(
+    census_file,
+):
+    text = message(child("<LAchildID>C1</LAchildID><PersonBirthDate>2021-02-30</PersonBirthDate>"))
+    assert CensusStream(census_file(text)).read_to_end() == 1
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [

@@ -160,34 +160,54 @@ class _Table:
             for f in self.columns
             if f.attname in tracked and f.attname != self.pk
         ]
+        self.plain = [attname for attname, name in self.read if name is None]
+        self.references = [(attname, name) for attname, name in self.read if name is not None]
+        # Where in a row each reference goes (its value may be a record, written as its key).
+        self.reference_at = [
+            i for i, f in enumerate(self.columns) if f.attname in dict(self.references)
+        ]
 
     def snapshot(self, instance) -> dict:
-        return {
-            attname: getattr(instance, name if name else attname) for attname, name in self.read
-        }
+        """The tracked values as they are now. A reference is its key when the record
+        has one, else the referred record itself (new in this batch: its key is known only
+        at write time), which is what reading the reference gives without a query."""
+        values = instance.__dict__
+        snap = {attname: values[attname] for attname in self.plain}
+        cached = instance._state.fields_cache
+        for attname, name in self.references:
+            key = values[attname]
+            snap[attname] = key if key is not None else cached.get(name)
+        return snap
 
     def write(self, rows: list, user) -> None:
         """Insert ``rows`` (record, type, date, snapshot) in one statement (``insert``)."""
         if not rows:
             return
         connection = connections[router.db_for_write(self.history)]
-        prepare = [_preparer(f, connection) if convert else None
-                   for f, convert in zip(self.columns, self.convert, strict=True)]  # fmt: skip
+        names = [f.attname for f in self.columns]
+        prepare = [(i, _preparer(f, connection))
+                   for i, (f, convert) in enumerate(zip(self.columns, self.convert, strict=True))
+                   if convert]  # fmt: skip
+        references = self.reference_at
+        pk = self.pk
+        user_pk = user.pk
         params = []
         for instance, history_type, when, values in rows:
-            extra = {
+            values = {
+                **values,
                 "history_date": when,
                 "history_type": history_type,
-                "history_user_id": user.pk,
+                "history_user_id": user_pk,
                 "history_change_reason": None,
-                self.pk: instance.pk,
+                pk: instance.pk,
             }
-            row = []
-            for f, to_db in zip(self.columns, prepare, strict=True):
-                value = extra[f.attname] if f.attname in extra else values[f.attname]
-                if isinstance(value, Model):
-                    value = value.pk
-                row.append(to_db(value) if to_db is not None and value is not None else value)
+            row = [values[name] for name in names]
+            for i in references:
+                if isinstance(row[i], Model):
+                    row[i] = row[i].pk
+            for i, to_db in prepare:
+                if row[i] is not None:
+                    row[i] = to_db(row[i])
             params.append(row)
         insert(connection, self.history._meta.db_table, [f.column for f in self.columns], params)
 
@@ -301,30 +321,30 @@ class _Records:
             return
         for instance, pk in zip(instances, reserve_ids(self.model, len(instances)), strict=True):
             setattr(instance, self.pk.attname, pk)
+        # Most values go as they are: read them in one pass, then prepare the others.
+        names = [f.attname for f in self.fields]
+        relations = [(i, f) for i, (how, f, _) in enumerate(self.prepare) if how == "relation"]
+        pre_save = [(i, f) for i, (how, f, _) in enumerate(self.prepare) if how == "pre_save"]
+        prepared = [(i, to_db) for i, (how, _, to_db) in enumerate(self.prepare) if to_db]
         rows = []
         for instance in instances:
-            row = []
-            for how, f, to_db in self.prepare:
-                if how == "as_is":
-                    value = getattr(instance, f.attname)
-                elif how == "relation":
-                    value = getattr(instance, f.attname)
-                    if value is None and f.is_cached(instance):
-                        related = getattr(instance, f.name)
-                        if related is not None:
-                            if related.pk is None:
-                                raise ValueError(
-                                    f"{f.name} of a new {self.model.__name__} is not written"
-                                )
-                            value = related.pk
-                            setattr(instance, f.attname, value)
-                elif how == "pre_save":
-                    value = f.get_db_prep_save(f.pre_save(instance, True), connection)
-                else:
-                    value = getattr(instance, f.attname)
-                    if value is not None:
-                        value = to_db(value)
-                row.append(value)
+            values = instance.__dict__
+            row = [values[name] for name in names]
+            for i, f in relations:
+                if row[i] is None and f.is_cached(instance):
+                    related = getattr(instance, f.name)
+                    if related is not None:
+                        if related.pk is None:
+                            raise ValueError(
+                                f"{f.name} of a new {self.model.__name__} is not written"
+                            )
+                        row[i] = related.pk
+                        setattr(instance, f.attname, related.pk)
+            for i, f in pre_save:
+                row[i] = f.get_db_prep_save(f.pre_save(instance, True), connection)
+            for i, to_db in prepared:
+                if row[i] is not None:
+                    row[i] = to_db(row[i])
             rows.append(row)
         insert(connection, self.model._meta.db_table, [f.column for f in self.fields], rows)
         for instance in instances:

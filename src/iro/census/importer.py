@@ -662,8 +662,7 @@ def import_file(
     check_may_import(acting_user)
     whole_file = writes_whole_file()
     if not whole_file:
-        for _child in reader.CensusStream(path).children():
-            pass  # read to the end first: an unreadable file raises before any write
+        reader.CensusStream(path).read_to_end()  # an unreadable file raises before any write
     stream = reader.CensusStream(path, track_progress=progress is not None)
     summary = ImportSummary(path=str(path))
     first_lines: dict[str, int | None] = {}
@@ -740,6 +739,7 @@ class _Writer:
         # Where each record and skipped child came in the file: the list of skipped
         # children is in file order, whichever path refused them.
         self.order: dict[int, int] = {}
+        self.turns = _Turns()
 
     def write(self, records: list[reader.Child]) -> None:
         if not records:
@@ -769,11 +769,14 @@ class _Writer:
                 self.summary.notes.update(work.notes)
             self.written_in_bulk += len(batch.children)
             if batch.children:
-                with nullcontext() if self.whole_file else transaction.atomic():
+                if self.whole_file:
                     batch.write()
-                if not self.whole_file and not connection.in_atomic_block:
-                    time.sleep(SQLITE_PAUSE_SECONDS)
-        with _Batches(None if self.whole_file else SQLITE_BATCH) as batches:
+                else:
+                    self.turns.wait()
+                    with transaction.atomic():
+                        batch.write()
+                    self.turns.ended()
+        with _Batches(None if self.whole_file else SQLITE_BATCH, self.turns) as batches:
             for record in one_by_one:
                 self._one(record, batches)
 
@@ -796,9 +799,9 @@ class _Writer:
         batches.end_child()
 
 
-# On SQLite, a short transaction ends after this many children or this many seconds,
-# then the import pauses long enough for those waiting to write (SQLite's busy handler
-# looks again every 100 ms at most) to go first.
+# On SQLite, a short transaction ends after this many children or this many seconds;
+# the import's next one starts no sooner than the pause after it, long enough for those
+# waiting to write (SQLite's busy handler looks again every 100 ms at most) to go first.
 SQLITE_BATCH = 50
 SQLITE_BATCH_SECONDS = 0.3
 SQLITE_PAUSE_SECONDS = 0.12
@@ -809,20 +812,41 @@ def writes_whole_file() -> bool:
     return connection.vendor != "sqlite"
 
 
+class _Turns:
+    """The pause between the import's transactions on SQLite: each starts at least
+    ``SQLITE_PAUSE_SECONDS`` after the one before it ended. The time the import spends
+    meanwhile reading and building the next batch (holding no lock) counts, so it waits
+    only for what is left of the pause, usually nothing after a batch of new children.
+    Inside a caller's transaction (a test's) nobody else can go first: no pause."""
+
+    def __init__(self) -> None:
+        self.last_end: float | None = None
+
+    def wait(self) -> None:
+        if self.last_end is None or connection.in_atomic_block:
+            return
+        left = self.last_end + SQLITE_PAUSE_SECONDS - time.monotonic()
+        if left > 0:
+            time.sleep(left)
+
+    def ended(self) -> None:
+        self.last_end = time.monotonic()
+
+
 class _Batches:
     """Transactions of at most ``size`` children each (``None``: none of its own, the
-    caller's), ended early after ``SQLITE_BATCH_SECONDS``, each followed by a pause."""
+    caller's), ended early after ``SQLITE_BATCH_SECONDS``, spaced by ``turns``."""
 
-    def __init__(self, size: int | None) -> None:
+    def __init__(self, size: int | None, turns: _Turns) -> None:
         self.size = size
+        self.turns = turns
         self.block = None
         self.count = 0
         self.started = 0.0
-        # Inside a caller's transaction (a test's) nobody else can go first: no pause.
-        self.pause = SQLITE_PAUSE_SECONDS if not connection.in_atomic_block else 0.0
 
     def begin_child(self) -> None:
         if self.size is not None and self.block is None:
+            self.turns.wait()
             self.block = transaction.atomic()
             self.block.__enter__()
             self.started = time.monotonic()
@@ -833,7 +857,6 @@ class _Batches:
         self.count += 1
         if self.count >= self.size or time.monotonic() - self.started >= SQLITE_BATCH_SECONDS:
             self._end(None)
-            time.sleep(self.pause)
 
     def _end(self, error: BaseException | None) -> None:
         block, self.block, self.count = self.block, None, 0
@@ -842,6 +865,7 @@ class _Batches:
                 block.__exit__(None, None, None)
             else:
                 block.__exit__(type(error), error, error.__traceback__)
+            self.turns.ended()
 
     def __enter__(self) -> _Batches:
         return self

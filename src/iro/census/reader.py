@@ -298,18 +298,26 @@ class _Values:
 
 # --- Building records ---------------------------------------------------------------------
 
+# The builders below run for every element of every child, so each handles the usual case
+# (a good date seen before, a listed code) inline and leaves anything else to ``_Values``,
+# which records the problem: the records and problems are the same either way. Their
+# tests follow the schema's order of elements, the order files use.
 
-def _section47(el, v: _Values) -> Section47:
+
+def _section47(el, v: _Values, known=_DATES.get) -> Section47:
     s47 = Section47(line=el.sourceline)
     seen_flag = False
     for sub in el:
         tag = sub.tag
         if tag == "S47ActualStartDate":
-            s47.start_date = v.date(sub, "Section47/S47ActualStartDate")
+            d = known(sub.text)
+            s47.start_date = d if d is not None else v.date(sub, "Section47/S47ActualStartDate")
         elif tag == "InitialCPCtarget":
-            s47.icpc_target = v.date(sub, "Section47/InitialCPCtarget")
+            d = known(sub.text)
+            s47.icpc_target = d if d is not None else v.date(sub, "Section47/InitialCPCtarget")
         elif tag == "DateOfInitialCPC":
-            s47.icpc_date = v.date(sub, "Section47/DateOfInitialCPC")
+            d = known(sub.text)
+            s47.icpc_date = d if d is not None else v.date(sub, "Section47/DateOfInitialCPC")
         elif tag == "ICPCnotRequired":
             seen_flag = True
             s47.icpc_not_required = v.yes_no(sub, "Section47/ICPCnotRequired")
@@ -318,14 +326,18 @@ def _section47(el, v: _Values) -> Section47:
     return s47
 
 
-def _plan(el, v: _Values) -> ProtectionPlan:
+def _plan(el, v: _Values, known=_DATES.get) -> ProtectionPlan:
     plan = ProtectionPlan(line=el.sourceline)
     for sub in el:
         tag = sub.tag
         if tag == "CPPstartDate":
-            plan.start_date = v.date(sub, "ChildProtectionPlans/CPPstartDate")
+            d = known(sub.text)
+            plan.start_date = (
+                d if d is not None else v.date(sub, "ChildProtectionPlans/CPPstartDate")
+            )
         elif tag == "CPPendDate":
-            plan.end_date = v.date(sub, "ChildProtectionPlans/CPPendDate")
+            d = known(sub.text)
+            plan.end_date = d if d is not None else v.date(sub, "ChildProtectionPlans/CPPendDate")
         elif tag == "InitialCategoryOfAbuse":
             # Checked by rule 8905, not here: the value is kept as written.
             plan.initial_category = (sub.text or "").strip() or None
@@ -340,7 +352,9 @@ def _plan(el, v: _Values) -> ProtectionPlan:
             dated = False
             for review in sub:
                 if review.tag == "CPPreviewDate":
-                    d = v.date(review, "ChildProtectionPlans/Reviews/CPPreviewDate")
+                    d = known(review.text)
+                    if d is None:
+                        d = v.date(review, "ChildProtectionPlans/Reviews/CPPreviewDate")
                     if d is not None:
                         plan.review_dates.append(d)
                         dated = True
@@ -349,16 +363,25 @@ def _plan(el, v: _Values) -> ProtectionPlan:
     return plan
 
 
-def _assessment(el, v: _Values) -> Assessment:
+def _assessment(el, v: _Values, known=_DATES.get) -> Assessment:
     a = Assessment(line=el.sourceline)
     for sub in el:
         tag = sub.tag
         if tag == "AssessmentActualStartDate":
-            a.start_date = v.date(sub, "Assessments/AssessmentActualStartDate")
+            d = known(sub.text)
+            a.start_date = (
+                d if d is not None else v.date(sub, "Assessments/AssessmentActualStartDate")
+            )
         elif tag == "AssessmentInternalReviewDate":
-            a.internal_review_date = v.date(sub, "Assessments/AssessmentInternalReviewDate")
+            d = known(sub.text)
+            a.internal_review_date = (
+                d if d is not None else v.date(sub, "Assessments/AssessmentInternalReviewDate")
+            )
         elif tag == "AssessmentAuthorisationDate":
-            a.authorisation_date = v.date(sub, "Assessments/AssessmentAuthorisationDate")
+            d = known(sub.text)
+            a.authorisation_date = (
+                d if d is not None else v.date(sub, "Assessments/AssessmentAuthorisationDate")
+            )
         elif tag == "FactorsIdentifiedAtAssessment":
             for factor in sub:
                 if factor.tag == "AssessmentFactors":
@@ -368,52 +391,75 @@ def _assessment(el, v: _Values) -> Assessment:
     return a
 
 
-def _cin_plan(el, v: _Values) -> CinPlan:
+def _cin_plan(el, v: _Values, known=_DATES.get) -> CinPlan:
     p = CinPlan(line=el.sourceline)
     for sub in el:
         tag = sub.tag
         if tag == "CINPlanStartDate":
-            p.start_date = v.date(sub, "CINPlanDates/CINPlanStartDate")
+            d = known(sub.text)
+            p.start_date = d if d is not None else v.date(sub, "CINPlanDates/CINPlanStartDate")
         elif tag == "CINPlanEndDate":
-            p.end_date = v.date(sub, "CINPlanDates/CINPlanEndDate")
+            d = known(sub.text)
+            p.end_date = d if d is not None else v.date(sub, "CINPlanDates/CINPlanEndDate")
     return p
 
 
-def _episode(el, v: _Values) -> Episode:
+def _episode(
+    el,
+    v: _Values,
+    known=_DATES.get,
+    sources=codes.REFERRAL_SOURCES,
+    needs=codes.PRIMARY_NEEDS,
+    reasons=codes.CLOSURE_REASONS,
+    yes_no=codes.YES_NO.get,
+) -> Episode:
     ep = Episode(line=el.sourceline)
     seen_referral = seen_nfa = False
     for sub in el:
         tag = sub.tag
-        if tag == "Section47":
-            ep.section47s.append(_section47(sub, v))
-        elif tag == "ChildProtectionPlans":
-            ep.plans.append(_plan(sub, v))
-        elif tag == "CINreferralDate":
+        if tag == "CINreferralDate":
             seen_referral = True
-            ep.referral_date = v.date(sub, "CINdetails/CINreferralDate")
+            d = known(sub.text)
+            ep.referral_date = d if d is not None else v.date(sub, "CINdetails/CINreferralDate")
         elif tag == "ReferralSource":
-            ep.referral_source = v.code(
-                sub, "CINdetails/ReferralSource", codes.REFERRAL_SOURCES, "referral source"
+            raw = sub.text
+            ep.referral_source = (
+                raw
+                if raw in sources
+                else v.code(sub, "CINdetails/ReferralSource", sources, "referral source")
             )
         elif tag == "PrimaryNeedCode":
-            ep.primary_need = v.code(
-                sub, "CINdetails/PrimaryNeedCode", codes.PRIMARY_NEEDS, "primary need"
+            raw = sub.text
+            ep.primary_need = (
+                raw
+                if raw in needs
+                else v.code(sub, "CINdetails/PrimaryNeedCode", needs, "primary need")
             )
         elif tag == "CINclosureDate":
-            ep.closure_date = v.date(sub, "CINdetails/CINclosureDate")
+            d = known(sub.text)
+            ep.closure_date = d if d is not None else v.date(sub, "CINdetails/CINclosureDate")
         elif tag == "ReasonForClosure":
-            ep.closure_reason = v.code(
-                sub, "CINdetails/ReasonForClosure", codes.CLOSURE_REASONS, "reason for closure"
+            raw = sub.text
+            ep.closure_reason = (
+                raw
+                if raw in reasons
+                else v.code(sub, "CINdetails/ReasonForClosure", reasons, "reason for closure")
             )
         elif tag == "DateOfInitialCPC":
-            ep.icpc_date = v.date(sub, "CINdetails/DateOfInitialCPC")
-        elif tag == "ReferralNFA":
-            seen_nfa = True
-            ep.referral_nfa = v.yes_no(sub, "CINdetails/ReferralNFA")
+            d = known(sub.text)
+            ep.icpc_date = d if d is not None else v.date(sub, "CINdetails/DateOfInitialCPC")
         elif tag == "Assessments":
             ep.assessments.append(_assessment(sub, v))
         elif tag == "CINPlanDates":
             ep.cin_plans.append(_cin_plan(sub, v))
+        elif tag == "Section47":
+            ep.section47s.append(_section47(sub, v))
+        elif tag == "ReferralNFA":
+            seen_nfa = True
+            flag = yes_no(sub.text)
+            ep.referral_nfa = flag if flag is not None else v.yes_no(sub, "CINdetails/ReferralNFA")
+        elif tag == "ChildProtectionPlans":
+            ep.plans.append(_plan(sub, v))
     if not seen_referral:
         v.missing("CINdetails/CINreferralDate", el.sourceline)
     if not seen_nfa:
@@ -421,50 +467,75 @@ def _episode(el, v: _Values) -> Episode:
     return ep
 
 
-def _identifiers(el, child: Child, v: _Values) -> None:
+def _identifiers(
+    el, child: Child, v: _Values, known=_DATES.get, reasons=codes.UPN_UNKNOWN_REASONS
+) -> None:
     for sub in el:
         tag = sub.tag
         if tag == "LAchildID":
             child.la_child_id = v.text(sub, "ChildIdentifiers/LAchildID")
-        elif tag == "PersonBirthDate":
-            child.date_of_birth = v.date(sub, "ChildIdentifiers/PersonBirthDate")
-        elif tag in ("Sex", "GenderCurrent"):
-            child.sex = v.sex(sub, f"ChildIdentifiers/{tag}")
-            text = (sub.text or "").strip()
-            if tag != "Sex" or text not in codes.SEX:
-                child.sex_given = f"{tag} {text}".strip()
         elif tag == "UPN":
             child.upn = (sub.text or "").strip() or None
         elif tag == "FormerUPN":
             child.former_upn = (sub.text or "").strip() or None
         elif tag == "UPNunknown":
-            child.upn_unknown = v.code(
-                sub, "ChildIdentifiers/UPNunknown", codes.UPN_UNKNOWN_REASONS, "UPN unknown"
+            raw = sub.text
+            child.upn_unknown = (
+                raw
+                if raw in reasons
+                else v.code(sub, "ChildIdentifiers/UPNunknown", reasons, "UPN unknown")
+            )
+        elif tag == "PersonBirthDate":
+            d = known(sub.text)
+            child.date_of_birth = (
+                d if d is not None else v.date(sub, "ChildIdentifiers/PersonBirthDate")
             )
         elif tag == "ExpectedPersonBirthDate":
-            child.expected_date_of_birth = v.date(sub, "ChildIdentifiers/ExpectedPersonBirthDate")
+            d = known(sub.text)
+            child.expected_date_of_birth = (
+                d if d is not None else v.date(sub, "ChildIdentifiers/ExpectedPersonBirthDate")
+            )
+        elif tag == "Sex" or tag == "GenderCurrent":
+            raw = sub.text
+            if tag == "Sex" and raw in codes.SEX:
+                child.sex = raw  # the usual case: M, F or U, the DfE's form
+                continue
+            child.sex = v.sex(sub, f"ChildIdentifiers/{tag}")
+            text = (raw or "").strip()
+            if tag != "Sex" or text not in codes.SEX:
+                child.sex_given = f"{tag} {text}".strip()
         elif tag == "PersonDeathDate":
-            child.date_of_death = v.date(sub, "ChildIdentifiers/PersonDeathDate")
+            d = known(sub.text)
+            child.date_of_death = (
+                d if d is not None else v.date(sub, "ChildIdentifiers/PersonDeathDate")
+            )
 
 
-def _characteristics(el, child: Child, v: _Values) -> None:
+def _characteristics(
+    el, child: Child, v: _Values, ethnicities=codes.ETHNICITIES, disabilities=codes.DISABILITIES
+) -> None:
     for sub in el:
         tag = sub.tag
         if tag == "Ethnicity":
-            child.ethnicity = v.code(
-                sub, "ChildCharacteristics/Ethnicity", codes.ETHNICITIES, "ethnicity"
+            raw = sub.text
+            child.ethnicity = (
+                raw
+                if raw in ethnicities
+                else v.code(sub, "ChildCharacteristics/Ethnicity", ethnicities, "ethnicity")
             )
         elif tag == "Disabilities":
             for dis in sub:
                 if dis.tag == "Disability":
-                    code = v.code(
-                        dis,
-                        "ChildCharacteristics/Disabilities/Disability",
-                        codes.DISABILITIES,
-                        "disability",
-                    )
-                    if code is not None:
-                        child.disabilities.append(code)
+                    raw = dis.text
+                    if raw not in disabilities:
+                        raw = v.code(
+                            dis,
+                            "ChildCharacteristics/Disabilities/Disability",
+                            disabilities,
+                            "disability",
+                        )
+                    if raw is not None:
+                        child.disabilities.append(raw)
 
 
 def build_child(el) -> Child:
@@ -635,6 +706,7 @@ class CensusStream:
         self._events = self._parse()
         self._pending: Child | None = None
         self._header: Header | None = None
+        self._build = True  # children as records; ``read_to_end`` only counts them
 
     @property
     def bytes_read(self) -> int:
@@ -658,6 +730,14 @@ class CensusStream:
             pending, self._pending = self._pending, None
             yield pending
         yield from self._events
+
+    def read_to_end(self) -> int:
+        """Parse the rest of the file without building records: raises ``CensusFileError``
+        wherever ``children()`` would (what makes a file unreadable is the XML, never a
+        value) for about the cost of the bare parse. The number of children read."""
+        _ = self.header
+        self._build = False
+        return sum(1 for _ in self.children())
 
     def close(self) -> None:
         self._handle.close()
@@ -713,7 +793,7 @@ class CensusStream:
                         WRONG_NAMESPACE.format(uri=tag[1:].partition("}")[0]), el.sourceline
                     )
                 if tag == "Child":
-                    yield build_child(el)
+                    yield build_child(el) if self._build else None
                     _forget(el)
                 elif tag == "Header":
                     yield build_header(el)
