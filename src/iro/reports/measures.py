@@ -1028,8 +1028,13 @@ def _participation_by(period: Period, team, chair, group: Callable[[tuple], Any]
 
 
 def _participation_counts(period: Period, team, chair) -> dict[str, int]:
-    summed = _participation_by(period, team, chair, lambda key: None)
-    return summed.get(None) or dict.fromkeys(PARTICIPATION_COUNTS, 0)
+    """The period's totals (summed once per report: nine measures read them)."""
+
+    def totals(period, team, chair):
+        summed = _participation_by(period, team, chair, lambda key: None)
+        return summed.get(None) or dict.fromkeys(PARTICIPATION_COUNTS, 0)
+
+    return _remembered("participation totals", totals, period, team, chair)
 
 
 def conferences_held(period: Period, *, team=None, chair=None) -> int:
