@@ -138,3 +138,14 @@ def test_envrate_reads_a_rate_per_unit_and_refuses_anything_else(monkeypatch):
         monkeypatch.setenv("IRO_TEST_RATE", bad)
         with pytest.raises(ImproperlyConfigured, match="is not a rate"):
             envrate("IRO_TEST_RATE", "600/hour")
+
+
+@pytest.mark.django_db
+def test_postgresqls_jit_compiler_is_off_for_every_connection_iro_opens():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no JIT compiler")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"

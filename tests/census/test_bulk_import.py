@@ -178,3 +178,22 @@ def test_a_child_the_rules_refuse_is_skipped_with_the_services_reason_in_both_pa
             pass
     assert skipped[True] == skipped[False]
     assert any("cannot" in reason or "before" in reason for *_, reason in skipped[True])
+
+
+def test_a_large_bulk_import_refreshes_postgresqls_statistics_and_a_small_one_does_not(
+    analyst, tmp_path, monkeypatch
+):
+    from iro.census import bulk
+
+    path = tmp_path / "cin.xml"
+    write_synthetic_file(path, 40)
+    calls = []
+    real = bulk.analyse_written
+    monkeypatch.setattr(bulk, "analyse_written", lambda n: calls.append((n, real(n))))
+    monkeypatch.setattr(bulk, "ANALYSE_AFTER", 10)
+    summary = import_file(path, acting_user=analyst)
+    # PostgreSQL's tables are analysed (inside the test's transaction, as ANALYZE may be);
+    # SQLite keeps no statistics to refresh.
+    assert calls == [(summary.in_bulk, connection.vendor == "postgresql")]
+    assert summary.in_bulk >= 10
+    assert real(9) is False  # a few children: the plans the statistics gave still hold

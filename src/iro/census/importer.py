@@ -701,6 +701,8 @@ def import_file(
                 pending = []
         writer.write(pending)
     summary.in_bulk = writer.written_in_bulk
+    if writer.written_in_bulk:
+        writer.bulk_path.analyse_written(writer.written_in_bulk)
     summary.skipped.sort(key=lambda s: writer.order[id(s)])  # in file order
     tell(validator.finish())  # the file-wide rules: the findings of `iro cin validate`
     if progress is not None:
