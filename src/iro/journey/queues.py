@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 
 from iro import timescales
@@ -43,15 +44,15 @@ from iro.journey.selectors import (
     REVIEW,
     UPCOMING_DAYS,
     _booked_dates,
+    _held,
     _open_on,
     _pending_section47s,
     _plural,
     current_chair_id,
-    review_dates_by_plan,
 )
 from iro.people.models import Leave, User
 from iro.people.selectors import closure_days, iros, leave_between
-from iro.work.queues import Queue, Row
+from iro.work.queues import LazyRows, Queue, Row
 
 # The coordinator books reviews due in the next eight weeks.
 REVIEWS_TO_BOOK_DAYS = 56
@@ -286,78 +287,118 @@ def icpcs_requested_not_booked(user, day: date) -> Queue:
     )
 
 
-def _reviews_due(children: QuerySet[Child], day: date) -> list[tuple[Plan, date]]:
-    """The next review of each child's current plan, with its due date. Two queries.
+def _open_plans(children: QuerySet[Child], day: date) -> QuerySet[Plan]:
+    return Plan.objects.filter(_open_on(day), child__in=children.values("pk"))
+
+
+class OpenPlan(NamedTuple):
+    """A child's current plan as the review queues read it (``_reviews_due``)."""
+
+    pk: int
+    child_id: int
+    start_date: date
+    la_child_id: str
+    last_review: date | None
+
+
+def _reviews_due(children: QuerySet[Child], day: date) -> list[tuple[OpenPlan, date]]:
+    """The next review of each child's current plan, with its due date. One query.
 
     A child with two plans open (a data error) counts once, by the later started plan,
-    as in the caseload."""
-    current: dict[int, Plan] = {}
-    for plan in Plan.objects.filter(_open_on(day), child__in=children.values("pk")).order_by(
-        "child_id", "-start_date", "-pk"
-    ):
+    as in the caseload. The plan's latest review held on or after its start comes with
+    it (the only one ``timescales.next_review_after`` needs), so thousands of plans
+    cost one query, not their every review."""
+    last_review = (
+        ConferenceChild.objects.filter(
+            _held("conference__"),
+            plan=OuterRef("pk"),
+            conference__kind=ConferenceKind.REVIEW,
+            conference__held_on__gte=OuterRef("start_date"),
+        )
+        .order_by("-conference__held_on")
+        .values("conference__held_on")[:1]
+    )
+    current: dict[int, OpenPlan] = {}
+    plans = (
+        _open_plans(children, day)
+        .annotate(last_review=Subquery(last_review), la_child_id=F("child__la_child_id"))
+        .order_by("child_id", "-start_date", "-pk")
+        .values_list("pk", "child_id", "start_date", "la_child_id", "last_review", named=True)
+    )
+    for plan in plans:
         current.setdefault(plan.child_id, plan)
-    plans = list(current.values())
-    held = review_dates_by_plan(p.pk for p in plans)
-    return [(p, timescales.next_review_after(p.start_date, held.get(p.pk, ()))) for p in plans]
+    return [
+        (p, timescales.next_review_after(p.start_date, [p.last_review] if p.last_review else []))
+        for p in current.values()
+    ]
 
 
 def reviews_overdue_or_at_risk(user, day: date) -> Queue:
     """Across the service, reviews overdue or due within 10 working days and not booked
-    in time, grouped by the child's current chair. Six queries."""
+    in time, grouped by the child's current chair. Five queries, and two more for the
+    rows a page shows (``LazyRows``)."""
     closures = closure_days()
     at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
     visible = visible_to(user)
     due = [(p, d) for p, d in _reviews_due(visible, day) if d <= at_risk_until]
-    child_ids = {p.child_id for p, _ in due}
-    booked = _booked_dates(child_ids)
+    # The children are those with a plan open (a subquery, not a list of thousands).
+    with_plans = _open_plans(visible, day).values("child_id")
+    booked = _booked_dates(with_plans)
     # Overdue reviews stay listed even when booked; those at risk only until booked in time.
     due = [
         (p, d)
         for p, d in due
         if d < day or booked.get((p.child_id, REVIEW)) is None or booked[(p.child_id, REVIEW)] > d
     ]
-    children = {
-        c.pk: c
-        for c in Child.objects.filter(pk__in={p.child_id for p, _ in due}).annotate(
-            chair_id=current_chair_id()
-        )
+    chair_of_child = dict(
+        Child.objects.filter(pk__in=with_plans)
+        .annotate(chair_id=current_chair_id())
+        .order_by()
+        .values_list("pk", "chair_id")
+    )
+    chairs = {
+        pk: str(chair)
+        for pk, chair in User.objects.in_bulk(set(chair_of_child.values()) - {None}).items()
     }
-    chairs = User.objects.in_bulk({c.chair_id for c in children.values() if c.chair_id})
+    items = sorted(
+        ((chairs.get(chair_of_child[p.child_id], "No chair yet"), d, p) for p, d in due),
+        key=lambda item: (item[0], item[1], item[2].pk),
+    )
 
-    def chair_of(plan: Plan) -> str:
-        chair = chairs.get(children[plan.child_id].chair_id)
-        return str(chair) if chair else "No chair yet"
-
-    rows = []
-    for plan, d in sorted(due, key=lambda pd: (chair_of(pd[0]), pd[1], pd[0].pk)):
-        child = children[plan.child_id]
-        left, flag, tone = _days_left(day, d, closures)
-        booked_for = booked.get((child.pk, REVIEW))
-        rows.append(
-            Row(
-                href=(
-                    reverse("child_protection", args=[child.public_id])
-                    if booked_for
-                    else reverse("conference_new", args=[child.public_id]) + "?kind=review"
-                ),
-                action="See the booking" if booked_for else "Book the review",
-                cells=(
-                    chair_of(plan),
-                    display_name(user, child),
-                    _d(d),
-                    left,
-                    _d(booked_for) if booked_for else "Not booked",
-                ),
-                child_public_ids=(child.public_id,),
-                flag=flag or AT_RISK,
-                tone=tone or ORANGE,
+    def make(run) -> list[Row]:
+        children = Child.objects.in_bulk([p.child_id for _, _, p in run])
+        rows = []
+        for chair, d, plan in run:
+            child = children[plan.child_id]
+            left, flag, tone = _days_left(day, d, closures)
+            booked_for = booked.get((child.pk, REVIEW))
+            rows.append(
+                Row(
+                    href=(
+                        reverse("child_protection", args=[child.public_id])
+                        if booked_for
+                        else reverse("conference_new", args=[child.public_id]) + "?kind=review"
+                    ),
+                    action="See the booking" if booked_for else "Book the review",
+                    cells=(
+                        chair,
+                        display_name(user, child),
+                        _d(d),
+                        left,
+                        _d(booked_for) if booked_for else "Not booked",
+                    ),
+                    child_public_ids=(child.public_id,),
+                    flag=flag or AT_RISK,
+                    tone=tone or ORANGE,
+                )
             )
-        )
+        return rows
+
     return Queue(
         key="reviews-at-risk",
         title="Reviews overdue or at risk, by chair",
         columns=("Chair", "Child", "Due by", "Time left", "Booked for"),
-        rows=tuple(rows),
+        rows=LazyRows(items, make),
         empty="No review is overdue or due in the next 10 working days without a booking.",
         hint="Reviews overdue, or due within 10 working days and not booked by their due date.",
     )
@@ -558,38 +599,44 @@ def minutes_to_send(user, day: date) -> Queue:
 
 def reviews_to_book(user, day: date) -> Queue:
     """Reviews due in the next eight weeks (or overdue) with no review booked, by due
-    date. Four queries."""
+    date. Three queries, and one more for the rows a page shows (``LazyRows``)."""
     closures = closure_days()
     until = day + timedelta(days=REVIEWS_TO_BOOK_DAYS)
-    due = [(p, d) for p, d in _reviews_due(visible_to(user), day) if d <= until]
-    booked = _booked_dates({p.child_id for p, _ in due})
+    visible = visible_to(user)
+    due = [(p, d) for p, d in _reviews_due(visible, day) if d <= until]
+    booked = _booked_dates(_open_plans(visible, day).values("child_id"))
     due = [(p, d) for p, d in due if (p.child_id, REVIEW) not in booked]
-    children = Child.objects.select_related("team").in_bulk({p.child_id for p, _ in due})
-    rows = []
-    for plan, d in sorted(due, key=lambda pd: (pd[1], children[pd[0].child_id].la_child_id)):
-        child = children[plan.child_id]
-        left, flag, tone = _days_left(day, d, closures)
-        rows.append(
-            Row(
-                href=reverse("conference_new", args=[child.public_id]) + "?kind=review",
-                action="Book the review",
-                cells=(
-                    display_name(user, child),
-                    child.team.name if child.team else "No team",
-                    _d(plan.start_date),
-                    _d(d),
-                    left,
-                ),
-                child_public_ids=(child.public_id,),
-                flag=flag,
-                tone=tone,
+    items = sorted(due, key=lambda pd: (pd[1], pd[0].la_child_id))
+
+    def make(run) -> list[Row]:
+        children = Child.objects.select_related("team").in_bulk([p.child_id for p, _ in run])
+        rows = []
+        for plan, d in run:
+            child = children[plan.child_id]
+            left, flag, tone = _days_left(day, d, closures)
+            rows.append(
+                Row(
+                    href=reverse("conference_new", args=[child.public_id]) + "?kind=review",
+                    action="Book the review",
+                    cells=(
+                        display_name(user, child),
+                        child.team.name if child.team else "No team",
+                        _d(plan.start_date),
+                        _d(d),
+                        left,
+                    ),
+                    child_public_ids=(child.public_id,),
+                    flag=flag,
+                    tone=tone,
+                )
             )
-        )
+        return rows
+
     return Queue(
         key="reviews-to-book",
         title="Reviews to book in the next 8 weeks",
         columns=("Child", "Team", "Plan started", "Due by", "Time left"),
-        rows=tuple(rows),
+        rows=LazyRows(items, make),
         empty="No review due in the next 8 weeks is waiting to be booked.",
     )
 

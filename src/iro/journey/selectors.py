@@ -385,8 +385,9 @@ def my_work(user, *, day: date | None = None) -> MyWork:
     return MyWork(today=day, upcoming=upcoming, deadlines=deadlines)
 
 
-def _booked_dates(child_ids: set[int]) -> dict[tuple[int, str], date]:
-    """The earliest scheduled initial or review conference of each child, by kind."""
+def _booked_dates(child_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], date]:
+    """The earliest scheduled initial or review conference of each child, by kind
+    (``child_ids`` a few ids, or a subquery of them where there may be thousands)."""
     kinds = {ConferenceKind.INITIAL: ICPC, ConferenceKind.REVIEW: REVIEW}
     booked: dict[tuple[int, str], date] = {}
     rows = (

@@ -8,7 +8,9 @@ selector runs a fixed number of queries, whatever the size of the data.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from uuid import UUID
 
 
@@ -26,12 +28,46 @@ class Row:
     tone: str = ""  # the tag's colour: "red", "orange" or "" (grey)
 
 
+class LazyRows(Sequence):
+    """A queue's rows, made only when read: ``items`` are the waiting pieces of work in
+    the queue's order (whatever the selector needed to count and order them), and
+    ``make(run)`` makes the rows of a run of them, with any lookups it needs done once
+    for the run. A page that shows the first hundred of five thousand makes a hundred.
+    Each run read is made once."""
+
+    def __init__(self, items: Sequence[Any], make: Callable[[Sequence[Any]], Sequence[Row]]):
+        self._items = items
+        self._make = make
+        self._made: dict[tuple, tuple[Row, ...]] = {}
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            key = index.indices(len(self._items))
+            if key not in self._made:
+                self._made[key] = tuple(self._make(self._items[index]))
+            return self._made[key]
+        position = range(len(self._items))[index]  # IndexError beyond the end, as a tuple
+        return self[position : position + 1][0]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __eq__(self, other) -> bool:
+        return tuple(self) == tuple(other)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+
 @dataclass(frozen=True)
 class Queue:
     key: str
     title: str
     columns: tuple[str, ...]
-    rows: tuple[Row, ...]
+    rows: Sequence[Row]  # a tuple, or ``LazyRows`` for a queue that can run to thousands
     empty: str = "Nothing is waiting."
     hint: str = ""
     extra: dict = field(default_factory=dict)
