@@ -226,17 +226,16 @@ def _s47s_not_booked(user, day: date) -> QuerySet[Section47]:
     child unlinked and dated on or after its start. A cancelled booking does not count."""
     booked = ConferenceChild.objects.filter(
         conference__status=ConferenceStatus.SCHEDULED, conference__kind=ConferenceKind.INITIAL
-    ).filter(
-        Q(section47=OuterRef("pk"))
-        | Q(
-            section47__isnull=True,
-            child=OuterRef("episode__child"),
-            conference__scheduled_date__gte=OuterRef("start_date"),
-        )
+    )
+    unlinked = booked.filter(
+        section47__isnull=True,
+        child=OuterRef("episode__child"),
+        conference__scheduled_date__gte=OuterRef("start_date"),
     )
     return (
         _pending_section47s(visible_to(user), day)
-        .exclude(Exists(booked))
+        .exclude(Exists(booked.filter(section47=OuterRef("pk"))))
+        .exclude(Exists(unlinked))
         .select_related("episode__child__team")
     )
 
