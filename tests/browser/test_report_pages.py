@@ -96,3 +96,33 @@ def test_a_report_made_a_little_earlier_says_so_and_passes_axe(page):
         page.goto("/reports/annual/2018-19/")
         assert "These figures were made at" in page.locator("#figures-at").inner_text()
         check_page(page, "report-made-a-little-earlier")
+
+
+def test_a_report_being_worked_out_passes_axe_and_opens_by_itself_when_ready(page, monkeypatch):
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+    from playwright.sync_api import expect
+
+    from iro.operations.models import WorkerHeartbeat
+    from iro.reports import keeping
+
+    staff = make_staff()
+    build_authority(staff, 2)
+    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now(), host="h", pid=1)
+    asked = []
+    task = keeping.prepare_report
+    monkeypatch.setattr(
+        keeping, "prepare_report", SimpleNamespace(enqueue=lambda *a: asked.append(a))
+    )
+    sign_in(page, staff.iro_manager.username)
+    response = page.goto("/reports/annual/2018-19/")
+    assert response.status == 202
+    assert "being worked out" in page.locator("main").inner_text()
+    check_page(page, "report-being-worked-out")
+    assert asked == [("annual", "2018-19", None, None, "internal")]
+
+    task.call(*asked[0])  # the worker builds it; the page looks again by itself
+    expect(page.locator("main")).not_to_contain_text("being worked out", timeout=15000)
+    assert page.url.endswith("/reports/annual/2018-19/")
+    assert page.locator("h1").inner_text().startswith("Annual report 2018-19")

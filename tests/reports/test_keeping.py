@@ -5,6 +5,7 @@ little earlier and says so; files, the API and the command line never are."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 import time_machine
@@ -138,3 +139,49 @@ def test_the_keeper_thread_keeps_reports_then_stops():
     keeper.stop()
     keeper.join(timeout=60)
     assert not keeper.is_alive()
+
+
+def test_with_a_worker_and_no_copy_the_page_asks_the_worker_once_and_says_the_report_is_coming(
+    staff, client, monkeypatch
+):
+    a_plan(staff, date(2018, 5, 1))
+    a_worker_is_alive()
+    asked = []
+    task = keeping.prepare_report
+    monkeypatch.setattr(
+        keeping, "prepare_report", SimpleNamespace(enqueue=lambda *a: asked.append(a))
+    )
+    monkeypatch.setattr(builders, "build_report", _refuse)  # never in the reader's request
+    client.force_login(staff.iro_manager)
+    url = f"/reports/quarterly/2018-19-Q3/?team={staff.team.pk}"
+    for _ in range(3):
+        waiting = client.get(url)
+        assert waiting.status_code == 202
+        assert b"Quarterly report 2018-19-Q3" in waiting.content
+        assert b"being worked out from the records" in waiting.content.lower()
+        assert b'href="' + url.replace("&", "&amp;").encode() + b'"' in waiting.content
+    assert asked == [("quarterly", "2018-19-Q3", staff.team.pk, None, "internal")]  # once
+    assert client.get(url + "&ready").json() == {"ready": False}
+
+    monkeypatch.undo()
+    task.call(*asked[0])  # the worker runs the task
+    monkeypatch.setattr(builders, "build_report", _refuse)
+    assert client.get(url + "&ready").json() == {"ready": True}
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.context["report"].measures[ON_PLAN] == 1
+
+
+def test_a_report_asked_for_is_made_for_a_team_or_period_still_there_only(staff):
+    keeping.prepare_report.call("annual", "2030-31", None, None, "internal")  # not begun
+    keeping.prepare_report.call("annual", "2018-19", 999999, None, "internal")  # no such team
+    period = builders.as_at_today(builders.timescales.parse_period("annual", "2018-19"))
+    assert not cache.report_kept("annual", period, **cache.page_options(period, edition="internal"))
+    keeping.prepare_report.call("annual", "2018-19", None, None, "internal")
+    assert cache.report_kept("annual", period, **cache.page_options(period, edition="internal"))
+
+
+def test_whether_a_report_is_ready_is_told_only_to_those_who_may_read_reports(staff, client):
+    a_worker_is_alive()
+    client.force_login(staff.social_worker)
+    assert client.get("/reports/annual/2018-19/?ready").status_code == 403

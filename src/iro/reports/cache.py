@@ -191,6 +191,14 @@ def _today():
     return today()
 
 
+class ReportBeingPrepared(Exception):
+    """A report page asked for a report that is neither kept for the records as they are
+    nor kept a little earlier, while a worker is keeping reports: the worker has been
+    asked to build it (``iro.reports.keeping.prepare_report``), and the page says so and
+    looks again, rather than hold a web worker for the seconds a large service's report
+    takes to build."""
+
+
 def cached_report(kind: str, period, *, recent_ok: bool = False, **options):
     """``build_report(kind, period, **options)``, built once per state of the records.
 
@@ -204,17 +212,24 @@ def cached_report(kind: str, period, *, recent_ok: bool = False, **options):
 
     today = _today()
     key = report_key(kind, period, options, today=today, token=current_token())
-    report = _cache().get(key)
-    if report is None:
-        recent = _recent_copy(kind, period, options, today) if recent_ok else None
-        if recent is not None:
-            return recent
-        built_at = timezone.now()
-        report = build_report(kind, period, **options)
-        _cache().set(key, report, TIMEOUT)
-        _cache().set(latest_key(kind, period, options, today=today), (key, built_at), TIMEOUT)
+    report = _kept(key, kind, period, options, today, recent_ok=recent_ok)
+    if report is not None:
+        return report
+    built_at = timezone.now()
+    report = build_report(kind, period, **options)
+    _cache().set(key, report, TIMEOUT)
+    _cache().set(latest_key(kind, period, options, today=today), (key, built_at), TIMEOUT)
     report.cache_key = key
     return report
+
+
+def _kept(key: str, kind: str, period, options: dict[str, Any], today, *, recent_ok: bool):
+    """The report kept under ``key``, else (``recent_ok``) the copy built a little earlier."""
+    report = _cache().get(key)
+    if report is not None:
+        report.cache_key = key
+        return report
+    return _recent_copy(kind, period, options, today) if recent_ok else None
 
 
 def page_options(period, *, team=None, chair=None, edition: str) -> dict[str, Any]:
@@ -222,11 +237,52 @@ def page_options(period, *, team=None, chair=None, edition: str) -> dict[str, An
     return {"team": team, "chair": chair, "as_at": period.last_day, "edition": edition}
 
 
-def page_report(kind: str, period, *, team=None, chair=None, edition: str, recent_ok=False):
+# How long a page's request for a report stands before another page may ask again (the
+# worker may have been stopped before building it).
+PREPARING_SECONDS = 120
+
+
+def page_report(
+    kind: str, period, *, team=None, chair=None, edition: str, recent_ok=False, prepare=False
+):
     """The report as the report pages read it: ``period`` as at today (``as_at_today``),
-    read as at its cut day. The worker keeps the same ones ready."""
+    read as at its cut day. The worker keeps the same ones ready.
+
+    With ``prepare`` (a page; ``recent_ok`` too), a report neither kept nor kept a little
+    earlier is not built in the request when a worker is keeping reports: the worker is
+    asked to build it (once, however many readers ask) and ``ReportBeingPrepared`` is
+    raised. Without a worker it is built here, as before."""
+    from iro.reports.keeping import keeper_alive, prepare_report
+
     options = page_options(period, team=team, chair=chair, edition=edition)
+    if prepare:
+        today = _today()
+        key = report_key(kind, period, options, today=today, token=current_token())
+        report = _kept(key, kind, period, options, today, recent_ok=True)
+        if report is not None:
+            return report
+        if keeper_alive():
+            if _cache().add("preparing:" + key, True, PREPARING_SECONDS):
+                prepare_report.enqueue(
+                    kind,
+                    period.label,
+                    team.pk if team else None,
+                    chair.pk if chair else None,
+                    edition,
+                )
+            report = _kept(key, kind, period, options, today, recent_ok=True)
+            if report is None:  # (a backend that runs tasks at once has built it already)
+                raise ReportBeingPrepared(kind, period.label)
+            return report
     return cached_report(kind, period, recent_ok=recent_ok, **options)
+
+
+def page_report_ready(kind: str, period, *, team=None, chair=None, edition: str) -> bool:
+    """Whether a report page would now show figures (kept, or kept a little earlier)."""
+    options = page_options(period, team=team, chair=chair, edition=edition)
+    today = _today()
+    key = report_key(kind, period, options, today=today, token=current_token())
+    return _kept(key, kind, period, options, today, recent_ok=True) is not None
 
 
 def report_kept(kind: str, period, **options) -> bool:

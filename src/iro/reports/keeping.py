@@ -24,6 +24,7 @@ from django.db import DatabaseError, connections
 from django.utils import timezone
 
 from iro import timescales
+from iro.operations.background import background
 from iro.reports.builders import ANNUAL, INTERNAL, MONTHLY, PUBLISHED, QUARTERLY, as_at_today
 
 log = logging.getLogger(__name__)
@@ -109,3 +110,26 @@ class ReportKeeper(threading.Thread):
 
     def stop(self) -> None:
         self._stopped.set()
+
+
+@background(attempts=1)
+def prepare_report(
+    kind: str, label: str, team_id: int | None, chair_id: int | None, edition: str
+) -> None:
+    """Build, with its charts, the report a page asked for and found neither kept nor
+    kept a little earlier (``iro.reports.cache.page_report``); the page then shows it.
+    A period, team or chair that is no more (between the asking and the building) is
+    nothing to build."""
+    from iro.people.models import Team, User
+    from iro.reports.cache import cached_charts, page_report
+
+    try:
+        period = as_at_today(timescales.parse_period(kind, label))
+    except (ValueError, timescales.PeriodNotBegun):
+        return
+    team = Team.objects.filter(pk=team_id).first() if team_id else None
+    chair = User.objects.filter(pk=chair_id).first() if chair_id else None
+    if (team_id and team is None) or (chair_id and chair is None):
+        return
+    report = page_report(kind, period, team=team, chair=chair, edition=edition)
+    cached_charts(replace(report, management=[]))

@@ -3,7 +3,7 @@
 - **Conferences due next period**: initial conferences and reviews due by the end of the
   period after the report's, not yet held nor booked, as the records stand today (those
   already overdue today say so). The work queues' own selector
-  (``journey.queues.conferences_due_by``).
+  (``journey.queues.due_by``).
 - **Plans open 15 months or more** at the period's end (started on or before the day 15
   calendar months before it), longest first.
 - **Late conferences not yet agreed**: held outside timescale with a reason for the
@@ -21,6 +21,7 @@ request and never kept with the cached report.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -28,11 +29,13 @@ from django.db.models import Count, Q
 
 from iro import timescales
 from iro.access.scope import display_name, shows_names, visible_to
+from iro.children.models import Child
 from iro.journey.models import Plan
-from iro.journey.queues import ICPC, conferences_due_by, late_conferences_to_agree
+from iro.journey.queues import ICPC, due_by, late_conferences_to_agree
 from iro.people.models import User
 from iro.reports.measures import conferences_held_rows, latest_chair, plans_at_end
 from iro.timescales import MONTHLY, QUARTERLY, Period
+from iro.work.queues import LazyRows
 
 KINDS = (MONTHLY, QUARTERLY)
 LONG_PLAN_MONTHS = 15
@@ -51,16 +54,25 @@ class ManagementList:
     title: str
     intro: str
     columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: Sequence[tuple[str, ...]]  # a tuple, or ``LazyRows`` made as they are read
     count: int
     empty: str
     named: bool  # rows name children (False: figures only, shown to every reader)
     child_ids: tuple[int, ...] = ()  # the children in the rows (for the access log)
     limit: int | None = None  # rows a page shows (None: all; the files always hold all)
+    one_child_a_row: bool = False  # child_ids line up with the rows, one each
 
     @property
     def shown(self) -> tuple[tuple[str, ...], ...]:
         return self.rows if self.limit is None else self.rows[: self.limit]
+
+    @property
+    def shown_child_ids(self) -> tuple[int, ...]:
+        """The children the shown rows name (a row names one child, in order), for the
+        access log: a page that shows a hundred of five thousand has read a hundred."""
+        if self.limit is None or not self.one_child_a_row:
+            return self.child_ids
+        return self.child_ids[: self.limit]
 
     @property
     def more(self) -> int:
@@ -93,21 +105,21 @@ def _next_period(period: Period) -> Period:
 
 def conferences_due_next_period(user, period: Period, *, day: date) -> ManagementList:
     following = _next_period(period)
-    due = [
-        item
-        for item in conferences_due_by(user, day, following.last_day)
-        if item.booked_for is None
-    ]
-    rows = tuple(
-        (
-            display_name(user, item.child),
-            item.child.team.name if item.child.team else "No team",
-            "Initial conference" if item.kind == ICPC else "Review conference",
-            _d(item.due),
-            "Overdue" if item.due < day else "",
-        )
-        for item in due
-    )
+    due = [item for item in due_by(user, day, following.last_day) if item.booked_for is None]
+
+    def make(run) -> list[tuple[str, ...]]:
+        children = Child.objects.select_related("team").in_bulk([i.child_id for i in run])
+        return [
+            (
+                display_name(user, children[item.child_id]),
+                children[item.child_id].team.name if children[item.child_id].team else "No team",
+                "Initial conference" if item.kind == ICPC else "Review conference",
+                _d(item.due),
+                "Overdue" if item.due < day else "",
+            )
+            for item in run
+        ]
+
     return ManagementList(
         key="conferences_due",
         title=f"Conferences due by the end of {following.label}, not yet booked",
@@ -117,11 +129,12 @@ def conferences_due_next_period(user, period: Period, *, day: date) -> Managemen
             "so."
         ),
         columns=("Child", "Team", "Conference", "Due by", "Overdue"),
-        rows=rows,
-        count=len(rows),
+        rows=LazyRows(due, make),  # a page makes the rows it shows; the files all of them
+        count=len(due),
         empty="Every conference due by then is held or booked.",
         named=True,
-        child_ids=tuple(item.child.pk for item in due),
+        child_ids=tuple(item.child_id for item in due),
+        one_child_a_row=True,
     )
 
 
@@ -134,18 +147,22 @@ def long_plans(user, period: Period) -> ManagementList:
             start_date__lte=started_by,
             child__in=visible_to(user).values("pk"),
         )
-        .select_related("child__team")
         .order_by("start_date", "child__la_child_id", "pk")
+        .values_list("child_id", "start_date", named=True)
     )
-    rows = tuple(
-        (
-            display_name(user, plan.child),
-            plan.child.team.name if plan.child.team else "No team",
-            _d(plan.start_date),
-            f"{_whole_months(plan.start_date, end)} months",
-        )
-        for plan in plans
-    )
+
+    def make(run) -> list[tuple[str, ...]]:
+        children = Child.objects.select_related("team").in_bulk([p.child_id for p in run])
+        return [
+            (
+                display_name(user, children[plan.child_id]),
+                children[plan.child_id].team.name if children[plan.child_id].team else "No team",
+                _d(plan.start_date),
+                f"{_whole_months(plan.start_date, end)} months",
+            )
+            for plan in run
+        ]
+
     return ManagementList(
         key="long_plans",
         title=f"Plans open {LONG_PLAN_MONTHS} months or more",
@@ -153,11 +170,12 @@ def long_plans(user, period: Period) -> ManagementList:
             f"Plans open on {_d(end)} that started on or before {_d(started_by)}, longest first."
         ),
         columns=("Child", "Team", "Plan started", "Open for"),
-        rows=rows,
-        count=len(rows),
+        rows=LazyRows(plans, make),
+        count=len(plans),
         empty=f"No plan had been open {LONG_PLAN_MONTHS} months or more.",
         named=True,
         child_ids=tuple(plan.child_id for plan in plans),
+        one_child_a_row=True,
     )
 
 

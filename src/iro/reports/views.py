@@ -17,7 +17,7 @@ from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -41,7 +41,12 @@ from iro.reports.builders import (
     as_at_today,
     to_date_words,
 )
-from iro.reports.cache import cached_charts, page_report
+from iro.reports.cache import (
+    ReportBeingPrepared,
+    cached_charts,
+    page_report,
+    page_report_ready,
+)
 from iro.reports.editions import edition_for
 from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.reports.measures import MEASURES
@@ -240,19 +245,65 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
         return _not_begun(request, error)
     edition = _edition(request)
     team, chair = _filters(request, edition)
-    report = _with_lists(request.user, _report(kind, period, team, chair, edition))
-    read_log.shown(request, pks=_children_listed(report))
-    # A page shows the first rows of each list; the files hold them all.
+    if "ready" in request.GET:  # the waiting page asking whether to look again
+        ready = page_report_ready(kind, period, team=team, chair=chair, edition=edition)
+        read_log.shown(request, pks=[])  # it names no child
+        return JsonResponse({"ready": ready})
+    try:
+        report = _with_lists(request.user, _report(kind, period, team, chair, edition))
+    except ReportBeingPrepared:
+        return _being_prepared(request, kind, period, team, chair, edition)
+    # A page shows the first rows of each list, and has read only their children; the
+    # files hold them all.
     shorter = [replace(lst, limit=LIST_ROWS_SHOWN) for lst in report.management]
     report = replace(report, management=shorter)
+    read_log.shown(request, pks=_children_listed(report))
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
 
 def _report(kind: str, period, team, chair, edition: str, *, recent_ok=True) -> Report:
     """The report as kept until the records change, read as at the period's cut day. A
-    page may show a copy a little older while the worker makes the new one (it says so);
-    a file never does."""
-    return page_report(kind, period, team=team, chair=chair, edition=edition, recent_ok=recent_ok)
+    page may show a copy a little older while the worker makes the new one (it says so),
+    or, with none, say the worker is making it (``ReportBeingPrepared``); a file never
+    does either."""
+    return page_report(
+        kind,
+        period,
+        team=team,
+        chair=chair,
+        edition=edition,
+        recent_ok=recent_ok,
+        prepare=recent_ok,
+    )
+
+
+KIND_TITLES = {
+    "annual": "Annual report",
+    "quarterly": "Quarterly report",
+    "monthly": "Monthly report",
+}
+
+
+def _being_prepared(request: HttpRequest, kind: str, period, team, chair, edition) -> HttpResponse:
+    """The page a reader sees while the worker builds the report they asked for: what it
+    is, that it comes by itself, and a link to look again. 202: accepted, not yet made."""
+    read_log.shown(request, pks=[])  # it names no child
+    chosen = edition if request.GET.get("edition") else None
+    url = reverse("report", args=[kind, period.label]) + _query(team, chair, chosen)
+    return render(
+        request,
+        "reports/preparing.html",
+        {
+            "title": f"{KIND_TITLES[kind]} {period.label}",
+            "period": period,
+            "team": team,
+            "chair": chair,
+            "url": url,
+            "poll_url": url + ("&" if "?" in url else "?") + "ready",
+            "active_nav": "reports",
+        },
+        status=202,
+    )
 
 
 def _with_lists(user, report: Report) -> Report:
@@ -265,7 +316,7 @@ def _with_lists(user, report: Report) -> Report:
 
 
 def _children_listed(report: Report) -> list[int]:
-    return [pk for lst in report.management for pk in lst.child_ids]
+    return [pk for lst in report.management for pk in lst.shown_child_ids]
 
 
 def _context(request: HttpRequest, report: Report, team, chair) -> dict:

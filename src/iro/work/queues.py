@@ -29,7 +29,8 @@ class Row:
 
 
 class LazyRows(Sequence):
-    """A queue's rows, made only when read: ``items`` are the waiting pieces of work in
+    """A queue's (or a report list's) rows, made only when read: ``items`` are the waiting
+    pieces of work in
     the queue's order (whatever the selector needed to count and order them), and
     ``make(run)`` makes the rows of a run of them, with any lookups it needs done once
     for the run. A page that shows the first hundred of five thousand makes a hundred.
