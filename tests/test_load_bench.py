@@ -80,6 +80,30 @@ def test_a_user_without_access_to_children_is_counted_as_errors_and_records_noth
     assert action.progress == ""
 
 
+def test_a_report_page_answering_that_it_is_being_worked_out_is_counted_apart_not_as_an_error(
+    live_server, authority, monkeypatch
+):
+    from types import SimpleNamespace
+
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    from iro.operations.models import WorkerHeartbeat
+    from iro.reports import keeping
+
+    staff, _ = authority
+    caches["reports"].clear()  # no copy of a report an earlier test built
+    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now(), host="h", pid=1)
+    monkeypatch.setattr(keeping, "prepare_report", SimpleNamespace(enqueue=lambda *a: None))
+
+    summary = load_bench.summarise(one_loop(live_server.url, staff.iro.username))
+
+    assert summary["errors"] == 0
+    assert summary["waiting"] == 2
+    assert summary["pages"]["monthly report"]["waiting"] == 1
+    assert summary["pages"]["annual report"]["waiting"] == 1
+
+
 @pytest.mark.parametrize(
     "url", ["http://192.0.2.10:8000", "http://example.org", "http://0.0.0.0:8000"]
 )

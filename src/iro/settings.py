@@ -435,6 +435,10 @@ IRO_WORKER_STALE_SECONDS = envint("IRO_WORKER_STALE_SECONDS", 120, minimum=1)
 # The worker keeps the reports most read ready (iro.reports.keeping), looking this often
 # (0: never); meanwhile a page may be given a copy at most IRO_REPORT_STALE_SECONDS old.
 IRO_REPORT_KEEP_SECONDS = envint("IRO_REPORT_KEEP_SECONDS", 20, minimum=0)
+# The worker runs at this lower CPU priority (Unix niceness, 0 to 19) than the web
+# servers beside it: rebuilding reports after every change must not slow a reader's page.
+# (Tests run the worker inside the test process: left at its priority there.)
+IRO_WORKER_NICENESS = envint("IRO_WORKER_NICENESS", 0 if IRO_ENV == "test" else 10, minimum=0)
 IRO_REPORT_STALE_SECONDS = envint("IRO_REPORT_STALE_SECONDS", 300, minimum=0)
 # The largest census file the import page and the API take (bigger: iro cin import).
 IRO_CENSUS_UPLOAD_MAX_MB = envint("IRO_CENSUS_UPLOAD_MAX_MB", 200, minimum=1)

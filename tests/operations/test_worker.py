@@ -4,6 +4,8 @@ sees each try in the administration site's task list (ids and the error's kind o
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -84,3 +86,18 @@ def test_a_task_not_yet_due_is_left_for_later(database_tasks):
     DBTaskResult.objects.filter(pk=result.id).update(run_after=timezone.now() + timedelta(hours=1))
     run_worker()
     assert tries(always_fails) == [(1, "READY")]  # not yet due: the worker leaves it
+
+
+def test_the_worker_runs_at_a_lower_cpu_priority_than_the_web_servers():
+    # In a process of its own: lowering a priority cannot be undone.
+    code = (
+        "from iro.operations.priority import lower_priority as low; "
+        "import os; start = os.nice(0); print(start, low(start + 10), low(start + 5), low(99))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    start, lowered, not_raised, capped = map(int, done.stdout.split())
+    assert lowered == min(start + 10, 19)
+    assert not_raised == lowered  # never raised back: only the administrator may
+    assert capped == 19

@@ -8,6 +8,7 @@ from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from iro.operations.heartbeat import Heartbeat, beat
+from iro.operations.priority import lower_priority
 from iro.reports.keeping import ReportKeeper
 
 
@@ -16,6 +17,7 @@ class Command(DbWorkerCommand):
 
     def handle(self, *args, **options):
         options.setdefault("queue_name", "*")
+        lower_priority(settings.IRO_WORKER_NICENESS)
         beat(options["worker_id"])  # at once: /healthz sees the worker as soon as it runs
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.start()
