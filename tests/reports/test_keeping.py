@@ -141,6 +141,21 @@ def test_the_keeper_thread_keeps_reports_then_stops():
     assert not keeper.is_alive()
 
 
+def test_while_the_records_keep_changing_the_keeper_rests_as_long_as_its_last_round_took():
+    keeper = keeping.ReportKeeper(interval=20)
+    rounds = iter([45.0, 3.0, 0.0])  # seconds each round took (0: nothing had changed)
+    pauses = []
+
+    def wait(pause):
+        pauses.append(pause)
+        return len(pauses) > 3  # stopped after three rounds
+
+    keeper._stopped.wait = wait
+    keeper.keep_if_changed = lambda: next(rounds)
+    keeper.run()
+    assert pauses == [0.0, 45.0, 20, 20]  # at once, then never less than the interval
+
+
 def test_with_a_worker_and_no_copy_the_page_asks_the_worker_once_and_says_the_report_is_coming(
     staff, client, monkeypatch
 ):

@@ -88,7 +88,11 @@ class ReportKeeper(threading.Thread):
         while not self._stopped.wait(pause):
             pause = self.interval
             try:
-                self.keep_if_changed()
+                # While the records keep changing, rest at least as long as the last
+                # round took: at most half the worker's time goes on rebuilding, the
+                # rest to tasks and to the web on the same machine (readers meanwhile
+                # have the copy made a little earlier).
+                pause = max(self.interval, self.keep_if_changed())
             except DatabaseError as error:
                 log.warning("reports not kept this time (%s); trying again", error)
             except Exception:
@@ -96,17 +100,20 @@ class ReportKeeper(threading.Thread):
             finally:
                 connections.close_all()
 
-    def keep_if_changed(self) -> None:
+    def keep_if_changed(self) -> float:
+        """Keep the reports if the records or the date changed; the seconds it took."""
         from iro.reports.cache import current_token
 
         state = (current_token(), timezone.localdate())
         if state == self.last_state:
-            return
+            return 0.0
         started = time.monotonic()
         made = keep_reports()
         self.last_state = state
         self.rounds += 1
-        log.info("kept %s reports ready in %.1f s", made, time.monotonic() - started)
+        took = time.monotonic() - started
+        log.info("kept %s reports ready in %.1f s", made, took)
+        return took
 
     def stop(self) -> None:
         self._stopped.set()
