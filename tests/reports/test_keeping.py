@@ -12,7 +12,7 @@ import time_machine
 from django.utils import timezone
 
 from iro.operations.models import WorkerHeartbeat
-from iro.reports import builders, cache, keeping
+from iro.reports import builders, cache, charts, keeping
 from tests.reports.conftest import a_plan
 
 pytestmark = pytest.mark.django_db
@@ -181,6 +181,7 @@ def test_with_a_worker_and_no_copy_the_page_asks_the_worker_once_and_says_the_re
     monkeypatch.undo()
     task.call(*asked[0])  # the worker runs the task
     monkeypatch.setattr(builders, "build_report", _refuse)
+    monkeypatch.setattr(charts, "charts_for", _refuse)  # drawn by the worker, before
     assert client.get(url + "&ready").json() == {"ready": True}
     page = client.get(url)
     assert page.status_code == 200

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -199,7 +200,7 @@ class ReportBeingPrepared(Exception):
     takes to build."""
 
 
-def cached_report(kind: str, period, *, recent_ok: bool = False, **options):
+def cached_report(kind: str, period, *, recent_ok: bool = False, draw_charts=False, **options):
     """``build_report(kind, period, **options)``, built once per state of the records.
 
     With ``recent_ok`` (a report page), when it is not built for the records as they are
@@ -207,7 +208,10 @@ def cached_report(kind: str, period, *, recent_ok: bool = False, **options):
     says when) if a worker is keeping reports (``iro.reports.keeping``) and the copy is
     at most ``IRO_REPORT_STALE_SECONDS`` old: the worker is making the new one, so no
     reader waits for it. Otherwise (files, the API, the command line, the worker itself)
-    it is built here and now."""
+    it is built here and now.
+
+    With ``draw_charts`` (the worker), its charts are drawn and kept before the report
+    is: a page that finds the report finds its charts too, and never draws them."""
     from iro.reports.builders import build_report
 
     today = _today()
@@ -217,6 +221,8 @@ def cached_report(kind: str, period, *, recent_ok: bool = False, **options):
         return report
     built_at = timezone.now()
     report = build_report(kind, period, **options)
+    if draw_charts:
+        cached_charts(replace(report, management=[]))
     _cache().set(key, report, TIMEOUT)
     _cache().set(latest_key(kind, period, options, today=today), (key, built_at), TIMEOUT)
     report.cache_key = key
@@ -243,7 +249,15 @@ PREPARING_SECONDS = 120
 
 
 def page_report(
-    kind: str, period, *, team=None, chair=None, edition: str, recent_ok=False, prepare=False
+    kind: str,
+    period,
+    *,
+    team=None,
+    chair=None,
+    edition: str,
+    recent_ok=False,
+    prepare=False,
+    draw_charts=False,
 ):
     """The report as the report pages read it: ``period`` as at today (``as_at_today``),
     read as at its cut day. The worker keeps the same ones ready.
@@ -274,7 +288,7 @@ def page_report(
             if report is None:  # (a backend that runs tasks at once has built it already)
                 raise ReportBeingPrepared(kind, period.label)
             return report
-    return cached_report(kind, period, recent_ok=recent_ok, **options)
+    return cached_report(kind, period, recent_ok=recent_ok, draw_charts=draw_charts, **options)
 
 
 def page_report_ready(kind: str, period, *, team=None, chair=None, edition: str) -> bool:

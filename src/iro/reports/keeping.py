@@ -56,9 +56,9 @@ def keep_reports() -> int:
             continue
         for edition in EDITIONS:
             fresh = not report_kept(kind, period, **page_options(period, edition=edition))
-            report = page_report(kind, period, edition=edition, recent_ok=False)
+            report = page_report(kind, period, edition=edition, draw_charts=True)
             made += fresh
-            cached_charts(replace(report, management=[]))
+            cached_charts(replace(report, management=[]))  # (kept already if built here)
     return made
 
 
@@ -138,5 +138,5 @@ def prepare_report(
     chair = User.objects.filter(pk=chair_id).first() if chair_id else None
     if (team_id and team is None) or (chair_id and chair is None):
         return
-    report = page_report(kind, period, team=team, chair=chair, edition=edition)
-    cached_charts(replace(report, management=[]))
+    report = page_report(kind, period, team=team, chair=chair, edition=edition, draw_charts=True)
+    cached_charts(replace(report, management=[]))  # (kept already if built here)
