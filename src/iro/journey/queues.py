@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 
 from iro import timescales
@@ -44,11 +44,11 @@ from iro.journey.selectors import (
     REVIEW,
     UPCOMING_DAYS,
     _booked_dates,
-    _held,
     _open_on,
     _pending_section47s,
     _plural,
     current_chair_id,
+    latest_review_held,
 )
 from iro.people.models import Leave, User
 from iro.people.selectors import closure_days, iros, leave_between
@@ -304,23 +304,11 @@ def _reviews_due(children: QuerySet[Child], day: date) -> list[tuple[OpenPlan, d
     """The next review of each child's current plan, with its due date. One query.
 
     A child with two plans open (a data error) counts once, by the later started plan,
-    as in the caseload. The plan's latest review held on or after its start comes with
-    it (the only one ``timescales.next_review_after`` needs), so thousands of plans
-    cost one query, not their every review."""
-    last_review = (
-        ConferenceChild.objects.filter(
-            _held("conference__"),
-            plan=OuterRef("pk"),
-            conference__kind=ConferenceKind.REVIEW,
-            conference__held_on__gte=OuterRef("start_date"),
-        )
-        .order_by("-conference__held_on")
-        .values("conference__held_on")[:1]
-    )
+    as in the caseload. Each plan comes with its latest review (``latest_review_held``)."""
     current: dict[int, OpenPlan] = {}
     plans = (
         _open_plans(children, day)
-        .annotate(last_review=Subquery(last_review), la_child_id=F("child__la_child_id"))
+        .annotate(last_review=latest_review_held(), la_child_id=F("child__la_child_id"))
         .order_by("child_id", "-start_date", "-pk")
         .values_list("pk", "child_id", "start_date", "la_child_id", "last_review", named=True)
     )

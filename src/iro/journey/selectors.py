@@ -158,6 +158,22 @@ def review_dates_by_plan(plan_ids: Iterable[int]) -> dict[int, list[date]]:
     return dates
 
 
+def latest_review_held() -> Subquery:
+    """A plan's latest review held on or after its start, as an annotation: the only
+    review ``timescales.next_review_after`` needs, so the next review of thousands of
+    plans is read with the plans, not from their every review."""
+    return Subquery(
+        ConferenceChild.objects.filter(
+            _held("conference__"),
+            plan=OuterRef("pk"),
+            conference__kind=ConferenceKind.REVIEW,
+            conference__held_on__gte=OuterRef("start_date"),
+        )
+        .order_by("-conference__held_on")
+        .values("conference__held_on")[:1]
+    )
+
+
 @dataclass(frozen=True)
 class DueItem:
     """One conference a child is waiting for, and when it is due by."""
@@ -173,22 +189,21 @@ def due_items(children: QuerySet[Child], *, day: date, closures: frozenset[date]
     """Every conference the given children are waiting for on ``day``: the next review
     of each open plan and the initial conference of each pending Section 47 enquiry.
 
-    Three queries whatever the number of children.
+    Two queries whatever the number of children.
     """
-    plans = list(
-        Plan.objects.filter(_open_on(day), child__in=children.values("pk")).values_list(
-            "pk", "child_id", "start_date"
-        )
+    plans = (
+        Plan.objects.filter(_open_on(day), child__in=children.values("pk"))
+        .annotate(last_review=latest_review_held())
+        .values_list("pk", "child_id", "start_date", "last_review")
     )
-    reviews = review_dates_by_plan(pk for pk, _, _ in plans)
     items = [
         DueItem(
             child_id=child_id,
             kind=REVIEW,
-            due=timescales.next_review_after(start, reviews.get(pk, ())),
+            due=timescales.next_review_after(start, [last] if last else []),
             plan_id=pk,
         )
-        for pk, child_id, start in plans
+        for pk, child_id, start, last in plans
     ]
     for pk, child_id, start in _pending_section47s(children, day).values_list(
         "pk", "episode__child_id", "start_date"
