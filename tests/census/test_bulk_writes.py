@@ -9,7 +9,7 @@ from datetime import date, time, timedelta
 import pytest
 from django.db import connection
 
-from iro.census.bulk import _records, reserve_ids
+from iro.census.bulk import _records, make, reserve_ids
 from iro.children.models import Child, Disability, Ethnicity, Sex
 from iro.journey import checks
 from iro.journey.models import (
@@ -17,9 +17,12 @@ from iro.journey.models import (
     AssessmentFactor,
     CinPlanPeriod,
     Conference,
+    ConferenceChild,
     ConferenceKind,
     Episode,
+    Plan,
     ReferralSource,
+    Section47,
 )
 
 pytestmark = pytest.mark.django_db
@@ -94,6 +97,77 @@ def test_rows_written_in_bulk_are_the_rows_django_writes():
         for field in model._meta.concrete_fields:
             assert getattr(fresh, field.attname) == getattr(bulk, field.attname), field.name
     assert Episode.objects.get(pk=in_bulk[1].pk).child_id == in_bulk[0].pk
+
+
+def _state(instance) -> dict:
+    """What a new record holds: its values (a fresh UUID apart), the references cached
+    on it, where it is to be written and that it is new."""
+    values = {k: v for k, v in instance.__dict__.items() if k not in ("_state", "public_id")}
+    cached = instance._state.fields_cache
+    return {
+        "values": values,
+        "cached": {name: id(record) for name, record in cached.items()},
+        "db": instance._state.db,
+        "adding": instance._state.adding,
+    }
+
+
+def test_make_builds_each_record_the_bulk_path_writes_as_the_model_builds_it():
+    saved = Child.objects.create(la_child_id="MADE-1")
+    child, episode = Child(la_child_id="MADE-2"), Episode(child=saved)
+    s47 = Section47(episode=episode, start_date=date(2024, 1, 2))
+    plan = Plan(child=child, episode=episode, start_date=date(2024, 1, 20))
+    conference = Conference(kind=ConferenceKind.INITIAL)
+    cases = [
+        (Episode, {"child": child, "referral_date": date(2024, 1, 1), "referral_nfa": False}),
+        (Episode, {"child": saved, "referral_source": ReferralSource.values[0]}),
+        (
+            Section47,
+            {"episode": episode, "start_date": date(2024, 1, 2), "icpc_not_required": True},
+        ),
+        (Assessment, {"episode": episode, "factors": [AssessmentFactor.values[0]]}),
+        (CinPlanPeriod, {"episode": episode, "start_date": date(2024, 1, 3), "end_date": None}),
+        (
+            Plan,
+            {
+                "child": child,
+                "episode": episode,
+                "start_date": date(2024, 1, 20),
+                "initial_category": "NEG",
+                "previous_plans": 0,
+            },
+        ),
+        (
+            Conference,
+            {
+                "kind": ConferenceKind.REVIEW,
+                "scheduled_date": date(2024, 4, 1),
+                "chair": None,
+                "booking_warnings": "",
+                "booking_reason": "",
+            },
+        ),
+        (
+            ConferenceChild,
+            {"conference": conference, "child": child, "section47": s47, "plan": None},
+        ),
+        (ConferenceChild, {"conference": conference, "child": child, "plan": plan}),
+    ]
+    for model, values in cases:
+        made, built = make(model, **values), model(**values)
+        assert type(made) is model
+        assert _state(made) == _state(built), model.__name__
+    # Each record has its own callable default (a UUID) and its own mutable values.
+    first, second = make(Conference), make(Conference)
+    assert first.public_id != second.public_id
+    assert make(Assessment).factors is not make(Assessment).factors
+
+
+def test_make_gives_the_models_own_errors_for_a_wrong_value():
+    with pytest.raises(ValueError, match="must be a"):
+        make(Episode, child=Conference())
+    with pytest.raises(TypeError, match="unexpected keyword"):
+        make(Episode, colour="red")
 
 
 def test_reserved_keys_follow_the_table_and_are_never_taken_again():

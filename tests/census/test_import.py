@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import re
 from datetime import date
 from io import StringIO
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from iro.census.importer import (
+    IMPORT_COLLECT_AFTER,
     MAX_LA_CHILD_ID,
     REFUSED,
     SKIP_DUPLICATE,
@@ -157,6 +159,21 @@ def test_the_next_years_file_updates_and_extends_the_same_records(staff, census_
     assert summary.added["reviews"] == 2
     assert summary.updated["plans"] == 1
     assert summary.added["plans"] == 0
+
+
+def test_an_import_collects_cycles_less_often_while_it_runs_and_as_before_after(staff, tmp_path):
+    path = tmp_path / "year.xml"
+    write_synthetic_file(path, 5, seed=3)
+    before = gc.get_threshold()
+    during = []
+    import_file(
+        path, acting_user=staff.analyst, findings=lambda _: during.append(gc.get_threshold())
+    )
+    assert (IMPORT_COLLECT_AFTER, *before[1:]) in during  # told as each child is read
+    assert gc.get_threshold() == before
+    with pytest.raises(CensusFileError):  # and after a file it refuses
+        import_file(tmp_path / "missing.xml", acting_user=staff.analyst)
+    assert gc.get_threshold() == before
 
 
 def test_children_that_cannot_be_represented_are_skipped_with_a_reason(staff, census_file):
