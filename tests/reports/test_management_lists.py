@@ -142,7 +142,9 @@ def test_the_page_shows_a_lists_first_rows_and_sends_the_reader_to_the_files_for
         spreadsheet = client.get("/reports/monthly/2026-11.csv").content.decode()
     due = page[page.index('id="list-conferences_due"') : page.index('id="list-long_plans"')]
     assert "KidB Testcase" in due and "KidA Testcase" not in due
-    assert "Showing the first 1 of 2. The spreadsheet, CSV and PDF" in due
+    assert "Showing the first 1 of 2. All 2 are in this report’s" in due
+    for fmt in ("xlsx", "csv", "pdf"):  # each file a link away
+        assert f'href="/reports/monthly/2026-11.{fmt}' in due
     long = page[page.index('id="list-long_plans"') : page.index('id="list-late_not_agreed"')]
     assert "KidE Testcase" in long and "Showing the first" not in long  # one row: all shown
     assert "KidB Testcase" in spreadsheet and "KidA Testcase" in spreadsheet

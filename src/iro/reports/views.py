@@ -355,6 +355,7 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         ],
         "targets": [(line, presentation.target_text(line)) for line in report.targets_next_year],
         "downloads": downloads,
+        "download_links": dict(downloads),  # by format, for the lists' "all of them" links
         "children_base": base if may_see_children else None,
         "query": query,
         "earlier": _neighbour(report.period, -1),
