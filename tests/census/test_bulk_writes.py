@@ -157,6 +157,9 @@ def test_make_builds_each_record_the_bulk_path_writes_as_the_model_builds_it():
         made, built = make(model, **values), model(**values)
         assert type(made) is model
         assert _state(made) == _state(built), model.__name__
+    # A one-to-one reference goes through the model (its descriptor caches both ways).
+    made = make(Section47, episode=episode, strategy_discussion=None)
+    assert _state(made) == _state(Section47(episode=episode, strategy_discussion=None))
     # Each record has its own callable default (a UUID) and its own mutable values.
     first, second = make(Conference), make(Conference)
     assert first.public_id != second.public_id

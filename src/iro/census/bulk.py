@@ -393,8 +393,8 @@ class _Maker:
     descriptor caches it (its key when it has one) and both routed to the database
     they are written to
     (``tests/census/test_bulk_import.py`` compares the two for every model written here).
-    A model with ``pre_init``/``post_init`` receivers, a one-to-one reference or a name
-    that is not a concrete field goes through ``model(**values)``.
+    A model with ``pre_init``/``post_init`` receivers, and values with a one-to-one
+    reference or a name that is not a concrete field, go through ``model(**values)``.
     """
 
     def __init__(self, model: type) -> None:
@@ -410,11 +410,7 @@ class _Maker:
                 self.defaults[f.attname] = None
             else:
                 self.defaults[f.attname] = f.get_default()
-        self.plain = not (
-            pre_init.has_listeners(model)
-            or post_init.has_listeners(model)
-            or any(f.one_to_one for f in concrete)
-        )
+        self.plain = not (pre_init.has_listeners(model) or post_init.has_listeners(model))
 
     def __call__(self, **values):
         model = self.model
@@ -429,8 +425,10 @@ class _Maker:
         for name, value in values.items():
             f = self.fields[name]
             if f.is_relation and name == f.name:
-                if value is not None and not isinstance(value, f.related_model):
-                    return model(**values)  # Django's own error for a wrong record
+                if f.one_to_one or (value is not None and not isinstance(value, f.related_model)):
+                    # The descriptor also caches the record the other way; or a wrong
+                    # record, refused with Django's own error.
+                    return model(**values)
                 state.fields_cache[f.name] = value
                 if value is None:
                     attributes[f.attname] = None
