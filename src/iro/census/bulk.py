@@ -390,9 +390,9 @@ class _Maker:
     default, such as a UUID, is called for each record), and a new record takes the
     defaults and the given values in one step. What it makes is the same: the same
     values under the same names, a reference given as a record cached on it as the
-    descriptor caches it (its key when it has one) and both routed to the database
-    they are written to
-    (``tests/census/test_bulk_import.py`` compares the two for every model written here).
+    descriptor caches it (its key when it has one), and both routed to the database
+    they are written to (``tests/census/test_bulk_writes.py`` compares the two for every
+    model written here).
     A model with ``pre_init``/``post_init`` receivers, and values with a one-to-one
     reference or a name that is not a concrete field, go through ``model(**values)``.
     """
