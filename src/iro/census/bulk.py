@@ -406,7 +406,10 @@ class _Maker:
         self.called: list[tuple[str, object]] = []
         for f in concrete:
             if f.has_default() and callable(f.default):
-                self.called.append((f.attname, f.default))
+                self.called.append((f.attname, f.default))  # a new value for each record
+                self.defaults[f.attname] = None
+            elif f.has_db_default():  # a new expression for each, as the field gives it
+                self.called.append((f.attname, f.get_default))
                 self.defaults[f.attname] = None
             else:
                 self.defaults[f.attname] = f.get_default()
