@@ -172,7 +172,7 @@ def import_phases(path: str, db_dir: str, database_url: str = "", runs: int = 1)
     figure, as for parse and validate: what the machine's other work adds is left out.
     The repeat and the export then run on what the last first import wrote."""
     firsts = []
-    for _ in range(max(1, runs)):
+    for _ in range(runs):
         db = tempfile.mkdtemp(prefix="db-", dir=db_dir)
         firsts.append(run("import", path, db, database_url, "first"))
     first = min(firsts, key=lambda r: r["seconds"])
@@ -309,6 +309,8 @@ def main() -> None:
     parser.add_argument("--damaged-mib", type=int, default=200,
                         help="size of the damaged (NUL-padded) file, 0 to skip")  # fmt: skip
     args = parser.parse_args()
+    if args.import_runs < 1:
+        parser.error(f"--import-runs must be 1 or more, not {args.import_runs}")
 
     from iro.census.synthetic import write_synthetic_file
 
