@@ -128,3 +128,25 @@ def test_a_report_being_worked_out_passes_axe_and_opens_by_itself_when_ready(pag
     expect(page.locator("main")).not_to_contain_text("being worked out", timeout=15000)
     assert page.url.endswith("/reports/annual/2018-19/")
     assert page.locator("h1").inner_text().startswith("Annual report 2018-19")
+
+
+def test_a_management_list_cut_short_links_to_the_files_that_hold_it_all_and_passes_axe(
+    page, monkeypatch
+):
+    from iro.reports import views
+
+    monkeypatch.setattr(views, "LIST_ROWS_SHOWN", 1)
+    staff = make_staff()
+    build_authority(staff, 6)
+    sign_in(page, staff.iro_manager.username)
+    page.goto("/reports/monthly/2018-06/")
+    more = page.locator('p[id^="list-"][id$="-more"]').first
+    assert more.count() == 1
+    links = more.get_by_role("link")
+    assert [links.nth(i).inner_text() for i in range(links.count())] == [
+        "spreadsheet",
+        "CSV",
+        "PDF",
+    ]
+    more.scroll_into_view_if_needed()
+    check_page(page, "report-monthly-list-cut-short")
