@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
+# The United Kingdom's calendar, imported with this module: ``holidays.country_holidays``
+# would import every country's module the first time it is called (about 0.1 s), in the
+# middle of whatever first asks for a working day (a census validation, a page).
+from holidays.countries.united_kingdom import UnitedKingdom
 
 # Working Together to Safeguard Children 2023, ch. 2: the initial child protection
 # conference is held within 15 working days of the strategy discussion at which the
@@ -97,7 +100,7 @@ def bank_holidays(year: int) -> frozenset[date]:
     falls at a weekend (Christmas Day on a Sunday) as well as its substitute; only the
     substitute is a bank holiday, so weekend dates are left out, matching GOV.UK's list.
     """
-    listed = holidays.country_holidays("GB", subdiv="ENG", years=year)
+    listed = UnitedKingdom(subdiv="ENG", years=year)
     one_off = {d for d in ONE_OFF_BANK_HOLIDAYS if d.year == year}
     return frozenset(d for d in (*listed, *one_off) if d.weekday() < SATURDAY)
 
@@ -117,7 +120,7 @@ def non_working_day(d: date, *, closures: Iterable[date] = ()) -> str | None:
     if d.weekday() >= SATURDAY:
         return f"a {calendar.day_name[d.weekday()]}"
     if d in bank_holidays(d.year):
-        name = holidays.country_holidays("GB", subdiv="ENG", years=d.year).get(d)
+        name = UnitedKingdom(subdiv="ENG", years=d.year).get(d)
         return f"a bank holiday ({name})" if name else "a bank holiday"
     if d in frozenset(closures):
         return "a local closure day"
