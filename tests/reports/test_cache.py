@@ -10,7 +10,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from iro.challenge import services as challenge_services
-from iro.journey.models import Decision
+from iro.journey import plan_services
+from iro.journey.models import ActionStatus, Decision
 from iro.reports import cache
 from iro.reports.renderers.document import render_pdf
 from tests.reports.conftest import YEAR, a_child, a_plan, a_review, an_icpc, an_s47
@@ -194,3 +195,25 @@ def test_the_pdf_of_the_same_report_is_made_once_and_a_changed_one_anew(staff):
     html = render_html(report())
     assert cache._cache().get(cache.pdf_key(html)) is None
     assert render_pdf(report()) != first
+
+
+def test_recording_progress_on_an_action_keeps_the_token_and_every_kept_report(staff):
+    """No report reads a plan's outcomes or actions (cache.NOT_READ), so the progress an
+    IRO or social worker records on them all day long rebuilds nothing."""
+    plan = a_plan(staff, date(2018, 5, 1))
+    outcome = plan_services.add_outcome(
+        plan=plan, text="Sam is safe at home", acting_user=staff.iro
+    )
+    action = plan_services.add_action(
+        plan=plan, what="Attend the parenting course", who="Parents",
+        by_when=date(2018, 9, 1), outcome=outcome, acting_user=staff.iro,
+    )  # fmt: skip
+    first, before = report(), token()
+    plan_services.record_action_progress(
+        action=action, status=ActionStatus.IN_PROGRESS, progress="Two sessions attended",
+        acting_user=staff.iro, expected_version=action.version,
+    )  # fmt: skip
+    assert token() == before
+    assert report().cache_key == first.cache_key
+    a_review(plan, date(2018, 8, 1), chair=staff.iro)  # a change a report counts
+    assert token() != before

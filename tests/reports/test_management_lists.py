@@ -26,6 +26,8 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from iro.journey.models import ConferenceKind, LatenessReason
@@ -220,3 +222,41 @@ def test_the_children_listed_are_logged_as_read(client, service):
         )
     )
     assert {"KidA", "KidB", "KidE"} <= logged
+
+
+def test_the_lists_are_worked_out_once_until_the_records_change(service):
+    lists_for(service.iro_manager)
+    with CaptureQueriesContext(connection) as queries:
+        again = lists_for(service.iro_manager)
+    assert [lst.count for lst in again.values()] == [2, 1, 1, 3]
+    assert len(queries) <= 3  # the token and the kept lists, not the work behind them
+    with time_machine.travel(TODAY, tick=False):  # KidA's review booked: a change
+        hold_conference(
+            kind=ConferenceKind.REVIEW,
+            children=[(service.kids["A"], {"plan": service.kids["A"].plans.get()})],
+            chair=service.iro,
+            scheduled_date=date(2026, 12, 8),
+        )
+    assert [row[0] for row in lists_for(service.iro_manager)["conferences_due"].rows] == [
+        "KidB Testcase"
+    ]
+
+
+def test_lists_kept_for_one_reader_are_never_given_to_another(service):
+    """The manager's lists (names, every team) are kept first; each other reader still
+    gets their own: the analyst only counts, the other team's social worker nothing of
+    a team they do not see."""
+    assert lists_for(service.iro_manager)["conferences_due"].count == 2
+    analyst = lists_for(service.analyst)
+    assert analyst["conferences_due"].count == 2 and analyst["conferences_due"].rows == ()
+    outsider = lists_for(service.outsider)
+    assert [outsider[key].count for key in ("conferences_due", "long_plans")] == [0, 0]
+
+
+def test_a_child_restricted_after_the_lists_were_kept_leaves_them(service):
+    assert lists_for(service.iro_manager)["conferences_due"].count == 2
+    kid_b = service.kids["B"]
+    kid_b.restricted = True
+    kid_b.save()
+    due = lists_for(service.iro_manager)["conferences_due"]
+    assert [row[0] for row in due.rows] == ["KidA Testcase"]

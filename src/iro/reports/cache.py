@@ -9,7 +9,9 @@ the breakdowns) and drawing its charts takes seconds; reading it again should no
   transaction* (once per transaction): the new token becomes visible exactly when the
   change does, and a change rolled back takes its token with it. A token is never
   reused, so whatever was cached under an old token is never read again. Signing in (which
-  saves only ``last_login``) is not a change to the records.
+  saves only ``last_login``) is not a change to the records, and nor is a save of the
+  records of those apps that no report reads (``NOT_READ``: a plan's outcomes and
+  actions, for one; progress on actions is recorded all day long).
 - **The built report** is cached (Django's ``reports`` cache: a database table, shared by
   every app server) under its kind, period, every option it was built with (team, chair,
   and whatever later options ``build_report`` takes), today's date (a period not yet over
@@ -44,6 +46,20 @@ from simple_history.models import HistoricalChanges
 # conferences, disputes and feedback, people and teams, and the reports' own inputs
 # such as narratives and population figures).
 SOURCE_APPS = frozenset({"children", "journey", "challenge", "people", "reports", "narrative"})
+# The records of those apps that no report, chart or management list reads: what the
+# plan says should happen, the chair's meetings before a conference, and the words a
+# search looks through. Saving them (recording progress on an action, many times a day)
+# keeps the token, so every kept report stays kept. tests/demo/authority/test_demo_casework.py
+# builds every kind of report and the management lists over the demo authority, which
+# has all of them, and checks that none of these tables is read.
+NOT_READ = frozenset(
+    {
+        "journey.PlanOutcome",
+        "journey.PlanAction",
+        "journey.PreMeeting",
+        "children.ChildSearchTerm",
+    }
+)
 CACHE_ALIAS = "reports"
 TIMEOUT = 60 * 60 * 24  # a day: the key holds the date, so nothing older is ever read
 SINGLETON = 1
@@ -106,6 +122,8 @@ def _is_source(model) -> bool:
     from iro.reports.models import DataVersion
 
     if model._meta.app_label not in SOURCE_APPS or model is DataVersion:
+        return False
+    if model._meta.label in NOT_READ:
         return False
     if issubclass(model, HistoricalChanges):
         return False  # a history row: the save of the record itself is the change
@@ -184,6 +202,38 @@ def report_key(kind: str, period, options: dict[str, Any], *, today, token: str)
         code_fingerprint(),
     ]
     return "report:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def reader_key(name: str, user, period, *, today, token: str) -> str:
+    """The key of what one reader's page adds to a report (its management lists): the
+    records' token, the day, the code, and the reader (their account, role and the access
+    setting: which children they see and whether names show). A change to the reader's
+    role, team or access list is a change to the records, so it changes the token too."""
+    from django.conf import settings
+
+    parts = [
+        name,
+        period.kind,
+        period.label,
+        period.first_day.isoformat(),
+        period.last_day.isoformat(),
+        f"user={user.pk}:{user.role}:{user.is_active}",
+        f"access={settings.IRO_CHILD_ACCESS}",
+        today.isoformat(),
+        token,
+        code_fingerprint(),
+    ]
+    return "reader:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def kept_for_reader(name: str, user, period, *, today, make):
+    """``make()``, kept for this reader until the records change (``reader_key``)."""
+    key = reader_key(name, user, period, today=today, token=current_token())
+    found = _cache().get(key)
+    if found is None:
+        found = make()
+        _cache().set(key, found, TIMEOUT)
+    return found
 
 
 def _today():

@@ -15,8 +15,11 @@
 
 The first three name children, so they are read through the user's access
 (``access.scope``): a role that sees names gets the rows, a role that does not gets only
-how many there are. They are the user's, not the report's, so they are made for each
-request and never kept with the cached report.
+how many there are. They are the user's, not the report's, so they are never kept with
+the cached report. What they are made of (which conferences are due, which plans are
+long, the lists of late conferences and loads) is kept for each reader until the
+records change (``cache.kept_for_reader``): working out a region's thousands of due
+dates took half a second a page. The rows a page shows are made from it per request.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from django.db.models import Count, Q
 
@@ -33,6 +37,7 @@ from iro.children.models import Child
 from iro.journey.models import Plan
 from iro.journey.queues import ICPC, due_by, late_conferences_to_agree
 from iro.people.models import User
+from iro.reports.cache import kept_for_reader
 from iro.reports.measures import conferences_held_rows, latest_chair, plans_at_end
 from iro.timescales import MONTHLY, QUARTERLY, Period
 from iro.work.queues import LazyRows
@@ -87,6 +92,19 @@ class ManagementList:
         return data
 
 
+class _Due(NamedTuple):
+    """A conference due and not booked: whose, which kind (``ICPC`` or ``REVIEW``), when."""
+
+    child_id: int
+    kind: str
+    due: date
+
+
+class _LongPlan(NamedTuple):
+    child_id: int
+    start_date: date
+
+
 def _d(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
@@ -103,9 +121,22 @@ def _next_period(period: Period) -> Period:
     )
 
 
-def conferences_due_next_period(user, period: Period, *, day: date) -> ManagementList:
+def _due_next_period(user, period: Period, *, day: date) -> tuple[_Due, ...]:
     following = _next_period(period)
-    due = [item for item in due_by(user, day, following.last_day) if item.booked_for is None]
+    return tuple(
+        _Due(item.child_id, item.kind, item.due)
+        for item in due_by(user, day, following.last_day)
+        if item.booked_for is None
+    )
+
+
+def conferences_due_next_period(
+    user, period: Period, *, day: date, due: Sequence[_Due] | None = None
+) -> ManagementList:
+    """The list of conferences due (``due``, when already found for the reader)."""
+    following = _next_period(period)
+    if due is None:
+        due = _due_next_period(user, period, day=day)
 
     def make(run) -> list[tuple[str, ...]]:
         children = Child.objects.select_related("team").in_bulk([i.child_id for i in run])
@@ -138,18 +169,27 @@ def conferences_due_next_period(user, period: Period, *, day: date) -> Managemen
     )
 
 
-def long_plans(user, period: Period) -> ManagementList:
+def _long_plans(user, period: Period) -> tuple[_LongPlan, ...]:
     end = period.last_day
     started_by = timescales.add_months(end, -LONG_PLAN_MONTHS)
-    plans = list(
-        Plan.objects.filter(
+    return tuple(
+        _LongPlan(*row)
+        for row in Plan.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gt=end),
             start_date__lte=started_by,
             child__in=visible_to(user).values("pk"),
         )
         .order_by("start_date", "child__la_child_id", "pk")
-        .values_list("child_id", "start_date", named=True)
+        .values_list("child_id", "start_date")
     )
+
+
+def long_plans(user, period: Period, *, plans: Sequence[_LongPlan] | None = None) -> ManagementList:
+    """The list of long plans (``plans``, when already found for the reader)."""
+    end = period.last_day
+    started_by = timescales.add_months(end, -LONG_PLAN_MONTHS)
+    if plans is None:
+        plans = _long_plans(user, period)
 
     def make(run) -> list[tuple[str, ...]]:
         children = Child.objects.select_related("team").in_bulk([p.child_id for p in run])
@@ -244,15 +284,37 @@ def iro_loads(period: Period) -> ManagementList:
     )
 
 
+@dataclass(frozen=True)
+class _Found:
+    """What one reader's lists are made of, kept until the records change."""
+
+    due: tuple[_Due, ...]
+    long_plans: tuple[_LongPlan, ...]
+    late: ManagementList
+    loads: ManagementList
+
+
+def _find(user, period: Period, *, day: date) -> _Found:
+    return _Found(
+        _due_next_period(user, period, day=day),
+        _long_plans(user, period),
+        late_not_agreed(user, day=day),
+        iro_loads(period),
+    )
+
+
 def management_lists(user, period: Period, *, day: date) -> list[ManagementList]:
     """The lists for ``user``, rows only when their role sees names; [] for an annual
     report. ``day`` is today (what is due, overdue or waiting is as the records stand)."""
     if period.kind not in KINDS:
         return []
+    found = kept_for_reader(
+        "management-lists", user, period, today=day, make=lambda: _find(user, period, day=day)
+    )
     named = [
-        conferences_due_next_period(user, period, day=day),
-        long_plans(user, period),
-        late_not_agreed(user, day=day),
+        conferences_due_next_period(user, period, day=day, due=found.due),
+        long_plans(user, period, plans=found.long_plans),
+        found.late,
     ]
     if not shows_names(user):
         named = [
@@ -261,4 +323,4 @@ def management_lists(user, period: Period, *, day: date) -> list[ManagementList]
             )
             for lst in named
         ]
-    return [*named, iro_loads(period)]
+    return [*named, found.loads]
