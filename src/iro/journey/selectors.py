@@ -325,8 +325,20 @@ def my_work(user, *, day: date | None = None) -> MyWork:
     # A child's current chair chaired one of their conferences, so only the children of
     # the user's own conferences are asked who their current chair is (not every child
     # the user may see: thousands in a region, each a correlated subquery).
+    # Of those, only children who can be waiting for a conference (a plan open or an
+    # enquiry in an open episode: what ``due_items`` reads): an IRO's years of closed
+    # cases are not asked who their chair is.
     chaired = visible.filter(
         pk__in=ConferenceChild.objects.filter(conference__chair=user).values("child_id")
+    ).filter(
+        Exists(Plan.objects.filter(_open_on(day), child=OuterRef("pk")))
+        | Exists(
+            Section47.objects.filter(
+                Q(episode__closure_date__isnull=True) | Q(episode__closure_date__gt=day),
+                episode__child=OuterRef("pk"),
+                start_date__lte=day,
+            )
+        )
     )
     mine = chaired.annotate(chair_id=current_chair_id()).filter(
         Q(chair_id=user.pk)
