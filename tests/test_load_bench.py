@@ -143,3 +143,13 @@ def test_it_builds_the_demo_or_the_dataset_asked_for(tmp_path, monkeypatch, data
     monkeypatch.setattr(load_bench.subprocess, "run", lambda args, **kw: ran.append(args[1:]))
     load_bench.prepare_database(tmp_path, None, 0.5, dataset)
     assert ran == [["migrate", "--no-input", "-v", "0"], demo_args]
+
+
+def test_it_waits_for_the_worker_to_keep_the_reports_and_says_when_it_gave_up(monkeypatch):
+    from iro.reports import keeping
+
+    answers = iter([False, False, True])
+    monkeypatch.setattr(keeping, "reports_kept_now", lambda: next(answers))
+    assert load_bench.wait_for_kept_reports(limit=60, poll=0) is not None
+    monkeypatch.setattr(keeping, "reports_kept_now", lambda: False)
+    assert load_bench.wait_for_kept_reports(limit=0.05, poll=0.01) is None

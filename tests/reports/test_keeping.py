@@ -43,7 +43,9 @@ def test_the_reports_kept_are_this_and_the_last_period_of_each_kind():
 def test_after_keeping_every_report_page_kept_is_read_without_building(staff, client,
                                                                        monkeypatch):  # fmt: skip
     a_plan(staff, date(2018, 5, 1))
+    assert not keeping.reports_kept_now()
     assert keeping.keep_reports() == 12  # six periods, two editions
+    assert keeping.reports_kept_now()
     assert keeping.keep_reports() == 0  # nothing changed: nothing to make
     monkeypatch.setattr(builders, "build_report", _refuse)
     client.force_login(staff.iro_manager)
