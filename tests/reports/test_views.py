@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from iro.access.capabilities import Capability
 from iro.access.models import AccessLogEntry
 from iro.reports import views
 from tests.reports.conftest import a_child, a_plan, build_authority
@@ -177,3 +178,41 @@ def test_a_child_of_another_team_is_not_named_on_the_page_of_a_team_manager(clie
     response = client.get("/reports/annual/2018-19/plans_started/")
     assert "Quilla" not in response.content.decode()
     assert response.context["hidden"] == 1
+
+
+def test_a_report_page_read_again_is_given_its_sections_as_kept_not_rendered_anew(
+    client, authority
+):
+    client.force_login(authority.senior_manager)
+    first = client.get(REPORT)
+    again = client.get(REPORT)
+    assert "reports/_report_body.html" in [t.name for t in first.templates]
+    assert "reports/_report_body.html" not in [t.name for t in again.templates]
+    assert "icpc_within_15_working_days" in _body(again)
+    assert _body(again) == _body(first)
+
+
+def test_kept_sections_are_never_given_to_a_reader_whose_links_differ(
+    client, authority, monkeypatch
+):
+    """The same report, kept rendered for a reader with links to the children, read by
+    one who may not see children: their sections have no such links."""
+    client.force_login(authority.senior_manager)
+    assert (
+        "/reports/annual/2018-19/icpc_within_15_working_days/"
+        in client.get(REPORT).content.decode()
+    )
+    allowed = views.has_capability
+    monkeypatch.setattr(
+        views,
+        "has_capability",
+        lambda user, cap: cap != Capability.VIEW_CHILDREN and allowed(user, cap),
+    )
+    page = client.get(REPORT).content.decode()
+    assert "/reports/annual/2018-19/icpc_within_15_working_days/" not in page
+    assert "Each figure links to the children behind it" not in page
+
+
+def _body(response) -> str:
+    page = response.content.decode()
+    return page[page.index('id="contents-title"') : page.index('id="definitions"')]

@@ -20,7 +20,9 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 
 from iro import timescales
 from iro.access import read_log
@@ -334,29 +336,44 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
     ]
     may_see_children = has_capability(request.user, Capability.VIEW_CHILDREN)
     may_see_children = may_see_children and not report.published
-    charts = cached_charts(replace(report, management=[]))
+    children_base = base if may_see_children else None
     later = _neighbour(report.period, 1)
+    # The body (contents, sections, charts, breakdowns, action plan) and the definitions
+    # are kept rendered under the report's own key with all that shapes them for a
+    # reader: the links to the children (role, team, chair), the language and whether
+    # the reader has management lists. What they are made from is worked out only when
+    # they are rendered (``SimpleLazyObject``).
+    body_key = report.cache_key and "\x1f".join(
+        map(str, (report.cache_key, children_base, query, get_language(), bool(report.management)))
+    )
     return {
         "counts_only": None if shows_names(request.user) else COUNTS_ONLY,
         "report": report,
-        "sections": presentation.laid_out(report, charts),
-        "by_team": presentation.breakdown_rows(report.by_team),
-        "by_chair": presentation.breakdown_rows(report.by_chair),
+        "body_key": body_key,
+        "sections": SimpleLazyObject(
+            lambda: presentation.laid_out(report, cached_charts(replace(report, management=[])))
+        ),
+        "by_team": SimpleLazyObject(lambda: presentation.breakdown_rows(report.by_team)),
+        "by_chair": SimpleLazyObject(lambda: presentation.breakdown_rows(report.by_chair)),
         "breakdown_columns": [title for _, title in presentation.BREAKDOWN_COLUMNS],
-        "progress": [
-            (
-                line,
-                presentation.target_text(line),
-                presentation.figure_text(line, line.actual),
-                presentation.figure_text(line, line.baseline),
-                presentation.progress_text(line),
-            )
-            for line in report.progress
-        ],
-        "targets": [(line, presentation.target_text(line)) for line in report.targets_next_year],
+        "progress": SimpleLazyObject(
+            lambda: [
+                (
+                    line,
+                    presentation.target_text(line),
+                    presentation.figure_text(line, line.actual),
+                    presentation.figure_text(line, line.baseline),
+                    presentation.progress_text(line),
+                )
+                for line in report.progress
+            ]
+        ),
+        "targets": SimpleLazyObject(
+            lambda: [(line, presentation.target_text(line)) for line in report.targets_next_year]
+        ),
         "downloads": downloads,
         "download_links": dict(downloads),  # by format, for the lists' "all of them" links
-        "children_base": base if may_see_children else None,
+        "children_base": children_base,
         "query": query,
         "earlier": _neighbour(report.period, -1),
         # No link to a period not yet begun: it has no report.
