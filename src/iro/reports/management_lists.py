@@ -131,12 +131,10 @@ def _due_next_period(user, period: Period, *, day: date) -> tuple[_Due, ...]:
 
 
 def conferences_due_next_period(
-    user, period: Period, *, day: date, due: Sequence[_Due] | None = None
+    user, period: Period, *, day: date, due: Sequence[_Due]
 ) -> ManagementList:
-    """The list of conferences due (``due``, when already found for the reader)."""
+    """The list of the conferences ``due`` (``_due_next_period``, kept for the reader)."""
     following = _next_period(period)
-    if due is None:
-        due = _due_next_period(user, period, day=day)
 
     def make(run) -> list[tuple[str, ...]]:
         children = Child.objects.select_related("team").in_bulk([i.child_id for i in run])
@@ -184,12 +182,10 @@ def _long_plans(user, period: Period) -> tuple[_LongPlan, ...]:
     )
 
 
-def long_plans(user, period: Period, *, plans: Sequence[_LongPlan] | None = None) -> ManagementList:
-    """The list of long plans (``plans``, when already found for the reader)."""
+def long_plans(user, period: Period, *, plans: Sequence[_LongPlan]) -> ManagementList:
+    """The list of the long ``plans`` (``_long_plans``, kept for the reader)."""
     end = period.last_day
     started_by = timescales.add_months(end, -LONG_PLAN_MONTHS)
-    if plans is None:
-        plans = _long_plans(user, period)
 
     def make(run) -> list[tuple[str, ...]]:
         children = Child.objects.select_related("team").in_bulk([p.child_id for p in run])
