@@ -405,6 +405,26 @@ def figure_text(line: TargetLine, value) -> str:
     return f"{value:g}{unit}"
 
 
+def progress_rows(report) -> list[tuple]:
+    """The action plan's progress table: each target line with its target, this year's
+    and last year's figures and the result, as the page and the document show it."""
+    return [
+        (
+            line,
+            target_text(line),
+            figure_text(line, line.actual),
+            figure_text(line, line.baseline),
+            progress_text(line),
+        )
+        for line in report.progress
+    ]
+
+
+def target_rows(report) -> list[tuple]:
+    """Next year's targets, each line with its target as words."""
+    return [(line, target_text(line)) for line in report.targets_next_year]
+
+
 @dataclass(frozen=True)
 class Block:
     """A table as laid out: alone, or as the data beside its chart."""

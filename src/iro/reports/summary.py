@@ -218,7 +218,7 @@ def context(summary: Summary) -> dict:
     from django.conf import settings
 
     from iro.reports.builders import provisional_words
-    from iro.reports.presentation import target_text
+    from iro.reports.presentation import target_rows
 
     report = summary.report
     return {
@@ -234,7 +234,7 @@ def context(summary: Summary) -> dict:
         "have_your_say": HAVE_YOUR_SAY,
         "worries": WORRIES,
         "other_formats": OTHER_FORMATS,
-        "targets": [(line, target_text(line)) for line in report.targets_next_year],
+        "targets": target_rows(report),
         "children_keys": (
             "children_on_plan_during_period",
             "children_on_plan_at_period_end",

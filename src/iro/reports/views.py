@@ -356,21 +356,8 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         "by_team": SimpleLazyObject(lambda: presentation.breakdown_rows(report.by_team)),
         "by_chair": SimpleLazyObject(lambda: presentation.breakdown_rows(report.by_chair)),
         "breakdown_columns": [title for _, title in presentation.BREAKDOWN_COLUMNS],
-        "progress": SimpleLazyObject(
-            lambda: [
-                (
-                    line,
-                    presentation.target_text(line),
-                    presentation.figure_text(line, line.actual),
-                    presentation.figure_text(line, line.baseline),
-                    presentation.progress_text(line),
-                )
-                for line in report.progress
-            ]
-        ),
-        "targets": SimpleLazyObject(
-            lambda: [(line, presentation.target_text(line)) for line in report.targets_next_year]
-        ),
+        "progress": SimpleLazyObject(lambda: presentation.progress_rows(report)),
+        "targets": SimpleLazyObject(lambda: presentation.target_rows(report)),
         "downloads": downloads,
         "download_links": dict(downloads),  # by format, for the lists' "all of them" links
         "children_base": children_base,

@@ -41,17 +41,8 @@ def context(report: Report) -> dict:
         "by_team": presentation.breakdown_rows(report.by_team),
         "by_chair": presentation.breakdown_rows(report.by_chair),
         "breakdown_columns": [title for _, title in presentation.BREAKDOWN_COLUMNS],
-        "progress": [
-            (
-                line,
-                presentation.target_text(line),
-                presentation.figure_text(line, line.actual),
-                presentation.figure_text(line, line.baseline),
-                presentation.progress_text(line),
-            )
-            for line in report.progress
-        ],
-        "targets": [(line, presentation.target_text(line)) for line in report.targets_next_year],
+        "progress": presentation.progress_rows(report),
+        "targets": presentation.target_rows(report),
         **presentation.words_and_definitions(report),
     }
 
