@@ -189,19 +189,26 @@ def _option(value: Any) -> str:
     return repr(value)
 
 
-def report_key(kind: str, period, options: dict[str, Any], *, today, token: str) -> str:
+def _key(prefix: str, name: str, period, middle: list[str], *, today, token: str) -> str:
+    """A cache key: ``name`` and the period, ``middle``, the day, the records' token and
+    the code's fingerprint, hashed."""
     parts = [
-        kind,
+        name,
         period.kind,
         period.label,
         period.first_day.isoformat(),
         period.last_day.isoformat(),
-        *(f"{name}={_option(value)}" for name, value in sorted(options.items())),
+        *middle,
         today.isoformat(),
         token,
         code_fingerprint(),
     ]
-    return "report:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return f"{prefix}:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def report_key(kind: str, period, options: dict[str, Any], *, today, token: str) -> str:
+    options_given = [f"{name}={_option(value)}" for name, value in sorted(options.items())]
+    return _key("report", kind, period, options_given, today=today, token=token)
 
 
 def reader_key(name: str, user, period, *, today, token: str) -> str:
@@ -211,19 +218,11 @@ def reader_key(name: str, user, period, *, today, token: str) -> str:
     role, team or access list is a change to the records, so it changes the token too."""
     from django.conf import settings
 
-    parts = [
-        name,
-        period.kind,
-        period.label,
-        period.first_day.isoformat(),
-        period.last_day.isoformat(),
+    reader = [
         f"user={user.pk}:{user.role}:{user.is_active}",
         f"access={settings.IRO_CHILD_ACCESS}",
-        today.isoformat(),
-        token,
-        code_fingerprint(),
     ]
-    return "reader:" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    return _key("reader", name, period, reader, today=today, token=token)
 
 
 def kept_for_reader(name: str, user, period, *, today, make):
