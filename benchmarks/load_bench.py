@@ -648,6 +648,8 @@ def main(argv: list[str] | None = None) -> None:
         "most read, as a running service has them (0: do not wait)",
     )
     args = parser.parse_args(argv)
+    if args.wait_for_reports < 0:
+        parser.error(f"--wait-for-reports must be 0 or more seconds, not {args.wait_for_reports:g}")
     try:
         require_loopback(args.host)
         if args.database_url:

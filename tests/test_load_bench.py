@@ -153,3 +153,15 @@ def test_it_waits_for_the_worker_to_keep_the_reports_and_says_when_it_gave_up(mo
     assert load_bench.wait_for_kept_reports(limit=60, poll=0) is not None
     monkeypatch.setattr(keeping, "reports_kept_now", lambda: False)
     assert load_bench.wait_for_kept_reports(limit=0.05, poll=0.01) is None
+
+
+def test_a_negative_wait_for_the_reports_is_refused_before_any_work(capsys, monkeypatch):
+    monkeypatch.setattr(load_bench, "prepare_database", _no_work)
+    with pytest.raises(SystemExit) as exited:
+        load_bench.main(["--wait-for-reports", "-5"])
+    assert exited.value.code == 2
+    assert "--wait-for-reports must be 0 or more seconds, not -5" in capsys.readouterr().err
+
+
+def _no_work(*args, **kwargs):
+    raise AssertionError("work began before the options were checked")
