@@ -149,3 +149,14 @@ def test_postgresqls_jit_compiler_is_off_for_every_connection_iro_opens():
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         assert cursor.fetchone()[0] == "off"
+
+
+@pytest.mark.django_db
+def test_postgresql_prices_a_random_read_for_memory_and_ssd_not_a_spinning_disk():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no planner costs to set")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == pytest.approx(1.1)

@@ -203,7 +203,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # PostgreSQL's JIT compiler is for long analytic queries: on iro's, whose plans look
 # costly to the planner (anti-joins over every Section 47), it spent 1.5 s compiling a
 # work queue that runs in 50 ms. Off for every connection iro opens.
-POSTGRES_OPTIONS = {"options": "-c jit=off"}
+# random_page_cost 1.1, not the default 4 (which prices a random read for a spinning
+# disk): iro's working set is in memory or on SSD, and at 4 the planner hashed whole
+# tables where a few thousand index lookups cost a fifth of it (My work on the
+# regional dataset: 148 ms at 4, 79 ms at 1.1; docs/performance.md).
+POSTGRES_OPTIONS = {"options": "-c jit=off -c random_page_cost=1.1"}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
 DATABASES["default"].setdefault("TEST", {})

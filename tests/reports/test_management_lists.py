@@ -260,3 +260,46 @@ def test_a_child_restricted_after_the_lists_were_kept_leaves_them(service):
     kid_b.save()
     due = lists_for(service.iro_manager)["conferences_due"]
     assert [row[0] for row in due.rows] == ["KidA Testcase"]
+
+
+def _lists_section(response) -> str:
+    page = response.content.decode()
+    return page[page.index('id="management"') : page.index('id="definitions"')]
+
+
+def test_the_page_keeps_the_readers_lists_rendered_until_the_records_change(client, service):
+    client.force_login(service.iro_manager)
+    with time_machine.travel(TODAY, tick=False):
+        first = client.get(MONTH)
+        again = client.get(MONTH)
+        assert "reports/_management_lists.html" in [t.name for t in first.templates]
+        assert "reports/_management_lists.html" not in [t.name for t in again.templates]
+        assert _lists_section(again) == _lists_section(first)
+        assert "KidA Testcase" in _lists_section(again)
+        hold_conference(  # KidA's review booked: a change, so the lists are made anew
+            kind=ConferenceKind.REVIEW,
+            children=[(service.kids["A"], {"plan": service.kids["A"].plans.get()})],
+            chair=service.iro,
+            scheduled_date=date(2026, 12, 8),
+        )
+        changed = client.get(MONTH)
+    assert "reports/_management_lists.html" in [t.name for t in changed.templates]
+    due = _lists_section(changed).split('id="list-long_plans"')[0]
+    assert "KidB Testcase" in due and "KidA Testcase" not in due
+
+
+def test_lists_kept_rendered_for_one_reader_are_never_given_to_another(client, service):
+    """The service manager sees every team's children; the team manager, reading the
+    same month's page after them, sees their own team's only."""
+    with time_machine.travel(TODAY, tick=False):
+        elsewhere = a_child(
+            service, team=service.other_team, first_name="Wren", last_name="Farhill"
+        )
+        a_plan(service, date(2026, 9, 12), child=elsewhere)
+        client.force_login(service.iro_manager)
+        assert "Wren Farhill" in _lists_section(client.get(MONTH))
+        client.force_login(service.team_manager)
+        page = client.get(MONTH)
+    assert page.status_code == 200
+    assert "KidA Testcase" in _lists_section(page)
+    assert "Wren" not in page.content.decode()

@@ -34,7 +34,7 @@ import uuid
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.cache import caches
 from django.db import connections, models, router
@@ -225,14 +225,23 @@ def reader_key(name: str, user, period, *, today, token: str) -> str:
     return _key("reader", name, period, reader, today=today, token=token)
 
 
-def kept_for_reader(name: str, user, period, *, today, make):
+class Kept(NamedTuple):
+    """What ``kept_for_reader`` found or made, and the key it is kept under (the same
+    key for the same reader and the same records: what is rendered from it can be kept
+    under it too)."""
+
+    value: Any
+    key: str
+
+
+def kept_for_reader(name: str, user, period, *, today, make) -> Kept:
     """``make()``, kept for this reader until the records change (``reader_key``)."""
     key = reader_key(name, user, period, today=today, token=current_token())
     found = _cache().get(key)
     if found is None:
         found = make()
         _cache().set(key, found, TIMEOUT)
-    return found
+    return Kept(found, key)
 
 
 def _today():

@@ -25,7 +25,7 @@ dates took half a second a page. The rows a page shows are made from it per requ
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
@@ -66,6 +66,10 @@ class ManagementList:
     child_ids: tuple[int, ...] = ()  # the children in the rows (for the access log)
     limit: int | None = None  # rows a page shows (None: all; the files always hold all)
     one_child_a_row: bool = False  # child_ids line up with the rows, one each
+    # The key what the list was made from is kept under for its reader (one per reader
+    # and state of the records, ``cache.kept_for_reader``): a page keeps the list
+    # rendered under it. Empty: not kept.
+    kept_as: str = ""
 
     @property
     def shown(self) -> tuple[tuple[str, ...], ...]:
@@ -304,7 +308,7 @@ def management_lists(user, period: Period, *, day: date) -> list[ManagementList]
     report. ``day`` is today (what is due, overdue or waiting is as the records stand)."""
     if period.kind not in KINDS:
         return []
-    found = kept_for_reader(
+    found, kept_as = kept_for_reader(
         "management-lists", user, period, today=day, make=lambda: _find(user, period, day=day)
     )
     named = [
@@ -319,4 +323,4 @@ def management_lists(user, period: Period, *, day: date) -> list[ManagementList]
             )
             for lst in named
         ]
-    return [*named, found.loads]
+    return [replace(lst, kept_as=kept_as) for lst in (*named, found.loads)]

@@ -346,10 +346,19 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
     body_key = report.cache_key and "\x1f".join(
         map(str, (report.cache_key, children_base, query, get_language(), bool(report.management)))
     )
+    # The reader's management lists are kept rendered under the key of what they were
+    # made from (the reader, the records, the day) with the links and language.
+    made_from = {lst.kept_as for lst in report.management}
+    lists_key = (
+        "\x1f".join((made_from.pop(), query, get_language(), str(LIST_ROWS_SHOWN)))
+        if len(made_from) == 1 and "" not in made_from
+        else ""
+    )
     return {
         "counts_only": None if shows_names(request.user) else COUNTS_ONLY,
         "report": report,
         "body_key": body_key,
+        "lists_key": lists_key,
         "sections": SimpleLazyObject(
             lambda: presentation.laid_out(report, cached_charts(replace(report, management=[])))
         ),
