@@ -195,3 +195,18 @@ def test_every_page_has_exactly_one_h1(client, staff):
     body = client.get(reverse("caseload")).content.decode()
     assert body.count("<h1") == 1
     assert '<h1 class="govuk-heading-xl">Children</h1>' in body
+
+
+def test_a_chair_filter_finds_a_child_before_any_conference_by_the_booked_chair(staff):
+    from tests.factories import hold_conference
+
+    waiting = ChildFactory(team=staff.team, la_child_id="B00001")
+    enquiry = s47_for(waiting, referral=date(2025, 10, 6), strategy=date(2025, 10, 7))
+    hold_conference(
+        kind="initial",
+        children=[(waiting, {"section47": enquiry})],
+        chair=staff.other_iro,
+        scheduled_date=date(2025, 10, 27),
+    )
+    assert _listed(staff.iro_manager, chair_id=staff.other_iro.pk) == {"B00001"}
+    assert _listed(staff.iro_manager, chair_id=staff.iro.pk) == set()

@@ -119,6 +119,11 @@ class Child(models.Model):
             models.Index(fields=["former_upn"], name="child_former_upn_idx"),
             models.Index(fields=["date_of_birth"], name="child_dob_idx"),
             models.Index(fields=["expected_date_of_birth"], name="child_expected_dob_idx"),
+            # The caseload's order (the default ordering): a page of a region's 96,000
+            # children is read from the index, not sorted from all of them (97 ms).
+            models.Index(
+                fields=["last_name", "first_name", "la_child_id"], name="child_name_order_idx"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -519,7 +519,15 @@ def caseload(
     if filters.team_id is not None:
         children = children.filter(team_id=filters.team_id)
     if filters.chair_id is not None:
-        children = children.filter(chair_id=filters.chair_id)
+        # A child's current chair chaired, or is to chair, one of their conferences: only
+        # those children are asked who their chair is (in a region, a chair's thousand
+        # of 96,000; asking every child took 0.8 s).
+        children = children.filter(
+            pk__in=ConferenceChild.objects.filter(conference__chair_id=filters.chair_id).values(
+                "child_id"
+            ),
+            chair_id=filters.chair_id,
+        )
     if filters.category:
         children = children.filter(plan_category=filters.category)
     if filters.on_plan == YES:
