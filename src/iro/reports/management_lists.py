@@ -66,9 +66,9 @@ class ManagementList:
     child_ids: tuple[int, ...] = ()  # the children in the rows (for the access log)
     limit: int | None = None  # rows a page shows (None: all; the files always hold all)
     one_child_a_row: bool = False  # child_ids line up with the rows, one each
-    # The key what the list was made from is kept under for its reader (one per reader
-    # and state of the records, ``cache.kept_for_reader``): a page keeps the list
-    # rendered under it. Empty: not kept.
+    # The key under which what the list is made from is kept for its reader (one per
+    # reader, state of the records and day: ``cache.kept_for_reader``); a page keeps
+    # the list rendered under it too. Empty: not kept.
     kept_as: str = ""
 
     @property
