@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -144,12 +145,26 @@ def test_a_landing_page_costs_the_same_queries_for_2_or_10_children(client, staf
     client.force_login(getattr(staff, who))
     late_and_waiting(staff, 2)
     client.get(reverse(page))  # the session and caches warm up
+    caches["reports"].clear()  # the figures made anew each time, as after a change
     with CaptureQueriesContext(connection) as few:
         assert client.get(reverse(page)).status_code == 200
     late_and_waiting(staff, 8, offset=2)
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse(page)).status_code == 200
     assert len(many) == len(few)
+
+
+def test_the_headlines_are_worked_out_once_until_the_records_change(staff):
+    day = date(2025, 10, 10)
+    child_on_plan(chair=staff.iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20))
+    assert {f.key: f.value for f in headlines(day).figures}["plans_started"] == "1"
+    with CaptureQueriesContext(connection) as again:
+        headlines(day)
+    assert len(again) <= 2  # the records' token and the kept figures
+    child_on_plan(chair=staff.iro, strategy=date(2025, 7, 1), icpc_on=date(2025, 7, 18))
+    assert {f.key: f.value for f in headlines(day).figures}["plans_started"] == "2"
+    # Another day is another year to date: worked out for it.
+    assert headlines(date(2025, 6, 10)).period.last_day == date(2025, 6, 10)
 
 
 def test_the_headlines_are_the_reports_measures_for_the_year_to_date(staff):

@@ -237,11 +237,21 @@ class Kept(NamedTuple):
 def kept_for_reader(name: str, user, period, *, today, make) -> Kept:
     """``make()``, kept for this reader until the records change (``reader_key``)."""
     key = reader_key(name, user, period, today=today, token=current_token())
+    return Kept(_kept_under(key, make), key)
+
+
+def kept_for_everyone(name: str, period, *, today, make):
+    """``make()``, kept until the records change or the day does: for what is the same
+    for every reader (figures that name no one), under ``name`` and the period."""
+    return _kept_under(_key("kept", name, period, [], today=today, token=current_token()), make)
+
+
+def _kept_under(key: str, make):
     found = _cache().get(key)
     if found is None:
         found = make()
         _cache().set(key, found, TIMEOUT)
-    return Kept(found, key)
+    return found
 
 
 def _today():

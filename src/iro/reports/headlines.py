@@ -2,7 +2,8 @@
 
 The same measures as the reports (``reports.measures``), over the reporting year from
 1 April to the given day, beside the same stretch of last year. Figures only: no child,
-family member or chair is named. A fixed number of queries whatever the data.
+family member or chair is named. A fixed number of queries whatever the data, and only
+the cache's while the records and the day are unchanged.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from decimal import Decimal
 from iro import timescales
 from iro.reports import measures
 from iro.reports.builders import LABELS
+from iro.reports.cache import kept_for_everyone
 from iro.reports.measures import Ratio
 from iro.timescales import ANNUAL, Period
 
@@ -68,7 +70,13 @@ def _read(value) -> str:
 
 
 def headlines(day: date) -> Headlines:
-    """The headline measures for the year to ``day`` and the same stretch last year."""
+    """The headline measures for the year to ``day`` and the same stretch last year, kept
+    until the records change or the day does (the same for every reader: figures only;
+    the worker keeps them ready with the reports, ``keeping.keep_reports``)."""
+    return kept_for_everyone("headlines", year_to_date(day), today=day, make=lambda: _made(day))
+
+
+def _made(day: date) -> Headlines:
     period = year_to_date(day)
     last_year = _same_stretch_last_year(period)
     figures = []

@@ -5,7 +5,8 @@ A change to the records makes every kept report out of date (``iro.reports.cache
 ``IRO_REPORT_KEEP_SECONDS`` it looks at the records' token and today's date, and when
 either has changed since it last looked it builds the reports most read, as the report
 pages read them, with their charts: this year and last, this quarter and last, this
-month and last, for the whole service, in both editions. Until a new one is ready the
+month and last, for the whole service, in both editions, and the service's headline
+figures. Until a new one is ready the
 pages are given the copy built a little earlier (at most ``IRO_REPORT_STALE_SECONDS``
 old, and saying when its figures were made), but only while a worker is alive to make
 the new one; without one, a page builds what it needs itself, as before.
@@ -68,6 +69,7 @@ def keep_reports() -> int:
     """Build (if not already built for the records as they are) each report most read,
     with its charts. Returns how many were built or drawn here."""
     from iro.reports.cache import cached_charts, page_options, page_report, report_kept
+    from iro.reports.headlines import headlines
 
     made = 0
     for kind, period in _kept_periods():
@@ -76,6 +78,7 @@ def keep_reports() -> int:
             report = page_report(kind, period, edition=edition, draw_charts=True)
             made += fresh
             cached_charts(replace(report, management=[]))  # (kept already if built here)
+    headlines(timezone.localdate())  # the service figures' page, made from the same records
     return made
 
 
