@@ -109,6 +109,14 @@ def current_chair_id() -> Coalesce:
     )
 
 
+def _may_be_chaired_by(chair_id: int) -> QuerySet:
+    """The ids of the children whose current chair (``current_chair_id``) can be
+    ``chair_id``: a child's current chair chaired, or is to chair, one of their
+    conferences. A subquery that narrows the children before the correlated
+    ``current_chair_id`` is worked out for each."""
+    return ConferenceChild.objects.filter(conference__chair_id=chair_id).values("child_id")
+
+
 def _pending_section47s(children: QuerySet[Child], day: date) -> QuerySet[Section47]:
     """Section 47 enquiries still waiting for their initial conference on ``day``.
 
@@ -322,15 +330,13 @@ def my_work(user, *, day: date | None = None) -> MyWork:
         ).select_related("conference", "child", "section47", "plan")
     )
 
-    # A child's current chair chaired one of their conferences, so only the children of
-    # the user's own conferences are asked who their current chair is (not every child
-    # the user may see: thousands in a region, each a correlated subquery).
-    # Of those, only children who can be waiting for a conference (a plan open or an
-    # enquiry in an open episode: what ``due_items`` reads): an IRO's years of closed
-    # cases are not asked who their chair is.
-    chaired = visible.filter(
-        pk__in=ConferenceChild.objects.filter(conference__chair=user).values("child_id")
-    ).filter(
+    # Only the children who may have the user as their current chair are asked who it
+    # is (``_may_be_chaired_by``), not every child the user may see: thousands in a
+    # region, each a correlated subquery. Of those, only children who can be waiting
+    # for a conference (a plan open or an enquiry in an open episode: what
+    # ``due_items`` reads): an IRO's years of closed cases are not asked who their chair
+    # is.
+    chaired = visible.filter(pk__in=_may_be_chaired_by(user.pk)).filter(
         Exists(Plan.objects.filter(_open_on(day), child=OuterRef("pk")))
         | Exists(
             Section47.objects.filter(
@@ -519,14 +525,10 @@ def caseload(
     if filters.team_id is not None:
         children = children.filter(team_id=filters.team_id)
     if filters.chair_id is not None:
-        # A child's current chair chaired, or is to chair, one of their conferences: only
-        # those children are asked who their chair is (in a region, a chair's thousand
-        # of 96,000; asking every child took 0.8 s).
+        # Only the children who may have this chair are asked who their chair is (in a
+        # region, a chair's thousand of 96,000; asking every child took 0.8 s).
         children = children.filter(
-            pk__in=ConferenceChild.objects.filter(conference__chair_id=filters.chair_id).values(
-                "child_id"
-            ),
-            chair_id=filters.chair_id,
+            pk__in=_may_be_chaired_by(filters.chair_id), chair_id=filters.chair_id
         )
     if filters.category:
         children = children.filter(plan_category=filters.category)
