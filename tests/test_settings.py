@@ -141,22 +141,18 @@ def test_envrate_reads_a_rate_per_unit_and_refuses_anything_else(monkeypatch):
 
 
 @pytest.mark.django_db
-def test_postgresqls_jit_compiler_is_off_for_every_connection_iro_opens():
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [
+        ("jit", "off"),  # the JIT compiler spent seconds on queries that take milliseconds
+        ("random_page_cost", "1.1"),  # a random read priced for memory and SSD, not a disk
+    ],
+)
+def test_every_postgresql_connection_iro_opens_has_its_planner_settings(setting, value):
     from django.db import connection
 
     if connection.vendor != "postgresql":
-        pytest.skip("SQLite has no JIT compiler")
+        pytest.skip("SQLite has no such settings")
     with connection.cursor() as cursor:
-        cursor.execute("SHOW jit")
-        assert cursor.fetchone()[0] == "off"
-
-
-@pytest.mark.django_db
-def test_postgresql_prices_a_random_read_for_memory_and_ssd_not_a_spinning_disk():
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has no planner costs to set")
-    with connection.cursor() as cursor:
-        cursor.execute("SHOW random_page_cost")
-        assert float(cursor.fetchone()[0]) == pytest.approx(1.1)
+        cursor.execute(f"SHOW {setting}")
+        assert cursor.fetchone()[0] == value

@@ -6,10 +6,10 @@ A change to the records makes every kept report out of date (``iro.reports.cache
 either has changed since it last looked it builds the reports most read, as the report
 pages read them, with their charts: this year and last, this quarter and last, this
 month and last, for the whole service, in both editions, and the service's headline
-figures. Until a new one is ready the
-pages are given the copy built a little earlier (at most ``IRO_REPORT_STALE_SECONDS``
-old, and saying when its figures were made), but only while a worker is alive to make
-the new one; without one, a page builds what it needs itself, as before.
+figures. Until a new one is ready the pages are given the copy built a little earlier
+(at most ``IRO_REPORT_STALE_SECONDS`` old, and saying when its figures were made), but
+only while a worker is alive to make the new one; without one, a page builds what it
+needs itself, as before.
 """
 
 from __future__ import annotations
