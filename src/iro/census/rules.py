@@ -4,10 +4,15 @@ Pure functions over the reader's records (no database, no Django): ``check_child
 the findings of one child, ``Validator`` runs a whole stream (adding the checks that need
 more than one child, such as duplicated IDs) and counts findings by rule.
 
-Each DfE rule is a function named after its number. The census year is the one that ends
-on the header's ReferenceDate: from (ReferenceDate - 1 year + 1 day) to ReferenceDate,
-inclusive. Rules that need it are skipped, with a header finding saying so, when a file has
-no readable ReferenceDate. Working days come from ``iro.timescales``.
+The rules are checked in one pass per kind of record (the child, each episode, its
+assessments, CIN plans, Section 47s and child protection plans, then all of the child's
+plans together), each check marked with its DfE rule number: a function call per rule per
+record is what a file of many thousands of children would pay for most.
+
+The census year is the one that ends on the header's ReferenceDate: from (ReferenceDate -
+1 year + 1 day) to ReferenceDate, inclusive. Rules that need it are skipped, with a header
+finding saying so, when a file has no readable ReferenceDate. Working days come from
+``iro.timescales``.
 
 Where the DfE wording and the community validator (csc-validator-be-cin) differ, the DfE
 wording is followed; docs/census.md lists the differences.
@@ -16,14 +21,15 @@ wording is followed; docs/census.md lists the differences.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from operator import mul
 
 from iro import timescales
 from iro.census import codes
-from iro.census.reader import Child, Episode, Header, ProtectionPlan, Section47
+from iro.census.reader import Child, Episode, Header, ProtectionPlan
 
 ERROR = "error"
 QUERY = "query"
@@ -338,282 +344,145 @@ def _finding(code: str, child: Child, field: str, message: str, line: int | None
     return Finding(code, RULES[code].severity, child.la_child_id, field, message, line)
 
 
-# --- Rules on one episode -----------------------------------------------------------------
+# --- Rules on one episode's Section 47s, initial conference and plans ----------------------
 
-# Each rule appends its findings to `out` (cheaper than a generator per rule per episode,
-# which matters on files of many thousands of children).
-EpisodeRule = Callable[[Child, Episode, "CensusYear | None", list[Finding]], None]
+# Each group of rules appends its findings to `out` (cheaper than a generator) and reads
+# its records in one pass.
 
 
-def rule_1104(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if ep.referral_date is None:
-        return
-    if ep.icpc_date is not None and ep.icpc_date < ep.referral_date:
-        out.append(
-            _finding(
-                "1104",
-                child,
-                "CINdetails/DateOfInitialCPC",
-                M_1104.format(icpc=ep.icpc_date, referral=ep.referral_date),
-                ep.line,
-            )
-        )
+def _section47_rules(
+    child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]
+) -> None:
+    """1104, 2889, 8615, 8675Q, 8715, 8740, 8839, 8868, 8870Q, 8875 and 8890 on each
+    Section 47 of the episode."""
+    referral, closure = ep.referral_date, ep.closure_date
+    open_count = 0
     for s in ep.section47s:
-        if s.icpc_date is not None and s.icpc_date < ep.referral_date:
-            out.append(
-                _finding(
-                    "1104",
-                    child,
-                    "Section47/DateOfInitialCPC",
-                    M_1104.format(icpc=s.icpc_date, referral=ep.referral_date),
-                    s.line,
+        start, icpc, line = s.start_date, s.icpc_date, s.line
+        if icpc is not None:
+            if referral is not None and icpc < referral:  # 1104
+                out.append(
+                    _finding(
+                        "1104",
+                        child,
+                        "Section47/DateOfInitialCPC",
+                        M_1104.format(icpc=icpc, referral=referral),
+                        line,
+                    )
                 )
-            )
-
-
-def rule_1105(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if ep.referral_date is None:
-        return
-    for p in ep.plans:
-        if p.start_date is not None and p.start_date < ep.referral_date:
-            out.append(
-                _finding(
-                    "1105",
-                    child,
-                    "ChildProtectionPlans/CPPstartDate",
-                    M_1105.format(start=p.start_date, referral=ep.referral_date),
-                    p.line,
+            if start is None:  # 8615
+                out.append(
+                    _finding(
+                        "8615",
+                        child,
+                        "Section47/S47ActualStartDate",
+                        M_8615_MISSING.format(icpc=icpc),
+                        line,
+                    )
                 )
-            )
-
-
-def rule_2884(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if ep.icpc_date is None:
-        return
-    for s in ep.section47s:
-        if s.icpc_date == ep.icpc_date:
-            out.append(
-                _finding(
-                    "2884",
-                    child,
-                    "CINdetails/DateOfInitialCPC",
-                    M_2884.format(icpc=ep.icpc_date),
-                    s.line,
+            elif start > icpc:
+                out.append(
+                    _finding(
+                        "8615",
+                        child,
+                        "Section47/S47ActualStartDate",
+                        M_8615.format(start=start, icpc=icpc),
+                        line,
+                    )
                 )
-            )
-
-
-def rule_2885(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if year is None or not ep.plans:
-        return
-    icpcs = {s.icpc_date for s in ep.section47s if s.icpc_date is not None}
-    if ep.icpc_date is not None:
-        icpcs.add(ep.icpc_date)
-    for p in ep.plans:
-        if p.start_date is not None and p.start_date in year and p.start_date not in icpcs:
-            listed = ", ".join(str(d) for d in sorted(icpcs)) or "none recorded"
-            out.append(
-                _finding(
-                    "2885",
-                    child,
-                    "ChildProtectionPlans/CPPstartDate",
-                    M_2885.format(start=p.start_date, icpcs=listed),
-                    p.line,
+            if year is not None and icpc not in year:  # 8715
+                out.append(
+                    _finding(
+                        "8715",
+                        child,
+                        "Section47/DateOfInitialCPC",
+                        M_8715.format(icpc=icpc, first=year.first_day, ref=year.reference_date),
+                        line,
+                    )
                 )
-            )
-
-
-def rule_2889(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if ep.referral_date is None:
-        return
-    for s in ep.section47s:
-        if s.start_date is not None and s.start_date < ep.referral_date:
+            if icpc.weekday() >= SATURDAY:  # 8875
+                out.append(
+                    _finding(
+                        "8875",
+                        child,
+                        "Section47/DateOfInitialCPC",
+                        M_8875.format(icpc=icpc, day=_DAYS[icpc.weekday()]),
+                        line,
+                    )
+                )
+        elif s.icpc_not_required is not True:
+            open_count += 1
+            if closure is not None:  # 8868
+                out.append(
+                    _finding(
+                        "8868",
+                        child,
+                        "Section47/ICPCnotRequired",
+                        M_8868.format(closure=closure, start=start),
+                        line,
+                    )
+                )
+            if s.icpc_not_required is False and start is not None and year is not None:
+                due = timescales.icpc_due(start)
+                if due < year.reference_date:  # 8675Q
+                    out.append(
+                        _finding(
+                            "8675Q",
+                            child,
+                            "Section47/DateOfInitialCPC",
+                            M_8675Q.format(start=start, due=due, ref=year.reference_date),
+                            line,
+                        )
+                    )
+                if start not in year:  # 8740
+                    out.append(
+                        _finding(
+                            "8740",
+                            child,
+                            "Section47/S47ActualStartDate",
+                            M_8740.format(
+                                start=start, first=year.first_day, ref=year.reference_date
+                            ),
+                            line,
+                        )
+                    )
+        if start is not None and referral is not None and start < referral:  # 2889
             out.append(
                 _finding(
                     "2889",
                     child,
                     "Section47/S47ActualStartDate",
-                    M_2889.format(start=s.start_date, referral=ep.referral_date),
-                    s.line,
+                    M_2889.format(start=start, referral=referral),
+                    line,
                 )
             )
-
-
-def rule_4001(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    # The DfE's wording: an episode with an open child protection plan has no open CIN
-    # plan. Dated overlaps are rules 4016 and 4017.
-    if not ep.cin_plans or not any(p.end_date is None for p in ep.plans):
-        return
-    cpp = next(p for p in ep.plans if p.end_date is None)
-    for cin in ep.cin_plans:
-        if cin.end_date is None:
-            out.append(
-                _finding(
-                    "4001",
-                    child,
-                    "CINPlanDates/CINPlanEndDate",
-                    M_4001.format(cin_start=cin.start_date, cpp_start=cpp.start_date),
-                    cin.line,
-                )
-            )
-
-
-def rule_8615(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    for s in ep.section47s:
-        if s.icpc_date is None:
-            continue
-        if s.start_date is None:
-            out.append(
-                _finding(
-                    "8615",
-                    child,
-                    "Section47/S47ActualStartDate",
-                    M_8615_MISSING.format(icpc=s.icpc_date),
-                    s.line,
-                )
-            )
-        elif s.start_date > s.icpc_date:
-            out.append(
-                _finding(
-                    "8615",
-                    child,
-                    "Section47/S47ActualStartDate",
-                    M_8615.format(start=s.start_date, icpc=s.icpc_date),
-                    s.line,
-                )
-            )
-
-
-def rule_8675q(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if year is None:
-        return
-    for s in ep.section47s:
-        if s.icpc_date is None and s.icpc_not_required is False and s.start_date is not None:
-            due = timescales.icpc_due(s.start_date)
-            if due < year.reference_date:
-                out.append(
-                    _finding(
-                        "8675Q",
-                        child,
-                        "Section47/DateOfInitialCPC",
-                        M_8675Q.format(start=s.start_date, due=due, ref=year.reference_date),
-                        s.line,
-                    )
-                )
-
-
-def rule_8715(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if year is None:
-        return
-    for s in ep.section47s:
-        if s.icpc_date is not None and s.icpc_date not in year:
-            out.append(
-                _finding(
-                    "8715",
-                    child,
-                    "Section47/DateOfInitialCPC",
-                    M_8715.format(icpc=s.icpc_date, first=year.first_day, ref=year.reference_date),
-                    s.line,
-                )
-            )
-
-
-def rule_8740(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if year is None:
-        return
-    for s in ep.section47s:
-        if (
-            s.icpc_date is None
-            and s.icpc_not_required is False
-            and s.start_date is not None
-            and s.start_date not in year
-        ):
-            out.append(
-                _finding(
-                    "8740",
-                    child,
-                    "Section47/S47ActualStartDate",
-                    M_8740.format(
-                        start=s.start_date, first=year.first_day, ref=year.reference_date
-                    ),
-                    s.line,
-                )
-            )
-
-
-def _open_s47(s: Section47) -> bool:
-    return s.icpc_date is None and s.icpc_not_required is not True
-
-
-def rule_8839(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    open_count = sum(1 for s in ep.section47s if _open_s47(s))
-    if open_count > 1:
-        out.append(
-            _finding(
-                "8839",
-                child,
-                "Section47/DateOfInitialCPC",
-                M_8839.format(referral=ep.referral_date, count=open_count),
-                ep.line,
-            )
-        )
-
-
-def rule_8868(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if ep.closure_date is None:
-        return
-    for s in ep.section47s:
-        if s.icpc_date is None and s.icpc_not_required is not True:
-            out.append(
-                _finding(
-                    "8868",
-                    child,
-                    "Section47/ICPCnotRequired",
-                    M_8868.format(closure=ep.closure_date, start=s.start_date),
-                    s.line,
-                )
-            )
-
-
-def rule_8870q(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    for s in ep.section47s:
-        if s.icpc_target is not None and s.icpc_target.weekday() >= SATURDAY:
+        target = s.icpc_target
+        if target is not None and target.weekday() >= SATURDAY:  # 8870Q
             out.append(
                 _finding(
                     "8870Q",
                     child,
                     "Section47/InitialCPCtarget",
-                    M_8870Q.format(target=s.icpc_target, day=_DAYS[s.icpc_target.weekday()]),
-                    s.line,
+                    M_8870Q.format(target=target, day=_DAYS[target.weekday()]),
+                    line,
                 )
             )
-
-
-def rule_8875(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    if ep.icpc_date is not None and ep.icpc_date.weekday() >= SATURDAY:
+    if open_count > 1:  # 8839
         out.append(
             _finding(
-                "8875",
+                "8839",
                 child,
-                "CINdetails/DateOfInitialCPC",
-                M_8875.format(icpc=ep.icpc_date, day=_DAYS[ep.icpc_date.weekday()]),
+                "Section47/DateOfInitialCPC",
+                M_8839.format(referral=referral, count=open_count),
                 ep.line,
             )
         )
-    for s in ep.section47s:
-        if s.icpc_date is not None and s.icpc_date.weekday() >= SATURDAY:
-            out.append(
-                _finding(
-                    "8875",
-                    child,
-                    "Section47/DateOfInitialCPC",
-                    M_8875.format(icpc=s.icpc_date, day=_DAYS[s.icpc_date.weekday()]),
-                    s.line,
-                )
-            )
+    if len(ep.section47s) > 1:
+        _rule_8890(child, ep, year, out)
 
 
-def rule_8890(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
+def _rule_8890(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
+    """8890: no Section 47 starts while another is still open."""
     enquiries = [s for s in ep.section47s if s.start_date is not None]
     if len(enquiries) < 2:
         return
@@ -640,139 +509,183 @@ def rule_8890(child: Child, ep: Episode, year: CensusYear | None, out: list[Find
                 break
 
 
-EPISODE_RULES: tuple[EpisodeRule, ...] = (
-    rule_1104,
-    rule_1105,
-    rule_2884,
-    rule_2885,
-    rule_2889,
-    rule_4001,
-    rule_8615,
-    rule_8675q,
-    rule_8715,
-    rule_8740,
-    rule_8839,
-    rule_8868,
-    rule_8870q,
-    rule_8875,
-    rule_8890,
-)
-
-
-# --- Rules on one plan --------------------------------------------------------------------
-
-PlanRule = Callable[[Child, ProtectionPlan, "CensusYear | None", list[Finding]], None]
-
-
-def rule_8730(child: Child, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]) -> None:
-    if p.previous_plans is None:
+def _episode_icpc_rules(
+    child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]
+) -> None:
+    """1104, 2884 and 8875 on an initial conference recorded on the episode itself."""
+    icpc, referral = ep.icpc_date, ep.referral_date
+    if icpc is None:
+        return
+    if referral is not None and icpc < referral:  # 1104
         out.append(
             _finding(
-                "8730", child, "ChildProtectionPlans/NumberOfPreviousCPP", M_8730_MISSING, p.line
+                "1104",
+                child,
+                "CINdetails/DateOfInitialCPC",
+                M_1104.format(icpc=icpc, referral=referral),
+                ep.line,
             )
         )
-    elif p.previous_plans < 0:
+    for s in ep.section47s:
+        if s.icpc_date == icpc:  # 2884
+            out.append(
+                _finding(
+                    "2884", child, "CINdetails/DateOfInitialCPC", M_2884.format(icpc=icpc), s.line
+                )
+            )
+    if icpc.weekday() >= SATURDAY:  # 8875
+        out.append(
+            _finding(
+                "8875",
+                child,
+                "CINdetails/DateOfInitialCPC",
+                M_8875.format(icpc=icpc, day=_DAYS[icpc.weekday()]),
+                ep.line,
+            )
+        )
+
+
+def _rule_4001(child: Child, ep: Episode, out: list[Finding]) -> None:
+    # The DfE's wording: an episode with an open child protection plan has no open CIN
+    # plan. Dated overlaps are rules 4016 and 4017.
+    cpp = next((p for p in ep.plans if p.end_date is None), None)
+    if cpp is None:
+        return
+    for cin in ep.cin_plans:
+        if cin.end_date is None:
+            out.append(
+                _finding(
+                    "4001",
+                    child,
+                    "CINPlanDates/CINPlanEndDate",
+                    M_4001.format(cin_start=cin.start_date, cpp_start=cpp.start_date),
+                    cin.line,
+                )
+            )
+
+
+def _plan_rules(
+    child: Child, ep: Episode, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]
+) -> None:
+    """1105, 2885, 8720, 8730, 8840, 8841, 8842Q, 8905, 8910, 8915, 8920, 8925 and 8930
+    on one child protection plan of the episode."""
+    start, end, line = p.start_date, p.end_date, p.line
+    ref = year.reference_date if year is not None else None
+    if start is None or (ref is not None and start > ref):  # 8720
+        _add(out, "8720", child, "ChildProtectionPlans/CPPstartDate", str(start or "missing"), line)
+    if start is not None:
+        referral = ep.referral_date
+        if referral is not None and start < referral:  # 1105
+            out.append(
+                _finding(
+                    "1105",
+                    child,
+                    "ChildProtectionPlans/CPPstartDate",
+                    M_1105.format(start=start, referral=referral),
+                    line,
+                )
+            )
+        if year is not None and start in year:  # 2885
+            icpcs = {s.icpc_date for s in ep.section47s if s.icpc_date is not None}
+            if ep.icpc_date is not None:
+                icpcs.add(ep.icpc_date)
+            if start not in icpcs:
+                listed = ", ".join(str(d) for d in sorted(icpcs)) or "none recorded"
+                out.append(
+                    _finding(
+                        "2885",
+                        child,
+                        "ChildProtectionPlans/CPPstartDate",
+                        M_2885.format(start=start, icpcs=listed),
+                        line,
+                    )
+                )
+        if end == start:  # 8840
+            out.append(
+                _finding(
+                    "8840",
+                    child,
+                    "ChildProtectionPlans/CPPendDate",
+                    M_8840.format(start=start),
+                    line,
+                )
+            )
+        elif end is not None and end < start:  # 8925
+            out.append(
+                _finding(
+                    "8925",
+                    child,
+                    "ChildProtectionPlans/CPPendDate",
+                    M_8925.format(end=end, start=start),
+                    line,
+                )
+            )
+        for review in p.review_dates:
+            if review <= start:  # 8841
+                out.append(
+                    _finding(
+                        "8841",
+                        child,
+                        "ChildProtectionPlans/Reviews/CPPreviewDate",
+                        M_8841.format(review=review, start=start),
+                        line,
+                    )
+                )
+    if year is not None and end is not None and end not in year:  # 8930
+        out.append(
+            _finding(
+                "8930",
+                child,
+                "ChildProtectionPlans/CPPendDate",
+                M_8930.format(end=end, first=year.first_day, ref=ref),
+                line,
+            )
+        )
+    death = child.date_of_death
+    if death is not None:
+        if start is not None and start > death:  # 8915
+            _add(out, "8915", child, "ChildProtectionPlans/CPPstartDate", str(start), line)
+        if end is not None and end > death:  # 8920
+            _add(out, "8920", child, "ChildProtectionPlans/CPPendDate", str(end), line)
+    previous = p.previous_plans
+    if previous is None:  # 8730
+        out.append(
+            _finding(
+                "8730", child, "ChildProtectionPlans/NumberOfPreviousCPP", M_8730_MISSING, line
+            )
+        )
+    elif previous < 0:
         out.append(
             _finding(
                 "8730",
                 child,
                 "ChildProtectionPlans/NumberOfPreviousCPP",
-                M_8730.format(value=p.previous_plans),
-                p.line,
+                M_8730.format(value=previous),
+                line,
             )
         )
-
-
-def rule_8840(child: Child, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]) -> None:
-    if p.start_date is not None and p.end_date == p.start_date:
-        out.append(
-            _finding(
-                "8840",
-                child,
-                "ChildProtectionPlans/CPPendDate",
-                M_8840.format(start=p.start_date),
-                p.line,
-            )
-        )
-
-
-def rule_8841(child: Child, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]) -> None:
-    if p.start_date is None:
-        return
-    for review in p.review_dates:
-        if review <= p.start_date:
-            out.append(
-                _finding(
-                    "8841",
-                    child,
-                    "ChildProtectionPlans/Reviews/CPPreviewDate",
-                    M_8841.format(review=review, start=p.start_date),
-                    p.line,
-                )
-            )
-
-
-def rule_8905(child: Child, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]) -> None:
-    if p.initial_category not in codes.CATEGORIES:
+    if p.initial_category not in codes.CATEGORIES:  # 8905
         out.append(
             _finding(
                 "8905",
                 child,
                 "ChildProtectionPlans/InitialCategoryOfAbuse",
                 M_8905.format(value=p.initial_category or ""),
-                p.line,
+                line,
             )
         )
-
-
-def rule_8910(child: Child, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]) -> None:
-    if p.latest_category not in codes.CATEGORIES:
+    if p.latest_category not in codes.CATEGORIES:  # 8910
         out.append(
             _finding(
                 "8910",
                 child,
                 "ChildProtectionPlans/LatestCategoryOfAbuse",
                 M_8910.format(value=p.latest_category or ""),
-                p.line,
+                line,
             )
         )
-
-
-def rule_8925(child: Child, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]) -> None:
-    if p.start_date is not None and p.end_date is not None and p.end_date < p.start_date:
-        out.append(
-            _finding(
-                "8925",
-                child,
-                "ChildProtectionPlans/CPPendDate",
-                M_8925.format(end=p.end_date, start=p.start_date),
-                p.line,
-            )
-        )
-
-
-def rule_8930(child: Child, p: ProtectionPlan, year: CensusYear | None, out: list[Finding]) -> None:
-    if year is not None and p.end_date is not None and p.end_date not in year:
-        out.append(
-            _finding(
-                "8930",
-                child,
-                "ChildProtectionPlans/CPPendDate",
-                M_8930.format(end=p.end_date, first=year.first_day, ref=year.reference_date),
-                p.line,
-            )
-        )
-
-
-PLAN_RULES: tuple[PlanRule, ...] = (
-    rule_8730,
-    rule_8840,
-    rule_8841,
-    rule_8905,
-    rule_8910,
-    rule_8925,
-    rule_8930,
-)
+    if p.reviews_without_date:  # 8842Q
+        _add(out, "8842Q", child, "ChildProtectionPlans/Reviews/CPPreviewDate", "", line)
 
 
 # --- Rules on all of a child's plans ------------------------------------------------------
@@ -840,6 +753,9 @@ LA_CODES = frozenset(f"{n:03d}" for low, high in _LA_RANGES for n in range(low, 
 UPN_LETTERS = "ABCDEFGHJKLMNPQRTUVWXYZ"
 _UPN_LAST = frozenset(UPN_LETTERS + "0123456789")
 _DIGITS = frozenset("0123456789")
+_UPN_LETTER_PLACES = {letter: place for place, letter in enumerate(UPN_LETTERS)}
+_UPN_WEIGHTS = tuple(range(2, 13))  # characters 2-12 weigh their position
+_UPN_CODE_OFFSET = 48 * sum(_UPN_WEIGHTS)
 REFERRAL_SOURCE_FROM = date(2013, 4, 1)  # 8866: a source is required from this referral on
 NO_FACTORS = "21"
 CLOSED_AFTER_ASSESSMENT = frozenset({"RC8", "RC9"})
@@ -849,29 +765,33 @@ def upn_check_letter(upn: str) -> str | None:
     """The check letter characters 2-13 of a UPN call for (None if they cannot be read):
     each character times its position (2 to 13), summed, remainder on 23, as a letter.
     A letter as character 13 (a temporary UPN) counts as its place among the letters."""
-    total = 0
-    for position in range(1, 13):
-        ch = upn[position]
-        if ch in _DIGITS:
-            value = ord(ch) - 48
-        elif position == 12 and ch in UPN_LETTERS:
-            value = UPN_LETTERS.index(ch)
-        else:
-            return None
-        total += value * (position + 1)
+    digits = upn[1:12]  # characters 2-12: digits only
+    if len(upn) < 13 or not (digits.isascii() and digits.isdigit()):
+        return None
+    last = upn[12]
+    last_value = ord(last) - 48 if last in _DIGITS else _UPN_LETTER_PLACES.get(last)
+    if last_value is None:
+        return None
+    # The characters' codes weighed at once: a digit's code is its value plus 48.
+    total = sum(map(mul, digits.encode(), _UPN_WEIGHTS)) - _UPN_CODE_OFFSET + 13 * last_value
     return UPN_LETTERS[total % 23]
+
+
+def _ascii_digits(text: str) -> bool:
+    """Whether every character is 0-9 (``isdigit`` alone takes other scripts' digits)."""
+    return text.isascii() and text.isdigit()
 
 
 def _upn_codes(upn: str) -> list[str]:
     """The UPN rules (1510, 1530, 1540, 1550) a present UPN breaks."""
     broken = []
     if len(upn) != 13:
-        if not (len(upn) >= 12 and set(upn[4:12]) <= _DIGITS):
+        if not (len(upn) >= 12 and _ascii_digits(upn[4:12])):
             broken.append("1540")
         return broken or ["1540"]
     if upn[1:4] not in LA_CODES:
         broken.append("1530")
-    if not set(upn[4:12]) <= _DIGITS:
+    if not _ascii_digits(upn[4:12]):
         broken.append("1540")
     if upn[12] not in _UPN_LAST:
         broken.append("1550")
@@ -885,7 +805,7 @@ def _former_upn_ok(upn: str) -> bool:
     return (
         len(upn) == 13
         and upn[0] in UPN_LETTERS
-        and set(upn[1:12]) <= _DIGITS
+        and _ascii_digits(upn[1:12])
         and upn[12] in _UPN_LAST
     )
 
@@ -1062,7 +982,8 @@ def _latest_activity(ep: Episode) -> date | None:
 
 
 def _episode_rules(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
-    """The rules on one CINdetails group other than those on Section 47s and plans."""
+    """The rules on one CINdetails group, then on its Section 47s, initial conference and
+    child protection plans."""
     line = ep.line
     referral = ep.referral_date
     nfa = ep.referral_nfa
@@ -1142,19 +1063,15 @@ def _episode_rules(child: Child, ep: Episode, year: CensusYear | None, out: list
         _assessment_rules(child, ep, year, out)
     if ep.cin_plans:
         _cin_plan_rules(child, ep, year, out)
-    for p in ep.plans:
-        start = p.start_date
-        if start is None or (ref is not None and start > ref):
-            _add(out, "8720", child, "ChildProtectionPlans/CPPstartDate", str(start or "missing"),
-                 p.line)  # fmt: skip
-        if death is not None:
-            if start is not None and start > death:
-                _add(out, "8915", child, "ChildProtectionPlans/CPPstartDate", str(start), p.line)
-            if p.end_date is not None and p.end_date > death:
-                _add(out, "8920", child, "ChildProtectionPlans/CPPendDate", str(p.end_date),
-                     p.line)  # fmt: skip
-        if p.reviews_without_date:
-            _add(out, "8842Q", child, "ChildProtectionPlans/Reviews/CPPreviewDate", "", p.line)
+    if ep.section47s:
+        _section47_rules(child, ep, year, out)
+    if ep.icpc_date is not None:
+        _episode_icpc_rules(child, ep, year, out)
+    if ep.plans:
+        if ep.cin_plans:
+            _rule_4001(child, ep, out)
+        for p in ep.plans:
+            _plan_rules(child, ep, p, year, out)
 
 
 def _assessment_rules(
@@ -1375,13 +1292,7 @@ def check_child(child: Child, year: CensusYear | None) -> list[Finding]:
     plans: list[ProtectionPlan] = []
     for ep in child.episodes:
         _episode_rules(child, ep, year, findings)
-        if ep.section47s or ep.plans or ep.icpc_date is not None:
-            for rule in EPISODE_RULES:
-                rule(child, ep, year, findings)
-        for p in ep.plans:
-            plans.append(p)
-            for plan_rule in PLAN_RULES:
-                plan_rule(child, p, year, findings)
+        plans += ep.plans
     if len(plans) > 1:
         for child_rule in CHILD_PLAN_RULES:
             child_rule(child, plans, year, findings)
