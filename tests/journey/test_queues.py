@@ -159,6 +159,24 @@ def test_icpcs_requested_and_not_booked_are_listed_by_days_left(staff):
     assert not_requested and overdue
 
 
+def test_the_enquiries_waiting_are_counted_all_but_made_into_rows_only_when_shown(
+    staff, monkeypatch
+):
+    for n, day in enumerate((3, 1, 2)):
+        kid = child(staff, f"Wait{n}")
+        s47_for(kid, referral=date(2025, 9, day), strategy=date(2025, 9, day))
+    made = []
+    name = queues.display_name
+    monkeypatch.setattr(queues, "display_name", lambda user, c: made.append(c) or name(user, c))
+
+    queue = queues.section47s_to_book(staff.coordinator, TODAY)
+
+    assert queue.count == 3 and made == []
+    first = queue.rows[:1]
+    assert [row.cells[0] for row in first] == ["Wait1 Ashcombe"]  # the earliest due
+    assert len(made) == 1
+
+
 def test_reviews_overdue_or_at_risk_are_grouped_by_chair(staff):
     # Overdue first review (due 24 April), chaired by Otto.
     otto = child_on_plan(

@@ -240,33 +240,39 @@ def _s47s_not_booked(user, day: date) -> QuerySet[Section47]:
     )
 
 
-def _icpc_rows(user, day: date, s47s: list[Section47], closures: frozenset[date]) -> list[Row]:
+def _icpc_rows(user, day: date, s47s: list[Section47], closures: frozenset[date]) -> LazyRows:
+    """The enquiries by due date then LA child ID, each a row only when a page shows it
+    (a region's coordinator can have hundreds waiting)."""
     dated = sorted(
         ((timescales.icpc_due(s.start_date, closures=closures), s) for s in s47s),
         key=lambda pair: (pair[0], pair[1].episode.child.la_child_id),
     )
-    rows = []
-    for due, s in dated:
-        child = s.episode.child
-        left, flag, tone = _days_left(day, due, closures)
-        rows.append(
-            Row(
-                href=reverse("conference_new", args=[child.public_id]) + "?kind=initial",
-                action="Book the conference",
-                cells=(
-                    display_name(user, child),
-                    child.team.name if child.team else "No team",
-                    _d(s.start_date),
-                    _d(s.icpc_requested_on) if s.icpc_requested_on else "Not yet requested",
-                    _d(due),
-                    left,
-                ),
-                child_public_ids=(child.public_id,),
-                flag=flag,
-                tone=tone,
+
+    def make(run) -> list[Row]:
+        rows = []
+        for due, s in run:
+            child = s.episode.child
+            left, flag, tone = _days_left(day, due, closures)
+            rows.append(
+                Row(
+                    href=reverse("conference_new", args=[child.public_id]) + "?kind=initial",
+                    action="Book the conference",
+                    cells=(
+                        display_name(user, child),
+                        child.team.name if child.team else "No team",
+                        _d(s.start_date),
+                        _d(s.icpc_requested_on) if s.icpc_requested_on else "Not yet requested",
+                        _d(due),
+                        left,
+                    ),
+                    child_public_ids=(child.public_id,),
+                    flag=flag,
+                    tone=tone,
+                )
             )
-        )
-    return rows
+        return rows
+
+    return LazyRows(dated, make)
 
 
 ICPC_COLUMNS = ("Child", "Team", "Enquiry started", "Requested", "Due by", "Time left")
@@ -281,7 +287,7 @@ def icpcs_requested_not_booked(user, day: date) -> Queue:
         key="icpc-not-booked",
         title="Initial conferences requested but not booked",
         columns=ICPC_COLUMNS,
-        rows=tuple(_icpc_rows(user, day, s47s, closures)),
+        rows=_icpc_rows(user, day, s47s, closures),
         empty="Every requested initial conference is booked.",
     )
 
@@ -436,7 +442,7 @@ def section47s_to_book(user, day: date) -> Queue:
         key="icpc-to-book",
         title="Section 47 enquiries waiting for an initial conference to be booked",
         columns=ICPC_COLUMNS,
-        rows=tuple(_icpc_rows(user, day, s47s, closures)),
+        rows=_icpc_rows(user, day, s47s, closures),
         empty="No Section 47 enquiry is waiting for an initial conference to be booked.",
     )
 
