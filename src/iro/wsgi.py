@@ -11,3 +11,8 @@ application = get_wsgi_application()
 from iro.access.checks import log_start_up_warnings  # noqa: E402
 
 log_start_up_warnings()
+
+# Everything loaded so far lives as long as the worker: out of the collector's way.
+from iro.operations.settle import settle  # noqa: E402
+
+settle()

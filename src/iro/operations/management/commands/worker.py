@@ -9,6 +9,7 @@ from django_tasks_db.management.commands.db_worker import Command as DbWorkerCom
 
 from iro.operations.heartbeat import Heartbeat, beat
 from iro.operations.priority import lower_priority
+from iro.operations.settle import settle
 from iro.reports.keeping import ReportKeeper
 
 
@@ -18,6 +19,8 @@ class Command(DbWorkerCommand):
     def handle(self, *args, **options):
         options.setdefault("queue_name", "*")
         lower_priority(settings.IRO_WORKER_NICENESS)
+        if not options["batch"]:
+            settle()  # a long run: its start-up objects out of the collector's way
         beat(options["worker_id"])  # at once: /healthz sees the worker as soon as it runs
         heartbeat = Heartbeat(options["worker_id"])
         heartbeat.start()
