@@ -556,6 +556,34 @@ class Unindexed(Func):
         return compiler.compile(self.source_expressions[0])
 
 
+ROWS_PER_FETCH = 2000
+
+
+def _rows_in_chunks(rows: QuerySet) -> Iterator[tuple]:
+    """The tuples of a ``values_list`` query in its order, made ``ROWS_PER_FETCH`` at a
+    time so Python's memory does not grow with the records.
+
+    On PostgreSQL through an ordinary cursor: the server sends the whole result, which
+    the client library keeps in its own compact buffer (a few megabytes for a national
+    year), and Python makes the rows a chunk at a time. Django's ``iterator()`` would
+    open a server-side cursor instead, which PostgreSQL plans without parallel workers
+    and which fetches chunk by chunk: the review rows of a national year took 0.55 s
+    that way against 0.34 s. Elsewhere ``iterator()``, which on SQLite already reads
+    the rows as they come."""
+    alias = rows.db
+    connection = connections[alias]
+    if connection.vendor != "postgresql":
+        yield from rows.iterator(chunk_size=ROWS_PER_FETCH)
+        return
+    compiler = rows.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(ROWS_PER_FETCH):
+            yield from compiler.apply_converters(chunk, converters) if converters else chunk
+
+
 def _review_rows() -> QuerySet[ConferenceChild]:
     """Rows of held review conferences with a plan, to be looked up by plan."""
     return (
@@ -569,7 +597,7 @@ def _reviews_of_plans_open_in(period: Period, team) -> Iterator[tuple[int, list[
     """``(plan, its rows)`` for each plan open in the period with a held review on or
     after its start and on or before the period's last day, by plan id: each row
     ``(date, child, plan start, plan end, child's team, chair, lateness reason)``, by
-    date then conference. One ordered query, read as it streams in."""
+    date then conference. One ordered query, read a chunk at a time (``_rows_in_chunks``)."""
     rows = _review_rows().filter(
         Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=period.first_day),
         plan__start_date__lte=period.last_day,
@@ -578,7 +606,7 @@ def _reviews_of_plans_open_in(period: Period, team) -> Iterator[tuple[int, list[
     )
     if team is not None:
         rows = rows.filter(child__team=team)
-    rows = (
+    rows = _rows_in_chunks(
         rows.values_list(
             "plan_id",
             "conference__held_on",
@@ -588,9 +616,7 @@ def _reviews_of_plans_open_in(period: Period, team) -> Iterator[tuple[int, list[
             "child__team_id",
             "conference__chair_id",
             "conference__lateness_reason",
-        )
-        .order_by("plan_id", "conference__held_on", "conference_id")
-        .iterator(chunk_size=2000)
+        ).order_by("plan_id", "conference__held_on", "conference_id")
     )
     plan, found = None, []
     for plan_id, *row in rows:
@@ -795,13 +821,12 @@ def _review_units(period: Period, team, chair, *, walk: bool) -> Iterator[tuple[
     """
     plans = iter(())
     if walk:
-        plans = (
+        plans = _rows_in_chunks(
             current_plans_at_end(period, team, chair)
             .filter(start_date__lte=latest_first_review_start(period))
             .annotate(_chair=latest_chair(period))
             .values_list("pk", "child_id", "start_date", "end_date", "child__team_id", "_chair")
             .order_by("pk")
-            .iterator(chunk_size=2000)
         )
     first, last = period.first_day, period.last_day
     chair_id = getattr(chair, "pk", None)
