@@ -249,30 +249,44 @@ def _icpc_rows(user, day: date, s47s: list[Section47], closures: frozenset[date]
     )
 
     def make(run) -> list[Row]:
-        rows = []
-        for due, s in run:
-            child = s.episode.child
-            left, flag, tone = _days_left(day, due, closures)
-            rows.append(
-                Row(
-                    href=reverse("conference_new", args=[child.public_id]) + "?kind=initial",
-                    action="Book the conference",
-                    cells=(
-                        display_name(user, child),
-                        child.team.name if child.team else "No team",
-                        _d(s.start_date),
-                        _d(s.icpc_requested_on) if s.icpc_requested_on else "Not yet requested",
-                        _d(due),
-                        left,
-                    ),
-                    child_public_ids=(child.public_id,),
-                    flag=flag,
-                    tone=tone,
-                )
+        return [
+            _to_book(
+                user,
+                day,
+                closures,
+                s.episode.child,
+                "initial",
+                "Book the conference",
+                due,
+                _d(s.start_date),
+                _d(s.icpc_requested_on) if s.icpc_requested_on else "Not yet requested",
             )
-        return rows
+            for due, s in run
+        ]
 
     return LazyRows(dated, make)
+
+
+def _to_book(
+    user, day: date, closures, child: Child, kind: str, action: str, due: date, *dates: str
+) -> Row:
+    """A row of the coordinator's: a conference of ``kind`` to book for ``child`` by
+    ``due``, its cells the child, their team, ``dates``, the due date and the time left."""
+    left, flag, tone = _days_left(day, due, closures)
+    return Row(
+        href=reverse("conference_new", args=[child.public_id]) + f"?kind={kind}",
+        action=action,
+        cells=(
+            display_name(user, child),
+            child.team.name if child.team else "No team",
+            *dates,
+            _d(due),
+            left,
+        ),
+        child_public_ids=(child.public_id,),
+        flag=flag,
+        tone=tone,
+    )
 
 
 ICPC_COLUMNS = ("Child", "Team", "Enquiry started", "Requested", "Due by", "Time left")
@@ -603,27 +617,19 @@ def reviews_to_book(user, day: date) -> Queue:
 
     def make(run) -> list[Row]:
         children = Child.objects.select_related("team").in_bulk([p.child_id for p, _ in run])
-        rows = []
-        for plan, d in run:
-            child = children[plan.child_id]
-            left, flag, tone = _days_left(day, d, closures)
-            rows.append(
-                Row(
-                    href=reverse("conference_new", args=[child.public_id]) + "?kind=review",
-                    action="Book the review",
-                    cells=(
-                        display_name(user, child),
-                        child.team.name if child.team else "No team",
-                        _d(plan.start_date),
-                        _d(d),
-                        left,
-                    ),
-                    child_public_ids=(child.public_id,),
-                    flag=flag,
-                    tone=tone,
-                )
+        return [
+            _to_book(
+                user,
+                day,
+                closures,
+                children[plan.child_id],
+                "review",
+                "Book the review",
+                d,
+                _d(plan.start_date),
             )
-        return rows
+            for plan, d in run
+        ]
 
     return Queue(
         key="reviews-to-book",

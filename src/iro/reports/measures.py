@@ -564,8 +564,9 @@ def _rows_in_chunks(rows: QuerySet) -> Iterator[tuple]:
     time so Python's memory does not grow with the records.
 
     On PostgreSQL through an ordinary cursor: the server sends the whole result, which
-    the client library keeps in its own compact buffer (a few megabytes for a national
-    year), and Python makes the rows a chunk at a time. Django's ``iterator()`` would
+    the client library keeps in its own compact buffer (it grows with the rows: about
+    12 MiB more resident memory for a national year's reviews), and Python makes the
+    rows a chunk at a time. Django's ``iterator()`` would
     open a server-side cursor instead, which PostgreSQL plans without parallel workers
     and which fetches chunk by chunk: the review rows of a national year took 0.55 s
     that way against 0.34 s. Elsewhere ``iterator()``, which on SQLite already reads
