@@ -83,12 +83,13 @@ def caseloads(
         .order_by("-conference__held_on", "-pk")
         .values("conference__chair")[:1]
     )
+    # Every open plan's latest chair worked out once, grouped, then the chairs asked for
+    # picked out: filtering on the subquery would work it out twice for every plan.
     on_plan = dict(
         Plan.objects.filter(end_date__isnull=True)
         .annotate(latest_chair=Subquery(latest_chair))
-        .filter(latest_chair__in=chair_ids)
         .values("latest_chair")
-        .annotate(n=Count("child", distinct=True))
+        .annotate(n=Count("child_id", distinct=True))
         .values_list("latest_chair", "n")
     )
     booked = Conference.objects.filter(

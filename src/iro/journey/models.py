@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 
@@ -142,7 +143,11 @@ class Episode(models.Model):
 
     class Meta:
         ordering = ["child", "referral_date", "pk"]
-        indexes = [models.Index(fields=["child", "referral_date"])]
+        indexes = [
+            models.Index(fields=["child", "referral_date"]),
+            # The episodes open on a day: the coordinator's enquiries waiting for a conference.
+            models.Index(fields=["closure_date"]),
+        ]
 
     def __str__(self) -> str:
         return f"Episode from {self.referral_date:%d %b %Y}"
@@ -357,6 +362,19 @@ class Conference(Voidable):
         indexes = [
             models.Index(fields=["kind", "held_on"]),
             models.Index(fields=["chair", "scheduled_date"]),
+            # The few conferences booked and not yet held, among every one ever held: the
+            # work queues' bookings (a region's 180,000 conferences, about 50 booked).
+            models.Index(
+                fields=["scheduled_date"],
+                name="conference_booked_idx",
+                condition=Q(status="scheduled", voided_at__isnull=True),
+            ),
+            # Held late with a reason the manager has not yet agreed.
+            models.Index(
+                fields=["held_on"],
+                name="conference_late_to_agree_idx",
+                condition=Q(late_agreed_by__isnull=True) & ~Q(lateness_reason=""),
+            ),
         ]
 
     def __str__(self) -> str:
