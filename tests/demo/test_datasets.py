@@ -7,6 +7,7 @@ about a hundred children on a plan, ten years) is built once for the module.
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import date
 
 import pytest
 from django.db import transaction
@@ -16,8 +17,9 @@ from iro.census.export import write_return
 from iro.census.reader import CensusStream
 from iro.census.rules import Validator
 from iro.children.models import Child
-from iro.demo.datasets import DATASETS, build_dataset, census_years
+from iro.demo.datasets import DATASETS, build_dataset, census_years, year_to_date
 from iro.journey.models import Conference, ConferenceChild, PlanAction
+from iro.journey.selectors import REVIEW, due_items
 from iro.people.models import Role, User
 from tests.demo.conftest import SEED, TODAY
 
@@ -77,12 +79,40 @@ def test_a_child_keeps_one_chair(regional):
 
 @pytest.mark.django_db
 def test_each_years_icpcs_and_children_on_a_plan_are_the_generators(regional):
-    years = census_years(TODAY, DATASETS["regional"].years)
+    years = census_years(TODAY, DATASETS["regional"].years) + year_to_date(TODAY)
     assert [label for label, _icpcs, _on_plan in regional.years] == [p.label for p in years]
     for label, icpcs, on_plan in regional.years:
         assert (icpcs, on_plan) == regional.planned[label]
-    last_on_plan = regional.years[-1][2]
+    last_on_plan = regional.years[-2][2]  # at the last 31 March
     assert 0.6 * 100 < last_on_plan < 1.4 * 100  # about a fiftieth of 5,000
+
+
+def test_the_census_year_under_way_is_read_to_today_and_none_on_its_last_day():
+    (to_date,) = year_to_date(date(2026, 12, 4))
+    assert (to_date.label, to_date.first_day, to_date.last_day) == (
+        "2026-27",
+        date(2026, 4, 1),
+        date(2026, 12, 4),
+    )
+    assert year_to_date(date(2027, 3, 31)) == []
+
+
+@pytest.mark.django_db
+def test_the_year_to_date_keeps_open_plans_reviewed_up_to_today(regional):
+    """As a live service's records: the plans open today had their reviews this year, so
+    few are overdue (the generated reviews are on time; a plan whose review falls due
+    today or between the last return and today may be)."""
+    assert regional.to_date == TODAY
+    _label, _icpcs, on_plan_today = regional.years[-1]
+    assert on_plan_today > 0
+    reviews = [
+        i
+        for i in due_items(Child.objects.all(), day=TODAY, closures=frozenset())
+        if i.kind == REVIEW
+    ]
+    assert len(reviews) == on_plan_today
+    overdue = [i for i in reviews if i.due < TODAY]
+    assert len(overdue) <= 0.05 * len(reviews)
 
 
 @pytest.mark.django_db

@@ -314,6 +314,24 @@ def test_minutes_to_send_after_a_conference(staff):
     )
 
 
+def test_the_minutes_waiting_are_counted_all_but_made_into_rows_only_when_shown(staff, monkeypatch):
+    for n, day in enumerate((8, 6, 7)):
+        hold_conference(
+            kind=ConferenceKind.REVIEW, children=[(child(staff, f"Wait{n}"), {})],
+            chair=staff.iro, held_on=date(2025, 10, day),
+        )  # fmt: skip
+    made = []
+    name = queues.display_name
+    monkeypatch.setattr(queues, "display_name", lambda user, c: made.append(c) or name(user, c))
+
+    queue = queues.minutes_to_send(staff.coordinator, TODAY)
+
+    assert queue.count == 3 and made == []
+    first = queue.rows[:1]
+    assert [row.cells[0] for row in first] == ["Wait1 Ashcombe"]  # the oldest held
+    assert len(made) == 1
+
+
 def test_reviews_to_book_in_the_next_eight_weeks(staff):
     # First reviews due 3 months after these plan starts.
     due = {

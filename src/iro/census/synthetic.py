@@ -418,7 +418,7 @@ def synthetic_returns(
     days = (last - start).days + 1
     total = sum(authorities.values())
     returns: dict[str, list[Child]] = {p.label: [] for p in years}
-    by_end = {p.last_day: p.label for p in years}
+    by_end = {p.whole.last_day: p.label for p in years}  # a year to date ends 31 March too
     for prefix, share in authorities.items():
         journeys = icpcs_for(on_plan * share / total) * (1 + S47_WITHOUT_ICPC)
         count = round(journeys * days / 365.25)

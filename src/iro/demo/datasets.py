@@ -94,13 +94,15 @@ class DatasetSummary:
     staff: int
     teams: int
     children: int
-    years: list[tuple[str, int, int]]  # (year, ICPCs held, children on a plan at 31 March)
+    # (year, ICPCs held, children on a plan at 31 March or, the year to date, on to_date)
+    years: list[tuple[str, int, int]]
     planned: dict[str, tuple[int, int]]  # the generator's: year -> (ICPCs, on a plan)
     in_bulk: int
     one_by_one: int
     skipped: int
     plans_with_content: int
     seconds: dict[str, float] = field(default_factory=dict)
+    to_date: date | None = None  # the last day of the year to date, the last of ``years``
 
 
 class DatasetAllocation:
@@ -131,6 +133,15 @@ def census_years(today: date, count: int) -> list[timescales.Period]:
         timescales.parse_period(timescales.ANNUAL, f"{year - 1}-{year % 100:02d}")
         for year in range(end - count + 1, end + 1)
     ]
+
+
+def year_to_date(today: date) -> list[timescales.Period]:
+    """The census year under way on ``today``, to ``today`` (none on a 31 March, when the
+    year just ended is whole): its return holds the journeys still open, with their
+    reviews up to ``today``, as a live service's records do. Without it every plan open
+    at the last 31 March would have had no review since, and every one be overdue."""
+    year = timescales.period_containing(timescales.ANNUAL, today)
+    return [] if today >= year.last_day else [year.as_at(today)]
 
 
 def _authority_names(rng: random.Random, count: int) -> list[str]:
@@ -278,7 +289,7 @@ def build_dataset(
     clock = time.monotonic()
     seconds: dict[str, float] = {}
     on_plan = max(1, round(dataset.on_plan * size))
-    years = census_years(today, dataset.years)
+    years = census_years(today, dataset.years) + year_to_date(today)
     with transaction.atomic(), deferred_history():
         staff = create_staff(random.Random(f"{seed}:staff"), demo_password=settings.DEMO_PASSWORD)
         create_closure_days(years[0].first_day.year - 3, today.year + 1)
@@ -340,4 +351,5 @@ def build_dataset(
         skipped=skipped,
         plans_with_content=content,
         seconds=seconds,
+        to_date=years[-1].last_day if years[-1].provisional else None,
     )

@@ -113,6 +113,12 @@ def dataset_lines(summary: DatasetSummary, seconds: float) -> list[str]:
     ]
     for label, icpcs, on_plan in summary.years:
         lines.append(f"  {label}: {icpcs:,} ICPCs held; {on_plan:,} children on a plan at 31 March")
+    if summary.to_date is not None:
+        label, icpcs, on_plan = summary.years[-1]
+        lines[-1] = (
+            f"  {label} to date: {icpcs:,} ICPCs held; {on_plan:,} children on a plan "
+            f"on {summary.to_date:%-d %B %Y}"
+        )
     lines.append(
         f"  demo-iro's open plans given outcomes and actions: {summary.plans_with_content}"
     )
