@@ -357,8 +357,10 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
         for p, d in due
         if d < day or booked.get((p.child_id, REVIEW)) is None or booked[(p.child_id, REVIEW)] > d
     ]
+    # Only the children listed are asked who chairs them (a region: a few hundred of
+    # its 5,000 on a plan).
     chair_of_child = dict(
-        Child.objects.filter(pk__in=with_plans)
+        Child.objects.filter(pk__in=[p.child_id for p, _ in due])
         .annotate(chair_id=current_chair_id())
         .order_by()
         .values_list("pk", "chair_id")
