@@ -47,6 +47,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
 from django.db.models import (
     CharField,
@@ -577,7 +578,10 @@ def _rows_in_chunks(rows: QuerySet) -> Iterator[tuple]:
         yield from rows.iterator(chunk_size=ROWS_PER_FETCH)
         return
     compiler = rows.query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:  # a filter that can match nothing (``pk__in=[]``)
+        return
     converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
