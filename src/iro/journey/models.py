@@ -362,6 +362,9 @@ class Conference(Voidable):
         indexes = [
             models.Index(fields=["kind", "held_on"]),
             models.Index(fields=["chair", "scheduled_date"]),
+            # Held on or between dates whatever the kind: the first conference (the
+            # periods a report offers), the last 90 days' minutes to send.
+            models.Index(fields=["held_on"], name="conference_held_on_idx"),
             # The few conferences booked and not yet held, among every one ever held: the
             # work queues' bookings (a region's 180,000 conferences, about 50 booked).
             models.Index(
