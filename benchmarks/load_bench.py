@@ -366,13 +366,28 @@ def run_load(
         )
         for i, browser in enumerate(browsers)
     ]
+    busy, client = machine_busy_seconds(), time.process_time()
     started = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - started
-    return {"tally": tally, "elapsed": elapsed, "users": users, "think": think}
+    cpu = None
+    if busy is not None and (after := machine_busy_seconds()) is not None:
+        cpu = {"machine": after - busy, "client": time.process_time() - client}
+    return {"tally": tally, "elapsed": elapsed, "users": users, "think": think, "cpu": cpu}
+
+
+def machine_busy_seconds() -> float | None:
+    """CPU seconds the whole machine has spent busy since it started, every core counted
+    (Linux's /proc/stat: all but idle and waiting for I/O); None where there is none."""
+    try:
+        ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    idle = ticks[3] + ticks[4]
+    return (sum(ticks) - idle) / os.sysconf("SC_CLK_TCK")
 
 
 # --- The served demo ----------------------------------------------------------------------
@@ -536,6 +551,22 @@ def summarise(result: dict, baseline: dict | None = None) -> dict:
         "elapsed_s": result["elapsed"],
         "rps": total / result["elapsed"] if result["elapsed"] else 0.0,
         "case_rps": case / result["elapsed"] if result["elapsed"] else 0.0,
+        "cpu": _cpu_per_request(result.get("cpu"), total, result["elapsed"]),
+    }
+
+
+def _cpu_per_request(cpu: dict | None, requests: int, elapsed: float) -> dict | None:
+    """Where the machine's CPU went during the load, per request: the load client's own
+    threads, and everything else (the web workers, PostgreSQL, the background worker and
+    whatever else runs), so what a request costs the server side is known apart from
+    the client that shares the cores."""
+    if not cpu or not requests or not elapsed:
+        return None
+    server = max(0.0, cpu["machine"] - cpu["client"])
+    return {
+        "busy_share": cpu["machine"] / (elapsed * (os.cpu_count() or 1)),
+        "client_ms": cpu["client"] / requests * 1000,
+        "server_ms": server / requests * 1000,
     }
 
 
@@ -567,6 +598,15 @@ def print_summary(title: str, summary: dict) -> None:
         f"{summary['rps']:.1f} per second overall, {summary['case_rps']:.1f} per second "
         f"on the case pages ({', '.join(CASE_PAGES)}); {summary['errors']} errors"
     )
+    if cpu := summary.get("cpu"):
+        cores = os.cpu_count() or 1
+        print(
+            f"CPU: the machine {cpu['busy_share']:.0%} busy; per request {cpu['client_ms']:.1f}"
+            f" ms in the load client and {cpu['server_ms']:.1f} ms in everything else (web "
+            f"workers, database, background worker): {cores} cores at that cost serve at "
+            f"most {cores * 1000 / max(cpu['server_ms'], 0.001):.0f} requests a second "
+            "without the client"
+        )
 
 
 def print_goals(summary: dict, think: float) -> None:

@@ -63,6 +63,26 @@ def test_one_user_opens_every_page_of_the_loop_and_records_progress(live_server,
     }
     action.refresh_from_db()
     assert action.progress.startswith("Load test: progress noted")
+    # Where the CPU went: the client's share and the rest, each per request.
+    cpu = summary["cpu"]
+    assert cpu["client_ms"] > 0 and cpu["server_ms"] >= 0 and 0 < cpu["busy_share"] <= 1.5
+
+
+def test_the_cpu_of_a_load_is_split_between_the_client_and_everything_else(monkeypatch):
+    monkeypatch.setattr(load_bench.os, "cpu_count", lambda: 2)
+
+    cpu = load_bench._cpu_per_request({"machine": 3.0, "client": 1.0}, 100, elapsed=2.0)
+
+    assert cpu == {"busy_share": 0.75, "client_ms": 10.0, "server_ms": 20.0}
+    assert load_bench._cpu_per_request(None, 100, 2.0) is None  # no /proc/stat
+    assert load_bench._cpu_per_request({"machine": 1.0, "client": 1.0}, 0, 2.0) is None
+
+
+def test_the_machines_busy_time_only_grows():
+    first = load_bench.machine_busy_seconds()
+    sum(i * i for i in range(200_000))  # some work
+
+    assert first is not None and load_bench.machine_busy_seconds() >= first
 
 
 def test_a_user_without_access_to_children_is_counted_as_errors_and_records_nothing(
