@@ -7,11 +7,13 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
+from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
 from iro.census.importer import import_file
 from iro.census.synthetic import write_synthetic_file
 from iro.children.models import Child
+from iro.journey import queues
 from iro.journey.models import Conference, Episode, Plan
 from tests.factories import make_staff
 
@@ -197,3 +199,17 @@ def test_a_large_bulk_import_refreshes_postgresqls_statistics_and_a_small_one_do
     assert calls == [(summary.in_bulk, connection.vendor == "postgresql")]
     assert summary.in_bulk >= 10
     assert real(9) is False  # a few children: the plans the statistics gave still hold
+
+
+@pytest.mark.parametrize("use_bulk", [False, True], ids=["one by one", "in bulk"])
+def test_conferences_loaded_from_a_return_are_marked_and_ask_for_no_minutes(tmp_path, use_bulk):
+    staff = make_staff()
+    path = tmp_path / "cin.xml"
+    write_synthetic_file(path, 60)
+    import_file(path, acting_user=staff.analyst, bulk=use_bulk)
+
+    held = Conference.objects.filter(status="held")
+    assert held.count() > 10
+    assert not held.filter(from_return=False).exists()
+    day = held.aggregate(last=Max("held_on"))["last"]
+    assert queues.minutes_to_send(staff.coordinator, day).count == 0

@@ -105,6 +105,16 @@ def test_the_conference_page_records_the_minutes_sent(client, staff, held):
     assert "Record the minutes and plan as sent" not in client.get(url).content.decode()
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_a_conference_loaded_from_a_census_return_asks_for_no_minutes(client, staff, held):
+    Conference.objects.filter(pk=held.pk).update(from_return=True)
+
+    assert minutes_to_send(staff.coordinator, TODAY).count == 0
+    client.force_login(staff.coordinator)
+    page = client.get(reverse("conference_detail", args=[held.public_id])).content.decode()
+    assert "Held before iro (loaded from a census return): not recorded here" in page
+
+
 def test_an_empty_minutes_form_shows_the_error_and_saves_nothing(client, staff, held):
     client.force_login(staff.coordinator)
     response = client.post(

@@ -784,6 +784,7 @@ class _NewChild:
         conference.lateness_reason = ""
         conference.lateness_detail = ""
         del latest_due  # an imported record gives no reason for lateness
+        conference.from_return = True
         conference.version += 1
         self._changed(conference)
         _write_record(row, outcome, self.user)

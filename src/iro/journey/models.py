@@ -346,6 +346,12 @@ class Conference(Voidable):
         blank=True,
         help_text="The day the coordinator sent the minutes and plan to those invited.",
     )
+    from_return = models.BooleanField(
+        "loaded from a census return",
+        default=False,
+        help_text="Held before iro and loaded from a census return: its invitations, "
+        "minutes and letters were the previous system's, so no work queue asks for them.",
+    )
     booking_warnings = models.TextField(
         blank=True,
         help_text="Why the booked date needed a confirmation (not a working day, in the "

@@ -577,15 +577,15 @@ def _person(user, invitation: Invitation) -> str:
 
 def minutes_to_send(user, day: date) -> Queue:
     """Conferences held in the last 90 days with no record that the minutes and plan
-    were sent, oldest first. One query, and two more for the rows a page shows
-    (``LazyRows``): a region's history loaded from census returns records no minutes
-    sent, so its coordinator starts with thousands."""
+    were sent, oldest first, but those loaded from a census return (held before iro).
+    One query, and two more for the rows a page shows (``LazyRows``)."""
     closures = closure_days()
     waiting = list(
         _visible_conferences(user)
         .filter(
             status=ConferenceStatus.HELD,
             minutes_sent_on__isnull=True,
+            from_return=False,  # held before iro: the previous system sent its minutes
             held_on__gte=day - timedelta(days=MINUTES_LOOKBACK_DAYS),
             held_on__lte=day,
         )

@@ -1423,9 +1423,17 @@ def record_conference_held(
     conference.held_on = held_on
     conference.lateness_reason = lateness_reason if latest_due is not None else ""
     conference.lateness_detail = lateness_detail if latest_due is not None else ""
+    conference.from_return = imported
     conference.version += 1
     saved_by(conference, acting_user).save(
-        update_fields=["status", "held_on", "lateness_reason", "lateness_detail", "version"]
+        update_fields=[
+            "status",
+            "held_on",
+            "lateness_reason",
+            "lateness_detail",
+            "from_return",
+            "version",
+        ]
     )
     for row in rows:
         outcome = outcomes[row.child.pk]
