@@ -113,6 +113,7 @@ def test_a_conference_loaded_from_a_census_return_asks_for_no_minutes(client, st
     client.force_login(staff.coordinator)
     page = client.get(reverse("conference_detail", args=[held.public_id])).content.decode()
     assert "Held before iro (loaded from a census return): not recorded here" in page
+    assert "Record the minutes and plan as sent" not in page  # nothing to ask of it
 
 
 def test_an_empty_minutes_form_shows_the_error_and_saves_nothing(client, staff, held):
