@@ -114,6 +114,12 @@ def _ids(children: Iterable[Child]) -> tuple:
     return tuple(c.public_id for c in children)
 
 
+def _held_cells(user, conference: Conference, children: list[Child]) -> tuple[str, ...]:
+    """A held conference's first cells: its children, its kind, when, and who chaired."""
+    chair = str(conference.chair) if conference.chair_id else "Not allocated"
+    return (_names(user, children), conference.get_kind_display(), _d(conference.held_on), chair)
+
+
 def _when(conference: Conference) -> str:
     when = _d(conference.held_on or conference.scheduled_date)
     if conference.held_on is None and conference.scheduled_time:
@@ -143,10 +149,7 @@ def late_conferences_to_agree(user, day: date) -> Queue:
                 href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
                 action="Agree or query",
                 cells=(
-                    _names(user, kids),
-                    c.get_kind_display(),
-                    _d(c.held_on),
-                    str(c.chair) if c.chair_id else "Not allocated",
+                    *_held_cells(user, c, kids),
                     c.get_lateness_reason_display(),
                 ),
                 child_public_ids=_ids(kids),
@@ -604,13 +607,7 @@ def minutes_to_send(user, day: date) -> Queue:
                 Row(
                     href=reverse("conference_detail", args=[c.public_id]) + "#minutes",
                     action="Record the minutes sent",
-                    cells=(
-                        _names(user, kids),
-                        c.get_kind_display(),
-                        _d(c.held_on),
-                        str(c.chair) if c.chair_id else "Not allocated",
-                        f"{_plural(since, 'working day')} ago",
-                    ),
+                    cells=(*_held_cells(user, c, kids), f"{_plural(since, 'working day')} ago"),
                     child_public_ids=_ids(kids),
                 )
             )
