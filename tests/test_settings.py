@@ -156,3 +156,37 @@ def test_every_postgresql_connection_iro_opens_has_its_planner_settings(setting,
     with connection.cursor() as cursor:
         cursor.execute(f"SHOW {setting}")
         assert cursor.fetchone()[0] == value
+
+
+def test_postgresql_connections_are_kept_between_requests_and_sqlite_ones_are_not(monkeypatch):
+    from iro.settings import conn_max_age, keep_connections
+
+    monkeypatch.delenv("IRO_DB_CONN_MAX_AGE", raising=False)
+    assert conn_max_age("django.db.backends.postgresql") == 60
+    assert conn_max_age("django.db.backends.sqlite3") == 0
+    kept = {"ENGINE": "django.db.backends.postgresql"}
+    keep_connections(kept)
+    assert kept["CONN_MAX_AGE"] == 60
+    assert kept["CONN_HEALTH_CHECKS"] is True  # checked before reuse: a restart is survived
+
+
+def test_the_connection_age_can_be_set_and_a_bad_one_is_refused(monkeypatch):
+    from iro.settings import conn_max_age, keep_connections
+
+    monkeypatch.setenv("IRO_DB_CONN_MAX_AGE", "0")
+    closed = {"ENGINE": "django.db.backends.postgresql"}
+    keep_connections(closed)
+    assert closed == {"ENGINE": "django.db.backends.postgresql", "CONN_MAX_AGE": 0,
+                      "CONN_HEALTH_CHECKS": False}  # fmt: skip
+    monkeypatch.setenv("IRO_DB_CONN_MAX_AGE", "a while")
+    with pytest.raises(ImproperlyConfigured, match="IRO_DB_CONN_MAX_AGE='a while' is not a whole"):
+        conn_max_age("django.db.backends.postgresql")
+
+
+def test_iro_on_postgresql_keeps_its_connections_and_checks_them_before_reuse():
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections are opened per request")
+    assert connection.settings_dict["CONN_MAX_AGE"] == 60
+    assert connection.settings_dict["CONN_HEALTH_CHECKS"] is True

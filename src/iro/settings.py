@@ -185,12 +185,26 @@ TEMPLATES = [
 ]
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{VAR_DIR / 'iro.sqlite3'}",
-        conn_max_age=int(os.environ.get("IRO_DB_CONN_MAX_AGE", "0")),
-    )
-}
+DATABASES = {"default": dj_database_url.config(default=f"sqlite:///{VAR_DIR / 'iro.sqlite3'}")}
+
+
+def conn_max_age(engine: str) -> int:
+    """How long (seconds) a process keeps its database connection between requests
+    (``IRO_DB_CONN_MAX_AGE``). PostgreSQL's are kept a minute by default: a new one is a
+    server process started and its catalogue caches filled, which cost a page of the
+    regional dataset 22 ms of the machine's CPU (saturation went from 32 to 52 requests a
+    second; docs/performance.md). SQLite's are a file opened: not kept."""
+    return envint("IRO_DB_CONN_MAX_AGE", 60 if engine.endswith("postgresql") else 0)
+
+
+def keep_connections(database: dict) -> None:
+    database["CONN_MAX_AGE"] = conn_max_age(database["ENGINE"])
+    # A kept connection is checked before a request reuses it, so a database restarted
+    # in between costs a reconnection, not an error page.
+    database["CONN_HEALTH_CHECKS"] = database["CONN_MAX_AGE"] != 0
+
+
+keep_connections(DATABASES["default"])
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL + synchronous=FULL: a committed record survives a power cut; IMMEDIATE
     # transactions take the write lock up front so concurrent writers wait
@@ -215,10 +229,8 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # A read replica for reports and exports (iro.operations.routers): with none set, they
 # read the primary. The replica is only ever read; migrations run on the primary.
 if os.environ.get("DATABASE_REPLICA_URL"):
-    DATABASES["replica"] = dj_database_url.parse(
-        os.environ["DATABASE_REPLICA_URL"],
-        conn_max_age=int(os.environ.get("IRO_DB_CONN_MAX_AGE", "0")),
-    )
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
+    keep_connections(DATABASES["replica"])
     if DATABASES["replica"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["replica"].setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
     # Tests: the replica is the primary's test database, as a real replica would be.

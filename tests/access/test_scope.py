@@ -147,3 +147,15 @@ def test_a_superuser_administrator_is_refused_children_by_both_checks(staff, chi
     staff.admin.save(update_fields=["is_superuser"])
     assert not visible_to(staff.admin).exists()
     assert not staff.admin.has_perm("children.view_child", children["ours"])
+
+
+def test_a_role_that_sees_every_child_is_allowed_an_unrestricted_one_without_a_query(
+    staff, children, django_assert_num_queries
+):
+    from iro.access.scope import can_view_child
+
+    with django_assert_num_queries(0):
+        assert can_view_child(staff.coordinator, children["theirs"])
+    # A narrower role is still asked of the database, and refused another team's child.
+    with django_assert_num_queries(1):
+        assert not can_view_child(staff.social_worker, children["theirs"])

@@ -143,6 +143,33 @@ def test_one_child_found_opens_their_record(client, staff, zoe):
     assert response["Location"] == reverse("child_journey", args=[zoe.public_id])
 
 
+def test_one_child_found_is_opened_without_building_the_list_of_children(client, staff, zoe):
+    client.force_login(staff.coordinator)
+    client.get(reverse("child_search"), {"q": "LA-4471"})  # the session warmed up
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("child_search"), {"q": "LA-4471"})
+    assert response.status_code == 302
+    # The session, the user, and the one query that finds the child: no count, no
+    # page of children, no plans, reviews or chairs looked up for a list not shown.
+    assert len(ctx.captured_queries) <= 4, [q["sql"] for q in ctx.captured_queries]
+
+
+def test_a_page_of_results_asked_for_is_listed_even_with_one_child(client, staff, zoe):
+    client.force_login(staff.coordinator)
+    response = client.get(reverse("child_search"), {"q": "ashw", "page": "1"})
+    assert response.status_code == 200
+    assert "1 child found" in response.content.decode()
+
+
+def test_a_child_someone_may_not_see_is_not_opened_for_them(client, staff, zoe):
+    client.force_login(staff.coordinator)
+    zoe.restricted = True
+    zoe.save()
+    response = client.get(reverse("child_search"), {"q": "LA-4471"})
+    assert response.status_code == 200
+    assert "No children you can see match" in response.content.decode()
+
+
 def test_the_children_shown_are_logged_as_read(client, staff, zoe):
     ChildFactory(first_name="Zoe", last_name="Ashcroft", la_child_id="LA-2", team=staff.team)
     client.force_login(staff.coordinator)

@@ -132,17 +132,20 @@ def refuse(child: Child):
 def can_view_child(user, child: Child | None) -> bool:
     if child is None:
         return has_capability(user, Capability.VIEW_CHILDREN)
+    if not child.restricted and sees_every_unrestricted_child(user):
+        return True  # the role sees every child not restricted: nothing to look up
     return visible_to(user).filter(pk=child.pk).exists()
 
 
 rules.add_perm("children.view_child", can_view_child)
 
 
-def child_for(user, public_id) -> Child:
-    """The child with ``public_id`` if ``user`` may see them; 404 if none (or restricted
-    and ``user`` is not on its list), 403 if refused."""
+def child_for(user, public_id, *, related: tuple[str, ...] = ()) -> Child:
+    """The child with ``public_id`` if ``user`` may see them (``related``: the records to
+    read with them, as ``select_related``); 404 if none (or restricted and ``user`` is
+    not on its list), 403 if refused."""
     try:
-        child = Child.objects.get(public_id=public_id)
+        child = Child.objects.select_related(*related).get(public_id=public_id)
     except (Child.DoesNotExist, ValueError) as exc:
         raise Http404("No such child") from exc
     if not can_view_child(user, child):

@@ -124,6 +124,13 @@ class Child(models.Model):
             models.Index(
                 fields=["last_name", "first_name", "la_child_id"], name="child_name_order_idx"
             ),
+            # The same order within a team (the caseload filtered by team): without it,
+            # PostgreSQL walked the name order through every team's children to find 50
+            # of one (37,000 rows read, 20 ms; with it, 5 ms).
+            models.Index(
+                fields=["team", "last_name", "first_name", "la_child_id"],
+                name="child_team_name_order_idx",
+            ),
         ]
 
     def __str__(self) -> str:

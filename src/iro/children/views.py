@@ -42,12 +42,15 @@ def child_search(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(NO_CHILDREN)
     text = request.GET.get("q", "")
     found = journey_selectors.child_search(
-        request.user, text, page_number=request.GET.get("page", 1)
+        request.user,
+        text,
+        page_number=request.GET.get("page", 1),
+        only_one=request.GET.get("page") is None,
     )
+    if found.the_one is not None:
+        return redirect("child_journey", found.the_one)
     rows = found.result.rows if found.result else []
-    if found.result and found.result.count == 1 and request.GET.get("page") is None:
-        return redirect("child_journey", rows[0].child.public_id)
-    read_log.shown(request, public_ids=[row.child.public_id for row in rows])
+    read_log.shown(request, pks=[row.child.pk for row in rows])
     return render(
         request,
         "children/search.html",

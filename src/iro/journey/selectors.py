@@ -73,10 +73,11 @@ class ChildRef:
     public_id: UUID
     name: str
     la_child_id: str
+    pk: int | None = None  # never shown: what the access log records for the page
 
 
 def child_ref(user, child: Child) -> ChildRef:
-    return ChildRef(child.public_id, display_name(user, child), child.la_child_id)
+    return ChildRef(child.public_id, display_name(user, child), child.la_child_id, child.pk)
 
 
 def _open_on(day: date) -> Q:
@@ -592,6 +593,8 @@ class SearchResult:
 
     search: Search
     result: Caseload | None
+    # With ``only_one``: the one child found, whose journey opens instead of a list.
+    the_one: UUID | None = None
 
     @property
     def error(self) -> str:
@@ -605,13 +608,20 @@ def child_search(
     page_number: int | str | None = 1,
     day: date | None = None,
     per_page: int = CASELOAD_PAGE_SIZE,
+    only_one: bool = False,
 ) -> SearchResult:
     """The children ``user`` may see that ``text`` finds (``children.selectors.
     find_children``), as caseload rows. The number of queries does not depend on the
-    number found."""
+    number found. With ``only_one``, a search that finds exactly one child gives that
+    child (``the_one``) and no rows: the search box opens their journey, and a search by
+    LA child ID or UPN, the usual one, costs one query instead of a caseload page."""
     search, found = find_children(user, text)
     if search.error:
         return SearchResult(search, None)
+    if only_one:
+        first_two = list(found.order_by().values_list("public_id", flat=True)[:2])
+        if len(first_two) == 1:
+            return SearchResult(search, None, the_one=first_two[0])
     day = day or today()
     children = _with_plan_and_chair(found, day)
     return SearchResult(
@@ -758,10 +768,16 @@ def _episode_for(on: date, episodes: list[Episode]) -> Episode | None:
     return started[-1] if started else None
 
 
+# What the journey shows of the child's own record: ``child_for(..., related=...)``
+# reads them with the child, else ``journey_for`` reads the child again with them.
+JOURNEY_RELATED = ("team", "social_worker", "family")
+
+
 def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
     """The child's whole journey as ``user`` may see it, each stage with its due date.
 
-    ``child`` must already have been fetched through ``access.scope.child_for``. For each
+    ``child`` must already have been fetched through ``access.scope.child_for`` (with
+    ``related=JOURNEY_RELATED``, or it is read again with them). For each
     episode: the referral, strategy discussions and Section 47 enquiries, the initial
     conference (due 15 working days after the S47 start), each plan with its reviews (the
     first due 3 months after the plan start, each later one 6 months after the one
@@ -770,7 +786,8 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
     """
     day = day or today()
     closures = closure_days()
-    child = Child.objects.select_related("team", "social_worker", "family").get(pk=child.pk)
+    if not all(Child._meta.get_field(name).is_cached(child) for name in JOURNEY_RELATED):
+        child = Child.objects.select_related(*JOURNEY_RELATED).get(pk=child.pk)
     name = display_name(user, child)
 
     siblings: list[ChildRef] = []

@@ -45,8 +45,8 @@ def my_work(request: HttpRequest) -> HttpResponse:
     work = selectors.my_work(request.user)
     read_log.shown(
         request,
-        public_ids=[c.public_id for u in work.upcoming for c in u.children]
-        + [d.child.public_id for d in work.deadlines],
+        pks=[c.pk for u in work.upcoming for c in u.children]
+        + [d.child.pk for d in work.deadlines],
     )
     return render(request, "journey/my_work.html", {"work": work, "active_nav": "my_work"})
 
@@ -80,7 +80,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     result = selectors.caseload(
         request.user, form.filters(), page_number=request.GET.get("page", 1)
     )
-    read_log.shown(request, public_ids=[row.child.public_id for row in result.rows])
+    read_log.shown(request, pks=[row.child.pk for row in result.rows])
     return render(
         request,
         "journey/caseload.html",
@@ -95,7 +95,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
 
 
 def child_journey(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    child = child_for(request.user, public_id)
+    child = child_for(request.user, public_id, related=selectors.JOURNEY_RELATED)
     journey = selectors.journey_for(request.user, child)
     corrections = correction_selectors.corrections_for(request.user, child)
     return render(
