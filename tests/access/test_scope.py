@@ -159,3 +159,6 @@ def test_a_role_that_sees_every_child_is_allowed_an_unrestricted_one_without_a_q
     # A narrower role is still asked of the database, and refused another team's child.
     with django_assert_num_queries(1):
         assert not can_view_child(staff.social_worker, children["theirs"])
+    # An account switched off has no role to see by.
+    staff.coordinator.is_active = False
+    assert not can_view_child(staff.coordinator, children["theirs"])
