@@ -73,7 +73,7 @@ class ChildRef:
     public_id: UUID
     name: str
     la_child_id: str
-    pk: int | None = None  # never shown: what the access log records for the page
+    pk: int  # never shown: what the access log records for the page
 
 
 def child_ref(user, child: Child) -> ChildRef:
