@@ -181,3 +181,7 @@ def test_a_sibling_review_proposes_the_chair_of_either_child(staff):
     # Both chaired before; the more recent (Otto, March) leads.
     assert [o.chair for o in options[:2]] == [staff.other_iro, staff.iro]
     assert services.due_date(kind=ConferenceKind.REVIEW, plan=first.plan) == date(2024, 4, 24)
+
+
+def test_a_slot_reads_as_dates_do_elsewhere_with_no_leading_zero():
+    assert str(chairs.Slot(date(2026, 12, 7), time(9, 30), in_time=True)) == "Mon 7 Dec 2026 09:30"

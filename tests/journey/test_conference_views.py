@@ -278,6 +278,28 @@ def test_allocating_a_chair_from_a_stale_page_is_refused_and_keeps_the_choice(
 # ------------------------------------------------------------------ invitations
 
 
+def test_a_conference_nobody_is_invited_to_yet_shows_inviting_as_the_next_step(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    detail = reverse("conference_detail", args=[conference.public_id])
+    invite = reverse("conference_invitations", args=[conference.public_id])
+    assert f'id="invite-next" href="{invite}"' in client.get(detail).content.decode()
+    client.post(
+        invite, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"}
+    )
+    # Listed but not sent: still the next step.
+    assert 'id="invite-next"' in client.get(detail).content.decode()
+    client.post(reverse("conference_invitations_send", args=[conference.public_id]))
+    assert 'id="invite-next"' not in client.get(detail).content.decode()
+
+
+def test_a_social_worker_is_not_shown_inviting_as_their_next_step(client, staff, conference):
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("conference_detail", args=[conference.public_id])).content.decode()
+    assert 'id="invite-next"' not in page
+
+
 def test_invitations_are_added_emailed_and_printed(client, staff, conference):
     client.force_login(staff.coordinator)
     url = reverse("conference_invitations", args=[conference.public_id])
@@ -286,7 +308,7 @@ def test_invitations_are_added_emailed_and_printed(client, staff, conference):
     response = client.post(
         reverse("conference_invitations_send", args=[conference.public_id]), follow=True
     )
-    assert "Invitations emailed to 1 people. Print and post the letter to: Moss" in (
+    assert "Invitations emailed to 1 person. Print and post the letter to: Moss" in (
         response.content.decode()
     )
     assert len(mail.outbox) == 1

@@ -40,7 +40,8 @@ class Slot:
     in_time: bool  # on or before the due date
 
     def __str__(self) -> str:
-        return f"{self.day:%a %d %b %Y} {self.at:%H:%M}"
+        # "Mon 7 Dec 2026 09:30": the day without a leading zero, as dates are shown elsewhere.
+        return f"{self.day:%a} {self.day.day} {self.day:%b %Y} {self.at:%H:%M}"
 
 
 @dataclass(frozen=True)

@@ -655,6 +655,8 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if context.get("scheduled") and context.get("may_schedule"):
         # A review just booked: its invitations start from the last conference's.
         context["carried_count"] = len(invitations.carried_forward(conference))
+        # Nobody invited yet: inviting is the coordinator's next step, shown as one.
+        context["none_invited"] = not conference.invitations.filter(sent_at__isnull=False).exists()
     return render(request, "journey/conference/detail.html", context)
 
 
@@ -710,7 +712,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(
                 request,
                 "The conference has been moved."
-                + (f" An update was emailed to {sent.count()} people." if sent.exists() else ""),
+                + (f" An update was emailed to {_people(sent.count())}." if sent.exists() else ""),
             )
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
@@ -842,6 +844,10 @@ def conference_invitations_keep(request: HttpRequest, public_id: UUID) -> HttpRe
     return redirect("conference_invitations", public_id=conference.public_id)
 
 
+def _people(count: int) -> str:
+    return "1 person" if count == 1 else f"{count} people"
+
+
 @require_POST
 def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id, every_child=True)
@@ -852,7 +858,12 @@ def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpRe
         for message in error.messages:
             messages.error(request, message)
     else:
-        text = f"Invitations emailed to {len(sent.emailed)} people."
+        emailed = len(sent.emailed)
+        text = (
+            f"Invitations emailed to {_people(emailed)}."
+            if emailed
+            else "No invitation was emailed."
+        )
         if sent.without_email:
             text += " Print and post the letter to: " + invitations.plain_list(
                 i.name for i in sent.without_email
