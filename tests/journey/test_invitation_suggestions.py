@@ -1,5 +1,5 @@
-"""The invitations page suggests the children's social worker and their team manager,
-each once, until they are on the list."""
+"""The invitations page suggests the children's social worker, their team manager and the
+parents and carers recorded on their family, each once, until they are on the list."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from iro.children.models import Relationship
+from iro.children.services import add_family_member
 from iro.journey import invitations
 from iro.journey.models import Invitation, InviteeRole
 from iro.people.models import AgencyKind
@@ -103,3 +105,65 @@ def test_the_agency_is_left_for_the_coordinator_when_it_is_not_clear(staff, conf
     AgencyFactory(name="Northmoor Children's Services", kind=AgencyKind.SOCIAL_CARE)
     AgencyFactory(name="Northmoor Early Help", kind=AgencyKind.SOCIAL_CARE)
     assert {s.agency_id for s in invitations.suggested_invitees(conference)} == {None}
+
+
+@pytest.fixture
+def parents(staff, conference):
+    family = conference.children.first().child.family
+    add = dict(family=family, acting_user=staff.coordinator)
+    add_family_member(
+        **add, name="Hazel Brackwater", relationship=Relationship.MOTHER, email="hazel@example.org"
+    )
+    add_family_member(
+        **add,
+        name="Moss Brackwater",
+        relationship=Relationship.FATHER,
+        address="4 Mill Lane\nNorthmoor NM1 2AB",
+        preferred_language="Polish",
+        interpreter_needed=True,
+    )
+    add_family_member(**add, name="Ivy Brackwater", relationship=Relationship.GRANDPARENT)
+
+
+def test_the_parents_and_carers_on_the_family_are_suggested_after_the_professionals(
+    client, staff, conference, parents
+):
+    found = invitations.suggested_invitees(conference)
+    assert [(s.name, s.role, s.email, s.why, s.address) for s in found[2:]] == [
+        ("Hazel Brackwater", InviteeRole.PARENT, "hazel@example.org", "Mother", ""),
+        ("Moss Brackwater", InviteeRole.PARENT, "", "Father, needs an interpreter (Polish)",
+         "4 Mill Lane\nNorthmoor NM1 2AB"),
+    ]  # fmt: skip
+    client.force_login(staff.coordinator)
+    html = suggested(page(client, conference))
+    assert "Invite Hazel Brackwater" in html
+    assert "Father, needs an interpreter (Polish), no email address: a letter to the" in html
+    # A grandparent comes when the family asks: added by hand, not suggested.
+    assert "Ivy Brackwater" not in html
+
+
+def test_choosing_a_parent_keeps_their_address_for_the_letter(client, staff, conference, parents):
+    client.force_login(staff.coordinator)
+    father = next(
+        s for s in invitations.suggested_invitees(conference) if s.name.startswith("Moss")
+    )
+    response = client.post(
+        reverse("conference_invitations", args=[conference.public_id]),
+        {"name": father.name, "role": father.role, "email": father.email, "agency": "",
+         "address": father.address},
+    )  # fmt: skip
+    assert response.status_code == 302
+    invitation = Invitation.objects.get()
+    assert (invitation.name, invitation.role, invitation.address) == (
+        "Moss Brackwater",
+        InviteeRole.PARENT,
+        "4 Mill Lane\nNorthmoor NM1 2AB",
+    )
+    assert "Moss Brackwater" not in suggested(page(client, conference))
+
+
+def test_a_parent_already_on_the_list_by_name_is_not_suggested(staff, conference, parents):
+    Invitation.objects.create(conference=conference, name="hazel brackwater", role="parent")
+    names = [s.name for s in invitations.suggested_invitees(conference)]
+    assert "Hazel Brackwater" not in names
+    assert "Moss Brackwater" in names

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iro.access.capabilities import Capability
 from iro.access.guards import require
+from iro.children.models import FamilyMember, Relationship
 from iro.journey import services
 from iro.journey.checks import saved_by
 from iro.journey.models import (
@@ -476,20 +477,34 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str
 
 @dataclass(frozen=True)
 class Suggestion:
-    """Someone the records say should be invited: the children's social worker and
-    their team manager. Offered on the invitations page, added only when chosen."""
+    """Someone the records say should be invited: the children's social worker, their
+    team manager, and the parents and carers recorded on their families. Offered on the
+    invitations page, added only when chosen."""
 
     name: str
     role: str
     email: str
     why: str
     agency_id: int | None = None
+    address: str = ""  # for a posted letter (a parent or carer with no email address)
+
+
+# The adults of a family invited as "parent or carer"; a grandparent or other relative
+# comes to a conference when the family asks, so the coordinator adds them by hand.
+PARENTS_AND_CARERS = (
+    Relationship.MOTHER,
+    Relationship.FATHER,
+    Relationship.STEP_PARENT,
+    Relationship.CARER,
+)
 
 
 def suggested_invitees(conference: Conference) -> list[Suggestion]:
-    """Each child's allocated social worker, then their team's manager, once each and
-    leaving out anyone already on the list (same email, or same name without one).
-    Three queries, however many children."""
+    """Each child's allocated social worker, then their team's manager, then the parents
+    and carers recorded on the children's families (with their address for a letter,
+    and the language they need an interpreter for), once each and leaving out anyone
+    already on the list (same email, or same name without one). Four queries, however
+    many children."""
     rows = conference.children.select_related(
         "child__social_worker", "child__team__manager"
     ).order_by("child__date_of_birth", "pk")
@@ -516,6 +531,23 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
         if (email and email.lower() in emails) or name.lower() in names:
             continue
         out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why, agency_id))
+    families = {row.child.family_id for row in rows if row.child.family_id is not None}
+    adults = FamilyMember.objects.filter(
+        family_id__in=families, relationship__in=PARENTS_AND_CARERS
+    ).order_by("family_id", "pk")
+    for adult in adults:
+        name, email = adult.name.strip(), adult.email.strip()
+        if (email and email.lower() in emails) or name.lower() in names:
+            continue
+        # The same person recorded on two families is suggested once.
+        names.add(name.lower())
+        if email:
+            emails.add(email.lower())
+        why = adult.get_relationship_display()
+        if adult.interpreter_needed:
+            language = adult.preferred_language.strip()
+            why += f", needs an interpreter ({language})" if language else ", needs an interpreter"
+        out.append(Suggestion(name, InviteeRole.PARENT, email, why, None, adult.address.strip()))
     return out
 
 
