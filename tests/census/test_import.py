@@ -306,7 +306,7 @@ def test_the_samples_children_go_in_or_are_skipped_saying_why(staff, samples):
     # the second's assessment predates its referral (DfE 1103): assessments are kept now,
     # so the records refuse it like any other date before the referral.
     assert first.reason == (
-        "the Section 47 from 2022-06-02: The date cannot be before the referral on 06 October 2022."
+        "the Section 47 from 2022-06-02: The date cannot be before the referral on 6 October 2022."
     )
     assert second.reason == (
         "the assessment from 2023-12-25: The date cannot be before the referral on 24 October 2024."

@@ -46,10 +46,10 @@ def test_a_file_that_breaks_the_rules_is_reported_per_child_with_the_rule(staff,
     summary = import_file(census_file(text), acting_user=staff.analyst)
 
     assert {s.la_child_id: s.reason for s in summary.skipped} == {
-        "P1": "the episode from 1990-06-01: 01 June 1990 is before Child P1 was born on "
-        "03 May 2011: work before a birth starts at most 40 weeks ahead of it.",
+        "P1": "the episode from 1990-06-01: 1 June 1990 is before Child P1 was born on "
+        "3 May 2011: work before a birth starts at most 40 weeks ahead of it.",
         "P2": "the end on 2023-12-01 of the plan from 2023-06-22: The plan cannot end on "
-        "01 December 2023: the review conference on 02 December 2023 decided to continue it.",
+        "1 December 2023: the review conference on 2 December 2023 decided to continue it.",
         "P3": "the review on 2023-06-10 of the plan from 2023-06-22: The date cannot be "
         "before the plan started on 22 June 2023.",
     }

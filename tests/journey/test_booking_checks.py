@@ -208,7 +208,7 @@ def confirmation_needed(warning: str) -> dict[str, list[str]]:
         ),
         (date(2026, 12, 19), "19 December 2026 is a Saturday, not a working day."),
         (date(2026, 12, 11), "11 December 2026 is in the past."),
-        (date(2027, 1, 6), "06 January 2027 is after the conference is due on 05 January 2027."),
+        (date(2027, 1, 6), "6 January 2027 is after the conference is due on 5 January 2027."),
     ],
 )
 def test_a_date_that_needs_a_confirmation_is_refused_without_one(staff, s47, day, warning):
@@ -252,7 +252,7 @@ def test_moving_an_icpc_past_its_due_date_needs_a_confirmation(staff, s47):
     with pytest.raises(ValidationError) as raised:
         services.reschedule_conference(**move, expected_version=current_version(conference))
     assert raised.value.message_dict == confirmation_needed(
-        "06 January 2027 is after the conference is due on 05 January 2027."
+        "6 January 2027 is after the conference is due on 5 January 2027."
     )
     moved = services.reschedule_conference(
         **move,

@@ -143,7 +143,7 @@ def test_child_in_need_plans_of_one_episode_cannot_overlap(staff, episode):
             episode=episode, start_date=date(2024, 2, 1), acting_user=staff.social_worker
         )
     assert refused.value.message_dict["start_date"] == [
-        "The episode already has a Child in Need plan from 15 January 2024 to 01 March 2024: "
+        "The episode already has a Child in Need plan from 15 January 2024 to 1 March 2024: "
         "Child in Need plans of one episode cannot overlap."
     ]
     assert CinPlanPeriod.objects.count() == 1
@@ -225,9 +225,9 @@ def test_assessments_are_refused_to_a_user_who_may_not_record_them(staff, episod
         ({"start_date": date(2024, 1, 2)}, "start_date",
          services.BEFORE_REFERRAL.format(date=date(2024, 1, 8))),
         ({"authorisation_date": date(2024, 1, 8)}, "authorisation_date",
-         "The assessment cannot be authorised before it started on 09 January 2024."),
+         "The assessment cannot be authorised before it started on 9 January 2024."),
         ({"internal_review_date": date(2024, 1, 8)}, "internal_review_date",
-         "The assessment cannot be reviewed before it started on 09 January 2024."),
+         "The assessment cannot be reviewed before it started on 9 January 2024."),
         ({"authorisation_date": date(2024, 7, 1)}, "authorisation_date", DATE_IN_FUTURE),
         ({"factors": ["3B", "99Z"]}, "factors", "'99Z' is not a valid assessment factor."),
         ({"factors": ["3B", "3B"]}, "factors", "The factor '3B' is given more than once."),
@@ -254,7 +254,7 @@ def test_an_assessment_is_authorised_once(staff, episode):
             acting_user=staff.social_worker,
         )  # fmt: skip
     assert refused.value.message_dict["authorisation_date"] == [
-        "This assessment was already authorised on 01 February 2024."
+        "This assessment was already authorised on 1 February 2024."
     ]
 
 

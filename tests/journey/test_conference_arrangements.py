@@ -213,7 +213,7 @@ def test_rescheduling_onto_the_chairs_other_conference_is_a_clash(conference, st
         )
     (other,) = raised.value.message_dict["chair"]
     assert other.startswith(f"{staff.iro} is already chairing the initial child protection ")
-    assert "10:00–12:00 on 01 July 2024; this one would run 10:00–12:00." in other
+    assert "10:00–12:00 on 1 July 2024; this one would run 10:00–12:00." in other
 
 
 def test_rescheduling_into_the_past_or_before_the_strategy_discussion_is_refused(conference, staff):

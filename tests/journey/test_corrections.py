@@ -333,7 +333,7 @@ def test_reopening_a_plan_that_a_later_plan_follows_is_refused(staff, manager):
     )  # fmt: skip
     with pytest.raises(ValidationError) as error:
         corrections.void_plan_end(plan=journey.plan, reason=WHY, acting_user=manager)
-    assert "would overlap their later plan from 02 June 2025" in _messages(error)[0]
+    assert "would overlap their later plan from 2 June 2025" in _messages(error)[0]
 
 
 def test_an_open_plan_has_no_end_to_void(staff, manager):

@@ -51,7 +51,7 @@ def born_2011(staff):
 
 
 BEFORE_BIRTH_1990 = (
-    "{d} is before Ama Brightwater was born on 03 May 2011: work before a birth starts at "
+    "{d} is before Ama Brightwater was born on 3 May 2011: work before a birth starts at "
     "most 40 weeks ahead of it."
 )
 
@@ -62,7 +62,7 @@ def test_a_referral_before_the_childs_birth_is_refused(staff, born_2011):
             child=born_2011, referral_date=date(1990, 6, 1), acting_user=staff.coordinator
         )
     assert raised.value.message_dict == {
-        "referral_date": [BEFORE_BIRTH_1990.format(d="01 June 1990")]
+        "referral_date": [BEFORE_BIRTH_1990.format(d="1 June 1990")]
     }
 
 
@@ -72,12 +72,12 @@ def test_a_strategy_discussion_and_s47_before_the_childs_birth_are_refused(staff
         services.record_strategy_discussion(
             episode=episode, held_on=date(1990, 6, 4), acting_user=staff.coordinator
         )
-    assert raised.value.message_dict == {"held_on": [BEFORE_BIRTH_1990.format(d="04 June 1990")]}
+    assert raised.value.message_dict == {"held_on": [BEFORE_BIRTH_1990.format(d="4 June 1990")]}
     with pytest.raises(ValidationError) as raised:
         services.record_section47(
             episode=episode, start_date=date(1990, 6, 4), acting_user=staff.coordinator
         )
-    assert raised.value.message_dict == {"start_date": [BEFORE_BIRTH_1990.format(d="04 June 1990")]}
+    assert raised.value.message_dict == {"start_date": [BEFORE_BIRTH_1990.format(d="4 June 1990")]}
 
 
 def test_a_conference_and_a_plan_before_the_childs_birth_are_refused(staff, born_2011):
@@ -147,8 +147,8 @@ def test_a_dispute_before_the_plan_it_is_about_is_refused(staff, born_2011):
         )
     assert raised.value.message_dict == {
         "raised_on": [
-            "The dispute cannot be raised on 01 May 2020: the plan it is about started on "
-            "02 February 2026."
+            "The dispute cannot be raised on 1 May 2020: the plan it is about started on "
+            "2 February 2026."
         ]
     }
 
@@ -156,8 +156,8 @@ def test_a_dispute_before_the_plan_it_is_about_is_refused(staff, born_2011):
 def test_a_dispute_or_challenge_before_the_childs_first_referral_is_refused(staff, born_2011):
     EpisodeFactory(child=born_2011, referral_date=date(2025, 9, 1))
     expected = (
-        "The {what} cannot be raised on 01 May 2020: the service's involvement with "
-        "Ama Brightwater began with the referral on 01 September 2025."
+        "The {what} cannot be raised on 1 May 2020: the service's involvement with "
+        "Ama Brightwater began with the referral on 1 September 2025."
     )
     with pytest.raises(ValidationError) as raised:
         challenge.raise_dispute(
@@ -199,8 +199,8 @@ def test_a_plan_cannot_end_before_a_later_review_that_continued_it(staff):
         )
     assert raised.value.message_dict == {
         "end_date": [
-            "The plan cannot end on 01 December 2026: the review conference on "
-            "02 December 2026 decided to continue it."
+            "The plan cannot end on 1 December 2026: the review conference on "
+            "2 December 2026 decided to continue it."
         ]
     }
     # On the day of the review or after it, the plan can end.
@@ -242,7 +242,7 @@ def test_a_date_of_birth_after_the_childs_recorded_work_is_refused(staff, born_2
         )
     assert raised.value.message_dict == {
         "date_of_birth": [
-            "The date of birth cannot be 01 June 2025: the child's first referral, on "
-            "04 March 2024, would be more than 40 weeks before it."
+            "The date of birth cannot be 1 June 2025: the child's first referral, on "
+            "4 March 2024, would be more than 40 weeks before it."
         ]
     }

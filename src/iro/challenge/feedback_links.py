@@ -401,9 +401,9 @@ def link_states(conference: Conference, *, now: datetime | None = None) -> list[
         open_ = link.used_at is None and link.expires_at > now
         letter = False
         if link.used_at is not None:
-            words = f"Feedback given {timezone.localtime(link.used_at):%d %b %Y}"
+            words = f"Feedback given {timezone.localtime(link.used_at):%-d %b %Y}"
         elif not open_:
-            words = f"Expired {timezone.localtime(link.expires_at):%d %b %Y}, not used"
+            words = f"Expired {timezone.localtime(link.expires_at):%-d %b %Y}, not used"
         elif link.token_hash:
             mails = [m for m in invitation.mails.all() if m.kind == MailKind.FEEDBACK]
             mail = max(mails, key=lambda m: (m.queued_at, m.pk), default=None)
@@ -411,7 +411,7 @@ def link_states(conference: Conference, *, now: datetime | None = None) -> list[
         else:
             letter = True
             words = (
-                f"Letter printed {timezone.localtime(link.code_made_at):%d %b %Y}"
+                f"Letter printed {timezone.localtime(link.code_made_at):%-d %b %Y}"
                 if link.code_made_at
                 else "No email: print the feedback letter and post it"
             )

@@ -102,7 +102,7 @@ class Dispute(Voidable):
         ]
 
     def __str__(self) -> str:
-        return f"Dispute raised {self.raised_on:%d %b %Y} ({self.get_reason_display()})"
+        return f"Dispute raised {self.raised_on:%-d %b %Y} ({self.get_reason_display()})"
 
     @property
     def is_resolved(self) -> bool:
@@ -155,7 +155,7 @@ class DisputeStage(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_stage_display()} from {self.started_on:%d %b %Y}"
+        return f"{self.get_stage_display()} from {self.started_on:%-d %b %Y}"
 
 
 class StageTimescale(models.Model):
@@ -217,7 +217,7 @@ class MultiAgencyChallenge(Voidable):
         verbose_name = "multi-agency challenge"
 
     def __str__(self) -> str:
-        return f"Challenge to {self.agency} raised {self.raised_on:%d %b %Y}"
+        return f"Challenge to {self.agency} raised {self.raised_on:%-d %b %Y}"
 
 
 class Respondent(models.TextChoices):
@@ -532,7 +532,7 @@ class WorkingHours(models.Model):
         verbose_name_plural = "working hours"
 
     def __str__(self) -> str:
-        return f"{self.fte} FTE from {self.starts_on:%d %b %Y}"
+        return f"{self.fte} FTE from {self.starts_on:%-d %b %Y}"
 
 
 class ComparisonArea(models.TextChoices):

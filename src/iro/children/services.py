@@ -97,8 +97,8 @@ def la_child_id_problem(la_child_id: str) -> str | None:
 
 
 BIRTH_AFTER_REFERRAL = (
-    "The date of birth cannot be {born:%d %B %Y}: the child's first referral, on "
-    "{first:%d %B %Y}, would be more than 40 weeks before it."
+    "The date of birth cannot be {born:%-d %B %Y}: the child's first referral, on "
+    "{first:%-d %B %Y}, would be more than 40 weeks before it."
 )
 
 

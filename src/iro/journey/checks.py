@@ -27,7 +27,7 @@ DATE_TOO_FAR_AHEAD = "The date cannot be more than a year from now."
 DATE_TOO_EARLY = "The date cannot be before 1 January 1990."
 
 BEFORE_BIRTH = (
-    "{date:%d %B %Y} is before {child} was born on {born:%d %B %Y}: work before a birth "
+    "{date:%-d %B %Y} is before {child} was born on {born:%-d %B %Y}: work before a birth "
     "starts at most 40 weeks ahead of it."
 )
 

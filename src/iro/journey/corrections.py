@@ -54,45 +54,45 @@ from iro.journey.models import (
 # Messages (tests import these).
 VOID_REASON_REQUIRED = "Enter why this record is being voided."
 RESTORE_REASON_REQUIRED = "Enter why this record is being restored."
-ALREADY_VOIDED = "This record was already voided on {date:%d %B %Y}."
+ALREADY_VOIDED = "This record was already voided on {date:%-d %B %Y}."
 NOT_VOIDED = "This record is not voided: there is nothing to restore."
 S47_HAS_CONFERENCE = (
-    "The Section 47 enquiry from {start:%d %B %Y} led to the initial conference on "
-    "{on:%d %B %Y}: void that conference first."
+    "The Section 47 enquiry from {start:%-d %B %Y} led to the initial conference on "
+    "{on:%-d %B %Y}: void that conference first."
 )
 S47_DISCUSSION_VOIDED = (
-    "This enquiry was voided with its strategy discussion on {date:%d %B %Y}: "
+    "This enquiry was voided with its strategy discussion on {date:%-d %B %Y}: "
     "restore the strategy discussion instead."
 )
 CONFERENCE_S47_VOIDED = (
-    "{child}'s Section 47 enquiry from {start:%d %B %Y} is voided: restore it first."
+    "{child}'s Section 47 enquiry from {start:%-d %B %Y} is voided: restore it first."
 )
 PLAN_HAS_REVIEWS = (
-    "This conference started {child}'s plan from {start:%d %B %Y}, which has "
+    "This conference started {child}'s plan from {start:%-d %B %Y}, which has "
     "{reviews} of its own: void {them} first."
 )
 PLAN_HAS_ENDED = (
-    "This conference started {child}'s plan from {start:%d %B %Y}, which ended on "
-    "{end:%d %B %Y}: void that end first."
+    "This conference started {child}'s plan from {start:%-d %B %Y}, which ended on "
+    "{end:%-d %B %Y}: void that end first."
 )
 PLAN_HAS_DISPUTES = (
-    "This conference started {child}'s plan from {start:%d %B %Y}, which has "
+    "This conference started {child}'s plan from {start:%-d %B %Y}, which has "
     "{disputes} about it: void {them} first."
 )
 PLAN_WOULD_OVERLAP = (
-    "Reopening {child}'s plan from {start:%d %B %Y} would overlap their later plan "
-    "from {later:%d %B %Y}: void that plan's conference first."
+    "Reopening {child}'s plan from {start:%-d %B %Y} would overlap their later plan "
+    "from {later:%-d %B %Y}: void that plan's conference first."
 )
 RESTORE_OVERLAP = (
-    "Restoring would give {child} two plans at once: their plan from {other:%d %B %Y} "
-    "overlaps the plan from {start:%d %B %Y} this conference started."
+    "Restoring would give {child} two plans at once: their plan from {other:%-d %B %Y} "
+    "overlaps the plan from {start:%-d %B %Y} this conference started."
 )
 PLAN_NOT_ENDED = "This plan has not ended: there is no end to void."
 PLAN_END_BY_CONFERENCE = (
-    "The review conference on {on:%d %B %Y} decided this end: void that conference instead."
+    "The review conference on {on:%-d %B %Y} decided this end: void that conference instead."
 )
 PLAN_END_NOTHING_TO_RESTORE = "No voided end of this plan is waiting to be restored."
-PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%d %B %Y}."
+PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%-d %B %Y}."
 
 VOID = "void"
 RESTORE = "restore"

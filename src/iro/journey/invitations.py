@@ -461,12 +461,12 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str
             return "Changed since posted: post the new letter"
         return "Changed since sent: send the update"
     if not invitation.email:
-        return f"Letter posted {timezone.localtime(invitation.sent_at):%d %b %Y}"
+        return f"Letter posted {timezone.localtime(invitation.sent_at):%-d %b %Y}"
     # The email's own state: queued, sent, kept on this machine, or failed (the answer).
     # (The feedback request after the conference is the feedback page's, not this list's.)
     mail = invitation.mails.exclude(kind=MailKind.FEEDBACK).order_by("-queued_at", "-pk").first()
     if mail is None:  # issued before mail was queued
-        return f"Recorded {timezone.localtime(invitation.sent_at):%d %b %Y}"
+        return f"Recorded {timezone.localtime(invitation.sent_at):%-d %b %Y}"
     if mail.kind == MailKind.INVITATION:
         return state_words(mail)
     return f"{mail.get_kind_display()}: {state_words(mail)}"

@@ -150,7 +150,7 @@ class Episode(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Episode from {self.referral_date:%d %b %Y}"
+        return f"Episode from {self.referral_date:%-d %b %Y}"
 
 
 class CinPlanPeriod(models.Model):
@@ -165,7 +165,7 @@ class CinPlanPeriod(models.Model):
         ordering = ["start_date", "pk"]
 
     def __str__(self) -> str:
-        return f"Child in Need plan from {self.start_date:%d %b %Y}"
+        return f"Child in Need plan from {self.start_date:%-d %b %Y}"
 
 
 class AssessmentFactor(models.TextChoices):
@@ -234,7 +234,7 @@ class Assessment(models.Model):
         ordering = ["start_date", "pk"]
 
     def __str__(self) -> str:
-        return f"Assessment from {self.start_date:%d %b %Y}"
+        return f"Assessment from {self.start_date:%-d %b %Y}"
 
     def factor_labels(self) -> list[str]:
         labels = dict(AssessmentFactor.choices)
@@ -258,7 +258,7 @@ class StrategyDiscussion(Voidable):
         ordering = ["held_on", "pk"]
 
     def __str__(self) -> str:
-        return f"Strategy discussion on {self.held_on:%d %b %Y}"
+        return f"Strategy discussion on {self.held_on:%-d %b %Y}"
 
 
 class Section47(Voidable):
@@ -284,7 +284,7 @@ class Section47(Voidable):
         indexes = [models.Index(fields=["start_date"])]
 
     def __str__(self) -> str:
-        return f"Section 47 enquiry from {self.start_date:%d %b %Y}"
+        return f"Section 47 enquiry from {self.start_date:%-d %b %Y}"
 
 
 class ConferenceKind(models.TextChoices):
@@ -388,7 +388,7 @@ class Conference(Voidable):
 
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_date
-        return f"{self.get_kind_display()} ({when:%d %b %Y})" if when else self.get_kind_display()
+        return f"{self.get_kind_display()} ({when:%-d %b %Y})" if when else self.get_kind_display()
 
 
 class Decision(models.TextChoices):
@@ -517,7 +517,7 @@ class ConferenceAmendment(models.Model):
         ordering = ["conference", "amended_at", "pk"]
 
     def __str__(self) -> str:
-        return f"Amended on {self.amended_at:%d %b %Y} by {self.amended_by}"
+        return f"Amended on {self.amended_at:%-d %b %Y} by {self.amended_by}"
 
 
 class PlanEndReason(models.TextChoices):
@@ -555,7 +555,7 @@ class Plan(Voidable):
         ]
 
     def __str__(self) -> str:
-        return f"Plan from {self.start_date:%d %b %Y} ({self.get_latest_category_display()})"
+        return f"Plan from {self.start_date:%-d %b %Y} ({self.get_latest_category_display()})"
 
 
 # ------------------------------------------------- conference arrangements and the plan
@@ -690,7 +690,7 @@ class PlanAction(models.Model):
         ordering = ["plan", "by_when", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.what[:60]} ({self.who}, by {self.by_when:%d %b %Y})"
+        return f"{self.what[:60]} ({self.who}, by {self.by_when:%-d %b %Y})"
 
 
 class CoreGroupMember(models.Model):
@@ -776,7 +776,7 @@ class Correction(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.what}: {self.get_action_display().lower()} {self.at:%d %b %Y}"
+        return f"{self.what}: {self.get_action_display().lower()} {self.at:%-d %b %Y}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

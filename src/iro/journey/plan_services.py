@@ -26,19 +26,19 @@ from iro.journey.models import (
     PlanOutcome,
 )
 
-PLAN_ENDED = "This plan ended on {date:%d %B %Y}: it can no longer be changed."
+PLAN_ENDED = "This plan ended on {date:%-d %B %Y}: it can no longer be changed."
 OUTCOME_REQUIRED = "Enter what needs to be different for the child."
 WHAT_REQUIRED = "Enter what needs to happen."
 WHO_REQUIRED = "Enter who will do it."
 BY_WHEN_REQUIRED = "Enter the date it needs to happen by."
-BY_WHEN_BEFORE_PLAN = "The date cannot be before the plan started on {date:%d %B %Y}."
+BY_WHEN_BEFORE_PLAN = "The date cannot be before the plan started on {date:%-d %B %Y}."
 STATUS_UNKNOWN = "{value!r} is not a status of an action."
 OUTCOME_OF_ANOTHER_PLAN = "Choose one of this plan's outcomes."
 ACTION_OF_ANOTHER_PLAN = "That action is not part of this plan."
 MEMBER_NAME_REQUIRED = "Enter the core group member's name."
 MEMBER_ROLE_REQUIRED = "Select the member's role."
-JOINED_BEFORE_PLAN = "The date cannot be before the plan started on {date:%d %B %Y}."
-LEFT_BEFORE_JOINED = "The date cannot be before they joined on {date:%d %B %Y}."
+JOINED_BEFORE_PLAN = "The date cannot be before the plan started on {date:%-d %B %Y}."
+LEFT_BEFORE_JOINED = "The date cannot be before they joined on {date:%-d %B %Y}."
 ALREADY_LEFT = "This member has already left the core group."
 
 

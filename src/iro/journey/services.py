@@ -69,26 +69,26 @@ from iro.people.models import Role
 from iro.people.selectors import closure_days, leave_on
 
 # Messages (tests import these).
-EPISODE_CLOSED = "This Child in Need episode was closed on {date:%d %B %Y}."
-BEFORE_REFERRAL = "The date cannot be before the referral on {date:%d %B %Y}."
+EPISODE_CLOSED = "This Child in Need episode was closed on {date:%-d %B %Y}."
+BEFORE_REFERRAL = "The date cannot be before the referral on {date:%-d %B %Y}."
 CLOSURE_BEFORE_REFERRAL = "The closure date cannot be before the referral date."
 CLOSURE_REASON_REQUIRED = "Select the reason the episode closed."
 BEFORE_CIN_PLAN = (
-    "The episode cannot close before its Child in Need plan started on {date:%d %B %Y}."
+    "The episode cannot close before its Child in Need plan started on {date:%-d %B %Y}."
 )
 CIN_PLAN_END_BEFORE_START = (
-    "The Child in Need plan cannot end before it started on {date:%d %B %Y}."
+    "The Child in Need plan cannot end before it started on {date:%-d %B %Y}."
 )
 CIN_PLAN_OVERLAPS = (
-    "The episode already has a Child in Need plan from {start:%d %B %Y}{until}: "
+    "The episode already has a Child in Need plan from {start:%-d %B %Y}{until}: "
     "Child in Need plans of one episode cannot overlap."
 )
-CIN_PLAN_ALREADY_ENDED = "This Child in Need plan already ended on {date:%d %B %Y}."
-ASSESSMENT_BEFORE_START = "The assessment cannot be {what} before it started on {date:%d %B %Y}."
-ASSESSMENT_ALREADY_AUTHORISED = "This assessment was already authorised on {date:%d %B %Y}."
+CIN_PLAN_ALREADY_ENDED = "This Child in Need plan already ended on {date:%-d %B %Y}."
+ASSESSMENT_BEFORE_START = "The assessment cannot be {what} before it started on {date:%-d %B %Y}."
+ASSESSMENT_ALREADY_AUTHORISED = "This assessment was already authorised on {date:%-d %B %Y}."
 FACTOR_TWICE = "The factor {code!r} is given more than once."
 EPISODE_ICPC_RECORDED = (
-    "The episode already has an initial conference date, {date:%d %B %Y}, given on it."
+    "The episode already has an initial conference date, {date:%-d %B %Y}, given on it."
 )
 EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
@@ -99,9 +99,9 @@ ONE_FAMILY = "A conference for several children must be for children of one fami
 SAME_CHILD_TWICE = "A child can only be listed once in a conference."
 INITIAL_NEEDS_S47 = "An initial conference needs the child's Section 47 enquiry."
 REVIEW_NEEDS_PLAN = "A review conference is only for a child with a child protection plan."
-PLAN_NOT_OPEN = "This plan ended on {date:%d %B %Y}; it cannot be reviewed."
-BEFORE_S47 = "The conference cannot be before the strategy discussion on {date:%d %B %Y}."
-BEFORE_PLAN_START = "The date cannot be before the plan started on {date:%d %B %Y}."
+PLAN_NOT_OPEN = "This plan ended on {date:%-d %B %Y}; it cannot be reviewed."
+BEFORE_S47 = "The conference cannot be before the strategy discussion on {date:%-d %B %Y}."
+BEFORE_PLAN_START = "The date cannot be before the plan started on {date:%-d %B %Y}."
 BEFORE_NOTIFICATION = "The conference cannot be before the transfer notification."
 NOTIFICATION_REQUIRED = "Enter the date the authority was told of the transfer."
 CHAIR_NOT_IRO = "The chair must be an Independent Reviewing Officer."
@@ -115,7 +115,7 @@ CHAIR_NOT_INDEPENDENT_TEAM = (
 )
 CHAIR_CLASH = (
     "{chair} is already chairing the {kind} for {children} at {place}, {times} on "
-    "{day:%d %B %Y}; this one would run {this}."
+    "{day:%-d %B %Y}; this one would run {this}."
 )
 # A conference booked without a time holds its chair for the whole day: nobody can tell
 # when in the day it will be, so any other booking that day could clash with it.
@@ -123,14 +123,14 @@ NO_TIME_SET = "at a time not yet set (which holds the chair for the whole day)"
 # A child of the other conference whose record the person booking may not see.
 UNSEEN_CHILD = "a child whose record you cannot open"
 CHAIR_ON_LEAVE = (
-    "{chair} is on leave on {day:%d %B %Y} (recorded leave {start:%d %B %Y} to "
-    "{end:%d %B %Y}{what})."
+    "{chair} is on leave on {day:%-d %B %Y} (recorded leave {start:%-d %B %Y} to "
+    "{end:%-d %B %Y}{what})."
 )
 DURATION_RANGE = "The conference length must be from {min} to {max} minutes."
 # Bookings that need an explicit confirmation with the reason.
-BOOKING_NON_WORKING_DAY = "{day:%d %B %Y} is {why}, not a working day."
-BOOKING_IN_PAST = "{day:%d %B %Y} is in the past."
-BOOKING_AFTER_DUE = "{day:%d %B %Y} is after the conference is due on {due:%d %B %Y}."
+BOOKING_NON_WORKING_DAY = "{day:%-d %B %Y} is {why}, not a working day."
+BOOKING_IN_PAST = "{day:%-d %B %Y} is in the past."
+BOOKING_AFTER_DUE = "{day:%-d %B %Y} is after the conference is due on {due:%-d %B %Y}."
 BOOKING_CONFIRMATION_REQUIRED = (
     "Confirm the booking and give the reason, or choose another date: {warnings}"
 )
@@ -139,26 +139,26 @@ CANCELLED = "This conference was cancelled."
 OUTCOME_MISSING = "Record the decision for {child}."
 DECISION_WRONG_KIND = "{decision!r} is not a decision of this kind of conference."
 CATEGORY_REQUIRED = "Select the category of abuse for {child}'s plan."
-ALREADY_ON_PLAN = "{child} is already on a child protection plan (from {date:%d %B %Y})."
+ALREADY_ON_PLAN = "{child} is already on a child protection plan (from {date:%-d %B %Y})."
 LATENESS_REASON_REQUIRED = (
-    "The conference is outside timescale (due {due:%d %B %Y}): select why it is late."
+    "The conference is outside timescale (due {due:%-d %B %Y}): select why it is late."
 )
 LATENESS_DETAIL_REQUIRED = "Describe the other reason the conference is late."
 MINUTES_NOT_HELD = "Minutes can only be sent for a conference that has been held."
-MINUTES_BEFORE_HELD = "The minutes cannot be sent before the conference on {date:%d %B %Y}."
-MINUTES_ALREADY_SENT = "The minutes were already recorded as sent on {date:%d %B %Y}."
+MINUTES_BEFORE_HELD = "The minutes cannot be sent before the conference on {date:%-d %B %Y}."
+MINUTES_ALREADY_SENT = "The minutes were already recorded as sent on {date:%-d %B %Y}."
 NOT_LATE = "The conference was held in timescale: there is nothing to agree."
 CANNOT_AGREE_LATE = "Only a manager can agree a conference held outside timescale."
-PLAN_END_BEFORE_START = "The plan cannot end before it started on {date:%d %B %Y}."
+PLAN_END_BEFORE_START = "The plan cannot end before it started on {date:%-d %B %Y}."
 PLAN_SAME_DAY = "A plan cannot start and end on the same day."
 PLAN_ALREADY_ENDED = "This plan has already ended."
 PLAN_END_BEFORE_REVIEW = (
-    "The plan cannot end on {end:%d %B %Y}: the review conference on {review:%d %B %Y} "
+    "The plan cannot end on {end:%-d %B %Y}: the review conference on {review:%-d %B %Y} "
     "decided to continue it."
 )
 END_REASON_REQUIRED = "Select why the plan ended."
 SCALING_RANGE = "The scaling judgement must be a whole number from 0 to 10."
-OVERLAPPING_PLAN = "{child} already has a plan covering {date:%d %B %Y}."
+OVERLAPPING_PLAN = "{child} already has a plan covering {date:%-d %B %Y}."
 
 DEFAULT_DURATION_MINUTES = 120
 MIN_DURATION_MINUTES = 15
@@ -345,7 +345,7 @@ def record_episode_icpc(*, episode: Episode, held_on: date, acting_user) -> Epis
 
 
 def _cin_plan_until(period: CinPlanPeriod) -> str:
-    return f" to {period.end_date:%d %B %Y}" if period.end_date else " (not ended)"
+    return f" to {period.end_date:%-d %B %Y}" if period.end_date else " (not ended)"
 
 
 def _check_cin_plan_dates(
@@ -1554,7 +1554,7 @@ LATER_CONFERENCE = (
     "latest review instead."
 )
 PLAN_ALREADY_ENDED_AMEND = (
-    "{child}'s plan has already ended, on {date:%d %B %Y}: the decision to continue it "
+    "{child}'s plan has already ended, on {date:%-d %B %Y}: the decision to continue it "
     "cannot be corrected to ending it here."
 )
 CIN_PLAN_MOVED_ON = (
@@ -1989,7 +1989,7 @@ INVITEE_NAME_REQUIRED = "Enter the name of the person invited."
 INVITEE_ROLE_REQUIRED = "Select who the person is."
 INVITATION_NOT_HERE = "That invitation is not for this conference."
 ATTENDANCE_TOO_EARLY = "Attendance can only be recorded on or after the day of the conference."
-PRE_MEETING_AFTER_CONFERENCE = "The meeting cannot be after the conference on {date:%d %B %Y}."
+PRE_MEETING_AFTER_CONFERENCE = "The meeting cannot be after the conference on {date:%-d %B %Y}."
 CHILD_MET_AND_TOO_YOUNG = "Either the chair met the child, or the child is too young: not both."
 INTERPRETER_LANGUAGE_REQUIRED = "Enter the language the interpreter is needed for."
 ADVOCATE_ORGANISATION_REQUIRED = "Enter who the advocate is from, for example NYAS."

@@ -154,7 +154,7 @@ def state_words(mail: OutgoingMail | None) -> str:
     if mail is None:
         return ""
     if mail.state == MailState.SENT:
-        return f"Sent {timezone.localtime(mail.finished_at):%d %b %Y %H:%M}"
+        return f"Sent {timezone.localtime(mail.finished_at):%-d %b %Y %H:%M}"
     if mail.state == MailState.KEPT:
         return "Kept on this machine, not sent (mail is not set up to leave it)"
     if mail.state == MailState.FAILED:

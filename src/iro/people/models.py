@@ -111,7 +111,7 @@ class ClosureDay(models.Model):
         ordering = ["date"]
 
     def __str__(self) -> str:
-        return f"{self.date:%d %b %Y}: {self.description}"
+        return f"{self.date:%-d %b %Y}: {self.description}"
 
 
 class Leave(models.Model):
@@ -137,5 +137,5 @@ class Leave(models.Model):
 
     def __str__(self) -> str:
         if self.start_date == self.end_date:
-            return f"{self.user} away on {self.start_date:%d %b %Y}"
-        return f"{self.user} away {self.start_date:%d %b %Y} to {self.end_date:%d %b %Y}"
+            return f"{self.user} away on {self.start_date:%-d %b %Y}"
+        return f"{self.user} away {self.start_date:%-d %b %Y} to {self.end_date:%-d %b %Y}"

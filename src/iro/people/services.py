@@ -22,7 +22,7 @@ NOT_AN_IRO = "Leave is recorded here for Independent Reviewing Officers only."
 END_BEFORE_START = "The last day away cannot be before the first."
 TOO_EARLY = "The first day away cannot be before 1 January 1990."
 TOO_FAR_AHEAD = "Leave can be recorded up to two years ahead."
-OVERLAPS = "{user} already has leave recorded from {start:%d %B %Y} to {end:%d %B %Y}."
+OVERLAPS = "{user} already has leave recorded from {start:%-d %B %Y} to {end:%-d %B %Y}."
 DESCRIPTION_TOO_LONG = "The description must be at most {max} characters."
 NOT_FOUND = "That leave has already been removed."
 

@@ -55,8 +55,8 @@ def _plan_units(plans, detail: Callable[[dict], str], when: str = "start_date") 
 
 
 def _plan_span(row: dict) -> str:
-    ended = f", ended {row['end_date']:%d %b %Y}" if row["end_date"] else ", open"
-    return f"Plan from {row['start_date']:%d %b %Y}{ended}"
+    ended = f", ended {row['end_date']:%-d %b %Y}" if row["end_date"] else ", open"
+    return f"Plan from {row['start_date']:%-d %b %Y}{ended}"
 
 
 def _ratio_rows(qs, condition, fields, detail, when) -> list[Unit]:
@@ -92,7 +92,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             m.is_repeat_plan(),
             ["start_date", "previous_plans"],
             lambda r: (
-                f"Plan from {r['start_date']:%d %b %Y}; "
+                f"Plan from {r['start_date']:%-d %b %Y}; "
                 f"{r['previous_plans']} previous plan(s) recorded"
             ),
             "start_date",
@@ -130,7 +130,8 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             Unit(
                 r["child_id"],
                 r["held_on"],
-                f"S47 started {r['section47__start_date']:%d %b %Y}; ICPC {r['held_on']:%d %b %Y}",
+                f"S47 started {r['section47__start_date']:%-d %b %Y}; "
+                f"ICPC {r['held_on']:%-d %b %Y}",
                 bool(r["_counted"]),
             )
             for r in rows
@@ -140,7 +141,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             Unit(
                 u.child_id,
                 u.start,
-                f"Plan from {u.start:%d %b %Y}; next review due {u.due:%d %b %Y}",
+                f"Plan from {u.start:%-d %b %Y}; next review due {u.due:%-d %b %Y}",
                 u.on_time,
             )
             for u in m.review_walk_units(period, team, chair)
@@ -150,7 +151,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             Unit(
                 u.child_id,
                 u.review,
-                f"Review {u.review:%d %b %Y}, due by {u.due:%d %b %Y}",
+                f"Review {u.review:%-d %b %Y}, due by {u.due:%-d %b %Y}",
                 u.on_time,
             )
             for u in m.review_conference_units(period, team, chair)
@@ -161,7 +162,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             Unit(
                 r["child_id"],
                 r["raised_on"],
-                f"Dispute raised {r['raised_on']:%d %b %Y}",
+                f"Dispute raised {r['raised_on']:%-d %b %Y}",
                 item=r["reason"] if key == "dispute_reasons" else "",
             )
             for r in rows.order_by("raised_on", "pk")
@@ -174,7 +175,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             Unit(
                 r["child_id"],
                 r["resolved_on"],
-                f"Resolved {r['resolved_on']:%d %b %Y}",
+                f"Resolved {r['resolved_on']:%-d %b %Y}",
                 item=stage_report_key(r["stage"]),
             )
             for r in rows.order_by("resolved_on", "pk")
@@ -187,7 +188,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             Unit(
                 r["child_id"],
                 r["raised_on"],
-                f"Challenge raised {r['raised_on']:%d %b %Y}",
+                f"Challenge raised {r['raised_on']:%-d %b %Y}",
                 item=r["agency__name"],
             )
             for r in rows.order_by("raised_on", "pk")
@@ -208,7 +209,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             Unit(
                 r["_child"],
                 r["received_on"],
-                f"Feedback received {r['received_on']:%d %b %Y}",
+                f"Feedback received {r['received_on']:%-d %b %Y}",
                 item=r["respondent"],
             )
             for r in rows.order_by("received_on", "pk")
@@ -299,7 +300,7 @@ def _more_units(key: str, period: Period, team, chair) -> list[Unit] | None:
             Unit(
                 r["child_id"],
                 r["held_on"],
-                f"ICPC {r['held_on']:%d %b %Y}, late",
+                f"ICPC {r['held_on']:%-d %b %Y}, late",
                 item=r["conference__lateness_reason"] or m.NOT_RECORDED,
             )
             for r in rows
@@ -309,7 +310,7 @@ def _more_units(key: str, period: Period, team, chair) -> list[Unit] | None:
             Unit(
                 u.child_id,
                 u.review,
-                f"Review {u.review:%d %b %Y}, due by {u.due:%d %b %Y}",
+                f"Review {u.review:%-d %b %Y}, due by {u.due:%-d %b %Y}",
                 item=u.lateness_reason or m.NOT_RECORDED,
             )
             for u in m.review_conference_units(period, team, chair)
@@ -325,7 +326,7 @@ def _more_units(key: str, period: Period, team, chair) -> list[Unit] | None:
             m.plans_started_in(period, team, chair),
             m.previous_plan_within_two_years(),
             ["start_date", "end_date"],
-            lambda r: f"Plan from {r['start_date']:%d %b %Y}",
+            lambda r: f"Plan from {r['start_date']:%-d %b %Y}",
             "start_date",
         )
     if key in (
@@ -371,7 +372,10 @@ def _outcome_units(found, day: str, words: str) -> list[Unit]:
     rows = found.values("child_id", day, "outcome").order_by(day, "pk")
     return [
         Unit(
-            r["child_id"], r[day], f"{words} {r[day]:%d %b %Y}", item=r["outcome"] or m.NOT_RECORDED
+            r["child_id"],
+            r[day],
+            f"{words} {r[day]:%-d %b %Y}",
+            item=r["outcome"] or m.NOT_RECORDED,
         )
         for r in rows
     ]

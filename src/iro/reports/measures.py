@@ -1326,7 +1326,7 @@ class StageResponse:
 
     @property
     def detail(self) -> str:
-        return f"Response {self.responded_on:%d %b %Y}, due by {self.due:%d %b %Y}"
+        return f"Response {self.responded_on:%-d %b %Y}, due by {self.due:%-d %b %Y}"
 
 
 def stage_response_units(period: Period, team=None, chair=None) -> list[StageResponse]:
