@@ -372,6 +372,15 @@ def test_a_code_works_once_typed_any_way_and_is_refused_altered_or_again(staff, 
     assert Feedback.objects.get().respondent == Respondent.PARENT_OR_CARER
 
 
+def test_a_mistyped_code_on_the_polish_page_leads_back_to_the_polish_page():
+    page = reverse("feedback_code")
+    refused = Client().post(f"{page}?lang=pl", {"code": "ABCD-EFGH-JK"})
+    assert refused.status_code == 404
+    html = refused.content.decode()
+    assert '<html lang="pl"' in html
+    assert f'href="{page}?lang=pl"' in html
+
+
 def test_printing_the_letter_again_stops_the_first_code(staff, held):
     with at(1):
         first = print_letter(staff, held, "Heath Brackwater")

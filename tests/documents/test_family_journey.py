@@ -140,7 +140,8 @@ def test_a_booked_meeting_gives_its_time_and_place(client, staff):
     )  # fmt: skip
     client.force_login(staff.social_worker)
     text = main_text(leaflet(client, child, AGED_8_TO_12))
-    assert "It is on Friday 28 June 2024. It starts at 10:30 a.m." in text
+    assert "It is on Friday 28 June 2024. It starts at 10:30am." in text
+    assert ".." not in text.replace("...", "")
     assert "Where: Moorside Family Centre" in text
 
 

@@ -47,9 +47,12 @@ def _unlogged(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _refused(request: HttpRequest) -> HttpResponse:
+def _refused(request: HttpRequest, language: str = "") -> HttpResponse:
+    """The link or code does not open a form. ``language``: the code page's, kept by the
+    page's link back to it, so a reader of Polish who mistyped a code stays in Polish."""
     links.count("refused", client_ip(request))
-    response = render(request, "challenge/given/refused.html", _words(), status=404)
+    context = _words() | {"lang": language}
+    response = render(request, "challenge/given/refused.html", context, status=404)
     return _unlogged(_private(response))
 
 
@@ -140,7 +143,7 @@ def _code_page(request: HttpRequest, language: str) -> HttpResponse:
         else:
             link = links.usable_link(code=code)
             if link is None:
-                return _refused(request)
+                return _refused(request, language)
             return _form_page(request, link, token=None, code=code)
     return _private(
         render(

@@ -397,9 +397,11 @@ PLAN_ACTIONS = [
     ("Do direct work with {name} about their wishes and feelings.", "social_worker"),
     ("Keep the home warm, clean and with food in the cupboards.", "parent"),
 ]
+# What the worker wrote beside an action's status. Documents show "status: progress", so
+# a note never repeats its status ("No longer needed: No longer needed: ..." read twice).
 ACTION_PROGRESS = {
-    "done": ["Done and checked at the core group.", "Finished on time."],
+    "done": ["Checked at the core group.", "Finished on time."],
     "in_progress": ["Started; going well so far.", "Half done; the next session is booked."],
-    "not_done": ["Not done: the parent did not go to the sessions.", "Not done yet."],
-    "no_longer_needed": ["No longer needed: the family moved house."],
+    "not_done": ["The parent did not go to the sessions.", "The course was full."],
+    "no_longer_needed": ["The family moved house."],
 }

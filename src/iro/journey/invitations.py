@@ -238,10 +238,13 @@ def when_text(conference: Conference) -> str:
     day = f"{d:%A} {d.day} {d:%B %Y}"
     if conference.scheduled_time is None:
         return day
-    t = conference.scheduled_time
+    return f"{day} at {english_clock(conference.scheduled_time)}"
+
+
+def english_clock(t: time) -> str:
+    """A time as the family's letters write it in English: "9:30am", "2:00pm"."""
     hour = t.hour % 12 or 12
-    clock = f"{hour}:{t.minute:02d}{'am' if t.hour < 12 else 'pm'}"
-    return f"{day} at {clock}"
+    return f"{hour}:{t.minute:02d}{'am' if t.hour < 12 else 'pm'}"
 
 
 def letter_context(invitation: Invitation) -> dict:

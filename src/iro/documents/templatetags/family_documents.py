@@ -1,11 +1,14 @@
 """Dates and times in a family document's language: English keeps the house style
-("20 June 2024", "2:30 pm"); another language takes its own formats from Django."""
+("20 June 2024", "2:30pm", as the invitation letters write them); another language takes
+its own formats from Django."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils import formats
 from django.utils.translation import get_language
+
+from iro.journey.invitations import english_clock
 
 register = template.Library()
 
@@ -28,7 +31,10 @@ def family_date(value, weekday: bool = False):
 def family_time(value):
     if not value:
         return ""
-    return formats.time_format(value, "g:i a" if _english() else "TIME_FORMAT")
+    if _english():
+        # Not Django's "a": "9:30 a.m." ends a sentence with "a.m.." (It starts at ...).
+        return english_clock(value)
+    return formats.time_format(value, "TIME_FORMAT")
 
 
 @register.filter
