@@ -108,12 +108,15 @@ def test_a_report_page_answering_that_it_is_being_worked_out_is_counted_apart_no
     from django.core.cache import caches
     from django.utils import timezone
 
+    from iro.operations.code import code_fingerprint
     from iro.operations.models import WorkerHeartbeat
     from iro.reports import keeping
 
     staff, _ = authority
     caches["reports"].clear()  # no copy of a report an earlier test built
-    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now(), host="h", pid=1)
+    WorkerHeartbeat.objects.create(
+        worker_id="w1", beat_at=timezone.now(), host="h", pid=1, code=code_fingerprint()
+    )
     monkeypatch.setattr(keeping, "prepare_report", SimpleNamespace(enqueue=lambda *a: None))
 
     summary = load_bench.summarise(one_loop(live_server.url, staff.iro.username))

@@ -82,6 +82,7 @@ def test_a_report_made_a_little_earlier_says_so_and_passes_axe(page):
     import time_machine
     from django.utils import timezone
 
+    from iro.operations.code import code_fingerprint
     from iro.operations.models import WorkerHeartbeat
     from iro.reports import keeping
     from tests.reports.conftest import a_plan
@@ -91,7 +92,9 @@ def test_a_report_made_a_little_earlier_says_so_and_passes_axe(page):
         a_plan(staff, date(2018, 5, 1))
         keeping.keep_reports()
         a_plan(staff, date(2018, 6, 1))  # the records change after the reports were kept
-        WorkerHeartbeat.objects.create(worker_id="w", beat_at=timezone.now(), host="h", pid=1)
+        WorkerHeartbeat.objects.create(
+            worker_id="w", beat_at=timezone.now(), host="h", pid=1, code=code_fingerprint()
+        )
         sign_in(page, staff.iro_manager.username)
         page.goto("/reports/annual/2018-19/")
         assert "These figures were made at" in page.locator("#figures-at").inner_text()
@@ -105,13 +108,16 @@ def test_a_report_being_worked_out_passes_axe_and_opens_by_itself_when_ready(pag
     from django.utils import timezone
     from playwright.sync_api import expect
 
+    from iro.operations.code import code_fingerprint
     from iro.operations.models import WorkerHeartbeat
     from iro.reports import keeping
 
     staff = make_staff()
     build_authority(staff, 2)
     caches["reports"].clear()  # no copy of this report an earlier test built
-    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now(), host="h", pid=1)
+    WorkerHeartbeat.objects.create(
+        worker_id="w1", beat_at=timezone.now(), host="h", pid=1, code=code_fingerprint()
+    )
     asked = []
     task = keeping.prepare_report
     monkeypatch.setattr(

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from iro.operations.code import code_fingerprint
 from iro.operations.heartbeat import beat
 
 pytestmark = pytest.mark.django_db
@@ -45,3 +46,7 @@ def test_a_beat_keeps_one_row_per_worker(client):
     second = beat("worker-a")
     assert first.pk == second.pk and second.beat_at >= first.beat_at
     assert second.started_at == first.started_at
+
+
+def test_a_beat_says_which_code_the_worker_runs(client):
+    assert beat("worker-a").code == code_fingerprint()

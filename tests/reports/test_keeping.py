@@ -11,6 +11,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from iro.operations.code import code_fingerprint
 from iro.operations.models import WorkerHeartbeat
 from iro.reports import builders, cache, charts, keeping
 from tests.reports.conftest import a_plan
@@ -28,7 +29,9 @@ def _in_the_year():
 
 
 def a_worker_is_alive() -> None:
-    WorkerHeartbeat.objects.create(worker_id="w1", beat_at=timezone.now(), host="h", pid=1)
+    WorkerHeartbeat.objects.create(
+        worker_id="w1", beat_at=timezone.now(), host="h", pid=1, code=code_fingerprint()
+    )
 
 
 def test_the_reports_kept_are_this_and_the_last_period_of_each_kind():
@@ -188,6 +191,24 @@ def test_with_a_worker_and_no_copy_the_page_asks_the_worker_once_and_says_the_re
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["report"].measures[ON_PLAN] == 1
+
+
+def test_a_worker_on_other_code_keeps_no_reports_and_the_page_builds_its_own(staff, client):
+    # During an upgrade the worker may run the code before (or after) this web server's:
+    # it would keep reports under its own code's fingerprint, where this page never looks,
+    # and the page would say "being worked out" for ever.
+    a_plan(staff, date(2018, 5, 1))
+    WorkerHeartbeat.objects.create(
+        worker_id="old", beat_at=timezone.now(), host="h", pid=1, code="0123456789abcdef"
+    )
+    assert not keeping.keeper_alive()
+    client.force_login(staff.iro_manager)
+    page = client.get(f"/reports/quarterly/2018-19-Q3/?team={staff.team.pk}")
+    assert page.status_code == 200
+    assert page.context["report"].measures[ON_PLAN] == 1
+    # Once a worker runs this code, it keeps them again.
+    a_worker_is_alive()
+    assert keeping.keeper_alive()
 
 
 def test_a_report_asked_for_is_made_for_a_team_or_period_still_there_only(staff):

@@ -13,6 +13,7 @@ from django.db import DatabaseError, connection, connections
 from django.http import HttpResponse
 from django.utils import timezone
 
+from iro.operations.code import code_fingerprint
 from iro.operations.models import WorkerHeartbeat
 
 
@@ -24,12 +25,14 @@ def beat(worker_id: str) -> WorkerHeartbeat:
             "beat_at": timezone.now(),
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
+            "code": code_fingerprint(),
         },
         create_defaults={
             "beat_at": timezone.now(),
             "started_at": timezone.now(),
             "host": socket.gethostname()[:255],
             "pid": os.getpid(),
+            "code": code_fingerprint(),
         },
     )
     return row

@@ -15,6 +15,9 @@ class WorkerHeartbeat(models.Model):
     pid = models.PositiveIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(default=timezone.now)
     beat_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # The fingerprint of the code the worker runs (``operations.code``): a worker left
+    # on the code before an upgrade keeps no reports for web servers on the new code.
+    code = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["-beat_at"]

@@ -32,8 +32,6 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import replace
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from django.core.cache import caches
@@ -41,6 +39,8 @@ from django.db import connections, models, router
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
+
+from iro.operations.code import code_fingerprint
 
 # The apps whose records reports are built from (children, their journeys, plans and
 # conferences, disputes and feedback, people and teams, and the reports' own inputs
@@ -163,21 +163,6 @@ def record_changed(sender, using: str | None = None, **kwargs) -> None:
 def connect_signals() -> None:
     for signal in (post_save, post_delete, m2m_changed):
         signal.connect(record_changed, dispatch_uid=f"iro-reports-{id(signal)}")
-
-
-# --- The code's fingerprint ---------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def code_fingerprint() -> str:
-    """A hash of the project's Python code: a deployment that changes how any figure is
-    computed or drawn never serves a report built by the code before it."""
-    root = Path(__file__).resolve().parents[1]
-    digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 # --- Built reports, charts and PDFs -------------------------------------------------------

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from iro import timescales
 from iro.operations.background import background
+from iro.operations.code import code_fingerprint
 from iro.reports.builders import ANNUAL, INTERNAL, MONTHLY, PUBLISHED, QUARTERLY, as_at_today
 
 log = logging.getLogger(__name__)
@@ -83,13 +84,17 @@ def keep_reports() -> int:
 
 
 def keeper_alive() -> bool:
-    """Whether a worker is keeping reports: keeping is on and a worker beat lately."""
+    """Whether a worker is keeping this process's reports: keeping is on and a worker
+    running the same code beat lately. Reports are kept under the code's fingerprint, so
+    during an upgrade a worker still on the old code (or already on the new one, before
+    this web server) would file them where this process never looks, and a page would
+    wait for them for ever: until a worker runs this code, pages build their own."""
     from iro.operations.models import WorkerHeartbeat
 
     if not settings.IRO_REPORT_KEEP_SECONDS:
         return False
     since = timezone.now() - timedelta(seconds=settings.IRO_WORKER_STALE_SECONDS)
-    return WorkerHeartbeat.objects.filter(beat_at__gte=since).exists()
+    return WorkerHeartbeat.objects.filter(beat_at__gte=since, code=code_fingerprint()).exists()
 
 
 class ReportKeeper(threading.Thread):
