@@ -232,3 +232,9 @@ def test_the_partnership_officer_lands_on_the_challenges_to_forward_without_name
     with CaptureQueriesContext(connection) as many:
         client.get(reverse("challenge_work"))
     assert len(many) == len(few)
+
+
+def test_the_team_page_names_the_team_it_is_for(client, staff):
+    client.force_login(staff.team_manager)
+    page = html(client.get(reverse("team_work")))
+    assert f"Team manager, {staff.team_manager.team}</span>" in page

@@ -147,7 +147,7 @@ def late_conferences_to_agree(user, day: date) -> Queue:
         rows.append(
             Row(
                 href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
-                action="Agree or query",
+                action="Read the reason and agree",
                 cells=(
                     *_held_cells(user, c, kids),
                     c.get_lateness_reason_display(),
