@@ -223,3 +223,10 @@ def test_the_plan_does_not_depend_on_python_hash_randomisation():
         for hash_seed in ("1", "2")
     }
     assert len(digests) == 1
+
+
+def test_no_two_children_of_a_family_share_a_first_name(full):
+    plan, _, _ = full
+    for family in plan.families:
+        names = [c.first_name for c in family.children]
+        assert len(names) == len(set(names)), (family.surname, names)

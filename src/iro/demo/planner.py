@@ -339,7 +339,9 @@ class Planner:
     def _surname(self) -> str:
         return self.rng.choice(names.SURNAME_STARTS) + self.rng.choice(names.SURNAME_ENDS)
 
-    def _child(self, heritage: str, born: date, *, unborn: bool) -> ChildPlan:
+    def _child(
+        self, heritage: str, born: date, *, unborn: bool, siblings: Iterable[ChildPlan] = ()
+    ) -> ChildPlan:
         rng = self.rng
         born_sex = rng.choice("MF")
         sex = "U" if unborn else born_sex
@@ -347,6 +349,14 @@ class Planner:
         # A child of mixed heritage may have a name from either parent's side.
         group = rng.choice(["british", "mixed"]) if heritage == "mixed" else heritage
         first_name = rng.choice(pool[group])
+        # Two children of one family never share a first name: the next unused name of the
+        # list instead (no draw of its own, so every later draw, and the demo, is as before).
+        taken = {c.first_name for c in siblings}
+        if first_name in taken:
+            choices = pool[group]
+            at = choices.index(first_name)
+            rest = [choices[(at + i) % len(choices)] for i in range(1, len(choices))]
+            first_name = next((n for n in rest if n not in taken), first_name)
         # Most unborn children are recorded as "Baby" until they are born and named.
         before_birth = ("Baby" if rng.random() < 0.6 else first_name) if unborn else ""
         ethnicity = _pick(rng, names.HERITAGE_ETHNICITIES[heritage])
@@ -384,12 +394,12 @@ class Planner:
             if age_days < 30:
                 break
             born = strategy - timedelta(days=age_days)
-            children.append(self._child(heritage, born, unborn=False))
+            children.append(self._child(heritage, born, unborn=False, siblings=children))
             age_days -= rng.randint(365, 1400)
         # A pre-birth conference: an unborn baby, alone or joining a sibling group of 1-3.
         if not children or (rng.random() < UNBORN_SHARE and len(children) < MAX_SIBLINGS):
             expected = strategy + timedelta(days=rng.randint(20, 120))
-            child = self._child(heritage, expected, unborn=True)
+            child = self._child(heritage, expected, unborn=True, siblings=children)
             child.born = expected + timedelta(days=rng.randint(-14, 7))
             children.append(child)
         team = rng.randrange(len(self.teams.workers))
