@@ -239,12 +239,7 @@ def test_the_targets_queue_shows_this_years_position_from_the_reports(staff):
     queue = queues.targets_this_year(staff.iro_manager, day=TODAY)
     assert queue.title == "Targets for 2024-25"
     (row,) = queue.rows
-    assert row.cells == (
-        "Children with a dispute raised",
-        "At most 1 child",
-        "2 children",
-        "Not on track",
-    )
-    assert row.flag == "not on track"
+    assert row.cells == ("Children with a dispute raised", "At most 1 child", "2 children")
+    assert (row.flag, row.tone) == ("Not on track", "red")  # the position once, as a tag
     assert queues.targets_this_year(staff.iro, day=TODAY).rows == ()
     assert queues.targets_this_year(staff.analyst, day=TODAY).rows == ()

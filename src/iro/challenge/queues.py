@@ -279,16 +279,17 @@ def targets_this_year(user, *, day: date) -> Queue:
                 line.label,
                 target_words(line.measure, line.direction, line.value),
                 "No figure yet" if line.actual is None else figure_words(line.measure, line.actual),
-                line.verdict or "Not measured yet",
             ),
-            flag=(line.verdict or "").lower() if line.met is False else "",
+            # The position once, as the Status column's tag: red when not on track.
+            flag=line.verdict or "Not measured yet",
+            tone="red" if line.met is False else "",
         )
         for line in lines
     )
     return Queue(
         key="targets_this_year",
         title=f"Targets for {year}",
-        columns=("Measure", "Target", "Year to date", "Position"),
+        columns=("Measure", "Target", "Year to date"),
         rows=rows,
         empty=f"No target is set for {year}.",
         hint="The figures are the reports' own, from 1 April to today.",
