@@ -275,6 +275,15 @@ def test_allocating_a_chair_from_a_stale_page_is_refused_and_keeps_the_choice(
     assert conference.chair == staff.other_iro
 
 
+def test_the_chair_page_says_when_the_conference_is_booked_and_due(client, staff, conference):
+    client.force_login(staff.coordinator)
+    page = client.get(reverse("conference_chair", args=[conference.public_id])).content.decode()
+    assert (
+        "Booked for Friday 28 June 2024 at 10:00. Due by 1 July 2024 "
+        "(the earliest of the children's due dates)."
+    ) in page
+
+
 # ------------------------------------------------------------------ invitations
 
 

@@ -779,6 +779,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context |= {
         "form": form,
         "options": options,
+        "earliest_due": min(dues) if dues else None,
         "hints": _chair_hints(options),
         "stale": stale,
         "active_nav": "children",
