@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import time_machine
@@ -445,3 +445,40 @@ def test_a_manager_agrees_a_late_conference(client, staff, conference):
         client.post(url, date_data("agreed_on", date(2024, 7, 3)))
     conference.refresh_from_db()
     assert conference.late_agreed_by == staff.iro_manager
+
+
+def held_late(staff, conference) -> None:
+    services.record_conference_held(
+        conference=conference,
+        held_on=date(2024, 7, 2),
+        outcomes={
+            r.child_id: complete_outcome(Decision.PLAN, category="NEG", held_on=date(2024, 7, 2))
+            for r in conference.children.all()
+        },
+        lateness_reason="interpreter",
+        acting_user=staff.iro,
+        expected_version=current_version(conference),
+    )
+
+
+def test_a_manager_who_agrees_a_late_conference_is_led_back_to_the_others(
+    client, staff, conference
+):
+    siblings = sibling_group(staff, surname="Coldharbour", names=("Brin", "Cato"))
+    other = book_icpc(staff, siblings, at=time(14, 0))
+    with time_machine.travel(date(2024, 7, 3), tick=False):
+        held_late(staff, conference)
+        held_late(staff, other)
+        client.force_login(staff.iro_manager)
+        url = reverse("conference_agree_late", args=[conference.public_id])
+        page = client.post(url, date_data("agreed_on", date(2024, 7, 3)), follow=True)
+        html = page.content.decode()
+        assert "You have agreed the late conference." in html
+        assert (
+            f'<a class="govuk-link" href="{reverse("service_work")}#late-to-agree">'
+            "1 other late conference waiting for your agreement</a>"
+        ) in html
+        # The senior manager may agree too, but has no service work page to go back to.
+        client.force_login(staff.senior_manager)
+        detail = client.get(reverse("conference_detail", args=[other.public_id]))
+        assert 'id="late-waiting"' not in detail.content.decode()

@@ -37,7 +37,7 @@ from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import check_fields
-from iro.journey import chairs, invitations, services
+from iro.journey import chairs, invitations, queues, services
 from iro.journey.checks import not_in_future, today
 from iro.journey.conference_forms import (
     REFERRAL_DATE_NEEDED,
@@ -657,6 +657,15 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         context["carried_count"] = len(invitations.carried_forward(conference))
         # Nobody invited yet: inviting is the coordinator's next step, shown as one.
         context["none_invited"] = not conference.invitations.filter(sent_at__isnull=False).exists()
+    if (
+        context.get("may_agree_late")
+        and conference.lateness_reason
+        and has_capability(request.user, Capability.VIEW_SERVICE_WORK)
+    ):
+        # The manager agreeing late conferences one after another goes back to the queue.
+        context["late_waiting"] = (
+            queues.late_conferences_waiting(request.user).exclude(pk=conference.pk).count()
+        )
     return render(request, "journey/conference/detail.html", context)
 
 

@@ -130,15 +130,21 @@ def _when(conference: Conference) -> str:
 # --- IRO service manager ------------------------------------------------------------------
 
 
+def late_conferences_waiting(user) -> QuerySet[Conference]:
+    """Conferences held outside timescale that no manager has agreed yet (the
+    ``late_conferences_to_agree`` queue's, without its rows)."""
+    return (
+        _visible_conferences(user)
+        .filter(status=ConferenceStatus.HELD, late_agreed_by__isnull=True)
+        .exclude(lateness_reason="")
+    )
+
+
 def late_conferences_to_agree(user, day: date) -> Queue:
     """Conferences held outside timescale (a lateness reason recorded) that no manager
     has agreed yet, oldest first. Three queries."""
     conferences = list(
-        _visible_conferences(user)
-        .filter(status=ConferenceStatus.HELD, late_agreed_by__isnull=True)
-        .exclude(lateness_reason="")
-        .select_related("chair")
-        .order_by("held_on", "pk")
+        late_conferences_waiting(user).select_related("chair").order_by("held_on", "pk")
     )
     children = _children_of(user, [c.pk for c in conferences])
     rows = []
