@@ -241,5 +241,6 @@ def test_the_targets_queue_shows_this_years_position_from_the_reports(staff):
     (row,) = queue.rows
     assert row.cells == ("Children with a dispute raised", "At most 1 child", "2 children")
     assert (row.flag, row.tone) == ("Not on track", "red")  # the position once, as a tag
+    assert not queue.counted  # not work waiting: no count among the queues' counts
     assert queues.targets_this_year(staff.iro, day=TODAY).rows == ()
     assert queues.targets_this_year(staff.analyst, day=TODAY).rows == ()

@@ -294,6 +294,7 @@ def targets_this_year(user, *, day: date) -> Queue:
         empty=f"No target is set for {year}.",
         hint="The figures are the reports' own, from 1 April to today.",
         extra={"year": year},
+        counted=False,  # the year's targets, not work waiting: no count among the queues'
     )
 
 
