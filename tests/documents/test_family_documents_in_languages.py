@@ -5,7 +5,10 @@ English, staff words kept as typed, and every character shown by the PDF's fonts
 from __future__ import annotations
 
 import re
+import subprocess
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -237,3 +240,33 @@ def test_the_letter_pdf_shows_every_character(client, staff, letter, code):
     assert missing_glyphs(response.content, text) == set()
     entry = AccessLogEntry.objects.get(what="conference invitation letter (PDF)", child=None)
     assert entry.detail["language"] == code
+
+
+def page_texts(pdf: bytes) -> list[str]:
+    """Each page's text (pdftotext, page by page)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "letter.pdf"
+        path.write_bytes(pdf)
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True).stdout
+        pages = int(re.search(rb"Pages:\s+(\d+)", info).group(1))
+        return [
+            subprocess.run(
+                ["pdftotext", "-enc", "UTF-8", "-f", str(n), "-l", str(n), str(path), "-"],
+                capture_output=True,
+                check=True,
+            ).stdout.decode()
+            for n in range(1, pages + 1)
+        ]
+
+
+@needs_noto
+def test_a_two_language_letter_prints_each_language_on_a_page_of_its_own(client, staff, letter):
+    # The parts used to spill their last lines (the sign-off alone) onto a page of their own.
+    conference, invitation = letter
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitation_letter_pdf", args=[conference.public_id, invitation.pk])
+    polish, english = page_texts(client.get(url, {"lang": "pl"}).content)
+    assert "Z poważaniem" in polish
+    assert "Yours sincerely" in english and "Yours sincerely" not in polish
+    (alone,) = page_texts(client.get(url).content)
+    assert "Yours sincerely" in alone
