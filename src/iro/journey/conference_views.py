@@ -656,7 +656,7 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         # A review just booked: its invitations start from the last conference's.
         context["carried_count"] = len(invitations.carried_forward(conference))
         # Nobody invited yet: inviting is the coordinator's next step, shown as one.
-        context["none_invited"] = not conference.invitations.filter(sent_at__isnull=False).exists()
+        context["none_invited"] = not any(i.sent_at for i, _ in context["invitations"])
     if (
         context.get("may_agree_late")
         and conference.lateness_reason
@@ -754,11 +754,11 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     rows = row_views(request.user, conference)
-    dues = [r.due for r in rows if r.due]
+    earliest_due = min((r.due for r in rows if r.due), default=None)
     options = chairs.propose_chairs(
         children=chairs.children_with_relations(r.row.child for r in rows),
         today=today(),
-        due=min(dues) if dues else None,
+        due=earliest_due,
         conference=conference,
     )
     form = ChairForm(
@@ -788,7 +788,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context |= {
         "form": form,
         "options": options,
-        "earliest_due": min(dues) if dues else None,
+        "earliest_due": earliest_due,
         "hints": _chair_hints(options),
         "stale": stale,
         "active_nav": "children",
@@ -868,12 +868,7 @@ def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpRe
         for message in error.messages:
             messages.error(request, message)
     else:
-        emailed = len(sent.emailed)
-        text = (
-            f"Invitations emailed to {_people(emailed)}."
-            if emailed
-            else "No invitation was emailed."
-        )
+        text = f"Invitations emailed to {_people(len(sent.emailed))}."
         if sent.without_email:
             text += " Print and post the letter to: " + invitations.plain_list(
                 i.name for i in sent.without_email

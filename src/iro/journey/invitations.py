@@ -514,6 +514,10 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     invited = list(conference.invitations.values_list("name", "email"))
     emails = {e.strip().lower() for _, e in invited if e}
     names = {n.strip().lower() for n, _ in invited}
+
+    def listed(name: str, email: str) -> bool:
+        return bool(email and email.lower() in emails) or name.lower() in names
+
     social_care = list(Agency.objects.filter(kind=AgencyKind.SOCIAL_CARE).values_list("pk")[:2])
     # Only an unambiguous agency is filled in; with several, the coordinator chooses.
     agency_id = social_care[0][0] if len(social_care) == 1 else None
@@ -531,7 +535,7 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     for user, why in people.values():
         name = user.get_full_name() or user.username
         email = (user.email or "").strip()
-        if (email and email.lower() in emails) or name.lower() in names:
+        if listed(name, email):
             continue
         out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why, agency_id))
     families = {row.child.family_id for row in rows if row.child.family_id is not None}
@@ -540,7 +544,7 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     ).order_by("family_id", "pk")
     for adult in adults:
         name, email = adult.name.strip(), adult.email.strip()
-        if (email and email.lower() in emails) or name.lower() in names:
+        if listed(name, email):
             continue
         # The same person recorded on two families is suggested once.
         names.add(name.lower())
