@@ -429,6 +429,12 @@ EMAIL_TIMEOUT = envint("IRO_SMTP_TIMEOUT", 30, minimum=1)
 IRO_MAIL_ATTEMPTS = envint("IRO_MAIL_ATTEMPTS", 5, minimum=1)
 IRO_MAIL_RETRY_SECONDS = envint("IRO_MAIL_RETRY_SECONDS", 60, minimum=0)
 DEFAULT_FROM_EMAIL = os.environ.get("IRO_FROM_EMAIL", "iro-service@northmoor.example")
+# The telephone number letters and emails to families give for questions. Outside
+# production, a number Ofcom keeps for drama (never anyone's); in production none until
+# set, and the letters then give the email address alone.
+IRO_SERVICE_PHONE = os.environ.get(
+    "IRO_SERVICE_PHONE", "" if PRODUCTION else "01632 960 000"
+).strip()
 # The address staff open the service at, for links in mail (no trailing slash).
 IRO_SITE_URL = os.environ.get("IRO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # --- end mail --------------------------------------------------------------------------

@@ -13,8 +13,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
+from django.template import Context, Template
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from iro.challenge import feedback_links as links
 from iro.challenge.models import Feedback, FeedbackLink, FeedbackOrigin, QuoteStatus, Respondent
@@ -188,6 +190,47 @@ def test_a_letter_in_the_invitees_language_has_the_same_letter_in_english_after_
     # Each part sends the reader to the code page in its own language.
     assert "/feedback/?lang=ar</strong>" in page[arabic:english]
     assert "/feedback/</strong>" in page[english:]
+
+
+def test_a_letter_names_the_meeting_and_gives_a_number_to_call(staff, held):
+    link = link_of(held, "Heath Brackwater")
+    FeedbackLink.objects.filter(pk=link.pk).update(language="ar")
+    with at(1):
+        client = Client()
+        client.force_login(staff.coordinator)
+        page = client.post(reverse("feedback_letter", args=[held.public_id, link.pk]))
+    page = page.content.decode()
+    starts = (
+        page.index('<div class="iro-letter" lang="ar" dir="rtl">'),
+        page.index('<div class="iro-letter iro-letter--next" lang="en-GB" dir="ltr">'),
+    )
+    english = page[starts[1] :]
+    assert "Thank you for being invited to the child protection conference on 28 June 2024." in (
+        english
+    )
+    phone = settings.IRO_SERVICE_PHONE
+    assert f'please call us on <bdi dir="ltr">{phone}</bdi> or write to us at' in english
+    # In Arabic the number keeps its order: the spaces between its groups would reverse it.
+    arabic = page[starts[0] : starts[1]]
+    assert f'<bdi dir="ltr">{phone}</bdi>' in arabic
+    assert "2024" in arabic  # the meeting's date, in the Arabic part too
+
+
+def test_the_feedback_email_and_the_refusal_give_the_number_to_call(held):
+    phone = settings.IRO_SERVICE_PHONE
+    polish = OutgoingMail.objects.get(kind=MailKind.FEEDBACK, to="rowan@example.org").body
+    assert f"W razie pytań prosimy dzwonić pod numer {phone}" in polish
+    refused = Client().get(reverse("feedback_give", args=[links.new_token()]))
+    assert f'call us on <bdi dir="ltr">{phone}</bdi>, write to us at' in refused.content.decode()
+
+
+def test_a_number_in_a_right_to_left_email_is_kept_left_to_right():
+    template = Template("{% load family_documents %}{{ phone|ltr_text }}")
+    context = Context({"phone": "01632 960 000"})
+    with translation.override("ar"):
+        assert template.render(context) == "\u206601632 960 000\u2069"
+    with translation.override("pl"):
+        assert template.render(context) == "01632 960 000"
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,9 @@ from datetime import date, time
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
@@ -329,6 +331,41 @@ def test_invitations_are_added_emailed_and_printed(client, staff, conference):
         letter.content.decode()
     )
     assert AccessLogEntry.objects.filter(what="conference invitation letter").exists()
+
+
+def test_the_letter_and_the_email_give_a_number_to_call(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
+    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    client.post(reverse("conference_invitations_send", args=[conference.public_id]))
+    phone = settings.IRO_SERVICE_PHONE
+    assert phone == "01632 960 000"  # outside production: a number kept for drama
+    assert f"If you have any questions, call us on {phone}, reply to this email" in (
+        mail.outbox[0].body
+    )
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    letter = client.get(
+        reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+    ).content.decode()
+    assert f'<span lang="en-GB" dir="ltr">{phone}</span>' in letter  # under the service
+    assert (
+        f'If you have any questions, please call us on <bdi dir="ltr">{phone}</bdi> or write '
+        f"to us at {settings.DEFAULT_FROM_EMAIL}." in letter
+    )
+
+
+@override_settings(IRO_SERVICE_PHONE="")
+def test_without_a_number_the_letter_gives_the_email_address_alone(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    letter = client.get(
+        reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+    ).content.decode()
+    assert f"please contact us at {settings.DEFAULT_FROM_EMAIL}." in letter
+    assert "call us" not in letter and "<bdi" not in letter
 
 
 def test_an_invitee_without_a_name_gets_field_errors(client, staff, conference):

@@ -214,6 +214,7 @@ def _send(link: FeedbackLink, invitation: Invitation, token: str, acting_user) -
         "expires_on": timezone.localtime(link.expires_at).date(),
         "council_name": settings.COUNCIL_NAME,
         "from_email": settings.DEFAULT_FROM_EMAIL,
+        "service_phone": settings.IRO_SERVICE_PHONE,
         "child": link.respondent == Respondent.CHILD,
     }
     with translation.override(link.language):

@@ -37,7 +37,10 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 def _words() -> dict:
-    return {"from_email": settings.DEFAULT_FROM_EMAIL}
+    return {
+        "from_email": settings.DEFAULT_FROM_EMAIL,
+        "service_phone": settings.IRO_SERVICE_PHONE,
+    }
 
 
 def _unlogged(response: HttpResponse) -> HttpResponse:

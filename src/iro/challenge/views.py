@@ -649,6 +649,7 @@ def feedback_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpRespo
             ],
             "council_name": settings.COUNCIL_NAME,
             "from_email": settings.DEFAULT_FROM_EMAIL,
+            "service_phone": settings.IRO_SERVICE_PHONE,
             "today": today(),
         },
     )

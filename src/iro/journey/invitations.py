@@ -262,6 +262,7 @@ def letter_context(invitation: Invitation) -> dict:
         "when": when_text(conference),
         "chair": conference.chair,
         "from_email": settings.DEFAULT_FROM_EMAIL,
+        "service_phone": settings.IRO_SERVICE_PHONE,
     }
 
 

@@ -1,12 +1,14 @@
 """Dates and times in a family document's language: English keeps the house style
 ("20 June 2024", "2:30pm", as the invitation letters write them); another language takes
-its own formats from Django."""
+its own formats from Django. Telephone numbers keep their left-to-right order inside an
+Arabic or Urdu sentence."""
 
 from __future__ import annotations
 
 from django import template
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.html import format_html
+from django.utils.translation import get_language, get_language_bidi
 
 from iro.journey.invitations import english_clock
 
@@ -35,6 +37,23 @@ def family_time(value):
         # Not Django's "a": "9:30 a.m." ends a sentence with "a.m.." (It starts at ...).
         return english_clock(value)
     return formats.time_format(value, "TIME_FORMAT")
+
+
+@register.filter
+def ltr(value):
+    """A number or address that reads left to right in any sentence, on a page: in a
+    right-to-left sentence, the spaces of "01632 960 000" would otherwise put its groups
+    in the opposite order."""
+    return format_html('<bdi dir="ltr">{}</bdi>', value) if value else ""
+
+
+@register.filter
+def ltr_text(value):
+    """The same for plain text (an email): the number between Unicode's left-to-right
+    isolate marks, in a right-to-left language only."""
+    if not value:
+        return ""
+    return f"\u2066{value}\u2069" if get_language_bidi() else str(value)
 
 
 @register.filter
