@@ -18,7 +18,7 @@ from iro.challenge.models import (
     WorkingHours,
 )
 from iro.journey.models import ConferenceKind, Decision, LatenessReason
-from iro.reports import builders, measures
+from iro.reports import builders, measures, presentation
 from iro.reports.measures import Ratio
 from iro.timescales import parse_period
 from tests.challenge.factories import DisputeFactory, MultiAgencyChallengeFactory
@@ -202,6 +202,33 @@ def test_the_rate_is_for_the_periods_reporting_year_and_null_without_a_populatio
     assert measures.children_on_plan_at_period_end_per_10000(YEAR.previous_year()) is None
     # One team's children are not a population.
     assert measures.children_on_plan_at_period_end_per_10000(YEAR, team=staff.team) is None
+
+
+def _table_line(report, key):
+    return next(
+        line
+        for section in presentation.sections(report)
+        for table in section.tables
+        for line in table.lines
+        if line.key == key
+    )
+
+
+def test_the_report_says_why_a_rate_has_no_figure(staff):
+    a_plan(staff, date(2018, 6, 1))
+    record_population(staff, "2018-19", 60_000)
+    report = builders.build_report("annual", YEAR)
+    rate = _table_line(report, "children_on_plan_at_period_end_per_10000")
+    assert rate.this == "0.2"
+    # The year before had no population recorded: not "no data", which reads as none.
+    assert rate.previous == "not known: no child population recorded for 2017-18"
+    per_iro = _table_line(report, "iro_caseload_per_fte_at_period_end")
+    assert per_iro.this == "not known: no IRO working hours recorded"
+    team = builders.build_report("annual", YEAR, team=staff.team)
+    assert _table_line(team, "children_on_plan_at_period_end_per_10000").this == (
+        "not for one team or chair"
+    )
+    assert _table_line(team, "iro_caseload_per_fte_at_period_end").this == "not for one team"
 
 
 def hours(staff, person, starts_on: date, fte: str) -> None:

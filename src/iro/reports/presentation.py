@@ -18,7 +18,7 @@ from iro.reports.builders import (
     Report,
     TargetLine,
 )
-from iro.reports.measures import RATIO_KEYS, Ratio
+from iro.reports.measures import RATIO_KEYS, Ratio, reporting_year
 
 NO_DATA = "no data"
 
@@ -102,9 +102,31 @@ class Section:
 
 def _lines(report: Report, keys: list[str]) -> list[Line]:
     return [
-        Line(key, LABELS[key], show(report.measures[key]), show(report.previous[key]))
+        Line(
+            key,
+            LABELS[key],
+            _figure(report, key, report.measures[key], report.period),
+            _figure(report, key, report.previous[key], report.previous_period),
+        )
         for key in keys
     ]
+
+
+def _figure(report: Report, key: str, value: Any, period) -> str:
+    """A figure as text; where a rate has no figure because what it is over is not
+    recorded, or means nothing for one team or chair, the page says which, not "no
+    data" (which reads as "nothing happened")."""
+    if value is not None:
+        return show(value)
+    if key == "children_on_plan_at_period_end_per_10000":
+        if report.team is not None or report.chair is not None:
+            return "not for one team or chair"
+        return f"not known: no child population recorded for {reporting_year(period)}"
+    if key == "iro_caseload_per_fte_at_period_end":
+        if report.team is not None:
+            return "not for one team"
+        return "not known: no IRO working hours recorded"
+    return show(value)
 
 
 def _breakdown(report: Report, key: str) -> Table:
