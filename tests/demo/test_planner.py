@@ -40,8 +40,12 @@ def full():
 
 def meetings(plan: planner.AuthorityPlan):
     for family in plan.families:
-        for involvement in family.involvements:
-            yield from ((family, m) for m in involvement.meetings)
+        yield from meetings_of(family)
+
+
+def meetings_of(family: planner.FamilyPlan):
+    for involvement in family.involvements:
+        yield from ((family, m) for m in involvement.meetings)
 
 
 def test_the_three_years_shown_are_the_last_three_complete_ones():
@@ -145,17 +149,33 @@ def test_siblings_share_their_conferences(full):
     assert shared > 500
 
 
-def test_nothing_after_today_is_held_and_every_open_plan_has_its_next_review_booked(full):
+def test_nothing_after_today_is_held_and_open_plans_have_their_next_review_booked(full):
+    """All but a few: reviews due in the next eight weeks are sometimes not booked yet,
+    which is the coordinator's "Reviews to book"."""
     plan, _, _ = full
     upcoming = set()
     for _, meeting in meetings(plan):
         assert meeting.held == (meeting.on <= TODAY)
         if not meeting.held and meeting.kind == planner.REVIEW:
             upcoming |= {row.child for row in meeting.rows}
-    open_plans = {
-        key for family in plan.families for key, _, end in planner.plan_spans(family) if not end
-    }
-    assert open_plans == upcoming
+    unbooked = []
+    open_plans = 0
+    for family in plan.families:
+        for key, start, end in planner.plan_spans(family):
+            if end is not None:
+                continue
+            open_plans += 1
+            if key in upcoming:
+                continue
+            reviews = [
+                m.on
+                for _, m in meetings_of(family)
+                if m.held and m.kind == planner.REVIEW and m.on > start
+                and key in {row.child for row in m.rows}
+            ]  # fmt: skip
+            unbooked.append(timescales.next_review_after(start, reviews))
+    assert 0 < len(unbooked) < open_plans * 0.1
+    assert all(TODAY < due <= TODAY + planner.UNBOOKED_WITHIN for due in unbooked)
 
 
 def test_the_demo_iro_has_conferences_soon_and_something_overdue(full):

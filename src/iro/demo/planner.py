@@ -24,6 +24,7 @@ The shape of the simulation:
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -85,6 +86,10 @@ DEMO_IRO_UPCOMING = 3
 DEMO_IRO_HORIZON = timedelta(days=28)
 # The chance a review keeps the family's usual chair (continuity).
 SAME_CHAIR = 0.88
+# Reviews are booked at the end of the conference before; a few due in the coming eight
+# weeks are not booked yet, so the coordinator's "Reviews to book" has work in it.
+UNBOOKED_REVIEW = 0.15
+UNBOOKED_WITHIN = timedelta(days=56)
 
 REFERRAL_SOURCES = [
     ("6", 25), ("2A", 17), ("2B", 2), ("3A", 3), ("3B", 4), ("3E", 3), ("3F", 4),
@@ -333,6 +338,10 @@ class Planner:
         self.chairs = chairs
         self.teams = teams
         self.child_keys = 0
+        # Its own draws, so which reviews are left unbooked changes nothing else: seeded
+        # from the main generator's state without drawing from it.
+        state = hashlib.sha256(repr(rng.getstate()).encode()).hexdigest()
+        self.booking_rng = random.Random(state)
 
     # -- families and children
 
@@ -655,6 +664,13 @@ class Planner:
                 if rng.random() < 0.6:
                     meeting.agreed_on = max(due, on - timedelta(days=rng.randint(0, 4)))
             self._meeting_place(meeting)
+            if (
+                not is_held
+                and today < due <= today + UNBOOKED_WITHIN
+                and self.booking_rng.random() < UNBOOKED_REVIEW
+            ):
+                inv.open_plan = True  # the plan goes on; its next review is not booked
+                return inv
             meetings.append(meeting)
             events.append(Event(on=on, what="meeting", children=list(on_plan), meeting=meeting))
             if not is_held:
