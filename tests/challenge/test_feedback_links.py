@@ -522,6 +522,15 @@ def test_the_form_shows_no_personal_data(held):
         assert "Ivy" not in page and "Coldharbour" not in page  # the chair
 
 
+def test_the_form_says_the_service_will_know_who_sent_it(held):
+    """The link is one person's: the form does not let them think they are anonymous."""
+    with at(1):
+        child = Client().get(reverse("feedback_give", args=[token_for("wren@example.org")]))
+        adult = Client().get(reverse("feedback_give", args=[token_for("sam@example.org")]))
+    assert "they will know it is from you" in child.content.decode()
+    assert "can see that it came from you. We never publish your name." in (adult.content.decode())
+
+
 def test_the_childs_faces_answer_only_1_3_or_5(held):
     url = reverse("feedback_give", args=[token_for("wren@example.org")])
     with at(1):
