@@ -6,9 +6,11 @@ or in the core group), ``screen`` replaces each of them, as a whole word and wha
 the case, with ``[name]``. The performance analyst and the partnership officer read
 free text only through it; the published report's quotes will go through it too.
 
-It screens names the system knows, not every word that could be a name: a name that
-is recorded nowhere (a neighbour mentioned in passing) passes. Pages for roles that
-see no names should show as little free text as their work needs.
+``screen`` takes out the names the system knows, not every word that could be a name.
+What readers who see no names are shown goes through ``screen_for_reader``, which also
+hides every word that looks like a name (a neighbour mentioned in passing, a partner,
+a nickname); even so, pages for those roles should show as little free text as their
+work needs.
 """
 
 from __future__ import annotations
@@ -109,6 +111,10 @@ _COMMON_TEXT = """
     advocate advocacy interpreter professional professionals agency agencies housing
     probation youth offending education safeguarding lead designated core group
     child protection children's
+    section strategy discussion initial early need needs outline public law proceedings
+    pre-proceedings assessment assessments referral hub looked after care order legal
+    planning statutory emergency interim supervision birth pre-birth home visit visits
+    case closure step down multi-agency ofsted census return returns front door
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december christmas easter english
     british welsh scottish irish
@@ -153,23 +159,67 @@ def _is_common(word: str) -> bool:
     return head in COMMON_WORDS and lowered != head
 
 
+def _looks_like_a_name(text: str, start: int, word: str) -> bool:
+    """Whether the word at ``start`` of ``text`` looks like a name (the heuristic above)."""
+    if not word[0].isupper() or len(word) < MIN_LENGTH:
+        return False
+    letters = [c for c in word if c.isalpha()]
+    if all(c.isupper() for c in letters):
+        return False  # an acronym: IRO, CAMHS, GP
+    if _at_sentence_start(text, start):
+        return False
+    pieces = [p for p in re.split(r"-", word) if p]
+    return not all(_is_common(p) or not p[0].isupper() for p in pieces)
+
+
 def name_like_words(text: str) -> list[Found]:
     """Words in ``text`` that look like a name (the heuristic described above)."""
-    found = []
-    for match in _WORD.finditer(text or ""):
+    return [
+        Found(match.start(), match.end(), match.group(), LOOKS_LIKE)
+        for match in _WORD.finditer(text or "")
+        if _looks_like_a_name(text, match.start(), match.group())
+    ]
+
+
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+
+
+def screen_for_reader(text: str, parts: frozenset[str]) -> str:
+    """Free text as a reader who sees no names reads it (the analyst, the partnership
+    officer, the API for them): each word that is a name the system knows, or is joined
+    to one by a hyphen or an apostrophe ("Elmdale-Smith"), or looks like a name (a
+    partner, a grandparent, a nickname the records do not hold: "her partner Dean
+    Foxley"), becomes ``[name]``, keeping a possessive ("[name]'s school").
+
+    Stricter than ``screen``, which takes out only the names the system knows. Its
+    limit is the heuristic's: a name the system does not know passes at the start of a
+    sentence, in lower case or in capitals. A place or an organisation is hidden too:
+    for these readers a word too many is hidden rather than a name shown."""
+    if not text:
+        return text or ""
+    words = list(_WORD.finditer(text))
+    # A word that looks like a name somewhere is hidden everywhere, at the start of a
+    # sentence too ("Brenda came. We met Brenda there.").
+    name_like = {
+        _POSSESSIVE.sub("", m.group())
+        for m in words
+        if _looks_like_a_name(text, m.start(), m.group())
+    }
+    out: list[str] = []
+    at = 0
+    for match in words:
         word = match.group()
-        if not word[0].isupper() or len(word) < MIN_LENGTH:
-            continue
-        letters = [c for c in word if c.isalpha()]
-        if all(c.isupper() for c in letters):
-            continue  # an acronym: IRO, CAMHS, GP
-        if _at_sentence_start(text, match.start()):
-            continue
-        pieces = [p for p in re.split(r"-", word) if p]
-        if all(_is_common(p) or not p[0].isupper() for p in pieces):
-            continue
-        found.append(Found(match.start(), match.end(), word, LOOKS_LIKE))
-    return found
+        suffix = _POSSESSIVE.search(word)
+        base = word[: suffix.start()] if suffix else word
+        lowered = base.lower()
+        known = lowered in parts or any(
+            piece in parts for piece in re.split(r"['’-]", lowered) if piece
+        )
+        if known or base in name_like:
+            out += [text[at : match.start()], REDACTED, suffix.group() if suffix else ""]
+            at = match.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def names_in(text: str, parts: frozenset[str]) -> list[Found]:

@@ -90,6 +90,26 @@ def test_the_analyst_reads_the_conference_without_any_family_name(client, staff,
     assert "[name] said she is scared when [name] shouts." in page
 
 
+def test_names_the_records_do_not_hold_are_hidden_from_the_analyst_too(client, staff, journey):
+    """A partner, a grandparent, a nickname, a double-barrelled surname: typed into the
+    progress of an action, recorded nowhere else."""
+    PlanAction.objects.filter(plan=journey.plan).update(
+        progress="Quorrelle's mum and her new partner Dabney Frostwick were at home. "
+        "Her nan Orlaith Frostwick takes her to school. Ms Vossberg-Tull will come. "
+        "Orlaith says the Section 47 visit went well."
+    )
+    page = _page(client, staff.analyst, reverse("plan_detail", args=[journey.plan.public_id]))
+    for name in ("Dabney", "Frostwick", "Orlaith", "Tull", *NAMES):
+        assert name.lower() not in page.lower(), name
+    assert escape("[name]'s mum and her new partner [name] [name] were at home.") in page
+    assert "Section 47" in page  # words of the work are not names
+    api = client.get(reverse("api_plan", args=[journey.plan.public_id]))
+    assert api.status_code == 200
+    text = api.content.decode()
+    assert "[name] takes her to school" in text  # the progress is in it, screened
+    assert "Frostwick" not in text and "Orlaith" not in text
+
+
 def test_an_iro_still_reads_the_names(client, staff, journey):
     page = _page(client, staff.iro, reverse("plan_detail", args=[journey.plan.public_id]))
     assert "Quorrelle sleeps in her own bed" in page

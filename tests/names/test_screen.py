@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from iro.names import REDACTED, contains_name, name_parts, screen
+from iro.names import REDACTED, contains_name, name_parts, screen, screen_for_reader
 
 
 def test_a_first_name_in_a_concern_is_screened():
@@ -42,3 +42,40 @@ def test_contains_name_says_whether_anything_would_be_screened():
 
 def test_no_known_names_leaves_the_text_as_it_is():
     assert screen("Anything at all", frozenset()) == "Anything at all"
+
+
+# ------------------------------------------------- what readers who see no names are shown
+
+
+def test_for_a_reader_a_name_the_records_do_not_hold_is_hidden_too():
+    parts = name_parts(["Callum Elmdale"])
+    assert screen_for_reader("Callum and her partner Dean Foxley were at home", parts) == (
+        f"{REDACTED} and her partner {REDACTED} {REDACTED} were at home"
+    )
+
+
+def test_for_a_reader_a_surname_joined_to_a_known_one_is_hidden():
+    parts = name_parts(["Callum Elmdale"])
+    assert screen_for_reader("elmdale-smith will come", parts) == f"{REDACTED} will come"
+
+
+def test_for_a_reader_a_possessive_is_kept_so_the_sentence_reads():
+    parts = name_parts(["Zainab Wethergate"])
+    assert screen_for_reader("Check Zainab’s growth", parts) == f"Check {REDACTED}’s growth"
+
+
+def test_for_a_reader_a_name_found_once_is_hidden_at_the_start_of_a_sentence_too():
+    assert screen_for_reader("Brenda came. We met Brenda there.", frozenset()) == (
+        f"{REDACTED} came. We met {REDACTED} there."
+    )
+
+
+def test_for_a_reader_the_words_of_the_work_stay():
+    text = "The Section 47 and Early Help plan went to the Initial Child Protection Conference."
+    assert screen_for_reader(text, frozenset()) == text
+
+
+def test_for_a_reader_an_unknown_name_only_at_the_start_of_a_sentence_passes():
+    """The heuristic's limit, as the module says: pages for these readers show as little
+    free text as their work needs."""
+    assert screen_for_reader("Brenda came.", frozenset()) == "Brenda came."

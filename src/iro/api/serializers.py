@@ -19,7 +19,7 @@ from iro.journey.models import (
     Decision,
     LatenessReason,
 )
-from iro.names import screen
+from iro.names import screen_for_reader
 
 VERSION_HELP = (
     "The version of the record the change was made from (or send it as the If-Match "
@@ -77,7 +77,7 @@ class ScreenedText(serializers.CharField):
         cache = self.context.setdefault("_known_names", {})
         if child.pk not in cache:
             cache[child.pk] = known_names(child)
-        return screen(text, cache[child.pk])
+        return screen_for_reader(text, cache[child.pk])
 
 
 class ChildRefSerializer(serializers.Serializer):

@@ -41,7 +41,7 @@ from iro.challenge.selectors import challenges_for, disputes_for
 from iro.children.models import Child
 from iro.journey.models import Conference
 from iro.journey.selectors import known_names_by_child
-from iro.names import screen
+from iro.names import screen_for_reader
 from iro.people.models import Role, User
 from iro.people.selectors import closure_days
 
@@ -329,7 +329,7 @@ def challenge_queue(user) -> ChallengeQueue:
             ChallengeRow(
                 c,
                 challenge_child_name(user, c.child, hidden),
-                c.concern if names is None else screen(c.concern, names[c.child_id]),
+                c.concern if names is None else screen_for_reader(c.concern, names[c.child_id]),
             )
             for c in challenges
         ]

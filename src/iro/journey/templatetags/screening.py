@@ -1,9 +1,10 @@
 """Free text and people's names as a reader may see them.
 
 For a user whose role sees names these change nothing. For the others (the analyst,
-the partnership officer) ``screened`` replaces every name recorded around the child
-with ``[name]`` (``iro.names``) and ``person`` shows a conference invitee or core group
-member by their role, never their name. Names are looked up once per child per request.
+the partnership officer) ``screened`` replaces every name recorded around the child, and
+every word that looks like a name, with ``[name]`` (``iro.names.screen_for_reader``) and
+``person`` shows a conference invitee or core group member by their role, never their
+name. Names are looked up once per child per request.
 
     {% screened rv.row.worries rv.row.child as worries %}{{ worries|linebreaksbr }}
     {% person member %}
@@ -23,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from iro.access.scope import shows_names
 from iro.journey.selectors import known_names
-from iro.names import screen
+from iro.names import screen_for_reader
 
 register = template.Library()
 
@@ -62,7 +63,7 @@ def screened(context, text, child) -> str:
     cache = request.__dict__.setdefault("_iro_known_names", {}) if request else {}
     if child.pk not in cache:
         cache[child.pk] = known_names(child)
-    return wrappable(screen(text, cache[child.pk]))
+    return wrappable(screen_for_reader(text, cache[child.pk]))
 
 
 @register.simple_tag(takes_context=True)
