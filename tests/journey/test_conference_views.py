@@ -14,7 +14,7 @@ from django.urls import reverse
 from iro.access.models import AccessLogEntry
 from iro.journey import services
 from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
-from iro.journey.conference_forms import DATE_NOT_REAL, VENUE_OR_LINK
+from iro.journey.conference_forms import DATE_NOT_REAL, TIME_REQUIRED, VENUE_OR_LINK
 from iro.journey.models import (
     Conference,
     ConferenceStatus,
@@ -222,12 +222,14 @@ def test_booking_a_sibling_icpc_with_the_proposed_chair(client, staff, siblings)
     assert conference.children.count() == 2
 
 
-def test_booking_without_a_place_or_a_date_gets_field_errors(client, staff, siblings):
+def test_booking_without_a_place_a_date_or_a_time_gets_field_errors(client, staff, siblings):
     client.force_login(staff.coordinator)
     url = reverse("conference_new", args=[siblings.children[0].public_id]) + "?kind=initial"
     page = client.post(url, {"children": [str(siblings.children[0].public_id)]}).content.decode()
     assert f'<a href="#id_venue">{VENUE_OR_LINK}</a>' in page
     assert '<a href="#id_scheduled_date_day">Enter the date of the conference.</a>' in page
+    # The letters and the chair's diary need it.
+    assert f'<a href="#id_scheduled_time">{TIME_REQUIRED}</a>' in page
     assert not Conference.objects.exists()
 
 
@@ -241,6 +243,7 @@ def test_a_chair_who_manages_the_childrens_team_is_refused_with_the_reason(clien
         {
             "children": [str(siblings.children[0].public_id)],
             **date_data("scheduled_date", date(2024, 6, 28)),
+            "scheduled_time": "10:00",
             "venue": "Room 2",
             "chair": str(staff.iro_manager.pk),
         },

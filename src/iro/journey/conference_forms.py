@@ -35,6 +35,7 @@ DATE_REQUIRED = "Enter {what}."
 DATE_INCOMPLETE = "{What} must include a {part}."
 DATE_NOT_REAL = "{What} must be a real date, for example 27 3 2024."
 TIME_INVALID = "Enter the time as hours and minutes, for example 10:00 or 14:30."
+TIME_REQUIRED = "Enter the start time, for example 10:00 or 14:30: the invitations give it."
 URL_INVALID = "Enter the full link for joining online, starting with https://"
 EMAIL_INVALID = "Enter an email address like name@example.org."
 CHOOSE_ONE = "Select one of the options."
@@ -157,7 +158,7 @@ def _radios(choices, **kwargs) -> forms.ChoiceField:
 def _time_field(**kwargs) -> forms.TimeField:
     return forms.TimeField(
         input_formats=["%H:%M", "%H.%M", "%H%M"],
-        error_messages={"invalid": TIME_INVALID},
+        error_messages={"invalid": TIME_INVALID, "required": TIME_REQUIRED},
         widget=forms.TimeInput(format="%H:%M", attrs={"inputmode": "numeric"}),
         **kwargs,
     )
@@ -272,9 +273,9 @@ class WhenWhereMixin(forms.Form):
     scheduled_date = GovDateField(
         what="the date of the conference", label="Date", help_text="For example, 8 7 2024"
     )
-    scheduled_time = _time_field(
-        label="Start time", required=False, help_text="For example, 10:00 or 14:30"
-    )
+    # Required: the invitations and letters give it, and the chair's diary is checked
+    # against it (a conference from a census return may have none; it is not booked here).
+    scheduled_time = _time_field(label="Start time", help_text="For example, 10:00 or 14:30")
     duration_minutes = forms.IntegerField(
         label="Length in minutes",
         required=False,

@@ -41,7 +41,7 @@ from iro.journey.models import (
 )
 from iro.notices.mail import queue_mail, state_words
 from iro.notices.models import MailKind
-from iro.people.models import Agency, AgencyKind
+from iro.people.models import Agency
 
 log = logging.getLogger(__name__)
 
@@ -507,7 +507,7 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     """Each child's allocated social worker, then their team's manager, then the parents
     and carers recorded on the children's families (with their address for a letter,
     and the language they need an interpreter for), once each and leaving out anyone
-    already on the list (same email, or same name without one). Four queries, however
+    already on the list (same email, or same name without one). Three queries, however
     many children."""
     rows = conference.children.select_related(
         "child__social_worker", "child__team__manager"
@@ -519,9 +519,6 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     def listed(name: str, email: str) -> bool:
         return bool(email and email.lower() in emails) or name.lower() in names
 
-    social_care = list(Agency.objects.filter(kind=AgencyKind.SOCIAL_CARE).values_list("pk")[:2])
-    # Only an unambiguous agency is filled in; with several, the coordinator chooses.
-    agency_id = social_care[0][0] if len(social_care) == 1 else None
     people: dict[int, tuple[object, str]] = {}
     for row in rows:
         worker = row.child.social_worker
@@ -538,7 +535,10 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
         email = (user.email or "").strip()
         if listed(name, email):
             continue
-        out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why, agency_id))
+        # The council's own staff come with no agency: an agency of the kind "children's
+        # social care" may be another service altogether (an early help service, a
+        # neighbouring council's social care), so none is guessed.
+        out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why))
     families = {row.child.family_id for row in rows if row.child.family_id is not None}
     adults = FamilyMember.objects.filter(
         family_id__in=families, relationship__in=PARENTS_AND_CARERS
