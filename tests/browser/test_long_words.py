@@ -95,3 +95,45 @@ def test_the_plan_page_with_a_3000_character_word_stays_within_the_window(
     if width == 1100:
         check_page(page, "plan-long-words")
     context.close()
+
+
+# Words of the labels of radios side by side that the browser broke across two lines.
+BROKEN_RADIO_LABELS = """() => [...document.querySelectorAll(".govuk-radios--inline label")]
+  .filter((label) => {
+    return [...label.textContent.matchAll(/\\S+/g)].some((m) => {
+      const r = document.createRange();
+      const text = label.firstChild;
+      r.setStart(text, m.index);
+      r.setEnd(text, m.index + m[0].length);
+      return new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1;
+    });
+  })
+  .map((label) => label.textContent.trim())"""
+
+
+def test_radios_side_by_side_keep_their_words_whole(browser, live_server, settings):
+    """The action statuses of a review: flexbox squeezed each option and the page's
+    overflow-wrap broke "Done" into "D on e"."""
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    staff = make_staff()
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2024, 3, 1), icpc_on=date(2024, 3, 20), team=staff.team
+    )
+    outcome = plan_services.add_outcome(
+        plan=journey.plan, text="Safe at home", acting_user=staff.iro
+    )
+    plan_services.add_action(
+        plan=journey.plan, outcome=outcome, what="Go to the parenting course", who="Mum",
+        by_when=date(2024, 8, 30), acting_user=staff.iro,
+    )  # fmt: skip
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_login", staff.iro.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    page.goto(f"/plans/{journey.plan.public_id}/actions/review")
+    assert page.locator(".govuk-radios--inline label").count() == 5
+    assert page.evaluate(BROKEN_RADIO_LABELS) == []
+    context.close()
