@@ -13,7 +13,7 @@ from django.urls import reverse
 from iro.journey import invitations, services
 from iro.journey.models import CalendarEntry, Conference, ConferenceKind, Invitation, InviteeRole
 from iro.journey.queues import invitations_to_post, minutes_to_send
-from tests.factories import ChildFactory, hold_conference, make_staff
+from tests.factories import ChildFactory, child_on_plan, hold_conference, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +85,17 @@ def test_minutes_are_only_for_a_held_conference_and_only_by_those_who_book(staff
             conference=booked, sent_on=TODAY, acting_user=staff.social_worker,
             expected_version=booked.version,
         )  # fmt: skip
+
+
+def test_the_minutes_section_links_to_what_to_send(client, staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 9, 1), icpc_on=date(2025, 9, 19), team=staff.team
+    )
+    client.force_login(staff.coordinator)
+    page = client.get(reverse("conference_detail", args=[journey.icpc.public_id]))
+    to_send = page.content.decode().split('id="what-to-send"')[1].split("</ul>")[0]
+    assert reverse("plan_detail", args=[journey.plan.public_id]) in to_send
+    assert reverse("family_plan_pdf", args=[journey.plan.public_id]) in to_send
 
 
 def test_the_conference_page_records_the_minutes_sent(client, staff, held):
