@@ -216,6 +216,22 @@ def test_reviews_overdue_or_at_risk_are_grouped_by_chair(staff):
     assert queue.rows[0].flag == "At risk"
 
 
+def test_a_review_booked_after_it_is_due_is_flagged_under_the_chair_booked(staff):
+    # Chaired so far by Otto; the review due 20 October is booked with Ivy on 3 November.
+    late = child_on_plan(
+        chair=staff.other_iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        reviews=(date(2025, 4, 20),), first_name="Fenn", team=staff.team,
+    )  # fmt: skip
+    booked(late.child, kind=ConferenceKind.REVIEW, chair=staff.iro, plan=late.plan,
+           on=date(2025, 11, 3))  # fmt: skip
+
+    (row,) = queues.reviews_overdue_or_at_risk(staff.iro_manager, TODAY).rows
+
+    assert row.cells[0] == str(staff.iro)  # the chair to ask, not the last one
+    assert row.cells[4] == "3 Nov 2025"
+    assert (row.flag, row.tone) == ("Booked late", "red")
+
+
 def test_each_iros_load_counts_children_and_the_next_four_weeks(staff):
     for first in ("Ayla", "Brin"):
         child_on_plan(

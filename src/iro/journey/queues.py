@@ -64,6 +64,7 @@ CORE_GROUP_LOOKBACK_DAYS = 42
 
 OVERDUE = "Overdue"
 AT_RISK = "At risk"
+BOOKED_LATE = "Booked late"
 RED = "red"
 ORANGE = "orange"
 
@@ -363,8 +364,9 @@ def _reviews_due(children: QuerySet[Child], day: date) -> list[tuple[OpenPlan, d
 
 def reviews_overdue_or_at_risk(user, day: date) -> Queue:
     """Across the service, reviews overdue or due within 10 working days and not booked
-    in time, grouped by the child's current chair. Five queries, and two more for the
-    rows a page shows (``LazyRows``)."""
+    in time, grouped by the chair of the review booked, else the child's current chair;
+    a review booked for after its due date is flagged "Booked late". Six queries, and
+    two more for the rows a page shows (``LazyRows``)."""
     closures = closure_days()
     at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
     visible = visible_to(user)
@@ -379,13 +381,26 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
         if d < day or booked.get((p.child_id, REVIEW)) is None or booked[(p.child_id, REVIEW)] > d
     ]
     # Only the children listed are asked who chairs them (a region: a few hundred of
-    # its 5,000 on a plan).
+    # its 5,000 on a plan): the chair of the review booked, else the child's chair.
+    listed = [p.child_id for p, _ in due]
     chair_of_child = dict(
-        Child.objects.filter(pk__in=[p.child_id for p, _ in due])
+        Child.objects.filter(pk__in=listed)
         .annotate(chair_id=current_chair_id())
         .order_by()
         .values_list("pk", "chair_id")
     )
+    booked_chairs = (
+        ConferenceChild.objects.filter(
+            child_id__in=listed,
+            conference__status=ConferenceStatus.SCHEDULED,
+            conference__kind=ConferenceKind.REVIEW,
+            conference__scheduled_date__isnull=False,
+            conference__chair__isnull=False,
+        )
+        .order_by("-conference__scheduled_date")  # the earliest booking is written last
+        .values_list("child_id", "conference__chair_id")
+    )
+    chair_of_child.update(booked_chairs)
     chairs = {
         pk: str(chair)
         for pk, chair in User.objects.in_bulk(set(chair_of_child.values()) - {None}).items()
@@ -402,6 +417,8 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
             child = children[plan.child_id]
             left, flag, tone = _days_left(day, d, closures)
             booked_for = booked.get((child.pk, REVIEW))
+            if booked_for is not None and booked_for > d and d >= day:
+                flag, tone = BOOKED_LATE, RED  # booked for after it is due: it will be late
             rows.append(
                 Row(
                     href=(
@@ -430,7 +447,10 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
         columns=("Chair", "Child", "Due by", "Time left", "Booked for"),
         rows=LazyRows(items, make),
         empty="No review is overdue or due in the next 10 working days without a booking.",
-        hint="Reviews overdue, or due within 10 working days and not booked by their due date.",
+        hint=(
+            "Reviews overdue, or due within 10 working days and not booked by their due "
+            "date, under the chair of the review booked (else the child's chair)."
+        ),
     )
 
 
