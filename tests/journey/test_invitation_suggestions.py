@@ -167,3 +167,42 @@ def test_a_parent_already_on_the_list_by_name_is_not_suggested(staff, conference
     names = [s.name for s in invitations.suggested_invitees(conference)]
     assert "Hazel Brackwater" not in names
     assert "Moss Brackwater" in names
+
+
+def test_with_no_parent_recorded_the_page_offers_to_add_one_and_comes_back(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    html = page(client, conference)
+    assert 'id="no-parents-recorded"' in html
+    (wren,) = [r.child for r in conference.children.all() if r.child.first_name == "Wren"]
+    add = reverse("family_adult_new", args=[wren.public_id])
+    back = reverse("conference_invitations", args=[conference.public_id])
+    assert f'href="{add}?next={back}"' in html
+    response = client.post(
+        add,
+        {
+            "name": "Hazel Brackwater",
+            "relationship": "mother",
+            "preferred_language": "English",
+            "next": back,
+        },
+    )
+    assert response.status_code == 302 and response.url == back
+    assert "Invite Hazel Brackwater" in suggested(page(client, conference))
+
+
+def test_the_page_to_add_an_adult_goes_back_only_within_the_site(client, staff, conference):
+    client.force_login(staff.coordinator)
+    wren = conference.children.first().child
+    add = reverse("family_adult_new", args=[wren.public_id])
+    response = client.post(
+        add,
+        {
+            "name": "Moss Brackwater",
+            "relationship": "father",
+            "preferred_language": "English",
+            "next": "//evil.example/",
+        },
+    )
+    assert response.url == reverse("child_journey", args=[wren.public_id])

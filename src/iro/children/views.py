@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability, require_capability
@@ -168,6 +169,9 @@ def family_adult_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     require_capability(request.user, Capability.ADD_CHILDREN)
     name = display_name(request.user, child)
     form = FamilyMemberForm(request.POST or None)
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not (next_url.startswith("/") and url_has_allowed_host_and_scheme(next_url, None)):
+        next_url = ""
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -179,11 +183,15 @@ def family_adult_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, "The adult has been added to the family.")
+            # Back to where the user came from (the conference's invitations), when that
+            # is a page of this site; else the child's journey.
+            if next_url:
+                return redirect(next_url)
             return redirect("child_journey", child.public_id)
     return _page(
         request,
         "children/family_adult_new.html",
-        {"form": form, "child": child, "name": name},
+        {"form": form, "child": child, "name": name, "next_url": next_url},
         form,
     )
 

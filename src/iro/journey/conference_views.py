@@ -824,6 +824,12 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
     context |= {
         "form": form,
         "suggestions": invitations.suggested_invitees(conference),
+        "without_parents": [
+            (child, display_name(request.user, child))
+            for child in invitations.children_without_parents(conference)
+        ]
+        if has_capability(request.user, Capability.ADD_CHILDREN)
+        else [],
         "carried": invitations.carried_forward(conference),
         "active_nav": "children",
     }

@@ -559,6 +559,19 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     return out
 
 
+def children_without_parents(conference: Conference) -> list:
+    """The conference's children whose family has no parent or carer recorded: nobody
+    can be suggested for them, so the invitations page offers to add one. Two queries."""
+    rows = conference.children.select_related("child").order_by("child__date_of_birth", "pk")
+    with_parents = set(
+        FamilyMember.objects.filter(
+            family__children__conference_rows__conference=conference,
+            relationship__in=PARENTS_AND_CARERS,
+        ).values_list("family_id", flat=True)
+    )
+    return [row.child for row in rows if row.child.family_id not in with_parents]
+
+
 # ------------------------------------------------- carried forward from the last conference
 
 
