@@ -149,6 +149,24 @@ def test_a_plan_with_no_first_core_group_date_is_overdue_after_ten_working_days(
     assert "Overdue" in page
 
 
+def test_an_old_plan_with_no_first_core_group_date_is_not_recorded_not_overdue(
+    client, staff, siblings
+):
+    """Six weeks on, as the coordinator's queue judges it: a record from before iro,
+    not a meeting to chase (a red "Overdue" on a plan reviewed six times taught users
+    to ignore red)."""
+    conference = hold_icpc(staff, siblings, imported=True)
+    row = conference.children.first()
+    assert first_core_group(row, day=date(2024, 8, 9)).status == "overdue"  # 6 weeks
+    assert first_core_group(row, day=date(2024, 8, 10)).status == "not_recorded"
+    plan = Plan.objects.get(child=siblings.children[0])
+    with time_machine.travel(date(2025, 3, 3), tick=False):
+        client.force_login(staff.iro)
+        page = client.get(reverse("plan_detail", args=[plan.public_id])).text
+    assert "First core group meeting: no date recorded (due by 12 July 2024" in page
+    assert "Overdue" not in page.split('id="first-core-group"')[1].split("</p>")[0]
+
+
 def test_the_first_core_group_is_late_when_set_after_its_due_date(staff, siblings):
     conference = hold_icpc(staff, siblings, first_core_group_on=date(2024, 7, 16))
     row = conference.children.first()

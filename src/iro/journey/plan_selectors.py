@@ -7,7 +7,7 @@ about the plan's child. Due dates are computed from the records by ``timescales`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +31,7 @@ from iro.journey.models import (
     PlanAction,
     PlanOutcome,
 )
+from iro.journey.queues import CORE_GROUP_LOOKBACK_DAYS
 from iro.people.selectors import closure_days
 
 # What each category means, in words a family can read (for the family document).
@@ -161,7 +162,9 @@ class FirstCoreGroup:
     on: date | None
     due: date
     # "in_time", "late" (set after its due date), "overdue" (none set, due date passed),
-    # or "due" (none set yet, still in time).
+    # "due" (none set yet, still in time) or "not_recorded" (none set, and the plan is
+    # older than the six weeks the coordinator's queue looks back: a record from before
+    # iro, not a meeting to chase).
     status: str
 
 
@@ -173,6 +176,8 @@ def first_core_group(start: ConferenceChild | None, *, day: date) -> FirstCoreGr
     on = start.first_core_group_on
     if on is not None:
         status = "in_time" if on <= due else "late"
+    elif day > start.conference.held_on + timedelta(days=CORE_GROUP_LOOKBACK_DAYS):
+        status = "not_recorded"  # as the queue of first core groups due decides
     else:
         status = "overdue" if day > due else "due"
     return FirstCoreGroup(on=on, due=due, status=status)
