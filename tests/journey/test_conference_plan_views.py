@@ -274,3 +274,22 @@ def test_the_social_worker_records_progress_and_too_long_progress_is_refused_uns
         "Two visits so far.",
         2,
     )
+
+
+def test_progress_replaced_is_kept_and_shown_below_the_form(client, staff, journey):
+    action = PlanAction.objects.create(
+        plan=journey.plan, what="Weekly visits", who="Social worker", by_when=date(2024, 6, 1)
+    )
+    url = reverse("plan_action_progress", args=[journey.plan.public_id, action.pk])
+    client.force_login(staff.social_worker)
+    assert 'id="earlier-progress"' not in client.get(url).content.decode()
+    client.post(url, {"status": "in_progress", "progress": "Two visits so far.", "version": 1})
+    client.post(url, {"status": "done", "progress": "All six visits made.", "version": 2})
+
+    page = client.get(url).content.decode()
+
+    earlier = page.split('id="earlier-progress"')[1]
+    assert "Two visits so far." in earlier and "In progress" in earlier
+    assert earlier.index("Two visits so far.") < earlier.index("Not started")  # newest first
+    assert staff.social_worker.get_full_name() in earlier
+    assert "All six visits made." not in earlier  # the current one is in the form

@@ -7,7 +7,7 @@ about the plan's child. Due dates are computed from the records by ``timescales`
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +181,40 @@ def first_core_group(start: ConferenceChild | None, *, day: date) -> FirstCoreGr
     else:
         status = "overdue" if day > due else "due"
     return FirstCoreGroup(on=on, due=due, status=status)
+
+
+@dataclass(frozen=True)
+class ProgressEntry:
+    """One recorded state of an action's status and progress: when, and by whom."""
+
+    at: datetime
+    status: str  # the status's label
+    progress: str
+    by: str
+
+
+def progress_history(action: PlanAction) -> list[ProgressEntry]:
+    """Each status and progress the action has had, newest first, from its history rows
+    (a save that changed neither is left out): what a later entry replaced is kept and
+    shown, not lost. One query."""
+    rows = action.history.select_related("history_user").order_by("history_date", "history_id")
+    entries: list[ProgressEntry] = []
+    last = None
+    for row in rows:
+        state = (row.status, row.progress)
+        if state == last:
+            continue
+        last = state
+        user = row.history_user
+        entries.append(
+            ProgressEntry(
+                at=row.history_date,
+                status=ActionStatus(row.status).label if row.status else "",
+                progress=row.progress,
+                by=(user.get_full_name() or user.username) if user else "",
+            )
+        )
+    return entries[::-1]
 
 
 @dataclass(frozen=True)

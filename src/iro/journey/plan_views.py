@@ -36,7 +36,13 @@ from iro.journey.plan_forms import (
     OutcomeForm,
     ReviewActionsForm,
 )
-from iro.journey.plan_selectors import core_group_offers, plan_for, plan_view, sibling_plans
+from iro.journey.plan_selectors import (
+    core_group_offers,
+    plan_for,
+    plan_view,
+    progress_history,
+    sibling_plans,
+)
 from iro.journey.plan_services import ActionReview
 from iro.languages import SUPPORTED
 
@@ -293,7 +299,14 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
     return _page(
         request,
         "journey/plan/action_progress.html",
-        {"plan": plan, "view": plan_view(request.user, plan), "form": form, "action": action},
+        {
+            "plan": plan,
+            "view": plan_view(request.user, plan),
+            "form": form,
+            "action": action,
+            # The current entry is the form's; what it replaced is listed below it.
+            "earlier": progress_history(action)[1:],
+        },
         form,
     )
 
