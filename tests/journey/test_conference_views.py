@@ -412,6 +412,24 @@ def test_recording_the_icpc_starts_a_plan_for_each_child(client, staff, siblings
     assert set(conference.children.values_list("scaling_score", flat=True)) == {4}
 
 
+def test_a_conference_still_ahead_is_not_offered_its_booked_day_as_held(client, staff, conference):
+    url = reverse("conference_record", args=[conference.public_id])
+    with time_machine.travel(conference.scheduled_date, tick=False):
+        client.force_login(staff.iro)
+        on_the_day = client.get(url).content.decode()
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        client.force_login(staff.iro)
+        before = client.get(url).content.decode()
+        # A date in the future is said with the other errors, not on a second try.
+        page = client.post(
+            url, {**date_data("held_on", date(2024, 6, 28)), "version": conference.version}
+        ).content.decode()
+    day = f'value="{conference.scheduled_date.day}"'
+    assert day in on_the_day.split('id="id_held_on_day"')[1][:80]
+    assert 'value=""' in before.split('id="id_held_on_day"')[1][:80]
+    assert f'<a href="#id_held_on_day">{DATE_IN_FUTURE}</a>' in page
+
+
 def test_a_late_conference_needs_a_reason_shown_against_its_field(client, staff, conference):
     with time_machine.travel(date(2024, 7, 3), tick=False):
         client.force_login(staff.iro)

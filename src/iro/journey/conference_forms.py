@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
 from iro import text_limits
-from iro.journey.checks import VERSION_MISSING
+from iro.journey.checks import VERSION_MISSING, not_in_future
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -483,6 +483,15 @@ class RecordConferenceForm(VersionedForm):
         widget=forms.Textarea,
         validators=[text_limits.MaxChars(text_limits.REASON)],
     )
+
+    def clean_held_on(self):
+        # The service refuses it too; said here, it comes with the form's other errors
+        # instead of after them, on a second try.
+        held_on = self.cleaned_data["held_on"]
+        problem = not_in_future(held_on)
+        if problem:
+            raise forms.ValidationError(problem)
+        return held_on
 
 
 class ChildOutcomeForm(forms.Form):

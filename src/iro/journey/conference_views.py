@@ -1222,7 +1222,14 @@ def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = RecordConferenceForm(
         post,
         initial={
-            "held_on": conference.held_on or conference.scheduled_date,
+            # The day it was booked for, once that day has come; a booking still ahead
+            # is no date it was held on.
+            "held_on": conference.held_on
+            or (
+                conference.scheduled_date
+                if conference.scheduled_date and conference.scheduled_date <= today()
+                else None
+            ),
             "version": conference.version,
         },
     )
