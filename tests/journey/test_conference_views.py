@@ -336,6 +336,19 @@ def test_invitations_are_added_emailed_and_printed(client, staff, conference):
     assert AccessLogEntry.objects.filter(what="conference invitation letter").exists()
 
 
+def test_a_professional_is_told_the_childrens_full_names_a_parent_their_first_names(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Dr Ada Finch", "role": InviteeRole.HEALTH, "email": "ada@x.org"})
+    client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
+    client.post(reverse("conference_invitations_send", args=[conference.public_id]))
+    bodies = {m.to[0]: m.body for m in mail.outbox}
+    assert "for Wren Brackwater and Alder Brackwater." in bodies["ada@x.org"]
+    assert "about Wren and Alder." in bodies["h@x.org"]
+
+
 def test_the_letter_and_the_email_give_a_number_to_call(client, staff, conference):
     client.force_login(staff.coordinator)
     url = reverse("conference_invitations", args=[conference.public_id])

@@ -201,11 +201,13 @@ def calendar_text(
 # ------------------------------------------------------------------ emails
 
 
-def children_names(conference: Conference) -> list[str]:
-    return [
-        row.child.first_name or row.child.la_child_id
-        for row in conference.children.select_related("child").order_by("child__date_of_birth")
-    ]
+def children_names(conference: Conference, *, full: bool = False) -> list[str]:
+    """The children's first names, as the family's letters say them; ``full`` names for
+    professionals, who work with many children ("Olivia" alone says which to nobody)."""
+    rows = conference.children.select_related("child").order_by("child__date_of_birth")
+    if full:
+        return [row.child.full_name or row.child.la_child_id for row in rows]
+    return [row.child.first_name or row.child.la_child_id for row in rows]
 
 
 def _english() -> bool:
@@ -250,15 +252,16 @@ def english_clock(t: time) -> str:
 def letter_context(invitation: Invitation) -> dict:
     """What the email and the printed letter say, in the family's words."""
     conference = invitation.conference
+    family_member = invitation.role in (InviteeRole.PARENT, InviteeRole.CHILD)
     return {
         "invitation": invitation,
         "conference": conference,
         "council_name": council(),
-        "family_member": invitation.role in (InviteeRole.PARENT, InviteeRole.CHILD),
+        "family_member": family_member,
         "kind_words": PLAIN_KIND[conference.kind],
         "kind_name": KIND_NAME[conference.kind],
         "purpose": PLAIN_PURPOSE[conference.kind],
-        "children": plain_list(children_names(conference)),
+        "children": plain_list(children_names(conference, full=not family_member)),
         "when": when_text(conference),
         "chair": conference.chair,
         "from_email": settings.DEFAULT_FROM_EMAIL,
