@@ -73,10 +73,6 @@ from iro.reports.builders import targets_with_position
 
 NO_SUCH_FEEDBACK = "No such feedback for this conference."
 NOT_ADDRESSED_TO_YOU = "This dispute is not waiting for your answer."
-NO_LONGER_YOURS = (
-    "This dispute is not waiting for your answer: it has been answered, has moved to "
-    "someone else, or is resolved. This is where it stands now."
-)
 
 
 def _may_record_feedback(user) -> bool:
@@ -347,10 +343,11 @@ def dispute_answer(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if not pages.is_addressed_to(request.user, dispute):
         if request.method == "POST":
             raise PermissionDenied(NOT_ADDRESSED_TO_YOU)
-        # A notice read after the dispute moved on: the dispute as it is now, which
-        # this reader may see, and why there is nothing to answer.
-        messages.info(request, NO_LONGER_YOURS)
-        return redirect("dispute_detail", public_id=dispute.public_id)
+        # A notice read after the dispute moved on: refused, saying why, with the way
+        # to the dispute as it is now (which this reader may see: ``dispute_for``).
+        return render(
+            request, "challenge/dispute_not_waiting.html", {"dispute": dispute}, status=403
+        )
     day = today()
     form = AnswerForm(
         request.POST or None, initial={"version": dispute.version, "responded_on": day}
