@@ -47,6 +47,22 @@ WIDER_THAN_THE_WINDOW = """() => [...document.querySelectorAll("body *")]
   .map((e) => `${e.tagName}.${e.className}: ${e.textContent.trim().slice(0, 40)}`)"""
 
 
+def _signed_in(browser, live_server, user, width: int):
+    """A browser context of ``width`` px signed in as ``user``, and its page."""
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": 900}
+    )
+    page = context.new_page()
+    page.js_errors = []
+    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
+    page.goto("/accounts/login/")
+    page.fill("#id_login", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+    return context, page
+
+
 # 414 px: a large phone. At 375 px the five columns of the actions table (a date that
 # does not break, the status, the change link) need about 380 px whatever the words.
 @pytest.mark.parametrize("width", [1100, 414])
@@ -75,17 +91,7 @@ def test_the_plan_page_with_a_3000_character_word_stays_within_the_window(
             agency=AgencyFactory(name="Northmoor Community Safeguarding Partnership"),
             by_when=date(2024, 9, 30), acting_user=staff.iro,
         )  # fmt: skip
-    context = browser.new_context(
-        base_url=live_server.url, viewport={"width": width, "height": 900}
-    )
-    page = context.new_page()
-    page.js_errors = []
-    page.on("pageerror", lambda exc: page.js_errors.append(str(exc)))
-    page.goto("/accounts/login/")
-    page.fill("#id_login", staff.iro.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    context, page = _signed_in(browser, live_server, staff.iro, width)
     page.goto(f"/plans/{journey.plan.public_id}/")
     assert LONG_WORD[:100] in page.inner_text("main")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
@@ -126,13 +132,7 @@ def test_radios_side_by_side_keep_their_words_whole(browser, live_server, settin
         plan=journey.plan, outcome=outcome, what="Go to the parenting course", who="Mum",
         by_when=date(2024, 8, 30), acting_user=staff.iro,
     )  # fmt: skip
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto("/accounts/login/")
-    page.fill("#id_login", staff.iro.username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
+    context, page = _signed_in(browser, live_server, staff.iro, 1280)
     page.goto(f"/plans/{journey.plan.public_id}/actions/review")
     assert page.locator(".govuk-radios--inline label").count() == 5
     assert page.evaluate(BROKEN_RADIO_LABELS) == []

@@ -170,7 +170,9 @@ def test_a_letter_carries_a_short_code_and_the_page_to_type_it_in(staff, held):
     assert link.code_hash and code.replace("-", "") not in link.code_hash
 
 
-def test_a_letter_in_the_invitees_language_has_the_same_letter_in_english_after_it(staff, held):
+def arabic_letter(staff, held) -> tuple[str, int, int]:
+    """Heath's feedback letter printed in Arabic: the page, and where its Arabic and its
+    English parts start."""
     link = link_of(held, "Heath Brackwater")
     FeedbackLink.objects.filter(pk=link.pk).update(language="ar")
     with at(1):
@@ -180,6 +182,11 @@ def test_a_letter_in_the_invitees_language_has_the_same_letter_in_english_after_
     page = response.content.decode()
     arabic = page.index('<div class="iro-letter" lang="ar" dir="rtl">')
     english = page.index('<div class="iro-letter iro-letter--next" lang="en-GB" dir="ltr">')
+    return page, arabic, english
+
+
+def test_a_letter_in_the_invitees_language_has_the_same_letter_in_english_after_it(staff, held):
+    page, arabic, english = arabic_letter(staff, held)
     assert arabic < english
     assert "{#" not in page and "#}" not in page
     assert "Tell us what you thought of the meeting</h2>" in page[english:]
@@ -193,25 +200,15 @@ def test_a_letter_in_the_invitees_language_has_the_same_letter_in_english_after_
 
 
 def test_a_letter_names_the_meeting_and_gives_a_number_to_call(staff, held):
-    link = link_of(held, "Heath Brackwater")
-    FeedbackLink.objects.filter(pk=link.pk).update(language="ar")
-    with at(1):
-        client = Client()
-        client.force_login(staff.coordinator)
-        page = client.post(reverse("feedback_letter", args=[held.public_id, link.pk]))
-    page = page.content.decode()
-    starts = (
-        page.index('<div class="iro-letter" lang="ar" dir="rtl">'),
-        page.index('<div class="iro-letter iro-letter--next" lang="en-GB" dir="ltr">'),
-    )
-    english = page[starts[1] :]
+    page, arabic_at, english_at = arabic_letter(staff, held)
+    english = page[english_at:]
     assert "Thank you for being invited to the child protection conference on 28 June 2024." in (
         english
     )
     phone = settings.IRO_SERVICE_PHONE
     assert f'please call us on <bdi dir="ltr">{phone}</bdi> or write to us at' in english
     # In Arabic the number keeps its order: the spaces between its groups would reverse it.
-    arabic = page[starts[0] : starts[1]]
+    arabic = page[arabic_at:english_at]
     assert f'<bdi dir="ltr">{phone}</bdi>' in arabic
     assert "2024" in arabic  # the meeting's date, in the Arabic part too
 

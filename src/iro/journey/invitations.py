@@ -205,9 +205,10 @@ def children_names(conference: Conference, *, full: bool = False) -> list[str]:
     """The children's first names, as the family's letters say them; ``full`` names for
     professionals, who work with many children ("Olivia" alone says which to nobody)."""
     rows = conference.children.select_related("child").order_by("child__date_of_birth")
-    if full:
-        return [row.child.full_name or row.child.la_child_id for row in rows]
-    return [row.child.first_name or row.child.la_child_id for row in rows]
+    return [
+        (row.child.full_name if full else row.child.first_name) or row.child.la_child_id
+        for row in rows
+    ]
 
 
 def _english() -> bool:

@@ -852,7 +852,9 @@ def _short(text: str, limit: int = 80) -> str:
 
 def plans_without_first_core_group(children: QuerySet[Child], day: date) -> QuerySet[Plan]:
     """Open plans started in the last six weeks whose first core group meeting has no date
-    on the record of the conference that started them. The one place this is decided."""
+    on the record of the conference that started them. The one place this is decided;
+    the plan page (``plan_selectors.first_core_group``) reads the same six weeks to say
+    an older plan's date is "not recorded" rather than overdue."""
     dated = ConferenceChild.objects.filter(
         plan=OuterRef("pk"), decision=Decision.PLAN, first_core_group_on__isnull=False
     )
