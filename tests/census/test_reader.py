@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import tracemalloc
@@ -428,6 +429,50 @@ def test_a_file_with_a_stray_control_character_names_its_line(census_file):
         read(census_file(text))
     assert raised.value.line == text[: text.index("\x01")].count("\n") + 1
     assert "0x01, which XML never allows" in raised.value.reason
+
+
+def test_a_stray_control_character_far_into_a_file_names_its_line(census_file):
+    # Lines are counted only once the reading stops, from the file again: a byte many
+    # of the parser's chunks in is still placed on its own line.
+    many = "".join(FULL_CHILD.replace("<LAchildID>", f"<LAchildID>X{n}") for n in range(400))
+    text = message(many)
+    at = text.rindex("<Sex>F</Sex>")
+    text = text[:at] + "<Sex>F\x02</Sex>" + text[at + len("<Sex>F</Sex>") :]
+    assert len(text.encode()) > 4 * 32 * 1024  # past several of the parser's reads
+    with pytest.raises(CensusFileError) as raised:
+        read(census_file(text))
+    assert raised.value.line == text[: text.index("\x02")].count("\n") + 1
+    assert "0x02, which XML never allows" in raised.value.reason
+
+
+def _start_lines(text: str, tag: str) -> list[int]:
+    """The line of each <tag> start tag in the text, in order."""
+    return [text.count("\n", 0, m.start()) + 1 for m in re.finditer(f"<{tag}>", text)]
+
+
+def test_lines_past_65535_are_the_lines_the_groups_start_on(census_file):
+    # libxml2 keeps an element's line in 16 bits; past that the reader works the line out
+    # from the text around it. 2,000 children of 46 lines run to about 92,000 lines.
+    children = [FULL_CHILD.replace("DfE0001", f"DfE{n:04}") for n in range(2000)]
+    children[-1] = children[-1].replace(
+        "<CINclosureDate>2024-02-27</CINclosureDate>", "<CINclosureDate></CINclosureDate>"
+    )
+    text = message("".join(children))
+    assert text.count("\n") > 65535 + 20000
+    _, records = read(census_file(text))
+    episodes = [ep for c in records for ep in c.episodes]
+    assert [c.line for c in records] == _start_lines(text, "Child")
+    assert [ep.line for ep in episodes] == _start_lines(text, "CINdetails")
+    assert [a.line for ep in episodes for a in ep.assessments] == _start_lines(text, "Assessments")
+    assert [c.line for ep in episodes for c in ep.cin_plans] == _start_lines(text, "CINPlanDates")
+    assert [s.line for ep in episodes for s in ep.section47s] == _start_lines(text, "Section47")
+    plans = [p.line for ep in episodes for p in ep.plans]
+    assert plans == _start_lines(text, "ChildProtectionPlans")
+    (empty,) = records[-1].problems
+    assert (empty.field, empty.line) == (
+        "CINdetails/CINclosureDate",
+        _start_lines(text, "CINclosureDate")[-1],
+    )
 
 
 def test_comments_between_elements_are_ignored(census_file):

@@ -207,6 +207,26 @@ def _local(tag: str) -> str:
     return tag.rpartition("}")[2] if tag[:1] == "{" else tag
 
 
+# libxml2 keeps an element's line in 16 bits: from line 65,535 on, ``sourceline`` gives the
+# line where the element's first text node ends (its own text, or with none the text after
+# it), so a group's line would be one too far in every indented file of that size.
+_BIG_LINE = 65535
+
+
+def _line(el) -> int | None:
+    """The line ``el`` starts on, exact past line 65,535 too."""
+    line = el.sourceline
+    if line is None or line < _BIG_LINE:
+        return line
+    text = el.text
+    if text is not None:  # libxml2 read the line of its first text node, where that ends
+        return line - text.count("\n")
+    if len(el):  # a first child straight after the start tag: it starts on the same line
+        return _line(el[0])
+    tail = el.tail  # an empty element: the line where the text after it ends
+    return line - tail.count("\n") if tail is not None else line
+
+
 class _Values:
     """Reads typed values from elements, collecting a Problem for each bad one."""
 
@@ -220,7 +240,7 @@ class _Values:
         if value is not None:
             value = value.strip()
         if not value:
-            self.problems.append(Problem(path, EMPTY, "", el.sourceline, "empty"))
+            self.problems.append(Problem(path, EMPTY, "", _line(el), "empty"))
             return None
         return value
 
@@ -231,12 +251,12 @@ class _Values:
             return known
         value = raw.strip() if raw is not None else ""
         if not value:
-            self.problems.append(Problem(path, EMPTY, "", el.sourceline, "empty"))
+            self.problems.append(Problem(path, EMPTY, "", _line(el), "empty"))
             return None
         parsed = parse_date(value)
         if parsed is None:
             self.problems.append(
-                Problem(path, BAD_DATE.format(value=value), value, el.sourceline, "date")
+                Problem(path, BAD_DATE.format(value=value), value, _line(el), "date")
             )
         elif len(_DATES) < _DATES_KEPT:
             _DATES[raw] = parsed
@@ -249,7 +269,7 @@ class _Values:
         value = self.text(el, path)
         if value is not None and value not in allowed:
             self.problems.append(
-                Problem(path, BAD_CODE.format(value=value, what=what), value, el.sourceline, "code")
+                Problem(path, BAD_CODE.format(value=value, what=what), value, _line(el), "code")
             )
         return value
 
@@ -263,7 +283,7 @@ class _Values:
         parsed = parse_yes_no(value)
         if parsed is None:
             self.problems.append(
-                Problem(path, BAD_YES_NO.format(value=value), value, el.sourceline, "yes_no")
+                Problem(path, BAD_YES_NO.format(value=value), value, _line(el), "yes_no")
             )
         return parsed
 
@@ -275,7 +295,7 @@ class _Values:
             return int(value)
         except ValueError:
             self.problems.append(
-                Problem(path, BAD_NUMBER.format(value=value), value, el.sourceline, "number")
+                Problem(path, BAD_NUMBER.format(value=value), value, _line(el), "number")
             )
             return None
 
@@ -286,9 +306,7 @@ class _Values:
         sex = codes.SEX_CODES.get(value.upper())
         if sex is None:
             self.problems.append(
-                Problem(
-                    path, BAD_CODE.format(value=value, what="sex"), value, el.sourceline, "code"
-                )
+                Problem(path, BAD_CODE.format(value=value, what="sex"), value, _line(el), "code")
             )
         return sex
 
@@ -301,13 +319,15 @@ class _Values:
 # The builders below run for every element of every child, so each handles the usual case
 # (a good date seen before, a listed code) inline and leaves anything else to ``_Values``,
 # which records the problem: the records and problems are the same either way. Their
-# tests follow the schema's order of elements, the order files use.
+# tests follow the schema's order of elements, the order files use. They walk a list of
+# each element's children (``el[:]``, made by lxml at once), a fifth cheaper than
+# iterating over the element itself.
 
 
 def _section47(el, v: _Values, known=_DATES.get) -> Section47:
-    s47 = Section47(line=el.sourceline)
+    s47 = Section47(line=_line(el))
     seen_flag = False
-    for sub in el:
+    for sub in el[:]:
         tag = sub.tag
         if tag == "S47ActualStartDate":
             d = known(sub.text)
@@ -322,13 +342,13 @@ def _section47(el, v: _Values, known=_DATES.get) -> Section47:
             seen_flag = True
             s47.icpc_not_required = v.yes_no(sub, "Section47/ICPCnotRequired")
     if not seen_flag:
-        v.missing("Section47/ICPCnotRequired", el.sourceline)
+        v.missing("Section47/ICPCnotRequired", _line(el))
     return s47
 
 
 def _plan(el, v: _Values, known=_DATES.get) -> ProtectionPlan:
-    plan = ProtectionPlan(line=el.sourceline)
-    for sub in el:
+    plan = ProtectionPlan(line=_line(el))
+    for sub in el[:]:
         tag = sub.tag
         if tag == "CPPstartDate":
             d = known(sub.text)
@@ -350,7 +370,7 @@ def _plan(el, v: _Values, known=_DATES.get) -> ProtectionPlan:
                 plan.previous_plans = v.number(sub, "ChildProtectionPlans/NumberOfPreviousCPP")
         elif tag == "Reviews":
             dated = False
-            for review in sub:
+            for review in sub[:]:
                 if review.tag == "CPPreviewDate":
                     d = known(review.text)
                     if d is None:
@@ -364,8 +384,8 @@ def _plan(el, v: _Values, known=_DATES.get) -> ProtectionPlan:
 
 
 def _assessment(el, v: _Values, known=_DATES.get) -> Assessment:
-    a = Assessment(line=el.sourceline)
-    for sub in el:
+    a = Assessment(line=_line(el))
+    for sub in el[:]:
         tag = sub.tag
         if tag == "AssessmentActualStartDate":
             d = known(sub.text)
@@ -383,7 +403,7 @@ def _assessment(el, v: _Values, known=_DATES.get) -> Assessment:
                 d if d is not None else v.date(sub, "Assessments/AssessmentAuthorisationDate")
             )
         elif tag == "FactorsIdentifiedAtAssessment":
-            for factor in sub:
+            for factor in sub[:]:
                 if factor.tag == "AssessmentFactors":
                     text = (factor.text or "").strip()
                     if text:
@@ -392,8 +412,8 @@ def _assessment(el, v: _Values, known=_DATES.get) -> Assessment:
 
 
 def _cin_plan(el, v: _Values, known=_DATES.get) -> CinPlan:
-    p = CinPlan(line=el.sourceline)
-    for sub in el:
+    p = CinPlan(line=_line(el))
+    for sub in el[:]:
         tag = sub.tag
         if tag == "CINPlanStartDate":
             d = known(sub.text)
@@ -413,9 +433,9 @@ def _episode(
     reasons=codes.CLOSURE_REASONS,
     yes_no=codes.YES_NO.get,
 ) -> Episode:
-    ep = Episode(line=el.sourceline)
+    ep = Episode(line=_line(el))
     seen_referral = seen_nfa = False
-    for sub in el:
+    for sub in el[:]:
         tag = sub.tag
         if tag == "CINreferralDate":
             seen_referral = True
@@ -461,16 +481,16 @@ def _episode(
         elif tag == "ChildProtectionPlans":
             ep.plans.append(_plan(sub, v))
     if not seen_referral:
-        v.missing("CINdetails/CINreferralDate", el.sourceline)
+        v.missing("CINdetails/CINreferralDate", _line(el))
     if not seen_nfa:
-        v.missing("CINdetails/ReferralNFA", el.sourceline)
+        v.missing("CINdetails/ReferralNFA", _line(el))
     return ep
 
 
 def _identifiers(
     el, child: Child, v: _Values, known=_DATES.get, reasons=codes.UPN_UNKNOWN_REASONS
 ) -> None:
-    for sub in el:
+    for sub in el[:]:
         tag = sub.tag
         if tag == "LAchildID":
             child.la_child_id = v.text(sub, "ChildIdentifiers/LAchildID")
@@ -514,7 +534,7 @@ def _identifiers(
 def _characteristics(
     el, child: Child, v: _Values, ethnicities=codes.ETHNICITIES, disabilities=codes.DISABILITIES
 ) -> None:
-    for sub in el:
+    for sub in el[:]:
         tag = sub.tag
         if tag == "Ethnicity":
             raw = sub.text
@@ -524,7 +544,7 @@ def _characteristics(
                 else v.code(sub, "ChildCharacteristics/Ethnicity", ethnicities, "ethnicity")
             )
         elif tag == "Disabilities":
-            for dis in sub:
+            for dis in sub[:]:
                 if dis.tag == "Disability":
                     raw = dis.text
                     if raw not in disabilities:
@@ -540,10 +560,10 @@ def _characteristics(
 
 def build_child(el) -> Child:
     """The ``Child`` record of one parsed <Child> element."""
-    child = Child(line=el.sourceline)
+    child = Child(line=_line(el))
     v = _Values(child.problems)
     seen_identifiers = False
-    for sub in el:
+    for sub in el[:]:
         tag = sub.tag
         if tag == "CINdetails":
             child.episodes.append(_episode(sub, v))
@@ -553,9 +573,9 @@ def build_child(el) -> Child:
         elif tag == "ChildCharacteristics":
             _characteristics(sub, child, v)
     if not seen_identifiers or (child.la_child_id is None and not _has_empty_id(child)):
-        v.missing("ChildIdentifiers/LAchildID", el.sourceline)
+        v.missing("ChildIdentifiers/LAchildID", _line(el))
     if not child.episodes:
-        v.missing("CINdetails", el.sourceline)
+        v.missing("CINdetails", _line(el))
     return child
 
 
@@ -585,7 +605,7 @@ def build_header(el) -> Header:
                                     "Header/CollectionDetails/Year",
                                     BAD_YEAR.format(value=text),
                                     text,
-                                    sub.sourceline,
+                                    _line(sub),
                                     "number",
                                 )
                             )
@@ -627,16 +647,16 @@ SCHEMA_NAMESPACES = frozenset(
 
 
 class _GuardedFile:
-    """The file as the parser reads it, in chunks: counts bytes and lines, and stops at
-    the first byte XML never allows or after ``MAX_WITHOUT_MARKUP`` bytes without a
-    ``<`` or ``>``, so a damaged file is refused in the memory of one chunk, whatever
-    its size."""
+    """The file as the parser reads it, in chunks: counts bytes, and stops at the first
+    byte XML never allows or after ``MAX_WITHOUT_MARKUP`` bytes without a ``<`` or
+    ``>``, so a damaged file is refused in the memory of one chunk, whatever its size.
+    Lines are counted only when it stops, to name the line (counting them in every chunk
+    would cost as much as the check itself)."""
 
     def __init__(self, raw, path: str) -> None:
         self._raw = raw
         self._path = path
         self.position = 0
-        self._lines = 0
         self._last_markup = 0
         self._check_bytes: bool | None = None
 
@@ -654,7 +674,7 @@ class _GuardedFile:
                 at = bad.start()
                 raise self._fail(
                     NOT_XML_BYTE.format(offset=start + at, byte=data[at]),
-                    self._lines + data.count(b"\n", 0, at) + 1,
+                    self._line_at(start, data, at),
                 )
         markup = max(data.rfind(b"<"), data.rfind(b">"))
         if markup >= 0:
@@ -664,14 +684,27 @@ class _GuardedFile:
             after = self._last_markup
             raise self._fail(
                 NO_MARKUP.format(size=end - after, offset=after),
-                self._lines + data.count(b"\n", 0, max(0, after - start)) + 1,
+                self._line_at(start, data, max(0, after - start)),
             )
-        self._lines += data.count(b"\n")
         self.position = end
         return data
 
     def _fail(self, reason: str, line: int) -> CensusFileError:
         return CensusFileError(reason, line=line, path=self._path)
+
+    def _line_at(self, start: int, data: bytes, at: int) -> int:
+        """The line of byte ``at`` of the chunk ``data`` read from offset ``start``: the
+        lines before the chunk are counted from the file again, a chunk at a time."""
+        before = 0
+        with open(self._path, "rb") as again:
+            left = start
+            while left > 0:
+                block = again.read(min(left, 1 << 20))
+                if not block:
+                    break
+                before += block.count(b"\n")
+                left -= len(block)
+        return before + data.count(b"\n", 0, at) + 1
 
 
 def _doctype_line(path: str, root_line: int) -> int | None:
@@ -790,7 +823,7 @@ class CensusStream:
                 tag = el.tag
                 if tag[:1] == "{":  # a schema namespace used for an element
                     raise self._fail(
-                        WRONG_NAMESPACE.format(uri=tag[1:].partition("}")[0]), el.sourceline
+                        WRONG_NAMESPACE.format(uri=tag[1:].partition("}")[0]), _line(el)
                     )
                 if tag == "Child":
                     yield build_child(el) if self._build else None

@@ -758,6 +758,8 @@ _UPN_WEIGHTS = tuple(range(2, 13))  # characters 2-12 weigh their position
 _UPN_CODE_OFFSET = 48 * sum(_UPN_WEIGHTS)
 REFERRAL_SOURCE_FROM = date(2013, 4, 1)  # 8866: a source is required from this referral on
 NO_FACTORS = "21"
+# 8606: a referral more than this long before the birth (or expected birth).
+_PREGNANCY = timedelta(days=280)
 CLOSED_AFTER_ASSESSMENT = frozenset({"RC8", "RC9"})
 
 
@@ -886,13 +888,21 @@ def _child_rules(child: Child, year: CensusYear | None, out: list[Finding]) -> N
                      repr(code), line)  # fmt: skip
         if "NONE" in disabilities and len(disabilities) > 1:
             _add(out, "8790", child, "ChildCharacteristics/Disabilities/Disability", "", line)
-        if len(set(disabilities)) < len(disabilities):
+        if len(disabilities) > 1 and len(set(disabilities)) < len(disabilities):
             _add(out, "8794", child, "ChildCharacteristics/Disabilities/Disability", "", line)
     episodes = child.episodes
-    further_action = any(ep.referral_nfa is False for ep in episodes)
+    # Whether any episode went further than the referral, and whether any did not end at
+    # it (most children have one episode, read without a loop).
+    if len(episodes) == 1:
+        nfa = episodes[0].referral_nfa
+        further_action, not_all_nfa = nfa is False, nfa is not True
+    else:
+        flags = [ep.referral_nfa for ep in episodes]
+        further_action = False in flags
+        not_all_nfa = further_action or None in flags
     if not disabilities and dob is not None and further_action:
         _add(out, "8540", child, "ChildCharacteristics/Disabilities", "none recorded", line)
-    if child.upn_unknown == "UN7" and any(ep.referral_nfa is not True for ep in episodes):
+    if child.upn_unknown == "UN7" and not_all_nfa:
         _add(out, "8772", child, "ChildIdentifiers/UPNunknown", "", line)
     if year is not None:
         ref = year.reference_date
@@ -966,19 +976,17 @@ def _episodes_rules(child: Child, year: CensusYear | None, out: list[Finding]) -
 
 def _latest_activity(ep: Episode) -> date | None:
     """The latest of the dates 8565 compares with the closure date."""
-    dates = [ep.icpc_date] if ep.icpc_date is not None else []
+    dates = [ep.icpc_date]
     for a in ep.assessments:
-        dates.append(a.start_date)
-        dates.append(a.authorisation_date)
+        dates += (a.start_date, a.authorisation_date)
     for s in ep.section47s:
-        dates.append(s.start_date)
-        dates.append(s.icpc_date)
+        dates += (s.start_date, s.icpc_date)
     for p in ep.plans:
         dates.append(p.end_date)
     for c in ep.cin_plans:
-        dates.append(c.start_date)
-        dates.append(c.end_date)
-    return max((d for d in dates if d is not None), default=None)
+        dates += (c.start_date, c.end_date)
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None
 
 
 def _episode_rules(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
@@ -1027,7 +1035,7 @@ def _episode_rules(child: Child, ep: Episode, year: CensusYear | None, out: list
     if death is not None and referral is not None and referral > death:
         _add(out, "8555Q", child, "CINdetails/CINreferralDate", f"{referral} > {death}", line)
     birth = child.date_of_birth or child.expected_date_of_birth
-    if birth is not None and referral is not None and referral < birth - timedelta(days=280):
+    if birth is not None and referral is not None and referral < birth - _PREGNANCY:
         _add(out, "8606", child, "CINdetails/CINreferralDate", f"{referral}, birth {birth}",
              line)  # fmt: skip
     closure, reason = ep.closure_date, ep.closure_reason
@@ -1055,7 +1063,7 @@ def _episode_rules(child: Child, ep: Episode, year: CensusYear | None, out: list
         if latest is not None and latest > closure:
             _add(out, "8565", child, "CINdetails/CINclosureDate",
                  f"closed {closure}, activity on {latest}", line)  # fmt: skip
-        if any(a.authorisation_date is None for a in ep.assessments):
+        if None in [a.authorisation_date for a in ep.assessments]:
             _add(out, "8867", child, "Assessments/AssessmentAuthorisationDate", "", line)
     if ep.section47s and not ep.assessments:
         _add(out, "2991Q", child, "Assessments", "", line)
@@ -1108,7 +1116,7 @@ def _assessment_rules(
         if factors:
             if NO_FACTORS in factors and len(factors) > 1:
                 _add(out, "8869", child, "Assessments/AssessmentFactors", "", line)
-            if len(set(factors)) < len(factors):
+            if len(factors) > 1 and len(set(factors)) < len(factors):
                 _add(out, "8898", child, "Assessments/AssessmentFactors", "", line)
             if "18A" in factors:
                 _add(out, "8945Q", child, "Assessments/AssessmentFactors", "", line)
@@ -1368,15 +1376,21 @@ class Validator:
         year = self.year
         if year is None:
             return
+        first, last = year.first_day, year.reference_date
         for ep in child.episodes:
-            if ep.icpc_date is not None and ep.icpc_date in year:
+            icpc = ep.icpc_date
+            if icpc is not None and first <= icpc <= last:
                 self._conferences += 1
-            for s in ep.section47s:
-                if s.icpc_date is not None and s.icpc_date in year:
-                    self._conferences += 1
-            for p in ep.plans:
-                if p.start_date is not None and p.start_date in year:
-                    self._plans_started += 1
+            if ep.section47s:
+                for s in ep.section47s:
+                    icpc = s.icpc_date
+                    if icpc is not None and first <= icpc <= last:
+                        self._conferences += 1
+            if ep.plans:
+                for p in ep.plans:
+                    start = p.start_date
+                    if start is not None and first <= start <= last:
+                        self._plans_started += 1
 
     def finish(self) -> list[Finding]:
         """The file-wide rules, once every child has been checked."""
@@ -1399,8 +1413,11 @@ class Validator:
 
     def run(self, children: Iterable[Child]) -> Iterator[Finding]:
         yield from self.header_findings()
+        check = self.check
         for child in children:
-            yield from self.check(child)
+            found = check(child)
+            if found:  # most children have none
+                yield from found
         yield from self.finish()
 
     def summary(self) -> dict:
