@@ -10,7 +10,8 @@ import pytest
 import time_machine
 
 from iro.journey.checks import STALE_RECORD, VERSION_MISSING
-from iro.journey.models import ConferenceStatus, Decision, PlanAction
+from iro.journey.conference_forms import TIME_INVALID, TIME_REQUIRED
+from iro.journey.models import Conference, ConferenceStatus, Decision, PlanAction
 from iro.journey.services import ATTENDANCE_REQUIRED, WORRIES_REQUIRED
 from tests.factories import ChildFactory
 
@@ -132,12 +133,37 @@ def test_booking_a_review_through_the_api(staff, api_as):
             "kind": "review",
             "children": [str(journey.child.public_id)],
             "scheduled_date": "2026-06-19",
+            "scheduled_time": "10:30",
             "chair": "ivy-iro",
             "venue": "Moorside Family Centre",
         },
     )
     assert response.status_code == 201, response.json()
     assert response.json()["children"][0]["plan"] == str(journey.plan.public_id)
+    assert response.json()["scheduled_time"] == "10:30"
+
+
+@pytest.mark.parametrize(("given", "message"), [(None, TIME_REQUIRED), ("half ten", TIME_INVALID)])
+def test_booking_through_the_api_needs_a_start_time_as_the_booking_page_does(
+    staff, api_as, given, message
+):
+    from tests.factories import child_on_plan
+
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2026, 3, 2), icpc_on=date(2026, 3, 20), team=staff.team
+    )
+    body = {
+        "kind": "review",
+        "children": [str(journey.child.public_id)],
+        "scheduled_date": "2026-06-19",
+        "venue": "Moorside Family Centre",
+    }
+    if given is not None:
+        body["scheduled_time"] = given
+    response = api_as(staff.coordinator).post("/api/conferences/", body)
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"scheduled_time": [message]}
+    assert not Conference.objects.filter(kind="review", scheduled_date=date(2026, 6, 19)).exists()
 
 
 def test_booking_for_a_child_of_another_team_is_refused(staff, api_as):

@@ -10,7 +10,7 @@ from rest_framework import serializers
 from iro.access.scope import display_name, shows_names
 from iro.challenge import forms as challenge_forms
 from iro.challenge.models import ChallengeOutcome, DisputeOutcome, DisputeReason
-from iro.journey.conference_forms import DATE_REQUIRED
+from iro.journey.conference_forms import DATE_REQUIRED, TIME_INVALID, TIME_REQUIRED
 from iro.journey.models import (
     ActionStatus,
     ChildAttendance,
@@ -212,7 +212,11 @@ class BookConferenceSerializer(serializers.Serializer):
         help_text="The public ids of the child, or of the brothers and sisters.",
     )  # fmt: skip
     scheduled_date = serializers.DateField()
-    scheduled_time = LocalTimeField(required=False, allow_null=True)
+    # Required, as on the booking page: the invitations and letters give the time.
+    scheduled_time = LocalTimeField(
+        help_text="The start time, HH:MM.",
+        error_messages={"required": TIME_REQUIRED, "null": TIME_REQUIRED, "invalid": TIME_INVALID},
+    )
     duration_minutes = serializers.IntegerField(required=False, min_value=0, max_value=32767)
     chair = serializers.CharField(required=False, allow_blank=True, max_length=150)
     venue = serializers.CharField(required=False, allow_blank=True, max_length=10_000)

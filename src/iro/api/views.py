@@ -320,12 +320,13 @@ class ConferenceList(ApiView):
         for public_id in data["children"]:
             child = child_for(request.user, public_id)
             subjects.append(_subject(child, data["kind"]))
-        extra = {k: data[k] for k in ("scheduled_time", "duration_minutes") if k in data}
+        extra = {k: data[k] for k in ("duration_minutes",) if k in data}
         try:
             conference = services.schedule_conference(
                 kind=data["kind"],
                 subjects=subjects,
                 scheduled_date=data["scheduled_date"],
+                scheduled_time=data["scheduled_time"],
                 chair=_chair(data.get("chair", "")),
                 venue=data.get("venue", ""),
                 virtual_link=data.get("virtual_link", ""),
