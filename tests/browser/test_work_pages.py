@@ -234,7 +234,9 @@ def test_the_senior_manager_lands_on_the_services_figures(page):
     staff = build_service()
     sign_in(page, staff.senior_manager.username)
     page.wait_for_url("**/work/figures/")
-    expect(page.locator("#headline-figures")).to_contain_text("Children subject to a plan today")
+    expect(page.locator("#headline-figures")).to_contain_text(
+        "On the day: today, and the same day last year."
+    )
     check_page(page, "work-05-senior-manager")
 
 

@@ -426,6 +426,11 @@ def test_plan_actions_overdue_are_open_actions_past_their_date(staff):
     # The social worker carries out the plan: one click to record the action's progress.
     assert queue.rows[0].href == reverse("plan_action_progress", args=[plan.public_id, late.pk])
     assert queue.rows[0].action == "Record progress"
+    # Ayla has two: each link says which action it is for, not only whose.
+    assert [row.about for row in queue.rows] == [
+        "Ayla Ashcombe: Visit the family weekly",
+        "Ayla Ashcombe: Parenting course",
+    ]
     # A chair (who may change the actions) goes straight to the action.
     (chairs,) = [r for r in queues.plan_actions_overdue(staff.iro, TODAY).rows if r.cells[1] ==
                  "Visit the family weekly"]  # fmt: skip

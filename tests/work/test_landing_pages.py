@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import time_machine
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +15,7 @@ from django.utils import timezone
 
 from iro.access.models import AccessLogEntry
 from iro.challenge.models import MultiAgencyChallenge
-from iro.journey.models import ConferenceKind, LatenessReason
+from iro.journey.models import ConferenceKind, Decision, LatenessReason
 from iro.reports import measures
 from iro.reports.headlines import headlines, year_to_date
 from iro.work import views
@@ -187,12 +188,37 @@ def test_the_headlines_are_the_reports_measures_for_the_year_to_date(staff):
     figures = {f.key: f for f in result.figures}
     assert figures["plans_started"].value == "2"
     assert figures["plans_started"].last_year == "1"
-    assert figures["children_on_plan_at_period_end"].label == "Children subject to a plan today"
-    assert figures["children_on_plan_at_period_end"].value == str(
-        measures.children_on_plan_at_period_end(year_to_date(day))
-    )
+    on_plan = figures["children_on_plan_at_period_end"]
+    assert on_plan.label == "Children subject to a plan"
+    assert on_plan.hint == "On the day: today, and the same day last year."
+    assert on_plan.value == str(measures.children_on_plan_at_period_end(year_to_date(day)))
     icpc = figures["icpc_within_15_working_days"].value
     assert icpc == "100.0% (2 of 2)"
+
+
+def test_the_child_conferences_held_are_shown_by_kind_so_they_add_up(staff):
+    # The ICPC and review timeliness figures count the initial and review conferences;
+    # a transfer-in conference is in neither, so the total says what it holds.
+    day = date(2025, 10, 10)
+    for first in ("Ayla", "Brin"):
+        child_on_plan(
+            chair=staff.iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20),
+            first_name=first,
+        )  # fmt: skip
+    hold_conference(
+        kind=ConferenceKind.TRANSFER_IN,
+        children=[(ChildFactory(team=staff.team), {"decision": Decision.PLAN})],
+        chair=staff.iro,
+        held_on=date(2025, 7, 1),
+    )
+
+    held = {f.key: f for f in headlines(day).figures}["conferences_held"]
+
+    assert held.value == "3"
+    assert held.detail == "2 initial, 0 review, 1 transfer-in"
+    assert held.last_year == "0"
+    assert held.last_year_detail == "0 initial, 0 review, 0 transfer-in"
+    assert held.hint.startswith("One for each child at each initial, review and transfer-in")
 
 
 def test_the_senior_managers_page_names_no_child(client, staff):
@@ -201,8 +227,10 @@ def test_the_senior_managers_page_names_no_child(client, staff):
         first_name="Ayla", last_name="Ashcombe",
     )  # fmt: skip
     client.force_login(staff.senior_manager)
-    page = html(client.get(reverse("service_figures")))
-    assert "Children subject to a plan today" in page
+    with time_machine.travel(date(2025, 10, 10), tick=False):
+        page = html(client.get(reverse("service_figures")))
+    assert "Children subject to a plan" in page
+    assert "1 initial, 0 review, 0 transfer-in" in page  # the year's, by kind
     assert "Ayla" not in page and str(staff.iro) not in page.split("</header>")[-1]
 
 

@@ -820,20 +820,16 @@ def plan_actions_overdue(user, day: date) -> Queue:
             verb = "Record progress"
         else:
             href, verb = reverse("plan_detail", args=[a.plan.public_id]), "See the plan"
+        name, what = display_name(user, child), _short(a.what)
         rows.append(
             Row(
                 href=href,
                 action=verb,
-                cells=(
-                    display_name(user, child),
-                    _short(a.what),
-                    a.who,
-                    _d(a.by_when),
-                    a.get_status_display(),
-                ),
+                cells=(name, what, a.who, _d(a.by_when), a.get_status_display()),
                 child_public_ids=(child.public_id,),
                 flag=OVERDUE,
                 tone=RED,
+                about=f"{name}: {_short(a.what, 40)}",  # a child may have several
             )
         )
     return Queue(

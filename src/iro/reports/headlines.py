@@ -30,8 +30,13 @@ HEADLINE_KEYS = (
     "child_views_represented",
     "disputes_raised",
 )
-# A headline's label when "at the period end" means "today".
-HEADLINE_LABELS = {"children_on_plan_at_period_end": "Children subject to a plan today"}
+# A headline's label when "at the period end" means "today", and what a figure counts
+# where the reader could take it for something else.
+HEADLINE_LABELS = {"children_on_plan_at_period_end": "Children subject to a plan"}
+HEADLINE_HINTS = {
+    "children_on_plan_at_period_end": "On the day: today, and the same day last year.",
+    "conferences_held": "One for each child at each initial, review and transfer-in conference.",
+}
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,9 @@ class Figure:
     label: str
     value: str  # as read: "42" or "81.3% (13 of 16)"
     last_year: str
+    hint: str = ""  # what the figure counts, under its label
+    detail: str = ""  # how this year's figure is made up: "412 initial, 571 review, ..."
+    last_year_detail: str = ""
 
 
 @dataclass(frozen=True)
@@ -89,6 +97,21 @@ def _made(day: date) -> Headlines:
                     label=HEADLINE_LABELS.get(key, LABELS[key]),
                     value=_read(fn(period)),
                     last_year=_read(fn(last_year)),
+                    hint=HEADLINE_HINTS.get(key, ""),
+                    detail=_made_up(key, period),
+                    last_year_detail=_made_up(key, last_year),
                 )
             )
     return Headlines(period=period, last_year=last_year, figures=figures)
+
+
+def _made_up(key: str, period: Period) -> str:
+    """How the figure of ``key`` is made up, where a reader adds up its parts: the child
+    conferences held by kind (the initial and review ones are the ICPC and review
+    timeliness figures' totals; the rest are transfer-in conferences, in neither)."""
+    if key != "conferences_held":
+        return ""
+    held = measures.conferences_held(period)
+    initial = measures.initial_conferences_held(period)
+    review = measures.review_conferences_held(period)
+    return f"{initial} initial, {review} review, {held - initial - review} transfer-in"

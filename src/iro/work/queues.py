@@ -26,6 +26,9 @@ class Row:
     child_public_ids: tuple[UUID, ...] = ()
     flag: str = ""  # a word or two shown as a tag ("Overdue", "At risk")
     tone: str = ""  # the tag's colour: "red", "orange" or "" (grey)
+    # What the link is for, read by a screen reader after the action ("Record progress
+    # for ..."); the first cell when blank. Set where one child can have several rows.
+    about: str = ""
 
 
 class LazyRows(Sequence):
