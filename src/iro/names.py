@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 REDACTED = "[name]"
 # Shorter parts ("Jo" is a name; "A" or an initial is not worth a false match).
@@ -115,6 +116,11 @@ _COMMON_TEXT = """
     pre-proceedings assessment assessments referral hub looked after care order legal
     planning statutory emergency interim supervision birth pre-birth home visit visits
     case closure step down multi-agency ofsted census return returns front door
+    check ensure arrange attend attends attended book refer support supports supported
+    complete completes provide undertake continue monitor share invite invited discuss
+    update contact speak meet met talk tell write send call phone consider agree agreed
+    identify explore offer encourage liaise seek obtain request assess follow engage keep
+    take bring start stop find visited visiting told called phoned wrote sent saw
     monday tuesday wednesday thursday friday saturday sunday january february march april
     may june july august september october november december christmas easter english
     british welsh scottish irish
@@ -193,7 +199,8 @@ def screen_for_reader(text: str, parts: frozenset[str]) -> str:
 
     Stricter than ``screen``, which takes out only the names the system knows. Its
     limit is the heuristic's: a name the system does not know passes at the start of a
-    sentence, in lower case or in capitals. A place or an organisation is hidden too:
+    sentence (unless a name-like surname follows it, or it looks like a name elsewhere),
+    in lower case or in capitals. A place or an organisation is hidden too:
     for these readers a word too many is hidden rather than a name shown."""
     if not text:
         return text or ""
@@ -205,6 +212,18 @@ def screen_for_reader(text: str, parts: frozenset[str]) -> str:
         for m in words
         if _looks_like_a_name(text, m.start(), m.group())
     }
+    # A capitalised word straight before one of them is the rest of the name, at the
+    # start of a sentence too ("Dean Foxley came": both words).
+    for first, second in pairwise(words):
+        word = first.group()
+        if (
+            _POSSESSIVE.sub("", second.group()) in name_like
+            and text[first.end() : second.start()] == " "
+            and word[0].isupper()
+            and not word.isupper()
+            and not _is_common(word)
+        ):
+            name_like.add(word)
     out: list[str] = []
     at = 0
     for match in words:

@@ -70,6 +70,18 @@ def test_for_a_reader_a_name_found_once_is_hidden_at_the_start_of_a_sentence_too
     )
 
 
+def test_for_a_reader_a_first_name_opening_a_sentence_is_hidden_with_the_surname_after_it():
+    assert screen_for_reader("Dean Foxley came. Brenda Foxley’s house.", frozenset()) == (
+        f"{REDACTED} {REDACTED} came. {REDACTED} {REDACTED}’s house."
+    )
+
+
+def test_for_a_reader_a_common_word_before_a_name_stays():
+    assert screen_for_reader("Nan Brenda came. Mum and Dean Foxley met.", frozenset()) == (
+        f"Nan {REDACTED} came. Mum and {REDACTED} {REDACTED} met."
+    )
+
+
 def test_for_a_reader_the_words_of_the_work_stay():
     text = "The Section 47 and Early Help plan went to the Initial Child Protection Conference."
     assert screen_for_reader(text, frozenset()) == text
