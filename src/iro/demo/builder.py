@@ -49,7 +49,7 @@ from iro.demo.worries_writer import (
     year_worries,
 )
 from iro.journey import services
-from iro.journey.checks import current_version
+from iro.journey.checks import as_at, current_version
 from iro.journey.models import (
     Conference,
     ConferenceChild,
@@ -76,7 +76,16 @@ DURING_RANGE = (680, 790)
 AT_END_RANGE = (405, 490)
 ICPC_IN_TIME_RANGE = (72.0, 90.0)
 ATTEMPTS = 25
-DEMO_BOOKING_REASON = "Booked as the demo authority's history has it"
+# Why a conference was booked after its due date, as the coordinator would have put it,
+# by the lateness reason the demo gives it when held (one still ahead: the first).
+LATE_BOOKING_REASONS = {
+    "unavailable": "The family or a professional cannot come any sooner.",
+    "reports_not_ready": "The reports will not be ready before then.",
+    "interpreter": "The first date an interpreter is free.",
+    "child_preparing": "The child wants to come and needs time to prepare.",
+    "transfer": "The first date the family and professionals here can all come.",
+    "other": "No earlier date is possible.",
+}
 # Below this scale the counts are too small to hold to proportional ranges.
 CHECKED_FROM_SCALE = 0.5
 PROGRESS_EVERY = 250  # families
@@ -423,19 +432,23 @@ class Writer:
             )
             for row in mp.rows
         ]
-        conference = services.schedule_conference(
-            kind=mp.kind,
-            subjects=subjects,
-            scheduled_date=mp.on,
-            scheduled_time=mp.at,
-            chair=chair,
-            venue="" if mp.virtual else mp.venue,
-            virtual_link=names.VIRTUAL_LINK.format(ref=ref) if mp.virtual else "",
-            notified_on=mp.notified_on,
-            acting_user=coordinator,
-            # The demo books its history after the event (past dates, late ones).
-            confirm_reason=DEMO_BOOKING_REASON,
-        )
+        # Booked on the day the coordinator would have booked it, so a past conference
+        # was not booked "in the past"; one booked after its due date says why.
+        with as_at(min(mp.booked_on or mp.on, self.today)):
+            conference = services.schedule_conference(
+                kind=mp.kind,
+                subjects=subjects,
+                scheduled_date=mp.on,
+                scheduled_time=mp.at,
+                chair=chair,
+                venue="" if mp.virtual else mp.venue,
+                virtual_link=names.VIRTUAL_LINK.format(ref=ref) if mp.virtual else "",
+                notified_on=mp.notified_on,
+                acting_user=coordinator,
+                confirm_reason=LATE_BOOKING_REASONS.get(
+                    mp.lateness_reason, LATE_BOOKING_REASONS["unavailable"]
+                ),
+            )
         invited = []
         if self.casework.wanted(mp):
             # The worry the conference is about: decided there, else decided before.

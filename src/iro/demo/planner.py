@@ -160,6 +160,9 @@ class MeetingPlan:
     agreed_on: date | None = None
     notified_on: date | None = None
     due: date | None = None  # the earliest due date of its children, for allocation
+    # When the coordinator booked it: after the strategy discussion, on the notification
+    # of a transfer, or at the conference before (which sets the next review's date).
+    booked_on: date | None = None
 
 
 @dataclass
@@ -575,8 +578,9 @@ class Planner:
                     child.plans += 1
             rows.append(row)
         meeting = MeetingPlan(
-            kind=first_kind, on=held, held=is_held, rows=rows, notified_on=notified, due=due
-        )
+            kind=first_kind, on=held, held=is_held, rows=rows, notified_on=notified, due=due,
+            booked_on=notified if transfer else strategy,
+        )  # fmt: skip
         if late and is_held:
             if transfer:
                 meeting.lateness_reason = "transfer"
@@ -654,7 +658,9 @@ class Planner:
                     row.end_reason = "step_down_cin" if rng.random() < 0.86 else "closed"
                     row.participation = self._participation(family, by_key[key], on, latest, k + 1)
                 rows.append(row)
-            meeting = MeetingPlan(kind=REVIEW, on=on, held=is_held, rows=rows, due=due)
+            meeting = MeetingPlan(
+                kind=REVIEW, on=on, held=is_held, rows=rows, due=due, booked_on=previous
+            )
             if late and is_held:
                 meeting.lateness_reason = _pick(rng, REVIEW_LATENESS)
                 if family.language != "English" and rng.random() < 0.5:

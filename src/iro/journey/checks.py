@@ -66,6 +66,20 @@ def one_day():
         _fixed_day.reset(token)
 
 
+@contextmanager
+def as_at(day: date):
+    """Every check inside takes today to be ``day``, whatever holds outside.
+
+    Only for writing synthetic history as it would have been recorded (the demo books
+    each conference on the day it would have been booked, so a date then still ahead is
+    not "in the past"); never for a person's request, whose today is the clock's."""
+    token = _fixed_day.set(day)
+    try:
+        yield
+    finally:
+        _fixed_day.reset(token)
+
+
 @cache
 def choice_values(choices) -> frozenset[str]:
     """The stored values of a ``TextChoices`` (or other ``Choices``) class, read once.

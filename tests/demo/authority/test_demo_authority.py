@@ -164,6 +164,17 @@ def test_late_conferences_have_a_reason_and_some_were_agreed():
         assert in_time == (row.conference.lateness_reason == ""), row.conference
 
 
+def test_conferences_were_booked_when_the_coordinator_would_have_booked_them():
+    # Not "in the past" (the demo books each on the day it would have been booked); one
+    # booked after its due date gives the coordinator's reason, as the service asks.
+    booked = Conference.objects.all()
+    assert not booked.filter(booking_warnings__contains="is in the past").exists()
+    late = booked.filter(booking_warnings__contains="after")
+    assert late.exists()
+    assert not late.filter(booking_reason="").exists()
+    assert not booked.filter(booking_reason__contains="history").exists()
+
+
 def test_conferences_are_on_weekdays_between_half_past_nine_and_three():
     for day, at in Conference.objects.values_list("scheduled_date", "scheduled_time"):
         assert day.weekday() < 5
