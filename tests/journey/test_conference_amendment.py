@@ -9,7 +9,9 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
+from iro.access.scope import FREE_TEXT_WITHHELD
 from iro.journey import services
 from iro.journey.checks import STALE_RECORD, current_version
 from iro.journey.models import (
@@ -333,7 +335,8 @@ def test_the_analyst_reads_the_history_without_the_familys_names(client, staff, 
     )
     client.force_login(staff.analyst)
     page = client.get(reverse("conference_history", args=[held.public_id])).text
-    assert "is hungry." in page
+    assert "is hungry." not in page  # free text is not shown to the analyst at all
+    assert escape(FREE_TEXT_WITHHELD) in page
     assert first.first_name not in page
     assert first.last_name not in page
 

@@ -157,6 +157,23 @@ def shows_names(user) -> bool:
     return has_capability(user, Capability.VIEW_CHILD_NAMES)
 
 
+# What a reader who sees no names is shown in place of free text about a child.
+FREE_TEXT_WITHHELD = "[free text not shown]"
+
+
+def withholds_free_text(user) -> bool:
+    """Whether free text written about a child is withheld from ``user`` altogether.
+
+    Readers who see names read it as written. The partnership officer, whose work is the
+    challenges they read, sees it screened (``iro.names.screen_for_reader``). The others
+    who see no names (the analyst) see none: screening cannot know every name (one only
+    in lower case, or only at the start of a sentence, passes), and their work is the
+    records' dates and decisions, not what was written."""
+    return not shows_names(user) and not has_capability(
+        user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES
+    )
+
+
 def display_name(user, child: Child) -> str:
     """The child's name for users who may see names, else the LA child ID."""
     if shows_names(user) and child.full_name:

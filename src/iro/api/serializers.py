@@ -7,7 +7,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from iro.access.scope import display_name, shows_names
+from iro.access.scope import FREE_TEXT_WITHHELD, display_name, shows_names, withholds_free_text
 from iro.challenge import forms as challenge_forms
 from iro.challenge.models import ChallengeOutcome, DisputeOutcome, DisputeReason
 from iro.journey.conference_forms import DATE_REQUIRED, TIME_INVALID, TIME_REQUIRED
@@ -58,8 +58,8 @@ def _viewer(context):
 
 class ScreenedText(serializers.CharField):
     """Free text people wrote about a child: as written for readers who see names; for
-    the others (analysts, the partnership), with the child's and family's names taken
-    out, as the pages' ``{% screened %}`` does."""
+    the partnership, with the child's and family's names taken out; for the analyst,
+    ``FREE_TEXT_WITHHELD`` in its place, as the pages' ``{% screened %}`` does."""
 
     def __init__(self, *, child: str, **kwargs):
         self.child_path = child
@@ -69,6 +69,8 @@ class ScreenedText(serializers.CharField):
         text = super().get_attribute(instance)
         if not text or shows_names(_viewer(self.context)):
             return text
+        if withholds_free_text(_viewer(self.context)):
+            return FREE_TEXT_WITHHELD
         from iro.journey.selectors import known_names
 
         child = instance

@@ -1,10 +1,11 @@
 """Free text and people's names as a reader may see them.
 
-For a user whose role sees names these change nothing. For the others (the analyst,
-the partnership officer) ``screened`` replaces every name recorded around the child, and
-every word that looks like a name, with ``[name]`` (``iro.names.screen_for_reader``) and
-``person`` shows a conference invitee or core group member by their role, never their
-name. Names are looked up once per child per request.
+For a user whose role sees names these change nothing. For the partnership officer
+``screened`` replaces every name recorded around the child, and every word that looks
+like a name, with ``[name]`` (``iro.names.screen_for_reader``); the analyst is shown no
+free text at all (``iro.access.scope.withholds_free_text``). ``person`` shows a
+conference invitee or core group member by their role, never their name, to both.
+Names are looked up once per child per request.
 
     {% screened rv.row.worries rv.row.child as worries %}{{ worries|linebreaksbr }}
     {% person member %}
@@ -22,7 +23,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
-from iro.access.scope import shows_names
+from iro.access.scope import FREE_TEXT_WITHHELD, shows_names, withholds_free_text
 from iro.journey.selectors import known_names
 from iro.names import screen_for_reader
 
@@ -60,6 +61,8 @@ def screened(context, text, child) -> str:
     user, request = _reader(context)
     if not text or (user is not None and shows_names(user)):
         return wrappable(text)
+    if user is None or withholds_free_text(user):
+        return FREE_TEXT_WITHHELD
     cache = request.__dict__.setdefault("_iro_known_names", {}) if request else {}
     if child.pk not in cache:
         cache[child.pk] = known_names(child)
