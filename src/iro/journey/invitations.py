@@ -523,18 +523,18 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     def listed(name: str, email: str) -> bool:
         return bool(email and email.lower() in emails) or name.lower() in names
 
-    people: dict[int, tuple[object, str]] = {}
+    people: dict[int, tuple[object, str, str]] = {}
     for row in rows:
         worker = row.child.social_worker
         if worker is not None and worker.pk not in people:
-            people[worker.pk] = (worker, "Social worker")
+            people[worker.pk] = (worker, InviteeRole.SOCIAL_WORKER, "Social worker")
     for row in rows:
         team = row.child.team
         manager = team.manager if team is not None else None
         if manager is not None and manager.pk not in people:
-            people[manager.pk] = (manager, f"Team manager, {team}")
+            people[manager.pk] = (manager, InviteeRole.TEAM_MANAGER, f"Team manager, {team}")
     out = []
-    for user, why in people.values():
+    for user, role, why in people.values():
         name = user.get_full_name() or user.username
         email = (user.email or "").strip()
         if listed(name, email):
@@ -542,7 +542,7 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
         # The council's own staff come with no agency: an agency of the kind "children's
         # social care" may be another service altogether (an early help service, a
         # neighbouring council's social care), so none is guessed.
-        out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why))
+        out.append(Suggestion(name, role, email, why))
     families = {row.child.family_id for row in rows if row.child.family_id is not None}
     adults = FamilyMember.objects.filter(
         family_id__in=families, relationship__in=PARENTS_AND_CARERS

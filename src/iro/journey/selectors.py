@@ -1184,6 +1184,7 @@ def conference_for(
 # who speaks for the child, or the interpreter).
 RECOMMENDING_ROLES = (
     InviteeRole.SOCIAL_WORKER,
+    InviteeRole.TEAM_MANAGER,
     InviteeRole.POLICE,
     InviteeRole.HEALTH,
     InviteeRole.SCHOOL,
