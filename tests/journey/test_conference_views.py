@@ -414,6 +414,29 @@ def test_a_parent_with_no_email_address_is_shown_invited_by_letter_not_none(
     assert not any(">None<" in row for row in rows.values())
 
 
+def test_once_a_letter_is_recorded_as_posted_the_page_says_so_and_offers_it_no_more(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    posted = reverse("conference_invitation_posted", args=[conference.public_id, moss.pk])
+    before = invitation_rows(client.get(url).content.decode())["Moss Brackwater"]
+    assert "Record as posted" in before
+
+    page = client.post(posted, follow=True).content.decode()
+
+    assert "Recorded: the letter to Moss Brackwater was posted." in page
+    row = invitation_rows(page)["Moss Brackwater"]
+    assert '<td class="govuk-table__cell">Letter posted 20 Jun 2024 by Cora Dunmere</td>' in row
+    assert "Record as posted" not in row
+    # A second click (an old tab, a double submit) is refused, and says why.
+    again = client.post(posted, follow=True).content.decode()
+    assert "The letter to Moss Brackwater is already recorded as posted, on 20 Jun 2024." in again
+    assert moss.history.count() == 2
+
+
 def test_an_invitee_without_a_name_gets_field_errors(client, staff, conference):
     client.force_login(staff.coordinator)
     page = client.post(

@@ -191,6 +191,8 @@ def _conference_context(request, conference: Conference) -> dict:
     user = request.user
     rows = row_views(user, conference)
     entry = getattr(conference, "calendar_entry", None)
+    invited = list(conference.invitations.select_related("agency"))
+    by = invitations.posted_by(invited)
     return {
         "conference": conference,
         "rows": rows,
@@ -202,9 +204,10 @@ def _conference_context(request, conference: Conference) -> dict:
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
         "held": conference.status == ConferenceStatus.HELD,
         "invitations": [
-            (i, invitations.invitation_state(i, entry))
-            for i in conference.invitations.select_related("agency")
+            (i, invitations.invitation_state(i, entry, by.get(i.pk, ""))) for i in invited
         ],
+        # The letters still to post: once recorded as posted, no button offers it again.
+        "letters_to_post": {i.pk for i in invited if invitations.letter_to_post(i, entry)},
     }
 
 
