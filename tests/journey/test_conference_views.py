@@ -437,6 +437,18 @@ def test_once_a_letter_is_recorded_as_posted_the_page_says_so_and_offers_it_no_m
     assert moss.history.count() == 2
 
 
+def test_the_invitations_page_says_how_soon_the_conference_is(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    assert (
+        '<p class="govuk-body" id="conference-when">The conference is on Friday 28 June 2024 '
+        "at 10:00am: in 8 days.</p>"
+    ) in client.get(url).content.decode()
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.coordinator)  # a new day, a new session
+        assert ": today.</p>" in client.get(url).content.decode()
+
+
 def test_an_invitee_without_a_name_gets_field_errors(client, staff, conference):
     client.force_login(staff.coordinator)
     page = client.post(

@@ -78,6 +78,7 @@ from iro.journey.selectors import (
     amendments,
     carried_record,
     conference_for,
+    how_soon,
     recommending_agencies,
     review_dates_by_plan,
 )
@@ -836,6 +837,9 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
         "carried": invitations.carried_forward(conference),
         "active_nav": "children",
     }
+    if context["scheduled"] and conference.scheduled_date is not None:
+        context["when"] = invitations.when_text(conference)
+        context["how_soon"] = how_soon(conference.scheduled_date, today())
     return _page(request, "journey/conference/invitations.html", context, form)
 
 
