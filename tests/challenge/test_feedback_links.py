@@ -584,3 +584,9 @@ def test_a_refused_link_is_not_written_to_the_log(held, caplog):
         assert Client().get(reverse("feedback_give", args=[altered(token)])).status_code == 404
         assert Client().get(reverse("feedback_give", args=[token])).status_code == 404
     assert token[:20] not in caplog.text
+
+
+def test_every_invitee_role_gives_feedback_as_someone_the_measure_counts():
+    # A role missing here would be counted as "someone else" in feedback received.
+    assert set(links.RESPONDENT_OF_ROLE) == set(InviteeRole)
+    assert links.RESPONDENT_OF_ROLE[InviteeRole.TEAM_MANAGER] == Respondent.PROFESSIONAL

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
 from iro.children.models import Child
+from iro.documents.family_document import ROLE_WORDS
 from iro.documents.plain_language import PLAIN, check
 from iro.journey import services
 from iro.journey.invitations import letter_context
@@ -121,3 +122,9 @@ def test_the_pdf_file_name_is_safe_whatever_id_an_older_import_stored(client, st
     disposition = response["Content-Disposition"]
     assert re.fullmatch(r'attachment; filename="plan-[A-Za-z0-9_-]+-2024-03-20\.pdf"', disposition)
     assert AccessLogEntry.objects.filter(what="family plan (PDF)", child=plan.child).exists()
+
+
+def test_every_invitee_role_has_words_for_the_family_documents():
+    # A role missing here would reach the family's plan as its code ("team_manager").
+    assert set(ROLE_WORDS) == set(InviteeRole)
+    assert str(ROLE_WORDS[InviteeRole.TEAM_MANAGER]) == "team manager"

@@ -151,6 +151,17 @@ def test_core_group_members_are_added(client, staff, journey):
     assert "Fern Oakley, school or education" in page
 
 
+def test_a_team_manager_joins_the_core_group_as_team_manager(client, staff, journey):
+    client.force_login(staff.iro)
+    url = reverse("plan_core_group", args=[journey.plan.public_id])
+    assert '<option value="team_manager">Team manager</option>' in client.get(url).text
+    client.post(
+        url, {"name": "Tess Larkmoor", "role": "team_manager", **date_data("joined_on", TODAY)}
+    )
+    page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).content.decode()
+    assert "Tess Larkmoor, team manager" in page
+
+
 def test_the_review_is_booked_with_the_previous_chair_first(client, staff, journey):
     client.force_login(staff.coordinator)
     url = reverse("conference_new", args=[journey.child.public_id]) + "?kind=review"

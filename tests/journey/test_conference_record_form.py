@@ -104,6 +104,19 @@ def test_each_invited_agency_is_asked_for_its_recommendation(client, staff, sibl
     assert "Wants to stay at home with her brother." in detail
 
 
+def test_an_invited_team_manager_is_asked_for_a_recommendation(client, staff, siblings):
+    conference = book_icpc(staff, siblings)
+    services.add_invitee(
+        conference=conference,
+        name="Tess Larkmoor",
+        role=InviteeRole.TEAM_MANAGER,
+        acting_user=staff.coordinator,
+    )
+    client.force_login(staff.iro)
+    url = reverse("conference_record", args=[conference.public_id])
+    assert "Team manager: recommendation" in client.get(url).text
+
+
 def test_the_record_form_refuses_a_plan_end_with_no_reason_chosen(client, staff, siblings):
     hold_icpc(staff, siblings)
     child = siblings.children[0]

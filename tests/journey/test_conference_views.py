@@ -384,6 +384,71 @@ def test_without_a_number_the_letter_gives_the_email_address_alone(client, staff
     assert "call us" not in letter and "<bdi" not in letter
 
 
+def invitation_rows(page: str) -> dict[str, str]:
+    """Each row of the invitations table, by the invitee's name (its first cell)."""
+    table = page.split('id="invitations"', 1)[1].split("</table>", 1)[0]
+    rows = table.split('<tr class="govuk-table__row">')[2:]  # after the header row
+    return {row.split(">", 1)[1].split("<", 1)[0]: row for row in rows}
+
+
+def test_a_parent_with_no_email_address_is_shown_invited_by_letter_not_none(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
+    client.post(
+        url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT, "address": "4 Mill Lane"}
+    )
+    client.post(url, {"name": "Rue Brackwater", "role": InviteeRole.PARENT})
+    rows = invitation_rows(client.get(url).content.decode())
+    assert '<td class="govuk-table__cell">h@x.org</td>' in rows["Hazel Brackwater"]
+    assert (
+        '<td class="govuk-table__cell">No email address recorded: invited by letter</td>'
+        in rows["Moss Brackwater"]
+    )
+    assert (
+        '<td class="govuk-table__cell">No email or postal address recorded</td>'
+        in rows["Rue Brackwater"]
+    )
+    assert not any(">None<" in row for row in rows.values())
+
+
+def test_once_a_letter_is_recorded_as_posted_the_page_says_so_and_offers_it_no_more(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    posted = reverse("conference_invitation_posted", args=[conference.public_id, moss.pk])
+    before = invitation_rows(client.get(url).content.decode())["Moss Brackwater"]
+    assert "Record as posted" in before
+
+    page = client.post(posted, follow=True).content.decode()
+
+    assert "Recorded: the letter to Moss Brackwater was posted." in page
+    row = invitation_rows(page)["Moss Brackwater"]
+    assert '<td class="govuk-table__cell">Letter posted 20 Jun 2024 by Cora Dunmere</td>' in row
+    assert "Record as posted" not in row
+    # A second click (an old tab, a double submit) is refused, and says why.
+    again = client.post(posted, follow=True).content.decode()
+    assert "The letter to Moss Brackwater is already recorded as posted, on 20 Jun 2024." in again
+    assert moss.history.count() == 2
+
+
+def test_the_invitations_page_says_how_soon_the_conference_is(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    assert (
+        '<p class="govuk-body" id="conference-when">The conference is on Friday 28 June 2024 '
+        "at 10:00am: in 8 days.</p>"
+    ) in client.get(url).content.decode()
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.coordinator)  # a new day, a new session
+        assert ": today.</p>" in client.get(url).content.decode()
+
+
 def test_an_invitee_without_a_name_gets_field_errors(client, staff, conference):
     client.force_login(staff.coordinator)
     page = client.post(

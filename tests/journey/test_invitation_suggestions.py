@@ -48,9 +48,10 @@ def suggested(html: str) -> str:
 
 def test_it_suggests_the_social_worker_and_team_manager_once_each(client, staff, conference):
     found = invitations.suggested_invitees(conference)
-    assert [(s.name, s.email, s.why) for s in found] == [
-        ("Sam Hartwell", "sam-social-worker@northmoor.example", "Social worker"),
-        ("Tess Larkmoor", "tess-manager@northmoor.example",
+    assert [(s.name, s.role, s.email, s.why) for s in found] == [
+        ("Sam Hartwell", InviteeRole.SOCIAL_WORKER, "sam-social-worker@northmoor.example",
+         "Social worker"),
+        ("Tess Larkmoor", InviteeRole.TEAM_MANAGER, "tess-manager@northmoor.example",
          "Team manager, Moorside Safeguarding Team"),
     ]  # fmt: skip
     client.force_login(staff.coordinator)
@@ -78,6 +79,22 @@ def test_choosing_a_suggestion_adds_them_to_the_list(client, staff, conference):
     html = suggested(page(client, conference))
     assert "Sam Hartwell" not in html
     assert "Invite Tess Larkmoor" in html
+
+
+def test_choosing_the_team_manager_invites_them_as_team_manager_not_social_worker(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    (_, manager) = invitations.suggested_invitees(conference)
+    client.post(
+        reverse("conference_invitations", args=[conference.public_id]),
+        {"name": manager.name, "role": manager.role, "email": manager.email, "agency": ""},
+    )
+    invitation = Invitation.objects.get()
+    assert invitation.role == InviteeRole.TEAM_MANAGER
+    assert invitation.get_role_display() == "Team manager"
+    table = page(client, conference).split('id="invitations"', 1)[1].split("</table>", 1)[0]
+    assert '<td class="govuk-table__cell">Team manager</td>' in table
 
 
 def test_someone_already_invited_by_email_is_not_suggested(client, staff, conference):

@@ -167,6 +167,66 @@ def test_a_posted_letter_leaves_the_list_until_the_conference_changes(staff):
     )
 
 
+@time_machine.travel(TODAY, tick=False)
+def test_a_letter_recorded_as_posted_is_not_recorded_again_until_the_conference_changes(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2025, 10, 20),
+    )  # fmt: skip
+    letter = Invitation.objects.create(
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+    )
+    invitations.record_letter_posted(invitation=letter, acting_user=staff.coordinator)
+    posted_at = Invitation.objects.get(pk=letter.pk).sent_at
+
+    with pytest.raises(ValidationError) as refused:
+        invitations.record_letter_posted(invitation=letter, acting_user=staff.coordinator)
+    assert refused.value.messages == [
+        "The letter to Hollis Ashcombe is already recorded as posted, on 10 Oct 2025. It "
+        "needs posting again only if the conference's date, time or place changes: it is "
+        "then listed to post again."
+    ]
+    assert Invitation.objects.get(pk=letter.pk).sent_at == posted_at
+    assert letter.history.count() == 2  # made, posted: the refusal wrote nothing
+
+    entry = CalendarEntry.objects.get(conference=conference)
+    entry.sequence += 1  # as rescheduling does
+    entry.save()
+    again = invitations.record_letter_posted(invitation=letter, acting_user=staff.coordinator)
+    assert again.sent_sequence == entry.sequence
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_posted_letter_says_when_and_by_whom_it_was_recorded(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2025, 10, 20),
+    )  # fmt: skip
+    letter = Invitation.objects.create(
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+    )
+    emailed = Invitation.objects.create(
+        conference=conference, name="Jory", role=InviteeRole.POLICE, email="j@example.org"
+    )
+    assert invitations.posted_by([letter, emailed]) == {}
+    invitations.record_letter_posted(invitation=letter, acting_user=staff.coordinator)
+    letter.refresh_from_db()
+    letter.attendance = "attended"  # a later save keeps who posted it
+    letter.save()
+    entry = CalendarEntry.objects.get(conference=conference)
+
+    by = invitations.posted_by([letter, emailed])
+
+    assert by == {letter.pk: "Cora Dunmere"}
+    assert invitations.invitation_state(letter, entry, by[letter.pk]) == (
+        "Letter posted 10 Oct 2025 by Cora Dunmere"
+    )
+    assert not invitations.letter_to_post(letter, entry)
+    assert not invitations.letter_to_post(emailed, entry)
+
+
 def test_an_emailed_invitation_is_not_recorded_as_posted(staff):
     kid = ChildFactory(team=staff.team)
     conference = hold_conference(

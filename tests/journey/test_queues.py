@@ -22,6 +22,7 @@ from iro.journey.models import (
     LatenessReason,
     PlanAction,
 )
+from iro.journey.selectors import how_soon
 from tests.factories import (
     ChildFactory,
     LeaveFactory,
@@ -265,10 +266,11 @@ def invite(conference, name: str, *, email: str = "", sent_sequence=None):
 
 
 def test_conferences_booked_without_invitations_sent(staff):
-    nobody = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 14))
-    unsent = booked(child(staff, "Brin"), chair=staff.iro, on=date(2025, 10, 15))
+    # Booked three weeks away first, then for Tuesday: the list goes by the date.
+    unsent = booked(child(staff, "Brin"), chair=staff.iro, on=date(2025, 10, 31))
     invite(unsent, "Hollis Brackwater", email="h@example.org")
     invite(unsent, "Ione Brackwater")
+    nobody = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 14))
     sent = booked(child(staff, "Cato"), chair=staff.iro, on=date(2025, 10, 16))
     invite(sent, "Jory Coldharbour", email="j@example.org", sent_sequence=0)
     booked(child(staff, "Dela"), chair=staff.iro, on=date(2025, 10, 1))  # in the past
@@ -276,16 +278,29 @@ def test_conferences_booked_without_invitations_sent(staff):
 
     queue = queues.conferences_without_invitations(staff.coordinator, TODAY)
 
-    assert names(queue) == ["Ayla Ashcombe", "Brin Ashcombe"]
-    assert [row.cells[3] for row in queue.rows] == [
-        "Nobody invited yet",
-        "2 people listed, none sent",
+    assert queue.columns == ("Children", "Conference", "Date", "How soon", "Invitations")
+    assert [row.cells[2:] for row in queue.rows] == [
+        ("14 Oct 2025 10:00", "In 4 days", "Nobody invited yet"),
+        ("31 Oct 2025 10:00", "In 21 days", "2 people listed, none sent"),
     ]
+    assert names(queue) == ["Ayla Ashcombe", "Brin Ashcombe"]
     assert queue.rows[0].href == reverse("conference_invitations", args=[nobody.public_id])
 
 
+def test_a_conference_is_said_to_be_today_tomorrow_or_in_so_many_days():
+    assert [how_soon(TODAY + timedelta(days=n), TODAY) for n in (0, 1, 3, -1, -2)] == [
+        "Today",
+        "Tomorrow",
+        "In 3 days",
+        "Yesterday",
+        "2 days ago",
+    ]
+
+
 def test_invitations_to_post_are_letters_not_posted_or_posted_before_a_change(staff):
-    conference = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 14))
+    later = booked(child(staff, "Cato"), chair=staff.iro, on=date(2025, 10, 31))
+    invite(later, "Moss Coldharbour")  # three weeks away, added first
+    conference = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 10))
     CalendarEntry.objects.create(conference=conference, uid="a@iro", sequence=1)
     invite(conference, "Hollis Brackwater")  # never posted
     invite(conference, "Ione Brackwater", sent_sequence=0)  # posted before the change
@@ -296,14 +311,18 @@ def test_invitations_to_post_are_letters_not_posted_or_posted_before_a_change(st
 
     queue = queues.invitations_to_post(staff.coordinator, TODAY)
 
-    assert names(queue) == ["Hollis Brackwater", "Ione Brackwater"]
-    assert [row.cells[4] for row in queue.rows] == [
-        "Not posted",
-        "Changed since posted: post the new letter",
+    assert queue.columns == (
+        "Invited", "Role", "Children", "Conference date", "How soon", "Letter",
+    )  # fmt: skip
+    assert names(queue) == ["Hollis Brackwater", "Ione Brackwater", "Moss Coldharbour"]
+    assert [row.cells[3:] for row in queue.rows] == [
+        ("10 Oct 2025 10:00", "Today", "Not posted"),
+        ("10 Oct 2025 10:00", "Today", "Changed since posted: post the new letter"),
+        ("31 Oct 2025 10:00", "In 21 days", "Not posted"),
     ]
     assert queue.rows[0].cells[2] == "Ayla Ashcombe"
     # The analyst's view of the same rows would not name the family (no names).
-    assert names(queues.invitations_to_post(staff.analyst, TODAY)) == ["Parent or carer"] * 2
+    assert names(queues.invitations_to_post(staff.analyst, TODAY)) == ["Parent or carer"] * 3
 
 
 def test_minutes_to_send_after_a_conference(staff):

@@ -68,6 +68,7 @@ RESPONDENT_OF_ROLE = {
     InviteeRole.CHILD: Respondent.CHILD,
     InviteeRole.PARENT: Respondent.PARENT_OR_CARER,
     InviteeRole.SOCIAL_WORKER: Respondent.PROFESSIONAL,
+    InviteeRole.TEAM_MANAGER: Respondent.PROFESSIONAL,
     InviteeRole.POLICE: Respondent.PROFESSIONAL,
     InviteeRole.HEALTH: Respondent.PROFESSIONAL,
     InviteeRole.SCHOOL: Respondent.PROFESSIONAL,

@@ -24,7 +24,7 @@ from iro.challenge.models import (
     TargetDirection,
     Theme,
 )
-from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm
+from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm, date_example
 from iro.people.models import Agency
 
 REASON_REQUIRED = "Select the main reason for the dispute."
@@ -85,7 +85,7 @@ class RaiseDisputeForm(forms.Form):
     raised_on = GovDateField(
         what="the date the dispute was raised",
         label="When did you raise it?",
-        help_text="For example, 27 3 2024",
+        help_text=date_example(2024),
     )
     reason = _radios(
         DisputeReason.choices,
@@ -121,7 +121,7 @@ class StageResponseForm(VersionedForm):
     responded_on = GovDateField(
         what="the date of the response",
         label="When did they respond?",
-        help_text="For example, 27 3 2024",
+        help_text=date_example(2024),
     )
     response = _long_text("What did they say?")
 
@@ -202,7 +202,7 @@ class RaiseChallengeForm(forms.Form):
     raised_on = GovDateField(
         what="the date the challenge was raised",
         label="When did you raise it?",
-        help_text="For example, 27 3 2024",
+        help_text=date_example(2024),
     )
 
 
@@ -215,7 +215,7 @@ class ForwardForm(forms.Form):
     forwarded_on = GovDateField(
         what="the date it was forwarded",
         label="When did you send it to them?",
-        help_text="For example, 27 3 2024",
+        help_text=date_example(2024),
     )
 
 
@@ -288,7 +288,7 @@ class FeedbackForm(forms.Form):
     received_on = GovDateField(
         what="the date the feedback was given",
         label="When was it given?",
-        help_text="For example, 27 3 2024",
+        help_text=date_example(2024),
     )
     consent = _radios(
         [(YES, "Yes, they agreed to be quoted"), (NO, "No")],

@@ -11,7 +11,7 @@ from django import forms
 
 from iro import text_limits
 from iro.children.models import Relationship, Sex
-from iro.journey.conference_forms import CHOOSE_ONE, GovDateField
+from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, date_example
 from iro.journey.models import PrimaryNeed, ReferralSource
 
 BORN = "born"
@@ -43,7 +43,7 @@ class ReferralForm(ReferralFields):
     referral_date = GovDateField(
         what="the date of the referral",
         label="Date of the referral",
-        help_text="For example, 27 3 2025",
+        help_text=date_example(2025),
     )
     field_order = ["referral_date", "referral_source", "primary_need"]
 
@@ -73,13 +73,13 @@ class ChildForm(ReferralFields):
         what="the date of birth",
         label="Date of birth",
         required=False,
-        help_text="For example, 3 4 2015",
+        help_text=date_example(2015),
     )
     expected_date_of_birth = GovDateField(
         what="the expected date of birth",
         label="Expected date of birth (unborn baby)",
         required=False,
-        help_text="For example, 3 4 2027",
+        help_text=date_example(2027),
     )
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
     upn = forms.CharField(
@@ -102,7 +102,7 @@ class ChildForm(ReferralFields):
         what="the date of the referral",
         label="Date of the referral (optional)",
         required=False,
-        help_text="A referral opens a Child in Need episode. For example, 27 3 2025",
+        help_text=f"A referral opens a Child in Need episode. {date_example(2025)}",
     )
     different_child = forms.BooleanField(
         label="I have checked: this is a different child from those listed", required=False

@@ -38,8 +38,8 @@ class CaseworkCounts:
     core_group: int = 0
 
 
-def staff_person(user: User, title: str) -> Person:
-    return Person(user.get_full_name() or user.username, "social_worker", "", user.email, "", title)
+def staff_person(user: User, title: str, role: str = "social_worker") -> Person:
+    return Person(user.get_full_name() or user.username, role, "", user.email, "", title)
 
 
 class CaseworkWriter:
@@ -96,7 +96,7 @@ class CaseworkWriter:
             meeting,
             category=category,
             worker=staff_person(worker, "Social worker"),
-            manager=staff_person(manager, "Team manager"),
+            manager=staff_person(manager, "Team manager", "team_manager"),
             language=family.language,
         )
         invited = []

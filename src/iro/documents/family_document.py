@@ -36,6 +36,7 @@ ROLE_WORDS = {
     InviteeRole.PARENT: gettext_lazy("parent or carer"),
     InviteeRole.CHILD: gettext_lazy("child or young person"),
     InviteeRole.SOCIAL_WORKER: gettext_lazy("social worker"),
+    InviteeRole.TEAM_MANAGER: gettext_lazy("team manager"),
     InviteeRole.POLICE: gettext_lazy("police"),
     InviteeRole.HEALTH: gettext_lazy("health"),
     InviteeRole.SCHOOL: gettext_lazy("school or education"),

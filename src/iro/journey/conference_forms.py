@@ -55,6 +55,16 @@ DURATION_INVALID = "Enter the length as a whole number of minutes, for example 9
 # ------------------------------------------------------------ GOV.UK date input
 
 
+def date_example(year: int, *, day: int = 27, month: int = 3) -> str:
+    """A date input's hint: "For example, 27 3 2024". The day is above 12, so the
+    example reads one way only ("8 7 2024" could be 8 July or 7 August). Every date
+    input's example comes from here."""
+    if day <= 12:
+        raise ValueError(f"An example date's day must be above 12, not {day}.")
+    date(year, month, day)  # a real date
+    return f"For example, {day} {month} {year}"
+
+
 class GovDateWidget(forms.MultiWidget):
     """The GOV.UK date input: day, month and year boxes named ``<name>_day`` etc."""
 
@@ -199,7 +209,7 @@ class StrategyDiscussionForm(forms.Form):
     held_on = GovDateField(
         what="the date of the strategy discussion",
         label="When was the strategy discussion?",
-        help_text="For example, 27 3 2024",
+        help_text=date_example(2024),
     )
     start_section47 = forms.TypedChoiceField(
         label="Did it decide to start a Section 47 enquiry?",
@@ -255,7 +265,7 @@ class IcpcDecisionForm(forms.Form):
         what="the date the conference was requested",
         label="Date requested",
         required=False,
-        help_text="Only when requesting a conference. For example, 27 3 2024",
+        help_text=f"Only when requesting a conference. {date_example(2024)}",
     )
 
     def clean(self):
@@ -271,7 +281,7 @@ class IcpcDecisionForm(forms.Form):
 
 class WhenWhereMixin(forms.Form):
     scheduled_date = GovDateField(
-        what="the date of the conference", label="Date", help_text="For example, 8 7 2024"
+        what="the date of the conference", label="Date", help_text=date_example(2024)
     )
     # Required: the invitations and letters give it, and the chair's diary is checked
     # against it (a conference from a census return may have none; it is not booked here).
@@ -349,7 +359,7 @@ class TransferNotifiedForm(forms.Form):
         what="the date the authority was told of the transfer",
         label="When was the authority told the child had moved here?",
         help_text="The conference is due within 15 working days of this date. "
-        "For example, 3 6 2024",
+        + date_example(2024),
     )
 
 

@@ -78,6 +78,7 @@ from iro.journey.selectors import (
     amendments,
     carried_record,
     conference_for,
+    how_soon,
     recommending_agencies,
     review_dates_by_plan,
 )
@@ -191,6 +192,8 @@ def _conference_context(request, conference: Conference) -> dict:
     user = request.user
     rows = row_views(user, conference)
     entry = getattr(conference, "calendar_entry", None)
+    invited = list(conference.invitations.select_related("agency"))
+    by = invitations.posted_by(invited)
     return {
         "conference": conference,
         "rows": rows,
@@ -202,9 +205,10 @@ def _conference_context(request, conference: Conference) -> dict:
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
         "held": conference.status == ConferenceStatus.HELD,
         "invitations": [
-            (i, invitations.invitation_state(i, entry))
-            for i in conference.invitations.select_related("agency")
+            (i, invitations.invitation_state(i, entry, by.get(i.pk, ""))) for i in invited
         ],
+        # The letters still to post: once recorded as posted, no button offers it again.
+        "letters_to_post": {i.pk for i in invited if invitations.letter_to_post(i, entry)},
     }
 
 
@@ -833,6 +837,9 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
         "carried": invitations.carried_forward(conference),
         "active_nav": "children",
     }
+    if context["scheduled"] and conference.scheduled_date is not None:
+        context["when"] = invitations.when_text(conference)
+        context["how_soon"] = how_soon(conference.scheduled_date, today())
     return _page(request, "journey/conference/invitations.html", context, form)
 
 

@@ -55,6 +55,10 @@ NOT_SCHEDULED = "Invitations can only be sent for a conference that is still sch
 NO_DATE = "Give the conference a date before sending invitations."
 LETTER_HAS_EMAIL = "This person is invited by email: send the invitations instead."
 LETTER_NOT_SCHEDULED = "Letters can only be posted for a conference that is still scheduled."
+LETTER_ALREADY_POSTED = (
+    "The letter to {name} is already recorded as posted, on {day}. It needs posting again "
+    "only if the conference's date, time or place changes: it is then listed to post again."
+)
 
 # Family-facing words for each kind of conference (checked by tests for plain language).
 # Lazy: the letter shows them in the family's language (the family documents), the
@@ -454,14 +458,56 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"invitations": LETTER_NOT_SCHEDULED})
     entry = services.calendar_entry(conference, acting_user)
+    if not letter_to_post(invitation, entry):
+        day = timezone.localtime(invitation.sent_at)
+        raise ValidationError(
+            {"invitations": LETTER_ALREADY_POSTED.format(name=invitation.name, day=_day(day))}
+        )
     invitation.sent_at = timezone.now()
     invitation.sent_sequence = entry.sequence
     saved_by(invitation, acting_user).save(update_fields=["sent_at", "sent_sequence"])
     return invitation
 
 
-def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str:
-    """How the invitation stands, in words for the coordinator's list."""
+def letter_to_post(invitation: Invitation, entry: CalendarEntry | None) -> bool:
+    """Whether ``invitation`` goes by post and its letter for the conference as it now
+    stands is still to be posted: never posted, or posted before a change of date, time
+    or place (the calendar sequence rose since). The rule of ``queues.invitations_to_post``."""
+    if invitation.email:
+        return False
+    if invitation.sent_at is None or invitation.sent_sequence is None:
+        return True
+    return entry is not None and invitation.sent_sequence < entry.sequence
+
+
+def _day(moment: datetime) -> str:
+    return f"{moment:%-d %b %Y}"
+
+
+def posted_by(invitations: Iterable[Invitation]) -> dict[int, str]:
+    """Who recorded each posted letter among ``invitations``, by invitation id: the
+    user of the history row whose save set its ``sent_at``. One query (none when no
+    letter was posted); a letter recorded by the system (no user) is left out."""
+    posted = {i.pk: i.sent_at for i in invitations if not i.email and i.sent_at is not None}
+    if not posted:
+        return {}
+    rows = (
+        Invitation.history.filter(id__in=posted, sent_at__isnull=False)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    users: dict[int, object] = {}
+    for row in rows:
+        if row.sent_at == posted[row.id]:
+            users.setdefault(row.id, row.history_user)
+    return {
+        pk: user.get_full_name() or user.username for pk, user in users.items() if user is not None
+    }
+
+
+def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: str = "") -> str:
+    """How the invitation stands, in words for the coordinator's list; ``by`` is who
+    recorded a posted letter (``posted_by``), when known."""
     if invitation.sent_at is None:
         return "Not sent" if invitation.email else "No email: post the letter"
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
@@ -469,12 +515,13 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None) -> str
             return "Changed since posted: post the new letter"
         return "Changed since sent: send the update"
     if not invitation.email:
-        return f"Letter posted {timezone.localtime(invitation.sent_at):%-d %b %Y}"
+        posted = f"Letter posted {_day(timezone.localtime(invitation.sent_at))}"
+        return f"{posted} by {by}" if by else posted
     # The email's own state: queued, sent, kept on this machine, or failed (the answer).
     # (The feedback request after the conference is the feedback page's, not this list's.)
     mail = invitation.mails.exclude(kind=MailKind.FEEDBACK).order_by("-queued_at", "-pk").first()
     if mail is None:  # issued before mail was queued
-        return f"Recorded {timezone.localtime(invitation.sent_at):%-d %b %Y}"
+        return f"Recorded {_day(timezone.localtime(invitation.sent_at))}"
     if mail.kind == MailKind.INVITATION:
         return state_words(mail)
     return f"{mail.get_kind_display()}: {state_words(mail)}"
@@ -523,18 +570,18 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     def listed(name: str, email: str) -> bool:
         return bool(email and email.lower() in emails) or name.lower() in names
 
-    people: dict[int, tuple[object, str]] = {}
+    people: dict[int, tuple[object, str, str]] = {}
     for row in rows:
         worker = row.child.social_worker
         if worker is not None and worker.pk not in people:
-            people[worker.pk] = (worker, "Social worker")
+            people[worker.pk] = (worker, InviteeRole.SOCIAL_WORKER, "Social worker")
     for row in rows:
         team = row.child.team
         manager = team.manager if team is not None else None
         if manager is not None and manager.pk not in people:
-            people[manager.pk] = (manager, f"Team manager, {team}")
+            people[manager.pk] = (manager, InviteeRole.TEAM_MANAGER, f"Team manager, {team}")
     out = []
-    for user, why in people.values():
+    for user, role, why in people.values():
         name = user.get_full_name() or user.username
         email = (user.email or "").strip()
         if listed(name, email):
@@ -542,7 +589,7 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
         # The council's own staff come with no agency: an agency of the kind "children's
         # social care" may be another service altogether (an early help service, a
         # neighbouring council's social care), so none is guessed.
-        out.append(Suggestion(name, InviteeRole.SOCIAL_WORKER, email, why))
+        out.append(Suggestion(name, role, email, why))
     families = {row.child.family_id for row in rows if row.child.family_id is not None}
     adults = FamilyMember.objects.filter(
         family_id__in=families, relationship__in=PARENTS_AND_CARERS

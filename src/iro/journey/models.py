@@ -567,6 +567,7 @@ class InviteeRole(models.TextChoices):
     PARENT = "parent", "Parent or carer"
     CHILD = "child", "Child or young person"
     SOCIAL_WORKER = "social_worker", "Social worker"
+    TEAM_MANAGER = "team_manager", "Team manager"
     POLICE = "police", "Police"
     HEALTH = "health", "Health"
     SCHOOL = "school", "School or education"

@@ -48,6 +48,7 @@ from iro.journey.selectors import (
     _pending_section47s,
     _plural,
     current_chair_id,
+    how_soon,
     latest_review_held,
 )
 from iro.people.models import Leave, User
@@ -531,6 +532,7 @@ def conferences_without_invitations(user, day: date) -> Queue:
                     _names(user, kids),
                     c.get_kind_display(),
                     _when(c),
+                    how_soon(c.scheduled_date, day),
                     f"{_plural(c.invited, 'person')} listed, none sent".replace("persons", "people")
                     if c.invited
                     else "Nobody invited yet",
@@ -541,7 +543,7 @@ def conferences_without_invitations(user, day: date) -> Queue:
     return Queue(
         key="invitations-not-sent",
         title="Conferences in the next 4 weeks without invitations sent",
-        columns=("Children", "Conference", "Date", "Invitations"),
+        columns=("Children", "Conference", "Date", "How soon", "Invitations"),
         rows=tuple(rows),
         empty="Every conference in the next 4 weeks has had its invitations sent.",
     )
@@ -579,6 +581,7 @@ def invitations_to_post(user, day: date) -> Queue:
                     i.get_role_display(),
                     _names(user, kids),
                     _when(c),
+                    how_soon(c.scheduled_date, day),
                     "Changed since posted: post the new letter" if again else "Not posted",
                 ),
                 child_public_ids=_ids(kids),
@@ -589,7 +592,7 @@ def invitations_to_post(user, day: date) -> Queue:
     return Queue(
         key="letters-to-post",
         title="Invitations to post",
-        columns=("Invited", "Role", "Children", "Conference date", "Letter"),
+        columns=("Invited", "Role", "Children", "Conference date", "How soon", "Letter"),
         rows=tuple(rows),
         empty="No letter is waiting to be posted.",
         hint="People with no email address, and letters to send again after a change.",

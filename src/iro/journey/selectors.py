@@ -705,6 +705,19 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+def how_soon(on: date, today: date) -> str:
+    """How far ``on`` is from ``today``, in calendar days and plain words: "Today",
+    "Tomorrow", "In 3 days", "Yesterday", "2 days ago"."""
+    days = (on - today).days
+    if days == 0:
+        return "Today"
+    if days == 1:
+        return "Tomorrow"
+    if days == -1:
+        return "Yesterday"
+    return f"In {days} days" if days > 0 else f"{-days} days ago"
+
+
 def _with_siblings(conference_id: int, siblings: dict[int, list[str]]) -> list[str]:
     names = siblings.get(conference_id)
     if not names:
@@ -1184,6 +1197,7 @@ def conference_for(
 # who speaks for the child, or the interpreter).
 RECOMMENDING_ROLES = (
     InviteeRole.SOCIAL_WORKER,
+    InviteeRole.TEAM_MANAGER,
     InviteeRole.POLICE,
     InviteeRole.HEALTH,
     InviteeRole.SCHOOL,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from iro.journey.conference_forms import GovDateField
+from iro.journey.conference_forms import GovDateField, date_example
 from iro.people.selectors import iros
 
 CHOOSE_IRO = "Select the IRO who will be away."
@@ -18,10 +18,14 @@ class LeaveForm(forms.Form):
         error_messages={"required": CHOOSE_IRO, "invalid_choice": CHOOSE_IRO},
     )
     start_date = GovDateField(
-        what="the first day away", label="First day away", help_text="For example, 3 8 2026"
+        what="the first day away",
+        label="First day away",
+        help_text=date_example(2026, day=17, month=8),
     )
     end_date = GovDateField(
-        what="the last day away", label="Last day away", help_text="For example, 7 8 2026"
+        what="the last day away",
+        label="Last day away",
+        help_text=date_example(2026, day=21, month=8),
     )
     description = forms.CharField(
         label="Description (optional)",

@@ -65,7 +65,7 @@ def test_older_conferences_have_no_invitations():
 def test_invitations_name_roles_and_agencies_and_nothing_was_sent():
     invitations = Invitation.objects.all()
     roles = set(invitations.values_list("role", flat=True))
-    assert {"parent", "social_worker", "police", "health", "school"} <= roles
+    assert {"parent", "social_worker", "team_manager", "police", "health", "school"} <= roles
     assert invitations.filter(agency__isnull=False).values("agency").distinct().count() >= 5
     assert not invitations.filter(sent_at__isnull=False).exists()
     assert (
