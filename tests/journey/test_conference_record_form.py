@@ -104,7 +104,9 @@ def test_each_invited_agency_is_asked_for_its_recommendation(client, staff, sibl
     assert "Wants to stay at home with her brother." in detail
 
 
-def test_an_invited_team_manager_is_asked_for_a_recommendation(client, staff, siblings):
+def test_a_team_manager_gives_social_cares_recommendation_only_without_a_social_worker(
+    client, staff, siblings
+):
     conference = book_icpc(staff, siblings)
     services.add_invitee(
         conference=conference,
@@ -115,6 +117,16 @@ def test_an_invited_team_manager_is_asked_for_a_recommendation(client, staff, si
     client.force_login(staff.iro)
     url = reverse("conference_record", args=[conference.public_id])
     assert "Team manager: recommendation" in client.get(url).text
+    # Social care gives one recommendation: with its social worker invited, they give it.
+    services.add_invitee(
+        conference=conference,
+        name="Sam Oakridge",
+        role=InviteeRole.SOCIAL_WORKER,
+        acting_user=staff.coordinator,
+    )
+    page = client.get(url).text
+    assert "Social worker: recommendation" in page
+    assert "Team manager: recommendation" not in page
 
 
 def test_the_record_form_refuses_a_plan_end_with_no_reason_chosen(client, staff, siblings):

@@ -1223,11 +1223,16 @@ def carried_record(row: ConferenceChild) -> ConferenceChild | None:
 
 def recommending_agencies(conference: Conference) -> list[str]:
     """The agencies invited to ``conference`` that give a recommendation, as labels
-    ("Health (Northside NHS Trust)"), in the order invited, each once."""
+    ("Health (Northside NHS Trust)"), in the order invited, each once. Children's social
+    care gives one: its team manager is asked only when no social worker is invited."""
     labels: list[str] = []
-    for invitation in conference.invitations.filter(role__in=RECOMMENDING_ROLES).select_related(
-        "agency"
-    ):
+    invitations = list(
+        conference.invitations.filter(role__in=RECOMMENDING_ROLES).select_related("agency")
+    )
+    social_worker = any(i.role == InviteeRole.SOCIAL_WORKER for i in invitations)
+    for invitation in invitations:
+        if social_worker and invitation.role == InviteeRole.TEAM_MANAGER:
+            continue
         label = invitation.get_role_display()
         if invitation.agency is not None:
             label = f"{label} ({invitation.agency.name})"
