@@ -82,6 +82,7 @@ def test_the_analyst_reads_the_plan_without_any_family_name(client, staff, journ
     _assert_no_names(page)
     assert escape(FREE_TEXT_WITHHELD) in page  # the outcome, the action, its progress
     assert "sleeps in her own bed" not in page
+    assert 'id="free-text-withheld"' in page  # the page says why, once
     assert "Parent or carer" in page
 
 
@@ -131,6 +132,7 @@ def test_names_the_records_do_not_hold_are_screened_for_the_partnership(client, 
 def test_an_iro_still_reads_the_names(client, staff, journey):
     page = _page(client, staff.iro, reverse("plan_detail", args=[journey.plan.public_id]))
     assert "Quorrelle sleeps in her own bed" in page
+    assert 'id="free-text-withheld"' not in page
     assert "Zanthe Ibbotrove" in page
 
 

@@ -69,6 +69,14 @@ def screened(context, text, child) -> str:
     return wrappable(screen_for_reader(text, cache[child.pk]))
 
 
+@register.inclusion_tag("journey/_free_text_withheld.html", takes_context=True)
+def free_text_notice(context) -> dict:
+    """Says once, at the top of a page, why its free text reads ``[free text not shown]``
+    (for the readers ``withholds_free_text`` names; nothing for the others)."""
+    user, _ = _reader(context)
+    return {"withheld": user is not None and withholds_free_text(user)}
+
+
 @register.simple_tag(takes_context=True)
 def person(context, member) -> str:
     """An invitee or core group member: their name, or their role for readers who see none."""
