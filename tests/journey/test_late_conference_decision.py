@@ -205,3 +205,59 @@ def test_the_page_offers_agree_or_not_with_a_comment_while_waiting(client, staff
     assert 'value="agreed"' in page and 'value="not_agreed"' in page
     assert 'name="comment"' in page
     assert "Record the decision" in page
+
+
+# --- A manager who chaired the conference --------------------------------------------------
+
+
+def test_a_manager_who_chaired_the_conference_cannot_decide_on_its_lateness(staff):
+    conference = held_late(staff, chair=staff.iro_manager)
+    for decision, comment in ((LateDecision.AGREED, ""), (LateDecision.NOT_AGREED, "No.")):
+        with pytest.raises(ValidationError) as refused:
+            decide(conference, staff.iro_manager, decision, comment)
+        assert messages_of(refused.value) == {"late_decision": [services.LATE_OWN_CONFERENCE]}
+    conference.refresh_from_db()
+    assert conference.late_decision == "" and conference.late_decided_by is None
+
+
+def test_another_manager_decides_on_the_lateness_of_a_conference_a_manager_chaired(staff):
+    conference = held_late(staff, chair=staff.iro_manager)
+    decide(conference, staff.senior_manager, LateDecision.AGREED)
+    conference.refresh_from_db()
+    assert conference.late_decided_by == staff.senior_manager
+
+
+def test_the_page_tells_the_manager_who_chaired_it_that_another_manager_decides(client, staff):
+    conference = held_late(staff, chair=staff.iro_manager)
+    client.force_login(staff.iro_manager)
+    page = client.get(reverse("conference_detail", args=[conference.public_id])).content.decode()
+    assert (
+        "You chaired this conference, so another manager must decide whether its lateness "
+        "is agreed."
+    ) in page
+    assert "Record the decision" not in page
+    client.force_login(staff.senior_manager)
+    page = client.get(reverse("conference_detail", args=[conference.public_id])).content.decode()
+    assert "Record the decision" in page and "You chaired this conference" not in page
+
+
+def test_a_decision_posted_by_the_manager_who_chaired_it_is_refused_with_the_reason(client, staff):
+    conference = held_late(staff, chair=staff.iro_manager)
+    client.force_login(staff.iro_manager)
+    page = client.post(
+        reverse("conference_agree_late", args=[conference.public_id]),
+        {**date_data("decided_on", TODAY), "decision": "agreed"},
+    )
+    assert services.LATE_OWN_CONFERENCE in page.content.decode()
+    conference.refresh_from_db()
+    assert conference.late_decision == ""
+
+
+def test_the_queue_says_another_manager_decides_a_conference_the_manager_chaired(staff):
+    held_late(staff, "Ayla", chair=staff.iro_manager)
+    held_late(staff, "Brin")
+    rows = queues.late_conferences_to_agree(staff.iro_manager, TODAY).rows
+    assert [(r.cells[0], r.action, r.flag) for r in rows] == [
+        ("Ayla Ashcombe", "Read the reason", "You chaired it: another manager decides"),
+        ("Brin Ashcombe", "Read the reason and decide", ""),
+    ]

@@ -503,11 +503,15 @@ class Writer:
         if agreed_on is None and conference.lateness_reason and mp.on + AGREED_WITHIN < self.today:
             agreed_on = mp.on + AGREED_WITHIN
         if agreed_on is not None:
+            manager = self.staff.iro_manager
+            if conference.chair_id == manager.pk:
+                # The manager does not agree their own conference: their line manager does.
+                manager = manager.line_manager
             services.decide_late_conference(
                 conference=conference,
                 decision=LateDecision.AGREED,
                 decided_on=agreed_on,
-                acting_user=self.staff.iro_manager,
+                acting_user=manager,
             )
         if self.today - MINUTES_RECORDED_FOR <= mp.on and mp.on + MINUTES_WITHIN < self.today:
             services.record_minutes_sent(

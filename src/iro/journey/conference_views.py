@@ -200,6 +200,8 @@ def _conference_context(request, conference: Conference) -> dict:
         "may_schedule": has_capability(user, Capability.SCHEDULE_CONFERENCES),
         "may_record": may_record(user, conference),
         "may_agree_late": has_capability(user, Capability.AGREE_LATE_CONFERENCES),
+        # A manager does not decide on the lateness of a conference they chaired.
+        "chaired_it": conference.chair_id is not None and conference.chair_id == user.pk,
         **_record_context(user, conference),
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
         "held": conference.status == ConferenceStatus.HELD,

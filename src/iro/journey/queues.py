@@ -146,7 +146,8 @@ def late_conferences_waiting(user) -> QuerySet[Conference]:
 
 def late_conferences_to_agree(user, day: date) -> Queue:
     """Conferences held outside timescale (a lateness reason recorded) that no manager
-    has decided on yet, oldest first. Three queries."""
+    has decided on yet, oldest first. One the user chaired is another manager's to
+    decide: its row says so. Three queries."""
     conferences = list(
         late_conferences_waiting(user).select_related("chair").order_by("held_on", "pk")
     )
@@ -154,15 +155,17 @@ def late_conferences_to_agree(user, day: date) -> Queue:
     rows = []
     for c in conferences:
         kids = children[c.pk]
+        chaired = c.chair_id == user.pk
         rows.append(
             Row(
                 href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
-                action="Read the reason and decide",
+                action="Read the reason" if chaired else "Read the reason and decide",
                 cells=(
                     *_held_cells(user, c, kids),
                     c.get_lateness_reason_display(),
                 ),
                 child_public_ids=_ids(kids),
+                flag="You chaired it: another manager decides" if chaired else "",
             )
         )
     return Queue(

@@ -156,6 +156,10 @@ LATE_ALREADY_DECIDED = (
     "{who} already decided on this late conference on {date:%-d %B %Y}: {decision}."
 )
 LATE_DATE_REQUIRED = "Enter the date of the decision."
+LATE_OWN_CONFERENCE = (
+    "You chaired this conference, so you cannot decide on its lateness: another manager "
+    "must decide."
+)
 PLAN_END_BEFORE_START = "The plan cannot end before it started on {date:%-d %B %Y}."
 PLAN_SAME_DAY = "A plan cannot start and end on the same day."
 PLAN_ALREADY_ENDED = "This plan has already ended."
@@ -1511,7 +1515,7 @@ def decide_late_conference(
     acting_user,
 ) -> Conference:
     """A manager's decision on a conference held outside timescale: agreed, or the reason
-    not accepted (with a comment saying why). Made once."""
+    not accepted (with a comment saying why). Made once, by a manager who did not chair it."""
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not has_capability(acting_user, Capability.AGREE_LATE_CONFERENCES):
         raise ValidationError({"late_decision": CANNOT_AGREE_LATE})
@@ -1528,6 +1532,8 @@ def decide_late_conference(
                 )
             }
         )
+    if conference.chair_id is not None and conference.chair_id == acting_user.pk:
+        raise ValidationError({"late_decision": LATE_OWN_CONFERENCE})
     comment = (comment or "").strip()
     errors = Errors()
     if decision not in LateDecision.values:

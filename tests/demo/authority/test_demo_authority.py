@@ -155,6 +155,8 @@ def test_late_conferences_have_a_reason_and_some_were_agreed():
     late = Conference.objects.exclude(lateness_reason="")
     assert late.exists()
     assert late.filter(late_decision="agreed", late_decided_by__role=Role.IRO_MANAGER).exists()
+    # A manager who chaired a late conference does not agree it: their line manager does.
+    assert not late.filter(late_decided_by=F("chair")).exists()
     for row in ConferenceChild.objects.filter(
         conference__kind=ConferenceKind.INITIAL, conference__status=ConferenceStatus.HELD
     ).select_related("conference", "section47"):
