@@ -52,6 +52,7 @@ def escalate(staff, dispute, to, on=date(2024, 6, 17)):
         dispute=dispute,
         escalated_on=on,
         addressed_to=to,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )

@@ -148,10 +148,13 @@ class EscalateForm(VersionedForm):
     )
     addressed_to = _person(
         "Who is it going to?",
-        help_text="The manager at the next stage, for example the service manager. They "
-        "answer it in iro.",
+        help_text="Up the line: stage 2 goes to a team manager, stage 3 and on to a service "
+        "manager, head of service or senior leader. They answer it in iro.",
     )
-    note = _long_text("Why are you escalating it? (optional)")
+    note = _long_text(
+        "Why are you escalating it?",
+        help_text="What the last stage did not resolve. The manager reads it.",
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from iro.journey.models import Voidable
+from iro.people.models import Role
 
 
 class DisputeReason(models.TextChoices):
@@ -46,6 +47,24 @@ class Stage(models.IntegerChoices):
 
 
 FINAL_STAGE = Stage.STAGE_8
+
+# An escalation goes up the line from the child's social worker: stage 2 to a team
+# manager (or someone more senior), stages 3 and on to a service manager, head of
+# service or senior leader (the senior manager role).
+TEAM_MANAGER_OR_ABOVE = frozenset({Role.TEAM_MANAGER, Role.SENIOR_MANAGER})
+SENIOR_MANAGERS = frozenset({Role.SENIOR_MANAGER})
+
+
+def escalation_roles(stage: int) -> frozenset[str]:
+    """The roles a dispute escalated to ``stage`` may be addressed to."""
+    return TEAM_MANAGER_OR_ABOVE if stage <= Stage.STAGE_2 else SENIOR_MANAGERS
+
+
+def escalation_words(stage: int) -> str:
+    """Who a dispute escalated to ``stage`` goes to, in words."""
+    if stage <= Stage.STAGE_2:
+        return "a team manager, or a more senior manager"
+    return "a service manager, head of service or senior leader"
 
 
 def stage_report_key(stage: int) -> str:

@@ -36,6 +36,7 @@ from iro.challenge.models import (
     Feedback,
     MultiAgencyChallenge,
     StageTimescale,
+    escalation_roles,
 )
 from iro.challenge.selectors import challenges_for, disputes_for
 from iro.children.models import Child
@@ -346,11 +347,14 @@ def conference_feedback(conference: Conference) -> QuerySet[Feedback]:
 # ------------------------------------------------------------- who answers
 
 
-def addressee_choices(child: Child) -> list[tuple[int, str]]:
+def addressee_choices(child: Child, *, escalating_to: int | None = None) -> list[tuple[int, str]]:
     """Who a dispute about ``child`` can be sent to, as (user pk, label): the child's
     team (its social workers and manager) first, then senior managers, then other teams'
-    managers; for a restricted child only those on its access list. One query."""
+    managers; for a restricted child only those on its access list. Escalating to a
+    stage, only those up the line (``escalation_roles``). One query."""
     roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.ANSWER_DISPUTES in caps]
+    if escalating_to is not None:
+        roles = [r for r in roles if r in escalation_roles(escalating_to)]
     people = (
         User.objects.filter(role__in=roles, is_active=True)
         .select_related("team")

@@ -39,6 +39,8 @@ from iro.challenge.models import (
     TargetDirection,
     TargetMeasure,
     Theme,
+    escalation_roles,
+    escalation_words,
 )
 from iro.challenge.selectors import names_known_around
 from iro.children.models import Child, RestrictedAccess
@@ -111,6 +113,10 @@ REASONING_REQUIRED = (
 )
 ADDRESSEE_REQUIRED = "Select who you raised it with."
 NEXT_ADDRESSEE_REQUIRED = "Select who the dispute is going to at the next stage."
+NOT_UP_THE_LINE = (
+    "{name} is a {role}: at stage {stage} the dispute goes to {who}. Choose someone up the line."
+)
+ESCALATION_NOTE_REQUIRED = "Enter why you are escalating the dispute."
 ADDRESSEE_CANNOT_ANSWER = (
     "{name} cannot answer disputes in iro: choose a social worker, team manager or senior manager."
 )
@@ -283,6 +289,21 @@ def escalate_dispute(
     if escalated_on < current.started_on:
         errors.add("escalated_on", BEFORE_STAGE_START.format(date=current.started_on))
     _check_addressee(errors, "addressed_to", addressed_to, dispute.child, NEXT_ADDRESSEE_REQUIRED)
+    following_stage = min(dispute.stage + 1, FINAL_STAGE)
+    if "addressed_to" not in errors.by_field and addressed_to.role not in escalation_roles(
+        following_stage
+    ):
+        errors.add(
+            "addressed_to",
+            NOT_UP_THE_LINE.format(
+                name=addressed_to.get_full_name() or addressed_to.username,
+                role=addressed_to.get_role_display().lower(),
+                stage=following_stage,
+                who=escalation_words(following_stage),
+            ),
+        )
+    if not note or not note.strip():
+        errors.add("note", ESCALATION_NOTE_REQUIRED)
     errors.add("note", text_limits.too_long(note, text_limits.NOTE))
     errors.raise_if_any()
     current.ended_on = escalated_on
@@ -296,7 +317,7 @@ def escalate_dispute(
         started_on=escalated_on,
         sent_to=_addressee_words(addressed_to),
         addressed_to=addressed_to,
-        note=note,
+        note=note.strip(),
     )
     saved_by(following, acting_user).save()
     notify(

@@ -212,7 +212,11 @@ def _dispute_page(
     version = {"version": dispute.version}
     unanswered = current is not None and current.stage.responded_on is None
     addressed = current is not None and current.stage.addressed_to_id is not None
-    people = pages.addressee_choices(dispute.child) if may_act else []
+    people = (
+        pages.addressee_choices(dispute.child, escalating_to=min(dispute.stage + 1, FINAL_STAGE))
+        if may_act
+        else []
+    )
     context = {
         "dispute": dispute,
         "child": dispute.child,
@@ -267,7 +271,12 @@ def _dispute_action(request, public_id: UUID, form_class, form_key: str, act):
     dispute = pages.dispute_for(request.user, public_id)
     require_capability(request.user, Capability.RAISE_CHALLENGES)
     if form_class is EscalateForm:
-        form = form_class(request.POST, people=pages.addressee_choices(dispute.child))
+        form = form_class(
+            request.POST,
+            people=pages.addressee_choices(
+                dispute.child, escalating_to=min(dispute.stage + 1, FINAL_STAGE)
+            ),
+        )
     else:
         form = form_class(request.POST)
     stale = False
