@@ -190,6 +190,13 @@ class StageTimescale(models.Model):
         return f"{self.get_stage_display()}: {self.working_days} working days"
 
 
+# The safeguarding partnership's protocol: the professional's manager answers a
+# multi-agency challenge within 20 working days of it being forwarded (local agreement,
+# not statute; domain.md gives no figure). The partnership may agree another per challenge.
+CHALLENGE_RESPONSE_WORKING_DAYS = 20
+CHALLENGE_RESPONSE_MAX_WORKING_DAYS = 120
+
+
 class ChallengeOutcome(models.TextChoices):
     UPHELD = "upheld", "Concern upheld: action agreed"
     PARTLY_UPHELD = "partly_upheld", "Concern partly upheld"
@@ -223,6 +230,12 @@ class MultiAgencyChallenge(Voidable):
     forwarded_on = models.DateField(null=True, blank=True)
     forwarded_to = models.CharField(
         max_length=160, blank=True, help_text="The professional's manager."
+    )
+    response_working_days = models.PositiveSmallIntegerField(
+        "working days for the response",
+        default=CHALLENGE_RESPONSE_WORKING_DAYS,
+        help_text="The response is due this many working days after the challenge is "
+        "forwarded (the partnership's protocol: 20, unless agreed otherwise).",
     )
     responded_on = models.DateField(null=True, blank=True)
     response = models.TextField(blank=True)

@@ -20,6 +20,8 @@ from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capabilit
 from iro.access.guards import require, require_child, require_conference_children
 from iro.access.scope import display_name
 from iro.challenge.models import (
+    CHALLENGE_RESPONSE_MAX_WORKING_DAYS,
+    CHALLENGE_RESPONSE_WORKING_DAYS,
     FINAL_STAGE,
     RATING_MAX,
     RATING_MIN,
@@ -117,6 +119,10 @@ NOT_UP_THE_LINE = (
     "{name} is a {role}: at stage {stage} the dispute goes to {who}. Choose someone up the line."
 )
 ESCALATION_NOTE_REQUIRED = "Enter why you are escalating the dispute."
+RESPONSE_DAYS_RANGE = (
+    "Enter the working days for the response as a whole number from 1 to "
+    f"{CHALLENGE_RESPONSE_MAX_WORKING_DAYS}, such as 20."
+)
 ADDRESSEE_CANNOT_ANSWER = (
     "{name} cannot answer disputes in iro: choose a social worker, team manager or senior manager."
 )
@@ -487,9 +493,15 @@ def _partnership_officers():
 
 @transaction.atomic
 def forward_multi_agency_challenge(
-    *, challenge: MultiAgencyChallenge, forwarded_on: date, forwarded_to: str, acting_user
+    *,
+    challenge: MultiAgencyChallenge,
+    forwarded_on: date,
+    forwarded_to: str,
+    acting_user,
+    response_working_days: int | None = CHALLENGE_RESPONSE_WORKING_DAYS,
 ) -> MultiAgencyChallenge:
-    """The partnership sends the challenge to the professional's manager."""
+    """The partnership sends the challenge to the professional's manager, whose response
+    is due ``response_working_days`` working days later (20 unless agreed otherwise)."""
     _require(acting_user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES, CANNOT_FORWARD)
     challenge = MultiAgencyChallenge.objects.select_for_update().get(pk=challenge.pk)
     errors = Errors()
@@ -501,13 +513,25 @@ def forward_multi_agency_challenge(
     _check_text(
         errors, "forwarded_to", forwarded_to, "manager the challenge went to", text_limits.NAME
     )
+    if (
+        not isinstance(response_working_days, int)
+        or not 1 <= response_working_days <= CHALLENGE_RESPONSE_MAX_WORKING_DAYS
+    ):
+        errors.add("response_working_days", RESPONSE_DAYS_RANGE)
     errors.raise_if_any()
     challenge.forwarded_on = forwarded_on
     challenge.forwarded_to = forwarded_to.strip()
     challenge.forwarded_by = acting_user
+    challenge.response_working_days = response_working_days
     challenge.version += 1
     saved_by(challenge, acting_user).save(
-        update_fields=["forwarded_on", "forwarded_to", "forwarded_by", "version"]
+        update_fields=[
+            "forwarded_on",
+            "forwarded_to",
+            "forwarded_by",
+            "response_working_days",
+            "version",
+        ]
     )
     return challenge
 
