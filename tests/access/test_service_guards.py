@@ -114,6 +114,7 @@ def test_an_iro_who_cannot_see_the_child_cannot_escalate_a_dispute(staff, disput
             dispute=dispute,
             escalated_on=date(2024, 6, 10),
             addressed_to=staff.senior_manager,
+            note="The last stage did not resolve it.",
             acting_user=staff.other_iro,
             expected_version=current_version(dispute),
         )

@@ -357,6 +357,7 @@ def test_an_answer_from_a_stale_version_is_refused(dispute, staff, api_as):
         dispute=dispute,
         escalated_on=date(2026, 6, 5),
         addressed_to=staff.team_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=stale,
     )

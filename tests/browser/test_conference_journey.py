@@ -412,9 +412,10 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     clock.set(date(2024, 10, 1))
     manager = sign_in(staff.iro_manager)
     manager.goto(f"/conferences/{review1.public_id}/")
-    expect(manager.locator("#lateness")).to_contain_text("Not yet agreed")
+    expect(manager.locator("#lateness")).to_contain_text("Waiting for a manager's decision")
     check_page(manager, "m01-late-review")
-    submit(manager, "Agree the late conference")
+    manager.get_by_label("Agree: the reason for the lateness is accepted").check()
+    submit(manager, "Record the decision")
     expect(manager.locator("#lateness")).to_contain_text(
         "Agreed by Mona Greyfriar on 1 October 2024"
     )

@@ -160,10 +160,10 @@ def test_the_service_manager_lands_on_the_services_work_and_agrees_a_late_confer
     assert "Emrys Greyfriar" in main and "Galen" not in main  # Galen's ICPC is not requested
     check_page(page, "work-01-service-manager")
 
-    page.locator("#counts").get_by_role("link", name="Late conferences").click()
+    page.locator("#counts").get_by_role("link", name="Late conferences waiting").click()
     page.wait_for_url("**/work/service/#late-to-agree")
-    page.get_by_role("link", name="Read the reason and agree for Ayla Brackwater").click()
-    expect(page.get_by_role("button", name="Agree the late conference")).to_be_visible()
+    page.get_by_role("link", name="Read the reason and decide for Ayla Brackwater").click()
+    expect(page.get_by_role("button", name="Record the decision")).to_be_visible()
 
     page.go_back()
     page.get_by_role("link", name="Allocate a chair for Brin Coldharbour, Cato Coldharbour").click()

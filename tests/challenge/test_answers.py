@@ -43,6 +43,7 @@ def escalate(staff, dispute, to, **kwargs):
         "dispute": dispute,
         "escalated_on": date(2024, 6, 10),
         "addressed_to": to,
+        "note": "No answer at stage 1.",
         "acting_user": staff.iro,
         "expected_version": current_version(dispute),
     }

@@ -45,6 +45,7 @@ def test_it_escalates_one_stage_at_a_time_ending_the_stage_before(staff, child):
         dispute=dispute,
         escalated_on=date(2019, 1, 14),
         addressed_to=staff.senior_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -52,6 +53,7 @@ def test_it_escalates_one_stage_at_a_time_ending_the_stage_before(staff, child):
         dispute=dispute,
         escalated_on=date(2019, 1, 21),
         addressed_to=staff.senior_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -70,6 +72,7 @@ def test_it_resolves_a_dispute_at_the_stage_it_has_reached(staff, child):
         dispute=dispute,
         escalated_on=date(2019, 1, 9),
         addressed_to=staff.senior_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -99,6 +102,7 @@ def test_it_refuses_to_escalate_a_resolved_dispute(staff, child):
             dispute=dispute,
             escalated_on=date(2019, 1, 9),
             addressed_to=staff.senior_manager,
+            note="The last stage did not resolve it.",
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )
@@ -134,6 +138,7 @@ def test_it_refuses_to_escalate_beyond_stage_8(staff, child):
             dispute=dispute,
             escalated_on=date(2019, 1, day),
             addressed_to=staff.senior_manager,
+            note="The last stage did not resolve it.",
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )
@@ -143,6 +148,7 @@ def test_it_refuses_to_escalate_beyond_stage_8(staff, child):
             dispute=dispute,
             escalated_on=date(2019, 1, 20),
             addressed_to=staff.senior_manager,
+            note="The last stage did not resolve it.",
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )
@@ -157,6 +163,7 @@ def test_it_refuses_an_escalation_before_the_current_stage_started(staff, child)
             dispute=dispute,
             escalated_on=date(2019, 1, 6),
             addressed_to=staff.senior_manager,
+            note="The last stage did not resolve it.",
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )

@@ -52,6 +52,7 @@ def escalate(staff, dispute, to, on=date(2024, 6, 17)):
         dispute=dispute,
         escalated_on=on,
         addressed_to=to,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -200,7 +201,9 @@ def test_challenges_to_forward_and_without_response_for_the_partnership(staff):
     assert names(to_forward) == ["Child LA5501"]  # never a name for the partnership
     no_response = queues.challenges_without_response(staff.partnership, day=TODAY)
     assert [row.href for row in no_response.rows] == [f"/challenges/{late.public_id}/"]
-    assert no_response.rows[0].cells[2:] == ("Ward manager", "2 May 2024", "20 working days late")
+    assert no_response.rows[0].cells[2:] == (
+        "Ward manager", "2 May 2024", "3 Jun 2024", "20 working days late",
+    )  # fmt: skip
     for who in ("iro", "analyst", "team_manager"):
         assert queues.challenges_to_forward(getattr(staff, who), day=TODAY).rows == ()
         assert queues.challenges_without_response(getattr(staff, who), day=TODAY).rows == ()

@@ -74,6 +74,7 @@ def test_after_escalation_the_next_stage_takes_its_own_response(staff, dispute):
         dispute=dispute,
         escalated_on=date(2024, 6, 14),
         addressed_to=staff.senior_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=current_version(dispute),
     )
@@ -123,6 +124,7 @@ def test_it_refuses_a_save_from_a_stale_page(staff, dispute):
         dispute=dispute,
         escalated_on=date(2024, 6, 5),
         addressed_to=staff.senior_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.other_iro,
         expected_version=current_version(dispute),
     )

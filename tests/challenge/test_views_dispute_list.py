@@ -74,6 +74,7 @@ def test_it_flags_overdue_responses_first_then_the_soonest_due(client, staff):
         dispute=at_stage_2,
         escalated_on=date(2024, 6, 17),
         addressed_to=staff.senior_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.iro,
         expected_version=current_version(at_stage_2),
     )  # stage 2 due 1 July: today, so not yet overdue
@@ -132,6 +133,7 @@ def test_the_list_costs_the_same_queries_for_one_dispute_or_many(client, staff):
             dispute=dispute,
             escalated_on=date(2024, 6, 10),
             addressed_to=staff.senior_manager,
+            note="The last stage did not resolve it.",
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )

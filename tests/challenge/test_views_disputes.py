@@ -236,6 +236,7 @@ def test_the_iro_escalates_and_resolves_after_the_addressee_answers(client, staf
         {
             "version": "2",
             "addressed_to": str(staff.team_manager.pk),
+            "note": "The assessment is still not finished.",
             **date_data("escalated_on", TODAY),
         },
     )
@@ -297,7 +298,7 @@ def test_escalating_before_the_stage_started_is_refused(client, staff, dispute):
         {"version": "1", **date_data("escalated_on", date(2024, 6, 1))},
     )
     assert shows(response, services.BEFORE_STAGE_START.format(date=date(2024, 6, 3)))
-    assert error_summary_links(response) == ["id_escalated_on_day", "id_addressed_to"]
+    assert error_summary_links(response) == ["id_escalated_on_day", "id_addressed_to", "id_note"]
     assert DisputeStage.objects.count() == 1
 
 
@@ -306,6 +307,7 @@ def test_a_change_saved_from_a_stale_page_is_refused_and_kept(client, staff, dis
         dispute=dispute,
         escalated_on=date(2024, 6, 20),
         addressed_to=staff.senior_manager,
+        note="The last stage did not resolve it.",
         acting_user=staff.other_iro,
         expected_version=current_version(dispute),
     )
@@ -345,6 +347,7 @@ def test_a_dispute_at_the_final_stage_offers_no_escalation(client, staff, disput
             dispute=dispute,
             escalated_on=date(2024, 6, day),
             addressed_to=staff.senior_manager,
+            note="The last stage did not resolve it.",
             acting_user=staff.iro,
             expected_version=current_version(dispute),
         )

@@ -576,11 +576,17 @@ def test_a_manager_agrees_a_late_conference(client, staff, conference):
         )
         client.force_login(staff.iro)
         url = reverse("conference_agree_late", args=[conference.public_id])
-        assert client.post(url, date_data("agreed_on", date(2024, 7, 3))).status_code == 403
+        assert client.post(url, agreed_on(date(2024, 7, 3))).status_code == 403
         client.force_login(staff.iro_manager)
-        client.post(url, date_data("agreed_on", date(2024, 7, 3)))
+        client.post(url, agreed_on(date(2024, 7, 3)))
     conference.refresh_from_db()
-    assert conference.late_agreed_by == staff.iro_manager
+    assert conference.late_decided_by == staff.iro_manager
+    assert conference.late_decision == "agreed"
+
+
+def agreed_on(d: date) -> dict[str, str]:
+    """The late conference form's data: agreed, on ``d``."""
+    return {**date_data("decided_on", d), "decision": "agreed"}
 
 
 def held_late(staff, conference) -> None:
@@ -607,7 +613,7 @@ def test_a_manager_who_agrees_a_late_conference_is_led_back_to_the_others(
         held_late(staff, other)
         client.force_login(staff.iro_manager)
         url = reverse("conference_agree_late", args=[conference.public_id])
-        page = client.post(url, date_data("agreed_on", date(2024, 7, 3)), follow=True)
+        page = client.post(url, agreed_on(date(2024, 7, 3)), follow=True)
         html = page.content.decode()
         assert "You have agreed the late conference." in html
         assert (

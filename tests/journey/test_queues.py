@@ -68,7 +68,8 @@ def test_late_conferences_waiting_for_agreement_are_those_held_late_and_not_agre
     hold_conference(
         kind=ConferenceKind.INITIAL, children=[(agreed, {})], chair=staff.iro,
         held_on=date(2025, 9, 2), lateness_reason=LatenessReason.OTHER,
-        late_agreed_by=staff.iro_manager, late_agreed_on=date(2025, 9, 3),
+        late_decision="agreed", late_decided_by=staff.iro_manager,
+        late_decided_on=date(2025, 9, 3),
     )  # fmt: skip
     in_time = child(staff, "Cato")
     hold_conference(

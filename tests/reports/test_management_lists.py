@@ -67,8 +67,9 @@ def service(staff):
         f = a_plan(staff, date(2025, 8, 31), child=kids["F"])
         agreed = a_review(f, date(2026, 10, 1), chair=staff.other_iro)
         agreed.lateness_reason = LatenessReason.OTHER
-        agreed.late_agreed_by = staff.iro_manager
-        agreed.late_agreed_on = date(2026, 10, 3)
+        agreed.late_decision = "agreed"
+        agreed.late_decided_by = staff.iro_manager
+        agreed.late_decided_on = date(2026, 10, 3)
         agreed.save()
     staff.kids = kids
     return staff

@@ -413,10 +413,18 @@ class RaiseDisputeSerializer(serializers.Serializer):
     detail = _text("What the IRO is worried about.")
 
 
+ESCALATION_ADDRESSEE_HELP = (
+    "The username of the manager who answers the dispute at the next stage, up the line: "
+    "at stage 2 a team manager or a senior manager, from stage 3 a senior manager (service "
+    "manager, head of service, senior leader); for a restricted child, one on its access "
+    "list."
+)
+
+
 class EscalateDisputeSerializer(VersionedSerializer):
     escalated_on = _date("the date it was escalated")
-    addressed_to = _text(ADDRESSEE_HELP, max_length=150)
-    note = _text("Why it is escalated (optional).")
+    addressed_to = _text(ESCALATION_ADDRESSEE_HELP, max_length=150)
+    note = _text("Why it is escalated (required).")
 
 
 class ResolveDisputeSerializer(VersionedSerializer):

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iro import text_limits
 from iro.challenge.models import (
+    CHALLENGE_RESPONSE_WORKING_DAYS,
     RATING_QUESTIONS,
     ChallengeOutcome,
     ComparisonArea,
@@ -24,6 +25,7 @@ from iro.challenge.models import (
     TargetDirection,
     Theme,
 )
+from iro.challenge.services import RESPONSE_DAYS_RANGE
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm, date_example
 from iro.people.models import Agency
 
@@ -148,10 +150,13 @@ class EscalateForm(VersionedForm):
     )
     addressed_to = _person(
         "Who is it going to?",
-        help_text="The manager at the next stage, for example the service manager. They "
-        "answer it in iro.",
+        help_text="Up the line: stage 2 goes to a team manager, stage 3 and on to a service "
+        "manager, head of service or senior leader. They answer it in iro.",
     )
-    note = _long_text("Why are you escalating it? (optional)")
+    note = _long_text(
+        "Why are you escalating it?",
+        help_text="What the last stage did not resolve. The manager reads it.",
+    )
 
     def __init__(self, *args, people=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -217,6 +222,21 @@ class ForwardForm(forms.Form):
         label="When did you send it to them?",
         help_text=date_example(2024),
     )
+    response_working_days = forms.IntegerField(
+        label="Working days for their response",
+        initial=CHALLENGE_RESPONSE_WORKING_DAYS,
+        required=False,
+        help_text="The response is due this many working days after you send it: "
+        f"{CHALLENGE_RESPONSE_WORKING_DAYS} in the protocol (and if left blank). Change it if "
+        "you agreed another time with the manager.",
+        error_messages={"invalid": RESPONSE_DAYS_RANGE},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "spellcheck": "false"}),
+    )
+
+    def clean_response_working_days(self) -> int:
+        # Left blank: the protocol's time (the hint says which).
+        days = self.cleaned_data.get("response_working_days")
+        return CHALLENGE_RESPONSE_WORKING_DAYS if days is None else days
 
 
 class ChallengeResponseForm(forms.Form):

@@ -21,6 +21,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from iro.journey.models import Voidable
+from iro.people.models import Role
 
 
 class DisputeReason(models.TextChoices):
@@ -46,6 +47,24 @@ class Stage(models.IntegerChoices):
 
 
 FINAL_STAGE = Stage.STAGE_8
+
+# An escalation goes up the line from the child's social worker: stage 2 to a team
+# manager (or someone more senior), stages 3 and on to a service manager, head of
+# service or senior leader (the senior manager role).
+TEAM_MANAGER_OR_ABOVE = frozenset({Role.TEAM_MANAGER, Role.SENIOR_MANAGER})
+SENIOR_MANAGERS = frozenset({Role.SENIOR_MANAGER})
+
+
+def escalation_roles(stage: int) -> frozenset[str]:
+    """The roles a dispute escalated to ``stage`` may be addressed to."""
+    return TEAM_MANAGER_OR_ABOVE if stage <= Stage.STAGE_2 else SENIOR_MANAGERS
+
+
+def escalation_words(stage: int) -> str:
+    """Who a dispute escalated to ``stage`` goes to, in words."""
+    if stage <= Stage.STAGE_2:
+        return "a team manager, or a more senior manager"
+    return "a service manager, head of service or senior leader"
 
 
 def stage_report_key(stage: int) -> str:
@@ -171,6 +190,13 @@ class StageTimescale(models.Model):
         return f"{self.get_stage_display()}: {self.working_days} working days"
 
 
+# The safeguarding partnership's protocol: the professional's manager answers a
+# multi-agency challenge within 20 working days of it being forwarded (local agreement,
+# not statute; domain.md gives no figure). The partnership may agree another per challenge.
+CHALLENGE_RESPONSE_WORKING_DAYS = 20
+CHALLENGE_RESPONSE_MAX_WORKING_DAYS = 120
+
+
 class ChallengeOutcome(models.TextChoices):
     UPHELD = "upheld", "Concern upheld: action agreed"
     PARTLY_UPHELD = "partly_upheld", "Concern partly upheld"
@@ -204,6 +230,12 @@ class MultiAgencyChallenge(Voidable):
     forwarded_on = models.DateField(null=True, blank=True)
     forwarded_to = models.CharField(
         max_length=160, blank=True, help_text="The professional's manager."
+    )
+    response_working_days = models.PositiveSmallIntegerField(
+        "working days for the response",
+        default=CHALLENGE_RESPONSE_WORKING_DAYS,
+        help_text="The response is due this many working days after the challenge is "
+        "forwarded (the partnership's protocol: 20, unless agreed otherwise).",
     )
     responded_on = models.DateField(null=True, blank=True)
     response = models.TextField(blank=True)

@@ -36,6 +36,7 @@ from iro.challenge.models import (
     Feedback,
     MultiAgencyChallenge,
     StageTimescale,
+    escalation_roles,
 )
 from iro.challenge.selectors import challenges_for, disputes_for
 from iro.children.models import Child
@@ -258,6 +259,52 @@ def child_challenges(user, child: Child) -> QuerySet[MultiAgencyChallenge]:
 
 
 @dataclass(frozen=True)
+class ChallengeDue:
+    """When a forwarded challenge's response is due, and how late it is on the day."""
+
+    due: date | None  # None: not forwarded yet
+    working_days: int
+    working_days_overdue: int = 0  # past the due date with no response
+    answered_late: bool = False
+
+    @property
+    def overdue(self) -> bool:
+        return self.working_days_overdue > 0
+
+
+def challenge_response_due(challenge: MultiAgencyChallenge, closures) -> date | None:
+    """The forwarded challenge's response due date: its agreed working days from the day
+    it was forwarded (never stored)."""
+    if challenge.forwarded_on is None:
+        return None
+    return timescales.add_working_days(
+        challenge.forwarded_on, challenge.response_working_days, closures=closures
+    )
+
+
+def challenge_due(challenge: MultiAgencyChallenge, *, day: date, closures) -> ChallengeDue:
+    due = challenge_response_due(challenge, closures)
+    days = challenge.response_working_days
+    if due is None:
+        return ChallengeDue(None, days)
+    if challenge.responded_on is not None:
+        return ChallengeDue(due, days, answered_late=challenge.responded_on > due)
+    if day > due:
+        return ChallengeDue(due, days, timescales.working_days_between(due, day, closures=closures))
+    return ChallengeDue(due, days)
+
+
+def with_response_due(challenges: Iterable[MultiAgencyChallenge], *, day: date) -> list:
+    """The challenges, each with ``due_state`` (a ``ChallengeDue``) for the pages. One
+    query (the closure days), however many challenges."""
+    challenges = list(challenges)
+    closures = closure_days() if challenges else frozenset()
+    for c in challenges:
+        c.due_state = challenge_due(c, day=day, closures=closures)
+    return challenges
+
+
+@dataclass(frozen=True)
 class ChallengeRow:
     challenge: MultiAgencyChallenge
     name: str  # the child's name, or LA child ID for those who may not see names
@@ -288,7 +335,7 @@ def challenge_child_name(user, child: Child, hidden: set[int] | None = None) -> 
     return CHILD_NOT_NAMED if child.pk in hidden else display_name(user, child)
 
 
-def challenge_queue(user) -> ChallengeQueue:
+def challenge_queue(user, *, day: date | None = None) -> ChallengeQueue:
     """For the partnership every challenge (the child named by LA child ID only); for an
     IRO those about children they may see. Three queries, however many challenges."""
     if may_handle_challenges(user):
@@ -324,6 +371,9 @@ def challenge_queue(user) -> ChallengeQueue:
         else known_names_by_child({c.child for challenges in lists for c in challenges})
     )
 
+    if day is not None:
+        with_response_due([c for challenges in lists for c in challenges], day=day)
+
     def rows(challenges) -> list[ChallengeRow]:
         return [
             ChallengeRow(
@@ -346,11 +396,14 @@ def conference_feedback(conference: Conference) -> QuerySet[Feedback]:
 # ------------------------------------------------------------- who answers
 
 
-def addressee_choices(child: Child) -> list[tuple[int, str]]:
+def addressee_choices(child: Child, *, escalating_to: int | None = None) -> list[tuple[int, str]]:
     """Who a dispute about ``child`` can be sent to, as (user pk, label): the child's
     team (its social workers and manager) first, then senior managers, then other teams'
-    managers; for a restricted child only those on its access list. One query."""
+    managers; for a restricted child only those on its access list. Escalating to a
+    stage, only those up the line (``escalation_roles``). One query."""
     roles = [r for r, caps in ROLE_CAPABILITIES.items() if Capability.ANSWER_DISPUTES in caps]
+    if escalating_to is not None:
+        roles = [r for r in roles if r in escalation_roles(escalating_to)]
     people = (
         User.objects.filter(role__in=roles, is_active=True)
         .select_related("team")

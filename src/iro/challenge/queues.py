@@ -26,10 +26,16 @@ from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, hidden_restricted, visible_to
 from iro.challenge import selectors
-from iro.challenge.models import DisputeStage, MultiAgencyChallenge, TargetDirection
+from iro.challenge.models import (
+    CHALLENGE_RESPONSE_WORKING_DAYS,
+    DisputeStage,
+    MultiAgencyChallenge,
+    TargetDirection,
+)
 from iro.challenge.page_selectors import (
     OVERDUE,
     challenge_child_name,
+    challenge_response_due,
     current_stages_addressed_to,
     open_dispute_rows,
     stage_timescales,
@@ -39,11 +45,6 @@ from iro.challenge.services import COUNT_MEASURES
 from iro.people.selectors import closure_days
 from iro.reports.builders import targets_with_position
 from iro.work.queues import Queue, Row
-
-# The safeguarding partnership's protocol: the professional's manager answers a
-# multi-agency challenge within 20 working days of it being forwarded (local agreement,
-# not statute).
-CHALLENGE_RESPONSE_WORKING_DAYS = 20
 
 
 def _d(day: date | None) -> str:
@@ -210,17 +211,10 @@ def challenges_to_forward(user, *, day: date) -> Queue:
     )
 
 
-def challenge_response_due(challenge: MultiAgencyChallenge, closures) -> date | None:
-    if challenge.forwarded_on is None:
-        return None
-    return timescales.add_working_days(
-        challenge.forwarded_on, CHALLENGE_RESPONSE_WORKING_DAYS, closures=closures
-    )
-
-
 def challenges_without_response(user, *, day: date) -> Queue:
     """For the partnership officer: challenges forwarded with no response after the
-    agreed time (``CHALLENGE_RESPONSE_WORKING_DAYS``), longest waiting first (three
+    working days agreed when it was forwarded (20 unless agreed otherwise: the
+    challenge's ``response_working_days``), longest waiting first (three
     queries)."""
     late = []
     if has_capability(user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES):
@@ -236,25 +230,32 @@ def challenges_without_response(user, *, day: date) -> Queue:
             due = challenge_response_due(challenge, closures)
             if day > due:
                 days = timescales.working_days_between(due, day, closures=closures)
-                late.append((challenge, days))
-    overdue = dict((c.pk, days) for c, days in late)
+                late.append((challenge, due, days))
+    overdue = {c.pk: (due, days) for c, due, days in late}
     return Queue(
         key="challenges_without_response",
         title="Challenges with no response",
-        columns=("Child", "Agency", "Sent to", "Forwarded", "Overdue by"),
+        columns=("Child", "Agency", "Sent to", "Forwarded", "Response due", "Overdue by"),
         rows=_challenge_rows(
             user,
-            [c for c, _ in late],
+            [c for c, _, _ in late],
             lambda c: (
                 c,
                 "Record the response",
-                (c.agency.name, c.forwarded_to, _d(c.forwarded_on), _late(overdue[c.pk])),
+                (
+                    c.agency.name,
+                    c.forwarded_to,
+                    _d(c.forwarded_on),
+                    _d(overdue[c.pk][0]),
+                    _late(overdue[c.pk][1]),
+                ),
                 "overdue",
             ),
         ),
         empty="Every forwarded challenge has had its response in time.",
         hint=(
-            f"Forwarded more than {CHALLENGE_RESPONSE_WORKING_DAYS} working days ago: "
+            "Past the response time agreed when each was forwarded "
+            f"({CHALLENGE_RESPONSE_WORKING_DAYS} working days unless agreed otherwise): "
             "chase the manager."
         ),
     )

@@ -20,6 +20,8 @@ from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capabilit
 from iro.access.guards import require, require_child, require_conference_children
 from iro.access.scope import display_name
 from iro.challenge.models import (
+    CHALLENGE_RESPONSE_MAX_WORKING_DAYS,
+    CHALLENGE_RESPONSE_WORKING_DAYS,
     FINAL_STAGE,
     RATING_MAX,
     RATING_MIN,
@@ -39,6 +41,8 @@ from iro.challenge.models import (
     TargetDirection,
     TargetMeasure,
     Theme,
+    escalation_roles,
+    escalation_words,
 )
 from iro.challenge.selectors import names_known_around
 from iro.children.models import Child, RestrictedAccess
@@ -111,6 +115,14 @@ REASONING_REQUIRED = (
 )
 ADDRESSEE_REQUIRED = "Select who you raised it with."
 NEXT_ADDRESSEE_REQUIRED = "Select who the dispute is going to at the next stage."
+NOT_UP_THE_LINE = (
+    "{name} is a {role}: at stage {stage} the dispute goes to {who}. Choose someone up the line."
+)
+ESCALATION_NOTE_REQUIRED = "Enter why you are escalating the dispute."
+RESPONSE_DAYS_RANGE = (
+    "Enter the working days for the response as a whole number from 1 to "
+    f"{CHALLENGE_RESPONSE_MAX_WORKING_DAYS}, such as 20."
+)
 ADDRESSEE_CANNOT_ANSWER = (
     "{name} cannot answer disputes in iro: choose a social worker, team manager or senior manager."
 )
@@ -283,6 +295,21 @@ def escalate_dispute(
     if escalated_on < current.started_on:
         errors.add("escalated_on", BEFORE_STAGE_START.format(date=current.started_on))
     _check_addressee(errors, "addressed_to", addressed_to, dispute.child, NEXT_ADDRESSEE_REQUIRED)
+    following_stage = min(dispute.stage + 1, FINAL_STAGE)
+    if "addressed_to" not in errors.by_field and addressed_to.role not in escalation_roles(
+        following_stage
+    ):
+        errors.add(
+            "addressed_to",
+            NOT_UP_THE_LINE.format(
+                name=addressed_to.get_full_name() or addressed_to.username,
+                role=addressed_to.get_role_display().lower(),
+                stage=following_stage,
+                who=escalation_words(following_stage),
+            ),
+        )
+    if not note or not note.strip():
+        errors.add("note", ESCALATION_NOTE_REQUIRED)
     errors.add("note", text_limits.too_long(note, text_limits.NOTE))
     errors.raise_if_any()
     current.ended_on = escalated_on
@@ -296,7 +323,7 @@ def escalate_dispute(
         started_on=escalated_on,
         sent_to=_addressee_words(addressed_to),
         addressed_to=addressed_to,
-        note=note,
+        note=note.strip(),
     )
     saved_by(following, acting_user).save()
     notify(
@@ -466,9 +493,15 @@ def _partnership_officers():
 
 @transaction.atomic
 def forward_multi_agency_challenge(
-    *, challenge: MultiAgencyChallenge, forwarded_on: date, forwarded_to: str, acting_user
+    *,
+    challenge: MultiAgencyChallenge,
+    forwarded_on: date,
+    forwarded_to: str,
+    acting_user,
+    response_working_days: int | None = CHALLENGE_RESPONSE_WORKING_DAYS,
 ) -> MultiAgencyChallenge:
-    """The partnership sends the challenge to the professional's manager."""
+    """The partnership sends the challenge to the professional's manager, whose response
+    is due ``response_working_days`` working days later (20 unless agreed otherwise)."""
     _require(acting_user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES, CANNOT_FORWARD)
     challenge = MultiAgencyChallenge.objects.select_for_update().get(pk=challenge.pk)
     errors = Errors()
@@ -480,13 +513,25 @@ def forward_multi_agency_challenge(
     _check_text(
         errors, "forwarded_to", forwarded_to, "manager the challenge went to", text_limits.NAME
     )
+    if (
+        not isinstance(response_working_days, int)
+        or not 1 <= response_working_days <= CHALLENGE_RESPONSE_MAX_WORKING_DAYS
+    ):
+        errors.add("response_working_days", RESPONSE_DAYS_RANGE)
     errors.raise_if_any()
     challenge.forwarded_on = forwarded_on
     challenge.forwarded_to = forwarded_to.strip()
     challenge.forwarded_by = acting_user
+    challenge.response_working_days = response_working_days
     challenge.version += 1
     saved_by(challenge, acting_user).save(
-        update_fields=["forwarded_on", "forwarded_to", "forwarded_by", "version"]
+        update_fields=[
+            "forwarded_on",
+            "forwarded_to",
+            "forwarded_by",
+            "response_working_days",
+            "version",
+        ]
     )
     return challenge
 

@@ -117,7 +117,9 @@ def child_worries(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "child": child,
             "name": display_name(request.user, child),
             "disputes": pages.child_disputes(request.user, child, day=today()),
-            "challenges": list(pages.child_challenges(request.user, child).order_by("-raised_on")),
+            "challenges": pages.with_response_due(
+                pages.child_challenges(request.user, child).order_by("-raised_on"), day=today()
+            ),
             "may_raise": may_raise,
             "active_nav": "children",
         },
@@ -212,7 +214,11 @@ def _dispute_page(
     version = {"version": dispute.version}
     unanswered = current is not None and current.stage.responded_on is None
     addressed = current is not None and current.stage.addressed_to_id is not None
-    people = pages.addressee_choices(dispute.child) if may_act else []
+    people = (
+        pages.addressee_choices(dispute.child, escalating_to=min(dispute.stage + 1, FINAL_STAGE))
+        if may_act
+        else []
+    )
     context = {
         "dispute": dispute,
         "child": dispute.child,
@@ -267,7 +273,12 @@ def _dispute_action(request, public_id: UUID, form_class, form_key: str, act):
     dispute = pages.dispute_for(request.user, public_id)
     require_capability(request.user, Capability.RAISE_CHALLENGES)
     if form_class is EscalateForm:
-        form = form_class(request.POST, people=pages.addressee_choices(dispute.child))
+        form = form_class(
+            request.POST,
+            people=pages.addressee_choices(
+                dispute.child, escalating_to=min(dispute.stage + 1, FINAL_STAGE)
+            ),
+        )
     else:
         form = form_class(request.POST)
     stale = False
@@ -462,7 +473,7 @@ def challenge_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def challenge_list(request: HttpRequest) -> HttpResponse:
-    queue = pages.challenge_queue(request.user)
+    queue = pages.challenge_queue(request.user, day=today())
     read_log.shown(
         request,
         pks=[
@@ -498,6 +509,7 @@ def _challenge_page(
         partnership or has_capability(user, Capability.RAISE_CHALLENGES)
     )
     day = today()
+    (challenge,) = pages.with_response_due([challenge], day=day)
     context = {
         "challenge": challenge,
         "name": pages.challenge_child_name(user, challenge.child),
@@ -506,7 +518,13 @@ def _challenge_page(
         "partnership": partnership,
         "may_forward": partnership and challenge.forwarded_on is None and not answered,
         "may_respond": may_respond,
-        "forward_form": forward_form or ForwardForm(initial={"forwarded_on": day}),
+        "forward_form": forward_form
+        or ForwardForm(
+            initial={
+                "forwarded_on": day,
+                "response_working_days": challenge.response_working_days,
+            }
+        ),
         "response_form": response_form or ChallengeResponseForm(initial={"responded_on": day}),
         "active_nav": "challenges",
     }
@@ -529,6 +547,7 @@ def challenge_forward(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 challenge=challenge,
                 forwarded_on=form.cleaned_data["forwarded_on"],
                 forwarded_to=form.cleaned_data["forwarded_to"],
+                response_working_days=form.cleaned_data["response_working_days"],
                 acting_user=request.user,
             )
         except ValidationError as error:

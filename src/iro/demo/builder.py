@@ -56,6 +56,7 @@ from iro.journey.models import (
     ConferenceKind,
     ConferenceStatus,
     Decision,
+    LateDecision,
     Plan,
     Section47,
 )
@@ -511,17 +512,19 @@ class Writer:
             for row in mp.rows:
                 if row.decision == "end":
                     plans.pop(row.child)
-        if mp.agreed_on is not None:
-            services.agree_late_conference(
+        agreed_on = mp.agreed_on
+        if agreed_on is None and conference.lateness_reason and mp.on + AGREED_WITHIN < self.today:
+            agreed_on = mp.on + AGREED_WITHIN
+        if agreed_on is not None:
+            manager = self.staff.iro_manager
+            if conference.chair_id == manager.pk:
+                # The manager does not agree their own conference: their line manager does.
+                manager = manager.line_manager
+            services.decide_late_conference(
                 conference=conference,
-                agreed_on=mp.agreed_on,
-                acting_user=self.staff.iro_manager,
-            )
-        elif conference.lateness_reason and mp.on + AGREED_WITHIN < self.today:
-            services.agree_late_conference(
-                conference=conference,
-                agreed_on=mp.on + AGREED_WITHIN,
-                acting_user=self.staff.iro_manager,
+                decision=LateDecision.AGREED,
+                decided_on=agreed_on,
+                acting_user=manager,
             )
         if self.today - MINUTES_RECORDED_FOR <= mp.on and mp.on + MINUTES_WITHIN < self.today:
             services.record_minutes_sent(

@@ -24,11 +24,12 @@ from iro.journey.models import (
     Decision,
     InviteeAttendance,
     InviteeRole,
+    LateDecision,
     LatenessReason,
     PlanEndReason,
     ReferralSource,
 )
-from iro.journey.services import Recommendation
+from iro.journey.services import LATE_DECISION_REQUIRED, Recommendation
 from iro.people.models import Agency
 
 DATE_REQUIRED = "Enter {what}."
@@ -655,8 +656,34 @@ class AmendReasonForm(VersionedForm):
     )
 
 
-class AgreeLateForm(forms.Form):
-    agreed_on = GovDateField(what="the date of agreement", label="Date agreed")
+class LateDecisionForm(forms.Form):
+    """The manager's decision on a late conference; the service checks the rest (a
+    comment when the reason is not accepted, the date, who may decide)."""
+
+    decision = _radios(
+        [
+            (LateDecision.AGREED, "Agree: the reason for the lateness is accepted"),
+            (LateDecision.NOT_AGREED, "Do not agree: the reason is not accepted"),
+        ],
+        label="Do you agree the late conference?",
+        error_messages={"required": LATE_DECISION_REQUIRED},
+    )
+    comment = forms.CharField(
+        label="Comment",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Required if you do not agree: say why. The chair and managers read it.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+    decided_on = GovDateField(what="the date of the decision", label="Date of the decision")
+
+
+# The form's names for the service's fields.
+LATE_DECISION_ALIASES = {
+    "late_decision": "decision",
+    "late_decision_comment": "comment",
+    "late_decided_on": "decided_on",
+}
 
 
 class MinutesSentForm(VersionedForm):

@@ -40,8 +40,8 @@ from iro.documents.plain_language import check_fields
 from iro.journey import chairs, invitations, queues, services
 from iro.journey.checks import not_in_future, today
 from iro.journey.conference_forms import (
+    LATE_DECISION_ALIASES,
     REFERRAL_DATE_NEEDED,
-    AgreeLateForm,
     AmendReasonForm,
     AttendanceForm,
     CancelForm,
@@ -50,6 +50,7 @@ from iro.journey.conference_forms import (
     ConferenceBookingForm,
     IcpcDecisionForm,
     InviteeForm,
+    LateDecisionForm,
     MinutesSentForm,
     PreMeetingForm,
     RecordConferenceForm,
@@ -70,6 +71,7 @@ from iro.journey.models import (
     Decision,
     Episode,
     Invitation,
+    LateDecision,
     Plan,
     PreMeeting,
     Section47,
@@ -201,6 +203,8 @@ def _conference_context(request, conference: Conference) -> dict:
         "may_schedule": has_capability(user, Capability.SCHEDULE_CONFERENCES),
         "may_record": may_record(user, conference),
         "may_agree_late": has_capability(user, Capability.AGREE_LATE_CONFERENCES),
+        # A manager does not decide on the lateness of a conference they chaired.
+        "chaired_it": conference.chair_id is not None and conference.chair_id == user.pk,
         **_record_context(user, conference),
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
         "held": conference.status == ConferenceStatus.HELD,
@@ -651,7 +655,7 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
     context = _conference_context(request, conference)
     context["cancel_form"] = CancelForm(initial={"version": conference.version})
-    context["agree_form"] = AgreeLateForm(initial={"agreed_on": today()})
+    context["agree_form"] = LateDecisionForm(initial={"decided_on": today()})
     context["minutes_form"] = MinutesSentForm(
         initial={"sent_on": today(), "version": conference.version}
     )
@@ -1369,20 +1373,28 @@ def _recorded_message(conference: Conference) -> str:
 
 @require_POST
 def conference_agree_late(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The manager's decision on a late conference: agreed, or the reason not accepted."""
     conference = conference_for(request.user, public_id)
     require_capability(request.user, Capability.AGREE_LATE_CONFERENCES)
-    form = AgreeLateForm(request.POST)
+    form = LateDecisionForm(request.POST)
     if form.is_valid():
         try:
-            services.agree_late_conference(
+            services.decide_late_conference(
                 conference=conference,
-                agreed_on=form.cleaned_data["agreed_on"],
+                decision=form.cleaned_data["decision"],
+                decided_on=form.cleaned_data["decided_on"],
+                comment=form.cleaned_data["comment"],
                 acting_user=request.user,
             )
         except ValidationError as error:
-            apply_service_errors(form, error, aliases={"late_agreed_on": "agreed_on"})
+            apply_service_errors(form, error, aliases=LATE_DECISION_ALIASES)
         else:
-            messages.success(request, "You have agreed the late conference.")
+            messages.success(
+                request,
+                "You have agreed the late conference."
+                if form.cleaned_data["decision"] == LateDecision.AGREED
+                else "You have recorded that the reason for the lateness is not accepted.",
+            )
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
     context |= {
@@ -1418,7 +1430,7 @@ def conference_minutes_sent(request: HttpRequest, public_id: UUID) -> HttpRespon
     context = _conference_context(request, conference)
     context |= {
         "minutes_form": form,
-        "agree_form": AgreeLateForm(initial={"agreed_on": today()}),
+        "agree_form": LateDecisionForm(initial={"decided_on": today()}),
         "cancel_form": CancelForm(initial={"version": conference.version}),
         "active_nav": "children",
     }

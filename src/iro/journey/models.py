@@ -308,6 +308,13 @@ class LatenessReason(models.TextChoices):
     OTHER = "other", "Other"
 
 
+class LateDecision(models.TextChoices):
+    """A manager's decision on a conference held outside timescale ("" while waiting)."""
+
+    AGREED = "agreed", "Agreed"
+    NOT_AGREED = "not_agreed", "Reason not accepted"
+
+
 class Conference(Voidable):
     """One meeting. A sibling group is one conference with a row per child."""
 
@@ -336,10 +343,22 @@ class Conference(Voidable):
     )
     lateness_reason = models.CharField(max_length=20, choices=LatenessReason.choices, blank=True)
     lateness_detail = models.TextField(blank=True)
-    late_agreed_by = models.ForeignKey(
+    late_decision = models.CharField(
+        "manager's decision on the lateness",
+        max_length=10,
+        choices=LateDecision.choices,
+        blank=True,
+        help_text="Empty while the lateness waits for a manager's decision.",
+    )
+    late_decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    late_agreed_on = models.DateField(null=True, blank=True)
+    late_decided_on = models.DateField(null=True, blank=True)
+    late_decision_comment = models.TextField(
+        "manager's comment on the lateness",
+        blank=True,
+        help_text="Required when the reason is not accepted, optional when agreed.",
+    )
     minutes_sent_on = models.DateField(
         "minutes and plan sent on",
         null=True,
@@ -378,11 +397,11 @@ class Conference(Voidable):
                 name="conference_booked_idx",
                 condition=Q(status="scheduled", voided_at__isnull=True),
             ),
-            # Held late with a reason the manager has not yet agreed.
+            # Held late with a reason no manager has decided on yet.
             models.Index(
                 fields=["held_on"],
-                name="conference_late_to_agree_idx",
-                condition=Q(late_agreed_by__isnull=True) & ~Q(lateness_reason=""),
+                name="conference_late_to_decide_idx",
+                condition=Q(late_decision="") & ~Q(lateness_reason=""),
             ),
         ]
 

@@ -33,6 +33,7 @@ from iro.journey.models import (
     ConferenceStatus,
     Decision,
     Invitation,
+    LateDecision,
     Plan,
     PlanAction,
     Section47,
@@ -60,6 +61,8 @@ REVIEWS_TO_BOOK_DAYS = 56
 # Conferences held this long ago or more are not listed for minutes: the record of
 # sending minutes began after them, so their absence says nothing.
 MINUTES_LOOKBACK_DAYS = 90
+# How far back the manager's list of late conferences whose reason was not accepted goes.
+NOT_ACCEPTED_LOOKBACK_DAYS = 90
 # Plans whose first core group meeting is listed: those started this recently.
 CORE_GROUP_LOOKBACK_DAYS = 42
 
@@ -133,18 +136,19 @@ def _when(conference: Conference) -> str:
 
 
 def late_conferences_waiting(user) -> QuerySet[Conference]:
-    """Conferences held outside timescale that no manager has agreed yet (the
+    """Conferences held outside timescale that no manager has decided on yet (the
     ``late_conferences_to_agree`` queue's, without its rows)."""
     return (
         _visible_conferences(user)
-        .filter(status=ConferenceStatus.HELD, late_agreed_by__isnull=True)
+        .filter(status=ConferenceStatus.HELD, late_decision="")
         .exclude(lateness_reason="")
     )
 
 
 def late_conferences_to_agree(user, day: date) -> Queue:
     """Conferences held outside timescale (a lateness reason recorded) that no manager
-    has agreed yet, oldest first. Three queries."""
+    has decided on yet, oldest first. One the user chaired is another manager's to
+    decide: its row says so. Three queries."""
     conferences = list(
         late_conferences_waiting(user).select_related("chair").order_by("held_on", "pk")
     )
@@ -152,15 +156,17 @@ def late_conferences_to_agree(user, day: date) -> Queue:
     rows = []
     for c in conferences:
         kids = children[c.pk]
+        chaired = c.chair_id == user.pk
         rows.append(
             Row(
                 href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
-                action="Read the reason and agree",
+                action="Read the reason" if chaired else "Read the reason and decide",
                 cells=(
                     *_held_cells(user, c, kids),
                     c.get_lateness_reason_display(),
                 ),
                 child_public_ids=_ids(kids),
+                flag="You chaired it: another manager decides" if chaired else "",
             )
         )
     return Queue(
@@ -169,6 +175,51 @@ def late_conferences_to_agree(user, day: date) -> Queue:
         columns=("Children", "Conference", "Held on", "Chair", "Why it was late"),
         rows=tuple(rows),
         empty="No late conference is waiting for agreement.",
+    )
+
+
+def late_reasons_not_accepted(user, day: date) -> Queue:
+    """Late conferences whose reason a manager did not accept, decided in the last 90
+    days, latest decision first, with the manager's comment. Three queries."""
+    conferences = list(
+        _visible_conferences(user)
+        .filter(
+            status=ConferenceStatus.HELD,
+            late_decision=LateDecision.NOT_AGREED,
+            late_decided_on__gte=day - timedelta(days=NOT_ACCEPTED_LOOKBACK_DAYS),
+            late_decided_on__lte=day,
+        )
+        .select_related("chair", "late_decided_by")
+        .order_by("-late_decided_on", "-pk")
+    )
+    children = _children_of(user, [c.pk for c in conferences])
+    rows = []
+    for c in conferences:
+        kids = children[c.pk]
+        # Free text may name people: only for a role that sees names.
+        comment = f": {c.late_decision_comment}" if shows_names(user) else ""
+        rows.append(
+            Row(
+                href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
+                action="Read the decision",
+                cells=(
+                    *_held_cells(user, c, kids),
+                    c.get_lateness_reason_display(),
+                    f"{c.late_decided_by} on {_d(c.late_decided_on)}{comment}",
+                ),
+                child_public_ids=_ids(kids),
+                flag="Reason not accepted",
+                tone="red",
+            )
+        )
+    return Queue(
+        key="late-not-accepted",
+        title="Late conferences whose reason was not accepted",
+        columns=("Children", "Conference", "Held on", "Chair", "Why it was late", "Decision"),
+        rows=tuple(rows),
+        empty=(
+            f"No reason for lateness was turned down in the last {NOT_ACCEPTED_LOOKBACK_DAYS} days."
+        ),
     )
 
 

@@ -56,6 +56,7 @@ from iro.journey.models import (
     Invitation,
     InviteeAttendance,
     InviteeRole,
+    LateDecision,
     LatenessReason,
     Plan,
     PlanEndReason,
@@ -149,6 +150,16 @@ MINUTES_BEFORE_HELD = "The minutes cannot be sent before the conference on {date
 MINUTES_ALREADY_SENT = "The minutes were already recorded as sent on {date:%-d %B %Y}."
 NOT_LATE = "The conference was held in timescale: there is nothing to agree."
 CANNOT_AGREE_LATE = "Only a manager can agree a conference held outside timescale."
+LATE_DECISION_REQUIRED = "Select whether you agree the late conference."
+LATE_COMMENT_REQUIRED = "Say why the reason for the lateness is not accepted."
+LATE_ALREADY_DECIDED = (
+    "{who} already decided on this late conference on {date:%-d %B %Y}: {decision}."
+)
+LATE_DATE_REQUIRED = "Enter the date of the decision."
+LATE_OWN_CONFERENCE = (
+    "You chaired this conference, so you cannot decide on its lateness: another manager "
+    "must decide."
+)
 PLAN_END_BEFORE_START = "The plan cannot end before it started on {date:%-d %B %Y}."
 PLAN_SAME_DAY = "A plan cannot start and end on the same day."
 PLAN_ALREADY_ENDED = "This plan has already ended."
@@ -1495,22 +1506,58 @@ def cancel_conference(*, conference: Conference, acting_user, expected_version: 
 
 
 @transaction.atomic
-def agree_late_conference(*, conference: Conference, agreed_on: date, acting_user) -> Conference:
-    """A manager's agreement to a conference held outside timescale."""
+def decide_late_conference(
+    *,
+    conference: Conference,
+    decision: str,
+    decided_on: date,
+    comment: str = "",
+    acting_user,
+) -> Conference:
+    """A manager's decision on a conference held outside timescale: agreed, or the reason
+    not accepted (with a comment saying why). Made once, by a manager who did not chair it."""
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not has_capability(acting_user, Capability.AGREE_LATE_CONFERENCES):
-        raise ValidationError({"late_agreed_by": CANNOT_AGREE_LATE})
+        raise ValidationError({"late_decision": CANNOT_AGREE_LATE})
     require_conference_children(acting_user, conference)
     if not conference.lateness_reason:
-        raise ValidationError({"late_agreed_by": NOT_LATE})
+        raise ValidationError({"late_decision": NOT_LATE})
+    if conference.late_decision:
+        raise ValidationError(
+            {
+                "late_decision": LATE_ALREADY_DECIDED.format(
+                    who=conference.late_decided_by or "A manager",
+                    date=conference.late_decided_on,
+                    decision=conference.get_late_decision_display().lower(),
+                )
+            }
+        )
+    if conference.chair_id is not None and conference.chair_id == acting_user.pk:
+        raise ValidationError({"late_decision": LATE_OWN_CONFERENCE})
+    comment = (comment or "").strip()
     errors = Errors()
-    errors.add("late_agreed_on", not_in_future(agreed_on))
+    if decision not in LateDecision.values:
+        errors.add("late_decision", LATE_DECISION_REQUIRED)
+    elif decision == LateDecision.NOT_AGREED and not comment:
+        errors.add("late_decision_comment", LATE_COMMENT_REQUIRED)
+    errors.add("late_decision_comment", text_limits.too_long(comment, text_limits.REASON))
+    if decided_on is None:
+        errors.add("late_decided_on", LATE_DATE_REQUIRED)
+    errors.add("late_decided_on", not_in_future(decided_on))
     errors.raise_if_any()
-    conference.late_agreed_by = acting_user
-    conference.late_agreed_on = agreed_on
+    conference.late_decision = decision
+    conference.late_decided_by = acting_user
+    conference.late_decided_on = decided_on
+    conference.late_decision_comment = comment
     conference.version += 1
     saved_by(conference, acting_user).save(
-        update_fields=["late_agreed_by", "late_agreed_on", "version"]
+        update_fields=[
+            "late_decision",
+            "late_decided_by",
+            "late_decided_on",
+            "late_decision_comment",
+            "version",
+        ]
     )
     return conference
 

@@ -7,7 +7,8 @@
 - **Plans open 15 months or more** at the period's end (started on or before the day 15
   calendar months before it), longest first.
 - **Late conferences not yet agreed**: held outside timescale with a reason for the
-  lateness recorded, waiting for a manager's agreement today (the IRO service manager's
+  lateness recorded, waiting for a manager's decision today (agreed or reason not
+  accepted) (the IRO service manager's
   queue, ``journey.queues.late_conferences_to_agree``).
 - **IRO loads**: per chair, the children on a plan at the period's end whose latest
   conference they chaired, and the conferences they chaired in the period (the measures'
@@ -231,7 +232,7 @@ def late_not_agreed(user, *, day: date) -> ManagementList:
         title="Late conferences whose lateness is not yet agreed",
         intro=(
             "Conferences held outside timescale, with the reason recorded, that no manager "
-            f"had agreed on {_d(day)}."
+            f"had decided on by {_d(day)}."
         ),
         columns=queue.columns,
         rows=tuple(row.cells for row in queue.rows),

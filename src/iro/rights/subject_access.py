@@ -154,7 +154,7 @@ def collect(child: Child) -> dict:
     section47s = list(Section47.all_objects.filter(episode_id__in=episode_ids))
     rows = list(
         ConferenceChild.all_objects.filter(child=child)
-        .select_related("conference__chair", "conference__late_agreed_by")
+        .select_related("conference__chair", "conference__late_decided_by")
         .order_by("conference__scheduled_date", "conference__held_on", "conference__pk")
     )
     conference_ids = [r.conference_id for r in rows]

@@ -23,6 +23,7 @@ QueueFunction = Callable[..., Queue]  # (user, *, day) -> Queue
 
 SERVICE_MANAGER_QUEUES: list[QueueFunction] = [
     journey.late_conferences_to_agree,
+    journey.late_reasons_not_accepted,
     journey.conferences_without_a_chair,
     journey.icpcs_requested_not_booked,
     journey.reviews_overdue_or_at_risk,

@@ -136,7 +136,7 @@ def test_siblings_share_the_strategy_discussion_and_one_conference():
 
 
 def test_the_manager_has_agreed_late_conferences_but_the_last_weeks():
-    waiting = Conference.objects.exclude(lateness_reason="").filter(late_agreed_by__isnull=True)
+    waiting = Conference.objects.exclude(lateness_reason="").filter(late_decision="")
     assert not waiting.filter(held_on__lt=TODAY - timedelta(days=7)).exists()
 
 
@@ -154,7 +154,9 @@ def test_late_conferences_have_a_reason_and_some_were_agreed():
     closures = frozenset(ClosureDay.objects.values_list("date", flat=True))
     late = Conference.objects.exclude(lateness_reason="")
     assert late.exists()
-    assert late.filter(late_agreed_by__role=Role.IRO_MANAGER).exists()
+    assert late.filter(late_decision="agreed", late_decided_by__role=Role.IRO_MANAGER).exists()
+    # A manager who chaired a late conference does not agree it: their line manager does.
+    assert not late.filter(late_decided_by=F("chair")).exists()
     for row in ConferenceChild.objects.filter(
         conference__kind=ConferenceKind.INITIAL, conference__status=ConferenceStatus.HELD
     ).select_related("conference", "section47"):
