@@ -456,6 +456,8 @@ def test_the_partnership_forwards_a_challenge_once(challenge, staff, api_as):
         "2026-06-11", "Dana Pellow, health visiting lead",
     )  # fmt: skip
     assert body["child"] is None  # the partnership sees no child's record
+    # 20 working days from Thursday 11 June 2026 (no bank holiday between).
+    assert (body["response_working_days"], body["response_due"]) == (20, "2026-07-09")
     challenge.refresh_from_db()
     assert response["ETag"] == f'"{challenge.version}"'
     # The service checks no version: a second forward is refused by the date of the first.

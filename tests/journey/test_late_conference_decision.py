@@ -261,3 +261,17 @@ def test_the_queue_says_another_manager_decides_a_conference_the_manager_chaired
         ("Ayla Ashcombe", "Read the reason", "You chaired it: another manager decides"),
         ("Brin Ashcombe", "Read the reason and decide", ""),
     ]
+
+
+def test_the_api_gives_the_managers_decision_on_a_late_conference(staff):
+    from tests.api.conftest import Api, token_for
+
+    conference = held_late(staff)
+    api = Api(token_for(staff.iro))
+    path = f"/api/conferences/{conference.public_id}/"
+    assert (api.get(path).json()["late_decision"], api.get(path).json()["late_decided_on"]) == (
+        "", None,
+    )  # fmt: skip
+    decide(conference, staff.iro_manager, LateDecision.NOT_AGREED, "No interpreter was asked for.")
+    body = api.get(path).json()
+    assert (body["late_decision"], body["late_decided_on"]) == ("not_agreed", TODAY.isoformat())

@@ -194,6 +194,11 @@ class ConferenceSerializer(serializers.Serializer):
     virtual_link = serializers.CharField()
     chair = serializers.CharField(source="chair.username", allow_null=True, default=None)
     lateness_reason = serializers.CharField()
+    late_decision = serializers.CharField(
+        help_text="A manager's decision on a late conference: 'agreed', 'not_agreed', or "
+        "blank while none is recorded."
+    )
+    late_decided_on = serializers.DateField(allow_null=True)
     version = serializers.IntegerField()
     children = serializers.SerializerMethodField()
 
@@ -348,10 +353,24 @@ class ChallengeSerializer(serializers.Serializer):
     raised_on = serializers.DateField()
     forwarded_on = serializers.DateField(allow_null=True)
     forwarded_to = serializers.CharField()
+    response_working_days = serializers.IntegerField()
+    response_due = serializers.SerializerMethodField()
     responded_on = serializers.DateField(allow_null=True)
     response = ScreenedText(child="child")
     outcome = serializers.CharField()
     version = serializers.IntegerField()
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_response_due(self, challenge):
+        """The agreed working days from forwarding; null until it is forwarded."""
+        from iro.challenge.page_selectors import challenge_response_due
+        from iro.people.selectors import closure_days
+
+        closures = self.context.get("_closures")
+        if closures is None:
+            closures = self.context["_closures"] = closure_days()
+        due = challenge_response_due(challenge, closures)
+        return due.isoformat() if due else None
 
     @extend_schema_field(ChildRefSerializer(allow_null=True))
     def get_child(self, challenge):
