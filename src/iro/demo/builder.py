@@ -77,6 +77,17 @@ DURING_RANGE = (680, 790)
 AT_END_RANGE = (405, 490)
 ICPC_IN_TIME_RANGE = (72.0, 90.0)
 ATTEMPTS = 25
+# Why a manager did not accept a conference's lateness, by its reason.
+NOT_ACCEPTED_COMMENTS = {
+    "reports_not_ready": (
+        "Reports are due two working days before. Hold the conference on time with what is "
+        "ready and tell me which agency was late."
+    ),
+    "unavailable": (
+        "A date within timescale was possible. Book it and share the reports with whoever "
+        "cannot come."
+    ),
+}
 # Why a conference was booked after its due date, as the coordinator would have put it,
 # by the lateness reason the demo gives it when held (one still ahead: the first).
 LATE_BOOKING_REASONS = {
@@ -520,10 +531,15 @@ class Writer:
             if conference.chair_id == manager.pk:
                 # The manager does not agree their own conference: their line manager does.
                 manager = manager.line_manager
+            # One in five of those late for want of reports or people is not accepted
+            # (chosen by the record's number: the planned journeys stay as they are).
+            comment = NOT_ACCEPTED_COMMENTS.get(conference.lateness_reason, "")
+            not_accepted = bool(comment) and conference.pk % 5 == 0
             services.decide_late_conference(
                 conference=conference,
-                decision=LateDecision.AGREED,
+                decision=LateDecision.NOT_AGREED if not_accepted else LateDecision.AGREED,
                 decided_on=agreed_on,
+                comment=comment if not_accepted else "",
                 acting_user=manager,
             )
         if self.today - MINUTES_RECORDED_FOR <= mp.on and mp.on + MINUTES_WITHIN < self.today:

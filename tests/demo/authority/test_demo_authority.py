@@ -18,6 +18,7 @@ from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
+    LateDecision,
     Plan,
     StrategyDiscussion,
 )
@@ -175,6 +176,14 @@ def test_conferences_were_booked_when_the_coordinator_would_have_booked_them():
     assert late.exists()
     assert not late.filter(booking_reason="").exists()
     assert not booked.filter(booking_reason__contains="history").exists()
+
+
+def test_some_late_reasons_were_not_accepted_each_with_the_managers_comment():
+    not_accepted = Conference.objects.filter(late_decision=LateDecision.NOT_AGREED)
+    assert not_accepted.exists()
+    assert not not_accepted.filter(late_decision_comment="").exists()
+    agreed = Conference.objects.filter(late_decision=LateDecision.AGREED)
+    assert agreed.count() > 2 * not_accepted.count()
 
 
 def test_conferences_are_on_weekdays_between_half_past_nine_and_three():
