@@ -618,7 +618,7 @@ def test_a_manager_who_agrees_a_late_conference_is_led_back_to_the_others(
         assert "You have agreed the late conference." in html
         assert (
             f'<a class="govuk-link" href="{reverse("service_work")}#late-to-agree">'
-            "1 other late conference waiting for your agreement</a>"
+            "1 other late conference waiting for your decision</a>"
         ) in html
         # The senior manager may agree too, but has no service work page to go back to.
         client.force_login(staff.senior_manager)

@@ -171,7 +171,7 @@ def late_conferences_to_agree(user, day: date) -> Queue:
         )
     return Queue(
         key="late-to-agree",
-        title="Late conferences waiting for your agreement",
+        title="Late conferences waiting for your decision",
         columns=("Children", "Conference", "Held on", "Chair", "Why it was late"),
         rows=tuple(rows),
         empty="No late conference is waiting for agreement.",
