@@ -59,11 +59,8 @@ def one_day():
     if _fixed_day.get() is not None:
         yield
         return
-    token = _fixed_day.set(timezone.localdate())
-    try:
+    with as_at(timezone.localdate()):
         yield
-    finally:
-        _fixed_day.reset(token)
 
 
 @contextmanager
