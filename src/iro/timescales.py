@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, lru_cache
 
 # The United Kingdom's calendar, imported with this module: ``holidays.country_holidays``
 # would import every country's module the first time it is called (about 0.1 s), in the
@@ -198,11 +198,15 @@ def first_core_group_due(conference_held: date, *, closures: Iterable[date] = ()
     return add_working_days(conference_held, FIRST_CORE_GROUP_WORKING_DAYS, closures=closures)
 
 
+# The two review due dates are worked out for every plan and review a report walks (a
+# national year: about 100,000), from a few thousand distinct days: each is kept.
+@lru_cache(maxsize=8192)
 def first_review_due(plan_start_or_icpc: date) -> date:
     """The last day the first review conference is in time: 3 months after the plan start."""
     return add_months(plan_start_or_icpc, FIRST_REVIEW_MONTHS)
 
 
+@lru_cache(maxsize=8192)
 def next_review_due(previous_review: date) -> date:
     """The last day the next review conference is in time: 6 months after the previous."""
     return add_months(previous_review, LATER_REVIEW_MONTHS)

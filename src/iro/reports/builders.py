@@ -580,7 +580,7 @@ def build_report(
     if edition == PUBLISHED and chair is not None:
         raise ValueError(PUBLISHED_FOR_A_CHAIR)
     period = period.as_at(timezone.localdate() if as_at is None else as_at)
-    with measures.one_report():
+    with measures.one_report(period, period.previous_year()):
         report = _build(kind, period, team, chair, edition)
     report.narrative = report_sections(kind, period.label)
     report.definitions = definitions.for_measures(report.measures)

@@ -38,6 +38,8 @@ and runs its queries without PostgreSQL's JIT.
 from __future__ import annotations
 
 import dataclasses
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -45,15 +47,19 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, router, transaction
 from django.db.models import (
+    BooleanField,
     CharField,
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -166,6 +172,50 @@ def latest_chair(period: Period, child_ref: str = "child") -> Subquery:
     )
 
 
+def _latest_chairs(period: Period, team) -> ChairsByChild:
+    """``latest_chair`` of every child with a plan open at some time in the period (of
+    the team, when given), read in one query instead of a subquery per plan, and
+    remembered for the report (``one_report``)."""
+    return _remembered("chairs", _read_latest_chairs, period, team, None)
+
+
+def _read_latest_chairs(period: Period, team, _chair=None) -> ChairsByChild:
+    children = plans_during(period, team).values("child")
+    rows = (
+        _held_rows()
+        .filter(child__in=children, conference__held_on__lte=period.last_day)
+        .order_by("child_id", "-conference__held_on", "-conference_id")
+    )
+    if connections[rows.db].features.can_distinct_on_fields:
+        rows = rows.distinct("child_id")  # PostgreSQL: one row a child, chosen in the query
+    return ChairsByChild(_rows_in_chunks(rows.values_list("child_id", "conference__chair_id")))
+
+
+class ChairsByChild:
+    """Each child's chair, from ``(child id, chair id)`` rows in child order whose first
+    row for a child is the one that counts. Kept as two sorted arrays of machine
+    integers, looked up by bisection: a national year's 36,000 children take 0.6 MiB,
+    where a dictionary of them took 4."""
+
+    __slots__ = ("_chairs", "_children")
+
+    def __init__(self, rows: Iterable[tuple[int, int | None]]) -> None:
+        self._children, self._chairs = array("q"), array("q")
+        last = None
+        for child_id, chair_id in rows:
+            if child_id != last:
+                self._children.append(child_id)
+                self._chairs.append(chair_id or 0)  # no chair: 0, never a key
+                last = child_id
+
+    def get(self, child_id: int) -> int | None:
+        """The child's chair; None for a child with no conference (or no chair)."""
+        i = bisect_left(self._children, child_id)
+        if i < len(self._children) and self._children[i] == child_id:
+            return self._chairs[i] or None
+        return None
+
+
 def _by_child(qs: QuerySet, period: Period, team, chair, child: str = "child") -> QuerySet:
     """Filter rows that belong to a child by the child's team and latest chair."""
     if team is not None:
@@ -213,9 +263,13 @@ def current_plans_at_end(period: Period, team=None, chair=None) -> QuerySet[Plan
 
 
 def _conference_rows(period: Period, team, chair, kinds: Iterable[str] | None = None):
-    rows = _held_rows().filter(
-        conference__held_on__gte=period.first_day, conference__held_on__lte=period.last_day
-    )
+    return _conference_rows_in((period,), team, chair, kinds)
+
+
+def _conference_rows_in(
+    periods: tuple[Period, ...], team, chair, kinds: Iterable[str] | None = None
+) -> QuerySet[ConferenceChild]:
+    rows = _held_rows().filter(_held_in(periods))
     if kinds is not None:
         rows = rows.filter(conference__kind__in=list(kinds))
     if team is not None:
@@ -397,6 +451,11 @@ def icpc_units(period: Period, team=None, chair=None) -> QuerySet[ConferenceChil
     still counts when it has an ICPC date. Rows, not S47s with a subquery, so the ICPC
     date is a plain column the in-time comparison can use cheaply.
     """
+    return _icpc_units_in((period,), team, chair)
+
+
+def _icpc_units_in(periods: tuple[Period, ...], team, chair) -> QuerySet[ConferenceChild]:
+    """``icpc_units`` held in any of ``periods``."""
     earlier_icpc = _held_rows().filter(
         Q(conference__held_on__lt=OuterRef("conference__held_on"))
         | Q(
@@ -409,10 +468,9 @@ def icpc_units(period: Period, team=None, chair=None) -> QuerySet[ConferenceChil
     qs = (
         _held_rows()
         .filter(
+            _held_in(periods),
             conference__kind=ConferenceKind.INITIAL,
             section47__isnull=False,
-            conference__held_on__gte=period.first_day,
-            conference__held_on__lte=period.last_day,
             section47__start_date__lte=F("conference__held_on"),
         )
         .exclude(Exists(earlier_icpc))
@@ -484,7 +542,13 @@ class DateLookupTable(Func):
 
 def icpc_in_time_filter(period: Period) -> Q:
     """Over ``icpc_units``: ICPC date <= add_working_days(S47 start, 15)."""
-    runs = _earliest_timely_starts(period, closure_days())
+    return _icpc_in_time_filter_for((period,))
+
+
+def _icpc_in_time_filter_for(periods: tuple[Period, ...]) -> Q:
+    """``icpc_in_time_filter`` for ICPCs held in any of ``periods``."""
+    closures = closure_days()
+    runs = tuple(run for p in periods for run in _earliest_timely_starts(p, closures))
     return Q(section47__start_date__gte=DateLookupTable(F("conference__held_on"), runs))
 
 
@@ -493,30 +557,32 @@ def icpc_within_15_working_days(period: Period, *, team=None, chair=None) -> Rat
     return Ratio(met, units)
 
 
-def _icpc_grouped(period: Period, team, chair) -> dict[tuple, tuple[int, int]]:
-    """``{(child's team, lateness reason, year, month): (in time, units)}`` of
-    ``icpc_units``: one query over the period's ICPCs, grouped (a few thousand rows at
-    most, whatever the number of children), from which the ratio, its breakdown by
-    team, the late units' reasons and the trend's months are all summed."""
+def _icpc_grouped(periods: tuple[Period, ...], team, chair) -> list[dict[tuple, tuple[int, int]]]:
+    """For each of ``periods``, ``{(child's team, lateness reason, year, month): (in
+    time, units)}`` of ``icpc_units``: one query over the periods' ICPCs, grouped (a few
+    thousand rows at most, whatever the number of children), from which the ratio, its
+    breakdown by team, the late units' reasons and the trend's months are all summed."""
     rows = (
-        icpc_units(period, team, chair)
+        _icpc_units_in(periods, team, chair)
         .values_list(
             F("section47__episode__child__team"),
             F("conference__lateness_reason"),
             DatePart("conference__held_on", "year"),
             DatePart("conference__held_on", "month"),
         )
-        .annotate(met=Count("pk", filter=icpc_in_time_filter(period)), units=Count("pk"))
+        .annotate(met=Count("pk", filter=_icpc_in_time_filter_for(periods)), units=Count("pk"))
         .order_by()
     )
-    return {tuple(key): (met, units) for *key, met, units in rows}
+    grouped = {tuple(key): (met, units) for *key, met, units in rows}
+    return _split_by_month(grouped, periods, slice(2, 4))
 
 
 def _icpc_by(period: Period, team, chair, group: Callable[[tuple], Any]) -> dict:
     """``{group(key): [in time, units]}`` summed from ``_icpc_grouped`` (once per
     report) by ``group`` of each ``(team, reason, year, month)`` key."""
     summed: dict = {}
-    for key, (met, units) in _remembered("icpc", _icpc_grouped, period, team, chair).items():
+    grouped = _remembered_together("icpc", _icpc_grouped, period, team, chair)
+    for key, (met, units) in grouped.items():
         counts = summed.get(group(key))
         if counts is None:
             summed[group(key)] = counts = [0, 0]
@@ -598,16 +664,23 @@ def _review_rows() -> QuerySet[ConferenceChild]:
     )
 
 
-def _reviews_of_plans_open_in(period: Period, team) -> Iterator[tuple[int, list[tuple]]]:
-    """``(plan, its rows)`` for each plan open in the period with a held review on or
-    after its start and on or before the period's last day, by plan id: each row
-    ``(date, child, plan start, plan end, child's team, chair, lateness reason)``, by
-    date then conference. One ordered query, read a chunk at a time (``_rows_in_chunks``)."""
+def _reviews_of_plans_open_in(
+    periods: tuple[Period, ...], team
+) -> Iterator[tuple[int, list[tuple]]]:
+    """``(plan, its rows)`` for each plan open in one of the periods with a held review
+    on or after its start and on or before the last of the periods' last days, by plan
+    id: each row ``(date, child, plan start, plan end, child's team, chair, lateness
+    reason)``, by date then conference. One ordered query, read a chunk at a time
+    (``_rows_in_chunks``)."""
+    open_in = Q()
+    for p in periods:
+        open_in |= (Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=p.first_day)) & Q(
+            plan__start_date__lte=p.last_day
+        )
     rows = _review_rows().filter(
-        Q(plan__end_date__isnull=True) | Q(plan__end_date__gte=period.first_day),
-        plan__start_date__lte=period.last_day,
+        open_in,
         conference__held_on__gte=F("plan__start_date"),
-        conference__held_on__lte=period.last_day,
+        conference__held_on__lte=max(p.last_day for p in periods),
     )
     if team is not None:
         rows = rows.filter(child__team=team)
@@ -645,7 +718,10 @@ class ReviewUnit(NamedTuple):
     due: date  # the due date of the review (or, walking, of the next one)
     review: date | None = None  # the review date, for review_conferences_in_timescale
     team_id: int | None = None  # the child's team
-    chair_id: int | None = None  # the chair the measure's chair filter uses
+    # The chair the measure's chair filter uses: for review_conferences_in_timescale the
+    # conference's; None for reviews_on_time, whose chair, the child's latest, is looked
+    # up only when a breakdown by chair asks (ReviewTally.grouped).
+    chair_id: int | None = None
     lateness_reason: str = ""  # the conference's recorded reason, for late_review_reasons
 
 
@@ -654,23 +730,48 @@ class ReviewTally:
     """What a report needs of a review measure's units, counted as they stream by so
     a report's memory does not grow with the records: the units on time and in all,
     the same by team, by chair and by month of the review, and the late units by
-    recorded lateness reason. Each ``[met, total]``."""
+    recorded lateness reason. Each ``[met, total]``.
+
+    With ``chair_by_child`` (the walk's tally) the units are not counted by chair but
+    their children kept (on time, late): their chair is the child's latest, which
+    ``grouped`` looks up when a breakdown by chair asks for it, so a report's previous
+    year does not look it up. The children are machine integers (8 bytes each)."""
 
     met: int = 0
     total: int = 0
+    chair_by_child: bool = False
     by_team: dict = dataclasses.field(default_factory=dict)
     by_chair: dict = dataclasses.field(default_factory=dict)
     by_month: dict = dataclasses.field(default_factory=dict)
     late_reasons: dict = dataclasses.field(default_factory=dict)
+    children: tuple = dataclasses.field(default_factory=lambda: (array("q"), array("q")))
 
     def add(self, unit: ReviewUnit) -> None:
+        # About 130,000 calls a national report: each count is written out inline.
         on_time = unit.on_time
         self.met += on_time
         self.total += 1
-        _count_in(self.by_team, unit.team_id, on_time)
-        _count_in(self.by_chair, unit.chair_id, on_time)
-        if unit.review is not None:
-            _count_in(self.by_month, (unit.review.year, unit.review.month), on_time)
+        counts = self.by_team.get(unit.team_id)
+        if counts is None:
+            self.by_team[unit.team_id] = counts = [0, 0]
+        counts[0] += on_time
+        counts[1] += 1
+        if self.chair_by_child:
+            self.children[not on_time].append(unit.child_id)
+        else:
+            counts = self.by_chair.get(unit.chair_id)
+            if counts is None:
+                self.by_chair[unit.chair_id] = counts = [0, 0]
+            counts[0] += on_time
+            counts[1] += 1
+        review = unit.review
+        if review is not None:
+            month = (review.year, review.month)
+            counts = self.by_month.get(month)
+            if counts is None:
+                self.by_month[month] = counts = [0, 0]
+            counts[0] += on_time
+            counts[1] += 1
         if not on_time:
             reason = unit.lateness_reason
             self.late_reasons[reason] = self.late_reasons.get(reason, 0) + 1
@@ -679,23 +780,42 @@ class ReviewTally:
     def ratio(self) -> Ratio:
         return Ratio(self.met, self.total)
 
-    def grouped(self, by: str) -> dict:
-        """``{team or chair id: Ratio}``, for the breakdowns."""
+    def grouped(self, by: str, chair_of: Callable[[int], int | None] | None = None) -> dict:
+        """``{team or chair id: Ratio}``, for the breakdowns; ``chair_of`` gives a child's
+        chair where the units were counted by child."""
         tally = self.by_team if by == TEAM else self.by_chair
+        if by != TEAM and self.chair_by_child:
+            tally = {}
+            for on_time, children in zip((1, 0), self.children, strict=True):
+                for child_id in children:
+                    counts = tally.setdefault(chair_of(child_id), [0, 0])
+                    counts[0] += on_time
+                    counts[1] += 1
         return {g: Ratio(met, total) for g, (met, total) in tally.items()}
 
 
 _memo: ContextVar[dict | None] = ContextVar("iro_report_memo", default=None)
 
 
+_TOGETHER = "periods read together"
+
+
 @contextmanager
-def one_report():
+def one_report(*periods: Period):
     """Within it, what several measures of a period (and team, chair) read is read once
     and reused: the review units of both review measures (``_review_tallies``), the
     participation counts (``_participation``) and the ICPCs (``_icpc_grouped``), which
     a report asks for its measures, its breakdowns and its trend; and
-    on PostgreSQL its queries run without just-in-time compilation (``_without_jit``)."""
-    token = _memo.set({})
+    on PostgreSQL its queries run without just-in-time compilation (``_without_jit``).
+
+    ``periods`` (a report's period and the same period a year earlier) are read
+    together: the first of them asked for reads those three for all of them in one
+    query each, so a report reads its review rows, conferences and ICPCs once, not
+    once per period. They must not share a month (periods a year apart never do)."""
+    months = [(y, m) for p in periods for y, m in _months_of(p)]
+    if len(months) != len(set(months)):
+        raise ValueError("Periods read together must not share a month")
+    token = _memo.set({_TOGETHER: periods})
     try:
         with _without_jit():
             yield
@@ -725,14 +845,6 @@ def _without_jit():
         yield
 
 
-def _count_in(tally: dict, key, on_time: bool) -> None:
-    counts = tally.get(key)
-    if counts is None:
-        tally[key] = counts = [0, 0]
-    counts[0] += on_time
-    counts[1] += 1
-
-
 def _memo_key(name: str, period: Period, team, chair) -> tuple:
     return (
         name,
@@ -753,9 +865,52 @@ def _remembered(name: str, compute, period: Period, team, chair):
     return memo[key]
 
 
+def _remembered_together(name: str, compute, period: Period, team, chair):
+    """``_remembered`` for a ``compute(periods, team, chair)`` that reads several
+    periods at once and returns a result for each: asked for one of the periods read
+    together (``one_report``), it computes all of them and remembers each."""
+    memo = _memo.get()
+    if memo is None:
+        return compute((period,), team, chair)[0]
+    key = _memo_key(name, period, team, chair)
+    if key not in memo:
+        together = memo[_TOGETHER]
+        periods = together if period in together else (period,)
+        for each, result in zip(periods, compute(periods, team, chair), strict=True):
+            memo.setdefault(_memo_key(name, each, team, chair), result)
+    return memo[key]
+
+
+def _months_of(period: Period) -> Iterator[tuple[int, int]]:
+    """The (year, month) of every month the period has a day in."""
+    year, month = period.first_day.year, period.first_day.month
+    while (year, month) <= (period.last_day.year, period.last_day.month):
+        yield year, month
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _split_by_month(grouped: dict, periods: tuple[Period, ...], at: slice) -> list[dict]:
+    """Rows grouped by (..., year, month, ...) split into one dict per period, by the
+    year and month at ``at`` of each key (periods read together share no month)."""
+    month_to = {ym: i for i, p in enumerate(periods) for ym in _months_of(p)}
+    found: list[dict] = [{} for _ in periods]
+    for key, value in grouped.items():
+        found[month_to[tuple(key[at])]][key] = value
+    return found
+
+
+def _held_in(periods: tuple[Period, ...], field: str = "conference__held_on") -> Q:
+    """The date ``field`` falls within one of ``periods``."""
+    q = Q()
+    for p in periods:
+        q |= Q(**{f"{field}__gte": p.first_day, f"{field}__lte": p.last_day})
+    return q
+
+
 def review_walk_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
     """The units of ``reviews_on_time`` (see ``_review_units``), as a list."""
-    return [u for kind, u in _review_units(period, team, chair, walk=True) if kind is WALK]
+    units = _review_units((period,), team, chair, walk=True)
+    return [u for _, kind, u in units if kind is WALK]
 
 
 def review_walk_tally(period: Period, team=None, chair=None) -> ReviewTally:
@@ -770,8 +925,8 @@ def reviews_on_time(period: Period, *, team=None, chair=None) -> Ratio:
 def review_conference_units(period: Period, team=None, chair=None) -> list[ReviewUnit]:
     """The units of ``review_conferences_in_timescale`` (see ``_review_units``), as a
     list, by plan, review date and conference."""
-    units = _review_units(period, team, chair, walk=False)
-    return [u for kind, u in units if kind is CONFERENCE]
+    units = _review_units((period,), team, chair, walk=False)
+    return [u for _, kind, u in units if kind is CONFERENCE]
 
 
 def review_conference_tally(period: Period, team=None, chair=None) -> ReviewTally:
@@ -786,36 +941,41 @@ def review_conference_tally(period: Period, team=None, chair=None) -> ReviewTall
 
 def _review_conference_tally(period: Period, team, chair) -> ReviewTally:
     tally = ReviewTally()
-    for _kind, unit in _review_units(period, team, chair, walk=False):
+    for _, _kind, unit in _review_units((period,), team, chair, walk=False):
         tally.add(unit)
     return tally
 
 
 def _review_tallies(period: Period, team, chair) -> tuple[ReviewTally, ReviewTally]:
     """Both review measures' tallies (the walk's, the conferences'), from one reading of
-    the review rows, once per report."""
+    the review rows, once per report for all the periods read together."""
 
-    def both(period, team, chair):
-        walk, conferences = ReviewTally(), ReviewTally()
-        for kind, unit in _review_units(period, team, chair, walk=True):
+    def both(periods, team, chair):
+        tallies = [(ReviewTally(chair_by_child=True), ReviewTally()) for _ in periods]
+        for i, kind, unit in _review_units(periods, team, chair, walk=True):
+            walk, conferences = tallies[i]
             (walk if kind is WALK else conferences).add(unit)
-        return walk, conferences
+        return tallies
 
-    return _remembered("walk", both, period, team, chair)
+    return _remembered_together("walk", both, period, team, chair)
 
 
 WALK = "walk"  # a unit of reviews_on_time
 CONFERENCE = "conference"  # a unit of review_conferences_in_timescale
 
 
-def _review_units(period: Period, team, chair, *, walk: bool) -> Iterator[tuple[str, ReviewUnit]]:
-    """The units of both review measures, ``(WALK or CONFERENCE, unit)``, from the held
-    reviews of the plans open in the period read once (``_reviews_of_plans_open_in``).
+def _review_units(
+    periods: tuple[Period, ...], team, chair, *, walk: bool
+) -> Iterator[tuple[int, str, ReviewUnit]]:
+    """The units of both review measures for each of ``periods``, ``(index of the
+    period, WALK or CONFERENCE, unit)``, from the held reviews of the plans open in any
+    of them read once (``_reviews_of_plans_open_in``). A period's units come in the
+    order a reading of that period alone gives.
 
     ``reviews_on_time`` (``walk=True``): each child's current plan at the period's end
     whose first review had fallen due, walked by ``timescales.review_walk`` over its
-    distinct review dates; the plans are a second query by plan id, read beside the
-    reviews, each with its child's latest chair (the measure's chair filter).
+    distinct review dates; the plans are a query a period, by plan id, read beside the
+    reviews.
 
     ``review_conferences_in_timescale``: distinct (plan, review date) pairs held in the
     period, each with its due date: from the plan's start for its first review, else
@@ -824,22 +984,16 @@ def _review_units(period: Period, team, chair, *, walk: bool) -> Iterator[tuple[
     the first of that chair's. Review dates before the plan's start or after its end
     are data errors: left out.
     """
-    plans = iter(())
-    if walk:
-        plans = _rows_in_chunks(
-            current_plans_at_end(period, team, chair)
-            .filter(start_date__lte=latest_first_review_start(period))
-            .annotate(_chair=latest_chair(period))
-            .values_list("pk", "child_id", "start_date", "end_date", "child__team_id", "_chair")
-            .order_by("pk")
-        )
-    first, last = period.first_day, period.last_day
     chair_id = getattr(chair, "pk", None)
+    first_due, next_due = timescales.first_review_due, timescales.next_review_due
 
-    def conference_units(plan_id, rows):
+    def conference_units(i, plan_id, rows):
+        first, last = periods[i].first_day, periods[i].last_day
         previous = held = None
         counted = False
         for day, child_id, start, end, team_id, by, reason in rows:
+            if day > last:
+                return
             if day != held:
                 previous, held, counted = held, day, False
             if counted or day < first or (end is not None and day > end):
@@ -847,37 +1001,48 @@ def _review_units(period: Period, team, chair, *, walk: bool) -> Iterator[tuple[
             if chair_id is not None and by != chair_id:
                 continue
             counted = True
-            due = _next_review_due(previous) if previous is not None else _first_review_due(start)
+            due = next_due(previous) if previous is not None else first_due(start)
             unit = ReviewUnit(plan_id, child_id, start, day <= due, due, day, team_id, by, reason)
-            yield CONFERENCE, unit
+            yield i, CONFERENCE, unit
 
-    reviews = _reviews_of_plans_open_in(period, team)
-    pending = next(reviews, None)
-    for plan_id, child_id, start, end, team_id, plan_chair in plans:
-        while pending is not None and pending[0] < plan_id:
-            yield from conference_units(*pending)
-            pending = next(reviews, None)
-        dates: list[date] = []
-        if pending is not None and pending[0] == plan_id:
-            yield from conference_units(*pending)
-            dates = sorted({row[0] for row in pending[1]})
-            pending = next(reviews, None)
-        on = timescales.review_walk(start, dates, last, plan_end=end)
-        yield (
-            WALK,
-            ReviewUnit(
-                plan_id, child_id, start, on.on_time, on.next_due, None, team_id, plan_chair
-            ),
+    def walked(i, plan, dates):
+        plan_id, child_id, start, end, team_id = plan
+        on = timescales.review_walk(start, dates, periods[i].last_day, plan_end=end)
+        unit = ReviewUnit(plan_id, child_id, start, on.on_time, on.next_due, None, team_id)
+        return i, WALK, unit
+
+    # Each period's plans to walk (none when not walking), by plan id, and the next of each.
+    plans = [
+        _rows_in_chunks(
+            current_plans_at_end(p, team, chair)
+            .filter(start_date__lte=latest_first_review_start(p))
+            .values_list("pk", "child_id", "start_date", "end_date", "child__team_id")
+            .order_by("pk")
         )
-    while pending is not None:
-        yield from conference_units(*pending)
-        pending = next(reviews, None)
-
-
-# The due dates repeat from plan to plan (a few thousand distinct days a year): each
-# month sum is worked out once per process.
-_first_review_due = lru_cache(maxsize=8192)(timescales.first_review_due)
-_next_review_due = lru_cache(maxsize=8192)(timescales.next_review_due)
+        if walk
+        else iter(())
+        for p in periods
+    ]
+    waiting = [next(each, None) for each in plans]
+    indexes = range(len(periods))
+    for plan_id, rows in _reviews_of_plans_open_in(periods, team):
+        for i in indexes:
+            while waiting[i] is not None and waiting[i][0] < plan_id:  # no review yet
+                yield walked(i, waiting[i], ())
+                waiting[i] = next(plans[i], None)
+        for i in indexes:
+            yield from conference_units(i, plan_id, rows)
+        dates = None
+        for i in indexes:
+            if waiting[i] is not None and waiting[i][0] == plan_id:
+                if dates is None:
+                    dates = sorted({row[0] for row in rows})
+                yield walked(i, waiting[i], dates)
+                waiting[i] = next(plans[i], None)
+    for i in indexes:
+        while waiting[i] is not None:
+            yield walked(i, waiting[i], ())
+            waiting[i] = next(plans[i], None)
 
 
 def review_conferences_in_timescale(period: Period, *, team=None, chair=None) -> Ratio:
@@ -1015,15 +1180,15 @@ PARTICIPATION = {
 }
 
 
-def _participation(period: Period, team=None, chair=None) -> dict[tuple, tuple[int, ...]]:
-    """``{(child's team, year, month): counts}``, the counts in ``PARTICIPATION_COUNTS``'s
-    order: the child-conferences held and how many met each participation condition, in
-    one query over the period's rows grouped by the child's team and the month held (a
-    few thousand rows at most, whatever the number of children), so the totals, the
-    breakdown by team and the trend's months share it."""
+def _participation(periods: tuple[Period, ...], team, chair) -> list[dict[tuple, tuple[int, ...]]]:
+    """For each of ``periods``, ``{(child's team, year, month): counts}``, the counts in
+    ``PARTICIPATION_COUNTS``'s order: the child-conferences held and how many met each
+    participation condition, in one query over the periods' rows grouped by the child's
+    team and the month held (a few thousand rows at most, whatever the number of
+    children), so the totals, the breakdown by team and the trend's months share it."""
     rows = (
         _with_age_parts(
-            conferences_held_rows(period, team, chair),
+            _conference_rows_in(periods, team, chair, kinds=PARTICIPATION_KINDS),
             "child__date_of_birth",
             "conference__held_on",
         )
@@ -1038,7 +1203,8 @@ def _participation(period: Period, team=None, chair=None) -> dict[tuple, tuple[i
         )
         .order_by()
     )
-    return {tuple(row[:3]): tuple(row[3:]) for row in rows}
+    grouped = {tuple(row[:3]): tuple(row[3:]) for row in rows}
+    return _split_by_month(grouped, periods, slice(1, 3))
 
 
 PARTICIPATION_COUNTS = ("units", *PARTICIPATION)
@@ -1048,7 +1214,8 @@ def _participation_by(period: Period, team, chair, group: Callable[[tuple], Any]
     """The participation counts (``_participation``, once per report) summed by
     ``group(key)`` of each ``(team, year, month)`` key, as ``{name: count}``."""
     summed: dict = {}
-    for key, counts in _remembered("participation", _participation, period, team, chair).items():
+    grouped = _remembered_together("participation", _participation, period, team, chair)
+    for key, counts in grouped.items():
         into = summed.get(group(key))
         if into is None:
             summed[group(key)] = into = [0] * len(PARTICIPATION_COUNTS)
@@ -1578,17 +1745,14 @@ def _grouped(qs: QuerySet, group, **aggregates) -> dict:
     return {row.pop("_group"): row for row in rows}
 
 
-def _plan_group(period: Period, by: str):
-    return F("child__team") if by == TEAM else latest_chair(period)
-
-
-def _plan_measures_by(period: Period, group, team, chair) -> dict[str, dict]:
-    """The breakdowns' four plan measures in one query over the plans any of them
-    counts (open at some time in the period, or started in it), so a plan's group (for
-    a chair, a subquery per plan) is found once, not four times. Each measure counts
-    the rows of its own filter (``plans_during``, ``plans_at_end``, ``plans_started_in``,
+def _plan_measures_by(period: Period, by: str, team, chair) -> dict[str, dict]:
+    """The breakdowns' four plan measures from one query over the plans any of them
+    counts (open at some time in the period, or started in it). Each measure counts the
+    rows of its own filter (``plans_during``, ``plans_at_end``, ``plans_started_in``,
     ``current_plans_at_end``), and a group appears only where it counts something, as
-    it would by a query of its own."""
+    it would by a query of its own. By team, the database groups them; by chair, each
+    plan's group is its child's latest chair (``_latest_chairs``, one query for the
+    report), so the plans' flags are read and counted here."""
     first, last = period.first_day, period.last_day
     open_during = Q(end_date__isnull=True) | Q(end_date__gte=first)
     open_at_end = Q(end_date__isnull=True) | Q(end_date__gt=last)
@@ -1605,21 +1769,42 @@ def _plan_measures_by(period: Period, group, team, chair) -> dict[str, dict]:
         open_at_end & ~Q(Exists(later_open)) & Q(start_date__lte=two_years_before(last))
     )
     plans = _plans(period, team, chair).filter(open_during | started, start_date__lte=last)
-    rows = _grouped(
-        plans,
-        group,
-        during=Count("child", distinct=True, filter=open_during),
-        at_end=Count("child", distinct=True, filter=open_at_end),
-        started=Count("pk", filter=started),
-        two_years=Count("child", distinct=True, filter=open_two_years),
-    )
-    keys = {
-        "children_on_plan_during_period": "during",
-        "children_on_plan_at_period_end": "at_end",
-        "plans_started": "started",
-        "plans_open_two_years_or_more_at_period_end": "two_years",
+    # measure key: (its filter, whether it counts children rather than plans)
+    counted = {
+        "children_on_plan_during_period": (open_during, True),
+        "children_on_plan_at_period_end": (open_at_end, True),
+        "plans_started": (started, False),
+        "plans_open_two_years_or_more_at_period_end": (open_two_years, True),
     }
-    return {key: {g: r[name] for g, r in rows.items() if r[name]} for key, name in keys.items()}
+    if by == TEAM:
+        rows = _grouped(
+            plans,
+            F("child__team"),
+            **{
+                key: Count("child" if children else "pk", distinct=children, filter=condition)
+                for key, (condition, children) in counted.items()
+            },
+        )
+        return {key: {g: r[key] for g, r in rows.items() if r[key]} for key in counted}
+    # By chair: each plan's flags, in child order, so each child is counted once for a
+    # measure any of its plans meets, with no set of children kept.
+    chair_of = _latest_chairs(period, team).get
+    flags = plans.values_list(
+        "child_id",
+        *(ExpressionWrapper(condition, BooleanField()) for condition, _ in counted.values()),
+    ).order_by("child_id")
+    found: dict[str, dict] = {key: {} for key in counted}
+    kinds = [(found[key], children) for key, (_, children) in counted.items()]
+    for child_id, child_plans in groupby(_rows_in_chunks(flags), key=itemgetter(0)):
+        group = chair_of(child_id)
+        met = [0] * len(kinds)  # plans meeting each measure's filter
+        for _, *matches in child_plans:
+            for i, matched in enumerate(matches):
+                met[i] += bool(matched)
+        for (groups, children), n in zip(kinds, met, strict=True):
+            if n:
+                groups[group] = groups.get(group, 0) + (1 if children else n)
+    return found
 
 
 def _grouped_ratio(qs: QuerySet, group, condition: Q) -> dict:
@@ -1633,9 +1818,8 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
     it). A group id is None for children without a team, or without a chair yet."""
     if by not in GROUPINGS:
         raise ValueError(f"Cannot group by {by!r}; expected team or chair")
-    plan_group = _plan_group(period, by)
     found: dict[str, dict] = {
-        **_plan_measures_by(period, plan_group, team, chair),
+        **_plan_measures_by(period, by, team, chair),
         "icpc_within_15_working_days": (
             {
                 g: Ratio(met, units)
@@ -1646,7 +1830,9 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
                 icpc_units(period, team, chair), F("conference__chair"), icpc_in_time_filter(period)
             )
         ),
-        "reviews_on_time": review_walk_tally(period, team, chair).grouped(by),
+        "reviews_on_time": review_walk_tally(period, team, chair).grouped(
+            by, _latest_chairs(period, team).get if by == CHAIR else None
+        ),
         "review_conferences_in_timescale": review_conference_tally(period, team, chair).grouped(by),
         "children_with_dispute_raised": {
             g: r["n"]
