@@ -224,3 +224,51 @@ def test_whether_a_report_is_ready_is_told_only_to_those_who_may_read_reports(st
     a_worker_is_alive()
     client.force_login(staff.social_worker)
     assert client.get("/reports/annual/2018-19/?ready").status_code == 403
+
+
+def _figures_on_plan(page) -> str:
+    return {f.key: f.value for f in page.context["headlines"].figures}[
+        "children_on_plan_at_period_end"
+    ]
+
+
+def _made_for_the_reader(*args, **kwargs):
+    raise AssertionError("the headline figures were made for the reader")
+
+
+def test_after_a_change_the_figures_page_gets_the_earlier_copy_while_a_worker_makes_them(
+    staff, client, monkeypatch
+):
+    from iro.reports import headlines
+
+    a_plan(staff, date(2018, 5, 1))
+    keeping.keep_reports()  # the service's headline figures too
+    a_plan(staff, date(2018, 6, 1))
+    a_worker_is_alive()
+    monkeypatch.setattr(headlines, "_made", _made_for_the_reader)
+    client.force_login(staff.senior_manager)
+    page = client.get("/work/figures/")
+    assert page.status_code == 200
+    assert b"These figures were made at" in page.content
+    assert _figures_on_plan(page) == "1"  # the earlier copy's figure
+
+
+def test_the_figures_page_has_the_new_figures_once_made_or_with_no_worker_or_an_old_copy(
+    staff, client, settings
+):
+    settings.IRO_REPORT_STALE_SECONDS = 60
+    a_plan(staff, date(2018, 5, 1))
+    keeping.keep_reports()
+    a_plan(staff, date(2018, 6, 1))
+    client.force_login(staff.senior_manager)
+    page = client.get("/work/figures/")  # no worker: made for the reader
+    assert (_figures_on_plan(page), b"made at" in page.content) == ("2", False)
+    a_plan(staff, date(2018, 7, 1))
+    a_worker_is_alive()
+    with time_machine.travel(timezone.now() + timedelta(seconds=61), tick=False):
+        WorkerHeartbeat.objects.update(beat_at=timezone.now())
+        page = client.get("/work/figures/")  # the copy is over the limit
+    assert (_figures_on_plan(page), b"made at" in page.content) == ("3", False)
+    keeping.keep_reports()
+    page = client.get("/work/figures/")
+    assert (_figures_on_plan(page), b"made at" in page.content) == ("3", False)

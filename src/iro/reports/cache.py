@@ -228,7 +228,29 @@ def kept_for_reader(name: str, user, period, *, today, make) -> Kept:
 def kept_for_everyone(name: str, period, *, today, make):
     """``make()``, kept until the records change or the day does: for what is the same
     for every reader (figures that name no one), under ``name`` and the period."""
-    return _kept_under(_key("kept", name, period, [], today=today, token=current_token()), make)
+    return kept_or_recent_for_everyone(name, period, today=today, make=make, recent_ok=False)[0]
+
+
+def kept_or_recent_for_everyone(name: str, period, *, today, make, recent_ok: bool = True):
+    """``(value, None)`` as ``kept_for_everyone`` gives it; with ``recent_ok`` (a page),
+    when it is not kept for the records as they are now, ``(the copy made for them a
+    little earlier, when it was made)`` instead, if it is at most
+    ``IRO_REPORT_STALE_SECONDS`` old and a worker is keeping reports (it is making the
+    new one: ``keeping.keep_reports``), as the report pages are given their reports."""
+    key = _key("kept", name, period, [], today=today, token=current_token())
+    latest = _key("latest", name, period, [], today=today, token="")
+    found = _cache().get(key)
+    if found is not None:
+        return found, None
+    if recent_ok:
+        copy = _recent_value(latest)
+        if copy is not None:
+            return copy
+    made_at = timezone.now()
+    found = make()
+    _cache().set(key, found, TIMEOUT)
+    _cache().set(latest, (key, made_at), TIMEOUT)
+    return found, None
 
 
 def _kept_under(key: str, make):
@@ -237,6 +259,24 @@ def _kept_under(key: str, make):
         found = make()
         _cache().set(key, found, TIMEOUT)
     return found
+
+
+def _recent_value(latest: str):
+    """``(value, made at)`` of the newest copy under ``latest``, if recent enough while a
+    worker keeps reports; else None."""
+    from django.conf import settings
+
+    from iro.reports.keeping import keeper_alive
+
+    limit = settings.IRO_REPORT_STALE_SECONDS
+    pointer = _cache().get(latest) if limit else None
+    if pointer is None:
+        return None
+    key, made_at = pointer
+    if (timezone.now() - made_at).total_seconds() > limit or not keeper_alive():
+        return None
+    value = _cache().get(key)
+    return None if value is None else (value, made_at)
 
 
 def _today():

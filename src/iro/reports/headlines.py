@@ -8,14 +8,14 @@ the cache's while the records and the day are unchanged.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, datetime
 from decimal import Decimal
 
 from iro import timescales
 from iro.reports import measures
 from iro.reports.builders import LABELS
-from iro.reports.cache import kept_for_everyone
+from iro.reports.cache import kept_or_recent_for_everyone
 from iro.reports.measures import Ratio
 from iro.timescales import ANNUAL, Period
 
@@ -55,6 +55,7 @@ class Headlines:
     period: Period
     last_year: Period
     figures: list[Figure]
+    made_at: datetime | None = None  # a copy made a little earlier: when (``headlines``)
 
 
 def year_to_date(day: date) -> Period:
@@ -77,18 +78,23 @@ def _read(value) -> str:
     return str(value)
 
 
-def headlines(day: date) -> Headlines:
+def headlines(day: date, *, recent_ok: bool = False) -> Headlines:
     """The headline measures for the year to ``day`` and the same stretch last year, kept
     until the records change or the day does (the same for every reader: figures only;
-    the worker keeps them ready with the reports, ``keeping.keep_reports``)."""
-    return kept_for_everyone("headlines", year_to_date(day), today=day, make=lambda: _made(day))
+    the worker keeps them ready with the reports, ``keeping.keep_reports``). With
+    ``recent_ok`` (the page), while the worker makes them anew after a change, the copy
+    it made a little earlier, with ``made_at`` saying when (``cache``)."""
+    found, made_at = kept_or_recent_for_everyone(
+        "headlines", year_to_date(day), today=day, make=lambda: _made(day), recent_ok=recent_ok
+    )
+    return replace(found, made_at=made_at) if made_at is not None else found
 
 
 def _made(day: date) -> Headlines:
     period = year_to_date(day)
     last_year = _same_stretch_last_year(period)
     figures = []
-    with measures.one_report():
+    with measures.one_report(period, last_year):  # the two stretches read together
         for key in HEADLINE_KEYS:
             fn = measures.MEASURES[key]
             figures.append(

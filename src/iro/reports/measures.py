@@ -932,18 +932,19 @@ def review_conference_units(period: Period, team=None, chair=None) -> list[Revie
 def review_conference_tally(period: Period, team=None, chair=None) -> ReviewTally:
     """The units of ``review_conferences_in_timescale`` counted (``ReviewTally``), once
     per report: with the walk's when a report's measures asked for them first
-    (``_review_tallies``), else on their own (a trend's span)."""
+    (``_review_tallies``), else on their own (a trend's span; the service's headline
+    figures, which walk no plan), for the periods read together."""
     both = (_memo.get() or {}).get(_memo_key("walk", period, team, chair))
     if both is not None:
         return both[1]
-    return _remembered("reviews", _review_conference_tally, period, team, chair)
+    return _remembered_together("reviews", _review_conference_tallies, period, team, chair)
 
 
-def _review_conference_tally(period: Period, team, chair) -> ReviewTally:
-    tally = ReviewTally()
-    for _, _kind, unit in _review_units((period,), team, chair, walk=False):
-        tally.add(unit)
-    return tally
+def _review_conference_tallies(periods: tuple[Period, ...], team, chair) -> list[ReviewTally]:
+    tallies = [ReviewTally() for _ in periods]
+    for i, _kind, unit in _review_units(periods, team, chair, walk=False):
+        tallies[i].add(unit)
+    return tallies
 
 
 def _review_tallies(period: Period, team, chair) -> tuple[ReviewTally, ReviewTally]:

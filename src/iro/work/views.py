@@ -66,4 +66,4 @@ def challenge_work(request: HttpRequest) -> HttpResponse:
 
 def service_figures(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, landings.FIGURES.capability)
-    return _landing(request, landings.FIGURES, headlines=headlines(today()))
+    return _landing(request, landings.FIGURES, headlines=headlines(today(), recent_ok=True))
