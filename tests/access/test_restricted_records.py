@@ -122,3 +122,21 @@ def test_annex_a_still_lists_a_restricted_child(staff, alder):
     )
     rows = list(list_7_rows(staff.analyst, timescales.parse_period("annual", "2024-25")))
     assert [row[0] for row in rows] == [alder.la_child_id]
+
+
+@pytest.mark.parametrize("iro_child_access", ["all", "chaired"])
+def test_of_a_list_of_ids_each_user_may_see_exactly_those_the_childrens_list_gives_them(
+    staff, alder, settings, iro_child_access
+):
+    """``visible_ids`` (the children behind a report's figure) agrees with ``visible_to``
+    for every role, a restricted child and one of another team included."""
+    from iro.access.scope import visible_ids
+
+    settings.IRO_CHILD_ACCESS = iro_child_access
+    others = [ChildFactory(team=staff.other_team), ChildFactory(team=staff.team)]
+    ids = [alder.pk, *(c.pk for c in others), alder.pk]  # a child twice counts once
+    for name, user in staff.everyone().items():
+        listed = set(visible_to(user).filter(pk__in=ids).values_list("pk", flat=True))
+        assert visible_ids(user, ids) == listed, name
+    assert alder.pk in visible_ids(staff.iro_manager, ids)
+    assert alder.pk not in visible_ids(staff.senior_manager, ids)

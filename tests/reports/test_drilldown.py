@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from iro.access.models import AccessLogEntry
 from iro.challenge.models import Stage
@@ -69,7 +72,7 @@ def test_only_visible_children_are_returned_and_the_rest_are_counted(year):
     assert len(behind.rows) + behind.hidden == measures.plans_started(YEAR)
     assert behind.hidden > 0
     nothing = drilldown.children_behind(year.partnership, "plans_started", YEAR)
-    assert nothing.rows == [] and nothing.hidden == measures.plans_started(YEAR)
+    assert list(nothing.rows) == [] and nothing.hidden == measures.plans_started(YEAR)
 
 
 def test_an_unknown_measure_is_refused(year):
@@ -98,3 +101,23 @@ def test_the_children_behind_a_figure_come_a_page_at_a_time(client, year, monkey
 
     assert f"Rows 6 to {min(10, len(behind.rows))} are shown." in second
     assert f'href="?team={year.team.pk}&amp;page=1" rel="prev"' in second
+
+
+def test_a_page_of_children_behind_a_figure_reads_only_that_pages_children(
+    client, year, monkeypatch
+):
+    monkeypatch.setattr(views, "CHILDREN_PER_PAGE", 2)
+    client.force_login(year.iro_manager)
+    url = f"/reports/annual/{YEAR.label}/plans_started/?page=2"
+    assert measures.plans_started(YEAR) > 4
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(url)
+    # Whole records are read for the page's two children, not every child behind it.
+    records_read = [
+        re.search(r'"children_child"\."id" IN \(([^)]*)\)', q["sql"]).group(1).split(",")
+        for q in captured
+        if q["sql"].startswith('SELECT "children_child"."id", "children_child"."public_id"')
+    ]
+    assert page.status_code == 200
+    assert [len(ids) for ids in records_read] == [2]
+    assert len(page.context["rows"]) == 2

@@ -9,21 +9,20 @@ children outside the user's scope are counted, never shown.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import F, OuterRef, Subquery
 
-from iro.access.scope import visible_to
+from iro.access.scope import visible_ids, visible_to
 from iro.challenge.models import stage_report_key
 from iro.children.models import Child
 from iro.journey.models import ConferenceChild
 from iro.reports import measures as m
 from iro.reports.builders import ITEM_LABELS
 from iro.timescales import Period
-
-ID_CHUNK = 10_000
 
 
 @dataclass(frozen=True)
@@ -266,25 +265,56 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
     ]
 
 
+class RowsOf(Sequence[Row]):
+    """The rows of ``units``, each with its child read (through the user's access) only
+    when the row is asked for: a page of 200 reads 200 children, however many
+    thousands a figure counts."""
+
+    PER_READ = 500
+
+    def __init__(self, user, units: list[Unit]) -> None:
+        self._user = user
+        self._units = units
+
+    def __len__(self) -> int:
+        return len(self._units)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._with_children(self._units[index])
+        return self._with_children([self._units[index]])[0]
+
+    def __iter__(self) -> Iterator[Row]:
+        for start in range(0, len(self._units), self.PER_READ):
+            yield from self._with_children(self._units[start : start + self.PER_READ])
+
+    def _with_children(self, units: list[Unit]) -> list[Row]:
+        children = visible_to(self._user).in_bulk({u.child_id for u in units})
+        # (a child whose record was restricted from the user since is left out)
+        return [Row(children[u.child_id], u) for u in units if u.child_id in children]
+
+
 @dataclass(frozen=True)
 class Behind:
-    """The rows a user may see behind a figure, and how many they may not."""
+    """The units a user may see behind a figure, and how many they may not. ``rows``
+    gives them with their children, each read when asked for."""
 
-    rows: list[Row]
+    user: Any
+    units: list[Unit]
     hidden: int
+
+    @property
+    def rows(self) -> RowsOf:
+        return RowsOf(self.user, self.units)
 
 
 def children_behind(user, key: str, period: Period, *, team=None, chair=None) -> Behind:
-    """The units of ``key``, with the child of each, for the children ``user`` may see."""
+    """The units of ``key`` of the children ``user`` may see (their records are read
+    only for the rows shown: ``Behind.rows``)."""
     found = units(key, period, team=team, chair=chair)
-    ids = sorted({u.child_id for u in found})
-    children: dict[int, Child] = {}
-    # In chunks: SQLite refuses a statement with more than 32,766 parameters.
-    for start in range(0, len(ids), ID_CHUNK):
-        chunk = ids[start : start + ID_CHUNK]
-        children |= {c.pk: c for c in visible_to(user).filter(pk__in=chunk)}
-    rows = [Row(children[u.child_id], u) for u in found if u.child_id in children]
-    return Behind(rows, len(found) - len(rows))
+    visible = visible_ids(user, (u.child_id for u in found))
+    shown = [u for u in found if u.child_id in visible]
+    return Behind(user, shown, len(found) - len(shown))
 
 
 def _more_units(key: str, period: Period, team, chair) -> list[Unit] | None:

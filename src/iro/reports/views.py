@@ -447,9 +447,12 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
     team, chair = _filters(request)
     item = request.GET.get("item", "")
     behind = drilldown.children_behind(request.user, measure, period, team=team, chair=chair)
-    rows = [row for row in behind.rows if not item or row.unit.item == item]
+    units = [unit for unit in behind.units if not item or unit.item == item]
     hidden = behind.hidden if not item else None
-    page = Paginator(rows, CHILDREN_PER_PAGE).get_page(request.GET.get("page"))
+    # Only the page's children are read (a national review measure has tens of thousands).
+    page = Paginator(drilldown.RowsOf(request.user, units), CHILDREN_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     read_log.shown(request, pks=[row.child.pk for row in page.object_list])
 
     def page_url(number: int) -> str:
@@ -466,13 +469,13 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
             "item_label": ITEM_LABELS.get(item, item),
             "period": period,
             "kind": kind,
-            "count": len(rows),
+            "count": len(units),
             "page": page,
             "previous_url": page_url(page.previous_page_number()) if page.has_previous() else "",
             "next_url": page_url(page.next_page_number()) if page.has_next() else "",
             "rows": [(row, display_name(request.user, row.child)) for row in page.object_list],
-            "is_ratio": any(row.unit.counted is not None for row in rows),
-            "has_items": any(row.unit.item for row in rows),
+            "is_ratio": any(unit.counted is not None for unit in units),
+            "has_items": any(unit.item for unit in units),
             "hidden": hidden,
             "report_url": reverse("report", args=[kind, period.label]) + _query(team, chair),
             "team": team,
