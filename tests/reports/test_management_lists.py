@@ -30,7 +30,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from iro.journey.models import ConferenceKind, LatenessReason
+from iro.journey.models import ConferenceChild, ConferenceKind, LatenessReason
 from iro.reports import views
 from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.timescales import parse_period
@@ -102,6 +102,35 @@ def test_late_conferences_not_agreed_are_the_managers_queue(service):
     assert late.count == 1
     assert late.rows[0][0] == "KidE Testcase"
     assert late.rows[0][-1] == LatenessReason.INTERPRETER.label
+
+
+def _turn_down_fs_reason(staff, on: date) -> None:
+    conference = ConferenceChild.objects.get(child=staff.kids["F"]).conference
+    conference.late_decision = "not_agreed"
+    conference.late_decided_on = on
+    conference.late_decision_comment = "An interpreter was available that week."
+    conference.save()
+
+
+def test_late_reasons_turned_down_in_the_period_are_listed_with_the_decision(service):
+    _turn_down_fs_reason(service, date(2026, 11, 20))
+    turned_down = lists_for(service.iro_manager)["late_not_accepted"]
+    assert turned_down.count == 1
+    assert turned_down.rows[0][0] == "KidF Testcase"
+    assert turned_down.rows[0][-1] == (
+        "Mona Greyfriar on 20 Nov 2026: An interpreter was available that week."
+    )
+    counted = lists_for(service.analyst)["late_not_accepted"]
+    assert (counted.count, counted.rows) == (1, ())  # no name, no free text
+
+
+def test_a_reason_turned_down_before_the_period_is_not_listed(service):
+    _turn_down_fs_reason(service, date(2026, 10, 31))
+    turned_down = lists_for(service.iro_manager)["late_not_accepted"]
+    assert (turned_down.count, turned_down.empty) == (
+        0,
+        "No reason for lateness was turned down from 1 Nov 2026 to 30 Nov 2026.",
+    )
 
 
 def test_iro_loads_count_children_at_the_end_and_conferences_in_the_period(service):
@@ -229,7 +258,7 @@ def test_the_lists_are_worked_out_once_until_the_records_change(service):
     lists_for(service.iro_manager)
     with CaptureQueriesContext(connection) as queries:
         again = lists_for(service.iro_manager)
-    assert [lst.count for lst in again.values()] == [2, 1, 1, 3]
+    assert [lst.count for lst in again.values()] == [2, 1, 1, 0, 3]
     assert len(queries) <= 3  # the token and the kept lists, not the work behind them
     with time_machine.travel(TODAY, tick=False):  # KidA's review booked: a change
         hold_conference(

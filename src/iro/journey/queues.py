@@ -178,15 +178,17 @@ def late_conferences_to_agree(user, day: date) -> Queue:
     )
 
 
-def late_reasons_not_accepted(user, day: date) -> Queue:
+def late_reasons_not_accepted(user, day: date, *, since: date | None = None) -> Queue:
     """Late conferences whose reason a manager did not accept, decided in the last 90
-    days, latest decision first, with the manager's comment. Three queries."""
+    days (or from ``since``: a report's period) up to ``day``, latest decision first,
+    with the manager's comment. Three queries."""
+    first = since or day - timedelta(days=NOT_ACCEPTED_LOOKBACK_DAYS)
     conferences = list(
         _visible_conferences(user)
         .filter(
             status=ConferenceStatus.HELD,
             late_decision=LateDecision.NOT_AGREED,
-            late_decided_on__gte=day - timedelta(days=NOT_ACCEPTED_LOOKBACK_DAYS),
+            late_decided_on__gte=first,
             late_decided_on__lte=day,
         )
         .select_related("chair", "late_decided_by")
@@ -219,6 +221,8 @@ def late_reasons_not_accepted(user, day: date) -> Queue:
         rows=tuple(rows),
         empty=(
             f"No reason for lateness was turned down in the last {NOT_ACCEPTED_LOOKBACK_DAYS} days."
+            if since is None
+            else f"No reason for lateness was turned down from {_d(since)} to {_d(day)}."
         ),
     )
 

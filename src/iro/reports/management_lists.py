@@ -10,11 +10,13 @@
   lateness recorded, waiting for a manager's decision today (agreed or reason not
   accepted) (the IRO service manager's
   queue, ``journey.queues.late_conferences_to_agree``).
+- **Late conferences whose reason was not accepted**: decided so by a manager in the
+  period, with who decided, when and why (``journey.queues.late_reasons_not_accepted``).
 - **IRO loads**: per chair, the children on a plan at the period's end whose latest
   conference they chaired, and the conferences they chaired in the period (the measures'
   own definitions: ``measures.latest_chair``, ``measures.conferences_held_rows``).
 
-The first three name children, so they are read through the user's access
+The first four name children, so they are read through the user's access
 (``access.scope``): a role that sees names gets the rows, a role that does not gets only
 how many there are. They are the user's, not the report's, so they are never kept with
 the cached report. What they are made of (which conferences are due, which plans are
@@ -36,7 +38,12 @@ from iro import timescales
 from iro.access.scope import display_name, shows_names, visible_to
 from iro.children.models import Child
 from iro.journey.models import Plan
-from iro.journey.queues import ICPC, due_by, late_conferences_to_agree
+from iro.journey.queues import (
+    ICPC,
+    due_by,
+    late_conferences_to_agree,
+    late_reasons_not_accepted,
+)
 from iro.people.models import User
 from iro.reports.cache import kept_for_reader
 from iro.reports.measures import conferences_held_rows, latest_chair, plans_at_end
@@ -243,6 +250,31 @@ def late_not_agreed(user, *, day: date) -> ManagementList:
     )
 
 
+def late_not_accepted(user, period: Period) -> ManagementList:
+    """The late conferences whose reason a manager did not accept in the period, with
+    who decided and why (the service manager's queue, for the period)."""
+    queue = late_reasons_not_accepted(user, period.last_day, since=period.first_day)
+    child_ids = tuple(
+        visible_to(user)
+        .filter(public_id__in={pid for row in queue.rows for pid in row.child_public_ids})
+        .values_list("pk", flat=True)
+    )
+    return ManagementList(
+        key="late_not_accepted",
+        title="Late conferences whose reason was not accepted",
+        intro=(
+            "Conferences held outside timescale whose reason for lateness a manager did not "
+            f"accept from {_d(period.first_day)} to {_d(period.last_day)}, with the decision."
+        ),
+        columns=queue.columns,
+        rows=tuple(row.cells for row in queue.rows),
+        count=len(queue.rows),
+        empty=queue.empty,
+        named=True,
+        child_ids=child_ids,
+    )
+
+
 def iro_loads(period: Period) -> ManagementList:
     on_plan = dict(
         plans_at_end(period)
@@ -292,6 +324,7 @@ class _Found:
     due: tuple[_Due, ...]
     long_plans: tuple[_LongPlan, ...]
     late: ManagementList
+    not_accepted: ManagementList
     loads: ManagementList
 
 
@@ -300,6 +333,7 @@ def _find(user, period: Period, *, day: date) -> _Found:
         _due_next_period(user, period, day=day),
         _long_plans(user, period),
         late_not_agreed(user, day=day),
+        late_not_accepted(user, period),
         iro_loads(period),
     )
 
@@ -316,6 +350,7 @@ def management_lists(user, period: Period, *, day: date) -> list[ManagementList]
         conferences_due_next_period(user, period, day=day, due=found.due),
         long_plans(user, period, plans=found.long_plans),
         found.late,
+        found.not_accepted,
     ]
     if not shows_names(user):
         named = [
