@@ -225,18 +225,13 @@ def kept_for_reader(name: str, user, period, *, today, make) -> Kept:
     return Kept(_kept_under(key, make), key)
 
 
-def kept_for_everyone(name: str, period, *, today, make):
-    """``make()``, kept until the records change or the day does: for what is the same
-    for every reader (figures that name no one), under ``name`` and the period."""
-    return kept_or_recent_for_everyone(name, period, today=today, make=make, recent_ok=False)[0]
-
-
 def kept_or_recent_for_everyone(name: str, period, *, today, make, recent_ok: bool = True):
-    """``(value, None)`` as ``kept_for_everyone`` gives it; with ``recent_ok`` (a page),
-    when it is not kept for the records as they are now, ``(the copy made for them a
-    little earlier, when it was made)`` instead, if it is at most
-    ``IRO_REPORT_STALE_SECONDS`` old and a worker is keeping reports (it is making the
-    new one: ``keeping.keep_reports``), as the report pages are given their reports."""
+    """``(make(), None)``, kept until the records change or the day does: for what is
+    the same for every reader (figures that name no one), under ``name`` and the period.
+    With ``recent_ok`` (a page), when it is not kept for the records as they are now,
+    ``(the copy made for them a little earlier, when it was made)`` instead, if it is
+    at most ``IRO_REPORT_STALE_SECONDS`` old and a worker is keeping reports (it is
+    making the new one: ``keeping.keep_reports``), as the report pages are given theirs."""
     key = _key("kept", name, period, [], today=today, token=current_token())
     latest = _key("latest", name, period, [], today=today, token="")
     found = _cache().get(key)
