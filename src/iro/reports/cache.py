@@ -240,7 +240,7 @@ def kept_or_recent_for_everyone(name: str, period, *, today, make, recent_ok: bo
     if recent_ok:
         copy = _recent_value(latest)
         if copy is not None:
-            return copy
+            return copy[1:]
     made_at = timezone.now()
     found = make()
     _cache().set(key, found, TIMEOUT)
@@ -257,8 +257,9 @@ def _kept_under(key: str, make):
 
 
 def _recent_value(latest: str):
-    """``(value, made at)`` of the newest copy under ``latest``, if recent enough while a
-    worker keeps reports; else None."""
+    """``(key, value, made at)`` of the newest copy whose key is kept under ``latest``,
+    if it is at most ``IRO_REPORT_STALE_SECONDS`` old while a worker keeps reports;
+    else None. A report page's copy (``_recent_copy``) and the headline figures'."""
     from django.conf import settings
 
     from iro.reports.keeping import keeper_alive
@@ -271,7 +272,7 @@ def _recent_value(latest: str):
     if (timezone.now() - made_at).total_seconds() > limit or not keeper_alive():
         return None
     value = _cache().get(key)
-    return None if value is None else (value, made_at)
+    return None if value is None else (key, value, made_at)
 
 
 def _today():
@@ -400,22 +401,10 @@ def latest_key(kind: str, period, options: dict[str, Any], *, today=None) -> str
 
 
 def _recent_copy(kind: str, period, options: dict[str, Any], today):
-    from django.conf import settings
-
-    from iro.reports.keeping import keeper_alive
-
-    limit = settings.IRO_REPORT_STALE_SECONDS
-    if not limit:
+    found = _recent_value(latest_key(kind, period, options, today=today))
+    if found is None:
         return None
-    latest = _cache().get(latest_key(kind, period, options, today=today))
-    if latest is None:
-        return None
-    key, built_at = latest
-    if (timezone.now() - built_at).total_seconds() > limit or not keeper_alive():
-        return None
-    report = _cache().get(key)
-    if report is None:
-        return None
+    key, report, built_at = found
     report.cache_key = key
     report.figures_at = built_at
     return report

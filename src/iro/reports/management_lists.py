@@ -227,51 +227,52 @@ def long_plans(user, period: Period, *, plans: Sequence[_LongPlan]) -> Managemen
     )
 
 
-def late_not_agreed(user, *, day: date) -> ManagementList:
-    queue = late_conferences_to_agree(user, day)
+def _from_queue(user, queue, *, key: str, title: str, intro: str) -> ManagementList:
+    """A work queue of late conferences as a named management list: its rows' cells,
+    and its children as the user may see them."""
     child_ids = tuple(
         visible_to(user)
         .filter(public_id__in={pid for row in queue.rows for pid in row.child_public_ids})
         .values_list("pk", flat=True)
     )
     return ManagementList(
+        key=key,
+        title=title,
+        intro=intro,
+        columns=queue.columns,
+        rows=tuple(row.cells for row in queue.rows),
+        count=len(queue.rows),
+        empty=queue.empty,
+        named=True,
+        child_ids=child_ids,
+    )
+
+
+def late_not_agreed(user, *, day: date) -> ManagementList:
+    return _from_queue(
+        user,
+        late_conferences_to_agree(user, day),
         key="late_not_agreed",
         title="Late conferences whose lateness is not yet agreed",
         intro=(
             "Conferences held outside timescale, with the reason recorded, that no manager "
             f"had decided on by {_d(day)}."
         ),
-        columns=queue.columns,
-        rows=tuple(row.cells for row in queue.rows),
-        count=len(queue.rows),
-        empty=queue.empty,
-        named=True,
-        child_ids=child_ids,
     )
 
 
 def late_not_accepted(user, period: Period) -> ManagementList:
     """The late conferences whose reason a manager did not accept in the period, with
     who decided and why (the service manager's queue, for the period)."""
-    queue = late_reasons_not_accepted(user, period.last_day, since=period.first_day)
-    child_ids = tuple(
-        visible_to(user)
-        .filter(public_id__in={pid for row in queue.rows for pid in row.child_public_ids})
-        .values_list("pk", flat=True)
-    )
-    return ManagementList(
+    return _from_queue(
+        user,
+        late_reasons_not_accepted(user, period.last_day, since=period.first_day),
         key="late_not_accepted",
         title="Late conferences whose reason was not accepted",
         intro=(
             "Conferences held outside timescale whose reason for lateness a manager did not "
             f"accept from {_d(period.first_day)} to {_d(period.last_day)}, with the decision."
         ),
-        columns=queue.columns,
-        rows=tuple(row.cells for row in queue.rows),
-        count=len(queue.rows),
-        empty=queue.empty,
-        named=True,
-        child_ids=child_ids,
     )
 
 

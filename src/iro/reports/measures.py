@@ -899,11 +899,11 @@ def _split_by_month(grouped: dict, periods: tuple[Period, ...], at: slice) -> li
     return found
 
 
-def _held_in(periods: tuple[Period, ...], field: str = "conference__held_on") -> Q:
-    """The date ``field`` falls within one of ``periods``."""
+def _held_in(periods: tuple[Period, ...]) -> Q:
+    """The conference was held within one of ``periods``."""
     q = Q()
     for p in periods:
-        q |= Q(**{f"{field}__gte": p.first_day, f"{field}__lte": p.last_day})
+        q |= Q(conference__held_on__gte=p.first_day, conference__held_on__lte=p.last_day)
     return q
 
 
