@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from iro.journey import corrections, invitations, services
 from iro.journey.models import InviteeRole
+from iro.notices.mail import recorded_only
 from iro.notices.models import MailState, OutgoingMail
 from iro.notices.services import notify
 from tests.factories import make_staff
@@ -198,3 +199,16 @@ def test_the_daily_command_queues_the_reminders_due(staff, conference):
     assert out.getvalue() == "2 reminders queued\n"
     kinds = OutgoingMail.objects.filter(kind="reminder").values_list("state", flat=True)
     assert list(kinds) == [MailState.KEPT] * 2  # the tests' memory backend: kept here
+
+
+def test_invitations_sent_while_the_demo_is_built_are_recorded_and_never_emailed(
+    smtp, staff, conference, client
+):
+    with recorded_only():
+        sent = invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    assert len(sent.emailed) == 2
+    assert smtp.mailbox.arrived == [] and not OutgoingMail.objects.exists()
+    assert all(i.sent_at is not None for i in conference.invitations.all())
+    page = invitations_page(client, staff, conference)
+    assert page.count("Recorded 20 Jun 2024") == 2
+    assert "Not sent" not in page

@@ -6,7 +6,10 @@ the demo is built); outcomes, actions and the core group through
 ``journey.plan_services``. Only conferences from ``CASEWORK_SINCE`` before today
 and those in the next ``INVITED_AHEAD`` get invitations and pre-meetings: older
 ones keep only the participation facts on each child's row, and later bookings
-are not sent out yet.
+are not sent out yet. The coordinator has sent the invitations of the conferences in
+the next ``SENT_AHEAD``, but for those just booked, and posted their letters
+(``journey.invitations``: recorded, not emailed, while the demo is built); the
+others are on the coordinator's lists to send.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from datetime import date, timedelta
 
 from iro.demo import casework, planner
 from iro.demo.casework import Cast, Person, who_text
+from iro.journey import invitations as sending
 from iro.journey import plan_services, services
 from iro.journey.checks import current_version
 from iro.journey.models import Conference, ConferenceChild, Invitation, Plan
@@ -26,12 +30,17 @@ from iro.people.models import Agency, User
 CASEWORK_SINCE = timedelta(days=183)
 # Invitations go out a few weeks before a conference: later bookings have none yet.
 INVITED_AHEAD = timedelta(days=28)
+# Invitations for conferences this near have gone out, but for those booked in the last
+# few days: the coordinator's lists have some of each kind of work.
+SENT_AHEAD = timedelta(days=14)
+JUST_BOOKED = timedelta(days=3)
 ADVOCACY = "NYAS (National Youth Advocacy Service)"
 
 
 @dataclass
 class CaseworkCounts:
     invitations: int = 0
+    invitations_sent: int = 0
     pre_meetings: int = 0
     outcomes: int = 0
     actions: int = 0
@@ -113,6 +122,8 @@ class CaseworkWriter:
             )
             invited.append((invitation, invitee.attendance))
         self.counts.invitations += len(invited)
+        if self.sent_out(meeting):
+            self.send(conference, [invitation for invitation, _ in invited], coordinator)
         plans = casework.pre_meetings(self.rng, family, meeting, cal=self.cal, today=self.today)
         if plans:
             # The conference's rows are in the order of the planned children.
@@ -135,6 +146,26 @@ class CaseworkWriter:
                 )
             self.counts.pre_meetings += len(plans)
         return invited
+
+    def sent_out(self, meeting: planner.MeetingPlan) -> bool:
+        """Whether the coordinator has sent a coming conference's invitations by today:
+        those of the next ``SENT_AHEAD``, unless booked in the last ``JUST_BOOKED``."""
+        booked = meeting.booked_on or meeting.on
+        return (
+            not meeting.held
+            and meeting.on <= self.today + SENT_AHEAD
+            and booked <= self.today - JUST_BOOKED
+        )
+
+    def send(self, conference: Conference, invited: list[Invitation], coordinator: User) -> None:
+        """Send the invitations by email and record the letters posted to the others,
+        as the coordinator does from the invitations page."""
+        if any(invitation.email for invitation in invited):
+            sending.send_invitations(conference=conference, acting_user=coordinator)
+        for invitation in invited:
+            if not invitation.email:
+                sending.record_letter_posted(invitation=invitation, acting_user=coordinator)
+        self.counts.invitations_sent += len(invited)
 
     def after(
         self, *, conference: Conference, invited: list[tuple[Invitation, str]], coordinator: User

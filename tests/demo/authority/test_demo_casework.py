@@ -4,7 +4,7 @@ and that no report reads the casework whose saves keep the reports' token."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.apps import apps
@@ -12,9 +12,12 @@ from django.db import connection
 from django.db.models import Count, Q
 from django.test.utils import CaptureQueriesContext
 
-from iro.demo.casework_writer import CASEWORK_SINCE, INVITED_AHEAD
+from iro.demo.casework_writer import CASEWORK_SINCE, INVITED_AHEAD, SENT_AHEAD, CaseworkWriter
+from iro.demo.planner import REVIEW, MeetingPlan
+from iro.journey.invitations import invitation_state
 from iro.journey.models import (
     ActionStatus,
+    CalendarEntry,
     Conference,
     ConferenceStatus,
     Invitation,
@@ -62,12 +65,11 @@ def test_older_conferences_have_no_invitations():
     assert not Invitation.objects.filter(conference__in=older).exists()
 
 
-def test_invitations_name_roles_and_agencies_and_nothing_was_sent():
+def test_invitations_name_roles_and_agencies_at_invented_addresses():
     invitations = Invitation.objects.all()
     roles = set(invitations.values_list("role", flat=True))
     assert {"parent", "social_worker", "team_manager", "police", "health", "school"} <= roles
     assert invitations.filter(agency__isnull=False).values("agency").distinct().count() >= 5
-    assert not invitations.filter(sent_at__isnull=False).exists()
     assert (
         not invitations.exclude(email="")
         .exclude(email__endswith=".example")
@@ -76,6 +78,46 @@ def test_invitations_name_roles_and_agencies_and_nothing_was_sent():
     )
     families = invitations.filter(role=InviteeRole.PARENT)
     assert families.exclude(address="").count() == families.count()
+
+
+def test_most_conferences_of_the_next_fortnight_have_their_invitations_sent_and_no_others():
+    coming = Conference.objects.filter(
+        status=ConferenceStatus.SCHEDULED, invitations__isnull=False
+    ).distinct()
+    near = coming.filter(scheduled_date__lte=TODAY + SENT_AHEAD)
+    sent = near.filter(invitations__sent_at__isnull=False).distinct()
+    assert sent.count() >= 0.75 * near.count()  # all but those just booked
+    for conference in sent.prefetch_related("invitations"):
+        entry = CalendarEntry.objects.get(conference=conference)
+        for invitation in conference.invitations.all():
+            # Every invitee of a conference sent out: emailed, or the letter posted, for
+            # the conference as it stands, as the coordinator's lists read it.
+            assert invitation.sent_at is not None and invitation.sent_sequence == entry.sequence
+            state = invitation_state(invitation, entry)
+            assert state.startswith("Recorded" if invitation.email else "Letter posted"), state
+    later = Conference.objects.filter(
+        status=ConferenceStatus.SCHEDULED, scheduled_date__gt=TODAY + SENT_AHEAD
+    )
+    assert later.exists()
+    assert not Invitation.objects.filter(conference__in=later, sent_at__isnull=False).exists()
+    held = Invitation.objects.filter(conference__status=ConferenceStatus.HELD)
+    assert not held.filter(sent_at__isnull=False).exists()
+
+
+def test_a_conference_just_booked_or_weeks_away_is_left_for_the_coordinator_to_send():
+    writer = CaseworkWriter(seed=1, today=TODAY, calendar=None, agencies={})
+
+    def sent_out(on: date, booked_on: date, held=False) -> bool:
+        meeting = MeetingPlan(kind=REVIEW, on=on, held=held, rows=[], booked_on=booked_on)
+        return writer.sent_out(meeting)
+
+    week_ago = TODAY - timedelta(days=7)
+    assert sent_out(TODAY + timedelta(days=5), booked_on=week_ago)
+    assert sent_out(TODAY + SENT_AHEAD, booked_on=week_ago)
+    assert not sent_out(TODAY + SENT_AHEAD + timedelta(days=1), booked_on=week_ago)
+    assert not sent_out(TODAY + timedelta(days=5), booked_on=TODAY - timedelta(days=1))
+    month_ago = TODAY - timedelta(days=30)
+    assert not sent_out(TODAY - timedelta(days=5), booked_on=month_ago, held=True)
 
 
 def test_recent_conferences_have_the_chairs_pre_meetings():

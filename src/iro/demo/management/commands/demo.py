@@ -171,7 +171,8 @@ def summary_lines(summary: Summary, seconds: float) -> list[str]:
         )
     work = summary.casework
     lines.append(
-        f"  Recent and coming conferences: {work.invitations} invitations, "
+        f"  Recent and coming conferences: {work.invitations} invitations "
+        f"({work.invitations_sent} sent for the coming fortnight), "
         f"{work.pre_meetings} pre-meetings; open plans: {work.outcomes} outcomes, "
         f"{work.actions} actions, {work.core_group} core group members"
     )
