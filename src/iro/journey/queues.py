@@ -804,7 +804,8 @@ def conferences_due_by(user, day: date, until: date) -> list[DueConference]:
 def conferences_due(user, day: date) -> Queue:
     """The user's children's conferences overdue or due in the next four weeks: initial
     conferences of pending Section 47 enquiries and the next review of each open plan,
-    with the booked date. Six queries."""
+    with the booked date; one booked for after its due date is flagged "Booked late",
+    whatever the time left. Six queries."""
     closures = closure_days()
     rows = []
     for item in conferences_due_by(user, day, day + timedelta(days=UPCOMING_DAYS)):
@@ -816,8 +817,11 @@ def conferences_due(user, day: date) -> Queue:
             item.booked_for,
         )
         left, flag, tone = _days_left(day, due, closures)
-        if booked_for is not None and day <= due and booked_for <= due:
-            flag = tone = ""  # booked in time: nothing to worry about
+        if booked_for is not None and day <= due:
+            if booked_for <= due:
+                flag = tone = ""  # booked in time: nothing to worry about
+            else:
+                flag, tone = BOOKED_LATE, RED  # booked for after it is due: it will be late
         if s47 is not None and not booked_for and s47.icpc_requested_on is None:
             href = reverse("section47_icpc", args=[child.public_id, s47.pk])
             action = "Request the conference"
