@@ -121,3 +121,30 @@ def test_a_page_of_children_behind_a_figure_reads_only_that_pages_children(
     assert page.status_code == 200
     assert [len(ids) for ids in records_read] == [2]
     assert len(page.context["rows"]) == 2
+
+
+def test_the_units_behind_a_figure_are_kept_for_every_reader_until_the_records_change(
+    year, monkeypatch
+):
+    made = []
+    real_units = drilldown.units
+
+    def counted_units(key, period, **filters):
+        made.append((key, filters))
+        return real_units(key, period, **filters)
+
+    monkeypatch.setattr(drilldown, "units", counted_units)
+    first = drilldown.children_behind(year.iro_manager, "plans_started", YEAR)
+    other_reader = drilldown.children_behind(year.team_manager, "plans_started", YEAR)
+    assert len(made) == 1  # worked out once, each reader's access applied afterwards
+    assert len(first.rows) == measures.plans_started(YEAR) and first.hidden == 0
+    assert len(other_reader.rows) + other_reader.hidden == len(first.rows)
+    assert other_reader.hidden > 0
+
+    drilldown.children_behind(year.iro_manager, "plans_started", YEAR, team=year.team)
+    assert made[-1] == ("plans_started", {"team": year.team, "chair": None})  # kept apart
+
+    a_plan(year, date(2018, 10, 1))  # a change to the records: worked out again
+    after = drilldown.children_behind(year.iro_manager, "plans_started", YEAR)
+    assert len(made) == 3
+    assert len(after.rows) == len(first.rows) + 1 == measures.plans_started(YEAR)

@@ -168,7 +168,8 @@ def connect_signals() -> None:
 # --- Built reports, charts and PDFs -------------------------------------------------------
 
 
-def _option(value: Any) -> str:
+def option_key(value: Any) -> str:
+    """How an option (a team, a chair, a word) is written in a cache key."""
     if isinstance(value, models.Model):
         return f"{value._meta.label}:{value.pk}"
     return repr(value)
@@ -192,7 +193,7 @@ def _key(prefix: str, name: str, period, middle: list[str], *, today, token: str
 
 
 def report_key(kind: str, period, options: dict[str, Any], *, today, token: str) -> str:
-    options_given = [f"{name}={_option(value)}" for name, value in sorted(options.items())]
+    options_given = [f"{name}={option_key(value)}" for name, value in sorted(options.items())]
     return _key("report", kind, period, options_given, today=today, token=token)
 
 

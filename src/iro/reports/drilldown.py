@@ -19,7 +19,9 @@ from django.db.models import F, OuterRef, Subquery
 from iro.access.scope import visible_ids, visible_to
 from iro.challenge.models import stage_report_key
 from iro.children.models import Child
+from iro.journey import checks
 from iro.journey.models import ConferenceChild
+from iro.reports import cache
 from iro.reports import measures as m
 from iro.reports.builders import ITEM_LABELS
 from iro.timescales import Period
@@ -308,10 +310,26 @@ class Behind:
         return RowsOf(self.user, self.units)
 
 
+def kept_units(key: str, period: Period, *, team=None, chair=None, today=None) -> list[Unit]:
+    """``units``, kept until the records change or the day does: they are the same for
+    every reader (child ids, dates and what counted; each reader's access is applied to
+    them, and the children read, afterwards), and a region's year of review conferences
+    takes 150 ms to work out. Never an earlier copy: the list must add up to the figure."""
+    name = f"units:{key}:team={cache.option_key(team)}:chair={cache.option_key(chair)}"
+    found, _ = cache.kept_or_recent_for_everyone(
+        name,
+        period,
+        today=today or checks.today(),
+        make=lambda: units(key, period, team=team, chair=chair),
+        recent_ok=False,
+    )
+    return found
+
+
 def children_behind(user, key: str, period: Period, *, team=None, chair=None) -> Behind:
     """The units of ``key`` of the children ``user`` may see (their records are read
     only for the rows shown: ``Behind.rows``)."""
-    found = units(key, period, team=team, chair=chair)
+    found = kept_units(key, period, team=team, chair=chair)
     visible = visible_ids(user, (u.child_id for u in found))
     shown = [u for u in found if u.child_id in visible]
     return Behind(user, shown, len(found) - len(shown))
