@@ -175,6 +175,35 @@ def test_reading_the_return_costs_the_same_queries_for_more_children(staff):
     assert queries_for_year() == few
 
 
+def test_a_child_born_after_the_year_is_returned_as_unborn_for_that_year(staff, tmp_path):
+    # A plan made before the birth; the baby was born after the year ended (31 March).
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2024, 1, 8), icpc_on=date(2024, 1, 24),
+        date_of_birth=date(2024, 5, 2), expected_date_of_birth=date(2024, 5, 10), sex="F",
+        date_of_death=None, la_child_id="B100",
+    )  # fmt: skip
+    no_expected = child_on_plan(
+        chair=staff.iro, strategy=date(2024, 1, 8), icpc_on=date(2024, 1, 24),
+        date_of_birth=date(2024, 4, 20), expected_date_of_birth=None, sex="M",
+        la_child_id="B101",
+    )  # fmt: skip
+    path, _, _ = export(tmp_path)
+    _, children = read_back(path)
+    unborn = children["B100"]
+    assert (unborn.date_of_birth, unborn.expected_date_of_birth) == (None, date(2024, 5, 10))
+    assert unborn.sex == "U"  # the DfE's rule 8750 for an unborn child
+    # No expected date recorded: the birth date is the best estimate of it.
+    assert children["B101"].expected_date_of_birth == date(2024, 4, 20)
+    assert children["B101"].date_of_birth is None and children["B101"].sex == "U"
+    assert check_file(str(path)) == []
+
+    path, _, _ = export(tmp_path, period="2024-25")  # the year the babies were born
+    _, children = read_back(path)
+    assert (children["B100"].date_of_birth, children["B100"].sex) == (date(2024, 5, 2), "F")
+    assert children["B100"].expected_date_of_birth is None
+    assert journey and no_expected
+
+
 def test_validate_period_checks_the_records_of_the_year(staff, authority):
     # A review on the day the plan started breaks rule 8841.
     hold_conference(

@@ -411,6 +411,52 @@ def test_closing_an_episode_ends_its_child_in_need_plan(siblings, coordinator):
     assert CinPlanPeriod.objects.get().end_date == date(2024, 5, 31)
 
 
+@pytest.mark.parametrize("reason", ["RC8", "RC9"])
+def test_an_episode_that_went_further_than_its_assessment_cannot_close_as_closed_after_it(
+    siblings, coordinator, reason
+):
+    episode = services.open_episode(
+        child=siblings[0], referral_date=date(2024, 1, 8), acting_user=coordinator
+    )
+    services.record_cin_plan(episode=episode, start_date=date(2024, 2, 1), acting_user=coordinator)
+    with pytest.raises(ValidationError) as raised:
+        services.close_episode(
+            episode=episode, closure_date=date(2024, 5, 31), closure_reason=reason,
+            acting_user=coordinator,
+        )  # fmt: skip
+    (message,) = raised.value.message_dict["closure_reason"]
+    assert "rule 2990" in message and "this one had a Child in Need plan" in message
+    episode.refresh_from_db()
+    assert episode.closure_date is None  # nothing written
+
+
+def test_an_episode_that_ended_at_its_assessment_closes_as_closed_after_it(siblings, coordinator):
+    episode = services.open_episode(
+        child=siblings[0], referral_date=date(2024, 1, 8), acting_user=coordinator
+    )
+    services.close_episode(
+        episode=episode, closure_date=date(2024, 2, 20), closure_reason="RC8",
+        acting_user=coordinator,
+    )  # fmt: skip
+    episode.refresh_from_db()
+    assert (episode.closure_date, episode.closure_reason) == (date(2024, 2, 20), "RC8")
+
+
+def test_what_took_an_episode_further_than_its_assessment_is_named_plan_first():
+    assert services.episode_activity(plans=True, section47s=True, icpc=True, cin_plans=True) == (
+        "a child protection plan"
+    )
+    assert services.episode_activity(plans=False, section47s=True, icpc=True, cin_plans=False) == (
+        "a Section 47 enquiry"
+    )
+    assert services.episode_activity(plans=False, section47s=False, icpc=True, cin_plans=False) == (
+        "an initial conference"
+    )
+    assert services.episode_activity(
+        plans=False, section47s=False, icpc=False, cin_plans=False
+    ) == ("")
+
+
 def test_an_episode_cannot_close_while_a_transfer_in_plan_is_open(siblings, coordinator, iro):
     episode = services.open_episode(
         child=siblings[0], referral_date=date(2024, 3, 1), acting_user=coordinator

@@ -90,6 +90,7 @@ from iro.journey.services import (
     check_plan_end,
     check_plan_start,
     check_referral,
+    episode_activity,
     plan_overlaps,
 )
 from iro.people.models import Leave
@@ -639,6 +640,12 @@ class _NewChild:
                 for p in self.plans.values()
             ),
             open_cin_plans=open_cin_plans,
+            activity=episode_activity(
+                plans=bool(r.plans),
+                section47s=bool(r.section47s),
+                icpc=r.icpc_date is not None,
+                cin_plans=bool(r.cin_plans),
+            ),
         )
         self._check(errors)
         episode.closure_date = r.closure_date

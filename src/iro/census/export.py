@@ -165,7 +165,7 @@ def _batch(pks, period, closures, notes) -> Iterator[reader.Child]:
         assessments[a.episode_id].append(a)
 
     for child in children:
-        record = _child_record(child)
+        record = _child_record(child, period)
         chosen: dict[int, reader.Episode] = {}
         child_episodes = episodes[child.pk]
 
@@ -242,16 +242,24 @@ def _batch(pks, period, closures, notes) -> Iterator[reader.Child]:
             yield record
 
 
-def _child_record(child) -> reader.Child:
+def _child_record(child, period: timescales.Period) -> reader.Child:
+    """The child as they were at the reference date: one born after it was still unborn
+    then (their expected date, else the birth date as the best estimate of it, and sex U
+    as the DfE asks of an unborn child: rules 8520, 8750); a death after it had not
+    happened."""
+    born = _as_of(child.date_of_birth, period)
+    unborn = born is None and (child.date_of_birth or child.expected_date_of_birth) is not None
     return reader.Child(
         la_child_id=child.la_child_id,
         upn=child.upn or None,
         former_upn=child.former_upn or None,
         upn_unknown=child.upn_unknown or None,
-        date_of_birth=child.date_of_birth,
-        expected_date_of_birth=child.expected_date_of_birth if not child.date_of_birth else None,
-        sex=child.sex or "U",
-        date_of_death=child.date_of_death,
+        date_of_birth=born,
+        expected_date_of_birth=(
+            (child.expected_date_of_birth or child.date_of_birth) if unborn else None
+        ),
+        sex="U" if unborn else (child.sex or "U"),
+        date_of_death=_as_of(child.date_of_death, period),
         ethnicity=child.ethnicity or "NOBT",
         disabilities=list(child.disabilities or []),
     )

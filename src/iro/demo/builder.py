@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from iro import timescales
+from iro.census.rules import upn_check_letter
 from iro.challenge.models import Dispute
 from iro.children.models import Child, Relationship
 from iro.children.services import add_family_member, create_child, create_family, update_child
@@ -255,6 +256,17 @@ def plan_authority(
 # ------------------------------------------------------------------- writing
 
 
+# Children this old have a UPN (a school gave them one); younger ones do not yet.
+SCHOOL_AGE = 4
+
+
+def demo_upn(la_child_id: str) -> str:
+    """An invented UPN that passes the DfE's checks, one per LA child ID: a London LA
+    code, nine digits from the ID, and the check letter (census rules 1510 to 1550)."""
+    body = f"201{la_child_id[-9:].zfill(9)}"
+    return upn_check_letter(f"?{body}") + body
+
+
 class Writer:
     """Writes each family's planned events through the services, in date order."""
 
@@ -376,6 +388,7 @@ class Writer:
                         date_of_birth=spec.born,
                         first_name=spec.first_name,
                         sex=spec.sex_at_birth,
+                        disabilities=["NONE"],  # recorded at birth, for the census (8540)
                         expected_version=current_version(children[key]),
                     )
         self.children.update((k, c) for k, c in children.items() if k in self.wanted_children)
@@ -406,9 +419,11 @@ class Writer:
 
     def _child(self, spec: planner.ChildPlan, fp: planner.FamilyPlan, family, team, worker):
         unborn = spec.expected is not None
+        of_school_age = not unborn and spec.age_on(self.today) >= SCHOOL_AGE
         return create_child(
             acting_user=worker,
             la_child_id=spec.la_child_id,
+            upn=demo_upn(spec.la_child_id) if of_school_age else "",
             first_name=spec.name_before_birth if unborn else spec.first_name,
             last_name=fp.surname,
             date_of_birth=None if unborn else spec.born,

@@ -254,6 +254,13 @@ class AuthorityPlan:
 # ------------------------------------------------------------------ helpers
 
 
+# Why an episode closed, by what it had. "Closed after assessment" (RC8, RC9) is only for
+# an episode that went no further than its assessment (the DfE's rule 2990; the services
+# refuse it otherwise): every episode here had a Section 47 enquiry.
+AFTER_ENQUIRY_CLOSURES = [("RC7", 88), ("RC5", 8), ("RC3", 4)]
+AFTER_PLAN_CLOSURES = [("RC7", 76), ("RC4", 8), ("RC3", 8), ("RC5", 8)]
+
+
 def _pick(rng: random.Random, weighted: Sequence[tuple[str, int]] | Sequence[tuple]) -> str:
     values = [v for v, _ in weighted]
     weights = [w for _, w in weighted]
@@ -549,7 +556,7 @@ class Planner:
                     events.append(Event(on=decided, what="icpc_not_required", children=keys))
                     close_all(
                         decided + timedelta(days=rng.randint(10, 90)),
-                        [("RC8", 50), ("RC9", 40), ("RC7", 10)],
+                        AFTER_ENQUIRY_CLOSURES,
                         keys,
                     )
                 return inv
@@ -598,7 +605,7 @@ class Planner:
         if not on_plan:
             close_all(
                 held + timedelta(days=rng.randint(20, 200)),
-                [("RC9", 40), ("RC7", 40), ("RC8", 20)],
+                AFTER_ENQUIRY_CLOSURES,
                 keys,
             )
             return inv
@@ -696,7 +703,7 @@ class Planner:
             if how == "step_down_cin":
                 close_all(
                     when + timedelta(days=rng.randint(40, 300)),
-                    [("RC7", 66), ("RC9", 18), ("RC4", 8), ("RC3", 8)],
+                    AFTER_PLAN_CLOSURES,
                     [key],
                 )
             elif how == "closed":

@@ -92,6 +92,12 @@ EPISODE_ICPC_RECORDED = (
     "The episode already has an initial conference date, {date:%-d %B %Y}, given on it."
 )
 EPISODE_HAS_OPEN_PLAN = "The child is still on a child protection plan: end the plan first."
+CLOSED_AFTER_ASSESSMENT = frozenset({ClosureReason.RC8, ClosureReason.RC9})
+WENT_FURTHER_THAN_ASSESSMENT = (
+    "'{reason}' is only for an episode that went no further than its assessment (the "
+    "DfE's rule 2990), and this one had {activity}: choose another reason, such as "
+    "'Case closed for any other reason'."
+)
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
 S47_ALREADY_HAS_ICPC = "An initial conference has already been held for this enquiry."
 S47_ICPC_NOT_REQUIRED = "This enquiry is recorded as not needing an initial conference."
@@ -251,9 +257,11 @@ def check_closure(
     closure_reason: str,
     has_open_plan: bool,
     open_cin_plans: Iterable[CinPlanPeriod],
+    activity: str = "",
 ) -> None:
     """An episode's closure (``close_episode``'s rules, given what the records hold: an
-    open plan of the episode, its open Child in Need plans)."""
+    open plan of the episode, its open Child in Need plans, and ``activity``, what took it
+    further than its assessment, in words, if anything did: ``episode_activity``)."""
     errors.add("closure_date", not_in_future(closure_date))
     if closure_date < episode.referral_date:
         errors.add("closure_date", CLOSURE_BEFORE_REFERRAL)
@@ -263,11 +271,33 @@ def check_closure(
         errors.add(
             "closure_reason", UNKNOWN_CODE.format(value=closure_reason, what="closure reason")
         )
+    elif closure_reason in CLOSED_AFTER_ASSESSMENT and activity:
+        errors.add(
+            "closure_reason",
+            WENT_FURTHER_THAN_ASSESSMENT.format(
+                reason=ClosureReason(closure_reason).label, activity=activity
+            ),
+        )
     if has_open_plan:
         errors.add("closure_date", EPISODE_HAS_OPEN_PLAN)
     for cin_plan in open_cin_plans:
         if closure_date < cin_plan.start_date:
             errors.add("closure_date", BEFORE_CIN_PLAN.format(date=cin_plan.start_date))
+
+
+def episode_activity(*, plans: bool, section47s: bool, icpc: bool, cin_plans: bool) -> str:
+    """What took an episode further than its assessment, in words ("" for nothing): a
+    plan, a Section 47 enquiry, an initial conference or a Child in Need plan, the
+    activity the DfE's rule 2990 names."""
+    for present, words in (
+        (plans, "a child protection plan"),
+        (section47s, "a Section 47 enquiry"),
+        (icpc, "an initial conference"),
+        (cin_plans, "a Child in Need plan"),
+    ):
+        if present:
+            return words
+    return ""
 
 
 @transaction.atomic
@@ -283,6 +313,14 @@ def close_episode(
         Q(episode=episode) | Q(episode__isnull=True, child_id=episode.child_id)
     )
     open_cin_plans = list(episode.cin_plans.filter(end_date__isnull=True))
+    activity = ""
+    if closure_reason in CLOSED_AFTER_ASSESSMENT:
+        activity = episode_activity(
+            plans=Plan.objects.filter(episode=episode).exists(),
+            section47s=Section47.objects.filter(episode=episode).exists(),
+            icpc=episode.icpc_date is not None,
+            cin_plans=episode.cin_plans.exists(),
+        )
     check_closure(
         errors,
         episode=episode,
@@ -290,6 +328,7 @@ def close_episode(
         closure_reason=closure_reason,
         has_open_plan=open_plans.exists(),
         open_cin_plans=open_cin_plans,
+        activity=activity,
     )
     errors.raise_if_any()
     episode.closure_date = closure_date

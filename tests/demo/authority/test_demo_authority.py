@@ -10,6 +10,8 @@ import pytest
 from django.db.models import Count, F, Q
 
 from iro import timescales
+from iro.census.export import return_children, return_header
+from iro.census.rules import ERROR, Validator
 from iro.children.models import Child
 from iro.demo.staff import DEMO_LOGINS
 from iro.journey.models import (
@@ -247,3 +249,25 @@ def test_every_case_record_has_its_history():
     assert [v.status for v in versions][:2] == ["scheduled", "held"]
     recorded = next(v for v in versions if v.status == "held")
     assert recorded.history_user == held.chair
+
+
+def test_the_demo_census_return_breaks_no_dfe_error_rule_but_the_transfer_ins_plan_start():
+    # What an analyst sees checking the demo's last full year: its records are the
+    # census's own, so no DfE error but 2885 on the plans of children who moved in on a
+    # plan (a transfer-in conference starts them; no initial conference: see the docs).
+    year = timescales.period_containing(timescales.ANNUAL, TODAY - timedelta(days=366))
+    analyst = User.objects.get(username="demo-analyst")
+    header = return_header(year, lea=None)
+    validator = Validator(header)
+    children = list(return_children(user=analyst, period=year))
+    errors = [
+        f for f in validator.run(children) if f.severity == ERROR and f.child is not None
+    ]
+    assert len(children) > 50
+    assert {f.rule for f in errors} <= {"2885"}, Counter(f.rule for f in errors)
+    moved_in = set(
+        Child.objects.filter(
+            conference_rows__conference__kind=ConferenceKind.TRANSFER_IN
+        ).values_list("la_child_id", flat=True)
+    )
+    assert {f.child for f in errors} <= moved_in
