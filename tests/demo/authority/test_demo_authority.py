@@ -260,9 +260,7 @@ def test_the_demo_census_return_breaks_no_dfe_error_rule_but_the_transfer_ins_pl
     header = return_header(year, lea=None)
     validator = Validator(header)
     children = list(return_children(user=analyst, period=year))
-    errors = [
-        f for f in validator.run(children) if f.severity == ERROR and f.child is not None
-    ]
+    errors = [f for f in validator.run(children) if f.severity == ERROR and f.child is not None]
     assert len(children) > 50
     assert {f.rule for f in errors} <= {"2885"}, Counter(f.rule for f in errors)
     moved_in = set(
