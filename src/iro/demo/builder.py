@@ -256,6 +256,18 @@ def plan_authority(
 # ------------------------------------------------------------------- writing
 
 
+# The factors an assessment found, in turn (census codes: domestic abuse, parents' mental
+# health, drugs or alcohol, neglect, emotional abuse).
+ASSESSMENT_FACTORS = [
+    ("3B", "4B"),
+    ("16A",),
+    ("2B", "16A"),
+    ("3A", "3B", "17A"),
+    ("1B",),
+    ("4B", "17A"),
+    ("18C",),
+    ("3B",),
+]
 # Children this old have a UPN (a school gave them one); younger ones do not yet.
 SCHOOL_AGE = 4
 
@@ -339,6 +351,8 @@ class Writer:
                 }
                 for s47 in Section47.objects.filter(strategy_discussion__in=list(discussions)):
                     section47s[discussions[s47.strategy_discussion_id]] = s47
+                for key in event.children:
+                    self._assessment(episodes[key], fp, key, event.on, worker)
             elif what == "icpc_not_required":
                 for key in event.children:
                     services.record_icpc_not_required(section47=section47s[key], acting_user=worker)
@@ -416,6 +430,28 @@ class Writer:
                 preferred_language=fp.language,
                 interpreter_needed=fp.language != "English",
             )
+
+    def _assessment(self, episode, fp: planner.FamilyPlan, key: int, on: date, worker) -> None:
+        """The assessment begun with the enquiry: authorised some weeks later (never after
+        the episode closes, nor after today), with the factors it found (census rules
+        2991Q, 8565, 8867, 8897Q)."""
+        closes = next(
+            (e.on for e in fp.events if e.what == "close" and key in e.children and e.on >= on),
+            None,
+        )
+        done = self.casework.cal.add(on, 15 + (fp.key * 7 + key * 3) % 21)
+        if closes is not None:
+            done = min(done, closes)
+        if done > self.today:
+            done = None  # still under way
+        factors = ASSESSMENT_FACTORS[(fp.key + key) % len(ASSESSMENT_FACTORS)]
+        services.record_assessment(
+            episode=episode,
+            start_date=on,
+            authorisation_date=done,
+            factors=factors if done is not None else (),
+            acting_user=worker,
+        )
 
     def _child(self, spec: planner.ChildPlan, fp: planner.FamilyPlan, family, team, worker):
         unborn = spec.expected is not None
