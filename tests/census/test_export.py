@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -17,6 +18,7 @@ from iro.census.export import NO_CHILDREN, REFUSED, return_children
 from iro.census.management.common import NO_SUCH_USER
 from iro.census.reader import CensusStream
 from iro.census.schema import check_file
+from iro.journey import services
 from iro.journey.models import ConferenceKind, Decision
 from iro.timescales import ANNUAL, parse_period
 from tests.census.authority import small_authority
@@ -216,6 +218,34 @@ def test_validate_period_checks_the_records_of_the_year(staff, authority):
     assert "8841 (error) child A001" in text
     assert "Summary: 5 children read;" in text
     assert AccessLogEntry.objects.filter(what="CIN census validation 2023-24").exists()
+
+
+def test_a_year_in_progress_is_checked_as_if_it_ended_today(staff):
+    # 1 December 2023: 2023-24 runs to 31 March 2024. An assessment begun on 20 November
+    # is days old, not "started more than 45 working days before the end of the year"
+    # (8670Q), as it would be counted back from 31 March; one begun in June is.
+    with time_machine.travel(date(2023, 12, 1), tick=False):
+        for la_child_id, started in (("C100", date(2023, 11, 20)), ("C101", date(2023, 6, 5))):
+            journey = child_on_plan(
+                chair=staff.iro, strategy=started, icpc_on=started + timedelta(days=14),
+                la_child_id=la_child_id,
+            )  # fmt: skip
+            services.record_assessment(
+                episode=journey.plan.episode, start_date=started, acting_user=staff.coordinator
+            )
+        out = StringIO()
+        call_command("cin", "validate", "--period", "2023-24", "--user", "ana-analyst",
+                     stdout=out)  # fmt: skip
+    text = out.getvalue()
+    assert "census year 2023-04-01 to 2023-12-01" in text
+    assert "8670Q (query) child C101" in text
+    assert "8670Q (query) child C100" not in text
+
+
+def test_a_year_not_begun_is_a_one_line_error(staff):
+    with time_machine.travel(date(2023, 12, 1), tick=False), pytest.raises(CommandError) as refused:
+        call_command("cin", "validate", "--period", "2024-25", "--user", "ana-analyst")
+    assert "2024-25" in str(refused.value)
 
 
 def test_validate_period_refuses_a_user_who_may_not_export(staff, authority):

@@ -1320,9 +1320,17 @@ class Validator:
     counters. ``finish()`` gives the file-wide findings once every child is checked.
     """
 
-    def __init__(self, header: Header, *, reference_date: date | None = None) -> None:
+    def __init__(
+        self,
+        header: Header,
+        *,
+        reference_date: date | None = None,
+        year: CensusYear | None = None,
+    ) -> None:
         ref = reference_date or header.reference_date
-        self.year = CensusYear.ending(ref) if ref else None
+        # ``year``: a census year other than the twelve months to the reference date (the
+        # records of a year in progress, checked from 1 April to today).
+        self.year = year or (CensusYear.ending(ref) if ref else None)
         self.header = header
         self.counts: Counter[str] = Counter()
         self.children = 0

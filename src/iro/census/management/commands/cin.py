@@ -41,8 +41,9 @@ from iro.census.management.common import (
     parse_year,
 )
 from iro.census.reader import CensusFileError, CensusStream, Header
-from iro.census.rules import Validator
+from iro.census.rules import CensusYear, Validator
 from iro.children.services import la_child_id_problem
+from iro.journey.checks import today
 
 NO_SUCH_ACTION = "Say what to do: iro cin validate|export|import (see iro cin --help)."
 FILE_OR_PERIOD = "Give a census FILE to check, or --period (with --user) to check the records."
@@ -126,8 +127,14 @@ class Command(BaseCommand):
             spool.close()
 
     def validate_records(self, period: timescales.Period, user, *, output_format: str) -> None:
+        # A year in progress is checked as if it ended today: its records to today, and
+        # today as the reference date the rules count back from (not 31 March to come).
+        try:
+            period = period.as_at(today())
+        except timescales.PeriodNotBegun as exc:
+            raise fail(str(exc)) from None
         header = return_header(period, lea=None)
-        validator = Validator(header)
+        validator = Validator(header, year=CensusYear(period.first_day, period.last_day))
         notes = ExportNotes()
         spool = report.FindingSpool()
         try:
