@@ -240,6 +240,7 @@ def test_a_year_in_progress_is_checked_as_if_it_ended_today(staff):
     assert "census year 2023-04-01 to 2023-12-01" in text
     assert "8670Q (query) child C101" in text
     assert "8670Q (query) child C100" not in text
+    assert "Reference Date" not in text  # the header iro makes is not checked
 
 
 def test_a_year_not_begun_is_a_one_line_error(staff):
