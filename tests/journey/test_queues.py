@@ -553,29 +553,26 @@ def test_a_review_booked_at_a_set_time_shows_its_time(staff):
     assert row.cells[2] == "20 Oct 2025 09:30"
 
 
-def test_a_conference_due_that_is_booked_in_time_is_not_flagged(staff):
+@pytest.mark.parametrize(
+    ("booked_on", "shown", "flag"),
+    [
+        (date(2025, 10, 17), "17 Oct 2025", ""),  # in time: nothing to worry about
+        # Still 6 working days left, but booked for after the due date: it will be late.
+        (date(2025, 11, 3), "3 Nov 2025", "Booked late"),
+    ],
+)
+def test_a_conference_due_is_flagged_by_whether_it_is_booked_by_its_due_date(
+    staff, booked_on, shown, flag
+):
     journey = child_on_plan(
         chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
         reviews=(date(2025, 4, 20),), first_name="Ayla", last_name="Ashcombe", team=staff.team,
     )  # fmt: skip
     booked(journey.child, kind=ConferenceKind.REVIEW, chair=staff.iro, plan=journey.plan,
-           on=date(2025, 10, 17))  # fmt: skip
+           on=booked_on)  # fmt: skip
     (row,) = queues.conferences_due(staff.social_worker, TODAY).rows
-    assert row.cells[2:] == ("20 Oct 2025", "6 working days left", "17 Oct 2025")
-    assert row.flag == ""
-
-
-def test_a_conference_due_that_is_booked_for_after_its_due_date_is_flagged_booked_late(staff):
-    journey = child_on_plan(
-        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
-        reviews=(date(2025, 4, 20),), first_name="Ayla", last_name="Ashcombe", team=staff.team,
-    )  # fmt: skip
-    # Due 20 October, booked for 3 November: still 6 working days left, but it will be late.
-    booked(journey.child, kind=ConferenceKind.REVIEW, chair=staff.iro, plan=journey.plan,
-           on=date(2025, 11, 3))  # fmt: skip
-    (row,) = queues.conferences_due(staff.social_worker, TODAY).rows
-    assert row.cells[2:] == ("20 Oct 2025", "6 working days left", "3 Nov 2025")
-    assert (row.flag, row.tone) == ("Booked late", "red")
+    assert row.cells[2:] == ("20 Oct 2025", "6 working days left", shown)
+    assert (row.flag, row.tone) == (flag, "red" if flag else "")
 
 
 def test_a_child_with_two_open_plans_is_listed_once_by_the_later_plan(staff):

@@ -257,7 +257,7 @@ def plan_authority(
 
 
 # The factors an assessment found, in turn (census codes: domestic abuse, parents' mental
-# health, drugs or alcohol, neglect, emotional abuse).
+# health, drugs or alcohol, neglect, emotional or physical abuse).
 ASSESSMENT_FACTORS = [
     ("3B", "4B"),
     ("16A",),

@@ -310,7 +310,7 @@ class Behind:
         return RowsOf(self.user, self.units)
 
 
-def kept_units(key: str, period: Period, *, team=None, chair=None, today=None) -> list[Unit]:
+def kept_units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
     """``units``, kept until the records change or the day does: they are the same for
     every reader (child ids, dates and what counted; each reader's access is applied to
     them, and the children read, afterwards), and a region's year of review conferences
@@ -319,7 +319,7 @@ def kept_units(key: str, period: Period, *, team=None, chair=None, today=None) -
     found, _ = cache.kept_or_recent_for_everyone(
         name,
         period,
-        today=today or checks.today(),
+        today=checks.today(),
         make=lambda: units(key, period, team=team, chair=chair),
         recent_ok=False,
     )
