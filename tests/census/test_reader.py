@@ -161,6 +161,17 @@ def test_it_accepts_yes_no_as_digits_or_words(census_file, text, value):
     assert c.episodes[0].section47s[0].icpc_not_required is value
 
 
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("2024-02-29", date(2024, 2, 29)), ("2024-03-31Z", date(2024, 3, 31)),
+     ("2024-03-31+01:00", date(2024, 3, 31)), ("2023-02-29", None), ("0000-01-01", None),
+     ("2023-W01-1", None), ("2023-1a-01", None), ("2023- 1-01", None),
+     ("\u0662\u0660\u0662\u0663-01-01", None), ("20230101", None)],
+)  # fmt: skip
+def test_it_reads_a_date_only_in_the_xs_date_shape_and_only_when_real(text, value):
+    assert reader.parse_date(text) == value
+
+
 def test_it_reports_an_impossible_date_with_its_line_and_reads_on(census_file):
     details = (
         "<CINdetails>\n<CINreferralDate>2021-02-30</CINreferralDate>\n"

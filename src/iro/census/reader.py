@@ -189,6 +189,13 @@ _DATES_KEPT = 20_000
 
 def parse_date(text: str) -> date | None:
     """The date an xs:date string names, or None when it is not a real date."""
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text.isascii():
+        # The usual shape, YYYY-MM-DD, which ``fromisoformat`` reads exactly (digits only):
+        # every distinct date of a file comes here once, a tenth of the time of the rest.
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
     text = _ZONE.sub("", text)
     if not _DATE_SHAPE.fullmatch(text):
         return None
