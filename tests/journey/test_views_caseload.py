@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from iro.journey.corrections import void_conference
 from iro.journey.forms import UNKNOWN_CHOICE
 from iro.journey.models import Category
 from iro.journey.selectors import CASELOAD_PAGE_SIZE, YES, CaseloadFilters, caseload
@@ -127,6 +128,26 @@ def test_it_filters_by_team_chair_category_and_plan(staff):
     assert _listed(manager, category=Category.SAB) == {"Q00003", "Q00008"}
     assert _listed(manager, on_plan=YES) == everyone - {"N00001"}
     assert _listed(manager, on_plan="no") == {"N00001"}
+
+
+def test_on_a_plan_means_a_plan_open_today_not_one_ended_voided_or_yet_to_start(staff):
+    def on_plan(la_child_id: str, **plan):
+        return child_on_plan(
+            chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+            team=staff.team, la_child_id=la_child_id, **plan,
+        )  # fmt: skip
+
+    on_plan("P00001")
+    on_plan("P00002", ended_on=TODAY)  # ended today: no longer on a plan
+    on_plan("P00003", ended_on=date(2025, 10, 11))  # ends tomorrow: on a plan today
+    void_conference(
+        conference=on_plan("P00004").icpc,
+        reason="Recorded against the wrong child.",
+        acting_user=staff.iro_manager,
+    )  # its plan is voided with it
+    manager = staff.iro_manager
+    assert _listed(manager, on_plan=YES) == {"P00001", "P00003"}
+    assert _listed(manager, on_plan="no") == {"P00002", "P00004"}
 
 
 def test_the_overdue_filter_finds_overdue_reviews_and_initial_conferences(staff):
