@@ -132,10 +132,8 @@ def test_it_filters_by_team_chair_category_and_plan(staff):
 
 def test_on_a_plan_means_a_plan_open_today_not_one_ended_voided_or_yet_to_start(staff):
     def on_plan(la_child_id: str, **plan):
-        return child_on_plan(
-            chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
-            team=staff.team, la_child_id=la_child_id, **plan,
-        )  # fmt: skip
+        dates = {"strategy": date(2025, 1, 6), "icpc_on": date(2025, 1, 24)} | plan
+        return child_on_plan(chair=staff.iro, team=staff.team, la_child_id=la_child_id, **dates)
 
     on_plan("P00001")
     on_plan("P00002", ended_on=TODAY)  # ended today: no longer on a plan
@@ -145,9 +143,10 @@ def test_on_a_plan_means_a_plan_open_today_not_one_ended_voided_or_yet_to_start(
         reason="Recorded against the wrong child.",
         acting_user=staff.iro_manager,
     )  # its plan is voided with it
+    on_plan("P00005", strategy=date(2025, 10, 6), icpc_on=date(2025, 10, 20))  # starts later
     manager = staff.iro_manager
     assert _listed(manager, on_plan=YES) == {"P00001", "P00003"}
-    assert _listed(manager, on_plan="no") == {"P00002", "P00004"}
+    assert _listed(manager, on_plan="no") == {"P00002", "P00004", "P00005"}
 
 
 def test_the_overdue_filter_finds_overdue_reviews_and_initial_conferences(staff):
