@@ -1419,8 +1419,11 @@ class Validator:
         self.counts.update(f.rule for f in found)
         return found
 
-    def run(self, children: Iterable[Child]) -> Iterator[Finding]:
-        yield from self.header_findings()
+    def run(self, children: Iterable[Child], *, check_header: bool = True) -> Iterator[Finding]:
+        """Every finding: the header's (unless ``check_header`` is false: a header made
+        by iro itself), each child's, then the file-wide rules'."""
+        if check_header:
+            yield from self.header_findings()
         check = self.check
         for child in children:
             found = check(child)
