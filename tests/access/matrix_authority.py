@@ -16,6 +16,7 @@ names them as real people would.
 
 from __future__ import annotations
 
+import gzip
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -99,6 +100,7 @@ class Authority:
     letter_link: object  # a feedback link waiting for its letter
     api_token: object  # Ivy's
     census_import: object  # an import of the analyst's, done
+    census_return: object  # a census return the analyst made, with a finding on the child
     format_request: object  # the plan for the family in Braille, asked for by the social worker
     names: dict[str, frozenset[str]] = field(default_factory=dict)
 
@@ -300,6 +302,27 @@ def build_authority() -> Authority:
         summary={"children_read": 1, "added": {"children": 1}, "skipped_count": 0},
     )
 
+    from iro.census.models import CensusReturn, ReturnKind, ReturnState
+
+    finding = (
+        "rule,severity,child,field,line,message\r\n"
+        f"8841,error,{child.la_child_id},ChildProtectionPlans/Reviews/CPPreviewDate,12,"
+        "A review date is on or before the plan's start.\r\n"
+    )
+    census_return = CensusReturn.objects.create(
+        kind=ReturnKind.RETURN,
+        period="2024-25",
+        lea="999",
+        requested_by=staff.analyst,
+        state=ReturnState.DONE,
+        as_at=date(2025, 3, 31),
+        children=1,
+        summary={"errors": 1, "queries": 0, "by_rule": {"8841": 1}, "notes": []},
+        content=gzip.compress(b"<Message><Children/></Message>"),
+        findings_csv=gzip.compress(finding.encode()),
+        findings_count=1,
+    )
+
     from iro.documents.models import FormatRequest, FormatState
 
     format_request = FormatRequest.objects.create(
@@ -359,6 +382,7 @@ def build_authority() -> Authority:
         letter_link=letter_link,
         api_token=api_token,
         census_import=census_import,
+        census_return=census_return,
         format_request=format_request,
         names={
             "every": _names_of_family([*main_family, other_child]),

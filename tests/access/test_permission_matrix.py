@@ -307,6 +307,11 @@ PAGES: dict[str, Page] = {
     "census_import_findings": Page(can(C.IMPORT_RETURNS), get_only=True),
     # the matrix's import is done, so starting it again is refused with a message
     "census_import_again": post_only(can(C.IMPORT_RETURNS), ok=(302,)),
+    # census: the analyst makes returns and checks the records, each their own
+    "census_returns": Page(can(C.EXPORT_RETURNS)),
+    "census_return": Page(can(C.EXPORT_RETURNS), get_only=True),
+    "census_return_download": Page(can(C.EXPORT_RETURNS), get_only=True),
+    "census_return_findings": Page(can(C.EXPORT_RETURNS), get_only=True),
     # rights
     "child_restriction": Page(CHILD & can(C.RESTRICT_RECORDS)),
     "subject_access_export": Page(CHILD & can(C.EXPORT_SUBJECT_ACCESS), get_only=True),
@@ -494,6 +499,7 @@ PUBLIC_IDS = {
     "disputes": lambda a, page: a.dispute.public_id,
     "challenges": lambda a, page: a.challenge.public_id,
     "imports": lambda a, page: a.census_import.public_id,
+    "returns": lambda a, page: a.census_return.public_id,
     "other-formats": lambda a, page: a.format_request.public_id,
 }
 PKS = {
@@ -522,7 +528,7 @@ def variants(url: Url) -> list[str]:
     """One cell per variant: each download format, each admin app."""
     if url.name == "report_summary_download":
         return ["pdf", "html", "json"]
-    if url.name == "census_import_findings":
+    if url.name in ("census_import_findings", "census_return_findings"):
         return ["csv", "xlsx"]
     if "fmt" in url.kwargs:
         return list(DOWNLOADS)

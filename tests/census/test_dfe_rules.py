@@ -459,6 +459,8 @@ def test_2888q_no_child_with_more_than_one_disability():
     single = [kid(la_child_id=f"C{n}", disabilities=[code]) for n, code in enumerate(
         ["MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "NONE"])]  # fmt: skip
     assert _rules(_run(single)) == [("2888Q", None)]
+    (finding,) = _run(single).findings
+    assert finding.message == f"{RULES['2888Q'].title}."  # nothing more to say, no ": ."
     single[0].disabilities.append("BEH")
     assert _rules(_run(single)) == []
 

@@ -100,8 +100,10 @@ LIST_PAGES = frozenset(
         # The IRO service manager's quotes: each with its conference's children.
         "quote_list",
         "quote_review",
-        # A census import's page: the first findings, linked to the children's records.
+        # A census import's page, and a census return's or check's: the first findings,
+        # linked to the children's records.
         "census_import",
+        "census_return",
         # A family document asked for in another format: its title names the child.
         "format_request",
         # The API's lists (iro.api): each says which children it returned.
@@ -142,6 +144,12 @@ NO_CHILD_DATA = frozenset(
         "census_imports",
         "census_import_again",  # a POST that redirects
         "census_import_findings",  # the file's findings; logged as an export by the view
+        # Census returns: the form and the user's own returns and checks (no child named),
+        # a return and its findings downloaded (each logged as an export by the view; the
+        # return's children were logged, a row each, when it was made).
+        "census_returns",
+        "census_return_download",
+        "census_return_findings",
         # A family document in another format: asked for (a POST that redirects) and
         # downloaded (logged as an export by the view, one row per child).
         "format_request_new",

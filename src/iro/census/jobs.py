@@ -172,7 +172,7 @@ def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary 
         return None
     job.refresh_from_db()
     board = _ProgressBoard(job, also=progress)
-    kept = _FindingsFile()
+    kept = FindingsFile()
     try:
         with _file_of(job, path) as file_path:
             summary = import_file(
@@ -198,8 +198,9 @@ def run_import(job: CensusImport, *, path=None, progress=None) -> ImportSummary 
     return summary
 
 
-class _FindingsFile:
-    """Every finding of an import, written as CSV (gzipped) as the file is read."""
+class FindingsFile:
+    """Every finding of an import or a census return, written as CSV (gzipped) as the
+    children are read."""
 
     def __init__(self) -> None:
         self.count = 0
@@ -228,9 +229,9 @@ class _FindingsFile:
         return data
 
 
-def findings_rows(job: CensusImport):
-    """The rows of a finished import's findings CSV (header first)."""
-    content = CensusImport.objects.filter(pk=job.pk).values_list("findings_csv", flat=True)[0]
+def findings_rows(job):
+    """The rows of a finished import's (or census return's) findings CSV, header first."""
+    content = type(job).objects.filter(pk=job.pk).values_list("findings_csv", flat=True)[0]
     if not content:
         return
     with gzip.GzipFile(fileobj=io.BytesIO(bytes(content))) as packed:
@@ -240,13 +241,13 @@ def findings_rows(job: CensusImport):
 def _why_not_imported(exc: BaseException) -> str:
     if isinstance(exc, CensusFileError):
         where = f"line {exc.line}: " if exc.line else ""
-        return _sentence(where + exc.reason) + NOTHING_IMPORTED
+        return as_sentence(where + exc.reason) + NOTHING_IMPORTED
     if isinstance(exc, ImportRefused | PermissionDenied):
-        return _sentence(str(exc)) + NOTHING_IMPORTED
+        return as_sentence(str(exc)) + NOTHING_IMPORTED
     return STOPPED.format(kept=_what_is_kept())
 
 
-def _sentence(text: str) -> str:
+def as_sentence(text: str) -> str:
     text = text.strip()
     text = text[:1].upper() + text[1:]
     return text if text.endswith(".") else text + "."

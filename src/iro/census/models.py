@@ -1,5 +1,6 @@
 """One census import: a file applied to the records, by whom, how far it has gone, and
-what it did (``iro.census.jobs``).
+what it did (``iro.census.jobs``); and one census return made from the records, or the
+records of a year checked against the DfE rules (``iro.census.returns``).
 
 An upload from the page or the API is kept here (compressed) until the worker has
 applied it, then dropped: the records hold what it said, and the summary what it did.
@@ -68,3 +69,62 @@ class CensusImport(models.Model):
     @property
     def finished(self) -> bool:
         return self.state in (ImportState.DONE, ImportState.FAILED)
+
+
+class ReturnKind(models.TextChoices):
+    RETURN = "return", "The census return"
+    CHECK = "check", "A check of the records"
+
+
+class ReturnState(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    RUNNING = "running", "Being made"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Not made"
+
+
+class CensusReturn(models.Model):
+    """A census return made from the records, or the records of a year checked against
+    the DfE rules, asked for by one user and theirs alone (``iro.census.returns``)."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=ReturnKind.choices)
+    period = models.CharField(max_length=7, help_text="The reporting year, such as 2025-26.")
+    lea = models.CharField(max_length=3, blank=True, help_text="The LA code in the header.")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=ReturnState.choices, default=ReturnState.QUEUED)
+    queued_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    as_at = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The last day the records were read to: the year's last day, or the day "
+        "a year in progress was checked.",
+    )
+    children = models.IntegerField(default=0)
+    summary = models.JSONField(
+        default=dict, blank=True, help_text="Errors, queries, findings by rule and notes."
+    )
+    findings_csv = models.BinaryField(
+        null=True, blank=True, help_text="Every DfE rule finding, as gzipped CSV."
+    )
+    findings_count = models.IntegerField(default=0)
+    content = models.BinaryField(null=True, blank=True, help_text="The return's XML, gzipped.")
+    error = models.TextField(blank=True, help_text="Why it was not made.")
+
+    class Meta:
+        ordering = ["-queued_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.period} ({self.get_state_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (ReturnState.DONE, ReturnState.FAILED)
+
+    @property
+    def file_name(self) -> str:
+        return f"cin-{self.period}{'-' + self.lea if self.lea else ''}.xml"

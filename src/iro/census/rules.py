@@ -842,8 +842,12 @@ def _year_marks(reference_date: date) -> tuple[date, date, date, date]:
 
 def _add(out: list[Finding], code: str, child: Child, field: str, detail: str, line) -> None:
     rule = RULES[code]
-    message = f"{rule.title}: {detail}." if detail else f"{rule.title}."
-    out.append(Finding(code, rule.severity, child.la_child_id, field, message, line))
+    out.append(Finding(code, rule.severity, child.la_child_id, field, _message(rule, detail), line))
+
+
+def _message(rule: Rule, detail: str) -> str:
+    """The rule's words, then what this record gives (when there is something to say)."""
+    return f"{rule.title}: {detail}." if detail else f"{rule.title}."
 
 
 def _child_rules(child: Child, year: CensusYear | None, out: list[Finding]) -> None:
@@ -1309,7 +1313,7 @@ def check_child(child: Child, year: CensusYear | None) -> list[Finding]:
 
 def _file_finding(code: str, field: str, detail: str) -> Finding:
     rule = RULES[code]
-    return Finding(code, rule.severity, None, field, f"{rule.title}: {detail}.")
+    return Finding(code, rule.severity, None, field, _message(rule, detail))
 
 
 class Validator:

@@ -11,4 +11,16 @@ urlpatterns = [
         views.import_findings,
         name="census_import_findings",
     ),
+    path("returns/", views.return_list, name="census_returns"),
+    path("returns/<uuid:public_id>/", views.return_detail, name="census_return"),
+    path(
+        "returns/<uuid:public_id>/download/",
+        views.return_download,
+        name="census_return_download",
+    ),
+    path(
+        "returns/<uuid:public_id>/findings.<str:fmt>",
+        views.return_findings,
+        name="census_return_findings",
+    ),
 ]

@@ -1,9 +1,11 @@
-"""The census import page: upload a CIN census return, watch it go in, read what it did.
+"""The census pages: upload a CIN census return, watch it go in, read what it did; and
+make the year's return from the records, or check the records against the DfE rules.
 
-The file is applied by the worker (``iro.census.jobs``), the same job as
-``iro cin import``; the page lists every import, however it was started. Only those
-who may import statutory returns see the page (the analyst): it shows LA child IDs of
-the children a file could not import, never a name.
+A file is applied by the worker (``iro.census.jobs``), the same job as
+``iro cin import``; the import page lists every import, however it was started. Returns
+and checks are made by the worker too (``iro.census.returns``), each the asking user's
+own. Only those who may import (or export) statutory returns see the pages (the
+analyst): they show the LA child IDs of the children concerned, never a name.
 """
 
 from __future__ import annotations
@@ -23,9 +25,9 @@ from django.views.decorators.http import require_http_methods
 from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.scope import visible_to
-from iro.census import jobs
+from iro.census import jobs, returns
 from iro.census.importer import RECORD_KINDS
-from iro.census.models import ImportState
+from iro.census.models import ImportState, ReturnKind, ReturnState
 from iro.census.report import CSV_COLUMNS
 from iro.census.rules import RULES
 from iro.journey.conference_forms import error_summary
@@ -113,15 +115,7 @@ def import_detail(request: HttpRequest, public_id) -> HttpResponse:
     summary = job.summary or {}
     added, updated = summary.get("added") or {}, summary.get("updated") or {}
     rows = [(KIND_WORDS[k], added.get(k, 0), updated.get(k, 0)) for k in RECORD_KINDS]
-    first = []
-    if job.state == ImportState.DONE:
-        first = [dict(zip(CSV_COLUMNS, row, strict=False)) for row in
-                 islice(jobs.findings_rows(job), 1, FINDINGS_SHOWN + 1)]  # fmt: skip
-    records = _records_of(request.user, {f["child"] for f in first if f["child"]})
-    read_log.shown(request, pks=[pk for _, pk in records.values()])
-    for finding in first:
-        finding["record"] = records.get(finding["child"], (None,))[0]
-        finding["field_parts"] = finding["field"].split("/")  # wrapped at the slashes
+    first = _first_findings(request, job, done=job.state == ImportState.DONE)
     return render(
         request,
         "census/import.html",
@@ -159,6 +153,21 @@ STARTED_AGAIN = "The import has been started again."
 FINDINGS_SHOWN = 200
 
 
+def _first_findings(request, job, *, done: bool) -> list[dict]:
+    """The first ``FINDINGS_SHOWN`` findings kept on a finished ``job``, each linked to
+    the child's record where the user may open it (the access log told which)."""
+    first = []
+    if done:
+        first = [dict(zip(CSV_COLUMNS, row, strict=False)) for row in
+                 islice(jobs.findings_rows(job), 1, FINDINGS_SHOWN + 1)]  # fmt: skip
+    records = _records_of(request.user, {f["child"] for f in first if f["child"]})
+    read_log.shown(request, pks=[pk for _, pk in records.values()])
+    for finding in first:
+        finding["record"] = records.get(finding["child"], (None,))[0]
+        finding["field_parts"] = finding["field"].split("/")  # wrapped at the slashes
+    return first
+
+
 def _rules(counts: dict[str, int]) -> list[dict]:
     """Findings by rule: the DfE's code, error or query, what it requires, how many."""
     found = []
@@ -186,28 +195,35 @@ def _records_of(user, la_child_ids: set[str]) -> dict[str, tuple]:
 
 # The most rows a spreadsheet holds (Excel's limit, less the header row).
 XLSX_MAX_ROWS = 1_048_575
-TOO_MANY_FOR_XLSX = (
-    "This import has {count:,} findings, more than a spreadsheet holds: download the CSV."
-)
+TOO_MANY_FOR_XLSX = "There are {count:,} findings, more than a spreadsheet holds: download the CSV."
 
 
 @require_http_methods(["GET"])
 def import_findings(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
     """Every DfE rule finding of an import, as CSV or a spreadsheet (logged as an export)."""
-    from iro.access.log import log_export
-
     job = jobs.import_for(request.user, public_id)
     if job.state != ImportState.DONE or fmt not in ("csv", "xlsx"):
         raise Http404("No findings to download")
-    stem = Path(job.file_name).stem or "census"
+    return _findings_download(
+        request,
+        job,
+        fmt,
+        stem=Path(job.file_name).stem or "census",
+        what=f"census import findings ({job.file_name}, {fmt})",
+        detail={"import": str(job.public_id)},
+        back=redirect("census_import", public_id=job.public_id),
+    )
+
+
+def _findings_download(request, job, fmt: str, *, stem, what, detail, back) -> HttpResponse:
+    """The findings kept on ``job`` as CSV or a spreadsheet, logged as an export (``back``
+    when there are more than a spreadsheet holds)."""
+    from iro.access.log import log_export
+
     if fmt == "xlsx" and job.findings_count > XLSX_MAX_ROWS:
         messages.error(request, TOO_MANY_FOR_XLSX.format(count=job.findings_count))
-        return redirect("census_import", public_id=job.public_id)
-    log_export(
-        user=request.user,
-        what=f"census import findings ({job.file_name}, {fmt})",
-        detail={"import": str(job.public_id), "findings": job.findings_count},
-    )
+        return back
+    log_export(user=request.user, what=what, detail={**detail, "findings": job.findings_count})
     rows = jobs.findings_rows(job)
     if fmt == "csv":
         out = io.StringIO()
@@ -242,3 +258,122 @@ def _workbook(rows) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+# --- Census returns and checks of the records ---------------------------------------------
+
+
+class ReturnForm(forms.Form):
+    period = forms.ChoiceField(
+        label="Census year",
+        error_messages={"invalid_choice": "Choose one of the census years listed."},
+    )
+    lea = forms.CharField(
+        label="LA code (for the return)",
+        help_text="The three-digit DfE number of your local authority, written in the "
+        "return's header. Leave it empty to leave it out.",
+        required=False,
+        max_length=10,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = returns.years_offered()
+        self.fields["period"].choices = [
+            (year.label, f"{year.label} (in progress)" if i == 0 else year.label)
+            for i, year in enumerate(years)
+        ]
+        if not self.is_bound and len(years) > 1:
+            self.initial["period"] = years[1].label  # the last whole year
+
+
+@require_http_methods(["GET", "POST"])
+def return_list(request: HttpRequest) -> HttpResponse:
+    require_capability(request.user, Capability.EXPORT_RETURNS)
+    form = ReturnForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = returns.ask(
+                user=request.user,
+                kind=request.POST.get("kind", ""),
+                period=form.cleaned_data["period"],
+                lea=form.cleaned_data["lea"],
+            )
+        except ValidationError as error:
+            for field, words in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, words)
+        else:
+            return redirect("census_return", public_id=job.public_id)
+    return render(
+        request,
+        "census/returns.html",
+        {
+            "form": form,
+            "error_list": error_summary(form),
+            "asked": list(returns.returns_for(request.user)[:SHOWN]),
+            "active_nav": "census_returns",
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def return_detail(request: HttpRequest, public_id) -> HttpResponse:
+    job = returns.return_for(request.user, public_id)
+    if "progress" in request.GET:
+        read_log.shown(request)
+        words = RETURN_WAITING if job.state == ReturnState.QUEUED else RETURN_RUNNING
+        return JsonResponse({"state": job.state, "finished": job.finished, "words": words})
+    summary = job.summary or {}
+    return render(
+        request,
+        "census/return.html",
+        {
+            "job": job,
+            "is_return": job.kind == ReturnKind.RETURN,
+            "to_date": job.as_at is not None and job.as_at < _year_end(job.period),
+            "waiting_words": RETURN_WAITING if job.state == ReturnState.QUEUED else RETURN_RUNNING,
+            "summary": summary,
+            "rules": _rules(summary.get("by_rule") or {}),
+            "findings": _first_findings(request, job, done=job.state == ReturnState.DONE),
+            "findings_shown": FINDINGS_SHOWN,
+            "active_nav": "census_returns",
+        },
+    )
+
+
+RETURN_WAITING = "Waiting for the worker to start it."
+RETURN_RUNNING = "Reading the records: a year of them takes a few seconds, a region's a minute."
+
+
+def _year_end(label: str):
+    from iro.timescales import ANNUAL, parse_period
+
+    return parse_period(ANNUAL, label).last_day
+
+
+@require_http_methods(["GET"])
+def return_download(request: HttpRequest, public_id) -> HttpResponse:
+    """The return's XML (its download logged as an export)."""
+    job, content = returns.download(request.user, public_id)
+    response = HttpResponse(content, content_type="application/xml")
+    response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+    return response
+
+
+@require_http_methods(["GET"])
+def return_findings(request: HttpRequest, public_id, fmt: str) -> HttpResponse:
+    """Every DfE rule finding of a return or a check, as CSV or a spreadsheet (logged as
+    an export)."""
+    job = returns.return_for(request.user, public_id)
+    if job.state != ReturnState.DONE or fmt not in ("csv", "xlsx"):
+        raise Http404("No findings to download")
+    what = "census return" if job.kind == ReturnKind.RETURN else "census check"
+    return _findings_download(
+        request,
+        job,
+        fmt,
+        stem=f"cin-{job.period}-{'return' if job.kind == ReturnKind.RETURN else 'check'}",
+        what=f"{what} findings ({job.period}, {fmt})",
+        detail={"return": str(job.public_id)},
+        back=redirect("census_return", public_id=job.public_id),
+    )

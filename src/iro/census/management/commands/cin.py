@@ -20,16 +20,8 @@ import re
 from django.core.management.base import BaseCommand, CommandParser
 
 from iro import timescales
-from iro.access.log import log_export
 from iro.census import report
-from iro.census.export import (
-    ExportNotes,
-    ExportRefused,
-    children_in_return,
-    return_children,
-    return_header,
-    write_return,
-)
+from iro.census.export import ExportRefused, write_return
 from iro.census.importer import RECORD_KINDS as KINDS
 from iro.census.importer import ImportSummary
 from iro.census.jobs import record_command_import, run_import
@@ -41,9 +33,9 @@ from iro.census.management.common import (
     parse_year,
 )
 from iro.census.reader import CensusFileError, CensusStream, Header
-from iro.census.rules import CensusYear, Validator
+from iro.census.returns import check_records
+from iro.census.rules import Validator
 from iro.children.services import la_child_id_problem
-from iro.journey.checks import today
 
 NO_SUCH_ACTION = "Say what to do: iro cin validate|export|import (see iro cin --help)."
 FILE_OR_PERIOD = "Give a census FILE to check, or --period (with --user) to check the records."
@@ -127,29 +119,14 @@ class Command(BaseCommand):
             spool.close()
 
     def validate_records(self, period: timescales.Period, user, *, output_format: str) -> None:
-        # A year in progress is checked as if it ended today: its records to today, and
-        # today as the reference date the rules count back from (not 31 March to come).
-        try:
-            period = period.as_at(today())
-        except timescales.PeriodNotBegun as exc:
-            raise fail(str(exc)) from None
-        header = return_header(period, lea=None)
-        validator = Validator(header, year=CensusYear(period.first_day, period.last_day))
-        notes = ExportNotes()
         spool = report.FindingSpool()
         try:
-            # The header of a return made here is right by construction (and its reference
-            # date is today for a year in progress): only the children's findings and the
-            # file-wide rules matter, so the header is not checked.
-            children = return_children(user=user, period=period, notes=notes)
-            spool.extend(validator.run(children, check_header=False))
-            log_export(
-                user=user,
-                what=f"CIN census validation {period.label}",
-                children=children_in_return(user, period).values_list("pk", flat=True),
-                detail={"period": period.label, "findings": spool.count},
-            )
-            self._report(f"records for {period.label}", header, validator, spool, output_format)
+            try:
+                period, validator, notes = check_records(user=user, period=period, add=spool.extend)
+            except timescales.PeriodNotBegun as exc:
+                raise fail(str(exc)) from None
+            source = f"records for {period.label}"
+            self._report(source, validator.header, validator, spool, output_format)
         finally:
             spool.close()
         for la_child_id, message in notes.lines:
