@@ -250,3 +250,19 @@ def test_no_two_children_of_a_family_share_a_first_name(full):
     for family in plan.families:
         names = [c.first_name for c in family.children]
         assert len(names) == len(set(names)), (family.surname, names)
+
+
+def test_children_with_a_disability_use_the_census_codes_and_some_have_two(full):
+    # Fewer than eight codes in use, or no child with two, would meet the DfE's queries
+    # 2887Q and 2888Q in every census return of the demo.
+    plan, _, _ = full
+    disabled = [
+        c.disabilities
+        for f in plan.families
+        for c in f.children
+        if c.disabilities not in ([], ["NONE"])
+    ]
+    used = {code for codes in disabled for code in codes}
+    assert len(used) >= 8 and "NONE" not in used
+    assert any(len(codes) == 2 and len(set(codes)) == 2 for codes in disabled)
+    assert 0.05 < len(disabled) / sum(len(f.children) for f in plan.families) < 0.11

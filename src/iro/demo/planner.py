@@ -109,6 +109,13 @@ REVIEW_LATENESS = [
 ICPC_WORKING_DAYS_IN_TIME = [(6, 1), (7, 1), (8, 2), (9, 3), (10, 5), (11, 6), (12, 7), (13, 8)]
 ICPC_WORKING_DAYS_IN_TIME += [(14, 9), (15, 10)]
 DISABILITIES = ["LD", "COMM", "AUT", "BEH", "MOB", "HEAR", "VIS"]
+# The census's other codes, and a second condition for some children: drawn from a
+# generator of their own (the main one draws as before, so the rest of the demo is
+# unchanged). A return with fewer than eight codes in use, or no child with two, meets
+# the DfE's queries 2887Q and 2888Q.
+OTHER_DISABILITIES = ["HAND", "PC", "INC", "CON", "DDA"]
+OTHER_DISABILITY_SHARE = 0.3
+SECOND_DISABILITY_SHARE = 0.2
 
 
 # --------------------------------------------------------------------- the plan
@@ -352,11 +359,24 @@ class Planner:
         # from the main generator's state without drawing from it.
         state = hashlib.sha256(repr(rng.getstate()).encode()).hexdigest()
         self.booking_rng = random.Random(state)
+        self.disability_rng = random.Random(state + " disabilities")
 
     # -- families and children
 
     def _surname(self) -> str:
         return self.rng.choice(names.SURNAME_STARTS) + self.rng.choice(names.SURNAME_ENDS)
+
+    def _disabilities(self, drawn: str) -> list[str]:
+        """A disabled child's census codes: ``drawn`` (the main generator's draw) or one
+        of the census's other codes, and sometimes a second."""
+        extra = self.disability_rng
+        first = (
+            extra.choice(OTHER_DISABILITIES) if extra.random() < OTHER_DISABILITY_SHARE else drawn
+        )
+        codes = [first]
+        if extra.random() < SECOND_DISABILITY_SHARE:
+            codes.append(extra.choice([c for c in DISABILITIES + OTHER_DISABILITIES if c != first]))
+        return codes
 
     def _child(
         self, heritage: str, born: date, *, unborn: bool, siblings: Iterable[ChildPlan] = ()
@@ -382,7 +402,7 @@ class Planner:
         if unborn:
             disabilities: list[str] = []
         elif rng.random() < 0.08:
-            disabilities = [rng.choice(DISABILITIES)]
+            disabilities = self._disabilities(rng.choice(DISABILITIES))
         else:
             disabilities = ["NONE"]
         self.child_keys += 1
