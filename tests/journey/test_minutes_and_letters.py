@@ -240,3 +240,19 @@ def test_an_emailed_invitation_is_not_recorded_as_posted(staff):
         invitations.record_letter_posted(invitation=emailed, acting_user=staff.coordinator)
     with pytest.raises(PermissionDenied):
         invitations.record_letter_posted(invitation=emailed, acting_user=staff.social_worker)
+
+
+def test_an_invitation_never_sent_asks_for_nothing_once_the_conference_is_over(staff, held):
+    letter = Invitation.objects.create(
+        conference=held, name="Hollis Ashcombe", role=InviteeRole.PARENT
+    )
+    email = Invitation.objects.create(
+        conference=held, name="Dr Pell", role=InviteeRole.HEALTH, email="pell@example.org"
+    )
+    # Held: too late to post or send, so the list says what happened and asks nothing.
+    assert invitations.invitation_state(letter, None) == invitations.NOT_POSTED_BEFORE
+    assert invitations.invitation_state(email, None) == invitations.NOT_SENT_BEFORE
+    Conference.objects.filter(pk=held.pk).update(status="cancelled")
+    for invitation in (letter, email):
+        invitation.refresh_from_db()
+        assert invitations.invitation_state(invitation, None) == invitations.NOT_SENT_CANCELLED

@@ -506,10 +506,21 @@ def posted_by(invitations: Iterable[Invitation]) -> dict[int, str]:
     }
 
 
+# An invitation never sent, of a conference no longer to come.
+NOT_SENT_BEFORE = "Not sent from iro before the conference"
+NOT_POSTED_BEFORE = "No letter recorded before the conference"
+NOT_SENT_CANCELLED = "Not sent: the conference was cancelled"
+
+
 def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: str = "") -> str:
     """How the invitation stands, in words for the coordinator's list; ``by`` is who
     recorded a posted letter (``posted_by``), when known."""
     if invitation.sent_at is None:
+        status = invitation.conference.status
+        if status == ConferenceStatus.HELD:  # too late to send: say so, ask nothing
+            return NOT_SENT_BEFORE if invitation.email else NOT_POSTED_BEFORE
+        if status == ConferenceStatus.CANCELLED:
+            return NOT_SENT_CANCELLED
         return "Not sent" if invitation.email else "No email: post the letter"
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
         if not invitation.email:
