@@ -466,6 +466,9 @@ IRO_REPORT_STALE_SECONDS = envint("IRO_REPORT_STALE_SECONDS", 300, minimum=0)
 IRO_CENSUS_UPLOAD_MAX_MB = envint("IRO_CENSUS_UPLOAD_MAX_MB", 200, minimum=1)
 # A running census import silent this long has stopped (its worker or command died).
 IRO_CENSUS_IMPORT_STALLED_SECONDS = envint("IRO_CENSUS_IMPORT_STALLED_SECONDS", 600, minimum=1)
+# A census return made on the census returns page is kept this long for its download,
+# then its file dropped (it holds every child of the year): it can be made again.
+IRO_CENSUS_RETURN_KEEP_DAYS = envint("IRO_CENSUS_RETURN_KEEP_DAYS", 30, minimum=1)
 # --- end background work -----------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

@@ -315,6 +315,7 @@ def build_authority() -> Authority:
         lea="999",
         requested_by=staff.analyst,
         state=ReturnState.DONE,
+        finished_at=timezone.now(),
         as_at=date(2025, 3, 31),
         children=1,
         summary={"errors": 1, "queries": 0, "by_rule": {"8841": 1}, "notes": []},

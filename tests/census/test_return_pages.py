@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 import time_machine
@@ -244,3 +244,22 @@ def _year(label: str):
     from iro.timescales import ANNUAL, parse_period
 
     return parse_period(ANNUAL, label)
+
+
+def test_a_made_return_is_kept_for_its_download_then_dropped(client, staff, authority, settings):
+    settings.IRO_CENSUS_RETURN_KEEP_DAYS = 30
+    client.force_login(staff.analyst)
+    ask(client, "return", "2023-24")
+    job = CensusReturn.objects.get()
+    assert "kept for you until 31 July 2024" in page_of(client, job)
+    download = reverse("census_return_download", kwargs={"public_id": job.public_id})
+    made = CensusReturn.objects.filter(pk=job.pk)
+    made.update(finished_at=job.finished_at - timedelta(days=30))  # made 30 days ago: kept
+    assert client.get(download).status_code == 200
+    made.update(finished_at=job.finished_at - timedelta(days=30, seconds=1))
+    page = page_of(client, job)  # reading the page drops what is past its keeping
+    assert "The file was dropped on 1 July 2024" in page
+    assert "Download the return" not in page
+    assert client.get(download).status_code == 404
+    job.refresh_from_db()
+    assert job.content is None and job.findings_count > 0  # the findings stay

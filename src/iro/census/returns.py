@@ -13,7 +13,11 @@ neither). The job works as the user who asked, with their access as it is then:
 - a **check** is ``check_records``, what ``iro cin validate --period`` runs: the records
   of a year through every DfE rule, a year in progress as if it ended that day.
 
-Every finding is kept as gzipped CSV on the row, the return's XML gzipped beside it.
+Every finding is kept as gzipped CSV on the row, the return's XML gzipped beside it. A
+return's file holds every child of the year, so it is kept only
+``IRO_CENSUS_RETURN_KEEP_DAYS`` (30 by default) for its download, then dropped
+(``drop_old_files``, whenever returns are asked for or listed): the page says so, and it
+can be made again. The findings stay (LA child IDs, no more than the page shows).
 """
 
 from __future__ import annotations
@@ -27,6 +31,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -70,6 +75,7 @@ STOPPED = (
     "again, the administrator can see the error in the tasks of the administration site."
 )
 NOT_READY = "Not ready"
+DROPPED = "The return's file was dropped after its keeping: make it again"
 
 
 def years_offered(day=None) -> list[timescales.Period]:
@@ -114,6 +120,7 @@ def ask(*, user, kind: str, period: str, lea: str = "") -> CensusReturn:
         errors["lea"] = [BAD_LEA]
     if errors:
         raise ValidationError(errors)
+    drop_old_files()
     with transaction.atomic():
         job = CensusReturn.objects.create(kind=kind, period=year.label, lea=lea, requested_by=user)
         make_census_return.enqueue(job.pk)  # a task row in this transaction: both or neither
@@ -243,10 +250,33 @@ def _finish(job: CensusReturn, **fields) -> None:
 
 
 def returns_for(user):
-    """The user's own census returns and checks (none for a user who may not export)."""
+    """The user's own census returns and checks (none for a user who may not export);
+    files past their keeping are dropped first."""
     if not has_capability(user, Capability.EXPORT_RETURNS):
         return CensusReturn.objects.none()
+    drop_old_files()
     return CensusReturn.objects.filter(requested_by=user).defer("content", "findings_csv")
+
+
+def keep_until(job: CensusReturn):
+    """When a made return's file is dropped (None for one not made)."""
+    if job.finished_at is None or job.kind != ReturnKind.RETURN:
+        return None
+    return job.finished_at + timedelta(days=settings.IRO_CENSUS_RETURN_KEEP_DAYS)
+
+
+def has_file(job: CensusReturn) -> bool:
+    """Whether a made return's file is still kept."""
+    return CensusReturn.objects.filter(pk=job.pk, content__isnull=False).exists()
+
+
+def drop_old_files(now=None) -> int:
+    """Drop the files of returns made more than ``IRO_CENSUS_RETURN_KEEP_DAYS`` ago; how
+    many were dropped."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.IRO_CENSUS_RETURN_KEEP_DAYS)
+    return CensusReturn.objects.filter(finished_at__lt=cutoff, content__isnull=False).update(
+        content=None
+    )
 
 
 def return_for(user, public_id) -> CensusReturn:
@@ -265,6 +295,8 @@ def download(user, public_id) -> tuple[CensusReturn, bytes]:
     if job.kind != ReturnKind.RETURN or job.state != ReturnState.DONE:
         raise Http404(NOT_READY)
     packed = CensusReturn.objects.filter(pk=job.pk).values_list("content", flat=True)[0]
+    if packed is None:
+        raise Http404(DROPPED)
     content = gzip.decompress(bytes(packed))
     log_export(
         user=user,

@@ -330,6 +330,8 @@ def return_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "job": job,
             "is_return": job.kind == ReturnKind.RETURN,
+            "kept_until": returns.keep_until(job),
+            "file_kept": job.kind == ReturnKind.RETURN and returns.has_file(job),
             "to_date": job.as_at is not None and job.as_at < _year_end(job.period),
             "waiting_words": RETURN_WAITING if job.state == ReturnState.QUEUED else RETURN_RUNNING,
             "summary": summary,
