@@ -356,6 +356,7 @@ PAGES: dict[str, Page] = {
     "api_report": api(can(C.VIEW_REPORTS), heavy=True),
     "api_census_validate": api_post(can(C.EXPORT_RETURNS)),
     "api_census_export": api(can(C.EXPORT_RETURNS), ok=(200, 400)),
+    "api_census_check": api(can(C.EXPORT_RETURNS)),
     "api_census_imports": Page(can(C.IMPORT_RETURNS), api=True, ok=(200,)),
     "api_census_import": api(can(C.IMPORT_RETURNS)),
     # Each user's own API tokens; a token of someone else's is not found.
@@ -575,7 +576,7 @@ def fill(url: Url, variant: str, a: Authority, page: Page) -> tuple[dict, list]:
             kwargs[kwarg] = a.feedback_token
         elif kwarg in REPORT:
             kwargs[kwarg] = REPORT[kwarg]
-        elif kwarg == "year" and url.name == "api_census_export":
+        elif kwarg == "year" and url.name in ("api_census_export", "api_census_check"):
             kwargs[kwarg] = REPORT["label"]
         elif kwarg in ("fmt", "app_label", "output_format"):
             kwargs[kwarg] = variant

@@ -121,6 +121,25 @@ def test_the_census_return_is_exported_as_xml_and_logged(staff, api_as, case):
     ).exists()
 
 
+def test_a_years_records_are_checked_as_the_census_returns_page_checks_them(staff, api_as, case):
+    from iro.census.returns import check_records
+    from iro.timescales import ANNUAL, parse_period
+
+    response = api_as(staff.analyst).get("/api/census/2025-26/check/")
+    assert response.status_code == 200, response.content
+    answer = response.json()
+    assert (answer["period"], answer["records_read_to"]) == ("2025-26", "2026-03-31")
+    found = []
+    check_records(user=staff.analyst, period=parse_period(ANNUAL, "2025-26"), add=found.extend)
+    assert answer["findings"] == [f.as_dict() for f in found]
+    assert answer["summary"]["children"] >= 1
+    assert AccessLogEntry.objects.filter(
+        what="CIN census validation 2025-26", child=case.journey.child
+    ).exists()
+    assert api_as(staff.iro).get("/api/census/2025-26/check/").status_code == 403
+    assert api_as(staff.analyst).get("/api/census/2025/check/").status_code == 404
+
+
 def test_an_empty_return_is_a_400_saying_so(staff, api_as):
     response = api_as(staff.analyst).get("/api/census/2019-20/export/")
     assert response.status_code == 400

@@ -164,6 +164,7 @@ NO_CHILD_DATA = frozenset(
         "api_report",
         "api_census_validate",
         "api_census_export",
+        "api_census_check",  # a year's records checked; logged as an export by check_records
         "api_tokens",
         "api_token_revoke",
     }

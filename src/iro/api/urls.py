@@ -88,6 +88,7 @@ api_patterns = [
         name="api_census_import",
     ),
     path("api/census/<str:year>/export/", views.CensusExport.as_view(), name="api_census_export"),
+    path("api/census/<str:year>/check/", views.CensusCheck.as_view(), name="api_census_check"),
 ]
 
 # The pages where a user (or an administrator, in the admin) manages API tokens.

@@ -1065,6 +1065,48 @@ class CensusExport(ApiView):
         return response
 
 
+class CensusCheck(ApiView):
+    @extend_schema(
+        summary="Check a year's records against the DfE census rules (JSON), logged as an "
+        "export; a year in progress is checked as if it ended today",
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.STR, OpenApiParameter.PATH,
+                             description="A reporting year such as 2025-26."),
+        ],
+        responses={200: OpenApiTypes.OBJECT, **READ_ERRORS},
+    )  # fmt: skip
+    def get(self, request, year: str):
+        from iro.census import report
+        from iro.census.returns import check_records
+
+        require_capability(request.user, Capability.EXPORT_RETURNS)
+        try:
+            period = timescales.parse_period("annual", year)
+        except ValueError as error:
+            raise Http404(str(error)) from None
+        spool = report.FindingSpool()
+        try:
+            try:
+                period, validator, notes = check_records(
+                    user=request.user, period=period, add=spool.extend
+                )
+            except timescales.PeriodNotBegun as exc:
+                raise Http404(str(exc)) from None
+            return Response(
+                {
+                    "period": period.label,
+                    "census_year_first_day": str(period.first_day),
+                    "records_read_to": str(period.last_day),
+                    "year_in_progress": period.provisional,
+                    "summary": validator.summary(),
+                    "findings": [f.as_dict() for f in spool],
+                    "notes": [{"child": child, "note": note} for child, note in notes.lines],
+                }
+            )
+        finally:
+            spool.close()
+
+
 # ---------------------------------------------------------------- schema and docs
 
 
