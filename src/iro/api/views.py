@@ -888,10 +888,7 @@ class ReportView(ApiView):
         require_capability(request.user, Capability.VIEW_REPORTS)
         if kind not in REPORT_KINDS:
             raise Http404("No such kind of report")
-        try:
-            period = timescales.parse_period(kind, label)
-        except ValueError as error:
-            raise Http404(str(error)) from None
+        period = _period_or_404(kind, label)
         team = None
         if team_id := request.query_params.get("team"):
             team = Team.objects.filter(pk=team_id).first() if team_id.isdigit() else None
@@ -1045,10 +1042,7 @@ class CensusExport(ApiView):
         from iro.census.export import ExportRefused, write_return
 
         require_capability(request.user, Capability.EXPORT_RETURNS)
-        try:
-            period = timescales.parse_period("annual", year)
-        except ValueError as error:
-            raise Http404(str(error)) from None
+        period = _period_or_404(timescales.ANNUAL, year)
         lea = request.query_params.get("lea") or None
         if lea is not None and not re.fullmatch(r"[0-9]{3}", lea):
             raise ValidationError({"lea": ["The LA code is three digits, such as 201."]})
@@ -1063,6 +1057,14 @@ class CensusExport(ApiView):
         response = HttpResponse(content, content_type="application/xml")
         response["Content-Disposition"] = f'attachment; filename="cin-{period.label}.xml"'
         return response
+
+
+def _period_or_404(kind: str, label: str) -> timescales.Period:
+    """The period a URL names; 404 saying the expected form for one that is not."""
+    try:
+        return timescales.parse_period(kind, label)
+    except ValueError as error:
+        raise Http404(str(error)) from None
 
 
 class CensusCheck(ApiView):
@@ -1080,10 +1082,7 @@ class CensusCheck(ApiView):
         from iro.census.returns import check_records
 
         require_capability(request.user, Capability.EXPORT_RETURNS)
-        try:
-            period = timescales.parse_period("annual", year)
-        except ValueError as error:
-            raise Http404(str(error)) from None
+        period = _period_or_404(timescales.ANNUAL, year)
         spool = report.FindingSpool()
         try:
             try:

@@ -319,9 +319,9 @@ def return_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def return_detail(request: HttpRequest, public_id) -> HttpResponse:
     job = returns.return_for(request.user, public_id)
+    words = RETURN_WAITING if job.state == ReturnState.QUEUED else RETURN_RUNNING
     if "progress" in request.GET:
         read_log.shown(request)
-        words = RETURN_WAITING if job.state == ReturnState.QUEUED else RETURN_RUNNING
         return JsonResponse({"state": job.state, "finished": job.finished, "words": words})
     summary = job.summary or {}
     return render(
@@ -333,7 +333,7 @@ def return_detail(request: HttpRequest, public_id) -> HttpResponse:
             "kept_until": returns.keep_until(job),
             "file_kept": job.kind == ReturnKind.RETURN and returns.has_file(job),
             "to_date": job.as_at is not None and job.as_at < _year_end(job.period),
-            "waiting_words": RETURN_WAITING if job.state == ReturnState.QUEUED else RETURN_RUNNING,
+            "waiting_words": words,
             "summary": summary,
             "rules": _rules(summary.get("by_rule") or {}),
             "findings": _first_findings(request, job, done=job.state == ReturnState.DONE),
