@@ -5,6 +5,7 @@ no one sees another's, and no page or download names a child."""
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 from datetime import date, timedelta
 
@@ -121,8 +122,11 @@ def test_the_analyst_makes_the_return_and_downloads_it(client, staff, authority,
     assert ">8841</th>" in page  # the return read back through the rules
     download = client.get(reverse("census_return_download", kwargs={"public_id": job.public_id}))
     assert download["Content-Disposition"] == 'attachment; filename="cin-2023-24-999.xml"'
+    assert download.streaming  # unpacked a chunk at a time as it is sent
+    content = b"".join(download.streaming_content)
+    assert int(download["Content-Length"]) == len(content)
     path = tmp_path / "return.xml"
-    path.write_bytes(download.content)
+    path.write_bytes(content)
     stream = CensusStream(path)
     assert (stream.header.lea, stream.header.reference_date) == ("999", date(2024, 3, 31))
     assert len(list(stream.children())) == job.children == 5
@@ -160,9 +164,11 @@ def test_no_page_or_download_names_a_child(client, staff, authority):
         client.get(
             reverse("census_return_findings", kwargs={"public_id": job.public_id, "fmt": "csv"})
         ).content.decode(),
-        client.get(
-            reverse("census_return_download", kwargs={"public_id": job.public_id})
-        ).content.decode(),
+        b"".join(
+            client.get(
+                reverse("census_return_download", kwargs={"public_id": job.public_id})
+            ).streaming_content
+        ).decode(),
     ]
     for text in texts:
         assert child.first_name not in text and child.last_name not in text
@@ -263,3 +269,12 @@ def test_a_made_return_is_kept_for_its_download_then_dropped(client, staff, auth
     assert client.get(download).status_code == 404
     job.refresh_from_db()
     assert job.content is None and job.findings_count > 0  # the findings stay
+
+
+def test_a_kept_return_is_unpacked_a_chunk_at_a_time_with_its_size_known_before():
+    xml = b"<Message>" + b"<Child/>" * 40_000 + b"</Message>"  # 320 KB, five chunks
+    kept = returns.Download(gzip.compress(xml))
+    chunks = list(kept.chunks())
+    assert kept.size == len(xml)
+    assert len(chunks) == 5 and max(map(len, chunks)) == returns.Download.CHUNK
+    assert b"".join(chunks) == kept.read() == xml

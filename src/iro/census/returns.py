@@ -23,12 +23,13 @@ can be made again. The findings stay (LA child IDs, no more than the page shows)
 from __future__ import annotations
 
 import gzip
+import io
 import logging
 import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import timedelta
 
 from django.conf import settings
@@ -289,8 +290,9 @@ def return_for(user, public_id) -> CensusReturn:
     return job
 
 
-def download(user, public_id) -> tuple[CensusReturn, bytes]:
-    """A made return's XML. Its children were logged when it was made (a row each); the
+def download(user, public_id) -> tuple[CensusReturn, Download]:
+    """A made return's XML, unpacked a chunk at a time as it is sent (a national return is
+    about 60 MB unpacked). Its children were logged when it was made (a row each); the
     download is logged too, as one row naming the return."""
     job = return_for(user, public_id)
     if job.kind != ReturnKind.RETURN or job.state != ReturnState.DONE:
@@ -298,10 +300,29 @@ def download(user, public_id) -> tuple[CensusReturn, bytes]:
     packed = CensusReturn.objects.filter(pk=job.pk).values_list("content", flat=True)[0]
     if packed is None:
         raise Http404(DROPPED)
-    content = gzip.decompress(bytes(packed))
     log_export(
         user=user,
         what=f"CIN census return {job.period} downloaded",
         detail={"return": str(job.public_id), "children": job.children, "file": job.file_name},
     )
-    return job, content
+    return job, Download(bytes(packed))
+
+
+class Download:
+    """A kept return's XML: ``size`` bytes once unpacked, read in ``chunks()``."""
+
+    CHUNK = 1 << 16
+
+    def __init__(self, packed: bytes) -> None:
+        self._packed = packed
+        # gzip's last four bytes are the unpacked size (modulo 4 GiB) of the one member
+        # ``make_census_return`` writes: the browser can then show the download's progress.
+        self.size = int.from_bytes(packed[-4:], "little")
+
+    def chunks(self) -> Iterator[bytes]:
+        with gzip.GzipFile(fileobj=io.BytesIO(self._packed)) as unpacked:
+            while chunk := unpacked.read(self.CHUNK):
+                yield chunk
+
+    def read(self) -> bytes:
+        return b"".join(self.chunks())

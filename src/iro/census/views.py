@@ -18,7 +18,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -357,7 +357,8 @@ def _year_end(label: str):
 def return_download(request: HttpRequest, public_id) -> HttpResponse:
     """The return's XML (its download logged as an export)."""
     job, content = returns.download(request.user, public_id)
-    response = HttpResponse(content, content_type="application/xml")
+    response = StreamingHttpResponse(content.chunks(), content_type="application/xml")
+    response["Content-Length"] = str(content.size)
     response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
     return response
 
