@@ -3,6 +3,7 @@ escalation and resolution; who may do what, and how bad input is refused."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -356,3 +357,63 @@ def test_a_dispute_at_the_final_stage_offers_no_escalation(client, staff, disput
     page = client.get(dispute_urls(dispute)["dispute_detail"])
     assert "Escalate the dispute" not in html(page)
     assert "final stage" in html(page)
+
+
+# ------------------------------------------------------------------ who a stage goes to
+
+
+def chosen(page, field: str = "addressed_to") -> list[str]:
+    """The option values the form starts with selected in ``field``."""
+    select = html(page).split(f'name="{field}"', 1)[1].split("</select>", 1)[0]
+    return re.findall(r'<option value="(\d+)"[^>]*\bselected\b', select)
+
+
+def escalate(staff, dispute, to):
+    services.escalate_dispute(
+        dispute=dispute,
+        escalated_on=TODAY,
+        addressed_to=to,
+        note="Not resolved.",
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
+    )
+
+
+def test_a_new_dispute_starts_addressed_to_the_childs_social_worker(client, staff, child):
+    child.social_worker = staff.social_worker
+    child.save(update_fields=["social_worker"])
+    client.force_login(staff.iro)
+    page = client.get(reverse("dispute_new", args=[child.public_id]))
+    assert chosen(page) == [str(staff.social_worker.pk)]
+
+
+def test_a_child_with_no_social_worker_starts_with_no_one_chosen(client, staff, child):
+    client.force_login(staff.iro)
+    assert chosen(client.get(reverse("dispute_new", args=[child.public_id]))) == []
+
+
+def test_escalation_goes_up_the_line_from_the_childs_team_manager(client, staff, dispute):
+    client.force_login(staff.iro)
+    detail = dispute_urls(dispute)["dispute_detail"]
+    # Stage 2: the child's team manager.
+    assert chosen(client.get(detail)) == [str(staff.team_manager.pk)]
+    escalate(staff, dispute, staff.team_manager)
+    # Stage 3: the line manager of whoever had stage 2, when iro knows them.
+    assert chosen(client.get(detail)) == []
+    staff.team_manager.line_manager = staff.senior_manager
+    staff.team_manager.save(update_fields=["line_manager"])
+    assert chosen(client.get(detail)) == [str(staff.senior_manager.pk)]
+    # A line manager who has left is not offered, so not chosen: the IRO chooses.
+    staff.senior_manager.is_active = False
+    staff.senior_manager.save(update_fields=["is_active"])
+    assert chosen(client.get(detail)) == []
+
+
+def test_a_line_manager_below_the_next_stage_is_not_chosen(client, staff, dispute):
+    staff.social_worker.line_manager = staff.team_manager
+    staff.social_worker.save(update_fields=["line_manager"])
+    staff.team_manager.line_manager = staff.social_worker  # wrongly set up in the admin
+    staff.team_manager.save(update_fields=["line_manager"])
+    escalate(staff, dispute, staff.team_manager)
+    client.force_login(staff.iro)
+    assert chosen(client.get(dispute_urls(dispute)["dispute_detail"])) == []

@@ -35,6 +35,7 @@ from iro.challenge.models import (
     DisputeStage,
     Feedback,
     MultiAgencyChallenge,
+    Stage,
     StageTimescale,
     escalation_roles,
 )
@@ -425,3 +426,26 @@ def addressee_choices(child: Child, *, escalating_to: int | None = None) -> list
         label = f"{person.get_full_name() or person.username}, {job}{team}"
         chosen.append((0 if in_team else order.get(person.role, 3), label, person.pk))
     return [(pk, label) for _, label, pk in sorted(chosen, key=lambda c: c[0])]
+
+
+def usual_addressee(
+    child: Child,
+    people: Iterable[tuple[int, str]],
+    *,
+    stage: int,
+    previous: User | None = None,
+) -> int | None:
+    """Who a dispute's ``stage`` usually goes to, among the ``people`` offered (user pks),
+    so the form starts with them chosen: the informal stage the child's social worker;
+    stage 2 the child's team manager, else the line manager of the social worker it was
+    sent to; stages 3 and on the line manager of the person the last stage went to, up
+    the line as the DfE process runs. None when that person cannot be offered (left,
+    not on a restricted child's list, not senior enough): the IRO chooses."""
+    if stage == Stage.INFORMAL:
+        usual = [child.social_worker_id]
+    else:
+        usual = [child.team.manager_id if child.team_id else None] if stage == Stage.STAGE_2 else []
+        if previous is not None:
+            usual.append(previous.line_manager_id)
+    offered = {pk for pk, _ in people}
+    return next((pk for pk in usual if pk is not None and pk in offered), None)

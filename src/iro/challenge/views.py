@@ -58,6 +58,7 @@ from iro.challenge.models import (
     MultiAgencyChallenge,
     QuoteStatus,
     Respondent,
+    Stage,
     Target,
     TargetMeasure,
 )
@@ -155,6 +156,7 @@ def dispute_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={
             "raised_on": today(),
             "plan": str(open_plan.public_id) if open_plan else "",
+            "addressed_to": pages.usual_addressee(child, people, stage=Stage.INFORMAL),
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -239,7 +241,19 @@ def _dispute_page(
         "response_form": response_form
         or StageResponseForm(initial=version | {"responded_on": day}),
         "escalate_form": escalate_form
-        or EscalateForm(people=people, initial=version | {"escalated_on": day}),
+        or EscalateForm(
+            people=people,
+            initial=version
+            | {
+                "escalated_on": day,
+                "addressed_to": pages.usual_addressee(
+                    dispute.child,
+                    people,
+                    stage=dispute.stage + 1,
+                    previous=current.stage.addressed_to if people and current else None,
+                ),
+            },
+        ),
         "resolve_form": resolve_form or ResolveForm(initial=version | {"resolved_on": day}),
         "stale": stale,
         "active_nav": "children",
