@@ -11,7 +11,7 @@ import time_machine
 from django.core.exceptions import ValidationError
 
 from iro.journey import chairs, services
-from iro.journey.checks import current_version
+from iro.journey.checks import Errors, current_version
 from iro.journey.models import ConferenceKind
 from iro.journey.services import Subject
 from tests.factories import (
@@ -265,3 +265,16 @@ def test_moving_an_icpc_past_its_due_date_needs_a_confirmation(staff, s47):
         **(move | {"venue": "Town Hall"}), expected_version=current_version(conference)
     )
     assert again.booking_reason == "The police officer cannot attend before"
+
+
+def test_a_message_that_holds_for_every_child_is_given_once():
+    errors = Errors()
+    for _child in range(3):  # three brothers and sisters, the same date too early for each
+        errors.add("scheduled_date", "The conference cannot be before the strategy discussion.")
+    errors.add("scheduled_date", "17 May 2026 is a Sunday, not a working day.")
+    assert errors.by_field == {
+        "scheduled_date": [
+            "The conference cannot be before the strategy discussion.",
+            "17 May 2026 is a Sunday, not a working day.",
+        ]
+    }

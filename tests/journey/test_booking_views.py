@@ -142,3 +142,25 @@ def test_moving_a_booking_past_its_due_date_asks_for_the_confirmation(client, st
         date(2027, 1, 6),
         "The police officer is away until then",
     )
+
+
+def test_a_booking_confirmed_without_its_reason_asks_for_the_reason(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    ticked = {"confirm_booking": "on", "confirm_reason": "", "confirmed_date": "2026-12-19"}
+    page = client.post(url, booking(child, SATURDAY, **ticked)).content.decode()
+    assert "Enter why the conference is booked on this date anyway." in page
+    assert 'name="confirmed_date" value="2026-12-19"' in page  # the box is still there
+    assert 'name="confirm_booking" type="checkbox" value="on" checked>' in page  # as ticked
+    assert not Conference.objects.exists()
+
+
+def test_a_length_of_nought_minutes_is_refused_not_made_two_hours(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    page = client.post(url, booking(child, date(2026, 12, 16), duration_minutes="0"))
+    assert "The conference length must be from" in page.content.decode()
+    assert not Conference.objects.exists()
+    empty = client.post(url, booking(child, date(2026, 12, 16), duration_minutes=""))
+    assert empty.status_code == 302
+    assert Conference.objects.get().duration_minutes == 120  # left empty: the usual two hours

@@ -20,7 +20,7 @@ from iro.journey.models import (
     PlanEndReason,
 )
 from iro.journey.services import ChildOutcome, Recommendation, Subject
-from tests.factories import complete_outcome, make_staff
+from tests.factories import child_on_plan, complete_outcome, hold_conference, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
 
 pytestmark = [pytest.mark.django_db]
@@ -226,3 +226,63 @@ def test_an_imported_plan_end_still_needs_its_reason(staff, siblings, conference
         )
     plan.refresh_from_db()
     assert plan.end_reason == PlanEndReason.CLOSED
+
+
+def test_a_booked_review_cannot_be_recorded_as_held_before_the_plans_last_review(staff):
+    journey = child_on_plan(
+        chair=staff.iro,
+        strategy=date(2023, 6, 1),
+        icpc_on=date(2023, 6, 20),
+        reviews=(date(2023, 9, 18), date(2024, 3, 18)),
+    )
+    booked = hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.iro,
+        scheduled_date=date(2024, 9, 16),
+    )
+
+    def hold(on):
+        return services.record_conference_held(
+            conference=booked,
+            held_on=on,
+            outcomes={journey.child.pk: complete_outcome(Decision.CONTINUE, category="NEG")},
+            acting_user=staff.iro,
+            expected_version=current_version(booked),
+        )
+
+    with pytest.raises(ValidationError) as raised:
+        hold(date(2023, 12, 18))  # the month mistyped: before the March review
+    assert raised.value.message_dict["held_on"] == [
+        "The last review before this one was held on 18 March 2024, and this one was booked "
+        "for 16 September 2024: the date cannot be before 18 March 2024. Check the date."
+    ]
+    booked.refresh_from_db()
+    assert booked.status == ConferenceStatus.SCHEDULED and booked.held_on is None
+    hold(date(2024, 6, 28))  # brought forward, after the last review: recorded
+    assert Conference.objects.get(pk=booked.pk).held_on == date(2024, 6, 28)
+
+
+def test_a_review_booked_for_an_earlier_day_may_be_recorded_after_a_later_one(staff):
+    """A review that was missed off the records, booked for its own day and recorded late."""
+
+    journey = child_on_plan(
+        chair=staff.iro,
+        strategy=date(2023, 6, 1),
+        icpc_on=date(2023, 6, 20),
+        reviews=(date(2024, 3, 18),),
+    )
+    forgotten = hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.iro,
+        scheduled_date=date(2023, 9, 18),
+    )
+    services.record_conference_held(
+        conference=forgotten,
+        held_on=date(2023, 9, 18),
+        outcomes={journey.child.pk: complete_outcome(Decision.CONTINUE, category="NEG")},
+        acting_user=staff.iro,
+        expected_version=current_version(forgotten),
+    )
+    assert services.review_dates(journey.plan) == [date(2023, 9, 18), date(2024, 3, 18)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import pytest
@@ -222,6 +223,23 @@ def test_booking_a_sibling_icpc_with_the_proposed_chair(client, staff, siblings)
     assert conference.children.count() == 2
 
 
+def test_a_booking_starts_with_the_siblings_due_the_same_day_ticked(client, staff, siblings):
+    wren, alder = siblings.children
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[wren.public_id]) + "?kind=initial"
+    page = client.get(url).content.decode()
+    ticked = re.findall(r'name="children" type="checkbox" value="([^"]+)"[^>]*checked', page)
+    assert sorted(ticked) == sorted(str(c.public_id) for c in (wren, alder))
+    assert "Those due on the same day are ticked: untick anyone whose conference" in page
+    # Alder's enquiry started a week later: due another day, so left for the coordinator.
+    alder_s47 = siblings.section47s[1]
+    alder_s47.start_date = date(2024, 6, 17)
+    alder_s47.save(update_fields=["start_date"])
+    page = client.get(url).content.decode()
+    ticked = re.findall(r'name="children" type="checkbox" value="([^"]+)"[^>]*checked', page)
+    assert ticked == [str(wren.public_id)]
+
+
 def test_booking_without_a_place_a_date_or_a_time_gets_field_errors(client, staff, siblings):
     client.force_login(staff.coordinator)
     url = reverse("conference_new", args=[siblings.children[0].public_id]) + "?kind=initial"
@@ -419,7 +437,9 @@ def test_once_a_letter_is_recorded_as_posted_the_page_says_so_and_offers_it_no_m
 ):
     client.force_login(staff.coordinator)
     url = reverse("conference_invitations", args=[conference.public_id])
-    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    client.post(
+        url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT, "address": "2 Quay Lane"}
+    )
     moss = Invitation.objects.get(name="Moss Brackwater")
     posted = reverse("conference_invitation_posted", args=[conference.public_id, moss.pk])
     before = invitation_rows(client.get(url).content.decode())["Moss Brackwater"]
@@ -435,6 +455,16 @@ def test_once_a_letter_is_recorded_as_posted_the_page_says_so_and_offers_it_no_m
     again = client.post(posted, follow=True).content.decode()
     assert "The letter to Moss Brackwater is already recorded as posted, on 20 Jun 2024." in again
     assert moss.history.count() == 2
+
+
+def test_a_parent_with_no_email_or_address_is_not_offered_as_posted(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    row = invitation_rows(client.get(url).content.decode())["Moss Brackwater"]
+    assert "No email or postal address recorded" in row
+    assert "No email or address: add one to invite them" in row
+    assert "Record as posted" not in row
 
 
 def test_the_invitations_page_says_how_soon_the_conference_is(client, staff, conference):

@@ -101,6 +101,20 @@ def test_a_decision_dated_in_the_future_is_refused(staff):
     assert list(messages_of(refused.value)) == ["late_decided_on"]
 
 
+def test_a_decision_dated_before_the_conference_was_held_is_refused(staff):
+    conference = held_late(staff)
+    with pytest.raises(ValidationError) as refused:
+        decide(conference, staff.iro_manager, LateDecision.AGREED, on=date(2020, 1, 1))
+    assert messages_of(refused.value) == {
+        "late_decided_on": [
+            "The decision cannot be before the conference was held, on 1 October 2025."
+        ]
+    }
+    conference.refresh_from_db()
+    assert conference.late_decision == ""
+    assert decide(conference, staff.iro_manager, LateDecision.AGREED, on=date(2025, 10, 1))
+
+
 def test_a_decided_conference_cannot_be_decided_again(staff):
     conference = decide(held_late(staff), staff.iro_manager, LateDecision.AGREED)
     with pytest.raises(ValidationError) as refused:

@@ -138,6 +138,9 @@ def test_an_empty_minutes_form_shows_the_error_and_saves_nothing(client, staff, 
     assert held.minutes_sent_on is None
 
 
+ADDRESS = "4 Tanner Row\nExton\nEX1 4TR"
+
+
 @time_machine.travel(TODAY, tick=False)
 def test_a_posted_letter_leaves_the_list_until_the_conference_changes(staff):
     kid = ChildFactory(first_name="Ayla", team=staff.team)
@@ -146,7 +149,7 @@ def test_a_posted_letter_leaves_the_list_until_the_conference_changes(staff):
         scheduled_date=date(2025, 10, 20),
     )  # fmt: skip
     letter = Invitation.objects.create(
-        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT, address=ADDRESS
     )
     assert invitations_to_post(staff.coordinator, TODAY).count == 1
 
@@ -175,7 +178,7 @@ def test_a_letter_recorded_as_posted_is_not_recorded_again_until_the_conference_
         scheduled_date=date(2025, 10, 20),
     )  # fmt: skip
     letter = Invitation.objects.create(
-        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT, address=ADDRESS
     )
     invitations.record_letter_posted(invitation=letter, acting_user=staff.coordinator)
     posted_at = Invitation.objects.get(pk=letter.pk).sent_at
@@ -205,7 +208,7 @@ def test_a_posted_letter_says_when_and_by_whom_it_was_recorded(staff):
         scheduled_date=date(2025, 10, 20),
     )  # fmt: skip
     letter = Invitation.objects.create(
-        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT, address=ADDRESS
     )
     emailed = Invitation.objects.create(
         conference=conference, name="Jory", role=InviteeRole.POLICE, email="j@example.org"
@@ -256,3 +259,28 @@ def test_an_invitation_never_sent_asks_for_nothing_once_the_conference_is_over(s
     for invitation in (letter, email):
         invitation.refresh_from_db()
         assert invitations.invitation_state(invitation, None) == invitations.NOT_SENT_CANCELLED
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_letter_with_no_address_to_post_to_is_not_recorded_as_posted(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2025, 10, 20),
+    )  # fmt: skip
+    nowhere = Invitation.objects.create(
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+    )
+    entry = services.calendar_entry(conference, staff.coordinator)
+    assert invitations.invitation_state(nowhere, entry) == invitations.NO_WAY_TO_INVITE
+    with pytest.raises(ValidationError) as refused:
+        invitations.record_letter_posted(invitation=nowhere, acting_user=staff.coordinator)
+    assert refused.value.messages == [
+        "There is no postal address for Hollis Ashcombe, so the letter cannot have been "
+        "posted. Remove them from the list and add them again with their address or email "
+        "address."
+    ]
+    nowhere.refresh_from_db()
+    assert nowhere.sent_at is None and nowhere.history.count() == 1
+    # Still on the coordinator's list: someone has to find a way to invite them.
+    assert invitations_to_post(staff.coordinator, TODAY).count == 1

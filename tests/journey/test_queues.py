@@ -251,7 +251,8 @@ def test_each_iros_load_counts_children_and_the_next_four_weeks(staff):
     assert rows[str(staff.iro)] == ("2", "1", "None")
     assert rows[str(staff.other_iro)] == ("0", "0", "27 Oct 2025 to 31 Oct 2025")
     assert queue.rows[0].cells[0] == str(staff.iro)  # heaviest first
-    assert queue.rows[0].href == reverse("caseload") + f"?chair={staff.iro.pk}"
+    # The link lists the children the figure counts: on a plan under that chair.
+    assert queue.rows[0].href == reverse("caseload") + f"?chair={staff.iro.pk}&on_plan=yes"
     assert not queue.counted
 
 

@@ -103,6 +103,30 @@ def test_the_children_behind_a_figure_come_a_page_at_a_time(client, year, monkey
     assert f'href="?team={year.team.pk}&amp;page=1" rel="prev"' in second
 
 
+def test_a_child_with_two_disputes_is_one_row_behind_the_children_with_a_dispute(year):
+    child = a_child(year)
+    DisputeFactory(child=child, raised_on=date(2018, 6, 4))
+    DisputeFactory(child=child, raised_on=date(2018, 11, 12))
+    units = drilldown.units("children_with_dispute_raised", YEAR)
+    assert len(units) == measures.children_with_dispute_raised(YEAR)
+    (row,) = [u for u in units if u.child_id == child.pk]
+    assert row.detail == "2 disputes raised, the first 4 Jun 2018"
+    assert len([u for u in drilldown.units("disputes_raised", YEAR) if u.child_id == child.pk]) == 2
+
+
+def test_the_page_says_for_how_many_children_when_a_child_is_listed_twice(client, year):
+    client.force_login(year.iro_manager)
+    key = "children_on_plan_during_period"  # the fixture's child had two plans in the year
+    units = drilldown.units(key, YEAR)
+    children = len({u.child_id for u in units})
+    assert len(units) > children == measures.children_on_plan_during_period(YEAR)
+    page = client.get(f"/reports/annual/{YEAR.label}/{key}/").content.decode()
+    assert (
+        f"{len(units)} rows behind this figure, for {children} children: "
+        "a child is listed once for each" in page
+    )
+
+
 def test_a_page_of_children_behind_a_figure_reads_only_that_pages_children(
     client, year, monkeypatch
 ):

@@ -158,7 +158,9 @@ class Errors:
 
     def add(self, field: str, message: str | None) -> None:
         if message:
-            self.by_field.setdefault(field, []).append(message)
+            messages = self.by_field.setdefault(field, [])
+            if message not in messages:  # once, however many children it holds for
+                messages.append(message)
 
     def raise_if_any(self) -> None:
         if self.by_field:

@@ -41,6 +41,7 @@ URL_INVALID = "Enter the full link for joining online, starting with https://"
 EMAIL_INVALID = "Enter an email address like name@example.org."
 CHOOSE_ONE = "Select one of the options."
 CHOOSE_CHILDREN = "Select the children the conference is for."
+CONFIRM_REASON_REQUIRED = "Enter why the conference is booked on this date anyway."
 VENUE_OR_LINK = "Enter a venue, a link for joining online, or both."
 DECISION_REQUIRED = "Select the decision for this child."
 SCALING_RANGE = "The scaling judgement must be a whole number from 0 to 10."
@@ -325,6 +326,15 @@ class WhenWhereMixin(forms.Form):
             return data.get("confirm_reason") or ""
         return ""
 
+    def confirming(self) -> date | None:
+        """The date the box was ticked for, when it is still the date asked for: a form
+        refused for another reason shows the confirmation again with what was given."""
+        data = getattr(self, "cleaned_data", {})
+        day = data.get("scheduled_date")
+        if day and data.get("confirmed_date") == day.isoformat():
+            return day
+        return None
+
     def clean(self):
         data = super().clean()
         if (
@@ -333,6 +343,13 @@ class WhenWhereMixin(forms.Form):
             and "virtual_link" not in self.errors
         ):
             self.add_error("venue", VENUE_OR_LINK)
+        if (
+            data.get("confirm_booking")
+            and not data.get("confirm_reason")
+            and "confirm_reason" not in self.errors
+            and self.confirming()
+        ):
+            self.add_error("confirm_reason", CONFIRM_REASON_REQUIRED)
         return data
 
 

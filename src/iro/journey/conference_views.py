@@ -442,6 +442,18 @@ class Candidate:
     due: date | None
 
 
+def _ticked(child: Child, candidates: list[Candidate]) -> list[str]:
+    """The children a booking starts with ticked: the child it was started from, and the
+    brothers and sisters due on the same day (the same enquiry or the same reviews: one
+    conference for the family, as is usual); the coordinator unticks anyone held apart."""
+    due = next((c.due for c in candidates if c.child == child), None)
+    return [
+        str(c.child.public_id)
+        for c in candidates
+        if c.child == child or (due is not None and c.due == due)
+    ]
+
+
 def _candidates(
     user, child: Child, kind: str, *, notified_on: date | None = None
 ) -> list[Candidate]:
@@ -600,7 +612,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request.POST or None,
         candidates=labels,
         chairs=[o.chair for o in options],
-        initial={"children": [str(child.public_id)]},
+        initial={"children": _ticked(child, candidates)},
     )
     confirm_for = None
     if request.method == "POST" and form.is_valid():
@@ -617,7 +629,11 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 venue=data["venue"],
                 virtual_link=data["virtual_link"],
                 notified_on=notified_on,
-                duration_minutes=data["duration_minutes"] or services.DEFAULT_DURATION_MINUTES,
+                duration_minutes=(
+                    services.DEFAULT_DURATION_MINUTES  # left empty: the usual two hours
+                    if data["duration_minutes"] is None
+                    else data["duration_minutes"]
+                ),
                 confirm_reason=form.confirmation(),
                 acting_user=request.user,
             )
@@ -627,6 +643,8 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         else:
             messages.success(request, "Conference booked. Next: invite the people who should come.")
             return redirect("conference_detail", public_id=conference.public_id)
+    elif request.method == "POST":
+        confirm_for = form.confirming()
     return _page(
         request,
         "journey/conference/book.html",
@@ -641,6 +659,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "form": form,
             "options": options,
             "hints": _chair_hints(options),
+            "candidates": candidates,
             "confirm_for": confirm_for,
             "active_nav": "children",
         },
@@ -732,6 +751,8 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 + (f" An update was emailed to {_people(sent.count())}." if sent.exists() else ""),
             )
             return redirect("conference_detail", public_id=conference.public_id)
+    elif request.method == "POST":
+        confirm_for = form.confirming()
     context = _conference_context(request, conference)
     context |= {"form": form, "stale": stale, "confirm_for": confirm_for, "active_nav": "children"}
     return _page(request, "journey/conference/schedule.html", context, form)

@@ -55,6 +55,11 @@ NOT_SCHEDULED = "Invitations can only be sent for a conference that is still sch
 NO_DATE = "Give the conference a date before sending invitations."
 LETTER_HAS_EMAIL = "This person is invited by email: send the invitations instead."
 LETTER_NOT_SCHEDULED = "Letters can only be posted for a conference that is still scheduled."
+LETTER_NO_ADDRESS = (
+    "There is no postal address for {name}, so the letter cannot have been posted. Remove "
+    "them from the list and add them again with their address or email address."
+)
+NO_WAY_TO_INVITE = "No email or address: add one to invite them"
 LETTER_ALREADY_POSTED = (
     "The letter to {name} is already recorded as posted, on {day}. It needs posting again "
     "only if the conference's date, time or place changes: it is then listed to post again."
@@ -458,6 +463,8 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
         raise ValidationError({"invitations": LETTER_HAS_EMAIL})
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"invitations": LETTER_NOT_SCHEDULED})
+    if not invitation.address.strip():
+        raise ValidationError({"invitations": LETTER_NO_ADDRESS.format(name=invitation.name)})
     entry = services.calendar_entry(conference, acting_user)
     if not letter_to_post(invitation, entry):
         day = timezone.localtime(invitation.sent_at)
@@ -521,7 +528,9 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: st
             return NOT_SENT_BEFORE if invitation.email else NOT_POSTED_BEFORE
         if status == ConferenceStatus.CANCELLED:
             return NOT_SENT_CANCELLED
-        return "Not sent" if invitation.email else "No email: post the letter"
+        if invitation.email:
+            return "Not sent"
+        return "No email: post the letter" if invitation.address.strip() else NO_WAY_TO_INVITE
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
         if not invitation.email:
             return "Changed since posted: post the new letter"

@@ -527,8 +527,9 @@ def iro_loads(user, day: date) -> Queue:
         )
         rows.append(
             Row(
-                href=reverse("caseload") + f"?chair={chair.pk}",
-                action="See their children",
+                # The children the figure counts: those on a plan under this chair.
+                href=reverse("caseload") + f"?chair={chair.pk}&on_plan=yes",
+                action="See their children on a plan",
                 cells=(str(chair), str(on_plan), str(upcoming), away or "None"),
             )
         )

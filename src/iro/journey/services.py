@@ -109,6 +109,10 @@ REVIEW_NEEDS_PLAN = "A review conference is only for a child with a child protec
 PLAN_NOT_OPEN = "This plan ended on {date:%-d %B %Y}; it cannot be reviewed."
 BEFORE_S47 = "The conference cannot be before the strategy discussion on {date:%-d %B %Y}."
 BEFORE_PLAN_START = "The date cannot be before the plan started on {date:%-d %B %Y}."
+BEFORE_LAST_REVIEW = (
+    "The last review before this one was held on {date:%-d %B %Y}, and this one was booked "
+    "for {booked:%-d %B %Y}: the date cannot be before {date:%-d %B %Y}. Check the date."
+)
 BEFORE_NOTIFICATION = "The conference cannot be before the transfer notification."
 NOTIFICATION_REQUIRED = "Enter the date the authority was told of the transfer."
 CHAIR_NOT_IRO = "The chair must be an Independent Reviewing Officer."
@@ -152,6 +156,7 @@ LATENESS_REASON_REQUIRED = (
 )
 LATENESS_DETAIL_REQUIRED = "Describe the other reason the conference is late."
 MINUTES_NOT_HELD = "Minutes can only be sent for a conference that has been held."
+LATE_BEFORE_HELD = "The decision cannot be before the conference was held, on {date:%-d %B %Y}."
 MINUTES_BEFORE_HELD = "The minutes cannot be sent before the conference on {date:%-d %B %Y}."
 MINUTES_ALREADY_SENT = "The minutes were already recorded as sent on {date:%-d %B %Y}."
 NOT_LATE = "The conference was held in timescale: there is nothing to agree."
@@ -1359,6 +1364,7 @@ def check_held(
         errors.add("held_on", CANCELLED)
     errors.add("held_on", not_in_future(held_on))
     latest_due: date | None = None
+    passed_review: date | None = None  # the latest review it would be held before
     for row in rows:
         child = row.child
         errors.add(
@@ -1387,6 +1393,15 @@ def check_held(
                 errors.add("held_on", BEFORE_PLAN_START.format(date=row.plan.start_date))
             if row.plan.end_date is not None:
                 errors.add("held_on", PLAN_NOT_OPEN.format(date=row.plan.end_date))
+            booked = conference.scheduled_date
+            if not imported and booked is not None and held_on < booked:
+                # A review booked after the plan's last one cannot be held before it (a
+                # mistyped month would make it the earlier review and reorder the plan's
+                # timeline); one booked for an earlier date, recorded late, may be.
+                reviews = (held_reviews or review_dates)(row.plan)
+                passed = [d for d in reviews if held_on < d < booked]
+                if passed and (passed_review is None or max(passed) > passed_review):
+                    passed_review = max(passed)
         if (
             outcome.decision == Decision.PLAN
             and outcome.existing_plan is None
@@ -1416,6 +1431,11 @@ def check_held(
         )
         if due is not None and held_on > due:
             latest_due = due if latest_due is None else min(latest_due, due)
+    if passed_review is not None:
+        errors.add(
+            "held_on",
+            BEFORE_LAST_REVIEW.format(date=passed_review, booked=conference.scheduled_date),
+        )
     if lateness_reason and lateness_reason not in choice_values(LatenessReason):
         errors.add(
             "lateness_reason", UNKNOWN_CODE.format(value=lateness_reason, what="lateness reason")
@@ -1583,6 +1603,8 @@ def decide_late_conference(
     if decided_on is None:
         errors.add("late_decided_on", LATE_DATE_REQUIRED)
     errors.add("late_decided_on", not_in_future(decided_on))
+    if decided_on is not None and conference.held_on and decided_on < conference.held_on:
+        errors.add("late_decided_on", LATE_BEFORE_HELD.format(date=conference.held_on))
     errors.raise_if_any()
     conference.late_decision = decision
     conference.late_decided_by = acting_user

@@ -157,7 +157,23 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             )
             for u in m.review_conference_units(period, team, chair)
         ]
-    if key in ("children_with_dispute_raised", "disputes_raised", "dispute_reasons"):
+    if key == "children_with_dispute_raised":
+        # The figure counts children: a row each, however many disputes were raised.
+        raised: dict[int, list[date]] = {}
+        rows = m.disputes_raised_in(period, team, chair).values_list("child_id", "raised_on")
+        for child_id, raised_on in rows.order_by("raised_on", "pk"):
+            raised.setdefault(child_id, []).append(raised_on)
+        return [
+            Unit(
+                child_id,
+                days[0],
+                f"Dispute raised {days[0]:%-d %b %Y}"
+                if len(days) == 1
+                else f"{len(days)} disputes raised, the first {days[0]:%-d %b %Y}",
+            )
+            for child_id, days in raised.items()
+        ]
+    if key in ("disputes_raised", "dispute_reasons"):
         rows = m.disputes_raised_in(period, team, chair).values("child_id", "raised_on", "reason")
         return [
             Unit(

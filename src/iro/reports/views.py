@@ -470,6 +470,7 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
             "period": period,
             "kind": kind,
             "count": len(units),
+            "children": len({unit.child_id for unit in units}),
             "page": page,
             "previous_url": page_url(page.previous_page_number()) if page.has_previous() else "",
             "next_url": page_url(page.next_page_number()) if page.has_next() else "",
