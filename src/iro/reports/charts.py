@@ -9,6 +9,7 @@ only draw figures the builders computed; each ``Chart`` carries the rows of its 
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,10 @@ from iro.reports.builders import ITEM_LABELS, LABELS, Report
 from iro.reports.measures import Ratio
 
 FONT = ["Liberation Sans", "Arial", "DejaVu Sans"]
+# The SVG names Arial for readers whose machines lack Liberation Sans; a server that lacks
+# Arial must not log it for each label drawn (a demo server's log once held 246,000 such
+# lines in eleven minutes).
+logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
 THIS_YEAR = "#0b3b4f"  # dark teal, the service's colour
 LAST_YEAR = "#8fb8c9"  # light teal, and hatched: the years differ by more than colour
 LINE_COLOURS = ["#0b3b4f", "#d4351c", "#00703c", "#4c2c92"]
