@@ -167,7 +167,9 @@ def test_raising_a_dispute_refuses_bad_input_with_field_level_errors(client, sta
     assert not Dispute.objects.exists()
     assert shows(response, REASON_REQUIRED)
     assert html(response).count("govuk-error-message") >= 1
-    assert error_summary_links(response) == ["id_reason"]
+    # Everything missing at once, the service's required answers too: never a second round.
+    assert error_summary_links(response) == ["id_reason", "id_addressed_to", "id_detail"]
+    assert html(response).count(services.DETAIL_REQUIRED) == 2  # summary and field, once each
     # The service's refusal of a future date shows on its field once the form is whole.
     response = client.post(
         reverse("dispute_new", args=[child.public_id]),

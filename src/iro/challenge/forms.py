@@ -25,7 +25,14 @@ from iro.challenge.models import (
     TargetDirection,
     Theme,
 )
-from iro.challenge.services import RESPONSE_DAYS_RANGE
+from iro.challenge.services import (
+    ADDRESSEE_REQUIRED,
+    DETAIL_REQUIRED,
+    ESCALATION_NOTE_REQUIRED,
+    NEXT_ADDRESSEE_REQUIRED,
+    RESPONSE_DAYS_RANGE,
+    TEXT_REQUIRED,
+)
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm, date_example
 from iro.people.models import Agency
 
@@ -80,10 +87,32 @@ def _long_text(
     )
 
 
+class AllAtOnce:
+    """A form some of whose answers only its service requires (``service_requires``:
+    field, the service's message). When the form is refused for something else the
+    service is not asked, so those messages are given here too: every missing answer
+    shows on the first try, never one round at a time, and still only once."""
+
+    service_requires: dict[str, str] = {}
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self.errors:
+            return  # the service is asked, and says what is missing
+        for field, message in self.service_requires.items():
+            if field in self.errors:
+                continue
+            value = self.cleaned_data.get(field)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                self.add_error(field, message)
+
+
 # ------------------------------------------------------------------- disputes
 
 
-class RaiseDisputeForm(forms.Form):
+class RaiseDisputeForm(AllAtOnce, forms.Form):
+    service_requires = {"addressed_to": ADDRESSEE_REQUIRED, "detail": DETAIL_REQUIRED}
+
     raised_on = GovDateField(
         what="the date the dispute was raised",
         label="When did you raise it?",
@@ -119,7 +148,9 @@ class RaiseDisputeForm(forms.Form):
             del self.fields["plan"]
 
 
-class StageResponseForm(VersionedForm):
+class StageResponseForm(AllAtOnce, VersionedForm):
+    service_requires = {"response": TEXT_REQUIRED.format(what="response")}
+
     responded_on = GovDateField(
         what="the date of the response",
         label="When did they respond?",
@@ -142,7 +173,9 @@ class AnswerForm(StageResponseForm):
     )
 
 
-class EscalateForm(VersionedForm):
+class EscalateForm(AllAtOnce, VersionedForm):
+    service_requires = {"addressed_to": NEXT_ADDRESSEE_REQUIRED, "note": ESCALATION_NOTE_REQUIRED}
+
     escalated_on = GovDateField(
         what="the date it was escalated",
         label="When did you escalate it?",
