@@ -220,7 +220,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
         submit(coordinator, "Add to the list")
     submit(coordinator, "Email the invitations")
     expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
-        "Invitations emailed to 2 people. Print and post the letter to: Moss Brackwater"
+        "Invitations to 2 people queued to email. Print and post the letter to: Moss Brackwater"
     )
     assert len(mail.outbox) == 2
     assert "METHOD:REQUEST" in mail.outbox[0].attachments[0].get_payload(decode=True).decode()
@@ -248,7 +248,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     mail.outbox.clear()
     submit(coordinator, "Save and send updates")
     expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
-        "An update was emailed to 2 people."
+        "An update to 2 people was queued to email."
     )
     icpc.refresh_from_db()
     assert (icpc.scheduled_date, icpc.venue) == (

@@ -49,10 +49,21 @@ def test_a_child_is_stored_under_every_ending_of_three_letters_or_more():
         ("03/04/2015", date(2015, 4, 3)),
         ("2015-04-03", date(2015, 4, 3)),
         ("3.4.2015", date(2015, 4, 3)),
+        # As iro's forms take them, and as its pages show them.
+        ("3 4 2015", date(2015, 4, 3)),
+        ("3 April 2015", date(2015, 4, 3)),
+        ("03 apr 2015", date(2015, 4, 3)),
+        ("17 Sept 2018", date(2018, 9, 17)),
     ],
 )
 def test_dates_of_birth_are_read_day_first(text, expected):
     assert parse(text).birth_date == expected
+
+
+def test_a_word_that_is_not_a_month_between_numbers_is_searched_as_words():
+    search = parse("3 Aprille 2015")
+    assert search.birth_date is None and search.name_words == ["3", "aprille", "2015"]
+    assert parse("31 June 2015").error.startswith("31 June 2015 is not a real date")
 
 
 def test_a_date_that_does_not_exist_is_explained():

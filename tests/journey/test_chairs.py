@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 
 from iro.journey import chairs, services
 from iro.journey.checks import current_version
-from iro.journey.models import ConferenceKind
+from iro.journey.models import Conference, ConferenceKind
 from iro.people.models import Role
 from tests.factories import ClosureDayFactory, UserFactory, child_on_plan, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
@@ -132,7 +132,20 @@ def test_a_chair_booked_at_the_same_time_clashes_and_is_shown_busy(staff):
         )
     (clash,) = raised.value.message_dict["chair"]
     assert clash.startswith(f"{staff.iro} is already chairing the initial child protection ")
-    assert clash.endswith("10:00–12:00 on 27 June 2024; this one would run 10:00–12:00.")
+    assert clash.endswith(
+        "at Northmoor Civic Centre, Room 2, 10:00–12:00 on 27 June 2024; this one would run "
+        "10:00–12:00."
+    )
+    first = Conference.objects.exclude(pk=conference.pk).get()
+    Conference.objects.filter(pk=first.pk).update(venue="", virtual_link="https://meet.example/a")
+    with pytest.raises(ValidationError) as raised:
+        services.allocate_chair(
+            conference=conference,
+            chair=staff.iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    assert " Dunmere online, 10:00–12:00 on 27 June 2024" in raised.value.message_dict["chair"][0]
 
 
 def siblings_of(conference):

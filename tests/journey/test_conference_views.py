@@ -340,7 +340,7 @@ def test_invitations_are_added_emailed_and_printed(client, staff, conference):
     response = client.post(
         reverse("conference_invitations_send", args=[conference.public_id]), follow=True
     )
-    assert "Invitations emailed to 1 person. Print and post the letter to: Moss" in (
+    assert "Invitations to 1 person queued to email. Print and post the letter to: Moss" in (
         response.content.decode()
     )
     assert len(mail.outbox) == 1

@@ -2,8 +2,9 @@
 
 A search is read as one of (``parse``):
 
-- a date of birth, typed as 3/4/2015, 03/04/2015 or 2015-04-03 (day before month, as
-  in England);
+- a date of birth, typed as 3/4/2015, 03/04/2015, 3 4 2015, 3 April 2015 (or Apr) or
+  2015-04-03 (day before month, as in England; iro shows dates as "3 April 2015" and
+  its forms take "3 4 2015", so both find the child);
 - a UPN (a letter, eleven digits and a digit or letter);
 - otherwise words: each must begin some part of one of the child's names (first, last
   or family name), accents and case ignored; a word of three or more letters may be any
@@ -44,7 +45,13 @@ SEARCH_NOT_A_DATE = (
 
 _APOSTROPHES = re.compile(r"['’`]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-_DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_DMY = re.compile(r"(\d{1,2})(?:[/.-]|\s+)(\d{1,2})(?:[/.-]|\s+)(\d{4})")
+_DAY_MONTH_NAME = re.compile(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})")
+_MONTH_NAMES = (
+    "january february march april may june july august september october november december"
+)
+_MONTHS = {name[:3]: n for n, name in enumerate(_MONTH_NAMES.split(), start=1)}
+_MONTHS |= {name: n for n, name in enumerate(_MONTH_NAMES.split(), start=1)} | {"sept": 9}
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _UPN = re.compile(r"[A-Za-z]\d{11}[0-9A-Za-z]")
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -137,6 +144,8 @@ def _date(text: str) -> date | str | None:
     a real date; None if it is not written as a date."""
     if m := _DMY.fullmatch(text):
         day, month, year = (int(g) for g in m.groups())
+    elif (m := _DAY_MONTH_NAME.fullmatch(text)) and m.group(2).lower() in _MONTHS:
+        day, month, year = int(m.group(1)), _MONTHS[m.group(2).lower()], int(m.group(3))
     elif m := _ISO.fullmatch(text):
         year, month, day = (int(g) for g in m.groups())
     else:

@@ -748,7 +748,11 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
             messages.success(
                 request,
                 "The conference has been moved."
-                + (f" An update was emailed to {_people(sent.count())}." if sent.exists() else ""),
+                + (
+                    f" An update to {_people(sent.count())} was queued to email."
+                    if sent.exists()
+                    else ""
+                ),
             )
             return redirect("conference_detail", public_id=conference.public_id)
     elif request.method == "POST":
@@ -906,7 +910,8 @@ def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpRe
         for message in error.messages:
             messages.error(request, message)
     else:
-        text = f"Invitations emailed to {_people(len(sent.emailed))}."
+        # Queued: the worker sends them, and the list says when each has gone.
+        text = f"Invitations to {_people(len(sent.emailed))} queued to email."
         if sent.without_email:
             text += " Print and post the letter to: " + invitations.plain_list(
                 i.name for i in sent.without_email

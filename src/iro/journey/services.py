@@ -125,7 +125,7 @@ CHAIR_NOT_INDEPENDENT_TEAM = (
     "The chair must be independent of the case."
 )
 CHAIR_CLASH = (
-    "{chair} is already chairing the {kind} for {children} at {place}, {times} on "
+    "{chair} is already chairing the {kind} for {children} {place}, {times} on "
     "{day:%-d %B %Y}; this one would run {this}."
 )
 # A conference booked without a time holds its chair for the whole day: nobody can tell
@@ -782,9 +782,11 @@ def _kind_label(kind: str) -> str:
 
 
 def _place(conference: Conference) -> str:
+    """Where a conference is, as words following "for the children": "at the Civic
+    Centre", "online", "at a place not yet set"."""
     if conference.venue:
-        return conference.venue
-    return "online" if conference.virtual_link else "a place not yet set"
+        return f"at {conference.venue}"
+    return "online" if conference.virtual_link else "at a place not yet set"
 
 
 def _chair_clashes(
