@@ -197,3 +197,38 @@ def test_the_first_core_group_is_late_when_set_after_its_due_date(staff, sibling
     row = conference.children.first()
     shown = first_core_group(row, day=date(2024, 7, 2))
     assert (shown.on, shown.due, shown.status) == (date(2024, 7, 16), date(2024, 7, 12), "late")
+
+
+def test_a_record_with_no_date_also_says_what_each_childs_record_lacks(client, staff, siblings):
+    conference = book_icpc(staff, siblings)
+    first, second = (conference.children.get(child=c) for c in siblings.children)
+    client.force_login(staff.iro)
+    data = {"version": conference.version}
+    for row in (first, second):
+        data |= {f"child{row.pk}-decision": "plan", f"child{row.pk}-category": "NEG"}
+    page = client.post(reverse("conference_record", args=[conference.public_id]), data).text
+    assert "Enter the date the conference was held." in page
+    for child in siblings.children:  # the first try says it all, not a second round
+        wishes = services.WISHES_REQUIRED.format(child=child).replace("'", "&#x27;")
+        assert wishes in page
+        assert services.OUTLINE_PLAN_REQUIRED.format(child=child).replace("'", "&#x27;") in page
+    conference.refresh_from_db()
+    assert conference.held_on is None
+
+
+def test_an_empty_record_says_at_once_what_any_record_needs(client, staff, siblings):
+    conference = book_icpc(staff, siblings)
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("conference_record", args=[conference.public_id]), {"version": conference.version}
+    ).text
+    child = siblings.children[0]
+    for message in (
+        "Enter the date the conference was held.",
+        "Select the decision for this child.",
+        services.ATTENDANCE_REQUIRED.format(child=child),
+        services.WISHES_REQUIRED.format(child=child),
+    ):
+        assert message.replace("'", "&#x27;") in page, message
+    # Said once each: in the summary and on the field, never twice on the field.
+    assert page.count(services.WISHES_REQUIRED.format(child=child).replace("'", "&#x27;")) == 2

@@ -38,7 +38,7 @@ from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import check_fields
 from iro.journey import chairs, invitations, queues, services
-from iro.journey.checks import not_in_future, today
+from iro.journey.checks import Errors, not_in_future, today
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
     REFERRAL_DATE_NEEDED,
@@ -1303,6 +1303,8 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
             held = conference.status == ConferenceStatus.HELD
             form.add_error(None, services.ALREADY_HELD if held else services.CANCELLED)
             valid = False
+        if not valid:
+            _whole_records_too(form, conference, child_forms)
         if valid:
             outcomes = {c.rv.row.child_id: _outcome(c.rv.row, c.form) for c in child_forms}
             try:
@@ -1368,6 +1370,39 @@ def conference_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
         entries.append((amendment, changes))
     context |= {"entries": entries, "active_nav": "children"}
     return render(request, "journey/conference/history.html", context)
+
+
+def _whole_records_too(form, conference: Conference, child_forms) -> None:
+    """When the record is refused before the service is asked (no date, say), what each
+    child's record still lacks is said now too, by the service's own checks, so the chair
+    puts everything right in one go, not one round at a time: a child's whole record
+    through ``services.record_errors``; one refused for something of its own (no decision)
+    through what any record needs (``services.participation_errors``), on the fields not
+    already refused (absent from ``cleaned_data``: "-" stands in for them)."""
+    held_on = form.cleaned_data.get("held_on") if hasattr(form, "cleaned_data") else None
+    errors = Errors()
+    for c in child_forms:
+        if not c.form.errors:
+            services.record_errors(
+                errors,
+                kind=conference.kind,
+                child=c.rv.row.child,
+                outcome=_outcome(c.rv.row, c.form),
+                held_on=held_on or conference.held_on or date.min,
+                imported=False,
+            )
+            continue
+        data = c.form.cleaned_data
+        services.participation_errors(
+            errors,
+            child=c.rv.row.child,
+            attendance=data.get("attendance", "-"),
+            texts={field: data.get(field, "-") for field in services.REQUIRED_TEXT},
+        )
+    if errors.by_field:
+        _record_errors(
+            form, [(c.rv, c.form) for c in child_forms], ValidationError(errors.by_field)
+        )
 
 
 def _record_errors(form, child_forms, error: ValidationError) -> bool:

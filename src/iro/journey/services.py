@@ -1297,16 +1297,32 @@ def record_errors(
         errors.add(f"recommendations{key}", text_limits.too_long(rec.comment, text_limits.REASON))
     if imported:
         return
-    if not outcome.attendance:
-        errors.add(f"attendance{key}", ATTENDANCE_REQUIRED.format(child=child))
-    for field, message in REQUIRED_TEXT.items():
-        if not getattr(outcome, field).strip():
-            errors.add(f"{field}{key}", message.format(child=child))
+    participation_errors(
+        errors,
+        child=child,
+        attendance=outcome.attendance,
+        texts={field: getattr(outcome, field) for field in REQUIRED_TEXT},
+    )
     if outcome.decision == Decision.PLAN:
         if not outcome.outline_plan.strip():
             errors.add(f"outline_plan{key}", OUTLINE_PLAN_REQUIRED.format(child=child))
         if core_group is None:
             errors.add(f"first_core_group_on{key}", CORE_GROUP_DATE_REQUIRED.format(child=child))
+
+
+def participation_errors(
+    errors: Errors, *, child: Child, attendance: str, texts: Mapping[str, str]
+) -> None:
+    """What a chair's record of any child needs whatever was decided: how the child took
+    part, and their wishes and feelings, the worries, what is working well and what needs
+    to happen (``REQUIRED_TEXT``). Part of ``record_errors``; the record page asks it on
+    its own when the decision itself is missing, so everything shows at once."""
+    key = f"_{child.pk}"
+    if not attendance:
+        errors.add(f"attendance{key}", ATTENDANCE_REQUIRED.format(child=child))
+    for field, message in REQUIRED_TEXT.items():
+        if not (texts.get(field) or "").strip():
+            errors.add(f"{field}{key}", message.format(child=child))
 
 
 def _write_record(row: ConferenceChild, outcome: ChildOutcome, acting_user) -> None:
