@@ -164,7 +164,9 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     expect(coordinator).to_have_title(re.compile(r"^Error: Record a strategy discussion"))
     check_page(coordinator, "c02-strategy-discussion-errors")
     fill_date(coordinator, "held_on", date(2024, 6, 10))
-    coordinator.get_by_label("Yes, a Section 47 enquiry starts today").check()
+    coordinator.get_by_label(
+        "Yes: the Section 47 enquiry starts on the day of the discussion"
+    ).check()
     coordinator.get_by_label("Alder Brackwater").check()
     coordinator.locator("summary", has_text="No open Child in Need episode?").click()
     fill_date(coordinator, "referral_date", date(2024, 6, 7))

@@ -186,6 +186,56 @@ def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):
     assert s47.icpc_requested_on == date(2024, 6, 20)
 
 
+def test_requesting_the_icpc_asks_for_the_brothers_and_sisters_too(client, staff, siblings):
+    wren, _alder = siblings.children
+    wren_s47, alder_s47 = siblings.section47s
+    client.force_login(staff.coordinator)
+    url = reverse("section47_icpc", args=[wren.public_id, wren_s47.pk])
+    page = client.get(url).content.decode()
+    assert "Request it for their brothers and sisters too" in page
+    assert re.search(rf'name="siblings" type="checkbox" value="{alder_s47.pk}"[^>]*checked', page)
+    response = client.post(
+        url,
+        {
+            "decision": "request",
+            "siblings": [str(alder_s47.pk)],
+            **date_data("requested_on", date(2024, 6, 20)),
+        },
+        follow=True,
+    )
+    assert (
+        "Initial child protection conference requested for Wren Brackwater and Alder "
+        "Brackwater: due by 1 July 2024." in response.content.decode()
+    )
+    for s47 in (wren_s47, alder_s47):
+        s47.refresh_from_db()
+        assert s47.icpc_requested_on == date(2024, 6, 20)
+    # Once requested, Alder is no longer offered on Wren's page.
+    assert "Request it for their brothers and sisters too" not in client.get(url).content.decode()
+
+
+def test_a_request_for_a_sibling_ruled_out_since_requests_it_for_no_one(client, staff, siblings):
+    wren, _alder = siblings.children
+    wren_s47, alder_s47 = siblings.section47s
+    client.force_login(staff.coordinator)
+    url = reverse("section47_icpc", args=[wren.public_id, wren_s47.pk])
+    assert str(alder_s47.pk) in client.get(url).content.decode()
+    # Someone else records that Alder's enquiry needs no conference; this page is old.
+    services.record_icpc_not_required(section47=alder_s47, acting_user=staff.social_worker)
+    response = client.post(
+        url,
+        {
+            "decision": "request",
+            "siblings": [str(alder_s47.pk)],
+            **date_data("requested_on", date(2024, 6, 20)),
+        },
+    )
+    assert response.status_code == 200
+    assert "A brother or sister ticked no longer waits" in response.content.decode()
+    wren_s47.refresh_from_db()
+    assert wren_s47.icpc_requested_on is None
+
+
 def test_recording_that_no_icpc_is_needed(client, staff, siblings):
     s47 = siblings.section47s[1]
     client.force_login(staff.social_worker)

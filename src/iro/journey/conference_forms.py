@@ -41,6 +41,10 @@ URL_INVALID = "Enter the full link for joining online, starting with https://"
 EMAIL_INVALID = "Enter an email address like name@example.org."
 CHOOSE_ONE = "Select one of the options."
 CHOOSE_CHILDREN = "Select the children the conference is for."
+SIBLING_NO_LONGER_WAITING = (
+    "A brother or sister ticked no longer waits for a conference to be requested (it was "
+    "recorded since this page opened): check who is listed now and save again."
+)
 CONFIRM_REASON_REQUIRED = "Enter why the conference is booked on this date anyway."
 VENUE_OR_LINK = "Enter a venue, a link for joining online, or both."
 DECISION_REQUIRED = "Select the decision for this child."
@@ -215,7 +219,10 @@ class StrategyDiscussionForm(forms.Form):
     )
     start_section47 = forms.TypedChoiceField(
         label="Did it decide to start a Section 47 enquiry?",
-        choices=[("yes", "Yes, a Section 47 enquiry starts today"), ("no", "No")],
+        choices=[
+            ("yes", "Yes: the Section 47 enquiry starts on the day of the discussion"),
+            ("no", "No"),
+        ],
         widget=forms.RadioSelect,
         coerce=lambda v: v == "yes",
         error_messages={"required": "Select whether a Section 47 enquiry was started."},
@@ -269,6 +276,23 @@ class IcpcDecisionForm(forms.Form):
         required=False,
         help_text=f"Only when requesting a conference. {date_example(2024)}",
     )
+    siblings = forms.MultipleChoiceField(
+        label="Request it for their brothers and sisters too",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Their enquiries started at the same strategy discussion and have no "
+        "conference requested yet. One conference is usual for the family: untick anyone "
+        "whose enquiry is still open.",
+        error_messages={"invalid_choice": SIBLING_NO_LONGER_WAITING},
+    )
+
+    def __init__(self, *args, siblings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["siblings"].choices = [(str(s47.pk), label) for s47, label in siblings]
+        self.fields["siblings"].initial = [str(s47.pk) for s47, _ in siblings]
+        # Kept when a page sent some that are no longer offered, so that is refused.
+        if not siblings and not (self.is_bound and self.data.getlist("siblings")):
+            del self.fields["siblings"]
 
     def clean(self):
         data = super().clean()

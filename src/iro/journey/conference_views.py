@@ -389,6 +389,31 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
     )
 
 
+def _siblings_waiting(user, child: Child, s47: Section47) -> list[Section47]:
+    """The enquiries of ``child``'s brothers and sisters (those ``user`` may see) started
+    the same day as ``s47``, at the same strategy discussion as a rule, with no initial
+    conference requested, ruled out, booked or held yet."""
+    others = [c for c in _family(user, child) if c.pk != child.pk]
+    if not others:
+        return []
+    booked = ConferenceChild.objects.filter(
+        conference__kind=ConferenceKind.INITIAL,
+        conference__status__in=[ConferenceStatus.SCHEDULED, ConferenceStatus.HELD],
+        section47__isnull=False,
+    ).values("section47")
+    return list(
+        Section47.objects.filter(
+            episode__child__in=others,
+            start_date=s47.start_date,
+            icpc_requested_on__isnull=True,
+            icpc_not_required=False,
+        )
+        .exclude(pk__in=booked)
+        .select_related("episode__child")
+        .order_by("episode__child__date_of_birth", "pk")
+    )
+
+
 def section47_icpc(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     """Request the initial conference, or record that none is needed."""
     child = child_for(request.user, public_id)
@@ -398,17 +423,32 @@ def section47_icpc(request: HttpRequest, public_id: UUID, pk: int) -> HttpRespon
     except Section47.DoesNotExist as exc:
         raise Http404("No such enquiry") from exc
     due = timescales.icpc_due(s47.start_date, closures=closure_days())
-    form = IcpcDecisionForm(request.POST or None)
+    waiting = _siblings_waiting(request.user, child, s47)
+    form = IcpcDecisionForm(
+        request.POST or None,
+        siblings=[(s, display_name(request.user, s.episode.child)) for s in waiting],
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if data["decision"] == IcpcDecisionForm.REQUEST:
-                services.request_icpc(
-                    section47=s47, requested_on=data["requested_on"], acting_user=request.user
-                )
+                chosen = [s for s in waiting if str(s.pk) in data.get("siblings", [])]
+                with transaction.atomic():  # for all of them, or none
+                    for enquiry in (s47, *chosen):
+                        services.request_icpc(
+                            section47=enquiry,
+                            requested_on=data["requested_on"],
+                            acting_user=request.user,
+                        )
+                names = [
+                    display_name(request.user, c)
+                    for c in (child, *(s.episode.child for s in chosen))
+                ]
                 messages.success(
                     request,
-                    f"Initial child protection conference requested: due by {due:%-d %B %Y}.",
+                    "Initial child protection conference requested for "
+                    f"{invitations.plain_list(names)}: "
+                    f"due by {due:%-d %B %Y}.",
                 )
             else:
                 services.record_icpc_not_required(section47=s47, acting_user=request.user)
