@@ -3,6 +3,7 @@ overlapping), removes it, and sees whose bookings fall in it."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, time
 
 import pytest
@@ -10,6 +11,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from iro.journey.models import Conference
 from iro.people import services
 from iro.people.models import Leave
 from tests.factories import LeaveFactory, child_on_plan, hold_conference, make_staff
@@ -112,6 +114,16 @@ def test_the_page_lists_leave_with_the_bookings_that_need_another_chair(client, 
         "Ivy Coldharbour is booked to chair 1 conference in it: allocate another chair."
     ) in page
     assert "1 conference</strong> needing another chair" in page
+    booked = Conference.objects.get(scheduled_date=date(2026, 12, 22))
+    chair_page = reverse("conference_chair", args=[booked.public_id])
+    assert (
+        f'<a class="govuk-link" href="{chair_page}">Tue 22 Dec, 10:00: choose another chair</a>'
+        in page
+    )
+    # There, the chair who is away is not the one chosen to start with.
+    form = client.get(chair_page).content.decode()
+    assert f'value="{staff.iro.pk}"' in form
+    assert not re.search(rf'value="{staff.iro.pk}"[^>]*checked', form)
     assert "Otto Fallowfield" not in page.split('id="leave"')[1].split("</table>")[0]
 
 

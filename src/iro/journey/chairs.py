@@ -224,9 +224,9 @@ def children_with_relations(children: Iterable[Child]) -> list[Child]:
     )
 
 
-def booked_during(leaves) -> dict[int, int]:
-    """For each leave, how many scheduled conferences its person is booked to chair in it
-    (these need another chair). One query."""
+def booked_during(leaves) -> dict[int, list[Conference]]:
+    """For each leave, the scheduled conferences its person is booked to chair in it, by
+    date (these need another chair). One query."""
     leaves = list(leaves)
     if not leaves:
         return {}
@@ -235,11 +235,13 @@ def booked_during(leaves) -> dict[int, int]:
         status=ConferenceStatus.SCHEDULED,
         scheduled_date__gte=min(leave.start_date for leave in leaves),
         scheduled_date__lte=max(leave.end_date for leave in leaves),
-    ).values_list("chair", "scheduled_date")
-    days: dict[int, list[date]] = {}
-    for chair_id, day in booked:
-        days.setdefault(chair_id, []).append(day)
+    ).order_by("scheduled_date", "scheduled_time", "pk")
     return {
-        leave.pk: sum(leave.start_date <= d <= leave.end_date for d in days.get(leave.user_id, ()))
+        leave.pk: [
+            c
+            for c in booked
+            if c.chair_id == leave.user_id
+            and leave.start_date <= c.scheduled_date <= leave.end_date
+        ]
         for leave in leaves
     }

@@ -834,10 +834,16 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
         due=earliest_due,
         conference=conference,
     )
+    # The current chair starts chosen, unless they can no longer chair it then (on leave,
+    # or booked elsewhere at that time): the coordinator is here to choose someone else.
+    current = next((o for o in options if o.chair.pk == conference.chair_id), None)
     form = ChairForm(
         request.POST or None,
         chairs=[o.chair for o in options],
-        initial={"version": conference.version, "chair": conference.chair_id},
+        initial={
+            "version": conference.version,
+            "chair": conference.chair_id if current and not current.busy_at_time else None,
+        },
     )
     stale = False
     if request.method == "POST" and form.is_valid():

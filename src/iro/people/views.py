@@ -46,14 +46,14 @@ def staff_leave(request: HttpRequest) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             note = RECORDED.format(user=leave.user, start=leave.start_date, end=leave.end_date)
-            booked = chairs.booked_during([leave])[leave.pk]
+            booked = len(chairs.booked_during([leave])[leave.pk])
             if booked:
                 note += NEEDS_COVER.format(user=leave.user, n=booked, s="s" if booked > 1 else "")
             messages.success(request, note)
             return redirect("staff_leave")
     leaves = list(leave_from(today()))
     booked = chairs.booked_during(leaves)
-    rows = [{"leave": leave, "booked": booked.get(leave.pk, 0)} for leave in leaves]
+    rows = [{"leave": leave, "booked": booked.get(leave.pk, [])} for leave in leaves]
     errors = error_summary(form)
     return render(
         request,
