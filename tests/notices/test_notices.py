@@ -3,10 +3,14 @@ the worker), and the Messages page shows each user their own only, with its emai
 
 from __future__ import annotations
 
+from datetime import date, datetime, time
+
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
+from iro.journey.checks import as_at, one_day
 from iro.notices.models import Notice
 from iro.notices.selectors import notices_about, notices_for
 from iro.notices.services import notify
@@ -71,3 +75,13 @@ def test_a_user_with_no_messages_is_told_so(client, staff):
     assert page.status_code == 200
     assert 'id="no-notices"' in page.content.decode()
     assert not Notice.objects.exists()
+
+
+def test_a_notice_written_into_synthetic_history_is_dated_that_day(staff):
+    with as_at(date(2025, 10, 6)):  # the demo writing October 2025 as it happened
+        old = notify(recipient=staff.iro, subject="S", link="/l", acting_user=staff.iro)
+    assert old.created_at == timezone.make_aware(datetime.combine(date(2025, 10, 6), time(12)))
+    before = timezone.now()
+    with one_day():  # long work fixing today (an import): now, not midday
+        new = notify(recipient=staff.iro, subject="S", link="/l", acting_user=staff.iro)
+    assert new.created_at >= before

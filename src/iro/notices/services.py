@@ -6,8 +6,12 @@ acting user: a notice is recorded with the change that made it, or not at all.
 
 from __future__ import annotations
 
-from django.conf import settings
+from datetime import datetime, time
 
+from django.conf import settings
+from django.utils import timezone
+
+from iro.journey.checks import today
 from iro.notices.mail import emailing, queue_mail
 from iro.notices.models import MailKind, Notice
 
@@ -22,7 +26,14 @@ def notify(*, recipient, subject: str, link: str, acting_user) -> Notice:
     worker; ``sent_at`` is stamped when the mail server takes it).
     """
     body = f"{subject} in {SITE_NAME}.\n\nOpen it: {link}\n"
-    notice = Notice(recipient=recipient, sender=acting_user, subject=subject, body=body, link=link)
+    notice = Notice(
+        recipient=recipient,
+        sender=acting_user,
+        subject=subject,
+        body=body,
+        link=link,
+        created_at=_now(),
+    )
     notice._history_user = acting_user  # the history row names who caused it
     notice.save()
     if recipient.email and emailing():
@@ -36,3 +47,13 @@ def notify(*, recipient, subject: str, link: str, acting_user) -> Notice:
             notice=notice,
         )
     return notice
+
+
+def _now() -> datetime:
+    """Now; or, while synthetic history is written as of an earlier day (``checks.as_at``:
+    the demo), the middle of that day, so the demo's messages are dated when they would
+    have come, not all on the day the demo was made."""
+    day = today()
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12)))
