@@ -226,8 +226,7 @@ def test_rescheduling_into_the_past_or_before_the_strategy_discussion_is_refused
         )
     assert raised.value.message_dict["scheduled_date"] == [
         services.DATE_IN_PAST,
-        services.BEFORE_S47.format(date=date(2024, 6, 10)),
-        services.BEFORE_S47.format(date=date(2024, 6, 10)),
+        services.BEFORE_S47.format(date=date(2024, 6, 10)),  # once, for both children
     ]
 
 

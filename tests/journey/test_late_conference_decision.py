@@ -14,7 +14,7 @@ from django.urls import reverse
 from iro.journey import queues, services
 from iro.journey.models import Conference, ConferenceKind, LateDecision, LatenessReason
 from iro.work.landings import SERVICE_MANAGER_QUEUES
-from tests.factories import ChildFactory, hold_conference, make_staff
+from tests.factories import ChildFactory, child_on_plan, hold_conference, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -101,18 +101,27 @@ def test_a_decision_dated_in_the_future_is_refused(staff):
     assert list(messages_of(refused.value)) == ["late_decided_on"]
 
 
-def test_a_decision_dated_before_the_conference_was_held_is_refused(staff):
-    conference = held_late(staff)
+def test_a_decision_dated_before_the_conference_was_due_to_be_arranged_is_refused(staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 27), team=staff.team
+    )
+    review = hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.iro, held_on=date(2025, 5, 12), lateness_reason=LatenessReason.INTERPRETER,
+    )  # fmt: skip
     with pytest.raises(ValidationError) as refused:
-        decide(conference, staff.iro_manager, LateDecision.AGREED, on=date(2020, 1, 1))
+        decide(review, staff.iro_manager, LateDecision.AGREED, on=date(2020, 1, 1))
     assert messages_of(refused.value) == {
         "late_decided_on": [
-            "The decision cannot be before the conference was held, on 1 October 2025."
+            "The decision cannot be before the conference's timescale began, on 27 January "
+            "2025 (a delay can be agreed ahead of the conference, not before it was due to be "
+            "arranged)."
         ]
     }
-    conference.refresh_from_db()
-    assert conference.late_decision == ""
-    assert decide(conference, staff.iro_manager, LateDecision.AGREED, on=date(2025, 10, 1))
+    review.refresh_from_db()
+    assert review.late_decision == ""
+    # Agreed ahead of the conference, once the delay was known: accepted.
+    assert decide(review, staff.iro_manager, LateDecision.AGREED, on=date(2025, 4, 22))
 
 
 def test_a_decided_conference_cannot_be_decided_again(staff):

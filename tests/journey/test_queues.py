@@ -584,3 +584,13 @@ def test_a_child_with_two_open_plans_is_listed_once_by_the_later_plan(staff):
     PlanFactory(child=journey.child, start_date=date(2025, 7, 1))  # a data error
     (row,) = queues.reviews_to_book(staff.coordinator, TODAY).rows
     assert row.cells[2:4] == ("1 Jul 2025", "1 Oct 2025")
+
+
+def test_a_due_date_passed_only_by_a_weekend_reads_overdue_since_not_nought_days():
+    friday, saturday = date(2026, 12, 4), date(2026, 12, 5)
+    assert queues._days_left(saturday, friday, frozenset()) == (
+        "Overdue since 4 Dec 2026",
+        queues.OVERDUE,
+        queues.RED,
+    )
+    assert queues._days_left(date(2026, 12, 7), friday, frozenset())[0] == "1 working day overdue"

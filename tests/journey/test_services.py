@@ -82,6 +82,18 @@ def strategy_for(child, coordinator, held_on=date(2024, 1, 10)) -> Section47:
     return discussion.section47
 
 
+def test_a_request_dated_before_the_enquiry_says_it_is_the_request(siblings, coordinator):
+    section47 = strategy_for(siblings[0], coordinator)
+    with pytest.raises(ValidationError) as raised:
+        services.request_icpc(
+            section47=section47, requested_on=date(2024, 1, 9), acting_user=coordinator
+        )
+    assert raised.value.message_dict["requested_on"] == [
+        "The request cannot be before the strategy discussion that started the enquiry, on "
+        "10 January 2024."
+    ]
+
+
 def held_icpc(children, coordinator, iro, held_on, **kwargs) -> Conference:
     subjects = [Subject(child=c, section47=strategy_for(c, coordinator)) for c in children]
     conference = services.schedule_conference(

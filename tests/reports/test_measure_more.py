@@ -224,6 +224,8 @@ def test_the_report_says_why_a_rate_has_no_figure(staff):
     assert rate.previous == "not known: no child population recorded for 2017-18"
     per_iro = _table_line(report, "iro_caseload_per_fte_at_period_end")
     assert per_iro.this == "not known: no IRO working hours recorded"
+    # No figure, so no children behind it are offered; a figure links as ever.
+    assert (per_iro.known, rate.known) == (False, True)
     team = builders.build_report("annual", YEAR, team=staff.team)
     assert _table_line(team, "children_on_plan_at_period_end_per_10000").this == (
         "not for one team or chair"

@@ -29,7 +29,7 @@ from iro.challenge.selectors import challenges_to_forward
 from iro.children.models import Child
 from iro.demo import challenges, phrases, planner
 from iro.demo.staff import Staff
-from iro.journey.checks import current_version
+from iro.journey.checks import as_at, current_version
 from iro.journey.models import Conference, Plan
 from iro.people.models import Agency, User
 from iro.reports import measures
@@ -89,46 +89,52 @@ class WorriesWriter:
         return chain[-1] if stage >= 5 else chain[min(stage, len(chain)) - 1]
 
     def dispute(self, plan: challenges.DisputePlan) -> Dispute:
+        """The dispute written as it happened: each step as of its own day (``as_at``), so
+        the notices it sends are dated then."""
         chair = self.staff.chairs[plan.chair]
         family = self.families[plan.family]
-        dispute = services.raise_dispute(
-            child=self.children[plan.child],
-            plan=self.plans[(plan.child, plan.plan_start)],
-            raised_on=plan.raised_on,
-            reason=plan.reason,
-            detail=plan.detail,
-            addressed_to=self._addressee(family, 1),
-            acting_user=chair,
-        )
+        with as_at(plan.raised_on):
+            dispute = services.raise_dispute(
+                child=self.children[plan.child],
+                plan=self.plans[(plan.child, plan.plan_start)],
+                raised_on=plan.raised_on,
+                reason=plan.reason,
+                detail=plan.detail,
+                addressed_to=self._addressee(family, 1),
+                acting_user=chair,
+            )
         for step in plan.stages:
             addressee = self._addressee(family, step.stage)
             if step.stage > 1:
-                dispute = services.escalate_dispute(
+                with as_at(step.started_on):
+                    dispute = services.escalate_dispute(
+                        dispute=dispute,
+                        escalated_on=step.started_on,
+                        addressed_to=addressee,
+                        note=step.note,
+                        acting_user=chair,
+                        expected_version=current_version(dispute),
+                    )
+            if step.responded_on is not None:
+                # The person the stage went to answers it in iro.
+                with as_at(step.responded_on):
+                    services.record_stage_response(
+                        dispute=dispute,
+                        responded_on=step.responded_on,
+                        response=step.response,
+                        acting_user=addressee,
+                        expected_version=current_version(dispute),
+                    )
+        if plan.resolved_on is not None:
+            with as_at(plan.resolved_on):
+                dispute = services.resolve_dispute(
                     dispute=dispute,
-                    escalated_on=step.started_on,
-                    addressed_to=addressee,
-                    note=step.note,
+                    resolved_on=plan.resolved_on,
+                    resolution=plan.resolution,
+                    outcome=dispute_outcome(plan.raised_on),
                     acting_user=chair,
                     expected_version=current_version(dispute),
                 )
-            if step.responded_on is not None:
-                # The person the stage went to answers it in iro.
-                services.record_stage_response(
-                    dispute=dispute,
-                    responded_on=step.responded_on,
-                    response=step.response,
-                    acting_user=addressee,
-                    expected_version=current_version(dispute),
-                )
-        if plan.resolved_on is not None:
-            dispute = services.resolve_dispute(
-                dispute=dispute,
-                resolved_on=plan.resolved_on,
-                resolution=plan.resolution,
-                outcome=dispute_outcome(plan.raised_on),
-                acting_user=chair,
-                expected_version=current_version(dispute),
-            )
         return dispute
 
     def challenge(self, plan: challenges.ChallengePlan) -> MultiAgencyChallenge:

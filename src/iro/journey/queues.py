@@ -81,6 +81,8 @@ def _days_left(day: date, due: date, closures: frozenset[date]) -> tuple[str, st
     """The working days left before ``due`` in words, with a flag and its colour."""
     if due < day:
         late = timescales.working_days_between(due, day, closures=closures)
+        if late == 0:  # due on the last working day, read on a weekend or closure day
+            return f"Overdue since {_d(due)}", OVERDUE, RED
         return f"{_plural(late, 'working day')} overdue", OVERDUE, RED
     left = timescales.working_days_between(day, due, closures=closures)
     at_risk = left <= AT_RISK_WORKING_DAYS

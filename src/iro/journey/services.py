@@ -108,6 +108,10 @@ INITIAL_NEEDS_S47 = "An initial conference needs the child's Section 47 enquiry.
 REVIEW_NEEDS_PLAN = "A review conference is only for a child with a child protection plan."
 PLAN_NOT_OPEN = "This plan ended on {date:%-d %B %Y}; it cannot be reviewed."
 BEFORE_S47 = "The conference cannot be before the strategy discussion on {date:%-d %B %Y}."
+REQUEST_BEFORE_S47 = (
+    "The request cannot be before the strategy discussion that started the enquiry, on "
+    "{date:%-d %B %Y}."
+)
 BEFORE_PLAN_START = "The date cannot be before the plan started on {date:%-d %B %Y}."
 BEFORE_LAST_REVIEW = (
     "The last review before this one was held on {date:%-d %B %Y}, and this one was booked "
@@ -156,7 +160,10 @@ LATENESS_REASON_REQUIRED = (
 )
 LATENESS_DETAIL_REQUIRED = "Describe the other reason the conference is late."
 MINUTES_NOT_HELD = "Minutes can only be sent for a conference that has been held."
-LATE_BEFORE_HELD = "The decision cannot be before the conference was held, on {date:%-d %B %Y}."
+LATE_BEFORE_CLOCK = (
+    "The decision cannot be before the conference's timescale began, on {date:%-d %B %Y} "
+    "(a delay can be agreed ahead of the conference, not before it was due to be arranged)."
+)
 MINUTES_BEFORE_HELD = "The minutes cannot be sent before the conference on {date:%-d %B %Y}."
 MINUTES_ALREADY_SENT = "The minutes were already recorded as sent on {date:%-d %B %Y}."
 NOT_LATE = "The conference was held in timescale: there is nothing to agree."
@@ -668,7 +675,7 @@ def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Se
     errors = Errors()
     errors.add("requested_on", not_in_future(requested_on))
     if requested_on < section47.start_date:
-        errors.add("requested_on", BEFORE_S47.format(date=section47.start_date))
+        errors.add("requested_on", REQUEST_BEFORE_S47.format(date=section47.start_date))
     if section47.icpc_not_required:
         errors.add("requested_on", S47_ICPC_NOT_REQUIRED)
     errors.raise_if_any()
@@ -1582,6 +1589,23 @@ def cancel_conference(*, conference: Conference, acting_user, expected_version: 
     return conference
 
 
+def _clock_started(conference: Conference) -> date | None:
+    """The day the conference's timescale began, the earliest a delay to it can be agreed:
+    a Section 47 enquiry's start for an initial conference, the day the authority was
+    told for a transfer-in, the plan's last conference before it for a review (the
+    earliest over its children)."""
+    if conference.kind == ConferenceKind.TRANSFER_IN:
+        return conference.notified_on
+    starts = []
+    for row in conference.children.select_related("section47", "plan"):
+        if conference.kind == ConferenceKind.INITIAL and row.section47 is not None:
+            starts.append(row.section47.start_date)
+        elif row.plan is not None:
+            before = review_dates(row.plan, before=conference.held_on) if conference.held_on else []
+            starts.append(before[-1] if before else row.plan.start_date)
+    return min(starts, default=None)
+
+
 @transaction.atomic
 def decide_late_conference(
     *,
@@ -1621,8 +1645,9 @@ def decide_late_conference(
     if decided_on is None:
         errors.add("late_decided_on", LATE_DATE_REQUIRED)
     errors.add("late_decided_on", not_in_future(decided_on))
-    if decided_on is not None and conference.held_on and decided_on < conference.held_on:
-        errors.add("late_decided_on", LATE_BEFORE_HELD.format(date=conference.held_on))
+    started = _clock_started(conference)
+    if decided_on is not None and started is not None and decided_on < started:
+        errors.add("late_decided_on", LATE_BEFORE_CLOCK.format(date=started))
     errors.raise_if_any()
     conference.late_decision = decision
     conference.late_decided_by = acting_user

@@ -53,6 +53,7 @@ class Line:
     this: str
     previous: str
     item: str = ""  # a breakdown's key, for the link to its children
+    known: bool = True  # a figure this period: else no children behind it to link to
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ def _lines(report: Report, keys: list[str]) -> list[Line]:
             LABELS[key],
             _figure(report, key, report.measures[key], report.period),
             _figure(report, key, report.previous[key], report.previous_period),
+            known=report.measures[key] is not None,
         )
         for key in keys
     ]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
 from iro import timescales
 from iro.access.scope import visible_to
@@ -18,6 +20,7 @@ from iro.challenge.models import (
 from iro.challenge.selectors import challenges_to_forward, quotable_feedback
 from iro.demo import challenges
 from iro.journey.models import ConferenceChild, ConferenceStatus
+from iro.notices.models import Notice
 from iro.people.models import Role, User
 from iro.reports import measures
 from iro.reports.builders import annual_report
@@ -68,6 +71,14 @@ def test_every_dispute_went_through_its_stages_in_order():
         assert dispute.raised_by.role in (Role.IRO, Role.IRO_MANAGER)
         assert dispute.history.count() >= 1 + sum(1 for s in stages if s.responded_on)
     assert DisputeStage.objects.filter(responded_on__isnull=False).exists()
+
+
+def test_the_notices_a_dispute_sent_are_dated_when_it_happened_not_when_the_demo_was_made():
+    for dispute in Dispute.objects.filter(resolved_on__isnull=False)[:20]:
+        answer = reverse("dispute_answer", kwargs={"public_id": dispute.public_id})
+        sent = Notice.objects.filter(link=answer).order_by("created_at")
+        assert sent.exists()
+        assert timezone.localtime(sent.first().created_at).date() == dispute.raised_on
 
 
 def test_the_partnership_officer_has_challenges_to_forward_without_seeing_any_child():
