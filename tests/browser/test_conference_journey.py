@@ -176,13 +176,20 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     )
     assert "1 Jul 2024" in coordinator.locator("#section47s").inner_text()
 
+    # Requested once for both: Alder, from the same discussion, is offered and ticked.
+    coordinator.goto(f"/children/{wren.public_id}/protection/")
+    coordinator.get_by_role("link", name=re.compile("Request the initial conference")).click()
+    expect(coordinator.locator("#icpc-due")).to_contain_text("Monday 1 July 2024")
+    coordinator.get_by_label("Yes: request an initial child protection conference").check()
+    fill_date(coordinator, "requested_on", date(2024, 6, 10))
+    expect(coordinator.get_by_label("Alder Brackwater")).to_be_checked()
+    check_page(coordinator, "c02b-request-icpc-for-both")
+    submit(coordinator, "Save")
+    expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
+        "requested for Wren Brackwater and Alder Brackwater"
+    )
     for child in (wren, alder):
         coordinator.goto(f"/children/{child.public_id}/protection/")
-        coordinator.get_by_role("link", name=re.compile("Request the initial conference")).click()
-        expect(coordinator.locator("#icpc-due")).to_contain_text("Monday 1 July 2024")
-        coordinator.get_by_label("Yes: request an initial child protection conference").check()
-        fill_date(coordinator, "requested_on", date(2024, 6, 10))
-        submit(coordinator, "Save")
         expect(coordinator.locator("#section47s")).to_contain_text("requested on 10 Jun 2024")
 
     # Book one conference for both, with the chair the proposals put first.
@@ -291,7 +298,8 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     iro.fill(f"{w}-scaling_score", "12")
     submit(iro, "Save the conference record")
     errors = iro.locator(".govuk-error-summary").inner_text()
-    assert errors.count("Select the decision for this child.") == 2
+    assert "Select the decision for Wren Brackwater." in errors
+    assert "Select the decision for Alder Brackwater." in errors
     assert "The scaling judgement must be a whole number from 0 to 10." in errors
     check_page(iro, "i02-record-errors")
     for prefix in (w, a):

@@ -122,7 +122,9 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     check_page(iro, "w02-raise-dispute-errors")
     iro.get_by_label("Planning", exact=True).check()
     submit(iro, "Raise the dispute")
-    expect(iro.locator(".govuk-error-summary")).to_contain_text("The date cannot be in the future.")
+    expect(iro.locator(".govuk-error-summary")).to_contain_text(
+        "The date the dispute was raised cannot be in the future."
+    )
     fill_date(iro, "raised_on", date(2024, 6, 10))
     iro.fill("#id_detail", "No core group has met since the plan started in January.")
     iro.select_option("#id_addressed_to", str(staff.social_worker.pk))
@@ -169,7 +171,10 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
         "Responded on 21 Jun 2024, late: it was due by 17 Jun 2024"
     )
     expect(iro.locator("#record-response")).to_have_count(0)  # nobody's answer is typed in
-    submit(iro, "Escalate to the next stage")  # nobody named: refused
+    # The child's team manager starts chosen, up the line; with nobody chosen, refused.
+    expect(iro.locator("#id_addressed_to")).to_have_value(str(staff.team_manager.pk))
+    iro.select_option("#id_addressed_to", "")
+    submit(iro, "Escalate to the next stage")
     expect(iro.locator(".govuk-error-summary")).to_contain_text(
         "Select who the dispute is going to at the next stage."
     )

@@ -14,7 +14,7 @@ from iro.access.models import AccessLogEntry
 from iro.challenge import forms, services
 from iro.challenge.forms import DISPUTE_OUTCOME_REQUIRED, REASON_REQUIRED
 from iro.challenge.models import Dispute, DisputeReason, DisputeStage, Stage
-from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
+from iro.journey.checks import STALE_RECORD, current_version
 from tests.challenge.view_helpers import date_data, error_summary_links, html, shows
 from tests.factories import ChildFactory, PlanFactory
 
@@ -175,7 +175,7 @@ def test_raising_a_dispute_refuses_bad_input_with_field_level_errors(client, sta
         reverse("dispute_new", args=[child.public_id]),
         {"reason": "planning", "plan": "", **date_data("raised_on", date(2024, 7, 2))},
     )
-    assert shows(response, DATE_IN_FUTURE)
+    assert shows(response, "The date the dispute was raised cannot be in the future.")
     assert shows(response, services.ADDRESSEE_REQUIRED)
     assert shows(response, services.DETAIL_REQUIRED)
     assert error_summary_links(response) == ["id_raised_on_day", "id_addressed_to", "id_detail"]

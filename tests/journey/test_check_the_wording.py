@@ -69,7 +69,7 @@ def test_checking_the_record_does_not_ask_for_the_decision(client, staff):
     ).content.decode()
     assert "“S47”: try" in page
     assert "There is a problem" not in page
-    assert "Select the decision for this child." not in page
+    assert "Select the decision for" not in page
     assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
 
 

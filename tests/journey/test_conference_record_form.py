@@ -225,7 +225,7 @@ def test_an_empty_record_says_at_once_what_any_record_needs(client, staff, sibli
     child = siblings.children[0]
     for message in (
         "Enter the date the conference was held.",
-        "Select the decision for this child.",
+        f"Select the decision for {child}.",
         services.ATTENDANCE_REQUIRED.format(child=child),
         services.WISHES_REQUIRED.format(child=child),
     ):

@@ -173,7 +173,11 @@ def test_a_strategy_discussion_in_the_future_is_refused_on_its_field(client, sta
         reverse("strategy_discussion_new", args=[siblings.children[0].public_id]),
         {**date_data("held_on", date(2024, 6, 21)), "start_section47": "yes"},
     )
-    assert f'<a href="#id_held_on_day">{DATE_IN_FUTURE}</a>' in response.content.decode()
+    # Said of the date it is about: the form has two dates (the referral's too).
+    assert (
+        '<a href="#id_held_on_day">The date of the strategy discussion cannot be in the '
+        "future.</a>" in response.content.decode()
+    )
 
 
 def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from iro.journey import invitations, services
 from iro.journey.models import CalendarEntry, Conference, ConferenceKind, Invitation, InviteeRole
 from iro.journey.queues import invitations_to_post, minutes_to_send
-from tests.factories import ChildFactory, child_on_plan, hold_conference, make_staff
+from tests.factories import AgencyFactory, ChildFactory, child_on_plan, hold_conference, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -284,3 +284,19 @@ def test_a_letter_with_no_address_to_post_to_is_not_recorded_as_posted(staff):
     assert nowhere.sent_at is None and nowhere.history.count() == 1
     # Still on the coordinator's list: someone has to find a way to invite them.
     assert invitations_to_post(staff.coordinator, TODAY).count == 1
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_professionals_letter_goes_to_their_agency_without_an_address_of_their_own(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2025, 10, 20),
+    )  # fmt: skip
+    interpreter = Invitation.objects.create(
+        conference=conference, name="Sami Underhill", role=InviteeRole.INTERPRETER,
+        agency=AgencyFactory(name="Northmoor Language Service"),
+    )  # fmt: skip
+    invitations.record_letter_posted(invitation=interpreter, acting_user=staff.coordinator)
+    interpreter.refresh_from_db()
+    assert interpreter.sent_at is not None

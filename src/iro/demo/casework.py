@@ -277,6 +277,7 @@ def invitees(
         interpreter = Person(
             f"{first} {cast.surname()}",
             "interpreter",
+            address=phrases.INTERPRETING_ADDRESS,  # no email: the letter goes to the service
             title=f"{language} interpreter, {phrases.INTERPRETING}",
         )
         add(interpreter, attendance="attended")

@@ -353,6 +353,8 @@ EMAIL_DOMAINS = {
 }
 FAMILY_EMAIL_DOMAIN = "example.com"
 INTERPRETING = "Northmoor Language Service"
+# Where an interpreter's letter goes (invented, like every address of the demo).
+INTERPRETING_ADDRESS = "Northmoor Language Service\n12 Weaver Street\nNorthmoor NM1 4LS"
 PRE_MEETING_NOTES = [
     "Explained what the conference is for and who will be there.",
     "Talked through the reports; the family asked for the plan in their language.",

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
 from iro import text_limits
-from iro.journey.checks import VERSION_MISSING, not_in_future
+from iro.journey.checks import DATE_IN_FUTURE, VERSION_MISSING, not_in_future
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -48,6 +48,7 @@ SIBLING_NO_LONGER_WAITING = (
 CONFIRM_REASON_REQUIRED = "Enter why the conference is booked on this date anyway."
 VENUE_OR_LINK = "Enter a venue, a link for joining online, or both."
 DECISION_REQUIRED = "Select the decision for this child."
+CHILD_DECISION_REQUIRED = "Select the decision for {name}."
 SCALING_RANGE = "The scaling judgement must be a whole number from 0 to 10."
 REFERRAL_DATE_NEEDED = (
     "{name} has no open Child in Need episode: enter the date of the referral that opens one."
@@ -160,8 +161,24 @@ def apply_service_errors(
         return any(getattr(e, "code", None) == "stale" for e in error.error_list)
     for name, errors in error.error_dict.items():
         target = aliases.get(name, name)
-        form.add_error(target if target in form.fields else None, errors)
+        if target in form.fields:
+            form.add_error(target, naming_the_date(form.fields[target], errors))
+        else:
+            form.add_error(None, errors)
     return False
+
+
+def naming_the_date(field: forms.Field, errors: list) -> list:
+    """A service's "The date cannot be in the future." said of the date it is about ("The
+    date of the strategy discussion cannot be in the future."), so a form with two dates
+    says which one, in its error summary too."""
+    if not isinstance(field, GovDateField):
+        return errors
+    what = field.what[0].upper() + field.what[1:]
+    return [
+        f"{what} cannot be in the future." if str(getattr(e, "message", e)) == DATE_IN_FUTURE else e
+        for e in (errors.error_list if isinstance(errors, ValidationError) else errors)
+    ]
 
 
 def _radios(choices, **kwargs) -> forms.ChoiceField:
@@ -281,8 +298,8 @@ class IcpcDecisionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="Their enquiries started at the same strategy discussion and have no "
-        "conference requested yet. One conference is usual for the family: untick anyone "
-        "whose enquiry is still open.",
+        "conference requested yet. One conference for the family is usual: untick anyone "
+        "whose enquiry found no need for one, or has not finished.",
         error_messages={"invalid_choice": SIBLING_NO_LONGER_WAITING},
     )
 
@@ -637,8 +654,12 @@ class ChildOutcomeForm(forms.Form):
         },
     )
 
-    def __init__(self, *args, kind: str, agencies: Sequence[str] = (), **kwargs):
+    def __init__(self, *args, kind: str, agencies: Sequence[str] = (), name: str = "", **kwargs):
         super().__init__(*args, **kwargs)
+        if name:  # a conference of brothers and sisters: say whose decision is missing
+            self.fields["decision"].error_messages["required"] = CHILD_DECISION_REQUIRED.format(
+                name=name
+            )
         if kind == ConferenceKind.REVIEW:
             choices = [(Decision.CONTINUE, "Continue the plan"), (Decision.END, "End the plan")]
             del self.fields["first_core_group_on"]

@@ -59,6 +59,7 @@ from iro.journey.conference_forms import (
     TransferNotifiedForm,
     apply_service_errors,
     error_summary,
+    naming_the_date,
     recommendation_initial,
     wording_only,
 )
@@ -213,6 +214,7 @@ def _conference_context(request, conference: Conference) -> dict:
         ],
         # The letters still to post: once recorded as posted, no button offers it again.
         "letters_to_post": {i.pk for i in invited if invitations.letter_to_post(i, entry)},
+        "postable": {i.pk for i in invited if invitations.has_postal_address(i)},
     }
 
 
@@ -1258,6 +1260,7 @@ def _child_record_forms(conference: Conference, rows: list[RowView], post) -> li
             post,
             kind=conference.kind,
             agencies=agencies,
+            name=rv.name,
             prefix=f"child{rv.row.pk}",
             initial=initial,
         )
@@ -1462,8 +1465,10 @@ def _record_errors(form, child_forms, error: ValidationError) -> bool:
             child_form = by_child[int(pk)]
             target = {"outcome": "decision"}.get(name, name)
             child_form.add_error(target if target in child_form.fields else None, errors)
+        elif key in form.fields:
+            form.add_error(key, naming_the_date(form.fields[key], errors))
         else:
-            form.add_error(key if key in form.fields else None, errors)
+            form.add_error(None, errors)
     return False
 
 

@@ -58,7 +58,7 @@ LETTER_NOT_SCHEDULED = "Letters can only be posted for a conference that is stil
 LETTER_NO_ADDRESS = (
     "There is no postal address for {name}, so the letter cannot have been posted. Remove "
     "them from the list and add them again with their address or email address."
-)
+)  # (a professional's letter goes to their agency, whose address the office knows)
 NO_WAY_TO_INVITE = "No email or address: add one to invite them"
 LETTER_ALREADY_POSTED = (
     "The letter to {name} is already recorded as posted, on {day}. It needs posting again "
@@ -463,7 +463,7 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
         raise ValidationError({"invitations": LETTER_HAS_EMAIL})
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"invitations": LETTER_NOT_SCHEDULED})
-    if not invitation.address.strip():
+    if not has_postal_address(invitation):
         raise ValidationError({"invitations": LETTER_NO_ADDRESS.format(name=invitation.name)})
     entry = services.calendar_entry(conference, acting_user)
     if not letter_to_post(invitation, entry):
@@ -475,6 +475,12 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
     invitation.sent_sequence = entry.sequence
     saved_by(invitation, acting_user).save(update_fields=["sent_at", "sent_sequence"])
     return invitation
+
+
+def has_postal_address(invitation: Invitation) -> bool:
+    """Whether a letter to ``invitation`` can go in the post: an address of their own, or
+    a professional's agency (its address is the office's to know, not iro's)."""
+    return bool(invitation.address.strip()) or invitation.agency_id is not None
 
 
 def letter_to_post(invitation: Invitation, entry: CalendarEntry | None) -> bool:
@@ -530,7 +536,7 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: st
             return NOT_SENT_CANCELLED
         if invitation.email:
             return "Not sent"
-        return "No email: post the letter" if invitation.address.strip() else NO_WAY_TO_INVITE
+        return "No email: post the letter" if has_postal_address(invitation) else NO_WAY_TO_INVITE
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
         if not invitation.email:
             return "Changed since posted: post the new letter"
