@@ -137,7 +137,7 @@ def test_a_team_manager_answers_a_stage_2_dispute_and_the_iro_accepts_it(client,
 def test_an_answer_with_nothing_filled_in_says_everything_missing_at_once(client, staff, dispute):
     client.force_login(staff.team_manager)
     response = client.post(answer_url(dispute), {"version": "1", "response": ""})
-    assert error_summary_links(response) == ["id_responded_on_day", "id_response"]
+    assert error_summary_links(response) == ["id_response", "id_responded_on_day"]
     assert shows(response, services.TEXT_REQUIRED.format(what="response"))
     assert DisputeStage.objects.get().responded_on is None
 

@@ -168,7 +168,7 @@ def test_raising_a_dispute_refuses_bad_input_with_field_level_errors(client, sta
     assert shows(response, REASON_REQUIRED)
     assert html(response).count("govuk-error-message") >= 1
     # Everything missing at once, the service's required answers too: never a second round.
-    assert error_summary_links(response) == ["id_reason", "id_addressed_to", "id_detail"]
+    assert error_summary_links(response) == ["id_reason", "id_detail", "id_addressed_to"]
     assert html(response).count(services.DETAIL_REQUIRED) == 2  # summary and field, once each
     # The service's refusal of a future date shows on its field once the form is whole.
     response = client.post(
@@ -178,7 +178,7 @@ def test_raising_a_dispute_refuses_bad_input_with_field_level_errors(client, sta
     assert shows(response, "The date the dispute was raised cannot be in the future.")
     assert shows(response, services.ADDRESSEE_REQUIRED)
     assert shows(response, services.DETAIL_REQUIRED)
-    assert error_summary_links(response) == ["id_raised_on_day", "id_addressed_to", "id_detail"]
+    assert error_summary_links(response) == ["id_detail", "id_addressed_to", "id_raised_on_day"]
     assert "<title>Error: " in html(response)
     assert not Dispute.objects.exists()
 
@@ -301,7 +301,7 @@ def test_escalating_before_the_stage_started_is_refused(client, staff, dispute):
         {"version": "1", **date_data("escalated_on", date(2024, 6, 1))},
     )
     assert shows(response, services.BEFORE_STAGE_START.format(date=date(2024, 6, 3)))
-    assert error_summary_links(response) == ["id_escalated_on_day", "id_addressed_to", "id_note"]
+    assert error_summary_links(response) == ["id_addressed_to", "id_note", "id_escalated_on_day"]
     assert DisputeStage.objects.count() == 1
 
 

@@ -111,6 +111,8 @@ class AllAtOnce:
 
 
 class RaiseDisputeForm(AllAtOnce, forms.Form):
+    # The page's order, so that the error summary follows it.
+    field_order = ["reason", "plan", "detail", "addressed_to", "raised_on"]
     service_requires = {"addressed_to": ADDRESSEE_REQUIRED, "detail": DETAIL_REQUIRED}
 
     raised_on = GovDateField(
@@ -149,6 +151,8 @@ class RaiseDisputeForm(AllAtOnce, forms.Form):
 
 
 class StageResponseForm(AllAtOnce, VersionedForm):
+    # The page's order, so that the error summary follows it.
+    field_order = ["response", "responded_on"]
     service_requires = {"response": TEXT_REQUIRED.format(what="response")}
 
     responded_on = GovDateField(
@@ -174,6 +178,8 @@ class AnswerForm(StageResponseForm):
 
 
 class EscalateForm(AllAtOnce, VersionedForm):
+    # The page's order, so that the error summary follows it.
+    field_order = ["addressed_to", "note", "escalated_on"]
     service_requires = {"addressed_to": NEXT_ADDRESSEE_REQUIRED, "note": ESCALATION_NOTE_REQUIRED}
 
     escalated_on = GovDateField(
@@ -199,6 +205,8 @@ class EscalateForm(AllAtOnce, VersionedForm):
 
 
 class ResolveForm(VersionedForm):
+    # The page's order, so that the error summary follows it.
+    field_order = ["resolution", "outcome", "resolved_on"]
     resolved_on = GovDateField(
         what="the date it was resolved",
         label="When was it resolved?",
