@@ -163,7 +163,9 @@ class CaseworkWriter:
         if any(invitation.email for invitation in invited):
             sending.send_invitations(conference=conference, acting_user=coordinator)
         for invitation in invited:
-            if not invitation.email:
+            # A letter goes to those with an address; one with neither address nor email
+            # is left on the coordinator's list, as the page lists it.
+            if not invitation.email and sending.has_postal_address(invitation):
                 sending.record_letter_posted(invitation=invitation, acting_user=coordinator)
         self.counts.invitations_sent += len(invited)
 
