@@ -103,11 +103,16 @@ class GovDateField(forms.MultiValueField):
             **kwargs,
         )
 
+    @property
+    def what_capitalised(self) -> str:
+        """``what`` starting a sentence: "The date of the strategy discussion"."""
+        return self.what[0].upper() + self.what[1:]
+
     def compress(self, data_list):
         if not data_list or not any(v.strip() for v in data_list if v):
             return None
         day, month, year = (v.strip() if v else "" for v in data_list)
-        what = self.what[0].upper() + self.what[1:]
+        what = self.what_capitalised
         for part, value in (("day", day), ("month", month), ("year", year)):
             if not value:
                 raise ValidationError(DATE_INCOMPLETE.format(What=what, part=part))
@@ -174,9 +179,10 @@ def naming_the_date(field: forms.Field, errors: list) -> list:
     says which one, in its error summary too."""
     if not isinstance(field, GovDateField):
         return errors
-    what = field.what[0].upper() + field.what[1:]
     return [
-        f"{what} cannot be in the future." if str(getattr(e, "message", e)) == DATE_IN_FUTURE else e
+        f"{field.what_capitalised} cannot be in the future."
+        if str(getattr(e, "message", e)) == DATE_IN_FUTURE
+        else e
         for e in (errors.error_list if isinstance(errors, ValidationError) else errors)
     ]
 

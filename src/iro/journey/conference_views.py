@@ -89,6 +89,12 @@ from iro.journey.services import ChildOutcome, Subject
 from iro.languages import ENGLISH, SUPPORTED
 from iro.people.selectors import closure_days
 
+CHILDREN_HINT = (
+    "Brothers and sisters can share one conference; each child keeps their own due date."
+)
+SIBLINGS_TICKED = (
+    " Those due on the same day are ticked: untick anyone whose conference is held apart."
+)
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
 UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
@@ -391,6 +397,15 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
     )
 
 
+def _enquiries_with_icpc():
+    """The Section 47 enquiries whose initial conference is booked or held (a subquery)."""
+    return ConferenceChild.objects.filter(
+        conference__kind=ConferenceKind.INITIAL,
+        conference__status__in=[ConferenceStatus.SCHEDULED, ConferenceStatus.HELD],
+        section47__isnull=False,
+    ).values("section47")
+
+
 def _siblings_waiting(user, child: Child, s47: Section47) -> list[Section47]:
     """The enquiries of ``child``'s brothers and sisters (those ``user`` may see) started
     the same day as ``s47``, at the same strategy discussion as a rule, with no initial
@@ -398,11 +413,6 @@ def _siblings_waiting(user, child: Child, s47: Section47) -> list[Section47]:
     others = [c for c in _family(user, child) if c.pk != child.pk]
     if not others:
         return []
-    booked = ConferenceChild.objects.filter(
-        conference__kind=ConferenceKind.INITIAL,
-        conference__status__in=[ConferenceStatus.SCHEDULED, ConferenceStatus.HELD],
-        section47__isnull=False,
-    ).values("section47")
     return list(
         Section47.objects.filter(
             episode__child__in=others,
@@ -410,7 +420,7 @@ def _siblings_waiting(user, child: Child, s47: Section47) -> list[Section47]:
             icpc_requested_on__isnull=True,
             icpc_not_required=False,
         )
-        .exclude(pk__in=booked)
+        .exclude(pk__in=_enquiries_with_icpc())
         .select_related("episode__child")
         .order_by("episode__child__date_of_birth", "pk")
     )
@@ -518,14 +528,9 @@ def _candidates(
                 due = timescales.transfer_in_due(notified_on, closures=closures)
                 out.append(Candidate(c, Subject(child=c), due))
         elif kind == ConferenceKind.INITIAL:
-            booked = ConferenceChild.objects.filter(
-                conference__kind=ConferenceKind.INITIAL,
-                conference__status__in=[ConferenceStatus.SCHEDULED, ConferenceStatus.HELD],
-                section47__isnull=False,
-            )
             s47 = (
                 Section47.objects.filter(episode__child=c, icpc_not_required=False)
-                .exclude(pk__in=booked.values("section47"))
+                .exclude(pk__in=_enquiries_with_icpc())
                 .order_by("-start_date", "-pk")
                 .first()
             )
@@ -701,7 +706,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "form": form,
             "options": options,
             "hints": _chair_hints(options),
-            "candidates": candidates,
+            "children_hint": CHILDREN_HINT + (SIBLINGS_TICKED if len(candidates) > 1 else ""),
             "confirm_for": confirm_for,
             "active_nav": "children",
         },
@@ -1428,7 +1433,7 @@ def _whole_records_too(form, conference: Conference, child_forms) -> None:
     through ``services.record_errors``; one refused for something of its own (no decision)
     through what any record needs (``services.participation_errors``), on the fields not
     already refused (absent from ``cleaned_data``: "-" stands in for them)."""
-    held_on = form.cleaned_data.get("held_on") if hasattr(form, "cleaned_data") else None
+    held_on = form.cleaned_data.get("held_on")  # (the form was validated: the page's caller)
     errors = Errors()
     for c in child_forms:
         if not c.form.errors:
