@@ -201,6 +201,16 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     coordinator.get_by_label("Wren Brackwater: due by 1 July 2024").check()
     fill_date(coordinator, "scheduled_date", date(2024, 6, 26))
     coordinator.fill("#id_scheduled_time", "10:00")
+    # Who is free then, before the venue is known: nothing is booked, the page comes back
+    # at the chairs with the time kept.
+    submit(coordinator, "Show who is free at this time")
+    assert coordinator.url.endswith("#who-will-chair")
+    expect(coordinator.locator("#chairs-when")).to_contain_text(
+        "The chairs free on Wednesday 26 June 2024 at 10:00 (2 hours) come first"
+    )
+    expect(coordinator.locator(".govuk-error-summary")).to_have_count(0)
+    assert not Conference.objects.filter(kind=ConferenceKind.INITIAL).exists()
+    check_page(coordinator, "c03a-who-is-free")
     coordinator.fill("#id_venue", "Northmoor Civic Centre, Room 2")
     coordinator.check(f"input[name=chair][value='{staff.iro.pk}']")
     submit(coordinator, "Book the conference")

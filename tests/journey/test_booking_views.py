@@ -3,16 +3,17 @@ tick and the reason, for the date it was shown for; the lists flag the booking."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 import pytest
 import time_machine
 from django.urls import reverse
 
 from iro.journey import services
+from iro.journey.conference_forms import TIME_REQUIRED, VENUE_OR_LINK
 from iro.journey.models import Conference, ConferenceKind
 from iro.journey.services import Subject
-from tests.factories import ChildFactory, make_staff, s47_for
+from tests.factories import ChildFactory, LeaveFactory, make_staff, s47_for
 
 pytestmark = [pytest.mark.django_db]
 
@@ -164,3 +165,73 @@ def test_a_length_of_nought_minutes_is_refused_not_made_two_hours(client, staff,
     empty = client.post(url, booking(child, date(2026, 12, 16), duration_minutes=""))
     assert empty.status_code == 302
     assert Conference.objects.get().duration_minutes == 120  # left empty: the usual two hours
+
+
+# --- Who is free at the time chosen ------------------------------------------------------
+
+WEDNESDAY = date(2026, 12, 16)
+
+
+def book_chair_elsewhere(staff, chair, day: date, at: str = "10:00") -> Conference:
+    other = ChildFactory(first_name="Lou", last_name="Dunmere", team=staff.team)
+    s47 = s47_for(other, referral=date(2026, 12, 9), strategy=date(2026, 12, 10))
+    return services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=[Subject(child=other, section47=s47)],
+        scheduled_date=day,
+        scheduled_time=time.fromisoformat(at),
+        chair=chair,
+        venue="Civic Centre",
+        acting_user=staff.coordinator,
+    )
+
+
+def chair_order(page: str, *names: str) -> list[str]:
+    return sorted(names, key=page.index)
+
+
+def test_showing_who_is_free_books_nothing_and_puts_the_free_chairs_first(client, staff, child):
+    book_chair_elsewhere(staff, staff.iro, WEDNESDAY, "09:30")
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    check = booking(child, WEDNESDAY, venue="", check_chairs="1")
+    page = client.post(url, check).content.decode()
+    assert Conference.objects.count() == 1  # only the other booking
+    assert "The chairs free on Wednesday 16 December 2026 at 10:00 (2 hours) come first" in page
+    assert "Busy then: chairing another conference 09:30–11:30." in page
+    assert "Free at the time chosen." in page
+    ivy, otto = f'value="{staff.iro.pk}"', f'value="{staff.other_iro.pk}"'
+    assert chair_order(page, ivy, otto) == [otto, ivy]  # Otto is free then
+    # Only the time's own problems are said: the venue can wait for the booking.
+    assert "There is a problem" not in page
+    assert VENUE_OR_LINK not in page
+
+
+def test_showing_who_is_free_asks_for_the_time_first(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    page = client.post(url, booking(child, WEDNESDAY, scheduled_time="", check_chairs="1"))
+    page = page.content.decode()
+    assert "There is a problem" in page
+    assert TIME_REQUIRED in page
+    assert "come first;" not in page
+    assert not Conference.objects.exists()
+
+
+def test_a_chair_on_leave_that_day_is_said_to_be_on_leave(client, staff, child):
+    LeaveFactory(user=staff.other_iro, start_date=WEDNESDAY, end_date=WEDNESDAY)
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    page = client.post(url, booking(child, WEDNESDAY, check_chairs="1")).content.decode()
+    assert "Busy then: on leave that day." in page
+
+
+def test_a_booking_refused_for_a_busy_chair_shows_who_is_free_then(client, staff, child):
+    book_chair_elsewhere(staff, staff.iro, WEDNESDAY, "11:00")
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    page = client.post(url, booking(child, WEDNESDAY, chair=str(staff.iro.pk))).content.decode()
+    assert "is already chairing" in page
+    assert "Busy then: chairing another conference 11:00–13:00." in page
+    assert "Free at the time chosen." in page  # Otto
+    assert Conference.objects.count() == 1

@@ -25,7 +25,7 @@ from iro.journey.models import (
     Plan,
     Section47,
 )
-from tests.factories import complete_outcome, make_staff
+from tests.factories import LeaveFactory, complete_outcome, make_staff
 from tests.journey.conference_setup import book_icpc, record_data, sibling_group
 
 pytestmark = [pytest.mark.django_db]
@@ -359,6 +359,17 @@ def test_the_chair_page_says_when_the_conference_is_booked_and_due(client, staff
         "Booked for Friday 28 June 2024 at 10:00. Due by 1 July 2024 "
         "(the earliest of the children's due dates)."
     ) in page
+
+
+def test_the_chair_page_says_why_a_chair_cannot_be_there_at_the_time_booked(
+    client, staff, conference
+):
+    LeaveFactory(user=staff.other_iro, start_date=date(2024, 6, 28), end_date=date(2024, 7, 1))
+    client.force_login(staff.coordinator)
+    page = client.get(reverse("conference_chair", args=[conference.public_id])).content.decode()
+    assert "Busy</strong> On leave that day" in page
+    assert "Busy then: on leave that day." in page
+    assert "Free at the time booked." in page  # Ivy, the chair booked
 
 
 # ------------------------------------------------------------------ invitations

@@ -45,6 +45,31 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class When:
+    """A conference's time: the day, the start (None holds the day) and its length."""
+
+    day: date
+    at: time | None = None
+    minutes: int = DEFAULT_DURATION_MINUTES
+
+    def __str__(self) -> str:
+        # "Tuesday 15 December 2026 at 10:00 (2 hours)"
+        when = f"{self.day:%A} {self.day.day} {self.day:%B %Y}"
+        if self.at is not None:
+            when += f" at {self.at:%H:%M}"
+        hours, minutes = divmod(self.minutes, 60)
+        length = " ".join(
+            part
+            for part in (
+                f"{hours} hour{'s' if hours != 1 else ''}" if hours else "",
+                f"{minutes} minute{'s' if minutes != 1 else ''}" if minutes else "",
+            )
+            if part
+        )
+        return f"{when} ({length})"
+
+
+@dataclass(frozen=True)
 class ChairOption:
     """One IRO as a possible chair, with everything the coordinator weighs."""
 
@@ -53,8 +78,15 @@ class ChairOption:
     last_chaired_on: date | None = None
     children_on_plan: int = 0
     upcoming: int = 0
-    busy_at_time: bool = False
+    # At the time asked about (``propose_chairs``' ``when``, or the conference's own):
+    # why the chair cannot be there ("On leave", "Chairing another conference
+    # 09:30–11:30"), empty when free or when no time was asked about.
+    busy_then: str = ""
     slots: tuple[Slot, ...] = field(default=())
+
+    @property
+    def busy_at_time(self) -> bool:
+        return bool(self.busy_then)
 
     @property
     def allowed(self) -> bool:
@@ -139,9 +171,11 @@ def propose_chairs(
     today: date,
     due: date | None = None,
     conference: Conference | None = None,
+    when: When | None = None,
 ) -> list[ChairOption]:
     """Every active IRO as a chair option, best first: those who may chair before those
-    who may not; among them the children's previous chair first (most recent first),
+    who may not; then those free at the time asked about (``when``, else the conference's
+    own booking); among them the children's previous chair first (most recent first),
     then the lightest load. Each carries up to ``SLOTS_SHOWN`` free slots."""
     chairs = list(iros().order_by("last_name", "first_name", "pk"))
     ids = [c.pk for c in chairs]
@@ -151,9 +185,13 @@ def propose_chairs(
     booked = Conference.objects.filter(chair__in=ids, status=ConferenceStatus.SCHEDULED)
     if conference is not None:
         booked = booked.exclude(pk=conference.pk)
+        if when is None and conference.scheduled_date:
+            when = When(
+                conference.scheduled_date, conference.scheduled_time, conference.duration_minutes
+            )
     days = {s.day for s in slots}
-    if conference is not None and conference.scheduled_date:
-        days.add(conference.scheduled_date)
+    if when is not None:
+        days.add(when.day)
     # Each chair's bookings by day, and the days they are on leave: a slot or the
     # conference's own time is busy when it overlaps either (the services' rule).
     bookings: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
@@ -170,14 +208,34 @@ def propose_chairs(
                 for leave in periods
                 if leave.start_date <= day <= leave.end_date
             )
-    length = conference.duration_minutes if conference is not None else DEFAULT_DURATION_MINUTES
+    if when is not None:
+        length = when.minutes
+    elif conference is not None:
+        length = conference.duration_minutes
+    else:
+        length = DEFAULT_DURATION_MINUTES
 
-    def busy(chair_id: int, day: date | None, at: time | None) -> bool:
-        if day is None:
-            return False
+    def busy(chair_id: int, day: date, at: time | None) -> bool:
         return (chair_id, day) in away or any(
             times_overlap(other, minutes, at, length)
             for other, minutes in bookings.get((chair_id, day), ())
+        )
+
+    def busy_then(chair_id: int) -> str:
+        """Why the chair cannot be there at ``when`` (empty when they can)."""
+        if when is None:
+            return ""
+        if (chair_id, when.day) in away:
+            return "On leave that day"
+        clashes = sorted(
+            (other, minutes)
+            for other, minutes in bookings.get((chair_id, when.day), ())
+            if times_overlap(other, minutes, when.at, length)
+        )
+        if not clashes:
+            return ""
+        return "Chairing another conference " + ", ".join(
+            _span(other, minutes) for other, minutes in clashes
         )
 
     options = []
@@ -194,10 +252,7 @@ def propose_chairs(
                 last_chaired_on=previous.get(chair.pk),
                 children_on_plan=on_plan,
                 upcoming=upcoming,
-                busy_at_time=bool(
-                    conference is not None
-                    and busy(chair.pk, conference.scheduled_date, conference.scheduled_time)
-                ),
+                busy_then=busy_then(chair.pk),
                 slots=tuple(s for s in slots if not busy(chair.pk, s.day, s.at))[:SLOTS_SHOWN],
             )
         )
@@ -213,6 +268,14 @@ def propose_chairs(
         )
 
     return sorted(options, key=rank)
+
+
+def _span(at: time | None, minutes: int) -> str:
+    """A booking's hours, "09:30–11:30" ("all day" without a start time)."""
+    if at is None:
+        return "all day"
+    end = at.hour * 60 + at.minute + minutes
+    return f"{at:%H:%M}–{end // 60 % 24:02d}:{end % 60:02d}"
 
 
 def children_with_relations(children: Iterable[Child]) -> list[Child]:

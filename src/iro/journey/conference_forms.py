@@ -411,10 +411,20 @@ class ConferenceBookingForm(WhenWhereMixin):
     def __init__(self, *args, candidates=(), chairs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["children"].choices = [(str(c.public_id), label) for c, label in candidates]
+        self.set_chairs(chairs)
+        self.fields["chair"].error_messages["invalid_choice"] = CHOOSE_ONE
+
+    def set_chairs(self, chairs) -> None:
+        """The chairs to choose from, in the order shown."""
         self.fields["chair"].choices = [("", "Allocate a chair later")] + [
             (str(u.pk), str(u)) for u in chairs
         ]
-        self.fields["chair"].error_messages["invalid_choice"] = CHOOSE_ONE
+
+    def keep_errors_of(self, *names: str) -> None:
+        """Forget every error but those of the fields ``names`` (a check of part of the
+        form: the rest is said when the form is sent to be saved)."""
+        for name in [n for n in self.errors if n not in names]:
+            del self.errors[name]
 
 
 class TransferNotifiedForm(forms.Form):

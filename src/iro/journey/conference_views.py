@@ -95,6 +95,8 @@ CHILDREN_HINT = (
 SIBLINGS_TICKED = (
     " Those due on the same day are ticked: untick anyone whose conference is held apart."
 )
+# The booking form's second button: show the chairs free at the time given, book nothing.
+CHECK_CHAIRS = "check_chairs"
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
 UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
@@ -566,7 +568,9 @@ def _candidates(
     return out
 
 
-def _chair_hints(options) -> dict[str, str]:
+def _chair_hints(options, *, free_then: str = "") -> dict[str, str]:
+    """Each chair's line on the choice: ``free_then`` is said of those free at the time
+    asked about ("Free at the time chosen"), when there was one."""
     hints = {}
     for o in options:
         parts = []
@@ -578,10 +582,14 @@ def _chair_hints(options) -> dict[str, str]:
             f"{o.children_on_plan} child{'ren' if o.children_on_plan != 1 else ''} on a plan, "
             f"{o.upcoming} conference{'s' if o.upcoming != 1 else ''} booked"
         )
+        free_then_too = bool(free_then) and o.allowed and not o.busy_at_time
         if o.busy_at_time:
-            parts.append("Already chairing a conference, or on leave, at this time")
-        if o.slots:
-            parts.append("Free: " + ", ".join(str(s) for s in o.slots))
+            parts.append(f"Busy then: {o.busy_then[0].lower()}{o.busy_then[1:]}")
+        elif free_then_too:
+            parts.append(free_then)
+        if o.slots and not free_then_too:  # free then: their other times are only noise
+            label = "Free at other times: " if free_then else "Free: "
+            parts.append(label + ", ".join(str(s) for s in o.slots))
         hints[str(o.chair.pk)] = ". ".join(parts) + "."
     return hints
 
@@ -599,6 +607,19 @@ def _transfer_notified(request: HttpRequest) -> tuple[TransferNotifiedForm, date
         form.add_error("notified_on", problem)
         return form, None
     return form, notified_on
+
+
+def _when_given(form) -> chairs.When | None:
+    """The time a booking form gives, once its date, start and length are read (an
+    empty length is the usual two hours); None before then."""
+    data = getattr(form, "cleaned_data", {})
+    day, at = data.get("scheduled_date"), data.get("scheduled_time")
+    minutes = data.get("duration_minutes")
+    if minutes is None and "duration_minutes" not in form.errors:
+        minutes = services.DEFAULT_DURATION_MINUTES
+    if day is None or at is None or not minutes or minutes < 0:
+        return None
+    return chairs.When(day, at, minutes)
 
 
 def _confirm_for(form, error: ValidationError) -> date | None:
@@ -652,9 +673,9 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for c in candidates
     ]
     dues = [c.due for c in candidates if c.due]
-    options = chairs.propose_chairs(
-        children=[c.child for c in candidates], today=today(), due=min(dues) if dues else None
-    )
+    children = [c.child for c in candidates]
+    due = min(dues) if dues else None
+    options = chairs.propose_chairs(children=children, today=today(), due=due)
     form = ConferenceBookingForm(
         request.POST or None,
         candidates=labels,
@@ -662,7 +683,13 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={"children": _ticked(child, candidates)},
     )
     confirm_for = None
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and CHECK_CHAIRS in request.POST:
+        # "Show who is free at this time": nothing is booked; only the time's own
+        # problems are said (the venue can wait until the booking).
+        form.is_valid()
+        form.keep_errors_of("scheduled_date", "scheduled_time", "duration_minutes")
+        confirm_for = form.confirming()
+    elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = [c for c in candidates if str(c.child.public_id) in data["children"]]
         chair = next((o.chair for o in options if str(o.chair.pk) == data["chair"]), None)
@@ -692,6 +719,10 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("conference_detail", public_id=conference.public_id)
     elif request.method == "POST":
         confirm_for = form.confirming()
+    when = _when_given(form)
+    if when is not None:  # those free then come first, each chair saying why not
+        options = chairs.propose_chairs(children=children, today=today(), due=due, when=when)
+        form.set_chairs([o.chair for o in options])
     return _page(
         request,
         "journey/conference/book.html",
@@ -705,7 +736,8 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "transfer_due": min(dues) if notified_on and dues else None,
             "form": form,
             "options": options,
-            "hints": _chair_hints(options),
+            "hints": _chair_hints(options, free_then="Free at the time chosen" if when else ""),
+            "chairs_when": when,
             "children_hint": CHILDREN_HINT + (SIBLINGS_TICKED if len(candidates) > 1 else ""),
             "confirm_for": confirm_for,
             "active_nav": "children",
@@ -875,7 +907,9 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "form": form,
         "options": options,
         "earliest_due": earliest_due,
-        "hints": _chair_hints(options),
+        "hints": _chair_hints(
+            options, free_then="Free at the time booked" if conference.scheduled_date else ""
+        ),
         "stale": stale,
         "active_nav": "children",
     }
