@@ -207,6 +207,9 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     submit(manager_tm, "Send your answer")
     expect(manager_tm.locator("#your-answer")).to_contain_text("The core group meets on 26 June")
     check_page(manager_tm, "w10-answered")
+    manager_tm.get_by_role("link", name="Messages").click()
+    expect(manager_tm.locator("#notices")).to_contain_text("No longer waiting")
+    expect(manager_tm.locator("#notices .govuk-tag--blue")).to_have_count(0)  # none waiting
 
     # ---- the IRO accepts the answer: the dispute is resolved at stage 2 -------------------
     clock.set(date(2024, 6, 27))

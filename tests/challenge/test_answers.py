@@ -208,3 +208,56 @@ def test_raising_a_challenge_tells_the_partnership_it_waits(staff, child):
     notice = Notice.objects.get()
     assert (notice.recipient, notice.subject) == (staff.partnership, services.CHALLENGE_WAITING)
     assert notice.link == f"/challenges/{challenge.public_id}/"
+
+
+# --- What is still waiting ----------------------------------------------------------------
+
+
+def waiting(user) -> list[str]:
+    """The subjects of ``user``'s notices not yet settled."""
+    return list(
+        Notice.objects.filter(recipient=user, settled_at__isnull=True).values_list(
+            "subject", flat=True
+        )
+    )
+
+
+def test_an_answer_settles_the_addressees_notice_and_leaves_the_iros_waiting(staff, child):
+    dispute = raise_for(staff, child)
+    assert waiting(staff.team_manager) == [services.DISPUTE_WAITING]
+    answer(dispute, staff.team_manager)
+    assert waiting(staff.team_manager) == []
+    assert waiting(staff.iro) == [services.ANSWER_WAITING]
+    settled = Notice.objects.get(recipient=staff.team_manager)
+    assert settled.settled_at.date() == date(2024, 7, 1)
+    assert settled.history.latest().history_user == staff.team_manager
+
+
+def test_an_escalation_settles_the_last_stage_and_waits_for_the_next_addressee(
+    staff, child, other_manager
+):
+    dispute = raise_for(staff, child, addressed_to=staff.social_worker)
+    answer(dispute, staff.social_worker)
+    escalate(staff, dispute, staff.team_manager)
+    assert waiting(staff.social_worker) == []
+    assert waiting(staff.iro) == []  # the answer was read and taken further
+    assert waiting(staff.team_manager) == [services.DISPUTE_WAITING]
+
+
+def test_an_escalation_without_an_answer_settles_the_unanswered_notice_too(staff, child):
+    dispute = raise_for(staff, child, addressed_to=staff.social_worker)
+    escalate(staff, dispute, staff.team_manager)
+    assert waiting(staff.social_worker) == []
+    assert waiting(staff.team_manager) == [services.DISPUTE_WAITING]
+
+
+def test_a_resolution_settles_everything_the_dispute_left_waiting(staff, child):
+    dispute = raise_for(staff, child)
+    services.resolve_dispute(
+        dispute=dispute,
+        resolved_on=date(2024, 6, 13),
+        resolution="Agreed at the core group.",
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
+    )
+    assert not Notice.objects.filter(settled_at__isnull=True).exists()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from iro.challenge import services
 from iro.challenge.models import ChallengeOutcome, MultiAgencyChallenge
+from iro.notices.models import Notice
 from tests.factories import AgencyFactory
 
 pytestmark = pytest.mark.django_db
@@ -143,3 +144,25 @@ def test_it_refuses_a_challenge_from_someone_who_cannot_raise_one(staff, child):
             raised_on=date(2019, 2, 4),
             acting_user=staff.outsider,
         )
+
+
+def test_forwarding_settles_every_partnership_officers_notice(challenge, staff):
+    assert Notice.objects.filter(settled_at=None).count() == 1  # the one officer
+    services.forward_multi_agency_challenge(
+        challenge=challenge,
+        forwarded_on=date(2019, 2, 6),
+        forwarded_to="Team leader",
+        acting_user=staff.partnership,
+    )
+    assert not Notice.objects.filter(settled_at=None).exists()
+
+
+def test_a_withdrawal_before_forwarding_settles_the_notice_too(challenge, staff):
+    services.record_challenge_response(
+        challenge=challenge,
+        responded_on=date(2019, 2, 5),
+        response="Resolved by phone.",
+        outcome=ChallengeOutcome.WITHDRAWN,
+        acting_user=staff.iro,
+    )
+    assert not Notice.objects.filter(settled_at=None).exists()

@@ -13,7 +13,7 @@ from django.utils import timezone
 from iro.journey.checks import as_at, one_day
 from iro.notices.models import Notice
 from iro.notices.selectors import notices_about, notices_for
-from iro.notices.services import notify
+from iro.notices.services import notify, settle
 from tests.factories import make_staff
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +85,19 @@ def test_a_notice_written_into_synthetic_history_is_dated_that_day(staff):
     with one_day():  # long work fixing today (an import): now, not midday
         new = notify(recipient=staff.iro, subject="S", link="/l", acting_user=staff.iro)
     assert new.created_at >= before
+
+
+def test_the_messages_page_says_which_are_still_waiting(client, staff):
+    notify(recipient=staff.team_manager, subject="Old", link="/done", acting_user=staff.iro)
+    notify(recipient=staff.team_manager, subject="New", link="/open", acting_user=staff.iro)
+    assert settle("/done", acting_user=staff.team_manager) == 1
+    assert settle("/done", acting_user=staff.team_manager) == 0  # settled once only
+    client.force_login(staff.team_manager)
+    page = client.get(reverse("notice_list")).content.decode()
+    rows = page.split('<tr class="govuk-table__row">')[2:]
+    assert [("New" in row, "Waiting</strong>" in row) for row in rows] == [
+        (True, True),
+        (False, False),
+    ]
+    assert "No longer waiting</strong>" in rows[1]
+    assert f"since {timezone.localdate():%-d %b %Y}" in rows[1]

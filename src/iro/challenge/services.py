@@ -56,7 +56,7 @@ from iro.journey.checks import (
 )
 from iro.journey.models import Conference, ConferenceStatus, Episode, Plan
 from iro.names import names_in
-from iro.notices.services import notify
+from iro.notices.services import notify, settle
 from iro.people.models import User
 
 # Messages (tests import these).
@@ -176,6 +176,10 @@ def _addressee_words(person) -> str:
 
 def _answer_link(dispute: Dispute) -> str:
     return reverse("dispute_answer", kwargs={"public_id": dispute.public_id})
+
+
+def _detail_link(dispute: Dispute) -> str:
+    return reverse("dispute_detail", kwargs={"public_id": dispute.public_id})
 
 
 def _check_text(
@@ -326,6 +330,8 @@ def escalate_dispute(
         note=note.strip(),
     )
     saved_by(following, acting_user).save()
+    # The last stage's addressee and the IRO's answer to read are no longer waiting.
+    settle(_answer_link(dispute), _detail_link(dispute), acting_user=acting_user)
     notify(
         recipient=addressed_to,
         subject=DISPUTE_WAITING,
@@ -371,6 +377,7 @@ def resolve_dispute(
     saved_by(dispute, acting_user).save(
         update_fields=["resolved_on", "resolution", "outcome", "version"]
     )
+    settle(_answer_link(dispute), _detail_link(dispute), acting_user=acting_user)
     return dispute
 
 
@@ -417,11 +424,12 @@ def record_stage_response(
     saved_by(current, acting_user).save(update_fields=["responded_on", "response", "responded_by"])
     dispute.version += 1
     saved_by(dispute, acting_user).save(update_fields=["version"])
+    settle(_answer_link(dispute), acting_user=acting_user)
     if current.addressed_to_id is not None:
         notify(
             recipient=dispute.raised_by,
             subject=ANSWER_WAITING,
-            link=reverse("dispute_detail", kwargs={"public_id": dispute.public_id}),
+            link=_detail_link(dispute),
             acting_user=acting_user,
         )
     return current
@@ -476,10 +484,14 @@ def raise_multi_agency_challenge(
         raised_on=raised_on,
     )
     saved_by(challenge, acting_user).save()
-    link = reverse("challenge_detail", kwargs={"public_id": challenge.public_id})
+    link = _challenge_link(challenge)
     for officer in _partnership_officers():
         notify(recipient=officer, subject=CHALLENGE_WAITING, link=link, acting_user=acting_user)
     return challenge
+
+
+def _challenge_link(challenge: MultiAgencyChallenge) -> str:
+    return reverse("challenge_detail", kwargs={"public_id": challenge.public_id})
 
 
 def _partnership_officers():
@@ -533,6 +545,7 @@ def forward_multi_agency_challenge(
             "version",
         ]
     )
+    settle(_challenge_link(challenge), acting_user=acting_user)
     return challenge
 
 
@@ -576,6 +589,7 @@ def record_challenge_response(
     saved_by(challenge, acting_user).save(
         update_fields=["responded_on", "response", "outcome", "version"]
     )
+    settle(_challenge_link(challenge), acting_user=acting_user)  # a withdrawal, unforwarded
     return challenge
 
 

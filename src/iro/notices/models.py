@@ -3,8 +3,10 @@
 A notice is recorded when the work is handed to someone (a dispute stage addressed to
 them, an answer waiting for the IRO, a challenge waiting to be forwarded), and emailed
 to them when they have an address (``OutgoingMail``, sent by the worker); ``sent_at``
-is when the mail server took it. A notice never names a child: its text says what is
-waiting and links to it, and the page it links to checks the reader's access.
+is when the mail server took it, ``settled_at`` when the work was done or went to
+someone else (so the Messages page says what is still waiting). A notice never names a
+child: its text says what is waiting and links to it, and the page it links to checks
+the reader's access.
 """
 
 from __future__ import annotations
@@ -32,6 +34,12 @@ class Notice(models.Model):
     link = models.CharField(max_length=300, help_text="The path of the page it is about.")
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When what it said was waiting no longer was: done, or moved on to "
+        "someone else (``services.settle``).",
+    )
     history = HistoricalRecords()
 
     class Meta:

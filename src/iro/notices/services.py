@@ -1,4 +1,5 @@
-"""The one write path of notices: ``notify``.
+"""The write paths of notices: ``notify`` records one, ``settle`` says what it was about
+is no longer waiting.
 
 Callers are other services, inside their own transaction, after they have checked the
 acting user: a notice is recorded with the change that made it, or not at all.
@@ -47,6 +48,22 @@ def notify(*, recipient, subject: str, link: str, acting_user) -> Notice:
             notice=notice,
         )
     return notice
+
+
+def settle(*links: str, acting_user) -> int:
+    """Record that the notices about the pages at ``links`` are no longer waiting: the
+    work was done (a dispute answered, a challenge forwarded) or moved on to someone else
+    (a dispute escalated or resolved). Called in the transaction of that change, before
+    any notice it makes itself. The number settled."""
+    settled_at = _now()
+    waiting = Notice.objects.filter(link__in=links, settled_at__isnull=True)
+    count = 0
+    for notice in waiting.select_for_update():
+        notice.settled_at = settled_at
+        notice._history_user = acting_user
+        notice.save(update_fields=["settled_at"])
+        count += 1
+    return count
 
 
 def _now() -> datetime:
