@@ -12,6 +12,7 @@ from iro.challenge import page_selectors as pages
 from iro.challenge import services
 from iro.challenge.models import Dispute, DisputeReason
 from iro.children.models import RestrictedAccess
+from iro.journey import corrections
 from iro.journey.checks import current_version
 from iro.notices.models import Notice
 from iro.people.models import Role
@@ -261,3 +262,9 @@ def test_a_resolution_settles_everything_the_dispute_left_waiting(staff, child):
         expected_version=current_version(dispute),
     )
     assert not Notice.objects.filter(settled_at__isnull=True).exists()
+
+
+def test_a_voided_dispute_leaves_no_message_waiting(staff, child):
+    dispute = raise_for(staff, child)
+    corrections.void_dispute(dispute=dispute, reason="Raised twice.", acting_user=staff.iro_manager)
+    assert not Notice.objects.filter(settled_at=None).exists()

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from iro.challenge import services
 from iro.challenge.models import ChallengeOutcome, MultiAgencyChallenge
+from iro.journey import corrections
 from iro.notices.models import Notice
 from tests.factories import AgencyFactory
 
@@ -164,5 +165,12 @@ def test_a_withdrawal_before_forwarding_settles_the_notice_too(challenge, staff)
         response="Resolved by phone.",
         outcome=ChallengeOutcome.WITHDRAWN,
         acting_user=staff.iro,
+    )
+    assert not Notice.objects.filter(settled_at=None).exists()
+
+
+def test_a_voided_challenge_leaves_no_message_waiting(challenge, staff):
+    corrections.void_challenge(
+        challenge=challenge, reason="Raised twice.", acting_user=staff.iro_manager
     )
     assert not Notice.objects.filter(settled_at=None).exists()

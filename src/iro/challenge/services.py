@@ -494,6 +494,14 @@ def _challenge_link(challenge: MultiAgencyChallenge) -> str:
     return reverse("challenge_detail", kwargs={"public_id": challenge.public_id})
 
 
+def settle_notices(record: Dispute | MultiAgencyChallenge, *, acting_user) -> None:
+    """Nothing about ``record`` waits for anyone any more (it was voided)."""
+    if isinstance(record, Dispute):
+        settle(_answer_link(record), _detail_link(record), acting_user=acting_user)
+    else:
+        settle(_challenge_link(record), acting_user=acting_user)
+
+
 def _partnership_officers():
     roles = [
         role

@@ -36,6 +36,7 @@ from iro import text_limits
 from iro.access.capabilities import Capability
 from iro.access.guards import require
 from iro.challenge.models import Dispute, MultiAgencyChallenge
+from iro.challenge.services import settle_notices
 from iro.journey.checks import Errors, saved_by
 from iro.journey.models import (
     Conference,
@@ -649,7 +650,7 @@ def _void_simple(model, kind: str, record, *, reason: str, acting_user, restore:
 
 @transaction.atomic
 def void_dispute(*, dispute: Dispute, reason: str, acting_user) -> Dispute:
-    return _void_simple(
+    voided = _void_simple(
         Dispute,
         CorrectionKind.DISPUTE,
         dispute,
@@ -657,6 +658,8 @@ def void_dispute(*, dispute: Dispute, reason: str, acting_user) -> Dispute:
         acting_user=acting_user,
         restore=False,
     )
+    settle_notices(voided, acting_user=acting_user)  # no longer waiting for an answer
+    return voided
 
 
 @transaction.atomic
@@ -675,7 +678,7 @@ def restore_dispute(*, dispute: Dispute, reason: str, acting_user) -> Dispute:
 def void_challenge(
     *, challenge: MultiAgencyChallenge, reason: str, acting_user
 ) -> MultiAgencyChallenge:
-    return _void_simple(
+    voided = _void_simple(
         MultiAgencyChallenge,
         CorrectionKind.CHALLENGE,
         challenge,
@@ -683,6 +686,8 @@ def void_challenge(
         acting_user=acting_user,
         restore=False,
     )
+    settle_notices(voided, acting_user=acting_user)  # no longer waiting to be forwarded
+    return voided
 
 
 @transaction.atomic
