@@ -214,6 +214,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     coordinator.fill("#id_venue", "Northmoor Civic Centre, Room 2")
     coordinator.check(f"input[name=chair][value='{staff.iro.pk}']")
     submit(coordinator, "Book the conference")
+    assert "#who-will-chair" not in coordinator.url  # the check's place is not kept
     icpc = Conference.objects.get(kind=ConferenceKind.INITIAL)
     assert icpc.children.count() == 2
     expect(coordinator.locator("h1")).to_have_text(

@@ -202,6 +202,8 @@ def test_showing_who_is_free_books_nothing_and_puts_the_free_chairs_first(client
     assert "Free at the time chosen." in page
     ivy, otto = f'value="{staff.iro.pk}"', f'value="{staff.other_iro.pk}"'
     assert chair_order(page, ivy, otto) == [otto, ivy]  # Otto is free then
+    # The booking itself goes to the page, not to the chairs: its errors are at the top.
+    assert f'<form method="post" action="{url}" novalidate>' in page
     # Only the time's own problems are said: the venue can wait for the booking.
     assert "There is a problem" not in page
     assert VENUE_OR_LINK not in page
@@ -235,3 +237,24 @@ def test_a_booking_refused_for_a_busy_chair_shows_who_is_free_then(client, staff
     assert "Busy then: chairing another conference 11:00–13:00." in page
     assert "Free at the time chosen." in page  # Otto
     assert Conference.objects.count() == 1
+
+
+def test_a_held_conference_keeps_how_it_was_booked_as_history_not_a_warning(
+    client, staff, child
+):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    confirmed = {
+        "confirm_booking": "on",
+        "confirm_reason": "The family can only come at weekends",
+        "confirmed_date": "2026-12-19",
+    }
+    client.post(url, booking(child, SATURDAY, **confirmed))
+    conference = Conference.objects.get()
+    detail = reverse("conference_detail", args=[conference.public_id])
+    assert "Booked anyway</strong>" in client.get(detail).content.decode()
+    Conference.objects.filter(pk=conference.pk).update(status="held", held_on=SATURDAY)
+    page = client.get(detail).content.decode()
+    assert "When it was booked" in page
+    assert "Booked anyway: 19 December 2026 is a Saturday" in page
+    assert "Booked anyway</strong>" not in page

@@ -201,6 +201,9 @@ def test_a_review_that_ends_the_plan_steps_the_child_down(client, staff, journey
     client.force_login(staff.other_iro)
     form = client.get(reverse("conference_record", args=[conference.public_id])).content.decode()
     assert reverse("plan_actions_review", args=[journey.plan.public_id]) in form
+    # The actions open in a new tab: the record being written is not lost.
+    assert 'target="_blank" rel="noopener noreferrer"' in form
+    assert "(opens in new tab)</a>" in form
     response = client.post(
         reverse("conference_record", args=[conference.public_id]),
         {

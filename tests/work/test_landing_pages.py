@@ -267,3 +267,28 @@ def test_the_team_page_names_the_team_it_is_for(client, staff):
     client.force_login(staff.team_manager)
     page = html(client.get(reverse("team_work")))
     assert f"Team manager, {staff.team_manager.team}</span>" in page
+
+
+def test_the_coordinators_page_lists_the_conferences_needing_a_chair(client, staff):
+    from iro.journey import services
+    from iro.journey.services import Subject
+    from tests.factories import LeaveFactory
+
+    today = timezone.localdate()
+    day = today + timedelta(days=7)
+    for first, chair in (("Nochair", None), ("Away", staff.iro)):
+        child = ChildFactory(first_name=first, last_name="Ashcombe", team=staff.team)
+        s47 = s47_for(child, referral=today - timedelta(days=3), strategy=today - timedelta(days=2))
+        services.schedule_conference(
+            kind=ConferenceKind.INITIAL, subjects=[Subject(child=child, section47=s47)],
+            scheduled_date=day, chair=chair, venue="Civic Centre", acting_user=staff.coordinator,
+            confirm_reason="Test booking",
+        )  # fmt: skip
+    LeaveFactory(user=staff.iro, start_date=day, end_date=day)
+    client.force_login(staff.coordinator)
+    page = html(client.get(reverse("booking_work")))
+    section = page[
+        page.index('id="no-chair"') : page.index("</section>", page.index('id="no-chair"'))
+    ]
+    assert "Nochair Ashcombe" in section and "Allocate a chair" in section
+    assert "Away Ashcombe" in section and f"{staff.iro} is on leave" in section

@@ -35,6 +35,7 @@ SERVICE_MANAGER_QUEUES: list[QueueFunction] = [
 
 COORDINATOR_QUEUES: list[QueueFunction] = [
     journey.section47s_to_book,
+    journey.conferences_without_a_chair,  # the coordinator allocates the chairs
     journey.conferences_without_invitations,
     journey.invitations_to_post,
     journey.minutes_to_send,
@@ -82,7 +83,7 @@ BOOKINGS = Landing(
     "Bookings and letters",
     "Bookings",
     Capability.VIEW_BOOKING_WORK,
-    "Conferences to book, invitations and letters to send, and minutes to send out.",
+    "Conferences to book and chair, invitations and letters to send, and minutes to send out.",
     COORDINATOR_QUEUES,
 )
 TEAM = Landing(
