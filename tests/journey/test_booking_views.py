@@ -239,9 +239,7 @@ def test_a_booking_refused_for_a_busy_chair_shows_who_is_free_then(client, staff
     assert Conference.objects.count() == 1
 
 
-def test_a_held_conference_keeps_how_it_was_booked_as_history_not_a_warning(
-    client, staff, child
-):
+def test_a_held_conference_keeps_how_it_was_booked_as_history_not_a_warning(client, staff, child):
     client.force_login(staff.coordinator)
     url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
     confirmed = {
