@@ -382,3 +382,47 @@ def test_a_second_editor_of_a_pre_meeting_is_refused(conference, staff):
     assert raised.value.messages == [STALE_RECORD]
     row.refresh_from_db()
     assert row.pre_meeting_parents and not row.pre_meeting_child_not_applicable
+
+
+def test_changing_the_chair_sends_everyone_invited_an_update_and_asks_for_letters_again(
+    conference, staff, django_capture_on_commit_callbacks
+):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    moss = conference.invitations.get(name="Moss Brackwater")
+    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.allocate_chair(
+            conference=conference,
+            chair=staff.other_iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    assert len(mail.outbox) == 2  # the letters name the chair, and so do the emails
+    assert all(m.subject.startswith("Changed: ") for m in mail.outbox)
+    assert "Chair: Otto Fallowfield" in mail.outbox[0].body
+    moss.refresh_from_db()
+    assert (
+        invitations.invitation_state(moss, conference.calendar_entry)
+        == "Changed since posted: post the new letter"
+    )
+
+
+def test_the_same_chair_again_or_a_first_chair_sends_no_update(
+    staff, django_capture_on_commit_callbacks
+):
+    conference = book_icpc(staff, sibling_group(staff))
+    Conference.objects.filter(pk=conference.pk).update(chair=None)
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.allocate_chair(
+            conference=conference,
+            chair=staff.iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    assert mail.outbox == []
+    assert CalendarEntry.objects.get(conference=conference).sequence == 0

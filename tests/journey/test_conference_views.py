@@ -719,3 +719,29 @@ def test_a_manager_who_agrees_a_late_conference_is_led_back_to_the_others(
         client.force_login(staff.senior_manager)
         detail = client.get(reverse("conference_detail", args=[other.public_id]))
         assert 'id="late-waiting"' not in detail.content.decode()
+
+
+def test_changing_the_chair_says_who_is_sent_the_update_and_which_letters_to_post_again(
+    client, staff, conference
+):
+    from iro.journey import invitations
+
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
+    client.post(
+        url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT, "address": "4 Fen Lane"}
+    )
+    client.post(reverse("conference_invitations_send", args=[conference.public_id]))
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    conference.refresh_from_db()
+    response = client.post(
+        reverse("conference_chair", args=[conference.public_id]),
+        {"chair": str(staff.other_iro.pk), "version": conference.version},
+        follow=True,
+    )
+    assert (
+        "Otto Fallowfield will chair the conference. An update to 1 person was queued to "
+        "email. The letter already posted must be posted again: see Invitations to post."
+    ) in response.content.decode()

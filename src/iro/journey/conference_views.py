@@ -609,6 +609,19 @@ def _transfer_notified(request: HttpRequest) -> tuple[TransferNotifiedForm, date
     return form, notified_on
 
 
+def _told(conference: Conference) -> str:
+    """After a change the invitations give: who is sent the update, and the letters to
+    post again (empty when nobody was invited yet)."""
+    sent = conference.invitations.filter(sent_at__isnull=False)
+    emailed = sent.exclude(email="").count()
+    posted = sent.filter(email="").count()
+    told = f" An update to {_people(emailed)} was queued to email." if emailed else ""
+    if posted:
+        letters = "letter" if posted == 1 else f"{posted} letters"
+        told += f" The {letters} already posted must be posted again: see Invitations to post."
+    return told
+
+
 def _when_given(form) -> chairs.When | None:
     """The time a booking form gives, once its date, start and length are read (an
     empty length is the usual two hours); None before then."""
@@ -823,16 +836,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 conference.refresh_from_db()
                 _stale_version(form, conference)
         else:
-            sent = conference.invitations.filter(sent_at__isnull=False).exclude(email="")
-            messages.success(
-                request,
-                "The conference has been moved."
-                + (
-                    f" An update to {_people(sent.count())} was queued to email."
-                    if sent.exists()
-                    else ""
-                ),
-            )
+            messages.success(request, "The conference has been moved." + _told(conference))
             return redirect("conference_detail", public_id=conference.public_id)
     elif request.method == "POST":
         confirm_for = form.confirming()
@@ -900,7 +904,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 conference.refresh_from_db()
                 _stale_version(form, conference)
         else:
-            messages.success(request, f"{chair} will chair the conference.")
+            messages.success(request, f"{chair} will chair the conference." + _told(conference))
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
     context |= {

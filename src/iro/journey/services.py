@@ -1127,10 +1127,29 @@ def allocate_chair(
         viewer=acting_user,
     )
     errors.raise_if_any()
+    changed = conference.chair_id is not None and conference.chair_id != getattr(chair, "pk", None)
     conference.chair = chair
     conference.version += 1
     saved_by(conference, acting_user).save(update_fields=["chair", "version"])
+    if changed:  # the invitations and letters name the chair: theirs is out of date
+        _invitations_changed(conference, acting_user)
     return conference
+
+
+def _invitations_changed(conference: Conference, acting_user) -> None:
+    """A change the invitations give (date, time, place, chair): a new calendar version,
+    emailed to everyone sent the earlier one once the change is committed; a letter
+    already posted is listed to post again (``queues.invitations_to_post``)."""
+    if raise_calendar_sequence(conference, acting_user):
+        from iro.journey import invitations
+
+        pk = conference.pk
+        transaction.on_commit(
+            lambda: invitations.send_updates(
+                conference=Conference.objects.get(pk=pk), acting_user=acting_user
+            ),
+            robust=True,
+        )
 
 
 @dataclass(frozen=True)
@@ -2294,16 +2313,10 @@ def reschedule_conference(
     saved_by(conference, acting_user).save(
         update_fields=[*new, "booking_warnings", "booking_reason", "version"]
     )
-    if raise_calendar_sequence(conference, acting_user) and send_updates:
-        from iro.journey import invitations
-
-        pk = conference.pk
-        transaction.on_commit(
-            lambda: invitations.send_updates(
-                conference=Conference.objects.get(pk=pk), acting_user=acting_user
-            ),
-            robust=True,
-        )
+    if send_updates:
+        _invitations_changed(conference, acting_user)
+    else:
+        raise_calendar_sequence(conference, acting_user)
     return conference
 
 
