@@ -15,7 +15,12 @@ from django.urls import reverse
 from iro.access.models import AccessLogEntry
 from iro.journey import services
 from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
-from iro.journey.conference_forms import DATE_NOT_REAL, TIME_REQUIRED, VENUE_OR_LINK
+from iro.journey.conference_forms import (
+    DATE_NOT_REAL,
+    HELD_NOT_AS_BOOKED,
+    TIME_REQUIRED,
+    VENUE_OR_LINK,
+)
 from iro.journey.models import (
     Conference,
     ConferenceStatus,
@@ -617,6 +622,54 @@ def test_a_late_conference_needs_a_reason_shown_against_its_field(client, staff,
     message = services.LATENESS_REASON_REQUIRED.format(due=date(2024, 7, 1))
     assert f'<a href="#id_lateness_reason">{message}</a>' in page
     assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
+
+
+def test_a_date_held_other_than_the_day_booked_is_taken_once_confirmed(client, staff, conference):
+    # Booked for Friday 28 June 2024; a slip of the day box gives Saturday 22 June.
+    url = reverse("conference_record", args=[conference.public_id])
+    slip = {
+        **date_data("held_on", date(2024, 6, 22)),
+        "version": conference.version,
+        **outcome_data(conference),
+    }
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(url, slip).content.decode()
+        message = HELD_NOT_AS_BOOKED.format(
+            booked="Friday 28 June 2024", held="Saturday 22 June 2024", day=" (a Saturday)"
+        )
+        assert f'<a href="#id_confirm_held_on">{message}</a>' in page
+        assert 'name="confirmed_held_on" value="2024-06-22"' in page
+        assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
+        # A tick given for another date does not count.
+        page = client.post(
+            url, slip | {"confirm_held_on": "on", "confirmed_held_on": "2024-06-21"}
+        ).content.decode()
+        assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
+        # The day booked needs nothing; the other day, confirmed for it, is taken.
+        response = client.post(
+            url, slip | {"confirm_held_on": "on", "confirmed_held_on": "2024-06-22"}
+        )
+    assert response.status_code == 302
+    assert Conference.objects.get().held_on == date(2024, 6, 22)
+
+
+def test_the_date_confirmation_comes_with_everything_else_the_record_lacks(
+    client, staff, conference
+):
+    with time_machine.travel(date(2024, 7, 3), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {
+                **date_data("held_on", date(2024, 7, 2)),
+                "version": conference.version,
+                **outcome_data(conference),
+            },
+        ).content.decode()
+    assert 'href="#id_confirm_held_on"' in page
+    late = services.LATENESS_REASON_REQUIRED.format(due=date(2024, 7, 1))
+    assert f'<a href="#id_lateness_reason">{late}</a>' in page
 
 
 def test_a_plan_decision_without_a_category_is_refused_for_that_child(

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
-from iro import text_limits
+from iro import text_limits, timescales
 from iro.journey.checks import DATE_IN_FUTURE, VERSION_MISSING, not_in_future
 from iro.journey.models import (
     Category,
@@ -31,6 +31,7 @@ from iro.journey.models import (
 )
 from iro.journey.services import LATE_DECISION_REQUIRED, Recommendation
 from iro.people.models import Agency
+from iro.people.selectors import closure_days
 
 DATE_REQUIRED = "Enter {what}."
 DATE_INCOMPLETE = "{What} must include a {part}."
@@ -47,6 +48,10 @@ SIBLING_NO_LONGER_WAITING = (
 )
 CONFIRM_REASON_REQUIRED = "Enter why the conference is booked on this date anyway."
 VENUE_OR_LINK = "Enter a venue, a link for joining online, or both."
+HELD_NOT_AS_BOOKED = (
+    "The conference was booked for {booked}, not {held}{day}. Correct the date held, or "
+    "confirm that it was held on {held}."
+)
 DECISION_REQUIRED = "Select the decision for this child."
 CHILD_DECISION_REQUIRED = "Select the decision for {name}."
 SCALING_RANGE = "The scaling judgement must be a whole number from 0 to 10."
@@ -556,7 +561,18 @@ class PreMeetingForm(VersionedForm):
 
 
 class RecordConferenceForm(VersionedForm):
+    """The conference's own part of its record. A date held that is not the day it was
+    booked for (``booked``) is taken once confirmed for that date: a slip of the day or
+    month box would otherwise record the conference, its plan and its timeliness on the
+    wrong day, which only voiding the record puts right."""
+
     held_on = GovDateField(what="the date the conference was held", label="Date held")
+    confirm_held_on = forms.BooleanField(
+        label="Yes, it was held on the date given, not the day it was booked for",
+        required=False,
+    )
+    # The date the box was shown for: a tick never covers a date nobody was asked about.
+    confirmed_held_on = forms.CharField(required=False, widget=forms.HiddenInput)
     lateness_reason = _radios(
         [("", "It was held in time"), *LatenessReason.choices],
         label="If the conference was held after its due date, why?",
@@ -569,6 +585,10 @@ class RecordConferenceForm(VersionedForm):
         validators=[text_limits.MaxChars(text_limits.REASON)],
     )
 
+    def __init__(self, *args, booked: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.booked = booked
+
     def clean_held_on(self):
         # The service refuses it too; said here, it comes with the form's other errors
         # instead of after them, on a second try.
@@ -577,6 +597,31 @@ class RecordConferenceForm(VersionedForm):
         if problem:
             raise forms.ValidationError(problem)
         return held_on
+
+    def clean(self):
+        data = super().clean()
+        held_on, booked = data.get("held_on"), self.booked
+        if held_on is None or booked is None or held_on == booked:
+            return data
+        if data.get("confirm_held_on") and data.get("confirmed_held_on") == held_on.isoformat():
+            return data
+        not_working = timescales.non_working_day(held_on, closures=closure_days())
+        self.add_error(
+            "confirm_held_on",
+            HELD_NOT_AS_BOOKED.format(
+                booked=f"{booked:%A} {booked.day} {booked:%B %Y}",
+                held=f"{held_on:%A} {held_on.day} {held_on:%B %Y}",
+                day=f" ({not_working})" if not_working else "",
+            ),
+        )
+        self.data = self.data.copy()  # the box is shown for this date
+        self.data["confirmed_held_on"] = held_on.isoformat()
+        return data
+
+    @property
+    def asking_held_on(self) -> bool:
+        """Whether the confirmation is shown: asked for, or already given for the date."""
+        return bool(self.data.get("confirmed_held_on")) or "confirm_held_on" in self.errors
 
 
 class ChildOutcomeForm(forms.Form):

@@ -1361,6 +1361,7 @@ def conference_record(request: HttpRequest, public_id: UUID) -> HttpResponse:
             ),
             "version": conference.version,
         },
+        booked=conference.scheduled_date,
     )
     return _record_page(request, conference, form, amending=False)
 
@@ -1396,7 +1397,7 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
             form.add_error(None, services.ALREADY_HELD if held else services.CANCELLED)
             valid = False
         if not valid:
-            _whole_records_too(form, conference, child_forms)
+            _whole_records_too(form, conference, child_forms, request.user)
         if valid:
             outcomes = {c.rv.row.child_id: _outcome(c.rv.row, c.form) for c in child_forms}
             try:
@@ -1464,7 +1465,7 @@ def conference_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(request, "journey/conference/history.html", context)
 
 
-def _whole_records_too(form, conference: Conference, child_forms) -> None:
+def _whole_records_too(form, conference: Conference, child_forms, user) -> None:
     """When the record is refused before the service is asked (no date, say), what each
     child's record still lacks is said now too, by the service's own checks, so the chair
     puts everything right in one go, not one round at a time: a child's whole record
@@ -1473,7 +1474,24 @@ def _whole_records_too(form, conference: Conference, child_forms) -> None:
     already refused (absent from ``cleaned_data``: "-" stands in for them)."""
     held_on = form.cleaned_data.get("held_on")  # (the form was validated: the page's caller)
     errors = Errors()
-    for c in child_forms:
+    whole = held_on is not None and not any(c.form.errors for c in child_forms)
+    if whole:
+        # Refused only for the date's confirmation (``RecordConferenceForm``): everything
+        # the service would say of the record comes with it (its lateness, each child's).
+        services.check_held(
+            errors,
+            conference=conference,
+            rows=list(
+                conference.children.select_related("child", "section47", "plan").order_by("pk")
+            ),
+            held_on=held_on,
+            outcomes={c.rv.row.child_id: _outcome(c.rv.row, c.form) for c in child_forms},
+            acting_user=user,
+            closures=closure_days(),
+            lateness_reason=form.cleaned_data.get("lateness_reason") or "",
+            lateness_detail=form.cleaned_data.get("lateness_detail", ""),
+        )
+    for c in () if whole else child_forms:  # else each child's record on its own
         if not c.form.errors:
             services.record_errors(
                 errors,
