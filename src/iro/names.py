@@ -46,13 +46,27 @@ def name_parts(names: Iterable[str]) -> frozenset[str]:
 
 
 def screen(text: str, parts: frozenset[str]) -> str:
-    """``text`` with every word in ``parts`` (any case) replaced by ``[name]``."""
+    """``text`` with every word in ``parts`` (any case) replaced by ``[name]``: the word
+    as it is, possessive ("Greyley's") or plural ("the Greyleys", "the Joneses'")."""
     if not text or not parts:
         return text or ""
     # Longest first, so "mary-jane" goes before "mary".
     alternatives = "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
-    pattern = re.compile(rf"(?<![\w'’-])(?:{alternatives})(?:['’]s)?(?![\w'’-])", re.IGNORECASE)
+    pattern = re.compile(
+        rf"(?<![\w'’-])(?:{alternatives})(?:e?s)?(?:['’]s?)?(?![\w'’-])", re.IGNORECASE
+    )
     return pattern.sub(REDACTED, text)
+
+
+def singular_forms(word: str) -> list[str]:
+    """``word`` and what it may be the plural of, as a family's name is written in the
+    plural ("Mosswaters" gives Mosswaters and Mosswater; "Joneses" also Jones)."""
+    forms = [word]
+    if len(word) > MIN_LENGTH + 1 and word[-1:] in "sS":
+        forms.append(word[:-1])
+        if word[-2:-1] in "eE":
+            forms.append(word[:-2])
+    return forms
 
 
 def contains_name(text: str, parts: frozenset[str]) -> bool:

@@ -530,3 +530,22 @@ def test_recording_a_response_is_refused_to_roles_without_challenges_and_to_othe
     assert api_as(staff.other_iro).post(path(challenge, "responses"), withdrawn).status_code == 403
     challenge.refresh_from_db()
     assert challenge.responded_on is None
+
+
+def test_the_partnership_reads_the_professional_without_the_familys_names(
+    case, staff, agency, api_as
+):
+    surname = case.journey.child.last_name
+    challenge = services.raise_multi_agency_challenge(
+        child=case.journey.child,
+        agency=agency,
+        professional=f"Health visitor for the {surname} family",
+        concern="No health report was shared.",
+        raised_on=date(2026, 6, 2),
+        acting_user=staff.iro,
+    )
+    body = api_as(staff.partnership).get(path(challenge)).json()
+    assert body["professional"] == "Health visitor for the [name] family"
+    assert api_as(staff.iro).get(path(challenge)).json()["professional"] == (
+        f"Health visitor for the {surname} family"
+    )

@@ -281,3 +281,36 @@ def test_the_menu_leads_the_partnership_and_iros_to_their_lists(client, staff):
     my_work = html(client.get(reverse("my_work")))
     assert f'href="{reverse("challenge_list")}"' in my_work
     assert f'href="{reverse("dispute_list")}"' in my_work
+
+
+def test_the_professional_and_the_manager_are_read_without_the_familys_names(
+    client, staff, child, agency
+):
+    challenge = services.raise_multi_agency_challenge(
+        child=child,
+        agency=agency,
+        professional="Housing officer for the Hartwell family",
+        concern="Repairs were not made.",
+        raised_on=date(2024, 6, 12),
+        acting_user=staff.iro,
+    )
+    services.forward_multi_agency_challenge(
+        challenge=challenge,
+        forwarded_on=date(2024, 6, 13),
+        forwarded_to="Dana Pellow, who manages the Hartwells' housing officer",
+        acting_user=staff.partnership,
+    )
+    client.force_login(staff.partnership)
+    pages = [
+        html(client.get(reverse("challenge_list"))),
+        html(client.get(detail(challenge))),
+        html(client.get(reverse("challenge_work"))),
+    ]
+    for page in pages:
+        assert "Hartwell" not in page
+    assert "Housing officer for the [name] family" in pages[0]
+    assert "Housing officer for the [name] family" in pages[1]
+    # Other agencies' staff are named on purpose: the partnership works with them.
+    assert "Dana Pellow, who manages the [name] housing officer" in pages[1]
+    client.force_login(staff.iro)
+    assert "Housing officer for the Hartwell family" in html(client.get(detail(challenge)))

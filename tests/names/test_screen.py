@@ -91,3 +91,10 @@ def test_for_a_reader_an_unknown_name_only_at_the_start_of_a_sentence_passes():
     """The heuristic's limit, as the module says: pages for these readers show as little
     free text as their work needs."""
     assert screen_for_reader("Brenda came.", frozenset()) == "Brenda came."
+
+
+def test_a_family_name_in_the_plural_is_screened_too():
+    parts = name_parts(["Ava Greyley", "Tom Jones"])
+    assert screen("The Greyleys came; the Joneses' house and the Greyleys' car", parts) == (
+        f"The {REDACTED} came; the {REDACTED} house and the {REDACTED} car"
+    )

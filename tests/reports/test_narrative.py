@@ -83,6 +83,15 @@ def test_words_naming_a_child_a_parent_or_staff_are_refused_saying_which(staff):
     assert not Narrative.objects.exists()  # nothing half-written: not even the context
 
 
+def test_a_family_named_in_the_plural_is_refused_too(staff):
+    a_child(staff, first_name="Aarav", last_name="Mosswater")
+    with pytest.raises(ValidationError) as error:
+        write(staff.iro_manager, went_well="The Mosswaters told us the meeting helped.")
+    assert error.value.message_dict == {
+        "went_well": [services.NAMES_SOMEONE.format(names="“Mosswaters”")]
+    }
+
+
 def test_everyday_words_that_are_also_names_pass_in_lower_case(staff):
     a_child(staff, first_name="Will", last_name="Hope")
     write(staff.iro_manager, next_steps="We will keep hope alive and will review caseloads.")

@@ -19,7 +19,7 @@ from iro.journey.models import (
     Decision,
     LatenessReason,
 )
-from iro.names import screen_for_reader
+from iro.names import screen, screen_for_reader
 
 VERSION_HELP = (
     "The version of the record the change was made from (or send it as the If-Match "
@@ -61,8 +61,10 @@ class ScreenedText(serializers.CharField):
     the partnership, with the child's and family's names taken out; for the analyst,
     ``FREE_TEXT_WITHHELD`` in its place, as the pages' ``{% screened %}`` does."""
 
-    def __init__(self, *, child: str, **kwargs):
+    def __init__(self, *, child: str, known_only: bool = False, **kwargs):
         self.child_path = child
+        # Only the names recorded around the child, as ``{% screened ... known_only %}``.
+        self.known_only = known_only
         super().__init__(**kwargs)
 
     def get_attribute(self, instance):
@@ -79,6 +81,8 @@ class ScreenedText(serializers.CharField):
         cache = self.context.setdefault("_known_names", {})
         if child.pk not in cache:
             cache[child.pk] = known_names(child)
+        if self.known_only:
+            return screen(text, cache[child.pk])
         return screen_for_reader(text, cache[child.pk])
 
 
@@ -348,11 +352,12 @@ class ChallengeSerializer(serializers.Serializer):
     public_id = serializers.UUIDField()
     child = serializers.SerializerMethodField()
     agency = serializers.CharField(source="agency.name")
-    professional = serializers.CharField()
+    # Free text naming other agencies' staff on purpose: the family's names taken out.
+    professional = ScreenedText(child="child", known_only=True)
     concern = ScreenedText(child="child")
     raised_on = serializers.DateField()
     forwarded_on = serializers.DateField(allow_null=True)
-    forwarded_to = serializers.CharField()
+    forwarded_to = ScreenedText(child="child", known_only=True)
     response_working_days = serializers.IntegerField()
     response_due = serializers.SerializerMethodField()
     responded_on = serializers.DateField(allow_null=True)

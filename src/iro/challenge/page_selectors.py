@@ -13,7 +13,7 @@ fixed number of queries however many disputes or challenges they show.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -43,7 +43,7 @@ from iro.challenge.selectors import challenges_for, disputes_for
 from iro.children.models import Child
 from iro.journey.models import Conference
 from iro.journey.selectors import known_names_by_child
-from iro.names import screen_for_reader
+from iro.names import screen, screen_for_reader
 from iro.people.models import Role, User
 from iro.people.selectors import closure_days
 
@@ -310,6 +310,8 @@ class ChallengeRow:
     challenge: MultiAgencyChallenge
     name: str  # the child's name, or LA child ID for those who may not see names
     concern: str  # with the names around the child screened out for those readers
+    professional: str  # with the family's names screened out for those readers
+    forwarded_to: str  # likewise
 
 
 @dataclass(frozen=True)
@@ -334,6 +336,23 @@ def challenge_child_name(user, child: Child, hidden: set[int] | None = None) -> 
     if hidden is None:
         hidden = hidden_restricted(user, [child.pk]) if child.restricted else set()
     return CHILD_NOT_NAMED if child.pk in hidden else display_name(user, child)
+
+
+def as_read_by(user, challenges) -> Callable[..., str]:
+    """How ``user`` reads the free text of ``challenges``: as written for those who see
+    names, else with the names around each child and every word that looks like a name
+    screened out (the concern), or with ``known_only`` the names around the child only
+    (the professional and the manager it went to, other agencies' staff named on
+    purpose). One query for the names, none for those who see them."""
+    if shows_names(user):
+        return lambda challenge, text, known_only=False: text
+    names = known_names_by_child({c.child for c in challenges})
+
+    def text(challenge, value: str, known_only: bool = False) -> str:
+        screened = screen if known_only else screen_for_reader
+        return screened(value, names[challenge.child_id])
+
+    return text
 
 
 def challenge_queue(user, *, day: date | None = None) -> ChallengeQueue:
@@ -366,11 +385,7 @@ def challenge_queue(user, *, day: date | None = None) -> ChallengeQueue:
             ]
         ),
     )
-    names = (
-        None
-        if shows_names(user)
-        else known_names_by_child({c.child for challenges in lists for c in challenges})
-    )
+    text = as_read_by(user, [c for challenges in lists for c in challenges])
 
     if day is not None:
         with_response_due([c for challenges in lists for c in challenges], day=day)
@@ -380,7 +395,9 @@ def challenge_queue(user, *, day: date | None = None) -> ChallengeQueue:
             ChallengeRow(
                 c,
                 challenge_child_name(user, c.child, hidden),
-                c.concern if names is None else screen_for_reader(c.concern, names[c.child_id]),
+                text(c, c.concern),
+                text(c, c.professional, known_only=True),
+                text(c, c.forwarded_to, known_only=True),
             )
             for c in challenges
         ]

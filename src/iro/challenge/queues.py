@@ -34,6 +34,7 @@ from iro.challenge.models import (
 )
 from iro.challenge.page_selectors import (
     OVERDUE,
+    as_read_by,
     challenge_child_name,
     challenge_response_due,
     current_stages_addressed_to,
@@ -194,9 +195,11 @@ def _challenge_rows(user, challenges, cells) -> tuple[Row, ...]:
 
 def challenges_to_forward(user, *, day: date) -> Queue:
     """For the partnership officer: challenges not yet sent to the professional's
-    manager, oldest first (two queries)."""
+    manager, oldest first (two queries, and one for the names the free text is
+    screened of)."""
     # The selector answers nothing to a user who does not handle challenges.
     challenges = list(selectors.challenges_to_forward(user).select_related("child", "agency"))
+    text = as_read_by(user, challenges)
     return Queue(
         key="challenges_to_forward",
         title="Challenges to forward",
@@ -204,7 +207,12 @@ def challenges_to_forward(user, *, day: date) -> Queue:
         rows=_challenge_rows(
             user,
             challenges,
-            lambda c: (c, "Forward", (c.agency.name, c.professional, _d(c.raised_on)), ""),
+            lambda c: (
+                c,
+                "Forward",
+                (c.agency.name, text(c, c.professional, known_only=True), _d(c.raised_on)),
+                "",
+            ),
         ),
         empty="No challenge is waiting to be forwarded.",
         hint="Send each to the professional's manager.",
@@ -232,6 +240,7 @@ def challenges_without_response(user, *, day: date) -> Queue:
                 days = timescales.working_days_between(due, day, closures=closures)
                 late.append((challenge, due, days))
     overdue = {c.pk: (due, days) for c, due, days in late}
+    text = as_read_by(user, [c for c, _, _ in late])
     return Queue(
         key="challenges_without_response",
         title="Challenges with no response",
@@ -244,7 +253,7 @@ def challenges_without_response(user, *, day: date) -> Queue:
                 "Record the response",
                 (
                     c.agency.name,
-                    c.forwarded_to,
+                    text(c, c.forwarded_to, known_only=True),
                     _d(c.forwarded_on),
                     _d(overdue[c.pk][0]),
                     _late(overdue[c.pk][1]),

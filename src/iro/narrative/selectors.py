@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from iro.names import name_parts, screen
+from iro.names import name_parts, screen, singular_forms
 from iro.narrative.models import Narrative
 from iro.narrative.sections import SECTIONS
 
@@ -52,7 +52,7 @@ def names_in(text: str, parts: frozenset[str]) -> list[str]:
     for word in _WORDS.findall(text):
         if not word[:1].isupper():
             continue
-        if name_parts([word]) & parts and word not in found:
+        if name_parts(singular_forms(word)) & parts and word not in found:
             found.append(word)
     return found
 
@@ -60,7 +60,9 @@ def names_in(text: str, parts: frozenset[str]) -> list[str]:
 def screened(text: str, parts: frozenset[str]) -> str:
     """``text`` with the known names it contains (``names_in``) replaced by ``[name]``."""
     found = names_in(text, parts)
-    return screen(text, name_parts(found) & parts) if found else text
+    if not found:
+        return text
+    return screen(text, name_parts(f for word in found for f in singular_forms(word)) & parts)
 
 
 def narrative_for(kind: str, period: str) -> Narrative | None:

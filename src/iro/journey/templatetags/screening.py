@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from iro.access.scope import FREE_TEXT_WITHHELD, shows_names, withholds_free_text
 from iro.journey.selectors import known_names
-from iro.names import screen_for_reader
+from iro.names import screen, screen_for_reader
 
 register = template.Library()
 
@@ -57,7 +57,10 @@ def _reader(context):
 
 
 @register.simple_tag(takes_context=True)
-def screened(context, text, child) -> str:
+def screened(context, text, child, known_only=False) -> str:
+    """``known_only``: only the names recorded around the child are taken out, for text
+    that names other agencies' staff on purpose (a challenge's professional and the
+    manager it went to: the partnership works with them)."""
     user, request = _reader(context)
     if not text or (user is not None and shows_names(user)):
         return wrappable(text)
@@ -66,7 +69,7 @@ def screened(context, text, child) -> str:
     cache = request.__dict__.setdefault("_iro_known_names", {}) if request else {}
     if child.pk not in cache:
         cache[child.pk] = known_names(child)
-    return wrappable(screen_for_reader(text, cache[child.pk]))
+    return wrappable((screen if known_only else screen_for_reader)(text, cache[child.pk]))
 
 
 @register.inclusion_tag("journey/_free_text_withheld.html", takes_context=True)
