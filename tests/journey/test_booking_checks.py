@@ -179,12 +179,12 @@ def s47(staff):
     return s47_for(child, referral=date(2026, 12, 9), strategy=date(2026, 12, 10))
 
 
-def book_icpc(staff, s47, day, **kwargs):
+def book_icpc(staff, s47, day, at=time(10), **kwargs):
     return services.schedule_conference(
         kind=ConferenceKind.INITIAL,
         subjects=[Subject(child=s47.episode.child, section47=s47)],
         scheduled_date=day,
-        scheduled_time=time(10),
+        scheduled_time=at,
         venue="Civic Centre",
         acting_user=staff.coordinator,
         **kwargs,
@@ -278,3 +278,18 @@ def test_a_message_that_holds_for_every_child_is_given_once():
             "17 May 2026 is a Sunday, not a working day.",
         ]
     }
+
+
+def test_a_start_outside_the_working_day_needs_a_confirmation(staff, s47):
+    # "1:30" typed for the afternoon is 01:30 in the morning.
+    with pytest.raises(ValidationError) as raised:
+        book_icpc(staff, s47, date(2026, 12, 17), at=time(1, 30))
+    assert raised.value.message_dict == confirmation_needed(
+        "A start at 01:30 is outside the working day (08:00 to 18:00)."
+    )
+    evening = book_icpc(
+        staff, s47, date(2026, 12, 17), at=time(18, 30), confirm_reason="Both parents work days"
+    )
+    assert (
+        evening.booking_warnings == "A start at 18:30 is outside the working day (08:00 to 18:00)."
+    )

@@ -77,6 +77,8 @@ def test_quarterly_and_monthly_reports_carry_the_same_period_a_year_earlier(
     assert "by_team" not in data["sections"]
     assert len(data["sections"]["trend"]) == 12
     assert data["sections"]["trend"][-1]["period"]["last_day"] == data["period"]["last_day"]
+    # In a sentence the kind is lower case, the period as it is written.
+    assert report.title_in_sentence == f"{kind} report {label}"
 
 
 def test_the_trend_gives_each_month_its_own_figures(staff):

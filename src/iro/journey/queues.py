@@ -541,7 +541,10 @@ def iro_loads(user, day: date) -> Queue:
         columns=("IRO", "Children on a plan", "Conferences in the next 4 weeks", "Leave"),
         rows=tuple(rows),
         empty="There are no active IROs.",
-        hint="So that work can be moved: children whose latest conference they chaired.",
+        hint=(
+            "So that work can be moved: children whose latest conference they chaired. "
+            "Heaviest first, counting the children and the conferences together."
+        ),
         counted=False,
     )
 

@@ -145,6 +145,11 @@ DURATION_RANGE = "The conference length must be from {min} to {max} minutes."
 # Bookings that need an explicit confirmation with the reason.
 BOOKING_NON_WORKING_DAY = "{day:%-d %B %Y} is {why}, not a working day."
 BOOKING_IN_PAST = "{day:%-d %B %Y} is in the past."
+BOOKING_OUT_OF_HOURS = (
+    "A start at {at:%H:%M} is outside the working day ({starts:%H:%M} to {ends:%H:%M})."
+)
+# The hours a conference usually starts in; a start outside them is asked about.
+WORKING_DAY_STARTS, WORKING_DAY_ENDS = time(8, 0), time(18, 0)
 BOOKING_AFTER_DUE = "{day:%-d %B %Y} is after the conference is due on {due:%-d %B %Y}."
 BOOKING_CONFIRMATION_REQUIRED = (
     "Confirm the booking and give the reason, or choose another date: {warnings}"
@@ -896,14 +901,26 @@ def _check_chair(
 
 
 def booking_warnings(
-    *, scheduled_date: date, due: date | None, closures: Iterable[date], on: date
+    *,
+    scheduled_date: date,
+    due: date | None,
+    closures: Iterable[date],
+    on: date,
+    scheduled_time: time | None = None,
 ) -> list[str]:
     """Why a booking on ``scheduled_date`` needs a confirmation with its reason (booked
-    on ``on``): a non-working day, a date in the past, a date after the due date."""
+    on ``on``): a non-working day, a start outside the working day (a "1:30" meant for
+    the afternoon is 01:30), a date in the past, a date after the due date."""
     warnings = []
     why = timescales.non_working_day(scheduled_date, closures=closures)
     if why:
         warnings.append(BOOKING_NON_WORKING_DAY.format(day=scheduled_date, why=why))
+    if scheduled_time is not None and not WORKING_DAY_STARTS <= scheduled_time < WORKING_DAY_ENDS:
+        warnings.append(
+            BOOKING_OUT_OF_HOURS.format(
+                at=scheduled_time, starts=WORKING_DAY_STARTS, ends=WORKING_DAY_ENDS
+            )
+        )
     if scheduled_date < on:
         warnings.append(BOOKING_IN_PAST.format(day=scheduled_date))
     if due is not None and scheduled_date > due:
@@ -1032,6 +1049,7 @@ def check_booking(
         due=min(dues) if dues else None,
         closures=closures,
         on=today(),
+        scheduled_time=scheduled_time,
     )
 
 
@@ -2301,6 +2319,7 @@ def reschedule_conference(
         due=conference_due(conference),
         closures=_closures(),
         on=today(),
+        scheduled_time=scheduled_time,
     )
     if scheduled_date >= today():  # a move into the past is refused outright above
         _check_confirmation(errors, warnings, confirm_reason)

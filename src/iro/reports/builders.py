@@ -349,6 +349,12 @@ class Report:
         return f"{kind[self.kind]} {self.period.label}"
 
     @property
+    def title_in_sentence(self) -> str:
+        """ "the quarterly report 2026-27-Q3": the period's label as it is written."""
+        head, _, label = self.title.partition(" report ")
+        return f"{head.lower()} report {label}"
+
+    @property
     def provisional(self) -> bool:
         return self.period.provisional
 
