@@ -798,3 +798,25 @@ def test_changing_the_chair_says_who_is_sent_the_update_and_which_letters_to_pos
         "Otto Fallowfield will chair the conference. An update to 1 person was queued to "
         "email. The letter already posted must be posted again: see Invitations to post."
     ) in response.content.decode()
+
+
+def test_the_pre_meeting_form_says_everything_wrong_at_once(client, staff, conference):
+    row = conference.children.order_by("pk").first()
+    with time_machine.travel(date(2024, 6, 25), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(
+            reverse("conference_pre_meeting", args=[conference.public_id, row.pk]),
+            {
+                **{
+                    "child_met_on_day": "31",
+                    "child_met_on_month": "11",
+                    "child_met_on_year": "2024",
+                },
+                "advocate_involved": "on",
+                "interpreter_needed": "on",
+                "version": "0",
+            },
+        ).content.decode()
+    assert 'href="#id_child_met_on' in page  # the date that is no date
+    assert services.ADVOCATE_ORGANISATION_REQUIRED.replace("'", "&#x27;") in page
+    assert services.INTERPRETER_LANGUAGE_REQUIRED.replace("'", "&#x27;") in page

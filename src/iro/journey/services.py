@@ -2427,6 +2427,45 @@ def record_attendance(
     return conference
 
 
+def pre_meeting_errors(
+    errors: Errors,
+    *,
+    conference: Conference,
+    child_met_on: date | None,
+    child_too_young: bool,
+    parents_met_on: date | None,
+    advocate_involved: bool,
+    advocate_organisation: str,
+    interpreter_needed: bool,
+    interpreter_language: str,
+    notes: str,
+) -> None:
+    """``record_pre_meeting``'s rules; the page asks them too when its form is refused
+    for something of its own (a date that is no date), so everything is said at once."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        errors.add("child_met_on", CANCELLED)
+    day = conference.held_on or conference.scheduled_date
+    for field, value in (("child_met_on", child_met_on), ("parents_met_on", parents_met_on)):
+        errors.add(field, not_in_future(value))
+        if value and day and value > day:
+            errors.add(field, PRE_MEETING_AFTER_CONFERENCE.format(date=day))
+    if child_met_on and child_too_young:
+        errors.add("child_met_on", CHILD_MET_AND_TOO_YOUNG)
+    if interpreter_needed and not interpreter_language.strip():
+        errors.add("interpreter_language", INTERPRETER_LANGUAGE_REQUIRED)
+    if advocate_involved and not advocate_organisation.strip():
+        errors.add("advocate_organisation", ADVOCATE_ORGANISATION_REQUIRED)
+    errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
+    errors.add(
+        "advocate_organisation",
+        text_limits.too_long(advocate_organisation.strip(), text_limits.NAME),
+    )
+    errors.add(
+        "interpreter_language",
+        text_limits.too_long(interpreter_language.strip(), text_limits.LANGUAGE),
+    )
+
+
 @transaction.atomic
 def record_pre_meeting(
     *,
@@ -2463,27 +2502,17 @@ def record_pre_meeting(
         raise ValidationError(STALE_RECORD, code="stale")
     conference = row.conference
     errors = Errors()
-    if conference.status == ConferenceStatus.CANCELLED:
-        errors.add("child_met_on", CANCELLED)
-    day = conference.held_on or conference.scheduled_date
-    for field, value in (("child_met_on", child_met_on), ("parents_met_on", parents_met_on)):
-        errors.add(field, not_in_future(value))
-        if value and day and value > day:
-            errors.add(field, PRE_MEETING_AFTER_CONFERENCE.format(date=day))
-    if child_met_on and child_too_young:
-        errors.add("child_met_on", CHILD_MET_AND_TOO_YOUNG)
-    if interpreter_needed and not interpreter_language.strip():
-        errors.add("interpreter_language", INTERPRETER_LANGUAGE_REQUIRED)
-    if advocate_involved and not advocate_organisation.strip():
-        errors.add("advocate_organisation", ADVOCATE_ORGANISATION_REQUIRED)
-    errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
-    errors.add(
-        "advocate_organisation",
-        text_limits.too_long(advocate_organisation.strip(), text_limits.NAME),
-    )
-    errors.add(
-        "interpreter_language",
-        text_limits.too_long(interpreter_language.strip(), text_limits.LANGUAGE),
+    pre_meeting_errors(
+        errors,
+        conference=conference,
+        child_met_on=child_met_on,
+        child_too_young=child_too_young,
+        parents_met_on=parents_met_on,
+        advocate_involved=advocate_involved,
+        advocate_organisation=advocate_organisation,
+        interpreter_needed=interpreter_needed,
+        interpreter_language=interpreter_language,
+        notes=notes,
     )
     errors.raise_if_any()
 
