@@ -300,3 +300,19 @@ def test_a_professionals_letter_goes_to_their_agency_without_an_address_of_their
     invitations.record_letter_posted(invitation=interpreter, acting_user=staff.coordinator)
     interpreter.refresh_from_db()
     assert interpreter.sent_at is not None
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_someone_with_no_address_is_listed_to_add_one_not_to_post_a_letter(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    conference = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(kid, {})], chair=staff.iro,
+        scheduled_date=date(2025, 10, 20),
+    )  # fmt: skip
+    Invitation.objects.create(
+        conference=conference, name="Hollis Ashcombe", role=InviteeRole.PARENT
+    )
+    (row,) = invitations_to_post(staff.coordinator, TODAY).rows
+    assert row.action == "Add their address"
+    assert row.cells[-1] == "No email or address: add one to invite them"
+    assert row.flag == "No address"

@@ -262,6 +262,7 @@ def test_each_iros_load_counts_children_and_the_next_four_weeks(staff):
 def invite(conference, name: str, *, email: str = "", sent_sequence=None):
     return Invitation.objects.create(
         conference=conference, name=name, role=InviteeRole.PARENT, email=email,
+        address="" if email else "4 Fen Lane, Northmoor",  # a letter goes to an address
         sent_at=None if sent_sequence is None else "2025-10-01T10:00:00Z",
         sent_sequence=sent_sequence,
     )  # fmt: skip

@@ -633,21 +633,30 @@ def invitations_to_post(user, day: date) -> Queue:
         c = i.conference
         kids = children[c.pk]
         again = i.sent_sequence is not None
+        # No address (nor a professional's agency): nothing can be posted until one is
+        # added (``invitations.has_postal_address``).
+        postable = bool(i.address.strip()) or i.agency_id is not None
+        if not postable:
+            state = "No email or address: add one to invite them"
+        elif again:
+            state = "Changed since posted: post the new letter"
+        else:
+            state = "Not posted"
         rows.append(
             Row(
                 href=reverse("conference_invitations", args=[c.public_id]) + "#invitations",
-                action="Print and post the letter",
+                action="Print and post the letter" if postable else "Add their address",
                 cells=(
                     _person(user, i),
                     i.get_role_display(),
                     _names(user, kids),
                     _when(c),
                     how_soon(c.scheduled_date, day),
-                    "Changed since posted: post the new letter" if again else "Not posted",
+                    state,
                 ),
                 child_public_ids=_ids(kids),
-                flag="Post again" if again else "",
-                tone=ORANGE if again else "",
+                flag="Post again" if again else ("No address" if not postable else ""),
+                tone=ORANGE if again or not postable else "",
             )
         )
     return Queue(
