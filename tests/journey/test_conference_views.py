@@ -820,3 +820,27 @@ def test_the_pre_meeting_form_says_everything_wrong_at_once(client, staff, confe
     assert 'href="#id_child_met_on' in page  # the date that is no date
     assert services.ADVOCATE_ORGANISATION_REQUIRED.replace("'", "&#x27;") in page
     assert services.INTERPRETER_LANGUAGE_REQUIRED.replace("'", "&#x27;") in page
+
+
+def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staff, conference):
+    from iro.journey import invitations
+
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitations", args=[conference.public_id])
+    client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
+    client.post(
+        url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT, "address": "4 Fen Lane"}
+    )
+    client.post(reverse("conference_invitations_send", args=[conference.public_id]))
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    conference.refresh_from_db()
+    response = client.post(
+        reverse("conference_cancel", args=[conference.public_id]),
+        {"version": conference.version},
+        follow=True,
+    )
+    assert (
+        "The conference has been cancelled. A cancellation to 1 person was queued to email. "
+        "Tell Moss Brackwater another way: they were posted a letter inviting them."
+    ) in response.content.decode()

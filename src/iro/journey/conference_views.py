@@ -861,7 +861,20 @@ def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, "The conference has been cancelled.")
+        emailed = conference.invitations.filter(sent_at__isnull=False).exclude(email="")
+        posted = conference.invitations.filter(sent_at__isnull=False, email="").order_by("pk")
+        told = (
+            f" A cancellation to {_people(emailed.count())} was queued to email."
+            if emailed.exists()
+            else ""
+        )
+        if posted:
+            # A letter cannot be taken back: the coordinator tells them another way.
+            told += (
+                f" Tell {invitations.plain_list(i.name for i in posted)} another way: "
+                "they were posted a letter inviting them."
+            )
+        messages.success(request, "The conference has been cancelled." + told)
     return redirect("conference_detail", public_id=conference.public_id)
 
 
