@@ -844,3 +844,15 @@ def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staf
         "The conference has been cancelled. A cancellation to 1 person was queued to email. "
         "Tell Moss Brackwater another way: they were posted a letter inviting them."
     ) in response.content.decode()
+
+
+def test_attendance_is_offered_from_the_conferences_day(client, staff, conference):
+    url = reverse("conference_detail", args=[conference.public_id])
+    with time_machine.travel(date(2024, 6, 27), tick=False):
+        client.force_login(staff.coordinator)
+        page = client.get(url).content.decode()
+        assert "Change the date, time or place" in page  # the actions are offered
+        assert "Record who attended" not in page
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.coordinator)
+        assert "Record who attended" in client.get(url).content.decode()

@@ -217,6 +217,13 @@ def _conference_context(request, conference: Conference) -> dict:
         **_record_context(user, conference),
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
         "held": conference.status == ConferenceStatus.HELD,
+        # Attendance is recorded from the conference's day (the service refuses it before).
+        "attendance_open": conference.status == ConferenceStatus.HELD
+        or (
+            conference.status == ConferenceStatus.SCHEDULED
+            and conference.scheduled_date is not None
+            and conference.scheduled_date <= today()
+        ),
         "invitations": [
             (i, invitations.invitation_state(i, entry, by.get(i.pk, ""))) for i in invited
         ],
