@@ -198,3 +198,19 @@ def test_a_sibling_review_proposes_the_chair_of_either_child(staff):
 
 def test_a_slot_reads_as_dates_do_elsewhere_with_no_leading_zero():
     assert str(chairs.Slot(date(2026, 12, 7), time(9, 30), in_time=True)) == "Mon 7 Dec 2026 09:30"
+
+
+def test_a_booking_that_holds_the_day_is_said_beside_one_with_a_time(staff):
+    # Ivy chairs one conference at 10:00 and one with no time yet (it holds the day).
+    book_icpc(staff, sibling_group(staff, surname="Dunmere"), on=date(2024, 6, 27), at=time(10))
+    book_icpc(staff, sibling_group(staff, surname="Ashby"), on=date(2024, 6, 27), at=time(14))
+    Conference.objects.filter(scheduled_time=time(14)).update(scheduled_time=None)
+    siblings = sibling_group(staff)
+    options = chairs.propose_chairs(
+        children=siblings.children,
+        today=TODAY,
+        when=chairs.When(date(2024, 6, 27), time(10, 30), 60),
+    )
+    assert option_for(options, staff.iro).busy_then == (
+        "Chairing another conference all day, 10:00–12:00"
+    )

@@ -228,9 +228,12 @@ def propose_chairs(
         if (chair_id, when.day) in away:
             return "On leave that day"
         clashes = sorted(
-            (other, minutes)
-            for other, minutes in bookings.get((chair_id, when.day), ())
-            if times_overlap(other, minutes, when.at, length)
+            (
+                (other, minutes)
+                for other, minutes in bookings.get((chair_id, when.day), ())
+                if times_overlap(other, minutes, when.at, length)
+            ),
+            key=lambda booking: booking[0] or time.min,  # one held all day (no time) first
         )
         if not clashes:
             return ""
