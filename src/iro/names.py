@@ -23,6 +23,8 @@ from itertools import pairwise
 REDACTED = "[name]"
 # Shorter parts ("Jo" is a name; "A" or an initial is not worth a false match).
 MIN_LENGTH = 2
+# A known name is also screened in the plural from this length ("the Greyleys").
+PLURAL_FROM = 3
 # Words that are part of how names are recorded but are not names themselves.
 NOT_NAMES = frozenset({"family", "the", "and", "of", "baby", "unborn", "child", "mr", "mrs", "ms"})
 
@@ -50,11 +52,15 @@ def screen(text: str, parts: frozenset[str]) -> str:
     as it is, possessive ("Greyley's") or plural ("the Greyleys", "the Joneses'")."""
     if not text or not parts:
         return text or ""
-    # Longest first, so "mary-jane" goes before "mary".
-    alternatives = "|".join(re.escape(p) for p in sorted(parts, key=len, reverse=True))
-    pattern = re.compile(
-        rf"(?<![\w'’-])(?:{alternatives})(?:e?s)?(?:['’]s?)?(?![\w'’-])", re.IGNORECASE
+    # Longest first, so "mary-jane" goes before "mary". A plural only of a name of three
+    # letters or more: "Jo" or "Li" would take "jos" or "lies" with them.
+    ordered = sorted(parts, key=len, reverse=True)
+    plural = "|".join(re.escape(p) for p in ordered if len(p) >= PLURAL_FROM)
+    alternatives = "|".join(
+        ([rf"(?:{plural})(?:e?s)?"] if plural else [])
+        + [re.escape(p) for p in ordered if len(p) < PLURAL_FROM]
     )
+    pattern = re.compile(rf"(?<![\w'’-])(?:{alternatives})(?:['’]s?)?(?![\w'’-])", re.IGNORECASE)
     return pattern.sub(REDACTED, text)
 
 
@@ -62,7 +68,7 @@ def singular_forms(word: str) -> list[str]:
     """``word`` and what it may be the plural of, as a family's name is written in the
     plural ("Mosswaters" gives Mosswaters and Mosswater; "Joneses" also Jones)."""
     forms = [word]
-    if len(word) > MIN_LENGTH + 1 and word[-1:] in "sS":
+    if len(word) > PLURAL_FROM and word[-1:] in "sS":
         forms.append(word[:-1])
         if word[-2:-1] in "eE":
             forms.append(word[:-2])

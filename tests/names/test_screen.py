@@ -98,3 +98,10 @@ def test_a_family_name_in_the_plural_is_screened_too():
     assert screen("The Greyleys came; the Joneses' house and the Greyleys' car", parts) == (
         f"The {REDACTED} came; the {REDACTED} house and the {REDACTED} car"
     )
+
+
+def test_a_short_name_is_not_screened_in_the_plural():
+    parts = name_parts(["Li Greyley"])
+    assert screen("Li said the lies were Li's", parts) == (
+        f"{REDACTED} said the lies were {REDACTED}"
+    )
