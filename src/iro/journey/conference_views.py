@@ -1221,28 +1221,7 @@ def conference_pre_meeting(request: HttpRequest, public_id: UUID, row_pk: int) -
     }
     form = PreMeetingForm(request.POST or None, initial=initial)
     stale = False
-    if request.method == "POST" and not form.is_valid():
-        # Refused for a field of its own (a date that is no date): the service's rules
-        # on the rest are said now too, not on the next try.
-        data = form.cleaned_data
-        errors = Errors()
-        services.pre_meeting_errors(
-            errors,
-            conference=conference,
-            child_met_on=data.get("child_met_on"),
-            child_too_young=data.get("child_too_young", False),
-            parents_met_on=data.get("parents_met_on"),
-            advocate_involved=data.get("advocate_involved", False),
-            advocate_organisation=data.get("advocate_organisation", "-"),
-            interpreter_needed=data.get("interpreter_needed", False),
-            interpreter_language=data.get("interpreter_language", "-"),
-            notes=data.get("notes", ""),
-        )
-        refused = set(form.errors)  # said already, by the form
-        for field, problems in errors.by_field.items():
-            for problem in problems if field not in refused else ():
-                form.add_error(field, problem)
-    elif request.method == "POST":
+    if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.record_pre_meeting(
@@ -1272,6 +1251,27 @@ def conference_pre_meeting(request: HttpRequest, public_id: UUID, row_pk: int) -
                 f"Saved: before the conference, for {display_name(request.user, row.child)}.",
             )
             return redirect("conference_pre_meetings", public_id=conference.public_id)
+    elif form.is_bound:
+        # Refused for a field of its own (a date that is no date): the service's rules
+        # on the rest are said now too, not on the next try.
+        data = form.cleaned_data
+        errors = Errors()
+        services.pre_meeting_errors(
+            errors,
+            conference=conference,
+            child_met_on=data.get("child_met_on"),
+            child_too_young=data.get("child_too_young", False),
+            parents_met_on=data.get("parents_met_on"),
+            advocate_involved=data.get("advocate_involved", False),
+            advocate_organisation=data.get("advocate_organisation", "-"),
+            interpreter_needed=data.get("interpreter_needed", False),
+            interpreter_language=data.get("interpreter_language", "-"),
+            notes=data.get("notes", ""),
+        )
+        refused = set(form.errors)  # said already, by the form
+        for field, problems in errors.by_field.items():
+            for problem in problems if field not in refused else ():
+                form.add_error(field, problem)
     context = _conference_context(request, conference)
     context |= {
         "form": form,
