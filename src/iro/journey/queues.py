@@ -24,6 +24,7 @@ from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, shows_names, visible_to
 from iro.children.models import Child
 from iro.journey.chairs import caseloads
+from iro.journey.invitations import has_postal_address
 from iro.journey.models import (
     ActionStatus,
     CalendarEntry,
@@ -633,9 +634,8 @@ def invitations_to_post(user, day: date) -> Queue:
         c = i.conference
         kids = children[c.pk]
         again = i.sent_sequence is not None
-        # No address (nor a professional's agency): nothing can be posted until one is
-        # added (``invitations.has_postal_address``).
-        postable = bool(i.address.strip()) or i.agency_id is not None
+        # No address (nor a professional's agency): nothing can be posted until one is added.
+        postable = has_postal_address(i)
         if not postable:
             state = "No email or address: add one to invite them"
         elif again:
