@@ -151,7 +151,7 @@ def test_a_completed_period_says_nothing_of_provisional(staff):
         report = builders.annual_report("2025-26")
     assert report.provisional_note is None
     assert "Provisional" not in document.render_html(report)
-    assert formats.render(report, "csv")[0].startswith("measure,label,item,2025-26,2024-25\n")
+    assert formats.render(report, "csv")[0].startswith("measure,label,item,2025-26,2024-25,note\n")
 
 
 @pytest.fixture

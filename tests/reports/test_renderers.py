@@ -104,7 +104,7 @@ def test_the_spreadsheet_has_a_sheet_per_part_and_numbers_as_numbers(full_year):
         "Definitions",
     ]
     rows = list(book["Measures"].iter_rows(values_only=True))
-    assert rows[0] == ("measure", "label", "item", "2018-19", "2017-18")
+    assert rows[0] == ("measure", "label", "item", "2018-19", "2017-18", "note")
     by_item = {(r[0], r[2]): r[3] for r in rows[1:]}
     assert by_item["children_on_plan_during_period", None] == 6
     assert by_item["icpc_within_15_working_days", "percent"] == 100.0
@@ -158,6 +158,54 @@ def test_text_from_the_records_cannot_become_a_formula(staff):
 )
 def test_safe_text_neutralises_formula_starts(text, safe):
     assert tabular.safe_text(text) == safe
+
+
+def rows_of(report, key: str) -> dict:
+    return {row[2]: tuple(row[3:]) for row in tabular.measure_rows(report) if row[0] == key}
+
+
+def test_a_rate_left_blank_in_the_rows_says_why_as_the_page_does(staff):
+    build_authority(staff, 2)  # no child population recorded for either year
+    report = builders.annual_report("2018-19")
+    rate = rows_of(report, "children_on_plan_at_period_end_per_10000")[""]
+    assert rate == (
+        None,
+        None,
+        "2018-19: not known: no child population recorded for 2018-19; "
+        "2017-18: not known: no child population recorded for 2017-18",
+    )
+
+
+def test_a_rate_for_one_team_says_it_is_not_for_one_team(staff):
+    build_authority(staff, 2)
+    report = builders.annual_report("2018-19", team=staff.team)
+    rate = rows_of(report, "children_on_plan_at_period_end_per_10000")[""]
+    assert rate[2] == "2018-19: not for one team or chair; 2017-18: not for one team or chair"
+    assert rows_of(report, "plans_started")[""][2] == ""  # a count has nothing to explain
+
+
+def test_an_agency_with_no_challenges_in_one_period_has_0_there_not_a_blank(staff):
+    child = a_child(staff)
+    MultiAgencyChallengeFactory(
+        child=child, agency=AgencyFactory(name="Health"), raised_on=date(2018, 6, 1)
+    )
+    MultiAgencyChallengeFactory(
+        child=child, agency=AgencyFactory(name="Police"), raised_on=date(2017, 6, 1)
+    )
+    rows = rows_of(builders.annual_report("2018-19"), "multi_agency_challenges_raised")
+    assert rows["agency: Health"][:2] == (1, 0)
+    assert rows["agency: Police"][:2] == (0, 1)
+    assert rows["count"][:2] == (1, 1)
+
+
+def test_the_feedback_rows_start_with_all_feedback_as_the_report_does(staff):
+    FeedbackFactory(conference=ConferenceFactory(held_on=date(2018, 6, 1)))
+    FeedbackFactory(conference=ConferenceFactory(held_on=date(2018, 7, 1)), respondent="child")
+    rows = rows_of(builders.annual_report("2018-19"), "feedback_received")
+    assert next(iter(rows)) == "All feedback"
+    assert rows["All feedback"][:2] == (2, 0)
+    assert rows["Professional"][:2] == (1, 0)
+    assert rows["Child or young person"][:2] == (1, 0)
 
 
 def test_csv_cells_are_neutralised_too(staff):
@@ -260,7 +308,7 @@ def test_every_new_measure_is_in_every_format_beside_the_year_before(compared_ye
     (rate,) = [r for r in rows if r[0] == "children_on_plan_at_period_end_per_10000"]
     # 2 children on a plan at the end of the year: 10,000 x 2 / 60,000 = 0.333..: 0.3;
     # none the year before, over its own population: 0.0.
-    assert rate[3:] == [Decimal("0.3"), Decimal("0.0")]
+    assert rate[3:] == [Decimal("0.3"), Decimal("0.0"), ""]
     book = load_workbook(io.BytesIO(spreadsheet.render_xlsx(compared_year)))
     keys = {row[0] for row in book["Measures"].iter_rows(values_only=True)}
     assert keys >= set(NEW_KEYS)

@@ -35,8 +35,8 @@ def test_csv_goes_to_standard_output_one_row_per_number(staff):
     rows = list(
         csv.reader(io.StringIO(run("quarterly", "--period", "2018-19-Q1", "--format", "csv")))
     )
-    assert rows[0] == ["measure", "label", "item", "2018-19-Q1", "2017-18-Q1"]
-    by_item = {(r[0], r[2]): r[3:] for r in rows[1:]}
+    assert rows[0] == ["measure", "label", "item", "2018-19-Q1", "2017-18-Q1", "note"]
+    by_item = {(r[0], r[2]): r[3:5] for r in rows[1:]}
     assert by_item["children_on_plan_during_period", ""] == ["3", "0"]
     assert by_item["icpc_within_15_working_days", "percent"] == ["100.0", ""]
     assert by_item["plans_at_period_end_by_latest_category", "Neglect"] == ["3", "0"]

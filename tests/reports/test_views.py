@@ -150,7 +150,7 @@ def test_choosing_a_report_goes_to_its_page_and_a_bad_period_says_why(client, au
     [
         ("pdf", "application/pdf", b"%PDF"),
         ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
-        ("csv", "text/csv; charset=utf-8", b"measure,label,item,2018-19,2017-18"),
+        ("csv", "text/csv; charset=utf-8", b"measure,label,item,2018-19,2017-18,note"),
         ("json", "application/json", b"{"),
     ],
 )

@@ -115,11 +115,17 @@ def _lines(report: Report, keys: list[str]) -> list[Line]:
 
 
 def _figure(report: Report, key: str, value: Any, period) -> str:
-    """A figure as text; where a rate has no figure because what it is over is not
-    recorded, or means nothing for one team or chair, the page says which, not "no
-    data" (which reads as "nothing happened")."""
+    """A figure as text; where a rate has no figure, the page says why (``why_no_figure``),
+    not "no data" (which reads as "nothing happened")."""
     if value is not None:
         return show(value)
+    return why_no_figure(report, key, period) or show(value)
+
+
+def why_no_figure(report: Report, key: str, period) -> str:
+    """Why a rate has no figure for the period, where it is not that nothing happened:
+    what it is over is not recorded, or it means nothing for one team or chair; "" for
+    any other measure."""
     if key == "children_on_plan_at_period_end_per_10000":
         if report.team is not None or report.chair is not None:
             return "not for one team or chair"
@@ -128,7 +134,7 @@ def _figure(report: Report, key: str, value: Any, period) -> str:
         if report.team is not None:
             return "not for one team"
         return "not known: no IRO working hours recorded"
-    return show(value)
+    return ""
 
 
 def _breakdown(report: Report, key: str) -> Table:

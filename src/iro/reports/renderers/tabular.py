@@ -13,6 +13,7 @@ from typing import Any
 
 from iro.reports.builders import ITEM_LABELS, LABELS, RATING_LABELS, THEME_LABELS, Report
 from iro.reports.measures import Ratio
+from iro.reports.presentation import why_no_figure
 from iro.timescales import long_date
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
@@ -26,7 +27,7 @@ def safe_text(value: Any) -> Any:
     return value
 
 
-def _items(value: Any) -> Iterator[tuple[str, Any]]:
+def _items(key: str, value: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(value, Ratio):
         percent = value.percent
         yield "numerator", value.numerator
@@ -36,6 +37,10 @@ def _items(value: Any) -> Iterator[tuple[str, Any]]:
         yield "count", value["count"]
         for agency, n in value["by_agency"].items():
             yield f"agency: {agency}", n
+    elif key == "feedback_received":
+        yield "All feedback", sum(value.values())  # the total the report's table starts with
+        for item, n in value.items():
+            yield ITEM_LABELS.get(item, item), n
     elif isinstance(value, dict):
         for key, item in value.items():
             if isinstance(item, dict):
@@ -59,16 +64,32 @@ def column_titles(report: Report) -> list[str]:
 
 
 def measure_rows(report: Report) -> list[list[Any]]:
-    """Header, then [key, label, item, this period, previous period] per number."""
-    rows: list[list[Any]] = [["measure", "label", "item", *column_titles(report)]]
+    """Header, then [key, label, item, this period, previous period, note] per number; the
+    note says why a figure is blank where the report's page says it (no population
+    recorded, not for one team)."""
+    rows: list[list[Any]] = [["measure", "label", "item", *column_titles(report), "note"]]
     for key, value in report.measures.items():
-        previous = dict(_items(report.previous[key]))
-        items = list(_items(value))
-        # An agency seen only last year still gets its row.
-        items += [(item, None) for item in previous if item not in dict(items)]
+        previous = dict(_items(key, report.previous[key]))
+        items = list(_items(key, value))
+        # An agency seen in only one of the periods had no challenges in the other: 0.
+        items += [(item, 0) for item in previous if item not in dict(items)]
         for item, number in items:
-            rows.append([key, LABELS[key], item, number, previous.get(item)])
+            before = previous.get(item, 0 if item.startswith("agency: ") else None)
+            rows.append([key, LABELS[key], item, number, before, _note(report, key, value)])
     return rows + feedback_rows(report)
+
+
+def _note(report: Report, key: str, value: Any) -> str:
+    """Why this period's or the previous period's figure is blank, if the report says."""
+    reasons = [
+        f"{period.label}: {reason}"
+        for figure, period in (
+            (value, report.period),
+            (report.previous[key], report.previous_period),
+        )
+        if figure is None and (reason := why_no_figure(report, key, period))
+    ]
+    return "; ".join(reasons)
 
 
 def feedback_rows(report: Report) -> list[list[Any]]:
@@ -79,8 +100,12 @@ def feedback_rows(report: Report) -> list[list[Any]]:
     for field, label in RATING_LABELS.items():
         this = now.get("ratings", {}).get(field, {})
         last = before.get("ratings", {}).get(field, {})
-        rows.append(["feedback_rating", label, "average", this.get("average"), last.get("average")])
-        rows.append(["feedback_rating", label, "answers", this.get("answers"), last.get("answers")])
+        rows.append(
+            ["feedback_rating", label, "average", this.get("average"), last.get("average"), ""]
+        )
+        rows.append(
+            ["feedback_rating", label, "answers", this.get("answers"), last.get("answers"), ""]
+        )
     for theme, label in THEME_LABELS.items():
         rows.append(
             [
@@ -89,6 +114,7 @@ def feedback_rows(report: Report) -> list[list[Any]]:
                 "count",
                 now.get("themes", {}).get(theme),
                 before.get("themes", {}).get(theme),
+                "",
             ]
         )
     return rows
