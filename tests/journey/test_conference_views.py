@@ -172,6 +172,21 @@ def test_a_strategy_discussion_date_that_is_not_real_gets_a_field_error(client, 
     assert "Select whether a Section 47 enquiry was started." in page
 
 
+def test_a_two_digit_year_is_asked_for_in_four_numbers_not_called_unreal(client, staff, siblings):
+    client.force_login(staff.coordinator)
+    response = client.post(
+        reverse("strategy_discussion_new", args=[siblings.children[0].public_id]),
+        {"held_on_day": "3", "held_on_month": "6", "held_on_year": "24"},
+    )
+    page = response.content.decode()
+    assert (
+        "The date of the strategy discussion must have a year of 4 numbers, "
+        "for example 2024, not 24."
+    ) in page
+    assert DATE_NOT_REAL.format(What="The date of the strategy discussion") not in page
+    assert not Section47.objects.filter(start_date__year__lt=2000).exists()
+
+
 def test_a_strategy_discussion_in_the_future_is_refused_on_its_field(client, staff, siblings):
     client.force_login(staff.coordinator)
     response = client.post(

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from iro.children.models import RestrictedAccess
+from iro.children.models import Child, RestrictedAccess
 from iro.journey import queues
 from iro.journey.models import (
     ActionStatus,
@@ -370,6 +370,70 @@ def test_the_minutes_waiting_are_counted_all_but_made_into_rows_only_when_shown(
     assert len(made) == 1
 
 
+def test_conferences_booked_before_today_and_not_recorded_are_to_record(staff):
+    oldest = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 2))
+    booked(child(staff, "Brin"), chair=staff.other_iro, on=date(2025, 10, 9))
+    booked(child(staff, "Cato"), chair=staff.iro, on=TODAY)  # today's: still to happen
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(child(staff, "Dela"), {})], chair=staff.iro,
+        held_on=date(2025, 10, 3),
+    )  # fmt: skip
+    cancelled = booked(child(staff, "Esme"), chair=staff.iro, on=date(2025, 10, 6))
+    cancelled.status = ConferenceStatus.CANCELLED
+    cancelled.save()
+
+    queue = queues.conferences_to_record(staff.iro_manager, TODAY)
+
+    assert names(queue) == ["Ayla Ashcombe", "Brin Ashcombe"]  # the oldest first
+    assert queue.rows[0].cells[1:] == (
+        "Initial child protection conference",
+        "2 Oct 2025 10:00",
+        str(staff.iro),
+        "6 working days ago",
+    )
+    assert (queue.rows[0].flag, queue.rows[0].tone) == ("Not recorded", "red")
+    assert queue.rows[1].cells[4] == "1 working day ago"
+    assert queue.rows[1].tone == "orange"  # a day to write it up
+    # The manager may record any conference; the chair their own, from My work.
+    assert queue.rows[0].action == "Record it"
+    assert queue.rows[0].href == reverse("conference_record", args=[oldest.public_id])
+    mine = queues.conferences_to_record(staff.iro, TODAY, chaired_by=staff.iro)
+    assert names(mine) == ["Ayla Ashcombe"]
+    assert mine.rows[0].action == "Record it"
+    # The coordinator cannot record it, but can move or cancel it from its page.
+    (row, _) = queues.conferences_to_record(staff.coordinator, TODAY).rows
+    assert (row.action, row.href) == (
+        "See it",
+        reverse("conference_detail", args=[oldest.public_id]),
+    )
+
+
+def test_a_conference_to_record_of_a_restricted_child_is_not_listed_for_others(staff):
+    kid = child(staff, "Ayla", restricted=True)
+    booked(kid, chair=staff.iro, on=date(2025, 10, 2))
+    assert names(queues.conferences_to_record(staff.iro_manager, TODAY)) == []
+    RestrictedAccess.objects.create(child=kid, user=staff.iro_manager, added_by=staff.iro_manager)
+    assert names(queues.conferences_to_record(staff.iro_manager, TODAY)) == ["Ayla Ashcombe"]
+
+
+def test_plan_actions_overdue_can_be_narrowed_to_some_children(staff):
+    ayla = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20), first_name="Ayla",
+    )  # fmt: skip
+    brin = child_on_plan(
+        chair=staff.other_iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20),
+        first_name="Brin",
+    )  # fmt: skip
+    for journey in (ayla, brin):
+        PlanAction.objects.create(
+            plan=journey.plan, what="Visit", who="SW", by_when=date(2025, 10, 1)
+        )
+    queue = queues.plan_actions_overdue(
+        staff.iro, TODAY, children=Child.objects.filter(pk=ayla.child.pk)
+    )
+    assert [row.child_public_ids for row in queue.rows] == [(ayla.child.public_id,)]
+
+
 def test_reviews_to_book_in_the_next_eight_weeks(staff):
     # First reviews due 3 months after these plan starts.
     due = {
@@ -513,11 +577,13 @@ def _populate(staff, n: int, offset: int) -> None:
         invite(conference, f"Parent {i}")
         PlanFactory(child=other, start_date=date(2025, 10, 6))
         LeaveFactory(user=staff.iro, start_date=date(2025, 10, 20), end_date=date(2025, 10, 20))
+        booked(child(staff, f"Past{i}"), chair=staff.iro, on=date(2025, 10, 8))
 
 
 QUEUES = [
     ("iro_manager", queues.late_conferences_to_agree),
     ("iro_manager", queues.conferences_without_a_chair),
+    ("iro_manager", queues.conferences_to_record),
     ("iro_manager", queues.icpcs_requested_not_booked),
     ("iro_manager", queues.reviews_overdue_or_at_risk),
     ("iro_manager", queues.iro_loads),

@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from iro.journey.models import ConferenceKind
+from iro.journey.models import ConferenceKind, PlanAction
 from iro.journey.selectors import ICPC, REVIEW, my_work
+from tests.challenge.factories import DisputeFactory
 from tests.factories import (
     ChildFactory,
     ClosureDayFactory,
@@ -178,6 +179,20 @@ def test_the_page_shows_counts_and_tables_in_a_fixed_number_of_queries(client, s
                 kind=ConferenceKind.INITIAL, children=[(s47.episode.child, {"section47": s47})],
                 chair=staff.iro, scheduled_date=date(2025, 10, 20),
             )  # fmt: skip
+            # And the page's other queues: a conference not recorded, an action overdue,
+            # an answer to a dispute.
+            past = child_on_plan(
+                chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+                la_child_id=f"P{offset + i:05d}",
+            )  # fmt: skip
+            hold_conference(
+                kind=ConferenceKind.REVIEW, children=[(past.child, {"plan": past.plan})],
+                chair=staff.iro, scheduled_date=date(2025, 10, 8),
+            )  # fmt: skip
+            PlanAction.objects.create(
+                plan=past.plan, what="Visit", who="SW", by_when=date(2025, 10, 1)
+            )
+            answered(past.child, staff.iro)
 
     client.force_login(staff.iro)
     with time_machine.travel(TODAY, tick=False):
@@ -190,6 +205,43 @@ def test_the_page_shows_counts_and_tables_in_a_fixed_number_of_queries(client, s
     assert len(few.captured_queries) == len(many.captured_queries)
     body = response.content.decode()
     assert body.count("<h1") == 1
-    assert '<span class="iro-count__number">15</span> overdue' in body
+    assert '<span class="iro-count__number">30</span> overdue' in body
     assert "Overdue</strong> by" in body
     assert "M00014" not in body  # names, not IDs, for an IRO
+
+
+def answered(child, chair) -> None:
+    """An informal dispute ``chair`` raised for ``child``, answered on 7 October."""
+    dispute = DisputeFactory(child=child, raised_by=chair, raised_on=date(2025, 10, 1))
+    dispute.stages.update(responded_on=date(2025, 10, 7), sent_to="Team manager")
+
+
+def test_the_page_lists_what_else_waits_for_the_chair(client, staff):
+    mine = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20),
+        first_name="Ayla", last_name="Brackwater",
+    )  # fmt: skip
+    theirs = child_on_plan(
+        chair=staff.other_iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20),
+        first_name="Brin", last_name="Cowlish",
+    )  # fmt: skip
+    for journey in (mine, theirs):
+        hold_conference(
+            kind=ConferenceKind.REVIEW, children=[(journey.child, {"plan": journey.plan})],
+            chair=journey.icpc.chair, scheduled_date=date(2025, 10, 8),
+        )  # fmt: skip
+        PlanAction.objects.create(
+            plan=journey.plan, what="Weekly visits", who="SW", by_when=date(2025, 10, 1)
+        )
+        answered(journey.child, journey.icpc.chair)
+
+    client.force_login(staff.iro)
+    with time_machine.travel(TODAY, tick=False):
+        body = client.get(reverse("my_work")).content.decode()
+
+    for title in ("Conferences to record", "Answers to your disputes", "Plan actions overdue"):
+        assert f'<span class="iro-count__number">1</span> {title}' in body
+    for section in body.split('<section class="iro-queue"')[1:]:
+        assert "Ayla Brackwater" in section
+        assert "Brin Cowlish" not in section  # another chair's
+    assert "Record it" in body and "Accept or escalate" in body and "Update the action" in body

@@ -279,6 +279,20 @@ def demo_upn(la_child_id: str) -> str:
     return upn_check_letter(f"?{body}") + body
 
 
+def left_to_record(mp: planner.MeetingPlan, *, yesterday: date, wanted: set[int]) -> bool:
+    """Whether a planned meeting was held on the last working day (``yesterday``) and is
+    not recorded yet: still scheduled, in its chair's "Conferences to record". Only a
+    review that continues every plan and no feedback is about (``wanted``: ids of the
+    meetings feedback is about): nothing later in the family's journey rests on it."""
+    return (
+        mp.held
+        and mp.kind == planner.REVIEW
+        and mp.on == yesterday
+        and all(row.decision != Decision.END for row in mp.rows)
+        and id(mp) not in wanted
+    )
+
+
 class Writer:
     """Writes each family's planned events through the services, in date order."""
 
@@ -302,6 +316,12 @@ class Writer:
         self.wanted_children = {d.child for d in worries.disputes}
         self.wanted_children |= {c.child for c in worries.challenges}
         self.wanted_plans = {(d.child, d.plan_start) for d in worries.disputes}
+        # The last working day before today: its reviews are held but not yet written up,
+        # as a chair writes up yesterday's conferences today.
+        self.yesterday = casework.cal.on_or_before(self.today - timedelta(days=1))
+
+    def left_to_record(self, mp: planner.MeetingPlan) -> bool:
+        return left_to_record(mp, yesterday=self.yesterday, wanted=self.wanted_conferences)
 
     def write(self, progress: Callable[[int, int], None] | None = None) -> None:
         total = len(self.plan.families)
@@ -370,7 +390,7 @@ class Writer:
                     worker=worker,
                     coordinator=coordinator,
                 )
-                if event.meeting.held:
+                if event.meeting.held and not self.left_to_record(event.meeting):
                     for row in event.meeting.rows:
                         last_held[row.child] = event.on
                         last_chair[row.child] = staff.chairs[event.meeting.chair]
@@ -526,7 +546,7 @@ class Writer:
                 coordinator=coordinator,
                 chair=chair,
             )
-        if not mp.held:
+        if not mp.held or self.left_to_record(mp):
             return
         # The planner writes the strength-based record only for recent conferences; the
         # older ones stand for history from before the service used iro, recorded with

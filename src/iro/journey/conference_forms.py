@@ -36,6 +36,8 @@ from iro.people.selectors import closure_days
 DATE_REQUIRED = "Enter {what}."
 DATE_INCOMPLETE = "{What} must include a {part}."
 DATE_NOT_REAL = "{What} must be a real date, for example 27 3 2024."
+# "24" for 2024: the GOV.UK pattern's own message, not "not a real date".
+DATE_YEAR_DIGITS = "{What} must have a year of 4 numbers, for example 2024, not {year}."
 TIME_INVALID = "Enter the time as hours and minutes, for example 10:00 or 14:30."
 TIME_REQUIRED = "Enter the start time, for example 10:00 or 14:30: the invitations give it."
 URL_INVALID = "Enter the full link for joining online, starting with https://"
@@ -121,6 +123,8 @@ class GovDateField(forms.MultiValueField):
         for part, value in (("day", day), ("month", month), ("year", year)):
             if not value:
                 raise ValidationError(DATE_INCOMPLETE.format(What=what, part=part))
+        if year.isdigit() and len(year) != 4:
+            raise ValidationError(DATE_YEAR_DIGITS.format(What=what, year=year))
         try:
             if len(year) != 4:
                 raise ValueError

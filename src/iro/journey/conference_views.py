@@ -82,6 +82,7 @@ from iro.journey.selectors import (
     carried_record,
     conference_for,
     how_soon,
+    may_record,
     recommending_agencies,
     review_dates_by_plan,
 )
@@ -114,13 +115,6 @@ PLAIN_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen")
 
 
 # ------------------------------------------------------------------- access
-
-
-def may_record(user, conference: Conference) -> bool:
-    """The chair records their conference; an IRO manager may for any."""
-    return has_capability(user, Capability.CHAIR_CONFERENCES) and (
-        conference.chair_id == user.pk or has_capability(user, Capability.SCHEDULE_CONFERENCES)
-    )
 
 
 def require_record(user, conference: Conference) -> None:

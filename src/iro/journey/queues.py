@@ -52,6 +52,7 @@ from iro.journey.selectors import (
     current_chair_id,
     how_soon,
     latest_review_held,
+    may_record,
 )
 from iro.people.models import Leave, User
 from iro.people.selectors import closure_days, iros, leave_between
@@ -721,6 +722,65 @@ def minutes_to_send(user, day: date) -> Queue:
     )
 
 
+def conferences_to_record(user, day: date, *, chaired_by: User | None = None) -> Queue:
+    """Conferences still scheduled for a day before ``day``: held and not recorded, or
+    not held and neither moved nor cancelled; either way the child's record says nothing
+    of it, and every later due date is worked out as if it never happened. Oldest first;
+    ``chaired_by``: only those that chair chairs (My work). One query, and two more for
+    the rows a page shows (``LazyRows``)."""
+    closures = closure_days()
+    waiting = _visible_conferences(user).filter(
+        status=ConferenceStatus.SCHEDULED, scheduled_date__lt=day
+    )
+    if chaired_by is not None:
+        waiting = waiting.filter(chair=chaired_by)
+    waiting = list(
+        waiting.order_by("scheduled_date", "scheduled_time", "pk").values_list("pk", flat=True)
+    )
+
+    def make(run) -> list[Row]:
+        conferences = Conference.objects.select_related("chair").in_bulk(run)
+        children = _children_of(user, run)
+        rows = []
+        for pk in run:
+            c, kids = conferences[pk], children[pk]
+            since = timescales.working_days_between(c.scheduled_date, day, closures=closures)
+            if may_record(user, c):
+                href, action = reverse("conference_record", args=[c.public_id]), "Record it"
+            else:
+                href, action = reverse("conference_detail", args=[c.public_id]), "See it"
+            rows.append(
+                Row(
+                    href=href,
+                    action=action,
+                    cells=(
+                        _names(user, kids),
+                        c.get_kind_display(),
+                        _when(c),
+                        str(c.chair) if c.chair_id else "Not allocated",
+                        f"{_plural(since, 'working day')} ago" if since else "Under a working day",
+                    ),
+                    child_public_ids=_ids(kids),
+                    flag="Not recorded",
+                    tone=RED if since > 1 else ORANGE,  # a day's grace to write it up
+                )
+            )
+        return rows
+
+    return Queue(
+        key="to-record",
+        title="Conferences to record",
+        columns=("Children", "Conference", "Booked for", "Chair", "Since"),
+        rows=LazyRows(waiting, make),
+        empty="Every conference booked before today is recorded, moved or cancelled.",
+        hint=(
+            "Booked for a day that has passed and still not recorded: record what was "
+            "decided, or, if it did not take place, move or cancel it. Until then the "
+            "child's next conference is worked out as if it had not happened."
+        ),
+    )
+
+
 def reviews_to_book(user, day: date) -> Queue:
     """Reviews due in the next eight weeks (or overdue) with no review booked, by due
     date. Three queries, and one more for the rows a page shows (``LazyRows``)."""
@@ -872,14 +932,17 @@ def conferences_due(user, day: date) -> Queue:
 OPEN_ACTION = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
-def plan_actions_overdue(user, day: date) -> Queue:
+def plan_actions_overdue(user, day: date, *, children: QuerySet[Child] | None = None) -> Queue:
     """Actions of open plans past their "by when" date and neither done nor set aside,
-    oldest first. One query."""
+    oldest first; of ``children`` (of those the user may see) where given. One query."""
+    visible = visible_to(user)
+    if children is not None:
+        visible = visible.filter(pk__in=children.values("pk"))
     actions = list(
         PlanAction.objects.filter(
             by_when__lt=day,
             status__in=OPEN_ACTION,
-            plan__in=Plan.objects.filter(_open_on(day), child__in=visible_to(user).values("pk")),
+            plan__in=Plan.objects.filter(_open_on(day), child__in=visible.values("pk")),
         )
         .select_related("plan__child")
         .order_by("by_when", "pk")

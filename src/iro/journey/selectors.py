@@ -22,6 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from iro import timescales
+from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, hidden_restricted, shows_names, visible_to
 from iro.children.models import Child, Family, FamilyMember
 from iro.children.search import Search
@@ -228,6 +229,13 @@ def due_items(children: QuerySet[Child], *, day: date, closures: frozenset[date]
     return items
 
 
+def may_record(user, conference: Conference) -> bool:
+    """The chair records their conference; an IRO manager may for any."""
+    return has_capability(user, Capability.CHAIR_CONFERENCES) and (
+        conference.chair_id == user.pk or has_capability(user, Capability.SCHEDULE_CONFERENCES)
+    )
+
+
 # --- My work ------------------------------------------------------------------------------
 
 
@@ -263,6 +271,9 @@ class MyWork:
     today: date
     upcoming: list[UpcomingConference]
     deadlines: list[Deadline]
+    # The children the user chairs with a plan open or an enquiry under way (the
+    # deadlines' children), for the page's other queues.
+    children: QuerySet[Child] = field(default_factory=Child.objects.none)
 
     @property
     def overdue_count(self) -> int:
@@ -420,7 +431,7 @@ def my_work(user, *, day: date | None = None) -> MyWork:
                 booked_for=booked.get((item.child_id, item.kind)),
             )
         )
-    return MyWork(today=day, upcoming=upcoming, deadlines=deadlines)
+    return MyWork(today=day, upcoming=upcoming, deadlines=deadlines, children=mine)
 
 
 def _booked_dates(child_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], date]:

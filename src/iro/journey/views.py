@@ -6,6 +6,7 @@ here reads ``Child.objects`` or computes a date.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -16,8 +17,10 @@ from iro.access import read_log
 from iro.access.capabilities import Capability, capabilities_of, has_capability
 from iro.access.scope import child_for
 from iro.journey import correction_selectors, selectors
+from iro.journey.checks import today
 from iro.journey.forms import CaseloadFilterForm
-from iro.work.landings import landing_for
+from iro.work.landings import landing_for, my_work_queues
+from iro.work.views import ROWS_SHOWN
 
 NO_MY_WORK = "My work is for conference chairs."
 NO_CHILDREN = "Your role does not include children's records."
@@ -42,13 +45,24 @@ def home(request: HttpRequest) -> HttpResponse:
 def my_work(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.VIEW_MY_WORK):
         raise PermissionDenied(NO_MY_WORK)
-    work = selectors.my_work(request.user)
+    day = today()
+    work = selectors.my_work(request.user, day=day)
+    every = request.GET.get("all", "")
+    queues = [
+        replace(q, limit=None if q.key == every else ROWS_SHOWN)
+        for q in my_work_queues(request.user, day, work.children)
+    ]
     read_log.shown(
         request,
         pks=[c.pk for u in work.upcoming for c in u.children]
         + [d.child.pk for d in work.deadlines],
+        public_ids=[pid for q in queues for pid in q.child_public_ids],
     )
-    return render(request, "journey/my_work.html", {"work": work, "active_nav": "my_work"})
+    return render(
+        request,
+        "journey/my_work.html",
+        {"work": work, "queues": queues, "active_nav": "my_work"},
+    )
 
 
 def _pagination(request: HttpRequest, page) -> dict:

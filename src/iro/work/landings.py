@@ -25,6 +25,7 @@ SERVICE_MANAGER_QUEUES: list[QueueFunction] = [
     journey.late_conferences_to_agree,
     journey.late_reasons_not_accepted,
     journey.conferences_without_a_chair,
+    journey.conferences_to_record,
     journey.icpcs_requested_not_booked,
     journey.reviews_overdue_or_at_risk,
     challenge.dispute_responses_overdue,
@@ -36,6 +37,7 @@ SERVICE_MANAGER_QUEUES: list[QueueFunction] = [
 COORDINATOR_QUEUES: list[QueueFunction] = [
     journey.section47s_to_book,
     journey.conferences_without_a_chair,  # the coordinator allocates the chairs
+    journey.conferences_to_record,  # or moves or cancels them
     journey.conferences_without_invitations,
     journey.invitations_to_post,
     journey.minutes_to_send,
@@ -53,6 +55,18 @@ PARTNERSHIP_QUEUES: list[QueueFunction] = [
     challenge.challenges_to_forward,
     challenge.challenges_without_response,
 ]
+
+
+# My work (``journey.views.my_work``), under the chair's conferences and deadlines: the
+# rest of what waits for the chair, of the conferences they chair and the children they
+# chair for (``MyWork.children``).
+def my_work_queues(user, day: date, children) -> list[Queue]:
+    return [
+        journey.conferences_to_record(user, day, chaired_by=user),
+        challenge.answers_to_decide(user, day=day),
+        journey.plan_actions_overdue(user, day, children=children),
+    ]
+
 
 # Shown under the headline figures.
 SENIOR_MANAGER_QUEUES: list[QueueFunction] = [

@@ -13,6 +13,7 @@ from iro import timescales
 from iro.census.export import return_children, return_header
 from iro.census.rules import ERROR, Validator
 from iro.children.models import Child
+from iro.demo import planner
 from iro.demo.staff import DEMO_LOGINS
 from iro.journey.models import (
     Category,
@@ -24,8 +25,10 @@ from iro.journey.models import (
     Plan,
     StrategyDiscussion,
 )
+from iro.journey.queues import conferences_to_record
 from iro.journey.services import due_date
 from iro.people.models import ClosureDay, Role, Team, User
+from iro.people.selectors import closure_days
 from tests.demo.conftest import SMALL, TODAY
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("small_demo")]
@@ -102,6 +105,15 @@ def test_the_demo_iro_has_conferences_in_the_next_four_weeks_and_one_overdue():
     ]
     assert any(d is not None and d < TODAY for d in dues)
     assert Plan.objects.filter(end_date__isnull=True, conference_rows__conference__chair=iro)
+
+
+def test_only_reviews_of_the_last_working_day_are_left_to_record():
+    yesterday = planner.Calendar(closure_days()).on_or_before(TODAY - timedelta(days=1))
+    past = Conference.objects.filter(status=ConferenceStatus.SCHEDULED, scheduled_date__lt=TODAY)
+    assert not past.exclude(scheduled_date=yesterday, kind=ConferenceKind.REVIEW).exists()
+    assert conferences_to_record(User.objects.get(username="demo-manager"), TODAY).count == (
+        past.count()
+    )
 
 
 def test_nothing_is_held_after_today():
