@@ -192,7 +192,7 @@ PAGES: dict[str, Page] = {
     "conference_new": Page(CHILD & can(C.SCHEDULE_CONFERENCES), ok=(200, 302)),
     "conference_detail": Page(CHILD),
     "conference_schedule": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
-    "conference_cancel": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    "conference_cancel": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_chair": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations_send": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),

@@ -17,7 +17,13 @@ from iro.challenge.models import ChallengeOutcome, Dispute, DisputeReason, Multi
 from iro.children.services import update_child
 from iro.journey import invitations, plan_services, services
 from iro.journey.checks import current_version
-from iro.journey.models import Conference, ConferenceKind, ConferenceStatus, Episode
+from iro.journey.models import (
+    CancellationReason,
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Episode,
+)
 from iro.journey.services import Subject
 from tests.factories import AgencyFactory, child_on_plan, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
@@ -134,6 +140,7 @@ def test_a_social_worker_cannot_cancel_a_conference(staff, conference):
     with pytest.raises(PermissionDenied, match=refused(Capability.SCHEDULE_CONFERENCES)):
         services.cancel_conference(
             conference=conference,
+            reason=CancellationReason.MISTAKE,
             acting_user=staff.social_worker,
             expected_version=current_version(conference),
         )
@@ -255,6 +262,7 @@ def test_a_role_that_sees_every_child_is_refused_a_restricted_child_off_its_list
     with pytest.raises(PermissionDenied):
         services.cancel_conference(
             conference=journey.icpc,
+            reason=CancellationReason.MISTAKE,
             expected_version=journey.icpc.version,
             acting_user=staff.coordinator,
         )

@@ -3,10 +3,16 @@ names, reads in the same access log."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+import time_machine
 
 from iro.access.models import AccessEvent, AccessLogEntry
 from iro.children.models import Child
+from iro.journey import invitations
+from iro.journey.checks import current_version
+from iro.journey.models import CancellationReason
 from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +112,22 @@ def test_conferences_filter_by_dates_chair_team_and_status(case, staff, api_as):
     assert found(chair="otto-iro") == []
     assert found(chair="ivy-iro", team=str(staff.team.pk)) == [icpc, review]
     assert found(team=str(staff.other_team.pk)) == []
+
+
+def test_a_cancelled_conference_says_when_and_why_it_was_cancelled(case, staff, api_as):
+    url = f"/api/conferences/{case.review.public_id}/"
+    data = api_as(staff.iro).get(url).json()
+    assert (data["cancelled_on"], data["cancellation_reason"]) == (None, "")
+    with time_machine.travel(date(2026, 6, 1), tick=False):
+        invitations.cancel_and_notify(
+            conference=case.review,
+            reason=CancellationReason.MOVED_AWAY,
+            acting_user=staff.coordinator,
+            expected_version=current_version(case.review),
+        )
+    data = api_as(staff.iro).get(url).json()
+    assert (data["status"], data["cancelled_on"], data["cancellation_reason"]) == (
+        "cancelled",
+        "2026-06-01",
+        "moved_away",
+    )

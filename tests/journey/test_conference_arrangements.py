@@ -13,6 +13,7 @@ from iro.journey import invitations, services
 from iro.journey.checks import STALE_RECORD, current_version
 from iro.journey.models import (
     CalendarEntry,
+    CancellationReason,
     Conference,
     ConferenceStatus,
     InviteeAttendance,
@@ -239,6 +240,7 @@ def test_a_cancellation_sends_a_calendar_cancel(
     with django_capture_on_commit_callbacks(execute=True):
         invitations.cancel_and_notify(
             conference=conference,
+            reason=CancellationReason.NOT_NEEDED,
             acting_user=staff.coordinator,
             expected_version=current_version(conference),
         )

@@ -21,7 +21,9 @@ from iro.journey.conference_forms import (
     TIME_REQUIRED,
     VENUE_OR_LINK,
 )
+from iro.journey.conference_views import NOT_SCHEDULED_TO_CANCEL
 from iro.journey.models import (
+    CancellationReason,
     Conference,
     ConferenceStatus,
     Decision,
@@ -120,7 +122,7 @@ def test_no_page_changes_anything_on_get(client, staff, conference):
     )
     for url in conference_urls(conference):
         client.get(url)
-    assert client.get(reverse("conference_cancel", args=[conference.public_id])).status_code == 405
+    assert client.get(reverse("conference_cancel", args=[conference.public_id])).status_code == 200
     after = (Conference.history.count(), Invitation.history.count(), Section47.history.count())
     assert before == after
 
@@ -850,15 +852,50 @@ def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staf
     moss = Invitation.objects.get(name="Moss Brackwater")
     invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
     conference.refresh_from_db()
+    url = reverse("conference_cancel", args=[conference.public_id])
+    asked = client.get(url).content.decode()
+    assert "1 person was emailed an invitation" in asked
+    assert "Posted a letter: Moss Brackwater. A letter cannot be taken back" in asked
     response = client.post(
-        reverse("conference_cancel", args=[conference.public_id]),
-        {"version": conference.version},
+        url,
+        {"version": conference.version, "reason": CancellationReason.MOVED_AWAY},
         follow=True,
     )
     assert (
         "The conference has been cancelled. A cancellation to 1 person was queued to email. "
         "Tell Moss Brackwater another way: they were posted a letter inviting them."
     ) in response.content.decode()
+
+
+def test_a_conference_is_cancelled_only_with_a_reason_kept_on_its_page(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_cancel", args=[conference.public_id])
+    detail = reverse("conference_detail", args=[conference.public_id])
+    assert f'href="{url}"' in client.get(detail).content.decode()  # offered from the page
+
+    page = client.post(url, {"version": conference.version}).content.decode()
+    assert '<a href="#id_reason">' + services.CANCELLATION_REASON_REQUIRED in page
+    other = {"version": conference.version, "reason": CancellationReason.OTHER, "detail": " "}
+    page = client.post(url, other).content.decode()
+    assert services.CANCELLATION_DETAIL_REQUIRED in page
+    assert Conference.objects.get(pk=conference.pk).status == ConferenceStatus.SCHEDULED
+
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        client.post(url, other | {"detail": "The court made an order; the plan is set there."})
+    cancelled = Conference.objects.get(pk=conference.pk)
+    assert (cancelled.status, cancelled.cancelled_on, cancelled.cancelled_by) == (
+        ConferenceStatus.CANCELLED,
+        date(2024, 6, 20),
+        staff.coordinator,
+    )
+    page = client.get(detail).content.decode()
+    assert (
+        f"Cancelled on 20 June 2024 by {staff.coordinator}: Another reason. "
+        "The court made an order; the plan is set there."
+    ) in page
+    assert f'href="{url}"' not in page  # nothing left to cancel
+    again = client.post(url, {"version": cancelled.version, "reason": "mistake"}, follow=True)
+    assert NOT_SCHEDULED_TO_CANCEL in again.content.decode()
 
 
 def test_attendance_is_offered_from_the_conferences_day(client, staff, conference):

@@ -15,7 +15,7 @@ from iro.challenge import services as challenge_services
 from iro.challenge.models import Dispute, DisputeReason
 from iro.journey import plan_services, services
 from iro.journey.checks import VERSION_MISSING
-from iro.journey.models import Conference, Plan, PlanOutcome
+from iro.journey.models import CancellationReason, Conference, Plan, PlanOutcome
 from tests.factories import child_on_plan, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
 
@@ -112,7 +112,10 @@ def test_a_dispute_escalated_without_the_version_is_refused(client, staff, journ
 def test_the_services_refuse_a_missing_version(staff, journey, conference):
     with pytest.raises(ValidationError, match="did not say which version"):
         services.cancel_conference(
-            conference=conference, acting_user=staff.coordinator, expected_version=None
+            conference=conference,
+            reason=CancellationReason.MISTAKE,
+            acting_user=staff.coordinator,
+            expected_version=None,
         )
     with pytest.raises(ValidationError, match="did not say which version"):
         plan_services.update_outcome(

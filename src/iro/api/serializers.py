@@ -203,6 +203,12 @@ class ConferenceSerializer(serializers.Serializer):
         "blank while none is recorded."
     )
     late_decided_on = serializers.DateField(allow_null=True)
+    cancelled_on = serializers.DateField(allow_null=True)
+    cancellation_reason = serializers.CharField(
+        help_text="Why a cancelled conference was cancelled: 'not_needed', 'moved_away', "
+        "'booked_again', 'mistake' or 'other'; blank for one not cancelled, or cancelled "
+        "before a reason was asked."
+    )
     version = serializers.IntegerField()
     children = serializers.SerializerMethodField()
 

@@ -279,15 +279,15 @@ def demo_upn(la_child_id: str) -> str:
     return upn_check_letter(f"?{body}") + body
 
 
-def left_to_record(mp: planner.MeetingPlan, *, yesterday: date, wanted: set[int]) -> bool:
-    """Whether a planned meeting was held on the last working day (``yesterday``) and is
-    not recorded yet: still scheduled, in its chair's "Conferences to record". Only a
+def left_to_record(mp: planner.MeetingPlan, *, days: frozenset[date], wanted: set[int]) -> bool:
+    """Whether a planned meeting was held on one of ``days`` (the last working days) and
+    is not recorded yet: still scheduled, in its chair's "Conferences to record". Only a
     review that continues every plan and no feedback is about (``wanted``: ids of the
     meetings feedback is about): nothing later in the family's journey rests on it."""
     return (
         mp.held
         and mp.kind == planner.REVIEW
-        and mp.on == yesterday
+        and mp.on in days
         and all(row.decision != Decision.END for row in mp.rows)
         and id(mp) not in wanted
     )
@@ -316,12 +316,13 @@ class Writer:
         self.wanted_children = {d.child for d in worries.disputes}
         self.wanted_children |= {c.child for c in worries.challenges}
         self.wanted_plans = {(d.child, d.plan_start) for d in worries.disputes}
-        # The last working day before today: its reviews are held but not yet written up,
-        # as a chair writes up yesterday's conferences today.
-        self.yesterday = casework.cal.on_or_before(self.today - timedelta(days=1))
+        # The last two working days before today: their reviews are held but not yet
+        # written up, as a chair writes up the last days' conferences today.
+        last = casework.cal.on_or_before(self.today - timedelta(days=1))
+        self.unwritten_days = frozenset({last, casework.cal.on_or_before(last - timedelta(days=1))})
 
     def left_to_record(self, mp: planner.MeetingPlan) -> bool:
-        return left_to_record(mp, yesterday=self.yesterday, wanted=self.wanted_conferences)
+        return left_to_record(mp, days=self.unwritten_days, wanted=self.wanted_conferences)
 
     def write(self, progress: Callable[[int, int], None] | None = None) -> None:
         total = len(self.plan.families)

@@ -18,6 +18,7 @@ from django.forms.utils import ErrorDict
 from iro import text_limits, timescales
 from iro.journey.checks import DATE_IN_FUTURE, VERSION_MISSING, not_in_future
 from iro.journey.models import (
+    CancellationReason,
     Category,
     ChildAttendance,
     ConferenceKind,
@@ -29,7 +30,11 @@ from iro.journey.models import (
     PlanEndReason,
     ReferralSource,
 )
-from iro.journey.services import LATE_DECISION_REQUIRED, Recommendation
+from iro.journey.services import (
+    CANCELLATION_REASON_REQUIRED,
+    LATE_DECISION_REQUIRED,
+    Recommendation,
+)
 from iro.people.models import Agency
 from iro.people.selectors import closure_days
 
@@ -464,7 +469,21 @@ class ChairForm(VersionedForm):
 
 
 class CancelForm(VersionedForm):
-    pass
+    """Why the conference is cancelled; the service checks the rest (a detail for
+    another reason)."""
+
+    reason = _radios(
+        CancellationReason.choices,
+        label="Why is the conference cancelled?",
+        error_messages={"required": CANCELLATION_REASON_REQUIRED},
+    )
+    detail = forms.CharField(
+        label="More about why",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed for another reason. It is kept on the conference's page.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
 
 
 # --------------------------------------------------------------- invitations

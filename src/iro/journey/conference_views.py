@@ -99,6 +99,7 @@ SIBLINGS_TICKED = (
 # The booking form's second button: show the chairs free at the time given, book nothing.
 CHECK_CHAIRS = "check_chairs"
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
+NOT_SCHEDULED_TO_CANCEL = "Only a conference that is still booked can be cancelled."
 UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
 NO_TRANSFER_IN = (
@@ -766,7 +767,6 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
     context = _conference_context(request, conference)
-    context["cancel_form"] = CancelForm(initial={"version": conference.version})
     context["agree_form"] = LateDecisionForm(initial={"decided_on": today()})
     context["minutes_form"] = MinutesSentForm(
         initial={"sent_on": today(), "version": conference.version}
@@ -846,37 +846,60 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _page(request, "journey/conference/schedule.html", context, form)
 
 
-@require_POST
 def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Cancel a booked conference, saying why; everyone emailed is sent a cancellation,
+    and those posted a letter are named, to be told another way."""
     conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
-    form = CancelForm(request.POST)
-    form.is_valid()
-    try:
-        invitations.cancel_and_notify(
-            conference=conference,
-            acting_user=request.user,
-            expected_version=form.cleaned_data.get("version"),
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        emailed = conference.invitations.filter(sent_at__isnull=False).exclude(email="")
-        posted = conference.invitations.filter(sent_at__isnull=False, email="").order_by("pk")
-        told = (
-            f" A cancellation to {_people(emailed.count())} was queued to email."
-            if emailed.exists()
-            else ""
-        )
-        if posted:
-            # A letter cannot be taken back: the coordinator tells them another way.
-            told += (
-                f" Tell {invitations.plain_list(i.name for i in posted)} another way: "
-                "they were posted a letter inviting them."
+    if conference.status != ConferenceStatus.SCHEDULED:
+        messages.error(request, NOT_SCHEDULED_TO_CANCEL)
+        return redirect("conference_detail", public_id=conference.public_id)
+    form = CancelForm(request.POST or None, initial={"version": conference.version})
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            invitations.cancel_and_notify(
+                conference=conference,
+                reason=data["reason"],
+                detail=data["detail"],
+                acting_user=request.user,
+                expected_version=data["version"],
             )
-        messages.success(request, "The conference has been cancelled." + told)
-    return redirect("conference_detail", public_id=conference.public_id)
+        except ValidationError as error:
+            stale = apply_service_errors(form, error, aliases={"status": "reason"})
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            messages.success(
+                request, "The conference has been cancelled." + _cancelled_told(conference)
+            )
+            return redirect("conference_detail", public_id=conference.public_id)
+    sent = conference.invitations.filter(sent_at__isnull=False)
+    context = _conference_context(request, conference) | {
+        "form": form,
+        "stale": stale,
+        "emailed": sent.exclude(email="").count(),
+        "posted": [i.name for i in sent.filter(email="").order_by("pk")],
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/cancel.html", context, form)
+
+
+def _cancelled_told(conference: Conference) -> str:
+    """After a cancellation: who is sent it, and who must be told another way (a letter
+    cannot be taken back)."""
+    sent = conference.invitations.filter(sent_at__isnull=False)
+    emailed = sent.exclude(email="").count()
+    posted = [i.name for i in sent.filter(email="").order_by("pk")]
+    told = f" A cancellation to {_people(emailed)} was queued to email." if emailed else ""
+    if posted:
+        told += (
+            f" Tell {invitations.plain_list(posted)} another way: "
+            "they were posted a letter inviting them."
+        )
+    return told
 
 
 def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
@@ -1610,7 +1633,6 @@ def conference_agree_late(request: HttpRequest, public_id: UUID) -> HttpResponse
         "minutes_form": MinutesSentForm(
             initial={"sent_on": today(), "version": conference.version}
         ),
-        "cancel_form": CancelForm(initial={"version": conference.version}),
         "active_nav": "children",
     }
     return _page(request, "journey/conference/detail.html", context, form)
@@ -1639,7 +1661,6 @@ def conference_minutes_sent(request: HttpRequest, public_id: UUID) -> HttpRespon
     context |= {
         "minutes_form": form,
         "agree_form": LateDecisionForm(initial={"decided_on": today()}),
-        "cancel_form": CancelForm(initial={"version": conference.version}),
         "active_nav": "children",
     }
     return _page(request, "journey/conference/detail.html", context, form)

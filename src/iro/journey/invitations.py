@@ -381,10 +381,17 @@ def send_updates(*, conference: Conference, acting_user) -> Sent:
 
 
 @transaction.atomic
-def cancel_and_notify(*, conference: Conference, acting_user, expected_version: int) -> Conference:
-    """Cancel the conference; everyone sent an invitation gets a calendar CANCEL."""
+def cancel_and_notify(
+    *, conference: Conference, reason: str, detail: str = "", acting_user, expected_version: int
+) -> Conference:
+    """Cancel the conference, saying why; everyone sent an invitation gets a calendar
+    CANCEL."""
     conference = services.cancel_conference(
-        conference=conference, acting_user=acting_user, expected_version=expected_version
+        conference=conference,
+        reason=reason,
+        detail=detail,
+        acting_user=acting_user,
+        expected_version=expected_version,
     )
     if services.raise_calendar_sequence(conference, acting_user):
         pk = conference.pk

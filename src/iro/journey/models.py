@@ -299,6 +299,19 @@ class ConferenceStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class CancellationReason(models.TextChoices):
+    """Why a booked conference was cancelled (a new date is a reschedule, not this)."""
+
+    NOT_NEEDED = "not_needed", "Not needed any more: the enquiry or the plan has moved on"
+    MOVED_AWAY = "moved_away", "The family moved out of the area"
+    BOOKED_AGAIN = (
+        "booked_again",
+        "Booked again as another conference, for example with brothers or sisters",
+    )
+    MISTAKE = "mistake", "Booked by mistake"
+    OTHER = "other", "Another reason"
+
+
 class LatenessReason(models.TextChoices):
     INTERPRETER = "interpreter", "Interpreter availability"
     CHILD_PREPARING = "child_preparing", "Child wishes to attend and needs time to prepare"
@@ -379,6 +392,17 @@ class Conference(Voidable):
     booking_reason = models.TextField(
         blank=True, help_text="The reason given when the booking was confirmed anyway."
     )
+    cancelled_on = models.DateField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    cancellation_reason = models.CharField(
+        max_length=20,
+        choices=CancellationReason.choices,
+        blank=True,
+        help_text="Empty for a conference not cancelled, or cancelled before reasons were asked.",
+    )
+    cancellation_detail = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 

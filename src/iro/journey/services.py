@@ -41,6 +41,7 @@ from iro.journey.models import (
     Assessment,
     AssessmentFactor,
     CalendarEntry,
+    CancellationReason,
     Category,
     ChildAttendance,
     CinPlanPeriod,
@@ -155,6 +156,9 @@ BOOKING_CONFIRMATION_REQUIRED = (
     "Confirm the booking and give the reason, or choose another date: {warnings}"
 )
 ALREADY_HELD = "This conference has already been recorded as held."
+ALREADY_CANCELLED = "This conference has already been cancelled."
+CANCELLATION_REASON_REQUIRED = "Select why the conference is cancelled."
+CANCELLATION_DETAIL_REQUIRED = "Say what the other reason is."
 CANCELLED = "This conference was cancelled."
 OUTCOME_MISSING = "Record the decision for {child}."
 DECISION_WRONG_KIND = "{decision!r} is not a decision of this kind of conference."
@@ -1614,15 +1618,47 @@ def record_conference_held(
 
 
 @transaction.atomic
-def cancel_conference(*, conference: Conference, acting_user, expected_version: int) -> Conference:
+def cancel_conference(
+    *,
+    conference: Conference,
+    reason: str,
+    detail: str = "",
+    acting_user,
+    expected_version: int,
+) -> Conference:
+    """Cancel a booked conference, saying why (``CancellationReason``; ``detail`` required
+    for another reason): the conference page keeps who cancelled it, when and why."""
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     if conference.status == ConferenceStatus.HELD:
         raise ValidationError({"status": ALREADY_HELD})
+    if conference.status == ConferenceStatus.CANCELLED:
+        raise ValidationError({"status": ALREADY_CANCELLED})
+    detail = (detail or "").strip()
+    errors = Errors()
+    if reason not in CancellationReason.values:
+        errors.add("reason", CANCELLATION_REASON_REQUIRED)
+    elif reason == CancellationReason.OTHER and not detail:
+        errors.add("detail", CANCELLATION_DETAIL_REQUIRED)
+    errors.add("detail", text_limits.too_long(detail, text_limits.REASON))
+    errors.raise_if_any()
     conference.status = ConferenceStatus.CANCELLED
+    conference.cancelled_on = today()
+    conference.cancelled_by = acting_user
+    conference.cancellation_reason = reason
+    conference.cancellation_detail = detail
     conference.version += 1
-    saved_by(conference, acting_user).save(update_fields=["status", "version"])
+    saved_by(conference, acting_user).save(
+        update_fields=[
+            "status",
+            "cancelled_on",
+            "cancelled_by",
+            "cancellation_reason",
+            "cancellation_detail",
+            "version",
+        ]
+    )
     return conference
 
 
