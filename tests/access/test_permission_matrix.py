@@ -193,6 +193,7 @@ PAGES: dict[str, Page] = {
     "conference_detail": Page(CHILD),
     "conference_schedule": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_cancel": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    "conference_add_children": Page(CHILD & can(C.SCHEDULE_CONFERENCES), ok=(200, 302)),
     "conference_chair": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations_send": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),

@@ -49,6 +49,7 @@ URL_INVALID = "Enter the full link for joining online, starting with https://"
 EMAIL_INVALID = "Enter an email address like name@example.org."
 CHOOSE_ONE = "Select one of the options."
 CHOOSE_CHILDREN = "Select the children the conference is for."
+CHOOSE_CHILDREN_TO_ADD = "Select the brothers or sisters to add to the conference."
 SIBLING_NO_LONGER_WAITING = (
     "A brother or sister ticked no longer waits for a conference to be requested (it was "
     "recorded since this page opened): check who is listed now and save again."
@@ -466,6 +467,31 @@ class ChairForm(VersionedForm):
     def __init__(self, *args, chairs=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["chair"].choices = [(str(u.pk), str(u)) for u in chairs]
+
+
+class AddChildrenForm(VersionedForm):
+    """Brothers and sisters to add to a booked conference; a reason when the service asks
+    for a confirmation (one of them is due before the day booked)."""
+
+    children = forms.MultipleChoiceField(
+        label="Who else is the conference for?",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": CHOOSE_CHILDREN_TO_ADD,
+            "invalid_choice": CHOOSE_CHILDREN_TO_ADD,
+        },
+    )
+    confirm_reason = forms.CharField(
+        label="Why keep this date?",
+        required=False,
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept with the booking and shown in the lists of conferences.",
+    )
+
+    def __init__(self, *args, candidates: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["children"].choices = candidates
 
 
 class CancelForm(VersionedForm):

@@ -24,6 +24,7 @@ urlpatterns = [
     path(conference, cv.conference_detail, name="conference_detail"),
     path(conference + "schedule", cv.conference_schedule, name="conference_schedule"),
     path(conference + "cancel", cv.conference_cancel, name="conference_cancel"),
+    path(conference + "children/add", cv.conference_add_children, name="conference_add_children"),
     path(conference + "chair", cv.conference_chair, name="conference_chair"),
     path(conference + "invitations", cv.conference_invitations, name="conference_invitations"),
     path(

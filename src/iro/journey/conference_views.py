@@ -42,6 +42,7 @@ from iro.journey.checks import Errors, not_in_future, today
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
     REFERRAL_DATE_NEEDED,
+    AddChildrenForm,
     AmendReasonForm,
     AttendanceForm,
     CancelForm,
@@ -100,6 +101,10 @@ SIBLINGS_TICKED = (
 CHECK_CHAIRS = "check_chairs"
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
 NOT_SCHEDULED_TO_CANCEL = "Only a conference that is still booked can be cancelled."
+NO_ONE_TO_ADD = (
+    "No brother or sister you can see is waiting for this kind of conference: each is at "
+    "this one already, or has no enquiry or plan waiting for one."
+)
 UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
 NO_TRANSFER_IN = (
@@ -767,6 +772,11 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
     conference = conference_for(request.user, public_id)
     context = _conference_context(request, conference)
+    if context["scheduled"] and context["may_schedule"]:
+        context["addable"] = [
+            display_name(request.user, c.child)
+            for c in _addable(request.user, conference, context["rows"])
+        ]
     context["agree_form"] = LateDecisionForm(initial={"decided_on": today()})
     context["minutes_form"] = MinutesSentForm(
         initial={"sent_on": today(), "version": conference.version}
@@ -844,6 +854,79 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = _conference_context(request, conference)
     context |= {"form": form, "stale": stale, "confirm_for": confirm_for, "active_nav": "children"}
     return _page(request, "journey/conference/schedule.html", context, form)
+
+
+def _addable(user, conference: Conference, rows) -> list[Candidate]:
+    """The brothers and sisters ``user`` may see who wait for a conference of this kind
+    and are not at this one (for a transfer-in, told of on the same day)."""
+    if not rows:
+        return []
+    here = {r.row.child_id for r in rows}
+    return [
+        c
+        for c in _candidates(
+            user, rows[0].row.child, conference.kind, notified_on=conference.notified_on
+        )
+        if c.child.pk not in here
+    ]
+
+
+def conference_add_children(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Add a brother or sister waiting for the same kind of conference to a booked one;
+    everyone invited is sent the update."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    if conference.status != ConferenceStatus.SCHEDULED:
+        messages.error(request, services.NOT_SCHEDULED)
+        return redirect("conference_detail", public_id=conference.public_id)
+    rows = row_views(request.user, conference)
+    candidates = _addable(request.user, conference, rows)
+    if not candidates:
+        messages.info(request, NO_ONE_TO_ADD)
+        return redirect("conference_detail", public_id=conference.public_id)
+    form = AddChildrenForm(
+        request.POST or None,
+        candidates=[
+            (
+                str(c.child.public_id),
+                f"{display_name(request.user, c.child)}: due by {c.due:%-d %B %Y}"
+                if c.due
+                else display_name(request.user, c.child),
+            )
+            for c in candidates
+        ],
+        initial={"version": conference.version},
+    )
+    stale = asked = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [c for c in candidates if str(c.child.public_id) in data["children"]]
+        try:
+            services.add_children_to_conference(
+                conference=conference,
+                subjects=[c.subject for c in chosen],
+                confirm_reason=data["confirm_reason"],
+                acting_user=request.user,
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            asked = "confirm_reason" in getattr(error, "error_dict", {})
+            stale = apply_service_errors(form, error)
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            names = invitations.plain_list(display_name(request.user, c.child) for c in chosen)
+            messages.success(request, f"{names} added to the conference." + _told(conference))
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference) | {
+        "form": form,
+        "stale": stale,
+        # The reason is asked once the service has said why (or one was given already).
+        "ask_reason": asked or bool(form.data.get("confirm_reason")),
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/add_children.html", context, form)
 
 
 def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:

@@ -157,6 +157,7 @@ BOOKING_CONFIRMATION_REQUIRED = (
 )
 ALREADY_HELD = "This conference has already been recorded as held."
 ALREADY_CANCELLED = "This conference has already been cancelled."
+NO_DATE_TO_ADD_TO = "Book a date for the conference before adding children to it."
 CANCELLATION_REASON_REQUIRED = "Select why the conference is cancelled."
 CANCELLATION_DETAIL_REQUIRED = "Say what the other reason is."
 CANCELLED = "This conference was cancelled."
@@ -964,11 +965,13 @@ def check_booking(
     duration_minutes: int = DEFAULT_DURATION_MINUTES,
     icpc_held=None,
     held_reviews=None,
+    exclude: Conference | None = None,
 ) -> list[str]:
     """``schedule_conference``'s rules for a booking of ``subjects`` (as the records hold
     them); returns the warnings a booking must be confirmed past. ``icpc_held(s47)`` and
     ``held_reviews(plan)`` answer from memory when the caller holds the records (the bulk
-    census import); else they are read."""
+    census import); else they are read. ``exclude``: the booking being changed, which
+    does not clash with itself in the chair's diary."""
     if not subjects:
         errors.add("children", NO_SUBJECTS)
     children = [s.child for s in subjects]
@@ -1046,6 +1049,7 @@ def check_booking(
         scheduled_date=scheduled_date,
         scheduled_time=scheduled_time,
         duration_minutes=duration_minutes,
+        exclude=exclude,
         viewer=acting_user,
     )
     return booking_warnings(
@@ -1123,6 +1127,78 @@ def schedule_conference(
             plan=subject.plan if kind == ConferenceKind.REVIEW else None,
         )
         saved_by(row, acting_user).save()
+    return conference
+
+
+@transaction.atomic
+def add_children_to_conference(
+    *,
+    conference: Conference,
+    subjects: Iterable[Subject],
+    acting_user,
+    expected_version: int,
+    confirm_reason: str = "",
+) -> Conference:
+    """Add brothers or sisters to a booked conference, each with the enquiry or plan it is
+    about, by the booking's own rules (``check_booking``: one family, an enquiry or plan
+    waiting, the chair free and independent of every child). A child due before the day
+    booked makes a new warning, to confirm with a reason as a booking is. Everyone sent
+    the invitation is sent the update: it names the children."""
+    subjects = list(subjects)
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, children=[s.child for s in subjects])
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    if conference.status != ConferenceStatus.SCHEDULED:
+        raise ValidationError({"children": NOT_SCHEDULED})
+    if conference.scheduled_date is None:
+        raise ValidationError({"children": NO_DATE_TO_ADD_TO})
+    if not subjects:
+        raise ValidationError({"children": NO_SUBJECTS})
+    booked = [
+        Subject(child=row.child, section47=row.section47, plan=row.plan)
+        for row in conference.children.select_related(
+            "child__team", "child__social_worker", "section47", "plan"
+        )
+    ]
+    errors = Errors()
+    warnings = check_booking(
+        errors,
+        kind=conference.kind,
+        subjects=booked + [_fresh(s) for s in subjects],
+        scheduled_date=conference.scheduled_date,
+        acting_user=acting_user,
+        closures=_closures(),
+        scheduled_time=conference.scheduled_time,
+        chair=conference.chair,
+        venue=conference.venue,
+        virtual_link=conference.virtual_link,
+        notified_on=conference.notified_on,
+        duration_minutes=conference.duration_minutes,
+        exclude=conference,
+    )
+    confirmed = conference.booking_warnings
+    new = [w for w in warnings if w not in confirmed]
+    _check_confirmation(errors, new, confirm_reason)
+    errors.raise_if_any()
+    for subject in subjects:
+        row = ConferenceChild(
+            conference=conference,
+            child=subject.child,
+            section47=subject.section47,
+            plan=subject.plan if conference.kind == ConferenceKind.REVIEW else None,
+        )
+        saved_by(row, acting_user).save()
+    if new:
+        conference.booking_warnings = " ".join(warnings)
+        conference.booking_reason = " ".join(
+            r for r in (conference.booking_reason, confirm_reason.strip()) if r
+        )
+    conference.version += 1
+    saved_by(conference, acting_user).save(
+        update_fields=["booking_warnings", "booking_reason", "version"]
+    )
+    _invitations_changed(conference, acting_user)
     return conference
 
 
