@@ -217,6 +217,40 @@ def test_rescheduling_onto_the_chairs_other_conference_is_a_clash(conference, st
     assert "10:00–12:00 on 1 July 2024; this one would run 10:00–12:00." in other
 
 
+def test_rescheduling_can_give_the_conference_a_chair_free_at_the_new_time(conference, staff):
+    book_icpc(staff, sibling_group(staff, surname="Dunmere"), on=date(2024, 7, 1), at=time(10))
+    services.reschedule_conference(
+        conference=conference,
+        scheduled_date=date(2024, 7, 1),
+        scheduled_time=time(10, 0),
+        chair=staff.other_iro,
+        acting_user=staff.coordinator,
+        expected_version=current_version(conference),
+    )
+    conference.refresh_from_db()
+    assert (conference.scheduled_date, conference.chair) == (date(2024, 7, 1), staff.other_iro)
+
+
+def test_a_new_chair_busy_at_the_new_time_is_refused_too(conference, staff):
+    book_icpc(
+        staff, sibling_group(staff, surname="Dunmere"), on=date(2024, 7, 1), at=time(10),
+        chair=staff.other_iro,
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as raised:
+        services.reschedule_conference(
+            conference=conference,
+            scheduled_date=date(2024, 7, 1),
+            scheduled_time=time(10, 0),
+            chair=staff.other_iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    (busy,) = raised.value.message_dict["chair"]
+    assert busy.startswith(f"{staff.other_iro} is already chairing")
+    conference.refresh_from_db()
+    assert (conference.scheduled_date, conference.chair) == (date(2024, 6, 28), staff.iro)
+
+
 def test_rescheduling_into_the_past_or_before_the_strategy_discussion_is_refused(conference, staff):
     with pytest.raises(ValidationError) as raised:
         services.reschedule_conference(

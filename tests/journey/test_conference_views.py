@@ -867,6 +867,38 @@ def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staf
     ) in response.content.decode()
 
 
+def test_a_move_the_chair_cannot_make_offers_who_can_chair_then(client, staff, conference):
+    book_icpc(staff, sibling_group(staff, surname="Dunmere"), on=date(2024, 7, 1), at=time(10))
+    client.force_login(staff.coordinator)
+    url = reverse("conference_schedule", args=[conference.public_id])
+    move = {
+        "version": conference.version,
+        **date_data("scheduled_date", date(2024, 7, 1)),
+        "scheduled_time": "10:00",
+        "venue": "Northmoor Civic Centre, Room 2",
+    }
+    page = client.post(url, move).content.decode()
+    assert f"{staff.iro} is already chairing" in page
+    assert "Who will chair at the new time" in page
+    assert f'value="{staff.other_iro.pk}"' in page
+    assert "Free at the new time" in page  # the other IRO's hint
+    response = client.post(url, move | {"chair": str(staff.other_iro.pk)}, follow=True)
+    assert "The conference has been moved." in response.content.decode()
+    conference.refresh_from_db()
+    assert (conference.scheduled_date, conference.chair) == (date(2024, 7, 1), staff.other_iro)
+
+
+def test_a_move_the_chair_can_make_asks_no_chair(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_schedule", args=[conference.public_id])
+    page = client.post(
+        url,
+        {"version": conference.version, **date_data("scheduled_date", date(2024, 7, 1)),
+         "scheduled_time": "99:00"},
+    ).content.decode()  # fmt: skip
+    assert "Who will chair at the new time" not in page
+
+
 def test_a_conference_is_cancelled_only_with_a_reason_kept_on_its_page(client, staff, conference):
     client.force_login(staff.coordinator)
     url = reverse("conference_cancel", args=[conference.public_id])

@@ -454,7 +454,16 @@ class TransferNotifiedForm(forms.Form):
 
 
 class RescheduleForm(VersionedForm, WhenWhereMixin):
-    pass
+    # Shown when the chair cannot be there at the new time: whoever can chair instead.
+    chair = forms.ChoiceField(
+        label="Who will chair at the new time?",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": CHOOSE_ONE},
+    )
+
+    def set_chairs(self, chairs) -> None:
+        self.fields["chair"].choices = [(str(u.pk), str(u)) for u in chairs]
 
 
 class ChairForm(VersionedForm):

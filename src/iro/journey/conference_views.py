@@ -826,8 +826,15 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     )
     stale = False
     confirm_for = None
+    options = []
+    if request.method == "POST":
+        # A chair offered after a refusal (the chair could not be there at the new time)
+        # is one of those proposed for that time; the choice is checked again on saving.
+        options = _reschedule_chairs(request.user, conference, request.POST)
+        form.set_chairs([o.chair for o in options])
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        chosen = next((o.chair for o in options if str(o.chair.pk) == data["chair"]), None)
         try:
             services.reschedule_conference(
                 conference=conference,
@@ -838,6 +845,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 virtual_link=data["virtual_link"],
                 expected_version=data["version"],
                 confirm_reason=form.confirmation(),
+                chair=chosen or services.KEEP_CHAIR,
                 acting_user=request.user,
             )
         except ValidationError as error:
@@ -851,9 +859,39 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
             return redirect("conference_detail", public_id=conference.public_id)
     elif request.method == "POST":
         confirm_for = form.confirming()
+    # The chairs are offered once the chair is the problem, or one was being chosen.
+    choose_chair = bool(form.errors.get("chair")) or bool(form.data.get("chair"))
     context = _conference_context(request, conference)
-    context |= {"form": form, "stale": stale, "confirm_for": confirm_for, "active_nav": "children"}
+    context |= {
+        "form": form,
+        "stale": stale,
+        "confirm_for": confirm_for,
+        "choose_chair": choose_chair and bool(options),
+        "hints": _chair_hints(options, free_then="Free at the new time"),
+        "active_nav": "children",
+    }
     return _page(request, "journey/conference/schedule.html", context, form)
+
+
+def _reschedule_chairs(user, conference: Conference, data) -> list[chairs.ChairOption]:
+    """The chairs proposed for the time ``data`` (the form sent) gives, those free then
+    first; none until it gives a date and a start (an empty length keeps the booking's)."""
+    probe = RescheduleForm(data)
+    probe.is_valid()
+    given = getattr(probe, "cleaned_data", {})
+    day, at = given.get("scheduled_date"), given.get("scheduled_time")
+    minutes = given.get("duration_minutes") or conference.duration_minutes
+    if day is None or at is None or "duration_minutes" in probe.errors:
+        return []
+    when = chairs.When(day, at, minutes)
+    rows = row_views(user, conference)
+    return chairs.propose_chairs(
+        children=chairs.children_with_relations(r.row.child for r in rows),
+        today=today(),
+        due=min((r.due for r in rows if r.due), default=None),
+        conference=conference,
+        when=when,
+    )
 
 
 def _addable(user, conference: Conference, rows) -> list[Candidate]:

@@ -2283,6 +2283,8 @@ def end_plan(
 # ------------------------------------------ conference arrangements (invitations, pre-meetings)
 
 NOT_SCHEDULED = "Only a conference that is still scheduled can be changed."
+# ``reschedule_conference``'s chair when none is given: the conference keeps its own.
+KEEP_CHAIR = object()
 DATE_IN_PAST = "The new date cannot be in the past."
 NOTHING_CHANGED = "Nothing has changed: change the date, time or place, or go back."
 INVITEE_NAME_REQUIRED = "Enter the name of the person invited."
@@ -2370,8 +2372,10 @@ def reschedule_conference(
     send_updates: bool = True,
     duration_minutes: int | None = None,
     confirm_reason: str = "",
+    chair=KEEP_CHAIR,
 ) -> Conference:
-    """Move a scheduled conference (date, time, length or place).
+    """Move a scheduled conference (date, time, length or place), and with it the chair
+    when ``chair`` is given (one who can be there at the new time).
 
     The chair is checked again for a clash and for leave at the new time. A new date
     that is not a working day or is after the due date needs ``confirm_reason`` (see
@@ -2400,9 +2404,11 @@ def reschedule_conference(
         row.child
         for row in conference.children.select_related("child__team", "child__social_worker")
     ]
+    if chair is KEEP_CHAIR:
+        chair = conference.chair
     _check_chair(
         errors,
-        chair=conference.chair,
+        chair=chair,
         children=children,
         scheduled_date=scheduled_date,
         scheduled_time=scheduled_time,
@@ -2416,6 +2422,7 @@ def reschedule_conference(
         "duration_minutes": duration_minutes,
         "venue": venue.strip(),
         "virtual_link": virtual_link.strip(),
+        "chair": chair,
     }
     if not errors.by_field and all(getattr(conference, k) == v for k, v in new.items()):
         errors.add("scheduled_date", NOTHING_CHANGED)
