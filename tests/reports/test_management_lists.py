@@ -144,6 +144,56 @@ def test_iro_loads_count_children_at_the_end_and_conferences_in_the_period(servi
     assert loads.rows[-1][0] == "No conference yet"
 
 
+def test_a_report_for_one_team_lists_that_teams_children_only(service):
+    kid_b = service.kids["B"]
+    kid_b.team = service.other_team
+    kid_b.save()
+    with time_machine.travel(TODAY, tick=False):
+        lists = {
+            lst.key: lst
+            for lst in management_lists(service.iro_manager, NOVEMBER, day=TODAY, team=service.team)
+        }
+        other = {
+            lst.key: lst
+            for lst in management_lists(
+                service.iro_manager, NOVEMBER, day=TODAY, team=service.other_team
+            )
+        }
+    assert [row[0] for row in lists["conferences_due"].rows] == ["KidA Testcase"]
+    assert [row[0] for row in other["conferences_due"].rows] == ["KidB Testcase"]
+    assert [row[0] for row in lists["long_plans"].rows] == ["KidE Testcase"]
+    assert other["long_plans"].count == 0 and other["late_not_agreed"].count == 0
+    loads = {row[0]: row[1:] for row in other["iro_loads"].rows}
+    assert loads == {"No conference yet": ("1", "0")}  # B alone, on a plan, no conference
+
+
+def test_a_report_for_one_chair_lists_that_chairs_children_only(service):
+    with time_machine.travel(TODAY, tick=False):
+        lists = {
+            lst.key: lst
+            for lst in management_lists(service.iro_manager, NOVEMBER, day=TODAY, chair=service.iro)
+        }
+    # A and B have had no conference: nobody's yet.
+    assert lists["conferences_due"].count == 0
+    assert [row[0] for row in lists["long_plans"].rows] == ["KidE Testcase"]
+    assert [row[0] for row in lists["late_not_agreed"].rows] == ["KidE Testcase"]
+    assert {row[0]: row[1:] for row in lists["iro_loads"].rows} == {
+        service.iro.get_full_name(): ("1", "1")
+    }
+
+
+def test_the_report_pages_lists_follow_the_reports_team(client, service):
+    kid_b = service.kids["B"]
+    kid_b.team = service.other_team
+    kid_b.save()
+    client.force_login(service.iro_manager)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(MONTH, {"team": service.other_team.pk}).content.decode()
+        everyone = client.get(MONTH).content.decode()
+    assert "KidB Testcase" in page and "KidA Testcase" not in page
+    assert "KidA Testcase" in everyone and "KidB Testcase" in everyone
+
+
 def test_a_role_that_sees_no_names_gets_the_counts_only(service):
     lists = lists_for(service.analyst)
     assert lists["conferences_due"].count == 2

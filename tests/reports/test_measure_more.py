@@ -221,7 +221,7 @@ def test_the_report_says_why_a_rate_has_no_figure(staff):
     rate = _table_line(report, "children_on_plan_at_period_end_per_10000")
     assert rate.this == "0.2"
     # The year before had no population recorded: not "no data", which reads as none.
-    assert rate.previous == "not known: no child population recorded for 2017-18"
+    assert rate.previous == "not known: no child population recorded for the year"
     per_iro = _table_line(report, "iro_caseload_per_fte_at_period_end")
     assert per_iro.this == "not known: no IRO working hours recorded"
     # No figure, so no children behind it are offered; a figure links as ever.

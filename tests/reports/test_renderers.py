@@ -171,8 +171,8 @@ def test_a_rate_left_blank_in_the_rows_says_why_as_the_page_does(staff):
     assert rate == (
         None,
         None,
-        "2018-19: not known: no child population recorded for 2018-19; "
-        "2017-18: not known: no child population recorded for 2017-18",
+        "Not known for 2018-19: no child population recorded for the year; "
+        "Not known for 2017-18: no child population recorded for the year",
     )
 
 
@@ -180,7 +180,10 @@ def test_a_rate_for_one_team_says_it_is_not_for_one_team(staff):
     build_authority(staff, 2)
     report = builders.annual_report("2018-19", team=staff.team)
     rate = rows_of(report, "children_on_plan_at_period_end_per_10000")[""]
-    assert rate[2] == "2018-19: not for one team or chair; 2017-18: not for one team or chair"
+    assert rate[2] == "Not for one team or chair"  # once: the same for both periods
+    assert report.scope == "Moorside Safeguarding Team"  # not "team Moorside ... Team"
+    other = builders.annual_report("2018-19", team=TeamFactory(name="Ashby Vale"))
+    assert other.scope == "team Ashby Vale"
     assert rows_of(report, "plans_started")[""][2] == ""  # a count has nothing to explain
 
 

@@ -92,12 +92,20 @@ def _days_left(day: date, due: date, closures: frozenset[date]) -> tuple[str, st
     return words, AT_RISK if at_risk else "", ORANGE if at_risk else ""
 
 
-def _visible_conferences(user) -> QuerySet[Conference]:
-    """Conferences with at least one child ``user`` may see."""
-    visible = visible_to(user).values("pk")
-    return Conference.objects.filter(
-        Exists(ConferenceChild.objects.filter(conference=OuterRef("pk"), child__in=visible))
+def _visible_conferences(user, *, team=None, chair=None) -> QuerySet[Conference]:
+    """Conferences with at least one child ``user`` may see; with ``team``, of a child of
+    that team; with ``chair``, chaired by them (a report's filters)."""
+    children = visible_to(user)
+    if team is not None:
+        children = children.filter(team=team)
+    conferences = Conference.objects.filter(
+        Exists(
+            ConferenceChild.objects.filter(
+                conference=OuterRef("pk"), child__in=children.values("pk")
+            )
+        )
     )
+    return conferences if chair is None else conferences.filter(chair=chair)
 
 
 def _children_of(user, conference_ids: Iterable[int]) -> dict[int, list[Child]]:
@@ -139,22 +147,25 @@ def _when(conference: Conference) -> str:
 # --- IRO service manager ------------------------------------------------------------------
 
 
-def late_conferences_waiting(user) -> QuerySet[Conference]:
+def late_conferences_waiting(user, *, team=None, chair=None) -> QuerySet[Conference]:
     """Conferences held outside timescale that no manager has decided on yet (the
     ``late_conferences_to_agree`` queue's, without its rows)."""
     return (
-        _visible_conferences(user)
+        _visible_conferences(user, team=team, chair=chair)
         .filter(status=ConferenceStatus.HELD, late_decision="")
         .exclude(lateness_reason="")
     )
 
 
-def late_conferences_to_agree(user, day: date) -> Queue:
+def late_conferences_to_agree(user, day: date, *, team=None, chair=None) -> Queue:
     """Conferences held outside timescale (a lateness reason recorded) that no manager
-    has decided on yet, oldest first. One the user chaired is another manager's to
-    decide: its row says so. Three queries."""
+    has decided on yet, oldest first (of a team's children or a chair's, for a report's
+    filters). One the user chaired is another manager's to decide: its row says so.
+    Three queries."""
     conferences = list(
-        late_conferences_waiting(user).select_related("chair").order_by("held_on", "pk")
+        late_conferences_waiting(user, team=team, chair=chair)
+        .select_related("chair")
+        .order_by("held_on", "pk")
     )
     children = _children_of(user, [c.pk for c in conferences])
     rows = []
@@ -182,13 +193,16 @@ def late_conferences_to_agree(user, day: date) -> Queue:
     )
 
 
-def late_reasons_not_accepted(user, day: date, *, since: date | None = None) -> Queue:
+def late_reasons_not_accepted(
+    user, day: date, *, since: date | None = None, team=None, chair=None
+) -> Queue:
     """Late conferences whose reason a manager did not accept, decided in the last 90
     days (or from ``since``: a report's period) up to ``day``, latest decision first,
-    with the manager's comment. Three queries."""
+    with the manager's comment (of a team's children or a chair's, for a report's
+    filters). Three queries."""
     first = since or day - timedelta(days=NOT_ACCEPTED_LOOKBACK_DAYS)
     conferences = list(
-        _visible_conferences(user)
+        _visible_conferences(user, team=team, chair=chair)
         .filter(
             status=ConferenceStatus.HELD,
             late_decision=LateDecision.NOT_AGREED,

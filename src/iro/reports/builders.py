@@ -373,7 +373,8 @@ class Report:
         """Who the figures cover, in words."""
         parts = []
         if self.team is not None:
-            parts.append(f"team {self.team.name}")
+            name = self.team.name  # "Moorside Safeguarding Team" is not "team Moorside ... Team"
+            parts.append(name if name.casefold().endswith("team") else f"team {name}")
         if self.chair is not None:
             parts.append(f"chair {self.chair.get_full_name() or self.chair.username}")
         return ", ".join(parts) if parts else "the whole service"

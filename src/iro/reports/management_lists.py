@@ -32,18 +32,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from iro import timescales
 from iro.access.scope import display_name, shows_names, visible_to
 from iro.children.models import Child
-from iro.journey.models import Plan
 from iro.journey.queues import (
     ICPC,
     due_by,
     late_conferences_to_agree,
     late_reasons_not_accepted,
 )
+from iro.journey.selectors import current_chair_id
 from iro.people.models import User
 from iro.reports.cache import kept_for_reader
 from iro.reports.measures import conferences_held_rows, latest_chair, plans_at_end
@@ -133,13 +133,20 @@ def _next_period(period: Period) -> Period:
     )
 
 
-def _due_next_period(user, period: Period, *, day: date) -> tuple[_Due, ...]:
+def _due_next_period(user, period: Period, *, day: date, team=None, chair=None) -> tuple[_Due, ...]:
     following = _next_period(period)
-    return tuple(
-        _Due(item.child_id, item.kind, item.due)
-        for item in due_by(user, day, following.last_day)
-        if item.booked_for is None
-    )
+    due = [item for item in due_by(user, day, following.last_day) if item.booked_for is None]
+    if team is not None or chair is not None:
+        # A report for one team or chair: that team's children, or those whose chair (of
+        # their latest conference, as the records stand) it is.
+        children = Child.objects.filter(pk__in={item.child_id for item in due})
+        if team is not None:
+            children = children.filter(team=team)
+        if chair is not None:
+            children = children.annotate(_chair=current_chair_id()).filter(_chair=chair.pk)
+        kept = set(children.values_list("pk", flat=True))
+        due = [item for item in due if item.child_id in kept]
+    return tuple(_Due(item.child_id, item.kind, item.due) for item in due)
 
 
 def conferences_due_next_period(
@@ -179,16 +186,14 @@ def conferences_due_next_period(
     )
 
 
-def _long_plans(user, period: Period) -> tuple[_LongPlan, ...]:
-    end = period.last_day
-    started_by = timescales.add_months(end, -LONG_PLAN_MONTHS)
+def _long_plans(user, period: Period, *, team=None, chair=None) -> tuple[_LongPlan, ...]:
+    """Plans open at the period's end for ``LONG_PLAN_MONTHS`` or more (of the team's
+    children, or the chair's at the period's end, as the report's measures count them)."""
+    started_by = timescales.add_months(period.last_day, -LONG_PLAN_MONTHS)
     return tuple(
         _LongPlan(*row)
-        for row in Plan.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gt=end),
-            start_date__lte=started_by,
-            child__in=visible_to(user).values("pk"),
-        )
+        for row in plans_at_end(period, team, chair)
+        .filter(start_date__lte=started_by, child__in=visible_to(user).values("pk"))
         .order_by("start_date", "child__la_child_id", "pk")
         .values_list("child_id", "start_date")
     )
@@ -248,10 +253,10 @@ def _from_queue(user, queue, *, key: str, title: str, intro: str) -> ManagementL
     )
 
 
-def late_not_agreed(user, *, day: date) -> ManagementList:
+def late_not_agreed(user, *, day: date, team=None, chair=None) -> ManagementList:
     return _from_queue(
         user,
-        late_conferences_to_agree(user, day),
+        late_conferences_to_agree(user, day, team=team, chair=chair),
         key="late_not_agreed",
         title="Late conferences whose lateness is not yet agreed",
         intro=(
@@ -261,12 +266,14 @@ def late_not_agreed(user, *, day: date) -> ManagementList:
     )
 
 
-def late_not_accepted(user, period: Period) -> ManagementList:
+def late_not_accepted(user, period: Period, *, team=None, chair=None) -> ManagementList:
     """The late conferences whose reason a manager did not accept in the period, with
     who decided and why (the service manager's queue, for the period)."""
     return _from_queue(
         user,
-        late_reasons_not_accepted(user, period.last_day, since=period.first_day),
+        late_reasons_not_accepted(
+            user, period.last_day, since=period.first_day, team=team, chair=chair
+        ),
         key="late_not_accepted",
         title="Late conferences whose reason was not accepted",
         intro=(
@@ -276,9 +283,9 @@ def late_not_accepted(user, period: Period) -> ManagementList:
     )
 
 
-def iro_loads(period: Period) -> ManagementList:
+def iro_loads(period: Period, *, team=None, chair=None) -> ManagementList:
     on_plan = dict(
-        plans_at_end(period)
+        plans_at_end(period, team, chair)
         .annotate(_chair=latest_chair(period))
         .values("_chair")
         .annotate(n=Count("child", distinct=True))
@@ -286,7 +293,7 @@ def iro_loads(period: Period) -> ManagementList:
         .values_list("_chair", "n")
     )
     chaired = dict(
-        conferences_held_rows(period)
+        conferences_held_rows(period, team, chair)
         .values("conference__chair")
         .annotate(n=Count("conference", distinct=True))
         .order_by()
@@ -329,23 +336,34 @@ class _Found:
     loads: ManagementList
 
 
-def _find(user, period: Period, *, day: date) -> _Found:
+def _find(user, period: Period, *, day: date, team=None, chair=None) -> _Found:
     return _Found(
-        _due_next_period(user, period, day=day),
-        _long_plans(user, period),
-        late_not_agreed(user, day=day),
-        late_not_accepted(user, period),
-        iro_loads(period),
+        _due_next_period(user, period, day=day, team=team, chair=chair),
+        _long_plans(user, period, team=team, chair=chair),
+        late_not_agreed(user, day=day, team=team, chair=chair),
+        late_not_accepted(user, period, team=team, chair=chair),
+        iro_loads(period, team=team, chair=chair),
     )
 
 
-def management_lists(user, period: Period, *, day: date) -> list[ManagementList]:
+def management_lists(
+    user, period: Period, *, day: date, team=None, chair=None
+) -> list[ManagementList]:
     """The lists for ``user``, rows only when their role sees names; [] for an annual
-    report. ``day`` is today (what is due, overdue or waiting is as the records stand)."""
+    report. ``day`` is today (what is due, overdue or waiting is as the records stand).
+    A report for one team or chair lists that team's children or that chair's, as its
+    figures count them."""
     if period.kind not in KINDS:
         return []
+    name = "management-lists"
+    if team is not None or chair is not None:
+        name += f":team={getattr(team, 'pk', '')}:chair={getattr(chair, 'pk', '')}"
     found, kept_as = kept_for_reader(
-        "management-lists", user, period, today=day, make=lambda: _find(user, period, day=day)
+        name,
+        user,
+        period,
+        today=day,
+        make=lambda: _find(user, period, day=day, team=team, chair=chair),
     )
     named = [
         conferences_due_next_period(user, period, day=day, due=found.due),

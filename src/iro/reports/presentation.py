@@ -122,6 +122,9 @@ def _figure(report: Report, key: str, value: Any, period) -> str:
     return why_no_figure(report, key, period) or show(value)
 
 
+NOT_KNOWN = "not known: "
+
+
 def why_no_figure(report: Report, key: str, period) -> str:
     """Why a rate has no figure for the period, where it is not that nothing happened:
     what it is over is not recorded, or it means nothing for one team or chair; "" for
@@ -129,11 +132,14 @@ def why_no_figure(report: Report, key: str, period) -> str:
     if key == "children_on_plan_at_period_end_per_10000":
         if report.team is not None or report.chair is not None:
             return "not for one team or chair"
-        return f"not known: no child population recorded for {reporting_year(period)}"
+        year = reporting_year(period)
+        return NOT_KNOWN + (
+            f"no child population recorded for {'the year' if year == period.label else year}"
+        )
     if key == "iro_caseload_per_fte_at_period_end":
         if report.team is not None:
             return "not for one team"
-        return "not known: no IRO working hours recorded"
+        return NOT_KNOWN + "no IRO working hours recorded"
     return ""
 
 

@@ -313,7 +313,9 @@ def _with_lists(user, report: Report) -> Report:
     none in the published edition, whose readers see no names (IRO loads name chairs)."""
     if report.published:
         return report
-    lists = management_lists(user, report.period, day=_today())
+    lists = management_lists(
+        user, report.period, day=_today(), team=report.team, chair=report.chair
+    )
     return replace(report, management=lists) if lists else report
 
 

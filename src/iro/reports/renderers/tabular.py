@@ -13,7 +13,7 @@ from typing import Any
 
 from iro.reports.builders import ITEM_LABELS, LABELS, RATING_LABELS, THEME_LABELS, Report
 from iro.reports.measures import Ratio
-from iro.reports.presentation import why_no_figure
+from iro.reports.presentation import NOT_KNOWN, why_no_figure
 from iro.timescales import long_date
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
@@ -80,16 +80,18 @@ def measure_rows(report: Report) -> list[list[Any]]:
 
 
 def _note(report: Report, key: str, value: Any) -> str:
-    """Why this period's or the previous period's figure is blank, if the report says."""
-    reasons = [
-        f"{period.label}: {reason}"
-        for figure, period in (
-            (value, report.period),
-            (report.previous[key], report.previous_period),
-        )
-        if figure is None and (reason := why_no_figure(report, key, period))
-    ]
-    return "; ".join(reasons)
+    """Why this period's or the previous period's figure is blank, if the report says:
+    "Not known for 2026-27: no child population recorded for the year"; a reason the
+    same for both periods once ("Not for one team or chair")."""
+    said: list[str] = []
+    for figure, period in ((value, report.period), (report.previous[key], report.previous_period)):
+        reason = why_no_figure(report, key, period) if figure is None else ""
+        if reason.startswith(NOT_KNOWN):
+            reason = f"Not known for {period.label}: {reason.removeprefix(NOT_KNOWN)}"
+        reason = reason[:1].upper() + reason[1:]
+        if reason and reason not in said:
+            said.append(reason)
+    return "; ".join(said)
 
 
 def feedback_rows(report: Report) -> list[list[Any]]:
