@@ -111,7 +111,10 @@ def test_a_child_due_before_the_day_booked_needs_a_confirmation(staff, siblings,
     ).section47  # due by 24 June, before the day booked
     with pytest.raises(ValidationError) as asked:
         add(staff, conference, Subject(child=baby, section47=s47))
-    assert "28 June 2024 is after the conference is due on 24 June 2024." in str(asked.value)
+    assert asked.value.message_dict["confirm_reason"] == [
+        "Rowan Brackwater is due by 24 June 2024, before the day booked (28 June 2024): say "
+        "why the conference stays on that day, or change its date first."
+    ]
     add(staff, conference, Subject(child=baby, section47=s47), confirm_reason="Mother's surgery")
     conference.refresh_from_db()
     assert conference.booking_warnings == (

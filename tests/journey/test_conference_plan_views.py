@@ -290,6 +290,27 @@ def test_the_social_worker_records_progress_and_too_long_progress_is_refused_uns
     )
 
 
+def test_a_save_goes_back_to_the_work_page_it_came_from_and_nowhere_else(client, staff, journey):
+    action = PlanAction.objects.create(
+        plan=journey.plan, what="Weekly visits", who="Social worker", by_when=date(2024, 6, 1)
+    )
+    url = reverse("plan_action_progress", args=[journey.plan.public_id, action.pk])
+    client.force_login(staff.social_worker)
+    page = client.get(url, {"next": "/my-work/#actions-overdue"}).content.decode()
+    assert '<a href="/my-work/#actions-overdue" class="govuk-back-link">Back</a>' in page
+    response = client.post(
+        url + "?next=/my-work/%23actions-overdue",
+        {"status": "in_progress", "progress": "Two visits so far.", "version": 1},
+    )
+    assert response["Location"] == "/my-work/#actions-overdue"
+    for version, elsewhere in ((2, "https://evil.example/"), (3, "//evil.example/")):
+        response = client.post(
+            url + "?next=" + elsewhere,
+            {"status": "in_progress", "progress": f"Visit {version}.", "version": version},
+        )
+        assert response["Location"] == reverse("plan_detail", args=[journey.plan.public_id])
+
+
 def test_progress_replaced_is_kept_and_shown_below_the_form(client, staff, journey):
     action = PlanAction.objects.create(
         plan=journey.plan, what="Weekly visits", who="Social worker", by_when=date(2024, 6, 1)

@@ -9,11 +9,12 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
-from iro.journey import services
+from iro.journey import invitations, services
 from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
 from iro.journey.conference_forms import (
     DATE_NOT_REAL,
@@ -794,8 +795,6 @@ def test_a_manager_who_agrees_a_late_conference_is_led_back_to_the_others(
 def test_changing_the_chair_says_who_is_sent_the_update_and_which_letters_to_post_again(
     client, staff, conference
 ):
-    from iro.journey import invitations
-
     client.force_login(staff.coordinator)
     url = reverse("conference_invitations", args=[conference.public_id])
     client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
@@ -840,8 +839,6 @@ def test_the_pre_meeting_form_says_everything_wrong_at_once(client, staff, confe
 
 
 def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staff, conference):
-    from iro.journey import invitations
-
     client.force_login(staff.coordinator)
     url = reverse("conference_invitations", args=[conference.public_id])
     client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
@@ -922,10 +919,11 @@ def test_a_conference_is_cancelled_only_with_a_reason_kept_on_its_page(client, s
     )
     page = client.get(detail).content.decode()
     assert (
-        f"Cancelled on 20 June 2024 by {staff.coordinator}: Another reason. "
+        f"Cancelled on 20 June 2024 by {staff.coordinator}: "
         "The court made an order; the plan is set there."
     ) in page
     assert f'href="{url}"' not in page  # nothing left to cancel
+    assert "In time</strong>" not in page  # never held: neither in time nor late
     again = client.post(url, {"version": cancelled.version, "reason": "mistake"}, follow=True)
     assert NOT_SCHEDULED_TO_CANCEL in again.content.decode()
 
@@ -940,3 +938,113 @@ def test_attendance_is_offered_from_the_conferences_day(client, staff, conferenc
     with time_machine.travel(date(2024, 6, 28), tick=False):
         client.force_login(staff.coordinator)
         assert "Record who attended" in client.get(url).content.decode()
+
+
+# ------------------------------------------------------- a day gone by, not recorded
+
+
+def test_a_conference_whose_day_has_gone_by_asks_to_be_recorded_not_invited(
+    client, staff, conference
+):
+    url = reverse("conference_detail", args=[conference.public_id])
+    with time_machine.travel(date(2024, 7, 1), tick=False):
+        client.force_login(staff.iro)  # its chair
+        page = client.get(url).content.decode()
+        assert "Booked for Friday 28 June 2024, a day gone by, and not recorded yet." in page
+        record = reverse("conference_record", args=[conference.public_id])
+        assert f'id="record-next" href="{record}"' in page
+        client.force_login(staff.coordinator)
+        page = client.get(url).content.decode()
+        assert f"If it took place, its chair, {staff.iro}, records it; if not" in page
+        assert 'id="record-next"' not in page
+        assert "Invite the people who should come" not in page  # nobody is invited yet
+        invitations_page = client.get(
+            reverse("conference_invitations", args=[conference.public_id])
+        ).content.decode()
+        assert "a day gone by" in invitations_page
+        assert "Email the invitations" not in invitations_page
+
+
+def test_invitations_are_not_sent_for_a_day_gone_by(staff, conference):
+    services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="hazel@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    with (
+        time_machine.travel(date(2024, 7, 1), tick=False),
+        pytest.raises(ValidationError) as refused,
+    ):
+        invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    assert refused.value.messages == [invitations.DAY_GONE_BY.format(day="28 Jun 2024")]
+    assert not mail.outbox
+
+
+def test_a_letter_posted_for_a_cancelled_conference_says_to_tell_them_another_way(
+    client, staff, conference
+):
+    services.add_invitee(
+        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
+        address="4 Fen Lane", acting_user=staff.coordinator,
+    )  # fmt: skip
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    conference.refresh_from_db()
+    services.reschedule_conference(
+        conference=conference, scheduled_date=date(2024, 7, 1), scheduled_time=time(10),
+        venue="Northmoor Civic Centre, Room 2", acting_user=staff.coordinator,
+        expected_version=current_version(conference),
+    )  # fmt: skip
+    invitations.cancel_and_notify(
+        conference=conference, reason=CancellationReason.NOT_NEEDED,
+        acting_user=staff.coordinator, expected_version=current_version(conference),
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.get(reverse("conference_detail", args=[conference.public_id])).content.decode()
+    assert invitations.LETTER_CANCELLED in page
+    assert "post the new letter" not in page
+
+
+def test_booking_a_child_whose_family_has_one_booked_offers_to_add_them_to_it(client, staff):
+    siblings = sibling_group(staff)
+    first, second = siblings.children
+    booked = services.schedule_conference(
+        kind="initial",
+        subjects=[services.Subject(child=first, section47=siblings.section47s[0])],
+        scheduled_date=date(2024, 6, 28), scheduled_time=time(10), chair=staff.iro,
+        venue="Northmoor Civic Centre", acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.get(
+        reverse("conference_new", args=[second.public_id]), {"kind": "initial"}
+    ).content.decode()
+    add = reverse("conference_add_children", args=[booked.public_id])
+    assert (
+        "Initial child protection conference already booked for Wren Brackwater, on "
+        "Friday 28 June 2024 at 10:00."
+    ) in page
+    assert f'<a class="govuk-link" href="{add}">Add Alder Brackwater to it</a>' in page
+
+
+def test_a_brother_or_sister_already_under_enquiry_is_offered_saying_so(client, staff, siblings):
+    client.force_login(staff.coordinator)
+    page = client.get(
+        reverse("strategy_discussion_new", args=[siblings.children[0].public_id])
+    ).content.decode()
+    assert "Alder Brackwater (an enquiry from 10 June 2024 is still open)" in page
+
+
+def test_a_letter_for_a_conference_held_online_only_says_join_online_not_also(
+    client, staff, conference
+):
+    client.force_login(staff.coordinator)
+    services.add_invitee(
+        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
+        address="4 Fen Lane", acting_user=staff.coordinator,
+    )  # fmt: skip
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    url = reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+    Conference.objects.filter(pk=conference.pk).update(virtual_link="https://meet.example/a")
+    assert "You can also join online:" in client.get(url).content.decode()  # a room too
+    Conference.objects.filter(pk=conference.pk).update(venue="")
+    letter = client.get(url).content.decode()
+    assert "Join online:" in letter and "also join online" not in letter

@@ -216,6 +216,8 @@ def test_reviews_overdue_or_at_risk_are_grouped_by_chair(staff):
     assert queue.rows[1].cells[2:] == ("24 Apr 2025", "118 working days overdue", "Not booked")
     assert queue.rows[1].flag == "Overdue"
     assert queue.rows[0].flag == "At risk"
+    # Each link says whose review it is, not whose chair (the first cell).
+    assert [row.about for row in queue.rows] == [ivy.full_name, otto.full_name]
 
 
 def test_a_review_booked_after_it_is_due_is_flagged_under_the_chair_booked(staff):
@@ -521,6 +523,18 @@ def test_plan_actions_overdue_are_open_actions_past_their_date(staff):
     (chairs,) = [r for r in queues.plan_actions_overdue(staff.iro, TODAY).rows if r.cells[1] ==
                  "Visit the family weekly"]  # fmt: skip
     assert chairs.href == reverse("plan_action", args=[plan.public_id, late.pk])
+    # From My work, a save goes back there.
+    (back,) = [
+        r
+        for r in queues.plan_actions_overdue(
+            staff.iro, TODAY, back="/my-work/#actions-overdue"
+        ).rows
+        if r.cells[1] == "Visit the family weekly"
+    ]
+    assert back.href == (
+        reverse("plan_action", args=[plan.public_id, late.pk])
+        + "?next=%2Fmy-work%2F%23actions-overdue"
+    )
 
 
 def test_first_core_groups_due_are_listed_for_recent_plans_with_no_date_recorded(staff):

@@ -279,6 +279,11 @@ def demo_upn(la_child_id: str) -> str:
     return upn_check_letter(f"?{body}") + body
 
 
+# How many of the last working days' reviews are left to record: any chair's, the demo IRO's.
+UNWRITTEN_DAYS = 2
+DEMO_IRO_UNWRITTEN_DAYS = 5
+
+
 def left_to_record(mp: planner.MeetingPlan, *, days: frozenset[date], wanted: set[int]) -> bool:
     """Whether a planned meeting was held on one of ``days`` (the last working days) and
     is not recorded yet: still scheduled, in its chair's "Conferences to record". Only a
@@ -316,13 +321,18 @@ class Writer:
         self.wanted_children = {d.child for d in worries.disputes}
         self.wanted_children |= {c.child for c in worries.challenges}
         self.wanted_plans = {(d.child, d.plan_start) for d in worries.disputes}
-        # The last two working days before today: their reviews are held but not yet
-        # written up, as a chair writes up the last days' conferences today.
-        last = casework.cal.on_or_before(self.today - timedelta(days=1))
-        self.unwritten_days = frozenset({last, casework.cal.on_or_before(last - timedelta(days=1))})
+        # The last working days before today: their reviews are held but not yet written
+        # up, as a chair writes up the last days' conferences today (two days; the demo
+        # IRO, chairs[0], a week, so that their My work has one to record).
+        days = [casework.cal.on_or_before(self.today - timedelta(days=1))]
+        while len(days) < DEMO_IRO_UNWRITTEN_DAYS:
+            days.append(casework.cal.on_or_before(days[-1] - timedelta(days=1)))
+        self.unwritten_days = frozenset(days[:UNWRITTEN_DAYS])
+        self.demo_iro_unwritten_days = frozenset(days)
 
     def left_to_record(self, mp: planner.MeetingPlan) -> bool:
-        return left_to_record(mp, days=self.unwritten_days, wanted=self.wanted_conferences)
+        days = self.demo_iro_unwritten_days if mp.chair == 0 else self.unwritten_days
+        return left_to_record(mp, days=days, wanted=self.wanted_conferences)
 
     def write(self, progress: Callable[[int, int], None] | None = None) -> None:
         total = len(self.plan.families)

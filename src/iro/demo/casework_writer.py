@@ -22,7 +22,7 @@ from iro.demo import casework, planner
 from iro.demo.casework import Cast, Person, who_text
 from iro.journey import invitations as sending
 from iro.journey import plan_services, services
-from iro.journey.checks import current_version
+from iro.journey.checks import as_at, current_version
 from iro.journey.models import Conference, ConferenceChild, Invitation, Plan
 from iro.journey.plan_services import ActionReview
 from iro.people.models import Agency, User
@@ -159,14 +159,15 @@ class CaseworkWriter:
 
     def send(self, conference: Conference, invited: list[Invitation], coordinator: User) -> None:
         """Send the invitations by email and record the letters posted to the others,
-        as the coordinator does from the invitations page."""
-        if any(invitation.email for invitation in invited):
-            sending.send_invitations(conference=conference, acting_user=coordinator)
-        for invitation in invited:
-            # A letter goes to those with an address; one with neither address nor email
-            # is left on the coordinator's list, as the page lists it.
-            if not invitation.email and sending.has_postal_address(invitation):
-                sending.record_letter_posted(invitation=invitation, acting_user=coordinator)
+        as the coordinator does from the invitations page, on the demo's today."""
+        with as_at(self.today):
+            if any(invitation.email for invitation in invited):
+                sending.send_invitations(conference=conference, acting_user=coordinator)
+            for invitation in invited:
+                # A letter goes to those with an address; one with neither address nor
+                # email is left on the coordinator's list, as the page lists it.
+                if not invitation.email and sending.has_postal_address(invitation):
+                    sending.record_letter_posted(invitation=invitation, acting_user=coordinator)
         self.counts.invitations_sent += len(invited)
 
     def after(

@@ -186,7 +186,9 @@ def row_views(user, conference: Conference) -> list[RowView]:
             before=conference.held_on,
             closures=closures,
         )
-        when = conference.held_on or conference.scheduled_date
+        # A cancelled conference was never held: neither in time nor late.
+        cancelled = conference.status == ConferenceStatus.CANCELLED
+        when = None if cancelled else conference.held_on or conference.scheduled_date
         out.append(
             RowView(
                 row=row,
@@ -216,6 +218,10 @@ def _conference_context(request, conference: Conference) -> dict:
         "chaired_it": conference.chair_id is not None and conference.chair_id == user.pk,
         **_record_context(user, conference),
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
+        # Booked for a day gone by and not recorded: record it, or move or cancel it.
+        "day_gone_by": conference.status == ConferenceStatus.SCHEDULED
+        and conference.scheduled_date is not None
+        and conference.scheduled_date < today(),
         "held": conference.status == ConferenceStatus.HELD,
         # Attendance is recorded from the conference's day (the service refuses it before).
         "attendance_open": conference.status == ConferenceStatus.HELD
@@ -349,9 +355,9 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
     child = child_for(request.user, public_id)
     require_capability(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
     name = display_name(request.user, child)
-    siblings = [
-        (c, display_name(request.user, c)) for c in _family(request.user, child) if c != child
-    ]
+    family = [c for c in _family(request.user, child) if c != child]
+    open_enquiries = _open_enquiries(family)
+    siblings = [(c, display_name(request.user, c) + open_enquiries.get(c.pk, "")) for c in family]
     form = StrategyDiscussionForm(request.POST or None, siblings=siblings)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -404,6 +410,32 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
         {"child": child, "name": name, "form": form, "active_nav": "children"},
         form,
     )
+
+
+def _open_enquiries(children: list[Child]) -> dict[int, str]:
+    """For each child with an enquiry still waiting for its initial conference (none
+    held, none ruled out), a few words saying so, to read before recording another: a
+    brother or sister already under enquiry is ticked only for a new one."""
+    waiting = (
+        Section47.objects.filter(
+            episode__child__in=children,
+            episode__closure_date__isnull=True,
+            icpc_not_required=False,
+        )
+        .exclude(
+            pk__in=ConferenceChild.objects.filter(
+                conference__kind=ConferenceKind.INITIAL,
+                conference__status=ConferenceStatus.HELD,
+                section47__isnull=False,
+            ).values("section47")
+        )
+        .order_by("start_date", "pk")
+        .values_list("episode__child_id", "start_date")
+    )
+    return {
+        child_id: f" (an enquiry from {start:%-d %B %Y} is still open)"
+        for child_id, start in waiting
+    }
 
 
 def _enquiries_with_icpc():
@@ -692,6 +724,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         )
         for c in candidates
     ]
+    family_booked = _family_conferences(request.user, child, kind)
     dues = [c.due for c in candidates if c.due]
     children = [c.child for c in candidates]
     due = min(dues) if dues else None
@@ -759,6 +792,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "hints": _chair_hints(options, free_then="Free at the time chosen" if when else ""),
             "chairs_when": when,
             "children_hint": CHILDREN_HINT + (SIBLINGS_TICKED if len(candidates) > 1 else ""),
+            "family_booked": family_booked,
             "confirm_for": confirm_for,
             "active_nav": "children",
         },
@@ -892,6 +926,40 @@ def _reschedule_chairs(user, conference: Conference, data) -> list[chairs.ChairO
         conference=conference,
         when=when,
     )
+
+
+@dataclass(frozen=True)
+class FamilyBooking:
+    """A conference of the same kind already booked for the child's brothers or sisters:
+    the child can be added to it instead of being booked apart."""
+
+    conference: Conference
+    names: str
+
+
+def _family_conferences(user, child: Child, kind: str) -> list[FamilyBooking]:
+    """The family's conferences of ``kind`` still booked, without ``child`` at them, that
+    ``user`` may open (every child of it visible), soonest first."""
+    if child.family_id is None:
+        return []
+    conferences = (
+        Conference.objects.filter(
+            status=ConferenceStatus.SCHEDULED,
+            kind=kind,
+            children__child__family_id=child.family_id,
+        )
+        .exclude(children__child=child)
+        .distinct()
+        .order_by("scheduled_date", "scheduled_time", "pk")
+    )
+    visible = set(visible_to(user).filter(family_id=child.family_id).values_list("pk", flat=True))
+    found = []
+    for conference in conferences:
+        kids = [r.child for r in conference.children.select_related("child").order_by("pk")]
+        if all(k.pk in visible for k in kids):
+            names = invitations.plain_list(display_name(user, k) for k in kids)
+            found.append(FamilyBooking(conference, names))
+    return found
 
 
 def _addable(user, conference: Conference, rows) -> list[Candidate]:

@@ -29,7 +29,7 @@ from iro.access.capabilities import Capability
 from iro.access.guards import require
 from iro.children.models import FamilyMember, Relationship
 from iro.journey import services
-from iro.journey.checks import saved_by
+from iro.journey.checks import saved_by, today
 from iro.journey.models import (
     CalendarEntry,
     Conference,
@@ -55,6 +55,11 @@ NOT_SCHEDULED = "Invitations can only be sent for a conference that is still sch
 NO_DATE = "Give the conference a date before sending invitations."
 LETTER_HAS_EMAIL = "This person is invited by email: send the invitations instead."
 LETTER_NOT_SCHEDULED = "Letters can only be posted for a conference that is still scheduled."
+LETTER_CANCELLED = "Letter posted; the conference is cancelled: tell them another way"
+DAY_GONE_BY = (
+    "The conference was booked for {day}, a day gone by: if it took place, its chair "
+    "records it; if not, change the date first, then invite."
+)
 LETTER_NO_ADDRESS = (
     "There is no postal address for {name}, so the letter cannot have been posted. Remove "
     "them from the list and add them again with their address or email address."
@@ -348,6 +353,10 @@ def send_invitations(*, conference: Conference, acting_user) -> Sent:
         raise ValidationError({"invitations": NOT_SCHEDULED})
     if conference.scheduled_date is None:
         raise ValidationError({"invitations": NO_DATE})
+    if conference.scheduled_date < today():
+        raise ValidationError(
+            {"invitations": DAY_GONE_BY.format(day=_day(conference.scheduled_date))}
+        )
     entry = services.calendar_entry(conference, acting_user)
     due = [
         i
@@ -470,6 +479,10 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
         raise ValidationError({"invitations": LETTER_HAS_EMAIL})
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"invitations": LETTER_NOT_SCHEDULED})
+    if conference.scheduled_date is not None and conference.scheduled_date < today():
+        raise ValidationError(
+            {"invitations": DAY_GONE_BY.format(day=_day(conference.scheduled_date))}
+        )
     if not has_postal_address(invitation):
         raise ValidationError({"invitations": LETTER_NO_ADDRESS.format(name=invitation.name)})
     entry = services.calendar_entry(conference, acting_user)
@@ -544,6 +557,9 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: st
         if invitation.email:
             return "Not sent"
         return "No email: post the letter" if has_postal_address(invitation) else NO_WAY_TO_INVITE
+    if not invitation.email and invitation.conference.status == ConferenceStatus.CANCELLED:
+        # A letter cannot be taken back: the cancellation is told another way.
+        return LETTER_CANCELLED
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
         if not invitation.email:
             return "Changed since posted: post the new letter"

@@ -13,6 +13,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from iro.access.capabilities import Capability, has_capability, require_capability
@@ -189,6 +191,19 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     )
 
 
+def _came_from(request: HttpRequest) -> str:
+    """The page a work queue sent the user from (``?next=``), to go back to once saved:
+    a path on this site only, never another's address."""
+    url = request.GET.get("next", "")
+    if (
+        url.startswith("/")
+        and not url.startswith("//")
+        and url_has_allowed_host_and_scheme(url, None)
+    ):
+        return url
+    return ""
+
+
 def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
     """Add an action (what, who, by when), or change one (``pk``)."""
     plan = plan_for(request.user, public_id)
@@ -254,7 +269,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
                 _stale(form, action.version)
         else:
             messages.success(request, _saved("Action", plans))
-            return redirect("plan_detail", public_id=plan.public_id)
+            return redirect(_came_from(request) or reverse("plan_detail", args=[plan.public_id]))
     return _page(
         request,
         "journey/plan/action.html",
@@ -264,6 +279,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "form": form,
             "action": action,
             "plain_results": plain_results,
+            "came_from": _came_from(request),
         },
         form,
     )
@@ -295,7 +311,7 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
                 _stale(form, action.version)
         else:
             messages.success(request, "Progress recorded.")
-            return redirect("plan_detail", public_id=plan.public_id)
+            return redirect(_came_from(request) or reverse("plan_detail", args=[plan.public_id]))
     return _page(
         request,
         "journey/plan/action_progress.html",
@@ -306,6 +322,7 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
             "action": action,
             # The current entry is the form's; what it replaced is listed below it.
             "earlier": progress_history(action)[1:],
+            "came_from": _came_from(request),
         },
         form,
     )

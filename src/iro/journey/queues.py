@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
@@ -511,6 +512,7 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
                     child_public_ids=(child.public_id,),
                     flag=flag or AT_RISK,
                     tone=tone or ORANGE,
+                    about=display_name(user, child),  # the first cell is the chair
                 )
             )
         return rows
@@ -946,9 +948,12 @@ def conferences_due(user, day: date) -> Queue:
 OPEN_ACTION = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
-def plan_actions_overdue(user, day: date, *, children: QuerySet[Child] | None = None) -> Queue:
+def plan_actions_overdue(
+    user, day: date, *, children: QuerySet[Child] | None = None, back: str = ""
+) -> Queue:
     """Actions of open plans past their "by when" date and neither done nor set aside,
-    oldest first; of ``children`` (of those the user may see) where given. One query."""
+    oldest first; of ``children`` (of those the user may see) where given. ``back``: the
+    page to return to once an action is saved (My work). One query."""
     visible = visible_to(user)
     if children is not None:
         visible = visible.filter(pk__in=children.values("pk"))
@@ -975,6 +980,8 @@ def plan_actions_overdue(user, day: date, *, children: QuerySet[Child] | None = 
         else:
             href, verb = reverse("plan_detail", args=[a.plan.public_id]), "See the plan"
         name, what = display_name(user, child), _short(a.what)
+        if back and verb != "See the plan":
+            href += "?" + urlencode({"next": back})
         rows.append(
             Row(
                 href=href,

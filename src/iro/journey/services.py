@@ -158,6 +158,10 @@ BOOKING_CONFIRMATION_REQUIRED = (
 ALREADY_HELD = "This conference has already been recorded as held."
 ALREADY_CANCELLED = "This conference has already been cancelled."
 NO_DATE_TO_ADD_TO = "Book a date for the conference before adding children to it."
+ADDED_DUE_EARLIER = (
+    "{who}, before the day booked ({day}): say why the conference stays on that day, or "
+    "change its date first."
+)
 CANCELLATION_REASON_REQUIRED = "Select why the conference is cancelled."
 CANCELLATION_DETAIL_REQUIRED = "Say what the other reason is."
 CANCELLED = "This conference was cancelled."
@@ -1155,6 +1159,7 @@ def add_children_to_conference(
         raise ValidationError({"children": NO_DATE_TO_ADD_TO})
     if not subjects:
         raise ValidationError({"children": NO_SUBJECTS})
+    fresh = [_fresh(s) for s in subjects]
     booked = [
         Subject(child=row.child, section47=row.section47, plan=row.plan)
         for row in conference.children.select_related(
@@ -1165,7 +1170,7 @@ def add_children_to_conference(
     warnings = check_booking(
         errors,
         kind=conference.kind,
-        subjects=booked + [_fresh(s) for s in subjects],
+        subjects=booked + fresh,
         scheduled_date=conference.scheduled_date,
         acting_user=acting_user,
         closures=_closures(),
@@ -1179,9 +1184,27 @@ def add_children_to_conference(
     )
     confirmed = conference.booking_warnings
     new = [w for w in warnings if w not in confirmed]
-    _check_confirmation(errors, new, confirm_reason)
+    if new and not confirm_reason.strip():
+        # Said of the children added: the date is not changed here.
+        late = [
+            (display_name(acting_user, s.child), due)
+            for s in fresh
+            if (due := due_date(kind=conference.kind, section47=s.section47, plan=s.plan,
+                                notified_on=conference.notified_on, closures=_closures()))
+            and due < conference.scheduled_date
+        ]  # fmt: skip
+        errors.add(
+            "confirm_reason",
+            ADDED_DUE_EARLIER.format(
+                who="; ".join(f"{name} is due by {due:%-d %B %Y}" for name, due in late),
+                day=f"{conference.scheduled_date:%-d %B %Y}",
+            )
+            if late
+            else BOOKING_CONFIRMATION_REQUIRED.format(warnings=" ".join(new)),
+        )
+    errors.add("confirm_reason", text_limits.too_long(confirm_reason, text_limits.REASON))
     errors.raise_if_any()
-    for subject in subjects:
+    for subject in fresh:
         row = ConferenceChild(
             conference=conference,
             child=subject.child,

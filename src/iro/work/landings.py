@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from django.urls import reverse
+
 from iro.access.capabilities import Capability, has_capability
 from iro.challenge import queues as challenge
 from iro.journey import queues as journey
@@ -64,7 +66,9 @@ def my_work_queues(user, day: date, children) -> list[Queue]:
     return [
         journey.conferences_to_record(user, day, chaired_by=user),
         challenge.answers_to_decide(user, day=day),
-        journey.plan_actions_overdue(user, day, children=children),
+        journey.plan_actions_overdue(
+            user, day, children=children, back=reverse("my_work") + "#actions-overdue"
+        ),
     ]
 
 
