@@ -1048,3 +1048,28 @@ def test_a_letter_for_a_conference_held_online_only_says_join_online_not_also(
     Conference.objects.filter(pk=conference.pk).update(venue="")
     letter = client.get(url).content.decode()
     assert "Join online:" in letter and "also join online" not in letter
+
+
+def test_a_move_to_another_late_day_offers_the_reason_given_before(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_schedule", args=[conference.public_id])
+    move = {
+        "scheduled_time": "10:00",
+        "venue": "Northmoor Civic Centre, Room 2",
+        "confirm_booking": "on",
+        "confirm_reason": "Mother in hospital until then.",
+        "confirmed_date": "2024-07-03",
+        **date_data("scheduled_date", date(2024, 7, 3)),  # due by 1 July
+    }
+    client.post(url, move | {"version": conference.version})
+    conference.refresh_from_db()
+    assert conference.booking_reason == "Mother in hospital until then."
+    again = {
+        "version": conference.version,
+        "scheduled_time": "10:00",
+        "venue": "Northmoor Civic Centre, Room 2",
+        **date_data("scheduled_date", date(2024, 7, 4)),
+    }
+    page = client.post(url, again).content.decode()
+    assert "Thursday 4 July 2024 needs your confirmation" in page
+    assert ">Mother in hospital until then.</textarea>" in page

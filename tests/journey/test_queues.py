@@ -402,8 +402,11 @@ def test_conferences_booked_before_today_and_not_recorded_are_to_record(staff):
     mine = queues.conferences_to_record(staff.iro, TODAY, chaired_by=staff.iro)
     assert names(mine) == ["Ayla Ashcombe"]
     assert mine.rows[0].action == "Record it"
+    assert "record what was decided, or, if it did not take place" in queue.hint
     # The coordinator cannot record it, but can move or cancel it from its page.
-    (row, _) = queues.conferences_to_record(staff.coordinator, TODAY).rows
+    theirs = queues.conferences_to_record(staff.coordinator, TODAY)
+    assert "if it took place, its chair records it; if not, move or cancel it" in theirs.hint
+    (row, _) = theirs.rows
     assert (row.action, row.href) == (
         "See it",
         reverse("conference_detail", args=[oldest.public_id]),

@@ -888,6 +888,12 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
             if stale:
                 conference.refresh_from_db()
                 _stale_version(form, conference)
+            elif confirm_for and conference.booking_reason and not form.data.get("confirm_reason"):
+                # Booked anyway before: the reason given then is offered again, to confirm
+                # with the box (or change) rather than type again.
+                data = form.data.copy()
+                data["confirm_reason"] = conference.booking_reason
+                form.data = data
         else:
             messages.success(request, "The conference has been moved." + _told(conference))
             return redirect("conference_detail", public_id=conference.public_id)

@@ -790,9 +790,14 @@ def conferences_to_record(user, day: date, *, chaired_by: User | None = None) ->
         rows=LazyRows(waiting, make),
         empty="Every conference booked before today is recorded, moved or cancelled.",
         hint=(
-            "Booked for a day that has passed and still not recorded: record what was "
-            "decided, or, if it did not take place, move or cancel it. Until then the "
-            "child's next conference is worked out as if it had not happened."
+            "Booked for a day that has passed and still not recorded: "
+            + (
+                "record what was decided, or, if it did not take place, move or cancel it. "
+                if has_capability(user, Capability.CHAIR_CONFERENCES)
+                else "if it took place, its chair records it; if not, move or cancel it. "
+            )
+            + "Until then the child's next conference is worked out as if it had not "
+            "happened."
         ),
     )
 
