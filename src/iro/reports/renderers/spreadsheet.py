@@ -16,6 +16,16 @@ from iro.reports.builders import LABELS, Report
 from iro.reports.measures import BREAKDOWN_KEYS, Ratio, as_json
 from iro.reports.renderers.tabular import measure_rows, safe_text
 
+# The management lists' sheets: a sheet's name is at most 31 characters, so each list
+# has a short one (its title is the first row of "For managers").
+LIST_SHEETS = {
+    "conferences_due": "Due, not booked",
+    "long_plans": "Plans open 15 months or more",
+    "late_not_agreed": "Late, not yet agreed",
+    "late_not_accepted": "Late, reason not accepted",
+    "iro_loads": "Each IRO's load",
+}
+
 
 def _append(sheet, row: list[Any]) -> None:
     sheet.append([safe_text(cell) for cell in row])
@@ -138,7 +148,7 @@ def render_xlsx(report: Report) -> bytes:
             _append(lists, [lst.title, lst.count])
         for lst in report.management:
             if lst.rows:
-                sheet = book.create_sheet(lst.title[:31].replace(",", ""))
+                sheet = book.create_sheet(LIST_SHEETS.get(lst.key, lst.title[:31]))
                 _append(sheet, list(lst.columns))
                 for row in lst.rows:
                     _append(sheet, list(row))
