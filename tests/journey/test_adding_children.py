@@ -4,7 +4,7 @@ everyone invited (the invitation names the children)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 import time_machine
@@ -132,10 +132,14 @@ def test_everyone_sent_the_invitation_is_sent_the_update(
     )  # fmt: skip
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
     mail.outbox.clear()
-    with django_capture_on_commit_callbacks(execute=True):
+    with (
+        time_machine.travel(datetime(2024, 6, 20, 15, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         add(staff, conference, younger(siblings))
     assert CalendarEntry.objects.get(conference=conference).sequence == 1
     assert len(mail.outbox) == 1
+    assert "The meeting has changed: a child was added." in mail.outbox[0].body
     assert "Alder" in mail.outbox[0].body
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 
 import pytest
 import time_machine
@@ -462,3 +462,43 @@ def test_the_same_chair_again_or_a_first_chair_sends_no_update(
         )
     assert mail.outbox == []
     assert CalendarEntry.objects.get(conference=conference).sequence == 0
+
+
+def test_an_update_says_what_changed_since_it_was_sent(
+    conference, staff, django_capture_on_commit_callbacks
+):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with (
+        time_machine.travel(datetime(2024, 6, 20, 15, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.reschedule_conference(
+            conference=conference,
+            scheduled_date=date(2024, 7, 1),
+            scheduled_time=time(14, 0),
+            venue="Northmoor Civic Centre, Room 2",
+            chair=staff.other_iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    assert (
+        "The meeting has changed: the day or time (it was Friday 28 June 2024 at 10:00am), the "
+        "chair. The new details are below."
+    ) in mail.outbox[0].body
+    mail.outbox.clear()
+    with (
+        time_machine.travel(datetime(2024, 6, 21, 9, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.reschedule_conference(
+            conference=conference,
+            scheduled_date=date(2024, 7, 1),
+            scheduled_time=time(14, 0),
+            venue="Northmoor Civic Centre, Room 5",
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    # Only what changed since the update: the room.
+    assert "The meeting has changed: where it is held. The new" in mail.outbox[0].body

@@ -33,6 +33,7 @@ from iro.journey.checks import saved_by, today
 from iro.journey.models import (
     CalendarEntry,
     Conference,
+    ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
     CoreGroupMember,
@@ -284,6 +285,47 @@ def letter_context(invitation: Invitation) -> dict:
     }
 
 
+def what_changed(invitation: Invitation) -> list[str]:
+    """What changed in the conference since ``invitation`` was last sent, in words for
+    the update ("the day or time (it was Thursday 10 December 2026 at 09:30)", "the chair",
+    "a child was added"), read from the records' history as it stood then; [] when the
+    history does not say (sent before it was kept)."""
+    conference = invitation.conference
+    sent = invitation.sent_at
+    if sent is None:
+        return []
+    then = (
+        conference.history.filter(history_date__lte=sent)
+        .order_by("-history_date", "-history_id")
+        .first()
+    )
+    if then is None:
+        return []
+    changes = []
+    if (then.scheduled_date, then.scheduled_time, then.duration_minutes) != (
+        conference.scheduled_date,
+        conference.scheduled_time,
+        conference.duration_minutes,
+    ):
+        was = when_text(then) if then.scheduled_date else ""
+        changes.append(f"the day or time (it was {was})" if was else "the day or time")
+    if (then.venue, then.virtual_link) != (conference.venue, conference.virtual_link):
+        changes.append("where it is held")
+    if then.chair_id != conference.chair_id:
+        changes.append("the chair")
+    added = (
+        ConferenceChild.history.filter(
+            conference_id=conference.pk, history_type="+", history_date__gt=sent
+        )
+        .values("id")
+        .distinct()
+        .count()
+    )
+    if added:
+        changes.append("a child was added" if added == 1 else "children were added")
+    return changes
+
+
 def _mail_parts(
     invitation: Invitation, *, entry: CalendarEntry, method: str, reminder: bool = False
 ) -> dict:
@@ -292,6 +334,7 @@ def _mail_parts(
     context = letter_context(invitation) | {"cancelled": method == "CANCEL", "reminder": reminder}
     updated = invitation.sent_sequence is not None and method == "REQUEST" and not reminder
     context["updated"] = updated
+    context["changes"] = what_changed(invitation) if updated else []
     prefix = "Cancelled: " if method == "CANCEL" else ("Changed: " if updated else "Invitation: ")
     kind = (
         MailKind.CANCELLATION
