@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zlib
@@ -334,3 +335,23 @@ def test_every_new_measure_is_in_every_format_beside_the_year_before(compared_ye
     assert set(NEW_KEYS) <= set(data["measures"]) and set(NEW_KEYS) <= set(
         data["previous"]["measures"]
     )
+
+
+def test_the_annual_csv_has_the_figures_by_team_and_by_chair_but_published_by_team_only(
+    full_year, staff
+):
+    rows = list(csv.reader(io.StringIO(tabular.render_csv(full_year))))
+    titles = [row[0] for row in rows if len(row) == 1]
+    assert titles == ["By team", "By chair"]
+    header = rows[rows.index(["By team"]) + 1]
+    assert header[:4] == [
+        "Team",
+        tabular.BREAKDOWN_KEYS[0],
+        f"{tabular.BREAKDOWN_KEYS[0]} numerator",
+        f"{tabular.BREAKDOWN_KEYS[0]} denominator",
+    ]
+    teams = {row[0] for row in rows[rows.index(["By team"]) + 2 : rows.index(["By chair"]) - 1]}
+    assert teams == {name for name, _ in full_year.by_team}
+    published = builders.annual_report("2018-19", edition="published")
+    rows = list(csv.reader(io.StringIO(tabular.render_csv(published))))
+    assert [row[0] for row in rows if len(row) == 1] == ["By team"]

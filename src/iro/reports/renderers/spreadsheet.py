@@ -13,8 +13,8 @@ import io
 from typing import Any
 
 from iro.reports.builders import LABELS, Report
-from iro.reports.measures import BREAKDOWN_KEYS, Ratio, as_json
-from iro.reports.renderers.tabular import measure_rows, safe_text
+from iro.reports.measures import BREAKDOWN_KEYS
+from iro.reports.renderers.tabular import measure_rows, ratio_cells, safe_text
 
 # The management lists' sheets: a sheet's name is at most 31 characters, so each list
 # has a short one (its title is the first row of "For managers").
@@ -29,13 +29,6 @@ LIST_SHEETS = {
 
 def _append(sheet, row: list[Any]) -> None:
     sheet.append([safe_text(cell) for cell in row])
-
-
-def _ratio_cells(value: Any) -> list[Any]:
-    if isinstance(value, Ratio):
-        data = as_json(value)
-        return [data["percent"], data["numerator"], data["denominator"]]
-    return [value, None, None]
 
 
 def render_xlsx(report: Report) -> bytes:
@@ -64,7 +57,7 @@ def render_xlsx(report: Report) -> bytes:
     for month, values in report.trend:
         row: list[Any] = [month.label]
         for key in keys:
-            row += _ratio_cells(values[key])
+            row += ratio_cells(values[key])
         _append(trend, row)
 
     if report.kind == "annual":
@@ -80,7 +73,7 @@ def render_xlsx(report: Report) -> bytes:
             for name, values in groups:
                 row = [name]
                 for key in BREAKDOWN_KEYS:
-                    row += _ratio_cells(values[key])
+                    row += ratio_cells(values[key])
                 _append(sheet, row)
         compared = book.create_sheet("Comparisons")
         _append(compared, ["measure", "label", "area", "year", "value", "source"])

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from iro.reports.builders import ITEM_LABELS, LABELS, RATING_LABELS, THEME_LABELS, Report
-from iro.reports.measures import Ratio
+from iro.reports.measures import BREAKDOWN_KEYS, Ratio, as_json
 from iro.reports.presentation import NOT_KNOWN, why_no_figure
 from iro.timescales import long_date
 
@@ -142,5 +142,37 @@ def management_rows(report: Report) -> list[list[Any]]:
     return rows
 
 
+def breakdown_rows(report: Report) -> list[list[Any]]:
+    """An annual report's figures by team (and by chair, in the internal edition) after
+    the measures, as its spreadsheet's sheets have them: a blank row, the title, the
+    column headings (each figure with its numerator and denominator), a row per team."""
+    if report.kind != "annual":
+        return []
+    rows: list[list[Any]] = []
+    groups = [("By team", report.by_team)]
+    if not report.published:
+        groups.append(("By chair", report.by_chair))
+    for title, by in groups:
+        header: list[Any] = [title.removeprefix("By ").capitalize()]
+        for key in BREAKDOWN_KEYS:
+            header += [key, f"{key} numerator", f"{key} denominator"]
+        rows += [[], [title], header]
+        for name, values in by:
+            row: list[Any] = [name]
+            for key in BREAKDOWN_KEYS:
+                row += ratio_cells(values[key])
+            rows.append(row)
+    return rows
+
+
+def ratio_cells(value: Any) -> list[Any]:
+    """A figure as three cells: the percent, numerator and denominator of a ratio, or
+    the number and two blanks."""
+    if isinstance(value, Ratio):
+        data = as_json(value)
+        return [data["percent"], data["numerator"], data["denominator"]]
+    return [value, None, None]
+
+
 def render_csv(report: Report) -> str:
-    return to_csv(measure_rows(report) + management_rows(report))
+    return to_csv(measure_rows(report) + breakdown_rows(report) + management_rows(report))
