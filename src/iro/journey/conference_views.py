@@ -423,11 +423,7 @@ def _open_enquiries(children: list[Child]) -> dict[int, str]:
             icpc_not_required=False,
         )
         .exclude(
-            pk__in=ConferenceChild.objects.filter(
-                conference__kind=ConferenceKind.INITIAL,
-                conference__status=ConferenceStatus.HELD,
-                section47__isnull=False,
-            ).values("section47")
+            pk__in=services.held_icpc_rows().filter(section47__isnull=False).values("section47")
         )
         .order_by("start_date", "pk")
         .values_list("episode__child_id", "start_date")
@@ -533,6 +529,12 @@ class Candidate:
     child: Child
     subject: Subject
     due: date | None
+
+
+def _candidate_label(user, candidate: Candidate) -> str:
+    """A child to choose for a conference: "Wren Brackwater: due by 1 July 2024"."""
+    name = display_name(user, candidate.child)
+    return f"{name}: due by {candidate.due:%-d %B %Y}" if candidate.due else name
 
 
 def _ticked(child: Child, candidates: list[Candidate]) -> list[str]:
@@ -648,12 +650,17 @@ def _transfer_notified(request: HttpRequest) -> tuple[TransferNotifiedForm, date
     return form, notified_on
 
 
+def _sent_to(conference: Conference) -> tuple[int, list[str]]:
+    """How many were emailed the invitation, and the names of those posted a letter."""
+    sent = conference.invitations.filter(sent_at__isnull=False)
+    return sent.exclude(email="").count(), [i.name for i in sent.filter(email="").order_by("pk")]
+
+
 def _told(conference: Conference) -> str:
     """After a change the invitations give: who is sent the update, and the letters to
     post again (empty when nobody was invited yet)."""
-    sent = conference.invitations.filter(sent_at__isnull=False)
-    emailed = sent.exclude(email="").count()
-    posted = sent.filter(email="").count()
+    emailed, posted_to = _sent_to(conference)
+    posted = len(posted_to)
     told = f" An update to {_people(emailed)} was queued to email." if emailed else ""
     if posted:
         letters = "letter" if posted == 1 else f"{posted} letters"
@@ -715,15 +722,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 ),
             )
         return redirect("child_protection", public_id=child.public_id)
-    labels = [
-        (
-            c.child,
-            f"{display_name(request.user, c.child)}: due by {c.due:%-d %B %Y}"
-            if c.due
-            else display_name(request.user, c.child),
-        )
-        for c in candidates
-    ]
+    labels = [(c.child, _candidate_label(request.user, c)) for c in candidates]
     family_booked = _family_conferences(request.user, child, kind)
     dues = [c.due for c in candidates if c.due]
     children = [c.child for c in candidates]
@@ -923,8 +922,14 @@ def _reschedule_chairs(user, conference: Conference, data) -> list[chairs.ChairO
     minutes = given.get("duration_minutes") or conference.duration_minutes
     if day is None or at is None or "duration_minutes" in probe.errors:
         return []
-    when = chairs.When(day, at, minutes)
-    rows = row_views(user, conference)
+    return _chair_options(conference, row_views(user, conference), chairs.When(day, at, minutes))
+
+
+def _chair_options(
+    conference: Conference, rows: list[RowView], when: chairs.When | None = None
+) -> list[chairs.ChairOption]:
+    """The chairs proposed for a booked conference's children (``rows``), by their
+    earliest due date, at its own time or at ``when``."""
     return chairs.propose_chairs(
         children=chairs.children_with_relations(r.row.child for r in rows),
         today=today(),
@@ -999,13 +1004,7 @@ def conference_add_children(request: HttpRequest, public_id: UUID) -> HttpRespon
     form = AddChildrenForm(
         request.POST or None,
         candidates=[
-            (
-                str(c.child.public_id),
-                f"{display_name(request.user, c.child)}: due by {c.due:%-d %B %Y}"
-                if c.due
-                else display_name(request.user, c.child),
-            )
-            for c in candidates
+            (str(c.child.public_id), _candidate_label(request.user, c)) for c in candidates
         ],
         initial={"version": conference.version},
     )
@@ -1071,12 +1070,12 @@ def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 request, "The conference has been cancelled." + _cancelled_told(conference)
             )
             return redirect("conference_detail", public_id=conference.public_id)
-    sent = conference.invitations.filter(sent_at__isnull=False)
+    emailed, posted = _sent_to(conference)
     context = _conference_context(request, conference) | {
         "form": form,
         "stale": stale,
-        "emailed": sent.exclude(email="").count(),
-        "posted": [i.name for i in sent.filter(email="").order_by("pk")],
+        "emailed": emailed,
+        "posted": posted,
         "active_nav": "children",
     }
     return _page(request, "journey/conference/cancel.html", context, form)
@@ -1085,9 +1084,7 @@ def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def _cancelled_told(conference: Conference) -> str:
     """After a cancellation: who is sent it, and who must be told another way (a letter
     cannot be taken back)."""
-    sent = conference.invitations.filter(sent_at__isnull=False)
-    emailed = sent.exclude(email="").count()
-    posted = [i.name for i in sent.filter(email="").order_by("pk")]
+    emailed, posted = _sent_to(conference)
     told = f" A cancellation to {_people(emailed)} was queued to email." if emailed else ""
     if posted:
         told += (
@@ -1103,12 +1100,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     rows = row_views(request.user, conference)
     earliest_due = min((r.due for r in rows if r.due), default=None)
-    options = chairs.propose_chairs(
-        children=chairs.children_with_relations(r.row.child for r in rows),
-        today=today(),
-        due=earliest_due,
-        conference=conference,
-    )
+    options = _chair_options(conference, rows)
     # The current chair starts chosen, unless they can no longer chair it then (on leave,
     # or booked elsewhere at that time): the coordinator is here to choose someone else.
     current = next((o for o in options if o.chair.pk == conference.chair_id), None)

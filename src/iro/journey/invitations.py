@@ -387,6 +387,14 @@ def _deliver(
     return Sent(emailed=with_email, without_email=[i for i in invitations if not i.email])
 
 
+def _refuse_day_gone_by(conference: Conference) -> None:
+    """No invitation or letter for a conference booked for a day gone by."""
+    if conference.scheduled_date is not None and conference.scheduled_date < today():
+        raise ValidationError(
+            {"invitations": DAY_GONE_BY.format(day=_day(conference.scheduled_date))}
+        )
+
+
 @transaction.atomic
 def send_invitations(*, conference: Conference, acting_user) -> Sent:
     """Email everyone on the list not yet sent the current version, with the .ics."""
@@ -396,10 +404,7 @@ def send_invitations(*, conference: Conference, acting_user) -> Sent:
         raise ValidationError({"invitations": NOT_SCHEDULED})
     if conference.scheduled_date is None:
         raise ValidationError({"invitations": NO_DATE})
-    if conference.scheduled_date < today():
-        raise ValidationError(
-            {"invitations": DAY_GONE_BY.format(day=_day(conference.scheduled_date))}
-        )
+    _refuse_day_gone_by(conference)
     entry = services.calendar_entry(conference, acting_user)
     due = [
         i
@@ -522,10 +527,7 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
         raise ValidationError({"invitations": LETTER_HAS_EMAIL})
     if conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"invitations": LETTER_NOT_SCHEDULED})
-    if conference.scheduled_date is not None and conference.scheduled_date < today():
-        raise ValidationError(
-            {"invitations": DAY_GONE_BY.format(day=_day(conference.scheduled_date))}
-        )
+    _refuse_day_gone_by(conference)
     if not has_postal_address(invitation):
         raise ValidationError({"invitations": LETTER_NO_ADDRESS.format(name=invitation.name)})
     entry = services.calendar_entry(conference, acting_user)

@@ -132,10 +132,18 @@ def _ids(children: Iterable[Child]) -> tuple:
     return tuple(c.public_id for c in children)
 
 
+def _chair_name(conference: Conference) -> str:
+    return str(conference.chair) if conference.chair_id else "Not allocated"
+
+
 def _held_cells(user, conference: Conference, children: list[Child]) -> tuple[str, ...]:
     """A held conference's first cells: its children, its kind, when, and who chaired."""
-    chair = str(conference.chair) if conference.chair_id else "Not allocated"
-    return (_names(user, children), conference.get_kind_display(), _d(conference.held_on), chair)
+    return (
+        _names(user, children),
+        conference.get_kind_display(),
+        _d(conference.held_on),
+        _chair_name(conference),
+    )
 
 
 def _when(conference: Conference) -> str:
@@ -773,7 +781,7 @@ def conferences_to_record(user, day: date, *, chaired_by: User | None = None) ->
                         _names(user, kids),
                         c.get_kind_display(),
                         _when(c),
-                        str(c.chair) if c.chair_id else "Not allocated",
+                        _chair_name(c),
                         f"{_plural(since, 'working day')} ago" if since else "Under a working day",
                     ),
                     child_public_ids=_ids(kids),

@@ -6,7 +6,6 @@ here reads ``Child.objects`` or computes a date.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
@@ -20,7 +19,7 @@ from iro.journey import correction_selectors, selectors
 from iro.journey.checks import today
 from iro.journey.forms import CaseloadFilterForm
 from iro.work.landings import landing_for, my_work_queues
-from iro.work.views import ROWS_SHOWN
+from iro.work.views import limited
 
 NO_MY_WORK = "My work is for conference chairs."
 NO_CHILDREN = "Your role does not include children's records."
@@ -47,11 +46,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(NO_MY_WORK)
     day = today()
     work = selectors.my_work(request.user, day=day)
-    every = request.GET.get("all", "")
-    queues = [
-        replace(q, limit=None if q.key == every else ROWS_SHOWN)
-        for q in my_work_queues(request.user, day, work.children)
-    ]
+    queues = limited(request, my_work_queues(request.user, day, work.children))
     read_log.shown(
         request,
         pks=[c.pk for u in work.upcoming for c in u.children]

@@ -17,6 +17,7 @@ from iro.journey.checks import today
 from iro.reports.headlines import headlines
 from iro.work import landings
 from iro.work.landings import Landing
+from iro.work.queues import Queue
 
 # A landing page shows the first this many rows of each queue, and a link to all of them
 # (``?all=<queue key>``): a large service's queue can hold thousands, and a page of them
@@ -24,14 +25,17 @@ from iro.work.landings import Landing
 ROWS_SHOWN = 100
 
 
+def limited(request: HttpRequest, queues: list[Queue]) -> list[Queue]:
+    """Each queue showing its first ``ROWS_SHOWN`` rows, but the one the page was asked
+    to show all of (``?all=<queue key>``)."""
+    every = request.GET.get("all", "")
+    return [replace(q, limit=None if q.key == every else ROWS_SHOWN) for q in queues]
+
+
 def _landing(request: HttpRequest, landing: Landing, **context) -> HttpResponse:
     require_capability(request.user, landing.capability)
     day = today()
-    every = request.GET.get("all", "")
-    queues = [
-        replace(q, limit=None if q.key == every else ROWS_SHOWN)
-        for q in landings.run(landing, request.user, day)
-    ]
+    queues = limited(request, landings.run(landing, request.user, day))
     read_log.shown(request, public_ids=[pid for q in queues for pid in q.child_public_ids])
     return render(
         request,

@@ -13,8 +13,7 @@ import io
 from typing import Any
 
 from iro.reports.builders import LABELS, Report
-from iro.reports.measures import BREAKDOWN_KEYS
-from iro.reports.renderers.tabular import measure_rows, ratio_cells, safe_text
+from iro.reports.renderers.tabular import breakdowns, measure_rows, ratio_cells, safe_text
 
 # The management lists' sheets: a sheet's name is at most 31 characters, so each list
 # has a short one (its title is the first row of "For managers").
@@ -60,21 +59,11 @@ def render_xlsx(report: Report) -> bytes:
             row += ratio_cells(values[key])
         _append(trend, row)
 
+    for title, rows in breakdowns(report):
+        sheet = book.create_sheet(title)
+        for row in rows:
+            _append(sheet, row)
     if report.kind == "annual":
-        breakdowns = [("By team", report.by_team)]
-        if not report.published:
-            breakdowns.append(("By chair", report.by_chair))
-        for title, groups in breakdowns:
-            sheet = book.create_sheet(title)
-            header = [title.removeprefix("By ").capitalize()]
-            for key in BREAKDOWN_KEYS:
-                header += [key, f"{key} numerator", f"{key} denominator"]
-            _append(sheet, header)
-            for name, values in groups:
-                row = [name]
-                for key in BREAKDOWN_KEYS:
-                    row += ratio_cells(values[key])
-                _append(sheet, row)
         compared = book.create_sheet("Comparisons")
         _append(compared, ["measure", "label", "area", "year", "value", "source"])
         for key, rows in report.comparisons.items():

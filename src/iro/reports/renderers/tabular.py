@@ -142,27 +142,35 @@ def management_rows(report: Report) -> list[list[Any]]:
     return rows
 
 
-def breakdown_rows(report: Report) -> list[list[Any]]:
-    """An annual report's figures by team (and by chair, in the internal edition) after
-    the measures, as its spreadsheet's sheets have them: a blank row, the title, the
-    column headings (each figure with its numerator and denominator), a row per team."""
+def breakdowns(report: Report) -> list[tuple[str, list[list[Any]]]]:
+    """An annual report's figures by team (and by chair, in the internal edition): per
+    breakdown its title ("By team") and its rows, the column headings first (each figure
+    with its numerator and denominator), then a row per team or chair; none for a
+    monthly or quarterly report."""
     if report.kind != "annual":
         return []
-    rows: list[list[Any]] = []
     groups = [("By team", report.by_team)]
     if not report.published:
         groups.append(("By chair", report.by_chair))
+    tables = []
     for title, by in groups:
         header: list[Any] = [title.removeprefix("By ").capitalize()]
         for key in BREAKDOWN_KEYS:
             header += [key, f"{key} numerator", f"{key} denominator"]
-        rows += [[], [title], header]
+        rows = [header]
         for name, values in by:
             row: list[Any] = [name]
             for key in BREAKDOWN_KEYS:
                 row += ratio_cells(values[key])
             rows.append(row)
-    return rows
+        tables.append((title, rows))
+    return tables
+
+
+def breakdown_rows(report: Report) -> list[list[Any]]:
+    """The breakdowns after the measures in one table (CSV): a blank row, the title, and
+    the rows the spreadsheet's sheet of it has."""
+    return [row for title, rows in breakdowns(report) for row in ([], [title], *rows)]
 
 
 def ratio_cells(value: Any) -> list[Any]:
