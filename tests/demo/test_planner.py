@@ -123,11 +123,19 @@ def test_a_chair_never_has_two_conferences_at_once(full):
     plan, _, _ = full
     slots = Counter((m.chair, m.on, m.at) for _, m in meetings(plan))
     assert max(slots.values()) == 1
-    # A conference still to come holds its chair for its whole length: the services
-    # refuse a booking that overlaps another (held ones are history, booked as they were).
+    assert_still_booked_ones_never_overlap(plan)
+
+
+def assert_still_booked_ones_never_overlap(plan: planner.AuthorityPlan) -> None:
+    """A conference still to come, or held in the last fortnight (perhaps not recorded
+    yet), holds its chair for its whole length: the services refuse a booking that
+    overlaps another (older ones are history, booked as they were). Two reviews of one
+    chair at 09:30 and 10:00 on 30 November 2026, both left to record, once stopped the
+    demo building on 5 December."""
+    recent = plan.today - planner.MAY_BE_UNRECORDED
     days: dict[tuple[int, date], list[int]] = {}
     for _, m in meetings(plan):
-        if not m.held:
+        if not m.held or m.on >= recent:
             days.setdefault((m.chair, m.on), []).append(m.at.hour * 60 + m.at.minute)
     for starts in days.values():
         starts.sort()

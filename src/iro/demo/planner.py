@@ -81,6 +81,9 @@ LATE_SLOTS = [time(15, 30), time(16, 0)]
 # How long the demo's conferences are booked for: the services' default length
 # (journey.services.DEFAULT_DURATION_MINUTES), which the demo never changes.
 CONFERENCE_MINUTES = 120
+# A conference held in the last fortnight may not be recorded yet when the demo starts
+# (builder.left_to_record): still booked, it holds its chair for its whole length too.
+MAY_BE_UNRECORDED = timedelta(days=14)
 # The demo IRO's "My work" shows at least this many conferences in the coming weeks.
 DEMO_IRO_UPCOMING = 3
 DEMO_IRO_HORIZON = timedelta(days=28)
@@ -874,13 +877,15 @@ class Planner:
             meeting.chair = demo
 
     def assign_times(self, families: list[FamilyPlan]) -> None:
-        """A time for every conference; a chair never has two at once."""
+        """A time for every conference; a chair never has two at once, nor two that
+        overlap where either may still be booked (to come, or held but not yet recorded)."""
         rng = self.rng
         taken: dict[tuple[int, date], set[time]] = {}
+        recent = self.today - MAY_BE_UNRECORDED
         for family in families:
             for inv in family.involvements:
                 for meeting in inv.meetings:
-                    if not meeting.held:
+                    if not meeting.held or meeting.on >= recent:
                         self._book_ahead(meeting, taken)
                         continue
                     used = taken.setdefault((meeting.chair, meeting.on), set())
