@@ -127,7 +127,7 @@ def test_a_chair_never_has_two_conferences_at_once(full):
 
 
 def assert_still_booked_ones_never_overlap(plan: planner.AuthorityPlan) -> None:
-    """A conference still to come, or held in the last fortnight (perhaps not recorded
+    """A conference still to come, or held in the last four weeks (perhaps not recorded
     yet), holds its chair for its whole length: the services refuse a booking that
     overlaps another (older ones are history, booked as they were). Two reviews of one
     chair at 09:30 and 10:00 on 30 November 2026, both left to record, once stopped the
@@ -141,6 +141,16 @@ def assert_still_booked_ones_never_overlap(plan: planner.AuthorityPlan) -> None:
         starts.sort()
         gaps = [later - earlier for earlier, later in pairwise(starts)]
         assert all(gap >= planner.CONFERENCE_MINUTES for gap in gaps), starts
+
+
+@pytest.mark.parametrize("today", [date(2026, 12, 5), date(2027, 1, 5), date(2027, 4, 1)])
+def test_on_other_days_too_no_conference_that_may_still_be_booked_overlaps_another(today):
+    start, _ = window(today)
+    closures = frozenset(christmas_closures(start.year - 4, today.year + 1))
+    plan = plan_authority(
+        seed=SEED, today=today, scale=1.0, closures=closures, chairs=CHAIRS, teams=TEAMS
+    )
+    assert_still_booked_ones_never_overlap(plan)
 
 
 def test_the_demo_books_conferences_for_the_services_default_length():

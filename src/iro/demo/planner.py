@@ -81,9 +81,9 @@ LATE_SLOTS = [time(15, 30), time(16, 0)]
 # How long the demo's conferences are booked for: the services' default length
 # (journey.services.DEFAULT_DURATION_MINUTES), which the demo never changes.
 CONFERENCE_MINUTES = 120
-# A conference held in the last fortnight may not be recorded yet when the demo starts
+# A conference held in the last four weeks may not be recorded yet when the demo starts
 # (builder.left_to_record): still booked, it holds its chair for its whole length too.
-MAY_BE_UNRECORDED = timedelta(days=14)
+MAY_BE_UNRECORDED = timedelta(days=28)
 # The demo IRO's "My work" shows at least this many conferences in the coming weeks.
 DEMO_IRO_UPCOMING = 3
 DEMO_IRO_HORIZON = timedelta(days=28)
