@@ -14,7 +14,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from iro.access.models import AccessLogEntry
 from iro.children.models import Child
@@ -135,6 +135,34 @@ def test_the_invitation_letter_is_in_each_language_then_in_english(client, staff
     assert_in_language(code, html, typed=["Hazel Brackwater", "Northmoor Civic Centre, Room 2"])
     with translation.override(code):
         assert gettext("When and where") in parts(html)[0][2]
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_the_letter_to_a_child_is_in_each_language_in_words_for_a_child(client, staff, code):
+    conference = book_icpc(staff, sibling_group(staff))
+    invitation = services.add_invitee(
+        conference=conference, name="Wren Brackwater", role=InviteeRole.CHILD,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    html = letter_html(client, conference, invitation, code)
+    assert_in_language(code, html, typed=["Wren Brackwater"])
+    text = words(parts(html)[0][2])
+    with translation.override(code):
+        to_a_child = [
+            gettext("An invitation to a meeting about you and %(others)s") % {"others": "Alder"},
+            pgettext("to a child", "Dear %(name)s,") % {"name": "Wren Brackwater"},
+            pgettext(
+                "to a child",
+                "If you need an interpreter, or help to get to the meeting, please tell us "
+                "as soon as you can.",
+            ),
+        ]
+        to_parents = gettext("Dear %(name)s,") % {"name": "Wren Brackwater"}
+    for sentence in to_a_child:
+        assert " ".join(sentence.split()) in text, sentence
+    if to_parents != to_a_child[1]:  # a language that greets a child otherwise
+        assert to_parents not in text
 
 
 def test_the_family_plan_is_in_the_recorded_language_by_default(client, staff, plan):

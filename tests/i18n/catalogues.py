@@ -1,9 +1,10 @@
 """Read the project's gettext catalogues (iro/locale/<lang>/LC_MESSAGES/django.po).
 
-A small reader for what ``makemessages`` writes: each entry's msgid, msgstr, flags
-(fuzzy, python-format) and source files. The tests use it to check that every fixed
-string of the family documents is translated in every language and that the compiled
-.mo files match; docs/languages.md says how to update them.
+A small reader for what ``makemessages`` writes: each entry's context (msgctxt, as the
+letter to a child has), msgid, msgstr, flags (fuzzy, python-format) and source files.
+The tests use it to check that every fixed string of the family documents is translated
+in every language and that the compiled .mo files match; docs/languages.md says how to
+update them.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ LOCALE_DIR = Path(__file__).resolve().parents[2] / "src" / "iro" / "locale"
 
 @dataclass
 class Entry:
+    msgctxt: str | None = None
     msgid: str = ""
     msgstr: str = ""
     flags: set[str] = field(default_factory=set)
@@ -56,6 +58,11 @@ def read(path: Path) -> list[Entry]:
             entry.sources += line[2:].split()
         elif line.startswith("#"):
             continue
+        elif line.startswith("msgctxt "):
+            if field_name == "msgstr":
+                finish()
+            field_name = "msgctxt"
+            entry.msgctxt = _string(line[8:])
         elif line.startswith("msgid "):
             if field_name == "msgstr":
                 finish()

@@ -92,7 +92,10 @@ def test_every_family_document_source_is_in_the_catalogues():
 def test_the_compiled_catalogue_matches_its_source(locale):
     """The .mo files are committed (a fresh clone needs no msgfmt): each must say what
     its .po says; after editing a .po, run compilemessages (docs/languages.md)."""
-    po = {e.msgid: e.msgstr for e in read(catalogue_path(locale))[1:]}
+    po = {
+        e.msgid if e.msgctxt is None else f"{e.msgctxt}\x04{e.msgid}": e.msgstr
+        for e in read(catalogue_path(locale))[1:]
+    }
     with (catalogue_path(locale).with_suffix(".mo")).open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)._catalog
     compiled = {k: v for k, v in compiled.items() if k != ""}

@@ -21,7 +21,7 @@ from iro.journey.models import (
     PreMeeting,
 )
 from tests.factories import make_staff
-from tests.journey.conference_setup import book_icpc, sibling_group
+from tests.journey.conference_setup import Siblings, book_icpc, sibling_group
 
 pytestmark = [pytest.mark.django_db]
 
@@ -113,6 +113,66 @@ def test_a_parent_is_written_to_in_plain_words_and_the_police_as_a_professional(
     assert "Friday 28 June 2024 at 10:00am" in to_parent.body
     assert "send your report" in to_police.body
     assert "Brackwater" not in to_parent.subject
+
+
+def invite_wren(conference, staff, name="wren  BRACKWATER"):
+    return services.add_invitee(
+        conference=conference,
+        name=name,
+        role=InviteeRole.CHILD,
+        email="wren@example.org",
+        acting_user=staff.coordinator,
+    )
+
+
+def test_a_child_is_written_to_about_them_and_their_brother_not_by_their_own_name(
+    conference, staff
+):
+    invite_wren(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    (to_child,) = mail.outbox
+    assert "come to a child protection conference about you and Alder." in to_child.body
+    assert "the people who work with you talk together about how to keep you safe" in (
+        to_child.body
+    )
+    assert "Wren" not in to_child.body and "your children" not in to_child.body
+    assert "how to keep you safe" in unfolded(ics_of(to_child)).replace("\\,", ",")
+
+
+def test_a_childs_cancellation_says_the_meeting_about_them_is_cancelled(
+    conference, staff, django_capture_on_commit_callbacks
+):
+    invite_wren(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.cancel_and_notify(
+            conference=conference,
+            reason=CancellationReason.NOT_NEEDED,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    (to_child,) = mail.outbox
+    assert "conference for you and Alder on Friday 28 June 2024" in to_child.body
+
+
+def test_a_child_not_found_by_name_among_several_is_written_to_about_the_children_by_name(
+    conference, staff
+):
+    invitation = invite_wren(conference, staff, name="Wrenny")
+    context = invitations.letter_context(invitation)
+    assert (context["about_you"], context["children"]) == (False, "Wren and Alder")
+    assert "keep you safe" in str(context["purpose"])  # still written to a child
+
+
+def test_the_only_child_of_a_conference_is_written_to_about_them_whatever_the_name(staff):
+    siblings = sibling_group(staff, surname="Fenwick", names=("Ash", "Elm"))
+    only_ash = Siblings(children=siblings.children[:1], section47s=siblings.section47s[:1])
+    conference = book_icpc(staff, only_ash)
+    invitation = invite_wren(conference, staff, name="Ashy")
+    context = invitations.letter_context(invitation)
+    assert (context["about_you"], context["others"]) == (True, "")
+    assert invitations.invited_child(invitation) == siblings.children[0]
 
 
 def test_a_second_send_emails_no_one_twice(conference, staff):

@@ -39,6 +39,7 @@ from iro.access.guards import require
 from iro.challenge.models import Feedback, FeedbackLink, FeedbackOrigin, Respondent
 from iro.challenge.services import write_feedback
 from iro.journey.checks import saved_by
+from iro.journey.invitations import invited_child
 from iro.journey.models import Conference, ConferenceStatus, Invitation, InviteeRole
 from iro.languages import ENGLISH, code_for
 from iro.notices.mail import emailing, queue_mail
@@ -121,12 +122,8 @@ def invitee_language(invitation: Invitation) -> str:
     conference = invitation.conference
     name = invitation.name.strip().lower()
     if invitation.role == InviteeRole.CHILD:
-        for row in conference.children.select_related("child"):
-            child = row.child
-            full = f"{child.first_name} {child.last_name}".strip().lower()
-            if name and name in (full, child.first_name.strip().lower()):
-                return language_for(child.preferred_language)
-        return ENGLISH
+        child = invited_child(invitation)
+        return language_for(child.preferred_language) if child is not None else ENGLISH
     if invitation.role == InviteeRole.PARENT:
         from iro.children.models import FamilyMember
 

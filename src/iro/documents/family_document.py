@@ -124,6 +124,7 @@ def invitation_choice(invitation, asked: str | None = None) -> Choice:
     language when the invitee is found by name in the children's families, else the
     family's; English for professionals unless the chooser asks for another."""
     from iro.children.models import Child, FamilyMember
+    from iro.journey.invitations import invited_child
     from iro.journey.models import InviteeRole
 
     if invitation.role not in (InviteeRole.PARENT, InviteeRole.CHILD):
@@ -140,10 +141,9 @@ def invitation_choice(invitation, asked: str | None = None) -> Choice:
             if " ".join(adult.name.split()).casefold() == name:
                 return choose(adult.preferred_language, asked)
     else:
-        for child in children:
-            full_name = f"{child.first_name} {child.last_name}"
-            if name in (child.first_name.casefold(), full_name.casefold()):
-                return choose(child.preferred_language, asked)
+        child = invited_child(invitation)
+        if child is not None:
+            return choose(child.preferred_language, asked)
     if not children:
         return choose(ENGLISH, asked)
     return family_choice(children[0], asked)

@@ -98,6 +98,21 @@ PLAIN_PURPOSE = {
         "people who work with your children talk about the plan and how we will help."
     ),
 }
+# The same, to a child or young person invited to the meeting about them.
+CHILD_PURPOSE = {
+    ConferenceKind.INITIAL: _(
+        "This is a meeting where your family and the people who work with you talk "
+        "together about how to keep you safe, and decide if a plan is needed."
+    ),
+    ConferenceKind.REVIEW: _(
+        "This is a meeting where your family and the people who work with you look at "
+        "how the plan is going, and decide what happens next."
+    ),
+    ConferenceKind.TRANSFER_IN: _(
+        "Your family has moved to our area. This is a meeting where your family and the "
+        "people who work with you talk about the plan and how we will help."
+    ),
+}
 
 
 # --------------------------------------------------------------- iCalendar
@@ -197,7 +212,8 @@ def calendar_text(
         lines.append(f"LOCATION:{_escape(place)}")
     if conference.virtual_link:
         lines.append(f"URL:{_uri(conference.virtual_link)}")
-    description = str(PLAIN_PURPOSE[conference.kind])
+    to_child = attendee is not None and attendee.role == InviteeRole.CHILD
+    description = str((CHILD_PURPOSE if to_child else PLAIN_PURPOSE)[conference.kind])
     if conference.virtual_link:
         description += f"\nJoin online: {conference.virtual_link}"
     lines.append(f"DESCRIPTION:{_escape(description)}")
@@ -265,18 +281,53 @@ def english_clock(t: time) -> str:
     return f"{hour}:{t.minute:02d}{'am' if t.hour < 12 else 'pm'}"
 
 
+def invited_child(invitation: Invitation):
+    """The child of the conference an invitation to a child is for: the one whose first
+    or full name it bears (spaces and case aside), or the only child of the conference;
+    None when it names none of several, and for every other invitee."""
+    if invitation.role != InviteeRole.CHILD:
+        return None
+    children = [
+        row.child
+        for row in invitation.conference.children.select_related("child").order_by(
+            "child__date_of_birth", "child__pk"
+        )
+    ]
+    name = " ".join(invitation.name.split()).casefold()
+    for child in children:
+        full_name = " ".join(f"{child.first_name} {child.last_name}".split()).casefold()
+        if name and name in (child.first_name.strip().casefold(), full_name):
+            return child
+    return children[0] if len(children) == 1 else None
+
+
 def letter_context(invitation: Invitation) -> dict:
-    """What the email and the printed letter say, in the family's words."""
+    """What the email and the printed letter say, in the family's words: to a child
+    invited to the meeting about them, the meeting is about "you" (and their brothers or
+    sisters, by name), not about themselves by name."""
     conference = invitation.conference
     family_member = invitation.role in (InviteeRole.PARENT, InviteeRole.CHILD)
+    to_child = invitation.role == InviteeRole.CHILD
+    invited = invited_child(invitation) if to_child else None
+    others = ""
+    if invited is not None:
+        others = plain_list(
+            row.child.first_name or row.child.la_child_id
+            for row in conference.children.select_related("child")
+            .exclude(child=invited)
+            .order_by("child__date_of_birth", "child__pk")
+        )
     return {
         "invitation": invitation,
         "conference": conference,
         "council_name": council(),
         "family_member": family_member,
+        "to_child": to_child,  # the sentences to a child have their own translations
+        "about_you": invited is not None,
+        "others": others,
         "kind_words": PLAIN_KIND[conference.kind],
         "kind_name": KIND_NAME[conference.kind],
-        "purpose": PLAIN_PURPOSE[conference.kind],
+        "purpose": (CHILD_PURPOSE if to_child else PLAIN_PURPOSE)[conference.kind],
         "children": plain_list(children_names(conference, full=not family_member)),
         "when": when_text(conference),
         "chair": conference.chair,
@@ -389,7 +440,7 @@ def _deliver(
 
 def _refuse_day_gone_by(conference: Conference) -> None:
     """No invitation or letter for a conference booked for a day gone by."""
-    if conference.scheduled_date is not None and conference.scheduled_date < today():
+    if conference.is_gone_by(today()):
         raise ValidationError(
             {"invitations": DAY_GONE_BY.format(day=_day(conference.scheduled_date))}
         )
