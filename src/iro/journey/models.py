@@ -441,6 +441,20 @@ class Conference(Voidable):
         when = self.held_on or self.scheduled_date
         return f"{self.get_kind_display()} ({when:%-d %b %Y})" if when else self.get_kind_display()
 
+    # Booked for a day gone by: still scheduled for a day before ``day``, so held and not
+    # recorded, or neither moved nor cancelled. The child's record says nothing of it, so
+    # it is listed to record and takes no invitation. One rule, as a filter and of one.
+    @staticmethod
+    def gone_by(day) -> Q:
+        return Q(status=ConferenceStatus.SCHEDULED, scheduled_date__lt=day)
+
+    def is_gone_by(self, day) -> bool:
+        return (
+            self.status == ConferenceStatus.SCHEDULED
+            and self.scheduled_date is not None
+            and self.scheduled_date < day
+        )
+
 
 class Decision(models.TextChoices):
     PLAN = "plan", "Child protection plan"

@@ -753,9 +753,7 @@ def conferences_to_record(user, day: date, *, chaired_by: User | None = None) ->
     ``chaired_by``: only those that chair chairs (My work). One query, and two more for
     the rows a page shows (``LazyRows``)."""
     closures = closure_days()
-    waiting = _visible_conferences(user).filter(
-        status=ConferenceStatus.SCHEDULED, scheduled_date__lt=day
-    )
+    waiting = _visible_conferences(user).filter(Conference.gone_by(day))
     if chaired_by is not None:
         waiting = waiting.filter(chair=chaired_by)
     waiting = list(
