@@ -169,6 +169,39 @@ def test_slots_are_working_days_up_to_the_due_date_less_the_chairs_bookings(staf
     assert otto.slots[0].day == date(2024, 6, 24) and len(otto.slots) == 4
 
 
+def test_with_a_day_chosen_each_chair_offers_the_free_slots_nearest_it(staff):
+    # Ivy is booked on Wednesday 10 July at 09:30; the coordinator asks about Wednesday.
+    book_icpc(staff, sibling_group(staff, surname="Dunmere"), on=date(2024, 7, 10), at=time(9, 30))
+    siblings = sibling_group(staff)
+    when = chairs.When(date(2024, 7, 10), time(9, 30))
+    options = chairs.propose_chairs(
+        children=siblings.children, today=TODAY, due=date(2024, 7, 12), when=when
+    )
+    ivy = option_for(options, staff.iro)
+    assert ivy.busy_at_time
+    assert [(s.day, s.at) for s in ivy.slots] == [
+        (date(2024, 7, 9), time(9, 30)),
+        (date(2024, 7, 9), time(13, 30)),
+        (date(2024, 7, 10), time(13, 30)),
+        (date(2024, 7, 11), time(9, 30)),
+    ]
+    otto = option_for(options, staff.other_iro)
+    assert (otto.slots[0].day, otto.slots[-1].day) == (date(2024, 7, 9), date(2024, 7, 10))
+
+
+def test_a_review_due_months_ahead_is_offered_slots_in_the_fortnight_before_its_due_date(staff):
+    siblings = sibling_group(staff)
+    options = chairs.propose_chairs(children=siblings.children, today=TODAY, due=date(2024, 9, 20))
+    ivy = option_for(options, staff.iro)
+    assert [(s.day, s.at) for s in ivy.slots] == [
+        (date(2024, 9, 6), time(9, 30)),
+        (date(2024, 9, 6), time(13, 30)),
+        (date(2024, 9, 9), time(9, 30)),
+        (date(2024, 9, 9), time(13, 30)),
+    ]
+    assert all(s.in_time for s in ivy.slots)
+
+
 def test_when_the_due_date_has_passed_the_earliest_slots_are_offered_as_late(staff):
     slots = chairs.candidate_slots(today=TODAY, due=date(2024, 6, 1), closures=())
     assert slots[0] == chairs.Slot(date(2024, 6, 21), time(9, 30), in_time=False)

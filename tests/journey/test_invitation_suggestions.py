@@ -196,6 +196,9 @@ def test_with_no_parent_recorded_the_page_offers_to_add_one_and_comes_back(
     add = reverse("family_adult_new", args=[wren.public_id])
     back = reverse("conference_invitations", args=[conference.public_id])
     assert f'href="{add}?next={back}"' in html
+    # Wren and Alder are of one family: it is offered once, by both names.
+    assert html.count("Add a parent or carer to the family of") == 1
+    assert "Add a parent or carer to the family of Wren Brackwater and Alder Brackwater" in html
     response = client.post(
         add,
         {

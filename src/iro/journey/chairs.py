@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, time
+from datetime import date, time, timedelta
 
 from django.db.models import Count, Max, OuterRef, Subquery
 
@@ -31,6 +31,11 @@ SLOT_TIMES = (time(9, 30), time(13, 30))
 SLOTS_SHOWN = 4
 # How far to look for free slots when the due date is far off or already passed.
 SLOT_SEARCH_WORKING_DAYS = 20
+# Slots are looked for from this long before a day chosen (those nearest it are shown),
+# or before a due date further off than the search (a review is held near its due date,
+# not as soon as it can be), rather than from tomorrow.
+SLOTS_BEFORE_DAY_CHOSEN = timedelta(days=7)
+SLOTS_BEFORE_DUE = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -150,12 +155,16 @@ def previous_chairs(children: Iterable[Child]) -> dict[int, date]:
     )
 
 
-def candidate_slots(*, today: date, due: date | None, closures: Iterable[date]) -> list[Slot]:
-    """Working-day slots from the next working day: up to the due date when it is ahead,
-    else the next few (marked late)."""
+def candidate_slots(
+    *, today: date, due: date | None, closures: Iterable[date], start: date | None = None
+) -> list[Slot]:
+    """Working-day slots from the next working day, or from ``start`` when that is later:
+    up to the due date when it is ahead, else the next few (marked late)."""
     closures = frozenset(closures)
     slots: list[Slot] = []
     day = timescales.add_working_days(today, 1, closures=closures)
+    if start is not None and start > day:
+        day = timescales.add_working_days(start - timedelta(days=1), 1, closures=closures)
     for _ in range(SLOT_SEARCH_WORKING_DAYS):
         in_time = due is None or day <= due
         if not in_time and any(s.in_time for s in slots):
@@ -176,12 +185,13 @@ def propose_chairs(
     """Every active IRO as a chair option, best first: those who may chair before those
     who may not; then those free at the time asked about (``when``, else the conference's
     own booking); among them the children's previous chair first (most recent first),
-    then the lightest load. Each carries up to ``SLOTS_SHOWN`` free slots."""
+    then the lightest load. Each carries up to ``SLOTS_SHOWN`` free slots: those nearest
+    the day asked about, else the first in the fortnight before a due date further off
+    than the search, else the first from tomorrow."""
     chairs = list(iros().order_by("last_name", "first_name", "pk"))
     ids = [c.pk for c in chairs]
     loads = caseloads(ids, today=today)
     previous = previous_chairs(children)
-    slots = candidate_slots(today=today, due=due, closures=closure_days())
     booked = Conference.objects.filter(chair__in=ids, status=ConferenceStatus.SCHEDULED)
     if conference is not None:
         booked = booked.exclude(pk=conference.pk)
@@ -189,6 +199,16 @@ def propose_chairs(
             when = When(
                 conference.scheduled_date, conference.scheduled_time, conference.duration_minutes
             )
+    closures = closure_days()
+    if when is not None:
+        start = when.day - SLOTS_BEFORE_DAY_CHOSEN
+    elif due is not None and due > timescales.add_working_days(
+        today, SLOT_SEARCH_WORKING_DAYS, closures=closures
+    ):
+        start = due - SLOTS_BEFORE_DUE
+    else:
+        start = None
+    slots = candidate_slots(today=today, due=due, closures=closures, start=start)
     days = {s.day for s in slots}
     if when is not None:
         days.add(when.day)
@@ -256,7 +276,10 @@ def propose_chairs(
                 children_on_plan=on_plan,
                 upcoming=upcoming,
                 busy_then=busy_then(chair.pk),
-                slots=tuple(s for s in slots if not busy(chair.pk, s.day, s.at))[:SLOTS_SHOWN],
+                slots=_shown(
+                    [s for s in slots if not busy(chair.pk, s.day, s.at)],
+                    near=when.day if when is not None else None,
+                ),
             )
         )
 
@@ -271,6 +294,15 @@ def propose_chairs(
         )
 
     return sorted(options, key=rank)
+
+
+def _shown(free: list[Slot], *, near: date | None) -> tuple[Slot, ...]:
+    """The free slots to offer, in time order: the first ``SLOTS_SHOWN``, or with a day
+    asked about those nearest it (the earlier of two as near)."""
+    if near is not None:
+        free = sorted(free, key=lambda s: (abs((s.day - near).days), s.day, s.at))
+        free = sorted(free[:SLOTS_SHOWN], key=lambda s: (s.day, s.at))
+    return tuple(free[:SLOTS_SHOWN])
 
 
 def _span(at: time | None, minutes: int) -> str:

@@ -219,9 +219,7 @@ def _conference_context(request, conference: Conference) -> dict:
         **_record_context(user, conference),
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
         # Booked for a day gone by and not recorded: record it, or move or cancel it.
-        "day_gone_by": conference.status == ConferenceStatus.SCHEDULED
-        and conference.scheduled_date is not None
-        and conference.scheduled_date < today(),
+        "day_gone_by": conference.is_gone_by(today()),
         "held": conference.status == ConferenceStatus.HELD,
         # Attendance is recorded from the conference's day (the service refuses it before).
         "attendance_open": conference.status == ConferenceStatus.HELD
@@ -629,7 +627,7 @@ def _chair_hints(options, *, free_then: str = "") -> dict[str, str]:
         elif free_then_too:
             parts.append(free_then)
         if o.slots and not free_then_too:  # free then: their other times are only noise
-            label = "Free at other times: " if free_then else "Free: "
+            label = "Free near that day: " if free_then else "Free: "
             parts.append(label + ", ".join(str(s) for s in o.slots))
         hints[str(o.chair.pk)] = ". ".join(parts) + "."
     return hints
@@ -1172,10 +1170,7 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
     context |= {
         "form": form,
         "suggestions": invitations.suggested_invitees(conference),
-        "without_parents": [
-            (child, display_name(request.user, child))
-            for child in invitations.children_without_parents(conference)
-        ]
+        "without_parents": _families_without_parents(request.user, conference)
         if has_capability(request.user, Capability.ADD_CHILDREN)
         else [],
         "carried": invitations.carried_forward(conference),
@@ -1185,6 +1180,18 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
         context["when"] = invitations.when_text(conference)
         context["how_soon"] = how_soon(conference.scheduled_date, today())
     return _page(request, "journey/conference/invitations.html", context, form)
+
+
+def _families_without_parents(user, conference: Conference) -> list[tuple]:
+    """Each family of the conference with no parent or carer recorded, once: a child of
+    it (the page to add an adult is the child's) and its children's names together."""
+    families: dict = {}
+    for child in invitations.children_without_parents(conference):
+        families.setdefault(child.family_id or f"child {child.pk}", []).append(child)
+    return [
+        (kids[0], invitations.plain_list(display_name(user, c) for c in kids))
+        for kids in families.values()
+    ]
 
 
 NONE_KEPT = "Select the people to invite again, or add people one by one below."
