@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
-from iro.access.capabilities import REFUSED_ACTION, Capability
+from iro.access.capabilities import Capability, refusal
 from iro.access.guards import REFUSED_CONFERENCE_CHILD, census_import
 from iro.access.scope import REFUSED_CHILD
 from iro.challenge import services as challenge_services
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 
 def refused(what: Capability) -> str:
-    return REFUSED_ACTION.format(what=what.lower())
+    return refusal(what)
 
 
 @pytest.fixture(autouse=True)
@@ -279,3 +280,12 @@ def test_a_restricted_childs_list_lets_its_people_write(staff, journey):
     )
     journey.child.refresh_from_db()
     plan_services.add_outcome(plan=journey.plan, text="Safe at home", acting_user=staff.iro)
+
+
+def test_a_refusal_keeps_the_capitals_of_what_it_names(client, staff):
+    client.force_login(staff.social_worker)
+    response = client.get(reverse("staff_leave"))
+    assert response.status_code == 403
+    assert "Your role does not include this: record the IROs&#x27; leave." in (
+        response.content.decode()
+    )

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from iro.access.capabilities import REFUSED_ACTION, Capability
+from iro.access.capabilities import Capability, refusal
 from iro.access.scope import REFUSED_CHILD
 from iro.journey import services
 from iro.journey.checks import DATE_IN_FUTURE
@@ -20,7 +20,7 @@ from tests.factories import ChildFactory, make_staff
 
 pytestmark = pytest.mark.django_db
 
-REFUSED = REFUSED_ACTION.format(what=Capability.RECORD_STRATEGY_DISCUSSION.lower())
+REFUSED = refusal(Capability.RECORD_STRATEGY_DISCUSSION)
 
 
 @pytest.fixture(autouse=True)

@@ -328,3 +328,20 @@ def test_progress_replaced_is_kept_and_shown_below_the_form(client, staff, journ
     assert earlier.index("Two visits so far.") < earlier.index("Not started")  # newest first
     assert staff.social_worker.get_full_name() in earlier
     assert "All six visits made." not in earlier  # the current one is in the form
+
+
+def test_after_a_clash_the_change_saved_meanwhile_is_shown_to_check(client, staff, journey):
+    action = PlanAction.objects.create(
+        plan=journey.plan, what="Weekly visits", who="Social worker", by_when=date(2024, 6, 1)
+    )
+    url = reverse("plan_action_progress", args=[journey.plan.public_id, action.pk])
+    client.force_login(staff.social_worker)
+    client.post(url, {"status": "in_progress", "progress": "Saved in the other tab.", "version": 1})
+
+    page = client.post(
+        url, {"status": "done", "progress": "Typed in this tab.", "version": 1}
+    ).content.decode()
+
+    assert "Typed in this tab." in page.split('id="earlier-progress"')[0]  # kept in the form
+    earlier = page.split('id="earlier-progress"')[1]
+    assert "Saved in the other tab." in earlier  # the change to check before saving again

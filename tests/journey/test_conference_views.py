@@ -161,6 +161,34 @@ def test_a_strategy_discussion_for_both_siblings_shows_the_icpc_due_date_at_once
         assert Section47.objects.filter(episode__child=c, start_date=date(2024, 6, 19)).exists()
 
 
+def test_a_child_with_no_open_episode_is_asked_for_the_referral_in_the_open(client, staff):
+    from iro.children.services import create_child
+
+    child = create_child(
+        acting_user=staff.coordinator, la_child_id="NEW1", first_name="Ione",
+        last_name="Dunmere", date_of_birth=date(2018, 4, 2), team=staff.team,
+    )  # fmt: skip
+    url = reverse("strategy_discussion_new", args=[child.public_id])
+    client.force_login(staff.social_worker)
+    page = client.get(url).content.decode()
+    assert '<details class="govuk-details" id="referral-details" open>' in page
+    assert "Ione Dunmere has no open Child in Need episode" in page
+
+    page = client.post(
+        url, {**date_data("held_on", date(2024, 6, 19)), "start_section47": "yes"}
+    ).content.decode()
+    assert '<a href="#id_referral_date_day">' in page  # the error summary's link ...
+    assert '<details class="govuk-details" id="referral-details" open>' in page  # ... is seen
+
+
+def test_with_an_open_episode_the_referral_stays_folded_away(client, staff, siblings):
+    client.force_login(staff.social_worker)
+    url = reverse("strategy_discussion_new", args=[siblings.children[0].public_id])
+    page = client.get(url).content.decode()
+    assert '<details class="govuk-details" id="referral-details">' in page
+    assert "No open Child in Need episode?" in page
+
+
 def test_a_strategy_discussion_date_that_is_not_real_gets_a_field_error(client, staff, siblings):
     client.force_login(staff.coordinator)
     response = client.post(

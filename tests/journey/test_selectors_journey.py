@@ -102,6 +102,22 @@ def test_a_booked_review_shows_its_date_and_chair(staff):
     assert following.status == "Booked for 15 Dec 2025"
     assert following.chair == "Otto Fallowfield"
     assert following.overdue is False
+    assert following.booked_late is False
+
+
+def test_a_review_booked_for_after_its_due_date_is_marked_booked_late(staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 3, 3), icpc_on=date(2025, 3, 24),
+        reviews=(date(2025, 6, 20),),
+    )  # fmt: skip
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.other_iro, scheduled_date=date(2025, 12, 22),
+    )  # fmt: skip
+    following = steps_of(journey_for(staff.iro, journey.child, day=TODAY))["Next review conference"]
+    assert (following.due, following.overdue, following.booked_late) == (
+        date(2025, 12, 20), False, True,
+    )  # fmt: skip
 
 
 def test_an_ended_plan_shows_its_end_and_reason_and_no_next_review(staff):

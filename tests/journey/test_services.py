@@ -409,6 +409,39 @@ def test_an_icpc_can_be_marked_not_required(siblings, coordinator):
     assert raised.value.message_dict["children"] == [services.S47_ICPC_NOT_REQUIRED]
 
 
+def test_no_conference_needed_is_refused_while_one_is_booked_for_the_enquiry(siblings, coordinator):
+    section47 = strategy_for(siblings[0], coordinator)
+    services.schedule_conference(
+        kind=ConferenceKind.INITIAL,
+        subjects=[Subject(child=siblings[0], section47=section47)],
+        scheduled_date=date(2024, 7, 12),
+        confirm_reason="Booked late: the family asked for a later date",
+        acting_user=coordinator,
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.record_icpc_not_required(section47=section47, acting_user=coordinator)
+    assert raised.value.message_dict["icpc_not_required"] == [
+        services.S47_ICPC_BOOKED.format(date=date(2024, 7, 12))
+    ]
+    assert "12 July 2024: cancel it first" in raised.value.message_dict["icpc_not_required"][0]
+    section47.refresh_from_db()
+    assert section47.icpc_not_required is False
+
+
+def test_asking_for_a_conference_withdraws_an_earlier_record_that_none_was_needed(
+    siblings, coordinator
+):
+    section47 = strategy_for(siblings[0], coordinator)
+    services.record_icpc_not_required(section47=section47, acting_user=coordinator)
+    services.request_icpc(
+        section47=section47, requested_on=date(2024, 1, 12), acting_user=coordinator
+    )
+    section47.refresh_from_db()
+    assert (section47.icpc_not_required, section47.icpc_requested_on) == (False, date(2024, 1, 12))
+    history = list(section47.history.order_by("history_date", "history_id"))
+    assert [h.icpc_not_required for h in history][-2:] == [True, False]
+
+
 def test_closing_an_episode_ends_its_child_in_need_plan(siblings, coordinator):
     episode = services.open_episode(
         child=siblings[0], referral_date=date(2024, 1, 8), acting_user=coordinator

@@ -292,3 +292,21 @@ def test_the_coordinators_page_lists_the_conferences_needing_a_chair(client, sta
     ]
     assert "Nochair Ashcombe" in section and "Allocate a chair" in section
     assert "Away Ashcombe" in section and f"{staff.iro} is on leave" in section
+
+
+def test_progress_recorded_from_the_team_page_comes_back_to_its_list(client, staff):
+    from iro.journey.models import PlanAction
+
+    today = timezone.localdate()
+    journey = child_on_plan(
+        chair=staff.iro, strategy=today - timedelta(days=60), icpc_on=today - timedelta(days=40),
+        team=staff.team,
+    )  # fmt: skip
+    action = PlanAction.objects.create(
+        plan=journey.plan, what="Weekly visits", who="Social worker",
+        by_when=today - timedelta(days=3),
+    )  # fmt: skip
+    client.force_login(staff.social_worker)
+    page = html(client.get(reverse("team_work")))
+    progress = reverse("plan_action_progress", args=[journey.plan.public_id, action.pk])
+    assert f'href="{progress}?next=%2Fwork%2Fteam%2F%23actions-overdue"' in page

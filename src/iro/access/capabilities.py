@@ -159,9 +159,16 @@ def has_capability(user, capability: Capability) -> bool:
 REFUSED_ACTION = "Your role does not include this: {what}."
 
 
+def refusal(capability: Capability) -> str:
+    """The refusal naming ``capability`` in the sentence ("record the IROs' leave"):
+    only its first letter lowered, so IROs and other capitals stay as written."""
+    what = str(capability.value)
+    return REFUSED_ACTION.format(what=what[:1].lower() + what[1:])
+
+
 def require_capability(user, capability: Capability) -> None:
     """Raise PermissionDenied (a 403 page) naming what the user's role does not include."""
     if not has_capability(user, capability):
         from django.core.exceptions import PermissionDenied
 
-        raise PermissionDenied(REFUSED_ACTION.format(what=capability.value.lower()))
+        raise PermissionDenied(refusal(capability))

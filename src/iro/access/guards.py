@@ -20,7 +20,7 @@ from contextvars import ContextVar
 
 from django.core.exceptions import PermissionDenied
 
-from iro.access.capabilities import REFUSED_ACTION, Capability, has_capability
+from iro.access.capabilities import Capability, has_capability, refusal
 from iro.access.scope import (
     REFUSED_CHILD,
     hidden_restricted,
@@ -37,7 +37,7 @@ _importing: ContextVar[int | None] = ContextVar("iro_census_import", default=Non
 def census_import(user) -> Iterator[None]:
     """The census import, by ``user`` who may import statutory returns."""
     if not has_capability(user, Capability.IMPORT_RETURNS):
-        raise PermissionDenied(REFUSED_ACTION.format(what=Capability.IMPORT_RETURNS.lower()))
+        raise PermissionDenied(refusal(Capability.IMPORT_RETURNS))
     token = _importing.set(user.pk)
     try:
         yield
@@ -68,7 +68,7 @@ def require(
         importable and _importing_as(user)
     )
     if not allowed:
-        raise PermissionDenied(REFUSED_ACTION.format(what=capabilities[0].lower()))
+        raise PermissionDenied(refusal(capabilities[0]))
     wanted = {getattr(c, "pk", c) for c in children}
     if child is not None:
         wanted.add(getattr(child, "pk", child))

@@ -405,7 +405,13 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
     return _page(
         request,
         "journey/conference/strategy_discussion.html",
-        {"child": child, "name": name, "form": form, "active_nav": "children"},
+        {
+            "child": child,
+            "name": name,
+            "form": form,
+            "needs_episode": _open_episode_of(child) is None,
+            "active_nav": "children",
+        },
         form,
     )
 

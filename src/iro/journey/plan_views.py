@@ -295,6 +295,7 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
         request.POST or None,
         initial={"status": action.status, "progress": action.progress, "version": action.version},
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -309,6 +310,7 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
             if apply_service_errors(form, error):
                 action.refresh_from_db()
                 _stale(form, action.version)
+                stale = True
         else:
             messages.success(request, "Progress recorded.")
             return redirect(_came_from(request) or reverse("plan_detail", args=[plan.public_id]))
@@ -320,8 +322,10 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
             "view": plan_view(request.user, plan),
             "form": form,
             "action": action,
-            # The current entry is the form's; what it replaced is listed below it.
-            "earlier": progress_history(action)[1:],
+            # The current entry is the form's; what it replaced is listed below it. After
+            # a clash the form keeps what this person typed, so the entry saved meanwhile
+            # (the change they are asked to check) is listed too.
+            "earlier": progress_history(action)[0 if stale else 1 :],
             "came_from": _came_from(request),
         },
         form,

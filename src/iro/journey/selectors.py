@@ -668,6 +668,7 @@ class Step:
     chair: str = ""
     in_time: InTime | None = None
     overdue: bool = False
+    booked_late: bool = False  # still to come, booked for a day after it is due
     notes: list[str] = field(default_factory=list)
     sort_date: date | None = None
     last_on_its_day: bool = False  # an episode's closure comes after all else that day
@@ -1053,6 +1054,7 @@ def _conference_step(
         step.status = f"Booked for {booked.day} {booked:%b %Y}" if booked else "Not booked"
         step.sort_date = booked
         step.overdue = due is not None and due < day
+        step.booked_late = not step.overdue and None not in (due, booked) and booked > due
     if conference.lateness_reason:
         step.notes.append(f"Reason for delay: {conference.get_lateness_reason_display()}")
     step.notes.extend(_with_siblings(conference.pk, siblings))

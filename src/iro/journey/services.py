@@ -101,6 +101,14 @@ WENT_FURTHER_THAN_ASSESSMENT = (
 )
 UNKNOWN_CODE = "{value!r} is not a valid {what}."
 S47_ALREADY_HAS_ICPC = "An initial conference has already been held for this enquiry."
+S47_ICPC_BOOKED = (
+    "An initial conference is booked for this enquiry on {date:%-d %B %Y}: cancel it first, "
+    "from the conference's page, if none is needed."
+)
+S47_ICPC_BOOKED_NO_DATE = (
+    "An initial conference is booked for this enquiry: cancel it first, from the "
+    "conference's page, if none is needed."
+)
 S47_ICPC_NOT_REQUIRED = "This enquiry is recorded as not needing an initial conference."
 NO_SUBJECTS = "Choose at least one child for the conference."
 ONE_FAMILY = "A conference for several children must be for children of one family."
@@ -690,11 +698,12 @@ def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Se
     errors.add("requested_on", not_in_future(requested_on))
     if requested_on < section47.start_date:
         errors.add("requested_on", REQUEST_BEFORE_S47.format(date=section47.start_date))
-    if section47.icpc_not_required:
-        errors.add("requested_on", S47_ICPC_NOT_REQUIRED)
     errors.raise_if_any()
+    # Recorded as not needing one, by mistake or overtaken by events: asking for one
+    # withdraws that (the history keeps both, and who changed it).
+    section47.icpc_not_required = False
     section47.icpc_requested_on = requested_on
-    saved_by(section47, acting_user).save(update_fields=["icpc_requested_on"])
+    saved_by(section47, acting_user).save(update_fields=["icpc_requested_on", "icpc_not_required"])
     return section47
 
 
@@ -709,6 +718,17 @@ def record_icpc_not_required(*, section47: Section47, acting_user) -> Section47:
     section47 = Section47.objects.select_for_update().get(pk=section47.pk)
     if held_icpc_rows().filter(section47=section47).exists():
         raise ValidationError({"icpc_not_required": S47_ALREADY_HAS_ICPC})
+    booked = list(
+        ConferenceChild.objects.filter(
+            section47=section47,
+            conference__kind=ConferenceKind.INITIAL,
+            conference__status=ConferenceStatus.SCHEDULED,
+        ).values_list("conference__scheduled_date", flat=True)
+    )
+    if booked:
+        on = min((d for d in booked if d is not None), default=None)
+        message = S47_ICPC_BOOKED.format(date=on) if on else S47_ICPC_BOOKED_NO_DATE
+        raise ValidationError({"icpc_not_required": message})
     section47.icpc_not_required = True
     saved_by(section47, acting_user).save(update_fields=["icpc_not_required"])
     return section47

@@ -46,9 +46,15 @@ COORDINATOR_QUEUES: list[QueueFunction] = [
     journey.reviews_to_book,
 ]
 
+
+def team_actions_overdue(user, *, day: date) -> Queue:
+    """The team's overdue plan actions; progress saved from one comes back to the list."""
+    return journey.plan_actions_overdue(user, day, back=reverse("team_work") + "#actions-overdue")
+
+
 TEAM_QUEUES: list[QueueFunction] = [
     journey.conferences_due,
-    journey.plan_actions_overdue,
+    team_actions_overdue,
     journey.core_groups_due,
     challenge.disputes_waiting_for_answer,
 ]
