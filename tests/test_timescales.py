@@ -40,6 +40,7 @@ from iro.timescales import (
     non_working_day,
     parse_period,
     period_containing,
+    report_due,
     review_due_dates,
     review_in_timescale,
     review_walk,
@@ -242,6 +243,13 @@ def test_icpc_due_runs_over_christmas_and_new_year() -> None:
 def test_the_first_core_group_is_due_10_working_days_after_the_icpc() -> None:
     # ICPC Thu 15 Dec 2022: 16 (1), 19-23 (2-6), 28-30 (7-9), Tue 3 Jan (10).
     assert first_core_group_due(D("2022-12-15")) == D("2023-01-03")
+
+
+def test_reports_are_due_with_the_chair_3_working_days_before_the_conference() -> None:
+    assert report_due(D("2026-12-10")) == D("2026-12-07")  # Thursday: the Monday before
+    # Tuesday 29 December 2026: Monday 28 is the Boxing Day holiday, 25 Christmas Day.
+    assert report_due(D("2026-12-29")) == D("2026-12-22")
+    assert report_due(D("2026-12-17"), closures=[D("2026-12-16")]) == D("2026-12-11")
 
 
 def test_icpc_due_skips_good_friday_and_easter_monday_2023() -> None:

@@ -35,6 +35,9 @@ LATER_REVIEW_MONTHS = 6
 # Working Together to Safeguard Children 2023, ch. 2: the core group meets for the first
 # time within 10 working days of the initial child protection conference.
 FIRST_CORE_GROUP_WORKING_DAYS = 10
+# Agencies' reports reach the chair this many working days before a conference (the
+# invitation asks for it), so the family can read them with the chair first.
+REPORT_WORKING_DAYS_BEFORE = 3
 
 # The one-off England and Wales bank holidays metrics.md names, by royal proclamation.
 # holidays 0.109 already has every one of them; they are added again so the contract's
@@ -196,6 +199,18 @@ def first_core_group_due(conference_held: date, *, closures: Iterable[date] = ()
     """The last day the core group's first meeting is in time: 10 working days after the
     conference that started the plan."""
     return add_working_days(conference_held, FIRST_CORE_GROUP_WORKING_DAYS, closures=closures)
+
+
+def report_due(conference_day: date, *, closures: Iterable[date] = ()) -> date:
+    """The day the agencies' reports are due with the chair: 3 working days before the
+    conference (the conference's own day is day 0, whatever day it is)."""
+    closed = frozenset(closures)
+    day, remaining = conference_day, REPORT_WORKING_DAYS_BEFORE
+    while remaining:
+        day -= timedelta(days=1)
+        if _is_working_day(day, closed):
+            remaining -= 1
+    return day
 
 
 # The two review due dates are worked out for every plan and review a report walks (a

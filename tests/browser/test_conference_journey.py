@@ -168,7 +168,8 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
         "Yes: the Section 47 enquiry starts on the day of the discussion"
     ).check()
     coordinator.get_by_label("Alder Brackwater").check()
-    coordinator.locator("summary", has_text="No open Child in Need episode?").click()
+    # The child has no open episode: the referral that opens one is asked for in the open.
+    expect(coordinator.locator("#referral-details")).to_have_attribute("open", "")
     fill_date(coordinator, "referral_date", date(2024, 6, 7))
     submit(coordinator, "Save the strategy discussion")
     expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(

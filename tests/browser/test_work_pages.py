@@ -216,7 +216,8 @@ def test_the_social_worker_lands_on_the_teams_work_and_opens_an_overdue_actions_
     page.get_by_label("Progress").fill("The health visitor came on Monday and will come weekly.")
     page.get_by_role("button", name="Save the progress").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Progress recorded")
-    expect(page.locator("main")).to_contain_text("will come weekly")
+    page.wait_for_url("**/work/team/#actions-overdue")  # back to the list it came from
+    expect(page.locator("section[aria-labelledby=actions-overdue]")).to_contain_text("In progress")
 
 
 def test_the_team_manager_lands_on_the_teams_work_and_opens_a_plan_awaiting_its_core_group(page):

@@ -14,7 +14,7 @@ from iro.access.scope import FREE_TEXT_WITHHELD
 from iro.children.models import Family
 from iro.documents.views import FAMILY_DOCUMENT_REFUSED
 from iro.journey.models import CoreGroupMember, Invitation, InviteeRole, PlanAction, PlanOutcome
-from tests.challenge.factories import MultiAgencyChallengeFactory
+from tests.challenge.factories import DisputeFactory, MultiAgencyChallengeFactory
 from tests.factories import child_on_plan, make_staff
 
 pytestmark = [pytest.mark.django_db]
@@ -163,3 +163,44 @@ def test_the_partnership_reads_a_concern_without_the_childs_name(client, staff, 
     for page in (detail, listing):
         _assert_no_names(page)
         assert "did not see [name] or tell [name]" in page
+
+
+def test_the_analyst_reads_a_resolved_dispute_without_its_typed_names(client, staff, journey):
+    dispute = DisputeFactory(
+        child=journey.child, raised_by=staff.iro, raised_on=date(2024, 4, 2),
+        resolved_on=date(2024, 4, 20),
+        resolution="Quorrelle is now seen alone every week; Zanthe agreed.",
+    )  # fmt: skip
+    dispute.stages.update(note="Escalated because Zanthe Ibbotrove told me so.")
+    page = _page(client, staff.analyst, reverse("dispute_detail", args=[dispute.public_id]))
+    _assert_no_names(page)
+    assert "seen alone every week" not in page and "Escalated because" not in page
+    iro = _page(client, staff.iro, reverse("dispute_detail", args=[dispute.public_id]))
+    assert "Quorrelle is now seen alone every week" in iro
+    assert "Escalated because Zanthe Ibbotrove told me so." in iro
+
+
+def test_the_reason_a_conference_was_booked_anyway_is_free_text_the_analyst_is_not_shown(
+    client, staff, journey
+):
+    journey.icpc.booking_warnings = "It is after the due date."
+    journey.icpc.booking_reason = "Zanthe Ibbotrove asked for a later day."
+    journey.icpc.save(update_fields=["booking_warnings", "booking_reason"])
+    url = reverse("conference_detail", args=[journey.icpc.public_id])
+    page = _page(client, staff.analyst, url)
+    _assert_no_names(page)
+    assert "asked for a later day" not in page
+    assert "It is after the due date." in page  # iro's own words, naming no one
+    assert "Zanthe Ibbotrove asked for a later day." in _page(client, staff.iro, url)
+
+
+def test_a_childs_challenges_are_listed_to_the_analyst_without_links_they_are_refused(
+    client, staff, journey
+):
+    challenge = MultiAgencyChallengeFactory(child=journey.child, raised_by=staff.iro)
+    url = reverse("child_worries", args=[journey.child.public_id])
+    detail = reverse("challenge_detail", args=[challenge.public_id])
+    page = _page(client, staff.analyst, url)
+    assert f'href="{detail}"' not in page
+    assert client.get(detail).status_code == 403
+    assert f'href="{detail}"' in _page(client, staff.iro, url)

@@ -567,6 +567,27 @@ def test_a_restricted_child_is_listed_only_for_the_people_on_its_list(staff):
     assert names(queues.conferences_without_a_chair(staff.iro_manager, TODAY)) == ["Ayla Ashcombe"]
 
 
+def test_the_teams_conferences_coming_up_say_when_the_reports_are_due(staff):
+    # Today is Friday 10 October 2025: reports are due 3 working days before each one.
+    soon = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 14))  # Tuesday
+    booked(child(staff, "Brin"), chair=staff.iro, on=date(2025, 10, 15))  # due today
+    booked(child(staff, "Cato"), chair=staff.iro, on=date(2025, 10, 31))
+    booked(child(staff, "Dela"), chair=staff.iro, on=date(2025, 11, 20))  # beyond 4 weeks
+    booked(child(staff, "Emrys"), chair=staff.iro, on=date(2025, 10, 9))  # gone by
+    booked(child(staff, "Fenn", team=staff.other_team), chair=staff.iro, on=date(2025, 10, 20))
+
+    queue = queues.conferences_coming_up(staff.social_worker, TODAY)
+
+    assert names(queue) == ["Ayla Ashcombe", "Brin Ashcombe", "Cato Ashcombe"]
+    assert [(row.cells[4], row.flag) for row in queue.rows] == [
+        ("9 Oct 2025", "Reports were due"),
+        ("10 Oct 2025", "Reports due today"),
+        ("28 Oct 2025", ""),
+    ]
+    assert queue.rows[0].href == reverse("conference_detail", args=[soon.public_id])
+    assert queue.rows[0].cells[3] == str(staff.iro)
+
+
 # --- A fixed number of queries ------------------------------------------------------------
 
 

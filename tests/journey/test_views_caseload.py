@@ -230,3 +230,15 @@ def test_a_chair_filter_finds_a_child_before_any_conference_by_the_booked_chair(
     )
     assert _listed(staff.iro_manager, chair_id=staff.other_iro.pk) == {"B00001"}
     assert _listed(staff.iro_manager, chair_id=staff.iro.pk) == set()
+
+
+def test_the_team_filter_offers_the_teams_of_the_children_one_may_see(client, staff):
+    ChildFactory(team=staff.team)
+    ChildFactory(team=staff.other_team)
+    client.force_login(staff.social_worker)
+    body = client.get(reverse("caseload")).content.decode()
+    assert f">{staff.team.name}</option>" in body
+    assert f">{staff.other_team.name}</option>" not in body
+    client.force_login(staff.iro_manager)
+    body = client.get(reverse("caseload")).content.decode()
+    assert f">{staff.other_team.name}</option>" in body

@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from iro.challenge import services as challenge_services
-from iro.reports import builders, measures
+from iro.reports import builders, charts, measures
 from iro.reports.measures import Ratio
 from iro.reports.renderers import document, formats
 from iro.timescales import PeriodNotBegun, parse_period
@@ -146,6 +146,18 @@ def test_every_format_says_provisional_in_words(staff):
     assert book["Measures"]["D1"].value == f"2026-27 ({NOTE})"
 
 
+def test_the_trends_month_not_yet_over_says_it_runs_only_to_today(staff):
+    with on(date(2026, 12, 2)):
+        report = builders.annual_report("2026-27")
+    labels = [builders.trend_label(p) for p, _ in report.trend]
+    assert labels[-2:] == ["2026-11", "2026-12 to 2 Dec"]
+    chart = charts.trend_counts(report)
+    assert chart.rows[-1][0] == "2026-12 to 2 Dec"  # the chart's table ...
+    assert chart.alt.split(". ")[0].endswith("to 2026-12 to 2 Dec")  # ... and its description
+    book = load_workbook(io.BytesIO(formats.render(report, "xlsx")[0]))
+    assert [row[0].value for row in book["Trend"].iter_rows(min_row=2)][-1] == "2026-12 to 2 Dec"
+
+
 def test_a_completed_period_says_nothing_of_provisional(staff):
     with on(date(2026, 12, 2)):
         report = builders.annual_report("2025-26")
@@ -195,8 +207,10 @@ def test_the_report_page_shows_on_track(client, staff, review_due_next_month, re
     assert NOTE in page
     assert "On track" in page
     assert ">Met<" not in page
-    assert 'href="/reports/annual/2025-26/"' in page  # the year before
-    assert 'href="/reports/annual/2027-28/"' not in page  # no link to a year not begun
+    # No link to a year not begun, nor to the year before, when the records begin in
+    # April 2026 (that report would be all noughts).
+    assert 'href="/reports/annual/2027-28/"' not in page
+    assert 'href="/reports/annual/2025-26/"' not in page
 
 
 def test_a_period_not_yet_begun_has_no_report(staff):

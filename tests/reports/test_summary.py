@@ -113,7 +113,15 @@ def test_the_summarys_own_words_read_as_plain_language():
 def test_a_year_not_over_is_a_provisional_summary_and_a_year_not_begun_is_refused(staff, client):
     found = summary.build_summary("2026-27")
     assert found.report.provisional
-    assert "Provisional: year to date, as at 2 December 2026" in summary.render(found, "html")[0]
+    html = summary.render(found, "html")[0]
+    assert "Provisional: year to date, as at 2 December 2026" in html
+    # A plan today is not one "on 31 March"; the year before is read to the same day.
+    assert found.figures["children_on_plan_at_period_end"].label == (
+        "Children on a child protection plan on 2 December"
+    )
+    assert "on 31 March" not in html and "in the year" not in html
+    assert (found.this_column, found.previous_column) == ("2026-27 to 2 Dec", "2025-26 to 2 Dec")
+    assert "beside the same months of 2025-26" in html
     client.force_login(staff.senior_manager)
     refused = client.get(reverse("report_summary", args=["2027-28"]))
     assert refused.status_code == 404

@@ -145,6 +145,19 @@ def test_choosing_a_report_goes_to_its_page_and_a_bad_period_says_why(client, au
     assert "is not a quarter" in response.content.decode()
 
 
+@pytest.mark.parametrize("who", ["analyst", "partnership"])
+def test_a_role_that_reads_only_the_published_edition_is_offered_no_chair(client, authority, who):
+    client.force_login(getattr(authority, who))
+    page = client.get("/reports/").content.decode()
+    assert 'name="team"' in page
+    assert 'name="chair"' not in page
+    assert authority.iro.get_full_name() not in page
+    response = client.get("/reports/", {"kind": "annual", "period": "2018-19", "team": ""})
+    assert response["Location"] == "/reports/annual/2018-19/"
+    client.force_login(authority.iro)
+    assert 'name="chair"' in client.get("/reports/").content.decode()
+
+
 @pytest.mark.parametrize(
     ("fmt", "content_type", "start"),
     [
@@ -216,3 +229,17 @@ def test_kept_sections_are_never_given_to_a_reader_whose_links_differ(
 def _body(response) -> str:
     page = response.content.decode()
     return page[page.index('id="contents-title"') : page.index('id="definitions"')]
+
+
+def test_a_period_before_the_records_begin_says_so_and_is_not_offered_as_previous(
+    client, authority
+):
+    client.force_login(authority.iro)
+    this_year = client.get(REPORT).content.decode()
+    assert 'href="/reports/annual/2017-18/">Previous: 2017-18' in this_year
+    assert 'id="before-records"' not in this_year
+    first_year = client.get("/reports/annual/2017-18/").content.decode()  # its last weeks
+    assert "Previous:" not in first_year and 'id="before-records"' not in first_year
+    long_ago = client.get("/reports/annual/1990-91/").content.decode()
+    assert 'id="before-records"' in long_ago
+    assert "This period ends before the records begin" in long_ago

@@ -105,6 +105,11 @@ def may_handle_challenges(user) -> bool:
     return has_capability(user, Capability.HANDLE_MULTI_AGENCY_CHALLENGES)
 
 
+def may_open_challenges(user) -> bool:
+    """Who ``challenge_for`` lets open a challenge's page (of a child they may see)."""
+    return may_handle_challenges(user) or has_capability(user, Capability.RAISE_CHALLENGES)
+
+
 def challenge_for(user, public_id) -> MultiAgencyChallenge:
     """The challenge for the partnership (any) or for an IRO who may see its child."""
     try:
@@ -115,7 +120,7 @@ def challenge_for(user, public_id) -> MultiAgencyChallenge:
         raise Http404("No such challenge") from exc
     if may_handle_challenges(user):
         return challenge
-    if not has_capability(user, Capability.RAISE_CHALLENGES):
+    if not may_open_challenges(user):
         raise PermissionDenied(REFUSED_CHALLENGES)
     if not can_view_child(user, challenge.child):
         raise refuse(challenge.child)

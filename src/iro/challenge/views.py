@@ -122,6 +122,8 @@ def child_worries(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 pages.child_challenges(request.user, child).order_by("-raised_on"), day=today()
             ),
             "may_raise": may_raise,
+            # Those who may not open a challenge's page see its row without a link.
+            "may_open_challenges": pages.may_open_challenges(request.user),
             "active_nav": "children",
         },
     )

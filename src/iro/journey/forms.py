@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import forms
 
+from iro.access.scope import visible_to
 from iro.journey.models import Category
 from iro.journey.selectors import ANY, NO, YES, CaseloadFilters
 from iro.people.models import Team
@@ -26,10 +27,14 @@ class CaseloadFilterForm(forms.Form):
     on_plan = forms.ChoiceField(label="On a plan", required=False, choices=YES_NO_ANY)
     overdue = forms.ChoiceField(label="Overdue", required=False, choices=YES_NO_ANY)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # One query each: the choices are read once, not per option.
-        self.fields["team"].choices = [(ANY, "Any"), *Team.objects.values_list("pk", "name")]
+        # One query each: the choices are read once, not per option. The teams are those
+        # of the children ``user`` may see (a social worker's own), not every team.
+        teams = Team.objects.order_by("name")
+        if user is not None:
+            teams = teams.filter(pk__in=visible_to(user).values("team"))
+        self.fields["team"].choices = [(ANY, "Any"), *teams.values_list("pk", "name")]
         self.fields["chair"].choices = [
             (ANY, "Any"),
             *((u.pk, str(u)) for u in iros().order_by("last_name", "first_name")),

@@ -636,6 +636,60 @@ def conferences_without_invitations(user, day: date) -> Queue:
     )
 
 
+def conferences_coming_up(user, day: date) -> Queue:
+    """The conferences booked from ``day`` to four weeks on for the children ``user`` may
+    see, soonest first, each with the day the agencies' reports are due with the chair
+    (``timescales.report_due``): what the social worker writes for. Two queries."""
+    closures = closure_days()
+    conferences = list(
+        _visible_conferences(user)
+        .filter(
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_date__gte=day,
+            scheduled_date__lte=day + timedelta(days=UPCOMING_DAYS),
+        )
+        .select_related("chair")
+        .order_by("scheduled_date", "scheduled_time", "pk")
+    )
+    children = _children_of(user, [c.pk for c in conferences])
+    rows = []
+    for c in conferences:
+        kids = children[c.pk]
+        report = timescales.report_due(c.scheduled_date, closures=closures)
+        # iro does not record the reports themselves: the flag says when, not whether.
+        if report < day:
+            flag, tone = "Reports were due", ORANGE
+        elif report == day:
+            flag, tone = "Reports due today", ORANGE
+        else:
+            flag, tone = "", ""
+        rows.append(
+            Row(
+                href=reverse("conference_detail", args=[c.public_id]),
+                action="See it",
+                cells=(
+                    _names(user, kids),
+                    c.get_kind_display(),
+                    _when(c),
+                    _chair_name(c),
+                    _d(report),
+                ),
+                child_public_ids=_ids(kids),
+                flag=flag,
+                tone=tone,
+            )
+        )
+    return Queue(
+        key="conferences-coming-up",
+        title="Conferences in the next 4 weeks",
+        columns=("Children", "Conference", "Date", "Chair", "Reports to the chair by"),
+        rows=tuple(rows),
+        empty="No conference is booked in the next 4 weeks.",
+        hint="Reports reach the chair 3 working days before the conference, so the family "
+        "can read them with the chair first.",
+    )
+
+
 def invitations_to_post(user, day: date) -> Queue:
     """Letters to post for conferences from ``day`` on: invitees with no email address
     not yet posted a letter, and those posted one before the conference changed (the

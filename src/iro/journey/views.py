@@ -85,7 +85,7 @@ def _pagination(request: HttpRequest, page) -> dict:
 def caseload(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.VIEW_CHILDREN):
         raise PermissionDenied(NO_CHILDREN)
-    form = CaseloadFilterForm(request.GET)
+    form = CaseloadFilterForm(request.GET, user=request.user)
     result = selectors.caseload(
         request.user, form.filters(), page_number=request.GET.get("page", 1)
     )

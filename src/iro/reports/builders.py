@@ -477,6 +477,14 @@ def trend_months(period: Period) -> list[Period]:
     return list(reversed(months))
 
 
+def trend_label(month: Period) -> str:
+    """A trend month's name: "2026-11", and the month not yet over "2026-12 to 6 Dec", so
+    a part month is not read as a fall."""
+    if not month.provisional:
+        return month.label
+    return f"{month.label} to {month.last_day.day} {month.last_day:%b}"
+
+
 def _trend(period: Period, team, chair) -> list[tuple[Period, dict]]:
     months = trend_months(period)
     return list(zip(months, measures.monthly_series(months, team=team, chair=chair), strict=True))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from iro.reports.builders import ITEM_LABELS, LABELS, Report
+from iro.reports.builders import ITEM_LABELS, LABELS, Report, trend_label
 from iro.reports.measures import Ratio
 
 FONT = ["Liberation Sans", "Arial", "DejaVu Sans"]
@@ -158,7 +158,7 @@ def _month_ticks(axes, months: list[str]) -> None:
 
 def trend_counts(report: Report) -> Chart:
     """Children on a plan at each month's end, and plans started each month."""
-    months = [p.label for p, _ in report.trend]
+    months = [trend_label(p) for p, _ in report.trend]
     on_plan = [m["children_on_plan_at_period_end"] for _, m in report.trend]
     started = [m["plans_started"] for _, m in report.trend]
     figure, axes = _figure()
@@ -199,7 +199,7 @@ TIMELINESS_KEYS = (
 
 def trend_timeliness(report: Report) -> Chart:
     """Percentages month by month: ICPCs in time, reviews in timescale, attendance."""
-    months = [p.label for p, _ in report.trend]
+    months = [trend_label(p) for p, _ in report.trend]
     figure, axes = _figure()
     series = {}
     for i, key in enumerate(TIMELINESS_KEYS):

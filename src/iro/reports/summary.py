@@ -112,6 +112,14 @@ class Summary:
         return self.report.previous_period.label
 
     @property
+    def this_column(self) -> str:
+        return _column(self.report.period, self.report.provisional)
+
+    @property
+    def previous_column(self) -> str:
+        return _column(self.report.previous_period, self.report.provisional)
+
+    @property
     def title(self) -> str:
         return f"IRO child protection annual report summary {self.year}"
 
@@ -162,6 +170,21 @@ FIGURES = {
 }
 
 
+# While the year runs, its figures are to today and the year before's to the same day:
+# what the labels and headings say instead (a plan "on 31 March" is not one today).
+SO_FAR = {
+    "children_on_plan_during_period": "Children on a child protection plan so far this year",
+    "children_on_plan_at_period_end": "Children on a child protection plan on {day}",
+    "plans_started": "Plans started so far this year",
+}
+
+
+def _column(period, provisional: bool) -> str:
+    """A column's heading: the year, "to 6 Dec" while this one runs."""
+    day = period.last_day
+    return f"{period.label} to {day.day} {day:%b}" if provisional else period.label
+
+
 def _shares(this: dict, previous: dict) -> list[Share]:
     def text(entry) -> str:
         if isinstance(entry, dict):
@@ -186,9 +209,13 @@ def summarise(report: Report) -> Summary:
     if report.kind != ANNUAL or report.edition != PUBLISHED:
         raise ValueError("A summary is made from the published edition of an annual report")
     now, before = report.measures, report.previous
+    labels = dict(FIGURES)
+    if report.provisional:
+        day = report.period.last_day
+        labels |= {k: v.format(day=f"{day.day} {day:%B}") for k, v in SO_FAR.items()}
     figures = {
         key: Figure(key, label, show(now[key]), show(before[key]), now[key], before[key])
-        for key, label in FIGURES.items()
+        for key, label in labels.items()
         if key in now
     }
     challenges_now = now["multi_agency_challenge_outcomes"]

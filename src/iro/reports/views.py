@@ -154,7 +154,7 @@ def index(request: HttpRequest) -> HttpResponse:
             except ValueError as problem:  # PeriodNotBegun too
                 error = str(problem)
             else:
-                team, chair = _filters(request)
+                team, chair = _filters(request, _edition(request))
                 url = reverse("report", args=[kind, label]) + _query(team, chair)
                 return redirect(url)
     return render(
@@ -164,6 +164,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "error": error,
             "kind": kind,
             "label": label,
+            # A role that gets only the published edition, which names no chair, is
+            # offered no chairs to choose (``_filters.html``).
+            "edition": _edition(request),
             "examples": EXAMPLES,
             "active_nav": "reports",
             **_pickers(request.GET.get("year", "")),
@@ -356,6 +359,7 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         if len(made_from) == 1 and "" not in made_from
         else ""
     )
+    earlier, earliest = _neighbour(report.period, -1), periods.earliest_record()
     return {
         "counts_only": None if shows_names(request.user) else COUNTS_ONLY,
         "report": report,
@@ -373,7 +377,10 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         "download_links": dict(downloads),  # by format, for the lists' "all of them" links
         "children_base": children_base,
         "query": query,
-        "earlier": _neighbour(report.period, -1),
+        # No link to a period before the records begin: it would be all noughts.
+        "earlier": earlier if earliest is not None and earlier.last_day >= earliest else None,
+        "records_begin": earliest,
+        "before_records": earliest is None or report.period.last_day < earliest,
         # No link to a period not yet begun: it has no report.
         "later": later if later.first_day <= report.as_at else None,
         "active_nav": "reports",

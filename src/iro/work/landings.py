@@ -53,6 +53,7 @@ def team_actions_overdue(user, *, day: date) -> Queue:
 
 
 TEAM_QUEUES: list[QueueFunction] = [
+    journey.conferences_coming_up,  # and the reports each needs
     journey.conferences_due,
     team_actions_overdue,
     journey.core_groups_due,
@@ -115,7 +116,8 @@ TEAM = Landing(
     "Your team's work",
     "Team work",
     Capability.VIEW_TEAM_WORK,
-    "For the children of your team: conferences due, plan actions overdue and core groups.",
+    "For the children of your team: conferences coming up and due, plan actions overdue "
+    "and core groups.",
     TEAM_QUEUES,
 )
 CHALLENGES = Landing(

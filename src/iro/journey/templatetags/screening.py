@@ -58,14 +58,16 @@ def _reader(context):
 
 @register.simple_tag(takes_context=True)
 def screened(context, text, child, known_only=False) -> str:
-    """``known_only``: only the names recorded around the child are taken out, for text
+    """``child``: whose recorded names are taken out (None: the text is withheld from a
+    reader who sees no names). ``known_only``: only the names recorded around the child
+    are taken out, for text
     that names other agencies' staff on purpose (a challenge's professional and the
     manager it went to: the partnership works with them)."""
     user, request = _reader(context)
     if not text or (user is not None and shows_names(user)):
         return wrappable(text)
-    if user is None or withholds_free_text(user):
-        return FREE_TEXT_WITHHELD
+    if user is None or withholds_free_text(user) or child is None:
+        return FREE_TEXT_WITHHELD  # with no child, the names to take out are not known
     cache = request.__dict__.setdefault("_iro_known_names", {}) if request else {}
     if child.pk not in cache:
         cache[child.pk] = known_names(child)

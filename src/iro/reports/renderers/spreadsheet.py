@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from iro.reports.builders import LABELS, Report
+from iro.reports.builders import LABELS, Report, trend_label
 from iro.reports.renderers.tabular import breakdowns, measure_rows, ratio_cells, safe_text
 
 # The management lists' sheets: a sheet's name is at most 31 characters, so each list
@@ -54,7 +54,7 @@ def render_xlsx(report: Report) -> bytes:
         header += [key, f"{key} numerator", f"{key} denominator"]
     _append(trend, header)
     for month, values in report.trend:
-        row: list[Any] = [month.label]
+        row: list[Any] = [trend_label(month)]
         for key in keys:
             row += ratio_cells(values[key])
         _append(trend, row)
