@@ -229,6 +229,17 @@ def test_the_iro_manager_reads_the_internal_edition_and_may_switch(client, staff
     assert 'href="/reports/annual/2018-19/?edition=internal"' in main
 
 
+def test_switching_a_chairs_report_to_the_published_edition_says_it_is_the_services(
+    client, staff, named_authority
+):
+    chair = named_authority[0]
+    client.force_login(staff.iro_manager)
+    main = main_of(client.get(f"/reports/annual/2018-19/?chair={chair.username}"))
+    assert f"so it is the whole service's, not {chair.get_full_name()}'s" in main.replace(
+        "&#x27;", "'"
+    )
+
+
 @pytest.mark.parametrize("fmt", ["pdf", "xlsx", "csv", "json"])
 def test_a_published_download_names_no_one(client, staff, named_authority, fmt):
     client.force_login(staff.iro_manager)
