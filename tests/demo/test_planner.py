@@ -284,3 +284,15 @@ def test_children_with_a_disability_use_the_census_codes_and_some_have_two(full)
     assert len(used) >= 8 and "NONE" not in used
     assert any(len(codes) == 2 and len(set(codes)) == 2 for codes in disabled)
     assert 0.05 < len(disabled) / sum(len(f.children) for f in plan.families) < 0.11
+
+
+def test_no_parent_shares_a_childs_first_name(full):
+    import random
+
+    from iro.demo.casework import Cast
+
+    plan, _, _ = full
+    for family in plan.families:
+        children = {c.first_name for c in family.children}
+        parents = Cast(random.Random(family.key), family).parents
+        assert not [p.name for p in parents if p.name.split()[0] in children], family.key
