@@ -150,16 +150,6 @@ def _school(age: int, key: int) -> str | None:
     return phrases.SECONDARY[key % 2]
 
 
-def _not_a_childs(first: str, pool: list[str], children: set[str]) -> str:
-    """``first``, or where a child of the family has that name the next of ``pool`` none
-    has: no parent shares a child's name (the choice is made without another draw, so
-    every later draw of the demo stays the same)."""
-    if first not in children:
-        return first
-    at = pool.index(first)
-    return next((n for n in pool[at + 1 :] + pool[:at] if n not in children), first)
-
-
 class Cast:
     """A family's parents and the professionals who work with it, made on first need."""
 
@@ -169,10 +159,11 @@ class Cast:
         heritage = "british" if family.heritage == "mixed" else family.heritage
         parents = []
         children = {c.first_name for c in family.children}
-        mother = _not_a_childs(rng.choice(names.GIRLS[heritage]), names.GIRLS[heritage], children)
+        # No parent shares a child's first name (names.unused: no draw of its own).
+        mother = names.unused(rng.choice(names.GIRLS[heritage]), names.GIRLS[heritage], children)
         parents.append(self._parent(mother, family.surname, "Mother"))
         if rng.random() < FATHER_IN_FAMILY:
-            father = _not_a_childs(rng.choice(names.BOYS[heritage]), names.BOYS[heritage], children)
+            father = names.unused(rng.choice(names.BOYS[heritage]), names.BOYS[heritage], children)
             surname = family.surname if rng.random() < 0.7 else self.surname()
             parents.append(self._parent(father, surname, "Father"))
         if rng.random() < GRANDMOTHER_CARES:

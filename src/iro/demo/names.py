@@ -220,3 +220,13 @@ STRATEGY_NOTES = [
     "Agreed a joint visit with the police; health to share records within two days.",
     "School referral discussed; all agencies agreed to start a Section 47 enquiry.",
 ]
+
+
+def unused(first: str, pool: list[str], taken: set[str]) -> str:
+    """``first``, or when it is ``taken`` the next name of ``pool`` after it (round to
+    the start) that is not: chosen without a draw of its own, so every later draw of the
+    demo stays as it was. ``first`` itself when every name is taken."""
+    if first not in taken:
+        return first
+    at = pool.index(first)
+    return next((n for n in pool[at + 1 :] + pool[:at] if n not in taken), first)

@@ -393,12 +393,7 @@ class Planner:
         first_name = rng.choice(pool[group])
         # Two children of one family never share a first name: the next unused name of the
         # list instead (no draw of its own, so every later draw, and the demo, is as before).
-        taken = {c.first_name for c in siblings}
-        if first_name in taken:
-            choices = pool[group]
-            at = choices.index(first_name)
-            rest = [choices[(at + i) % len(choices)] for i in range(1, len(choices))]
-            first_name = next((n for n in rest if n not in taken), first_name)
+        first_name = names.unused(first_name, pool[group], {c.first_name for c in siblings})
         # Most unborn children are recorded as "Baby" until they are born and named.
         before_birth = ("Baby" if rng.random() < 0.6 else first_name) if unborn else ""
         ethnicity = _pick(rng, names.HERITAGE_ETHNICITIES[heritage])

@@ -477,12 +477,15 @@ def trend_months(period: Period) -> list[Period]:
     return list(reversed(months))
 
 
+def label_to_day(period: Period) -> str:
+    """A period read only to its last day: "2026-12 to 6 Dec", "2025-26 to 6 Dec"."""
+    return f"{period.label} to {period.last_day.day} {period.last_day:%b}"
+
+
 def trend_label(month: Period) -> str:
     """A trend month's name: "2026-11", and the month not yet over "2026-12 to 6 Dec", so
     a part month is not read as a fall."""
-    if not month.provisional:
-        return month.label
-    return f"{month.label} to {month.last_day.day} {month.last_day:%b}"
+    return label_to_day(month) if month.provisional else month.label
 
 
 def _trend(period: Period, team, chair) -> list[tuple[Period, dict]]:

@@ -17,7 +17,7 @@ from typing import Any
 
 from iro import timescales
 from iro.reports import measures
-from iro.reports.builders import ANNUAL, ITEM_LABELS, PUBLISHED, Report
+from iro.reports.builders import ANNUAL, ITEM_LABELS, PUBLISHED, Report, label_to_day
 from iro.reports.measures import Ratio
 
 ROLE_OF_THE_IRO = (
@@ -181,8 +181,7 @@ SO_FAR = {
 
 def _column(period, provisional: bool) -> str:
     """A column's heading: the year, "to 6 Dec" while this one runs."""
-    day = period.last_day
-    return f"{period.label} to {day.day} {day:%b}" if provisional else period.label
+    return label_to_day(period) if provisional else period.label
 
 
 def _shares(this: dict, previous: dict) -> list[Share]:
