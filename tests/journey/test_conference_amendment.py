@@ -295,20 +295,17 @@ def test_the_chair_amends_the_record_and_the_page_says_so(client, staff, sibling
     page = client.get(detail).text
     assert "Amended on 1 July 2024 by" in page
     assert f"because {REASON}" in page
+    assert f"{REASON}." not in page  # the reason's own full stop, not a second one
     history = client.get(reverse("conference_history", args=[held.public_id])).text
     assert "Nobody checks the home is warm." in history
     assert "Nobody feeds him." in history
 
 
-def test_the_amend_form_says_how_a_wrong_date_is_corrected(client, staff, held):
-    url = reverse("conference_amend", args=[held.public_id])
-    void = reverse("conference_void", args=[held.public_id])
+def test_the_amend_form_links_to_correcting_the_date_held(client, staff, held):
     client.force_login(staff.iro)
-    page = client.get(url).text
-    assert "The date it was held is not amended here" in page
-    assert "ask the IRO service manager to void this record" in page and void not in page
-    client.force_login(staff.iro_manager)  # who voids records: a link straight there
-    assert f'<a class="govuk-link" href="{void}">void this record</a>' in client.get(url).text
+    page = client.get(reverse("conference_amend", args=[held.public_id])).text
+    assert "are corrected on their own page" in page
+    assert reverse("conference_held_date", args=[held.public_id]) in page
 
 
 def test_the_amend_form_without_a_reason_shows_the_error_summary(client, staff, held):

@@ -622,7 +622,7 @@ class RecordConferenceForm(VersionedForm):
     """The conference's own part of its record. A date held that is not the day it was
     booked for (``booked``) is taken once confirmed for that date: a slip of the day or
     month box would otherwise record the conference, its plan and its timeliness on the
-    wrong day, which only voiding the record puts right."""
+    wrong day, which then has to be corrected (``journey.held_date``)."""
 
     held_on = GovDateField(what="the date the conference was held", label="Date held")
     confirm_held_on = forms.BooleanField(
@@ -830,6 +830,31 @@ def recommendation_initial(agencies: Sequence[str], given: Iterable) -> dict[str
 class AmendReasonForm(VersionedForm):
     reason = forms.CharField(
         label="Why are you amending the record?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="Everyone who reads the record sees this, with your name and the date.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+
+class HeldDateForm(VersionedForm):
+    """Correcting the date a held conference was held and its reason for lateness; what
+    the date may be is the service's rule (``journey.held_date``)."""
+
+    held_on = GovDateField(what="the date the conference was held", label="Date held")
+    lateness_reason = _radios(
+        [("", "It was held in time"), *LatenessReason.choices],
+        label="If it was held after its due date, why?",
+        required=False,
+    )
+    lateness_detail = forms.CharField(
+        label="Describe the other reason (only if Other)",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+    reason = forms.CharField(
+        label="Why are you correcting the date?",
         required=False,
         widget=forms.Textarea,
         help_text="Everyone who reads the record sees this, with your name and the date.",

@@ -37,7 +37,7 @@ from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import check_fields
-from iro.journey import chairs, invitations, queues, services
+from iro.journey import chairs, held_date, invitations, queues, services
 from iro.journey.checks import Errors, not_in_future, today
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
@@ -49,6 +49,7 @@ from iro.journey.conference_forms import (
     ChairForm,
     ChildOutcomeForm,
     ConferenceBookingForm,
+    HeldDateForm,
     IcpcDecisionForm,
     InviteeForm,
     LateDecisionForm,
@@ -64,6 +65,7 @@ from iro.journey.conference_forms import (
     recommendation_initial,
     wording_only,
 )
+from iro.journey.corrections import ended_plan, started_plan
 from iro.journey.models import (
     ActionStatus,
     Conference,
@@ -1704,6 +1706,110 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
         form,
         *(c.form for c in child_forms),
     )
+
+
+def conference_held_date(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Correct the date a held conference was held, and its reason for lateness: the
+    plan it started or ended moves with it (``journey.held_date``)."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.CHAIR_CONFERENCES)
+    if not services.may_amend(request.user, conference):
+        raise PermissionDenied(services.AMEND_NOT_CHAIR)
+    if conference.status != ConferenceStatus.HELD:
+        messages.error(request, services.AMEND_NOT_HELD)
+        return redirect("conference_detail", public_id=conference.public_id)
+    form = HeldDateForm(
+        request.POST or None,
+        initial={
+            "held_on": conference.held_on,
+            "lateness_reason": conference.lateness_reason,
+            "lateness_detail": conference.lateness_detail,
+            "version": conference.version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = held_date.correct_held_date(
+                conference=conference,
+                held_on=data["held_on"],
+                lateness_reason=data["lateness_reason"] or "",
+                lateness_detail=data["lateness_detail"],
+                reason=data["reason"],
+                expected_version=data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            messages.success(request, _held_date_message(result))
+            late = [n for n in result.now_late if services.may_amend(request.user, n.conference)]
+            if late:
+                # The next step, taken at once: the review now late gives its reason.
+                return redirect("conference_held_date", public_id=late[0].conference.public_id)
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference)
+    dues = [rv.due for rv in context["rows"] if rv.due is not None]
+    context |= {
+        "form": form,
+        "stale": stale,
+        "lateness_hint": (
+            f"A date after {min(dues):%-d %B %Y} needs a reason, and a manager's agreement "
+            "(a changed reason is agreed again)."
+            if dues
+            else "A conference held after its due date needs a reason, and a manager's agreement."
+        ),
+        "moves": _held_date_moves(request.user, conference),
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/held_date.html", context, form)
+
+
+def _held_date_moves(user, conference: Conference) -> list[str]:
+    """What moves with the date, said before it is changed."""
+    started, ended = [], []
+    for row in conference.children.select_related("child", "plan").order_by("pk"):
+        if started_plan(conference, row):
+            started.append(display_name(user, row.child))
+        elif ended_plan(conference, row):
+            ended.append(display_name(user, row.child))
+    moves = [
+        (
+            f"{names[0]}'s plan {verb}s on the day the conference was held."
+            if len(names) == 1
+            else f"The plans of {invitations.plain_list(names)} {verb} on the day the "
+            "conference was held."
+        )
+        for names, verb in ((started, "start"), (ended, "end"))
+        if names
+    ]
+    if conference.kind == ConferenceKind.REVIEW or moves:
+        moves.append("The next review's due date follows from it.")
+    return moves
+
+
+def _held_date_message(result: held_date.HeldDateCorrection) -> str:
+    conference = result.conference
+    text = f"The record now says it was held on {conference.held_on:%-d %B %Y}."
+    for moved in result.moved_plans:
+        text += f" {moved[0].upper()}{moved[1:]}."
+    for later in result.cleared:
+        text += (
+            f" The review on {later.held_on:%-d %B %Y} is now in time: the reason for its "
+            "lateness is no longer needed and has been cleared (its history keeps it)."
+        )
+    for late in result.now_late:
+        text += (
+            f" The review on {late.conference.held_on:%-d %B %Y} is now late (it was due "
+            f"by {late.due:%-d %B %Y}): give the reason for its lateness."
+        )
+    if conference.lateness_reason and not conference.late_decision:
+        text += " It was held outside timescale: a manager needs to agree it."
+    return text
 
 
 def conference_history(request: HttpRequest, public_id: UUID) -> HttpResponse:

@@ -335,7 +335,7 @@ def restore_section47(*, section47: Section47, reason: str, acting_user) -> Sect
 # ------------------------------------------------------------------ conferences
 
 
-def _started_plan(conference: Conference, row: ConferenceChild) -> bool:
+def started_plan(conference: Conference, row: ConferenceChild) -> bool:
     """Whether ``row``'s plan was started by this conference (not one it only reviewed)."""
     return (
         row.plan_id is not None
@@ -345,7 +345,8 @@ def _started_plan(conference: Conference, row: ConferenceChild) -> bool:
     )
 
 
-def _ended_plan(conference: Conference, row: ConferenceChild) -> bool:
+def ended_plan(conference: Conference, row: ConferenceChild) -> bool:
+    """Whether this review conference ended ``row``'s plan (on the day it was held)."""
     return (
         row.plan_id is not None
         and conference.kind == ConferenceKind.REVIEW
@@ -379,7 +380,7 @@ def void_conference(*, conference: Conference, reason: str, acting_user) -> Conf
     started, ended = [], []
     for row in rows:
         child = row.child
-        if _started_plan(conference, row):
+        if started_plan(conference, row):
             plan = row.plan
             reviews = ConferenceChild.objects.filter(plan=plan).exclude(conference=conference)
             if count := reviews.count():
@@ -404,7 +405,7 @@ def void_conference(*, conference: Conference, reason: str, acting_user) -> Conf
                     )
                 )
             started.append(row)
-        elif _ended_plan(conference, row):
+        elif ended_plan(conference, row):
             later = _later_plan(row.plan)
             if later is not None:
                 _refuse(

@@ -51,6 +51,14 @@ def wrappable(text) -> SafeString:
     )
 
 
+@register.filter(is_safe=True)
+def sentence(text) -> str:
+    """``text`` ending a sentence: a full stop added unless it already ends with one (or
+    with ``!`` or ``?``), so a reason typed with its own stop is not shown with two."""
+    stripped = str(text or "").rstrip()  # (safe stays safe: Django marks the result so)
+    return stripped if not stripped or stripped[-1] in ".!?" else stripped + "."
+
+
 def _reader(context):
     request = context.get("request")
     return getattr(request, "user", None), request

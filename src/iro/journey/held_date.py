@@ -1,0 +1,562 @@
+"""Correcting the date a held conference was held, and its lateness: the one write path.
+
+A conference recorded on the wrong day (a slip of the day or month box, or the record
+made from the booking after the meeting moved) made its plan facts on that day too: the
+plan an initial conference started starts then, the plan a review ended ends then, and
+the next review's due date and each conference's timeliness follow from them. Voiding
+the record and recording it again loses its history and is refused as soon as the plan
+has a review. ``correct_held_date`` moves the date and what hangs on it together, in one
+transaction, and keeps the change in the record's history like any amendment
+(``ConferenceAmendment``): who, when, why, and each child's date, plan start or end and
+reason for lateness from what to what.
+
+What it refuses, and why (the messages below say which record is in the way):
+
+- A date that takes the conference past another conference of one of its children, held
+  or booked: the order of a child's conferences is the plan's timeline (which review is
+  the first, what each was due by), so a correction keeps it. Move that one first.
+- A date that puts a plan it started inside the child's earlier plan, or a plan it ended
+  past the start of a later plan (two plans at once), or a Child in Need step down past
+  that plan's own end; a date outside the child's episode, after the minutes were sent
+  or before the chair's meetings before the conference.
+
+The conference's own due date does not move with its date (it follows from the enquiry,
+the notification or the plan's earlier reviews, whose order is kept), so whether it was
+late is decided again against the same due date: a date after it needs a reason for the
+lateness (a record loaded from a census return may not know it, as when it was loaded),
+one in time clears it. A changed reason is one no manager has agreed, so it waits for a
+manager's decision again. The next review of a plan whose dates moved may now be late, or
+in time: one now in time loses the reason it no longer needs (kept in its history); one
+now late without a reason is returned, for its chair to give one on the same page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from iro import text_limits
+from iro.access.capabilities import Capability
+from iro.access.guards import require
+from iro.access.scope import display_name
+from iro.journey.checks import (
+    Errors,
+    before_birth,
+    check_version,
+    choice_values,
+    not_in_future,
+    saved_by,
+)
+from iro.journey.corrections import ended_plan, started_plan
+from iro.journey.invitations import plain_list
+from iro.journey.models import (
+    CinPlanPeriod,
+    Conference,
+    ConferenceAmendment,
+    ConferenceChild,
+    ConferenceKind,
+    ConferenceStatus,
+    LatenessReason,
+    Plan,
+    PlanEndReason,
+    PreMeeting,
+)
+from iro.journey.services import (
+    AMEND_NOT_CHAIR,
+    AMEND_NOT_HELD,
+    AMEND_REASON_REQUIRED,
+    BEFORE_NOTIFICATION,
+    BEFORE_PLAN_START,
+    BEFORE_REFERRAL,
+    BEFORE_S47,
+    EPISODE_CLOSED,
+    LATENESS_DETAIL_REQUIRED,
+    LATENESS_REASON_REQUIRED,
+    due_date,
+    may_amend,
+)
+from iro.people.selectors import closure_days
+
+# Messages (tests import these).
+NOTHING_CHANGED = (
+    "The date held and the reason for lateness are as they were: change one of them, or go back."
+)
+UNKNOWN_LATENESS = "Select why the conference was late from the list."
+PAST_CONFERENCE = (
+    "{child}'s {what} on {on:%-d %B %Y} would then come before it: a correction keeps the "
+    "order of a child's conferences. Correct that conference's date first, if it is wrong."
+)
+PAST_BOOKING = (
+    "{child}'s {what} is booked for {on:%-d %B %Y}, which would then come before it: move "
+    "that booking first."
+)
+PLAN_INSIDE_EARLIER = (
+    "{child}'s plan would then start inside their earlier plan from {start:%-d %B %Y}"
+    "{until}: two plans cannot run at once."
+)
+PLAN_ENDED_BY = (
+    "{child}'s plan from this conference ended on {end:%-d %B %Y}: it cannot start on that "
+    "day or after."
+)
+PLAN_END_NOT_AFTER_START = (
+    "{child}'s plan started on {start:%-d %B %Y}: the conference that ended it must be "
+    "after that day."
+)
+PLAN_END_PAST_LATER = (
+    "{child}'s later plan started on {start:%-d %B %Y}: the plan this conference ended "
+    "cannot end after it began."
+)
+STEP_DOWN_ENDED = (
+    "{child}'s Child in Need plan from the step down ended on {end:%-d %B %Y}: it cannot "
+    "start on that day or after. Correct that end first."
+)
+STEP_DOWN_OVERLAP = (
+    "{child}'s earlier Child in Need plan from {start:%-d %B %Y} runs past that day: the "
+    "step down cannot start inside it."
+)
+AFTER_MINUTES = "The minutes and plan were sent on {date:%-d %B %Y}: it was held before."
+AFTER_PRE_MEETING = (
+    "The chair met {who} before the conference, on {date:%-d %B %Y}: it was held after."
+)
+
+FIELD_DATE = "Date held"
+FIELD_PLAN_START = "Plan started"
+FIELD_PLAN_END = "Plan ended"
+FIELD_LATENESS = "Reason for lateness"
+
+
+@dataclass(frozen=True)
+class NowLate:
+    """A later conference the correction made late, with no reason for it recorded."""
+
+    conference: Conference
+    due: date
+
+
+@dataclass
+class HeldDateCorrection:
+    conference: Conference
+    amendment: ConferenceAmendment
+    moved_plans: list[str] = field(default_factory=list)  # "the plans of ... now start on"
+    cleared: list[Conference] = field(default_factory=list)  # now in time: reason cleared
+    now_late: list[NowLate] = field(default_factory=list)
+
+
+def _what(conference: Conference) -> str:
+    return conference.get_kind_display().lower()
+
+
+def _shown_date(d: date | None) -> str:
+    return f"{d:%-d %B %Y}" if d else ""
+
+
+def _lateness_shown(reason: str, detail: str) -> str:
+    if not reason:
+        return ""
+    label = str(LatenessReason(reason).label)
+    return f"{label}: {detail.strip()}" if detail.strip() else label
+
+
+def _change(row: ConferenceChild, label: str, before: date, after: date) -> dict:
+    return {
+        "child": row.child_id,
+        "field": label,
+        "before": _shown_date(before),
+        "after": _shown_date(after),
+    }
+
+
+def _moved_words(started: list[str], ended: list[str], stepped_down: int, on: date) -> list[str]:
+    """What moved with the date, a sentence each for the plans started and ended."""
+    said = []
+    if started:
+        said.append(
+            f"{started[0]}'s plan now starts on {on:%-d %B %Y}"
+            if len(started) == 1
+            else f"the plans of {plain_list(started)} now start on {on:%-d %B %Y}"
+        )
+    if ended:
+        said.append(
+            f"{ended[0]}'s plan now ends on {on:%-d %B %Y}"
+            if len(ended) == 1
+            else f"the plans of {plain_list(ended)} now end on {on:%-d %B %Y}"
+        )
+        if stepped_down:
+            said[-1] += (
+                ", and the Child in Need plan after it starts that day"
+                if stepped_down == 1
+                else ", and the Child in Need plans after them start that day"
+            )
+    return said
+
+
+def _earlier_reviews(plan: Plan, *, before: date, without: Conference) -> list[date]:
+    """The plan's held review dates before ``before``, leaving out ``without``."""
+    return sorted(
+        set(
+            ConferenceChild.objects.filter(
+                plan=plan,
+                conference__kind=ConferenceKind.REVIEW,
+                conference__status=ConferenceStatus.HELD,
+                conference__held_on__lt=before,
+            )
+            .exclude(conference=without)
+            .values_list("conference__held_on", flat=True)
+        )
+    )
+
+
+def passed_due(conference: Conference, rows: list[ConferenceChild], on: date) -> date | None:
+    """The earliest due date of the conference's children that a conference held ``on``
+    would pass, if any (the due dates themselves do not depend on ``on``: see above)."""
+    closures = closure_days()
+    passed = None
+    for row in rows:
+        due = due_date(
+            kind=conference.kind,
+            section47=row.section47,
+            plan=row.plan,
+            notified_on=conference.notified_on,
+            closures=closures,
+            reviews=(
+                _earlier_reviews(row.plan, before=on, without=conference)
+                if conference.kind == ConferenceKind.REVIEW and row.plan is not None
+                else None
+            ),
+        )
+        if due is not None and on > due:
+            passed = due if passed is None else min(passed, due)
+    return passed
+
+
+def _order_errors(
+    errors: Errors, conference: Conference, row: ConferenceChild, old: date, new: date, name
+) -> None:
+    """The conference may not pass another of the child's conferences, held or booked."""
+    low, high = (old, new) if new > old else (new, old)
+    others = ConferenceChild.objects.filter(child_id=row.child_id).exclude(conference=conference)
+    held = (
+        others.filter(
+            conference__status=ConferenceStatus.HELD,
+            conference__held_on__gte=low,
+            conference__held_on__lte=high,
+        )
+        .exclude(conference__held_on=old)
+        .select_related("conference")
+        .order_by("conference__held_on" if new > old else "-conference__held_on")
+        .first()
+    )
+    if held is not None:
+        other = held.conference
+        errors.add(
+            "held_on",
+            PAST_CONFERENCE.format(child=name, what=_what(other), on=other.held_on),
+        )
+    if new > old:
+        booked = (
+            others.filter(
+                conference__status=ConferenceStatus.SCHEDULED,
+                conference__scheduled_date__gt=old,
+                conference__scheduled_date__lte=new,
+            )
+            .select_related("conference")
+            .order_by("conference__scheduled_date")
+            .first()
+        )
+        if booked is not None:
+            other = booked.conference
+            errors.add(
+                "held_on",
+                PAST_BOOKING.format(child=name, what=_what(other), on=other.scheduled_date),
+            )
+
+
+def _started_plan_errors(errors: Errors, plan: Plan, new: date, name) -> None:
+    if plan.end_date is not None and plan.end_date <= new:
+        errors.add("held_on", PLAN_ENDED_BY.format(child=name, end=plan.end_date))
+    earlier = (
+        Plan.objects.filter(child_id=plan.child_id, start_date__lt=plan.start_date)
+        .exclude(pk=plan.pk)
+        .order_by("-start_date")
+        .first()
+    )
+    if earlier is not None and (earlier.end_date is None or earlier.end_date > new):
+        until = f" to {earlier.end_date:%-d %B %Y}" if earlier.end_date else " (not ended)"
+        errors.add(
+            "held_on", PLAN_INSIDE_EARLIER.format(child=name, start=earlier.start_date, until=until)
+        )
+
+
+def _step_down(plan: Plan, on: date) -> CinPlanPeriod | None:
+    """The Child in Need plan the plan's step down started, on the day it ended."""
+    if plan.end_reason != PlanEndReason.STEP_DOWN_CIN or plan.episode_id is None:
+        return None
+    return CinPlanPeriod.objects.filter(episode_id=plan.episode_id, start_date=on).first()
+
+
+def _ended_plan_errors(errors: Errors, plan: Plan, old: date, new: date, name) -> None:
+    if new <= plan.start_date:
+        errors.add("held_on", PLAN_END_NOT_AFTER_START.format(child=name, start=plan.start_date))
+    later = (
+        Plan.objects.filter(child_id=plan.child_id, start_date__gt=plan.start_date)
+        .exclude(pk=plan.pk)
+        .order_by("start_date")
+        .first()
+    )
+    if later is not None and later.start_date < new:
+        errors.add("held_on", PLAN_END_PAST_LATER.format(child=name, start=later.start_date))
+    step_down = _step_down(plan, old)
+    if step_down is None:
+        return
+    if step_down.end_date is not None and step_down.end_date <= new:
+        errors.add("held_on", STEP_DOWN_ENDED.format(child=name, end=step_down.end_date))
+    overlapping = (
+        CinPlanPeriod.objects.filter(episode_id=plan.episode_id, start_date__lt=old)
+        .exclude(pk=step_down.pk)
+        .exclude(end_date__lte=new)
+        .order_by("-start_date")
+        .first()
+    )
+    if overlapping is not None:
+        errors.add("held_on", STEP_DOWN_OVERLAP.format(child=name, start=overlapping.start_date))
+
+
+def _subject_errors(errors: Errors, conference: Conference, row: ConferenceChild, new: date):
+    """What a conference held on ``new`` must come after, and be inside: as recording it."""
+    s47, plan = row.section47, row.plan
+    if conference.kind == ConferenceKind.INITIAL and s47 is not None and new < s47.start_date:
+        errors.add("held_on", BEFORE_S47.format(date=s47.start_date))
+    if conference.kind == ConferenceKind.REVIEW and plan is not None and new < plan.start_date:
+        errors.add("held_on", BEFORE_PLAN_START.format(date=plan.start_date))
+    if (
+        conference.kind == ConferenceKind.TRANSFER_IN
+        and conference.notified_on
+        and new < conference.notified_on
+    ):
+        errors.add("held_on", BEFORE_NOTIFICATION)
+    episode = (
+        row.section47.episode
+        if row.section47 is not None
+        else (row.plan.episode if row.plan is not None else None)
+    )
+    if episode is not None:
+        if new < episode.referral_date:
+            errors.add("held_on", BEFORE_REFERRAL.format(date=episode.referral_date))
+        if episode.closure_date and new > episode.closure_date:
+            errors.add("held_on", EPISODE_CLOSED.format(date=episode.closure_date))
+
+
+def _meetings_before_errors(errors: Errors, rows: list[ConferenceChild], new: date, user):
+    for meeting in PreMeeting.objects.filter(conference_child__in=rows).select_related(
+        "conference_child__child"
+    ):
+        child = meeting.conference_child.child
+        for met_on, who in (
+            (meeting.child_met_on, display_name(user, child)),
+            (meeting.parents_met_on, f"{display_name(user, child)}'s parents"),
+        ):
+            if met_on is not None and met_on > new:
+                errors.add("held_on", AFTER_PRE_MEETING.format(who=who, date=met_on))
+
+
+def _follow_on(plan: Plan, after: date) -> Conference | None:
+    """The plan's next held review after ``after``."""
+    row = (
+        ConferenceChild.objects.filter(
+            plan=plan,
+            conference__kind=ConferenceKind.REVIEW,
+            conference__status=ConferenceStatus.HELD,
+            conference__held_on__gt=after,
+        )
+        .select_related("conference")
+        .order_by("conference__held_on")
+        .first()
+    )
+    return row.conference if row is not None else None
+
+
+def _settle_follow_on(
+    result: HeldDateCorrection, later: Conference, *, why: str, acting_user
+) -> None:
+    """Decide again whether ``later`` was late, now its due date has moved."""
+    later = Conference.objects.select_for_update().get(pk=later.pk)
+    rows = list(later.children.select_related("section47", "plan").order_by("pk"))
+    due = passed_due(later, rows, later.held_on)
+    if due is not None:
+        if not later.lateness_reason and not later.from_return:
+            result.now_late.append(NowLate(conference=later, due=due))
+        return
+    if not later.lateness_reason:
+        return
+    before = _lateness_shown(later.lateness_reason, later.lateness_detail)
+    _clear_lateness(later)
+    later.version += 1
+    later._change_reason = why
+    saved_by(later, acting_user).save()
+    ConferenceAmendment.objects.create(
+        conference=later,
+        amended_by=acting_user,
+        amended_at=timezone.now(),
+        reason=why,
+        version=later.version,
+        changes=[
+            {"child": row.child_id, "field": FIELD_LATENESS, "before": before, "after": ""}
+            for row in rows
+        ],
+    )
+    result.cleared.append(later)
+
+
+def _clear_lateness(conference: Conference) -> None:
+    conference.lateness_reason = conference.lateness_detail = ""
+    _clear_decision(conference)
+
+
+def _clear_decision(conference: Conference) -> None:
+    conference.late_decision = conference.late_decision_comment = ""
+    conference.late_decided_by = None
+    conference.late_decided_on = None
+
+
+@transaction.atomic
+def correct_held_date(
+    *,
+    conference: Conference,
+    held_on: date,
+    reason: str,
+    acting_user,
+    expected_version: int | None,
+    lateness_reason: str = "",
+    lateness_detail: str = "",
+) -> HeldDateCorrection:
+    """Correct the date ``conference`` was held (and its reason for lateness), with the
+    plan starts and ends it made and the next reviews' lateness; see the module."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference)
+    if not may_amend(acting_user, conference):
+        raise PermissionDenied(AMEND_NOT_CHAIR)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    if conference.status != ConferenceStatus.HELD:
+        raise ValidationError({"reason": AMEND_NOT_HELD})
+    rows = list(
+        conference.children.select_related("child", "section47__episode", "plan__episode").order_by(
+            "pk"
+        )
+    )
+    old = conference.held_on
+    moving = held_on != old
+    errors = Errors()
+    reason = reason.strip()
+    if not reason:
+        errors.add("reason", AMEND_REASON_REQUIRED)
+    errors.add("reason", text_limits.too_long(reason, text_limits.REASON))
+    errors.add("held_on", not_in_future(held_on))
+    starts, ends = [], []
+    for row in rows:
+        name = display_name(acting_user, row.child)
+        errors.add("held_on", before_birth(held_on, child=row.child, name=name))
+        if not moving:
+            continue
+        _subject_errors(errors, conference, row, held_on)
+        _order_errors(errors, conference, row, old, held_on, name)
+        if started_plan(conference, row):
+            _started_plan_errors(errors, row.plan, held_on, name)
+            starts.append(row)
+        elif ended_plan(conference, row):
+            _ended_plan_errors(errors, row.plan, old, held_on, name)
+            ends.append(row)
+    if moving:
+        if conference.minutes_sent_on and conference.minutes_sent_on < held_on:
+            errors.add("held_on", AFTER_MINUTES.format(date=conference.minutes_sent_on))
+        _meetings_before_errors(errors, rows, held_on, acting_user)
+    if lateness_reason and lateness_reason not in choice_values(LatenessReason):
+        errors.add("lateness_reason", UNKNOWN_LATENESS)
+    errors.add("lateness_detail", text_limits.too_long(lateness_detail, text_limits.REASON))
+    due = passed_due(conference, rows, held_on) if "held_on" not in errors.by_field else None
+    if due is None:
+        lateness_reason = lateness_detail = ""
+    elif not lateness_reason and not conference.from_return:
+        errors.add("lateness_reason", LATENESS_REASON_REQUIRED.format(due=due))
+    elif lateness_reason == LatenessReason.OTHER and not lateness_detail.strip():
+        errors.add("lateness_detail", LATENESS_DETAIL_REQUIRED)
+    if lateness_reason != LatenessReason.OTHER:
+        lateness_detail = ""
+    lateness_before = _lateness_shown(conference.lateness_reason, conference.lateness_detail)
+    lateness_after = _lateness_shown(lateness_reason, lateness_detail)
+    if not moving and lateness_before == lateness_after and not errors.by_field:
+        raise ValidationError({NON_FIELD_ERRORS: NOTHING_CHANGED})
+    errors.raise_if_any()
+
+    result_changes: list[dict] = []
+    for row in rows:
+        if moving:
+            result_changes.append(_change(row, FIELD_DATE, old, held_on))
+        if lateness_before != lateness_after:
+            result_changes.append(
+                {
+                    "child": row.child_id,
+                    "field": FIELD_LATENESS,
+                    "before": lateness_before,
+                    "after": lateness_after,
+                }
+            )
+    started_names, ended_names, stepped_down = [], [], 0
+    for row in starts:
+        plan = Plan.objects.select_for_update().get(pk=row.plan_id)
+        plan.start_date = held_on
+        plan.version += 1
+        plan._change_reason = reason
+        saved_by(plan, acting_user).save(update_fields=["start_date", "version"])
+        started_names.append(display_name(acting_user, row.child))
+        result_changes.append(_change(row, FIELD_PLAN_START, old, held_on))
+    for row in ends:
+        plan = Plan.objects.select_for_update().get(pk=row.plan_id)
+        step_down = _step_down(plan, old)
+        plan.end_date = held_on
+        plan.version += 1
+        plan._change_reason = reason
+        saved_by(plan, acting_user).save(update_fields=["end_date", "version"])
+        if step_down is not None:
+            step_down.start_date = held_on
+            step_down._change_reason = reason
+            saved_by(step_down, acting_user).save(update_fields=["start_date"])
+            stepped_down += 1
+        ended_names.append(display_name(acting_user, row.child))
+        result_changes.append(_change(row, FIELD_PLAN_END, old, held_on))
+    moved = _moved_words(started_names, ended_names, stepped_down, held_on)
+
+    if lateness_before != lateness_after or (due is None and conference.late_decision):
+        # A reason changed is a reason no manager has agreed; none needed, none to agree.
+        _clear_decision(conference)
+    conference.held_on = held_on
+    conference.lateness_reason = lateness_reason
+    conference.lateness_detail = lateness_detail
+    conference.version += 1
+    conference._change_reason = reason
+    saved_by(conference, acting_user).save()
+    amendment = ConferenceAmendment.objects.create(
+        conference=conference,
+        amended_by=acting_user,
+        amended_at=timezone.now(),
+        reason=reason,
+        version=conference.version,
+        changes=result_changes,
+    )
+    result = HeldDateCorrection(conference=conference, amendment=amendment, moved_plans=moved)
+    if moving:
+        why = (
+            f"The date the {_what(conference)} before it was held was corrected from "
+            f"{old:%-d %B %Y} to {held_on:%-d %B %Y}, so its due date moved."
+        )
+        plans = {row.plan_id: row.plan for row in rows if row.plan_id is not None}
+        seen: set[int] = set()
+        for plan in plans.values():
+            later = _follow_on(plan, held_on)
+            if later is not None and later.pk not in seen:
+                seen.add(later.pk)
+                _settle_follow_on(result, later, why=why, acting_user=acting_user)
+    return result
