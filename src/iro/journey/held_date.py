@@ -17,8 +17,8 @@ What it refuses, and why (the messages below say which record is in the way):
   the first, what each was due by), so a correction keeps it. Move that one first.
 - A date that puts a plan it started inside the child's earlier plan, or a plan it ended
   past the start of a later plan (two plans at once), or a Child in Need step down past
-  that plan's own end; a date outside the child's episode, after the minutes were sent
-  or before the chair's meetings before the conference.
+  that plan's own end; a date outside the child's episode, after the first core group
+  meeting or the minutes were sent, or before the chair's meetings before the conference.
 
 The conference's own due date does not move with its date (it follows from the enquiry,
 the notification or the plan's earlier reviews, whose order is kept), so whether it was
@@ -117,6 +117,10 @@ STEP_DOWN_ENDED = (
 STEP_DOWN_OVERLAP = (
     "{child}'s earlier Child in Need plan from {start:%-d %B %Y} runs past that day: the "
     "step down cannot start inside it."
+)
+AFTER_CORE_GROUP = (
+    "{child}'s first core group meeting was on {date:%-d %B %Y}: the conference was held "
+    "before it. Amend the record's core group date first, if it is wrong."
 )
 AFTER_MINUTES = "The minutes and plan were sent on {date:%-d %B %Y}: it was held before."
 AFTER_PRE_MEETING = (
@@ -462,6 +466,10 @@ def correct_held_date(
         if not moving:
             continue
         _subject_errors(errors, conference, row, held_on)
+        if row.first_core_group_on is not None and row.first_core_group_on < held_on:
+            errors.add(
+                "held_on", AFTER_CORE_GROUP.format(child=name, date=row.first_core_group_on)
+            )
         _order_errors(errors, conference, row, old, held_on, name)
         if started_plan(conference, row):
             _started_plan_errors(errors, row.plan, held_on, name)
