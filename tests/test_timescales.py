@@ -767,3 +767,17 @@ def test_a_provisional_period_compares_with_the_same_span_a_year_earlier():
 def test_a_29_february_as_at_date_compares_with_28_february_a_year_earlier():
     earlier = parse_period("annual", "2027-28").as_at(date(2028, 2, 29)).previous_year()
     assert earlier.last_day == date(2027, 2, 28)
+
+
+@pytest.mark.parametrize(
+    ("kind", "label", "name"),
+    [
+        ("annual", "2018-19", "2018-19"),
+        ("quarterly", "2018-19-Q4", "2018-19 Q4, January to March 2019"),
+        ("monthly", "2019-02", "February 2019"),
+    ],
+)
+def test_a_period_is_named_as_people_write_it_even_while_it_runs(kind, label, name):
+    period = parse_period(kind, label)
+    assert period.name == name
+    assert period.as_at(period.first_day).name == name  # the whole period's name

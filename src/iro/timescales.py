@@ -347,6 +347,18 @@ class Period:
         return self.ends_on is not None
 
     @property
+    def name(self) -> str:
+        """The period as people name it: "2018-19", "2018-19 Q3, October to December
+        2018", "February 2019" (the label is the address's: "2018-19-Q3", "2019-02")."""
+        whole = self.whole
+        if self.kind == MONTHLY:
+            return f"{whole.first_day:%B %Y}"
+        if self.kind == QUARTERLY:
+            year, _, quarter = self.label.rpartition("-")
+            return f"{year} {quarter}, {whole.first_day:%B} to {whole.last_day:%B %Y}"
+        return self.label
+
+    @property
     def whole(self) -> Period:
         """The whole period, whatever day it was read on."""
         if self.ends_on is None:

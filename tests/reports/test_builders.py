@@ -60,14 +60,20 @@ def test_an_annual_report_has_the_shape_of_metrics_md_with_last_year_under_previ
 
 
 @pytest.mark.parametrize(
-    ("kind", "label", "previous", "first_day"),
+    ("kind", "label", "previous", "first_day", "name"),
     [
-        ("quarterly", "2018-19-Q3", "2017-18-Q3", "2018-10-01"),
-        ("monthly", "2019-02", "2018-02", "2019-02-01"),
+        (
+            "quarterly",
+            "2018-19-Q3",
+            "2017-18-Q3",
+            "2018-10-01",
+            "2018-19 Q3, October to December 2018",
+        ),
+        ("monthly", "2019-02", "2018-02", "2019-02-01", "February 2019"),
     ],
 )
 def test_quarterly_and_monthly_reports_carry_the_same_period_a_year_earlier(
-    staff, kind, label, previous, first_day
+    staff, kind, label, previous, first_day, name
 ):
     report = builders.build_report(kind, parse_period(kind, label))
     data = report.as_json()
@@ -77,8 +83,10 @@ def test_quarterly_and_monthly_reports_carry_the_same_period_a_year_earlier(
     assert "by_team" not in data["sections"]
     assert len(data["sections"]["trend"]) == 12
     assert data["sections"]["trend"][-1]["period"]["last_day"] == data["period"]["last_day"]
-    # In a sentence the kind is lower case, the period as it is written.
-    assert report.title_in_sentence == f"{kind} report {label}"
+    # Titled with the period's name, not the label of its address; in a sentence the
+    # kind is lower case.
+    assert report.title == f"{kind.capitalize()} report {name}"
+    assert report.title_in_sentence == f"{kind} report {name}"
 
 
 def test_the_trend_gives_each_month_its_own_figures(staff):

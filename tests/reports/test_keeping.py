@@ -177,7 +177,7 @@ def test_with_a_worker_and_no_copy_the_page_asks_the_worker_once_and_says_the_re
     for _ in range(3):
         waiting = client.get(url)
         assert waiting.status_code == 202
-        assert b"Quarterly report 2018-19-Q3" in waiting.content
+        assert b"Quarterly report 2018-19 Q3, October to December 2018" in waiting.content
         assert b"being worked out from the records" in waiting.content.lower()
         assert b'href="' + url.replace("&", "&amp;").encode() + b'"' in waiting.content
     assert asked == [("quarterly", "2018-19-Q3", staff.team.pk, None, "internal")]  # once

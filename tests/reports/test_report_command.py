@@ -135,4 +135,4 @@ def test_a_binary_format_without_output_is_one_line_and_exit_status_2(staff, fmt
 def test_html_goes_to_standard_output(staff):
     page = run("monthly", "--period", "2019-02", "--format", "html")
     assert page.startswith("<!DOCTYPE html>")
-    assert "<h1>Monthly report 2019-02</h1>" in page
+    assert "<h1>Monthly report February 2019</h1>" in page

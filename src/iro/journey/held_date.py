@@ -467,9 +467,7 @@ def correct_held_date(
             continue
         _subject_errors(errors, conference, row, held_on)
         if row.first_core_group_on is not None and row.first_core_group_on < held_on:
-            errors.add(
-                "held_on", AFTER_CORE_GROUP.format(child=name, date=row.first_core_group_on)
-            )
+            errors.add("held_on", AFTER_CORE_GROUP.format(child=name, date=row.first_core_group_on))
         _order_errors(errors, conference, row, old, held_on, name)
         if started_plan(conference, row):
             _started_plan_errors(errors, row.plan, held_on, name)

@@ -346,11 +346,12 @@ class Report:
     @property
     def title(self) -> str:
         kind = {ANNUAL: "Annual report", QUARTERLY: "Quarterly report", MONTHLY: "Monthly report"}
-        return f"{kind[self.kind]} {self.period.label}"
+        return f"{kind[self.kind]} {self.period.name}"
 
     @property
     def title_in_sentence(self) -> str:
-        """ "the quarterly report 2026-27-Q3": the period's label as it is written."""
+        """ "the quarterly report 2026-27 Q3, October to December 2026": the period's
+        name as it is written."""
         head, _, label = self.title.partition(" report ")
         return f"{head.lower()} report {label}"
 

@@ -299,7 +299,7 @@ def _being_prepared(request: HttpRequest, kind: str, period, team, chair, editio
         request,
         "reports/preparing.html",
         {
-            "title": f"{KIND_TITLES[kind]} {period.label}",
+            "title": f"{KIND_TITLES[kind]} {period.name}",
             "period": period,
             "team": team,
             "chair": chair,
