@@ -191,7 +191,52 @@ def test_a_changed_reason_for_lateness_alone_is_agreed_again(staff, held):
     )
     held.refresh_from_db()
     assert (held.lateness_reason, held.late_decision) == (LatenessReason.INTERPRETER, "")
-    assert {c["field"] for c in result.amendment.changes} == {"Reason for lateness"}
+    assert {c["field"] for c in result.amendment.changes} == {
+        "Reason for lateness",
+        "Manager's decision on the lateness",
+    }
+    first = held.children.order_by("pk").first().child_id
+    assert {
+        "child": first,
+        "field": "Manager's decision on the lateness",
+        "before": "Agreed by Mona Greyfriar on 3 July 2024",
+        "after": "Waiting for a manager's decision",
+    } in result.amendment.changes
+
+
+def test_a_reason_not_accepted_is_kept_in_the_history_when_the_chair_gives_another(staff, held):
+    correct(held, date(2024, 7, 2), user=staff.iro, lateness_reason=LatenessReason.UNAVAILABLE)
+    held.refresh_from_db()
+    services.decide_late_conference(
+        conference=held,
+        decision=LateDecision.NOT_AGREED,
+        decided_on=date(2024, 7, 3),
+        comment="The family were free on 28 June.",
+        acting_user=staff.iro_manager,
+    )
+    held.refresh_from_db()
+    result = correct(
+        held, date(2024, 7, 2), user=staff.iro, lateness_reason=LatenessReason.INTERPRETER
+    )
+    said = {c["before"] for c in result.amendment.changes if "decision" in c["field"]}
+    assert said == {"Reason not accepted by Mona Greyfriar on 3 July 2024: The family were "
+                    "free on 28 June."}  # fmt: skip
+
+
+def test_a_late_date_moved_later_still_is_agreed_again(staff, held):
+    correct(held, date(2024, 7, 2), user=staff.iro, lateness_reason=LatenessReason.UNAVAILABLE)
+    held.refresh_from_db()
+    services.decide_late_conference(
+        conference=held,
+        decision=LateDecision.AGREED,
+        decided_on=date(2024, 7, 3),
+        comment="",
+        acting_user=staff.iro_manager,
+    )
+    held.refresh_from_db()
+    correct(held, date(2024, 7, 4), user=staff.iro, lateness_reason=LatenessReason.UNAVAILABLE)
+    held.refresh_from_db()
+    assert (held.held_on, held.late_decision) == (date(2024, 7, 4), "")
 
 
 def test_moving_the_initial_conference_later_clears_the_first_reviews_lateness(
@@ -247,6 +292,10 @@ def test_the_review_that_ended_a_plan_moves_its_end_and_the_step_down_with_it(
         "Wren Brackwater's plan now ends on 26 September 2024, and the Child in Need plan "
         "after it starts that day"
     ]
+    assert {"child": first.pk, "field": "Child in Need plan started",
+            "before": "27 September 2024", "after": "26 September 2024"} in (
+        result.amendment.changes
+    )  # fmt: skip
     plan = Plan.objects.get(child=first)
     assert plan.end_date == date(2024, 9, 26)
     assert CinPlanPeriod.objects.get(episode__child=first).start_date == date(2024, 9, 26)
@@ -314,7 +363,7 @@ def test_it_cannot_move_after_the_first_core_group_meeting(staff, siblings, held
 
 def test_a_correction_needs_a_reason_and_a_change(staff, held):
     assert refused(held, date(2024, 6, 27), user=staff.iro, reason=" ", field="reason") == [
-        services.AMEND_REASON_REQUIRED
+        held_date.REASON_REQUIRED
     ]
     assert refused(held, HELD, user=staff.iro, field="__all__") == [held_date.NOTHING_CHANGED]
 
@@ -358,6 +407,11 @@ def test_the_chair_corrects_the_date_from_the_conference_page(client, staff, hel
         "was held." in page
     )
     assert "A date after 1 July 2024 needs a reason" in page
+    assert (
+        "It can be corrected to a day from <strong>10 June 2024</strong> (the day the "
+        "Section 47 enquiry began) up to <strong>5 July 2024</strong> (the day of Wren "
+        "Brackwater&#x27;s first core group meeting)." in page
+    )
     response = client.post(url, page_data(held, date(2024, 6, 27)), follow=True)
     assert response.redirect_chain[-1][0] == reverse("conference_detail", args=[held.public_id])
     assert "The record now says it was held on 27 June 2024." in response.text
@@ -397,3 +451,26 @@ def test_the_page_refuses_who_may_not_correct_it(client, staff, held, who):
     assert client.post(url, page_data(held, date(2024, 6, 27))).status_code == 403
     held.refresh_from_db()
     assert held.held_on == HELD
+
+
+def test_the_page_says_a_reason_given_for_a_date_in_time_is_not_kept(client, staff, held):
+    client.force_login(staff.iro)
+    response = client.post(
+        reverse("conference_held_date", args=[held.public_id]),
+        page_data(held, date(2024, 6, 27), lateness_reason=LatenessReason.INTERPRETER),
+        follow=True,
+    )
+    assert "It was held in time, so no reason for lateness is kept." in response.text
+
+
+def test_the_page_says_when_only_the_reason_for_lateness_changed(client, staff, held):
+    correct(held, date(2024, 7, 2), user=staff.iro, lateness_reason=LatenessReason.UNAVAILABLE)
+    held.refresh_from_db()
+    client.force_login(staff.iro)
+    response = client.post(
+        reverse("conference_held_date", args=[held.public_id]),
+        page_data(held, date(2024, 7, 2), lateness_reason=LatenessReason.INTERPRETER),
+        follow=True,
+    )
+    assert "The reason for lateness is now: Interpreter availability." in response.text
+    assert "a manager needs to agree it" in response.text

@@ -1759,11 +1759,22 @@ def conference_held_date(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "stale": stale,
         "lateness_hint": (
             f"A date after {min(dues):%-d %B %Y} needs a reason, and a manager's agreement "
-            "(a changed reason is agreed again)."
+            "(again, if it was late before)."
             if dues
             else "A conference held after its due date needs a reason, and a manager's agreement."
         ),
         "moves": _held_date_moves(request.user, conference),
+        "bounds": held_date.bounds(
+            held_date.limits(
+                conference,
+                list(
+                    conference.children.select_related(
+                        "child", "section47__episode", "plan__episode"
+                    ).order_by("pk")
+                ),
+                request.user,
+            )
+        ),
         "active_nav": "children",
     }
     return _page(request, "journey/conference/held_date.html", context, form)
@@ -1794,7 +1805,14 @@ def _held_date_moves(user, conference: Conference) -> list[str]:
 
 def _held_date_message(result: held_date.HeldDateCorrection) -> str:
     conference = result.conference
-    text = f"The record now says it was held on {conference.held_on:%-d %B %Y}."
+    if conference.held_on != result.held_before:
+        text = f"The record now says it was held on {conference.held_on:%-d %B %Y}."
+    elif conference.lateness_reason:
+        text = f"The reason for lateness is now: {conference.get_lateness_reason_display()}."
+    else:
+        text = "The reason for lateness is cleared."
+    if result.reason_not_needed:
+        text += " It was held in time, so no reason for lateness is kept."
     for moved in result.moved_plans:
         text += f" {moved[0].upper()}{moved[1:]}."
     for later in result.cleared:

@@ -24,8 +24,9 @@ The conference's own due date does not move with its date (it follows from the e
 the notification or the plan's earlier reviews, whose order is kept), so whether it was
 late is decided again against the same due date: a date after it needs a reason for the
 lateness (a record loaded from a census return may not know it, as when it was loaded),
-one in time clears it. A changed reason is one no manager has agreed, so it waits for a
-manager's decision again. The next review of a plan whose dates moved may now be late, or
+one in time clears it. Any correction of a late conference changes what a manager agreed
+(how late it was, or why), so it waits for a manager's decision again; the decision it
+had is kept in the history. The next review of a plan whose dates moved may now be late, or
 in time: one now in time loses the reason it no longer needs (kept in its history); one
 now late without a reason is returned, for its chair to give one on the same page.
 """
@@ -33,7 +34,7 @@ now late without a reason is returned, for its chair to give one on the same pag
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
@@ -50,6 +51,7 @@ from iro.journey.checks import (
     choice_values,
     not_in_future,
     saved_by,
+    today,
 )
 from iro.journey.corrections import ended_plan, started_plan
 from iro.journey.invitations import plain_list
@@ -60,6 +62,7 @@ from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
+    LateDecision,
     LatenessReason,
     Plan,
     PlanEndReason,
@@ -68,7 +71,6 @@ from iro.journey.models import (
 from iro.journey.services import (
     AMEND_NOT_CHAIR,
     AMEND_NOT_HELD,
-    AMEND_REASON_REQUIRED,
     BEFORE_NOTIFICATION,
     BEFORE_PLAN_START,
     BEFORE_REFERRAL,
@@ -122,15 +124,23 @@ AFTER_CORE_GROUP = (
     "{child}'s first core group meeting was on {date:%-d %B %Y}: the conference was held "
     "before it. Amend the record's core group date first, if it is wrong."
 )
-AFTER_MINUTES = "The minutes and plan were sent on {date:%-d %B %Y}: it was held before."
-AFTER_PRE_MEETING = (
-    "The chair met {who} before the conference, on {date:%-d %B %Y}: it was held after."
+AFTER_MINUTES = (
+    "The minutes and plan were sent on {date:%-d %B %Y}: the conference was held on or "
+    "before that day."
 )
+AFTER_PRE_MEETING = (
+    "The chair met {who} before the conference, on {date:%-d %B %Y}: the conference was "
+    "held on or after that day."
+)
+REASON_REQUIRED = "Enter why the date held is being corrected."
 
 FIELD_DATE = "Date held"
 FIELD_PLAN_START = "Plan started"
 FIELD_PLAN_END = "Plan ended"
 FIELD_LATENESS = "Reason for lateness"
+FIELD_DECISION = "Manager's decision on the lateness"
+FIELD_STEP_DOWN = "Child in Need plan started"
+WAITING = "Waiting for a manager's decision"
 
 
 @dataclass(frozen=True)
@@ -145,9 +155,12 @@ class NowLate:
 class HeldDateCorrection:
     conference: Conference
     amendment: ConferenceAmendment
+    held_before: date  # the date the record gave before
     moved_plans: list[str] = field(default_factory=list)  # "the plans of ... now start on"
     cleared: list[Conference] = field(default_factory=list)  # now in time: reason cleared
     now_late: list[NowLate] = field(default_factory=list)
+    # A reason for lateness was given (or kept from before) for a date in time: not kept.
+    reason_not_needed: bool = False
 
 
 def _what(conference: Conference) -> str:
@@ -165,12 +178,27 @@ def _lateness_shown(reason: str, detail: str) -> str:
     return f"{label}: {detail.strip()}" if detail.strip() else label
 
 
-def _change(row: ConferenceChild, label: str, before: date, after: date) -> dict:
+def _decision_shown(conference: Conference) -> str:
+    """The manager's decision on the lateness, as the history keeps it."""
+    if not conference.lateness_reason:
+        return ""
+    if not conference.late_decision:
+        return WAITING
+    said = (
+        f"{LateDecision(conference.late_decision).label} by {conference.late_decided_by} "
+        f"on {_shown_date(conference.late_decided_on)}"
+    )
+    comment = conference.late_decision_comment.strip()
+    return f"{said}: {comment}" if comment else said
+
+
+def _change(row: ConferenceChild, label: str, before, after) -> dict:
+    """One child's line of the history: dates as people write them, text as it is."""
     return {
         "child": row.child_id,
         "field": label,
-        "before": _shown_date(before),
-        "after": _shown_date(after),
+        "before": _shown_date(before) if isinstance(before, date) else before,
+        "after": _shown_date(after) if isinstance(after, date) else after,
     }
 
 
@@ -237,62 +265,22 @@ def passed_due(conference: Conference, rows: list[ConferenceChild], on: date) ->
     return passed
 
 
-def _order_errors(
-    errors: Errors, conference: Conference, row: ConferenceChild, old: date, new: date, name
-) -> None:
-    """The conference may not pass another of the child's conferences, held or booked."""
-    low, high = (old, new) if new > old else (new, old)
-    others = ConferenceChild.objects.filter(child_id=row.child_id).exclude(conference=conference)
-    held = (
-        others.filter(
-            conference__status=ConferenceStatus.HELD,
-            conference__held_on__gte=low,
-            conference__held_on__lte=high,
-        )
-        .exclude(conference__held_on=old)
-        .select_related("conference")
-        .order_by("conference__held_on" if new > old else "-conference__held_on")
-        .first()
-    )
-    if held is not None:
-        other = held.conference
-        errors.add(
-            "held_on",
-            PAST_CONFERENCE.format(child=name, what=_what(other), on=other.held_on),
-        )
-    if new > old:
-        booked = (
-            others.filter(
-                conference__status=ConferenceStatus.SCHEDULED,
-                conference__scheduled_date__gt=old,
-                conference__scheduled_date__lte=new,
-            )
-            .select_related("conference")
-            .order_by("conference__scheduled_date")
-            .first()
-        )
-        if booked is not None:
-            other = booked.conference
-            errors.add(
-                "held_on",
-                PAST_BOOKING.format(child=name, what=_what(other), on=other.scheduled_date),
-            )
+@dataclass(frozen=True)
+class Limit:
+    """A bound on the date held: not before ``on`` (``earliest``) or not after it, with
+    ``why`` as the page says it ("the day the minutes and plan were sent") and the
+    refusal of a date past it (None where another check says it: today)."""
+
+    on: date
+    earliest: bool
+    why: str
+    message: str | None = None
+
+    def passed_by(self, d: date) -> bool:
+        return d < self.on if self.earliest else d > self.on
 
 
-def _started_plan_errors(errors: Errors, plan: Plan, new: date, name) -> None:
-    if plan.end_date is not None and plan.end_date <= new:
-        errors.add("held_on", PLAN_ENDED_BY.format(child=name, end=plan.end_date))
-    earlier = (
-        Plan.objects.filter(child_id=plan.child_id, start_date__lt=plan.start_date)
-        .exclude(pk=plan.pk)
-        .order_by("-start_date")
-        .first()
-    )
-    if earlier is not None and (earlier.end_date is None or earlier.end_date > new):
-        until = f" to {earlier.end_date:%-d %B %Y}" if earlier.end_date else " (not ended)"
-        errors.add(
-            "held_on", PLAN_INSIDE_EARLIER.format(child=name, start=earlier.start_date, until=until)
-        )
+DAY = timedelta(days=1)
 
 
 def _step_down(plan: Plan, on: date) -> CinPlanPeriod | None:
@@ -302,69 +290,258 @@ def _step_down(plan: Plan, on: date) -> CinPlanPeriod | None:
     return CinPlanPeriod.objects.filter(episode_id=plan.episode_id, start_date=on).first()
 
 
-def _ended_plan_errors(errors: Errors, plan: Plan, old: date, new: date, name) -> None:
-    if new <= plan.start_date:
-        errors.add("held_on", PLAN_END_NOT_AFTER_START.format(child=name, start=plan.start_date))
+def _neighbours(conference: Conference, row: ConferenceChild, name: str) -> list[Limit]:
+    """The child's conferences either side: held, and booked after it."""
+    old = conference.held_on
+    others = (
+        ConferenceChild.objects.filter(child_id=row.child_id)
+        .exclude(conference=conference)
+        .select_related("conference")
+    )
+    held = others.filter(conference__status=ConferenceStatus.HELD)
+    found = []
+    before = held.filter(conference__held_on__lt=old).order_by("-conference__held_on").first()
+    if before is not None:
+        other = before.conference
+        found.append(
+            Limit(
+                other.held_on + DAY,
+                True,
+                f"the day after {name}'s {_what(other)} on {other.held_on:%-d %B %Y}",
+                PAST_CONFERENCE.format(child=name, what=_what(other), on=other.held_on),
+            )
+        )
+    after = held.filter(conference__held_on__gt=old).order_by("conference__held_on").first()
+    if after is not None:
+        other = after.conference
+        found.append(
+            Limit(
+                other.held_on - DAY,
+                False,
+                f"the day before {name}'s {_what(other)} on {other.held_on:%-d %B %Y}",
+                PAST_CONFERENCE.format(child=name, what=_what(other), on=other.held_on),
+            )
+        )
+    booked = (
+        others.filter(
+            conference__status=ConferenceStatus.SCHEDULED, conference__scheduled_date__gt=old
+        )
+        .order_by("conference__scheduled_date")
+        .first()
+    )
+    if booked is not None:
+        other = booked.conference
+        on = other.scheduled_date
+        found.append(
+            Limit(
+                on - DAY,
+                False,
+                f"the day before {name}'s {_what(other)} booked for {on:%-d %B %Y}",
+                PAST_BOOKING.format(child=name, what=_what(other), on=on),
+            )
+        )
+    return found
+
+
+def _started_plan_limits(plan: Plan, name: str) -> list[Limit]:
+    found = []
+    if plan.end_date is not None:
+        found.append(
+            Limit(
+                plan.end_date - DAY,
+                False,
+                f"the day before {name}'s plan ended",
+                PLAN_ENDED_BY.format(child=name, end=plan.end_date),
+            )
+        )
+    earlier = (
+        Plan.objects.filter(child_id=plan.child_id, start_date__lt=plan.start_date)
+        .exclude(pk=plan.pk)
+        .order_by("-start_date")
+        .first()
+    )
+    if earlier is not None and earlier.end_date is not None:
+        found.append(
+            Limit(
+                earlier.end_date,
+                True,
+                f"the day {name}'s earlier plan ended",
+                PLAN_INSIDE_EARLIER.format(
+                    child=name, start=earlier.start_date, until=f" to {earlier.end_date:%-d %B %Y}"
+                ),
+            )
+        )
+    return found
+
+
+def _ended_plan_limits(plan: Plan, old: date, name: str) -> list[Limit]:
+    found = [
+        Limit(
+            plan.start_date + DAY,
+            True,
+            f"the day after {name}'s plan began",
+            PLAN_END_NOT_AFTER_START.format(child=name, start=plan.start_date),
+        )
+    ]
     later = (
         Plan.objects.filter(child_id=plan.child_id, start_date__gt=plan.start_date)
         .exclude(pk=plan.pk)
         .order_by("start_date")
         .first()
     )
-    if later is not None and later.start_date < new:
-        errors.add("held_on", PLAN_END_PAST_LATER.format(child=name, start=later.start_date))
+    if later is not None:
+        found.append(
+            Limit(
+                later.start_date,
+                False,
+                f"the day {name}'s later plan began",
+                PLAN_END_PAST_LATER.format(child=name, start=later.start_date),
+            )
+        )
     step_down = _step_down(plan, old)
     if step_down is None:
-        return
-    if step_down.end_date is not None and step_down.end_date <= new:
-        errors.add("held_on", STEP_DOWN_ENDED.format(child=name, end=step_down.end_date))
+        return found
+    if step_down.end_date is not None:
+        found.append(
+            Limit(
+                step_down.end_date - DAY,
+                False,
+                f"the day before {name}'s Child in Need plan ended",
+                STEP_DOWN_ENDED.format(child=name, end=step_down.end_date),
+            )
+        )
     overlapping = (
         CinPlanPeriod.objects.filter(episode_id=plan.episode_id, start_date__lt=old)
         .exclude(pk=step_down.pk)
-        .exclude(end_date__lte=new)
-        .order_by("-start_date")
+        .exclude(end_date__isnull=True)
+        .order_by("-end_date")
         .first()
     )
     if overlapping is not None:
-        errors.add("held_on", STEP_DOWN_OVERLAP.format(child=name, start=overlapping.start_date))
+        found.append(
+            Limit(
+                overlapping.end_date,
+                True,
+                f"the day {name}'s earlier Child in Need plan ended",
+                STEP_DOWN_OVERLAP.format(child=name, start=overlapping.start_date),
+            )
+        )
+    return found
 
 
-def _subject_errors(errors: Errors, conference: Conference, row: ConferenceChild, new: date):
-    """What a conference held on ``new`` must come after, and be inside: as recording it."""
-    s47, plan = row.section47, row.plan
-    if conference.kind == ConferenceKind.INITIAL and s47 is not None and new < s47.start_date:
-        errors.add("held_on", BEFORE_S47.format(date=s47.start_date))
-    if conference.kind == ConferenceKind.REVIEW and plan is not None and new < plan.start_date:
-        errors.add("held_on", BEFORE_PLAN_START.format(date=plan.start_date))
-    if (
-        conference.kind == ConferenceKind.TRANSFER_IN
-        and conference.notified_on
-        and new < conference.notified_on
-    ):
-        errors.add("held_on", BEFORE_NOTIFICATION)
-    episode = (
-        row.section47.episode
-        if row.section47 is not None
-        else (row.plan.episode if row.plan is not None else None)
-    )
+def _subject_limits(conference: Conference, row: ConferenceChild) -> list[Limit]:
+    """What a conference must come after, and be inside: as when it was recorded."""
+    s47, plan, found = row.section47, row.plan, []
+    if conference.kind == ConferenceKind.INITIAL and s47 is not None:
+        found.append(
+            Limit(
+                s47.start_date,
+                True,
+                "the day the Section 47 enquiry began",
+                BEFORE_S47.format(date=s47.start_date),
+            )
+        )
+    if conference.kind == ConferenceKind.REVIEW and plan is not None:
+        found.append(
+            Limit(
+                plan.start_date,
+                True,
+                "the day the plan began",
+                BEFORE_PLAN_START.format(date=plan.start_date),
+            )
+        )
+    if conference.kind == ConferenceKind.TRANSFER_IN and conference.notified_on:
+        found.append(
+            Limit(
+                conference.notified_on,
+                True,
+                "the day the transfer was notified",
+                BEFORE_NOTIFICATION,
+            )
+        )
+    episode = s47.episode if s47 is not None else (plan.episode if plan is not None else None)
     if episode is not None:
-        if new < episode.referral_date:
-            errors.add("held_on", BEFORE_REFERRAL.format(date=episode.referral_date))
-        if episode.closure_date and new > episode.closure_date:
-            errors.add("held_on", EPISODE_CLOSED.format(date=episode.closure_date))
+        found.append(
+            Limit(
+                episode.referral_date,
+                True,
+                "the day of the referral",
+                BEFORE_REFERRAL.format(date=episode.referral_date),
+            )
+        )
+        if episode.closure_date:
+            found.append(
+                Limit(
+                    episode.closure_date,
+                    False,
+                    "the day the Child in Need episode closed",
+                    EPISODE_CLOSED.format(date=episode.closure_date),
+                )
+            )
+    return found
 
 
-def _meetings_before_errors(errors: Errors, rows: list[ConferenceChild], new: date, user):
+def _meeting_limits(rows: list[ConferenceChild], user) -> list[Limit]:
+    """The chair's meetings before the conference: it was held on or after them."""
+    found = []
     for meeting in PreMeeting.objects.filter(conference_child__in=rows).select_related(
         "conference_child__child"
     ):
-        child = meeting.conference_child.child
+        name = display_name(user, meeting.conference_child.child)
         for met_on, who in (
-            (meeting.child_met_on, display_name(user, child)),
-            (meeting.parents_met_on, f"{display_name(user, child)}'s parents"),
+            (meeting.child_met_on, name),
+            (meeting.parents_met_on, f"{name}'s parents"),
         ):
-            if met_on is not None and met_on > new:
-                errors.add("held_on", AFTER_PRE_MEETING.format(who=who, date=met_on))
+            if met_on is not None:
+                found.append(
+                    Limit(
+                        met_on,
+                        True,
+                        f"the day the chair met {who}",
+                        AFTER_PRE_MEETING.format(who=who, date=met_on),
+                    )
+                )
+    return found
+
+
+def limits(conference: Conference, rows: list[ConferenceChild], user) -> list[Limit]:
+    """Every bound on the date ``conference`` was held, from the records as they are."""
+    found = [Limit(today(), False, "today")]
+    for row in rows:
+        name = display_name(user, row.child)
+        found += _subject_limits(conference, row)
+        found += _neighbours(conference, row, name)
+        if started_plan(conference, row):
+            found += _started_plan_limits(row.plan, name)
+        elif ended_plan(conference, row):
+            found += _ended_plan_limits(row.plan, conference.held_on, name)
+        if row.first_core_group_on is not None:
+            found.append(
+                Limit(
+                    row.first_core_group_on,
+                    False,
+                    f"the day of {name}'s first core group meeting",
+                    AFTER_CORE_GROUP.format(child=name, date=row.first_core_group_on),
+                )
+            )
+    found += _meeting_limits(rows, user)
+    if conference.minutes_sent_on:
+        found.append(
+            Limit(
+                conference.minutes_sent_on,
+                False,
+                "the day the minutes and plan were sent",
+                AFTER_MINUTES.format(date=conference.minutes_sent_on),
+            )
+        )
+    return found
+
+
+def bounds(found: list[Limit]) -> tuple[Limit | None, Limit]:
+    """The tightest of ``found`` each way: (the earliest day, the latest day)."""
+    earliest = max((lim for lim in found if lim.earliest), key=lambda lim: lim.on, default=None)
+    latest = min((lim for lim in found if not lim.earliest), key=lambda lim: lim.on)
+    return earliest, latest
 
 
 def _follow_on(plan: Plan, after: date) -> Conference | None:
@@ -397,6 +574,7 @@ def _settle_follow_on(
     if not later.lateness_reason:
         return
     before = _lateness_shown(later.lateness_reason, later.lateness_detail)
+    decided = _decision_shown(later)
     _clear_lateness(later)
     later.version += 1
     later._change_reason = why
@@ -408,8 +586,12 @@ def _settle_follow_on(
         reason=why,
         version=later.version,
         changes=[
-            {"child": row.child_id, "field": FIELD_LATENESS, "before": before, "after": ""}
+            change
             for row in rows
+            for change in (
+                _change(row, FIELD_LATENESS, before, ""),
+                _change(row, FIELD_DECISION, decided, ""),
+            )
         ],
     )
     result.cleared.append(later)
@@ -456,33 +638,23 @@ def correct_held_date(
     errors = Errors()
     reason = reason.strip()
     if not reason:
-        errors.add("reason", AMEND_REASON_REQUIRED)
+        errors.add("reason", REASON_REQUIRED)
     errors.add("reason", text_limits.too_long(reason, text_limits.REASON))
     errors.add("held_on", not_in_future(held_on))
-    starts, ends = [], []
     for row in rows:
         name = display_name(acting_user, row.child)
         errors.add("held_on", before_birth(held_on, child=row.child, name=name))
-        if not moving:
-            continue
-        _subject_errors(errors, conference, row, held_on)
-        if row.first_core_group_on is not None and row.first_core_group_on < held_on:
-            errors.add("held_on", AFTER_CORE_GROUP.format(child=name, date=row.first_core_group_on))
-        _order_errors(errors, conference, row, old, held_on, name)
-        if started_plan(conference, row):
-            _started_plan_errors(errors, row.plan, held_on, name)
-            starts.append(row)
-        elif ended_plan(conference, row):
-            _ended_plan_errors(errors, row.plan, old, held_on, name)
-            ends.append(row)
     if moving:
-        if conference.minutes_sent_on and conference.minutes_sent_on < held_on:
-            errors.add("held_on", AFTER_MINUTES.format(date=conference.minutes_sent_on))
-        _meetings_before_errors(errors, rows, held_on, acting_user)
+        for limit in limits(conference, rows, acting_user):
+            if limit.passed_by(held_on):
+                errors.add("held_on", limit.message)
+    starts = [row for row in rows if moving and started_plan(conference, row)]
+    ends = [row for row in rows if moving and ended_plan(conference, row)]
     if lateness_reason and lateness_reason not in choice_values(LatenessReason):
         errors.add("lateness_reason", UNKNOWN_LATENESS)
     errors.add("lateness_detail", text_limits.too_long(lateness_detail, text_limits.REASON))
-    due = passed_due(conference, rows, held_on) if "held_on" not in errors.by_field else None
+    due = passed_due(conference, rows, held_on)
+    not_needed = due is None and bool(lateness_reason)
     if due is None:
         lateness_reason = lateness_detail = ""
     elif not lateness_reason and not conference.from_return:
@@ -494,22 +666,26 @@ def correct_held_date(
     lateness_before = _lateness_shown(conference.lateness_reason, conference.lateness_detail)
     lateness_after = _lateness_shown(lateness_reason, lateness_detail)
     if not moving and lateness_before == lateness_after and not errors.by_field:
+        # (A reason for a conference in time is not kept: nothing to change either.)
         raise ValidationError({NON_FIELD_ERRORS: NOTHING_CHANGED})
     errors.raise_if_any()
 
+    decision_before = _decision_shown(conference)
+    conference.held_on = held_on
+    conference.lateness_reason = lateness_reason
+    conference.lateness_detail = lateness_detail
+    # Any correction of a late conference changes what was agreed (how late, or why): a
+    # manager decides again, the earlier decision kept in the history below.
+    _clear_decision(conference)
+    decision_after = _decision_shown(conference)
     result_changes: list[dict] = []
     for row in rows:
         if moving:
             result_changes.append(_change(row, FIELD_DATE, old, held_on))
         if lateness_before != lateness_after:
-            result_changes.append(
-                {
-                    "child": row.child_id,
-                    "field": FIELD_LATENESS,
-                    "before": lateness_before,
-                    "after": lateness_after,
-                }
-            )
+            result_changes.append(_change(row, FIELD_LATENESS, lateness_before, lateness_after))
+        if decision_before != decision_after:
+            result_changes.append(_change(row, FIELD_DECISION, decision_before, decision_after))
     started_names, ended_names, stepped_down = [], [], 0
     for row in starts:
         plan = Plan.objects.select_for_update().get(pk=row.plan_id)
@@ -526,21 +702,16 @@ def correct_held_date(
         plan.version += 1
         plan._change_reason = reason
         saved_by(plan, acting_user).save(update_fields=["end_date", "version"])
+        ended_names.append(display_name(acting_user, row.child))
+        result_changes.append(_change(row, FIELD_PLAN_END, old, held_on))
         if step_down is not None:
             step_down.start_date = held_on
             step_down._change_reason = reason
             saved_by(step_down, acting_user).save(update_fields=["start_date"])
             stepped_down += 1
-        ended_names.append(display_name(acting_user, row.child))
-        result_changes.append(_change(row, FIELD_PLAN_END, old, held_on))
+            result_changes.append(_change(row, FIELD_STEP_DOWN, old, held_on))
     moved = _moved_words(started_names, ended_names, stepped_down, held_on)
 
-    if lateness_before != lateness_after or (due is None and conference.late_decision):
-        # A reason changed is a reason no manager has agreed; none needed, none to agree.
-        _clear_decision(conference)
-    conference.held_on = held_on
-    conference.lateness_reason = lateness_reason
-    conference.lateness_detail = lateness_detail
     conference.version += 1
     conference._change_reason = reason
     saved_by(conference, acting_user).save()
@@ -552,7 +723,13 @@ def correct_held_date(
         version=conference.version,
         changes=result_changes,
     )
-    result = HeldDateCorrection(conference=conference, amendment=amendment, moved_plans=moved)
+    result = HeldDateCorrection(
+        conference=conference,
+        amendment=amendment,
+        held_before=old,
+        moved_plans=moved,
+        reason_not_needed=not_needed,
+    )
     if moving:
         why = (
             f"The date the {_what(conference)} before it was held was corrected from "
