@@ -474,3 +474,28 @@ def test_the_page_says_when_only_the_reason_for_lateness_changed(client, staff, 
     )
     assert "The reason for lateness is now: Interpreter availability." in response.text
     assert "a manager needs to agree it" in response.text
+
+
+def test_a_review_booked_after_its_due_date_is_no_longer_flagged_once_the_date_moves(
+    client, staff, siblings, held
+):
+    with time_machine.travel(date(2024, 9, 20), tick=False):
+        booked = services.schedule_conference(
+            kind=ConferenceKind.REVIEW,
+            subjects=[Subject(child=c, plan=Plan.objects.get(child=c)) for c in siblings.children],
+            scheduled_date=date(2024, 10, 1),  # due 28 September
+            chair=staff.iro,
+            confirm_reason="The family asked for after the school holiday.",
+            acting_user=staff.coordinator,
+        )
+        assert booked.booking_warnings == (
+            "1 October 2024 is after the conference is due on 28 September 2024."
+        )
+        client.force_login(staff.iro)
+        page = reverse("conference_detail", args=[booked.public_id])
+        child_page = reverse("child_protection", args=[siblings.children[0].public_id])
+        assert "Booked anyway" in client.get(page).text
+        assert "Booked anyway" in client.get(child_page).text
+        correct(held, date(2024, 7, 1), user=staff.iro)  # the review is due 1 October now
+        assert "Booked anyway" not in client.get(page).text
+        assert "Booked anyway" not in client.get(child_page).text

@@ -165,3 +165,25 @@ class Errors:
     def raise_if_any(self) -> None:
         if self.by_field:
             raise ValidationError(self.by_field)
+
+
+# ---------------------------------------------------------- a booking's warnings
+
+BOOKING_AFTER_DUE = "{day:%-d %B %Y} is after the conference is due on {due:%-d %B %Y}."
+# The after-due warning as ``booking_warnings`` wrote it, found again in the saved text.
+_AFTER_DUE_SAID = re.compile(
+    r"\s*\d{1,2} [A-Z][a-z]+ \d{4} is after the conference is due on \d{1,2} [A-Z][a-z]+ \d{4}\."
+)
+
+
+def warnings_now(warnings: str, *, scheduled_date: date | None, due: date | None) -> str:
+    """A booking's saved warnings as they stand today. The due date follows the records
+    (a review recorded since the booking, a date held corrected), so the warning that the
+    booking is after it is said again from the due date now, or dropped once the booking
+    is in time; a booking that had no such warning gets none (nobody booked it anyway)."""
+    if not warnings or not _AFTER_DUE_SAID.search(warnings):
+        return warnings
+    rest = _AFTER_DUE_SAID.sub("", warnings).strip()
+    if scheduled_date is not None and due is not None and scheduled_date > due:
+        rest = f"{rest} {BOOKING_AFTER_DUE.format(day=scheduled_date, due=due)}".strip()
+    return rest

@@ -38,7 +38,7 @@ from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import check_fields
 from iro.journey import chairs, held_date, invitations, queues, services
-from iro.journey.checks import Errors, not_in_future, today
+from iro.journey.checks import Errors, not_in_future, today, warnings_now
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
     REFERRAL_DATE_NEEDED,
@@ -220,6 +220,12 @@ def _conference_context(request, conference: Conference) -> dict:
         "chaired_it": conference.chair_id is not None and conference.chair_id == user.pk,
         **_record_context(user, conference),
         "scheduled": conference.status == ConferenceStatus.SCHEDULED,
+        # A booking's warnings as they stand now (the due date follows the records).
+        "booking_warnings": warnings_now(
+            conference.booking_warnings,
+            scheduled_date=conference.scheduled_date,
+            due=min((rv.due for rv in rows if rv.due is not None), default=None),
+        ),
         # Booked for a day gone by and not recorded: record it, or move or cancel it.
         "day_gone_by": conference.is_gone_by(today()),
         "held": conference.status == ConferenceStatus.HELD,
@@ -306,6 +312,15 @@ def _protection_overview(child: Child) -> dict:
         .select_related("conference", "conference__chair", "plan")
         .order_by("-conference__scheduled_date", "-conference__pk")
     )
+    for row in conferences:
+        booked = row.conference
+        if booked.status == ConferenceStatus.SCHEDULED and booked.booking_warnings:
+            # Said as they stand now: the due date follows the records since the booking.
+            booked.booking_warnings = warnings_now(
+                booked.booking_warnings,
+                scheduled_date=booked.scheduled_date,
+                due=services.conference_due(booked),
+            )
     return {
         "section47s": section47s,
         "plans": plan_items,

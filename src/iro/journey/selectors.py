@@ -27,6 +27,7 @@ from iro.access.scope import display_name, hidden_restricted, shows_names, visib
 from iro.children.models import Child, Family, FamilyMember
 from iro.children.search import Search
 from iro.children.selectors import find_children
+from iro.journey.checks import warnings_now
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -404,7 +405,9 @@ def my_work(user, *, day: date | None = None) -> MyWork:
                 children=[child_ref(user, r.child) for r in its_rows],
                 due=due,
                 meets_due=None if due is None else conference.scheduled_date <= due,
-                booking_warnings=conference.booking_warnings,
+                booking_warnings=warnings_now(
+                    conference.booking_warnings, scheduled_date=conference.scheduled_date, due=due
+                ),
                 booking_reason=conference.booking_reason,
             )
         )

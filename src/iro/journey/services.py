@@ -24,6 +24,7 @@ from iro.access.guards import require, require_conference_children
 from iro.access.scope import display_name, visible_to
 from iro.children.models import Child
 from iro.journey.checks import (
+    BOOKING_AFTER_DUE,
     STALE_RECORD,
     VERSION_MISSING,
     Errors,
@@ -159,7 +160,6 @@ BOOKING_OUT_OF_HOURS = (
 )
 # The hours a conference usually starts in; a start outside them is asked about.
 WORKING_DAY_STARTS, WORKING_DAY_ENDS = time(8, 0), time(18, 0)
-BOOKING_AFTER_DUE = "{day:%-d %B %Y} is after the conference is due on {due:%-d %B %Y}."
 BOOKING_CONFIRMATION_REQUIRED = (
     "Confirm the booking and give the reason, or choose another date: {warnings}"
 )
