@@ -29,6 +29,7 @@ from iro.journey.models import (
     ConferenceStatus,
     Decision,
     Invitation,
+    InviteeAttendance,
     InviteeRole,
     Plan,
     Section47,
@@ -636,6 +637,32 @@ def test_recording_the_icpc_starts_a_plan_for_each_child(client, staff, siblings
     assert set(conference.children.values_list("scaling_score", flat=True)) == {4}
 
 
+def test_the_recorded_conference_says_when_the_next_review_is_due_and_the_child_came(
+    client, staff, siblings, conference
+):
+    wren = siblings.children[0]
+    invitation = services.add_invitee(
+        conference=conference,
+        name=wren.first_name,
+        role=InviteeRole.CHILD,
+        acting_user=staff.coordinator,
+    )
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        response = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {
+                **date_data("held_on", date(2024, 6, 28)),
+                "version": conference.version,
+                **outcome_data(conference, attendance="in_person", scaling_score="4"),
+            },
+            follow=True,
+        )
+    assert "The next review is due by 28 September 2024: it is not booked yet." in response.text
+    invitation.refresh_from_db()
+    assert invitation.attendance == InviteeAttendance.ATTENDED  # as the record says
+
+
 def test_a_conference_still_ahead_is_not_offered_its_booked_day_as_held(client, staff, conference):
     url = reverse("conference_record", args=[conference.public_id])
     with time_machine.travel(conference.scheduled_date, tick=False):
@@ -981,6 +1008,7 @@ def test_a_conference_whose_day_has_gone_by_asks_to_be_recorded_not_invited(
         assert "Booked for Friday 28 June 2024, a day gone by, and not recorded yet." in page
         record = reverse("conference_record", args=[conference.public_id])
         assert f'id="record-next" href="{record}"' in page
+        assert "ask a conference coordinator to change the date or cancel it" in page
         client.force_login(staff.coordinator)
         page = client.get(url).content.decode()
         assert f"If it took place, its chair, {staff.iro}, records it; if not" in page

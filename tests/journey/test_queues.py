@@ -403,6 +403,8 @@ def test_conferences_booked_before_today_and_not_recorded_are_to_record(staff):
     assert names(mine) == ["Ayla Ashcombe"]
     assert mine.rows[0].action == "Record it"
     assert "record what was decided, or, if it did not take place" in queue.hint
+    # The chair cannot move or cancel a booking: they are told who can.
+    assert "ask a conference coordinator to move or cancel it" in mine.hint
     # The coordinator cannot record it, but can move or cancel it from its page.
     theirs = queues.conferences_to_record(staff.coordinator, TODAY)
     assert "if it took place, its chair records it; if not, move or cancel it" in theirs.hint

@@ -1930,12 +1930,43 @@ def _record_errors(form, child_forms, error: ValidationError) -> bool:
     return False
 
 
+def _next_review_said(conference: Conference) -> str:
+    """When the plans this conference started or continued are next reviewed, and
+    whether that review is booked: the coordinator's next step, said to the chair."""
+    plans = [
+        row.plan
+        for row in conference.children.select_related("plan")
+        if row.plan is not None and row.plan.end_date is None
+    ]
+    if not plans:
+        return ""
+    reviews = review_dates_by_plan([p.pk for p in plans])
+    due = min(
+        timescales.next_review_after(p.start_date, sorted(set(reviews.get(p.pk, []))))
+        for p in plans
+    )
+    booked = (
+        Conference.objects.filter(
+            kind=ConferenceKind.REVIEW,
+            status=ConferenceStatus.SCHEDULED,
+            children__plan__in=plans,
+        )
+        .order_by("scheduled_date")
+        .values_list("scheduled_date", flat=True)
+        .first()
+    )
+    if booked is not None:
+        return f" The next review is due by {due:%-d %B %Y} and booked for {booked:%-d %B %Y}."
+    return f" The next review is due by {due:%-d %B %Y}: it is not booked yet."
+
+
 def _recorded_message(conference: Conference) -> str:
     conference.refresh_from_db()
     started = conference.children.filter(decision=Decision.PLAN).count()
     text = "The conference has been recorded."
     if started:
         text += " Next: write each plan's outcomes and actions."
+    text += _next_review_said(conference)
     if conference.lateness_reason:
         text += " It was held outside timescale: a manager needs to agree it."
     return text

@@ -851,11 +851,22 @@ def conferences_to_record(user, day: date, *, chaired_by: User | None = None) ->
         empty="Every conference booked before today is recorded, moved or cancelled.",
         hint=(
             "Booked for a day that has passed and still not recorded: "
-            + (
-                "record what was decided, or, if it did not take place, move or cancel it. "
-                if has_capability(user, Capability.CHAIR_CONFERENCES)
-                else "if it took place, its chair records it; if not, move or cancel it. "
-            )
+            + {
+                (True, True): "record what was decided, or, if it did not take place, move "
+                "or cancel it. ",
+                # An IRO records; the coordinators move and cancel bookings.
+                (True, False): "record what was decided, or, if it did not take place, ask "
+                "a conference coordinator to move or cancel it. ",
+                (False, True): "if it took place, its chair records it; if not, move or "
+                "cancel it. ",
+                (False, False): "if it took place, its chair records it; if not, a "
+                "conference coordinator moves or cancels it. ",
+            }[
+                (
+                    has_capability(user, Capability.CHAIR_CONFERENCES),
+                    has_capability(user, Capability.SCHEDULE_CONFERENCES),
+                )
+            ]
             + "Until then the child's next conference is worked out as if it had not "
             "happened."
         ),

@@ -1516,6 +1516,33 @@ def _write_record(row: ConferenceChild, outcome: ChildOutcome, acting_user) -> N
         ).save()
 
 
+# How a child's attendance, as the record gives it, reads on their invitation.
+CHILD_ATTENDANCE_AS_INVITED = {
+    ChildAttendance.IN_PERSON: InviteeAttendance.ATTENDED,
+    ChildAttendance.VIRTUAL: InviteeAttendance.VIRTUAL,
+    ChildAttendance.PART: InviteeAttendance.PART,
+    ChildAttendance.DID_NOT_ATTEND: InviteeAttendance.DID_NOT_ATTEND,
+}
+
+
+def _children_invited_attended(conference: Conference, acting_user) -> None:
+    """A child invited to their conference: their invitation says whether they came as
+    the record does, where nobody has said it on the invitation yet (the list of who
+    attended would otherwise say "Not recorded" beside a record that says they came)."""
+    from iro.journey.invitations import invited_child
+
+    attended = {
+        row.child_id: row.attendance
+        for row in conference.children.all()
+        if row.attendance in CHILD_ATTENDANCE_AS_INVITED
+    }
+    for invitation in conference.invitations.filter(role=InviteeRole.CHILD, attendance=""):
+        child = invited_child(invitation)
+        if child is not None and child.pk in attended:
+            invitation.attendance = CHILD_ATTENDANCE_AS_INVITED[attended[child.pk]]
+            saved_by(invitation, acting_user).save(update_fields=["attendance"])
+
+
 def _open_plan(child: Child, *, on: date) -> Plan | None:
     return (
         Plan.objects.filter(child=child, start_date__lte=on, end_date__isnull=True)
@@ -1727,6 +1754,7 @@ def record_conference_held(
                     expected_version=row.plan.version,
                 )
         saved_by(row, acting_user).save()
+    _children_invited_attended(conference, acting_user)
     if not imported:
         # Everyone invited is asked what they thought: a single-use link each, emailed
         # or printed in a letter (challenge.feedback_links), in this same transaction.
@@ -2160,6 +2188,7 @@ def amend_conference_record(
         ]
     if not changes:
         raise ValidationError({NON_FIELD_ERRORS: AMEND_NOTHING_CHANGED})
+    _children_invited_attended(conference, acting_user)
     conference.version += 1
     conference._change_reason = reason
     saved_by(conference, acting_user).save(update_fields=["version"])
