@@ -53,8 +53,17 @@ def test_a_manager_voids_a_conference_and_sees_it_voided_with_a_restore(client, 
     page = client.get(restore_url).content.decode()
     assert "Voided" in page and WHY.replace("'", "&#x27;") in page
     assert str(staff.iro_manager) in page
-    journey_page = client.get(reverse("child_journey", args=[journey.child.public_id]))
+    child_url = reverse("child_journey", args=[journey.child.public_id])
+    assert f'<a href="{child_url}" class="govuk-back-link">' in page  # back to the child
+    journey_page = client.get(child_url)
     assert restore_url in journey_page.content.decode()
+    # The voided conference's own address leads the manager to its restore page; an IRO
+    # finds nothing there.
+    detail_url = reverse("conference_detail", args=[journey.icpc.public_id])
+    assert client.get(detail_url)["Location"] == restore_url
+    client.force_login(staff.iro)
+    assert client.get(detail_url).status_code == 404
+    client.force_login(staff.iro_manager)
 
     response = client.post(restore_url, {"reason": BACK})
     assert response["Location"] == reverse("conference_detail", args=[journey.icpc.public_id])

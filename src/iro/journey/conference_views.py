@@ -824,7 +824,17 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 
 def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    conference = conference_for(request.user, public_id)
+    try:
+        conference = conference_for(request.user, public_id)
+    except Http404:
+        # A voided conference's own address: who voids records is shown its restore page
+        # (which checks their access to its children), everyone else finds nothing.
+        if (
+            has_capability(request.user, Capability.VOID_RECORDS)
+            and Conference.all_objects.filter(public_id=public_id, voided_at__isnull=False).exists()
+        ):
+            return redirect("conference_restore", public_id=public_id)
+        raise
     context = _conference_context(request, conference)
     if context["scheduled"] and context["may_schedule"]:
         context["addable"] = [
