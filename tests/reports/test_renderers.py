@@ -104,6 +104,7 @@ def test_the_spreadsheet_has_a_sheet_per_part_and_numbers_as_numbers(full_year):
         "Words",
         "Definitions",
     ]
+    assert list(book["Words"].iter_rows(values_only=True))[1] == (None, None, spreadsheet.NO_WORDS)
     rows = list(book["Measures"].iter_rows(values_only=True))
     assert rows[0] == ("measure", "label", "item", "2018-19", "2017-18", "note")
     by_item = {(r[0], r[2]): r[3] for r in rows[1:]}

@@ -30,6 +30,12 @@ def _append(sheet, row: list[Any]) -> None:
     sheet.append([safe_text(cell) for cell in row])
 
 
+NO_WORDS = (
+    "No words have been written for this report: the IRO service manager writes them "
+    "from the report's page."
+)
+
+
 def render_xlsx(report: Report) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
@@ -138,6 +144,8 @@ def render_xlsx(report: Report) -> bytes:
     _append(words, ["section", "title", "text"])
     for section, title, text in report.narrative:
         _append(words, [section, title, text])
+    if not report.narrative:  # a sheet of headings alone reads as a fault
+        _append(words, ["", "", NO_WORDS])
     words.column_dimensions["B"].width = 30
     words.column_dimensions["C"].width = 100
     appendix = book.create_sheet("Definitions")
