@@ -15,7 +15,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from iro.challenge import services as challenge_services
-from iro.reports import builders, charts, measures
+from iro.reports import builders, charts, measures, presentation
 from iro.reports.measures import Ratio
 from iro.reports.renderers import document, formats
 from iro.timescales import PeriodNotBegun, parse_period
@@ -267,3 +267,12 @@ def test_the_command_reports_a_period_under_way_as_provisional(staff):
         call_command("report", "monthly", "--period", "2026-12", stdout=out)
     data = json.loads(out.getvalue())
     assert (data["provisional"], data["as_at"]) == (True, "2026-12-02")
+
+
+def test_the_action_plan_shows_a_percentage_to_one_decimal_like_the_rest_of_the_report(
+    staff, review_due_next_month, reviews_target
+):
+    with on(date(2026, 12, 2)):
+        report = builders.annual_report("2026-27")
+    (row,) = presentation.progress_rows(report)
+    assert row[2] == "100.0%"  # the one review so far in time

@@ -431,14 +431,13 @@ def progress_text(line: TargetLine) -> str:
 
 
 def figure_text(line: TargetLine, value) -> str:
+    """A year's figure against a target: a count as it is, a percentage to one decimal
+    as every other table of the report shows it ("90.0%", not "90%")."""
     if value is None:
         return NO_DATA
-    unit = (
-        ""
-        if line.measure in ("children_on_plan_at_period_end", "children_with_dispute_raised")
-        else "%"
-    )
-    return f"{value:g}{unit}"
+    if line.measure in ("children_on_plan_at_period_end", "children_with_dispute_raised"):
+        return f"{value:g}"
+    return f"{value:.1f}%"
 
 
 def progress_rows(report) -> list[tuple]:
