@@ -269,6 +269,40 @@ def test_voiding_the_review_that_ended_a_plan_reopens_it_and_a_restore_ends_it_a
     assert (plan.end_date, plan.end_reason) == (date(2025, 4, 20), PlanEndReason.CLOSED)
 
 
+def test_the_void_page_is_told_what_voiding_a_review_does_before_it_is_done(staff, manager):
+    journey = child_on_plan(chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27))
+    plan = journey.plan
+    first = hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(journey.child, {"plan": plan, "decision": Decision.CONTINUE})],
+        chair=staff.iro,
+        held_on=date(2025, 4, 20),
+    )
+    name = str(journey.child)
+    assert corrections.void_consequences(first, manager) == [
+        # Without it the plan's next review is due three months from its start.
+        f"{name}'s next review is then due by 27 April 2025 (overdue).",
+    ]
+    ending = hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(journey.child, {"plan": plan, "decision": Decision.END})],
+        chair=staff.iro,
+        held_on=date(2025, 10, 15),
+    )
+    Plan.objects.filter(pk=plan.pk).update(
+        end_date=date(2025, 10, 15), end_reason=PlanEndReason.CLOSED
+    )
+    assert corrections.void_consequences(first, manager) == []  # the plan ended since
+    assert corrections.void_consequences(ending, manager) == [
+        f"{name}'s plan, which it ended on 15 October 2025, reopens.",
+        f"{name}'s next review is then due by 20 October 2025 (overdue).",
+    ]
+    assert corrections.void_consequences(journey.icpc, manager) == [
+        f"{name}'s plan from 27 January 2025 is voided with it."
+    ]
+    assert Correction.objects.count() == 0  # said, not done
+
+
 def test_a_sibling_group_conference_is_logged_for_each_child(staff, manager):
     first, second = _child(staff), _child(staff)
     conference = hold_conference(

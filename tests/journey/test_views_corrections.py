@@ -43,6 +43,8 @@ def test_a_manager_voids_a_conference_and_sees_it_voided_with_a_restore(client, 
 
     page = client.get(void_url).content.decode()
     assert page.count("<h1") == 1 and "Void this record" in page
+    name = str(journey.child).replace("'", "&#x27;")
+    assert f"{name}&#x27;s plan from 27 January 2025 is voided with it." in page
     assert "Initial child protection conference held 27 January 2025" in page
 
     response = client.post(void_url, {"reason": WHY})

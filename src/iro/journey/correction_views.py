@@ -11,7 +11,7 @@ that depends on the record) go into the GOV.UK error summary.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from uuid import UUID
 
 from django import forms
@@ -65,6 +65,7 @@ class Target:
     restore: Callable
     arg: str  # the service's keyword for the record
     child: object  # a child it concerns (for screening the reason text)
+    consequences: list[str] = field(default_factory=list)  # what a void does, said first
 
 
 def _names(user, children) -> list[str]:
@@ -85,6 +86,7 @@ def _conference(user, public_id: UUID, voided: bool) -> Target:
         corrections.restore_conference,
         "conference",
         children[0] if children else None,
+        [] if voided else corrections.void_consequences(conference, user),
     )
 
 

@@ -365,6 +365,36 @@ def _later_plan(plan: Plan) -> Plan | None:
     )
 
 
+def void_consequences(conference: Conference, user) -> list[str]:
+    """What voiding ``conference`` would do, said before it is done (the void page): the
+    plans it started go with it, the plans it ended reopen, and a review's plan is next
+    due from the review before it. Read only; ``void_conference`` does it."""
+    from iro import timescales
+    from iro.access.scope import display_name
+    from iro.journey.checks import today
+    from iro.journey.services import review_dates
+
+    said = []
+    rows = conference.children.select_related("child", "plan").order_by("pk")
+    for row in rows:
+        name = display_name(user, row.child)
+        if started_plan(conference, row):
+            said.append(f"{name}'s plan from {row.plan.start_date:%-d %B %Y} is voided with it.")
+        elif ended_plan(conference, row):
+            said.append(f"{name}'s plan, which it ended on {row.plan.end_date:%-d %B %Y}, reopens.")
+        reopens = ended_plan(conference, row)
+        if (
+            conference.kind == ConferenceKind.REVIEW
+            and row.plan_id is not None
+            and (row.plan.end_date is None or reopens)  # an ended plan is due nothing
+        ):
+            others = [d for d in review_dates(row.plan) if d != conference.held_on]
+            due = timescales.next_review_after(row.plan.start_date, others)
+            late = " (overdue)" if due < today() else ""
+            said.append(f"{name}'s next review is then due by {due:%-d %B %Y}{late}.")
+    return said
+
+
 @transaction.atomic
 def void_conference(*, conference: Conference, reason: str, acting_user) -> Conference:
     """Void a conference, with the plans it started and the plan ends it decided."""
