@@ -417,6 +417,7 @@ def test_the_chair_corrects_the_date_from_the_conference_page(client, staff, hel
     assert "The record now says it was held on 27 June 2024." in response.text
     history = client.get(reverse("conference_history", args=[held.public_id])).text
     assert "Plan started" in history and "27 June 2024" in history
+    assert "Recorded as held on 27 June 2024 (first recorded as 28 June 2024)." in history
 
 
 def test_a_review_made_late_is_the_next_page(client, staff, siblings, held):

@@ -72,6 +72,8 @@ from iro.journey.models import (
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
+    Correction,
+    CorrectionKind,
     Decision,
     Episode,
     Invitation,
@@ -1861,14 +1863,36 @@ def conference_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = _conference_context(request, conference)
     by_child = {rv.row.child_id: rv for rv in context["rows"]}
     entries = []
-    for amendment in amendments(conference):
+    corrections = amendments(conference)
+    for amendment in corrections:
         changes = [
             (by_child[c["child"]], c)
             for c in amendment.changes
             if c["child"] in by_child  # a hidden (restricted) child's changes stay hidden
         ]
         entries.append((amendment, changes))
-    context |= {"entries": entries, "active_nav": "children"}
+    # Voided and restored: one row per child is written; the page says each once.
+    voids = {
+        (c.action, c.at): c
+        for c in Correction.objects.filter(
+            kind=CorrectionKind.CONFERENCE, record_id=conference.pk
+        ).select_related("by")
+    }
+    first_held = next(
+        (
+            change["before"]
+            for amendment in reversed(corrections)
+            for change in amendment.changes
+            if change["field"] == held_date.FIELD_DATE
+        ),
+        None,
+    )
+    context |= {
+        "entries": entries,
+        "voids": list(voids.values()),
+        "first_held": first_held,
+        "active_nav": "children",
+    }
     return render(request, "journey/conference/history.html", context)
 
 
