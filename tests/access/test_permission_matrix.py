@@ -208,6 +208,7 @@ PAGES: dict[str, Page] = {
     "conference_record": Page(CHILD & RECORDER),
     "conference_amend": Page(CHILD & RECORDER, conference="icpc"),
     "conference_held_date": Page(CHILD & RECORDER, conference="icpc"),
+    "conference_report": Page(CHILD & can(C.RECORD_CONFERENCE_REPORT)),
     "conference_history": Page(CHILD, conference="icpc"),
     "conference_agree_late": post_only(CHILD & can(C.AGREE_LATE_CONFERENCES)),
     "conference_minutes_sent": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),

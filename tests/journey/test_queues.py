@@ -15,6 +15,7 @@ from iro.journey import queues
 from iro.journey.models import (
     ActionStatus,
     CalendarEntry,
+    Conference,
     ConferenceKind,
     ConferenceStatus,
     Invitation,
@@ -582,12 +583,16 @@ def test_the_teams_conferences_coming_up_say_when_the_reports_are_due(staff):
 
     assert names(queue) == ["Ayla Ashcombe", "Brin Ashcombe", "Cato Ashcombe"]
     assert [(row.cells[4], row.flag) for row in queue.rows] == [
-        ("9 Oct 2025", "Reports were due"),
-        ("10 Oct 2025", "Reports due today"),
+        ("9 Oct 2025", "Report was due"),
+        ("10 Oct 2025", "Report due today"),
         ("28 Oct 2025", ""),
     ]
     assert queue.rows[0].href == reverse("conference_detail", args=[soon.public_id])
     assert queue.rows[0].cells[3] == str(staff.iro)
+    # Once the report reached the chair the list says so instead.
+    Conference.objects.filter(pk=soon.pk).update(report_received_on=date(2025, 10, 9))
+    first = queues.conferences_coming_up(staff.social_worker, TODAY).rows[0]
+    assert (first.flag, first.tone) == ("Report with the chair", "")
 
 
 # --- A fixed number of queries ------------------------------------------------------------

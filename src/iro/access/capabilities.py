@@ -26,6 +26,9 @@ class Capability(StrEnum):
     SCHEDULE_CONFERENCES = "Schedule conferences and allocate chairs"
     CHAIR_CONFERENCES = "Chair conferences and record decisions"
     RECORD_ACTION_PROGRESS = "Record the progress of plan actions between conferences"
+    RECORD_CONFERENCE_REPORT = (
+        "Record when the social work report for a conference reached the chair and the family"
+    )
     AGREE_LATE_CONFERENCES = "Agree a conference held outside timescale"
     VIEW_REPORTS = "Read performance reports"
     EXPORT_RETURNS = "Export statutory returns"
@@ -56,6 +59,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_MY_WORK,
             Capability.CHAIR_CONFERENCES,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.RECORD_CONFERENCE_REPORT,
             Capability.RAISE_CHALLENGES,
             Capability.VIEW_REPORTS,
         }
@@ -70,6 +74,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_SERVICE_FIGURES,
             Capability.CHAIR_CONFERENCES,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.RECORD_CONFERENCE_REPORT,
             Capability.SCHEDULE_CONFERENCES,
             Capability.AGREE_LATE_CONFERENCES,
             Capability.RAISE_CHALLENGES,
@@ -92,6 +97,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_BOOKING_WORK,
             Capability.SCHEDULE_CONFERENCES,
+            Capability.RECORD_CONFERENCE_REPORT,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
         }
@@ -102,6 +108,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.RECORD_CONFERENCE_REPORT,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
@@ -113,6 +120,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.RECORD_CONFERENCE_REPORT,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,

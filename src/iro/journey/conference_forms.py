@@ -862,6 +862,22 @@ class HeldDateForm(VersionedForm):
     )
 
 
+class ConferenceReportForm(VersionedForm):
+    """The days the social work report reached the chair and the family; blank where it
+    has not yet."""
+
+    report_received_on = GovDateField(
+        what="the date the chair received the report",
+        label="When did the chair receive the social work report?",
+        required=False,
+    )
+    report_shared_on = GovDateField(
+        what="the date the family were given the report",
+        label="When were the family given the report to read?",
+        required=False,
+    )
+
+
 class LateDecisionForm(forms.Form):
     """The manager's decision on a late conference; the service checks the rest (a
     comment when the reason is not accepted, the date, who may decide)."""

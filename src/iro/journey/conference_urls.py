@@ -68,6 +68,7 @@ urlpatterns = [
     path(conference + "amend", cv.conference_amend, name="conference_amend"),
     path(conference + "history", cv.conference_history, name="conference_history"),
     path(conference + "held-date", cv.conference_held_date, name="conference_held_date"),
+    path(conference + "report", cv.conference_report, name="conference_report"),
     path(conference + "agree-late", cv.conference_agree_late, name="conference_agree_late"),
     path(conference + "minutes-sent", cv.conference_minutes_sent, name="conference_minutes_sent"),
     path(conference + "plan", cv.conference_plans, name="conference_plans"),

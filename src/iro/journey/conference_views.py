@@ -49,6 +49,7 @@ from iro.journey.conference_forms import (
     ChairForm,
     ChildOutcomeForm,
     ConferenceBookingForm,
+    ConferenceReportForm,
     HeldDateForm,
     IcpcDecisionForm,
     InviteeForm,
@@ -218,6 +219,8 @@ def _conference_context(request, conference: Conference) -> dict:
         "may_schedule": has_capability(user, Capability.SCHEDULE_CONFERENCES),
         "may_record": may_record(user, conference),
         "may_agree_late": has_capability(user, Capability.AGREE_LATE_CONFERENCES),
+        "may_record_report": has_capability(user, Capability.RECORD_CONFERENCE_REPORT),
+        "report_due": _report_due(conference),
         # A manager does not decide on the lateness of a conference they chaired.
         "chaired_it": conference.chair_id is not None and conference.chair_id == user.pk,
         **_record_context(user, conference),
@@ -1733,6 +1736,66 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
         form,
         *(c.form for c in child_forms),
     )
+
+
+def conference_report(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Record when the social work report reached the chair and the family: the
+    conference page and the team's list of conferences coming up say it."""
+    conference = conference_for(request.user, public_id)
+    require_capability(request.user, Capability.RECORD_CONFERENCE_REPORT)
+    if conference.status == ConferenceStatus.CANCELLED:
+        messages.error(request, services.CANCELLED)
+        return redirect("conference_detail", public_id=conference.public_id)
+    form = ConferenceReportForm(
+        request.POST or None,
+        initial={
+            "report_received_on": conference.report_received_on,
+            "report_shared_on": conference.report_shared_on,
+            "version": conference.version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.record_conference_report(
+                conference=conference,
+                received_on=data["report_received_on"],
+                shared_on=data["report_shared_on"],
+                expected_version=data["version"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            messages.success(request, _report_message(data))
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference) | {
+        "form": form,
+        "stale": stale,
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/report.html", context, form)
+
+
+def _report_due(conference: Conference) -> date | None:
+    day = conference.held_on or conference.scheduled_date
+    return timescales.report_due(day, closures=closure_days()) if day else None
+
+
+def _report_message(data: dict) -> str:
+    received, shared = data["report_received_on"], data["report_shared_on"]
+    said = [
+        f"the chair received it on {received:%-d %B %Y}" if received else "",
+        f"the family were given it on {shared:%-d %B %Y}" if shared else "",
+    ]
+    said = [s for s in said if s]
+    if not said:
+        return "Recorded: the report has not reached the chair or the family yet."
+    return "Recorded for the social work report: " + " and ".join(said) + "."
 
 
 def conference_held_date(request: HttpRequest, public_id: UUID) -> HttpResponse:

@@ -372,6 +372,14 @@ class Conference(Voidable):
         blank=True,
         help_text="Required when the reason is not accepted, optional when agreed.",
     )
+    # The social work report for the conference (the local authority's): the day it
+    # reached the chair, and the day the family were given it to read.
+    report_received_on = models.DateField(
+        "social work report received by the chair on", null=True, blank=True
+    )
+    report_shared_on = models.DateField(
+        "social work report shared with the family on", null=True, blank=True
+    )
     minutes_sent_on = models.DateField(
         "minutes and plan sent on",
         null=True,

@@ -656,11 +656,13 @@ def conferences_coming_up(user, day: date) -> Queue:
     for c in conferences:
         kids = children[c.pk]
         report = timescales.report_due(c.scheduled_date, closures=closures)
-        # iro does not record the reports themselves: the flag says when, not whether.
-        if report < day:
-            flag, tone = "Reports were due", ORANGE
+        # The social work report: whether it reached the chair, else when it is due.
+        if c.report_received_on is not None:
+            flag, tone = "Report with the chair", ""
+        elif report < day:
+            flag, tone = "Report was due", ORANGE
         elif report == day:
-            flag, tone = "Reports due today", ORANGE
+            flag, tone = "Report due today", ORANGE
         else:
             flag, tone = "", ""
         rows.append(
@@ -682,11 +684,12 @@ def conferences_coming_up(user, day: date) -> Queue:
     return Queue(
         key="conferences-coming-up",
         title="Conferences in the next 4 weeks",
-        columns=("Children", "Conference", "Date", "Chair", "Reports to the chair by"),
+        columns=("Children", "Conference", "Date", "Chair", "Report to the chair by"),
         rows=tuple(rows),
         empty="No conference is booked in the next 4 weeks.",
-        hint="Reports reach the chair 3 working days before the conference, so the family "
-        "can read them with the chair first.",
+        hint="The social work report reaches the chair 3 working days before the "
+        "conference, so the family can read it first; record when it did from the "
+        "conference's page.",
     )
 
 

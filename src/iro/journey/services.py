@@ -1909,6 +1909,53 @@ def record_minutes_sent(
     return conference
 
 
+# ------------------------------------------------ the social work report for a conference
+
+REPORT_AFTER_CONFERENCE = (
+    "The date cannot be after the conference on {date:%-d %B %Y}: a report read afterwards "
+    "did not reach the conference."
+)
+REPORT_NOTHING_CHANGED = "Nothing has changed: give a date, or go back."
+
+
+@transaction.atomic
+def record_conference_report(
+    *,
+    conference: Conference,
+    received_on: date | None,
+    shared_on: date | None,
+    acting_user,
+    expected_version: int | None,
+) -> Conference:
+    """Record the days the social work report for ``conference`` reached the chair
+    (``received_on``) and the family (``shared_on``); None where it has not yet (a date
+    given before may be taken back, as a mistake). Both on or before the conference."""
+    require(acting_user, Capability.RECORD_CONFERENCE_REPORT, conference=conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    errors = Errors()
+    if conference.status == ConferenceStatus.CANCELLED:
+        errors.add(NON_FIELD_ERRORS, CANCELLED)
+    day = conference.held_on or conference.scheduled_date
+    for field, given in (("report_received_on", received_on), ("report_shared_on", shared_on)):
+        errors.add(field, not_in_future(given))
+        if given is not None and day is not None and given > day:
+            errors.add(field, REPORT_AFTER_CONFERENCE.format(date=day))
+    if (received_on, shared_on) == (
+        conference.report_received_on,
+        conference.report_shared_on,
+    ) and not errors.by_field:
+        errors.add(NON_FIELD_ERRORS, REPORT_NOTHING_CHANGED)
+    errors.raise_if_any()
+    conference.report_received_on = received_on
+    conference.report_shared_on = shared_on
+    conference.version += 1
+    saved_by(conference, acting_user).save(
+        update_fields=["report_received_on", "report_shared_on", "version"]
+    )
+    return conference
+
+
 # ------------------------------------------------- amending a held conference's record
 
 AMEND_NOT_CHAIR = "Only the conference's chair or an IRO manager can amend its record."
