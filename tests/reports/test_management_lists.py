@@ -211,6 +211,7 @@ def test_the_monthly_page_lists_the_children_for_the_manager(client, service):
     with time_machine.travel(TODAY, tick=False):
         page = client.get(MONTH).content.decode()
     assert "For managers: what needs doing" in page
+    assert "is as the records stand today, 2 December 2026, whatever the period" in page
     assert "KidB Testcase" in page and "KidE Testcase" in page
 
 

@@ -276,3 +276,19 @@ def test_the_action_plan_shows_a_percentage_to_one_decimal_like_the_rest_of_the_
         report = builders.annual_report("2026-27")
     (row,) = presentation.progress_rows(report)
     assert row[2] == "100.0%"  # the one review so far in time
+
+
+def test_a_year_not_over_heads_its_columns_to_the_day_beside_the_same_stretch_before(
+    client, staff, review_due_next_month, reviews_target
+):
+    client.force_login(staff.iro_manager)
+    with on(date(2026, 12, 2)):
+        report = builders.annual_report("2026-27")
+        page = client.get("/reports/annual/2026-27/").content.decode()
+    assert (report.this_column, report.previous_column) == ("2026-27 to 2 Dec", "2025-26 to 2 Dec")
+    assert '--numeric">2026-27 to 2 Dec</th>' in page
+    assert '--numeric">2025-26 to 2 Dec</th>' in page
+    assert '--numeric">2025-26</th>' not in page  # never headed as the whole year
+    with on(date(2027, 4, 2)):
+        over = builders.annual_report("2026-27")
+    assert (over.this_column, over.previous_column) == ("2026-27", "2025-26")

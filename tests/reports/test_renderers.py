@@ -36,7 +36,12 @@ def full_year(staff):
         attribution="Mother, after a strength based conference",
         featured=True,
     )
-    TargetFactory(year="2018-19", measure="icpc_within_15_working_days", value=Decimal("80"))
+    TargetFactory(
+        year="2018-19",
+        measure="icpc_within_15_working_days",
+        value=Decimal("80"),
+        action="Book every initial conference the day the enquiry starts.",
+    )
     TargetFactory(
         year="2019-20",
         measure="child_attended",
@@ -65,6 +70,8 @@ def test_the_printable_annual_report_holds_every_section(full_year):
     assert '<html lang="en-GB">' in html
     assert "Much better way than the old way." in html
     assert "Make meetings child friendly." in html
+    # This year's targets keep their actions beside the progress made, as on the page.
+    assert '<span class="action">Book every initial conference the day the enquiry' in html
     assert html.count('<img src="data:image/svg+xml;base64,') == html.count("<figure>") >= 5
     assert 'alt=""' not in html
 

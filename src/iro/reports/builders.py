@@ -360,6 +360,20 @@ class Report:
         return self.period.provisional
 
     @property
+    def this_column(self) -> str:
+        """The heading of this period's figures: "2026-27", or "2026-27 to 6 Dec" while it
+        runs (its figures are to that day, not the whole year's)."""
+        return label_to_day(self.period) if self.provisional else self.period.label
+
+    @property
+    def previous_column(self) -> str:
+        """The heading of the year before's figures: the same stretch of it while this
+        period runs ("2025-26 to 6 Dec"), not the whole of 2025-26."""
+        return (
+            label_to_day(self.previous_period) if self.provisional else self.previous_period.label
+        )
+
+    @property
     def as_at(self) -> date:
         """The day the figures are as at: the period's last day once it is over."""
         return self.period.last_day

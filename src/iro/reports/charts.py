@@ -275,14 +275,14 @@ def year_on_year(report: Report) -> Chart:
     y = np.arange(len(YEAR_ON_YEAR_KEYS))
     height = 0.38
     axes.barh(
-        y - height / 2, [v or 0 for v in this], height, color=THIS_YEAR, label=report.period.label
+        y - height / 2, [v or 0 for v in this], height, color=THIS_YEAR, label=report.this_column
     )
     axes.barh(
         y + height / 2,
         [v or 0 for v in last],
         height,
         color=LAST_YEAR,
-        label=report.previous_period.label,
+        label=report.previous_column,
         hatch="//",
         edgecolor="white",
     )
@@ -298,7 +298,7 @@ def year_on_year(report: Report) -> Chart:
     axes.grid(axis="y", visible=False)
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     figure.tight_layout()
-    title = f"{report.period.label} against {report.previous_period.label}"
+    title = f"{report.this_column} against {report.previous_column}"
     alt = (
         "Bar chart comparing percentages: "
         + "; ".join(
@@ -316,7 +316,7 @@ def year_on_year(report: Report) -> Chart:
         title,
         alt,
         _svg(figure, "year_on_year", title, alt),
-        ["Measure", report.period.label, report.previous_period.label],
+        ["Measure", report.this_column, report.previous_column],
         rows,
         all(v is None for v in (*this, *last)),
     )
@@ -347,13 +347,13 @@ def breakdown(report: Report, key: str) -> Chart:
     figure, axes = _figure(4.4, 0.9 + 0.42 * len(items))
     y = np.arange(len(items))
     height = 0.38
-    axes.barh(y - height / 2, a, height, color=THIS_YEAR, label=report.period.label)
+    axes.barh(y - height / 2, a, height, color=THIS_YEAR, label=report.this_column)
     axes.barh(
         y + height / 2,
         b,
         height,
         color=LAST_YEAR,
-        label=report.previous_period.label,
+        label=report.previous_column,
         hatch="//",
         edgecolor="white",
     )
@@ -373,7 +373,7 @@ def breakdown(report: Report, key: str) -> Chart:
     alt = (
         f"Bar chart of {title.lower()}: "
         + "; ".join(f"{label} {x} against {y_}" for label, x, y_ in zip(labels, a, b, strict=True))
-        + f" ({report.period.label} against {report.previous_period.label})."
+        + f" ({report.this_column} against {report.previous_column})."
     )
     rows = [[label, x, y_] for label, x, y_ in zip(labels, a, b, strict=True)]
     return Chart(
@@ -381,7 +381,7 @@ def breakdown(report: Report, key: str) -> Chart:
         title,
         alt,
         _svg(figure, key, title, alt),
-        [BREAKDOWN_HEADERS.get(key, ""), report.period.label, report.previous_period.label],
+        [BREAKDOWN_HEADERS.get(key, ""), report.this_column, report.previous_column],
         rows,
         not any(a) and not any(b),
         narrow=True,

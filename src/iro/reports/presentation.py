@@ -387,8 +387,14 @@ def _comparison_tables(report: Report) -> list[Table]:
         ]
         for row in rows:
             lines.append(
-                # No key: another area's figure has no children behind it here.
-                Line("", row.label, _published(key, row.this), _published(key, row.previous))
+                # No key: another area's figure has no children behind it here. Their
+                # published figures are whole years, ours to the day while the year runs.
+                Line(
+                    "",
+                    f"{row.label} (whole year)" if report.provisional else row.label,
+                    _published(key, row.this),
+                    _published(key, row.previous),
+                )
             )
         tables.append(Table(f"Compared with others: {LABELS[key].lower()}", lines, "Area"))
     return tables

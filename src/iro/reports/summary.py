@@ -17,7 +17,7 @@ from typing import Any
 
 from iro import timescales
 from iro.reports import measures
-from iro.reports.builders import ANNUAL, ITEM_LABELS, PUBLISHED, Report, label_to_day
+from iro.reports.builders import ANNUAL, ITEM_LABELS, PUBLISHED, Report
 from iro.reports.measures import Ratio
 
 ROLE_OF_THE_IRO = (
@@ -113,11 +113,11 @@ class Summary:
 
     @property
     def this_column(self) -> str:
-        return _column(self.report.period, self.report.provisional)
+        return self.report.this_column
 
     @property
     def previous_column(self) -> str:
-        return _column(self.report.previous_period, self.report.provisional)
+        return self.report.previous_column
 
     @property
     def title(self) -> str:
@@ -177,11 +177,6 @@ SO_FAR = {
     "children_on_plan_at_period_end": "Children on a child protection plan on {day}",
     "plans_started": "Plans started so far this year",
 }
-
-
-def _column(period, provisional: bool) -> str:
-    """A column's heading: the year, "to 6 Dec" while this one runs."""
-    return label_to_day(period) if provisional else period.label
 
 
 def _shares(this: dict, previous: dict) -> list[Share]:
