@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from iro.access.models import AccessLogEntry
-from iro.challenge.models import Stage
+from iro.challenge.models import Population, Stage, WorkingHours
 from iro.reports import drilldown, measures, views
 from iro.reports.measures import Ratio
 from tests.challenge.factories import DisputeFactory
@@ -125,6 +125,32 @@ def test_the_page_says_for_how_many_children_when_a_child_is_listed_twice(client
         f"{len(units)} rows behind this figure, for {children} children: "
         "a child is listed once for each" in page
     )
+
+
+def test_a_rate_says_what_its_children_are_divided_by(client, year):
+    for person, fte in ((year.iro, "1.00"), (year.other_iro, "0.60")):
+        WorkingHours.objects.create(
+            person=person,
+            starts_on=date(2018, 4, 1),
+            fte=fte,
+            recorded_by=year.iro_manager,
+            recorded_on=date(2018, 4, 1),
+        )
+    Population.objects.create(
+        year=YEAR.label,
+        children=41250,
+        source="ONS mid-year estimate",
+        recorded_by=year.iro_manager,
+        recorded_on=date(2018, 4, 1),
+    )
+    client.force_login(year.iro_manager)
+    base = f"/reports/annual/{YEAR.label}"
+    page = client.get(f"{base}/iro_caseload_per_fte_at_period_end/").content.decode()
+    assert "divided by 1.6 full-time IROs on 31 March 2019" in page
+    page = client.get(f"{base}/children_on_plan_at_period_end_per_10000/").content.decode()
+    assert "for every 10,000 of the 41,250 children living in the area" in page
+    page = client.get(f"{base}/children_on_plan_at_period_end/").content.decode()
+    assert 'id="divided-by"' not in page
 
 
 def test_a_page_of_children_behind_a_figure_reads_only_that_pages_children(

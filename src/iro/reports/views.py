@@ -30,7 +30,7 @@ from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import display_name, shows_names
 from iro.people.models import Role, Team, User
-from iro.reports import drilldown, periods, presentation, summary
+from iro.reports import drilldown, measures, periods, presentation, summary
 from iro.reports.builders import (
     ANNUAL,
     INTERNAL,
@@ -442,6 +442,25 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
 CHILDREN_PER_PAGE = 200
 
 
+def _divided_by(measure: str, period, chair) -> str:
+    """For a figure that is its children divided by something else, what it is divided
+    by: the rows are the children, the figure is not their number."""
+    if measure == "iro_caseload_per_fte_at_period_end":
+        fte = measures.fte_at(period.last_day, None if chair is None else [chair.pk])
+        return (
+            f"The figure is these children divided by {fte.normalize():f} full-time IROs on "
+            f"{period.last_day:%-d %B %Y} (from the IROs' hours recorded)."
+        )
+    if measure == "children_on_plan_at_period_end_per_10000":
+        children = measures.population(period)
+        if children:
+            return (
+                f"The figure is these children for every 10,000 of the {children:,} children "
+                "living in the area (the population recorded for the year)."
+            )
+    return ""
+
+
 def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> HttpResponse:
     """The children behind one figure, for users who may see children's records."""
     _require_reports(request.user)
@@ -487,6 +506,7 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
             "is_ratio": any(unit.counted is not None for unit in units),
             "has_items": any(unit.item for unit in units),
             "hidden": hidden,
+            "divided_by": _divided_by(measure, period, chair),
             "report_url": reverse("report", args=[kind, period.label]) + _query(team, chair),
             "team": team,
             "chair": chair,
