@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils.html import escape
 
@@ -182,6 +183,15 @@ def test_downloads_are_files_with_a_name_and_an_access_log_row(
     entry = AccessLogEntry.objects.get(user=authority.analyst)
     assert entry.what == f"annual report 2018-19 ({fmt.upper()}), published edition"
     assert entry.detail == {"team": "Moorside Safeguarding Team", "chair": None}
+
+
+def test_a_download_of_a_period_not_over_names_the_day_its_figures_run_to(client, authority):
+    client.force_login(authority.iro_manager)
+    with time_machine.travel(date(2018, 12, 3), tick=False):
+        response = client.get("/reports/annual/2018-19.csv")
+    assert response["Content-Disposition"] == (
+        'attachment; filename="iro-annual-report-2018-19-to-2018-12-03.csv"'
+    )
 
 
 def test_a_child_of_another_team_is_not_named_on_the_page_of_a_team_manager(client, staff):

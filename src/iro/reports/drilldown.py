@@ -94,7 +94,8 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
             ["start_date", "previous_plans"],
             lambda r: (
                 f"Plan from {r['start_date']:%-d %b %Y}; "
-                f"{r['previous_plans']} previous plan(s) recorded"
+                f"{r['previous_plans']} previous plan{'' if r['previous_plans'] == 1 else 's'} "
+                "recorded"
             ),
             "start_date",
         )

@@ -432,6 +432,8 @@ def download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpRespo
     suffix = "-published" if edition == PUBLISHED else ""
     suffix += f"-{team.name}" if team else ""
     suffix += f"-{chair.username}" if chair else ""
+    if period.provisional:  # figures to a day: files downloaded on two days differ
+        suffix += f"-to-{period.last_day:%Y-%m-%d}"
     filename = f"iro-{kind}-report-{label}{suffix}.{fmt}".replace(" ", "-").replace('"', "")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -41,6 +41,13 @@ def render_xlsx(report: Report) -> bytes:
     from openpyxl.styles import Alignment, Font
 
     book = Workbook()
+    # Which report the file is, for whoever opens it later: its title, the edition, and
+    # the day its figures run to while the period is not over.
+    book.properties.title = report.title
+    book.properties.subject = (
+        f"{report.edition.capitalize()} edition, figures to "
+        f"{report.period.last_day.day} {report.period.last_day:%B %Y}"
+    )
     bold = Font(bold=True)
     sheet = book.active
     sheet.title = "Measures"
@@ -135,7 +142,9 @@ def render_xlsx(report: Report) -> bytes:
         for lst in report.management:
             _append(lists, [lst.title, lst.count])
         for lst in report.management:
-            if lst.rows:
+            # Every list has its sheet, empty or not: the file's sheets are the same each
+            # month (a reader who sees no rows gets only the counts, and no list sheets).
+            if lst.rows or lst.count == 0:
                 sheet = book.create_sheet(LIST_SHEETS.get(lst.key, lst.title[:31]))
                 _append(sheet, list(lst.columns))
                 for row in lst.rows:
