@@ -1776,6 +1776,7 @@ def conference_report(request: HttpRequest, public_id: UUID) -> HttpResponse:
     context = _conference_context(request, conference) | {
         "form": form,
         "stale": stale,
+        "report_days": timescales.REPORT_WORKING_DAYS_BEFORE,
         "active_nav": "children",
     }
     return _page(request, "journey/conference/report.html", context, form)

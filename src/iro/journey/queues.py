@@ -687,9 +687,9 @@ def conferences_coming_up(user, day: date) -> Queue:
         columns=("Children", "Conference", "Date", "Chair", "Report to the chair by"),
         rows=tuple(rows),
         empty="No conference is booked in the next 4 weeks.",
-        hint="The social work report reaches the chair 3 working days before the "
-        "conference, so the family can read it first; record when it did from the "
-        "conference's page.",
+        hint=f"The social work report reaches the chair "
+        f"{timescales.REPORT_WORKING_DAYS_BEFORE} working days before the conference, so "
+        "the family can read it first; record when it did from the conference's page.",
     )
 
 
