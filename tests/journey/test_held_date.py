@@ -500,3 +500,20 @@ def test_a_review_booked_after_its_due_date_is_no_longer_flagged_once_the_date_m
         correct(held, date(2024, 7, 1), user=staff.iro)  # the review is due 1 October now
         assert "Booked anyway" not in client.get(page).text
         assert "Booked anyway" not in client.get(child_page).text
+
+
+def test_a_page_sent_from_a_stale_copy_shows_the_record_now_and_saves_on_a_second_try(
+    client, staff, held
+):
+    page = page_data(held, date(2024, 6, 27))  # made from the version before the next save
+    correct(held, date(2024, 6, 26), user=staff.iro_manager, reason="Checked the diary.")
+    client.force_login(staff.iro)
+    url = reverse("conference_held_date", args=[held.public_id])
+    first = client.post(url, page)
+    assert first.status_code == 200 and 'id="stale-record"' in first.text
+    held.refresh_from_db()
+    assert held.held_on == date(2024, 6, 26)  # the other change stands until saved over
+    second = client.post(url, page | {"version": str(held.version)})
+    assert second.status_code == 302
+    held.refresh_from_db()
+    assert held.held_on == date(2024, 6, 27)

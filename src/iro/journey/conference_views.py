@@ -152,6 +152,20 @@ def _family(user, child: Child) -> list[Child]:
     )
 
 
+def _versioned_save(form, record, save):
+    """Run ``save`` (a service call on ``record``, made from the version ``form`` carries):
+    ``(True, its result, False)``, or on a refusal ``(False, None, stale)`` with the
+    messages on ``form`` and, after the stale-record refusal, the version now saved."""
+    try:
+        return True, save(), False
+    except ValidationError as error:
+        stale = apply_service_errors(form, error)
+        if stale:
+            record.refresh_from_db()
+            _stale_version(form, record)
+        return False, None, stale
+
+
 def _stale_version(form, record) -> None:
     """After a stale refusal the form carries the version now saved, so a deliberate
     second save (after reading the other person's change) goes through."""
@@ -1757,20 +1771,18 @@ def conference_report(request: HttpRequest, public_id: UUID) -> HttpResponse:
     stale = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            services.record_conference_report(
+        saved, _, stale = _versioned_save(
+            form,
+            conference,
+            lambda: services.record_conference_report(
                 conference=conference,
                 received_on=data["report_received_on"],
                 shared_on=data["report_shared_on"],
                 expected_version=data["version"],
                 acting_user=request.user,
-            )
-        except ValidationError as error:
-            stale = apply_service_errors(form, error)
-            if stale:
-                conference.refresh_from_db()
-                _stale_version(form, conference)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _report_message(data))
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference) | {
@@ -1821,8 +1833,10 @@ def conference_held_date(request: HttpRequest, public_id: UUID) -> HttpResponse:
     stale = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            result = held_date.correct_held_date(
+        saved, result, stale = _versioned_save(
+            form,
+            conference,
+            lambda: held_date.correct_held_date(
                 conference=conference,
                 held_on=data["held_on"],
                 lateness_reason=data["lateness_reason"] or "",
@@ -1830,13 +1844,9 @@ def conference_held_date(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 reason=data["reason"],
                 expected_version=data["version"],
                 acting_user=request.user,
-            )
-        except ValidationError as error:
-            stale = apply_service_errors(form, error)
-            if stale:
-                conference.refresh_from_db()
-                _stale_version(form, conference)
-        else:
+            ),
+        )
+        if saved:
             messages.success(request, _held_date_message(result))
             late = [n for n in result.now_late if services.may_amend(request.user, n.conference)]
             if late:
