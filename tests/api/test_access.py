@@ -12,7 +12,7 @@ from iro.access.models import AccessEvent, AccessLogEntry
 from iro.children.models import Child
 from iro.journey import invitations
 from iro.journey.checks import current_version
-from iro.journey.models import CancellationReason
+from iro.journey.models import CancellationReason, Conference
 from tests.factories import ChildFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,6 +112,15 @@ def test_conferences_filter_by_dates_chair_team_and_status(case, staff, api_as):
     assert found(chair="otto-iro") == []
     assert found(chair="ivy-iro", team=str(staff.team.pk)) == [icpc, review]
     assert found(team=str(staff.other_team.pk)) == []
+
+
+def test_a_conference_says_when_the_social_work_report_arrived(case, staff, api_as):
+    url = f"/api/conferences/{case.review.public_id}/"
+    data = api_as(staff.iro).get(url).json()
+    assert (data["report_received_on"], data["report_shared_on"]) == (None, None)
+    Conference.objects.filter(pk=case.review.pk).update(report_received_on=date(2026, 5, 28))
+    data = api_as(staff.iro).get(url).json()
+    assert data["report_received_on"] == "2026-05-28"
 
 
 def test_a_cancelled_conference_says_when_and_why_it_was_cancelled(case, staff, api_as):

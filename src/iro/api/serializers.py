@@ -203,6 +203,12 @@ class ConferenceSerializer(serializers.Serializer):
         "blank while none is recorded."
     )
     late_decided_on = serializers.DateField(allow_null=True)
+    report_received_on = serializers.DateField(
+        allow_null=True, help_text="The day the social work report reached the chair."
+    )
+    report_shared_on = serializers.DateField(
+        allow_null=True, help_text="The day the family were given the social work report."
+    )
     cancelled_on = serializers.DateField(allow_null=True)
     cancellation_reason = serializers.CharField(
         help_text="Why a cancelled conference was cancelled: 'not_needed', 'moved_away', "
