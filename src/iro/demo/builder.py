@@ -64,6 +64,7 @@ from iro.journey.models import (
 from iro.journey.queues import MINUTES_LOOKBACK_DAYS
 from iro.journey.services import ChildOutcome, Subject
 from iro.notices.mail import recorded_only
+from iro.people.selectors import closure_days
 
 DEFAULT_SEED = 2026
 YEARS_SHOWN = 3  # the reporting years the demo is tuned for: the last three complete
@@ -557,6 +558,7 @@ class Writer:
                 coordinator=coordinator,
                 chair=chair,
             )
+        self._social_work_report(conference, mp, worker)
         if not mp.held or self.left_to_record(mp):
             return
         # The planner writes the strength-based record only for recent conferences; the
@@ -631,6 +633,23 @@ class Writer:
                 acting_user=coordinator,
                 expected_version=current_version(conference),
             )
+
+    def _social_work_report(self, conference, mp, worker) -> None:
+        """The social work report of a recent conference, or one coming up, whose day to
+        reach the chair has passed: with the chair that day (a day late for one in four,
+        by the record's number: no draw, so the rest of the demo is unchanged), given to
+        the family the day after (not after the conference)."""
+        due = timescales.report_due(mp.on, closures=closure_days())
+        if mp.on < self.today - MINUTES_RECORDED_FOR or due >= self.today:
+            return
+        received = due + timedelta(days=1) if conference.pk % 4 == 0 else due
+        services.record_conference_report(
+            conference=conference,
+            received_on=received,
+            shared_on=min(received + timedelta(days=1), mp.on, self.today),
+            acting_user=worker,
+            expected_version=current_version(conference),
+        )
 
 
 # ------------------------------------------------------------------ figures
