@@ -22,7 +22,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -274,6 +274,11 @@ def test_every_format_carries_the_lists_in_the_internal_edition_only(client, ser
                     # A list with nothing in it keeps its sheet: the same sheets each month.
                     assert len([s for s in book.sheetnames if s not in FIXED_SHEETS]) == 5
                 assert book.properties.title == "Monthly report November 2026"
+                if named:  # counts are numbers and days are dates, to sort and sum
+                    loads = list(book["Each IRO's load"].iter_rows(min_row=2, values_only=True))
+                    assert loads and all(isinstance(n, int) for r in loads for n in r[1:])
+                    due = list(book["Due, not booked"].iter_rows(min_row=2, values_only=True))
+                    assert due and all(isinstance(r[3], datetime) for r in due)
                 cells = {c.value for s in book.worksheets for r in s.iter_rows() for c in r}
                 assert ("KidB Testcase" in cells) is named
 

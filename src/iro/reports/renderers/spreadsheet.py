@@ -10,6 +10,8 @@ start a formula is neutralised, since agency names and quotes come from the reco
 from __future__ import annotations
 
 import io
+import re
+from datetime import date, datetime
 from typing import Any
 
 from iro.reports.builders import LABELS, Report, trend_label
@@ -28,6 +30,24 @@ LIST_SHEETS = {
 
 def _append(sheet, row: list[Any]) -> None:
     sheet.append([safe_text(cell) for cell in row])
+
+
+_WHOLE_NUMBER = re.compile(r"\d{1,9}")
+_LIST_DATE = re.compile(r"\d{1,2} [A-Z][a-z]{2} \d{4}")
+
+
+def _typed(cell: Any) -> Any:
+    """A managers' list cell as a spreadsheet wants it: a count as a number, a day
+    ("2 Dec 2026", as the lists write it) as a date, so they sort and sum; text as text."""
+    if isinstance(cell, str):
+        if _WHOLE_NUMBER.fullmatch(cell):
+            return int(cell)
+        if _LIST_DATE.fullmatch(cell):
+            try:
+                return datetime.strptime(cell, "%d %b %Y").date()
+            except ValueError:
+                return cell
+    return cell
 
 
 NO_WORDS = (
@@ -148,7 +168,11 @@ def render_xlsx(report: Report) -> bytes:
                 sheet = book.create_sheet(LIST_SHEETS.get(lst.key, lst.title[:31]))
                 _append(sheet, list(lst.columns))
                 for row in lst.rows:
-                    _append(sheet, list(row))
+                    _append(sheet, [_typed(cell) for cell in row])
+                for cells in sheet.iter_rows(min_row=2):
+                    for cell in cells:
+                        if isinstance(cell.value, date):
+                            cell.number_format = "d mmm yyyy"
     words = book.create_sheet("Words")
     _append(words, ["section", "title", "text"])
     for section, title, text in report.narrative:
