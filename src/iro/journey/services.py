@@ -1754,8 +1754,8 @@ def record_conference_held(
                     expected_version=row.plan.version,
                 )
         saved_by(row, acting_user).save()
-    _children_invited_attended(conference, acting_user)
-    if not imported:
+    if not imported:  # (a census return's conference has no invitations here)
+        _children_invited_attended(conference, acting_user)
         # Everyone invited is asked what they thought: a single-use link each, emailed
         # or printed in a letter (challenge.feedback_links), in this same transaction.
         from iro.challenge.feedback_links import issue_feedback_links
