@@ -517,3 +517,13 @@ def test_a_page_sent_from_a_stale_copy_shows_the_record_now_and_saves_on_a_secon
     assert second.status_code == 302
     held.refresh_from_db()
     assert held.held_on == date(2024, 6, 27)
+
+
+def test_a_date_held_corrected_to_a_weekend_is_taken_and_said(client, staff, held):
+    client.force_login(staff.iro)
+    response = client.post(
+        reverse("conference_held_date", args=[held.public_id]),
+        page_data(held, date(2024, 6, 23)),  # a Sunday
+        follow=True,
+    )
+    assert "That was a Sunday: check it is the day it met." in response.text

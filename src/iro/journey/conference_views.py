@@ -1908,6 +1908,9 @@ def _held_date_message(result: held_date.HeldDateCorrection) -> str:
     conference = result.conference
     if conference.held_on != result.held_before:
         text = f"The record now says it was held on {conference.held_on:%-d %B %Y}."
+        not_working = timescales.non_working_day(conference.held_on, closures=closure_days())
+        if not_working:  # taken, but said: a slip of the day box lands on weekends too
+            text += f" That was {not_working}: check it is the day it met."
     elif conference.lateness_reason:
         text = f"The reason for lateness is now: {conference.get_lateness_reason_display()}."
     else:
