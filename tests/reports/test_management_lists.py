@@ -90,6 +90,21 @@ def test_conferences_due_next_period_are_those_not_booked_with_the_overdue_marke
     assert "2026-12" in due.title
 
 
+def test_a_conference_booked_for_after_it_is_due_is_listed_with_its_booking(service):
+    with time_machine.travel(TODAY, tick=False):
+        hold_conference(
+            kind=ConferenceKind.REVIEW,
+            children=[(service.kids["A"], {"plan": service.kids["A"].plans.get()})],
+            chair=service.iro,
+            scheduled_date=date(2026, 12, 15),  # due 10 December; not held
+        )
+    due = lists_for(service.iro_manager)["conferences_due"]
+    assert [(row[0], row[3], row[5]) for row in due.rows] == [
+        ("KidB Testcase", "1 Nov 2026", "Not booked"),
+        ("KidA Testcase", "10 Dec 2026", "15 Dec 2026"),
+    ]
+
+
 def test_plans_open_15_months_start_exactly_15_months_before_the_period_end(service):
     long = lists_for(service.iro_manager)["long_plans"]
     assert [(row[0], row[2], row[3]) for row in long.rows] == [

@@ -1,9 +1,9 @@
 """The lists a manager reads each month, in monthly and quarterly reports.
 
 - **Conferences due next period**: initial conferences and reviews due by the end of the
-  period after the report's, not yet held nor booked, as the records stand today (those
-  already overdue today say so). The work queues' own selector
-  (``journey.queues.due_by``).
+  period after the report's, not yet held nor booked, or booked for a day after they are
+  due, as the records stand today (those already overdue today say so). The work
+  queues' own selector (``journey.queues.due_by``).
 - **Plans open 15 months or more** at the period's end (started on or before the day 15
   calendar months before it), longest first.
 - **Late conferences not yet agreed**: held outside timescale with a reason for the
@@ -105,11 +105,13 @@ class ManagementList:
 
 
 class _Due(NamedTuple):
-    """A conference due and not booked: whose, which kind (``ICPC`` or ``REVIEW``), when."""
+    """A conference due and not booked in time: whose, which kind (``ICPC`` or
+    ``REVIEW``), when, and the day it is booked for when that is after it is due."""
 
     child_id: int
     kind: str
     due: date
+    booked_for: date | None = None
 
 
 class _LongPlan(NamedTuple):
@@ -135,7 +137,12 @@ def _next_period(period: Period) -> Period:
 
 def _due_next_period(user, period: Period, *, day: date, team=None, chair=None) -> tuple[_Due, ...]:
     following = _next_period(period)
-    due = [item for item in due_by(user, day, following.last_day) if item.booked_for is None]
+    # Not booked, or booked for a day after it is due (that will be late as it stands).
+    due = [
+        item
+        for item in due_by(user, day, following.last_day)
+        if item.booked_for is None or item.booked_for > item.due
+    ]
     if team is not None or chair is not None:
         # A report for one team or chair: that team's children, or those whose chair (of
         # their latest conference, as the records stand) it is.
@@ -146,7 +153,7 @@ def _due_next_period(user, period: Period, *, day: date, team=None, chair=None) 
             children = children.annotate(_chair=current_chair_id()).filter(_chair=chair.pk)
         kept = set(children.values_list("pk", flat=True))
         due = [item for item in due if item.child_id in kept]
-    return tuple(_Due(item.child_id, item.kind, item.due) for item in due)
+    return tuple(_Due(item.child_id, item.kind, item.due, item.booked_for) for item in due)
 
 
 def conferences_due_next_period(
@@ -164,22 +171,23 @@ def conferences_due_next_period(
                 "Initial conference" if item.kind == ICPC else "Review conference",
                 _d(item.due),
                 "Overdue" if item.due < day else "",
+                _d(item.booked_for) if item.booked_for else "Not booked",
             )
             for item in run
         ]
 
     return ManagementList(
         key="conferences_due",
-        title=f"Conferences due by the end of {following.label}, not yet booked",
+        title=f"Conferences due by the end of {following.label}, not booked in time",
         intro=(
             f"Initial conferences and reviews due by {_d(following.last_day)} that are "
-            f"neither held nor booked on {_d(day)}; those already past their due date say "
-            "so."
+            f"neither held nor booked on {_d(day)}, or booked for a day after they are due; "
+            "those already past their due date say so."
         ),
-        columns=("Child", "Team", "Conference", "Due by", "Overdue"),
+        columns=("Child", "Team", "Conference", "Due by", "Overdue", "Booked for"),
         rows=LazyRows(due, make),  # a page makes the rows it shows; the files all of them
         count=len(due),
-        empty="Every conference due by then is held or booked.",
+        empty="Every conference due by then is held or booked in time.",
         named=True,
         child_ids=tuple(item.child_id for item in due),
         one_child_a_row=True,
