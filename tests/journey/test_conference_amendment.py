@@ -119,6 +119,13 @@ def test_the_chair_corrects_the_worries_and_the_change_is_kept_with_its_reason(
     assert (as_amended.worries, as_amended.history_change_reason) == ("Nobody feeds him.", REASON)
 
 
+def test_an_amendment_with_a_long_reason_is_saved_on_every_database(staff, siblings, held):
+    first = siblings.children[0]
+    why = "The worries were typed into the wrong box by the minute taker on the day. " * 6
+    amend(held, staff.iro, same_record(held, **{str(first.pk): {"worries": "No heating."}}), why)
+    assert ConferenceAmendment.objects.get().reason == why.strip()
+
+
 def test_an_amendment_needs_a_reason(staff, held):
     with pytest.raises(ValidationError) as raised:
         amend(held, staff.iro, same_record(held), reason="  ")

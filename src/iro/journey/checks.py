@@ -144,6 +144,17 @@ def current_version(record) -> int:
     return type(record).objects.filter(pk=record.pk).values_list("version", flat=True).get()
 
 
+# django-simple-history keeps a change's reason in a column of 100 characters.
+CHANGE_REASON_CHARS = 100
+
+
+def change_reason(text: str) -> str:
+    """``text`` as a history row's change reason: cut to the column's length (the whole
+    reason is kept where the change is shown: an amendment, a correction)."""
+    text = " ".join(text.split())
+    return text if len(text) <= CHANGE_REASON_CHARS else text[: CHANGE_REASON_CHARS - 1] + "…"
+
+
 def saved_by(instance, acting_user):
     """Attach the acting user to the history row the next save writes."""
     instance._history_user = acting_user

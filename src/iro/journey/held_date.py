@@ -47,6 +47,7 @@ from iro.access.scope import display_name
 from iro.journey.checks import (
     Errors,
     before_birth,
+    change_reason,
     check_version,
     choice_values,
     not_in_future,
@@ -577,7 +578,7 @@ def _settle_follow_on(
     decided = _decision_shown(later)
     _clear_lateness(later)
     later.version += 1
-    later._change_reason = why
+    later._change_reason = change_reason(why)
     saved_by(later, acting_user).save()
     ConferenceAmendment.objects.create(
         conference=later,
@@ -691,7 +692,7 @@ def correct_held_date(
         plan = Plan.objects.select_for_update().get(pk=row.plan_id)
         plan.start_date = held_on
         plan.version += 1
-        plan._change_reason = reason
+        plan._change_reason = change_reason(reason)
         saved_by(plan, acting_user).save(update_fields=["start_date", "version"])
         started_names.append(display_name(acting_user, row.child))
         result_changes.append(_change(row, FIELD_PLAN_START, old, held_on))
@@ -700,20 +701,20 @@ def correct_held_date(
         step_down = _step_down(plan, old)
         plan.end_date = held_on
         plan.version += 1
-        plan._change_reason = reason
+        plan._change_reason = change_reason(reason)
         saved_by(plan, acting_user).save(update_fields=["end_date", "version"])
         ended_names.append(display_name(acting_user, row.child))
         result_changes.append(_change(row, FIELD_PLAN_END, old, held_on))
         if step_down is not None:
             step_down.start_date = held_on
-            step_down._change_reason = reason
+            step_down._change_reason = change_reason(reason)
             saved_by(step_down, acting_user).save(update_fields=["start_date"])
             stepped_down += 1
             result_changes.append(_change(row, FIELD_STEP_DOWN, old, held_on))
     moved = _moved_words(started_names, ended_names, stepped_down, held_on)
 
     conference.version += 1
-    conference._change_reason = reason
+    conference._change_reason = change_reason(reason)
     saved_by(conference, acting_user).save()
     amendment = ConferenceAmendment.objects.create(
         conference=conference,

@@ -29,6 +29,7 @@ from iro.journey.checks import (
     VERSION_MISSING,
     Errors,
     before_birth,
+    change_reason,
     check_version,
     choice_values,
     current_version,
@@ -2101,7 +2102,7 @@ def _correct_initial_category(*, plan: Plan, category: str, acting_user, reason:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     plan.initial_category = plan.latest_category = category
     plan.version += 1
-    plan._change_reason = reason
+    plan._change_reason = change_reason(reason)
     saved_by(plan, acting_user).save(
         update_fields=["initial_category", "latest_category", "version"]
     )
@@ -2119,13 +2120,13 @@ def _correct_end_reason(*, plan: Plan, reason: str, acting_user, why: str, child
                 {f"end_reason_{plan.child_id}": CIN_PLAN_MOVED_ON.format(child=child)}
             )
         if stepped_down is not None:
-            stepped_down._change_reason = why
+            stepped_down._change_reason = change_reason(why)
             saved_by(stepped_down, acting_user).delete()
     if reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
         _start_cin_plan(episode=plan.episode, start_date=plan.end_date, acting_user=acting_user)
     plan.end_reason = reason
     plan.version += 1
-    plan._change_reason = why
+    plan._change_reason = change_reason(why)
     saved_by(plan, acting_user).save(update_fields=["end_reason", "version"])
 
 
@@ -2222,7 +2223,7 @@ def amend_conference_record(
         after = _snapshot(row, outcome.end_reason, new_recs)
         changed = [name for name in AMENDED_FIELDS if before[name] != after[name]]
         if changed:
-            row._change_reason = reason
+            row._change_reason = change_reason(reason)
             saved_by(row, acting_user).save()
         changes += [
             {
@@ -2237,7 +2238,7 @@ def amend_conference_record(
         raise ValidationError({NON_FIELD_ERRORS: AMEND_NOTHING_CHANGED})
     _children_invited_attended(conference, acting_user)
     conference.version += 1
-    conference._change_reason = reason
+    conference._change_reason = change_reason(reason)
     saved_by(conference, acting_user).save(update_fields=["version"])
     return ConferenceAmendment.objects.create(
         conference=conference,
