@@ -618,6 +618,22 @@ class PreMeetingForm(VersionedForm):
 # --------------------------------------------------------- recording the conference
 
 
+def _lateness_reason(label: str) -> forms.ChoiceField:
+    """Why a conference was held after its due date: recording it and correcting it."""
+    return _radios(
+        [("", "It was held in time"), *LatenessReason.choices], label=label, required=False
+    )
+
+
+def _lateness_detail() -> forms.CharField:
+    return forms.CharField(
+        label="Describe the other reason (only if Other)",
+        required=False,
+        widget=forms.Textarea,
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+
 class RecordConferenceForm(VersionedForm):
     """The conference's own part of its record. A date held that is not the day it was
     booked for (``booked``) is taken once confirmed for that date: a slip of the day or
@@ -631,17 +647,8 @@ class RecordConferenceForm(VersionedForm):
     )
     # The date the box was shown for: a tick never covers a date nobody was asked about.
     confirmed_held_on = forms.CharField(required=False, widget=forms.HiddenInput)
-    lateness_reason = _radios(
-        [("", "It was held in time"), *LatenessReason.choices],
-        label="If the conference was held after its due date, why?",
-        required=False,
-    )
-    lateness_detail = forms.CharField(
-        label="Describe the other reason (only if Other)",
-        required=False,
-        widget=forms.Textarea,
-        validators=[text_limits.MaxChars(text_limits.REASON)],
-    )
+    lateness_reason = _lateness_reason("If the conference was held after its due date, why?")
+    lateness_detail = _lateness_detail()
 
     def __init__(self, *args, booked: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -842,17 +849,8 @@ class HeldDateForm(VersionedForm):
     the date may be is the service's rule (``journey.held_date``)."""
 
     held_on = GovDateField(what="the date the conference was held", label="Date held")
-    lateness_reason = _radios(
-        [("", "It was held in time"), *LatenessReason.choices],
-        label="If it was held after its due date, why?",
-        required=False,
-    )
-    lateness_detail = forms.CharField(
-        label="Describe the other reason (only if Other)",
-        required=False,
-        widget=forms.Textarea,
-        validators=[text_limits.MaxChars(text_limits.REASON)],
-    )
+    lateness_reason = _lateness_reason("If it was held after its due date, why?")
+    lateness_detail = _lateness_detail()
     reason = forms.CharField(
         label="Why are you correcting the date?",
         required=False,

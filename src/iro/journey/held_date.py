@@ -36,19 +36,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from iro import text_limits
-from iro.access.capabilities import Capability
-from iro.access.guards import require
 from iro.access.scope import display_name
 from iro.journey.checks import (
     Errors,
     before_birth,
     change_reason,
-    check_version,
     choice_values,
     not_in_future,
     saved_by,
@@ -70,8 +67,6 @@ from iro.journey.models import (
     PreMeeting,
 )
 from iro.journey.services import (
-    AMEND_NOT_CHAIR,
-    AMEND_NOT_HELD,
     BEFORE_NOTIFICATION,
     BEFORE_PLAN_START,
     BEFORE_REFERRAL,
@@ -80,7 +75,7 @@ from iro.journey.services import (
     LATENESS_DETAIL_REQUIRED,
     LATENESS_REASON_REQUIRED,
     due_date,
-    may_amend,
+    held_for_amending,
 )
 from iro.people.selectors import closure_days
 
@@ -622,13 +617,7 @@ def correct_held_date(
 ) -> HeldDateCorrection:
     """Correct the date ``conference`` was held (and its reason for lateness), with the
     plan starts and ends it made and the next reviews' lateness; see the module."""
-    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference)
-    if not may_amend(acting_user, conference):
-        raise PermissionDenied(AMEND_NOT_CHAIR)
-    conference = Conference.objects.select_for_update().get(pk=conference.pk)
-    check_version(conference, expected_version)
-    if conference.status != ConferenceStatus.HELD:
-        raise ValidationError({"reason": AMEND_NOT_HELD})
+    conference = held_for_amending(conference, acting_user, expected_version)
     rows = list(
         conference.children.select_related("child", "section47__episode", "plan__episode").order_by(
             "pk"

@@ -2009,6 +2009,20 @@ def may_amend(user, conference: Conference) -> bool:
     )
 
 
+def held_for_amending(conference: Conference, acting_user, expected_version) -> Conference:
+    """The held conference locked for a correction by its chair or an IRO manager, from
+    the version the corrector saw: what amending its record and correcting its date held
+    (``journey.held_date``) both start from."""
+    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference)
+    if not may_amend(acting_user, conference):
+        raise PermissionDenied(AMEND_NOT_CHAIR)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    if conference.status != ConferenceStatus.HELD:
+        raise ValidationError({"reason": AMEND_NOT_HELD})
+    return conference
+
+
 def _shown(field: str, value) -> str:
     """A value as the history shows it."""
     if field == "recommendations":
@@ -2142,18 +2156,13 @@ def amend_conference_record(
     """Correct a held conference's record, with a reason: never a silent change.
 
     The record must be as complete as a new one (``record_errors``). The date held and
-    the lateness are not amended here. A decision to continue a plan may be corrected to
-    ending it (the plan ends through ``end_plan``, with its reason); other decision
-    changes are refused, as are plan changes once a later conference has reviewed the
-    plan. The amendment row keeps who, when, why, and each field from what to what.
+    the lateness are corrected by ``journey.held_date``, not here. A decision to continue
+    a plan may be corrected to ending it (the plan ends through ``end_plan``, with its
+    reason); other decision changes are refused, as are plan changes once a later
+    conference has reviewed the plan. The amendment row keeps who, when, why, and each
+    field from what to what.
     """
-    require(acting_user, Capability.CHAIR_CONFERENCES, conference=conference)
-    if not may_amend(acting_user, conference):
-        raise PermissionDenied(AMEND_NOT_CHAIR)
-    conference = Conference.objects.select_for_update().get(pk=conference.pk)
-    check_version(conference, expected_version)
-    if conference.status != ConferenceStatus.HELD:
-        raise ValidationError({"reason": AMEND_NOT_HELD})
+    conference = held_for_amending(conference, acting_user, expected_version)
     errors = Errors()
     reason = reason.strip()
     if not reason:
