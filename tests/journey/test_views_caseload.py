@@ -242,3 +242,36 @@ def test_the_team_filter_offers_the_teams_of_the_children_one_may_see(client, st
     client.force_login(staff.iro_manager)
     body = client.get(reverse("caseload")).content.decode()
     assert f">{staff.other_team.name}</option>" in body
+
+
+def test_a_social_worker_narrows_the_teams_children_to_those_allocated_to_them(client, staff):
+    mine = ChildFactory(team=staff.team, social_worker=staff.social_worker, la_child_id="M00001")
+    ChildFactory(team=staff.team, social_worker=staff.team_manager, la_child_id="T00001")
+    ChildFactory(team=staff.team, la_child_id="U00001")
+    client.force_login(staff.social_worker)
+    body = client.get(reverse("caseload")).content.decode()
+    assert f'<option value="{staff.social_worker.pk}">{staff.social_worker} (you)</option>' in body
+    assert f">{staff.team_manager}</option>" in body
+    body = client.get(reverse("caseload"), {"social_worker": staff.social_worker.pk}).content
+    assert mine.la_child_id in body.decode()
+    assert "T00001" not in body.decode() and "U00001" not in body.decode()
+    assert "1 child matches the filters" in body.decode()
+
+
+def test_the_social_worker_filter_offers_only_workers_of_children_one_may_see(client, staff):
+    ChildFactory(team=staff.other_team, social_worker=staff.iro_manager)
+    ChildFactory(team=staff.team, social_worker=staff.social_worker)
+    client.force_login(staff.social_worker)
+    body = client.get(reverse("caseload")).content.decode()
+    offered = body.split('name="social_worker"')[1].split("</select>")[0]
+    assert f"{staff.social_worker} (you)" in offered
+    assert str(staff.iro_manager) not in offered
+
+
+def test_a_role_that_sees_no_names_is_offered_no_social_worker_filter(client, staff):
+    ChildFactory(team=staff.team, social_worker=staff.social_worker)
+    client.force_login(staff.analyst)
+    response = client.get(reverse("caseload"), {"social_worker": staff.social_worker.pk})
+    assert response.status_code == 200
+    assert 'name="social_worker"' not in response.content.decode()
+    assert str(staff.social_worker) not in response.content.decode()

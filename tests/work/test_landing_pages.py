@@ -310,3 +310,15 @@ def test_progress_recorded_from_the_team_page_comes_back_to_its_list(client, sta
     page = html(client.get(reverse("team_work")))
     progress = reverse("plan_action_progress", args=[journey.plan.public_id, action.pk])
     assert f'href="{progress}?next=%2Fwork%2Fteam%2F%23actions-overdue"' in page
+
+
+def test_the_team_page_leads_a_social_worker_to_the_children_allocated_to_them(client, staff):
+    ChildFactory(team=staff.team, social_worker=staff.social_worker)
+    ChildFactory(team=staff.team, social_worker=staff.social_worker)
+    ChildFactory(team=staff.team)
+    client.force_login(staff.social_worker)
+    body = html(client.get(reverse("team_work")))
+    link = f'href="{reverse("caseload")}?social_worker={staff.social_worker.pk}"'
+    assert f"{link}>The 2 children allocated to you</a>" in body
+    client.force_login(staff.team_manager)
+    assert "allocated to you" not in html(client.get(reverse("team_work")))

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django import forms
 
-from iro.access.scope import visible_to
+from iro.access.scope import shows_names, visible_to
 from iro.journey.models import Category
 from iro.journey.selectors import ANY, NO, YES, CaseloadFilters
-from iro.people.models import Team
+from iro.people.models import Team, User
 from iro.people.selectors import iros
 
 UNKNOWN_CHOICE = "Choose one of the options in the list."
@@ -19,6 +19,7 @@ YES_NO_ANY = [(ANY, "Any"), (YES, "Yes"), (NO, "No")]
 class CaseloadFilterForm(forms.Form):
     team = forms.ChoiceField(label="Team", required=False)
     chair = forms.ChoiceField(label="Chair", required=False)
+    social_worker = forms.ChoiceField(label="Social worker", required=False)
     category = forms.ChoiceField(
         label="Category",
         required=False,
@@ -39,6 +40,18 @@ class CaseloadFilterForm(forms.Form):
             (ANY, "Any"),
             *((u.pk, str(u)) for u in iros().order_by("last_name", "first_name")),
         ]
+        # The social workers of the children ``user`` may see, theirs marked: a social
+        # worker's own children among the team's. Not for a role that sees no names.
+        if user is not None and shows_names(user):
+            workers = User.objects.filter(pk__in=visible_to(user).values("social_worker")).order_by(
+                "last_name", "first_name"
+            )
+            self.fields["social_worker"].choices = [
+                (ANY, "Any"),
+                *((u.pk, f"{u} (you)" if u.pk == user.pk else str(u)) for u in workers),
+            ]
+        else:
+            del self.fields["social_worker"]
         for f in self.fields.values():
             f.error_messages["invalid_choice"] = UNKNOWN_CHOICE
 
@@ -56,6 +69,7 @@ class CaseloadFilterForm(forms.Form):
         return CaseloadFilters(
             team_id=as_int("team"),
             chair_id=as_int("chair"),
+            social_worker_id=as_int("social_worker"),
             category=data.get("category") or ANY,
             on_plan=data.get("on_plan") or ANY,
             overdue=data.get("overdue") or ANY,

@@ -470,6 +470,7 @@ class CaseloadFilters:
 
     team_id: int | None = None
     chair_id: int | None = None
+    social_worker_id: int | None = None
     category: str = ANY
     on_plan: str = ANY  # YES, NO or ANY
     overdue: str = ANY  # YES, NO or ANY
@@ -545,6 +546,8 @@ def caseload(
         children = children.filter(
             pk__in=_may_be_chaired_by(filters.chair_id), chair_id=filters.chair_id
         )
+    if filters.social_worker_id is not None:
+        children = children.filter(social_worker_id=filters.social_worker_id)
     if filters.category:
         children = children.filter(plan_category=filters.category)
     if filters.on_plan in (YES, NO):

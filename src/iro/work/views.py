@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from iro.access import read_log
 from iro.access.capabilities import require_capability
+from iro.access.scope import visible_to
 from iro.journey.checks import today
 from iro.reports.headlines import headlines
 from iro.work import landings
@@ -61,7 +62,9 @@ def booking_work(request: HttpRequest) -> HttpResponse:
 
 
 def team_work(request: HttpRequest) -> HttpResponse:
-    return _landing(request, landings.TEAM)
+    # The way to the children allocated to the reader themself, among the team's.
+    allocated = visible_to(request.user).filter(social_worker=request.user).count()
+    return _landing(request, landings.TEAM, allocated=allocated)
 
 
 def challenge_work(request: HttpRequest) -> HttpResponse:
