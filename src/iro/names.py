@@ -11,6 +11,13 @@ What readers who see no names are shown goes through ``screen_for_reader``, whic
 hides every word that looks like a name (a neighbour mentioned in passing, a partner,
 a nickname); even so, pages for those roles should show as little free text as their
 work needs.
+
+A text can also name someone recorded elsewhere: another family's child or parent, or a
+chair. Those names (``others``: the text's words that are a recorded name anywhere,
+which ``iro.access.known_names.known_among`` looks up) are hidden too, in any case, but
+for an everyday word (``EVERYDAY``: "will", "may", "hope", "rose", "young") written in
+lower case or starting a sentence, which is read as the word ("the rate rose", "young
+people") unless it stands beside another name ("rose alnbrook").
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ PLURAL_FROM = 3
 NOT_NAMES = frozenset({"family", "the", "and", "of", "baby", "unborn", "child", "mr", "mrs", "ms"})
 
 _PARTS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
 
 
 def name_parts(names: Iterable[str]) -> frozenset[str]:
@@ -45,6 +53,26 @@ def name_parts(names: Iterable[str]) -> frozenset[str]:
                 if len(lowered) >= MIN_LENGTH and lowered not in NOT_NAMES:
                     parts.add(lowered)
     return frozenset(parts)
+
+
+def _forms(lowered: str) -> set[str]:
+    """The name parts a lower-cased word may be: itself, its pieces between hyphens and
+    apostrophes, and what each may be the plural of ("the greyleys")."""
+    found: set[str] = set()
+    for piece in {lowered, *re.split(r"['’-]", lowered)}:
+        for form in singular_forms(piece):
+            if len(form) >= MIN_LENGTH and form not in NOT_NAMES:
+                found.add(form)
+    return found
+
+
+def candidates(text: str) -> set[str]:
+    """Every name part ``text`` may contain (``_forms`` of each word, a possessive
+    dropped): what to look up among the names recorded anywhere."""
+    found: set[str] = set()
+    for match in _PARTS.finditer(text or ""):
+        found |= _forms(_POSSESSIVE.sub("", match.group()).lower())
+    return found
 
 
 def screen(text: str, parts: frozenset[str]) -> str:
@@ -147,6 +175,22 @@ _COMMON_TEXT = """
 """
 COMMON_WORDS = frozenset(_COMMON_TEXT.split())
 
+# Everyday words that are also people's first names or surnames. Another family's name
+# that is one of these is hidden only where it is written as a name (with a capital, not
+# starting a sentence) or beside another name; flowers and the like ("lily", "daisy")
+# are not here: in these records they are far more often a child's name than the word.
+_EVERYDAY_NAMES_TEXT = """
+    will may hope grace faith joy rose mark bill pat sue rob jack frank grant dean guy ray
+    art sky star dawn eve summer autumn winter spring penny miles rich amber max drew chance
+    young brown white green black grey gray long short little king bird fox wood woods hill
+    hills cook baker page day price hunt bell ward lane field fields stone hall north south
+    west east park love mill mills marsh moss banks bank wells case gold silver sharp strong
+    small low high bright sweet swift wise wild lamb street road house bridge ford church
+    waters chambers mason walker archer butler porter cross rush lord law bond power pound
+    money cash burns fry major noble hardy free shepherd fisher steel english french
+"""
+EVERYDAY = COMMON_WORDS | frozenset(_EVERYDAY_NAMES_TEXT.split())
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_BREAK = re.compile(r"""(?:^|[.!?:;\n•*–—]|[“"‘(\[])[\s“"‘'(\[]*$""")
 
@@ -207,21 +251,38 @@ def name_like_words(text: str) -> list[Found]:
     ]
 
 
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
+def _elsewhere(text: str, match: re.Match, others: frozenset[str]) -> str | None:
+    """Whether the word of ``match`` is a name recorded elsewhere (``others``): None if
+    not, ``"name"`` if it is written as one, ``"word"`` if it is an everyday word written
+    as a word (lower case, or starting a sentence), a name only beside another."""
+    if not others:
+        return None
+    word = _POSSESSIVE.sub("", match.group())
+    hits = _forms(word.lower()) & others
+    if not hits:
+        return None
+    if hits <= EVERYDAY and (not word[0].isupper() or _at_sentence_start(text, match.start())):
+        return "word"
+    return "name"
 
 
-def screen_for_reader(text: str, parts: frozenset[str]) -> str:
+def screen_for_reader(
+    text: str, parts: frozenset[str], others: frozenset[str] = frozenset()
+) -> str:
     """Free text as a reader who sees no names reads it (the analyst, the partnership
-    officer, the API for them): each word that is a name the system knows, or is joined
-    to one by a hyphen or an apostrophe ("Elmdale-Smith"), or looks like a name (a
-    partner, a grandparent, a nickname the records do not hold: "her partner Dean
-    Foxley"), becomes ``[name]``, keeping a possessive ("[name]'s school").
+    officer, the API for them): each word that is a name the system knows around the
+    record (``parts``, any case), or is joined to one by a hyphen or an apostrophe
+    ("Elmdale-Smith"), or is a name recorded elsewhere (``others``: see the module's
+    note on everyday words), or looks like a name (a partner, a grandparent, a nickname
+    the records do not hold: "her partner Dean Foxley"), becomes ``[name]``, keeping a
+    possessive ("[name]'s school").
 
-    Stricter than ``screen``, which takes out only the names the system knows. Its
-    limit is the heuristic's: a name the system does not know passes at the start of a
-    sentence (unless a name-like surname follows it, or it looks like a name elsewhere),
-    in lower case or in capitals. A place or an organisation is hidden too:
-    for these readers a word too many is hidden rather than a name shown."""
+    Stricter than ``screen``, which takes out only the names the system knows around
+    the record. Its limit is the heuristic's: a name the system does not know at all
+    passes at the start of a sentence (unless a name-like surname follows it, or it
+    looks like a name elsewhere), in lower case or in capitals. A place or an
+    organisation is hidden too: for these readers a word too many is hidden rather than
+    a name shown."""
     if not text:
         return text or ""
     words = list(_WORD.finditer(text))
@@ -244,8 +305,7 @@ def screen_for_reader(text: str, parts: frozenset[str]) -> str:
             and not _is_common(word)
         ):
             name_like.add(word)
-    out: list[str] = []
-    at = 0
+    hidden = []
     for match in words:
         word = match.group()
         suffix = _POSSESSIVE.search(word)
@@ -254,22 +314,46 @@ def screen_for_reader(text: str, parts: frozenset[str]) -> str:
         known = lowered in parts or any(
             piece in parts for piece in re.split(r"['’-]", lowered) if piece
         )
-        if known or base in name_like:
-            out += [text[at : match.start()], REDACTED, suffix.group() if suffix else ""]
-            at = match.end()
+        hidden.append("name" if known or base in name_like else _elsewhere(text, match, others))
+    # An everyday word recorded as a name elsewhere, straight before a hidden name, is
+    # its first name ("rose alnbrook"; "Alnbrook will come" keeps its "will").
+    for i in range(len(words) - 1, -1, -1):
+        if (
+            hidden[i] == "word"
+            and i + 1 < len(words)
+            and hidden[i + 1] == "name"
+            and text[words[i].end() : words[i + 1].start()] == " "
+        ):
+            hidden[i] = "name"
+    out: list[str] = []
+    at = 0
+    for match, state in zip(words, hidden, strict=True):
+        if state != "name":
+            continue
+        suffix = _POSSESSIVE.search(match.group())
+        out += [text[at : match.start()], REDACTED, suffix.group() if suffix else ""]
+        at = match.end()
     out.append(text[at:])
     return "".join(out)
 
 
-def names_in(text: str, parts: frozenset[str]) -> list[Found]:
-    """Known names and name-like words in ``text``, in order; a known name wins where
-    both are found at the same place."""
+def names_in(text: str, parts: frozenset[str], others: frozenset[str] = frozenset()) -> list[Found]:
+    """Known names (around the record: ``parts``; recorded elsewhere: ``others``, as
+    ``screen_for_reader`` reads them) and name-like words in ``text``, in order; a known
+    name wins where both are found at the same place."""
     known = known_names_in(text, parts)
     taken = [(f.start, f.end) for f in known]
-    others = [
+    known += [
+        Found(m.start(), m.end(), m.group(), KNOWN)
+        for m in _WORD.finditer(text or "")
+        if not any(m.start() < e and s < m.end() for s, e in taken)
+        and _elsewhere(text, m, others) == "name"
+    ]
+    taken = [(f.start, f.end) for f in known]
+    looks_like = [
         f for f in name_like_words(text) if not any(f.start < e and s < f.end for s, e in taken)
     ]
-    return sorted(known + others, key=lambda f: f.start)
+    return sorted(known + looks_like, key=lambda f: f.start)
 
 
 def marked(text: str, found: list[Found]) -> list[tuple[str, str | None]]:

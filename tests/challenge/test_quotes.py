@@ -139,3 +139,17 @@ def test_withdrawn_consent_takes_the_quote_out_of_the_report(staff, conference):
     services.withdraw_consent_to_quote(feedback=given, acting_user=staff.iro)
     given.refresh_from_db()
     assert (given.consent_to_quote, given.featured_in) == (False, "")
+
+
+def test_another_familys_names_are_refused_in_any_case(staff, conference):
+    ChildFactory(first_name="Daisy", last_name="Alnby", team=staff.other_team)
+    with pytest.raises(ValidationError) as error:
+        approve(feedback(conference), "the chair listened. daisy alnby felt heard.", staff)
+    assert "\u201cdaisy\u201d" in refused_words(error)
+    assert "\u201calnby\u201d" in refused_words(error)
+
+
+def test_an_everyday_word_that_is_another_childs_name_is_not_refused(staff, conference):
+    ChildFactory(first_name="Hope", last_name="Young", team=staff.other_team)
+    approved = approve(feedback(conference), "we hope young people are heard.", staff)
+    assert approved.quote_status == QuoteStatus.APPROVED

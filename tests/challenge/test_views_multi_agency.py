@@ -314,3 +314,27 @@ def test_the_professional_and_the_manager_are_read_without_the_familys_names(
     assert "Dana Pellow, who manages the [name] housing officer" in pages[1]
     client.force_login(staff.iro)
     assert "Housing officer for the Hartwell family" in html(client.get(detail(challenge)))
+
+
+def test_the_partnership_reads_a_concern_without_another_familys_names(
+    client, staff, child, agency
+):
+    ChildFactory(first_name="Amelia", last_name="Alnbrook", team=staff.other_team)
+    ChildFactory(first_name="Lily", last_name="Alnbrook", team=staff.other_team)
+    challenge = services.raise_multi_agency_challenge(
+        child=child,
+        agency=agency,
+        professional="Nursery manager",
+        concern="Staff said amelia alnbrook and LILY ALNBROOK were left waiting; we hope "
+        "young people are heard.",
+        raised_on=date(2024, 6, 12),
+        acting_user=staff.iro,
+    )
+    client.force_login(staff.partnership)
+    assert "alnbrook" not in html(client.get(reverse("challenge_list"))).lower()
+    for page in (
+        html(client.get(detail(challenge))),
+        client.get(f"/api/challenges/{challenge.public_id}/").json()["concern"],
+    ):
+        assert "amelia" not in page.lower() and "alnbrook" not in page.lower()
+        assert "Staff said [name] [name] and [name] [name] were left waiting; we hope young" in page

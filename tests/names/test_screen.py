@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from iro.names import REDACTED, contains_name, name_parts, screen, screen_for_reader
+from iro.names import (
+    REDACTED,
+    candidates,
+    contains_name,
+    name_parts,
+    screen,
+    screen_for_reader,
+)
 
 
 def test_a_first_name_in_a_concern_is_screened():
@@ -105,3 +112,46 @@ def test_a_short_name_is_not_screened_in_the_plural():
     assert screen("Li said the lies were Li's", parts) == (
         f"{REDACTED} said the lies were {REDACTED}"
     )
+
+
+# ------------------------------------------------- names recorded elsewhere (``others``)
+
+ELSEWHERE = frozenset({"amelia", "alnbrook", "lily", "evie", "rose", "will", "young"})
+
+
+def test_for_a_reader_another_familys_names_are_hidden_in_any_case():
+    text = "Staff said amelia alnbrook and LILY ALNBROOK were left waiting."
+    assert screen_for_reader(text, frozenset(), ELSEWHERE) == (
+        f"Staff said {REDACTED} {REDACTED} and {REDACTED} {REDACTED} were left waiting."
+    )
+
+
+def test_for_a_reader_an_everyday_word_that_is_a_name_elsewhere_stays_a_word():
+    text = "The rate rose. young people will attend. Will they come?"
+    assert screen_for_reader(text, frozenset(), ELSEWHERE) == text
+
+
+def test_for_a_reader_an_everyday_word_is_a_name_written_as_one_or_before_a_name():
+    assert screen_for_reader("We met Rose there.", frozenset(), ELSEWHERE) == (
+        f"We met {REDACTED} there."
+    )
+    assert screen_for_reader("then rose alnbrook came", frozenset(), ELSEWHERE) == (
+        f"then {REDACTED} {REDACTED} came"
+    )
+    assert screen_for_reader("Alnbrook will come.", frozenset(), ELSEWHERE) == (
+        f"{REDACTED} will come."
+    )
+
+
+def test_for_a_reader_the_records_own_names_are_hidden_even_as_everyday_words():
+    own = name_parts(["Hope Young"])
+    assert screen_for_reader("we hope young hope comes", own) == (
+        f"we {REDACTED} {REDACTED} {REDACTED} comes"
+    )
+
+
+def test_the_candidates_of_a_text_are_its_words_pieces_and_singulars():
+    assert candidates("The Greyleys' dog and Mary-Jane O'Neill's cat") >= {
+        "greyleys", "greyley", "mary-jane", "mary", "jane", "o'neill", "neill", "dog", "cat",
+    }  # fmt: skip
+    assert "and" not in candidates("The Greyleys and")

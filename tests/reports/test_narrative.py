@@ -14,7 +14,7 @@ from iro import text_limits
 from iro.children.models import FamilyMember, Relationship
 from iro.narrative import services, views
 from iro.narrative.models import Narrative
-from iro.narrative.selectors import known_name_parts, names_in, screened
+from iro.narrative.selectors import known_in, names_in, screened
 from iro.reports import builders
 from iro.reports.renderers import document, spreadsheet
 from tests.factories import FamilyFactory
@@ -118,20 +118,30 @@ def test_an_unknown_period_is_refused(staff):
     assert error.value.messages == [services.NOT_A_PERIOD]
 
 
+def test_a_name_written_in_lower_case_is_refused_too(staff):
+    a_child(staff, first_name="Lily", last_name="Alnbrook")
+    with pytest.raises(ValidationError) as error:
+        write(staff.iro_manager, was_hard="The plan for lily alnbrook slipped; ivy chaired it.")
+    assert error.value.message_dict == {
+        "was_hard": [services.NAMES_SOMEONE.format(names="“lily”, “alnbrook” and “ivy”")]
+    }
+
+
 def test_names_are_found_as_written_once_each():
-    parts = frozenset({"ivy", "coldharbour", "o'neill"})
-    assert names_in("Ivy and Ivy's chair, O'Neill; ivy on walls.", parts) == [
+    parts = frozenset({"ivy", "coldharbour", "o'neill", "will"})
+    assert names_in("Ivy and Ivy's chair, O'Neill; ivy on walls; we will.", parts) == [
         "Ivy",
         "Ivy's",
         "O'Neill",
+        "ivy",
     ]
     assert screened("Thanks to Ivy Coldharbour.", parts) == "Thanks to [name] [name]."
 
 
 def test_every_known_name_includes_staff_children_and_family(staff):
     a_child(staff, first_name="Zinnia", last_name="Ockwell")
-    parts = known_name_parts()
-    assert {"zinnia", "ockwell", "mona", "greyfriar", "ivy"} <= parts
+    parts = known_in(["Zinnia Ockwell met Mona Greyfriar and Ivy, with nobody else."])
+    assert parts == {"zinnia", "ockwell", "mona", "greyfriar", "ivy"}
 
 
 # ------------------------------------------------------------------- in the report

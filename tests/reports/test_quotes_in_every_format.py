@@ -110,3 +110,15 @@ def test_the_report_page_holds_none_of_them_either(client, staff, quotes, kind, 
         assert name not in html, name
     assert ("A mother said the meeting helped" in html) == (kind == "annual")
     assert "Feedback received, by who gave it" in html
+
+
+def test_a_name_recorded_anywhere_after_approval_is_screened_from_the_published_quote(
+    staff, quotes
+):
+    wording = "The chair listened. daisy alnby felt heard."
+    services.approve_quote(feedback=quotes, wording=wording, acting_user=staff.iro_manager)
+    ChildFactory(first_name="Daisy", last_name="Alnby", team=staff.other_team)  # recorded later
+    report = builders.build_report("annual", builders.timescales.parse_period("annual", "2025-26"))
+    published = text_of(report, "json")
+    assert "The chair listened. [name] [name] felt heard." in published
+    assert "daisy" not in published.lower()

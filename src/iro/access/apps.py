@@ -23,3 +23,6 @@ class AccessConfig(AppConfig):
         from iro.access import checks  # noqa: F401  (registers the system checks)
 
         post_migrate.connect(create_cache_table, sender=self)
+        from iro.access.known_names import connect_signals
+
+        connect_signals()

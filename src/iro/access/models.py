@@ -99,3 +99,24 @@ class RoleGrant(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValueError("The record of roles given is append-only")
+
+
+class KnownName(models.Model):
+    """One word of a name the system has recorded (``iro.names.name_parts``: lower case,
+    split at hyphens and apostrophes): a child's, a family's, a family member's, a
+    parent's or child's on an invitation or in a core group (``staff`` false), or a member
+    of staff's (``staff`` true). Derived, insert-only: written by ``access.known_names``
+    whenever one of those records is saved, never removed (a name is a name, on a voided
+    record too), so free text shown to readers who see no names can be screened against
+    every name the service knows with one indexed look-up of the text's own words."""
+
+    part = models.CharField(max_length=80)
+    staff = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["part", "staff"], name="known_name_part_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.part

@@ -7,6 +7,7 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from iro.access.known_names import Lookup
 from iro.access.scope import FREE_TEXT_WITHHELD, display_name, shows_names, withholds_free_text
 from iro.challenge import forms as challenge_forms
 from iro.challenge.models import ChallengeOutcome, DisputeOutcome, DisputeReason
@@ -83,7 +84,8 @@ class ScreenedText(serializers.CharField):
             cache[child.pk] = known_names(child)
         if self.known_only:
             return screen(text, cache[child.pk])
-        return screen_for_reader(text, cache[child.pk])
+        elsewhere = self.context.setdefault("_names_elsewhere", Lookup())
+        return screen_for_reader(text, cache[child.pk], elsewhere(text))
 
 
 class ChildRefSerializer(serializers.Serializer):

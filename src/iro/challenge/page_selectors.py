@@ -23,6 +23,7 @@ from django.http import Http404
 
 from iro import timescales
 from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
+from iro.access.known_names import Lookup
 from iro.access.scope import (
     can_view_child,
     display_name,
@@ -348,14 +349,19 @@ def as_read_by(user, challenges) -> Callable[..., str]:
     names, else with the names around each child and every word that looks like a name
     screened out (the concern), or with ``known_only`` the names around the child only
     (the professional and the manager it went to, other agencies' staff named on
-    purpose). One query for the names, none for those who see them."""
+    purpose). The same queries for the names however many challenges, none for those
+    who see them."""
     if shows_names(user):
         return lambda challenge, text, known_only=False: text
     names = known_names_by_child({c.child for c in challenges})
+    # The names recorded anywhere that the concerns and responses hold (another
+    # family's child or parent): one query for the page.
+    elsewhere = Lookup().prime(t for c in challenges for t in (c.concern, c.response))
 
     def text(challenge, value: str, known_only: bool = False) -> str:
-        screened = screen if known_only else screen_for_reader
-        return screened(value, names[challenge.child_id])
+        if known_only:
+            return screen(value, names[challenge.child_id])
+        return screen_for_reader(value, names[challenge.child_id], elsewhere(value))
 
     return text
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from iro import text_limits, timescales
 from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
 from iro.access.guards import require, require_child, require_conference_children
+from iro.access.known_names import known_among
 from iro.access.scope import display_name
 from iro.challenge.models import (
     CHALLENGE_RESPONSE_MAX_WORKING_DAYS,
@@ -729,9 +730,10 @@ def withdraw_consent_to_quote(*, feedback: Feedback, acting_user) -> Feedback:
 
 
 def names_in_wording(feedback: Feedback, wording: str):
-    """Where ``wording`` has a name the system knows or a word that looks like one
-    (``iro.names.names_in``): what approval refuses, for the page to highlight."""
-    return names_in(wording, names_known_around(feedback))
+    """Where ``wording`` has a name the system knows (around the conference, or
+    recorded anywhere: another family's, a member of staff's) or a word that looks like
+    one (``iro.names.names_in``): what approval refuses, for the page to highlight."""
+    return names_in(wording, names_known_around(feedback), known_among([wording], staff=True))
 
 
 def _approvable(acting_user, feedback: Feedback) -> Feedback:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from iro.names import name_parts, screen, singular_forms
+from iro.access.known_names import known_among
+from iro.names import EVERYDAY, name_parts, screen, singular_forms
 from iro.narrative.models import Narrative
 from iro.narrative.sections import SECTIONS
 
@@ -17,42 +18,26 @@ from iro.narrative.sections import SECTIONS
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
-def known_name_parts() -> frozenset[str]:
-    """Every name the system knows, as ``iro.names.name_parts``: each child's, each
-    family's and family member's (those invited to conferences or in a core group too),
-    and each member of staff's. Voided records' names too: a name is a name. Six queries."""
-    from iro.children.models import Child, Family, FamilyMember
-    from iro.journey.models import CoreGroupMember, Invitation
-    from iro.journey.selectors import FAMILY_ROLES
-    from iro.people.models import User
-
-    names: list[str] = []
-    for first, last in Child._base_manager.values_list("first_name", "last_name"):
-        names += [first, last]
-    names += Family._base_manager.values_list("name", flat=True)
-    names += FamilyMember._base_manager.values_list("name", flat=True)
-    names += Invitation._base_manager.filter(role__in=FAMILY_ROLES).values_list("name", flat=True)
-    names += CoreGroupMember._base_manager.filter(role__in=FAMILY_ROLES).values_list(
-        "name", flat=True
-    )
-    for first, last in User._base_manager.values_list("first_name", "last_name"):
-        names += [first, last]
-    return name_parts(names)
+def known_in(texts: list[str]) -> frozenset[str]:
+    """The words of ``texts`` that are the name of someone the system knows: a child, a
+    family, a family member (those invited to conferences or in a core group too), or a
+    member of staff; voided records' names too (``iro.access.known_names``). One query."""
+    return known_among(texts, staff=True)
 
 
 def names_in(text: str, parts: frozenset[str]) -> list[str]:
-    """The words of ``text`` that are known names, as written, once each in order.
-
-    Only words written with a capital letter count: names are written so, and everyday
-    words that are also someone's name ("will", "hope", "may") are not refused in the
-    middle of a sentence."""
+    """The words of ``text`` that are known names (``parts``: ``known_in``), as written,
+    once each in order: a word written with a capital letter, or in lower case unless it
+    is an everyday word ("will", "hope", "may", "young": ``iro.names.EVERYDAY``), which
+    in the middle of a sentence is the word, not someone's name."""
     if not text or not parts:
         return []
     found: list[str] = []
     for word in _WORDS.findall(text):
-        if not word[:1].isupper():
+        hits = name_parts(singular_forms(word)) & parts
+        if not hits or word in found:
             continue
-        if name_parts(singular_forms(word)) & parts and word not in found:
+        if word[:1].isupper() or not hits <= EVERYDAY:
             found.append(word)
     return found
 
@@ -72,12 +57,12 @@ def narrative_for(kind: str, period: str) -> Narrative | None:
 def report_sections(kind: str, period: str) -> list[tuple[str, str, str]]:
     """``(field, title, text)`` for each section written for the report of ``kind`` for
     ``period``, names screened out; empty when nothing is written (two queries, or
-    eight when there are words to screen)."""
+    three when there are words to screen)."""
     narrative = narrative_for(kind, period)
     if narrative is None:
         return []
     texts = [(s, getattr(narrative, s.field).strip()) for s in SECTIONS]
     if not any(text for _, text in texts):
         return []
-    parts = known_name_parts()
+    parts = known_in([text for _, text in texts])
     return [(s.field, s.title, screened(text, parts)) for s, text in texts if text]

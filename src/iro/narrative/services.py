@@ -17,7 +17,7 @@ from iro.access.guards import require
 from iro.journey.checks import Errors, saved_by
 from iro.narrative.models import Narrative
 from iro.narrative.sections import FIELDS
-from iro.narrative.selectors import known_name_parts, names_in
+from iro.narrative.selectors import known_in, names_in
 
 # Messages (tests import these).
 NAMES_SOMEONE = (
@@ -45,7 +45,7 @@ def write_narrative(*, kind: str, period: str, texts: dict[str, str], acting_use
         errors.add("__all__", NOT_A_PERIOD)
         errors.raise_if_any()
         raise
-    parts = None
+    parts = known_in([t for t in texts.values() if t])
     for field, text in texts.items():
         if field not in FIELDS:
             errors.add("__all__", UNKNOWN_SECTION.format(field=field))
@@ -53,7 +53,6 @@ def write_narrative(*, kind: str, period: str, texts: dict[str, str], acting_use
         text = (text or "").strip()
         errors.add(field, text_limits.too_long(text, text_limits.NARRATIVE_SECTION))
         if text:
-            parts = known_name_parts() if parts is None else parts
             found = names_in(text, parts)
             if found:
                 errors.add(field, NAMES_SOMEONE.format(names=_names_list(found)))

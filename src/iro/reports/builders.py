@@ -45,6 +45,7 @@ from typing import Any
 from django.utils import timezone
 
 from iro import timescales
+from iro.access.known_names import Lookup
 from iro.challenge.models import (
     ATTRIBUTION,
     RATING_QUESTIONS,
@@ -59,7 +60,7 @@ from iro.challenge.selectors import featured_quotes, targets_for_year
 from iro.children.models import Child
 from iro.journey.models import ConferenceChild
 from iro.journey.selectors import known_names_by_child
-from iro.names import screen
+from iro.names import screen, screen_for_reader
 from iro.narrative.selectors import report_sections
 from iro.people.models import Team, User
 from iro.reports import definitions, measures
@@ -544,9 +545,12 @@ def _quotes(period: Period, team, chair) -> list[Quote]:
     def around(f) -> frozenset[str]:
         return frozenset().union(*(names[c.pk] for c in children_of[f.conference_id]))
 
+    # Names recorded elsewhere (another family's, a chair's): one query for every quote.
+    elsewhere = Lookup(staff=True).prime(f.published_wording for f in feedback)
     quotes, seen = [], set()
     for f in feedback:
         text = screen(f.published_wording, around(f))
+        text = screen_for_reader(text, frozenset(), elsewhere(text))
         if _normalised(text) in seen:
             continue
         seen.add(_normalised(text))

@@ -23,6 +23,7 @@ from django import template
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
+from iro.access.known_names import Lookup
 from iro.access.scope import FREE_TEXT_WITHHELD, shows_names, withholds_free_text
 from iro.journey.selectors import known_names
 from iro.names import screen, screen_for_reader
@@ -79,7 +80,13 @@ def screened(context, text, child, known_only=False) -> str:
     cache = request.__dict__.setdefault("_iro_known_names", {}) if request else {}
     if child.pk not in cache:
         cache[child.pk] = known_names(child)
-    return wrappable((screen if known_only else screen_for_reader)(text, cache[child.pk]))
+    if known_only:
+        return wrappable(screen(text, cache[child.pk]))
+    # Names recorded elsewhere (another family's), each word asked once a request.
+    elsewhere = (
+        request.__dict__.setdefault("_iro_names_elsewhere", Lookup()) if request else Lookup()
+    )
+    return wrappable(screen_for_reader(text, cache[child.pk], elsewhere(text)))
 
 
 @register.inclusion_tag("journey/_free_text_withheld.html", takes_context=True)
