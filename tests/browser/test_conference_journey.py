@@ -238,6 +238,8 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
         if agency:
             coordinator.select_option("#id_agency", label=agency)
         coordinator.fill("#id_email", email)
+        if not email:
+            coordinator.fill("#id_address", "4 Mill Lane\nNorthmoor")
         submit(coordinator, "Add to the list")
     submit(coordinator, "Email the invitations")
     expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(

@@ -96,6 +96,16 @@ def test_invitations_go_by_email_with_a_calendar_request(conference, staff):
     assert ics.endswith("END:VEVENT\r\nEND:VCALENDAR\r\n")
 
 
+def test_the_calendar_entry_lasts_as_long_as_the_conference_is_booked_for(conference, staff):
+    conference.duration_minutes = 90
+    conference.save(update_fields=["duration_minutes"])
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    ics = unfolded(ics_of(mail.outbox[0]))
+    assert "DTSTART:20240628T090000Z\r\n" in ics
+    assert "DTEND:20240628T103000Z\r\n" in ics
+
+
 def test_the_calendar_part_says_it_is_a_request(conference, staff):
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
@@ -505,18 +515,37 @@ def test_changing_the_chair_sends_everyone_invited_an_update_and_asks_for_letter
     )
 
 
-def test_the_same_chair_again_or_a_first_chair_sends_no_update(
+def test_a_first_chair_allocated_after_the_invitations_is_sent_to_everyone_invited(
     staff, django_capture_on_commit_callbacks
 ):
     conference = book_icpc(staff, sibling_group(staff))
     Conference.objects.filter(pk=conference.pk).update(chair=None)
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    assert "Chair:" not in mail.outbox[0].body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.allocate_chair(
             conference=conference,
             chair=staff.iro,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    assert len(mail.outbox) == 2
+    assert "Chair: Ivy Coldharbour" in mail.outbox[0].body
+    assert CalendarEntry.objects.get(conference=conference).sequence == 1
+
+
+def test_the_same_chair_again_sends_no_update(staff, django_capture_on_commit_callbacks):
+    conference = book_icpc(staff, sibling_group(staff))
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    conference.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.allocate_chair(
+            conference=conference,
+            chair=conference.chair,
             acting_user=staff.coordinator,
             expected_version=current_version(conference),
         )

@@ -453,13 +453,18 @@ def test_invitations_are_added_emailed_and_printed(client, staff, conference):
     client.force_login(staff.coordinator)
     url = reverse("conference_invitations", args=[conference.public_id])
     client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
-    client.post(url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT})
+    client.post(
+        url, {"name": "Moss Brackwater", "role": InviteeRole.PARENT, "address": "4 Mill Lane"}
+    )
+    client.post(url, {"name": "Rowan Brackwater", "role": InviteeRole.PARENT})
     response = client.post(
         reverse("conference_invitations_send", args=[conference.public_id]), follow=True
     )
-    assert "Invitations to 1 person queued to email. Print and post the letter to: Moss" in (
-        response.content.decode()
-    )
+    assert (
+        "Invitations to 1 person queued to email. Print and post the letter to: Moss Brackwater."
+        " No email or postal address is recorded for Rowan Brackwater: add one, or give them"
+        " the letter another way."
+    ) in response.content.decode()
     assert len(mail.outbox) == 1
     moss = Invitation.objects.get(name="Moss Brackwater")
     letter = client.get(

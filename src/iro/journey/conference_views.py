@@ -1165,6 +1165,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
     stale = False
     if request.method == "POST" and form.is_valid():
         chair = next(o.chair for o in options if str(o.chair.pk) == form.cleaned_data["chair"])
+        same_chair = chair.pk == conference.chair_id
         try:
             services.allocate_chair(
                 conference=conference,
@@ -1178,7 +1179,8 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 conference.refresh_from_db()
                 _stale_version(form, conference)
         else:
-            messages.success(request, f"{chair} will chair the conference." + _told(conference))
+            told = "" if same_chair else _told(conference)
+            messages.success(request, f"{chair} will chair the conference." + told)
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
     context |= {
@@ -1286,9 +1288,18 @@ def conference_invitations_send(request: HttpRequest, public_id: UUID) -> HttpRe
     else:
         # Queued: the worker sends them, and the list says when each has gone.
         text = f"Invitations to {_people(len(sent.emailed))} queued to email."
-        if sent.without_email:
+        posted = [i for i in sent.without_email if invitations.has_postal_address(i)]
+        unreachable = [i for i in sent.without_email if not invitations.has_postal_address(i)]
+        if posted:
             text += " Print and post the letter to: " + invitations.plain_list(
-                i.name for i in sent.without_email
+                i.name for i in posted
+            )
+            text += "."
+        if unreachable:
+            text += (
+                " No email or postal address is recorded for "
+                + invitations.plain_list(i.name for i in unreachable)
+                + ": add one, or give them the letter another way."
             )
         messages.success(request, text)
     return redirect("conference_invitations", public_id=conference.public_id)

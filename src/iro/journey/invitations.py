@@ -47,8 +47,6 @@ from iro.people.models import Agency
 log = logging.getLogger(__name__)
 
 LONDON = ZoneInfo("Europe/London")
-# How long a conference is booked for in calendars; the statutory guidance sets no length.
-CONFERENCE_LENGTH = timedelta(hours=2)
 PRODID = "-//{council}//IRO service//EN"
 
 NO_ONE_TO_SEND_TO = "No one on the list has an email address that has not already been sent."
@@ -196,7 +194,9 @@ def calendar_text(
     ]
     day = conference.scheduled_date
     if conference.scheduled_time is not None:
-        end = datetime.combine(day, conference.scheduled_time, tzinfo=LONDON) + CONFERENCE_LENGTH
+        # As long as the chair is booked for (the statutory guidance sets no length).
+        start = datetime.combine(day, conference.scheduled_time, tzinfo=LONDON)
+        end = start + timedelta(minutes=conference.duration_minutes)
         lines += [
             f"DTSTART:{_utc(day, conference.scheduled_time)}",
             f"DTEND:{_utc(end.date(), end.timetz().replace(tzinfo=None))}",

@@ -1269,11 +1269,13 @@ def allocate_chair(
         viewer=acting_user,
     )
     errors.raise_if_any()
-    changed = conference.chair_id is not None and conference.chair_id != getattr(chair, "pk", None)
+    changed = conference.chair_id != getattr(chair, "pk", None)
     conference.chair = chair
     conference.version += 1
     saved_by(conference, acting_user).save(update_fields=["chair", "version"])
-    if changed:  # the invitations and letters name the chair: theirs is out of date
+    # The invitations and letters name the chair (or say one will lead the meeting):
+    # those sent are out of date, a chair allocated after them included.
+    if changed:
         _invitations_changed(conference, acting_user)
     return conference
 
