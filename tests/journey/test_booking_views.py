@@ -256,3 +256,12 @@ def test_a_held_conference_keeps_how_it_was_booked_as_history_not_a_warning(clie
     assert "When it was booked" in page
     assert "Booked anyway: 19 December 2026 is a Saturday" in page
     assert "Booked anyway</strong>" not in page
+
+
+def test_a_venue_too_long_is_said_once_not_also_as_missing(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    page = client.post(url, booking(child, WEDNESDAY, venue="Room " * 50)).content.decode()
+    assert Conference.objects.count() == 0
+    assert "200" in page
+    assert VENUE_OR_LINK not in page

@@ -152,6 +152,8 @@ def test_a_role_that_reads_only_the_published_edition_is_offered_no_chair(client
     page = client.get("/reports/").content.decode()
     assert 'name="team"' in page
     assert 'name="chair"' not in page
+    assert "Choose a report by its period or team</h2>" in page
+    assert "chair" not in page.split("<h1")[1].split("</h2>")[0]  # nor offered in words
     assert authority.iro.get_full_name() not in page
     response = client.get("/reports/", {"kind": "annual", "period": "2018-19", "team": ""})
     assert response["Location"] == "/reports/annual/2018-19/"

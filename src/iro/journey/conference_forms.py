@@ -403,6 +403,7 @@ class WhenWhereMixin(forms.Form):
             not data.get("venue")
             and not data.get("virtual_link")
             and "virtual_link" not in self.errors
+            and "venue" not in self.errors  # a venue too long is said as that alone
         ):
             self.add_error("venue", VENUE_OR_LINK)
         if (
