@@ -200,6 +200,7 @@ PAGES: dict[str, Page] = {
     "conference_invitations_keep": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_remove": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_posted": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    "conference_invitation_contact": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_letter": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_letter_pdf": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_attendance": Page(CHILD & (can(C.SCHEDULE_CONFERENCES) | RECORDER)),

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
 
@@ -1134,3 +1134,84 @@ def test_a_move_to_another_late_day_offers_the_reason_given_before(client, staff
     page = client.post(url, again).content.decode()
     assert "Thursday 4 July 2024 needs your confirmation" in page
     assert ">Mother in hospital until then.</textarea>" in page
+
+
+# ------------------------------------------------------------ contact details of invitees
+
+
+def contact_url(conference, invitation) -> str:
+    return reverse("conference_invitation_contact", args=[conference.public_id, invitation.pk])
+
+
+def test_someone_invited_without_an_address_is_given_one_and_their_letter_can_be_posted(
+    client, staff, conference
+):
+    moss = services.add_invitee(
+        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    invitations_page = client.get(reverse("conference_invitations", args=[conference.public_id]))
+    assert f'href="{contact_url(conference, moss)}">Add their address' in (
+        invitations_page.content.decode()
+    )
+    page = client.get(contact_url(conference, moss)).content.decode()
+    assert "Contact details of Moss Brackwater" in page
+    response = client.post(
+        contact_url(conference, moss),
+        {"email": "", "address": "4 Mill Lane\nNorthmoor"},
+        follow=True,
+    )
+    assert "Contact details of Moss Brackwater saved. Print and post their letter" in (
+        response.content.decode()
+    )
+    moss.refresh_from_db()
+    assert moss.address == "4 Mill Lane\nNorthmoor"
+    assert invitations.has_postal_address(moss)
+
+
+def test_a_new_email_address_is_sent_the_invitation_afresh(client, staff, conference):
+    hazel = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="old@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    client.force_login(staff.coordinator)
+    response = client.post(
+        contact_url(conference, hazel), {"email": "new@example.org", "address": ""}, follow=True
+    )
+    assert "Email the invitations to send them theirs." in response.content.decode()
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    assert [m.to for m in mail.outbox] == [["new@example.org"]]
+    assert hazel.history.count() >= 3  # added, sent, changed: the old address is kept
+
+
+def test_a_bad_email_address_is_said_and_nothing_is_changed(client, staff, conference):
+    hazel = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="hazel@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    response = client.post(contact_url(conference, hazel), {"email": "not an address"})
+    assert response.status_code == 200
+    assert "Error:" in response.content.decode()
+    hazel.refresh_from_db()
+    assert hazel.email == "hazel@example.org"
+
+
+def test_contact_details_are_refused_to_roles_that_do_not_book(client, staff, conference):
+    hazel = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    for user in (staff.social_worker, staff.outsider, staff.analyst):
+        client.force_login(user)
+        assert client.get(contact_url(conference, hazel)).status_code == 403
+        assert client.post(contact_url(conference, hazel), {"email": "x@y.org"}).status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.change_invitee_contact(
+            invitation=hazel, email="x@y.org", address="", acting_user=staff.social_worker
+        )
+    hazel.refresh_from_db()
+    assert hazel.email == ""

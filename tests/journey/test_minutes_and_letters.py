@@ -314,5 +314,9 @@ def test_someone_with_no_address_is_listed_to_add_one_not_to_post_a_letter(staff
     )
     (row,) = invitations_to_post(staff.coordinator, TODAY).rows
     assert row.action == "Add their address"
+    hollis = Invitation.objects.get(name="Hollis Ashcombe")
+    assert row.href == reverse(
+        "conference_invitation_contact", args=[conference.public_id, hollis.pk]
+    )
     assert row.cells[-1] == "No email or address: add one to invite them"
     assert row.flag == "No address"

@@ -550,6 +550,24 @@ class InviteeForm(forms.Form):
     )
 
 
+class InviteeContactForm(forms.Form):
+    """How someone already invited is reached (``services.change_invitee_contact``)."""
+
+    email = forms.EmailField(
+        label="Email address",
+        required=False,
+        help_text="Leave it blank to invite them by letter.",
+        error_messages={"invalid": EMAIL_INVALID},
+    )
+    address = forms.CharField(
+        label="Postal address",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For the printed letter.",
+        validators=[text_limits.MaxChars(text_limits.ADDRESS)],
+    )
+
+
 class AttendanceForm(VersionedForm):
     """One radio group per invitation, ``attendance_<pk>``."""
 

@@ -38,6 +38,11 @@ urlpatterns = [
         name="conference_invitations_keep",
     ),
     path(
+        conference + "invitations/<int:pk>/contact",
+        cv.conference_invitation_contact,
+        name="conference_invitation_contact",
+    ),
+    path(
         conference + "invitations/<int:pk>/remove",
         cv.conference_invitation_remove,
         name="conference_invitation_remove",

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
@@ -52,6 +53,7 @@ from iro.journey.conference_forms import (
     ConferenceReportForm,
     HeldDateForm,
     IcpcDecisionForm,
+    InviteeContactForm,
     InviteeForm,
     LateDecisionForm,
     MinutesSentForm,
@@ -1310,6 +1312,48 @@ def _invitation(conference: Conference, pk: int) -> Invitation:
         return conference.invitations.get(pk=pk)
     except Invitation.DoesNotExist as exc:
         raise Http404("No such invitation") from exc
+
+
+def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Change the email or postal address of someone invited (from the list of letters to
+    post: "Add their address")."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    invitation = _invitation(conference, pk)
+    back = reverse("conference_invitations", args=[conference.public_id]) + "#invitations"
+    if conference.status != ConferenceStatus.SCHEDULED:
+        messages.error(request, services.NOT_SCHEDULED)
+        return redirect(back)
+    form = InviteeContactForm(
+        request.POST or None,
+        initial={"email": invitation.email, "address": invitation.address},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.change_invitee_contact(
+                invitation=invitation,
+                email=form.cleaned_data["email"],
+                address=form.cleaned_data["address"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if saved.email and saved.sent_sequence is None:
+                then = " Email the invitations to send them theirs."
+            elif not saved.email and invitations.has_postal_address(saved):
+                then = " Print and post their letter, then record it as posted."
+            else:
+                then = ""
+            messages.success(request, f"Contact details of {saved.name} saved.{then}")
+            return redirect(back)
+    context = _conference_context(request, conference) | {
+        "form": form,
+        "invitation": invitation,
+        "back": back,
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/invitee_contact.html", context, form)
 
 
 @require_POST

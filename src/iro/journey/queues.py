@@ -726,7 +726,11 @@ def invitations_to_post(user, day: date) -> Queue:
             state = "Not posted"
         rows.append(
             Row(
-                href=reverse("conference_invitations", args=[c.public_id]) + "#invitations",
+                href=(
+                    reverse("conference_invitations", args=[c.public_id]) + "#invitations"
+                    if postable
+                    else reverse("conference_invitation_contact", args=[c.public_id, i.pk])
+                ),
                 action="Print and post the letter" if postable else "Add their address",
                 cells=(
                     _person(user, i),

@@ -2629,6 +2629,29 @@ def add_invitee(
 
 
 @transaction.atomic
+def change_invitee_contact(*, invitation, email: str, address: str, acting_user):
+    """Change how someone invited is reached: their email address and postal address.
+    A new email address is sent the invitation afresh with the next "Email the
+    invitations" (what went to the old one is kept in the history and the mail list)."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=invitation.conference_id)
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    errors = Errors()
+    if invitation.conference.status != ConferenceStatus.SCHEDULED:
+        errors.add("email", NOT_SCHEDULED)
+    email, address = email.strip(), address.strip()
+    errors.add("email", one_line(email))
+    errors.add("address", text_limits.too_long(address, text_limits.ADDRESS))
+    errors.raise_if_any()
+    fields = ["email", "address"]
+    if email != invitation.email:
+        invitation.sent_at = invitation.sent_sequence = None
+        fields += ["sent_at", "sent_sequence"]
+    invitation.email, invitation.address = email, address
+    saved_by(invitation, acting_user).save(update_fields=fields)
+    return invitation
+
+
+@transaction.atomic
 def remove_invitee(*, invitation, acting_user) -> None:
     """Take someone off the list before the conference (the history keeps the row)."""
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=invitation.conference_id)
