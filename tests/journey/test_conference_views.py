@@ -1215,3 +1215,59 @@ def test_contact_details_are_refused_to_roles_that_do_not_book(client, staff, co
         )
     hazel.refresh_from_db()
     assert hazel.email == ""
+
+
+def remove_url(conference, invitation) -> str:
+    return reverse("conference_invitation_remove", args=[conference.public_id, invitation.pk])
+
+
+@pytest.fixture
+def hazel_emailed(staff, conference):
+    hazel = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="hazel@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    hazel.refresh_from_db()
+    return hazel
+
+
+def test_taking_off_someone_emailed_asks_whether_to_tell_them_first(
+    client, staff, conference, hazel_emailed
+):
+    client.force_login(staff.coordinator)
+    page = client.post(remove_url(conference, hazel_emailed)).content.decode()
+    assert "Take Hazel Brackwater off the list" in page
+    assert "was emailed the invitation on 20 June 2024" in page
+    assert conference.invitations.filter(pk=hazel_emailed.pk).exists()
+    page = client.post(remove_url(conference, hazel_emailed), {"tell": "maybe"}).content.decode()
+    assert "Choose whether to email them a cancellation." in page
+    assert conference.invitations.filter(pk=hazel_emailed.pk).exists()
+    assert mail.outbox == []
+
+
+def test_someone_taken_off_the_list_and_told_gets_a_cancellation_for_their_calendar(
+    client, staff, conference, hazel_emailed
+):
+    client.force_login(staff.coordinator)
+    response = client.post(remove_url(conference, hazel_emailed), {"tell": "yes"}, follow=True)
+    assert "Hazel Brackwater taken off the list. A cancellation was queued" in (
+        response.content.decode()
+    )
+    assert not conference.invitations.filter(pk=hazel_emailed.pk).exists()
+    (message,) = mail.outbox
+    assert message.to == ["hazel@example.org"]
+    assert message.subject.startswith("No longer invited: ")
+    assert "You no longer need to come to the initial child protection conference" in message.body
+    ics = message.attachments[0].get_payload(decode=True).decode()
+    assert "METHOD:CANCEL" in ics and f"UID:conference-{conference.public_id}@" in ics
+
+
+def test_someone_taken_off_the_list_and_not_told_is_sent_nothing(
+    client, staff, conference, hazel_emailed
+):
+    client.force_login(staff.coordinator)
+    client.post(remove_url(conference, hazel_emailed), {"tell": "no"})
+    assert not conference.invitations.filter(pk=hazel_emailed.pk).exists()
+    assert mail.outbox == []

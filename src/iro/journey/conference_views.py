@@ -1356,18 +1356,38 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
     return _page(request, "journey/conference/invitee_contact.html", context, form)
 
 
+TELL_REQUIRED = "Choose whether to email them a cancellation."
+
+
 @require_POST
 def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
+    emailed = invitation.sent_sequence is not None and bool(invitation.email)
+    tell = request.POST.get("tell", "")
+    if emailed and tell not in ("yes", "no"):
+        # Already in their calendar: whether to tell them is a choice, made on a page.
+        return render(
+            request,
+            "journey/conference/invitee_remove.html",
+            _conference_context(request, conference)
+            | {
+                "invitation": invitation,
+                "error": TELL_REQUIRED if "tell" in request.POST else "",
+                "active_nav": "children",
+            },
+        )
     try:
-        services.remove_invitee(invitation=invitation, acting_user=request.user)
+        told = services.remove_invitee(
+            invitation=invitation, acting_user=request.user, tell=tell == "yes"
+        )
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"{invitation.name} taken off the list.")
+        said = " A cancellation was queued to email them." if told else ""
+        messages.success(request, f"{invitation.name} taken off the list.{said}")
     return redirect("conference_invitations", public_id=conference.public_id)
 
 

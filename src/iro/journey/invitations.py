@@ -378,15 +378,27 @@ def what_changed(invitation: Invitation) -> list[str]:
 
 
 def _mail_parts(
-    invitation: Invitation, *, entry: CalendarEntry, method: str, reminder: bool = False
+    invitation: Invitation,
+    *,
+    entry: CalendarEntry,
+    method: str,
+    reminder: bool = False,
+    removed: bool = False,
 ) -> dict:
-    """The subject, body and calendar request of ``invitation``'s email."""
+    """The subject, body and calendar request of ``invitation``'s email (``removed``: a
+    cancellation to someone taken off the list of a conference that still goes ahead)."""
     conference = invitation.conference
-    context = letter_context(invitation) | {"cancelled": method == "CANCEL", "reminder": reminder}
+    context = letter_context(invitation) | {
+        "cancelled": method == "CANCEL",
+        "reminder": reminder,
+        "removed": removed,
+    }
     updated = invitation.sent_sequence is not None and method == "REQUEST" and not reminder
     context["updated"] = updated
     context["changes"] = what_changed(invitation) if updated else []
     prefix = "Cancelled: " if method == "CANCEL" else ("Changed: " if updated else "Invitation: ")
+    if removed:
+        prefix = "No longer invited: "
     kind = (
         MailKind.CANCELLATION
         if method == "CANCEL"
@@ -546,6 +558,25 @@ def send_reminders(*, today: date) -> int:
                 )
                 queued += 1
     return queued
+
+
+def tell_removed(*, invitation: Invitation, acting_user) -> bool:
+    """Email ``invitation`` (about to be taken off the list) a calendar CANCEL for the
+    conference, saying they no longer need to come; False when they were never emailed
+    it (nothing to take out of a calendar). Called by ``services.remove_invitee``."""
+    if invitation.sent_sequence is None or not invitation.email:
+        return False
+    conference = invitation.conference
+    entry = services.calendar_entry(conference, acting_user)
+    if emailing():
+        queue_mail(
+            to=invitation.email,
+            link=reverse("conference_invitations", kwargs={"public_id": conference.public_id}),
+            acting_user=acting_user,
+            invitation=invitation,
+            **_mail_parts(invitation, entry=entry, method="CANCEL", removed=True),
+        )
+    return True
 
 
 def cancel_voided(*, conference: Conference, acting_user) -> Sent:

@@ -2652,12 +2652,21 @@ def change_invitee_contact(*, invitation, email: str, address: str, acting_user)
 
 
 @transaction.atomic
-def remove_invitee(*, invitation, acting_user) -> None:
-    """Take someone off the list before the conference (the history keeps the row)."""
+def remove_invitee(*, invitation, acting_user, tell: bool = False) -> bool:
+    """Take someone off the list before the conference (the history keeps the row).
+    With ``tell``, someone already emailed the invitation is emailed a cancellation, so
+    it leaves their calendar (not always wanted: the chair may speak to a parent first);
+    returns whether one was sent."""
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=invitation.conference_id)
     if invitation.conference.status != ConferenceStatus.SCHEDULED:
         raise ValidationError({"name": NOT_SCHEDULED})
+    told = False
+    if tell:
+        from iro.journey import invitations
+
+        told = invitations.tell_removed(invitation=invitation, acting_user=acting_user)
     saved_by(invitation, acting_user).delete()
+    return told
 
 
 @transaction.atomic
