@@ -595,6 +595,26 @@ def test_the_teams_conferences_coming_up_say_when_the_reports_are_due(staff):
     assert (first.flag, first.tone) == ("Report with the chair", "")
 
 
+def test_the_coordinator_is_given_the_reports_due_with_the_chair_and_not_there(staff):
+    # Today is Friday 10 October 2025: reports are due 3 working days before each one.
+    soon = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 14))  # was due
+    booked(child(staff, "Brin"), chair=staff.iro, on=date(2025, 10, 15))  # due today
+    booked(child(staff, "Cato"), chair=staff.iro, on=date(2025, 10, 31))  # not yet due
+    booked(child(staff, "Emrys"), chair=staff.iro, on=date(2025, 10, 9))  # gone by
+    received = booked(child(staff, "Fenn"), chair=staff.iro, on=date(2025, 10, 14))
+    Conference.objects.filter(pk=received.pk).update(report_received_on=date(2025, 10, 8))
+
+    queue = queues.reports_not_with_the_chair(staff.coordinator, TODAY)
+
+    assert names(queue) == ["Ayla Ashcombe", "Brin Ashcombe"]
+    assert [(row.cells[4], row.flag) for row in queue.rows] == [
+        ("9 Oct 2025", "Report was due"),
+        ("10 Oct 2025", "Report due today"),
+    ]
+    assert queue.rows[0].href == reverse("conference_report", args=[soon.public_id])
+    assert queues.reports_not_with_the_chair(staff.outsider, TODAY).rows == ()
+
+
 # --- A fixed number of queries ------------------------------------------------------------
 
 

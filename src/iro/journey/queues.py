@@ -693,6 +693,62 @@ def conferences_coming_up(user, day: date) -> Queue:
     )
 
 
+# A report is due with the chair this many working days before the conference: a week
+# ahead is enough to find every conference whose report is due today or was due.
+_REPORT_LOOK_AHEAD_DAYS = 14
+
+
+def reports_not_with_the_chair(user, day: date) -> Queue:
+    """Conferences still to come whose social work report was due with the chair by
+    ``day`` (``timescales.report_due``) and has not been recorded as received, soonest
+    first: for the coordinator to chase. Two queries."""
+    closures = closure_days()
+    conferences = (
+        _visible_conferences(user)
+        .filter(
+            status=ConferenceStatus.SCHEDULED,
+            report_received_on__isnull=True,
+            scheduled_date__gte=day,
+            scheduled_date__lte=day + timedelta(days=_REPORT_LOOK_AHEAD_DAYS),
+        )
+        .select_related("chair")
+        .order_by("scheduled_date", "scheduled_time", "pk")
+    )
+    due = [
+        (c, report)
+        for c in conferences
+        if (report := timescales.report_due(c.scheduled_date, closures=closures)) <= day
+    ]
+    children = _children_of(user, [c.pk for c, _ in due])
+    rows = tuple(
+        Row(
+            href=reverse("conference_report", args=[c.public_id]),
+            action="Record the report",
+            cells=(
+                _names(user, children[c.pk]),
+                c.get_kind_display(),
+                _when(c),
+                _chair_name(c),
+                _d(report),
+            ),
+            child_public_ids=_ids(children[c.pk]),
+            flag="Report due today" if report == day else "Report was due",
+            tone=ORANGE,
+        )
+        for c, report in due
+    )
+    return Queue(
+        key="reports-not-with-the-chair",
+        title="Social work reports not with the chair",
+        columns=("Children", "Conference", "Date", "Chair", "Report due by"),
+        rows=rows,
+        empty="Every report due so far has reached the chair.",
+        hint=f"The social work report reaches the chair "
+        f"{timescales.REPORT_WORKING_DAYS_BEFORE} working days before the conference, so "
+        "the family can read it first: chase the social worker, and record the day it came.",
+    )
+
+
 def invitations_to_post(user, day: date) -> Queue:
     """Letters to post for conferences from ``day`` on: invitees with no email address
     not yet posted a letter, and those posted one before the conference changed (the
