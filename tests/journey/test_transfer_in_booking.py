@@ -15,7 +15,7 @@ from iro.journey.conference_forms import DATE_NOT_REAL
 from iro.journey.conference_views import NO_TRANSFER_IN
 from iro.journey.models import Conference, ConferenceKind, Decision, Plan
 from iro.journey.services import BEFORE_NOTIFICATION, CHAIR_NOT_INDEPENDENT_TEAM
-from tests.factories import ChildFactory, FamilyFactory, PlanFactory, make_staff
+from tests.factories import ChildFactory, FamilyFactory, PlanFactory, make_staff, s47_for
 from tests.journey.conference_setup import record_data
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +149,21 @@ def test_a_child_already_on_a_plan_here_has_no_transfer_in(client, staff, siblin
     page = client.get(book_url(siblings[1], notified_on=NOTIFIED)).content.decode()
     assert "Tamsin Larkmoor: due by 8 July 2024" in page
     assert "Sable Larkmoor" not in page.split('name="children"', 1)[1].split("</fieldset>")[0]
+
+
+def test_a_sibling_whose_enquiry_here_waits_for_its_conference_is_offered_but_not_ticked(
+    client, staff, siblings
+):
+    s47_for(siblings[1], referral=date(2024, 6, 10), strategy=date(2024, 6, 12))
+    client.force_login(staff.coordinator)
+    page = client.get(book_url(siblings[0], notified_on=NOTIFIED)).content.decode()
+    assert (
+        "Tamsin Larkmoor: due by 8 July 2024 (a Section 47 enquiry here waits for its initial"
+        " conference, due by "
+    ) in page
+    ticked = [part for part in page.split("<input") if "checked" in part.split(">")[0]]
+    assert any(str(siblings[0].public_id) in part for part in ticked)
+    assert not any(str(siblings[1].public_id) in part for part in ticked)
 
 
 def test_only_those_who_book_and_see_the_child_may_book(client, staff, siblings):

@@ -571,24 +571,44 @@ class Candidate:
     child: Child
     subject: Subject
     due: date | None
+    # For a transfer-in: the day the initial conference of an enquiry open here is due.
+    local_icpc_due: date | None = None
 
 
 def _candidate_label(user, candidate: Candidate) -> str:
     """A child to choose for a conference: "Wren Brackwater: due by 1 July 2024"."""
     name = display_name(user, candidate.child)
-    return f"{name}: due by {candidate.due:%-d %B %Y}" if candidate.due else name
+    label = f"{name}: due by {candidate.due:%-d %B %Y}" if candidate.due else name
+    if candidate.local_icpc_due is not None:
+        label += (
+            f" (a Section 47 enquiry here waits for its initial conference, due by "
+            f"{candidate.local_icpc_due:%-d %B %Y})"
+        )
+    return label
 
 
 def _ticked(child: Child, candidates: list[Candidate]) -> list[str]:
     """The children a booking starts with ticked: the child it was started from, and the
     brothers and sisters due on the same day (the same enquiry or the same reviews: one
-    conference for the family, as is usual); the coordinator unticks anyone held apart."""
+    conference for the family, as is usual); the coordinator unticks anyone held apart.
+    A brother or sister with an enquiry of this authority waiting for its initial
+    conference is not ticked for a transfer-in: theirs is that conference."""
     due = next((c.due for c in candidates if c.child == child), None)
     return [
         str(c.child.public_id)
         for c in candidates
-        if c.child == child or (due is not None and c.due == due)
+        if c.child == child or (due is not None and c.due == due and c.local_icpc_due is None)
     ]
+
+
+def _waiting_enquiry(child: Child) -> Section47 | None:
+    """``child``'s latest Section 47 enquiry still waiting for an initial conference."""
+    return (
+        Section47.objects.filter(episode__child=child, icpc_not_required=False)
+        .exclude(pk__in=_enquiries_with_icpc())
+        .order_by("-start_date", "-pk")
+        .first()
+    )
 
 
 def _candidates(
@@ -611,14 +631,11 @@ def _candidates(
             ).exists()
             if not on_plan and not booked and notified_on is not None:
                 due = timescales.transfer_in_due(notified_on, closures=closures)
-                out.append(Candidate(c, Subject(child=c), due))
+                s47 = _waiting_enquiry(c)
+                local = timescales.icpc_due(s47.start_date, closures=closures) if s47 else None
+                out.append(Candidate(c, Subject(child=c), due, local_icpc_due=local))
         elif kind == ConferenceKind.INITIAL:
-            s47 = (
-                Section47.objects.filter(episode__child=c, icpc_not_required=False)
-                .exclude(pk__in=_enquiries_with_icpc())
-                .order_by("-start_date", "-pk")
-                .first()
-            )
+            s47 = _waiting_enquiry(c)
             if s47 is not None:
                 out.append(
                     Candidate(
