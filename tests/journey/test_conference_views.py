@@ -232,6 +232,28 @@ def test_a_strategy_discussion_in_the_future_is_refused_on_its_field(client, sta
     )
 
 
+def test_a_future_date_is_said_with_a_siblings_missing_referral_in_one_go(client, staff, siblings):
+    from iro.children.services import create_child
+
+    newcomer = create_child(
+        acting_user=staff.coordinator, la_child_id="NEW2", first_name="Kit",
+        last_name="Brackwater", date_of_birth=date(2019, 4, 2), team=staff.team,
+        family=siblings.children[0].family,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.post(
+        reverse("strategy_discussion_new", args=[siblings.children[0].public_id]),
+        {
+            **date_data("held_on", date(2024, 6, 21)),
+            "start_section47": "yes",
+            "also_for": [str(newcomer.public_id)],
+        },
+    ).content.decode()
+    assert "The date of the strategy discussion cannot be in the future.</a>" in page
+    assert '<a href="#id_referral_date_day">' in page
+    assert not Section47.objects.filter(start_date=date(2024, 6, 21)).exists()
+
+
 def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):
     s47 = siblings.section47s[0]
     client.force_login(staff.coordinator)

@@ -399,6 +399,10 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
         data = form.cleaned_data
         chosen = [child] + [c for c, _ in siblings if str(c.public_id) in data.get("also_for", [])]
         episodes = {c.pk: _open_episode_of(c) for c in chosen}
+        # Said with the siblings' problems below, not a round later by the service.
+        held_on_error = not_in_future(data["held_on"])
+        if held_on_error:
+            form.add_error("held_on", naming_the_date(form.fields["held_on"], [held_on_error]))
         for c in chosen:
             if episodes[c.pk] is None and data["referral_date"] is None:
                 form.add_error(
