@@ -1293,3 +1293,28 @@ def test_someone_taken_off_the_list_and_not_told_is_sent_nothing(
     client.post(remove_url(conference, hazel_emailed), {"tell": "no"})
     assert not conference.invitations.filter(pk=hazel_emailed.pk).exists()
     assert mail.outbox == []
+
+
+def test_the_conference_page_says_who_needs_an_interpreter_until_one_is_invited(
+    client, staff, siblings, conference
+):
+    from iro.children.models import FamilyMember
+
+    FamilyMember.objects.create(
+        family=siblings.children[0].family, name="Selam Brackwater", relationship="mother",
+        preferred_language="Tigrinya", interpreter_needed=True,
+    )  # fmt: skip
+    url = reverse("conference_detail", args=[conference.public_id])
+    client.force_login(staff.coordinator)
+    page = client.get(url).content.decode()
+    assert "Selam Brackwater needs an interpreter (Tigrinya)." in page
+    assert "No interpreter is invited yet: <a" in page
+    services.add_invitee(
+        conference=conference, name="Tigrinya interpreter", role=InviteeRole.INTERPRETER,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    assert "An interpreter is invited." in client.get(url).content.decode()
+    client.force_login(staff.analyst)  # who sees no names reads the relationship
+    page = client.get(url).content.decode()
+    assert "Selam" not in page
+    assert "Mother needs an interpreter (Tigrinya)." in page

@@ -33,7 +33,7 @@ from iro.access.capabilities import (
     require_capability,
 )
 from iro.access.log import log_export
-from iro.access.scope import child_for, display_name, visible_to
+from iro.access.scope import child_for, display_name, shows_names, visible_to
 from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
@@ -888,6 +888,19 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={"sent_on": today(), "version": conference.version}
     )
     context["active_nav"] = "children"
+    if context["scheduled"]:
+        # Who needs an interpreter, for the coordinator to book one in time.
+        needs, invited = invitations.interpreters_needed(conference)
+        context["interpreter_needs"] = [
+            (
+                need.member.name
+                if shows_names(request.user)
+                else need.member.get_relationship_display(),
+                need.language,
+            )
+            for need in needs
+        ]
+        context["interpreter_invited"] = invited
     if context.get("scheduled") and context.get("may_schedule"):
         # A review just booked: its invitations start from the last conference's.
         context["carried_count"] = len(invitations.carried_forward(conference))

@@ -787,6 +787,32 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     return out
 
 
+@dataclass(frozen=True)
+class InterpreterNeed:
+    """A parent or carer of a conference's children who needs an interpreter."""
+
+    member: FamilyMember
+    language: str
+
+
+def interpreters_needed(conference: Conference) -> tuple[list[InterpreterNeed], bool]:
+    """The parents and carers recorded on the conference's children's families as
+    needing an interpreter (with the language), and whether an interpreter is invited:
+    the coordinator books one. Two queries."""
+    adults = (
+        FamilyMember.objects.filter(
+            family__children__conference_rows__conference=conference,
+            relationship__in=PARENTS_AND_CARERS,
+            interpreter_needed=True,
+        )
+        .distinct()
+        .order_by("family_id", "pk")
+    )
+    needs = [InterpreterNeed(a, a.preferred_language.strip()) for a in adults]
+    invited = bool(needs) and conference.invitations.filter(role=InviteeRole.INTERPRETER).exists()
+    return needs, invited
+
+
 def children_without_parents(conference: Conference) -> list:
     """The conference's children whose family has no parent or carer recorded: nobody
     can be suggested for them, so the invitations page offers to add one. Two queries."""
