@@ -106,6 +106,17 @@ def test_the_calendar_entry_lasts_as_long_as_the_conference_is_booked_for(confer
     assert "DTEND:20240628T103000Z\r\n" in ics
 
 
+def test_the_calendar_entry_speaks_to_a_professional_as_one_and_to_a_parent_as_family(
+    conference, staff
+):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    to_parent, to_police = (unfolded(ics_of(m)) for m in mail.outbox)
+    assert "your family and the people who work with your children" in to_parent
+    assert "your family" not in to_police
+    assert "DESCRIPTION:An initial child protection conference: the family and the" in to_police
+
+
 def test_the_calendar_part_says_it_is_a_request(conference, staff):
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
@@ -591,3 +602,14 @@ def test_an_update_says_what_changed_since_it_was_sent(
         )
     # Only what changed since the update: the room.
     assert "The meeting has changed: where it is held. The new" in mail.outbox[0].body
+
+
+def test_an_interpreter_is_not_asked_for_a_report(conference, staff):
+    services.add_invitee(
+        conference=conference, name="Tigrinya interpreter", role=InviteeRole.INTERPRETER,
+        email="interpreting@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    (message,) = mail.outbox
+    assert "Please tell us if you cannot come." in message.body
+    assert "send your report" not in message.body

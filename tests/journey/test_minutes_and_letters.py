@@ -320,3 +320,13 @@ def test_someone_with_no_address_is_listed_to_add_one_not_to_post_a_letter(staff
     )
     assert row.cells[-1] == "No email or address: add one to invite them"
     assert row.flag == "No address"
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_a_conference_held_today_says_under_a_working_day_as_the_other_lists_do(staff):
+    kid = ChildFactory(first_name="Ayla", team=staff.team)
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(kid, {})], chair=staff.iro, held_on=TODAY
+    )
+    (row,) = minutes_to_send(staff.coordinator, TODAY).rows
+    assert row.cells[-1] == "Under a working day"

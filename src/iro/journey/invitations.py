@@ -96,6 +96,15 @@ PLAIN_PURPOSE = {
         "people who work with your children talk about the plan and how we will help."
     ),
 }
+# The same, to a professional (in the calendar entry: the family's words are not theirs).
+PROFESSIONAL_PURPOSE = {
+    ConferenceKind.INITIAL: "An initial child protection conference: the family and the "
+    "professionals decide together whether a child protection plan is needed.",
+    ConferenceKind.REVIEW: "A review child protection conference: the family and the "
+    "professionals review the child protection plan and decide what happens next.",
+    ConferenceKind.TRANSFER_IN: "A transfer-in conference: the child protection plan of the "
+    "authority the family moved from is reviewed here.",
+}
 # The same, to a child or young person invited to the meeting about them.
 CHILD_PURPOSE = {
     ConferenceKind.INITIAL: _(
@@ -212,8 +221,13 @@ def calendar_text(
         lines.append(f"LOCATION:{_escape(place)}")
     if conference.virtual_link:
         lines.append(f"URL:{_uri(conference.virtual_link)}")
-    to_child = attendee is not None and attendee.role == InviteeRole.CHILD
-    description = str((CHILD_PURPOSE if to_child else PLAIN_PURPOSE)[conference.kind])
+    role = attendee.role if attendee is not None else InviteeRole.PARENT
+    if role == InviteeRole.CHILD:
+        description = str(CHILD_PURPOSE[conference.kind])
+    elif role == InviteeRole.PARENT:
+        description = str(PLAIN_PURPOSE[conference.kind])
+    else:
+        description = PROFESSIONAL_PURPOSE[conference.kind]
     if conference.virtual_link:
         description += f"\nJoin online: {conference.virtual_link}"
     lines.append(f"DESCRIPTION:{_escape(description)}")

@@ -93,6 +93,11 @@ def _days_left(day: date, due: date, closures: frozenset[date]) -> tuple[str, st
     return words, AT_RISK if at_risk else "", ORANGE if at_risk else ""
 
 
+def _working_days_ago(since: int) -> str:
+    """How long ago, in working days, a conference was held or booked for."""
+    return f"{_plural(since, 'working day')} ago" if since else "Under a working day"
+
+
 def _visible_conferences(user, *, team=None, chair=None) -> QuerySet[Conference]:
     """Conferences with at least one child ``user`` may see; with ``team``, of a child of
     that team; with ``chair``, chaired by them (a report's filters)."""
@@ -848,7 +853,7 @@ def minutes_to_send(user, day: date) -> Queue:
                 Row(
                     href=reverse("conference_detail", args=[c.public_id]) + "#minutes",
                     action="Record the minutes sent",
-                    cells=(*_held_cells(user, c, kids), f"{_plural(since, 'working day')} ago"),
+                    cells=(*_held_cells(user, c, kids), _working_days_ago(since)),
                     child_public_ids=_ids(kids),
                 )
             )
@@ -897,7 +902,7 @@ def conferences_to_record(user, day: date, *, chaired_by: User | None = None) ->
                         c.get_kind_display(),
                         _when(c),
                         _chair_name(c),
-                        f"{_plural(since, 'working day')} ago" if since else "Under a working day",
+                        _working_days_ago(since),
                     ),
                     child_public_ids=_ids(kids),
                     flag="Not recorded",
