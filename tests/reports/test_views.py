@@ -157,6 +157,11 @@ def test_a_role_that_reads_only_the_published_edition_is_offered_no_chair(client
     assert authority.iro.get_full_name() not in page
     response = client.get("/reports/", {"kind": "annual", "period": "2018-19", "team": ""})
     assert response["Location"] == "/reports/annual/2018-19/"
+    response = client.get("/reports/annual/2018-19/", {"chair": authority.iro.username})
+    assert response.status_code == 404
+    assert "The published edition names no chair, so it cannot be for one chair" in (
+        response.content.decode()
+    )
     client.force_login(authority.iro)
     assert 'name="chair"' in client.get("/reports/").content.decode()
 
