@@ -6,6 +6,9 @@ BIN=${BIN:-.venv/bin}
 HOST=${HOST:-127.0.0.1}
 PORT=${PORT:-8000}
 WORKERS=${WEB_WORKERS:-2}
+# Links in mail and letters (feedback links, notices) point at where this serves, unless
+# the deployment says otherwise.
+export IRO_SITE_URL=${IRO_SITE_URL:-http://$HOST:$PORT}
 
 "$BIN/iro" worker --interval 1 -v 0 &
 worker=$!
