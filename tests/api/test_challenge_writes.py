@@ -549,3 +549,17 @@ def test_the_partnership_reads_the_professional_without_the_familys_names(
     assert api_as(staff.iro).get(path(challenge)).json()["professional"] == (
         f"Health visitor for the {surname} family"
     )
+
+
+def test_every_reader_is_told_which_child_as_the_pages_name_them(case, staff, agency, api_as):
+    child = case.journey.child
+    challenge = services.raise_multi_agency_challenge(
+        child=child, agency=agency, professional="Health visitor", concern="No report.",
+        raised_on=date(2026, 6, 2), acting_user=staff.iro,
+    )  # fmt: skip
+    body = api_as(staff.partnership).get(path(challenge)).json()
+    assert body["child"] is None
+    assert body["child_label"] == f"Child {child.la_child_id}"
+    body = api_as(staff.iro).get(path(challenge)).json()
+    assert body["child_label"] == f"{child.first_name} {child.last_name}"
+    assert body["child"]["la_child_id"] == child.la_child_id

@@ -365,6 +365,12 @@ class DisputeSerializer(serializers.Serializer):
 class ChallengeSerializer(serializers.Serializer):
     public_id = serializers.UUIDField()
     child = serializers.SerializerMethodField()
+    child_label = serializers.SerializerMethodField(
+        help_text="The child as the challenge pages name them, for every reader: their name "
+        "for roles that see names, 'Child <LA child ID>' for the partnership (who handles "
+        "challenges without the child's record, so `child` is null for them), or 'Child not "
+        "named' for a restricted record."
+    )
     agency = serializers.CharField(source="agency.name")
     # Free text naming other agencies' staff on purpose: the family's names taken out.
     professional = ScreenedText(child="child", known_only=True)
@@ -390,6 +396,11 @@ class ChallengeSerializer(serializers.Serializer):
             closures = self.context["_closures"] = closure_days()
         due = challenge_response_due(challenge, closures)
         return due.isoformat() if due else None
+
+    def get_child_label(self, challenge) -> str:
+        from iro.challenge.page_selectors import challenge_child_name
+
+        return challenge_child_name(_viewer(self.context), challenge.child)
 
     @extend_schema_field(ChildRefSerializer(allow_null=True))
     def get_child(self, challenge):
