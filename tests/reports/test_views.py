@@ -128,6 +128,16 @@ def test_unknown_periods_measures_teams_and_chairs_are_not_found(client, authori
     assert client.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("url", ["/reports/annual/1900-01/", "/reports/monthly/1950-01.pdf"])
+def test_a_period_before_any_record_may_be_dated_is_not_built(client, authority, url):
+    client.force_login(authority.iro)
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "ends before 1 January 1990, the earliest date a record may have" in (
+        response.content.decode()
+    )
+
+
 def test_a_team_and_chair_narrow_the_page(client, authority):
     client.force_login(authority.iro)
     response = client.get(f"{REPORT}?team={authority.team.pk}&chair=ivy-iro")
