@@ -8,6 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from iro.challenge import services
 from iro.challenge.models import Target, TargetDirection
 from iro.challenge.selectors import targets_for_year
+from iro.narrative.selectors import NAMES_SOMEONE
+from iro.reports import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +101,31 @@ def test_a_target_needs_its_reasoning(staff):
         )  # fmt: skip
     assert error.value.message_dict["action"] == [services.REASONING_REQUIRED]
     assert not Target.objects.exists()
+
+
+def test_an_action_naming_someone_is_refused_for_it_is_published(staff):
+    from tests.factories import ChildFactory
+
+    ChildFactory(first_name="Lily", last_name="Alnbrook")
+    with pytest.raises(ValidationError) as error:
+        services.set_target(
+            year="2019-20", measure="child_attended", value=20,
+            action="Ask lily alnbrook and Ivy Coldharbour what would help.",
+            acting_user=staff.iro_manager,
+        )  # fmt: skip
+    assert error.value.message_dict["action"] == [
+        NAMES_SOMEONE.format(names="“lily”, “alnbrook”, “Ivy” and “Coldharbour”")
+    ]
+    assert not Target.objects.exists()
+
+
+def test_a_name_recorded_after_the_action_was_written_is_screened_from_the_report(staff):
+    from tests.factories import ChildFactory
+
+    services.set_target(
+        year="2019-20", measure="child_attended", value=20,
+        action="Ask zinnia ockwell what would help.", acting_user=staff.iro_manager,
+    )  # fmt: skip
+    ChildFactory(first_name="Zinnia", last_name="Ockwell")  # recorded later
+    (line,) = builders._target_lines("2019-20", None, None)
+    assert line.action == "Ask [name] [name] what would help."

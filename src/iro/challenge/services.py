@@ -57,6 +57,7 @@ from iro.journey.checks import (
 )
 from iro.journey.models import Conference, ConferenceStatus, Episode, Plan
 from iro.names import names_in
+from iro.narrative.selectors import known_in, names_refusal
 from iro.notices.services import notify, settle
 from iro.people.models import User
 
@@ -857,6 +858,8 @@ def set_target(
     if not action or not action.strip():
         errors.add("action", REASONING_REQUIRED)
     errors.add("action", text_limits.too_long(action, text_limits.PLAN_ITEM))
+    if action and action.strip():  # published in the annual report's action plan
+        errors.add("action", names_refusal(action, known_in([action])))
     try:
         number = Decimal(str(value)).quantize(Decimal("0.1"))
         if not number.is_finite():

@@ -14,6 +14,11 @@ from iro.names import EVERYDAY, name_parts, screen, singular_forms
 from iro.narrative.models import Narrative
 from iro.narrative.sections import SECTIONS
 
+NAMES_SOMEONE = (
+    "This names someone the system knows: {names}. A report may be published and is read "
+    "by people who see no names: say who by their role, such as “an IRO” or “a parent”."
+)
+
 # A word as ``iro.names`` reads one (letters, joined by apostrophes or hyphens).
 _WORDS = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
@@ -40,6 +45,17 @@ def names_in(text: str, parts: frozenset[str]) -> list[str]:
         if word[:1].isupper() or not hits <= EVERYDAY:
             found.append(word)
     return found
+
+
+def names_refusal(text: str, parts: frozenset[str]) -> str | None:
+    """Why words that may be published (a report's sections, an action plan's actions)
+    are refused: the names they hold (``names_in``), or None."""
+    found = names_in(text, parts)
+    if not found:
+        return None
+    quoted = [f"“{name}”" for name in found]
+    names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+    return NAMES_SOMEONE.format(names=names)
 
 
 def screened(text: str, parts: frozenset[str]) -> str:

@@ -17,20 +17,11 @@ from iro.access.guards import require
 from iro.journey.checks import Errors, saved_by
 from iro.narrative.models import Narrative
 from iro.narrative.sections import FIELDS
-from iro.narrative.selectors import known_in, names_in
+from iro.narrative.selectors import NAMES_SOMEONE, known_in, names_refusal  # noqa: F401
 
 # Messages (tests import these).
-NAMES_SOMEONE = (
-    "This names someone the system knows: {names}. A report may be published and is read "
-    "by people who see no names: say who by their role, such as “an IRO” or “a parent”."
-)
 NOT_A_PERIOD = "There is no such report period."
 UNKNOWN_SECTION = "There is no section called {field!r}."
-
-
-def _names_list(found: list[str]) -> str:
-    quoted = [f"“{name}”" for name in found]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
 @transaction.atomic
@@ -53,9 +44,7 @@ def write_narrative(*, kind: str, period: str, texts: dict[str, str], acting_use
         text = (text or "").strip()
         errors.add(field, text_limits.too_long(text, text_limits.NARRATIVE_SECTION))
         if text:
-            found = names_in(text, parts)
-            if found:
-                errors.add(field, NAMES_SOMEONE.format(names=_names_list(found)))
+            errors.add(field, names_refusal(text, parts))
     errors.raise_if_any()
     narrative = (
         Narrative.objects.select_for_update().filter(kind=kind, period=the_period.label).first()

@@ -61,7 +61,7 @@ from iro.children.models import Child
 from iro.journey.models import ConferenceChild
 from iro.journey.selectors import known_names_by_child
 from iro.names import screen, screen_for_reader
-from iro.narrative.selectors import report_sections
+from iro.narrative.selectors import known_in, report_sections, screened
 from iro.people.models import Team, User
 from iro.reports import definitions, measures
 from iro.reports.measures import Ratio
@@ -568,6 +568,9 @@ def _target_lines(
     provisional: bool = False,
 ) -> list[TargetLine]:
     targets = targets_for_year(year) if targets is None else targets
+    # Published: screened again for names recorded since the actions were written.
+    actions = [t.action for t in targets.values() if t.action]
+    parts = known_in(actions) if actions else frozenset()
     lines = []
     for key in TargetMeasure.values:
         target = targets.get(key)
@@ -581,7 +584,7 @@ def _target_lines(
                 label=LABELS[key],
                 direction=target.direction,
                 value=target.value,
-                action=target.action,
+                action=screened(target.action, parts),
                 actual=actual,
                 baseline=baseline,
                 met=target.is_met_by(actual) if current is not None else None,
