@@ -613,3 +613,22 @@ def test_an_interpreter_is_not_asked_for_a_report(conference, staff):
     (message,) = mail.outbox
     assert "Please tell us if you cannot come." in message.body
     assert "send your report" not in message.body
+
+
+def test_a_parent_with_a_language_we_translate_is_emailed_in_it_then_in_english(
+    conference, staff
+):
+    from iro.children.models import FamilyMember
+
+    family = conference.children.first().child.family
+    FamilyMember.objects.create(
+        family=family, name="Hazel Brackwater", relationship="mother",
+        preferred_language="Urdu", email="hazel@example.org",
+    )  # fmt: skip
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    to_hazel, to_police = mail.outbox
+    body = to_hazel.body
+    assert body.index("کب اور کہاں") < body.index("When: ")  # "When and where", in Urdu first
+    assert "4 Fen Lane" not in body and "<" not in body.split("----")[0]
+    assert to_police.body.startswith("Dear PC Rook Ashdown,")

@@ -9,11 +9,13 @@ Times are written in UTC, which needs no VTIMEZONE block.
 
 from __future__ import annotations
 
+import copy
 import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from html import unescape
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -22,6 +24,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.html import strip_tags
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -420,15 +423,58 @@ def _mail_parts(
     )
     if reminder:
         prefix, kind = "Reminder: ", MailKind.REMINDER
+    body = render_to_string("journey/conference/invitation_email.txt", context)
+    if kind == MailKind.INVITATION:
+        body = _in_their_language(invitation) + body
     return {
         "kind": kind,
         "subject": f"{prefix}{conference.get_kind_display()} on {when_text(conference)}",
-        "body": render_to_string("journey/conference/invitation_email.txt", context),
+        "body": body,
         "calendar": (
             method,
             calendar_text(conference=conference, entry=entry, method=method, attendee=invitation),
         ),
     }
+
+
+_BREAKS = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_BLOCK_ENDS = re.compile(r"</(?:p|h1|h2|h3|li)>", re.IGNORECASE)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def _plain(html: str) -> str:
+    """The text of a letter's HTML for a plain-text email: a line per line break, a
+    blank line after each paragraph and heading."""
+    text = _BLOCK_ENDS.sub("\n\n", _BREAKS.sub("\n", html))
+    text = unescape(strip_tags(text))
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _in_their_language(invitation: Invitation) -> str:
+    """For a parent or child whose recorded language the service has a translation for,
+    the invitation letter in that language, to go before the English email (as the
+    posted letter does); empty for everyone else. The address block is left out: it is
+    an email."""
+    from iro.documents.family_document import invitation_choice, parts
+    from iro.languages import ENGLISH
+
+    choice = invitation_choice(invitation)
+    if choice.code == ENGLISH:
+        return ""
+    unaddressed = copy.copy(invitation)
+    unaddressed.address = ""
+    (theirs, _english) = parts(
+        "journey/conference/letter_part.html",
+        lambda: letter_context(unaddressed) | {"today": today(), "has_written": True},
+        part=lambda first, bilingual: {
+            "language_note": gettext("The same letter in English follows this one.")
+            if first and bilingual
+            else ""
+        },
+        choice=choice,
+    )
+    return _plain(str(theirs["html"])) + "\n\n" + "-" * 40 + "\n\n"
 
 
 @dataclass(frozen=True)
