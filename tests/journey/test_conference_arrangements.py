@@ -615,9 +615,7 @@ def test_an_interpreter_is_not_asked_for_a_report(conference, staff):
     assert "send your report" not in message.body
 
 
-def test_a_parent_with_a_language_we_translate_is_emailed_in_it_then_in_english(
-    conference, staff
-):
+def test_a_parent_with_a_language_we_translate_is_emailed_in_it_then_in_english(conference, staff):
     from iro.children.models import FamilyMember
 
     family = conference.children.first().child.family
