@@ -159,6 +159,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "iro.access.middleware.LoginRequiredMiddleware",
+    "iro.access.middleware.MethodNotAllowedPage",
     "axes.middleware.AxesMiddleware",
     "iro.access.read_log.ReadLogMiddleware",
     "iro.operations.routers.ReplicaMiddleware",

@@ -216,7 +216,8 @@ def test_the_social_worker_lands_on_the_teams_work_and_opens_an_overdue_actions_
     page.get_by_label("Progress").fill("The health visitor came on Monday and will come weekly.")
     page.get_by_role("button", name="Save the progress").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Progress recorded")
-    page.wait_for_url("**/work/team/#actions-overdue")  # back to the list it came from
+    page.wait_for_url("**/work/team/")  # back to the page it came from, at its top
+    expect(page.locator(".govuk-notification-banner")).to_be_in_viewport()
     expect(page.locator("section[aria-labelledby=actions-overdue]")).to_contain_text("In progress")
 
 

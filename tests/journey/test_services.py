@@ -17,6 +17,7 @@ from iro.journey.models import (
     ConferenceKind,
     ConferenceStatus,
     Decision,
+    Episode,
     LatenessReason,
     Plan,
     Section47,
@@ -543,3 +544,29 @@ def test_an_episode_cannot_close_while_a_transfer_in_plan_is_open(siblings, coor
         expected_version=current_version(plan),
     )
     assert CinPlanPeriod.objects.get(episode=episode).start_date == date(2024, 6, 1)
+
+
+def test_a_second_referral_while_one_is_open_is_refused_and_after_closing_it_is_taken(
+    siblings, coordinator
+):
+    first = services.open_episode(
+        child=siblings[0], referral_date=date(2024, 1, 8), acting_user=coordinator
+    )
+    with pytest.raises(ValidationError) as raised:
+        services.open_episode(
+            child=siblings[0], referral_date=date(2024, 3, 1), acting_user=coordinator
+        )
+    assert raised.value.message_dict["referral_date"] == [
+        services.EPISODE_ALREADY_OPEN.format(
+            name=str(siblings[0].first_name + " " + siblings[0].last_name), day="8 January 2024"
+        )
+    ]
+    assert Episode.objects.filter(child=siblings[0]).count() == 1
+    services.close_episode(
+        episode=first, closure_date=date(2024, 2, 20), closure_reason="RC8",
+        acting_user=coordinator,
+    )  # fmt: skip
+    services.open_episode(
+        child=siblings[0], referral_date=date(2024, 3, 1), acting_user=coordinator
+    )
+    assert Episode.objects.filter(child=siblings[0]).count() == 2

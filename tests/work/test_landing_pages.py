@@ -310,6 +310,15 @@ def test_progress_recorded_from_the_team_page_comes_back_to_its_list(client, sta
     page = html(client.get(reverse("team_work")))
     progress = reverse("plan_action_progress", args=[journey.plan.public_id, action.pk])
     assert f'href="{progress}?next=%2Fwork%2Fteam%2F%23actions-overdue"' in page
+    response = client.post(
+        f"{progress}?next=%2Fwork%2Fteam%2F%23actions-overdue",
+        {"status": "in_progress", "progress": "Visited twice.", "version": action.version},
+    )
+    # Back at the top of the team's page, where the message naming the action is seen.
+    assert response.url == reverse("team_work")
+    page = html(client.get(response.url))
+    assert "Progress recorded on “Weekly visits” for" in page
+    assert ": in progress." in page
 
 
 def test_the_team_page_leads_a_social_worker_to_the_children_allocated_to_them(client, staff):

@@ -68,3 +68,23 @@ class LoginRequiredMiddleware:
             messages.warning(request, SIGN_IN_AGAIN)
             return redirect_to_login(next_path)
         return None
+
+
+class MethodNotAllowedPage:
+    """A page for an address opened the wrong way (a button's address typed or followed
+    as a link: ``require_POST`` answers 405 with no body, which browsers show as their
+    own error). The API keeps its JSON error."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code != 405 or response.content or request.path.startswith("/api/"):
+            return response
+        from django.shortcuts import render
+
+        page = render(request, "405.html", status=405)
+        if response.has_header("Allow"):
+            page["Allow"] = response["Allow"]
+        return page

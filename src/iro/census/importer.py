@@ -324,6 +324,7 @@ class _ChildImport:
                 primary_need=r.primary_need or "",
                 referral_nfa=bool(r.referral_nfa),
                 acting_user=self.user,
+                imported=True,
             )
             self.opened.add(r.referral_date)
             self.added["episodes"] += 1

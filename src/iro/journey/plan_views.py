@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from iro.access.capabilities import Capability, has_capability, require_capability
+from iro.access.scope import display_name
 from iro.documents.family_document import family_choice
 from iro.documents.plain_language import check, check_fields
 from iro.journey import plan_services, services
@@ -312,8 +313,16 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
                 _stale(form, action.version)
                 stale = True
         else:
-            messages.success(request, "Progress recorded.")
-            return redirect(_came_from(request) or reverse("plan_detail", args=[plan.public_id]))
+            status = ActionStatus(data["status"]).label.lower()
+            messages.success(
+                request,
+                f"Progress recorded on “{action.what}” for "
+                f"{display_name(request.user, plan.child)}: {status}.",
+            )
+            # Back to the page it came from, at its top, where the message is seen (a list
+            # further down the page would hide it and leave the row looking unchanged).
+            back = (_came_from(request) or "").split("#")[0]
+            return redirect(back or reverse("plan_detail", args=[plan.public_id]))
     return _page(
         request,
         "journey/plan/action_progress.html",

@@ -227,6 +227,12 @@ def _closures() -> frozenset[date]:
 # ---------------------------------------------------------------- episodes
 
 
+EPISODE_ALREADY_OPEN = (
+    "{name} already has an open referral, from {day}: record the work in it, or close it "
+    "before recording a new one."
+)
+
+
 def check_referral(
     errors: Errors,
     *,
@@ -259,9 +265,13 @@ def open_episode(
     referral_source: str = "",
     primary_need: str = "",
     referral_nfa: bool = False,
+    imported: bool = False,
 ) -> Episode:
     """A referral to children's social care opens a Child in Need episode (``referral_nfa``:
-    the referral led to no further action)."""
+    the referral led to no further action). A child has one open episode at a time (DfE
+    census rule 8815): a new referral while one is open is refused, but from a census
+    return (``imported``), whose own validation reports rule 8815 and whose episodes are
+    written in the return's order, each earlier one closed as it says."""
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     errors = Errors()
     check_referral(
@@ -272,6 +282,20 @@ def open_episode(
         primary_need=primary_need,
         acting_user=acting_user,
     )
+    if not imported:
+        open_one = (
+            Episode.objects.filter(child=child, closure_date__isnull=True)
+            .order_by("-referral_date")
+            .first()
+        )
+        if open_one is not None:
+            errors.add(
+                "referral_date",
+                EPISODE_ALREADY_OPEN.format(
+                    name=display_name(acting_user, child),
+                    day=f"{open_one.referral_date:%-d %B %Y}",
+                ),
+            )
     errors.raise_if_any()
     episode = Episode(
         child=child,
