@@ -182,6 +182,7 @@ PAGES: dict[str, Page] = {
     "caseload": Page(can(C.VIEW_CHILDREN)),
     "child_journey": Page(CHILD),
     "child_search": Page(can(C.VIEW_CHILDREN)),
+    "child_details": Page(CHILD & can(C.ADD_CHILDREN)),
     "child_new": Page(can(C.ADD_CHILDREN)),
     "family_adult_new": Page(CHILD & can(C.ADD_CHILDREN)),
     "referral_new": Page(CHILD & can(C.ADD_CHILDREN)),

@@ -48,15 +48,9 @@ class ReferralForm(ReferralFields):
     field_order = ["referral_date", "referral_source", "primary_need"]
 
 
-class ChildForm(ReferralFields):
-    """A new child (or unborn baby), optionally with the referral that brings them."""
+class ChildIdentityFields(forms.Form):
+    """Who the child is, as adding a child and correcting their details both ask it."""
 
-    la_child_id = forms.CharField(
-        label="LA child ID",
-        max_length=40,
-        help_text="The child's ID in the case management system.",
-        error_messages={"required": "Enter the LA child ID."},
-    )
     first_name = forms.CharField(
         label="First name", max_length=80, required=False, help_text="Leave blank if not known."
     )
@@ -92,6 +86,44 @@ class ChildForm(ReferralFields):
         label="Preferred language", max_length=60, initial="English"
     )
     team = forms.ChoiceField(label="Social work team", required=False)
+
+    def __init__(self, *args, teams=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        team_field = self.fields["team"]
+        team_field.choices = [("", "Not allocated"), *((str(t.pk), t.name) for t in teams)]
+        team_field.error_messages["invalid_choice"] = CHOOSE_ONE
+
+    def clean_upn(self) -> str:
+        upn = self.cleaned_data["upn"].strip().upper()
+        if upn and (len(upn) != 13 or not upn[0].isalpha() or not upn[1:12].isdigit()):
+            raise forms.ValidationError(UPN_SHAPE)
+        return upn
+
+    def clean(self):
+        data = super().clean()
+        born = data.get("born")
+        for when, field, message in (
+            (BORN, "date_of_birth", BIRTH_DATE_REQUIRED),
+            (UNBORN, "expected_date_of_birth", EXPECTED_DATE_REQUIRED),
+        ):
+            if born == when and not data.get(field) and field not in self.errors:
+                self.add_error(field, message)
+        if data.get("born") == BORN:
+            data["expected_date_of_birth"] = None
+        elif data.get("born") == UNBORN:
+            data["date_of_birth"] = None
+        return data
+
+
+class ChildForm(ReferralFields, ChildIdentityFields):
+    """A new child (or unborn baby), optionally with the referral that brings them."""
+
+    la_child_id = forms.CharField(
+        label="LA child ID",
+        max_length=40,
+        help_text="The child's ID in the case management system.",
+        error_messages={"required": "Enter the LA child ID."},
+    )
     family_name = forms.CharField(
         label="Family name (optional)",
         max_length=160,
@@ -127,41 +159,35 @@ class ChildForm(ReferralFields):
     ]
 
     def __init__(self, *args, teams=(), sibling_family: bool = False, **kwargs):
-        super().__init__(*args, **kwargs)
-        team_field = self.fields["team"]
-        team_field.choices = [("", "Not allocated"), *((str(t.pk), t.name) for t in teams)]
-        team_field.error_messages["invalid_choice"] = CHOOSE_ONE
+        super().__init__(*args, teams=teams, **kwargs)
         if sibling_family:
             del self.fields["family_name"]
         # The referral is optional here: its source and need only with a date.
         self.fields["referral_source"].required = False
         self.fields["primary_need"].required = False
 
-    def clean_upn(self) -> str:
-        upn = self.cleaned_data["upn"].strip().upper()
-        if upn and (len(upn) != 13 or not upn[0].isalpha() or not upn[1:12].isdigit()):
-            raise forms.ValidationError(UPN_SHAPE)
-        return upn
-
     def clean(self):
         data = super().clean()
-        born = data.get("born")
-        for when, field, message in (
-            (BORN, "date_of_birth", BIRTH_DATE_REQUIRED),
-            (UNBORN, "expected_date_of_birth", EXPECTED_DATE_REQUIRED),
-        ):
-            if born == when and not data.get(field) and field not in self.errors:
-                self.add_error(field, message)
-        if data.get("born") == BORN:
-            data["expected_date_of_birth"] = None
-        elif data.get("born") == UNBORN:
-            data["date_of_birth"] = None
         if data.get("referral_date"):
             if not data.get("referral_source") and "referral_source" not in self.errors:
                 self.add_error("referral_source", SOURCE_REQUIRED)
             if not data.get("primary_need") and "primary_need" not in self.errors:
                 self.add_error("primary_need", NEED_REQUIRED)
         return data
+
+
+class ChildDetailsForm(ChildIdentityFields):
+    """Correct a child's details, and allocate them to a team and a social worker
+    (``children.services.update_child``). The LA child ID is the case system's and stays."""
+
+    social_worker = forms.ChoiceField(label="Social worker", required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, teams=(), workers=(), **kwargs):
+        super().__init__(*args, teams=teams, **kwargs)
+        field = self.fields["social_worker"]
+        field.choices = [("", "Not allocated"), *((str(u.pk), str(u)) for u in workers)]
+        field.error_messages["invalid_choice"] = CHOOSE_ONE
 
 
 class FamilyMemberForm(forms.Form):

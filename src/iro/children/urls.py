@@ -5,6 +5,7 @@ from iro.children import views
 urlpatterns = [
     path("children/search/", views.child_search, name="child_search"),
     path("children/new/", views.child_new, name="child_new"),
+    path("children/<uuid:public_id>/details/", views.child_details, name="child_details"),
     path(
         "children/<uuid:public_id>/family/adults/new/",
         views.family_adult_new,

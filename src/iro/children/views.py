@@ -17,12 +17,20 @@ from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.scope import child_for, display_name, shows_names, visible_to
 from iro.children import services
-from iro.children.forms import ChildForm, FamilyMemberForm, ReferralForm
+from iro.children.forms import (
+    BORN,
+    UNBORN,
+    ChildDetailsForm,
+    ChildForm,
+    FamilyMemberForm,
+    ReferralForm,
+)
 from iro.children.selectors import allocatable_teams
 from iro.journey import selectors as journey_selectors
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.services import open_episode
 from iro.journey.views import _pagination
+from iro.people.models import Role, User
 
 NO_CHILDREN = "Your role does not include children's records."
 
@@ -156,6 +164,82 @@ def child_new(request: HttpRequest) -> HttpResponse:
             ],
             "hidden_candidates": hidden_candidates,
         },
+        form,
+    )
+
+
+# ---------------------------------------------------------------- correct a child's details
+
+
+def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Correct a child's name, dates, sex, UPN and language, and allocate them to a team
+    and a social worker: one save through ``update_child``, kept in the child's history."""
+    user = request.user
+    child = child_for(user, public_id, related=("team", "social_worker"))
+    require_capability(user, Capability.ADD_CHILDREN)
+    teams = allocatable_teams(user)
+    if child.team_id and all(t.pk != child.team_id for t in teams):
+        teams = [*teams, child.team]  # their team stays a choice, whoever corrects them
+    workers = list(
+        User.objects.filter(
+            is_active=True,
+            role__in=[Role.SOCIAL_WORKER, Role.TEAM_MANAGER],
+            team__in=[t.pk for t in teams],
+        ).order_by("last_name", "first_name", "pk")
+    )
+    if child.social_worker_id and all(w.pk != child.social_worker_id for w in workers):
+        workers.append(child.social_worker)
+    unborn = child.date_of_birth is None and child.expected_date_of_birth is not None
+    form = ChildDetailsForm(
+        request.POST or None,
+        teams=teams,
+        workers=workers,
+        initial={
+            "first_name": child.first_name,
+            "last_name": child.last_name,
+            "born": UNBORN if unborn else BORN,
+            "date_of_birth": child.date_of_birth,
+            "expected_date_of_birth": child.expected_date_of_birth,
+            "sex": child.sex,
+            "upn": child.upn,
+            "preferred_language": child.preferred_language,
+            "team": str(child.team_id or ""),
+            "social_worker": str(child.social_worker_id or ""),
+            "version": child.version,
+        },
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        worker = next((w for w in workers if str(w.pk) == data["social_worker"]), None)
+        try:
+            saved = services.update_child(
+                child=child,
+                acting_user=user,
+                expected_version=data["version"],
+                first_name=data["first_name"].strip(),
+                last_name=data["last_name"].strip(),
+                date_of_birth=data["date_of_birth"],
+                expected_date_of_birth=data["expected_date_of_birth"],
+                sex=data["sex"],
+                upn=data["upn"],
+                preferred_language=data["preferred_language"].strip(),
+                team=next((t for t in teams if str(t.pk) == data["team"]), None),
+                social_worker=worker,
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:  # the form keeps what was typed, with the version now saved
+                child.refresh_from_db()
+                form.data = form.data.copy()
+                form.data["version"] = str(child.version)
+        else:
+            messages.success(request, f"The details of {display_name(user, saved)} are saved.")
+            return redirect("child_journey", saved.public_id)
+    return _page(
+        request,
+        "children/child_details.html",
+        {"form": form, "child": child, "name": display_name(user, child), "stale": stale},
         form,
     )
 

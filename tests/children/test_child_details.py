@@ -1,0 +1,97 @@
+"""Correcting a child's details and allocating them to a social worker, from the
+child's page: one save through ``update_child``, kept in the history."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from iro.children.forms import UPN_SHAPE
+from iro.journey.checks import STALE_RECORD
+from tests.factories import ChildFactory, make_staff
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff():
+    return make_staff()
+
+
+@pytest.fixture
+def leo(staff):
+    return ChildFactory(
+        first_name="Loe", last_name="Quarrymoor", la_child_id="LA-200",
+        date_of_birth=date(2016, 2, 9), team=staff.team, sex="M",
+    )  # fmt: skip
+
+
+def details(child, **changes) -> dict:
+    data = {
+        "first_name": child.first_name, "last_name": child.last_name, "born": "born",
+        "date_of_birth_day": str(child.date_of_birth.day),
+        "date_of_birth_month": str(child.date_of_birth.month),
+        "date_of_birth_year": str(child.date_of_birth.year),
+        "sex": child.sex, "upn": child.upn, "preferred_language": "English",
+        "team": str(child.team_id or ""), "social_worker": str(child.social_worker_id or ""),
+        "version": str(child.version),
+    }  # fmt: skip
+    return data | changes
+
+
+def test_the_childs_page_leads_to_their_details(client, staff, leo):
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("child_journey", args=[leo.public_id])).content.decode()
+    assert f'href="{reverse("child_details", args=[leo.public_id])}"' in page
+
+
+def test_a_mistyped_name_is_corrected_and_the_child_allocated_to_a_social_worker(
+    client, staff, leo
+):
+    client.force_login(staff.team_manager)
+    url = reverse("child_details", args=[leo.public_id])
+    page = client.get(url).content.decode()
+    assert f"{staff.social_worker}</option>" in page
+    response = client.post(
+        url, details(leo, first_name="Leo", social_worker=str(staff.social_worker.pk))
+    )
+    assert response.url == reverse("child_journey", args=[leo.public_id])
+    leo.refresh_from_db()
+    assert (leo.first_name, leo.social_worker) == ("Leo", staff.social_worker)
+    assert leo.history.first().history_user == staff.team_manager
+    assert "The details of Leo Quarrymoor are saved." in (client.get(response.url).content.decode())
+
+
+def test_a_bad_upn_is_said_and_nothing_is_changed(client, staff, leo):
+    client.force_login(staff.social_worker)
+    response = client.post(
+        reverse("child_details", args=[leo.public_id]), details(leo, first_name="Leo", upn="X1")
+    )
+    assert UPN_SHAPE in response.content.decode()
+    leo.refresh_from_db()
+    assert leo.first_name == "Loe"
+
+
+def test_a_change_saved_meanwhile_is_not_overwritten(client, staff, leo):
+    client.force_login(staff.social_worker)
+    url = reverse("child_details", args=[leo.public_id])
+    stale = details(leo, first_name="Leo")
+    client.post(url, details(leo, last_name="Quarrymoore"))
+    response = client.post(url, stale)
+    page = response.content.decode()
+    assert STALE_RECORD in page
+    assert "Someone saved this child's details while you were changing them" in page
+    leo.refresh_from_db()
+    assert (leo.first_name, leo.last_name) == ("Loe", "Quarrymoore")
+
+
+def test_those_who_do_not_add_children_or_cannot_see_the_child_are_refused(client, staff, leo):
+    url = reverse("child_details", args=[leo.public_id])
+    for who in ("iro", "analyst", "partnership", "outsider"):
+        client.force_login(getattr(staff, who))
+        assert client.get(url).status_code == 403, who
+        assert client.post(url, details(leo, first_name="X")).status_code == 403, who
+    leo.refresh_from_db()
+    assert leo.first_name == "Loe"
