@@ -6,10 +6,17 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from iro.children.forms import BIRTH_DATE_REQUIRED, EXPECTED_DATE_REQUIRED, UPN_SHAPE
+from iro.children.forms import (
+    ADULT_BIRTH_DATE,
+    BIRTH_DATE_REQUIRED,
+    EXPECTED_DATE_GONE,
+    EXPECTED_DATE_REQUIRED,
+    UPN_SHAPE,
+)
 from iro.children.models import Child, FamilyMember, Relationship
 from iro.children.selectors import possible_duplicates
 from iro.children.services import (
@@ -327,3 +334,27 @@ def test_roles_that_do_not_add_children_are_refused_the_pages(client, staff, ama
     assert client.post(reverse("child_new"), FORM).status_code == 403
     assert client.get(reverse("referral_new", args=[amara.public_id])).status_code == 403
     assert not Child.objects.filter(la_child_id="LA-500").exists()
+
+
+@time_machine.travel(date(2026, 12, 6), tick=False)
+def test_a_new_child_dated_as_an_adult_or_an_unborn_baby_long_due_is_a_typo(client, staff):
+    client.force_login(staff.coordinator)
+    adult = {
+        **FORM,
+        "date_of_birth_day": "5",
+        "date_of_birth_month": "12",
+        "date_of_birth_year": "2008",
+    }  # 18 yesterday
+    assert ADULT_BIRTH_DATE in client.post(reverse("child_new"), adult).content.decode()
+    overdue = {
+        **FORM,
+        **NO_BIRTH_DATE,
+        "born": "unborn",
+        "expected_date_of_birth_day": "1",
+        "expected_date_of_birth_month": "6",
+        "expected_date_of_birth_year": "2026",
+    }
+    assert EXPECTED_DATE_GONE in client.post(reverse("child_new"), overdue).content.decode()
+    assert not Child.objects.exists()
+    seventeen = {**adult, "date_of_birth_year": "2009"}
+    assert client.post(reverse("child_new"), seventeen).status_code == 302

@@ -81,6 +81,17 @@ def test_a_date_in_the_future_or_after_the_conference_is_refused(staff, conferen
     ]
 
 
+def test_a_date_months_before_the_conference_is_refused_as_a_typo(staff, conference):
+    with pytest.raises(ValidationError) as raised:
+        record(conference, staff.social_worker, received=date(2014, 6, 24))  # for 2024
+    assert raised.value.message_dict["report_received_on"] == [
+        services.REPORT_TOO_EARLY.format(date=date(2024, 6, 28))
+    ]
+    record(conference, staff.social_worker, received=date(2024, 3, 28))  # 92 days: taken
+    conference.refresh_from_db()
+    assert conference.report_received_on == date(2024, 3, 28)
+
+
 def test_nothing_changed_and_a_stale_page_are_refused(staff, conference):
     with pytest.raises(ValidationError) as raised:
         record(conference, staff.social_worker)

@@ -7,10 +7,13 @@ duplicates, who may be allocated) are the services', whose errors
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 
 from iro import text_limits
 from iro.children.models import Relationship, Sex
+from iro.journey.checks import today
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, date_example
 from iro.journey.models import PrimaryNeed, ReferralSource
 
@@ -24,6 +27,20 @@ UPN_SHAPE = "A UPN is 13 characters: a letter, then 11 digits, then a digit or l
 SOURCE_REQUIRED = "Select where the referral came from."
 NEED_REQUIRED = "Select the child's primary need."
 EMAIL_INVALID = "Enter an email address like name@example.org."
+ADULT_BIRTH_DATE = (
+    "The date of birth makes them 18 or older: child protection is for children. Check the year."
+)
+# A baby is born by two weeks after the day expected, or labour is induced.
+UNBORN_OVERDUE_DAYS = 30
+EXPECTED_DATE_GONE = (
+    "The expected date of birth is more than a month ago: if the baby has been born, "
+    "choose Yes and give their date of birth."
+)
+
+
+def _years(born_on: date, day: date) -> int:
+    """Age in whole years on ``day``."""
+    return day.year - born_on.year - ((day.month, day.day) < (born_on.month, born_on.day))
 
 
 class ReferralFields(forms.Form):
@@ -168,6 +185,18 @@ class ChildForm(ReferralFields, ChildIdentityFields):
 
     def clean(self):
         data = super().clean()
+        # A new child: a date that would make them an adult, or a baby still unborn long
+        # after the day expected, is a typo (recorded children may be both by now).
+        day = today()
+        born_on, expected = data.get("date_of_birth"), data.get("expected_date_of_birth")
+        if born_on and "date_of_birth" not in self.errors and _years(born_on, day) >= 18:
+            self.add_error("date_of_birth", ADULT_BIRTH_DATE)
+        if (
+            expected
+            and "expected_date_of_birth" not in self.errors
+            and ((day - expected).days > UNBORN_OVERDUE_DAYS)
+        ):
+            self.add_error("expected_date_of_birth", EXPECTED_DATE_GONE)
         if data.get("referral_date"):
             if not data.get("referral_source") and "referral_source" not in self.errors:
                 self.add_error("referral_source", SOURCE_REQUIRED)

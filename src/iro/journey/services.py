@@ -1943,6 +1943,13 @@ REPORT_AFTER_CONFERENCE = (
     "did not reach the conference."
 )
 REPORT_NOTHING_CHANGED = "Nothing has changed: give a date, or go back."
+# A report is written for its conference: one dated earlier than this before it is a typo
+# (a review's report is not written before the previous review, six months earlier).
+REPORT_EARLIEST_DAYS = 92
+REPORT_TOO_EARLY = (
+    "The date is more than 3 months before the conference on {date:%-d %B %Y}: a report is "
+    "written for its conference. Check the year."
+)
 
 
 @transaction.atomic
@@ -1968,6 +1975,8 @@ def record_conference_report(
         errors.add(field, not_in_future(given))
         if given is not None and day is not None and given > day:
             errors.add(field, REPORT_AFTER_CONFERENCE.format(date=day))
+        if given is not None and day is not None and (day - given).days > REPORT_EARLIEST_DAYS:
+            errors.add(field, REPORT_TOO_EARLY.format(date=day))
     if (received_on, shared_on) == (
         conference.report_received_on,
         conference.report_shared_on,
