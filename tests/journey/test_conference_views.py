@@ -1318,3 +1318,18 @@ def test_the_conference_page_says_who_needs_an_interpreter_until_one_is_invited(
     page = client.get(url).content.decode()
     assert "Selam" not in page
     assert "Mother needs an interpreter (Tigrinya)." in page
+
+
+def test_recording_a_discussion_for_a_child_under_enquiry_warns_of_the_open_one(
+    client, staff, siblings
+):
+    client.force_login(staff.social_worker)
+    url = reverse("strategy_discussion_new", args=[siblings.children[0].public_id])
+    page = client.get(url).content.decode()
+    assert "already has a Section 47 enquiry open, from 10 June 2024" in page
+    other = sibling_group(staff, surname="Dunmere", names=("Ione", "Jory"))
+    Section47.objects.filter(episode__child=other.children[0]).delete()
+    page = client.get(
+        reverse("strategy_discussion_new", args=[other.children[0].public_id])
+    ).content.decode()
+    assert "already has a Section 47 enquiry open" not in page

@@ -452,10 +452,17 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
             "name": name,
             "form": form,
             "needs_episode": _open_episode_of(child) is None,
+            "own_open_enquiry": _open_enquiry_start(child),
             "active_nav": "children",
         },
         form,
     )
+
+
+def _open_enquiry_start(child: Child) -> date | None:
+    """The day ``child``'s latest enquiry still waiting for its initial conference began."""
+    s47 = _waiting_enquiry(child)
+    return s47.start_date if s47 is not None and s47.episode.closure_date is None else None
 
 
 def _open_enquiries(children: list[Child]) -> dict[int, str]:
