@@ -222,9 +222,9 @@ PAGES: dict[str, Page] = {
     "plan_actions_review": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_action": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     "plan_action_progress": Page(CHILD & can(C.RECORD_ACTION_PROGRESS)),
-    "plan_core_group": Page(CHILD & can(C.CHAIR_CONFERENCES)),
-    "plan_core_group_keep": post_only(CHILD & can(C.CHAIR_CONFERENCES)),
-    "plan_core_group_leave": Page(CHILD & can(C.CHAIR_CONFERENCES)),
+    "plan_core_group": Page(CHILD & can(C.MANAGE_CORE_GROUP)),
+    "plan_core_group_keep": post_only(CHILD & can(C.MANAGE_CORE_GROUP)),
+    "plan_core_group_leave": Page(CHILD & can(C.MANAGE_CORE_GROUP)),
     "plan_end": Page(CHILD & can(C.CHAIR_CONFERENCES)),
     # corrections: void and restore (a restore page of a live record sends on to it)
     "conference_void": Page(CHILD & can(C.VOID_RECORDS)),

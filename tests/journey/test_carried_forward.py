@@ -244,11 +244,32 @@ def test_a_plan_with_a_core_group_is_offered_nothing(staff, group, icpc):
     assert core_group_offers(staff.iro, plan) == []
 
 
-def test_someone_who_may_not_chair_cannot_start_the_core_group(client, staff, group, icpc):
+def test_someone_who_does_not_keep_core_groups_cannot_start_one(client, staff, group, icpc):
     plan = Plan.objects.get(child=group.children[0])
     keep = [o.key for o in core_group_offers(staff.iro, plan)]
     url = reverse("plan_core_group_keep", args=[plan.public_id])
-    for user in (staff.social_worker, staff.outsider):
+    for user in (staff.coordinator, staff.analyst, staff.outsider):
         client.force_login(user)
         assert client.post(url, {"keep": keep}).status_code == 403
     assert not CoreGroupMember.objects.exists()
+
+
+def test_the_social_worker_keeps_the_core_group_going(client, staff, group, icpc):
+    plan = Plan.objects.get(child=group.children[0])
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("plan_detail", args=[plan.public_id])).content.decode()
+    assert f'href="{reverse("plan_core_group", args=[plan.public_id])}">Change the core group' in (
+        page
+    )
+    response = client.post(
+        reverse("plan_core_group", args=[plan.public_id]),
+        {
+            "name": "Rhea Sandford", "role": "health", "agency": "", "email": "",
+            "joined_on_day": str(plan.start_date.day),
+            "joined_on_month": str(plan.start_date.month),
+            "joined_on_year": str(plan.start_date.year),
+        },
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:2000]
+    member = CoreGroupMember.objects.get(name="Rhea Sandford")
+    assert member.history.first().history_user == staff.social_worker

@@ -26,6 +26,7 @@ class Capability(StrEnum):
     SCHEDULE_CONFERENCES = "Schedule conferences and allocate chairs"
     CHAIR_CONFERENCES = "Chair conferences and record decisions"
     RECORD_ACTION_PROGRESS = "Record the progress of plan actions between conferences"
+    MANAGE_CORE_GROUP = "Keep a plan's core group: who joins it, who has left"
     RECORD_CONFERENCE_REPORT = (
         "Record when the social work report for a conference reached the chair and the family"
     )
@@ -59,6 +60,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_MY_WORK,
             Capability.CHAIR_CONFERENCES,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.MANAGE_CORE_GROUP,
             Capability.RECORD_CONFERENCE_REPORT,
             Capability.RAISE_CHALLENGES,
             Capability.VIEW_REPORTS,
@@ -74,6 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_SERVICE_FIGURES,
             Capability.CHAIR_CONFERENCES,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.MANAGE_CORE_GROUP,
             Capability.RECORD_CONFERENCE_REPORT,
             Capability.SCHEDULE_CONFERENCES,
             Capability.AGREE_LATE_CONFERENCES,
@@ -108,6 +111,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.MANAGE_CORE_GROUP,
             Capability.RECORD_CONFERENCE_REPORT,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
@@ -120,6 +124,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.VIEW_CHILD_NAMES,
             Capability.VIEW_TEAM_WORK,
             Capability.RECORD_ACTION_PROGRESS,
+            Capability.MANAGE_CORE_GROUP,
             Capability.RECORD_CONFERENCE_REPORT,
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,

@@ -309,7 +309,7 @@ def add_core_group_member(
     email: str = "",
 ) -> CoreGroupMember:
     """Add someone to the core group that works the plan between conferences."""
-    require(acting_user, Capability.CHAIR_CONFERENCES, child=plan.child_id)
+    require(acting_user, Capability.MANAGE_CORE_GROUP, child=plan.child_id)
     errors = Errors()
     plan = _open(plan, errors, "name")
     if not name.strip():
@@ -358,7 +358,7 @@ def add_core_group_members(*, plan: Plan, people: Sequence, acting_user) -> list
 def end_core_group_membership(
     *, member: CoreGroupMember, left_on: date, acting_user
 ) -> CoreGroupMember:
-    require(acting_user, Capability.CHAIR_CONFERENCES, child=member.plan.child_id)
+    require(acting_user, Capability.MANAGE_CORE_GROUP, child=member.plan.child_id)
     member = CoreGroupMember.objects.select_for_update().get(pk=member.pk)
     errors = Errors()
     if member.left_on is not None:

@@ -89,6 +89,9 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "plan": plan,
             "checks": checks,
             "may_write": has_capability(request.user, Capability.CHAIR_CONFERENCES) and view.open,
+            "may_change_core_group": (
+                has_capability(request.user, Capability.MANAGE_CORE_GROUP) and view.open
+            ),
             "may_record_progress": (
                 has_capability(request.user, Capability.RECORD_ACTION_PROGRESS) and view.open
             ),
@@ -385,7 +388,7 @@ def plan_actions_review(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def plan_core_group(request: HttpRequest, public_id: UUID) -> HttpResponse:
     plan = plan_for(request.user, public_id)
-    require_capability(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.MANAGE_CORE_GROUP)
     form = CoreGroupForm(request.POST or None, initial={"joined_on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -425,7 +428,7 @@ NONE_KEPT = "Select the people for the core group, or add people one by one belo
 def plan_core_group_keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Add the ticked people offered for a new plan's core group."""
     plan = plan_for(request.user, public_id)
-    require_capability(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.MANAGE_CORE_GROUP)
     wanted = set(request.POST.getlist("keep"))
     people = [o for o in core_group_offers(request.user, plan) if o.key in wanted]
     if not people:
@@ -444,7 +447,7 @@ def plan_core_group_keep(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def plan_core_group_leave(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     plan = plan_for(request.user, public_id)
-    require_capability(request.user, Capability.CHAIR_CONFERENCES)
+    require_capability(request.user, Capability.MANAGE_CORE_GROUP)
     try:
         member = plan.core_group.get(pk=pk)
     except CoreGroupMember.DoesNotExist as exc:
