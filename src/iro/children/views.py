@@ -77,6 +77,19 @@ def child_search(request: HttpRequest) -> HttpResponse:
 # --------------------------------------------------------------------------- add a child
 
 
+def _identity(data: dict) -> dict:
+    """Who the child is, from a form of ``ChildIdentityFields``, as the services take it."""
+    return {
+        "first_name": data["first_name"].strip(),
+        "last_name": data["last_name"].strip(),
+        "date_of_birth": data["date_of_birth"],
+        "expected_date_of_birth": data["expected_date_of_birth"],
+        "sex": data["sex"],
+        "upn": data["upn"],
+        "preferred_language": data["preferred_language"].strip(),
+    }
+
+
 def child_new(request: HttpRequest) -> HttpResponse:
     """Add a child (or an unborn baby), with a family name or as a brother or sister of
     a child the user can see, and optionally the referral that brings them."""
@@ -115,13 +128,7 @@ def child_new(request: HttpRequest) -> HttpResponse:
                 child = services.create_child(
                     acting_user=user,
                     la_child_id=data["la_child_id"],
-                    first_name=data["first_name"].strip(),
-                    last_name=data["last_name"].strip(),
-                    date_of_birth=data["date_of_birth"],
-                    expected_date_of_birth=data["expected_date_of_birth"],
-                    sex=data["sex"],
-                    upn=data["upn"],
-                    preferred_language=data["preferred_language"].strip(),
+                    **_identity(data),
                     family=family,
                     team=team,
                     social_worker=user if user.role == "social_worker" else None,
@@ -217,13 +224,7 @@ def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 child=child,
                 acting_user=user,
                 expected_version=data["version"],
-                first_name=data["first_name"].strip(),
-                last_name=data["last_name"].strip(),
-                date_of_birth=data["date_of_birth"],
-                expected_date_of_birth=data["expected_date_of_birth"],
-                sex=data["sex"],
-                upn=data["upn"],
-                preferred_language=data["preferred_language"].strip(),
+                **_identity(data),
                 team=next((t for t in teams if str(t.pk) == data["team"]), None),
                 social_worker=worker,
             )

@@ -525,33 +525,9 @@ class CancelForm(VersionedForm):
 # --------------------------------------------------------------- invitations
 
 
-class InviteeForm(forms.Form):
-    name = forms.CharField(
-        label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]
-    )
-    role = forms.ChoiceField(
-        label="Who are they?",
-        choices=[("", "Select a role"), *InviteeRole.choices],
-        required=False,
-    )
-    agency = _agency_field()
-    email = forms.EmailField(
-        label="Email address (optional)",
-        required=False,
-        help_text="Without one, print the letter and post it.",
-        error_messages={"invalid": EMAIL_INVALID},
-    )
-    address = forms.CharField(
-        label="Postal address (optional)",
-        required=False,
-        widget=forms.Textarea,
-        help_text="For the printed letter.",
-        validators=[text_limits.MaxChars(text_limits.ADDRESS)],
-    )
-
-
 class InviteeContactForm(forms.Form):
-    """How someone already invited is reached (``services.change_invitee_contact``)."""
+    """How someone invited is reached (``services.change_invitee_contact``; and, with
+    who they are, ``InviteeForm``)."""
 
     email = forms.EmailField(
         label="Email address",
@@ -566,6 +542,26 @@ class InviteeContactForm(forms.Form):
         help_text="For the printed letter.",
         validators=[text_limits.MaxChars(text_limits.ADDRESS)],
     )
+
+
+class InviteeForm(InviteeContactForm):
+    name = forms.CharField(
+        label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]
+    )
+    role = forms.ChoiceField(
+        label="Who are they?",
+        choices=[("", "Select a role"), *InviteeRole.choices],
+        required=False,
+    )
+    agency = _agency_field()
+    field_order = ["name", "role", "agency", "email", "address"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Someone new: both ways of reaching them are optional, the email the usual.
+        self.fields["email"].label = "Email address (optional)"
+        self.fields["email"].help_text = "Without one, print the letter and post it."
+        self.fields["address"].label = "Postal address (optional)"
 
 
 class AttendanceForm(VersionedForm):
