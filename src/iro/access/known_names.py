@@ -43,21 +43,11 @@ def record(names: Iterable[str], *, staff: bool = False, model=KnownName) -> Non
         )
 
 
-def _known(words: list[str], staff: bool) -> set[str]:
-    rows = KnownName.objects.all() if staff else KnownName.objects.filter(staff=False)
-    found: set[str] = set()
-    for start in range(0, len(words), _CHUNK):
-        chunk = words[start : start + _CHUNK]
-        found.update(rows.filter(part__in=chunk).values_list("part", flat=True))
-    return found
-
-
 def known_among(texts: Iterable[str], *, staff: bool = False) -> frozenset[str]:
     """The words of ``texts`` (``iro.names.candidates``) that are a recorded name's:
     a family's, and with ``staff`` a member of staff's too. One query for up to 500
     different words."""
-    words = sorted({w for text in texts for w in candidates(text) if len(w) <= LONGEST})
-    return frozenset(_known(words, staff))
+    return frozenset(Lookup(staff=staff).prime(texts).known)
 
 
 class Lookup:
@@ -70,17 +60,24 @@ class Lookup:
         self.asked: set[str] = set()
         self.known: set[str] = set()
 
+    def _ask(self, words: set[str]) -> None:
+        new = sorted(w for w in words - self.asked if len(w) <= LONGEST)
+        if not new:
+            return
+        rows = KnownName.objects.all() if self.staff else KnownName.objects.filter(staff=False)
+        for start in range(0, len(new), _CHUNK):
+            chunk = new[start : start + _CHUNK]
+            self.known.update(rows.filter(part__in=chunk).values_list("part", flat=True))
+        self.asked.update(new)
+
     def prime(self, texts: Iterable[str]) -> Lookup:
-        words = {w for text in texts for w in candidates(text) if len(w) <= LONGEST}
-        new = sorted(words - self.asked)
-        if new:
-            self.known |= _known(new, self.staff)
-            self.asked.update(new)
+        self._ask({w for text in texts for w in candidates(text)})
         return self
 
     def __call__(self, text: str) -> frozenset[str]:
-        self.prime([text])
-        return frozenset(candidates(text) & self.known)
+        words = candidates(text)
+        self._ask(words)
+        return frozenset(words & self.known)
 
 
 def rebuild(get_model=None) -> int:
