@@ -526,6 +526,27 @@ def test_the_form_says_the_service_will_know_who_sent_it(held):
         adult = Client().get(reverse("feedback_give", args=[token_for("sam@example.org")]))
     assert "they will know it is from you" in child.content.decode()
     assert "can see that it came from you. We never publish your name." in (adult.content.decode())
+    for page in (child.content.decode(), adult.content.decode()):
+        assert "Your name is not shown on this page." in page
+        assert "nothing on this page says who you are" not in page
+
+
+def test_the_thanks_say_how_to_take_back_the_consent_to_quote(held):
+    """Only the service can withdraw a consent: the family is told whom to tell."""
+    with at(1):
+        child = Client().post(
+            reverse("feedback_give", args=[token_for("wren@example.org")]),
+            ANSWERS | {"rating_understood": "5", "rating_listened_to": "3"},
+        )
+        adult = Client().post(
+            reverse("feedback_give", args=[token_for("sam@example.org")]), ANSWERS
+        )
+    assert "If you change your mind about sharing it, tell your social worker." in (
+        child.content.decode()
+    )
+    assert "If you change your mind about being quoted, tell your social worker or the" in (
+        adult.content.decode()
+    )
 
 
 def test_the_childs_faces_answer_only_1_3_or_5(held):
