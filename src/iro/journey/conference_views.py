@@ -2194,6 +2194,9 @@ def _recorded_message(conference: Conference) -> str:
     if started:
         text += " Next: write each plan's outcomes and actions."
     text += _next_review_said(conference)
+    ended = [row.plan for row in conference.children.select_related("plan") if row.plan_id]
+    if said := services.booked_reviews_said([p for p in ended if p.end_date is not None]):
+        text += " " + said
     if conference.lateness_reason:
         text += " It was held outside timescale: a manager needs to agree it."
     return text

@@ -391,6 +391,20 @@ def what_changed(invitation: Invitation) -> list[str]:
     )
     if added:
         changes.append("a child was added" if added == 1 else "children were added")
+    taken_off = (
+        ConferenceChild.history.filter(
+            conference_id=conference.pk, history_type="-", history_date__gt=sent
+        )
+        .values("id")
+        .distinct()
+        .count()
+    )
+    if taken_off:
+        changes.append(  # (``services._off_booked_reviews``: the only way off)
+            "a child was taken off (their plan ended)"
+            if taken_off == 1
+            else "children were taken off (their plans ended)"
+        )
     return changes
 
 
@@ -545,6 +559,18 @@ def send_invitations(*, conference: Conference, acting_user) -> Sent:
 def send_updates(*, conference: Conference, acting_user) -> Sent:
     """After a change: email the new version to everyone sent an earlier one."""
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
+    return _send_updates(conference, acting_user)
+
+
+@transaction.atomic
+def send_updates_after_plan_end(*, conference: Conference, acting_user) -> Sent:
+    """``send_updates`` for a review a plan's end changed (``services._off_booked_reviews``:
+    its child taken off, or the review cancelled): ``acting_user`` ended the plan, a chair
+    the end's own service checked, not a coordinator."""
+    return _send_updates(conference, acting_user)
+
+
+def _send_updates(conference: Conference, acting_user) -> Sent:
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     entry = services.calendar_entry(conference, acting_user)
     stale = [

@@ -494,7 +494,9 @@ def plan_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 plan.refresh_from_db()
                 _stale(form, plan.version)
         else:
-            messages.success(request, "The plan has ended.")
+            plan.refresh_from_db()
+            said = services.booked_reviews_said([plan])
+            messages.success(request, "The plan has ended." + (f" {said}" if said else ""))
             return redirect("plan_detail", public_id=plan.public_id)
     return _page(
         request,

@@ -1817,6 +1817,11 @@ def cancel_conference(
         errors.add("detail", CANCELLATION_DETAIL_REQUIRED)
     errors.add("detail", text_limits.too_long(detail, text_limits.REASON))
     errors.raise_if_any()
+    return _cancel(conference, reason=reason, detail=detail, acting_user=acting_user)
+
+
+def _cancel(conference: Conference, *, reason: str, detail: str, acting_user) -> Conference:
+    """Write a cancellation (the caller has checked it may be made)."""
     conference.status = ConferenceStatus.CANCELLED
     conference.cancelled_on = today()
     conference.cancelled_by = acting_user
@@ -2441,7 +2446,96 @@ def end_plan(
     saved_by(plan, acting_user).save(update_fields=["end_date", "end_reason", "version"])
     if reason == PlanEndReason.STEP_DOWN_CIN and plan.episode is not None:
         _start_cin_plan(episode=plan.episode, start_date=ended_on, acting_user=acting_user)
+    _off_booked_reviews(plan, acting_user)
     return plan
+
+
+PLAN_ENDED_CANCELLATION = "The child protection plan of {child} ended on {date:%-d %B %Y}."
+
+
+def _off_booked_reviews(plan: Plan, acting_user) -> None:
+    """A plan that ends has no more reviews: its child comes off a review booked for it,
+    and a review booked for that child alone is cancelled (reason: not needed), the
+    invitations told as for any change or cancellation. A consequence of the plan's end,
+    recorded by whoever ended it (a chair), not a booking decision of its own."""
+    rows = ConferenceChild.objects.filter(
+        plan=plan, conference__status=ConferenceStatus.SCHEDULED
+    ).select_related("child")
+    for row in rows:
+        conference = Conference.objects.select_for_update().get(pk=row.conference_id)
+        if conference.children.exclude(pk=row.pk).exists():
+            saved_by(row, acting_user).delete()
+            conference.version += 1
+            saved_by(conference, acting_user).save(update_fields=["version"])
+        else:
+            detail = PLAN_ENDED_CANCELLATION.format(
+                child=row.child.first_name or row.child.la_child_id, date=plan.end_date
+            )
+            _cancel(
+                conference,
+                reason=CancellationReason.NOT_NEEDED,
+                detail=detail,
+                acting_user=acting_user,
+            )
+        if raise_calendar_sequence(conference, acting_user):
+            _tell_after_plan_end(conference.pk, acting_user)
+
+
+def _tell_after_plan_end(pk: int, acting_user) -> None:
+    from iro.journey import invitations
+
+    transaction.on_commit(
+        lambda: invitations.send_updates_after_plan_end(
+            conference=Conference.objects.get(pk=pk), acting_user=acting_user
+        ),
+        robust=True,
+    )
+
+
+def booked_reviews_left(plans) -> list[tuple[Conference, bool]]:
+    """The booked reviews the end of ``plans`` changed (``_off_booked_reviews``), each
+    with whether it is cancelled (else their children were taken off it): for saying so
+    to whoever ended them."""
+    ended = [p for p in plans if p.end_date is not None]
+    if not ended:
+        return []
+    taken_off = set(
+        ConferenceChild.history.filter(
+            plan_id__in=[p.pk for p in ended], history_type="-"
+        ).values_list("conference_id", flat=True)
+    )
+    cancelled = set()
+    for plan in ended:
+        cancelled |= set(
+            ConferenceChild.objects.filter(
+                plan=plan,
+                conference__status=ConferenceStatus.CANCELLED,
+                conference__cancelled_on__gte=plan.end_date,
+            ).values_list("conference_id", flat=True)
+        )
+    conferences = Conference.objects.filter(
+        pk__in=taken_off | cancelled, kind=ConferenceKind.REVIEW
+    ).order_by("scheduled_date", "pk")
+    return [(c, c.pk in cancelled) for c in conferences]
+
+
+def booked_reviews_said(plans) -> str:
+    """What the end of ``plans`` did to reviews booked for them, in a sentence or two
+    for whoever ended them ("" when none was booked)."""
+    said = []
+    for conference, cancelled in booked_reviews_left(plans):
+        day = f"{conference.scheduled_date:%-d %B %Y}" if conference.scheduled_date else "no date"
+        if cancelled:
+            said.append(
+                f"The review booked for {day} is cancelled: it was for this plan alone, and "
+                "those invited are told."
+            )
+        else:
+            said.append(
+                f"The review booked for {day} goes ahead without the child whose plan ended; "
+                "those invited are told."
+            )
+    return " ".join(said)
 
 
 # ------------------------------------------ conference arrangements (invitations, pre-meetings)
