@@ -93,6 +93,7 @@ def test_the_reports_words_written_after_a_report_are_in_the_next_one(staff):
         period="2018-19",
         texts={"went_well": "More children came to their conference."},
         acting_user=staff.iro_manager,
+        expected_version=0,
     )
     assert report().words("went_well") == "More children came to their conference."
 

@@ -4,6 +4,8 @@ language, refused when they name someone, kept with history, and shown in every 
 from __future__ import annotations
 
 import io
+import re
+from html import unescape
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +31,13 @@ NEXT = "We will meet every family before the first conference."
 
 
 def write(user, **texts):
-    return services.write_narrative(kind="annual", period="2018-19", texts=texts, acting_user=user)
+    return services.write_narrative(
+        kind="annual",
+        period="2018-19",
+        texts=texts,
+        acting_user=user,
+        expected_version=services.version_now("annual", "2018-19"),
+    )
 
 
 # ------------------------------------------------------------------- the service
@@ -114,6 +122,7 @@ def test_an_unknown_period_is_refused(staff):
             period="2018-2019",
             texts={"context": CONTEXT},
             acting_user=staff.iro_manager,
+            expected_version=services.NONE_SAVED,
         )
     assert error.value.messages == [services.NOT_A_PERIOD]
 
@@ -209,6 +218,7 @@ def test_a_quarterly_report_shows_next_steps_in_its_own_section(staff, client):
         period="2018-19-Q2",
         texts={"next_steps": NEXT},
         acting_user=staff.iro_manager,
+        expected_version=services.NONE_SAVED,
     )
     client.force_login(staff.senior_manager)
     page = client.get("/reports/quarterly/2018-19-Q2/").content.decode()
@@ -252,7 +262,7 @@ def test_the_page_shows_the_sections_and_next_years_targets(client, staff):
 def test_saving_sends_back_to_the_page_with_the_words_and_their_history(client, staff):
     client.force_login(staff.iro_manager)
     response = client.post(
-        URL, {"context": CONTEXT, "went_well": "", "was_hard": "", "next_steps": ""}
+        URL, {"context": CONTEXT, "went_well": "", "was_hard": "", "next_steps": "", "version": "0"}
     )
     assert response.status_code == 302
     assert response["Location"] == URL
@@ -283,6 +293,7 @@ def test_a_name_is_an_error_beside_its_field_and_nothing_is_saved(client, staff)
             "went_well": "",
             "was_hard": "",
             "next_steps": "",
+            "version": "0",
         },
     )
     assert response.status_code == 200
@@ -297,9 +308,68 @@ def test_a_name_is_an_error_beside_its_field_and_nothing_is_saved(client, staff)
 def test_a_section_too_long_is_an_error_beside_its_field(client, staff):
     client.force_login(staff.iro_manager)
     response = client.post(
-        URL, {"context": "a" * 6001, "went_well": "", "was_hard": "", "next_steps": ""}
+        URL,
+        {"context": "a" * 6001, "went_well": "", "was_hard": "", "next_steps": "", "version": "0"},
     )
     assert escape(text_limits.TOO_LONG.format(length=6001, limit=6000)) in response.content.decode()
+    assert not Narrative.objects.exists()
+
+
+def page_as_saved(client) -> dict[str, str]:
+    """What the page's form sends back untouched: each section and the version it showed."""
+    return page_as_saved_from(client.get(URL).content.decode())
+
+
+def test_two_managers_saving_different_sections_keep_both(client, staff):
+    """One opens the page, another saves a section meanwhile: the first's save of another
+    section keeps it (a second save overwrote the first's words, unseen)."""
+    write(staff.iro_manager, context=CONTEXT)
+    client.force_login(staff.iro_manager)
+    mine = page_as_saved(client)
+    write(staff.iro_manager, went_well=WENT_WELL, context=CONTEXT)
+    response = client.post(URL, mine | {"was_hard": WAS_HARD})
+    assert response.status_code == 302
+    saved = Narrative.objects.get()
+    assert (saved.context, saved.went_well, saved.was_hard) == (CONTEXT, WENT_WELL, WAS_HARD)
+
+
+def test_two_managers_changing_the_same_section_are_shown_both_and_nothing_is_saved(client, staff):
+    write(staff.iro_manager, context=CONTEXT)
+    client.force_login(staff.iro_manager)
+    mine = page_as_saved(client)
+    write(staff.iro_manager, context="Our chairs changed twice this year.", went_well=WENT_WELL)
+    response = client.post(URL, mine | {"context": "We had seven chairs.", "was_hard": WAS_HARD})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "saved other words for this section at" in page
+    assert 'id="theirs-context"' in page and "Our chairs changed twice this year." in page
+    assert Narrative.objects.get().was_hard == ""
+    # The form now carries the other's untouched section and the version saved, so
+    # saving again keeps both.
+    again = page_as_saved_from(page)
+    assert again["went_well"] == WENT_WELL and again["context"] == "We had seven chairs."
+    assert client.post(URL, again).status_code == 302
+    saved = Narrative.objects.get()
+    assert (saved.context, saved.went_well, saved.was_hard) == (
+        "We had seven chairs.",
+        WENT_WELL,
+        WAS_HARD,
+    )
+
+
+def page_as_saved_from(page: str) -> dict[str, str]:
+    fields = {}
+    for name in ("context", "went_well", "was_hard", "next_steps"):
+        start = page.index(f'name="{name}"')
+        body = page[page.index(">", start) + 1 : page.index("</textarea>", start)]
+        fields[name] = unescape(body.strip("\n"))
+    return fields | {"version": re.search(r'name="version" value="(\d+)"', page).group(1)}
+
+
+def test_a_save_from_a_page_that_sent_no_version_is_refused(client, staff):
+    client.force_login(staff.iro_manager)
+    response = client.post(URL, {"context": CONTEXT})
+    assert response.status_code == 200
     assert not Narrative.objects.exists()
 
 

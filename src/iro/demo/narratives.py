@@ -4,7 +4,7 @@ general: the words name no one."""
 
 from __future__ import annotations
 
-from iro.narrative.services import write_narrative
+from iro.narrative.services import version_now, write_narrative
 
 CONTEXT = (
     "The service has a team of independent reviewing officers and a service manager. "
@@ -42,5 +42,6 @@ def write_year_words(*, years: list[str], manager) -> int:
                 "next_steps": NEXT_STEPS,
             },
             acting_user=manager,
+            expected_version=version_now("annual", year),
         )
     return len(years)

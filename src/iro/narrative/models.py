@@ -29,6 +29,9 @@ class Narrative(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     written_at = models.DateTimeField()
+    version = models.PositiveIntegerField(
+        default=1, help_text="Rises with each save: two editors' saves are merged by it."
+    )
     history = HistoricalRecords()
 
     class Meta:

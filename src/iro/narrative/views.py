@@ -70,21 +70,41 @@ def _next_year_targets(period: timescales.Period) -> tuple[str, list[tuple[str, 
     return following.label, lines
 
 
+def _merged_form(
+    narrative, seen_version: int, texts: dict[str, str]
+) -> tuple[NarrativeForm, dict[str, str]]:
+    """After someone else saved these words: the form again at the version now saved,
+    each section merged (the editor's changes kept, the other's taken where the editor
+    changed nothing), and the other's words of each section both changed, to show."""
+    saved = {f: getattr(narrative, f) for f in FIELDS}
+    mine = {f: (t or "").strip() for f, t in texts.items()}
+    merged = services.merge(services.seen_at(narrative, seen_version), saved, mine)
+    form = NarrativeForm(merged.texts | {"version": narrative.version})
+    form.is_valid()
+    return form, {f: saved[f] for f in merged.conflicts}
+
+
 def narrative_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     require_capability(request.user, Capability.WRITE_REPORT_NARRATIVE)
     period = _period(kind, label)
     narrative = narrative_for(kind, period.label)
     initial = {f: getattr(narrative, f) for f in FIELDS} if narrative else {}
+    initial["version"] = narrative.version if narrative else services.NONE_SAVED
     form = NarrativeForm(request.POST or None, initial=initial)
+    theirs: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
+        texts = {f: form.cleaned_data[f] for f in FIELDS}
         try:
             services.write_narrative(
                 kind=kind,
                 period=period.label,
-                texts={f: form.cleaned_data[f] for f in FIELDS},
+                texts=texts,
                 acting_user=request.user,
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as error:
+            if narrative is not None and narrative.version != form.cleaned_data["version"]:
+                form, theirs = _merged_form(narrative, form.cleaned_data["version"], texts)
             apply_service_errors(form, error)
         else:
             messages.success(request, SAVED)
@@ -111,6 +131,7 @@ def narrative_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
             "title": f"{kind.capitalize()} report {period.label}",
             "form": form,
             "plain_results": check_fields(form, FIELDS),
+            "theirs": theirs,
             "history": _changes(history),
             "next_year": next_year,
             "targets": targets,
