@@ -920,7 +920,7 @@ def test_the_pre_meeting_form_says_everything_wrong_at_once(client, staff, confe
     assert services.INTERPRETER_LANGUAGE_REQUIRED.replace("'", "&#x27;") in page
 
 
-def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staff, conference):
+def test_cancelling_names_those_posted_a_letter_to_post_a_cancellation(client, staff, conference):
     client.force_login(staff.coordinator)
     url = reverse("conference_invitations", args=[conference.public_id])
     client.post(url, {"name": "Hazel Brackwater", "role": InviteeRole.PARENT, "email": "h@x.org"})
@@ -934,7 +934,7 @@ def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staf
     url = reverse("conference_cancel", args=[conference.public_id])
     asked = client.get(url).content.decode()
     assert "1 person was emailed an invitation" in asked
-    assert "Posted a letter: Moss Brackwater. A letter cannot be taken back" in asked
+    assert "Posted a letter: Moss Brackwater. Once it is cancelled, the invitations page" in asked
     response = client.post(
         url,
         {"version": conference.version, "reason": CancellationReason.MOVED_AWAY},
@@ -942,7 +942,8 @@ def test_cancelling_names_those_posted_a_letter_to_tell_another_way(client, staf
     )
     assert (
         "The conference has been cancelled. A cancellation to 1 person was queued to email. "
-        "Tell Moss Brackwater another way: they were posted a letter inviting them."
+        "Moss Brackwater was posted a letter inviting them: print and post the cancellation "
+        "letter from Invitations."
     ) in response.content.decode()
 
 
@@ -1062,9 +1063,11 @@ def test_invitations_are_not_sent_for_a_day_gone_by(staff, conference):
     assert not mail.outbox
 
 
-def test_a_letter_posted_for_a_cancelled_conference_says_to_tell_them_another_way(
+def test_a_letter_posted_for_a_cancelled_conference_is_followed_by_a_cancellation_letter(
     client, staff, conference
 ):
+    """A letter cannot be taken back: a second one says the meeting is cancelled, printed
+    from the invitations page and recorded as posted like the first."""
     services.add_invitee(
         conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
         address="4 Fen Lane", acting_user=staff.coordinator,
@@ -1085,6 +1088,79 @@ def test_a_letter_posted_for_a_cancelled_conference_says_to_tell_them_another_wa
     page = client.get(reverse("conference_detail", args=[conference.public_id])).content.decode()
     assert invitations.LETTER_CANCELLED in page
     assert "post the new letter" not in page
+    listed = client.get(
+        reverse("conference_invitations", args=[conference.public_id])
+    ).content.decode()
+    assert "Cancellation letter<span" in listed
+    assert "Record the cancellation as posted" in listed
+    letter = client.get(
+        reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+    ).content.decode()
+    assert "The meeting about Wren and Alder is cancelled" in letter
+    assert "We wrote to invite you to a child protection conference on Monday 1 July 2024" in (
+        letter
+    )
+    assert "That meeting is cancelled, so you do not need to come." in letter
+    assert "We would like you to come" not in letter
+    pdf = client.get(
+        reverse("conference_invitation_letter_pdf", args=[conference.public_id, moss.pk])
+    )
+    assert pdf["Content-Type"] == "application/pdf"
+    assert "cancellation-2024-07-01" in pdf["Content-Disposition"]
+    posted = client.post(
+        reverse("conference_invitation_posted", args=[conference.public_id, moss.pk]),
+        follow=True,
+    ).content.decode()
+    assert "Recorded: the cancellation letter to Moss Brackwater was posted." in posted
+    assert "Cancellation letter posted 20 Jun 2024" in posted
+    assert "Record the cancellation as posted" not in posted
+    again = client.post(
+        reverse("conference_invitation_posted", args=[conference.public_id, moss.pk]),
+        follow=True,
+    ).content.decode()
+    assert "already recorded as posted, on 20 Jun 2024" in again
+
+
+def test_a_cancellation_letter_is_in_the_familys_language_then_english(client, staff, conference):
+    services.add_invitee(
+        conference=conference, name="Rowan Brackwater", role=InviteeRole.PARENT,
+        address="4 Fen Lane", acting_user=staff.coordinator,
+    )  # fmt: skip
+    rowan = Invitation.objects.get(name="Rowan Brackwater")
+    invitations.record_letter_posted(invitation=rowan, acting_user=staff.coordinator)
+    invitations.cancel_and_notify(
+        conference=conference, reason=CancellationReason.NOT_NEEDED,
+        acting_user=staff.coordinator, expected_version=current_version(conference),
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    letter = client.get(
+        reverse("conference_invitation_letter", args=[conference.public_id, rowan.pk]),
+        {"lang": "pl"},
+    ).content.decode()
+    assert "Odwołujemy spotkanie w sprawie: Wren i Alder" in letter
+    assert letter.index("Odwołujemy") < letter.index("The meeting about Wren and Alder is")
+
+
+def test_no_cancellation_letter_is_offered_to_someone_never_posted_one(client, staff, conference):
+    services.add_invitee(
+        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
+        address="4 Fen Lane", acting_user=staff.coordinator,
+    )  # fmt: skip
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    invitations.cancel_and_notify(
+        conference=conference, reason=CancellationReason.NOT_NEEDED,
+        acting_user=staff.coordinator, expected_version=current_version(conference),
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    listed = client.get(
+        reverse("conference_invitations", args=[conference.public_id])
+    ).content.decode()
+    assert "Cancellation letter" not in listed
+    refused = client.post(
+        reverse("conference_invitation_posted", args=[conference.public_id, moss.pk]),
+        follow=True,
+    ).content.decode()
+    assert "No invitation was posted to Moss Brackwater" in refused
 
 
 def test_booking_a_child_whose_family_has_one_booked_offers_to_add_them_to_it(client, staff):

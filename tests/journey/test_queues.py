@@ -331,6 +331,27 @@ def test_invitations_to_post_are_letters_not_posted_or_posted_before_a_change(st
     assert names(queues.invitations_to_post(staff.analyst, TODAY)) == ["Parent or carer"] * 3
 
 
+def test_a_conference_cancelled_after_its_letter_was_posted_lists_the_cancellation(staff):
+    cancelled = booked(child(staff, "Ayla"), chair=staff.iro, on=date(2025, 10, 14))
+    invite(cancelled, "Hollis Brackwater", sent_sequence=0)  # posted: a cancellation to post
+    invite(cancelled, "Ione Brackwater")  # never posted: nothing to take back
+    told = invite(cancelled, "Jory Brackwater", sent_sequence=0)
+    told.cancellation_posted_at = "2025-10-09T10:00:00Z"
+    told.save()
+    gone_by = booked(child(staff, "Brin"), chair=staff.iro, on=date(2025, 10, 1))
+    invite(gone_by, "Linnet Brackwater", sent_sequence=0)
+    Conference.objects.filter(pk__in=[cancelled.pk, gone_by.pk]).update(
+        status=ConferenceStatus.CANCELLED
+    )
+
+    queue = queues.invitations_to_post(staff.coordinator, TODAY)
+
+    assert names(queue) == ["Hollis Brackwater"]
+    (row,) = queue.rows
+    assert row.cells[5] == "Cancelled since posted: post the cancellation letter"
+    assert (row.action, row.flag) == ("Print and post the cancellation letter", "Cancelled")
+
+
 def test_minutes_to_send_after_a_conference(staff):
     waiting = hold_conference(
         kind=ConferenceKind.REVIEW, children=[(child(staff, "Ayla"), {})], chair=staff.iro,

@@ -23,7 +23,6 @@ from uuid import UUID
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.utils.translation import gettext
 
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.documents import family_document
@@ -93,7 +92,7 @@ def family_plan(user, document: dict) -> Source:
 
 def letter(user, document: dict) -> Source:
     from iro.journey.checks import today
-    from iro.journey.invitations import letter_context
+    from iro.journey.invitations import letter_context, letter_template, letter_title
     from iro.journey.selectors import conference_for
 
     conference = conference_for(user, _uuid(document.get("conference")), every_child=True)
@@ -109,9 +108,9 @@ def letter(user, document: dict) -> Source:
         # The letter's own part, in English: the same template the letter page and its
         # PDF render once per language.
         return family_document.render(
-            "journey/conference/letter_part.html",
+            letter_template(conference),
             lambda: letter_context(invitation) | {"today": today()},
-            part=lambda first, bilingual: {"title": gettext("An invitation to a meeting")},
+            part=lambda first, bilingual: {"title": letter_title(conference)},
         )
 
     return Source(

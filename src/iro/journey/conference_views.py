@@ -263,6 +263,10 @@ def _conference_context(request, conference: Conference) -> dict:
         # The letters still to post: once recorded as posted, no button offers it again.
         "letters_to_post": {i.pk for i in invited if invitations.letter_to_post(i, entry)},
         "postable": {i.pk for i in invited if invitations.has_postal_address(i)},
+        # Those posted an invitation to a conference since cancelled: a second letter.
+        "cancellations_to_post": {
+            i.pk for i in invited if invitations.cancellation_to_post(i, today())
+        },
     }
 
 
@@ -1181,8 +1185,11 @@ def _cancelled_told(conference: Conference) -> str:
     told = f" A cancellation to {_people(emailed)} was queued to email." if emailed else ""
     if posted:
         told += (
-            f" Tell {invitations.plain_list(posted)} another way: "
-            "they were posted a letter inviting them."
+            f" {invitations.plain_list(posted)} were posted a letter inviting them: print and "
+            "post the cancellation letter from Invitations."
+            if len(posted) > 1
+            else f" {posted[0]} was posted a letter inviting them: print and post the "
+            "cancellation letter from Invitations."
         )
     return told
 
@@ -1438,24 +1445,30 @@ def conference_invitation_posted(request: HttpRequest, public_id: UUID, pk: int)
     conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
+    cancelled = conference.status == ConferenceStatus.CANCELLED
+    record = (
+        invitations.record_cancellation_posted if cancelled else invitations.record_letter_posted
+    )
     try:
-        invitations.record_letter_posted(invitation=invitation, acting_user=request.user)
+        record(invitation=invitation, acting_user=request.user)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, f"Recorded: the letter to {invitation.name} was posted.")
+        letter = "cancellation letter" if cancelled else "letter"
+        messages.success(request, f"Recorded: the {letter} to {invitation.name} was posted.")
     return redirect("conference_invitations", public_id=conference.public_id)
 
 
 def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
-    """The invitation as a printable letter in plain language."""
+    """The invitation as a printable letter in plain language; once the conference is
+    cancelled, the letter saying so (an invitation to it is no longer printed)."""
     conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
     log_export(
         user=request.user,
-        what="conference invitation letter",
+        what=_letter_kind(conference),
         children=conference.children.values_list("child_id", flat=True),
         detail={"conference": str(conference.public_id), "invitation": invitation.pk},
     )
@@ -1472,19 +1485,32 @@ def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int)
     )
 
 
+def _letter_kind(conference: Conference) -> str:
+    if conference.status == ConferenceStatus.CANCELLED:
+        return "conference cancellation letter"
+    return "conference invitation letter"
+
+
 def _letter_parts(invitation: Invitation, choice) -> list[dict]:
     """The letter in the chosen language, then in English: each part's words are built
     with its language active."""
     return family_document.parts(
-        "journey/conference/letter_part.html",
+        invitations.letter_template(invitation.conference),
         lambda: invitations.letter_context(invitation) | {"today": today(), "has_written": True},
         part=lambda first, bilingual: _letter_titles(invitation, first, bilingual),
         choice=choice,
     )
 
 
+def _letter_file(conference: Conference) -> str:
+    day = f"{conference.scheduled_date:%Y-%m-%d}" if conference.scheduled_date else "no-date"
+    if conference.status == ConferenceStatus.CANCELLED:
+        return f"cancellation-{day}"
+    return f"letter-{day}"
+
+
 def _letter_titles(invitation: Invitation, first: bool, bilingual: bool) -> dict:
-    title = gettext("An invitation to a meeting")
+    title = invitations.letter_title(invitation.conference)
     return {
         "title": title,
         "description": title,
@@ -1504,7 +1530,7 @@ def conference_invitation_letter_pdf(
     invitation = _invitation(conference, pk)
     choice = invitation_choice(invitation, request.GET.get("lang"))
     html = family_document.render(
-        "journey/conference/letter_part.html",
+        invitations.letter_template(conference),
         lambda: invitations.letter_context(invitation) | {"today": today(), "has_written": True},
         part=lambda first, bilingual: _letter_titles(invitation, first, bilingual),
         choice=choice,
@@ -1513,11 +1539,11 @@ def conference_invitation_letter_pdf(
     response = HttpResponse(family_document.pdf(html), content_type="application/pdf")
     suffix = "" if choice.code == ENGLISH else f"-{choice.code}"
     response["Content-Disposition"] = content_disposition_header(
-        True, f"letter-{conference.scheduled_date:%Y-%m-%d}-{invitation.pk}{suffix}.pdf"
+        True, f"{_letter_file(conference)}-{invitation.pk}{suffix}.pdf"
     )
     log_export(
         user=request.user,
-        what="conference invitation letter (PDF)",
+        what=f"{_letter_kind(conference)} (PDF)",
         children=conference.children.values_list("child_id", flat=True),
         detail={
             "conference": str(conference.public_id),

@@ -57,7 +57,17 @@ NOT_SCHEDULED = "Invitations can only be sent for a conference that is still sch
 NO_DATE = "Give the conference a date before sending invitations."
 LETTER_HAS_EMAIL = "This person is invited by email: send the invitations instead."
 LETTER_NOT_SCHEDULED = "Letters can only be posted for a conference that is still scheduled."
-LETTER_CANCELLED = "Letter posted; the conference is cancelled: tell them another way"
+LETTER_CANCELLED = "Letter posted; the conference is cancelled: post the cancellation letter"
+CANCELLATION_NOT_CANCELLED = "A cancellation letter is for a conference that was cancelled."
+CANCELLATION_NOT_POSTED = (
+    "No invitation was posted to {name}, so there is no cancellation letter to post."
+)
+CANCELLATION_ALREADY_POSTED = (
+    "The cancellation letter to {name} is already recorded as posted, on {day}."
+)
+CANCELLATION_DAY_GONE_BY = (
+    "The conference was to be on {day}, a day gone by: a cancellation letter would come too late."
+)
 DAY_GONE_BY = (
     "The conference was booked for {day}, a day gone by: if it took place, its chair "
     "records it; if not, change the date first, then invite."
@@ -351,6 +361,21 @@ def letter_context(invitation: Invitation) -> dict:
         "from_email": settings.DEFAULT_FROM_EMAIL,
         "service_phone": settings.IRO_SERVICE_PHONE,
     }
+
+
+def letter_template(conference: Conference) -> str:
+    """The printed letter's template: the invitation, or once the conference is
+    cancelled the letter saying so (an invitation to it is no longer printed)."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        return "journey/conference/cancellation_letter_part.html"
+    return "journey/conference/letter_part.html"
+
+
+def letter_title(conference: Conference) -> str:
+    """The printed letter's title, in the language active."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        return gettext("A meeting cancelled")
+    return gettext("An invitation to a meeting")
 
 
 def what_changed(invitation: Invitation) -> list[str]:
@@ -710,6 +735,50 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
     return invitation
 
 
+def cancellation_to_post(invitation: Invitation, day: date) -> bool:
+    """Whether ``invitation`` was posted a letter for a conference since cancelled, for a
+    day still to come, and no cancellation letter is recorded as posted to them. The rule
+    of ``queues.invitations_to_post`` for cancellations."""
+    conference = invitation.conference
+    return (
+        conference.status == ConferenceStatus.CANCELLED
+        and not invitation.email
+        and invitation.sent_at is not None
+        and invitation.cancellation_posted_at is None
+        and (conference.scheduled_date is None or conference.scheduled_date >= day)
+    )
+
+
+@transaction.atomic
+def record_cancellation_posted(*, invitation: Invitation, acting_user) -> Invitation:
+    """Record that someone posted an invitation was posted the letter saying the
+    conference is cancelled (a letter cannot be taken back; an email invitee is sent a
+    cancellation by ``cancel_and_notify``)."""
+    conference = invitation.conference
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
+    invitation = (
+        Invitation.objects.select_for_update().select_related("conference").get(pk=invitation.pk)
+    )
+    if conference.status != ConferenceStatus.CANCELLED:
+        raise ValidationError({"invitations": CANCELLATION_NOT_CANCELLED})
+    if invitation.email:
+        raise ValidationError({"invitations": LETTER_HAS_EMAIL})
+    if invitation.sent_at is None:
+        raise ValidationError({"invitations": CANCELLATION_NOT_POSTED.format(name=invitation.name)})
+    if invitation.cancellation_posted_at is not None:
+        day = _day(timezone.localtime(invitation.cancellation_posted_at))
+        raise ValidationError(
+            {"invitations": CANCELLATION_ALREADY_POSTED.format(name=invitation.name, day=day)}
+        )
+    if not cancellation_to_post(invitation, today()):
+        raise ValidationError(
+            {"invitations": CANCELLATION_DAY_GONE_BY.format(day=_day(conference.scheduled_date))}
+        )
+    invitation.cancellation_posted_at = timezone.now()
+    saved_by(invitation, acting_user).save(update_fields=["cancellation_posted_at"])
+    return invitation
+
+
 def has_postal_address(invitation: Invitation) -> bool:
     """Whether a letter to ``invitation`` can go in the post: an address of their own, or
     a professional's agency (its address is the office's to know, not iro's)."""
@@ -771,7 +840,10 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: st
             return "Not sent"
         return "No email: post the letter" if has_postal_address(invitation) else NO_WAY_TO_INVITE
     if not invitation.email and invitation.conference.status == ConferenceStatus.CANCELLED:
-        # A letter cannot be taken back: the cancellation is told another way.
+        # A letter cannot be taken back: a second letter says the conference is cancelled.
+        if invitation.cancellation_posted_at is not None:
+            posted = _day(timezone.localtime(invitation.cancellation_posted_at))
+            return f"Cancellation letter posted {posted}"
         return LETTER_CANCELLED
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
         if not invitation.email:

@@ -687,6 +687,12 @@ class Invitation(models.Model):
     sent_sequence = models.PositiveIntegerField(
         null=True, blank=True, help_text="The calendar sequence of the last email sent."
     )
+    cancellation_posted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When a letter saying the conference is cancelled was posted to someone "
+        "invited by letter.",
+    )
     attendance = models.CharField(max_length=16, choices=InviteeAttendance.choices, blank=True)
     history = HistoricalRecords()
 

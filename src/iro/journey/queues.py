@@ -756,18 +756,29 @@ def reports_not_with_the_chair(user, day: date) -> Queue:
 
 def invitations_to_post(user, day: date) -> Queue:
     """Letters to post for conferences from ``day`` on: invitees with no email address
-    not yet posted a letter, and those posted one before the conference changed (the
-    calendar sequence rose since). Three queries."""
+    not yet posted a letter, those posted one before the conference changed (the
+    calendar sequence rose since), and those posted one for a conference since cancelled
+    and not yet its cancellation (``invitations.cancellation_to_post``). Three queries."""
     current = CalendarEntry.objects.filter(conference=OuterRef("conference")).values("sequence")
+    visible = _visible_conferences(user).filter(scheduled_date__gte=day)
     invitations = list(
-        Invitation.objects.filter(
-            email="",
-            conference__in=_visible_conferences(user).filter(
-                status=ConferenceStatus.SCHEDULED, scheduled_date__gte=day
-            ),
-        )
+        Invitation.objects.filter(email="")
         .annotate(current=current[:1])
-        .filter(Q(sent_sequence__isnull=True) | Q(sent_sequence__lt=F("current")))
+        .filter(
+            Q(
+                conference__in=visible.filter(status=ConferenceStatus.SCHEDULED),
+                sent_sequence__isnull=True,
+            )
+            | Q(
+                conference__in=visible.filter(status=ConferenceStatus.SCHEDULED),
+                sent_sequence__lt=F("current"),
+            )
+            | Q(
+                conference__in=visible.filter(status=ConferenceStatus.CANCELLED),
+                sent_at__isnull=False,
+                cancellation_posted_at__isnull=True,
+            )
+        )
         .select_related("conference")
         .order_by("conference__scheduled_date", "conference__scheduled_time", "conference", "pk")
     )
@@ -776,10 +787,13 @@ def invitations_to_post(user, day: date) -> Queue:
     for i in invitations:
         c = i.conference
         kids = children[c.pk]
-        again = i.sent_sequence is not None
+        cancelled = c.status == ConferenceStatus.CANCELLED
+        again = i.sent_sequence is not None and not cancelled
         # No address (nor a professional's agency): nothing can be posted until one is added.
         postable = has_postal_address(i)
-        if not postable:
+        if cancelled:
+            state = "Cancelled since posted: post the cancellation letter"
+        elif not postable:
             state = "No email or address: add one to invite them"
         elif again:
             state = "Changed since posted: post the new letter"
@@ -789,10 +803,16 @@ def invitations_to_post(user, day: date) -> Queue:
             Row(
                 href=(
                     reverse("conference_invitations", args=[c.public_id]) + "#invitations"
-                    if postable
+                    if postable or cancelled
                     else reverse("conference_invitation_contact", args=[c.public_id, i.pk])
                 ),
-                action="Print and post the letter" if postable else "Add their address",
+                action=(
+                    "Print and post the cancellation letter"
+                    if cancelled
+                    else "Print and post the letter"
+                    if postable
+                    else "Add their address"
+                ),
                 cells=(
                     _person(user, i),
                     i.get_role_display(),
@@ -802,8 +822,14 @@ def invitations_to_post(user, day: date) -> Queue:
                     state,
                 ),
                 child_public_ids=_ids(kids),
-                flag="Post again" if again else ("No address" if not postable else ""),
-                tone=ORANGE if again or not postable else "",
+                flag=(
+                    "Cancelled"
+                    if cancelled
+                    else "Post again"
+                    if again
+                    else ("No address" if not postable else "")
+                ),
+                tone=ORANGE if cancelled or again or not postable else "",
             )
         )
     return Queue(
@@ -812,7 +838,10 @@ def invitations_to_post(user, day: date) -> Queue:
         columns=("Invited", "Role", "Children", "Conference date", "How soon", "Letter"),
         rows=tuple(rows),
         empty="No letter is waiting to be posted.",
-        hint="People with no email address, and letters to send again after a change.",
+        hint=(
+            "People with no email address, letters to send again after a change, and "
+            "letters saying a conference is cancelled."
+        ),
     )
 
 
