@@ -156,6 +156,29 @@ def test_choosing_a_report_goes_to_its_page_and_a_bad_period_says_why(client, au
     assert "is not a quarter" in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    ("kind", "example"),
+    [("annual", "2018-19"), ("quarterly", "2018-19-Q3"), ("monthly", "2019-02")],
+)
+def test_an_empty_period_is_refused_asking_for_one_of_the_kind_chosen(
+    client, authority, kind, example
+):
+    client.force_login(authority.iro)
+    response = client.get("/reports/", {"kind": kind, "period": "  "})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f"Enter a period, such as {example}" in page
+    assert "is not a" not in page
+
+
+def test_a_quarter_typed_with_a_small_q_and_spaces_goes_to_its_page(client, authority):
+    client.force_login(authority.iro)
+    response = client.get("/reports/", {"kind": "quarterly", "period": " 2018-19-q3 "})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/quarterly/2018-19-Q3/"
+    assert client.get("/reports/quarterly/2018-19-q3/").status_code == 404  # the address: Q
+
+
 @pytest.mark.parametrize("who", ["analyst", "partnership"])
 def test_a_role_that_reads_only_the_published_edition_is_offered_no_chair(client, authority, who):
     client.force_login(getattr(authority, who))
