@@ -53,6 +53,26 @@ def test_a_population_that_is_not_a_number_or_has_no_source_is_refused_on_its_fi
     assert not Population.objects.exists()
 
 
+@pytest.mark.parametrize("children", ["61000.5", "61,000.5", "61000.01"])
+def test_a_population_with_a_fraction_is_refused_not_rounded(client, staff, children):
+    client.force_login(staff.iro_manager)
+    response = client.post(population_url(), {"children": children, "source": "ONS"})
+    assert response.status_code == 200
+    assert shows(response, figure_services.POPULATION_WHOLE)
+    assert error_summary_links(response) == ["id_children"]
+    assert not Population.objects.exists()
+
+
+@pytest.mark.parametrize("children", ["61,000", " 61000 ", "61000.0"])
+def test_a_whole_population_with_commas_spaces_or_a_zero_fraction_is_recorded(
+    client, staff, children
+):
+    client.force_login(staff.iro_manager)
+    response = client.post(population_url(), {"children": children, "source": "ONS"})
+    assert response.status_code == 302
+    assert Population.objects.get().children == 61_000
+
+
 @pytest.mark.parametrize("role", ["iro", "analyst", "senior_manager", "team_manager"])
 def test_only_the_manager_may_record_figures(client, staff, role):
     client.force_login(getattr(staff, role))

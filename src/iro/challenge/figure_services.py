@@ -27,6 +27,7 @@ CANNOT_RECORD = "Only the IRO service manager records the figures reports need."
 NOT_A_YEAR = "{year!r} is not a reporting year; expected YYYY-YY such as 2019-20."
 POPULATION_NUMBER = "Enter the number of children aged 0 to 17, such as 61250."
 POPULATION_RANGE = "Enter a number of children from 1 to 10,000,000."
+POPULATION_WHOLE = "Enter the population as a whole number, such as 61250."
 SOURCE_REQUIRED = "Enter where the figure comes from, such as the table's name and date."
 SOURCE_TOO_LONG = "The source must be 200 characters or fewer."
 FTE_NUMBER = "Enter the full-time equivalent as a number from 0 to 1, such as 0.8."
@@ -57,9 +58,13 @@ def _check_source(errors: Errors, field: str, source: str) -> None:
         errors.add(field, SOURCE_TOO_LONG)
 
 
-def _number(text, *, places: str = "0.1") -> Decimal | None:
+def _number(text, *, places: str | None = "0.1") -> Decimal | None:
+    """The number typed (commas between its digits allowed), rounded to ``places``; as
+    typed when ``places`` is None."""
     try:
-        number = Decimal(str(text).strip().replace(",", "")).quantize(Decimal(places))
+        number = Decimal(str(text).strip().replace(",", ""))
+        if places is not None:
+            number = number.quantize(Decimal(places))
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
@@ -71,9 +76,11 @@ def record_population(*, year: str, children, source: str, acting_user) -> Popul
     _require(acting_user)
     errors = Errors()
     _check_year(errors, year)
-    number = _number(children, places="1")
+    number = _number(children, places=None)  # 61000.5 is refused, not rounded
     if number is None:
         errors.add("children", POPULATION_NUMBER)
+    elif number != number.to_integral_value():
+        errors.add("children", POPULATION_WHOLE)
     elif not 1 <= number <= 10_000_000:
         errors.add("children", POPULATION_RANGE)
     _check_source(errors, "source", source)
