@@ -11,6 +11,7 @@ from iro.children.services import create_child, create_family
 from iro.journey import services
 from iro.journey.models import Conference, ConferenceKind, Section47
 from iro.journey.services import Subject
+from iro.notices.mail import recorded_only
 from tests.factories import Staff
 
 
@@ -62,6 +63,13 @@ def book_icpc(
     at: time | None = time(10, 0),
     chair=None,
 ) -> Conference:
+    """The conference booked, its chair not told (``services.CHAIR_GIVEN``: a notice and
+    an email): the tests that read the mail read the invitations."""
+    with recorded_only():
+        return _book_icpc(staff, siblings, on=on, at=at, chair=chair)
+
+
+def _book_icpc(staff: Staff, siblings: Siblings, *, on, at, chair) -> Conference:
     return services.schedule_conference(
         kind=ConferenceKind.INITIAL,
         subjects=[

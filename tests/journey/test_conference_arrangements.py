@@ -42,6 +42,11 @@ def conference(staff):
     return book_icpc(staff, sibling_group(staff))
 
 
+def invitees_mail() -> list:
+    """The mail sent to those invited (a chair is also told of changes: ``iro: ...``)."""
+    return [m for m in mail.outbox if not m.subject.startswith("iro: ")]
+
+
 def invite_family(conference, staff):
     services.add_invitee(
         conference=conference,
@@ -81,9 +86,12 @@ def unfolded(ics: str) -> str:
 def test_invitations_go_by_email_with_a_calendar_request(conference, staff):
     invite_family(conference, staff)
     sent = invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    assert [m.to for m in mail.outbox] == [["hazel@example.org"], ["rook.ashdown@police.example"]]
+    assert [m.to for m in invitees_mail()] == [
+        ["hazel@example.org"],
+        ["rook.ashdown@police.example"],
+    ]
     assert [i.name for i in sent.without_email] == ["Moss Brackwater"]
-    ics = unfolded(ics_of(mail.outbox[0]))
+    ics = unfolded(ics_of(invitees_mail()[0]))
     assert ics.startswith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
     assert "METHOD:REQUEST\r\n" in ics
     assert f"UID:conference-{conference.public_id}@iro.invalid\r\n" in ics
@@ -101,7 +109,7 @@ def test_the_calendar_entry_lasts_as_long_as_the_conference_is_booked_for(confer
     conference.save(update_fields=["duration_minutes"])
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    ics = unfolded(ics_of(mail.outbox[0]))
+    ics = unfolded(ics_of(invitees_mail()[0]))
     assert "DTSTART:20240628T090000Z\r\n" in ics
     assert "DTEND:20240628T103000Z\r\n" in ics
 
@@ -111,7 +119,7 @@ def test_the_calendar_entry_speaks_to_a_professional_as_one_and_to_a_parent_as_f
 ):
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    to_parent, to_police = (unfolded(ics_of(m)) for m in mail.outbox)
+    to_parent, to_police = (unfolded(ics_of(m)) for m in invitees_mail())
     assert "your family and the people who work with your children" in to_parent
     assert "your family" not in to_police
     assert "DESCRIPTION:An initial child protection conference: the family and the" in to_police
@@ -120,7 +128,7 @@ def test_the_calendar_entry_speaks_to_a_professional_as_one_and_to_a_parent_as_f
 def test_the_calendar_part_says_it_is_a_request(conference, staff):
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    (part,) = [a for a in mail.outbox[0].attachments if a.get_content_type() == "text/calendar"]
+    (part,) = [a for a in invitees_mail()[0].attachments if a.get_content_type() == "text/calendar"]
     assert part.get_param("method") == "REQUEST"
     assert part.get_filename() == "conference.ics"
 
@@ -128,7 +136,7 @@ def test_the_calendar_part_says_it_is_a_request(conference, staff):
 def test_a_parent_is_written_to_in_plain_words_and_the_police_as_a_professional(conference, staff):
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    to_parent, to_police = mail.outbox
+    to_parent, to_police = invitees_mail()
     assert "how to keep them safe" in to_parent.body
     assert "Wren and Alder" in to_parent.body
     assert "Friday 28 June 2024 at 10:00am" in to_parent.body
@@ -151,7 +159,7 @@ def test_a_child_is_written_to_about_them_and_their_brother_not_by_their_own_nam
 ):
     invite_wren(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    (to_child,) = mail.outbox
+    (to_child,) = invitees_mail()
     assert "come to a child protection conference about you and Alder." in to_child.body
     assert "the people who work with you talk together about how to keep you safe" in (
         to_child.body
@@ -173,7 +181,7 @@ def test_a_childs_cancellation_says_the_meeting_about_them_is_cancelled(
             acting_user=staff.coordinator,
             expected_version=current_version(conference),
         )
-    (to_child,) = mail.outbox
+    (to_child,) = invitees_mail()
     assert "conference for you and Alder on Friday 28 June 2024" in to_child.body
 
 
@@ -202,7 +210,7 @@ def test_a_second_send_emails_no_one_twice(conference, staff):
     with pytest.raises(ValidationError) as raised:
         invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
     assert raised.value.message_dict["invitations"] == [invitations.NO_ONE_TO_SEND_TO]
-    assert len(mail.outbox) == 2
+    assert len(invitees_mail()) == 2
 
 
 def test_long_lines_are_folded_at_75_octets_without_splitting_a_character(conference, staff):
@@ -244,9 +252,9 @@ def test_rescheduling_sends_everyone_invited_an_update_with_a_higher_sequence(
             acting_user=staff.coordinator,
             expected_version=current_version(conference),
         )
-    assert len(mail.outbox) == 2
-    assert mail.outbox[0].subject.startswith("Changed: ")
-    ics = unfolded(ics_of(mail.outbox[0]))
+    assert len(invitees_mail()) == 2
+    assert invitees_mail()[0].subject.startswith("Changed: ")
+    ics = unfolded(ics_of(invitees_mail()[0]))
     assert f"UID:conference-{conference.public_id}@iro.invalid\r\n" in ics
     assert "SEQUENCE:1\r\n" in ics
     assert "DTSTART:20240701T130000Z\r\n" in ics
@@ -360,12 +368,12 @@ def test_a_cancellation_sends_a_calendar_cancel(
             expected_version=current_version(conference),
         )
     assert Conference.objects.get(pk=conference.pk).status == ConferenceStatus.CANCELLED
-    assert len(mail.outbox) == 2
-    ics = unfolded(ics_of(mail.outbox[0]))
+    assert len(invitees_mail()) == 2
+    ics = unfolded(ics_of(invitees_mail()[0]))
     assert "METHOD:CANCEL\r\n" in ics
     assert "STATUS:CANCELLED\r\n" in ics
     assert "SEQUENCE:1\r\n" in ics
-    assert mail.outbox[0].subject.startswith("Cancelled: ")
+    assert invitees_mail()[0].subject.startswith("Cancelled: ")
 
 
 # ------------------------------------------------------------------ attendance
@@ -516,9 +524,15 @@ def test_changing_the_chair_sends_everyone_invited_an_update_and_asks_for_letter
             acting_user=staff.coordinator,
             expected_version=current_version(conference),
         )
-    assert len(mail.outbox) == 2  # the letters name the chair, and so do the emails
-    assert all(m.subject.startswith("Changed: ") for m in mail.outbox)
-    assert "Chair: Otto Fallowfield" in mail.outbox[0].body
+    assert len(invitees_mail()) == 2  # the letters name the chair, and so do the emails
+    assert all(m.subject.startswith("Changed: ") for m in invitees_mail())
+    assert "Chair: Otto Fallowfield" in invitees_mail()[0].body
+    # And both chairs are told: the one given it and the one it went from.
+    told = {m.to[0]: m.subject for m in mail.outbox if m.subject.startswith("iro: ")}
+    assert told == {
+        staff.other_iro.email: f"iro: {services.CHAIR_GIVEN}",
+        staff.iro.email: f"iro: {services.CHAIR_TAKEN_OFF}",
+    }
     moss.refresh_from_db()
     assert (
         invitations.invitation_state(moss, conference.calendar_entry)
@@ -533,7 +547,7 @@ def test_a_first_chair_allocated_after_the_invitations_is_sent_to_everyone_invit
     Conference.objects.filter(pk=conference.pk).update(chair=None)
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    assert "Chair:" not in mail.outbox[0].body
+    assert "Chair:" not in invitees_mail()[0].body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.allocate_chair(
@@ -542,8 +556,8 @@ def test_a_first_chair_allocated_after_the_invitations_is_sent_to_everyone_invit
             acting_user=staff.coordinator,
             expected_version=current_version(conference),
         )
-    assert len(mail.outbox) == 2
-    assert "Chair: Ivy Coldharbour" in mail.outbox[0].body
+    assert len(invitees_mail()) == 2
+    assert "Chair: Ivy Coldharbour" in invitees_mail()[0].body
     assert CalendarEntry.objects.get(conference=conference).sequence == 1
 
 
@@ -560,7 +574,7 @@ def test_the_same_chair_again_sends_no_update(staff, django_capture_on_commit_ca
             acting_user=staff.coordinator,
             expected_version=current_version(conference),
         )
-    assert mail.outbox == []
+    assert invitees_mail() == []
     assert CalendarEntry.objects.get(conference=conference).sequence == 0
 
 
@@ -586,7 +600,7 @@ def test_an_update_says_what_changed_since_it_was_sent(
     assert (
         "The meeting has changed: the day or time (it was Friday 28 June 2024 at 10:00am), the "
         "chair. The new details are below."
-    ) in mail.outbox[0].body
+    ) in invitees_mail()[0].body
     mail.outbox.clear()
     with (
         time_machine.travel(datetime(2024, 6, 21, 9, 0, tzinfo=UTC), tick=False),
@@ -601,7 +615,7 @@ def test_an_update_says_what_changed_since_it_was_sent(
             expected_version=current_version(conference),
         )
     # Only what changed since the update: the room.
-    assert "The meeting has changed: where it is held. The new" in mail.outbox[0].body
+    assert "The meeting has changed: where it is held. The new" in invitees_mail()[0].body
 
 
 def test_an_interpreter_is_not_asked_for_a_report(conference, staff):
@@ -610,7 +624,7 @@ def test_an_interpreter_is_not_asked_for_a_report(conference, staff):
         email="interpreting@example.org", acting_user=staff.coordinator,
     )  # fmt: skip
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    (message,) = mail.outbox
+    (message,) = invitees_mail()
     assert "Please tell us if you cannot come." in message.body
     assert "send your report" not in message.body
 
@@ -625,7 +639,7 @@ def test_a_parent_with_a_language_we_translate_is_emailed_in_it_then_in_english(
     )  # fmt: skip
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    to_hazel, to_police = mail.outbox
+    to_hazel, to_police = invitees_mail()
     body = to_hazel.body
     assert body.index("کب اور کہاں") < body.index("When: ")  # "When and where", in Urdu first
     assert "4 Fen Lane" not in body and "<" not in body.split("----")[0]

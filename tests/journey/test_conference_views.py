@@ -1023,6 +1023,33 @@ def test_attendance_is_offered_from_the_conferences_day(client, staff, conferenc
         assert "Record who attended" in client.get(url).content.decode()
 
 
+def test_a_childs_attendance_recorded_on_their_invitation_starts_the_record_form(
+    client, staff, conference
+):
+    """Who came is asked once: the record form starts from the attendance list."""
+    services.add_invitee(
+        conference=conference, name="Wren Brackwater", role=InviteeRole.CHILD,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    wren = conference.invitations.get(name="Wren Brackwater")
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        services.record_attendance(
+            conference=conference,
+            attendance={wren.pk: InviteeAttendance.VIRTUAL},
+            acting_user=staff.iro,
+            expected_version=current_version(conference),
+        )
+        client.force_login(staff.iro)
+        page = client.get(reverse("conference_record", args=[conference.public_id]))
+    row = conference.children.get(child__first_name="Wren")
+    other = conference.children.exclude(pk=row.pk).get()
+    html = page.content.decode()
+    assert re.search(rf'name="child{row.pk}-attendance" type="radio" value="virtual" checked', html)
+    assert not re.search(
+        rf'name="child{other.pk}-attendance" type="radio" value="[a-z_]+" checked', html
+    )
+
+
 # ------------------------------------------------------- a day gone by, not recorded
 
 

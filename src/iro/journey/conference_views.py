@@ -1734,9 +1734,12 @@ class ChildRecordForm:
 
 def _child_record_forms(conference: Conference, rows: list[RowView], post) -> list:
     out = []
+    invited = services.attendance_invited(conference)
     for rv in rows:
         agencies = _agencies_for(conference, rv.row)
         initial = _outcome_initial(rv.row, agencies)
+        if not initial["attendance"]:  # as the child's invitation says, if it does
+            initial["attendance"] = invited.get(rv.row.child_id, "")
         carried_from = None
         if conference.status == ConferenceStatus.SCHEDULED and not any(
             initial[f] for f in RECORD_TEXT

@@ -16,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from iro import text_limits, timescales
@@ -1176,6 +1177,8 @@ def schedule_conference(
             plan=subject.plan if kind == ConferenceKind.REVIEW else None,
         )
         saved_by(row, acting_user).save()
+    if conference.chair is not None and conference.status == ConferenceStatus.SCHEDULED:
+        _tell_chairs(conference, was=None, acting_user=acting_user)
     return conference
 
 
@@ -1294,9 +1297,11 @@ def allocate_chair(
     )
     errors.raise_if_any()
     changed = conference.chair_id != getattr(chair, "pk", None)
+    was = conference.chair
     conference.chair = chair
     conference.version += 1
     saved_by(conference, acting_user).save(update_fields=["chair", "version"])
+    _tell_chairs(conference, was=was, acting_user=acting_user)
     # The invitations and letters name the chair (or say one will lead the meeting):
     # those sent are out of date, a chair allocated after them included.
     if changed:
@@ -1318,6 +1323,40 @@ def _invitations_changed(conference: Conference, acting_user) -> None:
             ),
             robust=True,
         )
+
+
+# What a chair is told of the conferences they chair (a notice, emailed when they have an
+# address; fixed sentences, no child's name: the page linked checks the reader's access).
+CHAIR_GIVEN = "A conference is waiting for you to chair"
+CHAIR_MOVED = "A conference you chair has a new day, time or place"
+CHAIR_TAKEN_OFF = "A conference you were to chair has another chair now"
+CHAIR_CANCELLED = "A conference you were to chair is cancelled"
+
+
+def _tell_chairs(conference: Conference, *, was, acting_user, moved: bool = False) -> None:
+    """Tell the chairs of ``conference`` what a change means to them: its chair before
+    (``was``) and now, but not whoever made the change. The notices about the conference
+    still waiting are settled first (the work moved on), so each chair's Messages page
+    holds one waiting notice per conference they are to chair."""
+    from iro.notices.mail import emailing
+    from iro.notices.services import notify, settle
+
+    if not emailing() or conference.is_gone_by(today()):
+        return  # the demo's generated past, or a booking recorded after the event
+    link = reverse("conference_detail", args=[conference.public_id])
+    chair = conference.chair if conference.status == ConferenceStatus.SCHEDULED else None
+    was_id = getattr(was, "pk", None)
+    if chair is not None and chair.pk == was_id and not moved:
+        return
+    settle(link, acting_user=acting_user)
+    if was is not None and was_id != getattr(chair, "pk", None) and was_id != acting_user.pk:
+        subject = (
+            CHAIR_CANCELLED if conference.status == ConferenceStatus.CANCELLED else CHAIR_TAKEN_OFF
+        )
+        notify(recipient=was, subject=subject, link=link, acting_user=acting_user, settled=True)
+    if chair is not None and chair.pk != acting_user.pk:
+        subject = CHAIR_MOVED if chair.pk == was_id else CHAIR_GIVEN
+        notify(recipient=chair, subject=subject, link=link, acting_user=acting_user)
 
 
 @dataclass(frozen=True)
@@ -1550,6 +1589,29 @@ CHILD_ATTENDANCE_AS_INVITED = {
     ChildAttendance.PART: InviteeAttendance.PART,
     ChildAttendance.DID_NOT_ATTEND: InviteeAttendance.DID_NOT_ATTEND,
 }
+
+
+# And back: a child's invitation says whether they came, for the record's first answer.
+INVITED_ATTENDANCE_AS_CHILD = {
+    **{invited: child for child, invited in CHILD_ATTENDANCE_AS_INVITED.items()},
+    InviteeAttendance.APOLOGIES: ChildAttendance.DID_NOT_ATTEND,
+}
+
+
+def attendance_invited(conference: Conference) -> dict[int, str]:
+    """Each child's attendance as their own invitation says it, by child id (children
+    not invited, or whose attendance is not recorded there, left out): the record form
+    starts from it, so who came is not asked twice."""
+    from iro.journey.invitations import invited_child
+
+    said = {}
+    for invitation in conference.invitations.filter(role=InviteeRole.CHILD).exclude(
+        attendance=""
+    ):
+        child = invited_child(invitation)
+        if child is not None and invitation.attendance in INVITED_ATTENDANCE_AS_CHILD:
+            said[child.pk] = INVITED_ATTENDANCE_AS_CHILD[invitation.attendance]
+    return said
 
 
 def _children_invited_attended(conference: Conference, acting_user) -> None:
@@ -1788,7 +1850,15 @@ def record_conference_held(
         from iro.challenge.feedback_links import issue_feedback_links
 
         issue_feedback_links(conference=conference, acting_user=acting_user)
+    _settle_chair_notice(conference, acting_user)
     return conference
+
+
+def _settle_chair_notice(conference: Conference, acting_user) -> None:
+    """A conference recorded as held is no longer waiting for its chair."""
+    from iro.notices.services import settle
+
+    settle(reverse("conference_detail", args=[conference.public_id]), acting_user=acting_user)
 
 
 @transaction.atomic
@@ -1838,6 +1908,7 @@ def _cancel(conference: Conference, *, reason: str, detail: str, acting_user) ->
             "version",
         ]
     )
+    _tell_chairs(conference, was=conference.chair, acting_user=acting_user)
     return conference
 
 
@@ -2701,6 +2772,8 @@ def reschedule_conference(
     if scheduled_date >= today():  # a move into the past is refused outright above
         _check_confirmation(errors, warnings, confirm_reason)
     errors.raise_if_any()
+    was = conference.chair
+    moved = any(getattr(conference, k) != new[k] for k in new if k != "chair")
     for name, value in new.items():
         setattr(conference, name, value)
     conference.booking_warnings = " ".join(warnings)
@@ -2713,6 +2786,7 @@ def reschedule_conference(
         _invitations_changed(conference, acting_user)
     else:
         raise_calendar_sequence(conference, acting_user)
+    _tell_chairs(conference, was=was, acting_user=acting_user, moved=moved)
     return conference
 
 

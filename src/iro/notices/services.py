@@ -19,8 +19,9 @@ from iro.notices.models import MailKind, Notice
 SITE_NAME = "iro"
 
 
-def notify(*, recipient, subject: str, link: str, acting_user) -> Notice:
-    """Record that ``recipient`` is to be told ``subject``, with a link to the page.
+def notify(*, recipient, subject: str, link: str, acting_user, settled: bool = False) -> Notice:
+    """Record that ``recipient`` is to be told ``subject``, with a link to the page;
+    ``settled``: nothing waits for them (they are told work went elsewhere).
 
     The subject must not name a child (the callers' texts are fixed sentences). When the
     recipient has an email address the notice is also queued as mail (sent by the
@@ -35,6 +36,8 @@ def notify(*, recipient, subject: str, link: str, acting_user) -> Notice:
         link=link,
         created_at=_now(),
     )
+    if settled:
+        notice.settled_at = notice.created_at
     notice._history_user = acting_user  # the history row names who caused it
     notice.save()
     if recipient.email and emailing():
