@@ -303,6 +303,39 @@ def test_a_conference_is_said_to_be_today_tomorrow_or_in_so_many_days():
     ]
 
 
+def test_initial_conferences_overdue_or_booked_late_are_at_risk_for_the_manager(staff):
+    """Overdue (booked or not), or due within 10 working days and not booked by then: a
+    booking after the due date is no comfort (it was missing from the manager's page)."""
+
+    def s47(first: str, strategy: date):
+        kid = child(staff, first)
+        return kid, s47_for(kid, referral=strategy - timedelta(days=1), strategy=strategy)
+
+    late_kid, late_s47 = s47("Ayla", date(2025, 9, 26))  # due 17 October
+    booked(late_kid, chair=staff.iro, section47=late_s47, on=date(2025, 10, 20))
+    in_time_kid, in_time_s47 = s47("Brin", date(2025, 9, 26))
+    booked(in_time_kid, chair=staff.iro, section47=in_time_s47, on=date(2025, 10, 15))
+    s47("Cato", date(2025, 10, 1))  # due 22 October, not booked
+    overdue_kid, overdue_s47 = s47("Dela", date(2025, 9, 1))  # due 22 September
+    booked(overdue_kid, chair=staff.iro, section47=overdue_s47, on=date(2025, 10, 14))
+    s47("Emrys", date(2025, 10, 9))  # due 30 October: not yet at risk
+
+    queue = queues.icpcs_overdue_or_at_risk(staff.iro_manager, TODAY)
+
+    assert names(queue) == ["Dela Ashcombe", "Ayla Ashcombe", "Cato Ashcombe"]
+    dela, ayla, cato = queue.rows
+    assert dela.cells[2:] == (
+        "22 Sep 2025",
+        "14 working days overdue",
+        "14 Oct 2025",
+        str(staff.iro),
+    )
+    assert (dela.flag, dela.action) == ("Overdue", "See the booking")
+    assert ayla.cells[4] == "20 Oct 2025" and (ayla.flag, ayla.tone) == ("Booked late", "red")
+    assert cato.cells[4:] == ("Not booked", "")
+    assert (cato.action, cato.flag) == ("Book the conference", "At risk")
+
+
 def test_invitations_to_post_are_letters_not_posted_or_posted_before_a_change(staff):
     later = booked(child(staff, "Cato"), chair=staff.iro, on=date(2025, 10, 31))
     invite(later, "Moss Coldharbour")  # three weeks away, added first

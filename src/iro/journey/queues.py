@@ -416,6 +416,103 @@ def icpcs_requested_not_booked(user, day: date) -> Queue:
     )
 
 
+def icpcs_overdue_or_at_risk(user, day: date) -> Queue:
+    """Across the service, initial conferences overdue (booked or not) or due within 10
+    working days and not booked by their due date, soonest due first: the ones that will
+    be late unless someone acts. A booking for after the due date is flagged "Booked
+    late". Four queries, and two more for the rows a page shows (``LazyRows``)."""
+    closures = closure_days()
+    at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
+    waiting = list(
+        _pending_section47s(visible_to(user), day).values_list(
+            "pk", "start_date", "episode__child_id"
+        )
+    )
+    due_on: dict[date, date] = {}
+    for _, start, _ in waiting:
+        if start not in due_on:
+            due_on[start] = timescales.icpc_due(start, closures=closures)
+    near = [(pk, start, child) for pk, start, child in waiting if due_on[start] <= at_risk_until]
+    # The initial conference booked for each enquiry: linked to it, or for its child
+    # unlinked and on or after its start (the earliest), with its chair.
+    bookings = (
+        ConferenceChild.objects.filter(
+            child_id__in=[child for _, _, child in near],
+            conference__status=ConferenceStatus.SCHEDULED,
+            conference__kind=ConferenceKind.INITIAL,
+            conference__scheduled_date__isnull=False,
+        )
+        .order_by("conference__scheduled_date")
+        .values_list(
+            "child_id", "section47_id", "conference__scheduled_date", "conference__chair_id"
+        )
+    )
+    by_child: dict[int, list] = {}
+    for child_id, s47_id, scheduled, chair_id in bookings:
+        by_child.setdefault(child_id, []).append((s47_id, scheduled, chair_id))
+
+    def booking(pk: int, start: date, child_id: int):
+        for s47_id, scheduled, chair_id in by_child.get(child_id, ()):
+            if s47_id == pk or (s47_id is None and scheduled >= start):
+                return scheduled, chair_id
+        return None, None
+
+    items = []
+    for pk, start, child_id in near:
+        due = due_on[start]
+        booked_for, chair_id = booking(pk, start, child_id)
+        if due < day or booked_for is None or booked_for > due:
+            items.append((due, booked_for, chair_id, child_id, start))
+    items.sort(key=lambda item: (item[0], item[3]))
+    chairs = {
+        pk: str(chair) for pk, chair in User.objects.in_bulk({i[2] for i in items} - {None}).items()
+    }
+
+    def make(run) -> list[Row]:
+        children = Child.objects.in_bulk([i[3] for i in run])
+        rows = []
+        for due, booked_for, chair_id, child_id, start in run:
+            child = children[child_id]
+            left, flag, tone = _days_left(day, due, closures)
+            if booked_for is not None and booked_for > due and due >= day:
+                flag, tone = BOOKED_LATE, RED  # booked for after it is due: it will be late
+            rows.append(
+                Row(
+                    href=(
+                        reverse("child_protection", args=[child.public_id])
+                        if booked_for
+                        else reverse("conference_new", args=[child.public_id]) + "?kind=initial"
+                    ),
+                    action="See the booking" if booked_for else "Book the conference",
+                    cells=(
+                        display_name(user, child),
+                        _d(start),
+                        _d(due),
+                        left,
+                        _d(booked_for) if booked_for else "Not booked",
+                        chairs.get(chair_id, "No chair yet") if booked_for else "",
+                    ),
+                    child_public_ids=(child.public_id,),
+                    flag=flag or AT_RISK,
+                    tone=tone or ORANGE,
+                )
+            )
+        return rows
+
+    return Queue(
+        key="icpcs-at-risk",
+        title="Initial conferences overdue or at risk",
+        columns=("Child", "Enquiry started", "Due by", "Time left", "Booked for", "Chair"),
+        rows=LazyRows(items, make),
+        empty="No initial conference is overdue or due in the next 10 working days without "
+        "a booking in time.",
+        hint=(
+            "Initial conferences overdue, or due within 10 working days and not booked by "
+            "their due date (15 working days from the strategy discussion)."
+        ),
+    )
+
+
 def _open_plans(children: QuerySet[Child], day: date) -> QuerySet[Plan]:
     return Plan.objects.filter(_open_on(day), child__in=children.values("pk"))
 

@@ -29,6 +29,7 @@ SERVICE_MANAGER_QUEUES: list[QueueFunction] = [
     journey.conferences_without_a_chair,
     journey.conferences_to_record,
     journey.icpcs_requested_not_booked,
+    journey.icpcs_overdue_or_at_risk,
     journey.reviews_overdue_or_at_risk,
     challenge.dispute_responses_overdue,
     challenge.answers_to_decide,
