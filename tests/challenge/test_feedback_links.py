@@ -24,7 +24,7 @@ from iro.children.models import Relationship
 from iro.children.services import add_family_member
 from iro.journey import services
 from iro.journey.checks import current_version
-from iro.journey.models import Decision, InviteeRole
+from iro.journey.models import Decision, InviteeAttendance, InviteeRole
 from iro.notices.models import MailKind, OutgoingMail
 from tests.factories import complete_outcome, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
@@ -154,6 +154,51 @@ def test_holding_the_conference_makes_one_link_per_invitee_and_emails_those_with
     assert link_of(held, "Sam Hartwell").respondent == Respondent.PROFESSIONAL
     assert link_of(held, "Rowan Brackwater").language == "pl"
     assert link_of(held, "Heath Brackwater").language == "en-gb"
+
+
+def test_an_adult_recorded_as_not_there_is_not_asked_what_they_thought(staff):
+    """Apologies sent or did not come: no link (the chair recorded who came before the
+    conference itself); attendance not yet recorded still asks."""
+    with time_machine.travel(RECORDED_AT, tick=False):
+        siblings = sibling_group(staff)
+        conference = book_icpc(staff, siblings)
+        for name, email in [
+            ("Rowan Brackwater", "rowan@example.org"),
+            ("Heath Brackwater", "heath@example.org"),
+            ("Sam Hartwell", "sam@example.org"),
+        ]:
+            services.add_invitee(
+                conference=conference,
+                name=name,
+                role=InviteeRole.PARENT,
+                email=email,
+                acting_user=staff.coordinator,
+            )
+        by_name = {i.name: i.pk for i in conference.invitations.all()}
+        services.record_attendance(
+            conference=conference,
+            attendance={
+                by_name["Rowan Brackwater"]: InviteeAttendance.APOLOGIES,
+                by_name["Heath Brackwater"]: InviteeAttendance.DID_NOT_ATTEND,
+            },
+            acting_user=staff.iro,
+            expected_version=current_version(conference),
+        )
+        services.record_conference_held(
+            conference=conference,
+            held_on=HELD,
+            outcomes={
+                c.pk: complete_outcome(Decision.PLAN, category="NEG", held_on=HELD)
+                for c in siblings.children
+            },
+            acting_user=staff.iro,
+            expected_version=current_version(conference),
+        )
+    asked = FeedbackLink.objects.filter(conference=conference)
+    assert [link.invitation.name for link in asked] == ["Sam Hartwell"]
+    assert list(
+        OutgoingMail.objects.filter(kind=MailKind.FEEDBACK).values_list("to", flat=True)
+    ) == ["sam@example.org"]
 
 
 def test_a_letter_carries_a_short_code_and_the_page_to_type_it_in(staff, held):

@@ -85,8 +85,8 @@ def test_raising_a_challenge_refuses_missing_answers_on_their_fields(client, sta
     client.force_login(staff.iro)
     url = reverse("challenge_new", args=[child.public_id])
     response = client.post(url, date_data("raised_on", TODAY))
-    assert shows(response, AGENCY_REQUIRED)
-    assert error_summary_links(response) == ["id_agency"]
+    assert shows(response, AGENCY_REQUIRED)  # and the others at once, not a round later
+    assert error_summary_links(response) == ["id_agency", "id_professional", "id_concern"]
     agency = AgencyFactory()
     response = client.post(url, {"agency": str(agency.pk), **date_data("raised_on", TODAY)})
     assert shows(response, services.TEXT_REQUIRED.format(what="professional's role"))

@@ -30,6 +30,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -40,7 +41,13 @@ from iro.challenge.models import Feedback, FeedbackLink, FeedbackOrigin, Respond
 from iro.challenge.services import write_feedback
 from iro.journey.checks import saved_by
 from iro.journey.invitations import invited_child
-from iro.journey.models import Conference, ConferenceStatus, Invitation, InviteeRole
+from iro.journey.models import (
+    Conference,
+    ConferenceStatus,
+    Invitation,
+    InviteeAttendance,
+    InviteeRole,
+)
 from iro.languages import ENGLISH, code_for
 from iro.notices.mail import emailing, queue_mail
 from iro.notices.models import MailKind
@@ -170,19 +177,29 @@ def asks_feedback(conference: Conference, *, today: date | None = None) -> bool:
     )
 
 
+NOT_THERE = (InviteeAttendance.APOLOGIES, InviteeAttendance.DID_NOT_ATTEND)
+
+
 def issue_feedback_links(
     *, conference: Conference, acting_user=None, now: datetime | None = None
 ) -> list[Issued]:
-    """One link for each invitation of the held ``conference`` that has none: emailed
-    (queued in the notices outbox, its state shown on the conference's feedback page),
-    or waiting for its letter to be printed. Called inside ``record_conference_held``'s
-    transaction and by ``iro issue-feedback-links``; a conference held more than
-    ``LINK_DAYS`` ago gets none."""
+    """One link for each invitation of the held ``conference`` that has none, but adults
+    recorded as not there: emailed (queued in the notices outbox, its state shown on the
+    conference's feedback page), or waiting for its letter to be printed. Called inside
+    ``record_conference_held``'s transaction and by ``iro issue-feedback-links``; a
+    conference held more than ``LINK_DAYS`` ago gets none."""
     now = now or timezone.now()
     if not asks_feedback(conference, today=timezone.localdate(now)):
         return []
     issued = []
-    waiting = conference.invitations.filter(feedback_link__isnull=True).order_by("pk")
+    # An adult recorded as not there (apologies sent, or did not come) is not asked what
+    # they thought of it; attendance not yet recorded asks them. A child is asked either
+    # way: most take part without coming (the chair meets them, their views are shared).
+    waiting = (
+        conference.invitations.filter(feedback_link__isnull=True)
+        .exclude(Q(attendance__in=NOT_THERE) & ~Q(role=InviteeRole.CHILD))
+        .order_by("pk")
+    )
     for invitation in waiting.select_for_update(of=("self",)):
         link = FeedbackLink(
             invitation=invitation,

@@ -231,7 +231,13 @@ class ResolveForm(VersionedForm):
 # ------------------------------------------------------ multi-agency challenges
 
 
-class RaiseChallengeForm(forms.Form):
+class RaiseChallengeForm(AllAtOnce, forms.Form):
+    field_order = ["agency", "professional", "concern", "raised_on"]
+    service_requires = {
+        "professional": TEXT_REQUIRED.format(what="professional's role"),
+        "concern": TEXT_REQUIRED.format(what="concern"),
+    }
+
     agency = forms.ModelChoiceField(
         queryset=Agency.objects.order_by("name"),
         label="Which agency does the professional work for?",
@@ -245,7 +251,11 @@ class RaiseChallengeForm(forms.Form):
     )
     concern = _long_text(
         "What is your concern?",
-        help_text="The partnership sends this to the professional's manager.",
+        help_text=(
+            "The partnership sends this to the professional's manager. Say who by their "
+            "role, not their name: the partnership does not see the family's names, and "
+            "any it would see are hidden."
+        ),
     )
     raised_on = GovDateField(
         what="the date the challenge was raised",
