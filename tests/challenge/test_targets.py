@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from iro.challenge import services
-from iro.challenge.models import Target, TargetDirection
+from iro.challenge.models import BETTER_DIRECTION, Target, TargetDirection, TargetMeasure
 from iro.challenge.selectors import targets_for_year
 from iro.narrative.selectors import NAMES_SOMEONE
 from iro.reports import builders
@@ -58,6 +58,50 @@ def test_a_count_target_can_be_at_most(staff):
     assert target.is_met_by(40) is True
     assert target.is_met_by(41) is False
     assert target.is_met_by(None) is None
+
+
+def test_every_measure_a_target_can_be_set_for_says_which_way_is_better():
+    assert set(BETTER_DIRECTION) == set(TargetMeasure.values)
+
+
+@pytest.mark.parametrize(
+    ("measure", "direction", "message"),
+    [
+        (
+            "icpc_within_15_working_days",
+            TargetDirection.AT_MOST,
+            "For this measure higher is better: choose “At least”.",
+        ),
+        (
+            "child_attended",
+            TargetDirection.AT_MOST,
+            "For this measure higher is better: choose “At least”.",
+        ),
+        (
+            "plans_started_second_or_subsequent",
+            TargetDirection.AT_LEAST,
+            "For this measure lower is better: choose “At most”.",
+        ),
+    ],
+)
+def test_a_target_set_the_wrong_way_round_is_refused(staff, measure, direction, message):
+    with pytest.raises(ValidationError) as error:
+        services.set_target(
+            year="2019-20", measure=measure, value=85, direction=direction,
+            action="Book conferences on the day the S47 ends.", acting_user=staff.iro_manager,
+        )  # fmt: skip
+    assert error.value.message_dict == {"direction": [message]}
+    assert not Target.objects.exists()
+
+
+@pytest.mark.parametrize("direction", [TargetDirection.AT_LEAST, TargetDirection.AT_MOST])
+def test_a_number_of_children_may_be_targeted_either_way(staff, direction):
+    target = services.set_target(
+        year="2019-20", measure="children_on_plan_at_period_end", value=300,
+        direction=direction, action="Plans end when they are no longer needed.",
+        acting_user=staff.iro_manager,
+    )  # fmt: skip
+    assert target.direction == direction
 
 
 @pytest.mark.parametrize(

@@ -69,6 +69,18 @@ def test_a_bad_target_is_refused_with_the_services_messages(client, staff):
     assert not Target.objects.exists()
 
 
+def test_a_target_the_wrong_way_round_is_refused_on_the_direction(client, staff):
+    client.force_login(staff.iro_manager)
+    response = client.post(
+        edit_url("icpc_within_15_working_days"),
+        {"direction": "at_most", "value": "85", "action": "Book on the day the S47 ends."},
+    )
+    assert response.status_code == 200
+    assert shows(response, "For this measure higher is better: choose “At least”.")
+    assert error_summary_links(response) == ["id_direction"]
+    assert not Target.objects.exists()
+
+
 def test_changing_a_target_keeps_its_history(client, staff):
     client.force_login(staff.iro_manager)
     for value, why in (("60", "First go."), ("65", "Raised after the quarter went well.")):

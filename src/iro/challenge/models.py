@@ -477,6 +477,26 @@ class TargetDirection(models.TextChoices):
     AT_MOST = "at_most", "At most"
 
 
+# Which way each measure's figure is better (docs/measures.md), so that a target is not
+# set the wrong way round (the action plan would read backwards). A share of conferences
+# in time, or where the child took part, is better higher; a share of plans that are a
+# second or later plan is better lower. None: a number of children, neither better nor
+# worse in itself (fewer on a plan may be children left unprotected; more disputes, IROs
+# challenging more), so the manager chooses.
+BETTER_DIRECTION: dict[str, str | None] = {
+    TargetMeasure.CHILDREN_ON_PLAN_AT_PERIOD_END: None,
+    TargetMeasure.PLANS_STARTED_SECOND_OR_SUBSEQUENT: TargetDirection.AT_MOST,
+    TargetMeasure.ICPC_WITHIN_15_WORKING_DAYS: TargetDirection.AT_LEAST,
+    TargetMeasure.REVIEWS_ON_TIME: TargetDirection.AT_LEAST,
+    TargetMeasure.REVIEW_CONFERENCES_IN_TIMESCALE: TargetDirection.AT_LEAST,
+    TargetMeasure.CHILDREN_WITH_DISPUTE_RAISED: None,
+    TargetMeasure.CHILD_ATTENDED: TargetDirection.AT_LEAST,
+    TargetMeasure.CHILD_VIEWS_REPRESENTED: TargetDirection.AT_LEAST,
+    TargetMeasure.ADVOCATE_INVOLVED: TargetDirection.AT_LEAST,
+    TargetMeasure.PRE_MEETINGS_HELD: TargetDirection.AT_LEAST,
+}
+
+
 class Target(models.Model):
     """A target for one measure for one reporting year, set by the IRO service manager.
 

@@ -21,6 +21,7 @@ from iro.access.guards import require, require_child, require_conference_childre
 from iro.access.known_names import known_among
 from iro.access.scope import display_name
 from iro.challenge.models import (
+    BETTER_DIRECTION,
     CHALLENGE_RESPONSE_MAX_WORKING_DAYS,
     CHALLENGE_RESPONSE_WORKING_DAYS,
     FINAL_STAGE,
@@ -108,6 +109,7 @@ TOO_MANY_FEATURED = "The annual report {year} already features {limit} quotes: r
 FEATURED_LIMIT = 8
 NOT_A_YEAR = "{year!r} is not a reporting year; expected YYYY-YY such as 2019-20."
 NOT_A_NUMBER = "Enter the target as a number, such as 75 or 82.5."
+WRONG_DIRECTION = "For this measure {better} is better: choose “{label}”."
 PERCENT_RANGE = "A target for a percentage must be from 0 to 100."
 NEGATIVE_TARGET = "A target for a count cannot be negative."
 TARGET_TOO_LARGE = "A target must be less than 1,000,000."
@@ -831,6 +833,14 @@ def feature_quote(*, feedback: Feedback, featured: bool, acting_user) -> Feedbac
 # ------------------------------------------------------------------- targets
 
 
+def wrong_direction(better: str) -> str:
+    """The message for a target set the other way from ``better``."""
+    higher = better == TargetDirection.AT_LEAST
+    return WRONG_DIRECTION.format(
+        better="higher" if higher else "lower", label=TargetDirection(better).label
+    )
+
+
 @transaction.atomic
 def set_target(
     *,
@@ -853,8 +863,11 @@ def set_target(
         errors.add("year", NOT_A_YEAR.format(year=year))
     if measure not in TargetMeasure.values:
         errors.add("measure", UNKNOWN_CHOICE.format(value=measure, what="measure"))
+    better = BETTER_DIRECTION.get(measure)
     if direction not in TargetDirection.values:
         errors.add("direction", UNKNOWN_CHOICE.format(value=direction, what="direction"))
+    elif better is not None and direction != better:
+        errors.add("direction", wrong_direction(better))
     if not action or not action.strip():
         errors.add("action", REASONING_REQUIRED)
     errors.add("action", text_limits.too_long(action, text_limits.PLAN_ITEM))
