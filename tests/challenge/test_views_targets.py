@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from iro.challenge import services
+from iro.challenge import forms, services
 from iro.challenge.models import Target
 from tests.challenge.view_helpers import error_summary_links, html, shows
 
@@ -66,6 +66,17 @@ def test_a_bad_target_is_refused_with_the_services_messages(client, staff):
     assert error_summary_links(response) == ["id_value", "id_action"]
     response = client.post(edit_url(), {"direction": "at_least", "value": "120", "action": "x"})
     assert shows(response, services.PERCENT_RANGE)
+    assert not Target.objects.exists()
+
+
+def test_an_empty_target_is_refused_with_every_missing_answer_at_once(client, staff):
+    client.force_login(staff.iro_manager)
+    response = client.post(edit_url(), {"value": "", "action": ""})
+    assert response.status_code == 200
+    assert shows(response, forms.DIRECTION_REQUIRED)
+    assert shows(response, services.NOT_A_NUMBER)
+    assert shows(response, services.REASONING_REQUIRED)
+    assert error_summary_links(response) == ["id_direction", "id_value", "id_action"]
     assert not Target.objects.exists()
 
 

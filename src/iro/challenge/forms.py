@@ -30,6 +30,8 @@ from iro.challenge.services import (
     DETAIL_REQUIRED,
     ESCALATION_NOTE_REQUIRED,
     NEXT_ADDRESSEE_REQUIRED,
+    NOT_A_NUMBER,
+    REASONING_REQUIRED,
     RESPONSE_DAYS_RANGE,
     TEXT_REQUIRED,
 )
@@ -395,7 +397,10 @@ class FeatureQuoteForm(forms.Form):
 # ------------------------------------------------------------------- targets
 
 
-class TargetForm(forms.Form):
+class TargetForm(AllAtOnce, forms.Form):
+    # An empty form: the direction's message with the value's and the reasoning's.
+    service_requires = {"value": NOT_A_NUMBER, "action": REASONING_REQUIRED}
+
     direction = _radios(
         TargetDirection.choices,
         label="Should the figure be at least or at most the target?",
