@@ -150,6 +150,17 @@ def test_it_refuses_those_who_do_not_raise_disputes(client, staff):
         assert client.get(reverse("dispute_list")).status_code == 403, who
 
 
+def test_a_senior_manager_oversees_the_open_disputes(client, staff):
+    """They answer the later stages and oversee the service: the list, not a refusal
+    that named raising disputes (while each dispute opened)."""
+    raise_for(staff, "Linnet Ashcombe", date(2024, 6, 3))
+    client.force_login(staff.senior_manager)
+    response = client.get(reverse("dispute_list"))
+    assert response.status_code == 200
+    assert len(rows(response)) == 1
+    assert reverse("dispute_list") in client.get(reverse("caseload")).content.decode()
+
+
 def test_it_lists_only_children_the_user_may_see(client, staff, settings):
     settings.IRO_CHILD_ACCESS = "chaired"
     raise_for(staff, "Marlo Brackwater", date(2024, 6, 3), by=staff.iro_manager)

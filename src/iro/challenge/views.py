@@ -433,8 +433,11 @@ def disputes_waiting(request: HttpRequest) -> HttpResponse:
 
 
 def dispute_list(request: HttpRequest) -> HttpResponse:
-    """Open disputes with each current stage's response timescale, overdue first."""
-    require_capability(request.user, Capability.RAISE_CHALLENGES)
+    """Open disputes with each current stage's response timescale, overdue first: for
+    those who raise them, and for the senior managers who oversee the service (the
+    disputes of the children they may see)."""
+    if not has_capability(request.user, Capability.VIEW_SERVICE_FIGURES):
+        require_capability(request.user, Capability.RAISE_CHALLENGES)
     rows = pages.open_dispute_rows(request.user, day=today())
     read_log.shown(request, pks=[r.dispute.child_id for r in rows])
     return render(
