@@ -1605,9 +1605,7 @@ def attendance_invited(conference: Conference) -> dict[int, str]:
     from iro.journey.invitations import invited_child
 
     said = {}
-    for invitation in conference.invitations.filter(role=InviteeRole.CHILD).exclude(
-        attendance=""
-    ):
+    for invitation in conference.invitations.filter(role=InviteeRole.CHILD).exclude(attendance=""):
         child = invited_child(invitation)
         if child is not None and invitation.attendance in INVITED_ATTENDANCE_AS_CHILD:
             said[child.pk] = INVITED_ATTENDANCE_AS_CHILD[invitation.attendance]
