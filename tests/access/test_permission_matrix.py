@@ -179,7 +179,7 @@ PAGES: dict[str, Page] = {
     "team_work": Page(can(C.VIEW_TEAM_WORK)),
     "challenge_work": Page(can(C.HANDLE_MULTI_AGENCY_CHALLENGES)),
     "service_figures": Page(can(C.VIEW_SERVICE_FIGURES)),
-    "caseload": Page(can(C.VIEW_CHILDREN)),
+    "caseload": Page(can(C.VIEW_CHILDREN), ok=(200, 302)),  # an IRO: to the children they chair
     "child_journey": Page(CHILD),
     "child_search": Page(can(C.VIEW_CHILDREN)),
     "child_details": Page(CHILD & can(C.ADD_CHILDREN)),

@@ -178,6 +178,20 @@ def test_a_chair_filter_uses_the_chair_of_the_latest_conference(staff):
     assert _listed(staff.iro_manager, chair_id=staff.other_iro.pk) == set()
 
 
+def test_an_iro_opens_the_list_on_the_children_they_chair_and_can_choose_any(client, staff):
+    children_on_plans(staff, 4)  # alternately chaired by the IRO and the other IRO
+    client.force_login(staff.iro)
+    opened = client.get(reverse("caseload"), follow=True)
+    assert opened.redirect_chain == [(f"{reverse('caseload')}?chair={staff.iro.pk}", 302)]
+    body = opened.content.decode()
+    assert "Q00001" in body and "Q00003" in body and "Q00000" not in body
+    assert f'href="{reverse("caseload")}?chair="' in body  # "Clear filters": every chair
+    every = client.get(reverse("caseload"), {"chair": ""}).content.decode()
+    assert "Q00000" in every and "Q00001" in every
+    client.force_login(staff.iro_manager)
+    assert client.get(reverse("caseload")).status_code == 200  # the service's, as before
+
+
 def test_a_bad_filter_value_is_reported_and_ignored(client, staff):
     children_on_plans(staff, 2)
     client.force_login(staff.iro_manager)

@@ -11,6 +11,7 @@ from uuid import UUID
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from iro.access import read_log
 from iro.access.capabilities import Capability, capabilities_of, has_capability
@@ -18,6 +19,7 @@ from iro.access.scope import child_for
 from iro.journey import correction_selectors, selectors
 from iro.journey.checks import today
 from iro.journey.forms import CaseloadFilterForm
+from iro.people.models import Role
 from iro.work.landings import landing_for, my_work_queues
 from iro.work.views import limited
 
@@ -85,6 +87,10 @@ def _pagination(request: HttpRequest, page) -> dict:
 def caseload(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.VIEW_CHILDREN):
         raise PermissionDenied(NO_CHILDREN)
+    if not request.GET and request.user.role == Role.IRO:
+        # An IRO's children are those they chair: the list opens on them ("Any" chair,
+        # or "Clear filters", shows the service's).
+        return redirect(reverse("caseload") + f"?chair={request.user.pk}")
     form = CaseloadFilterForm(request.GET, user=request.user)
     result = selectors.caseload(
         request.user, form.filters(), page_number=request.GET.get("page", 1)
