@@ -301,7 +301,7 @@ def test_the_chair_amends_the_record_and_the_page_says_so(client, staff, sibling
     assert response.status_code == 302, response.text[:2000]
     page = client.get(detail).text
     assert "Amended on 1 July 2024 by" in page
-    assert f"because {REASON}" in page
+    assert f". The reason given: {REASON}" in page
     assert f"{REASON}." not in page  # the reason's own full stop, not a second one
     history = client.get(reverse("conference_history", args=[held.public_id])).text
     assert "Nobody checks the home is warm." in history

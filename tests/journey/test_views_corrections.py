@@ -72,7 +72,7 @@ def test_a_manager_voids_a_conference_and_sees_it_voided_with_a_restore(client, 
     # The record's history says it was voided and restored, once each.
     history = client.get(reverse("conference_history", args=[journey.icpc.public_id])).text
     assert history.count("Voided on ") == 1 and history.count("Restored on ") == 1
-    assert f"by {staff.iro_manager} because" in history
+    assert f"by {staff.iro_manager}. The reason given: " in history
     assert Conference.objects.count() == 1
     assert Plan.objects.count() == 1
     # Each page read is in the access log under the child.

@@ -207,6 +207,8 @@ def test_the_page_shows_counts_and_tables_in_a_fixed_number_of_queries(client, s
     assert body.count("<h1") == 1
     assert '<span class="iro-count__number">30</span> overdue' in body
     assert "Overdue</strong> by" in body
+    # A review not booked says who books it (an IRO cannot).
+    assert "Not booked: it is on the conference coordinators’ list to book" in body
     assert "M00014" not in body  # names, not IDs, for an IRO
 
 

@@ -2107,7 +2107,7 @@ AMENDED_FIELDS = {
     "outline_plan": "Outline plan",
     "first_core_group_on": "First core group meeting",
     "recommendations": "Agencies' recommendations",
-    "dissent": "Dissent",
+    "dissent": "Who disagreed with the decision",
 }
 
 
