@@ -119,6 +119,23 @@ def test_it_refuses_a_resolved_dispute(staff, dispute):
     ]
 
 
+def test_resolving_tells_the_person_it_waited_with_that_it_no_longer_does(staff, dispute):
+    from iro.notices.models import Notice
+
+    services.resolve_dispute(
+        dispute=dispute,
+        resolved_on=date(2024, 6, 7),
+        resolution="Plan updated.",
+        acting_user=staff.iro,
+        expected_version=current_version(dispute),
+    )
+    told = Notice.objects.filter(recipient=staff.team_manager).order_by("created_at", "pk")
+    assert [(n.subject, n.settled_at is None) for n in told] == [
+        (services.DISPUTE_WAITING, False),  # settled: it waits no longer
+        (services.DISPUTE_RESOLVED, False),  # and said, with nothing to do
+    ]
+
+
 def test_it_refuses_a_save_from_a_stale_page(staff, dispute):
     services.escalate_dispute(
         dispute=dispute,

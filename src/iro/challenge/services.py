@@ -139,6 +139,7 @@ NOT_ADDRESSED_TO_YOU = "This stage of the dispute was sent to {name}: only they 
 # What a notice says (never a child's name: the link's page checks the reader's access).
 DISPUTE_WAITING = "A dispute is waiting for your answer"
 ANSWER_WAITING = "An answer to a dispute you raised is waiting for you"
+DISPUTE_RESOLVED = "A dispute you were asked to answer has been resolved"
 CHALLENGE_WAITING = "A multi-agency challenge is waiting to be forwarded"
 
 # Targets of these measures are numbers of children; all others are percentages.
@@ -382,6 +383,15 @@ def resolve_dispute(
         update_fields=["resolved_on", "resolution", "outcome", "version"]
     )
     settle(_answer_link(dispute), _detail_link(dispute), acting_user=acting_user)
+    # The person it waited with is told it no longer does (it left their list unsaid).
+    if current.addressed_to_id is not None and current.addressed_to_id != acting_user.pk:
+        notify(
+            recipient=current.addressed_to,
+            subject=DISPUTE_RESOLVED,
+            link=reverse("disputes_waiting"),
+            acting_user=acting_user,
+            settled=True,
+        )
     return dispute
 
 
