@@ -4,11 +4,13 @@ slots that meet the due date; and the services refuse what the proposals warn of
 from __future__ import annotations
 
 from datetime import date, time
+from decimal import Decimal
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from iro.challenge.models import WorkingHours
 from iro.journey import chairs, services
 from iro.journey.checks import current_version
 from iro.journey.models import Conference, ConferenceKind
@@ -60,6 +62,24 @@ def test_among_new_chairs_the_lightest_load_comes_first(staff):
     assert names.index(staff.other_iro) < names.index(staff.iro)
     assert option_for(options, staff.iro).children_on_plan == 1
     assert option_for(options, staff.iro_manager).upcoming == 1
+
+
+def test_the_lightest_load_is_weighed_for_working_time(staff):
+    """One child at 0.2 full-time is heavier than two at full time: the manager who
+    chairs a little was proposed first for a sibling group."""
+    child_on_plan(chair=staff.iro, strategy=date(2024, 2, 1), icpc_on=date(2024, 2, 20))
+    child_on_plan(chair=staff.iro, strategy=date(2024, 2, 1), icpc_on=date(2024, 2, 20))
+    child_on_plan(chair=staff.other_iro, strategy=date(2024, 2, 1), icpc_on=date(2024, 2, 20))
+    WorkingHours.objects.create(
+        person=staff.other_iro, starts_on=date(2024, 1, 1), fte=Decimal("0.20"),
+        recorded_by=staff.iro_manager, recorded_on=date(2024, 1, 1),
+    )  # fmt: skip
+    options = chairs.propose_chairs(children=sibling_group(staff).children, today=TODAY)
+    names = [o.chair for o in options]
+    assert names.index(staff.iro) < names.index(staff.other_iro)
+    assert option_for(options, staff.other_iro).fte == Decimal("0.20")
+    assert option_for(options, staff.other_iro).load_per_fte == 5
+    assert option_for(options, staff.iro).fte is None  # not recorded: full time
 
 
 def test_the_manager_of_the_childs_team_is_refused_with_the_reason_and_listed_last(staff):
@@ -214,7 +234,7 @@ def test_proposals_take_a_fixed_number_of_queries(staff, django_assert_max_num_q
         child_on_plan(chair=extra, strategy=date(2024, 2, 1), icpc_on=date(2024, 2, 20))
     siblings = sibling_group(staff)
     children = chairs.children_with_relations(siblings.children)
-    with django_assert_max_num_queries(7):  # one of them for the chairs' leave
+    with django_assert_max_num_queries(8):  # one for the leave, one for working time
         chairs.propose_chairs(children=children, today=TODAY, due=date(2024, 7, 1))
 
 

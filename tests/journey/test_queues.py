@@ -4,12 +4,14 @@ through the user's access, in a fixed number of queries."""
 from __future__ import annotations
 
 from datetime import date, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from iro.challenge.models import WorkingHours
 from iro.children.models import Child, RestrictedAccess
 from iro.journey import queues
 from iro.journey.models import (
@@ -251,12 +253,32 @@ def test_each_iros_load_counts_children_and_the_next_four_weeks(staff):
     queue = queues.iro_loads(staff.iro_manager, TODAY)
 
     rows = {row.cells[0]: row.cells[1:] for row in queue.rows}
-    assert rows[str(staff.iro)] == ("2", "1", "None")
-    assert rows[str(staff.other_iro)] == ("0", "0", "27 Oct 2025 to 31 Oct 2025")
+    assert rows[str(staff.iro)] == ("2", "1", "Not recorded", "2", "None")
+    assert rows[str(staff.other_iro)] == (
+        "0", "0", "Not recorded", "0", "27 Oct 2025 to 31 Oct 2025",
+    )  # fmt: skip
     assert queue.rows[0].cells[0] == str(staff.iro)  # heaviest first
     # The link lists the children the figure counts: on a plan under that chair.
     assert queue.rows[0].href == reverse("caseload") + f"?chair={staff.iro.pk}&on_plan=yes"
     assert not queue.counted
+
+
+def test_a_part_time_iros_load_is_weighed_for_their_working_time(staff):
+    """Three children at half time is a heavier load than four at full time."""
+    for n, chair in enumerate([staff.iro] * 3 + [staff.other_iro] * 4):
+        child_on_plan(
+            chair=chair, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 20),
+            first_name=f"Kid{n}",
+        )  # fmt: skip
+    WorkingHours.objects.create(
+        person=staff.iro, starts_on=date(2025, 4, 1), fte=Decimal("0.50"),
+        recorded_by=staff.iro_manager, recorded_on=date(2025, 4, 1),
+    )  # fmt: skip
+
+    queue = queues.iro_loads(staff.iro_manager, TODAY)
+
+    assert [row.cells[0] for row in queue.rows][:2] == [str(staff.iro), str(staff.other_iro)]
+    assert queue.rows[0].cells[1:5] == ("3", "0", "0.5", "6")
 
 
 # --- Conference coordinator ---------------------------------------------------------------

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from decimal import Decimal
 
 from django.db.models import Count, Max, OuterRef, Subquery
 
@@ -102,9 +103,44 @@ class ChairOption:
         """Chaired a conference of one of these children before (continuity)."""
         return self.last_chaired_on is not None
 
+    # Their working time (full-time equivalent) recorded on the figures page; None when
+    # none is recorded (taken as full time).
+    fte: Decimal | None = None
+
     @property
     def load(self) -> int:
         return self.children_on_plan + self.upcoming
+
+    @property
+    def load_per_fte(self) -> Decimal:
+        """The load as if full time, so a part-time IRO is not given a full-time share."""
+        return per_fte(self.load, self.fte)
+
+
+def per_fte(load: int, fte: Decimal | None) -> Decimal:
+    """``load`` for one full-time IRO: the load itself when no working time is recorded,
+    and endless for 0 (no longer working in the service)."""
+    if fte is None:
+        return Decimal(load)
+    if fte <= 0:
+        return Decimal("Infinity")
+    return Decimal(load) / fte
+
+
+def working_time(chair_ids: Iterable[int], day: date) -> dict[int, Decimal]:
+    """Each IRO's full-time equivalent on ``day`` (their latest working hours record from
+    then or before; absent when none is recorded). One query."""
+    from iro.challenge.models import WorkingHours
+
+    fte: dict[int, Decimal] = {}
+    records = (
+        WorkingHours.objects.filter(person_id__in=list(chair_ids), starts_on__lte=day)
+        .order_by("person_id", "starts_on")
+        .values_list("person_id", "fte")
+    )
+    for person_id, value in records:
+        fte[person_id] = value  # the latest wins
+    return fte
 
 
 def caseloads(
@@ -191,6 +227,7 @@ def propose_chairs(
     chairs = list(iros().order_by("last_name", "first_name", "pk"))
     ids = [c.pk for c in chairs]
     loads = caseloads(ids, today=today)
+    ftes = working_time(ids, today)
     previous = previous_chairs(children)
     booked = Conference.objects.filter(chair__in=ids, status=ConferenceStatus.SCHEDULED)
     if conference is not None:
@@ -271,6 +308,7 @@ def propose_chairs(
         options.append(
             ChairOption(
                 chair=chair,
+                fte=ftes.get(chair.pk),
                 refusals=tuple(errors.by_field.get("chair", ())),
                 last_chaired_on=previous.get(chair.pk),
                 children_on_plan=on_plan,
@@ -290,7 +328,7 @@ def propose_chairs(
             option.busy_at_time,
             last is None,
             -(last.toordinal() if last else 0),
-            option.load,
+            option.load_per_fte,
         )
 
     return sorted(options, key=rank)

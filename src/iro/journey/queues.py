@@ -24,7 +24,7 @@ from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, shows_names, visible_to
 from iro.children.models import Child
-from iro.journey.chairs import caseloads
+from iro.journey.chairs import caseloads, per_fte, working_time
 from iro.journey.invitations import has_postal_address
 from iro.journey.models import (
     ActionStatus,
@@ -648,10 +648,16 @@ def iro_loads(user, day: date) -> Queue:
     until = day + timedelta(days=UPCOMING_DAYS)
     chairs = list(iros().order_by("last_name", "first_name", "pk"))
     loads = caseloads([c.pk for c in chairs], today=day, until=until)
+    ftes = working_time([c.pk for c in chairs], day)
     leave = leave_between([c.pk for c in chairs], day, until)
     rows = []
-    for chair in sorted(chairs, key=lambda c: (-sum(loads[c.pk]), c.last_name, c.first_name)):
+
+    def heaviest(c):
+        return (-per_fte(sum(loads[c.pk]), ftes.get(c.pk)), c.last_name, c.first_name)
+
+    for chair in sorted(chairs, key=heaviest):
         on_plan, upcoming = loads[chair.pk]
+        fte = ftes.get(chair.pk)
         away = "; ".join(
             f"{_d(lv.start_date)} to {_d(lv.end_date)}" for lv in leave.get(chair.pk, [])
         )
@@ -660,21 +666,49 @@ def iro_loads(user, day: date) -> Queue:
                 # The children the figure counts: those on a plan under this chair.
                 href=reverse("caseload") + f"?chair={chair.pk}&on_plan=yes",
                 action="See their children on a plan",
-                cells=(str(chair), str(on_plan), str(upcoming), away or "None"),
+                cells=(
+                    str(chair),
+                    str(on_plan),
+                    str(upcoming),
+                    _fte_words(fte),
+                    _per_full_time(on_plan, fte),
+                    away or "None",
+                ),
             )
         )
     return Queue(
         key="iro-loads",
         title="Each IRO's load",
-        columns=("IRO", "Children on a plan", "Conferences in the next 4 weeks", "Leave"),
+        columns=(
+            "IRO",
+            "Children on a plan",
+            "Conferences in the next 4 weeks",
+            "Working time (full time is 1)",
+            "Children on a plan per full-time IRO",
+            "Leave",
+        ),
         rows=tuple(rows),
         empty="There are no active IROs.",
         hint=(
             "So that work can be moved: children whose latest conference they chaired. "
-            "Heaviest first, counting the children and the conferences together."
+            "Heaviest first for their working time, counting the children and the "
+            "conferences together (working time as recorded on the figures page; none "
+            "recorded counts as full time)."
         ),
         counted=False,
     )
+
+
+def _fte_words(fte) -> str:
+    return "Not recorded" if fte is None else f"{fte.normalize():f}"
+
+
+def _per_full_time(on_plan: int, fte) -> str:
+    if fte is None:
+        return str(on_plan)
+    if fte <= 0:
+        return "Not working in the service"
+    return str(round(on_plan / fte))
 
 
 # --- Conference coordinator ---------------------------------------------------------------
