@@ -65,13 +65,18 @@ def test_abbreviations_are_found_as_whole_words_and_as_written():
     # Part of another word, or in lower case as an ordinary word, is not jargon.
     assert terms("ICPCs are held in a CPPx room; a cin is a chin") == []
     assert terms("S47 enquiry, LADO referral, CIN plan, DRP, MACP and the IRO") == [
-        "S47",
         "CIN",
         "LADO",
         "DRP",
         "MACP",
         "IRO",
+        "S47",  # (in any case: with the phrases)
     ]
+
+
+def test_section_47_is_found_however_it_is_abbreviated():
+    assert terms("The s47 enquiry ended.") == ["S47"]
+    assert terms("An S47 and a section 47") == ["section 47", "S47"]
 
 
 def test_each_finding_suggests_plainer_words_and_counts_them():

@@ -42,7 +42,6 @@ EASY_BUT_JARGON = "Easy to read, but it uses words a family may not know: see be
 
 # Abbreviations are matched as written (capitals), whole words only.
 ABBREVIATIONS: dict[str, str] = {
-    "S47": "the checks social workers make when they are worried a child may be harmed",
     "ICPC": "the first child protection meeting",
     "RCPC": "the review meeting",
     "CPP": "child protection plan",
@@ -70,6 +69,8 @@ ABBREVIATIONS: dict[str, str] = {
 # Phrases are matched in any case, whole words only.
 PHRASES: dict[str, str] = {
     "section 47": "the checks social workers make when they are worried a child may be harmed",
+    # (any case: written "s47" as often as "S47")
+    "S47": "the checks social workers make when they are worried a child may be harmed",
     "core group": "the group of people who meet to check the plan is working",
     "significant harm": "serious harm",
     "strategy discussion": "a meeting between social workers, police and health",
