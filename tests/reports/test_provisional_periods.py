@@ -138,7 +138,13 @@ def test_a_quarter_or_month_says_period_to_date(staff):
 def test_every_format_says_provisional_in_words(staff):
     with on(date(2026, 12, 2)):
         report = builders.annual_report("2026-27")
-    assert NOTE in document.render_html(report)  # the PDF is made from this document
+    html = document.render_html(report)
+    assert NOTE in html  # the PDF is made from this document
+    # and every page's footer says so, so a page printed alone does too
+    assert (
+        '@bottom-left { content: "Annual report 2026-27 · provisional, as at 2 December 2026'
+        in (html.replace("&quot;", '"'))
+    )
     header = next(csv.reader(io.StringIO(formats.render(report, "csv")[0])))
     assert header[3] == f"2026-27 ({NOTE})"
     assert header[4] == "2025-26 (to 2 December 2025)"
@@ -163,6 +169,7 @@ def test_a_completed_period_says_nothing_of_provisional(staff):
         report = builders.annual_report("2025-26")
     assert report.provisional_note is None
     assert "Provisional" not in document.render_html(report)
+    assert "provisional, as at" not in document.render_html(report)
     assert formats.render(report, "csv")[0].startswith("measure,label,item,2025-26,2024-25,note\n")
 
 
