@@ -137,7 +137,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     clock.set(date(2024, 6, 24))
     manager = sign_in(staff.iro_manager)
     manager.get_by_role("link", name="Disputes", exact=True).click()
-    expect(manager.locator("h1")).to_have_text("Open disputes")
+    expect(manager.locator("h1")).to_have_text("Disputes")
     row = manager.locator("#open-disputes tbody tr").first
     expect(row).to_contain_text("Ayla Brackwater")
     expect(row).to_contain_text("Response overdue due by 17 Jun 2024, 5 working days ago")

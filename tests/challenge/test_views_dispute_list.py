@@ -100,7 +100,8 @@ def test_it_flags_overdue_responses_first_then_the_soonest_due(client, staff):
     assert "due by 1 Jul 2024" in body
     assert "4 open disputes" in body
     assert "1 with a response overdue" in body
-    assert overdue.public_id and "Emrys" not in body
+    open_part = body.split('id="resolved"', 1)[0]
+    assert overdue.public_id and "Emrys" not in open_part  # resolved: listed under the open
 
 
 def test_local_closure_days_and_bank_holidays_move_the_due_date(client, staff):
@@ -148,6 +149,28 @@ def test_it_refuses_those_who_do_not_raise_disputes(client, staff):
     for who in ("social_worker", "team_manager", "coordinator", "partnership", "outsider"):
         client.force_login(getattr(staff, who))
         assert client.get(reverse("dispute_list")).status_code == 403, who
+
+
+def test_disputes_resolved_in_the_last_year_are_listed_under_the_open_ones(client, staff):
+    recent = raise_for(staff, "Ayla Dunmere", date(2024, 6, 3))
+    long_ago = raise_for(staff, "Brin Elmstead", date(2023, 5, 2))
+    for dispute, on in ((recent, date(2024, 6, 20)), (long_ago, date(2023, 6, 20))):
+        services.resolve_dispute(
+            dispute=dispute,
+            resolved_on=on,
+            resolution="The plan was updated.",
+            outcome="concern_addressed",
+            acting_user=staff.iro,
+            expected_version=current_version(dispute),
+        )
+    raise_for(staff, "Cato Fallowfield", date(2024, 6, 26))
+    client.force_login(staff.iro_manager)
+    response = client.get(reverse("dispute_list"))
+    assert rows(response) == ["Cato Fallowfield: Awaiting response"]
+    resolved = html(response).split('id="resolved-disputes"', 1)[1].split("</table>", 1)[0]
+    assert "Ayla Dunmere" in resolved and "20 Jun 2024" in resolved
+    assert "The concern was addressed" in resolved
+    assert "Brin Elmstead" not in resolved  # more than a year ago
 
 
 def test_a_senior_manager_oversees_the_open_disputes(client, staff):

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, Prefetch, Q, QuerySet
@@ -249,6 +249,20 @@ def open_dispute_rows(user, *, day: date) -> list[DisputeRow]:
     by response due date. A fixed number of queries, however many disputes."""
     disputes = _with_current_stage(open_disputes(user))
     return sorted(_rows(user, disputes, day=day), key=_urgency)
+
+
+# The disputes page lists those resolved this long ago or less under the open ones.
+RESOLVED_LISTED_DAYS = 365
+
+
+def resolved_dispute_rows(user, *, day: date) -> list[DisputeRow]:
+    """The disputes about children ``user`` may see resolved in the last year, newest
+    first. A fixed number of queries."""
+    since = day - timedelta(days=RESOLVED_LISTED_DAYS)
+    disputes = _with_current_stage(
+        disputes_for(user).filter(resolved_on__gte=since).order_by("-resolved_on", "-pk")
+    )
+    return _rows(user, disputes.select_related("child", "raised_by"), day=day)
 
 
 def open_disputes(user) -> QuerySet[Dispute]:

@@ -439,12 +439,14 @@ def dispute_list(request: HttpRequest) -> HttpResponse:
     if not has_capability(request.user, Capability.VIEW_SERVICE_FIGURES):
         require_capability(request.user, Capability.RAISE_CHALLENGES)
     rows = pages.open_dispute_rows(request.user, day=today())
-    read_log.shown(request, pks=[r.dispute.child_id for r in rows])
+    resolved = pages.resolved_dispute_rows(request.user, day=today())
+    read_log.shown(request, pks=[r.dispute.child_id for r in rows + resolved])
     return render(
         request,
         "challenge/dispute_list.html",
         {
             "rows": rows,
+            "resolved": resolved,
             "overdue": sum(1 for r in rows if r.current and r.current.state == pages.OVERDUE),
             "active_nav": "disputes",
         },
