@@ -416,6 +416,40 @@ def icpcs_requested_not_booked(user, day: date) -> Queue:
     )
 
 
+def _at_risk_row(
+    day,
+    closures,
+    child: Child,
+    due: date,
+    booked_for,
+    *,
+    kind: str,
+    book: str,
+    before: tuple,
+    after: tuple,
+    about: str = "",
+) -> Row:
+    """A row of a list of conferences overdue or at risk: flagged by the time left, or
+    "Booked late" when booked for after its due date; to the booking, or to book one.
+    Its cells are ``before``, the time left in words, then ``after``."""
+    left, flag, tone = _days_left(day, due, closures)
+    if booked_for is not None and booked_for > due and due >= day:
+        flag, tone = BOOKED_LATE, RED  # booked for after it is due: it will be late
+    return Row(
+        href=(
+            reverse("child_protection", args=[child.public_id])
+            if booked_for
+            else reverse("conference_new", args=[child.public_id]) + f"?kind={kind}"
+        ),
+        action="See the booking" if booked_for else book,
+        cells=(*before, left, *after),
+        child_public_ids=(child.public_id,),
+        flag=flag or AT_RISK,
+        tone=tone or ORANGE,
+        about=about,
+    )
+
+
 def icpcs_overdue_or_at_risk(user, day: date) -> Queue:
     """Across the service, initial conferences overdue (booked or not) or due within 10
     working days and not booked by their due date, soonest due first: the ones that will
@@ -473,28 +507,20 @@ def icpcs_overdue_or_at_risk(user, day: date) -> Queue:
         rows = []
         for due, booked_for, chair_id, child_id, start in run:
             child = children[child_id]
-            left, flag, tone = _days_left(day, due, closures)
-            if booked_for is not None and booked_for > due and due >= day:
-                flag, tone = BOOKED_LATE, RED  # booked for after it is due: it will be late
             rows.append(
-                Row(
-                    href=(
-                        reverse("child_protection", args=[child.public_id])
-                        if booked_for
-                        else reverse("conference_new", args=[child.public_id]) + "?kind=initial"
-                    ),
-                    action="See the booking" if booked_for else "Book the conference",
-                    cells=(
-                        display_name(user, child),
-                        _d(start),
-                        _d(due),
-                        left,
+                _at_risk_row(
+                    day,
+                    closures,
+                    child,
+                    due,
+                    booked_for,
+                    kind="initial",
+                    book="Book the conference",
+                    before=(display_name(user, child), _d(start), _d(due)),
+                    after=(
                         _d(booked_for) if booked_for else "Not booked",
                         chairs.get(chair_id, "No chair yet") if booked_for else "",
                     ),
-                    child_public_ids=(child.public_id,),
-                    flag=flag or AT_RISK,
-                    tone=tone or ORANGE,
                 )
             )
         return rows
@@ -600,28 +626,18 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
         rows = []
         for chair, d, plan in run:
             child = children[plan.child_id]
-            left, flag, tone = _days_left(day, d, closures)
             booked_for = booked.get((child.pk, REVIEW))
-            if booked_for is not None and booked_for > d and d >= day:
-                flag, tone = BOOKED_LATE, RED  # booked for after it is due: it will be late
             rows.append(
-                Row(
-                    href=(
-                        reverse("child_protection", args=[child.public_id])
-                        if booked_for
-                        else reverse("conference_new", args=[child.public_id]) + "?kind=review"
-                    ),
-                    action="See the booking" if booked_for else "Book the review",
-                    cells=(
-                        chair,
-                        display_name(user, child),
-                        _d(d),
-                        left,
-                        _d(booked_for) if booked_for else "Not booked",
-                    ),
-                    child_public_ids=(child.public_id,),
-                    flag=flag or AT_RISK,
-                    tone=tone or ORANGE,
+                _at_risk_row(
+                    day,
+                    closures,
+                    child,
+                    d,
+                    booked_for,
+                    kind="review",
+                    book="Book the review",
+                    before=(chair, display_name(user, child), _d(d)),
+                    after=(_d(booked_for) if booked_for else "Not booked",),
                     about=display_name(user, child),  # the first cell is the chair
                 )
             )
