@@ -1341,8 +1341,12 @@ def _tell_chairs(conference: Conference, *, was, acting_user, moved: bool = Fals
     from iro.notices.mail import emailing
     from iro.notices.services import notify, settle
 
-    if not emailing() or conference.is_gone_by(today()):
-        return  # the demo's generated past, or a booking recorded after the event
+    if conference.is_gone_by(today()):
+        return  # a booking recorded after the event
+    if not emailing() and (
+        conference.scheduled_date is None or conference.scheduled_date < timezone.localdate()
+    ):
+        return  # the demo's generated past (its coming conferences are told, not emailed)
     link = reverse("conference_detail", args=[conference.public_id])
     chair = conference.chair if conference.status == ConferenceStatus.SCHEDULED else None
     was_id = getattr(was, "pk", None)
