@@ -146,6 +146,7 @@ def test_text_from_the_records_cannot_become_a_formula(staff):
     assert '\'=HYPERLINK("http://x.example","click")' in teams
     quote = next(book["Quotes"].iter_rows(min_row=2, values_only=True))
     assert quote[1:] == ("A professional", "'-2+3 stars")
+    assert book["Quotes"]["A2"].number_format == "d mmm yyyy"  # a day, not a time of one
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:

@@ -111,6 +111,8 @@ def render_xlsx(report: Report) -> bytes:
         _append(quotes, ["received on", "attribution", "quote"])
         for quote in report.quotes:
             _append(quotes, [quote.received_on, quote.attribution, quote.text])
+        for (cell,) in quotes.iter_rows(min_row=2, max_col=1):
+            cell.number_format = "d mmm yyyy"  # a day (a date alone showed a time, 00:00)
         plan = book.create_sheet("Action plan")
         _append(
             plan,
