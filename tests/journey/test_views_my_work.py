@@ -206,6 +206,7 @@ def test_the_page_shows_counts_and_tables_in_a_fixed_number_of_queries(client, s
     body = response.content.decode()
     assert body.count("<h1") == 1
     assert '<span class="iro-count__number">30</span> overdue' in body
+    assert 'href="#deadlines"' in body and 'id="deadlines"' in body  # each figure leads to its list
     assert "Overdue</strong> by" in body
     # A review not booked says who books it (an IRO cannot).
     assert "Not booked: it is on the conference coordinators’ list to book" in body
