@@ -92,6 +92,14 @@ def test_a_target_the_wrong_way_round_is_refused_on_the_direction(client, staff)
     assert not Target.objects.exists()
 
 
+def test_the_form_says_which_way_is_better_before_it_is_refused(client, staff):
+    client.force_login(staff.iro_manager)
+    assert shows(client.get(edit_url("icpc_within_15_working_days")), "higher is better")
+    assert shows(client.get(edit_url("plans_started_second_or_subsequent")), "lower is better")
+    page = html(client.get(edit_url("children_with_dispute_raised")))
+    assert "is better" not in page  # either way, for a number of children
+
+
 def test_changing_a_target_keeps_its_history(client, staff):
     client.force_login(staff.iro_manager)
     for value, why in (("60", "First go."), ("65", "Raised after the quarter went well.")):

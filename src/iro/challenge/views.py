@@ -50,6 +50,7 @@ from iro.challenge.forms import (
     TargetForm,
 )
 from iro.challenge.models import (
+    BETTER_DIRECTION,
     FINAL_STAGE,
     RATING_QUESTIONS,
     Dispute,
@@ -60,6 +61,7 @@ from iro.challenge.models import (
     Respondent,
     Stage,
     Target,
+    TargetDirection,
     TargetMeasure,
 )
 from iro.journey.checks import today
@@ -951,6 +953,13 @@ def target_edit(request: HttpRequest, year: str, measure: str) -> HttpResponse:
         else {}
     )  # fmt: skip
     form = TargetForm(request.POST or None, initial=initial)
+    better = BETTER_DIRECTION.get(measure)
+    if better is not None:  # said before it is refused the other way round
+        form.fields["direction"].help_text = (
+            "For this measure higher is better: “At least”."
+            if better == TargetDirection.AT_LEAST
+            else "For this measure lower is better: “At most”."
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
