@@ -664,6 +664,26 @@ def test_recording_the_icpc_starts_a_plan_for_each_child(client, staff, siblings
     assert set(conference.children.values_list("scaling_score", flat=True)) == {4}
 
 
+def test_a_first_core_group_recorded_for_after_it_is_due_is_said_when_saved(
+    client, staff, siblings, conference
+):
+    """Due 10 working days after 28 June 2024: 12 July. The plan page said so later."""
+    data = outcome_data(conference, attendance="in_person")
+    for row in conference.children.all():
+        data |= date_data(f"child{row.pk}-first_core_group_on", date(2024, 7, 16))
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        response = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {**date_data("held_on", date(2024, 6, 28)), "version": conference.version, **data},
+            follow=True,
+        )
+    assert (
+        "The first core group meeting (16 July 2024) is after it is due, by 12 July 2024: "
+        "bring it forward if you can."
+    ) in response.content.decode()
+
+
 def test_the_recorded_conference_says_when_the_next_review_is_due_and_the_child_came(
     client, staff, siblings, conference
 ):

@@ -2226,9 +2226,33 @@ def _recorded_message(conference: Conference) -> str:
     ended = [row.plan for row in conference.children.select_related("plan") if row.plan_id]
     if said := services.booked_reviews_said([p for p in ended if p.end_date is not None]):
         text += " " + said
+    text += _core_groups_late_said(conference)
     if conference.lateness_reason:
         text += " It was held outside timescale: a manager needs to agree it."
     return text
+
+
+def _core_groups_late_said(conference: Conference) -> str:
+    """A first core group meeting recorded for after it is due (10 working days after
+    the conference), said when the record is saved, not only later on the plan page."""
+    if conference.held_on is None:
+        return ""
+    due = timescales.first_core_group_due(conference.held_on, closures=closure_days())
+    late = sorted(
+        {
+            row.first_core_group_on
+            for row in conference.children.filter(
+                decision=Decision.PLAN, first_core_group_on__gt=due
+            )
+        }
+    )
+    if not late:
+        return ""
+    days = " and ".join(f"{d:%-d %B %Y}" for d in late)
+    return (
+        f" The first core group meeting ({days}) is after it is due, by {due:%-d %B %Y}: "
+        "bring it forward if you can."
+    )
 
 
 @require_POST
