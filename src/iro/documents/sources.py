@@ -92,7 +92,7 @@ def family_plan(user, document: dict) -> Source:
 
 def letter(user, document: dict) -> Source:
     from iro.journey.checks import today
-    from iro.journey.invitations import letter_context, letter_template, letter_title
+    from iro.journey.invitations import letter_context, letter_kind
     from iro.journey.selectors import conference_for
 
     conference = conference_for(user, _uuid(document.get("conference")), every_child=True)
@@ -107,10 +107,11 @@ def letter(user, document: dict) -> Source:
     def render() -> str:
         # The letter's own part, in English: the same template the letter page and its
         # PDF render once per language.
+        kind = letter_kind(conference)
         return family_document.render(
-            letter_template(conference),
+            kind.template,
             lambda: letter_context(invitation) | {"today": today()},
-            part=lambda first, bilingual: {"title": letter_title(conference)},
+            part=lambda first, bilingual: {"title": str(kind.title)},
         )
 
     return Source(

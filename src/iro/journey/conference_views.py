@@ -1468,7 +1468,7 @@ def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int)
     invitation = _invitation(conference, pk)
     log_export(
         user=request.user,
-        what=_letter_kind(conference),
+        what=invitations.letter_kind(conference).logged_as,
         children=conference.children.values_list("child_id", flat=True),
         detail={"conference": str(conference.public_id), "invitation": invitation.pk},
     )
@@ -1485,32 +1485,19 @@ def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int)
     )
 
 
-def _letter_kind(conference: Conference) -> str:
-    if conference.status == ConferenceStatus.CANCELLED:
-        return "conference cancellation letter"
-    return "conference invitation letter"
-
-
 def _letter_parts(invitation: Invitation, choice) -> list[dict]:
     """The letter in the chosen language, then in English: each part's words are built
     with its language active."""
     return family_document.parts(
-        invitations.letter_template(invitation.conference),
+        invitations.letter_kind(invitation.conference).template,
         lambda: invitations.letter_context(invitation) | {"today": today(), "has_written": True},
         part=lambda first, bilingual: _letter_titles(invitation, first, bilingual),
         choice=choice,
     )
 
 
-def _letter_file(conference: Conference) -> str:
-    day = f"{conference.scheduled_date:%Y-%m-%d}" if conference.scheduled_date else "no-date"
-    if conference.status == ConferenceStatus.CANCELLED:
-        return f"cancellation-{day}"
-    return f"letter-{day}"
-
-
 def _letter_titles(invitation: Invitation, first: bool, bilingual: bool) -> dict:
-    title = invitations.letter_title(invitation.conference)
+    title = str(invitations.letter_kind(invitation.conference).title)
     return {
         "title": title,
         "description": title,
@@ -1529,8 +1516,9 @@ def conference_invitation_letter_pdf(
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
     choice = invitation_choice(invitation, request.GET.get("lang"))
+    kind = invitations.letter_kind(conference)
     html = family_document.render(
-        invitations.letter_template(conference),
+        kind.template,
         lambda: invitations.letter_context(invitation) | {"today": today(), "has_written": True},
         part=lambda first, bilingual: _letter_titles(invitation, first, bilingual),
         choice=choice,
@@ -1539,11 +1527,11 @@ def conference_invitation_letter_pdf(
     response = HttpResponse(family_document.pdf(html), content_type="application/pdf")
     suffix = "" if choice.code == ENGLISH else f"-{choice.code}"
     response["Content-Disposition"] = content_disposition_header(
-        True, f"{_letter_file(conference)}-{invitation.pk}{suffix}.pdf"
+        True, f"{kind.file_stem(conference)}-{invitation.pk}{suffix}.pdf"
     )
     log_export(
         user=request.user,
-        what=f"{_letter_kind(conference)} (PDF)",
+        what=f"{kind.logged_as} (PDF)",
         children=conference.children.values_list("child_id", flat=True),
         detail={
             "conference": str(conference.public_id),

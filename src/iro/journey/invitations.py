@@ -363,19 +363,41 @@ def letter_context(invitation: Invitation) -> dict:
     }
 
 
-def letter_template(conference: Conference) -> str:
-    """The printed letter's template: the invitation, or once the conference is
-    cancelled the letter saying so (an invitation to it is no longer printed)."""
-    if conference.status == ConferenceStatus.CANCELLED:
-        return "journey/conference/cancellation_letter_part.html"
-    return "journey/conference/letter_part.html"
+@dataclass(frozen=True)
+class LetterKind:
+    """What a printed letter to an invitee is: the invitation, or once the conference is
+    cancelled the letter saying so (an invitation to it is no longer printed). Each page,
+    PDF and export of a letter reads its template, title, logged name and file name here."""
+
+    template: str
+    title: str  # lazy: in the language active where it is read
+    logged_as: str
+    file_prefix: str
+
+    def file_stem(self, conference: Conference) -> str:
+        day = f"{conference.scheduled_date:%Y-%m-%d}" if conference.scheduled_date else "no-date"
+        return f"{self.file_prefix}-{day}"
 
 
-def letter_title(conference: Conference) -> str:
-    """The printed letter's title, in the language active."""
+INVITATION_LETTER = LetterKind(
+    template="journey/conference/letter_part.html",
+    title=_("An invitation to a meeting"),
+    logged_as="conference invitation letter",
+    file_prefix="letter",
+)
+CANCELLATION_LETTER = LetterKind(
+    template="journey/conference/cancellation_letter_part.html",
+    title=_("A meeting cancelled"),
+    logged_as="conference cancellation letter",
+    file_prefix="cancellation",
+)
+
+
+def letter_kind(conference: Conference) -> LetterKind:
+    """The letter an invitee of ``conference`` is posted now."""
     if conference.status == ConferenceStatus.CANCELLED:
-        return gettext("A meeting cancelled")
-    return gettext("An invitation to a meeting")
+        return CANCELLATION_LETTER
+    return INVITATION_LETTER
 
 
 def what_changed(invitation: Invitation) -> list[str]:
