@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 
@@ -448,6 +449,10 @@ class Conference(Voidable):
     def __str__(self) -> str:
         when = self.held_on or self.scheduled_date
         return f"{self.get_kind_display()} ({when:%-d %b %Y})" if when else self.get_kind_display()
+
+    def get_absolute_url(self) -> str:
+        """The conference's page (the reader's access is checked there)."""
+        return reverse("conference_detail", args=[self.public_id])
 
     # Booked for a day gone by: still scheduled for a day before ``day``, so held and not
     # recorded, or neither moved nor cancelled. The child's record says nothing of it, so

@@ -188,7 +188,7 @@ def late_conferences_to_agree(user, day: date, *, team=None, chair=None) -> Queu
         chaired = c.chair_id == user.pk
         rows.append(
             Row(
-                href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
+                href=c.get_absolute_url() + "#lateness",
                 action="Read the reason" if chaired else "Read the reason and decide",
                 cells=(
                     *_held_cells(user, c, kids),
@@ -234,7 +234,7 @@ def late_reasons_not_accepted(
         comment = f": {c.late_decision_comment}" if shows_names(user) else ""
         rows.append(
             Row(
-                href=reverse("conference_detail", args=[c.public_id]) + "#lateness",
+                href=c.get_absolute_url() + "#lateness",
                 action="Read the decision",
                 cells=(
                     *_held_cells(user, c, kids),
@@ -819,7 +819,7 @@ def conferences_coming_up(user, day: date) -> Queue:
             flag, tone = "", ""
         rows.append(
             Row(
-                href=reverse("conference_detail", args=[c.public_id]),
+                href=c.get_absolute_url(),
                 action="See it",
                 cells=(
                     _names(user, kids),
@@ -1027,7 +1027,7 @@ def minutes_to_send(user, day: date) -> Queue:
             since = timescales.working_days_between(c.held_on, day, closures=closures)
             rows.append(
                 Row(
-                    href=reverse("conference_detail", args=[c.public_id]) + "#minutes",
+                    href=c.get_absolute_url() + "#minutes",
                     action="Record the minutes sent",
                     cells=(*_held_cells(user, c, kids), _working_days_ago(since)),
                     child_public_ids=_ids(kids),
@@ -1068,7 +1068,7 @@ def conferences_to_record(user, day: date, *, chaired_by: User | None = None) ->
             if may_record(user, c):
                 href, action = reverse("conference_record", args=[c.public_id]), "Record it"
             else:
-                href, action = reverse("conference_detail", args=[c.public_id]), "See it"
+                href, action = c.get_absolute_url(), "See it"
             rows.append(
                 Row(
                     href=href,

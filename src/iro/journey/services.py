@@ -16,7 +16,6 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from iro import text_limits, timescales
@@ -1347,7 +1346,7 @@ def _tell_chairs(conference: Conference, *, was, acting_user, moved: bool = Fals
         conference.scheduled_date is None or conference.scheduled_date < timezone.localdate()
     ):
         return  # the demo's generated past (its coming conferences are told, not emailed)
-    link = reverse("conference_detail", args=[conference.public_id])
+    link = conference.get_absolute_url()
     chair = conference.chair if conference.status == ConferenceStatus.SCHEDULED else None
     was_id = getattr(was, "pk", None)
     if chair is not None and chair.pk == was_id and not moved:
@@ -1860,7 +1859,7 @@ def _settle_chair_notice(conference: Conference, acting_user) -> None:
     """A conference recorded as held is no longer waiting for its chair."""
     from iro.notices.services import settle
 
-    settle(reverse("conference_detail", args=[conference.public_id]), acting_user=acting_user)
+    settle(conference.get_absolute_url(), acting_user=acting_user)
 
 
 @transaction.atomic
