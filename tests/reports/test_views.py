@@ -151,9 +151,16 @@ def test_choosing_a_report_goes_to_its_page_and_a_bad_period_says_why(client, au
     response = client.get("/reports/", {"kind": "quarterly", "period": "2018-19-Q3"})
     assert response.status_code == 302
     assert response["Location"] == "/reports/quarterly/2018-19-Q3/"
-    response = client.get("/reports/", {"kind": "quarterly", "period": "2018-19"})
+    response = client.get("/reports/", {"kind": "quarterly", "period": "2018-19-Q5"})
     assert response.status_code == 200
-    assert "is not a quarter" in response.content.decode()
+    assert "“2018-19-Q5” is not a quarter: enter it as 2018-19-Q3" in response.content.decode()
+
+
+def test_a_month_typed_with_the_annual_choice_left_goes_to_the_month(client, authority):
+    client.force_login(authority.iro)
+    response = client.get("/reports/", {"kind": "annual", "period": "February 2019"})
+    assert response.status_code == 302
+    assert response["Location"] == "/reports/monthly/2019-02/"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,6 @@ edition has no chair filter, no by-chair table and no links to children.
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
@@ -64,8 +63,6 @@ UNKNOWN_PERIOD = "There is no such report period."
 BEFORE_ANY_RECORD = "{label} ends before {day}, the earliest date a record may have: no report."
 EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
 ENTER_A_PERIOD = "Enter a period, such as {example}"
-# A quarter typed with a small q ("2018-19-q3"); the address has the capital (2018-19-Q3).
-_TYPED_QUARTER = re.compile(r"([0-9]{4}-[0-9]{2}-)q([1-4])")
 
 
 def _require_reports(user) -> None:
@@ -160,12 +157,12 @@ def index(request: HttpRequest) -> HttpResponse:
             error = ENTER_A_PERIOD.format(example=EXAMPLES[kind])
         else:
             try:
-                period = as_at_today(timescales.parse_period(kind, _typed_label(kind, label)))
+                period = as_at_today(periods.typed_period(kind, label))
             except ValueError as problem:  # PeriodNotBegun too
                 error = str(problem)
             else:
                 team, chair = _filters(request, _edition(request))
-                url = reverse("report", args=[kind, period.label]) + _query(team, chair)
+                url = reverse("report", args=[period.kind, period.label]) + _query(team, chair)
                 return redirect(url)
     return render(
         request,
@@ -183,14 +180,6 @@ def index(request: HttpRequest) -> HttpResponse:
             **_choices(),
         },
     )
-
-
-def _typed_label(kind: str, label: str) -> str:
-    """A period as typed in the chooser, read as its address's label: a quarter's q may
-    be small ("2018-19-q3" is 2018-19-Q3). The addresses themselves take only the label."""
-    if kind == timescales.QUARTERLY and (match := _TYPED_QUARTER.fullmatch(label)):
-        return f"{match[1]}Q{match[2]}"
-    return label
 
 
 def _listed(period: timescales.Period) -> tuple[timescales.Period, str | None]:
