@@ -106,6 +106,18 @@ def test_hours_outside_0_to_1_or_without_a_date_are_refused(client, staff):
     assert not WorkingHours.objects.exists()
 
 
+def test_hours_with_more_places_than_are_kept_are_refused_not_rounded(client, staff):
+    client.force_login(staff.iro_manager)
+    url = reverse("working_hours_edit", args=[staff.iro.pk])
+    response = client.post(url, {"fte": "0.875", **date_data("starts_on", date(2025, 4, 1))})
+    assert shows(response, figure_services.FTE_PLACES)
+    assert error_summary_links(response) == ["id_fte"]
+    assert not WorkingHours.objects.exists()
+    post = {"fte": "0.800", **date_data("starts_on", date(2025, 4, 1))}  # zeros are no places
+    assert client.post(url, post).status_code == 302
+    assert WorkingHours.objects.get().fte == Decimal("0.8")
+
+
 def test_hours_are_only_for_iros(client, staff):
     client.force_login(staff.iro_manager)
     response = client.get(reverse("working_hours_edit", args=[staff.social_worker.pk]))
@@ -134,6 +146,18 @@ def test_comparisons_need_a_source_and_a_blank_figure_removes_one(client, staff)
     assert list(Comparison.objects.values_list("area", flat=True)) == ["england"]
     page = client.get(url)
     assert "Removed" in html(page)
+
+
+def test_a_comparison_with_more_places_than_published_is_refused_not_rounded(client, staff):
+    client.force_login(staff.iro_manager)
+    url = reverse("comparison_edit", args=["2025-26", "children_on_plan_at_period_end_per_10000"])
+    source = "Characteristics of children in need 2025, table C1"
+    response = client.post(url, {"england_value": "41.65", "england_source": source})
+    assert shows(response, figure_services.COMPARISON_PLACES)
+    assert error_summary_links(response) == ["id_england_value"]
+    assert not Comparison.objects.exists()
+    assert client.post(url, {"england_value": "41.60", "england_source": source}).status_code == 302
+    assert Comparison.objects.get().value == Decimal("41.6")
 
 
 def test_an_unknown_comparison_measure_or_year_is_not_found(client, staff):

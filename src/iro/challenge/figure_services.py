@@ -31,10 +31,12 @@ POPULATION_WHOLE = "Enter the population as a whole number, such as 61250."
 SOURCE_REQUIRED = "Enter where the figure comes from, such as the table's name and date."
 SOURCE_TOO_LONG = "The source must be 200 characters or fewer."
 FTE_NUMBER = "Enter the full-time equivalent as a number from 0 to 1, such as 0.8."
+FTE_PLACES = "Enter the full-time equivalent to two decimal places at most, such as 0.8 or 0.88."
 NOT_AN_IRO = "Hours are recorded for IROs and the IRO service manager only."
 FTE_DATE_REQUIRED = "Enter the date the hours start."
 COMPARISON_NUMBER = "Enter the figure as a number, such as 41.6, or leave it blank."
 COMPARISON_RANGE = "Enter a figure from 0 to 100,000."
+COMPARISON_PLACES = "Enter the figure to one decimal place at most, as published, such as 41.6."
 UNKNOWN_MEASURE = "{measure!r} is not a measure other areas publish."
 SOURCE_LIMIT = 200
 
@@ -58,16 +60,19 @@ def _check_source(errors: Errors, field: str, source: str) -> None:
         errors.add(field, SOURCE_TOO_LONG)
 
 
-def _number(text, *, places: str | None = "0.1") -> Decimal | None:
-    """The number typed (commas between its digits allowed), rounded to ``places``; as
-    typed when ``places`` is None."""
+def _number(text) -> Decimal | None:
+    """The number typed (commas between its digits allowed), exactly as typed: a figure
+    with more decimal places than is kept is refused by the caller, never rounded."""
     try:
         number = Decimal(str(text).strip().replace(",", ""))
-        if places is not None:
-            number = number.quantize(Decimal(places))
     except (InvalidOperation, ValueError):
         return None
     return number if number.is_finite() else None
+
+
+def _places(number: Decimal) -> int:
+    """The decimal places ``number`` was typed with, trailing zeros aside (0.80 has one)."""
+    return max(0, -number.normalize().as_tuple().exponent)
 
 
 @transaction.atomic
@@ -76,7 +81,7 @@ def record_population(*, year: str, children, source: str, acting_user) -> Popul
     _require(acting_user)
     errors = Errors()
     _check_year(errors, year)
-    number = _number(children, places=None)  # 61000.5 is refused, not rounded
+    number = _number(children)  # 61000.5 is refused, not rounded
     if number is None:
         errors.add("children", POPULATION_NUMBER)
     elif number != number.to_integral_value():
@@ -112,9 +117,11 @@ def record_working_hours(*, person: User, starts_on: date | None, fte, acting_us
         errors.add("fte", NOT_AN_IRO)
     if starts_on is None:
         errors.add("starts_on", FTE_DATE_REQUIRED)
-    number = _number(fte, places="0.01")
+    number = _number(fte)
     if number is None or not Decimal(0) <= number <= Decimal(1):
         errors.add("fte", FTE_NUMBER)
+    elif _places(number) > 2:  # 0.875 is refused, not kept as 0.88
+        errors.add("fte", FTE_PLACES)
     errors.raise_if_any()
     record = (
         WorkingHours.objects.select_for_update().filter(person=person, starts_on=starts_on).first()
@@ -150,6 +157,8 @@ def record_comparisons(
             errors.add(f"{area}_value", COMPARISON_NUMBER)
         elif not Decimal(0) <= number <= Decimal(100_000):
             errors.add(f"{area}_value", COMPARISON_RANGE)
+        elif _places(number) > 1:  # 41.65 is refused, not kept as 41.7
+            errors.add(f"{area}_value", COMPARISON_PLACES)
         _check_source(errors, f"{area}_source", source)
         if number is not None:
             wanted[area] = (number, (source or "").strip())
