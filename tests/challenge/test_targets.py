@@ -120,6 +120,8 @@ def test_a_number_of_children_may_be_targeted_either_way(staff, direction):
         ("2019-20", "child_attended", 101, "value", services.PERCENT_RANGE),
         ("2019-20", "children_with_dispute_raised", -1, "value", services.NEGATIVE_TARGET),
         ("2019-20", "children_with_dispute_raised", 10**6, "value", services.TARGET_TOO_LARGE),
+        ("2019-20", "child_attended", "82.55", "value", services.TARGET_PLACES),
+        ("2019-20", "children_with_dispute_raised", "12.5", "value", services.COUNT_TARGET_WHOLE),
     ],
 )
 def test_it_refuses_a_bad_target(staff, year, measure, value, field, message):

@@ -113,6 +113,8 @@ WRONG_DIRECTION = "For this measure {better} is better: choose “{label}”."
 PERCENT_RANGE = "A target for a percentage must be from 0 to 100."
 NEGATIVE_TARGET = "A target for a count cannot be negative."
 TARGET_TOO_LARGE = "A target must be less than 1,000,000."
+TARGET_PLACES = "Enter the target to one decimal place at most, such as 82.5."
+COUNT_TARGET_WHOLE = "A target for a count of children is a whole number, such as 250."
 DETAIL_REQUIRED = "Enter what you are worried about."
 REASONING_REQUIRED = (
     "Enter the reasoning: why this target, and what the service will do to meet it."
@@ -884,16 +886,22 @@ def set_target(
     if action and action.strip():  # published in the annual report's action plan
         errors.add("action", names_refusal(action, known_in([action])))
     try:
-        number = Decimal(str(value)).quantize(Decimal("0.1"))
+        number = Decimal(str(value).strip())
         if not number.is_finite():
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         errors.add("value", NOT_A_NUMBER)
     else:
+        # Refused, never rounded: 82.55 is not kept as 82.6 (nor 12.5 children as 12).
+        places = max(0, -number.normalize().as_tuple().exponent)
         if number >= Decimal(1_000_000):
             errors.add("value", TARGET_TOO_LARGE)
         elif measure in COUNT_MEASURES and number < 0:
             errors.add("value", NEGATIVE_TARGET)
+        elif measure in COUNT_MEASURES and places:
+            errors.add("value", COUNT_TARGET_WHOLE)
+        elif places > 1:
+            errors.add("value", TARGET_PLACES)
         elif measure not in COUNT_MEASURES and not Decimal(0) <= number <= Decimal(100):
             errors.add("value", PERCENT_RANGE)
     errors.raise_if_any()
