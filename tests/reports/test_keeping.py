@@ -181,16 +181,79 @@ def test_with_a_worker_and_no_copy_the_page_asks_the_worker_once_and_says_the_re
         assert b"being worked out from the records" in waiting.content.lower()
         assert b'href="' + url.replace("&", "&amp;").encode() + b'"' in waiting.content
     assert asked == [("quarterly", "2018-19-Q3", staff.team.pk, None, "internal")]  # once
-    assert client.get(url + "&ready").json() == {"ready": False}
+    assert client.get(url + "&ready").json() == {"ready": False, "place": ""}  # no queue here
 
     monkeypatch.undo()
     task.call(*asked[0])  # the worker runs the task
     monkeypatch.setattr(builders, "build_report", _refuse)
     monkeypatch.setattr(charts, "charts_for", _refuse)  # drawn by the worker, before
-    assert client.get(url + "&ready").json() == {"ready": True}
+    assert client.get(url + "&ready").json() == {"ready": True, "place": ""}
     page = client.get(url)
     assert page.status_code == 200
     assert page.context["report"].measures[ON_PLAN] == 1
+
+
+def _queued(args, *, status="READY", minutes_ago=0, took=None):
+    from django_tasks_db.models import DBTaskResult
+
+    when = timezone.now() - timedelta(minutes=minutes_ago)
+    task = DBTaskResult.objects.create(
+        task_path=keeping.PREPARE_TASK,
+        args_kwargs={"args": list(args), "kwargs": {}},
+        status=status,
+        priority=0,
+        queue_name="default",
+        backend_name="default",
+        worker_ids=[],
+    )
+    DBTaskResult.objects.filter(pk=task.pk).update(  # enqueued_at is set on creation
+        enqueued_at=when,
+        started_at=when if took is not None else None,
+        finished_at=when + timedelta(seconds=took) if took is not None else None,
+    )
+
+
+def test_the_waiting_page_says_how_many_reports_are_before_its_own_and_about_how_long(
+    staff, client, monkeypatch
+):
+    a_worker_is_alive()
+    mine = ("quarterly", "2018-19-Q3", staff.team.pk, None, "internal")
+    for n in range(40):  # the last builds timed: 3 s each
+        _queued(("monthly", f"2010-{n % 12 + 1:02d}", None, None, "internal"),
+                status="SUCCESSFUL", minutes_ago=60 + n, took=3)  # fmt: skip
+    _queued(("annual", "2017-18", None, None, "internal"), status="RUNNING", minutes_ago=3)
+    for n in range(30):
+        _queued(("monthly", f"2011-{n % 12 + 1:02d}", None, n, "internal"), minutes_ago=2)
+    _queued(mine, minutes_ago=1)
+    _queued(("annual", "2016-17", None, None, "internal"))  # asked for after: not before it
+    place = keeping.place_in_queue(*mine)
+    assert (place.running, place.ahead, place.seconds) == (False, 31, 96.0)
+    assert place.words() == (
+        "There are 31 other reports to work out before this one, so it should be ready in "
+        "about 2 minutes."
+    )
+    # Asked of the queue above; never built in the reader's request.
+    monkeypatch.setattr(keeping, "prepare_report", SimpleNamespace(enqueue=lambda *a: None))
+    monkeypatch.setattr(builders, "build_report", _refuse)
+    client.force_login(staff.iro_manager)
+    url = f"/reports/quarterly/2018-19-Q3/?team={staff.team.pk}"
+    page = client.get(url)
+    assert page.status_code == 202
+    assert b"There are 31 other reports to work out before this one" in page.content
+    assert client.get(url + "&ready").json()["place"] == place.words()
+
+
+def test_a_report_being_built_or_next_says_so():
+    assert keeping.Place(running=True, ahead=0, seconds=3.0).words() == (
+        "It is being worked out now."
+    )
+    assert keeping.Place(running=False, ahead=0, seconds=None).words() == (
+        "It is the next to be worked out."
+    )
+    assert keeping.Place(running=False, ahead=1, seconds=20).words() == (
+        "There is 1 other report to work out before this one, so it should be ready in "
+        "about 1 minute."
+    )
 
 
 def test_a_worker_on_other_code_keeps_no_reports_and_the_page_builds_its_own(staff, client):

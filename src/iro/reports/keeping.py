@@ -15,13 +15,16 @@ needs itself, as before.
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import caches
 from django.db import DatabaseError, connections
+from django.db.models import Q
 from django.utils import timezone
 
 from iro import timescales
@@ -165,3 +168,94 @@ def prepare_report(
         return
     report = page_report(kind, period, team=team, chair=chair, edition=edition, draw_charts=True)
     cached_charts(replace(report, management=[]))  # (kept already if built here)
+
+
+PREPARE_TASK = f"{__name__}.prepare_report"
+_UNFINISHED = ("READY", "RUNNING")
+_DURATIONS_READ = 20  # the last builds whose time gives the estimate
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where the build of a report a reader waits for stands in the worker's queue."""
+
+    running: bool  # the worker is building it now
+    ahead: int  # tasks the worker takes before it
+    seconds: float | None  # about how long until it is ready, when builds have been timed
+
+    def words(self) -> str:
+        """The place in words, for the waiting page."""
+        if self.running:
+            return "It is being worked out now."
+        said = (
+            f"There {'is' if self.ahead == 1 else 'are'} {self.ahead} other "
+            f"report{'s' if self.ahead != 1 else ''} to work out before this one"
+            if self.ahead
+            else "It is the next to be worked out"
+        )
+        if self.seconds is not None:
+            minutes = max(1, math.ceil(self.seconds / 60))
+            said += f", so it should be ready in about {minutes} minute{'s' if minutes > 1 else ''}"
+        return said + "."
+
+
+def place_in_queue(
+    kind: str, label: str, team_id: int | None, chair_id: int | None, edition: str
+) -> Place | None:
+    """Where the worker's build of this report stands among the reports it is asked to
+    build (its other tasks are quick), or None when none is waiting (made already, or
+    asked of no queue: tests run tasks at once)."""
+    from django_tasks_db.models import DBTaskResult
+
+    args = [kind, label, team_id, chair_id, edition]
+    mine = next(
+        (
+            task
+            for task in DBTaskResult.objects.filter(
+                task_path=PREPARE_TASK, status__in=_UNFINISHED
+            ).only("status", "enqueued_at", "priority", "args_kwargs")
+            if (task.args_kwargs or {}).get("args") == args
+        ),
+        None,
+    )
+    if mine is None:
+        return None
+    seconds_each = _seconds_per_build()
+    if mine.status == "RUNNING":
+        return Place(running=True, ahead=0, seconds=seconds_each)
+    ahead = (
+        DBTaskResult.objects.filter(task_path=PREPARE_TASK, status__in=_UNFINISHED)
+        .filter(
+            Q(status="RUNNING")
+            | Q(priority__gt=mine.priority)
+            | Q(priority=mine.priority, enqueued_at__lt=mine.enqueued_at)
+        )
+        .count()
+    )
+    seconds = None if seconds_each is None else seconds_each * (ahead + 1)
+    return Place(running=False, ahead=ahead, seconds=seconds)
+
+
+def _seconds_per_build() -> float | None:
+    """The mean time of the worker's last report builds, None before any: read once a
+    minute (the task results are many and not indexed for it; waiting pages ask often)."""
+    seconds = caches["default"].get_or_set(_BUILD_SECONDS_KEY, _timed_builds, 60)
+    return None if seconds < 0 else seconds
+
+
+_BUILD_SECONDS_KEY = "reports:seconds-per-build"
+
+
+def _timed_builds() -> float:
+    """The mean time of the worker's last report builds, -1 before any (the cache keeps
+    no None)."""
+    from django_tasks_db.models import DBTaskResult
+
+    timed = DBTaskResult.objects.filter(
+        task_path=PREPARE_TASK,
+        status="SUCCESSFUL",
+        started_at__isnull=False,
+        finished_at__isnull=False,
+    ).order_by("-finished_at")[:_DURATIONS_READ]
+    took = [(t.finished_at - t.started_at).total_seconds() for t in timed]
+    return sum(took) / len(took) if took else -1.0

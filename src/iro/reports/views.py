@@ -51,6 +51,7 @@ from iro.reports.cache import (
     page_report_ready,
 )
 from iro.reports.editions import edition_for
+from iro.reports.keeping import place_in_queue
 from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.reports.measures import MEASURES
 from iro.reports.renderers import formats
@@ -260,7 +261,8 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     if "ready" in request.GET:  # the waiting page asking whether to look again
         ready = page_report_ready(kind, period, team=team, chair=chair, edition=edition)
         read_log.shown(request, pks=[])  # it names no child
-        return JsonResponse({"ready": ready})
+        place = None if ready else _place(kind, period, team, chair, edition)
+        return JsonResponse({"ready": ready, "place": place.words() if place else ""})
     try:
         report = _with_lists(request.user, _report(kind, period, team, chair, edition))
     except ReportBeingPrepared:
@@ -296,6 +298,13 @@ KIND_TITLES = {
 }
 
 
+def _place(kind: str, period, team, chair, edition: str):
+    """Where the worker's build of the report stands (``keeping.Place``), or None."""
+    return place_in_queue(
+        kind, period.label, team.pk if team else None, chair.pk if chair else None, edition
+    )
+
+
 def _being_prepared(request: HttpRequest, kind: str, period, team, chair, edition) -> HttpResponse:
     """The page a reader sees while the worker builds the report they asked for: what it
     is, that it comes by itself, and a link to look again. 202: accepted, not yet made."""
@@ -312,6 +321,7 @@ def _being_prepared(request: HttpRequest, kind: str, period, team, chair, editio
             "chair": chair,
             "url": url,
             "poll_url": url + ("&" if "?" in url else "?") + "ready",
+            "place": _place(kind, period, team, chair, edition),
             "active_nav": "reports",
         },
         status=202,

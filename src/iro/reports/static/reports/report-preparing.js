@@ -4,6 +4,7 @@ const box = document.querySelector("[data-poll-url]");
 
 if (box) {
   const status = document.getElementById("report-preparing-status");
+  const place = document.getElementById("report-place");
   let asked = 0;
   const check = async () => {
     asked += 1;
@@ -14,7 +15,10 @@ if (box) {
       if (progress.ready) {
         status.textContent = "Ready: opening the report.";
         window.location.assign(box.dataset.reportUrl);
-      } else if (asked === 10) {
+      } else if (progress.place) {
+        place.textContent = progress.place;  // not announced: read when wanted
+      }
+      if (!progress.ready && asked === 10) {
         status.textContent = "Still being worked out.";  // announced once, not every tick
       }
     } catch {
