@@ -313,6 +313,7 @@ PAGES: dict[str, Page] = {
     # the matrix's import is done, so starting it again is refused with a message
     "census_import_again": post_only(can(C.IMPORT_RETURNS), ok=(302,)),
     # census: the analyst makes returns and checks the records, each their own
+    "census_index": Page(can(C.EXPORT_RETURNS) | can(C.IMPORT_RETURNS), ok=(302,), get_only=True),
     "census_returns": Page(can(C.EXPORT_RETURNS)),
     "census_return": Page(can(C.EXPORT_RETURNS), get_only=True),
     "census_return_download": Page(can(C.EXPORT_RETURNS), get_only=True),

@@ -278,3 +278,13 @@ def test_a_kept_return_is_unpacked_a_chunk_at_a_time_with_its_size_known_before(
     assert kept.size == len(xml)
     assert len(chunks) == 5 and max(map(len, chunks)) == returns.Download.CHUNK
     assert b"".join(chunks) == kept.read() == xml
+
+
+def test_the_census_address_opens_the_returns_for_those_who_make_them_and_no_one_else(
+    client, staff
+):
+    client.force_login(staff.analyst)
+    response = client.get("/census/")
+    assert (response.status_code, response.url) == (302, reverse("census_returns"))
+    client.force_login(staff.iro)
+    assert client.get("/census/").status_code == 403

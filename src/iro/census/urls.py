@@ -3,6 +3,7 @@ from django.urls import path
 from iro.census import views
 
 urlpatterns = [
+    path("", views.census_index, name="census_index"),
     path("imports/", views.import_list, name="census_imports"),
     path("imports/<uuid:public_id>/", views.import_detail, name="census_import"),
     path("imports/<uuid:public_id>/again/", views.import_again, name="census_import_again"),

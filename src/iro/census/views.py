@@ -59,6 +59,15 @@ SOME_REFUSED = "Of the {total} files chosen, {n} {verb} being imported; the othe
 
 
 @require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD"])
+def census_index(request: HttpRequest) -> HttpResponse:
+    """/census/: the returns to make, or for a role that only imports them, the imports."""
+    if has_capability(request.user, Capability.EXPORT_RETURNS):
+        return redirect("census_returns")
+    require_capability(request.user, Capability.IMPORT_RETURNS)
+    return redirect("census_imports")
+
+
 def import_list(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, Capability.IMPORT_RETURNS)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
