@@ -3,8 +3,8 @@
 A refusal (403: a page the user's role does not include) is the access rules working,
 not a fault: Django logs it as a warning with the exception's traceback, so every refused
 request wrote some twenty lines and the faults that need reading were lost among them.
-The warning stays, on one line (which page, for whom is in the access log); a 403 from
-anything but ``PermissionDenied`` keeps its traceback.
+The warning stays, on one line naming the page; a 403 from anything but
+``PermissionDenied`` keeps its traceback.
 """
 
 from __future__ import annotations
