@@ -1445,9 +1445,11 @@ def conference_invitation_posted(request: HttpRequest, public_id: UUID, pk: int)
     conference = conference_for(request.user, public_id, every_child=True)
     require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
     invitation = _invitation(conference, pk)
-    cancelled = conference.status == ConferenceStatus.CANCELLED
+    kind = invitations.letter_kind(conference)
     record = (
-        invitations.record_cancellation_posted if cancelled else invitations.record_letter_posted
+        invitations.record_cancellation_posted
+        if kind is invitations.CANCELLATION_LETTER
+        else invitations.record_letter_posted
     )
     try:
         record(invitation=invitation, acting_user=request.user)
@@ -1455,8 +1457,7 @@ def conference_invitation_posted(request: HttpRequest, public_id: UUID, pk: int)
         for message in error.messages:
             messages.error(request, message)
     else:
-        letter = "cancellation letter" if cancelled else "letter"
-        messages.success(request, f"Recorded: the {letter} to {invitation.name} was posted.")
+        messages.success(request, f"Recorded: the {kind.called} to {invitation.name} was posted.")
     return redirect("conference_invitations", public_id=conference.public_id)
 
 

@@ -373,6 +373,7 @@ class LetterKind:
     title: str  # lazy: in the language active where it is read
     logged_as: str
     file_prefix: str
+    called: str  # in the coordinator's messages: "the cancellation letter to ..."
 
     def file_stem(self, conference: Conference) -> str:
         day = f"{conference.scheduled_date:%Y-%m-%d}" if conference.scheduled_date else "no-date"
@@ -384,12 +385,14 @@ INVITATION_LETTER = LetterKind(
     title=_("An invitation to a meeting"),
     logged_as="conference invitation letter",
     file_prefix="letter",
+    called="letter",
 )
 CANCELLATION_LETTER = LetterKind(
     template="journey/conference/cancellation_letter_part.html",
     title=_("A meeting cancelled"),
     logged_as="conference cancellation letter",
     file_prefix="cancellation",
+    called="cancellation letter",
 )
 
 
