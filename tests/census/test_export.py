@@ -15,15 +15,19 @@ from lxml import etree
 
 from iro.access.models import AccessEvent, AccessLogEntry
 from iro.census.export import NO_CHILDREN, REFUSED, return_children
+from iro.census.importer import import_file
 from iro.census.management.common import NO_SUCH_USER
 from iro.census.reader import CensusStream
 from iro.census.schema import check_file
 from iro.journey import services
-from iro.journey.models import ConferenceKind, Decision
+from iro.journey.checks import current_version
+from iro.journey.models import ConferenceKind, Decision, Episode, Plan
 from iro.timescales import ANNUAL, parse_period
 from tests.census.authority import small_authority
 from tests.factories import (
+    ChildFactory,
     child_on_plan,
+    complete_outcome,
     hold_conference,
     make_staff,
 )
@@ -259,3 +263,56 @@ def test_validate_needs_a_file_or_a_period():
     with pytest.raises(CommandError) as refused:
         call_command("cin", "validate")
     assert refused.value.returncode == 2
+
+
+def a_child_moved_in_on_a_plan(staff, la_child_id="T100"):
+    """A child who moved in on another authority's plan: a referral here, then a
+    transfer-in conference that starts the plan here (no Section 47 of ours)."""
+    child = ChildFactory(la_child_id=la_child_id, team=staff.team)
+    services.open_episode(
+        child=child, referral_date=date(2023, 9, 1), acting_user=staff.coordinator
+    )
+    conference = services.schedule_conference(
+        confirm_reason="Recorded after the event",
+        kind=ConferenceKind.TRANSFER_IN,
+        subjects=[services.Subject(child=child)],
+        scheduled_date=date(2023, 9, 14),
+        notified_on=date(2023, 9, 4),
+        acting_user=staff.coordinator,
+    )
+    held = date(2023, 9, 14)
+    services.record_conference_held(
+        conference=conference,
+        held_on=held,
+        outcomes={child.pk: complete_outcome(Decision.PLAN, category="NEG", held_on=held)},
+        acting_user=staff.iro,
+        expected_version=current_version(conference),
+    )
+    return child
+
+
+def test_a_plan_started_at_a_transfer_in_conference_has_that_day_as_its_episodes_icpc(
+    staff, tmp_path
+):
+    # Rule 2885: a plan starts on the day of an initial conference. A child who moves in
+    # on a plan has a transfer-in conference instead, returned as the episode's ICPC.
+    a_child_moved_in_on_a_plan(staff)
+    path, _, _ = export(tmp_path)
+    _, children = read_back(path)
+    (episode,) = children["T100"].episodes
+    assert episode.icpc_date == date(2023, 9, 14) == episode.plans[0].start_date
+    assert episode.section47s == []
+    out = StringIO()
+    call_command("cin", "validate", str(path), stdout=out)
+    assert "2885" not in out.getvalue()
+
+
+def test_the_return_of_a_transfer_in_imported_again_adds_nothing_to_the_records(staff, tmp_path):
+    child = a_child_moved_in_on_a_plan(staff)
+    path, _, _ = export(tmp_path)
+    # Through the services, child by child (a bulk import skips a child whose year the
+    # records already hold exactly as the file says).
+    import_file(path, acting_user=staff.analyst, bulk=False)
+    episode = Episode.objects.get(child=child)
+    assert episode.icpc_date is None  # the transfer-in conference holds the day already
+    assert Plan.objects.filter(child=child).count() == 1

@@ -132,18 +132,27 @@ def _batch(pks, period, closures, notes) -> Iterator[reader.Child]:
             "child_id", "section47_id", "conference_id"
         )
     )
-    held_on_of = dict(
-        Conference.objects.filter(  # live conferences only, as ConferenceChild.objects
+    # A transfer-in conference is returned as the initial conference of the episode (the
+    # CINdetails level: there is no enquiry here): the plan it starts starts on an ICPC
+    # date, as rule 2885 asks, and the DfE reports transfer-in ICPCs apart by their
+    # missing Section 47 (docs/census.md).
+    conferences = {
+        pk: (held_on, kind)
+        for pk, held_on, kind in Conference.objects.filter(  # live only, as the rows
             pk__in={conference_id for *_, conference_id in rows},
-            kind=ConferenceKind.INITIAL,
+            kind__in=(ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN),
             status=ConferenceStatus.HELD,
             held_on__isnull=False,
-        ).values_list("pk", "held_on")
-    )
+        ).values_list("pk", "held_on", "kind")
+    }
     held_initial = [
-        (child_id, s47_id, held_on_of[conference_id])
+        (
+            child_id,
+            None if conferences[conference_id][1] == ConferenceKind.TRANSFER_IN else s47_id,
+            conferences[conference_id][0],
+        )
         for child_id, s47_id, conference_id in rows
-        if conference_id in held_on_of
+        if conference_id in conferences
     ]
     icpc_of_s47: dict[int, date] = {}
     unlinked_icpcs = defaultdict(list)  # child -> ICPC days not tied to an enquiry

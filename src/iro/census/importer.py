@@ -374,8 +374,8 @@ class _ChildImport:
 
     def _episode_icpc(self, child: Child, episode: Episode, day: date, opened_now: bool) -> None:
         """An ICPC date on the episode with no enquiry of the file for it: kept on the
-        episode, unless the records hold an initial conference held that day without an
-        enquiry (the export writes such a conference's day here)."""
+        episode, unless the records hold an initial or transfer-in conference held that
+        day without an enquiry (the export writes such a conference's day here)."""
         self.step = f"the ICPC on {day} given on the episode"
         if episode.icpc_date == day:
             return
@@ -386,7 +386,7 @@ class _ChildImport:
             ConferenceChild.objects.filter(
                 child=child,
                 section47__isnull=True,
-                conference__kind=ConferenceKind.INITIAL,
+                conference__kind__in=(ConferenceKind.INITIAL, ConferenceKind.TRANSFER_IN),
                 conference__status=ConferenceStatus.HELD,
                 conference__held_on=day,
             ).exists()
