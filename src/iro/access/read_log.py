@@ -147,6 +147,7 @@ NO_CHILD_DATA = frozenset(
         # Census returns: the form and the user's own returns and checks (no child named),
         # a return and its findings downloaded (each logged as an export by the view; the
         # return's children were logged, a row each, when it was made).
+        "census_index",  # a redirect to the returns (or the imports)
         "census_returns",
         "census_return_download",
         "census_return_findings",
