@@ -288,3 +288,10 @@ def test_the_census_address_opens_the_returns_for_those_who_make_them_and_no_one
     assert (response.status_code, response.url) == (302, reverse("census_returns"))
     client.force_login(staff.iro)
     assert client.get("/census/").status_code == 403
+
+
+def test_the_census_address_answers_head_and_the_imports_page_only_get_and_post(client, staff):
+    client.force_login(staff.analyst)
+    assert client.head("/census/").status_code == 302
+    assert client.post("/census/").status_code == 405
+    assert client.put(reverse("census_imports")).status_code == 405

@@ -58,7 +58,6 @@ QUEUED = "{n} files are being imported: each one's state is in the list below."
 SOME_REFUSED = "Of the {total} files chosen, {n} {verb} being imported; the others were refused."
 
 
-@require_http_methods(["GET", "POST"])
 @require_http_methods(["GET", "HEAD"])
 def census_index(request: HttpRequest) -> HttpResponse:
     """/census/: the returns to make, or for a role that only imports them, the imports."""
@@ -68,6 +67,7 @@ def census_index(request: HttpRequest) -> HttpResponse:
     return redirect("census_imports")
 
 
+@require_http_methods(["GET", "POST"])
 def import_list(request: HttpRequest) -> HttpResponse:
     require_capability(request.user, Capability.IMPORT_RETURNS)
     form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
