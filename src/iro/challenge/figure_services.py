@@ -70,7 +70,7 @@ def _number(text) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _places(number: Decimal) -> int:
+def decimal_places(number: Decimal) -> int:
     """The decimal places ``number`` was typed with, trailing zeros aside (0.80 has one)."""
     return max(0, -number.normalize().as_tuple().exponent)
 
@@ -120,7 +120,7 @@ def record_working_hours(*, person: User, starts_on: date | None, fte, acting_us
     number = _number(fte)
     if number is None or not Decimal(0) <= number <= Decimal(1):
         errors.add("fte", FTE_NUMBER)
-    elif _places(number) > 2:  # 0.875 is refused, not kept as 0.88
+    elif decimal_places(number) > 2:  # 0.875 is refused, not kept as 0.88
         errors.add("fte", FTE_PLACES)
     errors.raise_if_any()
     record = (
@@ -157,7 +157,7 @@ def record_comparisons(
             errors.add(f"{area}_value", COMPARISON_NUMBER)
         elif not Decimal(0) <= number <= Decimal(100_000):
             errors.add(f"{area}_value", COMPARISON_RANGE)
-        elif _places(number) > 1:  # 41.65 is refused, not kept as 41.7
+        elif decimal_places(number) > 1:  # 41.65 is refused, not kept as 41.7
             errors.add(f"{area}_value", COMPARISON_PLACES)
         _check_source(errors, f"{area}_source", source)
         if number is not None:

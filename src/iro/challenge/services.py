@@ -20,6 +20,7 @@ from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capabilit
 from iro.access.guards import require, require_child, require_conference_children
 from iro.access.known_names import known_among
 from iro.access.scope import display_name
+from iro.challenge.figure_services import decimal_places
 from iro.challenge.models import (
     BETTER_DIRECTION,
     CHALLENGE_RESPONSE_MAX_WORKING_DAYS,
@@ -893,7 +894,7 @@ def set_target(
         errors.add("value", NOT_A_NUMBER)
     else:
         # Refused, never rounded: 82.55 is not kept as 82.6 (nor 12.5 children as 12).
-        places = max(0, -number.normalize().as_tuple().exponent)
+        places = decimal_places(number)
         if number >= Decimal(1_000_000):
             errors.add("value", TARGET_TOO_LARGE)
         elif measure in COUNT_MEASURES and number < 0:

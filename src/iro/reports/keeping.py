@@ -180,7 +180,7 @@ class Place:
     """Where the build of a report a reader waits for stands in the worker's queue."""
 
     running: bool  # the worker is building it now
-    ahead: int  # tasks the worker takes before it
+    ahead: int  # reports the worker builds before it
     seconds: float | None  # about how long until it is ready, when builds have been timed
 
     def words(self) -> str:
