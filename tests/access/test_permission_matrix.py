@@ -306,6 +306,7 @@ PAGES: dict[str, Page] = {
     "role_grants": Page(can(C.REVIEW_ROLE_GRANTS)),
     # people
     "staff_leave": Page(can(C.MANAGE_LEAVE)),
+    "move_conferences": Page(can(C.SCHEDULE_CONFERENCES)),
     # census: the analyst imports returns
     "census_imports": Page(can(C.IMPORT_RETURNS)),
     "census_import": Page(can(C.IMPORT_RETURNS), get_only=True),
@@ -522,6 +523,7 @@ PKS = {
     "pre-meetings": lambda a: a.review_row.pk,
     "tokens": lambda a: a.api_token.pk,
     "hours": lambda a: a.staff.iro.pk,
+    "staff": lambda a: a.staff.iro.pk,
 }
 # The object each model's admin pages open: the one most likely to name a child.
 ADMIN_OBJECT = {

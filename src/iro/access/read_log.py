@@ -100,6 +100,8 @@ LIST_PAGES = frozenset(
         # The IRO service manager's quotes: each with its conference's children.
         "quote_list",
         "quote_review",
+        # One IRO's bookings to move to other chairs: each with its children.
+        "move_conferences",
         # A census import's page, and a census return's or check's: the first findings,
         # linked to the children's records.
         "census_import",

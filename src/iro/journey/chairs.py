@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Max, OuterRef, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from iro import timescales
+from iro.access.scope import hidden_restricted, visible_to
 from iro.children.models import Child
 from iro.journey.checks import Errors
 from iro.journey.models import Conference, ConferenceChild, ConferenceStatus, Plan
@@ -381,3 +382,179 @@ def booked_during(leaves) -> dict[int, list[Conference]]:
         ]
         for leave in leaves
     }
+
+
+# --- Cover: one IRO's bookings given to others at once ------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverChoice:
+    """An IRO who may chair a conference being moved, free at its time, and why they are
+    offered ("Chaired these children before ...", their load)."""
+
+    chair: object
+    hint: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    """One conference to move from its chair: its children (as read for independence),
+    who may take it, best first, and the one suggested (None when nobody may)."""
+
+    conference: Conference
+    children: tuple[Child, ...]
+    choices: tuple[CoverChoice, ...]
+    suggested: object = None
+
+
+def cover_for(conferences: Iterable[Conference], *, today: date, leaving) -> list[Cover]:
+    """Who could chair each of ``conferences`` instead of ``leaving`` (on leave, leaving
+    the service, or carrying too much), with a suggestion for each that shares them out.
+
+    Offered for a conference: every active IRO but ``leaving`` who may chair its children
+    (the independence rule) and is neither away nor chairing another conference at its
+    time, best first: the children's most recent previous chair, else the lightest load
+    for their working time. Suggested, taking the conferences in date order: the best
+    offered who is not already suggested for a conference at the same time, a conference
+    suggested earlier on the page counting in their load. The services check all of it
+    again when the choices are saved. Seven queries, whatever the number of conferences."""
+    conferences = sorted(
+        conferences, key=lambda c: (c.scheduled_date or date.max, c.scheduled_time or time.min)
+    )
+    if not conferences:
+        return []
+    chairs = [c for c in iros().order_by("last_name", "first_name", "pk") if c.pk != leaving.pk]
+    ids = [c.pk for c in chairs]
+    loads = caseloads(ids, today=today)
+    ftes = working_time(ids, today)
+    rows = ConferenceChild.objects.filter(conference__in=conferences).order_by(
+        "child__la_child_id", "pk"
+    )
+    children_at: dict[int, list[int]] = {}
+    for conference_id, child_id in rows.values_list("conference_id", "child_id"):
+        children_at.setdefault(conference_id, []).append(child_id)
+    relations = {
+        c.pk: c
+        for c in Child.objects.filter(
+            pk__in={pk for pks in children_at.values() for pk in pks}
+        ).select_related("team", "social_worker")
+    }
+    chaired: dict[int, dict[int, date]] = {}  # child -> chair -> the latest day held
+    for child_id, chair_id, last in (
+        ConferenceChild.objects.filter(
+            child__in=list(relations),
+            conference__status=ConferenceStatus.HELD,
+            conference__chair__isnull=False,
+        )
+        .values("child", "conference__chair")
+        .annotate(last=Max("conference__held_on"))
+        .values_list("child", "conference__chair", "last")
+    ):
+        chaired.setdefault(child_id, {})[chair_id] = last
+    days = {c.scheduled_date for c in conferences if c.scheduled_date}
+    booked: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
+    away: dict[int, list] = {}
+    if days:
+        for chair_id, day, at, minutes in (
+            Conference.objects.filter(
+                chair__in=ids, status=ConferenceStatus.SCHEDULED, scheduled_date__in=days
+            )
+            .exclude(pk__in=[c.pk for c in conferences])
+            .values_list("chair", "scheduled_date", "scheduled_time", "duration_minutes")
+        ):
+            booked.setdefault((chair_id, day), []).append((at, minutes))
+        away = leave_between(ids, min(days), max(days))
+    suggested_at: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
+    given: dict[int, int] = {}  # conferences suggested on this page, by chair
+
+    def clashes(times, chair_id: int, conference: Conference) -> bool:
+        return any(
+            times_overlap(at, minutes, conference.scheduled_time, conference.duration_minutes)
+            for at, minutes in times.get((chair_id, conference.scheduled_date), ())
+        )
+
+    def free(chair_id: int, conference: Conference) -> bool:
+        day = conference.scheduled_date
+        if day is None:
+            return True
+        if any(leave.start_date <= day <= leave.end_date for leave in away.get(chair_id, ())):
+            return False
+        return not clashes(booked, chair_id, conference)
+
+    covers = []
+    for conference in conferences:
+        children = tuple(relations[pk] for pk in children_at.get(conference.pk, ()))
+        previous: dict[int, date] = {}
+        for child in children:
+            for chair_id, last in chaired.get(child.pk, {}).items():
+                previous[chair_id] = max(last, previous.get(chair_id, last))
+        offered = []
+        for chair in chairs:
+            errors = Errors()
+            _check_chair(
+                errors, chair=chair, children=list(children), scheduled_date=None,
+                scheduled_time=None,
+            )  # fmt: skip
+            if errors.by_field or not free(chair.pk, conference):
+                continue
+            on_plan, upcoming = loads[chair.pk]
+            offered.append((chair, previous.get(chair.pk), on_plan, upcoming))
+
+        def rank(option):
+            chair, last, on_plan, upcoming = option
+            load = on_plan + upcoming + given.get(chair.pk, 0)
+            return (
+                last is None,
+                -(last.toordinal() if last else 0),
+                per_fte(load, ftes.get(chair.pk)),
+            )
+
+        offered.sort(key=rank)
+        chosen = next(
+            (o[0] for o in offered if not clashes(suggested_at, o[0].pk, conference)), None
+        )
+        if chosen is not None:
+            given[chosen.pk] = given.get(chosen.pk, 0) + 1
+            if conference.scheduled_date:
+                suggested_at.setdefault((chosen.pk, conference.scheduled_date), []).append(
+                    (conference.scheduled_time, conference.duration_minutes)
+                )
+        choices = tuple(
+            CoverChoice(chair, _cover_hint(last, on_plan, upcoming))
+            for chair, last, on_plan, upcoming in offered
+        )
+        covers.append(Cover(conference, children, choices, chosen))
+    return covers
+
+
+def _cover_hint(last: date | None, on_plan: int, upcoming: int) -> str:
+    """ "chaired them before, last 22 Sep 2026; 12 on a plan, 3 booked"."""
+    load = f"{on_plan} on a plan, {upcoming} booked"
+    return f"chaired them before, last {last:%-d %b %Y}; {load}" if last else load
+
+
+def bookings_to_move(
+    user, chair, *, on: date, start: date | None = None, end: date | None = None
+) -> tuple[list[Conference], int]:
+    """The conferences booked for ``chair`` to chair from ``on`` (or with no date yet),
+    within ``start``..``end`` when given, that ``user`` may move: those whose every child
+    they may see, as the chair page asks; only those in the days given, when given. With
+    how many others there are. Four queries."""
+    booked = Conference.objects.filter(chair=chair, status=ConferenceStatus.SCHEDULED)
+    if start is None and end is None:
+        booked = booked.filter(Q(scheduled_date__gte=on) | Q(scheduled_date__isnull=True))
+    else:  # a leave's days: only the bookings in them
+        booked = booked.filter(scheduled_date__gte=max(on, start or on))
+        if end is not None:
+            booked = booked.filter(scheduled_date__lte=end)
+    booked = list(booked.select_related("chair"))
+    children_at: dict[int, set[int]] = {}
+    for conference_id, child_id in ConferenceChild.objects.filter(
+        conference__in=booked
+    ).values_list("conference_id", "child_id"):
+        children_at.setdefault(conference_id, set()).add(child_id)
+    every = set().union(*children_at.values()) if children_at else set()
+    hidden = hidden_restricted(user, every)
+    seen = set(visible_to(user).filter(pk__in=every - hidden).values_list("pk", flat=True))
+    movable = [c for c in booked if children_at.get(c.pk) and children_at[c.pk] <= seen]
+    return movable, len(booked) - len(movable)

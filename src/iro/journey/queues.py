@@ -55,7 +55,7 @@ from iro.journey.selectors import (
     latest_review_held,
     may_record,
 )
-from iro.people.models import Leave, User
+from iro.people.models import CHAIR_ROLES, Leave, User
 from iro.people.selectors import closure_days, iros, leave_between
 from iro.work.queues import LazyRows, Queue, Row
 
@@ -261,7 +261,8 @@ def late_reasons_not_accepted(
 
 def conferences_without_a_chair(user, day: date) -> Queue:
     """Scheduled conferences from ``day`` on (or with no date yet) that have no chair, or
-    whose chair is on leave on the day, soonest first. Four queries."""
+    whose chair is on leave on the day or no longer chairs (signs in no more, or has
+    another role now), soonest first. Four queries."""
     on_leave = Exists(
         Leave.objects.filter(
             user=OuterRef("chair"),
@@ -273,7 +274,12 @@ def conferences_without_a_chair(user, day: date) -> Queue:
         _visible_conferences(user)
         .filter(status=ConferenceStatus.SCHEDULED)
         .filter(Q(scheduled_date__gte=day) | Q(scheduled_date__isnull=True))
-        .filter(Q(chair__isnull=True) | on_leave)
+        .filter(
+            Q(chair__isnull=True)
+            | on_leave
+            | Q(chair__is_active=False)
+            | ~Q(chair__role__in=CHAIR_ROLES)
+        )
         .select_related("chair")
         .order_by(F("scheduled_date").asc(nulls_last=True), "scheduled_time", "pk")
     )
@@ -284,7 +290,10 @@ def conferences_without_a_chair(user, day: date) -> Queue:
     rows = []
     for c in conferences:
         kids = children[c.pk]
-        if c.chair_id:
+        if c.chair_id and (not c.chair.is_active or c.chair.role not in CHAIR_ROLES):
+            chair = f"{c.chair} no longer chairs conferences"
+            action, flag = "Change the chair", "Chair gone"
+        elif c.chair_id:
             away = next(
                 (
                     lv
@@ -311,7 +320,7 @@ def conferences_without_a_chair(user, day: date) -> Queue:
         )
     return Queue(
         key="no-chair",
-        title="Conferences with no chair, or whose chair is away",
+        title="Conferences with no chair, or whose chair is away or gone",
         columns=("Children", "Conference", "Date", "Chair"),
         rows=tuple(rows),
         empty="Every booked conference has a chair who is at work that day.",
@@ -658,12 +667,21 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
 
 def iro_loads(user, day: date) -> Queue:
     """Each IRO's load, heaviest first: children on a plan they chair and conferences
-    booked for them in the next four weeks, with leave in those weeks. Four queries.
+    booked for them in the next four weeks, with leave in those weeks; then anyone who
+    chairs no more but still has either, to move. Five queries.
 
     Counts, not names: like the reports' figures they count every child."""
     until = day + timedelta(days=UPCOMING_DAYS)
     chairs = list(iros().order_by("last_name", "first_name", "pk"))
-    loads = caseloads([c.pk for c in chairs], today=day, until=until)
+    # Those who chaired and chair no more (gone, or another role now): their children on
+    # a plan and their bookings wait for someone else.
+    gone = list(
+        User.objects.filter(chaired_conferences__isnull=False)
+        .exclude(pk__in=[c.pk for c in chairs])
+        .distinct()
+        .order_by("last_name", "first_name", "pk")
+    )
+    loads = caseloads([c.pk for c in chairs + gone], today=day, until=until)
     ftes = working_time([c.pk for c in chairs], day)
     leave = leave_between([c.pk for c in chairs], day, until)
     rows = []
@@ -690,6 +708,26 @@ def iro_loads(user, day: date) -> Queue:
                     _per_full_time(on_plan, fte),
                     away or "None",
                 ),
+            )
+        )
+    for chair in gone:
+        on_plan, upcoming = loads[chair.pk]
+        if not on_plan and not upcoming:
+            continue
+        rows.append(
+            Row(
+                href=reverse("move_conferences", args=[chair.pk]),
+                action="Move their conferences",
+                cells=(
+                    f"{chair} (no longer chairs)",
+                    str(on_plan),
+                    str(upcoming),
+                    "No longer chairs",
+                    "Not counted",
+                    "None",
+                ),
+                flag="Gone",
+                tone=ORANGE,
             )
         )
     return Queue(

@@ -1308,6 +1308,30 @@ def allocate_chair(
     return conference
 
 
+@transaction.atomic
+def allocate_chairs(*, moves: Iterable[tuple[Conference, object, int]], acting_user) -> None:
+    """Several conferences given new chairs at once (one IRO's bookings covered while
+    they are away, or handed over when they leave): each ``(conference, chair,
+    expected_version)`` through ``allocate_chair``, with every rule it applies, a chair
+    given two of them at once included. All or none: when any is refused nothing is
+    saved, and the ValidationError holds each refused conference's problems under its
+    public id."""
+    problems: dict[str, list[str]] = {}
+    for conference, chair, expected_version in moves:
+        try:
+            with transaction.atomic():
+                allocate_chair(
+                    conference=conference,
+                    chair=chair,
+                    acting_user=acting_user,
+                    expected_version=expected_version,
+                )
+        except ValidationError as error:
+            problems[str(conference.public_id)] = error.messages
+    if problems:
+        raise ValidationError(problems)
+
+
 def _invitations_changed(conference: Conference, acting_user) -> None:
     """A change the invitations give (date, time, place, chair): a new calendar version,
     emailed to everyone sent the earlier one once the change is committed; a letter

@@ -32,3 +32,68 @@ class LeaveForm(forms.Form):
         required=False,
         help_text="For example, annual leave or training. Others booking chairs see it.",
     )
+
+
+KEEP = "Keep with {person} for now"
+NOT_OFFERED = "Select one of the IROs offered for this conference."
+
+
+class CoverForm(forms.Form):
+    """For each conference of one IRO's being moved (``covers``, from
+    ``journey.chairs.cover_for``): who chairs it now, from those offered, or nobody new
+    (kept with ``person``); and the version the page showed."""
+
+    # ``must_move(conference)``: whether ``person`` cannot chair it themselves.
+
+    def __init__(self, *args, covers, person, must_move=lambda conference: True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.covers = covers
+        for cover in covers:
+            conference = cover.conference
+            key = conference.public_id.hex
+            self.fields[f"chair-{key}"] = forms.ChoiceField(
+                label=f"New chair for the conference {when_words(conference)}",
+                required=False,
+                choices=[("", KEEP.format(person=person))]
+                + [(str(c.chair.pk), f"{c.chair}: {c.hint}") for c in cover.choices],
+                # The suggestion to start with where ``person`` cannot chair it (gone, or
+                # away that day); kept with them otherwise, until someone is chosen.
+                initial=str(cover.suggested.pk)
+                if cover.suggested and must_move(conference)
+                else "",
+                error_messages={"invalid_choice": NOT_OFFERED},
+            )
+            self.fields[f"version-{key}"] = forms.IntegerField(
+                widget=forms.HiddenInput, initial=conference.version, required=False
+            )
+
+    def rows(self):
+        """Each cover with its bound choice and version, in the page's order."""
+        return [
+            (
+                c,
+                self[f"chair-{c.conference.public_id.hex}"],
+                self[f"version-{c.conference.public_id.hex}"],
+            )
+            for c in self.covers
+        ]
+
+    def moves(self):
+        """``(conference, chair, version)`` for each conference given a new chair."""
+        moves = []
+        for cover in self.covers:
+            key = cover.conference.public_id.hex
+            chosen = self.cleaned_data[f"chair-{key}"]
+            if chosen:
+                chair = next(c.chair for c in cover.choices if str(c.chair.pk) == chosen)
+                moves.append((cover.conference, chair, self.cleaned_data[f"version-{key}"]))
+        return moves
+
+
+def when_words(conference) -> str:
+    """ "on Tue 22 Dec 2026 at 10:00", "with no date yet"."""
+    day, at = conference.scheduled_date, conference.scheduled_time
+    if day is None:
+        return "with no date yet"
+    words = f"on {day:%a} {day.day} {day:%b %Y}"
+    return words + f" at {at:%H:%M}" if at else words

@@ -19,6 +19,10 @@ class Role(models.TextChoices):
     ADMIN = "admin", "Administrator"
 
 
+# The roles that chair conferences: the IROs and their manager.
+CHAIR_ROLES = (Role.IRO, Role.IRO_MANAGER)
+
+
 class User(AbstractUser):
     """A member of staff. Children, parents and professionals never log in."""
 

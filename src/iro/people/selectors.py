@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from iro.people.models import ClosureDay, Leave, Role, User
+from iro.people.models import CHAIR_ROLES, ClosureDay, Leave, User
 
 
 def closure_days() -> frozenset[date]:
@@ -13,7 +13,7 @@ def closure_days() -> frozenset[date]:
 
 
 def iros():
-    return User.objects.filter(role__in=[Role.IRO, Role.IRO_MANAGER], is_active=True)
+    return User.objects.filter(role__in=CHAIR_ROLES, is_active=True)
 
 
 def leave_on(user_ids, on: date) -> dict[int, Leave]:
@@ -36,7 +36,7 @@ def leave_between(user_ids, start: date, end: date) -> dict[int, list[Leave]]:
 def leave_from(day: date):
     """The IROs' leave that has not ended by ``day``, earliest first, with each person."""
     return (
-        Leave.objects.filter(end_date__gte=day, user__role__in=[Role.IRO, Role.IRO_MANAGER])
+        Leave.objects.filter(end_date__gte=day, user__role__in=CHAIR_ROLES)
         .select_related("user")
         .order_by("start_date", "user__last_name", "pk")
     )

@@ -1,19 +1,26 @@
-"""The IROs' leave: the IRO service manager records and removes it."""
+"""The IROs' leave, which the IRO service manager records and removes; and one IRO's
+bookings moved to other chairs at once, while they are away or when they leave."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 
-from iro.access.capabilities import Capability, require_capability
+from iro.access.capabilities import Capability, has_capability, require_capability
+from iro.access.read_log import shown
+from iro.access.scope import display_name
 from iro.journey import chairs
+from iro.journey import services as journey_services
 from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.people import services
-from iro.people.forms import LeaveForm
-from iro.people.selectors import leave_from
+from iro.people.forms import CoverForm, LeaveForm, when_words
+from iro.people.models import CHAIR_ROLES, User
+from iro.people.selectors import leave_between, leave_from
 
 RECORDED = "Leave recorded for {user}: {start:%-d %B %Y} to {end:%-d %B %Y}."
 NEEDS_COVER = " {user} is booked to chair {n} conference{s} in it: allocate another chair."
@@ -66,3 +73,125 @@ def staff_leave(request: HttpRequest) -> HttpResponse:
             "active_nav": "leave",
         },
     )
+
+
+MOVED = "{n} conference{s} moved: {who}."
+NOTHING_MOVED = "Nothing was moved: every conference was kept with {person}."
+DATES_UNREAD = "The dates in the address could not be read, so every booking from today is shown."
+REFUSED_SUMMARY = "Nothing was moved. {problem}"
+
+
+def move_conferences(request: HttpRequest, pk: int) -> HttpResponse:
+    """One IRO's booked conferences given to other chairs in one go: while they are away
+    (``from`` and ``to`` in the address, a leave's days) or for good when they leave.
+    Each conference offers the IROs who may chair it then, one suggested (continuity,
+    then the lightest load, shared out down the page); saving moves all or none."""
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    person = get_object_or_404(User, pk=pk)
+    if person.role not in CHAIR_ROLES and not person.chaired_conferences.exists():
+        raise Http404("Not a chair")  # nor someone who chaired before a change of role
+    start, end, unread = _days_asked(request)
+    if unread:
+        messages.warning(request, DATES_UNREAD)
+    on = today()
+    booked, unseen = chairs.bookings_to_move(request.user, person, on=on, start=start, end=end)
+    covers = chairs.cover_for(booked, today=on, leaving=person)
+    form = CoverForm(
+        request.POST or None, covers=covers, person=person, must_move=_cannot_chair(person, booked)
+    )
+    if request.method == "POST" and form.is_valid():
+        moves = form.moves()
+        try:
+            journey_services.allocate_chairs(moves=moves, acting_user=request.user)
+        except ValidationError as error:
+            _refusals_on_rows(form, error)
+        else:
+            if not moves:
+                messages.info(request, NOTHING_MOVED.format(person=person))
+            else:
+                messages.success(request, _moved_words(moves))
+            return redirect(request.get_full_path())
+    shown(request, pks=[child.pk for cover in covers for child in cover.children])
+    errors = error_summary(form)
+    return render(
+        request,
+        "people/move_conferences.html",
+        {
+            "person": person,
+            "form": form,
+            "rows": [
+                (
+                    cover,
+                    field,
+                    version,
+                    ", ".join(display_name(request.user, c) for c in cover.children),
+                )
+                for cover, field, version in form.rows()
+            ],
+            "start": start,
+            "end": end,
+            "unseen": unseen,
+            "error_list": errors,
+            "page_has_errors": bool(errors),
+            "back_to_leave": has_capability(request.user, Capability.MANAGE_LEAVE),
+            "active_nav": "leave" if has_capability(request.user, Capability.MANAGE_LEAVE) else "",
+        },
+    )
+
+
+def _cannot_chair(person, booked):
+    """Whether ``person`` cannot chair a conference of ``booked`` themselves: they chair
+    no more, or are on leave that day."""
+    if not person.is_active or person.role not in CHAIR_ROLES:
+        return lambda conference: True
+    days = [c.scheduled_date for c in booked if c.scheduled_date]
+    away = leave_between([person.pk], min(days), max(days)).get(person.pk, []) if days else []
+    return lambda conference: any(
+        leave.start_date <= (conference.scheduled_date or date.min) <= leave.end_date
+        for leave in away
+    )
+
+
+def _days_asked(request: HttpRequest) -> tuple[date | None, date | None, bool]:
+    """The first and last days in the address (a leave's), and whether any was unread."""
+    days, unread = [], False
+    for name in ("from", "to"):
+        text = request.GET.get(name, "")
+        try:
+            days.append(date.fromisoformat(text) if text else None)
+        except ValueError:
+            days.append(None)
+            unread = True
+    start, end = days
+    if start and end and end < start:
+        return None, None, True
+    return start, end, unread
+
+
+def _refusals_on_rows(form: CoverForm, error: ValidationError) -> None:
+    """The service's problems, each on the row of its conference, said with its day."""
+    by_id = {cover.conference.public_id.hex: cover for cover in form.covers}
+    for public_id, problems in error.message_dict.items():
+        cover = by_id.get(public_id.replace("-", ""))
+        if cover is None:
+            form.add_error(None, problems)
+            continue
+        when = when_words(cover.conference)
+        form.add_error(
+            f"chair-{cover.conference.public_id.hex}",
+            [f"The conference {when}: {problem}" for problem in problems],
+        )
+
+
+def _moved_words(moves) -> str:
+    counts: dict[str, int] = {}
+    for _conference, chair, _version in moves:
+        counts[str(chair)] = counts.get(str(chair), 0) + 1
+    who = "; ".join(
+        f"{name} will chair {n} of them"
+        if len(counts) > 1
+        else f"{name} will chair {'it' if n == 1 else 'them'}"
+        for name, n in counts.items()
+    )
+    n = len(moves)
+    return MOVED.format(n=n, s="s" if n != 1 else "", who=who)
