@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from html import unescape
@@ -25,7 +25,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, override, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from iro.access.capabilities import Capability
@@ -406,8 +406,8 @@ def letter_kind(conference: Conference) -> LetterKind:
 def what_changed(invitation: Invitation) -> list[str]:
     """What changed in the conference since ``invitation`` was last sent, in words for
     the update ("the day or time (it was Thursday 10 December 2026 at 09:30)", "the chair",
-    "a child was added"), read from the records' history as it stood then; [] when the
-    history does not say (sent before it was kept)."""
+    "a child was added"), in the active language, read from the records' history as it
+    stood then; [] when the history does not say (sent before it was kept)."""
     conference = invitation.conference
     sent = invitation.sent_at
     if sent is None:
@@ -426,11 +426,15 @@ def what_changed(invitation: Invitation) -> list[str]:
         conference.duration_minutes,
     ):
         was = when_text(then) if then.scheduled_date else ""
-        changes.append(f"the day or time (it was {was})" if was else "the day or time")
+        changes.append(
+            gettext("the day or time (it was %(when)s)") % {"when": was}
+            if was
+            else gettext("the day or time")
+        )
     if (then.venue, then.virtual_link) != (conference.venue, conference.virtual_link):
-        changes.append("where it is held")
+        changes.append(gettext("where it is held"))
     if then.chair_id != conference.chair_id:
-        changes.append("the chair")
+        changes.append(gettext("the chair"))
     added = (
         ConferenceChild.history.filter(
             conference_id=conference.pk, history_type="+", history_date__gt=sent
@@ -440,7 +444,9 @@ def what_changed(invitation: Invitation) -> list[str]:
         .count()
     )
     if added:
-        changes.append("a child was added" if added == 1 else "children were added")
+        changes.append(
+            gettext("a child was added") if added == 1 else gettext("children were added")
+        )
     taken_off = (
         ConferenceChild.history.filter(
             conference_id=conference.pk, history_type="-", history_date__gt=sent
@@ -451,9 +457,9 @@ def what_changed(invitation: Invitation) -> list[str]:
     )
     if taken_off:
         changes.append(  # (``services._off_booked_reviews``: the only way off)
-            "a child was taken off (their plan ended)"
+            gettext("a child was taken off (their plan ended)")
             if taken_off == 1
-            else "children were taken off (their plans ended)"
+            else gettext("children were taken off (their plans ended)")
         )
     return changes
 
@@ -488,8 +494,9 @@ def _mail_parts(
     if reminder:
         prefix, kind = "Reminder: ", MailKind.REMINDER
     body = render_to_string("journey/conference/invitation_email.txt", context)
-    if kind == MailKind.INVITATION:
-        body = _in_their_language(invitation) + body
+    body = (
+        _follow_up_in_their_language(invitation, kind=kind, updated=updated, removed=removed) + body
+    )
     return {
         "kind": kind,
         "subject": f"{prefix}{conference.get_kind_display()} on {when_text(conference)}",
@@ -515,30 +522,90 @@ def _plain(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _in_their_language(invitation: Invitation) -> str:
+def _follow_up_in_their_language(
+    invitation: Invitation, *, kind: str, updated: bool, removed: bool
+) -> str:
     """For a parent or child whose recorded language the service has a translation for,
-    the invitation letter in that language, to go before the English email (as the
-    posted letter does); empty for everyone else. The address block is left out: it is
-    an email."""
+    the email in that language, to go before the English one (as the posted letter
+    does): an invitation is the letter; a change or a reminder says so, then gives the
+    letter with the details as they are now; a cancellation is the cancellation letter;
+    someone taken off the list is told they need not come. Empty for everyone else."""
+    if kind == MailKind.INVITATION:
+        return _in_their_language(invitation)
+    if removed:
+        return _in_their_language(invitation, letter=None, lead=lambda: _not_needed(invitation))
+    if kind == MailKind.CANCELLATION:
+        return _in_their_language(invitation, letter=CANCELLATION_LETTER)
+    if kind == MailKind.REMINDER:
+        return _in_their_language(invitation, lead=lambda: str(REMINDED))
+    if updated:
+        return _in_their_language(invitation, lead=lambda: _changed_words(invitation))
+    return ""
+
+
+# The first words of a reminder or an update in the family's language, before the letter.
+REMINDED = _("This is a reminder: the meeting is soon. The letter below gives the details.")
+CHANGED = _("The meeting has changed: %(changes)s. The letter below gives the new details.")
+CHANGED_UNSAID = _("The meeting has changed. The letter below gives the new details.")
+
+
+def _changed_words(invitation: Invitation) -> str:
+    changes = what_changed(invitation)
+    if not changes:
+        return str(CHANGED_UNSAID)
+    return str(CHANGED) % {"changes": plain_list(changes)}
+
+
+def _not_needed(invitation: Invitation) -> str:
+    """ "You no longer need to come to ... on ...", to a child in their own register."""
+    words = {
+        "kind": PLAIN_KIND[invitation.conference.kind],
+        "when": when_text(invitation.conference),
+    }
+    if invitation.role == InviteeRole.CHILD:
+        return pgettext("to a child", "You no longer need to come to %(kind)s on %(when)s.") % words
+    return gettext("You no longer need to come to %(kind)s on %(when)s.") % words
+
+
+def _in_their_language(
+    invitation: Invitation,
+    *,
+    letter: LetterKind | None = INVITATION_LETTER,
+    lead: Callable[[], str] | None = None,
+) -> str:
+    """The email's part in the invitee's language, when they are a parent or child whose
+    recorded language the service has a translation for (empty for everyone else):
+    ``lead`` (a sentence made with that language active), then ``letter`` in it, then a
+    line to set it apart from the English email that follows. The letter's address block
+    is left out: it is an email."""
     from iro.documents.family_document import invitation_choice, parts
     from iro.languages import ENGLISH
 
     choice = invitation_choice(invitation)
     if choice.code == ENGLISH:
         return ""
-    unaddressed = copy.copy(invitation)
-    unaddressed.address = ""
-    (theirs, _english) = parts(
-        "journey/conference/letter_part.html",
-        lambda: letter_context(unaddressed) | {"today": today(), "has_written": True},
-        part=lambda first, bilingual: {
-            "language_note": gettext("The same letter in English follows this one.")
-            if first and bilingual
-            else ""
-        },
-        choice=choice,
-    )
-    return _plain(str(theirs["html"])) + "\n\n" + "-" * 40 + "\n\n"
+    text = ""
+    if letter is None:
+        with override(choice.code):
+            text = lead() + "\n\n" + gettext("The same message in English follows this one.")
+    else:
+        unaddressed = copy.copy(invitation)
+        unaddressed.address = ""
+        (theirs, _english) = parts(
+            letter.template,
+            lambda: letter_context(unaddressed) | {"today": today(), "has_written": True},
+            part=lambda first, bilingual: {
+                "language_note": gettext("The same letter in English follows this one.")
+                if first and bilingual
+                else "",
+                "lead": lead() if first and lead is not None else "",
+            },
+            choice=choice,
+        )
+        text = _plain(str(theirs["html"]))
+        if theirs.get("lead"):
+            text = theirs["lead"] + "\n\n" + text
+    return text + "\n\n" + "-" * 40 + "\n\n"
 
 
 @dataclass(frozen=True)
