@@ -49,6 +49,8 @@ from iro.journey.models import (
 from iro.notices.mail import send_mail
 from iro.operations.heartbeat import beat
 from iro.people.models import AgencyKind, Role, User
+from iro.reports.sign_off import sign_off
+from iro.timescales import parse_period
 from tests.challenge.factories import (
     DisputeFactory,
     FeedbackFactory,
@@ -357,6 +359,8 @@ def build_authority() -> Authority:
     letter_link = FeedbackLink.objects.create(
         invitation=posted, conference=icpc, respondent=Respondent.CHILD, **link_times
     )
+    # The annual report the matrix opens, signed off: its files are opened too.
+    sign_off(kind="annual", period=parse_period("annual", "2025-26"), acting_user=staff.iro_manager)
 
     main_family = [child, sibling, transfer_child]
     return Authority(

@@ -296,6 +296,8 @@ PAGES: dict[str, Page] = {
     "reports_index": Page(can(C.VIEW_REPORTS)),
     "report": Page(can(C.VIEW_REPORTS), heavy=True),
     "report_download": Page(can(C.VIEW_REPORTS), heavy=True),
+    "report_sign_off": Page(can(C.WRITE_REPORT_NARRATIVE)),
+    "report_signed_off_download": Page(can(C.VIEW_REPORTS)),
     "report_children": Page(can(C.VIEW_REPORTS) & can(C.VIEW_CHILDREN)),
     # The annual report summary: the published edition, for every report reader.
     "report_summary": Page(can(C.VIEW_REPORTS), heavy=True),

@@ -156,3 +156,20 @@ def test_a_management_list_cut_short_links_to_the_files_that_hold_it_all_and_pas
     ]
     more.scroll_into_view_if_needed()
     check_page(page, "report-monthly-list-cut-short")
+
+
+def test_the_manager_signs_off_the_annual_report_and_the_pages_pass_axe(page):
+    staff = make_staff()
+    build_authority(staff, 4)
+    sign_in(page, staff.iro_manager.username)
+    page.goto("/reports/annual/2018-19/")
+    page.get_by_role("link", name="Sign off for publication").click()
+    check_page(page, "report-sign-off")
+    page.get_by_label("Statement (optional)").fill("Agreed by the partnership board.")
+    page.get_by_role("button", name="Sign off the annual report 2018-19").click()
+    page.wait_for_url("**/reports/annual/2018-19/")
+    assert "Annual report 2018-19 is signed off." in page.get_by_role("alert").inner_text()
+    assert page.locator("#signed-off").is_visible()
+    check_page(page, "report-signed-off")
+    page.get_by_role("link", name="Withdraw the sign-off").click()
+    check_page(page, "report-sign-off-standing")

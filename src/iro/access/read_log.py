@@ -130,6 +130,8 @@ NO_CHILD_DATA = frozenset(
         "report_download",  # aggregate figures; logged as an export by the view
         "report_summary",  # the published summary: figures, no child
         "report_summary_download",  # logged as an export by the view
+        "report_sign_off",  # who signed a report off, and when
+        "report_signed_off_download",  # the published edition signed off; logged as an export
         "role_grants",  # staff and their roles
         "notice_list",  # a notice names no child, only links to its page
         "target_list",  # aggregate figures

@@ -31,7 +31,7 @@ from iro.demo import challenges, names, planner
 from iro.demo.casework_writer import CaseworkCounts, CaseworkWriter
 from iro.demo.figures import record_figures
 from iro.demo.history import deferred_history
-from iro.demo.narratives import write_year_words
+from iro.demo.narratives import sign_off_years, write_year_words
 from iro.demo.staff import (
     Staff,
     create_agencies,
@@ -761,6 +761,7 @@ def build_demo(
         approve_quotes(current=current, manager=staff.iro_manager)
         record_figures(years=shown, manager=staff.iro_manager, chairs=staff.chairs, since=start)
         write_year_words(years=[year.label for year in shown], manager=staff.iro_manager)
+        sign_off_years(years=[year.label for year in shown], manager=staff.iro_manager)
     summary = Summary(seed=seed, today=today, scale=scale)
     summary.casework = casework.counts
     summary.targets = targets

@@ -1,9 +1,11 @@
 """The demo manager's words for each complete year's annual report (``iro.narrative``),
-so the report and its summary read as the service would write them. Synthetic and
-general: the words name no one."""
+so the report and its summary read as the service would write them, and each of those
+reports signed off for publication (``iro.reports.sign_off``), as the service would have
+done after its year. Synthetic and general: the words name no one."""
 
 from __future__ import annotations
 
+from iro import timescales
 from iro.narrative.services import version_now, write_narrative
 
 CONTEXT = (
@@ -44,4 +46,17 @@ def write_year_words(*, years: list[str], manager) -> int:
             acting_user=manager,
             expected_version=version_now("annual", year),
         )
+    return len(years)
+
+
+SIGNED_OFF = "Agreed by the safeguarding partnership board."
+
+
+def sign_off_years(*, years: list[str], manager) -> int:
+    """Sign off the annual report of each of ``years`` (labels of years that are over)."""
+    from iro.reports.sign_off import sign_off
+
+    for year in years:
+        period = timescales.parse_period(timescales.ANNUAL, year)
+        sign_off(kind="annual", period=period, statement=SIGNED_OFF, acting_user=manager)
     return len(years)

@@ -58,6 +58,8 @@ NOT_READ = frozenset(
         "journey.PlanAction",
         "journey.PreMeeting",
         "children.ChildSearchTerm",
+        # What was signed off is kept apart from the figures: signing off changes none.
+        "reports.SignedOffReport",
     }
 )
 CACHE_ALIAS = "reports"

@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -31,7 +32,7 @@ from iro.access.log import log_export
 from iro.access.scope import display_name, shows_names
 from iro.journey.checks import EARLIEST_DATE
 from iro.people.models import Role, Team, User
-from iro.reports import drilldown, measures, periods, presentation, summary
+from iro.reports import drilldown, measures, periods, presentation, sign_off, summary
 from iro.reports.builders import (
     ANNUAL,
     INTERNAL,
@@ -54,6 +55,7 @@ from iro.reports.editions import edition_for
 from iro.reports.keeping import place_in_queue
 from iro.reports.management_lists import COUNTS_ONLY, management_lists
 from iro.reports.measures import MEASURES
+from iro.reports.models import SignedOffReport
 from iro.reports.renderers import formats
 
 NO_REPORTS = "Your role does not include performance reports."
@@ -416,6 +418,33 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
         ),
         **presentation.words_and_definitions(report),
         "may_write": has_capability(request.user, Capability.WRITE_REPORT_NARRATIVE),
+        **_signed_off(request.user, report),
+    }
+
+
+def _signed_off(user, report: Report) -> dict:
+    """The report's standing sign-off, its files, whether the records changed since, and
+    who signed it (by role for a reader who sees no names: the signer may chair too)."""
+    signed = sign_off.standing(report.kind, report.period.label)
+    if signed is None:
+        return {
+            "signed_off": None,
+            "may_sign_off": (report.period.ends_on or report.period.last_day)
+            < timezone.localdate(),
+        }
+    return {
+        "signed_off": signed,
+        "signed_off_by": str(signed.signed_by)
+        if shows_names(user)
+        else signed.signed_by.get_role_display(),
+        "signed_off_changed": sign_off.changed_since(signed),
+        "signed_off_files": [
+            (
+                fmt.upper(),
+                reverse("report_signed_off_download", args=[report.kind, report.period.label, fmt]),
+            )
+            for fmt in SignedOffReport.FORMATS
+        ],
     }
 
 
