@@ -196,6 +196,11 @@ PAGES: dict[str, Page] = {
     "conference_cancel": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_add_children": Page(CHILD & can(C.SCHEDULE_CONFERENCES), ok=(200, 302)),
     "conference_chair": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    # The minutes of a held conference: they name the family, so only for readers of names.
+    "conference_minutes": Page(CHILD & can(C.VIEW_CHILD_NAMES), conference="icpc", get_only=True),
+    "conference_minutes_pdf": Page(
+        CHILD & can(C.VIEW_CHILD_NAMES), conference="icpc", get_only=True
+    ),
     "conference_invitations": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations_send": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitations_keep": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),

@@ -23,7 +23,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from iro import timescales
 from iro.access.capabilities import (
@@ -38,7 +38,7 @@ from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import check_fields
-from iro.journey import chairs, held_date, invitations, queues, services
+from iro.journey import chairs, held_date, invitations, minutes, queues, services
 from iro.journey.checks import Errors, not_in_future, today, warnings_now
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
@@ -250,6 +250,7 @@ def _conference_context(request, conference: Conference) -> dict:
         # Booked for a day gone by and not recorded: record it, or move or cancel it.
         "day_gone_by": conference.is_gone_by(today()),
         "held": conference.status == ConferenceStatus.HELD,
+        "shows_names": shows_names(user),
         # Attendance is recorded from the conference's day (the service refuses it before).
         "attendance_open": conference.status == ConferenceStatus.HELD
         or (
@@ -2319,3 +2320,53 @@ def conference_plans(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "active_nav": "children",
     }
     return render(request, "journey/conference/plans.html", context)
+
+
+# ------------------------------------------------------------------ minutes
+
+MINUTES_NAME_THE_FAMILY = (
+    "The minutes name the family and everyone who came: your role sees no names, so it "
+    "cannot open them."
+)
+
+
+def _minutes_for(request: HttpRequest, public_id: UUID) -> tuple[Conference, list[RowView]]:
+    """A held conference whose every child the reader may see, for a reader who sees
+    names; 404 until it is held."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    if not shows_names(request.user):
+        raise PermissionDenied(MINUTES_NAME_THE_FAMILY)
+    if not minutes.held(conference):
+        raise Http404(minutes.NOT_HELD)
+    return conference, row_views(request.user, conference)
+
+
+@require_safe
+def conference_minutes(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The minutes of a held conference, as a page to print or save."""
+    conference, rows = _minutes_for(request, public_id)
+    html = minutes.render_html(conference, rows, request)
+    log_export(
+        user=request.user,
+        what="conference minutes (HTML)",
+        children=[rv.row.child_id for rv in rows],
+        detail={"conference": str(conference.public_id)},
+    )
+    return HttpResponse(html)
+
+
+@require_safe
+def conference_minutes_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """The minutes of a held conference as a tagged PDF, to send to those invited."""
+    conference, rows = _minutes_for(request, public_id)
+    response = HttpResponse(minutes.render_pdf(conference, rows), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"minutes-{conference.held_on:%Y-%m-%d}-{conference.public_id.hex[:8]}.pdf"
+    )
+    log_export(
+        user=request.user,
+        what="conference minutes (PDF)",
+        children=[rv.row.child_id for rv in rows],
+        detail={"conference": str(conference.public_id)},
+    )
+    return response
