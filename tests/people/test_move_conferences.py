@@ -99,7 +99,7 @@ def test_a_conference_is_offered_first_to_the_childrens_previous_chair(staff):
     )
     (cover,) = chairs.cover_for([conference], today=TODAY, leaving=staff.iro)
     assert cover.suggested == staff.other_iro
-    assert cover.choices[0].hint == "chaired them before, last 22 Sep 2026; 1 on a plan, 0 booked"
+    assert cover.choices[0].hint == "chaired them 22 Sep 2026; 1 on a plan, 0 booked"
     assert staff.iro not in [c.chair for c in cover.choices]
 
 
@@ -212,7 +212,7 @@ def test_the_manager_moves_an_absent_iros_conferences_in_one_go(client, staff):
     client.force_login(staff.iro_manager)
     url = page(staff, **{"from": "2026-12-21", "to": "2026-12-23"})
     html = client.get(url).content.decode()
-    assert "Move Ivy Coldharbour's conferences" in html
+    assert "<title>Move Ivy Coldharbour's conferences – IRO service" in html
     assert "from Monday 21 December 2026 to Wednesday 23 December 2026" in html
     assert later.public_id.hex not in html
     # Ivy is away for both: each starts with a new chair, Otto (their previous) first.
@@ -264,6 +264,27 @@ def test_a_refusal_is_shown_on_its_row_and_nothing_moves(client, staff):
     assert "There is a problem" in html
     assert "The conference on Mon 21 Dec 2026 at 11:00: Otto Fallowfield" in html
     assert set(Conference.objects.values_list("chair", flat=True)) == {staff.iro.pk}
+
+
+def test_a_page_opened_before_someone_else_moved_one_of_them_saves_nothing(client, staff):
+    first = review(staff, chair=staff.iro, on=date(2026, 12, 21))
+    second = review(staff, chair=staff.iro, on=date(2026, 12, 22))
+    page_as_opened = form_data(
+        [first, second], {first: staff.iro_manager, second: staff.iro_manager}
+    )
+    services.allocate_chair(  # meanwhile, on another page
+        conference=first, chair=staff.other_iro, acting_user=staff.coordinator,
+        expected_version=first.version,
+    )  # fmt: skip
+    client.force_login(staff.iro_manager)
+    html = client.post(page(staff), page_as_opened).content.decode()
+    assert (
+        "Nothing was saved: 1 conference on the page you saved had been given another chair"
+    ) in html
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.chair, second.chair) == (staff.other_iro, staff.iro)
+    assert first.public_id.hex not in html  # no longer Ivy's to move
 
 
 def test_a_stale_page_or_a_chair_not_offered_is_refused_in_words(client, staff):

@@ -520,17 +520,20 @@ def cover_for(conferences: Iterable[Conference], *, today: date, leaving) -> lis
                     (conference.scheduled_time, conference.duration_minutes)
                 )
         choices = tuple(
-            CoverChoice(chair, _cover_hint(last, on_plan, upcoming))
+            CoverChoice(chair, _cover_hint(last, on_plan, upcoming, ftes.get(chair.pk)))
             for chair, last, on_plan, upcoming in offered
         )
         covers.append(Cover(conference, children, choices, chosen))
     return covers
 
 
-def _cover_hint(last: date | None, on_plan: int, upcoming: int) -> str:
-    """ "chaired them before, last 22 Sep 2026; 12 on a plan, 3 booked"."""
-    load = f"{on_plan} on a plan, {upcoming} booked"
-    return f"chaired them before, last {last:%-d %b %Y}; {load}" if last else load
+def _cover_hint(last: date | None, on_plan: int, upcoming: int, fte: Decimal | None) -> str:
+    """ "chaired them 22 Sep 2026; 12 on a plan, 3 booked; 0.5 of full time"."""
+    words = [f"chaired them {last:%-d %b %Y}"] if last else []
+    words.append(f"{on_plan} on a plan, {upcoming} booked")
+    if fte is not None:
+        words.append(f"{fte.normalize():f} of full time")
+    return "; ".join(words)
 
 
 def bookings_to_move(

@@ -77,6 +77,11 @@ def staff_leave(request: HttpRequest) -> HttpResponse:
 
 MOVED = "{n} conference{s} moved: {who}."
 NOTHING_MOVED = "Nothing was moved: every conference was kept with {person}."
+MOVED_MEANWHILE = (
+    "Nothing was saved: {n} conference{s} on the page you saved had been given another "
+    "chair, moved or cancelled since you opened it. The page now shows the conferences "
+    "still to move: check the choices and save again."
+)
 DATES_UNREAD = "The dates in the address could not be read, so every booking from today is shown."
 REFUSED_SUMMARY = "Nothing was moved. {problem}"
 
@@ -99,7 +104,11 @@ def move_conferences(request: HttpRequest, pk: int) -> HttpResponse:
     form = CoverForm(
         request.POST or None, covers=covers, person=person, must_move=_cannot_chair(person, booked)
     )
-    if request.method == "POST" and form.is_valid():
+    meanwhile = _moved_meanwhile(request, covers)
+    if meanwhile:  # the page was out of date: its choices for those would be lost
+        form.is_valid()
+        form.add_error(None, MOVED_MEANWHILE.format(n=meanwhile, s="" if meanwhile == 1 else "s"))
+    elif request.method == "POST" and form.is_valid():
         moves = form.moves()
         try:
             journey_services.allocate_chairs(moves=moves, acting_user=request.user)
@@ -137,6 +146,16 @@ def move_conferences(request: HttpRequest, pk: int) -> HttpResponse:
             "active_nav": "leave" if has_capability(request.user, Capability.MANAGE_LEAVE) else "",
         },
     )
+
+
+def _moved_meanwhile(request: HttpRequest, covers) -> int:
+    """How many conferences the posted page offered are no longer this IRO's to move
+    (given another chair, moved or cancelled since the page was opened)."""
+    if request.method != "POST":
+        return 0
+    shown = {cover.conference.public_id.hex for cover in covers}
+    posted = {key.removeprefix("chair-") for key in request.POST if key.startswith("chair-")}
+    return len(posted - shown)
 
 
 def _cannot_chair(person, booked):
