@@ -7,12 +7,16 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from iro.access.models import AccessLogEntry
 from iro.reports import sign_off
@@ -25,6 +29,15 @@ pytestmark = pytest.mark.django_db
 PAGE = "/reports/annual/2018-19/"
 SIGN_OFF = "/reports/annual/2018-19/sign-off/"
 YEAR = parse_period("annual", "2018-19")
+
+
+def pdf_text(content: bytes) -> str:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "report.pdf"
+        path.write_bytes(content)
+        out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                             text=True, check=True).stdout  # fmt: skip
+    return " ".join(out.split())
 
 
 def signed_file(fmt: str) -> str:
@@ -56,8 +69,16 @@ def test_signing_off_keeps_the_published_edition_in_every_format(authority, sign
     assert figures["provisional"] is False
     assert figures["sections"]["edition"] == "published"
     assert "by_chair" not in figures["sections"]  # the published edition names no chair
+    said = "Signed off for publication by the IRO service manager on "
     titles = [row[0] for row in csv.reader(io.StringIO(bytes(files.csv).decode())) if len(row) == 1]
-    assert titles == ["By team"]  # and no "By chair": the published edition's table
+    assert titles[0].startswith(said)
+    assert titles[0].endswith(". “Agreed by the safeguarding partnership board on 14 July 2019.”")
+    assert titles[1:] == ["By team"]  # and no "By chair": the published edition's table
+    assert figures["signed_off"] == titles[0]
+    text = pdf_text(bytes(files.pdf))
+    assert said in text and "Mona Greyfriar" not in text  # by role: nothing published names a chair
+    book = load_workbook(io.BytesIO(bytes(files.xlsx)))
+    assert book.properties.description == titles[0]
     assert signed.history.get().history_user == authority.iro_manager
 
 
@@ -71,7 +92,18 @@ def test_the_files_signed_off_stay_as_they_were_after_a_correction(client, autho
     assert live.content != before
     page = client.get(PAGE).content.decode()
     assert "Signed off for publication" in page
-    assert "The records have changed since it was signed off" in page
+    assert "Corrections to the records since it was signed off have changed" in page
+
+
+def test_a_change_that_moves_nothing_in_the_report_raises_no_alarm(client, authority, signed):
+    client.force_login(authority.iro_manager)
+    assert 'id="changed-since"' not in client.get(PAGE).content.decode()  # internal edition
+    a_plan(authority, date(2021, 5, 1))  # another year's record
+    assert 'id="changed-since"' not in client.get(PAGE).content.decode()
+    client.get(PAGE + "?edition=published")  # worked out for the records as they are now
+    assert "The report says today what the files signed off say." in (
+        client.get(SIGN_OFF).content.decode()
+    )
 
 
 def test_the_page_offers_the_files_signed_off_to_everyone_who_reads_reports(
@@ -120,6 +152,11 @@ def test_a_second_sign_off_waits_for_the_first_to_be_withdrawn_with_a_reason(
     page = client.get(SIGN_OFF).content.decode()
     assert "withdrawn by Mona Greyfriar on " in page
     assert "A conference date was corrected." in page
+    first = SignedOffReport.objects.get(withdrawn_at__isnull=False)
+    old_file = client.get(signed_file("json") + f"?sign_off={first.pk}")
+    assert old_file.content == bytes(first.json)
+    assert f'href="{signed_file("json")}?sign_off={first.pk}"' in page
+    assert client.get(signed_file("json") + "?sign_off=not-a-number").status_code == 404
 
 
 def test_a_statement_that_names_someone_is_refused(client, authority):

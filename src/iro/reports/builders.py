@@ -335,6 +335,9 @@ class Report:
     narrative: list[tuple[str, str, str]] = field(default_factory=list)
     # The definitions appendix: (key, definition) per measure of the report.
     definitions: list[tuple[str, str]] = field(default_factory=list)
+    # Set on the files made when a report is signed off for publication (``sign_off``):
+    # who by (their role) and when, and the statement; each file says it.
+    signed_off: str = field(default="", compare=False)
 
     @property
     def published(self) -> bool:
@@ -408,6 +411,8 @@ class Report:
                 "measures": {k: measures.as_json(v) for k, v in self.previous.items()},
             },
         }
+        if self.signed_off:
+            data["signed_off"] = self.signed_off
         if self.team is not None or self.chair is not None:
             data["filters"] = {
                 "team": self.team.name if self.team else None,

@@ -11,6 +11,7 @@ a reason (to correct and sign off again); every sign-off stays, with who and whe
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from django.core.exceptions import ValidationError
@@ -33,6 +34,8 @@ ALREADY = (
 )
 NOT_STANDING = "That sign-off was withdrawn already, or is not this report's."
 REASON_NEEDED = "Say why the sign-off is withdrawn: the reason is kept with it."
+# What each file signed off says of it: by role, as the published edition names no one.
+SIGNED_WORDS = "Signed off for publication by the {role} on {day:%-d %B %Y}."
 STATEMENT_MAX = 1000
 STATEMENT_TOO_LONG = "The statement is {n} characters long: keep it to 1000."
 
@@ -82,8 +85,16 @@ def sign_off(
             ALREADY.format(name=period.name, who=already.signed_by, when=already.signed_at)
         )
     token = cache.current_token()
-    report = cache.cached_report(kind, period, edition=PUBLISHED)
-    report = replace(report, management=[])  # the published edition lists no child
+    # As the report pages and the worker read it: usually kept already.
+    report = cache.page_report(kind, period, edition=PUBLISHED)
+    signed_at = timezone.now()
+    words = SIGNED_WORDS.format(
+        role=acting_user.get_role_display(), day=timezone.localtime(signed_at).date()
+    )
+    if statement:
+        words += f" “{statement}”"
+    # The published edition lists no child; each file says it was signed off.
+    report = replace(report, management=[], signed_off=words)
     files = {fmt: _bytes(formats.render(report, fmt)[0]) for fmt in SignedOffReport.FORMATS}
     try:
         with transaction.atomic():
@@ -91,7 +102,7 @@ def sign_off(
                 kind=kind,
                 period=period.label,
                 signed_by=acting_user,
-                signed_at=timezone.now(),
+                signed_at=signed_at,
                 statement=statement,
                 token=token,
                 **files,
@@ -129,12 +140,26 @@ def withdraw(*, signed: SignedOffReport, reason: str, acting_user) -> SignedOffR
     return found
 
 
-def changed_since(signed: SignedOffReport) -> bool:
-    """Whether the records have changed since the sign-off (any change, not only one
-    that moves a figure of this report)."""
-    from iro.reports.cache import current_token
+def figures_changed(signed: SignedOffReport, report) -> bool | None:
+    """Whether ``report``, the live report of the same period (either edition), now gives
+    other figures or words than the files signed off: a correction since that moved
+    something this report says, not any change to the records. None when it cannot
+    tell: a report for one team or chair is not the one signed off."""
+    if report.team is not None or report.chair is not None:
+        return None
+    kept = SignedOffReport.objects.filter(pk=signed.pk).values_list("json", flat=True).get()
+    then = json.loads(bytes(kept))
+    now = json.loads(json.dumps(report.as_json(), ensure_ascii=False))  # as the file has it
+    return _comparable(then) != _comparable(now)
 
-    return current_token() != signed.token
+
+def _comparable(data: dict) -> dict:
+    """A report's JSON without what tells the editions apart (the internal edition's
+    by-chair table) and the words saying it was signed off."""
+    sections = {
+        k: v for k, v in data.get("sections", {}).items() if k not in ("edition", "by_chair")
+    }
+    return {k: v for k, v in data.items() if k != "signed_off"} | {"sections": sections}
 
 
 def _bytes(content: str | bytes) -> bytes:

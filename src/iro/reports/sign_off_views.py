@@ -95,7 +95,7 @@ def sign_off_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
             "period": period,
             "over": (period.ends_on or period.last_day) < _today(),
             "standing": standing,
-            "changed": standing is not None and sign_off.changed_since(standing),
+            "changed": standing is not None and _figures_changed(standing, kind, period),
             "withdrawn": sign_off.withdrawn(kind, period.label),
             "sign_off_form": form,
             "withdraw_form": withdraw_form,
@@ -108,9 +108,19 @@ def sign_off_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
 
 
 def signed_off_download(request: HttpRequest, kind: str, label: str, fmt: str) -> HttpResponse:
-    """A file of the standing sign-off (the published edition as it was signed off)."""
+    """A file of the standing sign-off (the published edition as it was signed off), or
+    with ``?sign_off=<id>`` of an earlier one of the same report, withdrawn since."""
     _require_reports(request.user)
     standing = sign_off.standing(kind, label)
+    asked = request.GET.get("sign_off", "")
+    if asked:  # a sign-off withdrawn: what was published before
+        standing = (
+            SignedOffReport.objects.filter(kind=kind, period=label, pk=asked)
+            .defer(*SignedOffReport.FORMATS)
+            .first()
+            if asked.isdigit()
+            else None
+        )
     if standing is None:
         raise Http404("This report is not signed off.")
     content = bytes(
@@ -126,6 +136,18 @@ def signed_off_download(request: HttpRequest, kind: str, label: str, fmt: str) -
     filename = f"iro-{kind}-report-{label}-published-signed-off-{day}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _figures_changed(standing, kind: str, period) -> bool | None:
+    """Whether the live published report says other than the files signed off; None
+    when it is not worked out for the records as they are (it is not built here)."""
+    from iro.reports.builders import PUBLISHED
+    from iro.reports.cache import page_report, page_report_ready
+
+    if not page_report_ready(kind, period, edition=PUBLISHED):
+        return None
+    report = page_report(kind, period, edition=PUBLISHED, recent_ok=True)
+    return sign_off.figures_changed(standing, report)
 
 
 def _title(kind: str, period) -> str:

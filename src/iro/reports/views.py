@@ -437,7 +437,7 @@ def _signed_off(user, report: Report) -> dict:
         "signed_off_by": str(signed.signed_by)
         if shows_names(user)
         else signed.signed_by.get_role_display(),
-        "signed_off_changed": sign_off.changed_since(signed),
+        "signed_off_changed": sign_off.figures_changed(signed, report),
         "signed_off_files": [
             (
                 fmt.upper(),

@@ -68,6 +68,8 @@ def render_xlsx(report: Report) -> bytes:
         f"{report.edition.capitalize()} edition, figures to "
         f"{report.period.last_day.day} {report.period.last_day:%B %Y}"
     )
+    if report.signed_off:
+        book.properties.description = report.signed_off
     bold = Font(bold=True)
     sheet = book.active
     sheet.title = "Measures"
@@ -177,6 +179,8 @@ def render_xlsx(report: Report) -> bytes:
                             cell.number_format = "d mmm yyyy"
     words = book.create_sheet("Words")
     _append(words, ["section", "title", "text"])
+    if report.signed_off:
+        _append(words, ["signed_off", "Signed off for publication", report.signed_off])
     for section, title, text in report.narrative:
         _append(words, [section, title, text])
     if not report.narrative:  # a sheet of headings alone reads as a fault

@@ -183,4 +183,5 @@ def ratio_cells(value: Any) -> list[Any]:
 
 
 def render_csv(report: Report) -> str:
-    return to_csv(measure_rows(report) + breakdown_rows(report) + management_rows(report))
+    signed = [[report.signed_off], []] if report.signed_off else []
+    return to_csv(signed + measure_rows(report) + breakdown_rows(report) + management_rows(report))
