@@ -93,7 +93,7 @@ def test_the_minutes_say_who_came_what_was_decided_and_what_happens_next(client,
     assert '<th scope="row">Hazel Brackwater</th><td>Parent or carer</td><td>Attended</td>' in page
     assert "Sent apologies:</strong> PC Rook Ashdown (Police)." in page
     assert "Did not come:</strong> Moss Brackwater (Parent or carer)." in page
-    assert "Child protection plan, under the category of neglect." in page
+    assert "A child protection plan, under the category of neglect." in page
     assert "Her father disagreed with the plan." in page
     assert "Wren has often gone without meals after school." in page
     assert "3 out of 10" in page
@@ -120,11 +120,43 @@ def test_a_review_that_continues_the_plan_gives_the_next_review_six_months_on(cl
     client.force_login(staff.iro)
     page = client.get(minutes_url(review)).content.decode()
     assert "Record of the review child protection conference" in page
-    assert "Continue the plan, under the category of neglect." in page
+    assert "The child protection plan goes on, under the category of neglect." in page
     due = timescales.next_review_due(date(2026, 11, 19))
     assert f"The next review conference: by {due:%A} {due.day} {due:%B %Y}." in page
     assert "first core group" not in page
     assert "No one’s attendance is recorded." in page
+
+
+def test_a_review_already_booked_is_given_with_the_day_it_must_be_held_by(client, staff, icpc):
+    row = icpc.children.get()
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(row.child, {"plan": row.plan})],
+        chair=staff.iro, scheduled_date=date(2027, 2, 1),
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.get(minutes_url(icpc)).content.decode()
+    due = timescales.first_review_due(HELD)
+    assert (
+        "The next review conference: booked for Monday 1 February 2027 "
+        f"(it must be held by {due:%A} {due.day} {due:%B %Y})."
+    ) in page
+
+
+def test_a_plan_ended_says_why_and_that_no_conference_follows(client, staff, icpc):
+    row = icpc.children.get()
+    row.plan.end_date, row.plan.end_reason = date(2026, 11, 19), "step_down_cin"
+    row.plan.save()
+    ended = hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(row.child, {"plan": row.plan, "decision": Decision.END,
+                               "category": Category.NEG})],
+        chair=staff.iro, held_on=date(2026, 11, 19),
+    )  # fmt: skip
+    client.force_login(staff.iro)
+    page = client.get(minutes_url(ended)).content.decode()
+    assert "The child protection plan ends: stepped down to a Child in Need plan." in page
+    assert "No further child protection conference is planned for Wren." in page
+    assert "under the category" not in page
 
 
 def test_the_pdf_is_the_same_record_to_send(client, staff, icpc):

@@ -20,7 +20,14 @@ from django.http import HttpRequest
 from iro import timescales
 from iro.documents import family_document
 from iro.journey.invitations import KIND_NAME, council, english_clock, plain_list
-from iro.journey.models import Conference, ConferenceKind, ConferenceStatus, Decision, Invitation
+from iro.journey.models import (
+    Conference,
+    ConferenceKind,
+    ConferenceStatus,
+    Decision,
+    Invitation,
+    InviteeRole,
+)
 
 NOT_HELD = "A conference has minutes once it is held and recorded."
 
@@ -32,6 +39,7 @@ class ChildMinutes:
     view: object  # conference_views.RowView: the row, the name as the reader sees it
     first_core_group_by: date | None  # (a new plan) within 10 working days
     next_review_by: date | None  # (a plan that goes on) the next review's statutory date
+    next_review_booked: date | None  # the day it is booked for, when it is already
 
 
 def context(conference: Conference, rows: list) -> dict:
@@ -50,9 +58,23 @@ def context(conference: Conference, rows: list) -> dict:
                 if conference.kind == ConferenceKind.REVIEW and not starts_plan
                 else timescales.first_review_due(held)
             )
+        booked = None
+        if next_review is not None and rv.row.plan_id is not None:
+            booked = (
+                Conference.objects.filter(
+                    kind=ConferenceKind.REVIEW,
+                    status=ConferenceStatus.SCHEDULED,
+                    children__plan_id=rv.row.plan_id,
+                    scheduled_date__gt=held,
+                )
+                .order_by("scheduled_date")
+                .values_list("scheduled_date", flat=True)
+                .first()
+            )
         children.append(
             ChildMinutes(
                 view=rv,
+                next_review_booked=booked,
                 first_core_group_by=(
                     timescales.first_core_group_due(held, closures=closures)
                     if starts_plan
@@ -61,11 +83,11 @@ def context(conference: Conference, rows: list) -> dict:
                 next_review_by=next_review,
             )
         )
-    invited = list(
-        Invitation.objects.filter(conference=conference)
-        .select_related("agency")
-        .order_by("role", "name", "pk")
-    )
+    invited = sorted(
+        Invitation.objects.filter(conference=conference).select_related("agency"),
+        key=lambda i: (ROLE_ORDER.index(i.role) if i.role in ROLE_ORDER else len(ROLE_ORDER),
+                       i.name, i.pk),
+    )  # fmt: skip
     return {
         "conference": conference,
         "kind_name": KIND_NAME[conference.kind],
@@ -85,6 +107,19 @@ def context(conference: Conference, rows: list) -> dict:
 
 
 CAME = frozenset({"attended", "part", "virtual"})
+# Who came, in the order the minutes list them: the family and those with them first.
+ROLE_ORDER = [
+    InviteeRole.PARENT,
+    InviteeRole.CHILD,
+    InviteeRole.ADVOCATE,
+    InviteeRole.INTERPRETER,
+    InviteeRole.SOCIAL_WORKER,
+    InviteeRole.TEAM_MANAGER,
+    InviteeRole.POLICE,
+    InviteeRole.HEALTH,
+    InviteeRole.SCHOOL,
+    InviteeRole.OTHER,
+]
 
 
 def timescales_closures() -> frozenset[date]:
