@@ -351,3 +351,14 @@ def test_a_chair_who_has_gone_is_listed_with_their_bookings_to_move(client, staf
     html = client.get(page(staff)).content.decode()
     assert "(Ivy Coldharbour no longer signs in to iro)" in html
     assert selected(html, conference) == str(staff.other_iro.pk)
+
+
+def test_the_offers_take_the_same_queries_for_one_conference_or_many(
+    staff, django_assert_num_queries
+):
+    one = [review(staff, chair=staff.iro, on=date(2026, 12, 21), previous_chair=staff.other_iro)]
+    with django_assert_num_queries(9):
+        chairs.cover_for(one, today=TODAY, leaving=staff.iro)
+    many = one + [review(staff, chair=staff.iro, on=date(2026, 12, 22 + n)) for n in range(3)]
+    with django_assert_num_queries(9):
+        chairs.cover_for(many, today=TODAY, leaving=staff.iro)

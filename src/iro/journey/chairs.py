@@ -417,7 +417,7 @@ def cover_for(conferences: Iterable[Conference], *, today: date, leaving) -> lis
     for their working time. Suggested, taking the conferences in date order: the best
     offered who is not already suggested for a conference at the same time, a conference
     suggested earlier on the page counting in their load. The services check all of it
-    again when the choices are saved. Seven queries, whatever the number of conferences."""
+    again when the choices are saved. Nine queries, whatever the number of conferences."""
     conferences = sorted(
         conferences, key=lambda c: (c.scheduled_date or date.max, c.scheduled_time or time.min)
     )

@@ -83,7 +83,6 @@ MOVED_MEANWHILE = (
     "still to move: check the choices and save again."
 )
 DATES_UNREAD = "The dates in the address could not be read, so every booking from today is shown."
-REFUSED_SUMMARY = "Nothing was moved. {problem}"
 
 
 def move_conferences(request: HttpRequest, pk: int) -> HttpResponse:
@@ -153,9 +152,9 @@ def _moved_meanwhile(request: HttpRequest, covers) -> int:
     (given another chair, moved or cancelled since the page was opened)."""
     if request.method != "POST":
         return 0
-    shown = {cover.conference.public_id.hex for cover in covers}
+    offered = {cover.conference.public_id.hex for cover in covers}
     posted = {key.removeprefix("chair-") for key in request.POST if key.startswith("chair-")}
-    return len(posted - shown)
+    return len(posted - offered)
 
 
 def _cannot_chair(person, booked):
