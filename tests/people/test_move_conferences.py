@@ -313,6 +313,13 @@ def test_conferences_with_a_child_the_user_may_not_see_are_counted_not_shown(cli
     assert "1 more conference is booked for Ivy Coldharbour with children whose records" in html
 
 
+def test_a_single_day_away_is_said_as_one_day(client, staff):
+    review(staff, chair=staff.iro, on=date(2026, 12, 22))
+    client.force_login(staff.iro_manager)
+    html = client.get(page(staff, **{"from": "2026-12-22", "to": "2026-12-22"})).content.decode()
+    assert "the conferences Ivy Coldharbour is booked to chair on Tuesday 22 December 2026." in html
+
+
 def test_dates_that_cannot_be_read_show_every_booking_and_say_so(client, staff):
     review(staff, chair=staff.iro, on=date(2027, 2, 1))
     client.force_login(staff.iro_manager)
