@@ -252,20 +252,8 @@ def propose_chairs(
         days.add(when.day)
     # Each chair's bookings by day, and the days they are on leave: a slot or the
     # conference's own time is busy when it overlaps either (the services' rule).
-    bookings: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
-    for chair_id, day, at, minutes in booked.filter(scheduled_date__in=days).values_list(
-        "chair", "scheduled_date", "scheduled_time", "duration_minutes"
-    ):
-        bookings.setdefault((chair_id, day), []).append((at, minutes))
-    away: set[tuple[int, date]] = set()
-    if days:
-        for chair_id, periods in leave_between(ids, min(days), max(days)).items():
-            away.update(
-                (chair_id, day)
-                for day in days
-                for leave in periods
-                if leave.start_date <= day <= leave.end_date
-            )
+    bookings = bookings_by_day(booked, days)
+    away = days_away(ids, days)
     if when is not None:
         length = when.minutes
     elif conference is not None:
@@ -333,6 +321,35 @@ def propose_chairs(
         )
 
     return sorted(options, key=rank)
+
+
+# (chair, day) -> the (start, minutes) of each conference they are booked to chair then.
+Bookings = dict[tuple[int, date], list[tuple[time | None, int]]]
+
+
+def bookings_by_day(booked, days: Iterable[date]) -> Bookings:
+    """The conferences of ``booked`` (a queryset) on ``days``, by chair and day. One query."""
+    found: Bookings = {}
+    for chair_id, day, at, minutes in booked.filter(scheduled_date__in=list(days)).values_list(
+        "chair", "scheduled_date", "scheduled_time", "duration_minutes"
+    ):
+        found.setdefault((chair_id, day), []).append((at, minutes))
+    return found
+
+
+def days_away(chair_ids: list[int], days: set[date]) -> set[tuple[int, date]]:
+    """Which of ``days`` each chair is on leave: (chair, day) pairs. One query, none for
+    no days."""
+    away: set[tuple[int, date]] = set()
+    if days:
+        for chair_id, periods in leave_between(chair_ids, min(days), max(days)).items():
+            away.update(
+                (chair_id, day)
+                for day in days
+                for leave in periods
+                if leave.start_date <= day <= leave.end_date
+            )
+    return away
 
 
 def _shown(free: list[Slot], *, near: date | None) -> tuple[Slot, ...]:
@@ -452,22 +469,17 @@ def cover_for(conferences: Iterable[Conference], *, today: date, leaving) -> lis
     ):
         chaired.setdefault(child_id, {})[chair_id] = last
     days = {c.scheduled_date for c in conferences if c.scheduled_date}
-    booked: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
-    away: dict[int, list] = {}
-    if days:
-        for chair_id, day, at, minutes in (
-            Conference.objects.filter(
-                chair__in=ids, status=ConferenceStatus.SCHEDULED, scheduled_date__in=days
-            )
-            .exclude(pk__in=[c.pk for c in conferences])
-            .values_list("chair", "scheduled_date", "scheduled_time", "duration_minutes")
-        ):
-            booked.setdefault((chair_id, day), []).append((at, minutes))
-        away = leave_between(ids, min(days), max(days))
-    suggested_at: dict[tuple[int, date], list[tuple[time | None, int]]] = {}
+    booked = bookings_by_day(
+        Conference.objects.filter(chair__in=ids, status=ConferenceStatus.SCHEDULED).exclude(
+            pk__in=[c.pk for c in conferences]
+        ),
+        days,
+    )
+    away = days_away(ids, days)
+    suggested_at: Bookings = {}
     given: dict[int, int] = {}  # conferences suggested on this page, by chair
 
-    def clashes(times, chair_id: int, conference: Conference) -> bool:
+    def clashes(times: Bookings, chair_id: int, conference: Conference) -> bool:
         return any(
             times_overlap(at, minutes, conference.scheduled_time, conference.duration_minutes)
             for at, minutes in times.get((chair_id, conference.scheduled_date), ())
@@ -477,9 +489,7 @@ def cover_for(conferences: Iterable[Conference], *, today: date, leaving) -> lis
         day = conference.scheduled_date
         if day is None:
             return True
-        if any(leave.start_date <= day <= leave.end_date for leave in away.get(chair_id, ())):
-            return False
-        return not clashes(booked, chair_id, conference)
+        return (chair_id, day) not in away and not clashes(booked, chair_id, conference)
 
     covers = []
     for conference in conferences:

@@ -28,6 +28,7 @@ from iro.journey.models import (
     Invitation,
     InviteeRole,
 )
+from iro.people.selectors import closure_days
 
 NOT_HELD = "A conference has minutes once it is held and recorded."
 
@@ -45,7 +46,7 @@ class ChildMinutes:
 def context(conference: Conference, rows: list) -> dict:
     """What the minutes say of ``conference`` (held), its children's ``rows`` as the
     conference pages read them for the reader (``conference_views.row_views``)."""
-    closures = timescales_closures()
+    closures = closure_days()
     children = []
     for rv in rows:
         decision, held = rv.row.decision, conference.held_on
@@ -120,12 +121,6 @@ ROLE_ORDER = [
     InviteeRole.SCHOOL,
     InviteeRole.OTHER,
 ]
-
-
-def timescales_closures() -> frozenset[date]:
-    from iro.people.selectors import closure_days
-
-    return closure_days()
 
 
 def _part(conference: Conference, names: str):

@@ -290,7 +290,7 @@ def conferences_without_a_chair(user, day: date) -> Queue:
     rows = []
     for c in conferences:
         kids = children[c.pk]
-        if c.chair_id and (not c.chair.is_active or c.chair.role not in CHAIR_ROLES):
+        if c.chair_id and not c.chair.chairs_conferences:
             chair = f"{c.chair} no longer chairs conferences"
             action, flag = "Change the chair", "Chair gone"
         elif c.chair_id:

@@ -47,6 +47,12 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.get_full_name() or self.username
 
+    @property
+    def chairs_conferences(self) -> bool:
+        """Whether they may be given conferences to chair: an IRO or their manager, still
+        signing in (``people.selectors.iros`` reads the same rule)."""
+        return self.is_active and self.role in CHAIR_ROLES
+
     def has_perm(self, perm: str, obj=None) -> bool:
         # Django answers True for an active superuser before asking any backend. The
         # permissions over children's records are the service's access rule

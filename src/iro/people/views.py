@@ -20,7 +20,7 @@ from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.people import services
 from iro.people.forms import CoverForm, LeaveForm, when_words
 from iro.people.models import CHAIR_ROLES, User
-from iro.people.selectors import leave_between, leave_from
+from iro.people.selectors import leave_from
 
 RECORDED = "Leave recorded for {user}: {start:%-d %B %Y} to {end:%-d %B %Y}."
 NEEDS_COVER = " {user} is booked to chair {n} conference{s} in it: allocate another chair."
@@ -160,14 +160,10 @@ def _moved_meanwhile(request: HttpRequest, covers) -> int:
 def _cannot_chair(person, booked):
     """Whether ``person`` cannot chair a conference of ``booked`` themselves: they chair
     no more, or are on leave that day."""
-    if not person.is_active or person.role not in CHAIR_ROLES:
+    if not person.chairs_conferences:
         return lambda conference: True
-    days = [c.scheduled_date for c in booked if c.scheduled_date]
-    away = leave_between([person.pk], min(days), max(days)).get(person.pk, []) if days else []
-    return lambda conference: any(
-        leave.start_date <= (conference.scheduled_date or date.min) <= leave.end_date
-        for leave in away
-    )
+    away = chairs.days_away([person.pk], {c.scheduled_date for c in booked if c.scheduled_date})
+    return lambda conference: (person.pk, conference.scheduled_date) in away
 
 
 def _days_asked(request: HttpRequest) -> tuple[date | None, date | None, bool]:

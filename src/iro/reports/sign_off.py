@@ -76,9 +76,8 @@ def sign_off(
     named = names_refusal(statement, known_in([statement])) if statement else None
     if named:  # read by every role with reports, those who see no names too
         raise ValidationError({"statement": named})
-    ends = period.ends_on or period.last_day
-    if timezone.localdate() <= ends:
-        raise ValidationError(NOT_OVER.format(name=period.name, ends=ends))
+    if not is_over(period):
+        raise ValidationError(NOT_OVER.format(name=period.name, ends=_ends(period)))
     already = standing(kind, period.label)
     if already is not None:
         raise ValidationError(
@@ -115,6 +114,16 @@ def sign_off(
             ALREADY.format(name=period.name, who=already.signed_by, when=already.signed_at)
         ) from None
     return signed
+
+
+def is_over(period: timescales.Period) -> bool:
+    """Whether ``period`` (read as at any day) has ended before today: only then are its
+    figures final, and may it be signed off."""
+    return _ends(period) < timezone.localdate()
+
+
+def _ends(period: timescales.Period):
+    return period.ends_on or period.last_day  # a provisional period's own end, else its last day
 
 
 def withdraw(*, signed: SignedOffReport, reason: str, acting_user) -> SignedOffReport:

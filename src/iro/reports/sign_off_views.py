@@ -93,7 +93,7 @@ def sign_off_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
             "title": _title(kind, period),
             "kind": kind,
             "period": period,
-            "over": (period.ends_on or period.last_day) < _today(),
+            "over": sign_off.is_over(period),
             "standing": standing,
             "changed": standing is not None and _figures_changed(standing, kind, period),
             "withdrawn": sign_off.withdrawn(kind, period.label),
@@ -154,9 +154,3 @@ def _title(kind: str, period) -> str:
     from iro.reports.views import KIND_TITLES
 
     return f"{KIND_TITLES[kind]} {period.name}"
-
-
-def _today():
-    from django.utils import timezone
-
-    return timezone.localdate()

@@ -20,7 +20,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import get_language
@@ -429,8 +428,7 @@ def _signed_off(user, report: Report) -> dict:
     if signed is None:
         return {
             "signed_off": None,
-            "may_sign_off": (report.period.ends_on or report.period.last_day)
-            < timezone.localdate(),
+            "may_sign_off": sign_off.is_over(report.period),
         }
     return {
         "signed_off": signed,
