@@ -167,6 +167,13 @@ def test_a_statement_that_names_someone_is_refused(client, authority):
     assert not SignedOffReport.objects.exists()
 
 
+def test_a_statement_over_1000_characters_is_refused_saying_how_long_it_is(client, authority):
+    client.force_login(authority.iro_manager)
+    page = client.post(SIGN_OFF, {"sign_off": "1", "statement": "a" * 1001}).content.decode()
+    assert "The statement is 1001 characters long: keep it to 1000." in page
+    assert not SignedOffReport.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["iro", "coordinator", "senior_manager", "analyst", "partnership"])
 def test_only_the_iro_service_manager_signs_off(client, authority, who):
     client.force_login(getattr(authority, who))
