@@ -114,3 +114,15 @@ def test_the_iro_manager_records_an_iros_leave(
     submit(manager, "Record the leave")
     expect(manager.locator("#leave")).to_contain_text("Ivy Coldharbour")
     check_page(manager, "leave-recorded")
+    # Removing it asks first, naming it; "No, keep it" keeps it; "Yes" removes it.
+    manager.get_by_role("button", name="Remove the leave of Ivy Coldharbour").click()
+    expect(manager.locator("h1")).to_have_text("Remove Ivy Coldharbour's leave?")
+    check_page(manager, "leave-remove-asked")
+    manager.get_by_role("link", name="No, keep it").click()
+    expect(manager.locator("#leave")).to_contain_text("Ivy Coldharbour")
+    manager.get_by_role("button", name="Remove the leave of Ivy Coldharbour").click()
+    manager.get_by_role("button", name="Yes, remove the leave").click()
+    expect(manager.locator(".govuk-notification-banner")).to_contain_text(
+        "Ivy Coldharbour's leave from 21 December 2026 to 23 December 2026 was removed."
+    )
+    expect(manager.locator("#leave")).to_have_count(0)

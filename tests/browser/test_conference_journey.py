@@ -283,7 +283,8 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     (update, _) = [m for m in mail.outbox if not m.subject.startswith("iro: ")]
     assert "SEQUENCE:2" in update.attachments[0].get_payload(decode=True).decode()
     assert [m.subject for m in mail.outbox if m.subject.startswith("iro: ")] == [
-        "iro: A conference you chair has a new day, time or place"
+        "iro: A conference you chair has a new day, time or place: initial child protection "
+        "conference on Thu 27 Jun 2024 at 10:00"
     ]
 
     # ---- Tuesday 25 June: the chair meets the children and the parents beforehand -------

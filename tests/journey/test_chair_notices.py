@@ -62,8 +62,10 @@ def booked(siblings, coordinator, iro):  # noqa: F811
 
 
 def told(user) -> list[tuple[str, bool]]:
+    """What ``user`` was told (each notice's sentence, before the conference it is about)
+    and whether it is still waiting."""
     return [
-        (n.subject, n.settled_at is None)
+        (n.subject.partition(": ")[0], n.settled_at is None)
         for n in Notice.objects.filter(recipient=user).order_by("created_at", "pk")
     ]
 
@@ -71,7 +73,11 @@ def told(user) -> list[tuple[str, bool]]:
 def test_booking_a_conference_with_its_chair_tells_the_chair(booked, iro):  # noqa: F811
     assert told(iro) == [(services.CHAIR_GIVEN, True)]
     (email,) = [m for m in mail.outbox if m.to == ["ivy@example.org"]]
-    assert email.subject == f"iro: {services.CHAIR_GIVEN}"
+    # Which conference, by its kind and when: the chair need not open it to know.
+    assert email.subject == (
+        f"iro: {services.CHAIR_GIVEN}: initial child protection conference on "
+        "Mon 10 Jun 2024 at 10:00"
+    )
     assert f"/conferences/{booked.public_id}/" in email.body
     assert "Wren" not in email.body and "Ada" not in email.body
 

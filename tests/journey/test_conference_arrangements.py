@@ -529,9 +529,10 @@ def test_changing_the_chair_sends_everyone_invited_an_update_and_asks_for_letter
     assert "Chair: Otto Fallowfield" in invitees_mail()[0].body
     # And both chairs are told: the one given it and the one it went from.
     told = {m.to[0]: m.subject for m in mail.outbox if m.subject.startswith("iro: ")}
+    when = services.chair_notice("", conference)
     assert told == {
-        staff.other_iro.email: f"iro: {services.CHAIR_GIVEN}",
-        staff.iro.email: f"iro: {services.CHAIR_TAKEN_OFF}",
+        staff.other_iro.email: f"iro: {services.CHAIR_GIVEN}{when}",
+        staff.iro.email: f"iro: {services.CHAIR_TAKEN_OFF}{when}",
     }
     moss.refresh_from_db()
     assert (

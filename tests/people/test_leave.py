@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from html import unescape
 
 import pytest
 import time_machine
@@ -133,3 +134,36 @@ def test_the_page_shows_what_is_missing_and_refuses_other_roles(client, staff):
     assert "There is a problem" in page and "Select the IRO who will be away." in page
     client.force_login(staff.coordinator)
     assert client.get(reverse("staff_leave")).status_code == 403
+
+
+def test_remove_asks_first_naming_the_leave_and_removes_it_only_when_confirmed(client, staff):
+    leave = record(staff)
+    client.force_login(staff.iro_manager)
+    asked = unescape(client.post(reverse("staff_leave"), {"remove": leave.pk}).content.decode())
+    assert '<h1 class="govuk-heading-l">Remove Ivy Coldharbour\'s leave?</h1>' in asked
+    assert "Monday 21 December 2026" in asked and "Wednesday 23 December 2026" in asked
+    assert Leave.objects.filter(pk=leave.pk).exists()  # asking removes nothing
+    done = unescape(
+        client.post(
+            reverse("staff_leave"), {"remove": leave.pk, "confirm": "yes"}, follow=True
+        ).content.decode()
+    )
+    assert "Ivy Coldharbour's leave from 21 December 2026 to 23 December 2026 was removed." in done
+    assert not Leave.objects.exists()
+    # Removed already (another tab), or not a number: said, nothing else changes.
+    for remove in (leave.pk, "x"):
+        for confirm in ("", "yes"):
+            again = client.post(
+                reverse("staff_leave"), {"remove": remove, "confirm": confirm}, follow=True
+            )
+            assert again.status_code == 200
+            assert services.NOT_FOUND in again.content.decode()
+
+
+def test_only_the_iro_manager_is_asked_or_may_remove_leave(client, staff):
+    leave = record(staff)
+    client.force_login(staff.coordinator)
+    for confirm in ("", "yes"):
+        response = client.post(reverse("staff_leave"), {"remove": leave.pk, "confirm": confirm})
+        assert response.status_code == 403
+    assert Leave.objects.filter(pk=leave.pk).exists()

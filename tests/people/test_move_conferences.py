@@ -221,8 +221,8 @@ def test_the_manager_moves_an_absent_iros_conferences_in_one_go(client, staff):
     data = form_data([first, second], {first: staff.other_iro, second: staff.iro_manager})
     response = client.post(url, data, follow=True)
     assert (
-        "2 conferences moved: Otto Fallowfield will chair 1 of them; "
-        "Mona Greyfriar will chair 1 of them."
+        "2 conferences moved: Otto Fallowfield will chair the conference on Mon 21 Dec 2026 "
+        "at 10:00; Mona Greyfriar will chair the conference on Tue 22 Dec 2026 at 10:00."
     ) in response.content.decode()
     first.refresh_from_db()
     second.refresh_from_db()
@@ -262,8 +262,36 @@ def test_a_refusal_is_shown_on_its_row_and_nothing_moves(client, staff):
     data = form_data([first, second], {first: staff.other_iro, second: staff.other_iro})
     html = client.post(page(staff), data).content.decode()
     assert "There is a problem" in html
-    assert "The conference on Mon 21 Dec 2026 at 11:00: Otto Fallowfield" in html
+    # Said as a choice made twice on the page, not as though Otto were already booked.
+    assert (
+        "The conference on Mon 21 Dec 2026 at 11:00: Otto Fallowfield is also chosen here "
+        "for the conference on Mon 21 Dec 2026 at 10:00, at the same time, and cannot chair "
+        "both: choose another chair for one of them."
+    ) in html
+    assert "already chairing" not in html
     assert set(Conference.objects.values_list("chair", flat=True)) == {staff.iro.pk}
+
+
+def test_one_chair_given_several_conferences_names_each_in_the_result(client, staff):
+    first = review(staff, chair=staff.iro, on=date(2026, 12, 21), at=time(10))
+    second = review(staff, chair=staff.iro, on=date(2026, 12, 21), at=time(14))
+    third = review(staff, chair=staff.iro, on=date(2026, 12, 22), at=time(10))
+    client.force_login(staff.iro_manager)
+    chosen = {first: staff.other_iro, second: staff.other_iro, third: staff.iro_manager}
+    response = client.post(page(staff), form_data([third, first, second], chosen), follow=True)
+    assert (
+        "3 conferences moved: Otto Fallowfield will chair the conferences on Mon 21 Dec 2026 "
+        "at 10:00 and on Mon 21 Dec 2026 at 14:00; Mona Greyfriar will chair the conference "
+        "on Tue 22 Dec 2026 at 10:00."
+    ) in response.content.decode()
+    # Otto's notices say which conference each is, by kind and time (never a child).
+    assert sorted(
+        Notice.objects.filter(recipient=staff.other_iro).values_list("subject", flat=True)
+    ) == [
+        "A conference is waiting for you to chair: review child protection conference on "
+        f"Mon 21 Dec 2026 at {at}"
+        for at in ("10:00", "14:00")
+    ]
 
 
 def test_a_page_opened_before_someone_else_moved_one_of_them_saves_nothing(client, staff):

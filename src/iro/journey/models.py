@@ -454,6 +454,15 @@ class Conference(Voidable):
         """The conference's page (the reader's access is checked there)."""
         return reverse("conference_detail", args=[self.public_id])
 
+    def when_words(self) -> str:
+        """When it is booked, as words following "the conference": "on Tue 22 Dec 2026
+        at 10:00", "on Tue 22 Dec 2026" (no time yet), "with no date yet"."""
+        day, at = self.scheduled_date, self.scheduled_time
+        if day is None:
+            return "with no date yet"
+        words = f"on {day:%a} {day.day} {day:%b %Y}"
+        return words + f" at {at:%H:%M}" if at else words
+
     # Booked for a day gone by: still scheduled for a day before ``day``, so held and not
     # recorded, or neither moved nor cancelled. The child's record says nothing of it, so
     # it is listed to record and takes no invitation. One rule, as a filter and of one.

@@ -148,6 +148,11 @@ CHAIR_CLASH = (
 NO_TIME_SET = "at a time not yet set (which holds the chair for the whole day)"
 # A child of the other conference whose record the person booking may not see.
 UNSEEN_CHILD = "a child whose record you cannot open"
+# Two conferences at the same time given the same new chair at once (moving many).
+CHOSEN_TWICE = (
+    "{chair} is also chosen here for the conference {when}, at the same time, and cannot "
+    "chair both: choose another chair for one of them."
+)
 CHAIR_ON_LEAVE = (
     "{chair} is on leave on {day:%-d %B %Y} (recorded leave {start:%-d %B %Y} to "
     "{end:%-d %B %Y}{what})."
@@ -1317,7 +1322,25 @@ def allocate_chairs(*, moves: Iterable[tuple[Conference, object, int]], acting_u
     saved, and the ValidationError holds each refused conference's problems under its
     public id."""
     problems: dict[str, list[str]] = {}
+    given: list[tuple[Conference, object]] = []
     for conference, chair, expected_version in moves:
+        twice = [
+            CHOSEN_TWICE.format(chair=chair, when=other.when_words())
+            for other, other_chair in given
+            if other_chair.pk == chair.pk
+            and conference.scheduled_date is not None
+            and other.scheduled_date == conference.scheduled_date
+            and times_overlap(
+                other.scheduled_time,
+                other.duration_minutes,
+                conference.scheduled_time,
+                conference.duration_minutes,
+            )
+        ]
+        given.append((conference, chair))
+        if twice:  # said so, not as though the first of them were already booked
+            problems[str(conference.public_id)] = twice
+            continue
         try:
             with transaction.atomic():
                 allocate_chair(
@@ -1380,10 +1403,28 @@ def _tell_chairs(conference: Conference, *, was, acting_user, moved: bool = Fals
         subject = (
             CHAIR_CANCELLED if conference.status == ConferenceStatus.CANCELLED else CHAIR_TAKEN_OFF
         )
-        notify(recipient=was, subject=subject, link=link, acting_user=acting_user, settled=True)
+        notify(
+            recipient=was,
+            subject=chair_notice(subject, conference),
+            link=link,
+            acting_user=acting_user,
+            settled=True,
+        )
     if chair is not None and chair.pk != acting_user.pk:
         subject = CHAIR_MOVED if chair.pk == was_id else CHAIR_GIVEN
-        notify(recipient=chair, subject=subject, link=link, acting_user=acting_user)
+        notify(
+            recipient=chair,
+            subject=chair_notice(subject, conference),
+            link=link,
+            acting_user=acting_user,
+        )
+
+
+def chair_notice(subject: str, conference: Conference) -> str:
+    """A chair's notice says which conference, by its kind and when it is (as it now
+    stands), never by a child: "A conference is waiting for you to chair: review child
+    protection conference on Mon 21 Dec 2026 at 10:00"."""
+    return f"{subject}: {_kind_label(conference.kind)} {conference.when_words()}"
 
 
 @dataclass(frozen=True)

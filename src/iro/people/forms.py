@@ -52,7 +52,7 @@ class CoverForm(forms.Form):
             conference = cover.conference
             key = conference.public_id.hex
             self.fields[f"chair-{key}"] = forms.ChoiceField(
-                label=f"New chair for the conference {when_words(conference)}",
+                label=f"New chair for the conference {conference.when_words()}",
                 required=False,
                 choices=[("", KEEP.format(person=person))]
                 + [(str(c.chair.pk), f"{c.chair}: {c.hint}") for c in cover.choices],
@@ -88,12 +88,3 @@ class CoverForm(forms.Form):
                 chair = next(c.chair for c in cover.choices if str(c.chair.pk) == chosen)
                 moves.append((cover.conference, chair, self.cleaned_data[f"version-{key}"]))
         return moves
-
-
-def when_words(conference) -> str:
-    """ "on Tue 22 Dec 2026 at 10:00", "with no date yet"."""
-    day, at = conference.scheduled_date, conference.scheduled_time
-    if day is None:
-        return "with no date yet"
-    words = f"on {day:%a} {day.day} {day:%b %Y}"
-    return words + f" at {at:%H:%M}" if at else words

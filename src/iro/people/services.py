@@ -68,10 +68,12 @@ def record_leave(
 
 
 @transaction.atomic
-def remove_leave(*, leave_id: int, acting_user) -> None:
-    """Take leave off the record (cancelled leave); the history keeps the row."""
+def remove_leave(*, leave_id: int, acting_user) -> Leave:
+    """Take leave off the record (cancelled leave); the history keeps the row. The leave
+    removed."""
     require(acting_user, Capability.MANAGE_LEAVE)
-    leave = Leave.objects.select_for_update().filter(pk=leave_id).first()
+    leave = Leave.objects.select_for_update().select_related("user").filter(pk=leave_id).first()
     if leave is None:
         raise ValidationError({"remove": NOT_FOUND})
     saved_by(leave, acting_user).delete()
+    return leave

@@ -3,7 +3,7 @@ bookings moved to other chairs at once, while they are away or when they leave."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,26 +18,21 @@ from iro.journey import services as journey_services
 from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.people import services
-from iro.people.forms import CoverForm, LeaveForm, when_words
-from iro.people.models import CHAIR_ROLES, User
+from iro.people.forms import CoverForm, LeaveForm
+from iro.people.models import CHAIR_ROLES, Leave, User
 from iro.people.selectors import leave_from
 
 RECORDED = "Leave recorded for {user}: {start:%-d %B %Y} to {end:%-d %B %Y}."
 NEEDS_COVER = " {user} is booked to chair {n} conference{s} in it: allocate another chair."
-REMOVED = "The leave was removed."
+REMOVED = "{user}'s leave from {start:%-d %B %Y} to {end:%-d %B %Y} was removed."
 
 
 def staff_leave(request: HttpRequest) -> HttpResponse:
-    """Who is away, from today; a form to record more; removing cancelled leave."""
+    """Who is away, from today; a form to record more; removing cancelled leave (asked
+    first: nothing on the page says it was there once it is gone)."""
     require_capability(request.user, Capability.MANAGE_LEAVE)
     if request.method == "POST" and "remove" in request.POST:
-        try:
-            services.remove_leave(leave_id=int(request.POST["remove"]), acting_user=request.user)
-        except (ValidationError, ValueError):
-            messages.error(request, services.NOT_FOUND)
-        else:
-            messages.success(request, REMOVED)
-        return redirect("staff_leave")
+        return _remove_leave(request)
     form = LeaveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -73,6 +68,33 @@ def staff_leave(request: HttpRequest) -> HttpResponse:
             "active_nav": "leave",
         },
     )
+
+
+def _remove_leave(request: HttpRequest) -> HttpResponse:
+    """The Remove button asks first, naming the leave; "Yes, remove it" removes it."""
+    try:
+        leave_id = int(request.POST["remove"])
+    except ValueError:
+        leave_id = None
+    if request.POST.get("confirm") != "yes":
+        leave = Leave.objects.select_related("user").filter(pk=leave_id).first()
+        if leave is not None:
+            return render(
+                request,
+                "people/leave_remove.html",
+                {"leave": leave, "active_nav": "leave"},
+            )
+        messages.error(request, services.NOT_FOUND)
+        return redirect("staff_leave")
+    try:
+        leave = services.remove_leave(leave_id=leave_id, acting_user=request.user)
+    except ValidationError:
+        messages.error(request, services.NOT_FOUND)
+    else:
+        messages.success(
+            request, REMOVED.format(user=leave.user, start=leave.start_date, end=leave.end_date)
+        )
+    return redirect("staff_leave")
 
 
 MOVED = "{n} conference{s} moved: {who}."
@@ -190,7 +212,7 @@ def _refusals_on_rows(form: CoverForm, error: ValidationError) -> None:
         if cover is None:
             form.add_error(None, problems)
             continue
-        when = when_words(cover.conference)
+        when = cover.conference.when_words()
         form.add_error(
             f"chair-{cover.conference.public_id.hex}",
             [f"The conference {when}: {problem}" for problem in problems],
@@ -198,14 +220,23 @@ def _refusals_on_rows(form: CoverForm, error: ValidationError) -> None:
 
 
 def _moved_words(moves) -> str:
-    counts: dict[str, int] = {}
-    for _conference, chair, _version in moves:
-        counts[str(chair)] = counts.get(str(chair), 0) + 1
+    """Which conference went to whom: "2 conferences moved: Otto Fallowfield will chair
+    the conference on Mon 21 Dec 2026 at 10:00; Mona Greyfriar ..."."""
+    given: dict[str, list] = {}
+    for conference, chair, _version in moves:
+        given.setdefault(str(chair), []).append(conference)
     who = "; ".join(
-        f"{name} will chair {n} of them"
-        if len(counts) > 1
-        else f"{name} will chair {'it' if n == 1 else 'them'}"
-        for name, n in counts.items()
+        f"{name} will chair the conference{'s' if len(conferences) > 1 else ''} "
+        + _and([c.when_words() for c in sorted(conferences, key=_booked_for)])
+        for name, conferences in given.items()
     )
     n = len(moves)
     return MOVED.format(n=n, s="s" if n != 1 else "", who=who)
+
+
+def _booked_for(conference) -> tuple:
+    return (conference.scheduled_date or date.max, conference.scheduled_time or time.min)
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
