@@ -184,10 +184,14 @@ def test_the_conference_page_links_the_minutes_once_it_is_held(client, staff, ic
 
 
 def test_readers_who_see_no_names_or_not_every_child_are_refused(client, staff, icpc):
-    for refused in (staff.analyst, staff.outsider):
+    for refused in (staff.analyst, staff.partnership, staff.outsider):
         client.force_login(refused)
         assert client.get(minutes_url(icpc)).status_code == 403
         assert client.get(minutes_url(icpc, pdf=True)).status_code == 403
+    # The roles that see no names are told why, the partnership officer as the analyst.
+    for no_names in (staff.analyst, staff.partnership):
+        client.force_login(no_names)
+        assert "your role sees no names" in client.get(minutes_url(icpc)).content.decode()
     client.force_login(staff.coordinator)
     assert client.post(minutes_url(icpc)).status_code == 405
 

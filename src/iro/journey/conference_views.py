@@ -2332,10 +2332,11 @@ MINUTES_NAME_THE_FAMILY = (
 
 def _minutes_for(request: HttpRequest, public_id: UUID) -> tuple[Conference, list[RowView]]:
     """A held conference whose every child the reader may see, for a reader who sees
-    names; 404 until it is held."""
-    conference = conference_for(request.user, public_id, every_child=True)
+    names; 404 until it is held. A role that sees no names is told so first, whichever
+    conference it asked for (the same answer whether there is one or not)."""
     if not shows_names(request.user):
         raise PermissionDenied(MINUTES_NAME_THE_FAMILY)
+    conference = conference_for(request.user, public_id, every_child=True)
     if not minutes.held(conference):
         raise Http404(minutes.NOT_HELD)
     return conference, row_views(request.user, conference)
