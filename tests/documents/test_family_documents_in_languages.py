@@ -19,7 +19,7 @@ from django.utils.translation import gettext, pgettext
 from iro.access.models import AccessLogEntry
 from iro.children.models import Child
 from iro.children.services import add_family_member
-from iro.journey import services
+from iro.journey import invitations, services
 from iro.journey.models import InviteeRole
 from iro.languages import TRANSLATED
 from tests.documents.test_family_plan import inflated
@@ -298,3 +298,19 @@ def test_a_two_language_letter_prints_each_language_on_a_page_of_its_own(client,
     assert "Yours sincerely" in english and "Yours sincerely" not in polish
     (alone,) = page_texts(client.get(url).content)
     assert "Yours sincerely" in alone
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("en-gb", "Friday 11 December 2026"),
+        ("pl", "piątek, 11 grudnia 2026"),  # not "Piątek" in the middle of a sentence
+        ("zh-hans", "2026年12月11日星期五"),  # the day's name after the date
+        ("ms", "Jumaat 11 Disember 2026"),  # the month in full, not "Dis"
+        ("de", "Freitag 11. Dezember 2026"),
+        ("cy", "Dydd Gwener 11 Rhagfyr 2026"),
+    ],
+)
+def test_a_day_is_written_as_a_letter_in_the_language_writes_it(code, written):
+    with translation.override(code):
+        assert invitations.family_day(date(2026, 12, 11), weekday=True) == written

@@ -67,7 +67,7 @@ def test_a_change_is_said_in_her_language_with_the_letter_as_it_now_stands(
     hazel, police = bodies()
     polish = hazel.split("-" * 40)[0]
     assert polish.startswith(
-        "Spotkanie się zmieniło: dzień lub godzina (wcześniej: Piątek 28 czerwca 2024 o godz. "
+        "Spotkanie się zmieniło: dzień lub godzina (wcześniej: piątek, 28 czerwca 2024 o godz. "
     )
     assert "miejsce spotkania. Nowe szczegóły są w liście poniżej." in polish
     assert "Po tym liście jest ten sam list po angielsku." in polish
@@ -111,7 +111,7 @@ def test_someone_taken_off_the_list_is_told_in_her_language_too(conference, staf
     polish, english = message.body.split("-" * 40)
     assert polish.strip() == (
         "Nie muszą już Państwo przychodzić na spotkanie w sprawie ochrony dziecka: "
-        "Piątek 28 czerwca 2024 o godz. 10:00.\n\n"
+        "piątek, 28 czerwca 2024 o godz. 10:00.\n\n"
         "Po tej wiadomości jest ta sama wiadomość po angielsku."
     )
     assert "You no longer need to come to the initial child protection conference" in english

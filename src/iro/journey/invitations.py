@@ -289,17 +289,37 @@ def plain_list(names: Iterable[str]) -> str:
 def when_text(conference: Conference) -> str:
     """The day and time of ``conference`` in words: English by default, the active
     language in a family document."""
-    d = conference.scheduled_date
-    if not _english():
-        day = f"{formats.date_format(d, 'l')} {formats.date_format(d, 'DATE_FORMAT')}"
-        if conference.scheduled_time is None:
-            return day
-        clock = formats.time_format(conference.scheduled_time, "TIME_FORMAT")
-        return gettext("%(day)s at %(time)s") % {"day": day, "time": clock}
-    day = f"{d:%A} {d.day} {d:%B %Y}"
+    day = family_day(conference.scheduled_date, weekday=True)
     if conference.scheduled_time is None:
         return day
+    if not _english():
+        clock = formats.time_format(conference.scheduled_time, "TIME_FORMAT")
+        return gettext("%(day)s at %(time)s") % {"day": day, "time": clock}
     return f"{day} at {english_clock(conference.scheduled_time)}"
+
+
+# Where Django's formats for a language do not read as a letter in it would: Polish
+# writes a day's name in lower case after a capital ("piątek, 11 grudnia 2026"), Chinese
+# puts it after the date, and Malay gives the month in full ("11 Disember 2026", where
+# Django's date format abbreviates it).
+_WEEKDAY_WITH_DATE = {"pl": "{weekday}, {day}", "zh-hans": "{day}{weekday}"}
+_LOWER_CASE_WEEKDAYS = {"pl"}
+_DATE_FORMATS = {"ms": "j F Y"}
+
+
+def family_day(d: date, *, weekday: bool = False) -> str:
+    """A day as a family's document writes it in the active language: English keeps the
+    house style ("Friday 11 December 2026"); another language takes its own."""
+    if _english():
+        return f"{d:%A} {d.day} {d:%B %Y}" if weekday else f"{d.day} {d:%B %Y}"
+    language = get_language()
+    day = formats.date_format(d, _DATE_FORMATS.get(language, "DATE_FORMAT"))
+    if not weekday:
+        return day
+    name = formats.date_format(d, "l")
+    if language in _LOWER_CASE_WEEKDAYS:
+        name = name.lower()
+    return _WEEKDAY_WITH_DATE.get(language, "{weekday} {day}").format(weekday=name, day=day)
 
 
 def english_clock(t: time) -> str:

@@ -10,7 +10,7 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_bidi
 
-from iro.journey.invitations import english_clock
+from iro.journey.invitations import english_clock, family_day
 
 register = template.Library()
 
@@ -23,10 +23,7 @@ def _english() -> bool:
 def family_date(value, weekday: bool = False):
     if not value:
         return ""
-    if _english():
-        return formats.date_format(value, "l j F Y" if weekday else "j F Y")
-    day = formats.date_format(value, "DATE_FORMAT")
-    return f"{formats.date_format(value, 'l')} {day}" if weekday else day
+    return family_day(value, weekday=weekday)
 
 
 @register.filter
