@@ -251,6 +251,16 @@ def name_like_words(text: str) -> list[Found]:
     ]
 
 
+def _organisation_spans(text: str, organisations: Iterable[str]) -> list[tuple[int, int]]:
+    """Where ``text`` writes one of ``organisations`` whole (any case), as (start, end)."""
+    spans = []
+    for name in organisations:
+        if name and name.strip():
+            pattern = rf"(?<![\w'’-]){re.escape(name.strip())}(?![\w'’-])"
+            spans += [m.span() for m in re.finditer(pattern, text, re.IGNORECASE)]
+    return spans
+
+
 def _elsewhere(text: str, match: re.Match, others: frozenset[str]) -> str | None:
     """Whether the word of ``match`` is a name recorded elsewhere (``others``): None if
     not, ``"name"`` if it is written as one, ``"word"`` if it is an everyday word written
@@ -267,7 +277,10 @@ def _elsewhere(text: str, match: re.Match, others: frozenset[str]) -> str | None
 
 
 def screen_for_reader(
-    text: str, parts: frozenset[str], others: frozenset[str] = frozenset()
+    text: str,
+    parts: frozenset[str],
+    others: frozenset[str] = frozenset(),
+    organisations: Iterable[str] = (),
 ) -> str:
     """Free text as a reader who sees no names reads it (the analyst, the partnership
     officer, the API for them): each word that is a name the system knows around the
@@ -282,16 +295,20 @@ def screen_for_reader(
     passes at the start of a sentence (unless a name-like surname follows it, or it
     looks like a name elsewhere), in lower case or in capitals. A place or an
     organisation is hidden too: for these readers a word too many is hidden rather than
-    a name shown."""
+    a name shown. But for ``organisations``: an agency's recorded name written whole
+    ("Larkmoor High School", the agency a challenge is about, which the reader is shown
+    anyway) keeps its words, unless one is a name the system knows."""
     if not text:
         return text or ""
     words = list(_WORD.finditer(text))
+    spans = _organisation_spans(text, organisations)
+    in_organisation = [any(a <= m.start() < b for a, b in spans) for m in words]
     # A word that looks like a name somewhere is hidden everywhere, at the start of a
     # sentence too ("Brenda came. We met Brenda there.").
     name_like = {
         _POSSESSIVE.sub("", m.group())
-        for m in words
-        if _looks_like_a_name(text, m.start(), m.group())
+        for m, kept in zip(words, in_organisation, strict=True)
+        if not kept and _looks_like_a_name(text, m.start(), m.group())
     }
     # A capitalised word straight before one of them is the rest of the name, at the
     # start of a sentence too ("Dean Foxley came": both words).
@@ -306,7 +323,7 @@ def screen_for_reader(
         ):
             name_like.add(word)
     hidden = []
-    for match in words:
+    for match, kept in zip(words, in_organisation, strict=True):
         word = match.group()
         suffix = _POSSESSIVE.search(word)
         base = word[: suffix.start()] if suffix else word
@@ -314,7 +331,8 @@ def screen_for_reader(
         known = lowered in parts or any(
             piece in parts for piece in re.split(r"['’-]", lowered) if piece
         )
-        hidden.append("name" if known or base in name_like else _elsewhere(text, match, others))
+        looks = base in name_like and not kept
+        hidden.append("name" if known or looks else _elsewhere(text, match, others))
     # An everyday word recorded as a name elsewhere, straight before a hidden name, is
     # its first name ("rose alnbrook"; "Alnbrook will come" keeps its "will").
     for i in range(len(words) - 1, -1, -1):

@@ -338,3 +338,24 @@ def test_the_partnership_reads_a_concern_without_another_familys_names(
     ):
         assert "amelia" not in page.lower() and "alnbrook" not in page.lower()
         assert "Staff said [name] [name] and [name] [name] were left waiting; we hope young" in page
+
+
+def test_the_partnership_reads_the_agency_a_concern_is_about_by_its_name(client, staff, child):
+    school = AgencyFactory(name="Larkmoor High School")
+    challenge = services.raise_multi_agency_challenge(
+        child=child,
+        agency=school,
+        professional="Head of year",
+        concern="Larkmoor High School did not tell us Quilla Hartwell was absent for a week "
+        "while Dean Foxley stayed.",
+        raised_on=date(2024, 6, 12),
+        acting_user=staff.iro,
+    )
+    said = (
+        "Larkmoor High School did not tell us [name] [name] was absent for a week while "
+        "[name] [name] stayed."
+    )
+    client.force_login(staff.partnership)
+    assert said in html(client.get(detail(challenge)))
+    assert said in html(client.get(reverse("challenge_list")))
+    assert client.get(f"/api/challenges/{challenge.public_id}/").json()["concern"] == said

@@ -155,3 +155,24 @@ def test_the_candidates_of_a_text_are_its_words_pieces_and_singulars():
         "greyleys", "greyley", "mary-jane", "mary", "jane", "o'neill", "neill", "dog", "cat",
     }  # fmt: skip
     assert "and" not in candidates("The Greyleys and")
+
+
+def test_for_a_reader_an_agencys_name_written_whole_keeps_its_words():
+    parts = name_parts(["Chloe Oakham"])
+    text = "Larkmoor High School did not tell us Chloe Oakham was absent, as Larkmoor said."
+    assert screen_for_reader(text, parts, organisations=["Larkmoor High School"]) == (
+        f"Larkmoor High School did not tell us {REDACTED} {REDACTED} was absent, as "
+        f"{REDACTED} said."  # alone, the word is hidden as a name would be
+    )
+    # Without it, the agency's words are hidden as words that look like a name.
+    assert screen_for_reader(text, parts).startswith(f"{REDACTED} {REDACTED} School")
+
+
+def test_for_a_reader_an_agencys_name_keeps_no_word_that_is_a_known_name():
+    parts = name_parts(["Poppy Larkmoor"])
+    assert (
+        screen_for_reader(
+            "larkmoor high school called", parts, organisations=["Larkmoor High School"]
+        )
+        == f"{REDACTED} high school called"
+    )

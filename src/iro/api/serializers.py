@@ -62,10 +62,13 @@ class ScreenedText(serializers.CharField):
     the partnership, with the child's and family's names taken out; for the analyst,
     ``FREE_TEXT_WITHHELD`` in its place, as the pages' ``{% screened %}`` does."""
 
-    def __init__(self, *, child: str, known_only: bool = False, **kwargs):
+    def __init__(self, *, child: str, known_only: bool = False, organisation: str = "", **kwargs):
         self.child_path = child
         # Only the names recorded around the child, as ``{% screened ... known_only %}``.
         self.known_only = known_only
+        # An agency the reader is shown anyway (a challenge's: "agency.name"), its name
+        # kept where the text writes it whole, as ``{% screened ... organisation %}``.
+        self.organisation_path = organisation
         super().__init__(**kwargs)
 
     def get_attribute(self, instance):
@@ -85,7 +88,13 @@ class ScreenedText(serializers.CharField):
         if self.known_only:
             return screen(text, cache[child.pk])
         elsewhere = self.context.setdefault("_names_elsewhere", Lookup())
-        return screen_for_reader(text, cache[child.pk], elsewhere(text))
+        organisation = instance
+        for part in self.organisation_path.split(".") if self.organisation_path else ():
+            organisation = getattr(organisation, part)
+        organisations = [organisation] if self.organisation_path else []
+        return screen_for_reader(
+            text, cache[child.pk], elsewhere(text), organisations=organisations
+        )
 
 
 class ChildRefSerializer(serializers.Serializer):
@@ -374,14 +383,14 @@ class ChallengeSerializer(serializers.Serializer):
     agency = serializers.CharField(source="agency.name")
     # Free text naming other agencies' staff on purpose: the family's names taken out.
     professional = ScreenedText(child="child", known_only=True)
-    concern = ScreenedText(child="child")
+    concern = ScreenedText(child="child", organisation="agency.name")
     raised_on = serializers.DateField()
     forwarded_on = serializers.DateField(allow_null=True)
     forwarded_to = ScreenedText(child="child", known_only=True)
     response_working_days = serializers.IntegerField()
     response_due = serializers.SerializerMethodField()
     responded_on = serializers.DateField(allow_null=True)
-    response = ScreenedText(child="child")
+    response = ScreenedText(child="child", organisation="agency.name")
     outcome = serializers.CharField()
     version = serializers.IntegerField()
 

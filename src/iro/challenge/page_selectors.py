@@ -375,7 +375,13 @@ def as_read_by(user, challenges) -> Callable[..., str]:
     def text(challenge, value: str, known_only: bool = False) -> str:
         if known_only:
             return screen(value, names[challenge.child_id])
-        return screen_for_reader(value, names[challenge.child_id], elsewhere(value))
+        # The agency it is about is shown to the reader: its name is kept, whole.
+        return screen_for_reader(
+            value,
+            names[challenge.child_id],
+            elsewhere(value),
+            organisations=[challenge.agency.name],
+        )
 
     return text
 

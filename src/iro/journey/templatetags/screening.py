@@ -66,12 +66,13 @@ def _reader(context):
 
 
 @register.simple_tag(takes_context=True)
-def screened(context, text, child, known_only=False) -> str:
+def screened(context, text, child, known_only=False, organisation="") -> str:
     """``child``: whose recorded names are taken out (None: the text is withheld from a
     reader who sees no names). ``known_only``: only the names recorded around the child
     are taken out, for text
     that names other agencies' staff on purpose (a challenge's professional and the
-    manager it went to: the partnership works with them)."""
+    manager it went to: the partnership works with them). ``organisation``: an agency's
+    name the reader is shown anyway (a challenge's), kept where the text writes it whole."""
     user, request = _reader(context)
     if not text or (user is not None and shows_names(user)):
         return wrappable(text)
@@ -86,7 +87,9 @@ def screened(context, text, child, known_only=False) -> str:
     elsewhere = (
         request.__dict__.setdefault("_iro_names_elsewhere", Lookup()) if request else Lookup()
     )
-    return wrappable(screen_for_reader(text, cache[child.pk], elsewhere(text)))
+    return wrappable(
+        screen_for_reader(text, cache[child.pk], elsewhere(text), organisations=[organisation])
+    )
 
 
 @register.inclusion_tag("journey/_free_text_withheld.html", takes_context=True)
