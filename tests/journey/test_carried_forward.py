@@ -15,6 +15,7 @@ from iro.children.services import create_child
 from iro.journey import invitations, plan_services, services
 from iro.journey.checks import current_version
 from iro.journey.models import (
+    CancellationReason,
     ConferenceKind,
     CoreGroupMember,
     Decision,
@@ -165,6 +166,51 @@ def test_nothing_ticked_adds_nobody_and_says_so(client, staff, group, icpc):
 def test_an_initial_conference_has_nothing_to_carry_forward(staff, group):
     with time_machine.travel(date(2024, 6, 20), tick=False):
         assert invitations.carried_forward(book_icpc(staff, group)) == []
+
+
+def test_a_review_booked_again_after_one_was_cancelled_offers_that_ones_list_first(
+    staff, group, icpc
+):
+    cancelled = book_review(staff, group)
+    services.add_invitee(
+        conference=cancelled, name="Agnieszka Brackwater", role=InviteeRole.PARENT,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    services.add_invitee(
+        conference=cancelled, name="Dana Brackwater", role=InviteeRole.PARENT,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    services.cancel_conference(
+        conference=cancelled, reason=CancellationReason.MISTAKE, acting_user=staff.coordinator,
+        expected_version=current_version(cancelled),
+    )  # fmt: skip
+    again = book_review(staff, group)
+    offers = invitations.carried_forward(again)
+    # Agnieszka, added by the coordinator to the cancelled review only, is not lost.
+    assert names(offers) == [
+        "Agnieszka Brackwater", "Dana Brackwater", "PC Ivo Marsh", "Nell Fairlie",
+        "Omar Said", "Wren Brackwater",
+    ]  # fmt: skip
+    assert offers[0].why == (
+        "Invited to the review child protection conference booked for 20 September 2024, "
+        "cancelled on 10 July 2024"
+    )
+    assert offers[2].why.startswith("Invited to the initial child protection conference")
+
+
+def test_an_initial_conference_booked_again_offers_the_cancelled_ones_list(staff, group):
+    with time_machine.travel(date(2024, 6, 20), tick=False):
+        first = book_icpc(staff, group)
+        services.add_invitee(
+            conference=first, name="Dana Brackwater", role=InviteeRole.PARENT,
+            acting_user=staff.coordinator,
+        )  # fmt: skip
+        services.cancel_conference(
+            conference=first, reason=CancellationReason.MISTAKE,
+            acting_user=staff.coordinator, expected_version=current_version(first),
+        )  # fmt: skip
+        again = book_icpc(staff, group)
+        assert names(invitations.carried_forward(again)) == ["Dana Brackwater"]
 
 
 def test_someone_who_may_not_book_conferences_cannot_invite_again(client, staff, group, icpc):

@@ -1132,33 +1132,49 @@ def _who(name: str, email: str) -> str:
     return email.strip().lower() or name.strip().lower()
 
 
+def cancelled_before(conference: Conference, previous: Conference | None) -> Conference | None:
+    """The conference of the same kind for any of the same children cancelled most
+    recently (since ``previous`` was held, when there is one): the one ``conference``
+    was booked again in place of, whose list the coordinator had made."""
+    cancelled = Conference.objects.filter(
+        status=ConferenceStatus.CANCELLED,
+        kind=conference.kind,
+        children__child__in=conference.children.values("child"),
+    ).exclude(pk=conference.pk)
+    if previous is not None:
+        cancelled = cancelled.filter(cancelled_on__gte=previous.held_on)
+    return cancelled.order_by("-cancelled_on", "-pk").first()
+
+
 def carried_forward(conference: Conference) -> list[Offer]:
-    """For a review with nobody invited yet: the last conference's invitees, then the
-    plans' current core group members not among them, each once (same email, or same
-    name without one). Empty once anyone is on the list: the coordinator has chosen."""
+    """With nobody invited yet: the invitees of the conference it was booked again in
+    place of (cancelled), then the last conference's (a review's), then the plans'
+    current core group members not among them, each once (same email, or same name
+    without one). Empty once anyone is on the list: the coordinator has chosen."""
     if conference.status != ConferenceStatus.SCHEDULED or conference.invitations.exists():
         return []
     previous = previous_conference(conference)
-    if previous is None:
-        return []
-    day = previous.held_on
-    held = f"{previous.get_kind_display().lower()} on {day.day} {day:%B %Y}"
+    cancelled = cancelled_before(conference, previous)
     offers: dict[str, Offer] = {}
-    for i in previous.invitations.select_related("agency"):
-        came = f" ({i.get_attendance_display().lower()})" if i.attendance else ""
-        offers.setdefault(
-            _who(i.name, i.email),
-            Offer(
-                key=f"invitation-{i.pk}",
-                name=i.name,
-                role=i.role,
-                role_label=i.get_role_display(),
-                email=i.email,
-                why=f"Invited to the {held}{came}",
-                agency=i.agency,
-                address=i.address,
-            ),
+    if cancelled is not None:
+        booked = cancelled.scheduled_date
+        when = f" booked for {booked.day} {booked:%B %Y}" if booked else ""
+        off = cancelled.cancelled_on
+        why = f"Invited to the {cancelled.get_kind_display().lower()}{when}, cancelled" + (
+            f" on {off.day} {off:%B %Y}" if off else ""
         )
+        _offer_invitees(offers, cancelled, why=lambda _i, why=why: why)
+    if previous is not None:
+        day = previous.held_on
+        held = f"{previous.get_kind_display().lower()} on {day.day} {day:%B %Y}"
+
+        def came(i: Invitation) -> str:
+            attended = f" ({i.get_attendance_display().lower()})" if i.attendance else ""
+            return f"Invited to the {held}{attended}"
+
+        _offer_invitees(offers, previous, why=came)
+    if previous is None and cancelled is None:
+        return []
     members = CoreGroupMember.objects.filter(
         plan__in=conference.children.values("plan"), left_on__isnull=True
     ).select_related("agency")
@@ -1176,6 +1192,25 @@ def carried_forward(conference: Conference) -> list[Offer]:
             ),
         )
     return list(offers.values())
+
+
+def _offer_invitees(
+    offers: dict[str, Offer], conference: Conference, *, why: Callable[[Invitation], str]
+) -> None:
+    for i in conference.invitations.select_related("agency"):
+        offers.setdefault(
+            _who(i.name, i.email),
+            Offer(
+                key=f"invitation-{i.pk}",
+                name=i.name,
+                role=i.role,
+                role_label=i.get_role_display(),
+                email=i.email,
+                why=why(i),
+                agency=i.agency,
+                address=i.address,
+            ),
+        )
 
 
 def invite_again(*, conference: Conference, keys: Iterable[str], acting_user) -> list[Invitation]:
