@@ -155,6 +155,41 @@ def test_it_lists_deadlines_at_risk_or_overdue_for_the_chairs_children_only(staf
     assert my_work(staff.other_iro, day=TODAY).deadlines[0].child.name.startswith("Galen")
 
 
+def test_a_deadline_says_who_chairs_its_booking_when_not_the_reader_and_a_day_gone_by(
+    client, staff
+):
+    # Ivy chaired the last conference; the review now due is booked with Otto.
+    handed = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        reviews=(date(2025, 4, 20),), first_name="Jory",
+    )  # fmt: skip
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(handed.child, {"plan": handed.plan})],
+        chair=staff.other_iro, scheduled_date=date(2025, 10, 16),
+    )  # fmt: skip
+    # Booked with Ivy for a day gone by, and not recorded.
+    gone = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        reviews=(date(2025, 4, 20),), first_name="Kit",
+    )  # fmt: skip
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(gone.child, {"plan": gone.plan})],
+        chair=staff.iro, scheduled_date=date(2025, 10, 8),
+    )  # fmt: skip
+    with time_machine.travel(TODAY, tick=False):
+        work = my_work(staff.iro, day=TODAY)
+        client.force_login(staff.iro)
+        page = client.get(reverse("my_work")).content.decode()
+    by_name = {d.child.name.split()[0]: d for d in work.deadlines}
+    assert (by_name["Jory"].booked_for, by_name["Jory"].booked_chair) == (
+        date(2025, 10, 16),
+        "Otto Fallowfield",
+    )
+    assert by_name["Kit"].booked_chair is None  # Ivy's own
+    assert "16 Oct 2025</span>, chaired by Otto Fallowfield" in page
+    assert "8 Oct 2025</span>: a day gone by, not recorded yet" in page
+
+
 def test_local_closure_days_move_the_icpc_due_date(staff):
     ClosureDayFactory(date=date(2025, 10, 20))
     waiting = ChildFactory()

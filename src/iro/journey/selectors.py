@@ -265,6 +265,18 @@ class Deadline:
     overdue: bool
     working_days: int  # until the due date, or since it when overdue
     booked_for: date | None
+    # The booked conference's chair when it is not the reader ("" for no chair yet),
+    # else None: the deadline is then another IRO's to meet.
+    booked_chair: str | None = None
+
+
+def _other_chair(booking, user) -> str | None:
+    if booking is None:
+        return None
+    chair = booking[1]
+    if chair is None:
+        return ""
+    return None if chair.pk == user.pk else chair.get_full_name()
 
 
 @dataclass(frozen=True)
@@ -415,7 +427,7 @@ def my_work(user, *, day: date | None = None) -> MyWork:
     at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
     flagged = [i for i in waiting_items if i.due <= at_risk_until]
     children = Child.objects.in_bulk({i.child_id for i in flagged})
-    booked = _booked_dates({i.child_id for i in flagged})
+    booked = _booked_with_chairs({i.child_id for i in flagged})
     deadlines = []
     for item in sorted(flagged, key=lambda i: (i.due, children[i.child_id].la_child_id)):
         overdue = item.due < day
@@ -431,7 +443,8 @@ def my_work(user, *, day: date | None = None) -> MyWork:
                     if overdue
                     else timescales.working_days_between(day, item.due, closures=closures)
                 ),
-                booked_for=booked.get((item.child_id, item.kind)),
+                booked_for=booked.get((item.child_id, item.kind), (None, None))[0],
+                booked_chair=_other_chair(booked.get((item.child_id, item.kind)), user),
             )
         )
     return MyWork(today=day, upcoming=upcoming, deadlines=deadlines, children=mine)
@@ -440,20 +453,34 @@ def my_work(user, *, day: date | None = None) -> MyWork:
 def _booked_dates(child_ids: Iterable[int] | QuerySet) -> dict[tuple[int, str], date]:
     """The earliest scheduled initial or review conference of each child, by kind
     (``child_ids`` a few ids, or a subquery of them where there may be thousands)."""
-    kinds = {ConferenceKind.INITIAL: ICPC, ConferenceKind.REVIEW: REVIEW}
     booked: dict[tuple[int, str], date] = {}
-    rows = (
-        ConferenceChild.objects.filter(
-            child_id__in=child_ids,
-            conference__status=ConferenceStatus.SCHEDULED,
-            conference__kind__in=list(kinds),
-            conference__scheduled_date__isnull=False,
-        )
-        .order_by("conference__scheduled_date")
-        .values_list("child_id", "conference__kind", "conference__scheduled_date")
-    )
-    for child_id, kind, scheduled in rows:
-        booked.setdefault((child_id, kinds[kind]), scheduled)
+    for child_id, kind, scheduled in _bookings(child_ids).values_list(
+        "child_id", "conference__kind", "conference__scheduled_date"
+    ):
+        booked.setdefault((child_id, _BOOKED_KINDS[kind]), scheduled)
+    return booked
+
+
+_BOOKED_KINDS = {ConferenceKind.INITIAL: ICPC, ConferenceKind.REVIEW: REVIEW}
+
+
+def _bookings(child_ids: Iterable[int] | QuerySet) -> QuerySet:
+    """The children's scheduled initial and review conferences (a row a child), soonest
+    first."""
+    return ConferenceChild.objects.filter(
+        child_id__in=child_ids,
+        conference__status=ConferenceStatus.SCHEDULED,
+        conference__kind__in=list(_BOOKED_KINDS),
+        conference__scheduled_date__isnull=False,
+    ).order_by("conference__scheduled_date")
+
+
+def _booked_with_chairs(child_ids: Iterable[int]) -> dict[tuple[int, str], tuple[date, object]]:
+    """``_booked_dates`` for a few children, each with the conference's chair (or None)."""
+    booked: dict[tuple[int, str], tuple[date, object]] = {}
+    for row in _bookings(child_ids).select_related("conference__chair"):
+        key = (row.child_id, _BOOKED_KINDS[row.conference.kind])
+        booked.setdefault(key, (row.conference.scheduled_date, row.conference.chair))
     return booked
 
 
