@@ -4,6 +4,7 @@ tick and the reason, for the date it was shown for; the lists flag the booking."
 from __future__ import annotations
 
 from datetime import date, time
+from html import unescape
 
 import pytest
 import time_machine
@@ -265,3 +266,23 @@ def test_a_venue_too_long_is_said_once_not_also_as_missing(client, staff, child)
     assert Conference.objects.count() == 0
     assert "200" in page
     assert VENUE_OR_LINK not in page
+
+
+def test_booking_again_what_is_already_booked_goes_to_the_booking_and_says_so(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    client.post(url, booking(child, date(2026, 12, 22)))
+    booked = Conference.objects.get()
+    response = client.get(url, follow=True)  # the booking page opened again
+    assert response.redirect_chain[-1][0] == booked.get_absolute_url()
+    assert (
+        "There is nothing to book: Rae Holt's initial child protection conference is already "
+        "booked, on Tue 22 Dec 2026 at 10:00. Here it is."
+    ) in unescape(response.content.decode())
+    # With nothing booked or waiting, it says there is nothing waiting, as before.
+    other = ChildFactory(first_name="Sol", team=staff.team)
+    response = client.get(
+        reverse("conference_new", args=[other.public_id]) + "?kind=review", follow=True
+    )
+    assert "There is nothing to book: Sol" in unescape(response.content.decode())
+    assert "has no open plan waiting for a conference." in response.content.decode()

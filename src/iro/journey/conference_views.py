@@ -114,6 +114,7 @@ NO_ONE_TO_ADD = (
 )
 UNKNOWN_KIND = "Choose an initial, a review or a transfer-in conference."
 NOTHING_TO_BOOK = "There is nothing to book: {name} has no {what} waiting for a conference."
+ALREADY_BOOKED = "There is nothing to book: {name}'s {kind} is already booked, {when}. Here it is."
 NO_TRANSFER_IN = (
     "There is nothing to book: {name} is already on a plan here or has a transfer-in "
     "conference booked."
@@ -786,6 +787,21 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             )
     candidates = _candidates(request.user, child, kind, notified_on=notified_on)
     if not any(c.child == child for c in candidates):
+        booked = (
+            Conference.objects.filter(
+                kind=kind, status=ConferenceStatus.SCHEDULED, children__child=child
+            )
+            .order_by("scheduled_date", "pk")
+            .first()
+        )
+        if booked is not None:  # the page was opened again, or from an older link
+            messages.info(
+                request,
+                ALREADY_BOOKED.format(
+                    name=name, kind=booked.get_kind_display().lower(), when=booked.when_words()
+                ),
+            )
+            return redirect("conference_detail", public_id=booked.public_id)
         if kind == ConferenceKind.TRANSFER_IN:
             messages.info(request, NO_TRANSFER_IN.format(name=name))
         else:
