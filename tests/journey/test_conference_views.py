@@ -1456,3 +1456,19 @@ def test_recording_a_discussion_for_a_child_under_enquiry_warns_of_the_open_one(
         reverse("strategy_discussion_new", args=[other.children[0].public_id])
     ).content.decode()
     assert "already has a Section 47 enquiry open" not in page
+
+
+def test_the_record_is_offered_from_the_day_the_conference_is_booked_for(client, staff, conference):
+    url = reverse("conference_detail", args=[conference.public_id])
+    record = reverse("conference_record", args=[conference.public_id])
+    client.force_login(staff.iro)
+    before = client.get(url).content.decode()
+    assert f'href="{record}"' not in before
+    day = conference.scheduled_date
+    assert (
+        f"Record the conference from {day:%A} {day.day} {day:%B %Y}, the day it is booked for"
+        in before
+    )
+    with time_machine.travel(day, tick=False):
+        client.force_login(staff.iro)  # a new session on the day
+        assert f'href="{record}">Record the conference</a>' in client.get(url).content.decode()

@@ -252,6 +252,9 @@ def _conference_context(request, conference: Conference) -> dict:
         "day_gone_by": conference.is_gone_by(today()),
         "held": conference.status == ConferenceStatus.HELD,
         "shows_names": shows_names(user),
+        # Recorded from the day it is booked for (held on another day: change the date).
+        "record_open": conference.scheduled_date is not None
+        and conference.scheduled_date <= today(),
         # Attendance is recorded from the conference's day (the service refuses it before).
         "attendance_open": conference.status == ConferenceStatus.HELD
         or (
