@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from html import unescape
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from iro.journey import invitations, services
 from iro.journey.checks import STALE_RECORD, current_version
@@ -489,8 +491,31 @@ def test_a_pre_meeting_after_the_conference_is_refused(conference, staff):
             expected_version=0,
         )
     assert e.value.message_dict["parents_met_on"] == [
-        services.PRE_MEETING_AFTER_CONFERENCE.format(date=date(2024, 6, 28))
+        "The chair's meeting with the parents cannot be after the conference on 28 June 2024."
     ]
+
+
+def test_a_pre_meeting_date_in_the_future_is_refused_once_naming_the_date(
+    client, conference, staff
+):
+    row = conference.children.first()
+    url = reverse("conference_pre_meeting", args=[conference.public_id, row.pk])
+    client.force_login(staff.iro)
+    page = unescape(
+        client.post(
+            url,
+            {
+                "version": "0",
+                "parents_met_on_day": "1", "parents_met_on_month": "1",
+                "parents_met_on_year": "2030",
+                "child_met_on_day": "1", "child_met_on_month": "1", "child_met_on_year": "1926",
+            },
+        ).content.decode()
+    )  # fmt: skip
+    assert "The date the chair met the parents cannot be in the future." in page
+    assert "The date the chair met the child cannot be before 1 January 1990." in page
+    assert "cannot be after the conference" not in page  # the one message for each date
+    assert not PreMeeting.objects.exists()
 
 
 def test_a_second_editor_of_a_pre_meeting_is_refused(conference, staff):

@@ -16,7 +16,7 @@ from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 
 from iro import text_limits, timescales
-from iro.journey.checks import DATE_IN_FUTURE, VERSION_MISSING, not_in_future
+from iro.journey.checks import DATE_IN_FUTURE, DATE_TOO_EARLY, VERSION_MISSING, not_in_future
 from iro.journey.models import (
     CancellationReason,
     Category,
@@ -189,14 +189,15 @@ def apply_service_errors(
 
 
 def naming_the_date(field: forms.Field, errors: list) -> list:
-    """A service's "The date cannot be in the future." said of the date it is about ("The
-    date of the strategy discussion cannot be in the future."), so a form with two dates
-    says which one, in its error summary too."""
+    """A service's "The date cannot be in the future." (or "... before 1 January 1990.")
+    said of the date it is about ("The date of the strategy discussion cannot be in the
+    future."), so a form with two dates says which one, in its error summary too."""
     if not isinstance(field, GovDateField):
         return errors
+    generic = "The date "
     return [
-        f"{field.what_capitalised} cannot be in the future."
-        if str(getattr(e, "message", e)) == DATE_IN_FUTURE
+        field.what_capitalised + " " + str(getattr(e, "message", e)).removeprefix(generic)
+        if str(getattr(e, "message", e)) in (DATE_IN_FUTURE, DATE_TOO_EARLY)
         else e
         for e in (errors.error_list if isinstance(errors, ValidationError) else errors)
     ]

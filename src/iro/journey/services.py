@@ -2686,7 +2686,9 @@ INVITEE_NAME_REQUIRED = "Enter the name of the person invited."
 INVITEE_ROLE_REQUIRED = "Select who the person is."
 INVITATION_NOT_HERE = "That invitation is not for this conference."
 ATTENDANCE_TOO_EARLY = "Attendance can only be recorded on or after the day of the conference."
-PRE_MEETING_AFTER_CONFERENCE = "The meeting cannot be after the conference on {date:%-d %B %Y}."
+PRE_MEETING_AFTER_CONFERENCE = (
+    "The chair's meeting with the {who} cannot be after the conference on {date:%-d %B %Y}."
+)
 CHILD_MET_AND_TOO_YOUNG = "Either the chair met the child, or the child is too young: not both."
 INTERPRETER_LANGUAGE_REQUIRED = "Enter the language the interpreter is needed for."
 ADVOCATE_ORGANISATION_REQUIRED = "Enter who the advocate is from, for example NYAS."
@@ -2994,10 +2996,14 @@ def pre_meeting_errors(
     if conference.status == ConferenceStatus.CANCELLED:
         errors.add("child_met_on", CANCELLED)
     day = conference.held_on or conference.scheduled_date
-    for field, value in (("child_met_on", child_met_on), ("parents_met_on", parents_met_on)):
-        errors.add(field, not_in_future(value))
-        if value and day and value > day:
-            errors.add(field, PRE_MEETING_AFTER_CONFERENCE.format(date=day))
+    for field, value, who in (
+        ("child_met_on", child_met_on, "child"),
+        ("parents_met_on", parents_met_on, "parents"),
+    ):
+        wrong = not_in_future(value)
+        errors.add(field, wrong)
+        if not wrong and value and day and value > day:  # one message for a date
+            errors.add(field, PRE_MEETING_AFTER_CONFERENCE.format(who=who, date=day))
     if child_met_on and child_too_young:
         errors.add("child_met_on", CHILD_MET_AND_TOO_YOUNG)
     if interpreter_needed and not interpreter_language.strip():
