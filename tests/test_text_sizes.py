@@ -133,14 +133,24 @@ def test_every_one_line_text_field_has_a_limit_with_the_services_message(form_cl
             assert limits, f"{form_class.__name__}.{name} has no text limit"
 
 
-def test_a_text_area_counts_its_characters_and_a_text_input_takes_no_more(client, staff, journey):
+def test_a_text_area_counts_its_characters_and_a_text_input_refuses_more_in_words(
+    client, staff, journey
+):
     client.force_login(staff.iro)
     page = client.get(reverse("plan_action_new", args=[journey.plan.public_id])).content.decode()
     assert 'data-module="govuk-character-count" data-maxlength="1000"' in page
     assert 'class="govuk-textarea govuk-js-character-count"' in page
     assert 'id="id_what-info"' in page
     assert 'aria-describedby="id_what-info id_what-hint' in page
-    assert 'name="who" type="text" value="" maxlength="160"' in page
+    # No maxlength: a browser would cut a longer text pasted in without a word.
+    assert 'name="who" type="text" value="" spellcheck' in page
+    too_long = "Northmoor Family Support " * 8  # 200 characters
+    page = client.post(
+        reverse("plan_action_new", args=[journey.plan.public_id]),
+        {"what": "Visit", "who": too_long},
+    ).content.decode()
+    assert "This is 199 characters long: shorten it to 160 characters or fewer." in page
+    assert f'value="{too_long.strip()}' in page  # kept, to shorten
 
 
 def test_the_page_stylesheet_wraps_long_words():

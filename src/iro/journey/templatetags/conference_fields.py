@@ -59,7 +59,9 @@ def gov_field(context, field: forms.BoundField, **options) -> str:
     ("s", "m", "l" size of a fieldset legend), ``inline`` (radios side by side),
     ``plain`` (wire the live plain-language check), ``hints`` (a dict of choice
     value to hint text). A text area with a limit counts its characters (the GOV.UK
-    character count); a text input with one takes no more (``maxlength``)."""
+    character count). A text input has no ``maxlength``: a browser would cut a longer
+    text pasted into it without a word, where the form refuses it, saying the limit, and
+    keeps what was typed to shorten."""
     kind = _kind(field)
     if kind == "hidden":
         return str(field)
