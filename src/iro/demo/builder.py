@@ -82,8 +82,8 @@ ATTEMPTS = 25
 # Why a manager did not accept a conference's lateness, by its reason.
 NOT_ACCEPTED_COMMENTS = {
     "reports_not_ready": (
-        "Reports are due two working days before. Hold the conference on time with what is "
-        "ready and tell me which agency was late."
+        f"Reports are due {timescales.REPORT_WORKING_DAYS_BEFORE} working days before. Hold "
+        "the conference on time with what is ready and tell me which agency was late."
     ),
     "unavailable": (
         "A date within timescale was possible. Book it and share the reports with whoever "
