@@ -153,6 +153,22 @@ def test_an_empty_answer_is_refused_on_its_field(client, staff, dispute):
     assert DisputeStage.objects.get().responded_on is None
 
 
+def test_an_answer_too_long_and_dated_before_the_stage_says_both_at_once(client, staff, dispute):
+    client.force_login(staff.team_manager)
+    response = client.post(
+        answer_url(dispute),
+        {
+            "version": "1",
+            "response": "We will finish the assessment. " * 200,  # 6,200 characters
+            **date_data("responded_on", date(2024, 5, 20)),  # before the dispute
+        },
+    )
+    assert error_summary_links(response) == ["id_response", "id_responded_on_day"]
+    assert shows(response, "This is 6,199 characters long")
+    assert shows(response, "3 June 2024")  # the day the stage started
+    assert DisputeStage.objects.get().responded_on is None
+
+
 @pytest.mark.parametrize("who", ["iro", "senior_manager", "social_worker", "analyst", "outsider"])
 def test_the_answer_page_refuses_everyone_but_the_addressee(client, staff, dispute, who):
     client.force_login(getattr(staff, who))

@@ -281,6 +281,26 @@ def _current_stage(dispute: Dispute) -> DisputeStage:
     return dispute.stages.select_for_update().get(stage=dispute.stage)
 
 
+def response_date_problems(*, dispute: Dispute, responded_on: date) -> list[str]:
+    """What ``record_stage_response`` would say of ``responded_on``, saving nothing: for
+    a form refused for something else (an answer too long), so that a wrong date is said
+    in the same round, not the next."""
+    current = dispute.stages.get(stage=dispute.stage)
+    return _response_date_problems(dispute, current, responded_on)
+
+
+def _response_date_problems(dispute: Dispute, current: DisputeStage, responded_on: date) -> list:
+    problems = []
+    if dispute.resolved_on is not None:
+        problems.append(ALREADY_RESOLVED.format(date=dispute.resolved_on))
+    elif current.responded_on is not None:
+        problems.append(ALREADY_ANSWERED_AT_STAGE.format(date=current.responded_on))
+    problems.append(not_in_future(responded_on))
+    if responded_on < current.started_on:
+        problems.append(BEFORE_STAGE_START.format(date=current.started_on))
+    return [p for p in problems if p]
+
+
 @transaction.atomic
 def escalate_dispute(
     *,
@@ -426,13 +446,8 @@ def record_stage_response(
         _require_addressee(acting_user, dispute, current)
     check_version(dispute, expected_version)
     errors = Errors()
-    if dispute.resolved_on is not None:
-        errors.add("responded_on", ALREADY_RESOLVED.format(date=dispute.resolved_on))
-    elif current.responded_on is not None:
-        errors.add("responded_on", ALREADY_ANSWERED_AT_STAGE.format(date=current.responded_on))
-    errors.add("responded_on", not_in_future(responded_on))
-    if responded_on < current.started_on:
-        errors.add("responded_on", BEFORE_STAGE_START.format(date=current.started_on))
+    for problem in _response_date_problems(dispute, current, responded_on):
+        errors.add("responded_on", problem)
     _check_text(errors, "response", response, "response")
     errors.raise_if_any()
     current.responded_on = responded_on

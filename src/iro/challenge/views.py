@@ -65,7 +65,7 @@ from iro.challenge.models import (
     TargetMeasure,
 )
 from iro.journey.checks import today
-from iro.journey.conference_forms import apply_service_errors, error_summary
+from iro.journey.conference_forms import apply_service_errors, error_summary, naming_the_date
 from iro.journey.models import ConferenceChild, ConferenceStatus, Plan
 from iro.journey.selectors import conference_for
 from iro.languages import then_english
@@ -300,7 +300,9 @@ def _dispute_action(request, public_id: UUID, form_class, form_key: str, act):
     else:
         form = form_class(request.POST)
     stale = False
-    if form.is_valid():
+    if not form.is_valid():
+        _answer_date_too(form, dispute)
+    else:
         try:
             done = act(dispute, form.cleaned_data)
         except ValidationError as error:
@@ -312,6 +314,18 @@ def _dispute_action(request, public_id: UUID, form_class, form_key: str, act):
             messages.success(request, done)
             return redirect("dispute_detail", public_id=dispute.public_id)
     return _dispute_page(request, dispute, stale=stale, **{form_key: form})
+
+
+def _answer_date_too(form, dispute) -> None:
+    """An answer's form refused for something else (its text too long) says in the same
+    round what the service would of its date (before the stage started, in the future),
+    not in the next."""
+    if not isinstance(form, StageResponseForm) or "responded_on" in form.errors:
+        return
+    responded_on = form.cleaned_data.get("responded_on")
+    if responded_on is not None:
+        for problem in services.response_date_problems(dispute=dispute, responded_on=responded_on):
+            form.add_error("responded_on", naming_the_date(form.fields["responded_on"], [problem]))
 
 
 @require_POST
@@ -382,7 +396,9 @@ def dispute_answer(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request.POST or None, initial={"version": dispute.version, "responded_on": day}
     )
     stale = False
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not form.is_valid():
+        _answer_date_too(form, dispute)
+    elif request.method == "POST":
         data = form.cleaned_data
         try:
             services.record_stage_response(
