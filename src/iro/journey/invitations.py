@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -1132,14 +1133,27 @@ def _who(name: str, email: str) -> str:
     return email.strip().lower() or name.strip().lower()
 
 
+# A transfer-in conference cancelled longer ago than this is another move, not this one.
+REBOOKED_WITHIN = timedelta(days=90)
+
+
 def cancelled_before(conference: Conference, previous: Conference | None) -> Conference | None:
-    """The conference of the same kind for any of the same children cancelled most
-    recently (since ``previous`` was held, when there is one): the one ``conference``
-    was booked again in place of, whose list the coordinator had made."""
+    """The conference cancelled most recently that ``conference`` was booked again in
+    place of, whose list the coordinator had made: of the same kind, for the same
+    enquiry (an initial conference), the same plans (a review: since ``previous`` was
+    held) or the same children lately (a transfer-in)."""
+    rows = conference.children
+    if conference.kind == ConferenceKind.INITIAL:
+        same = Q(children__section47__in=rows.filter(section47__isnull=False).values("section47"))
+    elif conference.kind == ConferenceKind.REVIEW:
+        same = Q(children__plan__in=rows.filter(plan__isnull=False).values("plan"))
+    else:
+        same = Q(
+            children__child__in=rows.values("child"),
+            cancelled_on__gte=today() - REBOOKED_WITHIN,
+        )
     cancelled = Conference.objects.filter(
-        status=ConferenceStatus.CANCELLED,
-        kind=conference.kind,
-        children__child__in=conference.children.values("child"),
+        same, status=ConferenceStatus.CANCELLED, kind=conference.kind
     ).exclude(pk=conference.pk)
     if previous is not None:
         cancelled = cancelled.filter(cancelled_on__gte=previous.held_on)
