@@ -12,7 +12,7 @@ from django.urls import reverse
 from iro.access.models import AccessLogEntry
 from iro.challenge import services
 from iro.challenge.models import DisputeReason, DisputeStage
-from iro.journey.checks import current_version
+from iro.journey.checks import STALE_RECORD, current_version
 from iro.people.models import Role
 from tests.challenge.view_helpers import date_data, error_summary_links, html, shows
 from tests.factories import ChildFactory, TeamFactory, UserFactory
@@ -167,6 +167,22 @@ def test_an_answer_too_long_and_dated_before_the_stage_says_both_at_once(client,
     assert shows(response, "This is 6,199 characters long")
     assert shows(response, "3 June 2024")  # the day the stage started
     assert DisputeStage.objects.get().responded_on is None
+
+
+def test_an_answer_sent_again_from_another_tab_is_not_lost_from_sight(client, staff, dispute):
+    client.force_login(staff.team_manager)
+    first = {"version": "1", "response": "We will finish it by Friday.",
+             **date_data("responded_on", TODAY)}  # fmt: skip
+    second = first | {"response": "Second tab answer."}
+    client.post(answer_url(dispute), first)
+    response = client.post(answer_url(dispute), second)  # the other tab, opened before
+    assert shows(response, STALE_RECORD)
+    page = html(response)
+    assert "This stage was answered on 1 July 2024 by you, in another tab or window" in page
+    assert "so your answer was not sent" in page
+    assert 'id="unsent-answer">Second tab answer.</div>' in page
+    assert "still in the form below" not in page  # there is no form: the stage is answered
+    assert DisputeStage.objects.get().response == "We will finish it by Friday."
 
 
 @pytest.mark.parametrize("who", ["iro", "senior_manager", "social_worker", "analyst", "outsider"])

@@ -394,7 +394,12 @@ def test_a_child_with_no_social_worker_starts_with_no_one_chosen(client, staff, 
     assert chosen(client.get(reverse("dispute_new", args=[child.public_id]))) == []
 
 
-def test_escalation_goes_up_the_line_from_the_childs_team_manager(client, staff, dispute):
+def test_escalation_goes_up_the_line_from_the_childs_team_manager(client, staff, child, plan):
+    dispute = services.raise_dispute(
+        child=child, plan=plan, raised_on=date(2024, 6, 3), reason=DisputeReason.ASSESSMENT,
+        detail="The parenting assessment is three months late.",
+        addressed_to=staff.social_worker, acting_user=staff.iro,
+    )  # fmt: skip
     client.force_login(staff.iro)
     detail = dispute_urls(dispute)["dispute_detail"]
     # Stage 2: the child's team manager.
@@ -409,6 +414,16 @@ def test_escalation_goes_up_the_line_from_the_childs_team_manager(client, staff,
     staff.senior_manager.is_active = False
     staff.senior_manager.save(update_fields=["is_active"])
     assert chosen(client.get(detail)) == []
+
+
+def test_an_escalation_never_starts_with_whoever_had_the_stage_before(client, staff, dispute):
+    # Raised with the child's team manager: stage 2 does not go back to them.
+    client.force_login(staff.iro)
+    detail = dispute_urls(dispute)["dispute_detail"]
+    assert chosen(client.get(detail)) == []  # no line manager known: the IRO chooses
+    staff.team_manager.line_manager = staff.senior_manager
+    staff.team_manager.save(update_fields=["line_manager"])
+    assert chosen(client.get(detail)) == [str(staff.senior_manager.pk)]
 
 
 def test_a_line_manager_below_the_next_stage_is_not_chosen(client, staff, dispute):

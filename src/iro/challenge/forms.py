@@ -193,8 +193,8 @@ class EscalateForm(AllAtOnce, VersionedForm):
         "Who is it going to?",
         help_text="Up the line: stage 2 goes to a team manager, stage 3 and on to a service "
         "manager, head of service or senior leader. The child's team manager, or the line "
-        "manager of whoever had the last stage, is chosen for you when iro knows them. "
-        "They answer it in iro.",
+        "manager of whoever had the last stage, is chosen for you when iro knows them "
+        "(never whoever had the last stage). They answer it in iro.",
     )
     note = _long_text(
         "Why are you escalating it?",

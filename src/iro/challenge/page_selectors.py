@@ -487,8 +487,10 @@ def usual_addressee(
     so the form starts with them chosen: the informal stage the child's social worker;
     stage 2 the child's team manager, else the line manager of the social worker it was
     sent to; stages 3 and on the line manager of the person the last stage went to, up
-    the line as the DfE process runs. None when that person cannot be offered (left,
-    not on a restricted child's list, not senior enough): the IRO chooses."""
+    the line as the DfE process runs. Never the person the last stage went to (a
+    dispute raised with the team manager goes on to their line manager). None when that
+    person cannot be offered (left, not on a restricted child's list, not senior
+    enough): the IRO chooses."""
     if stage == Stage.INFORMAL:
         usual = [child.social_worker_id]
     else:
@@ -496,4 +498,6 @@ def usual_addressee(
         if previous is not None:
             usual.append(previous.line_manager_id)
     offered = {pk for pk, _ in people}
+    if previous is not None:
+        offered.discard(previous.pk)
     return next((pk for pk in usual if pk is not None and pk in offered), None)

@@ -14,8 +14,8 @@ from django.utils import timezone
 from iro import timescales
 
 STALE_RECORD = (
-    "Someone else changed this record while you were editing it. "
-    "Nothing of theirs or yours has been overwritten: reload the page, check their "
+    "This record was changed while you were editing it (by someone else, or by you in "
+    "another tab or window). Nothing has been overwritten: reload the page, check the "
     "changes and make yours again."
 )
 VERSION_MISSING = (
