@@ -71,7 +71,9 @@ def sign_off_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
             apply_service_errors(form, error)
         else:
             messages.success(request, SIGNED.format(name=_title(kind, period)))
-            return redirect("report", kind=kind, label=period.label)
+            # Here, where the files signed off are listed at once (the report page may be
+            # waiting for the worker to make the report again).
+            return redirect("report_sign_off", kind=kind, label=period.label)
     if "withdraw" in request.POST and withdraw_form.is_valid() and standing is not None:
         try:
             sign_off.withdraw(
