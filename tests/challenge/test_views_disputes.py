@@ -434,3 +434,21 @@ def test_a_line_manager_below_the_next_stage_is_not_chosen(client, staff, disput
     escalate(staff, dispute, staff.team_manager)
     client.force_login(staff.iro)
     assert chosen(client.get(dispute_urls(dispute)["dispute_detail"])) == []
+
+
+def test_a_change_from_a_tab_opened_before_the_dispute_was_resolved_says_so(client, staff, dispute):
+    client.force_login(staff.iro)
+    resolve = {
+        "resolution": "Plan agreed.", "outcome": "concern_addressed",
+        **date_data("resolved_on", TODAY),
+    }  # fmt: skip
+    client.post(dispute_urls(dispute)["dispute_resolve"], {"version": "1", **resolve})
+    response = client.post(  # the other tab, opened before
+        dispute_urls(dispute)["dispute_escalate"],
+        {"version": "1", "addressed_to": str(staff.senior_manager.pk),
+         "note": "Not resolved.", **date_data("escalated_on", TODAY)},
+    )  # fmt: skip
+    assert shows(response, STALE_RECORD)
+    page = html(response)
+    assert "The dispute was resolved on 1 July 2024 while you were editing it" in page
+    assert "still in the form below" not in page  # a resolved dispute has no forms
