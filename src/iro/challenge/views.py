@@ -320,7 +320,9 @@ def _answer_date_too(form, dispute) -> None:
     """An answer's form refused for something else (its text too long) says in the same
     round what the service would of its date (before the stage started, in the future),
     not in the next."""
-    if not isinstance(form, StageResponseForm) or "responded_on" in form.errors:
+    if not isinstance(form, StageResponseForm) or not form.is_bound:
+        return  # (an empty POST leaves the form unbound: it is only shown again)
+    if "responded_on" in form.errors:
         return
     responded_on = form.cleaned_data.get("responded_on")
     if responded_on is not None:
