@@ -28,6 +28,7 @@ from iro.journey.models import (
     Invitation,
     InviteeRole,
 )
+from iro.journey.selectors import RECOMMENDING_ROLES
 from iro.people.selectors import closure_days
 
 NOT_HELD = "A conference has minutes once it is held and recorded."
@@ -108,18 +109,14 @@ def context(conference: Conference, rows: list) -> dict:
 
 
 CAME = frozenset({"attended", "part", "virtual"})
-# Who came, in the order the minutes list them: the family and those with them first.
+# Who came, in the order the minutes list them: the family and those with them first,
+# then the agencies that give a recommendation.
 ROLE_ORDER = [
     InviteeRole.PARENT,
     InviteeRole.CHILD,
     InviteeRole.ADVOCATE,
     InviteeRole.INTERPRETER,
-    InviteeRole.SOCIAL_WORKER,
-    InviteeRole.TEAM_MANAGER,
-    InviteeRole.POLICE,
-    InviteeRole.HEALTH,
-    InviteeRole.SCHOOL,
-    InviteeRole.OTHER,
+    *RECOMMENDING_ROLES,
 ]
 
 

@@ -158,8 +158,7 @@ def move_conferences(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 for cover, field, version in form.rows()
             ],
-            "start": start,
-            "end": end,
+            "days_asked": _days_words(start, end),
             "unseen": unseen,
             "error_list": errors,
             "page_has_errors": bool(errors),
@@ -232,6 +231,17 @@ def _moved_words(moves) -> str:
     )
     n = len(moves)
     return MOVED.format(n=n, s="s" if n != 1 else "", who=who)
+
+
+def _days_words(start: date | None, end: date | None) -> str:
+    """The days the page was asked for, following "booked to chair": "on Tuesday 22
+    December 2026", "from Monday 21 December 2026 to Wednesday 23 December 2026", "from
+    ...", "to ..."; "" for none."""
+    if start is not None and start == end:
+        return f"on {start:%A} {start.day} {start:%B %Y}"
+    words = [f"from {start:%A} {start.day} {start:%B %Y}"] if start else []
+    words += [f"to {end:%A} {end.day} {end:%B %Y}"] if end else []
+    return " ".join(words)
 
 
 def _booked_for(conference) -> tuple:
