@@ -12,6 +12,7 @@ PORT ?= 8000
 ## setup: create .venv, install pinned Python packages, npm assets and system packages
 setup: $(VENV)/.installed node_modules/.installed
 	@scripts/system-packages.sh
+	@$(BIN)/python -c "import sys; from iro.census.compiled import main; sys.exit(main())"
 
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)

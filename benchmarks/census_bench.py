@@ -92,6 +92,7 @@ def measure_parse(path: str) -> dict:
 
 
 def measure_validate(path: str) -> dict:
+    from iro.census import compiled
     from iro.census.reader import CensusStream
     from iro.census.rules import Validator
 
@@ -100,7 +101,13 @@ def measure_validate(path: str) -> dict:
     validator = Validator(stream.header)
     findings = sum(1 for _ in validator.run(stream.children()))
     return {"seconds": time.perf_counter() - start, "children": validator.children,
-            "findings": findings}  # fmt: skip
+            "findings": findings, "compiled": compiled.in_use()}  # fmt: skip
+
+
+def measure_validate_plain(path: str) -> dict:
+    """``measure_validate`` with the reader and rules as plain Python, even if compiled."""
+    os.environ["IRO_CENSUS_PURE"] = "1"  # before iro.census is imported in this process
+    return measure_validate(path)
 
 
 def _django(db_dir: str, database_url: str = "", *, empty: bool = True) -> None:
@@ -234,7 +241,12 @@ def write_damaged(path: Path, mib: int) -> None:
             handle.write(chunk)
 
 
-MEASURES = {"parse": measure_parse, "validate": measure_validate, "damaged": measure_damaged}
+MEASURES = {
+    "parse": measure_parse,
+    "validate": measure_validate,
+    "validate_plain": measure_validate_plain,
+    "damaged": measure_damaged,
+}
 
 
 def child_main(argv: list[str]) -> None:
@@ -325,8 +337,10 @@ def main() -> None:
         if not path.exists():
             write_synthetic_file(path, size, year="2023-24", seed=size, messy=True)
         mib = path.stat().st_size / 2**20
-        parse, validate = best_side_by_side(5, ("parse", "validate"), str(path))
-        row = {"size": size, "mib": mib, "parse": parse, "validate": validate}
+        parse, validate, plain = best_side_by_side(
+            5, ("parse", "validate", "validate_plain"), str(path)
+        )
+        row = {"size": size, "mib": mib, "parse": parse, "validate": validate, "plain": plain}
         if not args.skip_import:
             db = tempfile.mkdtemp(prefix="db-", dir=work)
             row["import"] = import_phases(str(path), db, runs=args.import_runs)
@@ -369,6 +383,14 @@ def _print_row(row: dict) -> None:
     print(f"  validate        {validate['seconds']:7.2f} s {_rate(size, validate['seconds'])} "
           f"peak {validate['peak_rss_mib']:6.1f} MiB  "
           f"= {validate['seconds'] / parse['seconds']:.2f} x bare parse")  # fmt: skip
+    if validate["compiled"]:
+        plain = row["plain"]
+        print("                  (the reader and rules compiled by mypyc; as plain Python "
+              f"{plain['seconds']:.2f} s = {plain['seconds'] / parse['seconds']:.2f} x bare "
+              "parse)")  # fmt: skip
+    else:
+        print("                  (the reader and rules as plain Python: make setup compiles "
+              "them)")  # fmt: skip
     for key, where in (("import", "SQLite"), ("import_postgres", "PostgreSQL")):
         if key not in row:
             continue

@@ -23,6 +23,7 @@ from iro.census.rules import (
     QUERY,
     RULES,
     CensusYear,
+    Finding,
     Validator,
     check_child,
     upn_check_letter,
@@ -383,14 +384,14 @@ def test_the_plain_test_child_breaks_no_rule_on_one_child():
 # --- Rules on the whole return -----------------------------------------------------------
 
 
-def _run(children, header=None) -> Validator:
+def _run(children, header=None) -> list[Finding]:
+    """Every finding of a return of these children."""
     validator = Validator(header or Header(collection="CIN", year=2024, reference_date=REF))
-    validator.findings = list(validator.run(children))
-    return validator
+    return list(validator.run(children))
 
 
-def _rules(validator) -> list[tuple[str, str | None]]:
-    return [(f.rule, f.child) for f in validator.findings]
+def _rules(findings) -> list[tuple[str, str | None]]:
+    return [(f.rule, f.child) for f in findings]
 
 
 def _varied(n: int, **fields) -> Child:
@@ -407,26 +408,25 @@ def test_a_return_of_varied_children_keeps_the_rules_on_the_whole_return():
 
 
 def test_8510_the_second_child_with_an_la_child_id_already_used():
-    validator = _run([_varied(1), _varied(2), _varied(3, la_child_id="C1")])
-    (finding,) = validator.findings
+    (finding,) = _run([_varied(1), _varied(2), _varied(3, la_child_id="C1")])
     assert (finding.rule, finding.child) == ("8510", "C1")
     assert "C1 first on line" in finding.message
 
 
 def test_1520_the_second_child_with_a_upn_already_used():
     same = upn()
-    validator = _run([_varied(1, upn=same), _varied(2, upn=upn(digits="987654321")),
+    findings = _run([_varied(1, upn=same), _varied(2, upn=upn(digits="987654321")),
                       _varied(3, upn=same)])  # fmt: skip
-    assert _rules(validator) == [("1520", "C3")]
+    assert _rules(findings) == [("1520", "C3")]
 
 
 def test_2883_more_plans_start_in_the_year_than_conferences_are_held():
     plans = ep(section47s=[s47()], assessments=[asmt()], plans=[cpp(), cpp("2023-12-01")])
-    validator = _run([_varied(1, episodes=[plans]), *(_varied(n) for n in range(2, 5))])
-    assert ("2883", None) in _rules(validator)
+    findings = _run([_varied(1, episodes=[plans]), *(_varied(n) for n in range(2, 5))])
+    assert ("2883", None) in _rules(findings)
     one_plan = ep(section47s=[s47()], assessments=[asmt()], plans=[cpp()])
-    validator = _run([_varied(1, episodes=[one_plan]), *(_varied(n) for n in range(2, 5))])
-    assert "2883" not in {rule for rule, _ in _rules(validator)}
+    findings = _run([_varied(1, episodes=[one_plan]), *(_varied(n) for n in range(2, 5))])
+    assert "2883" not in {rule for rule, _ in _rules(findings)}
 
 
 def test_2886q_more_than_2_percent_of_born_children_without_a_sex():
@@ -459,7 +459,7 @@ def test_2888q_no_child_with_more_than_one_disability():
     single = [kid(la_child_id=f"C{n}", disabilities=[code]) for n, code in enumerate(
         ["MOB", "HAND", "PC", "INC", "COMM", "LD", "HEAR", "VIS", "NONE"])]  # fmt: skip
     assert _rules(_run(single)) == [("2888Q", None)]
-    (finding,) = _run(single).findings
+    (finding,) = _run(single)
     assert finding.message == f"{RULES['2888Q'].title}."  # nothing more to say, no ": ."
     single[0].disabilities.append("BEH")
     assert _rules(_run(single)) == []

@@ -372,33 +372,28 @@ def _padded(path, padding: bytes, megabytes: int):
     return path
 
 
-def _reads_until_refused(monkeypatch, path) -> tuple[CensusFileError, int]:
-    """The error, and how many bytes the parser asked the file for before it."""
-    asked: list[int] = []
-    read_chunk = reader._GuardedFile.read
-
-    def counting(self, size=-1):
-        asked.append(size)
-        return read_chunk(self, size)
-
-    monkeypatch.setattr(reader._GuardedFile, "read", counting)
+def _reads_until_refused(path) -> tuple[CensusFileError, int]:
+    """The error, and how many bytes the parser had read from the file before it."""
+    stream = CensusStream(path)
     with pytest.raises(CensusFileError) as raised:
-        read(path)
-    return raised.value, sum(asked)
+        _ = stream.header
+        for _child in stream.children():
+            pass
+    return raised.value, stream.bytes_read
 
 
-def test_a_truncated_file_padded_with_nul_bytes_stops_at_the_first_chunk(tmp_path, monkeypatch):
+def test_a_truncated_file_padded_with_nul_bytes_stops_at_the_first_chunk(tmp_path):
     path = _padded(tmp_path / "padded.xml", b"\0", 64)
-    error, asked = _reads_until_refused(monkeypatch, path)
+    error, asked = _reads_until_refused(path)
     assert error.reason == NOT_XML_BYTE.format(offset=len(TRUNCATED), byte=0)
     assert error.line == 5
     assert f"line 5: the file is not well-formed XML: byte {len(TRUNCATED)} is 0x00" in str(error)
     assert asked <= 64 * 1024  # one or two of the parser's chunks, of a 64 MB file
 
 
-def test_a_truncated_file_padded_with_other_garbage_stops_within_a_megabyte(tmp_path, monkeypatch):
+def test_a_truncated_file_padded_with_other_garbage_stops_within_a_megabyte(tmp_path):
     path = _padded(tmp_path / "padded.xml", b"A", 64)
-    error, asked = _reads_until_refused(monkeypatch, path)
+    error, asked = _reads_until_refused(path)
     assert f"bytes from byte {len(TRUNCATED) - len(b'<LAchi')} hold no markup" in error.reason
     assert error.line == 5
     assert asked <= MAX_WITHOUT_MARKUP + 64 * 1024

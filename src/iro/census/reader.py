@@ -331,19 +331,19 @@ class _Values:
 # iterating over the element itself.
 
 
-def _section47(el, v: _Values, known=_DATES.get) -> Section47:
+def _section47(el, v: _Values) -> Section47:
     s47 = Section47(line=_line(el))
     seen_flag = False
     for sub in el[:]:
         tag = sub.tag
         if tag == "S47ActualStartDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             s47.start_date = d if d is not None else v.date(sub, "Section47/S47ActualStartDate")
         elif tag == "InitialCPCtarget":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             s47.icpc_target = d if d is not None else v.date(sub, "Section47/InitialCPCtarget")
         elif tag == "DateOfInitialCPC":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             s47.icpc_date = d if d is not None else v.date(sub, "Section47/DateOfInitialCPC")
         elif tag == "ICPCnotRequired":
             seen_flag = True
@@ -353,17 +353,17 @@ def _section47(el, v: _Values, known=_DATES.get) -> Section47:
     return s47
 
 
-def _plan(el, v: _Values, known=_DATES.get) -> ProtectionPlan:
+def _plan(el, v: _Values) -> ProtectionPlan:
     plan = ProtectionPlan(line=_line(el))
     for sub in el[:]:
         tag = sub.tag
         if tag == "CPPstartDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             plan.start_date = (
                 d if d is not None else v.date(sub, "ChildProtectionPlans/CPPstartDate")
             )
         elif tag == "CPPendDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             plan.end_date = d if d is not None else v.date(sub, "ChildProtectionPlans/CPPendDate")
         elif tag == "InitialCategoryOfAbuse":
             # Checked by rule 8905, not here: the value is kept as written.
@@ -379,7 +379,7 @@ def _plan(el, v: _Values, known=_DATES.get) -> ProtectionPlan:
             dated = False
             for review in sub[:]:
                 if review.tag == "CPPreviewDate":
-                    d = known(review.text)
+                    d = _DATES.get(review.text)
                     if d is None:
                         d = v.date(review, "ChildProtectionPlans/Reviews/CPPreviewDate")
                     if d is not None:
@@ -390,22 +390,22 @@ def _plan(el, v: _Values, known=_DATES.get) -> ProtectionPlan:
     return plan
 
 
-def _assessment(el, v: _Values, known=_DATES.get) -> Assessment:
+def _assessment(el, v: _Values) -> Assessment:
     a = Assessment(line=_line(el))
     for sub in el[:]:
         tag = sub.tag
         if tag == "AssessmentActualStartDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             a.start_date = (
                 d if d is not None else v.date(sub, "Assessments/AssessmentActualStartDate")
             )
         elif tag == "AssessmentInternalReviewDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             a.internal_review_date = (
                 d if d is not None else v.date(sub, "Assessments/AssessmentInternalReviewDate")
             )
         elif tag == "AssessmentAuthorisationDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             a.authorisation_date = (
                 d if d is not None else v.date(sub, "Assessments/AssessmentAuthorisationDate")
             )
@@ -418,15 +418,15 @@ def _assessment(el, v: _Values, known=_DATES.get) -> Assessment:
     return a
 
 
-def _cin_plan(el, v: _Values, known=_DATES.get) -> CinPlan:
+def _cin_plan(el, v: _Values) -> CinPlan:
     p = CinPlan(line=_line(el))
     for sub in el[:]:
         tag = sub.tag
         if tag == "CINPlanStartDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             p.start_date = d if d is not None else v.date(sub, "CINPlanDates/CINPlanStartDate")
         elif tag == "CINPlanEndDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             p.end_date = d if d is not None else v.date(sub, "CINPlanDates/CINPlanEndDate")
     return p
 
@@ -434,7 +434,6 @@ def _cin_plan(el, v: _Values, known=_DATES.get) -> CinPlan:
 def _episode(
     el,
     v: _Values,
-    known=_DATES.get,
     sources=codes.REFERRAL_SOURCES,
     needs=codes.PRIMARY_NEEDS,
     reasons=codes.CLOSURE_REASONS,
@@ -446,7 +445,7 @@ def _episode(
         tag = sub.tag
         if tag == "CINreferralDate":
             seen_referral = True
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             ep.referral_date = d if d is not None else v.date(sub, "CINdetails/CINreferralDate")
         elif tag == "ReferralSource":
             raw = sub.text
@@ -463,7 +462,7 @@ def _episode(
                 else v.code(sub, "CINdetails/PrimaryNeedCode", needs, "primary need")
             )
         elif tag == "CINclosureDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             ep.closure_date = d if d is not None else v.date(sub, "CINdetails/CINclosureDate")
         elif tag == "ReasonForClosure":
             raw = sub.text
@@ -473,7 +472,7 @@ def _episode(
                 else v.code(sub, "CINdetails/ReasonForClosure", reasons, "reason for closure")
             )
         elif tag == "DateOfInitialCPC":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             ep.icpc_date = d if d is not None else v.date(sub, "CINdetails/DateOfInitialCPC")
         elif tag == "Assessments":
             ep.assessments.append(_assessment(sub, v))
@@ -494,9 +493,7 @@ def _episode(
     return ep
 
 
-def _identifiers(
-    el, child: Child, v: _Values, known=_DATES.get, reasons=codes.UPN_UNKNOWN_REASONS
-) -> None:
+def _identifiers(el, child: Child, v: _Values, reasons=codes.UPN_UNKNOWN_REASONS) -> None:
     for sub in el[:]:
         tag = sub.tag
         if tag == "LAchildID":
@@ -513,12 +510,12 @@ def _identifiers(
                 else v.code(sub, "ChildIdentifiers/UPNunknown", reasons, "UPN unknown")
             )
         elif tag == "PersonBirthDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             child.date_of_birth = (
                 d if d is not None else v.date(sub, "ChildIdentifiers/PersonBirthDate")
             )
         elif tag == "ExpectedPersonBirthDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             child.expected_date_of_birth = (
                 d if d is not None else v.date(sub, "ChildIdentifiers/ExpectedPersonBirthDate")
             )
@@ -532,7 +529,7 @@ def _identifiers(
             if tag != "Sex" or text not in codes.SEX:
                 child.sex_given = f"{tag} {text}".strip()
         elif tag == "PersonDeathDate":
-            d = known(sub.text)
+            d = _DATES.get(sub.text)
             child.date_of_death = (
                 d if d is not None else v.date(sub, "ChildIdentifiers/PersonDeathDate")
             )
@@ -675,6 +672,7 @@ class _GuardedFile:
             # A UTF-16 or UTF-32 file is made of NUL bytes; census files are UTF-8.
             self._check_bytes = not data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00", b"<\x00"))
         start = self.position
+        end = self.position = start + len(data)  # read, even if refused below
         if self._check_bytes and data.translate(None, _XML_BYTES):
             bad = _NOT_XML.search(data)
             if bad is not None:
@@ -686,14 +684,12 @@ class _GuardedFile:
         markup = max(data.rfind(b"<"), data.rfind(b">"))
         if markup >= 0:
             self._last_markup = start + markup
-        end = start + len(data)
         if end - self._last_markup > MAX_WITHOUT_MARKUP:
             after = self._last_markup
             raise self._fail(
                 NO_MARKUP.format(size=end - after, offset=after),
                 self._line_at(start, data, max(0, after - start)),
             )
-        self.position = end
         return data
 
     def _fail(self, reason: str, line: int) -> CensusFileError:
@@ -750,7 +746,7 @@ class CensusStream:
 
     @property
     def bytes_read(self) -> int:
-        """How far into the file the parser has read."""
+        """How far into the file the parser has read (a chunk refused included)."""
         return self._source.position
 
     @property
@@ -766,10 +762,12 @@ class CensusStream:
 
     def children(self) -> Iterator[Child]:
         _ = self.header
-        if self._pending is not None:
-            pending, self._pending = self._pending, None
+        pending, self._pending = self._pending, None
+        if pending is not None:
             yield pending
-        yield from self._events
+        for item in self._events:
+            if isinstance(item, Child):  # a second <Header> is not a child
+                yield item
 
     def read_to_end(self) -> int:
         """Parse the rest of the file without building records: raises ``CensusFileError``
@@ -777,7 +775,12 @@ class CensusStream:
         value) for about the cost of the bare parse. The number of children read."""
         _ = self.header
         self._build = False
-        return sum(1 for _ in self.children())
+        pending, self._pending = self._pending, None
+        read = 0 if pending is None else 1
+        for item in self._events:
+            if not isinstance(item, Header):  # a child, not built
+                read += 1
+        return read
 
     def close(self) -> None:
         self._handle.close()
@@ -802,7 +805,9 @@ class CensusStream:
         if _local(root.tag) != "Message":
             raise self._fail(WRONG_ROOT.format(tag=_local(root.tag)), root.sourceline)
 
-    def _parse(self) -> Iterator[Header | Child]:
+    def _parse(self) -> Iterator[Header | Child | None]:
+        """The header and each child in turn (``None`` for each child when records are not
+        being built)."""
         # libxml2 keeps one error log per thread: start it empty so an error names its cause.
         etree.clear_error_log()
         context = etree.iterparse(

@@ -483,11 +483,11 @@ def _section47_rules(
 
 def _rule_8890(child: Child, ep: Episode, year: CensusYear | None, out: list[Finding]) -> None:
     """8890: no Section 47 starts while another is still open."""
-    enquiries = [s for s in ep.section47s if s.start_date is not None]
+    enquiries = [(s.start_date, s) for s in ep.section47s if s.start_date is not None]
     if len(enquiries) < 2:
         return
-    for i, s in enumerate(enquiries):
-        for j, other in enumerate(enquiries):
+    for i, (start, s) in enumerate(enquiries):
+        for j, (other_start, other) in enumerate(enquiries):
             if i == j:
                 continue
             if other.icpc_date is not None:
@@ -496,7 +496,7 @@ def _rule_8890(child: Child, ep: Episode, year: CensusYear | None, out: list[Fin
                 until, label = year.reference_date, "no ICPC by the reference date"
             else:
                 continue
-            if other.start_date <= s.start_date <= until:
+            if other_start <= start <= until:
                 out.append(
                     _finding(
                         "8890",
@@ -710,11 +710,11 @@ def rule_8935(
 def rule_8940(
     child: Child, plans: list[ProtectionPlan], year: CensusYear | None, out: list[Finding]
 ) -> None:
-    dated = [p for p in plans if p.start_date is not None]
+    dated = [(p.start_date, p) for p in plans if p.start_date is not None]
     if len(dated) < 2:
         return
-    for i, p in enumerate(dated):
-        for j, other in enumerate(dated):
+    for i, (start, p) in enumerate(dated):
+        for j, (other_start, other) in enumerate(dated):
             if i == j:
                 continue
             if other.end_date is not None:
@@ -722,7 +722,7 @@ def rule_8940(
             else:
                 until = year.reference_date if year is not None else date.max
                 label = "no end date"
-            if other.start_date <= p.start_date <= until:
+            if other_start <= start <= until:
                 out.append(
                     _finding(
                         "8940",
@@ -944,7 +944,7 @@ def _episodes_rules(child: Child, year: CensusYear | None, out: list[Finding]) -
         _add(out, "8815", child, "CINdetails/CINclosureDate", f"{len(open_eps)} open",
              open_eps[-1].line)  # fmt: skip
     referrals = [ep.referral_date for ep in child.episodes if ep.referral_date is not None]
-    latest = max(referrals, default=None)
+    latest = max(referrals, default=date.min)  # with none, no open episode has one either
     for ep in open_eps:
         if ep.referral_date is not None and ep.referral_date < latest:
             _add(out, "8816", child, "CINdetails/CINreferralDate",
@@ -1091,7 +1091,7 @@ def _assessment_rules(
 ) -> None:
     referral = ep.referral_date
     ref = year.reference_date if year is not None else None
-    late_start = working_days_before(ref, 45) if ref is not None else None
+    late_start = working_days_before(ref, 45) if ref is not None else date.min
     open_count = 0
     for a in ep.assessments:
         start, done, factors, line = a.start_date, a.authorisation_date, a.factors, a.line
