@@ -27,7 +27,7 @@ from iro.census.reader import (
     CensusStream,
 )
 from iro.census.synthetic import write_synthetic_file
-from tests.census.builders import child, message
+from tests.census.builders import HEADER, child, message
 
 FULL_CHILD = """
 <Child>
@@ -518,3 +518,14 @@ def test_it_reads_every_sample_file_of_the_community_validator(samples):
     assert counts["fake_CIN_data.xml"] == (True, 332)
     assert counts["CIN_Census_2024.xml"] == (True, 2)
     assert all(present and n >= 1 for present, n in counts.values())
+
+
+def test_a_second_header_is_not_read_as_a_child(census_file):
+    second = HEADER.format(ref="2025-03-31")
+    path = census_file(f"<Message>{HEADER.format(ref='2024-03-31')}<Children>{child()}"
+                       f"</Children>{second}<Children>{child()}</Children></Message>")  # fmt: skip
+    header, children = read(path)
+    assert header.reference_date == date(2024, 3, 31)
+    assert [c.la_child_id for c in children] == ["C1", "C1"]
+    stream = CensusStream(path)
+    assert stream.read_to_end() == 2
