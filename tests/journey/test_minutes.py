@@ -204,3 +204,38 @@ def test_a_conference_not_yet_held_has_no_minutes(client, staff, icpc):
     client.force_login(staff.coordinator)
     assert client.get(minutes_url(booked)).status_code == 404
     assert "read or print them" not in client.get(booked.get_absolute_url()).content.decode()
+
+
+def test_the_booked_reviews_of_siblings_are_read_at_once(client, staff, icpc):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(conference) -> int:
+        with CaptureQueriesContext(connection) as done:
+            assert client.get(minutes_url(conference)).status_code == 200
+        return len(done)
+
+    row = icpc.children.get()
+    hold_conference(kind=ConferenceKind.REVIEW, children=[(row.child, {"plan": row.plan})],
+                    chair=staff.iro, scheduled_date=date(2027, 2, 1))  # fmt: skip
+    rows = []
+    for name, review in (("Rowan", date(2027, 2, 2)), ("Ash", date(2027, 2, 3))):
+        child = ChildFactory(first_name=name, last_name="Fenwick", team=staff.team)
+        s47 = s47_for(child, referral=date(2026, 10, 26), strategy=date(2026, 10, 27))
+        plan = PlanFactory(child=child, episode=s47.episode, start_date=HELD)
+        rows.append((child, s47, plan, review))
+    siblings = hold_conference(
+        kind=ConferenceKind.INITIAL,
+        children=[(c, {"section47": s, "plan": p, "decision": Decision.PLAN,
+                       "category": Category.NEG}) for c, s, p, _ in rows],
+        chair=staff.iro, held_on=HELD,
+    )  # fmt: skip
+    for child, _s47, plan, review in rows:
+        hold_conference(kind=ConferenceKind.REVIEW, children=[(child, {"plan": plan})],
+                        chair=staff.iro, scheduled_date=review)  # fmt: skip
+    client.force_login(staff.coordinator)
+    one = queries(icpc)
+    page = client.get(minutes_url(siblings)).content.decode()
+    assert "booked for Tuesday 2 February 2027" in page
+    assert "booked for Wednesday 3 February 2027" in page
+    assert queries(siblings) == one  # not one more for each child's booked review

@@ -22,6 +22,7 @@ from iro.documents import family_document
 from iro.journey.invitations import KIND_NAME, council, english_clock, plain_list
 from iro.journey.models import (
     Conference,
+    ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
     Decision,
@@ -44,10 +45,29 @@ class ChildMinutes:
     next_review_booked: date | None  # the day it is booked for, when it is already
 
 
+def _booked_reviews(conference: Conference, plan_ids: list) -> dict[int, date]:
+    """The day each plan's next review is booked for after ``conference`` (held), by plan:
+    one query for all the children."""
+    booked: dict[int, date] = {}
+    for plan_id, day in (
+        ConferenceChild.objects.filter(
+            plan_id__in=[pk for pk in plan_ids if pk is not None],
+            conference__kind=ConferenceKind.REVIEW,
+            conference__status=ConferenceStatus.SCHEDULED,
+            conference__scheduled_date__gt=conference.held_on,
+        )
+        .order_by("conference__scheduled_date")
+        .values_list("plan_id", "conference__scheduled_date")
+    ):
+        booked.setdefault(plan_id, day)
+    return booked
+
+
 def context(conference: Conference, rows: list) -> dict:
     """What the minutes say of ``conference`` (held), its children's ``rows`` as the
     conference pages read them for the reader (``conference_views.row_views``)."""
     closures = closure_days()
+    booked_reviews = _booked_reviews(conference, [rv.row.plan_id for rv in rows])
     children = []
     for rv in rows:
         decision, held = rv.row.decision, conference.held_on
@@ -60,19 +80,7 @@ def context(conference: Conference, rows: list) -> dict:
                 if conference.kind == ConferenceKind.REVIEW and not starts_plan
                 else timescales.first_review_due(held)
             )
-        booked = None
-        if next_review is not None and rv.row.plan_id is not None:
-            booked = (
-                Conference.objects.filter(
-                    kind=ConferenceKind.REVIEW,
-                    status=ConferenceStatus.SCHEDULED,
-                    children__plan_id=rv.row.plan_id,
-                    scheduled_date__gt=held,
-                )
-                .order_by("scheduled_date")
-                .values_list("scheduled_date", flat=True)
-                .first()
-            )
+        booked = booked_reviews.get(rv.row.plan_id) if next_review is not None else None
         children.append(
             ChildMinutes(
                 view=rv,
