@@ -22,13 +22,13 @@ from iro.journey.models import (
     Section47,
     StrategyDiscussion,
 )
-from iro.people.models import Agency, Team, User
+from iro.people.models import Agency, Leave, Team, User
 from tests.demo.conftest import SEED, TODAY
 
 pytestmark = [pytest.mark.django_db]
 
 TINY = 0.05
-MODELS = [User, Team, Agency, Family, Child, Episode, StrategyDiscussion, Section47]
+MODELS = [User, Team, Agency, Leave, Family, Child, Episode, StrategyDiscussion, Section47]
 MODELS += [Conference, ConferenceChild, Plan, CinPlanPeriod]
 MODELS += [Dispute, DisputeStage, MultiAgencyChallenge, Feedback, Target]
 MODELS += [Invitation, PreMeeting, PlanOutcome, PlanAction, CoreGroupMember]

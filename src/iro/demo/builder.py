@@ -38,6 +38,7 @@ from iro.demo.staff import (
     create_closure_days,
     create_staff,
     create_stage_timescales,
+    record_leave_ahead,
 )
 from iro.demo.worries_writer import (
     WorriesWriter,
@@ -762,6 +763,7 @@ def build_demo(
         record_figures(years=shown, manager=staff.iro_manager, chairs=staff.chairs, since=start)
         write_year_words(years=[year.label for year in shown], manager=staff.iro_manager)
         sign_off_years(years=[year.label for year in shown], manager=staff.iro_manager)
+        record_leave_ahead(staff, today)
     summary = Summary(seed=seed, today=today, scale=scale)
     summary.casework = casework.counts
     summary.targets = targets

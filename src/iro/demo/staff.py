@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 
 from iro import timescales
 from iro.challenge.models import StageTimescale
 from iro.demo import names
-from iro.people.models import Agency, ClosureDay, Role, Team, User
+from iro.journey.checks import as_at
+from iro.journey.models import Conference, ConferenceStatus
+from iro.people.models import Agency, ClosureDay, Leave, Role, Team, User
+from iro.people.services import record_leave
 
 # One login per role, in the order ``make run`` prints them.
 DEMO_LOGINS: list[tuple[str, str]] = [
@@ -255,3 +258,63 @@ def create_stage_timescales(working_days: dict[int, int]) -> None:
     """The authority's response timescale for each dispute stage, unless already set."""
     for stage, days in working_days.items():
         StageTimescale.objects.get_or_create(stage=stage, defaults={"working_days": days})
+
+
+# Leave the IRO service manager has recorded, so their queue of conferences whose chair is
+# away, and the page to move them, have something to show: one chair away over a
+# conference already booked with them, another away on days they chair nothing.
+LEAVE = "Annual leave"
+
+
+def record_leave_ahead(staff: Staff, today: date) -> list[Leave]:
+    """Leave for two chairs other than demo-iro, through the leave service, as the IRO
+    service manager records it today: the first chair who has a conference booked from
+    the second working day on is away around it; the next is away for a week in which
+    they chair nothing. Either is left out when no chair fits (a very small demo)."""
+    chairs = [c for c in staff.chairs if c != staff.demo.get("demo-iro")]
+    booked: dict[int, list[date]] = {c.pk: [] for c in chairs}
+    soonest = timescales.add_working_days(today, 2)
+    for chair_id, day in (
+        Conference.objects.filter(
+            status=ConferenceStatus.SCHEDULED, chair__in=chairs, scheduled_date__gte=soonest
+        )
+        .order_by("scheduled_date", "pk")
+        .values_list("chair_id", "scheduled_date")
+    ):
+        booked[chair_id].append(day)
+    recorded: list[Leave] = []
+    with as_at(today):
+        away = next((c for c in chairs if booked[c.pk]), None)
+        if away is not None:
+            day = booked[away.pk][0]
+            recorded.append(
+                record_leave(
+                    user=away,
+                    start_date=max(day - timedelta(days=1), today + timedelta(days=1)),
+                    end_date=day + timedelta(days=2),
+                    description=LEAVE,
+                    acting_user=staff.iro_manager,
+                )
+            )
+        for chair in chairs:
+            if chair == away:
+                continue
+            start = _monday_after(today + timedelta(weeks=3))
+            end = start + timedelta(days=4)
+            if any(start <= day <= end for day in booked[chair.pk]):
+                continue
+            recorded.append(
+                record_leave(
+                    user=chair,
+                    start_date=start,
+                    end_date=end,
+                    description=LEAVE,
+                    acting_user=staff.iro_manager,
+                )
+            )
+            break
+    return recorded
+
+
+def _monday_after(day: date) -> date:
+    return day + timedelta(days=(7 - day.weekday()) % 7 or 7)

@@ -25,9 +25,9 @@ from iro.journey.models import (
     Plan,
     StrategyDiscussion,
 )
-from iro.journey.queues import conferences_to_record
+from iro.journey.queues import conferences_to_record, conferences_without_a_chair
 from iro.journey.services import due_date
-from iro.people.models import ClosureDay, Role, Team, User
+from iro.people.models import ClosureDay, Leave, Role, Team, User
 from iro.people.selectors import closure_days
 from tests.demo.conftest import SMALL, TODAY
 
@@ -105,6 +105,18 @@ def test_the_demo_iro_has_conferences_in_the_next_four_weeks_and_one_overdue():
     ]
     assert any(d is not None and d < TODAY for d in dues)
     assert Plan.objects.filter(end_date__isnull=True, conference_rows__conference__chair=iro)
+
+
+def test_the_manager_has_a_booked_conference_whose_chair_is_away_to_move():
+    manager = User.objects.get(username="demo-manager")
+    away = [r for r in conferences_without_a_chair(manager, TODAY).rows if r.flag == "Chair away"]
+    assert len(away) >= 1
+    assert away[0].action == "Change the chair"
+    leave = list(Leave.objects.order_by("start_date"))
+    assert len(leave) == 2  # the other chair is away on days they chair nothing
+    assert all(lv.start_date > TODAY and lv.description == "Annual leave" for lv in leave)
+    assert not any(lv.user.username == "demo-iro" for lv in leave)
+    assert all(lv.history.get().history_user == manager for lv in leave)
 
 
 def test_only_reviews_of_the_last_working_days_are_left_to_record():
