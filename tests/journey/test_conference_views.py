@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, time
+from html import escape
 
 import pytest
 import time_machine
@@ -444,6 +445,47 @@ def test_the_chair_page_says_why_a_chair_cannot_be_there_at_the_time_booked(
     assert "Busy</strong> On leave that day" in page
     assert "Busy then: on leave that day." in page
     assert "Free at the time booked." in page  # Ivy, the chair booked
+
+
+def _chair_page(client, user, conference) -> str:
+    client.force_login(user)
+    return client.get(reverse("conference_chair", args=[conference.public_id])).content.decode()
+
+
+def test_the_chair_page_of_a_chair_on_leave_says_so_and_asks_to_change_them(
+    client, staff, conference
+):
+    LeaveFactory(user=staff.iro, start_date=date(2024, 6, 27), end_date=date(2024, 6, 28))
+    page = _chair_page(client, staff.coordinator, conference)
+    assert '<h1 class="govuk-heading-xl">Change the chair</h1>' in page
+    assert (
+        f'<p class="govuk-body" id="booked-chair">{escape(str(staff.iro))} is booked to chair '
+        "it, and cannot then: on leave that day.</p>"
+    ) in page
+
+
+def test_the_chair_page_names_the_chair_booked_who_can_still_come(client, staff, conference):
+    page = _chair_page(client, staff.coordinator, conference)
+    assert "<title>Change the chair:" in page
+    assert f"{escape(str(staff.iro))} is booked to chair it.</p>" in page
+
+
+def test_the_chair_page_says_when_the_chair_booked_no_longer_chairs(client, staff, conference):
+    staff.iro.is_active = False
+    staff.iro.save()
+    page = _chair_page(client, staff.coordinator, conference)
+    assert f"{escape(str(staff.iro))} is booked to chair it, and no longer chairs conferences." in (
+        page
+    )
+
+
+def test_the_chair_page_of_a_conference_with_no_chair_asks_to_allocate_one(
+    client, staff, conference
+):
+    Conference.objects.filter(pk=conference.pk).update(chair=None)
+    page = _chair_page(client, staff.coordinator, conference)
+    assert '<h1 class="govuk-heading-xl">Allocate a chair</h1>' in page
+    assert 'id="booked-chair"' not in page
 
 
 # ------------------------------------------------------------------ invitations

@@ -287,11 +287,12 @@ def record_leave_ahead(staff: Staff, today: date) -> list[Leave]:
         away = next((c for c in chairs if booked[c.pk]), None)
         if away is not None:
             day = booked[away.pk][0]
+            monday = day - timedelta(days=day.weekday())
             recorded.append(
-                record_leave(
+                record_leave(  # the week of that conference, from tomorrow at the soonest
                     user=away,
-                    start_date=max(day - timedelta(days=1), today + timedelta(days=1)),
-                    end_date=day + timedelta(days=2),
+                    start_date=max(monday, today + timedelta(days=1)),
+                    end_date=monday + timedelta(days=4),
                     description=LEAVE,
                     acting_user=staff.iro_manager,
                 )

@@ -688,6 +688,23 @@ def _candidates(
     return out
 
 
+def _booked_chair_words(conference: Conference, current) -> str:
+    """Who is booked to chair ``conference`` and, when they cannot, why ("" for no chair
+    yet): ``current`` is their proposal on the chair page, None when they no longer
+    chair conferences."""
+    if not conference.chair_id:
+        return ""
+    chair = conference.chair
+    if current is None:
+        return f"{chair} is booked to chair it, and no longer chairs conferences."
+    if current.refusals:
+        return f"{chair} is booked to chair it, and cannot: " + " ".join(current.refusals)
+    if current.busy_at_time:
+        then = current.busy_then
+        return f"{chair} is booked to chair it, and cannot then: {then[0].lower()}{then[1:]}."
+    return f"{chair} is booked to chair it."
+
+
 def _chair_hints(options, *, free_then: str = "") -> dict[str, str]:
     """Each chair's line on the choice: ``free_then`` is said of those free at the time
     asked about ("Free at the time chosen"), when there was one."""
@@ -1257,6 +1274,7 @@ def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
         "form": form,
         "options": options,
         "earliest_due": earliest_due,
+        "booked_chair": _booked_chair_words(conference, current),
         "hints": _chair_hints(
             options, free_then="Free at the time booked" if conference.scheduled_date else ""
         ),

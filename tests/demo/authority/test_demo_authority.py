@@ -115,6 +115,7 @@ def test_the_manager_has_a_booked_conference_whose_chair_is_away_to_move():
     leave = list(Leave.objects.order_by("start_date"))
     assert len(leave) == 2  # the other chair is away on days they chair nothing
     assert all(lv.start_date > TODAY and lv.description == "Annual leave" for lv in leave)
+    assert all(lv.end_date.weekday() == 4 for lv in leave)  # to the Friday, not a weekend
     assert not any(lv.user.username == "demo-iro" for lv in leave)
     assert all(lv.history.get().history_user == manager for lv in leave)
 
