@@ -23,9 +23,9 @@ ten breaking a rule on purpose), measures:
   (``--damaged-mib``, 200 by default), which the reader must refuse at once, in the
   memory of one chunk.
 
-Each measurement runs in a fresh process, so its peak resident memory (``ru_maxrss``) is
-its own; parse and validate take the best of five runs, taken in turn. Run from the
-repository root:
+Each measurement runs in a fresh process, so its peak resident memory (``VmHWM``,
+``benchmarks.peak``) is its own; parse and validate take the best of five runs, taken in
+turn. Run from the repository root:
 
     .venv/bin/python benchmarks/census_bench.py [--sizes 10000 50000] [--skip-import]
         [--round-trip] [--community-venv var/bench-community-venv] [--community PYTHON]
@@ -37,7 +37,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -62,12 +61,9 @@ from benchmarks.community import (  # noqa: E402 - after the path above; standar
     report,
     write_unique_ids,
 )
+from benchmarks.peak import peak_rss_kib  # noqa: E402 - after the path above
 
 # --- Measurements, each run in its own process ------------------------------------------
-
-
-def _peak_kib() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 def measure_parse(path: str) -> dict:
@@ -259,7 +255,7 @@ def child_main(argv: list[str]) -> None:
         result = measure_community(*rest)
     else:
         result = MEASURES[kind](*rest)
-    result["peak_rss_mib"] = round(_peak_kib() / 1024, 1)
+    result["peak_rss_mib"] = round(peak_rss_kib() / 1024, 1)
     print(json.dumps(result))
 
 

@@ -8,7 +8,7 @@ the last full year on each:
   breakdowns by team and chair, quotes and action plan) and turned into JSON; the first
   run in the process, then the best of three;
 - peak memory: the Python heap's peak while building it (``tracemalloc``), and the
-  process's peak resident size (``ru_maxrss``);
+  process's peak resident size (``VmHWM``, ``benchmarks.peak``);
 - queries: how many the report made (the same for both sizes, or something is wrong);
 - page and PDF: the annual report's page and its PDF served through Django to the IRO
   service manager, the first request with nothing cached (``iro.reports.cache``: as after
@@ -32,7 +32,6 @@ import argparse
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -43,8 +42,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
-if str(SRC) not in sys.path:
-    sys.path.insert(0, str(SRC))
+for _path in (REPO, SRC):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from benchmarks.peak import peak_rss_kib  # noqa: E402 - after the path above
 
 PG_SERVER = os.environ.get("IRO_BENCH_PG", "postgres://postgres@127.0.0.1:5432")
 DEMO_CHILDREN = 2600
@@ -320,7 +322,7 @@ def _child_journey(writer, rng, i, teams, iros, agencies, span, last_day) -> Non
 
 
 def _peak_rss_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return peak_rss_kib() / 1024
 
 
 def worker(backend: str, children: int, year: str, database_url: str | None) -> dict:
