@@ -53,7 +53,7 @@ def build_key(directory: Path = HERE) -> str:
 
 
 def build_dir(directory: Path = HERE) -> Path:
-    return directory / "_compiled" / build_key(directory)
+    return directory / BUILDS.name / build_key(directory)
 
 
 def use(package_path: list[str], directory: Path = HERE) -> bool:

@@ -761,12 +761,8 @@ class CensusStream:
         return self._header
 
     def children(self) -> Iterator[Child]:
-        _ = self.header
-        pending, self._pending = self._pending, None
-        if pending is not None:
-            yield pending
-        for item in self._events:
-            if isinstance(item, Child):  # a second <Header> is not a child
+        for item in self._after_header():
+            if isinstance(item, Child):
                 yield item
 
     def read_to_end(self) -> int:
@@ -775,12 +771,16 @@ class CensusStream:
         value) for about the cost of the bare parse. The number of children read."""
         _ = self.header
         self._build = False
+        return sum(1 for item in self._after_header() if not isinstance(item, Header))
+
+    def _after_header(self) -> Iterator[Header | Child | None]:
+        """Each child after the header (``None`` for one not built), and any second
+        <Header>, which is not a child."""
+        _ = self.header
         pending, self._pending = self._pending, None
-        read = 0 if pending is None else 1
-        for item in self._events:
-            if not isinstance(item, Header):  # a child, not built
-                read += 1
-        return read
+        if pending is not None:
+            yield pending
+        yield from self._events
 
     def close(self) -> None:
         self._handle.close()

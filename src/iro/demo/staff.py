@@ -318,4 +318,4 @@ def record_leave_ahead(staff: Staff, today: date) -> list[Leave]:
 
 
 def _monday_after(day: date) -> date:
-    return day + timedelta(days=(7 - day.weekday()) % 7 or 7)
+    return day + timedelta(days=7 - day.weekday())

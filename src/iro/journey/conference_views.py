@@ -700,9 +700,15 @@ def _booked_chair_words(conference: Conference, current) -> str:
     if current.refusals:
         return f"{chair} is booked to chair it, and cannot: " + " ".join(current.refusals)
     if current.busy_at_time:
-        then = current.busy_then
-        return f"{chair} is booked to chair it, and cannot then: {then[0].lower()}{then[1:]}."
+        return (
+            f"{chair} is booked to chair it, and cannot then: {_mid_sentence(current.busy_then)}."
+        )
     return f"{chair} is booked to chair it."
+
+
+def _mid_sentence(text: str) -> str:
+    """``text`` (a sentence's start, "On leave that day") to follow a colon."""
+    return text[0].lower() + text[1:]
 
 
 def _chair_hints(options, *, free_then: str = "") -> dict[str, str]:
@@ -721,7 +727,7 @@ def _chair_hints(options, *, free_then: str = "") -> dict[str, str]:
         )
         free_then_too = bool(free_then) and o.allowed and not o.busy_at_time
         if o.busy_at_time:
-            parts.append(f"Busy then: {o.busy_then[0].lower()}{o.busy_then[1:]}")
+            parts.append(f"Busy then: {_mid_sentence(o.busy_then)}")
         elif free_then_too:
             parts.append(free_then)
         if o.slots and not free_then_too:  # free then: their other times are only noise
