@@ -468,6 +468,7 @@ def test_the_chair_page_names_the_chair_booked_who_can_still_come(client, staff,
     page = _chair_page(client, staff.coordinator, conference)
     assert "<title>Change the chair:" in page
     assert f"{escape(str(staff.iro))} is booked to chair it.</p>" in page
+    assert 'data-module="govuk-button">Change the chair</button>' in page
 
 
 def test_the_chair_page_says_when_the_chair_booked_no_longer_chairs(client, staff, conference):
@@ -486,6 +487,7 @@ def test_the_chair_page_of_a_conference_with_no_chair_asks_to_allocate_one(
     page = _chair_page(client, staff.coordinator, conference)
     assert '<h1 class="govuk-heading-xl">Allocate a chair</h1>' in page
     assert 'id="booked-chair"' not in page
+    assert 'data-module="govuk-button">Allocate the chair</button>' in page
 
 
 # ------------------------------------------------------------------ invitations
