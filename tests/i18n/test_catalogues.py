@@ -21,6 +21,9 @@ FAMILY_SOURCES = [
     "documents/templates/documents/family_plan_part.html",
     "documents/templates/documents/family_plan_actions.html",
     "journey/templates/journey/conference/letter_part.html",
+    # The minutes of a held conference, sent to everyone invited, the family included.
+    "journey/templates/journey/conference/minutes_part.html",
+    "journey/minutes.py",
     "documents/family_document.py",
     "documents/family_plan.py",
     "journey/invitations.py",

@@ -123,17 +123,13 @@ def invitation_choice(invitation, asked: str | None = None) -> Choice:
     """The language of an invitation letter: a parent's or child's own recorded
     language when the invitee is found by name in the children's families, else the
     family's; English for professionals unless the chooser asks for another."""
-    from iro.children.models import Child, FamilyMember
+    from iro.children.models import FamilyMember
     from iro.journey.invitations import invited_child
     from iro.journey.models import InviteeRole
 
     if invitation.role not in (InviteeRole.PARENT, InviteeRole.CHILD):
         return choose(ENGLISH, asked)
-    children = list(
-        Child.objects.filter(conference_rows__conference=invitation.conference)
-        .select_related("family")
-        .order_by("date_of_birth", "pk")
-    )
+    children = _children_of(invitation.conference)
     name = " ".join(invitation.name.split()).casefold()
     if invitation.role == InviteeRole.PARENT:
         families = [c.family_id for c in children if c.family_id is not None]
@@ -147,3 +143,23 @@ def invitation_choice(invitation, asked: str | None = None) -> Choice:
     if not children:
         return choose(ENGLISH, asked)
     return family_choice(children[0], asked)
+
+
+def conference_choice(conference, asked: str | None = None) -> Choice:
+    """The language of a document for everyone invited to ``conference`` (its minutes):
+    the family's, as its eldest child's family records it, another when the chooser asks
+    for it."""
+    children = _children_of(conference)
+    return family_choice(children[0], asked) if children else choose(ENGLISH, asked)
+
+
+def _children_of(conference) -> list:
+    from django.db.models import F
+
+    from iro.children.models import Child
+
+    return list(
+        Child.objects.filter(conference_rows__conference=conference)
+        .select_related("family")
+        .order_by(F("date_of_birth").asc(nulls_last=True), "pk")  # an unborn baby last
+    )

@@ -942,6 +942,10 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         initial={"sent_on": today(), "version": conference.version}
     )
     context["active_nav"] = "children"
+    if minutes.held(conference) and shows_names(request.user):
+        # The minutes go to the family in their language, with English after it.
+        context["minutes_language"] = family_document.conference_choice(conference)
+        context["languages"] = SUPPORTED
     if context["scheduled"]:
         # Who needs an interpreter, for the coordinator to book one in time.
         needs, invited = invitations.interpreters_needed(conference)
@@ -2389,12 +2393,13 @@ def _minutes_for(request: HttpRequest, public_id: UUID) -> tuple[Conference, lis
 def conference_minutes(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The minutes of a held conference, as a page to print or save."""
     conference, rows = _minutes_for(request, public_id)
-    html = minutes.render_html(conference, rows, request)
+    choice = family_document.conference_choice(conference, request.GET.get("lang"))
+    html = minutes.render_html(conference, rows, request, choice)
     log_export(
         user=request.user,
         what="conference minutes (HTML)",
         children=[rv.row.child_id for rv in rows],
-        detail={"conference": str(conference.public_id)},
+        detail={"conference": str(conference.public_id), "language": choice.code},
     )
     return HttpResponse(html)
 
@@ -2403,14 +2408,18 @@ def conference_minutes(request: HttpRequest, public_id: UUID) -> HttpResponse:
 def conference_minutes_pdf(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The minutes of a held conference as a tagged PDF, to send to those invited."""
     conference, rows = _minutes_for(request, public_id)
-    response = HttpResponse(minutes.render_pdf(conference, rows), content_type="application/pdf")
+    choice = family_document.conference_choice(conference, request.GET.get("lang"))
+    response = HttpResponse(
+        minutes.render_pdf(conference, rows, choice), content_type="application/pdf"
+    )
+    suffix = "" if choice.code == ENGLISH else f"-{choice.code}"
     response["Content-Disposition"] = content_disposition_header(
-        True, f"minutes-{conference.held_on:%Y-%m-%d}-{conference.public_id.hex[:8]}.pdf"
+        True, f"minutes-{conference.held_on:%Y-%m-%d}-{conference.public_id.hex[:8]}{suffix}.pdf"
     )
     log_export(
         user=request.user,
         what="conference minutes (PDF)",
         children=[rv.row.child_id for rv in rows],
-        detail={"conference": str(conference.public_id)},
+        detail={"conference": str(conference.public_id), "language": choice.code},
     )
     return response

@@ -290,13 +290,19 @@ def plain_list(names: Iterable[str]) -> str:
 def when_text(conference: Conference) -> str:
     """The day and time of ``conference`` in words: English by default, the active
     language in a family document."""
-    day = family_day(conference.scheduled_date, weekday=True)
-    if conference.scheduled_time is None:
-        return day
+    return day_and_time(conference.scheduled_date, conference.scheduled_time)
+
+
+def day_and_time(day: date, at: time | None) -> str:
+    """ "Monday 16 November 2026 at 10:00am", or the day alone when no time is known, in
+    the active language."""
+    words = family_day(day, weekday=True)
+    if at is None:
+        return words
     if not _english():
-        clock = formats.time_format(conference.scheduled_time, "TIME_FORMAT")
-        return gettext("%(day)s at %(time)s") % {"day": day, "time": clock}
-    return f"{day} at {english_clock(conference.scheduled_time)}"
+        clock = formats.time_format(at, "TIME_FORMAT")
+        return gettext("%(day)s at %(time)s") % {"day": words, "time": clock}
+    return f"{words} at {english_clock(at)}"
 
 
 # Where Django's formats for a language do not read as a letter in it would: Polish

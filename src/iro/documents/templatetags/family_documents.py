@@ -65,3 +65,19 @@ def role_words(role) -> str:
     from iro.documents.family_document import ROLE_WORDS
 
     return str(ROLE_WORDS.get(role, role))
+
+
+@register.filter
+def attendance_words(attendance) -> str:
+    """How someone came to a conference, as the minutes word it."""
+    from iro.journey.minutes import ATTENDANCE_WORDS
+
+    return str(ATTENDANCE_WORDS.get(attendance, attendance))
+
+
+@register.filter
+def recommendation_words(recommendation) -> str:
+    """An agency's recommendation, as the minutes word it."""
+    from iro.journey.minutes import RECOMMENDATION_WORDS
+
+    return str(RECOMMENDATION_WORDS.get(recommendation, recommendation))
