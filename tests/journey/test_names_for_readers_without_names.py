@@ -58,9 +58,11 @@ def journey(staff):
     row = journey.icpc.children.get()
     row.worries = "Quorrelle said she is scared when Zanthe shouts."
     row.save(update_fields=["worries"])
-    journey.icpc.venue = "Town Hall"
+    # Held at home: the place names the family, as a coordinator types it.
+    journey.icpc.venue = "Vossberg family home (Zanthe Ibbotrove), 12 Mill Lane"
+    journey.icpc.virtual_link = "https://meet.example.org/zanthe-vossberg"
     journey.icpc.scheduled_time = time(10)
-    journey.icpc.save(update_fields=["venue", "scheduled_time"])
+    journey.icpc.save(update_fields=["venue", "virtual_link", "scheduled_time"])
     return journey
 
 
@@ -91,7 +93,23 @@ def test_the_analyst_reads_the_conference_without_any_family_name(client, staff,
     page = _page(client, staff.analyst, url)
     _assert_no_names(page)
     assert "is scared when" not in page
+    assert "Mill Lane" not in page
     assert escape(FREE_TEXT_WITHHELD) in page
+    assert f"<br>Online: {escape(FREE_TEXT_WITHHELD)}" in page  # online, but not the link
+
+
+def test_the_conference_place_and_link_are_withheld_from_the_analyst_in_the_api(
+    client, staff, journey
+):
+    client.force_login(staff.analyst)
+    api = client.get(reverse("api_conference", args=[journey.icpc.public_id]))
+    assert api.status_code == 200
+    assert api.json()["venue"] == api.json()["virtual_link"] == FREE_TEXT_WITHHELD
+    _assert_no_names(api.content.decode())
+    client.force_login(staff.iro)
+    conference = client.get(reverse("api_conference", args=[journey.icpc.public_id])).json()
+    assert conference["venue"] == "Vossberg family home (Zanthe Ibbotrove), 12 Mill Lane"
+    assert conference["virtual_link"] == "https://meet.example.org/zanthe-vossberg"
 
 
 def test_the_analyst_is_shown_no_free_text_so_no_name_screening_misses_reaches_them(
@@ -134,6 +152,9 @@ def test_an_iro_still_reads_the_names(client, staff, journey):
     assert "Quorrelle sleeps in her own bed" in page
     assert 'id="free-text-withheld"' not in page
     assert "Zanthe Ibbotrove" in page
+    page = _page(client, staff.iro, reverse("conference_detail", args=[journey.icpc.public_id]))
+    assert escape("Vossberg family home (Zanthe Ibbotrove), 12 Mill Lane") in page
+    assert "https://meet.example.org/zanthe-vossberg</span>" in page  # a long run wraps
 
 
 @pytest.mark.parametrize("url_name", ["family_plan", "family_plan_pdf"])

@@ -283,3 +283,25 @@ def test_the_page_lists_what_else_waits_for_the_chair(client, staff):
         assert "Ayla Brackwater" in section
         assert "Brin Cowlish" not in section  # another chair's
     assert "Record it" in body and "Accept or escalate" in body and "Update the action" in body
+
+
+def test_a_conference_held_online_says_so_beside_its_place(client, staff):
+    places = {
+        "Cato": ("Moorside Family Centre", ""),
+        "Dell": ("", "https://meet.example.org/dell"),
+        "Esk": ("Town Hall, Room 4", "https://meet.example.org/esk"),
+    }
+    for n, (name, (venue, link)) in enumerate(places.items()):
+        child = ChildFactory(first_name=name, team=staff.team)
+        conference = hold_conference(
+            kind=ConferenceKind.REVIEW, children=[(child, {})], chair=staff.iro,
+            scheduled_date=date(2025, 10, 13 + n),
+        )  # fmt: skip
+        conference.venue, conference.virtual_link = venue, link
+        conference.save(update_fields=["venue", "virtual_link"])
+    client.force_login(staff.iro)
+    with time_machine.travel(TODAY, tick=False):
+        page = client.get(reverse("my_work")).content.decode()
+    assert '<span class="govuk-body-s">Moorside Family Centre</span>' in page
+    assert '<span class="govuk-body-s">Online</span>' in page
+    assert '<span class="govuk-body-s">Town Hall, Room 4, or online</span>' in page

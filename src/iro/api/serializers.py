@@ -97,6 +97,18 @@ class ScreenedText(serializers.CharField):
         )
 
 
+class WithheldText(serializers.CharField):
+    """Free text that may name the family and belongs to no one child (a conference's
+    place: "the family home", a relative's flat): as written for readers who see names,
+    ``FREE_TEXT_WITHHELD`` for the others, as the pages' ``{% screened text None %}``."""
+
+    def get_attribute(self, instance):
+        text = super().get_attribute(instance)
+        if not text or shows_names(_viewer(self.context)):
+            return text
+        return FREE_TEXT_WITHHELD
+
+
 class ChildRefSerializer(serializers.Serializer):
     public_id = serializers.UUIDField()
     la_child_id = serializers.CharField()
@@ -205,8 +217,10 @@ class ConferenceSerializer(serializers.Serializer):
     scheduled_time = LocalTimeField(allow_null=True)
     duration_minutes = serializers.IntegerField()
     held_on = serializers.DateField(allow_null=True)
-    venue = serializers.CharField()
-    virtual_link = serializers.CharField()
+    venue = WithheldText(help_text="Where it meets; withheld from readers who see no names.")
+    virtual_link = WithheldText(
+        help_text="The link to join online; withheld from readers who see no names."
+    )
     chair = serializers.CharField(source="chair.username", allow_null=True, default=None)
     lateness_reason = serializers.CharField()
     late_decision = serializers.CharField(

@@ -254,6 +254,7 @@ class UpcomingConference:
     # Set when the booking was confirmed despite a warning (see schedule_conference).
     booking_warnings: str = ""
     booking_reason: str = ""
+    online: bool = False  # it has a link to join online
 
 
 @dataclass(frozen=True)
@@ -414,6 +415,7 @@ def my_work(user, *, day: date | None = None) -> MyWork:
                 scheduled_date=conference.scheduled_date,
                 scheduled_time=conference.scheduled_time,
                 venue=conference.venue,
+                online=bool(conference.virtual_link),
                 children=[child_ref(user, r.child) for r in its_rows],
                 due=due,
                 meets_due=None if due is None else conference.scheduled_date <= due,
