@@ -191,6 +191,23 @@ _EVERYDAY_NAMES_TEXT = """
 """
 EVERYDAY = COMMON_WORDS | frozenset(_EVERYDAY_NAMES_TEXT.split())
 
+# The months and days written short. Some are names too ("Jan", "Sun"), so they are read
+# as a date's only beside a number ("2 Dec", "Jan 2027", "Wed 2 Dec"), else as any word.
+_DATE_WORDS_TEXT = """
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat
+    sun
+"""
+DATE_WORDS = frozenset(_DATE_WORDS_TEXT.split())
+_NUMBER_BEFORE = re.compile(r"\d\w*[\s,]*$")
+_NUMBER_AFTER = re.compile(r"[\s,.]*\d")
+
+
+def _beside_a_number(text: str, start: int, word: str) -> bool:
+    return bool(
+        _NUMBER_BEFORE.search(text, 0, start) or _NUMBER_AFTER.match(text, start + len(word))
+    )
+
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _SENTENCE_BREAK = re.compile(r"""(?:^|[.!?:;\n•*–—]|[“"‘(\[])[\s“"‘'(\[]*$""")
 
@@ -238,6 +255,8 @@ def _looks_like_a_name(text: str, start: int, word: str) -> bool:
         return False  # an acronym: IRO, CAMHS, GP
     if _at_sentence_start(text, start):
         return False
+    if word.lower().rstrip(".") in DATE_WORDS and _beside_a_number(text, start, word):
+        return False  # a date written short: "on 2 Dec", "Wed 2 Dec", "Jan 2027"
     pieces = [p for p in re.split(r"-", word) if p]
     return not all(_is_common(p) or not p[0].isupper() for p in pieces)
 

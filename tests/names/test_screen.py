@@ -176,3 +176,14 @@ def test_for_a_reader_an_agencys_name_keeps_no_word_that_is_a_known_name():
         )
         == f"{REDACTED} high school called"
     )
+
+
+def test_for_a_reader_a_date_written_short_keeps_its_month_and_day():
+    text = "Asked for a home visit on 2 Dec; seen Wed 9 Dec and again in Jan 2027."
+    assert screen_for_reader(text, frozenset()) == text
+
+
+def test_for_a_reader_a_short_month_that_is_a_name_is_hidden_away_from_a_date():
+    assert screen_for_reader("Her aunt Jan came, and Sun Li.", frozenset()) == (
+        f"Her aunt {REDACTED} came, and {REDACTED} {REDACTED}."
+    )
