@@ -229,14 +229,19 @@ def test_a_review_booked_after_it_is_due_is_flagged_under_the_chair_booked(staff
         chair=staff.other_iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
         reviews=(date(2025, 4, 20),), first_name="Fenn", team=staff.team,
     )  # fmt: skip
-    booked(late.child, kind=ConferenceKind.REVIEW, chair=staff.iro, plan=late.plan,
-           on=date(2025, 11, 3))  # fmt: skip
+    review = booked(late.child, kind=ConferenceKind.REVIEW, chair=staff.iro, plan=late.plan,
+                    on=date(2025, 11, 3))  # fmt: skip
 
     (row,) = queues.reviews_overdue_or_at_risk(staff.iro_manager, TODAY).rows
 
     assert row.cells[0] == str(staff.iro)  # the chair to ask, not the last one
     assert row.cells[4] == "3 Nov 2025"
     assert (row.flag, row.tone) == ("Booked late", "red")
+    # To the review booked, where its date is moved or its lateness agreed.
+    assert (row.action, row.href) == (
+        "See the booking",
+        reverse("conference_detail", args=[review.public_id]),
+    )
 
 
 def test_each_iros_load_counts_children_and_the_next_four_weeks(staff):
@@ -339,7 +344,8 @@ def test_initial_conferences_overdue_or_booked_late_are_at_risk_for_the_manager(
     booked(in_time_kid, chair=staff.iro, section47=in_time_s47, on=date(2025, 10, 15))
     s47("Cato", date(2025, 10, 1))  # due 22 October, not booked
     overdue_kid, overdue_s47 = s47("Dela", date(2025, 9, 1))  # due 22 September
-    booked(overdue_kid, chair=staff.iro, section47=overdue_s47, on=date(2025, 10, 14))
+    dela_booking = booked(overdue_kid, chair=staff.iro, section47=overdue_s47,
+                          on=date(2025, 10, 14))  # fmt: skip
     s47("Emrys", date(2025, 10, 9))  # due 30 October: not yet at risk
 
     queue = queues.icpcs_overdue_or_at_risk(staff.iro_manager, TODAY)
@@ -353,6 +359,7 @@ def test_initial_conferences_overdue_or_booked_late_are_at_risk_for_the_manager(
         str(staff.iro),
     )
     assert (dela.flag, dela.action) == ("Overdue", "See the booking")
+    assert dela.href == reverse("conference_detail", args=[dela_booking.public_id])
     assert ayla.cells[4] == "20 Oct 2025" and (ayla.flag, ayla.tone) == ("Booked late", "red")
     assert cato.cells[4:] == ("Not booked", "")
     assert (cato.action, cato.flag) == ("Book the conference", "At risk")

@@ -437,19 +437,23 @@ def _at_risk_row(
     before: tuple,
     after: tuple,
     about: str = "",
+    booking=None,
 ) -> Row:
     """A row of a list of conferences overdue or at risk: flagged by the time left, or
-    "Booked late" when booked for after its due date; to the booking, or to book one.
-    Its cells are ``before``, the time left in words, then ``after``."""
+    "Booked late" when booked for after its due date; to the conference booked (its
+    public id, ``booking``), where its date is moved or its lateness agreed, or to book
+    one. Its cells are ``before``, the time left in words, then ``after``."""
     left, flag, tone = _days_left(day, due, closures)
     if booked_for is not None and booked_for > due and due >= day:
         flag, tone = BOOKED_LATE, RED  # booked for after it is due: it will be late
+    if booked_for is None:
+        href = reverse("conference_new", args=[child.public_id]) + f"?kind={kind}"
+    elif booking is not None:
+        href = reverse("conference_detail", args=[booking])
+    else:
+        href = reverse("child_protection", args=[child.public_id])
     return Row(
-        href=(
-            reverse("child_protection", args=[child.public_id])
-            if booked_for
-            else reverse("conference_new", args=[child.public_id]) + f"?kind={kind}"
-        ),
+        href=href,
         action="See the booking" if booked_for else book,
         cells=(*before, left, *after),
         child_public_ids=(child.public_id,),
@@ -463,7 +467,8 @@ def icpcs_overdue_or_at_risk(user, day: date) -> Queue:
     """Across the service, initial conferences overdue (booked or not) or due within 10
     working days and not booked by their due date, soonest due first: the ones that will
     be late unless someone acts. A booking for after the due date is flagged "Booked
-    late". Four queries, and two more for the rows a page shows (``LazyRows``)."""
+    late", and opens the conference booked. Four queries, and two more for the rows a
+    page shows (``LazyRows``)."""
     closures = closure_days()
     at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
     waiting = list(
@@ -487,25 +492,29 @@ def icpcs_overdue_or_at_risk(user, day: date) -> Queue:
         )
         .order_by("conference__scheduled_date")
         .values_list(
-            "child_id", "section47_id", "conference__scheduled_date", "conference__chair_id"
+            "child_id",
+            "section47_id",
+            "conference__scheduled_date",
+            "conference__chair_id",
+            "conference__public_id",
         )
     )
     by_child: dict[int, list] = {}
-    for child_id, s47_id, scheduled, chair_id in bookings:
-        by_child.setdefault(child_id, []).append((s47_id, scheduled, chair_id))
+    for child_id, s47_id, scheduled, chair_id, conference in bookings:
+        by_child.setdefault(child_id, []).append((s47_id, scheduled, chair_id, conference))
 
     def booking(pk: int, start: date, child_id: int):
-        for s47_id, scheduled, chair_id in by_child.get(child_id, ()):
+        for s47_id, scheduled, chair_id, conference in by_child.get(child_id, ()):
             if s47_id == pk or (s47_id is None and scheduled >= start):
-                return scheduled, chair_id
-        return None, None
+                return scheduled, chair_id, conference
+        return None, None, None
 
     items = []
     for pk, start, child_id in near:
         due = due_on[start]
-        booked_for, chair_id = booking(pk, start, child_id)
+        booked_for, chair_id, conference = booking(pk, start, child_id)
         if due < day or booked_for is None or booked_for > due:
-            items.append((due, booked_for, chair_id, child_id, start))
+            items.append((due, booked_for, chair_id, child_id, start, conference))
     items.sort(key=lambda item: (item[0], item[3]))
     chairs = {
         pk: str(chair) for pk, chair in User.objects.in_bulk({i[2] for i in items} - {None}).items()
@@ -514,7 +523,7 @@ def icpcs_overdue_or_at_risk(user, day: date) -> Queue:
     def make(run) -> list[Row]:
         children = Child.objects.in_bulk([i[3] for i in run])
         rows = []
-        for due, booked_for, chair_id, child_id, start in run:
+        for due, booked_for, chair_id, child_id, start, conference in run:
             child = children[child_id]
             rows.append(
                 _at_risk_row(
@@ -523,6 +532,7 @@ def icpcs_overdue_or_at_risk(user, day: date) -> Queue:
                     child,
                     due,
                     booked_for,
+                    booking=conference,
                     kind="initial",
                     book="Book the conference",
                     before=(display_name(user, child), _d(start), _d(due)),
@@ -585,8 +595,8 @@ def _reviews_due(children: QuerySet[Child], day: date) -> list[tuple[OpenPlan, d
 def reviews_overdue_or_at_risk(user, day: date) -> Queue:
     """Across the service, reviews overdue or due within 10 working days and not booked
     in time, grouped by the chair of the review booked, else the child's current chair;
-    a review booked for after its due date is flagged "Booked late". Six queries, and
-    two more for the rows a page shows (``LazyRows``)."""
+    a review booked for after its due date is flagged "Booked late", and opens the
+    review booked. Six queries, and three more for the rows a page shows (``LazyRows``)."""
     closures = closure_days()
     at_risk_until = timescales.add_working_days(day, AT_RISK_WORKING_DAYS, closures=closures)
     visible = visible_to(user)
@@ -632,6 +642,16 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
 
     def make(run) -> list[Row]:
         children = Child.objects.in_bulk([p.child_id for _, _, p in run])
+        # The review each listed child has booked (its earliest), to open from the row.
+        bookings = {
+            (child_id, scheduled): conference
+            for child_id, scheduled, conference in ConferenceChild.objects.filter(
+                child_id__in=[p.child_id for _, _, p in run],
+                conference__status=ConferenceStatus.SCHEDULED,
+                conference__kind=ConferenceKind.REVIEW,
+                conference__scheduled_date__isnull=False,
+            ).values_list("child_id", "conference__scheduled_date", "conference__public_id")
+        }
         rows = []
         for chair, d, plan in run:
             child = children[plan.child_id]
@@ -643,6 +663,7 @@ def reviews_overdue_or_at_risk(user, day: date) -> Queue:
                     child,
                     d,
                     booked_for,
+                    booking=bookings.get((child.pk, booked_for)),
                     kind="review",
                     book="Book the review",
                     before=(chair, display_name(user, child), _d(d)),
