@@ -125,6 +125,8 @@ def test_adding_a_child_who_already_exists_warns_before_saving(
     worker.fill("#id_last_name", "Okafor")
     worker.get_by_label("Yes", exact=True).check()
     fill_date(worker, "date_of_birth", date(2016, 2, 9))
+    worker.select_option("#id_ethnicity", label="African")
+    worker.get_by_label("No disability").check()
     worker.fill("#id_family_name", "Okafor family")
     fill_date(worker, "referral_date", date(2025, 3, 1))
     worker.select_option("#id_referral_source", label="Schools")
@@ -142,6 +144,7 @@ def test_adding_a_child_who_already_exists_warns_before_saving(
     expect(worker.locator(".govuk-notification-banner")).to_contain_text("has been added")
     child = Child.objects.get(la_child_id="LA-200")
     assert child.team == staff.team and child.episodes.count() == 1
+    assert (child.ethnicity, child.disabilities) == ("BAFR", ["NONE"])
 
     worker.get_by_role("link", name="Add an adult to the family").click()
     check_page(worker, "f06-add-adult")

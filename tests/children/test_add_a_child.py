@@ -181,6 +181,8 @@ FORM = {
     "date_of_birth_month": "2",
     "date_of_birth_year": "2016",
     "sex": "F",
+    "ethnicity": "BAFR",
+    "disabilities": ["NONE"],
     "upn": "",
     "preferred_language": "English",
     "team": "",
@@ -225,6 +227,8 @@ def test_a_social_worker_adds_a_child_to_their_own_team_and_sees_them(client, st
     response = client.post(reverse("child_new"), {**FORM, "team": str(staff.team.pk)})
     child = Child.objects.get(la_child_id="LA-500")
     assert child.team == staff.team and child.social_worker == staff.social_worker
+    # What the census asks of a child is recorded with them, so no return needs it later.
+    assert (child.ethnicity, child.disabilities) == ("BAFR", ["NONE"])
     assert client.get(response["Location"]).status_code == 200
 
 

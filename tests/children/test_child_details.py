@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
-from iro.children.forms import UPN_SHAPE
+from iro.children.forms import NO_DISABILITY_AND_ONE, UPN_SHAPE
 from iro.journey.checks import STALE_RECORD
 from tests.factories import ChildFactory, make_staff
 
@@ -34,7 +35,8 @@ def details(child, **changes) -> dict:
         "date_of_birth_day": str(child.date_of_birth.day),
         "date_of_birth_month": str(child.date_of_birth.month),
         "date_of_birth_year": str(child.date_of_birth.year),
-        "sex": child.sex, "upn": child.upn, "preferred_language": "English",
+        "sex": child.sex, "ethnicity": child.ethnicity, "disabilities": child.disabilities,
+        "upn": child.upn, "preferred_language": "English",
         "team": str(child.team_id or ""), "social_worker": str(child.social_worker_id or ""),
         "version": str(child.version),
     }  # fmt: skip
@@ -95,3 +97,33 @@ def test_those_who_do_not_add_children_or_cannot_see_the_child_are_refused(clien
         assert client.post(url, details(leo, first_name="X")).status_code == 403, who
     leo.refresh_from_db()
     assert leo.first_name == "Loe"
+
+
+def test_ethnicity_and_disabilities_are_recorded_for_the_census(client, staff, leo):
+    client.force_login(staff.social_worker)
+    url = reverse("child_details", args=[leo.public_id])
+    response = client.post(url, details(leo, ethnicity="WBRI", disabilities=["HEAR", "VIS"]))
+    assert response.status_code == 302
+    leo.refresh_from_db()
+    assert (leo.ethnicity, leo.disabilities) == ("WBRI", ["HEAR", "VIS"])
+    page = client.get(reverse("child_journey", args=[leo.public_id])).content.decode()
+    assert "White British" in page
+    assert "Hearing, Vision" in page
+    page = client.get(url).content.decode()
+    assert 'value="HEAR" checked' in page or 'value="HEAR"\n checked' in page
+
+
+def test_no_disability_with_a_disability_is_refused_and_nothing_is_changed(client, staff, leo):
+    client.force_login(staff.social_worker)
+    url = reverse("child_details", args=[leo.public_id])
+    page = client.post(url, details(leo, disabilities=["NONE", "HEAR"])).content.decode()
+    assert escape(NO_DISABILITY_AND_ONE) in page
+    leo.refresh_from_db()
+    assert leo.disabilities == []
+
+
+def test_a_child_with_no_disability_recorded_says_so_on_their_page(client, staff, leo):
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("child_journey", args=[leo.public_id])).content.decode()
+    assert '<dt class="govuk-summary-list__key">Disability</dt>' in page
+    assert "Not recorded" in page

@@ -12,7 +12,7 @@ from datetime import date
 from django import forms
 
 from iro import text_limits
-from iro.children.models import Relationship, Sex
+from iro.children.models import Disability, Ethnicity, Relationship, Sex
 from iro.journey.checks import today
 from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, date_example
 from iro.journey.models import PrimaryNeed, ReferralSource
@@ -27,6 +27,7 @@ UPN_SHAPE = "A UPN is 13 characters: a letter, then 11 digits, then a digit or l
 SOURCE_REQUIRED = "Select where the referral came from."
 NEED_REQUIRED = "Select the child's primary need."
 EMAIL_INVALID = "Enter an email address like name@example.org."
+NO_DISABILITY_AND_ONE = "Tick ‘No disability’, or the child’s disabilities, not both."
 ADULT_BIRTH_DATE = (
     "The date of birth makes them 18 or older: child protection is for children. Check the year."
 )
@@ -93,6 +94,22 @@ class ChildIdentityFields(forms.Form):
         help_text=date_example(2027),
     )
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
+    ethnicity = forms.ChoiceField(
+        label="Ethnicity",
+        choices=Ethnicity.choices,
+        initial=Ethnicity.NOBT,
+        help_text="As the child or their family describe it.",
+    )
+    # The disabilities first, then 'No disability', as the census lists them apart.
+    disabilities = forms.MultipleChoiceField(
+        label="Disability",
+        choices=[*[c for c in Disability.choices if c[0] != Disability.NONE],
+                 (Disability.NONE, Disability.NONE.label)],
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Tick each that applies, or ‘No disability’. The Children in Need census "
+        "asks for one or the other for a child who has been born.",
+    )  # fmt: skip
     upn = forms.CharField(
         label="Unique pupil number (UPN)",
         max_length=13,
@@ -109,6 +126,12 @@ class ChildIdentityFields(forms.Form):
         team_field = self.fields["team"]
         team_field.choices = [("", "Not allocated"), *((str(t.pk), t.name) for t in teams)]
         team_field.error_messages["invalid_choice"] = CHOOSE_ONE
+
+    def clean_disabilities(self) -> list[str]:
+        codes = self.cleaned_data["disabilities"]
+        if Disability.NONE in codes and len(codes) > 1:
+            raise forms.ValidationError(NO_DISABILITY_AND_ONE)
+        return codes
 
     def clean_upn(self) -> str:
         upn = self.cleaned_data["upn"].strip().upper()
@@ -165,6 +188,8 @@ class ChildForm(ReferralFields, ChildIdentityFields):
         "date_of_birth",
         "expected_date_of_birth",
         "sex",
+        "ethnicity",
+        "disabilities",
         "upn",
         "preferred_language",
         "team",

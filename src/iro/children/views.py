@@ -85,6 +85,8 @@ def _identity(data: dict) -> dict:
         "date_of_birth": data["date_of_birth"],
         "expected_date_of_birth": data["expected_date_of_birth"],
         "sex": data["sex"],
+        "ethnicity": data["ethnicity"],
+        "disabilities": data["disabilities"],
         "upn": data["upn"],
         "preferred_language": data["preferred_language"].strip(),
     }
@@ -179,7 +181,8 @@ def child_new(request: HttpRequest) -> HttpResponse:
 
 
 def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
-    """Correct a child's name, dates, sex, UPN and language, and allocate them to a team
+    """Correct a child's name, dates, sex, ethnicity, disabilities, UPN and language, and
+    allocate them to a team
     and a social worker: one save through ``update_child``, kept in the child's history."""
     user = request.user
     child = child_for(user, public_id, related=("team", "social_worker"))
@@ -208,6 +211,8 @@ def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "date_of_birth": child.date_of_birth,
             "expected_date_of_birth": child.expected_date_of_birth,
             "sex": child.sex,
+            "ethnicity": child.ethnicity,
+            "disabilities": child.disabilities,
             "upn": child.upn,
             "preferred_language": child.preferred_language,
             "team": str(child.team_id or ""),

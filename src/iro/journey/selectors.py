@@ -24,7 +24,7 @@ from django.utils import timezone
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, hidden_restricted, shows_names, visible_to
-from iro.children.models import Child, Family, FamilyMember
+from iro.children.models import Child, Disability, Family, FamilyMember
 from iro.children.search import Search
 from iro.children.selectors import find_children
 from iro.journey.checks import warnings_now
@@ -799,6 +799,7 @@ def _summary(user, child: Child) -> list[SummaryRow]:
         rows.append(SummaryRow("Date of death", _date(child.date_of_death)))
     rows.append(SummaryRow("Sex", child.get_sex_display()))
     rows.append(SummaryRow("Ethnicity", child.get_ethnicity_display()))
+    rows.append(SummaryRow("Disability", disability_words(child)))
     if child.upn and shows_names(user):
         rows.append(SummaryRow("UPN", child.upn))
     rows.append(SummaryRow("Team", child.team.name if child.team else "Not allocated"))
@@ -808,6 +809,13 @@ def _summary(user, child: Child) -> list[SummaryRow]:
         )
     )
     return rows
+
+
+def disability_words(child: Child) -> str:
+    """The child's disabilities as the census codes them, in words ("Not recorded" when
+    none is: the census asks for 'No disability' or the disabilities)."""
+    labels = dict(Disability.choices)
+    return ", ".join(labels.get(code, code) for code in child.disabilities) or "Not recorded"
 
 
 def _plan_for_review(row: ConferenceChild, plans: list[Plan]) -> Plan | None:
