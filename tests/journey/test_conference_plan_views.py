@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.html import escape
 
 from iro.journey import plan_services
 from iro.journey.checks import STALE_RECORD
@@ -21,6 +22,7 @@ from iro.journey.models import (
     PlanAction,
     PlanEndReason,
 )
+from iro.journey.plan_forms import BY_WHEN_GONE_BY
 from iro.journey.services import PLAN_END_BEFORE_START
 from tests.factories import child_on_plan, make_staff
 from tests.journey.conference_setup import record_data
@@ -94,6 +96,58 @@ def test_an_action_with_nothing_filled_in_gets_field_errors(client, staff, journ
     assert '<a href="#id_what">Enter what needs to happen.</a>' in page
     assert '<a href="#id_who">Enter who will do it.</a>' in page
     assert '<a href="#id_by_when_day">Enter the date it needs to happen by.</a>' in page
+
+
+def test_a_new_action_due_before_today_is_refused_as_overdue_from_the_start(client, staff, journey):
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("plan_action_new", args=[journey.plan.public_id]),
+        {"what": "Dentist", "who": "Dad", **date_data("by_when", date(2024, 6, 19))},
+    ).content.decode()
+    assert escape(BY_WHEN_GONE_BY) in page
+    assert not PlanAction.objects.exists()
+    response = client.post(
+        reverse("plan_action_new", args=[journey.plan.public_id]),
+        {"what": "Dentist", "who": "Dad", **date_data("by_when", TODAY)},
+    )
+    assert response.status_code == 302
+
+
+def test_an_overdue_action_keeps_its_date_and_a_date_moved_back_is_refused(client, staff, journey):
+    action = plan_services.add_action(
+        plan=journey.plan, what="Dentist", who="Dad", by_when=date(2024, 6, 1),
+        acting_user=staff.iro,
+    )  # fmt: skip
+    url = reverse("plan_action", args=[journey.plan.public_id, action.pk])
+    client.force_login(staff.iro)
+    form = {"what": "Dentist check-up", "who": "Dad", "status": ActionStatus.IN_PROGRESS,
+            "version": action.version}  # fmt: skip
+    assert client.post(url, form | date_data("by_when", date(2024, 6, 1))).status_code == 302
+    action.refresh_from_db()
+    assert (action.what, action.by_when) == ("Dentist check-up", date(2024, 6, 1))
+    page = client.post(
+        url, form | {"version": action.version} | date_data("by_when", date(2024, 5, 1))
+    ).content.decode()
+    assert escape(BY_WHEN_GONE_BY) in page
+    action.refresh_from_db()
+    assert action.by_when == date(2024, 6, 1)
+
+
+def test_the_plan_page_marks_the_actions_overdue_as_my_work_does(client, staff, journey):
+    for what, by_when, status in (
+        ("Dentist", date(2024, 6, 1), ActionStatus.IN_PROGRESS),
+        ("Optician", date(2024, 6, 2), ActionStatus.DONE),
+        ("Nursery place", date(2024, 7, 1), ActionStatus.NOT_STARTED),
+    ):
+        action = plan_services.add_action(
+            plan=journey.plan, what=what, who="Dad", by_when=by_when, acting_user=staff.iro
+        )
+        PlanAction.objects.filter(pk=action.pk).update(status=status)
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).content.decode()
+    overdue = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
+    assert page.count(overdue) == 1
+    assert f"In progress {overdue}" in page
 
 
 def test_a_second_editor_of_an_action_is_refused_and_keeps_their_words(client, staff, journey):

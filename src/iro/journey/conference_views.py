@@ -70,7 +70,7 @@ from iro.journey.conference_forms import (
 )
 from iro.journey.corrections import ended_plan, started_plan
 from iro.journey.models import (
-    ActionStatus,
+    OPEN_ACTION_STATUSES,
     Conference,
     ConferenceChild,
     ConferenceKind,
@@ -279,7 +279,6 @@ def _conference_context(request, conference: Conference) -> dict:
 
 
 # Actions still to work on; done and no-longer-needed actions are closed.
-OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
 
 
 def _protection_overview(child: Child) -> dict:

@@ -745,6 +745,10 @@ class ActionStatus(models.TextChoices):
     NO_LONGER_NEEDED = "no_longer_needed", "No longer needed"
 
 
+# An action still to do: past its "by when" on an open plan, it is overdue.
+OPEN_ACTION_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
+
+
 class PlanOutcome(models.Model):
     """What the plan wants to be different for the child, in the family's words."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django import forms
 
 from iro import text_limits
-from iro.journey.checks import VERSION_MISSING
+from iro.journey.checks import VERSION_MISSING, today
 from iro.journey.conference_forms import (
     CHOOSE_ONE,
     EMAIL_INVALID,
@@ -21,6 +21,10 @@ from iro.journey.conference_forms import (
 from iro.journey.models import ActionStatus, InviteeRole
 
 SIBLINGS_HINT = "Each child's copy can then be changed on its own."
+BY_WHEN_GONE_BY = (
+    "The date it needs to happen by has gone by: the action would be overdue from the start. "
+    "Enter today or a later date."
+)
 
 
 class SiblingsMixin:
@@ -106,9 +110,18 @@ class ActionForm(SiblingsMixin, VersionedForm):
             (str(o.pk), o.text[:80]) for o in outcomes
         ]
         self.fields["outcome"].error_messages["invalid_choice"] = CHOOSE_ONE
+        self.editing = editing
         if not editing:
             del self.fields["status"]
             del self.fields["progress"]
+
+    def clean_by_when(self):
+        """A new action, or a date changed, must not be due already (an action past its
+        date keeps it when only its words or status change)."""
+        by_when = self.cleaned_data.get("by_when")
+        if by_when and by_when < today() and (not self.editing or "by_when" in self.changed_data):
+            raise forms.ValidationError(BY_WHEN_GONE_BY)
+        return by_when
 
 
 class ReviewActionsForm(forms.Form):

@@ -30,7 +30,13 @@ from iro.journey.conference_forms import (
     wording_only,
 )
 from iro.journey.corrections import voided_plan_end
-from iro.journey.models import ActionStatus, CoreGroupMember, PlanAction, PlanOutcome
+from iro.journey.models import (
+    OPEN_ACTION_STATUSES,
+    ActionStatus,
+    CoreGroupMember,
+    PlanAction,
+    PlanOutcome,
+)
 from iro.journey.plan_forms import (
     ActionForm,
     ActionProgressForm,
@@ -105,6 +111,9 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             ),
             "family_language": family_choice(plan.child),
             "languages": SUPPORTED,
+            # An open plan's actions past their "by when" and still to do, as My work has them.
+            "overdue_before": today() if view.open else None,
+            "open_action_statuses": OPEN_ACTION_STATUSES,
             "active_nav": "children",
         },
     )

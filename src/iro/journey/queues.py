@@ -27,7 +27,7 @@ from iro.children.models import Child
 from iro.journey.chairs import caseloads, per_fte, working_time
 from iro.journey.invitations import has_postal_address
 from iro.journey.models import (
-    ActionStatus,
+    OPEN_ACTION_STATUSES,
     CalendarEntry,
     Conference,
     ConferenceChild,
@@ -1324,9 +1324,6 @@ def conferences_due(user, day: date) -> Queue:
     )
 
 
-OPEN_ACTION = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS)
-
-
 def plan_actions_overdue(
     user, day: date, *, children: QuerySet[Child] | None = None, back: str = ""
 ) -> Queue:
@@ -1339,7 +1336,7 @@ def plan_actions_overdue(
     actions = list(
         PlanAction.objects.filter(
             by_when__lt=day,
-            status__in=OPEN_ACTION,
+            status__in=OPEN_ACTION_STATUSES,
             plan__in=Plan.objects.filter(_open_on(day), child__in=visible.values("pk")),
         )
         .select_related("plan__child")
