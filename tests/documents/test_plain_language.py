@@ -41,6 +41,12 @@ def test_everyday_words_in_short_sentences_are_plain_english():
     assert result.verdict == VERDICTS[GOOD]
 
 
+def test_the_reading_ease_stays_on_its_scale_of_100():
+    # Flesch's own formula gives 103.4 for these short words and one sentence.
+    result = check("Keep the home warm, clean and with food in the cupboards.")
+    assert result.reading_ease == 100.0 and result.level == GOOD
+
+
 def test_easy_sentences_with_jargon_are_not_called_plain_english():
     result = check("The S47 found a risk of significant harm to Wren at home.")
     assert result.level == GOOD

@@ -169,7 +169,9 @@ def check(text: str) -> Check:
     findings = jargon(text)
     if words < MIN_WORDS:
         return Check(words, None, None, SHORT, findings)
-    ease = round(float(textstat.flesch_reading_ease(text)), 1)
+    # Flesch's formula runs past 100 for very short words and sentences (and below 0):
+    # the page says "out of 100", so the score is held to that scale.
+    ease = min(100.0, max(0.0, round(float(textstat.flesch_reading_ease(text)), 1)))
     grade = round(float(textstat.flesch_kincaid_grade(text)), 1)
     level = GOOD if ease >= PLAIN else FAIR if ease >= FAIRLY_HARD else HARD
     return Check(words, ease, grade, level, findings)
