@@ -232,3 +232,26 @@ def test_an_empty_record_says_at_once_what_any_record_needs(client, staff, sibli
         assert message.replace("'", "&#x27;") in page, message
     # Said once each: in the summary and on the field, never twice on the field.
     assert page.count(services.WISHES_REQUIRED.format(child=child).replace("'", "&#x27;")) == 2
+
+
+def test_the_error_summary_lists_the_problems_in_the_order_the_page_asks(client, staff, siblings):
+    conference = book_icpc(staff, siblings)
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("conference_record", args=[conference.public_id]), {"version": conference.version}
+    ).text
+    start = page.index('class="govuk-error-summary"')
+    summary = page[start : page.index("</ul>", start)]
+    first, second = siblings.children[:2]
+    said = [
+        summary.index(message.replace("'", "&#x27;"))
+        for message in (
+            "Enter the date the conference was held.",
+            services.ATTENDANCE_REQUIRED.format(child=first),
+            services.WISHES_REQUIRED.format(child=first),
+            f"Select the decision for {first}.",
+            services.ATTENDANCE_REQUIRED.format(child=second),
+            f"Select the decision for {second}.",
+        )
+    ]
+    assert said == sorted(said), summary

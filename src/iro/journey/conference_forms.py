@@ -823,6 +823,16 @@ class ChildOutcomeForm(forms.Form):
                 widget=forms.Textarea,
                 validators=[text_limits.MaxChars(text_limits.REASON)],
             )
+        # In the order the page asks them, which the error summary follows.
+        self.order_fields(
+            [
+                "attendance", "advocate_attended", "written_views", "direct_work",
+                "wishes_feelings",
+                *(f"{n}_{i}" for i in range(len(self.agencies)) for n in ("rec", "rec_comment")),
+                "decision", "category", "end_reason", "dissent", "first_core_group_on",
+                "outline_plan", "worries", "working_well", "needs_to_happen", "scaling_score",
+            ]
+        )  # fmt: skip
 
     def recommendation_fields(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
         return [(self[f"rec_{i}"], self[f"rec_comment_{i}"]) for i in range(len(self.agencies))]
