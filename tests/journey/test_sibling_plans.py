@@ -110,6 +110,32 @@ def test_an_action_goes_on_each_plan_under_that_plans_outcome_of_the_same_words(
     assert actions["Alder"].what == "Mum goes to the parenting course"
 
 
+def test_an_action_goes_under_the_outcome_that_says_the_same_of_each_child(staff, siblings):
+    wren, alder = siblings.children
+    outcomes = {}
+    for child, plan in ((wren, plan_of(wren)), (alder, plan_of(alder))):
+        for text in (f"The adults at home speak kindly to {child.first_name}",
+                     f"{child.first_name} goes to school every day"):  # fmt: skip
+            outcomes[child.first_name, text.split()[0]] = plan_services.add_outcome(
+                plan=plan, text=text, acting_user=staff.iro
+            )
+    plan_services.add_action_to_each(
+        plans=[plan_of(wren), plan_of(alder)], what="Family support every week", who="Mum",
+        by_when=date(2024, 8, 30), outcome=outcomes["Wren", "The"], acting_user=staff.iro,
+    )  # fmt: skip
+    actions = {a.plan.child.first_name: a for a in PlanAction.objects.select_related("outcome")}
+    assert actions["Wren"].outcome == outcomes["Wren", "The"]
+    assert actions["Alder"].outcome == outcomes["Alder", "The"]
+    # An outcome of other words is not taken for it: the action is then not linked.
+    PlanAction.objects.all().delete()
+    PlanOutcome.objects.filter(pk=outcomes["Alder", "The"].pk).delete()
+    plan_services.add_action_to_each(
+        plans=[plan_of(wren), plan_of(alder)], what="Family support every week", who="Mum",
+        by_when=date(2024, 8, 30), outcome=outcomes["Wren", "The"], acting_user=staff.iro,
+    )  # fmt: skip
+    assert PlanAction.objects.get(plan=plan_of(alder)).outcome is None
+
+
 def test_each_childs_copy_then_changes_on_its_own(staff, siblings):
     wren, alder = siblings.children
     wrens, alders = plan_services.add_outcome_to_each(

@@ -7,6 +7,7 @@ with the messages below. The plan's dates and category are ``journey.services``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -170,14 +171,11 @@ def add_action_to_each(
     """The same action on each of ``plans`` (a sibling group's): all of them, or none if
     any is refused. ``outcome`` belongs to one of the plans; on each other plan the
     action helps that plan's outcome of the same words (as written for all the children
-    at once), or none."""
+    at once), else the one that says the same of that child ("... speak kindly to Rosie"
+    on Rosie's plan, "... to Oliver" on Oliver's), or none."""
     same_words = {}
     if outcome is not None:
-        same_words = {
-            o.plan_id: o
-            for o in PlanOutcome.objects.filter(plan__in=plans, text=outcome.text).order_by("-pk")
-        }
-        same_words[outcome.plan_id] = outcome
+        same_words = _same_outcomes(outcome, plans)
     return [
         add_action(
             plan=plan,
@@ -190,6 +188,30 @@ def add_action_to_each(
         )
         for plan in plans
     ]
+
+
+def _same_outcomes(outcome: PlanOutcome, plans: Sequence[Plan]) -> dict[int, PlanOutcome]:
+    """Each plan's outcome that is ``outcome`` for its child, by plan: the same words,
+    else the same words with the first child's first name in place of this child's."""
+    children = {
+        plan_id: first_name
+        for plan_id, first_name in Plan.objects.filter(
+            pk__in=[p.pk for p in plans] + [outcome.plan_id]
+        ).values_list("pk", "child__first_name")
+    }
+    named = children.get(outcome.plan_id) or ""
+    found: dict[int, PlanOutcome] = {}
+    for other in PlanOutcome.objects.filter(plan__in=plans).order_by("pk"):
+        if other.text == outcome.text:
+            found[other.plan_id] = other  # the same words come before a name changed
+            continue
+        name = children.get(other.plan_id) or ""
+        if named and name and other.plan_id not in found:
+            about_them = re.sub(rf"\b{re.escape(named)}\b", name, outcome.text)
+            if about_them != outcome.text and other.text == about_them:
+                found[other.plan_id] = other
+    found[outcome.plan_id] = outcome
+    return found
 
 
 @transaction.atomic
