@@ -265,6 +265,15 @@ def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):
     assert s47.icpc_requested_on == date(2024, 6, 20)
 
 
+def test_the_icpc_request_starts_dated_today(client, staff, siblings):
+    s47 = siblings.section47s[0]
+    client.force_login(staff.coordinator)
+    url = reverse("section47_icpc", args=[siblings.children[0].public_id, s47.pk])
+    page = client.get(url).content.decode()  # on 20 June 2024
+    for part, value in (("day", "20"), ("month", "6"), ("year", "2024")):
+        assert re.search(rf'id="id_requested_on_{part}"[^>]*value="{value}"', page), part
+
+
 def test_requesting_the_icpc_asks_for_the_brothers_and_sisters_too(client, staff, siblings):
     wren, _alder = siblings.children
     wren_s47, alder_s47 = siblings.section47s
@@ -1030,6 +1039,22 @@ def test_a_move_the_chair_cannot_make_offers_who_can_chair_then(client, staff, c
     assert "The conference has been moved." in response.content.decode()
     conference.refresh_from_db()
     assert (conference.scheduled_date, conference.chair) == (date(2024, 7, 1), staff.other_iro)
+
+
+def test_a_new_place_alone_is_not_called_a_move(client, staff, conference):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_schedule", args=[conference.public_id])
+    same_time = {
+        "version": conference.version,
+        **date_data("scheduled_date", conference.scheduled_date),
+        "scheduled_time": "10:00",
+        "duration_minutes": str(conference.duration_minutes),
+        "venue": "Moorside Family Centre",
+    }
+    response = client.post(url, same_time, follow=True)
+    page = response.content.decode()
+    assert "The conference&#x27;s place has been changed." in page
+    assert "has been moved" not in page
 
 
 def test_a_move_the_chair_can_make_asks_no_chair(client, staff, conference):

@@ -537,6 +537,7 @@ def section47_icpc(request: HttpRequest, public_id: UUID, pk: int) -> HttpRespon
     form = IcpcDecisionForm(
         request.POST or None,
         siblings=[(s, display_name(request.user, s.episode.child)) for s in waiting],
+        initial={"requested_on": today()},  # usually asked for on the day it is recorded
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -1011,6 +1012,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         chosen = next((o.chair for o in options if str(o.chair.pk) == data["chair"]), None)
+        was = {name: getattr(conference, name) for name in MOVED_FIELDS + PLACE_FIELDS}
         try:
             services.reschedule_conference(
                 conference=conference,
@@ -1037,7 +1039,7 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 data["confirm_reason"] = conference.booking_reason
                 form.data = data
         else:
-            messages.success(request, "The conference has been moved." + _told(conference))
+            messages.success(request, _moved_words(was, data) + _told(conference))
             return redirect("conference_detail", public_id=conference.public_id)
     elif request.method == "POST":
         confirm_for = form.confirming()
@@ -1238,6 +1240,20 @@ def _cancelled_told(conference: Conference) -> str:
             "cancellation letter from Invitations."
         )
     return told
+
+
+MOVED_FIELDS = ("scheduled_date", "scheduled_time", "duration_minutes")
+PLACE_FIELDS = ("venue", "virtual_link")
+
+
+def _moved_words(was: dict, data: dict) -> str:
+    """What the change page did, as its message says it: a conference is "moved" when its
+    day, time or length changes, not when only where it meets does."""
+    if any(was[name] != data[name] for name in MOVED_FIELDS):
+        return "The conference has been moved."
+    if any(was[name] != data[name] for name in PLACE_FIELDS):
+        return "The conference's place has been changed."
+    return "The conference's booking is saved."
 
 
 def conference_chair(request: HttpRequest, public_id: UUID) -> HttpResponse:
