@@ -13,7 +13,14 @@ from django.utils.html import escape
 from iro.access.scope import FREE_TEXT_WITHHELD
 from iro.children.models import Family
 from iro.documents.views import FAMILY_DOCUMENT_REFUSED
-from iro.journey.models import CoreGroupMember, Invitation, InviteeRole, PlanAction, PlanOutcome
+from iro.journey.models import (
+    CoreGroupMember,
+    Invitation,
+    InviteeRole,
+    PlanAction,
+    PlanOutcome,
+    StrategyDiscussion,
+)
 from tests.challenge.factories import DisputeFactory, MultiAgencyChallengeFactory
 from tests.factories import child_on_plan, make_staff
 
@@ -132,6 +139,21 @@ def test_the_analyst_is_shown_no_free_text_so_no_name_screening_misses_reaches_t
     (action,) = api.json()["actions"]
     assert action["progress"] == action["what"] == action["who"] == FREE_TEXT_WITHHELD
     assert "Orlaith" not in api.content.decode()
+
+
+def test_the_strategy_discussions_notes_show_on_the_journey_to_readers_who_see_names(
+    client, staff, journey
+):
+    StrategyDiscussion.objects.filter(episode__child=journey.child).update(
+        notes="Police and health agreed Zanthe's bruising needs an enquiry."
+    )
+    url = reverse("child_journey", args=[journey.child.public_id])
+    page = _page(client, staff.iro, url)
+    assert escape("Police and health agreed Zanthe's bruising needs an enquiry.") in page
+    page = _page(client, staff.analyst, url)
+    _assert_no_names(page)
+    assert "bruising" not in page
+    assert escape(FREE_TEXT_WITHHELD) in page
 
 
 def test_names_the_records_do_not_hold_are_screened_for_the_partnership(client, staff, journey):

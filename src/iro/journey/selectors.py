@@ -705,6 +705,7 @@ class Step:
     overdue: bool = False
     booked_late: bool = False  # still to come, booked for a day after it is due
     notes: list[str] = field(default_factory=list)
+    written: str = ""  # what staff wrote of it (a strategy discussion's notes): screened
     sort_date: date | None = None
     last_on_its_day: bool = False  # an episode's closure comes after all else that day
     conference_id: UUID | None = None  # the conference's public id, for a link
@@ -957,6 +958,7 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
                     "Strategy discussion",
                     when=discussion.held_on,
                     notes=["Section 47 enquiry started"] if started else ["No Section 47 enquiry"],
+                    written=discussion.notes,
                     discussion_pk=discussion.pk,
                     section47_pk=s47_by_discussion[discussion.pk].pk if started else None,
                 )
