@@ -254,7 +254,7 @@ def test_a_held_conference_keeps_how_it_was_booked_as_history_not_a_warning(clie
     assert "Booked anyway</strong>" in client.get(detail).content.decode()
     Conference.objects.filter(pk=conference.pk).update(status="held", held_on=SATURDAY)
     page = client.get(detail).content.decode()
-    assert "When it was booked" in page
+    assert "Booked despite a warning</dt>" in page
     assert "Booked anyway: 19 December 2026 is a Saturday" in page
     assert "Booked anyway</strong>" not in page
 
