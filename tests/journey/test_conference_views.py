@@ -1512,6 +1512,29 @@ def test_the_conference_page_says_who_needs_an_interpreter_until_one_is_invited(
     assert "Mother needs an interpreter (Tigrinya)." in page
 
 
+def test_the_invitations_page_marks_the_parent_who_needs_an_interpreter(
+    client, staff, siblings, conference
+):
+    from iro.children.models import FamilyMember
+
+    FamilyMember.objects.create(
+        family=siblings.children[0].family, name="Selam Brackwater", relationship="mother",
+        preferred_language="Kurdish", interpreter_needed=True,
+    )  # fmt: skip
+    services.add_invitee(
+        conference=conference, name="selam  brackwater", role=InviteeRole.PARENT,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.get(reverse("conference_invitations", args=[conference.public_id])).text
+    assert "Selam Brackwater needs an interpreter (Kurdish)." in page
+    assert "No interpreter is invited yet: add one below, with the role Interpreter." in page
+    assert (
+        'Parent or carer<br><strong class="govuk-tag govuk-tag--blue">Needs an interpreter'
+        '</strong> <span class="govuk-body-s">Kurdish</span>'
+    ) in page
+
+
 def test_recording_a_discussion_for_a_child_under_enquiry_warns_of_the_open_one(
     client, staff, siblings
 ):

@@ -28,6 +28,7 @@ from iro.journey.models import (
 from iro.journey.selectors import how_soon
 from tests.factories import (
     ChildFactory,
+    FamilyFactory,
     LeaveFactory,
     PlanFactory,
     child_on_plan,
@@ -809,3 +810,34 @@ def test_a_due_date_passed_only_by_a_weekend_reads_overdue_since_not_nought_days
         queues.RED,
     )
     assert queues._days_left(date(2026, 12, 7), friday, frozenset())[0] == "1 working day overdue"
+
+
+def test_conferences_needing_an_interpreter_are_listed_until_one_is_invited(staff):
+    from iro.children.models import FamilyMember
+
+    def family_needing(first: str, language: str, on: date, *, team=None):
+        kid = child(staff, first, team=team, family=FamilyFactory())
+        FamilyMember.objects.create(
+            family=kid.family, name=f"{first}'s mother", relationship="mother",
+            preferred_language=language, interpreter_needed=True,
+        )  # fmt: skip
+        return booked(kid, chair=staff.iro, on=on)
+
+    kurdish = family_needing("Ayla", "Kurdish", date(2025, 10, 14))
+    family_needing("Brin", "Polish", date(2025, 11, 20))  # beyond four weeks
+    family_needing("Cato", "Tigrinya", date(2025, 10, 15), team=staff.other_team)  # not seen
+    booked(child(staff, "Dela"), chair=staff.iro, on=date(2025, 10, 16))  # nobody needs one
+    invited = family_needing("Emrys", "Arabic", date(2025, 10, 17))
+    Invitation.objects.create(conference=invited, name="Arabic interpreter",
+                              role=InviteeRole.INTERPRETER)  # fmt: skip
+
+    with CaptureQueriesContext(connection) as done:
+        queue = queues.interpreters_to_book(staff.social_worker, TODAY)
+    assert len(done) == 3
+    assert [row.cells for row in queue.rows] == [
+        ("Ayla Ashcombe", "Initial child protection conference", "14 Oct 2025 10:00", "In 4 days",
+         "Kurdish"),
+    ]  # fmt: skip
+    assert queue.rows[0].href == reverse("conference_invitations", args=[kurdish.public_id])
+    everyone = queues.interpreters_to_book(staff.coordinator, TODAY)
+    assert names(everyone) == ["Ayla Ashcombe", "Cato Ashcombe"]

@@ -80,6 +80,7 @@ from iro.journey.models import (
     Decision,
     Episode,
     Invitation,
+    InviteeRole,
     LateDecision,
     Plan,
     PreMeeting,
@@ -947,18 +948,7 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         context["minutes_language"] = family_document.conference_choice(conference)
         context["languages"] = SUPPORTED
     if context["scheduled"]:
-        # Who needs an interpreter, for the coordinator to book one in time.
-        needs, invited = invitations.interpreters_needed(conference)
-        context["interpreter_needs"] = [
-            (
-                need.member.name
-                if shows_names(request.user)
-                else need.member.get_relationship_display(),
-                need.language,
-            )
-            for need in needs
-        ]
-        context["interpreter_invited"] = invited
+        context |= _interpreters(request.user, conference, context["invitations"])
     if context.get("scheduled") and context.get("may_schedule"):
         # A review just booked: its invitations start from the last conference's.
         context["carried_count"] = len(invitations.carried_forward(conference))
@@ -1346,7 +1336,32 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
     if context["scheduled"] and conference.scheduled_date is not None:
         context["when"] = invitations.when_text(conference)
         context["how_soon"] = how_soon(conference.scheduled_date, today())
+    if context["scheduled"]:
+        context |= _interpreters(request.user, conference, context["invitations"])
     return _page(request, "journey/conference/invitations.html", context, form)
+
+
+def _interpreters(user, conference: Conference, invited: list) -> dict:
+    """Who needs an interpreter, for the coordinator to book one in time: the parents
+    and carers whose family record says so, each invitation to one of them marked with
+    the language (``interpreter_language``, found by name as the letters find theirs),
+    and whether an interpreter is invited."""
+    needs, interpreter_invited = invitations.interpreters_needed(conference)
+    by_name = {" ".join(n.member.name.split()).casefold(): n for n in needs}
+    for invitation, _state in invited:
+        need = by_name.get(" ".join(invitation.name.split()).casefold())
+        if need is not None and invitation.role == InviteeRole.PARENT:
+            invitation.interpreter_language = need.language or "language not recorded"
+    return {
+        "interpreter_needs": [
+            (
+                need.member.name if shows_names(user) else need.member.get_relationship_display(),
+                need.language,
+            )
+            for need in needs
+        ],
+        "interpreter_invited": interpreter_invited,
+    }
 
 
 def _families_without_parents(user, conference: Conference) -> list[tuple]:

@@ -23,9 +23,9 @@ from django.utils.http import urlencode
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, shows_names, visible_to
-from iro.children.models import Child
+from iro.children.models import Child, FamilyMember
 from iro.journey.chairs import caseloads, per_fte, working_time
-from iro.journey.invitations import has_postal_address
+from iro.journey.invitations import PARENTS_AND_CARERS, has_postal_address
 from iro.journey.models import (
     OPEN_ACTION_STATUSES,
     CalendarEntry,
@@ -35,6 +35,7 @@ from iro.journey.models import (
     ConferenceStatus,
     Decision,
     Invitation,
+    InviteeRole,
     LateDecision,
     Plan,
     PlanAction,
@@ -844,6 +845,67 @@ def conferences_without_invitations(user, day: date) -> Queue:
         columns=("Children", "Conference", "Date", "How soon", "Invitations"),
         rows=tuple(rows),
         empty="Every conference in the next 4 weeks has had its invitations sent.",
+    )
+
+
+def interpreters_to_book(user, day: date) -> Queue:
+    """Conferences booked in the next four weeks where a parent or carer of the children
+    needs an interpreter (their family record says so) and no interpreter is invited yet,
+    soonest first: for the coordinator to book one in time. Three queries."""
+    needing = FamilyMember.objects.filter(
+        family__children__conference_rows__conference=OuterRef("pk"),
+        relationship__in=PARENTS_AND_CARERS,
+        interpreter_needed=True,
+    )
+    interpreter = Invitation.objects.filter(conference=OuterRef("pk"), role=InviteeRole.INTERPRETER)
+    conferences = list(
+        _visible_conferences(user)
+        .filter(
+            Exists(needing),
+            status=ConferenceStatus.SCHEDULED,
+            scheduled_date__gte=day,
+            scheduled_date__lte=day + timedelta(days=UPCOMING_DAYS),
+        )
+        .exclude(Exists(interpreter))
+        .order_by("scheduled_date", "scheduled_time", "pk")
+    )
+    children = _children_of(user, [c.pk for c in conferences])
+    languages: dict[int, list[str]] = defaultdict(list)
+    for conference_id, language in (
+        FamilyMember.objects.filter(
+            family__children__conference_rows__conference__in=[c.pk for c in conferences],
+            relationship__in=PARENTS_AND_CARERS,
+            interpreter_needed=True,
+        )
+        .order_by("pk")
+        .values_list("family__children__conference_rows__conference", "preferred_language")
+    ):
+        word = language.strip() or "language not recorded"
+        if word not in languages[conference_id]:
+            languages[conference_id].append(word)
+    rows = tuple(
+        Row(
+            href=reverse("conference_invitations", args=[c.public_id]),
+            action="Invite an interpreter",
+            cells=(
+                _names(user, children[c.pk]),
+                c.get_kind_display(),
+                _when(c),
+                how_soon(c.scheduled_date, day),
+                ", ".join(languages[c.pk]),
+            ),
+            child_public_ids=_ids(children[c.pk]),
+        )
+        for c in conferences
+    )
+    return Queue(
+        key="interpreters-to-book",
+        title="Conferences in the next 4 weeks needing an interpreter",
+        columns=("Children", "Conference", "Date", "How soon", "Language"),
+        rows=rows,
+        empty="Every conference in the next 4 weeks that needs an interpreter has one invited.",
+        hint="A parent or carer of the children needs an interpreter (their family record "
+        "says so) and none is invited: book one and add them to the invitations.",
     )
 
 

@@ -42,6 +42,7 @@ COORDINATOR_QUEUES: list[QueueFunction] = [
     journey.conferences_without_a_chair,  # the coordinator allocates the chairs
     journey.conferences_to_record,  # or moves or cancels them
     journey.conferences_without_invitations,
+    journey.interpreters_to_book,
     journey.invitations_to_post,
     journey.reports_not_with_the_chair,
     journey.minutes_to_send,
