@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
@@ -255,7 +256,9 @@ def plan_view(user, plan: Plan) -> PlanView:
     rows = list(
         ConferenceChild.objects.filter(plan=plan)
         .select_related("conference", "conference__chair")
-        .order_by("conference__held_on", "conference__scheduled_date", "pk")
+        # In date order, a conference to come by its booked day (ordered by the day held
+        # first, SQLite put those to come first and PostgreSQL last).
+        .order_by(Coalesce("conference__held_on", "conference__scheduled_date"), "pk")
     )
     held = [r for r in rows if r.conference.status == ConferenceStatus.HELD]
     scheduled_reviews = [
