@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from iro.operations.heartbeat import healthz
 
@@ -7,6 +9,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz),
+    # Browsers ask for /favicon.ico where a response names no icon (a PDF opened in a tab,
+    # an error page): the site's icon, not a 404 in every console.
+    path("favicon.ico", RedirectView.as_view(url=static("iro/favicon.svg"), permanent=True)),
     path("", include("iro.access.urls")),
     path("", include("iro.people.urls")),
     # Before the reports: their <kind>/<label>/<measure>/ would take these URLs.

@@ -170,6 +170,7 @@ PAGES: dict[str, Page] = {
     # a beat made when the authority was built is stale once the matrix has run longer
     # than IRO_WORKER_STALE_SECONDS, and an unhealthy answer (503) is a server error here.
     "healthz": Page(None),
+    "favicon.ico": Page(None, ok=(301,)),  # to the site's icon, for anyone
     # journey
     "home": Page(SIGNED_IN, ok=(200, 302)),  # chairs and caseload holders are sent on
     "my_work": Page(can(C.VIEW_MY_WORK)),

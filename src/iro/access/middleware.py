@@ -20,7 +20,7 @@ from django.shortcuts import redirect
 # The API answers for itself (a token or the session, else 401: iro.api.authentication).
 # /feedback/ is the form for people without an account, opened by a single-use link or
 # code (iro.challenge.given_views).
-OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/api/", "/feedback/")
+OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon.ico", "/api/", "/feedback/")
 MFA_PREFIXES = ("/accounts/", "/static/")
 
 SIGN_IN_AGAIN = "Please sign in again with your second factor (your authenticator app)."
