@@ -127,3 +127,14 @@ def test_a_child_with_no_disability_recorded_says_so_on_their_page(client, staff
     page = client.get(reverse("child_journey", args=[leo.public_id])).content.decode()
     assert '<dt class="govuk-summary-list__key">Disability</dt>' in page
     assert "Not recorded" in page
+
+
+def test_no_disability_is_offered_apart_and_unticks_the_others(client, staff, leo):
+    client.force_login(staff.social_worker)
+    page = client.get(reverse("child_details", args=[leo.public_id])).content.decode()
+    divider = page.index('<div class="govuk-checkboxes__divider">or</div>')
+    none = page.index('value="NONE"')
+    assert divider < none
+    assert page.index('value="DDA"') < divider  # after every disability
+    assert 'value="NONE" data-behaviour="exclusive"' in page
+    assert page.count('data-behaviour="exclusive"') == 1

@@ -58,7 +58,8 @@ def gov_field(context, field: forms.BoundField, **options) -> str:
     """Render ``field``; options: ``hint``, ``classes`` (the control), ``legend``
     ("s", "m", "l" size of a fieldset legend), ``inline`` (radios side by side),
     ``plain`` (wire the live plain-language check), ``hints`` (a dict of choice
-    value to hint text). A text area with a limit counts its characters (the GOV.UK
+    value to hint text), ``exclusive`` (the checkbox that unticks the others, after an
+    "or": "No disability"). A text area with a limit counts its characters (the GOV.UK
     character count). A text input has no ``maxlength``: a browser would cut a longer
     text pasted into it without a word, where the form refuses it, saying the limit, and
     keeps what was typed to shorten."""
@@ -99,6 +100,7 @@ def gov_field(context, field: forms.BoundField, **options) -> str:
                 "id": field.auto_id if n == 0 else f"{field.auto_id}-{n}",
                 "checked": ("" if v is None else str(v)) in selected,
                 "hint": hints.get(v, hints.get(str(v), "")),
+                "exclusive": kind == "checkboxes" and str(v) == options.get("exclusive"),
             }
             for n, (v, label) in enumerate(field.field.choices)
         ]
