@@ -113,7 +113,6 @@ def context(conference: Conference, rows: list) -> dict:
     return {
         "conference": conference,
         "children": children,
-        "held_on": conference.held_on,
         "came": [i for i in invited if i.attendance in CAME],
         "apologies": [i for i in invited if i.attendance == "apologies"],
         "did_not_come": [i for i in invited if i.attendance == "did_not_attend"],
@@ -139,7 +138,6 @@ def words(facts: dict) -> dict:
         held_words = gettext("Held on %(when)s.") % {"when": held}
     chair = conference.chair
     return {
-        "kind_name": KIND_NAME[conference.kind],
         "names": plain_list(c.view.name for c in facts["children"]),
         "held_words": held_words,
         "chaired_by": (
