@@ -124,17 +124,17 @@ def invitation_choice(invitation, asked: str | None = None) -> Choice:
     language when the invitee is found by name in the children's families, else the
     family's; English for professionals unless the chooser asks for another."""
     from iro.children.models import FamilyMember
-    from iro.journey.invitations import invited_child
+    from iro.journey.invitations import invited_child, name_key
     from iro.journey.models import InviteeRole
 
     if invitation.role not in (InviteeRole.PARENT, InviteeRole.CHILD):
         return choose(ENGLISH, asked)
     children = _children_of(invitation.conference)
-    name = " ".join(invitation.name.split()).casefold()
+    name = name_key(invitation.name)
     if invitation.role == InviteeRole.PARENT:
         families = [c.family_id for c in children if c.family_id is not None]
         for adult in FamilyMember.objects.filter(family__in=families).order_by("pk"):
-            if " ".join(adult.name.split()).casefold() == name:
+            if name_key(adult.name) == name:
                 return choose(adult.preferred_language, asked)
     else:
         child = invited_child(invitation)

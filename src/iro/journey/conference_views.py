@@ -279,9 +279,6 @@ def _conference_context(request, conference: Conference) -> dict:
 # ------------------------------------------------------------- the hub page
 
 
-# Actions still to work on; done and no-longer-needed actions are closed.
-
-
 def _protection_overview(child: Child) -> dict:
     """The child's enquiries, plans and conferences for the hub page, in a fixed number
     of queries however many enquiries, plans, reviews and actions there are."""
@@ -1347,9 +1344,9 @@ def _interpreters(user, conference: Conference, invited: list) -> dict:
     the language (``interpreter_language``, found by name as the letters find theirs),
     and whether an interpreter is invited."""
     needs, interpreter_invited = invitations.interpreters_needed(conference)
-    by_name = {" ".join(n.member.name.split()).casefold(): n for n in needs}
+    by_name = {invitations.name_key(n.member.name): n for n in needs}
     for invitation, _state in invited:
-        need = by_name.get(" ".join(invitation.name.split()).casefold())
+        need = by_name.get(invitations.name_key(invitation.name))
         if need is not None and invitation.role == InviteeRole.PARENT:
             invitation.interpreter_language = need.language or "language not recorded"
     return {

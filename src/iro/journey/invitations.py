@@ -335,6 +335,12 @@ def english_clock(t: time) -> str:
     return f"{hour}:{t.minute:02d}{'am' if t.hour < 12 else 'pm'}"
 
 
+def name_key(name: str) -> str:
+    """A name as two records of one person match it: spaces and case aside ("Hazel
+    brackwater" is "Hazel  Brackwater")."""
+    return " ".join(name.split()).casefold()
+
+
 def invited_child(invitation: Invitation):
     """The child of the conference an invitation to a child is for: the one whose first
     or full name it bears (spaces and case aside), or the only child of the conference;
@@ -347,9 +353,9 @@ def invited_child(invitation: Invitation):
             "child__date_of_birth", "child__pk"
         )
     ]
-    name = " ".join(invitation.name.split()).casefold()
+    name = name_key(invitation.name)
     for child in children:
-        full_name = " ".join(f"{child.first_name} {child.last_name}".split()).casefold()
+        full_name = name_key(f"{child.first_name} {child.last_name}")
         if name and name in (child.first_name.strip().casefold(), full_name):
             return child
     return children[0] if len(children) == 1 else None
@@ -1072,16 +1078,18 @@ class InterpreterNeed:
     language: str
 
 
+def needing_an_interpreter():
+    """The parents and carers whose family record says they need an interpreter."""
+    return FamilyMember.objects.filter(relationship__in=PARENTS_AND_CARERS, interpreter_needed=True)
+
+
 def interpreters_needed(conference: Conference) -> tuple[list[InterpreterNeed], bool]:
     """The parents and carers recorded on the conference's children's families as
     needing an interpreter (with the language), and whether an interpreter is invited:
     the coordinator books one. Two queries."""
     adults = (
-        FamilyMember.objects.filter(
-            family__children__conference_rows__conference=conference,
-            relationship__in=PARENTS_AND_CARERS,
-            interpreter_needed=True,
-        )
+        needing_an_interpreter()
+        .filter(family__children__conference_rows__conference=conference)
         .distinct()
         .order_by("family_id", "pk")
     )

@@ -23,9 +23,9 @@ from django.utils.http import urlencode
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability
 from iro.access.scope import display_name, shows_names, visible_to
-from iro.children.models import Child, FamilyMember
+from iro.children.models import Child
 from iro.journey.chairs import caseloads, per_fte, working_time
-from iro.journey.invitations import PARENTS_AND_CARERS, has_postal_address
+from iro.journey.invitations import has_postal_address, needing_an_interpreter
 from iro.journey.models import (
     OPEN_ACTION_STATUSES,
     CalendarEntry,
@@ -852,10 +852,8 @@ def interpreters_to_book(user, day: date) -> Queue:
     """Conferences booked in the next four weeks where a parent or carer of the children
     needs an interpreter (their family record says so) and no interpreter is invited yet,
     soonest first: for the coordinator to book one in time. Three queries."""
-    needing = FamilyMember.objects.filter(
-        family__children__conference_rows__conference=OuterRef("pk"),
-        relationship__in=PARENTS_AND_CARERS,
-        interpreter_needed=True,
+    needing = needing_an_interpreter().filter(
+        family__children__conference_rows__conference=OuterRef("pk")
     )
     interpreter = Invitation.objects.filter(conference=OuterRef("pk"), role=InviteeRole.INTERPRETER)
     conferences = list(
@@ -872,11 +870,8 @@ def interpreters_to_book(user, day: date) -> Queue:
     children = _children_of(user, [c.pk for c in conferences])
     languages: dict[int, list[str]] = defaultdict(list)
     for conference_id, language in (
-        FamilyMember.objects.filter(
-            family__children__conference_rows__conference__in=[c.pk for c in conferences],
-            relationship__in=PARENTS_AND_CARERS,
-            interpreter_needed=True,
-        )
+        needing_an_interpreter()
+        .filter(family__children__conference_rows__conference__in=[c.pk for c in conferences])
         .order_by("pk")
         .values_list("family__children__conference_rows__conference", "preferred_language")
     ):
