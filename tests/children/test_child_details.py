@@ -11,6 +11,7 @@ from django.utils.html import escape
 
 from iro.children.forms import NO_DISABILITY_AND_ONE, UPN_SHAPE
 from iro.journey.checks import STALE_RECORD
+from iro.journey.conference_forms import CHOOSE_ONE
 from tests.factories import ChildFactory, make_staff
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +139,16 @@ def test_no_disability_is_offered_apart_and_unticks_the_others(client, staff, le
     assert page.index('value="DDA"') < divider  # after every disability
     assert 'value="NONE" data-behaviour="exclusive"' in page
     assert page.count('data-behaviour="exclusive"') == 1
+
+
+def test_an_ethnicity_or_disability_not_offered_is_refused_and_nothing_is_changed(
+    client, staff, leo
+):
+    before = (leo.first_name, leo.ethnicity, leo.disabilities)
+    client.force_login(staff.social_worker)
+    url = reverse("child_details", args=[leo.public_id])
+    for bad in ({"ethnicity": "XXXX"}, {"disabilities": ["HEAR", "WINGS"]}):
+        page = client.post(url, details(leo, first_name="Leo", **bad)).content.decode()
+        assert escape(CHOOSE_ONE) in page, bad
+    leo.refresh_from_db()
+    assert (leo.first_name, leo.ethnicity, leo.disabilities) == before

@@ -99,6 +99,7 @@ class ChildIdentityFields(forms.Form):
         choices=Ethnicity.choices,
         initial=Ethnicity.NOBT,
         help_text="As the child or their family describe it.",
+        error_messages={"invalid_choice": CHOOSE_ONE},
     )
     # The disabilities first, then 'No disability', as the census lists them apart.
     disabilities = forms.MultipleChoiceField(
@@ -109,6 +110,7 @@ class ChildIdentityFields(forms.Form):
         required=False,
         help_text="Tick each that applies, or ‘No disability’. The Children in Need census "
         "asks for one or the other for a child who has been born.",
+        error_messages={"invalid_choice": CHOOSE_ONE},
     )  # fmt: skip
     upn = forms.CharField(
         label="Unique pupil number (UPN)",
