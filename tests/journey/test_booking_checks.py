@@ -185,9 +185,8 @@ def book_icpc(staff, s47, day, at=time(10), **kwargs):
         subjects=[Subject(child=s47.episode.child, section47=s47)],
         scheduled_date=day,
         scheduled_time=at,
-        venue="Civic Centre",
         acting_user=staff.coordinator,
-        **kwargs,
+        **({"venue": "Civic Centre"} | kwargs),
     )
 
 
@@ -293,3 +292,89 @@ def test_a_start_outside_the_working_day_needs_a_confirmation(staff, s47):
     assert (
         evening.booking_warnings == "A start at 18:30 is outside the working day (08:00 to 18:00)."
     )
+
+
+# ----------------------------------------------------------- a room booked twice
+
+
+ROOM_TAKEN = (
+    "Civic Centre, Room 2 is already booked for another conference 09:30–11:30 on "
+    "17 December 2026 (chair: Ivy Coldharbour)."
+)
+
+
+def test_a_room_already_booked_at_that_time_needs_a_confirmation(staff, s47):
+    book_review(staff, on_plan(staff, "Nia"), at=time(9, 30), venue="Civic Centre, Room 2")
+    with pytest.raises(ValidationError) as raised:
+        book_icpc(staff, s47, DAY, at=time(10), chair=staff.other_iro, venue="Civic Centre, Room 2")
+    assert raised.value.message_dict == confirmation_needed(ROOM_TAKEN)
+    booked = book_icpc(
+        staff, s47, DAY, at=time(10), chair=staff.other_iro, venue="Civic Centre, Room 2",
+        confirm_reason="Room 2 is split into two for the day",
+    )  # fmt: skip
+    assert booked.booking_warnings == ROOM_TAKEN
+
+
+@pytest.mark.parametrize(
+    "venue", ["civic centre room 2", "Civic Centre,  Room 2.", " CIVIC CENTRE - ROOM 2 "]
+)
+def test_the_same_room_typed_another_way_is_the_same_room(staff, s47, venue):
+    book_review(staff, on_plan(staff, "Nia"), at=time(9, 30), venue="Civic Centre, Room 2")
+    with pytest.raises(ValidationError) as raised:
+        book_icpc(staff, s47, DAY, at=time(11), chair=staff.other_iro, venue=venue)
+    (message,) = raised.value.message_dict["confirm_reason"]
+    assert "is already booked for another conference 09:30–11:30" in message
+
+
+@pytest.mark.parametrize(
+    ("venue", "at"),
+    [
+        ("Civic Centre, Room 3", time(10)),  # another room
+        ("Civic Centre, Room 2", time(11, 30)),  # starts as the other ends
+        ("", time(10)),  # online only: no room
+    ],
+)
+def test_another_room_another_time_or_online_needs_no_confirmation(staff, s47, venue, at):
+    book_review(staff, on_plan(staff, "Nia"), at=time(9, 30), venue="Civic Centre, Room 2")
+    booked = book_icpc(
+        staff, s47, DAY, at=at, chair=staff.other_iro, venue=venue,
+        virtual_link="https://meet.example/abc",
+    )  # fmt: skip
+    assert booked.booking_warnings == ""
+
+
+def test_a_cancelled_conference_no_longer_holds_its_room(staff, s47):
+    first = book_review(staff, on_plan(staff, "Nia"), at=time(9, 30), venue="Civic Centre, Room 2")
+    services.cancel_conference(
+        conference=first,
+        reason="not_needed",
+        acting_user=staff.coordinator,
+        expected_version=current_version(first),
+    )
+    booked = book_icpc(
+        staff, s47, DAY, at=time(10), chair=staff.other_iro, venue="Civic Centre, Room 2"
+    )
+    assert booked.booking_warnings == ""
+
+
+def test_moving_a_conference_into_a_booked_room_needs_a_confirmation(staff, s47):
+    book_review(staff, on_plan(staff, "Nia"), at=time(9, 30), venue="Civic Centre, Room 2")
+    conference = book_icpc(staff, s47, DAY, at=time(13), chair=staff.other_iro, venue="Room 5")
+    move = {
+        "conference": conference,
+        "scheduled_date": DAY,
+        "scheduled_time": time(10),
+        "venue": "Civic Centre, Room 2",
+        "acting_user": staff.coordinator,
+    }
+    with pytest.raises(ValidationError) as raised:
+        services.reschedule_conference(**move, expected_version=current_version(conference))
+    assert raised.value.message_dict == confirmation_needed(ROOM_TAKEN)
+    # Its own booking of a room is no clash: a change of time within it asks nothing more.
+    moved = services.reschedule_conference(
+        **move, expected_version=current_version(conference), confirm_reason="Shared room"
+    )
+    again = services.reschedule_conference(
+        **(move | {"scheduled_time": time(10, 15)}), expected_version=current_version(moved)
+    )
+    assert again.booking_reason == "Shared room"

@@ -624,8 +624,8 @@ def test_an_update_says_what_changed_since_it_was_sent(
             expected_version=current_version(conference),
         )
     assert (
-        "The meeting has changed: the day or time (it was Friday 28 June 2024 at 10:00am), the "
-        "chair. The new details are below."
+        "The meeting has changed: the day or time (it was Friday 28 June 2024 at 10:00am) and "
+        "the chair. The new details are below."
     ) in invitees_mail()[0].body
     mail.outbox.clear()
     with (
@@ -655,6 +655,37 @@ def test_an_interpreter_is_not_asked_for_a_report(conference, staff):
     assert "send your report" not in message.body
 
 
+def test_an_interpreter_is_told_for_whom_and_in_which_language_by_email_and_letter(
+    client, conference, staff
+):
+    from iro.children.models import FamilyMember
+
+    FamilyMember.objects.create(
+        family=conference.children.first().child.family, name="Hazel Brackwater",
+        relationship="mother", preferred_language="Polish", interpreter_needed=True,
+    )  # fmt: skip
+    services.add_invitee(
+        conference=conference, name="Marta Zielinska", role=InviteeRole.INTERPRETER,
+        email="marta@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    post = services.add_invitee(
+        conference=conference, name="Olek Nowak", role=InviteeRole.INTERPRETER,
+        address="Interpreting Ltd, 1 High Street", acting_user=staff.coordinator,
+    )  # fmt: skip
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    (message,) = invitees_mail()
+    said = "Brackwater, for Hazel Brackwater (Polish). Please tell us if you cannot come."
+    body = " ".join(message.body.split())
+    assert "You are invited to interpret at the initial child protection conference for " in body
+    assert said in body
+    client.force_login(staff.coordinator)
+    letter = client.get(
+        reverse("conference_invitation_letter", args=[conference.public_id, post.pk])
+    ).text
+    assert said in " ".join(unescape(letter).split())
+    assert "send your report" not in letter
+
+
 def test_a_parent_with_a_language_we_translate_is_emailed_in_it_then_in_english(conference, staff):
     from iro.children.models import FamilyMember
 
@@ -670,3 +701,33 @@ def test_a_parent_with_a_language_we_translate_is_emailed_in_it_then_in_english(
     assert body.index("کب اور کہاں") < body.index("When: ")  # "When and where", in Urdu first
     assert "4 Fen Lane" not in body and "<" not in body.split("----")[0]
     assert to_police.body.startswith("Dear PC Rook Ashdown,")
+
+
+def test_a_letter_posted_again_after_a_change_says_what_changed_and_replaces_the_first(
+    client, staff
+):
+    with time_machine.travel(datetime(2024, 6, 20, 9, 0, tzinfo=UTC), tick=False):
+        conference = book_icpc(staff, sibling_group(staff))
+        invite_family(conference, staff)
+        moss = conference.invitations.get(name="Moss Brackwater")
+        url = reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+        client.force_login(staff.coordinator)
+        assert 'id="changed"' not in client.get(url).text  # the first letter
+        invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    with time_machine.travel(datetime(2024, 6, 20, 15, 0, tzinfo=UTC), tick=False):
+        services.reschedule_conference(
+            conference=conference, scheduled_date=date(2024, 7, 1), scheduled_time=time(14, 0),
+            venue="Northmoor Civic Centre, Room 7", acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )  # fmt: skip
+        client.force_login(staff.coordinator)  # (a session left idle since the morning ends)
+        said = (
+            "The meeting has changed: the day or time (it was Friday 28 June 2024 at 10:00am)"
+            " and where it is held. This letter replaces our earlier letter: please go by the"
+            " details below."
+        )
+        assert said in " ".join(unescape(client.get(url).text).split())
+        moss.refresh_from_db()
+        invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+        # Printed again once posted, it still says so.
+        assert said in " ".join(unescape(client.get(url).text).split())

@@ -582,7 +582,7 @@ def test_the_letter_and_the_email_give_a_number_to_call(client, staff, conferenc
     assert f'<span lang="en-GB" dir="ltr">{phone}</span>' in letter  # under the service
     assert (
         f'If you have any questions, please call us on <bdi dir="ltr">{phone}</bdi> or write '
-        f"to us at {settings.DEFAULT_FROM_EMAIL}." in letter
+        f'to us at <bdi dir="ltr">{settings.DEFAULT_FROM_EMAIL}</bdi>.' in letter
     )
 
 
@@ -595,8 +595,8 @@ def test_without_a_number_the_letter_gives_the_email_address_alone(client, staff
     letter = client.get(
         reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
     ).content.decode()
-    assert f"please contact us at {settings.DEFAULT_FROM_EMAIL}." in letter
-    assert "call us" not in letter and "<bdi" not in letter
+    assert f'please contact us at <bdi dir="ltr">{settings.DEFAULT_FROM_EMAIL}</bdi>.' in letter
+    assert "call us" not in letter and "01632" not in letter
 
 
 def invitation_rows(page: str) -> dict[str, str]:
@@ -1028,7 +1028,7 @@ def test_a_move_the_chair_cannot_make_offers_who_can_chair_then(client, staff, c
         "version": conference.version,
         **date_data("scheduled_date", date(2024, 7, 1)),
         "scheduled_time": "10:00",
-        "venue": "Northmoor Civic Centre, Room 2",
+        "venue": "Northmoor Civic Centre, Room 3",
     }
     page = client.post(url, move).content.decode()
     assert f"{staff.iro} is already chairing" in page
@@ -1509,7 +1509,9 @@ def test_the_conference_page_says_who_needs_an_interpreter_until_one_is_invited(
     client.force_login(staff.analyst)  # who sees no names reads the relationship
     page = client.get(url).content.decode()
     assert "Selam" not in page
-    assert "Mother needs an interpreter (Tigrinya)." in page
+    # The language is free text ("Tigrinya, for Selam"): withheld as the name is.
+    assert "Mother needs an interpreter ([free text not shown])." in page
+    assert "Tigrinya" not in page
 
 
 def test_the_invitations_page_marks_the_parent_who_needs_an_interpreter(
@@ -1533,6 +1535,51 @@ def test_the_invitations_page_marks_the_parent_who_needs_an_interpreter(
         'Parent or carer<br><span class="govuk-body-s">Needs an interpreter (Kurdish)</span>'
         in (page)
     )
+
+
+def test_what_the_chair_typed_about_the_advocate_and_interpreter_is_withheld_from_the_analyst(
+    client, staff, siblings, conference
+):
+    row = conference.children.first()
+    services.record_pre_meeting(
+        conference_child=row, acting_user=staff.iro, expected_version=0,
+        advocacy_offered=True, advocate_involved=True,
+        advocate_organisation="Nadia Brackwater (grandmother), not NYAS",
+        interpreter_needed=True, interpreter_language="Polish, for Ellie Brackwater",
+    )  # fmt: skip
+    pages = [
+        reverse("conference_detail", args=[conference.public_id]),
+        reverse("conference_pre_meetings", args=[conference.public_id]),
+    ]
+    for url in pages:
+        client.force_login(staff.iro)
+        page = client.get(url).text
+        assert "Nadia Brackwater (grandmother), not NYAS" in page
+        assert "Polish, for Ellie Brackwater" in page
+        client.force_login(staff.analyst)
+        page = client.get(url).text
+        assert client.get(url).status_code == 200
+        assert "Nadia" not in page and "Ellie" not in page and "Polish" not in page
+        assert "Advocate involved ([free text not shown])" in page
+
+
+def test_a_grandparent_invited_who_needs_an_interpreter_counts_as_a_parent_does(
+    client, staff, siblings, conference
+):
+    from iro.children.models import FamilyMember
+
+    FamilyMember.objects.create(
+        family=siblings.children[0].family, name="Paul Brackwater", relationship="grandparent",
+        preferred_language="Arabic", interpreter_needed=True,
+    )  # fmt: skip
+    services.add_invitee(
+        conference=conference, name="Paul Brackwater", role=InviteeRole.OTHER,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.get(reverse("conference_invitations", args=[conference.public_id])).text
+    assert "Paul Brackwater needs an interpreter (Arabic)." in page
+    assert "Needs an interpreter (Arabic)</span>" in page
 
 
 def test_recording_a_discussion_for_a_child_under_enquiry_warns_of_the_open_one(

@@ -33,7 +33,13 @@ from iro.access.capabilities import (
     require_capability,
 )
 from iro.access.log import log_export
-from iro.access.scope import child_for, display_name, shows_names, visible_to
+from iro.access.scope import (
+    FREE_TEXT_WITHHELD,
+    child_for,
+    display_name,
+    shows_names,
+    visible_to,
+)
 from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
@@ -1339,22 +1345,22 @@ def conference_invitations(request: HttpRequest, public_id: UUID) -> HttpRespons
 
 
 def _interpreters(user, conference: Conference, invited: list) -> dict:
-    """Who needs an interpreter, for the coordinator to book one in time: the parents
-    and carers whose family record says so, each invitation to one of them marked with
+    """Who needs an interpreter, for the coordinator to book one in time: the family's
+    adults whose record says so, each invitation to one of them marked with
     the language (``interpreter_language``, found by name as the letters find theirs),
     and whether an interpreter is invited."""
     needs, interpreter_invited = invitations.interpreters_needed(conference)
     by_name = {invitations.name_key(n.member.name): n for n in needs}
     for invitation, _state in invited:
         need = by_name.get(invitations.name_key(invitation.name))
-        if need is not None and invitation.role == InviteeRole.PARENT:
+        if need is not None and invitation.role in (InviteeRole.PARENT, InviteeRole.OTHER):
             invitation.interpreter_language = need.language or "language not recorded"
     return {
+        # The language is free text ("Polish, for mum"): withheld with the name.
         "interpreter_needs": [
-            (
-                need.member.name if shows_names(user) else need.member.get_relationship_display(),
-                need.language,
-            )
+            (need.member.name, need.language)
+            if shows_names(user)
+            else (need.member.get_relationship_display(), FREE_TEXT_WITHHELD)
             for need in needs
         ],
         "interpreter_invited": interpreter_invited,

@@ -377,10 +377,19 @@ def letter_context(invitation: Invitation) -> dict:
             .exclude(child=invited)
             .order_by("child__date_of_birth", "child__pk")
         )
+    interpreting_for = ""
+    if invitation.role == InviteeRole.INTERPRETER:
+        needs, _invited = interpreters_needed(conference)
+        interpreting_for = plain_list(
+            f"{need.member.name} ({need.language})" if need.language else need.member.name
+            for need in needs
+        )
     return {
         "invitation": invitation,
         "conference": conference,
         "council_name": council(),
+        "changed_words": _letter_changed_words(invitation),
+        "interpreting_for": interpreting_for,  # "Agnieszka Pikecote (Polish)"
         "family_member": family_member,
         "to_child": to_child,  # the sentences to a child have their own translations
         "about_you": invited is not None,
@@ -436,13 +445,14 @@ def letter_kind(conference: Conference) -> LetterKind:
     return INVITATION_LETTER
 
 
-def what_changed(invitation: Invitation) -> list[str]:
-    """What changed in the conference since ``invitation`` was last sent, in words for
-    the update ("the day or time (it was Thursday 10 December 2026 at 09:30)", "the chair",
-    "a child was added"), in the active language, read from the records' history as it
-    stood then; [] when the history does not say (sent before it was kept)."""
+def what_changed(invitation: Invitation, since: datetime | None = None) -> list[str]:
+    """What changed in the conference since ``invitation`` was last sent (or ``since``),
+    in words for the update ("the day or time (it was Thursday 10 December 2026 at
+    09:30)", "the chair", "a child was added"), in the active language, read from the
+    records' history as it stood then; [] when the history does not say (sent before it
+    was kept)."""
     conference = invitation.conference
-    sent = invitation.sent_at
+    sent = since or invitation.sent_at
     if sent is None:
         return []
     then = (
@@ -515,7 +525,7 @@ def _mail_parts(
     }
     updated = invitation.sent_sequence is not None and method == "REQUEST" and not reminder
     context["updated"] = updated
-    context["changes"] = what_changed(invitation) if updated else []
+    context["changes"] = plain_list(what_changed(invitation)) if updated else ""
     prefix = "Cancelled: " if method == "CANCEL" else ("Changed: " if updated else "Invitation: ")
     if removed:
         prefix = "No longer invited: "
@@ -587,6 +597,43 @@ def _changed_words(invitation: Invitation) -> str:
     if not changes:
         return str(CHANGED_UNSAID)
     return str(CHANGED) % {"changes": plain_list(changes)}
+
+
+CHANGED_LETTER = _(
+    "The meeting has changed: %(changes)s. This letter replaces our earlier letter: "
+    "please go by the details below."
+)
+CHANGED_LETTER_UNSAID = _(
+    "The meeting has changed. This letter replaces our earlier letter: please go by the "
+    "details below."
+)
+
+
+def _letter_changed_words(invitation: Invitation) -> str:
+    """For someone posted a letter for the conference as it stood before a change of
+    date, time or place, the words that open the new letter (what changed, in the active
+    language, since the last letter before the change): a parent holding two letters
+    knows which to go by. Empty for an email invitee (the email says it) and a letter
+    never posted before."""
+    if invitation.email or invitation.pk is None:
+        return ""
+    entry = CalendarEntry.objects.filter(conference_id=invitation.conference_id).first()
+    if entry is None:
+        return ""
+    earlier = (
+        Invitation.history.filter(
+            id=invitation.pk, sent_at__isnull=False, sent_sequence__lt=entry.sequence
+        )
+        .order_by("-history_date", "-history_id")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    if earlier is None:
+        return ""
+    changes = what_changed(invitation, since=earlier)
+    if not changes:
+        return str(CHANGED_LETTER_UNSAID)
+    return str(CHANGED_LETTER) % {"changes": plain_list(changes)}
 
 
 def _not_needed(invitation: Invitation) -> str:
@@ -1072,19 +1119,21 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
 
 @dataclass(frozen=True)
 class InterpreterNeed:
-    """A parent or carer of a conference's children who needs an interpreter."""
+    """An adult of a conference's children's family who needs an interpreter."""
 
     member: FamilyMember
     language: str
 
 
 def needing_an_interpreter():
-    """The parents and carers whose family record says they need an interpreter."""
-    return FamilyMember.objects.filter(relationship__in=PARENTS_AND_CARERS, interpreter_needed=True)
+    """The adults whose family record says they need an interpreter: the parents and
+    carers, and a grandparent or other relative too (they come when the family asks,
+    and are in the core group)."""
+    return FamilyMember.objects.filter(interpreter_needed=True)
 
 
 def interpreters_needed(conference: Conference) -> tuple[list[InterpreterNeed], bool]:
-    """The parents and carers recorded on the conference's children's families as
+    """The adults recorded on the conference's children's families as
     needing an interpreter (with the language), and whether an interpreter is invited:
     the coordinator books one. Two queries."""
     adults = (

@@ -849,7 +849,7 @@ def conferences_without_invitations(user, day: date) -> Queue:
 
 
 def interpreters_to_book(user, day: date) -> Queue:
-    """Conferences booked in the next four weeks where a parent or carer of the children
+    """Conferences booked in the next four weeks where an adult of the children's family
     needs an interpreter (their family record says so) and no interpreter is invited yet,
     soonest first: for the coordinator to book one in time. Three queries."""
     needing = needing_an_interpreter().filter(

@@ -9,6 +9,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -161,6 +162,9 @@ DURATION_RANGE = "The conference length must be from {min} to {max} minutes."
 # Bookings that need an explicit confirmation with the reason.
 BOOKING_NON_WORKING_DAY = "{day:%-d %B %Y} is {why}, not a working day."
 BOOKING_IN_PAST = "{day:%-d %B %Y} is in the past."
+BOOKING_ROOM_TAKEN = (
+    "{venue} is already booked for another conference {times} on {day:%-d %B %Y} (chair: {chair})."
+)
 BOOKING_OUT_OF_HOURS = (
     "A start at {at:%H:%M} is outside the working day ({starts:%H:%M} to {ends:%H:%M})."
 )
@@ -860,6 +864,47 @@ def _place(conference: Conference) -> str:
     return "online" if conference.virtual_link else "at a place not yet set"
 
 
+def _venue_key(venue: str) -> str:
+    """A place as typed, for telling whether two bookings name the same room: case,
+    spaces and punctuation aside ("Civic Centre, room 2" is "civic centre room 2")."""
+    return " ".join(re.sub(r"[^\w]+", " ", venue.casefold()).split())
+
+
+def room_clashes(
+    *,
+    venue: str,
+    scheduled_date: date,
+    scheduled_time: time | None,
+    duration_minutes: int,
+    exclude: Conference | None = None,
+) -> list[str]:
+    """The warnings for a place already booked at an overlapping time on that day by
+    another conference still to be held: the place is free text, so it is a warning to
+    confirm past (two rooms may share a name), not a refusal. None for an online
+    conference (no place)."""
+    key = _venue_key(venue)
+    if not key:
+        return []
+    booked = Conference.objects.filter(
+        status=ConferenceStatus.SCHEDULED, scheduled_date=scheduled_date
+    ).exclude(venue="")
+    if exclude is not None:
+        booked = booked.exclude(pk=exclude.pk)
+    return [
+        BOOKING_ROOM_TAKEN.format(
+            venue=venue.strip(),
+            times=span(other.scheduled_time, other.duration_minutes),
+            day=scheduled_date,
+            chair=other.chair.get_full_name() if other.chair else "not yet chosen",
+        )
+        for other in booked.select_related("chair").order_by("scheduled_time", "pk")
+        if _venue_key(other.venue) == key
+        and times_overlap(
+            other.scheduled_time, other.duration_minutes, scheduled_time, duration_minutes
+        )
+    ]
+
+
 def _chair_clashes(
     *,
     chair,
@@ -870,6 +915,8 @@ def _chair_clashes(
     viewer,
 ) -> list[str]:
     """What stops ``chair`` from chairing at that time: leave, overlapping conferences."""
+    from iro.journey.invitations import plain_list
+
     problems = []
     leave = leave_on([chair.pk], scheduled_date).get(chair.pk)
     if leave is not None:
@@ -909,7 +956,7 @@ def _chair_clashes(
             CHAIR_CLASH.format(
                 chair=chair,
                 kind=_kind_label(other.kind),
-                children=" and ".join(children) or "no child yet",
+                children=plain_list(children) or "no child yet",
                 place=_place(other),
                 times=span(other.scheduled_time, other.duration_minutes),
                 day=scheduled_date,
@@ -1156,6 +1203,12 @@ def schedule_conference(
         venue=venue,
         virtual_link=virtual_link,
         notified_on=notified_on,
+        duration_minutes=duration_minutes,
+    )
+    warnings += room_clashes(
+        venue=venue,
+        scheduled_date=scheduled_date,
+        scheduled_time=scheduled_time,
         duration_minutes=duration_minutes,
     )
     _check_confirmation(errors, warnings, confirm_reason)
@@ -2823,20 +2876,27 @@ def reschedule_conference(
     }
     if not errors.by_field and all(getattr(conference, k) == v for k, v in new.items()):
         errors.add("scheduled_date", NOTHING_CHANGED)
-    if (
-        not confirm_reason.strip()
-        and scheduled_date == conference.scheduled_date
-        and conference.booking_reason
-    ):
-        # The date stays: the confirmation already given for it still stands.
-        confirm_reason = conference.booking_reason
     warnings = booking_warnings(
         scheduled_date=scheduled_date,
         due=conference_due(conference),
         closures=_closures(),
         on=today(),
         scheduled_time=scheduled_time,
+    ) + room_clashes(
+        venue=venue,
+        scheduled_date=scheduled_date,
+        scheduled_time=scheduled_time,
+        duration_minutes=duration_minutes,
+        exclude=conference,
     )
+    if (
+        not confirm_reason.strip()
+        and scheduled_date == conference.scheduled_date
+        and conference.booking_reason
+        and all(warning in conference.booking_warnings for warning in warnings)
+    ):
+        # The date stays and nothing new is warned of: the confirmation given still stands.
+        confirm_reason = conference.booking_reason
     if scheduled_date >= today():  # a move into the past is refused outright above
         _check_confirmation(errors, warnings, confirm_reason)
     errors.raise_if_any()
