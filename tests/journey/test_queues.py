@@ -792,6 +792,19 @@ def test_a_conference_due_is_flagged_by_whether_it_is_booked_by_its_due_date(
     assert (row.flag, row.tone) == (flag, "red" if flag else "")
 
 
+def test_a_conference_due_whose_booked_day_has_passed_unrecorded_says_so(staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        reviews=(date(2025, 4, 20),), first_name="Ayla", last_name="Ashcombe", team=staff.team,
+    )  # fmt: skip
+    # Booked in time for a day now gone by, and not recorded as held.
+    booked(journey.child, kind=ConferenceKind.REVIEW, chair=staff.iro, plan=journey.plan,
+           on=TODAY - timedelta(days=3))  # fmt: skip
+    (row,) = queues.conferences_due(staff.social_worker, TODAY).rows
+    assert row.cells[4] == f"{TODAY - timedelta(days=3):%-d %b %Y}"
+    assert (row.flag, row.tone) == ("Day passed, not recorded", "red")
+
+
 def test_a_child_with_two_open_plans_is_listed_once_by_the_later_plan(staff):
     journey = child_on_plan(
         chair=staff.iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),

@@ -75,3 +75,27 @@ def test_the_chair_filter_is_the_iro_who_raised_it_and_the_team_the_childs(staff
     assert measures.disputes_raised(YEAR, chair=staff.iro_manager) == 0
     assert measures.disputes_raised(YEAR, team=staff.other_team) == 1
     assert measures.children_with_dispute_raised(YEAR, team=staff.team, chair=staff.other_iro) == 0
+
+
+def test_children_with_a_dispute_are_credited_to_their_latest_chair_so_the_chairs_add_up(staff):
+    from iro.journey.models import ConferenceKind
+    from tests.factories import hold_conference
+
+    child = a_child(staff)
+    hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(child, {})], chair=staff.iro_manager,
+        held_on=date(2018, 5, 1),
+    )  # fmt: skip
+    # Two IROs raise disputes about the same child: one child, whoever raised them.
+    DisputeFactory(child=child, raised_by=staff.iro, raised_on=date(2018, 6, 1))
+    DisputeFactory(child=child, raised_by=staff.other_iro, raised_on=date(2018, 7, 1))
+    assert measures.children_with_dispute_raised(YEAR) == 1
+    assert measures.children_with_dispute_raised(YEAR, chair=staff.iro_manager) == 1
+    assert measures.children_with_dispute_raised(YEAR, chair=staff.iro) == 0
+    by_chair = measures.measures_by(YEAR, "chair")
+    assert {g: v["children_with_dispute_raised"] for g, v in by_chair.items()} == {
+        staff.iro_manager.pk: 1
+    }
+    # The disputes themselves stay with the IRO who raised each.
+    assert measures.disputes_raised(YEAR, chair=staff.iro) == 1
+    assert measures.disputes_raised(YEAR, chair=staff.other_iro) == 1

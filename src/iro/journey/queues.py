@@ -73,6 +73,7 @@ CORE_GROUP_LOOKBACK_DAYS = 42
 OVERDUE = "Overdue"
 AT_RISK = "At risk"
 BOOKED_LATE = "Booked late"
+DAY_PASSED = "Day passed, not recorded"
 RED = "red"
 ORANGE = "orange"
 
@@ -1332,7 +1333,8 @@ def conferences_due(user, day: date) -> Queue:
     """The user's children's conferences overdue or due in the next four weeks: initial
     conferences of pending Section 47 enquiries and the next review of each open plan,
     with the booked date; one booked for after its due date is flagged "Booked late",
-    whatever the time left. Six queries."""
+    whatever the time left, and one whose booked day has passed unrecorded says so.
+    Six queries."""
     closures = closure_days()
     rows = []
     for item in conferences_due_by(user, day, day + timedelta(days=UPCOMING_DAYS)):
@@ -1344,7 +1346,10 @@ def conferences_due(user, day: date) -> Queue:
             item.booked_for,
         )
         left, flag, tone = _days_left(day, due, closures)
-        if booked_for is not None and day <= due:
+        if booked_for is not None and booked_for < day:
+            # Its day has passed and it is still not recorded as held.
+            flag, tone = DAY_PASSED, RED
+        elif booked_for is not None and day <= due:
             if booked_for <= due:
                 flag = tone = ""  # booked in time: nothing to worry about
             else:

@@ -161,7 +161,9 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
     if key == "children_with_dispute_raised":
         # The figure counts children: a row each, however many disputes were raised.
         raised: dict[int, list[date]] = {}
-        rows = m.disputes_raised_in(period, team, chair).values_list("child_id", "raised_on")
+        rows = m.disputes_raised_for_children(period, team, chair).values_list(
+            "child_id", "raised_on"
+        )
         for child_id, raised_on in rows.order_by("raised_on", "pk"):
             raised.setdefault(child_id, []).append(raised_on)
         return [

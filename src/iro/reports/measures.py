@@ -16,7 +16,9 @@ Filters, and the choices they need:
     "On or before", not "in the period": a child on a plan for a whole month without a
     conference in it still belongs to the chair who last saw them, so the breakdown by
     chair adds up to the whole;
-  - disputes and multi-agency challenges: the IRO who raised them.
+  - disputes and multi-agency challenges: the IRO who raised them; but the children
+    with a dispute raised, a measure of children, are credited as the plan and child
+    measures are (a child two IROs raised disputes for is one child, once).
 
 Where the contract needs month arithmetic on two columns at once, the review measures
 fetch the minimal columns in a constant number of ordered queries and let
@@ -1065,8 +1067,16 @@ def disputes_resolved_in(period: Period, team=None, chair=None) -> QuerySet[Disp
     )
 
 
+def disputes_raised_for_children(period: Period, team=None, chair=None) -> QuerySet[Dispute]:
+    """The disputes raised in the period, for a measure of children: a chair's are those
+    of the children whose latest held conference they chaired (metrics.md: a child
+    measure is credited to the child's latest chair, so the breakdown adds up to the
+    whole), not those the chair raised."""
+    return _by_child(disputes_raised_in(period, team), period, None, chair)
+
+
 def children_with_dispute_raised(period: Period, *, team=None, chair=None) -> int:
-    return _count(disputes_raised_in(period, team, chair), "child", distinct=True)
+    return _count(disputes_raised_for_children(period, team, chair), "child", distinct=True)
 
 
 def disputes_raised(period: Period, *, team=None, chair=None) -> int:
@@ -1838,8 +1848,8 @@ def measures_by(period: Period, by: str, *, team=None, chair=None) -> dict:
         "children_with_dispute_raised": {
             g: r["n"]
             for g, r in _grouped(
-                disputes_raised_in(period, team, chair),
-                F("child__team") if by == TEAM else F("raised_by"),
+                disputes_raised_for_children(period, team, chair),
+                F("child__team") if by == TEAM else latest_chair(period),
                 n=Count("child", distinct=True),
             ).items()
         },
