@@ -178,6 +178,29 @@ def test_a_chair_filter_uses_the_chair_of_the_latest_conference(staff):
     assert _listed(staff.iro_manager, chair_id=staff.other_iro.pk) == set()
 
 
+def test_a_chair_filter_also_finds_the_children_whose_next_conference_they_are_booked_to_chair(
+    client, staff
+):
+    # As My work does: the IRO taking a child's next review over from another chair.
+    journey = child_on_plan(
+        chair=staff.other_iro, strategy=date(2025, 1, 6), icpc_on=date(2025, 1, 24),
+        la_child_id="N00001",
+    )  # fmt: skip
+    from tests.factories import hold_conference
+
+    hold_conference(
+        kind="review",
+        children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.iro,
+        scheduled_date=date(2025, 4, 20),
+    )
+    assert _listed(staff.iro_manager, chair_id=staff.iro.pk) == {"N00001"}
+    assert _listed(staff.iro_manager, chair_id=staff.other_iro.pk) == {"N00001"}
+    client.force_login(staff.iro)
+    page = client.get(reverse("caseload"), {"chair": staff.iro.pk}).text
+    assert f'{staff.other_iro}<br><span class="govuk-body-s">Next: {staff.iro}</span>' in page
+
+
 def test_an_iro_opens_the_list_on_the_children_they_chair_and_can_choose_any(client, staff):
     children_on_plans(staff, 4)  # alternately chaired by the IRO and the other IRO
     client.force_login(staff.iro)

@@ -112,6 +112,20 @@ def current_chair_id() -> Coalesce:
     )
 
 
+def chaired_by(chair_id: int) -> Q:
+    """The children ``chair_id`` chairs, of a queryset annotated with ``current_chair_id``
+    as ``chair_id``: their current chair, or the chair of a conference booked for them
+    (the IRO preparing a child's next review, taken over from another chair). My work
+    and the caseload's chair filter read the same."""
+    return Q(chair_id=chair_id) | Exists(
+        ConferenceChild.objects.filter(
+            child=OuterRef("pk"),
+            conference__status=ConferenceStatus.SCHEDULED,
+            conference__chair_id=chair_id,
+        )
+    )
+
+
 def _may_be_chaired_by(chair_id: int) -> QuerySet:
     """The ids of the children whose current chair (``current_chair_id``) can be
     ``chair_id``: a child's current chair chaired, or is to chair, one of their
@@ -372,16 +386,7 @@ def my_work(user, *, day: date | None = None) -> MyWork:
             )
         )
     )
-    mine = chaired.annotate(chair_id=current_chair_id()).filter(
-        Q(chair_id=user.pk)
-        | Exists(
-            ConferenceChild.objects.filter(
-                child=OuterRef("pk"),
-                conference__status=ConferenceStatus.SCHEDULED,
-                conference__chair=user,
-            )
-        )
-    )
+    mine = chaired.annotate(chair_id=current_chair_id()).filter(chaired_by(user.pk))
     # A chair of a scheduled conference is that child's chair, so ``mine`` covers every
     # child in ``rows`` too. Read once: a few hundred ids, where the queries below would
     # each work out again who the chair of every child of the user's conferences is.
@@ -516,6 +521,7 @@ class CaseloadRow:
     icpc_due: date | None
     icpc_overdue: bool
     chair: str
+    next_chair: str = ""  # of the next booked conference, when another
 
 
 @dataclass(frozen=True)
@@ -572,8 +578,8 @@ def caseload(
     if filters.chair_id is not None:
         # Only the children who may have this chair are asked who their chair is (in a
         # region, a chair's thousand of 96,000; asking every child took 0.8 s).
-        children = children.filter(
-            pk__in=_may_be_chaired_by(filters.chair_id), chair_id=filters.chair_id
+        children = children.filter(pk__in=_may_be_chaired_by(filters.chair_id)).filter(
+            chaired_by(filters.chair_id)
         )
     if filters.social_worker_id is not None:
         children = children.filter(social_worker_id=filters.social_worker_id)
@@ -612,12 +618,28 @@ def _caseload_page(
     due = _earliest_due(
         due_items(Child.objects.filter(pk__in=[c.pk for c in on_page]), day=day, closures=closures)
     )
-    chairs = User.objects.in_bulk({c.chair_id for c in on_page if c.chair_id})
+    # The chair of each child's next booked conference, where it is another: the list
+    # of a chair's children holds those they are to chair next (``chaired_by``).
+    next_chair: dict[int, int] = {}
+    for child_id, chair_id in (
+        ConferenceChild.objects.filter(
+            child__in=[c.pk for c in on_page],
+            conference__status=ConferenceStatus.SCHEDULED,
+            conference__chair__isnull=False,
+        )
+        .order_by("-conference__scheduled_date", "-conference__pk")
+        .values_list("child_id", "conference__chair_id")
+    ):
+        next_chair[child_id] = chair_id  # the soonest last, so it stays
+    chairs = User.objects.in_bulk(
+        {c.chair_id for c in on_page if c.chair_id} | set(next_chair.values())
+    )
     rows = []
     for c in on_page:
         review_due = due.get((c.pk, REVIEW))
         icpc_due = due.get((c.pk, ICPC))
         chair = chairs.get(c.chair_id)
+        booked = chairs.get(next_chair.get(c.pk))
         rows.append(
             CaseloadRow(
                 child=child_ref(user, c),
@@ -629,6 +651,7 @@ def _caseload_page(
                 icpc_due=icpc_due,
                 icpc_overdue=icpc_due is not None and icpc_due < day,
                 chair=str(chair) if chair else "",
+                next_chair=str(booked) if booked and booked != chair else "",
             )
         )
     return Caseload(today=day, page=page, rows=rows)
