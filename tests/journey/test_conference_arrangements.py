@@ -481,6 +481,24 @@ def test_a_pre_meeting_refuses_what_cannot_be_true(conference, staff):
     assert not PreMeeting.objects.exists()
 
 
+def test_a_pre_meeting_years_before_the_conference_is_refused_as_a_typo(conference, staff):
+    row = conference.children.first()
+    with pytest.raises(ValidationError) as raised:
+        services.record_pre_meeting(
+            conference_child=row, child_met_on=date(2020, 1, 1), parents_met_on=date(2019, 1, 1),
+            acting_user=staff.iro, expected_version=0,
+        )  # fmt: skip
+    assert raised.value.message_dict == {
+        "child_met_on": [
+            services.PRE_MEETING_TOO_EARLY.format(who="child", date=date(2024, 6, 28))
+        ],
+        "parents_met_on": [
+            services.PRE_MEETING_TOO_EARLY.format(who="parents", date=date(2024, 6, 28))
+        ],
+    }
+    assert not PreMeeting.objects.exists()
+
+
 def test_a_pre_meeting_after_the_conference_is_refused(conference, staff):
     row = conference.children.first()
     with time_machine.travel(date(2024, 7, 5), tick=False), pytest.raises(ValidationError) as e:

@@ -146,6 +146,33 @@ def test_the_page_says_a_bad_date_and_keeps_what_was_saved(client, staff, confer
     assert conference.report_received_on == date(2024, 6, 24)
 
 
+def test_the_page_gives_one_message_a_date_naming_which_date(client, staff, conference):
+    client.force_login(staff.social_worker)
+    page = client.post(
+        reverse("conference_report", args=[conference.public_id]),
+        {
+            "report_received_on_day": "5",
+            "report_received_on_month": "12",
+            "report_received_on_year": "2019",
+            "report_shared_on_day": "1",
+            "report_shared_on_month": "1",
+            "report_shared_on_year": "2018",
+            "version": str(conference.version),
+        },
+    ).text
+    too_early = "is more than 3 months before the conference on 28 June 2024"
+    assert page.count(too_early) == 4  # each date's, in the summary and by its field
+    received = conference_forms_field_name(page, too_early)
+    assert len(set(received)) == 2  # the two dates named apart
+
+
+def conference_forms_field_name(page: str, words: str) -> list[str]:
+    """The words before each message: "The date the chair received the report", ..."""
+    import re
+
+    return re.findall(r"(The date[^<.]*?) " + re.escape(words), page)
+
+
 @pytest.mark.parametrize("who", ["outsider", "analyst", "partnership"])
 def test_the_page_refuses_who_may_not_record_it(client, staff, conference, who):
     client.force_login(getattr(staff, who))

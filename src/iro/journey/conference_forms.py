@@ -182,22 +182,29 @@ def apply_service_errors(
     for name, errors in error.error_dict.items():
         target = aliases.get(name, name)
         if target in form.fields:
-            form.add_error(target, naming_the_date(form.fields[target], errors))
+            form.add_error(target, naming_the_date(form.fields[target], errors, among=form))
         else:
             form.add_error(None, errors)
     return False
 
 
-def naming_the_date(field: forms.Field, errors: list) -> list:
+def naming_the_date(field: forms.Field, errors: list, *, among: forms.Form | None = None) -> list:
     """A service's "The date cannot be in the future." (or "... before 1 January 1990.")
     said of the date it is about ("The date of the strategy discussion cannot be in the
-    future."), so a form with two dates says which one, in its error summary too."""
+    future."), so a form with two dates says which one, in its error summary too. On a
+    form (``among``) with more than one date, every message about "The date" is named
+    (the social work report's two dates, each "more than 3 months before" it)."""
     if not isinstance(field, GovDateField):
         return errors
     generic = "The date "
+    dates = among is not None and sum(isinstance(f, GovDateField) for f in among.fields.values())
+
+    def named(text: str) -> bool:
+        return text in (DATE_IN_FUTURE, DATE_TOO_EARLY) or (dates > 1 and text.startswith(generic))
+
     return [
         field.what_capitalised + " " + str(getattr(e, "message", e)).removeprefix(generic)
-        if str(getattr(e, "message", e)) in (DATE_IN_FUTURE, DATE_TOO_EARLY)
+        if named(str(getattr(e, "message", e)))
         else e
         for e in (errors.error_list if isinstance(errors, ValidationError) else errors)
     ]

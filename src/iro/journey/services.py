@@ -2167,10 +2167,13 @@ def record_conference_report(
         errors.add(NON_FIELD_ERRORS, CANCELLED)
     day = conference.held_on or conference.scheduled_date
     for field, given in (("report_received_on", received_on), ("report_shared_on", shared_on)):
-        errors.add(field, not_in_future(given))
-        if given is not None and day is not None and given > day:
+        wrong = not_in_future(given)
+        errors.add(field, wrong)
+        if wrong or given is None or day is None:  # one message for a date
+            continue
+        if given > day:
             errors.add(field, REPORT_AFTER_CONFERENCE.format(date=day))
-        if given is not None and day is not None and (day - given).days > REPORT_EARLIEST_DAYS:
+        elif (day - given).days > REPORT_EARLIEST_DAYS:
             errors.add(field, REPORT_TOO_EARLY.format(date=day))
     if (received_on, shared_on) == (
         conference.report_received_on,
@@ -2742,6 +2745,10 @@ ATTENDANCE_TOO_EARLY = "Attendance can only be recorded on or after the day of t
 PRE_MEETING_AFTER_CONFERENCE = (
     "The chair's meeting with the {who} cannot be after the conference on {date:%-d %B %Y}."
 )
+PRE_MEETING_TOO_EARLY = (
+    "The chair's meeting with the {who} is more than 3 months before the conference on "
+    "{date:%-d %B %Y}: it is held to prepare for that conference. Check the year."
+)
 CHILD_MET_AND_TOO_YOUNG = "Either the chair met the child, or the child is too young: not both."
 INTERPRETER_LANGUAGE_REQUIRED = "Enter the language the interpreter is needed for."
 ADVOCATE_ORGANISATION_REQUIRED = "Enter who the advocate is from, for example NYAS."
@@ -3062,8 +3069,12 @@ def pre_meeting_errors(
     ):
         wrong = not_in_future(value)
         errors.add(field, wrong)
-        if not wrong and value and day and value > day:  # one message for a date
+        if wrong or not value or not day:  # one message for a date
+            continue
+        if value > day:
             errors.add(field, PRE_MEETING_AFTER_CONFERENCE.format(who=who, date=day))
+        elif (day - value).days > REPORT_EARLIEST_DAYS:
+            errors.add(field, PRE_MEETING_TOO_EARLY.format(who=who, date=day))
     if child_met_on and child_too_young:
         errors.add("child_met_on", CHILD_MET_AND_TOO_YOUNG)
     if interpreter_needed and not interpreter_language.strip():
