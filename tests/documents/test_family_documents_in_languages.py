@@ -208,6 +208,22 @@ def test_the_letter_follows_the_parents_own_language(client, staff, letter):
     assert '<option value="ar" selected>' in html
 
 
+def test_a_professionals_letter_is_in_english_by_default_and_not_called_the_familys(
+    client, staff, letter
+):
+    conference, _parent = letter
+    police = services.add_invitee(
+        conference=conference, name="DC Claire Hollford", role=InviteeRole.POLICE,
+        address="Northmoor Police Station", acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    html = letter_html(client, conference, police)
+    assert "Language of the letter" in html
+    assert "A letter to a professional is in English, chosen here by default." in html
+    assert "language is en-gb" not in html.lower()
+    assert "for the family" not in html and "family&#x27;s" not in html
+
+
 def test_staff_pages_stay_in_english_whatever_the_browser_asks(client, staff, plan):
     Child.objects.filter(pk=plan.child_id).update(preferred_language="Polish")
     client.force_login(staff.social_worker)

@@ -210,6 +210,18 @@ def test_showing_who_is_free_books_nothing_and_puts_the_free_chairs_first(client
     assert VENUE_OR_LINK not in page
 
 
+def test_showing_who_is_free_on_a_bank_holiday_says_it_is_not_a_working_day(client, staff, child):
+    client.force_login(staff.coordinator)
+    url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"
+    page = client.post(url, booking(child, date(2026, 12, 25), check_chairs="1")).text
+    assert (
+        "25 December 2026 is a bank holiday (Christmas Day), not a working day. A booking then "
+        "asks for the reason." in page
+    )
+    on_a_wednesday = client.post(url, booking(child, WEDNESDAY, check_chairs="1")).text
+    assert 'id="not-a-working-day"' not in on_a_wednesday
+
+
 def test_showing_who_is_free_asks_for_the_time_first(client, staff, child):
     client.force_login(staff.coordinator)
     url = reverse("conference_new", args=[child.public_id]) + f"?kind={ConferenceKind.INITIAL}"

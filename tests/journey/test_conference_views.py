@@ -1006,7 +1006,7 @@ def test_cancelling_names_those_posted_a_letter_to_post_a_cancellation(client, s
     conference.refresh_from_db()
     url = reverse("conference_cancel", args=[conference.public_id])
     asked = client.get(url).content.decode()
-    assert "1 person was emailed an invitation" in asked
+    assert "1 person was sent an invitation by email" in asked
     assert "Posted a letter: Moss Brackwater. Once it is cancelled, the invitations page" in asked
     response = client.post(
         url,

@@ -103,6 +103,16 @@ def test_the_children_behind_a_figure_come_a_page_at_a_time(client, year, monkey
     assert f'href="?team={year.team.pk}&amp;page=1" rel="prev"' in second
 
 
+def test_a_reader_who_sees_no_names_cannot_ask_for_one_chairs_children(client, year):
+    # The analyst reads the published edition, which has no chair's figures.
+    url = f"/reports/annual/{YEAR.label}/plans_started/?chair={year.iro.username}"
+    client.force_login(year.analyst)
+    assert client.get(url).status_code == 404
+    assert client.get(url.partition("?")[0]).status_code == 200
+    client.force_login(year.iro_manager)
+    assert client.get(url).status_code == 200
+
+
 def test_a_child_with_two_disputes_is_one_row_behind_the_children_with_a_dispute(year):
     child = a_child(year)
     DisputeFactory(child=child, raised_on=date(2018, 6, 4))

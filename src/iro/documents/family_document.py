@@ -19,7 +19,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
 from iro.journey.models import ActionStatus, InviteeRole
-from iro.languages import ENGLISH, Choice, choose, code_for
+from iro.languages import BY_CODE, ENGLISH, Choice, choose, code_for
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -128,7 +128,7 @@ def invitation_choice(invitation, asked: str | None = None) -> Choice:
     from iro.journey.models import InviteeRole
 
     if invitation.role not in (InviteeRole.PARENT, InviteeRole.CHILD):
-        return choose(ENGLISH, asked)
+        return choose(BY_CODE[ENGLISH].name, asked)  # "English", as a language is recorded
     children = _children_of(invitation.conference)
     name = name_key(invitation.name)
     if invitation.role == InviteeRole.PARENT:

@@ -787,6 +787,13 @@ def _when_given(form) -> chairs.When | None:
     return chairs.When(day, at, minutes)
 
 
+def _not_a_working_day(when: chairs.When | None) -> str:
+    """ "25 December 2026 is a bank holiday (Christmas Day), not a working day.", said
+    when the chairs free then are shown, not only once the booking is asked for."""
+    why = when and timescales.non_working_day(when.day, closures=closure_days())
+    return services.BOOKING_NON_WORKING_DAY.format(day=when.day, why=why) if why else ""
+
+
 def _confirm_for(form, error: ValidationError) -> date | None:
     """The date to ask a confirmation for: when the service asked for one, or the person
     had already started to give it (so a refusal for another reason keeps their reason)."""
@@ -911,6 +918,7 @@ def conference_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "options": options,
             "hints": _chair_hints(options, free_then="Free at the time chosen" if when else ""),
             "chairs_when": when,
+            "not_a_working_day": _not_a_working_day(when),
             "children_hint": CHILDREN_HINT + (SIBLINGS_TICKED if len(candidates) > 1 else ""),
             "family_booked": family_booked,
             "confirm_for": confirm_for,
@@ -1563,6 +1571,7 @@ def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int)
             "parts": _letter_parts(invitation, choice),
             "choice": choice,
             "languages": SUPPORTED,
+            "not_family": invitation.role not in (InviteeRole.PARENT, InviteeRole.CHILD),
         },
     )
 

@@ -1027,8 +1027,8 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: st
     # The email's own state: queued, sent, kept on this machine, or failed (the answer).
     # (The feedback request after the conference is the feedback page's, not this list's.)
     mail = invitation.mails.exclude(kind=MailKind.FEEDBACK).order_by("-queued_at", "-pk").first()
-    if mail is None:  # issued before mail was queued
-        return f"Recorded {_day(timezone.localtime(invitation.sent_at))}"
+    if mail is None:  # issued before mail was queued (no message of it is kept)
+        return f"Recorded as sent {_day(timezone.localtime(invitation.sent_at))}"
     if mail.kind == MailKind.INVITATION:
         return state_words(mail)
     return f"{mail.get_kind_display()}: {state_words(mail)}"

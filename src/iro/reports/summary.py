@@ -164,9 +164,10 @@ FIGURES = {
     "reviews_on_time": "Children whose reviews were all on time",
     "children_with_dispute_raised": "Children whose IRO raised a dispute",
     "disputes_raised": "Disputes raised",
-    "child_attended": "Children aged 5 or over who came to their conference",
-    "child_views_represented": "Children aged 5 or over whose views were heard",
-    "advocate_involved": "Children aged 5 or over who had an advocate",
+    # Counted by conference, not child: a child with two conferences counts at each.
+    "child_attended": "Conferences a child aged 5 or over came to",
+    "child_views_represented": "Conferences where a child aged 5 or over had their views heard",
+    "advocate_involved": "Conferences where a child aged 5 or over had an advocate",
 }
 
 

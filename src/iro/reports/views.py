@@ -518,7 +518,8 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
         return _not_begun(request, error)
     if measure not in MEASURES:
         raise Http404("There is no such measure.")
-    team, chair = _filters(request)
+    # A reader who sees no names reads the published edition: no chair's figures either.
+    team, chair = _filters(request, edition_for(request.user, None))
     item = request.GET.get("item", "")
     behind = drilldown.children_behind(request.user, measure, period, team=team, chair=chair)
     units = [unit for unit in behind.units if not item or unit.item == item]

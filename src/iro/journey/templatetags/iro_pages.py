@@ -23,3 +23,11 @@ def demo_logins() -> list[tuple[str, str]]:
 def demo_password() -> str:
     """The one demo password; empty where demo logins are not allowed."""
     return settings.DEMO_PASSWORD if settings.DEMO_LOGINS_ALLOWED else ""
+
+
+@register.filter
+def in_sentence(title: str) -> str:
+    """A title inside a sentence: its first letter lower case, the rest as written
+    ("Monthly report November 2026" -> "monthly report November 2026")."""
+    title = str(title)
+    return title[:1].lower() + title[1:]
