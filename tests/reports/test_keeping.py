@@ -78,6 +78,25 @@ def test_after_a_change_a_page_gets_the_earlier_copy_while_a_worker_makes_the_ne
     assert page.context["report"].measures[ON_PLAN] == 1  # the earlier copy's figure
 
 
+def test_words_just_saved_show_at_once_on_the_earlier_copy_while_the_figures_are_made(
+    staff, client, monkeypatch
+):
+    from iro.narrative.services import NONE_SAVED, write_narrative
+
+    a_plan(staff, date(2018, 5, 1))
+    keeping.keep_reports()
+    a_worker_is_alive()
+    write_narrative(
+        kind="annual", period="2018-19", texts={"went_well": "Every review was on time."},
+        acting_user=staff.iro_manager, expected_version=NONE_SAVED,
+    )  # fmt: skip
+    monkeypatch.setattr(builders, "build_report", _refuse)
+    client.force_login(staff.iro_manager)
+    page = client.get("/reports/annual/2018-19/").content.decode()
+    assert "These figures were made at" in page  # the earlier copy's figures
+    assert "Every review was on time." in page  # and the words as saved
+
+
 def test_the_keeper_makes_the_new_report_and_pages_then_have_the_new_figures(staff, client):
     a_plan(staff, date(2018, 5, 1))
     keeper = keeping.ReportKeeper(interval=1)

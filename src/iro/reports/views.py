@@ -13,6 +13,7 @@ edition has no chair filter, no by-chair table and no links to children.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import replace
 
 from django.core.exceptions import PermissionDenied
@@ -30,6 +31,7 @@ from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import display_name, shows_names
 from iro.journey.checks import EARLIEST_DATE
+from iro.narrative.selectors import report_sections
 from iro.people.models import Role, Team, User
 from iro.reports import drilldown, measures, periods, presentation, sign_off, summary
 from iro.reports.builders import (
@@ -272,6 +274,10 @@ def report_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
     # files hold them all.
     shorter = [replace(lst, limit=LIST_ROWS_SHOWN) for lst in report.management]
     report = replace(report, management=shorter)
+    if report.figures_at is not None:
+        # A copy made a little earlier, while the worker makes the new figures: its words
+        # are read now (they are not figures), so words just saved show at once.
+        report = replace(report, narrative=report_sections(report.kind, report.period.label))
     read_log.shown(request, pks=_children_listed(report))
     return render(request, "reports/report.html", _context(request, report, team, chair))
 
@@ -367,7 +373,18 @@ def _context(request: HttpRequest, report: Report, team, chair) -> dict:
     # the reader has management lists. What they are made from is worked out only when
     # they are rendered (``SimpleLazyObject``).
     body_key = report.cache_key and "\x1f".join(
-        map(str, (report.cache_key, children_base, query, get_language(), bool(report.management)))
+        map(
+            str,
+            (
+                report.cache_key,
+                children_base,
+                query,
+                get_language(),
+                bool(report.management),
+                # The words, which a copy made a little earlier reads anew.
+                hashlib.sha256(repr(report.narrative).encode()).hexdigest(),
+            ),
+        )
     )
     # The reader's management lists are kept rendered under the key of what they were
     # made from (the reader, the records, the day) with the links and language.
