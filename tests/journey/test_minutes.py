@@ -142,6 +142,57 @@ def test_a_review_already_booked_is_given_with_the_day_it_must_be_held_by(client
     ) in page
 
 
+def test_minutes_once_sent_keep_the_booking_they_said_whatever_is_booked_or_held_since(
+    client, staff, icpc
+):
+    from iro.journey import services
+    from iro.journey.checks import current_version
+    from iro.journey.models import ConferenceStatus
+
+    row = icpc.children.get()
+    due = timescales.first_review_due(HELD)
+    booked = hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(row.child, {"plan": row.plan})],
+        chair=staff.iro, scheduled_date=date(2027, 2, 1),
+    )  # fmt: skip
+    services.record_minutes_sent(
+        conference=icpc, sent_on=date(2026, 11, 20), acting_user=staff.coordinator,
+        expected_version=current_version(icpc),
+    )  # fmt: skip
+    said = (
+        "The next review conference: booked for Monday 1 February 2027 "
+        f"(it must be held by {due:%A} {due.day} {due:%B %Y})."
+    )
+    client.force_login(staff.coordinator)
+    assert said in client.get(minutes_url(icpc)).text
+    with time_machine.travel(date(2027, 2, 1), tick=False):
+        booked.status, booked.held_on = ConferenceStatus.HELD, date(2027, 2, 1)
+        booked.save()  # held since: the minutes sent in November still say it was booked
+        client.force_login(staff.coordinator)
+        assert said in client.get(minutes_url(icpc)).text
+
+
+def test_a_review_booked_after_the_minutes_were_sent_is_not_added_to_them(client, staff, icpc):
+    from iro.journey import services
+    from iro.journey.checks import current_version
+
+    row = icpc.children.get()
+    services.record_minutes_sent(
+        conference=icpc, sent_on=date(2026, 11, 20), acting_user=staff.coordinator,
+        expected_version=current_version(icpc),
+    )  # fmt: skip
+    with time_machine.travel(date(2026, 12, 1), tick=False):
+        hold_conference(
+            kind=ConferenceKind.REVIEW, children=[(row.child, {"plan": row.plan})],
+            chair=staff.iro, scheduled_date=date(2027, 2, 1),
+        )  # fmt: skip
+        client.force_login(staff.coordinator)
+        page = client.get(minutes_url(icpc)).text
+    due = timescales.first_review_due(HELD)
+    assert f"The next review conference: by {due:%A} {due.day} {due:%B %Y}." in page
+    assert "booked for" not in page
+
+
 def test_a_plan_ended_says_why_and_that_no_conference_follows(client, staff, icpc):
     row = icpc.children.get()
     row.plan.end_date, row.plan.end_reason = date(2026, 11, 19), "step_down_cin"

@@ -14,10 +14,11 @@ the family, so only a reader who sees names may open it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -57,19 +58,45 @@ class ChildMinutes:
 
 
 def _booked_reviews(conference: Conference, plan_ids: list) -> dict[int, date]:
-    """The day each plan's next review is booked for after ``conference`` (held), by plan:
-    one query for all the children."""
-    booked: dict[int, date] = {}
-    for plan_id, day in (
-        ConferenceChild.objects.filter(
-            plan_id__in=[pk for pk in plan_ids if pk is not None],
-            conference__kind=ConferenceKind.REVIEW,
-            conference__status=ConferenceStatus.SCHEDULED,
-            conference__scheduled_date__gt=conference.held_on,
+    """The day each plan's next review is booked for after ``conference`` (held), by plan,
+    as the minutes said it when they were sent: a review booked, moved or held since does
+    not change minutes already sent (they are the record the family and agencies have).
+    Minutes not yet sent say the bookings as they are now. Two queries at most."""
+    reviews = ConferenceChild.objects.filter(
+        plan_id__in=[pk for pk in plan_ids if pk is not None],
+        conference__kind=ConferenceKind.REVIEW,
+    )
+    if conference.minutes_sent_on is None:
+        rows = (
+            reviews.filter(
+                conference__status=ConferenceStatus.SCHEDULED,
+                conference__scheduled_date__gt=conference.held_on,
+            )
+            .order_by("conference__scheduled_date")
+            .values_list("plan_id", "conference__scheduled_date")
         )
-        .order_by("conference__scheduled_date")
-        .values_list("plan_id", "conference__scheduled_date")
-    ):
+    else:
+        plans_of = dict(reviews.values_list("conference_id", "plan_id"))
+        sent = timezone.make_aware(datetime.combine(conference.minutes_sent_on, time.max))
+        then: dict[int, tuple[str, date | None]] = {}
+        for pk, status, day in (
+            Conference.history.filter(id__in=plans_of, history_date__lte=sent)
+            .order_by("id", "-history_date", "-history_id")
+            .values_list("id", "status", "scheduled_date")
+        ):
+            then.setdefault(pk, (status, day))  # the row as it stood when they were sent
+        rows = sorted(
+            (
+                (plans_of[pk], day)
+                for pk, (status, day) in then.items()
+                if status == ConferenceStatus.SCHEDULED
+                and day is not None
+                and day > conference.held_on
+            ),
+            key=lambda row: row[1],
+        )
+    booked: dict[int, date] = {}
+    for plan_id, day in rows:
         booked.setdefault(plan_id, day)
     return booked
 
