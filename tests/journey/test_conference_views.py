@@ -1112,6 +1112,41 @@ def test_attendance_is_offered_from_the_conferences_day(client, staff, conferenc
         assert "Record who attended" in client.get(url).content.decode()
 
 
+def test_the_chair_records_someone_who_came_without_being_on_the_list(client, staff, conference):
+    services.add_invitee(
+        conference=conference, name="PC Rook Ashdown", role=InviteeRole.POLICE,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    rook = conference.invitations.get()
+    url = reverse("conference_attendance", args=[conference.public_id])
+    came = {
+        "version": str(current_version(conference)),
+        f"attendance_{rook.pk}": InviteeAttendance.APOLOGIES,
+        "attendee_name": "Ivy Brackwater",
+        "attendee_role": InviteeRole.PARENT,
+        "attendee_attendance": InviteeAttendance.ATTENDED,
+    }
+    with time_machine.travel(date(2024, 6, 27), tick=False):  # the day before: too early
+        client.force_login(staff.iro)
+        page = client.post(url, came).text
+        assert services.ATTENDANCE_TOO_EARLY in page
+        assert conference.invitations.count() == 1
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(url, came | {"attendee_name": " "}).text
+        assert services.ATTENDEE_NAME_REQUIRED in page
+        rook.refresh_from_db()
+        assert rook.attendance == ""  # nothing half saved
+        done = client.post(url, came, follow=True).text
+        assert "Attendance recorded. Ivy Brackwater added as attending." in done
+        ivy = conference.invitations.get(name="Ivy Brackwater")
+        assert (ivy.role, ivy.attendance, ivy.sent_at) == ("parent", "attended", None)
+        rook.refresh_from_db()
+        assert rook.attendance == InviteeAttendance.APOLOGIES
+        client.force_login(staff.outsider)
+        assert client.post(url, came).status_code in {403, 404}
+
+
 def test_a_childs_attendance_recorded_on_their_invitation_starts_the_record_form(
     client, staff, conference
 ):

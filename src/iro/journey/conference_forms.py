@@ -572,8 +572,30 @@ class InviteeForm(InviteeContactForm):
         self.fields["address"].label = "Postal address (optional)"
 
 
+CAME = (InviteeAttendance.ATTENDED, InviteeAttendance.PART, InviteeAttendance.VIRTUAL)
+
+
 class AttendanceForm(VersionedForm):
-    """One radio group per invitation, ``attendance_<pk>``."""
+    """One radio group per invitation, ``attendance_<pk>``; and someone who came without
+    being on the list (``attendee_*``: a relative or an officer who turned up)."""
+
+    attendee_name = forms.CharField(
+        label="Name (optional)",
+        required=False,
+        help_text="Someone who came but was not on the list.",
+        validators=[text_limits.MaxChars(text_limits.NAME)],
+    )
+    attendee_role = forms.ChoiceField(
+        label="Who are they?",
+        choices=[("", "Select a role"), *InviteeRole.choices],
+        required=False,
+    )
+    attendee_attendance = forms.ChoiceField(
+        label="How did they attend?",
+        choices=[(value, label) for value, label in InviteeAttendance.choices if value in CAME],
+        initial=InviteeAttendance.ATTENDED,
+        required=False,
+    )
 
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -594,6 +616,18 @@ class AttendanceForm(VersionedForm):
     def attendance(self) -> dict[int, str]:
         return {
             int(n.rsplit("_", 1)[1]): self.cleaned_data.get(n) or "" for n in self.invitation_fields
+        }
+
+    def attendee(self) -> dict[str, str] | None:
+        """Someone who came without being on the list, as ``services.add_attendee``
+        takes them; None when no one is given."""
+        data = self.cleaned_data
+        if not (data.get("attendee_name") or "").strip() and not data.get("attendee_role"):
+            return None
+        return {
+            "name": data.get("attendee_name") or "",
+            "role": data.get("attendee_role") or "",
+            "attendance": data.get("attendee_attendance") or InviteeAttendance.ATTENDED,
         }
 
 

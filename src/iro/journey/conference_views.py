@@ -1649,12 +1649,17 @@ def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse
     stale = False
     if request.method == "POST" and form.is_valid():
         try:
-            services.record_attendance(
-                conference=conference,
-                attendance=form.attendance(),
-                expected_version=form.cleaned_data["version"],
-                acting_user=request.user,
-            )
+            with transaction.atomic():  # the list and the one who came, or neither
+                services.record_attendance(
+                    conference=conference,
+                    attendance=form.attendance(),
+                    expected_version=form.cleaned_data["version"],
+                    acting_user=request.user,
+                )
+                if (attendee := form.attendee()) is not None:
+                    services.add_attendee(
+                        conference=conference, acting_user=request.user, **attendee
+                    )
         except ValidationError as error:
             first = form.invitation_fields[:1]
             aliases = {"attendance": first[0]} if first else None
@@ -1663,7 +1668,8 @@ def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse
                 conference.refresh_from_db()
                 _stale_version(form, conference)
         else:
-            messages.success(request, "Attendance recorded.")
+            added = f" {attendee['name'].strip()} added as attending." if attendee else ""
+            messages.success(request, f"Attendance recorded.{added}")
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
     context |= {"form": form, "stale": stale, "active_nav": "children"}

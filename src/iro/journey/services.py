@@ -3045,6 +3045,49 @@ def record_attendance(
     return conference
 
 
+ATTENDEE_NAME_REQUIRED = "Enter the name of the person who came."
+ATTENDEE_DID_NOT_COME = "Choose how they attended: someone added here came."
+
+
+def add_attendee(
+    *, conference: Conference, name: str, role: str, attendance: str, acting_user
+) -> Invitation:
+    """Someone who came to the conference without being on its list (a relative the
+    family brought, another officer): added as the chair or the coordinator records who
+    attended, from the day of the conference, never sent anything."""
+    require(
+        acting_user,
+        (Capability.SCHEDULE_CONFERENCES, Capability.CHAIR_CONFERENCES),
+        conference=conference,
+    )
+    errors = Errors()
+    if conference.status == ConferenceStatus.CANCELLED:
+        errors.add("attendee_name", CANCELLED)
+    day = conference.held_on or conference.scheduled_date
+    if conference.status == ConferenceStatus.SCHEDULED and (day is None or day > today()):
+        errors.add("attendee_name", ATTENDANCE_TOO_EARLY)
+    if not name.strip():
+        errors.add("attendee_name", ATTENDEE_NAME_REQUIRED)
+    errors.add("attendee_name", one_line(name))
+    errors.add("attendee_name", text_limits.too_long(name.strip(), text_limits.NAME))
+    if not role:
+        errors.add("attendee_role", INVITEE_ROLE_REQUIRED)
+    elif role not in choice_values(InviteeRole):
+        errors.add("attendee_role", UNKNOWN_CODE.format(value=role, what="role"))
+    if attendance not in (
+        InviteeAttendance.ATTENDED,
+        InviteeAttendance.PART,
+        InviteeAttendance.VIRTUAL,
+    ):
+        errors.add("attendee_attendance", ATTENDEE_DID_NOT_COME)
+    errors.raise_if_any()
+    invitation = Invitation(
+        conference=conference, name=name.strip(), role=role, attendance=attendance
+    )
+    saved_by(invitation, acting_user).save()
+    return invitation
+
+
 def pre_meeting_errors(
     errors: Errors,
     *,
