@@ -590,9 +590,9 @@ class AttendanceForm(VersionedForm):
         choices=[("", "Select a role"), *InviteeRole.choices],
         required=False,
     )
-    attendee_attendance = forms.ChoiceField(
+    attendee_attendance = _radios(
+        [(value, label) for value, label in InviteeAttendance.choices if value in CAME],
         label="How did they attend?",
-        choices=[(value, label) for value, label in InviteeAttendance.choices if value in CAME],
         initial=InviteeAttendance.ATTENDED,
         required=False,
     )
