@@ -47,7 +47,7 @@ def test_a_file_that_breaks_the_rules_is_reported_per_child_with_the_rule(staff,
 
     assert {s.la_child_id: s.reason for s in summary.skipped} == {
         "P1": "the episode from 1990-06-01: 1 June 1990 is before Child P1 was born on "
-        "3 May 2011: work before a birth starts at most 40 weeks ahead of it.",
+        "3 May 2011: check the year.",
         "P2": "the end on 2023-12-01 of the plan from 2023-06-22: The plan cannot end on "
         "1 December 2023: the review conference on 2 December 2023 decided to continue it.",
         "P3": "the review on 2023-06-10 of the plan from 2023-06-22: The date cannot be "

@@ -827,6 +827,26 @@ def test_a_date_held_other_than_the_day_booked_is_taken_once_confirmed(client, s
     assert Conference.objects.get().held_on == date(2024, 6, 22)
 
 
+def test_a_date_held_years_out_is_refused_once_and_not_offered_to_confirm(
+    client, staff, siblings, conference
+):
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {
+                **date_data("held_on", date(2000, 1, 3)),
+                "version": conference.version,
+                **outcome_data(conference),
+            },
+        ).content.decode()
+    assert "check the year." in page
+    assert 'href="#id_confirm_held_on"' not in page  # nothing to confirm: the date is wrong
+    assert 'name="confirm_held_on"' not in page
+    assert page.count('href="#id_held_on_day"') == 1  # one message for the date
+    assert Conference.objects.get(pk=conference.pk).status == ConferenceStatus.SCHEDULED
+
+
 def test_the_date_confirmation_comes_with_everything_else_the_record_lacks(
     client, staff, conference
 ):

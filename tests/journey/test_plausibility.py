@@ -50,10 +50,7 @@ def born_2011(staff):
     )
 
 
-BEFORE_BIRTH_1990 = (
-    "{d} is before Ama Brightwater was born on 3 May 2011: work before a birth starts at "
-    "most 40 weeks ahead of it."
-)
+BEFORE_BIRTH_1990 = "{d} is before Ama Brightwater was born on 3 May 2011: check the year."
 
 
 def test_a_referral_before_the_childs_birth_is_refused(staff, born_2011):
@@ -102,6 +99,19 @@ def test_a_conference_and_a_plan_before_the_childs_birth_are_refused(staff, born
             acting_user=staff.iro,
         )
     assert raised.value.message_dict == {"start_date": [BEFORE_BIRTH_1990.format(d="20 June 1990")]}
+
+
+def test_work_months_before_a_birth_says_how_far_ahead_work_may_start(staff, born_2011):
+    with pytest.raises(ValidationError) as raised:
+        services.open_episode(
+            child=born_2011, referral_date=date(2010, 6, 1), acting_user=staff.coordinator
+        )
+    assert raised.value.message_dict == {
+        "referral_date": [
+            "1 June 2010 is before Ama Brightwater was born on 3 May 2011: work before a "
+            "birth starts at most 40 weeks ahead of it."
+        ]
+    }
 
 
 def test_a_pre_birth_conference_for_an_unborn_child_is_accepted(staff):

@@ -30,6 +30,10 @@ BEFORE_BIRTH = (
     "{date:%-d %B %Y} is before {child} was born on {born:%-d %B %Y}: work before a birth "
     "starts at most 40 weeks ahead of it."
 )
+# Years before the birth, the 40 weeks are beside the point: a year typed wrong.
+BEFORE_BIRTH_BY_YEARS = (
+    "{date:%-d %B %Y} is before {child} was born on {born:%-d %B %Y}: check the year."
+)
 
 CONTROL_CHARACTERS = "This cannot contain line breaks or other control characters."
 
@@ -116,7 +120,8 @@ def before_birth(d: date | None, *, child, name: str) -> str | None:
     born = getattr(child, "date_of_birth", None)
     if d is None or born is None or d >= timescales.earliest_event(born):
         return None
-    return BEFORE_BIRTH.format(date=d, child=name, born=born)
+    words = BEFORE_BIRTH if (born - d).days <= 366 else BEFORE_BIRTH_BY_YEARS
+    return words.format(date=d, child=name, born=born)
 
 
 def one_line(text: str | None) -> str | None:

@@ -2247,10 +2247,17 @@ def _whole_records_too(form, conference: Conference, child_forms, user) -> None:
             attendance=data.get("attendance", "-"),
             texts={field: data.get(field, "-") for field in services.REQUIRED_TEXT},
         )
-    if errors.by_field:
-        _record_errors(
-            form, [(c.rv, c.form) for c in child_forms], ValidationError(errors.by_field)
-        )
+    found = errors.by_field
+    if "held_on" in found:
+        # A date held refused outright: one message for it (the first; a year typed wrong
+        # is also before the plan and the last review), and no box to confirm it.
+        found = found | {"held_on": found["held_on"][:1]}
+        if "confirm_held_on" in form.errors:
+            del form.errors["confirm_held_on"]
+            form.data = form.data.copy()
+            form.data["confirmed_held_on"] = ""
+    if found:
+        _record_errors(form, [(c.rv, c.form) for c in child_forms], ValidationError(found))
 
 
 def _record_errors(form, child_forms, error: ValidationError) -> bool:
