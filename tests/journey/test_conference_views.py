@@ -1132,6 +1132,47 @@ def test_attendance_is_offered_from_the_conferences_day(client, staff, conferenc
         assert "Record who attended" in client.get(url).content.decode()
 
 
+def test_once_held_what_to_do_moves_on_to_the_plans_and_the_minutes(
+    client, staff, siblings, conference
+):
+    services.add_invitee(
+        conference=conference, name="PC Rook Ashdown", role=InviteeRole.POLICE,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    url = reverse("conference_detail", args=[conference.public_id])
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        assert "Record who attended" in client.get(url).text
+        services.record_attendance(
+            conference=conference,
+            attendance={conference.invitations.get().pk: InviteeAttendance.ATTENDED},
+            acting_user=staff.iro,
+            expected_version=current_version(conference),
+        )
+        services.record_conference_held(
+            conference=conference,
+            held_on=date(2024, 6, 28),
+            outcomes={
+                r.child_id: complete_outcome(
+                    Decision.PLAN, category="NEG", held_on=date(2024, 6, 28)
+                )
+                for r in conference.children.all()
+            },
+            acting_user=staff.iro,
+            expected_version=current_version(conference),
+        )
+        client.force_login(staff.iro)
+        page = client.get(url).text
+    actions = page.split('id="conference-actions"')[1].split("</ul>")[0]
+    assert "Change who attended" in actions
+    for row in conference.children.select_related("child", "plan"):
+        assert (
+            f'href="{reverse("plan_detail", args=[row.plan.public_id])}">Revisit the actions '
+            f"of the plan for {row.child.full_name}</a>" in actions
+        )
+    assert '<a class="govuk-link" href="#minutes-document">The minutes</a>' in actions
+
+
 def test_the_chair_records_someone_who_came_without_being_on_the_list(client, staff, conference):
     services.add_invitee(
         conference=conference, name="PC Rook Ashdown", role=InviteeRole.POLICE,

@@ -272,6 +272,7 @@ def _conference_context(request, conference: Conference) -> dict:
         "invitations": [
             (i, invitations.invitation_state(i, entry, by.get(i.pk, ""))) for i in invited
         ],
+        "attendance_recorded": any(i.attendance for i in invited),
         # The letters still to post: once recorded as posted, no button offers it again.
         "letters_to_post": {i.pk for i in invited if invitations.letter_to_post(i, entry)},
         "postable": {i.pk for i in invited if invitations.has_postal_address(i)},
