@@ -296,6 +296,10 @@ def test_a_year_not_over_heads_its_columns_to_the_day_beside_the_same_stretch_be
     assert '--numeric">2026-27 to 2 Dec</th>' in page
     assert '--numeric">2025-26 to 2 Dec</th>' in page
     assert '--numeric">2025-26</th>' not in page  # never headed as the whole year
+    from iro.reports.renderers.document import render_html
+
+    # The document's opening line gives the stretch a year earlier, not the whole year.
+    assert "to 2 December 2026, beside 1 April 2025 to 2 December 2025." in render_html(report)
     with on(date(2027, 4, 2)):
         over = builders.annual_report("2026-27")
     assert (over.this_column, over.previous_column) == ("2026-27", "2025-26")
