@@ -259,6 +259,13 @@ def test_the_page_shows_the_sections_and_next_years_targets(client, staff):
     assert "Book reviews early." in page
 
 
+def test_a_months_words_are_headed_by_its_month_and_offer_no_years_targets(client, staff):
+    client.force_login(staff.iro_manager)
+    page = client.get(URL.replace("annual/2018-19", "monthly/2019-02")).text
+    assert "The words of the monthly report February 2019" in page
+    assert "Targets for" not in page
+
+
 def test_saving_sends_back_to_the_page_with_the_words_and_their_history(client, staff):
     client.force_login(staff.iro_manager)
     response = client.post(

@@ -128,7 +128,7 @@ def narrative_page(request: HttpRequest, kind: str, label: str) -> HttpResponse:
             "page_has_errors": bool(errors),
             "kind": kind,
             "period": period,
-            "title": f"{kind.capitalize()} report {period.label}",
+            "title": f"{kind.capitalize()} report {period.name}",
             "form": form,
             "plain_results": check_fields(form, FIELDS),
             "theirs": theirs,
