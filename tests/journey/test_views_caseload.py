@@ -205,7 +205,9 @@ def test_an_iro_opens_the_list_on_the_children_they_chair_and_can_choose_any(cli
     children_on_plans(staff, 4)  # alternately chaired by the IRO and the other IRO
     client.force_login(staff.iro)
     opened = client.get(reverse("caseload"), follow=True)
-    assert opened.redirect_chain == [(f"{reverse('caseload')}?chair={staff.iro.pk}", 302)]
+    assert opened.redirect_chain == [
+        (f"{reverse('caseload')}?chair={staff.iro.pk}&on_plan=open", 302)
+    ]
     body = opened.content.decode()
     assert "Q00001" in body and "Q00003" in body and "Q00000" not in body
     assert f'href="{reverse("caseload")}?chair="' in body  # "Clear filters": every chair
@@ -213,6 +215,15 @@ def test_an_iro_opens_the_list_on_the_children_they_chair_and_can_choose_any(cli
     assert "Q00000" in every and "Q00001" in every
     client.force_login(staff.iro_manager)
     assert client.get(reverse("caseload")).status_code == 200  # the service's, as before
+
+
+def test_open_cases_are_those_on_a_plan_or_waiting_for_a_first_conference(staff):
+    children_on_plans(staff, 2)  # Q00000, Q00001: on a plan
+    closed = ChildFactory(team=staff.team, la_child_id="C00001")  # never on a plan
+    waiting = ChildFactory(team=staff.team, la_child_id="W00009")
+    s47_for(waiting, referral=date(2025, 10, 6), strategy=date(2025, 10, 7))
+    assert closed.la_child_id not in _listed(staff.iro_manager, on_plan="open")
+    assert _listed(staff.iro_manager, on_plan="open") == {"Q00000", "Q00001", "W00009"}
 
 
 def test_a_bad_filter_value_is_reported_and_ignored(client, staff):

@@ -7,7 +7,7 @@ from django import forms
 
 from iro.access.scope import shows_names, visible_to
 from iro.journey.models import Category
-from iro.journey.selectors import ANY, NO, YES, CaseloadFilters
+from iro.journey.selectors import ANY, NO, OPEN, YES, CaseloadFilters
 from iro.people.models import Team, User
 from iro.people.selectors import iros
 
@@ -25,7 +25,11 @@ class CaseloadFilterForm(forms.Form):
         required=False,
         choices=[(ANY, "Any"), *Category.choices],
     )
-    on_plan = forms.ChoiceField(label="On a plan", required=False, choices=YES_NO_ANY)
+    on_plan = forms.ChoiceField(
+        label="On a plan",
+        required=False,
+        choices=[*YES_NO_ANY, (OPEN, "On a plan or waiting for a first conference")],
+    )
     overdue = forms.ChoiceField(label="Overdue", required=False, choices=YES_NO_ANY)
 
     def __init__(self, *args, user=None, **kwargs):

@@ -496,6 +496,7 @@ def _booked_with_chairs(child_ids: Iterable[int]) -> dict[tuple[int, str], tuple
 ANY = ""
 YES = "yes"
 NO = "no"
+OPEN = "open"  # on a plan, or an enquiry waiting for its initial conference
 
 
 @dataclass(frozen=True)
@@ -506,7 +507,7 @@ class CaseloadFilters:
     chair_id: int | None = None
     social_worker_id: int | None = None
     category: str = ANY
-    on_plan: str = ANY  # YES, NO or ANY
+    on_plan: str = ANY  # YES, NO, OPEN or ANY
     overdue: str = ANY  # YES, NO or ANY
 
 
@@ -591,6 +592,12 @@ def caseload(
         # every child's plan (a regional team of 2,440 children: the count 7 ms to 2 ms).
         on_plan = Exists(Plan.objects.filter(_open_on(day), child=OuterRef("pk")))
         children = children.filter(on_plan if filters.on_plan == YES else ~on_plan)
+    elif filters.on_plan == OPEN:
+        # The child's case is open with the IRO service: a plan, or an initial conference
+        # to come (the IRO's list opens on these, not on years of closed cases).
+        on_plan = Exists(Plan.objects.filter(_open_on(day), child=OuterRef("pk")))
+        waiting = Q(pk__in=_pending_section47s(children, day).values("episode__child"))
+        children = children.filter(on_plan | waiting)
     if filters.overdue in (YES, NO):
         overdue_ids = {
             i.child_id for i in due_items(children, day=day, closures=closures) if i.due < day

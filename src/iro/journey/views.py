@@ -90,7 +90,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
     if not request.GET and request.user.role == Role.IRO:
         # An IRO's children are those they chair: the list opens on them ("Any" chair,
         # or "Clear filters", shows the service's).
-        return redirect(reverse("caseload") + f"?chair={request.user.pk}")
+        return redirect(reverse("caseload") + f"?chair={request.user.pk}&on_plan={selectors.OPEN}")
     form = CaseloadFilterForm(request.GET, user=request.user)
     result = selectors.caseload(
         request.user, form.filters(), page_number=request.GET.get("page", 1)
