@@ -62,7 +62,21 @@ def test_a_date_example_is_day_month_year_with_the_day_above_12():
         date_example(2024, day=8, month=7)
 
 
-def test_the_conference_date_hint_is_no_longer_8_7_2024():
-    from iro.journey.conference_forms import WhenWhereMixin
+def test_a_date_to_come_is_given_an_example_in_next_year_worked_out_on_the_day():
+    import time_machine
 
-    assert WhenWhereMixin.base_fields["scheduled_date"].help_text == "For example, 27 3 2024"
+    from iro.journey.conference_forms import WhenWhereMixin
+    from iro.journey.plan_forms import ActionForm
+    from iro.people.forms import LeaveForm
+
+    hints = (
+        WhenWhereMixin.base_fields["scheduled_date"].help_text,
+        ActionForm.base_fields["by_when"].help_text,
+        LeaveForm.base_fields["start_date"].help_text,
+    )
+    with time_machine.travel("2026-12-07", tick=False):
+        assert [str(h) for h in hints] == [
+            "For example, 27 3 2027", "For example, 27 3 2027", "For example, 17 8 2027"
+        ]  # fmt: skip
+    with time_machine.travel("2031-05-01", tick=False):
+        assert str(hints[0]) == "For example, 27 3 2032"

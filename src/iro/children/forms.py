@@ -14,7 +14,12 @@ from django import forms
 from iro import text_limits
 from iro.children.models import Disability, Ethnicity, Relationship, Sex
 from iro.journey.checks import today
-from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, date_example
+from iro.journey.conference_forms import (
+    CHOOSE_ONE,
+    GovDateField,
+    date_example,
+    date_example_ahead,
+)
 from iro.journey.models import PrimaryNeed, ReferralSource
 
 BORN = "born"
@@ -91,7 +96,7 @@ class ChildIdentityFields(forms.Form):
         what="the expected date of birth",
         label="Expected date of birth (unborn baby)",
         required=False,
-        help_text=date_example(2027),
+        help_text=date_example_ahead(27, 3),
     )
     sex = forms.ChoiceField(label="Sex", choices=Sex.choices, initial=Sex.UNKNOWN)
     ethnicity = forms.ChoiceField(

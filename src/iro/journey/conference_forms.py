@@ -14,9 +14,16 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
+from django.utils.functional import lazy
 
 from iro import text_limits, timescales
-from iro.journey.checks import DATE_IN_FUTURE, DATE_TOO_EARLY, VERSION_MISSING, not_in_future
+from iro.journey.checks import (
+    DATE_IN_FUTURE,
+    DATE_TOO_EARLY,
+    VERSION_MISSING,
+    not_in_future,
+    today,
+)
 from iro.journey.models import (
     CancellationReason,
     Category,
@@ -73,6 +80,15 @@ DURATION_INVALID = "Enter the length as a whole number of minutes, for example 9
 
 
 # ------------------------------------------------------------ GOV.UK date input
+
+
+def _example_ahead(day: int, month: int) -> str:
+    return date_example(today().year + 1, day=day, month=month)
+
+
+# A date to come (a booking, a plan action's "by when", leave): its example is next year's,
+# worked out when the page is drawn, so it never shows a day gone by.
+date_example_ahead = lazy(_example_ahead, str)
 
 
 def date_example(year: int, *, day: int = 27, month: int = 3) -> str:
@@ -353,7 +369,7 @@ class IcpcDecisionForm(forms.Form):
 
 class WhenWhereMixin(forms.Form):
     scheduled_date = GovDateField(
-        what="the date of the conference", label="Date", help_text=date_example(2024)
+        what="the date of the conference", label="Date", help_text=date_example_ahead(27, 3)
     )
     # Required: the invitations and letters give it, and the chair's diary is checked
     # against it (a conference from a census return may have none; it is not booked here).

@@ -17,6 +17,7 @@ from iro.journey.conference_forms import (
     VersionedForm,
     _agency_field,
     _radios,
+    date_example_ahead,
 )
 from iro.journey.models import ActionStatus, InviteeRole
 
@@ -91,7 +92,12 @@ class ActionForm(SiblingsMixin, VersionedForm):
         help_text="For example, Mum",
     )
     agency = _agency_field()
-    by_when = GovDateField(what="the date it needs to happen by", label="By when?", required=False)
+    by_when = GovDateField(
+        what="the date it needs to happen by",
+        label="By when?",
+        required=False,
+        help_text=date_example_ahead(27, 3),
+    )
     outcome = forms.ChoiceField(label="Which outcome does it help?", required=False)
     status = forms.ChoiceField(
         label="Status", choices=ActionStatus.choices, initial=ActionStatus.NOT_STARTED

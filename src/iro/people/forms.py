@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from iro.journey.conference_forms import GovDateField, date_example
+from iro.journey.conference_forms import GovDateField, date_example_ahead
 from iro.people.selectors import iros
 
 CHOOSE_IRO = "Select the IRO who will be away."
@@ -20,12 +20,12 @@ class LeaveForm(forms.Form):
     start_date = GovDateField(
         what="the first day away",
         label="First day away",
-        help_text=date_example(2026, day=17, month=8),
+        help_text=date_example_ahead(17, 8),
     )
     end_date = GovDateField(
         what="the last day away",
         label="Last day away",
-        help_text=date_example(2026, day=21, month=8),
+        help_text=date_example_ahead(21, 8),
     )
     description = forms.CharField(
         label="Description (optional)",
