@@ -569,7 +569,11 @@ def test_changing_the_chair_sends_everyone_invited_an_update_and_asks_for_letter
         )
     assert len(invitees_mail()) == 2  # the letters name the chair, and so do the emails
     assert all(m.subject.startswith("Changed: ") for m in invitees_mail())
-    assert "Chair: Otto Fallowfield" in invitees_mail()[0].body
+    to_hazel, to_police = invitees_mail()
+    assert "Leading the meeting: Otto Fallowfield, an Independent Reviewing Officer" in (
+        to_hazel.body
+    )
+    assert "Chair: Otto Fallowfield, Independent Reviewing Officer" in to_police.body
     # And both chairs are told: the one given it and the one it went from.
     told = {m.to[0]: m.subject for m in mail.outbox if m.subject.startswith("iro: ")}
     when = services.chair_notice("", conference)
@@ -591,7 +595,8 @@ def test_a_first_chair_allocated_after_the_invitations_is_sent_to_everyone_invit
     Conference.objects.filter(pk=conference.pk).update(chair=None)
     invite_family(conference, staff)
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
-    assert "Chair:" not in invitees_mail()[0].body
+    assert "Chair:" not in invitees_mail()[1].body
+    assert "Leading the meeting" not in invitees_mail()[0].body
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.allocate_chair(
@@ -601,7 +606,7 @@ def test_a_first_chair_allocated_after_the_invitations_is_sent_to_everyone_invit
             expected_version=current_version(conference),
         )
     assert len(invitees_mail()) == 2
-    assert "Chair: Ivy Coldharbour" in invitees_mail()[0].body
+    assert "Leading the meeting: Ivy Coldharbour" in invitees_mail()[0].body
     assert CalendarEntry.objects.get(conference=conference).sequence == 1
 
 

@@ -210,5 +210,5 @@ def test_invitations_sent_while_the_demo_is_built_are_recorded_and_never_emailed
     assert smtp.mailbox.arrived == [] and not OutgoingMail.objects.exists()
     assert all(i.sent_at is not None for i in conference.invitations.all())
     page = invitations_page(client, staff, conference)
-    assert page.count("Recorded 20 Jun 2024") == 2
+    assert page.count("Recorded as sent 20 Jun 2024") == 2
     assert "Not sent" not in page
