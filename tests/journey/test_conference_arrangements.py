@@ -754,3 +754,30 @@ def test_a_letter_posted_again_after_a_change_says_what_changed_and_replaces_the
         invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
         # Printed again once posted, it still says so.
         assert said in " ".join(unescape(client.get(url).text).split())
+
+
+def test_a_parent_who_needs_an_interpreter_is_told_one_is_asked_to_come_once_invited(
+    client, conference, staff
+):
+    from iro.children.models import FamilyMember
+
+    FamilyMember.objects.create(
+        family=conference.children.first().child.family, name="Moss Brackwater",
+        relationship="father", preferred_language="Polish", interpreter_needed=True,
+    )  # fmt: skip
+    invite_family(conference, staff)
+    moss = conference.invitations.get(name="Moss Brackwater")
+    url = reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+    client.force_login(staff.coordinator)
+    before = " ".join(unescape(client.get(url + "?lang=en-gb").text).split())
+    assert "If you need an interpreter, or help to get to the meeting" in before
+    services.add_invitee(
+        conference=conference, name="Marta Zielinska", role=InviteeRole.INTERPRETER,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    after = " ".join(unescape(client.get(url).text).split())
+    assert (
+        "We have asked an interpreter who speaks Polish to come to the meeting. If you need "
+        "help to get there, please tell us as soon as you can."
+    ) in after  # the English part
+    assert "If you need an interpreter" not in after
