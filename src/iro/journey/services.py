@@ -3023,11 +3023,7 @@ def record_attendance(
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     check_version(conference, expected_version)
     errors = Errors()
-    if conference.status == ConferenceStatus.CANCELLED:
-        errors.add("attendance", CANCELLED)
-    day = conference.held_on or conference.scheduled_date
-    if conference.status == ConferenceStatus.SCHEDULED and (day is None or day > today()):
-        errors.add("attendance", ATTENDANCE_TOO_EARLY)
+    errors.add("attendance", _attendance_closed(conference))
     invitations = {i.pk: i for i in conference.invitations.select_for_update()}
     for pk, status in attendance.items():
         if pk not in invitations:
@@ -3043,6 +3039,16 @@ def record_attendance(
     conference.version += 1
     saved_by(conference, acting_user).save(update_fields=["version"])
     return conference
+
+
+def _attendance_closed(conference: Conference) -> str | None:
+    """Why who attended cannot be recorded now: cancelled, or before its day."""
+    if conference.status == ConferenceStatus.CANCELLED:
+        return CANCELLED
+    day = conference.held_on or conference.scheduled_date
+    if conference.status == ConferenceStatus.SCHEDULED and (day is None or day > today()):
+        return ATTENDANCE_TOO_EARLY
+    return None
 
 
 ATTENDEE_NAME_REQUIRED = "Enter the name of the person who came."
@@ -3061,11 +3067,7 @@ def add_attendee(
         conference=conference,
     )
     errors = Errors()
-    if conference.status == ConferenceStatus.CANCELLED:
-        errors.add("attendee_name", CANCELLED)
-    day = conference.held_on or conference.scheduled_date
-    if conference.status == ConferenceStatus.SCHEDULED and (day is None or day > today()):
-        errors.add("attendee_name", ATTENDANCE_TOO_EARLY)
+    errors.add("attendee_name", _attendance_closed(conference))
     if not name.strip():
         errors.add("attendee_name", ATTENDEE_NAME_REQUIRED)
     errors.add("attendee_name", one_line(name))
