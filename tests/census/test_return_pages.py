@@ -137,6 +137,50 @@ def test_the_analyst_makes_the_return_and_downloads_it(client, staff, authority,
     ).exists()
 
 
+@pytest.mark.parametrize(("kind", "number", "first_column"), [
+    ("annex_a_5", "5", "Child unique ID"), ("annex_a_7", "7", "Child unique ID"),
+])  # fmt: skip
+def test_the_analyst_makes_an_annex_a_list_and_downloads_it_naming_no_child(
+    client, staff, authority, kind, number, first_column
+):
+    from openpyxl import load_workbook
+
+    child = authority.child
+    child.first_name, child.last_name = "Zephyrine", "Quillfeather"
+    child.save(update_fields=["first_name", "last_name"])
+    client.force_login(staff.analyst)
+    ask(client, kind, "2023-24")
+    job = CensusReturn.objects.get()
+    assert (job.kind, job.state) == (kind, ReturnState.DONE) and job.children > 0
+    page = page_of(client, job)
+    name = f"annex-a-list-{number}-2023-24.xlsx"
+    assert "List made" in page and f"Download the list ({name})" in page
+    download = client.get(reverse("census_return_download", kwargs={"public_id": job.public_id}))
+    assert download["Content-Disposition"] == f'attachment; filename="{name}"'
+    book = load_workbook(io.BytesIO(b"".join(download.streaming_content)), read_only=True)
+    rows = list(book.active.iter_rows(values_only=True))
+    assert first_column in rows[0] or first_column in rows[1]
+    assert job.children == len([r for r in rows if r and r[0] and str(r[0]).startswith("A0")])
+    text = " ".join(str(cell) for row in rows for cell in row if cell is not None)
+    assert "Zephyrine" not in text and "Quillfeather" not in text
+    assert AccessLogEntry.objects.filter(
+        what=f"Annex A list {number} 2023-24 downloaded", event=AccessEvent.EXPORTED
+    ).exists()
+    listed = client.get(reverse("census_returns")).text
+    assert f"{job.children} row" in listed
+    client.force_login(staff.social_worker)  # who may not make returns is refused
+    url = reverse("census_return_download", kwargs={"public_id": job.public_id})
+    assert client.get(url).status_code == 403
+
+
+def test_an_annex_a_list_of_the_year_in_progress_is_made_to_today(client, staff, authority):
+    client.force_login(staff.analyst)
+    ask(client, "annex_a_7", "2024-25")
+    job = CensusReturn.objects.get()
+    assert (job.state, job.as_at) == (ReturnState.DONE, TODAY)
+    assert "to date" in page_of(client, job)
+
+
 def test_the_findings_download_as_csv_and_as_a_spreadsheet(client, staff, authority):
     client.force_login(staff.analyst)
     ask(client, "check", "2023-24")

@@ -193,7 +193,8 @@ def book_icpc(staff, s47, day, at=time(10), **kwargs):
 def confirmation_needed(warning: str) -> dict[str, list[str]]:
     return {
         "confirm_reason": [
-            f"Confirm the booking and give the reason, or choose another date: {warning}"
+            "Confirm the booking and give the reason, or choose another date, time or place: "
+            f"{warning}"
         ]
     }
 

@@ -781,3 +781,8 @@ def test_a_parent_who_needs_an_interpreter_is_told_one_is_asked_to_come_once_inv
         "help to get there, please tell us as soon as you can."
     ) in after  # the English part
     assert "If you need an interpreter" not in after
+    # The letter is still about the children, not about the parent.
+    children = invitations.plain_list(invitations.children_names(conference))
+    for text in (before, after):
+        assert f"An invitation to a meeting about {children}" in text
+        assert "about you" not in text

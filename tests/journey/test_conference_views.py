@@ -809,7 +809,7 @@ def test_a_date_held_other_than_the_day_booked_is_taken_once_confirmed(client, s
         client.force_login(staff.iro)
         page = client.post(url, slip).content.decode()
         message = HELD_NOT_AS_BOOKED.format(
-            booked="Friday 28 June 2024", held="Saturday 22 June 2024", day=" (a Saturday)"
+            booked="Friday 28 June 2024", held="Saturday 22 June 2024", day=", a Saturday"
         )
         assert f'<a href="#id_confirm_held_on">{message}</a>' in page
         assert 'name="confirmed_held_on" value="2024-06-22"' in page
@@ -845,6 +845,19 @@ def test_a_date_held_years_out_is_refused_once_and_not_offered_to_confirm(
     assert 'name="confirm_held_on"' not in page
     assert page.count('href="#id_held_on_day"') == 1  # one message for the date
     assert Conference.objects.get(pk=conference.pk).status == ConferenceStatus.SCHEDULED
+
+
+def test_a_date_held_years_out_is_not_offered_to_confirm_with_the_rest_left_blank(
+    client, staff, siblings, conference
+):
+    with time_machine.travel(date(2024, 6, 28), tick=False):
+        client.force_login(staff.iro)
+        page = client.post(
+            reverse("conference_record", args=[conference.public_id]),
+            {**date_data("held_on", date(2000, 1, 3)), "version": conference.version},
+        ).text
+    assert "check the year." in page
+    assert 'name="confirm_held_on"' not in page
 
 
 def test_the_date_confirmation_comes_with_everything_else_the_record_lacks(
@@ -1206,6 +1219,22 @@ def test_the_chair_records_someone_who_came_without_being_on_the_list(client, st
         assert rook.attendance == InviteeAttendance.APOLOGIES
         client.force_login(staff.outsider)
         assert client.post(url, came).status_code in {403, 404}
+    with time_machine.travel(date(2024, 7, 1), tick=False):
+        Conference.objects.filter(pk=conference.pk).update(
+            status=ConferenceStatus.HELD,
+            held_on=date(2024, 6, 28),
+            minutes_sent_on=date(2024, 7, 1),
+        )
+        conference.refresh_from_db()
+        # Once the minutes are sent, who came is as they say: no one is added.
+        with pytest.raises(ValidationError) as raised:
+            services.add_attendee(
+                conference=conference, name="Ash Brackwater", role=InviteeRole.PARENT,
+                attendance=InviteeAttendance.ATTENDED, acting_user=staff.iro,
+            )  # fmt: skip
+        assert "The minutes were sent on 1 July 2024" in str(raised.value)
+        client.force_login(staff.iro)
+        assert "Someone else who came" not in client.get(url).text
 
 
 def test_a_childs_attendance_recorded_on_their_invitation_starts_the_record_form(

@@ -74,6 +74,13 @@ class CensusImport(models.Model):
 class ReturnKind(models.TextChoices):
     RETURN = "return", "The census return"
     CHECK = "check", "A check of the records"
+    ANNEX_A_5 = "annex_a_5", "Ofsted Annex A list 5 (enquiries and initial conferences)"
+    ANNEX_A_7 = "annex_a_7", "Ofsted Annex A list 7 (child protection)"
+
+
+# The kinds that make a file to download, and the Annex A list each makes.
+ANNEX_LISTS = {ReturnKind.ANNEX_A_5: "5", ReturnKind.ANNEX_A_7: "7"}
+MAKES_A_FILE = (ReturnKind.RETURN, *ANNEX_LISTS)
 
 
 class ReturnState(models.TextChoices):
@@ -127,4 +134,6 @@ class CensusReturn(models.Model):
 
     @property
     def file_name(self) -> str:
+        if self.kind in ANNEX_LISTS:
+            return f"annex-a-list-{ANNEX_LISTS[self.kind]}-{self.period}.xlsx"
         return f"cin-{self.period}{'-' + self.lea if self.lea else ''}.xml"

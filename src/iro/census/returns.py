@@ -41,6 +41,7 @@ from django.utils import timezone
 from iro import timescales
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.log import log_export
+from iro.census.annex_a import AnnexRefused, write_list
 from iro.census.export import (
     ExportNotes,
     ExportRefused,
@@ -51,7 +52,7 @@ from iro.census.export import (
     write_return,
 )
 from iro.census.jobs import FindingsFile, as_sentence
-from iro.census.models import CensusReturn, ReturnKind, ReturnState
+from iro.census.models import ANNEX_LISTS, MAKES_A_FILE, CensusReturn, ReturnKind, ReturnState
 from iro.census.reader import CensusStream
 from iro.census.rules import CensusYear, Finding, Validator
 from iro.journey.checks import today
@@ -151,9 +152,12 @@ def run(job: CensusReturn) -> None:
     kept = FindingsFile()
     try:
         year = timescales.parse_period(timescales.ANNUAL, job.period)
-        make = _make_return if job.kind == ReturnKind.RETURN else _check
-        made = make(job, year, kept.add)
-    except (ExportRefused, PermissionDenied, timescales.PeriodNotBegun) as exc:
+        if job.kind in ANNEX_LISTS:
+            made = _make_annex(job, year)
+        else:
+            make = _make_return if job.kind == ReturnKind.RETURN else _check
+            made = make(job, year, kept.add)
+    except (ExportRefused, AnnexRefused, PermissionDenied, timescales.PeriodNotBegun) as exc:
         kept.discard()
         _finish(job, state=ReturnState.FAILED, error=as_sentence(str(exc)))
         return
@@ -188,6 +192,28 @@ def _make_return(job: CensusReturn, year: timescales.Period, add) -> dict:
         "children": made.children,
         "as_at": year.last_day,
         "summary": _summary(validator, made.notes),
+    }
+
+
+def _make_annex(job: CensusReturn, year: timescales.Period) -> dict:
+    """Ofsted Annex A list 5 or 7 of the year (to date, for a year in progress) as an Excel
+    workbook, kept gzipped as a return's file is (``Download`` reads both alike)."""
+    with tempfile.TemporaryDirectory(prefix="iro-annex-") as tmp:
+        path = os.path.join(tmp, job.file_name)
+        rows = write_list(
+            user=job.requested_by,
+            period=year.as_at(today()),
+            list_number=ANNEX_LISTS[job.kind],
+            output_format="xlsx",
+            path=path,
+        )
+        with open(path, "rb") as f:
+            content = gzip.compress(f.read())
+    return {
+        "content": content,
+        "children": rows,  # a row an enquiry (list 5) or a plan (list 7)
+        "as_at": min(year.last_day, today()),
+        "summary": {"rows": rows},
     }
 
 
@@ -261,7 +287,7 @@ def returns_for(user):
 
 def keep_until(job: CensusReturn):
     """When a made return's file is dropped (None for one not made)."""
-    if job.finished_at is None or job.kind != ReturnKind.RETURN:
+    if job.finished_at is None or job.kind not in MAKES_A_FILE:
         return None
     return job.finished_at + timedelta(days=settings.IRO_CENSUS_RETURN_KEEP_DAYS)
 
@@ -295,14 +321,18 @@ def download(user, public_id) -> tuple[CensusReturn, Download]:
     about 60 MB unpacked). Its children were logged when it was made (a row each); the
     download is logged too, as one row naming the return."""
     job = return_for(user, public_id)
-    if job.kind != ReturnKind.RETURN or job.state != ReturnState.DONE:
+    if job.kind not in MAKES_A_FILE or job.state != ReturnState.DONE:
         raise Http404(NOT_READY)
     packed = CensusReturn.objects.filter(pk=job.pk).values_list("content", flat=True)[0]
     if packed is None:
         raise Http404(DROPPED)
     log_export(
         user=user,
-        what=f"CIN census return {job.period} downloaded",
+        what=(
+            f"CIN census return {job.period} downloaded"
+            if job.kind == ReturnKind.RETURN
+            else f"Annex A list {ANNEX_LISTS[job.kind]} {job.period} downloaded"
+        ),
         detail={"return": str(job.public_id), "children": job.children, "file": job.file_name},
     )
     return job, Download(bytes(packed))

@@ -27,7 +27,7 @@ from iro.access.capabilities import Capability, has_capability, require_capabili
 from iro.access.scope import visible_to
 from iro.census import jobs, returns
 from iro.census.importer import RECORD_KINDS
-from iro.census.models import ImportState, ReturnKind, ReturnState
+from iro.census.models import ANNEX_LISTS, MAKES_A_FILE, ImportState, ReturnKind, ReturnState
 from iro.census.report import CSV_COLUMNS
 from iro.census.rules import RULES
 from iro.journey.conference_forms import error_summary
@@ -339,8 +339,9 @@ def return_detail(request: HttpRequest, public_id) -> HttpResponse:
         {
             "job": job,
             "is_return": job.kind == ReturnKind.RETURN,
+            "is_annex": job.kind in ANNEX_LISTS,
             "kept_until": returns.keep_until(job),
-            "file_kept": job.kind == ReturnKind.RETURN and returns.has_file(job),
+            "file_kept": job.kind in MAKES_A_FILE and returns.has_file(job),
             "to_date": job.as_at is not None and job.as_at < _year_end(job.period),
             "waiting_words": words,
             "summary": summary,
@@ -366,7 +367,8 @@ def _year_end(label: str):
 def return_download(request: HttpRequest, public_id) -> HttpResponse:
     """The return's XML (its download logged as an export)."""
     job, content = returns.download(request.user, public_id)
-    response = StreamingHttpResponse(content.chunks(), content_type="application/xml")
+    kind = XLSX if job.kind in ANNEX_LISTS else "application/xml"
+    response = StreamingHttpResponse(content.chunks(), content_type=kind)
     response["Content-Length"] = str(content.size)
     response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
     return response

@@ -394,9 +394,9 @@ class WhenWhereMixin(forms.Form):
     # Shown once the service has said the date needs a confirmation (see
     # journey/conference/_confirm_booking.html); ``confirmed_date`` is the date the
     # warning was shown for, so a confirmation never covers a date nobody was warned of.
-    confirm_booking = forms.BooleanField(label="Book this date anyway", required=False)
+    confirm_booking = forms.BooleanField(label="Book it anyway", required=False)
     confirm_reason = forms.CharField(
-        label="Why this date?",
+        label="Why book it anyway?",
         required=False,
         validators=[text_limits.MaxChars(text_limits.REASON)],
         widget=forms.Textarea,
@@ -749,7 +749,7 @@ class RecordConferenceForm(VersionedForm):
             HELD_NOT_AS_BOOKED.format(
                 booked=f"{booked:%A} {booked.day} {booked:%B %Y}",
                 held=f"{held_on:%A} {held_on.day} {held_on:%B %Y}",
-                day=f" ({not_working})" if not_working else "",
+                day=f", {not_working}" if not_working else "",
             ),
         )
         self.data = self.data.copy()  # the box is shown for this date

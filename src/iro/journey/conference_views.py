@@ -45,7 +45,7 @@ from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import check_fields
 from iro.journey import chairs, held_date, invitations, minutes, queues, services
-from iro.journey.checks import Errors, not_in_future, today, warnings_now
+from iro.journey.checks import Errors, before_birth, not_in_future, today, warnings_now
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
     REFERRAL_DATE_NEEDED,
@@ -2230,6 +2230,14 @@ def _whole_records_too(form, conference: Conference, child_forms, user) -> None:
             lateness_reason=form.cleaned_data.get("lateness_reason") or "",
             lateness_detail=form.cleaned_data.get("lateness_detail", ""),
         )
+    if not whole and held_on is not None:
+        # The date held is still read against each child's birth: a year typed wrong is
+        # said now, and not offered to confirm.
+        for c in child_forms:
+            child = c.rv.row.child
+            errors.add(
+                "held_on", before_birth(held_on, child=child, name=display_name(user, child))
+            )
     for c in () if whole else child_forms:  # else each child's record on its own
         if not c.form.errors:
             services.record_errors(

@@ -361,18 +361,6 @@ def invited_child(invitation: Invitation):
     return children[0] if len(children) == 1 else None
 
 
-def _language_words(recorded: str) -> str:
-    """A recorded language as the letter's active language writes it: its own name in a
-    part in that language ("Polski" in the Polish letter), else as recorded ("Polish")."""
-    from iro.languages import BY_CODE, code_for
-
-    code = code_for(recorded)
-    active = (get_language() or "").lower()
-    if code is not None and code == active and code in BY_CODE:
-        return BY_CODE[code].own_name
-    return recorded.strip()
-
-
 def letter_context(invitation: Invitation) -> dict:
     """What the email and the printed letter say, in the family's words: to a child
     invited to the meeting about them, the meeting is about "you" (and their brothers or
@@ -391,10 +379,12 @@ def letter_context(invitation: Invitation) -> dict:
         )
     interpreter_booked = ""  # to a parent who needs one: the language an interpreter speaks
     if invitation.role == InviteeRole.PARENT:
-        needs, invited = interpreters_needed(conference)
-        if invited:
+        needs, interpreter_invited = interpreters_needed(conference)
+        if interpreter_invited:
             mine = [n for n in needs if name_key(n.member.name) == name_key(invitation.name)]
-            interpreter_booked = _language_words(mine[0].language) if mine else ""
+            # As recorded, in English, as names and places are (a letter part in Chinese
+            # names "Mandarin", not its writing): the family's record says it so.
+            interpreter_booked = mine[0].language if mine else ""
     interpreting_for = ""
     if invitation.role == InviteeRole.INTERPRETER:
         needs, _invited = interpreters_needed(conference)

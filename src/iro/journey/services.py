@@ -171,7 +171,7 @@ BOOKING_OUT_OF_HOURS = (
 # The hours a conference usually starts in; a start outside them is asked about.
 WORKING_DAY_STARTS, WORKING_DAY_ENDS = time(8, 0), time(18, 0)
 BOOKING_CONFIRMATION_REQUIRED = (
-    "Confirm the booking and give the reason, or choose another date: {warnings}"
+    "Confirm the booking and give the reason, or choose another date, time or place: {warnings}"
 )
 ALREADY_HELD = "This conference has already been recorded as held."
 ALREADY_CANCELLED = "This conference has already been cancelled."
@@ -3052,6 +3052,10 @@ def _attendance_closed(conference: Conference) -> str | None:
 
 
 ATTENDEE_NAME_REQUIRED = "Enter the name of the person who came."
+MINUTES_SENT_NO_ATTENDEE = (
+    "The minutes were sent on {date:%-d %B %Y}: someone added now would not be in what was "
+    "sent, so no one can be added to who came."
+)
 ATTENDEE_DID_NOT_COME = "Choose how they attended: someone added here came."
 
 
@@ -3068,6 +3072,10 @@ def add_attendee(
     )
     errors = Errors()
     errors.add("attendee_name", _attendance_closed(conference))
+    if conference.minutes_sent_on is not None:
+        errors.add(
+            "attendee_name", MINUTES_SENT_NO_ATTENDEE.format(date=conference.minutes_sent_on)
+        )
     if not name.strip():
         errors.add("attendee_name", ATTENDEE_NAME_REQUIRED)
     errors.add("attendee_name", one_line(name))

@@ -35,8 +35,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "next_steps",
         "What needs to be done next",
-        "The action plan in words: what the service will do next, beside the targets set "
-        "for next year.",
+        "The action plan in words: what the service will do next (a year's report sets it "
+        "beside the targets for the next year).",
     ),
 )
 FIELDS = tuple(s.field for s in SECTIONS)
