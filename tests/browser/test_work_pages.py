@@ -218,7 +218,7 @@ def test_the_social_worker_lands_on_the_teams_work_and_opens_an_overdue_actions_
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Progress recorded")
     page.wait_for_url("**/work/team/")  # back to the page it came from, at its top
     expect(page.locator(".govuk-notification-banner")).to_be_in_viewport()
-    expect(page.locator("section[aria-labelledby=actions-overdue]")).to_contain_text("In progress")
+    expect(page.locator("section.iro-queue:has(#actions-overdue)")).to_contain_text("In progress")
 
 
 def test_the_team_manager_lands_on_the_teams_work_and_opens_a_plan_awaiting_its_core_group(page):
