@@ -172,6 +172,34 @@ def test_minutes_once_sent_keep_the_booking_they_said_whatever_is_booked_or_held
         assert said in client.get(minutes_url(icpc)).text
 
 
+def test_sent_minutes_give_a_sibling_groups_one_booked_review_for_each_child(client, staff):
+    from iro.journey import services
+    from iro.journey.checks import current_version
+
+    rows = []
+    for name in ("Rowan", "Ash"):
+        child = ChildFactory(first_name=name, last_name="Fenwick", team=staff.team)
+        s47 = s47_for(child, referral=date(2026, 10, 26), strategy=date(2026, 10, 27))
+        rows.append((child, s47, PlanFactory(child=child, episode=s47.episode, start_date=HELD)))
+    siblings = hold_conference(
+        kind=ConferenceKind.INITIAL,
+        children=[(c, {"section47": s, "plan": p, "decision": Decision.PLAN,
+                       "category": Category.NEG}) for c, s, p in rows],
+        chair=staff.iro, held_on=HELD,
+    )  # fmt: skip
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(c, {"plan": p}) for c, _s, p in rows],
+        chair=staff.iro, scheduled_date=date(2027, 2, 1),
+    )  # fmt: skip
+    services.record_minutes_sent(
+        conference=siblings, sent_on=date(2026, 11, 20), acting_user=staff.coordinator,
+        expected_version=current_version(siblings),
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.get(minutes_url(siblings)).text
+    assert page.count("booked for Monday 1 February 2027") == 2
+
+
 def test_a_review_booked_after_the_minutes_were_sent_is_not_added_to_them(client, staff, icpc):
     from iro.journey import services
     from iro.journey.checks import current_version

@@ -76,22 +76,25 @@ def _booked_reviews(conference: Conference, plan_ids: list) -> dict[int, date]:
             .values_list("plan_id", "conference__scheduled_date")
         )
     else:
-        plans_of = dict(reviews.values_list("conference_id", "plan_id"))
+        plans_of: dict[int, list[int]] = {}  # a sibling group's review is each one's
+        for conference_id, plan_id in reviews.values_list("conference_id", "plan_id"):
+            plans_of.setdefault(conference_id, []).append(plan_id)
         sent = timezone.make_aware(datetime.combine(conference.minutes_sent_on, time.max))
         then: dict[int, tuple[str, date | None]] = {}
         for pk, status, day in (
-            Conference.history.filter(id__in=plans_of, history_date__lte=sent)
+            Conference.history.filter(id__in=list(plans_of), history_date__lte=sent)
             .order_by("id", "-history_date", "-history_id")
             .values_list("id", "status", "scheduled_date")
         ):
             then.setdefault(pk, (status, day))  # the row as it stood when they were sent
         rows = sorted(
             (
-                (plans_of[pk], day)
+                (plan_id, day)
                 for pk, (status, day) in then.items()
                 if status == ConferenceStatus.SCHEDULED
                 and day is not None
                 and day > conference.held_on
+                for plan_id in plans_of[pk]
             ),
             key=lambda row: row[1],
         )
