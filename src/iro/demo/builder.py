@@ -537,7 +537,7 @@ class Writer:
                 scheduled_date=mp.on,
                 scheduled_time=mp.at,
                 chair=chair,
-                venue="" if mp.virtual else mp.venue,
+                venue="" if mp.virtual else _free_room(mp.venue, mp.on, mp.at),
                 virtual_link=names.VIRTUAL_LINK.format(ref=ref) if mp.virtual else "",
                 notified_on=mp.notified_on,
                 acting_user=coordinator,
@@ -784,3 +784,19 @@ def build_demo(
     summary.years = [year_figures(p, closures) for p in shown]
     summary.planned_years = [planned_figures(plan, closures, p) for p in shown]
     return summary
+
+
+def _free_room(wanted: str, day, at) -> str:
+    """The room a demo conference is booked in: the one planned, or the next of the
+    demo's rooms free at that time, as a coordinator would choose (a room already booked
+    then would be a warning the demo's booking reason does not answer)."""
+    rooms = [wanted, *(room for room in names.VENUES if room != wanted)]
+    for room in rooms:
+        if not services.room_clashes(
+            venue=room,
+            scheduled_date=day,
+            scheduled_time=at,
+            duration_minutes=services.DEFAULT_DURATION_MINUTES,
+        ):
+            return room
+    return wanted
