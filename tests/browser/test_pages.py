@@ -111,7 +111,7 @@ def test_the_first_pages_are_accessible_from_sign_in_to_a_childs_journey(page):
     check_page(page, "03-my-work")
 
     page.get_by_role("link", name="Children", exact=True).click()
-    page.wait_for_url(f"**/children/?chair={staff.iro.pk}")  # an IRO's own, to begin with
+    page.wait_for_url(f"**/children/?chair={staff.iro.pk}&on_plan=open")  # an IRO's open cases
     page.select_option("#id_chair", label=str(staff.iro))
     page.select_option("#id_on_plan", label="Yes")
     page.get_by_role("button", name="Apply filters").click()
