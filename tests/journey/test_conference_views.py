@@ -1639,26 +1639,31 @@ def test_the_conference_page_says_who_needs_an_interpreter_until_one_is_invited(
     assert "Tigrinya" not in page
 
 
-def test_the_invitations_page_marks_the_parent_who_needs_an_interpreter(
-    client, staff, siblings, conference
+# A grandparent comes when the family asks, and counts as a parent does.
+@pytest.mark.parametrize(
+    ("relationship", "invited_as", "role_label"),
+    [("mother", InviteeRole.PARENT, "Parent or carer"),
+     ("grandparent", InviteeRole.OTHER, "Other professional")],
+)  # fmt: skip
+def test_the_invitations_page_marks_the_family_adult_who_needs_an_interpreter(
+    client, staff, siblings, conference, relationship, invited_as, role_label
 ):
     from iro.children.models import FamilyMember
 
     FamilyMember.objects.create(
-        family=siblings.children[0].family, name="Selam Brackwater", relationship="mother",
+        family=siblings.children[0].family, name="Selam Brackwater", relationship=relationship,
         preferred_language="Kurdish", interpreter_needed=True,
     )  # fmt: skip
     services.add_invitee(
-        conference=conference, name="selam  brackwater", role=InviteeRole.PARENT,
+        conference=conference, name="selam  brackwater", role=invited_as,
         acting_user=staff.coordinator,
     )  # fmt: skip
     client.force_login(staff.coordinator)
     page = client.get(reverse("conference_invitations", args=[conference.public_id])).text
     assert "Selam Brackwater needs an interpreter (Kurdish)." in page
     assert "No interpreter is invited yet: add one below, with the role Interpreter." in page
-    assert (
-        'Parent or carer<br><span class="govuk-body-s">Needs an interpreter (Kurdish)</span>'
-        in (page)
+    assert f'{role_label}<br><span class="govuk-body-s">Needs an interpreter (Kurdish)</span>' in (
+        page
     )
 
 
@@ -1686,25 +1691,6 @@ def test_what_the_chair_typed_about_the_advocate_and_interpreter_is_withheld_fro
         assert client.get(url).status_code == 200
         assert "Nadia" not in page and "Ellie" not in page and "Polish" not in page
         assert "Advocate involved ([free text not shown])" in page
-
-
-def test_a_grandparent_invited_who_needs_an_interpreter_counts_as_a_parent_does(
-    client, staff, siblings, conference
-):
-    from iro.children.models import FamilyMember
-
-    FamilyMember.objects.create(
-        family=siblings.children[0].family, name="Paul Brackwater", relationship="grandparent",
-        preferred_language="Arabic", interpreter_needed=True,
-    )  # fmt: skip
-    services.add_invitee(
-        conference=conference, name="Paul Brackwater", role=InviteeRole.OTHER,
-        acting_user=staff.coordinator,
-    )  # fmt: skip
-    client.force_login(staff.coordinator)
-    page = client.get(reverse("conference_invitations", args=[conference.public_id])).text
-    assert "Paul Brackwater needs an interpreter (Arabic)." in page
-    assert "Needs an interpreter (Arabic)</span>" in page
 
 
 def test_recording_a_discussion_for_a_child_under_enquiry_warns_of_the_open_one(

@@ -2147,6 +2147,21 @@ REPORT_TOO_EARLY = (
 )
 
 
+def _for_the_conference(given: date | None, day: date | None, *, after: str, too_early: str):
+    """Why a date of work for the conference on ``day`` (the report reaching the chair,
+    the chair meeting the family) is refused, one message for a date, or None: in the
+    future, after the conference (``after``), or more than 3 months before it
+    (``too_early``: a year typed wrong)."""
+    wrong = not_in_future(given)
+    if wrong or given is None or day is None:
+        return wrong
+    if given > day:
+        return after
+    if (day - given).days > REPORT_EARLIEST_DAYS:
+        return too_early
+    return None
+
+
 @transaction.atomic
 def record_conference_report(
     *,
@@ -2167,14 +2182,15 @@ def record_conference_report(
         errors.add(NON_FIELD_ERRORS, CANCELLED)
     day = conference.held_on or conference.scheduled_date
     for field, given in (("report_received_on", received_on), ("report_shared_on", shared_on)):
-        wrong = not_in_future(given)
-        errors.add(field, wrong)
-        if wrong or given is None or day is None:  # one message for a date
-            continue
-        if given > day:
-            errors.add(field, REPORT_AFTER_CONFERENCE.format(date=day))
-        elif (day - given).days > REPORT_EARLIEST_DAYS:
-            errors.add(field, REPORT_TOO_EARLY.format(date=day))
+        errors.add(
+            field,
+            _for_the_conference(
+                given,
+                day,
+                after=REPORT_AFTER_CONFERENCE.format(date=day),
+                too_early=REPORT_TOO_EARLY.format(date=day),
+            ),
+        )
     if (received_on, shared_on) == (
         conference.report_received_on,
         conference.report_shared_on,
@@ -3120,14 +3136,15 @@ def pre_meeting_errors(
         ("child_met_on", child_met_on, "child"),
         ("parents_met_on", parents_met_on, "parents"),
     ):
-        wrong = not_in_future(value)
-        errors.add(field, wrong)
-        if wrong or not value or not day:  # one message for a date
-            continue
-        if value > day:
-            errors.add(field, PRE_MEETING_AFTER_CONFERENCE.format(who=who, date=day))
-        elif (day - value).days > REPORT_EARLIEST_DAYS:
-            errors.add(field, PRE_MEETING_TOO_EARLY.format(who=who, date=day))
+        errors.add(
+            field,
+            _for_the_conference(
+                value,
+                day,
+                after=PRE_MEETING_AFTER_CONFERENCE.format(who=who, date=day),
+                too_early=PRE_MEETING_TOO_EARLY.format(who=who, date=day),
+            ),
+        )
     if child_met_on and child_too_young:
         errors.add("child_met_on", CHILD_MET_AND_TOO_YOUNG)
     if interpreter_needed and not interpreter_language.strip():
