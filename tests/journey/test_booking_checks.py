@@ -298,8 +298,10 @@ def test_a_start_outside_the_working_day_needs_a_confirmation(staff, s47):
 # ----------------------------------------------------------- a room booked twice
 
 
+# The place is free text, which may name a family's home: the warning kept on the booking,
+# shown to every reader of it, does not repeat it.
 ROOM_TAKEN = (
-    "Civic Centre, Room 2 is already booked for another conference 09:30–11:30 on "
+    "The place given is already booked for another conference 09:30–11:30 on "
     "17 December 2026 (chair: Ivy Coldharbour)."
 )
 
@@ -314,6 +316,16 @@ def test_a_room_already_booked_at_that_time_needs_a_confirmation(staff, s47):
         confirm_reason="Room 2 is split into two for the day",
     )  # fmt: skip
     assert booked.booking_warnings == ROOM_TAKEN
+
+
+def test_a_room_warning_kept_on_a_booking_never_repeats_the_place_as_typed(staff, s47):
+    home = "Holt family home (Rae's nan), 4 Fen Lane"
+    book_review(staff, on_plan(staff, "Nia"), at=time(9, 30), venue=home)
+    booked = book_icpc(
+        staff, s47, DAY, at=time(10), chair=staff.other_iro, venue=home, confirm_reason="Both"
+    )
+    assert booked.booking_warnings.startswith("The place given is already booked")
+    assert "Fen Lane" not in booked.booking_warnings and "nan" not in booked.booking_warnings
 
 
 @pytest.mark.parametrize(

@@ -162,8 +162,11 @@ DURATION_RANGE = "The conference length must be from {min} to {max} minutes."
 # Bookings that need an explicit confirmation with the reason.
 BOOKING_NON_WORKING_DAY = "{day:%-d %B %Y} is {why}, not a working day."
 BOOKING_IN_PAST = "{day:%-d %B %Y} is in the past."
+# Kept on the booking and shown to every reader of it: the place is free text (it may name
+# a family's home), so the warning does not repeat it.
 BOOKING_ROOM_TAKEN = (
-    "{venue} is already booked for another conference {times} on {day:%-d %B %Y} (chair: {chair})."
+    "The place given is already booked for another conference {times} on {day:%-d %B %Y} "
+    "(chair: {chair})."
 )
 BOOKING_OUT_OF_HOURS = (
     "A start at {at:%H:%M} is outside the working day ({starts:%H:%M} to {ends:%H:%M})."
@@ -892,7 +895,6 @@ def room_clashes(
         booked = booked.exclude(pk=exclude.pk)
     return [
         BOOKING_ROOM_TAKEN.format(
-            venue=venue.strip(),
             times=span(other.scheduled_time, other.duration_minutes),
             day=scheduled_date,
             chair=other.chair.get_full_name() if other.chair else "not yet chosen",
