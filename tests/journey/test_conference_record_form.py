@@ -104,6 +104,43 @@ def test_each_invited_agency_is_asked_for_its_recommendation(client, staff, sibl
     assert "Wants to stay at home with her brother." in detail
 
 
+def test_the_record_form_says_the_family_reads_the_minutes_and_keeps_what_they_must_not(
+    client, staff, siblings
+):
+    conference = book_icpc(staff, siblings)
+    client.force_login(staff.iro)
+    url = reverse("conference_record", args=[conference.public_id])
+    page = client.get(url).text
+    assert "The minutes go to everyone invited, the family too" in page
+    assert "It is in the minutes the family receives." in page
+    data = {"version": conference.version, "held_on_day": "28", "held_on_month": "6",
+            "held_on_year": "2024"}  # fmt: skip
+    rows = list(conference.children.all())
+    for row in rows:
+        p = f"child{row.pk}-"
+        data |= {p + "decision": Decision.PLAN, p + "category": "NEG",
+                 **record_data(row.pk, core_group_on=date(2024, 7, 8))}  # fmt: skip
+    data[f"child{rows[0].pk}-kept_from_family"] = "Police intelligence on a visitor."
+    assert client.post(url, data).status_code == 302
+    rows[0].refresh_from_db()
+    assert rows[0].kept_from_family == "Police intelligence on a visitor."
+    # An amendment that takes it out is shown on the record's history, as any change is.
+    amend = reverse("conference_amend", args=[conference.public_id])
+    assert "Information kept from the family" in client.get(amend).text
+    data = {"version": current_version(conference),
+            "reason": "Shared in confidence: kept in the police's own record instead."}  # fmt: skip
+    for row in rows:
+        p = f"child{row.pk}-"
+        data |= {p + "decision": Decision.PLAN, p + "category": "NEG",
+                 **record_data(row.pk, core_group_on=date(2024, 7, 8))}  # fmt: skip
+    assert client.post(amend, data).status_code == 302
+    rows[0].refresh_from_db()
+    assert rows[0].kept_from_family == ""
+    history = client.get(reverse("conference_history", args=[conference.public_id])).text
+    assert "Kept from the family" in history
+    assert "Police intelligence on a visitor." in history
+
+
 def test_a_team_manager_gives_social_cares_recommendation_only_without_a_social_worker(
     client, staff, siblings
 ):

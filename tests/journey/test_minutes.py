@@ -109,6 +109,23 @@ def test_the_minutes_say_who_came_what_was_decided_and_what_happens_next(client,
     ).exists()
 
 
+def test_what_is_kept_from_the_family_is_on_the_conference_page_never_in_the_minutes(
+    client, staff, icpc
+):
+    row = icpc.children.get()
+    row.kept_from_family = "Police information about the mother's new partner."
+    row.save()
+    client.force_login(staff.coordinator)
+    for url in (minutes_url(icpc), reverse("conference_detail", args=[icpc.public_id])):
+        page = client.get(url).content.decode()
+        if url == minutes_url(icpc):
+            assert "Her father disagreed with the plan." in page
+            assert "mother's new partner" not in page and "Kept from the family" not in page
+        else:
+            assert "Police information about the mother&#x27;s new partner." in page
+            assert "do not share it with the family" in page
+
+
 def test_a_review_that_continues_the_plan_gives_the_next_review_six_months_on(client, staff, icpc):
     row = icpc.children.get()
     review = hold_conference(

@@ -316,6 +316,7 @@ class ChildOutcomeSerializer(serializers.Serializer):
     wishes_feelings = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
     outline_plan = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
     dissent = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
+    kept_from_family = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
     first_core_group_on = serializers.DateField(required=False, allow_null=True)
     recommendations = RecommendationSerializer(many=True, required=False)
 

@@ -796,7 +796,21 @@ class ChildOutcomeForm(forms.Form):
         label="Did anyone disagree with the decision? (optional)",
         required=False,
         widget=forms.Textarea,
-        help_text="Who disagreed, and why. Leave blank if nobody did.",
+        help_text=(
+            "Who disagreed, and why. Leave blank if nobody did. "
+            "It is in the minutes the family receives."
+        ),
+        validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
+    )
+    kept_from_family = forms.CharField(
+        label="Information kept from the family (optional)",
+        required=False,
+        widget=forms.Textarea,
+        help_text=(
+            "What an agency shared that the family must not read, for example police "
+            "information about another adult. Professionals see it on the conference's "
+            "page; it is never in the minutes, the plan or a letter."
+        ),
         validators=[text_limits.MaxChars(text_limits.CONFERENCE_RECORD)],
     )
     attendance = _radios(
@@ -876,6 +890,7 @@ class ChildOutcomeForm(forms.Form):
             )
             self.fields[f"rec_comment_{i}"] = forms.CharField(
                 label=f"{agency}: reasons or comment (optional)",
+                help_text="In the minutes the family receives.",
                 required=False,
                 widget=forms.Textarea,
                 validators=[text_limits.MaxChars(text_limits.REASON)],
@@ -888,6 +903,7 @@ class ChildOutcomeForm(forms.Form):
                 *(f"{n}_{i}" for i in range(len(self.agencies)) for n in ("rec", "rec_comment")),
                 "decision", "category", "end_reason", "dissent", "first_core_group_on",
                 "outline_plan", "worries", "working_well", "needs_to_happen", "scaling_score",
+                "kept_from_family",
             ]
         )  # fmt: skip
 

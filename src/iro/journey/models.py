@@ -545,6 +545,15 @@ class ConferenceChild(models.Model):
     dissent = models.TextField(
         blank=True, help_text="Who disagreed with the decision, and why. Blank: nobody."
     )
+    kept_from_family = models.TextField(
+        "information kept from the family",
+        blank=True,
+        help_text=(
+            "What an agency shared at the conference that the family must not read (for "
+            "example police information about another adult): shown to the professionals "
+            "on the conference's page, never in the minutes, the plan or a letter."
+        ),
+    )
     first_core_group_on = models.DateField(
         "date of the first core group meeting", null=True, blank=True
     )

@@ -1516,6 +1516,7 @@ class ChildOutcome:
     wishes_feelings: str = ""
     outline_plan: str = ""
     dissent: str = ""
+    kept_from_family: str = ""
     first_core_group_on: date | None = None
     recommendations: tuple[Recommendation, ...] = ()
     previous_plans: int | None = None
@@ -1541,6 +1542,7 @@ PARTICIPATION_FIELDS = (
     "wishes_feelings",
     "outline_plan",
     "dissent",
+    "kept_from_family",
     "first_core_group_on",
 )
 RECORD_TEXT_FIELDS = ("worries", "working_well", "needs_to_happen", "wishes_feelings")
@@ -1627,7 +1629,7 @@ def record_errors(
         errors.add(f"end_reason{key}", END_REASON_WITHOUT_END)
     if outcome.scaling_score is not None and not 0 <= outcome.scaling_score <= 10:
         errors.add(f"scaling_score{key}", SCALING_RANGE)
-    for field in (*RECORD_TEXT_FIELDS, "outline_plan", "dissent"):
+    for field in (*RECORD_TEXT_FIELDS, "outline_plan", "dissent", "kept_from_family"):
         errors.add(
             f"{field}{key}",
             text_limits.too_long(getattr(outcome, field), text_limits.CONFERENCE_RECORD),
@@ -2250,6 +2252,7 @@ AMENDED_FIELDS = {
     "first_core_group_on": "First core group meeting",
     "recommendations": "Agencies' recommendations",
     "dissent": "Who disagreed with the decision",
+    "kept_from_family": "Kept from the family",
 }
 
 
