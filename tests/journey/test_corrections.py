@@ -13,6 +13,7 @@ from iro import text_limits
 from iro.challenge.models import Dispute, MultiAgencyChallenge
 from iro.journey import corrections
 from iro.journey.models import (
+    CinPlanPeriod,
     Conference,
     ConferenceChild,
     ConferenceKind,
@@ -335,6 +336,62 @@ def test_a_plan_end_entered_wrongly_is_voided_by_reopening_the_plan(staff, manag
     plan = corrections.restore_plan_end(plan=plan, reason=BACK, acting_user=manager)
     assert (plan.end_date, plan.end_reason) == (date(2025, 3, 1), PlanEndReason.TRANSFERRED_OUT)
     assert corrections.voided_plan_end(plan) is None
+
+
+def _stepped_down(staff, *, cin_ended_on=None):
+    """A child whose plan ended on 1 March 2025 by a step down to a Child in Need plan."""
+    journey = child_on_plan(
+        chair=staff.iro,
+        strategy=date(2025, 1, 7),
+        icpc_on=date(2025, 1, 27),
+        ended_on=date(2025, 3, 1),
+        end_reason=PlanEndReason.STEP_DOWN_CIN,
+    )
+    CinPlanPeriod.objects.create(
+        episode=journey.plan.episode, start_date=date(2025, 3, 1), end_date=cin_ended_on
+    )
+    return journey
+
+
+def test_voiding_a_step_down_removes_the_child_in_need_plan_it_started_and_restoring_it_back(
+    staff, manager
+):
+    journey = _stepped_down(staff)
+    episode = journey.plan.episode
+    assert corrections.step_down_cin_plan(journey.plan) is not None
+    plan = corrections.void_plan_end(plan=journey.plan, reason=WHY, acting_user=manager)
+    assert plan.end_date is None
+    assert not CinPlanPeriod.objects.filter(episode=episode).exists()
+    assert CinPlanPeriod.history.filter(history_type="-").get().history_change_reason == WHY
+    corrections.restore_plan_end(plan=plan, reason=BACK, acting_user=manager)
+    assert list(
+        CinPlanPeriod.objects.filter(episode=episode).values_list("start_date", "end_date")
+    ) == [(date(2025, 3, 1), None)]
+
+
+def test_a_step_down_whose_child_in_need_plan_has_ended_since_is_not_voided(staff, manager):
+    journey = _stepped_down(staff, cin_ended_on=date(2025, 9, 1))
+    with pytest.raises(ValidationError) as error:
+        corrections.void_plan_end(plan=journey.plan, reason=WHY, acting_user=manager)
+    assert "has itself ended since" in _messages(error)[0]
+    journey.plan.refresh_from_db()
+    assert journey.plan.end_date == date(2025, 3, 1)  # nothing half done
+
+
+def test_voiding_the_review_that_stepped_a_child_down_says_and_removes_the_child_in_need_plan(
+    staff, manager
+):
+    journey = _stepped_down(staff)
+    review = hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(journey.child, {"plan": journey.plan, "decision": Decision.END})],
+        chair=staff.iro,
+        held_on=date(2025, 3, 1),
+    )
+    said = corrections.void_consequences(review, manager)
+    assert any("Child in Need plan" in line and "is removed" in line for line in said)
+    corrections.void_conference(conference=review, reason=WHY, acting_user=manager)
+    assert not CinPlanPeriod.objects.filter(episode=journey.plan.episode).exists()
 
 
 def test_an_end_a_review_decided_is_voided_through_that_conference(staff, manager):

@@ -267,6 +267,8 @@ def _plan_end(user, public_id: UUID, restoring: bool) -> Target:
         what = corrections.describe(CorrectionKind.PLAN_END, plan)
         if plan.end_date:
             what += f" on {plan.end_date.day} {plan.end_date:%B %Y}"
+        if corrections.step_down_cin_plan(plan) is not None:
+            what += ", with the Child in Need plan it stepped down to"
     return Target(
         plan,
         CorrectionKind.PLAN_END,

@@ -37,8 +37,9 @@ from iro.access.capabilities import Capability
 from iro.access.guards import require
 from iro.challenge.models import Dispute, MultiAgencyChallenge
 from iro.challenge.services import settle_notices
-from iro.journey.checks import Errors, saved_by
+from iro.journey.checks import Errors, change_reason, saved_by
 from iro.journey.models import (
+    CinPlanPeriod,
     Conference,
     ConferenceChild,
     ConferenceKind,
@@ -91,6 +92,14 @@ RESTORE_OVERLAP = (
 PLAN_NOT_ENDED = "This plan has not ended: there is no end to void."
 PLAN_END_BY_CONFERENCE = (
     "The review conference on {on:%-d %B %Y} decided this end: void that conference instead."
+)
+CIN_PLAN_ENDED_SINCE = (
+    "{child}'s Child in Need plan, which began when this plan stepped down on "
+    "{start:%-d %B %Y}, has itself ended since: end it no earlier than that first."
+)
+CIN_PLAN_OPEN_SINCE = (
+    "{child} has an open Child in Need plan from {start:%-d %B %Y}: the step down to a "
+    "Child in Need plan cannot be put back beside it."
 )
 PLAN_END_NOTHING_TO_RESTORE = "No voided end of this plan is waiting to be restored."
 PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%-d %B %Y}."
@@ -382,6 +391,8 @@ def void_consequences(conference: Conference, user) -> list[str]:
             said.append(f"{name}'s plan from {row.plan.start_date:%-d %B %Y} is voided with it.")
         elif ended_plan(conference, row):
             said.append(f"{name}'s plan, which it ended on {row.plan.end_date:%-d %B %Y}, reopens.")
+            if step_down_cin_plan(row.plan) is not None:
+                said.append(f"The Child in Need plan {name} stepped down to is removed.")
         reopens = ended_plan(conference, row)
         if (
             conference.kind == ConferenceKind.REVIEW
@@ -535,13 +546,32 @@ def restore_conference(*, conference: Conference, reason: str, acting_user) -> C
 # ------------------------------------------------------------------ plan ends
 
 
+def step_down_cin_plan(plan: Plan, on: date | None = None) -> CinPlanPeriod | None:
+    """The Child in Need plan the plan's step down started, on the day it ended (or on
+    ``on``, the day it ended before a correction)."""
+    on = on or plan.end_date
+    if plan.end_reason != PlanEndReason.STEP_DOWN_CIN or plan.episode_id is None or on is None:
+        return None
+    return CinPlanPeriod.objects.filter(episode_id=plan.episode_id, start_date=on).first()
+
+
 def _reopen(plan: Plan, *, acting_user, reason: str, at, conference_id: int | None) -> Plan:
+    """Open ``plan`` again. A step down to a Child in Need plan goes with the end: the
+    Child in Need plan it started is removed (its history keeps it, and the correction
+    keeps its start, so restoring the end starts it again)."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     undone = {
         "end_date": plan.end_date.isoformat(),
         "end_reason": plan.end_reason,
         "conference": conference_id,
     }
+    stepped_down = step_down_cin_plan(plan)
+    if stepped_down is not None:
+        if stepped_down.end_date is not None:
+            _refuse(CIN_PLAN_ENDED_SINCE.format(child=plan.child, start=stepped_down.start_date))
+        undone["cin_plan"] = stepped_down.start_date.isoformat()
+        stepped_down._change_reason = change_reason(reason)
+        saved_by(stepped_down, acting_user).delete()
     what = describe(CorrectionKind.PLAN_END, plan) + f" on {_date(plan.end_date)}"
     plan.end_date = None
     plan.end_reason = ""
@@ -587,6 +617,17 @@ def _put_back_end(correction: Correction, *, acting_user, reason: str) -> Plan:
     plan.end_reason = correction.undone.get("end_reason") or PlanEndReason.OTHER
     plan.version += 1
     saved_by(plan, acting_user).save(update_fields=["end_date", "end_reason", "version"])
+    cin_start = correction.undone.get("cin_plan")
+    if cin_start and plan.episode_id is not None:
+        start = date.fromisoformat(cin_start)
+        open_since = CinPlanPeriod.objects.filter(
+            episode_id=plan.episode_id, end_date__isnull=True
+        ).first()
+        if open_since is not None:
+            _refuse(CIN_PLAN_OPEN_SINCE.format(child=plan.child, start=open_since.start_date))
+        cin_plan = CinPlanPeriod(episode_id=plan.episode_id, start_date=start)
+        cin_plan._change_reason = change_reason(reason)
+        saved_by(cin_plan, acting_user).save()
     _log(
         children=[plan.child_id],
         kind=CorrectionKind.PLAN_END,

@@ -51,7 +51,7 @@ from iro.journey.checks import (
     saved_by,
     today,
 )
-from iro.journey.corrections import ended_plan, started_plan
+from iro.journey.corrections import ended_plan, started_plan, step_down_cin_plan
 from iro.journey.invitations import plain_list
 from iro.journey.models import (
     CinPlanPeriod,
@@ -63,7 +63,6 @@ from iro.journey.models import (
     LateDecision,
     LatenessReason,
     Plan,
-    PlanEndReason,
     PreMeeting,
 )
 from iro.journey.services import (
@@ -279,13 +278,6 @@ class Limit:
 DAY = timedelta(days=1)
 
 
-def _step_down(plan: Plan, on: date) -> CinPlanPeriod | None:
-    """The Child in Need plan the plan's step down started, on the day it ended."""
-    if plan.end_reason != PlanEndReason.STEP_DOWN_CIN or plan.episode_id is None:
-        return None
-    return CinPlanPeriod.objects.filter(episode_id=plan.episode_id, start_date=on).first()
-
-
 def _neighbours(conference: Conference, row: ConferenceChild, name: str) -> list[Limit]:
     """The child's conferences either side: held, and booked after it."""
     old = conference.held_on
@@ -394,7 +386,7 @@ def _ended_plan_limits(plan: Plan, old: date, name: str) -> list[Limit]:
                 PLAN_END_PAST_LATER.format(child=name, start=later.start_date),
             )
         )
-    step_down = _step_down(plan, old)
+    step_down = step_down_cin_plan(plan, old)
     if step_down is None:
         return found
     if step_down.end_date is not None:
@@ -687,7 +679,7 @@ def correct_held_date(
         result_changes.append(_change(row, FIELD_PLAN_START, old, held_on))
     for row in ends:
         plan = Plan.objects.select_for_update().get(pk=row.plan_id)
-        step_down = _step_down(plan, old)
+        step_down = step_down_cin_plan(plan, old)
         plan.end_date = held_on
         plan.version += 1
         plan._change_reason = change_reason(reason)
