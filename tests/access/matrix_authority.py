@@ -31,7 +31,7 @@ from iro.access.models import RoleGrant
 from iro.api.services import create_token
 from iro.challenge import feedback_links
 from iro.challenge.models import FeedbackLink, Respondent, Stage, StageTimescale
-from iro.children.models import Child, Family
+from iro.children.models import Child, Family, FamilyMember, Relationship
 from iro.journey import plan_services, services
 from iro.journey.models import (
     Conference,
@@ -104,6 +104,7 @@ class Authority:
     census_import: object  # an import of the analyst's, done
     census_return: object  # a census return the analyst made, with a finding on the child
     format_request: object  # the plan for the family in Braille, asked for by the social worker
+    adult: object  # the children's mother, recorded on their family
     names: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
@@ -116,6 +117,7 @@ def _names_of_family(children: list[Child]) -> frozenset[str]:
     for child in Child.objects.filter(pk__in=ids):
         strings += [child.first_name, child.last_name]
     strings += Family.objects.filter(children__in=ids).values_list("name", flat=True)
+    strings += FamilyMember.objects.filter(family__children__in=ids).values_list("name", flat=True)
     family_roles = (InviteeRole.PARENT, InviteeRole.CHILD)
     strings += Invitation.objects.filter(
         conference__children__child__in=ids, role__in=family_roles
@@ -139,6 +141,10 @@ def build_authority() -> Authority:
     TargetFactory(set_by=staff.iro_manager)
 
     family = FamilyFactory(name="Vossberg household")
+    adult = FamilyMember.objects.create(
+        family=family, name="Marisande Oakhollow", relationship=Relationship.MOTHER,
+        address="4 Quillet Row, Northmoor",
+    )  # fmt: skip
     child = ChildFactory(
         la_child_id="MX0001", first_name="Quorrelle", last_name="Vossberg",
         date_of_birth=date(2014, 3, 9), family=family, team=staff.team,
@@ -366,6 +372,7 @@ def build_authority() -> Authority:
     return Authority(
         staff=staff,
         family=family,
+        adult=adult,
         child=child,
         sibling=sibling,
         transfer_child=transfer_child,

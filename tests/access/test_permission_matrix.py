@@ -186,6 +186,9 @@ PAGES: dict[str, Page] = {
     "child_details": Page(CHILD & can(C.ADD_CHILDREN)),
     "child_new": Page(can(C.ADD_CHILDREN)),
     "family_adult_new": Page(CHILD & can(C.ADD_CHILDREN)),
+    "family_adult_change": Page(CHILD & can(C.ADD_CHILDREN)),
+    "family_adult_remove": Page(CHILD & can(C.ADD_CHILDREN)),
+    "child_family": Page(CHILD & can(C.ADD_CHILDREN)),
     "referral_new": Page(CHILD & can(C.ADD_CHILDREN)),
     "child_protection": Page(CHILD),
     "strategy_discussion_new": Page(CHILD & can(C.RECORD_STRATEGY_DISCUSSION)),
@@ -520,6 +523,7 @@ PUBLIC_IDS = {
 }
 PKS = {
     "section-47": lambda a: a.section47.pk,
+    "adults": lambda a: a.adult.pk,
     "strategy-discussions": lambda a: a.section47.strategy_discussion_id,
     "invitations": lambda a: a.parent_invitation.pk,
     "feedback": lambda a: a.feedback.pk,

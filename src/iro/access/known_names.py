@@ -93,6 +93,13 @@ def rebuild(get_model=None) -> int:
         family += [first, last]
     family += get_model("children", "Family")._base_manager.values_list("name", flat=True)
     family += get_model("children", "FamilyMember")._base_manager.values_list("name", flat=True)
+    # A name corrected since, or an adult taken off a family, may still be in free text
+    # written before: their history keeps the names they had.
+    history = get_model("children", "HistoricalChild")._base_manager
+    for first, last in history.values_list("first_name", "last_name").distinct().iterator():
+        family += [first, last]
+    history = get_model("children", "HistoricalFamilyMember")._base_manager
+    family += history.values_list("name", flat=True).distinct()
     for name in ("Invitation", "CoreGroupMember"):
         rows = get_model("journey", name)._base_manager.filter(role__in=FAMILY_ROLES)
         family += rows.values_list("name", flat=True)

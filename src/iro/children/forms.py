@@ -278,3 +278,51 @@ class FamilyMemberForm(forms.Form):
         label="Preferred language", max_length=60, initial="English"
     )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
+
+
+class RemoveAdultForm(forms.Form):
+    reason = forms.CharField(
+        label="Why are they being taken off the family?",
+        required=False,  # the service's message says what is missing
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: added to the wrong family. The reason is kept in the history.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+
+SIBLING_FAMILY = "sibling"
+OWN_FAMILY = "own"
+WHERE_REQUIRED = "Select which family the child belongs to."
+SIBLING_ID_REQUIRED = "Enter the LA child ID of a brother or sister already recorded."
+
+
+class MoveFamilyForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    where = forms.ChoiceField(
+        label="Which family does the child belong to?",
+        choices=[
+            (SIBLING_FAMILY, "The family of a brother or sister already recorded"),
+            (OWN_FAMILY, "A family of their own (no brothers or sisters recorded yet)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": WHERE_REQUIRED, "invalid_choice": CHOOSE_ONE},
+    )
+    sibling = forms.CharField(
+        label="The brother's or sister's LA child ID",
+        max_length=40,
+        required=False,
+        help_text="As on their page, for example NM000123.",
+    )
+    reason = forms.CharField(
+        label="Why is the child moving family?",
+        required=False,  # the service's message says what is missing
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: added to the wrong family. The reason is kept in the history.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("where") == SIBLING_FAMILY and not (data.get("sibling") or "").strip():
+            self.add_error("sibling", SIBLING_ID_REQUIRED)
+        return data

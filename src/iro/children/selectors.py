@@ -14,7 +14,7 @@ from difflib import SequenceMatcher
 
 from django.db.models import Q, QuerySet
 
-from iro.children.models import Child
+from iro.children.models import Child, FamilyMember
 from iro.children.search import Search, fold, matching, parse
 
 # How alike two folded full names must be to be worth a second look.
@@ -84,3 +84,11 @@ def allocatable_teams(user) -> list:
     if sees_every_unrestricted_child(user):
         return list(teams)
     return list(teams.filter(Q(pk=user.team_id) | Q(manager=user)).distinct())
+
+
+def family_adult(child: Child, pk: int) -> FamilyMember | None:
+    """The adult ``pk`` of ``child``'s family (a child the reader was allowed to open),
+    or None: an adult of another family is not reached through this child."""
+    if child.family_id is None:
+        return None
+    return FamilyMember.objects.filter(pk=pk, family_id=child.family_id).first()

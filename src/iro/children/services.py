@@ -26,6 +26,7 @@ from iro.children.search import index_child
 from iro.children.selectors import possible_duplicates
 from iro.journey.checks import (
     before_birth,
+    change_reason,
     check_version,
     choice_values,
     not_in_future,
@@ -52,6 +53,10 @@ NOT_YOUR_TEAM = (
 FAMILY_NAME_REQUIRED = "Enter the family's name."
 ADULT_NAME_REQUIRED = "Enter the adult's name."
 RELATIONSHIP_REQUIRED = "Select how they are related to the children."
+MOVE_REASON_REQUIRED = "Enter why the child is moving to another family."
+REMOVE_REASON_REQUIRED = "Enter why the adult is being taken off the family."
+ALREADY_IN_THAT_FAMILY = "{child} is already in the family of {other}."
+SIBLING_IS_THE_CHILD = "Enter the LA child ID of another child, not of {child}."
 NAME_TOO_LONG = "The name must be {limit} characters or fewer."
 
 
@@ -268,8 +273,11 @@ def create_child(
 
 
 @transaction.atomic
-def update_child(*, child: Child, acting_user, expected_version: int, **fields) -> Child:
-    """Change a child's details. A stale ``expected_version`` is refused (no lost update)."""
+def update_child(
+    *, child: Child, acting_user, expected_version: int, reason: str = "", **fields
+) -> Child:
+    """Change a child's details. A stale ``expected_version`` is refused (no lost update);
+    ``reason``, if given, is kept on the history row."""
     require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
     unknown = set(fields) - CHILD_FIELDS
     if unknown:
@@ -287,6 +295,8 @@ def update_child(*, child: Child, acting_user, expected_version: int, **fields) 
         _check_birth_before_referral(child)
     child.version += 1
     update_fields = [f"{n}_id" if n in {"family", "team", "social_worker"} else n for n in changed]
+    if reason:
+        child._change_reason = change_reason(reason)
     saved_by(child, acting_user).save(update_fields=[*update_fields, "version"])
     if {"first_name", "last_name", "family"} & set(changed):
         index_child(child)
@@ -325,6 +335,32 @@ def ensure_family(*, child: Child, acting_user) -> Family:
     return family
 
 
+def _adult_errors(name: str, relationship: str, address: str) -> None:
+    """Refuse an adult's details that cannot be saved (the add and change forms)."""
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = ADULT_NAME_REQUIRED
+    elif len(name) > FamilyMember._meta.get_field("name").max_length:
+        errors["name"] = NAME_TOO_LONG.format(limit=FamilyMember._meta.get_field("name").max_length)
+    if not relationship:
+        errors["relationship"] = RELATIONSHIP_REQUIRED
+    elif relationship not in choice_values(Relationship):
+        errors["relationship"] = UNKNOWN_CODE.format(value=relationship, what="relationship")
+    if message := too_long(address, ADDRESS):
+        errors["address"] = message
+    if errors:
+        raise ValidationError(errors)
+
+
+def _require_family(acting_user, family: Family) -> None:
+    """The acting user adds children and sees every child of ``family``."""
+    require(
+        acting_user,
+        Capability.ADD_CHILDREN,
+        children=list(family.children.values_list("pk", flat=True)),
+    )
+
+
 @transaction.atomic
 def add_family_member(
     *,
@@ -340,25 +376,9 @@ def add_family_member(
 ) -> FamilyMember:
     """An adult around ``family``'s children (a parent, carer or relative) with how to
     reach them. The acting user must see every child of the family."""
-    require(
-        acting_user,
-        Capability.ADD_CHILDREN,
-        children=list(family.children.values_list("pk", flat=True)),
-    )
-    errors: dict[str, str] = {}
+    _require_family(acting_user, family)
     name = name.strip()
-    if not name:
-        errors["name"] = ADULT_NAME_REQUIRED
-    elif len(name) > FamilyMember._meta.get_field("name").max_length:
-        errors["name"] = NAME_TOO_LONG.format(limit=FamilyMember._meta.get_field("name").max_length)
-    if not relationship:
-        errors["relationship"] = RELATIONSHIP_REQUIRED
-    elif relationship not in choice_values(Relationship):
-        errors["relationship"] = UNKNOWN_CODE.format(value=relationship, what="relationship")
-    if message := too_long(address, ADDRESS):
-        errors["address"] = message
-    if errors:
-        raise ValidationError(errors)
+    _adult_errors(name, relationship, address)
     member = FamilyMember(
         family=family,
         name=name,
@@ -371,6 +391,87 @@ def add_family_member(
     )
     saved_by(member, acting_user).save()
     return member
+
+
+@transaction.atomic
+def change_family_member(
+    *,
+    member: FamilyMember,
+    acting_user,
+    name: str,
+    relationship: str,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+    preferred_language: str = "",
+    interpreter_needed: bool = False,
+) -> FamilyMember:
+    """Correct an adult's details (a misspelt name, a new address); the history keeps
+    what they said before. Invitations already made keep the details they were sent to."""
+    member = FamilyMember.objects.select_for_update().select_related("family").get(pk=member.pk)
+    _require_family(acting_user, member.family)
+    name = name.strip()
+    _adult_errors(name, relationship, address)
+    member.name = name
+    member.relationship = relationship
+    member.phone = phone.strip()
+    member.email = email.strip()
+    member.address = address.strip()
+    member.preferred_language = preferred_language.strip()
+    member.interpreter_needed = interpreter_needed
+    saved_by(member, acting_user).save()
+    return member
+
+
+@transaction.atomic
+def remove_family_member(*, member: FamilyMember, acting_user, reason: str) -> None:
+    """Take an adult off the family (added to the wrong family, or no longer around the
+    children): they are no longer suggested for invitations. The history keeps them and
+    the reason."""
+    member = FamilyMember.objects.select_for_update().select_related("family").get(pk=member.pk)
+    _require_family(acting_user, member.family)
+    if not reason.strip():
+        raise ValidationError({"reason": REMOVE_REASON_REQUIRED})
+    if message := too_long(reason, text_limits.REASON):
+        raise ValidationError({"reason": message})
+    member._change_reason = change_reason(reason)
+    saved_by(member, acting_user).delete()
+
+
+@transaction.atomic
+def move_to_family(
+    *, child: Child, acting_user, expected_version: int, reason: str, sibling: Child | None
+) -> Child:
+    """Move ``child`` to the family of ``sibling`` (a brother or sister already recorded,
+    whom the acting user sees), or with ``sibling=None`` to a family of their own: a child
+    added to the wrong family. The adults stay with the family they were added to, so the
+    other household's parents are no longer suggested for the child's conferences."""
+    require(acting_user, Capability.ADD_CHILDREN, child=child)
+    errors: dict[str, str] = {}
+    if not reason.strip():
+        errors["reason"] = MOVE_REASON_REQUIRED
+    elif message := too_long(reason, text_limits.REASON):
+        errors["reason"] = message
+    if sibling is not None and sibling.pk == child.pk:
+        errors["sibling"] = SIBLING_IS_THE_CHILD.format(child=child)
+    elif sibling is not None and sibling.family_id and sibling.family_id == child.family_id:
+        errors["sibling"] = ALREADY_IN_THAT_FAMILY.format(child=child, other=sibling)
+    if errors:
+        raise ValidationError(errors)
+    if sibling is not None:
+        require(acting_user, Capability.ADD_CHILDREN, child=sibling)
+        family = ensure_family(child=sibling, acting_user=acting_user)
+    else:
+        family = create_family(
+            name=f"{child.last_name or child.la_child_id} family", acting_user=acting_user
+        )
+    return update_child(
+        child=child,
+        acting_user=acting_user,
+        expected_version=expected_version,
+        family=family,
+        reason=reason,
+    )
 
 
 # ------------------------------------------------------------------ restricted records

@@ -19,13 +19,16 @@ from iro.access.scope import child_for, display_name, shows_names, visible_to
 from iro.children import services
 from iro.children.forms import (
     BORN,
+    OWN_FAMILY,
     UNBORN,
     ChildDetailsForm,
     ChildForm,
     FamilyMemberForm,
+    MoveFamilyForm,
     ReferralForm,
+    RemoveAdultForm,
 )
-from iro.children.selectors import allocatable_teams
+from iro.children.selectors import allocatable_teams, family_adult
 from iro.journey import selectors as journey_selectors
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.services import open_episode
@@ -282,6 +285,129 @@ def family_adult_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
         request,
         "children/family_adult_new.html",
         {"form": form, "child": child, "name": name, "next_url": next_url},
+        form,
+    )
+
+
+def _adult_of(user, public_id: UUID, pk: int) -> tuple:
+    """The child (if ``user`` may add children and sees them) and the adult ``pk`` of
+    their family; 404 for an adult of another family."""
+    child = child_for(user, public_id)
+    require_capability(user, Capability.ADD_CHILDREN)
+    adult = family_adult(child, pk)
+    if adult is None:
+        raise Http404("No such adult in this child's family.")
+    return child, adult
+
+
+ADULT_FIELDS = (
+    "name", "relationship", "phone", "email", "address", "preferred_language",
+    "interpreter_needed",
+)  # fmt: skip
+
+
+def family_adult_change(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Correct an adult's details (a misspelt name, a new address or language)."""
+    child, adult = _adult_of(request.user, public_id, pk)
+    form = FamilyMemberForm(
+        request.POST or None, initial={f: getattr(adult, f) for f in ADULT_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_family_member(
+                member=adult, acting_user=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"The details of {form.cleaned_data['name']} are saved.")
+            return redirect("child_journey", child.public_id)
+    return _page(
+        request,
+        "children/family_adult_new.html",
+        {
+            "form": form,
+            "child": child,
+            "name": display_name(request.user, child),
+            "adult": adult,
+        },
+        form,
+    )
+
+
+def family_adult_remove(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Take an adult off the child's family, with a reason."""
+    child, adult = _adult_of(request.user, public_id, pk)
+    form = RemoveAdultForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.remove_family_member(
+                member=adult, acting_user=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, f"{adult.name} is no longer recorded in the family.")
+            return redirect("child_journey", child.public_id)
+    return _page(
+        request,
+        "children/family_adult_remove.html",
+        {"form": form, "child": child, "name": display_name(request.user, child), "adult": adult},
+        form,
+    )
+
+
+NO_SUCH_SIBLING = "No child with the LA child ID {id} is recorded that you can see."
+
+
+def child_family(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Move a child added to the wrong family: to a brother's or sister's family, or to
+    a family of their own."""
+    user = request.user
+    child = child_for(user, public_id, related=("family",))
+    require_capability(user, Capability.ADD_CHILDREN)
+    form = MoveFamilyForm(
+        request.POST if request.method == "POST" else None, initial={"version": child.version}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        sibling = None
+        if data["where"] != OWN_FAMILY:
+            wanted = data["sibling"].strip()
+            sibling = visible_to(user).filter(la_child_id__iexact=wanted).first()
+            if sibling is None:
+                form.add_error("sibling", NO_SUCH_SIBLING.format(id=wanted))
+        if not form.errors:
+            try:
+                saved = services.move_to_family(
+                    child=child,
+                    acting_user=user,
+                    expected_version=data["version"],
+                    reason=data["reason"],
+                    sibling=sibling,
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, f"{display_name(user, saved)} has moved family.")
+                return redirect("child_journey", saved.public_id)
+    adults = list(child.family.adults.order_by("pk")) if child.family_id else []
+    siblings = (
+        list(visible_to(user).filter(family_id=child.family_id).exclude(pk=child.pk))
+        if child.family_id
+        else []
+    )
+    read_log.shown(request, pks=[s.pk for s in siblings])
+    return _page(
+        request,
+        "children/child_family.html",
+        {
+            "form": form,
+            "child": child,
+            "name": display_name(user, child),
+            "adults": adults,
+            "siblings": [display_name(user, s) for s in siblings],
+        },
         form,
     )
 
