@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from iro.challenge import services as challenge
 from iro.challenge.models import DisputeReason
@@ -239,6 +240,19 @@ def test_a_review_cannot_be_before_its_plan(staff):
     assert raised.value.message_dict == {
         "scheduled_date": ["The date cannot be before the plan started on 24 August 2026."]
     }
+
+
+def test_the_details_page_says_which_date_once(client, staff, born_2011):
+    EpisodeFactory(child=born_2011, referral_date=date(2024, 3, 4))
+    client.force_login(staff.coordinator)
+    url = reverse("child_details", args=[born_2011.public_id])
+    form = {"last_name": born_2011.last_name, "born": "born", "date_of_birth_day": "1",
+            "date_of_birth_month": "6", "date_of_birth_year": "2025", "sex": "M",
+            "ethnicity": "WBRI", "preferred_language": "English", "version": born_2011.version,
+            "team": str(born_2011.team_id)}  # fmt: skip
+    page = client.post(url, form).text
+    assert "The date of birth cannot be 1 June 2025" in page
+    assert "of birth of birth" not in page
 
 
 def test_a_date_of_birth_after_the_childs_recorded_work_is_refused(staff, born_2011):

@@ -216,6 +216,8 @@ def naming_the_date(field: forms.Field, errors: list, *, among: forms.Form | Non
     dates = among is not None and sum(isinstance(f, GovDateField) for f in among.fields.values())
 
     def named(text: str) -> bool:
+        if text.lower().startswith(field.what.lower() + " "):  # already says which date
+            return False
         return text in (DATE_IN_FUTURE, DATE_TOO_EARLY) or (dates > 1 and text.startswith(generic))
 
     return [
