@@ -27,8 +27,10 @@ def sibling_group(
     strategy_on: date = date(2024, 6, 10),
     surname: str = "Brackwater",
     names: tuple[str, str] = ("Wren", "Alder"),
+    enquiry: bool = True,
 ) -> Siblings:
-    """Two children of one family in ``staff.team``, each with an S47 from ``strategy_on``."""
+    """Two children of one family in ``staff.team``, each with an S47 from ``strategy_on``
+    (``enquiry=False``: only referred that day, no strategy discussion yet)."""
     family = create_family(name=f"{surname} household", acting_user=staff.coordinator)
     children = [
         create_child(
@@ -48,6 +50,8 @@ def sibling_group(
         episode = services.open_episode(
             child=child, referral_date=strategy_on, acting_user=staff.coordinator
         )
+        if not enquiry:
+            continue
         discussion = services.record_strategy_discussion(
             episode=episode, held_on=strategy_on, acting_user=staff.coordinator
         )

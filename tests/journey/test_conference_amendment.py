@@ -361,3 +361,35 @@ def test_opening_the_record_form_of_a_held_conference_leads_to_amending_it(clien
     response = client.get(reverse("conference_record", args=[held.public_id]))
     assert response.status_code == 302
     assert response.url == reverse("conference_amend", args=[held.public_id])
+
+
+def test_an_amendment_after_the_minutes_were_sent_asks_for_them_again_saying_they_replace(
+    client, staff, siblings, held
+):
+    from iro.journey.queues import minutes_to_send
+
+    services.record_minutes_sent(
+        conference=held, sent_on=HELD, acting_user=staff.coordinator,
+        expected_version=current_version(held),
+    )  # fmt: skip
+    first = siblings.children[0]
+    amend(held, staff.iro, same_record(held, **{str(first.pk): {"category": "EMO"}}))
+    held.refresh_from_db()
+    assert (held.minutes_sent_on, held.minutes_replaced_sent_on) == (None, HELD)
+    queue = minutes_to_send(staff.coordinator, date(2024, 7, 1))
+    assert [row.action for row in queue.rows] == ["Send the amended minutes"]
+    client.force_login(staff.coordinator)
+    detail = client.get(reverse("conference_detail", args=[held.public_id])).text
+    assert "The record was amended after the minutes were sent on 28 June 2024" in detail
+    minutes = client.get(reverse("conference_minutes", args=[held.public_id])).text
+    assert (
+        "These minutes were amended on 1 July 2024. They replace the minutes sent on "
+        "28 June 2024." in minutes
+    )
+    services.record_minutes_sent(
+        conference=held, sent_on=date(2024, 7, 1), acting_user=staff.coordinator,
+        expected_version=current_version(held),
+    )  # fmt: skip
+    detail = client.get(reverse("conference_detail", args=[held.public_id])).text
+    assert "Sent on 1 July 2024 (amended minutes, replacing those sent on 28 June 2024)" in detail
+    assert not minutes_to_send(staff.coordinator, date(2024, 7, 1)).rows

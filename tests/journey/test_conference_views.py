@@ -142,7 +142,7 @@ def test_viewing_a_conference_is_logged_for_each_child(client, staff, conference
 
 
 def test_a_strategy_discussion_for_both_siblings_shows_the_icpc_due_date_at_once(client, staff):
-    siblings = sibling_group(staff, surname="Dunmere", names=("Ione", "Jory"))
+    siblings = sibling_group(staff, surname="Dunmere", names=("Ione", "Jory"), enquiry=False)
     child = siblings.children[0]
     client.force_login(staff.social_worker)
     response = client.post(

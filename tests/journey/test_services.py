@@ -83,6 +83,25 @@ def strategy_for(child, coordinator, held_on=date(2024, 1, 10)) -> Section47:
     return discussion.section47
 
 
+def test_a_second_enquiry_while_one_waits_for_its_conference_is_refused(siblings, coordinator):
+    first = strategy_for(siblings[0], coordinator)
+    with pytest.raises(ValidationError) as raised:
+        services.record_strategy_discussion(
+            episode=first.episode, held_on=date(2024, 1, 12), acting_user=coordinator
+        )
+    assert raised.value.message_dict["start_section47"] == [
+        services.S47_ALREADY_UNDER_WAY.format(child=siblings[0], start=date(2024, 1, 10))
+    ]
+    # A discussion that starts no enquiry is recorded beside it.
+    services.record_strategy_discussion(
+        episode=first.episode,
+        held_on=date(2024, 1, 12),
+        acting_user=coordinator,
+        start_section47=False,
+    )
+    assert Section47.objects.filter(episode=first.episode).count() == 1
+
+
 def test_a_request_dated_before_the_enquiry_says_it_is_the_request(siblings, coordinator):
     section47 = strategy_for(siblings[0], coordinator)
     with pytest.raises(ValidationError) as raised:
@@ -568,5 +587,30 @@ def test_a_second_referral_while_one_is_open_is_refused_and_after_closing_it_is_
     )  # fmt: skip
     services.open_episode(
         child=siblings[0], referral_date=date(2024, 3, 1), acting_user=coordinator
+    )
+    assert Episode.objects.filter(child=siblings[0]).count() == 2
+
+
+def test_a_referral_dated_inside_an_episode_already_closed_is_a_slip_of_the_year(
+    siblings, coordinator
+):
+    first = services.open_episode(
+        child=siblings[0], referral_date=date(2023, 12, 8), acting_user=coordinator
+    )
+    services.close_episode(
+        episode=first, closure_date=date(2024, 3, 28), closure_reason="RC8",
+        acting_user=coordinator,
+    )  # fmt: skip
+    for slip in (date(2024, 1, 1), date(2021, 6, 1)):
+        with pytest.raises(ValidationError) as raised:
+            services.open_episode(child=siblings[0], referral_date=slip, acting_user=coordinator)
+        assert raised.value.message_dict["referral_date"] == [
+            services.REFERRAL_WITHIN_CLOSED_EPISODE.format(
+                name="Ada Fenwick-Adeyemi", start=date(2023, 12, 8), end=date(2024, 3, 28)
+            )
+        ]
+    # The day it closed is the earliest a new referral may be (as the census allows).
+    services.open_episode(
+        child=siblings[0], referral_date=date(2024, 3, 28), acting_user=coordinator
     )
     assert Episode.objects.filter(child=siblings[0]).count() == 2

@@ -75,6 +75,7 @@ from iro.journey.services import (
     LATENESS_REASON_REQUIRED,
     due_date,
     held_for_amending,
+    minutes_out_of_date,
 )
 from iro.people.selectors import closure_days
 
@@ -513,13 +514,14 @@ def limits(conference: Conference, rows: list[ConferenceChild], user) -> list[Li
                 )
             )
     found += _meeting_limits(rows, user)
-    if conference.minutes_sent_on:
+    sent = conference.minutes_sent_on or conference.minutes_replaced_sent_on
+    if sent:
         found.append(
             Limit(
-                conference.minutes_sent_on,
+                sent,
                 False,
                 "the day the minutes and plan were sent",
-                AFTER_MINUTES.format(date=conference.minutes_sent_on),
+                AFTER_MINUTES.format(date=sent),
             )
         )
     return found
@@ -694,6 +696,7 @@ def correct_held_date(
             result_changes.append(_change(row, FIELD_STEP_DOWN, old, held_on))
     moved = _moved_words(started_names, ended_names, stepped_down, held_on)
 
+    minutes_out_of_date(conference)
     conference.version += 1
     conference._change_reason = change_reason(reason)
     saved_by(conference, acting_user).save()

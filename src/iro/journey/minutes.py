@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from iro import timescales
 from iro.documents import family_document
-from iro.journey.invitations import KIND_NAME, council, day_and_time, plain_list
+from iro.journey.invitations import KIND_NAME, council, day_and_time, family_day, plain_list
 from iro.journey.models import (
     Category,
     ChildAttendance,
@@ -140,8 +140,13 @@ def context(conference: Conference, rows: list) -> dict:
         key=lambda i: (ROLE_ORDER.index(i.role) if i.role in ROLE_ORDER else len(ROLE_ORDER),
                        i.name, i.pk),
     )  # fmt: skip
+    amended = None
+    if conference.minutes_replaced_sent_on is not None:
+        latest = conference.amendments.order_by("-amended_at").first()
+        amended = timezone.localtime(latest.amended_at).date() if latest else None
     return {
         "conference": conference,
+        "amended_on": amended,  # since minutes were sent, which these replace
         "children": children,
         "came": [i for i in invited if i.attendance in CAME],
         "apologies": [i for i in invited if i.attendance == "apologies"],
@@ -167,9 +172,18 @@ def words(facts: dict) -> dict:
     else:
         held_words = gettext("Held on %(when)s.") % {"when": held}
     chair = conference.chair
+    replaces = ""
+    if conference.minutes_replaced_sent_on is not None:
+        replaces = gettext(
+            "These minutes were amended on %(amended)s. They replace the minutes sent on %(sent)s."
+        ) % {
+            "amended": family_day(facts.get("amended_on") or conference.minutes_replaced_sent_on),
+            "sent": family_day(conference.minutes_replaced_sent_on),
+        }
     return {
         "names": plain_list(c.view.name for c in facts["children"]),
         "held_words": held_words,
+        "replaces": replaces,
         "chaired_by": (
             gettext("Chaired by %(chair)s, Independent Reviewing Officer.")
             % {"chair": chair.get_full_name()}

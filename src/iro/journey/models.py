@@ -387,6 +387,15 @@ class Conference(Voidable):
         blank=True,
         help_text="The day the coordinator sent the minutes and plan to those invited.",
     )
+    minutes_replaced_sent_on = models.DateField(
+        "earlier minutes sent on",
+        null=True,
+        blank=True,
+        help_text=(
+            "The day minutes were sent that a later amendment of the record made out of "
+            "date: the amended minutes say they replace them, and are to be sent again."
+        ),
+    )
     from_return = models.BooleanField(
         "loaded from a census return",
         default=False,

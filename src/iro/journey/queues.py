@@ -1128,8 +1128,12 @@ def minutes_to_send(user, day: date) -> Queue:
             status=ConferenceStatus.HELD,
             minutes_sent_on__isnull=True,
             from_return=False,  # held before iro: the previous system sent its minutes
-            held_on__gte=day - timedelta(days=MINUTES_LOOKBACK_DAYS),
             held_on__lte=day,
+        )
+        # Amended since its minutes were sent: to send again, however long ago it was held.
+        .filter(
+            Q(held_on__gte=day - timedelta(days=MINUTES_LOOKBACK_DAYS))
+            | Q(minutes_replaced_sent_on__isnull=False)
         )
         .order_by("held_on", "pk")
         .values_list("pk", flat=True)
@@ -1145,7 +1149,11 @@ def minutes_to_send(user, day: date) -> Queue:
             rows.append(
                 Row(
                     href=c.get_absolute_url() + "#minutes",
-                    action="Record the minutes sent",
+                    action=(
+                        "Send the amended minutes"
+                        if c.minutes_replaced_sent_on
+                        else "Record the minutes sent"
+                    ),
                     cells=(*_held_cells(user, c, kids), _working_days_ago(since)),
                     child_public_ids=_ids(kids),
                 )

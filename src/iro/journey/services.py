@@ -268,6 +268,12 @@ def check_referral(
         errors.add("primary_need", UNKNOWN_CODE.format(value=primary_need, what="primary need"))
 
 
+REFERRAL_WITHIN_CLOSED_EPISODE = (
+    "The referral cannot be dated before {end:%-d %B %Y}: {name}'s episode from "
+    "{start:%-d %B %Y} was open until then. Check the year."
+)
+
+
 @transaction.atomic
 def open_episode(
     *,
@@ -308,6 +314,24 @@ def open_episode(
                     day=f"{open_one.referral_date:%-d %B %Y}",
                 ),
             )
+        else:
+            # A referral dated within or before an episode already closed would make the
+            # two overlap (census rule 8820; starting on the day it closed is allowed):
+            # most often a slip of the year.
+            latest = (
+                Episode.objects.filter(child=child, closure_date__gt=referral_date)
+                .order_by("-closure_date")
+                .first()
+            )
+            if latest is not None:
+                errors.add(
+                    "referral_date",
+                    REFERRAL_WITHIN_CLOSED_EPISODE.format(
+                        name=display_name(acting_user, child),
+                        start=latest.referral_date,
+                        end=latest.closure_date,
+                    ),
+                )
     errors.raise_if_any()
     episode = Episode(
         child=child,
@@ -694,6 +718,12 @@ def record_strategy_discussion(
     errors = Errors()
     _check_in_episode(errors, "held_on", episode, held_on, acting_user)
     errors.add("notes", text_limits.too_long(notes, text_limits.NOTE))
+    under_way = _section47_under_way(episode, held_on) if start_section47 else None
+    if under_way is not None:
+        errors.add(
+            "start_section47",
+            S47_ALREADY_UNDER_WAY.format(child=episode.child, start=under_way.start_date),
+        )
     errors.raise_if_any()
     discussion = StrategyDiscussion(
         episode=episode, held_on=held_on, notes=notes, recorded_by=acting_user
@@ -703,6 +733,35 @@ def record_strategy_discussion(
         section47 = Section47(episode=episode, strategy_discussion=discussion, start_date=held_on)
         saved_by(section47, acting_user).save()
     return discussion
+
+
+S47_ALREADY_UNDER_WAY = (
+    "{child} already has a Section 47 enquiry under way from {start:%-d %B %Y}, with no "
+    "initial conference held since: record this discussion without starting another "
+    "enquiry, or ask the IRO service manager to void the first if it was entered by "
+    "mistake."
+)
+
+
+def _section47_under_way(episode: Episode, on: date) -> Section47 | None:
+    """An enquiry of ``episode`` started by ``on`` that no initial conference held by then
+    has followed (and not marked as needing none): a second one that day or after would
+    be the same enquiry twice (the census refuses two open at once)."""
+    for section47 in Section47.objects.filter(
+        episode=episode, icpc_not_required=False, start_date__lte=on
+    ).order_by("-start_date", "-pk"):
+        followed = held_icpc_rows().filter(
+            Q(section47=section47)
+            | Q(
+                section47__isnull=True,
+                child_id=episode.child_id,
+                conference__held_on__gte=section47.start_date,
+            ),
+            conference__held_on__lte=on,
+        )
+        if not followed.exists():
+            return section47
+    return None
 
 
 @transaction.atomic
@@ -2112,6 +2171,15 @@ def decide_late_conference(
     return conference
 
 
+def minutes_out_of_date(conference: Conference) -> None:
+    """An amended record makes minutes already sent out of date: they are to be sent
+    again (back among the minutes to send), and the new ones say they replace them.
+    The caller saves ``conference``."""
+    if conference.minutes_sent_on is not None:
+        conference.minutes_replaced_sent_on = conference.minutes_sent_on
+        conference.minutes_sent_on = None
+
+
 @transaction.atomic
 def record_minutes_sent(
     *, conference: Conference, sent_on: date, acting_user, expected_version: int
@@ -2500,9 +2568,12 @@ def amend_conference_record(
     if not changes:
         raise ValidationError({NON_FIELD_ERRORS: AMEND_NOTHING_CHANGED})
     _children_invited_attended(conference, acting_user)
+    minutes_out_of_date(conference)
     conference.version += 1
     conference._change_reason = change_reason(reason)
-    saved_by(conference, acting_user).save(update_fields=["version"])
+    saved_by(conference, acting_user).save(
+        update_fields=["version", "minutes_sent_on", "minutes_replaced_sent_on"]
+    )
     return ConferenceAmendment.objects.create(
         conference=conference,
         amended_by=acting_user,
