@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import subprocess
 import tempfile
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -330,3 +330,18 @@ def test_a_two_language_letter_prints_each_language_on_a_page_of_its_own(client,
 def test_a_day_is_written_as_a_letter_in_the_language_writes_it(code, written):
     with translation.override(code):
         assert invitations.family_day(date(2026, 12, 11), weekday=True) == written
+
+
+@pytest.mark.parametrize(
+    ("code", "written"),
+    [
+        ("ms", "pukul 13:30"),  # not "1:30 malam" (night)
+        ("hi", "13:30 बजे"),  # not "1:30 बजे बजे"
+        ("pa", "13:30 ਵਜੇ"),  # not "1:30 p.m. ਵਜੇ"
+        ("ur", "13:30 بجے"),  # not "1:30 شام بجے" (evening)
+        ("cy", "1:30 y.h."),
+    ],
+)
+def test_an_afternoon_time_is_written_as_a_letter_in_the_language_writes_it(code, written):
+    with translation.override(code):
+        assert written in invitations.day_and_time(date(2026, 12, 21), time(13, 30))

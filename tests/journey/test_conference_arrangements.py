@@ -786,3 +786,16 @@ def test_a_parent_who_needs_an_interpreter_is_told_one_is_asked_to_come_once_inv
     for text in (before, after):
         assert f"An invitation to a meeting about {children}" in text
         assert "about you" not in text
+
+
+def test_a_meeting_about_one_child_is_about_your_child_not_your_children(staff):
+    from iro.journey.models import ConferenceKind
+    from tests.factories import ChildFactory, hold_conference
+
+    one = hold_conference(kind=ConferenceKind.REVIEW, children=[(ChildFactory(), {})],
+                          chair=staff.iro, scheduled_date=date(2024, 6, 28))  # fmt: skip
+    two = hold_conference(kind=ConferenceKind.REVIEW,
+                          children=[(ChildFactory(), {}), (ChildFactory(), {})],
+                          chair=staff.iro, scheduled_date=date(2024, 6, 28))  # fmt: skip
+    assert "the people who work with your child look at" in str(invitations.plain_purpose(one))
+    assert "the people who work with your children look at" in str(invitations.plain_purpose(two))

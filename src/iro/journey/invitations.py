@@ -110,6 +110,29 @@ PLAIN_PURPOSE = {
         "people who work with your children talk about the plan and how we will help."
     ),
 }
+# The same, when the meeting is about one child.
+PLAIN_PURPOSE_ONE_CHILD = {
+    ConferenceKind.INITIAL: _(
+        "This is a meeting where your family and the people who work with your "
+        "child talk together about how to keep them safe, and decide if a plan is needed."
+    ),
+    ConferenceKind.REVIEW: _(
+        "This is a meeting where your family and the people who work with your "
+        "child look at how the plan is going, and decide what happens next."
+    ),
+    ConferenceKind.TRANSFER_IN: _(
+        "Your family has moved to our area. This is a meeting where your family and the "
+        "people who work with your child talk about the plan and how we will help."
+    ),
+}
+
+
+def plain_purpose(conference: Conference):
+    """What the meeting is for, to a parent or carer: about their child, or children."""
+    one = conference.children.count() == 1
+    return (PLAIN_PURPOSE_ONE_CHILD if one else PLAIN_PURPOSE)[conference.kind]
+
+
 # The same, to a professional (in the calendar entry: the family's words are not theirs).
 PROFESSIONAL_PURPOSE = {
     ConferenceKind.INITIAL: "An initial child protection conference: the family and the "
@@ -239,7 +262,7 @@ def calendar_text(
     if role == InviteeRole.CHILD:
         description = str(CHILD_PURPOSE[conference.kind])
     elif role == InviteeRole.PARENT:
-        description = str(PLAIN_PURPOSE[conference.kind])
+        description = str(plain_purpose(conference))
     else:
         description = PROFESSIONAL_PURPOSE[conference.kind]
     if conference.virtual_link:
@@ -300,8 +323,7 @@ def day_and_time(day: date, at: time | None) -> str:
     if at is None:
         return words
     if not _english():
-        clock = formats.time_format(at, "TIME_FORMAT")
-        return gettext("%(day)s at %(time)s") % {"day": words, "time": clock}
+        return gettext("%(day)s at %(time)s") % {"day": words, "time": family_clock(at)}
     return f"{words} at {english_clock(at)}"
 
 
@@ -312,6 +334,11 @@ def day_and_time(day: date, at: time | None) -> str:
 _WEEKDAY_WITH_DATE = {"pl": "{weekday}, {day}", "zh-hans": "{day}{weekday}"}
 _LOWER_CASE_WEEKDAYS = {"pl"}
 _DATE_FORMATS = {"ms": "j F Y"}
+# And where Django's clock does not: its Malay "1:30 malam" (night) for half past one in
+# the afternoon, Hindi's "1:30 बजे" before the sentence's own "बजे", "p.m." left in
+# Punjabi, Urdu's "شام" (evening) and minutes dropped. The 24-hour clock is unambiguous
+# in each; the English letter that follows gives "1:30pm".
+_TIME_FORMATS = {"ms": "H:i", "hi": "H:i", "pa": "H:i", "ur": "H:i"}
 
 
 def family_day(d: date, *, weekday: bool = False) -> str:
@@ -327,6 +354,13 @@ def family_day(d: date, *, weekday: bool = False) -> str:
     if language in _LOWER_CASE_WEEKDAYS:
         name = name.lower()
     return _WEEKDAY_WITH_DATE.get(language, "{weekday} {day}").format(weekday=name, day=day)
+
+
+def family_clock(t: time) -> str:
+    """A time as a family's document writes it in the active language."""
+    if _english():
+        return english_clock(t)
+    return formats.time_format(t, _TIME_FORMATS.get(get_language(), "TIME_FORMAT"))
 
 
 def english_clock(t: time) -> str:
@@ -405,7 +439,7 @@ def letter_context(invitation: Invitation) -> dict:
         "others": others,
         "kind_words": PLAIN_KIND[conference.kind],
         "kind_name": KIND_NAME[conference.kind],
-        "purpose": (CHILD_PURPOSE if to_child else PLAIN_PURPOSE)[conference.kind],
+        "purpose": CHILD_PURPOSE[conference.kind] if to_child else plain_purpose(conference),
         "children": plain_list(children_names(conference, full=not family_member)),
         "when": when_text(conference),
         "chair": conference.chair,

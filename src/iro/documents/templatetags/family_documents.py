@@ -6,11 +6,10 @@ Arabic or Urdu sentence."""
 from __future__ import annotations
 
 from django import template
-from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import get_language, get_language_bidi
 
-from iro.journey.invitations import english_clock, family_day
+from iro.journey.invitations import family_clock, family_day
 
 register = template.Library()
 
@@ -30,10 +29,9 @@ def family_date(value, weekday: bool = False):
 def family_time(value):
     if not value:
         return ""
-    if _english():
-        # Not Django's "a": "9:30 a.m." ends a sentence with "a.m.." (It starts at ...).
-        return english_clock(value)
-    return formats.time_format(value, "TIME_FORMAT")
+    # English: not Django's "a" ("9:30 a.m." ends a sentence with "a.m.."); other
+    # languages: their own clock, where Django's reads wrongly (invitations._TIME_FORMATS).
+    return family_clock(value)
 
 
 @register.filter
