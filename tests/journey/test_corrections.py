@@ -201,6 +201,52 @@ def test_an_enquiry_alone_can_be_voided_and_restored(staff, manager):
     assert Section47.objects.count() == 1
 
 
+def test_an_enquiry_entered_again_after_a_void_is_not_restored_beside_its_replacement(
+    staff, manager
+):
+    s47 = s47_for(_child(staff), referral=date(2025, 1, 6), strategy=date(2025, 1, 16))
+    corrections.void_strategy_discussion(
+        discussion=s47.strategy_discussion, reason=WHY, acting_user=manager
+    )
+    discussion = StrategyDiscussion.objects.create(episode=s47.episode, held_on=date(2025, 1, 10))
+    again = Section47.objects.create(
+        episode=s47.episode, strategy_discussion=discussion, start_date=date(2025, 1, 10)
+    )
+    voided = StrategyDiscussion.all_objects.get(pk=s47.strategy_discussion_id)
+    with pytest.raises(ValidationError) as error:
+        corrections.restore_strategy_discussion(discussion=voided, reason=BACK, acting_user=manager)
+    assert _messages(error) == [
+        corrections.RESTORE_S47_REPLACED.format(child=s47.episode.child, other=date(2025, 1, 10))
+    ]
+    # Its initial conference held since: the replacement still stands.
+    hold_conference(kind=ConferenceKind.INITIAL, chair=staff.iro, held_on=date(2025, 1, 30),
+                    children=[(again.episode.child, {"section47": again})])  # fmt: skip
+    with pytest.raises(ValidationError):
+        corrections.restore_strategy_discussion(discussion=voided, reason=BACK, acting_user=manager)
+    assert Section47.objects.count() == 1
+
+
+def test_an_initial_conference_recorded_again_is_not_restored_beside_its_replacement(
+    staff, manager
+):
+    s47 = s47_for(_child(staff), referral=date(2025, 1, 6), strategy=date(2025, 1, 7))
+    child = s47.episode.child
+    on = date(2025, 1, 27)
+    row = {"section47": s47, "decision": "no_plan"}
+    wrong = hold_conference(kind=ConferenceKind.INITIAL, chair=staff.iro, held_on=on,
+                            children=[(child, row)])  # fmt: skip
+    corrections.void_conference(conference=wrong, reason=WHY, acting_user=manager)
+    hold_conference(kind=ConferenceKind.INITIAL, chair=staff.iro, held_on=on,
+                    children=[(child, {"section47": s47, "decision": Decision.PLAN})])  # fmt: skip
+    with pytest.raises(ValidationError) as error:
+        corrections.restore_conference(conference=wrong, reason=BACK, acting_user=manager)
+    assert (
+        "initial child protection conference of 27 January 2025 stands in this one's"
+        in (_messages(error)[0])
+    )
+    assert Conference.objects.count() == 1
+
+
 # ------------------------------------------------------------------ conferences
 
 

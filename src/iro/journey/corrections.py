@@ -30,6 +30,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from iro import text_limits
@@ -43,6 +44,7 @@ from iro.journey.models import (
     Conference,
     ConferenceChild,
     ConferenceKind,
+    ConferenceStatus,
     Correction,
     CorrectionAction,
     CorrectionKind,
@@ -100,6 +102,16 @@ CIN_PLAN_ENDED_SINCE = (
 CIN_PLAN_OPEN_SINCE = (
     "{child} has an open Child in Need plan from {start:%-d %B %Y}: the step down to a "
     "Child in Need plan cannot be put back beside it."
+)
+RESTORE_S47_REPLACED = (
+    "{child}'s enquiry from {other:%-d %B %Y} stands in this one's place (under way, or "
+    "followed by an initial conference since): restoring this one would count the "
+    "enquiry twice. If this one is the right record, void that one first."
+)
+RESTORE_CONFERENCE_REPLACED = (
+    "{child}'s {what} of {on:%-d %B %Y} stands in this one's place: restoring this one "
+    "would count the conference twice. If this one is the right record, void that one "
+    "first."
 )
 PLAN_END_NOTHING_TO_RESTORE = "No voided end of this plan is waiting to be restored."
 PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%-d %B %Y}."
@@ -270,6 +282,8 @@ def restore_strategy_discussion(
     _voided(discussion)
     voided_at = discussion.voided_at
     s47 = Section47.all_objects.filter(strategy_discussion=discussion).first()
+    if s47 is not None and s47.voided_at == voided_at:
+        _refuse_replaced_section47(s47)
     _unmark(discussion, acting_user=acting_user)
     kind = CorrectionKind.STRATEGY_DISCUSSION
     _log(
@@ -285,6 +299,36 @@ def restore_strategy_discussion(
     if s47 is not None and s47.voided_at == voided_at:
         _unmark(s47, acting_user=acting_user)
     return discussion
+
+
+def _replacing_section47(section47: Section47) -> Section47 | None:
+    """Another live enquiry of the same episode entered in this one's place: one still
+    under way, or followed by an initial conference held on or after this one's start."""
+    held_icpcs = ConferenceChild.objects.filter(
+        conference__kind=ConferenceKind.INITIAL, conference__status=ConferenceStatus.HELD
+    )
+    child_id = section47.episode.child_id
+    others = Section47.objects.filter(episode_id=section47.episode_id).exclude(pk=section47.pk)
+    for other in others.order_by("start_date", "pk"):
+        followed = held_icpcs.filter(
+            Q(section47=other)
+            | Q(
+                section47__isnull=True,
+                child_id=child_id,
+                conference__held_on__gte=other.start_date,
+            )
+        )
+        if not followed.exists() and not other.icpc_not_required:
+            return other
+        if followed.filter(conference__held_on__gte=section47.start_date).exists():
+            return other
+    return None
+
+
+def _refuse_replaced_section47(section47: Section47) -> None:
+    other = _replacing_section47(section47)
+    if other is not None:
+        _refuse(RESTORE_S47_REPLACED.format(child=section47.episode.child, other=other.start_date))
 
 
 @transaction.atomic
@@ -326,6 +370,7 @@ def restore_section47(*, section47: Section47, reason: str, acting_user) -> Sect
     )
     if discussion and discussion.voided_at is not None:
         _refuse(S47_DISCUSSION_VOIDED.format(date=timezone.localdate(discussion.voided_at)))
+    _refuse_replaced_section47(section47)
     _unmark(section47, acting_user=acting_user)
     kind = CorrectionKind.SECTION47
     _log(
@@ -487,6 +532,27 @@ def void_conference(*, conference: Conference, reason: str, acting_user) -> Conf
     return conference
 
 
+def _replacing_conference(conference: Conference, row: ConferenceChild):
+    """A live conference entered in ``conference``'s place for ``row``'s child: another
+    initial conference (held or booked) about the same enquiry, or another review of the
+    same plan held on the same day."""
+    others = (
+        ConferenceChild.objects.filter(
+            child_id=row.child_id,
+            conference__kind=conference.kind,
+            conference__status__in=[ConferenceStatus.HELD, ConferenceStatus.SCHEDULED],
+        )
+        .exclude(conference=conference)
+        .select_related("conference")
+    )
+    if conference.kind == ConferenceKind.INITIAL and row.section47_id is not None:
+        return others.filter(section47_id=row.section47_id).first()
+    if conference.held_on is not None:
+        same = others.filter(conference__held_on=conference.held_on)
+        return same.filter(plan_id=row.plan_id).first() if row.plan_id else same.first()
+    return None
+
+
 @transaction.atomic
 def restore_conference(*, conference: Conference, reason: str, acting_user) -> Conference:
     """Restore a voided conference, with the plans and plan ends voided with it."""
@@ -504,6 +570,15 @@ def restore_conference(*, conference: Conference, reason: str, acting_user) -> C
     for row in rows:
         if row.section47 is not None and row.section47.voided_at is not None:
             _refuse(CONFERENCE_S47_VOIDED.format(child=row.child, start=row.section47.start_date))
+        twin = _replacing_conference(conference, row)
+        if twin is not None:
+            _refuse(
+                RESTORE_CONFERENCE_REPLACED.format(
+                    child=row.child,
+                    what=twin.conference.get_kind_display().lower(),
+                    on=twin.conference.held_on or twin.conference.scheduled_date,
+                )
+            )
         plan = row.plan
         if plan is not None and plan.voided_at == voided_at:
             # The plan comes back open: any live plan not ended by its start overlaps it.
