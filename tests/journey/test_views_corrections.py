@@ -12,9 +12,9 @@ from django.urls import reverse
 from iro.access.models import AccessLogEntry
 from iro.challenge.models import Dispute
 from iro.journey import corrections
-from iro.journey.models import Conference, Plan, PlanEndReason
+from iro.journey.models import Conference, ConferenceKind, Plan, PlanEndReason
 from tests.challenge.factories import DisputeFactory
-from tests.factories import ChildFactory, child_on_plan, make_staff
+from tests.factories import ChildFactory, child_on_plan, hold_conference, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -149,6 +149,22 @@ def test_a_plan_end_is_voided_and_restored_through_the_plan_pages(client, staff)
     client.post(restore_url, {"reason": BACK})
     journey.plan.refresh_from_db()
     assert journey.plan.end_date == date(2025, 3, 1)
+
+
+def test_an_end_a_review_decided_is_voided_through_that_review_from_the_plan_page(client, staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27),
+        ended_on=date(2025, 4, 20), end_reason=PlanEndReason.CLOSED, team=staff.team,
+    )  # fmt: skip
+    review = hold_conference(
+        kind=ConferenceKind.REVIEW, chair=staff.iro, held_on=date(2025, 4, 20),
+        children=[(journey.child, {"plan": journey.plan, "decision": "end"})],
+    )  # fmt: skip
+    client.force_login(staff.iro_manager)
+    page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).text
+    assert reverse("conference_void", args=[review.public_id]) in page
+    assert "the review of 20 April 2025 that ended this plan" in page
+    assert reverse("plan_end_void", args=[journey.plan.public_id]) not in page
 
 
 def test_a_strategy_discussion_is_voided_from_the_childs_page(client, staff):

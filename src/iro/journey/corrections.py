@@ -716,15 +716,12 @@ def _put_back_end(correction: Correction, *, acting_user, reason: str) -> Plan:
     return plan
 
 
-@transaction.atomic
-def void_plan_end(*, plan: Plan, reason: str, acting_user) -> Plan:
-    """Void a wrongly entered end: the plan is open again; the log keeps the end."""
-    plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    require(acting_user, Capability.VOID_RECORDS, child=plan.child_id)
-    _check_reason(reason, action=VOID)
+def end_decided_by(plan: Plan) -> ConferenceChild | None:
+    """The review that decided ``plan``'s end, if a review did (its end is voided with
+    that conference, not on its own)."""
     if plan.end_date is None:
-        _refuse(PLAN_NOT_ENDED)
-    decided = (
+        return None
+    return (
         ConferenceChild.objects.filter(
             plan=plan,
             decision=Decision.END,
@@ -734,6 +731,17 @@ def void_plan_end(*, plan: Plan, reason: str, acting_user) -> Plan:
         .select_related("conference")
         .first()
     )
+
+
+@transaction.atomic
+def void_plan_end(*, plan: Plan, reason: str, acting_user) -> Plan:
+    """Void a wrongly entered end: the plan is open again; the log keeps the end."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    require(acting_user, Capability.VOID_RECORDS, child=plan.child_id)
+    _check_reason(reason, action=VOID)
+    if plan.end_date is None:
+        _refuse(PLAN_NOT_ENDED)
+    decided = end_decided_by(plan)
     if decided is not None:
         _refuse(PLAN_END_BY_CONFERENCE.format(on=decided.conference.held_on))
     later = _later_plan(plan)

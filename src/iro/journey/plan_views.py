@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from iro.access.capabilities import Capability, has_capability, require_capability
 from iro.access.scope import display_name
 from iro.documents.family_document import family_choice
-from iro.documents.plain_language import check, check_fields
+from iro.documents.plain_language import WordingSummary, check, check_fields, field_checks
 from iro.journey import plan_services, services
 from iro.journey.checks import today
 from iro.journey.conference_forms import (
@@ -29,7 +29,7 @@ from iro.journey.conference_forms import (
     error_summary,
     wording_only,
 )
-from iro.journey.corrections import voided_plan_end
+from iro.journey.corrections import end_decided_by, voided_plan_end
 from iro.journey.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -104,6 +104,8 @@ def plan_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "may_schedule": has_capability(request.user, Capability.SCHEDULE_CONFERENCES),
             "end_form": EndPlanForm(initial={"version": plan.version, "ended_on": today()}),
             # A wrongly entered end the manager voided, waiting to be restored.
+            # An end a review decided is voided with that conference: the page links it.
+            "end_decided_by": end_decided_by(plan) if plan.end_date else None,
             "voided_end": (
                 voided_plan_end(plan)
                 if has_capability(request.user, Capability.VOID_RECORDS) and view.open
@@ -166,9 +168,11 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     )
     plans = [plan]
     plain_results = {}
+    wording_summary = None
     if request.method == "POST" and "check_wording" in request.POST:
         wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
+        wording_summary = WordingSummary(field_checks(form, plain_results))
     elif request.method == "POST" and form.is_valid():
         try:
             if outcome is None:
@@ -199,6 +203,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
             "form": form,
             "outcome": outcome,
             "plain_results": plain_results,
+            "wording_summary": wording_summary,
         },
         form,
     )
@@ -245,9 +250,11 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
     )
     plans = [plan]
     plain_results = {}
+    wording_summary = None
     if request.method == "POST" and "check_wording" in request.POST:
         wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
+        wording_summary = WordingSummary(field_checks(form, plain_results))
     elif request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         outcome = next((o for o in outcomes if str(o.pk) == data["outcome"]), None)
@@ -292,6 +299,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "form": form,
             "action": action,
             "plain_results": plain_results,
+            "wording_summary": wording_summary,
             "came_from": _came_from(request),
         },
         form,

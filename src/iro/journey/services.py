@@ -2287,7 +2287,9 @@ AMEND_NOTHING_CHANGED = "Nothing has changed: change the record, or go back."
 DECISION_CHANGE_REFUSED = (
     "{child}'s decision cannot be changed from “{before}” to “{after}” by "
     "amending the record: the plan facts that decision made are relied on elsewhere. "
-    "Only a decision to continue a plan can be corrected to ending it."
+    "Only a decision to continue a plan can be corrected to ending it. To correct it, "
+    "the IRO service manager voids this conference (the record is kept in its history) "
+    "and it is recorded again with the right decision."
 )
 LATER_CONFERENCE = (
     "{child}'s plan has been reviewed since this conference: correct the {what} at its "
