@@ -265,7 +265,9 @@ PAGES: dict[str, Page] = {
     "child_worries": Page(CHILD),
     "dispute_new": Page(CHILD & can(C.RAISE_CHALLENGES)),
     "challenge_new": Page(CHILD & can(C.RAISE_CHALLENGES)),
-    "dispute_list": Page(can(C.RAISE_CHALLENGES) | can(C.VIEW_SERVICE_FIGURES)),
+    "dispute_list": Page(
+        can(C.RAISE_CHALLENGES) | can(C.VIEW_SERVICE_FIGURES) | can(C.ANSWER_DISPUTES)
+    ),
     "dispute_detail": Page(CHILD),
     "dispute_response": post_only(CHILD & can(C.RAISE_CHALLENGES)),
     "dispute_escalate": post_only(CHILD & can(C.RAISE_CHALLENGES)),

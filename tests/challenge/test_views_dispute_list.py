@@ -144,11 +144,15 @@ def test_the_list_costs_the_same_queries_for_one_dispute_or_many(client, staff):
     assert len(many) == len(one), [q["sql"] for q in many]
 
 
-def test_it_refuses_those_who_do_not_raise_disputes(client, staff):
+def test_it_refuses_those_who_neither_raise_nor_answer_disputes(client, staff):
     raise_for(staff, "Linnet Ashcombe", date(2024, 6, 3))
-    for who in ("social_worker", "team_manager", "coordinator", "partnership", "outsider"):
+    for who in ("coordinator", "partnership", "analyst"):
         client.force_login(getattr(staff, who))
         assert client.get(reverse("dispute_list")).status_code == 403, who
+    # Those who answer them see the disputes about the children they may see: none here.
+    client.force_login(staff.outsider)
+    page = html(client.get(reverse("dispute_list")))
+    assert "Linnet" not in page and "Ashcombe" not in page
 
 
 def test_disputes_resolved_in_the_last_year_are_listed_under_the_open_ones(client, staff):
@@ -193,3 +197,18 @@ def test_it_lists_only_children_the_user_may_see(client, staff, settings):
     assert "There are no open disputes." in html(response)
     client.force_login(staff.iro_manager)
     assert "Marlo Brackwater" in html(client.get(reverse("dispute_list")))
+
+
+def test_a_team_manager_follows_every_dispute_about_their_teams_children_not_others(client, staff):
+    ours = raise_for(staff, "Hollis Ambrey", date(2024, 6, 3))
+    theirs = ChildFactory(first_name="Ivo", last_name="Quarrington", team=staff.other_team)
+    services.raise_dispute(
+        child=theirs, raised_on=date(2024, 6, 3), reason=DisputeReason.PLANNING,
+        addressed_to=staff.outsider, detail="Visits missed.", acting_user=staff.iro,
+    )  # fmt: skip
+    client.force_login(staff.team_manager)
+    waiting = html(client.get(reverse("disputes_waiting")))
+    assert reverse("dispute_list") in waiting
+    response = client.get(reverse("dispute_list"))
+    assert response.status_code == 200
+    assert rows(response) == [f"{ours.child.first_name} {ours.child.last_name}: Response overdue"]

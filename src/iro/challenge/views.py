@@ -448,15 +448,26 @@ def disputes_waiting(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "challenge/queue_page.html",
-        {"queues": [queue], "single": True, "title": queue.title, "active_nav": "disputes_waiting"},
+        {
+            "queues": [queue],
+            "single": True,
+            "title": queue.title,
+            "active_nav": "disputes_waiting",
+            # Every open dispute about the children they see, whoever it waits for.
+            "all_disputes": True,
+        },
     )
 
 
 def dispute_list(request: HttpRequest) -> HttpResponse:
     """Open disputes with each current stage's response timescale, overdue first: for
-    those who raise them, and for the senior managers who oversee the service (the
-    disputes of the children they may see)."""
-    if not has_capability(request.user, Capability.VIEW_SERVICE_FIGURES):
+    those who raise them, for the senior managers who oversee the service, and for those
+    who answer them (a team manager following the disputes about the team's children,
+    whoever's answer they wait for): the disputes of the children they may see."""
+    if not any(
+        has_capability(request.user, c)
+        for c in (Capability.VIEW_SERVICE_FIGURES, Capability.ANSWER_DISPUTES)
+    ):
         require_capability(request.user, Capability.RAISE_CHALLENGES)
     rows = pages.open_dispute_rows(request.user, day=today())
     resolved = pages.resolved_dispute_rows(request.user, day=today())
