@@ -15,6 +15,7 @@ from iro.children.forms import (
     BIRTH_DATE_REQUIRED,
     EXPECTED_DATE_GONE,
     EXPECTED_DATE_REQUIRED,
+    LANGUAGE_REQUIRED,
     UPN_SHAPE,
 )
 from iro.children.models import Child, FamilyMember, Relationship
@@ -280,6 +281,23 @@ def test_bad_input_is_explained_and_nothing_is_saved(client, staff):
     ).content.decode()
     assert "Select where the referral came from." in referral
     assert not Child.objects.exists()
+
+
+def test_an_empty_preferred_language_is_named_in_the_error(client, staff, amara):
+    # Read on its own in the error summary, the message says which field it is about.
+    assert LANGUAGE_REQUIRED == "Enter the preferred language."
+    client.force_login(staff.coordinator)
+    child = client.post(reverse("child_new"), {**FORM, "preferred_language": ""}).text
+    adult = client.post(
+        reverse("family_adult_new", args=[amara.public_id]),
+        {"name": "Grace Okafor", "relationship": "mother", "preferred_language": ""},
+    ).text
+    for body in (child, adult):
+        assert "There is a problem" in body
+        assert LANGUAGE_REQUIRED in body
+        assert "This field is required." not in body
+    assert not Child.objects.filter(la_child_id="LA-500").exists()
+    assert not FamilyMember.objects.filter(name="Grace Okafor").exists()
 
 
 def test_a_brother_or_sister_joins_the_childs_family(client, staff, amara):

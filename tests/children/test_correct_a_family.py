@@ -168,3 +168,19 @@ def test_roles_that_do_not_add_children_cannot_correct_a_family(client, staff, h
         services.remove_family_member(member=grace, acting_user=getattr(staff, who), reason="x")
     assert FamilyMember.objects.filter(pk=grace.pk).exists()
     assert Child.objects.get(pk=kofi.pk).family.name == "Penhale family"
+
+
+def test_a_childs_details_page_lists_earlier_changes_with_who_and_why(client, staff, households):
+    amara, _kofi, _jory, _grace, _tamsin = households
+    client.force_login(staff.coordinator)
+    url = reverse("child_details", args=[amara.public_id])
+    assert "None since the child was added." in client.get(url).text
+    form = {"first_name": "Amarah", "last_name": "Okafor", "born": "born",
+            "date_of_birth_day": "9", "date_of_birth_month": "2", "date_of_birth_year": "2016",
+            "sex": amara.sex, "ethnicity": amara.ethnicity, "preferred_language": "English",
+            "team": str(staff.team.pk), "version": amara.version,
+            "reason": "Her name was misspelt."}  # fmt: skip
+    assert client.post(url, form).status_code == 302
+    page = client.get(url).text
+    assert "First name: Amara to Amarah" in page
+    assert "Her name was misspelt." in page

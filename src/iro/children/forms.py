@@ -31,6 +31,7 @@ BORN_REQUIRED = "Select whether the child has been born."
 UPN_SHAPE = "A UPN is 13 characters: a letter, then 11 digits, then a digit or letter."
 SOURCE_REQUIRED = "Select where the referral came from."
 NEED_REQUIRED = "Select the child's primary need."
+LANGUAGE_REQUIRED = "Enter the preferred language."
 EMAIL_INVALID = "Enter an email address like name@example.org."
 NO_DISABILITY_AND_ONE = "Tick ‘No disability’, or the child’s disabilities, not both."
 ADULT_BIRTH_DATE = (
@@ -124,7 +125,10 @@ class ChildIdentityFields(forms.Form):
         help_text="Leave blank if the child has none yet.",
     )
     preferred_language = forms.CharField(
-        label="Preferred language", max_length=60, initial="English"
+        label="Preferred language",
+        max_length=60,
+        initial="English",
+        error_messages={"required": LANGUAGE_REQUIRED},
     )
     team = forms.ChoiceField(label="Social work team", required=False)
 
@@ -242,6 +246,12 @@ class ChildDetailsForm(ChildIdentityFields):
     (``children.services.update_child``). The LA child ID is the case system's and stays."""
 
     social_worker = forms.ChoiceField(label="Social worker", required=False)
+    reason = forms.CharField(
+        label="Why are the details changing? (optional)",
+        required=False,
+        help_text="For example: the date of birth was typed wrongly. Kept in the history.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, teams=(), workers=(), **kwargs):
@@ -275,7 +285,10 @@ class FamilyMemberForm(forms.Form):
         validators=[text_limits.MaxChars(text_limits.ADDRESS)],
     )
     preferred_language = forms.CharField(
-        label="Preferred language", max_length=60, initial="English"
+        label="Preferred language",
+        max_length=60,
+        initial="English",
+        error_messages={"required": LANGUAGE_REQUIRED},
     )
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
 

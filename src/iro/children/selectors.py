@@ -9,9 +9,12 @@ exists). ``possible_duplicates`` is the service layer's check before a child is 
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from difflib import SequenceMatcher
+from itertools import pairwise
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
 from iro.children.models import Child, FamilyMember
@@ -92,3 +95,68 @@ def family_adult(child: Child, pk: int) -> FamilyMember | None:
     if child.family_id is None:
         return None
     return FamilyMember.objects.filter(pk=pk, family_id=child.family_id).first()
+
+
+# The fields of a child's details a correction may change, as the history names them.
+DETAIL_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "date_of_birth": "Date of birth",
+    "expected_date_of_birth": "Expected date of birth",
+    "sex": "Sex",
+    "ethnicity": "Ethnicity",
+    "disabilities": "Disabilities",
+    "upn": "UPN",
+    "preferred_language": "Preferred language",
+    "team": "Team",
+    "social_worker": "Social worker",
+    "family": "Family",
+}
+
+
+@dataclass(frozen=True)
+class DetailChange:
+    at: datetime
+    by: str
+    reason: str
+    changes: list[tuple[str, str, str]]  # (what, before, after)
+
+
+def detail_changes(child: Child, limit: int = 20) -> list[DetailChange]:
+    """The latest changes of ``child``'s details (a reader who may see their names), newest
+    first: who, when, why, and each field's value before and after."""
+    rows = list(child.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    out = []
+    for newer, older in pairwise(rows):
+        delta = newer.diff_against(older, included_fields=list(DETAIL_LABELS))
+        if not delta.changes:
+            continue
+        out.append(
+            DetailChange(
+                at=newer.history_date,
+                by=str(newer.history_user or "the system"),
+                reason=newer.history_change_reason or "",
+                changes=[
+                    (DETAIL_LABELS[c.field], _shown(older, c.field), _shown(newer, c.field))
+                    for c in delta.changes
+                ],
+            )
+        )
+    return out
+
+
+def _shown(row, field: str) -> str:
+    """A field of a history row as words: a choice's label, a related record's name."""
+    if field in ("team", "social_worker", "family"):
+        try:
+            related = getattr(row, field, None)
+        except ObjectDoesNotExist:  # removed since: the history keeps only its id
+            return "a record since removed"
+        return str(related) if related is not None else "none"
+    value = getattr(row, field)
+    display = getattr(row, f"get_{field}_display", None)
+    if display is not None and value:
+        return str(display())
+    if value in (None, "", []):
+        return "none"
+    return str(value)

@@ -28,7 +28,7 @@ from iro.children.forms import (
     ReferralForm,
     RemoveAdultForm,
 )
-from iro.children.selectors import allocatable_teams, family_adult
+from iro.children.selectors import allocatable_teams, detail_changes, family_adult
 from iro.journey import selectors as journey_selectors
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.services import open_episode
@@ -235,6 +235,7 @@ def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 **_identity(data),
                 team=next((t for t in teams if str(t.pk) == data["team"]), None),
                 social_worker=worker,
+                reason=data["reason"],
             )
         except ValidationError as error:
             stale = apply_service_errors(form, error)
@@ -248,7 +249,13 @@ def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _page(
         request,
         "children/child_details.html",
-        {"form": form, "child": child, "name": display_name(user, child), "stale": stale},
+        {
+            "form": form,
+            "child": child,
+            "name": display_name(user, child),
+            "stale": stale,
+            "changes": detail_changes(child),
+        },
         form,
     )
 
