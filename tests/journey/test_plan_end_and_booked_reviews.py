@@ -215,3 +215,5 @@ def test_a_held_or_cancelled_conference_is_left_as_it_was(
     cancelled.refresh_from_db()
     assert cancelled.cancellation_reason == CancellationReason.MISTAKE
     assert Conference.objects.filter(status=ConferenceStatus.SCHEDULED).count() == 0
+    # The review cancelled for another reason is not said to be the plan end's doing.
+    assert services.booked_reviews_said([Plan.objects.get(pk=plans[1].pk)]) == ""

@@ -2793,13 +2793,22 @@ def booked_reviews_left(plans) -> list[tuple[Conference, bool]]:
     )
     cancelled = set()
     for plan in ended:
-        cancelled |= set(
-            ConferenceChild.objects.filter(
-                plan=plan,
-                conference__status=ConferenceStatus.CANCELLED,
-                conference__cancelled_on__gte=plan.end_date,
-            ).values_list("conference_id", flat=True)
-        )
+        # Only the cancellations the plan's end made (its own words), not a review the
+        # coordinator had cancelled for another reason.
+        rows = ConferenceChild.objects.filter(
+            plan=plan,
+            conference__status=ConferenceStatus.CANCELLED,
+            conference__cancelled_on__gte=plan.end_date,
+            conference__cancellation_reason=CancellationReason.NOT_NEEDED,
+        ).select_related("child", "conference")
+        cancelled |= {
+            row.conference_id
+            for row in rows
+            if row.conference.cancellation_detail
+            == PLAN_ENDED_CANCELLATION.format(
+                child=row.child.first_name or row.child.la_child_id, date=plan.end_date
+            )
+        }
     conferences = Conference.objects.filter(
         pk__in=taken_off | cancelled, kind=ConferenceKind.REVIEW
     ).order_by("scheduled_date", "pk")
