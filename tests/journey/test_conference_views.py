@@ -263,6 +263,11 @@ def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):
     client.post(url, {"decision": "request", **date_data("requested_on", date(2024, 6, 20))})
     s47.refresh_from_db()
     assert s47.icpc_requested_on == date(2024, 6, 20)
+    # The next step, for whoever looks: the coordinator books it; others see it waits.
+    protection = reverse("child_protection", args=[siblings.children[0].public_id])
+    assert "Book the initial conference" in client.get(protection).text
+    client.force_login(staff.social_worker)
+    assert "Waiting for the conference coordinators to book it" in client.get(protection).text
 
 
 def test_the_icpc_request_starts_dated_today(client, staff, siblings):
