@@ -184,7 +184,7 @@ def test_a_childs_cancellation_says_the_meeting_about_them_is_cancelled(
             expected_version=current_version(conference),
         )
     (to_child,) = invitees_mail()
-    assert "conference for you and Alder on Friday 28 June 2024" in to_child.body
+    assert "conference about you and Alder on Friday 28 June 2024" in to_child.body
 
 
 def test_a_child_not_found_by_name_among_several_is_written_to_about_the_children_by_name(

@@ -99,7 +99,10 @@ def test_a_cancellation_is_the_cancellation_letter_in_her_language(
     hazel, police = bodies()
     polish, english = hazel.split("-" * 40)
     assert "To spotkanie jest odwołane, więc nie muszą Państwo przychodzić." in polish
-    assert "has been cancelled. We will be in touch about what happens next." in english
+    # The same letter in English follows hers, as it says; then the English email says
+    # the same as the letter.
+    assert "That meeting is cancelled, so you do not need to come." in polish
+    assert "If a new meeting is arranged, we will write to you again." in english
     assert "odwołane" not in police
 
 

@@ -75,7 +75,7 @@ def test_invitations_arrive_at_the_mail_server_with_their_calendar_request(
     message = arrived[0].message
     assert (
         message["Subject"]
-        == "Invitation: Initial child protection conference on Friday 28 June 2024 at 10:00am"
+        == "Invitation: a meeting about Wren and Alder on Friday 28 June 2024 at 10:00am"
     )
     assert message["From"] == "iro-service@northmoor.example"
     assert "Wren and Alder" in message.get_body(("plain",)).get_content()
@@ -129,7 +129,7 @@ def test_reminders_go_two_days_before_once_per_version_of_the_invitation(
     assert invitations.send_reminders(today=date(2024, 6, 27)) == 0  # already reminded
     reminders = [a.message for a in smtp.mailbox.arrived[2:]]
     assert [m["To"] for m in reminders] == ["hazel@example.org", "rook.ashdown@police.example"]
-    assert reminders[0]["Subject"].startswith("Reminder: Initial child protection conference")
+    assert reminders[0]["Subject"].startswith("Reminder: a meeting about Wren and Alder")
     assert "This is a reminder" in reminders[0].get_body(("plain",)).get_content()
     assert calendar_of(reminders[0])["SEQUENCE"] == ["0"]  # the same calendar entry
     assert "Reminder: Sent" in invitations_page(client, staff, conference)

@@ -583,9 +583,17 @@ def _mail_parts(
     body = (
         _follow_up_in_their_language(invitation, kind=kind, updated=updated, removed=removed) + body
     )
+    # To the family, in the words of their letter ("a meeting about Dilan and Lina"), not
+    # the service's name for the conference.
+    if context["to_child"]:
+        what = "a meeting about you" + (f" and {context['others']}" if context["others"] else "")
+    elif context["family_member"]:
+        what = f"a meeting about {context['children']}"
+    else:
+        what = conference.get_kind_display()
     return {
         "kind": kind,
-        "subject": f"{prefix}{conference.get_kind_display()} on {when_text(conference)}",
+        "subject": f"{prefix}{what} on {when_text(conference)}",
         "body": body,
         "calendar": (
             method,
@@ -714,7 +722,7 @@ def _in_their_language(
     else:
         unaddressed = copy.copy(invitation)
         unaddressed.address = ""
-        (theirs, _english) = parts(
+        (theirs, english) = parts(
             letter.template,
             lambda: letter_context(unaddressed) | {"today": today(), "has_written": True},
             part=lambda first, bilingual: {
@@ -725,7 +733,8 @@ def _in_their_language(
             },
             choice=choice,
         )
-        text = _plain(str(theirs["html"]))
+        # Then the same letter in English, as its note says (the English email follows).
+        text = _plain(str(theirs["html"])) + "\n\n" + _plain(str(english["html"]))
         if theirs.get("lead"):
             text = theirs["lead"] + "\n\n" + text
     return text + "\n\n" + "-" * 40 + "\n\n"
