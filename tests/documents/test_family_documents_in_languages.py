@@ -345,3 +345,14 @@ def test_a_day_is_written_as_a_letter_in_the_language_writes_it(code, written):
 def test_an_afternoon_time_is_written_as_a_letter_in_the_language_writes_it(code, written):
     with translation.override(code):
         assert written in invitations.day_and_time(date(2026, 12, 21), time(13, 30))
+
+
+@pytest.mark.parametrize(
+    ("code", "recorded", "written"),
+    [("pl", "Polish", "polski"), ("cy", "Polish", "Pwyleg"), ("fr", "Urdu", "ourdou"),
+     ("zh-hans", "Mandarin", "Mandarin"), ("pl", "Kurdish Sorani", "Kurdish Sorani"),
+     ("en-gb", "Polish", "Polish")],
+)  # fmt: skip
+def test_a_language_is_named_in_the_letters_language_when_iro_knows_it(code, recorded, written):
+    with translation.override(code):
+        assert invitations.language_in_words(recorded) == written

@@ -780,6 +780,7 @@ def test_a_parent_who_needs_an_interpreter_is_told_one_is_asked_to_come_once_inv
         "We have asked an interpreter who speaks Polish to come to the meeting. If you need "
         "help to get there, please tell us as soon as you can."
     ) in after  # the English part
+    assert "język: polski" in after and "język: Polish" not in after  # his, in Polish
     assert "If you need an interpreter" not in after
     # The letter is still about the children, not about the parent.
     children = invitations.plain_list(invitations.children_names(conference))

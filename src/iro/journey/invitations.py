@@ -26,7 +26,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import strip_tags
-from django.utils.translation import get_language, gettext, override, pgettext
+from django.utils.translation import get_language, get_language_info, gettext, override, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from iro.access.capabilities import Capability
@@ -356,6 +356,27 @@ def family_day(d: date, *, weekday: bool = False) -> str:
     return _WEEKDAY_WITH_DATE.get(language, "{weekday} {day}").format(weekday=name, day=day)
 
 
+# Languages whose names are written in lower case inside a sentence.
+_LOWER_CASE_LANGUAGE_NAMES = {"es", "fr", "pl"}
+
+
+def language_in_words(recorded: str) -> str:
+    """A language as recorded ("Polish"), named in the active language ("polski",
+    "Pwyleg", "البولنديّة") when it is one of iro's by its own or English name; else as
+    recorded ("Mandarin": a spoken language, not the writing iro's Chinese names)."""
+    from iro.languages import BY_CODE, code_for
+
+    text = recorded.strip()
+    code = code_for(text)
+    language = BY_CODE.get(code or "")
+    if language is None or _english():
+        return text
+    if text.casefold() not in (language.name.casefold(), language.own_name.casefold()):
+        return text
+    name = get_language_info(language.code)["name_translated"]
+    return name.lower() if get_language() in _LOWER_CASE_LANGUAGE_NAMES else name
+
+
 def family_clock(t: time) -> str:
     """A time as a family's document writes it in the active language."""
     if _english():
@@ -416,9 +437,7 @@ def letter_context(invitation: Invitation) -> dict:
         needs, interpreter_invited = interpreters_needed(conference)
         if interpreter_invited:
             mine = [n for n in needs if name_key(n.member.name) == name_key(invitation.name)]
-            # As recorded, in English, as names and places are (a letter part in Chinese
-            # names "Mandarin", not its writing): the family's record says it so.
-            interpreter_booked = mine[0].language if mine else ""
+            interpreter_booked = language_in_words(mine[0].language) if mine else ""
     interpreting_for = ""
     if invitation.role == InviteeRole.INTERPRETER:
         needs, _invited = interpreters_needed(conference)
