@@ -17,7 +17,8 @@ from iro.documents.family_document import ROLE_WORDS
 from iro.documents.plain_language import PLAIN, check
 from iro.journey import services
 from iro.journey.invitations import letter_context
-from iro.journey.models import InviteeRole
+from iro.journey.models import ConferenceKind, InviteeRole
+from tests.factories import hold_conference
 from tests.journey.conference_setup import book_icpc, sibling_group
 
 pytestmark = [pytest.mark.django_db]
@@ -60,6 +61,27 @@ def test_the_family_plan_says_what_needs_to_happen_in_plain_words(client, staff,
     text = visible_text(html)
     assert check(text).reading_ease >= PLAIN
     assert AccessLogEntry.objects.filter(what="family plan (HTML)", child=plan.child).exists()
+
+
+def test_the_family_plan_gives_no_day_gone_by_and_names_the_next_meetings_chair(
+    client, staff, plan
+):
+    gone_by = hold_conference(kind=ConferenceKind.REVIEW, chair=staff.iro_manager,
+                              children=[(plan.child, {"plan": plan})],
+                              scheduled_date=date(2024, 6, 18))  # fmt: skip
+    client.force_login(staff.social_worker)
+    url = reverse("family_plan", args=[plan.public_id])
+    html = client.get(url).text
+    assert "18 June 2024" not in html and "held by 20 June 2024" in html
+    with time_machine.travel(date(2024, 6, 25), tick=False):
+        client.force_login(staff.social_worker)  # a new day, a new sign-in
+        html = client.get(url).text
+    assert "It should have taken place by 20 June 2024. We are sorry that it is late." in html
+    gone_by.scheduled_date = date(2024, 7, 2)
+    gone_by.save()
+    html = client.get(url).text
+    assert "The next review meeting is on Tuesday 2 July 2024." in html
+    assert f"The meeting is chaired by {staff.iro_manager.get_full_name()}" in html
 
 
 def test_the_family_plan_stylesheet_carries_the_nonce_its_page_allows(client, staff, plan):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.urls import reverse
 
 from iro.documents.plain_language import (
@@ -12,7 +13,10 @@ from iro.documents.plain_language import (
     HARD,
     SHORT,
     VERDICTS,
+    WordingSummary,
     check,
+    check_fields,
+    field_checks,
     jargon,
 )
 from iro.documents.views import TOO_LONG
@@ -136,3 +140,50 @@ def test_the_json_endpoint_refuses_get_long_text_and_users_without_names(client)
     assert client.post(url, {"text": "hello"}).status_code == 403
     client.force_login(staff.analyst)
     assert client.post(url, {"text": "hello"}).status_code == 403
+
+
+# --------------------------------------------- the summary at the top of a checked page
+
+
+def test_what_a_check_found_is_said_in_a_few_words():
+    jargon_only = check("The S47 found a risk of significant harm to Wren at home.")
+    assert jargon_only.to_change
+    assert jargon_only.in_short == "uses words a family may not know (“S47”, “significant harm”)"
+    hard = check(HARD_TEXT)
+    assert hard.to_change and hard.in_short.startswith(
+        ("hard to read, and uses words", "fairly hard to read, and uses words")
+    )
+    assert not check(PLAIN).to_change and check(PLAIN).in_short == "plain English"
+    assert not check("Mum will help.").to_change
+    assert check("Mum will help.").in_short == "too short to score"
+
+
+class Form(forms.Form):
+    worries = forms.CharField(label="What are we worried about?", widget=forms.Textarea)
+    working_well = forms.CharField(label="What is working well?", widget=forms.Textarea)
+    needs_to_happen = forms.CharField(label="What needs to happen?", widget=forms.Textarea)
+
+
+def test_the_summary_links_to_each_text_that_could_be_plainer_in_the_page_order():
+    form = Form(
+        {
+            "child7-worries": "Mum is not engaging with CAMHS.",
+            "child7-working_well": PLAIN,
+            "child7-needs_to_happen": "",
+        },
+        prefix="child7",
+    )
+    results = check_fields(form, ["needs_to_happen", "working_well", "worries"])
+    checked = field_checks(form, results, whose="Wren Brackwater")
+    assert [(c.anchor, c.label) for c in checked] == [
+        ("id_child7-worries", "What are we worried about (Wren Brackwater)"),
+        ("id_child7-working_well", "What is working well (Wren Brackwater)"),
+    ]  # nothing typed, nothing checked
+    summary = WordingSummary(checked)
+    assert [c.anchor for c in summary.to_change] == ["id_child7-worries"]
+    assert summary.headline == "1 of the 2 texts checked could be plainer."
+    assert WordingSummary(checked[1:]).headline == (
+        "Nothing to change: no words a family may not know, and nothing hard to read."
+    )
+    assert WordingSummary(checked[:1]).headline == "The text checked could be plainer."
+    assert WordingSummary([]).headline == "There was no text to check."

@@ -205,6 +205,9 @@ def test_showing_who_is_free_books_nothing_and_puts_the_free_chairs_first(client
     assert chair_order(page, ivy, otto) == [otto, ivy]  # Otto is free then
     # The booking itself goes to the page, not to the chairs: its errors are at the top.
     assert f'<form method="post" action="{url}" novalidate>' in page
+    # The check comes back at the chairs (its button's formaction ends in #who-will-chair).
+    assert f'formaction="{url}#who-will-chair"' in page
+    assert '<h2 class="govuk-heading-m" id="who-will-chair">Who will chair</h2>' in page
     # Only the time's own problems are said: the venue can wait for the booking.
     assert "There is a problem" not in page
     assert VENUE_OR_LINK not in page
@@ -231,6 +234,10 @@ def test_showing_who_is_free_asks_for_the_time_first(client, staff, child):
     assert TIME_REQUIRED in page
     assert "come first;" not in page
     assert not Conference.objects.exists()
+    # The page is asked for at #who-will-chair, but with an error there is no such place:
+    # the browser stays at the top, where the error summary is seen and takes the focus.
+    assert 'id="who-will-chair"' not in page
+    assert page.index('class="govuk-error-summary"') < page.index("<h1")
 
 
 def test_a_chair_on_leave_that_day_is_said_to_be_on_leave(client, staff, child):

@@ -3,6 +3,7 @@ field, and nothing else is checked yet (no error for a missing date or decision)
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -80,3 +81,81 @@ def test_a_user_who_may_not_chair_cannot_check_a_plan_s_wording(client, staff, j
         {"what": "Mum to engage", "check_wording": "1"},
     )
     assert response.status_code == 403
+
+
+# The check reloads the page at its top: what it found is said there too (a GOV.UK
+# notification banner with role="alert", which GOV.UK Frontend focuses and screen readers
+# announce), with a link to each text that could be plainer, its suggestions beside it.
+
+
+def wording_banner(page: str) -> str:
+    assert page.count('id="wording-checked"') == 1
+    banner = page.split('id="wording-checked"', 1)[1].split("Nothing has been saved yet.", 1)[0]
+    start = page.index('id="wording-checked"')
+    opening = page[page.rindex("<div", 0, start) : start]
+    assert 'class="govuk-notification-banner"' in opening and 'role="alert"' in opening
+    assert start < page.index("<h1")  # at the top, before the page's heading
+    return banner
+
+
+def test_checking_an_action_says_at_the_top_what_could_be_plainer(client, staff, journey):
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("plan_action_new", args=[journey.plan.public_id]),
+        {"what": "Mum to engage with the core group", "who": "", "check_wording": "1"},
+    ).text
+    banner = wording_banner(page)
+    assert "The text checked could be plainer." in banner
+    assert (
+        '<a class="govuk-notification-banner__link" href="#id_what">What needs to happen</a>: '
+        "uses words a family may not know (“core group”, “engage”)"
+    ) in banner
+    assert 'id="id_what"' in page  # the link's target: the text, its suggestions below it
+
+
+def test_checking_the_record_links_to_each_childs_text_that_could_be_plainer(client, staff):
+    conference = book_icpc(staff, sibling_group(staff))
+    wren, alder = conference.children.order_by("pk")
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("conference_record", args=[conference.public_id]),
+        {
+            f"child{wren.pk}-worries": "Mum is not engaging with CAMHS; the s47 threshold is met.",
+            f"child{wren.pk}-working_well": "Gran visits every day and cooks for the children.",
+            f"child{alder.pk}-needs_to_happen": "The LADO to look into what the coach did.",
+            "check_wording": "1",
+        },
+    ).text
+    banner = wording_banner(page)
+    assert "2 of the 3 texts checked could be plainer." in banner
+    links = re.findall(
+        r'<a class="govuk-notification-banner__link" href="#([^"]+)">([^<]+)</a>', banner
+    )
+    names = [r.child.first_name + " " + r.child.last_name for r in (wren, alder)]
+    assert links == [
+        (f"id_child{wren.pk}-worries", f"What are we worried about ({names[0]})"),
+        (f"id_child{alder.pk}-needs_to_happen", f"What needs to happen ({names[1]})"),
+    ]
+    for anchor, _ in links:
+        assert f'id="{anchor}"' in page
+    assert "Gran visits" not in banner and "What is working well" not in banner
+    assert Conference.objects.get().status == ConferenceStatus.SCHEDULED
+
+
+def test_plain_words_are_said_to_need_no_change(client, staff, journey):
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("plan_outcome_new", args=[journey.plan.public_id]),
+        {"text": "Quilla goes to school every day.", "check_wording": "1"},
+    ).text
+    banner = wording_banner(page)
+    assert "Nothing to change: no words a family may not know, and nothing hard to read." in banner
+    assert "govuk-notification-banner__link" not in banner
+
+
+def test_only_a_check_says_what_it_found(client, staff, journey):
+    client.force_login(staff.iro)
+    url = reverse("plan_action_new", args=[journey.plan.public_id])
+    assert 'id="wording-checked"' not in client.get(url).text
+    refused = client.post(url, {"what": "Mum to engage with the core group", "who": ""}).text
+    assert "There is a problem" in refused and 'id="wording-checked"' not in refused

@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext
 
 from iro.documents import family_document
+from iro.journey.checks import today
 from iro.journey.plan_selectors import PlanView
 from iro.languages import Choice
 
@@ -25,12 +26,26 @@ PDF_VARIANT = family_document.PDF_VARIANT
 def context(view: PlanView) -> dict:
     social_worker = view.plan.child.social_worker
     record = view.latest_record
+    day = today()
+    # A booking whose day has passed without the meeting recorded as held is not a date
+    # to give the family (as the family's journey leaflet); the chair named is the next
+    # meeting's, once it is booked, else the last one's.
+    booked = view.next_review
+    if booked is not None and booked.scheduled_date < day:
+        booked = None
+    chair = booked.chair if booked is not None and booked.chair_id else None
+    if chair is None and record is not None:
+        chair = record.conference.chair
     return {
         "view": view,
         "plan": view.plan,
         "council_name": settings.COUNCIL_NAME,
         "social_worker": social_worker,
-        "chair": record.conference.chair if record else None,
+        "next_meeting": booked,
+        "review_late": (
+            booked is None and view.next_review_due is not None and view.next_review_due < day
+        ),
+        "chair": chair,
         "record": record,
         "has_written": bool(
             (record and (record.worries or record.working_well or record.needs_to_happen))

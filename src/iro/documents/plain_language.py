@@ -132,6 +132,24 @@ class Check:
         return round(self.grade + READING_AGE_OVER_GRADE, 1)
 
     @property
+    def to_change(self) -> bool:
+        """Whether the text could be plainer: hard going, or words a family may not know."""
+        return self.level in (FAIR, HARD) or bool(self.findings)
+
+    @property
+    def in_short(self) -> str:
+        """What the check found, in a few words, for the summary at the top of a page."""
+        found = []
+        if self.level in (FAIR, HARD):
+            found.append("hard to read" if self.level == HARD else "fairly hard to read")
+        if self.findings:
+            terms = ", ".join(f"“{f.term}”" for f in self.findings)
+            found.append(f"uses words a family may not know ({terms})")
+        if found:
+            return ", and ".join(found)
+        return "plain English" if self.level == GOOD else "too short to score"
+
+    @property
     def verdict(self) -> str:
         if self.level == GOOD and self.findings:
             return EASY_BUT_JARGON
@@ -189,3 +207,50 @@ def check_fields(form, names: Iterable[str]) -> dict[str, Check]:
         if str(value).strip():
             results[bound.html_name] = check(str(value))
     return results
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """One field's check, as the summary at the top of the page links to it."""
+
+    anchor: str  # the field's id
+    label: str  # the field's label, and whose it is when a page has several children
+    result: Check
+
+
+@dataclass(frozen=True)
+class WordingSummary:
+    """What "Check the wording" found on a page, said at its top: the check reloads the
+    page, and a long form's results would otherwise be far below, found by no one."""
+
+    checked: list[FieldCheck]
+
+    @property
+    def to_change(self) -> list[FieldCheck]:
+        return [c for c in self.checked if c.result.to_change]
+
+    @property
+    def headline(self) -> str:
+        count, changes = len(self.checked), len(self.to_change)
+        if not count:
+            return "There was no text to check."
+        if not changes:
+            return "Nothing to change: no words a family may not know, and nothing hard to read."
+        if count == 1:
+            return "The text checked could be plainer."
+        return f"{changes} of the {count} texts checked could be plainer."
+
+
+def field_checks(form, results: dict[str, Check], *, whose: str = "") -> list[FieldCheck]:
+    """``results`` (from check_fields) of ``form``'s fields in the form's order, each
+    with its field's id and label (its question mark dropped: "What are we worried
+    about"), then ``whose`` it is, if given: "(Mia Fenwick)"."""
+    checked = []
+    for bound in form:
+        result = results.get(bound.html_name)
+        if result is not None:
+            label = str(bound.label).rstrip("?").strip()
+            checked.append(
+                FieldCheck(bound.auto_id, f"{label} ({whose})" if whose else label, result)
+            )
+    return checked

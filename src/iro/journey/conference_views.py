@@ -43,7 +43,7 @@ from iro.access.scope import (
 from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
-from iro.documents.plain_language import check_fields
+from iro.documents.plain_language import WordingSummary, check_fields, field_checks
 from iro.journey import chairs, held_date, invitations, minutes, queues, services
 from iro.journey.checks import Errors, before_birth, not_in_future, today, warnings_now
 from iro.journey.conference_forms import (
@@ -1922,10 +1922,16 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
     child_forms = _child_record_forms(conference, rows, post)
     checking = post is not None and "check_wording" in request.POST
     plain_results = {}
+    wording_summary = None
     if checking:
         wording_only(form, *(c.form for c in child_forms))
+        checked = []
         for c in child_forms:
-            plain_results |= check_fields(c.form, PLAIN_TEXT_FIELDS)
+            found = check_fields(c.form, PLAIN_TEXT_FIELDS)
+            plain_results |= found
+            checked += field_checks(c.form, found, whose=c.rv.name)
+        # Said at the top of the page too: the results beside the fields are far below.
+        wording_summary = WordingSummary(checked)
     stale = False
     if post is not None and not checking:
         valid = form.is_valid() & all(c.form.is_valid() for c in child_forms)
@@ -1972,6 +1978,7 @@ def _record_page(request, conference: Conference, form, *, amending: bool) -> Ht
         "form": form,
         "child_forms": child_forms,
         "plain_results": plain_results,
+        "wording_summary": wording_summary,
         "stale": stale,
         "amending": amending,
         "active_nav": "children",
