@@ -404,6 +404,11 @@ def test_comparisons_sit_beside_our_figures_with_their_source_and_year(staff):
     (england,) = report.comparisons["children_on_plan_at_period_end_per_10000"]
     assert (england.this, england.previous) == (Decimal("43.7"), Decimal("45.3"))
     assert england.label == "England (source: Children in need 2018-19; Children in need 2017-18)"
+    (table,) = presentation._comparison_tables(report)
+    assert table.lines[0].label == "This authority"
+    for_team = builders.annual_report("2018-19", team=staff.team)
+    (table,) = presentation._comparison_tables(for_team)
+    assert table.lines[0].label == f"This team ({staff.team.name})"  # not the authority's
     data = report.as_json()
     assert data["measures"]["children_on_plan_at_period_end_per_10000"] == 0.3
     assert data["sections"]["comparisons"]["children_on_plan_at_period_end_per_10000"] == [

@@ -381,10 +381,14 @@ def _comparison_tables(report: Report) -> list[Table]:
     """Our figure beside other areas' published figures, one table per measure that has
     any recorded: each area's row names its source and the year it is for."""
     tables = []
+    # A report for one team or chair is compared as what it is, not as the authority's.
+    ours = "This authority"
+    if report.team is not None:
+        ours = f"This team ({report.team.name})"
+    elif report.chair is not None:
+        ours = "This chair's conferences"
     for key, rows in report.comparisons.items():
-        lines = [
-            Line(key, "This authority", show(report.measures[key]), show(report.previous[key]))
-        ]
+        lines = [Line(key, ours, show(report.measures[key]), show(report.previous[key]))]
         for row in rows:
             lines.append(
                 # No key: another area's figure has no children behind it here. Their
