@@ -105,6 +105,20 @@ def test_a_booked_review_shows_its_date_and_chair(staff):
     assert following.booked_late is False
 
 
+def test_a_booked_day_gone_by_and_not_recorded_is_said_on_the_journey(staff):
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 3, 3), icpc_on=date(2025, 3, 24),
+        reviews=(date(2025, 6, 20),),
+    )  # fmt: skip
+    hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.other_iro, scheduled_date=date(2025, 12, 15),
+    )  # fmt: skip
+    day = date(2025, 12, 17)  # the day booked is gone; the review is not yet due
+    following = steps_of(journey_for(staff.iro, journey.child, day=day))["Next review conference"]
+    assert (following.overdue, following.day_passed) == (False, True)
+
+
 def test_a_review_booked_for_after_its_due_date_is_marked_booked_late(staff):
     journey = child_on_plan(
         chair=staff.iro, strategy=date(2025, 3, 3), icpc_on=date(2025, 3, 24),

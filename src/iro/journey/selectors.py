@@ -733,6 +733,7 @@ class Step:
     in_time: InTime | None = None
     overdue: bool = False
     booked_late: bool = False  # still to come, booked for a day after it is due
+    day_passed: bool = False  # booked for a day gone by, and not recorded as held
     notes: list[str] = field(default_factory=list)
     written: str = ""  # what staff wrote of it (a strategy discussion's notes): screened
     sort_date: date | None = None
@@ -1129,6 +1130,7 @@ def _conference_step(
         step.sort_date = booked
         step.overdue = due is not None and due < day
         step.booked_late = not step.overdue and None not in (due, booked) and booked > due
+        step.day_passed = booked is not None and booked < day
     if conference.lateness_reason:
         step.notes.append(f"Reason for delay: {conference.get_lateness_reason_display()}")
     step.notes.extend(_with_siblings(conference.pk, siblings))
