@@ -393,3 +393,35 @@ def test_an_amendment_after_the_minutes_were_sent_asks_for_them_again_saying_the
     detail = client.get(reverse("conference_detail", args=[held.public_id])).text
     assert "Sent on 1 July 2024 (amended minutes, replacing those sent on 28 June 2024)" in detail
     assert not minutes_to_send(staff.coordinator, date(2024, 7, 1)).rows
+
+
+def test_correcting_who_attended_a_held_conference_needs_a_reason_and_is_kept(
+    client, staff, siblings, held
+):
+    from iro.journey.models import Invitation, InviteeAttendance, InviteeRole
+
+    hazel = Invitation.objects.create(
+        conference=held, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        attendance=InviteeAttendance.ATTENDED,
+    )  # fmt: skip
+    services.record_minutes_sent(
+        conference=held, sent_on=HELD, acting_user=staff.coordinator,
+        expected_version=current_version(held),
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    url = reverse("conference_attendance", args=[held.public_id])
+    data = {"version": current_version(held), f"attendance_{hazel.pk}": "did_not_attend"}
+    page = client.post(url, data).text
+    assert "Enter why who attended is being corrected" in page
+    hazel.refresh_from_db()
+    assert hazel.attendance == InviteeAttendance.ATTENDED  # nothing saved
+    data["attendance_reason"] = "She sent apologies; ticked by mistake."
+    assert client.post(url, data).status_code == 302
+    hazel.refresh_from_db()
+    held.refresh_from_db()
+    assert hazel.attendance == InviteeAttendance.DID_NOT_ATTEND
+    assert (held.minutes_sent_on, held.minutes_replaced_sent_on) == (None, HELD)
+    history = client.get(reverse("conference_history", args=[held.public_id])).text
+    assert "She sent apologies; ticked by mistake." in history
+    assert "Hazel Brackwater: Attended" in history
+    assert "Hazel Brackwater: Did not attend" in history

@@ -614,6 +614,16 @@ class AttendanceForm(VersionedForm):
         initial=InviteeAttendance.ATTENDED,
         required=False,
     )
+    attendance_reason = forms.CharField(
+        label="Why is who attended being corrected?",
+        required=False,  # the service's message says when it is needed
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=(
+            "Needed once the conference is recorded as held and you change what was "
+            "recorded: the record's history keeps the correction and its reason."
+        ),
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
 
     def __init__(self, *args, invitations=(), **kwargs):
         super().__init__(*args, **kwargs)

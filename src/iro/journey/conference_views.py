@@ -1656,6 +1656,7 @@ def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse
                     attendance=form.attendance(),
                     expected_version=form.cleaned_data["version"],
                     acting_user=request.user,
+                    reason=form.cleaned_data["attendance_reason"],
                 )
                 if (attendee := form.attendee()) is not None:
                     services.add_attendee(

@@ -3108,6 +3108,13 @@ def remove_invitee(*, invitation, acting_user, tell: bool = False) -> bool:
     return told
 
 
+ATTENDANCE_REASON_REQUIRED = (
+    "Enter why who attended is being corrected: the record of a held conference keeps "
+    "each correction and its reason."
+)
+FIELD_ATTENDED = "Who attended"
+
+
 @transaction.atomic
 def record_attendance(
     *,
@@ -3115,9 +3122,13 @@ def record_attendance(
     attendance: Mapping[int, str],
     acting_user,
     expected_version: int,
+    reason: str = "",
 ) -> Conference:
     """Who came: ``attendance`` maps invitation primary key to an attendance status
-    (blank for not yet known)."""
+    (blank for not yet known). Once the conference is held, changing what was recorded
+    (or anything, once the minutes were sent) is a correction of its record: it needs a
+    ``reason`` and is kept as an amendment (the record's history), and minutes already
+    sent are to be sent again."""
     require(
         acting_user,
         (Capability.SCHEDULE_CONFERENCES, Capability.CHAIR_CONFERENCES),
@@ -3134,13 +3145,51 @@ def record_attendance(
         elif status and status not in choice_values(InviteeAttendance):
             errors.add(f"attendance_{pk}", UNKNOWN_CODE.format(value=status, what="attendance"))
     errors.raise_if_any()
+    labels = dict(InviteeAttendance.choices)
+    corrected = [
+        (invitations[pk], invitations[pk].attendance, status)
+        for pk, status in attendance.items()
+        if invitations[pk].attendance != status
+        and conference.status == ConferenceStatus.HELD
+        and (invitations[pk].attendance or conference.minutes_sent_on is not None)
+    ]
+    if corrected and not reason.strip():
+        errors.add("attendance_reason", ATTENDANCE_REASON_REQUIRED)
+    errors.add("attendance_reason", text_limits.too_long(reason, text_limits.REASON))
+    errors.raise_if_any()
     for pk, status in attendance.items():
         invitation = invitations[pk]
         if invitation.attendance != status:
             invitation.attendance = status
+            if corrected:
+                invitation._change_reason = change_reason(reason)
             saved_by(invitation, acting_user).save(update_fields=["attendance"])
+    if corrected:
+        minutes_out_of_date(conference)
+        conference._change_reason = change_reason(reason)
     conference.version += 1
-    saved_by(conference, acting_user).save(update_fields=["version"])
+    saved_by(conference, acting_user).save(
+        update_fields=["version", "minutes_sent_on", "minutes_replaced_sent_on"]
+    )
+    if corrected:
+        # Shown on the record's history with the first child's (the whole conference's).
+        first = conference.children.order_by("pk").values_list("child_id", flat=True).first()
+        ConferenceAmendment.objects.create(
+            conference=conference,
+            amended_by=acting_user,
+            amended_at=timezone.now(),
+            reason=reason.strip(),
+            version=conference.version,
+            changes=[
+                {
+                    "child": first,
+                    "field": FIELD_ATTENDED,
+                    "before": f"{i.name}: {labels.get(before, 'not recorded')}",
+                    "after": f"{i.name}: {labels.get(after, 'not recorded')}",
+                }
+                for i, before, after in corrected
+            ],
+        )
     return conference
 
 
