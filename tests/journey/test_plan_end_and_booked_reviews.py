@@ -28,6 +28,7 @@ from tests.journey.test_services import (  # noqa: F401 (fixtures)
     coordinator,
     held_icpc,
     iro,
+    iro_manager,
     siblings,
     team,
 )
@@ -172,6 +173,9 @@ def test_the_chair_is_told_on_the_page_what_became_of_the_booked_review(
     book_review(plans, coordinator, date(2024, 7, 30))
     client = Client()
     client.force_login(iro)
+    # Said before too, on the page that ends it.
+    page = client.get(reverse("plan_end", args=[plans[1].public_id])).content.decode()
+    assert "The review booked for 30 July 2024 goes ahead without" in page
     response = client.post(
         reverse("plan_end", args=[plans[1].public_id]),
         {
@@ -217,3 +221,24 @@ def test_a_held_or_cancelled_conference_is_left_as_it_was(
     assert Conference.objects.filter(status=ConferenceStatus.SCHEDULED).count() == 0
     # The review cancelled for another reason is not said to be the plan end's doing.
     assert services.booked_reviews_said([Plan.objects.get(pk=plans[1].pk)]) == ""
+
+
+def test_ending_a_plan_warns_its_review_alone_is_cancelled_and_its_void_says_it_stays_so(
+    siblings,  # noqa: F811
+    plans,
+    coordinator,  # noqa: F811
+    iro,  # noqa: F811
+    iro_manager,  # noqa: F811
+):
+    book_review(plans[1:], coordinator, date(2024, 7, 30))
+    client = Client()
+    client.force_login(iro)
+    url = reverse("plan_end", args=[plans[1].public_id])
+    assert "The review booked for 30 July 2024 is cancelled when the plan ends" in (
+        client.get(url).content.decode()
+    )
+    client.post(url, {"ended_on_day": "27", "ended_on_month": "6", "ended_on_year": "2024",
+                      "reason": "looked_after", "version": plans[1].version})  # fmt: skip
+    client.force_login(iro_manager)
+    page = client.get(reverse("plan_end_void", args=[plans[1].public_id])).content.decode()
+    assert "the review booked for 30 July 2024 was cancelled when it ended, and stays" in page

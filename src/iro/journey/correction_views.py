@@ -29,6 +29,7 @@ from iro.journey import correction_selectors as found
 from iro.journey import corrections
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.models import CorrectionKind
+from iro.journey.services import booked_reviews_left
 
 
 class ReasonForm(forms.Form):
@@ -269,6 +270,12 @@ def _plan_end(user, public_id: UUID, restoring: bool) -> Target:
             what += f" on {plan.end_date.day} {plan.end_date:%B %Y}"
         if corrections.step_down_cin_plan(plan) is not None:
             what += ", with the Child in Need plan it stepped down to"
+        for conference, cancelled in booked_reviews_left([plan]):
+            if cancelled and conference.scheduled_date:
+                what += (
+                    f" (the review booked for {conference.scheduled_date:%-d %B %Y} was "
+                    "cancelled when it ended, and stays cancelled: book the next review again)"
+                )
     return Target(
         plan,
         CorrectionKind.PLAN_END,

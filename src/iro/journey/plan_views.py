@@ -518,6 +518,11 @@ def plan_end(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _page(
         request,
         "journey/plan/end.html",
-        {"plan": plan, "view": plan_view(request.user, plan), "form": form},
+        {
+            "plan": plan,
+            "view": plan_view(request.user, plan),
+            "form": form,
+            "booked_reviews": services.booked_reviews_of(plan),
+        },
         form,
     )

@@ -2779,6 +2779,18 @@ def _tell_after_plan_end(pk: int, acting_user) -> None:
     )
 
 
+def booked_reviews_of(plan: Plan) -> list[tuple[Conference, bool]]:
+    """The reviews booked for ``plan``, each with whether ending the plan would cancel it
+    (booked for its child alone; else the child comes off it): said before it ends."""
+    rows = ConferenceChild.objects.filter(
+        plan=plan, conference__status=ConferenceStatus.SCHEDULED
+    ).select_related("conference")
+    return [
+        (row.conference, not row.conference.children.exclude(pk=row.pk).exists())
+        for row in rows.order_by("conference__scheduled_date", "pk")
+    ]
+
+
 def booked_reviews_left(plans) -> list[tuple[Conference, bool]]:
     """The booked reviews the end of ``plans`` changed (``_off_booked_reviews``), each
     with whether it is cancelled (else their children were taken off it): for saying so
