@@ -144,6 +144,25 @@ def test_a_voided_dispute_disappears_and_a_restore_brings_it_back_with_its_histo
     assert kept.history.count() == 3  # created, voided, restored
 
 
+def test_those_told_of_a_voided_challenge_are_told_it_was_withdrawn(staff, manager):
+    from iro.challenge import services as challenges
+    from iro.notices.models import Notice
+    from tests.factories import AgencyFactory
+
+    challenge = challenges.raise_multi_agency_challenge(
+        child=_child(staff), agency=AgencyFactory(), professional="Ms Pat Green",
+        concern="Nursery reports not shared.", raised_on=date(2025, 1, 8),
+        acting_user=staff.iro,
+    )  # fmt: skip
+    told = set(Notice.objects.values_list("recipient", flat=True))
+    assert staff.partnership.pk in told
+    corrections.void_challenge(challenge=challenge, reason=WHY, acting_user=manager)
+    withdrawn = Notice.objects.filter(subject__startswith="A multi-agency challenge you were")
+    assert set(withdrawn.values_list("recipient", flat=True)) == told
+    assert all(n.settled_at is not None for n in Notice.objects.all())
+    assert "Ms Pat Green" not in " ".join(withdrawn.values_list("subject", flat=True))
+
+
 def test_a_voided_challenge_disappears_and_comes_back(staff, manager):
     challenge = MultiAgencyChallengeFactory(child=_child(staff))
     corrections.void_challenge(challenge=challenge, reason=WHY, acting_user=manager)

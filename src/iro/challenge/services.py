@@ -526,12 +526,32 @@ def _challenge_link(challenge: MultiAgencyChallenge) -> str:
     return reverse("challenge_detail", kwargs={"public_id": challenge.public_id})
 
 
+DISPUTE_WITHDRAWN = "A dispute you were sent was withdrawn: it was entered in error"
+CHALLENGE_WITHDRAWN = (
+    "A multi-agency challenge you were sent was withdrawn: it was entered in error. If you "
+    "forwarded it, tell whoever you sent it to"
+)
+
+
 def settle_notices(record: Dispute | MultiAgencyChallenge, *, acting_user) -> None:
-    """Nothing about ``record`` waits for anyone any more (it was voided)."""
+    """Nothing about ``record`` waits for anyone any more (it was voided): each person
+    told of it is told it was withdrawn (its page is gone), naming no child."""
+    from iro.notices.models import Notice
+
     if isinstance(record, Dispute):
-        settle(_answer_link(record), _detail_link(record), acting_user=acting_user)
+        links = (_answer_link(record), _detail_link(record))
+        subject, link = DISPUTE_WITHDRAWN, reverse("disputes_waiting")
     else:
-        settle(_challenge_link(record), acting_user=acting_user)
+        links = (_challenge_link(record),)
+        subject, link = CHALLENGE_WITHDRAWN, reverse("challenge_work")
+    told = (
+        User.objects.filter(pk__in=Notice.objects.filter(link__in=links).values("recipient"))
+        .exclude(pk=acting_user.pk)
+        .order_by("pk")
+    )
+    settle(*links, acting_user=acting_user)
+    for user in told:
+        notify(recipient=user, subject=subject, link=link, acting_user=acting_user, settled=True)
 
 
 def _partnership_officers():
