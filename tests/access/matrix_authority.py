@@ -118,7 +118,7 @@ def _names_of_family(children: list[Child]) -> frozenset[str]:
         strings += [child.first_name, child.last_name]
     strings += Family.objects.filter(children__in=ids).values_list("name", flat=True)
     strings += FamilyMember.objects.filter(family__children__in=ids).values_list("name", flat=True)
-    family_roles = (InviteeRole.PARENT, InviteeRole.CHILD)
+    family_roles = (InviteeRole.PARENT, InviteeRole.RELATIVE, InviteeRole.CHILD)
     strings += Invitation.objects.filter(
         conference__children__child__in=ids, role__in=family_roles
     ).values_list("name", flat=True)

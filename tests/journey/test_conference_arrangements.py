@@ -800,3 +800,27 @@ def test_a_meeting_about_one_child_is_about_your_child_not_your_children(staff):
                           chair=staff.iro, scheduled_date=date(2024, 6, 28))  # fmt: skip
     assert "the people who work with your child look at" in str(invitations.plain_purpose(one))
     assert "the people who work with your children look at" in str(invitations.plain_purpose(two))
+
+
+def test_a_relative_the_family_asked_for_is_invited_as_family_about_the_children_by_name(
+    client, conference, staff
+):
+    from iro.children.models import FamilyMember
+
+    FamilyMember.objects.create(
+        family=conference.children.first().child.family, name="Halina Nowak",
+        relationship="grandparent", preferred_language="Polish",
+    )  # fmt: skip
+    gran = services.add_invitee(
+        conference=conference, name="Halina Nowak", role=InviteeRole.RELATIVE,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    context = invitations.letter_context(gran)
+    assert context["family_member"] is True
+    assert "the people who work with Wren and Alder talk together" in str(context["purpose"])
+    assert "your children" not in str(context["purpose"])
+    client.force_login(staff.coordinator)
+    url = reverse("conference_invitation_letter", args=[conference.public_id, gran.pk])
+    letter = " ".join(unescape(client.get(url).text).split())
+    assert "An invitation to a meeting about Wren and Alder" in letter
+    assert 'lang="pl"' in client.get(url).text  # her own recorded language first

@@ -29,7 +29,7 @@ LONGEST = 80
 _CHUNK = 500
 # The invitees and core group members whose names are a family's (as
 # ``journey.selectors.FAMILY_ROLES``; the others are professionals, named on purpose).
-FAMILY_ROLES = ("parent", "child")
+FAMILY_ROLES = ("parent", "relative", "child")
 
 
 def record(names: Iterable[str], *, staff: bool = False, model=KnownName) -> None:

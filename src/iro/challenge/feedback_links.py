@@ -75,6 +75,7 @@ LINK_FINISHED = "This feedback link has been used or has expired: there is nothi
 RESPONDENT_OF_ROLE = {
     InviteeRole.CHILD: Respondent.CHILD,
     InviteeRole.PARENT: Respondent.PARENT_OR_CARER,
+    InviteeRole.RELATIVE: Respondent.OTHER,
     InviteeRole.SOCIAL_WORKER: Respondent.PROFESSIONAL,
     InviteeRole.TEAM_MANAGER: Respondent.PROFESSIONAL,
     InviteeRole.POLICE: Respondent.PROFESSIONAL,
@@ -131,7 +132,7 @@ def invitee_language(invitation: Invitation) -> str:
     if invitation.role == InviteeRole.CHILD:
         child = invited_child(invitation)
         return language_for(child.preferred_language) if child is not None else ENGLISH
-    if invitation.role == InviteeRole.PARENT:
+    if invitation.role in (InviteeRole.PARENT, InviteeRole.RELATIVE):
         from iro.children.models import FamilyMember
 
         families = conference.children.values("child__family")

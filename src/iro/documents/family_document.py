@@ -34,6 +34,7 @@ STATUS_WORDS = {
 }
 ROLE_WORDS = {
     InviteeRole.PARENT: gettext_lazy("parent or carer"),
+    InviteeRole.RELATIVE: gettext_lazy("relative or family friend"),
     InviteeRole.CHILD: gettext_lazy("child or young person"),
     InviteeRole.SOCIAL_WORKER: gettext_lazy("social worker"),
     InviteeRole.TEAM_MANAGER: gettext_lazy("team manager"),
@@ -127,11 +128,11 @@ def invitation_choice(invitation, asked: str | None = None) -> Choice:
     from iro.journey.invitations import invited_child, name_key
     from iro.journey.models import InviteeRole
 
-    if invitation.role not in (InviteeRole.PARENT, InviteeRole.CHILD):
+    if invitation.role not in (InviteeRole.PARENT, InviteeRole.RELATIVE, InviteeRole.CHILD):
         return choose(BY_CODE[ENGLISH].name, asked)  # "English", as a language is recorded
     children = _children_of(invitation.conference)
     name = name_key(invitation.name)
-    if invitation.role == InviteeRole.PARENT:
+    if invitation.role in (InviteeRole.PARENT, InviteeRole.RELATIVE):
         families = [c.family_id for c in children if c.family_id is not None]
         for adult in FamilyMember.objects.filter(family__in=families).order_by("pk"):
             if name_key(adult.name) == name:

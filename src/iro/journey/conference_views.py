@@ -93,6 +93,7 @@ from iro.journey.models import (
     Section47,
 )
 from iro.journey.selectors import (
+    FAMILY_ROLES,
     amendments,
     carried_record,
     conference_for,
@@ -1362,7 +1363,11 @@ def _interpreters(user, conference: Conference, invited: list) -> dict:
     by_name = {invitations.name_key(n.member.name): n for n in needs}
     for invitation, _state in invited:
         need = by_name.get(invitations.name_key(invitation.name))
-        if need is not None and invitation.role in (InviteeRole.PARENT, InviteeRole.OTHER):
+        if need is not None and invitation.role in (
+            InviteeRole.PARENT,
+            InviteeRole.RELATIVE,
+            InviteeRole.OTHER,
+        ):
             invitation.interpreter_language = need.language or "language not recorded"
     return {
         # The language is free text ("Polish, for mum"): withheld with the name.
@@ -1572,7 +1577,7 @@ def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int)
             "parts": _letter_parts(invitation, choice),
             "choice": choice,
             "languages": SUPPORTED,
-            "not_family": invitation.role not in (InviteeRole.PARENT, InviteeRole.CHILD),
+            "not_family": invitation.role not in FAMILY_ROLES,
         },
     )
 

@@ -133,6 +133,30 @@ def plain_purpose(conference: Conference):
     return (PLAIN_PURPOSE_ONE_CHILD if one else PLAIN_PURPOSE)[conference.kind]
 
 
+# The same, to a relative or family friend the family asked to come: the children by
+# name, not "your children".
+RELATIVE_PURPOSE = {
+    ConferenceKind.INITIAL: _(
+        "This is a meeting where the family and the people who work with %(children)s "
+        "talk together about how to keep them safe, and decide if a plan is needed."
+    ),
+    ConferenceKind.REVIEW: _(
+        "This is a meeting where the family and the people who work with %(children)s "
+        "look at how the plan is going, and decide what happens next."
+    ),
+    ConferenceKind.TRANSFER_IN: _(
+        "The family has moved to our area. This is a meeting where the family and the "
+        "people who work with %(children)s talk about the plan and how we will help."
+    ),
+}
+
+
+def relative_purpose(conference: Conference) -> str:
+    """What the meeting is for, to a relative or family friend: the children by name."""
+    children = plain_list(children_names(conference, full=False))
+    return str(RELATIVE_PURPOSE[conference.kind]) % {"children": children}
+
+
 # The same, to a professional (in the calendar entry: the family's words are not theirs).
 PROFESSIONAL_PURPOSE = {
     ConferenceKind.INITIAL: "An initial child protection conference: the family and the "
@@ -263,6 +287,8 @@ def calendar_text(
         description = str(CHILD_PURPOSE[conference.kind])
     elif role == InviteeRole.PARENT:
         description = str(plain_purpose(conference))
+    elif role == InviteeRole.RELATIVE:
+        description = relative_purpose(conference)
     else:
         description = PROFESSIONAL_PURPOSE[conference.kind]
     if conference.virtual_link:
@@ -421,7 +447,7 @@ def letter_context(invitation: Invitation) -> dict:
     invited to the meeting about them, the meeting is about "you" (and their brothers or
     sisters, by name), not about themselves by name."""
     conference = invitation.conference
-    family_member = invitation.role in (InviteeRole.PARENT, InviteeRole.CHILD)
+    family_member = invitation.role in (InviteeRole.PARENT, InviteeRole.RELATIVE, InviteeRole.CHILD)
     to_child = invitation.role == InviteeRole.CHILD
     invited = invited_child(invitation) if to_child else None
     others = ""
@@ -458,7 +484,13 @@ def letter_context(invitation: Invitation) -> dict:
         "others": others,
         "kind_words": PLAIN_KIND[conference.kind],
         "kind_name": KIND_NAME[conference.kind],
-        "purpose": CHILD_PURPOSE[conference.kind] if to_child else plain_purpose(conference),
+        "purpose": (
+            CHILD_PURPOSE[conference.kind]
+            if to_child
+            else relative_purpose(conference)
+            if invitation.role == InviteeRole.RELATIVE
+            else plain_purpose(conference)
+        ),
         "children": plain_list(children_names(conference, full=not family_member)),
         "when": when_text(conference),
         "chair": conference.chair,

@@ -290,6 +290,7 @@ CAME = frozenset({"attended", "part", "virtual"})
 # then the agencies that give a recommendation.
 ROLE_ORDER = [
     InviteeRole.PARENT,
+    InviteeRole.RELATIVE,
     InviteeRole.CHILD,
     InviteeRole.ADVOCATE,
     InviteeRole.INTERPRETER,

@@ -670,6 +670,7 @@ class Plan(Voidable):
 
 class InviteeRole(models.TextChoices):
     PARENT = "parent", "Parent or carer"
+    RELATIVE = "relative", "Relative or family friend"
     CHILD = "child", "Child or young person"
     SOCIAL_WORKER = "social_worker", "Social worker"
     TEAM_MANAGER = "team_manager", "Team manager"

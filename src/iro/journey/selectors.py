@@ -1339,7 +1339,7 @@ def amendments(conference: Conference) -> list[ConferenceAmendment]:
 
 # --- Names known around a child, for screening free text ---------------------------------
 
-FAMILY_ROLES = (InviteeRole.PARENT, InviteeRole.CHILD)
+FAMILY_ROLES = (InviteeRole.PARENT, InviteeRole.RELATIVE, InviteeRole.CHILD)
 
 
 def known_names(child: Child) -> frozenset[str]:
