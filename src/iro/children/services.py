@@ -34,7 +34,11 @@ from iro.journey.checks import (
 )
 from iro.text_limits import ADDRESS, too_long
 
-DUPLICATE_LA_CHILD_ID = "A child with LA child ID {id} already exists."
+DUPLICATE_LA_CHILD_ID = (
+    "A child with LA child ID {id} already exists: search for {id} to open their record, "
+    "or, if it belongs to another team, ask the IRO service or that team to allocate the "
+    "child. Check the ID if this is a different child."
+)
 LA_CHILD_ID_REQUIRED = "Enter the LA child ID."
 LA_CHILD_ID_CHARACTERS = (
     "The LA child ID can only contain letters A to Z, digits, hyphens (-) and underscores (_)."
