@@ -85,7 +85,21 @@ def test_skipped_parts_of_a_page_are_left_out_of_the_structured_text():
     )
     text = from_html(html)
     assert text.title == "Title" and text.language == "cy"
-    assert [b.text for b in text.blocks] == ["Kept words", "Seen here"]
+    assert [b.text for b in text.blocks] == ["Kept\nwords", "Seen here"]
+
+
+def test_an_address_keeps_its_lines_in_large_print_and_runs_on_in_braille():
+    html = (
+        '<html lang="en-GB"><main><h1>Letter</h1>'
+        "<p>Agnieszka Pikecote<br>Flat 3, 12 Mill Lane<br>Elmstead EL4 2QT</p></main></html>"
+    )
+    text = from_html(html)
+    assert "Agnieszka Pikecote<br>Flat 3, 12 Mill Lane<br>Elmstead EL4 2QT" in (
+        formats.large_print_html(text)
+    )
+    assert formats._one_line(text.blocks[0].text) == (
+        "Agnieszka Pikecote Flat 3, 12 Mill Lane Elmstead EL4 2QT"
+    )
 
 
 def test_the_braille_file_keeps_to_40_cells_and_25_lines_and_reads_back(client, staff, plan):

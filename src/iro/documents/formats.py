@@ -401,6 +401,10 @@ def _page_number(number: int) -> str:
     return "#" + "".join("JABCDEFGHI"[int(d)] for d in str(number))
 
 
+def _one_line(text: str) -> str:
+    return " ".join(text.split("\n"))
+
+
 def braille(text: StructuredText, progress: Progress = _quiet) -> bytes:
     """A .brf: ASCII Braille (UEB grade 2 for English), 40 cells by 25 lines, the page
     number at the right of each page's last line, a form feed between pages. The title
@@ -409,12 +413,13 @@ def braille(text: StructuredText, progress: Progress = _quiet) -> bytes:
     tables = _table_list(text)
     pieces: list[tuple[str, str]] = [("title", text.title)]
     for block in text.blocks:
+        # A paragraph's lines (an address) run on in Braille, one text to translate each.
         if block.kind == HEADING:
-            pieces.append(("heading", block.text))
+            pieces.append(("heading", _one_line(block.text)))
         elif block.kind == LIST:
-            pieces.extend(("item", item) for item in block.items)
+            pieces.extend(("item", _one_line(item)) for item in block.items)
         else:
-            pieces.append(("paragraph", block.text))
+            pieces.append(("paragraph", _one_line(block.text)))
     translated: list[str] = []
     chunk = 200
     for start in range(0, len(pieces), chunk):

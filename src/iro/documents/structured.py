@@ -65,6 +65,16 @@ def clean(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+def _lines(text: str) -> str:
+    """Spaces squeezed in each line, the lines an address or sign-off has kept."""
+    return "\n".join(line for line in (clean(part) for part in text.split(_BREAK)) if line)
+
+
+# A <br> in a paragraph: a line of its own in the large print (an address block, the
+# signature), a space in the other formats' sentences.
+_BREAK = "\x00"
+
+
 def _skipped(element) -> bool:
     if not isinstance(element.tag, str) or element.tag in _SKIPPED_TAGS:
         return True
@@ -73,7 +83,7 @@ def _skipped(element) -> bool:
 
 
 def _text(element) -> str:
-    """The element's words, skipped parts left out, <br> read as a space."""
+    """The element's words, skipped parts left out, each <br> a new line (\\n)."""
     parts: list[str] = []
 
     def walk(node) -> None:
@@ -81,14 +91,14 @@ def _text(element) -> str:
             parts.append(node.text)
         for child in node:
             if child.tag == "br":
-                parts.append(" ")
+                parts.append(_BREAK)
             elif not _skipped(child):
                 walk(child)
             if child.tail:
                 parts.append(child.tail)
 
     walk(element)
-    return clean("".join(parts))
+    return _lines("".join(parts))
 
 
 def _table(table) -> list[Block]:
