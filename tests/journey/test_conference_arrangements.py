@@ -647,8 +647,8 @@ def test_an_update_says_what_changed_since_it_was_sent(
             expected_version=current_version(conference),
         )
     assert (
-        "The meeting has changed: the day or time (it was Friday 28 June 2024 at 10:00am) and "
-        "the chair. The new details are below."
+        "The meeting has changed: the day and time (it was Friday 28 June 2024 at 10:00am) and "
+        "who leads the meeting. The new details are below."
     ) in invitees_mail()[0].body
     mail.outbox.clear()
     with (
@@ -664,7 +664,10 @@ def test_an_update_says_what_changed_since_it_was_sent(
             expected_version=current_version(conference),
         )
     # Only what changed since the update: the room.
-    assert "The meeting has changed: where it is held. The new" in invitees_mail()[0].body
+    assert (
+        "The meeting has changed: where it is held (it was Northmoor Civic Centre, Room 2). "
+        "The new" in invitees_mail()[0].body
+    )
 
 
 def test_an_interpreter_is_not_asked_for_a_report(conference, staff):
@@ -745,9 +748,9 @@ def test_a_letter_posted_again_after_a_change_says_what_changed_and_replaces_the
         )  # fmt: skip
         client.force_login(staff.coordinator)  # (a session left idle since the morning ends)
         said = (
-            "The meeting has changed: the day or time (it was Friday 28 June 2024 at 10:00am)"
-            " and where it is held. This letter replaces our earlier letter: please go by the"
-            " details below."
+            "The meeting has changed: the day and time (it was Friday 28 June 2024 at 10:00am)"
+            " and where it is held (it was Northmoor Civic Centre, Room 2). This letter replaces"
+            " our earlier letter: please go by the details below."
         )
         assert said in " ".join(unescape(client.get(url).text).split())
         moss.refresh_from_db()

@@ -67,13 +67,16 @@ def test_a_change_is_said_in_her_language_with_the_letter_as_it_now_stands(
     hazel, police = bodies()
     polish = hazel.split("-" * 40)[0]
     assert polish.startswith(
-        "Spotkanie się zmieniło: dzień lub godzina (wcześniej: piątek, 28 czerwca 2024 o godz. "
+        "Spotkanie się zmieniło: godzina (wcześniej: piątek, 28 czerwca 2024 o godz. "
     )
-    assert "miejsce spotkania. Nowe szczegóły są w liście poniżej." in polish
+    assert (
+        "miejsce spotkania (wcześniej: Northmoor Civic Centre, Room 2). Nowe szczegóły są w "
+        "liście poniżej." in polish
+    )
     assert "Po tym liście jest ten sam list po angielsku." in polish
     assert "Northmoor Civic Centre, Room 5" in polish  # the letter as it is now
     english = hazel.split("-" * 40)[1]
-    assert "The meeting has changed: the day or time (it was Friday 28 June 2024 at" in english
+    assert "The meeting has changed: the time (it was Friday 28 June 2024 at" in english
     assert police.startswith("Dear PC Rook Ashdown,")
     assert "Spotkanie" not in police
 

@@ -557,21 +557,29 @@ def what_changed(invitation: Invitation, since: datetime | None = None) -> list[
     if then is None:
         return []
     changes = []
-    if (then.scheduled_date, then.scheduled_time, then.duration_minutes) != (
-        conference.scheduled_date,
+    day_moved = then.scheduled_date != conference.scheduled_date
+    time_moved = (then.scheduled_time, then.duration_minutes) != (
         conference.scheduled_time,
         conference.duration_minutes,
-    ):
+    )
+    if day_moved or time_moved:
         was = when_text(then) if then.scheduled_date else ""
-        changes.append(
-            gettext("the day or time (it was %(when)s)") % {"when": was}
-            if was
-            else gettext("the day or time")
-        )
+        if day_moved and time_moved:
+            words = gettext("the day and time (it was %(when)s)")
+        elif day_moved:
+            words = gettext("the day (it was %(when)s)")
+        else:
+            words = gettext("the time (it was %(when)s)")
+        changes.append(words % {"when": was} if was else gettext("the day or time"))
     if (then.venue, then.virtual_link) != (conference.venue, conference.virtual_link):
-        changes.append(gettext("where it is held"))
+        changes.append(
+            gettext("where it is held (it was %(place)s)") % {"place": then.venue}
+            if then.venue
+            else gettext("where it is held")
+        )
     if then.chair_id != conference.chair_id:
-        changes.append(gettext("the chair"))
+        family = invitation.role in (InviteeRole.PARENT, InviteeRole.RELATIVE, InviteeRole.CHILD)
+        changes.append(gettext("who leads the meeting") if family else gettext("the chair"))
     added = (
         ConferenceChild.history.filter(
             conference_id=conference.pk, history_type="+", history_date__gt=sent
