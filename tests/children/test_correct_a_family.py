@@ -48,7 +48,7 @@ def test_a_child_in_the_wrong_family_moves_to_their_sisters_with_the_reason_kept
     client.force_login(staff.coordinator)
     url = reverse("child_family", args=[kofi.public_id])
     page = client.get(url).text
-    assert "Kofi Okafor is recorded in the Penhale family, with Jory Penhale" in page
+    assert "Kofi Okafor is recorded in the Penhale family, with Jory Penhale." in page
     assert "Tamsin Penhale (mother)" in page
     why = "Added to the wrong family."
     response = client.post(url, {"version": kofi.version, "where": "sibling",

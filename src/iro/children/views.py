@@ -31,6 +31,7 @@ from iro.children.forms import (
 from iro.children.selectors import allocatable_teams, detail_changes, family_adult
 from iro.journey import selectors as journey_selectors
 from iro.journey.conference_forms import apply_service_errors, error_summary
+from iro.journey.invitations import plain_list
 from iro.journey.services import open_episode
 from iro.journey.views import _pagination
 from iro.people.models import Role, User
@@ -412,8 +413,10 @@ def child_family(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "form": form,
             "child": child,
             "name": display_name(user, child),
-            "adults": adults,
-            "siblings": [display_name(user, s) for s in siblings],
+            "adults": plain_list(
+                f"{a.name} ({a.get_relationship_display().lower()})" for a in adults
+            ),
+            "siblings": plain_list(display_name(user, s) for s in siblings),
         },
         form,
     )
