@@ -356,6 +356,23 @@ def _adult_errors(name: str, relationship: str, address: str) -> None:
         raise ValidationError(errors)
 
 
+def _fill_adult(
+    member: FamilyMember,
+    name: str,
+    relationship: str,
+    phone: str,
+    email: str,
+    address: str,
+    preferred_language: str,
+) -> None:
+    """Check an adult's details and put them on ``member`` (the add and change forms)."""
+    name = name.strip()
+    _adult_errors(name, relationship, address)
+    member.name, member.relationship = name, relationship
+    member.phone, member.email = phone.strip(), email.strip()
+    member.address, member.preferred_language = address.strip(), preferred_language.strip()
+
+
 def _require_family(acting_user, family: Family) -> None:
     """The acting user adds children and sees every child of ``family``."""
     require(
@@ -381,18 +398,9 @@ def add_family_member(
     """An adult around ``family``'s children (a parent, carer or relative) with how to
     reach them. The acting user must see every child of the family."""
     _require_family(acting_user, family)
-    name = name.strip()
-    _adult_errors(name, relationship, address)
-    member = FamilyMember(
-        family=family,
-        name=name,
-        relationship=relationship,
-        phone=phone.strip(),
-        email=email.strip(),
-        address=address.strip(),
-        preferred_language=preferred_language.strip(),
-        interpreter_needed=interpreter_needed,
-    )
+    member = FamilyMember(family=family)
+    _fill_adult(member, name, relationship, phone, email, address, preferred_language)
+    member.interpreter_needed = interpreter_needed
     saved_by(member, acting_user).save()
     return member
 
@@ -414,14 +422,7 @@ def change_family_member(
     what they said before. Invitations already made keep the details they were sent to."""
     member = FamilyMember.objects.select_for_update().select_related("family").get(pk=member.pk)
     _require_family(acting_user, member.family)
-    name = name.strip()
-    _adult_errors(name, relationship, address)
-    member.name = name
-    member.relationship = relationship
-    member.phone = phone.strip()
-    member.email = email.strip()
-    member.address = address.strip()
-    member.preferred_language = preferred_language.strip()
+    _fill_adult(member, name, relationship, phone, email, address, preferred_language)
     member.interpreter_needed = interpreter_needed
     saved_by(member, acting_user).save()
     return member
