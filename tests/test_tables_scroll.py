@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 from lxml import html as lxml_html
 
@@ -16,7 +15,7 @@ from iro.journey import plan_services
 from iro.journey.checks import today
 from iro.journey.models import ActionStatus
 from iro.notices.services import notify
-from tests.access.matrix_authority import build_authority
+from tests.access.matrix_authority import authority_settings, build_authority
 from tests.factories import LeaveFactory
 
 pytestmark = pytest.mark.django_db
@@ -25,11 +24,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module", autouse=True)
 def _module_settings():
     """tests/conftest.py's settings (set there per test) while the authority is built."""
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        AXES_ENABLED=False,
-    ):
+    with authority_settings():
         yield
 
 

@@ -23,6 +23,7 @@ from datetime import date, time, timedelta
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.models import Group
+from django.test import override_settings
 from django.utils import timezone
 from django_tasks_db.backend import DatabaseBackend
 
@@ -106,6 +107,16 @@ class Authority:
     format_request: object  # the plan for the family in Braille, asked for by the social worker
     adult: object  # the children's mother, recorded on their family
     names: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def authority_settings():
+    """tests/conftest.py's settings (set there per test) for building the authority
+    once for a module, outside any one test."""
+    return override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+        AXES_ENABLED=False,
+    )
 
 
 def _names_of_family(children: list[Child]) -> frozenset[str]:

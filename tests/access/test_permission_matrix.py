@@ -41,7 +41,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 
 from iro.access.capabilities import ROLE_CAPABILITIES, Capability
 from iro.operations.heartbeat import beat
-from tests.access.matrix_authority import Authority, build_authority
+from tests.access.matrix_authority import Authority, authority_settings, build_authority
 
 C = Capability
 
@@ -673,11 +673,7 @@ def methods(page: Page | None, who: Who) -> tuple[str, ...]:
 @pytest.fixture(scope="module", autouse=True)
 def _module_settings():
     """tests/conftest.py's settings (set there per test) while the authority is built."""
-    with override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-        EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
-        AXES_ENABLED=False,
-    ):
+    with authority_settings():
         yield
 
 

@@ -72,6 +72,16 @@ class ReferralForm(ReferralFields):
     field_order = ["referral_date", "referral_source", "primary_need"]
 
 
+def _language_field() -> forms.CharField:
+    """A child's or an adult's preferred language, as both forms ask it."""
+    return forms.CharField(
+        label="Preferred language",
+        max_length=60,
+        initial="English",
+        error_messages={"required": LANGUAGE_REQUIRED},
+    )
+
+
 class ChildIdentityFields(forms.Form):
     """Who the child is, as adding a child and correcting their details both ask it."""
 
@@ -124,12 +134,7 @@ class ChildIdentityFields(forms.Form):
         required=False,
         help_text="Leave blank if the child has none yet.",
     )
-    preferred_language = forms.CharField(
-        label="Preferred language",
-        max_length=60,
-        initial="English",
-        error_messages={"required": LANGUAGE_REQUIRED},
-    )
+    preferred_language = _language_field()
     team = forms.ChoiceField(label="Social work team", required=False)
 
     def __init__(self, *args, teams=(), **kwargs):
@@ -284,12 +289,7 @@ class FamilyMemberForm(forms.Form):
         widget=forms.Textarea,
         validators=[text_limits.MaxChars(text_limits.ADDRESS)],
     )
-    preferred_language = forms.CharField(
-        label="Preferred language",
-        max_length=60,
-        initial="English",
-        error_messages={"required": LANGUAGE_REQUIRED},
-    )
+    preferred_language = _language_field()
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
 
 
