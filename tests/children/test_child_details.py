@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from iro.children import services
 from iro.children.forms import NO_DISABILITY_AND_ONE, UPN_SHAPE
 from iro.journey.checks import STALE_RECORD
 from iro.journey.conference_forms import CHOOSE_ONE
@@ -32,6 +33,7 @@ def leo(staff):
 
 def details(child, **changes) -> dict:
     data = {
+        "la_child_id": child.la_child_id,
         "first_name": child.first_name, "last_name": child.last_name, "born": "born",
         "date_of_birth_day": str(child.date_of_birth.day),
         "date_of_birth_month": str(child.date_of_birth.month),
@@ -88,6 +90,52 @@ def test_a_change_saved_meanwhile_is_not_overwritten(client, staff, leo):
     assert "Someone saved this child's details while you were changing them" in page
     leo.refresh_from_db()
     assert (leo.first_name, leo.last_name) == ("Loe", "Quarrymoore")
+
+
+def test_the_iro_service_manager_corrects_a_childs_details_from_their_page(client, staff, leo):
+    client.force_login(staff.iro_manager)
+    page = client.get(reverse("child_journey", args=[leo.public_id])).text
+    assert f'href="{reverse("child_details", args=[leo.public_id])}"' in page
+    assert f'href="{reverse("child_new")}?sibling=' not in page  # corrects, does not add
+    response = client.post(
+        reverse("child_details", args=[leo.public_id]),
+        details(leo, first_name="Leo", reason="Misspelt at the referral."),
+    )
+    assert response.status_code == 302
+    leo.refresh_from_db()
+    assert leo.first_name == "Leo"
+    assert leo.history.first().history_user == staff.iro_manager
+
+
+def test_a_mistyped_la_child_id_is_corrected_with_a_reason_kept_in_the_history(client, staff, leo):
+    client.force_login(staff.coordinator)
+    url = reverse("child_details", args=[leo.public_id])
+    response = client.post(url, details(leo, la_child_id=" LA-2000 ", reason="Typed wrongly."))
+    assert response.status_code == 302
+    leo.refresh_from_db()
+    assert leo.la_child_id == "LA-2000"
+    page = client.get(url).text
+    assert "LA child ID: LA-200 to LA-2000" in page
+    assert "Typed wrongly." in page
+
+
+def test_an_la_child_id_change_needs_a_reason_a_good_shape_and_no_other_childs_id(
+    client, staff, leo
+):
+    ChildFactory(la_child_id="LA-201", team=staff.team)
+    client.force_login(staff.coordinator)
+    url = reverse("child_details", args=[leo.public_id])
+    for changes, message in (
+        ({"la_child_id": "LA-202"}, services.LA_CHILD_ID_REASON_REQUIRED),
+        ({"la_child_id": "LA-201", "reason": "x"}, services.LA_CHILD_ID_TAKEN.format(id="LA-201")),
+        ({"la_child_id": "LA 202", "reason": "x"}, services.LA_CHILD_ID_CHARACTERS),
+        ({"la_child_id": "  ", "reason": "x"}, "Enter the LA child ID."),
+    ):
+        response = client.post(url, details(leo, first_name="Leo", **changes))
+        assert response.status_code == 200, changes
+        assert escape(message) in response.text, changes
+        leo.refresh_from_db()
+        assert (leo.la_child_id, leo.first_name) == ("LA-200", "Loe"), changes
 
 
 def test_those_who_do_not_add_children_or_cannot_see_the_child_are_refused(client, staff, leo):

@@ -178,9 +178,27 @@ def test_a_childs_details_page_lists_earlier_changes_with_who_and_why(client, st
     form = {"first_name": "Amarah", "last_name": "Okafor", "born": "born",
             "date_of_birth_day": "9", "date_of_birth_month": "2", "date_of_birth_year": "2016",
             "sex": amara.sex, "ethnicity": amara.ethnicity, "preferred_language": "English",
+            "la_child_id": amara.la_child_id,
             "team": str(staff.team.pk), "version": amara.version,
             "reason": "Her name was misspelt."}  # fmt: skip
     assert client.post(url, form).status_code == 302
     page = client.get(url).text
     assert "First name: Amara to Amarah" in page
     assert "Her name was misspelt." in page
+
+
+def test_the_iro_service_manager_moves_a_child_and_corrects_an_adult(client, staff, households):
+    amara, kofi, _jory, grace, _tamsin = households
+    client.force_login(staff.iro_manager)
+    response = client.post(
+        reverse("child_family", args=[kofi.public_id]),
+        {"version": kofi.version, "where": "own", "reason": "Added to the wrong family."},
+    )
+    assert response.status_code == 302
+    kofi.refresh_from_db()
+    assert kofi.family.name == "Okafor family" and kofi.family_id != amara.family_id
+    services.change_family_member(
+        member=grace, acting_user=staff.iro_manager, name="Grace Okafor-Bell",
+        relationship=Relationship.MOTHER,
+    )  # fmt: skip
+    assert FamilyMember.objects.get(pk=grace.pk).name == "Grace Okafor-Bell"

@@ -11,12 +11,13 @@ import time_machine
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from iro.children.services import create_child
-from iro.journey import invitations, services
+from iro.journey import invitations, queues, services
 from iro.journey.checks import current_version
 from iro.journey.conference_forms import CHOOSE_CHILDREN_TO_ADD
-from iro.journey.models import CalendarEntry, ConferenceKind, InviteeRole
+from iro.journey.models import CalendarEntry, ConferenceChild, ConferenceKind, InviteeRole
 from iro.journey.services import Subject
 from tests.factories import make_staff
 from tests.journey.conference_setup import sibling_group
@@ -174,3 +175,98 @@ def test_a_social_worker_cannot_open_the_page(client, staff, conference):
     client.force_login(staff.social_worker)
     url = reverse("conference_add_children", args=[conference.public_id])
     assert client.get(url).status_code == 403
+
+
+# --------------------------------------------------------------------- taking a child off
+
+
+def take_off(staff, conference, child, reason="Added by mistake.", **kw):
+    return services.remove_child_from_conference(
+        conference=conference,
+        row=conference.children.get(child=child),
+        reason=reason,
+        acting_user=kw.pop("acting_user", staff.coordinator),
+        expected_version=current_version(conference),
+    )
+
+
+def test_a_child_added_by_mistake_is_taken_off_and_waits_to_be_booked_again(
+    staff, siblings, conference
+):
+    add(staff, conference, younger(siblings))
+    take_off(staff, conference, siblings.children[1])
+    assert [r.child for r in conference.children.all()] == siblings.children[:1]
+    gone = ConferenceChild.history.filter(conference_id=conference.pk, history_type="-").get()
+    assert gone.history_change_reason == "Added by mistake."
+    assert gone.history_user == staff.coordinator
+    waiting = {s.episode.child for s in queues._s47s_not_booked(staff.coordinator, date.today())}
+    assert siblings.children[1] in waiting and siblings.children[0] not in waiting
+
+
+def test_taking_off_needs_a_reason_a_second_child_and_a_booked_conference(
+    staff, siblings, conference
+):
+    with pytest.raises(ValidationError) as refused:
+        take_off(staff, conference, siblings.children[0])
+    assert refused.value.message_dict["reason"] == [
+        services.ONLY_CHILD_TO_TAKE_OFF.format(child="Wren Brackwater")
+    ]
+    add(staff, conference, younger(siblings))
+    with pytest.raises(ValidationError) as refused:
+        take_off(staff, conference, siblings.children[1], reason="  ")
+    assert refused.value.message_dict["reason"] == [services.TAKE_OFF_REASON_REQUIRED]
+    with pytest.raises(PermissionDenied):
+        take_off(staff, conference, siblings.children[1], acting_user=staff.social_worker)
+    assert conference.children.count() == 2
+
+
+def test_everyone_sent_the_invitation_is_told_a_child_was_taken_off(
+    staff, siblings, conference, django_capture_on_commit_callbacks
+):
+    add(staff, conference, younger(siblings))
+    services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="hazel@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with (
+        time_machine.travel(datetime(2024, 6, 20, 15, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        take_off(staff, conference, siblings.children[1])
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    assert "The meeting has changed: a child was taken off." in body
+    assert "Alder" not in body and "Wren" in body
+
+
+def test_the_page_takes_a_child_off_with_the_reason(client, staff, siblings, conference):
+    client.force_login(staff.coordinator)
+    detail = reverse("conference_detail", args=[conference.public_id])
+    url = reverse("conference_remove_child", args=[conference.public_id])
+    assert url not in client.get(detail).text  # one child: cancel instead
+    assert "cancel the conference instead" in client.get(url, follow=True).text
+    add(staff, conference, younger(siblings))
+    assert url in client.get(detail).text
+    alder = conference.children.get(child=siblings.children[1])
+    refused = client.post(url, {"version": current_version(conference), "child": str(alder.pk)})
+    assert escape(services.TAKE_OFF_REASON_REQUIRED) in refused.text
+    assert conference.children.count() == 2
+    response = client.post(
+        url,
+        {"version": current_version(conference), "child": str(alder.pk), "reason": "Mistake."},
+        follow=True,
+    )
+    assert "Alder Brackwater has been taken off the conference" in response.text
+    assert conference.children.count() == 1
+
+
+def test_a_social_worker_cannot_take_a_child_off(client, staff, siblings, conference):
+    add(staff, conference, younger(siblings))
+    client.force_login(staff.social_worker)
+    url = reverse("conference_remove_child", args=[conference.public_id])
+    assert client.get(url).status_code == 403
+    row = conference.children.get(child=siblings.children[1])
+    assert client.post(url, {"version": 9, "child": row.pk, "reason": "x"}).status_code == 403
+    assert conference.children.count() == 2

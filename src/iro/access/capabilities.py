@@ -23,6 +23,7 @@ class Capability(StrEnum):
     VIEW_SERVICE_FIGURES = "See the service's headline figures for the year to date"
     RECORD_STRATEGY_DISCUSSION = "Record strategy discussions and Section 47 enquiries"
     ADD_CHILDREN = "Add children, families and referrals"
+    CORRECT_CHILD_DETAILS = "Correct a child's details, LA child ID, allocation and family"
     SCHEDULE_CONFERENCES = "Schedule conferences and allocate chairs"
     CHAIR_CONFERENCES = "Chair conferences and record decisions"
     RECORD_ACTION_PROGRESS = "Record the progress of plan actions between conferences"
@@ -91,6 +92,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.EXPORT_SUBJECT_ACCESS,
             Capability.REVIEW_RETENTION,
             Capability.VOID_RECORDS,
+            Capability.CORRECT_CHILD_DETAILS,
             Capability.MANAGE_LEAVE,
         }
     ),
@@ -103,6 +105,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.RECORD_CONFERENCE_REPORT,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
+            Capability.CORRECT_CHILD_DETAILS,
         }
     ),
     Role.SOCIAL_WORKER: frozenset(
@@ -116,6 +119,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
+            Capability.CORRECT_CHILD_DETAILS,
         }
     ),
     Role.TEAM_MANAGER: frozenset(
@@ -129,6 +133,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[Capability]] = {
             Capability.ANSWER_DISPUTES,
             Capability.RECORD_STRATEGY_DISCUSSION,
             Capability.ADD_CHILDREN,
+            Capability.CORRECT_CHILD_DETAILS,
             Capability.VIEW_REPORTS,
         }
     ),

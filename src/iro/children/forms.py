@@ -247,12 +247,19 @@ class ChildForm(ReferralFields, ChildIdentityFields):
 
 
 class ChildDetailsForm(ChildIdentityFields):
-    """Correct a child's details, and allocate them to a team and a social worker
-    (``children.services.update_child``). The LA child ID is the case system's and stays."""
+    """Correct a child's details (the LA child ID too, typed wrongly, with a reason), and
+    allocate them to a team and a social worker (``children.services.update_child``)."""
 
+    la_child_id = forms.CharField(
+        label="LA child ID",
+        max_length=40,
+        help_text="The child's ID in the case management system. Change it only if it was "
+        "typed wrongly: say why below.",
+        error_messages={"required": "Enter the LA child ID."},
+    )
     social_worker = forms.ChoiceField(label="Social worker", required=False)
     reason = forms.CharField(
-        label="Why are the details changing? (optional)",
+        label="Why are the details changing? (optional unless the LA child ID changes)",
         required=False,
         help_text="For example: the date of birth was typed wrongly. Kept in the history.",
         validators=[text_limits.MaxChars(text_limits.REASON)],
@@ -264,6 +271,10 @@ class ChildDetailsForm(ChildIdentityFields):
         field = self.fields["social_worker"]
         field.choices = [("", "Not allocated"), *((str(u.pk), str(u)) for u in workers)]
         field.error_messages["invalid_choice"] = CHOOSE_ONE
+        self.order_fields(["la_child_id"])
+
+    def clean_la_child_id(self) -> str:
+        return self.cleaned_data["la_child_id"].strip()
 
 
 class FamilyMemberForm(forms.Form):

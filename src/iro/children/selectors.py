@@ -99,6 +99,7 @@ def family_adult(child: Child, pk: int) -> FamilyMember | None:
 
 # The fields of a child's details a correction may change, as the history names them.
 DETAIL_LABELS = {
+    "la_child_id": "LA child ID",
     "first_name": "First name",
     "last_name": "Last name",
     "date_of_birth": "Date of birth",

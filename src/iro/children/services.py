@@ -34,6 +34,14 @@ from iro.journey.checks import (
 )
 from iro.text_limits import ADDRESS, too_long
 
+LA_CHILD_ID_REASON_REQUIRED = (
+    "Enter why the LA child ID is changing, for example: typed wrongly when the child was "
+    "added. The census return and reports will use the new ID."
+)
+LA_CHILD_ID_TAKEN = (
+    "Another child already has LA child ID {id}. Check the ID in the case system: if the "
+    "two records are the same child, ask the IRO service manager to void the wrong one."
+)
 DUPLICATE_LA_CHILD_ID = (
     "A child with LA child ID {id} already exists: search for {id} to open their record, "
     "or, if it belongs to another team, ask the IRO service or that team to allocate the "
@@ -78,6 +86,7 @@ class PossibleDuplicate(ValidationError):
 _LA_CHILD_ID = re.compile(r"[A-Za-z0-9_-]+")
 
 CHILD_FIELDS = {
+    "la_child_id",
     "first_name",
     "last_name",
     "date_of_birth",
@@ -282,7 +291,7 @@ def update_child(
 ) -> Child:
     """Change a child's details. A stale ``expected_version`` is refused (no lost update);
     ``reason``, if given, is kept on the history row."""
-    require(acting_user, Capability.RECORD_STRATEGY_DISCUSSION, child=child, importable=True)
+    require(acting_user, Capability.CORRECT_CHILD_DETAILS, child=child, importable=True)
     unknown = set(fields) - CHILD_FIELDS
     if unknown:
         raise TypeError(f"update_child() got unknown fields: {', '.join(sorted(unknown))}")
@@ -291,6 +300,8 @@ def update_child(
     changed = [name for name, value in fields.items() if getattr(child, name) != value]
     if not changed:
         return child
+    if "la_child_id" in changed:
+        _check_new_la_child_id(child, fields["la_child_id"], reason)
     for name in changed:
         value = fields[name]
         setattr(child, name, list(value) if name == "disabilities" else value)
@@ -307,11 +318,30 @@ def update_child(
     return child
 
 
+def _check_new_la_child_id(child: Child, la_child_id: str, reason: str) -> None:
+    """A corrected LA child ID: well formed, no other child's, and the reason given (the
+    ID is how the case system and the census know the child)."""
+    problem = la_child_id_problem(la_child_id)
+    others = Child.objects.filter(la_child_id=la_child_id).exclude(pk=child.pk)
+    if problem is None and others.exists():
+        problem = LA_CHILD_ID_TAKEN.format(id=la_child_id)
+    errors = {"la_child_id": [problem]} if problem else {}
+    if not reason.strip():
+        errors["reason"] = [LA_CHILD_ID_REASON_REQUIRED]
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def create_family(*, name: str, acting_user) -> Family:
     """A new family (household); its children are added with ``create_child(family=)``
     and the adults around them with ``add_family_member``."""
     require(acting_user, Capability.ADD_CHILDREN, importable=True)
+    return _new_family(name, acting_user)
+
+
+def _new_family(name: str, acting_user) -> Family:
+    """A new family named ``name``, for a caller who checked the acting user's role."""
     name = name.strip()
     if not name:
         raise ValidationError({"family_name": FAMILY_NAME_REQUIRED})
@@ -327,12 +357,11 @@ def create_family(*, name: str, acting_user) -> Family:
 def ensure_family(*, child: Child, acting_user) -> Family:
     """``child``'s family, created (named after their last name) if they have none, so
     that brothers, sisters and adults can be added to it."""
-    require(acting_user, Capability.ADD_CHILDREN, child=child)
+    # A brother or sister's family, or a child moved to it (a correction).
+    require(acting_user, (Capability.ADD_CHILDREN, Capability.CORRECT_CHILD_DETAILS), child=child)
     if child.family_id:
         return child.family
-    family = create_family(
-        name=f"{child.last_name or child.la_child_id} family", acting_user=acting_user
-    )
+    family = _new_family(f"{child.last_name or child.la_child_id} family", acting_user)
     update_child(
         child=child, acting_user=acting_user, expected_version=child.version, family=family
     )
@@ -373,11 +402,13 @@ def _fill_adult(
     member.address, member.preferred_language = address.strip(), preferred_language.strip()
 
 
-def _require_family(acting_user, family: Family) -> None:
-    """The acting user adds children and sees every child of ``family``."""
+def _require_family(
+    acting_user, family: Family, capability: Capability = Capability.ADD_CHILDREN
+) -> None:
+    """The acting user has ``capability`` and sees every child of ``family``."""
     require(
         acting_user,
-        Capability.ADD_CHILDREN,
+        capability,
         children=list(family.children.values_list("pk", flat=True)),
     )
 
@@ -421,7 +452,7 @@ def change_family_member(
     """Correct an adult's details (a misspelt name, a new address); the history keeps
     what they said before. Invitations already made keep the details they were sent to."""
     member = FamilyMember.objects.select_for_update().select_related("family").get(pk=member.pk)
-    _require_family(acting_user, member.family)
+    _require_family(acting_user, member.family, Capability.CORRECT_CHILD_DETAILS)
     _fill_adult(member, name, relationship, phone, email, address, preferred_language)
     member.interpreter_needed = interpreter_needed
     saved_by(member, acting_user).save()
@@ -434,7 +465,7 @@ def remove_family_member(*, member: FamilyMember, acting_user, reason: str) -> N
     children): they are no longer suggested for invitations. The history keeps them and
     the reason."""
     member = FamilyMember.objects.select_for_update().select_related("family").get(pk=member.pk)
-    _require_family(acting_user, member.family)
+    _require_family(acting_user, member.family, Capability.CORRECT_CHILD_DETAILS)
     if not reason.strip():
         raise ValidationError({"reason": REMOVE_REASON_REQUIRED})
     if message := too_long(reason, text_limits.REASON):
@@ -451,7 +482,7 @@ def move_to_family(
     whom the acting user sees), or with ``sibling=None`` to a family of their own: a child
     added to the wrong family. The adults stay with the family they were added to, so the
     other household's parents are no longer suggested for the child's conferences."""
-    require(acting_user, Capability.ADD_CHILDREN, child=child)
+    require(acting_user, Capability.CORRECT_CHILD_DETAILS, child=child)
     errors: dict[str, str] = {}
     if not reason.strip():
         errors["reason"] = MOVE_REASON_REQUIRED
@@ -464,12 +495,10 @@ def move_to_family(
     if errors:
         raise ValidationError(errors)
     if sibling is not None:
-        require(acting_user, Capability.ADD_CHILDREN, child=sibling)
+        require(acting_user, Capability.CORRECT_CHILD_DETAILS, child=sibling)
         family = ensure_family(child=sibling, acting_user=acting_user)
     else:
-        family = create_family(
-            name=f"{child.last_name or child.la_child_id} family", acting_user=acting_user
-        )
+        family = _new_family(f"{child.last_name or child.la_child_id} family", acting_user)
     return update_child(
         child=child,
         acting_user=acting_user,

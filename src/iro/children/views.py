@@ -190,7 +190,7 @@ def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
     and a social worker: one save through ``update_child``, kept in the child's history."""
     user = request.user
     child = child_for(user, public_id, related=("team", "social_worker"))
-    require_capability(user, Capability.ADD_CHILDREN)
+    require_capability(user, Capability.CORRECT_CHILD_DETAILS)
     teams = allocatable_teams(user)
     if child.team_id and all(t.pk != child.team_id for t in teams):
         teams = [*teams, child.team]  # their team stays a choice, whoever corrects them
@@ -209,6 +209,7 @@ def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
         teams=teams,
         workers=workers,
         initial={
+            "la_child_id": child.la_child_id,
             "first_name": child.first_name,
             "last_name": child.last_name,
             "born": UNBORN if unborn else BORN,
@@ -233,6 +234,7 @@ def child_details(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 child=child,
                 acting_user=user,
                 expected_version=data["version"],
+                la_child_id=data["la_child_id"],
                 **_identity(data),
                 team=next((t for t in teams if str(t.pk) == data["team"]), None),
                 social_worker=worker,
@@ -301,7 +303,7 @@ def _adult_of(user, public_id: UUID, pk: int) -> tuple:
     """The child (if ``user`` may add children and sees them) and the adult ``pk`` of
     their family; 404 for an adult of another family."""
     child = child_for(user, public_id)
-    require_capability(user, Capability.ADD_CHILDREN)
+    require_capability(user, Capability.CORRECT_CHILD_DETAILS)
     adult = family_adult(child, pk)
     if adult is None:
         raise Http404("No such adult in this child's family.")
@@ -373,7 +375,7 @@ def child_family(request: HttpRequest, public_id: UUID) -> HttpResponse:
     a family of their own."""
     user = request.user
     child = child_for(user, public_id, related=("family",))
-    require_capability(user, Capability.ADD_CHILDREN)
+    require_capability(user, Capability.CORRECT_CHILD_DETAILS)
     form = MoveFamilyForm(
         request.POST if request.method == "POST" else None, initial={"version": child.version}
     )

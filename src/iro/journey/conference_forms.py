@@ -530,6 +530,32 @@ class AddChildrenForm(VersionedForm):
         self.fields["children"].choices = candidates
 
 
+CHOOSE_CHILD_TO_TAKE_OFF = "Select the child to take off the conference."
+
+
+class RemoveChildForm(VersionedForm):
+    """The child added to a booked conference by mistake, and why they come off it (the
+    service requires the reason)."""
+
+    child = _radios(
+        [],
+        label="Who should not be at this conference?",
+        error_messages={"required": CHOOSE_CHILD_TO_TAKE_OFF},
+    )
+    reason = forms.CharField(
+        label="Why are they coming off it?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: added by mistake, their enquiry is to be discussed apart. "
+        "Kept in the conference's history.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+    def __init__(self, *args, children: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["child"].choices = children
+
+
 class CancelForm(VersionedForm):
     """Why the conference is cancelled; the service checks the rest (a detail for
     another reason)."""

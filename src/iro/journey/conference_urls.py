@@ -25,6 +25,11 @@ urlpatterns = [
     path(conference + "schedule", cv.conference_schedule, name="conference_schedule"),
     path(conference + "cancel", cv.conference_cancel, name="conference_cancel"),
     path(conference + "children/add", cv.conference_add_children, name="conference_add_children"),
+    path(
+        conference + "children/remove",
+        cv.conference_remove_child,
+        name="conference_remove_child",
+    ),
     path(conference + "chair", cv.conference_chair, name="conference_chair"),
     path(conference + "invitations", cv.conference_invitations, name="conference_invitations"),
     path(

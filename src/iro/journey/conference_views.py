@@ -65,6 +65,7 @@ from iro.journey.conference_forms import (
     MinutesSentForm,
     PreMeetingForm,
     RecordConferenceForm,
+    RemoveChildForm,
     RescheduleForm,
     StrategyDiscussionForm,
     TransferNotifiedForm,
@@ -116,6 +117,7 @@ SIBLINGS_TICKED = (
 CHECK_CHAIRS = "check_chairs"
 NOT_THE_CHAIR = "Only the conference's chair or an IRO manager can record this."
 NOT_SCHEDULED_TO_CANCEL = "Only a conference that is still booked can be cancelled."
+ONLY_ONE_CHILD = "This conference is for one child only: to stop it, cancel the conference instead."
 NO_ONE_TO_ADD = (
     "No brother or sister you can see is waiting for this kind of conference: each is at "
     "this one already, or has no enquiry or plan waiting for one."
@@ -1186,6 +1188,55 @@ def conference_add_children(request: HttpRequest, public_id: UUID) -> HttpRespon
         "active_nav": "children",
     }
     return _page(request, "journey/conference/add_children.html", context, form)
+
+
+def conference_remove_child(request: HttpRequest, public_id: UUID) -> HttpResponse:
+    """Take a child added by mistake off a booked conference of brothers and sisters,
+    saying why; everyone invited is sent the update."""
+    conference = conference_for(request.user, public_id, every_child=True)
+    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    if conference.status != ConferenceStatus.SCHEDULED:
+        messages.error(request, services.NOT_SCHEDULED)
+        return redirect("conference_detail", public_id=conference.public_id)
+    rows = row_views(request.user, conference)
+    if len(rows) < 2:
+        messages.info(request, ONLY_ONE_CHILD)
+        return redirect("conference_detail", public_id=conference.public_id)
+    form = RemoveChildForm(
+        request.POST or None,
+        children=[(str(rv.row.pk), rv.name) for rv in rows],
+        initial={"version": conference.version},
+    )
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = next(rv for rv in rows if str(rv.row.pk) == data["child"])
+        try:
+            services.remove_child_from_conference(
+                conference=conference,
+                row=chosen.row,
+                reason=data["reason"],
+                acting_user=request.user,
+                expected_version=data["version"],
+            )
+        except ValidationError as error:
+            stale = apply_service_errors(form, error)
+            if stale:
+                conference.refresh_from_db()
+                _stale_version(form, conference)
+        else:
+            messages.success(
+                request,
+                f"{chosen.name} has been taken off the conference, and is waiting for one to "
+                "be booked." + _told(conference),
+            )
+            return redirect("conference_detail", public_id=conference.public_id)
+    context = _conference_context(request, conference) | {
+        "form": form,
+        "stale": stale,
+        "active_nav": "children",
+    }
+    return _page(request, "journey/conference/remove_child.html", context, form)
 
 
 def conference_cancel(request: HttpRequest, public_id: UUID) -> HttpResponse:

@@ -43,6 +43,7 @@ from iro.journey.models import (
     CoreGroupMember,
     Invitation,
     InviteeRole,
+    Plan,
 )
 from iro.notices.mail import emailing, queue_mail, state_words
 from iro.notices.models import MailKind
@@ -592,19 +593,28 @@ def what_changed(invitation: Invitation, since: datetime | None = None) -> list[
         changes.append(
             gettext("a child was added") if added == 1 else gettext("children were added")
         )
-    taken_off = (
+    taken_off = dict(
         ConferenceChild.history.filter(
             conference_id=conference.pk, history_type="-", history_date__gt=sent
-        )
-        .values("id")
-        .distinct()
-        .count()
+        ).values_list("id", "plan_id")
     )
-    if taken_off:
-        changes.append(  # (``services._off_booked_reviews``: the only way off)
+    # Off because their plan ended (``services._off_booked_reviews``), or taken off by the
+    # coordinators (``services.remove_child_from_conference``).
+    ended = set(
+        Plan.all_objects.filter(
+            pk__in=set(taken_off.values()) - {None}, end_date__isnull=False
+        ).values_list("pk", flat=True)
+    )
+    plans_ended = sum(1 for plan_id in taken_off.values() if plan_id in ended)
+    if plans_ended:
+        changes.append(
             gettext("a child was taken off (their plan ended)")
-            if taken_off == 1
+            if plans_ended == 1
             else gettext("children were taken off (their plans ended)")
+        )
+    if others := len(taken_off) - plans_ended:
+        changes.append(
+            gettext("a child was taken off") if others == 1 else gettext("children were taken off")
         )
     return changes
 

@@ -1391,6 +1391,50 @@ def add_children_to_conference(
     return conference
 
 
+TAKE_OFF_REASON_REQUIRED = (
+    "Enter why the child is being taken off the conference, for example: added by mistake. "
+    "The reason is kept in the conference's history."
+)
+ONLY_CHILD_TO_TAKE_OFF = (
+    "{child} is the only child at this conference: cancel the conference instead, saying why."
+)
+NOT_AT_THIS_CONFERENCE = "That child is not at this conference."
+
+
+@transaction.atomic
+def remove_child_from_conference(
+    *, conference: Conference, row: ConferenceChild, acting_user, expected_version: int,
+    reason: str,
+) -> Conference:  # fmt: skip
+    """Take a child added by mistake off a booked conference (``add_children_to_conference``
+    undone): their enquiry or plan waits to be booked again, the history keeps the row and
+    the reason, and everyone sent the invitation is sent the update, which names the
+    children still at it."""
+    require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=conference)
+    conference = Conference.objects.select_for_update().get(pk=conference.pk)
+    check_version(conference, expected_version)
+    if conference.status != ConferenceStatus.SCHEDULED:
+        raise ValidationError({"reason": NOT_SCHEDULED})
+    row = conference.children.select_related("child").filter(pk=row.pk).first()
+    if row is None:
+        raise ValidationError({"reason": NOT_AT_THIS_CONFERENCE})
+    if not conference.children.exclude(pk=row.pk).exists():
+        raise ValidationError(
+            {"reason": ONLY_CHILD_TO_TAKE_OFF.format(child=display_name(acting_user, row.child))}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": TAKE_OFF_REASON_REQUIRED})
+    if message := text_limits.too_long(reason, text_limits.REASON):
+        raise ValidationError({"reason": message})
+    row._change_reason = change_reason(reason)
+    saved_by(row, acting_user).delete()
+    conference.version += 1
+    conference._change_reason = change_reason(reason)
+    saved_by(conference, acting_user).save(update_fields=["version"])
+    _invitations_changed(conference, acting_user)
+    return conference
+
+
 @transaction.atomic
 def allocate_chair(
     *, conference: Conference, chair, acting_user, expected_version: int
