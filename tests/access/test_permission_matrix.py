@@ -170,6 +170,8 @@ PAGES: dict[str, Page] = {
     # a beat made when the authority was built is stale once the matrix has run longer
     # than IRO_WORKER_STALE_SECONDS, and an unhealthy answer (503) is a server error here.
     "healthz": Page(None),
+    # The seconds left of the signed-in session, and staying signed in (JSON; 401 to others).
+    "session_status": Page(SIGNED_IN, api=True),
     "favicon.ico": Page(None, ok=(301,)),  # to the site's icon, for anyone
     # journey
     "home": Page(SIGNED_IN, ok=(200, 302)),  # chairs and caseload holders are sent on
@@ -245,6 +247,8 @@ PAGES: dict[str, Page] = {
     "dispute_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
     "challenge_void": Page(CHILD & can(C.VOID_RECORDS)),
     "challenge_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "referral_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "referral_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
     "strategy_discussion_void": Page(CHILD & can(C.VOID_RECORDS)),
     "strategy_discussion_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
     "section47_void": Page(CHILD & can(C.VOID_RECORDS)),
@@ -528,6 +532,7 @@ PKS = {
     "section-47": lambda a: a.section47.pk,
     "adults": lambda a: a.adult.pk,
     "strategy-discussions": lambda a: a.section47.strategy_discussion_id,
+    "referrals": lambda a: a.section47.episode_id,
     "invitations": lambda a: a.parent_invitation.pk,
     "feedback": lambda a: a.feedback.pk,
     "feedback-links": lambda a: a.letter_link.pk,

@@ -11,7 +11,7 @@ from django.db import DatabaseError, connection, transaction
 
 from iro import text_limits
 from iro.challenge.models import Dispute, MultiAgencyChallenge
-from iro.journey import corrections
+from iro.journey import corrections, services
 from iro.journey.models import (
     CinPlanPeriod,
     Conference,
@@ -21,13 +21,21 @@ from iro.journey.models import (
     CorrectionAction,
     CorrectionKind,
     Decision,
+    Episode,
     Plan,
     PlanEndReason,
     Section47,
     StrategyDiscussion,
 )
 from tests.challenge.factories import DisputeFactory, MultiAgencyChallengeFactory
-from tests.factories import ChildFactory, child_on_plan, hold_conference, make_staff, s47_for
+from tests.factories import (
+    ChildFactory,
+    EpisodeFactory,
+    child_on_plan,
+    hold_conference,
+    make_staff,
+    s47_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +180,68 @@ def test_a_voided_challenge_disappears_and_comes_back(staff, manager):
 
 
 # ------------------------------------------------- strategy discussions and S47s
+
+
+# ------------------------------------------------------------------ referrals
+
+
+def test_a_referral_entered_on_the_wrong_child_is_voided_and_restored(staff, manager):
+    child = _child(staff)
+    episode = EpisodeFactory(child=child, referral_date=date(2025, 1, 6))
+    corrections.void_referral(episode=episode, reason=WHY, acting_user=manager)
+    assert not Episode.objects.exists() and not child.episodes.exists()
+    assert Episode.all_objects.get().void_reason == WHY
+    log = Correction.objects.get()
+    assert (log.kind, log.what, log.action) == (
+        CorrectionKind.REFERRAL,
+        "Referral of 6 January 2025",
+        CorrectionAction.VOID,
+    )
+    # Voided, it no longer stops a new referral (one open episode at a time).
+    again = services.open_episode(
+        child=child, referral_date=date(2025, 2, 3), acting_user=staff.coordinator
+    )
+    # Not restored beside the referral entered in its place: void that one first.
+    with pytest.raises(ValidationError) as error:
+        corrections.restore_referral(episode=episode, reason=BACK, acting_user=manager)
+    assert _messages(error) == [
+        corrections.RESTORE_REFERRAL_OVERLAP.format(child=child, other=date(2025, 2, 3))
+    ]
+    corrections.void_referral(episode=again, reason=WHY, acting_user=manager)
+    corrections.restore_referral(episode=episode, reason=BACK, acting_user=manager)
+    assert list(child.episodes.all()) == [episode]
+
+
+def test_a_referral_with_a_discussion_or_census_records_in_it_is_refused(staff, manager):
+    s47 = s47_for(_child(staff), referral=date(2025, 1, 6), strategy=date(2025, 1, 7))
+    episode = s47.episode
+    with pytest.raises(ValidationError) as error:
+        corrections.void_referral(episode=episode, reason=WHY, acting_user=manager)
+    assert _messages(error) == [
+        corrections.REFERRAL_HAS_RECORDS.format(
+            start=date(2025, 1, 6), what="a strategy discussion", them="it"
+        )
+    ]
+    corrections.void_strategy_discussion(
+        discussion=s47.strategy_discussion, reason=WHY, acting_user=manager
+    )
+    CinPlanPeriod.objects.create(episode=episode, start_date=date(2025, 1, 8))
+    with pytest.raises(ValidationError) as error:
+        corrections.void_referral(episode=episode, reason=WHY, acting_user=manager)
+    assert _messages(error) == [
+        corrections.REFERRAL_HAS_CENSUS_RECORDS.format(
+            start=date(2025, 1, 6), what="a Child in Need plan"
+        )
+    ]
+    assert Episode.objects.filter(pk=episode.pk).exists()
+
+
+@pytest.mark.parametrize("who", ["coordinator", "social_worker", "analyst"])
+def test_only_the_manager_voids_a_referral(staff, who):
+    episode = EpisodeFactory(child=_child(staff), referral_date=date(2025, 1, 6))
+    with pytest.raises(PermissionDenied):
+        corrections.void_referral(episode=episode, reason=WHY, acting_user=getattr(staff, who))
+    assert Episode.objects.filter(pk=episode.pk).exists()
 
 
 def test_voiding_a_strategy_discussion_voids_the_enquiry_it_started(staff, manager):

@@ -246,7 +246,8 @@ def test_the_details_page_says_which_date_once(client, staff, born_2011):
     EpisodeFactory(child=born_2011, referral_date=date(2024, 3, 4))
     client.force_login(staff.coordinator)
     url = reverse("child_details", args=[born_2011.public_id])
-    form = {"last_name": born_2011.last_name, "born": "born", "date_of_birth_day": "1",
+    form = {"la_child_id": born_2011.la_child_id,
+            "last_name": born_2011.last_name, "born": "born", "date_of_birth_day": "1",
             "date_of_birth_month": "6", "date_of_birth_year": "2025", "sex": "M",
             "ethnicity": "WBRI", "preferred_language": "English", "version": born_2011.version,
             "team": str(born_2011.team_id)}  # fmt: skip

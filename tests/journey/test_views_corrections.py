@@ -14,7 +14,14 @@ from iro.challenge.models import Dispute
 from iro.journey import corrections
 from iro.journey.models import Conference, ConferenceKind, Plan, PlanEndReason
 from tests.challenge.factories import DisputeFactory
-from tests.factories import ChildFactory, child_on_plan, hold_conference, make_staff
+from tests.factories import (
+    ChildFactory,
+    EpisodeFactory,
+    child_on_plan,
+    hold_conference,
+    make_staff,
+    s47_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -181,3 +188,43 @@ def test_a_strategy_discussion_is_voided_from_the_childs_page(client, staff):
     page = client.get(reverse("child_journey", args=[child.public_id])).content.decode()
     assert "Voided and restored records" in page
     assert "<s>Strategy discussion on 2 October 2025</s>" in page
+
+
+def test_a_referral_is_voided_from_the_childs_page_and_restored(client, staff):
+    child = ChildFactory(team=staff.team)
+    episode = EpisodeFactory(child=child, referral_date=date(2025, 10, 1))
+    journey_url = reverse("child_journey", args=[child.public_id])
+    void_url = reverse("referral_void", args=[child.public_id, episode.pk])
+    client.force_login(staff.iro_manager)
+    assert void_url in client.get(journey_url).text
+    assert "must be voided first" in client.get(void_url).text  # what voiding does
+    response = client.post(void_url, {"reason": WHY}, follow=True)
+    assert "Voided: Referral of 1 October 2025." in response.text
+    page = client.get(journey_url).text
+    assert "<s>Referral of 1 October 2025</s>" in page
+    assert void_url not in page
+    restore_url = reverse("referral_restore", args=[child.public_id, episode.pk])
+    assert restore_url in page
+    client.post(restore_url, {"reason": BACK})
+    assert void_url in client.get(journey_url).text
+
+
+def test_a_referral_with_a_discussion_is_refused_saying_what_to_void_first(client, staff):
+    child = ChildFactory(team=staff.team)
+    s47 = s47_for(child, referral=date(2025, 10, 1), strategy=date(2025, 10, 2))
+    client.force_login(staff.iro_manager)
+    response = client.post(
+        reverse("referral_void", args=[child.public_id, s47.episode_id]), {"reason": WHY}
+    )
+    assert "has a strategy discussion recorded in its episode: void it first" in response.text
+
+
+def test_a_coordinator_sees_no_referral_void_link_and_is_refused(client, staff):
+    child = ChildFactory(team=staff.team)
+    episode = EpisodeFactory(child=child, referral_date=date(2025, 10, 1))
+    void_url = reverse("referral_void", args=[child.public_id, episode.pk])
+    client.force_login(staff.coordinator)
+    assert void_url not in client.get(reverse("child_journey", args=[child.public_id])).text
+    assert client.post(void_url, {"reason": WHY}).status_code == 403
+    episode.refresh_from_db()
+    assert episode.voided_at is None

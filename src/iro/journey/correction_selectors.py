@@ -25,6 +25,7 @@ from iro.journey.models import (
     Correction,
     CorrectionAction,
     CorrectionKind,
+    Episode,
     Plan,
     Section47,
     StrategyDiscussion,
@@ -65,6 +66,12 @@ def challenge(user, public_id: UUID, *, voided: bool) -> MultiAgencyChallenge:
 def plan(user, public_id: UUID) -> Plan:
     found = Plan.objects.select_related("child")
     return _seen(user, _found(found, voided=False, public_id=public_id))
+
+
+def referral(user, public_id: UUID, pk: int, *, voided: bool) -> Episode:
+    child = child_for(user, public_id)
+    found = Episode.all_objects.filter(child=child).select_related("child")
+    return _found(found, voided=voided, pk=pk)
 
 
 def strategy_discussion(user, public_id: UUID, pk: int, *, voided: bool) -> StrategyDiscussion:
@@ -116,6 +123,7 @@ def _restore_urls(child: Child, voids: list[Correction]) -> dict[tuple[str, int]
             ).values_list("pk", "public_id"):
                 urls[(kind, pk)] = reverse(name, args=[public_id])
     for kind, model, name in (
+        (CorrectionKind.REFERRAL, Episode, "referral_restore"),
         (CorrectionKind.STRATEGY_DISCUSSION, StrategyDiscussion, "strategy_discussion_restore"),
         (CorrectionKind.SECTION47, Section47, "section47_restore"),
     ):

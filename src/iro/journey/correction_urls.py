@@ -20,6 +20,8 @@ urlpatterns = [
     path(dispute + "restore", v.dispute_restore, name="dispute_restore"),
     path(challenge + "void", v.challenge_void, name="challenge_void"),
     path(challenge + "restore", v.challenge_restore, name="challenge_restore"),
+    path(child + "referrals/<int:pk>/void", v.referral_void, name="referral_void"),
+    path(child + "referrals/<int:pk>/restore", v.referral_restore, name="referral_restore"),
     path(
         child + "strategy-discussions/<int:pk>/void",
         v.strategy_discussion_void,

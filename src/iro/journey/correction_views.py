@@ -31,6 +31,12 @@ from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.models import CorrectionKind
 from iro.journey.services import booked_reviews_left
 
+REFERRAL_VOID_SAYS = (
+    "The referral and its Child in Need episode leave the child's journey, the lists and "
+    "the census return. Anything recorded in the episode (a strategy discussion, an "
+    "enquiry, a plan) must be voided first."
+)
+
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
@@ -120,6 +126,23 @@ def _challenge(user, public_id: UUID, voided: bool) -> Target:
         corrections.restore_challenge,
         "challenge",
         challenge.child,
+    )
+
+
+def _referral(user, public_id: UUID, pk: int, voided: bool) -> Target:
+    episode = found.referral(user, public_id, pk, voided=voided)
+    return Target(
+        episode,
+        CorrectionKind.REFERRAL,
+        corrections.describe(CorrectionKind.REFERRAL, episode),
+        _names(user, [episode.child]),
+        reverse("child_journey", args=[public_id]),
+        reverse("referral_restore", args=[public_id, pk]),
+        corrections.void_referral,
+        corrections.restore_referral,
+        "episode",
+        episode.child,
+        [] if voided else [REFERRAL_VOID_SAYS],
     )
 
 
@@ -234,6 +257,14 @@ def challenge_void(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def challenge_restore(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _act(request, lambda v: _challenge(request.user, public_id, v), restoring=True)
+
+
+def referral_void(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    return _act(request, lambda v: _referral(request.user, public_id, pk, v), restoring=False)
+
+
+def referral_restore(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    return _act(request, lambda v: _referral(request.user, public_id, pk, v), restoring=True)
 
 
 def strategy_discussion_void(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:

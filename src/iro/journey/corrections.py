@@ -1,7 +1,7 @@
 """Voiding wrongly entered records, and restoring them: the one write path.
 
-A manager (``Capability.VOID_RECORDS``) voids a strategy discussion, a Section 47
-enquiry, a conference, a plan's end, a dispute or a multi-agency challenge with a
+A manager (``Capability.VOID_RECORDS``) voids a referral, a strategy discussion, a
+Section 47 enquiry, a conference, a plan's end, a dispute or a multi-agency challenge with a
 reason. A voided record keeps its row (``voided_at``, ``voided_by``, ``void_reason``) and
 its history, but the default managers leave it out (``journey.models.LiveManager``), so
 it disappears from lists, due dates, measures and the census; a ``Correction`` row per
@@ -9,6 +9,11 @@ child says who voided it, when and why, and a restore puts it back the same way.
 
 What hangs on a record decides what a void does (each rule says why):
 
+- A referral (its Child in Need episode) is refused while anything recorded in the
+  episode stands (a strategy discussion, an enquiry, a plan, an assessment, a Child in
+  Need plan, a conference date from a census return): void those first, or move them.
+  Restoring one is refused when another referral was entered in its place (it would
+  overlap it: census rules 8815, 8820).
 - A strategy discussion is voided with the Section 47 enquiry it started: the enquiry's
   start *is* the discussion, so it cannot stand without it.
 - A Section 47 enquiry (or its discussion) whose initial conference is recorded is
@@ -40,6 +45,7 @@ from iro.challenge.models import Dispute, MultiAgencyChallenge
 from iro.challenge.services import settle_notices
 from iro.journey.checks import Errors, change_reason, saved_by
 from iro.journey.models import (
+    Assessment,
     CinPlanPeriod,
     Conference,
     ConferenceChild,
@@ -49,6 +55,7 @@ from iro.journey.models import (
     CorrectionAction,
     CorrectionKind,
     Decision,
+    Episode,
     Plan,
     PlanEndReason,
     Section47,
@@ -112,6 +119,18 @@ RESTORE_CONFERENCE_REPLACED = (
     "{child}'s {what} of {on:%-d %B %Y} stands in this one's place: restoring this one "
     "would count the conference twice. If this one is the right record, void that one "
     "first."
+)
+REFERRAL_HAS_RECORDS = (
+    "The referral of {start:%-d %B %Y} has {what} recorded in its episode: void {them} "
+    "first, so that nothing is left without the referral it belongs to."
+)
+REFERRAL_HAS_CENSUS_RECORDS = (
+    "The referral of {start:%-d %B %Y} has {what} from a census return: correct it in the "
+    "case management system and import the return again."
+)
+RESTORE_REFERRAL_OVERLAP = (
+    "{child}'s referral of {other:%-d %B %Y} stands in this one's place (their episodes "
+    "would overlap): if this one is the right record, void that one first."
 )
 PLAN_END_NOTHING_TO_RESTORE = "No voided end of this plan is waiting to be restored."
 PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%-d %B %Y}."
@@ -209,6 +228,8 @@ def _voided(record) -> None:
 
 def describe(kind: str, record) -> str:
     """The record in a few words, as the child's page lists it once voided."""
+    if kind == CorrectionKind.REFERRAL:
+        return f"Referral of {_date(record.referral_date)}"
     if kind == CorrectionKind.STRATEGY_DISCUSSION:
         return f"Strategy discussion on {_date(record.held_on)}"
     if kind == CorrectionKind.SECTION47:
@@ -224,6 +245,115 @@ def describe(kind: str, record) -> str:
     if kind == CorrectionKind.DISPUTE:
         return f"Dispute raised {_date(record.raised_on)} ({record.get_reason_display()})"
     return f"Multi-agency challenge to {record.agency} raised {_date(record.raised_on)}"
+
+
+# ------------------------------------------------------------------ referrals
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{one}" if n == 1 else f"{n} {many}"
+
+
+def _referral_records(episode: Episode) -> tuple[list[str], list[str]]:
+    """What stands in ``episode`` that a void would leave without its referral: the
+    records iro keeps (voided through their own pages) and those a census return brought
+    (assessments, Child in Need plans, a conference date on the episode)."""
+    ours, census = [], []
+    for n, one, many in (
+        (StrategyDiscussion.objects.filter(episode=episode).count(),
+         "a strategy discussion", "strategy discussions"),
+        (Section47.objects.filter(episode=episode, strategy_discussion__isnull=True).count(),
+         "a Section 47 enquiry", "Section 47 enquiries"),
+        (Plan.objects.filter(episode=episode).count(),
+         "a child protection plan", "child protection plans"),
+    ):  # fmt: skip
+        if n:
+            ours.append(_count(n, one, many))
+    for n, one, many in (
+        (Assessment.objects.filter(episode=episode).count(), "an assessment", "assessments"),
+        (CinPlanPeriod.objects.filter(episode=episode).count(),
+         "a Child in Need plan", "Child in Need plans"),
+        (1 if episode.icpc_date else 0, "an initial conference date", ""),
+    ):  # fmt: skip
+        if n:
+            census.append(_count(n, one, many))
+    return ours, census
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _overlapping_referral(episode: Episode) -> Episode | None:
+    """A live referral of the same child whose episode overlaps ``episode``'s (one open
+    episode at a time, none inside another: census rules 8815 and 8820)."""
+    others = Episode.objects.filter(child_id=episode.child_id).exclude(pk=episode.pk)
+    if episode.closure_date is not None:
+        others = others.filter(referral_date__lt=episode.closure_date)
+    return (
+        others.filter(Q(closure_date__isnull=True) | Q(closure_date__gt=episode.referral_date))
+        .order_by("referral_date")
+        .first()
+    )
+
+
+@transaction.atomic
+def void_referral(*, episode: Episode, reason: str, acting_user) -> Episode:
+    """Void a referral entered wrongly (on the wrong child, or never made), with its Child
+    in Need episode; refused while anything recorded in the episode still stands."""
+    episode = _locked(Episode, episode.pk)
+    require(acting_user, Capability.VOID_RECORDS, child=episode.child_id)
+    _check_reason(reason, action=VOID)
+    _not_voided(episode)
+    ours, census = _referral_records(episode)
+    if ours:
+        them = "it" if len(ours) == 1 and ours[0].startswith("a ") else "them"
+        _refuse(
+            REFERRAL_HAS_RECORDS.format(start=episode.referral_date, what=_and(ours), them=them)
+        )
+    if census:
+        _refuse(REFERRAL_HAS_CENSUS_RECORDS.format(start=episode.referral_date, what=_and(census)))
+    at = timezone.now()
+    _mark(episode, acting_user=acting_user, reason=reason, at=at)
+    kind = CorrectionKind.REFERRAL
+    _log(
+        children=[episode.child_id],
+        kind=kind,
+        record_id=episode.pk,
+        what=describe(kind, episode),
+        action=CorrectionAction.VOID,
+        reason=reason,
+        acting_user=acting_user,
+        at=at,
+    )
+    return episode
+
+
+@transaction.atomic
+def restore_referral(*, episode: Episode, reason: str, acting_user) -> Episode:
+    """Restore a voided referral, unless another was entered in its place."""
+    episode = _locked(Episode, episode.pk)
+    require(acting_user, Capability.VOID_RECORDS, child=episode.child_id)
+    _check_reason(reason, action=RESTORE)
+    _voided(episode)
+    other = _overlapping_referral(episode)
+    if other is not None:
+        _refuse(
+            RESTORE_REFERRAL_OVERLAP.format(child=episode.child, other=other.referral_date)
+        )  # fmt: skip
+    _unmark(episode, acting_user=acting_user)
+    kind = CorrectionKind.REFERRAL
+    _log(
+        children=[episode.child_id],
+        kind=kind,
+        record_id=episode.pk,
+        what=describe(kind, episode),
+        action=CorrectionAction.RESTORE,
+        reason=reason,
+        acting_user=acting_user,
+        at=timezone.now(),
+    )
+    return episode
 
 
 # ------------------------------------------------------- strategy discussions and S47s

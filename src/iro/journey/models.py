@@ -122,8 +122,9 @@ class ClosureReason(models.TextChoices):
     RC9 = "RC9", "Closed after assessment, referred to early help"
 
 
-class Episode(models.Model):
-    """A Child in Need episode, opened by a referral."""
+class Episode(Voidable):
+    """A Child in Need episode, opened by a referral (voided: a referral wrongly entered,
+    ``journey.corrections.void_referral``)."""
 
     child = models.ForeignKey("children.Child", on_delete=models.PROTECT, related_name="episodes")
     referral_date = models.DateField()
@@ -835,6 +836,7 @@ class CoreGroupMember(models.Model):
 
 
 class CorrectionKind(models.TextChoices):
+    REFERRAL = "referral", "Referral"
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     SECTION47 = "section47", "Section 47 enquiry"
     CONFERENCE = "conference", "Conference"

@@ -740,6 +740,7 @@ class Step:
     last_on_its_day: bool = False  # an episode's closure comes after all else that day
     conference_id: UUID | None = None  # the conference's public id, for a link
     plan_id: UUID | None = None  # the plan's public id, for a link
+    referral_pk: int | None = None  # for the manager's "void" link
     discussion_pk: int | None = None  # for the manager's "void" link
     section47_pk: int | None = None  # for the manager's "void" link
 
@@ -941,7 +942,9 @@ def journey_for(user, child: Child, *, day: date | None = None) -> ChildJourney:
         ]
         if episode.referral_nfa:
             notes.append("No further action")
-        steps.append(Step("Referral", when=episode.referral_date, notes=notes))
+        steps.append(
+            Step("Referral", when=episode.referral_date, notes=notes, referral_pk=episode.pk)
+        )
         if episode.icpc_date:
             steps.append(
                 Step(

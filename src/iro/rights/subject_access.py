@@ -146,7 +146,7 @@ def collect(child: Child) -> dict:
     """Everything held about ``child``, in the documented shape. Access is the caller's."""
     child = _q(Child).get(pk=child.pk)
     family = Family.objects.filter(pk=child.family_id).first()
-    episodes = list(Episode.objects.filter(child=child).order_by("referral_date", "pk"))
+    episodes = list(_q(Episode).filter(child=child).order_by("referral_date", "pk"))
     episode_ids = [e.pk for e in episodes]
     cin_plans = _by(CinPlanPeriod.objects.filter(episode_id__in=episode_ids), "episode_id")
     assessments = _by(Assessment.objects.filter(episode_id__in=episode_ids), "episode_id")
