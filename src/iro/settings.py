@@ -473,7 +473,11 @@ IRO_CENSUS_RETURN_KEEP_DAYS = envint("IRO_CENSUS_RETURN_KEEP_DAYS", 30, minimum=
 # --- end background work -----------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = 8 * 60 * 60
+# A signed-in session lasts this long from signing in (or from "Stay signed in"), then is
+# signed out with a message (iro.access.session_time); the stored session outlives it a
+# little, so the request that finds it over can say so.
+IRO_SIGNED_IN_SECONDS = 8 * 60 * 60
+SESSION_COOKIE_AGE = IRO_SIGNED_IN_SECONDS + 10 * 60
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

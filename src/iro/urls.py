@@ -3,10 +3,12 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from iro.access.session_time import session_status
 from iro.operations.heartbeat import healthz
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/session/", session_status, name="session_status"),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz),
     # Browsers ask for /favicon.ico where a response names no icon (a PDF opened in a tab,

@@ -20,6 +20,11 @@ class AccessConfig(AppConfig):
         from iro.access.middleware import record_second_factor_set_up
 
         authenticator_added.connect(record_second_factor_set_up, dispatch_uid="iro-mfa-set-up")
+        from django.contrib.auth.signals import user_logged_in
+
+        from iro.access.session_time import start_the_clock
+
+        user_logged_in.connect(start_the_clock, dispatch_uid="iro-session-clock")
         from iro.access import checks  # noqa: F401  (registers the system checks)
 
         post_migrate.connect(create_cache_table, sender=self)

@@ -17,6 +17,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
+from iro.access.session_time import end_if_over
+
 # The API answers for itself (a token or the session, else 401: iro.api.authentication).
 # /feedback/ is the form for people without an account, opened by a single-use link or
 # code (iro.challenge.given_views).
@@ -47,6 +49,7 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request):
         path = request.path_info
+        end_if_over(request)  # a session past its time is signed out first
         if not path.startswith(OPEN_PREFIXES):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

@@ -121,6 +121,7 @@ LIST_PAGES = frozenset(
 NO_CHILD_DATA = frozenset(
     {
         "healthz",
+        "session_status",  # the seconds left of the signed-in session
         "favicon.ico",  # a redirect to the site's icon
         "home",
         # The public feedback form: no name, no date, nothing about the family.
