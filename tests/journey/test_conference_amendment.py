@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
 from iro.access.scope import FREE_TEXT_WITHHELD
@@ -425,3 +426,43 @@ def test_correcting_who_attended_a_held_conference_needs_a_reason_and_is_kept(
     assert "She sent apologies; ticked by mistake." in history
     assert "Hazel Brackwater: Attended" in history
     assert "Hazel Brackwater: Did not attend" in history
+
+
+def test_someone_listed_by_mistake_is_taken_off_a_held_conferences_record(
+    client, staff, siblings, held
+):
+    from iro.journey.models import Invitation, InviteeAttendance, InviteeRole
+
+    oakes = services.add_attendee(
+        conference=held, name="Mr P Oakes", role=InviteeRole.SCHOOL,
+        attendance=InviteeAttendance.ATTENDED, acting_user=staff.iro,
+    )  # fmt: skip
+    sent = Invitation.objects.create(
+        conference=held, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        attendance=InviteeAttendance.ATTENDED, sent_at=timezone.now(),
+    )  # fmt: skip
+    client.force_login(staff.iro)
+    url = reverse("conference_attendance", args=[held.public_id])
+    form = client.get(url).text
+    assert form.count("Not there: listed by mistake, take them off") == 1  # not Hazel: sent
+    data = {"version": current_version(held), f"attendance_{oakes.pk}": "take_off",
+            f"attendance_{sent.pk}": "attended"}  # fmt: skip
+    assert "Enter why who attended is being corrected" in client.post(url, data).text
+    assert Invitation.objects.filter(pk=oakes.pk).exists()
+    data["attendance_reason"] = "He was not there: recorded on the wrong conference."
+    response = client.post(url, data, follow=True)
+    assert "Mr P Oakes taken off the record." in response.text
+    assert not Invitation.objects.filter(pk=oakes.pk).exists()
+    assert "Mr P Oakes" not in client.get(reverse("conference_minutes", args=[held.public_id])).text
+    history = client.get(reverse("conference_history", args=[held.public_id])).text
+    assert "Mr P Oakes: taken off the record (listed by mistake)" in history
+    # Someone sent an invitation stays on the record: not offered, and refused.
+    with pytest.raises(ValidationError) as refused:
+        services.record_attendance(
+            conference=held, attendance={sent.pk: "take_off"}, acting_user=staff.iro,
+            expected_version=current_version(held), reason="x",
+        )  # fmt: skip
+    assert refused.value.message_dict[f"attendance_{sent.pk}"] == [
+        services.SENT_NOT_TAKEN_OFF.format(name="Hazel Brackwater")
+    ]
+    assert Invitation.objects.filter(pk=sent.pk).exists()

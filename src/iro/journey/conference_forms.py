@@ -619,6 +619,9 @@ class InviteeForm(InviteeContactForm):
 CAME = (InviteeAttendance.ATTENDED, InviteeAttendance.PART, InviteeAttendance.VIRTUAL)
 
 
+TAKE_OFF_THE_LIST = "take_off"  # journey.services.record_attendance: listed by mistake
+
+
 class AttendanceForm(VersionedForm):
     """One radio group per invitation, ``attendance_<pk>``; and someone who came without
     being on the list (``attendee_*``: a relative or an officer who turned up)."""
@@ -651,13 +654,20 @@ class AttendanceForm(VersionedForm):
         validators=[text_limits.MaxChars(text_limits.REASON)],
     )
 
-    def __init__(self, *args, invitations=(), **kwargs):
+    def __init__(self, *args, invitations=(), held: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.invitation_fields = []
         for invitation in invitations:
             name = f"attendance_{invitation.pk}"
+            # Someone listed by mistake and never sent anything (added as coming, on the
+            # wrong conference) comes off the record of a held conference altogether.
+            mistake = (
+                [(TAKE_OFF_THE_LIST, "Not there: listed by mistake, take them off")]
+                if held and invitation.sent_at is None
+                else []
+            )
             self.fields[name] = _radios(
-                [("", "Not recorded"), *InviteeAttendance.choices],
+                [("", "Not recorded"), *InviteeAttendance.choices, *mistake],
                 label=f"{invitation.name} ({invitation.get_role_display()})",
                 required=False,
                 initial=invitation.attendance,

@@ -1701,6 +1701,7 @@ def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse
     form = AttendanceForm(
         request.POST or None,
         invitations=invitations_,
+        held=conference.status == ConferenceStatus.HELD,
         initial={"version": conference.version},
     )
     stale = False
@@ -1727,6 +1728,12 @@ def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse
                 _stale_version(form, conference)
         else:
             added = f" {attendee['name'].strip()} added as attending." if attendee else ""
+            taken_off = [i.name for i in invitations_ if form.attendance().get(i.pk) == "take_off"]
+            if taken_off:
+                added += (
+                    f" {invitations.plain_list(taken_off)} taken off the record. If they gave "
+                    "their agency's recommendation, amend the record to take it off too."
+                )
             messages.success(request, f"Attendance recorded.{added}")
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)

@@ -3198,16 +3198,22 @@ def record_attendance(
     for pk, status in attendance.items():
         if pk not in invitations:
             errors.add("attendance", INVITATION_NOT_HERE)
+        elif status == TAKE_OFF_THE_LIST:
+            errors.add(f"attendance_{pk}", _why_not_taken_off(conference, invitations[pk]))
         elif status and status not in choice_values(InviteeAttendance):
             errors.add(f"attendance_{pk}", UNKNOWN_CODE.format(value=status, what="attendance"))
     errors.raise_if_any()
-    labels = dict(InviteeAttendance.choices)
+    labels = dict(InviteeAttendance.choices) | {TAKE_OFF_THE_LIST: TAKEN_OFF_WORDS}
     corrected = [
         (invitations[pk], invitations[pk].attendance, status)
         for pk, status in attendance.items()
         if invitations[pk].attendance != status
         and conference.status == ConferenceStatus.HELD
-        and (invitations[pk].attendance or conference.minutes_sent_on is not None)
+        and (
+            invitations[pk].attendance
+            or conference.minutes_sent_on is not None
+            or status == TAKE_OFF_THE_LIST  # the record loses a name: always said why
+        )
     ]
     if corrected and not reason.strip():
         errors.add("attendance_reason", ATTENDANCE_REASON_REQUIRED)
@@ -3215,7 +3221,10 @@ def record_attendance(
     errors.raise_if_any()
     for pk, status in attendance.items():
         invitation = invitations[pk]
-        if invitation.attendance != status:
+        if status == TAKE_OFF_THE_LIST:
+            invitation._change_reason = change_reason(reason)
+            saved_by(invitation, acting_user).delete()
+        elif invitation.attendance != status:
             invitation.attendance = status
             if corrected:
                 invitation._change_reason = change_reason(reason)
@@ -3247,6 +3256,27 @@ def record_attendance(
             ],
         )
     return conference
+
+
+TAKE_OFF_THE_LIST = "take_off"
+TAKEN_OFF_WORDS = "taken off the record (listed by mistake)"
+ONLY_HELD_TAKEN_OFF = (
+    "Only someone on the record of a held conference can be taken off here: before it, "
+    "take them off the invitations."
+)
+SENT_NOT_TAKEN_OFF = (
+    "{name} was sent an invitation, so stays on the record: choose how they attended, or "
+    "that they did not attend."
+)
+
+
+def _why_not_taken_off(conference: Conference, invitation) -> str | None:
+    """Why ``invitation`` cannot come off the record as listed by mistake, else None."""
+    if conference.status != ConferenceStatus.HELD:
+        return ONLY_HELD_TAKEN_OFF
+    if invitation.sent_at is not None:
+        return SENT_NOT_TAKEN_OFF.format(name=invitation.name)
+    return None
 
 
 def _attendance_closed(conference: Conference) -> str | None:
