@@ -1531,6 +1531,48 @@ def test_a_new_email_address_is_sent_the_invitation_afresh(client, staff, confer
     assert hazel.history.count() >= 3  # added, sent, changed: the old address is kept
 
 
+def test_a_parents_corrected_email_goes_on_the_family_record_and_the_wrong_one_is_flagged(
+    client, staff, siblings, conference
+):
+    from iro.children.models import FamilyMember, Relationship
+
+    family = siblings.children[0].family
+    hazel_adult = FamilyMember.objects.create(
+        family=family, name="Hazel Brackwater", relationship=Relationship.MOTHER,
+        email="hazel@exmaple.org", phone="01632 960000",
+    )  # fmt: skip
+    hazel = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="hazel@exmaple.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    client.force_login(staff.coordinator)
+    page = client.get(contact_url(conference, hazel)).text
+    assert "family record (mother) has the email address hazel@exmaple.org" in page
+    assert "Also change them on the family&#x27;s record" in page
+    response = client.post(
+        contact_url(conference, hazel),
+        {"email": "hazel@example.org", "address": "", "family_record_too": "on"},
+        follow=True,
+    )
+    said = response.text
+    assert "Their family record has the new details too." in said
+    assert "The invitation was already emailed to hazel@exmaple.org" in said
+    assert "information governance lead" in said
+    hazel_adult.refresh_from_db()
+    assert (hazel_adult.email, hazel_adult.phone) == ("hazel@example.org", "01632 960000")
+    assert hazel_adult.history.first().history_user == staff.coordinator
+
+
+def test_a_professionals_contact_page_offers_no_family_record(client, staff, conference):
+    visitor = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.HEALTH,
+        email="hv@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    assert "family_record_too" not in client.get(contact_url(conference, visitor)).text
+
+
 def test_a_bad_email_address_is_said_and_nothing_is_changed(client, staff, conference):
     hazel = services.add_invitee(
         conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
@@ -1586,6 +1628,8 @@ def test_taking_off_someone_emailed_asks_whether_to_tell_them_first(
     assert "was emailed the invitation on 20 June 2024" in page
     assert conference.invitations.filter(pk=hazel_emailed.pk).exists()
     page = client.post(remove_url(conference, hazel_emailed), {"tell": "maybe"}).content.decode()
+    assert "Choose whether to email them a cancellation." in page
+    page = client.post(remove_url(conference, hazel_emailed), {"asked": "1"}).text  # no choice
     assert "Choose whether to email them a cancellation." in page
     assert conference.invitations.filter(pk=hazel_emailed.pk).exists()
     assert mail.outbox == []

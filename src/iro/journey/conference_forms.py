@@ -596,6 +596,23 @@ class InviteeContactForm(forms.Form):
     )
 
 
+class InviteeContactChangeForm(InviteeContactForm):
+    """A change of contact details on the invitations page; for a family adult, whether
+    their family record takes the new details too (the next conference suggests those)."""
+
+    family_record_too = forms.BooleanField(
+        label="Also change them on the family's record",
+        required=False,
+        initial=True,
+        help_text="The next conference's invitations are suggested from the family's record.",
+    )
+
+    def __init__(self, *args, family_adult=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if family_adult is None:
+            del self.fields["family_record_too"]
+
+
 class InviteeForm(InviteeContactForm):
     name = forms.CharField(
         label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]

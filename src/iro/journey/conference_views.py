@@ -59,7 +59,7 @@ from iro.journey.conference_forms import (
     ConferenceReportForm,
     HeldDateForm,
     IcpcDecisionForm,
-    InviteeContactForm,
+    InviteeContactChangeForm,
     InviteeForm,
     LateDecisionForm,
     MinutesSentForm,
@@ -1518,18 +1518,27 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
     if conference.status != ConferenceStatus.SCHEDULED:
         messages.error(request, services.NOT_SCHEDULED)
         return redirect(back)
-    form = InviteeContactForm(
+    adult = invitations.family_adult_invited(invitation)
+    if adult is not None and not has_capability(request.user, Capability.CORRECT_CHILD_DETAILS):
+        adult = None
+    form = InviteeContactChangeForm(
         request.POST or None,
+        family_adult=adult,
         initial={"email": invitation.email, "address": invitation.address},
     )
+    was_emailed_to = invitation.email if invitation.sent_at else ""
     if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
         try:
-            saved = services.change_invitee_contact(
-                invitation=invitation,
-                email=form.cleaned_data["email"],
-                address=form.cleaned_data["address"],
-                acting_user=request.user,
-            )
+            with transaction.atomic():  # the invitation and the family record, or neither
+                saved = services.change_invitee_contact(
+                    invitation=invitation,
+                    email=data["email"],
+                    address=data["address"],
+                    acting_user=request.user,
+                )
+                if adult is not None and data.get("family_record_too"):
+                    _family_record_takes(adult, data, request.user)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
@@ -1539,15 +1548,42 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
                 then = " Print and post their letter, then record it as posted."
             else:
                 then = ""
+            if adult is not None and data.get("family_record_too"):
+                then += " Their family record has the new details too."
+            if was_emailed_to and saved.email.lower() != was_emailed_to.lower():
+                then += (
+                    f" The invitation was already emailed to {was_emailed_to}: if that address "
+                    "is not theirs, tell your information governance lead, as your council's "
+                    "data breach procedure asks."
+                )
             messages.success(request, f"Contact details of {saved.name} saved.{then}")
             return redirect(back)
     context = _conference_context(request, conference) | {
         "form": form,
         "invitation": invitation,
+        "family_adult": adult,
         "back": back,
         "active_nav": "children",
     }
     return _page(request, "journey/conference/invitee_contact.html", context, form)
+
+
+def _family_record_takes(adult, data: dict, user) -> None:
+    """The family adult's record takes the invitation's new email and address (the rest
+    of their details as they are)."""
+    from iro.children.services import change_family_member
+
+    change_family_member(
+        member=adult,
+        acting_user=user,
+        name=adult.name,
+        relationship=adult.relationship,
+        phone=adult.phone,
+        email=data["email"],
+        address=data["address"],
+        preferred_language=adult.preferred_language,
+        interpreter_needed=adult.interpreter_needed,
+    )
 
 
 TELL_REQUIRED = "Choose whether to email them a cancellation."
@@ -1568,7 +1604,8 @@ def conference_invitation_remove(request: HttpRequest, public_id: UUID, pk: int)
             _conference_context(request, conference)
             | {
                 "invitation": invitation,
-                "error": TELL_REQUIRED if "tell" in request.POST else "",
+                # Sent from this page (not the list) with no choice made: say so.
+                "error": TELL_REQUIRED if {"asked", "tell"} & set(request.POST) else "",
                 "active_nav": "children",
             },
         )

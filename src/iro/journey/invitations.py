@@ -1238,6 +1238,19 @@ def suggested_invitees(conference: Conference) -> list[Suggestion]:
     return out
 
 
+def family_adult_invited(invitation: Invitation) -> FamilyMember | None:
+    """The adult of the conference's children's families whom ``invitation`` invites (a
+    parent, carer or relative of the same name), or None: their family record holds the
+    contact details the next conference suggests. One query."""
+    if invitation.role not in (InviteeRole.PARENT, InviteeRole.RELATIVE):
+        return None
+    name = invitation.name.strip().lower()
+    adults = FamilyMember.objects.filter(
+        family__children__conference_rows__conference_id=invitation.conference_id
+    ).distinct()
+    return next((a for a in adults.order_by("pk") if a.name.strip().lower() == name), None)
+
+
 @dataclass(frozen=True)
 class InterpreterNeed:
     """An adult of a conference's children's family who needs an interpreter."""
