@@ -472,6 +472,10 @@ IRO_CENSUS_IMPORT_STALLED_SECONDS = envint("IRO_CENSUS_IMPORT_STALLED_SECONDS", 
 IRO_CENSUS_RETURN_KEEP_DAYS = envint("IRO_CENSUS_RETURN_KEEP_DAYS", 30, minimum=1)
 # --- end background work -----------------------------------------------------------------
 
+# A history row keeps the whole reason given for a change (a text column, not 100
+# characters): the child's details page and the family's history show it.
+SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
 SESSION_COOKIE_HTTPONLY = True
 # A signed-in session lasts this long from signing in (or from "Stay signed in"), then is
 # signed out with a message (iro.access.session_time); the stored session outlives it a

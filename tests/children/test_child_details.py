@@ -200,3 +200,14 @@ def test_an_ethnicity_or_disability_not_offered_is_refused_and_nothing_is_change
         assert escape(CHOOSE_ONE) in page, bad
     leo.refresh_from_db()
     assert (leo.first_name, leo.ethnicity, leo.disabilities) == before
+
+
+def test_a_long_reason_is_kept_whole_and_dates_read_as_dates_in_the_history(client, staff, leo):
+    client.force_login(staff.coordinator)
+    url = reverse("child_details", args=[leo.public_id])
+    why = "The day and month were swapped when the referral was typed in. " * 3
+    changed = details(leo, date_of_birth_day="2", date_of_birth_month="9", reason=why)
+    assert client.post(url, changed).status_code == 302
+    page = client.get(url).text
+    assert why.strip() in page
+    assert "Date of birth: 9 February 2016 to 2 September 2016" in page

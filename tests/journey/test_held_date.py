@@ -530,9 +530,9 @@ def test_a_date_held_corrected_to_a_weekend_is_taken_and_said(client, staff, hel
 
 
 def test_a_long_reason_is_kept_whole_in_the_history_on_every_database(staff, siblings, held):
-    # The history rows' own change reason holds 100 characters (PostgreSQL enforces it).
+    # The history rows' own change reason is a text column: the whole reason, on any database.
     review(staff, siblings.children, date(2024, 9, 30), lateness_reason="reports_not_ready")
     why = "The chair's diary and the invitations both say the conference met a day later. " * 5
     result = correct(held, date(2024, 7, 1), user=staff.iro, reason=why)
     assert result.amendment.reason == why.strip()
-    assert len(held.history.latest().history_change_reason) <= 100
+    assert held.history.latest().history_change_reason == why.strip()

@@ -17,7 +17,7 @@ from itertools import pairwise
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 
-from iro.children.models import Child, FamilyMember
+from iro.children.models import Child, Disability, FamilyMember
 from iro.children.search import Search, fold, matching, parse
 
 # How alike two folded full names must be to be worth a second look.
@@ -160,4 +160,9 @@ def _shown(row, field: str) -> str:
         return str(display())
     if value in (None, "", []):
         return "none"
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    if field == "disabilities":
+        labels = dict(Disability.choices)
+        return ", ".join(labels.get(code, code) for code in value)
     return str(value)

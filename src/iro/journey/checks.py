@@ -150,14 +150,10 @@ def current_version(record) -> int:
 
 
 # django-simple-history keeps a change's reason in a column of 100 characters.
-CHANGE_REASON_CHARS = 100
-
-
 def change_reason(text: str) -> str:
-    """``text`` as a history row's change reason: cut to the column's length (the whole
-    reason is kept where the change is shown: an amendment, a correction)."""
-    text = " ".join(text.split())
-    return text if len(text) <= CHANGE_REASON_CHARS else text[: CHANGE_REASON_CHARS - 1] + "…"
+    """``text`` as a history row's change reason, whole (a text column: the setting
+    ``SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD``), on one line."""
+    return " ".join(text.split())
 
 
 def saved_by(instance, acting_user):
