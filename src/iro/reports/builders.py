@@ -627,6 +627,10 @@ def build_report(
     period = period.as_at(timezone.localdate() if as_at is None else as_at)
     with measures.one_report(period, period.previous_year()):
         report = _build(kind, period, team, chair, edition)
+    if report.published:
+        from iro.reports.disclosure import protect
+
+        protect(report)
     report.narrative = report_sections(kind, period.label)
     report.definitions = definitions.for_measures(report.measures)
     return report

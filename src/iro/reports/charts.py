@@ -337,8 +337,13 @@ def breakdown(report: Report, key: str) -> Chart:
 
     this, last = report.measures[key], report.previous[key]
 
-    def count(value: Any) -> int:
-        return value["count"] if isinstance(value, dict) else value
+    def count(value: Any) -> int | str:
+        """The bar's figure; a count the published edition withholds is its words."""
+        value = value["count"] if isinstance(value, dict) else value
+        return value if isinstance(value, int) else str(value)
+
+    def length(value: int | str) -> int:
+        return value if isinstance(value, int) else 0  # withheld: no bar, only its words
 
     items = list(this)
     labels = [ITEM_LABELS.get(item, item) for item in items]
@@ -347,20 +352,21 @@ def breakdown(report: Report, key: str) -> Chart:
     figure, axes = _figure(4.4, 0.9 + 0.42 * len(items))
     y = np.arange(len(items))
     height = 0.38
-    axes.barh(y - height / 2, a, height, color=THIS_YEAR, label=report.this_column)
+    axes.barh(y - height / 2, [length(v) for v in a], height, color=THIS_YEAR,
+              label=report.this_column)  # fmt: skip
     axes.barh(
         y + height / 2,
-        b,
+        [length(v) for v in b],
         height,
         color=LAST_YEAR,
         label=report.previous_column,
         hatch="//",
         edgecolor="white",
     )
-    top = max([*a, *b, 1])
+    top = max([*map(length, a), *map(length, b), 1])
     for offset, values in ((-height / 2, a), (height / 2, b)):
         for yi, v in zip(y + offset, values, strict=True):
-            axes.text(v + top * 0.01, yi, str(v), va="center", fontsize=7)
+            axes.text(length(v) + top * 0.01, yi, str(v), va="center", fontsize=7)
     axes.set_yticks(y, labels, fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, top * 1.15)
@@ -383,7 +389,7 @@ def breakdown(report: Report, key: str) -> Chart:
         _svg(figure, key, title, alt),
         [BREAKDOWN_HEADERS.get(key, ""), report.this_column, report.previous_column],
         rows,
-        not any(a) and not any(b),
+        all(v == 0 for v in (*a, *b)),  # a count withheld is not nothing
         narrow=True,
     )
 

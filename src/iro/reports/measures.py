@@ -725,6 +725,9 @@ class ReviewUnit(NamedTuple):
     # up only when a breakdown by chair asks (ReviewTally.grouped).
     chair_id: int | None = None
     lateness_reason: str = ""  # the conference's recorded reason, for late_review_reasons
+    # reviews_on_time: the last review of the walk held after it was due, if any (what
+    # the children behind the figure say of a child not on time).
+    late_review: date | None = None
 
 
 @dataclass
@@ -1011,7 +1014,10 @@ def _review_units(
     def walked(i, plan, dates):
         plan_id, child_id, start, end, team_id = plan
         on = timescales.review_walk(start, dates, periods[i].last_day, plan_end=end)
-        unit = ReviewUnit(plan_id, child_id, start, on.on_time, on.next_due, None, team_id)
+        late = on.late_reviews[-1] if on.late_reviews else None
+        unit = ReviewUnit(
+            plan_id, child_id, start, on.on_time, on.next_due, None, team_id, late_review=late
+        )
         return i, WALK, unit
 
     # Each period's plans to walk (none when not walking), by plan id, and the next of each.
@@ -1721,6 +1727,10 @@ def as_json(value: int | Ratio | dict | Decimal | None) -> int | float | dict | 
         return value.as_json()
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, dict):
+        return {k: as_json(v) for k, v in value.items()}
+    if value is not None and not isinstance(value, int | float | str | list):
+        return str(value)  # a count the published edition withholds: "fewer than 5"
     return value
 
 

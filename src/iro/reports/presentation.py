@@ -34,7 +34,7 @@ def show(value: Any) -> str:
         return f"{value['count']:,}" + ("" if percent is None else f" ({percent:.1f}%)")
     if isinstance(value, int):
         return f"{value:,}"
-    return NO_DATA if value is None else str(value)
+    return NO_DATA if value is None else str(value)  # a count withheld: "fewer than 5"
 
 
 def headline(value: Any) -> str:

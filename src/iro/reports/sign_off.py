@@ -156,6 +156,11 @@ def figures_changed(signed: SignedOffReport, report) -> bool | None:
     tell: a report for one team or chair is not the one signed off."""
     if report.team is not None or report.chair is not None:
         return None
+    if not report.published:  # compared as published: its small counts withheld
+        from iro.reports.disclosure import protect
+
+        report = replace(report, measures=dict(report.measures), previous=dict(report.previous))
+        protect(report)
     kept = SignedOffReport.objects.filter(pk=signed.pk).values_list("json", flat=True).get()
     then = json.loads(bytes(kept))
     now = json.loads(json.dumps(report.as_json(), ensure_ascii=False))  # as the file has it

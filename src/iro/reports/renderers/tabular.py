@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from iro.reports.builders import ITEM_LABELS, LABELS, RATING_LABELS, THEME_LABELS, Report
+from iro.reports.disclosure import Withheld
 from iro.reports.measures import BREAKDOWN_KEYS, Ratio, as_json
 from iro.reports.presentation import NOT_KNOWN, why_no_figure
 from iro.timescales import long_date
@@ -21,7 +22,10 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_text(value: Any) -> Any:
-    """Text that cannot start a formula: a leading quote is added where it could."""
+    """Text that cannot start a formula: a leading quote is added where it could. A count
+    the published edition withholds is its words ("fewer than 5")."""
+    if isinstance(value, Withheld):
+        return str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value

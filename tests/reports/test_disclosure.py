@@ -1,0 +1,90 @@
+"""The published edition withholds small counts that could point to a child: a
+characteristic's count of 1 to 4 reads "fewer than 5" in every format, and one more
+count beside it when only one would be withheld; the internal edition keeps them all."""
+
+from __future__ import annotations
+
+import io
+import json
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+
+from iro.journey.models import Category
+from iro.reports import builders
+from iro.reports.disclosure import WITHHELD, withhold_counts
+from iro.reports.renderers import formats
+from tests.reports.conftest import YEAR, a_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_small_count_is_withheld_and_one_more_beside_it_when_it_is_alone():
+    assert withhold_counts({"NEG": 12, "SAB": 1, "PHY": 7, "EMO": 0}) == {
+        "NEG": 12, "SAB": WITHHELD, "PHY": WITHHELD, "EMO": 0,
+    }  # fmt: skip
+    assert withhold_counts({"NEG": 12, "SAB": 1, "PHY": 2}) == {
+        "NEG": 12, "SAB": WITHHELD, "PHY": WITHHELD,
+    }  # fmt: skip
+    assert withhold_counts({"NEG": 12, "PHY": 5, "EMO": 0}) == {"NEG": 12, "PHY": 5, "EMO": 0}
+
+
+@pytest.fixture
+def plans(staff):
+    """At the end of 2018-19: six children on a plan for neglect, one for sexual abuse,
+    in one team."""
+    for n in range(6):
+        a_plan(staff, date(2018, 5, 1 + n), None, initial_category=Category.NEG,
+               latest_category=Category.NEG)  # fmt: skip
+    a_plan(staff, date(2018, 7, 1), None, initial_category=Category.SAB,
+           latest_category=Category.SAB)  # fmt: skip
+
+
+def test_the_published_edition_withholds_the_small_count_in_every_format(plans):
+    report = builders.build_report("annual", YEAR, edition=builders.PUBLISHED)
+    categories = report.measures["plans_at_period_end_by_latest_category"]
+    # Sexual abuse 1 is withheld, and neglect beside it (else 7 - 6 gives it away).
+    assert categories["SAB"] == WITHHELD and categories["NEG"] == WITHHELD
+    assert report.measures["children_on_plan_at_period_end"] == 7
+    data = json.loads(formats.render(report, "json")[0])
+    assert data["measures"]["plans_at_period_end_by_latest_category"]["SAB"] == "fewer than 5"
+    csv_text = formats.render(report, "csv")[0]
+    assert "Sexual abuse,fewer than 5," in csv_text
+    assert "Sexual abuse,1," not in csv_text
+    sheet = load_workbook(io.BytesIO(formats.render(report, "xlsx")[0])).worksheets[0]
+    cells = {(row[2], row[3]) for row in sheet.iter_rows(values_only=True)}
+    assert ("Sexual abuse", "fewer than 5") in cells
+    html = formats.render(report, "html")[0]
+    assert "fewer than 5" in html
+    by_team = dict(report.by_team)
+    assert all(v != 1 for values in by_team.values() for v in values.values())
+
+
+def test_the_internal_edition_keeps_every_count(plans):
+    report = builders.build_report("annual", YEAR)
+    categories = report.measures["plans_at_period_end_by_latest_category"]
+    assert (categories["SAB"], categories["NEG"]) == (1, 6)
+
+
+def test_a_small_total_and_a_small_teams_figures_are_withheld(staff):
+    a_plan(staff, date(2018, 5, 1), None, initial_category=Category.PHY,
+           latest_category=Category.PHY)  # fmt: skip
+    report = builders.build_report("annual", YEAR, edition=builders.PUBLISHED)
+    assert report.measures["children_on_plan_at_period_end"] == WITHHELD
+    assert report.measures["plans_at_period_end_by_latest_category"]["PHY"] == WITHHELD
+    figures = dict(report.by_team)[staff.team.name]
+    assert figures["children_on_plan_at_period_end"] == WITHHELD
+    assert "fewer than 5" in formats.render(report, "html")[0]
+
+
+def test_the_summary_and_the_pdf_say_fewer_than_5(staff):
+    from iro.reports.summary import render, summarise
+
+    a_plan(staff, date(2018, 5, 1), None, initial_category=Category.PHY,
+           latest_category=Category.PHY)  # fmt: skip
+    report = builders.build_report("annual", YEAR, edition=builders.PUBLISHED)
+    summary = summarise(report)
+    data = json.loads(render(summary, "json")[0])
+    assert data["figures"]["children_on_plan_at_period_end"]["this_year"] == "fewer than 5"
+    assert formats.render(report, "pdf")[0].startswith(b"%PDF")
