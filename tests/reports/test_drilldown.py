@@ -208,3 +208,21 @@ def test_the_units_behind_a_figure_are_kept_for_every_reader_until_the_records_c
     after = drilldown.children_behind(year.iro_manager, "plans_started", YEAR)
     assert len(made) == 3
     assert len(after.rows) == len(first.rows) + 1 == measures.plans_started(YEAR)
+
+
+def test_a_child_not_on_time_is_said_why_a_review_late_or_the_next_overdue(staff):
+    from tests.reports.conftest import a_review
+
+    late = a_plan(staff, date(2018, 4, 2))  # first review due 2 July 2018
+    a_review(late, date(2018, 7, 20), chair=staff.iro)  # late; next due 20 January 2019
+    a_review(late, date(2019, 1, 10), chair=staff.iro)  # next due 10 July 2019
+    overdue = a_plan(staff, date(2018, 6, 1))  # first review due 1 September 2018: none held
+    on_time = a_plan(staff, date(2018, 4, 3))  # first review due 3 July 2018
+    a_review(on_time, date(2018, 7, 2), chair=staff.iro)  # next due 2 January 2019
+    a_review(on_time, date(2018, 12, 20), chair=staff.iro)  # next due 20 June 2019
+    said = {u.child_id: u.detail for u in drilldown.units("reviews_on_time", YEAR)}
+    assert said[late.child_id] == (
+        "Plan from 2 Apr 2018; review on 20 Jul 2018 held after it was due"
+    )
+    assert said[overdue.child_id] == "Plan from 1 Jun 2018; next review overdue since 1 Sep 2018"
+    assert said[on_time.child_id] == "Plan from 3 Apr 2018; next review due 20 Jun 2019"

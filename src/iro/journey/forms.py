@@ -18,7 +18,12 @@ YES_NO_ANY = [(ANY, "Any"), (YES, "Yes"), (NO, "No")]
 
 class CaseloadFilterForm(forms.Form):
     team = forms.ChoiceField(label="Team", required=False)
-    chair = forms.ChoiceField(label="Chair", required=False)
+    chair = forms.ChoiceField(
+        label="Chair",
+        required=False,
+        help_text="The chair of their latest conference, or of one booked for them. (The "
+        "reports' IRO loads count the latest conference's chair only.)",
+    )
     social_worker = forms.ChoiceField(label="Social worker", required=False)
     category = forms.ChoiceField(
         label="Category",

@@ -75,6 +75,21 @@ def _case(condition):
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
+def _walk_detail(unit, period) -> str:
+    """What the children behind "reviews all on time" say of a plan: why a child is not
+    on time (a review held late, the next one overdue at the period's end), else the
+    next review's due date."""
+    start = f"Plan from {unit.start:%-d %b %Y}"
+    said = []
+    if unit.late_review is not None:
+        said.append(f"review on {unit.late_review:%-d %b %Y} held after it was due")
+    if unit.due < period.last_day:
+        said.append(f"next review overdue since {unit.due:%-d %b %Y}")
+    if said:
+        return f"{start}; " + "; ".join(said)
+    return f"{start}; next review due {unit.due:%-d %b %Y}"
+
+
 def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
     """The units behind measure ``key`` for the period (and team or chair)."""
     if key not in m.MEASURES:
@@ -140,12 +155,7 @@ def units(key: str, period: Period, *, team=None, chair=None) -> list[Unit]:
         ]
     if key == "reviews_on_time":
         return [
-            Unit(
-                u.child_id,
-                u.start,
-                f"Plan from {u.start:%-d %b %Y}; next review due {u.due:%-d %b %Y}",
-                u.on_time,
-            )
+            Unit(u.child_id, u.start, _walk_detail(u, period), u.on_time)
             for u in m.review_walk_units(period, team, chair)
         ]
     if key == "review_conferences_in_timescale":
