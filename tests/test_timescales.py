@@ -45,6 +45,7 @@ from iro.timescales import (
     review_in_timescale,
     review_walk,
     transfer_in_due,
+    working_day_by,
     working_days_between,
 )
 
@@ -781,3 +782,10 @@ def test_a_period_is_named_as_people_write_it_even_while_it_runs(kind, label, na
     period = parse_period(kind, label)
     assert period.name == name
     assert period.as_at(period.first_day).name == name  # the whole period's name
+
+
+def test_a_meeting_due_on_a_weekend_or_holiday_is_held_by_the_working_day_before():
+    assert working_day_by(date(2027, 3, 7)) == date(2027, 3, 5)  # Sunday: the Friday
+    assert working_day_by(date(2026, 12, 28)) == date(2026, 12, 24)  # bank holidays
+    assert working_day_by(date(2027, 3, 5), closures=[date(2027, 3, 5)]) == date(2027, 3, 4)
+    assert working_day_by(date(2027, 3, 3)) == date(2027, 3, 3)

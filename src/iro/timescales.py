@@ -130,6 +130,16 @@ def non_working_day(d: date, *, closures: Iterable[date] = ()) -> str | None:
     return None
 
 
+def working_day_by(d: date, *, closures: Iterable[date] = ()) -> date:
+    """The last working day on or before `d`: the day a meeting due by `d` must be held
+    by, when `d` is a weekend, a bank holiday or a closure day (a family told "by Sunday
+    7 March" expects a meeting on a Sunday)."""
+    closed = frozenset(closures)
+    while not _is_working_day(d, closed):
+        d -= timedelta(days=1)
+    return d
+
+
 def add_working_days(d: date, n: int, *, closures: Iterable[date] = ()) -> date:
     """The n-th working day after `d`; `d` itself is day 0 whatever day it is.
 

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from iro.journey import invitations, services
 from iro.journey.models import CalendarEntry, Conference, ConferenceKind, Invitation, InviteeRole
@@ -330,3 +331,12 @@ def test_a_conference_held_today_says_under_a_working_day_as_the_other_lists_do(
     )
     (row,) = minutes_to_send(staff.coordinator, TODAY).rows
     assert row.cells[-1] == "Under a working day"
+
+
+def test_a_change_not_sent_before_the_conference_asks_for_nothing_once_it_is_held(staff, held):
+    posted = Invitation.objects.create(
+        conference=held, name="Hollis Ashcombe", role=InviteeRole.PARENT,
+        sent_at=timezone.now(), sent_sequence=0,
+    )  # fmt: skip
+    entry = CalendarEntry(conference=held, uid="x@iro", sequence=1)  # changed since posted
+    assert invitations.invitation_state(posted, entry) == invitations.CHANGE_NOT_SENT_BEFORE

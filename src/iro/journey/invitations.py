@@ -1118,6 +1118,7 @@ def posted_by(invitations: Iterable[Invitation]) -> dict[int, str]:
 NOT_SENT_BEFORE = "Not sent from iro before the conference"
 NOT_POSTED_BEFORE = "No letter recorded before the conference"
 NOT_SENT_CANCELLED = "Not sent: the conference was cancelled"
+CHANGE_NOT_SENT_BEFORE = "The last change was not sent before the conference"
 
 
 def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: str = "") -> str:
@@ -1139,6 +1140,8 @@ def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: st
             return f"Cancellation letter posted {posted}"
         return LETTER_CANCELLED
     if entry is not None and (invitation.sent_sequence or 0) < entry.sequence:
+        if invitation.conference.status == ConferenceStatus.HELD:  # too late: ask nothing
+            return CHANGE_NOT_SENT_BEFORE
         if not invitation.email:
             return "Changed since posted: post the new letter"
         return "Changed since sent: send the update"

@@ -132,7 +132,12 @@ def context(conference: Conference, rows: list) -> dict:
                     if starts_plan
                     else None
                 ),
-                next_review_by=next_review,
+                # The last working day by then: no meeting is held on a Sunday.
+                next_review_by=(
+                    timescales.working_day_by(next_review, closures=closures)
+                    if next_review is not None
+                    else None
+                ),
             )
         )
     invited = sorted(
