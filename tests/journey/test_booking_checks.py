@@ -391,3 +391,16 @@ def test_moving_a_conference_into_a_booked_room_needs_a_confirmation(staff, s47)
         **(move | {"scheduled_time": time(10, 15)}), expected_version=current_version(moved)
     )
     assert again.booking_reason == "Shared room"
+
+
+def test_a_time_already_gone_today_needs_a_confirmation_like_a_day_gone_by(staff, s47):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    at_two = datetime.combine(TODAY, time(14), tzinfo=ZoneInfo("Europe/London"))
+    with time_machine.travel(at_two, tick=False):
+        with pytest.raises(ValidationError) as raised:
+            book_icpc(staff, s47, TODAY, at=time(9, 30))
+        assert raised.value.message_dict == confirmation_needed("09:30 today has passed.")
+        booked = book_icpc(staff, s47, TODAY, at=time(15))  # still to come: no question
+    assert booked.booking_warnings == ""

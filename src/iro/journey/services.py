@@ -162,6 +162,7 @@ DURATION_RANGE = "The conference length must be from {min} to {max} minutes."
 # Bookings that need an explicit confirmation with the reason.
 BOOKING_NON_WORKING_DAY = "{day:%-d %B %Y} is {why}, not a working day."
 BOOKING_IN_PAST = "{day:%-d %B %Y} is in the past."
+BOOKING_TIME_PASSED = "{at:%H:%M} today has passed."
 # Kept on the booking and shown to every reader of it: the place is free text (it may name
 # a family's home), so the warning does not repeat it.
 BOOKING_ROOM_TAKEN = (
@@ -1074,10 +1075,12 @@ def booking_warnings(
     closures: Iterable[date],
     on: date,
     scheduled_time: time | None = None,
+    now: time | None = None,
 ) -> list[str]:
     """Why a booking on ``scheduled_date`` needs a confirmation with its reason (booked
-    on ``on``): a non-working day, a start outside the working day (a "1:30" meant for
-    the afternoon is 01:30), a date in the past, a date after the due date."""
+    on ``on``, at ``now``): a non-working day, a start outside the working day (a "1:30"
+    meant for the afternoon is 01:30), a date or a time today in the past, a date after
+    the due date."""
     warnings = []
     why = timescales.non_working_day(scheduled_date, closures=closures)
     if why:
@@ -1090,9 +1093,18 @@ def booking_warnings(
         )
     if scheduled_date < on:
         warnings.append(BOOKING_IN_PAST.format(day=scheduled_date))
+    elif scheduled_date == on and None not in (scheduled_time, now) and scheduled_time < now:
+        warnings.append(BOOKING_TIME_PASSED.format(at=scheduled_time))
     if due is not None and scheduled_date > due:
         warnings.append(BOOKING_AFTER_DUE.format(day=scheduled_date, due=due))
     return warnings
+
+
+def _time_now() -> time | None:
+    """The time now, for a booking today; None while today is another day (the demo's
+    history is booked as at the day it was booked, ``checks.as_at``)."""
+    now = timezone.localtime()
+    return now.time() if now.date() == today() else None
 
 
 def _check_confirmation(errors: Errors, warnings: list[str], confirm_reason: str) -> None:
@@ -1220,6 +1232,7 @@ def check_booking(
         closures=closures,
         on=today(),
         scheduled_time=scheduled_time,
+        now=_time_now(),
     )
 
 
@@ -3048,6 +3061,7 @@ def reschedule_conference(
         closures=_closures(),
         on=today(),
         scheduled_time=scheduled_time,
+        now=_time_now(),
     ) + room_clashes(
         venue=venue,
         scheduled_date=scheduled_date,
