@@ -140,3 +140,14 @@ def test_a_cancelled_conference_says_when_and_why_it_was_cancelled(case, staff, 
         "2026-06-01",
         "moved_away",
     )
+
+
+def test_an_analyst_reading_a_conferences_feedback_is_told_they_may_not_read_it(
+    case, staff, api_as
+):
+    from iro.challenge.services import CANNOT_READ_FEEDBACK
+
+    conference = case.journey.icpc
+    response = api_as(staff.analyst).get(f"/api/conferences/{conference.public_id}/feedback/")
+    assert response.status_code == 403
+    assert response.json()["detail"] == CANNOT_READ_FEEDBACK

@@ -453,7 +453,11 @@ class ConferenceFeedback(ApiView):
     def _conference(self, request, public_id):
         conference = conference_for(request.user, public_id)
         if not challenge_services._may_record_feedback(request.user):
-            raise PermissionDenied(challenge_services.CANNOT_RECORD_FEEDBACK)
+            raise PermissionDenied(
+                challenge_services.CANNOT_READ_FEEDBACK
+                if request.method == "GET"
+                else challenge_services.CANNOT_RECORD_FEEDBACK
+            )
         return conference
 
     @extend_schema(

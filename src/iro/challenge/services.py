@@ -70,6 +70,7 @@ CANNOT_RECORD_RESPONSE = (
     "Only the safeguarding partnership or an IRO can record the response to a challenge."
 )
 CANNOT_RECORD_FEEDBACK = "Only the IRO service can record feedback on a conference."
+CANNOT_READ_FEEDBACK = "Only the IRO service can read the feedback on a conference."
 CANNOT_SET_TARGETS = "Only the IRO service manager can set the action plan's targets."
 UNKNOWN_CHOICE = "{value!r} is not a valid {what}."
 PLAN_OF_ANOTHER_CHILD = "This plan belongs to another child."

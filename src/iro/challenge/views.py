@@ -644,7 +644,11 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """Feedback after a held conference, with each giver's consent to be quoted."""
     conference = conference_for(request.user, public_id)
     if not _may_record_feedback(request.user):
-        raise PermissionDenied(services.CANNOT_RECORD_FEEDBACK)
+        raise PermissionDenied(
+            services.CANNOT_RECORD_FEEDBACK
+            if request.method == "POST"
+            else services.CANNOT_READ_FEEDBACK
+        )
     held = conference.status == ConferenceStatus.HELD
     form = FeedbackForm(request.POST or None, initial={"received_on": today()})
     if request.method == "POST" and form.is_valid():
