@@ -117,6 +117,11 @@ def test_the_spreadsheet_has_a_sheet_per_part_and_numbers_as_numbers(full_year):
     by_item = {(r[0], r[2]): r[3] for r in rows[1:]}
     assert by_item["children_on_plan_during_period", None] == 6
     assert by_item["icpc_within_15_working_days", "percent"] == 100.0
+    percent = next(
+        r for r in book["Measures"].iter_rows(min_row=2)
+        if (r[0].value, r[2].value) == ("icpc_within_15_working_days", "percent")
+    )  # fmt: skip
+    assert percent[3].number_format == "0.0"  # 100.0, as the page writes it
     plan = list(book["Action plan"].iter_rows(values_only=True))
     assert plan[1][:5] == (
         "2018-19",
@@ -364,3 +369,15 @@ def test_the_annual_csv_has_the_figures_by_team_and_by_chair_but_published_by_te
     published = builders.annual_report("2018-19", edition="published")
     rows = list(csv.reader(io.StringIO(tabular.render_csv(published))))
     assert [row[0] for row in rows if len(row) == 1] == ["By team"]
+
+
+def test_our_comparison_figure_not_known_says_why_and_links_to_no_children(compared_year):
+    from iro.challenge.models import Population
+    from iro.reports import presentation
+
+    Population.objects.filter(year="2018-19").delete()
+    report = builders.annual_report("2018-19")
+    (table,) = [t for t in presentation._comparison_tables(report)]
+    ours = table.lines[0]
+    assert ours.this == "not known: no child population recorded for the year"
+    assert ours.known is False

@@ -388,7 +388,17 @@ def _comparison_tables(report: Report) -> list[Table]:
     elif report.chair is not None:
         ours = "This chair's conferences"
     for key, rows in report.comparisons.items():
-        lines = [Line(key, ours, show(report.measures[key]), show(report.previous[key]))]
+        # Ours as the report's tables say it (why a figure is not known), linked to its
+        # children only where there is a figure.
+        lines = [
+            Line(
+                key,
+                ours,
+                _figure(report, key, report.measures[key], report.period),
+                _figure(report, key, report.previous[key], report.previous_period),
+                known=report.measures[key] is not None,
+            )
+        ]
         for row in rows:
             lines.append(
                 # No key: another area's figure has no children behind it here. Their

@@ -75,6 +75,10 @@ def render_xlsx(report: Report) -> bytes:
     sheet.title = "Measures"
     for row in measure_rows(report):
         _append(sheet, row)
+    for cells in sheet.iter_rows(min_row=2):
+        if cells[2].value == "percent" or str(cells[2].value).endswith(": percent"):
+            for cell in cells[3:5]:  # 71.0, as the page and the CSV write it, not 71
+                cell.number_format = "0.0"
     for cell in sheet[1]:
         cell.font = bold
     sheet.column_dimensions["A"].width = 38
