@@ -122,7 +122,7 @@ def test_the_iro_manager_records_an_iros_leave(
     expect(manager.locator("#leave")).to_contain_text("Ivy Coldharbour")
     manager.get_by_role("button", name="Remove the leave of Ivy Coldharbour").click()
     manager.get_by_role("button", name="Yes, remove the leave").click()
-    expect(manager.locator(".govuk-notification-banner")).to_contain_text(
+    expect(manager.locator("main .govuk-notification-banner")).to_contain_text(
         "Ivy Coldharbour's leave from 21 December 2026 to 23 December 2026 was removed."
     )
     expect(manager.locator("#leave")).to_have_count(0)

@@ -172,7 +172,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     expect(coordinator.locator("#referral-details")).to_have_attribute("open", "")
     fill_date(coordinator, "referral_date", date(2024, 6, 7))
     submit(coordinator, "Save the strategy discussion")
-    expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
+    expect(coordinator.locator("main .govuk-notification-banner")).to_contain_text(
         "the initial child protection conference is due by 1 July 2024"
     )
     assert "1 Jul 2024" in coordinator.locator("#section47s").inner_text()
@@ -186,7 +186,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     expect(coordinator.get_by_label("Alder Brackwater")).to_be_checked()
     check_page(coordinator, "c02b-request-icpc-for-both")
     submit(coordinator, "Save")
-    expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
+    expect(coordinator.locator("main .govuk-notification-banner")).to_contain_text(
         "requested for Wren Brackwater and Alder Brackwater"
     )
     for child in (wren, alder):
@@ -242,7 +242,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
             coordinator.fill("#id_address", "4 Mill Lane\nNorthmoor")
         submit(coordinator, "Add to the list")
     submit(coordinator, "Email the invitations")
-    expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
+    expect(coordinator.locator("main .govuk-notification-banner")).to_contain_text(
         "Invitations to 2 people queued to email. Print and post the letter to: Moss Brackwater"
     )
     # (the chair was told of the booking too: a notice, "iro: ...")
@@ -272,7 +272,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     coordinator.fill("#id_venue", "Northmoor Civic Centre, Room 5")
     mail.outbox.clear()
     submit(coordinator, "Save and send updates")
-    expect(coordinator.locator(".govuk-notification-banner")).to_contain_text(
+    expect(coordinator.locator("main .govuk-notification-banner")).to_contain_text(
         "An update to 2 people was queued to email."
     )
     icpc.refresh_from_db()
@@ -339,7 +339,7 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     for prefix in (w, a):
         complete_the_record(iro, prefix, core_group_on=date(2024, 7, 5))
     submit(iro, "Save the conference record")
-    expect(iro.locator(".govuk-notification-banner")).to_contain_text(
+    expect(iro.locator("main .govuk-notification-banner")).to_contain_text(
         "Next: write each plan's outcomes and actions."
     )
     plans = {p.child.first_name: p for p in Plan.objects.select_related("child")}
@@ -429,7 +429,9 @@ def test_a_sibling_group_from_strategy_discussion_to_the_end_of_the_plan(
     expect(iro.locator("#id_lateness_reason-error")).to_be_visible()
     iro.get_by_label("Family or professional unavailable").check()
     submit(iro, "Save the conference record")
-    expect(iro.locator(".govuk-notification-banner")).to_contain_text("a manager needs to agree it")
+    expect(iro.locator("main .govuk-notification-banner")).to_contain_text(
+        "a manager needs to agree it"
+    )
     assert Plan.objects.get(child=alder).latest_category == "EMO"
     iro.goto(f"/plans/{plans['Wren'].public_id}/")
     iro.get_by_role("link", name="Review the actions").click()

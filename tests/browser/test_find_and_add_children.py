@@ -143,7 +143,7 @@ def test_adding_a_child_who_already_exists_warns_before_saving(
     worker.get_by_label("I have checked: this is a different child from those listed").check()
     submit(worker, "Add the child")
     expect(worker.locator("h1")).to_have_text("Amara Okafor")
-    expect(worker.locator(".govuk-notification-banner")).to_contain_text("has been added")
+    expect(worker.locator("main .govuk-notification-banner")).to_contain_text("has been added")
     child = Child.objects.get(la_child_id="LA-200")
     assert child.team == staff.team and child.episodes.count() == 1
     assert (child.ethnicity, child.disabilities) == ("BAFR", ["NONE"])

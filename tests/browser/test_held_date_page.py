@@ -49,7 +49,7 @@ def test_a_corrected_date_held_changes_the_figure_and_shows_in_the_history(page)
 
     fill_date(page, "held_on", date(2018, 6, 25))
     page.get_by_role("button", name="Correct the date").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+    expect(page.locator("main .govuk-notification-banner")).to_contain_text(
         "The record now says it was held on 25 June 2018."
     )
     expect(page.locator("main")).to_contain_text("Held on")

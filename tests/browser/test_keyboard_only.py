@@ -135,7 +135,7 @@ def test_a_chair_records_a_review_with_the_keyboard_alone(page):
             type_into(page, locator, words)
     follow(page, page.get_by_role("button", name="Save the conference record"))
 
-    expect(page.locator(".govuk-notification-banner")).to_be_visible()
+    expect(page.locator("main .govuk-notification-banner")).to_be_visible()
     review.refresh_from_db()
     assert review.status == ConferenceStatus.HELD
     assert review.held_on == today

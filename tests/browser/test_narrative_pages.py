@@ -41,7 +41,7 @@ def test_the_iro_manager_writes_the_words_and_the_analyst_reads_them_published(p
     page.fill("#id_was_hard", "The ICPC reports came late. The chairs chased them.")
     page.fill("#id_next_steps", "We will book every review early and meet each family first.")
     page.get_by_role("button", name="Save the report’s words").click()
-    assert "words are saved" in page.locator(".govuk-notification-banner").inner_text()
+    assert "words are saved" in page.locator("main .govuk-notification-banner").inner_text()
     assert page.locator("#narrative-history tbody tr").count() == 1
     check_page(page, "narrative-saved")
 

@@ -215,9 +215,9 @@ def test_the_social_worker_lands_on_the_teams_work_and_opens_an_overdue_actions_
     page.get_by_label("Status").select_option("in_progress")
     page.get_by_label("Progress").fill("The health visitor came on Monday and will come weekly.")
     page.get_by_role("button", name="Save the progress").click()
-    expect(page.locator(".govuk-notification-banner")).to_contain_text("Progress recorded")
+    expect(page.locator("main .govuk-notification-banner")).to_contain_text("Progress recorded")
     page.wait_for_url("**/work/team/")  # back to the page it came from, at its top
-    expect(page.locator(".govuk-notification-banner")).to_be_in_viewport()
+    expect(page.locator("main .govuk-notification-banner")).to_be_in_viewport()
     expect(page.locator("section.iro-queue:has(#actions-overdue)")).to_contain_text("In progress")
 
 

@@ -160,7 +160,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     fill_date(worker, "responded_on", date(2024, 6, 21))
     worker.fill("#id_response", "The core group will meet next month.")
     submit(worker, "Send your answer")
-    expect(worker.locator(".govuk-notification-banner")).to_contain_text("Answer sent.")
+    expect(worker.locator("main .govuk-notification-banner")).to_contain_text("Answer sent.")
     expect(worker.locator("#your-answer")).to_contain_text("The core group will meet next month.")
 
     # ---- the IRO does not accept it: escalates to the team manager -----------------------
@@ -182,7 +182,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     iro.fill("#id_note", "Next month is too late for Ayla.")
     fill_date(iro, "escalated_on", date(2024, 6, 24))
     submit(iro, "Escalate to the next stage")
-    expect(iro.locator(".govuk-notification-banner")).to_contain_text(
+    expect(iro.locator("main .govuk-notification-banner")).to_contain_text(
         "Dispute escalated to stage 2: team manager."
     )
     expect(iro.locator("#stages")).to_contain_text("Tess Larkmoor, Team manager")
