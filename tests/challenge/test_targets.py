@@ -173,5 +173,5 @@ def test_a_name_recorded_after_the_action_was_written_is_screened_from_the_repor
         action="Ask zinnia ockwell what would help.", acting_user=staff.iro_manager,
     )  # fmt: skip
     ChildFactory(first_name="Zinnia", last_name="Ockwell")  # recorded later
-    (line,) = builders._target_lines("2019-20", None, None)
+    (line,) = builders.target_lines("2019-20", None, None)
     assert line.action == "Ask [name] [name] what would help."

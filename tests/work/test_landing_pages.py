@@ -331,3 +331,25 @@ def test_the_team_page_leads_a_social_worker_to_the_children_allocated_to_them(c
     assert f"{link}>The 2 children allocated to you</a>" in body
     client.force_login(staff.team_manager)
     assert "allocated to you" not in html(client.get(reverse("team_work")))
+
+
+def test_each_headline_with_a_target_says_whether_the_year_is_on_track(client, staff):
+    from iro.challenge import services as challenge_services
+
+    day = date(2025, 10, 10)
+    child_on_plan(chair=staff.iro, strategy=date(2025, 6, 2), icpc_on=date(2025, 6, 30))  # late
+    challenge_services.set_target(
+        year="2025-26", measure="icpc_within_15_working_days", value="90",
+        action="Book conferences on the day the enquiry starts.",
+        acting_user=staff.iro_manager,
+    )  # fmt: skip
+    figures = {f.key: f for f in headlines(day).figures}
+    icpc = figures["icpc_within_15_working_days"]
+    assert (icpc.target, icpc.verdict) == ("at least 90%", "Not on track")
+    assert "reviews_on_time" in figures  # the measure the action plan watches most
+    assert figures["plans_started"].target == ""
+    with time_machine.travel(day, tick=False):
+        client.force_login(staff.senior_manager)
+        page = client.get(reverse("service_figures")).text
+    assert "Target for the year" in page
+    assert "At least 90%<br>" in page and "Not on track" in page

@@ -564,7 +564,7 @@ def _quotes(period: Period, team, chair) -> list[Quote]:
     return quotes
 
 
-def _target_lines(
+def target_lines(
     year: str,
     current: dict | None,
     previous: dict | None,
@@ -677,8 +677,8 @@ def _add_annual_sections(report: Report) -> None:
     report.quotes = _quotes(period, team, chair)
     next_year = timescales.period_containing(ANNUAL, timescales.add_months(period.first_day, 12))
     report.next_year = next_year.label
-    report.targets_next_year = _target_lines(next_year.label, None, None)
-    report.progress = _target_lines(
+    report.targets_next_year = target_lines(next_year.label, None, None)
+    report.progress = target_lines(
         period.label, report.measures, report.previous, provisional=period.provisional
     )
     report.comparisons = comparisons_for(period.label, report.previous_period.label)
@@ -730,8 +730,8 @@ def targets_with_position(year: str, *, day: date) -> list[TargetLine]:
     try:
         so_far = timescales.parse_period(ANNUAL, year).as_at(day)
     except PeriodNotBegun:
-        return _target_lines(year, None, None)
+        return target_lines(year, None, None)
     targets = targets_for_year(year)
     with measures.one_report():
         current = {key: measures.MEASURES[key](so_far) for key in targets}
-    return _target_lines(year, current, None, targets=targets, provisional=so_far.provisional)
+    return target_lines(year, current, None, targets=targets, provisional=so_far.provisional)

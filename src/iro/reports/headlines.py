@@ -13,10 +13,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from iro import timescales
+from iro.challenge.selectors import targets_for_year
 from iro.reports import measures
-from iro.reports.builders import LABELS
+from iro.reports.builders import LABELS, target_lines
 from iro.reports.cache import kept_or_recent_for_everyone
 from iro.reports.measures import Ratio
+from iro.reports.presentation import target_text
 from iro.timescales import ANNUAL, Period
 
 # The headline measures, in the order the page shows them.
@@ -26,6 +28,7 @@ HEADLINE_KEYS = (
     "plans_ended",
     "icpc_within_15_working_days",
     "review_conferences_in_timescale",
+    "reviews_on_time",
     "conferences_held",
     "child_views_represented",
     "disputes_raised",
@@ -48,6 +51,8 @@ class Figure:
     hint: str = ""  # what the figure counts, under its label
     detail: str = ""  # how this year's figure is made up: "412 initial, 571 review, ..."
     last_year_detail: str = ""
+    target: str = ""  # the year's target set for the action plan: "at least 92%"
+    verdict: str = ""  # against it so far: "On track", "Not on track" ("" without one)
 
 
 @dataclass(frozen=True)
@@ -93,21 +98,34 @@ def headlines(day: date, *, recent_ok: bool = False) -> Headlines:
 def _made(day: date) -> Headlines:
     period = year_to_date(day)
     last_year = _same_stretch_last_year(period)
-    figures = []
+    now, before = {}, {}
     with measures.one_report(period, last_year):  # the two stretches read together
         for key in HEADLINE_KEYS:
             fn = measures.MEASURES[key]
-            figures.append(
-                Figure(
-                    key=key,
-                    label=HEADLINE_LABELS.get(key, LABELS[key]),
-                    value=_read(fn(period)),
-                    last_year=_read(fn(last_year)),
-                    hint=HEADLINE_HINTS.get(key, ""),
-                    detail=_made_up(key, period),
-                    last_year_detail=_made_up(key, last_year),
-                )
-            )
+            now[key], before[key] = fn(period), fn(last_year)
+        details = {key: (_made_up(key, period), _made_up(key, last_year)) for key in now}
+    # The action plan's targets for the year, as the annual report reads them so far.
+    set_for_year = {k: t for k, t in targets_for_year(period.label).items() if k in now}
+    targets = {
+        line.measure: line
+        for line in target_lines(
+            period.label, now, before, targets=set_for_year, provisional=period.provisional
+        )
+    }
+    figures = [
+        Figure(
+            key=key,
+            label=HEADLINE_LABELS.get(key, LABELS[key]),
+            value=_read(now[key]),
+            last_year=_read(before[key]),
+            hint=HEADLINE_HINTS.get(key, ""),
+            detail=details[key][0],
+            last_year_detail=details[key][1],
+            target=target_text(targets[key]) if key in targets else "",
+            verdict=(targets[key].verdict or "") if key in targets else "",
+        )
+        for key in HEADLINE_KEYS
+    ]
     return Headlines(period=period, last_year=last_year, figures=figures)
 
 
