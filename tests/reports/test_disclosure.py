@@ -15,7 +15,7 @@ from iro.journey.models import Category
 from iro.reports import builders
 from iro.reports.disclosure import WITHHELD, withhold_counts
 from iro.reports.renderers import formats
-from tests.reports.conftest import YEAR, a_plan
+from tests.reports.conftest import YEAR, a_plan, an_icpc, an_s47
 
 pytestmark = pytest.mark.django_db
 
@@ -88,3 +88,29 @@ def test_the_summary_and_the_pdf_say_fewer_than_5(staff):
     data = json.loads(render(summary, "json")[0])
     assert data["figures"]["children_on_plan_at_period_end"]["this_year"] == "fewer than 5"
     assert formats.render(report, "pdf")[0].startswith(b"%PDF")
+
+
+def test_a_teams_published_report_withholds_its_small_figures_and_their_progress(staff):
+    from iro.challenge import services as challenge_services
+    from iro.reports import charts
+
+    for n in range(2):
+        a_plan(staff, date(2018, 5, 1 + n), None)
+    an_icpc(an_s47(staff, date(2018, 6, 1)), date(2018, 6, 14), chair=staff.iro)  # in time
+    challenge_services.set_target(
+        year="2018-19", measure="children_on_plan_at_period_end", value="10",
+        direction="at_most", action="Step down plans that have done their work.",
+        acting_user=staff.iro_manager,
+    )  # fmt: skip
+    report = builders.build_report("annual", YEAR, team=staff.team, edition=builders.PUBLISHED)
+    assert report.measures["children_on_plan_at_period_end"] == WITHHELD
+    assert report.measures["plans_started"] == WITHHELD
+    (line,) = [p for p in report.progress if p.measure == "children_on_plan_at_period_end"]
+    assert (line.actual, line.met) == (None, None)
+    assert report.measures["icpc_within_15_working_days"] == WITHHELD  # 1 of 1
+    chart = charts.year_on_year(report)
+    icpc = next(r for r in chart.rows if r[0] == builders.LABELS["icpc_within_15_working_days"])
+    assert icpc[1] == "fewer than 5"
+    assert "fewer than 5" in formats.render(report, "html")[0]
+    internal = builders.build_report("annual", YEAR, team=staff.team)
+    assert internal.measures["plans_started"] == 2

@@ -286,9 +286,15 @@ def year_on_year(report: Report) -> Chart:
         hatch="//",
         edgecolor="white",
     )
-    for offset, values in ((-height / 2, this), (height / 2, last)):
-        for yi, v in zip(y + offset, values, strict=True):
-            axes.text((v or 0) + 1, yi, _shown(v, "%"), va="center", fontsize=7)
+    # A rate the published edition withholds says so, not "no data".
+    words = [
+        [_shown(v, "%") if isinstance(raw, Ratio) or raw is None else str(raw)
+         for v, raw in zip(values, (figures[k] for k in YEAR_ON_YEAR_KEYS), strict=True)]
+        for values, figures in ((this, report.measures), (last, report.previous))
+    ]  # fmt: skip
+    for offset, values, said in ((-height / 2, this, words[0]), (height / 2, last, words[1])):
+        for yi, v, text in zip(y + offset, values, said, strict=True):
+            axes.text((v or 0) + 1, yi, text, va="center", fontsize=7)
     axes.set_yticks(y, [SHORT[k] for k in YEAR_ON_YEAR_KEYS], fontsize=8)
     axes.invert_yaxis()
     axes.set_xlim(0, 112)
@@ -302,15 +308,11 @@ def year_on_year(report: Report) -> Chart:
     alt = (
         "Bar chart comparing percentages: "
         + "; ".join(
-            f"{SHORT[k]} {_shown(a, '%')} against {_shown(b, '%')}"
-            for k, a, b in zip(YEAR_ON_YEAR_KEYS, this, last, strict=True)
+            f"{SHORT[k]} {a} against {b}" for k, a, b in zip(YEAR_ON_YEAR_KEYS, *words, strict=True)
         )
         + "."
     )
-    rows = [
-        [LABELS[k], _shown(a, "%"), _shown(b, "%")]
-        for k, a, b in zip(YEAR_ON_YEAR_KEYS, this, last, strict=True)
-    ]
+    rows = [[LABELS[k], a, b] for k, a, b in zip(YEAR_ON_YEAR_KEYS, *words, strict=True)]
     return Chart(
         "year_on_year",
         title,

@@ -12,7 +12,9 @@ end of the month). So, as official statistics do, it withholds:
   from the total beside it;
 - the totals those breakdowns add up to (children on a plan at the end, plans ended,
   challenges raised) and the children on a plan with a disability, when from 1 to 4;
-- in the table by team, a count from 1 to 4 and a percentage of fewer than 5 children.
+- in the table by team, a count from 1 to 4 and a percentage of fewer than 5 children;
+  and in a report for one team, the same of every figure (and of the action plan's
+  progress beside it).
 
 Totals, rates for the whole service and the internal edition are unchanged. The figures
 are computed as ever (``measures``); only the published edition's copy is changed, once,
@@ -22,6 +24,7 @@ from it says the same.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from iro.reports.measures import Ratio
@@ -102,6 +105,16 @@ SMALL_TOTALS = (
 
 def protect(report) -> None:
     """Withhold the small counts of ``report`` (its published edition), in place."""
+    if report.team is not None:  # one team's figures: a small place throughout
+        for figures in (report.measures, report.previous):
+            for key, value in figures.items():
+                figures[key] = _withhold_figure(value)
+        report.progress = [
+            replace(line, actual=None, baseline=None, met=None)
+            if report.measures.get(line.measure) == WITHHELD
+            else line
+            for line in report.progress
+        ]
     for figures in (report.measures, report.previous):
         for key in SMALL_TOTALS:
             if key in figures:
