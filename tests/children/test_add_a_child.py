@@ -249,6 +249,7 @@ def test_an_unborn_baby_is_added_with_an_expected_date_and_a_referral(client, st
             "expected_date_of_birth_day": "20", "expected_date_of_birth_month": "6",
             "expected_date_of_birth_year": "2030", "referral_date_day": "1",
             "referral_date_month": "3", "referral_date_year": "2025", "referral_source": "3B",
+            "referral_date_confirmed": "on",
             "primary_need": "N1",
         },
     )  # fmt: skip
@@ -344,6 +345,7 @@ def test_the_referral_page_opens_an_episode(client, staff, amara):
     response = client.post(
         url,
         {"referral_date_day": "1", "referral_date_month": "3", "referral_date_year": "2025",
+         "referral_date_confirmed": "on",
          "referral_source": "6", "primary_need": "N1"},
     )  # fmt: skip
     assert response.status_code == 302
@@ -381,3 +383,28 @@ def test_a_new_child_dated_as_an_adult_or_an_unborn_baby_long_due_is_a_typo(clie
     assert not Child.objects.exists()
     seventeen = {**adult, "date_of_birth_year": "2009"}
     assert client.post(reverse("child_new"), seventeen).status_code == 302
+
+
+@time_machine.travel(date(2026, 12, 7), tick=False)
+def test_a_referral_dated_over_6_months_ago_is_asked_about_once_then_recorded(client, staff, amara):
+    client.force_login(staff.social_worker)
+    url = reverse("referral_new", args=[amara.public_id])
+    form = {"referral_date_day": "2", "referral_date_month": "12", "referral_date_year": "2025",
+            "referral_source": "6", "primary_need": "N1"}  # fmt: skip
+    assert "The date is right" not in client.get(url).text
+    page = client.post(url, form).text
+    assert "The referral is dated 2 December 2025, more than 6 months ago: check the year." in page
+    assert "The date is right: the referral was made then" in page
+    assert not Episode.objects.filter(child=amara).exists()
+    response = client.post(url, form | {"referral_date_confirmed": "on"})
+    assert response.status_code == 302
+    assert Episode.objects.get(child=amara).referral_date == date(2025, 12, 2)
+
+
+@time_machine.travel(date(2026, 12, 7), tick=False)
+def test_a_recent_referral_is_not_asked_about(client, staff, amara):
+    client.force_login(staff.social_worker)
+    form = {"referral_date_day": "2", "referral_date_month": "12", "referral_date_year": "2026",
+            "referral_source": "6", "primary_need": "N1"}  # fmt: skip
+    response = client.post(reverse("referral_new", args=[amara.public_id]), form)
+    assert response.status_code == 302

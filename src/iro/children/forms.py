@@ -63,7 +63,41 @@ class ReferralFields(forms.Form):
     )
 
 
-class ReferralForm(ReferralFields):
+# A referral dated longer ago than this is asked about once: most are a slip of the year,
+# and a referral recorded wrongly can only be voided by the IRO service manager.
+OLD_REFERRAL_DAYS = 183
+OLD_REFERRAL = (
+    "The referral is dated {day:%-d %B %Y}, more than 6 months ago: check the year. If the "
+    "date is right, tick ‘The date is right’ and save again."
+)
+
+
+class OldReferralCheck(forms.Form):
+    """A referral date more than 6 months ago is refused until confirmed."""
+
+    referral_date_confirmed = forms.BooleanField(
+        label="The date is right: the referral was made then", required=False
+    )
+    asked_about_referral_date = False  # the template shows the tick box once asked
+
+    def _post_clean(self):
+        # After every other check (the form's own ``clean`` reads the date first).
+        super()._post_clean()
+        data = self.cleaned_data
+        day = data.get("referral_date")
+        if (
+            day
+            and (today() - day).days > OLD_REFERRAL_DAYS
+            and not data.get("referral_date_confirmed")
+            and "referral_date" not in self.errors
+        ):
+            self.add_error("referral_date", OLD_REFERRAL.format(day=day))
+            self.asked_about_referral_date = True
+        elif data.get("referral_date_confirmed"):
+            self.asked_about_referral_date = True  # keep the tick box shown
+
+
+class ReferralForm(OldReferralCheck, ReferralFields):
     referral_date = GovDateField(
         what="the date of the referral",
         label="Date of the referral",
@@ -171,7 +205,7 @@ class ChildIdentityFields(forms.Form):
         return data
 
 
-class ChildForm(ReferralFields, ChildIdentityFields):
+class ChildForm(OldReferralCheck, ReferralFields, ChildIdentityFields):
     """A new child (or unborn baby), optionally with the referral that brings them."""
 
     la_child_id = forms.CharField(

@@ -432,7 +432,10 @@ def referral_new(request: HttpRequest, public_id: UUID) -> HttpResponse:
     form = ReferralForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            open_episode(child=child, acting_user=request.user, **form.cleaned_data)
+            referral = {
+                k: v for k, v in form.cleaned_data.items() if k != "referral_date_confirmed"
+            }
+            open_episode(child=child, acting_user=request.user, **referral)
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
