@@ -40,6 +40,7 @@ from iro.journey.models import (
 from iro.journey.services import (
     CANCELLATION_REASON_REQUIRED,
     LATE_DECISION_REQUIRED,
+    TAKE_OFF_THE_LIST,
     Recommendation,
 )
 from iro.people.models import Agency
@@ -634,9 +635,6 @@ class InviteeForm(InviteeContactForm):
 
 
 CAME = (InviteeAttendance.ATTENDED, InviteeAttendance.PART, InviteeAttendance.VIRTUAL)
-
-
-TAKE_OFF_THE_LIST = "take_off"  # journey.services.record_attendance: listed by mistake
 
 
 class AttendanceForm(VersionedForm):

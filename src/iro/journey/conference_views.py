@@ -1765,7 +1765,10 @@ def conference_attendance(request: HttpRequest, public_id: UUID) -> HttpResponse
                 _stale_version(form, conference)
         else:
             added = f" {attendee['name'].strip()} added as attending." if attendee else ""
-            taken_off = [i.name for i in invitations_ if form.attendance().get(i.pk) == "take_off"]
+            chosen = form.attendance()
+            taken_off = [
+                i.name for i in invitations_ if chosen.get(i.pk) == services.TAKE_OFF_THE_LIST
+            ]
             if taken_off:
                 added += (
                     f" {invitations.plain_list(taken_off)} taken off the record. If they gave "

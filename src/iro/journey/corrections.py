@@ -44,6 +44,7 @@ from iro.access.guards import require
 from iro.challenge.models import Dispute, MultiAgencyChallenge
 from iro.challenge.services import settle_notices
 from iro.journey.checks import Errors, change_reason, saved_by
+from iro.journey.invitations import plain_list
 from iro.journey.models import (
     Assessment,
     CinPlanPeriod,
@@ -250,38 +251,33 @@ def describe(kind: str, record) -> str:
 # ------------------------------------------------------------------ referrals
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{one}" if n == 1 else f"{n} {many}"
+def _counted_words(counted: list[tuple[int, str, str]]) -> tuple[str, int]:
+    """("a strategy discussion and 2 plans", 3) from ``(n, one, many)`` triples, those
+    with n of 0 left out."""
+    words = [one if n == 1 else f"{n} {many}" for n, one, many in counted if n]
+    return plain_list(words), sum(n for n, _, _ in counted)
 
 
-def _referral_records(episode: Episode) -> tuple[list[str], list[str]]:
-    """What stands in ``episode`` that a void would leave without its referral: the
-    records iro keeps (voided through their own pages) and those a census return brought
-    (assessments, Child in Need plans, a conference date on the episode)."""
-    ours, census = [], []
-    for n, one, many in (
+def _referral_records(episode: Episode) -> tuple[tuple[str, int], tuple[str, int]]:
+    """What stands in ``episode`` that a void would leave without its referral, in words
+    and how many: the records iro keeps (voided through their own pages) and those a
+    census return brought (assessments, Child in Need plans, a conference date on the
+    episode)."""
+    ours = _counted_words([
         (StrategyDiscussion.objects.filter(episode=episode).count(),
          "a strategy discussion", "strategy discussions"),
         (Section47.objects.filter(episode=episode, strategy_discussion__isnull=True).count(),
          "a Section 47 enquiry", "Section 47 enquiries"),
         (Plan.objects.filter(episode=episode).count(),
          "a child protection plan", "child protection plans"),
-    ):  # fmt: skip
-        if n:
-            ours.append(_count(n, one, many))
-    for n, one, many in (
+    ])  # fmt: skip
+    census = _counted_words([
         (Assessment.objects.filter(episode=episode).count(), "an assessment", "assessments"),
         (CinPlanPeriod.objects.filter(episode=episode).count(),
          "a Child in Need plan", "Child in Need plans"),
         (1 if episode.icpc_date else 0, "an initial conference date", ""),
-    ):  # fmt: skip
-        if n:
-            census.append(_count(n, one, many))
+    ])  # fmt: skip
     return ours, census
-
-
-def _and(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 def _overlapping_referral(episode: Episode) -> Episode | None:
@@ -305,14 +301,12 @@ def void_referral(*, episode: Episode, reason: str, acting_user) -> Episode:
     require(acting_user, Capability.VOID_RECORDS, child=episode.child_id)
     _check_reason(reason, action=VOID)
     _not_voided(episode)
-    ours, census = _referral_records(episode)
+    (ours, how_many), (census, _) = _referral_records(episode)
     if ours:
-        them = "it" if len(ours) == 1 and ours[0].startswith("a ") else "them"
-        _refuse(
-            REFERRAL_HAS_RECORDS.format(start=episode.referral_date, what=_and(ours), them=them)
-        )
+        them = "it" if how_many == 1 else "them"
+        _refuse(REFERRAL_HAS_RECORDS.format(start=episode.referral_date, what=ours, them=them))
     if census:
-        _refuse(REFERRAL_HAS_CENSUS_RECORDS.format(start=episode.referral_date, what=_and(census)))
+        _refuse(REFERRAL_HAS_CENSUS_RECORDS.format(start=episode.referral_date, what=census))
     at = timezone.now()
     _mark(episode, acting_user=acting_user, reason=reason, at=at)
     kind = CorrectionKind.REFERRAL
