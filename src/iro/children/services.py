@@ -39,8 +39,8 @@ LA_CHILD_ID_REASON_REQUIRED = (
     "added. The census return and reports will use the new ID."
 )
 LA_CHILD_ID_TAKEN = (
-    "Another child already has LA child ID {id}. Check the ID in the case system: if the "
-    "two records are the same child, ask the IRO service manager to void the wrong one."
+    "Another child already has LA child ID {id}: no two children can share one. Check the "
+    "ID in the case management system, and search for {id} to see who has it."
 )
 DUPLICATE_LA_CHILD_ID = (
     "A child with LA child ID {id} already exists: search for {id} to open their record, "
