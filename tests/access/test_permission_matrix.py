@@ -253,6 +253,8 @@ PAGES: dict[str, Page] = {
     "strategy_discussion_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
     "section47_void": Page(CHILD & can(C.VOID_RECORDS)),
     "section47_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
+    "conference_child_void": Page(CHILD & can(C.VOID_RECORDS)),
+    "conference_child_restore": Page(CHILD & can(C.VOID_RECORDS), ok=(302,)),
     # documents
     "plain_language_check": post_only(can(C.VIEW_CHILD_NAMES)),
     # The family's own document, written to them by name: not for roles that see none.
@@ -541,6 +543,7 @@ PKS = {
     "actions": lambda a: a.action.pk,
     "core-group": lambda a: a.core_group_parent.pk,
     "pre-meetings": lambda a: a.review_row.pk,
+    "children": lambda a: a.review_row.pk,
     "tokens": lambda a: a.api_token.pk,
     "hours": lambda a: a.staff.iro.pk,
     "staff": lambda a: a.staff.iro.pk,

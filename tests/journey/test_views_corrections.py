@@ -16,6 +16,7 @@ from iro.journey.models import Conference, ConferenceKind, Plan, PlanEndReason
 from tests.challenge.factories import DisputeFactory
 from tests.factories import (
     ChildFactory,
+    ConferenceChildFactory,
     EpisodeFactory,
     child_on_plan,
     hold_conference,
@@ -228,3 +229,73 @@ def test_a_coordinator_sees_no_referral_void_link_and_is_refused(client, staff):
     assert client.post(void_url, {"reason": WHY}).status_code == 403
     episode.refresh_from_db()
     assert episode.voided_at is None
+
+
+def _brother_at(staff, journey):
+    """A brother listed at his sister's held initial conference (with no decision)."""
+    brother = ChildFactory(
+        team=staff.team, family=journey.child.family, first_name="Brannoc", last_name="Ashcombe"
+    )
+    s47 = s47_for(brother, referral=date(2025, 1, 6), strategy=date(2025, 1, 7))
+    return ConferenceChildFactory(conference=journey.icpc, child=brother, section47=s47)
+
+
+def test_a_manager_takes_one_child_off_a_held_conference_and_can_put_them_back(
+    client, staff, journey
+):
+    row = _brother_at(staff, journey)
+    client.force_login(staff.iro_manager)
+    detail_url = reverse("conference_detail", args=[journey.icpc.public_id])
+    void_url = reverse("conference_child_void", args=[journey.icpc.public_id, row.pk])
+    detail = client.get(detail_url).text
+    assert void_url in detail
+    assert "Take Brannoc Ashcombe off this conference's record" in detail
+
+    page = client.get(void_url).text
+    assert "Listed at the initial child protection conference held 27 January 2025" in page
+    assert "Brannoc Ashcombe leaves this conference&#x27;s record" in page
+
+    response = client.post(void_url, {"reason": WHY})
+    restore_url = reverse("conference_child_restore", args=[journey.icpc.public_id, row.pk])
+    assert response["Location"] == restore_url
+    detail = client.get(detail_url).text
+    assert "Brannoc Ashcombe was taken off this conference's record on" in detail
+    assert restore_url in detail
+    assert void_url not in detail  # only Wren is left: the whole conference is voided instead
+    # The brother's page keeps the correction, with its restore.
+    brother_page = client.get(reverse("child_journey", args=[row.child.public_id])).text
+    assert restore_url in brother_page
+
+    response = client.post(restore_url, {"reason": BACK})
+    assert response["Location"] == detail_url
+    assert "was taken off this conference" not in client.get(detail_url).text
+
+
+@pytest.mark.parametrize("who", ["iro", "coordinator", "analyst"])
+def test_taking_a_child_off_is_refused_to_all_but_the_manager(client, staff, journey, who):
+    row = _brother_at(staff, journey)
+    client.force_login(getattr(staff, who))
+    void_url = reverse("conference_child_void", args=[journey.icpc.public_id, row.pk])
+    assert client.get(void_url).status_code == 403
+    assert client.post(void_url, {"reason": WHY}).status_code == 403
+    assert journey.icpc.children.count() == 2
+
+
+def test_a_manager_who_may_not_see_the_brother_is_refused_his_row(client, staff, journey):
+    row = _brother_at(staff, journey)
+    row.child.restricted = True
+    row.child.save(update_fields=["restricted"])
+    client.force_login(staff.iro_manager)
+    void_url = reverse("conference_child_void", args=[journey.icpc.public_id, row.pk])
+    assert client.get(void_url).status_code in (403, 404)
+    assert client.post(void_url, {"reason": WHY}).status_code in (403, 404)
+    assert journey.icpc.children.count() == 2
+
+
+def test_the_last_child_cannot_be_taken_off_and_the_page_says_why(client, staff, journey):
+    row = journey.icpc.children.get()
+    client.force_login(staff.iro_manager)
+    void_url = reverse("conference_child_void", args=[journey.icpc.public_id, row.pk])
+    page = client.post(void_url, {"reason": WHY}).text
+    assert "only child left on this conference&#x27;s record: void the conference" in page
+    assert "govuk-error-summary" in page

@@ -166,6 +166,7 @@ def list_5_rows(user, period: timescales.Period) -> Iterator[list]:
         conference_rows__conference__held_on__range=(first, last),
         # A join does not go through the default manager: leave voided conferences out.
         conference_rows__conference__voided_at__isnull=True,
+        conference_rows__voided_at__isnull=True,
     )
     children = statutory_return_children(user).filter(
         pk__in=Section47.objects.filter(in_period).values("episode__child")

@@ -128,7 +128,7 @@ def _batch(pks, period, closures, notes) -> Iterator[reader.Child]:
     # their conferences (two indexed lookups): one join filtered on the conference's kind
     # lets SQLite's planner read every initial conference of the records for each batch.
     rows = list(
-        ConferenceChild.all_objects.filter(child_id__in=pks).values_list(
+        ConferenceChild.all_objects.filter(child_id__in=pks, voided_at__isnull=True).values_list(
             "child_id", "section47_id", "conference_id"
         )
     )

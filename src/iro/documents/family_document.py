@@ -160,7 +160,11 @@ def _children_of(conference) -> list:
     from iro.children.models import Child
 
     return list(
-        Child.objects.filter(conference_rows__conference=conference)
+        # A join does not go through the default manager: a child voided off the
+        # conference's record is not in its documents.
+        Child.objects.filter(
+            conference_rows__conference=conference, conference_rows__voided_at__isnull=True
+        )
         .select_related("family")
         .order_by(F("date_of_birth").asc(nulls_last=True), "pk")  # an unborn baby last
     )

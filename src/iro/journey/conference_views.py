@@ -11,7 +11,7 @@ in the form beside the record as it now is, so nothing is lost.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from uuid import UUID
 
 from django.contrib import messages
@@ -21,6 +21,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
@@ -953,6 +954,7 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             display_name(request.user, c.child)
             for c in _addable(request.user, conference, context["rows"])
         ]
+    context["taken_off"] = _taken_off(request.user, conference)
     context["agree_form"] = LateDecisionForm(initial={"decided_on": today()})
     context["minutes_form"] = MinutesSentForm(
         initial={"sent_on": today(), "version": conference.version}
@@ -979,6 +981,30 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             queues.late_conferences_waiting(request.user).exclude(pk=conference.pk).count()
         )
     return render(request, "journey/conference/detail.html", context)
+
+
+@dataclass(frozen=True)
+class TakenOff:
+    """A child voided off a held conference's record (listed by mistake)."""
+
+    row: ConferenceChild
+    name: str
+    on: datetime
+
+
+def _taken_off(user, conference: Conference) -> list[TakenOff]:
+    """The children voided off the conference's record on their own, for its page."""
+    if conference.status != ConferenceStatus.HELD:
+        return []
+    rows = (
+        ConferenceChild.all_objects.filter(conference=conference, voided_at__isnull=False)
+        .select_related("child", "voided_by")
+        .order_by("voided_at", "pk")
+    )
+    return [
+        TakenOff(row, display_name(user, row.child), timezone.localtime(row.voided_at))
+        for row in rows
+    ]
 
 
 def _record_context(user, conference: Conference) -> dict:

@@ -53,6 +53,16 @@ def conference(user, public_id: UUID, *, voided: bool) -> Conference:
     return conference_for(user, public_id, every_child=True, voided=voided)
 
 
+def conference_row(user, public_id: UUID, pk: int, *, voided: bool) -> ConferenceChild:
+    """One child's row at a live conference the user may open with every child (the
+    conference's guard), voided on its own or not as asked."""
+    found_conference = conference_for(user, public_id, every_child=True)
+    rows = ConferenceChild.all_objects.filter(conference=found_conference).select_related(
+        "child", "plan", "conference"
+    )
+    return _found(rows, voided=voided, pk=pk)
+
+
 def dispute(user, public_id: UUID, *, voided: bool) -> Dispute:
     found = Dispute.all_objects.select_related("child")
     return _seen(user, _found(found, voided=voided, public_id=public_id))
@@ -132,6 +142,15 @@ def _restore_urls(child: Child, voids: list[Correction]) -> dict[tuple[str, int]
                 pk__in=ids[kind], voided_at__isnull=False
             ).values_list("pk", flat=True):
                 urls[(kind, pk)] = reverse(name, args=[child.public_id, pk])
+    if CorrectionKind.CONFERENCE_CHILD in ids:
+        for pk, public_id in ConferenceChild.all_objects.filter(
+            pk__in=ids[CorrectionKind.CONFERENCE_CHILD],
+            voided_at__isnull=False,
+            conference__voided_at__isnull=True,
+        ).values_list("pk", "conference__public_id"):
+            urls[(CorrectionKind.CONFERENCE_CHILD, pk)] = reverse(
+                "conference_child_restore", args=[public_id, pk]
+            )
     if CorrectionKind.PLAN_END in ids:
         for plan_record in Plan.objects.filter(pk__in=ids[CorrectionKind.PLAN_END]):
             if voided_plan_end(plan_record) is not None and plan_record.end_date is None:

@@ -14,6 +14,16 @@ challenge = "challenges/<uuid:public_id>/"
 urlpatterns = [
     path(conference + "void", v.conference_void, name="conference_void"),
     path(conference + "restore", v.conference_restore, name="conference_restore"),
+    path(
+        conference + "children/<int:row_pk>/void",
+        v.conference_child_void,
+        name="conference_child_void",
+    ),
+    path(
+        conference + "children/<int:row_pk>/restore",
+        v.conference_child_restore,
+        name="conference_child_restore",
+    ),
     path(plan + "end/void", v.plan_end_void, name="plan_end_void"),
     path(plan + "end/restore", v.plan_end_restore, name="plan_end_restore"),
     path(dispute + "void", v.dispute_void, name="dispute_void"),

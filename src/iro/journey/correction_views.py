@@ -97,6 +97,23 @@ def _conference(user, public_id: UUID, voided: bool) -> Target:
     )
 
 
+def _conference_child(user, public_id: UUID, pk: int, voided: bool) -> Target:
+    row = found.conference_row(user, public_id, pk, voided=voided)
+    return Target(
+        row,
+        CorrectionKind.CONFERENCE_CHILD,
+        corrections.describe(CorrectionKind.CONFERENCE_CHILD, row),
+        _names(user, [row.child]),
+        reverse("conference_detail", args=[public_id]),
+        reverse("conference_child_restore", args=[public_id, pk]),
+        corrections.void_conference_child,
+        corrections.restore_conference_child,
+        "row",
+        row.child,
+        [] if voided else corrections.void_conference_child_consequences(row, user),
+    )
+
+
 def _dispute(user, public_id: UUID, voided: bool) -> Target:
     dispute = found.dispute(user, public_id, voided=voided)
     return Target(
@@ -241,6 +258,18 @@ def conference_void(request: HttpRequest, public_id: UUID) -> HttpResponse:
 
 def conference_restore(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return _act(request, lambda v: _conference(request.user, public_id, v), restoring=True)
+
+
+def conference_child_void(request: HttpRequest, public_id: UUID, row_pk: int) -> HttpResponse:
+    return _act(
+        request, lambda v: _conference_child(request.user, public_id, row_pk, v), restoring=False
+    )
+
+
+def conference_child_restore(request: HttpRequest, public_id: UUID, row_pk: int) -> HttpResponse:
+    return _act(
+        request, lambda v: _conference_child(request.user, public_id, row_pk, v), restoring=True
+    )
 
 
 def dispute_void(request: HttpRequest, public_id: UUID) -> HttpResponse:

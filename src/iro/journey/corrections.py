@@ -22,6 +22,10 @@ What hangs on a record decides what a void does (each rule says why):
   decided: those facts exist only because it was recorded. It is refused while a plan
   it started has anything of its own (a review, an end, a dispute), or when reopening a
   plan it ended would overlap a later plan; the message names the plan and what depends.
+- One child's part in a held conference (listed at it by mistake) is voided on its own,
+  with what their row started or ended, as for the whole conference; refused for the last
+  child on the record (void the conference) and before the conference is held (take the
+  child off the booking). Minutes already sent are to be sent again.
 - A plan's end is voided by reopening the plan; refused when a review conference decided
   the end (void that conference) or a later plan would overlap.
 
@@ -133,6 +137,16 @@ RESTORE_REFERRAL_OVERLAP = (
     "{child}'s referral of {other:%-d %B %Y} stands in this one's place (their episodes "
     "would overlap): if this one is the right record, void that one first."
 )
+CONFERENCE_CHILD_NOT_HELD = (
+    "Only the record of a held conference is corrected here: before it is held, take the "
+    "child off the booking."
+)
+CONFERENCE_CHILD_LAST = (
+    "{child} is the only child left on this conference's record: void the conference instead."
+)
+CONFERENCE_CHILD_CONFERENCE_VOIDED = (
+    "The whole conference is voided: restore it first, then this child's part in it."
+)
 PLAN_END_NOTHING_TO_RESTORE = "No voided end of this plan is waiting to be restored."
 PLAN_ENDED_AGAIN = "This plan has been ended again since, on {date:%-d %B %Y}."
 
@@ -239,6 +253,10 @@ def describe(kind: str, record) -> str:
         when = record.held_on or record.scheduled_date
         verb = "held" if record.held_on else "booked for"
         return f"{record.get_kind_display()} {verb} {_date(when)}"
+    if kind == CorrectionKind.CONFERENCE_CHILD:
+        conference = record.conference
+        said = conference.get_kind_display()
+        return f"Listed at the {said[0].lower()}{said[1:]} held {_date(conference.held_on)}"
     if kind == CorrectionKind.PLAN:
         return f"Child protection plan from {_date(record.start_date)}"
     if kind == CorrectionKind.PLAN_END:
@@ -543,7 +561,7 @@ def _later_plan(plan: Plan) -> Plan | None:
     )
 
 
-def void_consequences(conference: Conference, user) -> list[str]:
+def void_consequences(conference: Conference, user, rows=None) -> list[str]:
     """What voiding ``conference`` would do, said before it is done (the void page): the
     plans it started go with it, the plans it ended reopen, and a review's plan is next
     due from the review before it. Read only; ``void_conference`` does it."""
@@ -553,7 +571,8 @@ def void_consequences(conference: Conference, user) -> list[str]:
     from iro.journey.services import review_dates
 
     said = []
-    rows = conference.children.select_related("child", "plan").order_by("pk")
+    if rows is None:
+        rows = conference.children.select_related("child", "plan").order_by("pk")
     for row in rows:
         name = display_name(user, row.child)
         if started_plan(conference, row):
@@ -575,58 +594,75 @@ def void_consequences(conference: Conference, user) -> list[str]:
     return said
 
 
+STARTED, ENDED = "started", "ended"
+
+
+def _check_row_void(conference: Conference, row: ConferenceChild) -> str | None:
+    """What voiding ``row`` (with its conference, or on its own) undoes: ``STARTED``,
+    the plan it started goes with it; ``ENDED``, the plan end it decided is taken back;
+    else nothing. Refuses what depends on it."""
+    child = row.child
+    if started_plan(conference, row):
+        plan = row.plan
+        reviews = ConferenceChild.objects.filter(plan=plan).exclude(conference=conference)
+        if count := reviews.count():
+            said = _counted(count, "later conference")
+            _refuse(
+                PLAN_HAS_REVIEWS.format(
+                    child=child, start=plan.start_date, reviews=said["count"], them=said["them"]
+                )
+            )
+        if plan.end_date is not None:
+            _refuse(PLAN_HAS_ENDED.format(child=child, start=plan.start_date, end=plan.end_date))
+        if count := Dispute.objects.filter(plan=plan).count():
+            said = _counted(count, "dispute")
+            _refuse(
+                PLAN_HAS_DISPUTES.format(
+                    child=child, start=plan.start_date, disputes=said["count"], them=said["them"]
+                )
+            )
+        return STARTED
+    if ended_plan(conference, row):
+        later = _later_plan(row.plan)
+        if later is not None:
+            _refuse(
+                PLAN_WOULD_OVERLAP.format(
+                    child=child, start=row.plan.start_date, later=later.start_date
+                )
+            )
+        return ENDED
+    return None
+
+
+def _undo_row(
+    conference: Conference, row: ConferenceChild, effect: str | None, *, acting_user, reason, at
+) -> None:
+    if effect == STARTED:
+        _mark(row.plan, acting_user=acting_user, reason=reason, at=at)
+    elif effect == ENDED:
+        _reopen(
+            row.plan, acting_user=acting_user, reason=reason, at=at, conference_id=conference.pk
+        )
+
+
 @transaction.atomic
 def void_conference(*, conference: Conference, reason: str, acting_user) -> Conference:
-    """Void a conference, with the plans it started and the plan ends it decided."""
+    """Void a conference, with the plans it started and the plan ends it decided. A
+    child's row voided on its own before stays as it is (its plan was dealt with then)."""
     conference = _locked(Conference, conference.pk)
     rows = list(
-        ConferenceChild.all_objects.filter(conference=conference)
+        ConferenceChild.all_objects.filter(conference=conference, voided_at__isnull=True)
         .select_related("child", "plan")
         .order_by("pk")
     )
     require(acting_user, Capability.VOID_RECORDS, children=[r.child_id for r in rows])
     _check_reason(reason, action=VOID)
     _not_voided(conference)
-    started, ended = [], []
-    for row in rows:
-        child = row.child
-        if started_plan(conference, row):
-            plan = row.plan
-            reviews = ConferenceChild.objects.filter(plan=plan).exclude(conference=conference)
-            if count := reviews.count():
-                said = _counted(count, "later conference")
-                _refuse(
-                    PLAN_HAS_REVIEWS.format(
-                        child=child, start=plan.start_date, reviews=said["count"], them=said["them"]
-                    )
-                )
-            if plan.end_date is not None:
-                _refuse(
-                    PLAN_HAS_ENDED.format(child=child, start=plan.start_date, end=plan.end_date)
-                )
-            if count := Dispute.objects.filter(plan=plan).count():
-                said = _counted(count, "dispute")
-                _refuse(
-                    PLAN_HAS_DISPUTES.format(
-                        child=child,
-                        start=plan.start_date,
-                        disputes=said["count"],
-                        them=said["them"],
-                    )
-                )
-            started.append(row)
-        elif ended_plan(conference, row):
-            later = _later_plan(row.plan)
-            if later is not None:
-                _refuse(
-                    PLAN_WOULD_OVERLAP.format(
-                        child=child, start=row.plan.start_date, later=later.start_date
-                    )
-                )
-            ended.append(row)
+    effects = [(row, _check_row_void(conference, row)) for row in rows]
     at = timezone.now()
     _mark(conference, acting_user=acting_user, reason=reason, at=at)
     what = describe(CorrectionKind.CONFERENCE, conference)
+    started = [row for row, effect in effects if effect == STARTED]
     if started:
         what += ", and the plan it started" if len(started) == 1 else ", and the plans it started"
     _log(
@@ -639,16 +675,8 @@ def void_conference(*, conference: Conference, reason: str, acting_user) -> Conf
         acting_user=acting_user,
         at=at,
     )
-    for row in started:
-        _mark(row.plan, acting_user=acting_user, reason=reason, at=at)
-    for row in ended:
-        _reopen(
-            row.plan,
-            acting_user=acting_user,
-            reason=reason,
-            at=at,
-            conference_id=conference.pk,
-        )
+    for row, effect in effects:
+        _undo_row(conference, row, effect, acting_user=acting_user, reason=reason, at=at)
     # A booked conference voided before it was held: the people invited are told.
     from iro.journey.invitations import cancel_voided
 
@@ -677,53 +705,62 @@ def _replacing_conference(conference: Conference, row: ConferenceChild):
     return None
 
 
+def _check_row_restore(conference: Conference, row: ConferenceChild, voided_at) -> Plan | None:
+    """Refuse restoring ``row`` (with its conference, or on its own) when something has
+    taken its place; the plan voided with it (at ``voided_at``) comes back, if any."""
+    if row.section47 is not None and row.section47.voided_at is not None:
+        _refuse(CONFERENCE_S47_VOIDED.format(child=row.child, start=row.section47.start_date))
+    twin = _replacing_conference(conference, row)
+    if twin is not None:
+        _refuse(
+            RESTORE_CONFERENCE_REPLACED.format(
+                child=row.child,
+                what=twin.conference.get_kind_display().lower(),
+                on=twin.conference.held_on or twin.conference.scheduled_date,
+            )
+        )
+    plan = row.plan
+    if plan is None or plan.voided_at != voided_at:
+        return None
+    # The plan comes back open: any live plan not ended by its start overlaps it.
+    other = (
+        Plan.objects.filter(child_id=plan.child_id)
+        .exclude(end_date__lte=plan.start_date)
+        .order_by("start_date")
+        .first()
+    )
+    if other is not None:
+        _refuse(
+            RESTORE_OVERLAP.format(child=row.child, other=other.start_date, start=plan.start_date)
+        )
+    return plan
+
+
+def _check_ends_restore(ends: list[Correction]) -> None:
+    for correction in ends:
+        plan = Plan.objects.get(pk=correction.record_id)
+        if plan.end_date is not None:
+            _refuse(PLAN_ENDED_AGAIN.format(date=plan.end_date))
+
+
 @transaction.atomic
 def restore_conference(*, conference: Conference, reason: str, acting_user) -> Conference:
-    """Restore a voided conference, with the plans and plan ends voided with it."""
+    """Restore a voided conference, with the plans and plan ends voided with it. A
+    child's row voided on its own stays voided (restore it on its own)."""
     conference = _locked(Conference, conference.pk)
     rows = list(
-        ConferenceChild.all_objects.filter(conference=conference)
+        ConferenceChild.all_objects.filter(conference=conference, voided_at__isnull=True)
         .select_related("child", "plan", "section47")
         .order_by("pk")
     )
     require(acting_user, Capability.VOID_RECORDS, children=[r.child_id for r in rows])
     _check_reason(reason, action=RESTORE)
     _voided(conference)
-    voided_at = conference.voided_at
-    plans = []
-    for row in rows:
-        if row.section47 is not None and row.section47.voided_at is not None:
-            _refuse(CONFERENCE_S47_VOIDED.format(child=row.child, start=row.section47.start_date))
-        twin = _replacing_conference(conference, row)
-        if twin is not None:
-            _refuse(
-                RESTORE_CONFERENCE_REPLACED.format(
-                    child=row.child,
-                    what=twin.conference.get_kind_display().lower(),
-                    on=twin.conference.held_on or twin.conference.scheduled_date,
-                )
-            )
-        plan = row.plan
-        if plan is not None and plan.voided_at == voided_at:
-            # The plan comes back open: any live plan not ended by its start overlaps it.
-            other = (
-                Plan.objects.filter(child_id=plan.child_id)
-                .exclude(end_date__lte=plan.start_date)
-                .order_by("start_date")
-                .first()
-            )
-            if other is not None:
-                _refuse(
-                    RESTORE_OVERLAP.format(
-                        child=row.child, other=other.start_date, start=plan.start_date
-                    )
-                )
-            plans.append(plan)
+    plans = [_check_row_restore(conference, row, conference.voided_at) for row in rows]
     ends = _open_voided_ends(conference_id=conference.pk)
-    for correction in ends:
-        plan = Plan.objects.get(pk=correction.record_id)
-        if plan.end_date is not None:
-            _refuse(PLAN_ENDED_AGAIN.format(date=plan.end_date))
+    live_plans = {r.plan_id for r in rows}
+    ends = [c for c in ends if c.record_id in live_plans]
+    _check_ends_restore(ends)
     _unmark(conference, acting_user=acting_user)
     _log(
         children=[r.child_id for r in rows],
@@ -736,10 +773,125 @@ def restore_conference(*, conference: Conference, reason: str, acting_user) -> C
         at=timezone.now(),
     )
     for plan in plans:
-        _unmark(plan, acting_user=acting_user)
+        if plan is not None:
+            _unmark(plan, acting_user=acting_user)
     for correction in ends:
         _put_back_end(correction, acting_user=acting_user, reason=reason)
     return conference
+
+
+# ------------------------------------------------- one child's part in a held conference
+
+
+def _locked_row(row: ConferenceChild) -> tuple[Conference, ConferenceChild]:
+    conference = _locked(Conference, row.conference_id)
+    row = (
+        ConferenceChild.all_objects.select_for_update(of=("self",))
+        .select_related("child", "plan", "section47")
+        .get(pk=row.pk)
+    )
+    return conference, row
+
+
+def _amended(conference: Conference, *, acting_user, reason: str) -> None:
+    """The conference's record changed: its version moves on (a form open on it is
+    told), and minutes already sent are to be sent again."""
+    from iro.journey.services import minutes_out_of_date
+
+    minutes_out_of_date(conference)
+    conference.version += 1
+    conference._change_reason = change_reason(reason)
+    saved_by(conference, acting_user).save(
+        update_fields=["version", "minutes_sent_on", "minutes_replaced_sent_on"]
+    )
+
+
+def void_conference_child_consequences(row: ConferenceChild, user) -> list[str]:
+    """What voiding one child's row would do, said first (read only)."""
+    from iro.access.scope import display_name
+
+    conference = row.conference
+    name = display_name(user, row.child)
+    said = [
+        f"{name} leaves this conference's record: it no longer counts for them in the "
+        "lists, the timescales, the reports or the census. The other children's records "
+        "stay as they are."
+    ]
+    said += void_consequences(conference, user, rows=[row])
+    if conference.minutes_sent_on is not None:
+        said.append("The minutes were sent: they are to be sent again without them.")
+    return said
+
+
+@transaction.atomic
+def void_conference_child(*, row: ConferenceChild, reason: str, acting_user) -> ConferenceChild:
+    """Take one child off a held conference's record (listed by mistake): their row is
+    voided with the plan it started, or the plan end it decided is taken back, as when
+    the whole conference is voided."""
+    conference, row = _locked_row(row)
+    require(acting_user, Capability.VOID_RECORDS, children=[row.child_id])
+    _check_reason(reason, action=VOID)
+    _not_voided(conference)
+    _not_voided(row)
+    if conference.status != ConferenceStatus.HELD:
+        _refuse(CONFERENCE_CHILD_NOT_HELD)
+    if not ConferenceChild.objects.filter(conference=conference).exclude(pk=row.pk).exists():
+        _refuse(CONFERENCE_CHILD_LAST.format(child=row.child))
+    effect = _check_row_void(conference, row)
+    at = timezone.now()
+    _mark(row, acting_user=acting_user, reason=reason, at=at)
+    _amended(conference, acting_user=acting_user, reason=reason)
+    what = describe(CorrectionKind.CONFERENCE_CHILD, row)
+    if effect == STARTED:
+        what += ", and the plan it started"
+    _log(
+        children=[row.child_id],
+        kind=CorrectionKind.CONFERENCE_CHILD,
+        record_id=row.pk,
+        what=what,
+        action=CorrectionAction.VOID,
+        reason=reason,
+        acting_user=acting_user,
+        at=at,
+    )
+    _undo_row(conference, row, effect, acting_user=acting_user, reason=reason, at=at)
+    return row
+
+
+@transaction.atomic
+def restore_conference_child(*, row: ConferenceChild, reason: str, acting_user) -> ConferenceChild:
+    """Put a child voided on their own back on the conference's record, with the plan
+    voided with them or the plan end their row decided."""
+    conference, row = _locked_row(row)
+    require(acting_user, Capability.VOID_RECORDS, children=[row.child_id])
+    _check_reason(reason, action=RESTORE)
+    _voided(row)
+    if conference.voided_at is not None:
+        _refuse(CONFERENCE_CHILD_CONFERENCE_VOIDED)
+    plan = _check_row_restore(conference, row, row.voided_at)
+    ends = [
+        c
+        for c in _open_voided_ends(plan_id=row.plan_id, conference_id=conference.pk)
+        if row.plan_id is not None
+    ]
+    _check_ends_restore(ends)
+    _unmark(row, acting_user=acting_user)
+    _amended(conference, acting_user=acting_user, reason=reason)
+    _log(
+        children=[row.child_id],
+        kind=CorrectionKind.CONFERENCE_CHILD,
+        record_id=row.pk,
+        what=describe(CorrectionKind.CONFERENCE_CHILD, row),
+        action=CorrectionAction.RESTORE,
+        reason=reason,
+        acting_user=acting_user,
+        at=timezone.now(),
+    )
+    if plan is not None:
+        _unmark(plan, acting_user=acting_user)
+    for correction in ends:
+        _put_back_end(correction, acting_user=acting_user, reason=reason)
+    return row
 
 
 # ------------------------------------------------------------------ plan ends

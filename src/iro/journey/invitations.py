@@ -1249,7 +1249,8 @@ def family_adult_invited(invitation: Invitation) -> FamilyMember | None:
         return None
     name = invitation.name.strip().lower()
     adults = FamilyMember.objects.filter(
-        family__children__conference_rows__conference_id=invitation.conference_id
+        family__children__conference_rows__conference_id=invitation.conference_id,
+        family__children__conference_rows__voided_at__isnull=True,
     ).distinct()
     return next((a for a in adults.order_by("pk") if a.name.strip().lower() == name), None)
 
@@ -1275,7 +1276,10 @@ def interpreters_needed(conference: Conference) -> tuple[list[InterpreterNeed], 
     the coordinator books one. Two queries."""
     adults = (
         needing_an_interpreter()
-        .filter(family__children__conference_rows__conference=conference)
+        .filter(
+            family__children__conference_rows__conference=conference,
+            family__children__conference_rows__voided_at__isnull=True,
+        )
         .distinct()
         .order_by("family_id", "pk")
     )
@@ -1291,6 +1295,7 @@ def children_without_parents(conference: Conference) -> list:
     with_parents = set(
         FamilyMember.objects.filter(
             family__children__conference_rows__conference=conference,
+            family__children__conference_rows__voided_at__isnull=True,
             relationship__in=PARENTS_AND_CARERS,
         ).values_list("family_id", flat=True)
     )
@@ -1322,6 +1327,7 @@ def previous_conference(conference: Conference) -> Conference | None:
         Conference.objects.filter(
             status=ConferenceStatus.HELD,
             children__plan__in=conference.children.filter(plan__isnull=False).values("plan"),
+            children__voided_at__isnull=True,  # a join is not filtered by the manager
         )
         .exclude(pk=conference.pk)
         .order_by("-held_on", "-pk")

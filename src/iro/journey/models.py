@@ -57,11 +57,16 @@ class Voidable(models.Model):
 
 
 class LiveConferenceRowManager(models.Manager):
-    """A child's row at a voided conference counts nowhere: every query that starts
-    from ``ConferenceChild.objects`` (the measures, due dates, lists) leaves it out."""
+    """A child's row at a voided conference, or a row voided on its own (a child listed
+    at a held conference by mistake), counts nowhere: every query that starts from
+    ``ConferenceChild.objects`` (the measures, due dates, lists) leaves it out."""
 
     def get_queryset(self):
-        return super().get_queryset().filter(conference__voided_at__isnull=True)
+        return (
+            super()
+            .get_queryset()
+            .filter(voided_at__isnull=True, conference__voided_at__isnull=True)
+        )
 
 
 class Category(models.TextChoices):
@@ -502,8 +507,12 @@ class ChildAttendance(models.TextChoices):
     DID_NOT_ATTEND = "did_not_attend", "Did not attend"
 
 
-class ConferenceChild(models.Model):
-    """One child at one conference: their S47 or plan, decision and participation."""
+class ConferenceChild(Voidable):
+    """One child at one conference: their S47 or plan, decision and participation.
+
+    Voided on its own when the child was recorded at a held conference by mistake
+    (``journey.corrections.void_conference_child``); the conference stands for the
+    others."""
 
     conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="children")
     child = models.ForeignKey(
@@ -840,6 +849,7 @@ class CorrectionKind(models.TextChoices):
     STRATEGY_DISCUSSION = "strategy_discussion", "Strategy discussion"
     SECTION47 = "section47", "Section 47 enquiry"
     CONFERENCE = "conference", "Conference"
+    CONFERENCE_CHILD = "conference_child", "A child's part in a conference"
     PLAN = "plan", "Child protection plan"
     PLAN_END = "plan_end", "End of a child protection plan"
     DISPUTE = "dispute", "Dispute"

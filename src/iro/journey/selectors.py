@@ -168,9 +168,9 @@ def review_dates_by_plan(plan_ids: Iterable[int]) -> dict[int, list[date]]:
     # filtered on the conference's kind lets SQLite's planner read every held review of
     # the records, however few plans are asked about.
     rows = list(
-        ConferenceChild.all_objects.filter(plan_id__in=list(plan_ids)).values_list(
-            "plan_id", "conference_id"
-        )
+        ConferenceChild.all_objects.filter(
+            plan_id__in=list(plan_ids), voided_at__isnull=True
+        ).values_list("plan_id", "conference_id")
     )
     held_on_of = dict(
         Conference.objects.filter(  # live conferences only, as ConferenceChild.objects

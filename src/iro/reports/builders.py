@@ -535,7 +535,9 @@ def _quotes(period: Period, team, chair) -> list[Quote]:
     if chair is not None:
         feedback = feedback.filter(conference__chair=chair)
     if team is not None:
-        feedback = feedback.filter(conference__children__child__team=team).distinct()
+        feedback = feedback.filter(
+            conference__children__child__team=team, conference__children__voided_at__isnull=True
+        ).distinct()
     feedback = list(
         feedback.only("conference_id", "respondent", "published_wording", "received_on")
     )
