@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from iro.journey import plan_services
 from iro.journey.checks import STALE_RECORD
+from iro.journey.conference_forms import EMAIL_INVALID
 from iro.journey.models import (
     ActionStatus,
     CinPlanPeriod,
@@ -203,6 +204,23 @@ def test_core_group_members_are_added(client, staff, journey):
     )
     page = client.get(reverse("plan_detail", args=[journey.plan.public_id])).content.decode()
     assert "Fern Oakley, school or education" in page
+
+
+def test_a_core_group_form_shows_every_missing_answer_at_once(client, staff, journey):
+    client.force_login(staff.iro)
+    page = client.post(
+        reverse("plan_core_group", args=[journey.plan.public_id]),
+        {"name": "", "role": "", "email": "not-an-address", **date_data("joined_on", TODAY)},
+    ).text
+    summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    for message in (
+        plan_services.MEMBER_NAME_REQUIRED,
+        plan_services.MEMBER_ROLE_REQUIRED,
+        EMAIL_INVALID,
+    ):
+        assert escape(message) in summary
+    assert summary.count("<li>") == 3  # each once
+    assert not journey.plan.core_group.exists()
 
 
 def test_a_team_manager_joins_the_core_group_as_team_manager(client, staff, journey):

@@ -35,7 +35,13 @@ from iro.challenge.services import (
     RESPONSE_DAYS_RANGE,
     TEXT_REQUIRED,
 )
-from iro.journey.conference_forms import CHOOSE_ONE, GovDateField, VersionedForm, date_example
+from iro.journey.conference_forms import (
+    CHOOSE_ONE,
+    AllAtOnce,
+    GovDateField,
+    VersionedForm,
+    date_example,
+)
 from iro.people.models import Agency
 
 REASON_REQUIRED = "Select the main reason for the dispute."
@@ -87,26 +93,6 @@ def _long_text(
         widget=forms.Textarea,
         validators=[text_limits.MaxChars(limit)],
     )
-
-
-class AllAtOnce:
-    """A form some of whose answers only its service requires (``service_requires``:
-    field, the service's message). When the form is refused for something else the
-    service is not asked, so those messages are given here too: every missing answer
-    shows on the first try, never one round at a time, and still only once."""
-
-    service_requires: dict[str, str] = {}
-
-    def full_clean(self):
-        super().full_clean()
-        if not self.is_bound or not self.errors:
-            return  # the service is asked, and says what is missing
-        for field, message in self.service_requires.items():
-            if field in self.errors:
-                continue
-            value = self.cleaned_data.get(field)
-            if value is None or (isinstance(value, str) and not value.strip()):
-                self.add_error(field, message)
 
 
 # ------------------------------------------------------------------- disputes

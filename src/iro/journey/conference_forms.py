@@ -255,6 +255,26 @@ def _agency_field() -> forms.ModelChoiceField:
     )
 
 
+class AllAtOnce:
+    """A form some of whose answers only its service requires (``service_requires``:
+    field, the service's message). When the form is refused for something else the
+    service is not asked, so those messages are given here too: every missing answer
+    shows on the first try, never one round at a time, and still only once."""
+
+    service_requires: dict[str, str] = {}
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or not self.errors:
+            return  # the service is asked, and says what is missing
+        for field, message in self.service_requires.items():
+            if field in self.errors:
+                continue
+            value = self.cleaned_data.get(field)
+            if value is None or (isinstance(value, str) and not value.strip()):
+                self.add_error(field, message)
+
+
 class VersionedForm(forms.Form):
     """A form editing a record: the version the editor saw travels with it, and a form
     sent without it is refused (it could overwrite someone else's change unseen).

@@ -13,6 +13,7 @@ from iro.journey.checks import VERSION_MISSING, today
 from iro.journey.conference_forms import (
     CHOOSE_ONE,
     EMAIL_INVALID,
+    AllAtOnce,
     GovDateField,
     VersionedForm,
     _agency_field,
@@ -20,6 +21,7 @@ from iro.journey.conference_forms import (
     date_example_ahead,
 )
 from iro.journey.models import ActionStatus, InviteeRole
+from iro.journey.plan_services import MEMBER_NAME_REQUIRED, MEMBER_ROLE_REQUIRED
 
 SIBLINGS_HINT = "Each child's copy can then be changed on its own."
 BY_WHEN_GONE_BY = (
@@ -165,7 +167,10 @@ class ReviewActionsForm(forms.Form):
         ]
 
 
-class CoreGroupForm(forms.Form):
+class CoreGroupForm(AllAtOnce, forms.Form):
+    # Every missing answer on the first try, the email's or the date's error beside them.
+    service_requires = {"name": MEMBER_NAME_REQUIRED, "role": MEMBER_ROLE_REQUIRED}
+
     name = forms.CharField(
         label="Name", required=False, validators=[text_limits.MaxChars(text_limits.NAME)]
     )
