@@ -333,6 +333,34 @@ def test_the_team_page_leads_a_social_worker_to_the_children_allocated_to_them(c
     assert "allocated to you" not in html(client.get(reverse("team_work")))
 
 
+def test_a_social_worker_narrows_the_team_page_to_the_children_allocated_to_them(client, staff):
+    today = timezone.localdate()
+    for first_name, worker in (("Ottoline", staff.social_worker), ("Peregrine", None)):
+        child_on_plan(
+            chair=staff.iro, strategy=today - timedelta(days=150),
+            icpc_on=today - timedelta(days=130), team=staff.team, social_worker=worker,
+            first_name=first_name,
+        )  # fmt: skip
+    client.force_login(staff.social_worker)
+    whole = html(client.get(reverse("team_work")))
+    assert "Ottoline" in whole and "Peregrine" in whole
+    assert 'href="?mine=1">Show only the work for the child allocated to you</a>' in whole
+
+    mine = html(client.get(reverse("team_work") + "?mine=1"))
+    assert "Ottoline" in mine and "Peregrine" not in mine
+    assert "This page shows only the work for the 1 child allocated to you." in mine
+    assert f'href="{reverse("team_work")}">Show the whole team' + "'s work</a>" in mine
+    # Only the children shown are in the access log.
+    logged = AccessLogEntry.objects.filter(user=staff.social_worker, what="team_work")
+    assert logged.filter(child__first_name="Peregrine").count() == 1  # the whole page only
+
+
+def test_a_team_manager_with_no_children_of_their_own_sees_the_whole_team(client, staff):
+    client.force_login(staff.team_manager)
+    page = html(client.get(reverse("team_work") + "?mine=1"))
+    assert "only-mine" not in page and "show-mine" not in page
+
+
 def test_each_headline_with_a_target_says_whether_the_year_is_on_track(client, staff):
     from iro.challenge import services as challenge_services
 

@@ -7,6 +7,7 @@ child a page names is declared to the access log.
 from __future__ import annotations
 
 from dataclasses import replace
+from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -33,10 +34,24 @@ def limited(request: HttpRequest, queues: list[Queue]) -> list[Queue]:
     return [replace(q, limit=None if q.key == every else ROWS_SHOWN) for q in queues]
 
 
-def _landing(request: HttpRequest, landing: Landing, **context) -> HttpResponse:
+def only_for(queues: list[Queue], children: set[UUID]) -> list[Queue]:
+    """Each queue with only the rows about one of ``children`` (a conference of brothers
+    and sisters stays when one of them is)."""
+    return [
+        replace(q, rows=tuple(r for r in q.rows if children.intersection(r.child_public_ids)))
+        for q in queues
+    ]
+
+
+def _landing(
+    request: HttpRequest, landing: Landing, *, only: set[UUID] | None = None, **context
+) -> HttpResponse:
     require_capability(request.user, landing.capability)
     day = today()
-    queues = limited(request, landings.run(landing, request.user, day))
+    queues = landings.run(landing, request.user, day)
+    if only is not None:
+        queues = only_for(queues, only)
+    queues = limited(request, queues)
     read_log.shown(request, public_ids=[pid for q in queues for pid in q.child_public_ids])
     return render(
         request,
@@ -62,9 +77,22 @@ def booking_work(request: HttpRequest) -> HttpResponse:
 
 
 def team_work(request: HttpRequest) -> HttpResponse:
-    # The way to the children allocated to the reader themself, among the team's.
-    allocated = visible_to(request.user).filter(social_worker=request.user).count()
-    return _landing(request, landings.TEAM, allocated=allocated)
+    """The team's work; ``?mine=1`` narrows it to the children allocated to the reader
+    themself (a social worker's own work), and the page links to them on the caseload."""
+    require_capability(request.user, landings.TEAM.capability)
+    mine = set(
+        visible_to(request.user)
+        .filter(social_worker=request.user)
+        .values_list("public_id", flat=True)
+    )
+    only_mine = request.GET.get("mine") == "1" and bool(mine)
+    return _landing(
+        request,
+        landings.TEAM,
+        only=mine if only_mine else None,
+        allocated=len(mine),
+        only_mine=only_mine,
+    )
 
 
 def challenge_work(request: HttpRequest) -> HttpResponse:
