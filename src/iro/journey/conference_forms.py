@@ -1042,6 +1042,51 @@ class HeldDateForm(VersionedForm):
     )
 
 
+class EnquiryDateForm(AllAtOnce, forms.Form):
+    """Correcting the date a Section 47 enquiry started (its strategy discussion's); what
+    the date may be is the service's rule (``journey.enquiry_date``)."""
+
+    field_order = ["start_date", "siblings", "lateness_reason", "lateness_detail", "reason"]
+
+    start_date = GovDateField(
+        what="the date of the strategy discussion",
+        label="The date the strategy discussion was held",
+        help_text=date_example(2024),
+    )
+    siblings = forms.MultipleChoiceField(
+        label="Correct their brothers' and sisters' enquiries too",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Their enquiries started the same day, at the same strategy discussion "
+        "as a rule. Untick anyone whose date was right.",
+        error_messages={"invalid_choice": SIBLING_NO_LONGER_WAITING},
+    )
+    lateness_reason = _lateness_reason(
+        "If the initial conference was then held after its due date, why?"
+    )
+    lateness_detail = _lateness_detail()
+    reason = forms.CharField(
+        label="Why are you correcting the date?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="It is kept in the enquiry's history, with your name and the date.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+    def __init__(self, *args, siblings=(), held=False, **kwargs):
+        from iro.journey.enquiry_date import REASON_REQUIRED
+
+        self.service_requires = {"reason": REASON_REQUIRED}
+        super().__init__(*args, **kwargs)
+        self.fields["siblings"].choices = [(str(s47.pk), label) for s47, label in siblings]
+        self.fields["siblings"].initial = [str(s47.pk) for s47, _ in siblings]
+        if not siblings and not (self.is_bound and self.data.getlist("siblings")):
+            del self.fields["siblings"]
+        if not held:  # no conference held: no lateness to give
+            del self.fields["lateness_reason"]
+            del self.fields["lateness_detail"]
+
+
 class ConferenceReportForm(VersionedForm):
     """The days the social work report reached the chair and the family; blank where it
     has not yet."""

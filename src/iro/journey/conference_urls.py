@@ -20,6 +20,11 @@ urlpatterns = [
         cv.section47_icpc,
         name="section47_icpc",
     ),
+    path(
+        "children/<uuid:public_id>/section-47/<int:pk>/date",
+        cv.section47_date,
+        name="section47_date",
+    ),
     path("children/<uuid:public_id>/conferences/new", cv.conference_new, name="conference_new"),
     path(conference, cv.conference_detail, name="conference_detail"),
     path(conference + "schedule", cv.conference_schedule, name="conference_schedule"),

@@ -45,7 +45,7 @@ from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import WordingSummary, check_fields, field_checks
-from iro.journey import chairs, held_date, invitations, minutes, queues, services
+from iro.journey import chairs, enquiry_date, held_date, invitations, minutes, queues, services
 from iro.journey.checks import Errors, before_birth, not_in_future, today, warnings_now
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
@@ -58,6 +58,7 @@ from iro.journey.conference_forms import (
     ChildOutcomeForm,
     ConferenceBookingForm,
     ConferenceReportForm,
+    EnquiryDateForm,
     HeldDateForm,
     IcpcDecisionForm,
     InviteeContactChangeForm,
@@ -585,6 +586,85 @@ def section47_icpc(request: HttpRequest, public_id: UUID, pk: int) -> HttpRespon
             "name": display_name(request.user, child),
             "s47": s47,
             "due": due,
+            "form": form,
+            "active_nav": "children",
+        },
+        form,
+    )
+
+
+def section47_date(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Correct the date an enquiry started (its strategy discussion's), with its
+    brothers' and sisters' begun the same day: its initial conference's due date follows."""
+    child = child_for(request.user, public_id)
+    if not has_capability(request.user, Capability.VOID_RECORDS):
+        require_capability(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
+    try:
+        s47 = Section47.objects.select_related("episode__child").get(pk=pk, episode__child=child)
+    except Section47.DoesNotExist as exc:
+        raise Http404("No such enquiry") from exc
+    closures = closure_days()
+    due = timescales.icpc_due(s47.start_date, closures=closures)
+    same_day = enquiry_date.same_day_enquiries(request.user, s47)
+    held = (
+        ConferenceChild.objects.filter(
+            section47=s47,
+            conference__kind=ConferenceKind.INITIAL,
+            conference__status=ConferenceStatus.HELD,
+        )
+        .select_related("conference")
+        .first()
+    )
+    form = EnquiryDateForm(
+        request.POST or None,
+        siblings=[(s, display_name(request.user, s.episode.child)) for s in same_day],
+        held=held is not None,
+        initial={
+            "start_date": s47.start_date,
+            "lateness_reason": held.conference.lateness_reason if held else "",
+            "lateness_detail": held.conference.lateness_detail if held else "",
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        chosen = [s for s in same_day if str(s.pk) in data.get("siblings", [])]
+        try:
+            result = enquiry_date.correct_enquiry_date(
+                section47=s47,
+                start_date=data["start_date"],
+                also=chosen,
+                reason=data["reason"],
+                lateness_reason=data.get("lateness_reason") or "",
+                lateness_detail=data.get("lateness_detail") or "",
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            names = invitations.plain_list(
+                display_name(request.user, s.episode.child) for s in result.enquiries
+            )
+            new_due = timescales.icpc_due(data["start_date"], closures=closures)
+            said = (
+                f"The enquiry for {names} now starts on {data['start_date']:%-d %B %Y}, "
+                f"not {result.before:%-d %B %Y}: the initial child protection conference "
+                f"is due by {new_due:%-d %B %Y}."
+            )
+            if result.now_late:
+                said += " It was held after that: its lateness waits for a manager's decision."
+            elif result.now_in_time:
+                said += " It was held in time, so the reason for lateness is no longer kept."
+            messages.success(request, said)
+            return redirect("child_protection", public_id=child.public_id)
+    return _page(
+        request,
+        "journey/conference/enquiry_date.html",
+        {
+            "child": child,
+            "name": display_name(request.user, child),
+            "s47": s47,
+            "due": due,
+            "held": held.conference if held else None,
             "form": form,
             "active_nav": "children",
         },
