@@ -80,7 +80,13 @@ def test_raising_a_dispute_addresses_its_first_stage_and_tells_the_addressee(sta
     assert stage.addressed_to == staff.team_manager
     notice = Notice.objects.get()
     assert notice.recipient == staff.team_manager
-    assert notice.subject == services.DISPUTE_WAITING
+    assert notice.subject == services.dispute_notice(services.DISPUTE_WAITING, dispute)
+    # Which dispute, for someone sent several: never the child.
+    assert notice.subject == (
+        "A dispute is waiting for your answer: "
+        f"{dispute.get_reason_display()}, Informal challenge (stage 1), raised by "
+        f"{staff.iro} on {dispute.raised_on.day} {dispute.raised_on:%b %Y}"
+    )
     assert notice.link == f"/disputes/{dispute.public_id}/answer"
     assert notice.sent_at is None
 
@@ -90,7 +96,7 @@ def test_a_notice_never_names_the_child(staff, child):
     notice = Notice.objects.get()
     for part in (child.first_name, child.last_name, child.la_child_id):
         assert part not in notice.subject and part not in notice.body
-    assert notice.body.startswith("A dispute is waiting for your answer in iro.")
+    assert notice.body.startswith("A dispute is waiting for your answer: ")
 
 
 def test_a_dispute_needs_who_it_was_raised_with_and_what_the_worry_is(staff, child):
@@ -142,7 +148,8 @@ def test_a_team_manager_answers_a_stage_2_dispute_and_the_iro_accepts_it(staff, 
         date(2024, 6, 12),
     )
     told = Notice.objects.filter(recipient=staff.iro).get()
-    assert told.subject == services.ANSWER_WAITING
+    assert told.subject == services.dispute_notice(services.ANSWER_WAITING, dispute)
+    assert "Stage 2: team manager" in told.subject
     dispute = services.resolve_dispute(
         dispute=dispute,
         resolved_on=date(2024, 6, 13),
@@ -207,7 +214,10 @@ def test_raising_a_challenge_tells_the_partnership_it_waits(staff, child):
         acting_user=staff.iro,
     )
     notice = Notice.objects.get()
-    assert (notice.recipient, notice.subject) == (staff.partnership, services.CHALLENGE_WAITING)
+    assert (notice.recipient, notice.subject) == (
+        staff.partnership,
+        f"{services.CHALLENGE_WAITING}: to {challenge.agency}, raised by {staff.iro} on 3 Jun 2024",
+    )
     assert notice.link == f"/challenges/{challenge.public_id}/"
 
 
@@ -215,12 +225,13 @@ def test_raising_a_challenge_tells_the_partnership_it_waits(staff, child):
 
 
 def waiting(user) -> list[str]:
-    """The subjects of ``user``'s notices not yet settled."""
-    return list(
-        Notice.objects.filter(recipient=user, settled_at__isnull=True).values_list(
+    """What ``user``'s notices not yet settled say, without which dispute they are about."""
+    return [
+        subject.split(": ")[0]
+        for subject in Notice.objects.filter(recipient=user, settled_at__isnull=True).values_list(
             "subject", flat=True
         )
-    )
+    ]
 
 
 def test_an_answer_settles_the_addressees_notice_and_leaves_the_iros_waiting(staff, child):

@@ -130,7 +130,7 @@ def test_resolving_tells_the_person_it_waited_with_that_it_no_longer_does(staff,
         expected_version=current_version(dispute),
     )
     told = Notice.objects.filter(recipient=staff.team_manager).order_by("created_at", "pk")
-    assert [(n.subject, n.settled_at is None) for n in told] == [
+    assert [(n.subject.split(": ")[0], n.settled_at is None) for n in told] == [
         (services.DISPUTE_WAITING, False),  # settled: it waits no longer
         (services.DISPUTE_RESOLVED, False),  # and said, with nothing to do
     ]

@@ -33,14 +33,14 @@ def test_notify_records_the_notice_with_its_history_and_queues_its_email(staff):
     )
     assert (notice.sender, notice.sent_at, notice.is_sent) == (staff.iro, None, False)
     assert notice.body == (
-        "A dispute is waiting for your answer in iro.\n\nOpen it: /disputes/x/answer\n"
+        "A dispute is waiting for your answer.\n\nOpen it in iro: /disputes/x/answer\n"
     )
     assert notice.history.get().history_user == staff.iro
     # Tests run tasks at once, into Django's memory backend: kept here, not sent.
     [sent] = mail.outbox
     assert sent.to == [staff.team_manager.email]
     assert sent.subject == "iro: A dispute is waiting for your answer"
-    assert "Open it: http://127.0.0.1:8000/disputes/x/answer" in sent.body
+    assert "Open it in iro: http://127.0.0.1:8000/disputes/x/answer" in sent.body
     [outgoing] = notice.mails.all()
     assert (outgoing.state, outgoing.kind, outgoing.attempts) == ("kept", "notice", 1)
     notice.refresh_from_db()
@@ -55,6 +55,14 @@ def test_a_recipient_without_an_email_address_gets_the_notice_only(staff):
     )
     assert not notice.mails.exists()
     assert mail.outbox == []
+
+
+def test_a_subject_longer_than_a_notice_keeps_is_cut_with_an_ellipsis(staff):
+    long = "A multi-agency challenge is waiting to be forwarded: to " + "Agency " * 30
+    notice = notify(recipient=staff.partnership, subject=long, link="/a", acting_user=staff.iro)
+    notice.refresh_from_db()
+    assert len(notice.subject) == 200 and notice.subject.endswith("…")
+    assert notice.subject.startswith("A multi-agency challenge is waiting to be forwarded: to ")
 
 
 def test_each_user_sees_only_their_own_messages(client, staff):

@@ -183,6 +183,32 @@ def _addressee_words(person) -> str:
     return f"{person.get_full_name() or person.username}, {job}"[:160]
 
 
+def dispute_words(dispute: Dispute) -> str:
+    """Which dispute, by its reason, stage and who raised it when, never by a child:
+    "Progress, Stage 2: team manager, raised by Ada Moss on 3 Dec 2026"."""
+    return (
+        f"{dispute.get_reason_display()}, {dispute.get_stage_display()}, "
+        f"raised by {dispute.raised_by} on {dispute.raised_on:%-d %b %Y}"
+    )
+
+
+def challenge_words(challenge: MultiAgencyChallenge) -> str:
+    """Which multi-agency challenge, by the agency and who raised it when, never by a
+    child."""
+    return (
+        f"to {challenge.agency}, raised by {challenge.raised_by} on {challenge.raised_on:%-d %b %Y}"
+    )
+
+
+def dispute_notice(subject: str, dispute: Dispute) -> str:
+    """A notice's subject saying which dispute it is about (people get several)."""
+    return f"{subject}: {dispute_words(dispute)}"
+
+
+def challenge_notice(subject: str, challenge: MultiAgencyChallenge) -> str:
+    return f"{subject}: {challenge_words(challenge)}"
+
+
 def _answer_link(dispute: Dispute) -> str:
     return reverse("dispute_answer", kwargs={"public_id": dispute.public_id})
 
@@ -271,7 +297,7 @@ def raise_dispute(
     saved_by(first, acting_user).save()
     notify(
         recipient=addressed_to,
-        subject=DISPUTE_WAITING,
+        subject=dispute_notice(DISPUTE_WAITING, dispute),
         link=_answer_link(dispute),
         acting_user=acting_user,
     )
@@ -363,7 +389,7 @@ def escalate_dispute(
     settle(_answer_link(dispute), _detail_link(dispute), acting_user=acting_user)
     notify(
         recipient=addressed_to,
-        subject=DISPUTE_WAITING,
+        subject=dispute_notice(DISPUTE_WAITING, dispute),
         link=_answer_link(dispute),
         acting_user=acting_user,
     )
@@ -411,7 +437,7 @@ def resolve_dispute(
     if current.addressed_to_id is not None and current.addressed_to_id != acting_user.pk:
         notify(
             recipient=current.addressed_to,
-            subject=DISPUTE_RESOLVED,
+            subject=dispute_notice(DISPUTE_RESOLVED, dispute),
             link=reverse("disputes_waiting"),
             acting_user=acting_user,
             settled=True,
@@ -461,7 +487,7 @@ def record_stage_response(
     if current.addressed_to_id is not None:
         notify(
             recipient=dispute.raised_by,
-            subject=ANSWER_WAITING,
+            subject=dispute_notice(ANSWER_WAITING, dispute),
             link=_detail_link(dispute),
             acting_user=acting_user,
         )
@@ -519,7 +545,12 @@ def raise_multi_agency_challenge(
     saved_by(challenge, acting_user).save()
     link = _challenge_link(challenge)
     for officer in _partnership_officers():
-        notify(recipient=officer, subject=CHALLENGE_WAITING, link=link, acting_user=acting_user)
+        notify(
+            recipient=officer,
+            subject=challenge_notice(CHALLENGE_WAITING, challenge),
+            link=link,
+            acting_user=acting_user,
+        )
     return challenge
 
 
@@ -527,10 +558,10 @@ def _challenge_link(challenge: MultiAgencyChallenge) -> str:
     return reverse("challenge_detail", kwargs={"public_id": challenge.public_id})
 
 
-DISPUTE_WITHDRAWN = "A dispute you were sent was withdrawn: it was entered in error"
+DISPUTE_WITHDRAWN = "A dispute you were sent ({which}) was withdrawn: it was entered in error"
 CHALLENGE_WITHDRAWN = (
-    "A multi-agency challenge you were sent was withdrawn: it was entered in error. If you "
-    "forwarded it, tell whoever you sent it to"
+    "A multi-agency challenge you were sent ({which}) was withdrawn: it was entered in "
+    "error. If you forwarded it, tell whoever you sent it to"
 )
 
 
@@ -541,10 +572,12 @@ def settle_notices(record: Dispute | MultiAgencyChallenge, *, acting_user) -> No
 
     if isinstance(record, Dispute):
         links = (_answer_link(record), _detail_link(record))
-        subject, link = DISPUTE_WITHDRAWN, reverse("disputes_waiting")
+        subject = DISPUTE_WITHDRAWN.format(which=dispute_words(record))
+        link = reverse("disputes_waiting")
     else:
         links = (_challenge_link(record),)
-        subject, link = CHALLENGE_WITHDRAWN, reverse("challenge_work")
+        subject = CHALLENGE_WITHDRAWN.format(which=challenge_words(record))
+        link = reverse("challenge_work")
     told = (
         User.objects.filter(pk__in=Notice.objects.filter(link__in=links).values("recipient"))
         .exclude(pk=acting_user.pk)

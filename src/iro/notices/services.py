@@ -27,7 +27,10 @@ def notify(*, recipient, subject: str, link: str, acting_user, settled: bool = F
     recipient has an email address the notice is also queued as mail (sent by the
     worker; ``sent_at`` is stamped when the mail server takes it).
     """
-    body = f"{subject} in {SITE_NAME}.\n\nOpen it: {link}\n"
+    limit = Notice._meta.get_field("subject").max_length
+    if len(subject) > limit:  # a long agency or staff name: the link says the rest
+        subject = subject[: limit - 1].rstrip() + "…"
+    body = f"{subject}.\n\nOpen it in {SITE_NAME}: {link}\n"
     notice = Notice(
         recipient=recipient,
         sender=acting_user,
@@ -45,7 +48,7 @@ def notify(*, recipient, subject: str, link: str, acting_user, settled: bool = F
             kind=MailKind.NOTICE,
             to=recipient.email,
             subject=f"{SITE_NAME}: {subject}",
-            body=f"{subject} in {SITE_NAME}.\n\nOpen it: {settings.IRO_SITE_URL}{link}\n",
+            body=f"{subject}.\n\nOpen it in {SITE_NAME}: {settings.IRO_SITE_URL}{link}\n",
             link=link,
             acting_user=acting_user,
             notice=notice,
