@@ -84,6 +84,17 @@ def test_abbreviations_are_found_as_whole_words_and_as_written():
     ]
 
 
+def test_injuries_and_exploitation_are_named_in_plain_words():
+    assert terms("Medical advice: possible NAI. Risk of CSE and CCE; EHA offered.") == [
+        "NAI",
+        "CSE",
+        "CCE",
+        "EHA",
+    ]
+    (finding,) = jargon("The paediatrician thought it a non-accidental injury.")
+    assert finding.suggestion == "an injury someone may have caused on purpose"
+
+
 def test_section_47_is_found_however_it_is_abbreviated():
     assert terms("The s47 enquiry ended.") == ["S47"]
     assert terms("An S47 and a section 47") == ["section 47", "S47"]

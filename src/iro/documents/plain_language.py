@@ -64,6 +64,11 @@ ABBREVIATIONS: dict[str, str] = {
     "PLO": "the meeting before the council goes to court",
     "YOT": "youth justice service",
     "NYAS": "the advocacy service (someone who helps children have their say)",
+    "NAI": "an injury someone may have caused on purpose",
+    "FGM": "female genital mutilation (cutting)",
+    "CSE": "a child being sexually exploited",
+    "CCE": "a child being made to commit crime",
+    "EHA": "early help (support for the family from the council)",
 }
 
 # Phrases are matched in any case, whole words only.
@@ -94,6 +99,7 @@ PHRASES: dict[str, str] = {
     "risk assessment": "a check of what could go wrong",
     "protective factors": "things that help keep the child safe",
     "presenting concerns": "what we are worried about",
+    "non-accidental injury": "an injury someone may have caused on purpose",
 }
 
 
