@@ -215,6 +215,20 @@ def test_a_letter_carries_a_short_code_and_the_page_to_type_it_in(staff, held):
     assert link.code_hash and code.replace("-", "") not in link.code_hash
 
 
+def test_a_letter_without_an_address_says_so_before_it_is_printed_and_on_it(staff, held):
+    link = link_of(held, "Heath Brackwater")
+    link.invitation.address = ""
+    link.invitation.save(update_fields=["address"])
+    with at(1):
+        client = Client()
+        client.force_login(staff.coordinator)
+        feedback = client.get(reverse("conference_feedback", args=[held.public_id])).text
+        page = client.post(reverse("feedback_letter", args=[held.public_id, link.pk])).text
+    assert "No postal address is recorded for Heath Brackwater:</strong>" in feedback
+    assert "No postal address is recorded for Heath Brackwater</strong>" in page
+    assert "write it on the envelope" in page
+
+
 def arabic_letter(staff, held) -> tuple[str, int, int]:
     """Heath's feedback letter printed in Arabic: the page, and where its Arabic and its
     English parts start."""
