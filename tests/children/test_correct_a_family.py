@@ -117,7 +117,8 @@ def test_an_adults_details_are_corrected_with_their_history(client, staff, house
     assert 'value="Grace Okafor"' in client.get(url).text
     response = client.post(url, {"name": "Grace Okafor-Mensah", "relationship": "mother",
                                  "address": "2 Mill Lane", "preferred_language": "Twi",
-                                 "interpreter_needed": "on"})  # fmt: skip
+                                 "interpreter_needed": "on", "version": grace.version,
+                                 "reason": "She moved house."})  # fmt: skip
     assert response.status_code == 302
     grace.refresh_from_db()
     assert (grace.name, grace.address, grace.interpreter_needed) == (
@@ -126,11 +127,30 @@ def test_an_adults_details_are_corrected_with_their_history(client, staff, house
         True,
     )
     assert grace.history.count() == 2
-    page = client.post(url, {"name": " ", "relationship": "mother",
-                             "preferred_language": "Twi"}).text  # fmt: skip
+    page = client.get(url).text  # the change is listed below the form, with its reason
+    assert "Address: none to 2 Mill Lane" in page
+    assert "Needs an interpreter: no to yes" in page
+    assert "She moved house." in page
+    page = client.post(url, {"name": " ", "relationship": "mother", "preferred_language": "Twi",
+                             "version": grace.version}).text  # fmt: skip
     assert "Enter the adult&#x27;s name." in page
     grace.refresh_from_db()
     assert grace.name == "Grace Okafor-Mensah"
+
+
+def test_a_change_from_a_stale_page_is_refused_and_loses_nothing(client, staff, households):
+    amara, _kofi, _jory, grace, _tamsin = households
+    client.force_login(staff.social_worker)
+    url = reverse("family_adult_change", args=[amara.public_id, grace.pk])
+    read = grace.version  # two tabs open on the same details
+    details = {"name": "Grace Okafor", "relationship": "mother", "preferred_language": "Twi"}
+    first = client.post(url, {**details, "address": "9 Quarry Road", "version": read})
+    assert first.status_code == 302
+    page = client.post(url, {**details, "phone": "07700 900456", "version": read}).text
+    assert 'id="stale"' in page
+    assert "07700 900456" in page  # what was typed is kept on the form
+    grace.refresh_from_db()
+    assert (grace.address, grace.phone) == ("9 Quarry Road", "")  # the first change stands
 
 
 def test_an_adult_is_taken_off_the_family_with_a_reason_and_no_longer_suggested(
@@ -199,6 +219,6 @@ def test_the_iro_service_manager_moves_a_child_and_corrects_an_adult(client, sta
     assert kofi.family.name == "Okafor family" and kofi.family_id != amara.family_id
     services.change_family_member(
         member=grace, acting_user=staff.iro_manager, name="Grace Okafor-Bell",
-        relationship=Relationship.MOTHER,
+        relationship=Relationship.MOTHER, expected_version=grace.version,
     )  # fmt: skip
     assert FamilyMember.objects.get(pk=grace.pk).name == "Grace Okafor-Bell"

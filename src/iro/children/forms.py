@@ -338,6 +338,18 @@ class FamilyMemberForm(forms.Form):
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
 
 
+class FamilyMemberChangeForm(FamilyMemberForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="Why are the details changing? (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example: moved house, or the name was misspelt. It is kept with the "
+        "change, listed below the form.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+
 class RemoveAdultForm(forms.Form):
     reason = forms.CharField(
         label="Why are they being taken off the family?",

@@ -211,6 +211,8 @@ class FamilyMember(models.Model):
     address = models.TextField(blank=True)
     preferred_language = models.CharField(max_length=60, blank=True, default="English")
     interpreter_needed = models.BooleanField(default=False)
+    # Moves on at each change: a form from a stale page is refused (no lost update).
+    version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()
 
     class Meta:

@@ -123,13 +123,34 @@ class DetailChange:
     changes: list[tuple[str, str, str]]  # (what, before, after)
 
 
+# The fields of an adult's details a correction may change, as the history names them.
+ADULT_LABELS = {
+    "name": "Name",
+    "relationship": "Relationship",
+    "phone": "Phone",
+    "email": "Email",
+    "address": "Address",
+    "preferred_language": "Preferred language",
+    "interpreter_needed": "Needs an interpreter",
+}
+
+
 def detail_changes(child: Child, limit: int = 20) -> list[DetailChange]:
     """The latest changes of ``child``'s details (a reader who may see their names), newest
     first: who, when, why, and each field's value before and after."""
-    rows = list(child.history.select_related("history_user").order_by("-history_date")[: limit + 1])
+    return _changes(child.history, DETAIL_LABELS, limit)
+
+
+def adult_changes(adult: FamilyMember, limit: int = 20) -> list[DetailChange]:
+    """The latest changes of a family adult's details, as ``detail_changes``."""
+    return _changes(adult.history, ADULT_LABELS, limit)
+
+
+def _changes(history, labels: dict[str, str], limit: int) -> list[DetailChange]:
+    rows = list(history.select_related("history_user").order_by("-history_date")[: limit + 1])
     out = []
     for newer, older in pairwise(rows):
-        delta = newer.diff_against(older, included_fields=list(DETAIL_LABELS))
+        delta = newer.diff_against(older, included_fields=list(labels))
         if not delta.changes:
             continue
         out.append(
@@ -138,7 +159,7 @@ def detail_changes(child: Child, limit: int = 20) -> list[DetailChange]:
                 by=str(newer.history_user or "the system"),
                 reason=newer.history_change_reason or "",
                 changes=[
-                    (DETAIL_LABELS[c.field], _shown(older, c.field), _shown(newer, c.field))
+                    (labels[c.field], _shown(older, c.field), _shown(newer, c.field))
                     for c in delta.changes
                 ],
             )
@@ -158,6 +179,8 @@ def _shown(row, field: str) -> str:
     display = getattr(row, f"get_{field}_display", None)
     if display is not None and value:
         return str(display())
+    if isinstance(value, bool):
+        return "yes" if value else "no"
     if value in (None, "", []):
         return "none"
     if isinstance(value, date):

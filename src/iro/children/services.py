@@ -448,13 +448,23 @@ def change_family_member(
     address: str = "",
     preferred_language: str = "",
     interpreter_needed: bool = False,
+    expected_version: int | None,
+    reason: str = "",
 ) -> FamilyMember:
     """Correct an adult's details (a misspelt name, a new address); the history keeps
-    what they said before. Invitations already made keep the details they were sent to."""
+    what they said before, and ``reason`` if given. A stale ``expected_version`` is
+    refused (no lost update). Invitations already made keep the details they were sent
+    to."""
     member = FamilyMember.objects.select_for_update().select_related("family").get(pk=member.pk)
     _require_family(acting_user, member.family, Capability.CORRECT_CHILD_DETAILS)
+    check_version(member, expected_version)
+    if message := too_long(reason, text_limits.REASON):
+        raise ValidationError({"reason": message})
     _fill_adult(member, name, relationship, phone, email, address, preferred_language)
     member.interpreter_needed = interpreter_needed
+    member.version += 1
+    if reason.strip():
+        member._change_reason = change_reason(reason)
     saved_by(member, acting_user).save()
     return member
 

@@ -23,12 +23,13 @@ from iro.children.forms import (
     UNBORN,
     ChildDetailsForm,
     ChildForm,
+    FamilyMemberChangeForm,
     FamilyMemberForm,
     MoveFamilyForm,
     ReferralForm,
     RemoveAdultForm,
 )
-from iro.children.selectors import allocatable_teams, detail_changes, family_adult
+from iro.children.selectors import adult_changes, allocatable_teams, detail_changes, family_adult
 from iro.journey import selectors as journey_selectors
 from iro.journey.conference_forms import apply_service_errors, error_summary
 from iro.journey.invitations import plain_list
@@ -319,16 +320,26 @@ ADULT_FIELDS = (
 def family_adult_change(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     """Correct an adult's details (a misspelt name, a new address or language)."""
     child, adult = _adult_of(request.user, public_id, pk)
-    form = FamilyMemberForm(
-        request.POST or None, initial={f: getattr(adult, f) for f in ADULT_FIELDS}
+    form = FamilyMemberChangeForm(
+        request.POST or None,
+        initial={**{f: getattr(adult, f) for f in ADULT_FIELDS}, "version": adult.version},
     )
+    stale = False
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
         try:
             services.change_family_member(
-                member=adult, acting_user=request.user, **form.cleaned_data
+                member=adult,
+                acting_user=request.user,
+                expected_version=data.pop("version"),
+                **data,
             )
         except ValidationError as error:
-            apply_service_errors(form, error)
+            stale = apply_service_errors(form, error)
+            if stale:  # the form keeps what was typed, with the version now saved
+                adult.refresh_from_db()
+                form.data = form.data.copy()
+                form.data["version"] = str(adult.version)
         else:
             messages.success(request, f"The details of {form.cleaned_data['name']} are saved.")
             return redirect("child_journey", child.public_id)
@@ -340,6 +351,8 @@ def family_adult_change(request: HttpRequest, public_id: UUID, pk: int) -> HttpR
             "child": child,
             "name": display_name(request.user, child),
             "adult": adult,
+            "stale": stale,
+            "changes": adult_changes(adult),
         },
         form,
     )

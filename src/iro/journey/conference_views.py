@@ -1689,6 +1689,7 @@ def _family_record_takes(adult, data: dict, user) -> None:
         address=data["address"],
         preferred_language=adult.preferred_language,
         interpreter_needed=adult.interpreter_needed,
+        expected_version=adult.version,  # read with this request, not from a page
     )
 
 
