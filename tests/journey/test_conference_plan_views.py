@@ -206,6 +206,16 @@ def test_core_group_members_are_added(client, staff, journey):
     assert "Fern Oakley, school or education" in page
 
 
+def test_someone_already_in_the_core_group_is_not_added_twice(client, staff, journey):
+    client.force_login(staff.iro)
+    url = reverse("plan_core_group", args=[journey.plan.public_id])
+    fern = {"name": "Fern Oakley", "role": "school", **date_data("joined_on", TODAY)}
+    assert client.post(url, fern).status_code == 302
+    page = client.post(url, {**fern, "name": " fern oakley"}).text
+    assert escape(f"Fern Oakley is already in the core group, since {TODAY:%-d %B %Y}.") in page
+    assert journey.plan.core_group.count() == 1
+
+
 def test_a_core_group_form_shows_every_missing_answer_at_once(client, staff, journey):
     client.force_login(staff.iro)
     page = client.post(

@@ -38,6 +38,7 @@ OUTCOME_OF_ANOTHER_PLAN = "Choose one of this plan's outcomes."
 ACTION_OF_ANOTHER_PLAN = "That action is not part of this plan."
 MEMBER_NAME_REQUIRED = "Enter the core group member's name."
 MEMBER_ROLE_REQUIRED = "Select the member's role."
+ALREADY_IN_CORE_GROUP = "{name} is already in the core group, since {since:%-d %B %Y}."
 JOINED_BEFORE_PLAN = "The date cannot be before the plan started on {date:%-d %B %Y}."
 LEFT_BEFORE_JOINED = "The date cannot be before they joined on {date:%-d %B %Y}."
 ALREADY_LEFT = "This member has already left the core group."
@@ -344,6 +345,9 @@ def add_core_group_member(
     errors.add("joined_on", not_in_future(joined_on))
     if joined_on < plan.start_date:
         errors.add("joined_on", JOINED_BEFORE_PLAN.format(date=plan.start_date))
+    already = current_member(plan, name)
+    if already is not None:
+        errors.add("name", ALREADY_IN_CORE_GROUP.format(name=already.name, since=already.joined_on))
     errors.raise_if_any()
     member = CoreGroupMember(
         plan=plan,
@@ -357,23 +361,40 @@ def add_core_group_member(
     return member
 
 
+def current_member(plan: Plan, name: str) -> CoreGroupMember | None:
+    """The member of ``plan``'s core group now (not left) of that name, if any."""
+    wanted = name.strip().lower()
+    return next(
+        (
+            m
+            for m in plan.core_group.filter(left_on__isnull=True)
+            if m.name.strip().lower() == wanted
+        ),
+        None,
+    )
+
+
 @transaction.atomic
 def add_core_group_members(*, plan: Plan, people: Sequence, acting_user) -> list[CoreGroupMember]:
     """Add each of ``people`` (with ``name``, ``role``, ``agency``, ``email``: the
     invitees or a sibling's core group offered for a new plan) from the plan's start,
-    through ``add_core_group_member``: all of them, or none if one is refused."""
-    return [
-        add_core_group_member(
-            plan=plan,
-            name=p.name,
-            role=p.role,
-            agency=p.agency,
-            email=p.email,
-            joined_on=plan.start_date,
-            acting_user=acting_user,
-        )
-        for p in people
-    ]
+    through ``add_core_group_member``: all of them, or none if one is refused. Someone
+    already in the core group (or offered twice) is added once."""
+    added = []
+    for p in people:
+        if current_member(plan, p.name) is None:
+            added.append(
+                add_core_group_member(
+                    plan=plan,
+                    name=p.name,
+                    role=p.role,
+                    agency=p.agency,
+                    email=p.email,
+                    joined_on=plan.start_date,
+                    acting_user=acting_user,
+                )
+            )
+    return added
 
 
 @transaction.atomic
