@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from iro.access.models import AccessLogEntry
 from iro.challenge.models import MultiAgencyChallenge
-from iro.journey.models import ConferenceKind, Decision, LatenessReason
+from iro.journey.models import ConferenceKind, Decision, LatenessReason, PlanAction
 from iro.reports import measures
 from iro.reports.headlines import headlines, year_to_date
 from iro.work import views
@@ -336,10 +336,14 @@ def test_the_team_page_leads_a_social_worker_to_the_children_allocated_to_them(c
 def test_a_social_worker_narrows_the_team_page_to_the_children_allocated_to_them(client, staff):
     today = timezone.localdate()
     for first_name, worker in (("Ottoline", staff.social_worker), ("Peregrine", None)):
-        child_on_plan(
+        journey = child_on_plan(
             chair=staff.iro, strategy=today - timedelta(days=150),
             icpc_on=today - timedelta(days=130), team=staff.team, social_worker=worker,
             first_name=first_name,
+        )  # fmt: skip
+        PlanAction.objects.create(
+            plan=journey.plan, what="Weekly visits", who="Social worker",
+            by_when=today - timedelta(days=3),
         )  # fmt: skip
     client.force_login(staff.social_worker)
     whole = html(client.get(reverse("team_work")))
@@ -350,6 +354,10 @@ def test_a_social_worker_narrows_the_team_page_to_the_children_allocated_to_them
     assert "Ottoline" in mine and "Peregrine" not in mine
     assert "This page shows only the work for the 1 child allocated to you." in mine
     assert f'href="{reverse("team_work")}">Show the whole team' + "'s work</a>" in mine
+    # Progress recorded from the narrowed list comes back to it, narrowed.
+    assert "next=%2Fwork%2Fteam%2F%3Fmine%3D1%23actions-overdue" in mine
+    assert "next=%2Fwork%2Fteam%2F%23actions-overdue" in whole
+
     # Only the children shown are in the access log.
     logged = AccessLogEntry.objects.filter(user=staff.social_worker, what="team_work")
     assert logged.filter(child__first_name="Peregrine").count() == 1  # the whole page only

@@ -7,6 +7,7 @@ child a page names is declared to the access log.
 from __future__ import annotations
 
 from dataclasses import replace
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
@@ -34,13 +35,33 @@ def limited(request: HttpRequest, queues: list[Queue]) -> list[Queue]:
     return [replace(q, limit=None if q.key == every else ROWS_SHOWN) for q in queues]
 
 
-def only_for(queues: list[Queue], children: set[UUID]) -> list[Queue]:
+def only_for(queues: list[Queue], children: set[UUID], *, page: str = "") -> list[Queue]:
     """Each queue with only the rows about one of ``children`` (a conference of brothers
-    and sisters stays when one of them is)."""
+    and sisters stays when one of them is). A row's link that comes back to ``page``
+    (``?next=``) comes back to it narrowed the same way (``?mine=1``)."""
     return [
-        replace(q, rows=tuple(r for r in q.rows if children.intersection(r.child_public_ids)))
+        replace(
+            q,
+            rows=tuple(
+                replace(r, href=_back_narrowed(r.href, page)) if page else r
+                for r in q.rows
+                if children.intersection(r.child_public_ids)
+            ),
+        )
         for q in queues
     ]
+
+
+def _back_narrowed(href: str, page: str) -> str:
+    parts = urlsplit(href)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if not any((k == "next" and v.startswith(page + "#")) or v == page for k, v in query):
+        return href
+    query = [
+        (k, v.replace(page, page + "?mine=1", 1) if k == "next" and v.startswith(page) else v)
+        for k, v in query
+    ]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _landing(
@@ -50,7 +71,7 @@ def _landing(
     day = today()
     queues = landings.run(landing, request.user, day)
     if only is not None:
-        queues = only_for(queues, only)
+        queues = only_for(queues, only, page=request.path)
     queues = limited(request, queues)
     read_log.shown(request, public_ids=[pid for q in queues for pid in q.child_public_ids])
     return render(
