@@ -258,3 +258,25 @@ def test_a_child_the_user_may_not_see_is_refused(client, staff):
     client.force_login(staff.social_worker)
     url = reverse("section47_date", args=[s47.episode.child.public_id, s47.pk])
     assert client.get(url).status_code in (403, 404)
+
+
+def test_a_held_conference_booked_late_says_its_warning_has_changed_since(client, staff):
+    s47 = _enquiry(staff)
+    icpc = _icpc(
+        staff,
+        s47,
+        date(2025, 2, 3),
+        lateness_reason=LatenessReason.REPORTS_NOT_READY,
+        booking_warnings="3 February 2025 is after the conference is due on 28 January 2025.",
+        booking_reason="The reports will not be ready.",
+    )
+    client.force_login(staff.iro_manager)
+    url = reverse("conference_detail", args=[icpc.public_id])
+    assert "booking-warning-since" not in client.get(url).text
+    _correct(s47, date(2025, 1, 14), staff.social_worker)
+    page = client.get(url).text
+    assert "Booked anyway: 3 February 2025 is after the conference is due on 28 January" in page
+    assert (
+        "That was said when it was booked. The due date has been corrected since. As the "
+        "records stand now: it was booked in time."
+    ) in page

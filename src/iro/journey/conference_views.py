@@ -1035,6 +1035,11 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
             for c in _addable(request.user, conference, context["rows"])
         ]
     context["taken_off"] = _taken_off(request.user, conference)
+    # A held conference's booking warning is history, as it was said; the page says too
+    # when a corrected due date has changed it since (the table of children says so).
+    context["booking_corrected"] = bool(conference.held_on and conference.booking_warnings) and (
+        context["booking_warnings"] != conference.booking_warnings
+    )
     context["agree_form"] = LateDecisionForm(initial={"decided_on": today()})
     context["minutes_form"] = MinutesSentForm(
         initial={"sent_on": today(), "version": conference.version}
