@@ -85,5 +85,29 @@ def test_each_plan_shows_its_open_actions_and_reviews(client, staff):
     html = client.get(reverse("child_protection", args=[child.public_id])).content.decode()
     plans = html.split('id="plans"', 1)[1].split("</table>", 1)[0]
     assert plans.count("2 of 4 open") == 2
-    assert "Review booked" in plans
+    # Its review was booked for 14 February 2023 and never recorded.
+    assert "Day passed, not recorded" in plans
     assert "From 9 Mar 2020 to 3 Jan 2021" in plans
+
+
+def test_a_review_booked_ahead_is_booked_and_one_whose_day_passed_says_so(client, staff):
+    today = date.today()
+    journey = child_on_plan(
+        chair=staff.iro, strategy=today - timedelta(days=60), icpc_on=today - timedelta(days=40),
+        team=staff.team,
+    )  # fmt: skip
+    review = hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(journey.child, {"plan": journey.plan})],
+        chair=staff.iro,
+        scheduled_date=today + timedelta(days=14),
+    )
+    client.force_login(staff.coordinator)
+    url = reverse("child_protection", args=[journey.child.public_id])
+    html = client.get(url).text
+    assert "Review booked" in html and "Day passed" not in html
+    type(review).objects.filter(pk=review.pk).update(scheduled_date=today - timedelta(days=2))
+    html = client.get(url).text
+    plans = html.split('id="plans"', 1)[1].split("</table>", 1)[0]
+    listed = html.split('id="conferences"', 1)[1].split("</table>", 1)[0]
+    assert "Day passed, not recorded" in plans and "Day passed, not recorded" in listed

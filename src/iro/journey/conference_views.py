@@ -324,13 +324,14 @@ def _protection_overview(child: Child) -> dict:
     )
     plan_ids = [p.pk for p in plans]
     reviews_by_plan = review_dates_by_plan(plan_ids)
-    booked = set(
+    booked: dict[int, date | None] = dict(
         ConferenceChild.objects.filter(
             plan_id__in=plan_ids,
             conference__kind=ConferenceKind.REVIEW,
             conference__status=ConferenceStatus.SCHEDULED,
-        ).values_list("plan_id", flat=True)
+        ).values_list("plan_id", "conference__scheduled_date")
     )
+    day = today()
     plan_items = []
     for plan in plans:
         reviews = sorted(set(reviews_by_plan.get(plan.pk, [])))
@@ -344,6 +345,10 @@ def _protection_overview(child: Child) -> dict:
                     else timescales.next_review_after(plan.start_date, reviews)
                 ),
                 "review_booked": plan.pk in booked,
+                # Booked for a day gone by and not recorded: recorded, moved or cancelled.
+                "review_gone_by": plan.pk in booked
+                and booked[plan.pk] is not None
+                and booked[plan.pk] < day,
             }
         )
     conferences = list(
@@ -360,6 +365,8 @@ def _protection_overview(child: Child) -> dict:
                 scheduled_date=booked.scheduled_date,
                 due=services.conference_due(booked),
             )
+    for row in conferences:
+        row.gone_by = row.conference.is_gone_by(day)
     return {
         "section47s": section47s,
         "plans": plan_items,
