@@ -209,9 +209,34 @@ def test_a_row_whose_plan_has_a_review_since_is_refused_naming_the_plan(staff, m
         corrections.void_conference_child(row=row, reason=WHY, acting_user=manager)
     assert _messages(error) == [
         corrections.PLAN_HAS_REVIEWS.format(
-            child=row.child, start=ICPC_ON, reviews="1 later conference", them="it"
+            child=row.child,
+            start=ICPC_ON,
+            reviews="1 later conference",
+            them="it",
+            dates="held 20 April 2025",
         )
     ]
+
+
+def test_a_row_whose_plan_has_a_review_booked_says_to_take_the_child_off_the_booking(
+    staff, manager
+):
+    _, row = _siblings_at_icpc(staff)
+    hold_conference(
+        kind=ConferenceKind.REVIEW,
+        children=[(row.child, {"plan": row.plan})],
+        chair=staff.iro,
+        scheduled_date=date(2025, 4, 22),
+    )
+    with pytest.raises(ValidationError) as error:
+        corrections.void_conference_child(row=row, reason=WHY, acting_user=manager)
+    assert _messages(error) == [
+        f"This conference started {row.child}'s plan from 27 January 2025, whose review is "
+        f"booked for 22 April 2025: take {row.child} off that booking first (or cancel it, "
+        "if they are its only child)."
+    ]
+    # What stops it is said on the page before a reason is typed.
+    assert corrections.void_blocked(row.conference, [row]) == _messages(error)
 
 
 def test_a_review_that_wrongly_ended_one_childs_plan_gives_it_back_open(staff, manager):

@@ -367,7 +367,11 @@ def test_a_conference_whose_plan_has_reviews_is_refused_naming_the_plan(staff, m
         corrections.void_conference(conference=journey.icpc, reason=WHY, acting_user=manager)
     assert _messages(error) == [
         corrections.PLAN_HAS_REVIEWS.format(
-            child=journey.child, start=date(2025, 1, 27), reviews="1 later conference", them="it"
+            child=journey.child,
+            start=date(2025, 1, 27),
+            reviews="1 later conference",
+            them="it",
+            dates="held 20 April 2025",
         )
     ]
     assert Conference.objects.count() == 2

@@ -106,8 +106,12 @@ def test_a_refusal_names_what_depends_on_the_record(client, staff):
     page = client.post(
         reverse("conference_void", args=[journey.icpc.public_id]), {"reason": WHY}
     ).content.decode()
-    assert "1 later conference of its own: void it first." in page
+    assert "1 later conference of its own (held 20 April 2025): void it first." in page
     assert Conference.objects.count() == 2
+    # Said before a reason is typed, with no form to fill in.
+    page = client.get(reverse("conference_void", args=[journey.icpc.public_id])).text
+    assert 'id="void-blocked"' in page and "(held 20 April 2025): void it first." in page
+    assert 'name="reason"' not in page
 
 
 @pytest.mark.parametrize("who", ["iro", "analyst"])

@@ -73,6 +73,8 @@ class Target:
     arg: str  # the service's keyword for the record
     child: object  # a child it concerns (for screening the reason text)
     consequences: list[str] = field(default_factory=list)  # what a void does, said first
+    blocked: list[str] = field(default_factory=list)  # what stops a void, said first
+    heading: str = ""  # the void page's heading, when not "Void this record"
 
 
 def _names(user, children) -> list[str]:
@@ -94,6 +96,11 @@ def _conference(user, public_id: UUID, voided: bool) -> Target:
         "conference",
         children[0] if children else None,
         [] if voided else corrections.void_consequences(conference, user),
+        []
+        if voided
+        else corrections.void_blocked(
+            conference, conference.children.select_related("child", "plan").order_by("pk")
+        ),
     )
 
 
@@ -111,6 +118,8 @@ def _conference_child(user, public_id: UUID, pk: int, voided: bool) -> Target:
         "row",
         row.child,
         [] if voided else corrections.void_conference_child_consequences(row, user),
+        [] if voided else corrections.void_conference_child_blocked(row),
+        f"Take {display_name(user, row.child)} off this conference's record",
     )
 
 

@@ -85,7 +85,12 @@ CONFERENCE_S47_VOIDED = (
 )
 PLAN_HAS_REVIEWS = (
     "This conference started {child}'s plan from {start:%-d %B %Y}, which has "
-    "{reviews} of its own: void {them} first."
+    "{reviews} of its own ({dates}): void {them} first."
+)
+PLAN_HAS_BOOKED_REVIEW = (
+    "This conference started {child}'s plan from {start:%-d %B %Y}, whose review is booked "
+    "for {on}: take {child} off that booking first (or cancel it, if they are its only "
+    "child)."
 )
 PLAN_HAS_ENDED = (
     "This conference started {child}'s plan from {start:%-d %B %Y}, which ended on "
@@ -604,12 +609,32 @@ def _check_row_void(conference: Conference, row: ConferenceChild) -> str | None:
     child = row.child
     if started_plan(conference, row):
         plan = row.plan
-        reviews = ConferenceChild.objects.filter(plan=plan).exclude(conference=conference)
-        if count := reviews.count():
-            said = _counted(count, "later conference")
+        later = list(
+            ConferenceChild.objects.filter(plan=plan)
+            .exclude(conference=conference)
+            .exclude(conference__status=ConferenceStatus.CANCELLED)
+            .select_related("conference")
+            .order_by("conference__held_on", "conference__scheduled_date", "pk")
+        )
+        held = [r.conference for r in later if r.conference.status == ConferenceStatus.HELD]
+        if held:
+            said = _counted(len(held), "later conference")
             _refuse(
                 PLAN_HAS_REVIEWS.format(
-                    child=child, start=plan.start_date, reviews=said["count"], them=said["them"]
+                    child=child,
+                    start=plan.start_date,
+                    reviews=said["count"],
+                    them=said["them"],
+                    dates=plain_list(f"held {_date(c.held_on)}" for c in held),
+                )
+            )
+        if later:
+            booked = later[0].conference
+            _refuse(
+                PLAN_HAS_BOOKED_REVIEW.format(
+                    child=child,
+                    start=plan.start_date,
+                    on=_date(booked.scheduled_date) if booked.scheduled_date else "no date yet",
                 )
             )
         if plan.end_date is not None:
@@ -632,6 +657,28 @@ def _check_row_void(conference: Conference, row: ConferenceChild) -> str | None:
             )
         return ENDED
     return None
+
+
+def void_blocked(conference: Conference, rows) -> list[str]:
+    """What stops voiding ``rows`` of ``conference`` (with it, or on their own), said on
+    the page before a reason is typed; the void itself checks again. Read only."""
+    said: list[str] = []
+    for row in rows:
+        try:
+            _check_row_void(conference, row)
+        except ValidationError as error:
+            said += [m for m in error.messages if m not in said]
+    return said
+
+
+def void_conference_child_blocked(row: ConferenceChild) -> list[str]:
+    """What stops taking ``row``'s child off its conference's record (read only)."""
+    conference = row.conference
+    if conference.status != ConferenceStatus.HELD:
+        return [CONFERENCE_CHILD_NOT_HELD]
+    if not ConferenceChild.objects.filter(conference=conference).exclude(pk=row.pk).exists():
+        return [CONFERENCE_CHILD_LAST.format(child=row.child)]
+    return void_blocked(conference, [row])
 
 
 def _undo_row(
