@@ -280,3 +280,21 @@ def test_a_held_conference_booked_late_says_its_warning_has_changed_since(client
         "That was said when it was booked. The due date has been corrected since. As the "
         "records stand now: it was booked in time."
     ) in page
+
+
+def test_the_analyst_reads_the_dates_a_correction_moved_but_no_ones_words(client, staff):
+    s47 = _enquiry(staff)
+    icpc = _icpc(staff, s47, date(2025, 1, 27))
+    _correct(
+        s47,
+        date(2025, 1, 2),
+        staff.social_worker,
+        lateness_reason=LatenessReason.OTHER,
+        lateness_detail="The family asked to wait for Ada's father.",
+    )
+    client.force_login(staff.analyst)
+    page = client.get(reverse("conference_history", args=[icpc.public_id])).text
+    enquiry = page.split('<td class="govuk-table__cell">Enquiry started</td>', 1)[1]
+    assert "7 January 2025" in enquiry[:300] and "2 January 2025" in enquiry[:300]
+    assert "Ada" not in page
+    assert "[free text not shown]" in page  # the reason for lateness: words someone typed

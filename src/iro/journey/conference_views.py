@@ -2397,6 +2397,33 @@ def _held_date_message(result: held_date.HeldDateCorrection) -> str:
     return text
 
 
+# The changes of a record's history whose values are dates or choices from a list, never
+# words someone typed: shown as they are to a reader who sees no free text (the analyst).
+STRUCTURED_CHANGES = frozenset(
+    {
+        held_date.FIELD_DATE,
+        held_date.FIELD_PLAN_START,
+        held_date.FIELD_PLAN_END,
+        held_date.FIELD_STEP_DOWN,
+        enquiry_date.FIELD_ENQUIRY_START,
+        *(
+            services.AMENDED_FIELDS[name]
+            for name in (
+                "decision",
+                "category",
+                "end_reason",
+                "attendance",
+                "advocate_attended",
+                "written_views",
+                "direct_work",
+                "scaling_score",
+                "first_core_group_on",
+            )
+        ),
+    }
+)
+
+
 def conference_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     """The conference record's corrections: who, when, why, and what changed."""
     conference = conference_for(request.user, public_id)
@@ -2406,7 +2433,7 @@ def conference_history(request: HttpRequest, public_id: UUID) -> HttpResponse:
     corrections = amendments(conference)
     for amendment in corrections:
         changes = [
-            (by_child[c["child"]], c)
+            (by_child[c["child"]], {**c, "structured": c["field"] in STRUCTURED_CHANGES})
             for c in amendment.changes
             if c["child"] in by_child  # a hidden (restricted) child's changes stay hidden
         ]
