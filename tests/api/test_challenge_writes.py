@@ -347,9 +347,7 @@ def test_a_blank_answer_gets_the_services_message(dispute, staff, api_as):
         path(dispute, "responses"), responding(dispute, response="")
     )
     assert response.status_code == 400
-    assert response.json()["errors"] == {
-        "response": [services.TEXT_REQUIRED.format(what="response")]
-    }
+    assert response.json()["errors"] == {"response": [services.ANSWER_REQUIRED]}
     assert dispute.stages.get().responded_on is None
 
 

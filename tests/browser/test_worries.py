@@ -155,7 +155,7 @@ def test_a_dispute_raised_escalated_and_resolved(browser, live_server, sign_in, 
     waiting.get_by_role("link", name=re.compile("^Answer")).click()
     expect(worker.locator("h1")).to_have_text("Dispute about Ayla Brackwater")
     submit(worker, "Send your answer")  # nothing said: refused
-    expect(worker.locator(".govuk-error-summary")).to_contain_text("Enter the response.")
+    expect(worker.locator(".govuk-error-summary")).to_contain_text("Enter your answer.")
     check_page(worker, "w06-answer-errors")
     fill_date(worker, "responded_on", date(2024, 6, 21))
     worker.fill("#id_response", "The core group will meet next month.")

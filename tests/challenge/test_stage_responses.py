@@ -98,9 +98,7 @@ def test_it_refuses_a_date_before_the_stage_started_or_in_the_future(staff, disp
 def test_it_requires_the_response(staff, dispute):
     with pytest.raises(ValidationError) as refused:
         respond(staff, dispute, response="  ")
-    assert refused.value.message_dict["response"] == [
-        services.TEXT_REQUIRED.format(what="response")
-    ]
+    assert refused.value.message_dict["response"] == [services.ANSWER_REQUIRED]
     assert DisputeStage.objects.get(dispute=dispute).responded_on is None
 
 

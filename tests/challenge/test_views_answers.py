@@ -138,7 +138,7 @@ def test_an_answer_with_nothing_filled_in_says_everything_missing_at_once(client
     client.force_login(staff.team_manager)
     response = client.post(answer_url(dispute), {"version": "1", "response": ""})
     assert error_summary_links(response) == ["id_response", "id_responded_on_day"]
-    assert shows(response, services.TEXT_REQUIRED.format(what="response"))
+    assert shows(response, services.ANSWER_REQUIRED)
     assert DisputeStage.objects.get().responded_on is None
 
 
@@ -148,7 +148,7 @@ def test_an_empty_answer_is_refused_on_its_field(client, staff, dispute):
         answer_url(dispute), {"version": "1", "response": "", **date_data("responded_on", TODAY)}
     )
     assert response.status_code == 200
-    assert shows(response, services.TEXT_REQUIRED.format(what="response"))
+    assert shows(response, services.ANSWER_REQUIRED)
     assert error_summary_links(response) == ["id_response"]
     assert DisputeStage.objects.get().responded_on is None
 

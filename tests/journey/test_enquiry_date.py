@@ -298,3 +298,14 @@ def test_the_analyst_reads_the_dates_a_correction_moved_but_no_ones_words(client
     assert "7 January 2025" in enquiry[:300] and "2 January 2025" in enquiry[:300]
     assert "Ada" not in page
     assert "[free text not shown]" in page  # the reason for lateness: words someone typed
+
+
+def test_a_date_in_the_future_is_told_once(staff):
+    s47 = _enquiry(staff)
+    services.request_icpc(
+        section47=s47, requested_on=date(2025, 1, 10), acting_user=staff.social_worker
+    )
+    with pytest.raises(ValidationError) as error:
+        _correct(s47, date(2099, 1, 13), staff.social_worker)
+    [message] = _errors(error)
+    assert "future" in message

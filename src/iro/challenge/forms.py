@@ -27,6 +27,7 @@ from iro.challenge.models import (
 )
 from iro.challenge.services import (
     ADDRESSEE_REQUIRED,
+    ANSWER_REQUIRED,
     DETAIL_REQUIRED,
     ESCALATION_NOTE_REQUIRED,
     NEXT_ADDRESSEE_REQUIRED,
@@ -153,6 +154,8 @@ class StageResponseForm(AllAtOnce, VersionedForm):
 
 class AnswerForm(StageResponseForm):
     """The addressee's own answer: the same fields, in their words."""
+
+    service_requires = {"response": ANSWER_REQUIRED}
 
     response = _long_text(
         "What is your answer?",

@@ -83,6 +83,7 @@ BEFORE_INVOLVEMENT = (
     "{child} began with the referral on {referral:%-d %B %Y}."
 )
 TEXT_REQUIRED = "Enter the {what}."
+ANSWER_REQUIRED = "Enter your answer."
 ALREADY_RESOLVED = "This dispute was resolved on {date:%-d %B %Y}."
 AT_FINAL_STAGE = "This dispute is at the final stage (stage 8): it cannot be escalated further."
 BEFORE_STAGE_START = "The date cannot be before the current stage started on {date:%-d %B %Y}."
@@ -475,7 +476,10 @@ def record_stage_response(
     errors = Errors()
     for problem in _response_date_problems(dispute, current, responded_on):
         errors.add("responded_on", problem)
-    _check_text(errors, "response", response, "response")
+    if current.addressed_to_id is not None and not (response or "").strip():
+        errors.add("response", ANSWER_REQUIRED)  # the addressee writes their own answer
+    else:
+        _check_text(errors, "response", response, "response")
     errors.raise_if_any()
     current.responded_on = responded_on
     current.response = response.strip()

@@ -67,12 +67,12 @@ from iro.journey.services import (
 REASON_REQUIRED = "Enter why the date the enquiry started is being corrected."
 SAME_DATE = "That is the date already recorded: enter the date the strategy discussion was held."
 AFTER_REQUEST = (
-    "The initial conference was asked for on {on:%-d %B %Y}, before that date: the enquiry "
-    "starts first."
+    "The initial conference was requested on {on:%-d %B %Y}: the enquiry must start on or "
+    "before that day."
 )
 AFTER_CONFERENCE = (
-    "{child}'s initial conference {verb} {on:%-d %B %Y}, before that date: the enquiry "
-    "starts first. Correct the conference's date first, if it is wrong."
+    "{child}'s initial conference {verb} {on:%-d %B %Y}: the enquiry must start on or before "
+    "that day. If that date is wrong, correct the conference's date first."
 )
 PASSES_ENQUIRY = (
     "{child}'s enquiry from {on:%-d %B %Y} would then come before this one: correct or void "
@@ -135,12 +135,16 @@ def correct_enquiry_date(
     errors.add("reason", text_limits.too_long(reason, text_limits.REASON))
     if start_date == old:
         errors.add("start_date", SAME_DATE)
+    impossible = False
     for s in enquiries:
         child = s.episode.child
         if s.start_date != old:
             errors.add("start_date", NOT_THE_SAME_DAY.format(child=child))
             continue
         _check_in_episode(errors, "start_date", s.episode, start_date, acting_user)
+        if errors.by_field.get("start_date"):
+            impossible = True  # a date that cannot be (in the future, say): said once
+            continue
         if s.icpc_requested_on is not None and s.icpc_requested_on < start_date:
             errors.add("start_date", AFTER_REQUEST.format(on=s.icpc_requested_on))
         low, high = min(old, start_date), max(old, start_date)
@@ -153,7 +157,7 @@ def correct_enquiry_date(
         if passed is not None:
             errors.add("start_date", PASSES_ENQUIRY.format(child=child, on=passed.start_date))
     rows = _initial_rows(enquiries)
-    for row in rows:
+    for row in [] if impossible else rows:
         conference = row.conference
         on = conference.held_on or conference.scheduled_date
         if on is not None and on < start_date:
