@@ -205,6 +205,21 @@ def test_a_strategy_discussion_date_that_is_not_real_gets_a_field_error(client, 
     assert "Select whether a Section 47 enquiry was started." in page
 
 
+def test_an_empty_strategy_discussion_says_the_missing_referral_date_at_once(client, staff):
+    from iro.children.services import create_child
+
+    newcomer = create_child(
+        acting_user=staff.coordinator, la_child_id="NEW3", first_name="Alicja",
+        last_name="Coldridge", date_of_birth=date(2019, 3, 4), team=staff.team,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.post(reverse("strategy_discussion_new", args=[newcomer.public_id]), {}).text
+    summary = page.split('class="govuk-error-summary"')[1].split("</ul>")[0]
+    assert "Enter the date of the strategy discussion." in summary
+    assert "Select whether a Section 47 enquiry was started." in summary
+    assert "Alicja Coldridge has no open Child in Need episode" in summary
+
+
 def test_a_two_digit_year_is_asked_for_in_four_numbers_not_called_unreal(client, staff, siblings):
     client.force_login(staff.coordinator)
     response = client.post(

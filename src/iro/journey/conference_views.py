@@ -419,17 +419,24 @@ def strategy_discussion_new(request: HttpRequest, public_id: UUID) -> HttpRespon
     family = [c for c in _family(request.user, child) if c != child]
     open_enquiries = _open_enquiries(family)
     siblings = [(c, display_name(request.user, c) + open_enquiries.get(c.pk, "")) for c in family]
-    form = StrategyDiscussionForm(request.POST or None, siblings=siblings)
-    if request.method == "POST" and form.is_valid():
+    form = StrategyDiscussionForm(
+        request.POST if request.method == "POST" else None, siblings=siblings
+    )
+    if request.method == "POST":
+        form.is_valid()  # what is missing is said all at once, the referral date's too
         data = form.cleaned_data
         chosen = [child] + [c for c, _ in siblings if str(c.public_id) in data.get("also_for", [])]
         episodes = {c.pk: _open_episode_of(c) for c in chosen}
         # Said with the siblings' problems below, not a round later by the service.
-        held_on_error = not_in_future(data["held_on"])
+        held_on_error = not_in_future(data["held_on"]) if data.get("held_on") else None
         if held_on_error:
             form.add_error("held_on", naming_the_date(form.fields["held_on"], [held_on_error]))
         for c in chosen:
-            if episodes[c.pk] is None and data["referral_date"] is None:
+            if (
+                episodes[c.pk] is None
+                and data.get("referral_date") is None
+                and "referral_date" not in form.errors
+            ):
                 form.add_error(
                     "referral_date",
                     REFERRAL_DATE_NEEDED.format(name=display_name(request.user, c)),
