@@ -195,6 +195,7 @@ PAGES: dict[str, Page] = {
     "child_protection": Page(CHILD),
     "strategy_discussion_new": Page(CHILD & can(C.RECORD_STRATEGY_DISCUSSION)),
     "section47_icpc": Page(CHILD & can(C.RECORD_STRATEGY_DISCUSSION)),
+    "referral_date": Page(CHILD & (can(C.RECORD_STRATEGY_DISCUSSION) | can(C.VOID_RECORDS))),
     "section47_date": Page(CHILD & (can(C.RECORD_STRATEGY_DISCUSSION) | can(C.VOID_RECORDS))),
     # Sends back to the child's page when there is nothing waiting for an initial conference.
     "conference_new": Page(CHILD & can(C.SCHEDULE_CONFERENCES), ok=(200, 302)),

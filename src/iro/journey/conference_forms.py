@@ -1087,6 +1087,30 @@ class EnquiryDateForm(AllAtOnce, forms.Form):
             del self.fields["lateness_detail"]
 
 
+class ReferralDateForm(AllAtOnce, forms.Form):
+    """Correcting the date of a referral; what it may be is the service's rule
+    (``journey.referral_date``)."""
+
+    referral_date = GovDateField(
+        what="the date of the referral",
+        label="The date of the referral",
+        help_text=date_example(2024),
+    )
+    reason = forms.CharField(
+        label="Why are you correcting the date?",
+        required=False,
+        widget=forms.Textarea,
+        help_text="It is kept in the episode's history, with your name and the date.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+    def __init__(self, *args, **kwargs):
+        from iro.journey.referral_date import REASON_REQUIRED
+
+        self.service_requires = {"reason": REASON_REQUIRED}
+        super().__init__(*args, **kwargs)
+
+
 class ConferenceReportForm(VersionedForm):
     """The days the social work report reached the chair and the family; blank where it
     has not yet."""

@@ -21,6 +21,11 @@ urlpatterns = [
         name="section47_icpc",
     ),
     path(
+        "children/<uuid:public_id>/referrals/<int:pk>/date",
+        cv.referral_date_correct,
+        name="referral_date",
+    ),
+    path(
         "children/<uuid:public_id>/section-47/<int:pk>/date",
         cv.section47_date,
         name="section47_date",

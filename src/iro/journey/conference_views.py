@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
@@ -45,7 +45,16 @@ from iro.children.models import Child
 from iro.documents import family_document
 from iro.documents.family_document import invitation_choice
 from iro.documents.plain_language import WordingSummary, check_fields, field_checks
-from iro.journey import chairs, enquiry_date, held_date, invitations, minutes, queues, services
+from iro.journey import (
+    chairs,
+    enquiry_date,
+    held_date,
+    invitations,
+    minutes,
+    queues,
+    referral_date,
+    services,
+)
 from iro.journey.checks import Errors, before_birth, not_in_future, today, warnings_now
 from iro.journey.conference_forms import (
     LATE_DECISION_ALIASES,
@@ -67,6 +76,7 @@ from iro.journey.conference_forms import (
     MinutesSentForm,
     PreMeetingForm,
     RecordConferenceForm,
+    ReferralDateForm,
     RemoveChildForm,
     RescheduleForm,
     StrategyDiscussionForm,
@@ -684,6 +694,64 @@ def section47_date(request: HttpRequest, public_id: UUID, pk: int) -> HttpRespon
         },
         form,
     )
+
+
+def referral_date_correct(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
+    """Correct the date of a referral (the start of its Child in Need episode)."""
+    child = child_for(request.user, public_id)
+    if not has_capability(request.user, Capability.VOID_RECORDS):
+        require_capability(request.user, Capability.RECORD_STRATEGY_DISCUSSION)
+    try:
+        episode = Episode.objects.get(pk=pk, child=child)
+    except Episode.DoesNotExist as exc:
+        raise Http404("No such referral") from exc
+    form = ReferralDateForm(
+        request.POST if request.method == "POST" else None,
+        initial={"referral_date": episode.referral_date},
+    )
+    if request.method == "POST" and form.is_valid():
+        before = episode.referral_date
+        try:
+            saved = referral_date.correct_referral_date(
+                episode=episode,
+                referral_date=form.cleaned_data["referral_date"],
+                reason=form.cleaned_data["reason"],
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"The referral of {display_name(request.user, child)} is now dated "
+                f"{saved.referral_date:%-d %B %Y}, not {before:%-d %B %Y}.",
+            )
+            return redirect(_came_back(request) or reverse("child_journey", args=[child.public_id]))
+    return _page(
+        request,
+        "journey/conference/referral_date.html",
+        {
+            "child": child,
+            "name": display_name(request.user, child),
+            "episode": episode,
+            "form": form,
+            "back": _came_back(request),
+            "active_nav": "children",
+        },
+        form,
+    )
+
+
+def _came_back(request: HttpRequest) -> str:
+    """The page that sent the user (``?next=``), a path on this site only."""
+    url = request.GET.get("next", "")
+    if (
+        url.startswith("/")
+        and not url.startswith("//")
+        and url_has_allowed_host_and_scheme(url, None)
+    ):
+        return url
+    return ""
 
 
 # ------------------------------------------------------------------ booking
