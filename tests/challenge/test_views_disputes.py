@@ -91,6 +91,8 @@ def test_the_childs_social_worker_sees_the_dispute_but_cannot_change_it(client, 
     detail = client.get(dispute_urls(dispute)["dispute_detail"])
     assert detail.status_code == 200
     assert "Escalate the dispute" not in html(detail)
+    journey = reverse("child_journey", args=[dispute.child.public_id])
+    assert f'<a class="govuk-link" href="{journey}">Linnet Ashcombe</a>' in html(detail)
     assert client.get(reverse("dispute_new", args=[dispute.child.public_id])).status_code == 403
     response = client.post(
         dispute_urls(dispute)["dispute_escalate"],
