@@ -15,6 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.utils.functional import lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from iro import text_limits, timescales
 from iro.journey.checks import (
@@ -184,6 +185,19 @@ def wording_only(*forms_: forms.Form) -> None:
         # Django validates on the first read of ``errors``; an empty ErrorDict is
         # what a form that has been cleaned without findings holds.
         form._errors = ErrorDict()
+
+
+def came_from(request) -> str:
+    """The page a work queue or another form sent the user from (``?next=``), to go back
+    to once saved: a path on this site only, never another's address."""
+    url = request.GET.get("next", "")
+    if (
+        url.startswith("/")
+        and not url.startswith("//")
+        and url_has_allowed_host_and_scheme(url, None)
+    ):
+        return url
+    return ""
 
 
 def apply_service_errors(

@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 from django.views.decorators.http import require_POST, require_safe
 
@@ -82,6 +82,7 @@ from iro.journey.conference_forms import (
     StrategyDiscussionForm,
     TransferNotifiedForm,
     apply_service_errors,
+    came_from,
     error_summary,
     naming_the_date,
     recommendation_initial,
@@ -726,7 +727,7 @@ def referral_date_correct(request: HttpRequest, public_id: UUID, pk: int) -> Htt
                 f"The referral of {display_name(request.user, child)} is now dated "
                 f"{saved.referral_date:%-d %B %Y}, not {before:%-d %B %Y}.",
             )
-            return redirect(_came_back(request) or reverse("child_journey", args=[child.public_id]))
+            return redirect(came_from(request) or reverse("child_journey", args=[child.public_id]))
     return _page(
         request,
         "journey/conference/referral_date.html",
@@ -735,23 +736,11 @@ def referral_date_correct(request: HttpRequest, public_id: UUID, pk: int) -> Htt
             "name": display_name(request.user, child),
             "episode": episode,
             "form": form,
-            "back": _came_back(request),
+            "back": came_from(request),
             "active_nav": "children",
         },
         form,
     )
-
-
-def _came_back(request: HttpRequest) -> str:
-    """The page that sent the user (``?next=``), a path on this site only."""
-    url = request.GET.get("next", "")
-    if (
-        url.startswith("/")
-        and not url.startswith("//")
-        and url_has_allowed_host_and_scheme(url, None)
-    ):
-        return url
-    return ""
 
 
 # ------------------------------------------------------------------ booking

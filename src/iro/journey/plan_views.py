@@ -14,7 +14,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from iro.access.capabilities import Capability, has_capability, require_capability
@@ -26,6 +25,7 @@ from iro.journey.checks import today
 from iro.journey.conference_forms import (
     EndPlanForm,
     apply_service_errors,
+    came_from,
     error_summary,
     wording_only,
 )
@@ -209,19 +209,6 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     )
 
 
-def _came_from(request: HttpRequest) -> str:
-    """The page a work queue sent the user from (``?next=``), to go back to once saved:
-    a path on this site only, never another's address."""
-    url = request.GET.get("next", "")
-    if (
-        url.startswith("/")
-        and not url.startswith("//")
-        and url_has_allowed_host_and_scheme(url, None)
-    ):
-        return url
-    return ""
-
-
 def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
     """Add an action (what, who, by when), or change one (``pk``)."""
     plan = plan_for(request.user, public_id)
@@ -289,7 +276,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
                 _stale(form, action.version)
         else:
             messages.success(request, _saved("Action", plans))
-            return redirect(_came_from(request) or reverse("plan_detail", args=[plan.public_id]))
+            return redirect(came_from(request) or reverse("plan_detail", args=[plan.public_id]))
     return _page(
         request,
         "journey/plan/action.html",
@@ -300,7 +287,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "action": action,
             "plain_results": plain_results,
             "wording_summary": wording_summary,
-            "came_from": _came_from(request),
+            "came_from": came_from(request),
         },
         form,
     )
@@ -341,7 +328,7 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
             )
             # Back to the page it came from, at its top, where the message is seen (a list
             # further down the page would hide it and leave the row looking unchanged).
-            back = (_came_from(request) or "").split("#")[0]
+            back = (came_from(request) or "").split("#")[0]
             return redirect(back or reverse("plan_detail", args=[plan.public_id]))
     return _page(
         request,
@@ -355,7 +342,7 @@ def plan_action_progress(request: HttpRequest, public_id: UUID, pk: int) -> Http
             # a clash the form keeps what this person typed, so the entry saved meanwhile
             # (the change they are asked to check) is listed too.
             "earlier": progress_history(action)[0 if stale else 1 :],
-            "came_from": _came_from(request),
+            "came_from": came_from(request),
         },
         form,
     )
