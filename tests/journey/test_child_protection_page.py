@@ -111,3 +111,20 @@ def test_a_review_booked_ahead_is_booked_and_one_whose_day_passed_says_so(client
     plans = html.split('id="plans"', 1)[1].split("</table>", 1)[0]
     listed = html.split('id="conferences"', 1)[1].split("</table>", 1)[0]
     assert "Day passed, not recorded" in plans and "Day passed, not recorded" in listed
+
+
+def test_an_initial_conference_held_after_its_due_date_is_marked_late(client, staff):
+    late = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 2, 3), team=staff.team
+    )
+    on_time = child_on_plan(
+        chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27), team=staff.team
+    )
+    client.force_login(staff.coordinator)
+
+    def enquiries(journey) -> str:
+        html = client.get(reverse("child_protection", args=[journey.child.public_id])).text
+        return html.split('id="section47s"', 1)[1].split("</table>", 1)[0]
+
+    assert "Late</strong>" in enquiries(late)
+    assert "Late</strong>" not in enquiries(on_time)
