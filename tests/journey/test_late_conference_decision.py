@@ -298,3 +298,85 @@ def test_the_api_gives_the_managers_decision_on_a_late_conference(staff):
     decide(conference, staff.iro_manager, LateDecision.NOT_AGREED, "No interpreter was asked for.")
     body = api.get(path).json()
     assert (body["late_decision"], body["late_decided_on"]) == ("not_agreed", TODAY.isoformat())
+
+
+# --- Changing a decision -------------------------------------------------------------------
+
+
+def test_a_decision_is_changed_with_a_reason_and_the_earlier_one_kept(staff):
+    from iro.journey.models import ConferenceAmendment
+
+    conference = decide(held_late(staff), staff.iro_manager, LateDecision.AGREED)
+    with pytest.raises(ValidationError) as error:
+        services.decide_late_conference(
+            conference=conference, decision=LateDecision.NOT_AGREED, decided_on=TODAY,
+            comment="The interpreter was booked late.", acting_user=staff.senior_manager,
+            change_reason_text=" ",
+        )  # fmt: skip
+    assert messages_of(error.value)["late_change_reason"] == [services.LATE_CHANGE_REASON_REQUIRED]
+    services.decide_late_conference(
+        conference=conference, decision=LateDecision.NOT_AGREED, decided_on=TODAY,
+        comment="The interpreter was booked late.", acting_user=staff.senior_manager,
+        change_reason_text="Agreed by mistake: the interpreter was booked late.",
+    )  # fmt: skip
+    conference.refresh_from_db()
+    assert (conference.late_decision, conference.late_decided_by) == (
+        LateDecision.NOT_AGREED,
+        staff.senior_manager,
+    )
+    [amendment] = ConferenceAmendment.objects.filter(conference=conference)
+    assert amendment.reason == "Agreed by mistake: the interpreter was booked late."
+    [change] = amendment.changes
+    assert change["before"].startswith("Agreed by Mona Greyfriar on 10 October 2025")
+    assert change["after"].startswith("Reason not accepted by ")
+
+
+def test_a_change_that_changes_nothing_or_comes_first_is_refused(staff):
+    conference = held_late(staff)
+    with pytest.raises(ValidationError) as error:
+        services.decide_late_conference(
+            conference=conference, decision=LateDecision.AGREED, decided_on=TODAY,
+            acting_user=staff.iro_manager, change_reason_text="Why not.",
+        )  # fmt: skip
+    assert messages_of(error.value)["late_decision"] == [services.LATE_NOT_YET_DECIDED]
+    decide(conference, staff.iro_manager, LateDecision.AGREED)
+    with pytest.raises(ValidationError) as error:
+        services.decide_late_conference(
+            conference=conference, decision=LateDecision.AGREED, decided_on=TODAY,
+            acting_user=staff.iro_manager, change_reason_text="Why not.",
+        )  # fmt: skip
+    assert messages_of(error.value)["late_decision"] == [services.LATE_DECISION_UNCHANGED]
+
+
+def test_the_page_offers_to_change_a_decision_and_says_it_was_kept(client, staff):
+    conference = decide(held_late(staff), staff.iro_manager, LateDecision.AGREED)
+    client.force_login(staff.iro_manager)
+    detail = reverse("conference_detail", args=[conference.public_id])
+    page = client.get(detail).text
+    assert 'id="change-late-decision"' in page and "Record the decision" not in page
+    url = reverse("conference_agree_late", args=[conference.public_id])
+    change = {**date_data("decided_on", TODAY), "decision": "not_agreed", "changing": "True",
+              "comment": "The interpreter was booked late."}  # fmt: skip
+    page = client.post(url, change).text
+    assert services.LATE_CHANGE_REASON_REQUIRED in page
+    assert 'id="change-late-decision" open' in page  # the error is seen where it is
+    page = client.post(url, {**change, "change_reason": "Agreed by mistake."}, follow=True).text
+    assert "The decision it replaces is kept in the record&#x27;s history." in page
+    assert "Reason not accepted</strong>" in page
+    history = client.get(reverse("conference_history", args=[conference.public_id])).text
+    assert "Agreed by mistake." in history
+
+
+def test_an_iro_is_offered_no_change_and_is_refused_one(client, staff):
+    conference = decide(held_late(staff), staff.iro_manager, LateDecision.AGREED)
+    client.force_login(staff.iro)
+    detail = reverse("conference_detail", args=[conference.public_id])
+    assert 'id="change-late-decision"' not in client.get(detail).text
+    response = client.post(
+        reverse("conference_agree_late", args=[conference.public_id]),
+        {**date_data("decided_on", TODAY), "decision": "not_agreed", "changing": "True",
+         "comment": "x", "change_reason": "y"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    conference.refresh_from_db()
+    assert conference.late_decision == LateDecision.AGREED

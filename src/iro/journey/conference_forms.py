@@ -1161,6 +1161,14 @@ class LateDecisionForm(forms.Form):
         validators=[text_limits.MaxChars(text_limits.REASON)],
     )
     decided_on = GovDateField(what="the date of the decision", label="Date of the decision")
+    changing = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    change_reason = forms.CharField(
+        label="Why are you changing the decision?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the record's history with the decision it replaces.",
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
 
 
 # The form's names for the service's fields.
@@ -1168,6 +1176,7 @@ LATE_DECISION_ALIASES = {
     "late_decision": "decision",
     "late_decision_comment": "comment",
     "late_decided_on": "decided_on",
+    "late_change_reason": "change_reason",
 }
 
 

@@ -1112,6 +1112,16 @@ def conference_detail(request: HttpRequest, public_id: UUID) -> HttpResponse:
         context["booking_warnings"] != conference.booking_warnings
     )
     context["agree_form"] = LateDecisionForm(initial={"decided_on": today()})
+    if conference.late_decision:  # changed from the decision as it stands
+        context["change_late_form"] = LateDecisionForm(
+            initial={
+                "decision": conference.late_decision,
+                "comment": conference.late_decision_comment,
+                "decided_on": today(),
+                "changing": True,
+            },
+            auto_id="change_%s",
+        )
     context["minutes_form"] = MinutesSentForm(
         initial={"sent_on": today(), "version": conference.version}
     )
@@ -2693,20 +2703,27 @@ def conference_agree_late(request: HttpRequest, public_id: UUID) -> HttpResponse
                 decided_on=form.cleaned_data["decided_on"],
                 comment=form.cleaned_data["comment"],
                 acting_user=request.user,
+                change_reason_text=(
+                    form.cleaned_data["change_reason"] if form.cleaned_data["changing"] else None
+                ),
             )
         except ValidationError as error:
             apply_service_errors(form, error, aliases=LATE_DECISION_ALIASES)
         else:
-            messages.success(
-                request,
+            said = (
                 "You have agreed the late conference."
                 if form.cleaned_data["decision"] == LateDecision.AGREED
-                else "You have recorded that the reason for the lateness is not accepted.",
+                else "You have recorded that the reason for the lateness is not accepted."
             )
+            if form.cleaned_data["changing"]:
+                said += " The decision it replaces is kept in the record's history."
+            messages.success(request, said)
             return redirect("conference_detail", public_id=conference.public_id)
     context = _conference_context(request, conference)
+    changing = form.cleaned_data.get("changing") if hasattr(form, "cleaned_data") else False
     context |= {
-        "agree_form": form,
+        "agree_form": form if not changing else LateDecisionForm(initial={"decided_on": today()}),
+        "change_late_form": form if changing else None,
         "minutes_form": MinutesSentForm(
             initial={"sent_on": today(), "version": conference.version}
         ),

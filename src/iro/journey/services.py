@@ -210,6 +210,11 @@ LATE_ALREADY_DECIDED = (
     "{who} already decided on this late conference on {date:%-d %B %Y}: {decision}."
 )
 LATE_DATE_REQUIRED = "Enter the date of the decision."
+LATE_NOT_YET_DECIDED = "No manager has decided on this late conference yet: record a decision."
+LATE_CHANGE_REASON_REQUIRED = "Enter why the decision is being changed."
+LATE_DECISION_UNCHANGED = (
+    "The decision and comment are as they were: change one of them, or go back."
+)
 LATE_OWN_CONFERENCE = (
     "You chaired this conference, so you cannot decide on its lateness: another manager "
     "must decide."
@@ -2176,16 +2181,22 @@ def decide_late_conference(
     decided_on: date,
     comment: str = "",
     acting_user,
+    change_reason_text: str | None = None,
 ) -> Conference:
     """A manager's decision on a conference held outside timescale: agreed, or the reason
-    not accepted (with a comment saying why). Made once, by a manager who did not chair it."""
+    not accepted (with a comment saying why), by a manager who did not chair it. Made
+    once; changed (``change_reason_text``: why, required) as a correction kept in the
+    record's history, the earlier decision in it."""
     conference = Conference.objects.select_for_update().get(pk=conference.pk)
     if not has_capability(acting_user, Capability.AGREE_LATE_CONFERENCES):
         raise ValidationError({"late_decision": CANNOT_AGREE_LATE})
     require_conference_children(acting_user, conference)
     if not conference.lateness_reason:
         raise ValidationError({"late_decision": NOT_LATE})
-    if conference.late_decision:
+    changing = change_reason_text is not None
+    if changing and not conference.late_decision:
+        raise ValidationError({"late_decision": LATE_NOT_YET_DECIDED})
+    if conference.late_decision and not changing:
         raise ValidationError(
             {
                 "late_decision": LATE_ALREADY_DECIDED.format(
@@ -2210,12 +2221,25 @@ def decide_late_conference(
     started = _clock_started(conference)
     if decided_on is not None and started is not None and decided_on < started:
         errors.add("late_decided_on", LATE_BEFORE_CLOCK.format(date=started))
+    if changing:
+        if not change_reason_text.strip():
+            errors.add("late_change_reason", LATE_CHANGE_REASON_REQUIRED)
+        errors.add(
+            "late_change_reason", text_limits.too_long(change_reason_text, text_limits.REASON)
+        )
+        if (decision, comment) == (conference.late_decision, conference.late_decision_comment):
+            errors.add("late_decision", LATE_DECISION_UNCHANGED)
     errors.raise_if_any()
+    from iro.journey.held_date import FIELD_DECISION, _decision_shown
+
+    before = _decision_shown(conference)
     conference.late_decision = decision
     conference.late_decided_by = acting_user
     conference.late_decided_on = decided_on
     conference.late_decision_comment = comment
     conference.version += 1
+    if changing:
+        conference._change_reason = change_reason(change_reason_text)
     saved_by(conference, acting_user).save(
         update_fields=[
             "late_decision",
@@ -2225,6 +2249,21 @@ def decide_late_conference(
             "version",
         ]
     )
+    if changing:
+        after = _decision_shown(conference)
+        ConferenceAmendment.objects.create(
+            conference=conference,
+            amended_by=acting_user,
+            amended_at=timezone.now(),
+            reason=change_reason_text.strip(),
+            version=conference.version,
+            changes=[
+                {"child": child_id, "field": FIELD_DECISION, "before": before, "after": after}
+                for child_id in conference.children.order_by("pk").values_list(
+                    "child_id", flat=True
+                )
+            ],
+        )
     return conference
 
 
