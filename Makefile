@@ -38,14 +38,18 @@ lint: setup
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-## test: set up, lint, check migrations, run every test on SQLite, then on PostgreSQL
+## test: set up, lint, check migrations, run every test on SQLite and on PostgreSQL side
+## by side (scripts/test-both.sh); SQLite alone when no PostgreSQL answers (not under CI)
 test: lint
 	IRO_ENV=test $(BIN)/iro makemigrations --check --dry-run
-	$(MAKE) --no-print-directory test-sqlite
-	@if scripts/postgres-available.sh; then \
-		$(MAKE) --no-print-directory test-postgres; \
+	@scripts/postgres-available.sh; available=$$?; \
+	if [ $$available -eq 0 ]; then \
+		BIN=$(BIN) PG_URL=$(PG_URL) scripts/test-both.sh; \
+	elif [ $$available -eq 2 ]; then \
+		exit 2; \
 	else \
-		echo "PostgreSQL is not reachable at 127.0.0.1:5432: skipped the PostgreSQL run"; \
+		echo "PostgreSQL is not reachable at 127.0.0.1:5432: SQLite only"; \
+		$(MAKE) --no-print-directory test-sqlite; \
 	fi
 
 test-sqlite: setup
