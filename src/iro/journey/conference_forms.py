@@ -1040,6 +1040,18 @@ class AmendReasonForm(VersionedForm):
     )
 
 
+def _why_the_date_is_corrected(help_text: str) -> forms.CharField:
+    """A date correction's reason (held, enquiry started, referral): the service says
+    when it is missing."""
+    return forms.CharField(
+        label="Why are you correcting the date?",
+        required=False,
+        widget=forms.Textarea,
+        help_text=help_text,
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+    )
+
+
 class HeldDateForm(VersionedForm):
     """Correcting the date a held conference was held and its reason for lateness; what
     the date may be is the service's rule (``journey.held_date``)."""
@@ -1047,12 +1059,8 @@ class HeldDateForm(VersionedForm):
     held_on = GovDateField(what="the date the conference was held", label="Date held")
     lateness_reason = _lateness_reason("If it was held after its due date, why?")
     lateness_detail = _lateness_detail()
-    reason = forms.CharField(
-        label="Why are you correcting the date?",
-        required=False,
-        widget=forms.Textarea,
-        help_text="Everyone who reads the record sees this, with your name and the date.",
-        validators=[text_limits.MaxChars(text_limits.REASON)],
+    reason = _why_the_date_is_corrected(
+        "Everyone who reads the record sees this, with your name and the date."
     )
 
 
@@ -1079,12 +1087,8 @@ class EnquiryDateForm(AllAtOnce, forms.Form):
         "If the initial conference was then held after its due date, why?"
     )
     lateness_detail = _lateness_detail()
-    reason = forms.CharField(
-        label="Why are you correcting the date?",
-        required=False,
-        widget=forms.Textarea,
-        help_text="It is kept in the enquiry's history, with your name and the date.",
-        validators=[text_limits.MaxChars(text_limits.REASON)],
+    reason = _why_the_date_is_corrected(
+        "It is kept in the enquiry's history, with your name and the date."
     )
 
     def __init__(self, *args, siblings=(), held=False, **kwargs):
@@ -1110,12 +1114,8 @@ class ReferralDateForm(AllAtOnce, forms.Form):
         label="The date of the referral",
         help_text=date_example(2024),
     )
-    reason = forms.CharField(
-        label="Why are you correcting the date?",
-        required=False,
-        widget=forms.Textarea,
-        help_text="It is kept in the episode's history, with your name and the date.",
-        validators=[text_limits.MaxChars(text_limits.REASON)],
+    reason = _why_the_date_is_corrected(
+        "It is kept in the episode's history, with your name and the date."
     )
 
     def __init__(self, *args, **kwargs):

@@ -916,11 +916,11 @@ def restore_conference_child(*, row: ConferenceChild, reason: str, acting_user) 
     if conference.voided_at is not None:
         _refuse(CONFERENCE_CHILD_CONFERENCE_VOIDED)
     plan = _check_row_restore(conference, row, row.voided_at)
-    ends = [
-        c
-        for c in _open_voided_ends(plan_id=row.plan_id, conference_id=conference.pk)
-        if row.plan_id is not None
-    ]
+    ends = (
+        _open_voided_ends(plan_id=row.plan_id, conference_id=conference.pk)
+        if row.plan_id is not None  # (no plan: every plan's ends would be read)
+        else []
+    )
     _check_ends_restore(ends)
     _unmark(row, acting_user=acting_user)
     _amended(conference, acting_user=acting_user, reason=reason)
