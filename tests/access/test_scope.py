@@ -10,8 +10,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from iro.access.scope import REFUSED_CHILD, child_for, display_name, visible_to
+from iro.journey import corrections
+from iro.journey.models import Decision
 from iro.people.models import Role
-from tests.factories import ChildFactory, UserFactory, child_on_plan, make_staff
+from tests.factories import (
+    ChildFactory,
+    ConferenceChildFactory,
+    UserFactory,
+    child_on_plan,
+    make_staff,
+    s47_for,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +106,25 @@ def test_a_child_chaired_twice_by_the_same_iro_is_listed_once(staff, children, s
         icpc_on=date(2025, 1, 20), reviews=(date(2025, 4, 10),),
     )  # fmt: skip
     assert list(visible_to(staff.iro)).count(children["ours"]) == 1
+
+
+def test_a_child_taken_off_a_conferences_record_is_no_longer_the_chairs(staff, settings):
+    settings.IRO_CHILD_ACCESS = "chaired"
+    sister = child_on_plan(chair=staff.iro, strategy=date(2025, 1, 7), icpc_on=date(2025, 1, 27))
+    brother = ChildFactory(family=sister.child.family, first_name="Brannoc")
+    s47 = s47_for(brother, referral=date(2025, 1, 6), strategy=date(2025, 1, 7))
+    row = ConferenceChildFactory(
+        conference=sister.icpc, child=brother, section47=s47, decision=Decision.NO_PLAN
+    )
+    assert brother in visible_to(staff.iro)
+
+    corrections.void_conference_child(
+        row=row, reason="Listed with his sister by mistake.", acting_user=staff.iro_manager
+    )
+
+    assert list(visible_to(staff.iro)) == [sister.child]
+    with pytest.raises(PermissionDenied):
+        child_for(staff.iro, brother.public_id)
 
 
 def test_a_social_worker_without_a_team_sees_only_children_allocated_to_them(staff):

@@ -272,6 +272,10 @@ def test_a_future_date_is_said_with_a_siblings_missing_referral_in_one_go(client
 
 def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):
     s47 = siblings.section47s[0]
+    protection = reverse("child_protection", args=[siblings.children[0].public_id])
+    # Before the request, the IRO service manager is told whose step it is.
+    client.force_login(staff.iro_manager)
+    assert "Waiting for the social worker to request it" in client.get(protection).text
     client.force_login(staff.coordinator)
     url = reverse("section47_icpc", args=[siblings.children[0].public_id, s47.pk])
     assert "Monday 1 July 2024" in client.get(url).content.decode()
@@ -279,7 +283,6 @@ def test_requesting_the_icpc_shows_its_due_date(client, staff, siblings):
     s47.refresh_from_db()
     assert s47.icpc_requested_on == date(2024, 6, 20)
     # The next step, for whoever looks: the coordinator books it; others see it waits.
-    protection = reverse("child_protection", args=[siblings.children[0].public_id])
     assert "Book the initial conference" in client.get(protection).text
     client.force_login(staff.social_worker)
     assert "Waiting for the conference coordinators to book it" in client.get(protection).text

@@ -322,15 +322,33 @@ def test_progress_recorded_from_the_team_page_comes_back_to_its_list(client, sta
 
 
 def test_the_team_page_leads_a_social_worker_to_the_children_allocated_to_them(client, staff):
-    ChildFactory(team=staff.team, social_worker=staff.social_worker)
-    ChildFactory(team=staff.team, social_worker=staff.social_worker)
+    today = timezone.localdate()
+    child_on_plan(
+        chair=staff.iro, strategy=today - timedelta(days=60), icpc_on=today - timedelta(days=40),
+        team=staff.team, social_worker=staff.social_worker,
+    )  # fmt: skip
+    ChildFactory(team=staff.team, social_worker=staff.social_worker)  # no case open
     ChildFactory(team=staff.team)
     client.force_login(staff.social_worker)
     body = html(client.get(reverse("team_work")))
-    link = f'href="{reverse("caseload")}?social_worker={staff.social_worker.pk}"'
-    assert f"{link}>The 2 children allocated to you</a>" in body
+    mine = f"{reverse('caseload')}?social_worker={staff.social_worker.pk}"
+    assert (
+        f'href="{mine}&amp;on_plan=open">The 1 child allocated to you on a plan or waiting '
+        "for a first conference</a>"
+    ) in body
+    assert f'href="{mine}">all 2 allocated to you</a>, closed cases included.' in body
     client.force_login(staff.team_manager)
     assert "allocated to you" not in html(client.get(reverse("team_work")))
+
+
+def test_a_social_worker_with_no_open_case_is_told_so(client, staff):
+    ChildFactory(team=staff.team, social_worker=staff.social_worker)
+    ChildFactory(team=staff.team, social_worker=staff.social_worker)
+    client.force_login(staff.social_worker)
+    body = html(client.get(reverse("team_work")))
+    assert (
+        "None of the 2 children allocated to you is on a plan or waiting for a first conference"
+    ) in body
 
 
 def test_a_social_worker_narrows_the_team_page_to_the_children_allocated_to_them(client, staff):

@@ -65,6 +65,9 @@ def _role_scope(user) -> Q:
         return Q(
             conference_rows__conference__chair=user,
             conference_rows__conference__voided_at__isnull=True,
+            # A child taken off a conference's record (listed by mistake) was never
+            # chaired there: the voided row gives no access.
+            conference_rows__voided_at__isnull=True,
         )
     if user.role in (
         Role.IRO,

@@ -555,6 +555,15 @@ def _with_plan_and_chair(children: QuerySet[Child], day: date) -> QuerySet[Child
     )
 
 
+def open_with_the_service(children: QuerySet[Child], day: date) -> QuerySet[Child]:
+    """Of ``children``, those whose case is open with the IRO service on ``day``: on a
+    plan, or an initial conference to come (the IRO's list opens on these, not on years
+    of closed cases)."""
+    on_plan = Exists(Plan.objects.filter(_open_on(day), child=OuterRef("pk")))
+    waiting = Q(pk__in=_pending_section47s(children, day).values("episode__child"))
+    return children.filter(on_plan | waiting)
+
+
 def caseload(
     user,
     filters: CaseloadFilters | None = None,
@@ -593,10 +602,7 @@ def caseload(
     if filters.on_plan in (YES, NO):
         children = children.filter(on_plan if filters.on_plan == YES else ~on_plan)
     elif filters.on_plan == OPEN:
-        # The child's case is open with the IRO service: a plan, or an initial conference
-        # to come (the IRO's list opens on these, not on years of closed cases).
-        waiting = Q(pk__in=_pending_section47s(children, day).values("episode__child"))
-        children = children.filter(on_plan | waiting)
+        children = open_with_the_service(children, day)
     if filters.overdue in (YES, NO):
         overdue_ids = {
             i.child_id for i in due_items(children, day=day, closures=closures) if i.due < day

@@ -17,6 +17,7 @@ from iro.access import read_log
 from iro.access.capabilities import require_capability
 from iro.access.scope import visible_to
 from iro.journey.checks import today
+from iro.journey.selectors import OPEN, open_with_the_service
 from iro.reports.headlines import headlines
 from iro.work import landings
 from iro.work.landings import Landing
@@ -107,11 +108,20 @@ def team_work(request: HttpRequest) -> HttpResponse:
         .values_list("public_id", flat=True)
     )
     only_mine = request.GET.get("mine") == "1" and bool(mine)
+    allocated_open = (
+        open_with_the_service(
+            visible_to(request.user).filter(social_worker=request.user), today()
+        ).count()
+        if mine
+        else 0
+    )
     return _landing(
         request,
         landings.TEAM,
         only=mine if only_mine else None,
         allocated=len(mine),
+        allocated_open=allocated_open,
+        open_filter=OPEN,
         only_mine=only_mine,
     )
 
