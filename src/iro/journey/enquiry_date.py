@@ -32,7 +32,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
-from django.utils import timezone
 
 from iro import text_limits
 from iro.access.capabilities import Capability
@@ -42,15 +41,14 @@ from iro.journey.held_date import (
     FIELD_DECISION,
     FIELD_LATENESS,
     UNKNOWN_LATENESS,
-    _change,
-    _clear_decision,
-    _decision_shown,
-    _lateness_shown,
+    change_line,
+    clear_decision,
+    decision_shown,
+    lateness_shown,
     passed_due,
 )
 from iro.journey.models import (
     Conference,
-    ConferenceAmendment,
     ConferenceChild,
     ConferenceKind,
     ConferenceStatus,
@@ -62,6 +60,7 @@ from iro.journey.services import (
     LATENESS_REASON_REQUIRED,
     _check_in_episode,
     minutes_out_of_date,
+    save_amendment,
 )
 
 REASON_REQUIRED = "Enter why the date the enquiry started is being corrected."
@@ -195,44 +194,34 @@ def correct_enquiry_date(
         errors.raise_if_any()
         if lateness_reason != LatenessReason.OTHER:
             lateness_detail = ""
-        shown_before = _lateness_shown(held.lateness_reason, held.lateness_detail)
-        shown_after = _lateness_shown(lateness_reason, lateness_detail)
+        shown_before = lateness_shown(held.lateness_reason, held.lateness_detail)
+        shown_after = lateness_shown(lateness_reason, lateness_detail)
         if shown_before != shown_after or before != due:
             now_late = before is None and due is not None
             now_in_time = before is not None and due is None
             changes = [
-                _change(row, FIELD_ENQUIRY_START, old, start_date)
+                change_line(row, FIELD_ENQUIRY_START, old, start_date)
                 for row in conference_rows
                 if row.section47_id in moved
             ]
             if shown_before != shown_after:
                 changes += [
-                    _change(row, FIELD_LATENESS, shown_before, shown_after)
+                    change_line(row, FIELD_LATENESS, shown_before, shown_after)
                     for row in conference_rows
                 ]
-            decision_before = _decision_shown(held)
+            decision_before = decision_shown(held)
             held.lateness_reason = lateness_reason
             held.lateness_detail = lateness_detail
             # How late it was, or why, has changed: a manager decides again.
-            _clear_decision(held)
-            decision_after = _decision_shown(held)
+            clear_decision(held)
+            decision_after = decision_shown(held)
             if decision_before != decision_after:
                 changes += [
-                    _change(row, FIELD_DECISION, decision_before, decision_after)
+                    change_line(row, FIELD_DECISION, decision_before, decision_after)
                     for row in conference_rows
                 ]
             minutes_out_of_date(held)
-            held.version += 1
-            held._change_reason = change_reason(reason)
-            saved_by(held, acting_user).save()
-            ConferenceAmendment.objects.create(
-                conference=held,
-                amended_by=acting_user,
-                amended_at=timezone.now(),
-                reason=reason,
-                version=held.version,
-                changes=changes,
-            )
+            save_amendment(held, acting_user=acting_user, reason=reason, changes=changes)
             settled = held
 
     for s in enquiries:

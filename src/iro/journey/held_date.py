@@ -38,7 +38,6 @@ from datetime import date, timedelta
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.utils import timezone
 
 from iro import text_limits
 from iro.access.scope import display_name
@@ -76,6 +75,7 @@ from iro.journey.services import (
     due_date,
     held_for_amending,
     minutes_out_of_date,
+    save_amendment,
 )
 from iro.people.selectors import closure_days
 
@@ -167,14 +167,14 @@ def _shown_date(d: date | None) -> str:
     return f"{d:%-d %B %Y}" if d else ""
 
 
-def _lateness_shown(reason: str, detail: str) -> str:
+def lateness_shown(reason: str, detail: str) -> str:
     if not reason:
         return ""
     label = str(LatenessReason(reason).label)
     return f"{label}: {detail.strip()}" if detail.strip() else label
 
 
-def _decision_shown(conference: Conference) -> str:
+def decision_shown(conference: Conference) -> str:
     """The manager's decision on the lateness, as the history keeps it."""
     if not conference.lateness_reason:
         return ""
@@ -188,7 +188,7 @@ def _decision_shown(conference: Conference) -> str:
     return f"{said}: {comment}" if comment else said
 
 
-def _change(row: ConferenceChild, label: str, before, after) -> dict:
+def change_line(row: ConferenceChild, label: str, before, after) -> dict:
     """One child's line of the history: dates as people write them, text as it is."""
     return {
         "child": row.child_id,
@@ -563,24 +563,19 @@ def _settle_follow_on(
         return
     if not later.lateness_reason:
         return
-    before = _lateness_shown(later.lateness_reason, later.lateness_detail)
-    decided = _decision_shown(later)
+    before = lateness_shown(later.lateness_reason, later.lateness_detail)
+    decided = decision_shown(later)
     _clear_lateness(later)
-    later.version += 1
-    later._change_reason = change_reason(why)
-    saved_by(later, acting_user).save()
-    ConferenceAmendment.objects.create(
-        conference=later,
-        amended_by=acting_user,
-        amended_at=timezone.now(),
+    save_amendment(
+        later,
+        acting_user=acting_user,
         reason=why,
-        version=later.version,
         changes=[
             change
             for row in rows
             for change in (
-                _change(row, FIELD_LATENESS, before, ""),
-                _change(row, FIELD_DECISION, decided, ""),
+                change_line(row, FIELD_LATENESS, before, ""),
+                change_line(row, FIELD_DECISION, decided, ""),
             )
         ],
     )
@@ -589,10 +584,10 @@ def _settle_follow_on(
 
 def _clear_lateness(conference: Conference) -> None:
     conference.lateness_reason = conference.lateness_detail = ""
-    _clear_decision(conference)
+    clear_decision(conference)
 
 
-def _clear_decision(conference: Conference) -> None:
+def clear_decision(conference: Conference) -> None:
     conference.late_decision = conference.late_decision_comment = ""
     conference.late_decided_by = None
     conference.late_decided_on = None
@@ -647,29 +642,29 @@ def correct_held_date(
         errors.add("lateness_detail", LATENESS_DETAIL_REQUIRED)
     if lateness_reason != LatenessReason.OTHER:
         lateness_detail = ""
-    lateness_before = _lateness_shown(conference.lateness_reason, conference.lateness_detail)
-    lateness_after = _lateness_shown(lateness_reason, lateness_detail)
+    lateness_before = lateness_shown(conference.lateness_reason, conference.lateness_detail)
+    lateness_after = lateness_shown(lateness_reason, lateness_detail)
     if not moving and lateness_before == lateness_after and not errors.by_field:
         # (A reason for a conference in time is not kept: nothing to change either.)
         raise ValidationError({NON_FIELD_ERRORS: NOTHING_CHANGED})
     errors.raise_if_any()
 
-    decision_before = _decision_shown(conference)
+    decision_before = decision_shown(conference)
     conference.held_on = held_on
     conference.lateness_reason = lateness_reason
     conference.lateness_detail = lateness_detail
     # Any correction of a late conference changes what was agreed (how late, or why): a
     # manager decides again, the earlier decision kept in the history below.
-    _clear_decision(conference)
-    decision_after = _decision_shown(conference)
+    clear_decision(conference)
+    decision_after = decision_shown(conference)
     result_changes: list[dict] = []
     for row in rows:
         if moving:
-            result_changes.append(_change(row, FIELD_DATE, old, held_on))
+            result_changes.append(change_line(row, FIELD_DATE, old, held_on))
         if lateness_before != lateness_after:
-            result_changes.append(_change(row, FIELD_LATENESS, lateness_before, lateness_after))
+            result_changes.append(change_line(row, FIELD_LATENESS, lateness_before, lateness_after))
         if decision_before != decision_after:
-            result_changes.append(_change(row, FIELD_DECISION, decision_before, decision_after))
+            result_changes.append(change_line(row, FIELD_DECISION, decision_before, decision_after))
     started_names, ended_names, stepped_down = [], [], 0
     for row in starts:
         plan = Plan.objects.select_for_update().get(pk=row.plan_id)
@@ -678,7 +673,7 @@ def correct_held_date(
         plan._change_reason = change_reason(reason)
         saved_by(plan, acting_user).save(update_fields=["start_date", "version"])
         started_names.append(display_name(acting_user, row.child))
-        result_changes.append(_change(row, FIELD_PLAN_START, old, held_on))
+        result_changes.append(change_line(row, FIELD_PLAN_START, old, held_on))
     for row in ends:
         plan = Plan.objects.select_for_update().get(pk=row.plan_id)
         step_down = step_down_cin_plan(plan, old)
@@ -687,26 +682,18 @@ def correct_held_date(
         plan._change_reason = change_reason(reason)
         saved_by(plan, acting_user).save(update_fields=["end_date", "version"])
         ended_names.append(display_name(acting_user, row.child))
-        result_changes.append(_change(row, FIELD_PLAN_END, old, held_on))
+        result_changes.append(change_line(row, FIELD_PLAN_END, old, held_on))
         if step_down is not None:
             step_down.start_date = held_on
             step_down._change_reason = change_reason(reason)
             saved_by(step_down, acting_user).save(update_fields=["start_date"])
             stepped_down += 1
-            result_changes.append(_change(row, FIELD_STEP_DOWN, old, held_on))
+            result_changes.append(change_line(row, FIELD_STEP_DOWN, old, held_on))
     moved = _moved_words(started_names, ended_names, stepped_down, held_on)
 
     minutes_out_of_date(conference)
-    conference.version += 1
-    conference._change_reason = change_reason(reason)
-    saved_by(conference, acting_user).save()
-    amendment = ConferenceAmendment.objects.create(
-        conference=conference,
-        amended_by=acting_user,
-        amended_at=timezone.now(),
-        reason=reason,
-        version=conference.version,
-        changes=result_changes,
+    amendment = save_amendment(
+        conference, acting_user=acting_user, reason=reason, changes=result_changes
     )
     result = HeldDateCorrection(
         conference=conference,

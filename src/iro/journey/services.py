@@ -2230,41 +2230,61 @@ def decide_late_conference(
         if (decision, comment) == (conference.late_decision, conference.late_decision_comment):
             errors.add("late_decision", LATE_DECISION_UNCHANGED)
     errors.raise_if_any()
-    from iro.journey.held_date import FIELD_DECISION, _decision_shown
+    from iro.journey.held_date import FIELD_DECISION, decision_shown
 
-    before = _decision_shown(conference)
+    before = decision_shown(conference)
     conference.late_decision = decision
     conference.late_decided_by = acting_user
     conference.late_decided_on = decided_on
     conference.late_decision_comment = comment
-    conference.version += 1
+    fields = ["late_decision", "late_decided_by", "late_decided_on", "late_decision_comment"]
     if changing:
-        conference._change_reason = change_reason(change_reason_text)
-    saved_by(conference, acting_user).save(
-        update_fields=[
-            "late_decision",
-            "late_decided_by",
-            "late_decided_on",
-            "late_decision_comment",
-            "version",
-        ]
-    )
-    if changing:
-        after = _decision_shown(conference)
-        ConferenceAmendment.objects.create(
-            conference=conference,
-            amended_by=acting_user,
-            amended_at=timezone.now(),
+        after = decision_shown(conference)
+        save_amendment(
+            conference,
+            acting_user=acting_user,
             reason=change_reason_text.strip(),
-            version=conference.version,
             changes=[
                 {"child": child_id, "field": FIELD_DECISION, "before": before, "after": after}
                 for child_id in conference.children.order_by("pk").values_list(
                     "child_id", flat=True
                 )
             ],
+            update_fields=fields,
         )
+    else:
+        conference.version += 1
+        saved_by(conference, acting_user).save(update_fields=[*fields, "version"])
     return conference
+
+
+def save_amendment(
+    conference: Conference,
+    *,
+    acting_user,
+    reason: str,
+    changes: list[dict],
+    update_fields: list[str] | None = None,
+) -> ConferenceAmendment:
+    """Save a correction of held ``conference``, the one way every correction is kept:
+    its version moves on, its history row carries ``reason``, and an amendment keeps
+    who, when, why and ``changes`` (each child's field from what to what). With
+    ``update_fields`` only those (and the version) are saved."""
+    conference.version += 1
+    conference._change_reason = change_reason(reason)
+    saved = saved_by(conference, acting_user)
+    if update_fields is None:
+        saved.save()
+    else:
+        saved.save(update_fields=[*update_fields, "version"])
+    return ConferenceAmendment.objects.create(
+        conference=conference,
+        amended_by=acting_user,
+        amended_at=timezone.now(),
+        reason=reason,
+        version=conference.version,
+        changes=changes,
+    )
 
 
 def minutes_out_of_date(conference: Conference) -> None:
@@ -2667,18 +2687,12 @@ def amend_conference_record(
         raise ValidationError({NON_FIELD_ERRORS: AMEND_NOTHING_CHANGED})
     _children_invited_attended(conference, acting_user)
     minutes_out_of_date(conference)
-    conference.version += 1
-    conference._change_reason = change_reason(reason)
-    saved_by(conference, acting_user).save(
-        update_fields=["version", "minutes_sent_on", "minutes_replaced_sent_on"]
-    )
-    return ConferenceAmendment.objects.create(
-        conference=conference,
-        amended_by=acting_user,
-        amended_at=timezone.now(),
+    return save_amendment(
+        conference,
+        acting_user=acting_user,
         reason=reason,
-        version=conference.version,
         changes=changes,
+        update_fields=["minutes_sent_on", "minutes_replaced_sent_on"],
     )
 
 
@@ -3284,20 +3298,13 @@ def record_attendance(
             saved_by(invitation, acting_user).save(update_fields=["attendance"])
     if corrected:
         minutes_out_of_date(conference)
-        conference._change_reason = change_reason(reason)
-    conference.version += 1
-    saved_by(conference, acting_user).save(
-        update_fields=["version", "minutes_sent_on", "minutes_replaced_sent_on"]
-    )
-    if corrected:
         # Shown on the record's history with the first child's (the whole conference's).
         first = conference.children.order_by("pk").values_list("child_id", flat=True).first()
-        ConferenceAmendment.objects.create(
-            conference=conference,
-            amended_by=acting_user,
-            amended_at=timezone.now(),
+        save_amendment(
+            conference,
+            acting_user=acting_user,
             reason=reason.strip(),
-            version=conference.version,
+            update_fields=["minutes_sent_on", "minutes_replaced_sent_on"],
             changes=[
                 {
                     "child": first,
@@ -3308,6 +3315,9 @@ def record_attendance(
                 for i, before, after in corrected
             ],
         )
+    else:
+        conference.version += 1
+        saved_by(conference, acting_user).save(update_fields=["version"])
     return conference
 
 
