@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from iro.journey import referral_date
+from iro.journey import enquiry_date, referral_date
 from iro.journey.models import Episode
 from iro.journey.services import BEFORE_REFERRAL
 from tests.factories import ChildFactory, EpisodeFactory, make_staff, s47_for
@@ -117,3 +117,29 @@ def test_the_page_is_refused_to_a_role_that_may_not_correct_it(client, staff, s4
         == 403
     )
     assert Episode.objects.get().referral_date == REFERRAL
+
+
+def test_the_journey_lists_the_dates_corrected_with_their_reasons(client, staff, s47):
+    _correct(s47.episode, date(2024, 12, 30), staff.social_worker)
+    enquiry_date.correct_enquiry_date(
+        section47=s47,
+        start_date=date(2025, 1, 6),
+        reason="Tamsin's strategy discussion was a day earlier than typed.",
+        acting_user=staff.social_worker,
+    )
+    url = reverse("child_journey", args=[s47.episode.child.public_id])
+    client.force_login(staff.iro_manager)
+    page = client.get(url).text
+    corrected = page[page.index('id="corrected-dates"') :]
+    assert corrected.index("Date the Section 47 enquiry started") < corrected.index(
+        "Referral date"
+    )  # newest first
+    assert "from 7 Jan 2025<br>to 6 Jan 2025" in corrected
+    assert "from 3 Jan 2025<br>to 30 Dec 2024" in corrected
+    assert WHY in corrected
+    assert f"by {staff.social_worker}" in corrected
+    # The analyst sees what changed and when, never the words naming the child.
+    client.force_login(staff.analyst)
+    page = client.get(url).text
+    assert "from 3 Jan 2025<br>to 30 Dec 2024" in page
+    assert "Tamsin" not in page

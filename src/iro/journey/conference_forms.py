@@ -1088,7 +1088,7 @@ class EnquiryDateForm(AllAtOnce, forms.Form):
     )
     lateness_detail = _lateness_detail()
     reason = _why_the_date_is_corrected(
-        "It is kept in the enquiry's history, with your name and the date."
+        "It is shown on the child's journey, with your name and the date."
     )
 
     def __init__(self, *args, siblings=(), held=False, **kwargs):
@@ -1115,7 +1115,7 @@ class ReferralDateForm(AllAtOnce, forms.Form):
         help_text=date_example(2024),
     )
     reason = _why_the_date_is_corrected(
-        "It is kept in the episode's history, with your name and the date."
+        "It is shown on the child's journey, with your name and the date."
     )
 
     def __init__(self, *args, **kwargs):

@@ -1,5 +1,5 @@
-"""Reads for voiding and restoring records: finding a record (live or voided) for a user,
-and the child's list of voids and restores.
+"""Reads for correcting records: finding a record (live or voided) for a user, the
+child's list of voids and restores, and the dates corrected on the child's records.
 
 Every lookup goes through the user's access (``access.scope``); a voided record is found
 only through ``all_objects`` here, for its restore page and the child's history.
@@ -8,7 +8,7 @@ only through ``all_objects`` here, for its restore page and the child's history.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from uuid import UUID
 
 from django.http import Http404
@@ -188,3 +188,58 @@ def corrections_for(user, child: Child) -> list[CorrectionEntry]:
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class DateCorrection:
+    """A date corrected on one of a child's records: what, from and to, who, when, why."""
+
+    what: str
+    before: date
+    after: date
+    by: str
+    at: datetime
+    reason: str
+
+
+# The dates corrected through their own pages (``journey.referral_date`` and
+# ``journey.enquiry_date``): the record's history keeps each change with its reason.
+_CORRECTED_DATES = (
+    (Episode, "child", "referral_date", "Referral date"),
+    (Section47, "episode__child", "start_date", "Date the Section 47 enquiry started"),
+)
+
+
+def date_corrections(child: Child) -> list[DateCorrection]:
+    """Every correction of ``child``'s referral and enquiry dates, newest first, read
+    from the records' history: a change of the date saved with a reason. Two queries.
+    ``child`` must come from ``access.scope.child_for``."""
+    found: list[DateCorrection] = []
+    for model, to_child, field, label in _CORRECTED_DATES:
+        rows = (
+            model.history.filter(**{to_child: child})
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        previous = None
+        for row in rows:
+            before = getattr(previous, field, None) if previous is not None else None
+            after = getattr(row, field)
+            if (
+                previous is not None
+                and previous.id == row.id
+                and before != after
+                and row.history_change_reason
+            ):
+                found.append(
+                    DateCorrection(
+                        what=label,
+                        before=before,
+                        after=after,
+                        by=str(row.history_user) if row.history_user else "",
+                        at=row.history_date,
+                        reason=row.history_change_reason,
+                    )
+                )
+            previous = row
+    return sorted(found, key=lambda c: c.at, reverse=True)

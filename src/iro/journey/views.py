@@ -116,5 +116,10 @@ def child_journey(request: HttpRequest, public_id: UUID) -> HttpResponse:
     return render(
         request,
         "journey/child.html",
-        {"journey": journey, "corrections": corrections, "active_nav": "children"},
+        {
+            "journey": journey,
+            "corrections": corrections,
+            "date_corrections": correction_selectors.date_corrections(child),
+            "active_nav": "children",
+        },
     )
