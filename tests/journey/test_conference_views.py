@@ -1521,7 +1521,7 @@ def test_someone_invited_without_an_address_is_given_one_and_their_letter_can_be
     assert "Contact details of Moss Brackwater" in page
     response = client.post(
         contact_url(conference, moss),
-        {"email": "", "address": "4 Mill Lane\nNorthmoor"},
+        {"email": "", "address": "4 Mill Lane\nNorthmoor", "seen": services.contact_seen(moss)},
         follow=True,
     )
     assert "Contact details of Moss Brackwater saved. Print and post their letter" in (
@@ -1541,7 +1541,9 @@ def test_a_new_email_address_is_sent_the_invitation_afresh(client, staff, confer
     mail.outbox.clear()
     client.force_login(staff.coordinator)
     response = client.post(
-        contact_url(conference, hazel), {"email": "new@example.org", "address": ""}, follow=True
+        contact_url(conference, hazel),
+        {"email": "new@example.org", "address": "", "seen": services.contact_seen(hazel)},
+        follow=True,
     )
     assert "Email the invitations to send them theirs." in response.content.decode()
     invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
@@ -1570,7 +1572,13 @@ def test_a_parents_corrected_email_goes_on_the_family_record_and_the_wrong_one_i
     assert "Also change them on the family&#x27;s record" in page
     response = client.post(
         contact_url(conference, hazel),
-        {"email": "hazel@example.org", "address": "", "family_record_too": "on"},
+        {
+            "email": "hazel@example.org",
+            "address": "",
+            "family_record_too": "on",
+            "seen": services.contact_seen(hazel),
+            "family_version": hazel_adult.version,
+        },
         follow=True,
     )
     said = response.text
@@ -1580,6 +1588,84 @@ def test_a_parents_corrected_email_goes_on_the_family_record_and_the_wrong_one_i
     hazel_adult.refresh_from_db()
     assert (hazel_adult.email, hazel_adult.phone) == ("hazel@example.org", "01632 960000")
     assert hazel_adult.history.first().history_user == staff.coordinator
+
+
+def test_contact_details_changed_meanwhile_are_not_overwritten_from_a_stale_page(
+    client, staff, conference
+):
+    kai = services.add_invitee(
+        conference=conference, name="Kai Brackwater", role=InviteeRole.PARENT,
+        address="126 Rook Street\nElmstead", acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    seen_by_tab_b = services.contact_seen(kai)  # tab B opened the page
+    moved = {"email": "", "address": "Flat 2, 5 New Road\nElmstead", "seen": seen_by_tab_b}
+    assert client.post(contact_url(conference, kai), moved).status_code == 302  # tab A
+    page = client.post(
+        contact_url(conference, kai),
+        {"email": "kai@example.org", "address": "126 Rook Street\nElmstead", "seen": seen_by_tab_b},
+    ).text
+    assert STALE_RECORD.replace("'", "&#x27;") in page
+    assert "Saved now on the invitation: no email address, and the postal address Flat 2" in page
+    assert 'value="kai@example.org"' in page  # what was typed stays on the form
+    kai.refresh_from_db()
+    assert kai.address == "Flat 2, 5 New Road\nElmstead"
+    # Saved again from that page, knowing what is saved now, it goes through.
+    again = {"email": "kai@example.org", "address": kai.address, "seen": services.contact_seen(kai)}
+    assert f'value="{again["seen"]}"' in page
+    assert client.post(contact_url(conference, kai), again).status_code == 302
+    kai.refresh_from_db()
+    assert kai.email == "kai@example.org"
+
+
+def test_a_change_that_does_not_say_what_it_saw_is_refused(client, staff, conference):
+    kai = services.add_invitee(
+        conference=conference, name="Kai Brackwater", role=InviteeRole.PARENT,
+        acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.post(contact_url(conference, kai), {"email": "kai@example.org"}).text
+    assert "The page did not say which version of the record you were editing" in page
+    kai.refresh_from_db()
+    assert kai.email == ""
+
+
+def test_a_family_record_changed_meanwhile_is_not_overwritten_from_the_invitation(
+    client, staff, siblings, conference
+):
+    from iro.children.models import FamilyMember, Relationship
+    from iro.children.services import change_family_member
+
+    hazel_adult = FamilyMember.objects.create(
+        family=siblings.children[0].family, name="Hazel Brackwater",
+        relationship=Relationship.MOTHER, email="hazel@example.org",
+    )  # fmt: skip
+    hazel = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="hazel@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    shown_version = hazel_adult.version
+    change_family_member(
+        member=hazel_adult, acting_user=staff.coordinator, name=hazel_adult.name,
+        relationship=hazel_adult.relationship, phone="", email="hazel@example.org",
+        address="9 Quay Road", preferred_language="", interpreter_needed=False,
+        expected_version=shown_version,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.post(
+        contact_url(conference, hazel),
+        {
+            "email": "hazel@example.org",
+            "address": "2 Old Lane",
+            "family_record_too": "on",
+            "seen": services.contact_seen(hazel),
+            "family_version": shown_version,
+        },
+    ).text
+    assert STALE_RECORD.replace("'", "&#x27;") in page
+    hazel.refresh_from_db()
+    hazel_adult.refresh_from_db()
+    assert (hazel.address, hazel_adult.address) == ("", "9 Quay Road")  # neither changed
 
 
 def test_a_professionals_contact_page_offers_no_family_record(client, staff, conference):
@@ -1615,7 +1701,11 @@ def test_contact_details_are_refused_to_roles_that_do_not_book(client, staff, co
         assert client.post(contact_url(conference, hazel), {"email": "x@y.org"}).status_code == 403
     with pytest.raises(PermissionDenied):
         services.change_invitee_contact(
-            invitation=hazel, email="x@y.org", address="", acting_user=staff.social_worker
+            invitation=hazel,
+            email="x@y.org",
+            address="",
+            acting_user=staff.social_worker,
+            seen=services.contact_seen(hazel),
         )
     hazel.refresh_from_db()
     assert hazel.email == ""

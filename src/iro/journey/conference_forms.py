@@ -641,11 +641,15 @@ class InviteeContactChangeForm(InviteeContactForm):
         initial=True,
         help_text="The next conference's invitations are suggested from the family's record.",
     )
+    # What the page showed (``services.contact_seen``): a change made since is refused.
+    seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    family_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, family_adult=None, **kwargs):
         super().__init__(*args, **kwargs)
         if family_adult is None:
             del self.fields["family_record_too"]
+            del self.fields["family_version"]
 
 
 class InviteeForm(InviteeContactForm):

@@ -1716,9 +1716,15 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
     form = InviteeContactChangeForm(
         request.POST or None,
         family_adult=adult,
-        initial={"email": invitation.email, "address": invitation.address},
+        initial={
+            "email": invitation.email,
+            "address": invitation.address,
+            "seen": services.contact_seen(invitation),
+            "family_version": adult.version if adult is not None else None,
+        },
     )
     was_emailed_to = invitation.email if invitation.sent_at else ""
+    stale = False
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -1728,11 +1734,12 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
                     email=data["email"],
                     address=data["address"],
                     acting_user=request.user,
+                    seen=data["seen"],
                 )
                 if adult is not None and data.get("family_record_too"):
                     _family_record_takes(adult, data, request.user)
         except ValidationError as error:
-            apply_service_errors(form, error)
+            stale = apply_service_errors(form, error)
         else:
             if saved.email and saved.sent_sequence is None:
                 then = " Email the invitations to send them theirs."
@@ -1750,10 +1757,21 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
                 )
             messages.success(request, f"Contact details of {saved.name} saved.{then}")
             return redirect(back)
+    if stale:
+        # What is saved now, shown beside what was typed; the next save is checked
+        # against it.
+        invitation.refresh_from_db()
+        if adult is not None:
+            adult.refresh_from_db()
+        form.data = form.data.copy()
+        form.data["seen"] = services.contact_seen(invitation)
+        if adult is not None:
+            form.data["family_version"] = adult.version
     context = _conference_context(request, conference) | {
         "form": form,
         "invitation": invitation,
         "family_adult": adult,
+        "stale": stale,
         "back": back,
         "active_nav": "children",
     }
@@ -1775,7 +1793,8 @@ def _family_record_takes(adult, data: dict, user) -> None:
         address=data["address"],
         preferred_language=adult.preferred_language,
         interpreter_needed=adult.interpreter_needed,
-        expected_version=adult.version,  # read with this request, not from a page
+        # The version the page showed: a family record changed since is not overwritten.
+        expected_version=data.get("family_version"),
     )
 
 

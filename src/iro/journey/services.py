@@ -9,6 +9,7 @@ nothing is written.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -3191,12 +3192,26 @@ def add_invitee(
 
 
 @transaction.atomic
-def change_invitee_contact(*, invitation, email: str, address: str, acting_user):
+def contact_seen(invitation) -> str:
+    """What a page showed of how ``invitation``'s person is reached (their email and
+    postal address), as a short fingerprint the page sends back with a change: a change
+    made meanwhile (in another tab, by someone else) is then refused, not overwritten."""
+    text = f"{invitation.email}\n{invitation.address}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def change_invitee_contact(*, invitation, email: str, address: str, acting_user, seen: str | None):
     """Change how someone invited is reached: their email address and postal address.
     A new email address is sent the invitation afresh with the next "Email the
-    invitations" (what went to the old one is kept in the history and the mail list)."""
+    invitations" (what went to the old one is kept in the history and the mail list).
+    ``seen`` is ``contact_seen`` of the details the page showed: a change made since is
+    refused (``STALE_RECORD``), as is a change that does not say what it saw."""
     require(acting_user, Capability.SCHEDULE_CONFERENCES, conference=invitation.conference_id)
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if not seen:
+        raise ValidationError(VERSION_MISSING, code="stale")
+    if seen != contact_seen(invitation):
+        raise ValidationError(STALE_RECORD, code="stale")
     errors = Errors()
     if invitation.conference.status != ConferenceStatus.SCHEDULED:
         errors.add("email", NOT_SCHEDULED)
