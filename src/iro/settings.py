@@ -247,6 +247,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # The Administrator role's permissions in the admin (no superuser flag needed).
+    "iro.access.admin_site.AdministratorBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
 

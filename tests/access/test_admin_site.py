@@ -112,3 +112,19 @@ def test_deleting_teams_in_bulk_names_no_child(client, administrator):
     assert response.status_code == 200
     assert "Quorrelle" not in page and "Vossberg" not in page
     assert "Children: 1" in page
+
+
+def test_the_administrator_role_alone_opens_the_admin_without_django_flags(client):
+    given = UserFactory(username="rowan-admin", role=Role.ADMIN, is_staff=False)
+    client.force_login(given)
+    index = client.get("/admin/")
+    assert index.status_code == 200
+    assert "/admin/people/user/" in index.text and "/admin/people/team/" in index.text
+    assert client.get("/admin/people/user/").status_code == 200
+    assert client.get(f"/admin/people/user/{given.pk}/change/").status_code == 200
+    assert client.get("/admin/people/closureday/add/").status_code == 200
+
+
+def test_the_superuser_flag_without_the_role_opens_nothing(client):
+    client.force_login(UserFactory(role=Role.ANALYST, is_staff=True, is_superuser=True))
+    assert client.get("/admin/people/user/").status_code == 403

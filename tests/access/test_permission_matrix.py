@@ -416,7 +416,8 @@ ADMIN_REFUSES = {
     # Background work: every try's result is kept as it happened.
     "django_tasks_database.dbtaskresult": {"add", "delete", "change"},
     "operations.workerheartbeat": {"add", "change"},  # written by the worker only
-    "api.apitoken": {"delete", "change"},  # revoked (an action), never changed or deleted
+    # Revoked (an action), never changed or deleted; made only by its owner, on their page.
+    "api.apitoken": {"add", "delete", "change"},
 }
 
 # django-allauth's sign-in, sign-out, password and two-factor pages: open, never a 500.
@@ -434,7 +435,9 @@ def admin_page(name: str | None, route: str) -> Page | None:
     refuses = ADMIN_REFUSES.get(model._meta.label_lower, set())
     if action in refuses and action in ("add", "delete"):
         return Page(ADMIN_SITE, ok=(403,), admin=True)
-    return Page(ADMIN_SITE, admin=True, read_only=action in refuses)
+    # A past version (simple-history's page) is read, never saved ("Revert" refused).
+    past_version = name.endswith("_simple_history")
+    return Page(ADMIN_SITE, admin=True, read_only=action in refuses or past_version)
 
 
 def admin_model(route: str):

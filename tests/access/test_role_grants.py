@@ -146,3 +146,43 @@ def test_the_database_refuses_to_change_or_delete_a_role_given(administrator):
             cursor.execute(sql, [grant.pk])
     grant.refresh_from_db()
     assert grant.to_role == Role.IRO
+
+
+def test_a_past_version_of_an_account_is_read_in_the_admin_never_saved(
+    client, administrator, other_administrator
+):
+    colleague = UserFactory(username="cedar", role=Role.SOCIAL_WORKER)
+    first = colleague.history.earliest("history_date")
+    grants.change_role(user=colleague, role=Role.PARTNERSHIP, acting_user=other_administrator)
+    colleague.is_active = False
+    colleague.save(update_fields=["is_active"])
+    client.force_login(administrator)
+    url = reverse("admin:people_user_simple_history", args=[colleague.pk, first.history_id])
+
+    page = client.get(url).text
+    assert 'name="_save"' not in page and "Revert" not in page
+
+    response = client.post(
+        url,
+        {
+            "username": colleague.username,
+            "role": Role.SOCIAL_WORKER,
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "09:00:00",
+        },
+    )
+    assert response.status_code == 403
+    colleague.refresh_from_db()
+    assert (colleague.role, colleague.is_active) == (Role.PARTNERSHIP, False)
+    assert RoleGrant.objects.count() == 1
+
+
+def test_an_account_history_shows_no_password(client, administrator):
+    colleague = UserFactory(username="cedar", role=Role.PARTNERSHIP)
+    colleague.set_password("a new long password for cedar")
+    colleague.save()
+    client.force_login(administrator)
+    page = client.get(reverse("admin:people_user_history", args=[colleague.pk])).text
+    assert "argon2" not in page and "pbkdf2" not in page
+    assert not hasattr(colleague.history.model, "password")

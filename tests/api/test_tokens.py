@@ -67,10 +67,12 @@ def test_a_mistyped_token_is_refused(staff):
     assert Api(raw[:-1] + ("A" if raw[-1] != "A" else "B")).get(CHILDREN).status_code == 401
 
 
-def test_nobody_makes_or_revokes_another_users_token_but_an_administrator(staff):
-    with pytest.raises(services.PermissionDenied):
-        services.create_token(user=staff.iro, name="x", days=1, acting_user=staff.analyst)
-    token, _ = services.create_token(user=staff.iro, name="x", days=1, acting_user=staff.admin)
+def test_nobody_makes_another_users_token_and_only_an_administrator_revokes_one(staff):
+    for someone_else in (staff.analyst, staff.admin):
+        with pytest.raises(services.PermissionDenied, match="only they make one"):
+            services.create_token(user=staff.iro, name="x", days=1, acting_user=someone_else)
+    assert not ApiToken.objects.exists()
+    token, _ = services.create_token(user=staff.iro, name="x", days=1, acting_user=staff.iro)
     with pytest.raises(services.PermissionDenied):
         services.revoke_token(token=token, acting_user=staff.analyst)
     services.revoke_token(token=token, acting_user=staff.admin)

@@ -1,28 +1,11 @@
-"""Administrators list every API token, revoke any, and make one for a user (shown once)."""
+"""Administrators list every API token and revoke any; nobody edits or deletes one, and
+nobody makes one for someone else (a token acts as its owner: they make their own on the
+API tokens page, ``api.pages``)."""
 
-from django import forms
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 
 from iro.api import services
 from iro.api.models import ApiToken
-
-SHOWN_ONCE = (
-    "The new token for {user} is {raw} — copy it now: it is not kept and will not be shown again."
-)
-
-
-class NewTokenForm(forms.ModelForm):
-    days = forms.IntegerField(
-        label="Days until it stops working",
-        initial=services.DEFAULT_DAYS,
-        min_value=1,
-        max_value=services.MAX_DAYS,
-    )
-
-    class Meta:
-        model = ApiToken
-        fields = ("user", "name")
 
 
 @admin.register(ApiToken)
@@ -34,32 +17,11 @@ class ApiTokenAdmin(admin.ModelAdmin):
         "user", "name", "prefix", "created_at", "created_by", "expires_at", "last_used_at",
         "revoked_at", "revoked_by",
     )  # fmt: skip
+    fields = readonly_fields
     actions = ("revoke",)
 
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        if obj is None:
-            kwargs["form"] = NewTokenForm
-        return super().get_form(request, obj, change=change, **kwargs)
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else ()
-
-    def get_fields(self, request, obj=None):
-        return self.readonly_fields if obj is not None else ("user", "name", "days")
-
-    def save_model(self, request, obj, form, change):
-        try:
-            token, raw = services.create_token(
-                user=form.cleaned_data["user"],
-                name=form.cleaned_data["name"],
-                days=form.cleaned_data["days"],
-                acting_user=request.user,
-            )
-        except ValidationError as error:
-            raise forms.ValidationError(error.messages) from error
-        obj.pk = token.pk
-        obj.__dict__.update({k: v for k, v in token.__dict__.items() if not k.startswith("_")})
-        self.message_user(request, SHOWN_ONCE.format(user=token.user, raw=raw), messages.WARNING)
+    def has_add_permission(self, request):
+        return False  # services.create_token: only the owner makes one
 
     def has_change_permission(self, request, obj=None):
         return False

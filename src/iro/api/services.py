@@ -27,6 +27,10 @@ MAX_DAYS = 366
 NAME_REQUIRED = "Enter what the token is for, for example “Case system nightly sync”."
 DAYS_RANGE = f"A token lasts from 1 to {MAX_DAYS} days."
 NOT_YOURS = "You may only manage your own API tokens."
+ONLY_THE_OWNER_MAKES = (
+    "A token acts as the person it belongs to, so only they make one, on their API tokens "
+    "page. An administrator lists and revokes tokens."
+)
 ALREADY_REVOKED = "This token is already revoked."
 
 
@@ -40,9 +44,13 @@ def _may_manage(acting_user, owner) -> bool:
 
 @transaction.atomic
 def create_token(*, user, name: str, days: int, acting_user) -> tuple[ApiToken, str]:
-    """A new token for ``user``, and the token itself (to be shown once)."""
-    if not acting_user.is_active or not _may_manage(acting_user, user):
+    """A new token for ``user``, and the token itself (to be shown once). Only its owner
+    makes one: a token acts as them, so whoever saw it could read what they read (an
+    administrator, who sees no child's record, would read every one a manager does)."""
+    if not acting_user.is_active:
         raise PermissionDenied(NOT_YOURS)
+    if acting_user.pk != user.pk:
+        raise PermissionDenied(ONLY_THE_OWNER_MAKES)
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
     if not name:

@@ -20,8 +20,16 @@ class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
     # aria-label (WCAG 4.1.2), and the lists here are short.
     filter_horizontal = ()
     list_filter = ("role", "team", "is_active")
+    # The role decides what an account may do, the admin included
+    # (``access.admin_site``): Django's staff and superuser flags, groups and
+    # hand-picked permissions are not offered.
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(
+            (title, {**options, "fields": ("is_active",)})
+            if "is_superuser" in options["fields"]
+            else (title, options)
+            for title, options in UserAdmin.fieldsets
+        ),
         ("Role in the service", {"fields": ("role", "team", "line_manager", "job_title")}),
     )
     add_fieldsets = (

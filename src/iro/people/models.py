@@ -39,7 +39,9 @@ class User(AbstractUser):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     job_title = models.CharField(max_length=120, blank=True)
-    history = HistoricalRecords()
+    # The password hash is never copied into the history (the admin's history page
+    # showed it in full); a change of password is a row with no change shown.
+    history = HistoricalRecords(excluded_fields=["password"])
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
