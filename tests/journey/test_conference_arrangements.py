@@ -378,6 +378,51 @@ def test_a_cancellation_sends_a_calendar_cancel(
     assert invitees_mail()[0].subject.startswith("Cancelled: ")
 
 
+def test_a_cancellation_names_the_meeting_they_were_sent_not_a_move_never_sent(
+    conference, staff, django_capture_on_commit_callbacks
+):
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    services.reschedule_conference(
+        conference=conference, scheduled_date=date(2024, 7, 1), scheduled_time=time(14),
+        acting_user=staff.coordinator, expected_version=current_version(conference),
+        send_updates=False,
+    )  # fmt: skip
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitations.cancel_and_notify(
+            conference=conference,
+            reason=CancellationReason.NOT_NEEDED,
+            acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )
+    body = invitees_mail()[0].body
+    assert "on Friday 28 June 2024 at 10:00am" in body
+    assert "1 July" not in body
+
+
+def test_a_move_to_a_time_already_gone_today_emails_nobody(
+    conference, staff, django_capture_on_commit_callbacks
+):
+    """A meeting held at short notice, recorded as it happened: the family is not asked
+    to come to a meeting that is over."""
+    invite_family(conference, staff)
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    mail.outbox.clear()
+    with (
+        time_machine.travel(datetime(2024, 6, 28, 15, 0, tzinfo=UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.reschedule_conference(
+            conference=conference, scheduled_date=date(2024, 6, 28), scheduled_time=time(9, 30),
+            confirm_reason="Held at short notice: the family could come early.",
+            acting_user=staff.coordinator, expected_version=current_version(conference),
+        )  # fmt: skip
+        assert services.time_passed(date(2024, 6, 28), time(9, 30))
+        assert not services.time_passed(date(2024, 6, 28), time(16, 30))
+    assert invitees_mail() == []
+
+
 # ------------------------------------------------------------------ attendance
 
 

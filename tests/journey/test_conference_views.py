@@ -1361,9 +1361,13 @@ def test_a_letter_posted_for_a_cancelled_conference_is_followed_by_a_cancellatio
         reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
     ).content.decode()
     assert "The meeting about Wren and Alder is cancelled" in letter
-    assert "We wrote to invite you to a child protection conference on Monday 1 July 2024" in (
-        letter
+    # The letter posted gave 28 June: the move to 1 July was never posted, so the
+    # cancellation names the meeting Moss expects.
+    assert (
+        "We wrote to invite you to a child protection conference on Friday 28 June 2024 at "
+        "10:00am" in letter
     )
+    assert "1 July" not in letter
     assert "That meeting is cancelled, so you do not need to come." in letter
     assert "We would like you to come" not in letter
     pdf = client.get(

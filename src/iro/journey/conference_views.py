@@ -918,6 +918,12 @@ def _sent_to(conference: Conference) -> tuple[int, list[str]]:
     return sent.exclude(email="").count(), [i.name for i in sent.filter(email="").order_by("pk")]
 
 
+TIME_PASSED_NOT_SENT = (
+    "Its time has already passed, so no update was emailed and no letter needs posting: "
+    "tell anyone who needs to know."
+)
+
+
 def _told(conference: Conference) -> str:
     """After a change the invitations give: who is sent the update, and the letters to
     post again (empty when nobody was invited yet)."""
@@ -1236,7 +1242,11 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 data["confirm_reason"] = conference.booking_reason
                 form.data = data
         else:
-            messages.success(request, _moved_words(was, data) + _told(conference))
+            if services.time_passed(conference.scheduled_date, conference.scheduled_time):
+                told = f" {TIME_PASSED_NOT_SENT}" if _sent_to(conference) != (0, []) else ""
+            else:
+                told = _told(conference)
+            messages.success(request, _moved_words(was, data) + told)
             return redirect("conference_detail", public_id=conference.public_id)
     elif request.method == "POST":
         confirm_for = form.confirming()

@@ -337,6 +337,24 @@ def plain_list(names: Iterable[str]) -> str:
     }
 
 
+SENT_FIELDS = ["sent_at", "sent_sequence", "sent_for_date", "sent_for_time"]
+
+
+def _told_when(invitation: Invitation, conference: Conference) -> None:
+    """Keep the day and time the invitation now sent or posted gives."""
+    invitation.sent_for_date = conference.scheduled_date
+    invitation.sent_for_time = conference.scheduled_time
+
+
+def when_told(invitation: Invitation) -> str:
+    """The day and time ``invitation``'s person was last sent or posted: what a
+    cancellation names, since a move they were never sent is not the meeting they
+    expect (the conference's own day and time when none is kept)."""
+    if invitation.sent_at is not None and invitation.sent_for_date is not None:
+        return day_and_time(invitation.sent_for_date, invitation.sent_for_time)
+    return when_text(invitation.conference)
+
+
 def when_text(conference: Conference) -> str:
     """The day and time of ``conference`` in words: English by default, the active
     language in a family document."""
@@ -493,7 +511,11 @@ def letter_context(invitation: Invitation) -> dict:
             else plain_purpose(conference)
         ),
         "children": plain_list(children_names(conference, full=not family_member)),
-        "when": when_text(conference),
+        "when": (
+            when_told(invitation)
+            if conference.status == ConferenceStatus.CANCELLED
+            else when_text(conference)
+        ),
         "chair": conference.chair,
         "from_email": settings.DEFAULT_FROM_EMAIL,
         "service_phone": settings.IRO_SERVICE_PHONE,
@@ -838,7 +860,9 @@ def _deliver(
     for invitation in with_email:
         invitation.sent_at = now
         invitation.sent_sequence = entry.sequence
-        saved_by(invitation, acting_user).save(update_fields=["sent_at", "sent_sequence"])
+        if method == "REQUEST":  # a cancellation leaves what they were invited to
+            _told_when(invitation, conference)
+        saved_by(invitation, acting_user).save(update_fields=SENT_FIELDS)
     return Sent(emailed=with_email, without_email=[i for i in invitations if not i.email])
 
 
@@ -1024,7 +1048,8 @@ def record_letter_posted(*, invitation: Invitation, acting_user) -> Invitation:
         )
     invitation.sent_at = timezone.now()
     invitation.sent_sequence = entry.sequence
-    saved_by(invitation, acting_user).save(update_fields=["sent_at", "sent_sequence"])
+    _told_when(invitation, conference)
+    saved_by(invitation, acting_user).save(update_fields=SENT_FIELDS)
     return invitation
 
 

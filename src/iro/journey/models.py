@@ -730,6 +730,10 @@ class Invitation(models.Model):
     sent_sequence = models.PositiveIntegerField(
         null=True, blank=True, help_text="The calendar sequence of the last email sent."
     )
+    # The day and time the last invitation sent or posted gave: what the person holds,
+    # which a cancellation names (a later move never sent or posted is not).
+    sent_for_date = models.DateField(null=True, blank=True)
+    sent_for_time = models.TimeField(null=True, blank=True)
     cancellation_posted_at = models.DateTimeField(
         null=True,
         blank=True,

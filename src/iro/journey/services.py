@@ -3144,12 +3144,26 @@ def reschedule_conference(
     saved_by(conference, acting_user).save(
         update_fields=[*new, "booking_warnings", "booking_reason", "version"]
     )
-    if send_updates:
+    if send_updates and not time_passed(scheduled_date, scheduled_time):
         _invitations_changed(conference, acting_user)
     else:
+        # Moved to a time already gone (a meeting held at short notice, recorded as it
+        # happened): nobody is asked to come to it.
         raise_calendar_sequence(conference, acting_user)
     _tell_chairs(conference, was=was, acting_user=acting_user, moved=moved)
     return conference
+
+
+def time_passed(scheduled_date: date, scheduled_time: time | None) -> bool:
+    """Whether a booking for ``scheduled_date`` at ``scheduled_time`` is already over
+    (today, at a time gone by)."""
+    now = _time_now()
+    return (
+        scheduled_date == today()
+        and scheduled_time is not None
+        and now is not None
+        and scheduled_time <= now
+    )
 
 
 @transaction.atomic
