@@ -295,6 +295,28 @@ def _elsewhere(text: str, match: re.Match, others: frozenset[str]) -> str | None
     return "name"
 
 
+def screen_known(text: str, parts: frozenset[str], others: frozenset[str] = frozenset()) -> str:
+    """``screen`` of the names recorded around the record (``parts``) and of the names
+    recorded elsewhere (``others``, judged as ``screen_for_reader`` judges them: an
+    everyday word written as a word stays), for text that names other agencies' staff on
+    purpose (a challenge's professional): no family's name is shown, a name the system
+    does not hold as a family's is."""
+    text = screen(text, parts)
+    if not others or not text:
+        return text
+    # Word by word: an everyday word is hidden only where it is written as a name.
+    pieces, last = [], 0
+    for match in _WORD.finditer(text):
+        if _elsewhere(text, match, others) == "name":
+            possessive = _POSSESSIVE.search(match.group())
+            pieces += [
+                text[last : match.start()],
+                REDACTED + (possessive.group() if possessive else ""),
+            ]
+            last = match.end()
+    return "".join([*pieces, text[last:]])
+
+
 def screen_for_reader(
     text: str,
     parts: frozenset[str],

@@ -316,6 +316,32 @@ def test_the_professional_and_the_manager_are_read_without_the_familys_names(
     assert "Housing officer for the Hartwell family" in html(client.get(detail(challenge)))
 
 
+def test_another_familys_name_typed_as_the_professional_is_not_shown_to_the_partnership(
+    client, staff, child, agency
+):
+    ChildFactory(first_name="Katie", last_name="Hollmere", team=staff.other_team)
+    challenge = services.raise_multi_agency_challenge(
+        child=child,
+        agency=agency,
+        professional="Housing officer, Katie Hollmere; her manager Will Dunstan",
+        concern="Repairs were not made.",
+        raised_on=date(2024, 6, 12),
+        acting_user=staff.iro,
+    )
+    client.force_login(staff.partnership)
+    pages = [
+        html(client.get(reverse("challenge_list"))),
+        html(client.get(detail(challenge))),
+        html(client.get(reverse("challenge_work"))),
+        client.get(f"/api/challenges/{challenge.public_id}/").json()["professional"],
+    ]
+    for page in pages:
+        assert "Hollmere" not in page and "Katie" not in page
+    # The professional's own manager, named by no family record, is named on purpose.
+    assert "Housing officer, [name] [name]; her manager Will Dunstan" in pages[1]
+    assert "Housing officer, [name] [name]; her manager Will Dunstan" in pages[3]
+
+
 def test_the_partnership_reads_a_concern_without_another_familys_names(
     client, staff, child, agency
 ):

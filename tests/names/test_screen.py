@@ -9,6 +9,7 @@ from iro.names import (
     name_parts,
     screen,
     screen_for_reader,
+    screen_known,
 )
 
 
@@ -186,4 +187,15 @@ def test_for_a_reader_a_date_written_short_keeps_its_month_and_day():
 def test_for_a_reader_a_short_month_that_is_a_name_is_hidden_away_from_a_date():
     assert screen_for_reader("Her aunt Jan came, and Sun Li.", frozenset()) == (
         f"Her aunt {REDACTED} came, and {REDACTED} {REDACTED}."
+    )
+
+
+def test_screen_known_takes_out_a_family_name_recorded_elsewhere_but_not_an_everyday_word():
+    others = frozenset({"hollmere", "rose"})
+    assert (
+        screen_known("Housing officer Rose Hollmere, who rose early", frozenset({"ayla"}), others)
+        == "Housing officer [name] [name], who rose early"
+    )
+    assert screen_known("Ayla's nurse", frozenset({"ayla"})) == screen(
+        "Ayla's nurse", frozenset({"ayla"})
     )

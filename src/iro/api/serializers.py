@@ -20,7 +20,7 @@ from iro.journey.models import (
     Decision,
     LatenessReason,
 )
-from iro.names import screen, screen_for_reader
+from iro.names import screen_for_reader, screen_known
 
 VERSION_HELP = (
     "The version of the record the change was made from (or send it as the If-Match "
@@ -85,9 +85,10 @@ class ScreenedText(serializers.CharField):
         cache = self.context.setdefault("_known_names", {})
         if child.pk not in cache:
             cache[child.pk] = known_names(child)
-        if self.known_only:
-            return screen(text, cache[child.pk])
         elsewhere = self.context.setdefault("_names_elsewhere", Lookup())
+        if self.known_only:
+            # Other agencies' staff are named on purpose; a family's name is not.
+            return screen_known(text, cache[child.pk], elsewhere(text))
         organisation = instance
         for part in self.organisation_path.split(".") if self.organisation_path else ():
             organisation = getattr(organisation, part)

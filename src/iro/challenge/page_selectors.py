@@ -44,7 +44,7 @@ from iro.challenge.selectors import challenges_for, disputes_for
 from iro.children.models import Child
 from iro.journey.models import Conference
 from iro.journey.selectors import known_names_by_child
-from iro.names import screen, screen_for_reader
+from iro.names import screen_for_reader, screen_known
 from iro.people.models import Role, User
 from iro.people.selectors import closure_days
 
@@ -361,20 +361,23 @@ def challenge_child_name(user, child: Child, hidden: set[int] | None = None) -> 
 def as_read_by(user, challenges) -> Callable[..., str]:
     """How ``user`` reads the free text of ``challenges``: as written for those who see
     names, else with the names around each child and every word that looks like a name
-    screened out (the concern), or with ``known_only`` the names around the child only
-    (the professional and the manager it went to, other agencies' staff named on
-    purpose). The same queries for the names however many challenges, none for those
-    who see them."""
+    screened out (the concern), or with ``known_only`` the names recorded as a family's
+    only, this child's or another's (the professional and the manager it went to, other
+    agencies' staff named on purpose). The same queries for the names however many
+    challenges, none for those who see them."""
     if shows_names(user):
         return lambda challenge, text, known_only=False: text
     names = known_names_by_child({c.child for c in challenges})
     # The names recorded anywhere that the concerns and responses hold (another
     # family's child or parent): one query for the page.
-    elsewhere = Lookup().prime(t for c in challenges for t in (c.concern, c.response))
+    elsewhere = Lookup().prime(
+        t for c in challenges for t in (c.concern, c.response, c.professional, c.forwarded_to) if t
+    )
 
     def text(challenge, value: str, known_only: bool = False) -> str:
         if known_only:
-            return screen(value, names[challenge.child_id])
+            # Other agencies' staff are named on purpose; a family's name is not.
+            return screen_known(value, names[challenge.child_id], elsewhere(value))
         # The agency it is about is shown to the reader: its name is kept, whole.
         return screen_for_reader(
             value,

@@ -26,7 +26,7 @@ from django.utils.safestring import SafeString, mark_safe
 from iro.access.known_names import Lookup
 from iro.access.scope import FREE_TEXT_WITHHELD, shows_names, withholds_free_text
 from iro.journey.selectors import known_names
-from iro.names import screen, screen_for_reader
+from iro.names import screen_for_reader, screen_known
 
 register = template.Library()
 
@@ -68,8 +68,8 @@ def _reader(context):
 @register.simple_tag(takes_context=True)
 def screened(context, text, child, known_only=False, organisation="") -> str:
     """``child``: whose recorded names are taken out (None: the text is withheld from a
-    reader who sees no names). ``known_only``: only the names recorded around the child
-    are taken out, for text
+    reader who sees no names). ``known_only``: only the names recorded as a family's (the
+    child's own and any other) are taken out, for text
     that names other agencies' staff on purpose (a challenge's professional and the
     manager it went to: the partnership works with them). ``organisation``: an agency's
     name the reader is shown anyway (a challenge's), kept where the text writes it whole."""
@@ -81,12 +81,14 @@ def screened(context, text, child, known_only=False, organisation="") -> str:
     cache = request.__dict__.setdefault("_iro_known_names", {}) if request else {}
     if child.pk not in cache:
         cache[child.pk] = known_names(child)
-    if known_only:
-        return wrappable(screen(text, cache[child.pk]))
     # Names recorded elsewhere (another family's), each word asked once a request.
     elsewhere = (
         request.__dict__.setdefault("_iro_names_elsewhere", Lookup()) if request else Lookup()
     )
+    if known_only:
+        # Staff of other agencies are named on purpose; a family's name typed here (this
+        # child's or another's) is still taken out.
+        return wrappable(screen_known(text, cache[child.pk], elsewhere(text)))
     return wrappable(
         screen_for_reader(text, cache[child.pk], elsewhere(text), organisations=[organisation])
     )
