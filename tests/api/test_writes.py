@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 import time_machine
 
+from iro.api.serializers import UNKNOWN_FIELD
 from iro.journey.checks import STALE_RECORD, VERSION_MISSING
 from iro.journey.conference_forms import TIME_INVALID, TIME_REQUIRED
 from iro.journey.models import Conference, ConferenceStatus, Decision, PlanAction
@@ -164,6 +165,38 @@ def test_booking_through_the_api_needs_a_start_time_as_the_booking_page_does(
     assert response.status_code == 400
     assert response.json()["errors"] == {"scheduled_time": [message]}
     assert not Conference.objects.filter(kind="review", scheduled_date=date(2026, 6, 19)).exists()
+
+
+def test_a_misspelt_field_is_refused_by_name_and_nothing_is_booked(staff, api_as):
+    from tests.factories import child_on_plan
+
+    journey = child_on_plan(
+        chair=staff.iro, strategy=date(2026, 3, 2), icpc_on=date(2026, 3, 20), team=staff.team
+    )
+    response = api_as(staff.coordinator).post(
+        "/api/conferences/",
+        {
+            "kind": "review",
+            "children": [str(journey.child.public_id)],
+            "scheduled_date": "2026-06-19",
+            "scheduled_time": "10:30",
+            "chiar": "ivy-iro",
+            "venu": "Moorside Family Centre",
+        },
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"chiar": [UNKNOWN_FIELD], "venu": [UNKNOWN_FIELD]}
+    assert not Conference.objects.filter(kind="review", scheduled_date=date(2026, 6, 19)).exists()
+
+
+def test_a_misspelt_field_of_a_childs_outcome_is_refused_by_name(case, staff, api_as):
+    response = api_as(staff.iro).post(
+        f"/api/conferences/{case.review.public_id}/record/", record(case, worrys="Typed wrong.")
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"outcomes.0.worrys": [UNKNOWN_FIELD]}
+    case.review.refresh_from_db()
+    assert case.review.status == ConferenceStatus.SCHEDULED
 
 
 def test_booking_for_a_child_of_another_team_is_refused(staff, api_as):

@@ -254,7 +254,25 @@ class ConferenceSerializer(serializers.Serializer):
         return ConferenceChildSerializer(rows, many=True, context=self.context).data
 
 
-class BookConferenceSerializer(serializers.Serializer):
+UNKNOWN_FIELD = (
+    "This call takes no field of this name: check its spelling against the API's "
+    "documentation. Nothing was saved."
+)
+
+
+class Input(serializers.Serializer):
+    """What a call is sent. A field it does not take is refused by name, never dropped:
+    a misspelt "chiar" would otherwise book a conference with no chair."""
+
+    def to_internal_value(self, data):
+        if hasattr(data, "keys"):
+            unknown = sorted(str(k) for k in data if k not in self.fields)
+            if unknown:
+                raise serializers.ValidationError({name: [UNKNOWN_FIELD] for name in unknown})
+        return super().to_internal_value(data)
+
+
+class BookConferenceSerializer(Input):
     kind = serializers.ChoiceField(choices=ConferenceKind.choices)
     children = serializers.ListField(
         child=serializers.UUIDField(), min_length=1, max_length=20,
@@ -274,7 +292,7 @@ class BookConferenceSerializer(serializers.Serializer):
     confirm_reason = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
-class VersionedSerializer(serializers.Serializer):
+class VersionedSerializer(Input):
     version = serializers.IntegerField(
         required=False, min_value=0, max_value=2_147_483_647, help_text=VERSION_HELP
     )
@@ -286,13 +304,13 @@ class AllocateChairSerializer(VersionedSerializer):
     )
 
 
-class RecommendationSerializer(serializers.Serializer):
+class RecommendationSerializer(Input):
     agency = serializers.CharField(allow_blank=True, max_length=10_000)
     recommendation = serializers.ChoiceField(choices=Decision.choices)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
-class ChildOutcomeSerializer(serializers.Serializer):
+class ChildOutcomeSerializer(Input):
     child = serializers.UUIDField(help_text="The child's public id.")
     decision = serializers.ChoiceField(choices=Decision.choices)
     category = serializers.CharField(required=False, allow_blank=True, max_length=3)
@@ -354,7 +372,7 @@ class PlanSerializer(PlanSummarySerializer):
     actions = PlanActionSerializer(many=True, source="actions.all")
 
 
-class NewOutcomeSerializer(serializers.Serializer):
+class NewOutcomeSerializer(Input):
     text = serializers.CharField(allow_blank=True, max_length=100_000)
 
 
@@ -473,7 +491,7 @@ ADDRESSEE_HELP = (
 )
 
 
-class RaiseDisputeSerializer(serializers.Serializer):
+class RaiseDisputeSerializer(Input):
     child = serializers.UUIDField(help_text="The child's public id.")
     plan = serializers.UUIDField(
         required=False,
@@ -521,7 +539,7 @@ class StageResponseSerializer(VersionedSerializer):
     response = _text("What the person the stage went to answered.")
 
 
-class RaiseChallengeSerializer(serializers.Serializer):
+class RaiseChallengeSerializer(Input):
     child = serializers.UUIDField(help_text="The child's public id.")
     agency = serializers.CharField(
         max_length=160,
@@ -538,12 +556,12 @@ class RaiseChallengeSerializer(serializers.Serializer):
     raised_on = _date("the date the challenge was raised")
 
 
-class ForwardChallengeSerializer(serializers.Serializer):
+class ForwardChallengeSerializer(Input):
     forwarded_to = _text("The professional's manager: their name and role.", 1_000)
     forwarded_on = _date("the date it was forwarded")
 
 
-class ChallengeResponseSerializer(serializers.Serializer):
+class ChallengeResponseSerializer(Input):
     responded_on = _date("the date of the response")
     outcome = PageChoiceField(
         choices=ChallengeOutcome.choices, message=challenge_forms.OUTCOME_REQUIRED
@@ -563,7 +581,7 @@ class FeedbackSerializer(serializers.Serializer):
     )
 
 
-class NewFeedbackSerializer(serializers.Serializer):
+class NewFeedbackSerializer(Input):
     respondent = serializers.CharField(max_length=12)
     attribution = serializers.CharField(allow_blank=True, max_length=10_000)
     text = serializers.CharField(allow_blank=True, max_length=100_000)
