@@ -199,6 +199,23 @@ def test_a_misspelt_field_of_a_childs_outcome_is_refused_by_name(case, staff, ap
     assert case.review.status == ConferenceStatus.SCHEDULED
 
 
+def test_a_date_that_does_not_exist_is_said_so_not_called_a_wrong_format(staff, api_as):
+    child = ChildFactory(team=staff.team)
+    body = {"kind": "review", "children": [str(child.public_id)], "scheduled_date": "2026-02-30"}
+    response = api_as(staff.coordinator).post(
+        "/api/conferences/", body | {"scheduled_time": "10:00"}
+    )
+    assert response.status_code == 400
+    assert response.json()["errors"]["scheduled_date"] == [
+        "There is no such date as 2026-02-30: check the day and the month."
+    ]
+    listed = api_as(staff.coordinator).get("/api/conferences/?date_from=2026-02-30")
+    assert listed.status_code == 400
+    assert "no such date as 2026-02-30" in str(listed.json()["errors"])
+    wrong = api_as(staff.coordinator).get("/api/conferences/?date_from=30/02/2026")
+    assert wrong.json()["errors"] == {"date_from": ["Enter a date as YYYY-MM-DD."]}
+
+
 def test_booking_for_a_child_of_another_team_is_refused(staff, api_as):
     child = ChildFactory(team=staff.team)
     response = api_as(staff.outsider).post(

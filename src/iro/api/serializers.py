@@ -4,6 +4,9 @@ required keys) and then go to the services, which hold every rule."""
 
 from __future__ import annotations
 
+import re
+from datetime import date
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -254,6 +257,31 @@ class ConferenceSerializer(serializers.Serializer):
         return ConferenceChildSerializer(rows, many=True, context=self.context).data
 
 
+NO_SUCH_DATE = "There is no such date as {value}: check the day and the month."
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def no_such_date(value) -> str | None:
+    """The message for a date written as YYYY-MM-DD that does not exist (2026-02-30),
+    which is not a wrong format; None for anything else."""
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        try:
+            date.fromisoformat(value.strip())
+        except ValueError:
+            return NO_SUCH_DATE.format(value=value.strip())
+    return None
+
+
+class DateField(serializers.DateField):
+    """A date sent as YYYY-MM-DD; one that does not exist is said so, not called a wrong
+    format."""
+
+    def to_internal_value(self, value):
+        if message := no_such_date(value):
+            raise serializers.ValidationError(message)
+        return super().to_internal_value(value)
+
+
 UNKNOWN_FIELD = (
     "This call takes no field of this name: check its spelling against the API's "
     "documentation. Nothing was saved."
@@ -278,7 +306,7 @@ class BookConferenceSerializer(Input):
         child=serializers.UUIDField(), min_length=1, max_length=20,
         help_text="The public ids of the child, or of the brothers and sisters.",
     )  # fmt: skip
-    scheduled_date = serializers.DateField()
+    scheduled_date = DateField()
     # Required, as on the booking page: the invitations and letters give the time.
     scheduled_time = LocalTimeField(
         help_text="The start time, HH:MM.",
@@ -288,7 +316,7 @@ class BookConferenceSerializer(Input):
     chair = serializers.CharField(required=False, allow_blank=True, max_length=150)
     venue = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     virtual_link = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-    notified_on = serializers.DateField(required=False, allow_null=True)
+    notified_on = DateField(required=False, allow_null=True)
     confirm_reason = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
 
 
@@ -336,12 +364,12 @@ class ChildOutcomeSerializer(Input):
     outline_plan = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
     dissent = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
     kept_from_family = serializers.CharField(required=False, allow_blank=True, max_length=100_000)
-    first_core_group_on = serializers.DateField(required=False, allow_null=True)
+    first_core_group_on = DateField(required=False, allow_null=True)
     recommendations = RecommendationSerializer(many=True, required=False)
 
 
 class RecordConferenceSerializer(VersionedSerializer):
-    held_on = serializers.DateField()
+    held_on = DateField()
     lateness_reason = serializers.ChoiceField(
         choices=LatenessReason.choices, required=False, allow_blank=True
     )
@@ -473,7 +501,7 @@ class PageChoiceField(serializers.ChoiceField):
 def _date(what: str, **kwargs) -> serializers.DateField:
     """A date the page asks for, with the page's message when it is left out."""
     message = DATE_REQUIRED.format(what=what)
-    return serializers.DateField(error_messages={"required": message, "null": message}, **kwargs)
+    return DateField(error_messages={"required": message, "null": message}, **kwargs)
 
 
 def _text(help_text: str = "", max_length: int = 100_000) -> serializers.CharField:
@@ -574,7 +602,7 @@ class FeedbackSerializer(serializers.Serializer):
     respondent = serializers.CharField()
     attribution = serializers.CharField()
     text = serializers.CharField()
-    received_on = serializers.DateField()
+    received_on = DateField()
     consent_to_quote = serializers.BooleanField()
     origin = serializers.CharField(
         help_text="recorded (by the IRO service) or link (given through a feedback link)"
@@ -585,7 +613,7 @@ class NewFeedbackSerializer(Input):
     respondent = serializers.CharField(max_length=12)
     attribution = serializers.CharField(allow_blank=True, max_length=10_000)
     text = serializers.CharField(allow_blank=True, max_length=100_000)
-    received_on = serializers.DateField()
+    received_on = DateField()
     consent_to_quote = serializers.BooleanField(default=False)
 
 

@@ -143,7 +143,7 @@ def _date_param(request, name: str):
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise ValidationError({name: [BAD_DATE]}) from None
+        raise ValidationError({name: [s.no_such_date(value) or BAD_DATE]}) from None
 
 
 def _chair(username: str) -> User | None:
