@@ -27,6 +27,7 @@ from iro.journey.conference_views import NOT_SCHEDULED_TO_CANCEL
 from iro.journey.models import (
     CancellationReason,
     Conference,
+    ConferenceKind,
     ConferenceStatus,
     Decision,
     Invitation,
@@ -35,7 +36,7 @@ from iro.journey.models import (
     Plan,
     Section47,
 )
-from tests.factories import LeaveFactory, complete_outcome, make_staff
+from tests.factories import LeaveFactory, complete_outcome, hold_conference, make_staff
 from tests.journey.conference_setup import book_icpc, record_data, sibling_group
 
 pytestmark = [pytest.mark.django_db]
@@ -1852,6 +1853,25 @@ def test_what_the_chair_typed_about_the_advocate_and_interpreter_is_withheld_fro
         assert client.get(url).status_code == 200
         assert "Nadia" not in page and "Ellie" not in page and "Polish" not in page
         assert "Advocate involved ([free text not shown])" in page
+
+
+def test_what_happened_before_a_held_conference_can_still_be_changed_by_its_chair(
+    client, staff, siblings
+):
+    """The record's "Change what happened before the conference" leads to a list whose
+    rows can be changed: the advocacy figures come from them."""
+    held = hold_conference(
+        kind=ConferenceKind.INITIAL, children=[(siblings.children[0], {})], chair=staff.iro,
+        held_on=date(2024, 6, 18),
+    )  # fmt: skip
+    row = held.children.get()
+    client.force_login(staff.iro)
+    page = client.get(reverse("conference_pre_meetings", args=[held.public_id])).text
+    change = reverse("conference_pre_meeting", args=[held.public_id, row.pk])
+    assert f'href="{change}">Change' in page
+    Conference.objects.filter(pk=held.pk).update(status=ConferenceStatus.CANCELLED)
+    page = client.get(reverse("conference_pre_meetings", args=[held.public_id])).text
+    assert f'href="{change}">Change' not in page
 
 
 def test_recording_a_discussion_for_a_child_under_enquiry_warns_of_the_open_one(
