@@ -648,14 +648,21 @@ def test_the_manager_sees_the_feedback_in_the_quotes_awaiting_approval(staff, he
         client.force_login(staff.iro)
         conference_page = client.get(reverse("conference_feedback", args=[held.public_id]))
         api = client.get(reverse("api_conference_feedback", args=[held.public_id])).json()
+        client.force_login(staff.coordinator)
+        coordinators_page = client.get(reverse("conference_feedback", args=[held.public_id])).text
+    assert held.chair == staff.iro
     assert Feedback.objects.get().rating_plan_clear == 3
     assert [f["origin"] for f in api] == ["link"]
     assert "The chair explained everything" in quotes
     assert "A young person" in quotes
     page = conference_page.content.decode()
     assert "Given through their feedback link" in page
-    assert "Feedback given" in page
-    assert "print the feedback letter" in page.lower()
+    # The chair being rated is not told who answered; the coordinator is.
+    assert "Feedback given" not in page
+    assert 'id="chair-not-told"' in page
+    assert "Feedback given" in coordinators_page
+    assert 'id="chair-not-told"' not in coordinators_page
+    assert "print the feedback letter" in coordinators_page.lower()
 
 
 def test_a_refused_link_is_not_written_to_the_log(held, caplog):

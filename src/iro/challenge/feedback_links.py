@@ -402,7 +402,12 @@ class LinkState:
     letter: bool  # a letter can be printed (no email, still open)
 
 
-def link_states(conference: Conference, *, now: datetime | None = None) -> list[LinkState]:
+def link_states(
+    conference: Conference, *, now: datetime | None = None, for_chair: bool = False
+) -> list[LinkState]:
+    """Each link and where it stands. ``for_chair``: as the conference's chair reads it,
+    how each was sent and never whether it was used, so feedback about the chairing is
+    not tied to the person who gave it."""
     from iro.notices.mail import state_words
 
     now = now or timezone.now()
@@ -417,7 +422,9 @@ def link_states(conference: Conference, *, now: datetime | None = None) -> list[
         invitation = link.invitation
         open_ = link.used_at is None and link.expires_at > now
         letter = False
-        if link.used_at is not None:
+        if for_chair:
+            open_ = True  # used or expired, it reads as it was sent
+        if link.used_at is not None and not for_chair:
             words = f"Feedback given {timezone.localtime(link.used_at):%-d %b %Y}"
         elif not open_:
             words = f"Expired {timezone.localtime(link.expires_at):%-d %b %Y}, not used"

@@ -674,6 +674,7 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
         .select_related("child")
         .order_by("child__date_of_birth")
     )
+    for_chair = conference.chair_id == request.user.pk
     return _page(
         request,
         "challenge/feedback.html",
@@ -682,7 +683,8 @@ def conference_feedback(request: HttpRequest, public_id: UUID) -> HttpResponse:
             "names": [display_name(request.user, r.child) for r in rows],
             "held": held,
             "feedback": list(pages.conference_feedback(conference)),
-            "link_states": feedback_links.link_states(conference),
+            "link_states": feedback_links.link_states(conference, for_chair=for_chair),
+            "for_chair": for_chair,
             "link_days": feedback_links.LINK_DAYS,
             "may_print_letters": has_capability(request.user, Capability.SCHEDULE_CONFERENCES),
             "form": form,
