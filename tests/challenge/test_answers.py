@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from iro.challenge import page_selectors as pages
 from iro.challenge import services
-from iro.challenge.models import Dispute, DisputeReason
+from iro.challenge.models import Dispute, DisputeReason, Stage, StageTimescale
 from iro.children.models import RestrictedAccess
 from iro.journey import corrections
 from iro.journey.checks import current_version
@@ -72,6 +72,13 @@ def other_manager(staff):
     team.manager = manager
     team.save(update_fields=["manager"])
     return manager
+
+
+def test_the_notice_says_when_the_answer_is_due_where_the_stage_has_a_timescale(staff, child):
+    StageTimescale.objects.update_or_create(stage=Stage.INFORMAL, defaults={"working_days": 5})
+    dispute = raise_for(staff, child)  # raised on Monday 3 June 2024
+    assert Notice.objects.get().subject.endswith(". The answer is due by 10 Jun 2024")
+    assert dispute.stages.get().started_on == date(2024, 6, 3)
 
 
 def test_raising_a_dispute_addresses_its_first_stage_and_tells_the_addressee(staff, child):

@@ -47,7 +47,7 @@ from iro.challenge.models import (
     escalation_roles,
     escalation_words,
 )
-from iro.challenge.selectors import names_known_around
+from iro.challenge.selectors import names_known_around, stage_response_due
 from iro.children.models import Child, RestrictedAccess
 from iro.journey.checks import (
     Errors,
@@ -201,9 +201,12 @@ def challenge_words(challenge: MultiAgencyChallenge) -> str:
     )
 
 
-def dispute_notice(subject: str, dispute: Dispute) -> str:
-    """A notice's subject saying which dispute it is about (people get several)."""
-    return f"{subject}: {dispute_words(dispute)}"
+def dispute_notice(subject: str, dispute: Dispute, *, stage: DisputeStage | None = None) -> str:
+    """A notice's subject saying which dispute it is about (people get several); with
+    the ``stage`` sent to them, when its answer is due."""
+    said = f"{subject}: {dispute_words(dispute)}"
+    due = stage_response_due(stage) if stage is not None else None
+    return f"{said}. The answer is due by {due:%-d %b %Y}" if due else said
 
 
 def challenge_notice(subject: str, challenge: MultiAgencyChallenge) -> str:
@@ -298,7 +301,7 @@ def raise_dispute(
     saved_by(first, acting_user).save()
     notify(
         recipient=addressed_to,
-        subject=dispute_notice(DISPUTE_WAITING, dispute),
+        subject=dispute_notice(DISPUTE_WAITING, dispute, stage=first),
         link=_answer_link(dispute),
         acting_user=acting_user,
     )
@@ -390,7 +393,7 @@ def escalate_dispute(
     settle(_answer_link(dispute), _detail_link(dispute), acting_user=acting_user)
     notify(
         recipient=addressed_to,
-        subject=dispute_notice(DISPUTE_WAITING, dispute),
+        subject=dispute_notice(DISPUTE_WAITING, dispute, stage=following),
         link=_answer_link(dispute),
         acting_user=acting_user,
     )
