@@ -3,10 +3,11 @@ through the user's access, in a fixed number of queries."""
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -677,6 +678,25 @@ def test_the_teams_conferences_coming_up_say_when_the_reports_are_due(staff):
     Conference.objects.filter(pk=soon.pk).update(report_received_on=date(2025, 10, 9))
     first = queues.conferences_coming_up(staff.social_worker, TODAY).rows[0]
     assert (first.flag, first.tone) == ("Report with the chair", "")
+
+
+def test_a_conference_started_earlier_today_is_offered_to_its_chair_to_record(staff):
+    started = hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(child(staff, "Ayla"), {})], chair=staff.iro,
+        scheduled_date=TODAY, scheduled_time=time(10),
+    )  # fmt: skip
+    later = hold_conference(
+        kind=ConferenceKind.REVIEW, children=[(child(staff, "Brin"), {})], chair=staff.iro,
+        scheduled_date=TODAY, scheduled_time=time(16, 30),
+    )  # fmt: skip
+    with time_machine.travel(datetime(2025, 10, 10, 14, 0, tzinfo=UTC), tick=False):  # 15:00
+        chairs = {r.href: r for r in queues.conferences_coming_up(staff.iro, TODAY).rows}
+        workers = queues.conferences_coming_up(staff.social_worker, TODAY).rows
+    record = reverse("conference_record", args=[started.public_id])
+    assert (chairs[record].action, chairs[record].flag) == ("Record it", queues.STARTED)
+    assert chairs[later.get_absolute_url()].flag != queues.STARTED  # not yet begun
+    # Others are told it has started, and see it.
+    assert (workers[0].action, workers[0].flag) == ("See it", queues.STARTED)
 
 
 def test_the_coordinator_is_given_the_reports_due_with_the_chair_and_not_there(staff):

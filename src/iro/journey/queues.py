@@ -56,6 +56,7 @@ from iro.journey.selectors import (
     latest_review_held,
     may_record,
 )
+from iro.journey.services import time_passed
 from iro.people.models import CHAIR_ROLES, Leave, User
 from iro.people.selectors import closure_days, iros, leave_between
 from iro.work.queues import LazyRows, Queue, Row
@@ -905,6 +906,9 @@ def interpreters_to_book(user, day: date) -> Queue:
     )
 
 
+STARTED = "Started today: record it when it is over"
+
+
 def conferences_coming_up(user, day: date) -> Queue:
     """The conferences booked from ``day`` to four weeks on for the children ``user`` may
     see, soonest first, each with the day the agencies' reports are due with the chair
@@ -934,10 +938,16 @@ def conferences_coming_up(user, day: date) -> Queue:
             flag, tone = "Report due today", ORANGE
         else:
             flag, tone = "", ""
+        href, action = c.get_absolute_url(), "See it"
+        if c.scheduled_date == day and time_passed(c.scheduled_date, c.scheduled_time):
+            # Today, its start gone by: the chair may record it this afternoon.
+            flag, tone = STARTED, ORANGE
+            if may_record(user, c):
+                href, action = reverse("conference_record", args=[c.public_id]), "Record it"
         rows.append(
             Row(
-                href=c.get_absolute_url(),
-                action="See it",
+                href=href,
+                action=action,
                 cells=(
                     _names(user, kids),
                     c.get_kind_display(),
