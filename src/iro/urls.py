@@ -30,3 +30,6 @@ urlpatterns = [
     path("", include("iro.work.urls")),
     path("", include("iro.api.urls")),
 ]
+
+# A mistyped API address answers in the API's error shape, not with the site's page.
+handler404 = "iro.api.errors.page_not_found"

@@ -9,6 +9,8 @@ from datetime import date
 import pytest
 import time_machine
 
+from iro.api.errors import API_STALE as STALE_RECORD
+from iro.api.errors import API_VERSION_MISSING as VERSION_MISSING
 from iro.api.views import NO_SUCH_ADDRESSEE, NO_SUCH_AGENCY, NO_SUCH_PLAN
 from iro.challenge import forms, services
 from iro.challenge.models import (
@@ -18,7 +20,7 @@ from iro.challenge.models import (
     DisputeReason,
     MultiAgencyChallenge,
 )
-from iro.journey.checks import STALE_RECORD, VERSION_MISSING, current_version
+from iro.journey.checks import current_version
 from iro.notices.models import Notice
 from tests.factories import AgencyFactory, ChildFactory
 

@@ -86,3 +86,22 @@ def test_a_user_who_must_be_refused_is_refused_everywhere(case, staff, pattern):
     case.review.refresh_from_db()
     after = case.review.version, AccessLogEntry.objects.filter(child__isnull=False).count()
     assert after == before
+
+
+@pytest.mark.parametrize("path", ["/api/children/not-a-uuid/", "/api/nonexistent/"])
+def test_an_address_the_api_does_not_have_answers_in_its_error_shape(staff, path):
+    response = Api(token_for(staff.iro)).get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json() == {
+        "status": 404,
+        "detail": "There is no such address in the API: see /api/docs/ for its calls.",
+        "errors": {},
+    }
+
+
+def test_a_page_the_site_does_not_have_is_still_a_page(client, staff):
+    client.force_login(staff.iro)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import tempfile
 
 import pytest
 import time_machine
@@ -91,15 +92,15 @@ def test_a_census_file_is_validated_and_its_findings_returned(staff, api_as, tmp
     assert data["summary"] == expected["summary"]
 
 
-def test_a_file_that_is_not_a_census_is_a_400(staff, api_as, tmp_path):
+def test_a_file_that_is_not_a_census_is_a_400_said_of_the_file_sent(staff, api_as, tmp_path):
     api = api_as(staff.analyst)
-    response = api.client.post(
-        "/api/census/validate/",
-        {"file": io.BytesIO(b"not xml at all")},
-        headers=api.headers,
-    )
+    sent = io.BytesIO(b"not xml at all")
+    sent.name = "return-2025.xml"
+    response = api.client.post("/api/census/validate/", {"file": sent}, headers=api.headers)
     assert response.status_code == 400
-    assert response.json()["errors"]["file"]
+    [said] = response.json()["errors"]["file"]
+    assert said.startswith("return-2025.xml: line 1:")
+    assert tempfile.gettempdir() not in response.content.decode()
 
 
 def test_only_those_who_export_returns_validate_or_export(staff, api_as):

@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 import time_machine
 
+from iro.api.errors import API_STALE as STALE_RECORD
+from iro.api.errors import API_VERSION_MISSING as VERSION_MISSING
 from iro.api.serializers import UNKNOWN_FIELD
-from iro.journey.checks import STALE_RECORD, VERSION_MISSING
 from iro.journey.conference_forms import TIME_INVALID, TIME_REQUIRED
 from iro.journey.models import Conference, ConferenceStatus, Decision, PlanAction
 from iro.journey.services import ATTENDANCE_REQUIRED, WORRIES_REQUIRED

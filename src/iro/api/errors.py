@@ -93,6 +93,19 @@ def is_stale(error: DjangoValidationError) -> bool:
     )
 
 
+# The version check as a program calling the API reads it (the pages' messages speak of
+# reloading a page).
+API_VERSION_MISSING = (
+    "The request did not say which version of the record it changes, so it could overwrite "
+    "someone else's change: send the version as read (the record's ETag) as If-Match, or "
+    'as "version". Nothing was saved.'
+)
+API_STALE = (
+    "The record was changed after the version sent was read. Nothing was saved: read it "
+    "again and send the change with its new version."
+)
+
+
 def validation_response(error: DjangoValidationError, request=None, *, rename=None) -> Response:
     """The response for a service's ``ValidationError``: 409/412/428 for the version
     check, 400 otherwise."""
@@ -100,12 +113,12 @@ def validation_response(error: DjangoValidationError, request=None, *, rename=No
     if is_stale(error):
         messages = [m for ms in errors.values() for m in ms]
         if VERSION_MISSING in messages:
-            code = status.HTTP_428_PRECONDITION_REQUIRED
+            code, said = status.HTTP_428_PRECONDITION_REQUIRED, API_VERSION_MISSING
         elif request is not None and request.headers.get("If-Match"):
-            code = status.HTTP_412_PRECONDITION_FAILED
+            code, said = status.HTTP_412_PRECONDITION_FAILED, API_STALE
         else:
-            code = status.HTTP_409_CONFLICT
-        return Response(body(code, messages[0], {"version": messages}), status=code)
+            code, said = status.HTTP_409_CONFLICT, API_STALE
+        return Response(body(code, said, {"version": [said]}), status=code)
     return Response(body(400, INVALID, errors), status=400)
 
 
@@ -127,3 +140,17 @@ def exception_handler(exc, context):
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)
         response.data = body(response.status_code, " ".join(_messages(detail)))
     return response
+
+
+NO_SUCH_ADDRESS = "There is no such address in the API: see /api/docs/ for its calls."
+
+
+def page_not_found(request, exception):
+    """The site's 404: for an address under ``/api/`` (a mistyped call, an id that is not
+    one) the API's one error shape, as JSON; the page everywhere else."""
+    from django.http import JsonResponse
+    from django.views import defaults
+
+    if request.path.startswith("/api/"):
+        return JsonResponse(body(404, NO_SUCH_ADDRESS), status=404)
+    return defaults.page_not_found(request, exception)

@@ -956,7 +956,9 @@ class CensusValidate(ApiView):
                 validator = Validator(stream.header)
                 spool.extend(validator.run(stream.children()))
             except CensusFileError as exc:
-                return Response(body(400, str(exc), {"file": [str(exc)]}), status=400)
+                # Said of the file sent, never of the server's copy of it.
+                said = str(exc).replace(path, upload.name or "the file")
+                return Response(body(400, said, {"file": [said]}), status=400)
             header, year = stream.header, validator.year
             return Response(
                 {
