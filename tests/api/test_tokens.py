@@ -43,9 +43,9 @@ def test_an_expired_token_is_refused(staff):
     with time_machine.travel(ApiToken.objects.get().expires_at, tick=False):
         response = Api(raw).get(CHILDREN)
     assert response.status_code == 401
-    assert (
-        response.json()["detail"]
-        == "The API token is not valid: it may be mistyped, expired or revoked."
+    assert response.json()["detail"] == (
+        "The API token is not valid: it may be mistyped, expired or revoked, or its user's "
+        "account made inactive."
     )
 
 
@@ -55,11 +55,12 @@ def test_a_revoked_token_is_refused(staff):
     assert Api(raw).get(CHILDREN).status_code == 401
 
 
-def test_a_token_of_a_user_made_inactive_is_refused(staff):
+def test_a_token_of_a_user_made_inactive_is_refused_and_listed_as_stopped(staff):
     raw = token_for(staff.iro)
     staff.iro.is_active = False
     staff.iro.save()
     assert Api(raw).get(CHILDREN).status_code == 401
+    assert ApiToken.objects.get().state == "Stopped: its user's account is inactive"
 
 
 def test_a_mistyped_token_is_refused(staff):

@@ -13,7 +13,8 @@ from rest_framework import authentication, exceptions
 from iro.api.models import ApiToken
 from iro.api.services import TOKEN_PREFIX, hash_token
 
-BAD_TOKEN = "The API token is not valid: it may be mistyped, expired or revoked."  # noqa: S105 - a message
+_NOT_VALID = "The API token is not valid: it may be mistyped, expired or revoked, or its"
+BAD_TOKEN = f"{_NOT_VALID} user's account made inactive."
 # Writing ``last_used_at`` on every request would make every read a write.
 LAST_USED_EVERY = timedelta(minutes=1)
 

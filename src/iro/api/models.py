@@ -58,4 +58,6 @@ class ApiToken(models.Model):
             return "Revoked"
         if self.expires_at <= timezone.now():
             return "Expired"
+        if not self.user.is_active:
+            return "Stopped: its user's account is inactive"
         return "Active"

@@ -90,4 +90,4 @@ def revoke_token(*, token: ApiToken, acting_user) -> ApiToken:
 
 
 def tokens_of(user):
-    return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
+    return ApiToken.objects.filter(user=user).select_related("user").order_by("-created_at", "-pk")
