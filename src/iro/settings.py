@@ -127,7 +127,6 @@ INSTALLED_APPS = [
     "django_tasks_db",  # before iro.operations, whose admin replaces its task list
     "rest_framework",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "iro.people",
     "iro.access",
     "iro.children",
@@ -350,8 +349,6 @@ SPECTACULAR_SETTINGS = {
     "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "ConferenceStatusEnum": "iro.journey.models.ConferenceStatus",

@@ -1,4 +1,5 @@
-"""The page where a signed-in user makes, lists and revokes their own API tokens.
+"""The API's pages for people: the tokens page, where a signed-in user makes, lists and
+revokes their own API tokens, and the API's reference (``reference``).
 
 A new token is shown once, on the page that made it (never stored, never in a message
 that could be shown again). Administrators list and revoke anyone's in the admin.
@@ -8,12 +9,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from iro.api import services
+from iro.api import reference, services
 from iro.api.models import ApiToken
 from iro.journey.conference_forms import apply_service_errors, error_summary
 
@@ -87,3 +89,16 @@ def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, REVOKED.format(name=token.name))
     return redirect("api_tokens")
+
+
+def docs(request: HttpRequest) -> HttpResponse:
+    """Every call of the API and every shape it reads or writes, from its own schema, as a
+    page of the service (the machine-readable schema is ``/api/schema/``). For anyone
+    signed in: it describes the API, it holds no record."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    return render(
+        request,
+        "api/reference.html",
+        {"reference": reference.reference(), "may_make_tokens": True},
+    )

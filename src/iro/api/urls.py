@@ -5,7 +5,7 @@ from iro.api import pages, views
 # The API, under /api/ (its own authentication: a token or the session).
 api_patterns = [
     path("api/schema/", views.SchemaView.as_view(), name="api_schema"),
-    path("api/docs/", views.DocsView.as_view(), name="api_docs"),
+    path("api/docs/", pages.docs, name="api_docs"),
     path("api/children/", views.ChildList.as_view(), name="api_children"),
     path("api/children/<uuid:public_id>/", views.ChildDetail.as_view(), name="api_child"),
     path(

@@ -12,17 +12,15 @@ import os
 import tempfile
 from uuid import UUID
 
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework import status
-from rest_framework.exceptions import NotAuthenticated, NotFound
+from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import MultiPartParser
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -1117,25 +1115,3 @@ class CensusCheck(ApiView):
 
 class SchemaView(SpectacularAPIView):
     pass
-
-
-class DocsView(SpectacularSwaggerSplitView):
-    """Swagger UI from the project's static files (drf-spectacular-sidecar), with its
-    start-up script served as a file (``?script``): no inline script or style, so it
-    works under the service's Content-Security-Policy. A browser page: the anonymous are
-    sent to sign in."""
-
-    template_name = "api/docs.html"
-    url_name = "api_schema"
-    permission_classes = (AllowAny,)
-
-    @extend_schema(exclude=True)
-    def get(self, request, *args, **kwargs):
-        if not request.user or not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return super().get(request, *args, **kwargs)
-
-    def http_method_not_allowed(self, request, *args, **kwargs):
-        if not request.user or not request.user.is_authenticated:
-            raise NotAuthenticated()
-        return super().http_method_not_allowed(request, *args, **kwargs)
