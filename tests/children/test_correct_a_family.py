@@ -153,6 +153,30 @@ def test_a_change_from_a_stale_page_is_refused_and_loses_nothing(client, staff, 
     assert (grace.address, grace.phone) == ("9 Quarry Road", "")  # the first change stands
 
 
+def test_an_adults_contact_details_are_marked_as_kept_from_the_family(client, staff, households):
+    amara, _kofi, _jory, grace, _tamsin = households
+    client.force_login(staff.social_worker)
+    url = reverse("family_adult_change", args=[amara.public_id, grace.pk])
+    details = {"name": "Grace Okafor", "relationship": "mother", "preferred_language": "Twi"}
+    response = client.post(
+        url, {**details, "address": "Refuge address", "contact_withheld": "on",
+              "version": grace.version, "reason": "Fled domestic abuse."},
+    )  # fmt: skip
+    assert response.status_code == 302
+    grace.refresh_from_db()
+    assert grace.contact_withheld
+    journey = client.get(reverse("child_journey", args=[amara.public_id])).text
+    assert "Contact details kept from the family" in journey
+    assert "Contact details kept from the family: no to yes" in client.get(url).text
+    # A change made from elsewhere (an invitation's contact page) leaves the mark as it is.
+    services.change_family_member(
+        member=grace, acting_user=staff.social_worker, name=grace.name,
+        relationship=grace.relationship, address="Another refuge", expected_version=grace.version,
+    )  # fmt: skip
+    grace.refresh_from_db()
+    assert grace.contact_withheld
+
+
 def test_an_adult_is_taken_off_the_family_with_a_reason_and_no_longer_suggested(
     client, staff, households
 ):

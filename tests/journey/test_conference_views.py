@@ -1673,6 +1673,25 @@ def test_a_family_record_changed_meanwhile_is_not_overwritten_from_the_invitatio
     assert (hazel.address, hazel_adult.address) == ("", "9 Quay Road")  # neither changed
 
 
+def test_the_contact_page_warns_when_a_parents_details_are_kept_from_the_family(
+    client, staff, siblings, conference
+):
+    from iro.children.models import FamilyMember, Relationship
+
+    FamilyMember.objects.create(
+        family=siblings.children[0].family, name="Hazel Brackwater",
+        relationship=Relationship.MOTHER, address="Refuge address", contact_withheld=True,
+    )  # fmt: skip
+    hazel = services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        address="Refuge address", acting_user=staff.coordinator,
+    )  # fmt: skip
+    client.force_login(staff.coordinator)
+    page = client.get(contact_url(conference, hazel)).text
+    assert 'id="contact-withheld"' in page
+    assert "are kept from the rest of the family" in page
+
+
 def test_a_professionals_contact_page_offers_no_family_record(client, staff, conference):
     visitor = services.add_invitee(
         conference=conference, name="Hazel Brackwater", role=InviteeRole.HEALTH,

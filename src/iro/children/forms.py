@@ -336,6 +336,12 @@ class FamilyMemberForm(forms.Form):
     )
     preferred_language = _language_field()
     interpreter_needed = forms.BooleanField(label="Needs an interpreter", required=False)
+    contact_withheld = forms.BooleanField(
+        label="Keep their address and contact details from the rest of the family",
+        required=False,
+        help_text="For example, after domestic abuse. Letters and documents never give one "
+        "adult's details to another; this warns everyone who reads, copies or changes them.",
+    )
 
 
 class FamilyMemberChangeForm(FamilyMemberForm):

@@ -211,6 +211,10 @@ class FamilyMember(models.Model):
     address = models.TextField(blank=True)
     preferred_language = models.CharField(max_length=60, blank=True, default="English")
     interpreter_needed = models.BooleanField(default=False)
+    # Their address and contact details are not to reach the rest of the family (after
+    # domestic abuse, say). iro never puts one adult's details in another's letter or
+    # document; this tells everyone who reads, copies or changes them.
+    contact_withheld = models.BooleanField(default=False)
     # Moves on at each change: a form from a stale page is refused (no lost update).
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords()

@@ -132,6 +132,7 @@ ADULT_LABELS = {
     "address": "Address",
     "preferred_language": "Preferred language",
     "interpreter_needed": "Needs an interpreter",
+    "contact_withheld": "Contact details kept from the family",
 }
 
 

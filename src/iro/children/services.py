@@ -425,6 +425,7 @@ def add_family_member(
     address: str = "",
     preferred_language: str = "English",
     interpreter_needed: bool = False,
+    contact_withheld: bool = False,
 ) -> FamilyMember:
     """An adult around ``family``'s children (a parent, carer or relative) with how to
     reach them. The acting user must see every child of the family."""
@@ -432,6 +433,7 @@ def add_family_member(
     member = FamilyMember(family=family)
     _fill_adult(member, name, relationship, phone, email, address, preferred_language)
     member.interpreter_needed = interpreter_needed
+    member.contact_withheld = contact_withheld
     saved_by(member, acting_user).save()
     return member
 
@@ -448,6 +450,7 @@ def change_family_member(
     address: str = "",
     preferred_language: str = "",
     interpreter_needed: bool = False,
+    contact_withheld: bool | None = None,
     expected_version: int | None,
     reason: str = "",
 ) -> FamilyMember:
@@ -462,6 +465,8 @@ def change_family_member(
         raise ValidationError({"reason": message})
     _fill_adult(member, name, relationship, phone, email, address, preferred_language)
     member.interpreter_needed = interpreter_needed
+    if contact_withheld is not None:  # None: as it is (a change made from elsewhere)
+        member.contact_withheld = contact_withheld
     member.version += 1
     if reason.strip():
         member._change_reason = change_reason(reason)

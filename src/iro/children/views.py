@@ -313,7 +313,7 @@ def _adult_of(user, public_id: UUID, pk: int) -> tuple:
 
 ADULT_FIELDS = (
     "name", "relationship", "phone", "email", "address", "preferred_language",
-    "interpreter_needed",
+    "interpreter_needed", "contact_withheld",
 )  # fmt: skip
 
 

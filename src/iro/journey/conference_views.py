@@ -1721,6 +1721,7 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
         messages.error(request, services.NOT_SCHEDULED)
         return redirect(back)
     adult = invitations.family_adult_invited(invitation)
+    withheld = adult is not None and adult.contact_withheld
     if adult is not None and not has_capability(request.user, Capability.CORRECT_CHILD_DETAILS):
         adult = None
     form = InviteeContactChangeForm(
@@ -1781,6 +1782,7 @@ def conference_invitation_contact(request: HttpRequest, public_id: UUID, pk: int
         "form": form,
         "invitation": invitation,
         "family_adult": adult,
+        "withheld": withheld,
         "stale": stale,
         "back": back,
         "active_nav": "children",
