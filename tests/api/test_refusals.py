@@ -79,6 +79,9 @@ def test_a_user_who_must_be_refused_is_refused_everywhere(case, staff, pattern):
     api = Api(token_for(staff.admin))
     before = case.review.version, AccessLogEntry.objects.filter(child__isnull=False).count()
     got = {api.get(path).status_code, api.post(path, {}).status_code}
+    if pattern.name == "api_docs":
+        assert got == {302}  # the reference is a page for people: a token is sent to sign in
+        return
     if pattern.name in DESCRIBES_ITSELF:
         assert 200 in got
         return
