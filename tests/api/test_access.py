@@ -48,6 +48,15 @@ def test_the_same_token_of_the_childs_team_sees_and_is_logged(case, staff, api_a
                                                       "api_child")  # fmt: skip
 
 
+def test_a_childs_team_id_is_the_one_the_conference_list_filters_by(case, staff, api_as):
+    api = api_as(staff.iro_manager)
+    child = api.get(f"/api/children/{case.journey.child.public_id}/").json()
+    assert child["team_id"] == staff.team.pk
+    listed = api.get("/api/conferences/", team=child["team_id"])
+    assert listed.status_code == 200
+    assert str(case.review.public_id) in {c["public_id"] for c in listed.json()["results"]}
+
+
 def test_a_search_finds_by_id_name_or_birth_and_logs_the_children_returned(case, staff, api_as):
     api = api_as(staff.iro)
     child = case.journey.child

@@ -133,6 +133,9 @@ class ChildSerializer(ChildRefSerializer):
     ethnicity = serializers.CharField()
     upn = serializers.CharField()
     team = serializers.CharField(source="team.name", allow_null=True, default=None)
+    team_id = serializers.IntegerField(
+        allow_null=True, help_text="The team's id, as the lists' team filter takes it."
+    )
     version = serializers.IntegerField()
 
     def get_first_name(self, child) -> str | None:

@@ -259,7 +259,9 @@ class ConferenceList(ApiView):
             OpenApiParameter("date_from", OpenApiTypes.DATE),
             OpenApiParameter("date_to", OpenApiTypes.DATE),
             OpenApiParameter("chair", OpenApiTypes.STR, description="The chair's username."),
-            OpenApiParameter("team", OpenApiTypes.INT, description="The children's team id."),
+            OpenApiParameter(
+                "team", OpenApiTypes.INT, description="The children's team id (a child's team_id)."
+            ),
             OpenApiParameter("status", OpenApiTypes.STR, enum=["scheduled", "held", "cancelled"]),
             OpenApiParameter("kind", OpenApiTypes.STR, enum=list(ConferenceKind.values)),
             OpenApiParameter(
