@@ -159,3 +159,37 @@ def test_only_a_check_says_what_it_found(client, staff, journey):
     assert 'id="wording-checked"' not in client.get(url).text
     refused = client.post(url, {"what": "Mum to engage with the core group", "who": ""}).text
     assert "There is a problem" in refused and 'id="wording-checked"' not in refused
+
+
+def test_saving_an_action_with_jargon_asks_once_before_it_goes_in_the_familys_plan(
+    client, staff, journey
+):
+    client.force_login(staff.iro)
+    url = reverse("plan_action_new", args=[journey.plan.public_id])
+    action = {
+        "what": "Mum to engage with the DA service",
+        "who": "Mum",
+        "by_when_day": "1",
+        "by_when_month": "8",
+        "by_when_year": "2024",
+    }
+    held = client.post(url, action).text
+    assert 'id="wording-checked"' in held and "Nothing has been saved yet." in held
+    assert 'id="save-as-it-is"' in held
+    assert not PlanAction.objects.exists()
+    # Saved as it is, when the author chooses; or as soon as it reads plainly.
+    assert client.post(url, action | {"wording_seen": "1"}).status_code == 302
+    plain = action | {"what": "Mum to go to the support group each week"}
+    assert client.post(url, plain).status_code == 302
+    assert PlanAction.objects.count() == 2
+
+
+def test_saving_an_outcome_with_jargon_asks_once_too(client, staff, journey):
+    client.force_login(staff.iro)
+    url = reverse("plan_outcome_new", args=[journey.plan.public_id])
+    held = client.post(url, {"text": "No more significant harm at home"}).text
+    assert "“significant harm”: try “serious harm”" in held
+    assert not PlanOutcome.objects.exists()
+    saved = client.post(url, {"text": "No more significant harm at home", "wording_seen": "1"})
+    assert saved.status_code == 302
+    assert PlanOutcome.objects.count() == 1

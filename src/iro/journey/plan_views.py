@@ -152,6 +152,36 @@ def _saved(what: str, plans: list) -> str:
     return f"{what} saved on {len(plans)} children's plans: change any of them on its own."
 
 
+def _wording_to_change(
+    request: HttpRequest, form, required: tuple[str, ...]
+) -> tuple[dict, WordingSummary | None]:
+    """On a save, what in the text the family may not understand (the plan is written
+    for them): the page asks once, with the suggestions, before saving it; "Save it as it
+    is" (``wording_seen``) saves it then. Nothing when the wording reads plainly, nor
+    while an answer the service ``required`` is missing (the service says so first, and
+    the wording is looked at on the save that follows)."""
+    data = form.cleaned_data
+    if request.POST.get("wording_seen") or any(not data.get(name) for name in required):
+        return {}, None
+    results = check_fields(form, PLAN_FIELDS)
+    summary = WordingSummary(field_checks(form, results))
+    return (results, summary) if summary.to_change else ({}, None)
+
+
+def _ready_to_save(request: HttpRequest, wording_summary: WordingSummary | None) -> bool:
+    """A save asked for, with no wording waiting on the author's look."""
+    return "check_wording" not in request.POST and wording_summary is None
+
+
+def _held(request: HttpRequest, wording_summary: WordingSummary | None) -> bool:
+    """Whether a save was held for its wording (not "Check the wording" asked for)."""
+    return (
+        request.method == "POST"
+        and "check_wording" not in request.POST
+        and wording_summary is not None
+    )
+
+
 def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
     """Add an outcome (to the sibling group's other plans too, if chosen), or change one
     (``pk``)."""
@@ -174,6 +204,8 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
         plain_results = check_fields(form, PLAN_FIELDS)
         wording_summary = WordingSummary(field_checks(form, plain_results))
     elif request.method == "POST" and form.is_valid():
+        plain_results, wording_summary = _wording_to_change(request, form, ("text",))
+    if request.method == "POST" and form.is_valid() and _ready_to_save(request, wording_summary):
         try:
             if outcome is None:
                 plans = _with_siblings(plan, form, siblings)
@@ -204,6 +236,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
             "outcome": outcome,
             "plain_results": plain_results,
             "wording_summary": wording_summary,
+            "wording_held": _held(request, wording_summary),
         },
         form,
     )
@@ -243,6 +276,10 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
         plain_results = check_fields(form, PLAN_FIELDS)
         wording_summary = WordingSummary(field_checks(form, plain_results))
     elif request.method == "POST" and form.is_valid():
+        plain_results, wording_summary = _wording_to_change(
+            request, form, ("what", "who", "by_when")
+        )
+    if request.method == "POST" and form.is_valid() and _ready_to_save(request, wording_summary):
         data = form.cleaned_data
         outcome = next((o for o in outcomes if str(o.pk) == data["outcome"]), None)
         try:
@@ -287,6 +324,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "action": action,
             "plain_results": plain_results,
             "wording_summary": wording_summary,
+            "wording_held": _held(request, wording_summary),
             "came_from": came_from(request),
         },
         form,
