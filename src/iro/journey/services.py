@@ -3205,7 +3205,6 @@ def add_invitee(
     return invitation
 
 
-@transaction.atomic
 def contact_seen(invitation) -> str:
     """What a page showed of how ``invitation``'s person is reached (their email and
     postal address), as a short fingerprint the page sends back with a change: a change
@@ -3214,6 +3213,7 @@ def contact_seen(invitation) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+@transaction.atomic
 def change_invitee_contact(*, invitation, email: str, address: str, acting_user, seen: str | None):
     """Change how someone invited is reached: their email address and postal address.
     A new email address is sent the invitation afresh with the next "Email the
