@@ -168,20 +168,6 @@ def _wording_to_change(
     return (results, summary) if summary.to_change else ({}, None)
 
 
-def _ready_to_save(request: HttpRequest, wording_summary: WordingSummary | None) -> bool:
-    """A save asked for, with no wording waiting on the author's look."""
-    return "check_wording" not in request.POST and wording_summary is None
-
-
-def _held(request: HttpRequest, wording_summary: WordingSummary | None) -> bool:
-    """Whether a save was held for its wording (not "Check the wording" asked for)."""
-    return (
-        request.method == "POST"
-        and "check_wording" not in request.POST
-        and wording_summary is not None
-    )
-
-
 def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -> HttpResponse:
     """Add an outcome (to the sibling group's other plans too, if chosen), or change one
     (``pk``)."""
@@ -199,13 +185,15 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
     plans = [plan]
     plain_results = {}
     wording_summary = None
+    saving = False
     if request.method == "POST" and "check_wording" in request.POST:
         wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
         wording_summary = WordingSummary(field_checks(form, plain_results))
     elif request.method == "POST" and form.is_valid():
+        saving = True
         plain_results, wording_summary = _wording_to_change(request, form, ("text",))
-    if request.method == "POST" and form.is_valid() and _ready_to_save(request, wording_summary):
+    if saving and wording_summary is None:
         try:
             if outcome is None:
                 plans = _with_siblings(plan, form, siblings)
@@ -236,7 +224,7 @@ def plan_outcome(request: HttpRequest, public_id: UUID, pk: int | None = None) -
             "outcome": outcome,
             "plain_results": plain_results,
             "wording_summary": wording_summary,
-            "wording_held": _held(request, wording_summary),
+            "wording_held": saving and wording_summary is not None,
         },
         form,
     )
@@ -271,15 +259,17 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
     plans = [plan]
     plain_results = {}
     wording_summary = None
+    saving = False
     if request.method == "POST" and "check_wording" in request.POST:
         wording_only(form)
         plain_results = check_fields(form, PLAN_FIELDS)
         wording_summary = WordingSummary(field_checks(form, plain_results))
     elif request.method == "POST" and form.is_valid():
+        saving = True
         plain_results, wording_summary = _wording_to_change(
             request, form, ("what", "who", "by_when")
         )
-    if request.method == "POST" and form.is_valid() and _ready_to_save(request, wording_summary):
+    if saving and wording_summary is None:
         data = form.cleaned_data
         outcome = next((o for o in outcomes if str(o.pk) == data["outcome"]), None)
         try:
@@ -324,7 +314,7 @@ def plan_action(request: HttpRequest, public_id: UUID, pk: int | None = None) ->
             "action": action,
             "plain_results": plain_results,
             "wording_summary": wording_summary,
-            "wording_held": _held(request, wording_summary),
+            "wording_held": saving and wording_summary is not None,
             "came_from": came_from(request),
         },
         form,
