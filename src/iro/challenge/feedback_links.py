@@ -420,11 +420,11 @@ def link_states(
     out = []
     for link in links:
         invitation = link.invitation
-        open_ = link.used_at is None and link.expires_at > now
+        # For the chair, used or expired, each reads as it was sent.
+        used = link.used_at is not None and not for_chair
+        open_ = for_chair or (link.used_at is None and link.expires_at > now)
         letter = False
-        if for_chair:
-            open_ = True  # used or expired, it reads as it was sent
-        if link.used_at is not None and not for_chair:
+        if used:
             words = f"Feedback given {timezone.localtime(link.used_at):%-d %b %Y}"
         elif not open_:
             words = f"Expired {timezone.localtime(link.expires_at):%-d %b %Y}, not used"

@@ -1243,7 +1243,8 @@ def conference_schedule(request: HttpRequest, public_id: UUID) -> HttpResponse:
                 form.data = data
         else:
             if services.time_passed(conference.scheduled_date, conference.scheduled_time):
-                told = f" {TIME_PASSED_NOT_SENT}" if _sent_to(conference) != (0, []) else ""
+                emailed, posted_to = _sent_to(conference)
+                told = f" {TIME_PASSED_NOT_SENT}" if emailed or posted_to else ""
             else:
                 told = _told(conference)
             messages.success(request, _moved_words(was, data) + told)

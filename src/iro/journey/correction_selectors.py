@@ -223,7 +223,7 @@ def date_corrections(child: Child) -> list[DateCorrection]:
         )
         previous = None
         for row in rows:
-            before = getattr(previous, field, None) if previous is not None else None
+            before = getattr(previous, field, None)
             after = getattr(row, field)
             if (
                 previous is not None
