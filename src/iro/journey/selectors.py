@@ -377,7 +377,7 @@ def my_work(user, *, day: date | None = None) -> MyWork:
     # ``due_items`` reads): an IRO's years of closed cases are not asked who their chair
     # is.
     chaired = visible.filter(pk__in=_may_be_chaired_by(user.pk)).filter(
-        Exists(Plan.objects.filter(_open_on(day), child=OuterRef("pk")))
+        _on_plan(day)
         | Exists(
             Section47.objects.filter(
                 Q(episode__closure_date__isnull=True) | Q(episode__closure_date__gt=day),
