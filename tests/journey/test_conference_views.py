@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, time
+from datetime import UTC, date, datetime, time
 from html import escape
 
 import pytest
@@ -15,6 +15,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from iro.access.models import AccessLogEntry
+from iro.journey import conference_views as views
 from iro.journey import invitations, services
 from iro.journey.checks import DATE_IN_FUTURE, STALE_RECORD, current_version
 from iro.journey.conference_forms import (
@@ -1096,6 +1097,32 @@ def test_a_move_the_chair_cannot_make_offers_who_can_chair_then(client, staff, c
     assert "The conference has been moved." in response.content.decode()
     conference.refresh_from_db()
     assert (conference.scheduled_date, conference.chair) == (date(2024, 7, 1), staff.other_iro)
+
+
+def test_a_move_to_a_time_gone_today_says_nobody_was_emailed(client, staff, conference):
+    services.add_invitee(
+        conference=conference, name="Hazel Brackwater", role=InviteeRole.PARENT,
+        email="hazel@example.org", acting_user=staff.coordinator,
+    )  # fmt: skip
+    invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    conference.refresh_from_db()
+    url = reverse("conference_schedule", args=[conference.public_id])
+    move = {
+        "version": conference.version,
+        **date_data("scheduled_date", date(2024, 6, 28)),
+        "scheduled_time": "09:30",
+        "venue": "Northmoor Civic Centre, Room 2",
+        "confirm_booking": "on",
+        "confirm_reason": "Held at short notice: the family could come early.",
+        "confirmed_date": "2024-06-28",
+    }
+    with time_machine.travel(datetime(2024, 6, 28, 14, 0, tzinfo=UTC), tick=False):  # 15:00
+        client.force_login(staff.coordinator)  # signed in that day
+        page = client.post(url, move, follow=True).text
+    assert views.TIME_PASSED_NOT_SENT.replace("'", "&#x27;") in page
+    assert "was queued to email" not in page
+    conference.refresh_from_db()
+    assert conference.scheduled_time == time(9, 30)
 
 
 def test_a_new_place_alone_is_not_called_a_move(client, staff, conference):
