@@ -418,6 +418,10 @@ ADMIN_REFUSES = {
     "operations.workerheartbeat": {"add", "change"},  # written by the worker only
     # Revoked (an action), never changed or deleted; made only by its owner, on their page.
     "api.apitoken": {"add", "delete", "change"},
+    # A second factor is removed (its owner told), never made or shown: its secret would
+    # make its owner's codes. Addresses are changed on the user's page, their owner told.
+    "mfa.authenticator": {"add", "change"},
+    "account.emailaddress": {"add", "delete", "change"},
 }
 
 # django-allauth's sign-in, sign-out, password and two-factor pages: open, never a 500.

@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.urls import reverse
 
 from iro.access import grants
-from iro.people.models import Agency, ClosureDay, Leave
+from iro.people.models import Agency, ClosureDay, Leave, User
 from tests.browser.conftest import SHOTS, axe_violations, describe
 from tests.browser.test_report_pages import sign_in
 from tests.factories import make_staff
@@ -55,6 +55,11 @@ def admin_pages() -> list[tuple[str, str]]:
         if first is not None:
             for view in ("change", "history"):
                 pages.append((f"{name}-{view}", reverse(f"{prefix}_{view}", args=[first.pk])))
+    # Where an administrator sends someone a link to set their password.
+    account = User.objects.order_by("pk").first()
+    pages.append(
+        ("admin-password-link", reverse("admin:auth_user_password_change", args=[account.pk]))
+    )
     return pages
 
 

@@ -67,6 +67,7 @@ class MailKind(models.TextChoices):
     REMINDER = "reminder", "Reminder"
     NOTICE = "notice", "Notice"
     FEEDBACK = "feedback", "Feedback request"
+    ACCOUNT = "account", "Account"
 
 
 class MailState(models.TextChoices):
