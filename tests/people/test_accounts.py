@@ -8,6 +8,7 @@ import re
 
 import pytest
 from allauth.mfa.models import Authenticator
+from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
 
@@ -110,6 +111,8 @@ def test_the_password_page_offers_a_link_and_never_a_password_field(client, admi
     assert message.to == ["oak@northmoor.example"]
     assert "alder-admin" not in message.subject
     assert "Your current password keeps working" in message.body
+    logged = LogEntry.objects.get(object_id=str(manager.pk), user=administrator)
+    assert logged.get_change_message() == "Sent a link to set a password to oak@northmoor.example."
 
 
 def test_the_link_sets_a_new_password_once(client, administrator, manager):

@@ -142,6 +142,8 @@ class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
             return False
+        # In the admin's log of changes (its "Recent actions"), with who sent it.
+        self.log_change(request, user, f"Sent a link to set a password to {mail.to}.")
         self.message_user(
             request, f"A link for {user.username} to set a password is {sent_or_kept(mail)}."
         )
