@@ -16,6 +16,7 @@ from iro.access import read_log
 from iro.access.models import AccessEvent, AccessLogEntry
 from iro.challenge import services as challenge_services
 from iro.challenge.models import DisputeReason
+from iro.children.services import set_restriction
 from iro.journey import plan_services
 from tests.factories import AgencyFactory, child_on_plan, make_staff
 from tests.journey.conference_setup import book_icpc, sibling_group
@@ -126,6 +127,24 @@ def test_reading_a_conference_page_is_logged_for_each_child(
     response = client.get(reverse(name, args=[conference.public_id]))
     assert response.status_code == 200
     assert _logged(staff.iro_manager, name) == {c.pk for c in siblings.children}
+
+
+def test_a_restricted_sibling_left_off_a_conference_page_is_not_logged_as_read(
+    client, staff, conference, siblings
+):
+    hidden, *others = siblings.children
+    set_restriction(
+        child=hidden, acting_user=staff.iro_manager, restricted=True, allowed_users=[staff.iro]
+    )
+    client.force_login(staff.senior_manager)
+
+    page = client.get(reverse("conference_detail", args=[conference.public_id])).text
+
+    assert hidden.first_name not in page
+    assert _logged(staff.senior_manager, "conference_detail") == {c.pk for c in others}
+    client.force_login(staff.iro)  # on the list: the page and the log name all three
+    client.get(reverse("conference_detail", args=[conference.public_id]))
+    assert _logged(staff.iro, "conference_detail") == {c.pk for c in siblings.children}
 
 
 def test_a_childs_pre_meeting_page_is_logged_for_that_child(client, staff, conference):

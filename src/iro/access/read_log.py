@@ -6,7 +6,8 @@ writes one ``viewed`` row per child concerned, with ``what`` = the URL's name:
 - a page whose URL names a record (``children/<id>/``, ``conferences/<id>/``,
   ``plans/<id>/``, ``disputes/<id>/``, ``challenges/<id>/``) concerns that record's
   children, found from the URL's keywords with one query (``OWNERS``); a conference's
-  page for one child (``row_pk``) concerns that child only;
+  page for one child (``row_pk``) concerns that child only; a restricted child kept
+  from the reader is left out, as the page leaves them out (``scope.not_hidden``);
 - a page listing named children (``LIST_PAGES``: the caseload, My work, the report
   drill-down...) tells the middleware which children it showed with ``shown()``;
 - every other page of iro is declared in ``NO_CHILD_DATA``.
@@ -27,6 +28,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db.models import QuerySet
 
 from iro.access.models import AccessEvent, AccessLogEntry
+from iro.access.scope import not_hidden
 
 UNKNOWN_PAGE = (
     "The access log does not know which children the page {name!r} ({route!r}) shows: "
@@ -219,7 +221,9 @@ def shown(request, *, pks: Iterable[int] = (), public_ids: Iterable[UUID] = ()) 
 def _children_read(request, plan: ReadPlan, kwargs: dict) -> list[int]:
     if plan.owner is not None:
         lookup = OWNERS[plan.owner]
-        return list(lookup(kwargs["public_id"], **{k: kwargs[k] for k in plan.narrow}))
+        children = lookup(kwargs["public_id"], **{k: kwargs[k] for k in plan.narrow})
+        # A restricted child the page left out (a sibling's conference) was not read.
+        return list(not_hidden(request.user, children))
     if plan.is_list:
         declared = getattr(request, "_iro_children_shown", None)
         if declared is None:

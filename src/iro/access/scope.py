@@ -151,6 +151,18 @@ def hidden_restricted(user, child_ids) -> set[int]:
     )
 
 
+def not_hidden(user, child_ids) -> QuerySet:
+    """Of ``child_ids`` (a query of ids), the ids of the children that are not kept from
+    ``user`` by a restriction: what a page of a record with several children (a sibling
+    group's conference) shows them. One query."""
+    on_list = Exists(RestrictedAccess.objects.filter(child=OuterRef("pk"), user=user))
+    return (
+        Child.objects.filter(pk__in=child_ids)
+        .filter(Q(restricted=False) | on_list)
+        .values_list("pk", flat=True)
+    )
+
+
 def refuse(child: Child):
     """The refusal for a child ``user`` may not see: 404 for a restricted child (nobody
     outside its list learns it exists), 403 otherwise. Raise what this returns."""
