@@ -390,6 +390,8 @@ PAGES: dict[str, Page] = {
     "api_census_import": api(can(C.IMPORT_RETURNS)),
     # Each user's own API tokens; a token of someone else's is not found.
     "api_tokens": Page(SIGNED_IN),
+    # Each user's own account (their email address changed with their password).
+    "my_account": Page(SIGNED_IN),
     "api_token_revoke": post_only(SIGNED_IN, ok=(302, 404)),
     # the Django admin (per model: see admin_page)
     "admin:index": Page(ADMIN_SITE, admin=True),

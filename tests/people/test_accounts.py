@@ -11,6 +11,7 @@ from allauth.mfa.models import Authenticator
 from django.contrib.admin.models import LogEntry
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from iro.access.models import RoleGrant
 from iro.people.models import Role, User
@@ -20,6 +21,7 @@ from tests.factories import PASSWORD, UserFactory
 pytestmark = [pytest.mark.django_db]
 
 NEW_PASSWORD = "a-long-new-password-for-oak"
+CHANGE_FORM = {"is_active": "on", "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00"}
 
 
 @pytest.fixture
@@ -155,17 +157,80 @@ def test_links_are_sent_from_the_list_of_accounts(client, administrator, manager
     ]
 
 
+def test_the_address_of_an_account_in_use_is_not_the_administrators_to_change(
+    client, administrator, manager
+):
+    """Else they could move it to their own and send the password link there."""
+    User.objects.filter(pk=manager.pk).update(last_login=timezone.now())
+    url = reverse("admin:people_user_change", args=[manager.pk])
+    page = client.get(url).text
+    assert 'name="email"' not in page
+    assert "Only its owner changes the email address" in page
+
+    client.post(
+        url,
+        {
+            **CHANGE_FORM,
+            "username": manager.username,
+            "role": manager.role,
+            "email": "mine@elsewhere.example",
+        },
+    )
+    client.post(reverse("admin:auth_user_password_change", args=[manager.pk]))
+
+    manager.refresh_from_db()
+    assert manager.email == "oak@northmoor.example"
+    assert [message.to for message in mail.outbox] == [["oak@northmoor.example"]]
+
+
+def test_the_owner_changes_their_own_address_with_their_password(client, manager):
+    client.force_login(manager)
+
+    wrong = client.post(
+        reverse("my_account"), {"email": "oak.new@northmoor.example", "password": "not-it"}
+    )
+    assert "That is not your password" in wrong.text
+    manager.refresh_from_db()
+    assert manager.email == "oak@northmoor.example"
+
+    response = client.post(
+        reverse("my_account"), {"email": "oak.new@northmoor.example", "password": PASSWORD}
+    )
+
+    assert response.status_code == 302
+    manager.refresh_from_db()
+    assert manager.email == "oak.new@northmoor.example"
+    (message,) = mail.outbox
+    assert message.to == ["oak@northmoor.example"]
+    assert "You changed the email address of your iro account" in message.body
+    page = client.get(reverse("my_account")).text
+    assert "Your email address is now oak.new@northmoor.example" in page
+
+
+def test_the_own_address_form_says_what_is_wrong(client, manager):
+    client.force_login(manager)
+
+    page = client.post(reverse("my_account"), {"email": "not an address", "password": ""}).text
+
+    assert "Enter an email address like name@example.gov.uk" in page
+    assert "Enter your password" in page
+    same = client.post(
+        reverse("my_account"), {"email": "OAK@northmoor.example", "password": PASSWORD}
+    ).text
+    assert "That is already your email address" in same
+    assert mail.outbox == []
+
+
 def test_changing_an_accounts_address_tells_the_old_one(client, administrator, manager):
+    """An account not yet signed in to: a mistyped address is corrected in the admin."""
     url = reverse("admin:people_user_change", args=[manager.pk])
     client.post(
         url,
         {
+            **CHANGE_FORM,
             "username": manager.username,
             "email": "not-oak@elsewhere.example",
             "role": manager.role,
-            "is_active": "on",
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "09:00:00",
         },
     )
 

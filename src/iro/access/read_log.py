@@ -137,6 +137,7 @@ NO_CHILD_DATA = frozenset(
         "report_sign_off",  # who signed a report off, and when
         "report_signed_off_download",  # the published edition signed off; logged as an export
         "role_grants",  # staff and their roles
+        "my_account",  # the user's own account
         "notice_list",  # a notice names no child, only links to its page
         "target_list",  # aggregate figures
         "target_edit",

@@ -12,9 +12,14 @@ does. In the admin:
   so setting a password, signing in or changing the address ends it).
 - **A second factor is never shown or made,** only removed when its owner lost it
   (``tell_second_factor_removed``): they set up a new one when they next sign in.
+- **The address the link goes to is the owner's.** Once an account has been signed in
+  to, only its owner changes its address (``change_own_address``, on "Your account", with
+  their password): an administrator who could move it to their own address could then
+  send the link there. Before the first sign-in the administrator may still correct a
+  mistyped address; taking over such an account is no more than making one, and a role
+  given with it is logged for the IRO service manager (``access.grants``).
 - **Every such change is told to the owner** at the address it was made for: the link
-  itself, a removed second factor, and a changed address (told to the *old* address). An
-  administrator who moved an address to their own and sent a link there would be seen.
+  itself, a removed second factor, and a changed address (told to the *old* address).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -35,6 +41,32 @@ NO_ADDRESS = (
     "address, save, then send the link."
 )
 NOT_ACTIVE = "The account {user} is not active: make it active before sending a link."
+WRONG_PASSWORD = "That is not your password. Enter the password you sign in with."  # noqa: S105
+SAME_ADDRESS = "That is already your email address."
+NO_NEW_ADDRESS = "Enter your new email address."
+
+
+def owner_keeps_address(user) -> bool:
+    """Has the account been signed in to, so that only its owner changes its address?"""
+    return user.last_login is not None
+
+
+def change_own_address(*, user, address: str, password: str) -> None:
+    """``user`` changes their own email address, their password asked again; the old
+    address is told. ``ValidationError`` by field: ``email``, ``password``."""
+    address = address.strip()
+    if not address:
+        raise ValidationError({"email": NO_NEW_ADDRESS})
+    if address.lower() == (user.email or "").lower():
+        raise ValidationError({"email": SAME_ADDRESS})
+    if not user.check_password(password):
+        raise ValidationError({"password": WRONG_PASSWORD})
+    old_address = user.email
+    with transaction.atomic():
+        user.email = address
+        user._change_reason = "Changed by its owner"
+        user.save(update_fields=["email"])
+        tell_address_changed(user=user, old_address=old_address, acting_user=user)
 
 
 def link_days() -> int:
@@ -91,7 +123,11 @@ def tell_address_changed(*, user, old_address: str, acting_user) -> OutgoingMail
 def _context(user, acting_user) -> dict:
     return {
         "user": user,
-        "acting": str(acting_user) if acting_user else "The server's console",
+        "acting": (
+            "You"
+            if acting_user is not None and acting_user.pk == user.pk
+            else str(acting_user or "The server's console")
+        ),
         "on": timezone.localdate(),
         "council_name": settings.COUNCIL_NAME,
         "sign_in": settings.IRO_SITE_URL + reverse("account_login"),

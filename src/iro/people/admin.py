@@ -22,6 +22,12 @@ from iro.people.models import Agency, ClosureDay, Leave, Team, User
 
 # What nobody may change on their own account: the role (and with it which children's
 # records they open) and the admin's own flags and permissions.
+# Why the address of an account in use cannot be changed here (``people.accounts``).
+OWNER_KEEPS_ADDRESS = (
+    "Only its owner changes the email address of an account that has been signed in to "
+    "(on their page “Your account”): password links go to it. If they can no longer use "
+    "the account, make them a new one."
+)
 OWN_ACCOUNT_LOCKED = ("role", "is_superuser", "is_staff", "is_active", "groups", "user_permissions")
 
 
@@ -112,7 +118,20 @@ class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
         fields = (*super().get_readonly_fields(request, obj), "last_login")
         if obj is not None and obj.pk == request.user.pk:
             fields += OWN_ACCOUNT_LOCKED
+        if obj is not None and accounts.owner_keeps_address(obj):
+            fields += ("email",)
         return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not accounts.owner_keeps_address(obj):
+            return fieldsets
+        return tuple(
+            (title, {**options, "description": OWNER_KEEPS_ADDRESS})
+            if "email" in options["fields"]
+            else (title, options)
+            for title, options in fieldsets
+        )
 
     def save_model(self, request, obj, form, change):
         if not change:

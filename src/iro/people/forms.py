@@ -88,3 +88,25 @@ class CoverForm(forms.Form):
                 chair = next(c.chair for c in cover.choices if str(c.chair.pk) == chosen)
                 moves.append((cover.conference, chair, self.cleaned_data[f"version-{key}"]))
         return moves
+
+
+class OwnAddressForm(forms.Form):
+    """The owner's new email address, with their password asked again."""
+
+    email = forms.EmailField(
+        label="New email address",
+        max_length=254,
+        help_text="Your work address. Password links and iro's emails go to it.",
+        error_messages={
+            "required": "Enter your new email address.",
+            "invalid": "Enter an email address like name@example.gov.uk.",
+        },
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+    )
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        help_text="To show it is you.",
+        error_messages={"required": "Enter your password."},
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -1,5 +1,6 @@
-"""The IROs' leave, which the IRO service manager records and removes; and one IRO's
-bookings moved to other chairs at once, while they are away or when they leave."""
+"""The IROs' leave, which the IRO service manager records and removes; one IRO's
+bookings moved to other chairs at once, while they are away or when they leave; and
+each user's own account."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from iro.journey import chairs
 from iro.journey import services as journey_services
 from iro.journey.checks import today
 from iro.journey.conference_forms import apply_service_errors, error_summary
-from iro.people import services
-from iro.people.forms import CoverForm, LeaveForm
+from iro.people import accounts, services
+from iro.people.forms import CoverForm, LeaveForm, OwnAddressForm
 from iro.people.models import CHAIR_ROLES, Leave, User
 from iro.people.selectors import leave_from
 
@@ -250,3 +251,28 @@ def _booked_for(conference) -> tuple:
 
 def _and(words: list[str]) -> str:
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+ADDRESS_CHANGED = "Your email address is now {address}. Your old address was told of the change."
+
+
+def my_account(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own account: who they are in iro, and their email address,
+    which only they change once they have signed in (``people.accounts``)."""
+    user = request.user
+    form = OwnAddressForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data = form.cleaned_data
+            accounts.change_own_address(user=user, address=data["email"], password=data["password"])
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, ADDRESS_CHANGED.format(address=user.email))
+            return redirect("my_account")
+    errors = error_summary(form)
+    return render(
+        request,
+        "people/my_account.html",
+        {"form": form, "error_list": errors, "page_has_errors": bool(errors)},
+    )
