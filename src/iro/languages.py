@@ -114,8 +114,10 @@ class Choice:
             return ""
         return (
             f"The family's preferred language is recorded as “{self.recorded}”, which iro "
-            "has no translation for, so the document is in English. Please arrange an "
-            "interpreter or a translation."
+            "has no translation for, so the document is in English: arrange a translation "
+            "if they need one. If someone needs an interpreter at the meeting, record it on "
+            "their details in the family's record: the conference page and the bookings "
+            "list then ask for one."
         )
 
 

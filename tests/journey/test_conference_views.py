@@ -1355,6 +1355,33 @@ def test_invitations_are_not_sent_for_a_day_gone_by(staff, conference):
     assert not mail.outbox
 
 
+def test_a_letter_to_post_again_is_the_coordinators_step_not_the_social_workers(
+    client, staff, conference
+):
+    """The social worker reads the conference page but does not post letters: they are
+    told what is to be done, not asked to do it."""
+    services.add_invitee(
+        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
+        address="4 Fen Lane", acting_user=staff.coordinator,
+    )  # fmt: skip
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    conference.refresh_from_db()
+    services.reschedule_conference(
+        conference=conference, scheduled_date=date(2024, 7, 1), scheduled_time=time(10),
+        venue="Northmoor Civic Centre, Room 2", acting_user=staff.coordinator,
+        expected_version=current_version(conference),
+    )  # fmt: skip
+    url = reverse("conference_detail", args=[conference.public_id])
+
+    client.force_login(staff.social_worker)
+    page = client.get(url).text
+    assert "Changed since posted: a new letter is to be posted" in page
+    assert "post the new letter" not in page
+    client.force_login(staff.coordinator)
+    assert "Changed since posted: post the new letter" in client.get(url).text
+
+
 def test_a_letter_posted_for_a_cancelled_conference_is_followed_by_a_cancellation_letter(
     client, staff, conference
 ):

@@ -252,6 +252,7 @@ def _conference_context(request, conference: Conference) -> dict:
     entry = getattr(conference, "calendar_entry", None)
     invited = list(conference.invitations.select_related("agency"))
     by = invitations.posted_by(invited)
+    sends_invitations = has_capability(user, Capability.SCHEDULE_CONFERENCES)
     return {
         "conference": conference,
         "rows": rows,
@@ -286,7 +287,14 @@ def _conference_context(request, conference: Conference) -> dict:
             and conference.scheduled_date <= today()
         ),
         "invitations": [
-            (i, invitations.invitation_state(i, entry, by.get(i.pk, ""))) for i in invited
+            (
+                i,
+                invitations.state_for_reader(
+                    invitations.invitation_state(i, entry, by.get(i.pk, "")),
+                    sends_invitations=sends_invitations,
+                ),
+            )
+            for i in invited
         ],
         "attendance_recorded": any(i.attendance for i in invited),
         # The letters still to post: once recorded as posted, no button offers it again.

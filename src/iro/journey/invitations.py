@@ -1146,6 +1146,21 @@ NOT_SENT_CANCELLED = "Not sent: the conference was cancelled"
 CHANGE_NOT_SENT_BEFORE = "The last change was not sent before the conference"
 
 
+# The coordinator's next step in a state, as said to a reader who cannot take it (the
+# social worker reading the conference page): what is to be done, not an instruction.
+STATE_FOR_OTHERS = {
+    "No email: post the letter": "No email: a letter is to be posted",
+    "Changed since posted: post the new letter": (
+        "Changed since posted: a new letter is to be posted"
+    ),
+    "Changed since sent: send the update": "Changed since sent: the update is to be sent",
+}
+
+
+def state_for_reader(state: str, *, sends_invitations: bool) -> str:
+    return state if sends_invitations else STATE_FOR_OTHERS.get(state, state)
+
+
 def invitation_state(invitation: Invitation, entry: CalendarEntry | None, by: str = "") -> str:
     """How the invitation stands, in words for the coordinator's list; ``by`` is who
     recorded a posted letter (``posted_by``), when known."""
