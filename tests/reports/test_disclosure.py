@@ -13,21 +13,40 @@ from openpyxl import load_workbook
 
 from iro.journey.models import Category
 from iro.reports import builders
-from iro.reports.disclosure import WITHHELD, withhold_counts
+from iro.reports.disclosure import WITHHELD, WITHHELD_BESIDE, withhold_counts
 from iro.reports.renderers import formats
 from tests.reports.conftest import YEAR, a_plan, an_icpc, an_s47
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_small_count_is_withheld_and_one_more_beside_it_when_it_is_alone():
-    assert withhold_counts({"NEG": 12, "SAB": 1, "PHY": 7, "EMO": 0}) == {
-        "NEG": 12, "SAB": WITHHELD, "PHY": WITHHELD, "EMO": 0,
-    }  # fmt: skip
-    assert withhold_counts({"NEG": 12, "SAB": 1, "PHY": 2}) == {
-        "NEG": 12, "SAB": WITHHELD, "PHY": WITHHELD,
-    }  # fmt: skip
+def test_small_counts_are_withheld_with_the_smallest_larger_one_beside_them():
+    withheld = withhold_counts({"NEG": 12, "SAB": 1, "PHY": 7, "EMO": 0})
+    assert withheld == {"NEG": 12, "SAB": WITHHELD, "PHY": WITHHELD, "EMO": 0}
+    # The one beside is not fewer than 5, and does not say so.
+    assert (str(withheld["SAB"]), str(withheld["PHY"])) == ("fewer than 5", "not shown")
+    assert withheld["PHY"] is WITHHELD_BESIDE
     assert withhold_counts({"NEG": 12, "PHY": 5, "EMO": 0}) == {"NEG": 12, "PHY": 5, "EMO": 0}
+
+
+def test_several_small_counts_cannot_be_worked_out_from_the_total():
+    """White 16, and three of 1 each: 19 less 16 leaves 3 for three counts of at least 1.
+    With White withheld too, the three are no longer known."""
+    withheld = withhold_counts({"WHITE": 16, "MIXED": 1, "BLACK": 1, "NOT_KNOWN": 1, "ASIAN": 0})
+    assert [str(n) for n in withheld.values()] == [
+        "not shown", "fewer than 5", "fewer than 5", "fewer than 5", "0",
+    ]  # fmt: skip
+    assert withhold_counts({"A": 2, "B": 3}) == {"A": WITHHELD, "B": WITHHELD}
+    assert [str(n) for n in withhold_counts({"A": 2, "B": 3}).values()] == [
+        "fewer than 5", "fewer than 5",
+    ]  # fmt: skip
+
+
+def test_a_withheld_count_kept_in_the_cache_comes_back_as_it_was():
+    import pickle
+
+    assert str(pickle.loads(pickle.dumps(WITHHELD_BESIDE))) == "not shown"  # noqa: S301
+    assert pickle.loads(pickle.dumps(WITHHELD)) is WITHHELD  # noqa: S301
 
 
 @pytest.fixture
@@ -46,6 +65,7 @@ def test_the_published_edition_withholds_the_small_count_in_every_format(plans):
     categories = report.measures["plans_at_period_end_by_latest_category"]
     # Sexual abuse 1 is withheld, and neglect beside it (else 7 - 6 gives it away).
     assert categories["SAB"] == WITHHELD and categories["NEG"] == WITHHELD
+    assert str(categories["NEG"]) == "not shown"
     assert report.measures["children_on_plan_at_period_end"] == 7
     data = json.loads(formats.render(report, "json")[0])
     assert data["measures"]["plans_at_period_end_by_latest_category"]["SAB"] == "fewer than 5"
@@ -114,3 +134,31 @@ def test_a_teams_published_report_withholds_its_small_figures_and_their_progress
     assert "fewer than 5" in formats.render(report, "html")[0]
     internal = builders.build_report("annual", YEAR, team=staff.team)
     assert internal.measures["plans_started"] == 2
+    # Month by month too: the table beneath the chart gave the counts the figures withheld.
+    months = [m for _, m in report.trend]
+    assert WITHHELD in [m["plans_started"] for m in months]
+    assert all(m["plans_started"] in (0, WITHHELD) for m in months)
+    assert all(not isinstance(m["children_on_plan_at_period_end"], int) or
+               m["children_on_plan_at_period_end"] in (0,) for m in months)  # fmt: skip
+    counts = charts.trend_counts(report)
+    assert all(isinstance(row[2], str) or row[2] == 0 for row in counts.rows)
+    data = json.loads(formats.render(report, "json")[0])
+    assert {m["measures"]["plans_started"] for m in data["sections"]["trend"]} <= {
+        0, "fewer than 5",
+    }  # fmt: skip
+
+
+def test_a_teams_ratings_from_fewer_than_5_people_are_withheld():
+    from iro.reports.disclosure import _withhold_feedback
+    from iro.reports.presentation import rating_text
+
+    feedback = {
+        "ratings": {"understood": {"average": 1.0, "answers": 1},
+                    "listened": {"average": 4.2, "answers": 6}},
+        "themes": {"communication": 2, "timeliness": 7},
+    }  # fmt: skip
+    _withhold_feedback(feedback)
+
+    assert rating_text(feedback["ratings"]["understood"]) == "fewer than 5 answers"
+    assert rating_text(feedback["ratings"]["listened"]) == "4.2 out of 5 (6 answers)"
+    assert feedback["themes"] == {"communication": WITHHELD, "timeliness": 7}

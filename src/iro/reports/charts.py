@@ -156,29 +156,59 @@ def _month_ticks(axes, months: list[str]) -> None:
     axes.tick_params(axis="x", rotation=45)
 
 
+def _range_words(values: list[Any]) -> tuple[str, str, str]:
+    """First, last and highest of a month-by-month series, as words: a count the
+    published edition withholds (a team's) is its words, and left out of the highest."""
+    known = [v for v in values if isinstance(v, int)]
+    highest = str(max(known)) if known else "not shown"
+    return str(values[0]), str(values[-1]), highest
+
+
 def trend_counts(report: Report) -> Chart:
-    """Children on a plan at each month's end, and plans started each month."""
+    """Children on a plan at each month's end, and plans started each month. A team's
+    published report withholds its small counts: no point or bar for them, only words."""
     months = [trend_label(p) for p, _ in report.trend]
     on_plan = [m["children_on_plan_at_period_end"] for _, m in report.trend]
     started = [m["plans_started"] for _, m in report.trend]
     figure, axes = _figure()
     x = range(len(months))
-    axes.plot(x, on_plan, marker="o", color=LINE_COLOURS[0], label="On a plan at month end")
-    axes.bar(x, started, color=LAST_YEAR, label="Plans started in the month")
+    axes.plot(
+        x,
+        [v if isinstance(v, int) else float("nan") for v in on_plan],
+        marker="o",
+        color=LINE_COLOURS[0],
+        label="On a plan at month end",
+    )
+    axes.bar(
+        x,
+        [v if isinstance(v, int) else 0 for v in started],
+        color=LAST_YEAR,
+        label="Plans started in the month",
+    )
     _month_ticks(axes, months)
     axes.set_ylabel("Children", fontsize=9)
     _legend_above(axes)
     _style(axes)
     figure.tight_layout()
     title = "Children on a plan, month by month"
+    first, last, highest = _range_words(on_plan)
+    known_started = [v for v in started if isinstance(v, int)]
+    started_words = (
+        f"ranged from {min(known_started)} to {max(known_started)}"
+        if len(known_started) == len(started)
+        else "are withheld where fewer than 5"
+    )
     alt = (
         f"Line and bar chart over {len(months)} months from {months[0]} to {months[-1]}. "
-        f"Children on a plan at the month end went from {on_plan[0]} to {on_plan[-1]} "
-        f"(highest {max(on_plan)}); plans started each month ranged from {min(started)} "
-        f"to {max(started)}."
+        f"Children on a plan at the month end went from {first} to {last} "
+        f"(highest {highest}); plans started each month {started_words}."
     )
-    rows = [[m, a, b] for m, a, b in zip(months, on_plan, started, strict=True)]
-    empty = not any(on_plan) and not any(started)
+    rows = [
+        [m, a if isinstance(a, int) else str(a), b if isinstance(b, int) else str(b)]
+        for m, a, b in zip(months, on_plan, started, strict=True)
+    ]
+    empty = not any(v for v in on_plan if isinstance(v, int)) and not any(known_started)
+    empty = empty and all(isinstance(v, int) for v in (*on_plan, *started))
     return Chart(
         "trend_counts",
         title,

@@ -18,6 +18,7 @@ from iro.reports.builders import (
     Report,
     TargetLine,
 )
+from iro.reports.disclosure import WITHHELD_BESIDE, WITHHELD_WORDS, Withheld
 from iro.reports.measures import RATIO_KEYS, Ratio, reporting_year
 
 NO_DATA = "no data"
@@ -304,10 +305,20 @@ def sections(report: Report) -> list[Section]:
     return [plans, timeliness, worries, participation, feedback_section(report)]
 
 
+def total(counts: dict) -> Any:
+    """The counts added up; withheld ("not shown") when one of them is withheld."""
+    if any(isinstance(n, Withheld) for n in counts.values()):
+        return WITHHELD_BESIDE
+    return sum(counts.values())
+
+
 def rating_text(rating: dict | None) -> str:
-    """A question's average rating: '4.2 out of 5 (37 answers)'; 'no data' for none."""
+    """A question's average rating: '4.2 out of 5 (37 answers)'; 'no data' for none;
+    'fewer than 5 answers' for a team's rating the published edition withholds."""
     if not rating or rating.get("average") is None:
         return NO_DATA
+    if isinstance(rating["average"], Withheld):
+        return f"{WITHHELD_WORDS} answers"
     answers = rating["answers"]
     return f"{rating['average']:.1f} out of 5 ({answers:,} answer{'' if answers == 1 else 's'})"
 
@@ -321,12 +332,7 @@ def feedback_section(report: Report) -> Section:
     received = Table(
         received.title,
         [
-            Line(
-                "feedback_received",
-                "All feedback",
-                show(sum(this.values())),
-                show(sum(last.values())),
-            ),
+            Line("feedback_received", "All feedback", show(total(this)), show(total(last))),
             *received.lines,
         ],
         received.first,

@@ -14,7 +14,7 @@ from typing import Any
 from iro.reports.builders import ITEM_LABELS, LABELS, RATING_LABELS, THEME_LABELS, Report
 from iro.reports.disclosure import Withheld
 from iro.reports.measures import BREAKDOWN_KEYS, Ratio, as_json
-from iro.reports.presentation import NOT_KNOWN, why_no_figure
+from iro.reports.presentation import NOT_KNOWN, total, why_no_figure
 from iro.timescales import long_date
 
 # A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
@@ -42,7 +42,7 @@ def _items(key: str, value: Any) -> Iterator[tuple[str, Any]]:
         for agency, n in value["by_agency"].items():
             yield f"agency: {agency}", n
     elif key == "feedback_received":
-        yield "All feedback", sum(value.values())  # the total the report's table starts with
+        yield "All feedback", total(value)  # the total the report's table starts with
         for item, n in value.items():
             yield ITEM_LABELS.get(item, item), n
     elif isinstance(value, dict):
