@@ -73,6 +73,10 @@ def test_a_report_is_logged_as_an_export(staff, api_as):
 
 def test_a_bad_period_is_a_404_and_a_role_without_reports_a_403(staff, api_as):
     assert api_as(staff.analyst).get("/api/reports/annual/2018-2019/").status_code == 404
+    # Before any record may be dated, as the pages say: not a "final" report of zeros.
+    before = api_as(staff.analyst).get("/api/reports/annual/1900-01/")
+    assert before.status_code == 404
+    assert "ends before 1 January 1990" in before.content.decode()
     assert api_as(staff.coordinator).get("/api/reports/annual/2018-19/").status_code == 403
 
 

@@ -156,6 +156,15 @@ def test_choosing_a_report_goes_to_its_page_and_a_bad_period_says_why(client, au
     assert "“2018-19-Q5” is not a quarter: enter it as 2018-19-Q3" in response.content.decode()
 
 
+def test_a_period_typed_before_any_record_is_refused_on_the_form(client, authority):
+    client.force_login(authority.iro)
+    response = client.get("/reports/", {"kind": "annual", "period": "1900-01"})
+    assert response.status_code == 200
+    assert "1900-01 ends before 1 January 1990, the earliest date a record may have" in (
+        response.content.decode()
+    )
+
+
 def test_a_month_typed_with_the_annual_choice_left_goes_to_the_month(client, authority):
     client.force_login(authority.iro)
     response = client.get("/reports/", {"kind": "annual", "period": "February 2019"})

@@ -1066,9 +1066,12 @@ class CensusExport(ApiView):
 
 
 def _period_or_404(kind: str, label: str) -> timescales.Period:
-    """The period a URL names; 404 saying the expected form for one that is not."""
+    """The period a URL names; 404 saying the expected form for one that is not, or that
+    it ends before any record (as the report pages say)."""
+    from iro.reports.periods import after_earliest_record
+
     try:
-        return timescales.parse_period(kind, label)
+        return after_earliest_record(timescales.parse_period(kind, label))
     except ValueError as error:
         raise Http404(str(error)) from None
 

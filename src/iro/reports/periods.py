@@ -15,6 +15,7 @@ from django.db.models import Min
 
 from iro import timescales
 from iro.challenge.models import Dispute, MultiAgencyChallenge
+from iro.journey.checks import EARLIEST_DATE
 from iro.journey.models import Conference, Plan, Section47
 from iro.timescales import ANNUAL, MONTHLY, QUARTERLY, Period
 
@@ -149,6 +150,19 @@ def _typed_label(kind: str, text: str) -> str | None:
     return f"{year}-{month:02d}" if 1 <= month <= 12 else None
 
 
+BEFORE_ANY_RECORD = "{label} ends before {day}, the earliest date a record may have: no report."
+
+
+def after_earliest_record(period: Period) -> Period:
+    """``period``, or ValueError for one ending before any record may be dated: no report
+    can be built for it (a page, a file or the API would give a "final" report of zeros)."""
+    if period.last_day < EARLIEST_DATE:
+        raise ValueError(
+            BEFORE_ANY_RECORD.format(label=period.label, day=f"{EARLIEST_DATE:%-d %B %Y}")
+        )
+    return period
+
+
 def typed_period(kind: str, text: str) -> Period:
     """The period ``text`` names as a person types it (see above), read as ``kind`` first:
     "2011-12" is the year when a year is asked for and December 2011 when a month is. Text
@@ -160,9 +174,10 @@ def typed_period(kind: str, text: str) -> Period:
         label = _typed_label(each, text)
         if label is not None:
             try:
-                return timescales.parse_period(each, label)
+                period = timescales.parse_period(each, label)
             except ValueError:
                 continue  # the calendar's own bounds (year 9999)
+            return after_earliest_record(period)
     raise ValueError(_not_typed(kind, text))
 
 

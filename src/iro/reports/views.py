@@ -30,7 +30,6 @@ from iro.access import read_log
 from iro.access.capabilities import Capability, has_capability
 from iro.access.log import log_export
 from iro.access.scope import display_name, shows_names
-from iro.journey.checks import EARLIEST_DATE
 from iro.narrative.selectors import report_sections
 from iro.people.models import Role, Team, User
 from iro.reports import drilldown, measures, periods, presentation, sign_off, summary
@@ -64,7 +63,6 @@ NO_CHILDREN = (
     "Your role does not include children's records, so the children behind a figure are not shown."
 )
 UNKNOWN_PERIOD = "There is no such report period."
-BEFORE_ANY_RECORD = "{label} ends before {day}, the earliest date a record may have: no report."
 EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
 ENTER_A_PERIOD = "Enter a period, such as {example}"
 
@@ -83,8 +81,10 @@ def _period(kind: str, label: str) -> timescales.Period:
         period = timescales.parse_period(kind, label)
     except ValueError as error:
         raise Http404(str(error)) from None
-    if period.last_day < EARLIEST_DATE:  # no record is dated before it: nothing to build
-        raise Http404(BEFORE_ANY_RECORD.format(label=label, day=f"{EARLIEST_DATE:%-d %B %Y}"))
+    try:
+        periods.after_earliest_record(period)  # no record is dated before it: nothing to build
+    except ValueError as error:
+        raise Http404(str(error)) from None
     return as_at_today(period)
 
 
