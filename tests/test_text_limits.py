@@ -54,6 +54,16 @@ def message(limit: int, length: int = len(HUNDRED_KB)) -> str:
     return TOO_LONG.format(length=length, limit=limit)
 
 
+def test_a_form_names_the_field_whose_text_is_too_long():
+    said = text_limits.too_long("x" * 1_499, text_limits.VENUE)
+    assert text_limits.naming(said, "Venue") == (
+        "Venue is 1,499 characters long: shorten it to 200 characters or fewer."
+    )
+    assert text_limits.naming(said, "Description (optional)").startswith("Description is 1,499")
+    assert text_limits.naming(said, "Who came?").startswith("The answer to “Who came?” is")
+    assert text_limits.naming("Enter a date.", "Venue") == "Enter a date."
+
+
 def test_too_long_says_how_long_and_what_the_limit_is():
     assert (
         too_long("x" * 11, 10)
@@ -72,7 +82,8 @@ def test_a_100_kb_action_posted_to_the_plan_gets_the_fields_error_and_nothing_is
         {"what": HUNDRED_KB, "who": "Mum", **date_data("by_when", date(2024, 8, 30))},
     )
     assert response.status_code == 200
-    assert message(text_limits.ACTION) in response.content.decode()
+    named = text_limits.naming(message(text_limits.ACTION), "What needs to happen?")
+    assert named in response.content.decode()
     assert not PlanAction.objects.exists()
 
 

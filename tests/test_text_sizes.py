@@ -58,7 +58,11 @@ def test_a_5000_character_action_is_refused_with_a_clear_message(client, staff, 
         reverse("plan_action_new", args=[journey.plan.public_id]),
         {"what": "y" * 5_000, "who": "Mum", **date_data("by_when", date(2024, 8, 30))},
     ).content.decode()
-    assert "This is 5,000 characters long: shorten it to 1,000 characters or fewer." in page
+    # The field is named: the error summary lists it away from the field.
+    assert (
+        "The answer to “What needs to happen?” is 5,000 characters long: shorten it to 1,000 "
+        "characters or fewer." in page
+    )
     with pytest.raises(ValidationError) as refused:
         plan_services.add_action(
             plan=journey.plan, what="y" * 5_000, who="Mum", by_when=date(2024, 8, 30),
@@ -149,7 +153,10 @@ def test_a_text_area_counts_its_characters_and_a_text_input_refuses_more_in_word
         reverse("plan_action_new", args=[journey.plan.public_id]),
         {"what": "Visit", "who": too_long},
     ).content.decode()
-    assert "This is 199 characters long: shorten it to 160 characters or fewer." in page
+    assert (
+        "The answer to “Who will do it?” is 199 characters long: shorten it to 160 characters "
+        "or fewer." in page
+    )
     assert f'value="{too_long.strip()}' in page  # kept, to shorten
 
 

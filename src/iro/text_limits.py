@@ -8,6 +8,8 @@ too long. Issue 9 refines the limits per field: change them here.
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import ValidationError
 
 NOTE = 5_000  # notes, a dispute's detail and resolution, concerns, responses, feedback
@@ -31,6 +33,23 @@ LANGUAGE = 60  # a language, e.g. for the interpreter
 CHILD_NAME = 80  # a child's first or last name (Child.first_name, Child.last_name)
 
 TOO_LONG = "This is {length:,} characters long: shorten it to {limit:,} characters or fewer."
+
+
+_TOO_LONG_SAID = re.compile(
+    r"This is ([0-9,]+) characters long: (shorten it to [0-9,]+ characters or fewer\.)"
+)
+
+
+def naming(message: str, label: str) -> str:
+    """``message`` as shown for a form's field labelled ``label``: a text too long says
+    which field it is (the error summary lists it away from the field), other messages
+    as they are."""
+    said = _TOO_LONG_SAID.fullmatch(str(message))
+    if said is None or not label:
+        return message
+    label = str(label).removesuffix(" (optional)").strip()
+    what = f"The answer to “{label}”" if label.endswith("?") else label
+    return f"{what} is {said[1]} characters long: {said[2]}"
 
 
 def too_long(text: str | None, limit: int) -> str | None:

@@ -164,7 +164,7 @@ def test_an_answer_too_long_and_dated_before_the_stage_says_both_at_once(client,
         },
     )
     assert error_summary_links(response) == ["id_response", "id_responded_on_day"]
-    assert shows(response, "This is 6,199 characters long")
+    assert shows(response, "is 6,199 characters long")
     assert shows(response, "3 June 2024")  # the day the stage started
     assert DisputeStage.objects.get().responded_on is None
 

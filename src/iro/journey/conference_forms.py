@@ -174,7 +174,10 @@ def error_summary(*forms_: forms.Form | None) -> list[tuple[str, str]]:
         for message in form.non_field_errors():
             items.append((field_anchor(first) if first else "main-content", message))
         for field in form.visible_fields():
-            items.extend((field_anchor(field), message) for message in field.errors)
+            items.extend(
+                (field_anchor(field), text_limits.naming(message, field.label))
+                for message in field.errors
+            )
     return items
 
 

@@ -71,7 +71,7 @@ def gov_field(context, field: forms.BoundField, **options) -> str:
     ctx = {
         "field": field,
         "id": field.auto_id,
-        "errors": field.errors,
+        "errors": [text_limits.naming(message, field.label) for message in field.errors],
         "hint": options.get("hint", field.help_text),
         "classes": options.get("classes", ""),
         "legend": options.get("legend", "s"),
