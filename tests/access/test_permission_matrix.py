@@ -216,8 +216,13 @@ PAGES: dict[str, Page] = {
     "conference_invitation_remove": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_posted": post_only(CHILD & can(C.SCHEDULE_CONFERENCES)),
     "conference_invitation_contact": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
-    "conference_invitation_letter": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
-    "conference_invitation_letter_pdf": Page(CHILD & can(C.SCHEDULE_CONFERENCES)),
+    # Sent by the coordinators; read by them and whoever sees the family's names.
+    "conference_invitation_letter": Page(
+        CHILD & (can(C.SCHEDULE_CONFERENCES) | can(C.VIEW_CHILD_NAMES))
+    ),
+    "conference_invitation_letter_pdf": Page(
+        CHILD & (can(C.SCHEDULE_CONFERENCES) | can(C.VIEW_CHILD_NAMES))
+    ),
     "conference_attendance": Page(CHILD & (can(C.SCHEDULE_CONFERENCES) | RECORDER)),
     "conference_pre_meetings": Page(CHILD),
     "conference_pre_meeting": Page(CHILD & RECORDER),

@@ -1382,6 +1382,27 @@ def test_a_letter_to_post_again_is_the_coordinators_step_not_the_social_workers(
     assert "Changed since posted: post the new letter" in client.get(url).text
 
 
+def test_the_social_worker_reads_the_letter_the_family_was_sent(client, staff, conference):
+    services.add_invitee(
+        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
+        address="4 Fen Lane", acting_user=staff.coordinator,
+    )  # fmt: skip
+    moss = Invitation.objects.get(name="Moss Brackwater")
+    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    letter = reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
+    client.force_login(staff.social_worker)
+
+    page = client.get(reverse("conference_detail", args=[conference.public_id])).text
+    assert f'href="{letter}"' in page
+    read = client.get(letter)
+
+    assert read.status_code == 200
+    assert "Dear Moss Brackwater" in read.text
+    assert "Back to the conference" in read.text
+    client.force_login(staff.analyst)  # sees no names: no letters
+    assert client.get(letter).status_code == 403
+
+
 def test_a_letter_posted_for_a_cancelled_conference_is_followed_by_a_cancellation_letter(
     client, staff, conference
 ):

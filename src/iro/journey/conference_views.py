@@ -1877,11 +1877,25 @@ def conference_invitation_posted(request: HttpRequest, public_id: UUID, pk: int)
     return redirect("conference_invitations", public_id=conference.public_id)
 
 
+NOT_A_LETTER_READER = "Your role does not include the letters sent to families and others invited."
+
+
+def require_letter_reader(user) -> None:
+    """Who reads the letters sent for a conference: the coordinators, who send them, and
+    the roles that see the family's names (the social worker, asked what the family was
+    sent); each only for a conference whose every child they may see."""
+    if not (
+        has_capability(user, Capability.SCHEDULE_CONFERENCES)
+        or has_capability(user, Capability.VIEW_CHILD_NAMES)
+    ):
+        raise PermissionDenied(NOT_A_LETTER_READER)
+
+
 def conference_invitation_letter(request: HttpRequest, public_id: UUID, pk: int) -> HttpResponse:
     """The invitation as a printable letter in plain language; once the conference is
     cancelled, the letter saying so (an invitation to it is no longer printed)."""
     conference = conference_for(request.user, public_id, every_child=True)
-    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_letter_reader(request.user)
     invitation = _invitation(conference, pk)
     log_export(
         user=request.user,
@@ -1931,7 +1945,7 @@ def conference_invitation_letter_pdf(
     """The letter as a tagged PDF to print and post: the family's language first, then
     English."""
     conference = conference_for(request.user, public_id, every_child=True)
-    require_capability(request.user, Capability.SCHEDULE_CONFERENCES)
+    require_letter_reader(request.user)
     invitation = _invitation(conference, pk)
     choice = invitation_choice(invitation, request.GET.get("lang"))
     kind = invitations.letter_kind(conference)
