@@ -103,6 +103,17 @@ def test_the_children_behind_a_figure_come_a_page_at_a_time(client, year, monkey
     assert f'href="?team={year.team.pk}&amp;page=1" rel="prev"' in second
 
 
+def test_an_item_no_breakdown_has_is_not_found_and_an_empty_one_is_zero_rows(client, year):
+    client.force_login(year.iro_manager)
+    url = f"/reports/annual/{YEAR.label}/child_attended/"
+    typo = client.get(url, {"item": "zzz"})
+    assert typo.status_code == 404
+    assert views.NO_SUCH_ITEM in typo.content.decode()
+    empty = client.get(f"/reports/annual/{YEAR.label}/plans_at_period_end_by_latest_category/",
+                       {"item": "SAB"})  # fmt: skip
+    assert empty.status_code == 200
+
+
 def test_a_reader_who_sees_no_names_cannot_ask_for_one_chairs_children(client, year):
     # The analyst reads the published edition, which has no chair's figures.
     url = f"/reports/annual/{YEAR.label}/plans_started/?chair={year.iro.username}"

@@ -63,6 +63,7 @@ NO_CHILDREN = (
     "Your role does not include children's records, so the children behind a figure are not shown."
 )
 UNKNOWN_PERIOD = "There is no such report period."
+NO_SUCH_ITEM = "This figure has no such item: open it from the table in the report."
 EXAMPLES = {"annual": "2018-19", "quarterly": "2018-19-Q3", "monthly": "2019-02"}
 ENTER_A_PERIOD = "Enter a period, such as {example}"
 
@@ -540,6 +541,8 @@ def children_page(request: HttpRequest, kind: str, label: str, measure: str) -> 
     item = request.GET.get("item", "")
     behind = drilldown.children_behind(request.user, measure, period, team=team, chair=chair)
     units = [unit for unit in behind.units if not item or unit.item == item]
+    if item and not units and item not in ITEM_LABELS:  # no breakdown has it: a typo
+        raise Http404(NO_SUCH_ITEM)
     hidden = behind.hidden if not item else None
     # Only the page's children are read (a national review measure has tens of thousands).
     page = Paginator(drilldown.RowsOf(request.user, units), CHILDREN_PER_PAGE).get_page(
