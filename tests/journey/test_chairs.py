@@ -80,6 +80,15 @@ def test_the_lightest_load_is_weighed_for_working_time(staff):
     assert option_for(options, staff.other_iro).fte == Decimal("0.20")
     assert option_for(options, staff.other_iro).load_per_fte == 5
     assert option_for(options, staff.iro).fte is None  # not recorded: full time
+    # The booking page says so: else 1 child above 2 looks like a wrong order.
+    from iro.journey.conference_views import _chair_hints
+
+    hints = _chair_hints(options)
+    assert (
+        "1 child on a plan, 0 conferences booked, working 0.2 of full time."
+        in (hints[str(staff.other_iro.pk)])
+    )
+    assert "working" not in hints[str(staff.iro.pk)]
 
 
 def test_the_manager_of_the_childs_team_is_refused_with_the_reason_and_listed_last(staff):

@@ -879,6 +879,14 @@ def _mid_sentence(text: str) -> str:
     return text[0].lower() + text[1:]
 
 
+def _working_time_words(fte) -> str:
+    """A part-time chair's working time, which the order of the chairs divides by: a
+    chair of 0.6 with 48 children comes before a full-time one with 59."""
+    if fte is None or fte >= 1:
+        return ""
+    return f", working {fte.normalize():f} of full time"
+
+
 def _chair_hints(options, *, free_then: str = "") -> dict[str, str]:
     """Each chair's line on the choice: ``free_then`` is said of those free at the time
     asked about ("Free at the time chosen"), when there was one."""
@@ -892,6 +900,7 @@ def _chair_hints(options, *, free_then: str = "") -> dict[str, str]:
         parts.append(
             f"{o.children_on_plan} child{'ren' if o.children_on_plan != 1 else ''} on a plan, "
             f"{o.upcoming} conference{'s' if o.upcoming != 1 else ''} booked"
+            + _working_time_words(o.fte)
         )
         free_then_too = bool(free_then) and o.allowed and not o.busy_at_time
         if o.busy_at_time:
