@@ -11,6 +11,8 @@ def _fast_and_isolated(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.AXES_ENABLED = False
+    # Tests travel in time with a user signed in; the idle end has its own tests.
+    settings.IRO_IDLE_SECONDS = 0
 
 
 @pytest.fixture(autouse=True, scope="session")

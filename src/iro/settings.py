@@ -481,6 +481,9 @@ SESSION_COOKIE_HTTPONLY = True
 # little, so the request that finds it over can say so.
 IRO_SIGNED_IN_SECONDS = 8 * 60 * 60
 SESSION_COOKIE_AGE = IRO_SIGNED_IN_SECONDS + 10 * 60
+# ...and sooner when left unused this long (a browser left open on a child's record); 0:
+# only the 8 hours. The same warning and "Stay signed in" come five minutes before.
+IRO_IDLE_SECONDS = envint("IRO_IDLE_SECONDS", 30 * 60)
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION

@@ -46,6 +46,39 @@ def test_signing_in_starts_eight_hours_that_every_page_counts_down(client, staff
         assert "You were signed out: a session lasts 8 hours" in response.text
 
 
+@pytest.fixture
+def idle_half_hour(settings):
+    settings.IRO_IDLE_SECONDS = 30 * 60
+
+
+def test_a_session_left_unused_for_half_an_hour_is_signed_out(client, staff, idle_half_hour):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, staff.iro)
+        assert 'data-seconds-left="1800"' in client.get(reverse("my_work")).text
+    with time_machine.travel(start + timedelta(minutes=29), tick=False):
+        assert client.get(reverse("my_work")).status_code == 200  # used: 30 minutes again
+    with time_machine.travel(start + timedelta(minutes=56), tick=False):
+        status = client.get(reverse("session_status")).json()
+        assert status == {"signed_in": True, "seconds_left": 180}  # asking is not using
+        assert 'data-seconds-left="1800"' in client.get(reverse("my_work")).text
+    with time_machine.travel(start + timedelta(minutes=56 + 31), tick=False):
+        response = client.get(reverse("my_work"), follow=True)
+        assert response.redirect_chain[0][0].startswith("/accounts/login/")
+        assert "You were signed out after 30 minutes without using iro" in response.text
+
+
+def test_staying_signed_in_starts_the_idle_time_again(client, staff, idle_half_hour):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        sign_in(client, staff.iro)
+    with time_machine.travel(start + timedelta(minutes=27), tick=False):
+        stayed = client.post(reverse("session_status")).json()
+        assert stayed == {"signed_in": True, "seconds_left": 1800}
+    with time_machine.travel(start + timedelta(minutes=50), tick=False):
+        assert client.get(reverse("my_work")).status_code == 200
+
+
 def test_a_browser_no_longer_signed_in_is_told_so_and_nothing_is_extended(client):
     response = client.get(reverse("session_status"))
     assert response.status_code == 401

@@ -17,13 +17,14 @@ from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 
-from iro.access.session_time import end_if_over
+from iro.access.session_time import end_if_over, note_activity
 
 # The API answers for itself (a token or the session, else 401: iro.api.authentication).
 # /feedback/ is the form for people without an account, opened by a single-use link or
 # code (iro.challenge.given_views).
 OPEN_PREFIXES = ("/accounts/", "/static/", "/healthz", "/favicon.ico", "/api/", "/feedback/")
 MFA_PREFIXES = ("/accounts/", "/static/")
+SESSION_STATUS_PATH = "/accounts/session/"  # iro.urls: session_status
 
 SIGN_IN_AGAIN = "Please sign in again with your second factor (your authenticator app)."
 
@@ -50,6 +51,8 @@ class LoginRequiredMiddleware:
     def __call__(self, request):
         path = request.path_info
         end_if_over(request)  # a session past its time is signed out first
+        if not (request.method == "GET" and path == SESSION_STATUS_PATH):
+            note_activity(request)  # not the page's own "how long is left?"
         if not path.startswith(OPEN_PREFIXES):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
