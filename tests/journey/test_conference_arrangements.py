@@ -144,6 +144,24 @@ def test_a_parent_is_written_to_in_plain_words_and_the_police_as_a_professional(
     assert "Friday 28 June 2024 at 10:00am" in to_parent.body
     assert "send your report" in to_police.body
     assert "Brackwater" not in to_parent.subject
+    assert (
+        "Please send your report to the chair by Tuesday 25 June 2024 (3 working days before "
+        "the meeting)" in to_police.body
+    )
+    assert "send your report" not in to_parent.body
+
+
+def test_a_professional_invited_after_their_report_was_due_is_asked_for_it_at_once(
+    conference, staff
+):
+    invite_family(conference, staff)
+    with time_machine.travel(date(2024, 6, 26), tick=False):  # due on the 25th
+        invitations.send_invitations(conference=conference, acting_user=staff.coordinator)
+    _to_parent, to_police = invitees_mail()
+    assert "The meeting is at short notice: please send your report to the chair as soon as " in (
+        to_police.body
+    )
+    assert "by Tuesday 25 June" not in to_police.body
 
 
 def invite_wren(conference, staff, name="wren  BRACKWATER"):

@@ -29,6 +29,7 @@ from django.utils.html import strip_tags
 from django.utils.translation import get_language, get_language_info, gettext, override, pgettext
 from django.utils.translation import gettext_lazy as _
 
+from iro import timescales
 from iro.access.capabilities import Capability
 from iro.access.guards import require
 from iro.children.models import FamilyMember, Relationship
@@ -48,6 +49,7 @@ from iro.journey.models import (
 from iro.notices.mail import emailing, queue_mail, state_words
 from iro.notices.models import MailKind
 from iro.people.models import Agency
+from iro.people.selectors import closure_days
 
 log = logging.getLogger(__name__)
 
@@ -660,6 +662,12 @@ def _mail_parts(
     updated = invitation.sent_sequence is not None and method == "REQUEST" and not reminder
     context["updated"] = updated
     context["changes"] = plain_list(what_changed(invitation)) if updated else ""
+    # The day a professional's report is due with the chair (said as a date, or "as soon
+    # as you can" for a meeting booked at shorter notice than that).
+    if conference.scheduled_date is not None:
+        due = timescales.report_due(conference.scheduled_date, closures=closure_days())
+        context["report_due"] = due
+        context["report_due_passed"] = due < today()
     prefix = "Cancelled: " if method == "CANCEL" else ("Changed: " if updated else "Invitation: ")
     if removed:
         prefix = "No longer invited: "
