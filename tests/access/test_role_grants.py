@@ -97,6 +97,27 @@ def test_the_iro_service_manager_sees_every_role_given(client, administrator):
     assert "alder-admin" in page or str(administrator) in page
 
 
+def test_a_role_that_opens_childrens_records_is_told_to_the_manager_at_once(administrator):
+    from django.core import mail
+
+    from iro.notices.models import Notice
+
+    manager = UserFactory(username="hazel-manager", role=Role.IRO_MANAGER)
+    colleague = UserFactory(username="cedar", first_name="Cedar", last_name="Vale",
+                            role=Role.PARTNERSHIP)  # fmt: skip
+    grants.change_role(user=colleague, role=Role.SOCIAL_WORKER, acting_user=administrator)
+
+    (notice,) = Notice.objects.all()
+    assert notice.recipient == manager
+    assert notice.subject == (
+        "Cedar Vale was given the role Social worker, which opens children's records"
+    )
+    assert [m.to for m in mail.outbox] == [[manager.email]]
+    # A role that opens none is listed on the page, not told.
+    grants.change_role(user=colleague, role=Role.PARTNERSHIP, acting_user=administrator)
+    assert Notice.objects.count() == 1
+
+
 @pytest.mark.parametrize("role", [Role.IRO, Role.ADMIN, Role.ANALYST, Role.SOCIAL_WORKER])
 def test_other_roles_are_refused_the_roles_given_page(client, role):
     client.force_login(UserFactory(role=role))

@@ -5,7 +5,9 @@
 - Only an administrator gives roles (or the server's console, ``iro grant-role``, for
   the first administrator: ``acting_user=None``).
 - Every grant is written to ``RoleGrant`` in the same transaction, and the IRO service
-  manager sees them all, the ones that open children's records first.
+  manager sees them all, the ones that open children's records first. A grant that opens
+  children's records is also a notice (and email) to each of them, at once: an account
+  made for the wrong person, or by an administrator for themself, is seen the same day.
 """
 
 from __future__ import annotations
@@ -51,12 +53,14 @@ def change_role(*, user, role: str, acting_user) -> RoleGrant | None:
         user.save()
     else:
         user.save(update_fields=["role"])
-    return RoleGrant.objects.create(
-        user=user,
-        from_role=from_role or "",
-        to_role=role,
-        opens_children=opens_children(role),
-        granted_by=acting_user,
+    return _recorded(
+        RoleGrant.objects.create(
+            user=user,
+            from_role=from_role or "",
+            to_role=role,
+            opens_children=opens_children(role),
+            granted_by=acting_user,
+        )
     )
 
 
@@ -67,10 +71,42 @@ def check_new_user(*, user, acting_user) -> None:
 
 def record_new_user(*, user, acting_user) -> RoleGrant:
     """The grant of a new user's first role (the user is already saved with it)."""
-    return RoleGrant.objects.create(
-        user=user,
-        from_role="",
-        to_role=user.role,
-        opens_children=opens_children(user.role),
-        granted_by=acting_user,
+    return _recorded(
+        RoleGrant.objects.create(
+            user=user,
+            from_role="",
+            to_role=user.role,
+            opens_children=opens_children(user.role),
+            granted_by=acting_user,
+        )
     )
+
+
+OPENED = "{user} was given the role {role}, which opens children's records"
+
+
+def _recorded(grant: RoleGrant) -> RoleGrant:
+    """Tell those who review roles of a grant that opens children's records (not the one
+    who gave it, nor the one given it)."""
+    if not grant.opens_children:
+        return grant
+    from django.urls import reverse
+
+    from iro.notices.services import notify
+    from iro.people.models import User
+
+    reviewers = [
+        role for role, caps in ROLE_CAPABILITIES.items() if Capability.REVIEW_ROLE_GRANTS in caps
+    ]
+    left_out = {grant.user_id, grant.granted_by_id}
+    subject = OPENED.format(user=grant.user, role=Role(grant.to_role).label)
+    for reviewer in User.objects.filter(role__in=reviewers, is_active=True).order_by("pk"):
+        if reviewer.pk not in left_out:
+            notify(
+                recipient=reviewer,
+                subject=subject,
+                link=reverse("role_grants"),
+                acting_user=grant.granted_by,
+                settled=True,
+            )
+    return grant
