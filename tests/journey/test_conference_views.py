@@ -360,6 +360,42 @@ def test_recording_that_no_icpc_is_needed(client, staff, siblings):
     assert s47.icpc_not_required
 
 
+def test_a_requested_conference_found_not_needed_asks_why_and_tells_the_coordinators(
+    client, staff, siblings
+):
+    from django.core import mail
+
+    from iro.notices.models import Notice
+
+    s47 = siblings.section47s[1]
+    services.request_icpc(
+        section47=s47, requested_on=date(2024, 6, 18), acting_user=staff.social_worker
+    )
+    url = reverse("section47_icpc", args=[siblings.children[1].public_id, s47.pk])
+    client.force_login(staff.social_worker)
+    assert 'name="reason"' in client.get(url).text
+
+    refused = client.post(url, {"decision": "not_required"})
+    assert "Say why no conference is needed now: one was requested on 18 June 2024" in (
+        refused.text
+    )
+    s47.refresh_from_db()
+    assert not s47.icpc_not_required
+    assert not Notice.objects.exists()
+
+    why = "The assessment found the risk was not significant."
+    client.post(url, {"decision": "not_required", "reason": why})
+
+    s47.refresh_from_db()
+    assert s47.icpc_not_required
+    assert s47.history.first().history_change_reason == why
+    (notice,) = Notice.objects.all()
+    assert notice.recipient == staff.coordinator
+    assert notice.subject == "An initial conference requested on 18 Jun 2024 is no longer needed"
+    assert siblings.children[1].first_name not in notice.subject
+    assert staff.coordinator.email in [m.to[0] for m in mail.outbox]
+
+
 # ------------------------------------------------------------------ booking, chair
 
 

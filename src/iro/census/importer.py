@@ -135,6 +135,9 @@ _KEY_FIELDS = frozenset(
     }
 )
 
+# Why an enquiry's conference, requested in iro, is no longer needed: the return says so.
+CENSUS_NOT_REQUIRED = "A census return says the enquiry found no need for a conference."
+
 
 # The kinds of record an import adds or updates, in the order summaries list them.
 RECORD_KINDS = (
@@ -488,7 +491,9 @@ class _ChildImport:
             self.recorded.add((episode.pk, r.start_date))
             self.added["section47s"] += 1
         elif not_required and not s47.icpc_not_required:
-            s47 = record_icpc_not_required(section47=s47, acting_user=self.user)
+            s47 = record_icpc_not_required(
+                section47=s47, acting_user=self.user, reason=CENSUS_NOT_REQUIRED
+            )
             self.updated["section47s"] += 1
         return s47
 

@@ -388,7 +388,11 @@ class Writer:
                     self._assessment(episodes[key], fp, key, event.on, worker)
             elif what == "icpc_not_required":
                 for key in event.children:
-                    services.record_icpc_not_required(section47=section47s[key], acting_user=worker)
+                    services.record_icpc_not_required(
+                        section47=section47s[key],
+                        acting_user=worker,
+                        reason="The enquiry found no need for a conference.",
+                    )
             elif what == "meeting":
                 meeting_number += 1
                 assert event.meeting is not None

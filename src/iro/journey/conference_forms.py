@@ -378,6 +378,13 @@ class IcpcDecisionForm(forms.Form):
         required=False,
         help_text=f"Only when requesting a conference. {date_example(2024)}",
     )
+    reason = forms.CharField(
+        label="Why is no conference needed now? (when one was requested)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        validators=[text_limits.MaxChars(text_limits.REASON)],
+        help_text="The coordinators were asked to book it: they are told, with this reason.",
+    )
     siblings = forms.MultipleChoiceField(
         label="Request it for their brothers and sisters too",
         required=False,

@@ -605,7 +605,9 @@ def section47_icpc(request: HttpRequest, public_id: UUID, pk: int) -> HttpRespon
                     f"due by {due:%-d %B %Y}.",
                 )
             else:
-                services.record_icpc_not_required(section47=s47, acting_user=request.user)
+                services.record_icpc_not_required(
+                    section47=s47, acting_user=request.user, reason=data.get("reason", "")
+                )
                 messages.success(request, "Recorded: no initial conference is needed.")
         except ValidationError as error:
             apply_service_errors(form, error, aliases={"icpc_not_required": "decision"})

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from iro import text_limits, timescales
@@ -71,7 +72,7 @@ from iro.journey.models import (
     Section47,
     StrategyDiscussion,
 )
-from iro.people.models import Role
+from iro.people.models import Role, User
 from iro.people.selectors import closure_days, leave_on
 
 # Messages (tests import these).
@@ -810,8 +811,18 @@ def request_icpc(*, section47: Section47, requested_on: date, acting_user) -> Se
     return section47
 
 
+ICPC_WITHDRAWN_NEEDS_REASON = (
+    "Say why no conference is needed now: one was requested on {day:%-d %B %Y}, and the "
+    "coordinators are told."
+)
+ICPC_WITHDRAWN = "An initial conference requested on {day:%-d %b %Y} is no longer needed"
+
+
 @transaction.atomic
-def record_icpc_not_required(*, section47: Section47, acting_user) -> Section47:
+def record_icpc_not_required(*, section47: Section47, acting_user, reason: str = "") -> Section47:
+    """No initial conference is needed for the enquiry. When one was requested (and is
+    waiting for the coordinators to book it), a reason is asked, kept in the enquiry's
+    history, and the coordinators are told: the request leaves their list."""
     require(
         acting_user,
         Capability.RECORD_STRATEGY_DISCUSSION,
@@ -819,6 +830,12 @@ def record_icpc_not_required(*, section47: Section47, acting_user) -> Section47:
         importable=True,
     )
     section47 = Section47.objects.select_for_update().get(pk=section47.pk)
+    requested_on = None if section47.icpc_not_required else section47.icpc_requested_on
+    reason = (reason or "").strip()
+    if requested_on is not None and not reason:
+        raise ValidationError({"reason": ICPC_WITHDRAWN_NEEDS_REASON.format(day=requested_on)})
+    if message := text_limits.too_long(reason, text_limits.REASON):
+        raise ValidationError({"reason": message})
     if held_icpc_rows().filter(section47=section47).exists():
         raise ValidationError({"icpc_not_required": S47_ALREADY_HAS_ICPC})
     booked = list(
@@ -833,8 +850,24 @@ def record_icpc_not_required(*, section47: Section47, acting_user) -> Section47:
         message = S47_ICPC_BOOKED.format(date=on) if on else S47_ICPC_BOOKED_NO_DATE
         raise ValidationError({"icpc_not_required": message})
     section47.icpc_not_required = True
+    if reason:
+        section47._change_reason = reason
     saved_by(section47, acting_user).save(update_fields=["icpc_not_required"])
+    if requested_on is not None:
+        _tell_coordinators_withdrawn(section47, requested_on, acting_user)
     return section47
+
+
+def _tell_coordinators_withdrawn(section47: Section47, requested_on, acting_user) -> None:
+    from iro.notices.services import notify
+
+    link = reverse("child_protection", args=[section47.episode.child.public_id])
+    subject = ICPC_WITHDRAWN.format(day=requested_on)
+    coordinators = User.objects.filter(role=Role.COORDINATOR, is_active=True).order_by("pk")
+    for coordinator in coordinators:
+        notify(
+            recipient=coordinator, subject=subject, link=link, acting_user=acting_user, settled=True
+        )
 
 
 def held_icpc_rows():
