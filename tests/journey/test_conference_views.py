@@ -1391,23 +1391,31 @@ def test_invitations_are_not_sent_for_a_day_gone_by(staff, conference):
     assert not mail.outbox
 
 
-def test_a_letter_to_post_again_is_the_coordinators_step_not_the_social_workers(
-    client, staff, conference
-):
-    """The social worker reads the conference page but does not post letters: they are
-    told what is to be done, not asked to do it."""
+def post_a_letter_to_moss(conference, staff, *, then_move: bool = False) -> Invitation:
+    """A parent with no email is posted a letter; ``then_move``: the conference is then
+    moved to 1 July, so the letter is out of date."""
     services.add_invitee(
         conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
         address="4 Fen Lane", acting_user=staff.coordinator,
     )  # fmt: skip
     moss = Invitation.objects.get(name="Moss Brackwater")
     invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
-    conference.refresh_from_db()
-    services.reschedule_conference(
-        conference=conference, scheduled_date=date(2024, 7, 1), scheduled_time=time(10),
-        venue="Northmoor Civic Centre, Room 2", acting_user=staff.coordinator,
-        expected_version=current_version(conference),
-    )  # fmt: skip
+    if then_move:
+        conference.refresh_from_db()
+        services.reschedule_conference(
+            conference=conference, scheduled_date=date(2024, 7, 1), scheduled_time=time(10),
+            venue="Northmoor Civic Centre, Room 2", acting_user=staff.coordinator,
+            expected_version=current_version(conference),
+        )  # fmt: skip
+    return moss
+
+
+def test_a_letter_to_post_again_is_the_coordinators_step_not_the_social_workers(
+    client, staff, conference
+):
+    """The social worker reads the conference page but does not post letters: they are
+    told what is to be done, not asked to do it."""
+    post_a_letter_to_moss(conference, staff, then_move=True)
     url = reverse("conference_detail", args=[conference.public_id])
 
     client.force_login(staff.social_worker)
@@ -1419,12 +1427,7 @@ def test_a_letter_to_post_again_is_the_coordinators_step_not_the_social_workers(
 
 
 def test_the_social_worker_reads_the_letter_the_family_was_sent(client, staff, conference):
-    services.add_invitee(
-        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
-        address="4 Fen Lane", acting_user=staff.coordinator,
-    )  # fmt: skip
-    moss = Invitation.objects.get(name="Moss Brackwater")
-    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
+    moss = post_a_letter_to_moss(conference, staff)
     letter = reverse("conference_invitation_letter", args=[conference.public_id, moss.pk])
     client.force_login(staff.social_worker)
 
@@ -1444,18 +1447,7 @@ def test_a_letter_posted_for_a_cancelled_conference_is_followed_by_a_cancellatio
 ):
     """A letter cannot be taken back: a second one says the meeting is cancelled, printed
     from the invitations page and recorded as posted like the first."""
-    services.add_invitee(
-        conference=conference, name="Moss Brackwater", role=InviteeRole.PARENT,
-        address="4 Fen Lane", acting_user=staff.coordinator,
-    )  # fmt: skip
-    moss = Invitation.objects.get(name="Moss Brackwater")
-    invitations.record_letter_posted(invitation=moss, acting_user=staff.coordinator)
-    conference.refresh_from_db()
-    services.reschedule_conference(
-        conference=conference, scheduled_date=date(2024, 7, 1), scheduled_time=time(10),
-        venue="Northmoor Civic Centre, Room 2", acting_user=staff.coordinator,
-        expected_version=current_version(conference),
-    )  # fmt: skip
+    moss = post_a_letter_to_moss(conference, staff, then_move=True)
     invitations.cancel_and_notify(
         conference=conference, reason=CancellationReason.NOT_NEEDED,
         acting_user=staff.coordinator, expected_version=current_version(conference),
