@@ -25,6 +25,7 @@ from it says the same.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
@@ -125,6 +126,12 @@ SMALL_TOTALS = (
 def protect(report) -> None:
     """Withhold the small counts of ``report`` (its published edition), in place."""
     if report.team is not None:  # one team's figures: a small place throughout
+        # Copies, so that nothing another edition holds is changed.
+        report.trend = [(month, dict(figures)) for month, figures in report.trend]
+        report.feedback, report.previous_feedback = (
+            copy.deepcopy(report.feedback),
+            copy.deepcopy(report.previous_feedback),
+        )
         for figures in (report.measures, report.previous, *(m for _, m in report.trend)):
             for key, value in figures.items():
                 figures[key] = _withhold_figure(value)
