@@ -83,7 +83,10 @@ def test_a_new_account_has_no_password_and_its_owner_is_sent_a_link(client, admi
     assert message.to == ["rowan@northmoor.example"]
     assert "Your username is rowan-iro" in message.body
     shown = client.get(response["Location"]).content.decode()
-    assert "A link for rowan-iro to set a password is kept on this machine" in shown
+    assert (
+        "A link for rowan-iro to set a password, to rowan@northmoor.example: Kept on this "
+        "machine, not sent (mail is not set up to leave it)." in shown
+    )
 
     set_password_through(client, link_in(message))
 

@@ -184,6 +184,17 @@ def refusal(capability: Capability) -> str:
     return REFUSED_ACTION.format(what=what[:1].lower() + what[1:])
 
 
+def roles_with(capability: Capability) -> list[str]:
+    return [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+
+
+def users_with(capability: Capability):
+    """The active users whose role has ``capability`` (those to tell of what it is for)."""
+    from iro.people.models import User
+
+    return User.objects.filter(role__in=roles_with(capability), is_active=True).order_by("pk")
+
+
 def require_capability(user, capability: Capability) -> None:
     """Raise PermissionDenied (a 403 page) naming what the user's role does not include."""
     if not has_capability(user, capability):

@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
+from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability, users_with
 from iro.access.models import RoleGrant
 from iro.people.models import Role
 
@@ -93,14 +93,10 @@ def _recorded(grant: RoleGrant) -> RoleGrant:
     from django.urls import reverse
 
     from iro.notices.services import notify
-    from iro.people.models import User
 
-    reviewers = [
-        role for role, caps in ROLE_CAPABILITIES.items() if Capability.REVIEW_ROLE_GRANTS in caps
-    ]
     left_out = {grant.user_id, grant.granted_by_id}
     subject = OPENED.format(user=grant.user, role=Role(grant.to_role).label)
-    for reviewer in User.objects.filter(role__in=reviewers, is_active=True).order_by("pk"):
+    for reviewer in users_with(Capability.REVIEW_ROLE_GRANTS):
         if reviewer.pk not in left_out:
             notify(
                 recipient=reviewer,

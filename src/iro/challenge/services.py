@@ -16,7 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 
 from iro import text_limits, timescales
-from iro.access.capabilities import ROLE_CAPABILITIES, Capability, has_capability
+from iro.access.capabilities import Capability, has_capability, users_with
 from iro.access.guards import require, require_child, require_conference_children
 from iro.access.known_names import known_among
 from iro.access.scope import display_name
@@ -551,7 +551,7 @@ def raise_multi_agency_challenge(
     )
     saved_by(challenge, acting_user).save()
     link = _challenge_link(challenge)
-    for officer in _partnership_officers():
+    for officer in users_with(Capability.HANDLE_MULTI_AGENCY_CHALLENGES):
         notify(
             recipient=officer,
             subject=challenge_notice(CHALLENGE_WAITING, challenge),
@@ -593,15 +593,6 @@ def settle_notices(record: Dispute | MultiAgencyChallenge, *, acting_user) -> No
     settle(*links, acting_user=acting_user)
     for user in told:
         notify(recipient=user, subject=subject, link=link, acting_user=acting_user, settled=True)
-
-
-def _partnership_officers():
-    roles = [
-        role
-        for role, capabilities in ROLE_CAPABILITIES.items()
-        if Capability.HANDLE_MULTI_AGENCY_CHALLENGES in capabilities
-    ]
-    return User.objects.filter(role__in=roles, is_active=True).order_by("pk")
 
 
 @transaction.atomic

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import (
     ReadOnlyPasswordHashWidget,
     UserChangeForm,
 )
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -16,18 +17,18 @@ from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
 from iro.access import grants
-from iro.notices.models import MailState
+from iro.notices.mail import state_words
 from iro.people import accounts
 from iro.people.models import Agency, ClosureDay, Leave, Team, User
 
-# What nobody may change on their own account: the role (and with it which children's
-# records they open) and the admin's own flags and permissions.
 # Why the address of an account in use cannot be changed here (``people.accounts``).
 OWNER_KEEPS_ADDRESS = (
     "Only its owner changes the email address of an account that has been signed in to "
     "(on their page “Your account”): password links go to it. If they can no longer use "
     "the account, make them a new one."
 )
+# What nobody may change on their own account: the role (and with it which children's
+# records they open) and the admin's own flags and permissions.
 OWN_ACCOUNT_LOCKED = ("role", "is_superuser", "is_staff", "is_active", "groups", "user_permissions")
 
 
@@ -36,9 +37,8 @@ class PasswordLinkWidget(ReadOnlyPasswordHashWidget):
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        context["summary"] = [
-            {"label": "Set" if context["summary"][0].get("value") else "Not set yet"}
-        ]
+        usable = bool(value) and not value.startswith(UNUSABLE_PASSWORD_PREFIX)
+        context["summary"] = [{"label": "Set" if usable else "Not set yet"}]
         context["button_label"] = "Send them a link to set a new password"
         return context
 
@@ -69,15 +69,6 @@ class NewAccountForm(forms.ModelForm):
         self.fields[
             "email"
         ].help_text = "Their work address: a link to set their own password is sent there."
-
-
-def sent_or_kept(mail) -> str:
-    """How the page tells where a message went (never "sent" when it stayed here)."""
-    if mail.state == MailState.KEPT:
-        return f"kept on this machine for {mail.to}, not sent (this server sends no mail)"
-    if mail.state == MailState.FAILED:
-        return f"not sent to {mail.to}: {mail.answer}"
-    return f"on its way to {mail.to}"
 
 
 @admin.register(User)
@@ -153,20 +144,20 @@ class IroUserAdmin(UserAdmin, SimpleHistoryAdmin):
             return
         super().save_model(request, obj, form, change)
 
-    def _send_link(self, request, user, *, new_account: bool = False) -> bool:
+    def _send_link(self, request, user, *, new_account: bool = False) -> None:
         try:
             mail = accounts.send_password_link(
                 user=user, acting_user=request.user, new_account=new_account
             )
         except ValidationError as error:
             self.message_user(request, error.messages[0], messages.ERROR)
-            return False
+            return
         # In the admin's log of changes (its "Recent actions"), with who sent it.
         self.log_change(request, user, f"Sent a link to set a password to {mail.to}.")
         self.message_user(
-            request, f"A link for {user.username} to set a password is {sent_or_kept(mail)}."
+            request,
+            f"A link for {user.username} to set a password, to {mail.to}: {state_words(mail)}.",
         )
-        return True
 
     @admin.action(description="Send a link to set a new password")
     def send_password_links(self, request, queryset):

@@ -207,8 +207,7 @@ def trend_counts(report: Report) -> Chart:
         [m, a if isinstance(a, int) else str(a), b if isinstance(b, int) else str(b)]
         for m, a, b in zip(months, on_plan, started, strict=True)
     ]
-    empty = not any(v for v in on_plan if isinstance(v, int)) and not any(known_started)
-    empty = empty and all(isinstance(v, int) for v in (*on_plan, *started))
+    empty = all(v == 0 for v in (*on_plan, *started))  # a count withheld is not nothing
     return Chart(
         "trend_counts",
         title,
